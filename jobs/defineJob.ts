@@ -1,0 +1,70 @@
+/**
+ * What a job file exports: `export default defineJob({...})`. The runner gives `run` a context with
+ * a cooperative cancellation token whose `reason` says why it fired, and a cheap in-memory
+ * checkpoint that the runner writes for it: periodically, on error, on interruption and at shutdown.
+ *
+ * @example
+ * export default defineJob({
+ *   name: 'resize',
+ *   payloadSchema: { type: 'object', properties: { url: { type: 'string' } }, required: ['url'] },
+ *   async run({ payload, signal }) { ... },
+ * })
+ */
+import type { Logger } from 'pino'
+import type { Json } from '../src/queue/job.js'
+
+/** Why a job's token fired: a SIGTERM or drain, a cancel request, or the job's own timeout. */
+export type AbortReason = 'shutdown' | 'cancelled' | 'timeout'
+
+export interface JobContext<Payload = Json, Checkpoint = Json> {
+  readonly jobId: string
+  readonly payload: Payload
+  /** 1 on the first attempt; interruptions by a shutdown do not count. */
+  readonly attempt: number
+  /** Fires with `signal.reason` set to an `AbortReason`. Check it between steps. */
+  readonly signal: AbortSignal
+  /** The state saved by an earlier run (before an interruption or a failed attempt), if any. */
+  readonly checkpoint: Checkpoint | undefined
+  /** Remembers `state` in memory; the runner writes it for you. Cheap: call it at every step. */
+  saveCheckpoint(state: Checkpoint): void
+  /** Writes the checkpoint and progress now, for state too precious to wait for the next flush. */
+  flush(): Promise<void>
+  /** Reports progress from 0 to 1, shown in the job's status. */
+  progress(fraction: number, message?: string): void
+  readonly log: Logger
+}
+
+export interface JobDefaults {
+  readonly maxAttempts: number
+  /** No timeout when null. */
+  readonly timeoutSeconds: number | null
+  readonly queue: string
+}
+
+export interface JobDefinition<Payload = Json, Checkpoint = Json, Result = Json> {
+  readonly name: string
+  /** JSON Schema (draft 2020-12 subset that Ajv supports) the payload must satisfy before it is stored. */
+  readonly payloadSchema: Readonly<Record<string, unknown>>
+  readonly defaults: JobDefaults
+  run(ctx: JobContext<Payload, Checkpoint>): Promise<Result>
+}
+
+export const DEFAULT_JOB_DEFAULTS: JobDefaults = { maxAttempts: 3, timeoutSeconds: null, queue: 'default' }
+
+const JOB_NAME = /^[a-z][a-z0-9_.-]{0,63}$/
+
+export function defineJob<Payload = Json, Checkpoint = Json, Result = Json>(definition: {
+  name: string
+  payloadSchema: Readonly<Record<string, unknown>>
+  defaults?: Partial<JobDefaults>
+  run(ctx: JobContext<Payload, Checkpoint>): Promise<Result>
+}): JobDefinition<Payload, Checkpoint, Result> {
+  if (!JOB_NAME.test(definition.name)) {
+    throw new Error(`job name ${JSON.stringify(definition.name)} must match ${JOB_NAME}`)
+  }
+  const defaults = { ...DEFAULT_JOB_DEFAULTS, ...definition.defaults }
+  if (!Number.isInteger(defaults.maxAttempts) || defaults.maxAttempts < 1) {
+    throw new Error(`job ${definition.name}: defaults.maxAttempts must be a positive integer`)
+  }
+  return Object.freeze({ ...definition, defaults: Object.freeze(defaults) })
+}

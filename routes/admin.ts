@@ -1,0 +1,54 @@
+/**
+ * /v1/admin: what an orchestrator needs to drain an instance without a signal, watch it reach
+ * `drained`, and resume it. These routes keep answering during a drain (not during a shutdown).
+ */
+import { Hono } from 'hono'
+import { authenticate, requireScope } from '../src/http/authenticate.js'
+import type { TokenVerifier } from '../src/auth/tokenVerifier.js'
+import type { Lifecycle } from '../src/lifecycle.js'
+
+export interface InstanceInfo {
+  instanceId: string
+  concurrency: number
+  queues: readonly string[]
+  database: 'postgres' | 'embedded'
+  runningJobIds(): string[]
+}
+
+export interface AdminRoutesOptions {
+  lifecycle: Lifecycle
+  instance: InstanceInfo
+  verifyToken: TokenVerifier
+}
+
+export function adminRoutes({ lifecycle, instance, verifyToken }: AdminRoutesOptions): Hono {
+  const app = new Hono()
+  const admin = [authenticate(verifyToken), requireScope('admin')] as const
+
+  app.post('/drain', ...admin, (c) => {
+    // The drain goes on in the background; the caller watches /v1/admin/status.
+    void lifecycle.drain('http drain')
+    return c.json({ state: lifecycle.state === 'drained' ? 'drained' : 'draining', runningJobs: instance.runningJobIds().length }, 202)
+  })
+
+  app.post('/resume', ...admin, async (c) => {
+    await lifecycle.resume('http resume')
+    return c.json({ state: 'running' })
+  })
+
+  app.get('/status', ...admin, (c) => {
+    const runningJobIds = instance.runningJobIds()
+    return c.json({
+      state: lifecycle.state,
+      runningJobs: runningJobIds.length,
+      runningJobIds,
+      instanceId: instance.instanceId,
+      startedAt: lifecycle.startedAt.toISOString(),
+      concurrency: instance.concurrency,
+      queues: instance.queues,
+      database: instance.database,
+    })
+  })
+
+  return app
+}

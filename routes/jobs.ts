@@ -1,0 +1,178 @@
+/**
+ * /v1/jobs: enqueue (one and many), status with ETag and long-poll, list, cancel. Owner isolation
+ * is by the token's `sub`: without `admin`, another owner's job is simply not found.
+ */
+import { createHash } from 'node:crypto'
+import { Hono } from 'hono'
+import type { Context } from 'hono'
+import { authenticate, ownerScope, requireScope } from '../src/http/authenticate.js'
+import { readJsonBody } from '../src/http/jsonBody.js'
+import type { OpenApiSpec } from '../src/http/openapi.js'
+import { HttpProblem } from '../src/http/problem.js'
+import type { TokenVerifier } from '../src/auth/tokenVerifier.js'
+import { JOB_STATES, type Job, type JobState, type OwnedJob } from '../src/queue/job.js'
+import { InvalidJobError, type EnqueueRequest, type JobService } from '../src/queue/jobService.js'
+import { IdempotencyConflictError } from '../src/queue/store.js'
+
+export interface JobsRoutesOptions {
+  jobs: JobService
+  spec: OpenApiSpec
+  verifyToken: TokenVerifier
+  /** Ends long-polls early when the service shuts down. */
+  shutdownSignal: AbortSignal
+}
+
+const MAX_WAIT_SECONDS = 60
+const DEFAULT_LIMIT = 50
+const MAX_LIMIT = 100
+
+export function jobsRoutes({ jobs, spec, verifyToken, shutdownSignal }: JobsRoutesOptions): Hono {
+  const app = new Hono()
+  const validateEnqueue = spec.schema('EnqueueRequest')
+  const validateBatch = spec.schema('BatchEnqueueRequest')
+  // Per route, not app.use('*'): a wrong method must answer 405, not ask for a token first.
+  const write = [authenticate(verifyToken), requireScope('jobs:write')] as const
+  const read = [authenticate(verifyToken), requireScope('jobs:read')] as const
+
+  app.post('/', ...write, async (c) => {
+    const request = await readJsonBody<EnqueueRequest>(c, validateEnqueue)
+    const idempotencyKey = readIdempotencyKey(c)
+    const [enqueued] = await enqueue(() =>
+      jobs.enqueue({ owner: c.get('principal').sub, jobs: [idempotencyKey === undefined ? request : { ...request, idempotencyKey }] }),
+    )
+    const { job, replayed } = enqueued!
+    c.header('location', `/v1/jobs/${job.id}`)
+    if (replayed) c.header('idempotent-replayed', 'true')
+    return c.json(publicJob(job), replayed ? 200 : 202)
+  })
+
+  app.post('/batch', ...write, async (c) => {
+    const { jobs: requests } = await readJsonBody<{ jobs: EnqueueRequest[] }>(c, validateBatch)
+    const enqueued = await enqueue(() => jobs.enqueue({ owner: c.get('principal').sub, jobs: requests }))
+    return c.json({ jobs: enqueued.map(({ job }) => publicJob(job)) }, 202)
+  })
+
+  app.get('/', ...read, async (c) => {
+    const state = c.req.query('state')
+    if (state !== undefined && !(JOB_STATES as readonly string[]).includes(state)) {
+      throw new HttpProblem('invalid-parameter', `state must be one of ${JOB_STATES.join(', ')}`)
+    }
+    const limit = readInteger(c.req.query('limit'), 'limit', { min: 1, max: MAX_LIMIT }) ?? DEFAULT_LIMIT
+    const cursor = c.req.query('cursor')
+    const beforeId = cursor === undefined ? undefined : decodeCursor(cursor)
+    const page = await jobs.list({
+      ...ownerScope(c.get('principal')),
+      ...(state === undefined ? {} : { state: state as JobState }),
+      ...optional('type', c.req.query('type')),
+      ...optional('queue', c.req.query('queue')),
+      ...(beforeId === undefined ? {} : { beforeId }),
+      limit: limit + 1,
+    })
+    const hasMore = page.length > limit
+    const shown = page.slice(0, limit)
+    return c.json({ jobs: shown.map(publicJob), nextCursor: hasMore ? encodeCursor(shown.at(-1)!.id) : null })
+  })
+
+  app.get('/:id', ...read, async (c) => {
+    const scope = { ...ownerScope(c.get('principal')), id: c.req.param('id') }
+    const waitSeconds = readInteger(c.req.query('wait'), 'wait', { min: 0, max: MAX_WAIT_SECONDS }) ?? 0
+    const ifNoneMatch = c.req.header('if-none-match')
+    let job = await jobs.get(scope)
+    if (!job) throw notFound(scope.id)
+    if (waitSeconds > 0) {
+      const from = ifNoneMatch ?? etagOf(job)
+      if (etagOf(job) === from) {
+        const signal = AbortSignal.any([shutdownSignal, c.req.raw.signal])
+        job = await jobs.waitForChange(scope, (current) => etagOf(current) !== from, { timeoutMs: waitSeconds * 1000, signal })
+        if (!job) throw notFound(scope.id)
+      }
+    }
+    const etag = etagOf(job)
+    c.header('etag', etag)
+    if (ifNoneMatch !== undefined && matchesEtag(ifNoneMatch, etag)) return c.body(null, 304)
+    return c.json(publicJob(job))
+  })
+
+  app.post('/:id/cancel', ...write, async (c) => {
+    const id = c.req.param('id')
+    const outcome = await jobs.cancel({ ...ownerScope(c.get('principal')), id })
+    switch (outcome.kind) {
+      case 'not-found':
+        throw notFound(id)
+      case 'finished':
+        throw new HttpProblem('job-finished', `job ${id} has already ${outcome.job.state}; there is nothing to cancel`)
+      case 'requested':
+        return c.json(publicJob(outcome.job), 202)
+      case 'cancelled':
+      case 'already-cancelled':
+        return c.json(publicJob(outcome.job), 200)
+    }
+  })
+
+  return app
+}
+
+async function enqueue<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (error) {
+    if (error instanceof InvalidJobError) {
+      throw new HttpProblem('invalid-job', error.message, error.problems.length > 0 ? { errors: error.problems } : {})
+    }
+    if (error instanceof IdempotencyConflictError) throw new HttpProblem('idempotency-conflict', error.message)
+    throw error
+  }
+}
+
+function readIdempotencyKey(c: Context): string | undefined {
+  const key = c.req.header('idempotency-key')
+  if (key === undefined) return undefined
+  if (key.length < 1 || key.length > 255) throw new HttpProblem('invalid-parameter', 'Idempotency-Key must be 1 to 255 characters')
+  return key
+}
+
+function readInteger(raw: string | undefined, name: string, { min, max }: { min: number; max: number }): number | undefined {
+  if (raw === undefined) return undefined
+  const value = Number(raw)
+  if (!/^-?[0-9]+$/.test(raw) || value < min || value > max) {
+    throw new HttpProblem('invalid-parameter', `${name} must be an integer from ${min} to ${max}`)
+  }
+  return value
+}
+
+function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string }
+}
+
+/** The API never shows the owner: it is the caller (or, for an admin, beside the point). */
+function publicJob({ owner: _owner, ...job }: OwnedJob): Job {
+  return job
+}
+
+function etagOf(job: OwnedJob): string {
+  return `"${createHash('sha1').update(JSON.stringify(publicJob(job))).digest('base64url')}"`
+}
+
+/** RFC 9110 §13.1.2: a list of tags, `*`, weak tags compared weakly. */
+function matchesEtag(header: string, etag: string): boolean {
+  if (header.trim() === '*') return true
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)
+}
+
+function encodeCursor(id: string): string {
+  return Buffer.from(JSON.stringify({ before: id })).toString('base64url')
+}
+
+function decodeCursor(cursor: string): string {
+  try {
+    const { before } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { before?: unknown }
+    if (typeof before === 'string' && /^[1-9][0-9]{0,17}$/.test(before)) return before
+  } catch {
+    // fall through: any cursor we did not make is refused the same way
+  }
+  throw new HttpProblem('invalid-parameter', 'cursor is not one this service issued; start again without it')
+}
+
+function notFound(id: string): HttpProblem {
+  return new HttpProblem('not-found', `no job ${JSON.stringify(id.slice(0, 100))} for this caller`)
+}

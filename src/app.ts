@@ -1,0 +1,109 @@
+/**
+ * Assembles the HTTP app: request ids, the lifecycle gate, body limits, the routes of routes/, and
+ * one error handler that turns every failure into problem+json. Routes know the job service and the
+ * lifecycle, never the database.
+ */
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { methodNotAllowed } from 'hono/method-not-allowed'
+import type { Logger } from 'pino'
+import './http/context.js'
+import { adminRoutes, type InstanceInfo } from '../routes/admin.js'
+import { docsRoutes } from '../routes/docs.js'
+import { healthRoutes } from '../routes/health.js'
+import { jobsRoutes } from '../routes/jobs.js'
+import type { TokenVerifier } from './auth/tokenVerifier.js'
+import type { OpenApiSpec } from './http/openapi.js'
+import { HttpProblem, problemResponse } from './http/problem.js'
+import { requestId } from './http/requestId.js'
+import type { Lifecycle } from './lifecycle.js'
+import { coerceError } from './log.js'
+import type { JobService } from './queue/jobService.js'
+
+export interface AppOptions {
+  jobs: JobService
+  lifecycle: Lifecycle
+  instance: InstanceInfo
+  verifyToken: TokenVerifier
+  spec: OpenApiSpec
+  log: Logger
+  maxBodyBytes: number
+  pingDatabase: () => Promise<void>
+}
+
+/** Seconds a refused caller should wait: long enough for another instance to take over. */
+const RETRY_AFTER_SECONDS = '5'
+
+export function createApp(options: AppOptions): Hono {
+  const { lifecycle, log } = options
+  const app = new Hono()
+
+  app.use('*', requestId())
+  app.use('*', async function lifecycleGate(c, next) {
+    if (lifecycle.isShuttingDown() && c.req.path !== '/livez') {
+      throw new HttpProblem('shutting-down', 'this instance is shutting down; retry on another one', {
+        headers: { 'retry-after': RETRY_AFTER_SECONDS, connection: 'close' },
+      })
+    }
+    if (!lifecycle.mayAccept() && (c.req.path === '/v1/jobs' || c.req.path.startsWith('/v1/jobs/'))) {
+      throw new HttpProblem('draining', `this instance is ${lifecycle.state} and takes no job requests`, {
+        headers: { 'retry-after': RETRY_AFTER_SECONDS },
+      })
+    }
+    await next()
+    // A response finished after the shutdown began closes its connection, so keep-alive callers reconnect elsewhere.
+    if (lifecycle.isShuttingDown() && c.req.path !== '/livez') c.res.headers.set('connection', 'close')
+  })
+  app.use(
+    '*',
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, methods) =>
+        problemResponse(new HttpProblem('method-not-allowed', `${c.req.method} is not allowed here; use ${methods.join(', ')}`, { headers: { allow: methods.join(', ') } }), {
+          requestId: c.get('requestId'),
+        }),
+    }),
+  )
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: options.maxBodyBytes,
+      onError: () => {
+        throw new HttpProblem('payload-too-large', `the body is over ${options.maxBodyBytes} bytes`)
+      },
+    }),
+  )
+
+  app.route('/', healthRoutes({ lifecycle, pingDatabase: options.pingDatabase }))
+  app.route('/', docsRoutes({ spec: options.spec }))
+  app.route('/v1/jobs', jobsRoutes({ jobs: options.jobs, spec: options.spec, verifyToken: options.verifyToken, shutdownSignal: lifecycle.shutdownSignal }))
+  app.route('/v1/admin', adminRoutes({ lifecycle, instance: options.instance, verifyToken: options.verifyToken }))
+
+  app.notFound((c) => problemResponse(new HttpProblem('not-found', `no route ${c.req.method} ${c.req.path}`), { requestId: c.get('requestId') }))
+
+  app.onError((thrown, c) => {
+    const requestId = c.get('requestId')
+    if (thrown instanceof HttpProblem) return problemResponse(thrown, { requestId })
+    if (isDatabaseUnavailable(thrown)) {
+      log.warn({ requestId, err: coerceError(thrown) }, 'database unavailable during a request')
+      return problemResponse(new HttpProblem('database-unavailable', 'the database is unreachable; retry shortly', { headers: { 'retry-after': RETRY_AFTER_SECONDS } }), { requestId })
+    }
+    // Anything else is our bug: the details go to the log, the caller gets the request id.
+    log.error({ requestId, err: coerceError(thrown), method: c.req.method, path: c.req.path }, 'unexpected error in a request')
+    return problemResponse(new HttpProblem('internal', 'an unexpected error occurred; quote the requestId when reporting it'), { requestId })
+  })
+
+  return app
+}
+
+/** Connection-level failures (postgres.js codes, socket errors, PostgreSQL class 08 and 57P0x). */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH',
+  'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT',
+  '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006',
+])
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' && UNAVAILABLE_CODES.has(code)
+}

@@ -1,0 +1,123 @@
+/**
+ * The service's configuration: every environment variable of DESIGN.md, parsed once into one typed,
+ * frozen object. A bad value throws a `ConfigError` naming the variable and what it accepts, so
+ * start-up stops with a message an operator can act on instead of a stack trace later.
+ */
+import path from 'node:path'
+
+export interface Config {
+  readonly port: number
+  /** Unset means the embedded PGlite database in `dataDir`. */
+  readonly databaseUrl: string | undefined
+  readonly dataDir: string
+  readonly jwt: {
+    readonly secret: string | undefined
+    readonly publicKey: string | undefined
+    readonly jwksUrl: string | undefined
+    readonly issuer: string | undefined
+    readonly audience: string
+  }
+  readonly concurrency: number
+  readonly queues: readonly string[]
+  readonly shutdownGraceMs: number
+  readonly checkpointIntervalMs: number
+  readonly leaseMs: number
+  readonly pollIntervalMs: number
+  readonly retryBaseMs: number
+  readonly maxBodyBytes: number
+  readonly logLevel: string
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+  constructor(
+    readonly variable: string,
+    readonly accepts: string,
+    readonly got: string,
+  ) {
+    super(`${variable}=${JSON.stringify(got)} is not valid: ${variable} must be ${accepts}`)
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>
+
+function readString(env: Env, name: string): string | undefined {
+  const value = env[name]
+  return value === undefined || value.trim() === '' ? undefined : value.trim()
+}
+
+function readNumber(
+  env: Env,
+  name: string,
+  fallback: number,
+  { min, max, integer = true }: { min: number; max: number; integer?: boolean },
+): number {
+  const raw = readString(env, name)
+  if (raw === undefined) return fallback
+  const value = Number(raw)
+  const accepts = `${integer ? 'an integer' : 'a number'} from ${min} to ${max}`
+  if (!Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
+    throw new ConfigError(name, accepts, raw)
+  }
+  return value
+}
+
+function readUrl(env: Env, name: string, protocols: readonly string[]): string | undefined {
+  const raw = readString(env, name)
+  if (raw === undefined) return undefined
+  const accepts = `a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`
+  try {
+    const url = new URL(raw)
+    if (!protocols.includes(url.protocol)) throw new Error('protocol')
+  } catch {
+    // The URL may hold a password: name the variable, never echo its value.
+    throw new ConfigError(name, accepts, '<hidden>')
+  }
+  return raw
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+/** Parses `env` (default `process.env`) into a frozen `Config`, or throws `ConfigError`. */
+export function loadConfig(env: Env = process.env): Config {
+  const secret = readString(env, 'JWT_SECRET')
+  if (secret !== undefined && Buffer.byteLength(secret) < 32) {
+    throw new ConfigError('JWT_SECRET', 'at least 32 bytes long', '<hidden>')
+  }
+  const publicKey = readString(env, 'JWT_PUBLIC_KEY')
+  if (publicKey !== undefined && !publicKey.includes('-----BEGIN PUBLIC KEY-----')) {
+    throw new ConfigError('JWT_PUBLIC_KEY', 'a PEM-encoded SPKI public key (-----BEGIN PUBLIC KEY-----)', '<hidden>')
+  }
+  const queues = (readString(env, 'QUEUES') ?? 'default')
+    .split(',')
+    .map((q) => q.trim())
+    .filter(Boolean)
+  if (queues.length === 0 || queues.some((q) => !/^[A-Za-z0-9_.:-]{1,64}$/.test(q))) {
+    throw new ConfigError('QUEUES', 'a comma-separated list of queue names ([A-Za-z0-9_.:-], up to 64 characters)', env.QUEUES ?? '')
+  }
+  const logLevel = readString(env, 'LOG_LEVEL') ?? 'info'
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `one of ${LOG_LEVELS.join(', ')}`, logLevel)
+
+  const config: Config = {
+    port: readNumber(env, 'PORT', 3000, { min: 0, max: 65535 }),
+    databaseUrl: readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    dataDir: path.resolve(readString(env, 'DATA_DIR') ?? './.data'),
+    jwt: {
+      secret,
+      publicKey,
+      jwksUrl: readUrl(env, 'JWT_JWKS_URL', ['https:', 'http:']),
+      issuer: readString(env, 'JWT_ISSUER'),
+      audience: readString(env, 'JWT_AUDIENCE') ?? 'job-runner',
+    },
+    concurrency: readNumber(env, 'CONCURRENCY', 10, { min: 1, max: 1000 }),
+    queues,
+    shutdownGraceMs: readNumber(env, 'SHUTDOWN_GRACE_SECONDS', 25, { min: 1, max: 3600, integer: false }) * 1000,
+    checkpointIntervalMs: readNumber(env, 'CHECKPOINT_INTERVAL_SECONDS', 5, { min: 0.05, max: 3600, integer: false }) * 1000,
+    leaseMs: readNumber(env, 'LEASE_SECONDS', 30, { min: 1, max: 86400, integer: false }) * 1000,
+    pollIntervalMs: readNumber(env, 'POLL_INTERVAL_MS', 1000, { min: 10, max: 60000 }),
+    retryBaseMs: readNumber(env, 'RETRY_BASE_MS', 1000, { min: 0, max: 3600000 }),
+    maxBodyBytes: readNumber(env, 'MAX_BODY_BYTES', 1024 * 1024, { min: 1024, max: 64 * 1024 * 1024 }),
+    logLevel,
+  }
+  return Object.freeze({ ...config, jwt: Object.freeze(config.jwt), queues: Object.freeze([...queues]) })
+}

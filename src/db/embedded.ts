@@ -1,0 +1,98 @@
+/**
+ * The embedded default: PGlite in `DATA_DIR/pgdata`, served to postgres.js over pglite-socket on a
+ * loopback port with exactly ONE connection. Several connections through the socket multiplexer
+ * corrupt pipelined queries, and LISTEN/NOTIFY, advisory locks, `statement_timeout` and cancel
+ * requests do not cross it, which `capabilities` states for the rest of the service.
+ *
+ * Two processes on one PGlite folder corrupt it, so the folder is guarded by a lock file holding the
+ * owner's pid; a lock whose process is gone is stale and taken over.
+ */
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
+import postgres from 'postgres'
+import type { Database } from './database.js'
+
+export class DataDirLockedError extends Error {
+  override name = 'DataDirLockedError'
+  constructor(readonly lockFile: string, readonly ownerPid: number) {
+    super(`DATA_DIR is in use: process ${ownerPid} holds ${lockFile}. Stop it, or point DATA_DIR elsewhere.`)
+  }
+}
+
+export async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
+  await fs.mkdir(dataDir, { recursive: true })
+  const releaseLock = await lockDataDir(path.join(dataDir, 'pglite.lock'))
+  let pglite: PGlite | undefined
+  let server: PGLiteSocketServer | undefined
+  try {
+    pglite = await PGlite.create({ dataDir: path.join(dataDir, 'pgdata') })
+    server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections: 1 })
+    await server.start()
+  } catch (error) {
+    await server?.stop().catch(() => {})
+    await pglite?.close().catch(() => {})
+    await releaseLock()
+    throw error
+  }
+  const [host, port] = server.getServerConn().split(':')
+  const sql = postgres({
+    host,
+    port: Number(port),
+    database: 'postgres',
+    username: 'postgres',
+    max: 1,
+    onnotice: () => {},
+    transform: { undefined: null },
+  })
+  const runningServer = server
+  const runningPglite = pglite
+  let closing: Promise<void> | undefined
+  return {
+    sql,
+    capabilities: { supportsListen: false, sharedAcrossProcesses: false },
+    description: `embedded PGlite in ${dataDir}`,
+    close: ({ timeoutSeconds = 5 } = {}) =>
+      (closing ??= (async () => {
+        await sql.end({ timeout: timeoutSeconds }).catch(() => {})
+        await runningServer.stop().catch(() => {})
+        await runningPglite.close().catch(() => {})
+        await releaseLock()
+      })()),
+  }
+}
+
+/** Lock files this process holds: our own pid in a lock file we do not hold is a stale one (a container restarts as pid 1). */
+const heldLocks = new Set<string>()
+
+async function lockDataDir(lockFile: string): Promise<() => Promise<void>> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await fs.writeFile(lockFile, String(process.pid), { flag: 'wx' })
+      heldLocks.add(lockFile)
+      return async () => {
+        if (heldLocks.delete(lockFile)) await fs.rm(lockFile, { force: true })
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      const ownerPid = Number((await fs.readFile(lockFile, 'utf8').catch(() => '')).trim())
+      const heldHere = ownerPid === process.pid && heldLocks.has(lockFile)
+      if (heldHere || (Number.isInteger(ownerPid) && ownerPid > 0 && ownerPid !== process.pid && isAlive(ownerPid))) {
+        throw new DataDirLockedError(lockFile, ownerPid)
+      }
+      // The owner is gone (a crash or SIGKILL): the lock is stale.
+      await fs.rm(lockFile, { force: true })
+    }
+  }
+  throw new Error(`could not take the lock ${lockFile}`)
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}

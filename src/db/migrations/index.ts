@@ -1,0 +1,10 @@
+/** Every migration, in order. A new one is a new file here and a line below; applied ones never change. */
+import * as jobs from './001_jobs.js'
+
+export interface Migration {
+  readonly version: number
+  readonly name: string
+  readonly sql: string
+}
+
+export const migrations: readonly Migration[] = [jobs]

@@ -1,0 +1,61 @@
+/**
+ * Bearer-token authentication and scope checks, answering as RFC 6750 §3 says: no token → 401 with a
+ * bare challenge; a bad one → 401 `invalid_token`; a missing scope → 403 `insufficient_scope`
+ * naming the scope. When the issuer's keys cannot be fetched the token may be fine: 503, not 401.
+ */
+import type { MiddlewareHandler } from 'hono'
+import { InvalidTokenError, KeysUnavailableError, type TokenVerifier } from '../auth/tokenVerifier.js'
+import type { Principal, Scope } from '../auth/scopes.js'
+import { HttpProblem } from './problem.js'
+
+const REALM = 'job-runner'
+/** Far above any real JWT; a bigger header is refused before any parsing. */
+const MAX_TOKEN_LENGTH = 16 * 1024
+
+export const authenticate = (verifyToken: TokenVerifier): MiddlewareHandler =>
+  async function authenticate(c, next) {
+    const header = c.req.header('authorization')
+    const match = header === undefined ? null : /^Bearer +([^ ]+) *$/i.exec(header)
+    if (!match) {
+      throw new HttpProblem('unauthorized', 'send a bearer token: Authorization: Bearer <JWT>', {
+        headers: { 'www-authenticate': `Bearer realm="${REALM}"` },
+      })
+    }
+    const token = match[1]!
+    if (token.length > MAX_TOKEN_LENGTH) throw invalidToken('the token is too long')
+    let principal: Principal
+    try {
+      principal = await verifyToken(token)
+    } catch (error) {
+      if (error instanceof KeysUnavailableError) {
+        throw new HttpProblem('keys-unavailable', error.message, { headers: { 'retry-after': '5' } })
+      }
+      if (error instanceof InvalidTokenError) throw invalidToken(error.message)
+      throw error
+    }
+    c.set('principal', principal)
+    await next()
+  }
+
+export const requireScope = (scope: Scope): MiddlewareHandler =>
+  async function requireScope(c, next) {
+    if (!c.get('principal').scopes.has(scope)) {
+      throw new HttpProblem('insufficient-scope', `this operation needs the scope ${scope}`, {
+        headers: { 'www-authenticate': `Bearer realm="${REALM}", error="insufficient_scope", scope="${scope}"` },
+      })
+    }
+    await next()
+  }
+
+/** The owner whose jobs a caller may see: its own, or every owner's (`undefined`) for an admin. */
+export function ownerScope(principal: Principal): { owner: string | undefined } {
+  return { owner: principal.scopes.has('admin') ? undefined : principal.sub }
+}
+
+function invalidToken(description: string): HttpProblem {
+  // The description is ours, never an echo of the token; quotes are stripped to keep the header valid.
+  const safe = description.replace(/["\\]/g, '')
+  return new HttpProblem('invalid-token', description, {
+    headers: { 'www-authenticate': `Bearer realm="${REALM}", error="invalid_token", error_description="${safe}"` },
+  })
+}

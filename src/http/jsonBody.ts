@@ -1,0 +1,48 @@
+/**
+ * Reads a JSON request body: 415 unless it is JSON, 400 when it does not parse, 422 when it is too
+ * deeply nested or does not match its schema in openapi.yaml. The size limit (413) is enforced
+ * before this, while the body streams in.
+ */
+import type { Context } from 'hono'
+import type { ValidateFunction } from 'ajv'
+import { HttpProblem } from './problem.js'
+import { describeErrors } from './openapi.js'
+
+/** Deeper documents serve no job and would cost recursion further down (JSON serialization). */
+export const MAX_JSON_DEPTH = 64
+
+export async function readJsonBody<T>(c: Context, validate: ValidateFunction): Promise<T> {
+  const contentType = c.req.header('content-type') ?? ''
+  if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(contentType)) {
+    throw new HttpProblem('unsupported-media-type', 'send the body as application/json')
+  }
+  const text = await c.req.text()
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch (error) {
+    throw new HttpProblem('invalid-json', `the body is not valid JSON: ${(error as Error).message}`)
+  }
+  if (depthOf(body) > MAX_JSON_DEPTH) {
+    throw new HttpProblem('invalid-request', `the body is nested deeper than ${MAX_JSON_DEPTH} levels`)
+  }
+  if (!validate(body)) {
+    const errors = describeErrors(validate.errors)
+    throw new HttpProblem('invalid-request', errors.map((e) => `${e.pointer} ${e.message}`).join('; '), { errors })
+  }
+  return body as T
+}
+
+/** Nesting depth of a parsed JSON value, without recursion. */
+export function depthOf(value: unknown): number {
+  let max = 0
+  const stack: [unknown, number][] = [[value, 1]]
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!
+    if (current === null || typeof current !== 'object') continue
+    if (depth > max) max = depth
+    if (max > MAX_JSON_DEPTH) return max
+    for (const child of Object.values(current)) stack.push([child, depth + 1])
+  }
+  return max
+}

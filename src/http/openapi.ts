@@ -1,0 +1,66 @@
+/**
+ * openapi.yaml is the contract and the single source of truth: request bodies are validated with
+ * its own schemas (compiled once by Ajv), never with a second hand-written copy.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
+import addFormatsModule, { type FormatsPlugin } from 'ajv-formats'
+import { parse } from 'yaml'
+import { projectRoot } from '../support/projectRoot.js'
+
+const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? addFormatsModule) as FormatsPlugin
+
+export interface OpenApiDocument {
+  paths: Record<string, Record<string, { operationId?: string; responses?: Record<string, unknown> }>>
+  components: { schemas: Record<string, unknown> }
+  [key: string]: unknown
+}
+
+const SPEC_ID = 'openapi.json'
+
+export class OpenApiSpec {
+  readonly text: string
+  readonly document: OpenApiDocument
+  private readonly ajv: Ajv2020
+  private readonly compiled = new Map<string, ValidateFunction>()
+
+  constructor(text: string) {
+    this.text = text
+    this.document = parse(text) as OpenApiDocument
+    // Not strict: the document carries OpenAPI keywords (description, example) beside JSON Schema.
+    this.ajv = new Ajv2020({ allErrors: true, strict: false })
+    addFormats(this.ajv)
+    this.ajv.addSchema({ ...this.document, $id: SPEC_ID })
+  }
+
+  static load(file = path.join(projectRoot(), 'openapi.yaml')): OpenApiSpec {
+    return new OpenApiSpec(fs.readFileSync(file, 'utf8'))
+  }
+
+  /** A validator for `#/components/schemas/<name>`. */
+  schema(name: string): ValidateFunction {
+    return this.validatorFor(`#/components/schemas/${name}`)
+  }
+
+  /** A validator for any JSON pointer into the document (the contract test validates responses with it). */
+  validatorFor(pointer: string): ValidateFunction {
+    let validate = this.compiled.get(pointer)
+    if (!validate) {
+      validate = this.ajv.getSchema(`${SPEC_ID}${pointer}`)
+      if (!validate) throw new Error(`openapi.yaml has no schema at ${pointer}`)
+      this.compiled.set(pointer, validate)
+    }
+    return validate
+  }
+}
+
+/** Ajv's errors as the problem+json `errors` member. */
+export function describeErrors(errors: readonly ErrorObject[] | null | undefined): { pointer: string; message: string }[] {
+  return (errors ?? []).map((error) => {
+    const missing = error.keyword === 'required' ? `/${String((error.params as { missingProperty?: string }).missingProperty)}` : ''
+    const extra =
+      error.keyword === 'additionalProperties' ? `/${String((error.params as { additionalProperty?: string }).additionalProperty)}` : ''
+    return { pointer: (error.instancePath || '') + missing + extra || '/', message: error.message ?? 'is invalid' }
+  })
+}

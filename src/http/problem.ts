@@ -1,0 +1,68 @@
+/**
+ * The one HTTP error type. Everything that goes wrong in a request ends as an `HttpProblem`, and the
+ * app's `onError` renders it as `application/problem+json` (RFC 9457) with a stable `type` per kind.
+ */
+export const PROBLEM_KINDS = {
+  'invalid-json': { status: 400, title: 'Malformed JSON' },
+  'invalid-parameter': { status: 400, title: 'Invalid parameter' },
+  unauthorized: { status: 401, title: 'Unauthorized' },
+  'invalid-token': { status: 401, title: 'Invalid token' },
+  'insufficient-scope': { status: 403, title: 'Insufficient scope' },
+  'not-found': { status: 404, title: 'Not found' },
+  'method-not-allowed': { status: 405, title: 'Method not allowed' },
+  'job-finished': { status: 409, title: 'Job already finished' },
+  'payload-too-large': { status: 413, title: 'Payload too large' },
+  'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
+  'invalid-request': { status: 422, title: 'Request does not match the schema' },
+  'invalid-job': { status: 422, title: 'Job refused' },
+  'idempotency-conflict': { status: 422, title: 'Idempotency-Key reused with another request' },
+  'too-many-requests': { status: 429, title: 'Too many requests' },
+  internal: { status: 500, title: 'Internal server error' },
+  unavailable: { status: 503, title: 'Service unavailable' },
+  'shutting-down': { status: 503, title: 'Shutting down' },
+  draining: { status: 503, title: 'Draining' },
+  'database-unavailable': { status: 503, title: 'Database unavailable' },
+  'keys-unavailable': { status: 503, title: 'Token keys unavailable' },
+} as const satisfies Record<string, { status: number; title: string }>
+
+export type ProblemKind = keyof typeof PROBLEM_KINDS
+
+export const PROBLEM_TYPE_PREFIX = 'urn:job-runner:problem:'
+
+export interface ProblemExtras {
+  errors?: readonly { pointer: string; message: string; index?: number }[]
+  headers?: Record<string, string>
+}
+
+export class HttpProblem extends Error {
+  override name = 'HttpProblem'
+  readonly status: number
+  readonly title: string
+
+  constructor(
+    readonly kind: ProblemKind,
+    readonly detail?: string,
+    readonly extras: ProblemExtras = {},
+  ) {
+    super(detail ?? PROBLEM_KINDS[kind].title)
+    this.status = PROBLEM_KINDS[kind].status
+    this.title = PROBLEM_KINDS[kind].title
+  }
+}
+
+/** Renders a problem; `requestId` lets a caller quote the log line that explains a 500. */
+export function problemResponse(problem: HttpProblem, { requestId, instance }: { requestId?: string; instance?: string } = {}): Response {
+  const body = {
+    type: PROBLEM_TYPE_PREFIX + problem.kind,
+    title: problem.title,
+    status: problem.status,
+    ...(problem.detail === undefined ? {} : { detail: problem.detail }),
+    ...(instance === undefined ? {} : { instance }),
+    ...(requestId === undefined ? {} : { requestId }),
+    ...(problem.extras.errors ? { errors: problem.extras.errors } : {}),
+  }
+  return new Response(JSON.stringify(body), {
+    status: problem.status,
+    headers: { 'content-type': 'application/problem+json', ...problem.extras.headers },
+  })
+}

@@ -1,0 +1,103 @@
+/**
+ * A job as the store keeps it and as the API shows it. States (DESIGN.md):
+ *
+ *   queued ──claim──▶ running ──▶ succeeded | failed | cancelled
+ *     │                 │
+ *     │                 └──retry / interruption / lost lease──▶ queued
+ *     └──cancel──▶ cancelled
+ */
+export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const
+export type JobState = (typeof JOB_STATES)[number]
+export const FINISHED_STATES: readonly JobState[] = ['succeeded', 'failed', 'cancelled']
+
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json }
+
+export interface JobProgress {
+  readonly fraction: number
+  readonly message?: string
+}
+
+/** The job as the HTTP API and the job context show it. */
+export interface Job {
+  readonly id: string
+  readonly type: string
+  readonly queue: string
+  readonly state: JobState
+  readonly payload: Json
+  readonly priority: number
+  readonly attempts: number
+  readonly maxAttempts: number
+  readonly timeoutSeconds: number | null
+  readonly runAt: string
+  readonly createdAt: string
+  readonly startedAt: string | null
+  readonly finishedAt: string | null
+  readonly cancelRequested: boolean
+  readonly checkpoint: Json | null
+  readonly progress: JobProgress | null
+  readonly result: Json | null
+  readonly error: string | null
+  readonly interruptions: number
+}
+
+/** The row as stored; only the store reads it. */
+export interface JobRow {
+  id: string
+  owner: string
+  type: string
+  queue: string
+  state: JobState
+  payload: Json
+  priority: number
+  attempts: number
+  max_attempts: number
+  timeout_seconds: number | null
+  run_at: Date
+  created_at: Date
+  updated_at: Date
+  started_at: Date | null
+  finished_at: Date | null
+  cancel_requested: boolean
+  checkpoint: Json | null
+  progress: JobProgress | null
+  result: Json | null
+  error: string | null
+  interruptions: number
+  lease_owner: string | null
+  lease_expires_at: Date | null
+  idempotency_key: string | null
+  request_hash: string | null
+}
+
+export interface OwnedJob extends Job {
+  readonly owner: string
+}
+
+export function toJob(row: JobRow): OwnedJob {
+  return {
+    id: String(row.id),
+    owner: row.owner,
+    type: row.type,
+    queue: row.queue,
+    state: row.state,
+    payload: row.payload,
+    priority: row.priority,
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    timeoutSeconds: row.timeout_seconds,
+    runAt: iso(row.run_at),
+    createdAt: iso(row.created_at),
+    startedAt: row.started_at && iso(row.started_at),
+    finishedAt: row.finished_at && iso(row.finished_at),
+    cancelRequested: row.cancel_requested,
+    checkpoint: row.checkpoint,
+    progress: row.progress,
+    result: row.result,
+    error: row.error,
+    interruptions: row.interruptions,
+  }
+}
+
+function iso(date: Date): string {
+  return new Date(date).toISOString()
+}

@@ -1,0 +1,140 @@
+/**
+ * The queue as the HTTP routes (and the CLI) use it: enqueue with validation against the job's
+ * schema and defaults, read, list, cancel, and wait for a change. It knows nothing of HTTP and
+ * nothing of which database runs; errors are domain errors that the app maps to problem+json.
+ */
+import { createHash } from 'node:crypto'
+import type { JobRegistry, PayloadProblem } from '../../jobs/registry.js'
+import { Doorbell } from '../support/doorbell.js'
+import type { Json, JobState, OwnedJob } from './job.js'
+import type { Notifier } from './notifier.js'
+import type { CancelOutcome, EnqueuedJob, JobScope, JobStore, NewJob } from './store.js'
+
+export interface EnqueueRequest {
+  type: string
+  payload?: Json
+  queue?: string
+  priority?: number
+  runAt?: string
+  maxAttempts?: number
+  timeoutSeconds?: number
+  idempotencyKey?: string
+}
+
+/** A job the service refuses to store: unknown type or a payload that fails the type's schema. */
+export class InvalidJobError extends Error {
+  override name = 'InvalidJobError'
+  constructor(
+    message: string,
+    readonly problems: readonly (PayloadProblem & { index?: number })[] = [],
+  ) {
+    super(message)
+  }
+}
+
+export class JobService {
+  constructor(
+    private readonly store: JobStore,
+    private readonly registry: JobRegistry,
+    private readonly notifier: Notifier,
+  ) {}
+
+  /** Validates every job first, then stores all of them in one statement, or none. */
+  async enqueue({ owner, jobs }: { owner: string; jobs: readonly EnqueueRequest[] }): Promise<EnqueuedJob[]> {
+    const rows = jobs.map((request, index) => this.toNewJob(request, jobs.length > 1 ? index : undefined))
+    const enqueued = await this.store.enqueueJobs({ owner, jobs: rows })
+    const queues = new Set(enqueued.filter((e) => !e.replayed && e.job.state === 'queued').map((e) => e.job.queue))
+    for (const queue of queues) void this.notifier.publish('jobsAvailable', queue)
+    return enqueued
+  }
+
+  get(scope: JobScope & { id: string }): Promise<OwnedJob | undefined> {
+    return this.store.getJob(scope)
+  }
+
+  list(params: Parameters<JobStore['listJobs']>[0]): Promise<OwnedJob[]> {
+    return this.store.listJobs(params)
+  }
+
+  async cancel(scope: JobScope & { id: string }): Promise<CancelOutcome> {
+    const outcome = await this.store.requestCancel(scope)
+    if (outcome.kind === 'requested') await this.notifier.publish('cancelRequested', outcome.job.id)
+    if (outcome.kind === 'cancelled' || outcome.kind === 'requested') void this.notifier.publish('jobChanged', outcome.job.id)
+    return outcome
+  }
+
+  /**
+   * Resolves with the job once `isChanged(job)` says it changed, or with its latest state after
+   * `timeoutMs`. Wakes on change notices and re-reads at least every `pollMs` as a fallback.
+   */
+  async waitForChange(
+    scope: JobScope & { id: string },
+    isChanged: (job: OwnedJob) => boolean,
+    { timeoutMs, pollMs = 1000, signal }: { timeoutMs: number; pollMs?: number; signal?: AbortSignal },
+  ): Promise<OwnedJob | undefined> {
+    const deadline = Date.now() + timeoutMs
+    // Rung by a change notice that may arrive while the job is being read: it is not lost.
+    const doorbell = new Doorbell()
+    const unsubscribe = this.notifier.subscribe('jobChanged', (id) => id === scope.id && doorbell.ring())
+    const onAbort = () => doorbell.ring()
+    signal?.addEventListener('abort', onAbort)
+    try {
+      for (;;) {
+        const job = await this.store.getJob(scope)
+        if (!job || isChanged(job) || Date.now() >= deadline || signal?.aborted) return job
+        await doorbell.wait(Math.min(pollMs, deadline - Date.now()))
+      }
+    } finally {
+      unsubscribe()
+      signal?.removeEventListener('abort', onAbort)
+    }
+  }
+
+  private toNewJob(request: EnqueueRequest, index: number | undefined): NewJob {
+    const definition = this.registry.get(request.type)
+    const where = index === undefined ? '' : ` (jobs[${index}])`
+    if (!definition) {
+      throw new InvalidJobError(`unknown job type ${JSON.stringify(request.type)}${where}; known types: ${this.registry.names().join(', ')}`)
+    }
+    const payload = request.payload ?? {}
+    const problems = this.registry.validatePayload(request.type, payload)
+    if (problems.length > 0) {
+      throw new InvalidJobError(
+        `payload does not match the schema of ${request.type}${where}: ${problems.map((p) => `${p.pointer} ${p.message}`).join('; ')}`,
+        problems.map((p) => (index === undefined ? p : { ...p, index })),
+      )
+    }
+    const runAt = request.runAt === undefined ? null : new Date(request.runAt)
+    if (runAt !== null && Number.isNaN(runAt.getTime())) throw new InvalidJobError(`runAt${where} is not a date-time`)
+    return {
+      type: request.type,
+      queue: request.queue ?? definition.defaults.queue,
+      payload,
+      priority: request.priority ?? 0,
+      maxAttempts: request.maxAttempts ?? definition.defaults.maxAttempts,
+      timeoutSeconds: request.timeoutSeconds ?? definition.defaults.timeoutSeconds,
+      runAt,
+      idempotencyKey: request.idempotencyKey ?? null,
+      requestHash: request.idempotencyKey === undefined ? null : hashRequest(request),
+    }
+  }
+}
+
+/** A stable hash of what the caller asked for, so a replay with other content is told apart. */
+export function hashRequest(request: EnqueueRequest): string {
+  const { idempotencyKey: _key, ...content } = request
+  return createHash('sha256').update(canonicalJson(content)).digest('base64url')
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
+  }
+  return JSON.stringify(value)
+}
+
+export type { JobState }

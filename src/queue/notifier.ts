@@ -1,0 +1,67 @@
+/**
+ * Wake-ups between the parts of the service, and between instances when the database can carry
+ * them. Every message is delivered in this process at once; with LISTEN/NOTIFY it also reaches every
+ * other instance on the same PostgreSQL (and comes back here once more, which listeners tolerate:
+ * a wake-up, a cancel and a change notice are all idempotent).
+ *
+ * Messages are hints, never the only path: runners also poll, and cancel flags are also read on
+ * lease renewal, so a notification lost while a connection was down delays work but loses none.
+ */
+import { EventEmitter } from 'node:events'
+import type { Database } from '../db/database.js'
+
+export interface NotifierEvents {
+  /** Jobs became runnable in `queue`. */
+  jobsAvailable: string
+  /** A running job's cancel was requested; its id. */
+  cancelRequested: string
+  /** A job changed (state, progress, checkpoint); its id. */
+  jobChanged: string
+}
+export type Channel = keyof NotifierEvents
+
+const PG_CHANNEL_PREFIX = 'job_runner_'
+
+export class Notifier {
+  private readonly local = new EventEmitter()
+  private readonly unlisten: (() => Promise<void>)[] = []
+  private started: Promise<void> | undefined
+
+  constructor(private readonly db: Database) {
+    this.local.setMaxListeners(0)
+  }
+
+  /** Starts listening for other instances' messages when the database supports it. Safe to call twice. */
+  start(): Promise<void> {
+    return (this.started ??= this.listenAll())
+  }
+
+  private async listenAll(): Promise<void> {
+    if (!this.db.capabilities.supportsListen) return
+    for (const channel of ['jobsAvailable', 'cancelRequested', 'jobChanged'] as const) {
+      const { unlisten } = await this.db.sql.listen(PG_CHANNEL_PREFIX + channel, (payload) => this.local.emit(channel, payload))
+      this.unlisten.push(unlisten)
+    }
+  }
+
+  async stop(): Promise<void> {
+    const unlisten = this.unlisten.splice(0)
+    await Promise.allSettled(unlisten.map((fn) => fn()))
+    this.local.removeAllListeners()
+  }
+
+  /**
+   * Delivers locally now and, where supported, to other instances. A failed NOTIFY is swallowed:
+   * the polls behind every message cover for it.
+   */
+  async publish<C extends Channel>(channel: C, payload: NotifierEvents[C]): Promise<void> {
+    this.local.emit(channel, payload)
+    if (!this.db.capabilities.supportsListen) return
+    await this.db.sql.notify(PG_CHANNEL_PREFIX + channel, payload).catch(() => {})
+  }
+
+  subscribe<C extends Channel>(channel: C, listener: (payload: NotifierEvents[C]) => void): () => void {
+    this.local.on(channel, listener)
+    return () => this.local.off(channel, listener)
+  }
+}

@@ -1,0 +1,378 @@
+/**
+ * The job store: every SQL statement of the queue lives here, named after the domain action it
+ * performs, taking one params object. Writes that happen to many jobs at once take arrays and run as
+ * one statement (rows travel as one JSON document through `jsonb_to_recordset`). Writes by a runner
+ * are fenced by `lease_owner`, so an instance that lost its lease can never overwrite the outcome of
+ * the instance that recovered the job.
+ */
+import type { Sql, TransactionSql } from 'postgres'
+import { toJob, type Json, type JobProgress, type JobRow, type JobState, type OwnedJob } from './job.js'
+
+export interface NewJob {
+  type: string
+  queue: string
+  payload: Json
+  priority: number
+  maxAttempts: number
+  timeoutSeconds: number | null
+  runAt: Date | null
+  idempotencyKey: string | null
+  /** A hash of the request that created the job; a replay with the same key must match it. */
+  requestHash: string | null
+}
+
+export interface EnqueuedJob {
+  job: OwnedJob
+  /** True when the idempotency key matched an existing job with the same request. */
+  replayed: boolean
+}
+
+export class IdempotencyConflictError extends Error {
+  override name = 'IdempotencyConflictError'
+  constructor(readonly idempotencyKey: string) {
+    super(`Idempotency-Key ${JSON.stringify(idempotencyKey)} was already used with a different request`)
+  }
+}
+
+/** `owner: undefined` means an admin, who sees every owner's jobs. */
+export interface JobScope {
+  owner: string | undefined
+}
+
+export interface ListJobsParams extends JobScope {
+  state?: JobState
+  type?: string
+  queue?: string
+  limit: number
+  /** Keyset cursor: only jobs with a smaller id (the list is newest first). */
+  beforeId?: string
+}
+
+export interface JobSnapshot {
+  id: string
+  checkpoint: Json | null
+  progress: JobProgress | null
+}
+
+export interface Completion extends JobSnapshot {
+  result: Json | null
+}
+
+export interface Failure extends JobSnapshot {
+  error: string
+  /** Delay before the retry; ignored when the job has no attempts left. */
+  retryDelayMs: number
+}
+
+export type CancelOutcome =
+  | { kind: 'cancelled'; job: OwnedJob }
+  | { kind: 'requested'; job: OwnedJob }
+  | { kind: 'already-cancelled'; job: OwnedJob }
+  | { kind: 'finished'; job: OwnedJob }
+  | { kind: 'not-found' }
+
+export interface InstanceInfo {
+  id: string
+  hostname: string
+  pid: number
+  queues: readonly string[]
+}
+
+export class JobStore {
+  constructor(private readonly sql: Sql) {}
+
+  /** Inserts jobs in one statement, all or nothing. A reused idempotency key replays its job. */
+  async enqueueJobs({ owner, jobs }: { owner: string; jobs: readonly NewJob[] }): Promise<EnqueuedJob[]> {
+    if (jobs.length === 0) return []
+    const rows = jobs.map((job, ord) => ({
+      ord,
+      type: job.type,
+      queue: job.queue,
+      payload: job.payload,
+      priority: job.priority,
+      max_attempts: job.maxAttempts,
+      timeout_seconds: job.timeoutSeconds,
+      run_at: job.runAt?.toISOString() ?? null,
+      idempotency_key: job.idempotencyKey,
+      request_hash: job.requestHash,
+    }))
+    const hasKeys = rows.some((r) => r.idempotency_key !== null)
+    const insert = async (sql: Sql | TransactionSql) => {
+      // Identity values follow the select's order, so sorting the inserted rows by id restores `ord`.
+      const inserted = await sql<JobRow[]>`
+        insert into job_runner_jobs
+          (owner, type, queue, payload, priority, max_attempts, timeout_seconds, run_at, idempotency_key, request_hash)
+        select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts,
+               x.timeout_seconds, coalesce(x.run_at, now()), x.idempotency_key, x.request_hash
+        from jsonb_to_recordset(${sql.json(rows as unknown as Json)}) as x(
+          ord int, type text, queue text, payload jsonb, priority int, max_attempts int,
+          timeout_seconds float8, run_at timestamptz, idempotency_key text, request_hash text)
+        order by x.ord
+        on conflict (owner, idempotency_key) where idempotency_key is not null do nothing
+        returning *`
+      inserted.sort((a, b) => compareIds(a.id, b.id))
+      if (!hasKeys) return inserted.map((row) => ({ job: toJob(row), replayed: false }))
+      return this.matchReplays(sql, owner, rows, inserted)
+    }
+    return hasKeys ? this.sql.begin((sql) => insert(sql)) as Promise<EnqueuedJob[]> : insert(this.sql)
+  }
+
+  private async matchReplays(
+    sql: Sql | TransactionSql,
+    owner: string,
+    rows: readonly { idempotency_key: string | null; request_hash: string | null }[],
+    inserted: JobRow[],
+  ): Promise<EnqueuedJob[]> {
+    const insertedByKey = new Map(inserted.filter((r) => r.idempotency_key !== null).map((r) => [r.idempotency_key, r]))
+    const withoutKey = inserted.filter((r) => r.idempotency_key === null)
+    const missingKeys = rows.map((r) => r.idempotency_key).filter((k): k is string => k !== null && !insertedByKey.has(k))
+    const existing = missingKeys.length
+      ? await sql<JobRow[]>`
+          select * from job_runner_jobs where owner = ${owner} and idempotency_key = any(${missingKeys}::text[])`
+      : []
+    const existingByKey = new Map(existing.map((r) => [r.idempotency_key, r]))
+    const claimedHere = new Set<string>()
+    return rows.map((row) => {
+      if (row.idempotency_key === null) return { job: toJob(withoutKey.shift()!), replayed: false }
+      const fresh = insertedByKey.get(row.idempotency_key)
+      if (fresh && !claimedHere.has(row.idempotency_key)) {
+        claimedHere.add(row.idempotency_key)
+        return { job: toJob(fresh), replayed: false }
+      }
+      const original = fresh ?? existingByKey.get(row.idempotency_key)
+      if (!original || original.request_hash !== row.request_hash) throw new IdempotencyConflictError(row.idempotency_key)
+      return { job: toJob(original), replayed: true }
+    })
+  }
+
+  async getJob({ id, owner }: JobScope & { id: string }): Promise<OwnedJob | undefined> {
+    if (!isJobId(id)) return undefined
+    const [row] = await this.sql<JobRow[]>`
+      select * from job_runner_jobs where id = ${id} ${owner === undefined ? this.sql`` : this.sql`and owner = ${owner}`}`
+    return row && toJob(row)
+  }
+
+  /** Newest first; pass the last id of a page as `beforeId` for the next one. */
+  async listJobs({ owner, state, type, queue, limit, beforeId }: ListJobsParams): Promise<OwnedJob[]> {
+    const sql = this.sql
+    const rows = await sql<JobRow[]>`
+      select * from job_runner_jobs
+      where true
+        ${owner === undefined ? sql`` : sql`and owner = ${owner}`}
+        ${state === undefined ? sql`` : sql`and state = ${state}`}
+        ${type === undefined ? sql`` : sql`and type = ${type}`}
+        ${queue === undefined ? sql`` : sql`and queue = ${queue}`}
+        ${beforeId === undefined ? sql`` : sql`and id < ${beforeId}`}
+      order by id desc
+      limit ${limit}`
+    return rows.map(toJob)
+  }
+
+  /**
+   * Claims up to `limit` runnable jobs of `queues` for `instanceId` in one statement. SKIP LOCKED lets
+   * many instances claim at once without waiting on each other or taking the same job.
+   */
+  async claimJobs({
+    instanceId,
+    queues,
+    limit,
+    leaseMs,
+  }: {
+    instanceId: string
+    queues: readonly string[]
+    limit: number
+    leaseMs: number
+  }): Promise<OwnedJob[]> {
+    if (limit <= 0) return []
+    const rows = await this.sql<JobRow[]>`
+      with next as (
+        select id from job_runner_jobs
+        where state = 'queued' and queue = any(${queues as string[]}::text[]) and run_at <= now()
+        order by priority, run_at, id
+        limit ${limit}
+        for update skip locked
+      )
+      update job_runner_jobs j
+      set state = 'running', attempts = j.attempts + 1, started_at = now(), updated_at = now(),
+          lease_owner = ${instanceId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
+      from next
+      where j.id = next.id
+      returning j.*`
+    return rows.sort((a, b) => a.priority - b.priority || compareIds(a.id, b.id)).map(toJob)
+  }
+
+  async completeJobs({ instanceId, completions }: { instanceId: string; completions: readonly Completion[] }): Promise<string[]> {
+    if (completions.length === 0) return []
+    const rows = await this.sql<{ id: string }[]>`
+      update job_runner_jobs j
+      set state = 'succeeded', result = x.result, checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress),
+          finished_at = now(), updated_at = now(), lease_owner = null, lease_expires_at = null, error = null
+      from jsonb_to_recordset(${this.sql.json(completions as unknown as Json)}) as x(id bigint, result jsonb, checkpoint jsonb, progress jsonb)
+      where j.id = x.id and j.lease_owner = ${instanceId} and j.state = 'running'
+      returning j.id`
+    return rows.map((r) => String(r.id))
+  }
+
+  /** A failed attempt: back to `queued` after its delay while attempts remain, otherwise `failed`. */
+  async failJobs({ instanceId, failures }: { instanceId: string; failures: readonly Failure[] }): Promise<{ id: string; state: JobState }[]> {
+    if (failures.length === 0) return []
+    const rows = await this.sql<{ id: string; state: JobState }[]>`
+      update job_runner_jobs j
+      set state = case when j.attempts >= j.max_attempts then 'failed' else 'queued' end,
+          finished_at = case when j.attempts >= j.max_attempts then now() end,
+          run_at = case when j.attempts >= j.max_attempts then j.run_at
+                        else now() + x."retryDelayMs" * interval '1 millisecond' end,
+          error = x.error, checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress),
+          updated_at = now(), lease_owner = null, lease_expires_at = null
+      from jsonb_to_recordset(${this.sql.json(failures as unknown as Json)})
+        as x(id bigint, error text, checkpoint jsonb, progress jsonb, "retryDelayMs" float8)
+      where j.id = x.id and j.lease_owner = ${instanceId} and j.state = 'running'
+      returning j.id, j.state`
+    return rows.map((r) => ({ id: String(r.id), state: r.state }))
+  }
+
+  /**
+   * Jobs stopped by a shutdown or drain go back to `queued` with their checkpoint, to run again at
+   * once (on any instance); the interruption is counted and the attempt is given back.
+   */
+  async requeueInterruptedJobs({ instanceId, jobs }: { instanceId: string; jobs: readonly JobSnapshot[] }): Promise<string[]> {
+    if (jobs.length === 0) return []
+    const rows = await this.sql<{ id: string }[]>`
+      update job_runner_jobs j
+      set state = 'queued', attempts = greatest(j.attempts - 1, 0), interruptions = j.interruptions + 1,
+          checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress), run_at = now(),
+          updated_at = now(), lease_owner = null, lease_expires_at = null
+      from jsonb_to_recordset(${this.sql.json(jobs as unknown as Json)}) as x(id bigint, checkpoint jsonb, progress jsonb)
+      where j.id = x.id and j.lease_owner = ${instanceId} and j.state = 'running'
+      returning j.id`
+    return rows.map((r) => String(r.id))
+  }
+
+  /** Running jobs whose token fired with `cancelled` and that have now stopped. */
+  async markJobsCancelled({ instanceId, jobs }: { instanceId: string; jobs: readonly JobSnapshot[] }): Promise<string[]> {
+    if (jobs.length === 0) return []
+    const rows = await this.sql<{ id: string }[]>`
+      update job_runner_jobs j
+      set state = 'cancelled', checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress),
+          finished_at = now(), updated_at = now(), lease_owner = null, lease_expires_at = null
+      from jsonb_to_recordset(${this.sql.json(jobs as unknown as Json)}) as x(id bigint, checkpoint jsonb, progress jsonb)
+      where j.id = x.id and j.lease_owner = ${instanceId} and j.state = 'running'
+      returning j.id`
+    return rows.map((r) => String(r.id))
+  }
+
+  /** Writes in-memory checkpoints and progress of running jobs. */
+  async writeCheckpoints({ instanceId, jobs }: { instanceId: string; jobs: readonly JobSnapshot[] }): Promise<string[]> {
+    if (jobs.length === 0) return []
+    const rows = await this.sql<{ id: string }[]>`
+      update job_runner_jobs j
+      set checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress), updated_at = now()
+      from jsonb_to_recordset(${this.sql.json(jobs as unknown as Json)}) as x(id bigint, checkpoint jsonb, progress jsonb)
+      where j.id = x.id and j.lease_owner = ${instanceId} and j.state = 'running'
+      returning j.id`
+    return rows.map((r) => String(r.id))
+  }
+
+  /**
+   * Cancels a queued job at once; flags a running one so that the instance running it aborts its
+   * token. Finished jobs are left as they are.
+   */
+  async requestCancel({ id, owner }: JobScope & { id: string }): Promise<CancelOutcome> {
+    if (!isJobId(id)) return { kind: 'not-found' }
+    const sql = this.sql
+    const [row] = await sql<(JobRow & { previous_state: JobState })[]>`
+      with target as (
+        select id, state from job_runner_jobs
+        where id = ${id} ${owner === undefined ? sql`` : sql`and owner = ${owner}`}
+        for update
+      )
+      update job_runner_jobs j
+      set state = case when target.state = 'queued' then 'cancelled' else j.state end,
+          finished_at = case when target.state = 'queued' then now() else j.finished_at end,
+          cancel_requested = true, updated_at = now()
+      from target
+      where j.id = target.id and target.state in ('queued', 'running')
+      returning j.*, target.state as previous_state`
+    if (row) return { kind: row.previous_state === 'queued' ? 'cancelled' : 'requested', job: toJob(row) }
+    const job = await this.getJob({ id, owner })
+    if (!job) return { kind: 'not-found' }
+    return { kind: job.state === 'cancelled' ? 'already-cancelled' : 'finished', job }
+  }
+
+  /**
+   * Extends the lease of every job this instance runs and beats its heartbeat, in one round trip.
+   * Returns the jobs whose cancel was requested meanwhile: the fallback path of cancellation.
+   */
+  async renewLeases({ instanceId, leaseMs }: { instanceId: string; leaseMs: number }): Promise<{ id: string; cancelRequested: boolean }[]> {
+    const rows = await this.sql<{ id: string; cancel_requested: boolean }[]>`
+      with heartbeat as (
+        update job_runner_instances set heartbeat_at = now() where id = ${instanceId}
+      )
+      update job_runner_jobs
+      set lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
+      where lease_owner = ${instanceId} and state = 'running'
+      returning id, cancel_requested`
+    return rows.map((r) => ({ id: String(r.id), cancelRequested: r.cancel_requested }))
+  }
+
+  /**
+   * Recovers jobs whose runner vanished (crash, SIGKILL, lost network): the lease expired, so the
+   * job goes back to `queued` with its last written checkpoint, or to `failed` when that was its last
+   * attempt. The attempt counts: a job that kills its runner must not loop forever.
+   */
+  async recoverExpiredLeases({ limit = 1000 }: { limit?: number } = {}): Promise<{ id: string; state: JobState }[]> {
+    const rows = await this.sql<{ id: string; state: JobState }[]>`
+      with expired as (
+        select id from job_runner_jobs
+        where state = 'running' and lease_expires_at < now()
+        order by lease_expires_at
+        limit ${limit}
+        for update skip locked
+      )
+      update job_runner_jobs j
+      set state = case when j.attempts >= j.max_attempts then 'failed' else 'queued' end,
+          finished_at = case when j.attempts >= j.max_attempts then now() end,
+          run_at = now(), updated_at = now(),
+          error = 'runner lost: the lease of instance ' || coalesce(j.lease_owner::text, '?') || ' expired',
+          lease_owner = null, lease_expires_at = null
+      from expired
+      where j.id = expired.id
+      returning j.id, j.state`
+    return rows.map((r) => ({ id: String(r.id), state: r.state }))
+  }
+
+  async registerInstance(instance: InstanceInfo): Promise<void> {
+    await this.sql`
+      insert into job_runner_instances (id, hostname, pid, queues)
+      values (${instance.id}, ${instance.hostname}, ${instance.pid}, ${instance.queues as string[]})
+      on conflict (id) do update set heartbeat_at = now()`
+  }
+
+  async deregisterInstance({ instanceId }: { instanceId: string }): Promise<void> {
+    await this.sql`delete from job_runner_instances where id = ${instanceId}`
+  }
+
+  /** Forgets instances whose heartbeat stopped long ago; their jobs are recovered by lease expiry. */
+  async pruneDeadInstances({ silentForMs }: { silentForMs: number }): Promise<number> {
+    const rows = await this.sql`
+      delete from job_runner_instances where heartbeat_at < now() - ${silentForMs} * interval '1 millisecond'
+      returning id`
+    return rows.length
+  }
+
+  /** Cheap liveness check for `/readyz`. */
+  async ping(): Promise<void> {
+    await this.sql`select 1`
+  }
+}
+
+/** Ids are bigint identities; anything else cannot name a job (and must not reach SQL as a bigint). */
+export function isJobId(id: string): boolean {
+  return /^[1-9][0-9]{0,17}$/.test(id)
+}
+
+function compareIds(a: string | number, b: string | number): number {
+  const x = BigInt(a)
+  const y = BigInt(b)
+  return x < y ? -1 : x > y ? 1 : 0
+}

@@ -1,0 +1,51 @@
+/**
+ * The runner's typed lifecycle events. Logs, metrics and tests all listen here; tests wait for an
+ * event instead of sleeping.
+ */
+import { EventEmitter } from 'node:events'
+import type { OwnedJob } from '../queue/job.js'
+
+export type JobOutcome = 'succeeded' | 'retry' | 'failed' | 'cancelled' | 'interrupted' | 'abandoned' | 'lost'
+
+export interface RunnerEvents {
+  'job:start': { job: OwnedJob }
+  /** The outcome is written (or, for `abandoned` and `lost`, given up on). */
+  'job:settled': { job: OwnedJob; outcome: JobOutcome; error?: Error }
+  'job:checkpoint': { ids: readonly string[] }
+  'leases:recovered': { ids: readonly string[] }
+  'runner:error': { error: Error; during: string }
+}
+
+export class TypedEmitter<Events extends object> {
+  private readonly emitter = new EventEmitter().setMaxListeners(0)
+
+  on<K extends keyof Events & string>(event: K, listener: (payload: Events[K]) => void): () => void {
+    this.emitter.on(event, listener)
+    return () => this.emitter.off(event, listener)
+  }
+
+  emit<K extends keyof Events & string>(event: K, payload: Events[K]): void {
+    this.emitter.emit(event, payload)
+  }
+
+  /** Resolves with the first `event` whose payload satisfies `predicate`; register before you cause it. */
+  waitFor<K extends keyof Events & string>(
+    event: K,
+    predicate: (payload: Events[K]) => boolean = () => true,
+    { signal }: { signal?: AbortSignal } = {},
+  ): Promise<Events[K]> {
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        off()
+        reject(signal?.reason)
+      }
+      const off = this.on(event, (payload) => {
+        if (!predicate(payload)) return
+        off()
+        signal?.removeEventListener('abort', onAbort)
+        resolve(payload)
+      })
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
+  }
+}
