@@ -1,0 +1,114 @@
+/**
+ * The databases every integration suite runs against: the embedded PGlite always, and PostgreSQL
+ * when TEST_DATABASE_URL is set (as .ci/run sets it). Each `create()` gives a fresh, empty, migrated
+ * database, so tests never see each other's jobs.
+ *
+ * A fresh PGlite folder takes seconds to initialise, so one migrated template is made per machine
+ * (in the OS temp folder, keyed by the migrations) and copied for each test, which takes
+ * milliseconds.
+ */
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { createHash, randomBytes } from 'node:crypto'
+import postgres from 'postgres'
+import { connectDatabase } from '../../src/db/connect.js'
+import { migrate } from '../../src/db/migrate.js'
+import { migrations } from '../../src/db/migrations/index.js'
+
+export interface TestDatabase {
+  /** The environment that points the service at this database. */
+  readonly env: { DATABASE_URL?: string; DATA_DIR: string }
+  readonly databaseUrl: string | undefined
+  readonly dataDir: string
+  cleanup(): Promise<void>
+}
+
+export interface DatabaseTarget {
+  readonly name: 'pglite' | 'postgres'
+  create(): Promise<TestDatabase>
+}
+
+export const pglite: DatabaseTarget = {
+  name: 'pglite',
+  async create() {
+    const template = await pgliteTemplate()
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'job-runner-test-'))
+    await fs.cp(path.join(template, 'pgdata'), path.join(dataDir, 'pgdata'), { recursive: true })
+    return {
+      env: { DATA_DIR: dataDir },
+      databaseUrl: undefined,
+      dataDir,
+      cleanup: () => fs.rm(dataDir, { recursive: true, force: true }),
+    }
+  },
+}
+
+export function postgresTarget(adminUrl: string): DatabaseTarget {
+  return {
+    name: 'postgres',
+    async create() {
+      const name = `job_runner_test_${randomBytes(6).toString('hex')}`
+      const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
+      try {
+        await admin.unsafe(`create database ${name}`)
+      } finally {
+        await admin.end()
+      }
+      const url = new URL(adminUrl)
+      url.pathname = `/${name}`
+      const databaseUrl = url.toString()
+      const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'job-runner-test-'))
+      return {
+        env: { DATABASE_URL: databaseUrl, DATA_DIR: dataDir },
+        databaseUrl,
+        dataDir,
+        async cleanup() {
+          const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
+          try {
+            await admin.unsafe(`drop database if exists ${name} with (force)`)
+          } finally {
+            await admin.end()
+          }
+          await fs.rm(dataDir, { recursive: true, force: true })
+        },
+      }
+    },
+  }
+}
+
+/** PGlite always; PostgreSQL too when TEST_DATABASE_URL is set. */
+export function databaseTargets(): DatabaseTarget[] {
+  const url = process.env.TEST_DATABASE_URL
+  return url ? [pglite, postgresTarget(url)] : [pglite]
+}
+
+/** The PostgreSQL target alone, for suites that need several processes on one database. */
+export function postgresOnly(): DatabaseTarget | undefined {
+  const url = process.env.TEST_DATABASE_URL
+  return url ? postgresTarget(url) : undefined
+}
+
+async function pgliteTemplate(): Promise<string> {
+  const key = createHash('sha256').update(JSON.stringify(migrations)).digest('hex').slice(0, 12)
+  const template = path.join(os.tmpdir(), `job-runner-pglite-template-${key}`)
+  if (await exists(path.join(template, 'ready'))) return template
+  const building = `${template}.${process.pid}.${randomBytes(4).toString('hex')}`
+  const db = await connectDatabase({ databaseUrl: undefined, dataDir: building })
+  try {
+    await migrate(db)
+  } finally {
+    await db.close()
+  }
+  await fs.writeFile(path.join(building, 'ready'), '')
+  // Another process may have won the race; either copy is good.
+  await fs.rename(building, template).catch(() => fs.rm(building, { recursive: true, force: true }))
+  return template
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  )
+}
