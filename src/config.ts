@@ -16,6 +16,8 @@ export interface Config {
     readonly jwksUrl: string | undefined
     readonly issuer: string | undefined
     readonly audience: string
+    /** How long a JWKS fetch may take before a request is answered 503. */
+    readonly jwksTimeoutMs: number
   }
   readonly concurrency: number
   readonly queues: readonly string[]
@@ -24,6 +26,8 @@ export interface Config {
   readonly leaseMs: number
   readonly pollIntervalMs: number
   readonly retryBaseMs: number
+  /** Finished jobs older than this are deleted by the pruner. */
+  readonly retentionMs: number
   readonly maxBodyBytes: number
   readonly logLevel: string
 }
@@ -108,6 +112,7 @@ export function loadConfig(env: Env = process.env): Config {
       jwksUrl: readUrl(env, 'JWT_JWKS_URL', ['https:', 'http:']),
       issuer: readString(env, 'JWT_ISSUER'),
       audience: readString(env, 'JWT_AUDIENCE') ?? 'job-runner',
+      jwksTimeoutMs: readNumber(env, 'JWT_JWKS_TIMEOUT_MS', 5000, { min: 100, max: 60000 }),
     },
     concurrency: readNumber(env, 'CONCURRENCY', 10, { min: 1, max: 1000 }),
     queues,
@@ -116,6 +121,7 @@ export function loadConfig(env: Env = process.env): Config {
     leaseMs: readNumber(env, 'LEASE_SECONDS', 30, { min: 1, max: 86400, integer: false }) * 1000,
     pollIntervalMs: readNumber(env, 'POLL_INTERVAL_MS', 1000, { min: 10, max: 60000 }),
     retryBaseMs: readNumber(env, 'RETRY_BASE_MS', 1000, { min: 0, max: 3600000 }),
+    retentionMs: readNumber(env, 'JOB_RETENTION_HOURS', 168, { min: 0.001, max: 24 * 3650, integer: false }) * 3600 * 1000,
     maxBodyBytes: readNumber(env, 'MAX_BODY_BYTES', 1024 * 1024, { min: 1024, max: 64 * 1024 * 1024 }),
     logLevel,
   }

@@ -5,6 +5,7 @@
  */
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
+import type { Hono } from 'hono'
 import { serve } from '@hono/node-server'
 import type { Logger } from 'pino'
 import { loadJobRegistry, type JobRegistry } from '../jobs/registry.js'
@@ -41,6 +42,8 @@ export interface Service {
   readonly lifecycle: Lifecycle
   /** Set when a development secret was generated or reused: a ready-to-use admin token. */
   readonly devToken: string | undefined
+  /** The Hono app (tests enumerate its routes against openapi.yaml). */
+  readonly app: Hono
 }
 
 export async function startService({ config, log, exit, registry }: ServiceOptions): Promise<Service> {
@@ -71,6 +74,7 @@ export async function startService({ config, log, exit, registry }: ServiceOptio
       checkpointIntervalMs: config.checkpointIntervalMs,
       pollIntervalMs: config.pollIntervalMs,
       retryBaseMs: config.retryBaseMs,
+      retentionMs: config.retentionMs,
     },
     { store, notifier, registry: jobRegistry, log, mayClaim: () => lifecycle?.mayClaim() ?? false },
   )
@@ -117,7 +121,7 @@ export async function startService({ config, log, exit, registry }: ServiceOptio
   server!.keepAliveTimeout = 5_000
 
   const devToken = jwt.generated ? await mintToken({ secret: jwt.secret!, sub: 'dev', audience: config.jwt.audience, ...(config.jwt.issuer ? { issuer: config.jwt.issuer } : {}) }) : undefined
-  return { url: `http://127.0.0.1:${port}`, port, db, store, jobs, runner, lifecycle, devToken }
+  return { url: `http://127.0.0.1:${port}`, port, db, store, jobs, runner, lifecycle, devToken, app }
 }
 
 /**

@@ -360,6 +360,21 @@ export class JobStore {
     return rows.length
   }
 
+  /** Deletes up to `limit` jobs that finished more than `olderThanMs` ago; returns how many. */
+  async pruneFinishedJobs({ olderThanMs, limit }: { olderThanMs: number; limit: number }): Promise<number> {
+    const rows = await this.sql`
+      delete from job_runner_jobs
+      where id in (
+        select id from job_runner_jobs
+        where state in ('succeeded', 'failed', 'cancelled')
+          and finished_at < now() - ${olderThanMs} * interval '1 millisecond'
+        limit ${limit}
+        for update skip locked
+      )
+      returning id`
+    return rows.length
+  }
+
   /** Cheap liveness check for `/readyz`. */
   async ping(): Promise<void> {
     await this.sql`select 1`

@@ -23,8 +23,11 @@ import { coerceError } from '../log.js'
 import { retryDelayMs } from './backoff.js'
 import { Doorbell } from '../support/doorbell.js'
 import { TypedEmitter, type JobOutcome, type RunnerEvents } from './events.js'
+import { CheckpointFlusher } from './checkpointFlusher.js'
+import { FinishedJobPruner } from './finishedJobPruner.js'
 import { JobExecution, type Settlement } from './jobExecution.js'
-import { Periodic } from '../support/periodic.js'
+import { LeaseKeeper } from './leaseKeeper.js'
+import { LeaseSweeper } from './leaseSweeper.js'
 import { withTimeout } from '../support/withTimeout.js'
 
 export interface RunnerConfig {
@@ -36,6 +39,8 @@ export interface RunnerConfig {
   retryBaseMs: number
   /** How often expired leases are looked for; by default often enough to recover within a second or two. */
   sweepIntervalMs?: number
+  /** How long finished jobs are kept before the pruner deletes them (default 7 days). */
+  retentionMs?: number
   instanceId?: string
 }
 
@@ -60,6 +65,7 @@ export interface StopReport {
 type RunnerState = 'idle' | 'running' | 'stopping' | 'stopped'
 
 const WRITE_RETRY_MS = [100, 250, 500, 1000, 2000, 5000]
+const DEFAULT_RETENTION_MS = 7 * 24 * 3600 * 1000
 
 export class Runner {
   readonly instanceId: string
@@ -68,6 +74,8 @@ export class Runner {
   private readonly executions = new Map<string, JobExecution>()
   /** Outcome writes in flight; a job keeps its slot (and its lease) until its outcome is written. */
   private readonly writing = new Set<Promise<void>>()
+  /** Each execution's outcome write, so an abandoned job's (which never settles) can leave `writing`. */
+  private readonly writeOf = new WeakMap<JobExecution, Promise<void>>()
   private readonly doorbell = new Doorbell()
   private claimLoop: Promise<void> | undefined
   private stopping: Promise<StopReport> | undefined
@@ -75,9 +83,10 @@ export class Runner {
   private deadline = new AbortController()
   private interruptedIds: string[] = []
   private unwrittenIds: string[] = []
-  private readonly leaseKeeper: Periodic
-  private readonly checkpointFlusher: Periodic
-  private readonly leaseSweeper: Periodic
+  private readonly leaseKeeper: LeaseKeeper
+  private readonly checkpointFlusher: CheckpointFlusher
+  private readonly leaseSweeper: LeaseSweeper
+  private readonly pruner: FinishedJobPruner
   private readonly unsubscribe: (() => void)[] = []
   private graceTimer = new GraceTimer(Infinity)
 
@@ -86,11 +95,21 @@ export class Runner {
     private readonly deps: RunnerDependencies,
   ) {
     this.instanceId = config.instanceId ?? randomUUID()
-    const reportError = (during: string) => (error: Error) => this.reportError(error, during)
-    this.leaseKeeper = new Periodic('leaseKeeper', Math.max(50, config.leaseMs / 3), () => this.renewLeases(), reportError('lease renewal'))
-    this.checkpointFlusher = new Periodic('checkpointFlusher', config.checkpointIntervalMs, () => this.flushCheckpoints(), reportError('checkpoint flush'))
-    const sweepIntervalMs = config.sweepIntervalMs ?? Math.max(50, Math.min(1000, config.leaseMs / 2))
-    this.leaseSweeper = new Periodic('leaseSweeper', sweepIntervalMs, () => this.recoverExpiredLeases(), reportError('lease sweep'))
+    const onError = (during: string) => (error: Error) => this.reportError(error, during)
+    const executions = () => this.executions.values()
+    this.leaseKeeper = new LeaseKeeper(
+      { instanceId: this.instanceId, leaseMs: config.leaseMs },
+      { store: deps.store, executions, log: deps.log, onError: onError('lease renewal') },
+    )
+    this.checkpointFlusher = new CheckpointFlusher(
+      { intervalMs: config.checkpointIntervalMs },
+      { executions, write: (dirty) => this.writeCheckpoints(dirty), onError: onError('checkpoint flush') },
+    )
+    this.leaseSweeper = new LeaseSweeper(
+      { leaseMs: config.leaseMs, ...(config.sweepIntervalMs === undefined ? {} : { intervalMs: config.sweepIntervalMs }) },
+      { store: deps.store, log: deps.log, onRecovered: (ids) => this.onLeasesRecovered(ids), onError: onError('lease sweep') },
+    )
+    this.pruner = new FinishedJobPruner({ retentionMs: config.retentionMs ?? DEFAULT_RETENTION_MS }, { store: deps.store, log: deps.log, onError: onError('pruning') })
   }
 
   get runningJobs(): number {
@@ -122,6 +141,7 @@ export class Runner {
     this.leaseKeeper.start()
     this.checkpointFlusher.start()
     this.leaseSweeper.start()
+    this.pruner.start()
     this.claimLoop = this.runClaimLoop()
   }
 
@@ -155,6 +175,8 @@ export class Runner {
     const abandoned = stuck.filter((execution) => !execution.isSettled)
     for (const execution of abandoned) {
       execution.abandoned = true
+      // Its outcome write waits for a settlement that may never come: waiting on it would eat the budget left for deregistration.
+      this.writing.delete(this.writeOf.get(execution)!)
       this.deps.log.warn({ jobId: execution.job.id, type: execution.job.type }, 'job ignored its shutdown token until the grace deadline: abandoning it, writing its checkpoint and requeueing it')
     }
     const writeBudgetMs = Math.max(0, timer.remainingMs() - 100)
@@ -177,7 +199,7 @@ export class Runner {
     const remainingMs = () => timer.remainingMs()
     await withTimeout(Promise.allSettled([...this.writing]), remainingMs()).catch(() => {})
     await withTimeout(
-      Promise.allSettled([this.leaseKeeper.stop(), this.checkpointFlusher.stop(), this.leaseSweeper.stop()]),
+      Promise.allSettled([this.leaseKeeper.stop(), this.checkpointFlusher.stop(), this.leaseSweeper.stop(), this.pruner.stop()]),
       remainingMs(),
     ).catch(() => {})
     await withTimeout(this.deps.store.deregisterInstance({ instanceId: this.instanceId }), remainingMs()).catch(
@@ -233,7 +255,7 @@ export class Runner {
 
   private execute(job: OwnedJob): void {
     const log = this.deps.log.child({ jobId: job.id, type: job.type })
-    const execution = new JobExecution(job, this.deps.registry.get(job.type), log, (e) => this.flushExecutions([e]))
+    const execution = new JobExecution(job, this.deps.registry.get(job.type), log, (e) => this.writeCheckpoints([e]))
     this.executions.set(job.id, execution)
     this.events.emit('job:start', { job })
     // A cancel may have been requested between the claim and now, or a stop begun during the claim.
@@ -241,6 +263,7 @@ export class Runner {
     if (this.state !== 'running') execution.abort('shutdown')
     const write = execution.settled.then((settlement) => this.writeOutcome(execution, settlement))
     this.writing.add(write)
+    this.writeOf.set(execution, write)
     void write.finally(() => {
       this.writing.delete(write)
       this.doorbell.ring()
@@ -303,11 +326,8 @@ export class Runner {
     }
   }
 
-  private async flushCheckpoints(): Promise<void> {
-    await this.flushExecutions([...this.executions.values()].filter((e) => e.dirty && !e.isSettled))
-  }
-
-  private async flushExecutions(executions: readonly JobExecution[]): Promise<void> {
+  /** Writes checkpoints and progress of `executions` in one statement: the flusher's and a job's `flush()`. */
+  private async writeCheckpoints(executions: readonly JobExecution[]): Promise<void> {
     if (executions.length === 0) return
     const snapshots = executions.map((e) => e.snapshot())
     const jobs: JobSnapshot[] = snapshots.map((s) => s.snapshot)
@@ -319,28 +339,7 @@ export class Runner {
     }
   }
 
-  private async renewLeases(): Promise<void> {
-    const startedAt = Date.now()
-    const renewed = await this.deps.store.renewLeases({ instanceId: this.instanceId, leaseMs: this.config.leaseMs })
-    const ours = new Set<string>()
-    for (const { id, cancelRequested } of renewed) {
-      ours.add(id)
-      if (cancelRequested) this.executions.get(id)?.abort('cancelled')
-    }
-    for (const execution of this.executions.values()) {
-      // Claimed before this renewal began, yet not renewed: another instance recovered it.
-      if (execution.startedAt < startedAt && !ours.has(execution.job.id) && !execution.isSettled) {
-        this.deps.log.warn({ jobId: execution.job.id }, 'lease lost: another instance recovered this job; stopping it here')
-        execution.abort('shutdown')
-      }
-    }
-  }
-
-  private async recoverExpiredLeases(): Promise<void> {
-    const recovered = await this.deps.store.recoverExpiredLeases()
-    if (recovered.length === 0) return
-    const ids = recovered.map((r) => r.id)
-    this.deps.log.warn({ jobIds: ids }, 'recovered jobs whose runner was lost (lease expired)')
+  private onLeasesRecovered(ids: readonly string[]): void {
     this.events.emit('leases:recovered', { ids })
     for (const id of ids) void this.deps.notifier.publish('jobChanged', id)
     for (const queue of this.config.queues) void this.deps.notifier.publish('jobsAvailable', queue)

@@ -1,5 +1,6 @@
 /** Every migration, in order. A new one is a new file here and a line below; applied ones never change. */
 import * as jobs from './001_jobs.js'
+import * as finishedIndex from './002_finished_index.js'
 
 export interface Migration {
   readonly version: number
@@ -7,4 +8,4 @@ export interface Migration {
   readonly sql: string
 }
 
-export const migrations: readonly Migration[] = [jobs]
+export const migrations: readonly Migration[] = [jobs, finishedIndex]

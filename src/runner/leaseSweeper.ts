@@ -1,0 +1,47 @@
+/**
+ * Recovers jobs whose runner vanished (a crash, SIGKILL, a lost network): every instance looks for
+ * expired leases every `intervalMs` and puts those jobs back in the queue (or fails them on their
+ * last attempt). Often enough that a dead instance's jobs run again within about a second of the
+ * lease expiring; SKIP LOCKED keeps the sweeps of many instances from waiting on each other.
+ */
+import type { Logger } from 'pino'
+import type { JobStore } from '../queue/store.js'
+import { Periodic } from '../support/periodic.js'
+
+export interface LeaseSweeperConfig {
+  leaseMs: number
+  /** Default: half the lease, at most a second. */
+  intervalMs?: number
+}
+
+export interface LeaseSweeperDependencies {
+  store: JobStore
+  log: Logger
+  onRecovered: (ids: readonly string[]) => void
+  onError: (error: Error) => void
+}
+
+export class LeaseSweeper {
+  private readonly periodic: Periodic
+
+  constructor(config: LeaseSweeperConfig, private readonly deps: LeaseSweeperDependencies) {
+    const intervalMs = config.intervalMs ?? Math.max(50, Math.min(1000, config.leaseMs / 2))
+    this.periodic = new Periodic('leaseSweeper', intervalMs, () => this.sweep(), deps.onError)
+  }
+
+  start(): void {
+    this.periodic.start()
+  }
+
+  stop(): Promise<void> {
+    return this.periodic.stop()
+  }
+
+  private async sweep(): Promise<void> {
+    const recovered = await this.deps.store.recoverExpiredLeases()
+    if (recovered.length === 0) return
+    const ids = recovered.map((r) => r.id)
+    this.deps.log.warn({ jobIds: ids, failed: recovered.filter((r) => r.state === 'failed').map((r) => r.id) }, 'recovered jobs whose runner was lost (lease expired)')
+    this.deps.onRecovered(ids)
+  }
+}
