@@ -19,7 +19,14 @@ export async function connectDatabase({ databaseUrl, dataDir, maxConnections = 1
   const sql = postgres(databaseUrl, {
     max: maxConnections,
     onnotice: () => {},
-    connect_timeout: 10,
+    // Fetching array types on connect leaks an unhandled rejection when the connection dies
+    // meanwhile (porsager/postgres#1192); the store passes lists as JSON instead.
+    fetch_types: false,
+    // While the database is unreachable a request waits for a connection attempt: keep that wait
+    // short (it is answered 503), and keep postgres.js's reconnect backoff (3^n/100 s, up to 20 s,
+    // shared by the pool) from queueing queries for many seconds after a few failures.
+    connect_timeout: 3,
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
     transform: { undefined: null },
   })
   let closing: Promise<void> | undefined

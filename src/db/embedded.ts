@@ -44,6 +44,9 @@ export async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
     username: 'postgres',
     max: 1,
     onnotice: () => {},
+    // Fetching array types on connect leaks an unhandled rejection when the connection dies
+    // meanwhile (porsager/postgres#1192); the store passes lists as JSON instead.
+    fetch_types: false,
     transform: { undefined: null },
   })
   const runningServer = server

@@ -6,9 +6,11 @@
 import { createHash } from 'node:crypto'
 import type { JobRegistry, PayloadProblem } from '../../jobs/registry.js'
 import { Doorbell } from '../support/doorbell.js'
+import { TypedEmitter } from '../runner/events.js'
 import type { Json, JobState, OwnedJob } from './job.js'
 import type { Notifier } from './notifier.js'
 import type { CancelOutcome, EnqueuedJob, JobScope, JobStore, NewJob } from './store.js'
+import { EnqueueBatches } from './enqueueBatches.js'
 
 export interface EnqueueRequest {
   type: string
@@ -32,34 +34,56 @@ export class InvalidJobError extends Error {
   }
 }
 
+export interface JobServiceEvents {
+  /** Jobs newly stored (replays of an idempotency key are not new). Metrics count them here. */
+  'jobs:enqueued': { jobs: readonly OwnedJob[] }
+  /** A queued job cancelled at once (a running one settles through the runner instead). */
+  'job:cancelled': { job: OwnedJob }
+}
+
 export class JobService {
+  readonly events = new TypedEmitter<JobServiceEvents>()
+  /** Group commit of single, key-less enqueues (one per HTTP request). */
+  private readonly singles: EnqueueBatches
+
   constructor(
     private readonly store: JobStore,
     private readonly registry: JobRegistry,
     private readonly notifier: Notifier,
-  ) {}
+  ) {
+    this.singles = new EnqueueBatches(store)
+  }
 
   /** Validates every job first, then stores all of them in one statement, or none. */
   async enqueue({ owner, jobs }: { owner: string; jobs: readonly EnqueueRequest[] }): Promise<EnqueuedJob[]> {
     const rows = jobs.map((request, index) => this.toNewJob(request, jobs.length > 1 ? index : undefined))
-    const enqueued = await this.store.enqueueJobs({ owner, jobs: rows })
+    const single = rows.length === 1 && rows[0]!.idempotencyKey === null ? rows[0]! : undefined
+    const enqueued = await answersInTime(single ? this.singles.enqueue(owner, single).then((one) => [one]) : this.store.enqueueJobs({ owner, jobs: rows }))
     const queues = new Set(enqueued.filter((e) => !e.replayed && e.job.state === 'queued').map((e) => e.job.queue))
     for (const queue of queues) void this.notifier.publish('jobsAvailable', queue)
+    const fresh = enqueued.filter((e) => !e.replayed).map((e) => e.job)
+    if (fresh.length > 0) this.events.emit('jobs:enqueued', { jobs: fresh })
     return enqueued
   }
 
   get(scope: JobScope & { id: string }): Promise<OwnedJob | undefined> {
-    return this.store.getJob(scope)
+    return answersInTime(this.store.getJob(scope))
   }
 
   list(params: Parameters<JobStore['listJobs']>[0]): Promise<OwnedJob[]> {
-    return this.store.listJobs(params)
+    return answersInTime(this.store.listJobs(params))
+  }
+
+  /** Jobs per queue and state, across every owner: queue depth for operators. */
+  countByQueueAndState(): ReturnType<JobStore['countJobsByQueueAndState']> {
+    return this.store.countJobsByQueueAndState()
   }
 
   async cancel(scope: JobScope & { id: string }): Promise<CancelOutcome> {
-    const outcome = await this.store.requestCancel(scope)
+    const outcome = await answersInTime(this.store.requestCancel(scope))
     if (outcome.kind === 'requested') await this.notifier.publish('cancelRequested', outcome.job.id)
     if (outcome.kind === 'cancelled' || outcome.kind === 'requested') void this.notifier.publish('jobChanged', outcome.job.id)
+    if (outcome.kind === 'cancelled') this.events.emit('job:cancelled', { job: outcome.job })
     return outcome
   }
 
@@ -80,7 +104,7 @@ export class JobService {
     signal?.addEventListener('abort', onAbort)
     try {
       for (;;) {
-        const job = await this.store.getJob(scope)
+        const job = await answersInTime(this.store.getJob(scope))
         if (!job || isChanged(job) || Date.now() >= deadline || signal?.aborted) return job
         await doorbell.wait(Math.min(pollMs, deadline - Date.now()))
       }
@@ -106,6 +130,8 @@ export class JobService {
     }
     const runAt = request.runAt === undefined ? null : new Date(request.runAt)
     if (runAt !== null && Number.isNaN(runAt.getTime())) throw new InvalidJobError(`runAt${where} is not a date-time`)
+    // A valid date-time with a large offset can land in year 0, which PostgreSQL refuses.
+    if (runAt !== null && runAt.getUTCFullYear() < 1) throw new InvalidJobError(`runAt${where} is before the year 1`)
     return {
       type: request.type,
       queue: request.queue ?? definition.defaults.queue,
@@ -118,6 +144,37 @@ export class JobService {
       requestHash: request.idempotencyKey === undefined ? null : hashRequest(request),
     }
   }
+}
+
+/**
+ * How long a caller's store call may wait. postgres.js queues a query while it has no connection
+ * and, when new connections are reset during start-up, retries them forever without failing the
+ * query: a request would hang for the whole outage. Past this it fails with code STORE_TIMEOUT,
+ * which the app answers 503 with Retry-After. (A write that times out may still land when the
+ * database returns: callers retry with an Idempotency-Key.)
+ */
+export const STORE_TIMEOUT_MS = 5000
+
+export class StoreTimeoutError extends Error {
+  override name = 'StoreTimeoutError'
+  readonly code = 'STORE_TIMEOUT'
+}
+
+function answersInTime<T>(work: Promise<T>, ms = STORE_TIMEOUT_MS): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new StoreTimeoutError(`the database did not answer within ${ms} ms`)), ms)
+    timer.unref()
+    work.then(
+      (value) => {
+        clearTimeout(timer)
+        resolve(value)
+      },
+      (error: unknown) => {
+        clearTimeout(timer)
+        reject(error)
+      },
+    )
+  })
 }
 
 /** A stable hash of what the caller asked for, so a replay with other content is told apart. */

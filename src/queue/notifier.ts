@@ -9,6 +9,8 @@
  */
 import { EventEmitter } from 'node:events'
 import type { Database } from '../db/database.js'
+import { notifyBatches, type RemoteMessage } from './notifyBatches.js'
+import type { Batcher } from '../support/batcher.js'
 
 export interface NotifierEvents {
   /** Jobs became runnable in `queue`. */
@@ -26,6 +28,8 @@ export class Notifier {
   private readonly local = new EventEmitter()
   private readonly unlisten: (() => Promise<void>)[] = []
   private started: Promise<void> | undefined
+  /** Messages for other instances, sent one statement per batch. */
+  private remote: Batcher<RemoteMessage, void> | undefined
 
   constructor(private readonly db: Database) {
     this.local.setMaxListeners(0)
@@ -57,7 +61,8 @@ export class Notifier {
   async publish<C extends Channel>(channel: C, payload: NotifierEvents[C]): Promise<void> {
     this.local.emit(channel, payload)
     if (!this.db.capabilities.supportsListen) return
-    await this.db.sql.notify(PG_CHANNEL_PREFIX + channel, payload).catch(() => {})
+    this.remote ??= notifyBatches(this.db.sql)
+    await this.remote.add({ channel: PG_CHANNEL_PREFIX + channel, payload }).catch(() => {})
   }
 
   subscribe<C extends Channel>(channel: C, listener: (payload: NotifierEvents[C]) => void): () => void {

@@ -1,7 +1,9 @@
 /**
  * The job store: every SQL statement of the queue lives here, named after the domain action it
  * performs, taking one params object. Writes that happen to many jobs at once take arrays and run as
- * one statement (rows travel as one JSON document through `jsonb_to_recordset`). Writes by a runner
+ * one statement (rows travel as one JSON document through `jsonb_to_recordset`; lists travel as JSON,
+ * or for queue names, which hold no comma, as one comma-separated string — never as array
+ * parameters, so connections need not fetch array types: see src/db/connect.ts). Writes by a runner
  * are fenced by `lease_owner`, so an instance that lost its lease can never overwrite the outcome of
  * the instance that recovered the job.
  */
@@ -128,7 +130,8 @@ export class JobStore {
     const missingKeys = rows.map((r) => r.idempotency_key).filter((k): k is string => k !== null && !insertedByKey.has(k))
     const existing = missingKeys.length
       ? await sql<JobRow[]>`
-          select * from job_runner_jobs where owner = ${owner} and idempotency_key = any(${missingKeys}::text[])`
+          select * from job_runner_jobs
+          where owner = ${owner} and idempotency_key in (select jsonb_array_elements_text(${sql.json(missingKeys)}))`
       : []
     const existingByKey = new Map(existing.map((r) => [r.idempotency_key, r]))
     const claimedHere = new Set<string>()
@@ -186,11 +189,18 @@ export class JobStore {
     if (limit <= 0) return []
     const rows = await this.sql<JobRow[]>`
       with next as (
-        select id from job_runner_jobs
-        where state = 'queued' and queue = any(${queues as string[]}::text[]) and run_at <= now()
-        order by priority, run_at, id
+        -- One index scan per queue, in claim order: with "queue = any(...)" the planner cannot
+        -- read the claim index in order, and sorts every queued job on each claim instead.
+        select c.id from unnest(string_to_array(${queues.join(',')}, ',')) as q(name)
+        cross join lateral (
+          select id, priority, run_at from job_runner_jobs
+          where state = 'queued' and queue = q.name and run_at <= now()
+          order by priority, run_at, id
+          limit ${limit}
+          for update skip locked
+        ) c
+        order by c.priority, c.run_at, c.id
         limit ${limit}
-        for update skip locked
       )
       update job_runner_jobs j
       set state = 'running', attempts = j.attempts + 1, started_at = now(), updated_at = now(),
@@ -344,7 +354,7 @@ export class JobStore {
   async registerInstance(instance: InstanceInfo): Promise<void> {
     await this.sql`
       insert into job_runner_instances (id, hostname, pid, queues)
-      values (${instance.id}, ${instance.hostname}, ${instance.pid}, ${instance.queues as string[]})
+      values (${instance.id}, ${instance.hostname}, ${instance.pid}, string_to_array(${instance.queues.join(',')}, ','))
       on conflict (id) do update set heartbeat_at = now()`
   }
 
@@ -373,6 +383,16 @@ export class JobStore {
       )
       returning id`
     return rows.length
+  }
+
+  /**
+   * How many jobs each queue holds in each state: the queue depth of `/metrics` (read at scrape
+   * time) and of the dashboard. Pairs with no job are left out.
+   */
+  async countJobsByQueueAndState(): Promise<{ queue: string; state: JobState; count: number }[]> {
+    const rows = await this.sql<{ queue: string; state: JobState; count: string }[]>`
+      select queue, state, count(*) as count from job_runner_jobs group by queue, state order by queue, state`
+    return rows.map((r) => ({ queue: r.queue, state: r.state, count: Number(r.count) }))
   }
 
   /** Cheap liveness check for `/readyz`. */

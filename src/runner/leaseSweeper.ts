@@ -2,7 +2,8 @@
  * Recovers jobs whose runner vanished (a crash, SIGKILL, a lost network): every instance looks for
  * expired leases every `intervalMs` and puts those jobs back in the queue (or fails them on their
  * last attempt). Often enough that a dead instance's jobs run again within about a second of the
- * lease expiring; SKIP LOCKED keeps the sweeps of many instances from waiting on each other.
+ * lease expiring; SKIP LOCKED keeps the sweeps of many instances from waiting on each other. It
+ * also forgets instances whose heartbeat stopped long ago.
  */
 import type { Logger } from 'pino'
 import type { JobStore } from '../queue/store.js'
@@ -24,7 +25,12 @@ export interface LeaseSweeperDependencies {
 export class LeaseSweeper {
   private readonly periodic: Periodic
 
-  constructor(config: LeaseSweeperConfig, private readonly deps: LeaseSweeperDependencies) {
+  private lastInstancePruneAt = 0
+
+  constructor(
+    private readonly config: LeaseSweeperConfig,
+    private readonly deps: LeaseSweeperDependencies,
+  ) {
     const intervalMs = config.intervalMs ?? Math.max(50, Math.min(1000, config.leaseMs / 2))
     this.periodic = new Periodic('leaseSweeper', intervalMs, () => this.sweep(), deps.onError)
   }
@@ -38,6 +44,12 @@ export class LeaseSweeper {
   }
 
   private async sweep(): Promise<void> {
+    // Instances silent for many leases are gone (their jobs were recovered through lease expiry);
+    // once a minute is often enough to forget them.
+    if (Date.now() - this.lastInstancePruneAt > 60_000) {
+      this.lastInstancePruneAt = Date.now()
+      await this.deps.store.pruneDeadInstances({ silentForMs: this.config.leaseMs * 10 })
+    }
     const recovered = await this.deps.store.recoverExpiredLeases()
     if (recovered.length === 0) return
     const ids = recovered.map((r) => r.id)

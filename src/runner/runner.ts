@@ -26,6 +26,7 @@ import { TypedEmitter, type JobOutcome, type RunnerEvents } from './events.js'
 import { CheckpointFlusher } from './checkpointFlusher.js'
 import { FinishedJobPruner } from './finishedJobPruner.js'
 import { JobExecution, type Settlement } from './jobExecution.js'
+import { OutcomeBatches } from './outcomeBatches.js'
 import { LeaseKeeper } from './leaseKeeper.js'
 import { LeaseSweeper } from './leaseSweeper.js'
 import { withTimeout } from '../support/withTimeout.js'
@@ -87,6 +88,8 @@ export class Runner {
   private readonly checkpointFlusher: CheckpointFlusher
   private readonly leaseSweeper: LeaseSweeper
   private readonly pruner: FinishedJobPruner
+  /** Outcome writes of jobs settling close together go out as one statement. */
+  private readonly outcomes: OutcomeBatches
   private readonly unsubscribe: (() => void)[] = []
   private graceTimer = new GraceTimer(Infinity)
 
@@ -95,6 +98,7 @@ export class Runner {
     private readonly deps: RunnerDependencies,
   ) {
     this.instanceId = config.instanceId ?? randomUUID()
+    this.outcomes = new OutcomeBatches(deps.store, this.instanceId)
     const onError = (during: string) => (error: Error) => this.reportError(error, during)
     const executions = () => this.executions.values()
     this.leaseKeeper = new LeaseKeeper(
@@ -209,7 +213,8 @@ export class Runner {
     return {
       interrupted: this.interruptedIds,
       abandoned: abandoned.map((e) => e.job.id).filter((id) => requeued.includes(id)),
-      unwritten: [...this.unwrittenIds, ...abandoned.map((e) => e.job.id).filter((id) => !requeued.includes(id))],
+      // Jobs still here settled, but their outcome write hangs on the database past the deadline: their leases will expire.
+      unwritten: [...new Set([...this.unwrittenIds, ...this.executions.keys(), ...abandoned.map((e) => e.job.id).filter((id) => !requeued.includes(id))])],
     }
   }
 
@@ -257,7 +262,11 @@ export class Runner {
     const log = this.deps.log.child({ jobId: job.id, type: job.type })
     const execution = new JobExecution(job, this.deps.registry.get(job.type), log, (e) => this.writeCheckpoints([e]))
     this.executions.set(job.id, execution)
+    // The chaos suite reads these across processes to prove no succeeded job ran again.
+    log.debug({ attempt: job.attempts, interruptions: job.interruptions, checkpoint: job.checkpoint }, 'job started')
     this.events.emit('job:start', { job })
+    // Long-polls waiting for the job to leave `queued` wake now, not at their fallback re-read.
+    void this.deps.notifier.publish('jobChanged', job.id)
     // A cancel may have been requested between the claim and now, or a stop begun during the claim.
     if (job.cancelRequested) execution.abort('cancelled')
     if (this.state !== 'running') execution.abort('shutdown')
@@ -274,25 +283,23 @@ export class Runner {
     if (execution.abandoned) return
     const { job } = execution
     const { snapshot } = execution.snapshot()
-    const instanceId = this.instanceId
-    const store = this.deps.store
     let outcome: JobOutcome
     let write: () => Promise<string[]>
     const reason = execution.abortReason
     if (settlement.kind === 'resolved') {
       outcome = 'succeeded'
-      write = () => store.completeJobs({ instanceId, completions: [{ ...snapshot, result: settlement.result }] })
+      write = () => this.outcomes.complete({ ...snapshot, result: settlement.result })
     } else if (reason === 'shutdown') {
       outcome = 'interrupted'
-      write = () => store.requeueInterruptedJobs({ instanceId, jobs: [snapshot] })
+      write = () => this.outcomes.requeue(snapshot)
     } else if (reason === 'cancelled') {
       outcome = 'cancelled'
-      write = () => store.markJobsCancelled({ instanceId, jobs: [snapshot] })
+      write = () => this.outcomes.cancel(snapshot)
     } else {
       const error = reason === 'timeout' ? `timed out after ${job.timeoutSeconds} s` : settlement.error.message || settlement.error.name
       outcome = job.attempts >= job.maxAttempts ? 'failed' : 'retry'
       const retryDelay = retryDelayMs(job.attempts, { baseMs: this.config.retryBaseMs })
-      write = () => store.failJobs({ instanceId, failures: [{ ...snapshot, error: error.slice(0, 10_000), retryDelayMs: retryDelay }] }).then((rows) => rows.map((r) => r.id))
+      write = () => this.outcomes.fail({ ...snapshot, error: error.slice(0, 10_000), retryDelayMs: retryDelay })
     }
     const written = await this.retryWrite(write)
     if (execution.abandoned) return

@@ -59,6 +59,13 @@ export function postgresTarget(adminUrl: string): DatabaseTarget {
       url.pathname = `/${name}`
       const databaseUrl = url.toString()
       const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'job-runner-test-'))
+      // Migrated like the PGlite copies, so suites that use the store directly find the tables.
+      const db = await connectDatabase({ databaseUrl, dataDir, maxConnections: 1 })
+      try {
+        await migrate(db)
+      } finally {
+        await db.close()
+      }
       return {
         env: { DATABASE_URL: databaseUrl, DATA_DIR: dataDir },
         databaseUrl,

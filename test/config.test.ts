@@ -1,0 +1,175 @@
+/**
+ * Configuration: defaults, every variable parsed, bad values refused with a ConfigError naming the
+ * variable, and the process itself refusing to start (exit code 2) with that name on stderr.
+ */
+import { describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import path from 'node:path'
+import { ConfigError, loadConfig } from '../src/config.js'
+import { projectRoot } from '../src/support/projectRoot.js'
+
+const SECRET = 'a-secret-that-is-at-least-32-bytes-long'
+
+/** `actual` has every field of `expected` (recursively for plain objects); other fields are not looked at. */
+function assertIncludes(actual: object, expected: Record<string, unknown>): void {
+  const pick = (value: unknown, shape: unknown): unknown =>
+    shape !== null && typeof shape === 'object' && !Array.isArray(shape) && value !== null && typeof value === 'object'
+      ? Object.fromEntries(Object.entries(shape).map(([key, sub]) => [key, pick((value as Record<string, unknown>)[key], sub)]))
+      : value
+  assert.deepEqual(pick(actual, expected), expected)
+}
+
+describe('loadConfig', () => {
+  it('has the defaults of DESIGN.md', () => {
+    const config = loadConfig({})
+    assertIncludes(config, {
+      port: 3000,
+      databaseUrl: undefined,
+      dataDir: path.resolve('./.data'),
+      jwt: { secret: undefined, publicKey: undefined, jwksUrl: undefined, issuer: undefined, audience: 'job-runner' },
+      concurrency: 10,
+      queues: ['default'],
+      shutdownGraceMs: 25_000,
+      checkpointIntervalMs: 5_000,
+      leaseMs: 30_000,
+      pollIntervalMs: 1_000,
+      retryBaseMs: 1_000,
+      maxBodyBytes: 1024 * 1024,
+      logLevel: 'info',
+    })
+  })
+
+  it('parses every variable', () => {
+    const publicKey = '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----'
+    const config = loadConfig({
+      PORT: '8080',
+      DATABASE_URL: 'postgres://user:pw@db.example:5432/jobs',
+      DATA_DIR: '/tmp/somewhere',
+      JWT_SECRET: SECRET,
+      JWT_PUBLIC_KEY: publicKey,
+      JWT_JWKS_URL: 'https://issuer.example/.well-known/jwks.json',
+      JWT_ISSUER: 'https://issuer.example',
+      JWT_AUDIENCE: 'my-audience',
+      CONCURRENCY: '42',
+      QUEUES: 'default, mail ,reports',
+      SHUTDOWN_GRACE_SECONDS: '12.5',
+      CHECKPOINT_INTERVAL_SECONDS: '0.5',
+      LEASE_SECONDS: '60',
+      POLL_INTERVAL_MS: '250',
+      RETRY_BASE_MS: '0',
+      MAX_BODY_BYTES: '2048',
+      LOG_LEVEL: 'debug',
+    })
+    assertIncludes(config, {
+      port: 8080,
+      databaseUrl: 'postgres://user:pw@db.example:5432/jobs',
+      dataDir: '/tmp/somewhere',
+      jwt: {
+        secret: SECRET,
+        publicKey,
+        jwksUrl: 'https://issuer.example/.well-known/jwks.json',
+        issuer: 'https://issuer.example',
+        audience: 'my-audience',
+      },
+      concurrency: 42,
+      queues: ['default', 'mail', 'reports'],
+      shutdownGraceMs: 12_500,
+      checkpointIntervalMs: 500,
+      leaseMs: 60_000,
+      pollIntervalMs: 250,
+      retryBaseMs: 0,
+      maxBodyBytes: 2048,
+      logLevel: 'debug',
+    })
+  })
+
+  it('accepts postgresql:// and treats blank values as unset', () => {
+    assert.equal(loadConfig({ DATABASE_URL: 'postgresql://localhost/x' }).databaseUrl, 'postgresql://localhost/x')
+    const config = loadConfig({ PORT: '', DATABASE_URL: '  ', CONCURRENCY: ' ' })
+    assert.equal(config.port, 3000)
+    assert.equal(config.databaseUrl, undefined)
+    assert.equal(config.concurrency, 10)
+  })
+
+  it('freezes the configuration', () => {
+    const config = loadConfig({})
+    assert.ok(Object.isFrozen(config))
+    assert.ok(Object.isFrozen(config.jwt))
+    assert.ok(Object.isFrozen(config.queues))
+    assert.throws(() => {
+      ;(config as { port: number }).port = 1
+    }, TypeError)
+  })
+
+  const bad: [variable: string, value: string][] = [
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['PORT', '80.5'],
+    ['CONCURRENCY', '0'],
+    ['CONCURRENCY', 'ten'],
+    ['JWT_SECRET', 'too-short'],
+    ['JWT_PUBLIC_KEY', 'not a pem'],
+    ['JWT_JWKS_URL', 'ftp://issuer.example/jwks'],
+    ['DATABASE_URL', 'mysql://root@localhost/db'],
+    ['DATABASE_URL', 'not a url'],
+    ['SHUTDOWN_GRACE_SECONDS', '-1'],
+    ['SHUTDOWN_GRACE_SECONDS', '0'],
+    ['CHECKPOINT_INTERVAL_SECONDS', 'often'],
+    ['LEASE_SECONDS', '0'],
+    ['POLL_INTERVAL_MS', '5'],
+    ['RETRY_BASE_MS', '-10'],
+    ['MAX_BODY_BYTES', '10'],
+    ['QUEUES', 'ok,not ok'],
+    ['QUEUES', ' , '],
+    ['LOG_LEVEL', 'loud'],
+  ]
+  for (const [variable, value] of bad) {
+    it(`refuses ${variable}=${JSON.stringify(value)}, naming the variable`, () => {
+      assert.throws(
+        () => loadConfig({ [variable]: value }),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError, `a ConfigError, not ${String(error)}`)
+          assert.equal(error.variable, variable)
+          assert.ok(error.message.includes(variable), error.message)
+          assert.ok(error.accepts.length > 0)
+          return true
+        },
+      )
+    })
+  }
+
+  it('never echoes a secret or a database URL in its message', () => {
+    for (const [variable, value] of [
+      ['JWT_SECRET', 'short-but-secret'],
+      ['DATABASE_URL', 'mysql://root:hunter2@localhost/db'],
+    ] as const) {
+      assert.throws(
+        () => loadConfig({ [variable]: value }),
+        (error: unknown) => error instanceof ConfigError && !error.message.includes('hunter2') && !error.message.includes('short-but-secret'),
+      )
+    }
+  })
+})
+
+describe('starting the process with a bad variable', () => {
+  it('exits with code 2 and names the variable on stderr', { timeout: 30_000 }, async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: projectRoot(),
+      env: { PATH: process.env.PATH, CONCURRENCY: '0', DATA_DIR: path.join(projectRoot(), '.data-never-created') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stderr = ''
+    let stdout = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
+    const [code] = (await once(child, 'exit')) as [number | null]
+    assert.equal(code, 2, `exit code (stderr: ${stderr})`)
+    assert.match(stderr, /CONCURRENCY/)
+    assert.match(stderr, /cannot start/)
+    assert.doesNotMatch(stderr, /\n\s+at /, 'a message, not a stack trace')
+    assert.equal(stdout, '')
+  })
+})

@@ -1,0 +1,427 @@
+/**
+ * The job store against each database: enqueue and idempotency, claim order and filters, SKIP
+ * LOCKED, every outcome write and its lease fence, lease renewal and lost-lease recovery.
+ */
+import { describe, it, before, beforeEach, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import postgres from 'postgres'
+import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { newJob } from '../support/engine.js'
+import { connectDatabase } from '../../src/db/connect.js'
+import type { Database } from '../../src/db/database.js'
+import { IdempotencyConflictError, JobStore } from '../../src/queue/store.js'
+
+const LEASE_MS = 60_000
+const queues = ['default']
+
+for (const target of databaseTargets()) {
+  describe(`job store on ${target.name}`, { timeout: 60_000 }, () => {
+    let database: TestDatabase
+    let db: Database
+    let store: JobStore
+
+    // One database per suite (a PGlite takes a second or two to open); every test starts empty.
+    before(async () => {
+      database = await target.create()
+      db = await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir })
+      store = new JobStore(db.sql)
+    })
+
+    beforeEach(async () => {
+      await db.sql`truncate job_runner_jobs, job_runner_instances restart identity`
+    })
+
+    after(async () => {
+      await db?.close({ timeoutSeconds: 1 })
+      await database?.cleanup()
+    })
+
+    async function countJobs(): Promise<number> {
+      const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from job_runner_jobs`
+      return row!.n
+    }
+
+    /** Makes time pass for leases: every running job's lease is now in the past. */
+    async function expireLeases(): Promise<void> {
+      await db.sql`update job_runner_jobs set lease_expires_at = now() - interval '1 second' where state = 'running'`
+    }
+
+    async function claimOne(instanceId = randomUUID()) {
+      const [job] = await store.claimJobs({ instanceId, queues, limit: 1, leaseMs: LEASE_MS })
+      assert.ok(job, 'a job was claimed')
+      return job
+    }
+
+    describe('enqueue', () => {
+      it('stores many jobs in the order given, with their fields', async () => {
+        const given = [
+          newJob({ type: 'echo', payload: { n: 0 }, priority: 5 }),
+          newJob({ type: 'sleep', payload: { ms: 1 }, queue: 'other', maxAttempts: 7, timeoutSeconds: 2.5 }),
+          newJob({ type: 'echo', payload: { n: 2 }, priority: -1 }),
+          newJob({ type: 'count', payload: { to: 1, stepMs: 0 } }),
+        ]
+        const enqueued = await store.enqueueJobs({ owner: 'alice', jobs: given })
+        assert.equal(enqueued.length, 4)
+        assert.deepEqual(enqueued.map((e) => e.job.payload), given.map((g) => g.payload))
+        assert.deepEqual(enqueued.map((e) => e.job.type), ['echo', 'sleep', 'echo', 'count'])
+        assert.ok(enqueued.every((e) => !e.replayed && e.job.state === 'queued' && e.job.owner === 'alice' && e.job.attempts === 0))
+        const ids = enqueued.map((e) => BigInt(e.job.id))
+        assert.deepEqual([...ids].sort((a, b) => (a < b ? -1 : 1)), ids, 'ids follow the order given')
+        const sleepJob = enqueued[1]!.job
+        assert.equal(sleepJob.queue, 'other')
+        assert.equal(sleepJob.maxAttempts, 7)
+        assert.equal(sleepJob.timeoutSeconds, 2.5)
+        assert.equal(enqueued[0]!.job.priority, 5)
+        assert.deepEqual(await store.getJob({ id: sleepJob.id, owner: 'alice' }), sleepJob)
+        assert.equal(await store.getJob({ id: sleepJob.id, owner: 'bob' }), undefined, 'another owner does not see it')
+        assert.deepEqual(await store.getJob({ id: sleepJob.id, owner: undefined }), sleepJob, 'an admin does')
+      })
+
+      it('stores all of a batch or none of it', async () => {
+        await assert.rejects(
+          store.enqueueJobs({ owner: 'alice', jobs: [newJob(), newJob({ maxAttempts: 0 }), newJob()] }),
+          /max_attempts|check/,
+        )
+        assert.equal(await countJobs(), 0)
+      })
+
+      it('replays a job when the idempotency key and the request match', async () => {
+        const job = newJob({ idempotencyKey: 'k1', requestHash: 'h1', payload: { a: 1 } })
+        const [first] = await store.enqueueJobs({ owner: 'alice', jobs: [job] })
+        const [again] = await store.enqueueJobs({ owner: 'alice', jobs: [job] })
+        assert.equal(first!.replayed, false)
+        assert.equal(again!.replayed, true)
+        assert.equal(again!.job.id, first!.job.id)
+        assert.equal(await countJobs(), 1)
+      })
+
+      it('refuses the same key with another request, and stores nothing of that batch', async () => {
+        await store.enqueueJobs({ owner: 'alice', jobs: [newJob({ idempotencyKey: 'k1', requestHash: 'h1' })] })
+        await assert.rejects(
+          store.enqueueJobs({ owner: 'alice', jobs: [newJob({ idempotencyKey: 'k2', requestHash: 'h2' }), newJob({ idempotencyKey: 'k1', requestHash: 'other' })] }),
+          (error: unknown) => error instanceof IdempotencyConflictError && error.idempotencyKey === 'k1',
+        )
+        assert.equal(await countJobs(), 1, 'the fresh k2 job of the refused batch is not stored')
+      })
+
+      it('keeps idempotency keys per owner', async () => {
+        const [alice] = await store.enqueueJobs({ owner: 'alice', jobs: [newJob({ idempotencyKey: 'same', requestHash: 'h-alice' })] })
+        const [bob] = await store.enqueueJobs({ owner: 'bob', jobs: [newJob({ idempotencyKey: 'same', requestHash: 'h-bob' })] })
+        assert.equal(bob!.replayed, false)
+        assert.notEqual(bob!.job.id, alice!.job.id)
+        assert.equal(bob!.job.owner, 'bob')
+        assert.equal(await countJobs(), 2)
+      })
+
+      it('treats a key repeated inside one batch as a replay of its first use', async () => {
+        const job = newJob({ idempotencyKey: 'dup', requestHash: 'h' })
+        const enqueued = await store.enqueueJobs({ owner: 'alice', jobs: [job, newJob(), job] })
+        assert.deepEqual(enqueued.map((e) => e.replayed), [false, false, true])
+        assert.equal(enqueued[2]!.job.id, enqueued[0]!.job.id)
+        assert.equal(await countJobs(), 2)
+      })
+    })
+
+    describe('claim', () => {
+      it('takes jobs by priority, then run_at, then id', async () => {
+        const past = (seconds: number) => new Date(Date.now() - seconds * 1000)
+        const enqueued = await store.enqueueJobs({
+          owner: 'alice',
+          jobs: [
+            newJob({ payload: 'p1-late', priority: 1, runAt: past(10) }),
+            newJob({ payload: 'p0-late', priority: 0, runAt: past(10) }),
+            newJob({ payload: 'p0-early', priority: 0, runAt: past(20) }),
+            newJob({ payload: 'p0-late-second', priority: 0, runAt: past(10) }),
+            newJob({ payload: 'p-neg', priority: -5, runAt: past(1) }),
+          ],
+        })
+        assert.equal(enqueued.length, 5)
+        const order: unknown[] = []
+        for (let i = 0; i < 5; i++) order.push((await claimOne()).payload)
+        assert.deepEqual(order, ['p-neg', 'p0-early', 'p0-late', 'p0-late-second', 'p1-late'])
+        assert.deepEqual(await store.claimJobs({ instanceId: randomUUID(), queues, limit: 5, leaseMs: LEASE_MS }), [])
+      })
+
+      it('marks what it claims as running under the instance lease, one attempt used', async () => {
+        const job = (await store.enqueueJobs({ owner: 'alice', jobs: [newJob()] }))[0]!.job
+        const instanceId = randomUUID()
+        const claimed = await store.claimJobs({ instanceId, queues, limit: 10, leaseMs: LEASE_MS })
+        assert.equal(claimed.length, 1)
+        assert.equal(claimed[0]!.id, job.id)
+        assert.equal(claimed[0]!.state, 'running')
+        assert.equal(claimed[0]!.attempts, 1)
+        assert.ok(claimed[0]!.startedAt)
+        const [row] = await db.sql<{ lease_owner: string; lease_ms: number }[]>`
+          select lease_owner, extract(epoch from lease_expires_at - now()) * 1000 as lease_ms from job_runner_jobs where id = ${job.id}`
+        assert.equal(row!.lease_owner, instanceId)
+        assert.ok(row!.lease_ms > 0 && row!.lease_ms <= LEASE_MS, `lease ends within ${LEASE_MS} ms (got ${row!.lease_ms})`)
+      })
+
+      it('takes only the queues asked for and only jobs whose run_at has come', async () => {
+        await store.enqueueJobs({
+          owner: 'alice',
+          jobs: [
+            newJob({ payload: 'other queue', queue: 'other' }),
+            newJob({ payload: 'future', runAt: new Date(Date.now() + 3_600_000) }),
+            newJob({ payload: 'now' }),
+          ],
+        })
+        const claimed = await store.claimJobs({ instanceId: randomUUID(), queues, limit: 10, leaseMs: LEASE_MS })
+        assert.deepEqual(claimed.map((j) => j.payload), ['now'])
+        const other = await store.claimJobs({ instanceId: randomUUID(), queues: ['other', 'third'], limit: 10, leaseMs: LEASE_MS })
+        assert.deepEqual(other.map((j) => j.payload), ['other queue'])
+        assert.deepEqual(await store.claimJobs({ instanceId: randomUUID(), queues: ['default', 'other'], limit: 10, leaseMs: LEASE_MS }), [])
+      })
+
+      it('never hands one job to two concurrent claims', async () => {
+        await store.enqueueJobs({ owner: 'alice', jobs: Array.from({ length: 60 }, (_, n) => newJob({ payload: n })) })
+        // On PostgreSQL a second pool makes the claims truly concurrent; PGlite has one connection.
+        const secondDb = database.databaseUrl ? await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir }) : undefined
+        const second = secondDb ? new JobStore(secondDb.sql) : store
+        try {
+          const claims = await Promise.all(
+            Array.from({ length: 8 }, (_, n) => (n % 2 ? second : store).claimJobs({ instanceId: randomUUID(), queues, limit: 10, leaseMs: LEASE_MS })),
+          )
+          const ids = claims.flat().map((j) => j.id)
+          assert.equal(new Set(ids).size, ids.length, 'no job claimed twice')
+          assert.equal(ids.length, 60, 'every job claimed once')
+        } finally {
+          await secondDb?.close({ timeoutSeconds: 1 })
+        }
+      })
+
+      if (target.name === 'postgres') {
+        it('skips a row another transaction holds instead of waiting for it', async () => {
+          const enqueued = await store.enqueueJobs({ owner: 'alice', jobs: [newJob({ payload: 'held' }), newJob({ payload: 'free' })] })
+          const heldId = enqueued[0]!.job.id
+          const other = postgres(database.databaseUrl!, { max: 1, onnotice: () => {} })
+          try {
+            let release!: () => void
+            const released = new Promise<void>((resolve) => (release = resolve))
+            let locked!: () => void
+            const isLocked = new Promise<void>((resolve) => (locked = resolve))
+            const holder = other.begin(async (sql) => {
+              await sql`select id from job_runner_jobs where id = ${heldId} for update`
+              locked()
+              await released
+            })
+            await isLocked
+            try {
+              const claimed = await store.claimJobs({ instanceId: randomUUID(), queues, limit: 10, leaseMs: LEASE_MS })
+              assert.deepEqual(claimed.map((j) => j.payload), ['free'])
+            } finally {
+              release()
+              await holder
+            }
+            assert.deepEqual((await store.claimJobs({ instanceId: randomUUID(), queues, limit: 10, leaseMs: LEASE_MS })).map((j) => j.payload), ['held'])
+          } finally {
+            await other.end()
+          }
+        })
+      }
+    })
+
+    describe('outcomes and the lease fence', () => {
+      it('completes a running job with its result, checkpoint and progress', async () => {
+        await store.enqueueJobs({ owner: 'alice', jobs: [newJob()] })
+        const owner = randomUUID()
+        const job = await claimOne(owner)
+        const snapshot = { id: job.id, checkpoint: { cursor: 3 }, progress: { fraction: 1 }, result: { ok: true } }
+        assert.deepEqual(await store.completeJobs({ instanceId: randomUUID(), completions: [snapshot] }), [], 'not the lease owner')
+        assert.equal((await store.getJob({ id: job.id, owner: undefined }))!.state, 'running')
+        assert.deepEqual(await store.completeJobs({ instanceId: owner, completions: [snapshot] }), [job.id])
+        const done = (await store.getJob({ id: job.id, owner: undefined }))!
+        assert.equal(done.state, 'succeeded')
+        assert.deepEqual(done.result, { ok: true })
+        assert.deepEqual(done.checkpoint, { cursor: 3 })
+        assert.deepEqual(done.progress, { fraction: 1 })
+        assert.ok(done.finishedAt)
+        assert.deepEqual(await store.completeJobs({ instanceId: owner, completions: [snapshot] }), [], 'a finished job is not written again')
+      })
+
+      it('retries a failed attempt after its delay, then fails it when no attempt is left', async () => {
+        await store.enqueueJobs({ owner: 'alice', jobs: [newJob({ maxAttempts: 2 })] })
+        const first = randomUUID()
+        const job = await claimOne(first)
+        const failure = { id: job.id, checkpoint: { step: 1 }, progress: null, error: 'boom', retryDelayMs: 60_000 }
+        assert.deepEqual(await store.failJobs({ instanceId: randomUUID(), failures: [failure] }), [], 'not the lease owner')
+        assert.deepEqual(await store.failJobs({ instanceId: first, failures: [failure] }), [{ id: job.id, state: 'queued' }])
+        const [retry] = await db.sql<{ state: string; attempts: number; error: string; delay_ms: number; lease_owner: string | null; checkpoint: unknown }[]>`
+          select state, attempts, error, lease_owner, checkpoint, extract(epoch from run_at - updated_at) * 1000 as delay_ms
+          from job_runner_jobs where id = ${job.id}`
+        assert.equal(retry!.state, 'queued')
+        assert.equal(retry!.attempts, 1)
+        assert.equal(retry!.error, 'boom')
+        assert.equal(retry!.lease_owner, null)
+        assert.deepEqual(retry!.checkpoint, { step: 1 })
+        assert.ok(Math.abs(retry!.delay_ms - 60_000) < 1, `run_at is the retry delay ahead (got ${retry!.delay_ms} ms)`)
+        assert.deepEqual(await store.claimJobs({ instanceId: randomUUID(), queues, limit: 1, leaseMs: LEASE_MS }), [], 'not before its run_at')
+
+        await db.sql`update job_runner_jobs set run_at = now() where id = ${job.id}`
+        const second = randomUUID()
+        const again = await claimOne(second)
+        assert.equal(again.attempts, 2)
+        assert.deepEqual(again.checkpoint, { step: 1 }, 'the retry sees the checkpoint of the failed attempt')
+        assert.deepEqual(await store.failJobs({ instanceId: second, failures: [{ ...failure, error: 'boom again' }] }), [{ id: job.id, state: 'failed' }])
+        const failed = (await store.getJob({ id: job.id, owner: 'alice' }))!
+        assert.equal(failed.state, 'failed')
+        assert.equal(failed.error, 'boom again')
+        assert.ok(failed.finishedAt)
+      })
+
+      it('requeues an interrupted job with its checkpoint, counting the interruption and giving the attempt back', async () => {
+        await store.enqueueJobs({ owner: 'alice', jobs: [newJob()] })
+        const owner = randomUUID()
+        const job = await claimOne(owner)
+        const snapshot = { id: job.id, checkpoint: { cursor: 7 }, progress: { fraction: 0.5, message: 'half' } }
+        assert.deepEqual(await store.requeueInterruptedJobs({ instanceId: randomUUID(), jobs: [snapshot] }), [], 'not the lease owner')
+        assert.deepEqual(await store.requeueInterruptedJobs({ instanceId: owner, jobs: [snapshot] }), [job.id])
+        const queued = (await store.getJob({ id: job.id, owner: 'alice' }))!
+        assert.equal(queued.state, 'queued')
+        assert.equal(queued.attempts, 0)
+        assert.equal(queued.interruptions, 1)
+        assert.deepEqual(queued.checkpoint, { cursor: 7 })
+        assert.deepEqual(queued.progress, { fraction: 0.5, message: 'half' })
+        const resumed = await claimOne()
+        assert.equal(resumed.id, job.id, 'runnable again at once')
+        assert.deepEqual(resumed.checkpoint, { cursor: 7 })
+      })
+
+      it('writes checkpoints of running jobs for their lease owner only', async () => {
+        await store.enqueueJobs({ owner: 'alice', jobs: [newJob()] })
+        const owner = randomUUID()
+        const job = await claimOne(owner)
+        assert.deepEqual(await store.writeCheckpoints({ instanceId: randomUUID(), jobs: [{ id: job.id, checkpoint: { x: 'stranger' }, progress: null }] }), [])
+        assert.deepEqual(await store.writeCheckpoints({ instanceId: owner, jobs: [{ id: job.id, checkpoint: { x: 1 }, progress: { fraction: 0.25 } }] }), [job.id])
+        const running = (await store.getJob({ id: job.id, owner: 'alice' }))!
+        assert.equal(running.state, 'running')
+        assert.deepEqual(running.checkpoint, { x: 1 })
+        assert.deepEqual(running.progress, { fraction: 0.25 })
+      })
+
+      it('cancels a queued job at once', async () => {
+        const job = (await store.enqueueJobs({ owner: 'alice', jobs: [newJob()] }))[0]!.job
+        assert.deepEqual(await store.requestCancel({ id: job.id, owner: 'bob' }), { kind: 'not-found' }, 'not by another owner')
+        const outcome = await store.requestCancel({ id: job.id, owner: 'alice' })
+        assert.equal(outcome.kind, 'cancelled')
+        assert.ok(outcome.kind === 'cancelled' && outcome.job.state === 'cancelled' && outcome.job.finishedAt)
+        assert.equal((await store.requestCancel({ id: job.id, owner: 'alice' })).kind, 'already-cancelled')
+        assert.deepEqual(await store.claimJobs({ instanceId: randomUUID(), queues, limit: 1, leaseMs: LEASE_MS }), [])
+        assert.deepEqual(await store.requestCancel({ id: 'nope', owner: undefined }), { kind: 'not-found' })
+        assert.deepEqual(await store.requestCancel({ id: '999999', owner: undefined }), { kind: 'not-found' })
+      })
+
+      it('flags a running job for cancel; its runner marks it cancelled, nobody else can', async () => {
+        await store.enqueueJobs({ owner: 'alice', jobs: [newJob()] })
+        const owner = randomUUID()
+        const job = await claimOne(owner)
+        const outcome = await store.requestCancel({ id: job.id, owner: undefined })
+        assert.equal(outcome.kind, 'requested')
+        assert.ok(outcome.kind === 'requested' && outcome.job.state === 'running' && outcome.job.cancelRequested)
+        assert.deepEqual(await store.renewLeases({ instanceId: owner, leaseMs: LEASE_MS }), [{ id: job.id, cancelRequested: true }])
+        const snapshot = { id: job.id, checkpoint: { c: 1 }, progress: null }
+        assert.deepEqual(await store.markJobsCancelled({ instanceId: randomUUID(), jobs: [snapshot] }), [])
+        assert.deepEqual(await store.markJobsCancelled({ instanceId: owner, jobs: [snapshot] }), [job.id])
+        const cancelled = (await store.getJob({ id: job.id, owner: 'alice' }))!
+        assert.equal(cancelled.state, 'cancelled')
+        assert.deepEqual(cancelled.checkpoint, { c: 1 })
+        assert.ok(cancelled.finishedAt)
+      })
+
+      it('leaves finished jobs alone on cancel', async () => {
+        await store.enqueueJobs({ owner: 'alice', jobs: [newJob()] })
+        const owner = randomUUID()
+        const job = await claimOne(owner)
+        await store.completeJobs({ instanceId: owner, completions: [{ id: job.id, checkpoint: null, progress: null, result: 1 }] })
+        const outcome = await store.requestCancel({ id: job.id, owner: 'alice' })
+        assert.equal(outcome.kind, 'finished')
+        assert.equal((await store.getJob({ id: job.id, owner: 'alice' }))!.state, 'succeeded')
+      })
+
+      it('writes many outcomes in one call, each fenced by its own lease', async () => {
+        await store.enqueueJobs({ owner: 'alice', jobs: [newJob(), newJob(), newJob()] })
+        const owner = randomUUID()
+        const mine = await store.claimJobs({ instanceId: owner, queues, limit: 2, leaseMs: LEASE_MS })
+        const theirs = await claimOne()
+        const completions = [...mine, theirs].map((j) => ({ id: j.id, checkpoint: null, progress: null, result: j.id }))
+        const written = await store.completeJobs({ instanceId: owner, completions })
+        assert.deepEqual([...written].sort(), mine.map((j) => j.id).sort())
+        assert.equal((await store.getJob({ id: theirs.id, owner: undefined }))!.state, 'running')
+      })
+    })
+
+    describe('leases', () => {
+      it('renews the leases of one instance only and reports cancel flags', async () => {
+        await store.enqueueJobs({ owner: 'alice', jobs: [newJob(), newJob(), newJob()] })
+        const owner = randomUUID()
+        await store.registerInstance({ id: owner, hostname: 'test', pid: 1, queues })
+        const mine = await store.claimJobs({ instanceId: owner, queues, limit: 2, leaseMs: 1000 })
+        const theirs = await claimOne()
+        await store.requestCancel({ id: mine[1]!.id, owner: undefined })
+        const renewed = await store.renewLeases({ instanceId: owner, leaseMs: 120_000 })
+        assert.deepEqual(
+          [...renewed].sort((a, b) => a.id.localeCompare(b.id)),
+          [
+            { id: mine[0]!.id, cancelRequested: false },
+            { id: mine[1]!.id, cancelRequested: true },
+          ].sort((a, b) => a.id.localeCompare(b.id)),
+        )
+        const leases = await db.sql<{ id: string; lease_ms: number }[]>`
+          select id::text, extract(epoch from lease_expires_at - now()) * 1000 as lease_ms from job_runner_jobs where state = 'running'`
+        const byId = new Map(leases.map((l) => [l.id, l.lease_ms]))
+        assert.ok(byId.get(mine[0]!.id)! > 60_000, 'my lease was extended')
+        assert.ok(byId.get(theirs.id)! <= LEASE_MS, 'the other instance lease was not touched')
+      })
+
+      it('recovers a job whose lease expired: attempt counted, checkpoint kept, runner named', async () => {
+        await store.enqueueJobs({ owner: 'alice', jobs: [newJob({ maxAttempts: 3 })] })
+        const lost = randomUUID()
+        const job = await claimOne(lost)
+        await store.writeCheckpoints({ instanceId: lost, jobs: [{ id: job.id, checkpoint: { cursor: 42 }, progress: { fraction: 0.4 } }] })
+        assert.deepEqual(await store.recoverExpiredLeases(), [], 'a live lease is left alone')
+        await expireLeases()
+        assert.deepEqual(await store.recoverExpiredLeases(), [{ id: job.id, state: 'queued' }])
+        const recovered = (await store.getJob({ id: job.id, owner: 'alice' }))!
+        assert.equal(recovered.state, 'queued')
+        assert.equal(recovered.attempts, 1, 'the lost attempt counts')
+        assert.equal(recovered.interruptions, 0)
+        assert.deepEqual(recovered.checkpoint, { cursor: 42 })
+        assert.match(recovered.error ?? '', /runner lost/)
+        assert.ok(recovered.error?.includes(lost), 'the error names the lost instance')
+        // The lost instance wakes up: none of its writes land.
+        assert.deepEqual(await store.completeJobs({ instanceId: lost, completions: [{ id: job.id, checkpoint: null, progress: null, result: 'late' }] }), [])
+        const next = await claimOne()
+        assert.equal(next.id, job.id)
+        assert.equal(next.attempts, 2)
+        assert.deepEqual(next.checkpoint, { cursor: 42 })
+        assert.deepEqual(await store.writeCheckpoints({ instanceId: lost, jobs: [{ id: job.id, checkpoint: { cursor: 0 }, progress: null }] }), [])
+        assert.deepEqual(await store.renewLeases({ instanceId: lost, leaseMs: LEASE_MS }), [])
+      })
+
+      it('fails a job whose lost lease was its last attempt', async () => {
+        await store.enqueueJobs({ owner: 'alice', jobs: [newJob({ maxAttempts: 1 })] })
+        const job = await claimOne()
+        await expireLeases()
+        assert.deepEqual(await store.recoverExpiredLeases(), [{ id: job.id, state: 'failed' }])
+        const failed = (await store.getJob({ id: job.id, owner: 'alice' }))!
+        assert.equal(failed.state, 'failed')
+        assert.match(failed.error ?? '', /runner lost/)
+        assert.ok(failed.finishedAt)
+      })
+
+      it('registers, beats and prunes instances', async () => {
+        const id = randomUUID()
+        await store.registerInstance({ id, hostname: 'h', pid: 7, queues })
+        await store.registerInstance({ id, hostname: 'h', pid: 7, queues })
+        assert.equal(await store.pruneDeadInstances({ silentForMs: 60_000 }), 0)
+        await db.sql`update job_runner_instances set heartbeat_at = now() - interval '2 minutes' where id = ${id}`
+        await store.renewLeases({ instanceId: id, leaseMs: LEASE_MS })
+        assert.equal(await store.pruneDeadInstances({ silentForMs: 60_000 }), 0, 'the renewal beat the heartbeat')
+        await db.sql`update job_runner_instances set heartbeat_at = now() - interval '2 minutes' where id = ${id}`
+        assert.equal(await store.pruneDeadInstances({ silentForMs: 60_000 }), 1)
+        await store.deregisterInstance({ instanceId: id })
+      })
+    })
+  })
+}
