@@ -20,16 +20,22 @@ export interface JobsRoutesOptions {
   verifyToken: TokenVerifier
   /** Ends long-polls early when the service shuts down. */
   shutdownSignal: AbortSignal
+  /** `?wait` long-polls one owner may hold at once; more get 429 (default 50). */
+  longPollsPerOwner?: number
 }
 
 const MAX_WAIT_SECONDS = 60
 const DEFAULT_LIMIT = 50
 const MAX_LIMIT = 100
 
-export function jobsRoutes({ jobs, spec, verifyToken, shutdownSignal }: JobsRoutesOptions): Hono {
+export function jobsRoutes({ jobs, spec, verifyToken, shutdownSignal, longPollsPerOwner = 50 }: JobsRoutesOptions): Hono {
   const app = new Hono()
+  /** Long-polls held open per owner (`sub`): each holds a request and a notifier subscription. */
+  const longPolls = new Map<string, number>()
   const validateEnqueue = spec.schema('EnqueueRequest')
   const validateBatch = spec.schema('BatchEnqueueRequest')
+  // The list filters' schemas in openapi.yaml; a NUL byte or a 10 kB value never reaches SQL.
+  const filterSchemas = { type: spec.schema('JobType'), queue: spec.schema('QueueName') }
   // Per route, not app.use('*'): a wrong method must answer 405, not ask for a token first.
   const write = [authenticate(verifyToken), requireScope('jobs:write')] as const
   const read = [authenticate(verifyToken), requireScope('jobs:read')] as const
@@ -63,8 +69,8 @@ export function jobsRoutes({ jobs, spec, verifyToken, shutdownSignal }: JobsRout
     const page = await jobs.list({
       ...ownerScope(c.get('principal')),
       ...(state === undefined ? {} : { state: state as JobState }),
-      ...optional('type', c.req.query('type')),
-      ...optional('queue', c.req.query('queue')),
+      ...optional('type', readFilter(c.req.query('type'), 'type', filterSchemas.type)),
+      ...optional('queue', readFilter(c.req.query('queue'), 'queue', filterSchemas.queue)),
       ...(beforeId === undefined ? {} : { beforeId }),
       limit: limit + 1,
     })
@@ -82,8 +88,22 @@ export function jobsRoutes({ jobs, spec, verifyToken, shutdownSignal }: JobsRout
     if (waitSeconds > 0) {
       const from = ifNoneMatch ?? etagOf(job)
       if (etagOf(job) === from) {
-        const signal = AbortSignal.any([shutdownSignal, c.req.raw.signal])
-        job = await jobs.waitForChange(scope, (current) => etagOf(current) !== from, { timeoutMs: waitSeconds * 1000, signal })
+        const owner = c.get('principal').sub
+        const held = longPolls.get(owner) ?? 0
+        if (held >= longPollsPerOwner) {
+          throw new HttpProblem('too-many-requests', `at most ${longPollsPerOwner} ?wait requests may be open at once per caller`, {
+            headers: { 'retry-after': '1' },
+          })
+        }
+        longPolls.set(owner, held + 1)
+        try {
+          const signal = AbortSignal.any([shutdownSignal, c.req.raw.signal])
+          job = await jobs.waitForChange(scope, (current) => etagOf(current) !== from, { timeoutMs: waitSeconds * 1000, signal })
+        } finally {
+          const left = (longPolls.get(owner) ?? 1) - 1
+          if (left > 0) longPolls.set(owner, left)
+          else longPolls.delete(owner)
+        }
         if (!job) throw notFound(scope.id)
       }
     }
@@ -138,6 +158,11 @@ function readInteger(raw: string | undefined, name: string, { min, max }: { min:
     throw new HttpProblem('invalid-parameter', `${name} must be an integer from ${min} to ${max}`)
   }
   return value
+}
+
+function readFilter(raw: string | undefined, name: string, validate: (value: unknown) => boolean): string | undefined {
+  if (raw !== undefined && !validate(raw)) throw new HttpProblem('invalid-parameter', `${name} is not a valid ${name} name`)
+  return raw
 }
 
 function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {

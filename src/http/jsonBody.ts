@@ -26,6 +26,13 @@ export async function readJsonBody<T>(c: Context, validate: ValidateFunction): P
   if (depthOf(body) > MAX_JSON_DEPTH) {
     throw new HttpProblem('invalid-request', `the body is nested deeper than ${MAX_JSON_DEPTH} levels`)
   }
+  const unstorable = unstorableText(body)
+  if (unstorable !== undefined) {
+    // PostgreSQL's jsonb refuses both; refused here, they are the caller's error, not a 500.
+    throw new HttpProblem('invalid-request', `${unstorable || '/'} holds a NUL character or an unpaired UTF-16 surrogate`, {
+      errors: [{ pointer: unstorable || '/', message: 'holds a NUL character or an unpaired UTF-16 surrogate' }],
+    })
+  }
   if (!validate(body)) {
     const errors = describeErrors(validate.errors)
     throw new HttpProblem('invalid-request', errors.map((e) => `${e.pointer} ${e.message}`).join('; '), { errors })
@@ -45,4 +52,25 @@ export function depthOf(value: unknown): number {
     for (const child of Object.values(current)) stack.push([child, depth + 1])
   }
   return max
+}
+
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+
+/** The JSON Pointer of the first string or key PostgreSQL cannot store as jsonb (`''` is the root), if any. */
+export function unstorableText(value: unknown): string | undefined {
+  const stack: [unknown, string][] = [[value, '']]
+  while (stack.length > 0) {
+    const [current, pointer] = stack.pop()!
+    if (typeof current === 'string') {
+      if (UNSTORABLE.test(current)) return pointer
+      continue
+    }
+    if (current === null || typeof current !== 'object') continue
+    for (const [key, child] of Object.entries(current)) {
+      const childPointer = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`
+      if (UNSTORABLE.test(key)) return childPointer
+      stack.push([child, childPointer])
+    }
+  }
+  return undefined
 }

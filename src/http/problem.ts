@@ -3,6 +3,7 @@
  * app's `onError` renders it as `application/problem+json` (RFC 9457) with a stable `type` per kind.
  */
 export const PROBLEM_KINDS = {
+  'bad-request': { status: 400, title: 'Bad request' },
   'invalid-json': { status: 400, title: 'Malformed JSON' },
   'invalid-parameter': { status: 400, title: 'Invalid parameter' },
   unauthorized: { status: 401, title: 'Unauthorized' },
@@ -10,6 +11,7 @@ export const PROBLEM_KINDS = {
   'insufficient-scope': { status: 403, title: 'Insufficient scope' },
   'not-found': { status: 404, title: 'Not found' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
+  'request-timeout': { status: 408, title: 'Request timeout' },
   'job-finished': { status: 409, title: 'Job already finished' },
   'payload-too-large': { status: 413, title: 'Payload too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
@@ -17,6 +19,7 @@ export const PROBLEM_KINDS = {
   'invalid-job': { status: 422, title: 'Job refused' },
   'idempotency-conflict': { status: 422, title: 'Idempotency-Key reused with another request' },
   'too-many-requests': { status: 429, title: 'Too many requests' },
+  'header-fields-too-large': { status: 431, title: 'Request header fields too large' },
   internal: { status: 500, title: 'Internal server error' },
   unavailable: { status: 503, title: 'Service unavailable' },
   'shutting-down': { status: 503, title: 'Shutting down' },

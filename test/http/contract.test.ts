@@ -1,0 +1,304 @@
+/**
+ * openapi.yaml is the contract: for every operation and every status it lists, a real request over
+ * HTTP produces that status, and the answer (status, declared headers, content type, body) is
+ * validated against the document. The routes the app serves and the operations of the spec must be
+ * the same set, both ways.
+ */
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { OpenApiSpec } from '../../src/http/openapi.js'
+import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { enqueue, pollUntil, type ApiJob } from '../support/http.js'
+import { startTestService, type TestService } from '../support/service.js'
+
+const spec = OpenApiSpec.load()
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'] as const
+
+interface ResponseObject {
+  $ref?: string
+  headers?: Record<string, { $ref?: string; schema?: unknown }>
+  content?: Record<string, { schema?: unknown }>
+}
+
+/** JSON Pointer escaping of one reference token (RFC 6901). */
+const escape = (token: string) => token.replace(/~/g, '~0').replace(/\//g, '~1')
+
+function resolve<T>(pointer: string): T {
+  let node: unknown = spec.document
+  for (const token of pointer.replace(/^#\//, '').split('/')) {
+    node = (node as Record<string, unknown>)[token.replace(/~1/g, '/').replace(/~0/g, '~')]
+  }
+  assert.ok(node !== undefined, `openapi.yaml has nothing at ${pointer}`)
+  return node as T
+}
+
+/** Every (method, path, status) the spec lists. */
+function specResponses(): string[] {
+  const all: string[] = []
+  for (const [path, item] of Object.entries(spec.document.paths)) {
+    for (const method of METHODS) {
+      const operation = item[method]
+      if (!operation) continue
+      for (const status of Object.keys(operation.responses ?? {})) all.push(`${method.toUpperCase()} ${path} ${status}`)
+    }
+  }
+  return all.sort()
+}
+
+/** Operations that need no token (`security: []`). */
+function isPublic(method: string, path: string): boolean {
+  const operation = spec.document.paths[path]?.[method.toLowerCase()] as { security?: unknown[] } | undefined
+  return Array.isArray(operation?.security) && operation.security.length === 0
+}
+
+function specOperations(): string[] {
+  const all: string[] = []
+  for (const [path, item] of Object.entries(spec.document.paths)) {
+    for (const method of METHODS) if (item[method]) all.push(`${method.toUpperCase()} ${path}`)
+  }
+  return all.sort()
+}
+
+/**
+ * Asserts `response` is what the spec says `method path` answers with `status`: the status, every
+ * header the response declares (present and matching its schema), the media type and the body.
+ */
+async function conforms(response: Response, method: string, path: string, status: number, covered: Set<string>): Promise<unknown> {
+  const text = await response.text()
+  assert.equal(response.status, status, `${method} ${path}: expected ${status}, got ${response.status}: ${text}`)
+  let pointer = `#/paths/${escape(path)}/${method.toLowerCase()}/responses/${status}`
+  let object = resolve<ResponseObject | undefined>(pointer)
+  if (object?.$ref) {
+    pointer = object.$ref
+    object = resolve<ResponseObject>(pointer)
+  }
+  assert.ok(object, `openapi.yaml lists no ${status} for ${method} ${path}`)
+  for (const [name, declared] of Object.entries(object.headers ?? {})) {
+    const headerPointer = declared.$ref ?? `${pointer}/headers/${escape(name)}`
+    const value = response.headers.get(name)
+    assert.ok(value !== null, `${method} ${path} ${status}: header ${name} is declared but missing`)
+    const validate = spec.validatorFor(`${headerPointer}/schema`)
+    assert.ok(validate(value), `${method} ${path} ${status}: header ${name}=${value}: ${JSON.stringify(validate.errors)}`)
+  }
+  let body: unknown
+  if (object.content) {
+    const mediaType = (response.headers.get('content-type') ?? '').split(';')[0]!.trim()
+    assert.ok(mediaType in object.content, `${method} ${path} ${status}: content type ${mediaType} is not one of ${Object.keys(object.content).join(', ')}`)
+    body = /[/+]json$/.test(mediaType) ? JSON.parse(text) : text
+    const validate = spec.validatorFor(`${pointer}/content/${escape(mediaType)}/schema`)
+    assert.ok(validate(body), `${method} ${path} ${status}: body does not match the spec: ${JSON.stringify(validate.errors)}\n${text}`)
+  } else {
+    assert.equal(text, '', `${method} ${path} ${status}: the spec declares no body`)
+  }
+  covered.add(`${method} ${path} ${status}`)
+  return body
+}
+
+const json = (value: unknown): RequestInit => ({ method: 'POST', body: JSON.stringify(value) })
+
+for (const target of databaseTargets()) {
+  describe(`openapi.yaml contract (${target.name})`, () => {
+    const covered = new Set<string>()
+    let database: TestDatabase
+    let service: TestService
+
+    before(async () => {
+      database = await target.create()
+      service = await startTestService(database, { MAX_BODY_BYTES: '2048', LONG_POLLS_PER_OWNER: '1' })
+    })
+    after(async () => {
+      await service?.close()
+      await database?.cleanup()
+    })
+
+    const check = (response: Response, method: string, path: string, status: number) => conforms(response, method, path, status, covered)
+
+    it('serves a route for every spec operation and no route the spec lacks', async () => {
+      const served = new Set(
+        service.app.routes.filter((route) => route.method !== 'ALL').map((route) => `${route.method} ${route.path.replace(/:([A-Za-z_]+)/g, '{$1}')}`),
+      )
+      const inSpec = new Set(specOperations())
+      assert.deepEqual([...served].filter((op) => !inSpec.has(op)), [], 'routes the spec lacks')
+      assert.deepEqual([...inSpec].filter((op) => !served.has(op)), [], 'spec operations without a route')
+      // The same from outside: a spec operation never answers 404 or 405 (without a token, so
+      // nothing runs: authenticated routes stop at 401) …
+      for (const operation of inSpec) {
+        const [method, path] = operation.split(' ') as [string, string]
+        const response = await service.request(path.replace('{id}', '1'), { method, token: null })
+        await response.arrayBuffer()
+        assert.ok(![404, 405].includes(response.status), `${operation} answered ${response.status}`)
+      }
+      // … and paths outside it do.
+      for (const path of ['/v1', '/v1/admin', '/v1/jobs/1/retry', '/v1/jobs/batch/1', '/v2/jobs', '/openapi.json', '/docs/x', '/livez/x']) {
+        const response = await service.request(path)
+        assert.equal(response.status, 404, `${path} answered ${response.status}`)
+        await response.arrayBuffer()
+      }
+    })
+
+    it('POST /v1/jobs: 202, 200, 400, 401, 403, 413, 415, 422', async () => {
+      const path = '/v1/jobs'
+      const body = { type: 'echo', payload: { n: 1 }, queue: 'nobody' }
+      const first = await service.request(path, { ...json(body), headers: { 'idempotency-key': 'contract-1' } })
+      const job = (await check(first, 'POST', path, 202)) as ApiJob
+      assert.equal(first.headers.get('location'), `/v1/jobs/${job.id}`)
+      const replay = await service.request(path, { ...json(body), headers: { 'idempotency-key': 'contract-1' } })
+      assert.equal(((await check(replay, 'POST', path, 200)) as ApiJob).id, job.id)
+      await check(await service.request(path, { method: 'POST', body: '{"type":' }), 'POST', path, 400)
+      await check(await service.request(path, { ...json(body), token: null }), 'POST', path, 401)
+      await check(await service.request(path, { ...json(body), scopes: ['jobs:read'] }), 'POST', path, 403)
+      await check(await service.request(path, json({ type: 'echo', payload: { s: 'x'.repeat(4096) } })), 'POST', path, 413)
+      await check(await service.request(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'text/plain' } }), 'POST', path, 415)
+      await check(await service.request(path, json({ type: 'no-such-type' })), 'POST', path, 422)
+    })
+
+    it('POST /v1/jobs/batch: 202, 400, 401, 403, 413, 415, 422', async () => {
+      const path = '/v1/jobs/batch'
+      const body = { jobs: [{ type: 'echo', queue: 'nobody' }, { type: 'sleep', payload: { ms: 1 }, queue: 'nobody', idempotencyKey: 'b-1' }] }
+      const { jobs } = (await check(await service.request(path, json(body)), 'POST', path, 202)) as { jobs: ApiJob[] }
+      assert.equal(jobs.length, 2)
+      await check(await service.request(path, { method: 'POST', body: '[' }), 'POST', path, 400)
+      await check(await service.request(path, { ...json(body), token: null }), 'POST', path, 401)
+      await check(await service.request(path, { ...json(body), scopes: ['jobs:read', 'admin'] }), 'POST', path, 403)
+      await check(await service.request(path, json({ jobs: [{ type: 'echo', payload: 'x'.repeat(4096) }] })), 'POST', path, 413)
+      await check(await service.request(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 'POST', path, 415)
+      await check(await service.request(path, json({ jobs: [{ type: 'echo' }, { type: 'sleep', payload: { ms: -1 } }] })), 'POST', path, 422)
+    })
+
+    it('GET /v1/jobs: 200, 400, 401, 403', async () => {
+      const path = '/v1/jobs'
+      const page = (await check(await service.request(`${path}?limit=1`), 'GET', path, 200)) as { jobs: ApiJob[]; nextCursor: string | null }
+      assert.equal(page.jobs.length, 1)
+      assert.equal(typeof page.nextCursor, 'string')
+      await check(await service.request(`${path}?cursor=${page.nextCursor}&state=queued&type=echo&queue=nobody`), 'GET', path, 200)
+      await check(await service.request(`${path}?limit=101`), 'GET', path, 400)
+      await check(await service.request(path, { token: null }), 'GET', path, 401)
+      await check(await service.request(path, { scopes: ['jobs:write'] }), 'GET', path, 403)
+    })
+
+    it('GET /v1/jobs/{id}: 200, 304, 400, 401, 403, 404', async () => {
+      const path = '/v1/jobs/{id}'
+      const job = await enqueue(service, { type: 'echo', queue: 'nobody' })
+      const url = `/v1/jobs/${job.id}`
+      const found = await service.request(url)
+      await check(found, 'GET', path, 200)
+      const etag = found.headers.get('etag')!
+      await check(await service.request(url, { headers: { 'if-none-match': etag } }), 'GET', path, 304)
+      await check(await service.request(`${url}?wait=61`), 'GET', path, 400)
+      await check(await service.request(url, { token: null }), 'GET', path, 401)
+      await check(await service.request(url, { scopes: ['jobs:write'] }), 'GET', path, 403)
+      await check(await service.request('/v1/jobs/999999999'), 'GET', path, 404)
+    })
+
+    it('POST /v1/jobs/{id}/cancel: 200, 202, 401, 403, 404, 409', async () => {
+      const path = '/v1/jobs/{id}/cancel'
+      const queued = await enqueue(service, { type: 'echo', queue: 'nobody' })
+      const cancelled = (await check(await service.request(`/v1/jobs/${queued.id}/cancel`, { method: 'POST' }), 'POST', path, 200)) as ApiJob
+      assert.equal(cancelled.state, 'cancelled')
+      const sleeper = await enqueue(service, { type: 'sleep', payload: { ms: 60_000 } })
+      await pollUntil(service, sleeper.id, (job) => job.state === 'running')
+      const requested = (await check(await service.request(`/v1/jobs/${sleeper.id}/cancel`, { method: 'POST' }), 'POST', path, 202)) as ApiJob
+      assert.equal(requested.cancelRequested, true)
+      await pollUntil(service, sleeper.id, (job) => job.state === 'cancelled')
+      await check(await service.request(`/v1/jobs/${queued.id}/cancel`, { method: 'POST', token: null }), 'POST', path, 401)
+      await check(await service.request(`/v1/jobs/${queued.id}/cancel`, { method: 'POST', scopes: ['jobs:read'] }), 'POST', path, 403)
+      await check(await service.request('/v1/jobs/999999999/cancel', { method: 'POST' }), 'POST', path, 404)
+      const echo = await enqueue(service, { type: 'echo', payload: 1 })
+      await pollUntil(service, echo.id, (job) => job.state === 'succeeded')
+      await check(await service.request(`/v1/jobs/${echo.id}/cancel`, { method: 'POST' }), 'POST', path, 409)
+    })
+
+    it('every secured operation: 401 without a token, 403 without its scope', async () => {
+      for (const operation of specOperations()) {
+        const [method, path] = operation.split(' ') as [string, string]
+        if (isPublic(method, path)) continue
+        const url = path.replace('{id}', '1')
+        await check(await service.request(url, { method, token: null }), method, path, 401)
+        await check(await service.request(url, { method, scopes: [] }), method, path, 403)
+      }
+    })
+
+    it('every GET without parameters: 200 for an admin', async () => {
+      for (const operation of specOperations()) {
+        const [method, path] = operation.split(' ') as [string, string]
+        if (method !== 'GET' || path.includes('{')) continue
+        await check(await service.request(path), method, path, 200)
+      }
+      const yaml = (await check(await service.request('/openapi.yaml', { token: null }), 'GET', '/openapi.yaml', 200)) as string
+      assert.equal(yaml, spec.text)
+      const html = (await check(await service.request('/docs', { token: null }), 'GET', '/docs', 200)) as string
+      assert.match(html, /<html/i)
+      await check(await service.request('/livez', { token: null }), 'GET', '/livez', 200)
+    })
+
+    it('GET /v1/jobs/{id}: 429 past the long-polls one caller may hold', async () => {
+      const job = await enqueue(service, { type: 'echo', queue: 'nobody' }, { sub: 'poller' })
+      // Two long-polls at once for one caller who may hold one: one of them is refused.
+      for (let attempt = 0; ; attempt++) {
+        const answers = await Promise.all([0, 1].map(() => service.request(`/v1/jobs/${job.id}?wait=2`, { sub: 'poller' })))
+        const refused = answers.find((response) => response.status === 429)
+        if (refused || attempt === 5) {
+          await check(refused ?? answers[0]!, 'GET', '/v1/jobs/{id}', 429)
+          await Promise.all(answers.filter((response) => response !== refused).map((response) => response.arrayBuffer()))
+          break
+        }
+        await Promise.all(answers.map((response) => response.arrayBuffer()))
+      }
+    })
+
+    it('while drained: 503 with Retry-After on every job route and /readyz; admin routes answer', async () => {
+      const queued = await enqueue(service, { type: 'echo', queue: 'nobody' })
+      const drained = service.lifecycle.events.waitFor('lifecycle:state', ({ state }) => state === 'drained')
+      const drain = await service.request('/v1/admin/drain', { method: 'POST' })
+      assert.ok(['draining', 'drained'].includes(((await check(drain, 'POST', '/v1/admin/drain', 202)) as { state: string }).state))
+      if (service.lifecycle.state !== 'drained') await drained
+      await check(await service.request('/v1/jobs', json({ type: 'echo' })), 'POST', '/v1/jobs', 503)
+      await check(await service.request('/v1/jobs/batch', json({ jobs: [{ type: 'echo' }] })), 'POST', '/v1/jobs/batch', 503)
+      await check(await service.request('/v1/jobs'), 'GET', '/v1/jobs', 503)
+      await check(await service.request(`/v1/jobs/${queued.id}`), 'GET', '/v1/jobs/{id}', 503)
+      await check(await service.request(`/v1/jobs/${queued.id}/cancel`, { method: 'POST' }), 'POST', '/v1/jobs/{id}/cancel', 503)
+      await check(await service.request('/readyz', { token: null }), 'GET', '/readyz', 503)
+      const status = (await check(await service.request('/v1/admin/status'), 'GET', '/v1/admin/status', 200)) as { state: string }
+      assert.equal(status.state, 'drained')
+      await check(await service.request('/v1/admin/resume', { method: 'POST' }), 'POST', '/v1/admin/resume', 200)
+      await check(await service.request('/readyz', { token: null }), 'GET', '/readyz', 200)
+    })
+
+    describe('while shutting down', () => {
+      let stopping: TestDatabase
+      let stoppingService: TestService
+      before(async () => {
+        stopping = await target.create()
+        // A job that ignores its token holds the shutdown open (answering 503) until the grace deadline.
+        stoppingService = await startTestService(stopping, { SHUTDOWN_GRACE_SECONDS: '4' })
+      })
+      after(async () => {
+        await stoppingService?.close()
+        await stopping?.cleanup()
+      })
+
+      it('503 with Retry-After and Connection: close on every route but /livez', async () => {
+        // 5 s of steps: past the 4 s grace, yet over soon after, as an abandoned job runs on in this process.
+        const stubborn = await enqueue(stoppingService, { type: 'stubborn', payload: { to: 250, stepMs: 20 } })
+        await pollUntil(stoppingService, stubborn.id, (job) => job.state === 'running')
+        const stopped = stoppingService.lifecycle.shutdown('contract test')
+        const call = (path: string, init: Parameters<TestService['request']>[1] = {}) => stoppingService.request(path, init)
+        for (const operation of specOperations()) {
+          const [method, path] = operation.split(' ') as [string, string]
+          if (path === '/livez') continue
+          const response = await call(path.replace('{id}', '1'), { method, ...(method === 'POST' ? { body: '{}' } : {}) })
+          assert.equal(response.headers.get('connection'), 'close', operation)
+          await check(response, method, path, 503)
+        }
+        await check(await call('/livez'), 'GET', '/livez', 200)
+        await stopped
+        assert.equal(stoppingService.lifecycle.state, 'exited')
+      })
+    })
+
+    it('covers every status of every operation in the spec', () => {
+      const missing = specResponses().filter((response) => !covered.has(response))
+      assert.deepEqual(missing, [], 'spec responses no test produced')
+    })
+  })
+}
