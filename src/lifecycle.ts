@@ -102,12 +102,15 @@ export class Lifecycle {
     return this.current
   }
 
-  /** Stops within the grace budget and exits. Calling it again returns the same promise. */
-  shutdown(cause: string): Promise<void> {
-    return (this.stopping ??= this.stop(cause))
+  /**
+   * Stops within the grace budget and exits. Calling it again returns the same promise.
+   * `failed` (a crash) exits non-zero after the same careful stop, so the platform sees a failure.
+   */
+  shutdown(cause: string, { failed = false }: { failed?: boolean } = {}): Promise<void> {
+    return (this.stopping ??= this.stop(cause, failed))
   }
 
-  private async stop(cause: string): Promise<void> {
+  private async stop(cause: string, failed: boolean): Promise<void> {
     const { runner, log, shutdownGraceMs, closeResources, exit } = this.options
     const deadline = Date.now() + shutdownGraceMs
     this.transition('stopping', cause)
@@ -121,7 +124,7 @@ export class Lifecycle {
     // Keeps back time for closing the server and the database after the runner has stopped.
     const closeReserveMs = Math.min(1500, shutdownGraceMs * 0.15)
     let report = EMPTY_REPORT
-    let exitCode = 0
+    let exitCode = failed ? 1 : 0
     try {
       report = await runner.stop({ graceMs: Math.max(0, deadline - closeReserveMs - Date.now()) })
       log.info({ interrupted: report.interrupted.length, abandoned: report.abandoned, unwritten: report.unwritten }, 'runner stopped')

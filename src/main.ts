@@ -18,6 +18,14 @@ try {
 
 const log = createLogger({ level: config.logLevel })
 
+// A signal during start-up is held until the service exists, then starts the same shutdown:
+// jobs claimed in that window are requeued rather than left to lease expiry.
+let onSignal: (signal: NodeJS.Signals) => void = (signal) => {
+  pendingSignal ??= signal
+}
+let pendingSignal: NodeJS.Signals | undefined
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => onSignal(signal))
+
 try {
   const service = await startService({ config, log, exit: (code) => process.exit(code) })
   log.info({ url: service.url, instanceId: service.runner.instanceId, concurrency: config.concurrency, queues: config.queues }, 'job-runner listening')
@@ -29,17 +37,16 @@ try {
         `try: curl -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"type":"count","payload":{"to":10,"stepMs":500}}' ${service.url}/v1/jobs\n\n`,
     )
   }
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.on(signal, () => {
-      if (service.lifecycle.isShuttingDown()) return
-      log.info({ signal, graceMs: config.shutdownGraceMs }, `received ${signal}: shutting down`)
-      void service.lifecycle.shutdown(signal)
-    })
+  onSignal = (signal) => {
+    if (service.lifecycle.isShuttingDown()) return
+    log.info({ signal, graceMs: config.shutdownGraceMs }, `received ${signal}: shutting down`)
+    void service.lifecycle.shutdown(signal)
   }
+  if (pendingSignal) onSignal(pendingSignal)
   process.on('unhandledRejection', (reason) => log.error({ err: coerceError(reason) }, 'unhandled rejection'))
   process.on('uncaughtException', (error) => {
     log.fatal({ err: error }, 'uncaught exception: shutting down')
-    void service.lifecycle.shutdown('uncaught exception')
+    void service.lifecycle.shutdown('uncaught exception', { failed: true })
   })
 } catch (error) {
   if (error instanceof ConfigError || error instanceof DataDirLockedError) {
