@@ -6,6 +6,7 @@ import { Hono } from 'hono'
 import { authenticate, requireScope } from '../src/http/authenticate.js'
 import type { TokenVerifier } from '../src/auth/tokenVerifier.js'
 import type { Lifecycle } from '../src/lifecycle.js'
+import { JOB_STATES, type JobState } from '../src/queue/job.js'
 
 export interface InstanceInfo {
   instanceId: string
@@ -19,9 +20,11 @@ export interface AdminRoutesOptions {
   lifecycle: Lifecycle
   instance: InstanceInfo
   verifyToken: TokenVerifier
+  /** Jobs per queue and state, across every instance (the dashboard's queue table). */
+  countJobs: () => Promise<readonly { queue: string; state: JobState; count: number }[]>
 }
 
-export function adminRoutes({ lifecycle, instance, verifyToken }: AdminRoutesOptions): Hono {
+export function adminRoutes({ lifecycle, instance, verifyToken, countJobs }: AdminRoutesOptions): Hono {
   const app = new Hono()
   const admin = [authenticate(verifyToken), requireScope('admin')] as const
 
@@ -48,6 +51,20 @@ export function adminRoutes({ lifecycle, instance, verifyToken }: AdminRoutesOpt
       queues: instance.queues,
       database: instance.database,
     })
+  })
+
+  app.get('/queues', ...admin, async (c) => {
+    // Every served queue shows, empty or not; every state is present, zero included.
+    const byQueue = new Map<string, Record<JobState, number>>()
+    const row = (queue: string) => {
+      let counts = byQueue.get(queue)
+      if (!counts) byQueue.set(queue, (counts = Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as Record<JobState, number>))
+      return counts
+    }
+    for (const queue of instance.queues) row(queue)
+    for (const { queue, state, count } of await countJobs()) row(queue)[state] = count
+    const queues = [...byQueue.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([queue, counts]) => ({ queue, counts }))
+    return c.json({ queues })
   })
 
   return app

@@ -9,15 +9,19 @@ import { methodNotAllowed } from 'hono/method-not-allowed'
 import type { Logger } from 'pino'
 import './http/context.js'
 import { adminRoutes, type InstanceInfo } from '../routes/admin.js'
+import { dashboardRoutes } from '../routes/dashboard.js'
 import { docsRoutes } from '../routes/docs.js'
 import { healthRoutes } from '../routes/health.js'
 import { jobsRoutes } from '../routes/jobs.js'
+import { metricsRoutes } from '../routes/metrics.js'
 import type { TokenVerifier } from './auth/tokenVerifier.js'
 import type { OpenApiSpec } from './http/openapi.js'
 import { HttpProblem, problemResponse } from './http/problem.js'
 import { requestId } from './http/requestId.js'
 import type { Lifecycle } from './lifecycle.js'
 import { coerceError } from './log.js'
+import { observeRequests } from './observability/httpObserver.js'
+import type { ServiceMetrics } from './observability/metrics.js'
 import type { JobService } from './queue/jobService.js'
 
 export interface AppOptions {
@@ -28,7 +32,10 @@ export interface AppOptions {
   spec: OpenApiSpec
   log: Logger
   maxBodyBytes: number
+  /** `?wait` long-polls one owner may hold at once (LONG_POLLS_PER_OWNER). */
+  longPollsPerOwner?: number
   pingDatabase: () => Promise<void>
+  metrics: ServiceMetrics
 }
 
 /** Seconds a refused caller should wait: long enough for another instance to take over. */
@@ -39,6 +46,7 @@ export function createApp(options: AppOptions): Hono {
   const app = new Hono()
 
   app.use('*', requestId())
+  app.use('*', observeRequests({ log, metrics: options.metrics }))
   app.use('*', async function lifecycleGate(c, next) {
     if (lifecycle.isShuttingDown() && c.req.path !== '/livez') {
       throw new HttpProblem('shutting-down', 'this instance is shutting down; retry on another one', {
@@ -76,8 +84,10 @@ export function createApp(options: AppOptions): Hono {
 
   app.route('/', healthRoutes({ lifecycle, pingDatabase: options.pingDatabase }))
   app.route('/', docsRoutes({ spec: options.spec }))
-  app.route('/v1/jobs', jobsRoutes({ jobs: options.jobs, spec: options.spec, verifyToken: options.verifyToken, shutdownSignal: lifecycle.shutdownSignal }))
-  app.route('/v1/admin', adminRoutes({ lifecycle, instance: options.instance, verifyToken: options.verifyToken }))
+  app.route('/v1/jobs', jobsRoutes({ jobs: options.jobs, spec: options.spec, verifyToken: options.verifyToken, shutdownSignal: lifecycle.shutdownSignal, ...(options.longPollsPerOwner === undefined ? {} : { longPollsPerOwner: options.longPollsPerOwner }) }))
+  app.route('/v1/admin', adminRoutes({ lifecycle, instance: options.instance, verifyToken: options.verifyToken, countJobs: () => options.jobs.countByQueueAndState() }))
+  app.route('/', metricsRoutes({ metrics: options.metrics, verifyToken: options.verifyToken }))
+  app.route('/', dashboardRoutes())
 
   app.notFound((c) => problemResponse(new HttpProblem('not-found', `no route ${c.req.method} ${c.req.path}`), { requestId: c.get('requestId') }))
 
@@ -99,7 +109,7 @@ export function createApp(options: AppOptions): Hono {
 /** Connection-level failures (postgres.js codes, socket errors, PostgreSQL class 08 and 57P0x). */
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH',
-  'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', 'STORE_TIMEOUT',
   '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006',
 ])
 

@@ -4,10 +4,28 @@
  * fields are redacted in case a caller passes them along by mistake.
  */
 import { pino, type Logger } from 'pino'
+import pinoPretty from 'pino-pretty'
 
 export type { Logger }
 
-export function createLogger({ level = 'info', destination }: { level?: string; destination?: pino.DestinationStream } = {}): Logger {
+/**
+ * `pretty` (by default: when no destination is given and stdout is a terminal) renders colored,
+ * human lines with pino-pretty in-process; anything else (a pipe, a file, a log shipper) gets JSON.
+ */
+export function createLogger({
+  level = 'info',
+  destination,
+  pretty = destination === undefined && process.stdout.isTTY === true,
+}: { level?: string; destination?: pino.DestinationStream; pretty?: boolean } = {}): Logger {
+  if (pretty) {
+    destination = pinoPretty({
+      colorize: destination === undefined,
+      sync: true,
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'pid,hostname',
+      ...(destination === undefined ? {} : { destination }),
+    })
+  }
   return pino(
     {
       level,

@@ -12,12 +12,15 @@ import { loadJobRegistry, type JobRegistry } from '../jobs/registry.js'
 import { createApp } from './app.js'
 import { ensureDevSecret, mintToken } from './auth/devToken.js'
 import { createTokenVerifier, type TokenVerifier } from './auth/tokenVerifier.js'
+import { cachedTokenVerifier } from './auth/tokenCache.js'
 import { ConfigError, type Config } from './config.js'
 import { connectDatabase } from './db/connect.js'
 import type { Database } from './db/database.js'
 import { migrate } from './db/migrate.js'
+import { answerClientError } from './http/clientError.js'
 import { OpenApiSpec } from './http/openapi.js'
 import { Lifecycle } from './lifecycle.js'
+import { ServiceMetrics } from './observability/metrics.js'
 import { JobService } from './queue/jobService.js'
 import { Notifier } from './queue/notifier.js'
 import { JobStore } from './queue/store.js'
@@ -40,6 +43,7 @@ export interface Service {
   readonly jobs: JobService
   readonly runner: Runner
   readonly lifecycle: Lifecycle
+  readonly metrics: ServiceMetrics
   /** Set when a development secret was generated or reused: a ready-to-use admin token. */
   readonly devToken: string | undefined
   /** The Hono app (tests enumerate its routes against openapi.yaml). */
@@ -48,7 +52,7 @@ export interface Service {
 
 export async function startService({ config, log, exit, registry }: ServiceOptions): Promise<Service> {
   const jwt = await resolveJwtConfig(config)
-  const verifyToken: TokenVerifier = createTokenVerifier({ ...config.jwt, secret: jwt.secret })
+  const verifyToken: TokenVerifier = cachedTokenVerifier(createTokenVerifier({ ...config.jwt, secret: jwt.secret }))
   const spec = OpenApiSpec.load()
 
   const db = await connectDatabase(config)
@@ -92,6 +96,8 @@ export async function startService({ config, log, exit, registry }: ServiceOptio
     ...(exit ? { exit } : {}),
   })
 
+  const metrics = new ServiceMetrics({ runner, lifecycle, jobs, concurrency: config.concurrency, queues: config.queues, log })
+  lifecycle.events.on('lifecycle:stopped', () => metrics.stop())
   const app = createApp({
     jobs,
     lifecycle,
@@ -106,7 +112,9 @@ export async function startService({ config, log, exit, registry }: ServiceOptio
     spec,
     log,
     maxBodyBytes: config.maxBodyBytes,
+    longPollsPerOwner: config.longPollsPerOwner,
     pingDatabase: () => store.ping(),
+    metrics,
   })
 
   await runner.start()
@@ -119,9 +127,11 @@ export async function startService({ config, log, exit, registry }: ServiceOptio
   server!.requestTimeout = 0
   server!.headersTimeout = 30_000
   server!.keepAliveTimeout = 5_000
+  // Requests the HTTP parser refuses (oversized headers, malformed lines) get problem+json too.
+  server!.on('clientError', answerClientError)
 
   const devToken = jwt.generated ? await mintToken({ secret: jwt.secret!, sub: 'dev', audience: config.jwt.audience, ...(config.jwt.issuer ? { issuer: config.jwt.issuer } : {}) }) : undefined
-  return { url: `http://127.0.0.1:${port}`, port, db, store, jobs, runner, lifecycle, devToken, app }
+  return { url: `http://127.0.0.1:${port}`, port, db, store, jobs, runner, lifecycle, metrics, devToken, app }
 }
 
 /**

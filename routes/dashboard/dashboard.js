@@ -1,0 +1,414 @@
+// The dashboard's script: asks for a token once (sessionStorage, never a cookie), then polls the
+// JSON API every 2 s and redraws. Everything from the API is inserted as text, never as HTML.
+'use strict'
+;(() => {
+  const TOKEN_KEY = 'job-runner.token'
+  const REFRESH_MS = 2000
+  const STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled']
+  const $ = (id) => document.getElementById(id)
+
+  let token = sessionStorage.getItem(TOKEN_KEY)
+  let scopes = new Set()
+  let timer
+  let refreshing
+  let refreshAgain = false
+  let detailId
+  let toastTimer
+
+  class ApiError extends Error {
+    constructor(status, problem) {
+      super((problem && (problem.detail || problem.title)) || `HTTP ${status}`)
+      this.status = status
+    }
+  }
+
+  /** Builds an element; children that are not nodes become text, so nothing is parsed as HTML. */
+  function h(tag, props, ...children) {
+    const el = document.createElement(tag)
+    for (const [key, value] of Object.entries(props || {})) {
+      if (value === undefined || value === null || value === false) continue
+      if (key === 'class') el.className = value
+      else if (key === 'dataset') Object.assign(el.dataset, value)
+      else if (key === 'style') Object.assign(el.style, value)
+      else if (key.startsWith('on')) el.addEventListener(key.slice(2), value)
+      else el.setAttribute(key, value === true ? '' : String(value))
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue
+      el.append(child instanceof Node ? child : String(child))
+    }
+    return el
+  }
+
+  function decodeClaims(jwt) {
+    try {
+      const part = jwt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')
+      const bytes = Uint8Array.from(atob(part + '==='.slice((part.length + 3) % 4)), (ch) => ch.charCodeAt(0))
+      return JSON.parse(new TextDecoder().decode(bytes))
+    } catch {
+      return {}
+    }
+  }
+
+  function scopesOf(claims) {
+    const found = new Set()
+    const add = (value) => {
+      if (typeof value === 'string') value.split(' ').filter(Boolean).forEach((s) => found.add(s))
+      if (Array.isArray(value)) value.filter((s) => typeof s === 'string').forEach((s) => found.add(s))
+    }
+    add(claims.scope)
+    add(claims.scp)
+    return found
+  }
+
+  async function api(path, init = {}) {
+    const headers = { authorization: `Bearer ${token}`, accept: 'application/json' }
+    const response = await fetch(path, { ...init, headers, cache: 'no-store' })
+    const body = await response.json().catch(() => null)
+    if (!response.ok) throw new ApiError(response.status, body)
+    return body
+  }
+
+  // ---- formatting -------------------------------------------------------------------------
+
+  function ago(iso) {
+    if (!iso) return '–'
+    const seconds = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000))
+    if (seconds < 60) return `${seconds} s ago`
+    if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`
+    if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ago`
+    return `${Math.floor(seconds / 86400)} d ago`
+  }
+
+  const when = (iso) => h('span', { title: iso ? new Date(iso).toLocaleString() : '' }, ago(iso))
+  const pill = (state) => h('span', { class: 'pill', dataset: { state } }, state)
+  const jobLink = (job) => h('span', { class: 'mono' }, `#${job.id}`)
+  const compactJson = (value, max = 60) => {
+    if (value === null || value === undefined) return '–'
+    const text = JSON.stringify(value)
+    return text.length > max ? `${text.slice(0, max - 1)}…` : text
+  }
+
+  function progressBar(progress) {
+    const fraction = progress ? progress.fraction : 0
+    const percent = Math.round(fraction * 100)
+    return h(
+      'div',
+      { class: 'progress' },
+      h('div', { class: 'bar', role: 'progressbar', 'aria-valuenow': percent, 'aria-valuemin': 0, 'aria-valuemax': 100 }, h('div', { style: { width: `${percent}%` } })),
+      h('span', { class: 'progress-label' }, progress ? `${percent}%${progress.message ? ` · ${progress.message}` : ''}` : 'no progress yet'),
+    )
+  }
+
+  function toast(message) {
+    const el = $('toast')
+    el.textContent = message
+    el.hidden = false
+    clearTimeout(toastTimer)
+    toastTimer = setTimeout(() => (el.hidden = true), 3500)
+  }
+
+  // ---- rendering --------------------------------------------------------------------------
+
+  function renderStatus(status) {
+    const state = $('instance-state')
+    state.dataset.state = status.state
+    state.textContent = status.state
+    $('instance-meta').textContent = `instance ${status.instanceId.slice(0, 8)} · ${status.database} · ${status.queues.join(', ')} · up ${ago(status.startedAt).replace(' ago', '')}`
+    $('stat-running').textContent = `${status.runningJobs} / ${status.concurrency}`
+    const admin = scopes.has('admin')
+    $('drain-button').hidden = !admin || status.state !== 'running'
+    $('resume-button').hidden = !admin || (status.state !== 'draining' && status.state !== 'drained')
+  }
+
+  function renderQueues({ queues }) {
+    const totals = Object.fromEntries(STATES.map((s) => [s, 0]))
+    const rows = queues.map(({ queue, counts }) => {
+      const sum = STATES.reduce((n, s) => n + counts[s], 0) || 1
+      STATES.forEach((s) => (totals[s] += counts[s]))
+      return h(
+        'tr',
+        { dataset: { queue } },
+        h('td', { class: 'mono' }, queue),
+        STATES.map((s) => h('td', { class: counts[s] ? 'num' : 'num zero', dataset: { state: s } }, counts[s].toLocaleString())),
+        h('td', {}, h('div', { class: 'stack' }, STATES.map((s) => h('span', { class: `s-${s}`, title: `${s}: ${counts[s]}`, style: { width: `${(counts[s] / sum) * 100}%` } })))),
+      )
+    })
+    $('queues').tBodies[0].replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 7 }, 'No queues yet'))]))
+    for (const s of ['queued', 'succeeded', 'failed', 'cancelled']) $(`stat-${s}`).textContent = totals[s].toLocaleString()
+  }
+
+  function cancelButton(job) {
+    if (!scopes.has('jobs:write') || (job.state !== 'queued' && job.state !== 'running')) return null
+    return h('button', {
+      class: 'small danger',
+      dataset: { action: 'cancel', jobId: job.id },
+      disabled: job.cancelRequested,
+      onclick: (event) => {
+        event.stopPropagation()
+        cancelJob(job.id)
+      },
+    }, job.cancelRequested ? 'Cancelling…' : 'Cancel')
+  }
+
+  function renderRunning({ jobs }) {
+    $('running-count').textContent = jobs.length ? `${jobs.length} running` : ''
+    const rows = jobs.map((job) =>
+      h(
+        'tr',
+        { class: 'clickable', dataset: { jobId: job.id, state: job.state }, onclick: () => openDetail(job.id) },
+        h('td', {}, jobLink(job)),
+        h('td', {}, job.type),
+        h('td', { class: 'mono' }, job.queue),
+        h('td', {}, progressBar(job.progress)),
+        h('td', { class: 'mono checkpoint', title: compactJson(job.checkpoint, 2000) }, compactJson(job.checkpoint, 40)),
+        h('td', {}, when(job.startedAt)),
+        h('td', {}, cancelButton(job)),
+      ),
+    )
+    $('running').tBodies[0].replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 7 }, 'Nothing is running'))]))
+  }
+
+  function renderFailures({ jobs }) {
+    const items = jobs.map((job) =>
+      h(
+        'li',
+        { dataset: { jobId: job.id }, onclick: () => openDetail(job.id) },
+        h('div', { class: 'head' }, jobLink(job), h('strong', {}, job.type), h('span', { class: 'muted small' }, `${job.attempts} of ${job.maxAttempts} attempts · ${ago(job.finishedAt)}`)),
+        h('div', { class: 'err' }, job.error || 'no error recorded'),
+      ),
+    )
+    $('failures').replaceChildren(...(items.length ? items : [h('li', { class: 'empty' }, 'No failures. ')]))
+  }
+
+  function renderRecent({ jobs }) {
+    const rows = jobs.map((job) =>
+      h(
+        'tr',
+        { class: 'clickable', dataset: { jobId: job.id, state: job.state }, onclick: () => openDetail(job.id) },
+        h('td', {}, jobLink(job)),
+        h('td', {}, job.type),
+        h('td', { class: 'mono' }, job.queue),
+        h('td', {}, pill(job.state)),
+        h('td', {}, when(job.createdAt)),
+      ),
+    )
+    $('recent').tBodies[0].replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 5 }, 'No jobs yet'))]))
+  }
+
+  function renderDetail(job) {
+    $('detail-title').textContent = `Job #${job.id}`
+    const state = $('detail-state')
+    state.dataset.state = job.state
+    state.textContent = job.state
+    const cancel = $('detail-cancel')
+    cancel.hidden = !scopes.has('jobs:write') || (job.state !== 'queued' && job.state !== 'running')
+    cancel.disabled = job.cancelRequested
+    cancel.textContent = job.cancelRequested ? 'Cancelling…' : 'Cancel job'
+    const field = (label, value) => [h('dt', {}, label), h('dd', {}, value)]
+    const block = (title, value, cls) => (value === null || value === undefined ? null : [h('h3', {}, title), h('pre', { class: cls }, typeof value === 'string' ? value : JSON.stringify(value, null, 2))])
+    const parts = [
+      h(
+        'dl',
+        {},
+        field('Type', job.type),
+        field('Queue', h('span', { class: 'mono' }, job.queue)),
+        field('Attempts', `${job.attempts} of ${job.maxAttempts}`),
+        field('Interruptions', String(job.interruptions)),
+        field('Priority', String(job.priority)),
+        field('Timeout', job.timeoutSeconds === null ? 'none' : `${job.timeoutSeconds} s`),
+        field('Created', when(job.createdAt)),
+        field('Run at', when(job.runAt)),
+        field('Started', when(job.startedAt)),
+        field('Finished', when(job.finishedAt)),
+        field('Cancel requested', job.cancelRequested ? 'yes' : 'no'),
+      ),
+      h('h3', {}, 'Progress'),
+      progressBar(job.progress),
+      block('Payload', job.payload),
+      block('Checkpoint', job.checkpoint),
+      block('Result', job.result),
+      block('Error', job.error, 'err'),
+    ]
+    $('detail-body').replaceChildren(...parts.flat().filter(Boolean))
+  }
+
+  function showBanner(message) {
+    const banner = $('banner')
+    banner.hidden = !message
+    banner.textContent = message || ''
+  }
+
+  // ---- data flow --------------------------------------------------------------------------
+
+  async function refresh() {
+    const admin = scopes.has('admin')
+    const calls = [
+      admin ? api('/v1/admin/status') : null,
+      admin ? api('/v1/admin/queues') : null,
+      api('/v1/jobs?state=running&limit=100'),
+      api('/v1/jobs?state=failed&limit=8'),
+      api('/v1/jobs?limit=12'),
+      detailId ? api(`/v1/jobs/${encodeURIComponent(detailId)}`) : null,
+    ]
+    const [status, queues, running, failures, recent, detail] = await Promise.allSettled(calls)
+    const failed = [status, queues, running, failures, recent, detail].filter((r) => r.status === 'rejected').map((r) => r.reason)
+    if (failed.some((e) => e instanceof ApiError && e.status === 401)) return signOut('Your token was rejected or has expired: sign in again.')
+    if (status.value) renderStatus(status.value)
+    if (queues.value) renderQueues(queues.value)
+    if (running.value) renderRunning(running.value)
+    if (failures.value) renderFailures(failures.value)
+    if (recent.value) renderRecent(recent.value)
+    if (detail.value) renderDetail(detail.value)
+    if (detail.status === 'rejected' && detail.reason instanceof ApiError && detail.reason.status === 404) {
+      closeDetail()
+      toast(`No job #${detailId} for this token`)
+    }
+
+    if (failed.some((e) => !(e instanceof ApiError))) {
+      $('instance-state').dataset.state = 'offline'
+      $('instance-state').textContent = 'offline'
+      showBanner('The service does not answer; retrying every 2 s…')
+    } else if (failed.some((e) => e.status === 503)) {
+      showBanner('This instance takes no job requests while it is draining or stopping: the job lists are frozen until it resumes.')
+    } else if (!admin) {
+      showBanner('This token has no admin scope: instance state, queue depth and drain are hidden.')
+    } else {
+      showBanner(failed.length ? failed[0].message : '')
+    }
+    $('updated').textContent = `updated ${new Date().toLocaleTimeString()}`
+  }
+
+  /** Refreshes now (or right after the refresh under way), then every REFRESH_MS. */
+  function refreshNow() {
+    clearTimeout(timer)
+    if (refreshing) {
+      refreshAgain = true
+      return refreshing
+    }
+    refreshing = refresh()
+      .catch((error) => showBanner(String(error && error.message)))
+      .finally(() => {
+        refreshing = undefined
+        if (!token) return
+        if (refreshAgain) {
+          refreshAgain = false
+          refreshNow()
+        } else timer = setTimeout(refreshNow, REFRESH_MS)
+      })
+    return refreshing
+  }
+
+  async function cancelJob(id) {
+    try {
+      const job = await api(`/v1/jobs/${encodeURIComponent(id)}/cancel`, { method: 'POST' })
+      toast(job.state === 'cancelled' ? `Job #${id} cancelled` : `Job #${id}: cancel requested, it will stop at its next check`)
+    } catch (error) {
+      toast(`Job #${id}: ${error.message}`)
+    }
+    refreshNow()
+  }
+
+  async function adminAction(path, done) {
+    try {
+      await api(path, { method: 'POST' })
+      toast(done)
+    } catch (error) {
+      toast(error.message)
+    }
+    refreshNow()
+  }
+
+  function openDetail(id) {
+    detailId = String(id)
+    $('detail-title').textContent = `Job #${detailId}`
+    $('detail-state').textContent = ''
+    $('detail-body').replaceChildren(h('p', { class: 'muted' }, 'Loading…'))
+    $('detail').hidden = false
+    refreshNow()
+  }
+
+  function closeDetail() {
+    detailId = undefined
+    $('detail').hidden = true
+  }
+
+  /** Forgets what the previous token saw: another token may see less. */
+  function resetView() {
+    $('instance-state').dataset.state = 'unknown'
+    $('instance-state').textContent = scopes.has('admin') ? '…' : 'state needs admin'
+    $('instance-meta').textContent = ''
+    $('drain-button').hidden = true
+    $('resume-button').hidden = true
+    for (const s of ['running', ...STATES.filter((s) => s !== 'running')]) $(`stat-${s}`).textContent = '–'
+    for (const table of ['queues', 'running', 'recent']) $(table).tBodies[0].replaceChildren()
+    $('failures').replaceChildren()
+    showBanner('')
+  }
+
+  function signIn(candidate) {
+    token = candidate
+    scopes = scopesOf(decodeClaims(token))
+    sessionStorage.setItem(TOKEN_KEY, token)
+    const claims = decodeClaims(token)
+    $('who').textContent = `${claims.sub || '?'} · ${[...scopes].join(' ') || 'no scopes'}`
+    resetView()
+    $('login').hidden = true
+    $('app').hidden = false
+    refreshNow()
+  }
+
+  function signOut(message) {
+    token = null
+    sessionStorage.removeItem(TOKEN_KEY)
+    clearTimeout(timer)
+    closeDetail()
+    $('app').hidden = true
+    $('login').hidden = false
+    $('login-error').hidden = !message
+    $('login-error').textContent = message || ''
+    $('token-input').value = ''
+    $('token-input').focus()
+  }
+
+  // ---- wiring -----------------------------------------------------------------------------
+
+  $('login-form').addEventListener('submit', async (event) => {
+    event.preventDefault()
+    const candidate = $('token-input').value.trim().replace(/^Bearer\s+/i, '')
+    const button = $('login-button')
+    button.disabled = true
+    try {
+      token = candidate
+      // Any authenticated read tells a good token from a bad one; a drain (503) is not the token's fault.
+      await api('/v1/jobs?limit=1').catch((error) => {
+        if (!(error instanceof ApiError) || error.status !== 503) throw error
+      })
+      signIn(candidate)
+    } catch (error) {
+      token = null
+      $('login-error').hidden = false
+      $('login-error').textContent = error instanceof ApiError && error.status === 403 ? 'This token lacks the jobs:read scope.' : `Sign-in failed: ${error.message}`
+    } finally {
+      button.disabled = false
+    }
+  })
+  $('logout-button').addEventListener('click', () => signOut())
+  $('detail-close').addEventListener('click', closeDetail)
+  $('detail-cancel').addEventListener('click', () => detailId && cancelJob(detailId))
+  $('drain-button').addEventListener('click', () => {
+    if (confirm('Drain this instance? It stops claiming jobs, interrupts the running ones (they are checkpointed and requeued) and refuses new job requests until resumed.')) {
+      adminAction('/v1/admin/drain', 'Draining: running jobs are being checkpointed and requeued')
+    }
+  })
+  $('resume-button').addEventListener('click', () => adminAction('/v1/admin/resume', 'Resumed: claiming jobs again'))
+  $('lookup-form').addEventListener('submit', (event) => {
+    event.preventDefault()
+    const id = $('lookup-input').value.trim().replace(/^#/, '')
+    if (id) openDetail(id)
+  })
+  document.addEventListener('keydown', (event) => event.key === 'Escape' && closeDetail())
+
+  if (token) signIn(token)
+  else signOut()
+})()

@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+/**
+ * The `job-runner` command (package.json `bin`, so `npx job-runner …`): mint tokens, enqueue jobs,
+ * follow them, drain and resume an instance, migrate the database. Every command takes --help.
+ * Exit codes: 0 done, 1 the job failed or was cancelled, 2 bad usage or configuration, 3 the
+ * service refused or could not be reached.
+ */
+import { commandHelp, CliError, EXIT, parseCommandArgs, type Command, type CommandIo } from './cli/command.js'
+import { drainCommand, resumeCommand } from './cli/drain.js'
+import { enqueueCommand } from './cli/enqueue.js'
+import { migrateCommand } from './cli/migrate.js'
+import { statusCommand } from './cli/status.js'
+import { tokenCommand } from './cli/token.js'
+
+const COMMANDS: readonly Command[] = [tokenCommand, enqueueCommand, statusCommand, drainCommand, resumeCommand, migrateCommand]
+
+function overview(): string {
+  return [
+    'job-runner: control a job-runner service from the shell',
+    '',
+    'Usage: job-runner <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`),
+    '',
+    'Run `job-runner <command> --help` for its options. The service is found with --url,',
+    'JOB_RUNNER_URL, or http://127.0.0.1:$PORT; the token with --token, JOB_RUNNER_TOKEN, or',
+    'minted from JWT_SECRET (or the development secret in DATA_DIR).',
+    '',
+    'Exit codes: 0 done, 1 the job failed or was cancelled, 2 bad usage or configuration,',
+    '3 the service refused the request or could not be reached.',
+    '',
+  ].join('\n')
+}
+
+async function runCli(argv: readonly string[], io: CommandIo): Promise<number> {
+  const [name, ...rest] = argv
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined
+    io.stdout.write(topic ? commandHelp(topic) : overview())
+    return name === undefined ? EXIT.usage : EXIT.ok
+  }
+  const command = COMMANDS.find((c) => c.name === name)
+  try {
+    if (!command) throw new CliError(`unknown command ${JSON.stringify(name)}; commands: ${COMMANDS.map((c) => c.name).join(', ')} (see job-runner --help)`, EXIT.usage)
+    const args = parseCommandArgs(command, rest)
+    if (args.values.help) {
+      io.stdout.write(commandHelp(command))
+      return EXIT.ok
+    }
+    return await command.run(args, io)
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error
+    io.stderr.write(`job-runner${command ? ` ${command.name}` : ''}: ${error.message}\n`)
+    return error.exitCode
+  }
+}
+
+process.exitCode = await runCli(process.argv.slice(2), { env: process.env, stdout: process.stdout, stderr: process.stderr, stdin: process.stdin })

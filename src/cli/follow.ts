@@ -1,0 +1,116 @@
+/**
+ * Follows a job until it finishes, with long-polls (`?wait=` and `If-None-Match`, so the service
+ * answers as soon as the job changes), drawing its progress on stderr: one redrawn bar on a
+ * terminal, a line per change otherwise. A draining or restarting service (503, refused
+ * connections) is waited out for a while: the job goes on elsewhere, or here after the restart.
+ */
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Job } from '../queue/job.js'
+import { FINISHED_STATES } from '../queue/job.js'
+import { type ApiClient, UnreachableError } from './client.js'
+import { CliError, EXIT, type CommandIo } from './command.js'
+
+const LONG_POLL_SECONDS = 30
+/** How long the service may stay unreachable or 503 before following gives up. */
+const OUTAGE_TOLERANCE_MS = 120_000
+const BAR_WIDTH = 24
+
+export async function fetchJob(client: ApiClient, id: string): Promise<Job> {
+  const response = await client.request<Job>('GET', jobPath(id), { accept: [404] })
+  if (response.status === 404) throw notFound(id)
+  return response.body
+}
+
+export async function followJob(client: ApiClient, id: string, io: CommandIo): Promise<Job> {
+  const line = new ProgressLine(io.stderr)
+  let etag: string | undefined
+  let outageSince: number | undefined
+  for (;;) {
+    let response
+    try {
+      response = await client.request<Job>('GET', etag ? `${jobPath(id)}?wait=${LONG_POLL_SECONDS}` : jobPath(id), {
+        headers: etag ? { 'if-none-match': etag } : {},
+        accept: [304, 404, 503],
+      })
+    } catch (error) {
+      if (!(error instanceof UnreachableError)) throw error
+      response = undefined
+    }
+    if (response === undefined || response.status === 503) {
+      outageSince ??= Date.now()
+      if (Date.now() - outageSince > OUTAGE_TOLERANCE_MS) {
+        line.end()
+        throw new CliError(`gave up following job ${id}: the service has not answered for ${OUTAGE_TOLERANCE_MS / 1000} s`, EXIT.service)
+      }
+      const retryAfter = Number(response?.headers.get('retry-after') ?? 1)
+      await sleep(Math.min(5, Number.isFinite(retryAfter) ? retryAfter : 1) * 1000)
+      continue
+    }
+    outageSince = undefined
+    if (response.status === 404) {
+      line.end()
+      throw notFound(id)
+    }
+    if (response.status === 304) continue
+    const job = response.body
+    etag = response.headers.get('etag') ?? undefined
+    line.draw(job)
+    if (FINISHED_STATES.includes(job.state)) {
+      line.end()
+      return job
+    }
+  }
+}
+
+/** The job as a few lines for a person. */
+export function describeJob(job: Job): string {
+  const lines = [`job ${job.id} (${job.type}, queue ${job.queue}): ${job.state}${job.cancelRequested && job.state === 'running' ? ' (cancel requested)' : ''}`]
+  lines.push(`  attempts ${job.attempts} of ${job.maxAttempts}, interruptions ${job.interruptions}`)
+  if (job.progress) lines.push(`  progress ${Math.round(job.progress.fraction * 100)}%${job.progress.message ? ` ${job.progress.message}` : ''}`)
+  if (job.checkpoint !== null && !FINISHED_STATES.includes(job.state)) lines.push(`  checkpoint ${JSON.stringify(job.checkpoint)}`)
+  if (job.result !== null) lines.push(`  result ${JSON.stringify(job.result)}`)
+  if (job.error !== null) lines.push(`  error ${job.error}`)
+  return lines.join('\n') + '\n'
+}
+
+/** 1 when the job failed or was cancelled, 0 otherwise. */
+export function exitCodeOf(job: Job): number {
+  return job.state === 'failed' || job.state === 'cancelled' ? EXIT.jobFailed : EXIT.ok
+}
+
+class ProgressLine {
+  private last = ''
+  private drawn = false
+
+  constructor(private readonly out: CommandIo['stderr']) {}
+
+  draw(job: Job): void {
+    const fraction = job.progress?.fraction ?? (job.state === 'succeeded' ? 1 : 0)
+    const filled = Math.round(fraction * BAR_WIDTH)
+    const bar = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`
+    const percent = `${Math.round(fraction * 100)}%`.padStart(4)
+    const text = `job ${job.id} ${job.type} ${bar} ${percent}${job.progress?.message ? ` ${job.progress.message}` : ''} · ${job.state}`
+    if (text === this.last) return
+    this.last = text
+    if (this.out.isTTY) {
+      // Redraw in place: carriage return, clear the line.
+      this.out.write(`\r\x1b[2K${text}`)
+      this.drawn = true
+    } else {
+      this.out.write(`${text}\n`)
+    }
+  }
+
+  end(): void {
+    if (this.drawn) this.out.write('\n')
+    this.drawn = false
+  }
+}
+
+function jobPath(id: string): string {
+  return `/v1/jobs/${encodeURIComponent(id)}`
+}
+
+function notFound(id: string): CliError {
+  return new CliError(`no job ${id} for this token (a job belongs to the subject that enqueued it; an admin token sees every job)`, EXIT.service)
+}

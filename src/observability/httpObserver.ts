@@ -1,0 +1,54 @@
+/**
+ * One middleware for what every request leaves behind: an access-log line (method, route, path,
+ * status, milliseconds, request id) and the HTTP metrics. Probes and scrapes log at debug so they
+ * do not drown the requests that matter. The metrics label is the matched route pattern
+ * (`/v1/jobs/:id`), never the raw path, so a scan of random URLs cannot create unbounded series.
+ */
+import type { Context, MiddlewareHandler } from 'hono'
+import { matchedRoutes } from 'hono/route'
+import type { Logger } from 'pino'
+import type { ServiceMetrics } from './metrics.js'
+
+export interface ObserveRequestsOptions {
+  log: Logger
+  metrics?: ServiceMetrics
+  /** Paths logged at debug instead of info. */
+  quietPaths?: readonly string[]
+}
+
+/** The label for requests that matched no route (404s, 405s, or refused before routing). */
+export const UNMATCHED_ROUTE = 'unmatched'
+
+export const observeRequests = ({ log, metrics, quietPaths = ['/livez', '/readyz', '/metrics'] }: ObserveRequestsOptions): MiddlewareHandler => {
+  const quiet = new Set(quietPaths)
+  return async function observeRequests(c, next) {
+    const started = performance.now()
+    let threw = false
+    try {
+      await next()
+    } catch (error) {
+      threw = true
+      throw error
+    } finally {
+      const elapsedMs = performance.now() - started
+      // Hono turns a thrown error into a response inside next(); whatever escapes it becomes a 500.
+      const status = threw ? 500 : c.res.status
+      const route = routePattern(c)
+      metrics?.observeRequest({ method: c.req.method, route, status, seconds: elapsedMs / 1000 })
+      const line = { requestId: c.get('requestId'), method: c.req.method, route, path: c.req.path, status, ms: Math.round(elapsedMs * 10) / 10 }
+      const message = `${c.req.method} ${c.req.path} ${status} ${line.ms} ms`
+      if (quiet.has(c.req.path)) log.debug(line, message)
+      else log.info(line, message)
+    }
+  }
+}
+
+/** The pattern of the route that answered: the last matched route that is not an `app.use` middleware. */
+export function routePattern(c: Context): string {
+  const routes = matchedRoutes(c)
+  for (let i = routes.length - 1; i >= 0; i--) {
+    const route = routes[i]!
+    if (route.method !== 'ALL') return route.path
+  }
+  return UNMATCHED_ROUTE
+}

@@ -1,0 +1,213 @@
+/**
+ * The service's Prometheus metrics, in a registry of its own (never prom-client's global one, so
+ * several services in one process, as in the tests, do not collide). Job counters and histograms
+ * follow the runner's and the job service's typed events; queue depth, running jobs and the
+ * lifecycle state are read when Prometheus scrapes, so they are never stale. HTTP requests are
+ * recorded by `observeRequests` (httpObserver.ts) with the matched route pattern as the label.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { Logger } from 'pino'
+import type { LifecycleEvents, LifecycleState } from '../lifecycle.js'
+import { coerceError } from '../log.js'
+import type { JobState, OwnedJob } from '../queue/job.js'
+import type { JobServiceEvents } from '../queue/jobService.js'
+import type { JobOutcome, RunnerEvents, TypedEmitter } from '../runner/events.js'
+import { withTimeout } from '../support/withTimeout.js'
+
+export interface MetricsSources {
+  runner: { readonly events: TypedEmitter<RunnerEvents>; readonly runningJobs: number }
+  lifecycle: { readonly events: TypedEmitter<LifecycleEvents>; readonly state: LifecycleState }
+  jobs: {
+    readonly events: TypedEmitter<JobServiceEvents>
+    countByQueueAndState(): Promise<{ queue: string; state: JobState; count: number }[]>
+    /** Only to label recovered jobs by type and queue (the sweep reports ids alone). */
+    get(scope: { id: string; owner: undefined }): Promise<OwnedJob | undefined>
+  }
+  concurrency: number
+  /** Queues this instance serves: always exported, at zero when empty, so alerts see them. */
+  queues: readonly string[]
+  log: Logger
+}
+
+export interface MetricsOptions {
+  /** Node's process metrics (CPU, memory, event loop lag, GC). */
+  defaultMetrics?: boolean
+  /** The queue-depth query gives up after this long, so a slow database cannot hang a scrape. */
+  queueDepthTimeoutMs?: number
+}
+
+const PREFIX = 'job_runner_'
+const JOB_STATES: readonly JobState[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled']
+const LIFECYCLE_STATES: readonly LifecycleState[] = ['running', 'draining', 'drained', 'stopping']
+/** From a few milliseconds (an idle worker claims at once) to an hour (a backed-up queue). */
+const WAIT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600]
+const RUN_BUCKETS = [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 14400]
+/** Long-polls hold a request for up to 60 s, hence the top buckets. */
+const HTTP_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
+
+export interface RequestObservation {
+  method: string
+  route: string
+  status: number
+  seconds: number
+}
+
+export class ServiceMetrics {
+  readonly registry = new Registry()
+  private readonly unsubscribe: (() => void)[] = []
+  /** When each running job started here (monotonic clock), for the run-duration histogram. */
+  private readonly startedAt = new Map<string, number>()
+  private readonly httpRequests: Counter<'method' | 'route' | 'status'>
+  private readonly httpDuration: Histogram<'method' | 'route' | 'status'>
+
+  constructor(sources: MetricsSources, { defaultMetrics = true, queueDepthTimeoutMs = 2000 }: MetricsOptions = {}) {
+    const registers = [this.registry]
+    const jobLabels = ['type', 'queue'] as const
+    const counter = (name: string, help: string) => new Counter({ name: PREFIX + name, help, labelNames: jobLabels, registers })
+    const enqueued = counter('jobs_enqueued_total', 'Jobs stored by this instance (idempotent replays excluded).')
+    const started = counter('jobs_started_total', 'Job runs started by this instance (every attempt and every resume).')
+    const byOutcome: Partial<Record<JobOutcome, Counter<'type' | 'queue'>>> = {
+      succeeded: counter('jobs_succeeded_total', 'Jobs that succeeded here.'),
+      failed: counter('jobs_failed_total', 'Jobs that failed their last attempt here.'),
+      retry: counter('jobs_retried_total', 'Failed attempts that will be retried after a backoff.'),
+      cancelled: counter('jobs_cancelled_total', 'Jobs cancelled: queued ones by the API, running ones when their token stopped them.'),
+      interrupted: counter('jobs_interrupted_total', 'Runs stopped by a drain or shutdown and requeued with their checkpoint.'),
+      abandoned: counter('jobs_abandoned_total', 'Runs that ignored their shutdown token until the grace deadline: requeued anyway.'),
+      lost: counter('jobs_lost_total', 'Runs whose outcome could not be written (lease lost or database unreachable).'),
+    }
+    const recovered = counter('jobs_recovered_total', 'Jobs of a lost instance recovered by this one after their lease expired.')
+    const queueWait = new Histogram({
+      name: PREFIX + 'job_queue_wait_seconds',
+      help: 'From when a job became runnable (enqueued, or its runAt) to the start of its run.',
+      labelNames: jobLabels,
+      buckets: WAIT_BUCKETS,
+      registers,
+    })
+    const runDuration = new Histogram({
+      name: PREFIX + 'job_run_duration_seconds',
+      help: 'How long runs took, by outcome.',
+      labelNames: [...jobLabels, 'outcome'],
+      buckets: RUN_BUCKETS,
+      registers,
+    })
+    const checkpointWrites = new Counter({
+      name: PREFIX + 'checkpoint_writes_total',
+      help: 'Checkpoints of running jobs written to the database (periodic flushes and flush()).',
+      registers,
+    })
+    this.httpRequests = new Counter({
+      name: PREFIX + 'http_requests_total',
+      help: 'HTTP requests answered, by route pattern and status.',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    })
+    this.httpDuration = new Histogram({
+      name: PREFIX + 'http_request_duration_seconds',
+      help: 'HTTP request latency, by route pattern and status (long-polls included).',
+      labelNames: ['method', 'route', 'status'],
+      buckets: HTTP_BUCKETS,
+      registers,
+    })
+
+    const { runner, lifecycle, jobs, log } = sources
+    // One query per scrape, shared by the two gauges that need it (prom-client collects them concurrently).
+    let depthQuery: Promise<{ queue: string; state: JobState; count: number }[] | undefined> | undefined
+    const readDepth = () =>
+      (depthQuery ??= withTimeout(jobs.countByQueueAndState(), queueDepthTimeoutMs)
+        .catch((error: unknown) => {
+          log.warn({ err: coerceError(error) }, 'metrics: the queue-depth query failed')
+          return undefined
+        })
+        .finally(() => (depthQuery = undefined)))
+    new Gauge({
+      name: PREFIX + 'database_up',
+      help: '1 when the queue-depth query of this scrape succeeded.',
+      registers,
+      async collect() {
+        this.set((await readDepth()) === undefined ? 0 : 1)
+      },
+    })
+    new Gauge({
+      name: PREFIX + 'queue_jobs',
+      help: 'Jobs in each queue and state, across every instance (read from the database at scrape time).',
+      labelNames: ['queue', 'state'],
+      registers,
+      async collect() {
+        const counts = await readDepth()
+        this.reset()
+        // Unknown is not zero: with the database down the series are left out, and database_up says why.
+        if (counts === undefined) return
+        for (const queue of sources.queues) for (const state of JOB_STATES) this.set({ queue, state }, 0)
+        for (const { queue, state, count } of counts) this.set({ queue, state }, count)
+      },
+    })
+    new Gauge({
+      name: PREFIX + 'running_jobs',
+      help: 'Jobs running in this instance now.',
+      registers,
+      collect() {
+        this.set(runner.runningJobs)
+      },
+    })
+    new Gauge({ name: PREFIX + 'concurrency', help: 'Jobs this instance runs at once at most.', registers }).set(sources.concurrency)
+    new Gauge({
+      name: PREFIX + 'lifecycle_state',
+      help: "This instance's lifecycle state: 1 for the current one.",
+      labelNames: ['state'],
+      registers,
+      collect() {
+        for (const state of LIFECYCLE_STATES) this.set({ state }, lifecycle.state === state ? 1 : 0)
+      },
+    })
+    if (defaultMetrics) collectDefaultMetrics({ register: this.registry })
+
+    const labels = (job: OwnedJob) => ({ type: job.type, queue: job.queue })
+    this.unsubscribe.push(
+      jobs.events.on('jobs:enqueued', ({ jobs: fresh }) => {
+        for (const job of fresh) enqueued.inc(labels(job))
+      }),
+      jobs.events.on('job:cancelled', ({ job }) => byOutcome.cancelled?.inc(labels(job))),
+      runner.events.on('job:start', ({ job }) => {
+        started.inc(labels(job))
+        this.startedAt.set(job.id, performance.now())
+        if (job.startedAt !== null) {
+          // Both times come from the database clock, so instance clock skew does not matter.
+          const waited = (Date.parse(job.startedAt) - Date.parse(job.runAt)) / 1000
+          queueWait.observe(labels(job), Math.max(0, waited))
+        }
+      }),
+      runner.events.on('job:settled', ({ job, outcome }) => {
+        byOutcome[outcome]?.inc(labels(job))
+        const startedAt = this.startedAt.get(job.id)
+        this.startedAt.delete(job.id)
+        if (startedAt !== undefined) runDuration.observe({ ...labels(job), outcome }, (performance.now() - startedAt) / 1000)
+      }),
+      runner.events.on('job:checkpoint', ({ ids }) => checkpointWrites.inc(ids.length)),
+      runner.events.on('leases:recovered', ({ ids }) => {
+        void Promise.all(ids.map((id) => jobs.get({ id, owner: undefined }).catch(() => undefined))).then((found) => {
+          for (const job of found) if (job) recovered.inc(labels(job))
+        })
+      }),
+    )
+  }
+
+  get contentType(): string {
+    return this.registry.contentType
+  }
+
+  /** The Prometheus text exposition of every metric. */
+  render(): Promise<string> {
+    return this.registry.metrics()
+  }
+
+  observeRequest({ method, route, status, seconds }: RequestObservation): void {
+    const labels = { method, route, status: String(status) }
+    this.httpRequests.inc(labels)
+    this.httpDuration.observe(labels, seconds)
+  }
+
+  /** Stops listening to events; safe to call twice. */
+  stop(): void {
+    for (const off of this.unsubscribe.splice(0)) off()
+  }
+}

@@ -1,0 +1,250 @@
+/**
+ * The `job-runner` CLI, spawned for real (node + tsx on src/cli.ts, as the bin runs dist/src/cli.js)
+ * against a real service on each database: tokens the service accepts, enqueue, status with its
+ * live progress and exit codes, drain/resume, migrate, and clear errors with the right exit code.
+ */
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { jwtVerify } from 'jose'
+import { projectRoot } from '../src/support/projectRoot.js'
+import { databaseTargets, type TestDatabase } from './support/databases.js'
+import { startTestService, TEST_SECRET, type TestService } from './support/service.js'
+
+const root = projectRoot()
+
+interface CliRun {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** The environment of a bare shell: none of this machine's job-runner settings leak in. */
+function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value === undefined || /^(JWT_|DATABASE_URL|DATA_DIR|JOB_RUNNER_|PORT$|TEST_DATABASE_URL)/.test(key)) continue
+    env[key] = value
+  }
+  return { ...env, ...extra }
+}
+
+function startCli(args: readonly string[], env: Record<string, string>, stdin?: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli.ts'), ...args], { cwd: root, env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  child.stdin.end(stdin ?? '')
+  const done = new Promise<CliRun>((resolve, reject) => {
+    child.once('error', reject)
+    child.once('close', (code) => resolve({ code, stdout, stderr }))
+  })
+  return { child, done, stderrSoFar: () => stderr }
+}
+
+function cli(args: readonly string[], env: Record<string, string> = {}, stdin?: string): Promise<CliRun> {
+  return startCli(args, env, stdin).done
+}
+
+describe('job-runner CLI without a service', () => {
+  it('has --help on every command, and says what is wrong with bad usage', async () => {
+    const commands = ['token', 'enqueue', 'status', 'drain', 'resume', 'migrate']
+    const runs = await Promise.all([cli(['--help']), cli([]), cli(['frobnicate']), cli(['status', '--bogus']), ...commands.map((c) => cli([c, '--help']))])
+    const [overview, bare, unknown, badOption, ...helps] = runs
+    assert.equal(overview!.code, 0)
+    for (const c of commands) assert.match(overview!.stdout, new RegExp(`^  ${c} `, 'm'))
+    assert.equal(bare!.code, 2, 'no command is a usage error')
+    assert.equal(unknown!.code, 2)
+    assert.match(unknown!.stderr, /unknown command "frobnicate"/)
+    assert.equal(badOption!.code, 2)
+    assert.match(badOption!.stderr, /--bogus[\s\S]*job-runner status --help/)
+    helps.forEach((help, i) => {
+      assert.equal(help.code, 0, `${commands[i]} --help`)
+      assert.match(help.stdout, new RegExp(`^job-runner ${commands[i]}`))
+      assert.match(help.stdout, /--help/)
+    })
+  })
+
+  it('is the package bin, with a shebang', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> }
+    assert.equal(pkg.bin['job-runner'], 'dist/src/cli.js', 'tsc compiles src/cli.ts there')
+    assert.match(fs.readFileSync(path.join(root, 'src/cli.ts'), 'utf8'), /^#!\/usr\/bin\/env node\n/)
+  })
+
+  it('mints tokens with the subject, scopes and lifetime asked for', async () => {
+    const run = await cli(['token', '--sub', 'carol', '--scope', 'jobs:read', '--scope', 'jobs:write', '--ttl', '15m'], { JWT_SECRET: TEST_SECRET })
+    assert.equal(run.code, 0, run.stderr)
+    const token = run.stdout.trim()
+    const { payload } = await jwtVerify(token, new TextEncoder().encode(TEST_SECRET), { algorithms: ['HS256'], audience: 'job-runner' })
+    assert.equal(payload.sub, 'carol')
+    assert.equal(payload.scope, 'jobs:read jobs:write')
+    assert.equal(payload.exp! - payload.iat!, 900)
+  })
+
+  it('mints with the development secret of DATA_DIR, and refuses clearly without any secret', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'job-runner-cli-'))
+    try {
+      const empty = await cli(['token'], { DATA_DIR: dataDir })
+      assert.equal(empty.code, 2)
+      assert.match(empty.stderr, /JWT_SECRET is not set and .*dev-jwt-secret does not exist/)
+      const secret = 'a-development-secret-of-at-least-32-bytes'
+      fs.writeFileSync(path.join(dataDir, 'dev-jwt-secret'), secret)
+      const run = await cli(['token'], { DATA_DIR: dataDir })
+      assert.equal(run.code, 0, run.stderr)
+      const { payload } = await jwtVerify(run.stdout.trim(), new TextEncoder().encode(secret), { algorithms: ['HS256'] })
+      assert.equal(payload.sub, 'dev')
+      assert.equal(payload.scope, 'jobs:write jobs:read admin')
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
+
+  it('rejects bad scopes, durations and payloads as usage errors', async () => {
+    const [scope, ttl, payload, unreachable] = await Promise.all([
+      cli(['token', '--scope', 'root'], { JWT_SECRET: TEST_SECRET }),
+      cli(['token', '--ttl', 'forever'], { JWT_SECRET: TEST_SECRET }),
+      cli(['enqueue', 'echo', '{not json', '--url', 'http://127.0.0.1:1'], { JWT_SECRET: TEST_SECRET }),
+      cli(['status', '1', '--url', 'http://127.0.0.1:1', '--token', 'x']),
+    ])
+    assert.equal(scope.code, 2)
+    assert.match(scope.stderr, /unknown scope root/)
+    assert.equal(ttl.code, 2)
+    assert.match(ttl.stderr, /--ttl must be a duration/)
+    assert.equal(payload.code, 2)
+    assert.match(payload.stderr, /payload .* is not JSON/)
+    assert.equal(unreachable.code, 3)
+    assert.match(unreachable.stderr, /cannot reach http:\/\/127\.0\.0\.1:1/)
+  })
+})
+
+for (const target of databaseTargets()) {
+  describe(`job-runner CLI against a service on ${target.name}`, () => {
+    let db: TestDatabase
+    let service: TestService
+    let env: Record<string, string>
+
+    before(async () => {
+      db = await target.create()
+      service = await startTestService(db)
+      env = { JWT_SECRET: TEST_SECRET, JOB_RUNNER_URL: service.url }
+    })
+    after(async () => {
+      await service?.close()
+      await db?.cleanup()
+    })
+
+    it('mints a token the service accepts, with only the scopes asked for', async () => {
+      const run = await cli(['token', '--sub', 'dora', '--scope', 'jobs:read'], env)
+      assert.equal(run.code, 0, run.stderr)
+      const token = run.stdout.trim()
+      assert.equal((await service.request('/v1/jobs', { token })).status, 200)
+      const write = await service.request('/v1/jobs', { token, method: 'POST', body: JSON.stringify({ type: 'echo' }) })
+      assert.equal(write.status, 403)
+    })
+
+    it('enqueues a job and follows it to success with a progress bar', async () => {
+      const run = await cli(['enqueue', 'count', '{"to": 4, "stepMs": 40}', '--wait'], env)
+      assert.equal(run.code, 0, run.stderr)
+      assert.match(run.stderr, /enqueued: job [0-9]+ \(count, queue default\)/)
+      assert.match(run.stderr, /\[#{24}\] 100% 4 of 4 · succeeded/, 'the bar reaches 100 %')
+      assert.match(run.stdout, /: succeeded\n/)
+      assert.match(run.stdout, /result \{.*"counted":4/)
+    })
+
+    it('prints the id for scripts, reads the payload from stdin, and replays an idempotency key', async () => {
+      const first = await cli(['enqueue', 'echo', '-', '--queue', 'default', '--idempotency-key', 'cli-once'], env, '{"from": "stdin"}')
+      assert.equal(first.code, 0, first.stderr)
+      const id = first.stdout.trim()
+      assert.match(id, /^[0-9]+$/)
+      const again = await cli(['enqueue', 'echo', '-', '--queue', 'default', '--idempotency-key', 'cli-once', '--json'], env, '{"from": "stdin"}')
+      assert.equal(again.code, 0, again.stderr)
+      assert.match(again.stderr, /already enqueued: job /)
+      const job = JSON.parse(again.stdout) as { id: string; payload: unknown }
+      assert.equal(job.id, id)
+      assert.deepEqual(job.payload, { from: 'stdin' })
+    })
+
+    it('exits 1 when the job failed, and shows its error', async () => {
+      const enqueued = await service.request('/v1/jobs', { method: 'POST', body: JSON.stringify({ type: 'flaky', payload: { failTimes: 3 }, maxAttempts: 1 }) })
+      const { id } = (await enqueued.json()) as { id: string }
+      const run = await cli(['status', id, '--wait'], env)
+      assert.equal(run.code, 1, run.stderr)
+      assert.match(run.stdout, /: failed\n/)
+      assert.match(run.stdout, /error failing on purpose/)
+    })
+
+    it('exits 1 when a followed job is cancelled', async () => {
+      const started = service.runner.events.waitFor('job:start', (e) => e.job.type === 'count')
+      const enqueued = await service.request('/v1/jobs', { method: 'POST', body: JSON.stringify({ type: 'count', payload: { to: 100_000, stepMs: 20 } }) })
+      const { id } = (await enqueued.json()) as { id: string }
+      await started
+      const follower = startCli(['status', id, '--wait'], env)
+      // Cancel once the follower has drawn the running job: the cancel then reaches it through its long-poll.
+      const deadline = Date.now() + 20_000
+      while (!/· running/.test(follower.stderrSoFar()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25))
+      assert.equal((await service.request(`/v1/jobs/${id}/cancel`, { method: 'POST' })).status, 202)
+      const run = await follower.done
+      assert.equal(run.code, 1, run.stderr)
+      assert.match(run.stdout, /: cancelled\n/)
+    })
+
+    it('reports unknown jobs and refused requests with exit code 3', async () => {
+      const [missing, unknownType] = await Promise.all([cli(['status', '987654321'], env), cli(['enqueue', 'no-such-type'], env)])
+      assert.equal(missing.code, 3)
+      assert.match(missing.stderr, /no job 987654321/)
+      assert.equal(unknownType.code, 3)
+      assert.match(unknownType.stderr, /422: unknown job type "no-such-type"/)
+      const noAdmin = await cli(['drain', '--token', await service.token({ scopes: ['jobs:read'] })], env)
+      assert.equal(noAdmin.code, 3)
+      assert.match(noAdmin.stderr, /403: .*admin.*lacks a scope/)
+      assert.equal(service.lifecycle.state, 'running')
+    })
+
+    it('drains the instance, waits for drained, and resumes it', async () => {
+      const drain = await cli(['drain', '--wait'], env)
+      assert.equal(drain.code, 0, drain.stderr)
+      assert.equal(drain.stdout.trim(), 'drained')
+      assert.equal(service.lifecycle.state, 'drained')
+      const resume = await cli(['resume'], env)
+      assert.equal(resume.code, 0, resume.stderr)
+      assert.equal(resume.stdout.trim(), 'running')
+      assert.equal(service.lifecycle.state, 'running')
+    })
+
+    it('migrates a database, and then finds it up to date', async () => {
+      const other = await target.create()
+      try {
+        const migrateEnv = { ...other.env }
+        const first = await cli(['migrate'], migrateEnv)
+        assert.equal(first.code, 0, first.stderr)
+        assert.match(first.stdout, /applied migrations 1|is up to date/)
+        const second = await cli(['migrate'], migrateEnv)
+        assert.equal(second.code, 0, second.stderr)
+        assert.match(second.stdout, /is up to date\n$/)
+      } finally {
+        await other.cleanup()
+      }
+    })
+
+    if (target.name === 'pglite') {
+      it('refuses to migrate an embedded database that a running service holds', async () => {
+        const run = await cli(['migrate'], { DATA_DIR: db.dataDir })
+        assert.equal(run.code, 3)
+        assert.match(run.stderr, /DATA_DIR is in use/)
+      })
+    }
+
+    it('mints its own short-lived token when none is given', async () => {
+      const run = await cli(['enqueue', 'echo', '{"minted": true}', '--json'], env)
+      assert.equal(run.code, 0, run.stderr)
+      const job = JSON.parse(run.stdout) as { id: string }
+      const asAdmin = await service.request(`/v1/jobs/${job.id}`, { scopes: ['admin', 'jobs:read'] })
+      assert.equal(asAdmin.status, 200)
+      assert.equal((await service.request(`/v1/jobs/${job.id}`, { sub: 'alice', scopes: ['jobs:read'] })).status, 404, 'it belongs to the subject "cli"')
+    })
+  })
+}

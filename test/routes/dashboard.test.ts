@@ -1,0 +1,172 @@
+/**
+ * /dashboard: the page itself over plain HTTP (no auth, strict CSP), then the real thing in
+ * headless Chromium (Debian's package, driven by playwright-core): sign in with a token, watch a
+ * job enqueued through the API appear with its progress, open it, cancel it, see its state change,
+ * drain and resume the instance, sign out. Leaves screenshots in test-output/ (dashboard.png, dashboard-job.png).
+ * The browser part skips, saying why, when /usr/bin/chromium is missing.
+ */
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import path from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { projectRoot } from '../../src/support/projectRoot.js'
+import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { startTestService, type TestService } from '../support/service.js'
+
+const CHROMIUM = '/usr/bin/chromium'
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const noBrowser = fs.existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium): browser test skipped`
+const screenshotFile = path.join(projectRoot(), 'test-output', 'dashboard.png')
+
+/** What the page keeps in sessionStorage (the test compiles without the DOM's types). */
+function storedToken(page: Page): Promise<string | null> {
+  return page.evaluate(() => (globalThis as unknown as { sessionStorage: Storage }).sessionStorage.getItem('job-runner.token'))
+}
+
+interface Storage {
+  getItem(key: string): string | null
+}
+
+for (const target of databaseTargets()) {
+  describe(`/dashboard on ${target.name}`, () => {
+    let db: TestDatabase
+    let service: TestService
+
+    before(async () => {
+      db = await target.create()
+      service = await startTestService(db, { QUEUES: 'default,reports', LOG_LEVEL: 'info' })
+    })
+    after(async () => {
+      await service?.close()
+      await db?.cleanup()
+    })
+
+    async function enqueue(body: Record<string, unknown>): Promise<string> {
+      const response = await service.request('/v1/jobs', { method: 'POST', body: JSON.stringify(body) })
+      assert.equal(response.status, 202, await response.clone().text())
+      return ((await response.json()) as { id: string }).id
+    }
+
+    it('serves the page without a token, with a strict Content-Security-Policy', async () => {
+      const response = await service.request('/dashboard', { token: null })
+      assert.equal(response.status, 200)
+      assert.match(response.headers.get('content-type') ?? '', /^text\/html/)
+      const csp = response.headers.get('content-security-policy') ?? ''
+      assert.match(csp, /default-src 'none'/)
+      assert.match(csp, /script-src 'sha256-[A-Za-z0-9+/=]+'/, 'only the inlined script runs')
+      assert.doesNotMatch(csp, /unsafe-inline/)
+      const html = await response.text()
+      assert.match(html, /<script>[\s\S]*sessionStorage/)
+      assert.doesNotMatch(html, /document\.cookie/, 'the token never goes into a cookie')
+    })
+
+    describe('in headless Chromium', { skip: noBrowser }, () => {
+      let browser: Browser
+      let page: Page
+      const pageErrors: string[] = []
+
+      before(async () => {
+        browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 })
+        page = await browser.newPage({ viewport: { width: 1440, height: 960 }, deviceScaleFactor: 1 })
+        page.setDefaultTimeout(20_000)
+        page.on('pageerror', (error) => pageErrors.push(error.message))
+        page.on('console', (message) => message.type() === 'error' && pageErrors.push(message.text()))
+      })
+      after(async () => {
+        await browser?.close()
+      })
+
+      it('signs in, shows a job enqueued through the API, cancels it, and shows the new state', async () => {
+        // Some history for the page to show: a success, a failure with its error, a scheduled job.
+        const settled = [
+          service.runner.events.waitFor('job:settled', (e) => e.job.type === 'echo' && e.outcome === 'succeeded'),
+          service.runner.events.waitFor('job:settled', (e) => e.job.type === 'flaky' && e.outcome === 'failed'),
+        ]
+        await enqueue({ type: 'echo', payload: { report: 'daily' } })
+        const failedId = await enqueue({ type: 'flaky', payload: { failTimes: 9 }, maxAttempts: 1 })
+        await enqueue({ type: 'echo', queue: 'reports', runAt: new Date(Date.now() + 3600_000).toISOString() })
+        await Promise.all(settled)
+
+        await page.goto(`${service.url}/dashboard`)
+        await page.locator('#token-input').fill(await service.token({ sub: 'operator' }))
+        await page.locator('#login-button').click()
+        await page.locator('#app').waitFor({ state: 'visible' })
+        await page.locator('#instance-state[data-state="running"]').waitFor()
+        assert.equal(await page.locator('#who').textContent(), 'operator · jobs:write jobs:read admin')
+        await page.locator(`#failures li[data-job-id="${failedId}"]`).waitFor()
+        assert.match((await page.locator(`#failures li[data-job-id="${failedId}"] .err`).textContent()) ?? '', /failing on purpose/)
+        await page.locator('#queues tr[data-queue="reports"] td[data-state="queued"]', { hasText: '1' }).waitFor()
+
+        // A long job enqueued through the API appears among the running jobs, with its progress.
+        const started = service.runner.events.waitFor('job:start', (e) => e.job.type === 'count')
+        const jobId = await enqueue({ type: 'count', payload: { to: 400, stepMs: 50 } })
+        await enqueue({ type: 'count', payload: { to: 2000, stepMs: 20 } })
+        await started
+        const row = page.locator(`#running tr[data-job-id="${jobId}"]`)
+        await row.waitFor()
+        await row.locator('.progress-label', { hasText: /of 400/ }).waitFor()
+        fs.mkdirSync(path.dirname(screenshotFile), { recursive: true })
+        await page.screenshot({ path: screenshotFile, fullPage: true })
+        await row.click()
+        await page.locator('#detail-title', { hasText: `Job #${jobId}` }).waitFor()
+        await page.locator('#detail-state[data-state="running"]').waitFor()
+        await page.locator('#detail-body pre', { hasText: '"stepMs": 50' }).waitFor()
+
+        await page.screenshot({ path: screenshotFile.replace(/\.png$/, '-job.png'), fullPage: true })
+
+        // Cancel from the detail drawer: the runner stops the job and the page shows it cancelled.
+        const cancelled = service.runner.events.waitFor('job:settled', (e) => e.job.id === jobId)
+        await page.locator('#detail-cancel').click()
+        assert.equal((await cancelled).outcome, 'cancelled')
+        await page.locator('#detail-state[data-state="cancelled"]').waitFor()
+        await page.locator(`#recent tr[data-job-id="${jobId}"][data-state="cancelled"]`).waitFor()
+        await row.waitFor({ state: 'detached' })
+        const job = (await (await service.request(`/v1/jobs/${jobId}`)).json()) as { state: string }
+        assert.equal(job.state, 'cancelled')
+        await page.locator('#detail-close').click()
+        await page.locator('#detail').waitFor({ state: 'hidden' })
+      })
+
+      it('drains and resumes the instance with the admin buttons', async () => {
+        page.once('dialog', (dialog) => void dialog.accept())
+        const drained = service.lifecycle.events.waitFor('lifecycle:state', (e) => e.state === 'drained')
+        await page.locator('#drain-button').click()
+        await drained
+        await page.locator('#instance-state[data-state="drained"]').waitFor()
+        await page.locator('#banner', { hasText: 'draining or stopping' }).waitFor()
+        await page.locator('#resume-button').click()
+        await page.locator('#instance-state[data-state="running"]').waitFor()
+        assert.equal(service.lifecycle.state, 'running')
+        await page.locator('#drain-button').waitFor({ state: 'visible' })
+      })
+
+      it('keeps the token in sessionStorage only, and signs out', async () => {
+        assert.ok(await storedToken(page))
+        assert.deepEqual(await page.context().cookies(), [])
+        // A reload keeps the session (same tab); signing out forgets the token.
+        await page.reload()
+        await page.locator('#app').waitFor({ state: 'visible' })
+        await page.locator('#logout-button').click()
+        await page.locator('#login').waitFor({ state: 'visible' })
+        assert.equal(await storedToken(page), null)
+      })
+
+      it('hides the admin controls from a token without admin, and refuses a bad token', async () => {
+        await page.locator('#token-input').fill('not-a-token')
+        await page.locator('#login-button').click()
+        await page.locator('#login-error', { hasText: 'Sign-in failed' }).waitFor()
+        await page.locator('#token-input').fill(await service.token({ sub: 'viewer', scopes: ['jobs:read'] }))
+        await page.locator('#login-button').click()
+        await page.locator('#banner', { hasText: 'no admin scope' }).waitFor()
+        assert.equal(await page.locator('#drain-button').isVisible(), false)
+        assert.equal(await page.locator('#resume-button').isVisible(), false)
+        await page.locator('#recent td.empty', { hasText: 'No jobs yet' }).waitFor()
+        // The browser logged only HTTP failures (the bad token's 401, the drain's 503s): no script error, no CSP violation.
+        assert.deepEqual(pageErrors.filter((e) => !/^Failed to load resource: the server responded with a status of (401|503)/.test(e)), [])
+        // Stop the long job left running, so the service shuts down quickly.
+        for (const job of service.runner.runningJobIds) await service.request(`/v1/jobs/${job}/cancel`, { method: 'POST' })
+      })
+    })
+  })
+}
