@@ -1,0 +1,34 @@
+/**
+ * Short mode of test/soak/databaseFaults.ts (PostgreSQL only): the service's database connections
+ * are cut and refused, black-holed, or terminated with pg_terminate_backend; it answers 503 with
+ * Retry-After meanwhile and resumes unaided. `npm run soak` runs the long mode.
+ */
+import { after, before, describe, it } from 'node:test'
+import { postgresOnly, type TestDatabase } from '../support/databases.js'
+import { runDatabaseFault, type DatabaseFault } from '../soak/databaseFaults.js'
+
+const target = postgresOnly()
+
+// PostgreSQL only, like the other multi-connection suites: defined when TEST_DATABASE_URL is set.
+if (target) describe('database faults (postgres)', { timeout: 180_000 }, () => {
+  let database: TestDatabase
+
+  before(async () => {
+    database = await target!.create()
+  })
+  after(async () => {
+    await database?.cleanup()
+  })
+
+  const cases: [DatabaseFault, string][] = [
+    ['refuse', 'connections cut and new ones refused'],
+    ['blackhole', 'connections cut and new ones never answered'],
+    ['terminate', 'backends terminated with pg_terminate_backend'],
+  ]
+  for (const [fault, what] of cases) {
+    it(`${what}: 503 + Retry-After meanwhile, then every job succeeds, none lost or run again`, async () => {
+      // A black-holed request waits out the store timeout (5 s): one round is enough here.
+      await runDatabaseFault({ database, fault, jobs: 40, rounds: fault === 'blackhole' ? 1 : 2 })
+    })
+  }
+})

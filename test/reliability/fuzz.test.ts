@@ -1,0 +1,30 @@
+/**
+ * Short mode of test/soak/fuzz.ts on every database: ~300 fast-check cases of malformed and hostile
+ * requests on every route; never a 5xx, every error valid problem+json, the service keeps running.
+ * `npm run soak` runs 10,000 cases and checks memory returns to its baseline. Replay with FUZZ_SEED=<seed>.
+ */
+import { after, before, describe, it } from 'node:test'
+import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { startTestService, type TestService } from '../support/service.js'
+import { runFuzz } from '../soak/fuzz.js'
+
+for (const target of databaseTargets()) {
+  describe(`fuzzing the HTTP API (${target.name})`, { timeout: 120_000 }, () => {
+    let database: TestDatabase
+    let service: TestService
+
+    before(async () => {
+      database = await target.create()
+      service = await startTestService(database, { LOG_LEVEL: 'warn' })
+    })
+    after(async () => {
+      await service?.close()
+      await database?.cleanup()
+    })
+
+    it('never a 5xx, every error is problem+json with a matching status, the service keeps running', async (t) => {
+      const report = await runFuzz({ service, runs: 300 })
+      t.diagnostic(JSON.stringify(report))
+    })
+  })
+}

@@ -1,0 +1,90 @@
+/**
+ * A TCP proxy (node:net) between the service and PostgreSQL, so a suite can make the database
+ * "go away" for one service without touching the real server, which other suites share: `cut()`
+ * destroys every open connection, `refuse()` resets new ones at once, `blackhole()` accepts them
+ * and never answers (a firewall drop), `restore()` lets them through again.
+ */
+import net from 'node:net'
+import type { AddressInfo } from 'node:net'
+
+export type ProxyMode = 'open' | 'refuse' | 'blackhole'
+
+export interface TcpProxy {
+  readonly port: number
+  readonly mode: ProxyMode
+  /** Connections accepted since the start (a reconnecting client shows here). */
+  readonly accepted: number
+  /** `databaseUrl` with its host and port replaced by the proxy's. */
+  urlFor(databaseUrl: string): string
+  /** Destroys every connection open now. */
+  cut(): void
+  refuse(): void
+  blackhole(): void
+  restore(): void
+  close(): Promise<void>
+}
+
+export async function startTcpProxy(upstream: { host: string; port: number }): Promise<TcpProxy> {
+  let mode: ProxyMode = 'open'
+  let accepted = 0
+  const sockets = new Set<net.Socket>()
+  const track = (socket: net.Socket) => {
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
+    socket.on('error', () => {})
+  }
+  const server = net.createServer((client) => {
+    accepted += 1
+    track(client)
+    if (mode === 'refuse') {
+      client.resetAndDestroy()
+      return
+    }
+    if (mode === 'blackhole') {
+      client.pause()
+      return
+    }
+    const server = net.connect(upstream)
+    track(server)
+    client.pipe(server)
+    server.pipe(client)
+    client.once('close', () => server.destroy())
+    server.once('close', () => client.destroy())
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as AddressInfo).port
+  const cut = () => {
+    for (const socket of [...sockets]) socket.resetAndDestroy()
+  }
+  return {
+    port,
+    get mode() {
+      return mode
+    },
+    get accepted() {
+      return accepted
+    },
+    urlFor(databaseUrl) {
+      const url = new URL(databaseUrl)
+      url.hostname = '127.0.0.1'
+      url.port = String(port)
+      return url.toString()
+    },
+    cut,
+    refuse() {
+      mode = 'refuse'
+    },
+    blackhole() {
+      mode = 'blackhole'
+    },
+    restore() {
+      mode = 'open'
+      // Connections held in the black hole never got an upstream: drop them so their clients retry.
+      for (const socket of [...sockets]) if (socket.isPaused()) socket.resetAndDestroy()
+    },
+    async close() {
+      cut()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}
