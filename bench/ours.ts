@@ -1,0 +1,194 @@
+/**
+ * job-runner's side of the benchmarks, one mode per fresh process (`bench/run.mjs` spawns it):
+ *
+ *   node --import tsx bench/ours.ts <mode> '<json params>'
+ *
+ * modes: setup (migrate), drain (P1, also PGlite P7), latency (P2), restart (P7). Prints one `RESULT {json}` line.
+ * The runner is built the way src/service.ts builds it; jobs are enqueued through JobStore.
+ */
+import { performance } from 'node:perf_hooks'
+import { loadJobRegistry } from '../jobs/registry.js'
+import { loadConfig } from '../src/config.js'
+import { connectDatabase } from '../src/db/connect.js'
+import { migrate } from '../src/db/migrate.js'
+import { createLogger } from '../src/log.js'
+import { JobService } from '../src/queue/jobService.js'
+import { Notifier } from '../src/queue/notifier.js'
+import { JobStore, type NewJob } from '../src/queue/store.js'
+import { Runner } from '../src/runner/runner.js'
+import { mintToken } from '../src/auth/devToken.js'
+import { dbCounters, percentile, rssMb } from './measure.js'
+
+interface Params {
+  databaseUrl?: string
+  dataDir?: string
+  jobs?: number
+  concurrency?: number
+  timeCapMs?: number
+}
+
+const [mode = 'drain', rawParams = '{}'] = process.argv.slice(2)
+const params = JSON.parse(rawParams) as Params
+const log = createLogger({ level: 'silent' })
+
+function echoJob(): NewJob {
+  return { type: 'echo', queue: 'default', payload: {}, priority: 0, maxAttempts: 1, timeoutSeconds: null, runAt: null, idempotencyKey: null, requestHash: null }
+}
+
+async function open(concurrency: number) {
+  const config = loadConfig({
+    ...(params.databaseUrl ? { DATABASE_URL: params.databaseUrl } : {}),
+    ...(params.dataDir ? { DATA_DIR: params.dataDir } : {}),
+    JWT_SECRET: 'bench-secret-bench-secret-bench-secret!',
+    CONCURRENCY: String(concurrency),
+    LOG_LEVEL: 'silent',
+  })
+  const db = await connectDatabase(config)
+  await migrate(db)
+  const store = new JobStore(db.sql)
+  const notifier = new Notifier(db)
+  await notifier.start()
+  const registry = await loadJobRegistry()
+  const runner = new Runner(
+    {
+      concurrency: config.concurrency,
+      queues: config.queues,
+      leaseMs: config.leaseMs,
+      checkpointIntervalMs: config.checkpointIntervalMs,
+      pollIntervalMs: config.pollIntervalMs,
+      retryBaseMs: config.retryBaseMs,
+    },
+    { store, notifier, registry, log },
+  )
+  return { config, db, store, notifier, registry, runner }
+}
+
+async function drain(): Promise<Record<string, unknown>> {
+  const total = params.jobs ?? 20_000
+  const { db, store, notifier, runner } = await open(params.concurrency ?? 10)
+  const enqueueStarted = performance.now()
+  for (let done = 0; done < total; done += 1000) {
+    await store.enqueueJobs({ owner: 'bench', jobs: Array.from({ length: Math.min(1000, total - done) }, echoJob) })
+  }
+  const enqueueMs = performance.now() - enqueueStarted
+  const counters = db.capabilities.sharedAcrossProcesses ? dbCounters(params.databaseUrl!) : undefined
+  const before = await counters?.read()
+  const rssBefore = rssMb()
+  let settled = 0
+  let succeeded = 0
+  let finished!: () => void
+  const allDone = new Promise<void>((resolve) => (finished = resolve))
+  runner.events.on('job:settled', ({ outcome }) => {
+    settled += 1
+    if (outcome === 'succeeded') succeeded += 1
+    if (settled === total) finished()
+  })
+  const started = performance.now()
+  await runner.start()
+  const capped = await Promise.race([allDone.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), params.timeCapMs ?? 60_000).unref())])
+  const elapsedMs = performance.now() - started
+  const doneCount = settled
+  const rssAfter = rssMb()
+  await runner.stop({ graceMs: 5000 })
+  const after = await counters?.read()
+  await counters?.close()
+  await notifier.stop()
+  await db.close()
+  return {
+    jobs: total,
+    completed: doneCount,
+    succeeded,
+    capped,
+    elapsedMs,
+    jobsPerSec: (doneCount / elapsedMs) * 1000,
+    enqueueMs,
+    rssBeforeMb: rssBefore,
+    rssAfterMb: rssAfter,
+    ...(before && after ? { commitsPerJob: (after.commits - before.commits) / doneCount, walBytesPerJob: (after.walBytes - before.walBytes) / doneCount } : {}),
+  }
+}
+
+async function latency(): Promise<Record<string, unknown>> {
+  const total = params.jobs ?? 1000
+  // Imported here so that the drain does not load the HTTP app at all.
+  const { startService } = await import('../src/service.js')
+  const service = await startService({
+    config: loadConfig({
+      DATABASE_URL: params.databaseUrl,
+      JWT_SECRET: 'bench-secret-bench-secret-bench-secret!',
+      CONCURRENCY: String(params.concurrency ?? 10),
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+    }),
+    log,
+  })
+  const token = await mintToken({ secret: 'bench-secret-bench-secret-bench-secret!', sub: 'bench', audience: 'job-runner' })
+  const measure = async (enqueue: () => Promise<unknown>) => {
+    const samples: number[] = []
+    for (let i = 0; i < total; i++) {
+      const started = performance.now()
+      const startEvent = service.runner.events.waitFor('job:start')
+      const settledEvent = service.runner.events.waitFor('job:settled')
+      await enqueue()
+      await startEvent
+      samples.push(performance.now() - started)
+      await settledEvent
+    }
+    return samples
+  }
+  // Warm-up: JIT, connections, token verification.
+  const direct = () => service.jobs.enqueue({ owner: 'bench', jobs: [{ type: 'echo', payload: {} }] })
+  const http = async () => {
+    const response = await fetch(`${service.url}/v1/jobs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{"type":"echo","payload":{}}',
+    })
+    if (response.status !== 202) throw new Error(`POST /v1/jobs answered ${response.status}`)
+    await response.arrayBuffer()
+  }
+  for (let i = 0; i < 50; i++) {
+    await direct()
+    await http()
+  }
+  await new Promise((r) => setTimeout(r, 500))
+  const directSamples = await measure(direct)
+  const httpSamples = await measure(http)
+  await service.lifecycle.shutdown('bench done')
+  return {
+    jobs: total,
+    p50Ms: percentile(directSamples, 50),
+    p99Ms: percentile(directSamples, 99),
+    httpP50Ms: percentile(httpSamples, 50),
+    httpP99Ms: percentile(httpSamples, 99),
+  }
+}
+
+/** P7: start the whole service on an existing embedded data folder; time to ready, then stop. */
+async function restart(): Promise<Record<string, unknown>> {
+  const { startService } = await import('../src/service.js')
+  const modulesLoadedMs = performance.now()
+  const started = performance.now()
+  const service = await startService({
+    config: loadConfig({ DATA_DIR: params.dataDir, PORT: '0', LOG_LEVEL: 'silent' }),
+    log,
+  })
+  const ready = await fetch(`${service.url}/readyz`)
+  const readyMs = performance.now() - started
+  await service.lifecycle.shutdown('bench done')
+  // performance.now() counts from process start: node, tsx and every module load are included.
+  return { startServiceMs: readyMs, sinceProcessStartMs: modulesLoadedMs + readyMs, readyStatus: ready.status }
+}
+
+async function setup(): Promise<Record<string, unknown>> {
+  const { db } = await open(1)
+  await db.close()
+  return { ok: true }
+}
+
+const modes: Record<string, () => Promise<Record<string, unknown>>> = { drain, latency, restart, setup }
+const run = modes[mode]
+if (!run) throw new Error(`unknown mode ${mode}`)
+const result = await run()
+process.stdout.write(`RESULT ${JSON.stringify(result)}\n`)
+process.exit(0)

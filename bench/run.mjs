@@ -1,0 +1,430 @@
+/**
+ * The benchmark harness (issue 5). Runs each figure with job-runner and its peers interleaved
+ * (ours, then each peer, run after run) so that noise on this shared machine hits all of them,
+ * each run in a fresh process, each system in its own database, truncated and VACUUM ANALYZEd
+ * between runs. Writes bench/results/<timestamp>.json and .md (medians, ranges, ratios).
+ *
+ *   npm run bench -- [--only P1,P2,P3,P5,P6,P7,P8] [--runs 5] [--jobs 20000] [--concurrency 1,10,50]
+ *                    [--duration 10] [--time-cap 30000] [--peers graphile-tuned,...] [--db-prefix bench] [--smoke] [--json]
+ *
+ * Needs PostgreSQL at BENCH_DATABASE_URL (default postgres://root@127.0.0.1:5432/test; the
+ * databases bench_ours, bench_graphile and bench_pgboss are created and dropped on it).
+ */
+import { spawn } from 'node:child_process'
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { fileURLToPath } from 'node:url'
+import { execFileSync } from 'node:child_process'
+import pg from 'pg'
+import autocannon from 'autocannon'
+
+const benchDir = path.dirname(fileURLToPath(import.meta.url))
+const root = path.dirname(benchDir)
+const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test'
+const SECRET = 'bench-secret-bench-secret-bench-secret!'
+
+const args = parseArgs(process.argv.slice(2))
+const smoke = args.smoke === true
+const runs = Number(args.runs ?? (smoke ? 1 : 5))
+const jobs = Number(args.jobs ?? (smoke ? 300 : 20_000))
+const concurrencies = String(args.concurrency ?? (smoke ? '10' : '10,1,50')).split(',').map(Number)
+const durationSec = Number(args.duration ?? (smoke ? 1 : 10))
+const latencyJobs = Number(args['latency-jobs'] ?? (smoke ? 20 : 1000))
+const only = new Set(String(args.only ?? (smoke ? 'P1,P2,P3' : 'P1,P2,P3,P5,P6,P7,P8')).split(','))
+const timeCapMs = Number(args['time-cap'] ?? (smoke ? 10_000 : 30_000))
+const peers = String(args.peers ?? 'graphile-default,graphile-tuned,pgboss-default,pgboss-tuned').split(',').filter(Boolean)
+
+function parseArgs(argv) {
+  const out = {}
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (!a.startsWith('--')) continue
+    const key = a.slice(2)
+    const next = argv[i + 1]
+    if (next === undefined || next.startsWith('--')) out[key] = true
+    else out[key] = argv[++i]
+  }
+  return out
+}
+
+function dbUrl(name) {
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
+const prefix = String(args['db-prefix'] ?? 'bench')
+if (!/^[a-z_][a-z0-9_]*$/.test(prefix)) throw new Error('--db-prefix must be a lower-case SQL identifier')
+const DATABASES = { ours: `${prefix}_ours`, graphile: `${prefix}_graphile`, pgboss: `${prefix}_pgboss` }
+const systemOf = (config) => (config === 'ours' ? 'ours' : config.startsWith('graphile') ? 'graphile' : 'pgboss')
+
+async function admin(fn, url = adminUrl) {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    return await fn(client)
+  } finally {
+    await client.end()
+  }
+}
+
+async function createDatabases() {
+  await admin(async (c) => {
+    for (const name of Object.values(DATABASES)) {
+      await c.query(`drop database if exists ${name} with (force)`)
+      await c.query(`create database ${name}`)
+    }
+  })
+  await child('ours', 'setup', { databaseUrl: dbUrl(DATABASES.ours) })
+  await child('graphile-tuned', 'setup', { databaseUrl: dbUrl(DATABASES.graphile) })
+  await child('pgboss-tuned', 'setup', { databaseUrl: dbUrl(DATABASES.pgboss) })
+}
+
+async function dropDatabases() {
+  await admin(async (c) => {
+    for (const name of Object.values(DATABASES)) await c.query(`drop database if exists ${name} with (force)`)
+  })
+}
+
+const RESET = {
+  ours: ['truncate job_runner_jobs, job_runner_instances'],
+  graphile: ['truncate graphile_worker._private_jobs, graphile_worker._private_job_queues cascade'],
+  pgboss: ['truncate pgboss.job cascade'],
+}
+
+async function reset(system) {
+  await admin(async (c) => {
+    for (const statement of RESET[system]) await c.query(statement)
+    await c.query('vacuum analyze')
+  }, dbUrl(DATABASES[system]))
+}
+
+/** Runs one bench child (`ours` → bench/ours.ts under tsx, a peer → bench/peers.mjs) and returns its RESULT. */
+function child(config, mode, params) {
+  const argv = config === 'ours'
+    ? ['--import', 'tsx', path.join(benchDir, 'ours.ts'), mode, JSON.stringify(params)]
+    : [path.join(benchDir, 'peers.mjs'), config, mode, JSON.stringify(params)]
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    let err = ''
+    proc.stdout.on('data', (d) => (out += d))
+    proc.stderr.on('data', (d) => (err += d))
+    proc.on('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '))
+      if (code !== 0 || !line) reject(new Error(`${config} ${mode} exited ${code}: ${err.slice(-2000)}`))
+      else resolve(JSON.parse(line.slice(7)))
+    })
+  })
+}
+
+/** Starts the real service (src/main.ts under tsx) and resolves once /readyz answers 200. */
+async function startServiceProcess(env) {
+  // A random port may be taken by another process on this shared machine: try another one.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startServiceProcessOnce(env)
+    } catch (error) {
+      if (attempt >= 3) throw error
+      log('service did not start, retrying on another port:', error.message.slice(0, 300))
+    }
+  }
+}
+
+async function startServiceProcessOnce(env) {
+  const port = 20000 + Math.floor(Math.random() * 20000)
+  const started = performance.now()
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/main.ts')], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PORT: String(port), JWT_SECRET: SECRET, LOG_LEVEL: 'warn', ...env },
+  })
+  let err = ''
+  proc.stderr.on('data', (d) => (err += d))
+  // pino writes to stdout: keep the tail for the error message.
+  proc.stdout.on('data', (d) => (err = (err + d).slice(-4000)))
+  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal, at: performance.now() })))
+  const url = `http://127.0.0.1:${port}`
+  for (;;) {
+    const done = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 20))])
+    if (done) throw new Error(`service exited before ready: ${err.slice(-2000)}`)
+    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false)
+    if (ok) break
+  }
+  return { proc, url, port, exited, readyMs: performance.now() - started }
+}
+
+function startBareHono() {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', path.join(benchDir, 'bareHono.ts')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
+    let out = ''
+    proc.stdout.on('data', (d) => {
+      out += d
+      const m = /READY (\d+)/.exec(out)
+      if (m) resolve({ proc, url: `http://127.0.0.1:${m[1]}` })
+    })
+    proc.on('exit', (code) => reject(new Error(`bare hono exited ${code}`)))
+  })
+}
+
+async function mintToken() {
+  const { SignJWT } = await import(path.join(root, 'node_modules/jose/dist/webapi/index.js'))
+  return new SignJWT({ scope: 'jobs:write jobs:read' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('bench')
+    .setAudience('job-runner')
+    .setIssuedAt()
+    .setExpirationTime('2h')
+    .sign(new TextEncoder().encode(SECRET))
+}
+
+function cannon(url, headers) {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      { url: `${url}/v1/jobs`, method: 'POST', connections: smoke ? 8 : 64, duration: durationSec, headers: { 'content-type': 'application/json', ...headers }, body: '{"type":"echo","payload":{}}' },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    )
+  })
+}
+
+const stop = (proc) => new Promise((resolve) => {
+  if (proc.exitCode !== null || proc.signalCode !== null) return resolve()
+  proc.once('exit', resolve)
+  proc.kill('SIGKILL')
+})
+
+// ---------------------------------------------------------------------------------------------
+
+const results = { startedAt: new Date().toISOString(), params: { runs, jobs, concurrencies, durationSec, latencyJobs, timeCapMs, smoke }, machine: machine(), figures: {} }
+
+function machine() {
+  const pgVersion = execFileSync('psql', [adminUrl, '-Atc', 'show server_version'], { encoding: 'utf8' }).trim()
+  const versions = {}
+  for (const [name, dir] of [['graphile-worker', 'bench/node_modules/graphile-worker'], ['pg-boss', 'bench/node_modules/pg-boss'], ['autocannon', 'bench/node_modules/autocannon'], ['hono', 'node_modules/hono'], ['postgres', 'node_modules/postgres']]) {
+    versions[name] = JSON.parse(execFileSync('cat', [path.join(root, dir, 'package.json')], { encoding: 'utf8' })).version
+  }
+  return { nproc: os.cpus().length, memoryGb: +(os.totalmem() / 2 ** 30).toFixed(1), node: process.version, postgres: pgVersion, versions }
+}
+
+function log(...parts) {
+  console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...parts)
+}
+
+async function p1() {
+  for (const concurrency of concurrencies) {
+    const key = `P1 c=${concurrency}`
+    results.figures[key] = {}
+    for (let run = 0; run < runs; run++) {
+      for (const config of ['ours', ...peers]) {
+        const system = systemOf(config)
+        await reset(system)
+        // pg-boss's defaults poll every 2 s per worker: cap its runs by time and report jobs/s.
+        const r = await child(config, 'drain', { databaseUrl: dbUrl(DATABASES[system]), jobs, concurrency, timeCapMs })
+        ;(results.figures[key][config] ??= []).push(r)
+        log(key, config, `run ${run + 1}`, `${r.jobsPerSec.toFixed(0)} jobs/s`, r.capped ? `(capped: ${r.completed} done)` : '', `commits/job ${r.commitsPerJob?.toFixed(3)}`, `WAL B/job ${r.walBytesPerJob?.toFixed(0)}`)
+      }
+    }
+  }
+}
+
+async function p2() {
+  results.figures.P2 = {}
+  for (let run = 0; run < runs; run++) {
+    for (const config of ['ours', ...peers.filter((p) => p.startsWith('graphile'))]) {
+      const system = systemOf(config)
+      await reset(system)
+      const r = await child(config, 'latency', { databaseUrl: dbUrl(DATABASES[system]), jobs: latencyJobs, concurrency: 10 })
+      ;(results.figures.P2[config] ??= []).push(r)
+      log('P2', config, `run ${run + 1}`, `p50 ${r.p50Ms.toFixed(2)} ms p99 ${r.p99Ms.toFixed(2)} ms`, r.httpP50Ms === undefined ? '' : `HTTP p50 ${r.httpP50Ms.toFixed(2)} ms`)
+    }
+  }
+}
+
+async function p3() {
+  results.figures.P3 = {}
+  const token = await mintToken()
+  for (let run = 0; run < runs; run++) {
+    await reset('ours')
+    // The runner serves only the queue "nobody": echo jobs (queue "default") stay queued.
+    const service = await startServiceProcess({ DATABASE_URL: dbUrl(DATABASES.ours), QUEUES: 'nobody' })
+    const ours = await cannon(service.url, { authorization: `Bearer ${token}` })
+    await stop(service.proc)
+    const stored = await admin((c) => c.query('select count(*)::int as n from job_runner_jobs'), dbUrl(DATABASES.ours))
+    const bare = await startBareHono()
+    const hono = await cannon(bare.url, {})
+    await stop(bare.proc)
+    const pick = (r, extra = {}) => ({ reqPerSec: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors, total: r.requests.total, ...extra })
+    ;(results.figures.P3.ours ??= []).push(pick(ours, { stored: stored.rows[0].n }))
+    ;(results.figures.P3['bare-hono'] ??= []).push(pick(hono))
+    log('P3', `run ${run + 1}`, `ours ${ours.requests.average.toFixed(0)} req/s p99 ${ours.latency.p99} ms (non2xx ${ours.non2xx}, stored ${stored.rows[0].n})`, `bare ${hono.requests.average.toFixed(0)} req/s p99 ${hono.latency.p99} ms`)
+  }
+}
+
+async function pollCount(url, sql, predicate, timeoutMs = 60_000) {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    const deadline = performance.now() + timeoutMs
+    for (;;) {
+      const { rows } = await client.query(sql)
+      if (predicate(rows[0])) return rows[0]
+      if (performance.now() > deadline) throw new Error(`timed out waiting: ${sql} → ${JSON.stringify(rows[0])}`)
+      await new Promise((r) => setTimeout(r, 20))
+    }
+  } finally {
+    await client.end()
+  }
+}
+
+async function p5() {
+  results.figures.P5 = { ours: [] }
+  const url = dbUrl(DATABASES.ours)
+  const n = smoke ? 50 : 1000
+  for (let run = 0; run < runs; run++) {
+    await reset('ours')
+    const service = await startServiceProcess({ DATABASE_URL: url, CONCURRENCY: String(n), CHECKPOINT_INTERVAL_SECONDS: '3600' })
+    await admin((c) => c.query(`insert into job_runner_jobs (owner, type, queue, payload, max_attempts)
+      select 'bench', 'count', 'default', '{"to": 1000000, "stepMs": 20}', 5 from generate_series(1, ${n})`), url)
+    await pollCount(url, `select count(*)::int as n from job_runner_jobs where state = 'running'`, (r) => r.n === n)
+    // Let every job save a few in-memory checkpoints that only the shutdown will write.
+    await new Promise((r) => setTimeout(r, 500))
+    const sent = performance.now()
+    service.proc.kill('SIGTERM')
+    const exit = await service.exited
+    const exitMs = exit.at - sent
+    const { rows } = await admin((c) => c.query(`select count(*) filter (where state = 'queued')::int as queued,
+      count(*) filter (where state = 'queued' and interruptions = 1 and (checkpoint->>'cursor')::int > 0)::int as checkpointed,
+      count(*)::int as total from job_runner_jobs`), url)
+    results.figures.P5.ours.push({ jobs: n, exitMs, exitCode: exit.code, ...rows[0] })
+    log('P5', `run ${run + 1}`, `exit ${exitMs.toFixed(0)} ms code ${exit.code}`, JSON.stringify(rows[0]))
+  }
+}
+
+async function p6() {
+  results.figures.P6 = { ours: [] }
+  const url = dbUrl(DATABASES.ours)
+  const leaseSeconds = 2
+  const n = smoke ? 10 : 100
+  for (let run = 0; run < runs; run++) {
+    await reset('ours')
+    const env = { DATABASE_URL: url, CONCURRENCY: String(n), LEASE_SECONDS: String(leaseSeconds) }
+    const a = await startServiceProcess(env)
+    await admin((c) => c.query(`insert into job_runner_jobs (owner, type, queue, payload, max_attempts)
+      select 'bench', 'sleep', 'default', '{"ms": 600000}', 5 from generate_series(1, ${n})`), url)
+    const { owner } = await pollCount(url, `select count(*)::int as n, min(lease_owner::text) as owner from job_runner_jobs where state = 'running'`, (r) => r.n === n)
+    const b = await startServiceProcess(env)
+    const killed = performance.now()
+    a.proc.kill('SIGKILL')
+    await pollCount(url, `select count(*)::int as n from job_runner_jobs where state = 'running' and lease_owner <> '${owner}'`, (r) => r.n === n)
+    const recoveredMs = performance.now() - killed
+    await stop(b.proc)
+    results.figures.P6.ours.push({ jobs: n, leaseSeconds, recoveredMs })
+    log('P6', `run ${run + 1}`, `all ${n} running on B ${recoveredMs.toFixed(0)} ms after SIGKILL (lease ${leaseSeconds} s)`)
+  }
+}
+
+async function p7() {
+  results.figures.P7 = { drain: [], restart: [] }
+  const n = smoke ? 300 : 10_000
+  for (let run = 0; run < runs; run++) {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'job-runner-bench-'))
+    try {
+      const r = await child('ours', 'drain', { dataDir, jobs: n, concurrency: 10, timeCapMs: 120_000 })
+      results.figures.P7.drain.push(r)
+      // Restart on the folder the drain left: in-process startService → /readyz, and since process start.
+      const restart = await child('ours', 'restart', { dataDir })
+      const service = await startServiceProcess({ DATABASE_URL: '', DATA_DIR: dataDir })
+      const stopped = new Promise((resolve) => service.proc.once('exit', resolve))
+      service.proc.kill('SIGTERM')
+      await stopped
+      results.figures.P7.restart.push({ ...restart, spawnToReadyzMs: service.readyMs })
+      log('P7', `run ${run + 1}`, `drain ${r.jobsPerSec.toFixed(0)} jobs/s`, `startService→ready ${restart.startServiceMs.toFixed(0)} ms, since process start ${restart.sinceProcessStartMs.toFixed(0)} ms, spawn→/readyz ${service.readyMs.toFixed(0)} ms`)
+    } finally {
+      await fs.rm(dataDir, { recursive: true, force: true })
+    }
+  }
+}
+
+async function p8() {
+  results.figures.P8 = { ours: [] }
+  for (let run = 0; run < runs; run++) {
+    await reset('ours')
+    const service = await startServiceProcess({ DATABASE_URL: dbUrl(DATABASES.ours) })
+    await new Promise((r) => setTimeout(r, smoke ? 200 : 3000))
+    const status = await fs.readFile(`/proc/${service.proc.pid}/status`, 'utf8')
+    const rssMb = Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024
+    await stop(service.proc)
+    results.figures.P8.ours.push({ rssMb })
+    log('P8', `run ${run + 1}`, `idle RSS ${rssMb.toFixed(1)} MB`)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export function summarize(results) {
+  const stats = (xs) => {
+    const s = [...xs].sort((a, b) => a - b)
+    const mid = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+    return { median: mid, min: s[0], max: s.at(-1) }
+  }
+  const fmt = (x, d = 0) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(d))
+  const cell = (xs, d = 0) => { const s = stats(xs); return `${fmt(s.median, d)} (${fmt(s.min, d)}–${fmt(s.max, d)})` }
+  const lines = []
+  const m = results.machine
+  lines.push(`Machine: ${m.nproc} cores, ${m.memoryGb} GB, Node ${m.node}, PostgreSQL ${m.postgres}; ${Object.entries(m.versions).map(([k, v]) => `${k} ${v}`).join(', ')}`)
+  lines.push(`Parameters: ${JSON.stringify(results.params)}`, '')
+  for (const [figure, byConfig] of Object.entries(results.figures)) {
+    if (figure.startsWith('P1')) {
+      lines.push(`### ${figure}`, '', '| config | jobs/s median (range) | ours ÷ config (median) | commits/job | WAL bytes/job | runs (jobs/s) |', '|---|---|---|---|---|---|')
+      const ours = stats(byConfig.ours.map((r) => r.jobsPerSec)).median
+      for (const [config, rs] of Object.entries(byConfig)) {
+        const med = stats(rs.map((r) => r.jobsPerSec)).median
+        lines.push(`| ${config}${rs.some((r) => r.capped) ? ' (time-capped)' : ''} | ${cell(rs.map((r) => r.jobsPerSec))} | ${fmt(ours / med, 2)} | ${cell(rs.map((r) => r.commitsPerJob), 3)} | ${cell(rs.map((r) => r.walBytesPerJob))} | ${rs.map((r) => fmt(r.jobsPerSec)).join(', ')} |`)
+      }
+      lines.push('')
+    } else if (figure === 'P2') {
+      lines.push('### P2 enqueue → handler start (ms)', '', '| config | p50 median (range) | p99 median (range) | HTTP POST → start p50 | runs p50/p99 |', '|---|---|---|---|---|')
+      for (const [config, rs] of Object.entries(byConfig)) {
+        lines.push(`| ${config} | ${cell(rs.map((r) => r.p50Ms), 2)} | ${cell(rs.map((r) => r.p99Ms), 2)} | ${rs[0].httpP50Ms === undefined ? '–' : cell(rs.map((r) => r.httpP50Ms), 2)} | ${rs.map((r) => `${fmt(r.p50Ms, 2)}/${fmt(r.p99Ms, 2)}`).join(', ')} |`)
+      }
+      lines.push('')
+    } else if (figure === 'P3') {
+      lines.push('### P3 authenticated durable HTTP enqueue', '', '| config | req/s median (range) | p99 ms median (range) | runs req/s | non-2xx |', '|---|---|---|---|---|')
+      for (const [config, rs] of Object.entries(byConfig)) {
+        lines.push(`| ${config} | ${cell(rs.map((r) => r.reqPerSec))} | ${cell(rs.map((r) => r.p99Ms))} | ${rs.map((r) => fmt(r.reqPerSec)).join(', ')} | ${rs.map((r) => r.non2xx).join(', ')} |`)
+      }
+      const ratio = byConfig.ours.map((r, i) => r.reqPerSec / byConfig['bare-hono'][i].reqPerSec)
+      lines.push('', `ours ÷ bare Hono, per run: ${ratio.map((x) => x.toFixed(2)).join(', ')} (median ${fmt(stats(ratio).median, 2)})`, '')
+    } else {
+      lines.push(`### ${figure}`, '', '```', ...Object.entries(byConfig).map(([k, rs]) => `${k}: ${rs.map((r) => JSON.stringify(r)).join('\n  ')}`), '```', '')
+    }
+  }
+  return lines.join('\n')
+}
+
+/** Written after every figure, so a failure later keeps what was measured. */
+async function save() {
+  await fs.mkdir(path.join(benchDir, 'results'), { recursive: true })
+  const stamp = results.startedAt.replace(/[:.]/g, '-')
+  await fs.writeFile(path.join(benchDir, 'results', `${stamp}.json`), JSON.stringify(results, null, 2))
+  await fs.writeFile(path.join(benchDir, 'results', `${stamp}.md`), summarize(results))
+}
+
+const figures = { P1: p1, P2: p2, P3: p3, P5: p5, P6: p6, P7: p7, P8: p8 }
+try {
+  await createDatabases()
+  for (const [name, fn] of Object.entries(figures)) {
+    if (!only.has(name)) continue
+    await fn()
+    if (!smoke) await save()
+  }
+} finally {
+  await dropDatabases().catch((e) => log('drop failed', e.message))
+}
+results.finishedAt = new Date().toISOString()
+if (!smoke) await save()
+const summary = summarize(results)
+process.stdout.write(`${summary}\n`)
+if (args.json) process.stdout.write(`JSON ${JSON.stringify(results)}\n`)

@@ -1,0 +1,51 @@
+/**
+ * A smoke run of the benchmark harness (bench/run.mjs): a few hundred jobs through job-runner and
+ * a peer (graphile-worker), and a few latency samples, so the harness keeps working as the service changes. No
+ * timing is asserted — only that every system drained every job and that the figures came back.
+ * Needs PostgreSQL (TEST_DATABASE_URL) and the bench's own dependencies (`npm install --prefix
+ * bench`); without either it is not defined.
+ */
+import { describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { promisify } from 'node:util'
+import { projectRoot } from '../../src/support/projectRoot.js'
+
+const databaseUrl = process.env.TEST_DATABASE_URL
+const benchInstalled = existsSync(path.join(projectRoot(), 'bench/node_modules/graphile-worker'))
+
+interface DrainRun {
+  jobs: number
+  completed: number
+  jobsPerSec: number
+}
+
+if (databaseUrl && benchInstalled) {
+  describe('benchmark harness (smoke)', { timeout: 60_000 }, () => {
+    it('drains every job with job-runner and its peers and measures latency', async () => {
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['bench/run.mjs', '--smoke', '--only', 'P1,P2', '--peers', 'graphile-tuned', '--jobs', '200', '--latency-jobs', '10', '--db-prefix', `bench_smoke_${randomBytes(4).toString('hex')}`, '--json'],
+        { cwd: projectRoot(), env: { ...process.env, BENCH_DATABASE_URL: databaseUrl }, maxBuffer: 16 * 1024 * 1024 },
+      )
+      const line = stdout.split('\n').find((l) => l.startsWith('JSON '))
+      assert.ok(line, 'the harness printed its results')
+      const results = JSON.parse(line.slice(5)) as { figures: Record<string, Record<string, (DrainRun & { p50Ms?: number })[]>> }
+      const drain = results.figures['P1 c=10']!
+      assert.deepEqual(Object.keys(drain).sort(), ['graphile-tuned', 'ours'])
+      for (const [config, runs] of Object.entries(drain)) {
+        for (const run of runs) {
+          assert.equal(run.completed, 200, `${config} drained every job`)
+          assert.ok(run.jobsPerSec > 0)
+        }
+      }
+      const latency = results.figures.P2!
+      for (const config of ['ours', 'graphile-tuned']) {
+        assert.ok(latency[config]![0]!.p50Ms! > 0, `${config} latency measured`)
+      }
+    })
+  })
+}
