@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto'
 import type { JobRegistry, PayloadProblem } from '../../jobs/registry.js'
 import { Doorbell } from '../support/doorbell.js'
+import { withTimeout } from '../support/withTimeout.js'
 import { TypedEmitter } from '../runner/events.js'
 import type { Json, JobState, OwnedJob } from './job.js'
 import type { Notifier } from './notifier.js'
@@ -161,20 +162,7 @@ export class StoreTimeoutError extends Error {
 }
 
 function answersInTime<T>(work: Promise<T>, ms = STORE_TIMEOUT_MS): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new StoreTimeoutError(`the database did not answer within ${ms} ms`)), ms)
-    timer.unref()
-    work.then(
-      (value) => {
-        clearTimeout(timer)
-        resolve(value)
-      },
-      (error: unknown) => {
-        clearTimeout(timer)
-        reject(error)
-      },
-    )
-  })
+  return withTimeout(work, ms, () => new StoreTimeoutError(`the database did not answer within ${ms} ms`))
 }
 
 /** A stable hash of what the caller asked for, so a replay with other content is told apart. */

@@ -1,7 +1,10 @@
-/** Rejects when `promise` has not settled within `ms`; the work itself goes on unobserved. */
-export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+/**
+ * Rejects (with `timeoutError()`, or a plain Error) when `promise` has not settled within `ms`;
+ * the work itself goes on unobserved.
+ */
+export function withTimeout<T>(promise: Promise<T>, ms: number, timeoutError = () => new Error(`timed out after ${ms} ms`)): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms)
+    const timer = setTimeout(() => reject(timeoutError()), ms)
     timer.unref()
     promise.then(
       (value) => {
