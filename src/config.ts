@@ -41,7 +41,7 @@ export class ConfigError extends Error {
     readonly accepts: string,
     readonly got: string,
   ) {
-    super(`${variable}=${JSON.stringify(got)} is not valid: ${variable} must be ${accepts}`)
+    super(got === '' ? `${variable} is not set: it must be ${accepts}` : `${variable}=${JSON.stringify(got)} is not valid: ${variable} must be ${accepts}`)
   }
 }
 
