@@ -65,6 +65,14 @@ export class Notifier {
     await this.remote.add({ channel: PG_CHANNEL_PREFIX + channel, payload }).catch(() => {})
   }
 
+  /**
+   * Delivers in this process only: for hints cheap to lose elsewhere, where a NOTIFY per message
+   * would cost a statement on the hot path (other instances' listeners fall back to their polls).
+   */
+  publishLocal<C extends Channel>(channel: C, payload: NotifierEvents[C]): void {
+    this.local.emit(channel, payload)
+  }
+
   subscribe<C extends Channel>(channel: C, listener: (payload: NotifierEvents[C]) => void): () => void {
     this.local.on(channel, listener)
     return () => this.local.off(channel, listener)

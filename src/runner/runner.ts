@@ -265,8 +265,9 @@ export class Runner {
     // The chaos suite reads these across processes to prove no succeeded job ran again.
     log.debug({ attempt: job.attempts, interruptions: job.interruptions, checkpoint: job.checkpoint }, 'job started')
     this.events.emit('job:start', { job })
-    // Long-polls waiting for the job to leave `queued` wake now, not at their fallback re-read.
-    void this.deps.notifier.publish('jobChanged', job.id)
+    // Long-polls here waiting for the job to leave `queued` wake now; those on other instances
+    // re-read within their poll interval (a NOTIFY per claim would cost a statement per batch).
+    this.deps.notifier.publishLocal('jobChanged', job.id)
     // A cancel may have been requested between the claim and now, or a stop begun during the claim.
     if (job.cancelRequested) execution.abort('cancelled')
     if (this.state !== 'running') execution.abort('shutdown')
