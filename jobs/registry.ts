@@ -10,6 +10,12 @@ import { Ajv, type ValidateFunction, type ErrorObject } from 'ajv'
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats'
 import type { JobDefinition } from './defineJob.js'
 
+/**
+ * A definition of any job type. Each file types its own payload, checkpoint and result; the
+ * registry holds them side by side, and the payload's type is guaranteed at run time by its schema.
+ */
+export type AnyJobDefinition = JobDefinition<any, any, any>
+
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
 const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? addFormatsModule) as FormatsPlugin
 
@@ -21,9 +27,9 @@ export interface PayloadProblem {
 
 export class JobRegistry {
   private readonly validators = new Map<string, ValidateFunction>()
-  private readonly definitions = new Map<string, JobDefinition<any, any, any>>()
+  private readonly definitions = new Map<string, AnyJobDefinition>()
 
-  constructor(definitions: readonly JobDefinition<any, any, any>[]) {
+  constructor(definitions: readonly AnyJobDefinition[]) {
     const ajv = new Ajv({ allErrors: true, strict: true })
     addFormats(ajv)
     for (const definition of definitions) {
@@ -33,7 +39,7 @@ export class JobRegistry {
     }
   }
 
-  get(name: string): JobDefinition<any, any, any> | undefined {
+  get(name: string): AnyJobDefinition | undefined {
     return this.definitions.get(name)
   }
 
@@ -62,7 +68,7 @@ export async function loadJobRegistry(folder = path.dirname(fileURLToPath(import
     .filter((file) => /\.(ts|js|mjs)$/.test(file) && !file.endsWith('.d.ts'))
     .filter((file) => !NOT_JOB_FILES.has(file.replace(/\.(ts|js|mjs)$/, '')))
     .sort()
-  const definitions: JobDefinition<any, any, any>[] = []
+  const definitions: AnyJobDefinition[] = []
   for (const file of files) {
     const module = (await import(pathToFileURL(path.join(folder, file)).href)) as { default?: JobDefinition }
     if (!module.default || typeof module.default.run !== 'function') {
