@@ -4,38 +4,24 @@
  * must take over the stale lock file) recovers the job once its lease expires and resumes it from
  * the last flushed checkpoint.
  */
-import { after, afterEach, describe, it } from 'node:test'
+import { afterEach, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
-import { enqueueJob, readJobRows, spawnServer, waitForJob, withDatabase, type ServerProcess } from '../support/process.js'
+import { databaseTargets } from '../support/databases.js'
+import { enqueueJob, processFixture, readJobRows, waitForJob, withDatabase, type ServerProcess } from '../support/process.js'
 
 const RECOVERED = 'recovered jobs whose runner was lost (lease expired)'
 const FAST_LEASES = { LEASE_SECONDS: '2', CHECKPOINT_INTERVAL_SECONDS: '0.2', SHUTDOWN_GRACE_SECONDS: '3' }
 
 for (const target of databaseTargets()) {
   describe(`process: SIGKILL and a lost database (${target.name})`, () => {
-    const servers: ServerProcess[] = []
-    const databases: TestDatabase[] = []
+    const { spawn, createDatabase } = processFixture(target)
     const cleanups: (() => Promise<void>)[] = []
-    const spawn = async (database: TestDatabase, env: Record<string, string> = {}) => {
-      const server = await spawnServer(database, env)
-      servers.push(server)
-      return server
-    }
-    const createDatabase = async () => {
-      const database = await target.create()
-      databases.push(database)
-      return database
-    }
+    // Registered after the fixture's: runs once the test's servers are disposed.
     afterEach(async () => {
-      await Promise.all(servers.splice(0).map((server) => server.dispose()))
       for (const cleanup of cleanups.splice(0)) await cleanup()
-    })
-    after(async () => {
-      await Promise.all(databases.splice(0).map((database) => database.cleanup()))
     })
 
     /** Starts a count job on `server` and waits until a checkpoint past 0 has been flushed. */

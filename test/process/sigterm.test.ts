@@ -4,10 +4,10 @@
  * process, a job that ignores its token abandoned at the deadline, repeated signals harmless, and
  * no job lost or left leased when 200 are in flight.
  */
-import { after, afterEach, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
-import { enqueueJob, keepAliveRequest, readJobRows, spawnServer, waitForJob, withDatabase, type ServerProcess } from '../support/process.js'
+import { databaseTargets } from '../support/databases.js'
+import { enqueueJob, keepAliveRequest, processFixture, readJobRows, waitForJob, withDatabase } from '../support/process.js'
 
 const STOPPING = 'lifecycle: running → stopping'
 const ABANDONED = 'job ignored its shutdown token until the grace deadline: abandoning it, writing its checkpoint and requeueing it'
@@ -22,25 +22,7 @@ interface Answer {
 
 for (const target of databaseTargets()) {
   describe(`process: SIGTERM and SIGINT (${target.name})`, () => {
-    const servers: ServerProcess[] = []
-    const databases: TestDatabase[] = []
-    const spawn = async (database: TestDatabase, env: Record<string, string> = {}) => {
-      const server = await spawnServer(database, env)
-      servers.push(server)
-      return server
-    }
-    const createDatabase = async () => {
-      const database = await target.create()
-      databases.push(database)
-      return database
-    }
-    afterEach(async () => {
-      await Promise.all(servers.splice(0).map((server) => server.dispose()))
-    })
-    after(async () => {
-      await Promise.all(servers.splice(0).map((server) => server.dispose()))
-      await Promise.all(databases.splice(0).map((database) => database.cleanup()))
-    })
+    const { spawn, createDatabase } = processFixture(target)
 
     it('answers 503 to everything but /livez until it exits 0, requeues the count job with its checkpoint, and a new process resumes it', async () => {
       const database = await createDatabase()

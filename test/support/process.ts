@@ -17,7 +17,8 @@ import type { Scope } from '../../src/auth/scopes.js'
 import { mintToken } from '../../src/auth/devToken.js'
 import { connectDatabase } from '../../src/db/connect.js'
 import type { Database } from '../../src/db/database.js'
-import type { TestDatabase } from './databases.js'
+import { after, afterEach } from 'node:test'
+import type { DatabaseTarget, TestDatabase } from './databases.js'
 import { TEST_AUDIENCE, TEST_SECRET } from './service.js'
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -322,4 +323,35 @@ export async function keepAliveRequest(url: string, urlPath: string, { timeoutMs
   })
   socket.destroy()
   return { response, closedByServer }
+}
+
+/**
+ * The servers and databases of one describe block: every server a test spawns is disposed after
+ * that test, every database after the block. Call it inside the describe.
+ */
+export function processFixture(target: DatabaseTarget): {
+  spawn: (database: TestDatabase, env?: Record<string, string>) => Promise<ServerProcess>
+  createDatabase: () => Promise<TestDatabase>
+} {
+  const servers: ServerProcess[] = []
+  const databases: TestDatabase[] = []
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.dispose()))
+  })
+  after(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.dispose()))
+    await Promise.all(databases.splice(0).map((database) => database.cleanup()))
+  })
+  return {
+    async spawn(database, env = {}) {
+      const server = await spawnServer(database, env)
+      servers.push(server)
+      return server
+    },
+    async createDatabase() {
+      const database = await target.create()
+      databases.push(database)
+      return database
+    },
+  }
 }
