@@ -15,7 +15,7 @@ import { createLogger } from '../src/log.js'
 import { JobService } from '../src/queue/jobService.js'
 import { Notifier } from '../src/queue/notifier.js'
 import { JobStore, type NewJob } from '../src/queue/store.js'
-import { Runner } from '../src/runner/runner.js'
+import { Runner, runnerConfigFrom } from '../src/runner/runner.js'
 import { mintToken } from '../src/auth/devToken.js'
 import { dbCounters, percentile, rssMb } from './measure.js'
 
@@ -49,17 +49,7 @@ async function open(concurrency: number) {
   const notifier = new Notifier(db)
   await notifier.start()
   const registry = await loadJobRegistry()
-  const runner = new Runner(
-    {
-      concurrency: config.concurrency,
-      queues: config.queues,
-      leaseMs: config.leaseMs,
-      checkpointIntervalMs: config.checkpointIntervalMs,
-      pollIntervalMs: config.pollIntervalMs,
-      retryBaseMs: config.retryBaseMs,
-    },
-    { store, notifier, registry, log },
-  )
+  const runner = new Runner(runnerConfigFrom(config), { store, notifier, registry, log })
   return { config, db, store, notifier, registry, runner }
 }
 

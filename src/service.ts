@@ -24,7 +24,7 @@ import { ServiceMetrics } from './observability/metrics.js'
 import { JobService } from './queue/jobService.js'
 import { Notifier } from './queue/notifier.js'
 import { JobStore } from './queue/store.js'
-import { Runner } from './runner/runner.js'
+import { Runner, runnerConfigFrom } from './runner/runner.js'
 
 export interface ServiceOptions {
   config: Config
@@ -70,18 +70,13 @@ export async function startService({ config, log, exit, registry }: ServiceOptio
   const jobs = new JobService(store, jobRegistry, notifier)
 
   let lifecycle: Lifecycle | undefined
-  const runner = new Runner(
-    {
-      concurrency: config.concurrency,
-      queues: config.queues,
-      leaseMs: config.leaseMs,
-      checkpointIntervalMs: config.checkpointIntervalMs,
-      pollIntervalMs: config.pollIntervalMs,
-      retryBaseMs: config.retryBaseMs,
-      retentionMs: config.retentionMs,
-    },
-    { store, notifier, registry: jobRegistry, log, mayClaim: () => lifecycle?.mayClaim() ?? false },
-  )
+  const runner = new Runner(runnerConfigFrom(config), {
+    store,
+    notifier,
+    registry: jobRegistry,
+    log,
+    mayClaim: () => lifecycle?.mayClaim() ?? false,
+  })
 
   let server: Server | undefined
   lifecycle = new Lifecycle({

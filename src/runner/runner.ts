@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Logger } from 'pino'
 import type { JobRegistry } from '../../jobs/registry.js'
+import type { Config } from '../config.js'
 import type { OwnedJob } from '../queue/job.js'
 import type { Notifier } from '../queue/notifier.js'
 import type { JobSnapshot, JobStore } from '../queue/store.js'
@@ -44,6 +45,19 @@ export interface RunnerConfig {
   /** How long finished jobs are kept before the pruner deletes them (default 7 days). */
   retentionMs?: number
   instanceId?: string
+}
+
+/** The runner's settings, as the service configuration gives them. */
+export function runnerConfigFrom(config: Config): RunnerConfig {
+  return {
+    concurrency: config.concurrency,
+    queues: config.queues,
+    leaseMs: config.leaseMs,
+    checkpointIntervalMs: config.checkpointIntervalMs,
+    pollIntervalMs: config.pollIntervalMs,
+    retryBaseMs: config.retryBaseMs,
+    retentionMs: config.retentionMs,
+  }
 }
 
 export interface RunnerDependencies {
