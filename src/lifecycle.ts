@@ -43,7 +43,7 @@ export interface LifecycleOptions {
   exit?: (code: number) => void
 }
 
-const EMPTY_REPORT: StopReport = { interrupted: [], abandoned: [], unwritten: [] }
+const EMPTY_REPORT: StopReport = { released: [], interrupted: [], abandoned: [], unwritten: [] }
 
 export class Lifecycle {
   readonly events = new TypedEmitter<LifecycleEvents>()
@@ -127,7 +127,7 @@ export class Lifecycle {
     let exitCode = failed ? 1 : 0
     try {
       report = await runner.stop({ graceMs: Math.max(0, deadline - closeReserveMs - Date.now()) })
-      log.info({ interrupted: report.interrupted.length, abandoned: report.abandoned, unwritten: report.unwritten }, 'runner stopped')
+      log.info({ released: report.released.length, interrupted: report.interrupted.length, abandoned: report.abandoned, unwritten: report.unwritten }, 'runner stopped')
       await withTimeout(closeResources?.(Math.max(0, deadline - Date.now() - 100)) ?? Promise.resolve(), Math.max(0, deadline - Date.now() - 50))
     } catch (error) {
       exitCode = 1

@@ -9,7 +9,7 @@
  */
 import { EventEmitter } from 'node:events'
 import type { Database } from '../db/database.js'
-import { notifyBatches, type RemoteMessage } from './notifyBatches.js'
+import { notifyBatches, PAYLOAD_SEPARATOR, type RemoteMessage } from './notifyBatches.js'
 import type { Batcher } from '../support/batcher.js'
 
 export interface NotifierEvents {
@@ -43,7 +43,9 @@ export class Notifier {
   private async listenAll(): Promise<void> {
     if (!this.db.capabilities.supportsListen) return
     for (const channel of ['jobsAvailable', 'cancelRequested', 'jobChanged'] as const) {
-      const { unlisten } = await this.db.sql.listen(PG_CHANNEL_PREFIX + channel, (payload) => this.local.emit(channel, payload))
+      const { unlisten } = await this.db.sql.listen(PG_CHANNEL_PREFIX + channel, (packed) => {
+        for (const payload of packed.split(PAYLOAD_SEPARATOR)) this.local.emit(channel, payload)
+      })
       this.unlisten.push(unlisten)
     }
   }

@@ -1,8 +1,10 @@
 /**
  * NOTIFYs to other instances, coalesced: messages published during the same turn of the event
  * loop (a batch of jobs settling, a batch enqueue) go out as one `pg_notify` statement instead of
- * one round trip and one commit each. Delivery order within a batch is kept, and PostgreSQL folds
- * identical messages of one transaction into one, which listeners tolerate (every message is a hint).
+ * one round trip and one commit each, and the messages of one channel travel together as one
+ * comma-separated payload (every payload is a job id or a queue name, neither holds a comma), so a
+ * batch of 500 completions is a handful of notifications, not 500 for every listener to parse.
+ * Duplicates within a batch are dropped, which listeners tolerate (every message is a hint).
  */
 import type { Sql } from 'postgres'
 import { Batcher } from '../support/batcher.js'
@@ -12,10 +14,37 @@ export interface RemoteMessage {
   payload: string
 }
 
+/** PostgreSQL refuses payloads of 8,000 bytes or more. */
+const MAX_PAYLOAD_BYTES = 7_000
+export const PAYLOAD_SEPARATOR = ','
+
 export function notifyBatches(sql: Sql): Batcher<RemoteMessage, void> {
   return new Batcher(async (messages) => {
     // One JSON document rather than array parameters: the connection does not fetch array types.
-    const pairs = messages.map((m) => [m.channel, m.payload])
+    const pairs = packMessages(messages).map((m) => [m.channel, m.payload])
     await sql`select pg_notify(m ->> 0, m ->> 1) from jsonb_array_elements(${sql.json(pairs)}) with ordinality as x(m, n) order by n`
   })
+}
+
+/** One message per channel and up to `MAX_PAYLOAD_BYTES`, payloads joined in the order published. */
+export function packMessages(messages: readonly RemoteMessage[]): RemoteMessage[] {
+  const byChannel = new Map<string, Set<string>>()
+  for (const { channel, payload } of messages) {
+    let payloads = byChannel.get(channel)
+    if (!payloads) byChannel.set(channel, (payloads = new Set()))
+    payloads.add(payload)
+  }
+  const packed: RemoteMessage[] = []
+  for (const [channel, payloads] of byChannel) {
+    let current = ''
+    for (const payload of payloads) {
+      if (current !== '' && current.length + 1 + payload.length > MAX_PAYLOAD_BYTES) {
+        packed.push({ channel, payload: current })
+        current = ''
+      }
+      current = current === '' ? payload : current + PAYLOAD_SEPARATOR + payload
+    }
+    if (current !== '') packed.push({ channel, payload: current })
+  }
+  return packed
 }

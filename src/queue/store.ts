@@ -3,9 +3,11 @@
  * performs, taking one params object. Writes that happen to many jobs at once take arrays and run as
  * one statement (rows travel as one JSON document through `jsonb_to_recordset`; lists travel as JSON,
  * or for queue names, which hold no comma, as one comma-separated string — never as array
- * parameters, so connections need not fetch array types: see src/db/connect.ts). Writes by a runner
- * are fenced by `lease_owner`, so an instance that lost its lease can never overwrite the outcome of
- * the instance that recovered the job.
+ * parameters, so connections need not fetch array types: see src/db/connect.ts). Such writes find
+ * their rows with `id = any(array(...))`, which the planner answers from the primary key; joined to
+ * the rows' document instead, it hash-joins against a scan of the whole table, whose cost then grows
+ * with every finished job kept. Writes by a runner are fenced by `lease_owner`, so an instance that
+ * lost its lease can never overwrite the outcome of the instance that recovered the job.
  */
 import type { Sql, TransactionSql } from 'postgres'
 import { toJob, type Json, type JobProgress, type JobRow, type JobState, type OwnedJob } from './job.js'
@@ -58,6 +60,11 @@ export interface JobSnapshot {
 
 export interface Completion extends JobSnapshot {
   result: Json | null
+}
+
+export interface Cancellation extends JobSnapshot {
+  /** False for a job cancelled while it waited in the local queue: it never ran. */
+  started: boolean
 }
 
 export interface Failure extends JobSnapshot {
@@ -173,7 +180,10 @@ export class JobStore {
 
   /**
    * Claims up to `limit` runnable jobs of `queues` for `instanceId` in one statement. SKIP LOCKED lets
-   * many instances claim at once without waiting on each other or taking the same job.
+   * many instances claim at once without waiting on each other or taking the same job. A claimed job
+   * is leased and its attempt counted, but `started_at` stays null until it really starts
+   * (`markJobsStarted`, or its outcome): a job claimed ahead and never started can be handed back
+   * without costing an attempt (`releaseJobs`, and lease recovery after a crash).
    */
   async claimJobs({
     instanceId,
@@ -203,22 +213,51 @@ export class JobStore {
         limit ${limit}
       )
       update job_runner_jobs j
-      set state = 'running', attempts = j.attempts + 1, started_at = now(), updated_at = now(),
+      set state = 'running', attempts = j.attempts + 1, started_at = null, updated_at = now(),
           lease_owner = ${instanceId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
-      from next
-      where j.id = next.id
+      where j.id = any(array(select id from next))
       returning j.*`
     return rows.sort((a, b) => a.priority - b.priority || compareIds(a.id, b.id)).map(toJob)
+  }
+
+  /**
+   * Records that claimed jobs have started. Written shortly after the start, in batches; jobs whose
+   * outcome is written first get `started_at` from that write instead.
+   */
+  async markJobsStarted({ instanceId, ids }: { instanceId: string; ids: readonly string[] }): Promise<void> {
+    if (ids.length === 0) return
+    await this.sql`
+      update job_runner_jobs
+      set started_at = now()
+      where id = any(array(select jsonb_array_elements_text(${this.sql.json(ids as unknown as Json)})::bigint))
+        and lease_owner = ${instanceId} and state = 'running' and started_at is null`
+  }
+
+  /**
+   * Hands claimed jobs that never started back to the queue, as if they had not been claimed: the
+   * attempt is given back and they keep their place in line. Returns the ids released.
+   */
+  async releaseJobs({ instanceId, ids }: { instanceId: string; ids: readonly string[] }): Promise<string[]> {
+    if (ids.length === 0) return []
+    const rows = await this.sql<{ id: string }[]>`
+      update job_runner_jobs
+      set state = 'queued', attempts = greatest(attempts - 1, 0), updated_at = now(),
+          lease_owner = null, lease_expires_at = null
+      where id = any(array(select jsonb_array_elements_text(${this.sql.json(ids as unknown as Json)})::bigint))
+        and lease_owner = ${instanceId} and state = 'running' and started_at is null
+      returning id`
+    return rows.map((r) => String(r.id))
   }
 
   async completeJobs({ instanceId, completions }: { instanceId: string; completions: readonly Completion[] }): Promise<string[]> {
     if (completions.length === 0) return []
     const rows = await this.sql<{ id: string }[]>`
+      with x as materialized (select * from jsonb_to_recordset(${this.sql.json(completions as unknown as Json)}) as x(id bigint, result jsonb, checkpoint jsonb, progress jsonb))
       update job_runner_jobs j
       set state = 'succeeded', result = x.result, checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress),
-          finished_at = now(), updated_at = now(), lease_owner = null, lease_expires_at = null, error = null
-      from jsonb_to_recordset(${this.sql.json(completions as unknown as Json)}) as x(id bigint, result jsonb, checkpoint jsonb, progress jsonb)
-      where j.id = x.id and j.lease_owner = ${instanceId} and j.state = 'running'
+          finished_at = now(), started_at = coalesce(j.started_at, now()), updated_at = now(), lease_owner = null, lease_expires_at = null, error = null
+      from x
+      where j.id = any(array(select id from x)) and j.id = x.id and j.lease_owner = ${instanceId} and j.state = 'running'
       returning j.id`
     return rows.map((r) => String(r.id))
   }
@@ -227,16 +266,18 @@ export class JobStore {
   async failJobs({ instanceId, failures }: { instanceId: string; failures: readonly Failure[] }): Promise<{ id: string; state: JobState }[]> {
     if (failures.length === 0) return []
     const rows = await this.sql<{ id: string; state: JobState }[]>`
+      with x as materialized (
+        select * from jsonb_to_recordset(${this.sql.json(failures as unknown as Json)})
+          as x(id bigint, error text, checkpoint jsonb, progress jsonb, "retryDelayMs" float8))
       update job_runner_jobs j
       set state = case when j.attempts >= j.max_attempts then 'failed' else 'queued' end,
           finished_at = case when j.attempts >= j.max_attempts then now() end,
           run_at = case when j.attempts >= j.max_attempts then j.run_at
                         else now() + x."retryDelayMs" * interval '1 millisecond' end,
           error = x.error, checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress),
-          updated_at = now(), lease_owner = null, lease_expires_at = null
-      from jsonb_to_recordset(${this.sql.json(failures as unknown as Json)})
-        as x(id bigint, error text, checkpoint jsonb, progress jsonb, "retryDelayMs" float8)
-      where j.id = x.id and j.lease_owner = ${instanceId} and j.state = 'running'
+          started_at = coalesce(j.started_at, now()), updated_at = now(), lease_owner = null, lease_expires_at = null
+      from x
+      where j.id = any(array(select id from x)) and j.id = x.id and j.lease_owner = ${instanceId} and j.state = 'running'
       returning j.id, j.state`
     return rows.map((r) => ({ id: String(r.id), state: r.state }))
   }
@@ -248,25 +289,32 @@ export class JobStore {
   async requeueInterruptedJobs({ instanceId, jobs }: { instanceId: string; jobs: readonly JobSnapshot[] }): Promise<string[]> {
     if (jobs.length === 0) return []
     const rows = await this.sql<{ id: string }[]>`
+      with x as materialized (select * from jsonb_to_recordset(${this.sql.json(jobs as unknown as Json)}) as x(id bigint, checkpoint jsonb, progress jsonb))
       update job_runner_jobs j
       set state = 'queued', attempts = greatest(j.attempts - 1, 0), interruptions = j.interruptions + 1,
           checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress), run_at = now(),
-          updated_at = now(), lease_owner = null, lease_expires_at = null
-      from jsonb_to_recordset(${this.sql.json(jobs as unknown as Json)}) as x(id bigint, checkpoint jsonb, progress jsonb)
-      where j.id = x.id and j.lease_owner = ${instanceId} and j.state = 'running'
+          started_at = coalesce(j.started_at, now()), updated_at = now(), lease_owner = null, lease_expires_at = null
+      from x
+      where j.id = any(array(select id from x)) and j.id = x.id and j.lease_owner = ${instanceId} and j.state = 'running'
       returning j.id`
     return rows.map((r) => String(r.id))
   }
 
-  /** Running jobs whose token fired with `cancelled` and that have now stopped. */
-  async markJobsCancelled({ instanceId, jobs }: { instanceId: string; jobs: readonly JobSnapshot[] }): Promise<string[]> {
+  /**
+   * Claimed jobs whose cancel was requested and that have now stopped: those that ran (their token
+   * fired with `cancelled`) and those cancelled while waiting to start, whose attempt is given back.
+   */
+  async markJobsCancelled({ instanceId, jobs }: { instanceId: string; jobs: readonly Cancellation[] }): Promise<string[]> {
     if (jobs.length === 0) return []
     const rows = await this.sql<{ id: string }[]>`
+      with x as materialized (select * from jsonb_to_recordset(${this.sql.json(jobs as unknown as Json)}) as x(id bigint, checkpoint jsonb, progress jsonb, started boolean))
       update job_runner_jobs j
       set state = 'cancelled', checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress),
+          attempts = case when x.started then j.attempts else greatest(j.attempts - 1, 0) end,
+          started_at = case when x.started then coalesce(j.started_at, now()) end,
           finished_at = now(), updated_at = now(), lease_owner = null, lease_expires_at = null
-      from jsonb_to_recordset(${this.sql.json(jobs as unknown as Json)}) as x(id bigint, checkpoint jsonb, progress jsonb)
-      where j.id = x.id and j.lease_owner = ${instanceId} and j.state = 'running'
+      from x
+      where j.id = any(array(select id from x)) and j.id = x.id and j.lease_owner = ${instanceId} and j.state = 'running'
       returning j.id`
     return rows.map((r) => String(r.id))
   }
@@ -275,10 +323,11 @@ export class JobStore {
   async writeCheckpoints({ instanceId, jobs }: { instanceId: string; jobs: readonly JobSnapshot[] }): Promise<string[]> {
     if (jobs.length === 0) return []
     const rows = await this.sql<{ id: string }[]>`
+      with x as materialized (select * from jsonb_to_recordset(${this.sql.json(jobs as unknown as Json)}) as x(id bigint, checkpoint jsonb, progress jsonb))
       update job_runner_jobs j
       set checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress), updated_at = now()
-      from jsonb_to_recordset(${this.sql.json(jobs as unknown as Json)}) as x(id bigint, checkpoint jsonb, progress jsonb)
-      where j.id = x.id and j.lease_owner = ${instanceId} and j.state = 'running'
+      from x
+      where j.id = any(array(select id from x)) and j.id = x.id and j.lease_owner = ${instanceId} and j.state = 'running'
       returning j.id`
     return rows.map((r) => String(r.id))
   }
@@ -328,7 +377,8 @@ export class JobStore {
   /**
    * Recovers jobs whose runner vanished (crash, SIGKILL, lost network): the lease expired, so the
    * job goes back to `queued` with its last written checkpoint, or to `failed` when that was its last
-   * attempt. The attempt counts: a job that kills its runner must not loop forever.
+   * attempt. The attempt counts if the job had started: a job that kills its runner must not loop
+   * forever. A job claimed ahead that never started gets its attempt back and keeps its place.
    */
   async recoverExpiredLeases({ limit = 1000 }: { limit?: number } = {}): Promise<{ id: string; state: JobState }[]> {
     const rows = await this.sql<{ id: string; state: JobState }[]>`
@@ -340,10 +390,13 @@ export class JobStore {
         for update skip locked
       )
       update job_runner_jobs j
-      set state = case when j.attempts >= j.max_attempts then 'failed' else 'queued' end,
-          finished_at = case when j.attempts >= j.max_attempts then now() end,
-          run_at = now(), updated_at = now(),
-          error = 'runner lost: the lease of instance ' || coalesce(j.lease_owner::text, '?') || ' expired',
+      set state = case when j.started_at is not null and j.attempts >= j.max_attempts then 'failed' else 'queued' end,
+          finished_at = case when j.started_at is not null and j.attempts >= j.max_attempts then now() end,
+          attempts = case when j.started_at is null then greatest(j.attempts - 1, 0) else j.attempts end,
+          run_at = case when j.started_at is null then j.run_at else now() end,
+          updated_at = now(),
+          error = case when j.started_at is null then j.error
+                       else 'runner lost: the lease of instance ' || coalesce(j.lease_owner::text, '?') || ' expired' end,
           lease_owner = null, lease_expires_at = null
       from expired
       where j.id = expired.id

@@ -8,6 +8,8 @@ import type { OwnedJob } from '../queue/job.js'
 export type JobOutcome = 'succeeded' | 'retry' | 'failed' | 'cancelled' | 'interrupted' | 'abandoned' | 'lost'
 
 export interface RunnerEvents {
+  /** A claim brought `jobs`; `waiting` are now in the local queue (before free slots take theirs). */
+  'jobs:claimed': { jobs: readonly OwnedJob[]; waiting: number }
   'job:start': { job: OwnedJob }
   /** The outcome is written (or, for `abandoned` and `lost`, given up on). */
   'job:settled': { job: OwnedJob; outcome: JobOutcome; error?: Error }

@@ -25,11 +25,12 @@ export class JobExecution {
   readonly settled: Promise<Settlement>
   /** Set when the runner gave up waiting (grace deadline): a late outcome is then ignored. */
   abandoned = false
+  private jobLog: Logger | undefined
 
   constructor(
     readonly job: OwnedJob,
     definition: JobDefinition<unknown, unknown, unknown> | undefined,
-    private readonly log: Logger,
+    private readonly runnerLog: Logger,
     private readonly flushNow: (execution: JobExecution) => Promise<void>,
   ) {
     this.checkpoint = job.checkpoint
@@ -43,6 +44,11 @@ export class JobExecution {
       this.settlement = settlement
       return settlement
     })
+  }
+
+  /** The job's logger, made on first use: most short jobs never log, and a child logger is not free. */
+  get log(): Logger {
+    return (this.jobLog ??= this.runnerLog.child({ jobId: this.job.id, type: this.job.type }))
   }
 
   get signal(): AbortSignal {
@@ -82,6 +88,7 @@ export class JobExecution {
     if (!definition) {
       return { kind: 'rejected', error: new Error(`unknown job type ${JSON.stringify(this.job.type)}: no job file defines it`) }
     }
+    const execution = this
     const context: JobContext<unknown, unknown> = {
       jobId: this.job.id,
       payload: this.job.payload,
@@ -98,7 +105,9 @@ export class JobExecution {
         this.progressValue = message === undefined ? { fraction: clamped } : { fraction: clamped, message: String(message) }
         this.version += 1
       },
-      log: this.log,
+      get log() {
+        return execution.log
+      },
     }
     try {
       const result = await definition.run(context)

@@ -1,13 +1,15 @@
 /**
  * Keeps this instance's leases alive: every `intervalMs` one statement extends the lease of every
- * job the instance runs and beats its heartbeat. The answer doubles as two fallbacks: a cancel flag
- * set while a NOTIFY was lost reaches the job's token here, and a job missing from the answer was
- * recovered by another instance (this one stalled past its lease), so its run here is stopped.
+ * job the instance has claimed (running, or waiting in its local queue) and beats its heartbeat.
+ * The answer doubles as two fallbacks: a cancel flag set while a NOTIFY was lost reaches the job
+ * here, and a job missing from the answer was recovered by another instance (this one stalled past
+ * its lease), so its run here is stopped, or, if it was still waiting, it is forgotten.
  */
 import type { Logger } from 'pino'
 import type { JobStore } from '../queue/store.js'
 import { Periodic } from '../support/periodic.js'
 import type { JobExecution } from './jobExecution.js'
+import type { LocalQueue } from './localQueue.js'
 
 export interface LeaseKeeperConfig {
   instanceId: string
@@ -19,6 +21,9 @@ export interface LeaseKeeperConfig {
 export interface LeaseKeeperDependencies {
   store: JobStore
   executions: () => Iterable<JobExecution>
+  localQueue: LocalQueue
+  /** Cancels a claimed job, running or waiting. */
+  cancel: (id: string) => void
   log: Logger
   onError: (error: Error) => void
 }
@@ -45,15 +50,20 @@ export class LeaseKeeper {
   private async renew(): Promise<void> {
     const startedAt = Date.now()
     const renewed = await this.deps.store.renewLeases({ instanceId: this.config.instanceId, leaseMs: this.config.leaseMs })
-    const cancelRequested = new Set(renewed.filter((r) => r.cancelRequested).map((r) => r.id))
     const ours = new Set(renewed.map((r) => r.id))
+    // Claimed before this renewal began, yet not renewed: another instance recovered it.
+    const lost = (claimedAt: number, id: string) => claimedAt < startedAt && !ours.has(id)
     for (const execution of this.deps.executions()) {
-      if (cancelRequested.has(execution.job.id)) execution.abort('cancelled')
-      // Claimed before this renewal began, yet not renewed: another instance recovered it.
-      if (execution.startedAt < startedAt && !ours.has(execution.job.id) && !execution.isSettled) {
+      if (lost(execution.startedAt, execution.job.id) && !execution.isSettled) {
         this.deps.log.warn({ jobId: execution.job.id }, 'lease lost: another instance recovered this job; stopping it here')
         execution.abort('shutdown')
       }
     }
+    const lostWhileWaiting = [...this.deps.localQueue.entries()].filter((w) => lost(w.claimedAt, w.job.id))
+    for (const { job } of lostWhileWaiting) {
+      this.deps.log.warn({ jobId: job.id }, 'lease lost: another instance recovered this job before it started here; dropping it')
+      this.deps.localQueue.remove(job.id)
+    }
+    for (const { id, cancelRequested } of renewed) if (cancelRequested) this.deps.cancel(id)
   }
 }

@@ -1,43 +1,55 @@
 /**
- * The runner's outcome writes, batched: completions, failures, requeues and cancellations of jobs
- * that settle close together are written as one statement each (see `Batcher`), and every job
- * learns whether its own row was written (an empty answer means its lease was lost). At concurrency
- * 10 with short jobs this turns ten commits into one or two.
+ * The runner's writes for claimed jobs, batched: start marks, completions, failures, requeues and
+ * cancellations of jobs that start or settle close together are written as one statement each (see
+ * `Batcher`), and every job learns whether its own row was written (an empty answer means its lease
+ * was lost). With short jobs this turns hundreds of commits into one.
  */
-import type { Completion, Failure, JobSnapshot, JobStore } from '../queue/store.js'
+import type { Cancellation, Completion, Failure, JobSnapshot, JobStore } from '../queue/store.js'
 import { Batcher } from '../support/batcher.js'
 
 export class OutcomeBatches {
-  private readonly completions: Batcher<Completion, string[]>
-  private readonly failures: Batcher<Failure, string[]>
-  private readonly requeues: Batcher<JobSnapshot, string[]>
-  private readonly cancellations: Batcher<JobSnapshot, string[]>
+  private readonly starts: Batcher<string, void>
+  private readonly completions: Batcher<Completion, Set<string>>
+  private readonly failures: Batcher<Failure, Set<string>>
+  private readonly requeues: Batcher<JobSnapshot, Set<string>>
+  private readonly cancellations: Batcher<Cancellation, Set<string>>
 
-  constructor(store: JobStore, instanceId: string) {
-    this.completions = new Batcher((completions) => store.completeJobs({ instanceId, completions }))
-    this.failures = new Batcher((failures) => store.failJobs({ instanceId, failures }).then((rows) => rows.map((r) => r.id)))
-    this.requeues = new Batcher((jobs) => store.requeueInterruptedJobs({ instanceId, jobs }))
-    this.cancellations = new Batcher((jobs) => store.markJobsCancelled({ instanceId, jobs }))
+  /** `isRunning(id)` says whether a started job still runs: one that settled gets its start written with its outcome. */
+  constructor(store: JobStore, instanceId: string, isRunning: (id: string) => boolean) {
+    this.starts = new Batcher((ids) => store.markJobsStarted({ instanceId, ids: ids.filter(isRunning) }))
+    this.completions = new Batcher((completions) => store.completeJobs({ instanceId, completions }).then(toSet))
+    this.failures = new Batcher((failures) => store.failJobs({ instanceId, failures }).then((rows) => toSet(rows.map((r) => r.id))))
+    this.requeues = new Batcher((jobs) => store.requeueInterruptedJobs({ instanceId, jobs }).then(toSet))
+    this.cancellations = new Batcher((jobs) => store.markJobsCancelled({ instanceId, jobs }).then(toSet))
   }
 
-  complete(completion: Completion): Promise<string[]> {
-    return own(completion.id, this.completions.add(completion))
+  /** Best effort: without it, a crash gives the attempt back as if the job had not started. */
+  started(id: string): Promise<void> {
+    return this.starts.add(id)
   }
 
-  fail(failure: Failure): Promise<string[]> {
-    return own(failure.id, this.failures.add(failure))
+  complete(completion: Completion): Promise<boolean> {
+    return written(completion.id, this.completions.add(completion))
   }
 
-  requeue(job: JobSnapshot): Promise<string[]> {
-    return own(job.id, this.requeues.add(job))
+  fail(failure: Failure): Promise<boolean> {
+    return written(failure.id, this.failures.add(failure))
   }
 
-  cancel(job: JobSnapshot): Promise<string[]> {
-    return own(job.id, this.cancellations.add(job))
+  requeue(job: JobSnapshot): Promise<boolean> {
+    return written(job.id, this.requeues.add(job))
+  }
+
+  cancel(job: Cancellation): Promise<boolean> {
+    return written(job.id, this.cancellations.add(job))
   }
 }
 
-/** `[id]` when the batch wrote this job's row, `[]` when it did not. */
-async function own(id: string, batch: Promise<string[]>): Promise<string[]> {
-  return (await batch).includes(id) ? [id] : []
+function toSet(ids: readonly string[]): Set<string> {
+  return new Set(ids)
+}
+
+/** Whether the batch wrote this job's row. */
+async function written(id: string, batch: Promise<Set<string>>): Promise<boolean> {
+  return (await batch).has(id)
 }

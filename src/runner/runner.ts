@@ -1,15 +1,20 @@
 /**
- * The in-process runner: `concurrency` slots filled by claims from the store, one `JobExecution`
- * per claimed job, outcomes written as jobs settle, and three background services (lease keeper,
- * checkpoint flusher, lease sweeper).
+ * The in-process runner: `concurrency` slots, filled from a local queue of jobs claimed ahead
+ * (`LocalQueue`) or straight from a claim; one `JobExecution` per started job; outcomes written in
+ * batches as jobs settle; and the background services (lease keeper, checkpoint flusher, lease
+ * sweeper, finished-job pruner).
  *
  *   idle ──start()──▶ running ──stop()──▶ stopping ──▶ stopped ──start()──▶ running
  *
- * `stop({ graceMs })` is what a drain or a SIGTERM calls: stop claiming, abort every token with
- * `shutdown`, wait for jobs to settle until shortly before the deadline, write each outcome
- * (interrupted jobs go back to `queued` with their checkpoint), then abandon whatever still runs:
- * its last checkpoint is written and it is requeued. Whether the service may claim at all is asked
- * of `mayClaim` (the lifecycle), never kept here.
+ * A job's way through it: claimed (leased, attempt counted) → waiting in the local queue → started
+ * in a free slot (start mark written in a batch) → settled (the slot frees at once) → outcome
+ * written (the job's `job:settled` event).
+ *
+ * `stop({ graceMs })` is what a drain or a SIGTERM calls: stop claiming, hand the jobs waiting in the
+ * local queue back at once, abort every token with `shutdown`, wait for jobs to settle until shortly
+ * before the deadline, write each outcome (interrupted jobs go back to `queued` with their
+ * checkpoint), then abandon whatever still runs: its last checkpoint is written and it is requeued.
+ * Whether the service may claim at all is asked of `mayClaim` (the lifecycle), never kept here.
  */
 import os from 'node:os'
 import { randomUUID } from 'node:crypto'
@@ -30,11 +35,14 @@ import { JobExecution, type Settlement } from './jobExecution.js'
 import { OutcomeBatches } from './outcomeBatches.js'
 import { LeaseKeeper } from './leaseKeeper.js'
 import { LeaseSweeper } from './leaseSweeper.js'
+import { LocalQueue } from './localQueue.js'
 import { GraceTimer } from './graceTimer.js'
 import { withTimeout } from '../support/withTimeout.js'
 
 export interface RunnerConfig {
   concurrency: number
+  /** Most jobs claimed ahead of the free slots (see `LocalQueue`); 0 claims only for free slots. */
+  localQueueSize?: number
   queues: readonly string[]
   leaseMs: number
   checkpointIntervalMs: number
@@ -51,6 +59,7 @@ export interface RunnerConfig {
 export function runnerConfigFrom(config: Config): RunnerConfig {
   return {
     concurrency: config.concurrency,
+    localQueueSize: config.localQueueSize,
     queues: config.queues,
     leaseMs: config.leaseMs,
     checkpointIntervalMs: config.checkpointIntervalMs,
@@ -70,6 +79,8 @@ export interface RunnerDependencies {
 }
 
 export interface StopReport {
+  /** Jobs claimed ahead that never started: handed back without counting an attempt. */
+  released: string[]
   /** Jobs that stopped on their token and went back to the queue with their checkpoint. */
   interrupted: string[]
   /** Jobs that ignored their token until the deadline: checkpoint written and requeued anyway. */
@@ -82,13 +93,19 @@ type RunnerState = 'idle' | 'running' | 'stopping' | 'stopped'
 
 const WRITE_RETRY_MS = [100, 250, 500, 1000, 2000, 5000]
 const DEFAULT_RETENTION_MS = 7 * 24 * 3600 * 1000
+const DEFAULT_LOCAL_QUEUE_SIZE = 500 // as LOCAL_QUEUE_SIZE defaults in src/config.ts
 
 export class Runner {
   readonly instanceId: string
   readonly events = new TypedEmitter<RunnerEvents>()
   private state: RunnerState = 'idle'
+  /** Jobs started and not yet settled: one per busy slot. */
   private readonly executions = new Map<string, JobExecution>()
-  /** Outcome writes in flight; a job keeps its slot (and its lease) until its outcome is written. */
+  /** Jobs claimed ahead, waiting for a slot. */
+  private readonly localQueue: LocalQueue
+  /** Settled jobs whose outcome is being written; their slot is already free, their lease still held. */
+  private readonly settling = new Map<string, JobExecution>()
+  /** Outcome writes in flight; a stop waits for them. */
   private readonly writing = new Set<Promise<void>>()
   /** Each execution's outcome write, so an abandoned job's (which never settles) can leave `writing`. */
   private readonly writeOf = new WeakMap<JobExecution, Promise<void>>()
@@ -113,12 +130,20 @@ export class Runner {
     private readonly deps: RunnerDependencies,
   ) {
     this.instanceId = config.instanceId ?? randomUUID()
-    this.outcomes = new OutcomeBatches(deps.store, this.instanceId)
+    this.localQueue = new LocalQueue({ maxSize: config.localQueueSize ?? DEFAULT_LOCAL_QUEUE_SIZE })
+    this.outcomes = new OutcomeBatches(deps.store, this.instanceId, (id) => this.executions.has(id))
     const onError = (during: string) => (error: Error) => this.reportError(error, during)
     const executions = () => this.executions.values()
     this.leaseKeeper = new LeaseKeeper(
       { instanceId: this.instanceId, leaseMs: config.leaseMs },
-      { store: deps.store, executions, log: deps.log, onError: onError('lease renewal') },
+      {
+        store: deps.store,
+        executions,
+        localQueue: this.localQueue,
+        cancel: (id) => this.cancel(id),
+        log: deps.log,
+        onError: onError('lease renewal'),
+      },
     )
     this.checkpointFlusher = new CheckpointFlusher(
       { intervalMs: config.checkpointIntervalMs },
@@ -139,6 +164,11 @@ export class Runner {
     return [...this.executions.keys()]
   }
 
+  /** Jobs claimed ahead and waiting for a slot. */
+  get waitingJobs(): number {
+    return this.localQueue.size
+  }
+
   /** Registers the instance and starts claiming. Also resumes a stopped runner (after a drain). */
   async start(): Promise<void> {
     if (this.state === 'running') return
@@ -155,7 +185,7 @@ export class Runner {
     const served = new Set(this.config.queues)
     this.unsubscribe.push(
       this.deps.notifier.subscribe('jobsAvailable', (queue) => served.has(queue) && this.doorbell.ring()),
-      this.deps.notifier.subscribe('cancelRequested', (id) => this.executions.get(id)?.abort('cancelled')),
+      this.deps.notifier.subscribe('cancelRequested', (id) => this.cancel(id)),
     )
     this.leaseKeeper.start()
     this.checkpointFlusher.start()
@@ -169,7 +199,7 @@ export class Runner {
    */
   stop({ graceMs }: { graceMs: number }): Promise<StopReport> {
     if (this.state === 'idle' || this.state === 'stopped') {
-      return this.stopping ?? Promise.resolve({ interrupted: [], abandoned: [], unwritten: [] })
+      return this.stopping ?? Promise.resolve({ released: [], interrupted: [], abandoned: [], unwritten: [] })
     }
     // A SIGTERM during a drain brings the drain's deadline forward to its own.
     if (this.stopping) this.graceTimer.tighten(Date.now() + graceMs)
@@ -186,12 +216,13 @@ export class Runner {
     for (const off of this.unsubscribe.splice(0)) off()
     // A claim stuck on an unreachable database must not eat the grace budget.
     await withTimeout(this.claimLoop ?? Promise.resolve(), timer.remainingMs()).catch(() => {})
+    // Jobs that never started go back first, so other instances can take them while these stop.
+    const releasing = this.release(this.localQueue.takeAll(), timer)
     for (const execution of this.executions.values()) execution.abort('shutdown')
 
     await Promise.race([this.allWritten(), timer.reserveReached])
 
-    const stuck = [...this.executions.values()]
-    const abandoned = stuck.filter((execution) => !execution.isSettled)
+    const abandoned = [...this.executions.values()]
     for (const execution of abandoned) {
       execution.abandoned = true
       // Its outcome write waits for a settlement that may never come: waiting on it would eat the budget left for deregistration.
@@ -217,6 +248,7 @@ export class Runner {
     this.deadline.abort()
     const remainingMs = () => timer.remainingMs()
     await withTimeout(Promise.allSettled([...this.writing]), remainingMs()).catch(() => {})
+    const released = await releasing
     await withTimeout(
       Promise.allSettled([this.leaseKeeper.stop(), this.checkpointFlusher.stop(), this.leaseSweeper.stop(), this.pruner.stop()]),
       remainingMs(),
@@ -226,10 +258,11 @@ export class Runner {
     )
     this.state = 'stopped'
     return {
+      released,
       interrupted: this.interruptedIds,
       abandoned: abandoned.map((e) => e.job.id).filter((id) => requeued.includes(id)),
-      // Jobs still here settled, but their outcome write hangs on the database past the deadline: their leases will expire.
-      unwritten: [...new Set([...this.unwrittenIds, ...this.executions.keys(), ...abandoned.map((e) => e.job.id).filter((id) => !requeued.includes(id))])],
+      // Jobs still settling have an outcome write hanging on the database past the deadline: their leases will expire.
+      unwritten: [...new Set([...this.unwrittenIds, ...this.settling.keys(), ...abandoned.map((e) => e.job.id).filter((id) => !requeued.includes(id))])],
     }
   }
 
@@ -243,22 +276,31 @@ export class Runner {
     }
   }
 
+  private get freeSlots(): number {
+    return this.config.concurrency - this.executions.size
+  }
+
+  /**
+   * Claims for the free slots plus what the local queue wants to hold, and sleeps on the doorbell
+   * when there is nothing to claim or nowhere to put it. Settling jobs fill their slots from the
+   * local queue without waiting for this loop.
+   */
   private async runClaimLoop(): Promise<void> {
     let failures = 0
     while (this.state === 'running') {
-      const free = this.config.concurrency - this.executions.size
+      this.releaseExpired()
       let claimedAll = false
-      if (free > 0 && (this.deps.mayClaim?.() ?? true)) {
+      if ((this.freeSlots > 0 || this.localQueue.wantsRefill) && (this.deps.mayClaim?.() ?? true)) {
+        this.localQueue.sampleRate()
+        const limit = Math.max(0, this.freeSlots - this.localQueue.size) + this.localQueue.room
         try {
-          const jobs = await this.deps.store.claimJobs({
-            instanceId: this.instanceId,
-            queues: this.config.queues,
-            limit: free,
-            leaseMs: this.config.leaseMs,
-          })
+          const jobs = limit > 0 ? await this.deps.store.claimJobs({ instanceId: this.instanceId, queues: this.config.queues, limit, leaseMs: this.config.leaseMs }) : []
           failures = 0
-          for (const job of jobs) this.execute(job)
-          claimedAll = jobs.length === free
+          // Claimed during a stop: they stay queued here and the stop releases them.
+          this.localQueue.push(jobs)
+          if (jobs.length > 0) this.events.emit('jobs:claimed', { jobs, waiting: this.localQueue.size })
+          this.fillSlots()
+          claimedAll = limit > 0 && jobs.length === limit
         } catch (error) {
           this.reportError(coerceError(error), 'claim')
           failures += 1
@@ -266,33 +308,97 @@ export class Runner {
           continue
         }
       }
-      // A full claim may have left more behind: go again once a slot frees up.
-      if (!claimedAll || this.executions.size >= this.config.concurrency) {
-        await this.doorbell.wait(this.config.pollIntervalMs)
-      }
+      // A full claim may have left more behind: go again at once if there is room for it.
+      const room = this.freeSlots > 0 || this.localQueue.wantsRefill
+      if (!claimedAll || !room) await this.doorbell.wait(this.config.pollIntervalMs)
     }
   }
 
-  private execute(job: OwnedJob): void {
-    const log = this.deps.log.child({ jobId: job.id, type: job.type })
-    const execution = new JobExecution(job, this.deps.registry.get(job.type), log, (e) => this.writeCheckpoints([e]))
+  /** Starts waiting jobs in the free slots. */
+  private fillSlots(): void {
+    while (this.state === 'running' && this.freeSlots > 0) {
+      const job = this.localQueue.take()
+      if (!job) return
+      this.execute(job)
+    }
+  }
+
+  private execute(claimed: OwnedJob): void {
+    const startedAt = Date.now()
+    const job: OwnedJob = { ...claimed, startedAt: new Date(startedAt).toISOString() }
+    const execution = new JobExecution(job, this.deps.registry.get(job.type), this.deps.log, (e) => this.writeCheckpoints([e]))
     this.executions.set(job.id, execution)
+    this.localQueue.noteStart()
+    void this.outcomes.started(job.id).catch((error: unknown) => this.reportError(coerceError(error), 'start mark'))
     // The chaos suite reads these across processes to prove no succeeded job ran again.
-    log.debug({ attempt: job.attempts, interruptions: job.interruptions, checkpoint: job.checkpoint }, 'job started')
+    if (this.deps.log.isLevelEnabled('debug')) {
+      this.deps.log.debug({ jobId: job.id, type: job.type, attempt: job.attempts, interruptions: job.interruptions, checkpoint: job.checkpoint }, 'job started')
+    }
     this.events.emit('job:start', { job })
     // Long-polls here waiting for the job to leave `queued` wake now; those on other instances
     // re-read within their poll interval (a NOTIFY per claim would cost a statement per batch).
     this.deps.notifier.publishLocal('jobChanged', job.id)
-    // A cancel may have been requested between the claim and now, or a stop begun during the claim.
+    // A cancel may have been requested between the claim and now.
     if (job.cancelRequested) execution.abort('cancelled')
-    if (this.state !== 'running') execution.abort('shutdown')
-    const write = execution.settled.then((settlement) => this.writeOutcome(execution, settlement))
+    const write = execution.settled.then((settlement) => {
+      if (execution.abandoned) return
+      // The slot frees now; the outcome is written in the next batch, and the lease is held until then.
+      this.executions.delete(job.id)
+      this.settling.set(job.id, execution)
+      this.fillSlots()
+      if (this.freeSlots > 0 || this.localQueue.wantsRefill) this.doorbell.ring()
+      return this.writeOutcome(execution, settlement)
+    })
     this.writing.add(write)
     this.writeOf.set(execution, write)
     void write.finally(() => {
       this.writing.delete(write)
-      this.doorbell.ring()
+      this.settling.delete(job.id)
     })
+  }
+
+  /**
+   * A cancel request for a job claimed here: a running job's token fires; a job still waiting in the
+   * local queue never starts and is marked cancelled with its attempt given back.
+   */
+  private cancel(id: string): void {
+    const execution = this.executions.get(id)
+    if (execution) return execution.abort('cancelled')
+    const job = this.localQueue.remove(id)
+    if (!job) return
+    const write = this.retryWrite(() => this.outcomes.cancel({ id, checkpoint: job.checkpoint, progress: job.progress, started: false })).then((written) => {
+      if (written === undefined) return this.events.emit('job:settled', { job, outcome: 'lost' })
+      void this.deps.notifier.publish('jobChanged', id)
+      this.events.emit('job:settled', { job, outcome: written ? 'cancelled' : 'lost' })
+    })
+    this.writing.add(write)
+    void write.finally(() => this.writing.delete(write))
+  }
+
+  /** Hands back jobs that waited in the local queue longer than its TTL. */
+  private releaseExpired(): void {
+    const expired = this.localQueue.takeExpired()
+    if (expired.length === 0) return
+    const write = this.release(expired, this.graceTimer).then(() => {})
+    this.writing.add(write)
+    void write.finally(() => this.writing.delete(write))
+  }
+
+  /** Gives never-started jobs back to the queue; returns the ids released. */
+  private async release(jobs: readonly OwnedJob[], timer: GraceTimer): Promise<string[]> {
+    if (jobs.length === 0) return []
+    const released = await withTimeout(this.deps.store.releaseJobs({ instanceId: this.instanceId, ids: jobs.map((j) => j.id) }), timer.remainingMs()).catch(
+      (error: unknown) => {
+        // Their leases expire and the sweeper gives them back, attempt included.
+        this.reportError(coerceError(error), 'release of waiting jobs')
+        return [] as string[]
+      },
+    )
+    if (released.length > 0) {
+      for (const queue of new Set(jobs.map((j) => j.queue))) void this.deps.notifier.publish('jobsAvailable', queue)
+      for (const id of released) void this.deps.notifier.publish('jobChanged', id)
+    }
+    return released
   }
 
   private async writeOutcome(execution: JobExecution, settlement: Settlement): Promise<void> {
@@ -300,7 +406,7 @@ export class Runner {
     const { job } = execution
     const { snapshot } = execution.snapshot()
     let outcome: JobOutcome
-    let write: () => Promise<string[]>
+    let write: () => Promise<boolean>
     const reason = execution.abortReason
     if (settlement.kind === 'resolved') {
       outcome = 'succeeded'
@@ -310,7 +416,7 @@ export class Runner {
       write = () => this.outcomes.requeue(snapshot)
     } else if (reason === 'cancelled') {
       outcome = 'cancelled'
-      write = () => this.outcomes.cancel(snapshot)
+      write = () => this.outcomes.cancel({ ...snapshot, started: true })
     } else {
       const error = reason === 'timeout' ? `timed out after ${job.timeoutSeconds} s` : settlement.error.message || settlement.error.name
       outcome = job.attempts >= job.maxAttempts ? 'failed' : 'retry'
@@ -319,14 +425,13 @@ export class Runner {
     }
     const written = await this.retryWrite(write)
     if (execution.abandoned) return
-    this.executions.delete(job.id)
     if (written === undefined) {
       this.unwrittenIds.push(job.id)
       this.events.emit('job:settled', { job, outcome: 'lost' })
       return
     }
     // Zero rows: the lease was lost and another instance owns the job now; its outcome wins.
-    const finalOutcome = written.length === 0 ? 'lost' : outcome
+    const finalOutcome = written ? outcome : 'lost'
     if (finalOutcome === 'interrupted') this.interruptedIds.push(job.id)
     if (finalOutcome === 'lost') this.deps.log.warn({ jobId: job.id }, 'job outcome not written: its lease had been recovered by another instance')
     void this.deps.notifier.publish('jobChanged', job.id)

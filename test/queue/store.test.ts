@@ -143,7 +143,7 @@ for (const target of databaseTargets()) {
         assert.deepEqual(await store.claimJobs({ instanceId: randomUUID(), queues, limit: 5, leaseMs: LEASE_MS }), [])
       })
 
-      it('marks what it claims as running under the instance lease, one attempt used', async () => {
+      it('marks what it claims as running under the instance lease, one attempt used, not yet started', async () => {
         const job = (await store.enqueueJobs({ owner: 'alice', jobs: [newJob()] }))[0]!.job
         const instanceId = randomUUID()
         const claimed = await store.claimJobs({ instanceId, queues, limit: 10, leaseMs: LEASE_MS })
@@ -151,7 +151,11 @@ for (const target of databaseTargets()) {
         assert.equal(claimed[0]!.id, job.id)
         assert.equal(claimed[0]!.state, 'running')
         assert.equal(claimed[0]!.attempts, 1)
-        assert.ok(claimed[0]!.startedAt)
+        assert.equal(claimed[0]!.startedAt, null, 'started_at waits for the start mark')
+        await store.markJobsStarted({ instanceId: randomUUID(), ids: [job.id] })
+        assert.equal((await store.getJob({ id: job.id, owner: 'alice' }))!.startedAt, null, 'only the lease owner marks the start')
+        await store.markJobsStarted({ instanceId, ids: [job.id] })
+        assert.ok((await store.getJob({ id: job.id, owner: 'alice' }))!.startedAt)
         const [row] = await db.sql<{ lease_owner: string; lease_ms: number }[]>`
           select lease_owner, extract(epoch from lease_expires_at - now()) * 1000 as lease_ms from job_runner_jobs where id = ${job.id}`
         assert.equal(row!.lease_owner, instanceId)
@@ -320,13 +324,27 @@ for (const target of databaseTargets()) {
         assert.equal(outcome.kind, 'requested')
         assert.ok(outcome.kind === 'requested' && outcome.job.state === 'running' && outcome.job.cancelRequested)
         assert.deepEqual(await store.renewLeases({ instanceId: owner, leaseMs: LEASE_MS }), [{ id: job.id, cancelRequested: true }])
-        const snapshot = { id: job.id, checkpoint: { c: 1 }, progress: null }
+        const snapshot = { id: job.id, checkpoint: { c: 1 }, progress: null, started: true }
         assert.deepEqual(await store.markJobsCancelled({ instanceId: randomUUID(), jobs: [snapshot] }), [])
         assert.deepEqual(await store.markJobsCancelled({ instanceId: owner, jobs: [snapshot] }), [job.id])
         const cancelled = (await store.getJob({ id: job.id, owner: 'alice' }))!
         assert.equal(cancelled.state, 'cancelled')
         assert.deepEqual(cancelled.checkpoint, { c: 1 })
         assert.ok(cancelled.finishedAt)
+        assert.ok(cancelled.startedAt, 'a job that ran has a start')
+        assert.equal(cancelled.attempts, 1)
+      })
+
+      it('cancels a claimed job that never started, giving its attempt back', async () => {
+        const owner = randomUUID()
+        await store.enqueueJobs({ owner: 'alice', jobs: [newJob()] })
+        const job = await claimOne(owner)
+        assert.equal((await store.requestCancel({ id: job.id, owner: 'alice' })).kind, 'requested')
+        assert.deepEqual(await store.markJobsCancelled({ instanceId: owner, jobs: [{ id: job.id, checkpoint: null, progress: null, started: false }] }), [job.id])
+        const cancelled = (await store.getJob({ id: job.id, owner: 'alice' }))!
+        assert.equal(cancelled.state, 'cancelled')
+        assert.equal(cancelled.attempts, 0)
+        assert.equal(cancelled.startedAt, null)
       })
 
       it('leaves finished jobs alone on cancel', async () => {
@@ -378,6 +396,7 @@ for (const target of databaseTargets()) {
         await store.enqueueJobs({ owner: 'alice', jobs: [newJob({ maxAttempts: 3 })] })
         const lost = randomUUID()
         const job = await claimOne(lost)
+        await store.markJobsStarted({ instanceId: lost, ids: [job.id] })
         await store.writeCheckpoints({ instanceId: lost, jobs: [{ id: job.id, checkpoint: { cursor: 42 }, progress: { fraction: 0.4 } }] })
         assert.deepEqual(await store.recoverExpiredLeases(), [], 'a live lease is left alone')
         await expireLeases()
@@ -401,13 +420,44 @@ for (const target of databaseTargets()) {
 
       it('fails a job whose lost lease was its last attempt', async () => {
         await store.enqueueJobs({ owner: 'alice', jobs: [newJob({ maxAttempts: 1 })] })
-        const job = await claimOne()
+        const instanceId = randomUUID()
+        const job = await claimOne(instanceId)
+        await store.markJobsStarted({ instanceId, ids: [job.id] })
         await expireLeases()
         assert.deepEqual(await store.recoverExpiredLeases(), [{ id: job.id, state: 'failed' }])
         const failed = (await store.getJob({ id: job.id, owner: 'alice' }))!
         assert.equal(failed.state, 'failed')
         assert.match(failed.error ?? '', /runner lost/)
         assert.ok(failed.finishedAt)
+      })
+
+      it('gives back a claimed job that never started when its lease expires: no attempt counted, no error', async () => {
+        const [first, second] = (await store.enqueueJobs({ owner: 'alice', jobs: [newJob({ maxAttempts: 1 }), newJob({ maxAttempts: 1 })] })).map((e) => e.job)
+        const crashed = randomUUID()
+        const claimed = await store.claimJobs({ instanceId: crashed, queues, limit: 2, leaseMs: LEASE_MS })
+        assert.equal(claimed.length, 2)
+        await store.markJobsStarted({ instanceId: crashed, ids: [first!.id] })
+        await expireLeases()
+        const recovered = await store.recoverExpiredLeases()
+        assert.deepEqual(new Map(recovered.map((r) => [r.id, r.state])), new Map([[first!.id, 'failed'], [second!.id, 'queued']]))
+        const waiting = (await store.getJob({ id: second!.id, owner: 'alice' }))!
+        assert.equal(waiting.attempts, 0, 'a job that never started keeps its only attempt')
+        assert.equal(waiting.error, null)
+        assert.equal((await claimOne()).id, second!.id)
+      })
+
+      it('releases claimed jobs that never started, for the lease owner only, keeping their place in line', async () => {
+        const jobs = (await store.enqueueJobs({ owner: 'alice', jobs: [newJob(), newJob(), newJob()] })).map((e) => e.job)
+        const owner = randomUUID()
+        const claimed = await store.claimJobs({ instanceId: owner, queues, limit: 3, leaseMs: LEASE_MS })
+        await store.markJobsStarted({ instanceId: owner, ids: [claimed[0]!.id] })
+        const ids = claimed.map((j) => j.id)
+        assert.deepEqual(await store.releaseJobs({ instanceId: randomUUID(), ids }), [], 'another instance releases nothing')
+        const released = await store.releaseJobs({ instanceId: owner, ids })
+        assert.deepEqual(released.sort(), [jobs[1]!.id, jobs[2]!.id].sort(), 'a started job is not released')
+        const again = await store.claimJobs({ instanceId: randomUUID(), queues, limit: 3, leaseMs: LEASE_MS })
+        assert.deepEqual(again.map((j) => j.id), [jobs[1]!.id, jobs[2]!.id])
+        assert.ok(again.every((j) => j.attempts === 1), 'the released claim did not count')
       })
 
       it('registers, beats and prunes instances', async () => {

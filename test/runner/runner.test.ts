@@ -262,7 +262,7 @@ for (const target of databaseTargets()) {
       const interrupted = settled(first, job.id)
       const report = await first.stop({ graceMs: 5000 })
       assert.equal((await interrupted).outcome, 'interrupted')
-      assert.deepEqual(report, { interrupted: [job.id], abandoned: [], unwritten: [] })
+      assert.deepEqual(report, { released: [], interrupted: [job.id], abandoned: [], unwritten: [] })
       const requeued = await read(job.id)
       assert.equal(requeued.state, 'queued')
       assert.equal(requeued.interruptions, 1)
@@ -289,6 +289,7 @@ for (const target of databaseTargets()) {
       const dead = randomUUID()
       const [claimed] = await engine.store.claimJobs({ instanceId: dead, queues: ['default'], limit: 1, leaseMs: 300 })
       assert.equal(claimed?.id, job.id)
+      await engine.store.markJobsStarted({ instanceId: dead, ids: [job.id] })
       await engine.store.writeCheckpoints({ instanceId: dead, jobs: [{ id: job.id, checkpoint: { cursor: 3, runs: 1 }, progress: null }] })
 
       const runner = engine.newRunner()
@@ -321,7 +322,7 @@ for (const target of databaseTargets()) {
       const elapsedMs = Date.now() - stoppedAt
       assert.ok(elapsedMs <= graceMs + 500, `stop resolved ${elapsedMs} ms after it began, for a ${graceMs} ms grace`)
       assert.equal((await abandoned).outcome, 'abandoned')
-      assert.deepEqual(report, { interrupted: [], abandoned: [job.id], unwritten: [] })
+      assert.deepEqual(report, { released: [], interrupted: [], abandoned: [job.id], unwritten: [] })
       const requeued = await read(job.id)
       assert.equal(requeued.state, 'queued')
       assert.equal(requeued.interruptions, 1)
@@ -337,7 +338,7 @@ for (const target of databaseTargets()) {
       await runner.start()
       const first = runner.stop({ graceMs: 1000 })
       assert.equal(runner.stop({ graceMs: 1000 }), first)
-      assert.deepEqual(await first, { interrupted: [], abandoned: [], unwritten: [] })
+      assert.deepEqual(await first, { released: [], interrupted: [], abandoned: [], unwritten: [] })
     })
   })
 }

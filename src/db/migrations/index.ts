@@ -1,6 +1,7 @@
 /** Every migration, in order. A new one is a new file here and a line below; applied ones never change. */
 import * as jobs from './001_jobs.js'
 import * as finishedIndex from './002_finished_index.js'
+import * as dropLeaseOwnerIndex from './003_drop_lease_owner_index.js'
 
 export interface Migration {
   readonly version: number
@@ -8,4 +9,4 @@ export interface Migration {
   readonly sql: string
 }
 
-export const migrations: readonly Migration[] = [jobs, finishedIndex]
+export const migrations: readonly Migration[] = [jobs, finishedIndex, dropLeaseOwnerIndex]

@@ -1,0 +1,163 @@
+/**
+ * Jobs this instance has claimed ahead of its free slots, so that a slot freed by a short job is
+ * filled at once from memory instead of after a claim's round trip. One claim statement then
+ * carries many jobs, which is what lets short jobs run at thousands per second per instance.
+ *
+ * A job waiting here is leased in the database (state `running`, `started_at` still null): no other
+ * instance takes it, the lease keeper renews it, and a stop, a cancel or a long wait hands it back
+ * without counting an attempt (`JobStore.releaseJobs`).
+ *
+ * How far ahead to claim adapts to how fast jobs start: about `horizonMs` worth of starts, at most
+ * `maxSize`. Slow jobs therefore keep nearly nothing waiting here (they would hold work another
+ * instance could run), and no-op jobs keep up to `maxSize`. A job that still waits after `ttlMs`
+ * (the jobs ahead of it turned out slow) is handed back for any instance to take.
+ */
+import type { OwnedJob } from '../queue/job.js'
+
+export interface LocalQueueConfig {
+  /** Most jobs held beyond the free slots; 0 claims only for free slots. */
+  maxSize: number
+  /** How many milliseconds of starts to hold. */
+  horizonMs?: number
+  /** Jobs that waited this long go back to the database. */
+  ttlMs?: number
+}
+
+interface Waiting {
+  job: OwnedJob
+  claimedAt: number
+}
+
+const DEFAULT_HORIZON_MS = 50
+const DEFAULT_TTL_MS = 2_000
+/** Weight of the newest start-rate sample. */
+const RATE_SMOOTHING = 0.5
+
+export class LocalQueue {
+  readonly maxSize: number
+  readonly ttlMs: number
+  private readonly horizonMs: number
+  /** Claim order (priority, then id), oldest first; `head` skips taken entries without shifting. */
+  private waiting: Waiting[] = []
+  private head = 0
+  private startsSinceSample = 0
+  /** When the current sample began; the first `sampleRate` starts the clock. */
+  private sampledAt: number | undefined
+  /** Starts per millisecond, smoothed. */
+  private startRate = 0
+
+  constructor({ maxSize, horizonMs = DEFAULT_HORIZON_MS, ttlMs = DEFAULT_TTL_MS }: LocalQueueConfig) {
+    this.maxSize = maxSize
+    this.horizonMs = horizonMs
+    this.ttlMs = ttlMs
+  }
+
+  get size(): number {
+    return this.waiting.length - this.head
+  }
+
+  /** How many jobs to hold here right now. */
+  get target(): number {
+    return Math.min(this.maxSize, Math.ceil(this.startRate * this.horizonMs))
+  }
+
+  /** How many more jobs a claim should fetch beyond the free slots. */
+  get room(): number {
+    return Math.max(0, this.target - this.size)
+  }
+
+  /** True when it is worth claiming ahead now, before a slot frees up: half the target is gone. */
+  get wantsRefill(): boolean {
+    return this.target > 0 && this.size * 2 <= this.target
+  }
+
+  /** Updates the start rate; called before each claim, so the rate follows the load. */
+  sampleRate(now = performance.now()): void {
+    if (this.sampledAt === undefined) {
+      this.sampledAt = now
+      this.startsSinceSample = 0
+      return
+    }
+    const elapsed = now - this.sampledAt
+    if (elapsed < 1) return
+    const rate = this.startsSinceSample / elapsed
+    this.startRate = this.startRate === 0 ? rate : RATE_SMOOTHING * rate + (1 - RATE_SMOOTHING) * this.startRate
+    this.startsSinceSample = 0
+    this.sampledAt = now
+  }
+
+  /** Counts a start, whether its job came from here or straight from a claim. */
+  noteStart(): void {
+    this.startsSinceSample += 1
+  }
+
+  push(jobs: readonly OwnedJob[], now = Date.now()): void {
+    if (jobs.length === 0) return
+    const merged = this.waiting.slice(this.head)
+    const wasEmpty = merged.length === 0
+    for (const job of jobs) merged.push({ job, claimedAt: now })
+    // A later claim may bring a more urgent job than those already waiting.
+    if (!wasEmpty) merged.sort((a, b) => a.job.priority - b.job.priority || compareIds(a.job.id, b.job.id))
+    this.waiting = merged
+    this.head = 0
+  }
+
+  take(): OwnedJob | undefined {
+    if (this.head >= this.waiting.length) return undefined
+    const { job } = this.waiting[this.head]!
+    this.head += 1
+    if (this.head === this.waiting.length) {
+      this.waiting = []
+      this.head = 0
+    }
+    return job
+  }
+
+  has(id: string): boolean {
+    return this.indexOf(id) !== -1
+  }
+
+  /** Takes one job out (a cancel, or a lease lost), if it waits here. */
+  remove(id: string): OwnedJob | undefined {
+    const index = this.indexOf(id)
+    if (index === -1) return undefined
+    const [{ job }] = this.waiting.splice(index, 1) as [Waiting]
+    return job
+  }
+
+  /** Every waiting job with its claim time, oldest first. */
+  *entries(): Iterable<Readonly<Waiting>> {
+    for (let i = this.head; i < this.waiting.length; i++) yield this.waiting[i]!
+  }
+
+  /** Empties the queue: on stop, everything waiting goes back. */
+  takeAll(): OwnedJob[] {
+    const jobs = this.waiting.slice(this.head).map((w) => w.job)
+    this.waiting = []
+    this.head = 0
+    return jobs
+  }
+
+  /** Takes out the jobs that waited longer than `ttlMs`. */
+  takeExpired(now = Date.now()): OwnedJob[] {
+    const expired: OwnedJob[] = []
+    const kept: Waiting[] = []
+    for (const entry of this.entries()) {
+      if (now - entry.claimedAt > this.ttlMs) expired.push(entry.job)
+      else kept.push(entry)
+    }
+    if (expired.length === 0) return expired
+    this.waiting = kept
+    this.head = 0
+    return expired
+  }
+
+  private indexOf(id: string): number {
+    for (let i = this.head; i < this.waiting.length; i++) if (this.waiting[i]!.job.id === id) return i
+    return -1
+  }
+}
+
+function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)
+}

@@ -1,0 +1,212 @@
+/**
+ * Claiming ahead: the local queue's own rules (order, TTL, how far ahead it claims), and the
+ * runner with it against each database — one statement claims many jobs for a single slot, a stop
+ * hands waiting jobs back without counting an attempt, and a cancel reaches a job still waiting.
+ */
+import { describe, it, before, beforeEach, afterEach, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { openEngine, settled, type Engine } from '../support/engine.js'
+import { defineJob } from '../../jobs/defineJob.js'
+import type { Json, OwnedJob } from '../../src/queue/job.js'
+import type { EnqueueRequest } from '../../src/queue/jobService.js'
+import { LocalQueue } from '../../src/runner/localQueue.js'
+import type { Runner } from '../../src/runner/runner.js'
+
+function fakeJob(id: number, priority = 0): OwnedJob {
+  return { id: String(id), priority } as OwnedJob
+}
+
+describe('local queue', () => {
+  it('hands jobs out in claim order, merging a later claim by priority then id', () => {
+    const queue = new LocalQueue({ maxSize: 10 })
+    queue.push([fakeJob(1), fakeJob(2), fakeJob(10)])
+    assert.equal(queue.take()?.id, '1')
+    queue.push([fakeJob(3, -1), fakeJob(9)])
+    assert.deepEqual([...queue.entries()].map((e) => e.job.id), ['3', '2', '9', '10'])
+    assert.equal(queue.remove('9')?.id, '9')
+    assert.equal(queue.remove('9'), undefined)
+    assert.deepEqual(queue.takeAll().map((j) => j.id), ['3', '2', '10'])
+    assert.equal(queue.size, 0)
+    assert.equal(queue.take(), undefined)
+  })
+
+  it('gives back only the jobs that waited longer than its TTL', () => {
+    const queue = new LocalQueue({ maxSize: 10, ttlMs: 1000 })
+    queue.push([fakeJob(1), fakeJob(2)], 0)
+    queue.push([fakeJob(3)], 900)
+    assert.deepEqual(queue.takeExpired(1000), [])
+    assert.deepEqual(queue.takeExpired(1500).map((j) => j.id), ['1', '2'])
+    assert.deepEqual([...queue.entries()].map((e) => e.job.id), ['3'])
+  })
+
+  it('claims ahead by how fast jobs start, never beyond its size, and not at all when set to 0', () => {
+    const queue = new LocalQueue({ maxSize: 100, horizonMs: 50 })
+    assert.equal(queue.target, 0, 'nothing is known yet: claim only for free slots')
+    queue.sampleRate(0)
+    for (let i = 0; i < 10; i++) queue.noteStart()
+    queue.sampleRate(100) // 0.1 start per ms → 5 jobs in 50 ms
+    assert.equal(queue.target, 5)
+    assert.equal(queue.room, 5)
+    assert.ok(queue.wantsRefill)
+    queue.push([fakeJob(1), fakeJob(2), fakeJob(3)])
+    assert.equal(queue.room, 2)
+    assert.ok(!queue.wantsRefill, 'more than half the target still waits')
+    for (let i = 0; i < 10_000; i++) queue.noteStart()
+    queue.sampleRate(110)
+    assert.equal(queue.target, 100, 'capped at maxSize')
+    const off = new LocalQueue({ maxSize: 0 })
+    off.sampleRate(0)
+    for (let i = 0; i < 1000; i++) off.noteStart()
+    off.sampleRate(10)
+    assert.equal(off.target, 0)
+    assert.ok(!off.wantsRefill)
+  })
+})
+
+/** Blocks its slot until its token fires. */
+const blocker = defineJob<Json, never, null>({
+  name: 'blocker',
+  payloadSchema: { type: 'object' },
+  async run({ signal }) {
+    if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))
+    throw new Error(`blocker stopped: ${String(signal.reason)}`)
+  },
+})
+
+for (const target of databaseTargets()) {
+  describe(`runner with a local queue on ${target.name}`, { timeout: 60_000 }, () => {
+    let database: TestDatabase
+    let engine: Engine
+
+    before(async () => {
+      database = await target.create()
+      engine = await openEngine(database, { extraJobs: [blocker] })
+    })
+
+    beforeEach(async () => {
+      await engine.db.sql`truncate job_runner_jobs, job_runner_instances restart identity`
+    })
+
+    afterEach(async () => {
+      await engine.stopRunners()
+    })
+
+    after(async () => {
+      await engine?.close()
+      await database?.cleanup()
+    })
+
+    async function enqueue(requests: EnqueueRequest[]): Promise<OwnedJob[]> {
+      return (await engine.jobs.enqueue({ owner: 'alice', jobs: requests })).map((e) => e.job)
+    }
+
+    function echoes(count: number, priority: number): EnqueueRequest[] {
+      return Array.from({ length: count }, (_, i) => ({ type: 'echo', payload: { i }, priority }))
+    }
+
+    /** Resolves once `count` jobs have settled on `runner`. */
+    function settledCount(runner: Runner, count: number): Promise<void> {
+      let seen = 0
+      return new Promise((resolve) => {
+        const off = runner.events.on('job:settled', () => {
+          if (++seen === count) {
+            off()
+            resolve()
+          }
+        })
+      })
+    }
+
+    /**
+     * One slot, a burst of echo jobs (so the runner learns that jobs start fast), then a blocker
+     * holding the slot while more jobs wait behind it: resolves once some of those wait locally.
+     */
+    async function blockWithJobsWaiting(runner: Runner): Promise<{ blockerJob: OwnedJob; waiting: Set<string> }> {
+      const burst = await enqueue(echoes(200, 0))
+      const [blockerJob] = await enqueue([{ type: 'blocker', payload: {}, priority: 1 }])
+      const behind = await enqueue(echoes(100, 2))
+      const behindIds = new Set(behind.map((j) => j.id))
+      const started = new Set<string>()
+      runner.events.on('job:start', ({ job }) => started.add(job.id))
+      const claimedAhead = new Set<string>()
+      const someWait = new Promise<void>((resolve) => {
+        runner.events.on('jobs:claimed', ({ jobs }) => {
+          for (const job of jobs) if (behindIds.has(job.id)) claimedAhead.add(job.id)
+          if (started.has(blockerJob!.id) && claimedAhead.size > 0) resolve()
+        })
+      })
+      const burstDone = settledCount(runner, burst.length)
+      const blockerStarted = runner.events.waitFor('job:start', ({ job }) => job.id === blockerJob!.id)
+      await runner.start()
+      await burstDone
+      await blockerStarted
+      if (claimedAhead.size === 0) await someWait
+      return { blockerJob: blockerJob!, waiting: new Set([...claimedAhead].filter((id) => !started.has(id))) }
+    }
+
+    it('claims many jobs in one statement for a single slot', async () => {
+      await enqueue(echoes(500, 0))
+      const runner = engine.newRunner({ concurrency: 1, localQueueSize: 100 })
+      const claimSizes: number[] = []
+      runner.events.on('jobs:claimed', ({ jobs }) => claimSizes.push(jobs.length))
+      const done = settledCount(runner, 500)
+      await runner.start()
+      await done
+      assert.ok(Math.max(...claimSizes) > 1, `some claim carried more than one job (claims: ${claimSizes.join(', ')})`)
+      assert.ok(Math.max(...claimSizes) <= 101, 'no claim exceeds the free slot plus the local queue')
+      assert.ok(claimSizes.length < 500, `${claimSizes.length} claims for 500 jobs`)
+      const [row] = await engine.db.sql<{ n: number; attempts: number }[]>`
+        select count(*)::int as n, max(attempts)::int as attempts from job_runner_jobs where state = 'succeeded' and started_at is not null`
+      assert.deepEqual(row, { n: 500, attempts: 1 })
+    })
+
+    it('claims only for free slots when LOCAL_QUEUE_SIZE is 0', async () => {
+      await enqueue(echoes(100, 0))
+      const runner = engine.newRunner({ concurrency: 2, localQueueSize: 0 })
+      const claimSizes: number[] = []
+      runner.events.on('jobs:claimed', ({ jobs }) => claimSizes.push(jobs.length))
+      const done = settledCount(runner, 100)
+      await runner.start()
+      await done
+      assert.ok(Math.max(...claimSizes) <= 2, `claims: ${claimSizes.join(', ')}`)
+    })
+
+    it('hands waiting jobs back on stop without counting an attempt', async () => {
+      const runner = engine.newRunner({ concurrency: 1, localQueueSize: 50 })
+      const { blockerJob, waiting } = await blockWithJobsWaiting(runner)
+      assert.ok(waiting.size > 0)
+      const report = await runner.stop({ graceMs: 5000 })
+      assert.deepEqual(report.interrupted, [blockerJob.id])
+      assert.ok(report.released.length >= waiting.size, `released ${report.released.length}, ${waiting.size} seen waiting`)
+      const released = await engine.db.sql<{ state: string; attempts: number; started_at: Date | null; lease_owner: string | null }[]>`
+        select state, attempts, started_at, lease_owner from job_runner_jobs
+        where id in (select jsonb_array_elements_text(${engine.db.sql.json(report.released)})::bigint)`
+      assert.equal(released.length, report.released.length)
+      for (const row of released) assert.deepEqual(row, { state: 'queued', attempts: 0, started_at: null, lease_owner: null })
+      // Another instance takes them, in their order.
+      const next = engine.newRunner({ concurrency: 4 })
+      const rest = settledCount(next, 100)
+      await next.start()
+      await rest
+      const [left] = await engine.db.sql<{ n: number }[]>`select count(*)::int as n from job_runner_jobs where state <> 'succeeded'`
+      assert.equal(left!.n, 1, 'every echo job succeeded; only the blocker still runs')
+    })
+
+    it('cancels a job that waits in the local queue without running it', async () => {
+      const runner = engine.newRunner({ concurrency: 1, localQueueSize: 50 })
+      const { waiting } = await blockWithJobsWaiting(runner)
+      const id = [...waiting][0]!
+      let ran = false
+      runner.events.on('job:start', ({ job }) => (ran ||= job.id === id))
+      const outcome = settled(runner, id)
+      assert.equal((await engine.jobs.cancel({ id, owner: 'alice' })).kind, 'requested')
+      assert.equal((await outcome).outcome, 'cancelled')
+      assert.ok(!ran, 'the cancelled job never started')
+      const job = (await engine.store.getJob({ id, owner: 'alice' }))!
+      assert.equal(job.state, 'cancelled')
+      assert.equal(job.attempts, 0)
+      assert.equal(job.startedAt, null)
+    })
+  })
+}
