@@ -1,0 +1,73 @@
+/**
+ * Notifications between instances travel packed: one NOTIFY per channel and batch, payloads joined
+ * with commas and split again on arrival. Checked alone, and between two instances on PostgreSQL.
+ */
+import { describe, it, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { connectDatabase } from '../../src/db/connect.js'
+import type { Database } from '../../src/db/database.js'
+import { Notifier } from '../../src/queue/notifier.js'
+import { packMessages } from '../../src/queue/notifyBatches.js'
+
+describe('packing notifications', () => {
+  it('sends one message per channel, in the order published, without duplicates', () => {
+    const packed = packMessages([
+      { channel: 'a', payload: '1' },
+      { channel: 'b', payload: 'q' },
+      { channel: 'a', payload: '2' },
+      { channel: 'a', payload: '1' },
+    ])
+    assert.deepEqual(packed, [
+      { channel: 'a', payload: '1,2' },
+      { channel: 'b', payload: 'q' },
+    ])
+  })
+
+  it('splits payloads that would pass PostgreSQL 8,000-byte limit', () => {
+    const ids = Array.from({ length: 3000 }, (_, i) => String(1_000_000_000 + i))
+    const packed = packMessages(ids.map((payload) => ({ channel: 'c', payload })))
+    assert.ok(packed.length > 1)
+    for (const message of packed) assert.ok(Buffer.byteLength(message.payload) < 8000, `${message.payload.length} bytes`)
+    assert.deepEqual(packed.flatMap((m) => m.payload.split(',')), ids)
+  })
+})
+
+for (const target of databaseTargets().filter((t) => t.name === 'postgres')) {
+  describe(`notifications between instances on ${target.name}`, { timeout: 30_000 }, () => {
+    let database: TestDatabase
+    const dbs: Database[] = []
+
+    before(async () => {
+      database = await target.create()
+    })
+
+    after(async () => {
+      await Promise.allSettled(dbs.map((db) => db.close({ timeoutSeconds: 1 })))
+      await database?.cleanup()
+    })
+
+    it('delivers every message of a packed batch to another instance', async () => {
+      const open = async () => {
+        const db = await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir })
+        dbs.push(db)
+        const notifier = new Notifier(db)
+        await notifier.start()
+        return notifier
+      }
+      const [sender, receiver] = [await open(), await open()]
+      const ids = Array.from({ length: 2000 }, (_, i) => String(i + 1))
+      const received = new Set<string>()
+      const all = new Promise<void>((resolve) => {
+        receiver.subscribe('jobChanged', (id) => {
+          received.add(id)
+          if (received.size === ids.length) resolve()
+        })
+      })
+      await Promise.all(ids.map((id) => sender.publish('jobChanged', id)))
+      await all
+      assert.deepEqual([...received].sort((a, b) => Number(a) - Number(b)), ids)
+      await Promise.all([sender.stop(), receiver.stop()])
+    })
+  })
+}
