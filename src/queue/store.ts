@@ -359,17 +359,22 @@ export class JobStore {
   }
 
   /**
-   * Extends the lease of every job this instance runs and beats its heartbeat, in one round trip.
-   * Returns the jobs whose cancel was requested meanwhile: the fallback path of cancellation.
+   * Extends the leases of the jobs this instance holds (`ids`: running, settling or waiting in its
+   * local queue) and beats its heartbeat, in one round trip. Returns those whose lease it still
+   * holds, with their cancel flag: the fallback path of cancellation, and (by absence) the jobs
+   * another instance recovered. Only the named jobs are renewed: a job leased to this instance that
+   * it does not know of (a claim that committed while its answer was lost with the connection)
+   * must expire, so that the sweeper gives it back, rather than stay leased here forever.
    */
-  async renewLeases({ instanceId, leaseMs }: { instanceId: string; leaseMs: number }): Promise<{ id: string; cancelRequested: boolean }[]> {
+  async renewLeases({ instanceId, leaseMs, ids }: { instanceId: string; leaseMs: number; ids: readonly string[] }): Promise<{ id: string; cancelRequested: boolean }[]> {
     const rows = await this.sql<{ id: string; cancel_requested: boolean }[]>`
       with heartbeat as (
         update job_runner_instances set heartbeat_at = now() where id = ${instanceId}
       )
       update job_runner_jobs
       set lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
-      where lease_owner = ${instanceId} and state = 'running'
+      where id = any(array(select jsonb_array_elements_text(${this.sql.json(ids as unknown as Json)})::bigint))
+        and lease_owner = ${instanceId} and state = 'running'
       returning id, cancel_requested`
     return rows.map((r) => ({ id: String(r.id), cancelRequested: r.cancel_requested }))
   }

@@ -1,6 +1,7 @@
 /**
  * Keeps this instance's leases alive: every `intervalMs` one statement extends the lease of every
- * job the instance has claimed (running, or waiting in its local queue) and beats its heartbeat.
+ * job the instance holds (running, settling with its outcome being written, or waiting in its local
+ * queue) and beats its heartbeat.
  * The answer doubles as two fallbacks: a cancel flag set while a NOTIFY was lost reaches the job
  * here, and a job missing from the answer was recovered by another instance (this one stalled past
  * its lease), so its run here is stopped, or, if it was still waiting, it is forgotten.
@@ -21,6 +22,8 @@ export interface LeaseKeeperConfig {
 export interface LeaseKeeperDependencies {
   store: JobStore
   executions: () => Iterable<JobExecution>
+  /** Jobs that settled and whose outcome is still being written: their lease must hold until it lands. */
+  settling: () => Iterable<string>
   localQueue: LocalQueue
   /** Cancels a claimed job, running or waiting. */
   cancel: (id: string) => void
@@ -49,7 +52,12 @@ export class LeaseKeeper {
 
   private async renew(): Promise<void> {
     const startedAt = Date.now()
-    const renewed = await this.deps.store.renewLeases({ instanceId: this.config.instanceId, leaseMs: this.config.leaseMs })
+    const ids = [
+      ...[...this.deps.executions()].map((execution) => execution.job.id),
+      ...this.deps.settling(),
+      ...[...this.deps.localQueue.entries()].map((waiting) => waiting.job.id),
+    ]
+    const renewed = await this.deps.store.renewLeases({ instanceId: this.config.instanceId, leaseMs: this.config.leaseMs, ids })
     const ours = new Set(renewed.map((r) => r.id))
     // Claimed before this renewal began, yet not renewed: another instance recovered it.
     const lost = (claimedAt: number, id: string) => claimedAt < startedAt && !ours.has(id)

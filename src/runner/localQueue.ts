@@ -91,9 +91,11 @@ export class LocalQueue {
     this.startsSinceSample += 1
   }
 
+  /** Adds claimed jobs; one that already waits here (claimed again after its lease was recovered) replaces its entry. */
   push(jobs: readonly OwnedJob[], now = Date.now()): void {
     if (jobs.length === 0) return
-    const merged = this.waiting.slice(this.head)
+    const claimed = new Set(jobs.map((job) => job.id))
+    const merged = this.waiting.slice(this.head).filter((w) => !claimed.has(w.job.id))
     const wasEmpty = merged.length === 0
     for (const job of jobs) merged.push({ job, claimedAt: now })
     // A later claim may bring a more urgent job than those already waiting.

@@ -139,6 +139,7 @@ export class Runner {
       {
         store: deps.store,
         executions,
+        settling: () => this.settling.keys(),
         localQueue: this.localQueue,
         cancel: (id) => this.cancel(id),
         log: deps.log,
@@ -297,7 +298,7 @@ export class Runner {
           const jobs = limit > 0 ? await this.deps.store.claimJobs({ instanceId: this.instanceId, queues: this.config.queues, limit, leaseMs: this.config.leaseMs }) : []
           failures = 0
           // Claimed during a stop: they stay queued here and the stop releases them.
-          this.localQueue.push(jobs)
+          this.localQueue.push(this.notHeldHere(jobs))
           if (jobs.length > 0) this.events.emit('jobs:claimed', { jobs, waiting: this.localQueue.size })
           this.fillSlots()
           claimedAll = limit > 0 && jobs.length === limit
@@ -312,6 +313,17 @@ export class Runner {
       const room = this.freeSlots > 0 || this.localQueue.wantsRefill
       if (!claimedAll || !room) await this.doorbell.wait(this.config.pollIntervalMs)
     }
+  }
+
+  /**
+   * A job whose lease expired while this instance still held it (a database outage longer than the
+   * lease) is recovered by the sweeper and may be claimed again by this same instance. The run
+   * already here stays the only one: its outcome write passes the lease fence, the lease being
+   * ours again, so starting the job a second time would run it after it succeeded. A job claimed
+   * again while it waits in the local queue replaces its older entry (see `LocalQueue.push`).
+   */
+  private notHeldHere(jobs: readonly OwnedJob[]): OwnedJob[] {
+    return jobs.filter((job) => !this.executions.has(job.id) && !this.settling.has(job.id))
   }
 
   /** Starts waiting jobs in the free slots. */

@@ -323,7 +323,7 @@ for (const target of databaseTargets()) {
         const outcome = await store.requestCancel({ id: job.id, owner: undefined })
         assert.equal(outcome.kind, 'requested')
         assert.ok(outcome.kind === 'requested' && outcome.job.state === 'running' && outcome.job.cancelRequested)
-        assert.deepEqual(await store.renewLeases({ instanceId: owner, leaseMs: LEASE_MS }), [{ id: job.id, cancelRequested: true }])
+        assert.deepEqual(await store.renewLeases({ instanceId: owner, leaseMs: LEASE_MS, ids: [job.id] }), [{ id: job.id, cancelRequested: true }])
         const snapshot = { id: job.id, checkpoint: { c: 1 }, progress: null, started: true }
         assert.deepEqual(await store.markJobsCancelled({ instanceId: randomUUID(), jobs: [snapshot] }), [])
         assert.deepEqual(await store.markJobsCancelled({ instanceId: owner, jobs: [snapshot] }), [job.id])
@@ -370,14 +370,16 @@ for (const target of databaseTargets()) {
     })
 
     describe('leases', () => {
-      it('renews the leases of one instance only and reports cancel flags', async () => {
-        await store.enqueueJobs({ owner: 'alice', jobs: [newJob(), newJob(), newJob()] })
+      it('renews the named leases of one instance only and reports cancel flags', async () => {
+        await store.enqueueJobs({ owner: 'alice', jobs: [newJob(), newJob(), newJob(), newJob()] })
         const owner = randomUUID()
         await store.registerInstance({ id: owner, hostname: 'test', pid: 1, queues })
         const mine = await store.claimJobs({ instanceId: owner, queues, limit: 2, leaseMs: 1000 })
+        // Leased to this instance, but its claim's answer never arrived: the instance does not name it.
+        const [unknown] = await store.claimJobs({ instanceId: owner, queues, limit: 1, leaseMs: 1000 })
         const theirs = await claimOne()
         await store.requestCancel({ id: mine[1]!.id, owner: undefined })
-        const renewed = await store.renewLeases({ instanceId: owner, leaseMs: 120_000 })
+        const renewed = await store.renewLeases({ instanceId: owner, leaseMs: 120_000, ids: [...mine.map((j) => j.id), theirs.id] })
         assert.deepEqual(
           [...renewed].sort((a, b) => a.id.localeCompare(b.id)),
           [
@@ -390,6 +392,7 @@ for (const target of databaseTargets()) {
         const byId = new Map(leases.map((l) => [l.id, l.lease_ms]))
         assert.ok(byId.get(mine[0]!.id)! > 60_000, 'my lease was extended')
         assert.ok(byId.get(theirs.id)! <= LEASE_MS, 'the other instance lease was not touched')
+        assert.ok(byId.get(unknown!.id)! <= 1000, 'a lease the instance did not name was not extended: it will expire and be recovered')
       })
 
       it('recovers a job whose lease expired: attempt counted, checkpoint kept, runner named', async () => {
@@ -415,7 +418,7 @@ for (const target of databaseTargets()) {
         assert.equal(next.attempts, 2)
         assert.deepEqual(next.checkpoint, { cursor: 42 })
         assert.deepEqual(await store.writeCheckpoints({ instanceId: lost, jobs: [{ id: job.id, checkpoint: { cursor: 0 }, progress: null }] }), [])
-        assert.deepEqual(await store.renewLeases({ instanceId: lost, leaseMs: LEASE_MS }), [])
+        assert.deepEqual(await store.renewLeases({ instanceId: lost, leaseMs: LEASE_MS, ids: [job.id] }), [])
       })
 
       it('fails a job whose lost lease was its last attempt', async () => {
@@ -466,7 +469,7 @@ for (const target of databaseTargets()) {
         await store.registerInstance({ id, hostname: 'h', pid: 7, queues })
         assert.equal(await store.pruneDeadInstances({ silentForMs: 60_000 }), 0)
         await db.sql`update job_runner_instances set heartbeat_at = now() - interval '2 minutes' where id = ${id}`
-        await store.renewLeases({ instanceId: id, leaseMs: LEASE_MS })
+        await store.renewLeases({ instanceId: id, leaseMs: LEASE_MS, ids: [] })
         assert.equal(await store.pruneDeadInstances({ silentForMs: 60_000 }), 0, 'the renewal beat the heartbeat')
         await db.sql`update job_runner_instances set heartbeat_at = now() - interval '2 minutes' where id = ${id}`
         assert.equal(await store.pruneDeadInstances({ silentForMs: 60_000 }), 1)

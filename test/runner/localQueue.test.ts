@@ -31,6 +31,13 @@ describe('local queue', () => {
     assert.equal(queue.take(), undefined)
   })
 
+  it('holds a job claimed again (after its lease was recovered) once, as the newer claim gave it', () => {
+    const queue = new LocalQueue({ maxSize: 10, ttlMs: 1000 })
+    queue.push([fakeJob(1), { ...fakeJob(2), attempts: 1 }], 0)
+    queue.push([{ ...fakeJob(2), attempts: 2 }], 500)
+    assert.deepEqual([...queue.entries()].map((e) => [e.job.id, e.job.attempts, e.claimedAt]), [['1', undefined, 0], ['2', 2, 500]])
+  })
+
   it('gives back only the jobs that waited longer than its TTL', () => {
     const queue = new LocalQueue({ maxSize: 10, ttlMs: 1000 })
     queue.push([fakeJob(1), fakeJob(2)], 0)
