@@ -4,7 +4,6 @@
  * lifecycle, never the database.
  */
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { methodNotAllowed } from 'hono/method-not-allowed'
 import type { Logger } from 'pino'
 import './http/context.js'
@@ -16,6 +15,7 @@ import { jobsRoutes } from '../routes/jobs.js'
 import { metricsRoutes } from '../routes/metrics.js'
 import type { TokenVerifier } from './auth/tokenVerifier.js'
 import type { OpenApiSpec } from './http/openapi.js'
+import { bodyLimit } from './http/bodyLimit.js'
 import { HttpProblem, problemResponse } from './http/problem.js'
 import { requestId } from './http/requestId.js'
 import type { Lifecycle } from './lifecycle.js'

@@ -18,9 +18,10 @@ type Outcome = { ok: true; enqueued: EnqueuedJob } | { ok: false; error: unknown
 export class EnqueueBatches {
   private readonly batcher: Batcher<Submission, Map<Submission, Outcome>>
 
-  constructor(store: JobStore) {
+  /** `onStored` hears each stored statement's jobs once, before their callers are answered. */
+  constructor(store: JobStore, onStored: (enqueued: readonly EnqueuedJob[]) => void = () => {}) {
     // Two batches in flight: one commits while the next fills up.
-    this.batcher = new Batcher((submissions) => insertByOwner(store, submissions), { maxBatch: 500, maxInFlight: 2 })
+    this.batcher = new Batcher((submissions) => insertByOwner(store, submissions, onStored), { maxBatch: 500, maxInFlight: 2 })
   }
 
   async enqueue(owner: string, job: NewJob): Promise<EnqueuedJob> {
@@ -32,7 +33,11 @@ export class EnqueueBatches {
   }
 }
 
-async function insertByOwner(store: JobStore, submissions: Submission[]): Promise<Map<Submission, Outcome>> {
+async function insertByOwner(
+  store: JobStore,
+  submissions: Submission[],
+  onStored: (enqueued: readonly EnqueuedJob[]) => void,
+): Promise<Map<Submission, Outcome>> {
   const byOwner = new Map<string, Submission[]>()
   for (const s of submissions) {
     const group = byOwner.get(s.owner)
@@ -44,6 +49,7 @@ async function insertByOwner(store: JobStore, submissions: Submission[]): Promis
     [...byOwner].map(async ([owner, group]) => {
       try {
         const enqueued = await store.enqueueJobs({ owner, jobs: group.map((s) => s.job) })
+        onStored(enqueued)
         group.forEach((s, i) => outcomes.set(s, { ok: true, enqueued: enqueued[i]! }))
       } catch (error) {
         for (const s of group) outcomes.set(s, { ok: false, error })

@@ -52,19 +52,26 @@ export class JobService {
     private readonly registry: JobRegistry,
     private readonly notifier: Notifier,
   ) {
-    this.singles = new EnqueueBatches(store)
+    this.singles = new EnqueueBatches(store, (stored) => this.announce(stored))
   }
 
   /** Validates every job first, then stores all of them in one statement, or none. */
   async enqueue({ owner, jobs }: { owner: string; jobs: readonly EnqueueRequest[] }): Promise<EnqueuedJob[]> {
     const rows = jobs.map((request, index) => this.toNewJob(request, jobs.length > 1 ? index : undefined))
     const single = rows.length === 1 && rows[0]!.idempotencyKey === null ? rows[0]! : undefined
-    const enqueued = await answersInTime(single ? this.singles.enqueue(owner, single).then((one) => [one]) : this.store.enqueueJobs({ owner, jobs: rows }))
+    // A single job is announced with the rest of its group-commit batch, once per batch.
+    if (single) return [await answersInTime(this.singles.enqueue(owner, single))]
+    const enqueued = await answersInTime(this.store.enqueueJobs({ owner, jobs: rows }))
+    this.announce(enqueued)
+    return enqueued
+  }
+
+  /** Wakes the runners of the queues that got new runnable jobs, and tells the metrics. */
+  private announce(enqueued: readonly EnqueuedJob[]): void {
     const queues = new Set(enqueued.filter((e) => !e.replayed && e.job.state === 'queued').map((e) => e.job.queue))
     for (const queue of queues) void this.notifier.publish('jobsAvailable', queue)
     const fresh = enqueued.filter((e) => !e.replayed).map((e) => e.job)
     if (fresh.length > 0) this.events.emit('jobs:enqueued', { jobs: fresh })
-    return enqueued
   }
 
   get(scope: JobScope & { id: string }): Promise<OwnedJob | undefined> {
