@@ -3,21 +3,22 @@
  *
  *   node --import tsx bench/ours.ts <mode> '<json params>'
  *
- * modes: setup (migrate), drain (P1, also PGlite P7), latency (P2), restart (P7). Prints one `RESULT {json}` line.
+ * modes: setup (migrate), drain (P1, also PGlite P7), latency (P2), restart (P7), cancel (P4),
+ * flat (P8: memory while many jobs pass through), depth (P9: claim and enqueue cost with a deep table).
+ * Prints one `RESULT {json}` line.
  * The runner is built the way src/service.ts builds it; jobs are enqueued through JobStore.
  */
 import { performance } from 'node:perf_hooks'
-import { loadJobRegistry } from '../jobs/registry.js'
 import { loadConfig } from '../src/config.js'
-import { connectDatabase } from '../src/db/connect.js'
-import { migrate } from '../src/db/migrate.js'
 import { createLogger } from '../src/log.js'
 import { JobService } from '../src/queue/jobService.js'
-import { Notifier } from '../src/queue/notifier.js'
-import { JobStore, type NewJob } from '../src/queue/store.js'
-import { Runner, runnerConfigFrom } from '../src/runner/runner.js'
+import type { NewJob } from '../src/queue/store.js'
 import { mintToken } from '../src/auth/devToken.js'
 import { dbCounters, percentile, rssMb } from './measure.js'
+import { openRunner, type OpenRunner } from './openRunner.js'
+import { cancelAcrossInstances } from './p4Cancel.js'
+import { flatMemory } from './p8Flat.js'
+import { queueDepth } from './p9Depth.js'
 
 interface Params {
   databaseUrl?: string
@@ -25,6 +26,14 @@ interface Params {
   jobs?: number
   concurrency?: number
   timeCapMs?: number
+  /** P4: cancels measured (after `warmup` more). P9: operations per measurement. */
+  ops?: number
+  warmup?: number
+  /** P9: the database that gets `finished` finished jobs, beside `databaseUrl` which gets none. */
+  deepDatabaseUrl?: string
+  finished?: number
+  queued?: number
+  rounds?: number
 }
 
 const [mode = 'drain', rawParams = '{}'] = process.argv.slice(2)
@@ -35,23 +44,7 @@ function echoJob(): NewJob {
   return { type: 'echo', queue: 'default', payload: {}, priority: 0, maxAttempts: 1, timeoutSeconds: null, runAt: null, idempotencyKey: null, requestHash: null }
 }
 
-async function open(concurrency: number) {
-  const config = loadConfig({
-    ...(params.databaseUrl ? { DATABASE_URL: params.databaseUrl } : {}),
-    ...(params.dataDir ? { DATA_DIR: params.dataDir } : {}),
-    JWT_SECRET: 'bench-secret-bench-secret-bench-secret!',
-    CONCURRENCY: String(concurrency),
-    LOG_LEVEL: 'silent',
-  })
-  const db = await connectDatabase(config)
-  await migrate(db)
-  const store = new JobStore(db.sql)
-  const notifier = new Notifier(db)
-  await notifier.start()
-  const registry = await loadJobRegistry()
-  const runner = new Runner(runnerConfigFrom(config), { store, notifier, registry, log })
-  return { config, db, store, notifier, registry, runner }
-}
+const open: OpenRunner = (concurrency, options) => openRunner(params, concurrency, options)
 
 async function drain(): Promise<Record<string, unknown>> {
   const total = params.jobs ?? 20_000
@@ -176,7 +169,16 @@ async function setup(): Promise<Record<string, unknown>> {
   return { ok: true }
 }
 
-const modes: Record<string, () => Promise<Record<string, unknown>>> = { drain, latency, restart, setup }
+const cancel = () => cancelAcrossInstances({ databaseUrl: params.databaseUrl!, ...pick('ops', 'warmup') }, open)
+const flat = () => flatMemory({ databaseUrl: params.databaseUrl!, ...pick('jobs', 'concurrency', 'timeCapMs') }, open)
+const depth = () => queueDepth({ databaseUrl: params.databaseUrl!, deepDatabaseUrl: params.deepDatabaseUrl!, ...pick('finished', 'queued', 'ops', 'rounds') })
+
+/** The given params among `keys` (exactOptionalPropertyTypes: absent ones are left out, not undefined). */
+function pick<K extends keyof Params>(...keys: K[]): { [P in K]?: NonNullable<Params[P]> } {
+  return Object.fromEntries(keys.filter((k) => params[k] !== undefined).map((k) => [k, params[k]])) as { [P in K]?: NonNullable<Params[P]> }
+}
+
+const modes: Record<string, () => Promise<Record<string, unknown>>> = { drain, latency, restart, setup, cancel, flat, depth }
 const run = modes[mode]
 if (!run) throw new Error(`unknown mode ${mode}`)
 const result = await run()

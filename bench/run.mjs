@@ -6,6 +6,13 @@
  *
  *   npm run bench -- [--only P1,P2,P3,P5,P6,P7,P8] [--runs 5] [--jobs 20000] [--concurrency 1,10,50]
  *                    [--duration 10] [--time-cap 30000] [--peers graphile-tuned,...] [--db-prefix bench] [--smoke] [--json]
+ *                    [--cancels 500] (P4) [--flat-jobs 1000000] [--flat-concurrency 10] (P8flat)
+ *                    [--finished 1000000] [--queued 10000] [--depth-ops 300] [--depth-rounds 3] (P9)
+ *
+ * P4http (the same over HTTP between two compiled servers; needs `npm run build`; not in the default
+ * list), P4 (cancel across instances), P9 (queue depth) and P8flat (memory while --flat-jobs pass through)
+ * are ours only. P8flat and P9 run once per invocation (P9 alternates its two tables operation by operation);
+ * P8flat is not in the default list: a million jobs take minutes.
  *
  * Needs PostgreSQL at BENCH_DATABASE_URL (default postgres://root@127.0.0.1:5432/test; the
  * databases bench_ours, bench_graphile and bench_pgboss are created and dropped on it).
@@ -32,8 +39,17 @@ const jobs = Number(args.jobs ?? (smoke ? 300 : 20_000))
 const concurrencies = String(args.concurrency ?? (smoke ? '10' : '10,1,50')).split(',').map(Number)
 const durationSec = Number(args.duration ?? (smoke ? 1 : 10))
 const latencyJobs = Number(args['latency-jobs'] ?? (smoke ? 20 : 1000))
-const only = new Set(String(args.only ?? (smoke ? 'P1,P2,P3' : 'P1,P2,P3,P5,P6,P7,P8')).split(','))
+const only = new Set(String(args.only ?? (smoke ? 'P1,P2,P3' : 'P1,P2,P3,P4,P5,P6,P7,P8,P9')).split(','))
 const timeCapMs = Number(args['time-cap'] ?? (smoke ? 10_000 : 30_000))
+const cancels = Number(args.cancels ?? (smoke ? 10 : 500))
+const flatJobs = Number(args['flat-jobs'] ?? (smoke ? 2000 : 1_000_000))
+const flatConcurrency = Number(args['flat-concurrency'] ?? 10)
+const depth = {
+  finished: Number(args.finished ?? (smoke ? 2000 : 1_000_000)),
+  queued: Number(args.queued ?? (smoke ? 200 : 10_000)),
+  ops: Number(args['depth-ops'] ?? (smoke ? 10 : 300)),
+  rounds: Number(args['depth-rounds'] ?? (smoke ? 1 : 3)),
+}
 const peers = String(args.peers ?? 'graphile-default,graphile-tuned,pgboss-default,pgboss-tuned').split(',').filter(Boolean)
 
 function parseArgs(argv) {
@@ -120,12 +136,12 @@ function child(config, mode, params) {
   })
 }
 
-/** Starts the real service (src/main.ts under tsx) and resolves once /readyz answers 200. */
-async function startServiceProcess(env) {
+/** Starts the real service (src/main.ts under tsx, or dist/src/main.js when `compiled`) and resolves once /readyz answers 200. */
+async function startServiceProcess(env, { compiled = false } = {}) {
   // A random port may be taken by another process on this shared machine: try another one.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startServiceProcessOnce(env)
+      return await startServiceProcessOnce(env, { compiled })
     } catch (error) {
       if (attempt >= 3) throw error
       log('service did not start, retrying on another port:', error.message.slice(0, 300))
@@ -133,10 +149,10 @@ async function startServiceProcess(env) {
   }
 }
 
-async function startServiceProcessOnce(env) {
+async function startServiceProcessOnce(env, { compiled = false } = {}) {
   const port = 20000 + Math.floor(Math.random() * 20000)
   const started = performance.now()
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/main.ts')], {
+  const proc = spawn(process.execPath, compiled ? [path.join(root, 'dist/src/main.js')] : ['--import', 'tsx', path.join(root, 'src/main.ts')], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, PORT: String(port), JWT_SECRET: SECRET, LOG_LEVEL: 'warn', ...env },
@@ -197,7 +213,7 @@ const stop = (proc) => new Promise((resolve) => {
 
 // ---------------------------------------------------------------------------------------------
 
-const results = { startedAt: new Date().toISOString(), params: { runs, jobs, concurrencies, durationSec, latencyJobs, timeCapMs, smoke }, machine: machine(), figures: {} }
+const results = { startedAt: new Date().toISOString(), params: { runs, jobs, concurrencies, durationSec, latencyJobs, timeCapMs, smoke, cancels, flatJobs, flatConcurrency, depth }, machine: machine(), figures: {} }
 
 function machine() {
   const pgVersion = execFileSync('psql', [adminUrl, '-Atc', 'show server_version'], { encoding: 'utf8' }).trim()
@@ -361,6 +377,88 @@ async function p8() {
   }
 }
 
+async function p4() {
+  results.figures.P4 = { ours: [] }
+  for (let run = 0; run < runs; run++) {
+    await reset('ours')
+    const r = await child('ours', 'cancel', { databaseUrl: dbUrl(DATABASES.ours), ops: cancels, warmup: smoke ? 2 : 20 })
+    results.figures.P4.ours.push(r)
+    log('P4', `run ${run + 1}`, `cancel on B → A's token fired p50 ${r.toAbortMs.p50.toFixed(2)} p95 ${r.toAbortMs.p95.toFixed(2)} p99 ${r.toAbortMs.p99.toFixed(2)} ms`, `→ cancelled written p99 ${r.toSettledMs.p99.toFixed(2)} ms`, `commits/cycle ${r.commitsPerCycle.toFixed(2)}`)
+  }
+}
+
+/**
+ * P4 over HTTP (an upper bound): two compiled servers on one database, A serving `default`, B none;
+ * a `sleep` job running on A; `POST /v1/jobs/:id/cancel` to B, timed until A's `GET ?wait` answers
+ * `cancelled` (A wakes its long-poll when it has written the outcome). Needs `npm run build`.
+ */
+async function p4http() {
+  results.figures['P4 http'] = { ours: [] }
+  const n = smoke ? 5 : 100
+  const token = await mintToken()
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+  const call = async (url, init = {}) => {
+    const response = await fetch(url, { ...init, headers: { ...headers, ...init.headers } })
+    // 304: a ?wait that saw no change before its timeout.
+    if (response.status === 304) return undefined
+    const body = await response.json()
+    if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${url} answered ${response.status}: ${JSON.stringify(body)}`)
+    return { body, etag: response.headers.get('etag') }
+  }
+  for (let run = 0; run < runs; run++) {
+    await reset('ours')
+    const env = { DATABASE_URL: dbUrl(DATABASES.ours), LOG_LEVEL: 'warn' }
+    const a = await startServiceProcess({ ...env, QUEUES: 'default' }, { compiled: true })
+    const b = await startServiceProcess({ ...env, QUEUES: 'nobody' }, { compiled: true })
+    try {
+      const samples = []
+      for (let i = 0; i < n + 3; i++) {
+        const { body: job } = await call(`${b.url}/v1/jobs`, { method: 'POST', body: '{"type":"sleep","payload":{"ms":600000}}' })
+        let seen = await call(`${a.url}/v1/jobs/${job.id}`)
+        while (seen.body.state !== 'running') seen = (await call(`${a.url}/v1/jobs/${job.id}?wait=5`, { headers: { 'if-none-match': seen.etag } })) ?? seen
+        const t0 = performance.now()
+        await call(`${b.url}/v1/jobs/${job.id}/cancel`, { method: 'POST' })
+        while (seen.body.state !== 'cancelled') seen = (await call(`${a.url}/v1/jobs/${job.id}?wait=5`, { headers: { 'if-none-match': seen.etag } })) ?? seen
+        if (i >= 3) samples.push(performance.now() - t0)
+      }
+      const sorted = [...samples].sort((x, y) => x - y)
+      const pct = (p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
+      const r = { cancels: n, p50Ms: pct(50), p95Ms: pct(95), p99Ms: pct(99), maxMs: sorted.at(-1) }
+      results.figures['P4 http'].ours.push(r)
+      log('P4 http', `run ${run + 1}`, `POST cancel to B → A's GET ?wait shows cancelled p50 ${r.p50Ms.toFixed(2)} p95 ${r.p95Ms.toFixed(2)} p99 ${r.p99Ms.toFixed(2)} ms`)
+    } finally {
+      await stop(a.proc)
+      await stop(b.proc)
+    }
+  }
+}
+
+async function p8flat() {
+  results.figures['P8 flat'] = { ours: [] }
+  await reset('ours')
+  const r = await child('ours', 'flat', { databaseUrl: dbUrl(DATABASES.ours), jobs: flatJobs, concurrency: flatConcurrency })
+  results.figures['P8 flat'].ours.push(r)
+  log('P8 flat', `${r.completed}/${r.jobs} jobs at ${r.jobsPerSec.toFixed(0)} jobs/s`, `RSS start ${r.rss.startMb.toFixed(1)} warm ${r.rss.warmMb?.toFixed(1)} max ${r.rss.maxMb.toFixed(1)} end ${r.rss.endMb.toFixed(1)} MB, slope ${r.rss.slopeMbPer100k?.toFixed(2)} MB/100k jobs`)
+}
+
+async function p9() {
+  results.figures.P9 = { ours: [] }
+  const deepDb = `${prefix}_ours_deep`
+  await admin(async (c) => {
+    await c.query(`drop database if exists ${deepDb} with (force)`)
+    await c.query(`create database ${deepDb}`)
+  })
+  try {
+    const r = await child('ours', 'depth', { databaseUrl: dbUrl(DATABASES.ours), deepDatabaseUrl: dbUrl(deepDb), ...depth })
+    results.figures.P9.ours.push(r)
+    for (const [m, x] of Object.entries(r.ratioDeepToEmpty)) {
+      log('P9', m, `empty p50/p99 ${r.summary.empty[m].p50.toFixed(2)}/${r.summary.empty[m].p99.toFixed(2)} ms`, `deep p50/p99 ${r.summary.deep[m].p50.toFixed(2)}/${r.summary.deep[m].p99.toFixed(2)} ms`, `ratio ${x.p50.toFixed(2)}/${x.p99.toFixed(2)}`)
+    }
+  } finally {
+    await admin((c) => c.query(`drop database if exists ${deepDb} with (force)`))
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 export function summarize(results) {
@@ -397,6 +495,33 @@ export function summarize(results) {
       }
       const ratio = byConfig.ours.map((r, i) => r.reqPerSec / byConfig['bare-hono'][i].reqPerSec)
       lines.push('', `ours ÷ bare Hono, per run: ${ratio.map((x) => x.toFixed(2)).join(', ')} (median ${fmt(stats(ratio).median, 2)})`, '')
+    } else if (figure === 'P4') {
+      lines.push('### P4 cancel on instance B → token fires on instance A (ms)', '', '| run | cancels | → token fired p50 / p95 / p99 / max | B\'s cancel call p50 / p99 | → `cancelled` written p50 / p99 | commits/cycle | WAL bytes/cycle |', '|---|---|---|---|---|---|---|')
+      byConfig.ours.forEach((r, i) => {
+        const a = r.toAbortMs
+        lines.push(`| ${i + 1} | ${r.cancels} | ${fmt(a.p50, 2)} / ${fmt(a.p95, 2)} / ${fmt(a.p99, 2)} / ${fmt(a.max, 2)} | ${fmt(r.cancelCallMs.p50, 2)} / ${fmt(r.cancelCallMs.p99, 2)} | ${fmt(r.toSettledMs.p50, 2)} / ${fmt(r.toSettledMs.p99, 2)} | ${fmt(r.commitsPerCycle, 2)} | ${fmt(r.walBytesPerCycle)} |`)
+      })
+      lines.push('', `p99 median over runs: ${cell(byConfig.ours.map((r) => r.toAbortMs.p99), 2)} ms (a cycle is: enqueue on B, claim on A, cancel on B, \`cancelled\` written by A)`, '')
+    } else if (figure === 'P4 http') {
+      lines.push('### P4 over HTTP: POST cancel to server B → server A\'s `GET ?wait` shows `cancelled` (ms, upper bound)', '', '| run | cancels | p50 / p95 / p99 / max |', '|---|---|---|')
+      byConfig.ours.forEach((r, i) => lines.push(`| ${i + 1} | ${r.cancels} | ${fmt(r.p50Ms, 2)} / ${fmt(r.p95Ms, 2)} / ${fmt(r.p99Ms, 2)} / ${fmt(r.maxMs, 2)} |`))
+      lines.push('')
+    } else if (figure === 'P8 flat') {
+      lines.push('### P8 flat: memory while the jobs pass through (MB)', '', '| jobs (done) | jobs/s | RSS start / after warm-up / max / end | RSS slope per 100k jobs | RSS medians by quarter after warm-up | heapUsed start / warm / max / end | heap slope per 100k | commits/job | WAL bytes/job |', '|---|---|---|---|---|---|---|---|---|')
+      for (const r of byConfig.ours) {
+        const q = (x) => `${fmt(x.startMb, 1)} / ${fmt(x.warmMb, 1)} / ${fmt(x.maxMb, 1)} / ${fmt(x.endMb, 1)}`
+        lines.push(`| ${r.jobs} (${r.completed}${r.capped ? ', time-capped' : ''}) | ${fmt(r.jobsPerSec)} | ${q(r.rss)} | ${fmt(r.rss.slopeMbPer100k, 2)} | ${(r.rss.quarterMediansMb ?? []).map((x) => fmt(x, 1)).join(', ')} | ${q(r.heapUsed)} | ${fmt(r.heapUsed.slopeMbPer100k, 2)} | ${fmt(r.commitsPerJob, 3)} | ${fmt(r.walBytesPerJob)} |`)
+      }
+      lines.push('', `Warm-up: the first ${byConfig.ours[0].warmupJobs} jobs; concurrency ${byConfig.ours[0].concurrency}; samples (sec, settled, rss, heapUsed) every 1 s in the .json.`, '')
+    } else if (figure === 'P9') {
+      for (const r of byConfig.ours) {
+        lines.push(`### P9 queue depth: ${r.finished} finished jobs vs none, ${r.queued} queued both times (ms, ${r.ops} operations × ${r.rounds} rounds)`, '', '| operation | empty p50 / p99 | deep p50 / p99 | deep ÷ empty p50 / p99 |', '|---|---|---|---|')
+        for (const [m, x] of Object.entries(r.ratioDeepToEmpty)) {
+          lines.push(`| ${m} | ${fmt(r.summary.empty[m].p50, 2)} / ${fmt(r.summary.empty[m].p99, 2)} | ${fmt(r.summary.deep[m].p50, 2)} / ${fmt(r.summary.deep[m].p99, 2)} | ${fmt(x.p50, 2)} / ${fmt(x.p99, 2)} |`)
+        }
+        lines.push('', 'Per round (p50 ms): ' + r.perRound.map((p) => `${p.round} ${p.side}: claim1 ${fmt(p.claim1P50, 2)}, claim50 ${fmt(p.claim50P50, 2)}, enqueue1 ${fmt(p.enqueue1P50, 2)}, enqueue100 ${fmt(p.enqueue100P50, 2)}`).join('; '), '')
+        for (const [side, plan] of Object.entries(r.plans)) lines.push(`Claim (limit 50) plan, ${side} table:`, '', '```', plan, '```', '')
+      }
     } else {
       lines.push(`### ${figure}`, '', '```', ...Object.entries(byConfig).map(([k, rs]) => `${k}: ${rs.map((r) => JSON.stringify(r)).join('\n  ')}`), '```', '')
     }
@@ -412,7 +537,7 @@ async function save() {
   await fs.writeFile(path.join(benchDir, 'results', `${stamp}.md`), summarize(results))
 }
 
-const figures = { P1: p1, P2: p2, P3: p3, P5: p5, P6: p6, P7: p7, P8: p8 }
+const figures = { P1: p1, P2: p2, P3: p3, P4: p4, P4http: p4http, P5: p5, P6: p6, P7: p7, P8: p8, P8flat: p8flat, P9: p9 }
 try {
   await createDatabases()
   for (const [name, fn] of Object.entries(figures)) {

@@ -1,6 +1,7 @@
 /**
  * A smoke run of the benchmark harness (bench/run.mjs): a few hundred jobs through job-runner and
- * a peer (graphile-worker), and a few latency samples, so the harness keeps working as the service changes. No
+ * a peer (graphile-worker), a few latency samples, a few cancels across two instances (P4) and a
+ * tiny queue-depth comparison with the claim's plan (P9), so the harness keeps working as the service changes. No
  * timing is asserted — only that every system drained every job and that the figures came back.
  * Needs PostgreSQL (TEST_DATABASE_URL) and the bench's own dependencies (`npm install --prefix
  * bench`); without either it is not defined.
@@ -28,12 +29,12 @@ if (databaseUrl && benchInstalled) {
     it('drains every job with job-runner and its peers and measures latency', async () => {
       const { stdout } = await promisify(execFile)(
         process.execPath,
-        ['bench/run.mjs', '--smoke', '--only', 'P1,P2', '--peers', 'graphile-tuned', '--jobs', '200', '--latency-jobs', '10', '--db-prefix', `bench_smoke_${randomBytes(4).toString('hex')}`, '--json'],
+        ['bench/run.mjs', '--smoke', '--only', 'P1,P2,P4,P9', '--peers', 'graphile-tuned', '--jobs', '200', '--latency-jobs', '10', '--db-prefix', `bench_smoke_${randomBytes(4).toString('hex')}`, '--json'],
         { cwd: projectRoot(), env: { ...process.env, BENCH_DATABASE_URL: databaseUrl }, maxBuffer: 16 * 1024 * 1024 },
       )
       const line = stdout.split('\n').find((l) => l.startsWith('JSON '))
       assert.ok(line, 'the harness printed its results')
-      const results = JSON.parse(line.slice(5)) as { figures: Record<string, Record<string, (DrainRun & { p50Ms?: number })[]>> }
+      const results = JSON.parse(line.slice(5)) as { figures: Record<string, Record<string, (DrainRun & { p50Ms?: number } & Record<string, any>)[]>> }
       const drain = results.figures['P1 c=10']!
       assert.deepEqual(Object.keys(drain).sort(), ['graphile-tuned', 'ours'])
       for (const [config, runs] of Object.entries(drain)) {
@@ -45,6 +46,15 @@ if (databaseUrl && benchInstalled) {
       const latency = results.figures.P2!
       for (const config of ['ours', 'graphile-tuned']) {
         assert.ok(latency[config]![0]!.p50Ms! > 0, `${config} latency measured`)
+      }
+      const cancel = results.figures.P4!.ours![0]!
+      assert.deepEqual(cancel.outcomes, { cancelled: cancel.cancels }, 'every cancel from B stopped its job on A')
+      assert.ok(cancel.toAbortMs.p99 > 0)
+      const depth = results.figures.P9!.ours![0]!
+      assert.equal(depth.deepTable.finished, depth.finished)
+      for (const side of ['empty', 'deep']) {
+        assert.ok(depth.summary[side].claim50.p50 > 0, `${side}: claims measured`)
+        assert.match(depth.plans[side], /Index Scan using job_runner_jobs_claim/, `${side}: the claim reads its index`)
       }
     })
   })

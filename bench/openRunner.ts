@@ -1,0 +1,41 @@
+/** A runner built the way src/service.ts builds it (database, migrations, notifier, registry), for the bench workers. */
+import { loadJobRegistry, type JobRegistry } from '../jobs/registry.js'
+import { loadConfig } from '../src/config.js'
+import { connectDatabase } from '../src/db/connect.js'
+import { migrate } from '../src/db/migrate.js'
+import { createLogger } from '../src/log.js'
+import { Notifier } from '../src/queue/notifier.js'
+import { JobStore } from '../src/queue/store.js'
+import { Runner, runnerConfigFrom } from '../src/runner/runner.js'
+
+export interface OpenOptions {
+  /** Extra service settings (QUEUES, LEASE_SECONDS, ...). */
+  env?: Record<string, string>
+  /** Instead of the jobs/ folder. */
+  registry?: JobRegistry
+}
+
+export async function openRunner(
+  where: { databaseUrl?: string | undefined; dataDir?: string | undefined },
+  concurrency: number,
+  { env = {}, registry: given }: OpenOptions = {},
+) {
+  const config = loadConfig({
+    ...(where.databaseUrl ? { DATABASE_URL: where.databaseUrl } : {}),
+    ...(where.dataDir ? { DATA_DIR: where.dataDir } : {}),
+    JWT_SECRET: 'bench-secret-bench-secret-bench-secret!',
+    CONCURRENCY: String(concurrency),
+    LOG_LEVEL: 'silent',
+    ...env,
+  })
+  const db = await connectDatabase(config)
+  await migrate(db)
+  const store = new JobStore(db.sql)
+  const notifier = new Notifier(db)
+  await notifier.start()
+  const registry = given ?? (await loadJobRegistry())
+  const runner = new Runner(runnerConfigFrom(config), { store, notifier, registry, log: createLogger({ level: 'silent' }) })
+  return { config, db, store, notifier, registry, runner }
+}
+
+export type OpenRunner = (concurrency: number, options?: OpenOptions) => ReturnType<typeof openRunner>
