@@ -98,6 +98,61 @@ export function toJob(row: JobRow): OwnedJob {
   }
 }
 
+/**
+ * The columns a claim returns: what running the job needs, its two timestamps already in
+ * `toISOString()` form (see `ISO_TIMESTAMP`). A claim carries hundreds of rows; parsing each row's
+ * 25 columns and five timestamps into Dates, then back into strings, was a quarter of the CPU of a
+ * runner draining no-op jobs.
+ */
+export interface ClaimedJobRow {
+  id: string
+  owner: string
+  type: string
+  queue: string
+  payload: Json
+  priority: number
+  attempts: number
+  max_attempts: number
+  timeout_seconds: number | null
+  run_at: string
+  created_at: string
+  cancel_requested: boolean
+  checkpoint: Json | null
+  progress: JobProgress | null
+  result: Json | null
+  error: string | null
+  interruptions: number
+}
+
+/** A `to_char` format that writes a timestamptz (at time zone UTC) exactly as `Date.prototype.toISOString` does, milliseconds truncated. */
+export const ISO_TIMESTAMP = 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'
+
+/** A claimed job: running, leased, not started yet (`startedAt` is set when it starts). */
+export function toClaimedJob(row: ClaimedJobRow): OwnedJob {
+  return {
+    id: String(row.id),
+    owner: row.owner,
+    type: row.type,
+    queue: row.queue,
+    state: 'running',
+    payload: row.payload,
+    priority: row.priority,
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    timeoutSeconds: row.timeout_seconds,
+    runAt: row.run_at,
+    createdAt: row.created_at,
+    startedAt: null,
+    finishedAt: null,
+    cancelRequested: row.cancel_requested,
+    checkpoint: row.checkpoint,
+    progress: row.progress,
+    result: row.result,
+    error: row.error,
+    interruptions: row.interruptions,
+  }
+}
+
 function iso(date: Date): string {
   return new Date(date).toISOString()
 }

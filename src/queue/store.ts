@@ -10,7 +10,7 @@
  * lost its lease can never overwrite the outcome of the instance that recovered the job.
  */
 import type { Sql, TransactionSql } from 'postgres'
-import { toJob, type Json, type JobProgress, type JobRow, type JobState, type OwnedJob } from './job.js'
+import { ISO_TIMESTAMP, toClaimedJob, toJob, type ClaimedJobRow, type Json, type JobProgress, type JobRow, type JobState, type OwnedJob } from './job.js'
 
 export interface NewJob {
   type: string
@@ -235,7 +235,7 @@ export class JobStore {
     leaseMs: number
   }): Promise<OwnedJob[]> {
     if (limit <= 0) return []
-    const rows = await this.sql<JobRow[]>`
+    const rows = await this.sql<ClaimedJobRow[]>`
       with next as (
         -- One index scan per queue, in claim order: with "queue = any(...)" the planner cannot
         -- read the claim index in order, and sorts every queued job on each claim instead.
@@ -254,8 +254,11 @@ export class JobStore {
       set state = 'running', attempts = j.attempts + 1, started_at = null, updated_at = now(),
           lease_owner = ${instanceId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
       where j.id = any(array(select id from next))
-      returning j.*`
-    return rows.sort((a, b) => a.priority - b.priority || compareIds(a.id, b.id)).map(toJob)
+      returning j.id, j.owner, j.type, j.queue, j.payload, j.priority, j.attempts, j.max_attempts, j.timeout_seconds,
+                to_char(j.run_at at time zone 'UTC', ${ISO_TIMESTAMP}) as run_at,
+                to_char(j.created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as created_at,
+                j.cancel_requested, j.checkpoint, j.progress, j.result, j.error, j.interruptions`
+    return rows.sort((a, b) => a.priority - b.priority || compareIds(a.id, b.id)).map(toClaimedJob)
   }
 
   /**
@@ -502,8 +505,9 @@ export function isJobId(id: string): boolean {
   return /^[1-9][0-9]{0,17}$/.test(id)
 }
 
+/** Orders ids as numbers without parsing them: they are digit strings with no leading zero, so the shorter is the smaller. */
 function compareIds(a: string | number, b: string | number): number {
-  const x = BigInt(a)
-  const y = BigInt(b)
-  return x < y ? -1 : x > y ? 1 : 0
+  const x = String(a)
+  const y = String(b)
+  return x.length - y.length || (x < y ? -1 : x > y ? 1 : 0)
 }

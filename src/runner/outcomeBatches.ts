@@ -14,18 +14,21 @@ export class OutcomeBatches {
   private readonly requeues: Batcher<JobSnapshot, Set<string>>
   private readonly cancellations: Batcher<Cancellation, Set<string>>
 
-  /** `isRunning(id)` says whether a started job still runs: one that settled gets its start written with its outcome. */
-  constructor(store: JobStore, instanceId: string, isRunning: (id: string) => boolean) {
-    this.starts = new Batcher((ids) => store.markJobsStarted({ instanceId, ids: ids.filter(isRunning) }))
+  /**
+   * `isRunning(id)` says whether a started job still runs: one that settled gets its start written
+   * with its outcome. `onStartMarkError` hears a failed batch of start marks.
+   */
+  constructor(store: JobStore, instanceId: string, isRunning: (id: string) => boolean, onStartMarkError: (error: unknown) => void) {
+    this.starts = new Batcher((ids) => store.markJobsStarted({ instanceId, ids: ids.filter(isRunning) }), { onError: onStartMarkError })
     this.completions = new Batcher((completions) => store.completeJobs({ instanceId, completions }).then(toSet))
     this.failures = new Batcher((failures) => store.failJobs({ instanceId, failures }).then((rows) => toSet(rows.map((r) => r.id))))
     this.requeues = new Batcher((jobs) => store.requeueInterruptedJobs({ instanceId, jobs }).then(toSet))
     this.cancellations = new Batcher((jobs) => store.markJobsCancelled({ instanceId, jobs }).then(toSet))
   }
 
-  /** Best effort: without it, a crash gives the attempt back as if the job had not started. */
-  started(id: string): Promise<void> {
-    return this.starts.add(id)
+  /** Best effort, and nobody waits for it: without it, a crash gives the attempt back as if the job had not started. */
+  started(id: string): void {
+    this.starts.send(id)
   }
 
   complete(completion: Completion): Promise<boolean> {
@@ -50,6 +53,6 @@ function toSet(ids: readonly string[]): Set<string> {
 }
 
 /** Whether the batch wrote this job's row. */
-async function written(id: string, batch: Promise<Set<string>>): Promise<boolean> {
-  return (await batch).has(id)
+function written(id: string, batch: Promise<Set<string>>): Promise<boolean> {
+  return batch.then((ids) => ids.has(id))
 }

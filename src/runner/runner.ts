@@ -107,8 +107,6 @@ export class Runner {
   private readonly settling = new Map<string, JobExecution>()
   /** Outcome writes in flight; a stop waits for them. */
   private readonly writing = new Set<Promise<void>>()
-  /** Each execution's outcome write, so an abandoned job's (which never settles) can leave `writing`. */
-  private readonly writeOf = new WeakMap<JobExecution, Promise<void>>()
   private readonly doorbell = new Doorbell()
   private claimLoop: Promise<void> | undefined
   private stopping: Promise<StopReport> | undefined
@@ -131,7 +129,7 @@ export class Runner {
   ) {
     this.instanceId = config.instanceId ?? randomUUID()
     this.localQueue = new LocalQueue({ maxSize: config.localQueueSize ?? DEFAULT_LOCAL_QUEUE_SIZE })
-    this.outcomes = new OutcomeBatches(deps.store, this.instanceId, (id) => this.executions.has(id))
+    this.outcomes = new OutcomeBatches(deps.store, this.instanceId, (id) => this.executions.has(id), (error) => this.reportError(coerceError(error), 'start mark'))
     const onError = (during: string) => (error: Error) => this.reportError(error, during)
     const executions = () => this.executions.values()
     this.leaseKeeper = new LeaseKeeper(
@@ -227,7 +225,7 @@ export class Runner {
     for (const execution of abandoned) {
       execution.abandoned = true
       // Its outcome write waits for a settlement that may never come: waiting on it would eat the budget left for deregistration.
-      this.writing.delete(this.writeOf.get(execution)!)
+      this.writing.delete(execution.outcomeWritten!)
       this.deps.log.warn({ jobId: execution.job.id, type: execution.job.type }, 'job ignored its shutdown token until the grace deadline: abandoning it, writing its checkpoint and requeueing it')
     }
     const writeBudgetMs = Math.max(0, timer.remainingMs() - 100)
@@ -341,7 +339,7 @@ export class Runner {
     const execution = new JobExecution(job, this.deps.registry.get(job.type), this.deps.log, (e) => this.writeCheckpoints([e]))
     this.executions.set(job.id, execution)
     this.localQueue.noteStart()
-    void this.outcomes.started(job.id).catch((error: unknown) => this.reportError(coerceError(error), 'start mark'))
+    this.outcomes.started(job.id)
     // The chaos suite reads these across processes to prove no succeeded job ran again.
     if (this.deps.log.isLevelEnabled('debug')) {
       this.deps.log.debug({ jobId: job.id, type: job.type, attempt: job.attempts, interruptions: job.interruptions, checkpoint: job.checkpoint }, 'job started')
@@ -362,7 +360,7 @@ export class Runner {
       return this.writeOutcome(execution, settlement)
     })
     this.writing.add(write)
-    this.writeOf.set(execution, write)
+    execution.outcomeWritten = write
     void write.finally(() => {
       this.writing.delete(write)
       this.settling.delete(job.id)

@@ -14,12 +14,15 @@ export interface BatcherOptions {
   maxBatch?: number
   /** Batches written at the same time. */
   maxInFlight?: number
+  /** Hears the failure of a batch that carried items added with `send` (which no caller awaits). */
+  onError?: (error: unknown) => void
 }
 
 interface Pending<T, R> {
   item: T
-  resolve: (result: R) => void
-  reject: (error: unknown) => void
+  /** Absent for an item added with `send`. */
+  resolve?: (result: R) => void
+  reject?: (error: unknown) => void
 }
 
 export class Batcher<T, R> {
@@ -28,13 +31,15 @@ export class Batcher<T, R> {
   private scheduled = false
   private readonly maxBatch: number
   private readonly maxInFlight: number
+  private readonly onError: (error: unknown) => void
 
   constructor(
     private readonly write: (items: T[]) => Promise<R>,
-    { maxBatch = 1000, maxInFlight = 1 }: BatcherOptions = {},
+    { maxBatch = 1000, maxInFlight = 1, onError = () => {} }: BatcherOptions = {},
   ) {
     this.maxBatch = maxBatch
     this.maxInFlight = maxInFlight
+    this.onError = onError
   }
 
   /** Items waiting for a batch or being written. */
@@ -47,6 +52,15 @@ export class Batcher<T, R> {
       this.queue.push({ item, resolve, reject })
       this.schedule()
     })
+  }
+
+  /**
+   * Adds an item nobody waits for (a best-effort write on the hot path): no promise is made for it,
+   * and a failure of its batch goes to `onError`, once per batch.
+   */
+  send(item: T): void {
+    this.queue.push({ item })
+    this.schedule()
   }
 
   private schedule(): void {
@@ -70,10 +84,15 @@ export class Batcher<T, R> {
       }
       written.then(
         (result) => {
-          for (const p of batch) p.resolve(result)
+          for (const p of batch) p.resolve?.(result)
         },
         (error: unknown) => {
-          for (const p of batch) p.reject(error)
+          let unheard = false
+          for (const p of batch) {
+            if (p.reject) p.reject(error)
+            else unheard = true
+          }
+          if (unheard) this.onError(error)
         },
       ).finally(() => {
         this.inFlight -= 1

@@ -57,6 +57,20 @@ describe('Batcher', () => {
     assert.deepEqual(r.calls, [[1, 2], [3, 4], [5]])
   })
 
+  it('writes items sent without a promise with the others, and reports their failed batch once', async () => {
+    const errors: unknown[] = []
+    const r = recorder((items) => items.includes(2))
+    const batcher = new Batcher(r.write, { onError: (error) => errors.push(error) })
+    batcher.send(1)
+    assert.deepEqual(await batcher.add(3), [10, 30], 'a sent item travels in the batch of its turn')
+    batcher.send(2)
+    batcher.send(4)
+    await assert.rejects(batcher.add(5), /write of 2,4,5 failed/)
+    assert.equal(errors.length, 1)
+    assert.match(String(errors[0]), /write of 2,4,5 failed/)
+    assert.deepEqual(r.calls, [[1, 3], [2, 4, 5]])
+  })
+
   it('turns a write that throws synchronously into rejected items', async () => {
     const batcher = new Batcher<number, void>(() => {
       throw new Error('sync failure')
