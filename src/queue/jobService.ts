@@ -107,7 +107,7 @@ export class JobService {
     const deadline = Date.now() + timeoutMs
     // Rung by a change notice that may arrive while the job is being read: it is not lost.
     const doorbell = new Doorbell()
-    const unsubscribe = this.notifier.subscribe('jobChanged', (id) => id === scope.id && doorbell.ring())
+    const unsubscribe = this.notifier.watchJob(scope.id, () => doorbell.ring())
     const onAbort = () => doorbell.ring()
     signal?.addEventListener('abort', onAbort)
     try {

@@ -26,6 +26,8 @@ const PG_CHANNEL_PREFIX = 'job_runner_'
 
 export class Notifier {
   private readonly local = new EventEmitter()
+  /** Listeners of one job's changes, by job id: a change notice reaches its own watchers only. */
+  private readonly jobWatchers = new Map<string, Set<() => void>>()
   private readonly unlisten: (() => Promise<void>)[] = []
   private started: Promise<void> | undefined
   /** Messages for other instances, sent one statement per batch. */
@@ -44,7 +46,7 @@ export class Notifier {
     if (!this.db.capabilities.supportsListen) return
     for (const channel of ['jobsAvailable', 'cancelRequested', 'jobChanged'] as const) {
       const { unlisten } = await this.db.sql.listen(PG_CHANNEL_PREFIX + channel, (packed) => {
-        for (const payload of packed.split(PAYLOAD_SEPARATOR)) this.local.emit(channel, payload)
+        for (const payload of packed.split(PAYLOAD_SEPARATOR)) this.deliver(channel, payload)
       })
       this.unlisten.push(unlisten)
     }
@@ -54,6 +56,7 @@ export class Notifier {
     const unlisten = this.unlisten.splice(0)
     await Promise.allSettled(unlisten.map((fn) => fn()))
     this.local.removeAllListeners()
+    this.jobWatchers.clear()
   }
 
   /**
@@ -61,7 +64,7 @@ export class Notifier {
    * the polls behind every message cover for it.
    */
   async publish<C extends Channel>(channel: C, payload: NotifierEvents[C]): Promise<void> {
-    this.local.emit(channel, payload)
+    this.deliver(channel, payload)
     if (!this.db.capabilities.supportsListen) return
     this.remote ??= notifyBatches(this.db.sql)
     await this.remote.add({ channel: PG_CHANNEL_PREFIX + channel, payload }).catch(() => {})
@@ -72,11 +75,32 @@ export class Notifier {
    * would cost a statement on the hot path (other instances' listeners fall back to their polls).
    */
   publishLocal<C extends Channel>(channel: C, payload: NotifierEvents[C]): void {
-    this.local.emit(channel, payload)
+    this.deliver(channel, payload)
   }
 
   subscribe<C extends Channel>(channel: C, listener: (payload: NotifierEvents[C]) => void): () => void {
     this.local.on(channel, listener)
     return () => this.local.off(channel, listener)
+  }
+
+  /**
+   * Calls `listener` on each change notice of job `id`. A long-poll watches one job while a busy
+   * runner announces tens of thousands of changes a second: looked up by id, each notice costs the
+   * same however many long-polls are open, where a `subscribe('jobChanged')` per long-poll would
+   * call every one of them for every notice.
+   */
+  watchJob(id: string, listener: () => void): () => void {
+    let watchers = this.jobWatchers.get(id)
+    if (!watchers) this.jobWatchers.set(id, (watchers = new Set()))
+    watchers.add(listener)
+    return () => {
+      watchers.delete(listener)
+      if (watchers.size === 0 && this.jobWatchers.get(id) === watchers) this.jobWatchers.delete(id)
+    }
+  }
+
+  private deliver<C extends Channel>(channel: C, payload: NotifierEvents[C]): void {
+    this.local.emit(channel, payload)
+    if (channel === 'jobChanged') for (const listener of this.jobWatchers.get(payload) ?? []) listener()
   }
 }

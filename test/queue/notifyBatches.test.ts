@@ -1,6 +1,7 @@
 /**
  * Notifications between instances travel packed: one NOTIFY per channel and batch, payloads joined
- * with commas and split again on arrival. Checked alone, and between two instances on PostgreSQL.
+ * with commas and split again on arrival. Checked alone, and between two instances on PostgreSQL,
+ * where a job's change notices also reach the watchers of that job (long-polls) and no others.
  */
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -67,6 +68,33 @@ for (const target of databaseTargets().filter((t) => t.name === 'postgres')) {
       await Promise.all(ids.map((id) => sender.publish('jobChanged', id)))
       await all
       assert.deepEqual([...received].sort((a, b) => Number(a) - Number(b)), ids)
+      await Promise.all([sender.stop(), receiver.stop()])
+    })
+
+    it("wakes a job's watchers on its own change notices only, here and from another instance", async () => {
+      const open = async () => {
+        const db = await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir })
+        dbs.push(db)
+        const notifier = new Notifier(db)
+        await notifier.start()
+        return notifier
+      }
+      const [sender, receiver] = [await open(), await open()]
+      const heard: string[] = []
+      const stopWatching7 = receiver.watchJob('7', () => heard.push('7'))
+      receiver.watchJob('8', () => heard.push('8'))
+      const stopWatching9 = receiver.watchJob('9', () => heard.push('9'))
+      stopWatching9()
+      receiver.publishLocal('jobChanged', '7')
+      assert.deepEqual(heard, ['7'], 'a local notice reaches its watcher at once, and no other')
+      // The last notice marks the end: by then the ones before it have arrived.
+      const last = new Promise<void>((resolve) => receiver.watchJob('10', resolve))
+      for (const id of ['9', '8', '11', '7', '10']) await sender.publish('jobChanged', id)
+      await last
+      assert.deepEqual(heard, ['7', '8', '7'])
+      stopWatching7()
+      receiver.publishLocal('jobChanged', '7')
+      assert.deepEqual(heard, ['7', '8', '7'], 'an unwatched job wakes nobody')
       await Promise.all([sender.stop(), receiver.stop()])
     })
   })
