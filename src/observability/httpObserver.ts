@@ -35,10 +35,12 @@ export const observeRequests = ({ log, metrics, quietPaths = ['/livez', '/readyz
       const status = threw ? 500 : c.res.status
       const route = routePattern(c)
       metrics?.observeRequest({ method: c.req.method, route, status, seconds: elapsedMs / 1000 })
-      const line = { requestId: c.get('requestId'), method: c.req.method, route, path: c.req.path, status, ms: Math.round(elapsedMs * 10) / 10 }
-      const message = `${c.req.method} ${c.req.path} ${status} ${line.ms} ms`
-      if (quiet.has(c.req.path)) log.debug(line, message)
-      else log.info(line, message)
+      const level = quiet.has(c.req.path) ? 'debug' : 'info'
+      // Built only when it is written: with access logs off (LOG_LEVEL=warn) a request pays nothing for them.
+      if (log.isLevelEnabled(level)) {
+        const line = { requestId: c.get('requestId'), method: c.req.method, route, path: c.req.path, status, ms: Math.round(elapsedMs * 10) / 10 }
+        log[level](line, `${c.req.method} ${c.req.path} ${status} ${line.ms} ms`)
+      }
     }
   }
 }

@@ -95,8 +95,9 @@ export class JobStore {
     if (jobs.length === 0) return []
     if (jobs.every((job) => job.idempotencyKey === null)) {
       // Without keys every job is new, so the answer is what was sent plus what the database
-      // assigned: only those three columns come back (the hot path of POST /v1/jobs, where parsing
-      // 25 returned columns per job cost more than the insert's round trip). The rest of the row
+      // assigned: only those three columns come back, the timestamps already in toISOString form
+      // (the hot path of POST /v1/jobs, where parsing 25 returned columns per job cost more than the
+      // insert's round trip). The rest of the row
       // is the column defaults of migration 001; the payload is the one sent (jsonb may order its keys
       // differently on a later read, the same JSON value).
       const fresh = jobs.map((job, ord) => ({
@@ -109,27 +110,25 @@ export class JobStore {
         timeout_seconds: job.timeoutSeconds,
         run_at: job.runAt?.toISOString() ?? null,
       }))
-      const assigned = await this.sql<{ id: string; run_at: Date; created_at: Date }[]>`
+      const assigned = await this.sql<{ id: string; run_at: string; created_at: string }[]>`
         insert into job_runner_jobs (owner, type, queue, payload, priority, max_attempts, timeout_seconds, run_at)
         select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts,
                x.timeout_seconds, coalesce(x.run_at, now())
         from jsonb_to_recordset(${this.sql.json(fresh as unknown as Json)}) as x(
           ord int, type text, queue text, payload jsonb, priority int, max_attempts int, timeout_seconds float8, run_at timestamptz)
         order by x.ord
-        returning id, run_at, created_at`
+        returning id, to_char(run_at at time zone 'UTC', ${ISO_TIMESTAMP}) as run_at, to_char(created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as created_at`
       // Identity values follow the select's order, so sorting by id restores `ord`.
       assigned.sort((a, b) => compareIds(a.id, b.id))
-      return assigned.map(({ id, run_at, created_at }, i) => {
+      return assigned.map(({ id, run_at, created_at }, i): EnqueuedJob => {
         const job = jobs[i]!
         return {
           replayed: false,
-          job: toJob({
-            id, owner, type: job.type, queue: job.queue, state: 'queued', payload: job.payload ?? {}, priority: job.priority,
-            attempts: 0, max_attempts: job.maxAttempts, timeout_seconds: job.timeoutSeconds, run_at, created_at,
-            updated_at: created_at, started_at: null, finished_at: null, cancel_requested: false, checkpoint: null,
-            progress: null, result: null, error: null, interruptions: 0, lease_owner: null, lease_expires_at: null,
-            idempotency_key: null, request_hash: null,
-          }),
+          job: {
+            id: String(id), owner, type: job.type, queue: job.queue, state: 'queued', payload: job.payload ?? {}, priority: job.priority,
+            attempts: 0, maxAttempts: job.maxAttempts, timeoutSeconds: job.timeoutSeconds, runAt: run_at, createdAt: created_at,
+            startedAt: null, finishedAt: null, cancelRequested: false, checkpoint: null, progress: null, result: null, error: null, interruptions: 0,
+          },
         }
       })
     }
