@@ -1,7 +1,7 @@
 /**
  * job-runner's side of the benchmarks, one mode per fresh process (`bench/run.mjs` spawns it):
  *
- *   node --import tsx bench/ours.ts <mode> '<json params>'
+ *   node dist/bench/ours.js <mode> '<json params>'    (compiled by bench/run.mjs: bench/tsconfig.json)
  *
  * modes: setup (migrate), drain (P1, also PGlite P7), latency (P2), restart (P7), cancel (P4),
  * flat (P8: memory while many jobs pass through), depth (P9: claim and enqueue cost with a deep table).
@@ -26,6 +26,8 @@ interface Params {
   jobs?: number
   concurrency?: number
   timeCapMs?: number
+  /** P1: LOCAL_QUEUE_SIZE (default: the service's). */
+  localQueueSize?: number
   /** P4: cancels measured (after `warmup` more). P9: operations per measurement. */
   ops?: number
   warmup?: number
@@ -48,7 +50,7 @@ const open: OpenRunner = (concurrency, options) => openRunner(params, concurrenc
 
 async function drain(): Promise<Record<string, unknown>> {
   const total = params.jobs ?? 20_000
-  const { db, store, notifier, runner } = await open(params.concurrency ?? 10)
+  const { db, store, notifier, runner } = await open(params.concurrency ?? 10, params.localQueueSize === undefined ? {} : { env: { LOCAL_QUEUE_SIZE: String(params.localQueueSize) } })
   const enqueueStarted = performance.now()
   for (let done = 0; done < total; done += 1000) {
     await store.enqueueJobs({ owner: 'bench', jobs: Array.from({ length: Math.min(1000, total - done) }, echoJob) })
@@ -67,9 +69,11 @@ async function drain(): Promise<Record<string, unknown>> {
     if (settled === total) finished()
   })
   const started = performance.now()
+  const cpuBefore = process.cpuUsage()
   await runner.start()
   const capped = await Promise.race([allDone.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), params.timeCapMs ?? 60_000).unref())])
   const elapsedMs = performance.now() - started
+  const cpu = process.cpuUsage(cpuBefore)
   const doneCount = settled
   const rssAfter = rssMb()
   await runner.stop({ graceMs: 5000 })
@@ -84,6 +88,8 @@ async function drain(): Promise<Record<string, unknown>> {
     capped,
     elapsedMs,
     jobsPerSec: (doneCount / elapsedMs) * 1000,
+    // The worker process's own CPU (user + system) per job while it drained, in microseconds.
+    cpuUsPerJob: (cpu.user + cpu.system) / doneCount,
     enqueueMs,
     rssBeforeMb: rssBefore,
     rssAfterMb: rssAfter,

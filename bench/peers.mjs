@@ -81,6 +81,7 @@ async function graphile() {
     const before = await counters(client)
     const rssBefore = rssMb()
     const started = performance.now()
+    const cpuBefore = process.cpuUsage()
     const runner = await runGraphile({
       connectionString: params.databaseUrl,
       concurrency,
@@ -90,6 +91,7 @@ async function graphile() {
       taskList: { [QUEUE]: async (payload) => payload },
     })
     const { left, elapsedMs, polls } = await waitDrained(client, 'select count(*) as n from graphile_worker._private_jobs', started)
+    const cpu = process.cpuUsage(cpuBefore)
     const rssAfter = rssMb()
     await runner.stop()
     const after = await counters(client)
@@ -98,6 +100,8 @@ async function graphile() {
     const completed = total - left
     return {
       jobs: total, completed, capped: left > 0, elapsedMs, jobsPerSec: (completed / elapsedMs) * 1000, enqueueMs,
+      // The worker process's own CPU (user + system) per job while it drained, in microseconds.
+      cpuUsPerJob: (cpu.user + cpu.system) / completed,
       rssBeforeMb: rssBefore, rssAfterMb: rssAfter,
       commitsPerJob: (after.commits - before.commits - polls - 1) / completed,
       walBytesPerJob: (after.walBytes - before.walBytes) / completed,
@@ -162,8 +166,10 @@ async function pgboss() {
   const before = await counters(client)
   const rssBefore = rssMb()
   const started = performance.now()
+  const cpuBefore = process.cpuUsage()
   await boss.work(QUEUE, { localConcurrency: concurrency, ...bossWork[peer] }, async (jobs) => Promise.all(jobs.map(async (job) => job.data)))
   const { left, elapsedMs, polls } = await waitDrained(client, `select count(*) as n from pgboss.job where name = '${QUEUE}' and state <> 'completed'`, started)
+  const cpu = process.cpuUsage(cpuBefore)
   const rssAfter = rssMb()
   await boss.stop({ graceful: false, wait: true })
   const after = await counters(client)
@@ -171,6 +177,8 @@ async function pgboss() {
   const completed = total - left
   return {
     jobs: total, completed, capped: left > 0, elapsedMs, jobsPerSec: (completed / elapsedMs) * 1000, enqueueMs,
+      // The worker process's own CPU (user + system) per job while it drained, in microseconds.
+      cpuUsPerJob: (cpu.user + cpu.system) / completed,
     rssBeforeMb: rssBefore, rssAfterMb: rssAfter,
     commitsPerJob: (after.commits - before.commits - polls - 1) / completed,
     walBytesPerJob: (after.walBytes - before.walBytes) / completed,

@@ -2,14 +2,15 @@
  * The benchmark harness (issue 5). Runs each figure with job-runner and its peers interleaved
  * (ours, then each peer, run after run) so that noise on this shared machine hits all of them,
  * each run in a fresh process, each system in its own database, truncated and VACUUM ANALYZEd
- * between runs. Writes bench/results/<timestamp>.json and .md (medians, ranges, ratios).
+ * between runs. Writes bench/results/<timestamp>.json and .md (medians, ranges, ratios). Ours runs
+ * compiled (it builds dist/ first, bench/tsconfig.json), as production runs it.
  *
  *   npm run bench -- [--only P1,P2,P3,P5,P6,P7,P8] [--runs 5] [--jobs 20000] [--concurrency 1,10,50]
  *                    [--duration 10] [--time-cap 30000] [--peers graphile-tuned,...] [--db-prefix bench] [--smoke] [--json]
  *                    [--cancels 500] (P4) [--flat-jobs 1000000] [--flat-concurrency 10] (P8flat)
  *                    [--finished 1000000] [--queued 10000] [--depth-ops 300] [--depth-rounds 3] (P9)
  *
- * P4http (the same over HTTP between two compiled servers; needs `npm run build`; not in the default
+ * P4http (the same over HTTP between two servers; not in the default
  * list), P4 (cancel across instances), P9 (queue depth) and P8flat (memory while --flat-jobs pass through)
  * are ours only. P8flat and P9 run once per invocation (P9 alternates its two tables operation by operation);
  * P8flat is not in the default list: a million jobs take minutes.
@@ -117,10 +118,20 @@ async function reset(system) {
   }, dbUrl(DATABASES[system]))
 }
 
-/** Runs one bench child (`ours` → bench/ours.ts under tsx, a peer → bench/peers.mjs) and returns its RESULT. */
+/**
+ * Compiles the service and the bench workers written in TypeScript into dist/ (dist/bench/*.js), once
+ * per invocation. Ours then runs as production runs it (`node dist/...`, as the Procfile does), and
+ * not under tsx, whose esbuild transform names every closure at creation (`keepNames`): a cost of
+ * its own on the hot path that neither the peers nor production pay.
+ */
+function compile() {
+  execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(benchDir, 'tsconfig.json')], { cwd: root, stdio: 'inherit' })
+}
+
+/** Runs one bench child (`ours` → dist/bench/ours.js, a peer → bench/peers.mjs) and returns its RESULT. */
 function child(config, mode, params) {
   const argv = config === 'ours'
-    ? ['--import', 'tsx', path.join(benchDir, 'ours.ts'), mode, JSON.stringify(params)]
+    ? [path.join(root, 'dist/bench/ours.js'), mode, JSON.stringify(params)]
     : [path.join(benchDir, 'peers.mjs'), config, mode, JSON.stringify(params)]
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -136,12 +147,12 @@ function child(config, mode, params) {
   })
 }
 
-/** Starts the real service (src/main.ts under tsx, or dist/src/main.js when `compiled`) and resolves once /readyz answers 200. */
-async function startServiceProcess(env, { compiled = false } = {}) {
+/** Starts the real service (dist/src/main.js, as the Procfile does) and resolves once /readyz answers 200. */
+async function startServiceProcess(env) {
   // A random port may be taken by another process on this shared machine: try another one.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startServiceProcessOnce(env, { compiled })
+      return await startServiceProcessOnce(env)
     } catch (error) {
       if (attempt >= 3) throw error
       log('service did not start, retrying on another port:', error.message.slice(0, 300))
@@ -149,10 +160,10 @@ async function startServiceProcess(env, { compiled = false } = {}) {
   }
 }
 
-async function startServiceProcessOnce(env, { compiled = false } = {}) {
+async function startServiceProcessOnce(env) {
   const port = 20000 + Math.floor(Math.random() * 20000)
   const started = performance.now()
-  const proc = spawn(process.execPath, compiled ? [path.join(root, 'dist/src/main.js')] : ['--import', 'tsx', path.join(root, 'src/main.ts')], {
+  const proc = spawn(process.execPath, [path.join(root, 'dist/src/main.js')], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, PORT: String(port), JWT_SECRET: SECRET, LOG_LEVEL: 'warn', ...env },
@@ -174,7 +185,7 @@ async function startServiceProcessOnce(env, { compiled = false } = {}) {
 
 function startBareHono() {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', path.join(benchDir, 'bareHono.ts')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
+    const proc = spawn(process.execPath, [path.join(root, 'dist/bench/bareHono.js')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
     let out = ''
     proc.stdout.on('data', (d) => {
       out += d
@@ -239,7 +250,7 @@ async function p1() {
         // pg-boss's defaults poll every 2 s per worker: cap its runs by time and report jobs/s.
         const r = await child(config, 'drain', { databaseUrl: dbUrl(DATABASES[system]), jobs, concurrency, timeCapMs })
         ;(results.figures[key][config] ??= []).push(r)
-        log(key, config, `run ${run + 1}`, `${r.jobsPerSec.toFixed(0)} jobs/s`, r.capped ? `(capped: ${r.completed} done)` : '', `commits/job ${r.commitsPerJob?.toFixed(3)}`, `WAL B/job ${r.walBytesPerJob?.toFixed(0)}`)
+        log(key, config, `run ${run + 1}`, `${r.jobsPerSec.toFixed(0)} jobs/s`, r.capped ? `(capped: ${r.completed} done)` : '', `commits/job ${r.commitsPerJob?.toFixed(3)}`, `WAL B/job ${r.walBytesPerJob?.toFixed(0)}`, `CPU µs/job ${r.cpuUsPerJob?.toFixed(1)}`)
       }
     }
   }
@@ -390,7 +401,7 @@ async function p4() {
 /**
  * P4 over HTTP (an upper bound): two compiled servers on one database, A serving `default`, B none;
  * a `sleep` job running on A; `POST /v1/jobs/:id/cancel` to B, timed until A's `GET ?wait` answers
- * `cancelled` (A wakes its long-poll when it has written the outcome). Needs `npm run build`.
+ * `cancelled` (A wakes its long-poll when it has written the outcome).
  */
 async function p4http() {
   results.figures['P4 http'] = { ours: [] }
@@ -408,8 +419,8 @@ async function p4http() {
   for (let run = 0; run < runs; run++) {
     await reset('ours')
     const env = { DATABASE_URL: dbUrl(DATABASES.ours), LOG_LEVEL: 'warn' }
-    const a = await startServiceProcess({ ...env, QUEUES: 'default' }, { compiled: true })
-    const b = await startServiceProcess({ ...env, QUEUES: 'nobody' }, { compiled: true })
+    const a = await startServiceProcess({ ...env, QUEUES: 'default' })
+    const b = await startServiceProcess({ ...env, QUEUES: 'nobody' })
     try {
       const samples = []
       for (let i = 0; i < n + 3; i++) {
@@ -475,11 +486,11 @@ export function summarize(results) {
   lines.push(`Parameters: ${JSON.stringify(results.params)}`, '')
   for (const [figure, byConfig] of Object.entries(results.figures)) {
     if (figure.startsWith('P1')) {
-      lines.push(`### ${figure}`, '', '| config | jobs/s median (range) | ours ÷ config (median) | commits/job | WAL bytes/job | runs (jobs/s) |', '|---|---|---|---|---|---|')
+      lines.push(`### ${figure}`, '', '| config | jobs/s median (range) | ours ÷ config (median) | commits/job | WAL bytes/job | worker CPU µs/job | runs (jobs/s) |', '|---|---|---|---|---|---|---|')
       const ours = stats(byConfig.ours.map((r) => r.jobsPerSec)).median
       for (const [config, rs] of Object.entries(byConfig)) {
         const med = stats(rs.map((r) => r.jobsPerSec)).median
-        lines.push(`| ${config}${rs.some((r) => r.capped) ? ' (time-capped)' : ''} | ${cell(rs.map((r) => r.jobsPerSec))} | ${fmt(ours / med, 2)} | ${cell(rs.map((r) => r.commitsPerJob), 3)} | ${cell(rs.map((r) => r.walBytesPerJob))} | ${rs.map((r) => fmt(r.jobsPerSec)).join(', ')} |`)
+        lines.push(`| ${config}${rs.some((r) => r.capped) ? ' (time-capped)' : ''} | ${cell(rs.map((r) => r.jobsPerSec))} | ${fmt(ours / med, 2)} | ${cell(rs.map((r) => r.commitsPerJob), 3)} | ${cell(rs.map((r) => r.walBytesPerJob))} | ${cell(rs.map((r) => r.cpuUsPerJob), 1)} | ${rs.map((r) => fmt(r.jobsPerSec)).join(', ')} |`)
       }
       lines.push('')
     } else if (figure === 'P2') {
@@ -539,6 +550,7 @@ async function save() {
 
 const figures = { P1: p1, P2: p2, P3: p3, P4: p4, P4http: p4http, P5: p5, P6: p6, P7: p7, P8: p8, P8flat: p8flat, P9: p9 }
 try {
+  compile()
   await createDatabases()
   for (const [name, fn] of Object.entries(figures)) {
     if (!only.has(name)) continue
