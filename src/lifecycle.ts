@@ -18,6 +18,7 @@ import type { Logger } from 'pino'
 import { TypedEmitter } from './runner/events.js'
 import type { StopReport } from './runner/runner.js'
 import { coerceError } from './log.js'
+import { sharedAbortController } from './support/sharedAbortController.js'
 import { withTimeout } from './support/withTimeout.js'
 
 export type LifecycleState = 'running' | 'draining' | 'drained' | 'stopping' | 'exited'
@@ -51,7 +52,7 @@ export class Lifecycle {
   private draining: Promise<StopReport> | undefined
   private stopping: Promise<void> | undefined
   /** Aborted when the shutdown begins: long-polls and other waits end early on it. */
-  private readonly shutdownController = new AbortController()
+  private readonly shutdownController = sharedAbortController()
   readonly startedAt = new Date()
 
   constructor(private readonly options: LifecycleOptions) {}

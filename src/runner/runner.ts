@@ -37,6 +37,7 @@ import { LeaseKeeper } from './leaseKeeper.js'
 import { LeaseSweeper } from './leaseSweeper.js'
 import { LocalQueue } from './localQueue.js'
 import { GraceTimer } from './graceTimer.js'
+import { sharedAbortController } from '../support/sharedAbortController.js'
 import { withTimeout } from '../support/withTimeout.js'
 
 export interface RunnerConfig {
@@ -111,7 +112,7 @@ export class Runner {
   private claimLoop: Promise<void> | undefined
   private stopping: Promise<StopReport> | undefined
   /** Aborted at the stop deadline: outcome writes still retrying give up. */
-  private deadline = new AbortController()
+  private deadline = sharedAbortController()
   private interruptedIds: string[] = []
   private unwrittenIds: string[] = []
   private readonly leaseKeeper: LeaseKeeper
@@ -180,7 +181,7 @@ export class Runner {
     })
     this.state = 'running'
     this.stopping = undefined
-    this.deadline = new AbortController()
+    this.deadline = sharedAbortController()
     const served = new Set(this.config.queues)
     this.unsubscribe.push(
       this.deps.notifier.subscribe('jobsAvailable', (queue) => served.has(queue) && this.doorbell.ring()),
