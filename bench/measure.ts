@@ -1,5 +1,6 @@
 /** Small measurement helpers shared by the bench workers written in TypeScript. */
 import postgres from 'postgres'
+import type { Runner } from '../src/runner/runner.js'
 
 /** Commits of the current database and the cluster's WAL position, read on a connection of its own. */
 export function dbCounters(databaseUrl: string): { read(): Promise<{ commits: number; walBytes: number }>; close(): Promise<void> } {
@@ -24,4 +25,21 @@ export function percentile(samples: readonly number[], p: number): number {
 
 export function rssMb(): number {
   return process.memoryUsage().rss / 1024 / 1024
+}
+
+/**
+ * Counts a runner's settled jobs until `total` have settled. `drained(capMs)` resolves with false
+ * once they have, or with true when `capMs` passed first (the figure is then what settled by the cap).
+ */
+export function settlementCounter(runner: Runner, total: number) {
+  const counts = { settled: 0, succeeded: 0 }
+  let finished!: () => void
+  const allDone = new Promise<void>((resolve) => (finished = resolve))
+  runner.events.on('job:settled', ({ outcome }) => {
+    counts.settled += 1
+    if (outcome === 'succeeded') counts.succeeded += 1
+    if (counts.settled === total) finished()
+  })
+  const drained = (capMs: number) => Promise.race([allDone.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), capMs).unref())])
+  return { counts, drained }
 }

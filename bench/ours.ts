@@ -14,7 +14,7 @@ import { createLogger } from '../src/log.js'
 import { JobService } from '../src/queue/jobService.js'
 import type { NewJob } from '../src/queue/store.js'
 import { mintToken } from '../src/auth/devToken.js'
-import { dbCounters, percentile, rssMb } from './measure.js'
+import { dbCounters, percentile, rssMb, settlementCounter } from './measure.js'
 import { openRunner, type OpenRunner } from './openRunner.js'
 import { cancelAcrossInstances } from './p4Cancel.js'
 import { flatMemory } from './p8Flat.js'
@@ -59,22 +59,14 @@ async function drain(): Promise<Record<string, unknown>> {
   const counters = db.capabilities.sharedAcrossProcesses ? dbCounters(params.databaseUrl!) : undefined
   const before = await counters?.read()
   const rssBefore = rssMb()
-  let settled = 0
-  let succeeded = 0
-  let finished!: () => void
-  const allDone = new Promise<void>((resolve) => (finished = resolve))
-  runner.events.on('job:settled', ({ outcome }) => {
-    settled += 1
-    if (outcome === 'succeeded') succeeded += 1
-    if (settled === total) finished()
-  })
+  const { counts, drained } = settlementCounter(runner, total)
   const started = performance.now()
   const cpuBefore = process.cpuUsage()
   await runner.start()
-  const capped = await Promise.race([allDone.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), params.timeCapMs ?? 60_000).unref())])
+  const capped = await drained(params.timeCapMs ?? 60_000)
   const elapsedMs = performance.now() - started
   const cpu = process.cpuUsage(cpuBefore)
-  const doneCount = settled
+  const doneCount = counts.settled
   const rssAfter = rssMb()
   await runner.stop({ graceMs: 5000 })
   const after = await counters?.read()
@@ -84,7 +76,7 @@ async function drain(): Promise<Record<string, unknown>> {
   return {
     jobs: total,
     completed: doneCount,
-    succeeded,
+    succeeded: counts.succeeded,
     capped,
     elapsedMs,
     jobsPerSec: (doneCount / elapsedMs) * 1000,

@@ -5,7 +5,7 @@
  * slope is a least-squares fit of RSS against jobs settled, after the warm-up, per 100,000 jobs.
  */
 import { performance } from 'node:perf_hooks'
-import { dbCounters } from './measure.js'
+import { dbCounters, settlementCounter } from './measure.js'
 import type { OpenRunner } from './openRunner.js'
 
 interface Sample {
@@ -33,27 +33,19 @@ export async function flatMemory(
 
   const counters = dbCounters(databaseUrl)
   const before = await counters.read()
-  let settled = 0
-  let succeeded = 0
-  let finished!: () => void
-  const allDone = new Promise<void>((resolve) => (finished = resolve))
-  runner.events.on('job:settled', ({ outcome }) => {
-    settled += 1
-    if (outcome === 'succeeded') succeeded += 1
-    if (settled === jobs) finished()
-  })
+  const { counts, drained } = settlementCounter(runner, jobs)
   const samples: Sample[] = []
   const started = performance.now()
   const sample = () => {
     const m = process.memoryUsage()
-    samples.push({ sec: (performance.now() - started) / 1000, settled, rssMb: mb(m.rss), heapUsedMb: mb(m.heapUsed) })
+    samples.push({ sec: (performance.now() - started) / 1000, settled: counts.settled, rssMb: mb(m.rss), heapUsedMb: mb(m.heapUsed) })
   }
   sample()
   const timer = setInterval(sample, 1000)
   await runner.start()
-  const capped = await Promise.race([allDone.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), timeCapMs).unref())])
+  const capped = await drained(timeCapMs)
   const elapsedMs = performance.now() - started
-  const completed = settled
+  const completed = counts.settled
   clearInterval(timer)
   sample()
   await runner.stop({ graceMs: 5000 })
@@ -71,7 +63,7 @@ export async function flatMemory(
   return {
     jobs,
     completed,
-    succeeded,
+    succeeded: counts.succeeded,
     capped,
     concurrency,
     insertMs,

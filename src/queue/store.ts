@@ -93,28 +93,29 @@ export class JobStore {
   /** Inserts jobs in one statement, all or nothing. A reused idempotency key replays its job. */
   async enqueueJobs({ owner, jobs }: { owner: string; jobs: readonly NewJob[] }): Promise<EnqueuedJob[]> {
     if (jobs.length === 0) return []
+    const rows = jobs.map((job, ord) => ({
+      ord,
+      type: job.type,
+      queue: job.queue,
+      payload: job.payload,
+      priority: job.priority,
+      max_attempts: job.maxAttempts,
+      timeout_seconds: job.timeoutSeconds,
+      run_at: job.runAt?.toISOString() ?? null,
+      idempotency_key: job.idempotencyKey,
+      request_hash: job.requestHash,
+    }))
     if (jobs.every((job) => job.idempotencyKey === null)) {
       // Without keys every job is new, so the answer is what was sent plus what the database
       // assigned: only those three columns come back, the timestamps already in toISOString form
       // (the hot path of POST /v1/jobs, where parsing 25 returned columns per job cost more than the
-      // insert's round trip). The rest of the row
-      // is the column defaults of migration 001; the payload is the one sent (jsonb may order its keys
-      // differently on a later read, the same JSON value).
-      const fresh = jobs.map((job, ord) => ({
-        ord,
-        type: job.type,
-        queue: job.queue,
-        payload: job.payload,
-        priority: job.priority,
-        max_attempts: job.maxAttempts,
-        timeout_seconds: job.timeoutSeconds,
-        run_at: job.runAt?.toISOString() ?? null,
-      }))
+      // insert's round trip). The rest of the row is the column defaults of migration 001; the
+      // payload is the one sent (jsonb may order its keys differently on a later read, the same JSON value).
       const assigned = await this.sql<{ id: string; run_at: string; created_at: string }[]>`
         insert into job_runner_jobs (owner, type, queue, payload, priority, max_attempts, timeout_seconds, run_at)
         select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts,
                x.timeout_seconds, coalesce(x.run_at, now())
-        from jsonb_to_recordset(${this.sql.json(fresh as unknown as Json)}) as x(
+        from jsonb_to_recordset(${this.sql.json(rows as unknown as Json)}) as x(
           ord int, type text, queue text, payload jsonb, priority int, max_attempts int, timeout_seconds float8, run_at timestamptz)
         order by x.ord
         returning id, to_char(run_at at time zone 'UTC', ${ISO_TIMESTAMP}) as run_at, to_char(created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as created_at`
@@ -132,18 +133,6 @@ export class JobStore {
         }
       })
     }
-    const rows = jobs.map((job, ord) => ({
-      ord,
-      type: job.type,
-      queue: job.queue,
-      payload: job.payload,
-      priority: job.priority,
-      max_attempts: job.maxAttempts,
-      timeout_seconds: job.timeoutSeconds,
-      run_at: job.runAt?.toISOString() ?? null,
-      idempotency_key: job.idempotencyKey,
-      request_hash: job.requestHash,
-    }))
     const insert = async (sql: Sql | TransactionSql) => {
       // Identity values follow the select's order, so sorting the inserted rows by id restores `ord`.
       const inserted = await sql<JobRow[]>`

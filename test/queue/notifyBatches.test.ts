@@ -48,14 +48,16 @@ for (const target of databaseTargets().filter((t) => t.name === 'postgres')) {
       await database?.cleanup()
     })
 
+    /** An instance's notifier, on a connection of its own. */
+    async function open(): Promise<Notifier> {
+      const db = await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir })
+      dbs.push(db)
+      const notifier = new Notifier(db)
+      await notifier.start()
+      return notifier
+    }
+
     it('delivers every message of a packed batch to another instance', async () => {
-      const open = async () => {
-        const db = await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir })
-        dbs.push(db)
-        const notifier = new Notifier(db)
-        await notifier.start()
-        return notifier
-      }
       const [sender, receiver] = [await open(), await open()]
       const ids = Array.from({ length: 2000 }, (_, i) => String(i + 1))
       const received = new Set<string>()
@@ -72,13 +74,6 @@ for (const target of databaseTargets().filter((t) => t.name === 'postgres')) {
     })
 
     it("wakes a job's watchers on its own change notices only, here and from another instance", async () => {
-      const open = async () => {
-        const db = await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir })
-        dbs.push(db)
-        const notifier = new Notifier(db)
-        await notifier.start()
-        return notifier
-      }
       const [sender, receiver] = [await open(), await open()]
       const heard: string[] = []
       const stopWatching7 = receiver.watchJob('7', () => heard.push('7'))
