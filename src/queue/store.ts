@@ -10,7 +10,7 @@
  * lost its lease can never overwrite the outcome of the instance that recovered the job.
  */
 import type { Sql, TransactionSql } from 'postgres'
-import { ISO_TIMESTAMP, toClaimedJob, toJob, type ClaimedJobRow, type Json, type JobProgress, type JobRow, type JobState, type OwnedJob } from './job.js'
+import { ISO_TIMESTAMP, toJob, type JobFields, type Json, type JobProgress, type JobRow, type JobState, type OwnedJob } from './job.js'
 
 export interface NewJob {
   type: string
@@ -123,14 +123,12 @@ export class JobStore {
       assigned.sort((a, b) => compareIds(a.id, b.id))
       return assigned.map(({ id, run_at, created_at }, i): EnqueuedJob => {
         const job = jobs[i]!
-        return {
-          replayed: false,
-          job: {
-            id: String(id), owner, type: job.type, queue: job.queue, state: 'queued', payload: job.payload ?? {}, priority: job.priority,
-            attempts: 0, maxAttempts: job.maxAttempts, timeoutSeconds: job.timeoutSeconds, runAt: run_at, createdAt: created_at,
-            startedAt: null, finishedAt: null, cancelRequested: false, checkpoint: null, progress: null, result: null, error: null, interruptions: 0,
-          },
+        const row: JobFields = {
+          id, owner, type: job.type, queue: job.queue, state: 'queued', payload: job.payload ?? {}, priority: job.priority,
+          attempts: 0, max_attempts: job.maxAttempts, timeout_seconds: job.timeoutSeconds, run_at, created_at,
+          started_at: null, finished_at: null, cancel_requested: false, checkpoint: null, progress: null, result: null, error: null, interruptions: 0,
         }
+        return { replayed: false, job: toJob(row) }
       })
     }
     const insert = async (sql: Sql | TransactionSql) => {
@@ -223,7 +221,7 @@ export class JobStore {
     leaseMs: number
   }): Promise<OwnedJob[]> {
     if (limit <= 0) return []
-    const rows = await this.sql<ClaimedJobRow[]>`
+    const rows = await this.sql<JobFields[]>`
       with next as (
         -- One index scan per queue, in claim order: with "queue = any(...)" the planner cannot
         -- read the claim index in order, and sorts every queued job on each claim instead.
@@ -242,11 +240,14 @@ export class JobStore {
       set state = 'running', attempts = j.attempts + 1, started_at = null, updated_at = now(),
           lease_owner = ${instanceId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
       where j.id = any(array(select id from next))
-      returning j.id, j.owner, j.type, j.queue, j.payload, j.priority, j.attempts, j.max_attempts, j.timeout_seconds,
+      -- What running the job needs, timestamps already as text (see ISO_TIMESTAMP); started_at
+      -- stays null until the job really starts.
+      returning j.id, j.owner, j.type, j.queue, j.state, j.payload, j.priority, j.attempts, j.max_attempts, j.timeout_seconds,
                 to_char(j.run_at at time zone 'UTC', ${ISO_TIMESTAMP}) as run_at,
                 to_char(j.created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as created_at,
+                null as started_at, null as finished_at,
                 j.cancel_requested, j.checkpoint, j.progress, j.result, j.error, j.interruptions`
-    return rows.sort((a, b) => a.priority - b.priority || compareIds(a.id, b.id)).map(toClaimedJob)
+    return rows.sort((a, b) => a.priority - b.priority || compareIds(a.id, b.id)).map(toJob)
   }
 
   /**
