@@ -69,6 +69,8 @@ async function drain(): Promise<Record<string, unknown>> {
   const doneCount = counts.settled
   const rssAfter = rssMb()
   await runner.stop({ graceMs: 5000 })
+  // A drain of failing jobs measures the failure path: it happens when dist/jobs/ is missing.
+  if (counts.succeeded !== doneCount) throw new Error(`only ${counts.succeeded} of ${doneCount} echo jobs succeeded: is jobs/echo.ts compiled into dist/jobs?`)
   const after = await counters?.read()
   await counters?.close()
   await notifier.stop()

@@ -119,8 +119,9 @@ async function reset(system) {
 }
 
 /**
- * Compiles the service and the bench workers written in TypeScript into dist/ (dist/bench/*.js), once
- * per invocation. Ours then runs as production runs it (`node dist/...`, as the Procfile does), and
+ * Compiles the service, its job files and the bench workers written in TypeScript into dist/
+ * (bench/tsconfig.json), once per invocation. The job files are loaded by folder at run time, so
+ * nothing imports them: they are compiled because that tsconfig names them. Ours then runs as production runs it (`node dist/...`, as the Procfile does), and
  * not under tsx, whose esbuild transform names every closure at creation (`keepNames`): a cost of
  * its own on the hot path that neither the peers nor production pay.
  */
