@@ -69,7 +69,7 @@ export class JobService {
   /** Wakes the runners of the queues that got new runnable jobs, and tells the metrics. */
   private announce(enqueued: readonly EnqueuedJob[]): void {
     const queues = new Set(enqueued.filter((e) => !e.replayed && e.job.state === 'queued').map((e) => e.job.queue))
-    for (const queue of queues) void this.notifier.publish('jobsAvailable', queue)
+    for (const queue of queues) this.notifier.announce('jobsAvailable', queue)
     const fresh = enqueued.filter((e) => !e.replayed).map((e) => e.job)
     if (fresh.length > 0) this.events.emit('jobs:enqueued', { jobs: fresh })
   }
@@ -90,7 +90,7 @@ export class JobService {
   async cancel(scope: JobScope & { id: string }): Promise<CancelOutcome> {
     const outcome = await answersInTime(this.store.requestCancel(scope))
     if (outcome.kind === 'requested') await this.notifier.publish('cancelRequested', outcome.job.id)
-    if (outcome.kind === 'cancelled' || outcome.kind === 'requested') void this.notifier.publish('jobChanged', outcome.job.id)
+    if (outcome.kind === 'cancelled' || outcome.kind === 'requested') this.notifier.announce('jobChanged', outcome.job.id)
     if (outcome.kind === 'cancelled') this.events.emit('job:cancelled', { job: outcome.job })
     return outcome
   }

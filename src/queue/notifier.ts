@@ -23,6 +23,9 @@ export interface NotifierEvents {
 export type Channel = keyof NotifierEvents
 
 const PG_CHANNEL_PREFIX = 'job_runner_'
+const CHANNELS = ['jobsAvailable', 'cancelRequested', 'jobChanged'] as const satisfies readonly Channel[]
+/** The PostgreSQL channel of each, built once: the runner announces tens of thousands of messages a second. */
+const PG_CHANNEL: Readonly<Record<Channel, string>> = Object.fromEntries(CHANNELS.map((c) => [c, PG_CHANNEL_PREFIX + c])) as Record<Channel, string>
 
 export class Notifier {
   private readonly local = new EventEmitter()
@@ -44,8 +47,8 @@ export class Notifier {
 
   private async listenAll(): Promise<void> {
     if (!this.db.capabilities.supportsListen) return
-    for (const channel of ['jobsAvailable', 'cancelRequested', 'jobChanged'] as const) {
-      const { unlisten } = await this.db.sql.listen(PG_CHANNEL_PREFIX + channel, (packed) => {
+    for (const channel of CHANNELS) {
+      const { unlisten } = await this.db.sql.listen(PG_CHANNEL[channel], (packed) => {
         for (const payload of packed.split(PAYLOAD_SEPARATOR)) this.deliver(channel, payload)
       })
       this.unlisten.push(unlisten)
@@ -66,8 +69,20 @@ export class Notifier {
   async publish<C extends Channel>(channel: C, payload: NotifierEvents[C]): Promise<void> {
     this.deliver(channel, payload)
     if (!this.db.capabilities.supportsListen) return
-    this.remote ??= notifyBatches(this.db.sql)
-    await this.remote.add({ channel: PG_CHANNEL_PREFIX + channel, payload }).catch(() => {})
+    await this.remoteBatches().add({ channel: PG_CHANNEL[channel], payload }).catch(() => {})
+  }
+
+  /**
+   * `publish` for callers that do not wait for the NOTIFY (the runner announces every settled job):
+   * no promise is made per message, and a failed batch is swallowed the same way.
+   */
+  announce<C extends Channel>(channel: C, payload: NotifierEvents[C]): void {
+    this.deliver(channel, payload)
+    if (this.db.capabilities.supportsListen) this.remoteBatches().send({ channel: PG_CHANNEL[channel], payload })
+  }
+
+  private remoteBatches(): Batcher<RemoteMessage, void> {
+    return (this.remote ??= notifyBatches(this.db.sql))
   }
 
   /**
@@ -101,6 +116,8 @@ export class Notifier {
 
   private deliver<C extends Channel>(channel: C, payload: NotifierEvents[C]): void {
     this.local.emit(channel, payload)
-    if (channel === 'jobChanged') for (const listener of this.jobWatchers.get(payload) ?? []) listener()
+    if (channel !== 'jobChanged') return
+    const watchers = this.jobWatchers.get(payload)
+    if (watchers) for (const listener of watchers) listener()
   }
 }

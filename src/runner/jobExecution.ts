@@ -46,11 +46,7 @@ export class JobExecution {
       this.timeout = setTimeout(() => this.abort('timeout'), job.timeoutSeconds * 1000)
       this.timeout.unref()
     }
-    this.settled = this.run(definition).then((settlement) => {
-      clearTimeout(this.timeout)
-      this.settlement = settlement
-      return settlement
-    })
+    this.settled = this.run(definition)
   }
 
   /** The job's logger, made on first use: most short jobs never log, and a child logger is not free. */
@@ -82,49 +78,100 @@ export class JobExecution {
     return this.version !== this.writtenVersion
   }
 
-  /** The state to write, and a function to call once it is written. */
+  /** The checkpoint and progress as they are now: what an outcome write carries. */
+  currentState(): JobSnapshot {
+    return { id: this.job.id, checkpoint: this.checkpoint, progress: this.progressValue }
+  }
+
+  /** The state to write, and a function to call once it is written (for writes that keep the job running). */
   snapshot(): { snapshot: JobSnapshot; markWritten: () => void } {
     const version = this.version
     return {
-      snapshot: { id: this.job.id, checkpoint: this.checkpoint, progress: this.progressValue },
+      snapshot: this.currentState(),
       markWritten: () => {
         this.writtenVersion = Math.max(this.writtenVersion, version)
       },
     }
   }
 
+  /** Remembers `state` in memory (the job's `saveCheckpoint`). */
+  saveCheckpoint(state: Json | null): void {
+    this.checkpoint = state
+    this.version += 1
+  }
+
+  /** Remembers the job's progress in memory (the job's `progress`). */
+  setProgress(fraction: number, message?: string): void {
+    const clamped = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0))
+    this.progressValue = message === undefined ? { fraction: clamped } : { fraction: clamped, message: String(message) }
+    this.version += 1
+  }
+
+  /** Writes the checkpoint and progress now (the job's `flush`). */
+  flush(): Promise<void> {
+    return this.flushNow(this)
+  }
+
   private async run(definition: JobDefinition<unknown, unknown, unknown> | undefined): Promise<Settlement> {
+    let settlement: Settlement
     if (!definition) {
-      return { kind: 'rejected', error: new Error(`unknown job type ${JSON.stringify(this.job.type)}: no job file defines it`) }
+      settlement = { kind: 'rejected', error: new Error(`unknown job type ${JSON.stringify(this.job.type)}: no job file defines it`) }
+    } else {
+      try {
+        const result = await definition.run(new ExecutionContext(this))
+        settlement = { kind: 'resolved', result: result === undefined ? null : (result as Json) }
+      } catch (thrown) {
+        settlement = { kind: 'rejected', error: coerceError(thrown) }
+      }
     }
-    const execution = this
-    const context: JobContext<unknown, unknown> = {
-      jobId: this.job.id,
-      payload: this.job.payload,
-      attempt: this.job.attempts,
-      get signal() {
-        return execution.signal
-      },
-      checkpoint: this.checkpoint ?? undefined,
-      saveCheckpoint: (state) => {
-        this.checkpoint = (state ?? null) as Json | null
-        this.version += 1
-      },
-      flush: () => this.flushNow(this),
-      progress: (fraction, message) => {
-        const clamped = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0))
-        this.progressValue = message === undefined ? { fraction: clamped } : { fraction: clamped, message: String(message) }
-        this.version += 1
-      },
-      get log() {
-        return execution.log
-      },
-    }
-    try {
-      const result = await definition.run(context)
-      return { kind: 'resolved', result: result === undefined ? null : (result as Json) }
-    } catch (thrown) {
-      return { kind: 'rejected', error: coerceError(thrown) }
-    }
+    if (this.timeout) clearTimeout(this.timeout)
+    this.settlement = settlement
+    return settlement
+  }
+}
+
+/**
+ * What a job's `run` receives. One object per run whose functions are made only when the job reads
+ * them (they are arrow functions, so a job may destructure them): a short job that only reads its
+ * payload costs one allocation here, not one closure per capability.
+ */
+class ExecutionContext implements JobContext<unknown, unknown> {
+  readonly #execution: JobExecution
+  readonly jobId: string
+  readonly payload: unknown
+  readonly attempt: number
+  readonly checkpoint: unknown
+  #saveCheckpoint: ((state: unknown) => void) | undefined
+  #flush: (() => Promise<void>) | undefined
+  #progress: ((fraction: number, message?: string) => void) | undefined
+
+  constructor(execution: JobExecution) {
+    this.#execution = execution
+    const { job } = execution
+    this.jobId = job.id
+    this.payload = job.payload
+    this.attempt = job.attempts
+    // The state saved by an earlier run, as it was when this run started.
+    this.checkpoint = job.checkpoint ?? undefined
+  }
+
+  get signal(): AbortSignal {
+    return this.#execution.signal
+  }
+
+  get log(): Logger {
+    return this.#execution.log
+  }
+
+  get saveCheckpoint(): (state: unknown) => void {
+    return (this.#saveCheckpoint ??= (state) => this.#execution.saveCheckpoint((state ?? null) as Json | null))
+  }
+
+  get flush(): () => Promise<void> {
+    return (this.#flush ??= () => this.#execution.flush())
+  }
+
+  get progress(): (fraction: number, message?: string) => void {
+    return (this.#progress ??= (fraction, message) => this.#execution.setProgress(fraction, message))
   }
 }

@@ -123,6 +123,8 @@ export class Runner {
   private readonly outcomes: OutcomeBatches
   private readonly unsubscribe: (() => void)[] = []
   private graceTimer = new GraceTimer(Infinity)
+  /** A job's `flush()`: one function for every execution. */
+  private readonly flushOne = (execution: JobExecution) => this.writeCheckpoints([execution])
 
   constructor(
     private readonly config: RunnerConfig,
@@ -233,7 +235,7 @@ export class Runner {
     const requeued = await withTimeout(
       this.deps.store.requeueInterruptedJobs({
         instanceId: this.instanceId,
-        jobs: abandoned.map((execution) => execution.snapshot().snapshot),
+        jobs: abandoned.map((execution) => execution.currentState()),
       }),
       writeBudgetMs,
     ).catch((error: unknown) => {
@@ -337,7 +339,7 @@ export class Runner {
   private execute(claimed: OwnedJob): void {
     const startedAt = Date.now()
     const job: OwnedJob = { ...claimed, startedAt: new Date(startedAt).toISOString() }
-    const execution = new JobExecution(job, this.deps.registry.get(job.type), this.deps.log, (e) => this.writeCheckpoints([e]))
+    const execution = new JobExecution(job, this.deps.registry.get(job.type), this.deps.log, this.flushOne)
     this.executions.set(job.id, execution)
     this.localQueue.noteStart()
     this.outcomes.started(job.id)
@@ -351,21 +353,28 @@ export class Runner {
     this.deps.notifier.publishLocal('jobChanged', job.id)
     // A cancel may have been requested between the claim and now.
     if (job.cancelRequested) execution.abort('cancelled')
-    const write = execution.settled.then((settlement) => {
+    const write = this.settle(execution)
+    this.writing.add(write)
+    execution.outcomeWritten = write
+  }
+
+  /** Waits for a started job to settle, frees its slot and writes its outcome. */
+  private async settle(execution: JobExecution): Promise<void> {
+    const { job } = execution
+    try {
+      const settlement = await execution.settled
       if (execution.abandoned) return
       // The slot frees now; the outcome is written in the next batch, and the lease is held until then.
       this.executions.delete(job.id)
       this.settling.set(job.id, execution)
       this.fillSlots()
       if (this.freeSlots > 0 || this.localQueue.wantsRefill) this.doorbell.ring()
-      return this.writeOutcome(execution, settlement)
-    })
-    this.writing.add(write)
-    execution.outcomeWritten = write
-    void write.finally(() => {
-      this.writing.delete(write)
+      await this.writeOutcome(execution, settlement)
+    } finally {
+      // `outcomeWritten` is this call's promise, set before its first await returned.
+      this.writing.delete(execution.outcomeWritten!)
       this.settling.delete(job.id)
-    })
+    }
   }
 
   /**
@@ -379,7 +388,7 @@ export class Runner {
     if (!job) return
     const write = this.retryWrite(() => this.outcomes.cancel({ id, checkpoint: job.checkpoint, progress: job.progress, started: false })).then((written) => {
       if (written === undefined) return this.events.emit('job:settled', { job, outcome: 'lost' })
-      void this.deps.notifier.publish('jobChanged', id)
+      this.deps.notifier.announce('jobChanged', id)
       this.events.emit('job:settled', { job, outcome: written ? 'cancelled' : 'lost' })
     })
     this.writing.add(write)
@@ -406,8 +415,8 @@ export class Runner {
       },
     )
     if (released.length > 0) {
-      for (const queue of new Set(jobs.map((j) => j.queue))) void this.deps.notifier.publish('jobsAvailable', queue)
-      for (const id of released) void this.deps.notifier.publish('jobChanged', id)
+      for (const queue of new Set(jobs.map((j) => j.queue))) this.deps.notifier.announce('jobsAvailable', queue)
+      for (const id of released) this.deps.notifier.announce('jobChanged', id)
     }
     return released
   }
@@ -415,7 +424,7 @@ export class Runner {
   private async writeOutcome(execution: JobExecution, settlement: Settlement): Promise<void> {
     if (execution.abandoned) return
     const { job } = execution
-    const { snapshot } = execution.snapshot()
+    const snapshot = execution.currentState()
     let outcome: JobOutcome
     let write: () => Promise<boolean>
     const reason = execution.abortReason
@@ -445,8 +454,8 @@ export class Runner {
     const finalOutcome = written ? outcome : 'lost'
     if (finalOutcome === 'interrupted') this.interruptedIds.push(job.id)
     if (finalOutcome === 'lost') this.deps.log.warn({ jobId: job.id }, 'job outcome not written: its lease had been recovered by another instance')
-    void this.deps.notifier.publish('jobChanged', job.id)
-    if (outcome === 'retry' || outcome === 'interrupted') void this.deps.notifier.publish('jobsAvailable', job.queue)
+    this.deps.notifier.announce('jobChanged', job.id)
+    if (outcome === 'retry' || outcome === 'interrupted') this.deps.notifier.announce('jobsAvailable', job.queue)
     this.events.emit('job:settled', settlement.kind === 'rejected' ? { job, outcome: finalOutcome, error: settlement.error } : { job, outcome: finalOutcome })
   }
 
@@ -474,14 +483,14 @@ export class Runner {
     for (const s of snapshots) s.markWritten()
     if (written.length > 0) {
       this.events.emit('job:checkpoint', { ids: written })
-      for (const id of written) void this.deps.notifier.publish('jobChanged', id)
+      for (const id of written) this.deps.notifier.announce('jobChanged', id)
     }
   }
 
   private onLeasesRecovered(ids: readonly string[]): void {
     this.events.emit('leases:recovered', { ids })
-    for (const id of ids) void this.deps.notifier.publish('jobChanged', id)
-    for (const queue of this.config.queues) void this.deps.notifier.publish('jobsAvailable', queue)
+    for (const id of ids) this.deps.notifier.announce('jobChanged', id)
+    for (const queue of this.config.queues) this.deps.notifier.announce('jobsAvailable', queue)
     this.doorbell.ring()
   }
 

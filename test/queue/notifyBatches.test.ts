@@ -57,7 +57,7 @@ for (const target of databaseTargets().filter((t) => t.name === 'postgres')) {
       return notifier
     }
 
-    it('delivers every message of a packed batch to another instance', async () => {
+    it('delivers every message of a packed batch to another instance, announced without waiting', async () => {
       const [sender, receiver] = [await open(), await open()]
       const ids = Array.from({ length: 2000 }, (_, i) => String(i + 1))
       const received = new Set<string>()
@@ -67,7 +67,10 @@ for (const target of databaseTargets().filter((t) => t.name === 'postgres')) {
           if (received.size === ids.length) resolve()
         })
       })
-      await Promise.all(ids.map((id) => sender.publish('jobChanged', id)))
+      const heardHere: string[] = []
+      sender.subscribe('jobChanged', (id) => heardHere.push(id))
+      for (const id of ids) sender.announce('jobChanged', id)
+      assert.deepEqual(heardHere, ids, 'announced messages reach this process at once')
       await all
       assert.deepEqual([...received].sort((a, b) => Number(a) - Number(b)), ids)
       await Promise.all([sender.stop(), receiver.stop()])

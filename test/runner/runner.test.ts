@@ -28,6 +28,19 @@ const probe = defineJob<Json, never, null>({
   },
 })
 
+/** Uses every member of its context destructured (the functions called unbound) and returns what it saw. */
+const contextProbe = defineJob<Json, { step: number }, Json>({
+  name: 'context-probe',
+  payloadSchema: { type: 'object' },
+  async run({ jobId, payload, attempt, signal, checkpoint, saveCheckpoint, flush, progress, log }) {
+    saveCheckpoint({ step: 1 })
+    progress(0.5, 'half')
+    await flush()
+    log.debug('probed')
+    return { jobId, payload, attempt, aborted: signal.aborted, checkpointAtStart: checkpoint ?? null }
+  },
+})
+
 for (const target of databaseTargets()) {
   describe(`runner on ${target.name}`, { timeout: 60_000 }, () => {
     let database: TestDatabase
@@ -35,7 +48,7 @@ for (const target of databaseTargets()) {
 
     before(async () => {
       database = await target.create()
-      engine = await openEngine(database, { extraJobs: [probe] })
+      engine = await openEngine(database, { extraJobs: [probe, contextProbe] })
     })
 
     beforeEach(async () => {
@@ -111,6 +124,20 @@ for (const target of databaseTargets()) {
       assert.equal(finished.error, null)
       assert.ok(finished.startedAt && finished.finishedAt)
       assert.equal(runner.runningJobs, 0)
+    })
+
+    it('gives a job a context whose functions work destructured, and whose checkpoint is the one it started from', async () => {
+      const runner = engine.newRunner()
+      const job = await enqueue({ type: 'context-probe', payload: { n: 7 } })
+      const checkpointed = runner.events.waitFor('job:checkpoint', ({ ids }) => ids.includes(job.id))
+      const done = settled(runner, job.id)
+      await runner.start()
+      await checkpointed
+      assert.equal((await done).outcome, 'succeeded')
+      const finished = await read(job.id)
+      assert.deepEqual(finished.result, { jobId: job.id, payload: { n: 7 }, attempt: 1, aborted: false, checkpointAtStart: null })
+      assert.deepEqual(finished.checkpoint, { step: 1 })
+      assert.deepEqual(finished.progress, { fraction: 0.5, message: 'half' })
     })
 
     it('shows a running job as running in the store', async () => {
