@@ -121,9 +121,10 @@ async function reset(system) {
 /**
  * Compiles the service, its job files and the bench workers written in TypeScript into dist/
  * (bench/tsconfig.json), once per invocation. The job files are loaded by folder at run time, so
- * nothing imports them: they are compiled because that tsconfig names them. Ours then runs as production runs it (`node dist/...`, as the Procfile does), and
- * not under tsx, whose esbuild transform names every closure at creation (`keepNames`): a cost of
- * its own on the hot path that neither the peers nor production pay.
+ * nothing imports them: they are compiled because that tsconfig names them. Ours then runs as
+ * production runs it (`node dist/...`, as the Procfile does), and not under tsx, whose esbuild
+ * transform names every closure at creation (`keepNames`): a cost of its own on the hot path that
+ * neither the peers nor production pay.
  */
 function compile() {
   execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(benchDir, 'tsconfig.json')], { cwd: root, stdio: 'inherit' })
