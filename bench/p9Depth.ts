@@ -52,7 +52,7 @@ export async function queueDepth({
     side.sql = connect(url, (query, parameters) => (side.lastQuery = { query, parameters }))
     await migrate({ sql: side.sql, capabilities: { supportsListen: true, sharedAcrossProcesses: true }, description: name, close: async () => {} })
     side.store = new JobStore(side.sql)
-    await side.sql`truncate job_runner_jobs`
+    await side.sql`truncate job_runner_jobs, job_runner_owner_jobs`
     sides.push(side)
   }
   const deep = sides[1]!
@@ -65,7 +65,10 @@ export async function queueDepth({
       select 'bench', 'echo', 'default', 'succeeded', '{}'::jsonb, 1, 1, t, t, t, t, t, '{}'::jsonb
       from (select now() - (i % 86400) * interval '1 second' as t from generate_series(1, ${n}) as i) s`
   }
+  // Listed under their owner as enqueued jobs are, so that enqueues meet a deep owner listing too.
+  await deep.sql`insert into job_runner_owner_jobs (owner, job_id) select owner, id from job_runner_jobs`
   await deep.sql`vacuum analyze job_runner_jobs`
+  await deep.sql`vacuum analyze job_runner_owner_jobs`
   const fillMs = performance.now() - fillStarted
 
   const instanceId = randomUUID()

@@ -106,7 +106,7 @@ async function dropDatabases() {
 }
 
 const RESET = {
-  ours: ['truncate job_runner_jobs, job_runner_instances'],
+  ours: ['truncate job_runner_jobs, job_runner_owner_jobs, job_runner_instances'],
   graphile: ['truncate graphile_worker._private_jobs, graphile_worker._private_job_queues cascade'],
   pgboss: ['truncate pgboss.job cascade'],
 }

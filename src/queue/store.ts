@@ -112,13 +112,19 @@ export class JobStore {
       // insert's round trip). The rest of the row is the column defaults of migration 001; the
       // payload is the one sent (jsonb may order its keys differently on a later read, the same JSON value).
       const assigned = await this.sql<{ id: string; run_at: string; created_at: string }[]>`
-        insert into job_runner_jobs (owner, type, queue, payload, priority, max_attempts, timeout_seconds, run_at)
-        select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts,
-               x.timeout_seconds, coalesce(x.run_at, now())
-        from jsonb_to_recordset(${this.sql.json(rows as unknown as Json)}) as x(
-          ord int, type text, queue text, payload jsonb, priority int, max_attempts int, timeout_seconds float8, run_at timestamptz)
-        order by x.ord
-        returning id, to_char(run_at at time zone 'UTC', ${ISO_TIMESTAMP}) as run_at, to_char(created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as created_at`
+        with inserted as (
+          insert into job_runner_jobs (owner, type, queue, payload, priority, max_attempts, timeout_seconds, run_at)
+          select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts,
+                 x.timeout_seconds, coalesce(x.run_at, now())
+          from jsonb_to_recordset(${this.sql.json(rows as unknown as Json)}) as x(
+            ord int, type text, queue text, payload jsonb, priority int, max_attempts int, timeout_seconds float8, run_at timestamptz)
+          order by x.ord
+          returning id, run_at, created_at
+        ), listed as (
+          insert into job_runner_owner_jobs (owner, job_id) select ${owner}, id from inserted
+        )
+        select id, to_char(run_at at time zone 'UTC', ${ISO_TIMESTAMP}) as run_at, to_char(created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as created_at
+        from inserted`
       // Identity values follow the select's order, so sorting by id restores `ord`.
       assigned.sort((a, b) => compareIds(a.id, b.id))
       return assigned.map(({ id, run_at, created_at }, i): EnqueuedJob => {
@@ -134,16 +140,21 @@ export class JobStore {
     const insert = async (sql: Sql | TransactionSql) => {
       // Identity values follow the select's order, so sorting the inserted rows by id restores `ord`.
       const inserted = await sql<JobRow[]>`
-        insert into job_runner_jobs
-          (owner, type, queue, payload, priority, max_attempts, timeout_seconds, run_at, idempotency_key, request_hash)
-        select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts,
-               x.timeout_seconds, coalesce(x.run_at, now()), x.idempotency_key, x.request_hash
-        from jsonb_to_recordset(${sql.json(rows as unknown as Json)}) as x(
-          ord int, type text, queue text, payload jsonb, priority int, max_attempts int,
-          timeout_seconds float8, run_at timestamptz, idempotency_key text, request_hash text)
-        order by x.ord
-        on conflict (owner, idempotency_key) where idempotency_key is not null do nothing
-        returning *`
+        with inserted as (
+          insert into job_runner_jobs
+            (owner, type, queue, payload, priority, max_attempts, timeout_seconds, run_at, idempotency_key, request_hash)
+          select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts,
+                 x.timeout_seconds, coalesce(x.run_at, now()), x.idempotency_key, x.request_hash
+          from jsonb_to_recordset(${sql.json(rows as unknown as Json)}) as x(
+            ord int, type text, queue text, payload jsonb, priority int, max_attempts int,
+            timeout_seconds float8, run_at timestamptz, idempotency_key text, request_hash text)
+          order by x.ord
+          on conflict (owner, idempotency_key) where idempotency_key is not null do nothing
+          returning *
+        ), listed as (
+          insert into job_runner_owner_jobs (owner, job_id) select owner, id from inserted
+        )
+        select * from inserted`
       inserted.sort((a, b) => compareIds(a.id, b.id))
       return this.matchReplays(sql, owner, rows, inserted)
     }
@@ -186,19 +197,29 @@ export class JobStore {
     return row && toJob(row)
   }
 
-  /** Newest first; pass the last id of a page as `beforeId` for the next one. */
+  /**
+   * Newest first; pass the last id of a page as `beforeId` for the next one. An owner's jobs are read
+   * through `job_runner_owner_jobs` (migration 004), in its key order; an admin's list walks the
+   * primary key.
+   */
   async listJobs({ owner, state, type, queue, limit, beforeId }: ListJobsParams): Promise<OwnedJob[]> {
     const sql = this.sql
-    const rows = await sql<JobRow[]>`
-      select * from job_runner_jobs
-      where true
-        ${owner === undefined ? sql`` : sql`and owner = ${owner}`}
-        ${state === undefined ? sql`` : sql`and state = ${state}`}
-        ${type === undefined ? sql`` : sql`and type = ${type}`}
-        ${queue === undefined ? sql`` : sql`and queue = ${queue}`}
-        ${beforeId === undefined ? sql`` : sql`and id < ${beforeId}`}
-      order by id desc
-      limit ${limit}`
+    const filters = sql`
+      ${state === undefined ? sql`` : sql`and j.state = ${state}`}
+      ${type === undefined ? sql`` : sql`and j.type = ${type}`}
+      ${queue === undefined ? sql`` : sql`and j.queue = ${queue}`}`
+    const rows = owner === undefined
+      ? await sql<JobRow[]>`
+          select j.* from job_runner_jobs j
+          where true ${filters} ${beforeId === undefined ? sql`` : sql`and j.id < ${beforeId}`}
+          order by j.id desc
+          limit ${limit}`
+      : await sql<JobRow[]>`
+          select j.* from job_runner_owner_jobs o
+          join job_runner_jobs j on j.id = o.job_id and j.owner = o.owner
+          where o.owner = ${owner} ${filters} ${beforeId === undefined ? sql`` : sql`and o.job_id < ${beforeId}`}
+          order by o.job_id desc
+          limit ${limit}`
     return rows.map(toJob)
   }
 
@@ -458,19 +479,24 @@ export class JobStore {
     return rows.length
   }
 
-  /** Deletes up to `limit` jobs that finished more than `olderThanMs` ago; returns how many. */
+  /** Deletes up to `limit` jobs that finished more than `olderThanMs` ago, with their owner listing; returns how many. */
   async pruneFinishedJobs({ olderThanMs, limit }: { olderThanMs: number; limit: number }): Promise<number> {
-    const rows = await this.sql`
-      delete from job_runner_jobs
-      where id in (
-        select id from job_runner_jobs
-        where state in ('succeeded', 'failed', 'cancelled')
-          and finished_at < now() - ${olderThanMs} * interval '1 millisecond'
-        limit ${limit}
-        for update skip locked
+    const [row] = await this.sql<{ pruned: number }[]>`
+      with pruned as (
+        delete from job_runner_jobs
+        where id in (
+          select id from job_runner_jobs
+          where state in ('succeeded', 'failed', 'cancelled')
+            and finished_at < now() - ${olderThanMs} * interval '1 millisecond'
+          limit ${limit}
+          for update skip locked
+        )
+        returning id, owner
+      ), unlisted as (
+        delete from job_runner_owner_jobs o using pruned p where o.owner = p.owner and o.job_id = p.id
       )
-      returning id`
-    return rows.length
+      select count(*)::int as pruned from pruned`
+    return row!.pruned
   }
 
   /**

@@ -152,7 +152,7 @@ for (const target of databaseTargets()) {
     })
 
     beforeEach(async () => {
-      await engine.db.sql`truncate job_runner_jobs restart identity`
+      await engine.db.sql`truncate job_runner_jobs, job_runner_owner_jobs restart identity`
     })
 
     after(async () => {

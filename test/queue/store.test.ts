@@ -29,7 +29,7 @@ for (const target of databaseTargets()) {
     })
 
     beforeEach(async () => {
-      await db.sql`truncate job_runner_jobs, job_runner_instances restart identity`
+      await db.sql`truncate job_runner_jobs, job_runner_owner_jobs, job_runner_instances restart identity`
     })
 
     after(async () => {
@@ -366,6 +366,64 @@ for (const target of databaseTargets()) {
         const written = await store.completeJobs({ instanceId: owner, completions })
         assert.deepEqual([...written].sort(), mine.map((j) => j.id).sort())
         assert.equal((await store.getJob({ id: theirs.id, owner: undefined }))!.state, 'running')
+      })
+    })
+
+    describe('listing and pruning', () => {
+      async function complete(instanceId: string, limit: number) {
+        const claimed = await store.claimJobs({ instanceId, queues, limit, leaseMs: LEASE_MS })
+        await store.completeJobs({ instanceId, completions: claimed.map((j) => ({ id: j.id, result: null, checkpoint: null, progress: null })) })
+        return claimed
+      }
+
+      async function ownerListings(): Promise<{ owner: string; job_id: string }[]> {
+        return db.sql<{ owner: string; job_id: string }[]>`select owner, job_id::text from job_runner_owner_jobs order by job_id`
+      }
+
+      it("lists an owner's jobs newest first in pages, whatever their state, and no one else's", async () => {
+        const alices = [] as string[]
+        for (let i = 0; i < 5; i++) {
+          const [mine] = await store.enqueueJobs({ owner: 'alice', jobs: [newJob({ payload: { i } })] })
+          alices.push(mine!.job.id)
+          await store.enqueueJobs({ owner: 'bob', jobs: [newJob()] })
+        }
+        // Keyed enqueues are listed too, and a replay adds no second listing.
+        const keyed = newJob({ idempotencyKey: 'k1', requestHash: 'h' })
+        const [first] = await store.enqueueJobs({ owner: 'alice', jobs: [keyed] })
+        const [replay] = await store.enqueueJobs({ owner: 'alice', jobs: [keyed] })
+        assert.equal(replay!.replayed, true)
+        alices.push(first!.job.id)
+        const owner = randomUUID()
+        await complete(owner, 3) // alice's first two and bob's first: the list shows every state
+        const newestFirst = [...alices].reverse()
+        const page1 = await store.listJobs({ owner: 'alice', limit: 4 })
+        assert.deepEqual(page1.map((j) => j.id), newestFirst.slice(0, 4))
+        const page2 = await store.listJobs({ owner: 'alice', limit: 4, beforeId: page1.at(-1)!.id })
+        assert.deepEqual(page2.map((j) => j.id), newestFirst.slice(4))
+        assert.ok(page2.every((j) => j.owner === 'alice' && j.state === 'succeeded'))
+        assert.deepEqual((await store.listJobs({ owner: 'alice', state: 'succeeded', limit: 10 })).map((j) => j.id), [alices[1], alices[0]])
+        assert.equal((await store.listJobs({ owner: 'bob', limit: 10 })).length, 5)
+        assert.equal((await store.listJobs({ owner: undefined, limit: 100 })).length, 11, 'an admin lists every owner')
+        assert.equal((await ownerListings()).length, 11)
+      })
+
+      it('never lists a job under an owner it does not belong to', async () => {
+        const [job] = await store.enqueueJobs({ owner: 'alice', jobs: [newJob()] })
+        // A listing row naming the wrong owner (none is written so; this is the join's own guard).
+        await db.sql`insert into job_runner_owner_jobs (owner, job_id) values ('mallory', ${job!.job.id})`
+        assert.deepEqual(await store.listJobs({ owner: 'mallory', limit: 10 }), [])
+        assert.equal((await store.listJobs({ owner: 'alice', limit: 10 }))[0]!.id, job!.job.id)
+      })
+
+      it('prunes jobs finished before the retention with their listing, and keeps every other job', async () => {
+        const ids = (await store.enqueueJobs({ owner: 'alice', jobs: [newJob(), newJob(), newJob()] })).map((e) => e.job.id)
+        await complete(randomUUID(), 2)
+        await db.sql`update job_runner_jobs set finished_at = now() - interval '2 days' where id = ${ids[0]!}`
+        assert.equal(await store.pruneFinishedJobs({ olderThanMs: 24 * 3600_000, limit: 100 }), 1)
+        assert.equal(await store.getJob({ id: ids[0]!, owner: undefined }), undefined)
+        assert.deepEqual((await store.listJobs({ owner: 'alice', limit: 10 })).map((j) => j.id), [ids[2], ids[1]])
+        assert.deepEqual((await ownerListings()).map((r) => r.job_id), [ids[1], ids[2]], 'the pruned job left the listing too')
+        assert.equal(await store.pruneFinishedJobs({ olderThanMs: 24 * 3600_000, limit: 100 }), 0, 'a recent outcome and a queued job stay')
       })
     })
 

@@ -92,7 +92,7 @@ for (const target of databaseTargets()) {
     })
 
     beforeEach(async () => {
-      await engine.db.sql`truncate job_runner_jobs, job_runner_instances restart identity`
+      await engine.db.sql`truncate job_runner_jobs, job_runner_owner_jobs, job_runner_instances restart identity`
     })
 
     afterEach(async () => {

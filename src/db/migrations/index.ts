@@ -2,6 +2,7 @@
 import * as jobs from './001_jobs.js'
 import * as finishedIndex from './002_finished_index.js'
 import * as dropLeaseOwnerIndex from './003_drop_lease_owner_index.js'
+import * as ownerJobs from './004_owner_jobs.js'
 
 export interface Migration {
   readonly version: number
@@ -9,4 +10,4 @@ export interface Migration {
   readonly sql: string
 }
 
-export const migrations: readonly Migration[] = [jobs, finishedIndex, dropLeaseOwnerIndex]
+export const migrations: readonly Migration[] = [jobs, finishedIndex, dropLeaseOwnerIndex, ownerJobs]

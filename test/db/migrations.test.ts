@@ -1,0 +1,54 @@
+/**
+ * Migrations on data that already exists: a database as an earlier release left it is brought up to
+ * date in place, and what it held reads the same afterwards.
+ */
+import { describe, it, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { connectDatabase } from '../../src/db/connect.js'
+import type { Database } from '../../src/db/database.js'
+import { migrate } from '../../src/db/migrate.js'
+import { migrations } from '../../src/db/migrations/index.js'
+import { JobStore } from '../../src/queue/store.js'
+
+for (const target of databaseTargets()) {
+  describe(`migrations on ${target.name}`, { timeout: 60_000 }, () => {
+    let database: TestDatabase
+    let db: Database
+
+    before(async () => {
+      database = await target.create()
+      db = await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir })
+    })
+
+    after(async () => {
+      await db?.close({ timeoutSeconds: 1 })
+      await database?.cleanup()
+    })
+
+    it("004 lists the jobs an earlier release stored under their owners, and drops the jobs table's owner index", async () => {
+      // Back to version 3: the owner index on the jobs table, no owner listing.
+      await db.sql.unsafe(`
+        delete from job_runner_migrations where version >= 4;
+        drop table job_runner_owner_jobs;
+        create index job_runner_jobs_owner on job_runner_jobs (owner, id);`)
+      await db.sql`
+        insert into job_runner_jobs (owner, type, queue, max_attempts, state, finished_at)
+        values ('alice', 'echo', 'default', 1, 'queued', null), ('bob', 'echo', 'default', 1, 'queued', null),
+               ('alice', 'echo', 'default', 1, 'succeeded', now())`
+      assert.deepEqual(await migrate(db), { applied: [4] })
+      assert.equal(migrations.at(-1)!.version, 4, 'this test names the newest migration')
+
+      const store = new JobStore(db.sql)
+      const alices = await store.listJobs({ owner: 'alice', limit: 10 })
+      assert.deepEqual(alices.map((j) => j.state), ['succeeded', 'queued'])
+      assert.equal((await store.listJobs({ owner: 'bob', limit: 10 })).length, 1)
+      const indexes = await db.sql<{ indexname: string }[]>`select indexname from pg_indexes where tablename = 'job_runner_jobs'`
+      assert.ok(!indexes.some((i) => i.indexname === 'job_runner_jobs_owner'), 'the owner index is gone from the jobs table')
+      // And jobs enqueued from now on are listed the same way.
+      await store.enqueueJobs({ owner: 'bob', jobs: [{ type: 'echo', queue: 'default', payload: {}, priority: 0, maxAttempts: 1, timeoutSeconds: null, runAt: null, idempotencyKey: null, requestHash: null }] })
+      assert.equal((await store.listJobs({ owner: 'bob', limit: 10 })).length, 2)
+      assert.deepEqual(await migrate(db), { applied: [] })
+    })
+  })
+}
