@@ -80,6 +80,15 @@ export type CancelOutcome =
   | { kind: 'finished'; job: OwnedJob }
   | { kind: 'not-found' }
 
+export interface PruneWindow {
+  /** Jobs deleted. */
+  pruned: number
+  /** The last id the window read; null when it read none (the end of the table). */
+  lastId: string | null
+  /** The window reached jobs created after the cutoff: nothing further on is old enough. */
+  reachedRecent: boolean
+}
+
 export interface InstanceInfo {
   id: string
   hostname: string
@@ -479,24 +488,42 @@ export class JobStore {
     return rows.length
   }
 
-  /** Deletes up to `limit` jobs that finished more than `olderThanMs` ago, with their owner listing; returns how many. */
-  async pruneFinishedJobs({ olderThanMs, limit }: { olderThanMs: number; limit: number }): Promise<number> {
-    const [row] = await this.sql<{ pruned: number }[]>`
-      with pruned as (
-        delete from job_runner_jobs
-        where id in (
-          select id from job_runner_jobs
-          where state in ('succeeded', 'failed', 'cancelled')
-            and finished_at < now() - ${olderThanMs} * interval '1 millisecond'
-          limit ${limit}
-          for update skip locked
-        )
-        returning id, owner
-      ), unlisted as (
+  /**
+   * Reads the next `window` jobs in id order after `afterId` and deletes those that finished more
+   * than `olderThanMs` ago, with their owner listing. There is no index of finished jobs to read
+   * instead (migration 005: its entry cost every outcome write): ids follow creation, so the oldest
+   * jobs come first, and once a window holds a job created after the cutoff nothing beyond it can
+   * be old enough (`reachedRecent`; the caller starts again from the beginning next time).
+   * `lastId` is where the next window starts, or null when the window read nothing.
+   */
+  async pruneFinishedJobs({ olderThanMs, afterId, window }: { olderThanMs: number; afterId: string; window: number }): Promise<PruneWindow> {
+    const [row] = await this.sql<{ pruned: number; last_id: string | null; reached_recent: boolean | null }[]>`
+      with cutoff as materialized (select now() - ${olderThanMs} * interval '1 millisecond' as at),
+      scanned as materialized (
+        select id, state, finished_at, created_at from job_runner_jobs
+        where id > ${afterId}
+        order by id
+        limit ${window}
+      ),
+      pruned as (
+        delete from job_runner_jobs j
+        where j.id = any(array(
+          -- Only the finished candidates are locked (another instance's pruner skips them); a
+          -- finished job never changes again, so no runner waits on these locks.
+          select c.id from job_runner_jobs c
+          where c.id = any(array(
+            select s.id from scanned s, cutoff
+            where s.state in ('succeeded', 'failed', 'cancelled') and s.finished_at < cutoff.at))
+          for update skip locked))
+        returning j.id, j.owner
+      ),
+      unlisted as (
         delete from job_runner_owner_jobs o using pruned p where o.owner = p.owner and o.job_id = p.id
       )
-      select count(*)::int as pruned from pruned`
-    return row!.pruned
+      select (select count(*)::int from pruned) as pruned,
+             (select max(id)::text from scanned) as last_id,
+             (select bool_or(s.created_at >= cutoff.at) from scanned s, cutoff) as reached_recent`
+    return { pruned: row!.pruned, lastId: row!.last_id, reachedRecent: row!.reached_recent ?? false }
   }
 
   /**

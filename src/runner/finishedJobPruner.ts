@@ -1,7 +1,12 @@
 /**
- * Deletes finished jobs (succeeded, failed, cancelled) once they are older than the retention, in
- * small batches, so the table — and the cost of enqueue and claim — does not grow with history.
- * Idempotency keys go with their jobs: a key is honoured for as long as its job is kept.
+ * Deletes finished jobs (succeeded, failed, cancelled) once they are older than the retention, so
+ * the table — and the cost of enqueue and claim — does not grow with history. Idempotency keys go
+ * with their jobs: a key is honoured for as long as its job is kept.
+ *
+ * Each run walks the jobs from the oldest in windows of the primary key (`JobStore.pruneFinishedJobs`)
+ * until it meets jobs created after the cutoff, then the next run starts from the oldest again: old
+ * jobs that are not finished yet (scheduled far ahead, or still running) are passed over and looked
+ * at again next time. A run ends early when the runner stops.
  */
 import type { Logger } from 'pino'
 import type { JobStore } from '../queue/store.js'
@@ -11,8 +16,8 @@ export interface FinishedJobPrunerConfig {
   retentionMs: number
   /** Default: a minute. */
   intervalMs?: number
-  /** Rows deleted per statement, so one sweep never holds locks for long. */
-  batchSize?: number
+  /** Jobs read per statement, so that one statement stays short and holds few locks. */
+  window?: number
 }
 
 export interface FinishedJobPrunerDependencies {
@@ -21,8 +26,11 @@ export interface FinishedJobPrunerDependencies {
   onError: (error: Error) => void
 }
 
+const DEFAULT_WINDOW = 5000
+
 export class FinishedJobPruner {
   private readonly periodic: Periodic
+  private stopping = false
 
   constructor(
     private readonly config: FinishedJobPrunerConfig,
@@ -32,20 +40,28 @@ export class FinishedJobPruner {
   }
 
   start(): void {
+    this.stopping = false
     this.periodic.start()
   }
 
   stop(): Promise<void> {
+    this.stopping = true
     return this.periodic.stop()
   }
 
-  /** Deletes until nothing old is left (or ten batches, to share the database). */
+  /** One walk from the oldest job to the first recent one; returns how many jobs it deleted. */
   async prune(): Promise<number> {
     let total = 0
-    for (let batch = 0; batch < 10; batch++) {
-      const deleted = await this.deps.store.pruneFinishedJobs({ olderThanMs: this.config.retentionMs, limit: this.config.batchSize ?? 1000 })
-      total += deleted
-      if (deleted < (this.config.batchSize ?? 1000)) break
+    let afterId = '0'
+    while (!this.stopping) {
+      const { pruned, lastId, reachedRecent } = await this.deps.store.pruneFinishedJobs({
+        olderThanMs: this.config.retentionMs,
+        afterId,
+        window: this.config.window ?? DEFAULT_WINDOW,
+      })
+      total += pruned
+      if (reachedRecent || lastId === null) break
+      afterId = lastId
     }
     if (total > 0) this.deps.log.info({ deleted: total }, 'pruned finished jobs past their retention')
     return total

@@ -377,7 +377,7 @@ for (const target of databaseTargets()) {
       }
 
       async function ownerListings(): Promise<{ owner: string; job_id: string }[]> {
-        return db.sql<{ owner: string; job_id: string }[]>`select owner, job_id::text from job_runner_owner_jobs order by job_id`
+        return db.sql<{ owner: string; job_id: string }[]>`select owner, job_id::text from job_runner_owner_jobs order by job_runner_owner_jobs.job_id`
       }
 
       it("lists an owner's jobs newest first in pages, whatever their state, and no one else's", async () => {
@@ -415,15 +415,22 @@ for (const target of databaseTargets()) {
         assert.equal((await store.listJobs({ owner: 'alice', limit: 10 }))[0]!.id, job!.job.id)
       })
 
-      it('prunes jobs finished before the retention with their listing, and keeps every other job', async () => {
-        const ids = (await store.enqueueJobs({ owner: 'alice', jobs: [newJob(), newJob(), newJob()] })).map((e) => e.job.id)
-        await complete(randomUUID(), 2)
+      it('prunes, window by window from the oldest job, those finished before the retention, with their listing', async () => {
+        const ids = (await store.enqueueJobs({ owner: 'alice', jobs: [newJob(), newJob(), newJob(), newJob()] })).map((e) => e.job.id)
+        await complete(randomUUID(), 3)
+        // 0: created and finished two days ago. 1: created two days ago, finished just now (it ran
+        // long). 2: finished just now. 3: still queued.
+        await db.sql`update job_runner_jobs set created_at = now() - interval '2 days' where id in (${ids[0]!}, ${ids[1]!})`
         await db.sql`update job_runner_jobs set finished_at = now() - interval '2 days' where id = ${ids[0]!}`
-        assert.equal(await store.pruneFinishedJobs({ olderThanMs: 24 * 3600_000, limit: 100 }), 1)
+        const day = 24 * 3600_000
+        assert.deepEqual(await store.pruneFinishedJobs({ olderThanMs: day, afterId: '0', window: 1 }), { pruned: 1, lastId: ids[0], reachedRecent: false })
+        assert.deepEqual(await store.pruneFinishedJobs({ olderThanMs: day, afterId: ids[0]!, window: 1 }), { pruned: 0, lastId: ids[1], reachedRecent: false }, 'an old job finished recently stays')
+        assert.deepEqual(await store.pruneFinishedJobs({ olderThanMs: day, afterId: ids[1]!, window: 1 }), { pruned: 0, lastId: ids[2], reachedRecent: true }, 'a job created after the cutoff ends the walk')
+        assert.deepEqual(await store.pruneFinishedJobs({ olderThanMs: day, afterId: ids[3]!, window: 1 }), { pruned: 0, lastId: null, reachedRecent: false }, 'the end of the table')
         assert.equal(await store.getJob({ id: ids[0]!, owner: undefined }), undefined)
-        assert.deepEqual((await store.listJobs({ owner: 'alice', limit: 10 })).map((j) => j.id), [ids[2], ids[1]])
-        assert.deepEqual((await ownerListings()).map((r) => r.job_id), [ids[1], ids[2]], 'the pruned job left the listing too')
-        assert.equal(await store.pruneFinishedJobs({ olderThanMs: 24 * 3600_000, limit: 100 }), 0, 'a recent outcome and a queued job stay')
+        assert.deepEqual((await store.listJobs({ owner: 'alice', limit: 10 })).map((j) => j.id), [ids[3], ids[2], ids[1]])
+        assert.deepEqual((await ownerListings()).map((r) => r.job_id), [ids[1], ids[2], ids[3]], 'the pruned job left the listing too')
+        assert.deepEqual(await store.pruneFinishedJobs({ olderThanMs: day, afterId: '0', window: 100 }), { pruned: 0, lastId: ids[3], reachedRecent: true })
       })
     })
 

@@ -3,6 +3,7 @@ import * as jobs from './001_jobs.js'
 import * as finishedIndex from './002_finished_index.js'
 import * as dropLeaseOwnerIndex from './003_drop_lease_owner_index.js'
 import * as ownerJobs from './004_owner_jobs.js'
+import * as dropFinishedIndex from './005_drop_finished_index.js'
 
 export interface Migration {
   readonly version: number
@@ -10,4 +11,4 @@ export interface Migration {
   readonly sql: string
 }
 
-export const migrations: readonly Migration[] = [jobs, finishedIndex, dropLeaseOwnerIndex, ownerJobs]
+export const migrations: readonly Migration[] = [jobs, finishedIndex, dropLeaseOwnerIndex, ownerJobs, dropFinishedIndex]
