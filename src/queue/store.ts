@@ -121,19 +121,13 @@ export class JobStore {
       // insert's round trip). The rest of the row is the column defaults of migration 001; the
       // payload is the one sent (jsonb may order its keys differently on a later read, the same JSON value).
       const assigned = await this.sql<{ id: string; run_at: string; created_at: string }[]>`
-        with inserted as (
-          insert into job_runner_jobs (owner, type, queue, payload, priority, max_attempts, timeout_seconds, run_at)
-          select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts,
-                 x.timeout_seconds, coalesce(x.run_at, now())
-          from jsonb_to_recordset(${this.sql.json(rows as unknown as Json)}) as x(
-            ord int, type text, queue text, payload jsonb, priority int, max_attempts int, timeout_seconds float8, run_at timestamptz)
-          order by x.ord
-          returning id, run_at, created_at
-        ), listed as (
-          insert into job_runner_owner_jobs (owner, job_id) select ${owner}, id from inserted
-        )
-        select id, to_char(run_at at time zone 'UTC', ${ISO_TIMESTAMP}) as run_at, to_char(created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as created_at
-        from inserted`
+        insert into job_runner_jobs (owner, type, queue, payload, priority, max_attempts, timeout_seconds, run_at)
+        select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts,
+               x.timeout_seconds, coalesce(x.run_at, now())
+        from jsonb_to_recordset(${this.sql.json(rows as unknown as Json)}) as x(
+          ord int, type text, queue text, payload jsonb, priority int, max_attempts int, timeout_seconds float8, run_at timestamptz)
+        order by x.ord
+        returning id, to_char(run_at at time zone 'UTC', ${ISO_TIMESTAMP}) as run_at, to_char(created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as created_at`
       // Identity values follow the select's order, so sorting by id restores `ord`.
       assigned.sort((a, b) => compareIds(a.id, b.id))
       return assigned.map(({ id, run_at, created_at }, i): EnqueuedJob => {
@@ -149,21 +143,16 @@ export class JobStore {
     const insert = async (sql: Sql | TransactionSql) => {
       // Identity values follow the select's order, so sorting the inserted rows by id restores `ord`.
       const inserted = await sql<JobRow[]>`
-        with inserted as (
-          insert into job_runner_jobs
-            (owner, type, queue, payload, priority, max_attempts, timeout_seconds, run_at, idempotency_key, request_hash)
-          select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts,
-                 x.timeout_seconds, coalesce(x.run_at, now()), x.idempotency_key, x.request_hash
-          from jsonb_to_recordset(${sql.json(rows as unknown as Json)}) as x(
-            ord int, type text, queue text, payload jsonb, priority int, max_attempts int,
-            timeout_seconds float8, run_at timestamptz, idempotency_key text, request_hash text)
-          order by x.ord
-          on conflict (owner, idempotency_key) where idempotency_key is not null do nothing
-          returning *
-        ), listed as (
-          insert into job_runner_owner_jobs (owner, job_id) select owner, id from inserted
-        )
-        select * from inserted`
+        insert into job_runner_jobs
+          (owner, type, queue, payload, priority, max_attempts, timeout_seconds, run_at, idempotency_key, request_hash)
+        select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts,
+               x.timeout_seconds, coalesce(x.run_at, now()), x.idempotency_key, x.request_hash
+        from jsonb_to_recordset(${sql.json(rows as unknown as Json)}) as x(
+          ord int, type text, queue text, payload jsonb, priority int, max_attempts int,
+          timeout_seconds float8, run_at timestamptz, idempotency_key text, request_hash text)
+        order by x.ord
+        on conflict (owner, idempotency_key) where idempotency_key is not null do nothing
+        returning *`
       inserted.sort((a, b) => compareIds(a.id, b.id))
       return this.matchReplays(sql, owner, rows, inserted)
     }
@@ -208,8 +197,8 @@ export class JobStore {
 
   /**
    * Newest first; pass the last id of a page as `beforeId` for the next one. An owner's jobs are read
-   * through `job_runner_owner_jobs` (migration 004), in its key order; an admin's list walks the
-   * primary key.
+   * through `job_runner_owner_jobs`, in its key order (the database lists every inserted job there:
+   * migration 004); an admin's list walks the primary key.
    */
   async listJobs({ owner, state, type, queue, limit, beforeId }: ListJobsParams): Promise<OwnedJob[]> {
     const sql = this.sql
@@ -490,11 +479,11 @@ export class JobStore {
 
   /**
    * Reads the next `window` jobs in id order after `afterId` and deletes those that finished more
-   * than `olderThanMs` ago, with their owner listing. There is no index of finished jobs to read
-   * instead (migration 005: its entry cost every outcome write): ids follow creation, so the oldest
-   * jobs come first, and once a window holds a job created after the cutoff nothing beyond it can
-   * be old enough (`reachedRecent`; the caller starts again from the beginning next time).
-   * `lastId` is where the next window starts, or null when the window read nothing.
+   * than `olderThanMs` ago (their owner listings go with them: migration 004's trigger). There is no
+   * index of finished jobs to read instead (migration 005: its entry cost every outcome write): ids
+   * follow creation, so the oldest jobs come first, and once a window holds a job created after the
+   * cutoff nothing beyond it can be old enough (`reachedRecent`; the caller starts again from the
+   * beginning next time). `lastId` is where the next window starts, or null when it read nothing.
    */
   async pruneFinishedJobs({ olderThanMs, afterId, window }: { olderThanMs: number; afterId: string; window: number }): Promise<PruneWindow> {
     const [row] = await this.sql<{ pruned: number; last_id: string | null; reached_recent: boolean | null }[]>`
@@ -515,10 +504,7 @@ export class JobStore {
             select s.id from scanned s, cutoff
             where s.state in ('succeeded', 'failed', 'cancelled') and s.finished_at < cutoff.at))
           for update skip locked))
-        returning j.id, j.owner
-      ),
-      unlisted as (
-        delete from job_runner_owner_jobs o using pruned p where o.owner = p.owner and o.job_id = p.id
+        returning j.id
       )
       select (select count(*)::int from pruned) as pruned,
              (select max(id)::text from scanned) as last_id,

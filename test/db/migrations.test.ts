@@ -26,10 +26,14 @@ for (const target of databaseTargets()) {
       await database?.cleanup()
     })
 
-    it('brings a database of version 3 up to date with its jobs: listed under their owners, the indexes outcomes no longer write gone', async () => {
+    it('brings a database of version 3 up to date with its jobs: listed under their owners by the database, the indexes outcomes no longer write gone', async () => {
       // Back to version 3: the owner and finished-job indexes on the jobs table, no owner listing.
       await db.sql.unsafe(`
         delete from job_runner_migrations where version > 3;
+        drop trigger job_runner_jobs_listed on job_runner_jobs;
+        drop trigger job_runner_jobs_unlisted on job_runner_jobs;
+        drop function job_runner_list_inserted_jobs();
+        drop function job_runner_unlist_deleted_job();
         drop table job_runner_owner_jobs;
         create index job_runner_jobs_owner on job_runner_jobs (owner, id);
         create index job_runner_jobs_finished on job_runner_jobs (finished_at) where state in ('succeeded', 'failed', 'cancelled');`)
@@ -46,9 +50,14 @@ for (const target of databaseTargets()) {
       assert.equal((await store.listJobs({ owner: 'bob', limit: 10 })).length, 1)
       const indexes = await db.sql<{ indexname: string }[]>`select indexname from pg_indexes where tablename = 'job_runner_jobs'`
       assert.deepEqual(indexes.map((i) => i.indexname).filter((name) => ['job_runner_jobs_owner', 'job_runner_jobs_finished'].includes(name)), [])
-      // And jobs enqueued from now on are listed the same way.
+      // Jobs enqueued from now on are listed too, also when an instance of the earlier release,
+      // still running during a deploy, inserts them its own way; and a deleted job leaves its listing.
       await store.enqueueJobs({ owner: 'bob', jobs: [{ type: 'echo', queue: 'default', payload: {}, priority: 0, maxAttempts: 1, timeoutSeconds: null, runAt: null, idempotencyKey: null, requestHash: null }] })
-      assert.equal((await store.listJobs({ owner: 'bob', limit: 10 })).length, 2)
+      await db.sql`insert into job_runner_jobs (owner, type, queue, max_attempts) values ('bob', 'echo', 'default', 1)`
+      assert.equal((await store.listJobs({ owner: 'bob', limit: 10 })).length, 3)
+      await db.sql`delete from job_runner_jobs where owner = 'bob'`
+      const [left] = await db.sql<{ n: number }[]>`select count(*)::int as n from job_runner_owner_jobs where owner = 'bob'`
+      assert.equal(left!.n, 0)
       assert.deepEqual(await migrate(db), { applied: [] })
     })
   })
