@@ -6,12 +6,15 @@
  * claimJobs limit 1 and limit 50 (the claimed jobs are handed back untimed, so the backlog stays the
  * same), then enqueueJobs of one job and of a batch of 100. Last, EXPLAIN (ANALYZE, BUFFERS) of the
  * store's own claim statement (captured from postgres.js, so it cannot drift from store.ts), rolled back.
+ * Then the finished-job pruner on the deep table (`pruneDeep`).
  */
 import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import postgres, { type Sql } from 'postgres'
 import { migrate } from '../src/db/migrate.js'
 import { JobStore, type NewJob } from '../src/queue/store.js'
+import { FinishedJobPruner } from '../src/runner/finishedJobPruner.js'
+import { createLogger } from '../src/log.js'
 import { percentile } from './measure.js'
 
 const LEASE_MS = 60_000
@@ -59,11 +62,12 @@ export async function queueDepth({
   const fillStarted = performance.now()
   for (let done = 0; done < finished; done += 100_000) {
     const n = Math.min(100_000, finished - done)
-    // Finished over the last day, as if they had run: the pruner's default retention keeps them all.
+    // Finished over the last day, as if they had run, oldest first (ids follow creation, as the
+    // pruner expects): the pruner's default retention keeps them all.
     await deep.sql`
       insert into job_runner_jobs (owner, type, queue, state, payload, max_attempts, attempts, run_at, created_at, updated_at, started_at, finished_at, result)
       select 'bench', 'echo', 'default', 'succeeded', '{}'::jsonb, 1, 1, t, t, t, t, t, '{}'::jsonb
-      from (select now() - (i % 86400) * interval '1 second' as t from generate_series(1, ${n}) as i) s`
+      from (select now() - (${finished}::int - ${done}::int - i) * (86400.0 / ${finished}::int) * interval '1 second' as t from generate_series(1, ${n}) as i) s`
   }
   await deep.sql`vacuum analyze job_runner_jobs`
   await deep.sql`vacuum analyze job_runner_owner_jobs`
@@ -132,6 +136,7 @@ export async function queueDepth({
   }
   const [counts] = await deep.sql<{ finished: string; queued: string }[]>`
     select count(*) filter (where state = 'succeeded')::text as finished, count(*) filter (where state = 'queued')::text as queued from job_runner_jobs`
+  const pruning = await pruneDeep(deep)
   for (const side of sides) await side.sql.end({ timeout: 1 })
 
   const summary: Record<string, Record<string, { p50: number; p99: number }>> = {}
@@ -139,7 +144,33 @@ export async function queueDepth({
     summary[name] = Object.fromEntries(Object.entries(byM).map(([m, xs]) => [m, { p50: percentile(xs, 50), p99: percentile(xs, 99) }]))
   }
   const ratio = Object.fromEntries(measurements.map((m) => [m, { p50: summary.deep![m]!.p50 / summary.empty![m]!.p50, p99: summary.deep![m]!.p99 / summary.empty![m]!.p99 }]))
-  return { finished, queued, ops, rounds, fillMs, deepTable: { finished: Number(counts!.finished), queuedAtEnd: Number(counts!.queued) }, summary, ratioDeepToEmpty: ratio, perRound, plans }
+  return { finished, queued, ops, rounds, fillMs, deepTable: { finished: Number(counts!.finished), queuedAtEnd: Number(counts!.queued) }, summary, ratioDeepToEmpty: ratio, perRound, plans, pruning }
+}
+
+/**
+ * The pruner on the deep table, last: a run with the default retention (7 days, which keeps every
+ * job: they finished within the last day) and one with a retention of an hour, which deletes the
+ * ~96 % that finished earlier.
+ */
+async function pruneDeep(deep: Side): Promise<Record<string, number>> {
+  const log = createLogger({ level: 'silent' })
+  const run = async (retentionMs: number) => {
+    const pruner = new FinishedJobPruner({ retentionMs }, { store: deep.store, log, onError: (error) => { throw error } })
+    const started = performance.now()
+    const pruned = await pruner.prune()
+    return { pruned, ms: performance.now() - started }
+  }
+  const keepAll = await run(7 * 24 * 3600_000)
+  const hour = await run(3600_000)
+  const [left] = await deep.sql<{ n: string }[]>`select count(*)::text as n from job_runner_jobs where state = 'succeeded'`
+  return {
+    keepAllRunMs: keepAll.ms,
+    keepAllPruned: keepAll.pruned,
+    hourRunMs: hour.ms,
+    hourPruned: hour.pruned,
+    hourJobsPerSec: hour.pruned / (hour.ms / 1000),
+    finishedLeft: Number(left!.n),
+  }
 }
 
 /** Exactly `queued` runnable jobs and nothing else unfinished; finished jobs stay. */

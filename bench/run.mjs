@@ -467,6 +467,7 @@ async function p9() {
     for (const [m, x] of Object.entries(r.ratioDeepToEmpty)) {
       log('P9', m, `empty p50/p99 ${r.summary.empty[m].p50.toFixed(2)}/${r.summary.empty[m].p99.toFixed(2)} ms`, `deep p50/p99 ${r.summary.deep[m].p50.toFixed(2)}/${r.summary.deep[m].p99.toFixed(2)} ms`, `ratio ${x.p50.toFixed(2)}/${x.p99.toFixed(2)}`)
     }
+    log('P9', 'pruner', `keep-all run ${r.pruning.keepAllRunMs.toFixed(1)} ms`, `1 h retention: ${r.pruning.hourPruned} deleted in ${r.pruning.hourRunMs.toFixed(0)} ms`)
   } finally {
     await admin((c) => c.query(`drop database if exists ${deepDb} with (force)`))
   }
@@ -534,6 +535,8 @@ export function summarize(results) {
         }
         lines.push('', 'Per round (p50 ms): ' + r.perRound.map((p) => `${p.round} ${p.side}: claim1 ${fmt(p.claim1P50, 2)}, claim50 ${fmt(p.claim50P50, 2)}, enqueue1 ${fmt(p.enqueue1P50, 2)}, enqueue100 ${fmt(p.enqueue100P50, 2)}`).join('; '), '')
         for (const [side, plan] of Object.entries(r.plans)) lines.push(`Claim (limit 50) plan, ${side} table:`, '', '```', plan, '```', '')
+        const p = r.pruning
+        if (p) lines.push(`Pruner on the deep table: default retention (keeps all) ${fmt(p.keepAllRunMs, 1)} ms, ${p.keepAllPruned} deleted; retention 1 h: ${p.hourPruned} deleted in ${fmt(p.hourRunMs, 0)} ms (${fmt(p.hourJobsPerSec, 0)} jobs/s), ${p.finishedLeft} finished jobs left.`, '')
       }
     } else {
       lines.push(`### ${figure}`, '', '```', ...Object.entries(byConfig).map(([k, rs]) => `${k}: ${rs.map((r) => JSON.stringify(r)).join('\n  ')}`), '```', '')
