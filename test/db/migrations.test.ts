@@ -5,28 +5,27 @@
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { databaseTargets, type TestDatabase } from '../support/databases.js'
-import { connectDatabase } from '../../src/db/connect.js'
-import type { Database } from '../../src/db/database.js'
+import { newJob, openEngine, type Engine } from '../support/engine.js'
 import { migrate } from '../../src/db/migrate.js'
 import { migrations } from '../../src/db/migrations/index.js'
-import { JobStore } from '../../src/queue/store.js'
 
 for (const target of databaseTargets()) {
   describe(`migrations on ${target.name}`, { timeout: 60_000 }, () => {
     let database: TestDatabase
-    let db: Database
+    let engine: Engine
 
     before(async () => {
       database = await target.create()
-      db = await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir })
+      engine = await openEngine(database)
     })
 
     after(async () => {
-      await db?.close({ timeoutSeconds: 1 })
+      await engine?.close()
       await database?.cleanup()
     })
 
     it('brings a database of version 3 up to date with its jobs: listed under their owners by the database, the indexes outcomes no longer write gone', async () => {
+      const { db, store } = engine
       // Back to version 3: the owner and finished-job indexes on the jobs table, no owner listing.
       await db.sql.unsafe(`
         delete from job_runner_migrations where version > 3;
@@ -44,7 +43,6 @@ for (const target of databaseTargets()) {
       assert.deepEqual(await migrate(db), { applied: [4, 5] })
       assert.equal(migrations.at(-1)!.version, 5, 'this test names the newest migration')
 
-      const store = new JobStore(db.sql)
       const alices = await store.listJobs({ owner: 'alice', limit: 10 })
       assert.deepEqual(alices.map((j) => j.state), ['succeeded', 'queued'])
       assert.equal((await store.listJobs({ owner: 'bob', limit: 10 })).length, 1)
@@ -52,7 +50,7 @@ for (const target of databaseTargets()) {
       assert.deepEqual(indexes.map((i) => i.indexname).filter((name) => ['job_runner_jobs_owner', 'job_runner_jobs_finished'].includes(name)), [])
       // Jobs enqueued from now on are listed too, also when an instance of the earlier release,
       // still running during a deploy, inserts them its own way; and a deleted job leaves its listing.
-      await store.enqueueJobs({ owner: 'bob', jobs: [{ type: 'echo', queue: 'default', payload: {}, priority: 0, maxAttempts: 1, timeoutSeconds: null, runAt: null, idempotencyKey: null, requestHash: null }] })
+      await store.enqueueJobs({ owner: 'bob', jobs: [newJob()] })
       await db.sql`insert into job_runner_jobs (owner, type, queue, max_attempts) values ('bob', 'echo', 'default', 1)`
       assert.equal((await store.listJobs({ owner: 'bob', limit: 10 })).length, 3)
       await db.sql`delete from job_runner_jobs where owner = 'bob'`

@@ -6,11 +6,8 @@ import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { databaseTargets, type TestDatabase } from '../support/databases.js'
-import { newJob } from '../support/engine.js'
+import { newJob, openEngine, type Engine } from '../support/engine.js'
 import { captureLogs } from '../support/logs.js'
-import { connectDatabase } from '../../src/db/connect.js'
-import type { Database } from '../../src/db/database.js'
-import { JobStore } from '../../src/queue/store.js'
 import { FinishedJobPruner } from '../../src/runner/finishedJobPruner.js'
 
 const DAY_MS = 24 * 3600_000
@@ -18,21 +15,20 @@ const DAY_MS = 24 * 3600_000
 for (const target of databaseTargets()) {
   describe(`finished-job pruner on ${target.name}`, { timeout: 60_000 }, () => {
     let database: TestDatabase
-    let db: Database
-    let store: JobStore
+    let engine: Engine
 
     before(async () => {
       database = await target.create()
-      db = await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir })
-      store = new JobStore(db.sql)
+      engine = await openEngine(database)
     })
 
     after(async () => {
-      await db?.close({ timeoutSeconds: 1 })
+      await engine?.close()
       await database?.cleanup()
     })
 
     it('deletes in one run every job finished before the retention across many windows, and keeps the rest', async () => {
+      const { db, store } = engine
       // 40 jobs: by id, every fourth is old and still queued (scheduled far ahead), the others old
       // and finished; then 10 recent finished jobs and 5 still running.
       const old = (await store.enqueueJobs({ owner: 'alice', jobs: Array.from({ length: 40 }, () => newJob()) })).map((e) => e.job.id)
