@@ -24,9 +24,10 @@ for (const target of databaseTargets()) {
       await database?.cleanup()
     })
 
-    it('brings a database of version 3 up to date with its jobs: listed under their owners by the database, the indexes outcomes no longer write gone', async () => {
+    it('brings a database of version 3 up to date with its jobs: listed under their owners by the database, the indexes outcomes no longer write gone, leases indexed by expiry', async () => {
       const { db, store } = engine
-      // Back to version 3: the owner and finished-job indexes on the jobs table, no owner listing.
+      // Back to version 3: the owner and finished-job indexes on the jobs table, no owner listing,
+      // the leases index of running jobs.
       await db.sql.unsafe(`
         delete from job_runner_migrations where version > 3;
         drop trigger job_runner_jobs_listed on job_runner_jobs;
@@ -35,19 +36,23 @@ for (const target of databaseTargets()) {
         drop function job_runner_unlist_deleted_job();
         drop table job_runner_owner_jobs;
         create index job_runner_jobs_owner on job_runner_jobs (owner, id);
-        create index job_runner_jobs_finished on job_runner_jobs (finished_at) where state in ('succeeded', 'failed', 'cancelled');`)
+        create index job_runner_jobs_finished on job_runner_jobs (finished_at) where state in ('succeeded', 'failed', 'cancelled');
+        drop index job_runner_jobs_leases;
+        create index job_runner_jobs_leases on job_runner_jobs (lease_expires_at) where state = 'running';`)
       await db.sql`
         insert into job_runner_jobs (owner, type, queue, max_attempts, state, finished_at)
         values ('alice', 'echo', 'default', 1, 'queued', null), ('bob', 'echo', 'default', 1, 'queued', null),
                ('alice', 'echo', 'default', 1, 'succeeded', now())`
-      assert.deepEqual(await migrate(db), { applied: [4, 5] })
-      assert.equal(migrations.at(-1)!.version, 5, 'this test names the newest migration')
+      assert.deepEqual(await migrate(db), { applied: [4, 5, 6] })
+      assert.equal(migrations.at(-1)!.version, 6, 'this test names the newest migration')
 
       const alices = await store.listJobs({ owner: 'alice', limit: 10 })
       assert.deepEqual(alices.map((j) => j.state), ['succeeded', 'queued'])
       assert.equal((await store.listJobs({ owner: 'bob', limit: 10 })).length, 1)
-      const indexes = await db.sql<{ indexname: string }[]>`select indexname from pg_indexes where tablename = 'job_runner_jobs'`
+      const indexes = await db.sql<{ indexname: string; indexdef: string }[]>`select indexname, indexdef from pg_indexes where tablename = 'job_runner_jobs'`
       assert.deepEqual(indexes.map((i) => i.indexname).filter((name) => ['job_runner_jobs_owner', 'job_runner_jobs_finished'].includes(name)), [])
+      // Writes fenced by state = 'running' no longer match the leases index (migration 006).
+      assert.match(indexes.find((i) => i.indexname === 'job_runner_jobs_leases')!.indexdef, /\(lease_expires_at\) WHERE \(lease_expires_at IS NOT NULL\)$/)
       // Jobs enqueued from now on are listed too, also when an instance of the earlier release,
       // still running during a deploy, inserts them its own way; and a deleted job leaves its listing.
       await store.enqueueJobs({ owner: 'bob', jobs: [newJob()] })

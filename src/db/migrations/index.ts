@@ -4,6 +4,7 @@ import * as finishedIndex from './002_finished_index.js'
 import * as dropLeaseOwnerIndex from './003_drop_lease_owner_index.js'
 import * as ownerJobs from './004_owner_jobs.js'
 import * as dropFinishedIndex from './005_drop_finished_index.js'
+import * as leasesIndexByExpiry from './006_leases_index_by_expiry.js'
 
 export interface Migration {
   readonly version: number
@@ -11,4 +12,4 @@ export interface Migration {
   readonly sql: string
 }
 
-export const migrations: readonly Migration[] = [jobs, finishedIndex, dropLeaseOwnerIndex, ownerJobs, dropFinishedIndex]
+export const migrations: readonly Migration[] = [jobs, finishedIndex, dropLeaseOwnerIndex, ownerJobs, dropFinishedIndex, leasesIndexByExpiry]
