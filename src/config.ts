@@ -119,7 +119,7 @@ export function loadConfig(env: Env = process.env): Config {
       jwksTimeoutMs: readNumber(env, 'JWT_JWKS_TIMEOUT_MS', 5000, { min: 100, max: 60000 }),
     },
     concurrency: readNumber(env, 'CONCURRENCY', 10, { min: 1, max: 1000 }),
-    localQueueSize: readNumber(env, 'LOCAL_QUEUE_SIZE', 500, { min: 0, max: 10_000 }),
+    localQueueSize: readNumber(env, 'LOCAL_QUEUE_SIZE', 2000, { min: 0, max: 10_000 }),
     queues,
     shutdownGraceMs: readNumber(env, 'SHUTDOWN_GRACE_SECONDS', 25, { min: 1, max: 3600, integer: false }) * 1000,
     checkpointIntervalMs: readNumber(env, 'CHECKPOINT_INTERVAL_SECONDS', 5, { min: 0.05, max: 3600, integer: false }) * 1000,

@@ -94,7 +94,7 @@ type RunnerState = 'idle' | 'running' | 'stopping' | 'stopped'
 
 const WRITE_RETRY_MS = [100, 250, 500, 1000, 2000, 5000]
 const DEFAULT_RETENTION_MS = 7 * 24 * 3600 * 1000
-const DEFAULT_LOCAL_QUEUE_SIZE = 500 // as LOCAL_QUEUE_SIZE defaults in src/config.ts
+const DEFAULT_LOCAL_QUEUE_SIZE = 2000 // as LOCAL_QUEUE_SIZE defaults in src/config.ts
 
 export class Runner {
   readonly instanceId: string
