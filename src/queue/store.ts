@@ -228,6 +228,13 @@ export class JobStore {
    * is leased and its attempt counted, but `started_at` stays null until it really starts
    * (`markJobsStarted`, or its outcome): a job claimed ahead and never started can be handed back
    * without costing an attempt (`releaseJobs`, and lease recovery after a crash).
+   *
+   * The claim commits without waiting for its WAL to reach the disk (`synchronous_commit = off`, for
+   * this transaction only): that wait was on the path of every enqueue → start and of every claim in
+   * a drain. A claim lost with a crash of PostgreSQL itself leaves its jobs queued as before, so they
+   * run again (at least once holds), and the runner that started them cannot write their outcomes:
+   * the lease fence refuses it. Any later synchronous commit, such as the first of their outcomes,
+   * flushes the claim with it, the WAL being written in order.
    */
   async claimJobs({
     instanceId,
@@ -242,10 +249,14 @@ export class JobStore {
   }): Promise<OwnedJob[]> {
     if (limit <= 0) return []
     const rows = await this.sql<JobFields[]>`
-      with next as (
+      with no_flush_wait as materialized (
+        -- true: for this transaction only; referenced below so that it runs.
+        select set_config('synchronous_commit', 'off', true)
+      ),
+      next as (
         -- One index scan per queue, in claim order: with "queue = any(...)" the planner cannot
         -- read the claim index in order, and sorts every queued job on each claim instead.
-        select c.id from unnest(string_to_array(${queues.join(',')}, ',')) as q(name)
+        select c.id from no_flush_wait, unnest(string_to_array(${queues.join(',')}, ',')) as q(name)
         cross join lateral (
           select id, priority, run_at from job_runner_jobs
           where state = 'queued' and queue = q.name and run_at <= now()

@@ -162,6 +162,20 @@ for (const target of databaseTargets()) {
         assert.ok(row!.lease_ms > 0 && row!.lease_ms <= LEASE_MS, `lease ends within ${LEASE_MS} ms (got ${row!.lease_ms})`)
       })
 
+      it('turns off the wait for the WAL flush for its own transaction only', async () => {
+        await store.enqueueJobs({ owner: 'alice', jobs: [newJob()] })
+        // The claim and the check after it on one connection (PGlite has only one).
+        const reserved = database.databaseUrl ? await db.sql.reserve() : undefined
+        const connection = reserved ?? db.sql
+        try {
+          assert.equal((await new JobStore(connection).claimJobs({ instanceId: randomUUID(), queues, limit: 1, leaseMs: LEASE_MS })).length, 1)
+          const [setting] = await connection<{ synchronous_commit: string }[]>`show synchronous_commit`
+          assert.equal(setting!.synchronous_commit, 'on', 'the next transaction on the connection waits for its flush again')
+        } finally {
+          reserved?.release()
+        }
+      })
+
       it('takes only the queues asked for and only jobs whose run_at has come', async () => {
         await store.enqueueJobs({
           owner: 'alice',
