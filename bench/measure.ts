@@ -1,4 +1,5 @@
 /** Small measurement helpers shared by the bench workers written in TypeScript. */
+import { readFileSync } from 'node:fs'
 import postgres from 'postgres'
 import type { Runner } from '../src/runner/runner.js'
 
@@ -42,4 +43,29 @@ export function settlementCounter(runner: Runner, total: number) {
   })
   const drained = (capMs: number) => Promise.race([allDone.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), capMs).unref())])
   return { counts, drained }
+}
+
+/**
+ * The whole machine's CPU time so far (every process: the worker, PostgreSQL's backends and
+ * background writers), and its idle time, in milliseconds, from /proc/stat (Linux; undefined
+ * elsewhere). Nothing else runs during a bench, so the difference over a drain is what the drain
+ * cost the machine. bench/peers.mjs reads the same.
+ */
+export function machineCpuMs(): { busyMs: number; idleMs: number } | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number)
+    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = fields
+    // USER_HZ is 100 on Linux: one tick is 10 ms.
+    return { busyMs: (user + nice + system + irq + softirq + steal) * 10, idleMs: (idle + iowait) * 10 }
+  } catch {
+    return undefined
+  }
+}
+
+/** The whole machine's CPU per job between two readings (worker and PostgreSQL together), and the share it was idle. */
+export function machineCpuPerJob(before: ReturnType<typeof machineCpuMs>, after: ReturnType<typeof machineCpuMs>, jobs: number) {
+  if (!before || !after) return {}
+  const busyMs = after.busyMs - before.busyMs
+  const idleMs = after.idleMs - before.idleMs
+  return { machineCpuUsPerJob: (busyMs * 1000) / jobs, machineIdleShare: idleMs / (busyMs + idleMs) }
 }

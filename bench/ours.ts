@@ -14,7 +14,7 @@ import { createLogger } from '../src/log.js'
 import { JobService } from '../src/queue/jobService.js'
 import type { NewJob } from '../src/queue/store.js'
 import { mintToken } from '../src/auth/devToken.js'
-import { dbCounters, percentile, rssMb, settlementCounter } from './measure.js'
+import { dbCounters, machineCpuMs, machineCpuPerJob, percentile, rssMb, settlementCounter } from './measure.js'
 import { openRunner, type OpenRunner } from './openRunner.js'
 import { cancelAcrossInstances } from './p4Cancel.js'
 import { flatMemory } from './p8Flat.js'
@@ -62,10 +62,12 @@ async function drain(): Promise<Record<string, unknown>> {
   const { counts, drained } = settlementCounter(runner, total)
   const started = performance.now()
   const cpuBefore = process.cpuUsage()
+  const machineBefore = machineCpuMs()
   await runner.start()
   const capped = await drained(params.timeCapMs ?? 60_000)
   const elapsedMs = performance.now() - started
   const cpu = process.cpuUsage(cpuBefore)
+  const machineAfter = machineCpuMs()
   const doneCount = counts.settled
   const rssAfter = rssMb()
   await runner.stop({ graceMs: 5000 })
@@ -84,6 +86,7 @@ async function drain(): Promise<Record<string, unknown>> {
     jobsPerSec: (doneCount / elapsedMs) * 1000,
     // The worker process's own CPU (user + system) per job while it drained, in microseconds.
     cpuUsPerJob: (cpu.user + cpu.system) / doneCount,
+    ...machineCpuPerJob(machineBefore, machineAfter, doneCount),
     enqueueMs,
     rssBeforeMb: rssBefore,
     rssAfterMb: rssAfter,

@@ -7,6 +7,7 @@
  * mode: setup (install schema), drain (P1), latency (P2, graphile only). Prints one `RESULT {json}` line.
  */
 import { performance } from 'node:perf_hooks'
+import { readFileSync } from 'node:fs'
 import pg from 'pg'
 import { makeWorkerUtils, run as runGraphile } from 'graphile-worker'
 import { PgBoss } from 'pg-boss'
@@ -36,6 +37,26 @@ function rssMb() {
 function percentile(samples, p) {
   const sorted = [...samples].sort((a, b) => a - b)
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]
+}
+
+/**
+ * The whole machine's CPU and idle time in ms from /proc/stat, and per job between two readings: the
+ * same as machineCpuMs and machineCpuPerJob in bench/measure.ts, which this plain script cannot import
+ * (that file is compiled with the service).
+ */
+function machineCpuMs() {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number)
+    return { busyMs: (f[0] + f[1] + f[2] + f[5] + f[6] + (f[7] ?? 0)) * 10, idleMs: (f[3] + f[4]) * 10 }
+  } catch {
+    return undefined
+  }
+}
+function machineCpuPerJob(before, after, jobs) {
+  if (!before || !after) return {}
+  const busyMs = after.busyMs - before.busyMs
+  const idleMs = after.idleMs - before.idleMs
+  return { machineCpuUsPerJob: (busyMs * 1000) / jobs, machineIdleShare: idleMs / (busyMs + idleMs) }
 }
 
 async function counters(client) {
@@ -82,6 +103,7 @@ async function graphile() {
     const rssBefore = rssMb()
     const started = performance.now()
     const cpuBefore = process.cpuUsage()
+  const machineBefore = machineCpuMs()
     const runner = await runGraphile({
       connectionString: params.databaseUrl,
       concurrency,
@@ -92,6 +114,7 @@ async function graphile() {
     })
     const { left, elapsedMs, polls } = await waitDrained(client, 'select count(*) as n from graphile_worker._private_jobs', started)
     const cpu = process.cpuUsage(cpuBefore)
+  const machineAfter = machineCpuMs()
     const rssAfter = rssMb()
     await runner.stop()
     const after = await counters(client)
@@ -102,6 +125,7 @@ async function graphile() {
       jobs: total, completed, capped: left > 0, elapsedMs, jobsPerSec: (completed / elapsedMs) * 1000, enqueueMs,
       // The worker process's own CPU (user + system) per job while it drained, in microseconds.
       cpuUsPerJob: (cpu.user + cpu.system) / completed,
+      ...machineCpuPerJob(machineBefore, machineAfter, completed),
       rssBeforeMb: rssBefore, rssAfterMb: rssAfter,
       commitsPerJob: (after.commits - before.commits - polls - 1) / completed,
       walBytesPerJob: (after.walBytes - before.walBytes) / completed,
@@ -167,9 +191,11 @@ async function pgboss() {
   const rssBefore = rssMb()
   const started = performance.now()
   const cpuBefore = process.cpuUsage()
+  const machineBefore = machineCpuMs()
   await boss.work(QUEUE, { localConcurrency: concurrency, ...bossWork[peer] }, async (jobs) => Promise.all(jobs.map(async (job) => job.data)))
   const { left, elapsedMs, polls } = await waitDrained(client, `select count(*) as n from pgboss.job where name = '${QUEUE}' and state <> 'completed'`, started)
   const cpu = process.cpuUsage(cpuBefore)
+  const machineAfter = machineCpuMs()
   const rssAfter = rssMb()
   await boss.stop({ graceful: false, wait: true })
   const after = await counters(client)
@@ -177,8 +203,9 @@ async function pgboss() {
   const completed = total - left
   return {
     jobs: total, completed, capped: left > 0, elapsedMs, jobsPerSec: (completed / elapsedMs) * 1000, enqueueMs,
-      // The worker process's own CPU (user + system) per job while it drained, in microseconds.
-      cpuUsPerJob: (cpu.user + cpu.system) / completed,
+    // The worker process's own CPU (user + system) per job while it drained, in microseconds.
+    cpuUsPerJob: (cpu.user + cpu.system) / completed,
+    ...machineCpuPerJob(machineBefore, machineAfter, completed),
     rssBeforeMb: rssBefore, rssAfterMb: rssAfter,
     commitsPerJob: (after.commits - before.commits - polls - 1) / completed,
     walBytesPerJob: (after.walBytes - before.walBytes) / completed,

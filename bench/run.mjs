@@ -51,7 +51,12 @@ const depth = {
   ops: Number(args['depth-ops'] ?? (smoke ? 10 : 300)),
   rounds: Number(args['depth-rounds'] ?? (smoke ? 1 : 3)),
 }
-const peers = String(args.peers ?? 'graphile-default,graphile-tuned,pgboss-default,pgboss-tuned').split(',').filter(Boolean)
+const peers = String(args.peers ?? 'ours-lq500,graphile-default,graphile-tuned,pgboss-default,pgboss-tuned').split(',').filter(Boolean)
+/**
+ * Ours in another configuration, drained beside the peers in P1: `ours-lq500` holds at most 500 jobs
+ * claimed ahead (LOCAL_QUEUE_SIZE), graphile tuned's local queue size, against the default's 2,000.
+ */
+const OURS_VARIANTS = { 'ours-lq500': { localQueueSize: 500 } }
 
 function parseArgs(argv) {
   const out = {}
@@ -75,7 +80,7 @@ function dbUrl(name) {
 const prefix = String(args['db-prefix'] ?? 'bench')
 if (!/^[a-z_][a-z0-9_]*$/.test(prefix)) throw new Error('--db-prefix must be a lower-case SQL identifier')
 const DATABASES = { ours: `${prefix}_ours`, graphile: `${prefix}_graphile`, pgboss: `${prefix}_pgboss` }
-const systemOf = (config) => (config === 'ours' ? 'ours' : config.startsWith('graphile') ? 'graphile' : 'pgboss')
+const systemOf = (config) => (config.startsWith('ours') ? 'ours' : config.startsWith('graphile') ? 'graphile' : 'pgboss')
 
 async function admin(fn, url = adminUrl) {
   const client = new pg.Client({ connectionString: url })
@@ -132,8 +137,8 @@ function compile() {
 
 /** Runs one bench child (`ours` → dist/bench/ours.js, a peer → bench/peers.mjs) and returns its RESULT. */
 function child(config, mode, params) {
-  const argv = config === 'ours'
-    ? [path.join(root, 'dist/bench/ours.js'), mode, JSON.stringify(params)]
+  const argv = config.startsWith('ours')
+    ? [path.join(root, 'dist/bench/ours.js'), mode, JSON.stringify({ ...params, ...OURS_VARIANTS[config] })]
     : [path.join(benchDir, 'peers.mjs'), config, mode, JSON.stringify(params)]
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -252,7 +257,7 @@ async function p1() {
         // pg-boss's defaults poll every 2 s per worker: cap its runs by time and report jobs/s.
         const r = await child(config, 'drain', { databaseUrl: dbUrl(DATABASES[system]), jobs, concurrency, timeCapMs })
         ;(results.figures[key][config] ??= []).push(r)
-        log(key, config, `run ${run + 1}`, `${r.jobsPerSec.toFixed(0)} jobs/s`, r.capped ? `(capped: ${r.completed} done)` : '', `commits/job ${r.commitsPerJob?.toFixed(3)}`, `WAL B/job ${r.walBytesPerJob?.toFixed(0)}`, `CPU µs/job ${r.cpuUsPerJob?.toFixed(1)}`)
+        log(key, config, `run ${run + 1}`, `${r.jobsPerSec.toFixed(0)} jobs/s`, r.capped ? `(capped: ${r.completed} done)` : '', `commits/job ${r.commitsPerJob?.toFixed(3)}`, `WAL B/job ${r.walBytesPerJob?.toFixed(0)}`, `CPU µs/job ${r.cpuUsPerJob?.toFixed(1)}`, `machine CPU µs/job ${r.machineCpuUsPerJob?.toFixed(1)} idle ${((r.machineIdleShare ?? NaN) * 100).toFixed(0)} %`)
       }
     }
   }
@@ -489,11 +494,11 @@ export function summarize(results) {
   lines.push(`Parameters: ${JSON.stringify(results.params)}`, '')
   for (const [figure, byConfig] of Object.entries(results.figures)) {
     if (figure.startsWith('P1')) {
-      lines.push(`### ${figure}`, '', '| config | jobs/s median (range) | ours ÷ config (median) | commits/job | WAL bytes/job | worker CPU µs/job | runs (jobs/s) |', '|---|---|---|---|---|---|---|')
+      lines.push(`### ${figure}`, '', '| config | jobs/s median (range) | ours ÷ config (median) | commits/job | WAL bytes/job | worker CPU µs/job | machine CPU µs/job | machine idle % | runs (jobs/s) |', '|---|---|---|---|---|---|---|---|---|')
       const ours = stats(byConfig.ours.map((r) => r.jobsPerSec)).median
       for (const [config, rs] of Object.entries(byConfig)) {
         const med = stats(rs.map((r) => r.jobsPerSec)).median
-        lines.push(`| ${config}${rs.some((r) => r.capped) ? ' (time-capped)' : ''} | ${cell(rs.map((r) => r.jobsPerSec))} | ${fmt(ours / med, 2)} | ${cell(rs.map((r) => r.commitsPerJob), 3)} | ${cell(rs.map((r) => r.walBytesPerJob))} | ${cell(rs.map((r) => r.cpuUsPerJob), 1)} | ${rs.map((r) => fmt(r.jobsPerSec)).join(', ')} |`)
+        lines.push(`| ${config}${rs.some((r) => r.capped) ? ' (time-capped)' : ''} | ${cell(rs.map((r) => r.jobsPerSec))} | ${fmt(ours / med, 2)} | ${cell(rs.map((r) => r.commitsPerJob), 3)} | ${cell(rs.map((r) => r.walBytesPerJob))} | ${cell(rs.map((r) => r.cpuUsPerJob), 1)} | ${cell(rs.map((r) => r.machineCpuUsPerJob), 1)} | ${cell(rs.map((r) => (r.machineIdleShare ?? NaN) * 100))} | ${rs.map((r) => fmt(r.jobsPerSec)).join(', ')} |`)
       }
       lines.push('')
     } else if (figure === 'P2') {
