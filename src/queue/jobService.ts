@@ -66,10 +66,13 @@ export class JobService {
     return enqueued
   }
 
-  /** Wakes the runners of the queues that got new runnable jobs, and tells the metrics. */
+  /**
+   * Wakes this instance's runner for the queues that got new runnable jobs, and tells the metrics.
+   * Other instances hear of them from the database itself, which notifies on insert (migration 007).
+   */
   private announce(enqueued: readonly EnqueuedJob[]): void {
     const queues = new Set(enqueued.filter((e) => !e.replayed && e.job.state === 'queued').map((e) => e.job.queue))
-    for (const queue of queues) this.notifier.announce('jobsAvailable', queue)
+    for (const queue of queues) this.notifier.publishLocal('jobsAvailable', queue)
     const fresh = enqueued.filter((e) => !e.replayed).map((e) => e.job)
     if (fresh.length > 0) this.events.emit('jobs:enqueued', { jobs: fresh })
   }

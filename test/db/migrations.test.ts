@@ -27,11 +27,13 @@ for (const target of databaseTargets()) {
     it('brings a database of version 3 up to date with its jobs: listed under their owners by the database, the indexes outcomes no longer write gone, leases indexed by expiry', async () => {
       const { db, store } = engine
       // Back to version 3: the owner and finished-job indexes on the jobs table, no owner listing,
-      // the leases index of running jobs.
+      // the leases index of running jobs, no announcing trigger.
       await db.sql.unsafe(`
         delete from job_runner_migrations where version > 3;
         drop trigger job_runner_jobs_listed on job_runner_jobs;
         drop trigger job_runner_jobs_unlisted on job_runner_jobs;
+        drop trigger job_runner_jobs_announced on job_runner_jobs;
+        drop function job_runner_announce_inserted_jobs();
         drop function job_runner_list_inserted_jobs();
         drop function job_runner_unlist_deleted_job();
         drop table job_runner_owner_jobs;
@@ -43,8 +45,8 @@ for (const target of databaseTargets()) {
         insert into job_runner_jobs (owner, type, queue, max_attempts, state, finished_at)
         values ('alice', 'echo', 'default', 1, 'queued', null), ('bob', 'echo', 'default', 1, 'queued', null),
                ('alice', 'echo', 'default', 1, 'succeeded', now())`
-      assert.deepEqual(await migrate(db), { applied: [4, 5, 6] })
-      assert.equal(migrations.at(-1)!.version, 6, 'this test names the newest migration')
+      assert.deepEqual(await migrate(db), { applied: [4, 5, 6, 7] })
+      assert.equal(migrations.at(-1)!.version, 7, 'this test names the newest migration')
 
       const alices = await store.listJobs({ owner: 'alice', limit: 10 })
       assert.deepEqual(alices.map((j) => j.state), ['succeeded', 'queued'])

@@ -1,7 +1,8 @@
 /**
  * Notifications between instances travel packed: one NOTIFY per channel and batch, payloads joined
  * with commas and split again on arrival. Checked alone, and between two instances on PostgreSQL,
- * where a job's change notices also reach the watchers of that job (long-polls) and no others.
+ * where a job's change notices also reach the watchers of that job (long-polls) and no others, and
+ * where the database itself announces the queues of inserted jobs (migration 007).
  */
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -74,6 +75,38 @@ for (const target of databaseTargets().filter((t) => t.name === 'postgres')) {
       await all
       assert.deepEqual([...received].sort((a, b) => Number(a) - Number(b)), ids)
       await Promise.all([sender.stop(), receiver.stop()])
+    })
+
+    it('hears from the database of every committed insert of queued jobs, whoever inserts them, a hundred queues to a notice', async () => {
+      const receiver = await open()
+      const [writer] = dbs
+      const heard = new Set<string>()
+      let waiting: { queue: string; resolve: () => void } | undefined
+      receiver.subscribe('jobsAvailable', (queue) => {
+        heard.add(queue)
+        if (queue === waiting?.queue) waiting.resolve()
+      })
+      const hear = (queue: string) => new Promise<void>((resolve) => (heard.has(queue) ? resolve() : (waiting = { queue, resolve })))
+      const queues = Array.from({ length: 150 }, (_, i) => `q${String(i).padStart(3, '0')}-${'x'.repeat(59)}`)
+      // Not through the service: an operator's script, or an instance of an earlier release.
+      await writer!.sql`
+        insert into job_runner_jobs (owner, type, queue, max_attempts)
+        select 'alice', 'echo', q, 1 from jsonb_array_elements_text(${writer!.sql.json(queues)}) as q`
+      await hear(queues.at(-1)!)
+      assert.deepEqual([...heard].sort(), queues)
+      await writer!.sql`
+        insert into job_runner_jobs (owner, type, queue, max_attempts, state, finished_at)
+        values ('alice', 'echo', 'born-finished', 1, 'succeeded', now())`
+      await writer!.sql.begin(async (sql) => {
+        await sql`insert into job_runner_jobs (owner, type, queue, max_attempts) values ('alice', 'echo', 'rolled-back', 1)`
+        await sql`select 1/0`
+      }).catch(() => {})
+      await writer!.sql`insert into job_runner_jobs (owner, type, queue, max_attempts) values ('alice', 'echo', 'last', 1)`
+      // Notices arrive in commit order: by the last one, any other would have arrived.
+      await hear('last')
+      assert.ok(!heard.has('born-finished'), 'a job inserted finished wakes nobody')
+      assert.ok(!heard.has('rolled-back'), 'an insert that rolled back announces nothing')
+      await receiver.stop()
     })
 
     it("wakes a job's watchers on its own change notices only, here and from another instance", async () => {

@@ -5,6 +5,7 @@ import * as dropLeaseOwnerIndex from './003_drop_lease_owner_index.js'
 import * as ownerJobs from './004_owner_jobs.js'
 import * as dropFinishedIndex from './005_drop_finished_index.js'
 import * as leasesIndexByExpiry from './006_leases_index_by_expiry.js'
+import * as announceInsertedJobs from './007_announce_inserted_jobs.js'
 
 export interface Migration {
   readonly version: number
@@ -12,4 +13,4 @@ export interface Migration {
   readonly sql: string
 }
 
-export const migrations: readonly Migration[] = [jobs, finishedIndex, dropLeaseOwnerIndex, ownerJobs, dropFinishedIndex, leasesIndexByExpiry]
+export const migrations: readonly Migration[] = [jobs, finishedIndex, dropLeaseOwnerIndex, ownerJobs, dropFinishedIndex, leasesIndexByExpiry, announceInsertedJobs]
