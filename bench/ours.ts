@@ -12,7 +12,8 @@ import { performance } from 'node:perf_hooks'
 import { loadConfig } from '../src/config.js'
 import { createLogger } from '../src/log.js'
 import { JobService } from '../src/queue/jobService.js'
-import type { NewJob } from '../src/queue/store.js'
+import { connectDatabase } from '../src/db/connect.js'
+import { JobStore, type NewJob } from '../src/queue/store.js'
 import { mintToken } from '../src/auth/devToken.js'
 import { dbCounters, machineCpuMs, machineCpuPerJob, percentile, rssMb, settlementCounter } from './measure.js'
 import { openRunner, type OpenRunner } from './openRunner.js'
@@ -50,12 +51,18 @@ const open: OpenRunner = (concurrency, options) => openRunner(params, concurrenc
 
 async function drain(): Promise<Record<string, unknown>> {
   const total = params.jobs ?? 20_000
-  const { db, store, notifier, runner } = await open(params.concurrency ?? 10, params.localQueueSize === undefined ? {} : { env: { LOCAL_QUEUE_SIZE: String(params.localQueueSize) } })
+  const { config, db, store, notifier, runner } = await open(params.concurrency ?? 10, params.localQueueSize === undefined ? {} : { env: { LOCAL_QUEUE_SIZE: String(params.localQueueSize) } })
+  // PostgreSQL 15 reports a backend's commits lazily (up to 10 s late while it idles) and always when
+  // it exits: on a server, the jobs are enqueued through connections of their own, closed before the
+  // count starts, and the runner's are closed before it ends.
+  const enqueuer = db.capabilities.sharedAcrossProcesses ? await connectDatabase({ databaseUrl: params.databaseUrl, dataDir: config.dataDir }) : db
+  const enqueueStore = enqueuer === db ? store : new JobStore(enqueuer.sql)
   const enqueueStarted = performance.now()
   for (let done = 0; done < total; done += 1000) {
-    await store.enqueueJobs({ owner: 'bench', jobs: Array.from({ length: Math.min(1000, total - done) }, echoJob) })
+    await enqueueStore.enqueueJobs({ owner: 'bench', jobs: Array.from({ length: Math.min(1000, total - done) }, echoJob) })
   }
   const enqueueMs = performance.now() - enqueueStarted
+  if (enqueuer !== db) await enqueuer.close()
   const counters = db.capabilities.sharedAcrossProcesses ? dbCounters(params.databaseUrl!) : undefined
   const before = await counters?.read()
   const rssBefore = rssMb()
@@ -73,10 +80,10 @@ async function drain(): Promise<Record<string, unknown>> {
   await runner.stop({ graceMs: 5000 })
   // A drain of failing jobs measures the failure path: it happens when dist/jobs/ is missing.
   if (counts.succeeded !== doneCount) throw new Error(`only ${counts.succeeded} of ${doneCount} echo jobs succeeded: is jobs/echo.ts compiled into dist/jobs?`)
-  const after = await counters?.read()
-  await counters?.close()
   await notifier.stop()
   await db.close()
+  const after = await counters?.read()
+  await counters?.close()
   return {
     jobs: total,
     completed: doneCount,
