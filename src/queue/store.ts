@@ -6,9 +6,10 @@
  * parameters, so connections need not fetch array types: see src/db/connect.ts). Such writes find
  * their rows with `id = any(array(...))`, which the planner answers from the primary key; joined to
  * the rows' document instead, it hash-joins against a scan of the whole table, whose cost then grows
- * with every finished job kept. (No partial index may match their `state = 'running'` fence: the
- * planner would read every running job from it and test each against the batch: migration 006.) Writes by a runner are fenced by `lease_owner`, so an instance that
- * lost its lease can never overwrite the outcome of the instance that recovered the job.
+ * with every finished job kept; and no partial index may match their `state = 'running'` fence, or
+ * the planner reads every running job from it and tests each against the batch (migration 006).
+ * Writes by a runner are fenced by `lease_owner`, so an instance that lost its lease can never
+ * overwrite the outcome of the instance that recovered the job.
  */
 import type { Sql, TransactionSql } from 'postgres'
 import { ISO_TIMESTAMP, toJob, type JobFields, type Json, type JobProgress, type JobRow, type JobState, type OwnedJob } from './job.js'

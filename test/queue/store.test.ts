@@ -162,7 +162,7 @@ for (const target of databaseTargets()) {
         assert.ok(row!.lease_ms > 0 && row!.lease_ms <= LEASE_MS, `lease ends within ${LEASE_MS} ms (got ${row!.lease_ms})`)
       })
 
-      it('turns off the wait for the WAL flush for its own transaction only', async () => {
+      it('skips the wait for its WAL flush in its own transaction only, not in the next one on its connection', async () => {
         await store.enqueueJobs({ owner: 'alice', jobs: [newJob()] })
         // The claim and the check after it on one connection (PGlite has only one).
         const reserved = database.databaseUrl ? await db.sql.reserve() : undefined
