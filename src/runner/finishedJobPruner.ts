@@ -30,30 +30,27 @@ const DEFAULT_WINDOW = 5000
 
 export class FinishedJobPruner {
   private readonly periodic: Periodic
-  private stopping = false
 
   constructor(
     private readonly config: FinishedJobPrunerConfig,
     private readonly deps: FinishedJobPrunerDependencies,
   ) {
-    this.periodic = new Periodic('finishedJobPruner', config.intervalMs ?? 60_000, async () => void (await this.prune()), deps.onError)
+    this.periodic = new Periodic('finishedJobPruner', config.intervalMs ?? 60_000, async (signal) => void (await this.prune({ signal })), deps.onError)
   }
 
   start(): void {
-    this.stopping = false
     this.periodic.start()
   }
 
   stop(): Promise<void> {
-    this.stopping = true
     return this.periodic.stop()
   }
 
-  /** One walk from the oldest job to the first recent one; returns how many jobs it deleted. */
-  async prune(): Promise<number> {
+  /** One walk from the oldest job to the first recent one, or until `signal` aborts; returns how many jobs it deleted. */
+  async prune({ signal }: { signal?: AbortSignal } = {}): Promise<number> {
     let total = 0
     let afterId = '0'
-    while (!this.stopping) {
+    while (!signal?.aborted) {
       const { pruned, lastId, reachedRecent } = await this.deps.store.pruneFinishedJobs({
         olderThanMs: this.config.retentionMs,
         afterId,

@@ -1,6 +1,7 @@
 /**
  * A background task that runs every `intervalMs` until stopped, never overlapping itself. Errors are
- * reported, not thrown: a database outage must not kill the lease keeper that outlives it.
+ * reported, not thrown: a database outage must not kill the lease keeper that outlives it. The task
+ * gets a signal that `stop()` aborts, so that a long run can end early instead of holding the stop.
  */
 import { coerceError } from '../log.js'
 
@@ -8,24 +9,26 @@ export class Periodic {
   private timer: NodeJS.Timeout | undefined
   private running: Promise<void> | undefined
   private active = false
+  private stopped = new AbortController()
 
   constructor(
     readonly name: string,
     private readonly intervalMs: number,
-    private readonly task: () => Promise<void>,
+    private readonly task: (signal: AbortSignal) => Promise<void>,
     private readonly onError: (error: Error) => void,
   ) {}
 
   start(): void {
     if (this.active) return
     this.active = true
+    if (this.stopped.signal.aborted) this.stopped = new AbortController()
     this.schedule()
   }
 
   /** Runs the task now (waiting for a run in progress first). */
   async runNow(): Promise<void> {
     while (this.running) await this.running
-    this.running = this.task().catch((thrown) => this.onError(coerceError(thrown)))
+    this.running = this.task(this.stopped.signal).catch((thrown) => this.onError(coerceError(thrown)))
     await this.running
     this.running = undefined
   }
@@ -33,6 +36,7 @@ export class Periodic {
   /** Stops scheduling and waits for a run in progress. Safe to call twice. */
   async stop(): Promise<void> {
     this.active = false
+    this.stopped.abort()
     clearTimeout(this.timer)
     await this.running
   }
