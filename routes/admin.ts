@@ -3,7 +3,7 @@
  * `drained`, and resume it. These routes keep answering during a drain (not during a shutdown).
  */
 import { Hono } from 'hono'
-import { authenticate, requireScope } from '../src/http/authenticate.js'
+import { authenticate } from '../src/http/authenticate.js'
 import type { TokenVerifier } from '../src/auth/tokenVerifier.js'
 import type { Lifecycle } from '../src/lifecycle.js'
 import { JOB_STATES, type JobState } from '../src/queue/job.js'
@@ -26,20 +26,20 @@ export interface AdminRoutesOptions {
 
 export function adminRoutes({ lifecycle, instance, verifyToken, countJobs }: AdminRoutesOptions): Hono {
   const app = new Hono()
-  const admin = [authenticate(verifyToken), requireScope('admin')] as const
+  const admin = authenticate(verifyToken, 'admin')
 
-  app.post('/drain', ...admin, (c) => {
+  app.post('/drain', admin, (c) => {
     // The drain goes on in the background; the caller watches /v1/admin/status.
     void lifecycle.drain('http drain')
     return c.json({ state: lifecycle.state === 'drained' ? 'drained' : 'draining', runningJobs: instance.runningJobIds().length }, 202)
   })
 
-  app.post('/resume', ...admin, async (c) => {
+  app.post('/resume', admin, async (c) => {
     await lifecycle.resume('http resume')
     return c.json({ state: 'running' })
   })
 
-  app.get('/status', ...admin, (c) => {
+  app.get('/status', admin, (c) => {
     const runningJobIds = instance.runningJobIds()
     return c.json({
       state: lifecycle.state,
@@ -53,7 +53,7 @@ export function adminRoutes({ lifecycle, instance, verifyToken, countJobs }: Adm
     })
   })
 
-  app.get('/queues', ...admin, async (c) => {
+  app.get('/queues', admin, async (c) => {
     // Every served queue shows, empty or not; every state is present, zero included.
     const byQueue = new Map<string, Record<JobState, number>>()
     const row = (queue: string) => {

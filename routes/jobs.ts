@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto'
 import { Hono } from 'hono'
 import type { Context } from 'hono'
-import { authenticate, ownerScope, requireScope } from '../src/http/authenticate.js'
+import { authenticate, ownerScope } from '../src/http/authenticate.js'
 import { readJsonBody } from '../src/http/jsonBody.js'
 import type { OpenApiSpec } from '../src/http/openapi.js'
 import { HttpProblem } from '../src/http/problem.js'
@@ -37,10 +37,10 @@ export function jobsRoutes({ jobs, spec, verifyToken, shutdownSignal, longPollsP
   // The list filters' schemas in openapi.yaml; a NUL byte or a 10 kB value never reaches SQL.
   const filterSchemas = { type: spec.schema('JobType'), queue: spec.schema('QueueName') }
   // Per route, not app.use('*'): a wrong method must answer 405, not ask for a token first.
-  const write = [authenticate(verifyToken), requireScope('jobs:write')] as const
-  const read = [authenticate(verifyToken), requireScope('jobs:read')] as const
+  const write = authenticate(verifyToken, 'jobs:write')
+  const read = authenticate(verifyToken, 'jobs:read')
 
-  app.post('/', ...write, async (c) => {
+  app.post('/', write, async (c) => {
     const request = await readJsonBody<EnqueueRequest>(c, validateEnqueue)
     const idempotencyKey = readIdempotencyKey(c)
     const [enqueued] = await enqueue(() =>
@@ -52,13 +52,13 @@ export function jobsRoutes({ jobs, spec, verifyToken, shutdownSignal, longPollsP
     return c.json(publicJob(job), replayed ? 200 : 202)
   })
 
-  app.post('/batch', ...write, async (c) => {
+  app.post('/batch', write, async (c) => {
     const { jobs: requests } = await readJsonBody<{ jobs: EnqueueRequest[] }>(c, validateBatch)
     const enqueued = await enqueue(() => jobs.enqueue({ owner: c.get('principal').sub, jobs: requests }))
     return c.json({ jobs: enqueued.map(({ job }) => publicJob(job)) }, 202)
   })
 
-  app.get('/', ...read, async (c) => {
+  app.get('/', read, async (c) => {
     const state = c.req.query('state')
     if (state !== undefined && !(JOB_STATES as readonly string[]).includes(state)) {
       throw new HttpProblem('invalid-parameter', `state must be one of ${JOB_STATES.join(', ')}`)
@@ -79,7 +79,7 @@ export function jobsRoutes({ jobs, spec, verifyToken, shutdownSignal, longPollsP
     return c.json({ jobs: shown.map(publicJob), nextCursor: hasMore ? encodeCursor(shown.at(-1)!.id) : null })
   })
 
-  app.get('/:id', ...read, async (c) => {
+  app.get('/:id', read, async (c) => {
     const scope = { ...ownerScope(c.get('principal')), id: c.req.param('id') }
     const waitSeconds = readInteger(c.req.query('wait'), 'wait', { min: 0, max: MAX_WAIT_SECONDS }) ?? 0
     const ifNoneMatch = c.req.header('if-none-match')
@@ -113,7 +113,7 @@ export function jobsRoutes({ jobs, spec, verifyToken, shutdownSignal, longPollsP
     return c.json(publicJob(job))
   })
 
-  app.post('/:id/cancel', ...write, async (c) => {
+  app.post('/:id/cancel', write, async (c) => {
     const id = c.req.param('id')
     const outcome = await jobs.cancel({ ...ownerScope(c.get('principal')), id })
     switch (outcome.kind) {

@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono'
 import type { TokenVerifier } from '../src/auth/tokenVerifier.js'
-import { authenticate, requireScope } from '../src/http/authenticate.js'
+import { authenticate } from '../src/http/authenticate.js'
 import type { ServiceMetrics } from '../src/observability/metrics.js'
 
 export interface MetricsRoutesOptions {
@@ -15,7 +15,7 @@ export interface MetricsRoutesOptions {
 
 export function metricsRoutes({ metrics, verifyToken }: MetricsRoutesOptions): Hono {
   const app = new Hono()
-  app.get('/metrics', authenticate(verifyToken), requireScope('admin'), async (c) => {
+  app.get('/metrics', authenticate(verifyToken, 'admin'), async (c) => {
     const text = await metrics.render()
     return c.body(text, 200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' })
   })

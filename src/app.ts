@@ -1,10 +1,9 @@
 /**
- * Assembles the HTTP app: request ids, the lifecycle gate, body limits, the routes of routes/, and
- * one error handler that turns every failure into problem+json. Routes know the job service and the
- * lifecycle, never the database.
+ * Assembles the HTTP app: request ids, the lifecycle gate, body limits, the routes of routes/, a
+ * not-found handler that tells 404 from 405, and one error handler that turns every failure into
+ * problem+json. Routes know the job service and the lifecycle, never the database.
  */
 import { Hono } from 'hono'
-import { methodNotAllowed } from 'hono/method-not-allowed'
 import type { Logger } from 'pino'
 import './http/context.js'
 import { adminRoutes, type InstanceInfo } from '../routes/admin.js'
@@ -15,6 +14,7 @@ import { jobsRoutes } from '../routes/jobs.js'
 import { metricsRoutes } from '../routes/metrics.js'
 import type { TokenVerifier } from './auth/tokenVerifier.js'
 import type { OpenApiSpec } from './http/openapi.js'
+import { allowedMethods } from './http/allowedMethods.js'
 import { bodyLimit } from './http/bodyLimit.js'
 import { HttpProblem, problemResponse } from './http/problem.js'
 import { requestId } from './http/requestId.js'
@@ -63,16 +63,6 @@ export function createApp(options: AppOptions): Hono {
     if (lifecycle.isShuttingDown() && c.req.path !== '/livez') c.res.headers.set('connection', 'close')
   })
   app.use(
-    '*',
-    methodNotAllowed({
-      app,
-      onMethodNotAllowed: (c, methods) =>
-        problemResponse(new HttpProblem('method-not-allowed', `${c.req.method} is not allowed here; use ${methods.join(', ')}`, { headers: { allow: methods.join(', ') } }), {
-          requestId: c.get('requestId'),
-        }),
-    }),
-  )
-  app.use(
     '/v1/*',
     bodyLimit({
       maxSize: options.maxBodyBytes,
@@ -89,7 +79,15 @@ export function createApp(options: AppOptions): Hono {
   app.route('/', metricsRoutes({ metrics: options.metrics, verifyToken: options.verifyToken }))
   app.route('/', dashboardRoutes())
 
-  app.notFound((c) => problemResponse(new HttpProblem('not-found', `no route ${c.req.method} ${c.req.path}`), { requestId: c.get('requestId') }))
+  const methodsAt = allowedMethods(app)
+  app.notFound((c) => {
+    const methods = methodsAt(c.req.path)
+    const problem =
+      methods.length > 0 && !methods.includes(c.req.method)
+        ? new HttpProblem('method-not-allowed', `${c.req.method} is not allowed here; use ${methods.join(', ')}`, { headers: { allow: methods.join(', ') } })
+        : new HttpProblem('not-found', `no route ${c.req.method} ${c.req.path}`)
+    return problemResponse(problem, { requestId: c.get('requestId') })
+  })
 
   app.onError((thrown, c) => {
     const requestId = c.get('requestId')

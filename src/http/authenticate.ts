@@ -2,6 +2,8 @@
  * Bearer-token authentication and scope checks, answering as RFC 6750 §3 says: no token → 401 with a
  * bare challenge; a bad one → 401 `invalid_token`; a missing scope → 403 `insufficient_scope`
  * naming the scope. When the issuer's keys cannot be fetched the token may be fine: 503, not 401.
+ * The token and the scope are checked in one middleware: every authenticated request pays one async
+ * layer for both (Hono runs each middleware as an awaited function).
  */
 import type { MiddlewareHandler } from 'hono'
 import { InvalidTokenError, KeysUnavailableError, type TokenVerifier } from '../auth/tokenVerifier.js'
@@ -12,7 +14,8 @@ const REALM = 'job-runner'
 /** Far above any real JWT; a bigger header is refused before any parsing. */
 const MAX_TOKEN_LENGTH = 16 * 1024
 
-export const authenticate = (verifyToken: TokenVerifier): MiddlewareHandler =>
+/** Admits a request with a valid bearer token that grants `scope`, and puts its principal on the context. */
+export const authenticate = (verifyToken: TokenVerifier, scope: Scope): MiddlewareHandler =>
   async function authenticate(c, next) {
     const header = c.req.header('authorization')
     const match = header === undefined ? null : /^Bearer +([^ ]+) *$/i.exec(header)
@@ -33,17 +36,12 @@ export const authenticate = (verifyToken: TokenVerifier): MiddlewareHandler =>
       if (error instanceof InvalidTokenError) throw invalidToken(error.message)
       throw error
     }
-    c.set('principal', principal)
-    await next()
-  }
-
-export const requireScope = (scope: Scope): MiddlewareHandler =>
-  async function requireScope(c, next) {
-    if (!c.get('principal').scopes.has(scope)) {
+    if (!principal.scopes.has(scope)) {
       throw new HttpProblem('insufficient-scope', `this operation needs the scope ${scope}`, {
         headers: { 'www-authenticate': `Bearer realm="${REALM}", error="insufficient_scope", scope="${scope}"` },
       })
     }
+    c.set('principal', principal)
     await next()
   }
 

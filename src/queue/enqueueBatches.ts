@@ -19,7 +19,7 @@ export class EnqueueBatches {
   private readonly batcher: Batcher<Submission, Map<Submission, Outcome>>
 
   /** `onStored` hears each stored statement's jobs once, before their callers are answered. */
-  constructor(store: JobStore, onStored: (enqueued: readonly EnqueuedJob[]) => void = () => {}) {
+  constructor(store: Pick<JobStore, 'enqueueJobs'>, onStored: (enqueued: readonly EnqueuedJob[]) => void = () => {}) {
     // Two batches in flight: one commits while the next fills up.
     this.batcher = new Batcher((submissions) => insertByOwner(store, submissions, onStored), { maxBatch: 500, maxInFlight: 2 })
   }
@@ -34,7 +34,7 @@ export class EnqueueBatches {
 }
 
 async function insertByOwner(
-  store: JobStore,
+  store: Pick<JobStore, 'enqueueJobs'>,
   submissions: Submission[],
   onStored: (enqueued: readonly EnqueuedJob[]) => void,
 ): Promise<Map<Submission, Outcome>> {

@@ -52,7 +52,9 @@ export class JobService {
     private readonly registry: JobRegistry,
     private readonly notifier: Notifier,
   ) {
-    this.singles = new EnqueueBatches(store, (stored) => this.announce(stored))
+    // One deadline a statement, not one a request: a timer per group-commit batch. A request queued
+    // behind batches in flight waits for them first, so its wait is bounded by twice STORE_TIMEOUT_MS.
+    this.singles = new EnqueueBatches({ enqueueJobs: (batch) => answersInTime(store.enqueueJobs(batch)) }, (stored) => this.announce(stored))
   }
 
   /** Validates every job first, then stores all of them in one statement, or none. */
@@ -60,7 +62,7 @@ export class JobService {
     const rows = jobs.map((request, index) => this.toNewJob(request, jobs.length > 1 ? index : undefined))
     const single = rows.length === 1 && rows[0]!.idempotencyKey === null ? rows[0]! : undefined
     // A single job is announced with the rest of its group-commit batch, once per batch.
-    if (single) return [await answersInTime(this.singles.enqueue(owner, single))]
+    if (single) return [await this.singles.enqueue(owner, single)]
     const enqueued = await answersInTime(this.store.enqueueJobs({ owner, jobs: rows }))
     this.announce(enqueued)
     return enqueued
