@@ -1,6 +1,6 @@
 /**
- * P3's yardstick: a bare Hono JSON POST route on @hono/node-server, no auth and no database, in a
- * process of its own. Prints `READY <port>` once listening.
+ * P3's yardstick (the issue's): a bare Hono JSON POST route on @hono/node-server, no auth and no
+ * database, in a process of its own. Prints `READY <port>` once listening.
  */
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'

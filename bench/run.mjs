@@ -190,16 +190,17 @@ async function startServiceProcessOnce(env) {
   return { proc, url, port, exited, readyMs: performance.now() - started }
 }
 
-function startBareHono() {
+/** A P3 yardstick (bareHono.ts, honoInsert.ts): a process that prints `READY <port>`. */
+function startYardstick(script, env = {}) {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [path.join(root, 'dist/bench/bareHono.js')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
+    const proc = spawn(process.execPath, [path.join(root, 'dist/bench', script)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } })
     let out = ''
     proc.stdout.on('data', (d) => {
       out += d
       const m = /READY (\d+)/.exec(out)
       if (m) resolve({ proc, url: `http://127.0.0.1:${m[1]}` })
     })
-    proc.on('exit', (code) => reject(new Error(`bare hono exited ${code}`)))
+    proc.on('exit', (code) => reject(new Error(`${script} exited ${code}`)))
   })
 }
 
@@ -276,6 +277,29 @@ async function p2() {
   }
 }
 
+/** A process's CPU time (user + system) in milliseconds, from /proc (Linux; undefined elsewhere). */
+async function processCpuMs(pid) {
+  try {
+    const fields = (await fs.readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ')
+    // utime and stime, fields 14 and 15 of stat(5), in ticks of 10 ms.
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch {
+    return undefined
+  }
+}
+
+/** autocannon against `url`, with the CPU the server process and the whole machine spent per request. */
+async function cannonMeasured(url, headers, serverPid) {
+  const { machineCpuMs, machineCpuPerJob } = await import(path.join(root, 'dist/bench/measure.js'))
+  const serverBefore = await processCpuMs(serverPid)
+  const machineBefore = machineCpuMs()
+  const result = await cannon(url, headers)
+  const serverAfter = await processCpuMs(serverPid)
+  const machine = machineCpuPerJob(machineBefore, machineCpuMs(), result.requests.total)
+  const serverCpuUsPerReq = serverBefore === undefined || serverAfter === undefined ? undefined : ((serverAfter - serverBefore) * 1000) / result.requests.total
+  return { result, cpu: { serverCpuUsPerReq, machineCpuUsPerReq: machine.machineCpuUsPerJob, machineIdleShare: machine.machineIdleShare } }
+}
+
 async function p3() {
   results.figures.P3 = {}
   const token = await mintToken()
@@ -283,16 +307,27 @@ async function p3() {
     await reset('ours')
     // The runner serves only the queue "nobody": echo jobs (queue "default") stay queued.
     const service = await startServiceProcess({ DATABASE_URL: dbUrl(DATABASES.ours), QUEUES: 'nobody' })
-    const ours = await cannon(service.url, { authorization: `Bearer ${token}` })
+    const { result: ours, cpu: oursCpu } = await cannonMeasured(service.url, { authorization: `Bearer ${token}` }, service.proc.pid)
     await stop(service.proc)
-    const stored = await admin((c) => c.query('select count(*)::int as n from job_runner_jobs'), dbUrl(DATABASES.ours))
-    const bare = await startBareHono()
-    const hono = await cannon(bare.url, {})
+    const countJobs = async () => (await admin((c) => c.query('select count(*)::int as n from job_runner_jobs'), dbUrl(DATABASES.ours))).rows[0].n
+    const stored = await countJobs()
+    // The same insert without the endpoint around it, on the same (emptied) table.
+    await reset('ours')
+    const inserting = await startYardstick('honoInsert.js', { DATABASE_URL: dbUrl(DATABASES.ours) })
+    const { result: insert, cpu: insertCpu } = await cannonMeasured(inserting.url, {}, inserting.proc.pid)
+    await stop(inserting.proc)
+    const insertStored = await countJobs()
+    const bare = await startYardstick('bareHono.js')
+    const { result: hono, cpu: honoCpu } = await cannonMeasured(bare.url, {}, bare.proc.pid)
     await stop(bare.proc)
     const pick = (r, extra = {}) => ({ reqPerSec: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors, total: r.requests.total, ...extra })
-    ;(results.figures.P3.ours ??= []).push(pick(ours, { stored: stored.rows[0].n }))
-    ;(results.figures.P3['bare-hono'] ??= []).push(pick(hono))
-    log('P3', `run ${run + 1}`, `ours ${ours.requests.average.toFixed(0)} req/s p99 ${ours.latency.p99} ms (non2xx ${ours.non2xx}, stored ${stored.rows[0].n})`, `bare ${hono.requests.average.toFixed(0)} req/s p99 ${hono.latency.p99} ms`)
+    ;(results.figures.P3.ours ??= []).push(pick(ours, { stored, ...oursCpu }))
+    ;(results.figures.P3['hono-insert'] ??= []).push(pick(insert, { stored: insertStored, ...insertCpu }))
+    ;(results.figures.P3['bare-hono'] ??= []).push(pick(hono, honoCpu))
+    const us = (cpu) => `server ${cpu.serverCpuUsPerReq?.toFixed(1)} / machine ${cpu.machineCpuUsPerReq?.toFixed(1)} µs/req`
+    log('P3', `run ${run + 1}`, `ours ${ours.requests.average.toFixed(0)} req/s p99 ${ours.latency.p99} ms ${us(oursCpu)} (non2xx ${ours.non2xx}, stored ${stored})`,
+      `hono+insert ${insert.requests.average.toFixed(0)} req/s p99 ${insert.latency.p99} ms ${us(insertCpu)} (stored ${insertStored})`,
+      `bare ${hono.requests.average.toFixed(0)} req/s p99 ${hono.latency.p99} ms ${us(honoCpu)}`)
   }
 }
 
@@ -508,12 +543,18 @@ export function summarize(results) {
       }
       lines.push('')
     } else if (figure === 'P3') {
-      lines.push('### P3 authenticated durable HTTP enqueue', '', '| config | req/s median (range) | p99 ms median (range) | runs req/s | non-2xx |', '|---|---|---|---|---|')
+      lines.push('### P3 authenticated durable HTTP enqueue', '', '| config | req/s median (range) | p99 ms median (range) | server CPU µs/req | machine CPU µs/req | machine idle % | runs req/s | non-2xx |', '|---|---|---|---|---|---|---|---|')
       for (const [config, rs] of Object.entries(byConfig)) {
-        lines.push(`| ${config} | ${cell(rs.map((r) => r.reqPerSec))} | ${cell(rs.map((r) => r.p99Ms))} | ${rs.map((r) => fmt(r.reqPerSec)).join(', ')} | ${rs.map((r) => r.non2xx).join(', ')} |`)
+        lines.push(`| ${config} | ${cell(rs.map((r) => r.reqPerSec))} | ${cell(rs.map((r) => r.p99Ms))} | ${cell(rs.map((r) => r.serverCpuUsPerReq), 1)} | ${cell(rs.map((r) => r.machineCpuUsPerReq), 1)} | ${cell(rs.map((r) => (r.machineIdleShare ?? NaN) * 100))} | ${rs.map((r) => fmt(r.reqPerSec)).join(', ')} | ${rs.map((r) => r.non2xx).join(', ')} |`)
       }
-      const ratio = byConfig.ours.map((r, i) => r.reqPerSec / byConfig['bare-hono'][i].reqPerSec)
-      lines.push('', `ours ÷ bare Hono, per run: ${ratio.map((x) => x.toFixed(2)).join(', ')} (median ${fmt(stats(ratio).median, 2)})`, '')
+      const ratioTo = (config) => byConfig.ours.map((r, i) => r.reqPerSec / byConfig[config][i].reqPerSec)
+      const describe = (ratio) => `${ratio.map((x) => x.toFixed(2)).join(', ')} (median ${fmt(stats(ratio).median, 2)})`
+      lines.push('', `ours ÷ bare Hono, per run: ${describe(ratioTo('bare-hono'))}`)
+      if (byConfig['hono-insert']) {
+        const floor = byConfig['hono-insert'].map((r, i) => r.reqPerSec / byConfig['bare-hono'][i].reqPerSec)
+        lines.push('', `hono-insert ÷ bare Hono (the insert alone), per run: ${describe(floor)}`, '', `ours ÷ hono-insert, per run: ${describe(ratioTo('hono-insert'))}`)
+      }
+      lines.push('')
     } else if (figure === 'P4') {
       lines.push('### P4 cancel on instance B → token fires on instance A (ms)', '', '| run | cancels | → token fired p50 / p95 / p99 / max | B\'s cancel call p50 / p99 | → `cancelled` written p50 / p99 | commits/cycle | WAL bytes/cycle |', '|---|---|---|---|---|---|---|')
       byConfig.ours.forEach((r, i) => {
