@@ -47,9 +47,11 @@ export function jobsRoutes({ jobs, spec, verifyToken, shutdownSignal, longPollsP
       jobs.enqueue({ owner: c.get('principal').sub, jobs: [idempotencyKey === undefined ? request : { ...request, idempotencyKey }] }),
     )
     const { job, replayed } = enqueued!
-    c.header('location', `/v1/jobs/${job.id}`)
-    if (replayed) c.header('idempotent-replayed', 'true')
-    return c.json(publicJob(job), replayed ? 200 : 202)
+    // A Response with plain headers, not c.header() and c.json(): Hono keeps headers set that way in
+    // a WHATWG Headers object, which the node adapter converts back; this is the busiest route.
+    const headers: Record<string, string> = { 'content-type': 'application/json', location: `/v1/jobs/${job.id}` }
+    if (replayed) headers['idempotent-replayed'] = 'true'
+    return new Response(JSON.stringify(publicJob(job)), { status: replayed ? 200 : 202, headers })
   })
 
   app.post('/batch', write, async (c) => {
