@@ -1,4 +1,4 @@
-/** Small measurement helpers shared by the bench workers written in TypeScript. */
+/** Small measurement helpers shared by the bench workers: ours, the peers (bench/peers.mjs) and run.mjs. */
 import { readFileSync } from 'node:fs'
 import postgres from 'postgres'
 import type { Runner } from '../src/runner/runner.js'
@@ -49,7 +49,7 @@ export function settlementCounter(runner: Runner, total: number) {
  * The whole machine's CPU time so far (every process: the worker, PostgreSQL's backends and
  * background writers), and its idle time, in milliseconds, from /proc/stat (Linux; undefined
  * elsewhere). Nothing else runs during a bench, so the difference over a drain is what the drain
- * cost the machine. bench/peers.mjs reads the same.
+ * cost the machine.
  */
 export function machineCpuMs(): { busyMs: number; idleMs: number } | undefined {
   try {

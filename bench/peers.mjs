@@ -5,12 +5,14 @@
  *
  * peer: graphile-default | graphile-tuned | pgboss-default | pgboss-tuned
  * mode: setup (install schema), drain (P1), latency (P2, graphile only). Prints one `RESULT {json}` line.
+ * The measurement helpers are ours' (`bench/measure.ts`), compiled into dist/ by run.mjs before any
+ * child starts, so that every system is measured by the same code.
  */
 import { performance } from 'node:perf_hooks'
-import { readFileSync } from 'node:fs'
 import pg from 'pg'
 import { makeWorkerUtils, run as runGraphile } from 'graphile-worker'
 import { PgBoss } from 'pg-boss'
+import { machineCpuMs, machineCpuPerJob, percentile, rssMb } from '../dist/bench/measure.js'
 
 const [peer, mode = 'drain', rawParams = '{}'] = process.argv.slice(2)
 const params = JSON.parse(rawParams)
@@ -29,35 +31,6 @@ const bossWork = {
 }
 
 const silentLogger = { scope: () => silentLogger, debug() {}, info() {}, warn() {}, error() {} }
-
-function rssMb() {
-  return process.memoryUsage().rss / 1024 / 1024
-}
-
-function percentile(samples, p) {
-  const sorted = [...samples].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]
-}
-
-/**
- * The whole machine's CPU and idle time in ms from /proc/stat, and per job between two readings: the
- * same as machineCpuMs and machineCpuPerJob in bench/measure.ts, which this plain script cannot import
- * (that file is compiled with the service).
- */
-function machineCpuMs() {
-  try {
-    const f = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number)
-    return { busyMs: (f[0] + f[1] + f[2] + f[5] + f[6] + (f[7] ?? 0)) * 10, idleMs: (f[3] + f[4]) * 10 }
-  } catch {
-    return undefined
-  }
-}
-function machineCpuPerJob(before, after, jobs) {
-  if (!before || !after) return {}
-  const busyMs = after.busyMs - before.busyMs
-  const idleMs = after.idleMs - before.idleMs
-  return { machineCpuUsPerJob: (busyMs * 1000) / jobs, machineIdleShare: idleMs / (busyMs + idleMs) }
-}
 
 async function counters(client) {
   await new Promise((r) => setTimeout(r, 1100))
@@ -105,7 +78,7 @@ async function graphile() {
     const rssBefore = rssMb()
     const started = performance.now()
     const cpuBefore = process.cpuUsage()
-  const machineBefore = machineCpuMs()
+    const machineBefore = machineCpuMs()
     const runner = await runGraphile({
       connectionString: params.databaseUrl,
       concurrency,
@@ -116,7 +89,7 @@ async function graphile() {
     })
     const { left, elapsedMs, polls } = await waitDrained(client, 'select count(*) as n from graphile_worker._private_jobs', started)
     const cpu = process.cpuUsage(cpuBefore)
-  const machineAfter = machineCpuMs()
+    const machineAfter = machineCpuMs()
     const rssAfter = rssMb()
     await runner.stop()
     const after = await counters(client)
