@@ -5,19 +5,70 @@
  * with the job — no token, no validation, no request id, no metrics, no lifecycle. Ours is this plus
  * everything a real endpoint does; bare Hono is this minus PostgreSQL. Prints `READY <port>` once
  * listening; DATABASE_URL names the (migrated) database.
+ *
+ * STORE takes the insert apart for `--p3-steps`, each step adding one cost to the one before:
+ * - `none`: each batch is answered on the next turn of the event loop, no database (holding the
+ *   answers across a wait, batched as the group commit batches them);
+ * - `round-trip`: one postgres.js statement per batch that reads the rows' JSON and writes nothing;
+ * - `async-commit`: the real insert, its connections with `synchronous_commit = off` (everything but
+ *   waiting for the WAL flush: not durable, a step only);
+ * - `durable` (the default): the real insert, committed.
  */
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
+import postgres from 'postgres'
 import { connectDatabase } from '../src/db/connect.js'
-import type { Json } from '../src/queue/job.js'
+import { toJob, type Json } from '../src/queue/job.js'
 import { EnqueueBatches } from '../src/queue/enqueueBatches.js'
-import { JobStore } from '../src/queue/store.js'
+import { JobStore, type EnqueuedJob, type NewJob } from '../src/queue/store.js'
+
+type Store = Pick<JobStore, 'enqueueJobs'>
+const STORES: Record<string, (databaseUrl: string) => Promise<Store>> = {
+  async none() {
+    return { enqueueJobs: ({ owner, jobs }) => new Promise((resolve) => setImmediate(() => resolve(answered(owner, jobs)))) }
+  },
+  async 'round-trip'(databaseUrl) {
+    const sql = postgres(databaseUrl, { max: 10, fetch_types: false, onnotice: () => {} })
+    return {
+      async enqueueJobs({ owner, jobs }) {
+        const rows = jobs.map((job, ord) => ({ ord, type: job.type, queue: job.queue, payload: job.payload }))
+        // As many rows and columns back as the insert's answer has.
+        const read = await sql<{ id: string }[]>`
+          select (x.ord + 1)::text as id, to_char(now(), 'YYYY') as run_at, to_char(now(), 'YYYY') as created_at
+          from jsonb_to_recordset(${sql.json(rows as unknown as Json)}) as x(ord int, type text, queue text, payload jsonb)`
+        return answered(owner, jobs, read.map((r) => r.id))
+      },
+    }
+  },
+  async 'async-commit'(databaseUrl) {
+    return new JobStore(postgres(databaseUrl, { max: 10, fetch_types: false, onnotice: () => {}, transform: { undefined: null }, connection: { synchronous_commit: 'off' } }))
+  },
+  async durable(databaseUrl) {
+    return new JobStore((await connectDatabase({ databaseUrl, dataDir: '' })).sql)
+  },
+}
+
+let lastId = 0
+/** The answer the insert's fast path builds, for the steps that insert nothing. */
+function answered(owner: string, jobs: readonly NewJob[], ids?: readonly string[]): EnqueuedJob[] {
+  const now = new Date().toISOString()
+  return jobs.map((job, i) => ({
+    replayed: false,
+    job: toJob({
+      id: ids?.[i] ?? String(++lastId), owner, type: job.type, queue: job.queue, state: 'queued', payload: job.payload, priority: job.priority,
+      attempts: 0, max_attempts: job.maxAttempts, timeout_seconds: job.timeoutSeconds, run_at: now, created_at: now,
+      started_at: null, finished_at: null, cancel_requested: false, checkpoint: null, progress: null, result: null, error: null, interruptions: 0,
+    }),
+  }))
+}
 
 const databaseUrl = process.env.DATABASE_URL
-if (databaseUrl === undefined) throw new Error('set DATABASE_URL')
-const db = await connectDatabase({ databaseUrl, dataDir: '' })
-const batches = new EnqueueBatches(new JobStore(db.sql))
+const storeName = process.env.STORE ?? 'durable'
+const openStore = STORES[storeName]
+if (openStore === undefined) throw new Error(`STORE is one of ${Object.keys(STORES).join(', ')}`)
+if (databaseUrl === undefined && storeName !== 'none') throw new Error('set DATABASE_URL')
+const batches = new EnqueueBatches(await openStore(databaseUrl ?? ''))
 
 const app = new Hono()
 app.post('/v1/jobs', async (c) => {

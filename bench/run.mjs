@@ -6,13 +6,15 @@
  * compiled (it builds dist/ first, bench/tsconfig.json), as production runs it.
  *
  *   npm run bench -- [--only P1,P2,P3,P4,P5,P6,P7,P8,P8flat,P9] [--runs 5] [--jobs 50000] [--concurrency 10,1,50]
- *                    [--duration 20] [--time-cap 10000] [--peers graphile-tuned,...] [--db-prefix bench] [--smoke] [--json]
+ *                    [--duration 20] [--p3-steps] [--time-cap 10000] [--peers graphile-tuned,...] [--db-prefix bench] [--smoke] [--json]
  *                    [--cancels 500] (P4) [--flat-jobs 1000000] [--flat-concurrency 10] (P8flat)
  *                    [--finished 1000000] [--queued 10000] [--depth-ops 300] [--depth-rounds 3] (P9)
  *
  * P4 (cancel across instances), P4http (the same over HTTP between two servers; not in the default
  * list), P8flat (memory while --flat-jobs pass through) and P9 (queue depth) are ours only. P8flat and
  * P9 run once per invocation (P9 alternates its two tables operation by operation).
+ * --p3-steps adds to each P3 run the insert taken apart (honoInsert.ts's STORE none, round-trip,
+ * async-commit) between ours and the insert alone.
  *
  * Needs PostgreSQL at BENCH_DATABASE_URL (default postgres://root@127.0.0.1:5432/test; the
  * databases bench_ours, bench_graphile and bench_pgboss are created and dropped on it).
@@ -300,34 +302,44 @@ async function cannonMeasured(url, headers, serverPid) {
   return { result, cpu: { serverCpuUsPerReq, machineCpuUsPerReq: machine.machineCpuUsPerJob, machineIdleShare: machine.machineIdleShare } }
 }
 
+/**
+ * P3's yardsticks beside ours, each a bare Hono route (honoInsert.ts with its STORE, bareHono.ts):
+ * the insert alone, and with --p3-steps the insert taken apart, cheapest first.
+ */
+const P3_YARDSTICKS = [
+  ...(args['p3-steps'] === true ? [['hono-no-db', 'none'], ['hono-round-trip', 'round-trip'], ['hono-async-commit', 'async-commit']] : []),
+  ['hono-insert', 'durable'],
+]
+
 async function p3() {
   results.figures.P3 = {}
   const token = await mintToken()
+  const countJobs = async () => (await admin((c) => c.query('select count(*)::int as n from job_runner_jobs'), dbUrl(DATABASES.ours))).rows[0].n
+  const pick = (r, extra = {}) => ({ reqPerSec: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors, total: r.requests.total, ...extra })
+  const report = (run, config, r, cpu, extra = {}) => {
+    ;(results.figures.P3[config] ??= []).push(pick(r, { ...extra, ...cpu }))
+    const stored = extra.stored === undefined ? '' : `, stored ${extra.stored}`
+    log('P3', `run ${run + 1}`, `${config} ${r.requests.average.toFixed(0)} req/s p99 ${r.latency.p99} ms server ${cpu.serverCpuUsPerReq?.toFixed(1)} / machine ${cpu.machineCpuUsPerReq?.toFixed(1)} µs/req (non2xx ${r.non2xx}${stored})`)
+  }
   for (let run = 0; run < runs; run++) {
     await reset('ours')
     // The runner serves only the queue "nobody": echo jobs (queue "default") stay queued.
     const service = await startServiceProcess({ DATABASE_URL: dbUrl(DATABASES.ours), QUEUES: 'nobody' })
     const { result: ours, cpu: oursCpu } = await cannonMeasured(service.url, { authorization: `Bearer ${token}` }, service.proc.pid)
     await stop(service.proc)
-    const countJobs = async () => (await admin((c) => c.query('select count(*)::int as n from job_runner_jobs'), dbUrl(DATABASES.ours))).rows[0].n
-    const stored = await countJobs()
-    // The same insert without the endpoint around it, on the same (emptied) table.
-    await reset('ours')
-    const inserting = await startYardstick('honoInsert.js', { DATABASE_URL: dbUrl(DATABASES.ours) })
-    const { result: insert, cpu: insertCpu } = await cannonMeasured(inserting.url, {}, inserting.proc.pid)
-    await stop(inserting.proc)
-    const insertStored = await countJobs()
+    report(run, 'ours', ours, oursCpu, { stored: await countJobs() })
+    for (const [config, store] of P3_YARDSTICKS) {
+      // The same (emptied) table as ours.
+      await reset('ours')
+      const yardstick = await startYardstick('honoInsert.js', { DATABASE_URL: dbUrl(DATABASES.ours), STORE: store })
+      const { result, cpu } = await cannonMeasured(yardstick.url, {}, yardstick.proc.pid)
+      await stop(yardstick.proc)
+      report(run, config, result, cpu, store === 'durable' ? { stored: await countJobs() } : {})
+    }
     const bare = await startYardstick('bareHono.js')
     const { result: hono, cpu: honoCpu } = await cannonMeasured(bare.url, {}, bare.proc.pid)
     await stop(bare.proc)
-    const pick = (r, extra = {}) => ({ reqPerSec: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors, total: r.requests.total, ...extra })
-    ;(results.figures.P3.ours ??= []).push(pick(ours, { stored, ...oursCpu }))
-    ;(results.figures.P3['hono-insert'] ??= []).push(pick(insert, { stored: insertStored, ...insertCpu }))
-    ;(results.figures.P3['bare-hono'] ??= []).push(pick(hono, honoCpu))
-    const us = (cpu) => `server ${cpu.serverCpuUsPerReq?.toFixed(1)} / machine ${cpu.machineCpuUsPerReq?.toFixed(1)} µs/req`
-    log('P3', `run ${run + 1}`, `ours ${ours.requests.average.toFixed(0)} req/s p99 ${ours.latency.p99} ms ${us(oursCpu)} (non2xx ${ours.non2xx}, stored ${stored})`,
-      `hono+insert ${insert.requests.average.toFixed(0)} req/s p99 ${insert.latency.p99} ms ${us(insertCpu)} (stored ${insertStored})`,
-      `bare ${hono.requests.average.toFixed(0)} req/s p99 ${hono.latency.p99} ms ${us(honoCpu)}`)
+    report(run, 'bare-hono', hono, honoCpu)
   }
 }
 
@@ -550,10 +562,11 @@ export function summarize(results) {
       const ratioTo = (config) => byConfig.ours.map((r, i) => r.reqPerSec / byConfig[config][i].reqPerSec)
       const describe = (ratio) => `${ratio.map((x) => x.toFixed(2)).join(', ')} (median ${fmt(stats(ratio).median, 2)})`
       lines.push('', `ours ÷ bare Hono, per run: ${describe(ratioTo('bare-hono'))}`)
-      if (byConfig['hono-insert']) {
-        const floor = byConfig['hono-insert'].map((r, i) => r.reqPerSec / byConfig['bare-hono'][i].reqPerSec)
-        lines.push('', `hono-insert ÷ bare Hono (the insert alone), per run: ${describe(floor)}`, '', `ours ÷ hono-insert, per run: ${describe(ratioTo('hono-insert'))}`)
+      for (const config of Object.keys(byConfig).filter((c) => c.startsWith('hono-'))) {
+        const toBare = byConfig[config].map((r, i) => r.reqPerSec / byConfig['bare-hono'][i].reqPerSec)
+        lines.push('', `${config} ÷ bare Hono, per run: ${describe(toBare)}`)
       }
+      if (byConfig['hono-insert']) lines.push('', `ours ÷ hono-insert (the insert alone), per run: ${describe(ratioTo('hono-insert'))}`)
       lines.push('')
     } else if (figure === 'P4') {
       lines.push('### P4 cancel on instance B → token fires on instance A (ms)', '', '| run | cancels | → token fired p50 / p95 / p99 / max | B\'s cancel call p50 / p99 | → `cancelled` written p50 / p99 | commits/cycle | WAL bytes/cycle |', '|---|---|---|---|---|---|---|')

@@ -1,8 +1,9 @@
 /**
  * A smoke run of the benchmark harness (bench/run.mjs): a few hundred jobs through job-runner and
- * a peer (graphile-worker), a few latency samples, a few cancels across two instances (P4) and a
- * tiny queue-depth comparison with the claim's plan (P9), so the harness keeps working as the service changes. No
- * timing is asserted — only that every system drained every job and that the figures came back.
+ * a peer (graphile-worker), a few latency samples, a second of HTTP enqueue through every P3 route
+ * (`--p3-steps`), a few cancels across two instances (P4) and a tiny queue-depth comparison with the
+ * claim's plan (P9), so the harness keeps working as the service changes. No timing is asserted —
+ * only that every system drained every job, that every 2xx enqueue was stored, and that the figures came back.
  * Needs PostgreSQL (TEST_DATABASE_URL) and the bench's own dependencies (`npm install --prefix
  * bench`); without either it is not defined.
  */
@@ -29,7 +30,7 @@ if (databaseUrl && benchInstalled) {
     it('drains every job with job-runner and its peers and measures latency', async () => {
       const { stdout } = await promisify(execFile)(
         process.execPath,
-        ['bench/run.mjs', '--smoke', '--only', 'P1,P2,P4,P9', '--peers', 'graphile-tuned', '--jobs', '200', '--latency-jobs', '10', '--db-prefix', `bench_smoke_${randomBytes(4).toString('hex')}`, '--json'],
+        ['bench/run.mjs', '--smoke', '--only', 'P1,P2,P3,P4,P9', '--p3-steps', '--peers', 'graphile-tuned', '--jobs', '200', '--latency-jobs', '10', '--db-prefix', `bench_smoke_${randomBytes(4).toString('hex')}`, '--json'],
         { cwd: projectRoot(), env: { ...process.env, BENCH_DATABASE_URL: databaseUrl }, maxBuffer: 16 * 1024 * 1024 },
       )
       const line = stdout.split('\n').find((l) => l.startsWith('JSON '))
@@ -47,6 +48,15 @@ if (databaseUrl && benchInstalled) {
       for (const config of ['ours', 'graphile-tuned']) {
         assert.ok(latency[config]![0]!.p50Ms! > 0, `${config} latency measured`)
       }
+      const enqueue = results.figures.P3!
+      assert.deepEqual(Object.keys(enqueue), ['ours', 'hono-no-db', 'hono-round-trip', 'hono-async-commit', 'hono-insert', 'bare-hono'])
+      for (const [config, [run]] of Object.entries(enqueue)) {
+        assert.equal(run!.non2xx, 0, `${config}: every request answered 2xx`)
+        assert.ok(run!.total > 0, `${config}: requests answered`)
+        // 202 means committed: a request still in flight when the second ends may be stored unanswered, never the reverse.
+        if (run!.stored !== undefined) assert.ok(run!.stored >= run!.total, `${config}: ${run!.stored} stored for ${run!.total} answered`)
+      }
+      for (const config of ['ours', 'hono-insert']) assert.equal(typeof enqueue[config]![0]!.stored, 'number', `${config} counts what it stored`)
       const cancel = results.figures.P4!.ours![0]!
       assert.deepEqual(cancel.outcomes, { cancelled: cancel.cancels }, 'every cancel from B stopped its job on A')
       assert.ok(cancel.toAbortMs.p99 > 0)
