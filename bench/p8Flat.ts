@@ -49,10 +49,12 @@ export async function flatMemory(
   clearInterval(timer)
   sample()
   await runner.stop({ graceMs: 5000 })
+  await notifier.stop()
+  // Read once the runner's pool is closed: PostgreSQL 15 reports a backend's last commits when it
+  // exits (or up to 10 s after it idles), not at once.
+  await db.close()
   const after = await counters.read()
   await counters.close()
-  await notifier.stop()
-  await db.close()
 
   // Warm-up: the first tenth of the jobs (at most 50,000): JIT, pools and buffers reach their size.
   const warmupJobs = Math.min(50_000, Math.floor(jobs / 10))
