@@ -290,16 +290,22 @@ async function processCpuMs(pid) {
   }
 }
 
-/** autocannon against `url`, with the CPU the server process and the whole machine spent per request. */
+/**
+ * autocannon against `url`, with the CPU spent per request by the server process, by this process
+ * (autocannon runs in it: the load's own cost) and by the whole machine.
+ */
 async function cannonMeasured(url, headers, serverPid) {
   const { machineCpuMs, machineCpuPerJob } = await import(path.join(root, 'dist/bench/measure.js'))
   const serverBefore = await processCpuMs(serverPid)
   const machineBefore = machineCpuMs()
+  const loadBefore = process.cpuUsage()
   const result = await cannon(url, headers)
+  const load = process.cpuUsage(loadBefore)
   const serverAfter = await processCpuMs(serverPid)
   const machine = machineCpuPerJob(machineBefore, machineCpuMs(), result.requests.total)
   const serverCpuUsPerReq = serverBefore === undefined || serverAfter === undefined ? undefined : ((serverAfter - serverBefore) * 1000) / result.requests.total
-  return { result, cpu: { serverCpuUsPerReq, machineCpuUsPerReq: machine.machineCpuUsPerJob, machineIdleShare: machine.machineIdleShare } }
+  const loadCpuUsPerReq = (load.user + load.system) / result.requests.total
+  return { result, cpu: { serverCpuUsPerReq, loadCpuUsPerReq, machineCpuUsPerReq: machine.machineCpuUsPerJob, machineIdleShare: machine.machineIdleShare } }
 }
 
 /**
@@ -319,7 +325,7 @@ async function p3() {
   const report = (run, config, r, cpu, extra = {}) => {
     ;(results.figures.P3[config] ??= []).push(pick(r, { ...extra, ...cpu }))
     const stored = extra.stored === undefined ? '' : `, stored ${extra.stored}`
-    log('P3', `run ${run + 1}`, `${config} ${r.requests.average.toFixed(0)} req/s p99 ${r.latency.p99} ms server ${cpu.serverCpuUsPerReq?.toFixed(1)} / machine ${cpu.machineCpuUsPerReq?.toFixed(1)} µs/req (non2xx ${r.non2xx}${stored})`)
+    log('P3', `run ${run + 1}`, `${config} ${r.requests.average.toFixed(0)} req/s p99 ${r.latency.p99} ms server ${cpu.serverCpuUsPerReq?.toFixed(1)} / autocannon ${cpu.loadCpuUsPerReq.toFixed(1)} / machine ${cpu.machineCpuUsPerReq?.toFixed(1)} µs/req (non2xx ${r.non2xx}${stored})`)
   }
   for (let run = 0; run < runs; run++) {
     await reset('ours')
@@ -555,9 +561,9 @@ export function summarize(results) {
       }
       lines.push('')
     } else if (figure === 'P3') {
-      lines.push('### P3 authenticated durable HTTP enqueue', '', '| config | req/s median (range) | p99 ms median (range) | server CPU µs/req | machine CPU µs/req | machine idle % | runs req/s | non-2xx |', '|---|---|---|---|---|---|---|---|')
+      lines.push('### P3 authenticated durable HTTP enqueue', '', '| config | req/s median (range) | p99 ms median (range) | server CPU µs/req | autocannon CPU µs/req | machine CPU µs/req | machine idle % | runs req/s | non-2xx |', '|---|---|---|---|---|---|---|---|---|')
       for (const [config, rs] of Object.entries(byConfig)) {
-        lines.push(`| ${config} | ${cell(rs.map((r) => r.reqPerSec))} | ${cell(rs.map((r) => r.p99Ms))} | ${cell(rs.map((r) => r.serverCpuUsPerReq), 1)} | ${cell(rs.map((r) => r.machineCpuUsPerReq), 1)} | ${cell(rs.map((r) => (r.machineIdleShare ?? NaN) * 100))} | ${rs.map((r) => fmt(r.reqPerSec)).join(', ')} | ${rs.map((r) => r.non2xx).join(', ')} |`)
+        lines.push(`| ${config} | ${cell(rs.map((r) => r.reqPerSec))} | ${cell(rs.map((r) => r.p99Ms))} | ${cell(rs.map((r) => r.serverCpuUsPerReq), 1)} | ${cell(rs.map((r) => r.loadCpuUsPerReq ?? NaN), 1)} | ${cell(rs.map((r) => r.machineCpuUsPerReq), 1)} | ${cell(rs.map((r) => (r.machineIdleShare ?? NaN) * 100))} | ${rs.map((r) => fmt(r.reqPerSec)).join(', ')} | ${rs.map((r) => r.non2xx).join(', ')} |`)
       }
       const ratioTo = (config) => byConfig.ours.map((r, i) => r.reqPerSec / byConfig[config][i].reqPerSec)
       const describe = (ratio) => `${ratio.map((x) => x.toFixed(2)).join(', ')} (median ${fmt(stats(ratio).median, 2)})`
