@@ -21,7 +21,7 @@ import postgres from 'postgres'
 import { connectDatabase } from '../src/db/connect.js'
 import { toJob, type Json } from '../src/queue/job.js'
 import { EnqueueBatches } from '../src/queue/enqueueBatches.js'
-import { JobStore, type EnqueuedJob, type NewJob } from '../src/queue/store.js'
+import { insertedJobRow, JobStore, type EnqueuedJob, type NewJob } from '../src/queue/store.js'
 
 type Store = Pick<JobStore, 'enqueueJobs'>
 const STORES: Record<string, (databaseUrl: string) => Promise<Store>> = {
@@ -29,7 +29,7 @@ const STORES: Record<string, (databaseUrl: string) => Promise<Store>> = {
     return { enqueueJobs: ({ owner, jobs }) => new Promise((resolve) => setImmediate(() => resolve(answered(owner, jobs)))) }
   },
   async 'round-trip'(databaseUrl) {
-    const sql = postgres(databaseUrl, { max: 10, fetch_types: false, onnotice: () => {} })
+    const sql = connect(databaseUrl)
     return {
       async enqueueJobs({ owner, jobs }) {
         const rows = jobs.map((job, ord) => ({ ord, type: job.type, queue: job.queue, payload: job.payload }))
@@ -42,11 +42,16 @@ const STORES: Record<string, (databaseUrl: string) => Promise<Store>> = {
     }
   },
   async 'async-commit'(databaseUrl) {
-    return new JobStore(postgres(databaseUrl, { max: 10, fetch_types: false, onnotice: () => {}, transform: { undefined: null }, connection: { synchronous_commit: 'off' } }))
+    return new JobStore(connect(databaseUrl, { synchronous_commit: 'off' }))
   },
   async durable(databaseUrl) {
     return new JobStore((await connectDatabase({ databaseUrl, dataDir: '' })).sql)
   },
+}
+
+/** A pool as `connectDatabase` opens one (src/db/connect.ts), with startup settings of the step's own. */
+function connect(databaseUrl: string, connection: Record<string, string> = {}) {
+  return postgres(databaseUrl, { max: 10, fetch_types: false, onnotice: () => {}, transform: { undefined: null }, connection })
 }
 
 let lastId = 0
@@ -55,11 +60,7 @@ function answered(owner: string, jobs: readonly NewJob[], ids?: readonly string[
   const now = new Date().toISOString()
   return jobs.map((job, i) => ({
     replayed: false,
-    job: toJob({
-      id: ids?.[i] ?? String(++lastId), owner, type: job.type, queue: job.queue, state: 'queued', payload: job.payload, priority: job.priority,
-      attempts: 0, max_attempts: job.maxAttempts, timeout_seconds: job.timeoutSeconds, run_at: now, created_at: now,
-      started_at: null, finished_at: null, cancel_requested: false, checkpoint: null, progress: null, result: null, error: null, interruptions: 0,
-    }),
+    job: toJob(insertedJobRow(owner, job, { id: ids?.[i] ?? String(++lastId), run_at: now, created_at: now })),
   }))
 }
 

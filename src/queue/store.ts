@@ -98,6 +98,22 @@ export interface InstanceInfo {
   queues: readonly string[]
 }
 
+/**
+ * The row a key-less insert stored for `job`, from what was sent and the columns the database
+ * assigned: the rest are the column defaults of migration 001.
+ */
+export function insertedJobRow(
+  owner: string,
+  job: NewJob,
+  { id, run_at, created_at }: { id: string; run_at: string; created_at: string },
+): JobFields {
+  return {
+    id, owner, type: job.type, queue: job.queue, state: 'queued', payload: job.payload ?? {}, priority: job.priority,
+    attempts: 0, max_attempts: job.maxAttempts, timeout_seconds: job.timeoutSeconds, run_at, created_at,
+    started_at: null, finished_at: null, cancel_requested: false, checkpoint: null, progress: null, result: null, error: null, interruptions: 0,
+  }
+}
+
 export class JobStore {
   constructor(private readonly sql: Sql) {}
 
@@ -120,8 +136,8 @@ export class JobStore {
       // Without keys every job is new, so the answer is what was sent plus what the database
       // assigned: only those three columns come back, the timestamps already in toISOString form
       // (the hot path of POST /v1/jobs, where parsing 25 returned columns per job cost more than the
-      // insert's round trip). The rest of the row is the column defaults of migration 001; the
-      // payload is the one sent (jsonb may order its keys differently on a later read, the same JSON value).
+      // insert's round trip; the rest of the row is `insertedJobRow`'s). The payload is the one sent
+      // (jsonb may order its keys differently on a later read, the same JSON value).
       const assigned = await this.sql<{ id: string; run_at: string; created_at: string }[]>`
         insert into job_runner_jobs (owner, type, queue, payload, priority, max_attempts, timeout_seconds, run_at)
         select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts,
@@ -132,15 +148,7 @@ export class JobStore {
         returning id, to_char(run_at at time zone 'UTC', ${ISO_TIMESTAMP}) as run_at, to_char(created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as created_at`
       // Identity values follow the select's order, so sorting by id restores `ord`.
       assigned.sort((a, b) => compareIds(a.id, b.id))
-      return assigned.map(({ id, run_at, created_at }, i): EnqueuedJob => {
-        const job = jobs[i]!
-        const row: JobFields = {
-          id, owner, type: job.type, queue: job.queue, state: 'queued', payload: job.payload ?? {}, priority: job.priority,
-          attempts: 0, max_attempts: job.maxAttempts, timeout_seconds: job.timeoutSeconds, run_at, created_at,
-          started_at: null, finished_at: null, cancel_requested: false, checkpoint: null, progress: null, result: null, error: null, interruptions: 0,
-        }
-        return { replayed: false, job: toJob(row) }
-      })
+      return assigned.map((columns, i): EnqueuedJob => ({ replayed: false, job: toJob(insertedJobRow(owner, jobs[i]!, columns)) }))
     }
     const insert = async (sql: Sql | TransactionSql) => {
       // Identity values follow the select's order, so sorting the inserted rows by id restores `ord`.
