@@ -21,7 +21,6 @@
  * attempt counted. Abandoned runs stay in `LiveRuns`, holding their slots until their code returns.
  */
 import os from 'node:os'
-import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { OwnedJob } from '../queue/job.js'
 import type { JobSnapshot } from '../queue/store.js'
@@ -61,8 +60,6 @@ export interface GenerationDependencies extends RunnerDependencies {
 }
 
 export class RunnerGeneration {
-  /** The lease owner of this generation's claims and writes, and its row in `job_runner_instances`. */
-  readonly leaseOwner = randomUUID()
   private state: GenerationState = 'created'
   private starting: Promise<void> | undefined
   private stopping: Promise<StopReport> | undefined
@@ -96,7 +93,12 @@ export class RunnerGeneration {
   private readonly flushOne = (execution: JobExecution) => this.writeCheckpoints([execution])
   private readonly timeouts: ExecutionTimeouts
 
+  /**
+   * `leaseOwner`: the id of this generation's claims and writes, and of its row in
+   * `job_runner_instances`; unique to it, so that the lease fence tells generations apart.
+   */
   constructor(
+    readonly leaseOwner: string,
     private readonly config: RunnerConfig,
     private readonly deps: GenerationDependencies,
   ) {
@@ -223,7 +225,7 @@ export class RunnerGeneration {
       this.writing.delete(execution.outcomeWritten!)
       this.deps.log.warn(
         { jobId: execution.job.id, type: execution.job.type },
-        'job ignored its shutdown token until the grace deadline: abandoning it, writing its checkpoint and requeueing it (the attempt counts)',
+        'job ignored its shutdown token until the grace deadline: abandoning it, writing its checkpoint and requeueing it',
       )
     }
     const requeued = await withTimeout(

@@ -96,11 +96,12 @@ export interface StopReport {
 const EMPTY_REPORT: StopReport = { released: [], interrupted: [], abandoned: [], unwritten: [] }
 
 export class Runner {
-  /** This process's id for operators and logs; each generation leases under an id of its own. */
+  /** This process's id for operators and logs; the first generation leases under it, later ones under ids of their own. */
   readonly instanceId: string
   readonly events = new TypedEmitter<RunnerEvents>()
   private readonly liveRuns = new LiveRuns()
   private generation: RunnerGeneration | undefined
+  private generations = 0
 
   constructor(
     private readonly config: RunnerConfig,
@@ -138,7 +139,9 @@ export class Runner {
     if (previous?.isActive) return
     // A generation still stopping finishes first: its jobs must be written before new claims.
     if (previous) await previous.stop({ graceMs: Infinity })
-    const generation = new RunnerGeneration(this.config, { ...this.deps, events: this.events, liveRuns: this.liveRuns })
+    // The first generation leases under the instance id, so a runner that never drains is one id everywhere.
+    const leaseOwner = this.generations++ === 0 ? this.instanceId : randomUUID()
+    const generation = new RunnerGeneration(leaseOwner, this.config, { ...this.deps, events: this.events, liveRuns: this.liveRuns })
     this.generation = generation
     await generation.start()
   }
