@@ -325,22 +325,22 @@ export class JobStore {
   /**
    * The `start` row: counts the attempt of claimed jobs and sets `started_at`, before their code runs.
    * A job whose code blocks the process past its lease, or kills it, has then used an attempt, so it
-   * cannot loop forever. Returns the ids written; a job missing from the answer lost its lease and
-   * must not run here. Committed without waiting for the WAL flush, like the claim: a start mark lost
+   * cannot loop forever. Returns the ids written, with their cancel flags (a cancel may have come
+   * since the claim); a job missing from the answer lost its lease and must not run here. Committed without waiting for the WAL flush, like the claim: a start mark lost
    * with a crash of PostgreSQL leaves the job claimed and unstarted, and its outcome write is refused
    * by nothing (same lease), so at worst the attempt goes uncounted once.
    */
-  async markJobsStarted({ instanceId, ids }: { instanceId: string; ids: readonly string[] }): Promise<string[]> {
+  async markJobsStarted({ instanceId, ids }: { instanceId: string; ids: readonly string[] }): Promise<{ id: string; cancelRequested: boolean }[]> {
     if (ids.length === 0) return []
-    const rows = await this.sql<{ id: string }[]>`
+    const rows = await this.sql<{ id: string; cancel_requested: boolean }[]>`
       with no_flush_wait as materialized (select set_config('synchronous_commit', 'off', true))
       update job_runner_jobs j
       set started_at = now(), attempts = j.attempts + 1
       from no_flush_wait
       where j.id = any(array(select jsonb_array_elements_text(${this.sql.json(ids as unknown as Json)})::bigint))
         and ${fenced(this.sql, instanceId)} and j.started_at is null
-      returning j.id`
-    return rows.map((r) => String(r.id))
+      returning j.id, j.cancel_requested`
+    return rows.map((r) => ({ id: String(r.id), cancelRequested: r.cancel_requested }))
   }
 
   /**

@@ -68,7 +68,7 @@ export class RunnerGeneration {
   /** Jobs whose start mark is being written. */
   private marking: Waiting[] = []
   private markWrite: Promise<void> | undefined
-  /** Jobs marked started (attempt counted) whose code has not run yet: the next to take a slot. */
+  /** Jobs marked started (attempt counted; the job object still shows the claim's) whose code has not run yet. */
   private ready: Waiting[] = []
   /** Runs started by this generation and not settled: each holds a slot. */
   private readonly executions = new Map<string, JobExecution>()
@@ -355,10 +355,11 @@ export class RunnerGeneration {
     this.marking = jobs.map((job) => ({ job, claimedAt: now }))
     this.markWrite = this.deps.store.markJobsStarted({ instanceId: this.leaseOwner, ids: jobs.map((j) => j.id) }).then(
       (written) => {
-        const marked = new Set(written)
+        const cancelRequested = new Map(written.map((row) => [row.id, row.cancelRequested]))
         for (const entry of this.marking) {
-          if (marked.has(entry.job.id)) {
-            this.ready.push({ job: { ...entry.job, attempts: entry.job.attempts + 1 }, claimedAt: entry.claimedAt })
+          const cancelled = cancelRequested.get(entry.job.id)
+          if (cancelled !== undefined) {
+            this.ready.push(cancelled && !entry.job.cancelRequested ? { ...entry, job: { ...entry.job, cancelRequested: true } } : entry)
           } else {
             this.deps.log.warn({ jobId: entry.job.id }, 'start mark refused: the lease was lost before the job started; dropping it here')
           }
@@ -378,8 +379,9 @@ export class RunnerGeneration {
     )
   }
 
+  /** Runs a marked job: its attempt was counted by the mark, so the run sees it. */
   private execute(job: OwnedJob): void {
-    const started: OwnedJob = { ...job, startedAt: new Date().toISOString() }
+    const started: OwnedJob = { ...job, attempts: job.attempts + 1, startedAt: new Date().toISOString() }
     const execution = new JobExecution(started, this.deps.registry.get(job.type), this.deps.log, this.flushOne, this.timeouts)
     this.executions.set(job.id, execution)
     this.deps.liveRuns.add(execution)

@@ -56,7 +56,7 @@ for (const target of databaseTargets()) {
     /** Claims one job and marks it started (the attempt counts), as the runner does before running it. */
     async function startOne(instanceId = randomUUID()) {
       const job = await claimOne(instanceId)
-      assert.deepEqual(await store.markJobsStarted({ instanceId, ids: [job.id] }), [job.id])
+      assert.deepEqual(await store.markJobsStarted({ instanceId, ids: [job.id] }), [{ id: job.id, cancelRequested: false }])
       return { ...job, attempts: job.attempts + 1 }
     }
 
@@ -161,7 +161,7 @@ for (const target of databaseTargets()) {
         assert.equal(claimed[0]!.startedAt, null, 'started_at waits for the start mark')
         assert.deepEqual(await store.markJobsStarted({ instanceId: randomUUID(), ids: [job.id] }), [])
         assert.equal((await store.getJob({ id: job.id, owner: 'alice' }))!.startedAt, null, 'only the lease owner marks the start')
-        assert.deepEqual(await store.markJobsStarted({ instanceId, ids: [job.id] }), [job.id])
+        assert.deepEqual(await store.markJobsStarted({ instanceId, ids: [job.id] }), [{ id: job.id, cancelRequested: false }])
         const started = (await store.getJob({ id: job.id, owner: 'alice' }))!
         assert.ok(started.startedAt)
         assert.equal(started.attempts, 1, 'the start mark counts the attempt')
