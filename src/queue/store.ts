@@ -27,7 +27,8 @@
  *   row              statement                from → to                      attempts      interruptions
  *   enqueue          enqueueJobs              – → queued                     0             0
  *   claim            claimJobs                queued → running (leased)      –             –
- *   start            markJobsStarted          leased → started               +1, before the code runs
+ *   start            markJobsStarted          leased → started               +1, before the code runs (also done by
+ *                                                                            the claim for the jobs taking free slots)
  *   release          releaseJobs              running → queued               −1 if marked  –   (the runner vouches the code never ran)
  *   complete         completeJobs             running → succeeded            –             –
  *   fail             failJobs                 running → queued | failed      –             –   (failed when attempts reach maxAttempts)
@@ -268,7 +269,10 @@ export class JobStore {
    * many instances claim at once without waiting on each other or taking the same job. A claimed job
    * is leased but not started: no attempt is counted until `markJobsStarted` (the `claim` row of the
    * transition table), so a job claimed ahead and handed back, or lost with a crashed instance
-   * before it started, costs nothing.
+   * before it started, costs nothing. The first `startLimit` jobs, those about to take free slots,
+   * are marked started by the claim itself (the `start` row, in the same statement): an idle runner
+   * then starts a job one round trip after it was enqueued, not two. They come back with `startedAt`
+   * set and their attempt counted.
    *
    * The claim commits without waiting for its WAL to reach the disk (`synchronous_commit = off`, for
    * this transaction only): that wait was on the path of every enqueue → start and of every claim in
@@ -282,11 +286,13 @@ export class JobStore {
     queues,
     limit,
     leaseMs,
+    startLimit = 0,
   }: {
     instanceId: string
     queues: readonly string[]
     limit: number
     leaseMs: number
+    startLimit?: number
   }): Promise<OwnedJob[]> {
     if (limit <= 0) return []
     const rows = await this.sql<JobFields[]>`
@@ -307,9 +313,14 @@ export class JobStore {
         ) c
         order by c.priority, c.run_at, c.id
         limit ${limit}
+      ),
+      starting as materialized (
+        select id from next limit ${startLimit}
       )
       update job_runner_jobs j
-      set state = 'running', started_at = null, updated_at = now(),
+      set state = 'running', updated_at = now(),
+          started_at = case when j.id = any(array(select id from starting)) then now() end,
+          attempts = j.attempts + (j.id = any(array(select id from starting)))::int,
           lease_owner = ${instanceId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
       where j.id = any(array(select id from next))
       -- What running the job needs, timestamps already as text (see ISO_TIMESTAMP); started_at
@@ -317,7 +328,7 @@ export class JobStore {
       returning j.id, j.owner, j.type, j.queue, j.state, j.payload, j.priority, j.attempts, j.max_attempts, j.timeout_seconds,
                 to_char(j.run_at at time zone 'UTC', ${ISO_TIMESTAMP}) as run_at,
                 to_char(j.created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as created_at,
-                null as started_at, null as finished_at,
+                to_char(j.started_at at time zone 'UTC', ${ISO_TIMESTAMP}) as started_at, null as finished_at,
                 j.cancel_requested, j.checkpoint, j.progress, j.result, j.error, j.interruptions, j.max_interruptions`
     return rows.sort((a, b) => a.priority - b.priority || compareIds(a.id, b.id)).map(toJob)
   }

@@ -37,7 +37,7 @@ import { JobExecution, type ExecutionTimeouts, type Settlement } from './jobExec
 import { LeaseKeeper } from './leaseKeeper.js'
 import { LeaseSweeper } from './leaseSweeper.js'
 import type { LiveRuns } from './liveRuns.js'
-import { LocalQueue, type Waiting } from './localQueue.js'
+import { compareIds, LocalQueue, type Waiting } from './localQueue.js'
 import { OutcomeBatches } from './outcomeBatches.js'
 import type { RunnerConfig, RunnerDependencies, StopReport } from './runner.js'
 
@@ -68,7 +68,7 @@ export class RunnerGeneration {
   /** Jobs whose start mark is being written. */
   private marking: Waiting[] = []
   private markWrite: Promise<void> | undefined
-  /** Jobs marked started (attempt counted; the job object still shows the claim's) whose code has not run yet. */
+  /** Jobs marked started (their attempt counted) whose code has not run yet: the next to take a slot. */
   private ready: Waiting[] = []
   /** Runs started by this generation and not settled: each holds a slot. */
   private readonly executions = new Map<string, JobExecution>()
@@ -301,10 +301,18 @@ export class RunnerGeneration {
         this.localQueue.sampleRate()
         const limit = Math.max(0, unclaimedSlots) + this.localQueue.room
         try {
-          const jobs = limit > 0 ? await this.deps.store.claimJobs({ instanceId: this.leaseOwner, queues: this.config.queues, limit, leaseMs: this.config.leaseMs }) : []
+          // The jobs about to take free slots are marked started by the claim itself, unless jobs claimed
+          // earlier still wait for their mark: those come first in line.
+          const olderWaiting = this.localQueue.size > 0 || this.marking.length > 0
+          const startLimit = olderWaiting ? 0 : Math.max(0, Math.min(limit, this.freeSlots + this.markAhead - this.ready.length))
+          const { leaseOwner: instanceId, config } = this
+          const jobs = limit > 0 ? await this.deps.store.claimJobs({ instanceId, queues: config.queues, limit, leaseMs: config.leaseMs, startLimit }) : []
           failures = 0
+          const fresh = this.notHeldHere(jobs)
+          const now = Date.now()
+          this.addReady(fresh.filter((job) => job.startedAt !== null).map((job) => ({ job, claimedAt: now })))
           // Claimed while the stop began: the released queue refuses them, and they go back at once.
-          const refused = this.localQueue.push(this.notHeldHere(jobs))
+          const refused = this.localQueue.push(fresh.filter((job) => job.startedAt === null))
           if (refused.length > 0) this.trackWrite(this.release(refused, this.graceTimer).then(() => {}))
           if (jobs.length > 0) this.events.emit('jobs:claimed', { jobs, waiting: this.localQueue.size })
           this.fillSlots()
@@ -356,14 +364,16 @@ export class RunnerGeneration {
     this.markWrite = this.deps.store.markJobsStarted({ instanceId: this.leaseOwner, ids: jobs.map((j) => j.id) }).then(
       (written) => {
         const cancelRequested = new Map(written.map((row) => [row.id, row.cancelRequested]))
+        const marked: Waiting[] = []
         for (const entry of this.marking) {
           const cancelled = cancelRequested.get(entry.job.id)
           if (cancelled !== undefined) {
-            this.ready.push(cancelled && !entry.job.cancelRequested ? { ...entry, job: { ...entry.job, cancelRequested: true } } : entry)
+            marked.push({ job: { ...entry.job, attempts: entry.job.attempts + 1, cancelRequested: cancelled }, claimedAt: entry.claimedAt })
           } else {
             this.deps.log.warn({ jobId: entry.job.id }, 'start mark refused: the lease was lost before the job started; dropping it here')
           }
         }
+        this.addReady(marked)
         this.marking = []
         this.markWrite = undefined
         this.fillSlots()
@@ -379,9 +389,17 @@ export class RunnerGeneration {
     )
   }
 
-  /** Runs a marked job: its attempt was counted by the mark, so the run sees it. */
+  /** Adds marked jobs (each batch already in claim order) in line: by priority, then id. */
+  private addReady(entries: readonly Waiting[]): void {
+    if (entries.length === 0) return
+    const wasEmpty = this.ready.length === 0
+    this.ready.push(...entries)
+    if (!wasEmpty) this.ready.sort((a, b) => a.job.priority - b.job.priority || compareIds(a.job.id, b.job.id))
+  }
+
+  /** Runs a marked job (its attempt counted, as the job object shows). */
   private execute(job: OwnedJob): void {
-    const started: OwnedJob = { ...job, attempts: job.attempts + 1, startedAt: new Date().toISOString() }
+    const started: OwnedJob = { ...job, startedAt: new Date().toISOString() }
     const execution = new JobExecution(started, this.deps.registry.get(job.type), this.deps.log, this.flushOne, this.timeouts)
     this.executions.set(job.id, execution)
     this.deps.liveRuns.add(execution)

@@ -194,6 +194,7 @@ export class LocalQueue {
   }
 }
 
-function compareIds(a: string, b: string): number {
+/** Orders job ids as numbers: digit strings with no leading zero, so the shorter is the smaller. */
+export function compareIds(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)
 }
