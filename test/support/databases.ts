@@ -96,6 +96,14 @@ export function postgresOnly(): DatabaseTarget | undefined {
   return url ? postgresTarget(url) : undefined
 }
 
+/**
+ * The `skip` option of a PostgreSQL-only suite: its reason when TEST_DATABASE_URL is not set, so the
+ * run reports the suite as skipped rather than as passed with nothing run.
+ */
+export function skipWithoutPostgres(): string | false {
+  return process.env.TEST_DATABASE_URL ? false : 'PostgreSQL only: set TEST_DATABASE_URL to run it'
+}
+
 async function pgliteTemplate(): Promise<string> {
   const key = createHash('sha256').update(JSON.stringify(migrations)).digest('hex').slice(0, 12)
   const template = path.join(os.tmpdir(), `job-runner-pglite-template-${key}`)
