@@ -73,7 +73,9 @@ export async function runDatabaseFault({ database, fault, jobs, rounds, requestB
       ]
       // All at once, as clients would send them: each must be answered within the bound, and a
       // black-holed round then costs one store timeout rather than one per request.
-      const responses = await Promise.all(requests.map(([path, init]) => bounded(service!, path, { ...init, token }, requestBoundMs)))
+      const responses = await Promise.all(
+        requests.map(([path, init]) => bounded(service!, path, { ...init, token }, requestBoundMs)),
+      )
       for (const [index, response] of responses.entries()) {
         const [path] = requests[index]!
         seen.push(response.status)

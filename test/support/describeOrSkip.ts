@@ -14,7 +14,11 @@ export interface DescribeOrSkipOptions {
   timeout?: number
 }
 
-export function describeOrSkip(name: string, { skip, ...options }: DescribeOrSkipOptions, fn: (suite: SuiteContext) => void): void {
+export function describeOrSkip(
+  name: string,
+  { skip, ...options }: DescribeOrSkipOptions,
+  fn: (suite: SuiteContext) => void,
+): void {
   if (skip === false) describe(name, options, fn)
   else it(name, { skip })
 }
