@@ -3,14 +3,15 @@
  * are cut and refused, black-holed, or terminated with pg_terminate_backend; it answers 503 with
  * Retry-After meanwhile and resumes unaided. `npm run soak` runs the long mode.
  */
-import { after, before, describe, it } from 'node:test'
-import { postgresOnly, type TestDatabase } from '../support/databases.js'
+import { after, before, it } from 'node:test'
+import { describeOrSkip } from '../support/describeOrSkip.js'
+import { postgresOnly, skipWithoutPostgres, type TestDatabase } from '../support/databases.js'
 import { runDatabaseFault, type DatabaseFault } from '../soak/databaseFaults.js'
 
 const target = postgresOnly()
 
-// PostgreSQL only, like the other multi-connection suites: defined when TEST_DATABASE_URL is set.
-if (target) describe('database faults (postgres)', { timeout: 180_000 }, () => {
+// PostgreSQL only, like the other multi-connection suites: skipped, saying so, without TEST_DATABASE_URL.
+describeOrSkip('database faults (postgres)', { skip: skipWithoutPostgres(), timeout: 180_000 }, () => {
   let database: TestDatabase
 
   before(async () => {

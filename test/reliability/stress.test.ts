@@ -1,5 +1,5 @@
 /**
- * Short mode of test/soak/stress.ts on every database: 5 start/stop rounds of the real server, each
+ * Short mode of test/soak/stress.ts on every database: 3 start/stop rounds of the real server, each
  * one clean exit with the job table intact, and 100 concurrent `?wait=30` long-polls open during a
  * SIGTERM, every one answered (200 or 503), then one clean exit. `npm run soak` runs 50 rounds.
  */
@@ -18,8 +18,8 @@ for (const target of databaseTargets()) {
       await database?.cleanup()
     })
 
-    it('5 start/stop rounds: each one clean exit 0, every job still there, none left running', async () => {
-      await runStartStopLoop({ database, rounds: 5 })
+    it('3 start/stop rounds: each one clean exit 0, every job still there, none left running', async () => {
+      await runStartStopLoop({ database, rounds: 3 })
     })
 
     it('100 concurrent ?wait=30 long-polls during SIGTERM: every one answered (200, 503, or 304 to If-None-Match), then one clean exit', async (t) => {

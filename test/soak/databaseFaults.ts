@@ -71,8 +71,13 @@ export async function runDatabaseFault({ database, fault, jobs, rounds, requestB
         [`/v1/jobs/${targetId}/cancel`, { method: 'POST' }],
         ['/v1/jobs/batch', { method: 'POST', body: JSON.stringify({ jobs: [{ type: 'echo' }] }) }],
       ]
-      for (const [path, init] of requests) {
-        const response = await bounded(service, path, { ...init, token }, requestBoundMs)
+      // All at once, as clients would send them: each must be answered within the bound, and a
+      // black-holed round then costs one store timeout rather than one per request.
+      const responses = await Promise.all(
+        requests.map(([path, init]) => bounded(service!, path, { ...init, token }, requestBoundMs)),
+      )
+      for (const [index, response] of responses.entries()) {
+        const [path] = requests[index]!
         seen.push(response.status)
         // `terminate` heals at once (postgres.js reconnects), so a success is allowed there; never a 500.
         // (A job enqueued then must finish too: the final listing holds it.)

@@ -3,10 +3,13 @@
  * when TEST_DATABASE_URL is set (as .ci/run sets it). Each `create()` gives a fresh, empty, migrated
  * database, so tests never see each other's jobs.
  *
- * A fresh PGlite folder takes seconds to initialise, so one migrated template is made per machine
- * (in the OS temp folder, keyed by the migrations) and copied for each test, which takes
- * milliseconds.
+ * A fresh PGlite folder takes seconds to initialise, so one migrated template is made per test run
+ * (keyed by the migrations) and copied for each test, which takes milliseconds. The template and
+ * every test's data folder live in the run's folder: JOB_RUNNER_TEST_DIR, which test/run.mjs makes,
+ * shares between the test files' processes and removes at the end; or, for a file run with
+ * `node --test` directly, a folder of this process's own, removed when it exits.
  */
+import { mkdtempSync, rmSync } from 'node:fs'
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -33,7 +36,7 @@ export const pglite: DatabaseTarget = {
   name: 'pglite',
   async create() {
     const template = await pgliteTemplate()
-    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'job-runner-test-'))
+    const dataDir = await fs.mkdtemp(path.join(testRunDir(), 'job-runner-test-'))
     await fs.cp(path.join(template, 'pgdata'), path.join(dataDir, 'pgdata'), { recursive: true })
     return {
       env: { DATA_DIR: dataDir },
@@ -58,7 +61,7 @@ export function postgresTarget(adminUrl: string): DatabaseTarget {
       const url = new URL(adminUrl)
       url.pathname = `/${name}`
       const databaseUrl = url.toString()
-      const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'job-runner-test-'))
+      const dataDir = await fs.mkdtemp(path.join(testRunDir(), 'job-runner-test-'))
       // Migrated like the PGlite copies, so suites that use the store directly find the tables.
       const db = await connectDatabase({ databaseUrl, dataDir, maxConnections: 1 })
       try {
@@ -96,9 +99,32 @@ export function postgresOnly(): DatabaseTarget | undefined {
   return url ? postgresTarget(url) : undefined
 }
 
+/**
+ * The `skip` option of a PostgreSQL-only suite: its reason when TEST_DATABASE_URL is not set, so the
+ * run reports the suite as skipped rather than as passed with nothing run.
+ */
+export function skipWithoutPostgres(): string | false {
+  return process.env.TEST_DATABASE_URL ? false : 'PostgreSQL only: set TEST_DATABASE_URL to run it'
+}
+
+let ownRunDir: string | undefined
+
+/** The folder this run's databases live in (see the opening comment). */
+export function testRunDir(): string {
+  const shared = process.env.JOB_RUNNER_TEST_DIR
+  if (shared) return shared
+  if (ownRunDir === undefined) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'job-runner-tests-'))
+    // Synchronous: 'exit' listeners cannot wait, and --test-force-exit ends the process through exit.
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }))
+    ownRunDir = dir
+  }
+  return ownRunDir
+}
+
 async function pgliteTemplate(): Promise<string> {
   const key = createHash('sha256').update(JSON.stringify(migrations)).digest('hex').slice(0, 12)
-  const template = path.join(os.tmpdir(), `job-runner-pglite-template-${key}`)
+  const template = path.join(testRunDir(), `job-runner-pglite-template-${key}`)
   if (await exists(path.join(template, 'ready'))) return template
   const building = `${template}.${process.pid}.${randomBytes(4).toString('hex')}`
   const db = await connectDatabase({ databaseUrl: undefined, dataDir: building })
@@ -108,7 +134,7 @@ async function pgliteTemplate(): Promise<string> {
     await db.close()
   }
   await fs.writeFile(path.join(building, 'ready'), '')
-  // Another process may have won the race; either copy is good.
+  // Another test file's process may have won the race; either copy is good.
   await fs.rename(building, template).catch(() => fs.rm(building, { recursive: true, force: true }))
   return template
 }

@@ -1,0 +1,91 @@
+/**
+ * `npm test` (and `npm run soak`): runs node's test runner on the test files, two files at a time,
+ * and the few files that cannot share the machine one at a time after them.
+ *
+ * Every file runs in its own process, so what the files share lives in one temporary folder made
+ * here for the run and named to them in JOB_RUNNER_TEST_DIR: the migrated PGlite template and each
+ * test's data folder (test/support/databases.ts). The folder is removed when the run ends, passed,
+ * failed or interrupted, so no run leaves a template or a data folder behind in the temp folder.
+ * (node 20 has no `--test-global-setup`; it arrived in node 24.)
+ *
+ *   node test/run.mjs                      every test file but test/soak's
+ *   node test/run.mjs test/cli.test.ts     only these files
+ *   node test/run.mjs --expose-gc file…    leading options go to node for each test file
+ *
+ * Each file's duration is listed at the end (test/support/fileDurations.mjs).
+ */
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+/**
+ * Files that run alone, after the others. They assert on wall-clock bounds of real processes: an
+ * exit within the shutdown grace plus 1.5 s (test/process), requests answered within 1 s of the
+ * store's timeout while the database is black-holed (databaseFaults), leases that expire while
+ * three servers are killed at random (chaos). A second test file's CPU use on two cores stretches
+ * those bounds; everything else waits on events and shares the machine.
+ */
+const ALONE = [
+  /^test\/process\//,
+  /^test\/reliability\/(chaos|databaseFaults)\.test\.ts$/,
+  /^test\/soak\//,
+  /^test\/bench\//,
+]
+
+const args = process.argv.slice(2)
+const nodeOptions = args.filter((arg) => arg.startsWith('-'))
+const named = args.filter((arg) => !arg.startsWith('-')).map((file) => path.relative(root, path.resolve(file)))
+const files = (named.length > 0 ? named : findTestFiles('test').filter((file) => !file.startsWith('test/soak/'))).sort()
+const shared = files.filter((file) => !ALONE.some((pattern) => pattern.test(file)))
+const alone = files.filter((file) => ALONE.some((pattern) => pattern.test(file)))
+
+const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'job-runner-tests-'))
+let current
+let interrupted = false
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    interrupted = true
+    current?.kill(signal)
+  })
+}
+
+let exitCode = 0
+try {
+  for (const [group, concurrency] of [
+    [shared, 2],
+    [alone, 1],
+  ]) {
+    if (group.length === 0 || interrupted) continue
+    const code = await runFiles(group, concurrency)
+    if (code !== 0) exitCode = code
+  }
+} finally {
+  fs.rmSync(runDir, { recursive: true, force: true })
+}
+process.exit(interrupted && exitCode === 0 ? 130 : exitCode)
+
+function runFiles(group, concurrency) {
+  const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout']
+  reporters.push('--test-reporter=./test/support/fileDurations.mjs', '--test-reporter-destination=stdout')
+  const argv = [...nodeOptions, '--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-force-exit']
+  current = spawn(process.execPath, [...argv, ...reporters, ...group], {
+    cwd: root,
+    env: { ...process.env, JOB_RUNNER_TEST_DIR: runDir },
+    stdio: 'inherit',
+  })
+  return new Promise((resolve) => {
+    current.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)))
+  })
+}
+
+function findTestFiles(dir) {
+  return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((entry) => {
+    const relative = `${dir}/${entry.name}`
+    if (entry.isDirectory()) return findTestFiles(relative)
+    return entry.name.endsWith('.test.ts') ? [relative] : []
+  })
+}
