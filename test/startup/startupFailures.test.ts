@@ -1,0 +1,139 @@
+/**
+ * Start-up failures of the real, compiled processes: a database host that never answers (the
+ * server, the release command and `job-runner migrate` each give one line naming DATABASE_URL and
+ * the host, well within 10 s), SIGTERM/SIGINT during start-up (the process exits within 1 s and
+ * closes its connection), and the common mistakes (port in use, unwritable DATA_DIR, a database or
+ * role that does not exist) as one sentence naming the variable, never a stack trace.
+ *
+ * Every address here is loopback: the silent "database" is a listener on 127.0.0.1.
+ */
+import { describe, it, after } from 'node:test'
+import assert from 'node:assert/strict'
+import fs from 'node:fs/promises'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { pglite, postgresOnly, type TestDatabase } from '../support/databases.js'
+import { TEST_SECRET } from '../support/service.js'
+import { linesOf, runCompiled, silentListener, type Finished } from './run.js'
+
+const MAIN = 'dist/src/main.js'
+const RELEASE = 'dist/src/db/migrateCommand.js'
+const CLI = 'dist/src/cli.js'
+
+/** The one JSON line a non-TTY start-up failure writes on stderr, parsed. */
+function failureLine(run: Finished): Record<string, unknown> {
+  const lines = linesOf(run.stderr)
+  assert.equal(lines.length, 1, `one line on stderr, got:\n${run.stderr}`)
+  assert.doesNotMatch(run.stderr, /\n\s+at /, 'a sentence, not a stack trace')
+  return JSON.parse(lines[0]!) as Record<string, unknown>
+}
+
+describe('start-up: a database host that never answers', () => {
+  it('the server, the release command and job-runner migrate each say so in one line within 10 s', { timeout: 30_000 }, async () => {
+    const silent = await silentListener()
+    after(() => silent.close())
+    const env = { DATABASE_URL: `postgres://app:hunter2secret@127.0.0.1:${silent.port}/jobs`, JWT_SECRET: TEST_SECRET, PORT: '0' }
+    const [server, release, cli] = await Promise.all([
+      runCompiled(MAIN, [], env).finished,
+      runCompiled(RELEASE, [], env).finished,
+      runCompiled(CLI, ['migrate'], env).finished,
+    ])
+    for (const [name, run, code] of [['server', server, 1], ['release command', release, 1], ['job-runner migrate', cli, 3]] as const) {
+      assert.equal(run.code, code, `${name} exit code; stderr: ${run.stderr}`)
+      assert.ok(run.elapsedMs < 10_000, `${name} took ${run.elapsedMs} ms`)
+      assert.match(run.stderr, /DATABASE_URL/, name)
+      assert.ok(run.stderr.includes(`127.0.0.1:${silent.port}`), `${name} names the host: ${run.stderr}`)
+      assert.ok(!run.stderr.includes('hunter2secret') && !run.stdout.includes('hunter2secret'), `${name} never shows the password`)
+      assert.equal(linesOf(run.stderr).length, 1, `${name}: one line, got:\n${run.stderr}`)
+    }
+    const line = failureLine(server)
+    assert.equal(line.variable, 'DATABASE_URL')
+    assert.match(String(line.msg), /^job-runner cannot start: DATABASE_URL: no answer from 127\.0\.0\.1:\d+ within/)
+    assert.equal(failureLine(release).variable, 'DATABASE_URL')
+  })
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`${signal} while start-up waits for the database exits within 1 s and closes the connection`, { timeout: 20_000 }, async () => {
+      const silent = await silentListener()
+      after(() => silent.close())
+      // A long connect timeout, so only the signal can end this start-up.
+      const env = { DATABASE_URL: `postgres://app@127.0.0.1:${silent.port}/jobs`, JWT_SECRET: TEST_SECRET, PORT: '0', DATABASE_CONNECT_TIMEOUT_SECONDS: '60' }
+      const server = runCompiled(MAIN, [], env)
+      await silent.connected
+      const sentAt = Date.now()
+      server.child.kill(signal)
+      const run = await server.finished
+      const tookMs = Date.now() - sentAt
+      assert.ok(tookMs < 1000, `exited ${tookMs} ms after ${signal}`)
+      assert.equal(run.code, 0, `a start-up stopped on request exits 0; stderr: ${run.stderr}`)
+      assert.match(run.stderr, new RegExp(`start-up aborted by ${signal}`))
+      await silent.allClosed()
+      assert.equal(silent.openSockets(), 0)
+    })
+  }
+})
+
+describe('start-up: common mistakes get a sentence naming the variable', () => {
+  const databases: TestDatabase[] = []
+  after(async () => {
+    await Promise.all(databases.map((database) => database.cleanup()))
+  })
+
+  it('a port in use names PORT and the host it tried, and exits 1', { timeout: 30_000 }, async () => {
+    const taken = net.createServer()
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+    after(() => new Promise<void>((resolve) => taken.close(() => resolve())))
+    const port = (taken.address() as net.AddressInfo).port
+    // PostgreSQL when there is one: it opens in a blink, where a cold PGlite takes seconds.
+    const database = await (postgresOnly() ?? pglite).create()
+    databases.push(database)
+    const run = await runCompiled(MAIN, [], { ...database.env, JWT_SECRET: TEST_SECRET, HOST: '127.0.0.1', PORT: String(port) }).finished
+    assert.equal(run.code, 1, run.stderr)
+    const line = failureLine(run)
+    assert.equal(line.variable, 'PORT')
+    assert.match(String(line.msg), new RegExp(`PORT=${port} is in use on 127\\.0\\.0\\.1`))
+    // The port is bound before the runner claims anything, and the DATA_DIR lock was given back.
+    await assert.rejects(fs.access(path.join(database.dataDir, 'pglite.lock')))
+  })
+
+  it('a DATA_DIR that cannot be a folder names DATA_DIR, and exits 1', { timeout: 20_000 }, async () => {
+    // Tests may run as root, who may write anywhere: a path under a plain file fails for everyone.
+    const file = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'job-runner-startup-')), 'a-file')
+    await fs.writeFile(file, '')
+    after(() => fs.rm(path.dirname(file), { recursive: true, force: true }))
+    for (const script of [MAIN, RELEASE]) {
+      const run = await runCompiled(script, [], { DATA_DIR: path.join(file, 'data'), PORT: '0' }).finished
+      assert.equal(run.code, 1, `${script}: ${run.stderr}`)
+      const line = failureLine(run)
+      assert.equal(line.variable, 'DATA_DIR', script)
+      assert.match(String(line.msg), /DATA_DIR=.*a-file\/data is not a writable folder/)
+    }
+  })
+
+  const adminUrl = process.env.TEST_DATABASE_URL
+  const needsPostgres = adminUrl ? false : 'needs TEST_DATABASE_URL (a PostgreSQL server)'
+
+  it('a database that does not exist names DATABASE_URL, for the server and the release command', { skip: needsPostgres, timeout: 20_000 }, async () => {
+    const url = new URL(adminUrl!)
+    url.pathname = '/job_runner_no_such_database'
+    const env = { DATABASE_URL: url.toString(), JWT_SECRET: TEST_SECRET, PORT: '0' }
+    for (const script of [MAIN, RELEASE]) {
+      const run = await runCompiled(script, [], env).finished
+      assert.equal(run.code, 1, `${script}: ${run.stderr}`)
+      const line = failureLine(run)
+      assert.equal(line.variable, 'DATABASE_URL')
+      assert.match(String(line.msg), /the database "job_runner_no_such_database" does not exist on 127\.0\.0\.1:5432/)
+    }
+  })
+
+  it('a role that does not exist names DATABASE_URL', { skip: needsPostgres, timeout: 20_000 }, async () => {
+    const url = new URL(adminUrl!)
+    url.username = 'job_runner_no_such_role'
+    const run = await runCompiled(MAIN, [], { DATABASE_URL: url.toString(), JWT_SECRET: TEST_SECRET, PORT: '0' }).finished
+    assert.equal(run.code, 1, run.stderr)
+    const line = failureLine(run)
+    assert.equal(line.variable, 'DATABASE_URL')
+    assert.match(String(line.msg), /refused the role "job_runner_no_such_role"/)
+  })
+})
