@@ -13,6 +13,7 @@ import path from 'node:path'
 import type { JobDefinition } from './defineJob.js'
 import { createAjv, type ErrorObject, type ValidateFunction } from '../src/validation/ajv.js'
 import { projectRoot } from '../src/support/projectRoot.js'
+import { StartupError } from '../src/startupError.js'
 
 /**
  * A definition of any job type. Each file types its own payload, checkpoint and result; the
@@ -27,13 +28,13 @@ export interface PayloadProblem {
 }
 
 /** A job file the service cannot use; `files` are the paths to fix, as an operator would type them. */
-export class JobFileError extends Error {
+export class JobFileError extends StartupError {
   override name = 'JobFileError'
   constructor(
     readonly files: readonly string[],
     message: string,
   ) {
-    super(message)
+    super(undefined, message)
   }
 }
 

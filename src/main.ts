@@ -5,10 +5,13 @@
  * Exit codes (README "Exit codes"): 0 a clean stop, 1 a start-up or run-time failure, 2 a bad or
  * unusable configuration value. A start-up failure an operator can fix is one sentence naming the
  * variable (text on a terminal, one JSON line otherwise), never a stack trace.
+ *
+ * Only light modules are imported up front, so the signal handlers are in place before the heavy
+ * ones (the database drivers, the HTTP stack) load: a Ctrl-C at any moment of start-up is answered.
  */
 import { ConfigError, loadConfig, type Config } from './config.js'
-import { coerceError, createLogger } from './log.js'
-import { startService } from './service.js'
+import type { Logger } from './log.js'
+import { StartAbortedError } from './startupError.js'
 import { describeStartupFailure, EXIT_CODE, reportStartupFailure } from './startupReport.js'
 
 let config: Config
@@ -20,8 +23,6 @@ try {
   process.exit(EXIT_CODE.configuration)
 }
 
-const log = createLogger({ level: config.logLevel })
-
 /** How long an aborted start-up may take to close what it opened before the process leaves anyway. */
 const ABORT_BUDGET_MS = 800
 
@@ -30,23 +31,30 @@ const ABORT_BUDGET_MS = 800
 // signal is held until the service exists and then runs the graceful shutdown: jobs claimed in that
 // window are requeued rather than left to lease expiry.
 const startAbort = new AbortController()
-let abortTimer: NodeJS.Timeout | undefined
+let log: Logger | undefined
 let pendingSignal: NodeJS.Signals | undefined
 let onSignal: (signal: NodeJS.Signals) => void = (signal) => {
   if (pendingSignal) return
   pendingSignal = signal
+  if (!log) {
+    // Still loading modules: nothing is open yet.
+    reportStartupFailure(describeStartupFailure(new StartAbortedError(signal))!, 'start')
+    process.exit(EXIT_CODE.ok)
+  }
   log.info({ signal }, `received ${signal} during start-up: stopping`)
   startAbort.abort(signal)
-  abortTimer = setTimeout(() => {
-    log.warn({ signal, budgetMs: ABORT_BUDGET_MS }, 'start-up did not stop in time: exiting now')
+  setTimeout(() => {
+    log?.warn({ signal, budgetMs: ABORT_BUDGET_MS }, 'start-up did not stop in time: exiting now')
     process.exit(EXIT_CODE.failure)
-  }, ABORT_BUDGET_MS)
+  }, ABORT_BUDGET_MS).unref()
 }
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => onSignal(signal))
 
+const [{ coerceError, createLogger }, { startService }] = await Promise.all([import('./log.js'), import('./service.js')])
+log = createLogger({ level: config.logLevel })
+
 try {
   const service = await startService({ config, log, exit: (code) => process.exit(code), signal: startAbort.signal })
-  clearTimeout(abortTimer)
   log.info(
     {
       url: service.url,
@@ -70,15 +78,16 @@ try {
         `try: curl -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"type":"count","payload":{"to":10,"stepMs":500}}' ${service.url}/v1/jobs\n\n`,
     )
   }
+  const running = log
   onSignal = (signal) => {
     if (service.lifecycle.isShuttingDown()) return
-    log.info({ signal, graceMs: config.shutdownGraceMs }, `received ${signal}: shutting down`)
+    running.info({ signal, graceMs: config.shutdownGraceMs }, `received ${signal}: shutting down`)
     void service.lifecycle.shutdown(signal)
   }
   if (pendingSignal) onSignal(pendingSignal)
-  process.on('unhandledRejection', (reason) => log.error({ err: coerceError(reason) }, 'unhandled rejection'))
+  process.on('unhandledRejection', (reason) => running.error({ err: coerceError(reason) }, 'unhandled rejection'))
   process.on('uncaughtException', (error) => {
-    log.fatal({ err: error }, 'uncaught exception: shutting down')
+    running.fatal({ err: error }, 'uncaught exception: shutting down')
     void service.lifecycle.shutdown('uncaught exception', { failed: true })
   })
 } catch (error) {

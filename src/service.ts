@@ -28,7 +28,8 @@ import { JobService } from './queue/jobService.js'
 import { Notifier } from './queue/notifier.js'
 import { JobStore } from './queue/store.js'
 import { Runner, runnerConfigFrom } from './runner/runner.js'
-import { abortable, StartupError } from './startupError.js'
+import { abortable, StartAbortedError, StartupError, throwIfStartAborted } from './startupError.js'
+import { withTimeout } from './support/withTimeout.js'
 
 export interface ServiceOptions {
   config: Config
@@ -63,7 +64,11 @@ export interface Service {
   readonly app: Hono
 }
 
+/** How long an aborted start-up spends closing what it opened (main leaves at 800 ms regardless). */
+const ABORTED_CLOSE_BUDGET_MS = 400
+
 export async function startService({ config, log, exit, registry, signal }: ServiceOptions): Promise<Service> {
+  throwIfStartAborted(signal)
   // A broken job file or an unwritable DATA_DIR is found before any connection is made.
   const jobRegistry = registry ?? (await loadJobRegistry())
   if (config.databaseUrl === undefined) await ensureWritableDataDir(config.dataDir)
@@ -74,13 +79,17 @@ export async function startService({ config, log, exit, registry, signal }: Serv
   const db = await openDatabase({ ...config, connectTimeoutMs: config.databaseConnectTimeoutMs, ...(signal ? { signal } : {}) })
   // What is open so far, closed in reverse order if start-up fails or is aborted before the runner starts.
   const opened: (() => Promise<unknown>)[] = [() => db.close({ timeoutSeconds: 0 })]
-  const closeOpened = async (): Promise<void> => {
-    for (const close of opened.reverse()) await close().catch(() => {})
+  // An aborted start-up (a signal) closes within a budget: the process is about to exit anyway.
+  const closeOpened = async (error: unknown): Promise<void> => {
+    const closing = (async () => {
+      for (const close of opened.reverse()) await close().catch(() => {})
+    })()
+    await withTimeout(closing, error instanceof StartAbortedError ? ABORTED_CLOSE_BUDGET_MS : Infinity).catch(() => {})
   }
   try {
     await abortable(migrate(db), signal)
   } catch (error) {
-    await closeOpened()
+    await closeOpened(error)
     throw error
   }
   log.info({ database: db.description }, 'database ready')
@@ -90,7 +99,7 @@ export async function startService({ config, log, exit, registry, signal }: Serv
   try {
     await abortable(notifier.start(), signal)
   } catch (error) {
-    await closeOpened()
+    await closeOpened(error)
     throw error
   }
   const jobs = new JobService(store, jobRegistry, notifier)
@@ -141,16 +150,16 @@ export async function startService({ config, log, exit, registry, signal }: Serv
   opened.push(async () => metrics.stop())
   let port: number
   try {
-    signal?.throwIfAborted()
+    throwIfStartAborted(signal)
     const listening = await abortable(listen(app, config), signal, (late) => closeServer(late.server, 0))
     port = listening.port
     server = listening.server
     opened.push(() => closeServer(listening.server, 0))
     // The last moment a signal aborts start-up; from here on it belongs to the graceful shutdown.
-    signal?.throwIfAborted()
+    throwIfStartAborted(signal)
     await runner.start()
   } catch (error) {
-    await closeOpened()
+    await closeOpened(error)
     throw error
   }
 

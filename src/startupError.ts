@@ -6,13 +6,16 @@
 
 export class StartupError extends Error {
   override name = 'StartupError'
+  /** 1 by default; 2 when the configuration itself is unusable (README "Exit codes"). */
+  readonly exitCode: number
   constructor(
     /** The environment variable to look at, when one is to blame. */
     readonly variable: string | undefined,
     message: string,
-    options?: { cause?: unknown },
+    { cause, exitCode = 1 }: { cause?: unknown; exitCode?: number } = {},
   ) {
-    super(message, options)
+    super(message, cause === undefined ? undefined : { cause })
+    this.exitCode = exitCode
   }
 }
 
@@ -22,6 +25,11 @@ export class StartAbortedError extends Error {
   constructor(readonly reason: unknown) {
     super(`start-up aborted by ${String(reason)}`)
   }
+}
+
+/** Throws `StartAbortedError` once `signal` has aborted (`throwIfAborted` would throw the bare reason). */
+export function throwIfStartAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new StartAbortedError(signal.reason)
 }
 
 /**

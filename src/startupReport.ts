@@ -4,8 +4,6 @@
  * record), on stderr, and the exit code that goes with it. README's "Exit codes" lists them.
  */
 import { ConfigError } from './config.js'
-import { DataDirLockedError } from './db/embedded.js'
-import { JobFileError } from '../jobs/registry.js'
 import { StartAbortedError, StartupError } from './startupError.js'
 
 /** 0 a clean stop, 1 a start-up or run-time failure, 2 a bad or unusable configuration value. */
@@ -23,11 +21,11 @@ export interface StartupFailure {
 /** The sentence and exit code for `error`, or undefined for an unforeseen error (whose stack is worth a log line). */
 export function describeStartupFailure(error: unknown): StartupFailure | undefined {
   if (error instanceof ConfigError) return { message: error.message, exitCode: EXIT_CODE.configuration, variable: error.variable }
-  if (error instanceof DataDirLockedError) return { message: error.message, exitCode: EXIT_CODE.configuration, variable: 'DATA_DIR' }
+  // DataDirLockedError (exit 2) and JobFileError (with `files`) are StartupErrors too.
   if (error instanceof StartupError) {
-    return { message: error.message, exitCode: EXIT_CODE.failure, ...(error.variable ? { variable: error.variable } : {}) }
+    const { files } = error as StartupError & { files?: readonly string[] }
+    return { message: error.message, exitCode: error.exitCode, ...(error.variable ? { variable: error.variable } : {}), ...(files ? { files } : {}) }
   }
-  if (error instanceof JobFileError) return { message: error.message, exitCode: EXIT_CODE.failure, files: error.files }
   if (error instanceof StartAbortedError) return { message: error.message, exitCode: EXIT_CODE.ok }
   return undefined
 }

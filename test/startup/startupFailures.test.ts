@@ -9,7 +9,7 @@
  */
 import { describe, it, after } from 'node:test'
 import assert from 'node:assert/strict'
-import fs from 'node:fs/promises'
+import fs, { watch } from 'node:fs/promises'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -72,6 +72,28 @@ describe('start-up: a database host that never answers', () => {
       assert.equal(silent.openSockets(), 0)
     })
   }
+})
+
+describe('start-up: a signal while the embedded database opens', () => {
+  it('SIGTERM exits within 1 s and gives the DATA_DIR lock back', { timeout: 30_000 }, async () => {
+    const database = await pglite.create()
+    after(() => database.cleanup())
+    const lockFile = path.join(database.dataDir, 'pglite.lock')
+    // The lock is the first thing the embedded database takes: from then on it is opening.
+    const watcher = watch(database.dataDir)
+    const server = runCompiled(MAIN, [], { ...database.env, JWT_SECRET: TEST_SECRET, PORT: '0' })
+    for await (const event of watcher) {
+      if (event.filename === 'pglite.lock') break
+    }
+    const sentAt = Date.now()
+    server.child.kill('SIGTERM')
+    const run = await server.finished
+    const tookMs = Date.now() - sentAt
+    assert.ok(tookMs < 1000, `exited ${tookMs} ms after SIGTERM`)
+    assert.equal(run.code, 0, run.stderr)
+    assert.doesNotMatch(run.stdout, /job-runner listening/)
+    await assert.rejects(fs.access(lockFile), 'the DATA_DIR lock is given back')
+  })
 })
 
 describe('start-up: common mistakes get a sentence naming the variable', () => {
