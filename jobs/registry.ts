@@ -66,7 +66,8 @@ export class JobRegistry {
         const where = file === undefined ? '' : ` (${file})`
         throw new JobFileError(
           file === undefined ? [] : [file],
-          `job ${definition.name}${where} has an invalid payloadSchema (JSON Schema 2020-12): ${(error as Error).message}`,
+          `job ${definition.name}${where} has an invalid payloadSchema (JSON Schema 2020-12): ` +
+            (error as Error).message,
         )
       }
     })
@@ -127,11 +128,19 @@ export interface LoadJobRegistryOptions {
 const THIS_FOLDER = path.dirname(fileURLToPath(import.meta.url))
 
 /** Imports every job file of `folder` (this folder by default, in source or compiled form). */
-export async function loadJobRegistry(folder = THIS_FOLDER, options: LoadJobRegistryOptions = {}): Promise<JobRegistry> {
+export async function loadJobRegistry(
+  folder = THIS_FOLDER,
+  options: LoadJobRegistryOptions = {},
+): Promise<JobRegistry> {
   const files = await jobFiles(folder)
   const sourceFolder = options.sourceFolder ?? (folder === THIS_FOLDER ? path.join(projectRoot(), 'jobs') : undefined)
   if (sourceFolder !== undefined && path.resolve(sourceFolder) !== path.resolve(folder)) {
-    const missing = (await jobFiles(sourceFolder)).filter((file) => !files.includes(compiledName(file)))
+    // A deployment may ship dist/ alone: with no source folder there is nothing to compare.
+    const sources = await jobFiles(sourceFolder).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return []
+      throw error
+    })
+    const missing = sources.filter((file) => !files.includes(compiledName(file)))
     if (missing.length > 0) {
       const named = missing.map((file) => displayPath(path.join(sourceFolder, file)))
       throw new JobFileError(

@@ -94,7 +94,8 @@ function readHost(env: Env, name: string): string | undefined {
   const raw = readString(env, name)
   if (raw === undefined) return undefined
   if (net.isIP(raw) === 0 && !/^[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?$/.test(raw)) {
-    throw new ConfigError(name, 'an IP address (0.0.0.0 for every IPv4 interface, :: for every interface) or a hostname', raw)
+    const accepts = 'an IP address (0.0.0.0 for every IPv4 interface, :: for every interface) or a hostname'
+    throw new ConfigError(name, accepts, raw)
   }
   return raw
 }
@@ -125,7 +126,8 @@ export function loadConfig(env: Env = process.env): Config {
     port: readNumber(env, 'PORT', 3000, { min: 0, max: 65535 }),
     host: readHost(env, 'HOST') ?? '0.0.0.0',
     databaseUrl: readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
-    databaseConnectTimeoutMs: readNumber(env, 'DATABASE_CONNECT_TIMEOUT_SECONDS', 5, { min: 0.1, max: 60, integer: false }) * 1000,
+    databaseConnectTimeoutMs:
+      readNumber(env, 'DATABASE_CONNECT_TIMEOUT_SECONDS', 5, { min: 0.1, max: 60, integer: false }) * 1000,
     dataDir: path.resolve(readString(env, 'DATA_DIR') ?? './.data'),
     jwt: {
       secret,

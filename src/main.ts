@@ -50,7 +50,10 @@ let onSignal: (signal: NodeJS.Signals) => void = (signal) => {
 }
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => onSignal(signal))
 
-const [{ coerceError, createLogger }, { startService }] = await Promise.all([import('./log.js'), import('./service.js')])
+const [{ coerceError, createLogger }, { startService }] = await Promise.all([
+  import('./log.js'),
+  import('./service.js'),
+])
 log = createLogger({ level: config.logLevel })
 
 try {
@@ -68,7 +71,8 @@ try {
     },
     'job-runner listening',
   )
-  const bound = service.host === '0.0.0.0' || service.host === '::' ? `every interface (HOST=${service.host})` : `HOST=${service.host}`
+  const everywhere = service.host === '0.0.0.0' || service.host === '::'
+  const bound = everywhere ? `every interface (HOST=${service.host})` : `HOST=${service.host}`
   if (service.devToken) {
     // The design asks for a ready token on a bare machine; it is printed once, never logged.
     process.stdout.write(

@@ -76,7 +76,8 @@ export async function startService({ config, log, exit, registry, signal }: Serv
   const verifyToken: TokenVerifier = cachedTokenVerifier(createTokenVerifier({ ...config.jwt, secret: jwt.secret }))
   const spec = OpenApiSpec.load()
 
-  const db = await openDatabase({ ...config, connectTimeoutMs: config.databaseConnectTimeoutMs, ...(signal ? { signal } : {}) })
+  const connectTimeoutMs = config.databaseConnectTimeoutMs
+  const db = await openDatabase({ ...config, connectTimeoutMs, ...(signal ? { signal } : {}) })
   // What is open so far, closed in reverse order if start-up fails or is aborted before the runner starts.
   const opened: (() => Promise<unknown>)[] = [() => db.close({ timeoutSeconds: 0 })]
   // An aborted start-up (a signal) closes within a budget: the process is about to exit anyway.
@@ -164,7 +165,8 @@ export async function startService({ config, log, exit, registry, signal }: Serv
   }
 
   const devToken = jwt.generated ? await mintToken({ secret: jwt.secret!, sub: 'dev', audience: config.jwt.audience, ...(config.jwt.issuer ? { issuer: config.jwt.issuer } : {}) }) : undefined
-  return { url: localUrl(config.host, port), host: config.host, port, db, store, jobs, runner, lifecycle, metrics, devToken, app }
+  const url = localUrl(config.host, port)
+  return { url, host: config.host, port, db, store, jobs, runner, lifecycle, metrics, devToken, app }
 }
 
 /** Binds `HOST:PORT`; a port in use or an address this machine lacks is a sentence naming the variable. */
@@ -186,13 +188,25 @@ async function listen(app: Hono, config: Config): Promise<{ server: Server; port
 function listenProblem(error: NodeJS.ErrnoException, host: string, port: number): Error {
   switch (error.code) {
     case 'EADDRINUSE':
-      return new StartupError('PORT', `PORT=${port} is in use on ${host}: another process listens there; stop it or choose another PORT`, { cause: error })
+      return new StartupError(
+        'PORT',
+        `PORT=${port} is in use on ${host}: another process listens there; stop it or choose another PORT`,
+        { cause: error },
+      )
     case 'EACCES':
-      return new StartupError('PORT', `PORT=${port} needs privileges this user lacks (ports below 1024); choose a port above 1023`, { cause: error })
+      return new StartupError(
+        'PORT',
+        `PORT=${port} needs privileges this user lacks (ports below 1024); choose a port above 1023`,
+        { cause: error },
+      )
     case 'EADDRNOTAVAIL':
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new StartupError('HOST', `HOST=${host} is not an address of this machine (${error.code}); use 0.0.0.0 for every interface`, { cause: error })
+      return new StartupError(
+        'HOST',
+        `HOST=${host} is not an address of this machine (${error.code}); use 0.0.0.0 for every interface`,
+        { cause: error },
+      )
     default:
       return error
   }

@@ -36,7 +36,11 @@ export function throwIfStartAborted(signal: AbortSignal | undefined): void {
  * Settles like `work`, unless `signal` aborts first: then rejects with `StartAbortedError` at once,
  * and whatever `work` opens later is handed to `discard` so nothing is left open behind us.
  */
-export function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined, discard?: (late: T) => unknown): Promise<T> {
+export function abortable<T>(
+  work: Promise<T>,
+  signal: AbortSignal | undefined,
+  discard?: (late: T) => unknown,
+): Promise<T> {
   if (!signal) return work
   if (signal.aborted) {
     void work.then((late) => discard?.(late), () => {})

@@ -20,11 +20,14 @@ export interface StartupFailure {
 
 /** The sentence and exit code for `error`, or undefined for an unforeseen error (whose stack is worth a log line). */
 export function describeStartupFailure(error: unknown): StartupFailure | undefined {
-  if (error instanceof ConfigError) return { message: error.message, exitCode: EXIT_CODE.configuration, variable: error.variable }
+  if (error instanceof ConfigError) {
+    return { message: error.message, exitCode: EXIT_CODE.configuration, variable: error.variable }
+  }
   // DataDirLockedError (exit 2) and JobFileError (with `files`) are StartupErrors too.
   if (error instanceof StartupError) {
     const { files } = error as StartupError & { files?: readonly string[] }
-    return { message: error.message, exitCode: error.exitCode, ...(error.variable ? { variable: error.variable } : {}), ...(files ? { files } : {}) }
+    const named = { ...(error.variable ? { variable: error.variable } : {}), ...(files ? { files } : {}) }
+    return { message: error.message, exitCode: error.exitCode, ...named }
   }
   if (error instanceof StartAbortedError) return { message: error.message, exitCode: EXIT_CODE.ok }
   return undefined
@@ -36,7 +39,8 @@ export function reportStartupFailure(
   action: string,
   stream: NodeJS.WriteStream = process.stderr,
 ): void {
-  const text = failure.exitCode === EXIT_CODE.ok ? `job-runner: ${failure.message}` : `job-runner cannot ${action}: ${failure.message}`
+  const stopped = failure.exitCode === EXIT_CODE.ok
+  const text = stopped ? `job-runner: ${failure.message}` : `job-runner cannot ${action}: ${failure.message}`
   if (stream.isTTY) {
     stream.write(`${text}\n`)
     return

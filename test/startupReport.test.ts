@@ -25,7 +25,8 @@ describe('start-up failure reports', () => {
 
   it('are one JSON line otherwise, naming the variable and the exit code', () => {
     const { stream, written } = capture(false)
-    reportStartupFailure(describeStartupFailure(new StartupError('DATABASE_URL', 'DATABASE_URL: no answer'))!, 'migrate', stream)
+    const failure = describeStartupFailure(new StartupError('DATABASE_URL', 'DATABASE_URL: no answer'))!
+    reportStartupFailure(failure, 'migrate', stream)
     const lines = written().split('\n').filter(Boolean)
     assert.equal(lines.length, 1)
     const record = JSON.parse(lines[0]!) as Record<string, unknown>
@@ -39,8 +40,10 @@ describe('start-up failure reports', () => {
     assert.equal(describeStartupFailure(new ConfigError('PORT', 'a port', 'x'))?.exitCode, 2)
     assert.equal(describeStartupFailure(new DataDirLockedError('/d/pglite.lock', 1))?.exitCode, 2)
     assert.equal(describeStartupFailure(new StartupError('DATA_DIR', 'no'))?.exitCode, 1)
-    assert.deepEqual(describeStartupFailure(new JobFileError(['jobs/a.ts'], 'jobs/a.ts cannot be loaded'))?.files, ['jobs/a.ts'])
+    const jobFile = new JobFileError(['jobs/a.ts'], 'jobs/a.ts cannot be loaded')
+    assert.deepEqual(describeStartupFailure(jobFile)?.files, ['jobs/a.ts'])
     assert.equal(describeStartupFailure(new StartAbortedError('SIGTERM'))?.exitCode, 0)
-    assert.equal(describeStartupFailure(new Error('unforeseen')), undefined, 'an unforeseen error keeps its stack in the log')
+    const unforeseen = describeStartupFailure(new Error('unforeseen'))
+    assert.equal(unforeseen, undefined, 'an unforeseen error keeps its stack in the log')
   })
 })

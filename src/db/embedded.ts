@@ -20,7 +20,8 @@ import type { Database } from './database.js'
 export class DataDirLockedError extends StartupError {
   override name = 'DataDirLockedError'
   constructor(readonly lockFile: string, readonly ownerPid: number) {
-    super('DATA_DIR', `DATA_DIR is in use: process ${ownerPid} holds ${lockFile}. Stop it, or point DATA_DIR elsewhere.`, { exitCode: 2 })
+    const message = `DATA_DIR is in use: process ${ownerPid} holds ${lockFile}. Stop it, or point DATA_DIR elsewhere.`
+    super('DATA_DIR', message, { exitCode: 2 })
   }
 }
 

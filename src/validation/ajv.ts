@@ -11,7 +11,8 @@ export type { Ajv2020 }
 export type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js'
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
-const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? addFormatsModule) as FormatsPlugin
+const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ??
+  addFormatsModule) as FormatsPlugin
 
 /**
  * A 2020-12 validator factory with every error collected (`allErrors`), so a 422 names each

@@ -19,7 +19,8 @@ import { PROJECT_ROOT } from '../support/process.js'
 function jobSource(name: string, schema: unknown = { type: 'object' }): string {
   return [
     `import { defineJob } from './defineJob.js'`,
-    `export default defineJob({ name: ${JSON.stringify(name)}, payloadSchema: ${JSON.stringify(schema)}, run: async ({ payload }) => payload })`,
+    `export default defineJob({ name: ${JSON.stringify(name)}, payloadSchema: ${JSON.stringify(schema)},`,
+    '  run: async ({ payload }) => payload })',
     '',
   ].join('\n')
 }
@@ -46,7 +47,8 @@ async function loadError(folder: string, options = {}): Promise<JobFileError> {
 
 describe('broken job files name the file', () => {
   it('a syntax error names the file', async () => {
-    const folder = await jobsFolder({ 'good.mjs': jobSource('good'), 'broken.mjs': 'export default defineJob({ name: "broken", \n' })
+    const broken = 'export default defineJob({ name: "broken", \n'
+    const folder = await jobsFolder({ 'good.mjs': jobSource('good'), 'broken.mjs': broken })
     const error = await loadError(folder)
     assert.match(error.message, /broken\.mjs cannot be loaded: SyntaxError/)
     assert.deepEqual(error.files.map((f) => path.basename(f)), ['broken.mjs'])
@@ -68,11 +70,13 @@ describe('broken job files name the file', () => {
 
 describe('.js and .mjs job files under the compiled server', () => {
   it('the build copies them beside the compiled jobs, where they load', async () => {
-    const pkg = JSON.parse(await fs.readFile(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    const pkgText = await fs.readFile(path.join(PROJECT_ROOT, 'package.json'), 'utf8')
+    const pkg = JSON.parse(pkgText) as { scripts: Record<string, string> }
     assert.match(pkg.scripts.build!, /node scripts\/copy-job-files\.mjs/, 'npm run build runs the copy step')
     const source = await jobsFolder({ 'plain.js': jobSource('plain'), 'module.mjs': jobSource('module') })
     const compiled = await jobsFolder({})
-    await promisify(execFile)(process.execPath, [path.join(PROJECT_ROOT, 'scripts/copy-job-files.mjs'), source, compiled])
+    const copyScript = path.join(PROJECT_ROOT, 'scripts/copy-job-files.mjs')
+    await promisify(execFile)(process.execPath, [copyScript, source, compiled])
     assert.deepEqual((await fs.readdir(compiled)).sort(), ['defineJob.js', 'module.mjs', 'package.json', 'plain.js'])
     const registry = await loadJobRegistry(compiled, { sourceFolder: source })
     assert.deepEqual(registry.names(), ['module', 'plain'])
@@ -85,13 +89,24 @@ describe('.js and .mjs job files under the compiled server', () => {
     assert.match(error.message, /late\.mjs is not in .*: .*npm run build/)
     assert.deepEqual(error.files.map((f) => path.basename(f)), ['late.mjs'])
   })
+
+  it('a deployment without the source folder loads what was built', async () => {
+    const compiled = await jobsFolder({ 'echo.js': jobSource('echo') })
+    const registry = await loadJobRegistry(compiled, { sourceFolder: path.join(compiled, 'no-such-folder') })
+    assert.deepEqual(registry.names(), ['echo'])
+  })
 })
 
 describe('payload schemas are JSON Schema 2020-12', () => {
   it('a job using prefixItems loads and validates tuples', () => {
     const pair = defineJob({
       name: 'pair',
-      payloadSchema: { type: 'array', prefixItems: [{ type: 'integer' }, { type: 'string' }], items: false, minItems: 2 },
+      payloadSchema: {
+        type: 'array',
+        prefixItems: [{ type: 'integer' }, { type: 'string' }],
+        items: false,
+        minItems: 2,
+      },
       run: async () => null,
     })
     const registry = new JobRegistry([pair])

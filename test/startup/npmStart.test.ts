@@ -22,7 +22,8 @@ function isAlive(pid: number): boolean {
 }
 
 describe('npm start', () => {
-  it('stops the server on SIGTERM to npm: graceful exit, no orphan, port and lock freed', { timeout: 60_000 }, async () => {
+  const title = 'stops the server on SIGTERM to npm: graceful exit, no orphan, port and lock freed'
+  it(title, { timeout: 60_000 }, async () => {
     await fs.access(path.join(PROJECT_ROOT, 'dist/src/main.js'))
     const database = await pglite.create()
     after(() => database.cleanup())
@@ -66,7 +67,8 @@ describe('npm start', () => {
     })
     const line = await listening
     serverPid = Number(line.processId)
-    assert.ok(Number.isInteger(serverPid) && serverPid > 0, `the start-up line names the server's pid: ${JSON.stringify(line)}`)
+    const named = Number.isInteger(serverPid) && serverPid > 0
+    assert.ok(named, `the start-up line names the server's pid: ${JSON.stringify(line)}`)
     assert.notEqual(serverPid, npm.pid, 'the server is npm’s child, not npm')
     assert.equal(line.host, '0.0.0.0', 'the start-up line says which address is bound')
     assert.match(output, new RegExp(`process ${serverPid}\\b`), 'the banner names the pid too')

@@ -25,11 +25,18 @@ export interface Running {
 
 /** Starts `node <script> ...args` in the project with only `env` (plus PATH and HOME). */
 export function runCompiled(script: string, args: readonly string[], env: Record<string, string | undefined>): Running {
-  if (!fs.existsSync(path.join(PROJECT_ROOT, script))) throw new Error(`${script} is missing: run \`npm run build\` first`)
+  if (!fs.existsSync(path.join(PROJECT_ROOT, script))) {
+    throw new Error(`${script} is missing: run \`npm run build\` first`)
+  }
   const started = Date.now()
   const child = spawn(process.execPath, [script, ...args], {
     cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? PROJECT_ROOT, LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? PROJECT_ROOT,
+      LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stdout = ''

@@ -30,21 +30,25 @@ function failureLine(run: Finished): Record<string, unknown> {
 }
 
 describe('start-up: a database host that never answers', () => {
-  it('the server, the release command and job-runner migrate each say so in one line within 10 s', { timeout: 30_000 }, async () => {
+  const title = 'the server, the release command and job-runner migrate each say so in one line within 10 s'
+  it(title, { timeout: 30_000 }, async () => {
     const silent = await silentListener()
     after(() => silent.close())
-    const env = { DATABASE_URL: `postgres://app:hunter2secret@127.0.0.1:${silent.port}/jobs`, JWT_SECRET: TEST_SECRET, PORT: '0' }
+    const databaseUrl = `postgres://app:hunter2secret@127.0.0.1:${silent.port}/jobs`
+    const env = { DATABASE_URL: databaseUrl, JWT_SECRET: TEST_SECRET, PORT: '0' }
     const [server, release, cli] = await Promise.all([
       runCompiled(MAIN, [], env).finished,
       runCompiled(RELEASE, [], env).finished,
       runCompiled(CLI, ['migrate'], env).finished,
     ])
-    for (const [name, run, code] of [['server', server, 1], ['release command', release, 1], ['job-runner migrate', cli, 3]] as const) {
+    const expected = [['server', server, 1], ['release command', release, 1], ['job-runner migrate', cli, 3]] as const
+    for (const [name, run, code] of expected) {
       assert.equal(run.code, code, `${name} exit code; stderr: ${run.stderr}`)
       assert.ok(run.elapsedMs < 10_000, `${name} took ${run.elapsedMs} ms`)
       assert.match(run.stderr, /DATABASE_URL/, name)
       assert.ok(run.stderr.includes(`127.0.0.1:${silent.port}`), `${name} names the host: ${run.stderr}`)
-      assert.ok(!run.stderr.includes('hunter2secret') && !run.stdout.includes('hunter2secret'), `${name} never shows the password`)
+      const shown = run.stderr.includes('hunter2secret') || run.stdout.includes('hunter2secret')
+      assert.ok(!shown, `${name} never shows the password`)
       assert.equal(linesOf(run.stderr).length, 1, `${name}: one line, got:\n${run.stderr}`)
     }
     const line = failureLine(server)
@@ -54,11 +58,17 @@ describe('start-up: a database host that never answers', () => {
   })
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    it(`${signal} while start-up waits for the database exits within 1 s and closes the connection`, { timeout: 20_000 }, async () => {
+    const title = `${signal} while start-up waits for the database exits within 1 s and closes the connection`
+    it(title, { timeout: 20_000 }, async () => {
       const silent = await silentListener()
       after(() => silent.close())
       // A long connect timeout, so only the signal can end this start-up.
-      const env = { DATABASE_URL: `postgres://app@127.0.0.1:${silent.port}/jobs`, JWT_SECRET: TEST_SECRET, PORT: '0', DATABASE_CONNECT_TIMEOUT_SECONDS: '60' }
+      const env = {
+        DATABASE_URL: `postgres://app@127.0.0.1:${silent.port}/jobs`,
+        JWT_SECRET: TEST_SECRET,
+        PORT: '0',
+        DATABASE_CONNECT_TIMEOUT_SECONDS: '60',
+      }
       const server = runCompiled(MAIN, [], env)
       await silent.connected
       const sentAt = Date.now()
@@ -110,7 +120,8 @@ describe('start-up: common mistakes get a sentence naming the variable', () => {
     // PostgreSQL when there is one: it opens in a blink, where a cold PGlite takes seconds.
     const database = await (postgresOnly() ?? pglite).create()
     databases.push(database)
-    const run = await runCompiled(MAIN, [], { ...database.env, JWT_SECRET: TEST_SECRET, HOST: '127.0.0.1', PORT: String(port) }).finished
+    const env = { ...database.env, JWT_SECRET: TEST_SECRET, HOST: '127.0.0.1', PORT: String(port) }
+    const run = await runCompiled(MAIN, [], env).finished
     assert.equal(run.code, 1, run.stderr)
     const line = failureLine(run)
     assert.equal(line.variable, 'PORT')
@@ -136,7 +147,8 @@ describe('start-up: common mistakes get a sentence naming the variable', () => {
   const adminUrl = process.env.TEST_DATABASE_URL
   const needsPostgres = adminUrl ? false : 'needs TEST_DATABASE_URL (a PostgreSQL server)'
 
-  it('a database that does not exist names DATABASE_URL, for the server and the release command', { skip: needsPostgres, timeout: 20_000 }, async () => {
+  const missingDatabase = 'a database that does not exist names DATABASE_URL, for the server and the release command'
+  it(missingDatabase, { skip: needsPostgres, timeout: 20_000 }, async () => {
     const url = new URL(adminUrl!)
     url.pathname = '/job_runner_no_such_database'
     const env = { DATABASE_URL: url.toString(), JWT_SECRET: TEST_SECRET, PORT: '0' }
@@ -152,7 +164,8 @@ describe('start-up: common mistakes get a sentence naming the variable', () => {
   it('a role that does not exist names DATABASE_URL', { skip: needsPostgres, timeout: 20_000 }, async () => {
     const url = new URL(adminUrl!)
     url.username = 'job_runner_no_such_role'
-    const run = await runCompiled(MAIN, [], { DATABASE_URL: url.toString(), JWT_SECRET: TEST_SECRET, PORT: '0' }).finished
+    const env = { DATABASE_URL: url.toString(), JWT_SECRET: TEST_SECRET, PORT: '0' }
+    const run = await runCompiled(MAIN, [], env).finished
     assert.equal(run.code, 1, run.stderr)
     const line = failureLine(run)
     assert.equal(line.variable, 'DATABASE_URL')

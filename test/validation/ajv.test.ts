@@ -17,11 +17,12 @@ async function sourceFiles(folder: string): Promise<string[]> {
 describe('the shared Ajv setup', () => {
   it('compiles 2020-12 keywords strictly, with formats', () => {
     const ajv = createAjv()
-    const tuple = ajv.compile({ type: 'array', prefixItems: [{ type: 'integer' }], items: false })
+    const tuple = ajv.compile({ type: 'array', prefixItems: [{ type: 'integer' }], items: false, minItems: 1 })
     assert.equal(tuple([1]), true)
     assert.equal(tuple([1, 2]), false)
     assert.equal(ajv.compile({ type: 'string', format: 'uuid' })('not-a-uuid'), false)
-    assert.throws(() => ajv.compile({ type: 'string', example: 'strict mode refuses unknown keywords' }), /unknown keyword/)
+    const unknownKeyword = { type: 'string', example: 'strict mode refuses unknown keywords' }
+    assert.throws(() => ajv.compile(unknownKeyword), /unknown keyword/)
   })
 
   it('is the only place that builds an Ajv or adds ajv-formats', async () => {
@@ -30,7 +31,8 @@ describe('the shared Ajv setup', () => {
     for (const file of files) {
       if (file.endsWith(path.join('src', 'validation', 'ajv.ts'))) continue
       const text = await fs.readFile(file, 'utf8')
-      if (/new Ajv(2020|2019)?\(|from 'ajv-formats'|from 'ajv'|from 'ajv\/dist/.test(text)) offenders.push(path.relative(PROJECT_ROOT, file))
+      const buildsAjv = /new Ajv(2020|2019)?\(|from 'ajv-formats'|from 'ajv'|from 'ajv\/dist/.test(text)
+      if (buildsAjv) offenders.push(path.relative(PROJECT_ROOT, file))
     }
     assert.deepEqual(offenders, [])
   })
