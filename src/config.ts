@@ -15,6 +15,8 @@ export interface Config {
   /** How long start-up (and the migrate commands) wait for `DATABASE_URL` to answer before giving up. */
   readonly databaseConnectTimeoutMs: number
   readonly dataDir: string
+  /** A folder of job files to load instead of the shipped jobs/ (`JOBS_DIR`); unset: the shipped ones. */
+  readonly jobsDir: string | undefined
   readonly jwt: {
     readonly secret: string | undefined
     readonly publicKey: string | undefined
@@ -129,6 +131,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseConnectTimeoutMs:
       readNumber(env, 'DATABASE_CONNECT_TIMEOUT_SECONDS', 5, { min: 0.1, max: 60, integer: false }) * 1000,
     dataDir: path.resolve(readString(env, 'DATA_DIR') ?? './.data'),
+    jobsDir: readString(env, 'JOBS_DIR') === undefined ? undefined : path.resolve(readString(env, 'JOBS_DIR')!),
     jwt: {
       secret,
       publicKey,

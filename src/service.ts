@@ -70,7 +70,7 @@ const ABORTED_CLOSE_BUDGET_MS = 400
 export async function startService({ config, log, exit, registry, signal }: ServiceOptions): Promise<Service> {
   throwIfStartAborted(signal)
   // A broken job file or an unwritable DATA_DIR is found before any connection is made.
-  const jobRegistry = registry ?? (await loadJobRegistry())
+  const jobRegistry = registry ?? (await loadJobRegistry(config.jobsDir))
   if (config.databaseUrl === undefined) await ensureWritableDataDir(config.dataDir)
   const jwt = await resolveJwtConfig(config)
   const verifyToken: TokenVerifier = cachedTokenVerifier(createTokenVerifier({ ...config.jwt, secret: jwt.secret }))
