@@ -144,6 +144,30 @@ describe('start-up: common mistakes get a sentence naming the variable', () => {
     }
   })
 
+  const brokenJobFile = 'a broken job file names the file, or both files for one name twice, before any connection'
+  it(brokenJobFile, async () => {
+    const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'job-runner-jobs-'))
+    after(() => fs.rm(folder, { recursive: true, force: true }))
+    const job = (name: string): string => `export default { name: '${name}', payloadSchema: {}, run: async () => 1 }\n`
+    // The database would never answer: a job file problem must be found before it is asked.
+    const databaseUrl = 'postgres://app@127.0.0.1:9/jobs'
+    const env = { JOBS_DIR: folder, DATABASE_URL: databaseUrl, JWT_SECRET: TEST_SECRET, PORT: '0' }
+
+    await fs.writeFile(path.join(folder, 'broken.mjs'), 'export default {\n')
+    const syntax = await runCompiled(MAIN, [], env).finished
+    assert.equal(syntax.code, 1, syntax.stderr)
+    assert.match(String(failureLine(syntax).msg), /broken\.mjs cannot be loaded: SyntaxError/)
+
+    await fs.rm(path.join(folder, 'broken.mjs'))
+    await fs.writeFile(path.join(folder, 'first.mjs'), job('twin'))
+    await fs.writeFile(path.join(folder, 'second.mjs'), job('twin'))
+    const twice = await runCompiled(MAIN, [], env).finished
+    assert.equal(twice.code, 1, twice.stderr)
+    const line = failureLine(twice)
+    assert.match(String(line.msg), /two job files define twin: .*first\.mjs and .*second\.mjs/)
+    assert.equal((line.files as string[]).length, 2)
+  })
+
   const adminUrl = process.env.TEST_DATABASE_URL
   const needsPostgres = adminUrl ? false : 'needs TEST_DATABASE_URL (a PostgreSQL server)'
 
