@@ -10,10 +10,12 @@
 import { describe, it, after } from 'node:test'
 import assert from 'node:assert/strict'
 import fs, { watch } from 'node:fs/promises'
+import { spawnSync } from 'node:child_process'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { pglite, postgresOnly, type TestDatabase } from '../support/databases.js'
+import { PROJECT_ROOT } from '../support/process.js'
 import { TEST_SECRET } from '../support/service.js'
 import { linesOf, runCompiled, silentListener, type Finished } from './run.js'
 
@@ -166,6 +168,24 @@ describe('start-up: common mistakes get a sentence naming the variable', () => {
     const line = failureLine(twice)
     assert.match(String(line.msg), /two job files define twin: .*first\.mjs and .*second\.mjs/)
     assert.equal((line.files as string[]).length, 2)
+  })
+
+  // util-linux's `script` gives the process a terminal, as an operator's shell would.
+  const noTerminal = 'needs `script` (util-linux) for a terminal'
+  const hasScript = spawnSync('script', ['--version']).status === 0 ? false : noTerminal
+  it('on a terminal the sentence is plain text, not JSON', { skip: hasScript, timeout: 20_000 }, async () => {
+    const file = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'job-runner-startup-')), 'a-file')
+    await fs.writeFile(file, '')
+    after(() => fs.rm(path.dirname(file), { recursive: true, force: true }))
+    const terminal = spawnSync('script', ['-qec', `${process.execPath} ${MAIN}`, '/dev/null'], {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', DATA_DIR: path.join(file, 'data'), PORT: '0' },
+      encoding: 'utf8',
+    })
+    assert.equal(terminal.status, 1, terminal.stdout)
+    const lines = linesOf(terminal.stdout.replace(/\r/g, ''))
+    assert.equal(lines.length, 1, terminal.stdout)
+    assert.match(lines[0]!, /^job-runner cannot start: DATA_DIR=.* is not a writable folder/)
   })
 
   const adminUrl = process.env.TEST_DATABASE_URL
