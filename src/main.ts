@@ -32,6 +32,7 @@ const ABORT_BUDGET_MS = 800
 // window are requeued rather than left to lease expiry.
 const startAbort = new AbortController()
 let log: Logger | undefined
+let abortTimer: NodeJS.Timeout | undefined
 let pendingSignal: NodeJS.Signals | undefined
 let onSignal: (signal: NodeJS.Signals) => void = (signal) => {
   if (pendingSignal) return
@@ -43,10 +44,11 @@ let onSignal: (signal: NodeJS.Signals) => void = (signal) => {
   }
   log.info({ signal }, `received ${signal} during start-up: stopping`)
   startAbort.abort(signal)
-  setTimeout(() => {
+  abortTimer = setTimeout(() => {
     log?.warn({ signal, budgetMs: ABORT_BUDGET_MS }, 'start-up did not stop in time: exiting now')
     process.exit(EXIT_CODE.failure)
-  }, ABORT_BUDGET_MS).unref()
+  }, ABORT_BUDGET_MS)
+  abortTimer.unref()
 }
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => onSignal(signal))
 
@@ -58,6 +60,8 @@ log = createLogger({ level: config.logLevel })
 
 try {
   const service = await startService({ config, log, exit: (code) => process.exit(code), signal: startAbort.signal })
+  // The signal came after the runner started: the graceful shutdown below owns the exit now.
+  clearTimeout(abortTimer)
   log.info(
     {
       url: service.url,
