@@ -2,13 +2,18 @@
  * Loads every job file in this folder (each `export default defineJob(...)`) and compiles its
  * payload schema once, so enqueue can refuse an unknown type or a bad payload before anything is
  * stored.
+ *
+ * A job file that cannot be used stops start-up with a `JobFileError` naming the file (and the
+ * job): a syntax error, two files defining one name, an invalid payload schema, or a `.js`/`.mjs`
+ * file the compiled server cannot see because the build that copies it has not run since.
  */
 import fs from 'node:fs/promises'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import path from 'node:path'
-import { Ajv, type ValidateFunction, type ErrorObject } from 'ajv'
-import addFormatsModule, { type FormatsPlugin } from 'ajv-formats'
 import type { JobDefinition } from './defineJob.js'
+import { createAjv, type ErrorObject, type ValidateFunction } from '../src/validation/ajv.js'
+import { projectRoot } from '../src/support/projectRoot.js'
+import { StartupError } from '../src/startupError.js'
 
 /**
  * A definition of any job type. Each file types its own payload, checkpoint and result; the
@@ -16,27 +21,56 @@ import type { JobDefinition } from './defineJob.js'
  */
 export type AnyJobDefinition = JobDefinition<any, any, any>
 
-// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
-const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? addFormatsModule) as FormatsPlugin
-
 export interface PayloadProblem {
   /** JSON Pointer into the payload. */
   readonly pointer: string
   readonly message: string
 }
 
+/** A job file the service cannot use; `files` are the paths to fix, as an operator would type them. */
+export class JobFileError extends StartupError {
+  override name = 'JobFileError'
+  constructor(
+    readonly files: readonly string[],
+    message: string,
+  ) {
+    super(undefined, message)
+  }
+}
+
+export interface JobRegistryOptions {
+  /** Where each definition came from, by index, so errors can name the file. */
+  files?: readonly string[]
+}
+
 export class JobRegistry {
   private readonly validators = new Map<string, ValidateFunction>()
   private readonly definitions = new Map<string, AnyJobDefinition>()
 
-  constructor(definitions: readonly AnyJobDefinition[]) {
-    const ajv = new Ajv({ allErrors: true, strict: true })
-    addFormats(ajv)
-    for (const definition of definitions) {
-      if (this.definitions.has(definition.name)) throw new Error(`two job files define ${definition.name}`)
+  constructor(definitions: readonly AnyJobDefinition[], { files = [] }: JobRegistryOptions = {}) {
+    const ajv = createAjv()
+    const fileOf = new Map<string, string | undefined>()
+    definitions.forEach((definition, index) => {
+      const file = files[index]
+      if (this.definitions.has(definition.name)) {
+        const first = fileOf.get(definition.name)
+        const both = [first, file].filter((f): f is string => f !== undefined)
+        const where = both.length === 2 ? `: ${both[0]} and ${both[1]}` : ''
+        throw new JobFileError(both, `two job files define ${definition.name}${where}; job names must be unique`)
+      }
+      fileOf.set(definition.name, file)
       this.definitions.set(definition.name, definition)
-      this.validators.set(definition.name, ajv.compile(definition.payloadSchema))
-    }
+      try {
+        this.validators.set(definition.name, ajv.compile(definition.payloadSchema))
+      } catch (error) {
+        const where = file === undefined ? '' : ` (${file})`
+        throw new JobFileError(
+          file === undefined ? [] : [file],
+          `job ${definition.name}${where} has an invalid payloadSchema (JSON Schema 2020-12): ` +
+            (error as Error).message,
+        )
+      }
+    })
   }
 
   get(name: string): AnyJobDefinition | undefined {
@@ -61,20 +95,79 @@ export class JobRegistry {
 }
 
 const NOT_JOB_FILES = new Set(['registry', 'defineJob'])
+const JOB_FILE = /\.(ts|mts|js|mjs)$/
+
+/** The job files of a folder, sorted: `.ts`, `.mts`, `.js`, `.mjs`, without declarations and helpers. */
+async function jobFiles(folder: string): Promise<string[]> {
+  return (await fs.readdir(folder))
+    .filter((file) => JOB_FILE.test(file) && !/\.d\.m?ts$/.test(file))
+    .filter((file) => !NOT_JOB_FILES.has(file.replace(JOB_FILE, '')))
+    .sort()
+}
+
+/** What the build makes of a source job file: tsc turns `.ts` into `.js`, the copy step keeps `.js`/`.mjs`. */
+function compiledName(file: string): string {
+  return file.replace(/\.ts$/, '.js').replace(/\.mts$/, '.mjs')
+}
+
+/** A path as the operator would type it: relative to the project when inside it. */
+function displayPath(file: string): string {
+  const relative = path.relative(projectRoot(), file)
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative
+}
+
+export interface LoadJobRegistryOptions {
+  /**
+   * The source folder `folder` was built from. Its job files must all be in `folder`: a `.mjs`
+   * added after the last build would otherwise be silently missing. Defaults to the project's
+   * `jobs/` when `folder` is the compiled default (`dist/jobs`).
+   */
+  sourceFolder?: string
+}
+
+const THIS_FOLDER = path.dirname(fileURLToPath(import.meta.url))
 
 /** Imports every job file of `folder` (this folder by default, in source or compiled form). */
-export async function loadJobRegistry(folder = path.dirname(fileURLToPath(import.meta.url))): Promise<JobRegistry> {
-  const files = (await fs.readdir(folder))
-    .filter((file) => /\.(ts|js|mjs)$/.test(file) && !file.endsWith('.d.ts'))
-    .filter((file) => !NOT_JOB_FILES.has(file.replace(/\.(ts|js|mjs)$/, '')))
-    .sort()
+export async function loadJobRegistry(
+  folder = THIS_FOLDER,
+  options: LoadJobRegistryOptions = {},
+): Promise<JobRegistry> {
+  const files = await jobFiles(folder)
+  const sourceFolder = options.sourceFolder ?? (folder === THIS_FOLDER ? path.join(projectRoot(), 'jobs') : undefined)
+  if (sourceFolder !== undefined && path.resolve(sourceFolder) !== path.resolve(folder)) {
+    // A deployment may ship dist/ alone: with no source folder there is nothing to compare.
+    const sources = await jobFiles(sourceFolder).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return []
+      throw error
+    })
+    const missing = sources.filter((file) => !files.includes(compiledName(file)))
+    if (missing.length > 0) {
+      const named = missing.map((file) => displayPath(path.join(sourceFolder, file)))
+      throw new JobFileError(
+        named,
+        `${named.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in ${displayPath(folder)}: ` +
+          'the compiled server runs what the build produced; run `npm run build` (`npm start` does)',
+      )
+    }
+  }
   const definitions: AnyJobDefinition[] = []
+  const shown: string[] = []
   for (const file of files) {
-    const module = (await import(pathToFileURL(path.join(folder, file)).href)) as { default?: JobDefinition }
+    const shownPath = displayPath(path.join(folder, file))
+    let module: { default?: JobDefinition }
+    try {
+      module = (await import(pathToFileURL(path.join(folder, file)).href)) as { default?: JobDefinition }
+    } catch (error) {
+      // A syntax error's message does not say which file; tsx's says it over several lines.
+      const message = String((error as Error).message).split('\n').map((line) => line.trim()).filter(Boolean).join(' ')
+      const reason = `${(error as Error).name}: ${message.slice(0, 300)}`
+      throw new JobFileError([shownPath], `${shownPath} cannot be loaded: ${reason}`)
+    }
     if (!module.default || typeof module.default.run !== 'function') {
-      throw new Error(`jobs/${file} must export default defineJob({...})`)
+      throw new JobFileError([shownPath], `${shownPath} must export default defineJob({...})`)
     }
     definitions.push(module.default)
+    shown.push(shownPath)
   }
-  return new JobRegistry(definitions)
+  return new JobRegistry(definitions, { files: shown })
 }

@@ -3,12 +3,17 @@
  * frozen object. A bad value throws a `ConfigError` naming the variable and what it accepts, so
  * start-up stops with a message an operator can act on instead of a stack trace later.
  */
+import net from 'node:net'
 import path from 'node:path'
 
 export interface Config {
   readonly port: number
+  /** The address the HTTP server binds: `0.0.0.0` (every IPv4 interface) unless set. */
+  readonly host: string
   /** Unset means the embedded PGlite database in `dataDir`. */
   readonly databaseUrl: string | undefined
+  /** How long start-up (and the migrate commands) wait for `DATABASE_URL` to answer before giving up. */
+  readonly databaseConnectTimeoutMs: number
   readonly dataDir: string
   /** A folder of job files to load instead of the shipped jobs/ (`JOBS_DIR`); unset: the shipped ones. */
   readonly jobsDir: string | undefined
@@ -86,6 +91,17 @@ function readUrl(env: Env, name: string, protocols: readonly string[]): string |
   return raw
 }
 
+/** A hostname or an IP address (IPv6 without brackets), as `server.listen` takes it. */
+function readHost(env: Env, name: string): string | undefined {
+  const raw = readString(env, name)
+  if (raw === undefined) return undefined
+  if (net.isIP(raw) === 0 && !/^[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?$/.test(raw)) {
+    const accepts = 'an IP address (0.0.0.0 for every IPv4 interface, :: for every interface) or a hostname'
+    throw new ConfigError(name, accepts, raw)
+  }
+  return raw
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
 /** Parses `env` (default `process.env`) into a frozen `Config`, or throws `ConfigError`. */
@@ -110,7 +126,10 @@ export function loadConfig(env: Env = process.env): Config {
 
   const config: Config = {
     port: readNumber(env, 'PORT', 3000, { min: 0, max: 65535 }),
+    host: readHost(env, 'HOST') ?? '0.0.0.0',
     databaseUrl: readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseConnectTimeoutMs:
+      readNumber(env, 'DATABASE_CONNECT_TIMEOUT_SECONDS', 5, { min: 0.1, max: 60, integer: false }) * 1000,
     dataDir: path.resolve(readString(env, 'DATA_DIR') ?? './.data'),
     jobsDir: readString(env, 'JOBS_DIR') === undefined ? undefined : path.resolve(readString(env, 'JOBS_DIR')!),
     jwt: {

@@ -1,7 +1,10 @@
 /**
- * Starts the whole service in order: database → migrations → job registry → runner → lifecycle →
- * HTTP server, and hands back what tests and `main` need to drive it. `main.ts` adds the signal
+ * Starts the whole service in order: job registry → database → migrations → lifecycle → HTTP
+ * server → runner, and hands back what tests and `main` need to drive it. `main.ts` adds the signal
  * handlers and the process exit; tests start it in-process on an ephemeral port.
+ *
+ * The port is bound before the runner claims anything, so a port in use fails start-up with no job
+ * claimed; a failure or an abort (`signal`) before the runner starts closes what was opened.
  */
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
@@ -14,7 +17,7 @@ import { ensureDevSecret, mintToken } from './auth/devToken.js'
 import { createTokenVerifier, type TokenVerifier } from './auth/tokenVerifier.js'
 import { cachedTokenVerifier } from './auth/tokenCache.js'
 import { ConfigError, type Config } from './config.js'
-import { connectDatabase } from './db/connect.js'
+import { ensureWritableDataDir, openDatabase } from './db/connect.js'
 import type { Database } from './db/database.js'
 import { migrate } from './db/migrate.js'
 import { answerClientError } from './http/clientError.js'
@@ -25,6 +28,8 @@ import { JobService } from './queue/jobService.js'
 import { Notifier } from './queue/notifier.js'
 import { JobStore } from './queue/store.js'
 import { Runner, runnerConfigFrom } from './runner/runner.js'
+import { abortable, StartAbortedError, StartupError, throwIfStartAborted } from './startupError.js'
+import { withTimeout } from './support/withTimeout.js'
 
 export interface ServiceOptions {
   config: Config
@@ -33,10 +38,19 @@ export interface ServiceOptions {
   exit?: (code: number) => void
   /** Overrides the jobs/ folder (tests add their own job files). */
   registry?: JobRegistry
+  /**
+   * Aborts start-up (SIGINT/SIGTERM before the service exists): `startService` then rejects with
+   * `StartAbortedError` at once and closes what it opened. Once the runner starts it is not read:
+   * a signal from then on belongs to the graceful shutdown.
+   */
+  signal?: AbortSignal
 }
 
 export interface Service {
+  /** Where this machine reaches the server: the bound address, or loopback when bound to every interface. */
   readonly url: string
+  /** The address the server is bound to (`HOST`). */
+  readonly host: string
   readonly port: number
   readonly db: Database
   readonly store: JobStore
@@ -50,23 +64,45 @@ export interface Service {
   readonly app: Hono
 }
 
-export async function startService({ config, log, exit, registry }: ServiceOptions): Promise<Service> {
+/** How long an aborted start-up spends closing what it opened (main leaves at 800 ms regardless). */
+const ABORTED_CLOSE_BUDGET_MS = 400
+
+export async function startService({ config, log, exit, registry, signal }: ServiceOptions): Promise<Service> {
+  throwIfStartAborted(signal)
+  // A broken job file or an unwritable DATA_DIR is found before any connection is made.
+  const jobRegistry = registry ?? (await loadJobRegistry(config.jobsDir))
+  if (config.databaseUrl === undefined) await ensureWritableDataDir(config.dataDir)
   const jwt = await resolveJwtConfig(config)
   const verifyToken: TokenVerifier = cachedTokenVerifier(createTokenVerifier({ ...config.jwt, secret: jwt.secret }))
   const spec = OpenApiSpec.load()
 
-  const db = await connectDatabase(config)
+  const connectTimeoutMs = config.databaseConnectTimeoutMs
+  const db = await openDatabase({ ...config, connectTimeoutMs, ...(signal ? { signal } : {}) })
+  // What is open so far, closed in reverse order if start-up fails or is aborted before the runner starts.
+  const opened: (() => Promise<unknown>)[] = [() => db.close({ timeoutSeconds: 0 })]
+  // An aborted start-up (a signal) closes within a budget: the process is about to exit anyway.
+  const closeOpened = async (error: unknown): Promise<void> => {
+    const closing = (async () => {
+      for (const close of opened.reverse()) await close().catch(() => {})
+    })()
+    await withTimeout(closing, error instanceof StartAbortedError ? ABORTED_CLOSE_BUDGET_MS : Infinity).catch(() => {})
+  }
   try {
-    await migrate(db)
+    await abortable(migrate(db), signal)
   } catch (error) {
-    await db.close()
+    await closeOpened(error)
     throw error
   }
   log.info({ database: db.description }, 'database ready')
   const store = new JobStore(db.sql)
   const notifier = new Notifier(db)
-  await notifier.start()
-  const jobRegistry = registry ?? (await loadJobRegistry(config.jobsDir))
+  opened.push(() => notifier.stop())
+  try {
+    await abortable(notifier.start(), signal)
+  } catch (error) {
+    await closeOpened(error)
+    throw error
+  }
   const jobs = new JobService(store, jobRegistry, notifier)
 
   let lifecycle: Lifecycle | undefined
@@ -112,21 +148,75 @@ export async function startService({ config, log, exit, registry }: ServiceOptio
     metrics,
   })
 
-  await runner.start()
-  const port = await new Promise<number>((resolve, reject) => {
-    const started = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' }, (info: AddressInfo) => resolve(info.port)) as Server
-    started.once('error', reject)
-    server = started
-  })
-  // Long-polls hold a request for up to 60 s; the default timeouts must not cut them.
-  server!.requestTimeout = 0
-  server!.headersTimeout = 30_000
-  server!.keepAliveTimeout = 5_000
-  // Requests the HTTP parser refuses (oversized headers, malformed lines) get problem+json too.
-  server!.on('clientError', answerClientError)
+  opened.push(async () => metrics.stop())
+  let port: number
+  try {
+    throwIfStartAborted(signal)
+    const listening = await abortable(listen(app, config), signal, (late) => closeServer(late.server, 0))
+    port = listening.port
+    server = listening.server
+    opened.push(() => closeServer(listening.server, 0))
+    // The last moment a signal aborts start-up; from here on it belongs to the graceful shutdown.
+    throwIfStartAborted(signal)
+    await runner.start()
+  } catch (error) {
+    await closeOpened(error)
+    throw error
+  }
 
   const devToken = jwt.generated ? await mintToken({ secret: jwt.secret!, sub: 'dev', audience: config.jwt.audience, ...(config.jwt.issuer ? { issuer: config.jwt.issuer } : {}) }) : undefined
-  return { url: `http://127.0.0.1:${port}`, port, db, store, jobs, runner, lifecycle, metrics, devToken, app }
+  const url = localUrl(config.host, port)
+  return { url, host: config.host, port, db, store, jobs, runner, lifecycle, metrics, devToken, app }
+}
+
+/** Binds `HOST:PORT`; a port in use or an address this machine lacks is a sentence naming the variable. */
+async function listen(app: Hono, config: Config): Promise<{ server: Server; port: number }> {
+  const { host } = config
+  const server = await new Promise<Server>((resolve, reject) => {
+    const started = serve({ fetch: app.fetch, port: config.port, hostname: host }, () => resolve(started)) as Server
+    started.once('error', (error: NodeJS.ErrnoException) => reject(listenProblem(error, host, config.port)))
+  })
+  // Long-polls hold a request for up to 60 s; the default timeouts must not cut them.
+  server.requestTimeout = 0
+  server.headersTimeout = 30_000
+  server.keepAliveTimeout = 5_000
+  // Requests the HTTP parser refuses (oversized headers, malformed lines) get problem+json too.
+  server.on('clientError', answerClientError)
+  return { server, port: (server.address() as AddressInfo).port }
+}
+
+function listenProblem(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return new StartupError(
+        'PORT',
+        `PORT=${port} is in use on ${host}: another process listens there; stop it or choose another PORT`,
+        { cause: error },
+      )
+    case 'EACCES':
+      return new StartupError(
+        'PORT',
+        `PORT=${port} needs privileges this user lacks (ports below 1024); choose a port above 1023`,
+        { cause: error },
+      )
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new StartupError(
+        'HOST',
+        `HOST=${host} is not an address of this machine (${error.code}); use 0.0.0.0 for every interface`,
+        { cause: error },
+      )
+    default:
+      return error
+  }
+}
+
+/** A URL this machine can call: the bound address, or loopback when bound to every interface. */
+function localUrl(host: string, port: number): string {
+  if (host === '0.0.0.0') return `http://127.0.0.1:${port}`
+  if (host === '::') return `http://[::1]:${port}`
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`
 }
 
 /**

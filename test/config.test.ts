@@ -154,6 +154,27 @@ describe('loadConfig', () => {
   })
 })
 
+describe('HOST and DATABASE_CONNECT_TIMEOUT_SECONDS', () => {
+  it('default to every IPv4 interface and 5 s', () => {
+    assertIncludes(loadConfig({}), { host: '0.0.0.0', databaseConnectTimeoutMs: 5_000 })
+  })
+
+  it('take an address or a hostname, and a number of seconds', () => {
+    const config = loadConfig({ HOST: '127.0.0.1', DATABASE_CONNECT_TIMEOUT_SECONDS: '0.5' })
+    assertIncludes(config, { host: '127.0.0.1', databaseConnectTimeoutMs: 500 })
+    assertIncludes(loadConfig({ HOST: '::' }), { host: '::' })
+    assertIncludes(loadConfig({ HOST: 'localhost' }), { host: 'localhost' })
+  })
+
+  it('refuse a value that is neither, naming the variable', () => {
+    const bad = [['HOST', 'http://0.0.0.0'], ['HOST', 'a host'], ['DATABASE_CONNECT_TIMEOUT_SECONDS', '0']] as const
+    for (const [variable, value] of bad) {
+      const names = (error: unknown) => error instanceof ConfigError && error.variable === variable
+      assert.throws(() => loadConfig({ [variable]: value }), names)
+    }
+  })
+})
+
 describe('starting the process with a bad variable', () => {
   it('exits with code 2 and names the variable on stderr', { timeout: 30_000 }, async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {

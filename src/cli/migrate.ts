@@ -16,12 +16,18 @@ export const migrateCommand: Command = {
     if (args.positionals.length > 0) throw new CliError('migrate takes no arguments; see job-runner migrate --help', EXIT.usage)
     const config = loadCliConfig(io.env)
     // Loaded here, not at start-up: the database drivers are heavy and the other commands never need them.
-    const [{ connectDatabase }, { DataDirLockedError }, { migrate }] = await Promise.all([import('../db/connect.js'), import('../db/embedded.js'), import('../db/migrate.js')])
+    const [{ openDatabase }, { migrate }, { StartupError }] = await Promise.all([
+      import('../db/connect.js'),
+      import('../db/migrate.js'),
+      import('../startupError.js'),
+    ])
     let db
     try {
-      db = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, maxConnections: 1 })
+      // Waits at most DATABASE_CONNECT_TIMEOUT_SECONDS for a first answer: a silent host is a sentence, not a hang.
+      db = await openDatabase({ ...config, connectTimeoutMs: config.databaseConnectTimeoutMs, maxConnections: 1 })
     } catch (error) {
-      if (error instanceof DataDirLockedError) throw new CliError(error.message, EXIT.service)
+      // DataDirLockedError is one too.
+      if (error instanceof StartupError) throw new CliError(error.message, EXIT.service)
       throw new CliError(`cannot open the database: ${(error as Error).message}`, EXIT.service)
     }
     try {

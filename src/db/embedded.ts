@@ -7,17 +7,21 @@
  * Two processes on one PGlite folder corrupt it, so the folder is guarded by a lock file holding the
  * owner's pid; a lock whose process is gone is stale and taken over.
  */
+import { rmSync, writeFileSync } from 'node:fs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 import postgres from 'postgres'
+import { StartupError } from '../startupError.js'
 import type { Database } from './database.js'
 
-export class DataDirLockedError extends Error {
+/** A start-up failure of the configuration kind (exit code 2): DATA_DIR belongs to another process. */
+export class DataDirLockedError extends StartupError {
   override name = 'DataDirLockedError'
   constructor(readonly lockFile: string, readonly ownerPid: number) {
-    super(`DATA_DIR is in use: process ${ownerPid} holds ${lockFile}. Stop it, or point DATA_DIR elsewhere.`)
+    const message = `DATA_DIR is in use: process ${ownerPid} holds ${lockFile}. Stop it, or point DATA_DIR elsewhere.`
+    super('DATA_DIR', message, { exitCode: 2 })
   }
 }
 
@@ -68,12 +72,20 @@ export async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
 
 /** Lock files this process holds: our own pid in a lock file we do not hold is a stale one (a container restarts as pid 1). */
 const heldLocks = new Set<string>()
+let exitHookInstalled = false
 
 async function lockDataDir(lockFile: string): Promise<() => Promise<void>> {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      await fs.writeFile(lockFile, String(process.pid), { flag: 'wx' })
+      // Written synchronously: the file and our record of holding it appear in one step, so an
+      // exit at any moment (a signal during start-up) finds and removes it.
+      writeFileSync(lockFile, String(process.pid), { flag: 'wx' })
       heldLocks.add(lockFile)
+      // A process that leaves while still opening (a signal during start-up) gives the folder back too.
+      if (!exitHookInstalled) {
+        exitHookInstalled = true
+        process.once('exit', releaseHeldLocksOnExit)
+      }
       return async () => {
         if (heldLocks.delete(lockFile)) await fs.rm(lockFile, { force: true })
       }
@@ -89,6 +101,10 @@ async function lockDataDir(lockFile: string): Promise<() => Promise<void>> {
     }
   }
   throw new Error(`could not take the lock ${lockFile}`)
+}
+
+function releaseHeldLocksOnExit(): void {
+  for (const lockFile of heldLocks) rmSync(lockFile, { force: true })
 }
 
 function isAlive(pid: number): boolean {

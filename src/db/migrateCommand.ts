@@ -1,19 +1,26 @@
-/** `npm run migrate` and the Procfile's release phase: apply pending migrations, then exit. */
-import { ConfigError, loadConfig } from '../config.js'
-import { connectDatabase } from './connect.js'
-import { DataDirLockedError } from './embedded.js'
+/**
+ * `npm run migrate` and the Procfile's release phase: apply pending migrations, then exit.
+ * Exit codes as `main`'s: 0 done, 1 the database cannot be used or a migration failed, 2 a bad
+ * configuration value; a failure is one sentence naming what to fix, never a stack trace.
+ */
+import { loadConfig } from '../config.js'
+import { describeStartupFailure, EXIT_CODE, reportStartupFailure } from '../startupReport.js'
+import { openDatabase } from './connect.js'
 import { migrate } from './migrate.js'
 
 try {
-  const db = await connectDatabase(loadConfig())
+  const config = loadConfig()
+  const db = await openDatabase({ ...config, connectTimeoutMs: config.databaseConnectTimeoutMs, maxConnections: 1 })
   try {
-    const { applied } = await migrate(db)
+    const { applied } = await migrate(db).catch((error: unknown) => {
+      throw new Error(`migrating ${db.description} failed: ${(error as Error).message}`)
+    })
     console.log(applied.length ? `applied migrations ${applied.join(', ')}` : 'database is up to date')
   } finally {
     await db.close()
   }
 } catch (error) {
-  if (!(error instanceof ConfigError || error instanceof DataDirLockedError)) throw error
-  console.error(`job-runner cannot migrate: ${error.message}`)
-  process.exitCode = 2
+  const failure = describeStartupFailure(error) ?? { message: (error as Error).message, exitCode: EXIT_CODE.failure }
+  reportStartupFailure(failure, 'migrate')
+  process.exitCode = failure.exitCode
 }

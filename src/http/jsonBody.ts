@@ -4,7 +4,7 @@
  * before this, while the body streams in.
  */
 import type { Context } from 'hono'
-import type { ValidateFunction } from 'ajv'
+import type { ValidateFunction } from '../validation/ajv.js'
 import { HttpProblem } from './problem.js'
 import { describeErrors } from './openapi.js'
 

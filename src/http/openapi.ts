@@ -4,12 +4,9 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
-import addFormatsModule, { type FormatsPlugin } from 'ajv-formats'
 import { parse } from 'yaml'
 import { projectRoot } from '../support/projectRoot.js'
-
-const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? addFormatsModule) as FormatsPlugin
+import { createAjv, type Ajv2020, type ErrorObject, type ValidateFunction } from '../validation/ajv.js'
 
 export interface OpenApiDocument {
   paths: Record<string, Record<string, { operationId?: string; responses?: Record<string, unknown> }>>
@@ -29,8 +26,7 @@ export class OpenApiSpec {
     this.text = text
     this.document = parse(text) as OpenApiDocument
     // Not strict: the document carries OpenAPI keywords (description, example) beside JSON Schema.
-    this.ajv = new Ajv2020({ allErrors: true, strict: false })
-    addFormats(this.ajv)
+    this.ajv = createAjv({ strict: false })
     this.ajv.addSchema({ ...this.document, $id: SPEC_ID })
   }
 
