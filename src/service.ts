@@ -95,6 +95,7 @@ export async function startService({ config, log, exit, registry }: ServiceOptio
   lifecycle.events.on('lifecycle:stopped', () => metrics.stop())
   const app = createApp({
     jobs,
+    registry: jobRegistry,
     lifecycle,
     instance: {
       instanceId: runner.instanceId,
