@@ -64,7 +64,11 @@ export function docsRoutes({ spec }: { spec: OpenApiSpec }): Hono {
     const asset = loaded().get(name)
     if (!asset) throw new HttpProblem('not-found', `no file ${JSON.stringify(name.slice(0, 100))} under /docs`)
     const cacheControl = c.req.query('v') === asset.version ? 'public, max-age=31536000, immutable' : 'no-cache'
-    return c.body(asset.body, 200, { 'content-type': asset.contentType, 'cache-control': cacheControl, ...SECURITY_HEADERS })
+    return c.body(asset.body, 200, {
+      'content-type': asset.contentType,
+      'cache-control': cacheControl,
+      ...SECURITY_HEADERS,
+    })
   })
 
   return app

@@ -18,10 +18,12 @@ export function jobTypesRoutes({ registry, verifyToken }: JobTypesRoutesOptions)
   const body = JSON.stringify({
     jobTypes: registry.names().map((name) => {
       const { payloadSchema, defaults } = registry.get(name)!
-      return { name, payloadSchema, defaults: { maxAttempts: defaults.maxAttempts, timeoutSeconds: defaults.timeoutSeconds, queue: defaults.queue } }
+      const { maxAttempts, timeoutSeconds, queue } = defaults
+      return { name, payloadSchema, defaults: { maxAttempts, timeoutSeconds, queue } }
     }),
   })
   const app = new Hono()
-  app.get('/', authenticate(verifyToken, 'jobs:read'), () => new Response(body, { headers: { 'content-type': 'application/json' } }))
+  const headers = { 'content-type': 'application/json' }
+  app.get('/', authenticate(verifyToken, 'jobs:read'), () => new Response(body, { headers }))
   return app
 }

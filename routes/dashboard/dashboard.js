@@ -198,9 +198,13 @@
 
   /** A payload schema in one line, TypeScript-like: `{ to: integer, stepMs?: integer }`. */
   function payloadShape(schema) {
-    if (!schema.properties) return typeof schema.type === 'string' ? schema.type : Object.keys(schema).length ? 'see schema' : 'any'
+    if (!schema.properties) {
+      return typeof schema.type === 'string' ? schema.type : Object.keys(schema).length ? 'see schema' : 'any'
+    }
     const required = new Set(Array.isArray(schema.required) ? schema.required : [])
-    const fields = Object.entries(schema.properties).map(([name, p]) => `${name}${required.has(name) ? '' : '?'}: ${[].concat(p.type || 'any').join(' | ')}`)
+    const fields = Object.entries(schema.properties).map(
+      ([name, p]) => `${name}${required.has(name) ? '' : '?'}: ${[].concat(p.type || 'any').join(' | ')}`,
+    )
     return `{ ${fields.join(', ')} }`
   }
 
@@ -213,10 +217,20 @@
         h('td', { class: 'mono' }, defaults.queue),
         h('td', { class: 'num' }, defaults.maxAttempts),
         h('td', { class: 'num' }, defaults.timeoutSeconds === null ? '–' : `${defaults.timeoutSeconds} s`),
-        h('td', {}, h('details', {}, h('summary', { class: 'mono' }, payloadShape(payloadSchema)), h('pre', {}, JSON.stringify(payloadSchema, null, 2)))),
+        h(
+          'td',
+          {},
+          h(
+            'details',
+            {},
+            h('summary', { class: 'mono' }, payloadShape(payloadSchema)),
+            h('pre', {}, JSON.stringify(payloadSchema, null, 2)),
+          ),
+        ),
       ),
     )
-    $('job-types').tBodies[0].replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 5 }, 'No job types'))]))
+    const empty = h('tr', {}, h('td', { class: 'empty', colspan: 5 }, 'No job types'))
+    $('job-types').tBodies[0].replaceChildren(...(rows.length ? rows : [empty]))
   }
 
   /** Once per sign-in: the job types are fixed while an instance runs. */
@@ -224,7 +238,8 @@
     try {
       renderJobTypes(await api('/v1/job-types'))
     } catch (error) {
-      $('job-types').tBodies[0].replaceChildren(h('tr', {}, h('td', { class: 'empty', colspan: 5 }, `Job types unavailable: ${error.message}`)))
+      const message = h('td', { class: 'empty', colspan: 5 }, `Job types unavailable: ${error.message}`)
+      $('job-types').tBodies[0].replaceChildren(h('tr', {}, message))
     }
   }
 

@@ -62,8 +62,10 @@ export const enqueueCommand: Command = {
     const known = (await fetchJobTypes(client))?.map((t) => t.name)
     if (known && !known.includes(type)) {
       const similar = similarNames(type, known)
-      const hint = similar.length > 0 ? `; did you mean ${similar.map((name) => JSON.stringify(name)).join(' or ')}?` : ''
-      throw new CliError(`unknown job type ${JSON.stringify(type)}${hint}\nknown types: ${known.join(', ')} (job-runner enqueue --list-types)`, EXIT.usage)
+      const quoted = similar.map((name) => JSON.stringify(name)).join(' or ')
+      const hint = similar.length > 0 ? `; did you mean ${quoted}?` : ''
+      const list = `known types: ${known.join(', ')} (job-runner enqueue --list-types)`
+      throw new CliError(`unknown job type ${JSON.stringify(type)}${hint}\n${list}`, EXIT.usage)
     }
     const response = await client.request<Job>('POST', '/v1/jobs', { body, headers: idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey } })
     const job = response.body

@@ -16,7 +16,8 @@ export interface JobTypeInfo {
  * route, or a token without `jobs:read`): the enqueue then goes ahead and the service judges it.
  */
 export async function fetchJobTypes(client: ApiClient, { required = false } = {}): Promise<JobTypeInfo[] | undefined> {
-  const response = await client.request<{ jobTypes: JobTypeInfo[] }>('GET', '/v1/job-types', { accept: required ? [] : [403, 404, 405] })
+  const accept = required ? [] : [403, 404, 405]
+  const response = await client.request<{ jobTypes: JobTypeInfo[] }>('GET', '/v1/job-types', { accept })
   return response.status === 200 ? response.body.jobTypes : undefined
 }
 
@@ -33,16 +34,22 @@ export function jobTypesTable(types: readonly JobTypeInfo[]): string {
     ]),
   ]
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)))
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n') + '\n'
+  // The last column is not padded: no trailing blanks.
+  const line = (row: string[]) =>
+    row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')
+  return rows.map(line).join('\n') + '\n'
 }
 
 /** A payload schema in one line, TypeScript-like: `{ to: integer, stepMs?: integer }`; `any` for `{}`. */
 export function payloadShape(schema: Record<string, unknown>): string {
   const properties = schema.properties as Record<string, { type?: unknown }> | undefined
-  if (!properties) return typeof schema.type === 'string' ? schema.type : Object.keys(schema).length === 0 ? 'any' : 'see --json'
+  if (!properties) {
+    return typeof schema.type === 'string' ? schema.type : Object.keys(schema).length === 0 ? 'any' : 'see --json'
+  }
   const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : [])
   const fields = Object.entries(properties).map(([name, property]) => {
-    const type = Array.isArray(property.type) ? property.type.join(' | ') : typeof property.type === 'string' ? property.type : 'any'
+    const { type: declared } = property
+    const type = Array.isArray(declared) ? declared.join(' | ') : typeof declared === 'string' ? declared : 'any'
     return `${name}${required.has(name) ? '' : '?'}: ${type}`
   })
   return `{ ${fields.join(', ')} }`

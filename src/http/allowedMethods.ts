@@ -22,7 +22,10 @@ export function allowedMethods(app: Hono): (path: string) => string[] {
   return (path) => {
     router ??= routerOf(app)
     const matches = router.match('ALL', path)[0].map(([routes]) => routes)
-    const best = matches.reduce<number[] | undefined>((top, { rank }) => (top && compareRanks(top, rank) >= 0 ? top : rank), undefined)
+    const best = matches.reduce<number[] | undefined>(
+      (top, { rank }) => (top && compareRanks(top, rank) >= 0 ? top : rank),
+      undefined,
+    )
     const allowed = new Set<string>()
     for (const { methods, rank } of matches) {
       if (best && compareRanks(rank, best) === 0) for (const method of methods) allowed.add(method)

@@ -129,12 +129,14 @@ function* schemasOf(node: unknown, pointer: string, isSchema: boolean): Generato
   for (const [key, child] of Object.entries(object)) {
     const at = `${pointer}/${escape(key)}`
     if (isSchema && ['properties', 'patternProperties', '$defs', 'dependentSchemas'].includes(key)) {
-      for (const [name, schema] of Object.entries(child as Record<string, unknown>)) yield* schemasOf(schema, `${at}/${escape(name)}`, true)
+      for (const [name, schema] of Object.entries(child as Record<string, unknown>)) {
+        yield* schemasOf(schema, `${at}/${escape(name)}`, true)
+      }
     } else if (isSchema && ['enum', 'const', 'default', 'examples', 'example', 'required'].includes(key)) {
       continue
     } else {
-      const childIsSchema = key === 'schema' || (isSchema && SCHEMA_KEYWORDS.has(key)) || pointer === '#/components/schemas'
-      yield* schemasOf(child, at, childIsSchema)
+      const holdsSchemas = key === 'schema' || (isSchema && SCHEMA_KEYWORDS.has(key))
+      yield* schemasOf(child, at, holdsSchemas || pointer === '#/components/schemas')
     }
   }
 }
@@ -143,7 +145,9 @@ describe('openapi.yaml as a document', () => {
   it('holds no schema key that is not a JSON Schema or OpenAPI keyword', () => {
     const stray: string[] = []
     for (const [pointer, schema] of schemasOf(spec.document, '#', false)) {
-      for (const key of Object.keys(schema)) if (!SCHEMA_KEYWORDS.has(key) && !key.startsWith('x-')) stray.push(`${pointer}: ${JSON.stringify(key)}`)
+      for (const key of Object.keys(schema)) {
+        if (!SCHEMA_KEYWORDS.has(key) && !key.startsWith('x-')) stray.push(`${pointer}: ${JSON.stringify(key)}`)
+      }
     }
     assert.deepEqual(stray, [])
   })
@@ -189,7 +193,8 @@ for (const target of databaseTargets()) {
         const response = await service.request(samplePath(path), { method: 'OPTIONS' })
         await response.arrayBuffer()
         assert.equal(response.status, 405, `OPTIONS ${path}`)
-        assert.deepEqual((response.headers.get('allow') ?? '').split(',').map((m) => m.trim()).sort(), allowed, `Allow at ${path}`)
+        const allow = (response.headers.get('allow') ?? '').split(',').map((m) => m.trim())
+        assert.deepEqual(allow.sort(), allowed, `Allow at ${path}`)
       }
       // … and paths outside it do.
       for (const path of ['/v1', '/v1/admin', '/v1/jobs/1/retry', '/v1/jobs/batch/1', '/v2/jobs', '/openapi.json', '/docs/x', '/livez/x']) {
@@ -309,17 +314,19 @@ for (const target of databaseTargets()) {
     it('every operation: 431 for headers over the HTTP parser\'s limit', async () => {
       for (const operation of specOperations()) {
         const [method, path] = operation.split(' ') as [string, string]
-        const response = await service.request(samplePath(path), { method, headers: { 'x-padding': 'x'.repeat(32 * 1024) } })
+        const padding = 'x'.repeat(32 * 1024)
+        const response = await service.request(samplePath(path), { method, headers: { 'x-padding': padding } })
         await check(response, method, path, 431)
       }
     })
 
     it('POST /v1/jobs and /v1/jobs/batch: 422 for a body nested past the limit', async () => {
       const deep = { type: 'echo', payload: nested(70) }
-      const single = (await check(await service.request('/v1/jobs', json(deep)), 'POST', '/v1/jobs', 422)) as { detail: string }
-      assert.match(single.detail, /nested deeper than 64/)
-      const batch = (await check(await service.request('/v1/jobs/batch', json({ jobs: [deep] })), 'POST', '/v1/jobs/batch', 422)) as { detail: string }
-      assert.match(batch.detail, /nested deeper than 64/)
+      const single = await check(await service.request('/v1/jobs', json(deep)), 'POST', '/v1/jobs', 422)
+      assert.match((single as { detail: string }).detail, /nested deeper than 64/)
+      const batchResponse = await service.request('/v1/jobs/batch', json({ jobs: [deep] }))
+      const batch = await check(batchResponse, 'POST', '/v1/jobs/batch', 422)
+      assert.match((batch as { detail: string }).detail, /nested deeper than 64/)
     })
 
     it('GET /v1/jobs/{id}: 429 past the long-polls one caller may hold', async () => {

@@ -98,9 +98,11 @@ for (const target of databaseTargets()) {
         // The job types panel, from GET /v1/job-types: each type with its defaults and payload schema.
         const { jobTypes } = (await (await service.request('/v1/job-types')).json()) as { jobTypes: { name: string }[] }
         await page.locator('#job-types tr[data-job-type="count"]').waitFor()
-        assert.deepEqual(await page.locator('#job-types tr[data-job-type] td:first-child').allTextContents(), jobTypes.map((t) => t.name))
+        const shown = await page.locator('#job-types tr[data-job-type] td:first-child').allTextContents()
+        assert.deepEqual(shown, jobTypes.map((t) => t.name))
         assert.equal(await page.locator('#job-types tr[data-job-type="flaky"] td.num').first().textContent(), '5')
-        await page.locator('#job-types tr[data-job-type="count"] summary', { hasText: '{ to: integer, stepMs: integer }' }).click()
+        const countShape = '{ to: integer, stepMs: integer }'
+        await page.locator('#job-types tr[data-job-type="count"] summary', { hasText: countShape }).click()
         await page.locator('#job-types tr[data-job-type="count"] pre', { hasText: '"stepMs"' }).waitFor()
         await page.locator(`#failures li[data-job-id="${failedId}"]`).waitFor()
         assert.match((await page.locator(`#failures li[data-job-id="${failedId}"] .err`).textContent()) ?? '', /failing on purpose/)

@@ -44,7 +44,7 @@ for (const target of databaseTargets()) {
     })
 
     it('/openapi.yaml serves the contract as YAML', async () => {
-      // As application/yaml when asked for (a browser, asking for nothing in particular, gets text/plain: docs.test.ts).
+      // As application/yaml when asked for (a browser gets text/plain: docs.test.ts).
       const response = await service.request('/openapi.yaml', { token: null, headers: { accept: 'application/yaml' } })
       assert.equal(response.status, 200)
       assert.match(response.headers.get('content-type') ?? '', /^application\/yaml/)

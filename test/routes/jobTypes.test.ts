@@ -19,7 +19,11 @@ interface JobTypeInfo {
 
 const report = defineJob<{ month: string }>({
   name: 'report.monthly',
-  payloadSchema: { type: 'object', properties: { month: { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}$' } }, required: ['month'] },
+  payloadSchema: {
+    type: 'object',
+    properties: { month: { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}$' } },
+    required: ['month'],
+  },
   defaults: { maxAttempts: 7, timeoutSeconds: 30, queue: 'reports' },
   run: async ({ payload }) => payload,
 })
@@ -42,7 +46,8 @@ for (const target of databaseTargets()) {
     })
 
     it('lists every registered type, sorted, with its payload schema and defaults', async () => {
-      const { jobTypes } = await expectJson<{ jobTypes: JobTypeInfo[] }>(await service.request('/v1/job-types', { scopes: ['jobs:read'] }), 200)
+      const response = await service.request('/v1/job-types', { scopes: ['jobs:read'] })
+      const { jobTypes } = await expectJson<{ jobTypes: JobTypeInfo[] }>(response, 200)
       assert.deepEqual(jobTypes.map((t) => t.name), [...shipped.names(), 'report.monthly'].sort())
       for (const name of shipped.names()) {
         const { payloadSchema, defaults } = shipped.get(name)!
@@ -56,13 +61,16 @@ for (const target of databaseTargets()) {
     })
 
     it('shows the schema and defaults that enqueue applies', async () => {
-      const refused = await expectProblem(await service.request('/v1/jobs', { method: 'POST', body: JSON.stringify({ type: 'report.monthly', payload: { month: 'May' } }) }), 422)
+      const post = (payload: unknown) =>
+        service.request('/v1/jobs', { method: 'POST', body: JSON.stringify({ type: 'report.monthly', payload }) })
+      const refused = await expectProblem(await post({ month: 'May' }), 422)
       assert.match(refused.errors?.[0]?.pointer ?? '', /^\/month$/)
       const job = await expectJson<{ queue: string; maxAttempts: number; timeoutSeconds: number }>(
-        await service.request('/v1/jobs', { method: 'POST', body: JSON.stringify({ type: 'report.monthly', payload: { month: '2026-05' } }) }),
+        await post({ month: '2026-05' }),
         202,
       )
-      assert.deepEqual({ queue: job.queue, maxAttempts: job.maxAttempts, timeoutSeconds: job.timeoutSeconds }, { queue: 'reports', maxAttempts: 7, timeoutSeconds: 30 })
+      const { queue, maxAttempts, timeoutSeconds } = job
+      assert.deepEqual({ queue, maxAttempts, timeoutSeconds }, { queue: 'reports', maxAttempts: 7, timeoutSeconds: 30 })
     })
 
     it('needs a token with jobs:read', async () => {
