@@ -75,7 +75,7 @@ const app = new Hono()
 app.post('/v1/jobs', async (c) => {
   const body = await c.req.json<{ type: string; payload?: Json }>()
   const { job } = await batches.enqueue('bench', {
-    type: body.type, queue: 'default', payload: body.payload ?? {}, priority: 0, maxAttempts: 5,
+    type: body.type, queue: 'default', payload: body.payload ?? {}, priority: 0, maxAttempts: 5, maxInterruptions: 20,
     timeoutSeconds: null, runAt: null, idempotencyKey: null, requestHash: null,
   })
   const { owner: _owner, ...shown } = job

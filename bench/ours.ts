@@ -44,7 +44,7 @@ const params = JSON.parse(rawParams) as Params
 const log = createLogger({ level: 'silent' })
 
 function echoJob(): NewJob {
-  return { type: 'echo', queue: 'default', payload: {}, priority: 0, maxAttempts: 1, timeoutSeconds: null, runAt: null, idempotencyKey: null, requestHash: null }
+  return { type: 'echo', queue: 'default', payload: {}, priority: 0, maxAttempts: 1, maxInterruptions: 20, timeoutSeconds: null, runAt: null, idempotencyKey: null, requestHash: null }
 }
 
 const open: OpenRunner = (concurrency, options) => openRunner(params, concurrency, options)

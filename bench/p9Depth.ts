@@ -20,7 +20,7 @@ import { percentile } from './measure.js'
 const LEASE_MS = 60_000
 
 function echoJob(): NewJob {
-  return { type: 'echo', queue: 'default', payload: {}, priority: 0, maxAttempts: 1, timeoutSeconds: null, runAt: null, idempotencyKey: null, requestHash: null }
+  return { type: 'echo', queue: 'default', payload: {}, priority: 0, maxAttempts: 1, maxInterruptions: 20, timeoutSeconds: null, runAt: null, idempotencyKey: null, requestHash: null }
 }
 
 /** Like src/db/connect.ts's pool, plus a hook that sees every statement's text and parameters. */

@@ -36,6 +36,11 @@ export interface JobContext<Payload = Json, Checkpoint = Json> {
 
 export interface JobDefaults {
   readonly maxAttempts: number
+  /**
+   * Interruptions (a shutdown, a drain, a crash of another job) that give the attempt back; the next
+   * one fails the job, so that nothing is refunded forever.
+   */
+  readonly maxInterruptions: number
   /** No timeout when null. */
   readonly timeoutSeconds: number | null
   readonly queue: string
@@ -46,10 +51,17 @@ export interface JobDefinition<Payload = Json, Checkpoint = Json, Result = Json>
   /** JSON Schema (draft 2020-12 subset that Ajv supports) the payload must satisfy before it is stored. */
   readonly payloadSchema: Readonly<Record<string, unknown>>
   readonly defaults: JobDefaults
+  /**
+   * The file that called `defineJob`, read from the stack once. An uncaught exception whose stack
+   * runs through it is blamed on this job type's runs (see `Runner.blameCrash`): Node cannot tell
+   * which job a timer's callback belonged to without async context tracking, which slows every
+   * promise of the process.
+   */
+  readonly sourceFile: string | undefined
   run(ctx: JobContext<Payload, Checkpoint>): Promise<Result>
 }
 
-export const DEFAULT_JOB_DEFAULTS: JobDefaults = { maxAttempts: 3, timeoutSeconds: null, queue: 'default' }
+export const DEFAULT_JOB_DEFAULTS: JobDefaults = { maxAttempts: 3, maxInterruptions: 20, timeoutSeconds: null, queue: 'default' }
 
 const JOB_NAME = /^[a-z][a-z0-9_.-]{0,63}$/
 
@@ -66,5 +78,24 @@ export function defineJob<Payload = Json, Checkpoint = Json, Result = Json>(defi
   if (!Number.isInteger(defaults.maxAttempts) || defaults.maxAttempts < 1) {
     throw new Error(`job ${definition.name}: defaults.maxAttempts must be a positive integer`)
   }
-  return Object.freeze({ ...definition, defaults: Object.freeze(defaults) })
+  if (!Number.isInteger(defaults.maxInterruptions) || defaults.maxInterruptions < 0) {
+    throw new Error(`job ${definition.name}: defaults.maxInterruptions must be a non-negative integer`)
+  }
+  return Object.freeze({ ...definition, defaults: Object.freeze(defaults), sourceFile: callerFile() })
+}
+
+/** The file of `defineJob`'s caller, from a stack trace (`file:///…/jobs/x.js:3:16` or a plain path). */
+function callerFile(): string | undefined {
+  const frames = (new Error().stack ?? '').split('\n').slice(1)
+  const own = fileOf(frames[0] ?? '')
+  for (const frame of frames) {
+    const file = fileOf(frame)
+    if (file && file !== own) return file
+  }
+  return undefined
+}
+
+function fileOf(frame: string): string | undefined {
+  const match = /\(?((?:file:\/\/)?\/[^():]+):\d+:\d+\)?\s*$/.exec(frame)
+  return match?.[1]?.replace(/^file:\/\//, '')
 }

@@ -18,8 +18,8 @@ export function jobTypesRoutes({ registry, verifyToken }: JobTypesRoutesOptions)
   const body = JSON.stringify({
     jobTypes: registry.names().map((name) => {
       const { payloadSchema, defaults } = registry.get(name)!
-      const { maxAttempts, timeoutSeconds, queue } = defaults
-      return { name, payloadSchema, defaults: { maxAttempts, timeoutSeconds, queue } }
+      const { maxAttempts, maxInterruptions, timeoutSeconds, queue } = defaults
+      return { name, payloadSchema, defaults: { maxAttempts, maxInterruptions, timeoutSeconds, queue } }
     }),
   })
   const app = new Hono()

@@ -10,6 +10,8 @@ export interface Config {
   /** Unset means the embedded PGlite database in `dataDir`. */
   readonly databaseUrl: string | undefined
   readonly dataDir: string
+  /** A folder of job files to load instead of the shipped jobs/ (`JOBS_DIR`); unset: the shipped ones. */
+  readonly jobsDir: string | undefined
   readonly jwt: {
     readonly secret: string | undefined
     readonly publicKey: string | undefined
@@ -110,6 +112,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: readNumber(env, 'PORT', 3000, { min: 0, max: 65535 }),
     databaseUrl: readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     dataDir: path.resolve(readString(env, 'DATA_DIR') ?? './.data'),
+    jobsDir: readString(env, 'JOBS_DIR') === undefined ? undefined : path.resolve(readString(env, 'JOBS_DIR')!),
     jwt: {
       secret,
       publicKey,

@@ -2,17 +2,20 @@
  * The service's one lifecycle state machine. Every other module asks it ("may I accept work? may I
  * claim?") instead of keeping a flag of its own.
  *
- *   running ──drain()──▶ draining ──runner stopped──▶ drained
- *      ▲                    │                            │
- *      └──────resume()──────┴────────────────────────────┘
+ *   running ──drain()──▶ draining ──runner stopped──▶ drained ──resume()──▶ running
  *
  *   running | draining | drained ──shutdown()──▶ stopping ──▶ exited
  *
- * A drain (an orchestrator's HTTP call) stops claiming and runs the runner's stop: tokens abort
- * with `shutdown`, checkpoints are written, unfinished jobs requeued; the process lives on and
- * `resume()` undoes it. A shutdown (SIGTERM, SIGINT) does the same within the grace budget, then
- * closes the database and the server and exits. Calling `shutdown()` again (Heroku sends several
- * SIGTERMs) returns the same promise and changes nothing.
+ * Drains and resumes are commands run one at a time, in order, from one queue: two concurrent
+ * resumes start one runner generation, and a resume waits for the drain before it. A shutdown
+ * (SIGTERM, SIGINT, a crash) wins over everything: it answers the commands still queued at once,
+ * stops claiming the moment it is asked, brings the deadline of a drain in progress forward to its
+ * own, stops a generation that a resume in progress is starting, and never goes back to `running`.
+ *
+ * A drain (an orchestrator's HTTP call) runs the runner's stop: tokens abort with `shutdown`,
+ * checkpoints are written, unfinished jobs requeued; the process lives on. A shutdown does the same
+ * within the grace budget, then closes the database and the server and exits. Calling `shutdown()`
+ * again (Heroku sends several SIGTERMs) returns the same promise and changes nothing.
  */
 import type { Logger } from 'pino'
 import { TypedEmitter } from './runner/events.js'
@@ -34,6 +37,12 @@ export interface ControlledRunner {
   readonly runningJobs: number
 }
 
+interface Command {
+  run(): Promise<void>
+  /** Answers the command without running it (a shutdown overtook it). */
+  skip(): void
+}
+
 export interface LifecycleOptions {
   runner: ControlledRunner
   log: Logger
@@ -49,7 +58,10 @@ const EMPTY_REPORT: StopReport = { released: [], interrupted: [], abandoned: [],
 export class Lifecycle {
   readonly events = new TypedEmitter<LifecycleEvents>()
   private current: LifecycleState = 'running'
-  private draining: Promise<StopReport> | undefined
+  private readonly commands: Command[] = []
+  private busy = false
+  /** The drain that the next resume undoes; a second drain meanwhile answers with it. */
+  private drainInEffect: Promise<StopReport> | undefined
   private stopping: Promise<void> | undefined
   /** Aborted when the shutdown begins: long-polls and other waits end early on it. */
   private readonly shutdownController = sharedAbortController()
@@ -70,37 +82,39 @@ export class Lifecycle {
     return this.current === 'running'
   }
 
+  /** False from the moment a shutdown is asked, even while a resume is still starting the runner. */
   mayClaim(): boolean {
-    return this.current === 'running'
+    return this.current === 'running' && this.stopping === undefined
   }
 
   /** During a shutdown every request but `/livez` is refused. */
   isShuttingDown(): boolean {
-    return this.current === 'stopping' || this.current === 'exited'
+    return this.stopping !== undefined
   }
 
-  /** Starts a drain and returns at once; the promise settles when the drain is complete. */
+  /** Queues a drain; `draining` begins at once when nothing runs before it. Settles when the drain is complete. */
   drain(cause = 'http drain'): Promise<StopReport> {
-    if (this.isShuttingDown()) return this.draining ?? Promise.resolve(EMPTY_REPORT)
-    if (this.draining) return this.draining
-    this.transition('draining', cause)
-    const drain = this.options.runner.stop({ graceMs: this.options.shutdownGraceMs }).then((report) => {
-      if (this.current === 'draining') this.transition('drained', 'runner stopped')
+    if (this.isShuttingDown()) return Promise.resolve(EMPTY_REPORT)
+    return (this.drainInEffect ??= this.enqueue(EMPTY_REPORT, async () => {
+      if (this.current !== 'running') return EMPTY_REPORT
+      this.transition('draining', cause)
+      const report = await this.options.runner.stop({ graceMs: this.options.shutdownGraceMs })
+      if (this.state === 'draining') this.transition('drained', 'runner stopped')
       return report
-    })
-    this.draining = drain
-    return drain
+    }))
   }
 
-  /** Undoes a drain (never a shutdown). */
-  async resume(cause = 'http resume'): Promise<LifecycleState> {
-    if (this.isShuttingDown()) return this.current
-    if (this.draining) await this.draining
-    if (this.isShuttingDown() || this.current === 'running') return this.current
-    this.draining = undefined
-    await this.options.runner.start()
-    this.transition('running', cause)
-    return this.current
+  /** Queues the undoing of a drain (never of a shutdown); resolves with the state it left. */
+  resume(cause = 'http resume'): Promise<LifecycleState> {
+    if (this.isShuttingDown()) return Promise.resolve(this.current)
+    return this.enqueue(undefined, async () => {
+      if (this.current !== 'drained') return
+      await this.options.runner.start()
+      // A shutdown asked while the runner started has stopped (or is stopping) that generation.
+      if (this.isShuttingDown()) return
+      this.drainInEffect = undefined
+      this.transition('running', cause)
+    }).then(() => this.current)
   }
 
   /**
@@ -111,9 +125,26 @@ export class Lifecycle {
     return (this.stopping ??= this.stop(cause, failed))
   }
 
+  /** Runs `command` after those before it; a shutdown answers it with `skipped` instead. */
+  private enqueue<T>(skipped: T, command: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.commands.push({ run: () => command().then(resolve, reject), skip: () => resolve(skipped) })
+      if (!this.busy) this.runNext()
+    })
+  }
+
+  private runNext(): void {
+    const command = this.commands.shift()
+    this.busy = command !== undefined
+    if (!command) return
+    // Called synchronously when the queue was idle: the command's first state change is visible at once.
+    void command.run().finally(() => this.runNext())
+  }
+
   private async stop(cause: string, failed: boolean): Promise<void> {
     const { runner, log, shutdownGraceMs, closeResources, exit } = this.options
     const deadline = Date.now() + shutdownGraceMs
+    for (const command of this.commands.splice(0)) command.skip()
     this.transition('stopping', cause)
     this.shutdownController.abort('shutdown')
     // A last guard: whatever hangs, the process is gone before the platform's kill timer.
@@ -127,6 +158,7 @@ export class Lifecycle {
     let report = EMPTY_REPORT
     let exitCode = failed ? 1 : 0
     try {
+      // A drain in progress is the same stop of the same generation: its deadline comes forward to this one.
       report = await runner.stop({ graceMs: Math.max(0, deadline - closeReserveMs - Date.now()) })
       log.info({ released: report.released.length, interrupted: report.interrupted.length, abandoned: report.abandoned, unwritten: report.unwritten }, 'runner stopped')
       await withTimeout(closeResources?.(Math.max(0, deadline - Date.now() - 100)) ?? Promise.resolve(), Math.max(0, deadline - Date.now() - 50))
@@ -143,7 +175,7 @@ export class Lifecycle {
 
   private transition(next: LifecycleState, cause: string): void {
     const previous = this.current
-    if (previous === next) return
+    if (previous === next || previous === 'exited' || (previous === 'stopping' && next !== 'exited')) return
     this.current = next
     this.options.log.info({ state: next, previous, cause }, `lifecycle: ${previous} → ${next}`)
     this.events.emit('lifecycle:state', { state: next, previous, cause })

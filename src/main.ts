@@ -45,7 +45,9 @@ try {
   if (pendingSignal) onSignal(pendingSignal)
   process.on('unhandledRejection', (reason) => log.error({ err: coerceError(reason) }, 'unhandled rejection'))
   process.on('uncaughtException', (error) => {
-    log.fatal({ err: error }, 'uncaught exception: shutting down')
+    // The runs blamed for it fail their attempt; the others are interrupted and refunded as usual.
+    const blamedJobIds = service.lifecycle.isShuttingDown() ? [] : service.runner.blameCrash(error)
+    log.fatal({ err: error, blamedJobIds }, 'uncaught exception: shutting down')
     void service.lifecycle.shutdown('uncaught exception', { failed: true })
   })
 } catch (error) {

@@ -66,7 +66,7 @@ export async function startService({ config, log, exit, registry }: ServiceOptio
   const store = new JobStore(db.sql)
   const notifier = new Notifier(db)
   await notifier.start()
-  const jobRegistry = registry ?? (await loadJobRegistry())
+  const jobRegistry = registry ?? (await loadJobRegistry(config.jobsDir))
   const jobs = new JobService(store, jobRegistry, notifier)
 
   let lifecycle: Lifecycle | undefined

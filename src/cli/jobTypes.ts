@@ -8,7 +8,7 @@ import type { ApiClient } from './client.js'
 export interface JobTypeInfo {
   name: string
   payloadSchema: Record<string, unknown>
-  defaults: { maxAttempts: number; timeoutSeconds: number | null; queue: string }
+  defaults: { maxAttempts: number; maxInterruptions: number; timeoutSeconds: number | null; queue: string }
 }
 
 /**

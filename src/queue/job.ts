@@ -38,6 +38,8 @@ export interface Job {
   readonly result: Json | null
   readonly error: string | null
   readonly interruptions: number
+  /** Interruptions refunded before the next one fails the job. */
+  readonly maxInterruptions: number
 }
 
 /** The row as stored; only the store reads it. */
@@ -63,6 +65,7 @@ export interface JobRow {
   result: Json | null
   error: string | null
   interruptions: number
+  max_interruptions: number
   lease_owner: string | null
   lease_expires_at: Date | null
   idempotency_key: string | null
@@ -104,6 +107,7 @@ export function toJob(row: JobFields): OwnedJob {
     result: row.result,
     error: row.error,
     interruptions: row.interruptions,
+    maxInterruptions: row.max_interruptions,
   }
 }
 

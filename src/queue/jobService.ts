@@ -151,6 +151,7 @@ export class JobService {
       payload,
       priority: request.priority ?? 0,
       maxAttempts: request.maxAttempts ?? definition.defaults.maxAttempts,
+      maxInterruptions: definition.defaults.maxInterruptions,
       timeoutSeconds: request.timeoutSeconds ?? definition.defaults.timeoutSeconds,
       runAt,
       idempotencyKey: request.idempotencyKey ?? null,

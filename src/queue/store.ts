@@ -9,9 +9,37 @@
  * with every finished job kept; and no partial index may match their `state = 'running'` fence, or
  * the planner reads every running job from it and tests each against the batch (migration 006).
  * Writes by a runner are fenced by `lease_owner`, so an instance that lost its lease can never
- * overwrite the outcome of the instance that recovered the job.
+ * overwrite the outcome of the instance that recovered the job (`fenced`).
+ *
+ * The job's life is this transition table; each row is one statement below, with its attempt rule.
+ * `attempts` counts runs that started; `interruptions` counts runs stopped from outside.
+ *
+ *                      ┌────────── release (never ran: refunded) ◀───────────┐
+ *                      │ ┌──────── lease expired, never started ◀──────────┐ │
+ *                      ▼ ▼                                                 │ │
+ *   enqueue ──▶ queued ──claim──▶ running (leased) ──start──▶ running (started) ──complete──▶ succeeded
+ *                │ ▲ ▲                                              │ │ │ │
+ *                │ │ └─ fail, abandon, lease expired (counted) ─────┘ │ │ └─cancel running──▶ cancelled
+ *                │ └──── interrupt (refunded; failed past the cap) ──┘ │
+ *                │                     fail, abandon, lease expired on the last attempt ──▶ failed
+ *                └──cancel queued──▶ cancelled
+ *
+ *   row              statement                from → to                      attempts      interruptions
+ *   enqueue          enqueueJobs              – → queued                     0             0
+ *   claim            claimJobs                queued → running (leased)      –             –
+ *   start            markJobsStarted          leased → started               +1, before the code runs
+ *   release          releaseJobs              running → queued               −1 if marked  –   (the runner vouches the code never ran)
+ *   complete         completeJobs             running → succeeded            –             –
+ *   fail             failJobs                 running → queued | failed      –             –   (failed when attempts reach maxAttempts)
+ *   interrupt        requeueInterruptedJobs   running → queued | failed      −1            +1  (failed once past maxInterruptions)
+ *   abandon          abandonJobs              running → queued | failed      –             +1  (ignored its token until the deadline)
+ *   cancel running   markJobsCancelled        running → cancelled            −1 if it never ran
+ *   cancel queued    requestCancel            queued → cancelled             –             –
+ *   lease expired    recoverExpiredLeases     running → queued | failed      – (counted if started, nothing to give back if not)
+ *
+ * `JOB_TRANSITIONS` names the rows; test/queue/transitions.test.ts checks each one on both databases.
  */
-import type { Sql, TransactionSql } from 'postgres'
+import type { PendingQuery, Row, Sql, TransactionSql } from 'postgres'
 import { ISO_TIMESTAMP, toJob, type JobFields, type Json, type JobProgress, type JobRow, type JobState, type OwnedJob } from './job.js'
 
 export interface NewJob {
@@ -20,6 +48,8 @@ export interface NewJob {
   payload: Json
   priority: number
   maxAttempts: number
+  /** Interruptions refunded before the next one fails the job. */
+  maxInterruptions: number
   timeoutSeconds: number | null
   runAt: Date | null
   idempotencyKey: string | null
@@ -110,7 +140,7 @@ export function insertedJobRow(
   return {
     id, owner, type: job.type, queue: job.queue, state: 'queued', payload: job.payload ?? {}, priority: job.priority,
     attempts: 0, max_attempts: job.maxAttempts, timeout_seconds: job.timeoutSeconds, run_at, created_at,
-    started_at: null, finished_at: null, cancel_requested: false, checkpoint: null, progress: null, result: null, error: null, interruptions: 0,
+    started_at: null, finished_at: null, cancel_requested: false, checkpoint: null, progress: null, result: null, error: null, interruptions: 0, max_interruptions: job.maxInterruptions,
   }
 }
 
@@ -127,6 +157,7 @@ export class JobStore {
       payload: job.payload,
       priority: job.priority,
       max_attempts: job.maxAttempts,
+      max_interruptions: job.maxInterruptions,
       timeout_seconds: job.timeoutSeconds,
       run_at: job.runAt?.toISOString() ?? null,
       idempotency_key: job.idempotencyKey,
@@ -139,11 +170,12 @@ export class JobStore {
       // insert's round trip; the rest of the row is `insertedJobRow`'s). The payload is the one sent
       // (jsonb may order its keys differently on a later read, the same JSON value).
       const assigned = await this.sql<{ id: string; run_at: string; created_at: string }[]>`
-        insert into job_runner_jobs (owner, type, queue, payload, priority, max_attempts, timeout_seconds, run_at)
-        select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts,
+        insert into job_runner_jobs (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at)
+        select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts, x.max_interruptions,
                x.timeout_seconds, coalesce(x.run_at, now())
         from jsonb_to_recordset(${this.sql.json(rows as unknown as Json)}) as x(
-          ord int, type text, queue text, payload jsonb, priority int, max_attempts int, timeout_seconds float8, run_at timestamptz)
+          ord int, type text, queue text, payload jsonb, priority int, max_attempts int, max_interruptions int,
+          timeout_seconds float8, run_at timestamptz)
         order by x.ord
         returning id, to_char(run_at at time zone 'UTC', ${ISO_TIMESTAMP}) as run_at, to_char(created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as created_at`
       // Identity values follow the select's order, so sorting by id restores `ord`.
@@ -154,11 +186,11 @@ export class JobStore {
       // Identity values follow the select's order, so sorting the inserted rows by id restores `ord`.
       const inserted = await sql<JobRow[]>`
         insert into job_runner_jobs
-          (owner, type, queue, payload, priority, max_attempts, timeout_seconds, run_at, idempotency_key, request_hash)
-        select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts,
+          (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, idempotency_key, request_hash)
+        select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts, x.max_interruptions,
                x.timeout_seconds, coalesce(x.run_at, now()), x.idempotency_key, x.request_hash
         from jsonb_to_recordset(${sql.json(rows as unknown as Json)}) as x(
-          ord int, type text, queue text, payload jsonb, priority int, max_attempts int,
+          ord int, type text, queue text, payload jsonb, priority int, max_attempts int, max_interruptions int,
           timeout_seconds float8, run_at timestamptz, idempotency_key text, request_hash text)
         order by x.ord
         on conflict (owner, idempotency_key) where idempotency_key is not null do nothing
@@ -234,9 +266,9 @@ export class JobStore {
   /**
    * Claims up to `limit` runnable jobs of `queues` for `instanceId` in one statement. SKIP LOCKED lets
    * many instances claim at once without waiting on each other or taking the same job. A claimed job
-   * is leased and its attempt counted, but `started_at` stays null until it really starts
-   * (`markJobsStarted`, or its outcome): a job claimed ahead and never started can be handed back
-   * without costing an attempt (`releaseJobs`, and lease recovery after a crash).
+   * is leased but not started: no attempt is counted until `markJobsStarted` (the `claim` row of the
+   * transition table), so a job claimed ahead and handed back, or lost with a crashed instance
+   * before it started, costs nothing.
    *
    * The claim commits without waiting for its WAL to reach the disk (`synchronous_commit = off`, for
    * this transaction only): that wait was on the path of every enqueue → start and of every claim in
@@ -277,7 +309,7 @@ export class JobStore {
         limit ${limit}
       )
       update job_runner_jobs j
-      set state = 'running', attempts = j.attempts + 1, started_at = null, updated_at = now(),
+      set state = 'running', started_at = null, updated_at = now(),
           lease_owner = ${instanceId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
       where j.id = any(array(select id from next))
       -- What running the job needs, timestamps already as text (see ISO_TIMESTAMP); started_at
@@ -286,39 +318,49 @@ export class JobStore {
                 to_char(j.run_at at time zone 'UTC', ${ISO_TIMESTAMP}) as run_at,
                 to_char(j.created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as created_at,
                 null as started_at, null as finished_at,
-                j.cancel_requested, j.checkpoint, j.progress, j.result, j.error, j.interruptions`
+                j.cancel_requested, j.checkpoint, j.progress, j.result, j.error, j.interruptions, j.max_interruptions`
     return rows.sort((a, b) => a.priority - b.priority || compareIds(a.id, b.id)).map(toJob)
   }
 
   /**
-   * Records that claimed jobs have started. Written shortly after the start, in batches; jobs whose
-   * outcome is written first get `started_at` from that write instead.
+   * The `start` row: counts the attempt of claimed jobs and sets `started_at`, before their code runs.
+   * A job whose code blocks the process past its lease, or kills it, has then used an attempt, so it
+   * cannot loop forever. Returns the ids written, with their cancel flags (a cancel may have come
+   * since the claim); a job missing from the answer lost its lease and must not run here. Committed without waiting for the WAL flush, like the claim: a start mark lost
+   * with a crash of PostgreSQL leaves the job claimed and unstarted, and its outcome write is refused
+   * by nothing (same lease), so at worst the attempt goes uncounted once.
    */
-  async markJobsStarted({ instanceId, ids }: { instanceId: string; ids: readonly string[] }): Promise<void> {
-    if (ids.length === 0) return
-    await this.sql`
-      update job_runner_jobs
-      set started_at = now()
-      where id = any(array(select jsonb_array_elements_text(${this.sql.json(ids as unknown as Json)})::bigint))
-        and lease_owner = ${instanceId} and state = 'running' and started_at is null`
+  async markJobsStarted({ instanceId, ids }: { instanceId: string; ids: readonly string[] }): Promise<{ id: string; cancelRequested: boolean }[]> {
+    if (ids.length === 0) return []
+    const rows = await this.sql<{ id: string; cancel_requested: boolean }[]>`
+      with no_flush_wait as materialized (select set_config('synchronous_commit', 'off', true))
+      update job_runner_jobs j
+      set started_at = now(), attempts = j.attempts + 1
+      from no_flush_wait
+      where j.id = any(array(select jsonb_array_elements_text(${this.sql.json(ids as unknown as Json)})::bigint))
+        and ${fenced(this.sql, instanceId)} and j.started_at is null
+      returning j.id, j.cancel_requested`
+    return rows.map((r) => ({ id: String(r.id), cancelRequested: r.cancel_requested }))
   }
 
   /**
-   * Hands claimed jobs that never started back to the queue, as if they had not been claimed: the
-   * attempt is given back and they keep their place in line. Returns the ids released.
+   * The `release` row: hands claimed jobs whose code never ran back to the queue, where they keep
+   * their place in line. The runner vouches that they never ran, so a job whose start was already
+   * marked (claimed ahead and marked to start next) gets that attempt back. Returns the ids released.
    */
   async releaseJobs({ instanceId, ids }: { instanceId: string; ids: readonly string[] }): Promise<string[]> {
     if (ids.length === 0) return []
     const rows = await this.sql<{ id: string }[]>`
-      update job_runner_jobs
-      set state = 'queued', attempts = greatest(attempts - 1, 0), updated_at = now(),
-          lease_owner = null, lease_expires_at = null
-      where id = any(array(select jsonb_array_elements_text(${this.sql.json(ids as unknown as Json)})::bigint))
-        and lease_owner = ${instanceId} and state = 'running' and started_at is null
-      returning id`
+      update job_runner_jobs j
+      set state = 'queued', attempts = j.attempts - (j.started_at is not null)::int, started_at = null,
+          updated_at = now(), lease_owner = null, lease_expires_at = null
+      where j.id = any(array(select jsonb_array_elements_text(${this.sql.json(ids as unknown as Json)})::bigint))
+        and ${fenced(this.sql, instanceId)}
+      returning j.id`
     return rows.map((r) => String(r.id))
   }
 
+  /** The `complete` row: the run resolved. */
   async completeJobs({ instanceId, completions }: { instanceId: string; completions: readonly Completion[] }): Promise<string[]> {
     if (completions.length === 0) return []
     const rows = await this.sql<{ id: string }[]>`
@@ -327,12 +369,16 @@ export class JobStore {
       set state = 'succeeded', result = x.result, checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress),
           finished_at = now(), started_at = coalesce(j.started_at, now()), updated_at = now(), lease_owner = null, lease_expires_at = null, error = null
       from x
-      where j.id = any(array(select id from x)) and j.id = x.id and j.lease_owner = ${instanceId} and j.state = 'running'
+      where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
       returning j.id`
     return rows.map((r) => String(r.id))
   }
 
-  /** A failed attempt: back to `queued` after its delay while attempts remain, otherwise `failed`. */
+  /**
+   * The `fail` row: a failed attempt (the run threw, timed out, was abandoned past its timeout, or
+   * crashed the process). Back to `queued` after its delay while attempts remain, otherwise `failed`;
+   * the attempt was counted when it started.
+   */
   async failJobs({ instanceId, failures }: { instanceId: string; failures: readonly Failure[] }): Promise<{ id: string; state: JobState }[]> {
     if (failures.length === 0) return []
     const rows = await this.sql<{ id: string; state: JobState }[]>`
@@ -347,32 +393,63 @@ export class JobStore {
           error = x.error, checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress),
           started_at = coalesce(j.started_at, now()), updated_at = now(), lease_owner = null, lease_expires_at = null
       from x
-      where j.id = any(array(select id from x)) and j.id = x.id and j.lease_owner = ${instanceId} and j.state = 'running'
+      where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
       returning j.id, j.state`
     return rows.map((r) => ({ id: String(r.id), state: r.state }))
   }
 
   /**
-   * Jobs stopped by a shutdown or drain go back to `queued` with their checkpoint, to run again at
-   * once (on any instance); the interruption is counted and the attempt is given back.
+   * The `interrupt` row: jobs that stopped on their token (a shutdown, a drain, a crash of another
+   * job) go back to `queued` with their checkpoint, to run again at once on any instance. The
+   * attempt is given back and the interruption counted; one interruption past `max_interruptions`
+   * fails the job instead, so that no job is refunded forever.
    */
-  async requeueInterruptedJobs({ instanceId, jobs }: { instanceId: string; jobs: readonly JobSnapshot[] }): Promise<string[]> {
+  async requeueInterruptedJobs({ instanceId, jobs }: { instanceId: string; jobs: readonly JobSnapshot[] }): Promise<{ id: string; state: JobState }[]> {
     if (jobs.length === 0) return []
-    const rows = await this.sql<{ id: string }[]>`
+    const rows = await this.sql<{ id: string; state: JobState }[]>`
       with x as materialized (select * from jsonb_to_recordset(${this.sql.json(jobs as unknown as Json)}) as x(id bigint, checkpoint jsonb, progress jsonb))
       update job_runner_jobs j
-      set state = 'queued', attempts = greatest(j.attempts - 1, 0), interruptions = j.interruptions + 1,
+      set state = case when j.interruptions >= j.max_interruptions then 'failed' else 'queued' end,
+          finished_at = case when j.interruptions >= j.max_interruptions then now() end,
+          error = case when j.interruptions >= j.max_interruptions
+                       then 'interrupted ' || (j.interruptions + 1) || ' times, more than maxInterruptions (' || j.max_interruptions || ')'
+                       else j.error end,
+          attempts = case when j.interruptions >= j.max_interruptions then j.attempts else greatest(j.attempts - 1, 0) end,
+          interruptions = j.interruptions + 1,
           checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress), run_at = now(),
           started_at = coalesce(j.started_at, now()), updated_at = now(), lease_owner = null, lease_expires_at = null
       from x
-      where j.id = any(array(select id from x)) and j.id = x.id and j.lease_owner = ${instanceId} and j.state = 'running'
-      returning j.id`
-    return rows.map((r) => String(r.id))
+      where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
+      returning j.id, j.state`
+    return rows.map((r) => ({ id: String(r.id), state: r.state }))
   }
 
   /**
-   * Claimed jobs whose cancel was requested and that have now stopped: those that ran (their token
-   * fired with `cancelled`) and those cancelled while waiting to start, whose attempt is given back.
+   * The `abandon` row: jobs that ignored their token until a stop's deadline. Their last checkpoint
+   * is written and they go back to `queued` for any instance, but the attempt counts (a job that
+   * never stops when asked is not refunded), so the last attempt ends in `failed`.
+   */
+  async abandonJobs({ instanceId, jobs }: { instanceId: string; jobs: readonly JobSnapshot[] }): Promise<{ id: string; state: JobState }[]> {
+    if (jobs.length === 0) return []
+    const rows = await this.sql<{ id: string; state: JobState }[]>`
+      with x as materialized (select * from jsonb_to_recordset(${this.sql.json(jobs as unknown as Json)}) as x(id bigint, checkpoint jsonb, progress jsonb))
+      update job_runner_jobs j
+      set state = case when j.attempts >= j.max_attempts then 'failed' else 'queued' end,
+          finished_at = case when j.attempts >= j.max_attempts then now() end,
+          error = 'abandoned: it ignored its token until the grace deadline',
+          interruptions = j.interruptions + 1,
+          checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress), run_at = now(),
+          started_at = coalesce(j.started_at, now()), updated_at = now(), lease_owner = null, lease_expires_at = null
+      from x
+      where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
+      returning j.id, j.state`
+    return rows.map((r) => ({ id: String(r.id), state: r.state }))
+  }
+
+  /**
+   * The `cancel running` row: claimed jobs whose cancel was requested and that have now stopped.
+   * One that ran keeps its attempt; one cancelled before its code ran (waiting in the local queue, or
+   * marked to start next) gets back the attempt its start mark counted.
    */
   async markJobsCancelled({ instanceId, jobs }: { instanceId: string; jobs: readonly Cancellation[] }): Promise<string[]> {
     if (jobs.length === 0) return []
@@ -380,11 +457,11 @@ export class JobStore {
       with x as materialized (select * from jsonb_to_recordset(${this.sql.json(jobs as unknown as Json)}) as x(id bigint, checkpoint jsonb, progress jsonb, started boolean))
       update job_runner_jobs j
       set state = 'cancelled', checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress),
-          attempts = case when x.started then j.attempts else greatest(j.attempts - 1, 0) end,
+          attempts = case when x.started then j.attempts else j.attempts - (j.started_at is not null)::int end,
           started_at = case when x.started then coalesce(j.started_at, now()) end,
           finished_at = now(), updated_at = now(), lease_owner = null, lease_expires_at = null
       from x
-      where j.id = any(array(select id from x)) and j.id = x.id and j.lease_owner = ${instanceId} and j.state = 'running'
+      where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
       returning j.id`
     return rows.map((r) => String(r.id))
   }
@@ -397,7 +474,7 @@ export class JobStore {
       update job_runner_jobs j
       set checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress), updated_at = now()
       from x
-      where j.id = any(array(select id from x)) and j.id = x.id and j.lease_owner = ${instanceId} and j.state = 'running'
+      where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
       returning j.id`
     return rows.map((r) => String(r.id))
   }
@@ -450,10 +527,11 @@ export class JobStore {
   }
 
   /**
-   * Recovers jobs whose runner vanished (crash, SIGKILL, lost network): the lease expired, so the
-   * job goes back to `queued` with its last written checkpoint, or to `failed` when that was its last
-   * attempt. The attempt counts if the job had started: a job that kills its runner must not loop
-   * forever. A job claimed ahead that never started gets its attempt back and keeps its place.
+   * The `lease expired` row: recovers jobs whose runner vanished (SIGKILL, a crash, a lost network, an
+   * event loop blocked past the lease). A job whose start was marked has used its attempt: it goes
+   * back to `queued` with its last written checkpoint, or to `failed` when that was its last attempt,
+   * so a job that kills or blocks its runner cannot loop forever. A job claimed and never started had
+   * nothing counted and keeps its place in line.
    */
   async recoverExpiredLeases({ limit = 1000 }: { limit?: number } = {}): Promise<{ id: string; state: JobState }[]> {
     const rows = await this.sql<{ id: string; state: JobState }[]>`
@@ -467,7 +545,6 @@ export class JobStore {
       update job_runner_jobs j
       set state = case when j.started_at is not null and j.attempts >= j.max_attempts then 'failed' else 'queued' end,
           finished_at = case when j.started_at is not null and j.attempts >= j.max_attempts then now() end,
-          attempts = case when j.started_at is null then greatest(j.attempts - 1, 0) else j.attempts end,
           run_at = case when j.started_at is null then j.run_at else now() end,
           updated_at = now(),
           error = case when j.started_at is null then j.error
@@ -547,6 +624,29 @@ export class JobStore {
   async ping(): Promise<void> {
     await this.sql`select 1`
   }
+}
+
+/** The rows of the transition table (see the header), each the name of the statement that performs it. */
+export const JOB_TRANSITIONS = {
+  enqueue: 'enqueueJobs',
+  claim: 'claimJobs',
+  start: 'markJobsStarted',
+  release: 'releaseJobs',
+  complete: 'completeJobs',
+  fail: 'failJobs',
+  interrupt: 'requeueInterruptedJobs',
+  abandon: 'abandonJobs',
+  cancelRunning: 'markJobsCancelled',
+  cancelQueued: 'requestCancel',
+  leaseExpired: 'recoverExpiredLeases',
+} as const satisfies Record<string, keyof JobStore>
+
+/**
+ * The lease fence every runner write carries: the job still runs and `instanceId` still holds its
+ * lease. An instance that lost the lease (another recovered the job) writes nothing.
+ */
+function fenced(sql: Sql, instanceId: string): PendingQuery<Row[]> {
+  return sql`j.lease_owner = ${instanceId} and j.state = 'running'`
 }
 
 /** Ids are bigint identities; anything else cannot name a job (and must not reach SQL as a bigint). */

@@ -3,12 +3,26 @@
  * progress. `saveCheckpoint` and `progress` only touch memory and bump a version; whoever writes
  * (the periodic flusher, `flush()`, the outcome) records which version reached the database, so a
  * write is skipped when nothing changed and never rolls a newer state back.
+ *
+ *   created ──start()──▶ running ──run returns or throws──▶ settled
+ *                          │
+ *                          ├─ timeout: token fires with `timeout`; still running `abandonGraceMs`
+ *                          │  later → `onTimeoutIgnored` (the runner abandons it and frees its slot)
+ *                          └─ abandoned (by the runner): its late outcome is ignored
  */
 import type { Logger } from 'pino'
 import type { AbortReason, JobContext, JobDefinition } from '../../jobs/defineJob.js'
 import type { Json, JobProgress, OwnedJob } from '../queue/job.js'
 import type { JobSnapshot } from '../queue/store.js'
 import { coerceError } from '../log.js'
+
+export interface ExecutionTimeouts {
+  /** How long a run may ignore its timeout's token before `onTimeoutIgnored`. */
+  abandonGraceMs: number
+  onTimeoutIgnored: (execution: JobExecution) => void
+}
+
+const NO_TIMEOUT_ABANDONMENT: ExecutionTimeouts = { abandonGraceMs: Infinity, onTimeoutIgnored: () => {} }
 
 export type Settlement = { kind: 'resolved'; result: Json | null } | { kind: 'rejected'; error: Error }
 
@@ -26,27 +40,45 @@ export class JobExecution {
   private writtenVersion = 0
   private timeout: NodeJS.Timeout | undefined
   private settlement: Settlement | undefined
-  /** Resolves when `run` has returned or thrown. */
+  /** Resolves when `run` has returned or thrown; pending until `start()`. */
   readonly settled: Promise<Settlement>
+  private resolveSettled!: (settlement: Settlement) => void
   /** Set when the runner gave up waiting (grace deadline): a late outcome is then ignored. */
   abandoned = false
   /** The runner's write of this run's outcome, once it is under way (an abandoned run's never ends). */
   outcomeWritten: Promise<void> | undefined
+  /** Set when this run is blamed for an uncaught exception: its outcome is a failed attempt, whatever it does next. */
+  crashError: Error | undefined
   private jobLog: Logger | undefined
 
   constructor(
     readonly job: OwnedJob,
-    definition: JobDefinition<unknown, unknown, unknown> | undefined,
+    readonly definition: JobDefinition<unknown, unknown, unknown> | undefined,
     private readonly runnerLog: Logger,
     private readonly flushNow: (execution: JobExecution) => Promise<void>,
+    private readonly timeouts: ExecutionTimeouts = NO_TIMEOUT_ABANDONMENT,
   ) {
     this.checkpoint = job.checkpoint
     this.progressValue = job.progress
-    if (job.timeoutSeconds !== null) {
-      this.timeout = setTimeout(() => this.abort('timeout'), job.timeoutSeconds * 1000)
+    this.settled = new Promise<Settlement>((resolve) => (this.resolveSettled = resolve))
+  }
+
+  /** Runs the job's code (once its start is written). */
+  start(): void {
+    const { timeoutSeconds } = this.job
+    if (timeoutSeconds !== null) {
+      this.timeout = setTimeout(() => this.onTimeout(), timeoutSeconds * 1000)
       this.timeout.unref()
     }
-    this.settled = this.run(definition)
+    void this.run(this.definition)
+  }
+
+  private onTimeout(): void {
+    this.abort('timeout')
+    if (!Number.isFinite(this.timeouts.abandonGraceMs)) return
+    // A job that ignores its own timeout would otherwise hold its slot (and its lease) forever.
+    this.timeout = setTimeout(() => this.isSettled || this.timeouts.onTimeoutIgnored(this), this.timeouts.abandonGraceMs)
+    this.timeout.unref()
   }
 
   /** The job's logger, made on first use: most short jobs never log, and a child logger is not free. */
@@ -112,7 +144,7 @@ export class JobExecution {
     return this.flushNow(this)
   }
 
-  private async run(definition: JobDefinition<unknown, unknown, unknown> | undefined): Promise<Settlement> {
+  private async run(definition: JobDefinition<unknown, unknown, unknown> | undefined): Promise<void> {
     let settlement: Settlement
     if (!definition) {
       settlement = { kind: 'rejected', error: new Error(`unknown job type ${JSON.stringify(this.job.type)}: no job file defines it`) }
@@ -126,7 +158,7 @@ export class JobExecution {
     }
     if (this.timeout) clearTimeout(this.timeout)
     this.settlement = settlement
-    return settlement
+    this.resolveSettled(settlement)
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * Keeps this instance's leases alive: every `intervalMs` one statement extends the lease of every
- * job the instance holds (running, settling with its outcome being written, or waiting in its local
- * queue) and beats its heartbeat.
+ * job the instance holds (running, settling with its outcome being written, or claimed and waiting
+ * to start) and beats its heartbeat.
  * The answer doubles as two fallbacks: a cancel flag set while a NOTIFY was lost reaches the job
  * here, and a job missing from the answer was recovered by another instance (this one stalled past
  * its lease), so its run here is stopped, or, if it was still waiting, it is forgotten.
@@ -10,7 +10,7 @@ import type { Logger } from 'pino'
 import type { JobStore } from '../queue/store.js'
 import { Periodic } from '../support/periodic.js'
 import type { JobExecution } from './jobExecution.js'
-import type { LocalQueue } from './localQueue.js'
+import type { Waiting } from './localQueue.js'
 
 export interface LeaseKeeperConfig {
   instanceId: string
@@ -24,7 +24,10 @@ export interface LeaseKeeperDependencies {
   executions: () => Iterable<JobExecution>
   /** Jobs that settled and whose outcome is still being written: their lease must hold until it lands. */
   settling: () => Iterable<string>
-  localQueue: LocalQueue
+  /** Claimed jobs whose code has not run yet, with their claim times. */
+  waiting: () => Iterable<Waiting>
+  /** Forgets a waiting job whose lease another instance recovered. */
+  dropWaiting: (id: string) => void
   /** Cancels a claimed job, running or waiting. */
   cancel: (id: string) => void
   log: Logger
@@ -55,7 +58,7 @@ export class LeaseKeeper {
     const ids = [
       ...[...this.deps.executions()].map((execution) => execution.job.id),
       ...this.deps.settling(),
-      ...[...this.deps.localQueue.entries()].map((waiting) => waiting.job.id),
+      ...[...this.deps.waiting()].map((waiting) => waiting.job.id),
     ]
     const renewed = await this.deps.store.renewLeases({ instanceId: this.config.instanceId, leaseMs: this.config.leaseMs, ids })
     const ours = new Set(renewed.map((r) => r.id))
@@ -67,10 +70,10 @@ export class LeaseKeeper {
         execution.abort('shutdown')
       }
     }
-    const lostWhileWaiting = [...this.deps.localQueue.entries()].filter((w) => lost(w.claimedAt, w.job.id))
+    const lostWhileWaiting = [...this.deps.waiting()].filter((w) => lost(w.claimedAt, w.job.id))
     for (const { job } of lostWhileWaiting) {
       this.deps.log.warn({ jobId: job.id }, 'lease lost: another instance recovered this job before it started here; dropping it')
-      this.deps.localQueue.remove(job.id)
+      this.deps.dropWaiting(job.id)
     }
     for (const { id, cancelRequested } of renewed) if (cancelRequested) this.deps.cancel(id)
   }

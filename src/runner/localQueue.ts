@@ -23,7 +23,9 @@ export interface LocalQueueConfig {
   ttlMs?: number
 }
 
-interface Waiting {
+export type LocalQueueMode = 'accepting' | 'ttlExpired' | 'released'
+
+export interface Waiting {
   job: OwnedJob
   claimedAt: number
 }
@@ -37,6 +39,7 @@ export class LocalQueue {
   readonly maxSize: number
   readonly ttlMs: number
   private readonly horizonMs: number
+  private currentMode: LocalQueueMode = 'accepting'
   /** Claim order (priority, then id), oldest first; `head` skips taken entries without shifting. */
   private waiting: Waiting[] = []
   private head = 0
@@ -52,13 +55,23 @@ export class LocalQueue {
     this.ttlMs = ttlMs
   }
 
+  get mode(): LocalQueueMode {
+    return this.currentMode
+  }
+
   get size(): number {
     return this.waiting.length - this.head
   }
 
   /** How many jobs to hold here right now. */
   get target(): number {
+    if (this.currentMode !== 'accepting') return 0
     return Math.min(this.maxSize, Math.ceil(this.startRate * this.horizonMs))
+  }
+
+  /** How many starts to expect within `ms` at the current pace. */
+  startsWithin(ms: number): number {
+    return Math.ceil(this.startRate * ms)
   }
 
   /** How many more jobs a claim should fetch beyond the free slots. */
@@ -91,9 +104,13 @@ export class LocalQueue {
     this.startsSinceSample += 1
   }
 
-  /** Adds claimed jobs; one that already waits here (claimed again after its lease was recovered) replaces its entry. */
-  push(jobs: readonly OwnedJob[], now = Date.now()): void {
-    if (jobs.length === 0) return
+  /**
+   * Adds claimed jobs; one that already waits here (claimed again after its lease was recovered)
+   * replaces its entry. Once released, it takes nothing: the refused jobs are returned, to hand back.
+   */
+  push(jobs: readonly OwnedJob[], now = Date.now()): OwnedJob[] {
+    if (this.currentMode === 'released') return [...jobs]
+    if (jobs.length === 0) return []
     const claimed = new Set(jobs.map((job) => job.id))
     const merged = this.waiting.slice(this.head).filter((w) => !claimed.has(w.job.id))
     const wasEmpty = merged.length === 0
@@ -102,17 +119,32 @@ export class LocalQueue {
     if (!wasEmpty) merged.sort((a, b) => a.job.priority - b.job.priority || compareIds(a.job.id, b.job.id))
     this.waiting = merged
     this.head = 0
+    return []
   }
 
-  take(): OwnedJob | undefined {
-    if (this.head >= this.waiting.length) return undefined
-    const { job } = this.waiting[this.head]!
-    this.head += 1
+  /**
+   * Takes up to `count` jobs in claim order for slots that asked, skipping those `eligible` refuses
+   * (they stay, in order). A slot asking ends a `ttlExpired` pause.
+   */
+  take(count = 1, eligible?: (job: OwnedJob) => boolean): OwnedJob[] {
+    if (this.currentMode === 'ttlExpired') this.currentMode = 'accepting'
+    const taken: OwnedJob[] = []
+    if (!eligible) {
+      while (taken.length < count && this.head < this.waiting.length) taken.push(this.waiting[this.head++]!.job)
+    } else {
+      const kept: Waiting[] = []
+      for (const entry of this.entries()) {
+        if (taken.length < count && eligible(entry.job)) taken.push(entry.job)
+        else kept.push(entry)
+      }
+      this.waiting = kept
+      this.head = 0
+    }
     if (this.head === this.waiting.length) {
       this.waiting = []
       this.head = 0
     }
-    return job
+    return taken
   }
 
   has(id: string): boolean {
@@ -132,8 +164,9 @@ export class LocalQueue {
     for (let i = this.head; i < this.waiting.length; i++) yield this.waiting[i]!
   }
 
-  /** Empties the queue: on stop, everything waiting goes back. */
-  takeAll(): OwnedJob[] {
+  /** Empties the queue for good: on stop, everything waiting goes back. */
+  release(): OwnedJob[] {
+    this.currentMode = 'released'
     const jobs = this.waiting.slice(this.head).map((w) => w.job)
     this.waiting = []
     this.head = 0
@@ -151,6 +184,7 @@ export class LocalQueue {
     if (expired.length === 0) return expired
     this.waiting = kept
     this.head = 0
+    if (this.currentMode === 'accepting') this.currentMode = 'ttlExpired'
     return expired
   }
 

@@ -1,51 +1,47 @@
 /**
- * The runner's writes for claimed jobs, batched: start marks, completions, failures, requeues and
+ * The runner's writes for started jobs, batched: completions, failures, requeues and
  * cancellations of jobs that start or settle close together are written as one statement each (see
  * `Batcher`), and every job learns whether its own row was written (an empty answer means its lease
  * was lost). With short jobs this turns hundreds of commits into one.
  */
+import type { JobState } from '../queue/job.js'
 import type { Cancellation, Completion, Failure, JobSnapshot, JobStore } from '../queue/store.js'
 import { Batcher } from '../support/batcher.js'
 
 export class OutcomeBatches {
-  private readonly starts: Batcher<string, void>
   private readonly completions: Batcher<Completion, Set<string>>
-  private readonly failures: Batcher<Failure, Set<string>>
-  private readonly requeues: Batcher<JobSnapshot, Set<string>>
+  private readonly failures: Batcher<Failure, Map<string, JobState>>
+  private readonly requeues: Batcher<JobSnapshot, Map<string, JobState>>
   private readonly cancellations: Batcher<Cancellation, Set<string>>
 
-  /**
-   * `isRunning(id)` says whether a started job still runs: one that settled gets its start written
-   * with its outcome. `onStartMarkError` hears a failed batch of start marks.
-   */
-  constructor(store: JobStore, instanceId: string, isRunning: (id: string) => boolean, onStartMarkError: (error: unknown) => void) {
-    this.starts = new Batcher((ids) => store.markJobsStarted({ instanceId, ids: ids.filter(isRunning) }), { onError: onStartMarkError })
+  constructor(store: JobStore, instanceId: string) {
     this.completions = new Batcher((completions) => store.completeJobs({ instanceId, completions }).then(toSet))
-    this.failures = new Batcher((failures) => store.failJobs({ instanceId, failures }).then((rows) => toSet(rows.map((r) => r.id))))
-    this.requeues = new Batcher((jobs) => store.requeueInterruptedJobs({ instanceId, jobs }).then(toSet))
+    this.failures = new Batcher((failures) => store.failJobs({ instanceId, failures }).then(toStateMap))
+    this.requeues = new Batcher((jobs) => store.requeueInterruptedJobs({ instanceId, jobs }).then(toStateMap))
     this.cancellations = new Batcher((jobs) => store.markJobsCancelled({ instanceId, jobs }).then(toSet))
-  }
-
-  /** Best effort, and nobody waits for it: without it, a crash gives the attempt back as if the job had not started. */
-  started(id: string): void {
-    this.starts.send(id)
   }
 
   complete(completion: Completion): Promise<boolean> {
     return written(completion.id, this.completions.add(completion))
   }
 
-  fail(failure: Failure): Promise<boolean> {
-    return written(failure.id, this.failures.add(failure))
+  /** The job's state after the failed attempt (`queued` for a retry), or null when its lease was lost. */
+  fail(failure: Failure): Promise<JobState | null> {
+    return this.failures.add(failure).then((states) => states.get(failure.id) ?? null)
   }
 
-  requeue(job: JobSnapshot): Promise<boolean> {
-    return written(job.id, this.requeues.add(job))
+  /** The job's state after the interruption (`failed` past its cap), or null when its lease was lost. */
+  requeue(job: JobSnapshot): Promise<JobState | null> {
+    return this.requeues.add(job).then((states) => states.get(job.id) ?? null)
   }
 
   cancel(job: Cancellation): Promise<boolean> {
     return written(job.id, this.cancellations.add(job))
   }
+}
+
+function toStateMap(rows: readonly { id: string; state: JobState }[]): Map<string, JobState> {
+  return new Map(rows.map((row) => [row.id, row.state]))
 }
 
 function toSet(ids: readonly string[]): Set<string> {

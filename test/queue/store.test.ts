@@ -53,6 +53,13 @@ for (const target of databaseTargets()) {
       return job
     }
 
+    /** Claims one job and marks it started (the attempt counts), as the runner does before running it. */
+    async function startOne(instanceId = randomUUID()) {
+      const job = await claimOne(instanceId)
+      assert.deepEqual(await store.markJobsStarted({ instanceId, ids: [job.id] }), [{ id: job.id, cancelRequested: false }])
+      return { ...job, attempts: job.attempts + 1 }
+    }
+
     describe('enqueue', () => {
       it('stores many jobs in the order given, with their fields', async () => {
         const given = [
@@ -143,19 +150,22 @@ for (const target of databaseTargets()) {
         assert.deepEqual(await store.claimJobs({ instanceId: randomUUID(), queues, limit: 5, leaseMs: LEASE_MS }), [])
       })
 
-      it('marks what it claims as running under the instance lease, one attempt used, not yet started', async () => {
+      it('marks what it claims as running under the instance lease, no attempt used until the start mark', async () => {
         const job = (await store.enqueueJobs({ owner: 'alice', jobs: [newJob()] }))[0]!.job
         const instanceId = randomUUID()
         const claimed = await store.claimJobs({ instanceId, queues, limit: 10, leaseMs: LEASE_MS })
         assert.equal(claimed.length, 1)
         assert.equal(claimed[0]!.id, job.id)
         assert.equal(claimed[0]!.state, 'running')
-        assert.equal(claimed[0]!.attempts, 1)
+        assert.equal(claimed[0]!.attempts, 0)
         assert.equal(claimed[0]!.startedAt, null, 'started_at waits for the start mark')
-        await store.markJobsStarted({ instanceId: randomUUID(), ids: [job.id] })
+        assert.deepEqual(await store.markJobsStarted({ instanceId: randomUUID(), ids: [job.id] }), [])
         assert.equal((await store.getJob({ id: job.id, owner: 'alice' }))!.startedAt, null, 'only the lease owner marks the start')
-        await store.markJobsStarted({ instanceId, ids: [job.id] })
-        assert.ok((await store.getJob({ id: job.id, owner: 'alice' }))!.startedAt)
+        assert.deepEqual(await store.markJobsStarted({ instanceId, ids: [job.id] }), [{ id: job.id, cancelRequested: false }])
+        const started = (await store.getJob({ id: job.id, owner: 'alice' }))!
+        assert.ok(started.startedAt)
+        assert.equal(started.attempts, 1, 'the start mark counts the attempt')
+        assert.deepEqual(await store.markJobsStarted({ instanceId, ids: [job.id] }), [], 'a start is marked once')
         const [row] = await db.sql<{ lease_owner: string; lease_ms: number }[]>`
           select lease_owner, extract(epoch from lease_expires_at - now()) * 1000 as lease_ms from job_runner_jobs where id = ${job.id}`
         assert.equal(row!.lease_owner, instanceId)
@@ -261,7 +271,7 @@ for (const target of databaseTargets()) {
       it('retries a failed attempt after its delay, then fails it when no attempt is left', async () => {
         await store.enqueueJobs({ owner: 'alice', jobs: [newJob({ maxAttempts: 2 })] })
         const first = randomUUID()
-        const job = await claimOne(first)
+        const job = await startOne(first)
         const failure = { id: job.id, checkpoint: { step: 1 }, progress: null, error: 'boom', retryDelayMs: 60_000 }
         assert.deepEqual(await store.failJobs({ instanceId: randomUUID(), failures: [failure] }), [], 'not the lease owner')
         assert.deepEqual(await store.failJobs({ instanceId: first, failures: [failure] }), [{ id: job.id, state: 'queued' }])
@@ -278,7 +288,7 @@ for (const target of databaseTargets()) {
 
         await db.sql`update job_runner_jobs set run_at = now() where id = ${job.id}`
         const second = randomUUID()
-        const again = await claimOne(second)
+        const again = await startOne(second)
         assert.equal(again.attempts, 2)
         assert.deepEqual(again.checkpoint, { step: 1 }, 'the retry sees the checkpoint of the failed attempt')
         assert.deepEqual(await store.failJobs({ instanceId: second, failures: [{ ...failure, error: 'boom again' }] }), [{ id: job.id, state: 'failed' }])
@@ -291,10 +301,10 @@ for (const target of databaseTargets()) {
       it('requeues an interrupted job with its checkpoint, counting the interruption and giving the attempt back', async () => {
         await store.enqueueJobs({ owner: 'alice', jobs: [newJob()] })
         const owner = randomUUID()
-        const job = await claimOne(owner)
+        const job = await startOne(owner)
         const snapshot = { id: job.id, checkpoint: { cursor: 7 }, progress: { fraction: 0.5, message: 'half' } }
         assert.deepEqual(await store.requeueInterruptedJobs({ instanceId: randomUUID(), jobs: [snapshot] }), [], 'not the lease owner')
-        assert.deepEqual(await store.requeueInterruptedJobs({ instanceId: owner, jobs: [snapshot] }), [job.id])
+        assert.deepEqual(await store.requeueInterruptedJobs({ instanceId: owner, jobs: [snapshot] }), [{ id: job.id, state: 'queued' }])
         const queued = (await store.getJob({ id: job.id, owner: 'alice' }))!
         assert.equal(queued.state, 'queued')
         assert.equal(queued.attempts, 0)
@@ -333,7 +343,7 @@ for (const target of databaseTargets()) {
       it('flags a running job for cancel; its runner marks it cancelled, nobody else can', async () => {
         await store.enqueueJobs({ owner: 'alice', jobs: [newJob()] })
         const owner = randomUUID()
-        const job = await claimOne(owner)
+        const job = await startOne(owner)
         const outcome = await store.requestCancel({ id: job.id, owner: undefined })
         assert.equal(outcome.kind, 'requested')
         assert.ok(outcome.kind === 'requested' && outcome.job.state === 'running' && outcome.job.cancelRequested)
@@ -494,7 +504,7 @@ for (const target of databaseTargets()) {
         assert.deepEqual(await store.completeJobs({ instanceId: lost, completions: [{ id: job.id, checkpoint: null, progress: null, result: 'late' }] }), [])
         const next = await claimOne()
         assert.equal(next.id, job.id)
-        assert.equal(next.attempts, 2)
+        assert.equal(next.attempts, 1, 'claimed again: the next attempt counts at its start mark')
         assert.deepEqual(next.checkpoint, { cursor: 42 })
         assert.deepEqual(await store.writeCheckpoints({ instanceId: lost, jobs: [{ id: job.id, checkpoint: { cursor: 0 }, progress: null }] }), [])
         assert.deepEqual(await store.renewLeases({ instanceId: lost, leaseMs: LEASE_MS, ids: [job.id] }), [])
@@ -528,7 +538,7 @@ for (const target of databaseTargets()) {
         assert.equal((await claimOne()).id, second!.id)
       })
 
-      it('releases claimed jobs that never started, for the lease owner only, keeping their place in line', async () => {
+      it('releases claimed jobs whose code never ran, for the lease owner only, refunding a marked start, keeping their place in line', async () => {
         const jobs = (await store.enqueueJobs({ owner: 'alice', jobs: [newJob(), newJob(), newJob()] })).map((e) => e.job)
         const owner = randomUUID()
         const claimed = await store.claimJobs({ instanceId: owner, queues, limit: 3, leaseMs: LEASE_MS })
@@ -536,10 +546,10 @@ for (const target of databaseTargets()) {
         const ids = claimed.map((j) => j.id)
         assert.deepEqual(await store.releaseJobs({ instanceId: randomUUID(), ids }), [], 'another instance releases nothing')
         const released = await store.releaseJobs({ instanceId: owner, ids })
-        assert.deepEqual(released.sort(), [jobs[1]!.id, jobs[2]!.id].sort(), 'a started job is not released')
+        assert.deepEqual(released.sort(), jobs.map((j) => j.id).sort(), 'the runner vouches that none of them ran, the marked one included')
         const again = await store.claimJobs({ instanceId: randomUUID(), queues, limit: 3, leaseMs: LEASE_MS })
-        assert.deepEqual(again.map((j) => j.id), [jobs[1]!.id, jobs[2]!.id])
-        assert.ok(again.every((j) => j.attempts === 1), 'the released claim did not count')
+        assert.deepEqual(again.map((j) => j.id), jobs.map((j) => j.id))
+        assert.ok(again.every((j) => j.attempts === 0 && j.startedAt === null), 'the released claims and the marked start did not count')
       })
 
       it('registers, beats and prunes instances', async () => {

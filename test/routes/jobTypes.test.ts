@@ -14,7 +14,7 @@ import { startTestService, type TestService } from '../support/service.js'
 interface JobTypeInfo {
   name: string
   payloadSchema: Record<string, unknown>
-  defaults: { maxAttempts: number; timeoutSeconds: number | null; queue: string }
+  defaults: { maxAttempts: number; maxInterruptions: number; timeoutSeconds: number | null; queue: string }
 }
 
 const report = defineJob<{ month: string }>({
@@ -56,7 +56,7 @@ for (const target of databaseTargets()) {
       assert.deepEqual(jobTypes.find((t) => t.name === 'report.monthly'), {
         name: 'report.monthly',
         payloadSchema: report.payloadSchema,
-        defaults: { maxAttempts: 7, timeoutSeconds: 30, queue: 'reports' },
+        defaults: { maxAttempts: 7, maxInterruptions: 20, timeoutSeconds: 30, queue: 'reports' },
       })
     })
 

@@ -21,14 +21,14 @@ describe('local queue', () => {
   it('hands jobs out in claim order, merging a later claim by priority then id', () => {
     const queue = new LocalQueue({ maxSize: 10 })
     queue.push([fakeJob(1), fakeJob(2), fakeJob(10)])
-    assert.equal(queue.take()?.id, '1')
+    assert.equal(queue.take()[0]?.id, '1')
     queue.push([fakeJob(3, -1), fakeJob(9)])
     assert.deepEqual([...queue.entries()].map((e) => e.job.id), ['3', '2', '9', '10'])
     assert.equal(queue.remove('9')?.id, '9')
     assert.equal(queue.remove('9'), undefined)
-    assert.deepEqual(queue.takeAll().map((j) => j.id), ['3', '2', '10'])
+    assert.deepEqual(queue.release().map((j) => j.id), ['3', '2', '10'])
     assert.equal(queue.size, 0)
-    assert.equal(queue.take(), undefined)
+    assert.deepEqual(queue.take(), [])
   })
 
   it('holds a job claimed again (after its lease was recovered) once, as the newer claim gave it', () => {

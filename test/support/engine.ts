@@ -91,6 +91,7 @@ export function newJob(fields: Partial<NewJob> = {}): NewJob {
     payload: {},
     priority: 0,
     maxAttempts: 3,
+    maxInterruptions: 20,
     timeoutSeconds: null,
     runAt: null,
     idempotencyKey: null,

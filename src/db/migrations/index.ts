@@ -6,6 +6,7 @@ import * as ownerJobs from './004_owner_jobs.js'
 import * as dropFinishedIndex from './005_drop_finished_index.js'
 import * as leasesIndexByExpiry from './006_leases_index_by_expiry.js'
 import * as announceInsertedJobs from './007_announce_inserted_jobs.js'
+import * as maxInterruptions from './008_max_interruptions.js'
 
 export interface Migration {
   readonly version: number
@@ -13,4 +14,5 @@ export interface Migration {
   readonly sql: string
 }
 
-export const migrations: readonly Migration[] = [jobs, finishedIndex, dropLeaseOwnerIndex, ownerJobs, dropFinishedIndex, leasesIndexByExpiry, announceInsertedJobs]
+export const migrations: readonly Migration[] = [jobs, finishedIndex, dropLeaseOwnerIndex, ownerJobs, dropFinishedIndex, leasesIndexByExpiry, announceInsertedJobs,
+  maxInterruptions]

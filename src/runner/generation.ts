@@ -1,0 +1,613 @@
+/**
+ * One start-to-stop of the runner. A generation is single-use: it starts once and stops once, and
+ * a resume after a drain builds a new one (`Runner.start`), so no timer, subscription, local queue
+ * or deadline of an earlier run of the runner can leak into a later one. It leases under an id of
+ * its own (`leaseOwner`), so even a late write of a run it abandoned is refused by the lease fence
+ * once a later generation holds the job.
+ *
+ *   created ──start()──▶ starting ──registered──▶ running ──stop()──▶ stopping ──▶ stopped
+ *      │                    │                                            ▲
+ *      └──── stop() ────────┴──(waits for the registration, claims nothing)┘
+ *
+ * A job's way through it: claimed (leased, no attempt yet) → waiting in the local queue → marked to
+ * start (`markJobsStarted` counts the attempt before any of its code runs; a few jobs are marked
+ * ahead of the free slots, about `MARK_AHEAD_MS` of starts, so a fast runner never waits for the
+ * mark) → started in a free slot → settled (the slot frees at once) → outcome written.
+ *
+ * `stop({ graceMs })`: stop claiming, hand back every job whose code never ran (waiting or marked),
+ * abort every token with `shutdown`, wait for the jobs to settle until shortly before the deadline
+ * and write their outcomes (interrupted jobs go back to `queued` with their checkpoint, attempt
+ * refunded), then abandon whatever still runs: its checkpoint is written and it is requeued with the
+ * attempt counted. Abandoned runs stay in `LiveRuns`, holding their slots until their code returns.
+ */
+import os from 'node:os'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { OwnedJob } from '../queue/job.js'
+import type { JobSnapshot } from '../queue/store.js'
+import { coerceError } from '../log.js'
+import { Doorbell } from '../support/doorbell.js'
+import { sharedAbortController } from '../support/sharedAbortController.js'
+import { withTimeout } from '../support/withTimeout.js'
+import { retryDelayMs } from './backoff.js'
+import { CheckpointFlusher } from './checkpointFlusher.js'
+import type { JobOutcome, RunnerEvents, TypedEmitter } from './events.js'
+import { FinishedJobPruner } from './finishedJobPruner.js'
+import { GraceTimer } from './graceTimer.js'
+import { JobExecution, type ExecutionTimeouts, type Settlement } from './jobExecution.js'
+import { LeaseKeeper } from './leaseKeeper.js'
+import { LeaseSweeper } from './leaseSweeper.js'
+import type { LiveRuns } from './liveRuns.js'
+import { LocalQueue, type Waiting } from './localQueue.js'
+import { OutcomeBatches } from './outcomeBatches.js'
+import type { RunnerConfig, RunnerDependencies, StopReport } from './runner.js'
+
+type GenerationState = 'created' | 'starting' | 'running' | 'stopping' | 'stopped'
+
+const WRITE_RETRY_MS = [100, 250, 500, 1000, 2000, 5000]
+const DEFAULT_RETENTION_MS = 7 * 24 * 3600 * 1000
+const DEFAULT_LOCAL_QUEUE_SIZE = 2000 // as LOCAL_QUEUE_SIZE defaults in src/config.ts
+const DEFAULT_TIMEOUT_ABANDON_GRACE_MS = 5000
+/**
+ * How far ahead of the free slots starts are marked. A start mark is a round trip; marking the next
+ * few milliseconds of starts while the current jobs run keeps fast jobs from waiting for it. The
+ * price: a SIGKILL counts an attempt for those few jobs, which were about to start.
+ */
+const MARK_AHEAD_MS = 5
+
+export interface GenerationDependencies extends RunnerDependencies {
+  events: TypedEmitter<RunnerEvents>
+  liveRuns: LiveRuns
+}
+
+export class RunnerGeneration {
+  private state: GenerationState = 'created'
+  private starting: Promise<void> | undefined
+  private stopping: Promise<StopReport> | undefined
+  /** Jobs claimed ahead, waiting to be marked. */
+  private readonly localQueue: LocalQueue
+  /** Jobs whose start mark is being written. */
+  private marking: Waiting[] = []
+  private markWrite: Promise<void> | undefined
+  /** Jobs marked started (attempt counted; the job object still shows the claim's) whose code has not run yet. */
+  private ready: Waiting[] = []
+  /** Runs started by this generation and not settled: each holds a slot. */
+  private readonly executions = new Map<string, JobExecution>()
+  /** Settled runs whose outcome is being written; their slot is free, their lease still held. */
+  private readonly settling = new Map<string, JobExecution>()
+  /** Outcome writes in flight; a stop waits for them. */
+  private readonly writing = new Set<Promise<void>>()
+  private readonly doorbell = new Doorbell()
+  private claimLoop: Promise<void> | undefined
+  /** Aborted at the stop deadline: writes still retrying give up. */
+  private readonly deadline = sharedAbortController()
+  private graceTimer = new GraceTimer(Infinity)
+  private readonly interruptedIds: string[] = []
+  private readonly unwrittenIds: string[] = []
+  private readonly outcomes: OutcomeBatches
+  private readonly leaseKeeper: LeaseKeeper
+  private readonly checkpointFlusher: CheckpointFlusher
+  private readonly leaseSweeper: LeaseSweeper
+  private readonly pruner: FinishedJobPruner
+  private readonly unsubscribe: (() => void)[] = []
+  /** A job's `flush()`: one function for every execution. */
+  private readonly flushOne = (execution: JobExecution) => this.writeCheckpoints([execution])
+  private readonly timeouts: ExecutionTimeouts
+
+  /**
+   * `leaseOwner`: the id of this generation's claims and writes, and of its row in
+   * `job_runner_instances`; unique to it, so that the lease fence tells generations apart.
+   */
+  constructor(
+    readonly leaseOwner: string,
+    private readonly config: RunnerConfig,
+    private readonly deps: GenerationDependencies,
+  ) {
+    this.localQueue = new LocalQueue({ maxSize: config.localQueueSize ?? DEFAULT_LOCAL_QUEUE_SIZE })
+    this.timeouts = {
+      abandonGraceMs: config.timeoutAbandonGraceMs ?? DEFAULT_TIMEOUT_ABANDON_GRACE_MS,
+      onTimeoutIgnored: (execution) => this.abandonTimedOut(execution),
+    }
+    this.outcomes = new OutcomeBatches(deps.store, this.leaseOwner)
+    const onError = (during: string) => (error: Error) => this.reportError(error, during)
+    const executions = () => this.executions.values()
+    this.leaseKeeper = new LeaseKeeper(
+      { instanceId: this.leaseOwner, leaseMs: config.leaseMs },
+      {
+        store: deps.store,
+        executions,
+        settling: () => this.settling.keys(),
+        waiting: () => this.waiting(),
+        dropWaiting: (id) => this.dropWaiting(id),
+        cancel: (id) => this.cancel(id),
+        log: deps.log,
+        onError: onError('lease renewal'),
+      },
+    )
+    this.checkpointFlusher = new CheckpointFlusher(
+      { intervalMs: config.checkpointIntervalMs },
+      { executions, write: (dirty) => this.writeCheckpoints(dirty), onError: onError('checkpoint flush') },
+    )
+    this.leaseSweeper = new LeaseSweeper(
+      { leaseMs: config.leaseMs, ...(config.sweepIntervalMs === undefined ? {} : { intervalMs: config.sweepIntervalMs }) },
+      { store: deps.store, log: deps.log, onRecovered: (ids) => this.onLeasesRecovered(ids), onError: onError('lease sweep') },
+    )
+    this.pruner = new FinishedJobPruner(
+      { retentionMs: config.retentionMs ?? DEFAULT_RETENTION_MS },
+      { store: deps.store, log: deps.log, onError: onError('pruning') },
+    )
+  }
+
+  /** Starting or running: not yet asked to stop. */
+  get isActive(): boolean {
+    return this.state === 'starting' || this.state === 'running'
+  }
+
+  get runningJobIds(): string[] {
+    return [...this.executions.keys()]
+  }
+
+  /** Jobs claimed and not started yet. */
+  get waitingJobs(): number {
+    return this.localQueue.size + this.marking.length + this.ready.length
+  }
+
+  /** Registers the instance and starts claiming. Once only. */
+  start(): Promise<void> {
+    if (this.state !== 'created') throw new Error(`a runner generation starts once (it is ${this.state})`)
+    this.state = 'starting'
+    return (this.starting = this.register())
+  }
+
+  private async register(): Promise<void> {
+    await this.deps.store.registerInstance({ id: this.leaseOwner, hostname: os.hostname(), pid: process.pid, queues: this.config.queues })
+    // A stop during the registration wins: nothing is claimed.
+    if (this.state !== 'starting') return
+    this.state = 'running'
+    const served = new Set(this.config.queues)
+    this.unsubscribe.push(
+      this.deps.notifier.subscribe('jobsAvailable', (queue) => served.has(queue) && this.doorbell.ring()),
+      this.deps.notifier.subscribe('cancelRequested', (id) => this.cancel(id)),
+    )
+    this.leaseKeeper.start()
+    this.checkpointFlusher.start()
+    this.leaseSweeper.start()
+    this.pruner.start()
+    this.claimLoop = this.runClaimLoop()
+  }
+
+  /** Stops within `graceMs`, whatever the jobs do. Calling it again returns the same promise, with the stricter deadline. */
+  stop({ graceMs }: { graceMs: number }): Promise<StopReport> {
+    if (this.stopping) {
+      this.graceTimer.tighten(Date.now() + graceMs)
+      return this.stopping
+    }
+    return (this.stopping = this.shutDown(graceMs))
+  }
+
+  /**
+   * An uncaught exception was blamed on `execution` (or on every run, when no job's file is in its
+   * stack): its outcome is a failed attempt, whatever it does next.
+   */
+  blameCrash(error: Error): string[] {
+    const inStack = [...this.executions.values()].filter((e) => e.definition?.sourceFile && error.stack?.includes(e.definition.sourceFile))
+    const blamed = inStack.length > 0 ? inStack : [...this.executions.values()]
+    for (const execution of blamed) execution.crashError = error
+    return blamed.map((e) => e.job.id)
+  }
+
+  private async shutDown(graceMs: number): Promise<StopReport> {
+    const wasCreated = this.state === 'created'
+    this.graceTimer = new GraceTimer(Date.now() + graceMs)
+    const timer = this.graceTimer
+    this.state = 'stopping'
+    if (wasCreated) {
+      this.state = 'stopped'
+      return { released: [], interrupted: [], abandoned: [], unwritten: [] }
+    }
+    // A registration stuck on an unreachable database must not eat the grace budget either.
+    await withTimeout(this.starting ?? Promise.resolve(), timer.remainingMs()).catch(() => {})
+    this.doorbell.ring()
+    for (const off of this.unsubscribe.splice(0)) off()
+    await withTimeout(this.claimLoop ?? Promise.resolve(), timer.remainingMs()).catch(() => {})
+    await withTimeout(this.markWrite ?? Promise.resolve(), timer.remainingMs()).catch(() => {})
+    // Jobs whose code never ran go back first, so other instances can take them while these stop.
+    const neverRan = [...this.localQueue.release(), ...this.ready.splice(0).map((w) => w.job)]
+    const releasing = this.release(neverRan, timer)
+    for (const execution of this.executions.values()) execution.abort('shutdown')
+
+    await Promise.race([this.allWritten(), timer.reserveReached])
+
+    const abandoned = [...this.executions.values()]
+    for (const execution of abandoned) {
+      execution.abandoned = true
+      this.executions.delete(execution.job.id)
+      // Its outcome write waits for a settlement that may never come: waiting on it would eat the budget left for deregistration.
+      this.writing.delete(execution.outcomeWritten!)
+      this.deps.log.warn(
+        { jobId: execution.job.id, type: execution.job.type },
+        'job ignored its shutdown token until the grace deadline: abandoning it, writing its checkpoint and requeueing it',
+      )
+    }
+    const requeued = await withTimeout(
+      this.deps.store.abandonJobs({ instanceId: this.leaseOwner, jobs: abandoned.map((execution) => execution.currentState()) }),
+      Math.max(0, timer.remainingMs() - 100),
+    ).catch((error: unknown) => {
+      this.reportError(coerceError(error), 'requeue of abandoned jobs')
+      return [] as { id: string }[]
+    })
+    const requeuedIds = new Set(requeued.map((r) => r.id))
+    for (const execution of abandoned) {
+      this.events.emit('job:settled', { job: execution.job, outcome: 'abandoned' })
+      if (requeuedIds.has(execution.job.id)) this.deps.notifier.announce('jobChanged', execution.job.id)
+    }
+    // Outcome writes still retrying through a database outage give up now; those jobs' leases expire.
+    this.deadline.abort()
+    const remainingMs = () => timer.remainingMs()
+    await withTimeout(Promise.allSettled([...this.writing]), remainingMs()).catch(() => {})
+    const released = await releasing
+    await withTimeout(
+      Promise.allSettled([this.leaseKeeper.stop(), this.checkpointFlusher.stop(), this.leaseSweeper.stop(), this.pruner.stop()]),
+      remainingMs(),
+    ).catch(() => {})
+    await withTimeout(this.deps.store.deregisterInstance({ instanceId: this.leaseOwner }), remainingMs()).catch((error: unknown) =>
+      this.reportError(coerceError(error), 'deregistration'),
+    )
+    this.state = 'stopped'
+    const abandonedIds = abandoned.map((e) => e.job.id)
+    return {
+      released,
+      interrupted: this.interruptedIds,
+      abandoned: abandonedIds.filter((id) => requeuedIds.has(id)),
+      // Jobs still settling have an outcome write hanging on the database past the deadline: their leases will expire.
+      unwritten: [...new Set([...this.unwrittenIds, ...this.settling.keys(), ...abandonedIds.filter((id) => !requeuedIds.has(id))])],
+    }
+  }
+
+  private get events(): TypedEmitter<RunnerEvents> {
+    return this.deps.events
+  }
+
+  /** Resolves once no job of this generation runs and no outcome is being written. */
+  private async allWritten(): Promise<void> {
+    while (this.executions.size > 0 || this.writing.size > 0) {
+      await Promise.race<unknown>([...[...this.executions.values()].map((e) => e.settled), ...this.writing])
+      // Let the outcome write that follows a settlement register itself.
+      await new Promise((resolve) => setImmediate(resolve))
+      if (this.writing.size > 0) await Promise.allSettled([...this.writing])
+    }
+  }
+
+  private get freeSlots(): number {
+    return this.config.concurrency - this.deps.liveRuns.slotsTaken
+  }
+
+  /** Jobs to mark beyond the free slots: about `MARK_AHEAD_MS` of starts at the current pace. */
+  private get markAhead(): number {
+    return this.localQueue.startsWithin(MARK_AHEAD_MS)
+  }
+
+  /**
+   * Claims for the free slots plus what the local queue wants to hold, and sleeps on the doorbell
+   * when there is nothing to claim or nowhere to put it. Settling jobs fill their slots without
+   * waiting for this loop.
+   */
+  private async runClaimLoop(): Promise<void> {
+    let failures = 0
+    while (this.state === 'running') {
+      this.releaseExpired()
+      let claimedAll = false
+      const unclaimedSlots = this.freeSlots - this.waitingJobs
+      if ((unclaimedSlots > 0 || this.localQueue.wantsRefill) && (this.deps.mayClaim?.() ?? true)) {
+        this.localQueue.sampleRate()
+        const limit = Math.max(0, unclaimedSlots) + this.localQueue.room
+        try {
+          const jobs = limit > 0 ? await this.deps.store.claimJobs({ instanceId: this.leaseOwner, queues: this.config.queues, limit, leaseMs: this.config.leaseMs }) : []
+          failures = 0
+          // Claimed while the stop began: the released queue refuses them, and they go back at once.
+          const refused = this.localQueue.push(this.notHeldHere(jobs))
+          if (refused.length > 0) this.trackWrite(this.release(refused, this.graceTimer).then(() => {}))
+          if (jobs.length > 0) this.events.emit('jobs:claimed', { jobs, waiting: this.localQueue.size })
+          this.fillSlots()
+          claimedAll = limit > 0 && jobs.length === limit
+        } catch (error) {
+          this.reportError(coerceError(error), 'claim')
+          failures += 1
+          await this.doorbell.wait(Math.min(5000, 100 * 2 ** failures))
+          continue
+        }
+      }
+      // A full claim may have left more behind: go again at once if there is room for it.
+      const room = this.freeSlots - this.waitingJobs > 0 || this.localQueue.wantsRefill
+      if (!claimedAll || !room) await this.doorbell.wait(this.config.pollIntervalMs)
+    }
+  }
+
+  /**
+   * A job whose lease expired while this generation still ran it (a database outage longer than the
+   * lease) is recovered by the sweeper and may be claimed again by this same generation. The run
+   * already here stays the only one: its outcome write passes the lease fence, the lease being ours
+   * again, so starting the job a second time would run it after it succeeded.
+   */
+  private notHeldHere(jobs: readonly OwnedJob[]): OwnedJob[] {
+    return jobs.filter((job) => !this.executions.has(job.id) && !this.settling.has(job.id))
+  }
+
+  /** Starts marked jobs in the free slots, then marks the next ones. */
+  private fillSlots(): void {
+    while (this.state === 'running' && this.freeSlots > 0 && this.ready.length > 0) {
+      this.execute(this.ready.shift()!.job)
+    }
+    this.markNext()
+  }
+
+  /**
+   * Writes the start marks of the next jobs: enough for the free slots and `markAhead` more. One mark
+   * statement is in flight at a time; jobs whose run from an earlier generation is still alive in this
+   * process (abandoned, not yet returned) wait in the local queue until it ends.
+   */
+  private markNext(): void {
+    if (this.markWrite || this.state !== 'running') return
+    const wanted = this.freeSlots + this.markAhead - this.ready.length
+    if (wanted <= 0 || this.localQueue.size === 0) return
+    const now = Date.now()
+    const jobs = this.localQueue.take(wanted, (job) => !this.deps.liveRuns.has(job.id))
+    if (jobs.length === 0) return
+    this.marking = jobs.map((job) => ({ job, claimedAt: now }))
+    this.markWrite = this.deps.store.markJobsStarted({ instanceId: this.leaseOwner, ids: jobs.map((j) => j.id) }).then(
+      (written) => {
+        const cancelRequested = new Map(written.map((row) => [row.id, row.cancelRequested]))
+        for (const entry of this.marking) {
+          const cancelled = cancelRequested.get(entry.job.id)
+          if (cancelled !== undefined) {
+            this.ready.push(cancelled && !entry.job.cancelRequested ? { ...entry, job: { ...entry.job, cancelRequested: true } } : entry)
+          } else {
+            this.deps.log.warn({ jobId: entry.job.id }, 'start mark refused: the lease was lost before the job started; dropping it here')
+          }
+        }
+        this.marking = []
+        this.markWrite = undefined
+        this.fillSlots()
+      },
+      (error: unknown) => {
+        // Still leased here: they wait for the next mark (or go back with the stop).
+        this.reportError(coerceError(error), 'start mark')
+        this.localQueue.push(this.marking.map((w) => w.job))
+        this.marking = []
+        this.markWrite = undefined
+        this.doorbell.ring()
+      },
+    )
+  }
+
+  /** Runs a marked job: its attempt was counted by the mark, so the run sees it. */
+  private execute(job: OwnedJob): void {
+    const started: OwnedJob = { ...job, attempts: job.attempts + 1, startedAt: new Date().toISOString() }
+    const execution = new JobExecution(started, this.deps.registry.get(job.type), this.deps.log, this.flushOne, this.timeouts)
+    this.executions.set(job.id, execution)
+    this.deps.liveRuns.add(execution)
+    this.localQueue.noteStart()
+    // The chaos suite reads these across processes to prove no succeeded job ran again.
+    if (this.deps.log.isLevelEnabled('debug')) {
+      this.deps.log.debug({ jobId: job.id, type: job.type, attempt: job.attempts, interruptions: job.interruptions, checkpoint: job.checkpoint }, 'job started')
+    }
+    this.events.emit('job:start', { job: started })
+    // Long-polls here waiting for the job to leave `queued` wake now; those on other instances
+    // re-read within their poll interval (a NOTIFY per start would cost a statement per batch).
+    this.deps.notifier.publishLocal('jobChanged', job.id)
+    // A cancel may have been requested between the claim and now.
+    if (job.cancelRequested) execution.abort('cancelled')
+    execution.start()
+    const write = this.settle(execution)
+    this.writing.add(write)
+    execution.outcomeWritten = write
+  }
+
+  /** Waits for a started job to settle, frees its slot and writes its outcome. */
+  private async settle(execution: JobExecution): Promise<void> {
+    const { job } = execution
+    try {
+      const settlement = await execution.settled
+      this.deps.liveRuns.end(execution)
+      if (execution.abandoned) return
+      // The slot frees now; the outcome is written in the next batch, and the lease is held until then.
+      this.executions.delete(job.id)
+      this.settling.set(job.id, execution)
+      this.fillSlots()
+      if (this.freeSlots - this.waitingJobs > 0 || this.localQueue.wantsRefill) this.doorbell.ring()
+      await this.writeOutcome(execution, settlement)
+    } finally {
+      // `outcomeWritten` is this call's promise, set before its first await returned.
+      this.writing.delete(execution.outcomeWritten!)
+      this.settling.delete(job.id)
+    }
+  }
+
+  /**
+   * A run that ignored its timeout's token for `timeoutAbandonGraceMs`: its checkpoint is written and
+   * the attempt fails (retried with backoff while attempts remain); its slot goes to other jobs. The
+   * code goes on until it returns, and `LiveRuns` keeps this job from starting here again meanwhile.
+   */
+  private abandonTimedOut(execution: JobExecution): void {
+    if (execution.abandoned || execution.isSettled || this.state !== 'running') return
+    const { job } = execution
+    execution.abandoned = true
+    this.executions.delete(job.id)
+    this.deps.liveRuns.releaseSlot(execution)
+    this.writing.delete(execution.outcomeWritten!)
+    const graceSeconds = this.timeouts.abandonGraceMs / 1000
+    this.deps.log.warn({ jobId: job.id, type: job.type, timeoutSeconds: job.timeoutSeconds, graceSeconds }, 'job ignored its timeout: abandoning it and freeing its slot')
+    const error = `timed out after ${job.timeoutSeconds} s and ignored its token for ${graceSeconds} s: abandoned`
+    this.trackWrite(this.writeFailure(execution, error, 'abandoned'))
+    this.fillSlots()
+    this.doorbell.ring()
+  }
+
+  /**
+   * A cancel request for a job claimed here: a running job's token fires; a job whose code has not run
+   * yet never starts and is marked cancelled, its attempt given back if its start was marked.
+   */
+  private cancel(id: string): void {
+    const execution = this.executions.get(id)
+    if (execution) return execution.abort('cancelled')
+    const job = this.takeWaiting(id)
+    if (!job) return
+    this.trackWrite(
+      this.retryWrite(() => this.outcomes.cancel({ id, checkpoint: job.checkpoint, progress: job.progress, started: false })).then((written) => {
+        if (written) this.deps.notifier.announce('jobChanged', id)
+        this.events.emit('job:settled', { job, outcome: written ? 'cancelled' : 'lost' })
+      }),
+    )
+  }
+
+  /** Every claimed job whose code has not run: waiting, being marked, or marked. */
+  private *waiting(): Iterable<Waiting> {
+    yield* this.localQueue.entries()
+    yield* this.marking
+    yield* this.ready
+  }
+
+  /** Takes a job whose code has not run out of the local queue or the marked ones. */
+  private takeWaiting(id: string): OwnedJob | undefined {
+    const fromQueue = this.localQueue.remove(id)
+    if (fromQueue) return fromQueue
+    const index = this.ready.findIndex((w) => w.job.id === id)
+    return index === -1 ? undefined : this.ready.splice(index, 1)[0]!.job
+  }
+
+  /** Forgets a waiting job whose lease another instance recovered. */
+  private dropWaiting(id: string): void {
+    this.takeWaiting(id)
+  }
+
+  /** Hands back jobs that waited in the local queue longer than its TTL. */
+  private releaseExpired(): void {
+    const expired = this.localQueue.takeExpired()
+    if (expired.length > 0) this.trackWrite(this.release(expired, this.graceTimer).then(() => {}))
+  }
+
+  private trackWrite(write: Promise<void>): void {
+    this.writing.add(write)
+    void write.finally(() => this.writing.delete(write))
+  }
+
+  /** Gives back jobs whose code never ran; returns the ids released. */
+  private async release(jobs: readonly OwnedJob[], timer: GraceTimer): Promise<string[]> {
+    if (jobs.length === 0) return []
+    const released = await withTimeout(
+      this.deps.store.releaseJobs({ instanceId: this.leaseOwner, ids: jobs.map((j) => j.id) }),
+      timer.remainingMs(),
+    ).catch((error: unknown) => {
+      // Their leases expire and the sweeper gives them back.
+      this.reportError(coerceError(error), 'release of waiting jobs')
+      return [] as string[]
+    })
+    if (released.length > 0) {
+      for (const queue of new Set(jobs.map((j) => j.queue))) this.deps.notifier.announce('jobsAvailable', queue)
+      for (const id of released) this.deps.notifier.announce('jobChanged', id)
+    }
+    return released
+  }
+
+  private async writeOutcome(execution: JobExecution, settlement: Settlement): Promise<void> {
+    const { job } = execution
+    const reason = execution.abortReason
+    if (execution.crashError) {
+      return this.writeFailure(execution, `crashed the process: ${execution.crashError.message || execution.crashError.name}`, undefined, settlement)
+    }
+    if (settlement.kind === 'rejected' && reason !== 'shutdown' && reason !== 'cancelled') {
+      const error = reason === 'timeout' ? `timed out after ${job.timeoutSeconds} s` : settlement.error.message || settlement.error.name
+      return this.writeFailure(execution, error, undefined, settlement)
+    }
+    const snapshot = execution.currentState()
+    let outcome: JobOutcome
+    let write: () => Promise<boolean>
+    if (settlement.kind === 'resolved') {
+      outcome = 'succeeded'
+      write = () => this.outcomes.complete({ ...snapshot, result: settlement.result })
+    } else if (reason === 'shutdown') {
+      outcome = 'interrupted'
+      write = async () => {
+        const state = await this.outcomes.requeue(snapshot)
+        // One interruption past maxInterruptions fails the job instead.
+        if (state === 'failed') outcome = 'failed'
+        return state !== null
+      }
+    } else {
+      outcome = 'cancelled'
+      write = () => this.outcomes.cancel({ ...snapshot, started: true })
+    }
+    const written = await this.retryWrite(write)
+    if (execution.abandoned) return
+    if (written === undefined) {
+      this.unwrittenIds.push(job.id)
+      this.events.emit('job:settled', { job, outcome: 'lost' })
+      return
+    }
+    // Zero rows: the lease was lost and another instance owns the job now; its outcome wins.
+    const finalOutcome = written ? outcome : 'lost'
+    if (finalOutcome === 'interrupted') this.interruptedIds.push(job.id)
+    if (finalOutcome === 'lost') this.deps.log.warn({ jobId: job.id }, 'job outcome not written: its lease had been recovered by another instance')
+    this.deps.notifier.announce('jobChanged', job.id)
+    if (outcome === 'interrupted') this.deps.notifier.announce('jobsAvailable', job.queue)
+    this.events.emit('job:settled', settlement.kind === 'rejected' ? { job, outcome: finalOutcome, error: settlement.error } : { job, outcome: finalOutcome })
+  }
+
+  /** A failed attempt: retried after its backoff while attempts remain, otherwise `failed`. */
+  private async writeFailure(execution: JobExecution, error: string, settledAs?: JobOutcome, settlement?: Settlement): Promise<void> {
+    const { job } = execution
+    const retryDelay = retryDelayMs(job.attempts, { baseMs: this.config.retryBaseMs })
+    const failure = { ...execution.currentState(), error: error.slice(0, 10_000), retryDelayMs: retryDelay }
+    const state = await this.retryWrite(() => this.outcomes.fail(failure))
+    if (state === undefined) {
+      this.unwrittenIds.push(job.id)
+      this.events.emit('job:settled', { job, outcome: 'lost' })
+      return
+    }
+    if (state === null) this.deps.log.warn({ jobId: job.id }, 'job outcome not written: its lease had been recovered by another instance')
+    else this.deps.notifier.announce('jobChanged', job.id)
+    if (state === 'queued') this.deps.notifier.announce('jobsAvailable', job.queue)
+    const outcome: JobOutcome = state === null ? 'lost' : (settledAs ?? (state === 'queued' ? 'retry' : 'failed'))
+    const cause = settlement?.kind === 'rejected' ? settlement.error : new Error(error)
+    this.events.emit('job:settled', { job, outcome, error: cause })
+  }
+
+  /** Retries a write through a database outage until it lands or the stop deadline passes. */
+  private async retryWrite<T>(write: () => Promise<T>): Promise<T | undefined> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await write()
+      } catch (error) {
+        this.reportError(coerceError(error), 'outcome write')
+        if (this.deadline.signal.aborted) return undefined
+        const delay = WRITE_RETRY_MS[Math.min(attempt, WRITE_RETRY_MS.length - 1)]!
+        await sleep(delay, undefined, { signal: this.deadline.signal, ref: false }).catch(() => {})
+        if (this.deadline.signal.aborted) return undefined
+      }
+    }
+  }
+
+  /** Writes checkpoints and progress of `executions` in one statement: the flusher's and a job's `flush()`. */
+  private async writeCheckpoints(executions: readonly JobExecution[]): Promise<void> {
+    if (executions.length === 0) return
+    const snapshots = executions.map((e) => e.snapshot())
+    const jobs: JobSnapshot[] = snapshots.map((s) => s.snapshot)
+    const written = await this.deps.store.writeCheckpoints({ instanceId: this.leaseOwner, jobs })
+    for (const s of snapshots) s.markWritten()
+    if (written.length > 0) {
+      this.events.emit('job:checkpoint', { ids: written })
+      for (const id of written) this.deps.notifier.announce('jobChanged', id)
+    }
+  }
+
+  private onLeasesRecovered(ids: readonly string[]): void {
+    this.events.emit('leases:recovered', { ids })
+    for (const id of ids) this.deps.notifier.announce('jobChanged', id)
+    for (const queue of this.config.queues) this.deps.notifier.announce('jobsAvailable', queue)
+    this.doorbell.ring()
+  }
+
+  private reportError(error: Error, during: string): void {
+    this.deps.log.error({ err: error, during }, `runner error during ${during}`)
+    this.events.emit('runner:error', { error, during })
+  }
+}
