@@ -104,13 +104,11 @@ for (const target of databaseTargets()) {
         const context = await browser.newContext()
         const offLoopback: string[] = []
         const problems: string[] = []
-        await context.route('**/*', async (route) => {
-          const url = route.request().url()
-          if (isLoopback(url)) return route.continue()
-          offLoopback.push(url)
-          return route.abort('internetdisconnected')
-        })
+        // Recorded as asked for, then refused: the page must not need anything from off this machine.
         context.on('request', (request) => !isLoopback(request.url()) && offLoopback.push(request.url()))
+        await context.route('**/*', (route) => {
+          return isLoopback(route.request().url()) ? route.continue() : route.abort('internetdisconnected')
+        })
         const page = await context.newPage()
         page.setDefaultTimeout(20_000)
         page.on('pageerror', (error) => problems.push(error.message))
