@@ -234,6 +234,31 @@ for (const target of databaseTargets()) {
       assert.equal(await newestJob(), before, 'nothing was enqueued')
     })
 
+    it('completes job types in bash with the function docs/operations.md gives', async () => {
+      const operations = fs.readFileSync(path.join(root, 'docs/operations.md'), 'utf8')
+      const snippet = /```bash\n(_job_runner\(\) \{[\s\S]*?)```/.exec(operations)?.[1]
+      assert.ok(snippet, 'docs/operations.md has the completion function')
+      const cliPath = path.join(root, 'src/cli.ts')
+      const script = [
+        `job-runner() { ${JSON.stringify(process.execPath)} --import tsx ${JSON.stringify(cliPath)} "$@"; }`,
+        snippet,
+        'COMP_WORDS=(job-runner enqueue "$1"); COMP_CWORD=2; _job_runner; printf "%s\\n" "${COMPREPLY[@]}"',
+      ].join('\n')
+      const complete = (word: string) =>
+        new Promise<string>((resolve, reject) => {
+          const stdio: ['ignore', 'pipe', 'inherit'] = ['ignore', 'pipe', 'inherit']
+          const child = spawn('bash', ['-c', script, 'bash', word], { cwd: root, env: cleanEnv(env), stdio })
+          let out = ''
+          child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk))
+          child.once('error', reject)
+          child.once('close', () => resolve(out))
+        })
+      const [c, s, all] = await Promise.all([complete('c'), complete('s'), complete('')])
+      assert.equal(c, 'count\n')
+      assert.equal(s, 'sleep\nstubborn\n')
+      assert.deepEqual(all.trim().split('\n'), ['count', 'echo', 'flaky', 'sleep', 'stubborn'])
+    })
+
     it('enqueues with a token that may not read job types: the service judges the type', async () => {
       const token = await service.token({ sub: 'writer', scopes: ['jobs:write'] })
       const [ok, unknown] = await Promise.all([
