@@ -11,6 +11,7 @@ import { dashboardRoutes } from '../routes/dashboard.js'
 import { docsRoutes } from '../routes/docs.js'
 import { healthRoutes } from '../routes/health.js'
 import { jobsRoutes } from '../routes/jobs.js'
+import { jobTypesRoutes } from '../routes/jobTypes.js'
 import { metricsRoutes } from '../routes/metrics.js'
 import type { TokenVerifier } from './auth/tokenVerifier.js'
 import type { OpenApiSpec } from './http/openapi.js'
@@ -23,9 +24,12 @@ import { coerceError } from './log.js'
 import { observeRequests } from './observability/httpObserver.js'
 import type { ServiceMetrics } from './observability/metrics.js'
 import type { JobService } from './queue/jobService.js'
+import type { JobRegistry } from '../jobs/registry.js'
 
 export interface AppOptions {
   jobs: JobService
+  /** The job types this instance runs (GET /v1/job-types). */
+  registry: Pick<JobRegistry, 'names' | 'get'>
   lifecycle: Lifecycle
   instance: InstanceInfo
   verifyToken: TokenVerifier
@@ -75,6 +79,7 @@ export function createApp(options: AppOptions): Hono {
   app.route('/', healthRoutes({ lifecycle, pingDatabase: options.pingDatabase }))
   app.route('/', docsRoutes({ spec: options.spec }))
   app.route('/v1/jobs', jobsRoutes({ jobs: options.jobs, spec: options.spec, verifyToken: options.verifyToken, shutdownSignal: lifecycle.shutdownSignal, ...(options.longPollsPerOwner === undefined ? {} : { longPollsPerOwner: options.longPollsPerOwner }) }))
+  app.route('/v1/job-types', jobTypesRoutes({ registry: options.registry, verifyToken: options.verifyToken }))
   app.route('/v1/admin', adminRoutes({ lifecycle, instance: options.instance, verifyToken: options.verifyToken, countJobs: () => options.jobs.countByQueueAndState() }))
   app.route('/', metricsRoutes({ metrics: options.metrics, verifyToken: options.verifyToken }))
   app.route('/', dashboardRoutes())

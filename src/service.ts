@@ -131,6 +131,7 @@ export async function startService({ config, log, exit, registry, signal }: Serv
   lifecycle.events.on('lifecycle:stopped', () => metrics.stop())
   const app = createApp({
     jobs,
+    registry: jobRegistry,
     lifecycle,
     instance: {
       instanceId: runner.instanceId,

@@ -196,12 +196,79 @@ for (const target of databaseTargets()) {
       const [missing, unknownType] = await Promise.all([cli(['status', '987654321'], env), cli(['enqueue', 'no-such-type'], env)])
       assert.equal(missing.code, 3)
       assert.match(missing.stderr, /no job 987654321/)
-      assert.equal(unknownType.code, 3)
-      assert.match(unknownType.stderr, /422: unknown job type "no-such-type"/)
+      assert.equal(unknownType.code, 2, 'checked against the service\'s job types before posting')
+      assert.match(unknownType.stderr, /unknown job type "no-such-type"\nknown types: count, echo, flaky, sleep/)
       const noAdmin = await cli(['drain', '--token', await service.token({ scopes: ['jobs:read'] })], env)
       assert.equal(noAdmin.code, 3)
       assert.match(noAdmin.stderr, /403: .*admin.*lacks a scope/)
       assert.equal(service.lifecycle.state, 'running')
+    })
+
+    it('lists the job types, and suggests the one meant for a misspelt type', async () => {
+      const newestJob = async () => {
+        const { jobs } = (await (await service.request('/v1/jobs?limit=1')).json()) as { jobs: { id: string }[] }
+        return jobs[0]?.id
+      }
+      const before = await newestJob()
+      const [table, asJson, misspelt, prefix] = await Promise.all([
+        cli(['enqueue', '--list-types'], env),
+        cli(['enqueue', '--list-types', '--json'], env),
+        cli(['enqueue', 'cuont', '{"to": 1, "stepMs": 1}'], env),
+        cli(['enqueue', 'fl'], env),
+      ])
+      assert.equal(table.code, 0, table.stderr)
+      const lines = table.stdout.trimEnd().split('\n')
+      assert.match(lines[0]!, /^TYPE +QUEUE +ATTEMPTS +TIMEOUT +PAYLOAD$/)
+      const names = lines.slice(1).map((line) => line.split(/ +/)[0])
+      assert.deepEqual(names, ['count', 'echo', 'flaky', 'sleep', 'stubborn'])
+      assert.match(table.stdout, /^count +default +5 +- +\{ to: integer, stepMs: integer \}$/m)
+      assert.match(table.stdout, /^flaky +default +5 +- +\{ failTimes: integer \}$/m)
+      assert.match(table.stdout, /^echo +default +3 +- +any$/m)
+      assert.equal(asJson.code, 0, asJson.stderr)
+      const served = (await (await service.request('/v1/job-types')).json()) as { jobTypes: unknown }
+      assert.deepEqual(JSON.parse(asJson.stdout), served.jobTypes)
+      assert.equal(misspelt.code, 2)
+      assert.match(misspelt.stderr, /unknown job type "cuont"; did you mean "count"\?/)
+      assert.equal(prefix.code, 2)
+      assert.match(prefix.stderr, /did you mean "flaky"\?/)
+      assert.equal(await newestJob(), before, 'nothing was enqueued')
+    })
+
+    it('completes job types in bash with the function docs/operations.md gives', async () => {
+      const operations = fs.readFileSync(path.join(root, 'docs/operations.md'), 'utf8')
+      const snippet = /```bash\n(_job_runner\(\) \{[\s\S]*?)```/.exec(operations)?.[1]
+      assert.ok(snippet, 'docs/operations.md has the completion function')
+      const cliPath = path.join(root, 'src/cli.ts')
+      const script = [
+        `job-runner() { ${JSON.stringify(process.execPath)} --import tsx ${JSON.stringify(cliPath)} "$@"; }`,
+        snippet,
+        'COMP_WORDS=(job-runner enqueue "$1"); COMP_CWORD=2; _job_runner; printf "%s\\n" "${COMPREPLY[@]}"',
+      ].join('\n')
+      const complete = (word: string) =>
+        new Promise<string>((resolve, reject) => {
+          const stdio: ['ignore', 'pipe', 'inherit'] = ['ignore', 'pipe', 'inherit']
+          const child = spawn('bash', ['-c', script, 'bash', word], { cwd: root, env: cleanEnv(env), stdio })
+          let out = ''
+          child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk))
+          child.once('error', reject)
+          child.once('close', () => resolve(out))
+        })
+      const [c, s, all] = await Promise.all([complete('c'), complete('s'), complete('')])
+      assert.equal(c, 'count\n')
+      assert.equal(s, 'sleep\nstubborn\n')
+      assert.deepEqual(all.trim().split('\n'), ['count', 'echo', 'flaky', 'sleep', 'stubborn'])
+    })
+
+    it('enqueues with a token that may not read job types: the service judges the type', async () => {
+      const token = await service.token({ sub: 'writer', scopes: ['jobs:write'] })
+      const [ok, unknown] = await Promise.all([
+        cli(['enqueue', 'echo', '--token', token], env),
+        cli(['enqueue', 'nope', '--token', token], env),
+      ])
+      assert.equal(ok.code, 0, ok.stderr)
+      assert.match(ok.stdout, /^[0-9]+\n$/)
+      assert.equal(unknown.code, 3)
+      assert.match(unknown.stderr, /422: unknown job type "nope"/)
     })
 
     it('drains the instance, waits for drained, and resumes it', async () => {

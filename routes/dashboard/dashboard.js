@@ -196,6 +196,53 @@
     $('recent').tBodies[0].replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 5 }, 'No jobs yet'))]))
   }
 
+  /** A payload schema in one line, TypeScript-like: `{ to: integer, stepMs?: integer }`. */
+  function payloadShape(schema) {
+    if (!schema.properties) {
+      return typeof schema.type === 'string' ? schema.type : Object.keys(schema).length ? 'see schema' : 'any'
+    }
+    const required = new Set(Array.isArray(schema.required) ? schema.required : [])
+    const fields = Object.entries(schema.properties).map(
+      ([name, p]) => `${name}${required.has(name) ? '' : '?'}: ${[].concat(p.type || 'any').join(' | ')}`,
+    )
+    return `{ ${fields.join(', ')} }`
+  }
+
+  function renderJobTypes({ jobTypes }) {
+    const rows = jobTypes.map(({ name, defaults, payloadSchema }) =>
+      h(
+        'tr',
+        { dataset: { jobType: name } },
+        h('td', { class: 'mono' }, name),
+        h('td', { class: 'mono' }, defaults.queue),
+        h('td', { class: 'num' }, defaults.maxAttempts),
+        h('td', { class: 'num' }, defaults.timeoutSeconds === null ? '–' : `${defaults.timeoutSeconds} s`),
+        h(
+          'td',
+          {},
+          h(
+            'details',
+            {},
+            h('summary', { class: 'mono' }, payloadShape(payloadSchema)),
+            h('pre', {}, JSON.stringify(payloadSchema, null, 2)),
+          ),
+        ),
+      ),
+    )
+    const empty = h('tr', {}, h('td', { class: 'empty', colspan: 5 }, 'No job types'))
+    $('job-types').tBodies[0].replaceChildren(...(rows.length ? rows : [empty]))
+  }
+
+  /** Once per sign-in: the job types are fixed while an instance runs. */
+  async function loadJobTypes() {
+    try {
+      renderJobTypes(await api('/v1/job-types'))
+    } catch (error) {
+      const message = h('td', { class: 'empty', colspan: 5 }, `Job types unavailable: ${error.message}`)
+      $('job-types').tBodies[0].replaceChildren(h('tr', {}, message))
+    }
+  }
+
   function renderDetail(job) {
     $('detail-title').textContent = `Job #${job.id}`
     const state = $('detail-state')
@@ -341,7 +388,7 @@
     $('drain-button').hidden = true
     $('resume-button').hidden = true
     for (const s of ['running', ...STATES.filter((s) => s !== 'running')]) $(`stat-${s}`).textContent = '–'
-    for (const table of ['queues', 'running', 'recent']) $(table).tBodies[0].replaceChildren()
+    for (const table of ['queues', 'running', 'recent', 'job-types']) $(table).tBodies[0].replaceChildren()
     $('failures').replaceChildren()
     showBanner('')
   }
@@ -356,6 +403,7 @@
     $('login').hidden = true
     $('app').hidden = false
     refreshNow()
+    loadJobTypes()
   }
 
   function signOut(message) {

@@ -4,6 +4,7 @@ import type { Job } from '../queue/job.js'
 import { ApiClient, CLIENT_OPTIONS } from './client.js'
 import { CliError, EXIT, numberOption, stringOption, type Command, type CommandIo } from './command.js'
 import { describeJob, exitCodeOf, followJob } from './follow.js'
+import { fetchJobTypes, jobTypesTable, similarNames } from './jobTypes.js'
 
 export const enqueueCommand: Command = {
   name: 'enqueue',
@@ -12,7 +13,8 @@ export const enqueueCommand: Command = {
   description:
     'Posts a job to the service and prints its id on stdout (the whole job with --json).\n' +
     'PAYLOAD is JSON; "-" reads it from stdin, "@file.json" from a file; default {}.\n' +
-    'With --wait, follows the job like `status --wait` and exits 1 if it fails or is cancelled.',
+    'With --wait, follows the job like `status --wait` and exits 1 if it fails or is cancelled.\n' +
+    'TYPE is checked against the service\'s job types first; --list-types prints them.',
   options: {
     queue: { type: 'string', short: 'q', description: "the queue (default: the job type's)" },
     priority: { type: 'string', description: 'lower runs first, -1000 to 1000 (default 0)', valueName: 'N' },
@@ -22,13 +24,21 @@ export const enqueueCommand: Command = {
     'idempotency-key': { type: 'string', description: 'makes a retried enqueue safe', valueName: 'KEY' },
     wait: { type: 'boolean', short: 'w', description: 'follow the job until it finishes' },
     json: { type: 'boolean', description: 'print the job as JSON instead of its id' },
+    'list-types': { type: 'boolean', description: 'print the job types, their defaults and payloads, and exit' },
     ...CLIENT_OPTIONS,
   },
   examples: [
     `npx job-runner enqueue count '{"to": 20, "stepMs": 250}' --wait`,
     `npx job-runner enqueue echo @payload.json --queue reports --idempotency-key report-2024-06`,
+    'npx job-runner enqueue --list-types',
   ],
   async run(args, io) {
+    if (args.values['list-types']) {
+      if (args.positionals.length > 0) throw new CliError('--list-types takes no TYPE or PAYLOAD', EXIT.usage)
+      const types = (await fetchJobTypes(ApiClient.fromArgs(args, io), { required: true }))!
+      io.stdout.write(args.values.json ? `${JSON.stringify(types, null, 2)}\n` : jobTypesTable(types))
+      return EXIT.ok
+    }
     const [type, rawPayload, ...extra] = args.positionals
     if (type === undefined || extra.length > 0) throw new CliError('enqueue takes a job TYPE and an optional JSON PAYLOAD; see job-runner enqueue --help', EXIT.usage)
     const payload = await readPayload(rawPayload, io)
@@ -49,6 +59,14 @@ export const enqueueCommand: Command = {
       ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
     }
     const client = ApiClient.fromArgs(args, io)
+    const known = (await fetchJobTypes(client))?.map((t) => t.name)
+    if (known && !known.includes(type)) {
+      const similar = similarNames(type, known)
+      const quoted = similar.map((name) => JSON.stringify(name)).join(' or ')
+      const hint = similar.length > 0 ? `; did you mean ${quoted}?` : ''
+      const list = `known types: ${known.join(', ')} (job-runner enqueue --list-types)`
+      throw new CliError(`unknown job type ${JSON.stringify(type)}${hint}\n${list}`, EXIT.usage)
+    }
     const response = await client.request<Job>('POST', '/v1/jobs', { body, headers: idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey } })
     const job = response.body
     const replayed = response.headers.get('idempotent-replayed') === 'true'

@@ -96,6 +96,63 @@ async function conforms(response: Response, method: string, path: string, status
 
 const json = (value: unknown): RequestInit => ({ method: 'POST', body: JSON.stringify(value) })
 
+/** A concrete URL for a spec path: a job id, or a file the /docs page really loads. */
+const samplePath = (path: string) => path.replace('{id}', '1').replace('{asset}', 'swagger-ui.css')
+
+/** JSON nested `levels` deep. */
+const nested = (levels: number): unknown => (levels <= 1 ? {} : { a: nested(levels - 1) })
+
+/**
+ * Keywords a schema object of openapi.yaml may hold (JSON Schema 2020-12 and OpenAPI's additions).
+ * A key outside it is most often YAML read differently than meant: in a flow mapping such as
+ * `{ description: a, b }` the comma ends the value and `b` becomes a key of its own.
+ */
+const SCHEMA_KEYWORDS = new Set([
+  '$ref', '$id', '$schema', '$defs', '$comment', 'type', 'enum', 'const', 'format', 'pattern', 'minLength', 'maxLength',
+  'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'items', 'prefixItems', 'minItems',
+  'maxItems', 'uniqueItems', 'contains', 'properties', 'patternProperties', 'additionalProperties', 'required',
+  'minProperties', 'maxProperties', 'propertyNames', 'allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else',
+  'dependentRequired', 'dependentSchemas', 'unevaluatedProperties', 'unevaluatedItems', 'title', 'description',
+  'default', 'examples', 'example', 'deprecated', 'readOnly', 'writeOnly', 'nullable', 'discriminator', 'xml',
+  'externalDocs', 'contentMediaType', 'contentEncoding',
+])
+
+/** Every schema object in the document, with its JSON Pointer. */
+function* schemasOf(node: unknown, pointer: string, isSchema: boolean): Generator<[string, Record<string, unknown>]> {
+  if (node === null || typeof node !== 'object') return
+  if (Array.isArray(node)) {
+    for (const [i, item] of node.entries()) yield* schemasOf(item, `${pointer}/${i}`, isSchema)
+    return
+  }
+  const object = node as Record<string, unknown>
+  if (isSchema) yield [pointer, object]
+  for (const [key, child] of Object.entries(object)) {
+    const at = `${pointer}/${escape(key)}`
+    if (isSchema && ['properties', 'patternProperties', '$defs', 'dependentSchemas'].includes(key)) {
+      for (const [name, schema] of Object.entries(child as Record<string, unknown>)) {
+        yield* schemasOf(schema, `${at}/${escape(name)}`, true)
+      }
+    } else if (isSchema && ['enum', 'const', 'default', 'examples', 'example', 'required'].includes(key)) {
+      continue
+    } else {
+      const holdsSchemas = key === 'schema' || (isSchema && SCHEMA_KEYWORDS.has(key))
+      yield* schemasOf(child, at, holdsSchemas || pointer === '#/components/schemas')
+    }
+  }
+}
+
+describe('openapi.yaml as a document', () => {
+  it('holds no schema key that is not a JSON Schema or OpenAPI keyword', () => {
+    const stray: string[] = []
+    for (const [pointer, schema] of schemasOf(spec.document, '#', false)) {
+      for (const key of Object.keys(schema)) {
+        if (!SCHEMA_KEYWORDS.has(key) && !key.startsWith('x-')) stray.push(`${pointer}: ${JSON.stringify(key)}`)
+      }
+    }
+    assert.deepEqual(stray, [])
+  })
+})
+
 for (const target of databaseTargets()) {
   describe(`openapi.yaml contract (${target.name})`, () => {
     const covered = new Set<string>()
@@ -124,9 +181,23 @@ for (const target of databaseTargets()) {
       // nothing runs: authenticated routes stop at 401) …
       for (const operation of inSpec) {
         const [method, path] = operation.split(' ') as [string, string]
-        const response = await service.request(path.replace('{id}', '1'), { method, token: null })
+        const response = await service.request(samplePath(path), { method, token: null })
         await response.arrayBuffer()
         assert.ok(![404, 405].includes(response.status), `${operation} answered ${response.status}`)
+      }
+      // A method the spec lacks at a path answers 405, and Allow lists exactly the spec's methods there
+      // (a literal segment such as /v1/jobs/batch is not read as an {id}).
+      for (const [path, item] of Object.entries(spec.document.paths)) {
+        const methods = METHODS.filter((m) => item[m]).map((m) => m.toUpperCase())
+        const allowed = [...methods, ...(methods.includes('GET') ? ['HEAD'] : [])].sort()
+        // Not GET or POST: GET /v1/jobs/batch still reaches GET /v1/jobs/{id} (a 404 for job "batch").
+        for (const method of ['OPTIONS', 'PUT', 'DELETE', 'PATCH']) {
+          const response = await service.request(samplePath(path), { method })
+          await response.arrayBuffer()
+          assert.equal(response.status, 405, `${method} ${path}`)
+          const allow = (response.headers.get('allow') ?? '').split(',').map((m) => m.trim())
+          assert.deepEqual(allow.sort(), allowed, `Allow at ${path}`)
+        }
       }
       // … and paths outside it do.
       for (const path of ['/v1', '/v1/admin', '/v1/jobs/1/retry', '/v1/jobs/batch/1', '/v2/jobs', '/openapi.json', '/docs/x', '/livez/x']) {
@@ -212,7 +283,7 @@ for (const target of databaseTargets()) {
       for (const operation of specOperations()) {
         const [method, path] = operation.split(' ') as [string, string]
         if (isPublic(method, path)) continue
-        const url = path.replace('{id}', '1')
+        const url = samplePath(path)
         await check(await service.request(url, { method, token: null }), method, path, 401)
         await check(await service.request(url, { method, scopes: [] }), method, path, 403)
       }
@@ -226,9 +297,39 @@ for (const target of databaseTargets()) {
       }
       const yaml = (await check(await service.request('/openapi.yaml', { token: null }), 'GET', '/openapi.yaml', 200)) as string
       assert.equal(yaml, spec.text)
+      const asked = await service.request('/openapi.yaml', { token: null, headers: { accept: 'application/yaml' } })
+      assert.equal(asked.headers.get('content-type'), 'application/yaml; charset=utf-8')
+      assert.equal(await check(asked, 'GET', '/openapi.yaml', 200), spec.text)
       const html = (await check(await service.request('/docs', { token: null }), 'GET', '/docs', 200)) as string
       assert.match(html, /<html/i)
       await check(await service.request('/livez', { token: null }), 'GET', '/livez', 200)
+    })
+
+    it('GET /docs/{asset}: 200 for each file the page loads, 404 for any other', async () => {
+      const path = '/docs/{asset}'
+      const html = await (await service.request('/docs', { token: null })).text()
+      const assets = [...html.matchAll(/(?:src|href)="(\/docs\/[^"]+)"/g)].map((m) => m[1]!)
+      assert.equal(assets.length, 3, html)
+      for (const url of assets) await check(await service.request(url, { token: null }), 'GET', path, 200)
+      await check(await service.request('/docs/swagger-ui.js', { token: null }), 'GET', path, 404)
+    })
+
+    it('every operation: 431 for headers over the HTTP parser\'s limit', async () => {
+      for (const operation of specOperations()) {
+        const [method, path] = operation.split(' ') as [string, string]
+        const padding = 'x'.repeat(32 * 1024)
+        const response = await service.request(samplePath(path), { method, headers: { 'x-padding': padding } })
+        await check(response, method, path, 431)
+      }
+    })
+
+    it('POST /v1/jobs and /v1/jobs/batch: 422 for a body nested past the limit', async () => {
+      const deep = { type: 'echo', payload: nested(70) }
+      const single = await check(await service.request('/v1/jobs', json(deep)), 'POST', '/v1/jobs', 422)
+      assert.match((single as { detail: string }).detail, /nested deeper than 64/)
+      const batchResponse = await service.request('/v1/jobs/batch', json({ jobs: [deep] }))
+      const batch = await check(batchResponse, 'POST', '/v1/jobs/batch', 422)
+      assert.match((batch as { detail: string }).detail, /nested deeper than 64/)
     })
 
     it('GET /v1/jobs/{id}: 429 past the long-polls one caller may hold', async () => {
@@ -286,7 +387,7 @@ for (const target of databaseTargets()) {
         for (const operation of specOperations()) {
           const [method, path] = operation.split(' ') as [string, string]
           if (path === '/livez') continue
-          const response = await call(path.replace('{id}', '1'), { method, ...(method === 'POST' ? { body: '{}' } : {}) })
+          const response = await call(samplePath(path), { method, ...(method === 'POST' ? { body: '{}' } : {}) })
           assert.equal(response.headers.get('connection'), 'close', operation)
           await check(response, method, path, 503)
         }

@@ -2,7 +2,8 @@
  * /dashboard: the page itself over plain HTTP (no auth, strict CSP), then the real thing in
  * headless Chromium (Debian's package, driven by playwright-core): sign in with a token, watch a
  * job enqueued through the API appear with its progress, open it, cancel it, see its state change,
- * drain and resume the instance, sign out. Leaves screenshots in test-output/ (dashboard.png, dashboard-job.png).
+ * drain and resume the instance, sign out; the job types panel lists what GET /v1/job-types says.
+ * Leaves screenshots in test-output/ (dashboard.png, dashboard-job.png).
  * The browser part skips, saying why, when /usr/bin/chromium is missing.
  */
 import assert from 'node:assert/strict'
@@ -94,6 +95,15 @@ for (const target of databaseTargets()) {
         await page.locator('#app').waitFor({ state: 'visible' })
         await page.locator('#instance-state[data-state="running"]').waitFor()
         assert.equal(await page.locator('#who').textContent(), 'operator · jobs:write jobs:read admin')
+        // The job types panel, from GET /v1/job-types: each type with its defaults and payload schema.
+        const { jobTypes } = (await (await service.request('/v1/job-types')).json()) as { jobTypes: { name: string }[] }
+        await page.locator('#job-types tr[data-job-type="count"]').waitFor()
+        const shown = await page.locator('#job-types tr[data-job-type] td:first-child').allTextContents()
+        assert.deepEqual(shown, jobTypes.map((t) => t.name))
+        assert.equal(await page.locator('#job-types tr[data-job-type="flaky"] td.num').first().textContent(), '5')
+        const countShape = '{ to: integer, stepMs: integer }'
+        await page.locator('#job-types tr[data-job-type="count"] summary', { hasText: countShape }).click()
+        await page.locator('#job-types tr[data-job-type="count"] pre', { hasText: '"stepMs"' }).waitFor()
         await page.locator(`#failures li[data-job-id="${failedId}"]`).waitFor()
         assert.match((await page.locator(`#failures li[data-job-id="${failedId}"] .err`).textContent()) ?? '', /failing on purpose/)
         await page.locator('#queues tr[data-queue="reports"] td[data-state="queued"]', { hasText: '1' }).waitFor()

@@ -1,0 +1,29 @@
+/**
+ * /v1/job-types: the job types this instance runs, so callers (the dashboard, `job-runner enqueue`)
+ * can offer and check them instead of guessing: each type's name, the JSON Schema its payload must
+ * satisfy, and the defaults an enqueue that leaves them out gets. Scope `jobs:read`.
+ */
+import { Hono } from 'hono'
+import type { JobRegistry } from '../jobs/registry.js'
+import type { TokenVerifier } from '../src/auth/tokenVerifier.js'
+import { authenticate } from '../src/http/authenticate.js'
+
+export interface JobTypesRoutesOptions {
+  registry: Pick<JobRegistry, 'names' | 'get'>
+  verifyToken: TokenVerifier
+}
+
+export function jobTypesRoutes({ registry, verifyToken }: JobTypesRoutesOptions): Hono {
+  // The registry is fixed once the service starts: the answer is built once.
+  const body = JSON.stringify({
+    jobTypes: registry.names().map((name) => {
+      const { payloadSchema, defaults } = registry.get(name)!
+      const { maxAttempts, maxInterruptions, timeoutSeconds, queue } = defaults
+      return { name, payloadSchema, defaults: { maxAttempts, maxInterruptions, timeoutSeconds, queue } }
+    }),
+  })
+  const app = new Hono()
+  const headers = { 'content-type': 'application/json' }
+  app.get('/', authenticate(verifyToken, 'jobs:read'), () => new Response(body, { headers }))
+  return app
+}
