@@ -28,7 +28,7 @@ export type ParsedTimestamp = { readonly date: Date } | { readonly problem: stri
 /** `{ date }` for an RFC 3339 date-time inside the range, else `{ problem }` saying what is wrong. */
 export function parseTimestamp(text: string): ParsedTimestamp {
   const parts = DATE_TIME.exec(text)
-  if (!parts) return { problem: 'is not an RFC 3339 date-time' }
+  if (!parts) return { problem: 'is not a date-time' }
   const [year, month, day, hour, minute, second] = parts.slice(1, 7).map(Number) as [number, number, number, number, number, number]
   const milliseconds = Number((parts[7] ?? '').slice(0, 3).padEnd(3, '0'))
   const offsetSign = parts[8] === '-' ? -1 : 1

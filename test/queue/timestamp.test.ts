@@ -55,7 +55,7 @@ describe('timestamp', () => {
     }
     assert.equal(instantOf('2016-12-31T23:59:60Z'), 'is a leap second, which cannot be stored')
     for (const text of ['2026-01-01', '2026-01-01T00:00:00', '2026-01-01T00:00:00.Z', '+002026-01-01T00:00:00Z', ' 2026-01-01T00:00:00Z', 'yesterday']) {
-      assert.equal(instantOf(text), 'is not an RFC 3339 date-time', text)
+      assert.equal(instantOf(text), 'is not a date-time', text)
     }
   })
 })
