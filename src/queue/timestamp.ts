@@ -23,17 +23,21 @@ const MINUTE_MS = 60_000
 // RFC 3339 §5.6 date-time; `T`, `Z` in either case, and a space for `T` as §5.6's note allows.
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/
 
+type Six<T> = [T, T, T, T, T, T]
+
 export type ParsedTimestamp = { readonly date: Date } | { readonly problem: string }
 
 /** `{ date }` for an RFC 3339 date-time inside the range, else `{ problem }` saying what is wrong. */
 export function parseTimestamp(text: string): ParsedTimestamp {
   const parts = DATE_TIME.exec(text)
   if (!parts) return { problem: 'is not a date-time' }
-  const [year, month, day, hour, minute, second] = parts.slice(1, 7).map(Number) as [number, number, number, number, number, number]
+  const [year, month, day, hour, minute, second] = parts.slice(1, 7).map(Number) as Six<number>
   const milliseconds = Number((parts[7] ?? '').slice(0, 3).padEnd(3, '0'))
   const offsetSign = parts[8] === '-' ? -1 : 1
   const [offsetHours, offsetMinutes] = [Number(parts[9] ?? 0), Number(parts[10] ?? 0)]
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return { problem: 'is not a day of the calendar' }
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+    return { problem: 'is not a day of the calendar' }
+  }
   if (hour > 23 || minute > 59 || offsetHours > 23 || offsetMinutes > 59) return { problem: 'is not a time of day' }
   if (second === 60) return { problem: 'is a leap second, which cannot be stored' }
   if (second > 59) return { problem: 'is not a time of day' }

@@ -77,7 +77,8 @@ describe('embedded database socket', () => {
     assert.equal((await mode(path.dirname(db.socketPath))).toString(8), '700')
   })
 
-  it('another user cannot connect to it', { skip: process.getuid?.() !== 0 && 'needs root to run a process as another user' }, async () => {
+  const notRoot = process.getuid?.() !== 0 && 'needs root to run a process as another user'
+  it('another user cannot connect to it', { skip: notRoot }, async () => {
     assert.ok(db, 'the database of the test before')
     // DATA_DIR as a user's would be (0755): only the socket's own directory and mode keep others out.
     await fs.chmod(database.dataDir, 0o755)
@@ -86,7 +87,7 @@ describe('embedded database socket', () => {
     assert.equal(await connectAs(process.getuid!(), db.socketPath), 'connected')
   })
 
-  it('a DATA_DIR too deep for a socket path: the socket goes to a private temp directory, removed on close', async () => {
+  it('a DATA_DIR too deep for a socket path: the socket is in a private temp directory, removed on close', async () => {
     await db?.close()
     db = undefined
     const deep = path.join(database.dataDir, 'd'.repeat(60), 'e'.repeat(60))

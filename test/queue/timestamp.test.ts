@@ -18,13 +18,14 @@ describe('timestamp', () => {
   it('any written date-time: the instant it names when in range, refused when not', () => {
     fc.assert(
       fc.property(writtenTimestamps, (written) => {
-        assert.equal(instantOf(written.text), inRange(written) ? written.instantMs : 'is outside the range the service stores', written.text)
+        const expected = inRange(written) ? written.instantMs : 'is outside the range the service stores'
+        assert.equal(instantOf(written.text), expected, written.text)
       }),
       { numRuns: 5000 },
     )
   })
 
-  it("what toISOString writes reads back unchanged, for every millisecond in range", () => {
+  it('what toISOString writes reads back unchanged, for every millisecond in range', () => {
     fc.assert(
       fc.property(fc.integer({ min: EARLIEST_MS, max: LATEST_MS }), (ms) => {
         assert.equal(instantOf(new Date(ms).toISOString()), ms)
@@ -46,15 +47,20 @@ describe('timestamp', () => {
   })
 
   it('refuses what is not a date-time of the calendar instead of rolling it over', () => {
-    for (const text of ['2026-02-30T00:00:00Z', '2025-02-29T00:00:00Z', '2026-13-01T00:00:00Z', '2026-04-31T00:00:00Z', '2026-01-00T00:00:00Z']) {
+    const days = ['2026-02-30T00:00:00Z', '2025-02-29T00:00:00Z', '2026-13-01T00:00:00Z', '2026-04-31T00:00:00Z']
+    days.push('2026-01-00T00:00:00Z')
+    for (const text of days) {
       assert.equal(instantOf(text), 'is not a day of the calendar', text)
     }
     assert.equal(instantOf('2024-02-29T00:00:00Z'), Date.UTC(2024, 1, 29))
-    for (const text of ['2026-01-01T24:00:00Z', '2026-01-01T00:60:00Z', '2026-01-01T00:00:00+24:00', '2026-01-01T00:00:61Z']) {
+    const times = ['2026-01-01T24:00:00Z', '2026-01-01T00:60:00Z', '2026-01-01T00:00:00+24:00', '2026-01-01T00:00:61Z']
+    for (const text of times) {
       assert.equal(instantOf(text), 'is not a time of day', text)
     }
     assert.equal(instantOf('2016-12-31T23:59:60Z'), 'is a leap second, which cannot be stored')
-    for (const text of ['2026-01-01', '2026-01-01T00:00:00', '2026-01-01T00:00:00.Z', '+002026-01-01T00:00:00Z', ' 2026-01-01T00:00:00Z', 'yesterday']) {
+    const forms = ['2026-01-01', '2026-01-01T00:00:00', '2026-01-01T00:00:00.Z', '+002026-01-01T00:00:00Z']
+    forms.push(' 2026-01-01T00:00:00Z', 'now')
+    for (const text of forms) {
       assert.equal(instantOf(text), 'is not a date-time', text)
     }
   })

@@ -32,7 +32,11 @@ for (const target of databaseTargets()) {
     })
 
     const enqueue = (runAt: string, key = randomUUID()) =>
-      service.request('/v1/jobs', { method: 'POST', body: JSON.stringify({ type: 'echo', queue: QUEUE, runAt }), headers: { 'idempotency-key': key } })
+      service.request('/v1/jobs', {
+        method: 'POST',
+        body: JSON.stringify({ type: 'echo', queue: QUEUE, runAt }),
+        headers: { 'idempotency-key': key },
+      })
 
     const expectRefused = async (response: Response, text: string) => {
       const problem = await expectProblem(response, 422)
@@ -41,7 +45,7 @@ for (const target of databaseTargets()) {
       return problem
     }
 
-    it('accepted timestamps read back as the same instant everywhere; refused ones get 422 naming runAt and the range', async () => {
+    it('accepted: the same instant read back everywhere; refused: 422 naming runAt and the range', async () => {
       const stored = new Map<string, string>()
       await fc.assert(
         fc.asyncProperty(writtenTimestamps, async (written) => {
@@ -55,7 +59,8 @@ for (const target of databaseTargets()) {
           const expected = new Date(written.instantMs).toISOString()
           const job = await expectJson(response, 202)
           assert.equal(job.runAt, expected, written.text)
-          assert.equal((await expectJson(await service.request(`/v1/jobs/${job.id}`), 200)).runAt, expected, written.text)
+          const read = await expectJson(await service.request(`/v1/jobs/${job.id}`), 200)
+          assert.equal(read.runAt, expected, written.text)
           const replay = await expectJson(await enqueue(written.text, key), 200)
           assert.deepEqual([replay.id, replay.runAt], [job.id, expected], written.text)
           stored.set(job.id, expected)
@@ -78,14 +83,20 @@ for (const target of databaseTargets()) {
     })
 
     it('the years that broke reads are refused, in a single enqueue and in a batch', async () => {
-      for (const text of ['0028-01-01T00:00:00Z', '0049-01-01T00:00:00Z', '0099-01-01T00:00:00Z', '1969-12-31T23:59:59.999Z']) {
+      const broke = ['0028-01-01T00:00:00Z', '0049-01-01T00:00:00Z', '0099-01-01T00:00:00Z', '1969-12-31T23:59:59.999Z']
+      for (const text of broke) {
         const problem = await expectRefused(await enqueue(text), text)
         assert.equal(problem.type, 'urn:job-runner:problem:invalid-job')
         assert.ok(problem.detail?.includes(RANGE), problem.detail)
       }
       const batch = await service.request('/v1/jobs/batch', {
         method: 'POST',
-        body: JSON.stringify({ jobs: [{ type: 'echo', queue: QUEUE }, { type: 'echo', queue: QUEUE, runAt: '0028-01-01T00:00:00Z' }] }),
+        body: JSON.stringify({
+          jobs: [
+            { type: 'echo', queue: QUEUE },
+            { type: 'echo', queue: QUEUE, runAt: '0028-01-01T00:00:00Z' },
+          ],
+        }),
       })
       const problem = await expectRefused(batch, 'batch')
       assert.match(problem.detail ?? '', /runAt \(jobs\[1\]\)/)

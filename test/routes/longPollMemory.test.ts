@@ -58,7 +58,7 @@ for (const target of databaseTargets().slice(-1)) {
       await database?.cleanup()
     })
 
-    it(`${LONG_POLLS.toLocaleString('en')} long-polls: the heap is back within 5 MiB`, { timeout: 600_000 }, async (t) => {
+    it(`${LONG_POLLS} long-polls: the heap is back within 5 MiB`, { timeout: 600_000 }, async (t) => {
       const gc = fullCollector()
       // A queue no instance serves: the job stays queued, so its ETag holds still.
       const job = await enqueue(service, { type: 'echo', queue: 'nobody' })

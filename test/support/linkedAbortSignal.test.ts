@@ -32,8 +32,10 @@ describe('linked abort signal', () => {
     const source = shutdown.signal
     const add = source.addEventListener.bind(source)
     const remove = source.removeEventListener.bind(source)
-    source.addEventListener = ((...args: Parameters<AbortSignal['addEventListener']>) => (added++, add(...args))) as AbortSignal['addEventListener']
-    source.removeEventListener = ((...args: Parameters<AbortSignal['removeEventListener']>) => (removed++, remove(...args))) as AbortSignal['removeEventListener']
+    type Add = AbortSignal['addEventListener']
+    type Remove = AbortSignal['removeEventListener']
+    source.addEventListener = ((...args: Parameters<Add>) => (added++, add(...args))) as Add
+    source.removeEventListener = ((...args: Parameters<Remove>) => (removed++, remove(...args))) as Remove
     const { signal, dispose } = linkAbortSignals([source])
     dispose()
     dispose()

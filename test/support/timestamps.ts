@@ -14,7 +14,8 @@ export interface WrittenTimestamp {
 const pad = (value: number, width = 2) => String(value).padStart(width, '0')
 
 const isLeap = (year: number) => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
-const daysIn = (year: number, month: number) => (month === 2 ? (isLeap(year) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31)
+const daysIn = (year: number, month: number) =>
+  month === 2 ? (isLeap(year) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31
 
 /** Years near the edges (the old code's 1-99, the range's 1970 and 9999) come up often. */
 const years = fc.oneof(fc.constantFrom(1, 28, 49, 99, 100, 1969, 1970, 9999), fc.integer({ min: 1, max: 9999 }))
@@ -36,8 +37,10 @@ export const writtenTimestamps: fc.Arbitrary<WrittenTimestamp> = fc
     const wallClock = new Date(0)
     wallClock.setUTCFullYear(year, month - 1, day)
     wallClock.setUTCHours(hour, minute, second, Number(fraction.slice(0, 3).padEnd(3, '0')))
-    const zone = offset === 0 ? zulu : `${offset < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`
-    const text = `${pad(year, 4)}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}:${pad(second)}${fraction ? `.${fraction}` : ''}${zone}`
+    const sign = offset < 0 ? '-' : '+'
+    const zone = offset === 0 ? zulu : `${sign}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`
+    const date = `${pad(year, 4)}-${pad(month)}-${pad(day)}`
+    const text = `${date}T${pad(hour)}:${pad(minute)}:${pad(second)}${fraction ? `.${fraction}` : ''}${zone}`
     return { text, instantMs: wallClock.getTime() - offset * 60_000 }
   })
 
