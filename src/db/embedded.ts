@@ -1,8 +1,9 @@
 /**
  * The embedded default: PGlite in `DATA_DIR/pgdata`, served to postgres.js over pglite-socket on a
- * loopback port with exactly ONE connection. Several connections through the socket multiplexer
- * corrupt pipelined queries, and LISTEN/NOTIFY, advisory locks, `statement_timeout` and cancel
- * requests do not cross it, which `capabilities` states for the rest of the service.
+ * Unix socket only the service's user can open (privateSocket.ts), with exactly ONE connection.
+ * Several connections through the socket multiplexer corrupt pipelined queries, and LISTEN/NOTIFY,
+ * advisory locks, `statement_timeout` and cancel requests do not cross it, which `capabilities` states
+ * for the rest of the service.
  *
  * Two processes on one PGlite folder corrupt it, so the folder is guarded by a lock file holding the
  * owner's pid; a lock whose process is gone is stale and taken over.
@@ -15,6 +16,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 import postgres from 'postgres'
 import { StartupError } from '../startupError.js'
 import type { Database } from './database.js'
+import { privateSocket, type PrivateSocket } from './privateSocket.js'
 
 /** A start-up failure of the configuration kind (exit code 2): DATA_DIR belongs to another process. */
 export class DataDirLockedError extends StartupError {
@@ -25,25 +27,32 @@ export class DataDirLockedError extends StartupError {
   }
 }
 
-export async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
+export interface EmbeddedDatabase extends Database {
+  /** The Unix socket the embedded server listens on (mode 0600, in a 0700 directory). */
+  readonly socketPath: string
+}
+
+export async function openEmbeddedDatabase(dataDir: string): Promise<EmbeddedDatabase> {
   await fs.mkdir(dataDir, { recursive: true })
   const releaseLock = await lockDataDir(path.join(dataDir, 'pglite.lock'))
   let pglite: PGlite | undefined
   let server: PGLiteSocketServer | undefined
+  let socket: PrivateSocket | undefined
   try {
+    socket = await privateSocket(dataDir)
     pglite = await PGlite.create({ dataDir: path.join(dataDir, 'pgdata') })
-    server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections: 1 })
+    server = new PGLiteSocketServer({ db: pglite, path: socket.path, maxConnections: 1 })
     await server.start()
+    await socket.restrict()
   } catch (error) {
     await server?.stop().catch(() => {})
     await pglite?.close().catch(() => {})
+    await socket?.remove().catch(() => {})
     await releaseLock()
     throw error
   }
-  const [host, port] = server.getServerConn().split(':')
   const sql = postgres({
-    host,
-    port: Number(port),
+    path: socket.path,
     database: 'postgres',
     username: 'postgres',
     max: 1,
@@ -55,9 +64,11 @@ export async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
   })
   const runningServer = server
   const runningPglite = pglite
+  const runningSocket = socket
   let closing: Promise<void> | undefined
   return {
     sql,
+    socketPath: socket.path,
     capabilities: { supportsListen: false, sharedAcrossProcesses: false },
     description: `embedded PGlite in ${dataDir}`,
     close: ({ timeoutSeconds = 5 } = {}) =>
@@ -65,6 +76,7 @@ export async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
         await sql.end({ timeout: timeoutSeconds }).catch(() => {})
         await runningServer.stop().catch(() => {})
         await runningPglite.close().catch(() => {})
+        await runningSocket.remove().catch(() => {})
         await releaseLock()
       })()),
   }

@@ -12,6 +12,7 @@ import type { Json, JobState, OwnedJob } from './job.js'
 import type { Notifier } from './notifier.js'
 import type { CancelOutcome, EnqueuedJob, JobScope, JobStore, NewJob } from './store.js'
 import { EnqueueBatches } from './enqueueBatches.js'
+import { parseTimestamp, TIMESTAMP_RANGE } from './timestamp.js'
 
 export interface EnqueueRequest {
   type: string
@@ -141,10 +142,7 @@ export class JobService {
         problems.map((p) => (index === undefined ? p : { ...p, index })),
       )
     }
-    const runAt = request.runAt === undefined ? null : new Date(request.runAt)
-    if (runAt !== null && Number.isNaN(runAt.getTime())) throw new InvalidJobError(`runAt${where} is not a date-time`)
-    // A valid date-time with a large offset can land in year 0, which PostgreSQL refuses.
-    if (runAt !== null && runAt.getUTCFullYear() < 1) throw new InvalidJobError(`runAt${where} is before the year 1`)
+    const runAt = request.runAt === undefined ? null : readRunAt(request.runAt, where)
     return {
       type: request.type,
       queue: request.queue ?? definition.defaults.queue,
@@ -158,6 +156,13 @@ export class JobService {
       requestHash: request.idempotencyKey === undefined ? null : hashRequest(request),
     }
   }
+}
+
+/** Only timestamps that read back as the same instant are stored (see timestamp.ts). */
+function readRunAt(text: string, where: string): Date {
+  const parsed = parseTimestamp(text)
+  if ('date' in parsed) return parsed.date
+  throw new InvalidJobError(`runAt${where} ${parsed.problem}: it must be an RFC 3339 date-time ${TIMESTAMP_RANGE}`)
 }
 
 /**
