@@ -151,6 +151,19 @@ export class RunnerGeneration {
     return this.localQueue.size + this.marking.length + this.ready.length
   }
 
+  /**
+   * Waiting jobs that can take the next free slot. A job whose earlier run still executes in this
+   * process (abandoned: see `LiveRuns`) waits in the local queue until that run ends; counted as
+   * waiting, it would keep the claim loop from claiming for the slot it cannot take.
+   */
+  private get startableWaiting(): number {
+    // Every live run is one of this generation's running jobs: none is abandoned, nothing blocked.
+    if (this.deps.liveRuns.size === this.executions.size) return this.waitingJobs
+    let blocked = 0
+    for (const { job } of this.localQueue.entries()) if (this.deps.liveRuns.has(job.id)) blocked += 1
+    return this.waitingJobs - blocked
+  }
+
   /** Registers the instance and starts claiming. Once only. */
   start(): Promise<void> {
     if (this.state !== 'created') throw new Error(`a runner generation starts once (it is ${this.state})`)
@@ -295,8 +308,10 @@ export class RunnerGeneration {
     let failures = 0
     while (this.state === 'running') {
       this.releaseExpired()
+      // A job that waited for an abandoned run to end (of this generation or an earlier one) may start now.
+      this.fillSlots()
       let claimedAll = false
-      const unclaimedSlots = this.freeSlots - this.waitingJobs
+      const unclaimedSlots = this.freeSlots - this.startableWaiting
       if ((unclaimedSlots > 0 || this.localQueue.wantsRefill) && (this.deps.mayClaim?.() ?? true)) {
         this.localQueue.sampleRate()
         const limit = Math.max(0, unclaimedSlots) + this.localQueue.room
@@ -325,7 +340,7 @@ export class RunnerGeneration {
         }
       }
       // A full claim may have left more behind: go again at once if there is room for it.
-      const room = this.freeSlots - this.waitingJobs > 0 || this.localQueue.wantsRefill
+      const room = this.freeSlots - this.startableWaiting > 0 || this.localQueue.wantsRefill
       if (!claimedAll || !room) await this.doorbell.wait(this.config.pollIntervalMs)
     }
   }
@@ -426,12 +441,13 @@ export class RunnerGeneration {
     try {
       const settlement = await execution.settled
       this.deps.liveRuns.end(execution)
-      if (execution.abandoned) return
+      // Its job may be waiting here for this end: the claim loop starts it.
+      if (execution.abandoned) return this.doorbell.ring()
       // The slot frees now; the outcome is written in the next batch, and the lease is held until then.
       this.executions.delete(job.id)
       this.settling.set(job.id, execution)
       this.fillSlots()
-      if (this.freeSlots - this.waitingJobs > 0 || this.localQueue.wantsRefill) this.doorbell.ring()
+      if (this.freeSlots - this.startableWaiting > 0 || this.localQueue.wantsRefill) this.doorbell.ring()
       await this.writeOutcome(execution, settlement)
     } finally {
       // `outcomeWritten` is this call's promise, set before its first await returned.
