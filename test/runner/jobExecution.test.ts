@@ -213,14 +213,25 @@ const holder = defineJob<Json, never, { held: true }>({
   },
 })
 
+/** Saves a checkpoint, then ignores its token until `releaseHolders()`. */
+const stubborn = defineJob<Json, { step: number }, { done: true }>({
+  name: 'timeout-ignorer',
+  payloadSchema: { type: 'object' },
+  async run({ saveCheckpoint }) {
+    saveCheckpoint({ step: 1 })
+    await holdersReleased
+    return { done: true }
+  },
+})
+
 for (const target of databaseTargets()) {
-  describe(`a crash blamed on a run, on ${target.name}`, { timeout: 60_000 }, () => {
+  describe(`runs in a runner, on ${target.name}`, { timeout: 60_000 }, () => {
     let database: TestDatabase
     let engine: Engine
 
     before(async () => {
       database = await target.create()
-      engine = await openEngine(database, { extraJobs: [holder] })
+      engine = await openEngine(database, { extraJobs: [holder, stubborn] })
     })
 
     beforeEach(async () => {
@@ -238,10 +249,49 @@ for (const target of databaseTargets()) {
       await database?.cleanup()
     })
 
-    async function enqueue(type: string, payload: Json = {}): Promise<OwnedJob> {
-      const [enqueued] = await engine.jobs.enqueue({ owner: 'alice', jobs: [{ type, payload, maxAttempts: 2 }] })
+    async function enqueue(type: string, payload: Json = {}, fields: { timeoutSeconds?: number; maxAttempts?: number } = {}): Promise<OwnedJob> {
+      const [enqueued] = await engine.jobs.enqueue({ owner: 'alice', jobs: [{ type, payload, maxAttempts: 2, ...fields }] })
       return enqueued!.job
     }
+
+    it('abandons a run that ignores its timeout: checkpoint written, attempt counted, slot freed for other work', async () => {
+      const runner = engine.newRunner({ concurrency: 1, timeoutAbandonGraceMs: 100, retryBaseMs: 60_000 })
+      const job = await enqueue('timeout-ignorer', {}, { timeoutSeconds: 0.1, maxAttempts: 3 })
+      const starts: string[] = []
+      runner.events.on('job:start', (e) => starts.push(e.job.id))
+      const started = runner.events.waitFor('job:start', (e) => e.job.id === job.id).then(() => performance.now())
+      const abandoned = settled(runner, job.id)
+      await runner.start()
+      const outcome = await abandoned
+      const tookMs = performance.now() - (await started)
+      assert.equal(outcome.outcome, 'abandoned')
+      // Its timeout (100 ms) and the grace (100 ms), and the outcome's write.
+      assert.ok(tookMs < 100 + 100 + 500, `abandoned within its timeout and grace (${tookMs} ms after it started)`)
+      assert.equal(runner.runningJobs, 0, 'its slot is free')
+      const row = (await engine.store.getJob({ id: job.id, owner: 'alice' }))!
+      assert.equal(row.state, 'queued')
+      assert.equal(row.attempts, 1, 'the attempt counts')
+      assert.deepEqual(row.checkpoint, { step: 1 })
+      assert.match(row.error ?? '', /timed out after 0.1 s and ignored its token for 0.1 s: abandoned/)
+
+      // Its retry is due while its code still runs here; other work must still get the free slot.
+      await engine.db.sql`update job_runner_jobs set run_at = now() where id = ${job.id}`
+      const others = [await enqueue('echo', { n: 1 }), await enqueue('echo', { n: 2 })]
+      const othersDone = Promise.all(others.map((o) => settled(runner, o.id)))
+      const othersStartedAt = performance.now()
+      await engine.notifier.publish('jobsAvailable', 'default')
+      assert.deepEqual((await othersDone).map((o) => o.outcome), ['succeeded', 'succeeded'])
+      const othersMs = performance.now() - othersStartedAt
+      assert.deepEqual(starts, [job.id, ...others.map((o) => o.id)], 'the abandoned job did not start again while its code runs')
+      // Well before the local queue's TTL (2 s) could hand the blocked job back.
+      assert.ok(othersMs < 1500, `the free slot ran other work at once (${othersMs} ms)`)
+
+      // Its code returns: it may run again here now.
+      const rerun = settled(runner, job.id)
+      releaseHolders()
+      assert.equal((await rerun).outcome, 'succeeded')
+      assert.equal((await engine.store.getJob({ id: job.id, owner: 'alice' }))!.attempts, 2)
+    })
 
     it('fails the attempt of the run whose job file is in the stack, even when it then resolves; the others are interrupted and refunded', async () => {
       const runner = engine.newRunner({ concurrency: 2 })
