@@ -125,10 +125,13 @@ for (const target of databaseTargets()) {
         const owner = randomUUID()
         await claim(owner, id)
         const { state, attempts, interruptions, started, leaseOwner } = await facts(id)
-        assert.deepEqual({ state, attempts, interruptions, started, leaseOwner }, { state: 'running', attempts: 0, interruptions: 0, started: false, leaseOwner: owner })
+        assert.deepEqual(
+          { state, attempts, interruptions, started, leaseOwner },
+          { state: 'running', attempts: 0, interruptions: 0, started: false, leaseOwner: owner },
+        )
       })
 
-      it('counts nothing for a retry either: the attempts of earlier runs stay as they were, the start mark is cleared', async () => {
+      it('counts nothing for a retry either: earlier attempts stay counted, the start mark is cleared', async () => {
         const id = await afterOneFailedAttempt()
         assert.equal((await facts(id)).started, true, 'the failed run had started')
         await claim(randomUUID(), id)
@@ -162,9 +165,17 @@ for (const target of databaseTargets()) {
 
       it('counts only for the lease owner: another instance, or a queued job, is refused', async () => {
         const id = await enqueue()
-        assert.deepEqual(await store.markJobsStarted({ instanceId: randomUUID(), ids: [id] }), [], 'a queued job is not marked')
+        assert.deepEqual(
+          await store.markJobsStarted({ instanceId: randomUUID(), ids: [id] }),
+          [],
+          'a queued job is not marked',
+        )
         await claim(randomUUID(), id)
-        assert.deepEqual(await store.markJobsStarted({ instanceId: randomUUID(), ids: [id] }), [], 'not the lease owner')
+        assert.deepEqual(
+          await store.markJobsStarted({ instanceId: randomUUID(), ids: [id] }),
+          [],
+          'not the lease owner',
+        )
         const f = await facts(id)
         assert.equal(f.attempts, 0)
         assert.equal(f.started, false)
@@ -221,7 +232,11 @@ for (const target of databaseTargets()) {
         const owner = randomUUID()
         await start(owner, id)
         const completion = { ...snapshot(id, { step: 9 }), result: { ok: true } }
-        assert.deepEqual(await store.completeJobs({ instanceId: randomUUID(), completions: [completion] }), [], 'not the lease owner')
+        assert.deepEqual(
+          await store.completeJobs({ instanceId: randomUUID(), completions: [completion] }),
+          [],
+          'not the lease owner',
+        )
         assert.deepEqual(await store.completeJobs({ instanceId: owner, completions: [completion] }), [id])
         const f = await facts(id)
         assert.equal(f.state, 'succeeded')
@@ -239,7 +254,11 @@ for (const target of databaseTargets()) {
         const owner = randomUUID()
         await start(owner, id)
         const failure = { ...snapshot(id, { step: 1 }), error: 'boom', retryDelayMs: 60_000 }
-        assert.deepEqual(await store.failJobs({ instanceId: randomUUID(), failures: [failure] }), [], 'not the lease owner')
+        assert.deepEqual(
+          await store.failJobs({ instanceId: randomUUID(), failures: [failure] }),
+          [],
+          'not the lease owner',
+        )
         assert.deepEqual(await store.failJobs({ instanceId: owner, failures: [failure] }), [{ id, state: 'queued' }])
         const f = await facts(id)
         assert.equal(f.state, 'queued')
@@ -266,12 +285,19 @@ for (const target of databaseTargets()) {
     })
 
     row('interrupt', () => {
-      it('running → queued at once: the attempt is refunded, the interruption counted, the checkpoint kept', async () => {
+      it('running → queued at once: attempt refunded, interruption counted, checkpoint kept', async () => {
         const id = await afterOneFailedAttempt()
         const owner = randomUUID()
         await start(owner, id)
-        assert.deepEqual(await store.requeueInterruptedJobs({ instanceId: randomUUID(), jobs: [snapshot(id, { cursor: 3 })] }), [], 'not the lease owner')
-        assert.deepEqual(await store.requeueInterruptedJobs({ instanceId: owner, jobs: [snapshot(id, { cursor: 3 })] }), [{ id, state: 'queued' }])
+        assert.deepEqual(
+          await store.requeueInterruptedJobs({ instanceId: randomUUID(), jobs: [snapshot(id, { cursor: 3 })] }),
+          [],
+          'not the lease owner',
+        )
+        assert.deepEqual(
+          await store.requeueInterruptedJobs({ instanceId: owner, jobs: [snapshot(id, { cursor: 3 })] }),
+          [{ id, state: 'queued' }],
+        )
         const f = await facts(id)
         assert.equal(f.state, 'queued')
         assert.equal(f.attempts, 1, 'this run is refunded; the failed one before it is not')
@@ -281,18 +307,24 @@ for (const target of databaseTargets()) {
         assert.ok(f.runInMs <= 0, 'runnable again at once')
       })
 
-      it('fails the job once its interruptions are already at maxInterruptions, with an error naming maxInterruptions', async () => {
+      it('fails the job when its interruptions are already at maxInterruptions, saying so', async () => {
         const id = await enqueue({ maxInterruptions: 2 })
         for (let i = 1; i <= 2; i++) {
           const owner = randomUUID()
           await start(owner, id)
-          assert.deepEqual(await store.requeueInterruptedJobs({ instanceId: owner, jobs: [snapshot(id)] }), [{ id, state: 'queued' }])
+          assert.deepEqual(
+            await store.requeueInterruptedJobs({ instanceId: owner, jobs: [snapshot(id)] }),
+            [{ id, state: 'queued' }],
+          )
           const { attempts, interruptions } = await facts(id)
           assert.deepEqual({ attempts, interruptions }, { attempts: 0, interruptions: i })
         }
         const owner = randomUUID()
         await start(owner, id)
-        assert.deepEqual(await store.requeueInterruptedJobs({ instanceId: owner, jobs: [snapshot(id, { cursor: 9 })] }), [{ id, state: 'failed' }])
+        assert.deepEqual(
+          await store.requeueInterruptedJobs({ instanceId: owner, jobs: [snapshot(id, { cursor: 9 })] }),
+          [{ id, state: 'failed' }],
+        )
         const f = await facts(id)
         assert.equal(f.state, 'failed')
         assert.equal(f.finished, true)
@@ -306,18 +338,28 @@ for (const target of databaseTargets()) {
         const id = await enqueue({ maxInterruptions: 0 })
         const owner = randomUUID()
         await start(owner, id)
-        assert.deepEqual(await store.requeueInterruptedJobs({ instanceId: owner, jobs: [snapshot(id)] }), [{ id, state: 'failed' }])
+        assert.deepEqual(
+          await store.requeueInterruptedJobs({ instanceId: owner, jobs: [snapshot(id)] }),
+          [{ id, state: 'failed' }],
+        )
         assert.match((await facts(id)).error ?? '', /maxInterruptions \(0\)/)
       })
     })
 
     row('abandon', () => {
-      it('running → queued at once: the attempt stays counted, the interruption counted, the checkpoint kept', async () => {
+      it('running → queued at once: attempt kept, interruption counted, checkpoint kept', async () => {
         const id = await enqueue({ maxAttempts: 2 })
         const owner = randomUUID()
         await start(owner, id)
-        assert.deepEqual(await store.abandonJobs({ instanceId: randomUUID(), jobs: [snapshot(id, { cursor: 4 })] }), [], 'not the lease owner')
-        assert.deepEqual(await store.abandonJobs({ instanceId: owner, jobs: [snapshot(id, { cursor: 4 })] }), [{ id, state: 'queued' }])
+        assert.deepEqual(
+          await store.abandonJobs({ instanceId: randomUUID(), jobs: [snapshot(id, { cursor: 4 })] }),
+          [],
+          'not the lease owner',
+        )
+        assert.deepEqual(
+          await store.abandonJobs({ instanceId: owner, jobs: [snapshot(id, { cursor: 4 })] }),
+          [{ id, state: 'queued' }],
+        )
         const f = await facts(id)
         assert.equal(f.state, 'queued')
         assert.equal(f.attempts, 1, 'a run that ignored its token is not refunded')
@@ -332,7 +374,10 @@ for (const target of databaseTargets()) {
         const id = await afterOneFailedAttempt({ maxAttempts: 2 })
         const owner = randomUUID()
         await start(owner, id)
-        assert.deepEqual(await store.abandonJobs({ instanceId: owner, jobs: [snapshot(id)] }), [{ id, state: 'failed' }])
+        assert.deepEqual(
+          await store.abandonJobs({ instanceId: owner, jobs: [snapshot(id)] }),
+          [{ id, state: 'failed' }],
+        )
         const f = await facts(id)
         assert.equal(f.state, 'failed')
         assert.equal(f.attempts, 2)
@@ -349,7 +394,11 @@ for (const target of databaseTargets()) {
         await start(owner, id)
         await store.requestCancel({ id, owner: 'alice' })
         const cancellation = { ...snapshot(id, { cursor: 2 }), started: true }
-        assert.deepEqual(await store.markJobsCancelled({ instanceId: randomUUID(), jobs: [cancellation] }), [], 'not the lease owner')
+        assert.deepEqual(
+          await store.markJobsCancelled({ instanceId: randomUUID(), jobs: [cancellation] }),
+          [],
+          'not the lease owner',
+        )
         assert.deepEqual(await store.markJobsCancelled({ instanceId: owner, jobs: [cancellation] }), [id])
         const f = await facts(id)
         assert.equal(f.state, 'cancelled')
@@ -365,7 +414,10 @@ for (const target of databaseTargets()) {
         const owner = randomUUID()
         await start(owner, id)
         assert.equal((await facts(id)).attempts, 2)
-        assert.deepEqual(await store.markJobsCancelled({ instanceId: owner, jobs: [{ ...snapshot(id), started: false }] }), [id])
+        assert.deepEqual(
+          await store.markJobsCancelled({ instanceId: owner, jobs: [{ ...snapshot(id), started: false }] }),
+          [id],
+        )
         const f = await facts(id)
         assert.equal(f.state, 'cancelled')
         assert.equal(f.attempts, 1, 'the earlier, failed attempt still counts')
@@ -377,7 +429,10 @@ for (const target of databaseTargets()) {
         const id = await enqueue()
         const owner = randomUUID()
         await claim(owner, id)
-        assert.deepEqual(await store.markJobsCancelled({ instanceId: owner, jobs: [{ ...snapshot(id), started: false }] }), [id])
+        assert.deepEqual(
+          await store.markJobsCancelled({ instanceId: owner, jobs: [{ ...snapshot(id), started: false }] }),
+          [id],
+        )
         const f = await facts(id)
         assert.equal(f.state, 'cancelled')
         assert.equal(f.attempts, 0)
@@ -440,12 +495,16 @@ for (const target of databaseTargets()) {
         assert.match(f.error ?? '', /runner lost/)
       })
 
-      it('running (never started) → queued with nothing counted or refunded, keeping its place and its error', async () => {
+      it('running (never started) → queued, nothing counted or refunded, keeping its place and its error', async () => {
         const id = await afterOneFailedAttempt({ maxAttempts: 2 })
         const before = await facts(id)
         await claim(randomUUID(), id)
         await expireLeases()
-        assert.deepEqual(await store.recoverExpiredLeases(), [{ id, state: 'queued' }], 'not failed: the claim used no attempt')
+        assert.deepEqual(
+          await store.recoverExpiredLeases(),
+          [{ id, state: 'queued' }],
+          'not failed: the claim used no attempt',
+        )
         const f = await facts(id)
         assert.equal(f.state, 'queued')
         assert.equal(f.attempts, 1)

@@ -46,7 +46,13 @@ class WatchedStore extends JobStore {
   }
 }
 
-const echo = defineJob<Json, never, Json>({ name: 'echo-here', payloadSchema: {}, async run({ payload }) { return payload as Json } })
+const echo = defineJob<Json, never, Json>({
+  name: 'echo-here',
+  payloadSchema: {},
+  async run({ payload }) {
+    return payload
+  },
+})
 
 for (const target of databaseTargets()) {
   describe(`lease keeper on ${target.name}`, { timeout: 60_000 }, () => {
@@ -144,7 +150,7 @@ for (const target of databaseTargets()) {
       return new Map(rows.map((r) => [r.id, { owner: r.lease_owner, ms: Number(r.ms) }]))
     }
 
-    it('renews the leases of the running, settling and waiting jobs it holds, no other, and beats the heartbeat', async () => {
+    it('renews the leases of its running, settling and waiting jobs, no other, and beats the heartbeat', async () => {
       const [running, settled, queued, unknown] = await claimForOwner(4)
       await store.registerInstance({ id: owner, hostname: 'h', pid: 1, queues })
       await db.sql`update job_runner_instances set heartbeat_at = now() - interval '1 hour' where id = ${owner}`
@@ -156,7 +162,10 @@ for (const target of databaseTargets()) {
       await renewed
       const byId = await leases()
       for (const job of [running!, settled!, queued!]) {
-        assert.ok(byId.get(job.id)!.ms > KEEPER_LEASE_MS - 10_000, `job ${job.id} renewed (${byId.get(job.id)!.ms} ms left)`)
+        assert.ok(
+          byId.get(job.id)!.ms > KEEPER_LEASE_MS - 10_000,
+          `job ${job.id} renewed (${byId.get(job.id)!.ms} ms left)`,
+        )
       }
       assert.ok(byId.get(unknown!.id)!.ms <= CLAIM_LEASE_MS, 'a job it was not told of is left to expire')
       const [beat] = await db.sql<{ age_ms: number }[]>`
@@ -166,7 +175,7 @@ for (const target of databaseTargets()) {
       assert.equal(executions[0]!.abortReason, undefined)
     })
 
-    it('forgets a waiting job whose lease another instance recovered, and only one claimed before the renewal began', async () => {
+    it('forgets a waiting job another instance recovered, if claimed before the renewal began', async () => {
       const [lost, kept, claimedLate] = await claimForOwner(3)
       const other = await recoveredByAnother([lost!, claimedLate!])
       waiting = [
@@ -212,14 +221,19 @@ for (const target of databaseTargets()) {
       const [running, queued, calm] = await claimForOwner(3)
       executions = [execution(running!), execution(calm!)]
       waiting = [{ job: queued!, claimedAt: Date.now() }]
-      for (const job of [running!, queued!]) assert.equal((await store.requestCancel({ id: job.id, owner: 'alice' })).kind, 'requested')
+      for (const job of [running!, queued!]) {
+        assert.equal((await store.requestCancel({ id: job.id, owner: 'alice' })).kind, 'requested')
+      }
       const renewed = store.renewalDone()
       startKeeper()
       await renewed
       assert.deepEqual(new Set(cancelled), new Set([running!.id, queued!.id]))
       assert.ok(!cancelled.includes(calm!.id))
       assert.deepEqual(dropped, [])
-      assert.ok(executions.every((e) => e.abortReason === undefined), 'the keeper only passes the flag on; cancel() acts on it')
+      assert.ok(
+        executions.every((e) => e.abortReason === undefined),
+        'the keeper only passes the flag on; cancel() acts on it',
+      )
     })
   })
 }

@@ -1,6 +1,6 @@
 /**
  * The registry of runs whose code still executes (src/runner/liveRuns.ts): which runs hold a slot,
- * which job has a live run, and what giving up a slot and ending a run do to both.
+ * which job has a live run, how many runs live, and what giving up a slot and ending a run do to them.
  */
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
@@ -17,6 +17,7 @@ describe('live runs', () => {
   it('starts empty', () => {
     const runs = new LiveRuns()
     assert.equal(runs.slotsTaken, 0)
+    assert.equal(runs.size, 0)
     assert.equal(runs.has('1'), false)
   })
 
@@ -39,6 +40,7 @@ describe('live runs', () => {
     assert.equal(runs.has('1'), true, 'its code still runs: the job must not start again here')
     runs.releaseSlot(abandoned)
     assert.equal(runs.slotsTaken, 1, 'a slot is given up once')
+    assert.equal(runs.size, 2, 'both runs are live')
   })
 
   it('ends a run: its job is free to start again, and its slot is freed unless it was given up before', () => {
@@ -57,6 +59,7 @@ describe('live runs', () => {
     assert.equal(runs.has('1'), false)
     runs.end(holding)
     assert.equal(runs.slotsTaken, 0, 'ending twice frees nothing more')
+    assert.equal(runs.size, 0)
   })
 
   it('ignores another run of the same job that it does not hold', () => {
