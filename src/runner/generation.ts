@@ -153,15 +153,24 @@ export class RunnerGeneration {
 
   /**
    * Waiting jobs that can take the next free slot. A job whose earlier run still executes in this
-   * process (abandoned: see `LiveRuns`) waits in the local queue until that run ends; counted as
+   * process (abandoned: see `LiveRuns`) waits here, marked or not, until that run ends; counted as
    * waiting, it would keep the claim loop from claiming for the slot it cannot take.
    */
   private get startableWaiting(): number {
-    // Every live run is one of this generation's running jobs: none is abandoned, nothing blocked.
-    if (this.deps.liveRuns.size === this.executions.size) return this.waitingJobs
-    let blocked = 0
-    for (const { job } of this.localQueue.entries()) if (this.deps.liveRuns.has(job.id)) blocked += 1
-    return this.waitingJobs - blocked
+    if (!this.mayBlock) return this.waitingJobs
+    let startable = 0
+    for (const { job } of this.waiting()) if (!this.deps.liveRuns.has(job.id)) startable += 1
+    return startable
+  }
+
+  /** Marked jobs that can start now (see `startableWaiting`). */
+  private get startableReady(): number {
+    return this.mayBlock ? this.ready.filter((w) => !this.deps.liveRuns.has(w.job.id)).length : this.ready.length
+  }
+
+  /** Some live run is not one of this generation's executions: an abandoned run may block a waiting job. */
+  private get mayBlock(): boolean {
+    return this.deps.liveRuns.size !== this.executions.size
   }
 
   /** Registers the instance and starts claiming. Once only. */
@@ -319,7 +328,7 @@ export class RunnerGeneration {
           // The jobs about to take free slots are marked started by the claim itself, unless jobs claimed
           // earlier still wait for their mark: those come first in line.
           const olderWaiting = this.localQueue.size > 0 || this.marking.length > 0
-          const startLimit = olderWaiting ? 0 : Math.max(0, Math.min(limit, this.freeSlots + this.markAhead - this.ready.length))
+          const startLimit = olderWaiting ? 0 : Math.max(0, Math.min(limit, this.freeSlots + this.markAhead - this.startableReady))
           const { leaseOwner: instanceId, config } = this
           const jobs = limit > 0 ? await this.deps.store.claimJobs({ instanceId, queues: config.queues, limit, leaseMs: config.leaseMs, startLimit }) : []
           failures = 0
@@ -357,8 +366,11 @@ export class RunnerGeneration {
 
   /** Starts marked jobs in the free slots, then marks the next ones. */
   private fillSlots(): void {
-    while (this.state === 'running' && this.freeSlots > 0 && this.ready.length > 0) {
-      this.execute(this.ready.shift()!.job)
+    while (this.state === 'running' && this.freeSlots > 0) {
+      // A job the claim marked while an abandoned run of it still executes here waits for that run to end.
+      const next = this.mayBlock ? this.ready.findIndex((w) => !this.deps.liveRuns.has(w.job.id)) : this.ready.length > 0 ? 0 : -1
+      if (next === -1) break
+      this.execute(this.ready.splice(next, 1)[0]!.job)
     }
     this.markNext()
   }
@@ -370,7 +382,7 @@ export class RunnerGeneration {
    */
   private markNext(): void {
     if (this.markWrite || this.state !== 'running') return
-    const wanted = this.freeSlots + this.markAhead - this.ready.length
+    const wanted = this.freeSlots + this.markAhead - this.startableReady
     if (wanted <= 0 || this.localQueue.size === 0) return
     const now = Date.now()
     const jobs = this.localQueue.take(wanted, (job) => !this.deps.liveRuns.has(job.id))
