@@ -82,10 +82,15 @@ for (const target of databaseTargets()) {
       assert.deepEqual(claimed.map((j) => j.id), [id], 'the job was claimed')
     }
 
+    /** Writes the start mark of claimed jobs; returns the ids marked. */
+    async function mark(instanceId: string, ids: string[]): Promise<string[]> {
+      return (await store.markJobsStarted({ instanceId, ids })).map((row) => row.id)
+    }
+
     /** Claims the job and writes its start mark, as the runner does before the job's code runs. */
     async function start(instanceId: string, id: string): Promise<void> {
       await claim(instanceId, id)
-      assert.deepEqual(await store.markJobsStarted({ instanceId, ids: [id] }), [id])
+      assert.deepEqual(await mark(instanceId, [id]), [id])
     }
 
     /** A job that used one attempt and failed: queued again, runnable now, `attempts` 1. */
@@ -147,7 +152,7 @@ for (const target of databaseTargets()) {
         const id = await enqueue()
         const owner = randomUUID()
         await claim(owner, id)
-        assert.deepEqual(await store.markJobsStarted({ instanceId: owner, ids: [id] }), [id])
+        assert.deepEqual(await mark(owner, [id]), [id])
         const f = await facts(id)
         assert.equal(f.state, 'running')
         assert.equal(f.attempts, 1)
@@ -159,26 +164,54 @@ for (const target of databaseTargets()) {
         const id = await enqueue()
         const owner = randomUUID()
         await start(owner, id)
-        assert.deepEqual(await store.markJobsStarted({ instanceId: owner, ids: [id] }), [])
+        assert.deepEqual(await mark(owner, [id]), [])
         assert.equal((await facts(id)).attempts, 1)
       })
 
       it('counts only for the lease owner: another instance, or a queued job, is refused', async () => {
         const id = await enqueue()
         assert.deepEqual(
-          await store.markJobsStarted({ instanceId: randomUUID(), ids: [id] }),
+          await mark(randomUUID(), [id]),
           [],
           'a queued job is not marked',
         )
         await claim(randomUUID(), id)
         assert.deepEqual(
-          await store.markJobsStarted({ instanceId: randomUUID(), ids: [id] }),
+          await mark(randomUUID(), [id]),
           [],
           'not the lease owner',
         )
         const f = await facts(id)
         assert.equal(f.attempts, 0)
         assert.equal(f.started, false)
+      })
+
+      it('tells the runner of a cancel requested since the claim', async () => {
+        const [calm, cancelled] = [await enqueue(), await enqueue()]
+        const owner = randomUUID()
+        assert.equal((await store.claimJobs({ instanceId: owner, queues, limit: 2, leaseMs: LEASE_MS })).length, 2)
+        await store.requestCancel({ id: cancelled, owner: 'alice' })
+        const marked = await store.markJobsStarted({ instanceId: owner, ids: [calm, cancelled] })
+        assert.deepEqual(
+          marked.sort((a, b) => Number(a.id) - Number(b.id)),
+          [{ id: calm, cancelRequested: false }, { id: cancelled, cancelRequested: true }],
+        )
+      })
+
+      it('is done by the claim itself for the first startLimit jobs, and for those only', async () => {
+        const ids = [await enqueue(), await enqueue(), await enqueue()]
+        const owner = randomUUID()
+        const claimed = await store.claimJobs({ instanceId: owner, queues, limit: 3, leaseMs: LEASE_MS, startLimit: 2 })
+        assert.deepEqual(claimed.map((j) => [j.id, j.attempts, j.startedAt !== null]), [
+          [ids[0], 1, true],
+          [ids[1], 1, true],
+          [ids[2], 0, false],
+        ])
+        for (const [i, id] of ids.entries()) {
+          const { state, attempts, started } = await facts(id)
+          assert.deepEqual({ state, attempts, started }, { state: 'running', attempts: i < 2 ? 1 : 0, started: i < 2 })
+        }
+        assert.deepEqual(await mark(owner, ids), [ids[2]], 'the jobs the claim marked are not counted twice')
       })
 
       it('adds to the attempts of earlier runs', async () => {
