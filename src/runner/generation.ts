@@ -368,7 +368,9 @@ export class RunnerGeneration {
   private fillSlots(): void {
     while (this.state === 'running' && this.freeSlots > 0) {
       // A job the claim marked while an abandoned run of it still executes here waits for that run to end.
-      const next = this.mayBlock ? this.ready.findIndex((w) => !this.deps.liveRuns.has(w.job.id)) : this.ready.length > 0 ? 0 : -1
+      const next = this.mayBlock
+        ? this.ready.findIndex((w) => !this.deps.liveRuns.has(w.job.id))
+        : this.ready.length > 0 ? 0 : -1
       if (next === -1) break
       this.execute(this.ready.splice(next, 1)[0]!.job)
     }
