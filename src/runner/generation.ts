@@ -151,6 +151,28 @@ export class RunnerGeneration {
     return this.localQueue.size + this.marking.length + this.ready.length
   }
 
+  /**
+   * Waiting jobs that can take the next free slot. A job whose earlier run still executes in this
+   * process (abandoned: see `LiveRuns`) waits here, marked or not, until that run ends; counted as
+   * waiting, it would keep the claim loop from claiming for the slot it cannot take.
+   */
+  private get startableWaiting(): number {
+    if (!this.mayBlock) return this.waitingJobs
+    let startable = 0
+    for (const { job } of this.waiting()) if (!this.deps.liveRuns.has(job.id)) startable += 1
+    return startable
+  }
+
+  /** Marked jobs that can start now (see `startableWaiting`). */
+  private get startableReady(): number {
+    return this.mayBlock ? this.ready.filter((w) => !this.deps.liveRuns.has(w.job.id)).length : this.ready.length
+  }
+
+  /** Some live run is not one of this generation's executions: an abandoned run may block a waiting job. */
+  private get mayBlock(): boolean {
+    return this.deps.liveRuns.size !== this.executions.size
+  }
+
   /** Registers the instance and starts claiming. Once only. */
   start(): Promise<void> {
     if (this.state !== 'created') throw new Error(`a runner generation starts once (it is ${this.state})`)
@@ -295,8 +317,10 @@ export class RunnerGeneration {
     let failures = 0
     while (this.state === 'running') {
       this.releaseExpired()
+      // A job that waited for an abandoned run to end (of this generation or an earlier one) may start now.
+      this.fillSlots()
       let claimedAll = false
-      const unclaimedSlots = this.freeSlots - this.waitingJobs
+      const unclaimedSlots = this.freeSlots - this.startableWaiting
       if ((unclaimedSlots > 0 || this.localQueue.wantsRefill) && (this.deps.mayClaim?.() ?? true)) {
         this.localQueue.sampleRate()
         const limit = Math.max(0, unclaimedSlots) + this.localQueue.room
@@ -304,7 +328,7 @@ export class RunnerGeneration {
           // The jobs about to take free slots are marked started by the claim itself, unless jobs claimed
           // earlier still wait for their mark: those come first in line.
           const olderWaiting = this.localQueue.size > 0 || this.marking.length > 0
-          const startLimit = olderWaiting ? 0 : Math.max(0, Math.min(limit, this.freeSlots + this.markAhead - this.ready.length))
+          const startLimit = olderWaiting ? 0 : Math.max(0, Math.min(limit, this.freeSlots + this.markAhead - this.startableReady))
           const { leaseOwner: instanceId, config } = this
           const jobs = limit > 0 ? await this.deps.store.claimJobs({ instanceId, queues: config.queues, limit, leaseMs: config.leaseMs, startLimit }) : []
           failures = 0
@@ -325,7 +349,7 @@ export class RunnerGeneration {
         }
       }
       // A full claim may have left more behind: go again at once if there is room for it.
-      const room = this.freeSlots - this.waitingJobs > 0 || this.localQueue.wantsRefill
+      const room = this.freeSlots - this.startableWaiting > 0 || this.localQueue.wantsRefill
       if (!claimedAll || !room) await this.doorbell.wait(this.config.pollIntervalMs)
     }
   }
@@ -342,8 +366,13 @@ export class RunnerGeneration {
 
   /** Starts marked jobs in the free slots, then marks the next ones. */
   private fillSlots(): void {
-    while (this.state === 'running' && this.freeSlots > 0 && this.ready.length > 0) {
-      this.execute(this.ready.shift()!.job)
+    while (this.state === 'running' && this.freeSlots > 0) {
+      // A job the claim marked while an abandoned run of it still executes here waits for that run to end.
+      const next = this.mayBlock
+        ? this.ready.findIndex((w) => !this.deps.liveRuns.has(w.job.id))
+        : this.ready.length > 0 ? 0 : -1
+      if (next === -1) break
+      this.execute(this.ready.splice(next, 1)[0]!.job)
     }
     this.markNext()
   }
@@ -355,7 +384,7 @@ export class RunnerGeneration {
    */
   private markNext(): void {
     if (this.markWrite || this.state !== 'running') return
-    const wanted = this.freeSlots + this.markAhead - this.ready.length
+    const wanted = this.freeSlots + this.markAhead - this.startableReady
     if (wanted <= 0 || this.localQueue.size === 0) return
     const now = Date.now()
     const jobs = this.localQueue.take(wanted, (job) => !this.deps.liveRuns.has(job.id))
@@ -426,12 +455,13 @@ export class RunnerGeneration {
     try {
       const settlement = await execution.settled
       this.deps.liveRuns.end(execution)
-      if (execution.abandoned) return
+      // Its job may be waiting here for this end: the claim loop starts it.
+      if (execution.abandoned) return this.doorbell.ring()
       // The slot frees now; the outcome is written in the next batch, and the lease is held until then.
       this.executions.delete(job.id)
       this.settling.set(job.id, execution)
       this.fillSlots()
-      if (this.freeSlots - this.waitingJobs > 0 || this.localQueue.wantsRefill) this.doorbell.ring()
+      if (this.freeSlots - this.startableWaiting > 0 || this.localQueue.wantsRefill) this.doorbell.ring()
       await this.writeOutcome(execution, settlement)
     } finally {
       // `outcomeWritten` is this call's promise, set before its first await returned.

@@ -21,6 +21,11 @@ export class LiveRuns {
     return this.held
   }
 
+  /** Live runs, abandoned ones included. */
+  get size(): number {
+    return this.runs.size
+  }
+
   has(id: string): boolean {
     return this.runs.has(id)
   }

@@ -1,5 +1,6 @@
 /**
- * Claiming ahead: the local queue's own rules (order, TTL, how far ahead it claims), and the
+ * Claiming ahead: the local queue's own rules (order, TTL, how far ahead it claims) and its modes
+ * (accepting, paused after a TTL release until a slot asks, released for good), and the
  * runner with it against each database — one statement claims many jobs for a single slot, a stop
  * hands waiting jobs back without counting an attempt, and a cancel reaches a job still waiting.
  */
@@ -68,6 +69,119 @@ describe('local queue', () => {
     off.sampleRate(10)
     assert.equal(off.target, 0)
     assert.ok(!off.wantsRefill)
+  })
+})
+
+describe('local queue modes', () => {
+  /** A queue that has seen 0.1 start per ms: it wants to hold 5 jobs (horizon 50 ms). */
+  function warmQueue(config: { ttlMs?: number } = {}): LocalQueue {
+    const queue = new LocalQueue({ maxSize: 100, horizonMs: 50, ...config })
+    queue.sampleRate(0)
+    for (let i = 0; i < 10; i++) queue.noteStart()
+    queue.sampleRate(100)
+    return queue
+  }
+
+  it('accepts from the start', () => {
+    const queue = warmQueue()
+    assert.equal(queue.mode, 'accepting')
+    assert.equal(queue.target, 5)
+    assert.ok(queue.wantsRefill)
+  })
+
+  it('pauses after a TTL release: no target, no room, no refill until a slot asks', () => {
+    const queue = warmQueue({ ttlMs: 1000 })
+    queue.push([fakeJob(1), fakeJob(2)], 0)
+    assert.deepEqual(queue.takeExpired(1001).map((j) => j.id), ['1', '2'])
+    assert.equal(queue.mode, 'ttlExpired')
+    assert.equal(queue.target, 0)
+    assert.equal(queue.room, 0)
+    assert.ok(!queue.wantsRefill, 'what it just gave back is not claimed again at once')
+    // Starts seen meanwhile do not end the pause either.
+    for (let i = 0; i < 1000; i++) queue.noteStart()
+    queue.sampleRate(200)
+    assert.equal(queue.target, 0)
+    assert.ok(!queue.wantsRefill)
+    // A claim for a free slot may still bring jobs, which wait as usual.
+    queue.push([fakeJob(3)], 2000)
+    assert.equal(queue.mode, 'ttlExpired')
+    assert.equal(queue.size, 1)
+  })
+
+  it('accepts again once a slot takes a job, even when none waits', () => {
+    const queue = warmQueue({ ttlMs: 1000 })
+    queue.push([fakeJob(1)], 0)
+    queue.takeExpired(1001)
+    assert.deepEqual(queue.take(), [])
+    assert.equal(queue.mode, 'accepting')
+    assert.equal(queue.target, 5)
+    assert.equal(queue.room, 5)
+    assert.ok(queue.wantsRefill)
+  })
+
+  it('stays accepting when nothing expired', () => {
+    const queue = warmQueue({ ttlMs: 1000 })
+    queue.push([fakeJob(1)], 0)
+    assert.deepEqual(queue.takeExpired(1000), [])
+    assert.equal(queue.mode, 'accepting')
+    assert.equal(queue.size, 1)
+  })
+
+  it('is released for good: it refuses and returns what is pushed, and nothing brings it back', () => {
+    const queue = warmQueue({ ttlMs: 1000 })
+    queue.push([fakeJob(1), fakeJob(2)], 0)
+    assert.deepEqual(queue.release().map((j) => j.id), ['1', '2'])
+    assert.equal(queue.mode, 'released')
+    const late = [fakeJob(3), fakeJob(4)]
+    assert.deepEqual(queue.push(late, 10), late, 'a claim that lands after the stop is handed back whole')
+    assert.equal(queue.size, 0)
+    assert.deepEqual(queue.take(5), [])
+    assert.deepEqual(queue.takeExpired(10_000), [])
+    assert.equal(queue.mode, 'released', 'a slot asking does not reopen it')
+    assert.equal(queue.target, 0)
+    assert.equal(queue.room, 0)
+    assert.ok(!queue.wantsRefill)
+    assert.deepEqual(queue.release(), [])
+  })
+
+  it('a TTL release after the stop leaves it released', () => {
+    const queue = new LocalQueue({ maxSize: 10, ttlMs: 1000 })
+    queue.release()
+    assert.deepEqual(queue.takeExpired(5000), [])
+    assert.equal(queue.mode, 'released')
+  })
+
+  it('takes only eligible jobs, up to the count, in claim order, and keeps the rest in order', () => {
+    const queue = new LocalQueue({ maxSize: 10 })
+    queue.push([1, 2, 3, 4, 5, 6].map((id) => fakeJob(id)))
+    assert.deepEqual(queue.take().map((j) => j.id), ['1'], 'the plain take moves past the first job')
+    const blocked = new Set(['2', '4'])
+    const eligible = (job: OwnedJob) => !blocked.has(job.id)
+    assert.deepEqual(queue.take(2, eligible).map((j) => j.id), ['3', '5'])
+    assert.deepEqual([...queue.entries()].map((e) => e.job.id), ['2', '4', '6'])
+    assert.deepEqual(queue.take(5, eligible).map((j) => j.id), ['6'])
+    assert.deepEqual(queue.take(5, () => false), [])
+    assert.deepEqual([...queue.entries()].map((e) => e.job.id), ['2', '4'])
+    assert.ok(queue.has('2') && !queue.has('3'))
+    blocked.clear()
+    assert.deepEqual(queue.take(5, eligible).map((j) => j.id), ['2', '4'])
+    assert.equal(queue.size, 0)
+  })
+
+  it('keeps the claim time of the jobs an eligible take skips', () => {
+    const queue = new LocalQueue({ maxSize: 10, ttlMs: 1000 })
+    queue.push([fakeJob(1), fakeJob(2)], 0)
+    queue.take(1, (job) => job.id === '2')
+    assert.deepEqual([...queue.entries()].map((e) => [e.job.id, e.claimedAt]), [['1', 0]])
+    assert.deepEqual(queue.takeExpired(1001).map((j) => j.id), ['1'], 'a skipped job still expires on time')
+  })
+
+  it('an eligible take ends a TTL pause too', () => {
+    const queue = warmQueue({ ttlMs: 1000 })
+    queue.push([fakeJob(1)], 0)
+    queue.takeExpired(1001)
+    queue.take(1, () => false)
+    assert.equal(queue.mode, 'accepting')
   })
 })
 

@@ -1,0 +1,556 @@
+/**
+ * The job's transition table (the header of src/queue/store.ts), row by row against each database:
+ * for every row, the states it moves a job between, its attempt rule and its interruption rule, and
+ * the lease fence of the rows a runner writes. The last test checks that every row of
+ * `JOB_TRANSITIONS` has its describe here, so a row added to the table without a test fails.
+ */
+import { describe, it, before, beforeEach, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { newJob } from '../support/engine.js'
+import { connectDatabase } from '../../src/db/connect.js'
+import type { Database } from '../../src/db/database.js'
+import type { Json, JobState } from '../../src/queue/job.js'
+import { JOB_TRANSITIONS, JobStore, type NewJob } from '../../src/queue/store.js'
+
+const LEASE_MS = 60_000
+const queues = ['default']
+
+type Row = keyof typeof JOB_TRANSITIONS
+
+/** A job's columns that the transition table speaks of. */
+interface Facts {
+  state: JobState
+  attempts: number
+  interruptions: number
+  started: boolean
+  finished: boolean
+  leaseOwner: string | null
+  error: string | null
+  checkpoint: Json | null
+  runAt: Date
+  /** run_at minus now(), in milliseconds. */
+  runInMs: number
+}
+
+for (const target of databaseTargets()) {
+  describe(`job transitions on ${target.name}`, { timeout: 60_000 }, () => {
+    let database: TestDatabase
+    let db: Database
+    let store: JobStore
+    const described: Row[] = []
+
+    /** Declares the describe of one row of the table, named after it and its statement. */
+    function row(name: Row, body: () => void): void {
+      described.push(name)
+      describe(`${name}: ${JOB_TRANSITIONS[name]}`, body)
+    }
+
+    before(async () => {
+      database = await target.create()
+      db = await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir })
+      store = new JobStore(db.sql)
+    })
+
+    beforeEach(async () => {
+      await db.sql`truncate job_runner_jobs, job_runner_owner_jobs, job_runner_instances restart identity`
+    })
+
+    after(async () => {
+      await db?.close({ timeoutSeconds: 1 })
+      await database?.cleanup()
+    })
+
+    async function facts(id: string): Promise<Facts> {
+      const [found] = await db.sql<Facts[]>`
+        select state, attempts, interruptions, started_at is not null as started, finished_at is not null as finished,
+               lease_owner as "leaseOwner", error, checkpoint, run_at as "runAt",
+               extract(epoch from run_at - now()) * 1000 as "runInMs"
+        from job_runner_jobs where id = ${id}`
+      assert.ok(found, `job ${id} exists`)
+      return { ...found, runInMs: Number(found.runInMs) }
+    }
+
+    async function enqueue(fields: Partial<NewJob> = {}): Promise<string> {
+      const [enqueued] = await store.enqueueJobs({ owner: 'alice', jobs: [newJob(fields)] })
+      return enqueued!.job.id
+    }
+
+    async function claim(instanceId: string, id: string): Promise<void> {
+      const claimed = await store.claimJobs({ instanceId, queues, limit: 1, leaseMs: LEASE_MS })
+      assert.deepEqual(claimed.map((j) => j.id), [id], 'the job was claimed')
+    }
+
+    /** Writes the start mark of claimed jobs; returns the ids marked. */
+    async function mark(instanceId: string, ids: string[]): Promise<string[]> {
+      return (await store.markJobsStarted({ instanceId, ids })).map((row) => row.id)
+    }
+
+    /** Claims the job and writes its start mark, as the runner does before the job's code runs. */
+    async function start(instanceId: string, id: string): Promise<void> {
+      await claim(instanceId, id)
+      assert.deepEqual(await mark(instanceId, [id]), [id])
+    }
+
+    /** A job that used one attempt and failed: queued again, runnable now, `attempts` 1. */
+    async function afterOneFailedAttempt(fields: Partial<NewJob> = {}): Promise<string> {
+      const id = await enqueue({ maxAttempts: 5, ...fields })
+      const first = randomUUID()
+      await start(first, id)
+      const failure = { id, checkpoint: null, progress: null, error: 'boom', retryDelayMs: 0 }
+      assert.deepEqual(await store.failJobs({ instanceId: first, failures: [failure] }), [{ id, state: 'queued' }])
+      return id
+    }
+
+    async function expireLeases(): Promise<void> {
+      await db.sql`update job_runner_jobs set lease_expires_at = now() - interval '1 second' where state = 'running'`
+    }
+
+    const snapshot = (id: string, checkpoint: Json | null = null) => ({ id, checkpoint, progress: null })
+
+    row('enqueue', () => {
+      it('– → queued with no attempt and no interruption, keeping maxInterruptions', async () => {
+        const id = await enqueue({ maxAttempts: 4, maxInterruptions: 7 })
+        const job = (await store.getJob({ id, owner: 'alice' }))!
+        assert.equal(job.state, 'queued')
+        assert.equal(job.attempts, 0)
+        assert.equal(job.interruptions, 0)
+        assert.equal(job.maxAttempts, 4)
+        assert.equal(job.maxInterruptions, 7)
+        const f = await facts(id)
+        assert.equal(f.started, false)
+        assert.equal(f.leaseOwner, null)
+      })
+    })
+
+    row('claim', () => {
+      it('queued → running (leased, not started): no attempt counted', async () => {
+        const id = await enqueue()
+        const owner = randomUUID()
+        await claim(owner, id)
+        const { state, attempts, interruptions, started, leaseOwner } = await facts(id)
+        assert.deepEqual(
+          { state, attempts, interruptions, started, leaseOwner },
+          { state: 'running', attempts: 0, interruptions: 0, started: false, leaseOwner: owner },
+        )
+      })
+
+      it('counts nothing for a retry either: earlier attempts stay counted, the start mark is cleared', async () => {
+        const id = await afterOneFailedAttempt()
+        assert.equal((await facts(id)).started, true, 'the failed run had started')
+        await claim(randomUUID(), id)
+        const f = await facts(id)
+        assert.equal(f.state, 'running')
+        assert.equal(f.attempts, 1)
+        assert.equal(f.started, false, 'not started until its own start mark')
+      })
+    })
+
+    row('start', () => {
+      it('leased → started: +1 attempt, written before the code runs', async () => {
+        const id = await enqueue()
+        const owner = randomUUID()
+        await claim(owner, id)
+        assert.deepEqual(await mark(owner, [id]), [id])
+        const f = await facts(id)
+        assert.equal(f.state, 'running')
+        assert.equal(f.attempts, 1)
+        assert.equal(f.started, true)
+        assert.equal(f.interruptions, 0)
+      })
+
+      it('counts once: a second mark of a started job writes nothing', async () => {
+        const id = await enqueue()
+        const owner = randomUUID()
+        await start(owner, id)
+        assert.deepEqual(await mark(owner, [id]), [])
+        assert.equal((await facts(id)).attempts, 1)
+      })
+
+      it('counts only for the lease owner: another instance, or a queued job, is refused', async () => {
+        const id = await enqueue()
+        assert.deepEqual(
+          await mark(randomUUID(), [id]),
+          [],
+          'a queued job is not marked',
+        )
+        await claim(randomUUID(), id)
+        assert.deepEqual(
+          await mark(randomUUID(), [id]),
+          [],
+          'not the lease owner',
+        )
+        const f = await facts(id)
+        assert.equal(f.attempts, 0)
+        assert.equal(f.started, false)
+      })
+
+      it('tells the runner of a cancel requested since the claim', async () => {
+        const [calm, cancelled] = [await enqueue(), await enqueue()]
+        const owner = randomUUID()
+        assert.equal((await store.claimJobs({ instanceId: owner, queues, limit: 2, leaseMs: LEASE_MS })).length, 2)
+        await store.requestCancel({ id: cancelled, owner: 'alice' })
+        const marked = await store.markJobsStarted({ instanceId: owner, ids: [calm, cancelled] })
+        assert.deepEqual(
+          marked.sort((a, b) => Number(a.id) - Number(b.id)),
+          [{ id: calm, cancelRequested: false }, { id: cancelled, cancelRequested: true }],
+        )
+      })
+
+      it('is done by the claim itself for the first startLimit jobs, and for those only', async () => {
+        const ids = [await enqueue(), await enqueue(), await enqueue()]
+        const owner = randomUUID()
+        const claimed = await store.claimJobs({ instanceId: owner, queues, limit: 3, leaseMs: LEASE_MS, startLimit: 2 })
+        assert.deepEqual(claimed.map((j) => [j.id, j.attempts, j.startedAt !== null]), [
+          [ids[0], 1, true],
+          [ids[1], 1, true],
+          [ids[2], 0, false],
+        ])
+        for (const [i, id] of ids.entries()) {
+          const { state, attempts, started } = await facts(id)
+          assert.deepEqual({ state, attempts, started }, { state: 'running', attempts: i < 2 ? 1 : 0, started: i < 2 })
+        }
+        assert.deepEqual(await mark(owner, ids), [ids[2]], 'the jobs the claim marked are not counted twice')
+      })
+
+      it('adds to the attempts of earlier runs', async () => {
+        const id = await afterOneFailedAttempt()
+        await start(randomUUID(), id)
+        assert.equal((await facts(id)).attempts, 2)
+      })
+    })
+
+    row('release', () => {
+      it('running → queued, keeping its place in line: an unmarked claim counts nothing', async () => {
+        const id = await enqueue()
+        const { runAt } = await facts(id)
+        const owner = randomUUID()
+        await claim(owner, id)
+        assert.deepEqual(await store.releaseJobs({ instanceId: owner, ids: [id] }), [id])
+        const f = await facts(id)
+        assert.equal(f.state, 'queued')
+        assert.equal(f.attempts, 0)
+        assert.equal(f.interruptions, 0)
+        assert.equal(f.leaseOwner, null)
+        assert.equal(f.runAt.getTime(), runAt.getTime())
+      })
+
+      it('refunds a marked start, exactly the one attempt that mark counted', async () => {
+        const id = await afterOneFailedAttempt()
+        const owner = randomUUID()
+        await start(owner, id)
+        assert.equal((await facts(id)).attempts, 2)
+        assert.deepEqual(await store.releaseJobs({ instanceId: owner, ids: [id] }), [id])
+        const f = await facts(id)
+        assert.equal(f.state, 'queued')
+        assert.equal(f.attempts, 1, 'the earlier, failed attempt still counts')
+        assert.equal(f.started, false)
+        assert.equal(f.interruptions, 0)
+      })
+
+      it('is refused to an instance that does not hold the lease', async () => {
+        const id = await enqueue()
+        await start(randomUUID(), id)
+        assert.deepEqual(await store.releaseJobs({ instanceId: randomUUID(), ids: [id] }), [])
+        const f = await facts(id)
+        assert.equal(f.state, 'running')
+        assert.equal(f.attempts, 1)
+      })
+    })
+
+    row('complete', () => {
+      it('running → succeeded: the attempt stays counted, no interruption', async () => {
+        const id = await enqueue()
+        const owner = randomUUID()
+        await start(owner, id)
+        const completion = { ...snapshot(id, { step: 9 }), result: { ok: true } }
+        assert.deepEqual(
+          await store.completeJobs({ instanceId: randomUUID(), completions: [completion] }),
+          [],
+          'not the lease owner',
+        )
+        assert.deepEqual(await store.completeJobs({ instanceId: owner, completions: [completion] }), [id])
+        const f = await facts(id)
+        assert.equal(f.state, 'succeeded')
+        assert.equal(f.attempts, 1)
+        assert.equal(f.interruptions, 0)
+        assert.equal(f.finished, true)
+        assert.equal(f.leaseOwner, null)
+        assert.deepEqual(f.checkpoint, { step: 9 })
+      })
+    })
+
+    row('fail', () => {
+      it('running → queued after its delay while attempts remain: the attempt stays counted', async () => {
+        const id = await enqueue({ maxAttempts: 2 })
+        const owner = randomUUID()
+        await start(owner, id)
+        const failure = { ...snapshot(id, { step: 1 }), error: 'boom', retryDelayMs: 60_000 }
+        assert.deepEqual(
+          await store.failJobs({ instanceId: randomUUID(), failures: [failure] }),
+          [],
+          'not the lease owner',
+        )
+        assert.deepEqual(await store.failJobs({ instanceId: owner, failures: [failure] }), [{ id, state: 'queued' }])
+        const f = await facts(id)
+        assert.equal(f.state, 'queued')
+        assert.equal(f.attempts, 1)
+        assert.equal(f.interruptions, 0)
+        assert.equal(f.error, 'boom')
+        assert.equal(f.finished, false)
+        assert.ok(f.runInMs > 50_000, `the retry waits for its delay (run_at in ${f.runInMs} ms)`)
+      })
+
+      it('running → failed when the attempts reach maxAttempts', async () => {
+        const id = await afterOneFailedAttempt({ maxAttempts: 2 })
+        const owner = randomUUID()
+        await start(owner, id)
+        const failure = { ...snapshot(id), error: 'boom again', retryDelayMs: 0 }
+        assert.deepEqual(await store.failJobs({ instanceId: owner, failures: [failure] }), [{ id, state: 'failed' }])
+        const f = await facts(id)
+        assert.equal(f.state, 'failed')
+        assert.equal(f.attempts, 2)
+        assert.equal(f.interruptions, 0)
+        assert.equal(f.finished, true)
+        assert.equal(f.error, 'boom again')
+      })
+    })
+
+    row('interrupt', () => {
+      it('running → queued at once: attempt refunded, interruption counted, checkpoint kept', async () => {
+        const id = await afterOneFailedAttempt()
+        const owner = randomUUID()
+        await start(owner, id)
+        assert.deepEqual(
+          await store.requeueInterruptedJobs({ instanceId: randomUUID(), jobs: [snapshot(id, { cursor: 3 })] }),
+          [],
+          'not the lease owner',
+        )
+        assert.deepEqual(
+          await store.requeueInterruptedJobs({ instanceId: owner, jobs: [snapshot(id, { cursor: 3 })] }),
+          [{ id, state: 'queued' }],
+        )
+        const f = await facts(id)
+        assert.equal(f.state, 'queued')
+        assert.equal(f.attempts, 1, 'this run is refunded; the failed one before it is not')
+        assert.equal(f.interruptions, 1)
+        assert.equal(f.finished, false)
+        assert.deepEqual(f.checkpoint, { cursor: 3 })
+        assert.ok(f.runInMs <= 0, 'runnable again at once')
+      })
+
+      it('fails the job when its interruptions are already at maxInterruptions, saying so', async () => {
+        const id = await enqueue({ maxInterruptions: 2 })
+        for (let i = 1; i <= 2; i++) {
+          const owner = randomUUID()
+          await start(owner, id)
+          assert.deepEqual(
+            await store.requeueInterruptedJobs({ instanceId: owner, jobs: [snapshot(id)] }),
+            [{ id, state: 'queued' }],
+          )
+          const { attempts, interruptions } = await facts(id)
+          assert.deepEqual({ attempts, interruptions }, { attempts: 0, interruptions: i })
+        }
+        const owner = randomUUID()
+        await start(owner, id)
+        assert.deepEqual(
+          await store.requeueInterruptedJobs({ instanceId: owner, jobs: [snapshot(id, { cursor: 9 })] }),
+          [{ id, state: 'failed' }],
+        )
+        const f = await facts(id)
+        assert.equal(f.state, 'failed')
+        assert.equal(f.finished, true)
+        assert.equal(f.interruptions, 3)
+        assert.equal(f.attempts, 1, 'the run that went past the cap is not refunded')
+        assert.equal(f.error, 'interrupted 3 times, more than maxInterruptions (2)')
+        assert.deepEqual(f.checkpoint, { cursor: 9 })
+      })
+
+      it('with maxInterruptions 0 the first interruption fails the job', async () => {
+        const id = await enqueue({ maxInterruptions: 0 })
+        const owner = randomUUID()
+        await start(owner, id)
+        assert.deepEqual(
+          await store.requeueInterruptedJobs({ instanceId: owner, jobs: [snapshot(id)] }),
+          [{ id, state: 'failed' }],
+        )
+        assert.match((await facts(id)).error ?? '', /maxInterruptions \(0\)/)
+      })
+    })
+
+    row('abandon', () => {
+      it('running → queued at once: attempt kept, interruption counted, checkpoint kept', async () => {
+        const id = await enqueue({ maxAttempts: 2 })
+        const owner = randomUUID()
+        await start(owner, id)
+        assert.deepEqual(
+          await store.abandonJobs({ instanceId: randomUUID(), jobs: [snapshot(id, { cursor: 4 })] }),
+          [],
+          'not the lease owner',
+        )
+        assert.deepEqual(
+          await store.abandonJobs({ instanceId: owner, jobs: [snapshot(id, { cursor: 4 })] }),
+          [{ id, state: 'queued' }],
+        )
+        const f = await facts(id)
+        assert.equal(f.state, 'queued')
+        assert.equal(f.attempts, 1, 'a run that ignored its token is not refunded')
+        assert.equal(f.interruptions, 1)
+        assert.equal(f.finished, false)
+        assert.deepEqual(f.checkpoint, { cursor: 4 })
+        assert.match(f.error ?? '', /^abandoned/)
+        assert.ok(f.runInMs <= 0, 'runnable again at once')
+      })
+
+      it('running → failed on the last attempt', async () => {
+        const id = await afterOneFailedAttempt({ maxAttempts: 2 })
+        const owner = randomUUID()
+        await start(owner, id)
+        assert.deepEqual(
+          await store.abandonJobs({ instanceId: owner, jobs: [snapshot(id)] }),
+          [{ id, state: 'failed' }],
+        )
+        const f = await facts(id)
+        assert.equal(f.state, 'failed')
+        assert.equal(f.attempts, 2)
+        assert.equal(f.interruptions, 1)
+        assert.equal(f.finished, true)
+        assert.match(f.error ?? '', /^abandoned/)
+      })
+    })
+
+    row('cancelRunning', () => {
+      it('running → cancelled: a job whose code ran keeps its attempt', async () => {
+        const id = await enqueue()
+        const owner = randomUUID()
+        await start(owner, id)
+        await store.requestCancel({ id, owner: 'alice' })
+        const cancellation = { ...snapshot(id, { cursor: 2 }), started: true }
+        assert.deepEqual(
+          await store.markJobsCancelled({ instanceId: randomUUID(), jobs: [cancellation] }),
+          [],
+          'not the lease owner',
+        )
+        assert.deepEqual(await store.markJobsCancelled({ instanceId: owner, jobs: [cancellation] }), [id])
+        const f = await facts(id)
+        assert.equal(f.state, 'cancelled')
+        assert.equal(f.attempts, 1)
+        assert.equal(f.interruptions, 0)
+        assert.equal(f.started, true)
+        assert.equal(f.finished, true)
+        assert.deepEqual(f.checkpoint, { cursor: 2 })
+      })
+
+      it('refunds the marked start of a job whose code never ran, and only that one', async () => {
+        const id = await afterOneFailedAttempt()
+        const owner = randomUUID()
+        await start(owner, id)
+        assert.equal((await facts(id)).attempts, 2)
+        assert.deepEqual(
+          await store.markJobsCancelled({ instanceId: owner, jobs: [{ ...snapshot(id), started: false }] }),
+          [id],
+        )
+        const f = await facts(id)
+        assert.equal(f.state, 'cancelled')
+        assert.equal(f.attempts, 1, 'the earlier, failed attempt still counts')
+        assert.equal(f.started, false)
+        assert.equal(f.interruptions, 0)
+      })
+
+      it('gives nothing back for a claim that was never marked', async () => {
+        const id = await enqueue()
+        const owner = randomUUID()
+        await claim(owner, id)
+        assert.deepEqual(
+          await store.markJobsCancelled({ instanceId: owner, jobs: [{ ...snapshot(id), started: false }] }),
+          [id],
+        )
+        const f = await facts(id)
+        assert.equal(f.state, 'cancelled')
+        assert.equal(f.attempts, 0)
+        assert.equal(f.started, false)
+      })
+    })
+
+    row('cancelQueued', () => {
+      it('queued → cancelled at once: attempts and interruptions as they were', async () => {
+        const id = await afterOneFailedAttempt()
+        const owner = randomUUID()
+        await start(owner, id)
+        await store.requeueInterruptedJobs({ instanceId: owner, jobs: [snapshot(id)] })
+        assert.equal((await store.requestCancel({ id, owner: 'alice' })).kind, 'cancelled')
+        const f = await facts(id)
+        assert.equal(f.state, 'cancelled')
+        assert.equal(f.attempts, 1)
+        assert.equal(f.interruptions, 1)
+        assert.equal(f.finished, true)
+      })
+
+      it('leaves a running job running, only flagged: the cancel running row ends it', async () => {
+        const id = await enqueue()
+        await start(randomUUID(), id)
+        assert.equal((await store.requestCancel({ id, owner: 'alice' })).kind, 'requested')
+        const f = await facts(id)
+        assert.equal(f.state, 'running')
+        assert.equal(f.attempts, 1)
+        assert.equal((await store.getJob({ id, owner: 'alice' }))!.cancelRequested, true)
+      })
+    })
+
+    row('leaseExpired', () => {
+      it('running (started) → queued at once: the attempt stays counted and the lost runner is named', async () => {
+        const id = await enqueue({ maxAttempts: 2 })
+        const lost = randomUUID()
+        await start(lost, id)
+        assert.deepEqual(await store.recoverExpiredLeases(), [], 'a live lease is left alone')
+        await expireLeases()
+        assert.deepEqual(await store.recoverExpiredLeases(), [{ id, state: 'queued' }])
+        const f = await facts(id)
+        assert.equal(f.state, 'queued')
+        assert.equal(f.attempts, 1)
+        assert.equal(f.interruptions, 0)
+        assert.equal(f.leaseOwner, null)
+        assert.ok(f.error?.includes(lost), `the error names the lost instance: ${f.error}`)
+        assert.ok(f.runInMs <= 0, 'runnable again at once')
+      })
+
+      it('running (started) → failed when that was its last attempt', async () => {
+        const id = await afterOneFailedAttempt({ maxAttempts: 2 })
+        await start(randomUUID(), id)
+        await expireLeases()
+        assert.deepEqual(await store.recoverExpiredLeases(), [{ id, state: 'failed' }])
+        const f = await facts(id)
+        assert.equal(f.state, 'failed')
+        assert.equal(f.attempts, 2)
+        assert.equal(f.interruptions, 0)
+        assert.equal(f.finished, true)
+        assert.match(f.error ?? '', /runner lost/)
+      })
+
+      it('running (never started) → queued, nothing counted or refunded, keeping its place and its error', async () => {
+        const id = await afterOneFailedAttempt({ maxAttempts: 2 })
+        const before = await facts(id)
+        await claim(randomUUID(), id)
+        await expireLeases()
+        assert.deepEqual(
+          await store.recoverExpiredLeases(),
+          [{ id, state: 'queued' }],
+          'not failed: the claim used no attempt',
+        )
+        const f = await facts(id)
+        assert.equal(f.state, 'queued')
+        assert.equal(f.attempts, 1)
+        assert.equal(f.interruptions, 0)
+        assert.equal(f.started, false)
+        assert.equal(f.error, 'boom', 'the error of the earlier run, not a lost runner')
+        assert.equal(f.runAt.getTime(), before.runAt.getTime())
+      })
+    })
+
+    it('has a describe for every row of JOB_TRANSITIONS', () => {
+      assert.deepEqual([...described].sort(), Object.keys(JOB_TRANSITIONS).sort())
+      assert.equal(new Set(described).size, described.length, 'each row once')
+    })
+  })
+}
