@@ -355,13 +355,15 @@ export class RunnerGeneration {
   }
 
   /**
-   * A job whose lease expired while this generation still ran it (a database outage longer than the
-   * lease) is recovered by the sweeper and may be claimed again by this same generation. The run
-   * already here stays the only one: its outcome write passes the lease fence, the lease being ours
-   * again, so starting the job a second time would run it after it succeeded.
+   * A job whose lease expired while this generation still held it (a database outage longer than the
+   * lease) is recovered by the sweeper and may be claimed again by this same generation. The run or
+   * mark already here stays the only one: its outcome write passes the lease fence, the lease being
+   * ours again, so starting the job a second time would run it after it succeeded.
    */
   private notHeldHere(jobs: readonly OwnedJob[]): OwnedJob[] {
-    return jobs.filter((job) => !this.executions.has(job.id) && !this.settling.has(job.id))
+    // Marked jobs too: one marked here, its lease lapsed and claimed again, must still run once.
+    const marked = this.ready.length + this.marking.length > 0 ? new Set([...this.ready, ...this.marking].map((w) => w.job.id)) : undefined
+    return jobs.filter((job) => !this.executions.has(job.id) && !this.settling.has(job.id) && !marked?.has(job.id))
   }
 
   /** Starts marked jobs in the free slots, then marks the next ones. */
