@@ -22,6 +22,7 @@ import type { Lifecycle } from './lifecycle.js'
 import { coerceError } from './log.js'
 import { observeRequests } from './observability/httpObserver.js'
 import type { ServiceMetrics } from './observability/metrics.js'
+import type { QueueOverview } from './observability/queueOverview.js'
 import type { JobService } from './queue/jobService.js'
 
 export interface AppOptions {
@@ -36,6 +37,7 @@ export interface AppOptions {
   longPollsPerOwner?: number
   pingDatabase: () => Promise<void>
   metrics: ServiceMetrics
+  queueOverview: () => Promise<QueueOverview>
 }
 
 /** Seconds a refused caller should wait: long enough for another instance to take over. */
@@ -75,7 +77,7 @@ export function createApp(options: AppOptions): Hono {
   app.route('/', healthRoutes({ lifecycle, pingDatabase: options.pingDatabase }))
   app.route('/', docsRoutes({ spec: options.spec }))
   app.route('/v1/jobs', jobsRoutes({ jobs: options.jobs, spec: options.spec, verifyToken: options.verifyToken, shutdownSignal: lifecycle.shutdownSignal, ...(options.longPollsPerOwner === undefined ? {} : { longPollsPerOwner: options.longPollsPerOwner }) }))
-  app.route('/v1/admin', adminRoutes({ lifecycle, instance: options.instance, verifyToken: options.verifyToken, countJobs: () => options.jobs.countByQueueAndState() }))
+  app.route('/v1/admin', adminRoutes({ lifecycle, instance: options.instance, verifyToken: options.verifyToken, queueOverview: options.queueOverview }))
   app.route('/', metricsRoutes({ metrics: options.metrics, verifyToken: options.verifyToken }))
   app.route('/', dashboardRoutes())
 

@@ -20,7 +20,9 @@ import { migrate } from './db/migrate.js'
 import { answerClientError } from './http/clientError.js'
 import { OpenApiSpec } from './http/openapi.js'
 import { Lifecycle } from './lifecycle.js'
+import { coerceError } from './log.js'
 import { ServiceMetrics } from './observability/metrics.js'
+import { Signals } from './observability/signals.js'
 import { JobService } from './queue/jobService.js'
 import { Notifier } from './queue/notifier.js'
 import { JobStore } from './queue/store.js'
@@ -67,7 +69,11 @@ export async function startService({ config, log, exit, registry }: ServiceOptio
   const notifier = new Notifier(db)
   await notifier.start()
   const jobRegistry = registry ?? (await loadJobRegistry(config.jobsDir))
-  const jobs = new JobService(store, jobRegistry, notifier)
+  const signals = new Signals({
+    db, store, notifier, registry: jobRegistry, queues: config.queues, leaseMs: config.leaseMs,
+    onError: (error, during) => log.warn({ err: coerceError(error), during }, `signals: ${during} failed`),
+  })
+  const jobs = new JobService(store, jobRegistry, notifier, signals.view)
 
   let lifecycle: Lifecycle | undefined
   const runner = new Runner(runnerConfigFrom(config), {
@@ -76,7 +82,9 @@ export async function startService({ config, log, exit, registry }: ServiceOptio
     registry: jobRegistry,
     log,
     mayClaim: () => lifecycle?.mayClaim() ?? false,
+    onProgress: signals.onProgress,
   })
+  await signals.start(runner.events)
 
   let server: Server | undefined
   lifecycle = new Lifecycle({
@@ -85,13 +93,16 @@ export async function startService({ config, log, exit, registry }: ServiceOptio
     shutdownGraceMs: config.shutdownGraceMs,
     closeResources: async (budgetMs) => {
       await closeServer(server, Math.min(budgetMs, 1000))
+      await signals.stop()
       await notifier.stop()
       await db.close({ timeoutSeconds: Math.max(0, (budgetMs - 1000) / 1000) })
     },
     ...(exit ? { exit } : {}),
   })
 
-  const metrics = new ServiceMetrics({ runner, lifecycle, jobs, concurrency: config.concurrency, queues: config.queues, log })
+  const metrics = new ServiceMetrics({
+    runner, lifecycle, jobs, concurrency: config.concurrency, labels: signals.labels, queueDepth: () => signals.queueDepth(), log,
+  })
   lifecycle.events.on('lifecycle:stopped', () => metrics.stop())
   const app = createApp({
     jobs,
@@ -110,6 +121,7 @@ export async function startService({ config, log, exit, registry }: ServiceOptio
     longPollsPerOwner: config.longPollsPerOwner,
     pingDatabase: () => store.ping(),
     metrics,
+    queueOverview: () => signals.queueOverview(),
   })
 
   await runner.start()

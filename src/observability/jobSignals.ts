@@ -1,0 +1,62 @@
+/**
+ * What a job read says beyond its row: why a queued job waits (`waitReason`) and the progress a
+ * running job reported since its last checkpoint flush (the live progress board). Every job the
+ * API answers with passes through `view`; it costs no query of its own beyond the served-queues
+ * cache (servedQueues.ts), and none at all when no job in the answer is queued.
+ *
+ * Wait reasons are checked in the order of `WAIT_REASONS` (src/queue/job.ts); a new reason is a new
+ * entry there, a check here, and whatever that check needs in `WaitContext`.
+ */
+import { WAIT_REASONS, type OwnedJob, type WaitReason } from '../queue/job.js'
+import type { LiveProgress } from './liveProgress.js'
+import type { ServedQueueMap, ServedQueues } from './servedQueues.js'
+
+export interface WaitContext {
+  /** Queues some live instance serves. */
+  served: ServedQueueMap
+  /** Milliseconds since the epoch, the time the reasons are judged at. */
+  now: number
+}
+
+const WAIT_CHECKS: Readonly<Record<WaitReason, (job: OwnedJob, context: WaitContext) => boolean>> = {
+  'no-instance': (job, { served }) => !served.has(job.queue),
+  scheduled: (job, { now }) => Date.parse(job.runAt) > now,
+}
+
+/** Why `job` waits, or null when it is not queued or is ready and waits only for a free slot. */
+export function waitReasonOf(job: OwnedJob, context: WaitContext): WaitReason | null {
+  if (job.state !== 'queued') return null
+  for (const reason of WAIT_REASONS) if (WAIT_CHECKS[reason](job, context)) return reason
+  return null
+}
+
+export interface JobSignalsDependencies {
+  served: Pick<ServedQueues, 'get'>
+  progress: Pick<LiveProgress, 'get' | 'forget'>
+}
+
+export class JobSignals {
+  constructor(private readonly deps: JobSignalsDependencies) {}
+
+  /** The jobs as the API shows them: live progress merged, wait reasons filled in. */
+  async view(jobs: readonly OwnedJob[]): Promise<OwnedJob[]> {
+    const served = jobs.some((job) => job.state === 'queued') ? await this.deps.served.get() : undefined
+    const context: WaitContext | undefined = served && { served, now: Date.now() }
+    return jobs.map((job) => {
+      const live = this.liveProgress(job)
+      const waitReason = context ? waitReasonOf(job, context) : null
+      return live === undefined && waitReason === job.waitReason ? job : { ...job, waitReason, ...(live ? { progress: live } : {}) }
+    })
+  }
+
+  private liveProgress(job: OwnedJob) {
+    const live = this.deps.progress.get(job.id)
+    if (live === undefined) return undefined
+    // A settled or requeued job's row holds its last progress: the live entry has served its turn.
+    if (job.state !== 'running') {
+      this.deps.progress.forget(job.id)
+      return undefined
+    }
+    return live
+  }
+}
