@@ -32,7 +32,7 @@ export function waitReasonOf(job: OwnedJob, context: WaitContext): WaitReason | 
 
 export interface JobSignalsDependencies {
   served: Pick<ServedQueues, 'get'>
-  progress: Pick<LiveProgress, 'get' | 'forget'>
+  progress: Pick<LiveProgress, 'get'>
 }
 
 export class JobSignals {
@@ -49,14 +49,12 @@ export class JobSignals {
     })
   }
 
+  /**
+   * Only a running job's row is behind its board entry: a settled or requeued job's row holds its
+   * last progress, and a read that began before the job started holds a queued row. (Entries go
+   * when their job settles, here or, through the relay, on the instance that ran it.)
+   */
   private liveProgress(job: OwnedJob) {
-    const live = this.deps.progress.get(job.id)
-    if (live === undefined) return undefined
-    // A settled or requeued job's row holds its last progress: the live entry has served its turn.
-    if (job.state !== 'running') {
-      this.deps.progress.forget(job.id)
-      return undefined
-    }
-    return live
+    return job.state === 'running' ? this.deps.progress.get(job.id) : undefined
   }
 }

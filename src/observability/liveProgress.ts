@@ -7,8 +7,8 @@
  * job's `?wait` long-polls here, and, through `onPublish`, other instances) goes out at most once
  * per `throttleMs` per job, the last report of a burst always included (a trailing publish).
  * Entries from other instances arrive through `accept`. An entry is dropped when its job settles
- * here, when a reader finds the job no longer running (`forget`), or, oldest first, past
- * `maxEntries`, so the board stays bounded whatever other instances send.
+ * (here, or on the instance that ran it: `forget`), or, oldest first, past `maxEntries`, so the
+ * board stays bounded whatever other instances send (or fail to send).
  */
 import type { JobProgress } from '../queue/job.js'
 

@@ -48,6 +48,7 @@ export class Signals {
       db,
       store,
       onRemote: (id, progress) => this.progress.accept(id, progress),
+      onRemoteSettled: (id) => this.progress.forget(id),
       onError: (error) => onError(error, 'progress relay'),
     })
     // A change wakes this job's long-polls here; other instances hear it through the relay.
@@ -69,7 +70,14 @@ export class Signals {
 
   /** Listens to other instances' progress, and forgets a job's live progress once it settles here. */
   async start(runnerEvents: TypedEmitter<RunnerEvents>): Promise<void> {
-    this.unsubscribe.push(runnerEvents.on('job:settled', ({ job }) => this.progress.forget(job.id)))
+    this.unsubscribe.push(
+      runnerEvents.on('job:settled', ({ job }) => {
+        // Only a job that reported progress here has entries elsewhere.
+        if (this.progress.get(job.id) === undefined) return
+        this.progress.forget(job.id)
+        this.relay.publishSettled(job.id)
+      }),
+    )
     await this.relay.start()
   }
 

@@ -139,7 +139,7 @@ for (const target of databaseTargets()) {
         queue: 'reports', declared: true, served: true, instances: 1, paused: false, scheduled: 0,
         counts: { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 },
       })
-      assert.ok(byName.get('default')!.counts.succeeded > 0)
+      assert.ok((byName.get('default')?.counts.succeeded ?? 0) > 0)
       assert.equal(byName.get('default')!.scheduled, 2, 'the job scheduled in 5 h and the retry')
       const unserved = byName.get('nobody-serves-this')!
       assert.deepEqual([unserved.declared, unserved.served, unserved.instances, unserved.counts.queued, unserved.scheduled], [false, false, 0, 3, 1])
