@@ -12,14 +12,14 @@ import type { LiveProgress } from './liveProgress.js'
 import type { ServedQueueMap, ServedQueues } from './servedQueues.js'
 
 export interface WaitContext {
-  /** Queues some live instance serves. */
-  served: ServedQueueMap
+  /** Queues some live instance serves; undefined when they could not be read (no job is then said to have none). */
+  served: ServedQueueMap | undefined
   /** Milliseconds since the epoch, the time the reasons are judged at. */
   now: number
 }
 
 const WAIT_CHECKS: Readonly<Record<WaitReason, (job: OwnedJob, context: WaitContext) => boolean>> = {
-  'no-instance': (job, { served }) => !served.has(job.queue),
+  'no-instance': (job, { served }) => served !== undefined && !served.has(job.queue),
   scheduled: (job, { now }) => Date.parse(job.runAt) > now,
 }
 
@@ -33,20 +33,34 @@ export function waitReasonOf(job: OwnedJob, context: WaitContext): WaitReason | 
 export interface JobSignalsDependencies {
   served: Pick<ServedQueues, 'get'>
   progress: Pick<LiveProgress, 'get'>
+  onError?: (error: unknown) => void
 }
 
 export class JobSignals {
   constructor(private readonly deps: JobSignalsDependencies) {}
 
-  /** The jobs as the API shows them: live progress merged, wait reasons filled in. */
+  /**
+   * The jobs as the API shows them: live progress merged, wait reasons filled in. Never rejects: an
+   * enqueue has committed by the time its answer is viewed. Should the served queues be unknown (a
+   * database that has not answered since start-up), `no-instance` is not claimed.
+   */
   async view(jobs: readonly OwnedJob[]): Promise<OwnedJob[]> {
-    const served = jobs.some((job) => job.state === 'queued') ? await this.deps.served.get() : undefined
-    const context: WaitContext | undefined = served && { served, now: Date.now() }
+    const anyQueued = jobs.some((job) => job.state === 'queued')
+    const context: WaitContext | undefined = anyQueued ? { served: await this.servedOrUnknown(), now: Date.now() } : undefined
     return jobs.map((job) => {
       const live = this.liveProgress(job)
       const waitReason = context ? waitReasonOf(job, context) : null
       return live === undefined && waitReason === job.waitReason ? job : { ...job, waitReason, ...(live ? { progress: live } : {}) }
     })
+  }
+
+  private async servedOrUnknown(): Promise<ServedQueueMap | undefined> {
+    try {
+      return await this.deps.served.get()
+    } catch (error) {
+      this.deps.onError?.(error)
+      return undefined
+    }
   }
 
   /**

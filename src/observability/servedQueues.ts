@@ -3,15 +3,19 @@
  * read asks it (a queued job in a queue nobody serves says so), and one query per second or two
  * per process answers them all. A cached answer younger than `freshMs` is used as it is; an older
  * one, up to `maxStaleMs`, is used while a refresh runs in the background, so a read never waits
- * for this query unless the cache is empty or long stale.
+ * for this query unless the cache is empty or long stale. When the database does not answer, the
+ * last answer stands, however old; with none at all, `get` rejects (within `timeoutMs`).
  */
 import { coerceError } from '../log.js'
+import { withTimeout } from '../support/withTimeout.js'
 
 export interface ServedQueuesConfig {
   /** An instance is live while its heartbeat is younger than this (the lease: heartbeats beat with renewals). */
   liveWithinMs: number
   freshMs?: number
   maxStaleMs?: number
+  /** A read that takes longer fails (one timer per read, not per caller). */
+  timeoutMs?: number
 }
 
 export interface ServedQueuesSource {
@@ -34,7 +38,7 @@ export class ServedQueues {
     private readonly onError: (error: Error) => void = () => {},
   ) {
     this.freshMs = config.freshMs ?? 1000
-    this.maxStaleMs = config.maxStaleMs ?? 5000
+    this.maxStaleMs = config.maxStaleMs ?? 2000
   }
 
   /** The served queues, at most `freshMs` old, or up to `maxStaleMs` old while a refresh runs. */
@@ -47,7 +51,12 @@ export class ServedQueues {
       refresh.catch((error: unknown) => this.onError(coerceError(error)))
       return Promise.resolve(this.value)
     }
-    return refresh
+    const known = this.value
+    if (known === undefined) return refresh
+    return refresh.catch((error: unknown) => {
+      this.onError(coerceError(error))
+      return known
+    })
   }
 
   /** Forgets the cached answer: the next `get` reads the table (after this instance registers or leaves). */
@@ -56,8 +65,10 @@ export class ServedQueues {
   }
 
   private refresh(): Promise<ServedQueueMap> {
-    return (this.reading ??= this.source
-      .servedQueues({ liveWithinMs: this.config.liveWithinMs })
+    const timeoutMs = this.config.timeoutMs ?? 2000
+    // STORE_TIMEOUT, as the job service's own deadlines: the app answers it 503 with Retry-After.
+    const timedOut = () => Object.assign(new Error(`the served-queues read did not answer within ${timeoutMs} ms`), { code: 'STORE_TIMEOUT' })
+    return (this.reading ??= withTimeout(this.source.servedQueues({ liveWithinMs: this.config.liveWithinMs }), timeoutMs, timedOut)
       .then((rows) => {
         this.value = new Map(rows.map((r) => [r.queue, r.instances]))
         this.readAt = Date.now()

@@ -56,7 +56,7 @@ export class Signals {
       onChange: (id) => notifier.publishLocal('jobChanged', id),
       onPublish: (id, progress) => this.relay.publish(id, progress),
     })
-    this.jobSignals = new JobSignals({ served: this.served, progress: this.progress })
+    this.jobSignals = new JobSignals({ served: this.served, progress: this.progress, onError: (error) => onError(error, 'served-queues read') })
   }
 
   /** The runner's progress hook (`RunnerDependencies.onProgress`). */

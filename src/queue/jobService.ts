@@ -42,7 +42,10 @@ export interface JobServiceEvents {
   'job:cancelled': { job: OwnedJob }
 }
 
-/** Turns stored jobs into the jobs the API shows (live progress, wait reasons): src/observability/jobSignals.ts. */
+/**
+ * Turns stored jobs into the jobs the API shows (live progress, wait reasons):
+ * src/observability/jobSignals.ts. It never rejects and bounds its own waits.
+ */
 export type JobView = (jobs: readonly OwnedJob[]) => Promise<OwnedJob[]>
 
 export class JobService {
@@ -72,13 +75,14 @@ export class JobService {
     return this.viewEnqueued(enqueued)
   }
 
+  /** The view bounds its own waits (it must not fail an enqueue that committed), so no timer per call here. */
   private async viewEnqueued(enqueued: readonly EnqueuedJob[]): Promise<EnqueuedJob[]> {
-    const jobs = await answersInTime(this.view(enqueued.map((e) => e.job)))
+    const jobs = await this.view(enqueued.map((e) => e.job))
     return enqueued.map((e, i) => ({ ...e, job: jobs[i]! }))
   }
 
   private async viewOne(job: OwnedJob | undefined): Promise<OwnedJob | undefined> {
-    return job && (await answersInTime(this.view([job])))[0]
+    return job && (await this.view([job]))[0]
   }
 
   /**
@@ -97,7 +101,7 @@ export class JobService {
   }
 
   async list(params: Parameters<JobStore['listJobs']>[0]): Promise<OwnedJob[]> {
-    return answersInTime(this.view(await answersInTime(this.store.listJobs(params))))
+    return this.view(await answersInTime(this.store.listJobs(params)))
   }
 
   /** Jobs per queue and state, across every owner: queue depth for operators. */
