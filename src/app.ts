@@ -77,7 +77,8 @@ export function createApp(options: AppOptions): Hono {
   app.route('/', healthRoutes({ lifecycle, pingDatabase: options.pingDatabase }))
   app.route('/', docsRoutes({ spec: options.spec }))
   app.route('/v1/jobs', jobsRoutes({ jobs: options.jobs, spec: options.spec, verifyToken: options.verifyToken, shutdownSignal: lifecycle.shutdownSignal, ...(options.longPollsPerOwner === undefined ? {} : { longPollsPerOwner: options.longPollsPerOwner }) }))
-  app.route('/v1/admin', adminRoutes({ lifecycle, instance: options.instance, verifyToken: options.verifyToken, queueOverview: options.queueOverview }))
+  const { instance, verifyToken, queueOverview } = options
+  app.route('/v1/admin', adminRoutes({ lifecycle, instance, verifyToken, queueOverview }))
   app.route('/', metricsRoutes({ metrics: options.metrics, verifyToken: options.verifyToken }))
   app.route('/', dashboardRoutes())
 

@@ -101,7 +101,8 @@ export async function startService({ config, log, exit, registry }: ServiceOptio
   })
 
   const metrics = new ServiceMetrics({
-    runner, lifecycle, jobs, concurrency: config.concurrency, labels: signals.labels, queueDepth: () => signals.queueDepth(), log,
+    runner, lifecycle, jobs, log, concurrency: config.concurrency, labels: signals.labels,
+    queueDepth: () => signals.queueDepth(),
   })
   lifecycle.events.on('lifecycle:stopped', () => metrics.stop())
   const app = createApp({

@@ -1,8 +1,9 @@
 /**
  * Follows a job until it finishes, with long-polls (`?wait=` and `If-None-Match`, so the service
  * answers as soon as the job changes, progress reports included), drawing its progress on stderr:
- * one redrawn bar on a terminal, a line per change otherwise. A queued job says why it waits. A draining or restarting service (503, refused
- * connections) is waited out for a while: the job goes on elsewhere, or here after the restart.
+ * one redrawn bar on a terminal, a line per change otherwise. A queued job says why it waits. A
+ * draining or restarting service (503, refused connections) is waited out for a while: the job goes
+ * on elsewhere, or here after the restart.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Job, WaitReason } from '../queue/job.js'
@@ -101,7 +102,8 @@ class ProgressLine {
     const bar = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`
     const percent = `${Math.round(fraction * 100)}%`.padStart(4)
     const state = job.waitReason ? `${job.state}, ${job.waitReason}` : job.state
-    const text = `job ${job.id} ${job.type} ${bar} ${percent}${job.progress?.message ? ` ${job.progress.message}` : ''} · ${state}`
+    const message = job.progress?.message ? ` ${job.progress.message}` : ''
+    const text = `job ${job.id} ${job.type} ${bar} ${percent}${message} · ${state}`
     if (text === this.last) return
     this.last = text
     if (this.out.isTTY) {

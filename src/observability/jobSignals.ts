@@ -12,7 +12,7 @@ import type { LiveProgress } from './liveProgress.js'
 import type { ServedQueueMap, ServedQueues } from './servedQueues.js'
 
 export interface WaitContext {
-  /** Queues some live instance serves; undefined when they could not be read (no job is then said to have none). */
+  /** Queues some live instance serves; undefined when they could not be read (then no job is said to have none). */
   served: ServedQueueMap | undefined
   /** Milliseconds since the epoch, the time the reasons are judged at. */
   now: number
@@ -46,11 +46,14 @@ export class JobSignals {
    */
   async view(jobs: readonly OwnedJob[]): Promise<OwnedJob[]> {
     const anyQueued = jobs.some((job) => job.state === 'queued')
-    const context: WaitContext | undefined = anyQueued ? { served: await this.servedOrUnknown(), now: Date.now() } : undefined
+    const context: WaitContext | undefined = anyQueued
+      ? { served: await this.servedOrUnknown(), now: Date.now() }
+      : undefined
     return jobs.map((job) => {
       const live = this.liveProgress(job)
       const waitReason = context ? waitReasonOf(job, context) : null
-      return live === undefined && waitReason === job.waitReason ? job : { ...job, waitReason, ...(live ? { progress: live } : {}) }
+      if (live === undefined && waitReason === job.waitReason) return job
+      return { ...job, waitReason, ...(live ? { progress: live } : {}) }
     })
   }
 

@@ -146,9 +146,13 @@ export class ServiceMetrics {
         this.reset()
         // Unknown is not zero: with the database down the series are left out, and database_up says why.
         if (counts === undefined) return
-        for (const queue of [...sources.labels.queues, OTHER_LABEL]) for (const state of JOB_STATES) this.set({ queue, state }, 0)
+        for (const queue of [...sources.labels.queues, OTHER_LABEL]) {
+          for (const state of JOB_STATES) this.set({ queue, state }, 0)
+        }
         // inc, not set: a declared queue named like the `other` label adds to it rather than hiding it.
-        for (const { queue, state, count } of counts) this.inc({ queue: sources.labels.queue(queue ?? OTHER_LABEL), state }, count)
+        for (const { queue, state, count } of counts) {
+          this.inc({ queue: sources.labels.queue(queue ?? OTHER_LABEL), state }, count)
+        }
       },
     })
     new Gauge({

@@ -51,7 +51,9 @@ export class ProgressRelay {
   private stopped = false
 
   constructor(private readonly deps: ProgressRelayDependencies) {
-    this.batches = new Batcher((items) => deps.store.notifyProgress({ payloads: this.pack(items) }), { onError: deps.onError })
+    this.batches = new Batcher((items) => deps.store.notifyProgress({ payloads: this.pack(items) }), {
+      onError: deps.onError,
+    })
   }
 
   /** True when reports can reach other instances at all. */
@@ -74,7 +76,8 @@ export class ProgressRelay {
   /** Sends a report of a job running here to the other instances (no-op without notifications). */
   publish(id: string, { fraction, message }: JobProgress): void {
     if (!this.enabled || this.stopped) return
-    this.batches.send({ report: message === undefined ? [id, fraction] : [id, fraction, message.slice(0, MAX_RELAYED_MESSAGE_LENGTH)] })
+    const text = message?.slice(0, MAX_RELAYED_MESSAGE_LENGTH)
+    this.batches.send({ report: text === undefined ? [id, fraction] : [id, fraction, text] })
   }
 
   /** Tells the other instances that a job that ran here settled, so that they drop its entry. */

@@ -35,7 +35,11 @@ export interface QueueOverviewDependencies {
   declared: readonly string[]
 }
 
-export async function readQueueOverview({ store, served: servedQueues, declared }: QueueOverviewDependencies): Promise<QueueOverview> {
+export async function readQueueOverview({
+  store,
+  served: servedQueues,
+  declared,
+}: QueueOverviewDependencies): Promise<QueueOverview> {
   const served = await servedQueues.get()
   const declaredSet = new Set(declared)
   const named = [...new Set([...declared, ...served.keys()])]
@@ -46,7 +50,9 @@ export async function readQueueOverview({ store, served: servedQueues, declared 
     let found = byQueue.get(queue)
     if (!found) {
       const instances = served.get(queue) ?? 0
-      found = { queue, declared: declaredSet.has(queue), served: instances > 0, instances, paused: false, counts: zero(), scheduled: 0 }
+      found = {
+        queue, declared: declaredSet.has(queue), served: instances > 0, instances, paused: false, counts: zero(), scheduled: 0,
+      }
       byQueue.set(queue, found)
     }
     return found
@@ -58,6 +64,8 @@ export async function readQueueOverview({ store, served: servedQueues, declared 
     target.counts[state] += count
     target.scheduled += scheduled
   }
-  const queues = [...byQueue.values()].sort((a, b) => Number(b.declared || b.served) - Number(a.declared || a.served) || a.queue.localeCompare(b.queue))
+  // Known queues first, then the ones only jobs name; by name within each.
+  const known = (q: QueueSummary) => Number(q.declared || q.served)
+  const queues = [...byQueue.values()].sort((a, b) => known(b) - known(a) || a.queue.localeCompare(b.queue))
   return { queues, otherQueues: other ?? null }
 }

@@ -64,16 +64,21 @@ export class ServedQueues {
     this.readAt = 0
   }
 
+  /** One read at a time, whoever asks. */
   private refresh(): Promise<ServedQueueMap> {
+    return (this.reading ??= this.read().finally(() => (this.reading = undefined)))
+  }
+
+  private async read(): Promise<ServedQueueMap> {
     const timeoutMs = this.config.timeoutMs ?? 2000
     // STORE_TIMEOUT, as the job service's own deadlines: the app answers it 503 with Retry-After.
-    const timedOut = () => Object.assign(new Error(`the served-queues read did not answer within ${timeoutMs} ms`), { code: 'STORE_TIMEOUT' })
-    return (this.reading ??= withTimeout(this.source.servedQueues({ liveWithinMs: this.config.liveWithinMs }), timeoutMs, timedOut)
-      .then((rows) => {
-        this.value = new Map(rows.map((r) => [r.queue, r.instances]))
-        this.readAt = Date.now()
-        return this.value
-      })
-      .finally(() => (this.reading = undefined)))
+    const timedOut = () => {
+      const error = new Error(`the served-queues read did not answer within ${timeoutMs} ms`)
+      return Object.assign(error, { code: 'STORE_TIMEOUT' })
+    }
+    const rows = await withTimeout(this.source.servedQueues({ liveWithinMs: this.config.liveWithinMs }), timeoutMs, timedOut)
+    this.value = new Map(rows.map((r) => [r.queue, r.instances]))
+    this.readAt = Date.now()
+    return this.value
   }
 }

@@ -43,7 +43,8 @@ export class Signals {
     const { db, store, notifier, registry, onError } = options
     this.declared = declaredQueues(registry, options.queues)
     this.labels = new LabelBounds({ queues: this.declared, types: registry.names() })
-    this.served = new ServedQueues({ liveWithinMs: options.leaseMs }, store, (error) => onError(error, 'served-queues read'))
+    const onServedError = (error: unknown) => onError(error, 'served-queues read')
+    this.served = new ServedQueues({ liveWithinMs: options.leaseMs }, store, onServedError)
     this.relay = new ProgressRelay({
       db,
       store,
@@ -56,7 +57,7 @@ export class Signals {
       onChange: (id) => notifier.publishLocal('jobChanged', id),
       onPublish: (id, progress) => this.relay.publish(id, progress),
     })
-    this.jobSignals = new JobSignals({ served: this.served, progress: this.progress, onError: (error) => onError(error, 'served-queues read') })
+    this.jobSignals = new JobSignals({ served: this.served, progress: this.progress, onError: onServedError })
   }
 
   /** The runner's progress hook (`RunnerDependencies.onProgress`). */

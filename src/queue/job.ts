@@ -48,7 +48,7 @@ export interface Job {
   readonly interruptions: number
   /** Interruptions refunded before the next one fails the job. */
   readonly maxInterruptions: number
-  /** Null unless queued; a stored row does not know it (`toJob` leaves it null): see src/observability/jobSignals.ts. */
+  /** Null unless queued. A stored row does not know it (`toJob` leaves it null): src/observability/jobSignals.ts. */
   readonly waitReason: WaitReason | null
 }
 

@@ -659,16 +659,22 @@ export class JobStore {
    * every other queue is summed into rows whose `queue` is null (`otherQueues` says how many
    * queues those are, on every row). Pairs with no job are left out.
    */
-  async countJobsByQueueBounded({ named, undeclaredLimit }: { named: readonly string[]; undeclaredLimit: number }): Promise<
-    { queue: string | null; state: JobState; count: number; scheduled: number; otherQueues: number }[]
-  > {
+  async countJobsByQueueBounded({
+    named,
+    undeclaredLimit,
+  }: {
+    named: readonly string[]
+    undeclaredLimit: number
+  }): Promise<{ queue: string | null; state: JobState; count: number; scheduled: number; otherQueues: number }[]> {
+    type Row = { queue: string | null; state: JobState; count: number; scheduled: number; other_queues: number }
     // Queue names hold no comma (see the class comment), so the list travels as one string.
-    const rows = await this.sql<{ queue: string | null; state: JobState; count: number; scheduled: number; other_queues: number }[]>`
+    const rows = await this.sql<Row[]>`
       with named as materialized (
         select unnest(string_to_array(${named.join(',')}, ',')) as queue
       ),
       counts as materialized (
-        select queue, state, count(*) as count, count(*) filter (where state = 'queued' and run_at > now()) as scheduled
+        select queue, state, count(*) as count,
+               count(*) filter (where state = 'queued' and run_at > now()) as scheduled
         from job_runner_jobs
         group by queue, state
       ),
@@ -679,10 +685,12 @@ export class JobStore {
         order by sum(c.count) filter (where c.state in ('queued', 'running')) desc nulls last, c.queue
         limit ${undeclaredLimit}
       )
-      select case when c.queue in (select queue from named) or c.queue in (select queue from shown) then c.queue end as queue,
+      select case when c.queue in (select queue from named) or c.queue in (select queue from shown)
+                  then c.queue end as queue,
              c.state, sum(c.count)::int as count, sum(c.scheduled)::int as scheduled,
              (select count(distinct o.queue)::int from counts o
-              where o.queue not in (select queue from named) and o.queue not in (select queue from shown)) as other_queues
+              where o.queue not in (select queue from named)
+                and o.queue not in (select queue from shown)) as other_queues
       from counts c
       group by 1, c.state`
     return rows.map(({ other_queues, ...row }) => ({ ...row, otherQueues: other_queues }))
@@ -695,7 +703,8 @@ export class JobStore {
   async notifyProgress({ payloads }: { payloads: readonly string[] }): Promise<void> {
     if (payloads.length === 0) return
     await this.sql`
-      select pg_notify(${JOB_PROGRESS_CHANNEL}, p) from jsonb_array_elements_text(${this.sql.json(payloads as unknown as Json)}) as x(p)`
+      select pg_notify(${JOB_PROGRESS_CHANNEL}, p)
+      from jsonb_array_elements_text(${this.sql.json(payloads as unknown as Json)}) as x(p)`
   }
 }
 
