@@ -1,12 +1,13 @@
 /**
  * /v1/admin: what an orchestrator needs to drain an instance without a signal, watch it reach
- * `drained`, and resume it. These routes keep answering during a drain (not during a shutdown).
+ * `drained`, and resume it, and the queues across the cluster (src/observability/queueOverview.ts).
+ * These routes keep answering during a drain (not during a shutdown).
  */
 import { Hono } from 'hono'
 import { authenticate } from '../src/http/authenticate.js'
 import type { TokenVerifier } from '../src/auth/tokenVerifier.js'
 import type { Lifecycle } from '../src/lifecycle.js'
-import { JOB_STATES, type JobState } from '../src/queue/job.js'
+import type { QueueOverview } from '../src/observability/queueOverview.js'
 
 export interface InstanceInfo {
   instanceId: string
@@ -20,11 +21,11 @@ export interface AdminRoutesOptions {
   lifecycle: Lifecycle
   instance: InstanceInfo
   verifyToken: TokenVerifier
-  /** Jobs per queue and state, across every instance (the dashboard's queue table). */
-  countJobs: () => Promise<readonly { queue: string; state: JobState; count: number }[]>
+  /** Every known queue, its jobs per state across every instance, and whether one serves it. */
+  queueOverview: () => Promise<QueueOverview>
 }
 
-export function adminRoutes({ lifecycle, instance, verifyToken, countJobs }: AdminRoutesOptions): Hono {
+export function adminRoutes({ lifecycle, instance, verifyToken, queueOverview }: AdminRoutesOptions): Hono {
   const app = new Hono()
   const admin = authenticate(verifyToken, 'admin')
 
@@ -53,19 +54,7 @@ export function adminRoutes({ lifecycle, instance, verifyToken, countJobs }: Adm
     })
   })
 
-  app.get('/queues', admin, async (c) => {
-    // Every served queue shows, empty or not; every state is present, zero included.
-    const byQueue = new Map<string, Record<JobState, number>>()
-    const row = (queue: string) => {
-      let counts = byQueue.get(queue)
-      if (!counts) byQueue.set(queue, (counts = Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as Record<JobState, number>))
-      return counts
-    }
-    for (const queue of instance.queues) row(queue)
-    for (const { queue, state, count } of await countJobs()) row(queue)[state] = count
-    const queues = [...byQueue.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([queue, counts]) => ({ queue, counts }))
-    return c.json({ queues })
-  })
+  app.get('/queues', admin, async (c) => c.json(await queueOverview()))
 
   return app
 }

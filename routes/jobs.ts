@@ -74,6 +74,7 @@ export function jobsRoutes({ jobs, spec, verifyToken, shutdownSignal, longPollsP
       ...(state === undefined ? {} : { state: state as JobState }),
       ...optional('type', readFilter(c.req.query('type'), 'type', filterSchemas.type)),
       ...optional('queue', readFilter(c.req.query('queue'), 'queue', filterSchemas.queue)),
+      ...readScheduled(c.req.query('scheduled')),
       ...(beforeId === undefined ? {} : { beforeId }),
       limit: limit + 1,
     })
@@ -168,6 +169,13 @@ function readInteger(raw: string | undefined, name: string, { min, max }: { min:
 function readFilter(raw: string | undefined, name: string, validate: (value: unknown) => boolean): string | undefined {
   if (raw !== undefined && !validate(raw)) throw new HttpProblem('invalid-parameter', `${name} is not a valid ${name} name`)
   return raw
+}
+
+/** `scheduled=true`: only queued jobs whose runAt is in the future (the dashboard's Scheduled view). */
+function readScheduled(raw: string | undefined): { scheduled?: true } {
+  if (raw === undefined) return {}
+  if (raw !== 'true') throw new HttpProblem('invalid-parameter', 'scheduled must be true when given')
+  return { scheduled: true }
 }
 
 function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {

@@ -23,6 +23,7 @@ import type { Lifecycle } from './lifecycle.js'
 import { coerceError } from './log.js'
 import { observeRequests } from './observability/httpObserver.js'
 import type { ServiceMetrics } from './observability/metrics.js'
+import type { QueueOverview } from './observability/queueOverview.js'
 import type { JobService } from './queue/jobService.js'
 import type { JobRegistry } from '../jobs/registry.js'
 
@@ -40,6 +41,7 @@ export interface AppOptions {
   longPollsPerOwner?: number
   pingDatabase: () => Promise<void>
   metrics: ServiceMetrics
+  queueOverview: () => Promise<QueueOverview>
 }
 
 /** Seconds a refused caller should wait: long enough for another instance to take over. */
@@ -80,7 +82,8 @@ export function createApp(options: AppOptions): Hono {
   app.route('/', docsRoutes({ spec: options.spec }))
   app.route('/v1/jobs', jobsRoutes({ jobs: options.jobs, spec: options.spec, verifyToken: options.verifyToken, shutdownSignal: lifecycle.shutdownSignal, ...(options.longPollsPerOwner === undefined ? {} : { longPollsPerOwner: options.longPollsPerOwner }) }))
   app.route('/v1/job-types', jobTypesRoutes({ registry: options.registry, verifyToken: options.verifyToken }))
-  app.route('/v1/admin', adminRoutes({ lifecycle, instance: options.instance, verifyToken: options.verifyToken, countJobs: () => options.jobs.countByQueueAndState() }))
+  const { instance, verifyToken, queueOverview } = options
+  app.route('/v1/admin', adminRoutes({ lifecycle, instance, verifyToken, queueOverview }))
   app.route('/', metricsRoutes({ metrics: options.metrics, verifyToken: options.verifyToken }))
   app.route('/', dashboardRoutes())
 

@@ -23,7 +23,9 @@ import { migrate } from './db/migrate.js'
 import { answerClientError } from './http/clientError.js'
 import { OpenApiSpec } from './http/openapi.js'
 import { Lifecycle } from './lifecycle.js'
+import { coerceError } from './log.js'
 import { ServiceMetrics } from './observability/metrics.js'
+import { Signals } from './observability/signals.js'
 import { JobService } from './queue/jobService.js'
 import { Notifier } from './queue/notifier.js'
 import { JobStore } from './queue/store.js'
@@ -103,7 +105,11 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     await closeOpened(error)
     throw error
   }
-  const jobs = new JobService(store, jobRegistry, notifier)
+  const signals = new Signals({
+    db, store, notifier, registry: jobRegistry, queues: config.queues, leaseMs: config.leaseMs,
+    onError: (error, during) => log.warn({ err: coerceError(error), during }, `signals: ${during} failed`),
+  })
+  const jobs = new JobService(store, jobRegistry, notifier, signals.view)
 
   let lifecycle: Lifecycle | undefined
   const runner = new Runner(runnerConfigFrom(config), {
@@ -112,7 +118,15 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     registry: jobRegistry,
     log,
     mayClaim: () => lifecycle?.mayClaim() ?? false,
+    onProgress: signals.onProgress,
   })
+  opened.push(() => signals.stop())
+  try {
+    await abortable(signals.start(runner.events), signal)
+  } catch (error) {
+    await closeOpened(error)
+    throw error
+  }
 
   let server: Server | undefined
   lifecycle = new Lifecycle({
@@ -121,13 +135,17 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     shutdownGraceMs: config.shutdownGraceMs,
     closeResources: async (budgetMs) => {
       await closeServer(server, Math.min(budgetMs, 1000))
+      await signals.stop()
       await notifier.stop()
       await db.close({ timeoutSeconds: Math.max(0, (budgetMs - 1000) / 1000) })
     },
     ...(exit ? { exit } : {}),
   })
 
-  const metrics = new ServiceMetrics({ runner, lifecycle, jobs, concurrency: config.concurrency, queues: config.queues, log })
+  const metrics = new ServiceMetrics({
+    runner, lifecycle, jobs, log, concurrency: config.concurrency, labels: signals.labels,
+    queueDepth: () => signals.queueDepth(),
+  })
   lifecycle.events.on('lifecycle:stopped', () => metrics.stop())
   const app = createApp({
     jobs,
@@ -147,6 +165,7 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     longPollsPerOwner: config.longPollsPerOwner,
     pingDatabase: () => store.ping(),
     metrics,
+    queueOverview: () => signals.queueOverview(),
   })
 
   opened.push(async () => metrics.stop())

@@ -71,17 +71,29 @@
 
   // ---- formatting -------------------------------------------------------------------------
 
-  function ago(iso) {
+  /** A time relative to now: "3 h ago", or "in 3 h" for one still ahead (a scheduled runAt). */
+  function relative(iso) {
     if (!iso) return '–'
-    const seconds = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000))
-    if (seconds < 60) return `${seconds} s ago`
-    if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`
-    if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ago`
-    return `${Math.floor(seconds / 86400)} d ago`
+    const ms = Date.parse(iso) - Date.now()
+    // Within a second is now: the browser's clock and the database's differ a little.
+    const future = ms > 1000
+    const seconds = Math.round(Math.abs(ms) / 1000)
+    // Ahead, round ("in 3 h" for 2 h 59 min); behind, count whole units as before.
+    const round = future ? Math.round : Math.floor
+    const [minutes, hours, days] = [60, 3600, 86400].map((size) => round(seconds / size))
+    const span = minutes < 1 ? `${seconds} s` : hours < 1 ? `${minutes} min` : days < 1 ? `${hours} h` : `${days} d`
+    return future ? `in ${span}` : `${ms > 0 ? '0 s' : span} ago`
   }
 
-  const when = (iso) => h('span', { title: iso ? new Date(iso).toLocaleString() : '' }, ago(iso))
+  const when = (iso) => h('span', { title: iso ? new Date(iso).toLocaleString() : '' }, relative(iso))
   const pill = (state) => h('span', { class: 'pill', dataset: { state } }, state)
+  /** Why a queued job waits, as the API says (`waitReason`); a retry waiting out its backoff says so. */
+  const WAIT_LABELS = { 'no-instance': 'no instance', scheduled: 'scheduled' }
+  const waitLabel = (job) => (job.waitReason === 'scheduled' && job.attempts > 0 ? `retry ${job.attempts + 1} of ${job.maxAttempts}` : WAIT_LABELS[job.waitReason] || job.waitReason)
+  const waitTag = (job) =>
+    job.waitReason
+      ? h('span', { class: 'tag', dataset: { reason: job.waitReason }, title: job.waitReason === 'no-instance' ? `no running instance serves queue ${job.queue}` : `runs ${relative(job.runAt)}` }, waitLabel(job))
+      : null
   const jobLink = (job) => h('span', { class: 'mono' }, `#${job.id}`)
   const compactJson = (value, max = 60) => {
     if (value === null || value === undefined) return '–'
@@ -114,28 +126,45 @@
     const state = $('instance-state')
     state.dataset.state = status.state
     state.textContent = status.state
-    $('instance-meta').textContent = `instance ${status.instanceId.slice(0, 8)} · ${status.database} · ${status.queues.join(', ')} · up ${ago(status.startedAt).replace(' ago', '')}`
+    $('instance-meta').textContent = `instance ${status.instanceId.slice(0, 8)} · ${status.database} · ${status.queues.join(', ')} · up ${relative(status.startedAt).replace(' ago', '')}`
     $('stat-running').textContent = `${status.runningJobs} / ${status.concurrency}`
     const admin = scopes.has('admin')
     $('drain-button').hidden = !admin || status.state !== 'running'
     $('resume-button').hidden = !admin || (status.state !== 'draining' && status.state !== 'drained')
   }
 
-  function renderQueues({ queues }) {
+  function renderQueues({ queues, otherQueues }) {
     const totals = Object.fromEntries(STATES.map((s) => [s, 0]))
-    const rows = queues.map(({ queue, counts }) => {
+    let scheduled = 0
+    let unserved = 0
+    const count = (n, state) => h('td', { class: n ? 'num' : 'num zero', dataset: { state } }, n.toLocaleString())
+    const rows = queues.map(({ queue, counts, served, instances, ...rest }) => {
       const sum = STATES.reduce((n, s) => n + counts[s], 0) || 1
       STATES.forEach((s) => (totals[s] += counts[s]))
+      scheduled += rest.scheduled
+      if (!served) unserved += counts.queued
       return h(
         'tr',
-        { dataset: { queue } },
+        { dataset: { queue, served: String(served) } },
         h('td', { class: 'mono' }, queue),
-        STATES.map((s) => h('td', { class: counts[s] ? 'num' : 'num zero', dataset: { state: s } }, counts[s].toLocaleString())),
+        h('td', {}, served ? `${instances} instance${instances === 1 ? '' : 's'}` : h('span', { class: 'tag unserved', title: 'no running instance lists this queue in QUEUES: its jobs will not run' }, 'no instance')),
+        count(counts.queued, 'queued'),
+        count(rest.scheduled, 'scheduled'),
+        STATES.filter((s) => s !== 'queued').map((s) => count(counts[s], s)),
         h('td', {}, h('div', { class: 'stack' }, STATES.map((s) => h('span', { class: `s-${s}`, title: `${s}: ${counts[s]}`, style: { width: `${(counts[s] / sum) * 100}%` } })))),
       )
     })
-    $('queues').tBodies[0].replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 7 }, 'No queues yet'))]))
+    if (otherQueues) {
+      STATES.forEach((s) => (totals[s] += otherQueues.counts[s]))
+      scheduled += otherQueues.scheduled
+      unserved += otherQueues.counts.queued
+    }
+    $('other-queues').hidden = !otherQueues
+    $('other-queues').textContent = otherQueues ? `…and ${otherQueues.queues.toLocaleString()} more queues, served by no instance, with ${otherQueues.counts.queued.toLocaleString()} queued jobs` : ''
+    $('queues').tBodies[0].replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 9 }, 'No queues yet'))]))
     for (const s of ['queued', 'succeeded', 'failed', 'cancelled']) $(`stat-${s}`).textContent = totals[s].toLocaleString()
+    const detail = [scheduled && `${scheduled.toLocaleString()} scheduled`, unserved && `${unserved.toLocaleString()} with no instance`].filter(Boolean)
+    $('stat-queued-detail').textContent = detail.join(' · ')
   }
 
   function cancelButton(job) {
@@ -169,12 +198,28 @@
     $('running').tBodies[0].replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 7 }, 'Nothing is running'))]))
   }
 
+  function renderScheduled({ jobs }) {
+    const rows = jobs.map((job) =>
+      h(
+        'tr',
+        { class: 'clickable', dataset: { jobId: job.id, state: job.state }, onclick: () => openDetail(job.id) },
+        h('td', {}, jobLink(job)),
+        h('td', {}, job.type),
+        h('td', { class: 'mono' }, job.queue),
+        h('td', { class: 'runs-at' }, when(job.runAt)),
+        h('td', {}, waitTag(job), job.attempts > 0 && job.error ? h('span', { class: 'muted small' }, ` last error: ${job.error.slice(0, 80)}`) : null),
+        h('td', {}, cancelButton(job)),
+      ),
+    )
+    $('scheduled').tBodies[0].replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 6 }, 'Nothing scheduled'))]))
+  }
+
   function renderFailures({ jobs }) {
     const items = jobs.map((job) =>
       h(
         'li',
         { dataset: { jobId: job.id }, onclick: () => openDetail(job.id) },
-        h('div', { class: 'head' }, jobLink(job), h('strong', {}, job.type), h('span', { class: 'muted small' }, `${job.attempts} of ${job.maxAttempts} attempts · ${ago(job.finishedAt)}`)),
+        h('div', { class: 'head' }, jobLink(job), h('strong', {}, job.type), h('span', { class: 'muted small' }, `${job.attempts} of ${job.maxAttempts} attempts · ${relative(job.finishedAt)}`)),
         h('div', { class: 'err' }, job.error || 'no error recorded'),
       ),
     )
@@ -189,7 +234,7 @@
         h('td', {}, jobLink(job)),
         h('td', {}, job.type),
         h('td', { class: 'mono' }, job.queue),
-        h('td', {}, pill(job.state)),
+        h('td', {}, pill(job.state), waitTag(job)),
         h('td', {}, when(job.createdAt)),
       ),
     )
@@ -266,6 +311,7 @@
         field('Timeout', job.timeoutSeconds === null ? 'none' : `${job.timeoutSeconds} s`),
         field('Created', when(job.createdAt)),
         field('Run at', when(job.runAt)),
+        job.waitReason ? field('Waiting', [waitTag(job), job.waitReason === 'no-instance' ? ` no running instance serves queue ${job.queue}` : '']) : null,
         field('Started', when(job.startedAt)),
         field('Finished', when(job.finishedAt)),
         field('Cancel requested', job.cancelRequested ? 'yes' : 'no'),
@@ -297,15 +343,18 @@
       api('/v1/jobs?state=failed&limit=8'),
       api('/v1/jobs?limit=12'),
       detailId ? api(`/v1/jobs/${encodeURIComponent(detailId)}`) : null,
+      api('/v1/jobs?scheduled=true&limit=20'),
     ]
-    const [status, queues, running, failures, recent, detail] = await Promise.allSettled(calls)
-    const failed = [status, queues, running, failures, recent, detail].filter((r) => r.status === 'rejected').map((r) => r.reason)
+    const results = await Promise.allSettled(calls)
+    const [status, queues, running, failures, recent, detail, scheduled] = results
+    const failed = results.filter((r) => r.status === 'rejected').map((r) => r.reason)
     if (failed.some((e) => e instanceof ApiError && e.status === 401)) return signOut('Your token was rejected or has expired: sign in again.')
     if (status.value) renderStatus(status.value)
     if (queues.value) renderQueues(queues.value)
     if (running.value) renderRunning(running.value)
     if (failures.value) renderFailures(failures.value)
     if (recent.value) renderRecent(recent.value)
+    if (scheduled.value) renderScheduled(scheduled.value)
     if (detail.value) renderDetail(detail.value)
     if (detail.status === 'rejected' && detail.reason instanceof ApiError && detail.reason.status === 404) {
       closeDetail()
@@ -388,7 +437,9 @@
     $('drain-button').hidden = true
     $('resume-button').hidden = true
     for (const s of ['running', ...STATES.filter((s) => s !== 'running')]) $(`stat-${s}`).textContent = '–'
-    for (const table of ['queues', 'running', 'recent', 'job-types']) $(table).tBodies[0].replaceChildren()
+    for (const table of ['queues', 'running', 'scheduled', 'recent', 'job-types']) $(table).tBodies[0].replaceChildren()
+    $('stat-queued-detail').textContent = ''
+    $('other-queues').hidden = true
     $('failures').replaceChildren()
     showBanner('')
   }

@@ -1,11 +1,12 @@
 /**
  * Follows a job until it finishes, with long-polls (`?wait=` and `If-None-Match`, so the service
- * answers as soon as the job changes), drawing its progress on stderr: one redrawn bar on a
- * terminal, a line per change otherwise. A draining or restarting service (503, refused
- * connections) is waited out for a while: the job goes on elsewhere, or here after the restart.
+ * answers as soon as the job changes, progress reports included), drawing its progress on stderr:
+ * one redrawn bar on a terminal, a line per change otherwise. A queued job says why it waits. A
+ * draining or restarting service (503, refused connections) is waited out for a while: the job goes
+ * on elsewhere, or here after the restart.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Job } from '../queue/job.js'
+import type { Job, WaitReason } from '../queue/job.js'
 import { FINISHED_STATES } from '../queue/job.js'
 import { type ApiClient, UnreachableError } from './client.js'
 import { CliError, EXIT, type CommandIo } from './command.js'
@@ -65,12 +66,23 @@ export async function followJob(client: ApiClient, id: string, io: CommandIo): P
 /** The job as a few lines for a person. */
 export function describeJob(job: Job): string {
   const lines = [`job ${job.id} (${job.type}, queue ${job.queue}): ${job.state}${job.cancelRequested && job.state === 'running' ? ' (cancel requested)' : ''}`]
+  if (job.waitReason) lines.push(`  waiting: ${describeWait(job, job.waitReason)}`)
   lines.push(`  attempts ${job.attempts} of ${job.maxAttempts}, interruptions ${job.interruptions}`)
   if (job.progress) lines.push(`  progress ${Math.round(job.progress.fraction * 100)}%${job.progress.message ? ` ${job.progress.message}` : ''}`)
   if (job.checkpoint !== null && !FINISHED_STATES.includes(job.state)) lines.push(`  checkpoint ${JSON.stringify(job.checkpoint)}`)
   if (job.result !== null) lines.push(`  result ${JSON.stringify(job.result)}`)
   if (job.error !== null) lines.push(`  error ${job.error}`)
   return lines.join('\n') + '\n'
+}
+
+/** Why a queued job waits, for a person. */
+export function describeWait(job: Job, reason: WaitReason): string {
+  switch (reason) {
+    case 'no-instance':
+      return `no running instance serves queue ${job.queue}; it starts once one does (QUEUES)`
+    case 'scheduled':
+      return `${job.attempts > 0 ? 'retry ' : ''}scheduled for ${job.runAt}`
+  }
 }
 
 /** 1 when the job failed or was cancelled, 0 otherwise. */
@@ -89,7 +101,9 @@ class ProgressLine {
     const filled = Math.round(fraction * BAR_WIDTH)
     const bar = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`
     const percent = `${Math.round(fraction * 100)}%`.padStart(4)
-    const text = `job ${job.id} ${job.type} ${bar} ${percent}${job.progress?.message ? ` ${job.progress.message}` : ''} · ${job.state}`
+    const state = job.waitReason ? `${job.state}, ${job.waitReason}` : job.state
+    const message = job.progress?.message ? ` ${job.progress.message}` : ''
+    const text = `job ${job.id} ${job.type} ${bar} ${percent}${message} · ${state}`
     if (text === this.last) return
     this.last = text
     if (this.out.isTTY) {

@@ -4,6 +4,8 @@
  * follow the runner's and the job service's typed events; queue depth, running jobs and the
  * lifecycle state are read when Prometheus scrapes, so they are never stale. HTTP requests are
  * recorded by `observeRequests` (httpObserver.ts) with the matched route pattern as the label.
+ * Every label value is bounded (labelBounds.ts): queues and types outside the declared sets, and
+ * non-standard methods, are counted as `other`, so no client can add series.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { Logger } from 'pino'
@@ -13,19 +15,24 @@ import type { JobState, OwnedJob } from '../queue/job.js'
 import type { JobServiceEvents } from '../queue/jobService.js'
 import type { JobOutcome, RunnerEvents, TypedEmitter } from '../runner/events.js'
 import { withTimeout } from '../support/withTimeout.js'
+import { OTHER_LABEL, type LabelBounds } from './labelBounds.js'
 
 export interface MetricsSources {
   runner: { readonly events: TypedEmitter<RunnerEvents>; readonly runningJobs: number }
   lifecycle: { readonly events: TypedEmitter<LifecycleEvents>; readonly state: LifecycleState }
   jobs: {
     readonly events: TypedEmitter<JobServiceEvents>
-    countByQueueAndState(): Promise<{ queue: string; state: JobState; count: number }[]>
     /** Only to label recovered jobs by type and queue (the sweep reports ids alone). */
     get(scope: { id: string; owner: undefined }): Promise<OwnedJob | undefined>
   }
+  /**
+   * Jobs per queue and state across every instance, queues outside `labels.queues` summed under a
+   * null queue (the store folds them, so a scrape reads a bounded number of rows).
+   */
+  queueDepth(): Promise<readonly { queue: string | null; state: JobState; count: number }[]>
+  /** The declared queues (always exported, at zero when empty, so alerts see them) and types. */
+  labels: LabelBounds
   concurrency: number
-  /** Queues this instance serves: always exported, at zero when empty, so alerts see them. */
-  queues: readonly string[]
   log: Logger
 }
 
@@ -59,8 +66,10 @@ export class ServiceMetrics {
   private readonly startedAt = new Map<string, number>()
   private readonly httpRequests: Counter<'method' | 'route' | 'status'>
   private readonly httpDuration: Histogram<'method' | 'route' | 'status'>
+  private readonly labelBounds: LabelBounds
 
   constructor(sources: MetricsSources, { defaultMetrics = true, queueDepthTimeoutMs = 2000 }: MetricsOptions = {}) {
+    this.labelBounds = sources.labels
     const registers = [this.registry]
     const jobLabels = ['type', 'queue'] as const
     const counter = (name: string, help: string) => new Counter({ name: PREFIX + name, help, labelNames: jobLabels, registers })
@@ -111,9 +120,9 @@ export class ServiceMetrics {
 
     const { runner, lifecycle, jobs, log } = sources
     // One query per scrape, shared by the two gauges that need it (prom-client collects them concurrently).
-    let depthQuery: Promise<{ queue: string; state: JobState; count: number }[] | undefined> | undefined
+    let depthQuery: Promise<readonly { queue: string | null; state: JobState; count: number }[] | undefined> | undefined
     const readDepth = () =>
-      (depthQuery ??= withTimeout(jobs.countByQueueAndState(), queueDepthTimeoutMs)
+      (depthQuery ??= withTimeout(sources.queueDepth(), queueDepthTimeoutMs)
         .catch((error: unknown) => {
           log.warn({ err: coerceError(error) }, 'metrics: the queue-depth query failed')
           return undefined
@@ -137,8 +146,13 @@ export class ServiceMetrics {
         this.reset()
         // Unknown is not zero: with the database down the series are left out, and database_up says why.
         if (counts === undefined) return
-        for (const queue of sources.queues) for (const state of JOB_STATES) this.set({ queue, state }, 0)
-        for (const { queue, state, count } of counts) this.set({ queue, state }, count)
+        for (const queue of [...sources.labels.queues, OTHER_LABEL]) {
+          for (const state of JOB_STATES) this.set({ queue, state }, 0)
+        }
+        // inc, not set: a declared queue named like the `other` label adds to it rather than hiding it.
+        for (const { queue, state, count } of counts) {
+          this.inc({ queue: sources.labels.queue(queue ?? OTHER_LABEL), state }, count)
+        }
       },
     })
     new Gauge({
@@ -161,7 +175,7 @@ export class ServiceMetrics {
     })
     if (defaultMetrics) collectDefaultMetrics({ register: this.registry })
 
-    const labels = (job: OwnedJob) => ({ type: job.type, queue: job.queue })
+    const labels = (job: OwnedJob) => ({ type: sources.labels.type(job.type), queue: sources.labels.queue(job.queue) })
     this.unsubscribe.push(
       jobs.events.on('jobs:enqueued', ({ jobs: fresh }) => {
         for (const job of fresh) enqueued.inc(labels(job))
@@ -201,7 +215,7 @@ export class ServiceMetrics {
   }
 
   observeRequest({ method, route, status, seconds }: RequestObservation): void {
-    const labels = { method, route, status: String(status) }
+    const labels = { method: this.labelBounds.method(method), route, status: String(status) }
     this.httpRequests.inc(labels)
     this.httpDuration.observe(labels, seconds)
   }

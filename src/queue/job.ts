@@ -12,6 +12,14 @@ export const FINISHED_STATES: readonly JobState[] = ['succeeded', 'failed', 'can
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json }
 
+/**
+ * Why a queued job is not running yet, most pressing first: the order of this list is the order
+ * in which the reasons are checked (a job that no instance serves says so even while scheduled,
+ * since it would not run when due either). Issue 19 adds `paused`, `rate-limit` and `concurrency`.
+ */
+export const WAIT_REASONS = ['no-instance', 'scheduled'] as const
+export type WaitReason = (typeof WAIT_REASONS)[number]
+
 export interface JobProgress {
   readonly fraction: number
   readonly message?: string
@@ -40,6 +48,8 @@ export interface Job {
   readonly interruptions: number
   /** Interruptions refunded before the next one fails the job. */
   readonly maxInterruptions: number
+  /** Null unless queued. A stored row does not know it (`toJob` leaves it null): src/observability/jobSignals.ts. */
+  readonly waitReason: WaitReason | null
 }
 
 /** The row as stored; only the store reads it. */
@@ -108,6 +118,7 @@ export function toJob(row: JobFields): OwnedJob {
     error: row.error,
     interruptions: row.interruptions,
     maxInterruptions: row.max_interruptions,
+    waitReason: null,
   }
 }
 

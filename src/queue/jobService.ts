@@ -43,6 +43,12 @@ export interface JobServiceEvents {
   'job:cancelled': { job: OwnedJob }
 }
 
+/**
+ * Turns stored jobs into the jobs the API shows (live progress, wait reasons):
+ * src/observability/jobSignals.ts. It never rejects and bounds its own waits.
+ */
+export type JobView = (jobs: readonly OwnedJob[]) => Promise<OwnedJob[]>
+
 export class JobService {
   readonly events = new TypedEmitter<JobServiceEvents>()
   /** Group commit of single, key-less enqueues (one per HTTP request). */
@@ -52,6 +58,7 @@ export class JobService {
     private readonly store: JobStore,
     private readonly registry: JobRegistry,
     private readonly notifier: Notifier,
+    private readonly view: JobView = async (jobs) => [...jobs],
   ) {
     // One deadline a statement, not one a request: a timer per group-commit batch. A request queued
     // behind batches in flight waits for them first, so its wait is bounded by twice STORE_TIMEOUT_MS.
@@ -63,10 +70,20 @@ export class JobService {
     const rows = jobs.map((request, index) => this.toNewJob(request, jobs.length > 1 ? index : undefined))
     const single = rows.length === 1 && rows[0]!.idempotencyKey === null ? rows[0]! : undefined
     // A single job is announced with the rest of its group-commit batch, once per batch.
-    if (single) return [await this.singles.enqueue(owner, single)]
+    if (single) return this.viewEnqueued([await this.singles.enqueue(owner, single)])
     const enqueued = await answersInTime(this.store.enqueueJobs({ owner, jobs: rows }))
     this.announce(enqueued)
-    return enqueued
+    return this.viewEnqueued(enqueued)
+  }
+
+  /** The view bounds its own waits (it must not fail an enqueue that committed), so no timer per call here. */
+  private async viewEnqueued(enqueued: readonly EnqueuedJob[]): Promise<EnqueuedJob[]> {
+    const jobs = await this.view(enqueued.map((e) => e.job))
+    return enqueued.map((e, i) => ({ ...e, job: jobs[i]! }))
+  }
+
+  private async viewOne(job: OwnedJob | undefined): Promise<OwnedJob | undefined> {
+    return job && (await this.view([job]))[0]
   }
 
   /**
@@ -80,12 +97,12 @@ export class JobService {
     if (fresh.length > 0) this.events.emit('jobs:enqueued', { jobs: fresh })
   }
 
-  get(scope: JobScope & { id: string }): Promise<OwnedJob | undefined> {
-    return answersInTime(this.store.getJob(scope))
+  async get(scope: JobScope & { id: string }): Promise<OwnedJob | undefined> {
+    return this.viewOne(await answersInTime(this.store.getJob(scope)))
   }
 
-  list(params: Parameters<JobStore['listJobs']>[0]): Promise<OwnedJob[]> {
-    return answersInTime(this.store.listJobs(params))
+  async list(params: Parameters<JobStore['listJobs']>[0]): Promise<OwnedJob[]> {
+    return this.view(await answersInTime(this.store.listJobs(params)))
   }
 
   /** Jobs per queue and state, across every owner: queue depth for operators. */
@@ -94,7 +111,8 @@ export class JobService {
   }
 
   async cancel(scope: JobScope & { id: string }): Promise<CancelOutcome> {
-    const outcome = await answersInTime(this.store.requestCancel(scope))
+    const stored = await answersInTime(this.store.requestCancel(scope))
+    const outcome = stored.kind === 'not-found' ? stored : { ...stored, job: (await this.viewOne(stored.job))! }
     if (outcome.kind === 'requested') await this.notifier.publish('cancelRequested', outcome.job.id)
     if (outcome.kind === 'cancelled' || outcome.kind === 'requested') this.notifier.announce('jobChanged', outcome.job.id)
     if (outcome.kind === 'cancelled') this.events.emit('job:cancelled', { job: outcome.job })
@@ -118,7 +136,7 @@ export class JobService {
     signal?.addEventListener('abort', onAbort)
     try {
       for (;;) {
-        const job = await answersInTime(this.store.getJob(scope))
+        const job = await this.viewOne(await answersInTime(this.store.getJob(scope)))
         if (!job || isChanged(job) || Date.now() >= deadline || signal?.aborted) return job
         await doorbell.wait(Math.min(pollMs, deadline - Date.now()))
       }

@@ -83,6 +83,8 @@ export interface ListJobsParams extends JobScope {
   limit: number
   /** Keyset cursor: only jobs with a smaller id (the list is newest first). */
   beforeId?: string
+  /** Only queued jobs whose `run_at` is in the future (scheduled, or a retry waiting out its backoff). */
+  scheduled?: true
 }
 
 export interface JobSnapshot {
@@ -243,10 +245,11 @@ export class JobStore {
    * through `job_runner_owner_jobs`, in its key order (the database lists every inserted job there:
    * migration 004); an admin's list walks the primary key.
    */
-  async listJobs({ owner, state, type, queue, limit, beforeId }: ListJobsParams): Promise<OwnedJob[]> {
+  async listJobs({ owner, state, type, queue, limit, beforeId, scheduled }: ListJobsParams): Promise<OwnedJob[]> {
     const sql = this.sql
     const filters = sql`
       ${state === undefined ? sql`` : sql`and j.state = ${state}`}
+      ${scheduled ? sql`and j.state = 'queued' and j.run_at > now()` : sql``}
       ${type === undefined ? sql`` : sql`and j.type = ${type}`}
       ${queue === undefined ? sql`` : sql`and j.queue = ${queue}`}`
     const rows = owner === undefined
@@ -635,6 +638,74 @@ export class JobStore {
   async ping(): Promise<void> {
     await this.sql`select 1`
   }
+
+  /**
+   * The queues that live instances serve, with how many serve each: an instance is live while its
+   * heartbeat (beaten with every lease renewal) is younger than `liveWithinMs`. A drained or
+   * stopped instance has deregistered, so it serves nothing.
+   */
+  async servedQueues({ liveWithinMs }: { liveWithinMs: number }): Promise<{ queue: string; instances: number }[]> {
+    return this.sql<{ queue: string; instances: number }[]>`
+      select q.name as queue, count(*)::int as instances
+      from job_runner_instances i, unnest(i.queues) as q(name)
+      where i.heartbeat_at > now() - ${liveWithinMs} * interval '1 millisecond'
+      group by q.name`
+  }
+
+  /**
+   * Jobs per queue and state (and how many queued ones wait for a future `run_at`), with a bounded
+   * number of rows whatever queue names clients sent: the `named` queues, plus the
+   * `undeclaredLimit` other queues holding the most queued or running jobs, each on its own rows;
+   * every other queue is summed into rows whose `queue` is null (`otherQueues` says how many
+   * queues those are, on every row). Pairs with no job are left out.
+   */
+  async countJobsByQueueBounded({
+    named,
+    undeclaredLimit,
+  }: {
+    named: readonly string[]
+    undeclaredLimit: number
+  }): Promise<{ queue: string | null; state: JobState; count: number; scheduled: number; otherQueues: number }[]> {
+    type Row = { queue: string | null; state: JobState; count: number; scheduled: number; other_queues: number }
+    // Queue names hold no comma (see the class comment), so the list travels as one string.
+    const rows = await this.sql<Row[]>`
+      with named as materialized (
+        select unnest(string_to_array(${named.join(',')}, ',')) as queue
+      ),
+      counts as materialized (
+        select queue, state, count(*) as count,
+               count(*) filter (where state = 'queued' and run_at > now()) as scheduled
+        from job_runner_jobs
+        group by queue, state
+      ),
+      shown as (
+        select c.queue from counts c
+        where c.queue not in (select queue from named)
+        group by c.queue
+        order by sum(c.count) filter (where c.state in ('queued', 'running')) desc nulls last, c.queue
+        limit ${undeclaredLimit}
+      )
+      select case when c.queue in (select queue from named) or c.queue in (select queue from shown)
+                  then c.queue end as queue,
+             c.state, sum(c.count)::int as count, sum(c.scheduled)::int as scheduled,
+             (select count(distinct o.queue)::int from counts o
+              where o.queue not in (select queue from named)
+                and o.queue not in (select queue from shown)) as other_queues
+      from counts c
+      group by 1, c.state`
+    return rows.map(({ other_queues, ...row }) => ({ ...row, otherQueues: other_queues }))
+  }
+
+  /**
+   * Publishes live progress reports to the other instances (`JOB_PROGRESS_CHANNEL`), one
+   * notification per payload: callers keep each under PostgreSQL's 8,000-byte limit.
+   */
+  async notifyProgress({ payloads }: { payloads: readonly string[] }): Promise<void> {
+    if (payloads.length === 0) return
+    await this.sql`
+      select pg_notify(${JOB_PROGRESS_CHANNEL}, p)
+      from jsonb_array_elements_text(${this.sql.json(payloads as unknown as Json)}) as x(p)`
+  }
 }
 
 /** The rows of the transition table (see the header), each the name of the statement that performs it. */
@@ -659,6 +730,9 @@ export const JOB_TRANSITIONS = {
 function fenced(sql: Sql, instanceId: string): PendingQuery<Row[]> {
   return sql`j.lease_owner = ${instanceId} and j.state = 'running'`
 }
+
+/** The PostgreSQL channel that carries live progress between instances (src/observability/progressRelay.ts). */
+export const JOB_PROGRESS_CHANNEL = 'job_runner_jobProgress'
 
 /** Ids are bigint identities; anything else cannot name a job (and must not reach SQL as a bigint). */
 export function isJobId(id: string): boolean {

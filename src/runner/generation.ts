@@ -431,7 +431,9 @@ export class RunnerGeneration {
   /** Runs a marked job (its attempt counted, as the job object shows). */
   private execute(job: OwnedJob): void {
     const started: OwnedJob = { ...job, startedAt: new Date().toISOString() }
-    const execution = new JobExecution(started, this.deps.registry.get(job.type), this.deps.log, this.flushOne, this.timeouts)
+    const execution = new JobExecution(
+      started, this.deps.registry.get(job.type), this.deps.log, this.flushOne, this.timeouts, this.deps.onProgress,
+    )
     this.executions.set(job.id, execution)
     this.deps.liveRuns.add(execution)
     this.localQueue.noteStart()

@@ -57,6 +57,8 @@ export class JobExecution {
     private readonly runnerLog: Logger,
     private readonly flushNow: (execution: JobExecution) => Promise<void>,
     private readonly timeouts: ExecutionTimeouts = NO_TIMEOUT_ABANDONMENT,
+    /** Hears every progress report at once (the live progress board), without waiting for a flush. */
+    private readonly onProgress?: (execution: JobExecution) => void,
   ) {
     this.checkpoint = job.checkpoint
     this.progressValue = job.progress
@@ -137,6 +139,7 @@ export class JobExecution {
     const clamped = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0))
     this.progressValue = message === undefined ? { fraction: clamped } : { fraction: clamped, message: String(message) }
     this.version += 1
+    this.onProgress?.(this)
   }
 
   /** Writes the checkpoint and progress now (the job's `flush`). */

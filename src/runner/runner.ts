@@ -16,6 +16,7 @@ import type { Logger } from 'pino'
 import type { JobRegistry } from '../../jobs/registry.js'
 import type { Config } from '../config.js'
 import type { Notifier } from '../queue/notifier.js'
+import type { JobExecution } from './jobExecution.js'
 import type { JobStore } from '../queue/store.js'
 import { TypedEmitter, type RunnerEvents } from './events.js'
 import { RunnerGeneration } from './generation.js'
@@ -60,6 +61,8 @@ export interface RunnerDependencies {
   log: Logger
   /** The lifecycle's answer to "may I claim now?". */
   mayClaim?: () => boolean
+  /** Hears each progress report of a job running here as it happens (src/observability/liveProgress.ts). */
+  onProgress?: (execution: JobExecution) => void
 }
 
 export interface StopReport {

@@ -2,8 +2,9 @@
  * /dashboard: the page itself over plain HTTP (no auth, strict CSP), then the real thing in
  * headless Chromium (Debian's package, driven by playwright-core): sign in with a token, watch a
  * job enqueued through the API appear with its progress, open it, cancel it, see its state change,
- * drain and resume the instance, sign out; the job types panel lists what GET /v1/job-types says.
- * Leaves screenshots in test-output/ (dashboard.png, dashboard-job.png).
+ * drain and resume the instance, sign out; the job types panel lists what GET /v1/job-types says;
+ * scheduled jobs ("in 3 h") and queues no instance serves.
+ * Leaves screenshots in test-output/ (dashboard.png, dashboard-job.png, dashboard-scheduled.png).
  * The browser part skips, saying why, when /usr/bin/chromium is missing.
  */
 import assert from 'node:assert/strict'
@@ -134,6 +135,34 @@ for (const target of databaseTargets()) {
         await row.waitFor({ state: 'detached' })
         const job = (await (await service.request(`/v1/jobs/${jobId}`)).json()) as { state: string }
         assert.equal(job.state, 'cancelled')
+        await page.locator('#detail-close').click()
+        await page.locator('#detail').waitFor({ state: 'hidden' })
+      })
+
+      it('shows a future runAt as "in 3 h", a Scheduled view, and the queues no instance serves', async () => {
+        const laterId = await enqueue({ type: 'echo', runAt: new Date(Date.now() + 3 * 3600_000).toISOString() })
+        const strandedId = await enqueue({ type: 'echo', queue: 'nobody-serves-this' })
+        const scheduledRow = page.locator(`#scheduled tr[data-job-id="${laterId}"]`)
+        await scheduledRow.waitFor()
+        assert.equal(await scheduledRow.locator('td.runs-at').textContent(), 'in 3 h')
+        assert.equal(await scheduledRow.locator('.tag[data-reason="scheduled"]').textContent(), 'scheduled')
+        // The job scheduled in the first test (queue reports, in an hour) is there too; nothing ready or running is.
+        assert.ok(((await page.locator('#scheduled').textContent()) ?? '').includes('in 1 h'))
+        assert.equal(await page.locator(`#scheduled tr[data-job-id="${strandedId}"]`).count(), 0)
+
+        // A queue no instance serves is flagged in the queue table, in the stats and on the job itself.
+        const queueRow = page.locator('#queues tr[data-queue="nobody-serves-this"][data-served="false"]')
+        await queueRow.locator('.tag.unserved', { hasText: 'no instance' }).waitFor()
+        await page.locator('#queues tr[data-queue="default"] td[data-state="scheduled"]', { hasText: '1' }).waitFor()
+        await page.locator('#stat-queued-detail', { hasText: /2 scheduled · 1 with no instance/ }).waitFor()
+        await page.locator(`#recent tr[data-job-id="${strandedId}"] .tag[data-reason="no-instance"]`).waitFor()
+
+        await scheduledRow.click()
+        await page.locator('#detail-title', { hasText: `Job #${laterId}` }).waitFor()
+        const detail = (await page.locator('#detail-body dl').textContent()) ?? ''
+        assert.match(detail, /Run atin 3 h/)
+        assert.doesNotMatch(detail, /Run at0 s ago/)
+        await page.screenshot({ path: screenshotFile.replace(/\.png$/, '-scheduled.png'), fullPage: true })
         await page.locator('#detail-close').click()
         await page.locator('#detail').waitFor({ state: 'hidden' })
       })

@@ -151,7 +151,8 @@ for (const target of databaseTargets()) {
       // The counter is labelled after a read of the job's type and queue: poll the scrape briefly.
       const deadline = Date.now() + 10_000
       let count: number | undefined
-      while ((count = valueOf(await scrape(), 'job_runner_jobs_recovered_total', { type: 'echo', queue: 'elsewhere' })) === undefined && Date.now() < deadline) {
+      // `elsewhere` is declared by no job type nor QUEUES: its jobs count under `other`.
+      while ((count = valueOf(await scrape(), 'job_runner_jobs_recovered_total', { type: 'echo', queue: 'other' })) === undefined && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 50))
       }
       assert.equal(count, 1)
@@ -171,6 +172,26 @@ for (const target of databaseTargets()) {
       assert.equal(typeof line.ms, 'number')
       const probe = records.findLast((r) => r.route === '/livez')
       assert.equal(probe?.level, 20, '/livez logs at debug')
+    })
+
+    it('takes no label value from clients: 10,000 queue names and an odd method add no series', async () => {
+      const names = Array.from({ length: 10_000 }, (_, i) => `client-queue-${i}-${randomUUID().slice(0, 8)}`)
+      for (let start = 0; start < names.length; start += 1000) {
+        const jobs = names.slice(start, start + 1000).map((queue) => ({ type: 'echo', queue }))
+        const response = await service.request('/v1/jobs/batch', { method: 'POST', body: JSON.stringify({ jobs }) })
+        assert.equal(response.status, 202, await response.clone().text())
+      }
+      // Node's parser takes registered methods beyond the standard ones; none may become a label.
+      await service.request('/v1/jobs', { method: 'PROPFIND' })
+      const samples = await scrape()
+      const queues = new Set(samples.filter((s) => 'queue' in s.labels).map((s) => s.labels.queue))
+      assert.deepEqual([...queues].sort(), ['default', 'other', 'reports'], 'only the declared queues and other')
+      const methods = new Set(samples.filter((s) => 'method' in s.labels).map((s) => s.labels.method))
+      assert.ok(!methods.has('PROPFIND') && methods.has('other'), [...methods].join(', '))
+      assert.ok((valueOf(samples, 'job_runner_queue_jobs', { queue: 'other', state: 'queued' }) ?? 0) >= 10_000)
+      assert.ok((valueOf(samples, 'job_runner_jobs_enqueued_total', { queue: 'other', type: 'echo' }) ?? 0) >= 10_000)
+      const series = samples.filter((s) => s.name.startsWith('job_runner_')).length
+      assert.ok(series < 1000, `${series} job_runner_ series`)
     })
 
     afterEach(() => {

@@ -1,0 +1,77 @@
+/**
+ * What a job read says beyond its row: why a queued job waits (`waitReason`) and the progress a
+ * running job reported since its last checkpoint flush (the live progress board). Every job the
+ * API answers with passes through `view`; it costs no query of its own beyond the served-queues
+ * cache (servedQueues.ts), and none at all when no job in the answer is queued.
+ *
+ * Wait reasons are checked in the order of `WAIT_REASONS` (src/queue/job.ts); a new reason is a new
+ * entry there, a check here, and whatever that check needs in `WaitContext`.
+ */
+import { WAIT_REASONS, type OwnedJob, type WaitReason } from '../queue/job.js'
+import type { LiveProgress } from './liveProgress.js'
+import type { ServedQueueMap, ServedQueues } from './servedQueues.js'
+
+export interface WaitContext {
+  /** Queues some live instance serves; undefined when they could not be read (then no job is said to have none). */
+  served: ServedQueueMap | undefined
+  /** Milliseconds since the epoch, the time the reasons are judged at. */
+  now: number
+}
+
+const WAIT_CHECKS: Readonly<Record<WaitReason, (job: OwnedJob, context: WaitContext) => boolean>> = {
+  'no-instance': (job, { served }) => served !== undefined && !served.has(job.queue),
+  scheduled: (job, { now }) => Date.parse(job.runAt) > now,
+}
+
+/** Why `job` waits, or null when it is not queued or is ready and waits only for a free slot. */
+export function waitReasonOf(job: OwnedJob, context: WaitContext): WaitReason | null {
+  if (job.state !== 'queued') return null
+  for (const reason of WAIT_REASONS) if (WAIT_CHECKS[reason](job, context)) return reason
+  return null
+}
+
+export interface JobSignalsDependencies {
+  served: Pick<ServedQueues, 'get'>
+  progress: Pick<LiveProgress, 'get'>
+  onError?: (error: unknown) => void
+}
+
+export class JobSignals {
+  constructor(private readonly deps: JobSignalsDependencies) {}
+
+  /**
+   * The jobs as the API shows them: live progress merged, wait reasons filled in. Never rejects: an
+   * enqueue has committed by the time its answer is viewed. Should the served queues be unknown (a
+   * database that has not answered since start-up), `no-instance` is not claimed.
+   */
+  async view(jobs: readonly OwnedJob[]): Promise<OwnedJob[]> {
+    const anyQueued = jobs.some((job) => job.state === 'queued')
+    const context: WaitContext | undefined = anyQueued
+      ? { served: await this.servedOrUnknown(), now: Date.now() }
+      : undefined
+    return jobs.map((job) => {
+      const live = this.liveProgress(job)
+      const waitReason = context ? waitReasonOf(job, context) : null
+      if (live === undefined && waitReason === job.waitReason) return job
+      return { ...job, waitReason, ...(live ? { progress: live } : {}) }
+    })
+  }
+
+  private async servedOrUnknown(): Promise<ServedQueueMap | undefined> {
+    try {
+      return await this.deps.served.get()
+    } catch (error) {
+      this.deps.onError?.(error)
+      return undefined
+    }
+  }
+
+  /**
+   * Only a running job's row is behind its board entry: a settled or requeued job's row holds its
+   * last progress, and a read that began before the job started holds a queued row. (Entries go
+   * when their job settles, here or, through the relay, on the instance that ran it.)
+   */
+  private liveProgress(job: OwnedJob) {
+    return job.state === 'running' ? this.deps.progress.get(job.id) : undefined
+  }
+}

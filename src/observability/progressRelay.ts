@@ -1,0 +1,158 @@
+/**
+ * Carries live progress between instances where the database carries notifications
+ * (`supportsListen`): a job's throttled reports go out as NOTIFYs on their own channel, and every
+ * other instance's board takes them in, so a `?wait` long-poll held by any instance answers within
+ * a fraction of a second of the report. Reports published during one turn of the event loop go
+ * out as one statement, packed into as few notifications as fit PostgreSQL's payload limit; an
+ * instance ignores its own. When a job settles, its instance says so too, and the others drop its
+ * entry. Like every notification here this is a hint: a lost one delays the
+ * news until the next checkpoint flush writes the progress to the table.
+ */
+import { randomUUID } from 'node:crypto'
+import type { Database } from '../db/database.js'
+import type { JobProgress } from '../queue/job.js'
+import { JOB_PROGRESS_CHANNEL, type JobStore } from '../queue/store.js'
+import { Batcher } from '../support/batcher.js'
+
+/** PostgreSQL refuses payloads of 8,000 bytes or more. */
+const MAX_PAYLOAD_BYTES = 7000
+/** A progress message longer than this is cut: a report is a line for a person, not a document. */
+export const MAX_RELAYED_MESSAGE_LENGTH = 200
+
+/** One report on the wire: job id, fraction, and the message if there is one. */
+type WireReport = [string, number] | [string, number, string]
+
+interface WirePayload {
+  /** The sending process, so that it skips its own messages. */
+  o: string
+  /** Progress reports. */
+  r?: WireReport[]
+  /** Jobs that settled on the sending instance: their entries go. */
+  s?: string[]
+}
+
+type WireItem = { report: WireReport } | { settled: string }
+
+export interface ProgressRelayDependencies {
+  db: Pick<Database, 'sql' | 'capabilities'>
+  store: Pick<JobStore, 'notifyProgress'>
+  /** A report from another instance. */
+  onRemote: (id: string, progress: JobProgress) => void
+  /** A job that settled on another instance. */
+  onRemoteSettled: (id: string) => void
+  onError: (error: unknown) => void
+}
+
+export class ProgressRelay {
+  private readonly origin = randomUUID()
+  private readonly batches: Batcher<WireItem, void>
+  private started: Promise<void> | undefined
+  private unlisten: (() => Promise<void>) | undefined
+  private stopped = false
+
+  constructor(private readonly deps: ProgressRelayDependencies) {
+    this.batches = new Batcher((items) => deps.store.notifyProgress({ payloads: this.pack(items) }), {
+      onError: deps.onError,
+    })
+  }
+
+  /** True when reports can reach other instances at all. */
+  get enabled(): boolean {
+    return this.deps.db.capabilities.supportsListen
+  }
+
+  /** Listens for other instances' reports; safe to call twice. */
+  start(): Promise<void> {
+    return (this.started ??= this.listen())
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    await this.started?.catch(() => {})
+    await this.unlisten?.().catch(() => {})
+    this.unlisten = undefined
+  }
+
+  /** Sends a report of a job running here to the other instances (no-op without notifications). */
+  publish(id: string, { fraction, message }: JobProgress): void {
+    if (!this.enabled || this.stopped) return
+    const text = message?.slice(0, MAX_RELAYED_MESSAGE_LENGTH)
+    this.batches.send({ report: text === undefined ? [id, fraction] : [id, fraction, text] })
+  }
+
+  /** Tells the other instances that a job that ran here settled, so that they drop its entry. */
+  publishSettled(id: string): void {
+    if (!this.enabled || this.stopped) return
+    this.batches.send({ settled: id })
+  }
+
+  private async listen(): Promise<void> {
+    if (!this.enabled) return
+    const { unlisten } = await this.deps.db.sql.listen(JOB_PROGRESS_CHANNEL, (payload) => this.receive(payload))
+    this.unlisten = unlisten
+  }
+
+  private receive(payload: string): void {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(payload)
+    } catch {
+      return
+    }
+    const { o, r, s } = (parsed ?? {}) as Partial<WirePayload>
+    if (o === this.origin) return
+    for (const report of Array.isArray(r) ? r : []) {
+      const progress = readReport(report)
+      if (progress) this.deps.onRemote(progress.id, progress.progress)
+    }
+    for (const id of Array.isArray(s) ? s : []) if (isJobId(id)) this.deps.onRemoteSettled(id)
+  }
+
+  /**
+   * The latest report of each job, and the settled jobs, packed into payloads under the limit: a
+   * job that settled within the batch sends no report.
+   */
+  private pack(items: readonly WireItem[]): string[] {
+    const latest = new Map<string, WireReport>()
+    const settled = new Set<string>()
+    for (const item of items) {
+      if ('settled' in item) {
+        settled.add(item.settled)
+        latest.delete(item.settled)
+      } else {
+        latest.set(item.report[0], item.report)
+        settled.delete(item.report[0])
+      }
+    }
+    const payloads: string[] = []
+    const payload = (key: 'r' | 's', entries: Iterable<unknown>) => {
+      const head = `{"o":${JSON.stringify(this.origin)},"${key}":[`
+      let body = ''
+      for (const entry of entries) {
+        const text = JSON.stringify(entry)
+        if (body !== '' && Buffer.byteLength(head + body + text) + 3 > MAX_PAYLOAD_BYTES) {
+          payloads.push(`${head}${body}]}`)
+          body = ''
+        }
+        body = body === '' ? text : `${body},${text}`
+      }
+      if (body !== '') payloads.push(`${head}${body}]}`)
+    }
+    payload('r', latest.values())
+    payload('s', settled)
+    return payloads
+  }
+}
+
+const isJobId = (id: unknown): id is string => typeof id === 'string' && /^[1-9][0-9]{0,17}$/.test(id)
+
+/** A report as another instance sent it, checked: anyone with a connection may NOTIFY. */
+function readReport(report: unknown): { id: string; progress: JobProgress } | undefined {
+  if (!Array.isArray(report)) return undefined
+  const [id, fraction, message] = report as unknown[]
+  if (!isJobId(id)) return undefined
+  if (typeof fraction !== 'number' || !(fraction >= 0 && fraction <= 1)) return undefined
+  if (message === undefined) return { id, progress: { fraction } }
+  if (typeof message !== 'string') return undefined
+  return { id, progress: { fraction, message: message.slice(0, MAX_RELAYED_MESSAGE_LENGTH) } }
+}

@@ -1,0 +1,66 @@
+/**
+ * `job-runner status --wait` and `enqueue --wait`, spawned for real against a service whose
+ * checkpoint interval is an hour: the bar moves step by step (live progress reaches the long-poll,
+ * not only checkpoint flushes), and a job in a queue no instance serves says so.
+ */
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import path from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { projectRoot } from '../../src/support/projectRoot.js'
+import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { enqueue } from '../support/http.js'
+import { startTestService, TEST_SECRET, type TestService } from '../support/service.js'
+
+function cli(args: readonly string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(JWT_|DATABASE_URL|DATA_DIR|JOB_RUNNER_|PORT$|TEST_DATABASE_URL)/.test(key)))
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot(), 'src/cli.ts'), ...args], {
+    cwd: projectRoot(),
+    env: { ...clean, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  return new Promise((resolve, reject) => {
+    child.once('error', reject)
+    child.once('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+for (const target of databaseTargets()) {
+  describe(`job-runner follow (${target.name})`, () => {
+    let db: TestDatabase
+    let service: TestService
+    let env: Record<string, string>
+
+    before(async () => {
+      db = await target.create()
+      service = await startTestService(db, { CHECKPOINT_INTERVAL_SECONDS: '3600' })
+      env = { JWT_SECRET: TEST_SECRET, JOB_RUNNER_URL: service.url }
+    })
+    after(async () => {
+      await service?.close()
+      await db?.cleanup()
+    })
+
+    it('draws the bar step by step although no checkpoint is flushed meanwhile', async () => {
+      const run = await cli(['enqueue', 'count', '{"to": 10, "stepMs": 150}', '--wait'], env)
+      assert.equal(run.code, 0, run.stderr)
+      const percents = new Set([...run.stderr.matchAll(/\] +([0-9]+)% [0-9]+ of 10 · running/g)].map((m) => Number(m[1])))
+      assert.ok(percents.size >= 5, `intermediate steps drawn: ${[...percents].join(', ')}\n${run.stderr}`)
+      assert.match(run.stderr, /100% 10 of 10 · succeeded/)
+    })
+
+    it('says why a queued job waits', async () => {
+      const nowhere = await enqueue(service, { type: 'echo', queue: 'nobody-serves-this' })
+      const status = await cli(['status', nowhere.id], env)
+      assert.equal(status.code, 0, status.stderr)
+      assert.match(status.stdout, /: queued\n {2}waiting: no running instance serves queue nobody-serves-this/)
+      const later = await enqueue(service, { type: 'echo', runAt: new Date(Date.now() + 3600_000).toISOString() })
+      const scheduled = await cli(['status', later.id], env)
+      assert.match(scheduled.stdout, new RegExp(`waiting: scheduled for ${later.runAt as string}`))
+    })
+  })
+}
