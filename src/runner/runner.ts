@@ -70,27 +70,7 @@ export interface StopReport {
   released: string[]
   /** Jobs that stopped on their token and went back to the queue with their checkpoint. */
   interrupted: string[]
-  /** Jobs that ignored their token until the deadline: checkpoint written and requeued anyway. */
-  abandoned: string[]
-  /** Jobs whose outcome could not be written before the deadline (their lease will expire). */
-  unwritten: string[]
-}
-
-export interface RunnerDependencies {
-  store: JobStore
-  notifier: Notifier
-  registry: JobRegistry
-  log: Logger
-  /** The lifecycle's answer to "may I claim now?". */
-  mayClaim?: () => boolean
-}
-
-export interface StopReport {
-  /** Jobs claimed ahead that never started: handed back without counting an attempt. */
-  released: string[]
-  /** Jobs that stopped on their token and went back to the queue with their checkpoint. */
-  interrupted: string[]
-  /** Jobs that ignored their token until the deadline: checkpoint written and requeued anyway. */
+  /** Jobs that ignored their token until the deadline: checkpoint written, requeued with the attempt counted. */
   abandoned: string[]
   /** Jobs whose outcome could not be written before the deadline (their lease will expire). */
   unwritten: string[]
