@@ -222,7 +222,7 @@ for (const target of databaseTargets()) {
       await service.close()
     })
 
-    for (const timing of ['while the runner starts'] as const) {
+    for (const timing of ['in the same tick', 'while the runner starts'] as const) {
       it(`exits after a SIGTERM-equivalent shutdown ${timing} as a resume, with no claim after it and no runner left running`, async () => {
         const service = await startService()
         const states: LifecycleState[] = []
