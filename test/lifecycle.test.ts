@@ -178,6 +178,17 @@ describe('lifecycle', () => {
     assert.deepEqual(states, ['draining', 'stopping', 'exited'])
     assert.deepEqual(await lifecycle.drain(), EMPTY_REPORT, 'a drain after the shutdown changes nothing')
   })
+
+  it('runs drain, resume and drain asked together in order, ending drained', async () => {
+    const runner = new ManualRunner()
+    runner.autoSettle = true
+    const { lifecycle, states } = lifecycleOn(runner)
+    const commands = [lifecycle.drain(), lifecycle.resume(), lifecycle.drain()]
+    await Promise.all(commands)
+    assert.equal(lifecycle.state, 'drained', 'the last command asked wins')
+    assert.deepEqual(states, ['draining', 'drained', 'running', 'draining', 'drained'])
+    assert.deepEqual(runner.calls, ['stop', 'start', 'stop'])
+  })
 })
 
 for (const target of databaseTargets()) {
