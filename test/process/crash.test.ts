@@ -122,7 +122,7 @@ for (const target of databaseTargets()) {
       assert.deepEqual(blamed[0]!.blamedJobIds, [crash.id], 'the crash is blamed on the job whose file threw')
       let rows = await readJobRows(database)
       const crashed1 = row(rows, crash.id)
-      assert.deepEqual([crashed1.state, crashed1.attempts], ['queued', 1], 'the crashing attempt counts')
+      assert.deepEqual([crashed1.state, crashed1.attempts, crashed1.interruptions], ['queued', 1, 0], 'the crashing attempt counts, as no interruption')
       assert.deepEqual([row(rows, slow.id).state, row(rows, slow.id).attempts, row(rows, slow.id).interruptions], ['queued', 0, 1], 'the other job was interrupted and refunded')
 
       // Restarted, the instance takes both jobs again: the crash job crashes it a second time.
@@ -145,6 +145,7 @@ for (const target of databaseTargets()) {
       const crashed = await waitForJob(third, crash.id, () => true)
       assert.equal(crashed.state, 'failed')
       assert.equal(crashed.attempts, 2)
+      assert.match(crashed.error ?? '', /crashed the process: crash test: thrown from a timer/)
       const quick = await enqueueJob(third, { type: 'slowcount', payload: { to: 1, stepMs: 1 } })
       assert.equal((await waitForJob(third, quick.id, (job) => job.state === 'succeeded')).attempts, 1)
       third.kill('SIGTERM')
