@@ -58,7 +58,8 @@ class ManualRunner implements ControlledRunner {
 /** A lifecycle on `runner`, with every state it enters recorded and `mayClaim()` sampled at each. */
 function lifecycleOn(runner: ControlledRunner) {
   const exits: number[] = []
-  const lifecycle = new Lifecycle({ runner, log: captureLogs('silent').log, shutdownGraceMs: 5000, exit: (code) => exits.push(code) })
+  const log = captureLogs('silent').log
+  const lifecycle = new Lifecycle({ runner, log, shutdownGraceMs: 5000, exit: (code) => exits.push(code) })
   const states: LifecycleState[] = []
   const claimableIn: LifecycleState[] = []
   lifecycle.events.on('lifecycle:state', ({ state }) => {
@@ -102,7 +103,7 @@ describe('lifecycle', () => {
     assert.deepEqual(runner.calls, ['stop', 'start'])
   })
 
-  it('ends a shutdown that arrives during a resume in exited, never running again, claiming nothing from the shutdown call on', async () => {
+  it('ends a shutdown during a resume in exited, never running again, claiming nothing from then on', async () => {
     const runner = new ManualRunner()
     const { lifecycle, states, claimableIn, exits } = lifecycleOn(runner)
     await drained(runner, lifecycle)
@@ -160,7 +161,7 @@ describe('lifecycle', () => {
     assert.deepEqual(states, ['draining', 'drained'])
   })
 
-  it('answers the commands queued behind a drain at once when a shutdown overtakes them, without running them', async () => {
+  it('answers the commands queued behind a drain at once when a shutdown overtakes them, running none', async () => {
     const runner = new ManualRunner()
     const { lifecycle, states } = lifecycleOn(runner)
     const drain = lifecycle.drain()
@@ -226,7 +227,8 @@ for (const target of databaseTargets()) {
       // And it runs jobs once each.
       const ran: string[] = []
       service.runner.events.on('job:start', ({ job }) => ran.push(job.id))
-      const response = await service.request('/v1/jobs', { method: 'POST', body: JSON.stringify({ type: 'echo', payload: {} }) })
+      const body = JSON.stringify({ type: 'echo', payload: {} })
+      const response = await service.request('/v1/jobs', { method: 'POST', body })
       const { id } = (await response.json()) as { id: string }
       await service.runner.events.waitFor('job:settled', ({ job }) => job.id === id)
       assert.deepEqual(ran, [id])
@@ -234,7 +236,7 @@ for (const target of databaseTargets()) {
     })
 
     for (const timing of ['in the same tick', 'while the runner starts'] as const) {
-      it(`exits after a SIGTERM-equivalent shutdown ${timing} as a resume, with no claim after it and no runner left running`, async () => {
+      it(`exits after a SIGTERM-like shutdown ${timing} as a resume: no claim after it, no runner left`, async () => {
         const service = await startService()
         const states: LifecycleState[] = []
         service.lifecycle.events.on('lifecycle:state', ({ state }) => states.push(state))
@@ -245,7 +247,8 @@ for (const target of databaseTargets()) {
         let shutdownAsked = false
         service.runner.events.on('jobs:claimed', () => void (shutdownAsked && (claimsAfterShutdown += 1)))
         // A job waits, so that a runner left claiming would take it.
-        const response = await service.request('/v1/jobs', { method: 'POST', body: JSON.stringify({ type: 'echo', payload: {} }) })
+        const body = JSON.stringify({ type: 'echo', payload: {} })
+        const response = await service.request('/v1/jobs', { method: 'POST', body })
         assert.equal(response.status, 503, 'drained: job routes refuse')
         await service.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'echo', payload: {} }] })
 

@@ -16,7 +16,14 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { connectDatabase } from '../../src/db/connect.js'
 import { JobStore } from '../../src/queue/store.js'
 import { databaseTargets } from '../support/databases.js'
-import { PROJECT_ROOT, enqueueJob, processFixture, readJobRows, waitForJob, type JobRowSummary } from '../support/process.js'
+import {
+  PROJECT_ROOT,
+  enqueueJob,
+  processFixture,
+  readJobRows,
+  waitForJob,
+  type JobRowSummary,
+} from '../support/process.js'
 
 /** The job files of this suite, importing the compiled `defineJob` (the server runs dist/). */
 function jobFiles(): Record<string, string> {
@@ -42,7 +49,11 @@ export default defineJob({
 import { defineJob } from ${defineJob}
 export default defineJob({
   name: 'slowcount',
-  payloadSchema: { type: 'object', properties: { to: { type: 'integer' }, stepMs: { type: 'integer' } }, required: ['to', 'stepMs'] },
+  payloadSchema: {
+    type: 'object',
+    properties: { to: { type: 'integer' }, stepMs: { type: 'integer' } },
+    required: ['to', 'stepMs'],
+  },
   defaults: { maxAttempts: 2 },
   async run({ payload, signal, checkpoint, saveCheckpoint }) {
     const resumedFrom = checkpoint?.cursor ?? 0
@@ -61,7 +72,11 @@ export default defineJob({
 import { defineJob } from ${defineJob}
 export default defineJob({
   name: 'block',
-  payloadSchema: { type: 'object', properties: { blockMs: { type: 'integer' }, marker: { type: 'string' } }, required: ['blockMs', 'marker'] },
+  payloadSchema: {
+    type: 'object',
+    properties: { blockMs: { type: 'integer' }, marker: { type: 'string' } },
+    required: ['blockMs', 'marker'],
+  },
   defaults: { maxAttempts: 3 },
   async run({ payload, attempt }) {
     if (attempt === 1) {
@@ -80,9 +95,14 @@ export default defineJob({
 async function fileAppears(file: string, { timeoutMs = 20_000 } = {}): Promise<void> {
   const watcher = watch(path.dirname(file))
   try {
-    const seen = new Promise<void>((resolve) => watcher.on('change', () => void fs.access(file).then(resolve, () => {})))
+    const seen = new Promise<void>((resolve) => {
+      watcher.on('change', () => void fs.access(file).then(resolve, () => {}))
+    })
     if (await fs.access(file).then(() => true, () => false)) return
-    await Promise.race([seen, sleep(timeoutMs).then(() => Promise.reject(new Error(`${file} did not appear within ${timeoutMs} ms`)))])
+    const late = sleep(timeoutMs, undefined, { ref: false }).then(() => {
+      throw new Error(`${file} did not appear within ${timeoutMs} ms`)
+    })
+    await Promise.race([seen, late])
   } finally {
     watcher.close()
   }
@@ -107,12 +127,14 @@ for (const target of databaseTargets()) {
   describe(`process: jobs that crash or block the process (${target.name})`, { timeout: 120_000 }, () => {
     const fixture = processFixture(target)
 
-    it('fails a job that crashes its process after maxAttempts crashes, while the job it interrupted keeps its attempts and succeeds', async () => {
+    it('fails a job crashing its process after maxAttempts crashes; the job beside it succeeds', async () => {
       const database = await fixture.createDatabase()
       const env = { JOBS_DIR: jobsDir, SHUTDOWN_GRACE_SECONDS: '5', CHECKPOINT_INTERVAL_SECONDS: '0.1' }
       const first = await fixture.spawn(database, env)
       const slow = await enqueueJob(first, { type: 'slowcount', payload: { to: 80, stepMs: 50 } })
-      await waitForJob(first, slow.id, (job) => job.state === 'running' && (job.checkpoint?.cursor ?? 0) > 0, { description: 'running with a checkpoint' })
+      const stepped = (job: { state: string; checkpoint: Record<string, number> | null }) =>
+        job.state === 'running' && (job.checkpoint?.cursor ?? 0) > 0
+      await waitForJob(first, slow.id, stepped, { description: 'running with a checkpoint' })
       const crash = await enqueueJob(first, { type: 'crash', payload: { afterMs: 200 } })
 
       const exits: (number | null)[] = []
@@ -122,19 +144,25 @@ for (const target of databaseTargets()) {
       assert.deepEqual(blamed[0]!.blamedJobIds, [crash.id], 'the crash is blamed on the job whose file threw')
       let rows = await readJobRows(database)
       const crashed1 = row(rows, crash.id)
-      assert.deepEqual([crashed1.state, crashed1.attempts, crashed1.interruptions], ['queued', 1, 0], 'the crashing attempt counts, as no interruption')
-      assert.deepEqual([row(rows, slow.id).state, row(rows, slow.id).attempts, row(rows, slow.id).interruptions], ['queued', 0, 1], 'the other job was interrupted and refunded')
+      const countsNoInterruption = 'the crashing attempt counts, as no interruption'
+      const crashedRow = [crashed1.state, crashed1.attempts, crashed1.interruptions]
+      assert.deepEqual(crashedRow, ['queued', 1, 0], countsNoInterruption)
+      const slow1 = row(rows, slow.id)
+      const refunded = 'the other job was interrupted and refunded'
+      assert.deepEqual([slow1.state, slow1.attempts, slow1.interruptions], ['queued', 0, 1], refunded)
 
       // Restarted, the instance takes both jobs again: the crash job crashes it a second time.
       const second = await fixture.spawn(database, env)
       exits.push((await second.exited).code)
-      assert.deepEqual(second.logsMatching('uncaught exception: shutting down').map((r) => r.blamedJobIds), [[crash.id]])
+      const blamedAgain = second.logsMatching('uncaught exception: shutting down').map((r) => r.blamedJobIds)
+      assert.deepEqual(blamedAgain, [[crash.id]])
       rows = await readJobRows(database)
       const failed = row(rows, crash.id)
       assert.deepEqual([failed.state, failed.attempts], ['failed', 2])
       const slowAfter = row(rows, slow.id)
       assert.notEqual(slowAfter.state, 'failed', 'the crashes did not fail the job beside them')
-      assert.equal(slowAfter.attempts, slowAfter.state === 'succeeded' ? 1 : 0, 'its interrupted attempts were refunded')
+      const expectedAttempts = slowAfter.state === 'succeeded' ? 1 : 0
+      assert.equal(slowAfter.attempts, expectedAttempts, 'its interrupted attempts were refunded')
 
       // Restarted once more: the failed job stays failed and the instance runs other work normally.
       const third = await fixture.spawn(database, env)
@@ -155,7 +183,9 @@ for (const target of databaseTargets()) {
 
     it(
       'counts the attempt of a job whose synchronous start blocks the event loop past its lease',
-      target.name === 'pglite' ? { skip: 'PGlite is single-process: the test cannot recover leases on the database while the server holds it' } : {},
+      target.name === 'pglite'
+        ? { skip: 'PGlite is single-process: the test cannot recover leases on the database while the server holds it' }
+        : {},
       async () => {
         const database = await fixture.createDatabase()
         const server = await fixture.spawn(database, { JOBS_DIR: jobsDir, LEASE_SECONDS: '1' })
@@ -166,7 +196,8 @@ for (const target of databaseTargets()) {
         await fileAppears(marker)
 
         // The server is stuck in the job's code: another instance (this process) sweeps the expired lease.
-        const db = await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir, maxConnections: 1 })
+        const { databaseUrl, dataDir } = database
+        const db = await connectDatabase({ databaseUrl, dataDir, maxConnections: 1 })
         try {
           const store = new JobStore(db.sql)
           const [leased] = await db.sql<{ lease_expires_at: Date; started: boolean }[]>`
@@ -177,17 +208,22 @@ for (const target of databaseTargets()) {
           assert.deepEqual(recovered, [{ id: job.id, state: 'queued' }])
           const [swept] = await db.sql<{ state: string; attempts: number; lease_owner: string | null }[]>`
             select state, attempts, lease_owner from job_runner_jobs where id = ${job.id}`
-          assert.deepEqual({ ...swept }, { state: 'queued', attempts: 1, lease_owner: null }, 'the blocked attempt counts')
+          const counted = { state: 'queued', attempts: 1, lease_owner: null }
+          assert.deepEqual({ ...swept }, counted, 'the blocked attempt counts')
         } finally {
           await db.close()
         }
         assert.ok(server.alive)
 
-        // Unblocked, its late outcome is refused by the lease fence; the job runs again and succeeds.
+        // Unblocked, the job ends succeeded after one of two races, both counting each run once: its late
+        // outcome is refused by the lease fence and the job runs again (attempt 2), or the server claimed the
+        // job back before writing that outcome, so the run it still held is the only one and its outcome
+        // lands (attempt 1; see RunnerGeneration.notHeldHere).
         const done = await waitForJob(server, job.id, (j) => j.state === 'succeeded', { description: 'succeeded' })
-        assert.equal(done.attempts, 2)
-        assert.deepEqual(done.result, { attempt: 2 })
-        assert.ok(server.logsMatching(/job outcome not written: its lease had been recovered/).some((r) => r.jobId === job.id))
+        assert.deepEqual(done.result, { attempt: done.attempts }, 'the result is that of the last counted attempt')
+        const refused = server.logsMatching(/job outcome not written: its lease had been recovered/)
+        if (done.attempts === 2) assert.ok(refused.some((r) => r.jobId === job.id), 'the late outcome was refused')
+        else assert.equal(done.attempts, 1)
         server.kill('SIGTERM')
         assert.equal((await server.exited).code, 0)
       },

@@ -155,12 +155,16 @@ for (const target of databaseTargets()) {
           const job = await engine.store.getJob({ id, owner: undefined })
           if (job?.state === 'queued') done({ at })
         }
-        const offRelease = engine.notifier.subscribe('jobChanged', (id) => void (ids.has(id) && confirm(id, Date.now())))
-        const offError = runner.events.on('runner:error', ({ error, during }) => done({ error: `${during}: ${error.message}` }))
+        const offRelease = engine.notifier.subscribe('jobChanged', (id) => {
+          if (ids.has(id)) void confirm(id, Date.now())
+        })
+        const offError = runner.events.on('runner:error', ({ error, during }) => {
+          done({ error: `${during}: ${error.message}` })
+        })
       })
     }
 
-    it('never runs a job twice at once in the process when it restarts after abandoning it at a drain deadline', async () => {
+    it('never runs a job twice at once when it restarts after abandoning it at a drain deadline', async () => {
       const runner = engine.newRunner({ concurrency: 1 })
       const starts: number[] = []
       const [job] = await enqueue({ type: 'gated' })
@@ -175,12 +179,15 @@ for (const target of databaseTargets()) {
 
       await runner.start()
       // A bounded window of several claim polls in which a second run could start.
-      const second = runner.events.waitFor('job:start', (event) => event.job.id === job!.id, { signal: AbortSignal.timeout(1500) }).catch(() => undefined)
+      const second = runner.events
+        .waitFor('job:start', (event) => event.job.id === job!.id, { signal: AbortSignal.timeout(1500) })
+        .catch(() => undefined)
       assert.equal(await second, undefined, 'not started again while its abandoned run lives')
       assert.equal(runner.runningJobs, 1, 'the abandoned run still holds the one slot')
       assert.equal(starts.length, 1)
       const requeued = await read(job!.id)
-      assert.deepEqual([requeued.state, requeued.attempts, requeued.interruptions], ['queued', 1, 1], 'the abandoned attempt counts')
+      const { state, attempts, interruptions } = requeued
+      assert.deepEqual([state, attempts, interruptions], ['queued', 1, 1], 'the abandoned attempt counts')
 
       const done = settled(runner, job!.id)
       const restarted = runner.events.waitFor('job:start', (event) => event.job.id === job!.id)
@@ -196,7 +203,7 @@ for (const target of databaseTargets()) {
       assert.deepEqual([finished.state, finished.attempts, finished.interruptions], ['succeeded', 2, 1])
     })
 
-    it('starts and stops five times with no error, no leaked subscription, jobs run once each, and releases that still work', async () => {
+    it('starts and stops five times: no error, no leaked subscription, jobs run once, releases work', async () => {
       const errors = errorLogs()
       const runnerErrors: string[] = []
       const baseline = subscriptions()
@@ -261,7 +268,7 @@ for (const target of databaseTargets()) {
       assert.deepEqual(new Set((await tailDone).map((e) => e.outcome)), new Set(['succeeded']))
     })
 
-    it('abandons a job that ignores its timeout within timeoutSeconds + the abandon grace: checkpoint written, attempt counted, slot freed', async () => {
+    it('abandons a job ignoring its timeout within timeout + grace: checkpoint, attempt, slot freed', async () => {
       const graceMs = 200
       const timeoutSeconds = 0.3
       // No periodic flush: a checkpoint in the row is the one the abandonment wrote.
@@ -277,7 +284,8 @@ for (const target of databaseTargets()) {
       const stepAtAbandonment = steps.get(stubborn!.id) ?? 0
       assert.equal(event.outcome, 'abandoned')
       const boundMs = timeoutSeconds * 1000 + graceMs
-      assert.ok(elapsedMs >= boundMs - 20 && elapsedMs <= boundMs + 400, `abandoned ${elapsedMs} ms after its start (bound ${boundMs} ms)`)
+      const inBound = elapsedMs >= boundMs - 20 && elapsedMs <= boundMs + 400
+      assert.ok(inBound, `abandoned ${elapsedMs} ms after its start (bound ${boundMs} ms)`)
       assert.equal(live.get(stubborn!.id), 1, 'its code still runs')
 
       const failed = await read(stubborn!.id)
@@ -285,7 +293,8 @@ for (const target of databaseTargets()) {
       assert.equal(failed.attempts, 1, 'the attempt counts')
       assert.match(failed.error ?? '', /ignored its token/)
       const step = (failed.checkpoint as { step: number } | null)?.step ?? 0
-      assert.ok(step >= 1 && step <= stepAtAbandonment, `the checkpoint it held when abandoned is written (step ${step} of ${stepAtAbandonment})`)
+      const held = `the checkpoint it held when abandoned is written (step ${step} of ${stepAtAbandonment})`
+      assert.ok(step >= 1 && step <= stepAtAbandonment, held)
 
       // The one slot is free while the abandoned run still executes.
       const [next] = await enqueue({ type: 'echo' })
