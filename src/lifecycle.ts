@@ -107,12 +107,13 @@ export class Lifecycle {
   /** Queues the undoing of a drain (never of a shutdown); resolves with the state it left. */
   resume(cause = 'http resume'): Promise<LifecycleState> {
     if (this.isShuttingDown()) return Promise.resolve(this.current)
+    // A drain asked after this resume runs after it, instead of answering with the drain before it.
+    this.drainInEffect = undefined
     return this.enqueue(undefined, async () => {
       if (this.current !== 'drained') return
       await this.options.runner.start()
       // A shutdown asked while the runner started has stopped (or is stopping) that generation.
       if (this.isShuttingDown()) return
-      this.drainInEffect = undefined
       this.transition('running', cause)
     }).then(() => this.current)
   }

@@ -239,15 +239,23 @@ export class RunnerGeneration {
 
     await Promise.race([this.allWritten(), timer.reserveReached])
 
-    const abandoned = [...this.executions.values()]
-    for (const execution of abandoned) {
+    const stillRunning = [...this.executions.values()]
+    for (const execution of stillRunning) {
       execution.abandoned = true
       this.executions.delete(execution.job.id)
       // Its outcome write waits for a settlement that may never come: waiting on it would eat the budget left for deregistration.
       this.writing.delete(execution.outcomeWritten!)
+    }
+    // A run blamed for the crash behind this stop (its promise never settles when a timer of it threw)
+    // fails its attempt with that cause, as it would had it settled: it was not merely slow to stop.
+    const abandoned = stillRunning.filter((execution) => !execution.crashError)
+    for (const execution of stillRunning) {
+      if (execution.crashError) this.trackWrite(this.writeFailure(execution, crashedTheProcess(execution.crashError)))
+    }
+    for (const execution of abandoned) {
       this.deps.log.warn(
         { jobId: execution.job.id, type: execution.job.type },
-        'job ignored its shutdown token until the grace deadline: abandoning it, writing its checkpoint and requeueing it',
+        'job ignored its shutdown token until the grace deadline: abandoning it, writing its checkpoint and requeueing it (the attempt counts)',
       )
     }
     const requeued = await withTimeout(
@@ -564,7 +572,7 @@ export class RunnerGeneration {
     const { job } = execution
     const reason = execution.abortReason
     if (execution.crashError) {
-      return this.writeFailure(execution, `crashed the process: ${execution.crashError.message || execution.crashError.name}`, undefined, settlement)
+      return this.writeFailure(execution, crashedTheProcess(execution.crashError), undefined, settlement)
     }
     if (settlement.kind === 'rejected' && reason !== 'shutdown' && reason !== 'cancelled') {
       const error = reason === 'timeout' ? `timed out after ${job.timeoutSeconds} s` : settlement.error.message || settlement.error.name
@@ -662,4 +670,9 @@ export class RunnerGeneration {
     this.deps.log.error({ err: error, during }, `runner error during ${during}`)
     this.events.emit('runner:error', { error, during })
   }
+}
+
+/** The error of an attempt blamed for an uncaught exception. */
+function crashedTheProcess(error: Error): string {
+  return `crashed the process: ${error.message || error.name}`
 }

@@ -85,6 +85,8 @@ export class Runner {
   private readonly liveRuns = new LiveRuns()
   private generation: RunnerGeneration | undefined
   private generations = 0
+  /** Counts `stop()` calls, so that a start can tell a stop came while it waited. */
+  private stopsAsked = 0
 
   constructor(
     private readonly config: RunnerConfig,
@@ -120,8 +122,12 @@ export class Runner {
   async start(): Promise<void> {
     const previous = this.generation
     if (previous?.isActive) return
+    const stopsBefore = this.stopsAsked
     // A generation still stopping finishes first: its jobs must be written before new claims.
     if (previous) await previous.stop({ graceMs: Infinity })
+    // A stop asked meanwhile (a shutdown in the same tick as a resume) reached the previous
+    // generation only: starting a new one now would leave it claiming after that stop.
+    if (this.stopsAsked !== stopsBefore) return
     // The first generation leases under the instance id, so a runner that never drains is one id everywhere.
     const leaseOwner = this.generations++ === 0 ? this.instanceId : randomUUID()
     const generation = new RunnerGeneration(leaseOwner, this.config, { ...this.deps, events: this.events, liveRuns: this.liveRuns })
@@ -131,6 +137,7 @@ export class Runner {
 
   /** Stops the current generation within `graceMs`. Calling it again returns the same promise, with the stricter deadline. */
   stop({ graceMs }: { graceMs: number }): Promise<StopReport> {
+    this.stopsAsked += 1
     return this.generation?.stop({ graceMs }) ?? Promise.resolve(EMPTY_REPORT)
   }
 

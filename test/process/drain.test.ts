@@ -73,7 +73,7 @@ for (const target of databaseTargets()) {
         await response.arrayBuffer()
       }
       assert.equal((await server.request('/livez')).status, 200)
-      const abandoned = server.logsMatching('job ignored its shutdown token until the grace deadline: abandoning it, writing its checkpoint and requeueing it')
+      const abandoned = server.logsMatching('job ignored its shutdown token until the grace deadline: abandoning it, writing its checkpoint and requeueing it (the attempt counts)')
       assert.deepEqual(abandoned.map((r) => r.jobId), [stubborn.id])
       if (target.name === 'postgres') {
         // PGlite's folder belongs to the running server; PostgreSQL can be read beside it.

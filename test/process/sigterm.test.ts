@@ -10,7 +10,7 @@ import { databaseTargets } from '../support/databases.js'
 import { enqueueJob, keepAliveRequest, processFixture, readJobRows, waitForJob, withDatabase } from '../support/process.js'
 
 const STOPPING = 'lifecycle: running → stopping'
-const ABANDONED = 'job ignored its shutdown token until the grace deadline: abandoning it, writing its checkpoint and requeueing it'
+const ABANDONED = 'job ignored its shutdown token until the grace deadline: abandoning it, writing its checkpoint and requeueing it (the attempt counts)'
 
 interface Answer {
   path: string

@@ -1,0 +1,232 @@
+/**
+ * Jobs that take the whole process down, on the real server with job files of the test's own
+ * (JOBS_DIR): one whose timer throws (an uncaught exception: the server shuts down and exits 1) and
+ * one whose synchronous start blocks the event loop past its lease. In both cases the attempt counts,
+ * so a job that crashes its process ends `failed` after `maxAttempts` crashes instead of looping
+ * forever, while the other jobs it interrupted keep their attempts and finish after the restarts.
+ */
+import { after, before, describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import fs from 'node:fs/promises'
+import { watch } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { connectDatabase } from '../../src/db/connect.js'
+import { JobStore } from '../../src/queue/store.js'
+import { databaseTargets } from '../support/databases.js'
+import {
+  PROJECT_ROOT,
+  enqueueJob,
+  processFixture,
+  readJobRows,
+  waitForJob,
+  type JobRowSummary,
+} from '../support/process.js'
+
+/** The job files of this suite, importing the compiled `defineJob` (the server runs dist/). */
+function jobFiles(): Record<string, string> {
+  const defineJob = JSON.stringify(pathToFileURL(path.join(PROJECT_ROOT, 'dist/jobs/defineJob.js')).href)
+  return {
+    // Throws from a timer: nothing catches it, so it is an uncaught exception of the process.
+    'crash.mjs': `import { defineJob } from ${defineJob}
+export default defineJob({
+  name: 'crash',
+  payloadSchema: { type: 'object', properties: { afterMs: { type: 'integer' } }, required: ['afterMs'] },
+  defaults: { maxAttempts: 2 },
+  async run({ payload }) {
+    await new Promise(() => {
+      setTimeout(() => {
+        throw new Error('crash test: thrown from a timer')
+      }, payload.afterMs)
+    })
+  },
+})
+`,
+    // The shipped count job, cut down: steps with a checkpoint, stops on its token.
+    'slowcount.mjs': `import { setTimeout as sleep } from 'node:timers/promises'
+import { defineJob } from ${defineJob}
+export default defineJob({
+  name: 'slowcount',
+  payloadSchema: {
+    type: 'object',
+    properties: { to: { type: 'integer' }, stepMs: { type: 'integer' } },
+    required: ['to', 'stepMs'],
+  },
+  defaults: { maxAttempts: 2 },
+  async run({ payload, signal, checkpoint, saveCheckpoint }) {
+    const resumedFrom = checkpoint?.cursor ?? 0
+    for (let cursor = resumedFrom; cursor < payload.to; ) {
+      signal.throwIfAborted()
+      await sleep(payload.stepMs, undefined, { signal })
+      cursor += 1
+      saveCheckpoint({ cursor })
+    }
+    return { counted: payload.to, resumedFrom }
+  },
+})
+`,
+    // On its first attempt, writes a marker file and then holds the event loop for blockMs.
+    'block.mjs': `import fs from 'node:fs'
+import { defineJob } from ${defineJob}
+export default defineJob({
+  name: 'block',
+  payloadSchema: {
+    type: 'object',
+    properties: { blockMs: { type: 'integer' }, marker: { type: 'string' } },
+    required: ['blockMs', 'marker'],
+  },
+  defaults: { maxAttempts: 3 },
+  async run({ payload, attempt }) {
+    if (attempt === 1) {
+      fs.writeFileSync(payload.marker, 'blocking')
+      const until = Date.now() + payload.blockMs
+      while (Date.now() < until) {}
+    }
+    return { attempt }
+  },
+})
+`,
+  }
+}
+
+/** Resolves once `file` exists. */
+async function fileAppears(file: string, { timeoutMs = 20_000 } = {}): Promise<void> {
+  const watcher = watch(path.dirname(file))
+  try {
+    const seen = new Promise<void>((resolve) => {
+      watcher.on('change', () => void fs.access(file).then(resolve, () => {}))
+    })
+    if (await fs.access(file).then(() => true, () => false)) return
+    const late = sleep(timeoutMs, undefined, { ref: false }).then(() => {
+      throw new Error(`${file} did not appear within ${timeoutMs} ms`)
+    })
+    await Promise.race([seen, late])
+  } finally {
+    watcher.close()
+  }
+}
+
+function row(rows: readonly JobRowSummary[], id: string): JobRowSummary {
+  const found = rows.find((r) => r.id === id)
+  assert.ok(found, `job ${id} has a row`)
+  return found
+}
+
+let jobsDir: string
+before(async () => {
+  jobsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'job-runner-crash-jobs-'))
+  for (const [file, text] of Object.entries(jobFiles())) await fs.writeFile(path.join(jobsDir, file), text)
+})
+after(async () => {
+  await fs.rm(jobsDir, { recursive: true, force: true })
+})
+
+for (const target of databaseTargets()) {
+  describe(`process: jobs that crash or block the process (${target.name})`, { timeout: 120_000 }, () => {
+    const fixture = processFixture(target)
+
+    it('fails a job crashing its process after maxAttempts crashes; the job beside it succeeds', async () => {
+      const database = await fixture.createDatabase()
+      const env = { JOBS_DIR: jobsDir, SHUTDOWN_GRACE_SECONDS: '5', CHECKPOINT_INTERVAL_SECONDS: '0.1' }
+      const first = await fixture.spawn(database, env)
+      const slow = await enqueueJob(first, { type: 'slowcount', payload: { to: 80, stepMs: 50 } })
+      const stepped = (job: { state: string; checkpoint: Record<string, number> | null }) =>
+        job.state === 'running' && (job.checkpoint?.cursor ?? 0) > 0
+      await waitForJob(first, slow.id, stepped, { description: 'running with a checkpoint' })
+      const crash = await enqueueJob(first, { type: 'crash', payload: { afterMs: 200 } })
+
+      const exits: (number | null)[] = []
+      exits.push((await first.exited).code)
+      const blamed = first.logsMatching('uncaught exception: shutting down')
+      assert.equal(blamed.length, 1)
+      assert.deepEqual(blamed[0]!.blamedJobIds, [crash.id], 'the crash is blamed on the job whose file threw')
+      let rows = await readJobRows(database)
+      const crashed1 = row(rows, crash.id)
+      const countsNoInterruption = 'the crashing attempt counts, as no interruption'
+      const crashedRow = [crashed1.state, crashed1.attempts, crashed1.interruptions]
+      assert.deepEqual(crashedRow, ['queued', 1, 0], countsNoInterruption)
+      const slow1 = row(rows, slow.id)
+      const refunded = 'the other job was interrupted and refunded'
+      assert.deepEqual([slow1.state, slow1.attempts, slow1.interruptions], ['queued', 0, 1], refunded)
+
+      // Restarted, the instance takes both jobs again: the crash job crashes it a second time.
+      const second = await fixture.spawn(database, env)
+      exits.push((await second.exited).code)
+      const blamedAgain = second.logsMatching('uncaught exception: shutting down').map((r) => r.blamedJobIds)
+      assert.deepEqual(blamedAgain, [[crash.id]])
+      rows = await readJobRows(database)
+      const failed = row(rows, crash.id)
+      assert.deepEqual([failed.state, failed.attempts], ['failed', 2])
+      const slowAfter = row(rows, slow.id)
+      assert.notEqual(slowAfter.state, 'failed', 'the crashes did not fail the job beside them')
+      const expectedAttempts = slowAfter.state === 'succeeded' ? 1 : 0
+      assert.equal(slowAfter.attempts, expectedAttempts, 'its interrupted attempts were refunded')
+
+      // Restarted once more: the failed job stays failed and the instance runs other work normally.
+      const third = await fixture.spawn(database, env)
+      const done = await waitForJob(third, slow.id, (job) => job.state === 'succeeded', { description: 'succeeded' })
+      assert.equal(done.attempts, 1)
+      assert.ok(done.interruptions >= 1)
+      assert.equal(done.result?.counted, 80)
+      const crashed = await waitForJob(third, crash.id, () => true)
+      assert.equal(crashed.state, 'failed')
+      assert.equal(crashed.attempts, 2)
+      assert.match(crashed.error ?? '', /crashed the process: crash test: thrown from a timer/)
+      const quick = await enqueueJob(third, { type: 'slowcount', payload: { to: 1, stepMs: 1 } })
+      assert.equal((await waitForJob(third, quick.id, (job) => job.state === 'succeeded')).attempts, 1)
+      third.kill('SIGTERM')
+      exits.push((await third.exited).code)
+      assert.deepEqual(exits, [1, 1, 0])
+    })
+
+    it(
+      'counts the attempt of a job whose synchronous start blocks the event loop past its lease',
+      target.name === 'pglite'
+        ? { skip: 'PGlite is single-process: the test cannot recover leases on the database while the server holds it' }
+        : {},
+      async () => {
+        const database = await fixture.createDatabase()
+        const server = await fixture.spawn(database, { JOBS_DIR: jobsDir, LEASE_SECONDS: '1' })
+        const marker = path.join(database.dataDir, 'blocking')
+        // Blocks well past the 1 s lease, yet less than the server's 5 s keep-alive timeout: a longer block
+        // lets the idle-socket timer close this client's pooled connection just as its next request is sent.
+        const job = await enqueueJob(server, { type: 'block', payload: { blockMs: 3500, marker } })
+        await fileAppears(marker)
+
+        // The server is stuck in the job's code: another instance (this process) sweeps the expired lease.
+        const { databaseUrl, dataDir } = database
+        const db = await connectDatabase({ databaseUrl, dataDir, maxConnections: 1 })
+        try {
+          const store = new JobStore(db.sql)
+          const [leased] = await db.sql<{ lease_expires_at: Date; started: boolean }[]>`
+            select lease_expires_at, started_at is not null as started from job_runner_jobs where id = ${job.id}`
+          assert.equal(leased?.started, true, 'the start is written before the code runs')
+          await sleep(Math.max(0, leased!.lease_expires_at.getTime() - Date.now() + 50))
+          const recovered = await store.recoverExpiredLeases()
+          assert.deepEqual(recovered, [{ id: job.id, state: 'queued' }])
+          const [swept] = await db.sql<{ state: string; attempts: number; lease_owner: string | null }[]>`
+            select state, attempts, lease_owner from job_runner_jobs where id = ${job.id}`
+          const counted = { state: 'queued', attempts: 1, lease_owner: null }
+          assert.deepEqual({ ...swept }, counted, 'the blocked attempt counts')
+        } finally {
+          await db.close()
+        }
+        assert.ok(server.alive)
+
+        // Unblocked, the job ends succeeded after one of two races, both counting each run once: its late
+        // outcome is refused by the lease fence and the job runs again (attempt 2), or the server claimed the
+        // job back before writing that outcome, so the run it still held is the only one and its outcome
+        // lands (attempt 1; see RunnerGeneration.notHeldHere).
+        const done = await waitForJob(server, job.id, (j) => j.state === 'succeeded', { description: 'succeeded' })
+        assert.deepEqual(done.result, { attempt: done.attempts }, 'the result is that of the last counted attempt')
+        const refused = server.logsMatching(/job outcome not written: its lease had been recovered/)
+        if (done.attempts === 2) assert.ok(refused.some((r) => r.jobId === job.id), 'the late outcome was refused')
+        else assert.equal(done.attempts, 1)
+        server.kill('SIGTERM')
+        assert.equal((await server.exited).code, 0)
+      },
+    )
+  })
+}
