@@ -539,9 +539,18 @@ export class RunnerGeneration {
     this.takeWaiting(id)
   }
 
-  /** Hands back jobs that waited in the local queue longer than its TTL. */
+  /**
+   * Hands back jobs that waited longer than the local queue's TTL, marked ones included (their
+   * attempt is refunded): behind slots held by slow jobs, another instance may run them sooner.
+   */
   private releaseExpired(): void {
     const expired = this.localQueue.takeExpired()
+    const now = Date.now()
+    const isStale = (w: Waiting) => now - w.claimedAt > this.localQueue.ttlMs
+    if (this.ready.some(isStale)) {
+      expired.push(...this.ready.filter(isStale).map((w) => w.job))
+      this.ready = this.ready.filter((w) => !isStale(w))
+    }
     if (expired.length > 0) this.trackWrite(this.release(expired, this.graceTimer).then(() => {}))
   }
 
