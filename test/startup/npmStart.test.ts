@@ -71,7 +71,14 @@ describe('npm start', () => {
     assert.ok(named, `the start-up line names the server's pid: ${JSON.stringify(line)}`)
     assert.notEqual(serverPid, npm.pid, 'the server is npm’s child, not npm')
     assert.equal(line.host, '0.0.0.0', 'the start-up line says which address is bound')
-    assert.match(output, new RegExp(`process ${serverPid}\\b`), 'the banner names the pid too')
+    // The banner follows the start-up line, possibly in a later chunk of npm's output.
+    const banner = new RegExp(`process ${serverPid}\\b`)
+    await new Promise<void>((resolve) => {
+      const check = () => banner.test(output) && (npm.stdout.off('data', check), resolve())
+      npm.stdout.on('data', check)
+      check()
+    })
+    assert.match(output, banner, 'the banner names the pid too')
     const port = Number(line.port)
     const lockFile = path.join(database.dataDir, 'pglite.lock')
     assert.equal((await fs.readFile(lockFile, 'utf8')).trim(), String(serverPid))
