@@ -60,7 +60,7 @@ export class JobRegistry {
   }
 }
 
-const NOT_JOB_FILES = new Set(['registry', 'defineJob'])
+const NOT_JOB_FILES = new Set(['registry', 'defineJob', 'errors'])
 
 /** Imports every job file of `folder` (this folder by default, in source or compiled form). */
 export async function loadJobRegistry(folder = path.dirname(fileURLToPath(import.meta.url))): Promise<JobRegistry> {

@@ -12,6 +12,20 @@ export const FINISHED_STATES: readonly JobState[] = ['succeeded', 'failed', 'can
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json }
 
+/** One failed attempt in a job's error history (the last `MAX_ERROR_HISTORY` are kept). */
+export interface JobError {
+  readonly attempt: number
+  readonly at: string
+  readonly message: string
+  readonly name: string
+  readonly stack?: string
+}
+
+/** Bounds of the error history: entries kept, and UTF-8 bytes per message and per stack. */
+export const MAX_ERROR_HISTORY = 20
+export const MAX_ERROR_MESSAGE_BYTES = 4096
+export const MAX_ERROR_STACK_BYTES = 8192
+
 export interface JobProgress {
   readonly fraction: number
   readonly message?: string
@@ -40,6 +54,12 @@ export interface Job {
   readonly interruptions: number
   /** Interruptions refunded before the next one fails the job. */
   readonly maxInterruptions: number
+  /** Times a failed or cancelled job was sent back to the queue (`POST /v1/jobs/{id}/retry`). */
+  readonly retries: number
+  /** The job this one replays (`POST /v1/jobs/{id}/replay`), or null. */
+  readonly replayOf: string | null
+  /** The last failed attempts, oldest first; `error` is the last one's message. */
+  readonly errors: readonly JobError[]
 }
 
 /** The row as stored; only the store reads it. */
@@ -66,6 +86,9 @@ export interface JobRow {
   error: string | null
   interruptions: number
   max_interruptions: number
+  retries: number
+  replay_of: string | null
+  errors: JobError[]
   lease_owner: string | null
   lease_expires_at: Date | null
   idempotency_key: string | null
@@ -108,6 +131,9 @@ export function toJob(row: JobFields): OwnedJob {
     error: row.error,
     interruptions: row.interruptions,
     maxInterruptions: row.max_interruptions,
+    retries: row.retries,
+    replayOf: row.replay_of === null ? null : String(row.replay_of),
+    errors: row.errors,
   }
 }
 

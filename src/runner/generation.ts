@@ -23,12 +23,12 @@
 import os from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { OwnedJob } from '../queue/job.js'
-import type { JobSnapshot } from '../queue/store.js'
+import { boundedFailedAttempt, type JobSnapshot } from '../queue/store.js'
 import { coerceError } from '../log.js'
 import { Doorbell } from '../support/doorbell.js'
 import { sharedAbortController } from '../support/sharedAbortController.js'
 import { withTimeout } from '../support/withTimeout.js'
-import { retryDelayMs } from './backoff.js'
+import { decideRetry } from './retryPolicy.js'
 import { CheckpointFlusher } from './checkpointFlusher.js'
 import type { JobOutcome, RunnerEvents, TypedEmitter } from './events.js'
 import { FinishedJobPruner } from './finishedJobPruner.js'
@@ -573,8 +573,15 @@ export class RunnerGeneration {
   /** A failed attempt: retried after its backoff while attempts remain, otherwise `failed`. */
   private async writeFailure(execution: JobExecution, error: string, settledAs?: JobOutcome, settlement?: Settlement): Promise<void> {
     const { job } = execution
-    const retryDelay = retryDelayMs(job.attempts, { baseMs: this.config.retryBaseMs })
-    const failure = { ...execution.currentState(), error: error.slice(0, 10_000), retryDelayMs: retryDelay }
+    // What failed: the job's own error, or the crash or timeout the runner saw.
+    const failedWith = execution.crashError ??
+      (settlement?.kind === 'rejected' && execution.abortReason !== 'timeout' ? settlement.error : namedError('TimeoutError', error))
+    const decision = decideRetry(execution.definition, job.attempts, failedWith, {
+      defaultBaseMs: this.config.retryBaseMs,
+      onPolicyError: (policyError) => this.deps.log.error({ err: coerceError(policyError), jobId: job.id, type: job.type }, 'retry policy threw; using the default backoff'),
+    })
+    const entry = boundedFailedAttempt({ message: error, name: failedWith.name || 'Error', ...(failedWith.stack ? { stack: failedWith.stack } : {}) })
+    const failure = { ...execution.currentState(), error: error.slice(0, 10_000), retryDelayMs: decision.delayMs, giveUp: decision.giveUp, entry }
     const state = await this.retryWrite(() => this.outcomes.fail(failure))
     if (state === undefined) {
       this.unwrittenIds.push(job.id)
@@ -628,4 +635,10 @@ export class RunnerGeneration {
     this.deps.log.error({ err: error, during }, `runner error during ${during}`)
     this.events.emit('runner:error', { error, during })
   }
+}
+
+function namedError(name: string, message: string): Error {
+  const error = new Error(message)
+  error.name = name
+  return error
 }
