@@ -14,6 +14,8 @@
   let refreshAgain = false
   let detailId
   let toastTimer
+  /** Jobs whose error history the operator opened: a redraw keeps it open. */
+  const openHistories = new Set()
 
   class ApiError extends Error {
     constructor(status, problem) {
@@ -80,7 +82,19 @@
     return `${Math.floor(seconds / 86400)} d ago`
   }
 
+  /** "in 5 min" for a time ahead, "5 min ago" for one past. */
+  function relative(iso) {
+    if (!iso) return '–'
+    const ahead = Math.round((Date.parse(iso) - Date.now()) / 1000)
+    if (ahead <= 0) return ago(iso)
+    if (ahead < 60) return `in ${ahead} s`
+    if (ahead < 3600) return `in ${Math.floor(ahead / 60)} min`
+    if (ahead < 86400) return `in ${Math.floor(ahead / 3600)} h`
+    return `in ${Math.floor(ahead / 86400)} d`
+  }
+
   const when = (iso) => h('span', { title: iso ? new Date(iso).toLocaleString() : '' }, ago(iso))
+  const whenAhead = (iso) => h('span', { title: iso ? new Date(iso).toLocaleString() : '' }, relative(iso))
   const pill = (state) => h('span', { class: 'pill', dataset: { state } }, state)
   const jobLink = (job) => h('span', { class: 'mono' }, `#${job.id}`)
   const compactJson = (value, max = 60) => {
@@ -151,6 +165,59 @@
     }, job.cancelRequested ? 'Cancelling…' : 'Cancel')
   }
 
+  function actionButton(label, action, job, cls, run) {
+    return h('button', {
+      class: `small ${cls}`,
+      dataset: { action, jobId: job.id },
+      onclick: (event) => {
+        event.stopPropagation()
+        run(job.id)
+      },
+    }, label)
+  }
+
+  /** Retry for a failed or cancelled job, Cancel for one still queued or running, Replay for any. */
+  function jobActions(job) {
+    if (!scopes.has('jobs:write')) return null
+    const finishedBadly = job.state === 'failed' || job.state === 'cancelled'
+    const live = job.state === 'queued' || job.state === 'running'
+    return h(
+      'div',
+      { class: 'actions' },
+      finishedBadly ? actionButton('Retry', 'retry', job, 'primary', retryJob) : null,
+      actionButton('Replay', 'replay', job, 'ghost', replayJob),
+      live ? actionButton('Cancel', 'cancel', job, 'danger', cancelJob) : null,
+    )
+  }
+
+  /** A job's failed attempts, newest first, each with its stack behind a toggle. */
+  function errorHistory(job) {
+    if (!job.errors || job.errors.length === 0) return null
+    return h(
+      'details',
+      {
+        class: 'history',
+        open: openHistories.has(job.id),
+        onclick: (event) => event.stopPropagation(),
+        ontoggle: (event) => (event.target.open ? openHistories.add(job.id) : openHistories.delete(job.id)),
+      },
+      h('summary', {}, `Error history (${job.errors.length})`),
+      h(
+        'ol',
+        {},
+        job.errors.slice().reverse().map((entry) =>
+          h(
+            'li',
+            { dataset: { attempt: entry.attempt } },
+            h('div', { class: 'head' }, h('span', { class: 'mono' }, `attempt ${entry.attempt}`), h('strong', {}, entry.name), when(entry.at)),
+            h('div', { class: 'message' }, entry.message),
+            entry.stack ? h('details', {}, h('summary', {}, 'stack'), h('pre', {}, entry.stack)) : null,
+          ),
+        ),
+      ),
+    )
+  }
+
   function renderRunning({ jobs }) {
     $('running-count').textContent = jobs.length ? `${jobs.length} running` : ''
     const rows = jobs.map((job) =>
@@ -169,16 +236,49 @@
     $('running').tBodies[0].replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 7 }, 'Nothing is running'))]))
   }
 
-  function renderFailures({ jobs }) {
-    const items = jobs.map((job) =>
+  /** Failed jobs, then jobs waiting for a retry after a failed attempt (among the queued ones read). */
+  function renderFailures({ jobs: failed }, queued) {
+    const retrying = queued ? queued.jobs.filter((job) => job.errors.length > 0 && Date.parse(job.runAt) > Date.now()) : []
+    $('failed-count').textContent = failed.length ? `${failed.length}${failed.length === 20 ? '+' : ''} failed` : ''
+    const items = [...failed, ...retrying].map((job) =>
       h(
         'li',
-        { dataset: { jobId: job.id }, onclick: () => openDetail(job.id) },
-        h('div', { class: 'head' }, jobLink(job), h('strong', {}, job.type), h('span', { class: 'muted small' }, `${job.attempts} of ${job.maxAttempts} attempts · ${ago(job.finishedAt)}`)),
+        { dataset: { jobId: job.id, state: job.state }, onclick: () => openDetail(job.id) },
+        h(
+          'div',
+          { class: 'head' },
+          jobLink(job),
+          h('strong', {}, job.type),
+          job.state === 'queued' ? pill('retrying') : null,
+          h('span', { class: 'muted small' }, job.state === 'failed'
+            ? `${job.attempts} of ${job.maxAttempts} attempts · ${ago(job.finishedAt)}${job.retries ? ` · retried ${job.retries}×` : ''}`
+            : `attempt ${job.attempts} of ${job.maxAttempts} failed · next try ${relative(job.runAt)}`),
+          jobActions(job),
+        ),
         h('div', { class: 'err' }, job.error || 'no error recorded'),
+        errorHistory(job),
       ),
     )
     $('failures').replaceChildren(...(items.length ? items : [h('li', { class: 'empty' }, 'No failures. ')]))
+  }
+
+  /** Queued jobs that wait for a future time: a runAt given at enqueue, or a retry's backoff. */
+  function renderScheduled({ jobs }) {
+    const waiting = jobs.filter((job) => Date.parse(job.runAt) > Date.now()).sort((a, b) => Date.parse(a.runAt) - Date.parse(b.runAt))
+    const rows = waiting.map((job) =>
+      h(
+        'tr',
+        { class: 'clickable', dataset: { jobId: job.id, state: job.state }, onclick: () => openDetail(job.id) },
+        h('td', {}, jobLink(job)),
+        h('td', {}, job.type),
+        h('td', { class: 'mono' }, job.queue),
+        h('td', {}, job.errors.length > 0 ? `retry ${job.attempts + 1} of ${job.maxAttempts}` : 'scheduled'),
+        h('td', {}, whenAhead(job.runAt)),
+        h('td', { class: 'mono checkpoint', title: job.error || '' }, job.error ? compactJson(job.error, 60) : '–'),
+        h('td', {}, cancelButton(job)),
+      ),
+    )
+    $('scheduled').tBodies[0].replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 7 }, 'Nothing scheduled'))]))
   }
 
   function renderRecent({ jobs }) {
@@ -205,6 +305,8 @@
     cancel.hidden = !scopes.has('jobs:write') || (job.state !== 'queued' && job.state !== 'running')
     cancel.disabled = job.cancelRequested
     cancel.textContent = job.cancelRequested ? 'Cancelling…' : 'Cancel job'
+    $('detail-retry').hidden = !scopes.has('jobs:write') || (job.state !== 'failed' && job.state !== 'cancelled')
+    $('detail-replay').hidden = !scopes.has('jobs:write')
     const field = (label, value) => [h('dt', {}, label), h('dd', {}, value)]
     const block = (title, value, cls) => (value === null || value === undefined ? null : [h('h3', {}, title), h('pre', { class: cls }, typeof value === 'string' ? value : JSON.stringify(value, null, 2))])
     const parts = [
@@ -215,6 +317,8 @@
         field('Queue', h('span', { class: 'mono' }, job.queue)),
         field('Attempts', `${job.attempts} of ${job.maxAttempts}`),
         field('Interruptions', String(job.interruptions)),
+        field('Retries', String(job.retries)),
+        job.replayOf ? field('Replay of', h('a', { href: '#', onclick: (event) => (event.preventDefault(), openDetail(job.replayOf)) }, `#${job.replayOf}`)) : null,
         field('Priority', String(job.priority)),
         field('Timeout', job.timeoutSeconds === null ? 'none' : `${job.timeoutSeconds} s`),
         field('Created', when(job.createdAt)),
@@ -229,6 +333,7 @@
       block('Checkpoint', job.checkpoint),
       block('Result', job.result),
       block('Error', job.error, 'err'),
+      errorHistory(job),
     ]
     $('detail-body').replaceChildren(...parts.flat().filter(Boolean))
   }
@@ -247,17 +352,19 @@
       admin ? api('/v1/admin/status') : null,
       admin ? api('/v1/admin/queues') : null,
       api('/v1/jobs?state=running&limit=100'),
-      api('/v1/jobs?state=failed&limit=8'),
+      api('/v1/jobs?state=failed&limit=20'),
       api('/v1/jobs?limit=12'),
       detailId ? api(`/v1/jobs/${encodeURIComponent(detailId)}`) : null,
+      api('/v1/jobs?state=queued&limit=100'),
     ]
-    const [status, queues, running, failures, recent, detail] = await Promise.allSettled(calls)
-    const failed = [status, queues, running, failures, recent, detail].filter((r) => r.status === 'rejected').map((r) => r.reason)
+    const [status, queues, running, failures, recent, detail, queued] = await Promise.allSettled(calls)
+    const failed = [status, queues, running, failures, recent, detail, queued].filter((r) => r.status === 'rejected').map((r) => r.reason)
     if (failed.some((e) => e instanceof ApiError && e.status === 401)) return signOut('Your token was rejected or has expired: sign in again.')
     if (status.value) renderStatus(status.value)
     if (queues.value) renderQueues(queues.value)
     if (running.value) renderRunning(running.value)
-    if (failures.value) renderFailures(failures.value)
+    if (failures.value) renderFailures(failures.value, queued.value)
+    if (queued.value) renderScheduled(queued.value)
     if (recent.value) renderRecent(recent.value)
     if (detail.value) renderDetail(detail.value)
     if (detail.status === 'rejected' && detail.reason instanceof ApiError && detail.reason.status === 404) {
@@ -309,6 +416,26 @@
     refreshNow()
   }
 
+  async function retryJob(id) {
+    try {
+      const job = await api(`/v1/jobs/${encodeURIComponent(id)}/retry`, { method: 'POST' })
+      toast(`Job #${id} queued again from its ${job.checkpoint === null ? 'start' : 'checkpoint'} (retry ${job.retries})`)
+    } catch (error) {
+      toast(`Job #${id}: ${error.message}`)
+    }
+    refreshNow()
+  }
+
+  async function replayJob(id) {
+    try {
+      const job = await api(`/v1/jobs/${encodeURIComponent(id)}/replay`, { method: 'POST' })
+      toast(`Job #${id} replayed as job #${job.id}`)
+    } catch (error) {
+      toast(`Job #${id}: ${error.message}`)
+    }
+    refreshNow()
+  }
+
   async function adminAction(path, done) {
     try {
       await api(path, { method: 'POST' })
@@ -341,7 +468,7 @@
     $('drain-button').hidden = true
     $('resume-button').hidden = true
     for (const s of ['running', ...STATES.filter((s) => s !== 'running')]) $(`stat-${s}`).textContent = '–'
-    for (const table of ['queues', 'running', 'recent']) $(table).tBodies[0].replaceChildren()
+    for (const table of ['queues', 'running', 'recent', 'scheduled']) $(table).tBodies[0].replaceChildren()
     $('failures').replaceChildren()
     showBanner('')
   }
@@ -396,6 +523,8 @@
   $('logout-button').addEventListener('click', () => signOut())
   $('detail-close').addEventListener('click', closeDetail)
   $('detail-cancel').addEventListener('click', () => detailId && cancelJob(detailId))
+  $('detail-retry').addEventListener('click', () => detailId && retryJob(detailId))
+  $('detail-replay').addEventListener('click', () => detailId && replayJob(detailId))
   $('drain-button').addEventListener('click', () => {
     if (confirm('Drain this instance? It stops claiming jobs, interrupts the running ones (they are checkpointed and requeued) and refuses new job requests until resumed.')) {
       adminAction('/v1/admin/drain', 'Draining: running jobs are being checkpointed and requeued')
