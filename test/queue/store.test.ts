@@ -442,6 +442,15 @@ for (const target of databaseTargets()) {
       })
     })
 
+    it('an interruption past maxInterruptions fails the job and enters the error history', async () => {
+      await store.enqueueJobs({ owner: 'alice', jobs: [newJob({ maxInterruptions: 0 })] })
+      const instanceId = randomUUID()
+      const job = await startOne(instanceId)
+      assert.deepEqual(await store.requeueInterruptedJobs({ instanceId, jobs: [{ id: job.id, checkpoint: null, progress: null }] }), [{ id: job.id, state: 'failed' }])
+      const failed = (await store.getJob({ id: job.id, owner: 'alice' }))!
+      assert.deepEqual(failed.errors.map((e) => [e.attempt, e.name, e.message]), [[1, 'InterruptedTooOften', failed.error]])
+    })
+
     describe('retry and replay', () => {
       async function failedJob(owner = 'alice', maxAttempts = 1) {
         await store.enqueueJobs({ owner, jobs: [newJob({ type: 'flaky', payload: { failTimes: 9 }, maxAttempts, priority: 3 })] })

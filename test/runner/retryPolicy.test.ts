@@ -59,6 +59,18 @@ const brokenPolicy = defineJob<Json, never, null>({
   },
 })
 
+/** Fails with a 20 000-character message of two-byte characters and a long stack. */
+const loud = defineJob<Json, never, null>({
+  name: 'loud',
+  payloadSchema: { type: 'object' },
+  defaults: { maxAttempts: 1 },
+  async run() {
+    const error = new PermanentError('é'.repeat(20_000))
+    error.stack = `PermanentError: long\n${'    at somewhere (file.js:1:1)\n'.repeat(1000)}`
+    throw error
+  },
+})
+
 for (const target of databaseTargets()) {
   describe(`retry policies on ${target.name}`, { timeout: 60_000 }, () => {
     let database: TestDatabase
@@ -66,7 +78,7 @@ for (const target of databaseTargets()) {
 
     before(async () => {
       database = await target.create()
-      engine = await openEngine(database, { extraJobs: [permanent, rateLimited, decides, shaped, brokenPolicy] })
+      engine = await openEngine(database, { extraJobs: [permanent, rateLimited, decides, shaped, brokenPolicy, loud] })
     })
     beforeEach(async () => {
       await engine.db.sql`truncate job_runner_jobs, job_runner_owner_jobs, job_runner_instances restart identity`
@@ -165,6 +177,20 @@ for (const target of databaseTargets()) {
         [1, 'TypeError', 'shaped failure 1'], [2, 'TypeError', 'shaped failure 2'], [3, 'TypeError', 'shaped failure 3'],
       ])
       assert.equal(failed.error, 'shaped failure 3')
+    })
+
+    it('bounds each history entry: message to 4 KiB, stack to 8 KiB of UTF-8, cut on a character', async () => {
+      const runner = engine.newRunner()
+      const job = await enqueue({ type: 'loud' })
+      const done = settled(runner, job.id)
+      await runner.start()
+      assert.equal((await done).outcome, 'failed')
+      const failed = await read(job.id)
+      const [entry] = failed.errors
+      assert.equal(Buffer.byteLength(entry!.message), 4096)
+      assert.equal(entry!.message, 'é'.repeat(2048))
+      assert.ok(Buffer.byteLength(entry!.stack!) <= 8192 && entry!.stack!.startsWith('PermanentError: long\n'))
+      assert.equal(failed.error!.length, 10_000, '`error` keeps its own, longer bound')
     })
 
     it('a retryDelay that throws falls back to the default backoff and is logged', async () => {
