@@ -127,7 +127,10 @@ function validateRetryPolicy(job: string, retry: unknown, retryDelay: unknown): 
   }
   for (const [field, value] of Object.entries(retry)) {
     const spec = RETRY_FIELDS[field as keyof RetryBackoff]
-    if (!spec) throw new Error(`job ${job}: defaults.retry.${field} is not a retry setting (${Object.keys(RETRY_FIELDS).join(', ')})`)
+    if (!spec) {
+      const known = Object.keys(RETRY_FIELDS).join(', ')
+      throw new Error(`job ${job}: defaults.retry.${field} is not a retry setting (${known})`)
+    }
     if (typeof value !== 'number' || !Number.isFinite(value) || !spec.test(value)) {
       throw new Error(`job ${job}: defaults.retry.${field} must be ${spec.rule}, not ${JSON.stringify(value)}`)
     }

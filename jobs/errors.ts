@@ -23,7 +23,9 @@ export class RetryAfterError extends Error {
   ) {
     super(message)
     if (!Number.isFinite(retryAfterMs) || retryAfterMs < 0) {
-      throw new RangeError(`RetryAfterError: retryAfterMs must be a non-negative number of milliseconds, not ${retryAfterMs}`)
+      throw new RangeError(
+        `RetryAfterError: retryAfterMs must be a non-negative number of milliseconds, not ${retryAfterMs}`,
+      )
     }
   }
 }

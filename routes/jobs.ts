@@ -11,7 +11,9 @@ import type { OpenApiSpec } from '../src/http/openapi.js'
 import { HttpProblem } from '../src/http/problem.js'
 import type { TokenVerifier } from '../src/auth/tokenVerifier.js'
 import { JOB_STATES, type Job, type JobState, type OwnedJob } from '../src/queue/job.js'
-import { InvalidJobError, type EnqueueRequest, type JobService, type ReplayRequest, type RetryRequest } from '../src/queue/jobService.js'
+import {
+  InvalidJobError, type EnqueueRequest, type JobService, type ReplayRequest, type RetryRequest,
+} from '../src/queue/jobService.js'
 import { IdempotencyConflictError } from '../src/queue/store.js'
 
 export interface JobsRoutesOptions {
@@ -141,7 +143,10 @@ export function jobsRoutes({ jobs, spec, verifyToken, shutdownSignal, longPollsP
       case 'not-found':
         throw notFound(id)
       case 'not-retryable':
-        throw new HttpProblem('job-not-retryable', `job ${id} is ${outcome.job.state}; only a failed or cancelled job can be retried`)
+        throw new HttpProblem(
+          'job-not-retryable',
+          `job ${id} is ${outcome.job.state}; only a failed or cancelled job can be retried`,
+        )
       case 'retried':
         return c.json(publicJob(outcome.job), 200)
     }
@@ -161,7 +166,11 @@ export function jobsRoutes({ jobs, spec, verifyToken, shutdownSignal, longPollsP
 
 /** Retry and replay take an optional body: none at all means every default. */
 function hasBody(c: Context): boolean {
-  return c.req.header('content-type') !== undefined || (c.req.header('content-length') ?? '0') !== '0' || c.req.header('transfer-encoding') !== undefined
+  return (
+    c.req.header('content-type') !== undefined ||
+    (c.req.header('content-length') ?? '0') !== '0' ||
+    c.req.header('transfer-encoding') !== undefined
+  )
 }
 
 async function enqueue<T>(work: () => Promise<T>): Promise<T> {

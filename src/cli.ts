@@ -15,7 +15,8 @@ import { statusCommand } from './cli/status.js'
 import { tokenCommand } from './cli/token.js'
 
 const COMMANDS: readonly Command[] = [
-  tokenCommand, enqueueCommand, statusCommand, listCommand, cancelCommand, retryCommand, replayCommand, drainCommand, resumeCommand, migrateCommand,
+  tokenCommand, enqueueCommand, statusCommand, listCommand, cancelCommand, retryCommand, replayCommand,
+  drainCommand, resumeCommand, migrateCommand,
 ]
 
 function overview(): string {

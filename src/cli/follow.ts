@@ -74,7 +74,9 @@ export function describeJob(job: Job): string {
   if (job.replayOf !== null) lines.push(`  replay of job ${job.replayOf}`)
   if (job.errors.length > 0) {
     lines.push(`  error history (last ${job.errors.length}):`)
-    for (const entry of job.errors) lines.push(`    ${entry.at} attempt ${entry.attempt} ${entry.name}: ${entry.message.split('\n')[0]}`)
+    for (const entry of job.errors) {
+      lines.push(`    ${entry.at} attempt ${entry.attempt} ${entry.name}: ${entry.message.split('\n')[0]}`)
+    }
   }
   return lines.join('\n') + '\n'
 }

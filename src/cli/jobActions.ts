@@ -7,11 +7,15 @@ import { ApiClient, CLIENT_OPTIONS } from './client.js'
 import { CliError, EXIT, stringOption, type Command, type OptionSpec, type ParsedArgs } from './command.js'
 import { describeJob } from './follow.js'
 
-const JSON_OPTION: Record<string, OptionSpec> = { json: { type: 'boolean', description: 'print the job as JSON on stdout' } }
+const JSON_OPTION: Record<string, OptionSpec> = {
+  json: { type: 'boolean', description: 'print the job as JSON on stdout' },
+}
 
 function jobId(command: string, args: ParsedArgs): string {
   const [id, ...extra] = args.positionals
-  if (id === undefined || extra.length > 0) throw new CliError(`${command} takes one job ID; see job-runner ${command} --help`, EXIT.usage)
+  if (id === undefined || extra.length > 0) {
+    throw new CliError(`${command} takes one job ID; see job-runner ${command} --help`, EXIT.usage)
+  }
   if (!/^[0-9]+$/.test(id)) throw new CliError(`job IDs are numbers, not ${JSON.stringify(id)}`, EXIT.usage)
   return id
 }
@@ -19,7 +23,9 @@ function jobId(command: string, args: ParsedArgs): string {
 function runAtOption(args: ParsedArgs): { runAt?: string } {
   const runAt = stringOption(args, 'run-at')
   if (runAt === undefined) return {}
-  if (Number.isNaN(Date.parse(runAt))) throw new CliError(`--run-at must be an ISO 8601 time, not ${JSON.stringify(runAt)}`, EXIT.usage)
+  if (Number.isNaN(Date.parse(runAt))) {
+    throw new CliError(`--run-at must be an ISO 8601 time, not ${JSON.stringify(runAt)}`, EXIT.usage)
+  }
   return { runAt: new Date(runAt).toISOString() }
 }
 
@@ -32,7 +38,9 @@ export const cancelCommand: Command = {
   name: 'cancel',
   summary: 'cancel a job (a running one is told to stop)',
   synopsis: 'ID [--json]',
-  description: 'A queued job is cancelled at once; a running one has its token aborted with reason `cancelled`.\nA succeeded or failed job cannot be cancelled (exit 3).',
+  description:
+    'A queued job is cancelled at once; a running one has its token aborted with reason `cancelled`.\n' +
+    'A succeeded or failed job cannot be cancelled (exit 3).',
   options: { ...JSON_OPTION, ...CLIENT_OPTIONS },
   examples: ['npx job-runner cancel 42'],
   async run(args, io) {
@@ -73,7 +81,9 @@ export const replayCommand: Command = {
   name: 'replay',
   summary: 'enqueue a copy of a job (same type, payload and options)',
   synopsis: 'ID [--queue Q] [--run-at TIME] [--json]',
-  description: 'Stores a new job copying job ID, with replayOf naming it, and prints the new job\'s id on stdout\n(the whole job with --json).',
+  description:
+    "Stores a new job copying job ID, with replayOf naming it, and prints the new job's id on stdout\n" +
+    '(the whole job with --json).',
   options: {
     queue: { type: 'string', short: 'q', description: "another queue (default: the original's)", valueName: 'QUEUE' },
     'run-at': { type: 'string', description: 'not before this ISO 8601 time', valueName: 'TIME' },

@@ -12,16 +12,22 @@ export const listCommand: Command = {
     'Prints one job a line: id, state, type, queue, attempts, and the last error of a failed job.\n' +
     'Follows the pages of GET /v1/jobs up to --limit jobs (default 50).',
   options: {
-    state: { type: 'string', short: 's', description: `only jobs in this state (${JOB_STATES.join(', ')})`, valueName: 'STATE' },
+    state: {
+      type: 'string', short: 's', description: `only jobs in this state (${JOB_STATES.join(', ')})`, valueName: 'STATE',
+    },
     type: { type: 'string', short: 't', description: 'only jobs of this type', valueName: 'TYPE' },
     queue: { type: 'string', short: 'q', description: 'only jobs of this queue', valueName: 'QUEUE' },
-    limit: { type: 'string', short: 'n', description: 'at most this many jobs, 1 to 10000 (default 50)', valueName: 'N' },
+    limit: {
+      type: 'string', short: 'n', description: 'at most this many jobs, 1 to 10000 (default 50)', valueName: 'N',
+    },
     json: { type: 'boolean', description: 'print the jobs as a JSON array' },
     ...CLIENT_OPTIONS,
   },
   examples: ['npx job-runner list --state failed --type resize', 'npx job-runner list --queue reports --json'],
   async run(args, io) {
-    if (args.positionals.length > 0) throw new CliError('list takes no arguments, only options; see job-runner list --help', EXIT.usage)
+    if (args.positionals.length > 0) {
+      throw new CliError('list takes no arguments, only options; see job-runner list --help', EXIT.usage)
+    }
     const state = stringOption(args, 'state')
     if (state !== undefined && !(JOB_STATES as readonly string[]).includes(state)) {
       throw new CliError(`--state must be one of ${JOB_STATES.join(', ')}, not ${JSON.stringify(state)}`, EXIT.usage)
@@ -51,5 +57,6 @@ export const listCommand: Command = {
 
 function jobLine(job: Job): string {
   const error = job.state === 'failed' && job.error !== null ? `  ${job.error.split('\n')[0]!.slice(0, 120)}` : ''
-  return `${job.id.padStart(8)}  ${job.state.padEnd(9)}  ${job.type}  ${job.queue}  attempts ${job.attempts}/${job.maxAttempts}${error}\n`
+  const attempts = `attempts ${job.attempts}/${job.maxAttempts}`
+  return `${job.id.padStart(8)}  ${job.state.padEnd(9)}  ${job.type}  ${job.queue}  ${attempts}${error}\n`
 }

@@ -133,7 +133,8 @@ export class JobService {
     const original = await answersInTime(this.store.getJob(scope))
     if (!original) return undefined
     if (!this.registry.get(original.type)) {
-      throw new InvalidJobError(`job type ${JSON.stringify(original.type)} is no longer known; known types: ${this.registry.names().join(', ')}`)
+      const known = this.registry.names().join(', ')
+      throw new InvalidJobError(`job type ${JSON.stringify(original.type)} is no longer known; known types: ${known}`)
     }
     const payload = request.payload ?? original.payload
     this.validatePayload(original.type, payload, '')

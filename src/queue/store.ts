@@ -48,7 +48,10 @@
  * `JOB_TRANSITIONS` names the rows; test/queue/transitions.test.ts checks each one on both databases.
  */
 import type { PendingQuery, Row, Sql, TransactionSql } from 'postgres'
-import { ISO_TIMESTAMP, MAX_ERROR_HISTORY, MAX_ERROR_MESSAGE_BYTES, MAX_ERROR_STACK_BYTES, toJob, type JobFields, type Json, type JobProgress, type JobRow, type JobState, type OwnedJob } from './job.js'
+import {
+  ISO_TIMESTAMP, MAX_ERROR_HISTORY, MAX_ERROR_MESSAGE_BYTES, MAX_ERROR_STACK_BYTES, toJob,
+  type JobFields, type Json, type JobProgress, type JobRow, type JobState, type OwnedJob
+} from './job.js'
 
 export interface NewJob {
   type: string
@@ -437,13 +440,15 @@ export class JobStore {
     const rows = await this.sql<{ id: string; state: JobState }[]>`
       with x as materialized (
         select * from jsonb_to_recordset(${this.sql.json(failures as unknown as Json)})
-          as x(id bigint, error text, checkpoint jsonb, progress jsonb, "retryDelayMs" float8, "giveUp" boolean, entry jsonb))
+          as x(id bigint, error text, checkpoint jsonb, progress jsonb, "retryDelayMs" float8,
+               "giveUp" boolean, entry jsonb))
       update job_runner_jobs j
       set state = case when x."giveUp" or j.attempts >= j.max_attempts then 'failed' else 'queued' end,
           finished_at = case when x."giveUp" or j.attempts >= j.max_attempts then now() end,
           run_at = case when x."giveUp" or j.attempts >= j.max_attempts then j.run_at
                         else now() + x."retryDelayMs" * interval '1 millisecond' end,
-          error = x.error, errors = ${appendError(this.sql, this.sql`x.entry`)}, checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress),
+          error = x.error, errors = ${appendError(this.sql, this.sql`x.entry`)},
+          checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress),
           started_at = coalesce(j.started_at, now()), updated_at = now(), lease_owner = null, lease_expires_at = null
       from x
       where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
@@ -468,8 +473,9 @@ export class JobStore {
                        then 'interrupted ' || (j.interruptions + 1) || ' times, more than maxInterruptions (' || j.max_interruptions || ')'
                        else j.error end,
           errors = case when j.interruptions >= j.max_interruptions
-                        then ${appendError(this.sql, this.sql`jsonb_build_object('name', 'InterruptedTooOften', 'message',
-                               'interrupted ' || (j.interruptions + 1) || ' times, more than maxInterruptions (' || j.max_interruptions || ')')`)}
+                        then ${appendError(this.sql, this.sql`jsonb_build_object('name', 'InterruptedTooOften',
+                               'message', 'interrupted ' || (j.interruptions + 1) || ' times, more than maxInterruptions ('
+                                          || j.max_interruptions || ')')`)}
                         else j.errors end,
           attempts = case when j.interruptions >= j.max_interruptions then j.attempts else greatest(j.attempts - 1, 0) end,
           interruptions = j.interruptions + 1,
@@ -661,8 +667,9 @@ export class JobStore {
           error = case when j.started_at is null then j.error
                        else 'runner lost: the lease of instance ' || coalesce(j.lease_owner::text, '?') || ' expired' end,
           errors = case when j.started_at is null then j.errors
-                        else ${appendError(this.sql, this.sql`jsonb_build_object('name', 'LeaseExpired', 'message',
-                               'runner lost: the lease of instance ' || coalesce(j.lease_owner::text, '?') || ' expired')`)} end,
+                        else ${appendError(this.sql, this.sql`jsonb_build_object('name', 'LeaseExpired',
+                               'message', 'runner lost: the lease of instance ' || coalesce(j.lease_owner::text, '?')
+                                          || ' expired')`)} end,
           lease_owner = null, lease_expires_at = null
       from expired
       where j.id = expired.id
@@ -762,7 +769,8 @@ export const JOB_TRANSITIONS = {
  */
 function appendError(sql: Sql, entry: PendingQuery<Row[]>): PendingQuery<Row[]> {
   return sql`(case when jsonb_array_length(j.errors) >= ${MAX_ERROR_HISTORY} then j.errors - 0 else j.errors end)
-    || jsonb_build_array(jsonb_build_object('attempt', j.attempts, 'at', to_char(now() at time zone 'UTC', ${ISO_TIMESTAMP})) || ${entry})`
+    || jsonb_build_array(
+         jsonb_build_object('attempt', j.attempts, 'at', to_char(now() at time zone 'UTC', ${ISO_TIMESTAMP})) || ${entry})`
 }
 
 /** A failed attempt's entry within the history's bounds (UTF-8 bytes, cut on a character boundary). */

@@ -14,10 +14,9 @@ export interface BackoffOptions {
 
 export const DEFAULT_BACKOFF = { maxMs: 3_600_000, factor: 2, jitter: 0.5 } as const
 
-export function retryDelayMs(
-  attempt: number,
-  { baseMs, maxMs = DEFAULT_BACKOFF.maxMs, factor = DEFAULT_BACKOFF.factor, jitter = DEFAULT_BACKOFF.jitter, random = Math.random }: BackoffOptions,
-): number {
+export function retryDelayMs(attempt: number, options: BackoffOptions): number {
+  const { baseMs, maxMs, factor, jitter } = { ...DEFAULT_BACKOFF, ...options }
+  const random = options.random ?? Math.random
   const exponential = Math.min(maxMs, baseMs * factor ** Math.max(0, Math.min(attempt - 1, 30)))
   return Math.round(exponential * (1 - jitter) + random() * exponential * jitter)
 }

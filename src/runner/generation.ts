@@ -574,14 +574,20 @@ export class RunnerGeneration {
   private async writeFailure(execution: JobExecution, error: string, settledAs?: JobOutcome, settlement?: Settlement): Promise<void> {
     const { job } = execution
     // What failed: the job's own error, or the crash or timeout the runner saw.
-    const failedWith = execution.crashError ??
-      (settlement?.kind === 'rejected' && execution.abortReason !== 'timeout' ? settlement.error : namedError('TimeoutError', error))
+    const thrown = settlement?.kind === 'rejected' && execution.abortReason !== 'timeout' ? settlement.error : undefined
+    const failedWith = execution.crashError ?? thrown ?? namedError('TimeoutError', error)
     const decision = decideRetry(execution.definition, job.attempts, failedWith, {
       defaultBaseMs: this.config.retryBaseMs,
-      onPolicyError: (policyError) => this.deps.log.error({ err: coerceError(policyError), jobId: job.id, type: job.type }, 'retry policy threw; using the default backoff'),
+      onPolicyError: (policyError) => {
+        const fields = { err: coerceError(policyError), jobId: job.id, type: job.type }
+        this.deps.log.error(fields, 'retry policy threw; using the default backoff')
+      },
     })
-    const entry = boundedFailedAttempt({ message: error, name: failedWith.name || 'Error', ...(failedWith.stack ? { stack: failedWith.stack } : {}) })
-    const failure = { ...execution.currentState(), error: error.slice(0, 10_000), retryDelayMs: decision.delayMs, giveUp: decision.giveUp, entry }
+    const stack = failedWith.stack ? { stack: failedWith.stack } : {}
+    const entry = boundedFailedAttempt({ message: error, name: failedWith.name || 'Error', ...stack })
+    const failure = {
+      ...execution.currentState(), error: error.slice(0, 10_000), retryDelayMs: decision.delayMs, giveUp: decision.giveUp, entry,
+    }
     const state = await this.retryWrite(() => this.outcomes.fail(failure))
     if (state === undefined) {
       this.unwrittenIds.push(job.id)
