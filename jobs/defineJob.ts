@@ -13,6 +13,8 @@
 import type { Logger } from 'pino'
 import type { Json } from '../src/queue/job.js'
 
+export { PermanentError, RetryAfterError } from './errors.js'
+
 /** Why a job's token fired: a SIGTERM or drain, a cancel request, or the job's own timeout. */
 export type AbortReason = 'shutdown' | 'cancelled' | 'timeout'
 
@@ -44,7 +46,26 @@ export interface JobDefaults {
   /** No timeout when null. */
   readonly timeoutSeconds: number | null
   readonly queue: string
+  /**
+   * Backoff between failed attempts; a field left out takes the service's default (`RETRY_BASE_MS`
+   * for `baseMs`, one hour for `maxMs`, `factor` 2, `jitter` 0.5: half the delay random).
+   */
+  readonly retry?: Partial<RetryBackoff>
 }
+
+export interface RetryBackoff {
+  readonly baseMs: number
+  readonly maxMs: number
+  readonly factor: number
+  /** The share of each delay that is random, from 0 to 1. */
+  readonly jitter: number
+}
+
+/**
+ * The delay before the next attempt after failed attempt number `attempt`, in milliseconds, or null
+ * to give up now (the job fails). Used instead of `defaults.retry`.
+ */
+export type RetryDelay = (attempt: number, error: Error) => number | null
 
 export interface JobDefinition<Payload = Json, Checkpoint = Json, Result = Json> {
   readonly name: string
@@ -58,6 +79,7 @@ export interface JobDefinition<Payload = Json, Checkpoint = Json, Result = Json>
    * promise of the process.
    */
   readonly sourceFile: string | undefined
+  readonly retryDelay?: RetryDelay
   run(ctx: JobContext<Payload, Checkpoint>): Promise<Result>
 }
 
@@ -69,6 +91,7 @@ export function defineJob<Payload = Json, Checkpoint = Json, Result = Json>(defi
   name: string
   payloadSchema: Readonly<Record<string, unknown>>
   defaults?: Partial<JobDefaults>
+  retryDelay?: RetryDelay
   run(ctx: JobContext<Payload, Checkpoint>): Promise<Result>
 }): JobDefinition<Payload, Checkpoint, Result> {
   if (!JOB_NAME.test(definition.name)) {
@@ -81,7 +104,41 @@ export function defineJob<Payload = Json, Checkpoint = Json, Result = Json>(defi
   if (!Number.isInteger(defaults.maxInterruptions) || defaults.maxInterruptions < 0) {
     throw new Error(`job ${definition.name}: defaults.maxInterruptions must be a non-negative integer`)
   }
+  validateRetryPolicy(definition.name, defaults.retry, definition.retryDelay)
   return Object.freeze({ ...definition, defaults: Object.freeze(defaults), sourceFile: callerFile() })
+}
+
+const RETRY_FIELDS: Record<keyof RetryBackoff, { test: (v: number) => boolean; rule: string }> = {
+  baseMs: { test: (v) => v > 0, rule: 'a positive number of milliseconds' },
+  maxMs: { test: (v) => v > 0, rule: 'a positive number of milliseconds' },
+  factor: { test: (v) => v >= 1, rule: 'a number of at least 1' },
+  jitter: { test: (v) => v >= 0 && v <= 1, rule: 'a number from 0 to 1' },
+}
+
+/** Refuses a retry policy that could not work, naming the job and the field. */
+function validateRetryPolicy(job: string, retry: unknown, retryDelay: unknown): void {
+  if (retryDelay !== undefined && typeof retryDelay !== 'function') {
+    throw new Error(`job ${job}: retryDelay must be a function (attempt, error) => ms | null`)
+  }
+  if (retry === undefined) return
+  if (retryDelay !== undefined) throw new Error(`job ${job}: give defaults.retry or retryDelay, not both`)
+  if (retry === null || typeof retry !== 'object' || Array.isArray(retry)) {
+    throw new Error(`job ${job}: defaults.retry must be an object { baseMs, maxMs, factor, jitter }`)
+  }
+  for (const [field, value] of Object.entries(retry)) {
+    const spec = RETRY_FIELDS[field as keyof RetryBackoff]
+    if (!spec) {
+      const known = Object.keys(RETRY_FIELDS).join(', ')
+      throw new Error(`job ${job}: defaults.retry.${field} is not a retry setting (${known})`)
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value) || !spec.test(value)) {
+      throw new Error(`job ${job}: defaults.retry.${field} must be ${spec.rule}, not ${JSON.stringify(value)}`)
+    }
+  }
+  const { baseMs, maxMs } = retry as Partial<RetryBackoff>
+  if (baseMs !== undefined && maxMs !== undefined && maxMs < baseMs) {
+    throw new Error(`job ${job}: defaults.retry.maxMs (${maxMs}) must not be below defaults.retry.baseMs (${baseMs})`)
+  }
 }
 
 /** The file of `defineJob`'s caller, from a stack trace (`file:///…/jobs/x.js:3:16` or a plain path). */

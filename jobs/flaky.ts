@@ -1,7 +1,12 @@
-/** Fails its first `failTimes` attempts, then succeeds: shows retries with backoff. */
+/**
+ * Fails its first `failTimes` runs, then succeeds: shows retries with backoff. The failures are
+ * counted in its checkpoint as well as by its attempt, so a job retried by hand from its checkpoint
+ * (`POST /v1/jobs/{id}/retry`, attempts reset) goes on where it stopped, and one retried from the
+ * start fails its `failTimes` runs again.
+ */
 import { defineJob } from './defineJob.js'
 
-export default defineJob<{ failTimes: number }, never, { attempts: number }>({
+export default defineJob<{ failTimes: number }, { failed: number }, { attempts: number }>({
   name: 'flaky',
   payloadSchema: {
     type: 'object',
@@ -10,8 +15,11 @@ export default defineJob<{ failTimes: number }, never, { attempts: number }>({
     additionalProperties: false,
   },
   defaults: { maxAttempts: 5 },
-  async run({ payload, attempt }) {
-    if (attempt <= payload.failTimes) {
+  async run({ payload, attempt, checkpoint, saveCheckpoint }) {
+    // A crash loses the in-memory checkpoint but counts the attempt: trust whichever is further.
+    const failedBefore = Math.max(attempt - 1, checkpoint?.failed ?? 0)
+    if (failedBefore < payload.failTimes) {
+      saveCheckpoint({ failed: failedBefore + 1 })
       throw new Error(`failing on purpose: attempt ${attempt} of the ${payload.failTimes} that fail`)
     }
     return { attempts: attempt }

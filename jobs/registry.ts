@@ -94,7 +94,7 @@ export class JobRegistry {
   }
 }
 
-const NOT_JOB_FILES = new Set(['registry', 'defineJob'])
+const NOT_JOB_FILES = new Set(['registry', 'defineJob', 'errors'])
 const JOB_FILE = /\.(ts|mts|js|mjs)$/
 
 /** The job files of a folder, sorted: `.ts`, `.mts`, `.js`, `.mjs`, without declarations and helpers. */

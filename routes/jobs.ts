@@ -1,5 +1,5 @@
 /**
- * /v1/jobs: enqueue (one and many), status with ETag and long-poll, list, cancel. Owner isolation
+ * /v1/jobs: enqueue (one and many), status with ETag and long-poll, list, cancel, retry, replay. Owner isolation
  * is by the token's `sub`: without `admin`, another owner's job is simply not found.
  */
 import { createHash } from 'node:crypto'
@@ -11,7 +11,9 @@ import type { OpenApiSpec } from '../src/http/openapi.js'
 import { HttpProblem } from '../src/http/problem.js'
 import type { TokenVerifier } from '../src/auth/tokenVerifier.js'
 import { JOB_STATES, type Job, type JobState, type OwnedJob } from '../src/queue/job.js'
-import { InvalidJobError, type EnqueueRequest, type JobService } from '../src/queue/jobService.js'
+import {
+  InvalidJobError, type EnqueueRequest, type JobService, type ReplayRequest, type RetryRequest,
+} from '../src/queue/jobService.js'
 import { IdempotencyConflictError } from '../src/queue/store.js'
 import { linkAbortSignals } from '../src/support/linkedAbortSignal.js'
 
@@ -35,6 +37,8 @@ export function jobsRoutes({ jobs, spec, verifyToken, shutdownSignal, longPollsP
   const longPolls = new Map<string, number>()
   const validateEnqueue = spec.schema('EnqueueRequest')
   const validateBatch = spec.schema('BatchEnqueueRequest')
+  const validateRetry = spec.schema('RetryRequest')
+  const validateReplay = spec.schema('ReplayRequest')
   // The list filters' schemas in openapi.yaml; a NUL byte or a 10 kB value never reaches SQL.
   const filterSchemas = { type: spec.schema('JobType'), queue: spec.schema('QueueName') }
   // Per route, not app.use('*'): a wrong method must answer 405, not ask for a token first.
@@ -135,7 +139,42 @@ export function jobsRoutes({ jobs, spec, verifyToken, shutdownSignal, longPollsP
     }
   })
 
+  app.post('/:id/retry', write, async (c) => {
+    const id = c.req.param('id')
+    const request = hasBody(c) ? await readJsonBody<RetryRequest>(c, validateRetry) : {}
+    const outcome = await enqueue(() => jobs.retry({ ...ownerScope(c.get('principal')), id }, request))
+    switch (outcome.kind) {
+      case 'not-found':
+        throw notFound(id)
+      case 'not-retryable':
+        throw new HttpProblem(
+          'job-not-retryable',
+          `job ${id} is ${outcome.job.state}; only a failed or cancelled job can be retried`,
+        )
+      case 'retried':
+        return c.json(publicJob(outcome.job), 200)
+    }
+  })
+
+  app.post('/:id/replay', write, async (c) => {
+    const id = c.req.param('id')
+    const request = hasBody(c) ? await readJsonBody<ReplayRequest>(c, validateReplay) : {}
+    const job = await enqueue(() => jobs.replay({ ...ownerScope(c.get('principal')), id }, request))
+    if (!job) throw notFound(id)
+    c.header('location', `/v1/jobs/${job.id}`)
+    return c.json(publicJob(job), 202)
+  })
+
   return app
+}
+
+/** Retry and replay take an optional body: none at all means every default. */
+function hasBody(c: Context): boolean {
+  return (
+    c.req.header('content-type') !== undefined ||
+    (c.req.header('content-length') ?? '0') !== '0' ||
+    c.req.header('transfer-encoding') !== undefined
+  )
 }
 
 async function enqueue<T>(work: () => Promise<T>): Promise<T> {

@@ -1,18 +1,23 @@
 #!/usr/bin/env node
 /**
  * The `job-runner` command (package.json `bin`, so `npx job-runner …`): mint tokens, enqueue jobs,
- * follow them, drain and resume an instance, migrate the database. Every command takes --help.
+ * follow, list, cancel, retry and replay them, drain and resume an instance, migrate the database. Every command takes --help.
  * Exit codes: 0 done, 1 the job failed or was cancelled, 2 bad usage or configuration, 3 the
  * service refused or could not be reached.
  */
 import { commandHelp, CliError, EXIT, parseCommandArgs, type Command, type CommandIo } from './cli/command.js'
 import { drainCommand, resumeCommand } from './cli/drain.js'
 import { enqueueCommand } from './cli/enqueue.js'
+import { cancelCommand, replayCommand, retryCommand } from './cli/jobActions.js'
+import { listCommand } from './cli/list.js'
 import { migrateCommand } from './cli/migrate.js'
 import { statusCommand } from './cli/status.js'
 import { tokenCommand } from './cli/token.js'
 
-const COMMANDS: readonly Command[] = [tokenCommand, enqueueCommand, statusCommand, drainCommand, resumeCommand, migrateCommand]
+const COMMANDS: readonly Command[] = [
+  tokenCommand, enqueueCommand, statusCommand, listCommand, cancelCommand, retryCommand, replayCommand,
+  drainCommand, resumeCommand, migrateCommand,
+]
 
 function overview(): string {
   return [

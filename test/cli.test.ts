@@ -52,7 +52,7 @@ function cli(args: readonly string[], env: Record<string, string> = {}, stdin?: 
 
 describe('job-runner CLI without a service', () => {
   it('has --help on every command, and says what is wrong with bad usage', async () => {
-    const commands = ['token', 'enqueue', 'status', 'drain', 'resume', 'migrate']
+    const commands = ['token', 'enqueue', 'status', 'list', 'cancel', 'retry', 'replay', 'drain', 'resume', 'migrate']
     const runs = await Promise.all([cli(['--help']), cli([]), cli(['frobnicate']), cli(['status', '--bogus']), ...commands.map((c) => cli([c, '--help']))])
     const [overview, bare, unknown, badOption, ...helps] = runs
     assert.equal(overview!.code, 0)
@@ -190,6 +190,45 @@ for (const target of databaseTargets()) {
       const run = await follower.done
       assert.equal(run.code, 1, run.stderr)
       assert.match(run.stdout, /: cancelled\n/)
+    })
+
+    it('lists failed jobs, shows the error history, retries one from its checkpoint, replays and cancels', async () => {
+      const enqueued = await service.request('/v1/jobs', { method: 'POST', body: JSON.stringify({ type: 'flaky', payload: { failTimes: 3 }, maxAttempts: 2 }) })
+      const { id } = (await enqueued.json()) as { id: string }
+      const waitFor = async (state: string) => {
+        for (;;) {
+          const job = (await (await service.request(`/v1/jobs/${id}?wait=5`)).json()) as { state: string }
+          if (job.state === state) return job
+        }
+      }
+      await waitFor('failed')
+      const listed = await cli(['list', '--state', 'failed', '--type', 'flaky'], env)
+      assert.equal(listed.code, 0, listed.stderr)
+      assert.match(listed.stdout, new RegExp(`^\\s*${id}  failed\\s+flaky  default  attempts 2/2  failing on purpose`, 'm'))
+      assert.equal((await cli(['list', '--state', 'succeeded', '--type', 'flaky', '--json'], env)).stdout.trim(), '[]')
+      const status = await cli(['status', id], env)
+      assert.match(status.stdout, /error history \(last 2\):\n.* attempt 1 Error: failing on purpose: attempt 1[^\n]*\n.* attempt 2 Error: failing/)
+
+      const retried = await cli(['retry', id], env)
+      assert.equal(retried.code, 0, retried.stderr)
+      assert.match(retried.stderr, /retried: job [0-9]+ is queued again \(retry 1\)/)
+      await waitFor('succeeded')
+      const refused = await cli(['retry', id, '--from', 'start'], env)
+      assert.equal(refused.code, 3)
+      assert.match(refused.stderr, /409: job [0-9]+ is succeeded; only a failed or cancelled job can be retried/)
+      assert.equal((await cli(['retry', id, '--from', 'middle'], env)).code, 2)
+
+      const replayed = await cli(['replay', id, '--queue', 'nobody'], env)
+      assert.equal(replayed.code, 0, replayed.stderr)
+      const copyId = replayed.stdout.trim()
+      const copy = (await (await service.request(`/v1/jobs/${copyId}`)).json()) as { replayOf: string; queue: string; state: string }
+      assert.deepEqual([copy.replayOf, copy.queue, copy.state], [id, 'nobody', 'queued'])
+      const cancelled = await cli(['cancel', copyId], env)
+      assert.equal(cancelled.code, 0, cancelled.stderr)
+      assert.match(cancelled.stdout, /: cancelled\n/)
+      const again = await cli(['retry', copyId, '--from', 'start', '--json'], env)
+      assert.equal(again.code, 0, again.stderr)
+      assert.equal((JSON.parse(again.stdout) as { state: string }).state, 'queued')
     })
 
     it('reports unknown jobs and refused requests with exit code 3', async () => {

@@ -14,6 +14,8 @@
   let refreshAgain = false
   let detailId
   let toastTimer
+  /** Jobs whose error history the operator opened: a redraw keeps it open. */
+  const openHistories = new Set()
 
   class ApiError extends Error {
     constructor(status, problem) {
@@ -180,6 +182,59 @@
     }, job.cancelRequested ? 'Cancelling…' : 'Cancel')
   }
 
+  function actionButton(label, action, job, cls, run) {
+    return h('button', {
+      class: `small ${cls}`,
+      dataset: { action, jobId: job.id },
+      onclick: (event) => {
+        event.stopPropagation()
+        run(job.id)
+      },
+    }, label)
+  }
+
+  /** Retry for a failed or cancelled job, Cancel for one still queued or running, Replay for any. */
+  function jobActions(job) {
+    if (!scopes.has('jobs:write')) return null
+    const finishedBadly = job.state === 'failed' || job.state === 'cancelled'
+    const live = job.state === 'queued' || job.state === 'running'
+    return h(
+      'div',
+      { class: 'actions' },
+      finishedBadly ? actionButton('Retry', 'retry', job, 'primary', retryJob) : null,
+      actionButton('Replay', 'replay', job, 'ghost', replayJob),
+      live ? actionButton('Cancel', 'cancel', job, 'danger', cancelJob) : null,
+    )
+  }
+
+  /** A job's failed attempts, newest first, each with its stack behind a toggle. */
+  function errorHistory(job) {
+    if (!job.errors || job.errors.length === 0) return null
+    return h(
+      'details',
+      {
+        class: 'history',
+        open: openHistories.has(job.id),
+        onclick: (event) => event.stopPropagation(),
+        ontoggle: (event) => (event.target.open ? openHistories.add(job.id) : openHistories.delete(job.id)),
+      },
+      h('summary', {}, `Error history (${job.errors.length})`),
+      h(
+        'ol',
+        {},
+        job.errors.slice().reverse().map((entry) =>
+          h(
+            'li',
+            { dataset: { attempt: entry.attempt } },
+            h('div', { class: 'head' }, h('span', { class: 'mono' }, `attempt ${entry.attempt}`), h('strong', {}, entry.name), when(entry.at)),
+            h('div', { class: 'message' }, entry.message),
+            entry.stack ? h('details', {}, h('summary', {}, 'stack'), h('pre', {}, entry.stack)) : null,
+          ),
+        ),
+      ),
+    )
+  }
+
   function renderRunning({ jobs }) {
     $('running-count').textContent = jobs.length ? `${jobs.length} running` : ''
     const rows = jobs.map((job) =>
@@ -214,13 +269,27 @@
     $('scheduled').tBodies[0].replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 6 }, 'Nothing scheduled'))]))
   }
 
-  function renderFailures({ jobs }) {
-    const items = jobs.map((job) =>
+  /** Failed jobs, then jobs waiting for a retry after a failed attempt (among the queued ones read). */
+  function renderFailures({ jobs: failed }, queued) {
+    const retrying = queued ? queued.jobs.filter((job) => job.errors.length > 0 && Date.parse(job.runAt) > Date.now()) : []
+    $('failed-count').textContent = failed.length ? `${failed.length}${failed.length === 20 ? '+' : ''} failed` : ''
+    const items = [...failed, ...retrying].map((job) =>
       h(
         'li',
-        { dataset: { jobId: job.id }, onclick: () => openDetail(job.id) },
-        h('div', { class: 'head' }, jobLink(job), h('strong', {}, job.type), h('span', { class: 'muted small' }, `${job.attempts} of ${job.maxAttempts} attempts · ${relative(job.finishedAt)}`)),
+        { dataset: { jobId: job.id, state: job.state }, onclick: () => openDetail(job.id) },
+        h(
+          'div',
+          { class: 'head' },
+          jobLink(job),
+          h('strong', {}, job.type),
+          job.state === 'queued' ? pill('retrying') : null,
+          h('span', { class: 'muted small' }, job.state === 'failed'
+            ? `${job.attempts} of ${job.maxAttempts} attempts · ${relative(job.finishedAt)}${job.retries ? ` · retried ${job.retries}×` : ''}`
+            : `attempt ${job.attempts} of ${job.maxAttempts} failed · next try ${relative(job.runAt)}`),
+          jobActions(job),
+        ),
         h('div', { class: 'err' }, job.error || 'no error recorded'),
+        errorHistory(job),
       ),
     )
     $('failures').replaceChildren(...(items.length ? items : [h('li', { class: 'empty' }, 'No failures. ')]))
@@ -297,6 +366,8 @@
     cancel.hidden = !scopes.has('jobs:write') || (job.state !== 'queued' && job.state !== 'running')
     cancel.disabled = job.cancelRequested
     cancel.textContent = job.cancelRequested ? 'Cancelling…' : 'Cancel job'
+    $('detail-retry').hidden = !scopes.has('jobs:write') || (job.state !== 'failed' && job.state !== 'cancelled')
+    $('detail-replay').hidden = !scopes.has('jobs:write')
     const field = (label, value) => [h('dt', {}, label), h('dd', {}, value)]
     const block = (title, value, cls) => (value === null || value === undefined ? null : [h('h3', {}, title), h('pre', { class: cls }, typeof value === 'string' ? value : JSON.stringify(value, null, 2))])
     const parts = [
@@ -307,6 +378,8 @@
         field('Queue', h('span', { class: 'mono' }, job.queue)),
         field('Attempts', `${job.attempts} of ${job.maxAttempts}`),
         field('Interruptions', String(job.interruptions)),
+        field('Retries', String(job.retries)),
+        job.replayOf ? field('Replay of', h('a', { href: '#', onclick: (event) => (event.preventDefault(), openDetail(job.replayOf)) }, `#${job.replayOf}`)) : null,
         field('Priority', String(job.priority)),
         field('Timeout', job.timeoutSeconds === null ? 'none' : `${job.timeoutSeconds} s`),
         field('Created', when(job.createdAt)),
@@ -322,6 +395,7 @@
       block('Checkpoint', job.checkpoint),
       block('Result', job.result),
       block('Error', job.error, 'err'),
+      errorHistory(job),
     ]
     $('detail-body').replaceChildren(...parts.flat().filter(Boolean))
   }
@@ -340,19 +414,20 @@
       admin ? api('/v1/admin/status') : null,
       admin ? api('/v1/admin/queues') : null,
       api('/v1/jobs?state=running&limit=100'),
-      api('/v1/jobs?state=failed&limit=8'),
+      api('/v1/jobs?state=failed&limit=20'),
       api('/v1/jobs?limit=12'),
       detailId ? api(`/v1/jobs/${encodeURIComponent(detailId)}`) : null,
       api('/v1/jobs?scheduled=true&limit=20'),
+      api('/v1/jobs?state=queued&limit=100'),
     ]
     const results = await Promise.allSettled(calls)
-    const [status, queues, running, failures, recent, detail, scheduled] = results
+    const [status, queues, running, failures, recent, detail, scheduled, queued] = results
     const failed = results.filter((r) => r.status === 'rejected').map((r) => r.reason)
     if (failed.some((e) => e instanceof ApiError && e.status === 401)) return signOut('Your token was rejected or has expired: sign in again.')
     if (status.value) renderStatus(status.value)
     if (queues.value) renderQueues(queues.value)
     if (running.value) renderRunning(running.value)
-    if (failures.value) renderFailures(failures.value)
+    if (failures.value) renderFailures(failures.value, queued.value)
     if (recent.value) renderRecent(recent.value)
     if (scheduled.value) renderScheduled(scheduled.value)
     if (detail.value) renderDetail(detail.value)
@@ -399,6 +474,26 @@
     try {
       const job = await api(`/v1/jobs/${encodeURIComponent(id)}/cancel`, { method: 'POST' })
       toast(job.state === 'cancelled' ? `Job #${id} cancelled` : `Job #${id}: cancel requested, it will stop at its next check`)
+    } catch (error) {
+      toast(`Job #${id}: ${error.message}`)
+    }
+    refreshNow()
+  }
+
+  async function retryJob(id) {
+    try {
+      const job = await api(`/v1/jobs/${encodeURIComponent(id)}/retry`, { method: 'POST' })
+      toast(`Job #${id} queued again from its ${job.checkpoint === null ? 'start' : 'checkpoint'} (retry ${job.retries})`)
+    } catch (error) {
+      toast(`Job #${id}: ${error.message}`)
+    }
+    refreshNow()
+  }
+
+  async function replayJob(id) {
+    try {
+      const job = await api(`/v1/jobs/${encodeURIComponent(id)}/replay`, { method: 'POST' })
+      toast(`Job #${id} replayed as job #${job.id}`)
     } catch (error) {
       toast(`Job #${id}: ${error.message}`)
     }
@@ -495,6 +590,8 @@
   $('logout-button').addEventListener('click', () => signOut())
   $('detail-close').addEventListener('click', closeDetail)
   $('detail-cancel').addEventListener('click', () => detailId && cancelJob(detailId))
+  $('detail-retry').addEventListener('click', () => detailId && retryJob(detailId))
+  $('detail-replay').addEventListener('click', () => detailId && replayJob(detailId))
   $('drain-button').addEventListener('click', () => {
     if (confirm('Drain this instance? It stops claiming jobs, interrupts the running ones (they are checkpointed and requeued) and refuses new job requests until resumed.')) {
       adminAction('/v1/admin/drain', 'Draining: running jobs are being checkpointed and requeued')

@@ -72,6 +72,14 @@ export function describeJob(job: Job): string {
   if (job.checkpoint !== null && !FINISHED_STATES.includes(job.state)) lines.push(`  checkpoint ${JSON.stringify(job.checkpoint)}`)
   if (job.result !== null) lines.push(`  result ${JSON.stringify(job.result)}`)
   if (job.error !== null) lines.push(`  error ${job.error}`)
+  if (job.retries > 0) lines.push(`  retried ${job.retries} time${job.retries === 1 ? '' : 's'}`)
+  if (job.replayOf !== null) lines.push(`  replay of job ${job.replayOf}`)
+  if (job.errors.length > 0) {
+    lines.push(`  error history (last ${job.errors.length}):`)
+    for (const entry of job.errors) {
+      lines.push(`    ${entry.at} attempt ${entry.attempt} ${entry.name}: ${entry.message.split('\n')[0]}`)
+    }
+  }
   return lines.join('\n') + '\n'
 }
 

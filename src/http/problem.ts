@@ -13,6 +13,7 @@ export const PROBLEM_KINDS = {
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
   'request-timeout': { status: 408, title: 'Request timeout' },
   'job-finished': { status: 409, title: 'Job already finished' },
+  'job-not-retryable': { status: 409, title: 'Only a failed or cancelled job can be retried' },
   'payload-too-large': { status: 413, title: 'Payload too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'invalid-request': { status: 422, title: 'Request does not match the schema' },

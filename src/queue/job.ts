@@ -20,6 +20,20 @@ export type Json = string | number | boolean | null | Json[] | { [key: string]: 
 export const WAIT_REASONS = ['no-instance', 'scheduled'] as const
 export type WaitReason = (typeof WAIT_REASONS)[number]
 
+/** One failed attempt in a job's error history (the last `MAX_ERROR_HISTORY` are kept). */
+export interface JobError {
+  readonly attempt: number
+  readonly at: string
+  readonly message: string
+  readonly name: string
+  readonly stack?: string
+}
+
+/** Bounds of the error history: entries kept, and UTF-8 bytes per message and per stack. */
+export const MAX_ERROR_HISTORY = 20
+export const MAX_ERROR_MESSAGE_BYTES = 4096
+export const MAX_ERROR_STACK_BYTES = 8192
+
 export interface JobProgress {
   readonly fraction: number
   readonly message?: string
@@ -50,6 +64,12 @@ export interface Job {
   readonly maxInterruptions: number
   /** Null unless queued. A stored row does not know it (`toJob` leaves it null): src/observability/jobSignals.ts. */
   readonly waitReason: WaitReason | null
+  /** Times a failed or cancelled job was sent back to the queue (`POST /v1/jobs/{id}/retry`). */
+  readonly retries: number
+  /** The job this one replays (`POST /v1/jobs/{id}/replay`), or null. */
+  readonly replayOf: string | null
+  /** The last failed attempts, oldest first; `error` is the last one's message. */
+  readonly errors: readonly JobError[]
 }
 
 /** The row as stored; only the store reads it. */
@@ -76,6 +96,9 @@ export interface JobRow {
   error: string | null
   interruptions: number
   max_interruptions: number
+  retries: number
+  replay_of: string | null
+  errors: JobError[]
   lease_owner: string | null
   lease_expires_at: Date | null
   idempotency_key: string | null
@@ -119,6 +142,9 @@ export function toJob(row: JobFields): OwnedJob {
     interruptions: row.interruptions,
     maxInterruptions: row.max_interruptions,
     waitReason: null,
+    retries: row.retries,
+    replayOf: row.replay_of === null ? null : String(row.replay_of),
+    errors: row.errors,
   }
 }
 

@@ -10,7 +10,7 @@ import { withTimeout } from '../support/withTimeout.js'
 import { TypedEmitter } from '../runner/events.js'
 import type { Json, JobState, OwnedJob } from './job.js'
 import type { Notifier } from './notifier.js'
-import type { CancelOutcome, EnqueuedJob, JobScope, JobStore, NewJob } from './store.js'
+import type { CancelOutcome, EnqueuedJob, JobScope, JobStore, NewJob, RetryOutcome } from './store.js'
 import { EnqueueBatches } from './enqueueBatches.js'
 import { parseTimestamp, TIMESTAMP_RANGE } from './timestamp.js'
 
@@ -34,6 +34,19 @@ export class InvalidJobError extends Error {
   ) {
     super(message)
   }
+}
+
+export interface RetryRequest {
+  from?: 'checkpoint' | 'start'
+  runAt?: string
+}
+
+/** What a replay may change of the job it copies. */
+export interface ReplayRequest {
+  payload?: Json
+  queue?: string
+  priority?: number
+  runAt?: string
 }
 
 export interface JobServiceEvents {
@@ -119,6 +132,45 @@ export class JobService {
     return outcome
   }
 
+  /** Sends a failed or cancelled job back to the queue (the `retry` row), and wakes runners for it. */
+  async retry(scope: JobScope & { id: string }, request: RetryRequest): Promise<RetryOutcome> {
+    const runAt = request.runAt === undefined ? null : readRunAt(request.runAt, '')
+    const outcome = await answersInTime(this.store.retryJob({ ...scope, from: request.from ?? 'checkpoint', runAt }))
+    if (outcome.kind === 'retried') {
+      // An update, unlike an insert, is not announced by the database (migration 007): tell everyone.
+      await this.notifier.publish('jobsAvailable', outcome.job.queue)
+      this.notifier.announce('jobChanged', outcome.job.id)
+    }
+    return outcome
+  }
+
+  /**
+   * Enqueues a copy of job `id` with `replayOf` set, the payload (the original's or the one given)
+   * checked against the type's schema as on enqueue. Undefined when the job is not the caller's.
+   */
+  async replay(scope: JobScope & { id: string }, request: ReplayRequest): Promise<OwnedJob | undefined> {
+    const original = await answersInTime(this.store.getJob(scope))
+    if (!original) return undefined
+    if (!this.registry.get(original.type)) {
+      const known = this.registry.names().join(', ')
+      throw new InvalidJobError(`job type ${JSON.stringify(original.type)} is no longer known; known types: ${known}`)
+    }
+    const payload = request.payload ?? original.payload
+    this.validatePayload(original.type, payload, '')
+    const runAt = request.runAt === undefined ? null : readRunAt(request.runAt, '')
+    const job = await answersInTime(
+      this.store.replayJob({
+        ...scope,
+        ...(request.payload === undefined ? {} : { payload: request.payload }),
+        ...(request.queue === undefined ? {} : { queue: request.queue }),
+        ...(request.priority === undefined ? {} : { priority: request.priority }),
+        runAt,
+      }),
+    )
+    if (job) this.announce([{ job, replayed: false }])
+    return job
+  }
+
   /**
    * Resolves with the job once `isChanged(job)` says it changed, or with its latest state after
    * `timeoutMs`. Wakes on change notices and re-reads at least every `pollMs` as a fallback.
@@ -146,6 +198,16 @@ export class JobService {
     }
   }
 
+  private validatePayload(type: string, payload: Json, where: string, index?: number): void {
+    const problems = this.registry.validatePayload(type, payload)
+    if (problems.length > 0) {
+      throw new InvalidJobError(
+        `payload does not match the schema of ${type}${where}: ${problems.map((p) => `${p.pointer} ${p.message}`).join('; ')}`,
+        problems.map((p) => (index === undefined ? p : { ...p, index })),
+      )
+    }
+  }
+
   private toNewJob(request: EnqueueRequest, index: number | undefined): NewJob {
     const definition = this.registry.get(request.type)
     const where = index === undefined ? '' : ` (jobs[${index}])`
@@ -153,13 +215,7 @@ export class JobService {
       throw new InvalidJobError(`unknown job type ${JSON.stringify(request.type)}${where}; known types: ${this.registry.names().join(', ')}`)
     }
     const payload = request.payload ?? {}
-    const problems = this.registry.validatePayload(request.type, payload)
-    if (problems.length > 0) {
-      throw new InvalidJobError(
-        `payload does not match the schema of ${request.type}${where}: ${problems.map((p) => `${p.pointer} ${p.message}`).join('; ')}`,
-        problems.map((p) => (index === undefined ? p : { ...p, index })),
-      )
-    }
+    this.validatePayload(request.type, payload, where, index)
     const runAt = request.runAt === undefined ? null : readRunAt(request.runAt, where)
     return {
       type: request.type,

@@ -22,7 +22,9 @@
  *                │ │ └─ fail, abandon, lease expired (counted) ─────┘ │ │ └─cancel running──▶ cancelled
  *                │ └──── interrupt (refunded; failed past the cap) ──┘ │
  *                │                     fail, abandon, lease expired on the last attempt ──▶ failed
- *                └──cancel queued──▶ cancelled
+ *                └──cancel queued──▶ cancelled                      (fail: also when the policy gives up)
+ *
+ *   failed | cancelled ──retry (by hand: POST /v1/jobs/{id}/retry)──▶ queued
  *
  *   row              statement                from → to                      attempts      interruptions
  *   enqueue          enqueueJobs              – → queued                     0             0
@@ -31,17 +33,25 @@
  *                                                                            the claim for the jobs taking free slots)
  *   release          releaseJobs              running → queued               −1 if marked  –   (the runner vouches the code never ran)
  *   complete         completeJobs             running → succeeded            –             –
- *   fail             failJobs                 running → queued | failed      –             –   (failed when attempts reach maxAttempts)
+ *   fail             failJobs                 running → queued | failed      –             –   (failed when attempts reach maxAttempts
+ *                                                                                               or the job's retry policy gives up)
  *   interrupt        requeueInterruptedJobs   running → queued | failed      −1            +1  (failed once past maxInterruptions)
  *   abandon          abandonJobs              running → queued | failed      –             +1  (ignored its token until the deadline)
  *   cancel running   markJobsCancelled        running → cancelled            −1 if it never ran
  *   cancel queued    requestCancel            queued → cancelled             –             –
  *   lease expired    recoverExpiredLeases     running → queued | failed      – (counted if started, nothing to give back if not)
+ *   retry            retryJob                 failed | cancelled → queued    0             0   (retries +1; checkpoint kept or cleared)
+ *
+ * Every failure written (fail, abandon, a started job's lease expired, interrupt past the cap) also
+ * appends an entry to the job's bounded error history, `errors` (`appendError`).
  *
  * `JOB_TRANSITIONS` names the rows; test/queue/transitions.test.ts checks each one on both databases.
  */
 import type { PendingQuery, Row, Sql, TransactionSql } from 'postgres'
-import { ISO_TIMESTAMP, toJob, type JobFields, type Json, type JobProgress, type JobRow, type JobState, type OwnedJob } from './job.js'
+import {
+  ISO_TIMESTAMP, MAX_ERROR_HISTORY, MAX_ERROR_MESSAGE_BYTES, MAX_ERROR_STACK_BYTES, toJob,
+  type JobFields, type Json, type JobProgress, type JobRow, type JobState, type OwnedJob
+} from './job.js'
 
 export interface NewJob {
   type: string
@@ -106,6 +116,39 @@ export interface Failure extends JobSnapshot {
   error: string
   /** Delay before the retry; ignored when the job has no attempts left. */
   retryDelayMs: number
+  /** The job's retry policy gave up (a `PermanentError`, `retryDelay` answered null): failed now. */
+  giveUp: boolean
+  /** The error history's entry for this attempt (its attempt number and time come from the row). */
+  entry: FailedAttempt
+}
+
+/** What the runner knows of a failed attempt; bounded with `boundedFailedAttempt`. */
+export interface FailedAttempt {
+  message: string
+  name: string
+  stack?: string
+}
+
+export interface RetryParams extends JobScope {
+  id: string
+  /** `checkpoint` resumes from the last written checkpoint; `start` clears it and the progress. */
+  from: 'checkpoint' | 'start'
+  /** When it may run again; now when null. */
+  runAt: Date | null
+}
+
+export type RetryOutcome =
+  | { kind: 'retried'; job: OwnedJob }
+  | { kind: 'not-retryable'; job: OwnedJob }
+  | { kind: 'not-found' }
+
+/** What a replay may change; the rest (type, options) is copied from the job it replays. */
+export interface ReplayParams extends JobScope {
+  id: string
+  payload?: Json
+  queue?: string
+  priority?: number
+  runAt: Date | null
 }
 
 export type CancelOutcome =
@@ -144,6 +187,7 @@ export function insertedJobRow(
     id, owner, type: job.type, queue: job.queue, state: 'queued', payload: job.payload ?? {}, priority: job.priority,
     attempts: 0, max_attempts: job.maxAttempts, timeout_seconds: job.timeoutSeconds, run_at, created_at,
     started_at: null, finished_at: null, cancel_requested: false, checkpoint: null, progress: null, result: null, error: null, interruptions: 0, max_interruptions: job.maxInterruptions,
+    retries: 0, replay_of: null, errors: [],
   }
 }
 
@@ -332,7 +376,8 @@ export class JobStore {
                 to_char(j.run_at at time zone 'UTC', ${ISO_TIMESTAMP}) as run_at,
                 to_char(j.created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as created_at,
                 to_char(j.started_at at time zone 'UTC', ${ISO_TIMESTAMP}) as started_at, null as finished_at,
-                j.cancel_requested, j.checkpoint, j.progress, j.result, j.error, j.interruptions, j.max_interruptions`
+                j.cancel_requested, j.checkpoint, j.progress, j.result, j.error, j.interruptions, j.max_interruptions,
+                j.retries, j.replay_of, j.errors`
     return rows.sort((a, b) => a.priority - b.priority || compareIds(a.id, b.id)).map(toJob)
   }
 
@@ -398,13 +443,15 @@ export class JobStore {
     const rows = await this.sql<{ id: string; state: JobState }[]>`
       with x as materialized (
         select * from jsonb_to_recordset(${this.sql.json(failures as unknown as Json)})
-          as x(id bigint, error text, checkpoint jsonb, progress jsonb, "retryDelayMs" float8))
+          as x(id bigint, error text, checkpoint jsonb, progress jsonb, "retryDelayMs" float8,
+               "giveUp" boolean, entry jsonb))
       update job_runner_jobs j
-      set state = case when j.attempts >= j.max_attempts then 'failed' else 'queued' end,
-          finished_at = case when j.attempts >= j.max_attempts then now() end,
-          run_at = case when j.attempts >= j.max_attempts then j.run_at
+      set state = case when x."giveUp" or j.attempts >= j.max_attempts then 'failed' else 'queued' end,
+          finished_at = case when x."giveUp" or j.attempts >= j.max_attempts then now() end,
+          run_at = case when x."giveUp" or j.attempts >= j.max_attempts then j.run_at
                         else now() + x."retryDelayMs" * interval '1 millisecond' end,
-          error = x.error, checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress),
+          error = x.error, errors = ${appendError(this.sql, this.sql`x.entry`)},
+          checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress),
           started_at = coalesce(j.started_at, now()), updated_at = now(), lease_owner = null, lease_expires_at = null
       from x
       where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
@@ -428,6 +475,11 @@ export class JobStore {
           error = case when j.interruptions >= j.max_interruptions
                        then 'interrupted ' || (j.interruptions + 1) || ' times, more than maxInterruptions (' || j.max_interruptions || ')'
                        else j.error end,
+          errors = case when j.interruptions >= j.max_interruptions
+                        then ${appendError(this.sql, this.sql`jsonb_build_object('name', 'InterruptedTooOften',
+                               'message', 'interrupted ' || (j.interruptions + 1) || ' times, more than maxInterruptions ('
+                                          || j.max_interruptions || ')')`)}
+                        else j.errors end,
           attempts = case when j.interruptions >= j.max_interruptions then j.attempts else greatest(j.attempts - 1, 0) end,
           interruptions = j.interruptions + 1,
           checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress), run_at = now(),
@@ -451,6 +503,8 @@ export class JobStore {
       set state = case when j.attempts >= j.max_attempts then 'failed' else 'queued' end,
           finished_at = case when j.attempts >= j.max_attempts then now() end,
           error = 'abandoned: it ignored its token until the grace deadline',
+          errors = ${appendError(this.sql, this.sql`jsonb_build_object('name', 'Abandoned', 'message',
+                     'abandoned: it ignored its token until the grace deadline')`)},
           interruptions = j.interruptions + 1,
           checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress), run_at = now(),
           started_at = coalesce(j.started_at, now()), updated_at = now(), lease_owner = null, lease_expires_at = null
@@ -520,6 +574,58 @@ export class JobStore {
   }
 
   /**
+   * The `retry` row: a failed or cancelled job goes back to `queued`, by an operator's hand. Its
+   * attempts and interruptions start again from zero (a job that failed for want of either could
+   * not run otherwise), `retries` counts the retry, and a cancel flag left from a cancel is cleared.
+   * Its error history stays. Any other state is left as it is and answered `not-retryable`.
+   */
+  async retryJob({ id, owner, from, runAt }: RetryParams): Promise<RetryOutcome> {
+    if (!isJobId(id)) return { kind: 'not-found' }
+    const sql = this.sql
+    const fromStart = from === 'start'
+    const [row] = await sql<JobRow[]>`
+      with target as (
+        select id, state from job_runner_jobs
+        where id = ${id} ${owner === undefined ? sql`` : sql`and owner = ${owner}`}
+        for update
+      )
+      update job_runner_jobs j
+      set state = 'queued', attempts = 0, interruptions = 0, retries = j.retries + 1,
+          run_at = coalesce(${runAt?.toISOString() ?? null}::timestamptz, now()),
+          started_at = null, finished_at = null, cancel_requested = false, result = null, updated_at = now(),
+          checkpoint = case when ${fromStart} then null else j.checkpoint end,
+          progress = case when ${fromStart} then null else j.progress end
+      from target
+      where j.id = target.id and target.state in ('failed', 'cancelled')
+      returning j.*`
+    if (row) return { kind: 'retried', job: toJob(row) }
+    const job = await this.getJob({ id, owner })
+    return job ? { kind: 'not-retryable', job } : { kind: 'not-found' }
+  }
+
+  /**
+   * A new job copying the type and options of job `id` (an `enqueue` row), with `replay_of` naming
+   * it; payload, queue, priority and runAt may be overridden. Undefined when `id` is not the
+   * caller's. The caller validates the payload first: the type of a job never changes.
+   */
+  async replayJob({ id, owner, payload, queue, priority, runAt }: ReplayParams): Promise<OwnedJob | undefined> {
+    if (!isJobId(id)) return undefined
+    const sql = this.sql
+    const [row] = await sql<JobRow[]>`
+      insert into job_runner_jobs
+        (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, replay_of)
+      select o.owner, o.type, ${queue === undefined ? sql`o.queue` : sql`${queue}`},
+             ${payload === undefined ? sql`o.payload` : sql`${sql.json(payload)}::jsonb`},
+             ${priority === undefined ? sql`o.priority` : sql`${priority}::int`},
+             o.max_attempts, o.max_interruptions, o.timeout_seconds,
+             coalesce(${runAt?.toISOString() ?? null}::timestamptz, now()), o.id
+      from job_runner_jobs o
+      where o.id = ${id} ${owner === undefined ? sql`` : sql`and o.owner = ${owner}`}
+      returning *`
+    return row && toJob(row)
+  }
+
+  /**
    * Extends the leases of the jobs this instance holds (`ids`: running, settling or waiting in its
    * local queue) and beats its heartbeat, in one round trip. Returns those whose lease it still
    * holds, with their cancel flag: the fallback path of cancellation, and (by absence) the jobs
@@ -563,6 +669,10 @@ export class JobStore {
           updated_at = now(),
           error = case when j.started_at is null then j.error
                        else 'runner lost: the lease of instance ' || coalesce(j.lease_owner::text, '?') || ' expired' end,
+          errors = case when j.started_at is null then j.errors
+                        else ${appendError(this.sql, this.sql`jsonb_build_object('name', 'LeaseExpired',
+                               'message', 'runner lost: the lease of instance ' || coalesce(j.lease_owner::text, '?')
+                                          || ' expired')`)} end,
           lease_owner = null, lease_expires_at = null
       from expired
       where j.id = expired.id
@@ -721,7 +831,34 @@ export const JOB_TRANSITIONS = {
   cancelRunning: 'markJobsCancelled',
   cancelQueued: 'requestCancel',
   leaseExpired: 'recoverExpiredLeases',
+  retry: 'retryJob',
 } as const satisfies Record<string, keyof JobStore>
+
+/**
+ * `j.errors` with `entry` appended (its attempt and time taken from the row being written), the
+ * oldest dropped past `MAX_ERROR_HISTORY`. Every statement that writes a failure appends through it.
+ */
+function appendError(sql: Sql, entry: PendingQuery<Row[]>): PendingQuery<Row[]> {
+  return sql`(case when jsonb_array_length(j.errors) >= ${MAX_ERROR_HISTORY} then j.errors - 0 else j.errors end)
+    || jsonb_build_array(
+         jsonb_build_object('attempt', j.attempts, 'at', to_char(now() at time zone 'UTC', ${ISO_TIMESTAMP})) || ${entry})`
+}
+
+/** A failed attempt's entry within the history's bounds (UTF-8 bytes, cut on a character boundary). */
+export function boundedFailedAttempt({ message, name, stack }: FailedAttempt): FailedAttempt {
+  return {
+    message: truncateUtf8(message, MAX_ERROR_MESSAGE_BYTES),
+    name: truncateUtf8(name, 200),
+    ...(stack === undefined ? {} : { stack: truncateUtf8(stack, MAX_ERROR_STACK_BYTES) }),
+  }
+}
+
+function truncateUtf8(text: string, maxBytes: number): string {
+  const bytes = Buffer.from(text, 'utf8')
+  if (bytes.length <= maxBytes) return text
+  // Dropping a partial character at the cut leaves a U+FFFD, which the trim removes.
+  return bytes.subarray(0, maxBytes).toString('utf8').replace(/\uFFFD+$/, '')
+}
 
 /**
  * The lease fence every runner write carries: the job still runs and `instanceId` still holds its

@@ -23,12 +23,12 @@
 import os from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { OwnedJob } from '../queue/job.js'
-import type { JobSnapshot } from '../queue/store.js'
+import { boundedFailedAttempt, type JobSnapshot } from '../queue/store.js'
 import { coerceError } from '../log.js'
 import { Doorbell } from '../support/doorbell.js'
 import { sharedAbortController } from '../support/sharedAbortController.js'
 import { withTimeout } from '../support/withTimeout.js'
-import { retryDelayMs } from './backoff.js'
+import { decideRetry } from './retryPolicy.js'
 import { CheckpointFlusher } from './checkpointFlusher.js'
 import type { JobOutcome, RunnerEvents, TypedEmitter } from './events.js'
 import { FinishedJobPruner } from './finishedJobPruner.js'
@@ -624,8 +624,21 @@ export class RunnerGeneration {
   /** A failed attempt: retried after its backoff while attempts remain, otherwise `failed`. */
   private async writeFailure(execution: JobExecution, error: string, settledAs?: JobOutcome, settlement?: Settlement): Promise<void> {
     const { job } = execution
-    const retryDelay = retryDelayMs(job.attempts, { baseMs: this.config.retryBaseMs })
-    const failure = { ...execution.currentState(), error: error.slice(0, 10_000), retryDelayMs: retryDelay }
+    // What failed: the job's own error, or the crash or timeout the runner saw.
+    const thrown = settlement?.kind === 'rejected' && execution.abortReason !== 'timeout' ? settlement.error : undefined
+    const failedWith = execution.crashError ?? thrown ?? namedError('TimeoutError', error)
+    const decision = decideRetry(execution.definition, job.attempts, failedWith, {
+      defaultBaseMs: this.config.retryBaseMs,
+      onPolicyError: (policyError) => {
+        const fields = { err: coerceError(policyError), jobId: job.id, type: job.type }
+        this.deps.log.error(fields, 'retry policy threw; using the default backoff')
+      },
+    })
+    const stack = failedWith.stack ? { stack: failedWith.stack } : {}
+    const entry = boundedFailedAttempt({ message: error, name: failedWith.name || 'Error', ...stack })
+    const failure = {
+      ...execution.currentState(), error: error.slice(0, 10_000), retryDelayMs: decision.delayMs, giveUp: decision.giveUp, entry,
+    }
     const state = await this.retryWrite(() => this.outcomes.fail(failure))
     if (state === undefined) {
       this.unwrittenIds.push(job.id)
@@ -684,4 +697,10 @@ export class RunnerGeneration {
 /** The error of an attempt blamed for an uncaught exception. */
 function crashedTheProcess(error: Error): string {
   return `crashed the process: ${error.message || error.name}`
+}
+
+function namedError(name: string, message: string): Error {
+  const error = new Error(message)
+  error.name = name
+  return error
 }

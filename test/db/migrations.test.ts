@@ -40,16 +40,19 @@ for (const target of databaseTargets()) {
         create index job_runner_jobs_owner on job_runner_jobs (owner, id);
         create index job_runner_jobs_finished on job_runner_jobs (finished_at) where state in ('succeeded', 'failed', 'cancelled');
         drop index job_runner_jobs_leases;
-        create index job_runner_jobs_leases on job_runner_jobs (lease_expires_at) where state = 'running';`)
+        create index job_runner_jobs_leases on job_runner_jobs (lease_expires_at) where state = 'running';
+        alter table job_runner_jobs drop column max_interruptions, drop column retries, drop column replay_of, drop column errors;`)
       await db.sql`
         insert into job_runner_jobs (owner, type, queue, max_attempts, state, finished_at)
         values ('alice', 'echo', 'default', 1, 'queued', null), ('bob', 'echo', 'default', 1, 'queued', null),
                ('alice', 'echo', 'default', 1, 'succeeded', now())`
-      assert.deepEqual(await migrate(db), { applied: [4, 5, 6, 7] })
-      assert.equal(migrations.at(-1)!.version, 7, 'this test names the newest migration')
+      assert.deepEqual(await migrate(db), { applied: [4, 5, 6, 7, 8, 9] })
+      assert.equal(migrations.at(-1)!.version, 9, 'this test names the newest migration')
 
       const alices = await store.listJobs({ owner: 'alice', limit: 10 })
       assert.deepEqual(alices.map((j) => j.state), ['succeeded', 'queued'])
+      // Migration 009: jobs from before have no retries, no replay and an empty error history.
+      assert.deepEqual(alices.map((j) => [j.retries, j.replayOf, j.errors]), [[0, null, []], [0, null, []]])
       assert.equal((await store.listJobs({ owner: 'bob', limit: 10 })).length, 1)
       const indexes = await db.sql<{ indexname: string; indexdef: string }[]>`select indexname, indexdef from pg_indexes where tablename = 'job_runner_jobs'`
       assert.deepEqual(indexes.map((i) => i.indexname).filter((name) => ['job_runner_jobs_owner', 'job_runner_jobs_finished'].includes(name)), [])

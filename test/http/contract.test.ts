@@ -200,7 +200,7 @@ for (const target of databaseTargets()) {
         }
       }
       // … and paths outside it do.
-      for (const path of ['/v1', '/v1/admin', '/v1/jobs/1/retry', '/v1/jobs/batch/1', '/v2/jobs', '/openapi.json', '/docs/x', '/livez/x']) {
+      for (const path of ['/v1', '/v1/admin', '/v1/jobs/1/rerun', '/v1/jobs/batch/1', '/v2/jobs', '/openapi.json', '/docs/x', '/livez/x']) {
         const response = await service.request(path)
         assert.equal(response.status, 404, `${path} answered ${response.status}`)
         await response.arrayBuffer()
@@ -277,6 +277,36 @@ for (const target of databaseTargets()) {
       const echo = await enqueue(service, { type: 'echo', payload: 1 })
       await pollUntil(service, echo.id, (job) => job.state === 'succeeded')
       await check(await service.request(`/v1/jobs/${echo.id}/cancel`, { method: 'POST' }), 'POST', path, 409)
+    })
+
+    it('POST /v1/jobs/{id}/retry: 200, 400, 404, 409, 413, 415, 422', async () => {
+      const path = '/v1/jobs/{id}/retry'
+      const queued = await enqueue(service, { type: 'echo', queue: 'nobody' })
+      const url = `/v1/jobs/${queued.id}/retry`
+      await check(await service.request(url, { method: 'POST' }), 'POST', path, 409)
+      await service.request(`/v1/jobs/${queued.id}/cancel`, { method: 'POST' }).then((r) => r.arrayBuffer())
+      const retried = (await check(await service.request(url, json({ from: 'start' })), 'POST', path, 200)) as ApiJob
+      assert.equal(retried.state, 'queued')
+      await check(await service.request(url, { method: 'POST', body: '{"from":' }), 'POST', path, 400)
+      await check(await service.request('/v1/jobs/999999999/retry', { method: 'POST' }), 'POST', path, 404)
+      await check(await service.request(url, json({ from: 'x'.repeat(4096) })), 'POST', path, 413)
+      await check(await service.request(url, { method: 'POST', body: '{}', headers: { 'content-type': 'text/plain' } }), 'POST', path, 415)
+      await check(await service.request(url, json({ from: 'middle' })), 'POST', path, 422)
+    })
+
+    it('POST /v1/jobs/{id}/replay: 202, 400, 404, 413, 415, 422', async () => {
+      const path = '/v1/jobs/{id}/replay'
+      const original = await enqueue(service, { type: 'echo', payload: { n: 1 }, queue: 'nobody' })
+      const url = `/v1/jobs/${original.id}/replay`
+      const response = await service.request(url, { method: 'POST' })
+      const copy = (await check(response, 'POST', path, 202)) as ApiJob
+      assert.equal(response.headers.get('location'), `/v1/jobs/${copy.id}`)
+      assert.equal(copy.replayOf, original.id)
+      await check(await service.request(url, { method: 'POST', body: '[' }), 'POST', path, 400)
+      await check(await service.request('/v1/jobs/999999999/replay', { method: 'POST' }), 'POST', path, 404)
+      await check(await service.request(url, json({ payload: 'x'.repeat(4096) })), 'POST', path, 413)
+      await check(await service.request(url, { method: 'POST', body: '{}', headers: { 'content-type': 'text/plain' } }), 'POST', path, 415)
+      await check(await service.request(url, json({ priority: 5000 })), 'POST', path, 422)
     })
 
     it('every secured operation: 401 without a token, 403 without its scope', async () => {
@@ -358,6 +388,8 @@ for (const target of databaseTargets()) {
       await check(await service.request('/v1/jobs'), 'GET', '/v1/jobs', 503)
       await check(await service.request(`/v1/jobs/${queued.id}`), 'GET', '/v1/jobs/{id}', 503)
       await check(await service.request(`/v1/jobs/${queued.id}/cancel`, { method: 'POST' }), 'POST', '/v1/jobs/{id}/cancel', 503)
+      await check(await service.request(`/v1/jobs/${queued.id}/retry`, { method: 'POST' }), 'POST', '/v1/jobs/{id}/retry', 503)
+      await check(await service.request(`/v1/jobs/${queued.id}/replay`, { method: 'POST' }), 'POST', '/v1/jobs/{id}/replay', 503)
       await check(await service.request('/readyz', { token: null }), 'GET', '/readyz', 503)
       const status = (await check(await service.request('/v1/admin/status'), 'GET', '/v1/admin/status', 200)) as { state: string }
       assert.equal(status.state, 'drained')

@@ -272,7 +272,10 @@ for (const target of databaseTargets()) {
         await store.enqueueJobs({ owner: 'alice', jobs: [newJob({ maxAttempts: 2 })] })
         const first = randomUUID()
         const job = await startOne(first)
-        const failure = { id: job.id, checkpoint: { step: 1 }, progress: null, error: 'boom', retryDelayMs: 60_000 }
+        const failure = {
+          id: job.id, checkpoint: { step: 1 }, progress: null, error: 'boom', retryDelayMs: 60_000, giveUp: false,
+          entry: { message: 'boom', name: 'Error' },
+        }
         assert.deepEqual(await store.failJobs({ instanceId: randomUUID(), failures: [failure] }), [], 'not the lease owner')
         assert.deepEqual(await store.failJobs({ instanceId: first, failures: [failure] }), [{ id: job.id, state: 'queued' }])
         const [retry] = await db.sql<{ state: string; attempts: number; error: string; delay_ms: number; lease_owner: string | null; checkpoint: unknown }[]>`
@@ -296,6 +299,52 @@ for (const target of databaseTargets()) {
         assert.equal(failed.state, 'failed')
         assert.equal(failed.error, 'boom again')
         assert.ok(failed.finishedAt)
+        assert.deepEqual(failed.errors.map((e) => [e.attempt, e.message, e.name]), [[1, 'boom', 'Error'], [2, 'boom', 'Error']])
+        assert.ok(failed.errors.every((e) => !Number.isNaN(Date.parse(e.at))))
+      })
+
+      it('fails a job at once when its retry policy gives up, with attempts left', async () => {
+        await store.enqueueJobs({ owner: 'alice', jobs: [newJob({ maxAttempts: 5 })] })
+        const instanceId = randomUUID()
+        const job = await startOne(instanceId)
+        const failure = {
+          id: job.id, checkpoint: null, progress: null, error: 'bad input', retryDelayMs: 0, giveUp: true,
+          entry: { message: 'bad input', name: 'PermanentError', stack: 'PermanentError: bad input\n    at x' },
+        }
+        assert.deepEqual(await store.failJobs({ instanceId, failures: [failure] }), [{ id: job.id, state: 'failed' }])
+        const failed = (await store.getJob({ id: job.id, owner: 'alice' }))!
+        assert.equal(failed.attempts, 1)
+        assert.deepEqual(failed.errors.map(({ at: _at, ...e }) => e), [
+          { attempt: 1, message: 'bad input', name: 'PermanentError', stack: 'PermanentError: bad input\n    at x' },
+        ])
+      })
+
+      it('keeps the last 20 errors, oldest dropped, and appends those of abandon and lost leases', async () => {
+        await store.enqueueJobs({ owner: 'alice', jobs: [newJob({ maxAttempts: 100 })] })
+        let id = ''
+        for (let n = 1; n <= 22; n++) {
+          const instanceId = randomUUID()
+          const job = await startOne(instanceId)
+          id = job.id
+          const entry = { message: `failure ${n}`, name: 'Error' }
+          await store.failJobs({ instanceId, failures: [{ id, checkpoint: null, progress: null, error: entry.message, retryDelayMs: 0, giveUp: false, entry }] })
+        }
+        let job = (await store.getJob({ id, owner: undefined }))!
+        assert.equal(job.errors.length, 20)
+        assert.equal(job.errors[0]!.message, 'failure 3')
+        assert.equal(job.errors.at(-1)!.message, 'failure 22')
+        assert.equal(job.errors.at(-1)!.attempt, 22)
+
+        const abandoning = randomUUID()
+        await startOne(abandoning)
+        await store.abandonJobs({ instanceId: abandoning, jobs: [{ id, checkpoint: null, progress: null }] })
+        await startOne()
+        await expireLeases()
+        await store.recoverExpiredLeases()
+        job = (await store.getJob({ id, owner: undefined }))!
+        assert.equal(job.errors.length, 20)
+        assert.deepEqual(job.errors.slice(-2).map((e) => [e.attempt, e.name]), [[23, 'Abandoned'], [24, 'LeaseExpired']])
+        assert.match(job.error!, /runner lost/)
       })
 
       it('requeues an interrupted job with its checkpoint, counting the interruption and giving the attempt back', async () => {
@@ -390,6 +439,89 @@ for (const target of databaseTargets()) {
         const written = await store.completeJobs({ instanceId: owner, completions })
         assert.deepEqual([...written].sort(), mine.map((j) => j.id).sort())
         assert.equal((await store.getJob({ id: theirs.id, owner: undefined }))!.state, 'running')
+      })
+    })
+
+    it('an interruption past maxInterruptions fails the job and enters the error history', async () => {
+      await store.enqueueJobs({ owner: 'alice', jobs: [newJob({ maxInterruptions: 0 })] })
+      const instanceId = randomUUID()
+      const job = await startOne(instanceId)
+      assert.deepEqual(await store.requeueInterruptedJobs({ instanceId, jobs: [{ id: job.id, checkpoint: null, progress: null }] }), [{ id: job.id, state: 'failed' }])
+      const failed = (await store.getJob({ id: job.id, owner: 'alice' }))!
+      assert.deepEqual(failed.errors.map((e) => [e.attempt, e.name, e.message]), [[1, 'InterruptedTooOften', failed.error]])
+    })
+
+    describe('retry and replay', () => {
+      async function failedJob(owner = 'alice', maxAttempts = 1) {
+        await store.enqueueJobs({ owner, jobs: [newJob({ type: 'flaky', payload: { failTimes: 9 }, maxAttempts, priority: 3 })] })
+        const instanceId = randomUUID()
+        const job = await startOne(instanceId)
+        const entry = { message: 'boom', name: 'Error' }
+        const failure = { id: job.id, checkpoint: { failed: 1 }, progress: { fraction: 0.5 }, error: 'boom', retryDelayMs: 0, giveUp: true, entry }
+        assert.deepEqual(await store.failJobs({ instanceId, failures: [failure] }), [{ id: job.id, state: 'failed' }])
+        return job.id
+      }
+
+      it('the retry row: a failed job goes back to queued from its checkpoint, attempts reset, retries counted', async () => {
+        const id = await failedJob()
+        const outcome = await store.retryJob({ id, owner: 'alice', from: 'checkpoint', runAt: null })
+        assert.equal(outcome.kind, 'retried')
+        const job = (await store.getJob({ id, owner: 'alice' }))!
+        assert.equal(job.state, 'queued')
+        assert.equal(job.attempts, 0)
+        assert.equal(job.retries, 1)
+        assert.equal(job.finishedAt, null)
+        assert.deepEqual(job.checkpoint, { failed: 1 })
+        assert.deepEqual(job.progress, { fraction: 0.5 })
+        assert.equal(job.errors.length, 1, 'the error history stays')
+        const claimed = await startOne()
+        assert.equal(claimed.id, id)
+        assert.equal(claimed.attempts, 1)
+        assert.equal(claimed.retries, 1)
+      })
+
+      it('retries from the start (checkpoint and progress cleared) at a later runAt, and a cancelled job too', async () => {
+        const id = await failedJob()
+        const runAt = new Date(Date.now() + 3_600_000)
+        assert.equal((await store.retryJob({ id, owner: 'alice', from: 'start', runAt })).kind, 'retried')
+        const job = (await store.getJob({ id, owner: 'alice' }))!
+        assert.equal(job.checkpoint, null)
+        assert.equal(job.progress, null)
+        assert.equal(job.runAt, runAt.toISOString())
+        assert.deepEqual(await store.claimJobs({ instanceId: randomUUID(), queues, limit: 1, leaseMs: LEASE_MS }), [], 'not before its runAt')
+
+        assert.equal((await store.requestCancel({ id, owner: 'alice' })).kind, 'cancelled')
+        const again = await store.retryJob({ id, owner: 'alice', from: 'checkpoint', runAt: null })
+        assert.equal(again.kind, 'retried')
+        if (again.kind === 'retried') {
+          assert.equal(again.job.cancelRequested, false, 'the cancel flag is cleared, or the job would be cancelled again')
+          assert.equal(again.job.retries, 2)
+        }
+      })
+
+      it('refuses other states, and does not find another owner\'s job', async () => {
+        const id = await failedJob()
+        assert.deepEqual(await store.retryJob({ id, owner: 'bob', from: 'checkpoint', runAt: null }), { kind: 'not-found' })
+        assert.deepEqual(await store.retryJob({ id: 'x', owner: 'alice', from: 'checkpoint', runAt: null }), { kind: 'not-found' })
+        assert.equal((await store.retryJob({ id, owner: undefined, from: 'checkpoint', runAt: null })).kind, 'retried', 'an admin may')
+        const outcome = await store.retryJob({ id, owner: 'alice', from: 'checkpoint', runAt: null })
+        assert.equal(outcome.kind, 'not-retryable')
+        if (outcome.kind === 'not-retryable') assert.equal(outcome.job.state, 'queued')
+        assert.equal((await store.getJob({ id, owner: 'alice' }))!.retries, 1)
+      })
+
+      it('a replay copies type and options under a new id, with overrides and replayOf', async () => {
+        const id = await failedJob('alice', 4)
+        assert.equal(await store.replayJob({ id, owner: 'bob', runAt: null }), undefined)
+        const copy = (await store.replayJob({ id, owner: 'alice', runAt: null }))!
+        assert.notEqual(copy.id, id)
+        assert.deepEqual(
+          [copy.type, copy.payload, copy.priority, copy.maxAttempts, copy.state, copy.attempts, copy.replayOf, copy.owner],
+          ['flaky', { failTimes: 9 }, 3, 4, 'queued', 0, id, 'alice'],
+        )
+        const changed = (await store.replayJob({ id, owner: 'alice', payload: { failTimes: 0 }, queue: 'other', priority: -1, runAt: null }))!
+        assert.deepEqual([changed.payload, changed.queue, changed.priority], [{ failTimes: 0 }, 'other', -1])
+        assert.equal((await store.listJobs({ owner: 'alice', limit: 10 })).length, 3, 'listed under its owner')
       })
     })
 

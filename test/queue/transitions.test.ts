@@ -98,7 +98,7 @@ for (const target of databaseTargets()) {
       const id = await enqueue({ maxAttempts: 5, ...fields })
       const first = randomUUID()
       await start(first, id)
-      const failure = { id, checkpoint: null, progress: null, error: 'boom', retryDelayMs: 0 }
+      const failure = { id, checkpoint: null, progress: null, error: 'boom', retryDelayMs: 0, giveUp: false, entry: { message: 'boom', name: 'Error' } }
       assert.deepEqual(await store.failJobs({ instanceId: first, failures: [failure] }), [{ id, state: 'queued' }])
       return id
     }
@@ -286,7 +286,7 @@ for (const target of databaseTargets()) {
         const id = await enqueue({ maxAttempts: 2 })
         const owner = randomUUID()
         await start(owner, id)
-        const failure = { ...snapshot(id, { step: 1 }), error: 'boom', retryDelayMs: 60_000 }
+        const failure = { ...snapshot(id, { step: 1 }), error: 'boom', retryDelayMs: 60_000, giveUp: false, entry: { message: 'boom', name: 'Error' } }
         assert.deepEqual(
           await store.failJobs({ instanceId: randomUUID(), failures: [failure] }),
           [],
@@ -306,7 +306,7 @@ for (const target of databaseTargets()) {
         const id = await afterOneFailedAttempt({ maxAttempts: 2 })
         const owner = randomUUID()
         await start(owner, id)
-        const failure = { ...snapshot(id), error: 'boom again', retryDelayMs: 0 }
+        const failure = { ...snapshot(id), error: 'boom again', retryDelayMs: 0, giveUp: false, entry: { message: 'boom again', name: 'Error' } }
         assert.deepEqual(await store.failJobs({ instanceId: owner, failures: [failure] }), [{ id, state: 'failed' }])
         const f = await facts(id)
         assert.equal(f.state, 'failed')
@@ -495,6 +495,33 @@ for (const target of databaseTargets()) {
         assert.equal(f.state, 'running')
         assert.equal(f.attempts, 1)
         assert.equal((await store.getJob({ id, owner: 'alice' }))!.cancelRequested, true)
+      })
+    })
+
+    row('retry', () => {
+      it('sends a failed job back to the queue: attempts and interruptions from zero, retries counted, checkpoint kept', async () => {
+        const id = await enqueue({ maxAttempts: 1 })
+        const owner = randomUUID()
+        await start(owner, id)
+        const failure = { ...snapshot(id, { step: 3 }), error: 'boom', retryDelayMs: 0, giveUp: false, entry: { message: 'boom', name: 'Error' } }
+        assert.deepEqual(await store.failJobs({ instanceId: owner, failures: [failure] }), [{ id, state: 'failed' }])
+        const outcome = await store.retryJob({ id, owner: 'alice', from: 'checkpoint', runAt: null })
+        assert.equal(outcome.kind, 'retried')
+        const f = await facts(id)
+        assert.deepEqual([f.state, f.attempts, f.interruptions, f.started, f.finished], ['queued', 0, 0, false, false])
+        assert.deepEqual(f.checkpoint, { step: 3 }, 'from its checkpoint by default')
+        assert.ok(outcome.kind === 'retried' && outcome.job.retries === 1)
+      })
+
+      it('clears the checkpoint from the start; refuses any state but failed and cancelled; another owner finds nothing', async () => {
+        const id = await enqueue()
+        assert.equal((await store.retryJob({ id, owner: 'alice', from: 'start', runAt: null })).kind, 'not-retryable')
+        assert.equal((await store.retryJob({ id, owner: 'bob', from: 'start', runAt: null })).kind, 'not-found')
+        assert.equal((await store.requestCancel({ id, owner: 'alice' })).kind, 'cancelled')
+        await db.sql`update job_runner_jobs set checkpoint = '{"step": 1}' where id = ${id}`
+        assert.equal((await store.retryJob({ id, owner: 'alice', from: 'start', runAt: null })).kind, 'retried')
+        const f = await facts(id)
+        assert.deepEqual([f.state, f.checkpoint], ['queued', null])
       })
     })
 

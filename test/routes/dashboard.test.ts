@@ -167,6 +167,39 @@ for (const target of databaseTargets()) {
         await page.locator('#detail').waitFor({ state: 'hidden' })
       })
 
+      it('shows a failed job with its error history in the Failed view; Retry sends it back and it leaves failed', async () => {
+        // Two failing runs, two attempts: failed, with both failures in its checkpoint and history.
+        const failed = service.runner.events.waitFor('job:settled', (e) => e.job.type === 'flaky' && e.outcome === 'failed' && e.job.attempts === 2)
+        const id = await enqueue({ type: 'flaky', payload: { failTimes: 2 }, maxAttempts: 2 })
+        await failed
+        const item = page.locator(`#failures > li[data-job-id="${id}"]`)
+        await item.waitFor()
+        await item.locator('.history summary', { hasText: 'Error history (2)' }).click()
+        await item.locator('.history li[data-attempt="2"] .message', { hasText: 'failing on purpose: attempt 2' }).waitFor()
+        assert.equal(await item.locator('.history > ol > li').count(), 2)
+
+        // Retry resumes from the checkpoint: the third run succeeds, and the job leaves the Failed view.
+        const succeeded = service.runner.events.waitFor('job:settled', (e) => e.job.id === id && e.outcome === 'succeeded')
+        await item.locator('button[data-action="retry"]').click()
+        await page.locator('#toast', { hasText: `Job #${id} queued again from its checkpoint (retry 1)` }).waitFor()
+        await succeeded
+        await item.waitFor({ state: 'detached' })
+        const job = (await (await service.request(`/v1/jobs/${id}`)).json()) as { state: string; retries: number }
+        assert.deepEqual([job.state, job.retries], ['succeeded', 1])
+
+        // The detail drawer shows the history too, and replays the job.
+        await page.locator('#lookup-input').fill(id)
+        await page.locator('#lookup-form button').click()
+        await page.locator('#detail-state[data-state="succeeded"]').waitFor()
+        await page.locator('#detail-body .history summary', { hasText: 'Error history (2)' }).waitFor()
+        await page.locator('#detail-replay').click()
+        const toast = await page.locator('#toast', { hasText: `Job #${id} replayed as job #` }).textContent()
+        const copyId = /as job #([0-9]+)/.exec(toast ?? '')![1]!
+        const copy = (await (await service.request(`/v1/jobs/${copyId}`)).json()) as { replayOf: string }
+        assert.equal(copy.replayOf, id)
+        await page.locator('#detail-close').click()
+      })
+
       it('drains and resumes the instance with the admin buttons', async () => {
         page.once('dialog', (dialog) => void dialog.accept())
         const drained = service.lifecycle.events.waitFor('lifecycle:state', (e) => e.state === 'drained')

@@ -266,6 +266,80 @@ for (const target of databaseTargets()) {
       })
     })
 
+    describe('POST /v1/jobs/{id}/retry', () => {
+      it('a failed flaky job retried from its checkpoint succeeds; retried from the start it fails again', async () => {
+        // Three failing runs, two attempts: failed with two failures in its checkpoint.
+        const flaky = await enqueue(service, { type: 'flaky', payload: { failTimes: 3 }, maxAttempts: 2 })
+        const failed = await pollUntil(service, flaky.id, (job) => job.state === 'failed')
+        assert.deepEqual(failed.checkpoint, { failed: 2 })
+        assert.deepEqual((failed.errors as { attempt: number; name: string }[]).map((e) => [e.attempt, e.name]), [[1, 'Error'], [2, 'Error']])
+        assert.equal(failed.error, (failed.errors as { message: string }[]).at(-1)!.message)
+
+        const retried = await expectJson(await service.request(`/v1/jobs/${flaky.id}/retry`, { method: 'POST' }), 200)
+        assert.deepEqual([retried.state, retried.attempts, retried.retries], ['queued', 0, 1])
+        // Its first attempt fails the third time, its second succeeds.
+        const succeeded = await pollUntil(service, flaky.id, (job) => job.state === 'succeeded')
+        assert.deepEqual(succeeded.result, { attempts: 2 })
+        assert.equal((succeeded.errors as unknown[]).length, 3, 'the history spans the retry')
+
+        const again = await enqueue(service, { type: 'flaky', payload: { failTimes: 3 }, maxAttempts: 2 })
+        await pollUntil(service, again.id, (job) => job.state === 'failed')
+        const fromStart = await expectJson(await service.request(`/v1/jobs/${again.id}/retry`, post({ from: 'start' })), 200)
+        assert.equal(fromStart.checkpoint, null)
+        const failedAgain = await pollUntil(service, again.id, (job) => job.state === 'failed')
+        assert.deepEqual(failedAgain.checkpoint, { failed: 2 })
+        assert.equal(failedAgain.retries, 1)
+      })
+
+      it('a cancelled job at a later runAt; 409 naming the state otherwise; 404 and 422', async () => {
+        const queued = await enqueue(service, { type: 'echo', queue: 'nobody' })
+        await expectJson(await service.request(`/v1/jobs/${queued.id}/cancel`, { method: 'POST' }), 200)
+        const runAt = new Date(Date.now() + 3_600_000).toISOString()
+        const retried = await expectJson(await service.request(`/v1/jobs/${queued.id}/retry`, post({ runAt })), 200)
+        assert.deepEqual([retried.state, retried.runAt, retried.cancelRequested], ['queued', runAt, false])
+
+        const problem = await expectProblem(await service.request(`/v1/jobs/${queued.id}/retry`, { method: 'POST' }), 409, 'job-not-retryable')
+        assert.match(problem.detail!, /is queued/)
+        const echo = await enqueue(service, { type: 'echo', payload: 'done' })
+        await pollUntil(service, echo.id, (job) => job.state === 'succeeded')
+        assert.match((await expectProblem(await service.request(`/v1/jobs/${echo.id}/retry`, { method: 'POST' }), 409)).detail!, /is succeeded/)
+
+        await expectProblem(await service.request('/v1/jobs/999999999/retry', { method: 'POST' }), 404, 'not-found')
+        await expectProblem(await service.request(`/v1/jobs/${queued.id}/retry`, post({ from: 'middle' })), 422, 'invalid-request')
+        await expectProblem(await service.request(`/v1/jobs/${queued.id}/retry`, post({ frm: 'start' })), 422, 'invalid-request')
+      })
+    })
+
+    describe('POST /v1/jobs/{id}/replay', () => {
+      it('202 with a new job copying type, payload and options, replayOf set; overrides; 422 and 404', async () => {
+        const original = await enqueue(service, { type: 'flaky', payload: { failTimes: 0 }, queue: 'nobody', priority: 7, maxAttempts: 9, timeoutSeconds: 30 })
+        const response = await service.request(`/v1/jobs/${original.id}/replay`, { method: 'POST' })
+        const copy = await expectJson(response, 202)
+        assert.equal(response.headers.get('location'), `/v1/jobs/${copy.id}`)
+        assert.notEqual(copy.id, original.id)
+        assert.deepEqual(
+          [copy.type, copy.payload, copy.queue, copy.priority, copy.maxAttempts, copy.timeoutSeconds, copy.replayOf, copy.state],
+          ['flaky', { failTimes: 0 }, 'nobody', 7, 9, 30, original.id, 'queued'],
+        )
+        const runAt = new Date(Date.now() + 60_000).toISOString()
+        const changed = await expectJson(
+          await service.request(`/v1/jobs/${original.id}/replay`, post({ payload: { failTimes: 1 }, queue: 'elsewhere', priority: -2, runAt })),
+          202,
+        )
+        assert.deepEqual([changed.payload, changed.queue, changed.priority, changed.runAt], [{ failTimes: 1 }, 'elsewhere', -2, runAt])
+
+        const bad = await expectProblem(await service.request(`/v1/jobs/${original.id}/replay`, post({ payload: { failTimes: 'x' } })), 422, 'invalid-job')
+        assert.match(bad.detail!, /schema of flaky/)
+        await expectProblem(await service.request(`/v1/jobs/${original.id}/replay`, post({ type: 'echo' })), 422, 'invalid-request')
+        await expectProblem(await service.request('/v1/jobs/999999999/replay', { method: 'POST' }), 404, 'not-found')
+        // A replay runs: the copy of a succeeded echo succeeds too.
+        const echo = await enqueue(service, { type: 'echo', payload: 'again' })
+        await pollUntil(service, echo.id, (job) => job.state === 'succeeded')
+        const echoCopy = await expectJson(await service.request(`/v1/jobs/${echo.id}/replay`, { method: 'POST' }), 202)
+        assert.equal((await pollUntil(service, echoCopy.id, (job) => job.state === 'succeeded')).result, 'again')
+      })
+    })
+
     describe('owner isolation', () => {
       it("alice's job does not exist for bob on any route; an admin sees it", async () => {
         const alices = await enqueue(service, { type: 'echo', queue: 'owners' }, { sub: 'alice', scopes: USER })
@@ -274,6 +348,8 @@ for (const target of databaseTargets()) {
         await expectProblem(await service.request(`/v1/jobs/${alices.id}`, asBob), 404, 'not-found')
         await expectProblem(await service.request(`/v1/jobs/${alices.id}?wait=5`, asBob), 404, 'not-found')
         await expectProblem(await service.request(`/v1/jobs/${alices.id}/cancel`, { ...asBob, method: 'POST' }), 404, 'not-found')
+        await expectProblem(await service.request(`/v1/jobs/${alices.id}/retry`, { ...asBob, method: 'POST' }), 404, 'not-found')
+        await expectProblem(await service.request(`/v1/jobs/${alices.id}/replay`, { ...asBob, method: 'POST' }), 404, 'not-found')
         assert.deepEqual((await list('queue=owners', asBob)).jobs.map((job) => job.id), [bobs.id])
         // Bob's cancel changed nothing.
         assert.equal((await expectJson(await service.request(`/v1/jobs/${alices.id}`, { sub: 'alice', scopes: USER }), 200)).state, 'queued')
@@ -288,7 +364,7 @@ for (const target of databaseTargets()) {
 
     describe('routing errors', () => {
       it('unknown route 404, wrong method 405 with Allow, both problem+json', async () => {
-        for (const path of ['/v1/nothing', '/v1/jobs/1/retry', '/v2/jobs']) {
+        for (const path of ['/v1/nothing', '/v1/jobs/1/nothing', '/v2/jobs']) {
           await expectProblem(await service.request(path), 404, 'not-found')
         }
         await expectProblem(await service.request('/v1/nothing', { token: null }), 404, 'not-found')

@@ -23,7 +23,7 @@ function jobRow(fields: Partial<OwnedJob> = {}): OwnedJob {
     attempts: 1, maxAttempts: 3, timeoutSeconds: null, runAt: '2026-01-01T00:00:00.000Z',
     createdAt: '2026-01-01T00:00:00.000Z', startedAt: null, finishedAt: null, cancelRequested: false,
     checkpoint: null, progress: null, result: null, error: null, interruptions: 0, maxInterruptions: 20,
-    waitReason: null, ...fields,
+    waitReason: null, retries: 0, replayOf: null, errors: [], ...fields,
   }
 }
 

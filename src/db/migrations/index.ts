@@ -7,6 +7,7 @@ import * as dropFinishedIndex from './005_drop_finished_index.js'
 import * as leasesIndexByExpiry from './006_leases_index_by_expiry.js'
 import * as announceInsertedJobs from './007_announce_inserted_jobs.js'
 import * as maxInterruptions from './008_max_interruptions.js'
+import * as retriesAndErrorHistory from './009_retries_and_error_history.js'
 
 export interface Migration {
   readonly version: number
@@ -15,4 +16,4 @@ export interface Migration {
 }
 
 export const migrations: readonly Migration[] = [jobs, finishedIndex, dropLeaseOwnerIndex, ownerJobs, dropFinishedIndex, leasesIndexByExpiry, announceInsertedJobs,
-  maxInterruptions]
+  maxInterruptions, retriesAndErrorHistory]

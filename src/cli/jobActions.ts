@@ -1,0 +1,103 @@
+/**
+ * `job-runner cancel ID`, `retry ID [--from start] [--run-at TIME]`, `replay ID`: one action on one
+ * job through the HTTP API, printing the job it leaves (for a replay, the new job).
+ */
+import type { Job } from '../queue/job.js'
+import { ApiClient, CLIENT_OPTIONS } from './client.js'
+import { CliError, EXIT, stringOption, type Command, type OptionSpec, type ParsedArgs } from './command.js'
+import { describeJob } from './follow.js'
+
+const JSON_OPTION: Record<string, OptionSpec> = {
+  json: { type: 'boolean', description: 'print the job as JSON on stdout' },
+}
+
+function jobId(command: string, args: ParsedArgs): string {
+  const [id, ...extra] = args.positionals
+  if (id === undefined || extra.length > 0) {
+    throw new CliError(`${command} takes one job ID; see job-runner ${command} --help`, EXIT.usage)
+  }
+  if (!/^[0-9]+$/.test(id)) throw new CliError(`job IDs are numbers, not ${JSON.stringify(id)}`, EXIT.usage)
+  return id
+}
+
+function runAtOption(args: ParsedArgs): { runAt?: string } {
+  const runAt = stringOption(args, 'run-at')
+  if (runAt === undefined) return {}
+  if (Number.isNaN(Date.parse(runAt))) {
+    throw new CliError(`--run-at must be an ISO 8601 time, not ${JSON.stringify(runAt)}`, EXIT.usage)
+  }
+  return { runAt: new Date(runAt).toISOString() }
+}
+
+function print(job: Job, args: ParsedArgs, io: Parameters<Command['run']>[1]): number {
+  io.stdout.write(args.values.json ? `${JSON.stringify(job, null, 2)}\n` : describeJob(job))
+  return EXIT.ok
+}
+
+export const cancelCommand: Command = {
+  name: 'cancel',
+  summary: 'cancel a job (a running one is told to stop)',
+  synopsis: 'ID [--json]',
+  description:
+    'A queued job is cancelled at once; a running one has its token aborted with reason `cancelled`.\n' +
+    'A succeeded or failed job cannot be cancelled (exit 3).',
+  options: { ...JSON_OPTION, ...CLIENT_OPTIONS },
+  examples: ['npx job-runner cancel 42'],
+  async run(args, io) {
+    const id = jobId('cancel', args)
+    const { body } = await ApiClient.fromArgs(args, io).request<Job>('POST', `/v1/jobs/${id}/cancel`)
+    return print(body, args, io)
+  },
+}
+
+export const retryCommand: Command = {
+  name: 'retry',
+  summary: 'send a failed or cancelled job back to the queue',
+  synopsis: 'ID [--from start] [--run-at TIME] [--json]',
+  description:
+    'Queues the job again with its attempts reset. It resumes from its last checkpoint unless\n' +
+    '--from start clears it. Any other state is refused (exit 3, naming the state).',
+  options: {
+    from: { type: 'string', description: '"checkpoint" (default) or "start"', valueName: 'WHERE' },
+    'run-at': { type: 'string', description: 'not before this ISO 8601 time', valueName: 'TIME' },
+    ...JSON_OPTION,
+    ...CLIENT_OPTIONS,
+  },
+  examples: ['npx job-runner retry 42', 'npx job-runner retry 42 --from start'],
+  async run(args, io) {
+    const id = jobId('retry', args)
+    const from = stringOption(args, 'from')
+    if (from !== undefined && from !== 'checkpoint' && from !== 'start') {
+      throw new CliError(`--from must be "checkpoint" or "start", not ${JSON.stringify(from)}`, EXIT.usage)
+    }
+    const body = { ...(from === undefined ? {} : { from }), ...runAtOption(args) }
+    const { body: job } = await ApiClient.fromArgs(args, io).request<Job>('POST', `/v1/jobs/${id}/retry`, { body })
+    io.stderr.write(`retried: job ${job.id} is queued again (retry ${job.retries})\n`)
+    return print(job, args, io)
+  },
+}
+
+export const replayCommand: Command = {
+  name: 'replay',
+  summary: 'enqueue a copy of a job (same type, payload and options)',
+  synopsis: 'ID [--queue Q] [--run-at TIME] [--json]',
+  description:
+    "Stores a new job copying job ID, with replayOf naming it, and prints the new job's id on stdout\n" +
+    '(the whole job with --json).',
+  options: {
+    queue: { type: 'string', short: 'q', description: "another queue (default: the original's)", valueName: 'QUEUE' },
+    'run-at': { type: 'string', description: 'not before this ISO 8601 time', valueName: 'TIME' },
+    ...JSON_OPTION,
+    ...CLIENT_OPTIONS,
+  },
+  examples: ['npx job-runner replay 42', 'npx job-runner status "$(npx job-runner replay 42)" --wait'],
+  async run(args, io) {
+    const id = jobId('replay', args)
+    const queue = stringOption(args, 'queue')
+    const body = { ...(queue === undefined ? {} : { queue }), ...runAtOption(args) }
+    const { body: job } = await ApiClient.fromArgs(args, io).request<Job>('POST', `/v1/jobs/${id}/replay`, { body })
+    io.stderr.write(`replayed: job ${id} as job ${job.id} (${job.type}, queue ${job.queue})\n`)
+    io.stdout.write(args.values.json ? `${JSON.stringify(job, null, 2)}\n` : `${job.id}\n`)
+    return EXIT.ok
+  },
+}
