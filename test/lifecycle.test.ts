@@ -228,9 +228,11 @@ for (const target of databaseTargets()) {
       const ran: string[] = []
       service.runner.events.on('job:start', ({ job }) => ran.push(job.id))
       const body = JSON.stringify({ type: 'echo', payload: {} })
+      // Registered before the enqueue: the job may settle before its 202 is read.
+      const settled = service.runner.events.waitFor('job:settled')
       const response = await service.request('/v1/jobs', { method: 'POST', body })
       const { id } = (await response.json()) as { id: string }
-      await service.runner.events.waitFor('job:settled', ({ job }) => job.id === id)
+      assert.equal((await settled).job.id, id)
       assert.deepEqual(ran, [id])
       await service.close()
     })
