@@ -26,7 +26,9 @@ import { insertedJobRow, JobStore, type EnqueuedJob, type NewJob } from '../src/
 type Store = Pick<JobStore, 'enqueueJobs'>
 const STORES: Record<string, (databaseUrl: string) => Promise<Store>> = {
   async none() {
-    return { enqueueJobs: ({ owner, jobs }) => new Promise((resolve) => setImmediate(() => resolve(answered(owner, jobs)))) }
+    return {
+      enqueueJobs: ({ owner, jobs }) => new Promise((resolve) => setImmediate(() => resolve(answered(owner, jobs)))),
+    }
   },
   async 'round-trip'(databaseUrl) {
     const sql = connect(databaseUrl)
@@ -37,7 +39,11 @@ const STORES: Record<string, (databaseUrl: string) => Promise<Store>> = {
         const read = await sql<{ id: string }[]>`
           select (x.ord + 1)::text as id, to_char(now(), 'YYYY') as run_at, to_char(now(), 'YYYY') as created_at
           from jsonb_to_recordset(${sql.json(rows as unknown as Json)}) as x(ord int, type text, queue text, payload jsonb)`
-        return answered(owner, jobs, read.map((r) => r.id))
+        return answered(
+          owner,
+          jobs,
+          read.map((r) => r.id),
+        )
       },
     }
   },
@@ -51,7 +57,13 @@ const STORES: Record<string, (databaseUrl: string) => Promise<Store>> = {
 
 /** A pool as `connectDatabase` opens one (src/db/connect.ts), with startup settings of the step's own. */
 function connect(databaseUrl: string, connection: Record<string, string> = {}) {
-  return postgres(databaseUrl, { max: 10, fetch_types: false, onnotice: () => {}, transform: { undefined: null }, connection })
+  return postgres(databaseUrl, {
+    max: 10,
+    fetch_types: false,
+    onnotice: () => {},
+    transform: { undefined: null },
+    connection,
+  })
 }
 
 let lastId = 0
@@ -75,8 +87,16 @@ const app = new Hono()
 app.post('/v1/jobs', async (c) => {
   const body = await c.req.json<{ type: string; payload?: Json }>()
   const { job } = await batches.enqueue('bench', {
-    type: body.type, queue: 'default', payload: body.payload ?? {}, priority: 0, maxAttempts: 5, maxInterruptions: 20,
-    timeoutSeconds: null, runAt: null, idempotencyKey: null, requestHash: null,
+    type: body.type,
+    queue: 'default',
+    payload: body.payload ?? {},
+    priority: 0,
+    maxAttempts: 5,
+    maxInterruptions: 20,
+    timeoutSeconds: null,
+    runAt: null,
+    idempotencyKey: null,
+    requestHash: null,
   })
   const { owner: _owner, ...shown } = job
   return c.json(shown, 202)

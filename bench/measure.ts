@@ -4,7 +4,10 @@ import postgres from 'postgres'
 import type { Runner } from '../src/runner/runner.js'
 
 /** Commits of the current database and the cluster's WAL position, read on a connection of its own. */
-export function dbCounters(databaseUrl: string): { read(): Promise<{ commits: number; walBytes: number }>; close(): Promise<void> } {
+export function dbCounters(databaseUrl: string): {
+  read(): Promise<{ commits: number; walBytes: number }>
+  close(): Promise<void>
+} {
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} })
   return {
     async read() {
@@ -41,7 +44,8 @@ export function settlementCounter(runner: Runner, total: number) {
     if (outcome === 'succeeded') counts.succeeded += 1
     if (counts.settled === total) finished()
   })
-  const drained = (capMs: number) => Promise.race([allDone.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), capMs).unref())])
+  const drained = (capMs: number) =>
+    Promise.race([allDone.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), capMs).unref())])
   return { counts, drained }
 }
 
@@ -63,7 +67,11 @@ export function machineCpuMs(): { busyMs: number; idleMs: number } | undefined {
 }
 
 /** The whole machine's CPU per job between two readings (worker and PostgreSQL together), and the share it was idle. */
-export function machineCpuPerJob(before: ReturnType<typeof machineCpuMs>, after: ReturnType<typeof machineCpuMs>, jobs: number) {
+export function machineCpuPerJob(
+  before: ReturnType<typeof machineCpuMs>,
+  after: ReturnType<typeof machineCpuMs>,
+  jobs: number,
+) {
   if (!before || !after) return {}
   const busyMs = after.busyMs - before.busyMs
   const idleMs = after.idleMs - before.idleMs

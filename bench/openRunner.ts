@@ -34,7 +34,12 @@ export async function openRunner(
   const notifier = new Notifier(db)
   await notifier.start()
   const registry = given ?? (await loadJobRegistry())
-  const runner = new Runner(runnerConfigFrom(config), { store, notifier, registry, log: createLogger({ level: 'silent' }) })
+  const runner = new Runner(runnerConfigFrom(config), {
+    store,
+    notifier,
+    registry,
+    log: createLogger({ level: 'silent' }),
+  })
   return { config, db, store, notifier, registry, runner }
 }
 

@@ -11,7 +11,6 @@
 import { performance } from 'node:perf_hooks'
 import { loadConfig } from '../src/config.js'
 import { createLogger } from '../src/log.js'
-import { JobService } from '../src/queue/jobService.js'
 import { connectDatabase } from '../src/db/connect.js'
 import { JobStore, type NewJob } from '../src/queue/store.js'
 import { mintToken } from '../src/auth/devToken.js'
@@ -44,22 +43,41 @@ const params = JSON.parse(rawParams) as Params
 const log = createLogger({ level: 'silent' })
 
 function echoJob(): NewJob {
-  return { type: 'echo', queue: 'default', payload: {}, priority: 0, maxAttempts: 1, maxInterruptions: 20, timeoutSeconds: null, runAt: null, idempotencyKey: null, requestHash: null }
+  return {
+    type: 'echo',
+    queue: 'default',
+    payload: {},
+    priority: 0,
+    maxAttempts: 1,
+    maxInterruptions: 20,
+    timeoutSeconds: null,
+    runAt: null,
+    idempotencyKey: null,
+    requestHash: null,
+  }
 }
 
 const open: OpenRunner = (concurrency, options) => openRunner(params, concurrency, options)
 
 async function drain(): Promise<Record<string, unknown>> {
   const total = params.jobs ?? 20_000
-  const { config, db, store, notifier, runner } = await open(params.concurrency ?? 10, params.localQueueSize === undefined ? {} : { env: { LOCAL_QUEUE_SIZE: String(params.localQueueSize) } })
+  const { config, db, store, notifier, runner } = await open(
+    params.concurrency ?? 10,
+    params.localQueueSize === undefined ? {} : { env: { LOCAL_QUEUE_SIZE: String(params.localQueueSize) } },
+  )
   // PostgreSQL 15 reports a backend's commits lazily (up to 10 s late while it idles) and always when
   // it exits: on a server, the jobs are enqueued through connections of their own, closed before the
   // count starts, and the runner's are closed before it ends.
-  const enqueuer = db.capabilities.sharedAcrossProcesses ? await connectDatabase({ databaseUrl: params.databaseUrl, dataDir: config.dataDir }) : db
+  const enqueuer = db.capabilities.sharedAcrossProcesses
+    ? await connectDatabase({ databaseUrl: params.databaseUrl, dataDir: config.dataDir })
+    : db
   const enqueueStore = enqueuer === db ? store : new JobStore(enqueuer.sql)
   const enqueueStarted = performance.now()
   for (let done = 0; done < total; done += 1000) {
-    await enqueueStore.enqueueJobs({ owner: 'bench', jobs: Array.from({ length: Math.min(1000, total - done) }, echoJob) })
+    await enqueueStore.enqueueJobs({
+      owner: 'bench',
+      jobs: Array.from({ length: Math.min(1000, total - done) }, echoJob),
+    })
   }
   const enqueueMs = performance.now() - enqueueStarted
   if (enqueuer !== db) await enqueuer.close()
@@ -79,7 +97,10 @@ async function drain(): Promise<Record<string, unknown>> {
   const rssAfter = rssMb()
   await runner.stop({ graceMs: 5000 })
   // A drain of failing jobs measures the failure path: it happens when dist/jobs/ is missing.
-  if (counts.succeeded !== doneCount) throw new Error(`only ${counts.succeeded} of ${doneCount} echo jobs succeeded: is jobs/echo.ts compiled into dist/jobs?`)
+  if (counts.succeeded !== doneCount)
+    throw new Error(
+      `only ${counts.succeeded} of ${doneCount} echo jobs succeeded: is jobs/echo.ts compiled into dist/jobs?`,
+    )
   await notifier.stop()
   await db.close()
   const after = await counters?.read()
@@ -97,7 +118,12 @@ async function drain(): Promise<Record<string, unknown>> {
     enqueueMs,
     rssBeforeMb: rssBefore,
     rssAfterMb: rssAfter,
-    ...(before && after ? { commitsPerJob: (after.commits - before.commits) / doneCount, walBytesPerJob: (after.walBytes - before.walBytes) / doneCount } : {}),
+    ...(before && after
+      ? {
+          commitsPerJob: (after.commits - before.commits) / doneCount,
+          walBytesPerJob: (after.walBytes - before.walBytes) / doneCount,
+        }
+      : {}),
   }
 }
 
@@ -115,7 +141,11 @@ async function latency(): Promise<Record<string, unknown>> {
     }),
     log,
   })
-  const token = await mintToken({ secret: 'bench-secret-bench-secret-bench-secret!', sub: 'bench', audience: 'job-runner' })
+  const token = await mintToken({
+    secret: 'bench-secret-bench-secret-bench-secret!',
+    sub: 'bench',
+    audience: 'job-runner',
+  })
   const measure = async (enqueue: () => Promise<unknown>) => {
     const samples: number[] = []
     for (let i = 0; i < total; i++) {
@@ -181,14 +211,29 @@ async function setup(): Promise<Record<string, unknown>> {
 
 const cancel = () => cancelAcrossInstances({ databaseUrl: params.databaseUrl!, ...pick('ops', 'warmup') }, open)
 const flat = () => flatMemory({ databaseUrl: params.databaseUrl!, ...pick('jobs', 'concurrency', 'timeCapMs') }, open)
-const depth = () => queueDepth({ databaseUrl: params.databaseUrl!, deepDatabaseUrl: params.deepDatabaseUrl!, ...pick('finished', 'queued', 'ops', 'rounds') })
+const depth = () =>
+  queueDepth({
+    databaseUrl: params.databaseUrl!,
+    deepDatabaseUrl: params.deepDatabaseUrl!,
+    ...pick('finished', 'queued', 'ops', 'rounds'),
+  })
 
 /** The given params among `keys` (exactOptionalPropertyTypes: absent ones are left out, not undefined). */
 function pick<K extends keyof Params>(...keys: K[]): { [P in K]?: NonNullable<Params[P]> } {
-  return Object.fromEntries(keys.filter((k) => params[k] !== undefined).map((k) => [k, params[k]])) as { [P in K]?: NonNullable<Params[P]> }
+  return Object.fromEntries(keys.filter((k) => params[k] !== undefined).map((k) => [k, params[k]])) as {
+    [P in K]?: NonNullable<Params[P]>
+  }
 }
 
-const modes: Record<string, () => Promise<Record<string, unknown>>> = { drain, latency, restart, setup, cancel, flat, depth }
+const modes: Record<string, () => Promise<Record<string, unknown>>> = {
+  drain,
+  latency,
+  restart,
+  setup,
+  cancel,
+  flat,
+  depth,
+}
 const run = modes[mode]
 if (!run) throw new Error(`unknown mode ${mode}`)
 const result = await run()

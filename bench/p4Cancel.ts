@@ -37,7 +37,10 @@ class ById<T> {
   }
 }
 
-export async function cancelAcrossInstances({ databaseUrl, ops = 500, warmup = 20 }: { databaseUrl: string; ops?: number; warmup?: number }, open: OpenRunner): Promise<Record<string, unknown>> {
+export async function cancelAcrossInstances(
+  { databaseUrl, ops = 500, warmup = 20 }: { databaseUrl: string; ops?: number; warmup?: number },
+  open: OpenRunner,
+): Promise<Record<string, unknown>> {
   const aborted = new ById<number>()
   const started = new ById<void>()
   const settled = new ById<{ at: number; outcome: JobOutcome }>()
@@ -97,7 +100,12 @@ export async function cancelAcrossInstances({ databaseUrl, ops = 500, warmup = 2
   }
   const after = await counters.read()
   await counters.close()
-  const stats = (xs: number[]) => ({ p50: percentile(xs, 50), p95: percentile(xs, 95), p99: percentile(xs, 99), max: Math.max(...xs) })
+  const stats = (xs: number[]) => ({
+    p50: percentile(xs, 50),
+    p95: percentile(xs, 95),
+    p99: percentile(xs, 99),
+    max: Math.max(...xs),
+  })
   return {
     cancels: ops,
     // Cancel call on B → A's AbortSignal fired: the figure P4 is judged on.

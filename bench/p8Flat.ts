@@ -18,7 +18,12 @@ interface Sample {
 const mb = (bytes: number) => bytes / 1024 / 1024
 
 export async function flatMemory(
-  { databaseUrl, jobs = 1_000_000, concurrency = 10, timeCapMs = 3_600_000 }: { databaseUrl: string; jobs?: number; concurrency?: number; timeCapMs?: number },
+  {
+    databaseUrl,
+    jobs = 1_000_000,
+    concurrency = 10,
+    timeCapMs = 3_600_000,
+  }: { databaseUrl: string; jobs?: number; concurrency?: number; timeCapMs?: number },
   open: OpenRunner,
 ): Promise<Record<string, unknown>> {
   const { db, notifier, runner } = await open(concurrency)
@@ -38,7 +43,12 @@ export async function flatMemory(
   const started = performance.now()
   const sample = () => {
     const m = process.memoryUsage()
-    samples.push({ sec: (performance.now() - started) / 1000, settled: counts.settled, rssMb: mb(m.rss), heapUsedMb: mb(m.heapUsed) })
+    samples.push({
+      sec: (performance.now() - started) / 1000,
+      settled: counts.settled,
+      rssMb: mb(m.rss),
+      heapUsedMb: mb(m.heapUsed),
+    })
   }
   sample()
   const timer = setInterval(sample, 1000)
@@ -72,11 +82,31 @@ export async function flatMemory(
     elapsedMs,
     jobsPerSec: (completed / elapsedMs) * 1000,
     warmupJobs,
-    rss: { startMb: first.rssMb, warmMb: warm[0]?.rssMb, maxMb: maxOf(samples, 'rssMb'), maxAfterWarmMb: warm.length ? maxOf(warm, 'rssMb') : undefined, endMb: last.rssMb, slopeMbPer100k: slope(warm, 'rssMb'), quarterMediansMb: quarterMedians(warm, 'rssMb') },
-    heapUsed: { startMb: first.heapUsedMb, warmMb: warm[0]?.heapUsedMb, maxMb: maxOf(samples, 'heapUsedMb'), endMb: last.heapUsedMb, slopeMbPer100k: slope(warm, 'heapUsedMb'), quarterMediansMb: quarterMedians(warm, 'heapUsedMb') },
+    rss: {
+      startMb: first.rssMb,
+      warmMb: warm[0]?.rssMb,
+      maxMb: maxOf(samples, 'rssMb'),
+      maxAfterWarmMb: warm.length ? maxOf(warm, 'rssMb') : undefined,
+      endMb: last.rssMb,
+      slopeMbPer100k: slope(warm, 'rssMb'),
+      quarterMediansMb: quarterMedians(warm, 'rssMb'),
+    },
+    heapUsed: {
+      startMb: first.heapUsedMb,
+      warmMb: warm[0]?.heapUsedMb,
+      maxMb: maxOf(samples, 'heapUsedMb'),
+      endMb: last.heapUsedMb,
+      slopeMbPer100k: slope(warm, 'heapUsedMb'),
+      quarterMediansMb: quarterMedians(warm, 'heapUsedMb'),
+    },
     commitsPerJob: (after.commits - before.commits) / completed,
     walBytesPerJob: (after.walBytes - before.walBytes) / completed,
-    samples: samples.map((s) => [Number(s.sec.toFixed(1)), s.settled, Number(s.rssMb.toFixed(1)), Number(s.heapUsedMb.toFixed(1))]),
+    samples: samples.map((s) => [
+      Number(s.sec.toFixed(1)),
+      s.settled,
+      Number(s.rssMb.toFixed(1)),
+      Number(s.heapUsedMb.toFixed(1)),
+    ]),
     sampleColumns: ['sec', 'settled', 'rssMb', 'heapUsedMb'],
   }
 }
@@ -88,7 +118,10 @@ export async function flatMemory(
 function quarterMedians(samples: readonly Sample[], key: 'rssMb' | 'heapUsedMb'): number[] {
   if (samples.length < 4) return []
   return [0, 1, 2, 3].map((q) => {
-    const xs = samples.slice(Math.floor((q * samples.length) / 4), Math.floor(((q + 1) * samples.length) / 4)).map((s) => s[key]).sort((a, b) => a - b)
+    const xs = samples
+      .slice(Math.floor((q * samples.length) / 4), Math.floor(((q + 1) * samples.length) / 4))
+      .map((s) => s[key])
+      .sort((a, b) => a - b)
     return xs[Math.floor((xs.length - 1) / 2)]!
   })
 }

@@ -20,7 +20,18 @@ import { percentile } from './measure.js'
 const LEASE_MS = 60_000
 
 function echoJob(): NewJob {
-  return { type: 'echo', queue: 'default', payload: {}, priority: 0, maxAttempts: 1, maxInterruptions: 20, timeoutSeconds: null, runAt: null, idempotencyKey: null, requestHash: null }
+  return {
+    type: 'echo',
+    queue: 'default',
+    payload: {},
+    priority: 0,
+    maxAttempts: 1,
+    maxInterruptions: 20,
+    timeoutSeconds: null,
+    runAt: null,
+    idempotencyKey: null,
+    requestHash: null,
+  }
 }
 
 /** Like src/db/connect.ts's pool, plus a hook that sees every statement's text and parameters. */
@@ -30,7 +41,9 @@ function connect(url: string, onQuery?: (query: string, parameters: unknown[]) =
     onnotice: () => {},
     fetch_types: false,
     transform: { undefined: null },
-    ...(onQuery ? { debug: (_connection: number, query: string, parameters: unknown[]) => onQuery(query, parameters) } : {}),
+    ...(onQuery
+      ? { debug: (_connection: number, query: string, parameters: unknown[]) => onQuery(query, parameters) }
+      : {}),
   })
 }
 
@@ -48,12 +61,32 @@ export async function queueDepth({
   queued = 10_000,
   ops = 300,
   rounds = 3,
-}: { databaseUrl: string; deepDatabaseUrl: string; finished?: number; queued?: number; ops?: number; rounds?: number }): Promise<Record<string, unknown>> {
+}: {
+  databaseUrl: string
+  deepDatabaseUrl: string
+  finished?: number
+  queued?: number
+  ops?: number
+  rounds?: number
+}): Promise<Record<string, unknown>> {
   const sides: Side[] = []
-  for (const [name, url] of [['empty', databaseUrl], ['deep', deepDatabaseUrl]] as const) {
-    const side: Side = { name, sql: undefined as unknown as Sql, store: undefined as unknown as JobStore, lastQuery: undefined }
+  for (const [name, url] of [
+    ['empty', databaseUrl],
+    ['deep', deepDatabaseUrl],
+  ] as const) {
+    const side: Side = {
+      name,
+      sql: undefined as unknown as Sql,
+      store: undefined as unknown as JobStore,
+      lastQuery: undefined,
+    }
     side.sql = connect(url, (query, parameters) => (side.lastQuery = { query, parameters }))
-    await migrate({ sql: side.sql, capabilities: { supportsListen: true, sharedAcrossProcesses: true }, description: name, close: async () => {} })
+    await migrate({
+      sql: side.sql,
+      capabilities: { supportsListen: true, sharedAcrossProcesses: true },
+      description: name,
+      close: async () => {},
+    })
     side.store = new JobStore(side.sql)
     await side.sql`truncate job_runner_jobs, job_runner_owner_jobs`
     sides.push(side)
@@ -92,9 +125,22 @@ export async function queueDepth({
         for (const [s, side] of sides.entries()) {
           if (m === 'claim1' || m === 'claim50') {
             let claimed: Awaited<ReturnType<JobStore['claimJobs']>> = []
-            xs[s]!.push(await timed(async () => (claimed = await side.store.claimJobs({ instanceId, queues: ['default'], limit: m === 'claim1' ? 1 : 50, leaseMs: LEASE_MS }))))
+            xs[s]!.push(
+              await timed(
+                async () =>
+                  (claimed = await side.store.claimJobs({
+                    instanceId,
+                    queues: ['default'],
+                    limit: m === 'claim1' ? 1 : 50,
+                    leaseMs: LEASE_MS,
+                  })),
+              ),
+            )
             if (claimed.length === 0) throw new Error(`${side.name}: the backlog ran dry`)
-            await side.store.requeueInterruptedJobs({ instanceId, jobs: claimed.map((j) => ({ id: j.id, checkpoint: null, progress: null })) })
+            await side.store.requeueInterruptedJobs({
+              instanceId,
+              jobs: claimed.map((j) => ({ id: j.id, checkpoint: null, progress: null })),
+            })
           } else {
             const batch = Array.from({ length: m === 'enqueue1' ? 1 : 100 }, echoJob)
             xs[s]!.push(await timed(() => side.store.enqueueJobs({ owner: 'bench', jobs: batch })))
@@ -119,11 +165,17 @@ export async function queueDepth({
     side.lastQuery = undefined
     const claimed = await side.store.claimJobs({ instanceId, queues: ['default'], limit: 50, leaseMs: LEASE_MS })
     const captured = side.lastQuery as Side['lastQuery']
-    await side.store.requeueInterruptedJobs({ instanceId, jobs: claimed.map((j) => ({ id: j.id, checkpoint: null, progress: null })) })
+    await side.store.requeueInterruptedJobs({
+      instanceId,
+      jobs: claimed.map((j) => ({ id: j.id, checkpoint: null, progress: null })),
+    })
     if (!captured) throw new Error('the claim statement was not captured')
     plans[side.name] = await side.sql
       .begin(async (tx) => {
-        const rows = await tx.unsafe(`explain (analyze, buffers, costs off) ${captured.query}`, captured.parameters as never[])
+        const rows = await tx.unsafe(
+          `explain (analyze, buffers, costs off) ${captured.query}`,
+          captured.parameters as never[],
+        )
         throw new Plan(rows.map((r) => String(r['QUERY PLAN'])).join('\n'))
       })
       .then(
@@ -141,10 +193,29 @@ export async function queueDepth({
 
   const summary: Record<string, Record<string, { p50: number; p99: number }>> = {}
   for (const [name, byM] of Object.entries(samples)) {
-    summary[name] = Object.fromEntries(Object.entries(byM).map(([m, xs]) => [m, { p50: percentile(xs, 50), p99: percentile(xs, 99) }]))
+    summary[name] = Object.fromEntries(
+      Object.entries(byM).map(([m, xs]) => [m, { p50: percentile(xs, 50), p99: percentile(xs, 99) }]),
+    )
   }
-  const ratio = Object.fromEntries(measurements.map((m) => [m, { p50: summary.deep![m]!.p50 / summary.empty![m]!.p50, p99: summary.deep![m]!.p99 / summary.empty![m]!.p99 }]))
-  return { finished, queued, ops, rounds, fillMs, deepTable: { finished: Number(counts!.finished), queuedAtEnd: Number(counts!.queued) }, summary, ratioDeepToEmpty: ratio, perRound, plans, pruning }
+  const ratio = Object.fromEntries(
+    measurements.map((m) => [
+      m,
+      { p50: summary.deep![m]!.p50 / summary.empty![m]!.p50, p99: summary.deep![m]!.p99 / summary.empty![m]!.p99 },
+    ]),
+  )
+  return {
+    finished,
+    queued,
+    ops,
+    rounds,
+    fillMs,
+    deepTable: { finished: Number(counts!.finished), queuedAtEnd: Number(counts!.queued) },
+    summary,
+    ratioDeepToEmpty: ratio,
+    perRound,
+    plans,
+    pruning,
+  }
 }
 
 /**
@@ -155,14 +226,25 @@ export async function queueDepth({
 async function pruneDeep(deep: Side): Promise<Record<string, number>> {
   const log = createLogger({ level: 'silent' })
   const run = async (retentionMs: number) => {
-    const pruner = new FinishedJobPruner({ retentionMs }, { store: deep.store, log, onError: (error) => { throw error } })
+    const pruner = new FinishedJobPruner(
+      { retentionMs },
+      {
+        store: deep.store,
+        log,
+        onError: (error) => {
+          throw error
+        },
+      },
+    )
     const started = performance.now()
     const pruned = await pruner.prune()
     return { pruned, ms: performance.now() - started }
   }
   const keepAll = await run(7 * 24 * 3600_000)
   const hour = await run(3600_000)
-  const [left] = await deep.sql<{ n: string }[]>`select count(*)::text as n from job_runner_jobs where state = 'succeeded'`
+  const [left] = await deep.sql<
+    { n: string }[]
+  >`select count(*)::text as n from job_runner_jobs where state = 'succeeded'`
   return {
     keepAllRunMs: keepAll.ms,
     keepAllPruned: keepAll.pruned,

@@ -87,7 +87,11 @@ async function graphile() {
       preset,
       taskList: { [QUEUE]: async (payload) => payload },
     })
-    const { left, elapsedMs, polls } = await waitDrained(client, 'select count(*) as n from graphile_worker._private_jobs', started)
+    const { left, elapsedMs, polls } = await waitDrained(
+      client,
+      'select count(*) as n from graphile_worker._private_jobs',
+      started,
+    )
     const cpu = process.cpuUsage(cpuBefore)
     const machineAfter = machineCpuMs()
     const rssAfter = rssMb()
@@ -96,11 +100,17 @@ async function graphile() {
     await client.end()
     const completed = total - left
     return {
-      jobs: total, completed, capped: left > 0, elapsedMs, jobsPerSec: (completed / elapsedMs) * 1000, enqueueMs,
+      jobs: total,
+      completed,
+      capped: left > 0,
+      elapsedMs,
+      jobsPerSec: (completed / elapsedMs) * 1000,
+      enqueueMs,
       // The worker process's own CPU (user + system) per job while it drained, in microseconds.
       cpuUsPerJob: (cpu.user + cpu.system) / completed,
       ...machineCpuPerJob(machineBefore, machineAfter, completed),
-      rssBeforeMb: rssBefore, rssAfterMb: rssAfter,
+      rssBeforeMb: rssBefore,
+      rssAfterMb: rssAfter,
       commitsPerJob: (after.commits - before.commits - polls - 1) / completed,
       walBytesPerJob: (after.walBytes - before.walBytes) / completed,
     }
@@ -125,7 +135,13 @@ async function graphile() {
     const measureOne = async () => {
       const startedAt = performance.now()
       let startMs = 0
-      const started = new Promise((r) => (onStart = () => { startMs = performance.now() - startedAt; r() }))
+      const started = new Promise(
+        (r) =>
+          (onStart = () => {
+            startMs = performance.now() - startedAt
+            r()
+          }),
+      )
       const done = new Promise((r) => (onDone = r))
       await runner.addJob(QUEUE, {})
       await started
@@ -156,7 +172,10 @@ async function pgboss() {
   const enqueueStarted = performance.now()
   for (let done = 0; done < total; done += 1000) {
     const n = Math.min(1000, total - done)
-    await boss.insert(QUEUE, Array.from({ length: n }, () => ({ data: {} })))
+    await boss.insert(
+      QUEUE,
+      Array.from({ length: n }, () => ({ data: {} })),
+    )
   }
   const enqueueMs = performance.now() - enqueueStarted
   const client = new pg.Client({ connectionString: params.databaseUrl })
@@ -166,8 +185,14 @@ async function pgboss() {
   const started = performance.now()
   const cpuBefore = process.cpuUsage()
   const machineBefore = machineCpuMs()
-  await boss.work(QUEUE, { localConcurrency: concurrency, ...bossWork[peer] }, async (jobs) => Promise.all(jobs.map(async (job) => job.data)))
-  const { left, elapsedMs, polls } = await waitDrained(client, `select count(*) as n from pgboss.job where name = '${QUEUE}' and state <> 'completed'`, started)
+  await boss.work(QUEUE, { localConcurrency: concurrency, ...bossWork[peer] }, async (jobs) =>
+    Promise.all(jobs.map(async (job) => job.data)),
+  )
+  const { left, elapsedMs, polls } = await waitDrained(
+    client,
+    `select count(*) as n from pgboss.job where name = '${QUEUE}' and state <> 'completed'`,
+    started,
+  )
   const cpu = process.cpuUsage(cpuBefore)
   const machineAfter = machineCpuMs()
   const rssAfter = rssMb()
@@ -176,11 +201,17 @@ async function pgboss() {
   await client.end()
   const completed = total - left
   return {
-    jobs: total, completed, capped: left > 0, elapsedMs, jobsPerSec: (completed / elapsedMs) * 1000, enqueueMs,
+    jobs: total,
+    completed,
+    capped: left > 0,
+    elapsedMs,
+    jobsPerSec: (completed / elapsedMs) * 1000,
+    enqueueMs,
     // The worker process's own CPU (user + system) per job while it drained, in microseconds.
     cpuUsPerJob: (cpu.user + cpu.system) / completed,
     ...machineCpuPerJob(machineBefore, machineAfter, completed),
-    rssBeforeMb: rssBefore, rssAfterMb: rssAfter,
+    rssBeforeMb: rssBefore,
+    rssAfterMb: rssAfter,
     commitsPerJob: (after.commits - before.commits - polls - 1) / completed,
     walBytesPerJob: (after.walBytes - before.walBytes) / completed,
   }

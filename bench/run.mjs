@@ -38,7 +38,9 @@ const args = parseArgs(process.argv.slice(2))
 const smoke = args.smoke === true
 const runs = Number(args.runs ?? (smoke ? 1 : 5))
 const jobs = Number(args.jobs ?? (smoke ? 300 : 50_000))
-const concurrencies = String(args.concurrency ?? (smoke ? '10' : '10,1,50')).split(',').map(Number)
+const concurrencies = String(args.concurrency ?? (smoke ? '10' : '10,1,50'))
+  .split(',')
+  .map(Number)
 const durationSec = Number(args.duration ?? (smoke ? 1 : 20))
 const latencyJobs = Number(args['latency-jobs'] ?? (smoke ? 20 : 1000))
 const only = new Set(String(args.only ?? (smoke ? 'P1,P2,P3' : 'P1,P2,P3,P4,P5,P6,P7,P8,P8flat,P9')).split(','))
@@ -53,7 +55,9 @@ const depth = {
   ops: Number(args['depth-ops'] ?? (smoke ? 10 : 300)),
   rounds: Number(args['depth-rounds'] ?? (smoke ? 1 : 3)),
 }
-const peers = String(args.peers ?? 'ours-lq500,graphile-default,graphile-tuned,pgboss-default,pgboss-tuned').split(',').filter(Boolean)
+const peers = String(args.peers ?? 'ours-lq500,graphile-default,graphile-tuned,pgboss-default,pgboss-tuned')
+  .split(',')
+  .filter(Boolean)
 /**
  * Ours in another configuration, drained beside the peers in P1: `ours-lq500` holds at most 500 jobs
  * claimed ahead (LOCAL_QUEUE_SIZE), graphile tuned's local queue size, against the default's 2,000.
@@ -82,7 +86,8 @@ function dbUrl(name) {
 const prefix = String(args['db-prefix'] ?? 'bench')
 if (!/^[a-z_][a-z0-9_]*$/.test(prefix)) throw new Error('--db-prefix must be a lower-case SQL identifier')
 const DATABASES = { ours: `${prefix}_ours`, graphile: `${prefix}_graphile`, pgboss: `${prefix}_pgboss` }
-const systemOf = (config) => (config.startsWith('ours') ? 'ours' : config.startsWith('graphile') ? 'graphile' : 'pgboss')
+const systemOf = (config) =>
+  config.startsWith('ours') ? 'ours' : config.startsWith('graphile') ? 'graphile' : 'pgboss'
 
 async function admin(fn, url = adminUrl) {
   const client = new pg.Client({ connectionString: url })
@@ -134,7 +139,11 @@ async function reset(system) {
  * neither the peers nor production pay.
  */
 function compile() {
-  execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(benchDir, 'tsconfig.json')], { cwd: root, stdio: 'inherit' })
+  execFileSync(
+    process.execPath,
+    [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(benchDir, 'tsconfig.json')],
+    { cwd: root, stdio: 'inherit' },
+  )
 }
 
 /** Runs one bench child (`ours` → dist/bench/ours.js, a peer → bench/peers.mjs) and returns its RESULT. */
@@ -181,12 +190,17 @@ async function startServiceProcessOnce(env) {
   proc.stderr.on('data', (d) => (err += d))
   // pino writes to stdout: keep the tail for the error message.
   proc.stdout.on('data', (d) => (err = (err + d).slice(-4000)))
-  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal, at: performance.now() })))
+  const exited = new Promise((resolve) =>
+    proc.on('exit', (code, signal) => resolve({ code, signal, at: performance.now() })),
+  )
   const url = `http://127.0.0.1:${port}`
   for (;;) {
     const done = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 20))])
     if (done) throw new Error(`service exited before ready: ${err.slice(-2000)}`)
-    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false)
+    const ok = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    )
     if (ok) break
   }
   return { proc, url, port, exited, readyMs: performance.now() - started }
@@ -195,7 +209,11 @@ async function startServiceProcessOnce(env) {
 /** A P3 yardstick (bareHono.ts, honoInsert.ts): a process that prints `READY <port>`. */
 function startYardstick(script, env = {}) {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [path.join(root, 'dist/bench', script)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } })
+    const proc = spawn(process.execPath, [path.join(root, 'dist/bench', script)], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...env },
+    })
     let out = ''
     proc.stdout.on('data', (d) => {
       out += d
@@ -220,29 +238,68 @@ async function mintToken() {
 function cannon(url, headers) {
   return new Promise((resolve, reject) => {
     autocannon(
-      { url: `${url}/v1/jobs`, method: 'POST', connections: smoke ? 8 : 64, duration: durationSec, headers: { 'content-type': 'application/json', ...headers }, body: '{"type":"echo","payload":{}}' },
+      {
+        url: `${url}/v1/jobs`,
+        method: 'POST',
+        connections: smoke ? 8 : 64,
+        duration: durationSec,
+        headers: { 'content-type': 'application/json', ...headers },
+        body: '{"type":"echo","payload":{}}',
+      },
       (error, result) => (error ? reject(error) : resolve(result)),
     )
   })
 }
 
-const stop = (proc) => new Promise((resolve) => {
-  if (proc.exitCode !== null || proc.signalCode !== null) return resolve()
-  proc.once('exit', resolve)
-  proc.kill('SIGKILL')
-})
+const stop = (proc) =>
+  new Promise((resolve) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return resolve()
+    proc.once('exit', resolve)
+    proc.kill('SIGKILL')
+  })
 
 // ---------------------------------------------------------------------------------------------
 
-const results = { startedAt: new Date().toISOString(), params: { runs, jobs, concurrencies, durationSec, latencyJobs, timeCapMs, smoke, cancels, flatJobs, flatConcurrency, depth }, machine: machine(), figures: {} }
+const results = {
+  startedAt: new Date().toISOString(),
+  params: {
+    runs,
+    jobs,
+    concurrencies,
+    durationSec,
+    latencyJobs,
+    timeCapMs,
+    smoke,
+    cancels,
+    flatJobs,
+    flatConcurrency,
+    depth,
+  },
+  machine: machine(),
+  figures: {},
+}
 
 function machine() {
   const pgVersion = execFileSync('psql', [adminUrl, '-Atc', 'show server_version'], { encoding: 'utf8' }).trim()
   const versions = {}
-  for (const [name, dir] of [['graphile-worker', 'bench/node_modules/graphile-worker'], ['pg-boss', 'bench/node_modules/pg-boss'], ['autocannon', 'bench/node_modules/autocannon'], ['hono', 'node_modules/hono'], ['postgres', 'node_modules/postgres']]) {
-    versions[name] = JSON.parse(execFileSync('cat', [path.join(root, dir, 'package.json')], { encoding: 'utf8' })).version
+  for (const [name, dir] of [
+    ['graphile-worker', 'bench/node_modules/graphile-worker'],
+    ['pg-boss', 'bench/node_modules/pg-boss'],
+    ['autocannon', 'bench/node_modules/autocannon'],
+    ['hono', 'node_modules/hono'],
+    ['postgres', 'node_modules/postgres'],
+  ]) {
+    versions[name] = JSON.parse(
+      execFileSync('cat', [path.join(root, dir, 'package.json')], { encoding: 'utf8' }),
+    ).version
   }
-  return { nproc: os.cpus().length, memoryGb: +(os.totalmem() / 2 ** 30).toFixed(1), node: process.version, postgres: pgVersion, versions }
+  return {
+    nproc: os.cpus().length,
+    memoryGb: +(os.totalmem() / 2 ** 30).toFixed(1),
+    node: process.version,
+    postgres: pgVersion,
+    versions,
+  }
 }
 
 function log(...parts) {
@@ -260,7 +317,17 @@ async function p1() {
         // pg-boss's defaults poll every 2 s per worker: cap its runs by time and report jobs/s.
         const r = await child(config, 'drain', { databaseUrl: dbUrl(DATABASES[system]), jobs, concurrency, timeCapMs })
         ;(results.figures[key][config] ??= []).push(r)
-        log(key, config, `run ${run + 1}`, `${r.jobsPerSec.toFixed(0)} jobs/s`, r.capped ? `(capped: ${r.completed} done)` : '', `commits/job ${r.commitsPerJob?.toFixed(3)}`, `WAL B/job ${r.walBytesPerJob?.toFixed(0)}`, `CPU µs/job ${r.cpuUsPerJob?.toFixed(1)}`, `machine CPU µs/job ${r.machineCpuUsPerJob?.toFixed(1)} idle ${((r.machineIdleShare ?? NaN) * 100).toFixed(0)} %`)
+        log(
+          key,
+          config,
+          `run ${run + 1}`,
+          `${r.jobsPerSec.toFixed(0)} jobs/s`,
+          r.capped ? `(capped: ${r.completed} done)` : '',
+          `commits/job ${r.commitsPerJob?.toFixed(3)}`,
+          `WAL B/job ${r.walBytesPerJob?.toFixed(0)}`,
+          `CPU µs/job ${r.cpuUsPerJob?.toFixed(1)}`,
+          `machine CPU µs/job ${r.machineCpuUsPerJob?.toFixed(1)} idle ${((r.machineIdleShare ?? NaN) * 100).toFixed(0)} %`,
+        )
       }
     }
   }
@@ -272,9 +339,19 @@ async function p2() {
     for (const config of ['ours', ...peers.filter((p) => p.startsWith('graphile'))]) {
       const system = systemOf(config)
       await reset(system)
-      const r = await child(config, 'latency', { databaseUrl: dbUrl(DATABASES[system]), jobs: latencyJobs, concurrency: 10 })
+      const r = await child(config, 'latency', {
+        databaseUrl: dbUrl(DATABASES[system]),
+        jobs: latencyJobs,
+        concurrency: 10,
+      })
       ;(results.figures.P2[config] ??= []).push(r)
-      log('P2', config, `run ${run + 1}`, `p50 ${r.p50Ms.toFixed(2)} ms p99 ${r.p99Ms.toFixed(2)} ms`, r.httpP50Ms === undefined ? '' : `HTTP p50 ${r.httpP50Ms.toFixed(2)} ms`)
+      log(
+        'P2',
+        config,
+        `run ${run + 1}`,
+        `p50 ${r.p50Ms.toFixed(2)} ms p99 ${r.p99Ms.toFixed(2)} ms`,
+        r.httpP50Ms === undefined ? '' : `HTTP p50 ${r.httpP50Ms.toFixed(2)} ms`,
+      )
     }
   }
 }
@@ -303,9 +380,20 @@ async function cannonMeasured(url, headers, serverPid) {
   const load = process.cpuUsage(loadBefore)
   const serverAfter = await processCpuMs(serverPid)
   const machine = machineCpuPerJob(machineBefore, machineCpuMs(), result.requests.total)
-  const serverCpuUsPerReq = serverBefore === undefined || serverAfter === undefined ? undefined : ((serverAfter - serverBefore) * 1000) / result.requests.total
+  const serverCpuUsPerReq =
+    serverBefore === undefined || serverAfter === undefined
+      ? undefined
+      : ((serverAfter - serverBefore) * 1000) / result.requests.total
   const loadCpuUsPerReq = (load.user + load.system) / result.requests.total
-  return { result, cpu: { serverCpuUsPerReq, loadCpuUsPerReq, machineCpuUsPerReq: machine.machineCpuUsPerJob, machineIdleShare: machine.machineIdleShare } }
+  return {
+    result,
+    cpu: {
+      serverCpuUsPerReq,
+      loadCpuUsPerReq,
+      machineCpuUsPerReq: machine.machineCpuUsPerJob,
+      machineIdleShare: machine.machineIdleShare,
+    },
+  }
 }
 
 /**
@@ -313,25 +401,48 @@ async function cannonMeasured(url, headers, serverPid) {
  * the insert alone, and with --p3-steps the insert taken apart, cheapest first.
  */
 const P3_YARDSTICKS = [
-  ...(args['p3-steps'] === true ? [['hono-no-db', 'none'], ['hono-round-trip', 'round-trip'], ['hono-async-commit', 'async-commit']] : []),
+  ...(args['p3-steps'] === true
+    ? [
+        ['hono-no-db', 'none'],
+        ['hono-round-trip', 'round-trip'],
+        ['hono-async-commit', 'async-commit'],
+      ]
+    : []),
   ['hono-insert', 'durable'],
 ]
 
 async function p3() {
   results.figures.P3 = {}
   const token = await mintToken()
-  const countJobs = async () => (await admin((c) => c.query('select count(*)::int as n from job_runner_jobs'), dbUrl(DATABASES.ours))).rows[0].n
-  const pick = (r, extra = {}) => ({ reqPerSec: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors, total: r.requests.total, ...extra })
+  const countJobs = async () =>
+    (await admin((c) => c.query('select count(*)::int as n from job_runner_jobs'), dbUrl(DATABASES.ours))).rows[0].n
+  const pick = (r, extra = {}) => ({
+    reqPerSec: r.requests.average,
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    total: r.requests.total,
+    ...extra,
+  })
   const report = (run, config, r, cpu, extra = {}) => {
     ;(results.figures.P3[config] ??= []).push(pick(r, { ...extra, ...cpu }))
     const stored = extra.stored === undefined ? '' : `, stored ${extra.stored}`
-    log('P3', `run ${run + 1}`, `${config} ${r.requests.average.toFixed(0)} req/s p99 ${r.latency.p99} ms server ${cpu.serverCpuUsPerReq?.toFixed(1)} / autocannon ${cpu.loadCpuUsPerReq.toFixed(1)} / machine ${cpu.machineCpuUsPerReq?.toFixed(1)} µs/req (non2xx ${r.non2xx}${stored})`)
+    log(
+      'P3',
+      `run ${run + 1}`,
+      `${config} ${r.requests.average.toFixed(0)} req/s p99 ${r.latency.p99} ms server ${cpu.serverCpuUsPerReq?.toFixed(1)} / autocannon ${cpu.loadCpuUsPerReq.toFixed(1)} / machine ${cpu.machineCpuUsPerReq?.toFixed(1)} µs/req (non2xx ${r.non2xx}${stored})`,
+    )
   }
   for (let run = 0; run < runs; run++) {
     await reset('ours')
     // The runner serves only the queue "nobody": echo jobs (queue "default") stay queued.
     const service = await startServiceProcess({ DATABASE_URL: dbUrl(DATABASES.ours), QUEUES: 'nobody' })
-    const { result: ours, cpu: oursCpu } = await cannonMeasured(service.url, { authorization: `Bearer ${token}` }, service.proc.pid)
+    const { result: ours, cpu: oursCpu } = await cannonMeasured(
+      service.url,
+      { authorization: `Bearer ${token}` },
+      service.proc.pid,
+    )
     await stop(service.proc)
     report(run, 'ours', ours, oursCpu, { stored: await countJobs() })
     for (const [config, store] of P3_YARDSTICKS) {
@@ -371,9 +482,17 @@ async function p5() {
   const n = smoke ? 50 : 1000
   for (let run = 0; run < runs; run++) {
     await reset('ours')
-    const service = await startServiceProcess({ DATABASE_URL: url, CONCURRENCY: String(n), CHECKPOINT_INTERVAL_SECONDS: '3600' })
-    await admin((c) => c.query(`insert into job_runner_jobs (owner, type, queue, payload, max_attempts)
-      select 'bench', 'count', 'default', '{"to": 1000000, "stepMs": 20}', 5 from generate_series(1, ${n})`), url)
+    const service = await startServiceProcess({
+      DATABASE_URL: url,
+      CONCURRENCY: String(n),
+      CHECKPOINT_INTERVAL_SECONDS: '3600',
+    })
+    await admin(
+      (c) =>
+        c.query(`insert into job_runner_jobs (owner, type, queue, payload, max_attempts)
+      select 'bench', 'count', 'default', '{"to": 1000000, "stepMs": 20}', 5 from generate_series(1, ${n})`),
+      url,
+    )
     await pollCount(url, `select count(*)::int as n from job_runner_jobs where state = 'running'`, (r) => r.n === n)
     // Let every job save a few in-memory checkpoints that only the shutdown will write.
     await new Promise((r) => setTimeout(r, 500))
@@ -381,9 +500,13 @@ async function p5() {
     service.proc.kill('SIGTERM')
     const exit = await service.exited
     const exitMs = exit.at - sent
-    const { rows } = await admin((c) => c.query(`select count(*) filter (where state = 'queued')::int as queued,
+    const { rows } = await admin(
+      (c) =>
+        c.query(`select count(*) filter (where state = 'queued')::int as queued,
       count(*) filter (where state = 'queued' and interruptions = 1 and (checkpoint->>'cursor')::int > 0)::int as checkpointed,
-      count(*)::int as total from job_runner_jobs`), url)
+      count(*)::int as total from job_runner_jobs`),
+      url,
+    )
     results.figures.P5.ours.push({ jobs: n, exitMs, exitCode: exit.code, ...rows[0] })
     log('P5', `run ${run + 1}`, `exit ${exitMs.toFixed(0)} ms code ${exit.code}`, JSON.stringify(rows[0]))
   }
@@ -398,17 +521,33 @@ async function p6() {
     await reset('ours')
     const env = { DATABASE_URL: url, CONCURRENCY: String(n), LEASE_SECONDS: String(leaseSeconds) }
     const a = await startServiceProcess(env)
-    await admin((c) => c.query(`insert into job_runner_jobs (owner, type, queue, payload, max_attempts)
-      select 'bench', 'sleep', 'default', '{"ms": 600000}', 5 from generate_series(1, ${n})`), url)
-    const { owner } = await pollCount(url, `select count(*)::int as n, min(lease_owner::text) as owner from job_runner_jobs where state = 'running'`, (r) => r.n === n)
+    await admin(
+      (c) =>
+        c.query(`insert into job_runner_jobs (owner, type, queue, payload, max_attempts)
+      select 'bench', 'sleep', 'default', '{"ms": 600000}', 5 from generate_series(1, ${n})`),
+      url,
+    )
+    const { owner } = await pollCount(
+      url,
+      `select count(*)::int as n, min(lease_owner::text) as owner from job_runner_jobs where state = 'running'`,
+      (r) => r.n === n,
+    )
     const b = await startServiceProcess(env)
     const killed = performance.now()
     a.proc.kill('SIGKILL')
-    await pollCount(url, `select count(*)::int as n from job_runner_jobs where state = 'running' and lease_owner <> '${owner}'`, (r) => r.n === n)
+    await pollCount(
+      url,
+      `select count(*)::int as n from job_runner_jobs where state = 'running' and lease_owner <> '${owner}'`,
+      (r) => r.n === n,
+    )
     const recoveredMs = performance.now() - killed
     await stop(b.proc)
     results.figures.P6.ours.push({ jobs: n, leaseSeconds, recoveredMs })
-    log('P6', `run ${run + 1}`, `all ${n} running on B ${recoveredMs.toFixed(0)} ms after SIGKILL (lease ${leaseSeconds} s)`)
+    log(
+      'P6',
+      `run ${run + 1}`,
+      `all ${n} running on B ${recoveredMs.toFixed(0)} ms after SIGKILL (lease ${leaseSeconds} s)`,
+    )
   }
 }
 
@@ -427,7 +566,12 @@ async function p7() {
       service.proc.kill('SIGTERM')
       await stopped
       results.figures.P7.restart.push({ ...restart, spawnToReadyzMs: service.readyMs })
-      log('P7', `run ${run + 1}`, `drain ${r.jobsPerSec.toFixed(0)} jobs/s`, `startService→ready ${restart.startServiceMs.toFixed(0)} ms, since process start ${restart.sinceProcessStartMs.toFixed(0)} ms, spawn→/readyz ${service.readyMs.toFixed(0)} ms`)
+      log(
+        'P7',
+        `run ${run + 1}`,
+        `drain ${r.jobsPerSec.toFixed(0)} jobs/s`,
+        `startService→ready ${restart.startServiceMs.toFixed(0)} ms, since process start ${restart.sinceProcessStartMs.toFixed(0)} ms, spawn→/readyz ${service.readyMs.toFixed(0)} ms`,
+      )
     } finally {
       await fs.rm(dataDir, { recursive: true, force: true })
     }
@@ -452,9 +596,19 @@ async function p4() {
   results.figures.P4 = { ours: [] }
   for (let run = 0; run < runs; run++) {
     await reset('ours')
-    const r = await child('ours', 'cancel', { databaseUrl: dbUrl(DATABASES.ours), ops: cancels, warmup: smoke ? 2 : 20 })
+    const r = await child('ours', 'cancel', {
+      databaseUrl: dbUrl(DATABASES.ours),
+      ops: cancels,
+      warmup: smoke ? 2 : 20,
+    })
     results.figures.P4.ours.push(r)
-    log('P4', `run ${run + 1}`, `cancel on B → A's token fired p50 ${r.toAbortMs.p50.toFixed(2)} p95 ${r.toAbortMs.p95.toFixed(2)} p99 ${r.toAbortMs.p99.toFixed(2)} ms`, `→ cancelled written p99 ${r.toSettledMs.p99.toFixed(2)} ms`, `commits/cycle ${r.commitsPerCycle.toFixed(2)}`)
+    log(
+      'P4',
+      `run ${run + 1}`,
+      `cancel on B → A's token fired p50 ${r.toAbortMs.p50.toFixed(2)} p95 ${r.toAbortMs.p95.toFixed(2)} p99 ${r.toAbortMs.p99.toFixed(2)} ms`,
+      `→ cancelled written p99 ${r.toSettledMs.p99.toFixed(2)} ms`,
+      `commits/cycle ${r.commitsPerCycle.toFixed(2)}`,
+    )
   }
 }
 
@@ -473,7 +627,8 @@ async function p4http() {
     // 304: a ?wait that saw no change before its timeout.
     if (response.status === 304) return undefined
     const body = await response.json()
-    if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${url} answered ${response.status}: ${JSON.stringify(body)}`)
+    if (!response.ok)
+      throw new Error(`${init.method ?? 'GET'} ${url} answered ${response.status}: ${JSON.stringify(body)}`)
     return { body, etag: response.headers.get('etag') }
   }
   for (let run = 0; run < runs; run++) {
@@ -484,19 +639,28 @@ async function p4http() {
     try {
       const samples = []
       for (let i = 0; i < n + 3; i++) {
-        const { body: job } = await call(`${b.url}/v1/jobs`, { method: 'POST', body: '{"type":"sleep","payload":{"ms":600000}}' })
+        const { body: job } = await call(`${b.url}/v1/jobs`, {
+          method: 'POST',
+          body: '{"type":"sleep","payload":{"ms":600000}}',
+        })
         let seen = await call(`${a.url}/v1/jobs/${job.id}`)
-        while (seen.body.state !== 'running') seen = (await call(`${a.url}/v1/jobs/${job.id}?wait=5`, { headers: { 'if-none-match': seen.etag } })) ?? seen
+        while (seen.body.state !== 'running')
+          seen = (await call(`${a.url}/v1/jobs/${job.id}?wait=5`, { headers: { 'if-none-match': seen.etag } })) ?? seen
         const t0 = performance.now()
         await call(`${b.url}/v1/jobs/${job.id}/cancel`, { method: 'POST' })
-        while (seen.body.state !== 'cancelled') seen = (await call(`${a.url}/v1/jobs/${job.id}?wait=5`, { headers: { 'if-none-match': seen.etag } })) ?? seen
+        while (seen.body.state !== 'cancelled')
+          seen = (await call(`${a.url}/v1/jobs/${job.id}?wait=5`, { headers: { 'if-none-match': seen.etag } })) ?? seen
         if (i >= 3) samples.push(performance.now() - t0)
       }
       const sorted = [...samples].sort((x, y) => x - y)
       const pct = (p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
       const r = { cancels: n, p50Ms: pct(50), p95Ms: pct(95), p99Ms: pct(99), maxMs: sorted.at(-1) }
       results.figures['P4 http'].ours.push(r)
-      log('P4 http', `run ${run + 1}`, `POST cancel to B → A's GET ?wait shows cancelled p50 ${r.p50Ms.toFixed(2)} p95 ${r.p95Ms.toFixed(2)} p99 ${r.p99Ms.toFixed(2)} ms`)
+      log(
+        'P4 http',
+        `run ${run + 1}`,
+        `POST cancel to B → A's GET ?wait shows cancelled p50 ${r.p50Ms.toFixed(2)} p95 ${r.p95Ms.toFixed(2)} p99 ${r.p99Ms.toFixed(2)} ms`,
+      )
     } finally {
       await stop(a.proc)
       await stop(b.proc)
@@ -507,9 +671,17 @@ async function p4http() {
 async function p8flat() {
   results.figures['P8 flat'] = { ours: [] }
   await reset('ours')
-  const r = await child('ours', 'flat', { databaseUrl: dbUrl(DATABASES.ours), jobs: flatJobs, concurrency: flatConcurrency })
+  const r = await child('ours', 'flat', {
+    databaseUrl: dbUrl(DATABASES.ours),
+    jobs: flatJobs,
+    concurrency: flatConcurrency,
+  })
   results.figures['P8 flat'].ours.push(r)
-  log('P8 flat', `${r.completed}/${r.jobs} jobs at ${r.jobsPerSec.toFixed(0)} jobs/s`, `RSS start ${r.rss.startMb.toFixed(1)} warm ${r.rss.warmMb?.toFixed(1)} max ${r.rss.maxMb.toFixed(1)} end ${r.rss.endMb.toFixed(1)} MB, slope ${r.rss.slopeMbPer100k?.toFixed(2)} MB/100k jobs`)
+  log(
+    'P8 flat',
+    `${r.completed}/${r.jobs} jobs at ${r.jobsPerSec.toFixed(0)} jobs/s`,
+    `RSS start ${r.rss.startMb.toFixed(1)} warm ${r.rss.warmMb?.toFixed(1)} max ${r.rss.maxMb.toFixed(1)} end ${r.rss.endMb.toFixed(1)} MB, slope ${r.rss.slopeMbPer100k?.toFixed(2)} MB/100k jobs`,
+  )
 }
 
 async function p9() {
@@ -520,12 +692,27 @@ async function p9() {
     await c.query(`create database ${deepDb}`)
   })
   try {
-    const r = await child('ours', 'depth', { databaseUrl: dbUrl(DATABASES.ours), deepDatabaseUrl: dbUrl(deepDb), ...depth })
+    const r = await child('ours', 'depth', {
+      databaseUrl: dbUrl(DATABASES.ours),
+      deepDatabaseUrl: dbUrl(deepDb),
+      ...depth,
+    })
     results.figures.P9.ours.push(r)
     for (const [m, x] of Object.entries(r.ratioDeepToEmpty)) {
-      log('P9', m, `empty p50/p99 ${r.summary.empty[m].p50.toFixed(2)}/${r.summary.empty[m].p99.toFixed(2)} ms`, `deep p50/p99 ${r.summary.deep[m].p50.toFixed(2)}/${r.summary.deep[m].p99.toFixed(2)} ms`, `ratio ${x.p50.toFixed(2)}/${x.p99.toFixed(2)}`)
+      log(
+        'P9',
+        m,
+        `empty p50/p99 ${r.summary.empty[m].p50.toFixed(2)}/${r.summary.empty[m].p99.toFixed(2)} ms`,
+        `deep p50/p99 ${r.summary.deep[m].p50.toFixed(2)}/${r.summary.deep[m].p99.toFixed(2)} ms`,
+        `ratio ${x.p50.toFixed(2)}/${x.p99.toFixed(2)}`,
+      )
     }
-    log('P9', 'pruner', `keep-all run ${r.pruning.keepAllRunMs.toFixed(1)} ms`, `1 h retention: ${r.pruning.hourPruned} deleted in ${r.pruning.hourRunMs.toFixed(0)} ms`)
+    log(
+      'P9',
+      'pruner',
+      `keep-all run ${r.pruning.keepAllRunMs.toFixed(1)} ms`,
+      `1 h retention: ${r.pruning.hourPruned} deleted in ${r.pruning.hourRunMs.toFixed(0)} ms`,
+    )
   } finally {
     await admin((c) => c.query(`drop database if exists ${deepDb} with (force)`))
   }
@@ -540,30 +727,89 @@ export function summarize(results) {
     return { median: mid, min: s[0], max: s.at(-1) }
   }
   const fmt = (x, d = 0) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(d))
-  const cell = (xs, d = 0) => { const s = stats(xs); return `${fmt(s.median, d)} (${fmt(s.min, d)}–${fmt(s.max, d)})` }
+  const cell = (xs, d = 0) => {
+    const s = stats(xs)
+    return `${fmt(s.median, d)} (${fmt(s.min, d)}–${fmt(s.max, d)})`
+  }
   const lines = []
   const m = results.machine
-  lines.push(`Machine: ${m.nproc} cores, ${m.memoryGb} GB, Node ${m.node}, PostgreSQL ${m.postgres}; ${Object.entries(m.versions).map(([k, v]) => `${k} ${v}`).join(', ')}`)
+  lines.push(
+    `Machine: ${m.nproc} cores, ${m.memoryGb} GB, Node ${m.node}, PostgreSQL ${m.postgres}; ${Object.entries(m.versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  )
   lines.push(`Parameters: ${JSON.stringify(results.params)}`, '')
   for (const [figure, byConfig] of Object.entries(results.figures)) {
     if (figure.startsWith('P1')) {
-      lines.push(`### ${figure}`, '', '| config | jobs/s median (range) | ours ÷ config (median) | commits/job | WAL bytes/job | worker CPU µs/job | machine CPU µs/job | machine idle % | runs (jobs/s) |', '|---|---|---|---|---|---|---|---|---|')
+      lines.push(
+        `### ${figure}`,
+        '',
+        '| config | jobs/s median (range) | ours ÷ config (median) | commits/job | WAL bytes/job | worker CPU µs/job | machine CPU µs/job | machine idle % | runs (jobs/s) |',
+        '|---|---|---|---|---|---|---|---|---|',
+      )
       const ours = stats(byConfig.ours.map((r) => r.jobsPerSec)).median
       for (const [config, rs] of Object.entries(byConfig)) {
         const med = stats(rs.map((r) => r.jobsPerSec)).median
-        lines.push(`| ${config}${rs.some((r) => r.capped) ? ' (time-capped)' : ''} | ${cell(rs.map((r) => r.jobsPerSec))} | ${fmt(ours / med, 2)} | ${cell(rs.map((r) => r.commitsPerJob), 3)} | ${cell(rs.map((r) => r.walBytesPerJob))} | ${cell(rs.map((r) => r.cpuUsPerJob), 1)} | ${cell(rs.map((r) => r.machineCpuUsPerJob), 1)} | ${cell(rs.map((r) => (r.machineIdleShare ?? NaN) * 100))} | ${rs.map((r) => fmt(r.jobsPerSec)).join(', ')} |`)
+        lines.push(
+          `| ${config}${rs.some((r) => r.capped) ? ' (time-capped)' : ''} | ${cell(rs.map((r) => r.jobsPerSec))} | ${fmt(ours / med, 2)} | ${cell(
+            rs.map((r) => r.commitsPerJob),
+            3,
+          )} | ${cell(rs.map((r) => r.walBytesPerJob))} | ${cell(
+            rs.map((r) => r.cpuUsPerJob),
+            1,
+          )} | ${cell(
+            rs.map((r) => r.machineCpuUsPerJob),
+            1,
+          )} | ${cell(rs.map((r) => (r.machineIdleShare ?? NaN) * 100))} | ${rs.map((r) => fmt(r.jobsPerSec)).join(', ')} |`,
+        )
       }
       lines.push('')
     } else if (figure === 'P2') {
-      lines.push('### P2 enqueue → handler start (ms)', '', '| config | p50 median (range) | p99 median (range) | HTTP POST → start p50 | runs p50/p99 |', '|---|---|---|---|---|')
+      lines.push(
+        '### P2 enqueue → handler start (ms)',
+        '',
+        '| config | p50 median (range) | p99 median (range) | HTTP POST → start p50 | runs p50/p99 |',
+        '|---|---|---|---|---|',
+      )
       for (const [config, rs] of Object.entries(byConfig)) {
-        lines.push(`| ${config} | ${cell(rs.map((r) => r.p50Ms), 2)} | ${cell(rs.map((r) => r.p99Ms), 2)} | ${rs[0].httpP50Ms === undefined ? '–' : cell(rs.map((r) => r.httpP50Ms), 2)} | ${rs.map((r) => `${fmt(r.p50Ms, 2)}/${fmt(r.p99Ms, 2)}`).join(', ')} |`)
+        lines.push(
+          `| ${config} | ${cell(
+            rs.map((r) => r.p50Ms),
+            2,
+          )} | ${cell(
+            rs.map((r) => r.p99Ms),
+            2,
+          )} | ${
+            rs[0].httpP50Ms === undefined
+              ? '–'
+              : cell(
+                  rs.map((r) => r.httpP50Ms),
+                  2,
+                )
+          } | ${rs.map((r) => `${fmt(r.p50Ms, 2)}/${fmt(r.p99Ms, 2)}`).join(', ')} |`,
+        )
       }
       lines.push('')
     } else if (figure === 'P3') {
-      lines.push('### P3 authenticated durable HTTP enqueue', '', '| config | req/s median (range) | p99 ms median (range) | server CPU µs/req | autocannon CPU µs/req | machine CPU µs/req | machine idle % | runs req/s | non-2xx |', '|---|---|---|---|---|---|---|---|---|')
+      lines.push(
+        '### P3 authenticated durable HTTP enqueue',
+        '',
+        '| config | req/s median (range) | p99 ms median (range) | server CPU µs/req | autocannon CPU µs/req | machine CPU µs/req | machine idle % | runs req/s | non-2xx |',
+        '|---|---|---|---|---|---|---|---|---|',
+      )
       for (const [config, rs] of Object.entries(byConfig)) {
-        lines.push(`| ${config} | ${cell(rs.map((r) => r.reqPerSec))} | ${cell(rs.map((r) => r.p99Ms))} | ${cell(rs.map((r) => r.serverCpuUsPerReq), 1)} | ${cell(rs.map((r) => r.loadCpuUsPerReq ?? NaN), 1)} | ${cell(rs.map((r) => r.machineCpuUsPerReq), 1)} | ${cell(rs.map((r) => (r.machineIdleShare ?? NaN) * 100))} | ${rs.map((r) => fmt(r.reqPerSec)).join(', ')} | ${rs.map((r) => r.non2xx).join(', ')} |`)
+        lines.push(
+          `| ${config} | ${cell(rs.map((r) => r.reqPerSec))} | ${cell(rs.map((r) => r.p99Ms))} | ${cell(
+            rs.map((r) => r.serverCpuUsPerReq),
+            1,
+          )} | ${cell(
+            rs.map((r) => r.loadCpuUsPerReq ?? NaN),
+            1,
+          )} | ${cell(
+            rs.map((r) => r.machineCpuUsPerReq),
+            1,
+          )} | ${cell(rs.map((r) => (r.machineIdleShare ?? NaN) * 100))} | ${rs.map((r) => fmt(r.reqPerSec)).join(', ')} | ${rs.map((r) => r.non2xx).join(', ')} |`,
+        )
       }
       const ratioTo = (config) => byConfig.ours.map((r, i) => r.reqPerSec / byConfig[config][i].reqPerSec)
       const describe = (ratio) => `${ratio.map((x) => x.toFixed(2)).join(', ')} (median ${fmt(stats(ratio).median, 2)})`
@@ -572,39 +818,103 @@ export function summarize(results) {
         const toBare = byConfig[config].map((r, i) => r.reqPerSec / byConfig['bare-hono'][i].reqPerSec)
         lines.push('', `${config} ÷ bare Hono, per run: ${describe(toBare)}`)
       }
-      if (byConfig['hono-insert']) lines.push('', `ours ÷ hono-insert (the insert alone), per run: ${describe(ratioTo('hono-insert'))}`)
+      if (byConfig['hono-insert'])
+        lines.push('', `ours ÷ hono-insert (the insert alone), per run: ${describe(ratioTo('hono-insert'))}`)
       lines.push('')
     } else if (figure === 'P4') {
-      lines.push('### P4 cancel on instance B → token fires on instance A (ms)', '', '| run | cancels | → token fired p50 / p95 / p99 / max | B\'s cancel call p50 / p99 | → `cancelled` written p50 / p99 | commits/cycle | WAL bytes/cycle |', '|---|---|---|---|---|---|---|')
+      lines.push(
+        '### P4 cancel on instance B → token fires on instance A (ms)',
+        '',
+        "| run | cancels | → token fired p50 / p95 / p99 / max | B's cancel call p50 / p99 | → `cancelled` written p50 / p99 | commits/cycle | WAL bytes/cycle |",
+        '|---|---|---|---|---|---|---|',
+      )
       byConfig.ours.forEach((r, i) => {
         const a = r.toAbortMs
-        lines.push(`| ${i + 1} | ${r.cancels} | ${fmt(a.p50, 2)} / ${fmt(a.p95, 2)} / ${fmt(a.p99, 2)} / ${fmt(a.max, 2)} | ${fmt(r.cancelCallMs.p50, 2)} / ${fmt(r.cancelCallMs.p99, 2)} | ${fmt(r.toSettledMs.p50, 2)} / ${fmt(r.toSettledMs.p99, 2)} | ${fmt(r.commitsPerCycle, 2)} | ${fmt(r.walBytesPerCycle)} |`)
+        lines.push(
+          `| ${i + 1} | ${r.cancels} | ${fmt(a.p50, 2)} / ${fmt(a.p95, 2)} / ${fmt(a.p99, 2)} / ${fmt(a.max, 2)} | ${fmt(r.cancelCallMs.p50, 2)} / ${fmt(r.cancelCallMs.p99, 2)} | ${fmt(r.toSettledMs.p50, 2)} / ${fmt(r.toSettledMs.p99, 2)} | ${fmt(r.commitsPerCycle, 2)} | ${fmt(r.walBytesPerCycle)} |`,
+        )
       })
-      lines.push('', `p99 median over runs: ${cell(byConfig.ours.map((r) => r.toAbortMs.p99), 2)} ms (a cycle is: enqueue on B, claim on A, cancel on B, \`cancelled\` written by A)`, '')
+      lines.push(
+        '',
+        `p99 median over runs: ${cell(
+          byConfig.ours.map((r) => r.toAbortMs.p99),
+          2,
+        )} ms (a cycle is: enqueue on B, claim on A, cancel on B, \`cancelled\` written by A)`,
+        '',
+      )
     } else if (figure === 'P4 http') {
-      lines.push('### P4 over HTTP: POST cancel to server B → server A\'s `GET ?wait` shows `cancelled` (ms, upper bound)', '', '| run | cancels | p50 / p95 / p99 / max |', '|---|---|---|')
-      byConfig.ours.forEach((r, i) => lines.push(`| ${i + 1} | ${r.cancels} | ${fmt(r.p50Ms, 2)} / ${fmt(r.p95Ms, 2)} / ${fmt(r.p99Ms, 2)} / ${fmt(r.maxMs, 2)} |`))
+      lines.push(
+        "### P4 over HTTP: POST cancel to server B → server A's `GET ?wait` shows `cancelled` (ms, upper bound)",
+        '',
+        '| run | cancels | p50 / p95 / p99 / max |',
+        '|---|---|---|',
+      )
+      byConfig.ours.forEach((r, i) =>
+        lines.push(
+          `| ${i + 1} | ${r.cancels} | ${fmt(r.p50Ms, 2)} / ${fmt(r.p95Ms, 2)} / ${fmt(r.p99Ms, 2)} / ${fmt(r.maxMs, 2)} |`,
+        ),
+      )
       lines.push('')
     } else if (figure === 'P8 flat') {
-      lines.push('### P8 flat: memory while the jobs pass through (MB)', '', '| jobs (done) | jobs/s | RSS start / after warm-up / max / end | RSS slope per 100k jobs | RSS medians by quarter after warm-up | heapUsed start / warm / max / end | heap slope per 100k | commits/job | WAL bytes/job |', '|---|---|---|---|---|---|---|---|---|')
+      lines.push(
+        '### P8 flat: memory while the jobs pass through (MB)',
+        '',
+        '| jobs (done) | jobs/s | RSS start / after warm-up / max / end | RSS slope per 100k jobs | RSS medians by quarter after warm-up | heapUsed start / warm / max / end | heap slope per 100k | commits/job | WAL bytes/job |',
+        '|---|---|---|---|---|---|---|---|---|',
+      )
       for (const r of byConfig.ours) {
         const q = (x) => `${fmt(x.startMb, 1)} / ${fmt(x.warmMb, 1)} / ${fmt(x.maxMb, 1)} / ${fmt(x.endMb, 1)}`
-        lines.push(`| ${r.jobs} (${r.completed}${r.capped ? ', time-capped' : ''}) | ${fmt(r.jobsPerSec)} | ${q(r.rss)} | ${fmt(r.rss.slopeMbPer100k, 2)} | ${(r.rss.quarterMediansMb ?? []).map((x) => fmt(x, 1)).join(', ')} | ${q(r.heapUsed)} | ${fmt(r.heapUsed.slopeMbPer100k, 2)} | ${fmt(r.commitsPerJob, 3)} | ${fmt(r.walBytesPerJob)} |`)
+        lines.push(
+          `| ${r.jobs} (${r.completed}${r.capped ? ', time-capped' : ''}) | ${fmt(r.jobsPerSec)} | ${q(r.rss)} | ${fmt(r.rss.slopeMbPer100k, 2)} | ${(r.rss.quarterMediansMb ?? []).map((x) => fmt(x, 1)).join(', ')} | ${q(r.heapUsed)} | ${fmt(r.heapUsed.slopeMbPer100k, 2)} | ${fmt(r.commitsPerJob, 3)} | ${fmt(r.walBytesPerJob)} |`,
+        )
       }
-      lines.push('', `Warm-up: the first ${byConfig.ours[0].warmupJobs} jobs; concurrency ${byConfig.ours[0].concurrency}; samples (sec, settled, rss, heapUsed) every 1 s in the .json.`, '')
+      lines.push(
+        '',
+        `Warm-up: the first ${byConfig.ours[0].warmupJobs} jobs; concurrency ${byConfig.ours[0].concurrency}; samples (sec, settled, rss, heapUsed) every 1 s in the .json.`,
+        '',
+      )
     } else if (figure === 'P9') {
       for (const r of byConfig.ours) {
-        lines.push(`### P9 queue depth: ${r.finished} finished jobs vs none, ${r.queued} queued both times (ms, ${r.ops} operations × ${r.rounds} rounds)`, '', '| operation | empty p50 / p99 | deep p50 / p99 | deep ÷ empty p50 / p99 |', '|---|---|---|---|')
+        lines.push(
+          `### P9 queue depth: ${r.finished} finished jobs vs none, ${r.queued} queued both times (ms, ${r.ops} operations × ${r.rounds} rounds)`,
+          '',
+          '| operation | empty p50 / p99 | deep p50 / p99 | deep ÷ empty p50 / p99 |',
+          '|---|---|---|---|',
+        )
         for (const [m, x] of Object.entries(r.ratioDeepToEmpty)) {
-          lines.push(`| ${m} | ${fmt(r.summary.empty[m].p50, 2)} / ${fmt(r.summary.empty[m].p99, 2)} | ${fmt(r.summary.deep[m].p50, 2)} / ${fmt(r.summary.deep[m].p99, 2)} | ${fmt(x.p50, 2)} / ${fmt(x.p99, 2)} |`)
+          lines.push(
+            `| ${m} | ${fmt(r.summary.empty[m].p50, 2)} / ${fmt(r.summary.empty[m].p99, 2)} | ${fmt(r.summary.deep[m].p50, 2)} / ${fmt(r.summary.deep[m].p99, 2)} | ${fmt(x.p50, 2)} / ${fmt(x.p99, 2)} |`,
+          )
         }
-        lines.push('', 'Per round (p50 ms): ' + r.perRound.map((p) => `${p.round} ${p.side}: claim1 ${fmt(p.claim1P50, 2)}, claim50 ${fmt(p.claim50P50, 2)}, enqueue1 ${fmt(p.enqueue1P50, 2)}, enqueue100 ${fmt(p.enqueue100P50, 2)}`).join('; '), '')
-        for (const [side, plan] of Object.entries(r.plans)) lines.push(`Claim (limit 50) plan, ${side} table:`, '', '```', plan, '```', '')
+        lines.push(
+          '',
+          'Per round (p50 ms): ' +
+            r.perRound
+              .map(
+                (p) =>
+                  `${p.round} ${p.side}: claim1 ${fmt(p.claim1P50, 2)}, claim50 ${fmt(p.claim50P50, 2)}, enqueue1 ${fmt(p.enqueue1P50, 2)}, enqueue100 ${fmt(p.enqueue100P50, 2)}`,
+              )
+              .join('; '),
+          '',
+        )
+        for (const [side, plan] of Object.entries(r.plans))
+          lines.push(`Claim (limit 50) plan, ${side} table:`, '', '```', plan, '```', '')
         const p = r.pruning
-        if (p) lines.push(`Pruner on the deep table: default retention (keeps all) ${fmt(p.keepAllRunMs, 1)} ms, ${p.keepAllPruned} deleted; retention 1 h: ${p.hourPruned} deleted in ${fmt(p.hourRunMs, 0)} ms (${fmt(p.hourJobsPerSec, 0)} jobs/s), ${p.finishedLeft} finished jobs left.`, '')
+        if (p)
+          lines.push(
+            `Pruner on the deep table: default retention (keeps all) ${fmt(p.keepAllRunMs, 1)} ms, ${p.keepAllPruned} deleted; retention 1 h: ${p.hourPruned} deleted in ${fmt(p.hourRunMs, 0)} ms (${fmt(p.hourJobsPerSec, 0)} jobs/s), ${p.finishedLeft} finished jobs left.`,
+            '',
+          )
       }
     } else {
-      lines.push(`### ${figure}`, '', '```', ...Object.entries(byConfig).map(([k, rs]) => `${k}: ${rs.map((r) => JSON.stringify(r)).join('\n  ')}`), '```', '')
+      lines.push(
+        `### ${figure}`,
+        '',
+        '```',
+        ...Object.entries(byConfig).map(([k, rs]) => `${k}: ${rs.map((r) => JSON.stringify(r)).join('\n  ')}`),
+        '```',
+        '',
+      )
     }
   }
   return lines.join('\n')
@@ -618,7 +928,19 @@ async function save() {
   await fs.writeFile(path.join(benchDir, 'results', `${stamp}.md`), summarize(results))
 }
 
-const figures = { P1: p1, P2: p2, P3: p3, P4: p4, P4http: p4http, P5: p5, P6: p6, P7: p7, P8: p8, P8flat: p8flat, P9: p9 }
+const figures = {
+  P1: p1,
+  P2: p2,
+  P3: p3,
+  P4: p4,
+  P4http: p4http,
+  P5: p5,
+  P6: p6,
+  P7: p7,
+  P8: p8,
+  P8flat: p8flat,
+  P9: p9,
+}
 try {
   compile()
   await createDatabases()

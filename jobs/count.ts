@@ -12,7 +12,11 @@ interface CountCheckpoint {
   runs: number
 }
 
-export default defineJob<{ to: number; stepMs: number }, CountCheckpoint, { counted: number; resumedFrom: number; runs: number }>({
+export default defineJob<
+  { to: number; stepMs: number },
+  CountCheckpoint,
+  { counted: number; resumedFrom: number; runs: number }
+>({
   name: 'count',
   payloadSchema: {
     type: 'object',
@@ -28,7 +32,7 @@ export default defineJob<{ to: number; stepMs: number }, CountCheckpoint, { coun
     const resumedFrom = checkpoint?.cursor ?? 0
     const runs = (checkpoint?.runs ?? 0) + 1
     saveCheckpoint({ cursor: resumedFrom, runs })
-    for (let cursor = resumedFrom; cursor < payload.to; ) {
+    for (let cursor = resumedFrom; cursor < payload.to;) {
       // Between steps: a fired token ends the run, and the checkpoint already holds the cursor.
       signal.throwIfAborted()
       await sleep(payload.stepMs, undefined, { signal })

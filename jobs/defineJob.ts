@@ -83,7 +83,12 @@ export interface JobDefinition<Payload = Json, Checkpoint = Json, Result = Json>
   run(ctx: JobContext<Payload, Checkpoint>): Promise<Result>
 }
 
-export const DEFAULT_JOB_DEFAULTS: JobDefaults = { maxAttempts: 3, maxInterruptions: 20, timeoutSeconds: null, queue: 'default' }
+export const DEFAULT_JOB_DEFAULTS: JobDefaults = {
+  maxAttempts: 3,
+  maxInterruptions: 20,
+  timeoutSeconds: null,
+  queue: 'default',
+}
 
 const JOB_NAME = /^[a-z][a-z0-9_.-]{0,63}$/
 

@@ -19,6 +19,7 @@ import { StartupError } from '../src/startupError.js'
  * A definition of any job type. Each file types its own payload, checkpoint and result; the
  * registry holds them side by side, and the payload's type is guaranteed at run time by its schema.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each file types its own; the schema checks at run time
 export type AnyJobDefinition = JobDefinition<any, any, any>
 
 export interface PayloadProblem {
@@ -89,7 +90,10 @@ export class JobRegistry {
     return (validate.errors ?? []).map((error: ErrorObject) => {
       const params = error.params as { missingProperty?: string; additionalProperty?: string }
       const child = params.missingProperty ?? params.additionalProperty
-      return { pointer: `${error.instancePath}${child === undefined ? '' : `/${child}`}` || '/', message: error.message ?? 'is invalid' }
+      return {
+        pointer: `${error.instancePath}${child === undefined ? '' : `/${child}`}` || '/',
+        message: error.message ?? 'is invalid',
+      }
     })
   }
 }
@@ -159,7 +163,11 @@ export async function loadJobRegistry(
       module = (await import(pathToFileURL(path.join(folder, file)).href)) as { default?: JobDefinition }
     } catch (error) {
       // A syntax error's message does not say which file; tsx's says it over several lines.
-      const message = String((error as Error).message).split('\n').map((line) => line.trim()).filter(Boolean).join(' ')
+      const message = String((error as Error).message)
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean)
+        .join(' ')
       const reason = `${(error as Error).name}: ${message.slice(0, 300)}`
       throw new JobFileError([shownPath], `${shownPath} cannot be loaded: ${reason}`)
     }

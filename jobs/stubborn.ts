@@ -19,7 +19,7 @@ export default defineJob<{ to: number; stepMs: number }, { cursor: number }, { c
   },
   async run({ payload, checkpoint, saveCheckpoint }) {
     const resumedFrom = checkpoint?.cursor ?? 0
-    for (let cursor = resumedFrom; cursor < payload.to; ) {
+    for (let cursor = resumedFrom; cursor < payload.to;) {
       await sleep(payload.stepMs)
       cursor += 1
       saveCheckpoint({ cursor })

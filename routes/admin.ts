@@ -32,7 +32,10 @@ export function adminRoutes({ lifecycle, instance, verifyToken, queueOverview }:
   app.post('/drain', admin, (c) => {
     // The drain goes on in the background; the caller watches /v1/admin/status.
     void lifecycle.drain('http drain')
-    return c.json({ state: lifecycle.state === 'drained' ? 'drained' : 'draining', runningJobs: instance.runningJobIds().length }, 202)
+    return c.json(
+      { state: lifecycle.state === 'drained' ? 'drained' : 'draining', runningJobs: instance.runningJobIds().length },
+      202,
+    )
   })
 
   app.post('/resume', admin, async (c) => {

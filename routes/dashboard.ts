@@ -11,7 +11,9 @@ import { createHash } from 'node:crypto'
 import { Hono } from 'hono'
 import { projectRoot } from '../src/support/projectRoot.js'
 
-export function dashboardRoutes({ folder = path.join(projectRoot(), 'routes', 'dashboard') }: { folder?: string } = {}): Hono {
+export function dashboardRoutes({
+  folder = path.join(projectRoot(), 'routes', 'dashboard'),
+}: { folder?: string } = {}): Hono {
   const page = buildPage(folder)
   const app = new Hono()
   app.get('/dashboard', (c) =>

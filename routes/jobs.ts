@@ -12,7 +12,11 @@ import { HttpProblem } from '../src/http/problem.js'
 import type { TokenVerifier } from '../src/auth/tokenVerifier.js'
 import { JOB_STATES, type Job, type JobState, type OwnedJob } from '../src/queue/job.js'
 import {
-  InvalidJobError, type EnqueueRequest, type JobService, type ReplayRequest, type RetryRequest,
+  InvalidJobError,
+  type EnqueueRequest,
+  type JobService,
+  type ReplayRequest,
+  type RetryRequest,
 } from '../src/queue/jobService.js'
 import { IdempotencyConflictError } from '../src/queue/store.js'
 import { linkAbortSignals } from '../src/support/linkedAbortSignal.js'
@@ -31,7 +35,13 @@ const MAX_WAIT_SECONDS = 60
 const DEFAULT_LIMIT = 50
 const MAX_LIMIT = 100
 
-export function jobsRoutes({ jobs, spec, verifyToken, shutdownSignal, longPollsPerOwner = 50 }: JobsRoutesOptions): Hono {
+export function jobsRoutes({
+  jobs,
+  spec,
+  verifyToken,
+  shutdownSignal,
+  longPollsPerOwner = 50,
+}: JobsRoutesOptions): Hono {
   const app = new Hono()
   /** Long-polls held open per owner (`sub`): each holds a request and a notifier subscription. */
   const longPolls = new Map<string, number>()
@@ -49,7 +59,10 @@ export function jobsRoutes({ jobs, spec, verifyToken, shutdownSignal, longPollsP
     const request = await readJsonBody<EnqueueRequest>(c, validateEnqueue)
     const idempotencyKey = readIdempotencyKey(c)
     const [enqueued] = await enqueue(() =>
-      jobs.enqueue({ owner: c.get('principal').sub, jobs: [idempotencyKey === undefined ? request : { ...request, idempotencyKey }] }),
+      jobs.enqueue({
+        owner: c.get('principal').sub,
+        jobs: [idempotencyKey === undefined ? request : { ...request, idempotencyKey }],
+      }),
     )
     const { job, replayed } = enqueued!
     // A Response with plain headers, not c.header() and c.json(): Hono keeps headers set that way in
@@ -99,15 +112,22 @@ export function jobsRoutes({ jobs, spec, verifyToken, shutdownSignal, longPollsP
         const owner = c.get('principal').sub
         const held = longPolls.get(owner) ?? 0
         if (held >= longPollsPerOwner) {
-          throw new HttpProblem('too-many-requests', `at most ${longPollsPerOwner} ?wait requests may be open at once per caller`, {
-            headers: { 'retry-after': '1' },
-          })
+          throw new HttpProblem(
+            'too-many-requests',
+            `at most ${longPollsPerOwner} ?wait requests may be open at once per caller`,
+            {
+              headers: { 'retry-after': '1' },
+            },
+          )
         }
         longPolls.set(owner, held + 1)
         // Not AbortSignal.any(): on Node 20 it leaks one entry on the shutdown signal per request.
         const { signal, dispose } = linkAbortSignals([shutdownSignal, c.req.raw.signal])
         try {
-          job = await jobs.waitForChange(scope, (current) => etagOf(current) !== from, { timeoutMs: waitSeconds * 1000, signal })
+          job = await jobs.waitForChange(scope, (current) => etagOf(current) !== from, {
+            timeoutMs: waitSeconds * 1000,
+            signal,
+          })
         } finally {
           dispose()
           const left = (longPolls.get(owner) ?? 1) - 1
@@ -192,11 +212,16 @@ async function enqueue<T>(work: () => Promise<T>): Promise<T> {
 function readIdempotencyKey(c: Context): string | undefined {
   const key = c.req.header('idempotency-key')
   if (key === undefined) return undefined
-  if (key.length < 1 || key.length > 255) throw new HttpProblem('invalid-parameter', 'Idempotency-Key must be 1 to 255 characters')
+  if (key.length < 1 || key.length > 255)
+    throw new HttpProblem('invalid-parameter', 'Idempotency-Key must be 1 to 255 characters')
   return key
 }
 
-function readInteger(raw: string | undefined, name: string, { min, max }: { min: number; max: number }): number | undefined {
+function readInteger(
+  raw: string | undefined,
+  name: string,
+  { min, max }: { min: number; max: number },
+): number | undefined {
   if (raw === undefined) return undefined
   const value = Number(raw)
   if (!/^-?[0-9]+$/.test(raw) || value < min || value > max) {
@@ -206,7 +231,8 @@ function readInteger(raw: string | undefined, name: string, { min, max }: { min:
 }
 
 function readFilter(raw: string | undefined, name: string, validate: (value: unknown) => boolean): string | undefined {
-  if (raw !== undefined && !validate(raw)) throw new HttpProblem('invalid-parameter', `${name} is not a valid ${name} name`)
+  if (raw !== undefined && !validate(raw))
+    throw new HttpProblem('invalid-parameter', `${name} is not a valid ${name} name`)
   return raw
 }
 
@@ -227,7 +253,9 @@ function publicJob({ owner: _owner, ...job }: OwnedJob): Job {
 }
 
 function etagOf(job: OwnedJob): string {
-  return `"${createHash('sha1').update(JSON.stringify(publicJob(job))).digest('base64url')}"`
+  return `"${createHash('sha1')
+    .update(JSON.stringify(publicJob(job)))
+    .digest('base64url')}"`
 }
 
 /** RFC 9110 §13.1.2: a list of tags, `*`, weak tags compared weakly. */

@@ -80,7 +80,16 @@ export function createApp(options: AppOptions): Hono {
 
   app.route('/', healthRoutes({ lifecycle, pingDatabase: options.pingDatabase }))
   app.route('/', docsRoutes({ spec: options.spec }))
-  app.route('/v1/jobs', jobsRoutes({ jobs: options.jobs, spec: options.spec, verifyToken: options.verifyToken, shutdownSignal: lifecycle.shutdownSignal, ...(options.longPollsPerOwner === undefined ? {} : { longPollsPerOwner: options.longPollsPerOwner }) }))
+  app.route(
+    '/v1/jobs',
+    jobsRoutes({
+      jobs: options.jobs,
+      spec: options.spec,
+      verifyToken: options.verifyToken,
+      shutdownSignal: lifecycle.shutdownSignal,
+      ...(options.longPollsPerOwner === undefined ? {} : { longPollsPerOwner: options.longPollsPerOwner }),
+    }),
+  )
   app.route('/v1/job-types', jobTypesRoutes({ registry: options.registry, verifyToken: options.verifyToken }))
   const { instance, verifyToken, queueOverview } = options
   app.route('/v1/admin', adminRoutes({ lifecycle, instance, verifyToken, queueOverview }))
@@ -92,7 +101,9 @@ export function createApp(options: AppOptions): Hono {
     const methods = methodsAt(c.req.path)
     const problem =
       methods.length > 0 && !methods.includes(c.req.method)
-        ? new HttpProblem('method-not-allowed', `${c.req.method} is not allowed here; use ${methods.join(', ')}`, { headers: { allow: methods.join(', ') } })
+        ? new HttpProblem('method-not-allowed', `${c.req.method} is not allowed here; use ${methods.join(', ')}`, {
+            headers: { allow: methods.join(', ') },
+          })
         : new HttpProblem('not-found', `no route ${c.req.method} ${c.req.path}`)
     return problemResponse(problem, { requestId: c.get('requestId') })
   })
@@ -102,11 +113,22 @@ export function createApp(options: AppOptions): Hono {
     if (thrown instanceof HttpProblem) return problemResponse(thrown, { requestId })
     if (isDatabaseUnavailable(thrown)) {
       log.warn({ requestId, err: coerceError(thrown) }, 'database unavailable during a request')
-      return problemResponse(new HttpProblem('database-unavailable', 'the database is unreachable; retry shortly', { headers: { 'retry-after': RETRY_AFTER_SECONDS } }), { requestId })
+      return problemResponse(
+        new HttpProblem('database-unavailable', 'the database is unreachable; retry shortly', {
+          headers: { 'retry-after': RETRY_AFTER_SECONDS },
+        }),
+        { requestId },
+      )
     }
     // Anything else is our bug: the details go to the log, the caller gets the request id.
-    log.error({ requestId, err: coerceError(thrown), method: c.req.method, path: c.req.path }, 'unexpected error in a request')
-    return problemResponse(new HttpProblem('internal', 'an unexpected error occurred; quote the requestId when reporting it'), { requestId })
+    log.error(
+      { requestId, err: coerceError(thrown), method: c.req.method, path: c.req.path },
+      'unexpected error in a request',
+    )
+    return problemResponse(
+      new HttpProblem('internal', 'an unexpected error occurred; quote the requestId when reporting it'),
+      { requestId },
+    )
   })
 
   return app
@@ -114,9 +136,25 @@ export function createApp(options: AppOptions): Hono {
 
 /** Connection-level failures (postgres.js codes, socket errors, PostgreSQL class 08 and 57P0x). */
 const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH',
-  'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', 'STORE_TIMEOUT',
-  '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  'STORE_TIMEOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
 ])
 
 export function isDatabaseUnavailable(error: unknown): boolean {

@@ -15,8 +15,16 @@ import { statusCommand } from './cli/status.js'
 import { tokenCommand } from './cli/token.js'
 
 const COMMANDS: readonly Command[] = [
-  tokenCommand, enqueueCommand, statusCommand, listCommand, cancelCommand, retryCommand, replayCommand,
-  drainCommand, resumeCommand, migrateCommand,
+  tokenCommand,
+  enqueueCommand,
+  statusCommand,
+  listCommand,
+  cancelCommand,
+  retryCommand,
+  replayCommand,
+  drainCommand,
+  resumeCommand,
+  migrateCommand,
 ]
 
 function overview(): string {
@@ -47,7 +55,11 @@ async function runCli(argv: readonly string[], io: CommandIo): Promise<number> {
   }
   const command = COMMANDS.find((c) => c.name === name)
   try {
-    if (!command) throw new CliError(`unknown command ${JSON.stringify(name)}; commands: ${COMMANDS.map((c) => c.name).join(', ')} (see job-runner --help)`, EXIT.usage)
+    if (!command)
+      throw new CliError(
+        `unknown command ${JSON.stringify(name)}; commands: ${COMMANDS.map((c) => c.name).join(', ')} (see job-runner --help)`,
+        EXIT.usage,
+      )
     const args = parseCommandArgs(command, rest)
     if (args.values.help) {
       io.stdout.write(commandHelp(command))
@@ -61,4 +73,9 @@ async function runCli(argv: readonly string[], io: CommandIo): Promise<number> {
   }
 }
 
-process.exitCode = await runCli(process.argv.slice(2), { env: process.env, stdout: process.stdout, stderr: process.stderr, stdin: process.stdin })
+process.exitCode = await runCli(process.argv.slice(2), {
+  env: process.env,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+})

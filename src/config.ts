@@ -50,7 +50,11 @@ export class ConfigError extends Error {
     readonly accepts: string,
     readonly got: string,
   ) {
-    super(got === '' ? `${variable} is not set: it must be ${accepts}` : `${variable}=${JSON.stringify(got)} is not valid: ${variable} must be ${accepts}`)
+    super(
+      got === ''
+        ? `${variable} is not set: it must be ${accepts}`
+        : `${variable}=${JSON.stringify(got)} is not valid: ${variable} must be ${accepts}`,
+    )
   }
 }
 
@@ -119,7 +123,11 @@ export function loadConfig(env: Env = process.env): Config {
     .map((q) => q.trim())
     .filter(Boolean)
   if (queues.length === 0 || queues.some((q) => !/^[A-Za-z0-9_.:-]{1,64}$/.test(q))) {
-    throw new ConfigError('QUEUES', 'a comma-separated list of queue names ([A-Za-z0-9_.:-], up to 64 characters)', env.QUEUES ?? '')
+    throw new ConfigError(
+      'QUEUES',
+      'a comma-separated list of queue names ([A-Za-z0-9_.:-], up to 64 characters)',
+      env.QUEUES ?? '',
+    )
   }
   const logLevel = readString(env, 'LOG_LEVEL') ?? 'info'
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `one of ${LOG_LEVELS.join(', ')}`, logLevel)
@@ -144,11 +152,13 @@ export function loadConfig(env: Env = process.env): Config {
     localQueueSize: readNumber(env, 'LOCAL_QUEUE_SIZE', 2000, { min: 0, max: 10_000 }),
     queues,
     shutdownGraceMs: readNumber(env, 'SHUTDOWN_GRACE_SECONDS', 25, { min: 1, max: 3600, integer: false }) * 1000,
-    checkpointIntervalMs: readNumber(env, 'CHECKPOINT_INTERVAL_SECONDS', 5, { min: 0.05, max: 3600, integer: false }) * 1000,
+    checkpointIntervalMs:
+      readNumber(env, 'CHECKPOINT_INTERVAL_SECONDS', 5, { min: 0.05, max: 3600, integer: false }) * 1000,
     leaseMs: readNumber(env, 'LEASE_SECONDS', 30, { min: 1, max: 86400, integer: false }) * 1000,
     pollIntervalMs: readNumber(env, 'POLL_INTERVAL_MS', 1000, { min: 10, max: 60000 }),
     retryBaseMs: readNumber(env, 'RETRY_BASE_MS', 1000, { min: 0, max: 3600000 }),
-    retentionMs: readNumber(env, 'JOB_RETENTION_HOURS', 168, { min: 0.001, max: 24 * 3650, integer: false }) * 3600 * 1000,
+    retentionMs:
+      readNumber(env, 'JOB_RETENTION_HOURS', 168, { min: 0.001, max: 24 * 3650, integer: false }) * 3600 * 1000,
     maxBodyBytes: readNumber(env, 'MAX_BODY_BYTES', 1024 * 1024, { min: 1024, max: 64 * 1024 * 1024 }),
     longPollsPerOwner: readNumber(env, 'LONG_POLLS_PER_OWNER', 50, { min: 1, max: 100_000 }),
     logLevel,

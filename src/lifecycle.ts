@@ -149,10 +149,13 @@ export class Lifecycle {
     this.transition('stopping', cause)
     this.shutdownController.abort('shutdown')
     // A last guard: whatever hangs, the process is gone before the platform's kill timer.
-    const guard = setTimeout(() => {
-      log.error({ graceMs: shutdownGraceMs }, 'shutdown did not finish inside the grace budget: exiting now')
-      exit?.(1)
-    }, Math.max(0, shutdownGraceMs - 50))
+    const guard = setTimeout(
+      () => {
+        log.error({ graceMs: shutdownGraceMs }, 'shutdown did not finish inside the grace budget: exiting now')
+        exit?.(1)
+      },
+      Math.max(0, shutdownGraceMs - 50),
+    )
     guard.unref()
     // Keeps back time for closing the server and the database after the runner has stopped.
     const closeReserveMs = Math.min(1500, shutdownGraceMs * 0.15)
@@ -161,8 +164,19 @@ export class Lifecycle {
     try {
       // A drain in progress is the same stop of the same generation: its deadline comes forward to this one.
       report = await runner.stop({ graceMs: Math.max(0, deadline - closeReserveMs - Date.now()) })
-      log.info({ released: report.released.length, interrupted: report.interrupted.length, abandoned: report.abandoned, unwritten: report.unwritten }, 'runner stopped')
-      await withTimeout(closeResources?.(Math.max(0, deadline - Date.now() - 100)) ?? Promise.resolve(), Math.max(0, deadline - Date.now() - 50))
+      log.info(
+        {
+          released: report.released.length,
+          interrupted: report.interrupted.length,
+          abandoned: report.abandoned,
+          unwritten: report.unwritten,
+        },
+        'runner stopped',
+      )
+      await withTimeout(
+        closeResources?.(Math.max(0, deadline - Date.now() - 100)) ?? Promise.resolve(),
+        Math.max(0, deadline - Date.now() - 50),
+      )
     } catch (error) {
       exitCode = 1
       log.error({ err: coerceError(error) }, 'shutdown step failed')

@@ -31,7 +31,15 @@ export function createLogger({
       level,
       base: { pid: process.pid },
       redact: {
-        paths: ['authorization', 'token', 'headers.authorization', 'req.headers.authorization', '*.token', 'secret', '*.secret'],
+        paths: [
+          'authorization',
+          'token',
+          'headers.authorization',
+          'req.headers.authorization',
+          '*.token',
+          'secret',
+          '*.secret',
+        ],
         censor: '[redacted]',
       },
     },

@@ -106,7 +106,12 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     throw error
   }
   const signals = new Signals({
-    db, store, notifier, registry: jobRegistry, queues: config.queues, leaseMs: config.leaseMs,
+    db,
+    store,
+    notifier,
+    registry: jobRegistry,
+    queues: config.queues,
+    leaseMs: config.leaseMs,
     onError: (error, during) => log.warn({ err: coerceError(error), during }, `signals: ${during} failed`),
   })
   const jobs = new JobService(store, jobRegistry, notifier, signals.view)
@@ -143,7 +148,12 @@ export async function startService({ config, log, exit, registry, signal }: Serv
   })
 
   const metrics = new ServiceMetrics({
-    runner, lifecycle, jobs, log, concurrency: config.concurrency, labels: signals.labels,
+    runner,
+    lifecycle,
+    jobs,
+    log,
+    concurrency: config.concurrency,
+    labels: signals.labels,
     queueDepth: () => signals.queueDepth(),
   })
   lifecycle.events.on('lifecycle:stopped', () => metrics.stop())
@@ -184,7 +194,14 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     throw error
   }
 
-  const devToken = jwt.generated ? await mintToken({ secret: jwt.secret!, sub: 'dev', audience: config.jwt.audience, ...(config.jwt.issuer ? { issuer: config.jwt.issuer } : {}) }) : undefined
+  const devToken = jwt.generated
+    ? await mintToken({
+        secret: jwt.secret!,
+        sub: 'dev',
+        audience: config.jwt.audience,
+        ...(config.jwt.issuer ? { issuer: config.jwt.issuer } : {}),
+      })
+    : undefined
   const url = localUrl(config.host, port)
   return { url, host: config.host, port, db, store, jobs, runner, lifecycle, metrics, devToken, app }
 }
@@ -247,7 +264,11 @@ async function resolveJwtConfig(config: Config): Promise<{ secret: string | unde
   const { secret, publicKey, jwksUrl } = config.jwt
   if (secret || publicKey || jwksUrl) return { secret, generated: false }
   if (config.databaseUrl !== undefined) {
-    throw new ConfigError('JWT_SECRET', 'set (or JWT_PUBLIC_KEY / JWT_JWKS_URL) when DATABASE_URL is set; only the embedded database generates a development secret', '')
+    throw new ConfigError(
+      'JWT_SECRET',
+      'set (or JWT_PUBLIC_KEY / JWT_JWKS_URL) when DATABASE_URL is set; only the embedded database generates a development secret',
+      '',
+    )
   }
   return { secret: await ensureDevSecret(config.dataDir), generated: true }
 }

@@ -43,12 +43,18 @@ export function abortable<T>(
 ): Promise<T> {
   if (!signal) return work
   if (signal.aborted) {
-    void work.then((late) => discard?.(late), () => {})
+    void work.then(
+      (late) => discard?.(late),
+      () => {},
+    )
     return Promise.reject(new StartAbortedError(signal.reason))
   }
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => {
-      void work.then((late) => discard?.(late), () => {})
+      void work.then(
+        (late) => discard?.(late),
+        () => {},
+      )
       reject(new StartAbortedError(signal.reason))
     }
     signal.addEventListener('abort', onAbort, { once: true })

@@ -33,7 +33,11 @@ function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
 }
 
 function startCli(args: readonly string[], env: Record<string, string>, stdin?: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli.ts'), ...args], { cwd: root, env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli.ts'), ...args], {
+    cwd: root,
+    env: cleanEnv(env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
@@ -53,7 +57,13 @@ function cli(args: readonly string[], env: Record<string, string> = {}, stdin?: 
 describe('job-runner CLI without a service', () => {
   it('has --help on every command, and says what is wrong with bad usage', async () => {
     const commands = ['token', 'enqueue', 'status', 'list', 'cancel', 'retry', 'replay', 'drain', 'resume', 'migrate']
-    const runs = await Promise.all([cli(['--help']), cli([]), cli(['frobnicate']), cli(['status', '--bogus']), ...commands.map((c) => cli([c, '--help']))])
+    const runs = await Promise.all([
+      cli(['--help']),
+      cli([]),
+      cli(['frobnicate']),
+      cli(['status', '--bogus']),
+      ...commands.map((c) => cli([c, '--help'])),
+    ])
     const [overview, bare, unknown, badOption, ...helps] = runs
     assert.equal(overview!.code, 0)
     for (const c of commands) assert.match(overview!.stdout, new RegExp(`^  ${c} `, 'm'))
@@ -76,10 +86,16 @@ describe('job-runner CLI without a service', () => {
   })
 
   it('mints tokens with the subject, scopes and lifetime asked for', async () => {
-    const run = await cli(['token', '--sub', 'carol', '--scope', 'jobs:read', '--scope', 'jobs:write', '--ttl', '15m'], { JWT_SECRET: TEST_SECRET })
+    const run = await cli(
+      ['token', '--sub', 'carol', '--scope', 'jobs:read', '--scope', 'jobs:write', '--ttl', '15m'],
+      { JWT_SECRET: TEST_SECRET },
+    )
     assert.equal(run.code, 0, run.stderr)
     const token = run.stdout.trim()
-    const { payload } = await jwtVerify(token, new TextEncoder().encode(TEST_SECRET), { algorithms: ['HS256'], audience: 'job-runner' })
+    const { payload } = await jwtVerify(token, new TextEncoder().encode(TEST_SECRET), {
+      algorithms: ['HS256'],
+      audience: 'job-runner',
+    })
     assert.equal(payload.sub, 'carol')
     assert.equal(payload.scope, 'jobs:read jobs:write')
     assert.equal(payload.exp! - payload.iat!, 900)
@@ -95,7 +111,9 @@ describe('job-runner CLI without a service', () => {
       fs.writeFileSync(path.join(dataDir, 'dev-jwt-secret'), secret)
       const run = await cli(['token'], { DATA_DIR: dataDir })
       assert.equal(run.code, 0, run.stderr)
-      const { payload } = await jwtVerify(run.stdout.trim(), new TextEncoder().encode(secret), { algorithms: ['HS256'] })
+      const { payload } = await jwtVerify(run.stdout.trim(), new TextEncoder().encode(secret), {
+        algorithms: ['HS256'],
+      })
       assert.equal(payload.sub, 'dev')
       assert.equal(payload.scope, 'jobs:write jobs:read admin')
     } finally {
@@ -156,11 +174,19 @@ for (const target of databaseTargets()) {
     })
 
     it('prints the id for scripts, reads the payload from stdin, and replays an idempotency key', async () => {
-      const first = await cli(['enqueue', 'echo', '-', '--queue', 'default', '--idempotency-key', 'cli-once'], env, '{"from": "stdin"}')
+      const first = await cli(
+        ['enqueue', 'echo', '-', '--queue', 'default', '--idempotency-key', 'cli-once'],
+        env,
+        '{"from": "stdin"}',
+      )
       assert.equal(first.code, 0, first.stderr)
       const id = first.stdout.trim()
       assert.match(id, /^[0-9]+$/)
-      const again = await cli(['enqueue', 'echo', '-', '--queue', 'default', '--idempotency-key', 'cli-once', '--json'], env, '{"from": "stdin"}')
+      const again = await cli(
+        ['enqueue', 'echo', '-', '--queue', 'default', '--idempotency-key', 'cli-once', '--json'],
+        env,
+        '{"from": "stdin"}',
+      )
       assert.equal(again.code, 0, again.stderr)
       assert.match(again.stderr, /already enqueued: job /)
       const job = JSON.parse(again.stdout) as { id: string; payload: unknown }
@@ -169,7 +195,10 @@ for (const target of databaseTargets()) {
     })
 
     it('exits 1 when the job failed, and shows its error', async () => {
-      const enqueued = await service.request('/v1/jobs', { method: 'POST', body: JSON.stringify({ type: 'flaky', payload: { failTimes: 3 }, maxAttempts: 1 }) })
+      const enqueued = await service.request('/v1/jobs', {
+        method: 'POST',
+        body: JSON.stringify({ type: 'flaky', payload: { failTimes: 3 }, maxAttempts: 1 }),
+      })
       const { id } = (await enqueued.json()) as { id: string }
       const run = await cli(['status', id, '--wait'], env)
       assert.equal(run.code, 1, run.stderr)
@@ -179,13 +208,17 @@ for (const target of databaseTargets()) {
 
     it('exits 1 when a followed job is cancelled', async () => {
       const started = service.runner.events.waitFor('job:start', (e) => e.job.type === 'count')
-      const enqueued = await service.request('/v1/jobs', { method: 'POST', body: JSON.stringify({ type: 'count', payload: { to: 100_000, stepMs: 20 } }) })
+      const enqueued = await service.request('/v1/jobs', {
+        method: 'POST',
+        body: JSON.stringify({ type: 'count', payload: { to: 100_000, stepMs: 20 } }),
+      })
       const { id } = (await enqueued.json()) as { id: string }
       await started
       const follower = startCli(['status', id, '--wait'], env)
       // Cancel once the follower has drawn the running job: the cancel then reaches it through its long-poll.
       const deadline = Date.now() + 20_000
-      while (!/· running/.test(follower.stderrSoFar()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25))
+      while (!/· running/.test(follower.stderrSoFar()) && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 25))
       assert.equal((await service.request(`/v1/jobs/${id}/cancel`, { method: 'POST' })).status, 202)
       const run = await follower.done
       assert.equal(run.code, 1, run.stderr)
@@ -193,7 +226,10 @@ for (const target of databaseTargets()) {
     })
 
     it('lists failed jobs, shows the error history, retries one from its checkpoint, replays and cancels', async () => {
-      const enqueued = await service.request('/v1/jobs', { method: 'POST', body: JSON.stringify({ type: 'flaky', payload: { failTimes: 3 }, maxAttempts: 2 }) })
+      const enqueued = await service.request('/v1/jobs', {
+        method: 'POST',
+        body: JSON.stringify({ type: 'flaky', payload: { failTimes: 3 }, maxAttempts: 2 }),
+      })
       const { id } = (await enqueued.json()) as { id: string }
       const waitFor = async (state: string) => {
         for (;;) {
@@ -204,10 +240,16 @@ for (const target of databaseTargets()) {
       await waitFor('failed')
       const listed = await cli(['list', '--state', 'failed', '--type', 'flaky'], env)
       assert.equal(listed.code, 0, listed.stderr)
-      assert.match(listed.stdout, new RegExp(`^\\s*${id}  failed\\s+flaky  default  attempts 2/2  failing on purpose`, 'm'))
+      assert.match(
+        listed.stdout,
+        new RegExp(`^\\s*${id}  failed\\s+flaky  default  attempts 2/2  failing on purpose`, 'm'),
+      )
       assert.equal((await cli(['list', '--state', 'succeeded', '--type', 'flaky', '--json'], env)).stdout.trim(), '[]')
       const status = await cli(['status', id], env)
-      assert.match(status.stdout, /error history \(last 2\):\n.* attempt 1 Error: failing on purpose: attempt 1[^\n]*\n.* attempt 2 Error: failing/)
+      assert.match(
+        status.stdout,
+        /error history \(last 2\):\n.* attempt 1 Error: failing on purpose: attempt 1[^\n]*\n.* attempt 2 Error: failing/,
+      )
 
       const retried = await cli(['retry', id], env)
       assert.equal(retried.code, 0, retried.stderr)
@@ -221,7 +263,11 @@ for (const target of databaseTargets()) {
       const replayed = await cli(['replay', id, '--queue', 'nobody'], env)
       assert.equal(replayed.code, 0, replayed.stderr)
       const copyId = replayed.stdout.trim()
-      const copy = (await (await service.request(`/v1/jobs/${copyId}`)).json()) as { replayOf: string; queue: string; state: string }
+      const copy = (await (await service.request(`/v1/jobs/${copyId}`)).json()) as {
+        replayOf: string
+        queue: string
+        state: string
+      }
       assert.deepEqual([copy.replayOf, copy.queue, copy.state], [id, 'nobody', 'queued'])
       const cancelled = await cli(['cancel', copyId], env)
       assert.equal(cancelled.code, 0, cancelled.stderr)
@@ -232,10 +278,13 @@ for (const target of databaseTargets()) {
     })
 
     it('reports unknown jobs and refused requests with exit code 3', async () => {
-      const [missing, unknownType] = await Promise.all([cli(['status', '987654321'], env), cli(['enqueue', 'no-such-type'], env)])
+      const [missing, unknownType] = await Promise.all([
+        cli(['status', '987654321'], env),
+        cli(['enqueue', 'no-such-type'], env),
+      ])
       assert.equal(missing.code, 3)
       assert.match(missing.stderr, /no job 987654321/)
-      assert.equal(unknownType.code, 2, 'checked against the service\'s job types before posting')
+      assert.equal(unknownType.code, 2, "checked against the service's job types before posting")
       assert.match(unknownType.stderr, /unknown job type "no-such-type"\nknown types: count, echo, flaky, sleep/)
       const noAdmin = await cli(['drain', '--token', await service.token({ scopes: ['jobs:read'] })], env)
       assert.equal(noAdmin.code, 3)
@@ -350,7 +399,11 @@ for (const target of databaseTargets()) {
       const job = JSON.parse(run.stdout) as { id: string }
       const asAdmin = await service.request(`/v1/jobs/${job.id}`, { scopes: ['admin', 'jobs:read'] })
       assert.equal(asAdmin.status, 200)
-      assert.equal((await service.request(`/v1/jobs/${job.id}`, { sub: 'alice', scopes: ['jobs:read'] })).status, 404, 'it belongs to the subject "cli"')
+      assert.equal(
+        (await service.request(`/v1/jobs/${job.id}`, { sub: 'alice', scopes: ['jobs:read'] })).status,
+        404,
+        'it belongs to the subject "cli"',
+      )
     })
   })
 }

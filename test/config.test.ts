@@ -16,7 +16,9 @@ const SECRET = 'a-secret-that-is-at-least-32-bytes-long'
 function assertIncludes(actual: object, expected: Record<string, unknown>): void {
   const pick = (value: unknown, shape: unknown): unknown =>
     shape !== null && typeof shape === 'object' && !Array.isArray(shape) && value !== null && typeof value === 'object'
-      ? Object.fromEntries(Object.entries(shape).map(([key, sub]) => [key, pick((value as Record<string, unknown>)[key], sub)]))
+      ? Object.fromEntries(
+          Object.entries(shape).map(([key, sub]) => [key, pick((value as Record<string, unknown>)[key], sub)]),
+        )
       : value
   assert.deepEqual(pick(actual, expected), expected)
 }
@@ -148,7 +150,10 @@ describe('loadConfig', () => {
     ] as const) {
       assert.throws(
         () => loadConfig({ [variable]: value }),
-        (error: unknown) => error instanceof ConfigError && !error.message.includes('hunter2') && !error.message.includes('short-but-secret'),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          !error.message.includes('hunter2') &&
+          !error.message.includes('short-but-secret'),
       )
     }
   })
@@ -167,7 +172,11 @@ describe('HOST and DATABASE_CONNECT_TIMEOUT_SECONDS', () => {
   })
 
   it('refuse a value that is neither, naming the variable', () => {
-    const bad = [['HOST', 'http://0.0.0.0'], ['HOST', 'a host'], ['DATABASE_CONNECT_TIMEOUT_SECONDS', '0']] as const
+    const bad = [
+      ['HOST', 'http://0.0.0.0'],
+      ['HOST', 'a host'],
+      ['DATABASE_CONNECT_TIMEOUT_SECONDS', '0'],
+    ] as const
     for (const [variable, value] of bad) {
       const names = (error: unknown) => error instanceof ConfigError && error.variable === variable
       assert.throws(() => loadConfig({ [variable]: value }), names)

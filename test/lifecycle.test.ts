@@ -267,7 +267,10 @@ for (const target of databaseTargets()) {
         assert.equal(service.runner['generation']?.isActive ?? false, false, 'no runner generation left active')
         assert.deepEqual(errors, [], 'no runner error')
         assert.deepEqual(
-          service.logs.records().filter((r) => (r.level as number) >= 50).map((r) => r.msg),
+          service.logs
+            .records()
+            .filter((r) => (r.level as number) >= 50)
+            .map((r) => r.msg),
           [],
           'no error logged',
         )

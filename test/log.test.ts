@@ -39,6 +39,7 @@ describe('createLogger', () => {
     assert.match(text, /INFO.*job started/)
     assert.match(text, /jobId: "42"/)
     assert.match(text, /requestId: "req-1"/)
+    // eslint-disable-next-line no-control-regex -- the escape that starts a terminal colour
     assert.doesNotMatch(text, /\x1b\[/, 'no colours when writing to a stream that is not the terminal')
   })
 })

@@ -55,7 +55,11 @@
   function scopesOf(claims) {
     const found = new Set()
     const add = (value) => {
-      if (typeof value === 'string') value.split(' ').filter(Boolean).forEach((s) => found.add(s))
+      if (typeof value === 'string')
+        value
+          .split(' ')
+          .filter(Boolean)
+          .forEach((s) => found.add(s))
       if (Array.isArray(value)) value.filter((s) => typeof s === 'string').forEach((s) => found.add(s))
     }
     add(claims.scope)
@@ -91,10 +95,24 @@
   const pill = (state) => h('span', { class: 'pill', dataset: { state } }, state)
   /** Why a queued job waits, as the API says (`waitReason`); a retry waiting out its backoff says so. */
   const WAIT_LABELS = { 'no-instance': 'no instance', scheduled: 'scheduled' }
-  const waitLabel = (job) => (job.waitReason === 'scheduled' && job.attempts > 0 ? `retry ${job.attempts + 1} of ${job.maxAttempts}` : WAIT_LABELS[job.waitReason] || job.waitReason)
+  const waitLabel = (job) =>
+    job.waitReason === 'scheduled' && job.attempts > 0
+      ? `retry ${job.attempts + 1} of ${job.maxAttempts}`
+      : WAIT_LABELS[job.waitReason] || job.waitReason
   const waitTag = (job) =>
     job.waitReason
-      ? h('span', { class: 'tag', dataset: { reason: job.waitReason }, title: job.waitReason === 'no-instance' ? `no running instance serves queue ${job.queue}` : `runs ${relative(job.runAt)}` }, waitLabel(job))
+      ? h(
+          'span',
+          {
+            class: 'tag',
+            dataset: { reason: job.waitReason },
+            title:
+              job.waitReason === 'no-instance'
+                ? `no running instance serves queue ${job.queue}`
+                : `runs ${relative(job.runAt)}`,
+          },
+          waitLabel(job),
+        )
       : null
   const jobLink = (job) => h('span', { class: 'mono' }, `#${job.id}`)
   const compactJson = (value, max = 60) => {
@@ -109,8 +127,16 @@
     return h(
       'div',
       { class: 'progress' },
-      h('div', { class: 'bar', role: 'progressbar', 'aria-valuenow': percent, 'aria-valuemin': 0, 'aria-valuemax': 100 }, h('div', { style: { width: `${percent}%` } })),
-      h('span', { class: 'progress-label' }, progress ? `${percent}%${progress.message ? ` · ${progress.message}` : ''}` : 'no progress yet'),
+      h(
+        'div',
+        { class: 'bar', role: 'progressbar', 'aria-valuenow': percent, 'aria-valuemin': 0, 'aria-valuemax': 100 },
+        h('div', { style: { width: `${percent}%` } }),
+      ),
+      h(
+        'span',
+        { class: 'progress-label' },
+        progress ? `${percent}%${progress.message ? ` · ${progress.message}` : ''}` : 'no progress yet',
+      ),
     )
   }
 
@@ -128,7 +154,8 @@
     const state = $('instance-state')
     state.dataset.state = status.state
     state.textContent = status.state
-    $('instance-meta').textContent = `instance ${status.instanceId.slice(0, 8)} · ${status.database} · ${status.queues.join(', ')} · up ${relative(status.startedAt).replace(' ago', '')}`
+    $('instance-meta').textContent =
+      `instance ${status.instanceId.slice(0, 8)} · ${status.database} · ${status.queues.join(', ')} · up ${relative(status.startedAt).replace(' ago', '')}`
     $('stat-running').textContent = `${status.runningJobs} / ${status.concurrency}`
     const admin = scopes.has('admin')
     $('drain-button').hidden = !admin || status.state !== 'running'
@@ -149,11 +176,38 @@
         'tr',
         { dataset: { queue, served: String(served) } },
         h('td', { class: 'mono' }, queue),
-        h('td', {}, served ? `${instances} instance${instances === 1 ? '' : 's'}` : h('span', { class: 'tag unserved', title: 'no running instance lists this queue in QUEUES: its jobs will not run' }, 'no instance')),
+        h(
+          'td',
+          {},
+          served
+            ? `${instances} instance${instances === 1 ? '' : 's'}`
+            : h(
+                'span',
+                {
+                  class: 'tag unserved',
+                  title: 'no running instance lists this queue in QUEUES: its jobs will not run',
+                },
+                'no instance',
+              ),
+        ),
         count(counts.queued, 'queued'),
         count(rest.scheduled, 'scheduled'),
         STATES.filter((s) => s !== 'queued').map((s) => count(counts[s], s)),
-        h('td', {}, h('div', { class: 'stack' }, STATES.map((s) => h('span', { class: `s-${s}`, title: `${s}: ${counts[s]}`, style: { width: `${(counts[s] / sum) * 100}%` } })))),
+        h(
+          'td',
+          {},
+          h(
+            'div',
+            { class: 'stack' },
+            STATES.map((s) =>
+              h('span', {
+                class: `s-${s}`,
+                title: `${s}: ${counts[s]}`,
+                style: { width: `${(counts[s] / sum) * 100}%` },
+              }),
+            ),
+          ),
+        ),
       )
     })
     if (otherQueues) {
@@ -162,35 +216,51 @@
       unserved += otherQueues.counts.queued
     }
     $('other-queues').hidden = !otherQueues
-    $('other-queues').textContent = otherQueues ? `…and ${otherQueues.queues.toLocaleString()} more queues, served by no instance, with ${otherQueues.counts.queued.toLocaleString()} queued jobs` : ''
-    $('queues').tBodies[0].replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 9 }, 'No queues yet'))]))
-    for (const s of ['queued', 'succeeded', 'failed', 'cancelled']) $(`stat-${s}`).textContent = totals[s].toLocaleString()
-    const detail = [scheduled && `${scheduled.toLocaleString()} scheduled`, unserved && `${unserved.toLocaleString()} with no instance`].filter(Boolean)
+    $('other-queues').textContent = otherQueues
+      ? `…and ${otherQueues.queues.toLocaleString()} more queues, served by no instance, with ${otherQueues.counts.queued.toLocaleString()} queued jobs`
+      : ''
+    $('queues').tBodies[0].replaceChildren(
+      ...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 9 }, 'No queues yet'))]),
+    )
+    for (const s of ['queued', 'succeeded', 'failed', 'cancelled'])
+      $(`stat-${s}`).textContent = totals[s].toLocaleString()
+    const detail = [
+      scheduled && `${scheduled.toLocaleString()} scheduled`,
+      unserved && `${unserved.toLocaleString()} with no instance`,
+    ].filter(Boolean)
     $('stat-queued-detail').textContent = detail.join(' · ')
   }
 
   function cancelButton(job) {
     if (!scopes.has('jobs:write') || (job.state !== 'queued' && job.state !== 'running')) return null
-    return h('button', {
-      class: 'small danger',
-      dataset: { action: 'cancel', jobId: job.id },
-      disabled: job.cancelRequested,
-      onclick: (event) => {
-        event.stopPropagation()
-        cancelJob(job.id)
+    return h(
+      'button',
+      {
+        class: 'small danger',
+        dataset: { action: 'cancel', jobId: job.id },
+        disabled: job.cancelRequested,
+        onclick: (event) => {
+          event.stopPropagation()
+          cancelJob(job.id)
+        },
       },
-    }, job.cancelRequested ? 'Cancelling…' : 'Cancel')
+      job.cancelRequested ? 'Cancelling…' : 'Cancel',
+    )
   }
 
   function actionButton(label, action, job, cls, run) {
-    return h('button', {
-      class: `small ${cls}`,
-      dataset: { action, jobId: job.id },
-      onclick: (event) => {
-        event.stopPropagation()
-        run(job.id)
+    return h(
+      'button',
+      {
+        class: `small ${cls}`,
+        dataset: { action, jobId: job.id },
+        onclick: (event) => {
+          event.stopPropagation()
+          run(job.id)
+        },
       },
-    }, label)
+      label,
+    )
   }
 
   /** Retry for a failed or cancelled job, Cancel for one still queued or running, Replay for any. */
@@ -222,15 +292,24 @@
       h(
         'ol',
         {},
-        job.errors.slice().reverse().map((entry) =>
-          h(
-            'li',
-            { dataset: { attempt: entry.attempt } },
-            h('div', { class: 'head' }, h('span', { class: 'mono' }, `attempt ${entry.attempt}`), h('strong', {}, entry.name), when(entry.at)),
-            h('div', { class: 'message' }, entry.message),
-            entry.stack ? h('details', {}, h('summary', {}, 'stack'), h('pre', {}, entry.stack)) : null,
+        job.errors
+          .slice()
+          .reverse()
+          .map((entry) =>
+            h(
+              'li',
+              { dataset: { attempt: entry.attempt } },
+              h(
+                'div',
+                { class: 'head' },
+                h('span', { class: 'mono' }, `attempt ${entry.attempt}`),
+                h('strong', {}, entry.name),
+                when(entry.at),
+              ),
+              h('div', { class: 'message' }, entry.message),
+              entry.stack ? h('details', {}, h('summary', {}, 'stack'), h('pre', {}, entry.stack)) : null,
+            ),
           ),
-        ),
       ),
     )
   }
@@ -245,12 +324,18 @@
         h('td', {}, job.type),
         h('td', { class: 'mono' }, job.queue),
         h('td', {}, progressBar(job.progress)),
-        h('td', { class: 'mono checkpoint', title: compactJson(job.checkpoint, 2000) }, compactJson(job.checkpoint, 40)),
+        h(
+          'td',
+          { class: 'mono checkpoint', title: compactJson(job.checkpoint, 2000) },
+          compactJson(job.checkpoint, 40),
+        ),
         h('td', {}, when(job.startedAt)),
         h('td', {}, cancelButton(job)),
       ),
     )
-    $('running').tBodies[0].replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 7 }, 'Nothing is running'))]))
+    $('running').tBodies[0].replaceChildren(
+      ...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 7 }, 'Nothing is running'))]),
+    )
   }
 
   function renderScheduled({ jobs }) {
@@ -262,16 +347,27 @@
         h('td', {}, job.type),
         h('td', { class: 'mono' }, job.queue),
         h('td', { class: 'runs-at' }, when(job.runAt)),
-        h('td', {}, waitTag(job), job.attempts > 0 && job.error ? h('span', { class: 'muted small' }, ` last error: ${job.error.slice(0, 80)}`) : null),
+        h(
+          'td',
+          {},
+          waitTag(job),
+          job.attempts > 0 && job.error
+            ? h('span', { class: 'muted small' }, ` last error: ${job.error.slice(0, 80)}`)
+            : null,
+        ),
         h('td', {}, cancelButton(job)),
       ),
     )
-    $('scheduled').tBodies[0].replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 6 }, 'Nothing scheduled'))]))
+    $('scheduled').tBodies[0].replaceChildren(
+      ...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 6 }, 'Nothing scheduled'))]),
+    )
   }
 
   /** Failed jobs, then jobs waiting for a retry after a failed attempt (among the queued ones read). */
   function renderFailures({ jobs: failed }, queued) {
-    const retrying = queued ? queued.jobs.filter((job) => job.errors.length > 0 && Date.parse(job.runAt) > Date.now()) : []
+    const retrying = queued
+      ? queued.jobs.filter((job) => job.errors.length > 0 && Date.parse(job.runAt) > Date.now())
+      : []
     $('failed-count').textContent = failed.length ? `${failed.length}${failed.length === 20 ? '+' : ''} failed` : ''
     const items = [...failed, ...retrying].map((job) =>
       h(
@@ -283,9 +379,13 @@
           jobLink(job),
           h('strong', {}, job.type),
           job.state === 'queued' ? pill('retrying') : null,
-          h('span', { class: 'muted small' }, job.state === 'failed'
-            ? `${job.attempts} of ${job.maxAttempts} attempts · ${relative(job.finishedAt)}${job.retries ? ` · retried ${job.retries}×` : ''}`
-            : `attempt ${job.attempts} of ${job.maxAttempts} failed · next try ${relative(job.runAt)}`),
+          h(
+            'span',
+            { class: 'muted small' },
+            job.state === 'failed'
+              ? `${job.attempts} of ${job.maxAttempts} attempts · ${relative(job.finishedAt)}${job.retries ? ` · retried ${job.retries}×` : ''}`
+              : `attempt ${job.attempts} of ${job.maxAttempts} failed · next try ${relative(job.runAt)}`,
+          ),
           jobActions(job),
         ),
         h('div', { class: 'err' }, job.error || 'no error recorded'),
@@ -307,7 +407,9 @@
         h('td', {}, when(job.createdAt)),
       ),
     )
-    $('recent').tBodies[0].replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 5 }, 'No jobs yet'))]))
+    $('recent').tBodies[0].replaceChildren(
+      ...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 5 }, 'No jobs yet'))]),
+    )
   }
 
   /** A payload schema in one line, TypeScript-like: `{ to: integer, stepMs?: integer }`. */
@@ -369,7 +471,13 @@
     $('detail-retry').hidden = !scopes.has('jobs:write') || (job.state !== 'failed' && job.state !== 'cancelled')
     $('detail-replay').hidden = !scopes.has('jobs:write')
     const field = (label, value) => [h('dt', {}, label), h('dd', {}, value)]
-    const block = (title, value, cls) => (value === null || value === undefined ? null : [h('h3', {}, title), h('pre', { class: cls }, typeof value === 'string' ? value : JSON.stringify(value, null, 2))])
+    const block = (title, value, cls) =>
+      value === null || value === undefined
+        ? null
+        : [
+            h('h3', {}, title),
+            h('pre', { class: cls }, typeof value === 'string' ? value : JSON.stringify(value, null, 2)),
+          ]
     const parts = [
       h(
         'dl',
@@ -379,12 +487,26 @@
         field('Attempts', `${job.attempts} of ${job.maxAttempts}`),
         field('Interruptions', String(job.interruptions)),
         field('Retries', String(job.retries)),
-        job.replayOf ? field('Replay of', h('a', { href: '#', onclick: (event) => (event.preventDefault(), openDetail(job.replayOf)) }, `#${job.replayOf}`)) : null,
+        job.replayOf
+          ? field(
+              'Replay of',
+              h(
+                'a',
+                { href: '#', onclick: (event) => (event.preventDefault(), openDetail(job.replayOf)) },
+                `#${job.replayOf}`,
+              ),
+            )
+          : null,
         field('Priority', String(job.priority)),
         field('Timeout', job.timeoutSeconds === null ? 'none' : `${job.timeoutSeconds} s`),
         field('Created', when(job.createdAt)),
         field('Run at', when(job.runAt)),
-        job.waitReason ? field('Waiting', [waitTag(job), job.waitReason === 'no-instance' ? ` no running instance serves queue ${job.queue}` : '']) : null,
+        job.waitReason
+          ? field('Waiting', [
+              waitTag(job),
+              job.waitReason === 'no-instance' ? ` no running instance serves queue ${job.queue}` : '',
+            ])
+          : null,
         field('Started', when(job.startedAt)),
         field('Finished', when(job.finishedAt)),
         field('Cancel requested', job.cancelRequested ? 'yes' : 'no'),
@@ -423,7 +545,8 @@
     const results = await Promise.allSettled(calls)
     const [status, queues, running, failures, recent, detail, scheduled, queued] = results
     const failed = results.filter((r) => r.status === 'rejected').map((r) => r.reason)
-    if (failed.some((e) => e instanceof ApiError && e.status === 401)) return signOut('Your token was rejected or has expired: sign in again.')
+    if (failed.some((e) => e instanceof ApiError && e.status === 401))
+      return signOut('Your token was rejected or has expired: sign in again.')
     if (status.value) renderStatus(status.value)
     if (queues.value) renderQueues(queues.value)
     if (running.value) renderRunning(running.value)
@@ -441,7 +564,9 @@
       $('instance-state').textContent = 'offline'
       showBanner('The service does not answer; retrying every 2 s…')
     } else if (failed.some((e) => e.status === 503)) {
-      showBanner('This instance takes no job requests while it is draining or stopping: the job lists are frozen until it resumes.')
+      showBanner(
+        'This instance takes no job requests while it is draining or stopping: the job lists are frozen until it resumes.',
+      )
     } else if (!admin) {
       showBanner('This token has no admin scope: instance state, queue depth and drain are hidden.')
     } else {
@@ -473,7 +598,11 @@
   async function cancelJob(id) {
     try {
       const job = await api(`/v1/jobs/${encodeURIComponent(id)}/cancel`, { method: 'POST' })
-      toast(job.state === 'cancelled' ? `Job #${id} cancelled` : `Job #${id}: cancel requested, it will stop at its next check`)
+      toast(
+        job.state === 'cancelled'
+          ? `Job #${id} cancelled`
+          : `Job #${id}: cancel requested, it will stop at its next check`,
+      )
     } catch (error) {
       toast(`Job #${id}: ${error.message}`)
     }
@@ -483,7 +612,9 @@
   async function retryJob(id) {
     try {
       const job = await api(`/v1/jobs/${encodeURIComponent(id)}/retry`, { method: 'POST' })
-      toast(`Job #${id} queued again from its ${job.checkpoint === null ? 'start' : 'checkpoint'} (retry ${job.retries})`)
+      toast(
+        `Job #${id} queued again from its ${job.checkpoint === null ? 'start' : 'checkpoint'} (retry ${job.retries})`,
+      )
     } catch (error) {
       toast(`Job #${id}: ${error.message}`)
     }
@@ -569,7 +700,9 @@
 
   $('login-form').addEventListener('submit', async (event) => {
     event.preventDefault()
-    const candidate = $('token-input').value.trim().replace(/^Bearer\s+/i, '')
+    const candidate = $('token-input')
+      .value.trim()
+      .replace(/^Bearer\s+/i, '')
     const button = $('login-button')
     button.disabled = true
     try {
@@ -582,7 +715,10 @@
     } catch (error) {
       token = null
       $('login-error').hidden = false
-      $('login-error').textContent = error instanceof ApiError && error.status === 403 ? 'This token lacks the jobs:read scope.' : `Sign-in failed: ${error.message}`
+      $('login-error').textContent =
+        error instanceof ApiError && error.status === 403
+          ? 'This token lacks the jobs:read scope.'
+          : `Sign-in failed: ${error.message}`
     } finally {
       button.disabled = false
     }
@@ -593,7 +729,11 @@
   $('detail-retry').addEventListener('click', () => detailId && retryJob(detailId))
   $('detail-replay').addEventListener('click', () => detailId && replayJob(detailId))
   $('drain-button').addEventListener('click', () => {
-    if (confirm('Drain this instance? It stops claiming jobs, interrupts the running ones (they are checkpointed and requeued) and refuses new job requests until resumed.')) {
+    if (
+      confirm(
+        'Drain this instance? It stops claiming jobs, interrupts the running ones (they are checkpointed and requeued) and refuses new job requests until resumed.',
+      )
+    ) {
       adminAction('/v1/admin/drain', 'Draining: running jobs are being checkpointed and requeued')
     }
   })

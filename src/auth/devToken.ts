@@ -32,7 +32,14 @@ export interface MintOptions {
 }
 
 /** Signs an HS256 token: what `npm start` prints and what the CLI's `token` command mints. */
-export function mintToken({ secret, sub, scopes = ALL_SCOPES, ttlSeconds = 24 * 3600, audience, issuer }: MintOptions): Promise<string> {
+export function mintToken({
+  secret,
+  sub,
+  scopes = ALL_SCOPES,
+  ttlSeconds = 24 * 3600,
+  audience,
+  issuer,
+}: MintOptions): Promise<string> {
   const jwt = new SignJWT({ scope: scopes.join(' ') })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(sub)

@@ -15,7 +15,10 @@ export interface TokenCacheOptions {
   now?: () => number
 }
 
-export function cachedTokenVerifier(verify: TokenVerifier, { maxEntries = 10_000, maxAgeMs = 5 * 60_000, now = Date.now }: TokenCacheOptions = {}): TokenVerifier {
+export function cachedTokenVerifier(
+  verify: TokenVerifier,
+  { maxEntries = 10_000, maxAgeMs = 5 * 60_000, now = Date.now }: TokenCacheOptions = {},
+): TokenVerifier {
   const cache = new Map<string, { principal: Principal; expiresAt: number }>()
   return async function verifyCached(token: string): Promise<Principal> {
     const hit = cache.get(token)

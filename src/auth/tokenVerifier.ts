@@ -7,7 +7,14 @@
  * `exp` and `sub` are required, `nbf`, `iss` and `aud` checked, with 30 s of clock tolerance.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto'
-import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose'
+import {
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  errors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose'
 import { scopesOf, type Principal } from './scopes.js'
 
 export interface TokenVerifierOptions {
@@ -44,7 +51,8 @@ export function createTokenVerifier({
   clockToleranceSeconds = 30,
   jwksTimeoutMs = 5000,
 }: TokenVerifierOptions): TokenVerifier {
-  if (!secret && !publicKey && !jwksUrl) throw new Error('a token verifier needs JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URL')
+  if (!secret && !publicKey && !jwksUrl)
+    throw new Error('a token verifier needs JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URL')
   const secretKey = secret ? new TextEncoder().encode(secret) : undefined
   const staticKey = publicKey ? publicKeyWithAlgorithm(publicKey) : undefined
   const jwks = jwksUrl ? createRemoteJWKSet(new URL(jwksUrl), { timeoutDuration: jwksTimeoutMs }) : undefined
@@ -87,10 +95,12 @@ function classify(error: unknown): Error {
   if (error instanceof InvalidTokenError) return error
   if (error instanceof errors.JWKSTimeout) return new KeysUnavailableError('the JWKS endpoint did not answer in time')
   if (error instanceof errors.JWTExpired) return new InvalidTokenError('the token has expired')
-  if (error instanceof errors.JWTClaimValidationFailed) return new InvalidTokenError(`the token's ${error.claim} claim is not acceptable`)
+  if (error instanceof errors.JWTClaimValidationFailed)
+    return new InvalidTokenError(`the token's ${error.claim} claim is not acceptable`)
   if (error instanceof errors.JOSEError) {
     // A JWKS that answered with garbage is the issuer's fault, not the caller's.
-    if (error instanceof errors.JWKSInvalid || error.message.includes('JSON Web Key Set HTTP response')) return new KeysUnavailableError('the JWKS endpoint answered with an invalid key set')
+    if (error instanceof errors.JWKSInvalid || error.message.includes('JSON Web Key Set HTTP response'))
+      return new KeysUnavailableError('the JWKS endpoint answered with an invalid key set')
     return new InvalidTokenError('the token could not be verified')
   }
   // Anything else comes from fetching the JWKS (connection refused, DNS, a non-200 answer).
@@ -103,7 +113,8 @@ function publicKeyWithAlgorithm(pem: string): { key: KeyObject; algorithm: strin
     case 'rsa':
       return { key, algorithm: 'RS256' }
     case 'ec':
-      if (key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') throw new Error('JWT_PUBLIC_KEY: only P-256 EC keys (ES256) are accepted')
+      if (key.asymmetricKeyDetails?.namedCurve !== 'prime256v1')
+        throw new Error('JWT_PUBLIC_KEY: only P-256 EC keys (ES256) are accepted')
       return { key, algorithm: 'ES256' }
     case 'ed25519':
       return { key, algorithm: 'EdDSA' }

@@ -53,7 +53,12 @@ export class ApiClient {
   async request<T = unknown>(
     method: string,
     path: string,
-    { body, headers = {}, accept = [], signal }: { body?: unknown; headers?: Record<string, string>; accept?: readonly number[]; signal?: AbortSignal } = {},
+    {
+      body,
+      headers = {},
+      accept = [],
+      signal,
+    }: { body?: unknown; headers?: Record<string, string>; accept?: readonly number[]; signal?: AbortSignal } = {},
   ): Promise<ApiResponse<T>> {
     let response = await this.send(method, path, body, headers, signal)
     if (response.status === 401 && 'mint' in this.tokenSource) {
@@ -62,11 +67,18 @@ export class ApiClient {
     }
     const text = await response.text()
     const parsed = text && /json/.test(response.headers.get('content-type') ?? '') ? safeJson(text) : text
-    if (response.ok || accept.includes(response.status)) return { status: response.status, headers: response.headers, body: parsed as T }
+    if (response.ok || accept.includes(response.status))
+      return { status: response.status, headers: response.headers, body: parsed as T }
     throw new CliError(describeFailure(method, path, response.status, parsed), EXIT.service)
   }
 
-  private async send(method: string, path: string, body: unknown, headers: Record<string, string>, signal: AbortSignal | undefined): Promise<Response> {
+  private async send(
+    method: string,
+    path: string,
+    body: unknown,
+    headers: Record<string, string>,
+    signal: AbortSignal | undefined,
+  ): Promise<Response> {
     if (this.token === undefined && 'mint' in this.tokenSource) this.token = await this.tokenSource.mint()
     const url = new URL(path, this.baseUrl)
     try {
@@ -84,7 +96,10 @@ export class ApiClient {
     } catch (error) {
       if (signal?.aborted) throw error
       const cause = (error as { cause?: { code?: string; message?: string } }).cause
-      throw new UnreachableError(`cannot reach ${this.baseUrl}: ${cause?.code ?? cause?.message ?? (error as Error).message} (is the service running? set --url or JOB_RUNNER_URL)`, EXIT.service)
+      throw new UnreachableError(
+        `cannot reach ${this.baseUrl}: ${cause?.code ?? cause?.message ?? (error as Error).message} (is the service running? set --url or JOB_RUNNER_URL)`,
+        EXIT.service,
+      )
     }
   }
 }
@@ -98,8 +113,17 @@ function safeJson(text: string): unknown {
 }
 
 function describeFailure(method: string, path: string, status: number, body: unknown): string {
-  const problem = body !== null && typeof body === 'object' ? (body as { title?: string; detail?: string; errors?: { pointer: string; message: string }[] }) : undefined
-  const what = problem?.detail ?? problem?.title ?? (typeof body === 'string' && body ? body.slice(0, 200) : `HTTP ${status}`)
-  const hint = status === 401 ? ' (check the token: --token, JOB_RUNNER_TOKEN, or JWT_SECRET)' : status === 403 ? ' (the token lacks a scope)' : ''
+  const problem =
+    body !== null && typeof body === 'object'
+      ? (body as { title?: string; detail?: string; errors?: { pointer: string; message: string }[] })
+      : undefined
+  const what =
+    problem?.detail ?? problem?.title ?? (typeof body === 'string' && body ? body.slice(0, 200) : `HTTP ${status}`)
+  const hint =
+    status === 401
+      ? ' (check the token: --token, JOB_RUNNER_TOKEN, or JWT_SECRET)'
+      : status === 403
+        ? ' (the token lacks a scope)'
+        : ''
   return `${method} ${path} failed with ${status}: ${what}${hint}`
 }

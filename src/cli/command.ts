@@ -53,7 +53,9 @@ export const HELP_OPTION: Record<string, OptionSpec> = {
 /** Parses `argv` for `command`; an unknown option or a missing value is a usage error naming the command. */
 export function parseCommandArgs(command: Command, argv: readonly string[]): ParsedArgs {
   const options = Object.fromEntries(
-    Object.entries({ ...command.options, ...HELP_OPTION }).map(([name, { description: _d, valueName: _v, ...spec }]) => [name, spec]),
+    Object.entries({ ...command.options, ...HELP_OPTION }).map(
+      ([name, { description: _d, valueName: _v, ...spec }]) => [name, spec],
+    ),
   )
   try {
     const { values, positionals } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true })
@@ -81,12 +83,25 @@ export function commandHelp(command: Command): string {
 }
 
 /** A string option as a positive number, or a usage error that names it. */
-export function numberOption(args: ParsedArgs, name: string, { min = 0, integer = false }: { min?: number; integer?: boolean } = {}): number | undefined {
+export function numberOption(
+  args: ParsedArgs,
+  name: string,
+  { min = 0, integer = false }: { min?: number; integer?: boolean } = {},
+): number | undefined {
   const raw = args.values[name]
   if (raw === undefined) return undefined
   const value = Number(raw)
-  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
-    throw new CliError(`--${name} must be ${integer ? 'an integer' : 'a number'} of at least ${min}, not ${JSON.stringify(raw)}`, EXIT.usage)
+  if (
+    typeof raw !== 'string' ||
+    raw.trim() === '' ||
+    !Number.isFinite(value) ||
+    value < min ||
+    (integer && !Number.isInteger(value))
+  ) {
+    throw new CliError(
+      `--${name} must be ${integer ? 'an integer' : 'a number'} of at least ${min}, not ${JSON.stringify(raw)}`,
+      EXIT.usage,
+    )
   }
   return value
 }

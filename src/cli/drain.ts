@@ -21,12 +21,17 @@ export const drainCommand: Command = {
     'The process keeps running; `job-runner resume` undoes it. Needs the admin scope.',
   options: {
     wait: { type: 'boolean', short: 'w', description: 'wait until the instance reports "drained"' },
-    timeout: { type: 'string', description: 'give up waiting after this many seconds (default 60)', valueName: 'SECONDS' },
+    timeout: {
+      type: 'string',
+      description: 'give up waiting after this many seconds (default 60)',
+      valueName: 'SECONDS',
+    },
     ...CLIENT_OPTIONS,
   },
   examples: ['npx job-runner drain --wait --url http://10.0.0.7:3000'],
   async run(args, io) {
-    if (args.positionals.length > 0) throw new CliError('drain takes no arguments; see job-runner drain --help', EXIT.usage)
+    if (args.positionals.length > 0)
+      throw new CliError('drain takes no arguments; see job-runner drain --help', EXIT.usage)
     const timeoutSeconds = numberOption(args, 'timeout', { min: 0 }) ?? 60
     const client = ApiClient.fromArgs(args, io)
     const { body } = await client.request<{ state: string; runningJobs: number }>('POST', '/v1/admin/drain')
@@ -42,7 +47,11 @@ export const drainCommand: Command = {
         io.stdout.write(`${status.state}\n`)
         return status.state === 'drained' ? EXIT.ok : EXIT.service
       }
-      if (Date.now() > deadline) throw new CliError(`still draining after ${timeoutSeconds} s (${status.runningJobs} job(s) running)`, EXIT.service)
+      if (Date.now() > deadline)
+        throw new CliError(
+          `still draining after ${timeoutSeconds} s (${status.runningJobs} job(s) running)`,
+          EXIT.service,
+        )
       await sleep(POLL_MS)
     }
   },
@@ -55,7 +64,8 @@ export const resumeCommand: Command = {
   description: 'Resumes an instance drained over HTTP (a SIGTERM shutdown cannot be resumed). Needs the admin scope.',
   options: { ...CLIENT_OPTIONS },
   async run(args, io) {
-    if (args.positionals.length > 0) throw new CliError('resume takes no arguments; see job-runner resume --help', EXIT.usage)
+    if (args.positionals.length > 0)
+      throw new CliError('resume takes no arguments; see job-runner resume --help', EXIT.usage)
     const { body } = await ApiClient.fromArgs(args, io).request<{ state: string }>('POST', '/v1/admin/resume')
     io.stdout.write(`${body.state}\n`)
     return EXIT.ok

@@ -14,13 +14,13 @@ export const enqueueCommand: Command = {
     'Posts a job to the service and prints its id on stdout (the whole job with --json).\n' +
     'PAYLOAD is JSON; "-" reads it from stdin, "@file.json" from a file; default {}.\n' +
     'With --wait, follows the job like `status --wait` and exits 1 if it fails or is cancelled.\n' +
-    'TYPE is checked against the service\'s job types first; --list-types prints them.',
+    "TYPE is checked against the service's job types first; --list-types prints them.",
   options: {
     queue: { type: 'string', short: 'q', description: "the queue (default: the job type's)" },
     priority: { type: 'string', description: 'lower runs first, -1000 to 1000 (default 0)', valueName: 'N' },
     'run-at': { type: 'string', description: 'not before this ISO 8601 time', valueName: 'TIME' },
-    'max-attempts': { type: 'string', description: 'attempts before it fails (default: the type\'s)', valueName: 'N' },
-    timeout: { type: 'string', description: 'seconds per attempt (default: the type\'s)', valueName: 'SECONDS' },
+    'max-attempts': { type: 'string', description: "attempts before it fails (default: the type's)", valueName: 'N' },
+    timeout: { type: 'string', description: "seconds per attempt (default: the type's)", valueName: 'SECONDS' },
     'idempotency-key': { type: 'string', description: 'makes a retried enqueue safe', valueName: 'KEY' },
     wait: { type: 'boolean', short: 'w', description: 'follow the job until it finishes' },
     json: { type: 'boolean', description: 'print the job as JSON instead of its id' },
@@ -40,13 +40,18 @@ export const enqueueCommand: Command = {
       return EXIT.ok
     }
     const [type, rawPayload, ...extra] = args.positionals
-    if (type === undefined || extra.length > 0) throw new CliError('enqueue takes a job TYPE and an optional JSON PAYLOAD; see job-runner enqueue --help', EXIT.usage)
+    if (type === undefined || extra.length > 0)
+      throw new CliError(
+        'enqueue takes a job TYPE and an optional JSON PAYLOAD; see job-runner enqueue --help',
+        EXIT.usage,
+      )
     const payload = await readPayload(rawPayload, io)
     const priority = numberOption(args, 'priority', { min: -1000, integer: true })
     const maxAttempts = numberOption(args, 'max-attempts', { min: 1, integer: true })
     const timeoutSeconds = numberOption(args, 'timeout', { min: 0 })
     const runAt = stringOption(args, 'run-at')
-    if (runAt !== undefined && Number.isNaN(Date.parse(runAt))) throw new CliError(`--run-at must be an ISO 8601 time, not ${JSON.stringify(runAt)}`, EXIT.usage)
+    if (runAt !== undefined && Number.isNaN(Date.parse(runAt)))
+      throw new CliError(`--run-at must be an ISO 8601 time, not ${JSON.stringify(runAt)}`, EXIT.usage)
     const queue = stringOption(args, 'queue')
     const idempotencyKey = stringOption(args, 'idempotency-key')
     const body = {
@@ -67,7 +72,10 @@ export const enqueueCommand: Command = {
       const list = `known types: ${known.join(', ')} (job-runner enqueue --list-types)`
       throw new CliError(`unknown job type ${JSON.stringify(type)}${hint}\n${list}`, EXIT.usage)
     }
-    const response = await client.request<Job>('POST', '/v1/jobs', { body, headers: idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey } })
+    const response = await client.request<Job>('POST', '/v1/jobs', {
+      body,
+      headers: idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey },
+    })
     const job = response.body
     const replayed = response.headers.get('idempotent-replayed') === 'true'
     io.stderr.write(`${replayed ? 'already enqueued' : 'enqueued'}: job ${job.id} (${job.type}, queue ${job.queue})\n`)

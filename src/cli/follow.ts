@@ -41,7 +41,10 @@ export async function followJob(client: ApiClient, id: string, io: CommandIo): P
       outageSince ??= Date.now()
       if (Date.now() - outageSince > OUTAGE_TOLERANCE_MS) {
         line.end()
-        throw new CliError(`gave up following job ${id}: the service has not answered for ${OUTAGE_TOLERANCE_MS / 1000} s`, EXIT.service)
+        throw new CliError(
+          `gave up following job ${id}: the service has not answered for ${OUTAGE_TOLERANCE_MS / 1000} s`,
+          EXIT.service,
+        )
       }
       const retryAfter = Number(response?.headers.get('retry-after') ?? 1)
       await sleep(Math.min(5, Number.isFinite(retryAfter) ? retryAfter : 1) * 1000)
@@ -65,11 +68,17 @@ export async function followJob(client: ApiClient, id: string, io: CommandIo): P
 
 /** The job as a few lines for a person. */
 export function describeJob(job: Job): string {
-  const lines = [`job ${job.id} (${job.type}, queue ${job.queue}): ${job.state}${job.cancelRequested && job.state === 'running' ? ' (cancel requested)' : ''}`]
+  const lines = [
+    `job ${job.id} (${job.type}, queue ${job.queue}): ${job.state}${job.cancelRequested && job.state === 'running' ? ' (cancel requested)' : ''}`,
+  ]
   if (job.waitReason) lines.push(`  waiting: ${describeWait(job, job.waitReason)}`)
   lines.push(`  attempts ${job.attempts} of ${job.maxAttempts}, interruptions ${job.interruptions}`)
-  if (job.progress) lines.push(`  progress ${Math.round(job.progress.fraction * 100)}%${job.progress.message ? ` ${job.progress.message}` : ''}`)
-  if (job.checkpoint !== null && !FINISHED_STATES.includes(job.state)) lines.push(`  checkpoint ${JSON.stringify(job.checkpoint)}`)
+  if (job.progress)
+    lines.push(
+      `  progress ${Math.round(job.progress.fraction * 100)}%${job.progress.message ? ` ${job.progress.message}` : ''}`,
+    )
+  if (job.checkpoint !== null && !FINISHED_STATES.includes(job.state))
+    lines.push(`  checkpoint ${JSON.stringify(job.checkpoint)}`)
   if (job.result !== null) lines.push(`  result ${JSON.stringify(job.result)}`)
   if (job.error !== null) lines.push(`  error ${job.error}`)
   if (job.retries > 0) lines.push(`  retried ${job.retries} time${job.retries === 1 ? '' : 's'}`)
@@ -134,5 +143,8 @@ function jobPath(id: string): string {
 }
 
 function notFound(id: string): CliError {
-  return new CliError(`no job ${id} for this token (a job belongs to the subject that enqueued it; an admin token sees every job)`, EXIT.service)
+  return new CliError(
+    `no job ${id} for this token (a job belongs to the subject that enqueued it; an admin token sees every job)`,
+    EXIT.service,
+  )
 }

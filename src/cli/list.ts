@@ -13,12 +13,18 @@ export const listCommand: Command = {
     'Follows the pages of GET /v1/jobs up to --limit jobs (default 50).',
   options: {
     state: {
-      type: 'string', short: 's', description: `only jobs in this state (${JOB_STATES.join(', ')})`, valueName: 'STATE',
+      type: 'string',
+      short: 's',
+      description: `only jobs in this state (${JOB_STATES.join(', ')})`,
+      valueName: 'STATE',
     },
     type: { type: 'string', short: 't', description: 'only jobs of this type', valueName: 'TYPE' },
     queue: { type: 'string', short: 'q', description: 'only jobs of this queue', valueName: 'QUEUE' },
     limit: {
-      type: 'string', short: 'n', description: 'at most this many jobs, 1 to 10000 (default 50)', valueName: 'N',
+      type: 'string',
+      short: 'n',
+      description: 'at most this many jobs, 1 to 10000 (default 50)',
+      valueName: 'N',
     },
     json: { type: 'boolean', description: 'print the jobs as a JSON array' },
     ...CLIENT_OPTIONS,
@@ -41,7 +47,7 @@ export const listCommand: Command = {
     }
     const client = ApiClient.fromArgs(args, io)
     const jobs: Job[] = []
-    for (let cursor: string | null = null; jobs.length < limit; ) {
+    for (let cursor: string | null = null; jobs.length < limit;) {
       const query = new URLSearchParams(filters)
       query.set('limit', String(Math.min(100, limit - jobs.length)))
       if (cursor !== null) query.set('cursor', cursor)

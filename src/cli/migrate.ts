@@ -13,7 +13,8 @@ export const migrateCommand: Command = {
   options: {},
   examples: ['DATABASE_URL=postgres://app@db/jobs npx job-runner migrate'],
   async run(args, io) {
-    if (args.positionals.length > 0) throw new CliError('migrate takes no arguments; see job-runner migrate --help', EXIT.usage)
+    if (args.positionals.length > 0)
+      throw new CliError('migrate takes no arguments; see job-runner migrate --help', EXIT.usage)
     const config = loadCliConfig(io.env)
     // Loaded here, not at start-up: the database drivers are heavy and the other commands never need them.
     const [{ openDatabase }, { migrate }, { StartupError }] = await Promise.all([
@@ -34,7 +35,11 @@ export const migrateCommand: Command = {
       const { applied } = await migrate(db).catch((error: unknown) => {
         throw new CliError(`migrating ${db.description} failed: ${(error as Error).message}`, EXIT.service)
       })
-      io.stdout.write(applied.length ? `applied migrations ${applied.join(', ')} to ${db.description}\n` : `${db.description} is up to date\n`)
+      io.stdout.write(
+        applied.length
+          ? `applied migrations ${applied.join(', ')} to ${db.description}\n`
+          : `${db.description} is up to date\n`,
+      )
       return EXIT.ok
     } finally {
       await db.close()

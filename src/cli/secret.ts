@@ -35,7 +35,10 @@ export async function signingSecret(config: Config): Promise<string> {
   )
 }
 
-export async function mintCliToken(config: Config, { sub, scopes, ttlSeconds }: { sub: string; scopes?: readonly Scope[]; ttlSeconds: number }): Promise<string> {
+export async function mintCliToken(
+  config: Config,
+  { sub, scopes, ttlSeconds }: { sub: string; scopes?: readonly Scope[]; ttlSeconds: number },
+): Promise<string> {
   const { mintToken } = await import('../auth/devToken.js')
   return mintToken({
     secret: await signingSecret(config),

@@ -19,7 +19,8 @@ export const statusCommand: Command = {
   examples: ['npx job-runner status 42', 'npx job-runner status 42 --wait && echo done'],
   async run(args, io) {
     const [id, ...extra] = args.positionals
-    if (id === undefined || extra.length > 0) throw new CliError('status takes one job ID; see job-runner status --help', EXIT.usage)
+    if (id === undefined || extra.length > 0)
+      throw new CliError('status takes one job ID; see job-runner status --help', EXIT.usage)
     if (!/^[0-9]+$/.test(id)) throw new CliError(`job IDs are numbers, not ${JSON.stringify(id)}`, EXIT.usage)
     const client = ApiClient.fromArgs(args, io)
     const job = args.values.wait ? await followJob(client, id, io) : await fetchJob(client, id)

@@ -9,14 +9,19 @@ const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 }
 export function parseTtl(raw: string): number {
   const match = /^([0-9]+(?:\.[0-9]+)?)([smhd]?)$/.exec(raw.trim())
   const seconds = match ? Number(match[1]) * UNITS[match[2] || 's']! : NaN
-  if (!Number.isFinite(seconds) || seconds < 1) throw new CliError(`--ttl must be a duration like 3600, 90s, 15m, 12h or 7d, not ${JSON.stringify(raw)}`, EXIT.usage)
+  if (!Number.isFinite(seconds) || seconds < 1)
+    throw new CliError(
+      `--ttl must be a duration like 3600, 90s, 15m, 12h or 7d, not ${JSON.stringify(raw)}`,
+      EXIT.usage,
+    )
   return Math.round(seconds)
 }
 
 export function parseScopes(raw: readonly string[]): Scope[] {
   const scopes = raw.flatMap((s) => s.split(/[\s,]+/)).filter(Boolean)
   const unknown = scopes.filter((s) => !(ALL_SCOPES as readonly string[]).includes(s))
-  if (unknown.length > 0) throw new CliError(`unknown scope ${unknown.join(', ')}: use ${ALL_SCOPES.join(', ')}`, EXIT.usage)
+  if (unknown.length > 0)
+    throw new CliError(`unknown scope ${unknown.join(', ')}: use ${ALL_SCOPES.join(', ')}`, EXIT.usage)
   return [...new Set(scopes)] as Scope[]
 }
 
@@ -30,12 +35,24 @@ export const tokenCommand: Command = {
     'and JWT_ISSUER are honoured. Jobs enqueued with the token belong to its subject.',
   options: {
     sub: { type: 'string', description: 'subject: the owner of the jobs it enqueues (default dev)' },
-    scope: { type: 'string', multiple: true, description: `scopes, space- or comma-separated, repeatable (default: ${ALL_SCOPES.join(' ')})`, valueName: 'SCOPES' },
+    scope: {
+      type: 'string',
+      multiple: true,
+      description: `scopes, space- or comma-separated, repeatable (default: ${ALL_SCOPES.join(' ')})`,
+      valueName: 'SCOPES',
+    },
     ttl: { type: 'string', description: 'lifetime: seconds, or 15m, 12h, 7d (default 24h)', valueName: 'DURATION' },
   },
-  examples: ['export JOB_RUNNER_TOKEN=$(npx job-runner token)', 'npx job-runner token --sub billing --scope "jobs:read jobs:write" --ttl 1h'],
+  examples: [
+    'export JOB_RUNNER_TOKEN=$(npx job-runner token)',
+    'npx job-runner token --sub billing --scope "jobs:read jobs:write" --ttl 1h',
+  ],
   async run(args, io) {
-    if (args.positionals.length > 0) throw new CliError(`token takes no arguments (got ${args.positionals.join(' ')}); see job-runner token --help`, EXIT.usage)
+    if (args.positionals.length > 0)
+      throw new CliError(
+        `token takes no arguments (got ${args.positionals.join(' ')}); see job-runner token --help`,
+        EXIT.usage,
+      )
     const sub = stringOption(args, 'sub') ?? 'dev'
     if (sub.trim() === '') throw new CliError('--sub must not be empty', EXIT.usage)
     const scopeArgs = args.values.scope as string[] | undefined

@@ -22,7 +22,11 @@ export interface ConnectOptions {
   maxConnections?: number
 }
 
-export async function connectDatabase({ databaseUrl, dataDir, maxConnections = 10 }: ConnectOptions): Promise<Database> {
+export async function connectDatabase({
+  databaseUrl,
+  dataDir,
+  maxConnections = 10,
+}: ConnectOptions): Promise<Database> {
   if (databaseUrl === undefined) return openEmbeddedDatabase(dataDir)
   const sql = postgres(databaseUrl, {
     max: maxConnections,

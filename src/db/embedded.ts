@@ -21,7 +21,10 @@ import { privateSocket, type PrivateSocket } from './privateSocket.js'
 /** A start-up failure of the configuration kind (exit code 2): DATA_DIR belongs to another process. */
 export class DataDirLockedError extends StartupError {
   override name = 'DataDirLockedError'
-  constructor(readonly lockFile: string, readonly ownerPid: number) {
+  constructor(
+    readonly lockFile: string,
+    readonly ownerPid: number,
+  ) {
     const message = `DATA_DIR is in use: process ${ownerPid} holds ${lockFile}. Stop it, or point DATA_DIR elsewhere.`
     super('DATA_DIR', message, { exitCode: 2 })
   }

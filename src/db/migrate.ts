@@ -21,7 +21,9 @@ export async function migrate(
         name text not null,
         applied_at timestamptz not null default now()
       )`
-    const done = new Set((await sql<{ version: number }[]>`select version from job_runner_migrations`).map((r) => r.version))
+    const done = new Set(
+      (await sql<{ version: number }[]>`select version from job_runner_migrations`).map((r) => r.version),
+    )
     const applied: number[] = []
     for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
       if (done.has(migration.version)) continue

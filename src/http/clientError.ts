@@ -8,7 +8,10 @@ import type { Duplex } from 'node:stream'
 import { PROBLEM_KINDS, PROBLEM_TYPE_PREFIX, type ProblemKind } from './problem.js'
 
 const KINDS: Record<string, { kind: ProblemKind; detail: string }> = {
-  HPE_HEADER_OVERFLOW: { kind: 'header-fields-too-large', detail: 'the request headers are larger than the server accepts' },
+  HPE_HEADER_OVERFLOW: {
+    kind: 'header-fields-too-large',
+    detail: 'the request headers are larger than the server accepts',
+  },
   ERR_HTTP_REQUEST_TIMEOUT: { kind: 'request-timeout', detail: 'the request headers did not arrive in time' },
 }
 
@@ -19,7 +22,10 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
     socket.destroy()
     return
   }
-  const { kind, detail } = KINDS[error.code ?? ''] ?? { kind: 'bad-request' as const, detail: 'the request is not valid HTTP/1.1' }
+  const { kind, detail } = KINDS[error.code ?? ''] ?? {
+    kind: 'bad-request' as const,
+    detail: 'the request is not valid HTTP/1.1',
+  }
   const { status, title } = PROBLEM_KINDS[kind]
   const body = JSON.stringify({ type: PROBLEM_TYPE_PREFIX + kind, title, status, detail })
   socket.end(

@@ -29,9 +29,13 @@ export async function readJsonBody<T>(c: Context, validate: ValidateFunction): P
   const unstorable = unstorableText(body)
   if (unstorable !== undefined) {
     // PostgreSQL's jsonb refuses both; refused here, they are the caller's error, not a 500.
-    throw new HttpProblem('invalid-request', `${unstorable || '/'} holds a NUL character or an unpaired UTF-16 surrogate`, {
-      errors: [{ pointer: unstorable || '/', message: 'holds a NUL character or an unpaired UTF-16 surrogate' }],
-    })
+    throw new HttpProblem(
+      'invalid-request',
+      `${unstorable || '/'} holds a NUL character or an unpaired UTF-16 surrogate`,
+      {
+        errors: [{ pointer: unstorable || '/', message: 'holds a NUL character or an unpaired UTF-16 surrogate' }],
+      },
+    )
   }
   if (!validate(body)) {
     const errors = describeErrors(validate.errors)
@@ -54,6 +58,7 @@ export function depthOf(value: unknown): number {
   return max
 }
 
+// eslint-disable-next-line no-control-regex -- NUL is exactly what PostgreSQL's text and jsonb cannot store
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
 
 /** The JSON Pointer of the first string or key PostgreSQL cannot store as jsonb (`''` is the root), if any. */

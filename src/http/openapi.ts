@@ -52,11 +52,16 @@ export class OpenApiSpec {
 }
 
 /** Ajv's errors as the problem+json `errors` member. */
-export function describeErrors(errors: readonly ErrorObject[] | null | undefined): { pointer: string; message: string }[] {
+export function describeErrors(
+  errors: readonly ErrorObject[] | null | undefined,
+): { pointer: string; message: string }[] {
   return (errors ?? []).map((error) => {
-    const missing = error.keyword === 'required' ? `/${String((error.params as { missingProperty?: string }).missingProperty)}` : ''
+    const missing =
+      error.keyword === 'required' ? `/${String((error.params as { missingProperty?: string }).missingProperty)}` : ''
     const extra =
-      error.keyword === 'additionalProperties' ? `/${String((error.params as { additionalProperty?: string }).additionalProperty)}` : ''
+      error.keyword === 'additionalProperties'
+        ? `/${String((error.params as { additionalProperty?: string }).additionalProperty)}`
+        : ''
     return { pointer: (error.instancePath || '') + missing + extra || '/', message: error.message ?? 'is invalid' }
   })
 }

@@ -55,7 +55,10 @@ export class HttpProblem extends Error {
 }
 
 /** Renders a problem; `requestId` lets a caller quote the log line that explains a 500. */
-export function problemResponse(problem: HttpProblem, { requestId, instance }: { requestId?: string; instance?: string } = {}): Response {
+export function problemResponse(
+  problem: HttpProblem,
+  { requestId, instance }: { requestId?: string; instance?: string } = {},
+): Response {
   const body = {
     type: PROBLEM_TYPE_PREFIX + problem.kind,
     title: problem.title,

@@ -19,7 +19,11 @@ export interface ObserveRequestsOptions {
 /** The label for requests that matched no route (404s, 405s, or refused before routing). */
 export const UNMATCHED_ROUTE = 'unmatched'
 
-export const observeRequests = ({ log, metrics, quietPaths = ['/livez', '/readyz', '/metrics'] }: ObserveRequestsOptions): MiddlewareHandler => {
+export const observeRequests = ({
+  log,
+  metrics,
+  quietPaths = ['/livez', '/readyz', '/metrics'],
+}: ObserveRequestsOptions): MiddlewareHandler => {
   const quiet = new Set(quietPaths)
   return async function observeRequests(c, next) {
     const started = performance.now()
@@ -38,7 +42,14 @@ export const observeRequests = ({ log, metrics, quietPaths = ['/livez', '/readyz
       const level = quiet.has(c.req.path) ? 'debug' : 'info'
       // Built only when it is written: with access logs off (LOG_LEVEL=warn) a request pays nothing for them.
       if (log.isLevelEnabled(level)) {
-        const line = { requestId: c.get('requestId'), method: c.req.method, route, path: c.req.path, status, ms: Math.round(elapsedMs * 10) / 10 }
+        const line = {
+          requestId: c.get('requestId'),
+          method: c.req.method,
+          route,
+          path: c.req.path,
+          status,
+          ms: Math.round(elapsedMs * 10) / 10,
+        }
         log[level](line, `${c.req.method} ${c.req.path} ${status} ${line.ms} ms`)
       }
     }

@@ -72,19 +72,32 @@ export class ServiceMetrics {
     this.labelBounds = sources.labels
     const registers = [this.registry]
     const jobLabels = ['type', 'queue'] as const
-    const counter = (name: string, help: string) => new Counter({ name: PREFIX + name, help, labelNames: jobLabels, registers })
+    const counter = (name: string, help: string) =>
+      new Counter({ name: PREFIX + name, help, labelNames: jobLabels, registers })
     const enqueued = counter('jobs_enqueued_total', 'Jobs stored by this instance (idempotent replays excluded).')
     const started = counter('jobs_started_total', 'Job runs started by this instance (every attempt and every resume).')
     const byOutcome: Partial<Record<JobOutcome, Counter<'type' | 'queue'>>> = {
       succeeded: counter('jobs_succeeded_total', 'Jobs that succeeded here.'),
       failed: counter('jobs_failed_total', 'Jobs that failed their last attempt here.'),
       retry: counter('jobs_retried_total', 'Failed attempts that will be retried after a backoff.'),
-      cancelled: counter('jobs_cancelled_total', 'Jobs cancelled: queued ones by the API, running ones when their token stopped them.'),
-      interrupted: counter('jobs_interrupted_total', 'Runs stopped by a drain or shutdown and requeued with their checkpoint.'),
-      abandoned: counter('jobs_abandoned_total', 'Runs that ignored their shutdown token until the grace deadline: requeued anyway.'),
+      cancelled: counter(
+        'jobs_cancelled_total',
+        'Jobs cancelled: queued ones by the API, running ones when their token stopped them.',
+      ),
+      interrupted: counter(
+        'jobs_interrupted_total',
+        'Runs stopped by a drain or shutdown and requeued with their checkpoint.',
+      ),
+      abandoned: counter(
+        'jobs_abandoned_total',
+        'Runs that ignored their shutdown token until the grace deadline: requeued anyway.',
+      ),
       lost: counter('jobs_lost_total', 'Runs whose outcome could not be written (lease lost or database unreachable).'),
     }
-    const recovered = counter('jobs_recovered_total', 'Jobs of a lost instance recovered by this one after their lease expired.')
+    const recovered = counter(
+      'jobs_recovered_total',
+      'Jobs of a lost instance recovered by this one after their lease expired.',
+    )
     const queueWait = new Histogram({
       name: PREFIX + 'job_queue_wait_seconds',
       help: 'From when a job became runnable (enqueued, or its runAt) to the start of its run.',
@@ -163,7 +176,9 @@ export class ServiceMetrics {
         this.set(runner.runningJobs)
       },
     })
-    new Gauge({ name: PREFIX + 'concurrency', help: 'Jobs this instance runs at once at most.', registers }).set(sources.concurrency)
+    new Gauge({ name: PREFIX + 'concurrency', help: 'Jobs this instance runs at once at most.', registers }).set(
+      sources.concurrency,
+    )
     new Gauge({
       name: PREFIX + 'lifecycle_state',
       help: "This instance's lifecycle state: 1 for the current one.",
@@ -194,7 +209,8 @@ export class ServiceMetrics {
         byOutcome[outcome]?.inc(labels(job))
         const startedAt = this.startedAt.get(job.id)
         this.startedAt.delete(job.id)
-        if (startedAt !== undefined) runDuration.observe({ ...labels(job), outcome }, (performance.now() - startedAt) / 1000)
+        if (startedAt !== undefined)
+          runDuration.observe({ ...labels(job), outcome }, (performance.now() - startedAt) / 1000)
       }),
       runner.events.on('job:checkpoint', ({ ids }) => checkpointWrites.inc(ids.length)),
       runner.events.on('leases:recovered', ({ ids }) => {

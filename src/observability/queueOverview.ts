@@ -51,7 +51,13 @@ export async function readQueueOverview({
     if (!found) {
       const instances = served.get(queue) ?? 0
       found = {
-        queue, declared: declaredSet.has(queue), served: instances > 0, instances, paused: false, counts: zero(), scheduled: 0,
+        queue,
+        declared: declaredSet.has(queue),
+        served: instances > 0,
+        instances,
+        paused: false,
+        counts: zero(),
+        scheduled: 0,
       }
       byQueue.set(queue, found)
     }

@@ -76,7 +76,11 @@ export class ServedQueues {
       const error = new Error(`the served-queues read did not answer within ${timeoutMs} ms`)
       return Object.assign(error, { code: 'STORE_TIMEOUT' })
     }
-    const rows = await withTimeout(this.source.servedQueues({ liveWithinMs: this.config.liveWithinMs }), timeoutMs, timedOut)
+    const rows = await withTimeout(
+      this.source.servedQueues({ liveWithinMs: this.config.liveWithinMs }),
+      timeoutMs,
+      timedOut,
+    )
     this.value = new Map(rows.map((r) => [r.queue, r.instances]))
     this.readAt = Date.now()
     return this.value

@@ -21,7 +21,10 @@ export class EnqueueBatches {
   /** `onStored` hears each stored statement's jobs once, before their callers are answered. */
   constructor(store: Pick<JobStore, 'enqueueJobs'>, onStored: (enqueued: readonly EnqueuedJob[]) => void = () => {}) {
     // Two batches in flight: one commits while the next fills up.
-    this.batcher = new Batcher((submissions) => insertByOwner(store, submissions, onStored), { maxBatch: 500, maxInFlight: 2 })
+    this.batcher = new Batcher((submissions) => insertByOwner(store, submissions, onStored), {
+      maxBatch: 500,
+      maxInFlight: 2,
+    })
   }
 
   async enqueue(owner: string, job: NewJob): Promise<EnqueuedJob> {

@@ -115,7 +115,15 @@ type Timestamp = Date | string
 /** The columns `toJob` reads: a whole row, or the narrower rows hot statements return. */
 export type JobFields = Omit<
   JobRow,
-  'run_at' | 'created_at' | 'started_at' | 'finished_at' | 'updated_at' | 'lease_owner' | 'lease_expires_at' | 'idempotency_key' | 'request_hash'
+  | 'run_at'
+  | 'created_at'
+  | 'started_at'
+  | 'finished_at'
+  | 'updated_at'
+  | 'lease_owner'
+  | 'lease_expires_at'
+  | 'idempotency_key'
+  | 'request_hash'
 > & { run_at: Timestamp; created_at: Timestamp; started_at: Timestamp | null; finished_at: Timestamp | null }
 
 export function toJob(row: JobFields): OwnedJob {

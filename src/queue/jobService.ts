@@ -75,7 +75,9 @@ export class JobService {
   ) {
     // One deadline a statement, not one a request: a timer per group-commit batch. A request queued
     // behind batches in flight waits for them first, so its wait is bounded by twice STORE_TIMEOUT_MS.
-    this.singles = new EnqueueBatches({ enqueueJobs: (batch) => answersInTime(store.enqueueJobs(batch)) }, (stored) => this.announce(stored))
+    this.singles = new EnqueueBatches({ enqueueJobs: (batch) => answersInTime(store.enqueueJobs(batch)) }, (stored) =>
+      this.announce(stored),
+    )
   }
 
   /** Validates every job first, then stores all of them in one statement, or none. */
@@ -127,7 +129,8 @@ export class JobService {
     const stored = await answersInTime(this.store.requestCancel(scope))
     const outcome = stored.kind === 'not-found' ? stored : { ...stored, job: (await this.viewOne(stored.job))! }
     if (outcome.kind === 'requested') await this.notifier.publish('cancelRequested', outcome.job.id)
-    if (outcome.kind === 'cancelled' || outcome.kind === 'requested') this.notifier.announce('jobChanged', outcome.job.id)
+    if (outcome.kind === 'cancelled' || outcome.kind === 'requested')
+      this.notifier.announce('jobChanged', outcome.job.id)
     if (outcome.kind === 'cancelled') this.events.emit('job:cancelled', { job: outcome.job })
     return outcome
   }
@@ -212,7 +215,9 @@ export class JobService {
     const definition = this.registry.get(request.type)
     const where = index === undefined ? '' : ` (jobs[${index}])`
     if (!definition) {
-      throw new InvalidJobError(`unknown job type ${JSON.stringify(request.type)}${where}; known types: ${this.registry.names().join(', ')}`)
+      throw new InvalidJobError(
+        `unknown job type ${JSON.stringify(request.type)}${where}; known types: ${this.registry.names().join(', ')}`,
+      )
     }
     const payload = request.payload ?? {}
     this.validatePayload(request.type, payload, where, index)

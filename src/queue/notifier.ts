@@ -25,7 +25,9 @@ export type Channel = keyof NotifierEvents
 const PG_CHANNEL_PREFIX = 'job_runner_'
 const CHANNELS = ['jobsAvailable', 'cancelRequested', 'jobChanged'] as const satisfies readonly Channel[]
 /** The PostgreSQL channel of each, built once: the runner announces tens of thousands of messages a second. */
-const PG_CHANNEL: Readonly<Record<Channel, string>> = Object.fromEntries(CHANNELS.map((c) => [c, PG_CHANNEL_PREFIX + c])) as Record<Channel, string>
+const PG_CHANNEL: Readonly<Record<Channel, string>> = Object.fromEntries(
+  CHANNELS.map((c) => [c, PG_CHANNEL_PREFIX + c]),
+) as Record<Channel, string>
 
 export class Notifier {
   private readonly local = new EventEmitter()
@@ -69,7 +71,9 @@ export class Notifier {
   async publish<C extends Channel>(channel: C, payload: NotifierEvents[C]): Promise<void> {
     this.deliver(channel, payload)
     if (!this.db.capabilities.supportsListen) return
-    await this.remoteBatches().add({ channel: PG_CHANNEL[channel], payload }).catch(() => {})
+    await this.remoteBatches()
+      .add({ channel: PG_CHANNEL[channel], payload })
+      .catch(() => {})
   }
 
   /**

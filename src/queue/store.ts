@@ -49,8 +49,17 @@
  */
 import type { PendingQuery, Row, Sql, TransactionSql } from 'postgres'
 import {
-  ISO_TIMESTAMP, MAX_ERROR_HISTORY, MAX_ERROR_MESSAGE_BYTES, MAX_ERROR_STACK_BYTES, toJob,
-  type JobFields, type Json, type JobProgress, type JobRow, type JobState, type OwnedJob
+  ISO_TIMESTAMP,
+  MAX_ERROR_HISTORY,
+  MAX_ERROR_MESSAGE_BYTES,
+  MAX_ERROR_STACK_BYTES,
+  toJob,
+  type JobFields,
+  type Json,
+  type JobProgress,
+  type JobRow,
+  type JobState,
+  type OwnedJob,
 } from './job.js'
 
 export interface NewJob {
@@ -138,9 +147,7 @@ export interface RetryParams extends JobScope {
 }
 
 export type RetryOutcome =
-  | { kind: 'retried'; job: OwnedJob }
-  | { kind: 'not-retryable'; job: OwnedJob }
-  | { kind: 'not-found' }
+  { kind: 'retried'; job: OwnedJob } | { kind: 'not-retryable'; job: OwnedJob } | { kind: 'not-found' }
 
 /** What a replay may change; the rest (type, options) is copied from the job it replays. */
 export interface ReplayParams extends JobScope {
@@ -184,10 +191,30 @@ export function insertedJobRow(
   { id, run_at, created_at }: { id: string; run_at: string; created_at: string },
 ): JobFields {
   return {
-    id, owner, type: job.type, queue: job.queue, state: 'queued', payload: job.payload ?? {}, priority: job.priority,
-    attempts: 0, max_attempts: job.maxAttempts, timeout_seconds: job.timeoutSeconds, run_at, created_at,
-    started_at: null, finished_at: null, cancel_requested: false, checkpoint: null, progress: null, result: null, error: null, interruptions: 0, max_interruptions: job.maxInterruptions,
-    retries: 0, replay_of: null, errors: [],
+    id,
+    owner,
+    type: job.type,
+    queue: job.queue,
+    state: 'queued',
+    payload: job.payload ?? {},
+    priority: job.priority,
+    attempts: 0,
+    max_attempts: job.maxAttempts,
+    timeout_seconds: job.timeoutSeconds,
+    run_at,
+    created_at,
+    started_at: null,
+    finished_at: null,
+    cancel_requested: false,
+    checkpoint: null,
+    progress: null,
+    result: null,
+    error: null,
+    interruptions: 0,
+    max_interruptions: job.maxInterruptions,
+    retries: 0,
+    replay_of: null,
+    errors: [],
   }
 }
 
@@ -227,7 +254,10 @@ export class JobStore {
         returning id, to_char(run_at at time zone 'UTC', ${ISO_TIMESTAMP}) as run_at, to_char(created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as created_at`
       // Identity values follow the select's order, so sorting by id restores `ord`.
       assigned.sort((a, b) => compareIds(a.id, b.id))
-      return assigned.map((columns, i): EnqueuedJob => ({ replayed: false, job: toJob(insertedJobRow(owner, jobs[i]!, columns)) }))
+      return assigned.map((columns, i): EnqueuedJob => ({
+        replayed: false,
+        job: toJob(insertedJobRow(owner, jobs[i]!, columns)),
+      }))
     }
     const insert = async (sql: Sql | TransactionSql) => {
       // Identity values follow the select's order, so sorting the inserted rows by id restores `ord`.
@@ -256,7 +286,9 @@ export class JobStore {
   ): Promise<EnqueuedJob[]> {
     const insertedByKey = new Map(inserted.filter((r) => r.idempotency_key !== null).map((r) => [r.idempotency_key, r]))
     const withoutKey = inserted.filter((r) => r.idempotency_key === null)
-    const missingKeys = rows.map((r) => r.idempotency_key).filter((k): k is string => k !== null && !insertedByKey.has(k))
+    const missingKeys = rows
+      .map((r) => r.idempotency_key)
+      .filter((k): k is string => k !== null && !insertedByKey.has(k))
     const existing = missingKeys.length
       ? await sql<JobRow[]>`
           select * from job_runner_jobs
@@ -272,7 +304,8 @@ export class JobStore {
         return { job: toJob(fresh), replayed: false }
       }
       const original = fresh ?? existingByKey.get(row.idempotency_key)
-      if (!original || original.request_hash !== row.request_hash) throw new IdempotencyConflictError(row.idempotency_key)
+      if (!original || original.request_hash !== row.request_hash)
+        throw new IdempotencyConflictError(row.idempotency_key)
       return { job: toJob(original), replayed: true }
     })
   }
@@ -296,13 +329,14 @@ export class JobStore {
       ${scheduled ? sql`and j.state = 'queued' and j.run_at > now()` : sql``}
       ${type === undefined ? sql`` : sql`and j.type = ${type}`}
       ${queue === undefined ? sql`` : sql`and j.queue = ${queue}`}`
-    const rows = owner === undefined
-      ? await sql<JobRow[]>`
+    const rows =
+      owner === undefined
+        ? await sql<JobRow[]>`
           select j.* from job_runner_jobs j
           where true ${filters} ${beforeId === undefined ? sql`` : sql`and j.id < ${beforeId}`}
           order by j.id desc
           limit ${limit}`
-      : await sql<JobRow[]>`
+        : await sql<JobRow[]>`
           select j.* from job_runner_owner_jobs o
           join job_runner_jobs j on j.id = o.job_id and j.owner = o.owner
           where o.owner = ${owner} ${filters} ${beforeId === undefined ? sql`` : sql`and o.job_id < ${beforeId}`}
@@ -389,7 +423,13 @@ export class JobStore {
    * with a crash of PostgreSQL leaves the job claimed and unstarted, and its outcome write is refused
    * by nothing (same lease), so at worst the attempt goes uncounted once.
    */
-  async markJobsStarted({ instanceId, ids }: { instanceId: string; ids: readonly string[] }): Promise<{ id: string; cancelRequested: boolean }[]> {
+  async markJobsStarted({
+    instanceId,
+    ids,
+  }: {
+    instanceId: string
+    ids: readonly string[]
+  }): Promise<{ id: string; cancelRequested: boolean }[]> {
     if (ids.length === 0) return []
     const rows = await this.sql<{ id: string; cancel_requested: boolean }[]>`
       with no_flush_wait as materialized (select set_config('synchronous_commit', 'off', true))
@@ -420,7 +460,13 @@ export class JobStore {
   }
 
   /** The `complete` row: the run resolved. */
-  async completeJobs({ instanceId, completions }: { instanceId: string; completions: readonly Completion[] }): Promise<string[]> {
+  async completeJobs({
+    instanceId,
+    completions,
+  }: {
+    instanceId: string
+    completions: readonly Completion[]
+  }): Promise<string[]> {
     if (completions.length === 0) return []
     const rows = await this.sql<{ id: string }[]>`
       with x as materialized (select * from jsonb_to_recordset(${this.sql.json(completions as unknown as Json)}) as x(id bigint, result jsonb, checkpoint jsonb, progress jsonb))
@@ -438,7 +484,13 @@ export class JobStore {
    * crashed the process). Back to `queued` after its delay while attempts remain, otherwise `failed`;
    * the attempt was counted when it started.
    */
-  async failJobs({ instanceId, failures }: { instanceId: string; failures: readonly Failure[] }): Promise<{ id: string; state: JobState }[]> {
+  async failJobs({
+    instanceId,
+    failures,
+  }: {
+    instanceId: string
+    failures: readonly Failure[]
+  }): Promise<{ id: string; state: JobState }[]> {
     if (failures.length === 0) return []
     const rows = await this.sql<{ id: string; state: JobState }[]>`
       with x as materialized (
@@ -465,7 +517,13 @@ export class JobStore {
    * attempt is given back and the interruption counted; one interruption past `max_interruptions`
    * fails the job instead, so that no job is refunded forever.
    */
-  async requeueInterruptedJobs({ instanceId, jobs }: { instanceId: string; jobs: readonly JobSnapshot[] }): Promise<{ id: string; state: JobState }[]> {
+  async requeueInterruptedJobs({
+    instanceId,
+    jobs,
+  }: {
+    instanceId: string
+    jobs: readonly JobSnapshot[]
+  }): Promise<{ id: string; state: JobState }[]> {
     if (jobs.length === 0) return []
     const rows = await this.sql<{ id: string; state: JobState }[]>`
       with x as materialized (select * from jsonb_to_recordset(${this.sql.json(jobs as unknown as Json)}) as x(id bigint, checkpoint jsonb, progress jsonb))
@@ -476,9 +534,12 @@ export class JobStore {
                        then 'interrupted ' || (j.interruptions + 1) || ' times, more than maxInterruptions (' || j.max_interruptions || ')'
                        else j.error end,
           errors = case when j.interruptions >= j.max_interruptions
-                        then ${appendError(this.sql, this.sql`jsonb_build_object('name', 'InterruptedTooOften',
+                        then ${appendError(
+                          this.sql,
+                          this.sql`jsonb_build_object('name', 'InterruptedTooOften',
                                'message', 'interrupted ' || (j.interruptions + 1) || ' times, more than maxInterruptions ('
-                                          || j.max_interruptions || ')')`)}
+                                          || j.max_interruptions || ')')`,
+                        )}
                         else j.errors end,
           attempts = case when j.interruptions >= j.max_interruptions then j.attempts else greatest(j.attempts - 1, 0) end,
           interruptions = j.interruptions + 1,
@@ -495,7 +556,13 @@ export class JobStore {
    * is written and they go back to `queued` for any instance, but the attempt counts (a job that
    * never stops when asked is not refunded), so the last attempt ends in `failed`.
    */
-  async abandonJobs({ instanceId, jobs }: { instanceId: string; jobs: readonly JobSnapshot[] }): Promise<{ id: string; state: JobState }[]> {
+  async abandonJobs({
+    instanceId,
+    jobs,
+  }: {
+    instanceId: string
+    jobs: readonly JobSnapshot[]
+  }): Promise<{ id: string; state: JobState }[]> {
     if (jobs.length === 0) return []
     const rows = await this.sql<{ id: string; state: JobState }[]>`
       with x as materialized (select * from jsonb_to_recordset(${this.sql.json(jobs as unknown as Json)}) as x(id bigint, checkpoint jsonb, progress jsonb))
@@ -503,8 +570,11 @@ export class JobStore {
       set state = case when j.attempts >= j.max_attempts then 'failed' else 'queued' end,
           finished_at = case when j.attempts >= j.max_attempts then now() end,
           error = 'abandoned: it ignored its token until the grace deadline',
-          errors = ${appendError(this.sql, this.sql`jsonb_build_object('name', 'Abandoned', 'message',
-                     'abandoned: it ignored its token until the grace deadline')`)},
+          errors = ${appendError(
+            this.sql,
+            this.sql`jsonb_build_object('name', 'Abandoned', 'message',
+                     'abandoned: it ignored its token until the grace deadline')`,
+          )},
           interruptions = j.interruptions + 1,
           checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress), run_at = now(),
           started_at = coalesce(j.started_at, now()), updated_at = now(), lease_owner = null, lease_expires_at = null
@@ -519,7 +589,13 @@ export class JobStore {
    * One that ran keeps its attempt; one cancelled before its code ran (waiting in the local queue, or
    * marked to start next) gets back the attempt its start mark counted.
    */
-  async markJobsCancelled({ instanceId, jobs }: { instanceId: string; jobs: readonly Cancellation[] }): Promise<string[]> {
+  async markJobsCancelled({
+    instanceId,
+    jobs,
+  }: {
+    instanceId: string
+    jobs: readonly Cancellation[]
+  }): Promise<string[]> {
     if (jobs.length === 0) return []
     const rows = await this.sql<{ id: string }[]>`
       with x as materialized (select * from jsonb_to_recordset(${this.sql.json(jobs as unknown as Json)}) as x(id bigint, checkpoint jsonb, progress jsonb, started boolean))
@@ -535,7 +611,13 @@ export class JobStore {
   }
 
   /** Writes in-memory checkpoints and progress of running jobs. */
-  async writeCheckpoints({ instanceId, jobs }: { instanceId: string; jobs: readonly JobSnapshot[] }): Promise<string[]> {
+  async writeCheckpoints({
+    instanceId,
+    jobs,
+  }: {
+    instanceId: string
+    jobs: readonly JobSnapshot[]
+  }): Promise<string[]> {
     if (jobs.length === 0) return []
     const rows = await this.sql<{ id: string }[]>`
       with x as materialized (select * from jsonb_to_recordset(${this.sql.json(jobs as unknown as Json)}) as x(id bigint, checkpoint jsonb, progress jsonb))
@@ -633,7 +715,15 @@ export class JobStore {
    * it does not know of (a claim that committed while its answer was lost with the connection)
    * must expire, so that the sweeper gives it back, rather than stay leased here forever.
    */
-  async renewLeases({ instanceId, leaseMs, ids }: { instanceId: string; leaseMs: number; ids: readonly string[] }): Promise<{ id: string; cancelRequested: boolean }[]> {
+  async renewLeases({
+    instanceId,
+    leaseMs,
+    ids,
+  }: {
+    instanceId: string
+    leaseMs: number
+    ids: readonly string[]
+  }): Promise<{ id: string; cancelRequested: boolean }[]> {
     const rows = await this.sql<{ id: string; cancel_requested: boolean }[]>`
       with heartbeat as (
         update job_runner_instances set heartbeat_at = now() where id = ${instanceId}
@@ -670,9 +760,12 @@ export class JobStore {
           error = case when j.started_at is null then j.error
                        else 'runner lost: the lease of instance ' || coalesce(j.lease_owner::text, '?') || ' expired' end,
           errors = case when j.started_at is null then j.errors
-                        else ${appendError(this.sql, this.sql`jsonb_build_object('name', 'LeaseExpired',
+                        else ${appendError(
+                          this.sql,
+                          this.sql`jsonb_build_object('name', 'LeaseExpired',
                                'message', 'runner lost: the lease of instance ' || coalesce(j.lease_owner::text, '?')
-                                          || ' expired')`)} end,
+                                          || ' expired')`,
+                        )} end,
           lease_owner = null, lease_expires_at = null
       from expired
       where j.id = expired.id
@@ -707,7 +800,15 @@ export class JobStore {
    * cutoff nothing beyond it can be old enough (`reachedRecent`; the caller starts again from the
    * beginning next time). `lastId` is where the next window starts, or null when it read nothing.
    */
-  async pruneFinishedJobs({ olderThanMs, afterId, window }: { olderThanMs: number; afterId: string; window: number }): Promise<PruneWindow> {
+  async pruneFinishedJobs({
+    olderThanMs,
+    afterId,
+    window,
+  }: {
+    olderThanMs: number
+    afterId: string
+    window: number
+  }): Promise<PruneWindow> {
     const [row] = await this.sql<{ pruned: number; last_id: string | null; reached_recent: boolean | null }[]>`
       with cutoff as materialized (select now() - ${olderThanMs} * interval '1 millisecond' as at),
       scanned as materialized (
@@ -857,7 +958,10 @@ function truncateUtf8(text: string, maxBytes: number): string {
   const bytes = Buffer.from(text, 'utf8')
   if (bytes.length <= maxBytes) return text
   // Dropping a partial character at the cut leaves a U+FFFD, which the trim removes.
-  return bytes.subarray(0, maxBytes).toString('utf8').replace(/\uFFFD+$/, '')
+  return bytes
+    .subarray(0, maxBytes)
+    .toString('utf8')
+    .replace(/\uFFFD+$/, '')
 }
 
 /**

@@ -19,7 +19,10 @@ export interface CheckpointFlusherDependencies {
 export class CheckpointFlusher {
   private readonly periodic: Periodic
 
-  constructor(config: CheckpointFlusherConfig, private readonly deps: CheckpointFlusherDependencies) {
+  constructor(
+    config: CheckpointFlusherConfig,
+    private readonly deps: CheckpointFlusherDependencies,
+  ) {
     this.periodic = new Periodic('checkpointFlusher', config.intervalMs, () => this.flush(), deps.onError)
   }
 

@@ -35,7 +35,12 @@ export class FinishedJobPruner {
     private readonly config: FinishedJobPrunerConfig,
     private readonly deps: FinishedJobPrunerDependencies,
   ) {
-    this.periodic = new Periodic('finishedJobPruner', config.intervalMs ?? 60_000, async (signal) => void (await this.prune({ signal })), deps.onError)
+    this.periodic = new Periodic(
+      'finishedJobPruner',
+      config.intervalMs ?? 60_000,
+      async (signal) => void (await this.prune({ signal })),
+      deps.onError,
+    )
   }
 
   start(): void {

@@ -128,8 +128,16 @@ export class RunnerGeneration {
       { executions, write: (dirty) => this.writeCheckpoints(dirty), onError: onError('checkpoint flush') },
     )
     this.leaseSweeper = new LeaseSweeper(
-      { leaseMs: config.leaseMs, ...(config.sweepIntervalMs === undefined ? {} : { intervalMs: config.sweepIntervalMs }) },
-      { store: deps.store, log: deps.log, onRecovered: (ids) => this.onLeasesRecovered(ids), onError: onError('lease sweep') },
+      {
+        leaseMs: config.leaseMs,
+        ...(config.sweepIntervalMs === undefined ? {} : { intervalMs: config.sweepIntervalMs }),
+      },
+      {
+        store: deps.store,
+        log: deps.log,
+        onRecovered: (ids) => this.onLeasesRecovered(ids),
+        onError: onError('lease sweep'),
+      },
     )
     this.pruner = new FinishedJobPruner(
       { retentionMs: config.retentionMs ?? DEFAULT_RETENTION_MS },
@@ -181,7 +189,12 @@ export class RunnerGeneration {
   }
 
   private async register(): Promise<void> {
-    await this.deps.store.registerInstance({ id: this.leaseOwner, hostname: os.hostname(), pid: process.pid, queues: this.config.queues })
+    await this.deps.store.registerInstance({
+      id: this.leaseOwner,
+      hostname: os.hostname(),
+      pid: process.pid,
+      queues: this.config.queues,
+    })
     // A stop during the registration wins: nothing is claimed.
     if (this.state !== 'starting') return
     this.state = 'running'
@@ -211,7 +224,9 @@ export class RunnerGeneration {
    * stack): its outcome is a failed attempt, whatever it does next.
    */
   blameCrash(error: Error): string[] {
-    const inStack = [...this.executions.values()].filter((e) => e.definition?.sourceFile && error.stack?.includes(e.definition.sourceFile))
+    const inStack = [...this.executions.values()].filter(
+      (e) => e.definition?.sourceFile && error.stack?.includes(e.definition.sourceFile),
+    )
     const blamed = inStack.length > 0 ? inStack : [...this.executions.values()]
     for (const execution of blamed) execution.crashError = error
     return blamed.map((e) => e.job.id)
@@ -259,7 +274,10 @@ export class RunnerGeneration {
       )
     }
     const requeued = await withTimeout(
-      this.deps.store.abandonJobs({ instanceId: this.leaseOwner, jobs: abandoned.map((execution) => execution.currentState()) }),
+      this.deps.store.abandonJobs({
+        instanceId: this.leaseOwner,
+        jobs: abandoned.map((execution) => execution.currentState()),
+      }),
       Math.max(0, timer.remainingMs() - 100),
     ).catch((error: unknown) => {
       this.reportError(coerceError(error), 'requeue of abandoned jobs')
@@ -276,11 +294,16 @@ export class RunnerGeneration {
     await withTimeout(Promise.allSettled([...this.writing]), remainingMs()).catch(() => {})
     const released = await releasing
     await withTimeout(
-      Promise.allSettled([this.leaseKeeper.stop(), this.checkpointFlusher.stop(), this.leaseSweeper.stop(), this.pruner.stop()]),
+      Promise.allSettled([
+        this.leaseKeeper.stop(),
+        this.checkpointFlusher.stop(),
+        this.leaseSweeper.stop(),
+        this.pruner.stop(),
+      ]),
       remainingMs(),
     ).catch(() => {})
-    await withTimeout(this.deps.store.deregisterInstance({ instanceId: this.leaseOwner }), remainingMs()).catch((error: unknown) =>
-      this.reportError(coerceError(error), 'deregistration'),
+    await withTimeout(this.deps.store.deregisterInstance({ instanceId: this.leaseOwner }), remainingMs()).catch(
+      (error: unknown) => this.reportError(coerceError(error), 'deregistration'),
     )
     this.state = 'stopped'
     const abandonedIds = abandoned.map((e) => e.job.id)
@@ -289,7 +312,13 @@ export class RunnerGeneration {
       interrupted: this.interruptedIds,
       abandoned: abandonedIds.filter((id) => requeuedIds.has(id)),
       // Jobs still settling have an outcome write hanging on the database past the deadline: their leases will expire.
-      unwritten: [...new Set([...this.unwrittenIds, ...this.settling.keys(), ...abandonedIds.filter((id) => !requeuedIds.has(id))])],
+      unwritten: [
+        ...new Set([
+          ...this.unwrittenIds,
+          ...this.settling.keys(),
+          ...abandonedIds.filter((id) => !requeuedIds.has(id)),
+        ]),
+      ],
     }
   }
 
@@ -336,9 +365,20 @@ export class RunnerGeneration {
           // The jobs about to take free slots are marked started by the claim itself, unless jobs claimed
           // earlier still wait for their mark: those come first in line.
           const olderWaiting = this.localQueue.size > 0 || this.marking.length > 0
-          const startLimit = olderWaiting ? 0 : Math.max(0, Math.min(limit, this.freeSlots + this.markAhead - this.startableReady))
+          const startLimit = olderWaiting
+            ? 0
+            : Math.max(0, Math.min(limit, this.freeSlots + this.markAhead - this.startableReady))
           const { leaseOwner: instanceId, config } = this
-          const jobs = limit > 0 ? await this.deps.store.claimJobs({ instanceId, queues: config.queues, limit, leaseMs: config.leaseMs, startLimit }) : []
+          const jobs =
+            limit > 0
+              ? await this.deps.store.claimJobs({
+                  instanceId,
+                  queues: config.queues,
+                  limit,
+                  leaseMs: config.leaseMs,
+                  startLimit,
+                })
+              : []
           failures = 0
           const fresh = this.notHeldHere(jobs)
           const now = Date.now()
@@ -370,7 +410,10 @@ export class RunnerGeneration {
    */
   private notHeldHere(jobs: readonly OwnedJob[]): OwnedJob[] {
     // Marked jobs too: one marked here, its lease lapsed and claimed again, must still run once.
-    const marked = this.ready.length + this.marking.length > 0 ? new Set([...this.ready, ...this.marking].map((w) => w.job.id)) : undefined
+    const marked =
+      this.ready.length + this.marking.length > 0
+        ? new Set([...this.ready, ...this.marking].map((w) => w.job.id))
+        : undefined
     return jobs.filter((job) => !this.executions.has(job.id) && !this.settling.has(job.id) && !marked?.has(job.id))
   }
 
@@ -380,7 +423,9 @@ export class RunnerGeneration {
       // A job the claim marked while an abandoned run of it still executes here waits for that run to end.
       const next = this.mayBlock
         ? this.ready.findIndex((w) => !this.deps.liveRuns.has(w.job.id))
-        : this.ready.length > 0 ? 0 : -1
+        : this.ready.length > 0
+          ? 0
+          : -1
       if (next === -1) break
       this.execute(this.ready.splice(next, 1)[0]!.job)
     }
@@ -407,9 +452,15 @@ export class RunnerGeneration {
         for (const entry of this.marking) {
           const cancelled = cancelRequested.get(entry.job.id)
           if (cancelled !== undefined) {
-            marked.push({ job: { ...entry.job, attempts: entry.job.attempts + 1, cancelRequested: cancelled }, claimedAt: entry.claimedAt })
+            marked.push({
+              job: { ...entry.job, attempts: entry.job.attempts + 1, cancelRequested: cancelled },
+              claimedAt: entry.claimedAt,
+            })
           } else {
-            this.deps.log.warn({ jobId: entry.job.id }, 'start mark refused: the lease was lost before the job started; dropping it here')
+            this.deps.log.warn(
+              { jobId: entry.job.id },
+              'start mark refused: the lease was lost before the job started; dropping it here',
+            )
           }
         }
         this.addReady(marked)
@@ -440,14 +491,28 @@ export class RunnerGeneration {
   private execute(job: OwnedJob): void {
     const started: OwnedJob = { ...job, startedAt: new Date().toISOString() }
     const execution = new JobExecution(
-      started, this.deps.registry.get(job.type), this.deps.log, this.flushOne, this.timeouts, this.deps.onProgress,
+      started,
+      this.deps.registry.get(job.type),
+      this.deps.log,
+      this.flushOne,
+      this.timeouts,
+      this.deps.onProgress,
     )
     this.executions.set(job.id, execution)
     this.deps.liveRuns.add(execution)
     this.localQueue.noteStart()
     // The chaos suite reads these across processes to prove no succeeded job ran again.
     if (this.deps.log.isLevelEnabled('debug')) {
-      this.deps.log.debug({ jobId: job.id, type: job.type, attempt: job.attempts, interruptions: job.interruptions, checkpoint: job.checkpoint }, 'job started')
+      this.deps.log.debug(
+        {
+          jobId: job.id,
+          type: job.type,
+          attempt: job.attempts,
+          interruptions: job.interruptions,
+          checkpoint: job.checkpoint,
+        },
+        'job started',
+      )
     }
     this.events.emit('job:start', { job: started })
     // Long-polls here waiting for the job to leave `queued` wake now; those on other instances
@@ -495,7 +560,10 @@ export class RunnerGeneration {
     this.deps.liveRuns.releaseSlot(execution)
     this.writing.delete(execution.outcomeWritten!)
     const graceSeconds = this.timeouts.abandonGraceMs / 1000
-    this.deps.log.warn({ jobId: job.id, type: job.type, timeoutSeconds: job.timeoutSeconds, graceSeconds }, 'job ignored its timeout: abandoning it and freeing its slot')
+    this.deps.log.warn(
+      { jobId: job.id, type: job.type, timeoutSeconds: job.timeoutSeconds, graceSeconds },
+      'job ignored its timeout: abandoning it and freeing its slot',
+    )
     const error = `timed out after ${job.timeoutSeconds} s and ignored its token for ${graceSeconds} s: abandoned`
     this.trackWrite(this.writeFailure(execution, error, 'abandoned'))
     this.fillSlots()
@@ -512,7 +580,9 @@ export class RunnerGeneration {
     const job = this.takeWaiting(id)
     if (!job) return
     this.trackWrite(
-      this.retryWrite(() => this.outcomes.cancel({ id, checkpoint: job.checkpoint, progress: job.progress, started: false })).then((written) => {
+      this.retryWrite(() =>
+        this.outcomes.cancel({ id, checkpoint: job.checkpoint, progress: job.progress, started: false }),
+      ).then((written) => {
         if (written) this.deps.notifier.announce('jobChanged', id)
         this.events.emit('job:settled', { job, outcome: written ? 'cancelled' : 'lost' })
       }),
@@ -584,7 +654,10 @@ export class RunnerGeneration {
       return this.writeFailure(execution, crashedTheProcess(execution.crashError), undefined, settlement)
     }
     if (settlement.kind === 'rejected' && reason !== 'shutdown' && reason !== 'cancelled') {
-      const error = reason === 'timeout' ? `timed out after ${job.timeoutSeconds} s` : settlement.error.message || settlement.error.name
+      const error =
+        reason === 'timeout'
+          ? `timed out after ${job.timeoutSeconds} s`
+          : settlement.error.message || settlement.error.name
       return this.writeFailure(execution, error, undefined, settlement)
     }
     const snapshot = execution.currentState()
@@ -615,14 +688,25 @@ export class RunnerGeneration {
     // Zero rows: the lease was lost and another instance owns the job now; its outcome wins.
     const finalOutcome = written ? outcome : 'lost'
     if (finalOutcome === 'interrupted') this.interruptedIds.push(job.id)
-    if (finalOutcome === 'lost') this.deps.log.warn({ jobId: job.id }, 'job outcome not written: its lease had been recovered by another instance')
+    if (finalOutcome === 'lost')
+      this.deps.log.warn({ jobId: job.id }, 'job outcome not written: its lease had been recovered by another instance')
     this.deps.notifier.announce('jobChanged', job.id)
     if (outcome === 'interrupted') this.deps.notifier.announce('jobsAvailable', job.queue)
-    this.events.emit('job:settled', settlement.kind === 'rejected' ? { job, outcome: finalOutcome, error: settlement.error } : { job, outcome: finalOutcome })
+    this.events.emit(
+      'job:settled',
+      settlement.kind === 'rejected'
+        ? { job, outcome: finalOutcome, error: settlement.error }
+        : { job, outcome: finalOutcome },
+    )
   }
 
   /** A failed attempt: retried after its backoff while attempts remain, otherwise `failed`. */
-  private async writeFailure(execution: JobExecution, error: string, settledAs?: JobOutcome, settlement?: Settlement): Promise<void> {
+  private async writeFailure(
+    execution: JobExecution,
+    error: string,
+    settledAs?: JobOutcome,
+    settlement?: Settlement,
+  ): Promise<void> {
     const { job } = execution
     // What failed: the job's own error, or the crash or timeout the runner saw.
     const thrown = settlement?.kind === 'rejected' && execution.abortReason !== 'timeout' ? settlement.error : undefined
@@ -637,7 +721,11 @@ export class RunnerGeneration {
     const stack = failedWith.stack ? { stack: failedWith.stack } : {}
     const entry = boundedFailedAttempt({ message: error, name: failedWith.name || 'Error', ...stack })
     const failure = {
-      ...execution.currentState(), error: error.slice(0, 10_000), retryDelayMs: decision.delayMs, giveUp: decision.giveUp, entry,
+      ...execution.currentState(),
+      error: error.slice(0, 10_000),
+      retryDelayMs: decision.delayMs,
+      giveUp: decision.giveUp,
+      entry,
     }
     const state = await this.retryWrite(() => this.outcomes.fail(failure))
     if (state === undefined) {
@@ -645,7 +733,8 @@ export class RunnerGeneration {
       this.events.emit('job:settled', { job, outcome: 'lost' })
       return
     }
-    if (state === null) this.deps.log.warn({ jobId: job.id }, 'job outcome not written: its lease had been recovered by another instance')
+    if (state === null)
+      this.deps.log.warn({ jobId: job.id }, 'job outcome not written: its lease had been recovered by another instance')
     else this.deps.notifier.announce('jobChanged', job.id)
     if (state === 'queued') this.deps.notifier.announce('jobsAvailable', job.queue)
     const outcome: JobOutcome = state === null ? 'lost' : (settledAs ?? (state === 'queued' ? 'retry' : 'failed'))

@@ -79,7 +79,10 @@ export class JobExecution {
     this.abort('timeout')
     if (!Number.isFinite(this.timeouts.abandonGraceMs)) return
     // A job that ignores its own timeout would otherwise hold its slot (and its lease) forever.
-    this.timeout = setTimeout(() => this.isSettled || this.timeouts.onTimeoutIgnored(this), this.timeouts.abandonGraceMs)
+    this.timeout = setTimeout(
+      () => this.isSettled || this.timeouts.onTimeoutIgnored(this),
+      this.timeouts.abandonGraceMs,
+    )
     this.timeout.unref()
   }
 
@@ -150,7 +153,10 @@ export class JobExecution {
   private async run(definition: JobDefinition<unknown, unknown, unknown> | undefined): Promise<void> {
     let settlement: Settlement
     if (!definition) {
-      settlement = { kind: 'rejected', error: new Error(`unknown job type ${JSON.stringify(this.job.type)}: no job file defines it`) }
+      settlement = {
+        kind: 'rejected',
+        error: new Error(`unknown job type ${JSON.stringify(this.job.type)}: no job file defines it`),
+      }
     } else {
       try {
         const result = await definition.run(new ExecutionContext(this))

@@ -60,19 +60,29 @@ export class LeaseKeeper {
       ...this.deps.settling(),
       ...[...this.deps.waiting()].map((waiting) => waiting.job.id),
     ]
-    const renewed = await this.deps.store.renewLeases({ instanceId: this.config.instanceId, leaseMs: this.config.leaseMs, ids })
+    const renewed = await this.deps.store.renewLeases({
+      instanceId: this.config.instanceId,
+      leaseMs: this.config.leaseMs,
+      ids,
+    })
     const ours = new Set(renewed.map((r) => r.id))
     // Claimed before this renewal began, yet not renewed: another instance recovered it.
     const lost = (claimedAt: number, id: string) => claimedAt < startedAt && !ours.has(id)
     for (const execution of this.deps.executions()) {
       if (lost(execution.startedAt, execution.job.id) && !execution.isSettled) {
-        this.deps.log.warn({ jobId: execution.job.id }, 'lease lost: another instance recovered this job; stopping it here')
+        this.deps.log.warn(
+          { jobId: execution.job.id },
+          'lease lost: another instance recovered this job; stopping it here',
+        )
         execution.abort('shutdown')
       }
     }
     const lostWhileWaiting = [...this.deps.waiting()].filter((w) => lost(w.claimedAt, w.job.id))
     for (const { job } of lostWhileWaiting) {
-      this.deps.log.warn({ jobId: job.id }, 'lease lost: another instance recovered this job before it started here; dropping it')
+      this.deps.log.warn(
+        { jobId: job.id },
+        'lease lost: another instance recovered this job before it started here; dropping it',
+      )
       this.deps.dropWaiting(job.id)
     }
     for (const { id, cancelRequested } of renewed) if (cancelRequested) this.deps.cancel(id)

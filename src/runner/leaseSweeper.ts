@@ -53,7 +53,10 @@ export class LeaseSweeper {
     const recovered = await this.deps.store.recoverExpiredLeases()
     if (recovered.length === 0) return
     const ids = recovered.map((r) => r.id)
-    this.deps.log.warn({ jobIds: ids, failed: recovered.filter((r) => r.state === 'failed').map((r) => r.id) }, 'recovered jobs whose runner was lost (lease expired)')
+    this.deps.log.warn(
+      { jobIds: ids, failed: recovered.filter((r) => r.state === 'failed').map((r) => r.id) },
+      'recovered jobs whose runner was lost (lease expired)',
+    )
     this.deps.onRecovered(ids)
   }
 }

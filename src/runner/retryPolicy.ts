@@ -31,7 +31,9 @@ export function decideRetry(
     const answer = definition.retryDelay(attempt, error)
     if (answer === null) return { delayMs: 0, giveUp: true }
     if (typeof answer !== 'number' || !Number.isFinite(answer) || answer < 0) {
-      throw new TypeError(`job ${definition.name}: retryDelay returned ${String(answer)}, not a number of milliseconds or null`)
+      throw new TypeError(
+        `job ${definition.name}: retryDelay returned ${String(answer)}, not a number of milliseconds or null`,
+      )
     }
     return { delayMs: Math.min(answer, MAX_DELAY_MS), giveUp: false }
   } catch (policyError) {

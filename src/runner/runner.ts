@@ -130,7 +130,11 @@ export class Runner {
     if (this.stopsAsked !== stopsBefore) return
     // The first generation leases under the instance id, so a runner that never drains is one id everywhere.
     const leaseOwner = this.generations++ === 0 ? this.instanceId : randomUUID()
-    const generation = new RunnerGeneration(leaseOwner, this.config, { ...this.deps, events: this.events, liveRuns: this.liveRuns })
+    const generation = new RunnerGeneration(leaseOwner, this.config, {
+      ...this.deps,
+      events: this.events,
+      liveRuns: this.liveRuns,
+    })
     this.generation = generation
     await generation.start()
   }

@@ -82,22 +82,24 @@ export class Batcher<T, R> {
       } catch (error) {
         written = Promise.reject(error)
       }
-      written.then(
-        (result) => {
-          for (const p of batch) p.resolve?.(result)
-        },
-        (error: unknown) => {
-          let unheard = false
-          for (const p of batch) {
-            if (p.reject) p.reject(error)
-            else unheard = true
-          }
-          if (unheard) this.onError(error)
-        },
-      ).finally(() => {
-        this.inFlight -= 1
-        this.schedule()
-      })
+      written
+        .then(
+          (result) => {
+            for (const p of batch) p.resolve?.(result)
+          },
+          (error: unknown) => {
+            let unheard = false
+            for (const p of batch) {
+              if (p.reject) p.reject(error)
+              else unheard = true
+            }
+            if (unheard) this.onError(error)
+          },
+        )
+        .finally(() => {
+          this.inFlight -= 1
+          this.schedule()
+        })
     }
   }
 }

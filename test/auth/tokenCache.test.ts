@@ -9,10 +9,13 @@ const secret = 'token-cache-test-secret-0123456789abcdef'
 const audience = 'job-runner'
 
 function counted(verify: TokenVerifier): TokenVerifier & { calls: number } {
-  const wrapped = Object.assign(async (token: string) => {
-    wrapped.calls += 1
-    return verify(token)
-  }, { calls: 0 })
+  const wrapped = Object.assign(
+    async (token: string) => {
+      wrapped.calls += 1
+      return verify(token)
+    },
+    { calls: 0 },
+  )
   return wrapped
 }
 

@@ -108,7 +108,10 @@ for (const target of databaseTargets()) {
 
     it('no token: 401 with a bare Bearer challenge', async () => {
       for (const authorization of [undefined, 'Basic YWxpY2U6c2VjcmV0', 'Bearer', 'Bearer ']) {
-        const response = await hs.request('/v1/jobs', { token: null, headers: authorization === undefined ? {} : { authorization } })
+        const response = await hs.request('/v1/jobs', {
+          token: null,
+          headers: authorization === undefined ? {} : { authorization },
+        })
         await expectProblem(response, 401, 'unauthorized')
         assert.equal(response.headers.get('www-authenticate'), 'Bearer realm="job-runner"', String(authorization))
       }
@@ -146,7 +149,9 @@ for (const target of databaseTargets()) {
       const tampered = signature.slice(0, at) + (signature[at] === 'A' ? 'B' : 'A') + signature.slice(at + 1)
       await expectInvalidToken(await call(hs, `${header}.${payload}.${tampered}`))
       await expectInvalidToken(await call(hs, `${header}.${base64url(goodClaims({ sub: 'mallory' }))}.${signature}`))
-      await expectInvalidToken(await call(hs, await signHs256(goodClaims(), 'another-secret-that-is-at-least-32-bytes')))
+      await expectInvalidToken(
+        await call(hs, await signHs256(goodClaims(), 'another-secret-that-is-at-least-32-bytes')),
+      )
       await expectInvalidToken(await call(hs, 'not-a-jwt'))
       // An RS256 token where only a secret is configured.
       await expectInvalidToken(await call(hs, await signRs256(goodClaims(), rsaKeys.privateKey)))
@@ -156,7 +161,10 @@ for (const target of databaseTargets()) {
       const readOnly = await signHs256(goodClaims({ scope: 'jobs:read' }))
       const response = await call(hs, readOnly, { method: 'POST', body: JSON.stringify({ type: 'echo' }) })
       await expectProblem(response, 403, 'insufficient-scope')
-      assert.equal(response.headers.get('www-authenticate'), 'Bearer realm="job-runner", error="insufficient_scope", scope="jobs:write"')
+      assert.equal(
+        response.headers.get('www-authenticate'),
+        'Bearer realm="job-runner", error="insufficient_scope", scope="jobs:write"',
+      )
       const noScope = await signHs256(goodClaims({ scope: undefined }))
       const list = await call(hs, noScope)
       await expectProblem(list, 403, 'insufficient-scope')
@@ -168,23 +176,37 @@ for (const target of databaseTargets()) {
 
     it('scopes come from a space-separated scope string or an scp array', async () => {
       const fromString = await signHs256(goodClaims({ scope: 'jobs:write' }))
-      await expectJson(await call(hs, fromString, { method: 'POST', body: JSON.stringify({ type: 'echo', queue: 'nobody' }) }), 202)
+      await expectJson(
+        await call(hs, fromString, { method: 'POST', body: JSON.stringify({ type: 'echo', queue: 'nobody' }) }),
+        202,
+      )
       await expectProblem(await call(hs, fromString), 403, 'insufficient-scope')
       const fromArray = await signHs256(goodClaims({ scope: undefined, scp: ['jobs:read'] }))
       await expectJson(await call(hs, fromArray), 200)
-      await expectProblem(await call(hs, fromArray, { method: 'POST', body: JSON.stringify({ type: 'echo' }) }), 403, 'insufficient-scope')
+      await expectProblem(
+        await call(hs, fromArray, { method: 'POST', body: JSON.stringify({ type: 'echo' }) }),
+        403,
+        'insufficient-scope',
+      )
       const both = await signHs256(goodClaims({ scope: 'jobs:read', scp: ['jobs:write'] }))
       await expectJson(await call(hs, both), 200)
-      await expectJson(await call(hs, both, { method: 'POST', body: JSON.stringify({ type: 'echo', queue: 'nobody' }) }), 202)
+      await expectJson(
+        await call(hs, both, { method: 'POST', body: JSON.stringify({ type: 'echo', queue: 'nobody' }) }),
+        202,
+      )
     })
 
     it('JWT_PUBLIC_KEY: a good RS256 token is accepted; issuer checked; HS256 signed with the PEM is refused', async () => {
       await expectJson(await call(rsa, await signRs256(goodClaims({ iss: ISSUER }), rsaKeys.privateKey)), 200)
-      await expectInvalidToken(await call(rsa, await signRs256(goodClaims({ iss: 'https://other.test' }), rsaKeys.privateKey)))
+      await expectInvalidToken(
+        await call(rsa, await signRs256(goodClaims({ iss: 'https://other.test' }), rsaKeys.privateKey)),
+      )
       await expectInvalidToken(await call(rsa, await signRs256(goodClaims(), rsaKeys.privateKey)))
       await expectInvalidToken(await call(rsa, await signRs256(goodClaims({ iss: ISSUER }), strangerKeys.privateKey)))
       // The key-confusion attack: the public key's PEM text used as an HMAC secret.
-      await expectInvalidToken(await call(rsa, await signHs256(goodClaims({ iss: ISSUER }), new TextEncoder().encode(publicPem))))
+      await expectInvalidToken(
+        await call(rsa, await signHs256(goodClaims({ iss: ISSUER }), new TextEncoder().encode(publicPem))),
+      )
       await expectInvalidToken(await call(rsa, await signHs256(goodClaims({ iss: ISSUER }))))
     })
 
@@ -212,7 +234,8 @@ for (const target of databaseTargets()) {
           for (const token of sent) {
             const signature = token.split('.')[2]
             assert.ok(!line.includes(token), `a token reached the logs: ${line}`)
-            if (signature && signature.length > 10) assert.ok(!line.includes(signature), `a token signature reached the logs: ${line}`)
+            if (signature && signature.length > 10)
+              assert.ok(!line.includes(signature), `a token signature reached the logs: ${line}`)
           }
         }
       }

@@ -39,12 +39,29 @@ describeOrSkip('benchmark harness (smoke)', { skip, timeout: 60_000 }, () => {
   it('drains every job with job-runner and its peers and measures latency', async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ['bench/run.mjs', '--smoke', '--only', 'P1,P2,P3,P4,P9', '--p3-steps', '--peers', 'graphile-tuned', '--jobs', '200', '--latency-jobs', '10', '--db-prefix', `bench_smoke_${randomBytes(4).toString('hex')}`, '--json'],
+      [
+        'bench/run.mjs',
+        '--smoke',
+        '--only',
+        'P1,P2,P3,P4,P9',
+        '--p3-steps',
+        '--peers',
+        'graphile-tuned',
+        '--jobs',
+        '200',
+        '--latency-jobs',
+        '10',
+        '--db-prefix',
+        `bench_smoke_${randomBytes(4).toString('hex')}`,
+        '--json',
+      ],
       { cwd: projectRoot(), env: { ...process.env, BENCH_DATABASE_URL: databaseUrl! }, maxBuffer: 16 * 1024 * 1024 },
     )
     const line = stdout.split('\n').find((l) => l.startsWith('JSON '))
     assert.ok(line, 'the harness printed its results')
-    const results = JSON.parse(line.slice(5)) as { figures: Record<string, Record<string, (DrainRun & { p50Ms?: number } & Record<string, any>)[]>> }
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the harness's JSON, read field by field below
+    type Figure = DrainRun & { p50Ms?: number } & Record<string, any>
+    const results = JSON.parse(line.slice(5)) as { figures: Record<string, Record<string, Figure[]>> }
     const drain = results.figures['P1 c=10']!
     assert.deepEqual(Object.keys(drain).sort(), ['graphile-tuned', 'ours'])
     for (const [config, runs] of Object.entries(drain)) {
@@ -58,14 +75,23 @@ describeOrSkip('benchmark harness (smoke)', { skip, timeout: 60_000 }, () => {
       assert.ok(latency[config]![0]!.p50Ms! > 0, `${config} latency measured`)
     }
     const enqueue = results.figures.P3!
-    assert.deepEqual(Object.keys(enqueue), ['ours', 'hono-no-db', 'hono-round-trip', 'hono-async-commit', 'hono-insert', 'bare-hono'])
+    assert.deepEqual(Object.keys(enqueue), [
+      'ours',
+      'hono-no-db',
+      'hono-round-trip',
+      'hono-async-commit',
+      'hono-insert',
+      'bare-hono',
+    ])
     for (const [config, [run]] of Object.entries(enqueue)) {
       assert.equal(run!.non2xx, 0, `${config}: every request answered 2xx`)
       assert.ok(run!.total > 0, `${config}: requests answered`)
       // 202 means committed: a request still in flight when the second ends may be stored unanswered, never the reverse.
-      if (run!.stored !== undefined) assert.ok(run!.stored >= run!.total, `${config}: ${run!.stored} stored for ${run!.total} answered`)
+      if (run!.stored !== undefined)
+        assert.ok(run!.stored >= run!.total, `${config}: ${run!.stored} stored for ${run!.total} answered`)
     }
-    for (const config of ['ours', 'hono-insert']) assert.equal(typeof enqueue[config]![0]!.stored, 'number', `${config} counts what it stored`)
+    for (const config of ['ours', 'hono-insert'])
+      assert.equal(typeof enqueue[config]![0]!.stored, 'number', `${config} counts what it stored`)
     const cancel = results.figures.P4!.ours![0]!
     assert.deepEqual(cancel.outcomes, { cancelled: cancel.cancels }, 'every cancel from B stopped its job on A')
     assert.ok(cancel.toAbortMs.p99 > 0)

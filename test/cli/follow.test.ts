@@ -12,8 +12,15 @@ import { databaseTargets, type TestDatabase } from '../support/databases.js'
 import { enqueue } from '../support/http.js'
 import { startTestService, TEST_SECRET, type TestService } from '../support/service.js'
 
-function cli(args: readonly string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(JWT_|DATABASE_URL|DATA_DIR|JOB_RUNNER_|PORT$|TEST_DATABASE_URL)/.test(key)))
+function cli(
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([key]) => !/^(JWT_|DATABASE_URL|DATA_DIR|JOB_RUNNER_|PORT$|TEST_DATABASE_URL)/.test(key),
+    ),
+  )
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot(), 'src/cli.ts'), ...args], {
     cwd: projectRoot(),
     env: { ...clean, ...env },
@@ -48,7 +55,9 @@ for (const target of databaseTargets()) {
     it('draws the bar step by step although no checkpoint is flushed meanwhile', async () => {
       const run = await cli(['enqueue', 'count', '{"to": 10, "stepMs": 150}', '--wait'], env)
       assert.equal(run.code, 0, run.stderr)
-      const percents = new Set([...run.stderr.matchAll(/\] +([0-9]+)% [0-9]+ of 10 · running/g)].map((m) => Number(m[1])))
+      const percents = new Set(
+        [...run.stderr.matchAll(/\] +([0-9]+)% [0-9]+ of 10 · running/g)].map((m) => Number(m[1])),
+      )
       assert.ok(percents.size >= 5, `intermediate steps drawn: ${[...percents].join(', ')}\n${run.stderr}`)
       assert.match(run.stderr, /100% 10 of 10 · succeeded/)
     })

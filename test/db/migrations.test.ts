@@ -50,21 +50,42 @@ for (const target of databaseTargets()) {
       assert.equal(migrations.at(-1)!.version, 9, 'this test names the newest migration')
 
       const alices = await store.listJobs({ owner: 'alice', limit: 10 })
-      assert.deepEqual(alices.map((j) => j.state), ['succeeded', 'queued'])
+      assert.deepEqual(
+        alices.map((j) => j.state),
+        ['succeeded', 'queued'],
+      )
       // Migration 009: jobs from before have no retries, no replay and an empty error history.
-      assert.deepEqual(alices.map((j) => [j.retries, j.replayOf, j.errors]), [[0, null, []], [0, null, []]])
+      assert.deepEqual(
+        alices.map((j) => [j.retries, j.replayOf, j.errors]),
+        [
+          [0, null, []],
+          [0, null, []],
+        ],
+      )
       assert.equal((await store.listJobs({ owner: 'bob', limit: 10 })).length, 1)
-      const indexes = await db.sql<{ indexname: string; indexdef: string }[]>`select indexname, indexdef from pg_indexes where tablename = 'job_runner_jobs'`
-      assert.deepEqual(indexes.map((i) => i.indexname).filter((name) => ['job_runner_jobs_owner', 'job_runner_jobs_finished'].includes(name)), [])
+      const indexes = await db.sql<
+        { indexname: string; indexdef: string }[]
+      >`select indexname, indexdef from pg_indexes where tablename = 'job_runner_jobs'`
+      assert.deepEqual(
+        indexes
+          .map((i) => i.indexname)
+          .filter((name) => ['job_runner_jobs_owner', 'job_runner_jobs_finished'].includes(name)),
+        [],
+      )
       // Writes fenced by state = 'running' no longer match the leases index (migration 006).
-      assert.match(indexes.find((i) => i.indexname === 'job_runner_jobs_leases')!.indexdef, /\(lease_expires_at\) WHERE \(lease_expires_at IS NOT NULL\)$/)
+      assert.match(
+        indexes.find((i) => i.indexname === 'job_runner_jobs_leases')!.indexdef,
+        /\(lease_expires_at\) WHERE \(lease_expires_at IS NOT NULL\)$/,
+      )
       // Jobs enqueued from now on are listed too, also when an instance of the earlier release,
       // still running during a deploy, inserts them its own way; and a deleted job leaves its listing.
       await store.enqueueJobs({ owner: 'bob', jobs: [newJob()] })
       await db.sql`insert into job_runner_jobs (owner, type, queue, max_attempts) values ('bob', 'echo', 'default', 1)`
       assert.equal((await store.listJobs({ owner: 'bob', limit: 10 })).length, 3)
       await db.sql`delete from job_runner_jobs where owner = 'bob'`
-      const [left] = await db.sql<{ n: number }[]>`select count(*)::int as n from job_runner_owner_jobs where owner = 'bob'`
+      const [left] = await db.sql<
+        { n: number }[]
+      >`select count(*)::int as n from job_runner_owner_jobs where owner = 'bob'`
       assert.equal(left!.n, 0)
       assert.deepEqual(await migrate(db), { applied: [] })
     })

@@ -63,7 +63,13 @@ function specOperations(): string[] {
  * Asserts `response` is what the spec says `method path` answers with `status`: the status, every
  * header the response declares (present and matching its schema), the media type and the body.
  */
-async function conforms(response: Response, method: string, path: string, status: number, covered: Set<string>): Promise<unknown> {
+async function conforms(
+  response: Response,
+  method: string,
+  path: string,
+  status: number,
+  covered: Set<string>,
+): Promise<unknown> {
   const text = await response.text()
   assert.equal(response.status, status, `${method} ${path}: expected ${status}, got ${response.status}: ${text}`)
   let pointer = `#/paths/${escape(path)}/${method.toLowerCase()}/responses/${status}`
@@ -78,15 +84,24 @@ async function conforms(response: Response, method: string, path: string, status
     const value = response.headers.get(name)
     assert.ok(value !== null, `${method} ${path} ${status}: header ${name} is declared but missing`)
     const validate = spec.validatorFor(`${headerPointer}/schema`)
-    assert.ok(validate(value), `${method} ${path} ${status}: header ${name}=${value}: ${JSON.stringify(validate.errors)}`)
+    assert.ok(
+      validate(value),
+      `${method} ${path} ${status}: header ${name}=${value}: ${JSON.stringify(validate.errors)}`,
+    )
   }
   let body: unknown
   if (object.content) {
     const mediaType = (response.headers.get('content-type') ?? '').split(';')[0]!.trim()
-    assert.ok(mediaType in object.content, `${method} ${path} ${status}: content type ${mediaType} is not one of ${Object.keys(object.content).join(', ')}`)
+    assert.ok(
+      mediaType in object.content,
+      `${method} ${path} ${status}: content type ${mediaType} is not one of ${Object.keys(object.content).join(', ')}`,
+    )
     body = /[/+]json$/.test(mediaType) ? JSON.parse(text) : text
     const validate = spec.validatorFor(`${pointer}/content/${escape(mediaType)}/schema`)
-    assert.ok(validate(body), `${method} ${path} ${status}: body does not match the spec: ${JSON.stringify(validate.errors)}\n${text}`)
+    assert.ok(
+      validate(body),
+      `${method} ${path} ${status}: body does not match the spec: ${JSON.stringify(validate.errors)}\n${text}`,
+    )
   } else {
     assert.equal(text, '', `${method} ${path} ${status}: the spec declares no body`)
   }
@@ -108,13 +123,61 @@ const nested = (levels: number): unknown => (levels <= 1 ? {} : { a: nested(leve
  * `{ description: a, b }` the comma ends the value and `b` becomes a key of its own.
  */
 const SCHEMA_KEYWORDS = new Set([
-  '$ref', '$id', '$schema', '$defs', '$comment', 'type', 'enum', 'const', 'format', 'pattern', 'minLength', 'maxLength',
-  'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'items', 'prefixItems', 'minItems',
-  'maxItems', 'uniqueItems', 'contains', 'properties', 'patternProperties', 'additionalProperties', 'required',
-  'minProperties', 'maxProperties', 'propertyNames', 'allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else',
-  'dependentRequired', 'dependentSchemas', 'unevaluatedProperties', 'unevaluatedItems', 'title', 'description',
-  'default', 'examples', 'example', 'deprecated', 'readOnly', 'writeOnly', 'nullable', 'discriminator', 'xml',
-  'externalDocs', 'contentMediaType', 'contentEncoding',
+  '$ref',
+  '$id',
+  '$schema',
+  '$defs',
+  '$comment',
+  'type',
+  'enum',
+  'const',
+  'format',
+  'pattern',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'items',
+  'prefixItems',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'contains',
+  'properties',
+  'patternProperties',
+  'additionalProperties',
+  'required',
+  'minProperties',
+  'maxProperties',
+  'propertyNames',
+  'allOf',
+  'anyOf',
+  'oneOf',
+  'not',
+  'if',
+  'then',
+  'else',
+  'dependentRequired',
+  'dependentSchemas',
+  'unevaluatedProperties',
+  'unevaluatedItems',
+  'title',
+  'description',
+  'default',
+  'examples',
+  'example',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
+  'nullable',
+  'discriminator',
+  'xml',
+  'externalDocs',
+  'contentMediaType',
+  'contentEncoding',
 ])
 
 /** Every schema object in the document, with its JSON Pointer. */
@@ -168,15 +231,26 @@ for (const target of databaseTargets()) {
       await database?.cleanup()
     })
 
-    const check = (response: Response, method: string, path: string, status: number) => conforms(response, method, path, status, covered)
+    const check = (response: Response, method: string, path: string, status: number) =>
+      conforms(response, method, path, status, covered)
 
     it('serves a route for every spec operation and no route the spec lacks', async () => {
       const served = new Set(
-        service.app.routes.filter((route) => route.method !== 'ALL').map((route) => `${route.method} ${route.path.replace(/:([A-Za-z_]+)/g, '{$1}')}`),
+        service.app.routes
+          .filter((route) => route.method !== 'ALL')
+          .map((route) => `${route.method} ${route.path.replace(/:([A-Za-z_]+)/g, '{$1}')}`),
       )
       const inSpec = new Set(specOperations())
-      assert.deepEqual([...served].filter((op) => !inSpec.has(op)), [], 'routes the spec lacks')
-      assert.deepEqual([...inSpec].filter((op) => !served.has(op)), [], 'spec operations without a route')
+      assert.deepEqual(
+        [...served].filter((op) => !inSpec.has(op)),
+        [],
+        'routes the spec lacks',
+      )
+      assert.deepEqual(
+        [...inSpec].filter((op) => !served.has(op)),
+        [],
+        'spec operations without a route',
+      )
       // The same from outside: a spec operation never answers 404 or 405 (without a token, so
       // nothing runs: authenticated routes stop at 401) …
       for (const operation of inSpec) {
@@ -200,7 +274,16 @@ for (const target of databaseTargets()) {
         }
       }
       // … and paths outside it do.
-      for (const path of ['/v1', '/v1/admin', '/v1/jobs/1/rerun', '/v1/jobs/batch/1', '/v2/jobs', '/openapi.json', '/docs/x', '/livez/x']) {
+      for (const path of [
+        '/v1',
+        '/v1/admin',
+        '/v1/jobs/1/rerun',
+        '/v1/jobs/batch/1',
+        '/v2/jobs',
+        '/openapi.json',
+        '/docs/x',
+        '/livez/x',
+      ]) {
         const response = await service.request(path)
         assert.equal(response.status, 404, `${path} answered ${response.status}`)
         await response.arrayBuffer()
@@ -218,30 +301,76 @@ for (const target of databaseTargets()) {
       await check(await service.request(path, { method: 'POST', body: '{"type":' }), 'POST', path, 400)
       await check(await service.request(path, { ...json(body), token: null }), 'POST', path, 401)
       await check(await service.request(path, { ...json(body), scopes: ['jobs:read'] }), 'POST', path, 403)
-      await check(await service.request(path, json({ type: 'echo', payload: { s: 'x'.repeat(4096) } })), 'POST', path, 413)
-      await check(await service.request(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'text/plain' } }), 'POST', path, 415)
+      await check(
+        await service.request(path, json({ type: 'echo', payload: { s: 'x'.repeat(4096) } })),
+        'POST',
+        path,
+        413,
+      )
+      await check(
+        await service.request(path, {
+          method: 'POST',
+          body: JSON.stringify(body),
+          headers: { 'content-type': 'text/plain' },
+        }),
+        'POST',
+        path,
+        415,
+      )
       await check(await service.request(path, json({ type: 'no-such-type' })), 'POST', path, 422)
     })
 
     it('POST /v1/jobs/batch: 202, 400, 401, 403, 413, 415, 422', async () => {
       const path = '/v1/jobs/batch'
-      const body = { jobs: [{ type: 'echo', queue: 'nobody' }, { type: 'sleep', payload: { ms: 1 }, queue: 'nobody', idempotencyKey: 'b-1' }] }
+      const body = {
+        jobs: [
+          { type: 'echo', queue: 'nobody' },
+          { type: 'sleep', payload: { ms: 1 }, queue: 'nobody', idempotencyKey: 'b-1' },
+        ],
+      }
       const { jobs } = (await check(await service.request(path, json(body)), 'POST', path, 202)) as { jobs: ApiJob[] }
       assert.equal(jobs.length, 2)
       await check(await service.request(path, { method: 'POST', body: '[' }), 'POST', path, 400)
       await check(await service.request(path, { ...json(body), token: null }), 'POST', path, 401)
       await check(await service.request(path, { ...json(body), scopes: ['jobs:read', 'admin'] }), 'POST', path, 403)
-      await check(await service.request(path, json({ jobs: [{ type: 'echo', payload: 'x'.repeat(4096) }] })), 'POST', path, 413)
-      await check(await service.request(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 'POST', path, 415)
-      await check(await service.request(path, json({ jobs: [{ type: 'echo' }, { type: 'sleep', payload: { ms: -1 } }] })), 'POST', path, 422)
+      await check(
+        await service.request(path, json({ jobs: [{ type: 'echo', payload: 'x'.repeat(4096) }] })),
+        'POST',
+        path,
+        413,
+      )
+      await check(
+        await service.request(path, {
+          method: 'POST',
+          body: JSON.stringify(body),
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        }),
+        'POST',
+        path,
+        415,
+      )
+      await check(
+        await service.request(path, json({ jobs: [{ type: 'echo' }, { type: 'sleep', payload: { ms: -1 } }] })),
+        'POST',
+        path,
+        422,
+      )
     })
 
     it('GET /v1/jobs: 200, 400, 401, 403', async () => {
       const path = '/v1/jobs'
-      const page = (await check(await service.request(`${path}?limit=1`), 'GET', path, 200)) as { jobs: ApiJob[]; nextCursor: string | null }
+      const page = (await check(await service.request(`${path}?limit=1`), 'GET', path, 200)) as {
+        jobs: ApiJob[]
+        nextCursor: string | null
+      }
       assert.equal(page.jobs.length, 1)
       assert.equal(typeof page.nextCursor, 'string')
-      await check(await service.request(`${path}?cursor=${page.nextCursor}&state=queued&type=echo&queue=nobody`), 'GET', path, 200)
+      await check(
+        await service.request(`${path}?cursor=${page.nextCursor}&state=queued&type=echo&queue=nobody`),
+        'GET',
+        path,
+        200,
+      )
       await check(await service.request(`${path}?limit=101`), 'GET', path, 400)
       await check(await service.request(path, { token: null }), 'GET', path, 401)
       await check(await service.request(path, { scopes: ['jobs:write'] }), 'GET', path, 403)
@@ -264,15 +393,35 @@ for (const target of databaseTargets()) {
     it('POST /v1/jobs/{id}/cancel: 200, 202, 401, 403, 404, 409', async () => {
       const path = '/v1/jobs/{id}/cancel'
       const queued = await enqueue(service, { type: 'echo', queue: 'nobody' })
-      const cancelled = (await check(await service.request(`/v1/jobs/${queued.id}/cancel`, { method: 'POST' }), 'POST', path, 200)) as ApiJob
+      const cancelled = (await check(
+        await service.request(`/v1/jobs/${queued.id}/cancel`, { method: 'POST' }),
+        'POST',
+        path,
+        200,
+      )) as ApiJob
       assert.equal(cancelled.state, 'cancelled')
       const sleeper = await enqueue(service, { type: 'sleep', payload: { ms: 60_000 } })
       await pollUntil(service, sleeper.id, (job) => job.state === 'running')
-      const requested = (await check(await service.request(`/v1/jobs/${sleeper.id}/cancel`, { method: 'POST' }), 'POST', path, 202)) as ApiJob
+      const requested = (await check(
+        await service.request(`/v1/jobs/${sleeper.id}/cancel`, { method: 'POST' }),
+        'POST',
+        path,
+        202,
+      )) as ApiJob
       assert.equal(requested.cancelRequested, true)
       await pollUntil(service, sleeper.id, (job) => job.state === 'cancelled')
-      await check(await service.request(`/v1/jobs/${queued.id}/cancel`, { method: 'POST', token: null }), 'POST', path, 401)
-      await check(await service.request(`/v1/jobs/${queued.id}/cancel`, { method: 'POST', scopes: ['jobs:read'] }), 'POST', path, 403)
+      await check(
+        await service.request(`/v1/jobs/${queued.id}/cancel`, { method: 'POST', token: null }),
+        'POST',
+        path,
+        401,
+      )
+      await check(
+        await service.request(`/v1/jobs/${queued.id}/cancel`, { method: 'POST', scopes: ['jobs:read'] }),
+        'POST',
+        path,
+        403,
+      )
       await check(await service.request('/v1/jobs/999999999/cancel', { method: 'POST' }), 'POST', path, 404)
       const echo = await enqueue(service, { type: 'echo', payload: 1 })
       await pollUntil(service, echo.id, (job) => job.state === 'succeeded')
@@ -290,7 +439,12 @@ for (const target of databaseTargets()) {
       await check(await service.request(url, { method: 'POST', body: '{"from":' }), 'POST', path, 400)
       await check(await service.request('/v1/jobs/999999999/retry', { method: 'POST' }), 'POST', path, 404)
       await check(await service.request(url, json({ from: 'x'.repeat(4096) })), 'POST', path, 413)
-      await check(await service.request(url, { method: 'POST', body: '{}', headers: { 'content-type': 'text/plain' } }), 'POST', path, 415)
+      await check(
+        await service.request(url, { method: 'POST', body: '{}', headers: { 'content-type': 'text/plain' } }),
+        'POST',
+        path,
+        415,
+      )
       await check(await service.request(url, json({ from: 'middle' })), 'POST', path, 422)
     })
 
@@ -305,7 +459,12 @@ for (const target of databaseTargets()) {
       await check(await service.request(url, { method: 'POST', body: '[' }), 'POST', path, 400)
       await check(await service.request('/v1/jobs/999999999/replay', { method: 'POST' }), 'POST', path, 404)
       await check(await service.request(url, json({ payload: 'x'.repeat(4096) })), 'POST', path, 413)
-      await check(await service.request(url, { method: 'POST', body: '{}', headers: { 'content-type': 'text/plain' } }), 'POST', path, 415)
+      await check(
+        await service.request(url, { method: 'POST', body: '{}', headers: { 'content-type': 'text/plain' } }),
+        'POST',
+        path,
+        415,
+      )
       await check(await service.request(url, json({ priority: 5000 })), 'POST', path, 422)
     })
 
@@ -325,7 +484,12 @@ for (const target of databaseTargets()) {
         if (method !== 'GET' || path.includes('{')) continue
         await check(await service.request(path), method, path, 200)
       }
-      const yaml = (await check(await service.request('/openapi.yaml', { token: null }), 'GET', '/openapi.yaml', 200)) as string
+      const yaml = (await check(
+        await service.request('/openapi.yaml', { token: null }),
+        'GET',
+        '/openapi.yaml',
+        200,
+      )) as string
       assert.equal(yaml, spec.text)
       const asked = await service.request('/openapi.yaml', { token: null, headers: { accept: 'application/yaml' } })
       assert.equal(asked.headers.get('content-type'), 'application/yaml; charset=utf-8')
@@ -344,7 +508,7 @@ for (const target of databaseTargets()) {
       await check(await service.request('/docs/swagger-ui.js', { token: null }), 'GET', path, 404)
     })
 
-    it('every operation: 431 for headers over the HTTP parser\'s limit', async () => {
+    it("every operation: 431 for headers over the HTTP parser's limit", async () => {
       for (const operation of specOperations()) {
         const [method, path] = operation.split(' ') as [string, string]
         const padding = 'x'.repeat(32 * 1024)
@@ -366,11 +530,15 @@ for (const target of databaseTargets()) {
       const job = await enqueue(service, { type: 'echo', queue: 'nobody' }, { sub: 'poller' })
       // Two long-polls at once for one caller who may hold one: one of them is refused.
       for (let attempt = 0; ; attempt++) {
-        const answers = await Promise.all([0, 1].map(() => service.request(`/v1/jobs/${job.id}?wait=2`, { sub: 'poller' })))
+        const answers = await Promise.all(
+          [0, 1].map(() => service.request(`/v1/jobs/${job.id}?wait=2`, { sub: 'poller' })),
+        )
         const refused = answers.find((response) => response.status === 429)
         if (refused || attempt === 5) {
           await check(refused ?? answers[0]!, 'GET', '/v1/jobs/{id}', 429)
-          await Promise.all(answers.filter((response) => response !== refused).map((response) => response.arrayBuffer()))
+          await Promise.all(
+            answers.filter((response) => response !== refused).map((response) => response.arrayBuffer()),
+          )
           break
         }
         await Promise.all(answers.map((response) => response.arrayBuffer()))
@@ -381,17 +549,43 @@ for (const target of databaseTargets()) {
       const queued = await enqueue(service, { type: 'echo', queue: 'nobody' })
       const drained = service.lifecycle.events.waitFor('lifecycle:state', ({ state }) => state === 'drained')
       const drain = await service.request('/v1/admin/drain', { method: 'POST' })
-      assert.ok(['draining', 'drained'].includes(((await check(drain, 'POST', '/v1/admin/drain', 202)) as { state: string }).state))
+      assert.ok(
+        ['draining', 'drained'].includes(
+          ((await check(drain, 'POST', '/v1/admin/drain', 202)) as { state: string }).state,
+        ),
+      )
       if (service.lifecycle.state !== 'drained') await drained
       await check(await service.request('/v1/jobs', json({ type: 'echo' })), 'POST', '/v1/jobs', 503)
-      await check(await service.request('/v1/jobs/batch', json({ jobs: [{ type: 'echo' }] })), 'POST', '/v1/jobs/batch', 503)
+      await check(
+        await service.request('/v1/jobs/batch', json({ jobs: [{ type: 'echo' }] })),
+        'POST',
+        '/v1/jobs/batch',
+        503,
+      )
       await check(await service.request('/v1/jobs'), 'GET', '/v1/jobs', 503)
       await check(await service.request(`/v1/jobs/${queued.id}`), 'GET', '/v1/jobs/{id}', 503)
-      await check(await service.request(`/v1/jobs/${queued.id}/cancel`, { method: 'POST' }), 'POST', '/v1/jobs/{id}/cancel', 503)
-      await check(await service.request(`/v1/jobs/${queued.id}/retry`, { method: 'POST' }), 'POST', '/v1/jobs/{id}/retry', 503)
-      await check(await service.request(`/v1/jobs/${queued.id}/replay`, { method: 'POST' }), 'POST', '/v1/jobs/{id}/replay', 503)
+      await check(
+        await service.request(`/v1/jobs/${queued.id}/cancel`, { method: 'POST' }),
+        'POST',
+        '/v1/jobs/{id}/cancel',
+        503,
+      )
+      await check(
+        await service.request(`/v1/jobs/${queued.id}/retry`, { method: 'POST' }),
+        'POST',
+        '/v1/jobs/{id}/retry',
+        503,
+      )
+      await check(
+        await service.request(`/v1/jobs/${queued.id}/replay`, { method: 'POST' }),
+        'POST',
+        '/v1/jobs/{id}/replay',
+        503,
+      )
       await check(await service.request('/readyz', { token: null }), 'GET', '/readyz', 503)
-      const status = (await check(await service.request('/v1/admin/status'), 'GET', '/v1/admin/status', 200)) as { state: string }
+      const status = (await check(await service.request('/v1/admin/status'), 'GET', '/v1/admin/status', 200)) as {
+        state: string
+      }
       assert.equal(status.state, 'drained')
       await check(await service.request('/v1/admin/resume', { method: 'POST' }), 'POST', '/v1/admin/resume', 200)
       await check(await service.request('/readyz', { token: null }), 'GET', '/readyz', 200)
@@ -415,7 +609,8 @@ for (const target of databaseTargets()) {
         const stubborn = await enqueue(stoppingService, { type: 'stubborn', payload: { to: 250, stepMs: 20 } })
         await pollUntil(stoppingService, stubborn.id, (job) => job.state === 'running')
         const stopped = stoppingService.lifecycle.shutdown('contract test')
-        const call = (path: string, init: Parameters<TestService['request']>[1] = {}) => stoppingService.request(path, init)
+        const call = (path: string, init: Parameters<TestService['request']>[1] = {}) =>
+          stoppingService.request(path, init)
         for (const operation of specOperations()) {
           const [method, path] = operation.split(' ') as [string, string]
           if (path === '/livez') continue

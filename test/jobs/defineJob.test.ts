@@ -25,15 +25,29 @@ describe('defineJob retry policy', () => {
       [{ jitter: 2 }, undefined, /job bad: defaults\.retry\.jitter must be a number from 0 to 1/],
       [{ baseMs: '10' }, undefined, /job bad: defaults\.retry\.baseMs must be .*not "10"/],
       [{ baseMs: Number.NaN }, undefined, /job bad: defaults\.retry\.baseMs/],
-      [{ base: 10 }, undefined, /job bad: defaults\.retry\.base is not a retry setting \(baseMs, maxMs, factor, jitter\)/],
-      [{ baseMs: 1000, maxMs: 10 }, undefined, /job bad: defaults\.retry\.maxMs \(10\) must not be below defaults\.retry\.baseMs \(1000\)/],
+      [
+        { base: 10 },
+        undefined,
+        /job bad: defaults\.retry\.base is not a retry setting \(baseMs, maxMs, factor, jitter\)/,
+      ],
+      [
+        { baseMs: 1000, maxMs: 10 },
+        undefined,
+        /job bad: defaults\.retry\.maxMs \(10\) must not be below defaults\.retry\.baseMs \(1000\)/,
+      ],
       [[], undefined, /job bad: defaults\.retry must be an object/],
       [undefined, 5, /job bad: retryDelay must be a function/],
       [{ baseMs: 10 }, () => 1, /job bad: give defaults\.retry or retryDelay, not both/],
     ]
     for (const [retry, retryDelay, message] of cases) {
       assert.throws(
-        () => defineJob({ ...base, name: 'bad', defaults: { retry } as never, ...(retryDelay === undefined ? {} : { retryDelay: retryDelay as RetryDelay }) }),
+        () =>
+          defineJob({
+            ...base,
+            name: 'bad',
+            defaults: { retry } as never,
+            ...(retryDelay === undefined ? {} : { retryDelay: retryDelay as RetryDelay }),
+          }),
         message,
         JSON.stringify(retry),
       )
@@ -60,13 +74,22 @@ describe('decideRetry', () => {
   it('the default backoff over the service base, shaped by defaults.retry', () => {
     const plain = decideRetry(job({}), 1, new Error('x'), options)
     assert.ok(plain.delayMs >= 500 && plain.delayMs <= 1000 && !plain.giveUp)
-    assert.deepEqual(decideRetry(job({ defaults: { retry: { factor: 10, jitter: 0 } } }), 3, new Error('x'), options), { delayMs: 100_000, giveUp: false })
-    assert.deepEqual(decideRetry(job({ defaults: { retry: { baseMs: 10, maxMs: 50, jitter: 0 } } }), 9, new Error('x'), options), { delayMs: 50, giveUp: false })
+    assert.deepEqual(decideRetry(job({ defaults: { retry: { factor: 10, jitter: 0 } } }), 3, new Error('x'), options), {
+      delayMs: 100_000,
+      giveUp: false,
+    })
+    assert.deepEqual(
+      decideRetry(job({ defaults: { retry: { baseMs: 10, maxMs: 50, jitter: 0 } } }), 9, new Error('x'), options),
+      { delayMs: 50, giveUp: false },
+    )
   })
 
   it('a retryDelay answer that is not a delay falls back to the default and reports it', () => {
     const reported: unknown[] = []
-    const decision = decideRetry(job({ retryDelay: () => Number.NaN }), 1, new Error('x'), { defaultBaseMs: 1000, onPolicyError: (e) => reported.push(e) })
+    const decision = decideRetry(job({ retryDelay: () => Number.NaN }), 1, new Error('x'), {
+      defaultBaseMs: 1000,
+      onPolicyError: (e) => reported.push(e),
+    })
     assert.equal(decision.giveUp, false)
     assert.ok(decision.delayMs >= 500 && decision.delayMs <= 1000)
     assert.match(String(reported[0]), /retryDelay returned NaN/)

@@ -31,7 +31,8 @@ async function jobsFolder(files: Record<string, string>): Promise<string> {
   after(() => fs.rm(folder, { recursive: true, force: true }))
   // ESM, as the project's package.json makes dist/ (a bare temp folder would read .js as CommonJS).
   await fs.writeFile(path.join(folder, 'package.json'), '{ "type": "module" }')
-  for (const helper of ['defineJob.js', 'errors.js']) await fs.copyFile(path.join(PROJECT_ROOT, 'dist/jobs', helper), path.join(folder, helper))
+  for (const helper of ['defineJob.js', 'errors.js'])
+    await fs.copyFile(path.join(PROJECT_ROOT, 'dist/jobs', helper), path.join(folder, helper))
   for (const [file, source] of Object.entries(files)) await fs.writeFile(path.join(folder, file), source)
   return folder
 }
@@ -51,14 +52,20 @@ describe('broken job files name the file', () => {
     const folder = await jobsFolder({ 'good.mjs': jobSource('good'), 'broken.mjs': broken })
     const error = await loadError(folder)
     assert.match(error.message, /broken\.mjs cannot be loaded: SyntaxError/)
-    assert.deepEqual(error.files.map((f) => path.basename(f)), ['broken.mjs'])
+    assert.deepEqual(
+      error.files.map((f) => path.basename(f)),
+      ['broken.mjs'],
+    )
   })
 
   it('two files defining one name name both files', async () => {
     const folder = await jobsFolder({ 'first.mjs': jobSource('twin'), 'second.js': jobSource('twin') })
     const error = await loadError(folder)
     assert.match(error.message, /two job files define twin: .*first\.mjs and .*second\.js/)
-    assert.deepEqual(error.files.map((f) => path.basename(f)), ['first.mjs', 'second.js'])
+    assert.deepEqual(
+      error.files.map((f) => path.basename(f)),
+      ['first.mjs', 'second.js'],
+    )
   })
 
   it('an invalid payloadSchema names the job and its file', async () => {
@@ -77,7 +84,13 @@ describe('.js and .mjs job files under the compiled server', () => {
     const compiled = await jobsFolder({})
     const copyScript = path.join(PROJECT_ROOT, 'scripts/copy-job-files.mjs')
     await promisify(execFile)(process.execPath, [copyScript, source, compiled])
-    assert.deepEqual((await fs.readdir(compiled)).sort(), ['defineJob.js', 'errors.js', 'module.mjs', 'package.json', 'plain.js'])
+    assert.deepEqual((await fs.readdir(compiled)).sort(), [
+      'defineJob.js',
+      'errors.js',
+      'module.mjs',
+      'package.json',
+      'plain.js',
+    ])
     const registry = await loadJobRegistry(compiled, { sourceFolder: source })
     assert.deepEqual(registry.names(), ['module', 'plain'])
   })
@@ -87,7 +100,10 @@ describe('.js and .mjs job files under the compiled server', () => {
     const compiled = await jobsFolder({ 'echo.js': jobSource('echo') })
     const error = await loadError(compiled, { sourceFolder: source })
     assert.match(error.message, /late\.mjs is not in .*: .*npm run build/)
-    assert.deepEqual(error.files.map((f) => path.basename(f)), ['late.mjs'])
+    assert.deepEqual(
+      error.files.map((f) => path.basename(f)),
+      ['late.mjs'],
+    )
   })
 
   it('a deployment without the source folder loads what was built', async () => {

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict'
 import { databaseTargets, type TestDatabase } from '../support/databases.js'
 import { openEngine, type Engine } from '../support/engine.js'
 import { captureLogs } from '../support/logs.js'
-import { defineJob, type JobContext, type JobDefinition } from '../../jobs/defineJob.js'
-import { JobRegistry, loadJobRegistry } from '../../jobs/registry.js'
+import { defineJob, type JobContext } from '../../jobs/defineJob.js'
+import { JobRegistry, loadJobRegistry, type AnyJobDefinition } from '../../jobs/registry.js'
 import { InvalidJobError } from '../../src/queue/jobService.js'
 
 describe('job registry', () => {
@@ -35,11 +35,20 @@ describe('job registry', () => {
     assert.deepEqual(registry.validatePayload('echo', { anything: ['goes'] }), [])
     assert.deepEqual(registry.validatePayload('echo', 'even a string'), [])
     const missing = registry.validatePayload('count', { to: 3 })
-    assert.deepEqual(missing.map((p) => p.pointer), ['/stepMs'])
+    assert.deepEqual(
+      missing.map((p) => p.pointer),
+      ['/stepMs'],
+    )
     const wrongType = registry.validatePayload('sleep', { ms: 'soon' })
-    assert.deepEqual(wrongType.map((p) => p.pointer), ['/ms'])
+    assert.deepEqual(
+      wrongType.map((p) => p.pointer),
+      ['/ms'],
+    )
     const extra = registry.validatePayload('flaky', { failTimes: 1, extra: true })
-    assert.deepEqual(extra.map((p) => p.pointer), ['/extra'])
+    assert.deepEqual(
+      extra.map((p) => p.pointer),
+      ['/extra'],
+    )
     assert.ok(registry.validatePayload('sleep', { ms: -1 }).length > 0)
     assert.ok(registry.validatePayload('count', null).length > 0)
     assert.throws(() => registry.validatePayload('nope', {}), /unknown job type/)
@@ -49,8 +58,14 @@ describe('job registry', () => {
     const job = defineJob({ name: 'twice', payloadSchema: {}, run: async () => null })
     assert.throws(() => new JobRegistry([job, job]), /two job files define twice/)
     assert.throws(() => defineJob({ name: 'Bad Name', payloadSchema: {}, run: async () => null }), /must match/)
-    assert.throws(() => defineJob({ name: 'zero', payloadSchema: {}, defaults: { maxAttempts: 0 }, run: async () => null }), /maxAttempts/)
-    assert.throws(() => new JobRegistry([defineJob({ name: 'badschema', payloadSchema: { type: 'nonsense' }, run: async () => null })]))
+    assert.throws(
+      () => defineJob({ name: 'zero', payloadSchema: {}, defaults: { maxAttempts: 0 }, run: async () => null }),
+      /maxAttempts/,
+    )
+    assert.throws(
+      () =>
+        new JobRegistry([defineJob({ name: 'badschema', payloadSchema: { type: 'nonsense' }, run: async () => null })]),
+    )
   })
 })
 
@@ -62,17 +77,24 @@ describe('shipped jobs', () => {
     registry = await loadJobRegistry()
   })
 
-  function job(name: string): JobDefinition<any, any, any> {
+  function job(name: string): AnyJobDefinition {
     const definition = registry.get(name)
     assert.ok(definition, `${name} is shipped`)
     return definition
   }
 
   /** A context like the runner's, recording what the job saves. */
-  function context<P>(payload: P, { attempt = 1, checkpoint, signal = new AbortController().signal }: { attempt?: number; checkpoint?: unknown; signal?: AbortSignal } = {}) {
+  function context<P>(
+    payload: P,
+    {
+      attempt = 1,
+      checkpoint,
+      signal = new AbortController().signal,
+    }: { attempt?: number; checkpoint?: unknown; signal?: AbortSignal } = {},
+  ) {
     const saved: unknown[] = []
     const progress: { fraction: number; message?: string }[] = []
-    const ctx: JobContext<P, any> = {
+    const ctx: JobContext<P, unknown> = {
       jobId: '1',
       payload,
       attempt,
@@ -112,7 +134,10 @@ describe('shipped jobs', () => {
       { cursor: 2, runs: 1 },
       { cursor: 3, runs: 1 },
     ])
-    assert.deepEqual(progress.map((p) => p.fraction), [1 / 3, 2 / 3, 1])
+    assert.deepEqual(
+      progress.map((p) => p.fraction),
+      [1 / 3, 2 / 3, 1],
+    )
   })
 
   it('count resumes from its checkpoint and counts the runs', async () => {
@@ -166,23 +191,36 @@ for (const target of databaseTargets()) {
     }
 
     it('refuses an unknown job type before storing anything', async () => {
-      await assert.rejects(engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'nope', payload: {} }] }), (error: unknown) => {
-        assert.ok(error instanceof InvalidJobError)
-        assert.match(error.message, /unknown job type "nope"/)
-        assert.match(error.message, /count, echo, flaky, sleep, stubborn/)
-        return true
-      })
+      await assert.rejects(
+        engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'nope', payload: {} }] }),
+        (error: unknown) => {
+          assert.ok(error instanceof InvalidJobError)
+          assert.match(error.message, /unknown job type "nope"/)
+          assert.match(error.message, /count, echo, flaky, sleep, stubborn/)
+          return true
+        },
+      )
       assert.equal(await storedJobs(), 0)
     })
 
     it('refuses a payload that fails its schema before storing anything', async () => {
-      await assert.rejects(engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'count', payload: { to: 'ten', stepMs: 1 } }] }), (error: unknown) => {
-        assert.ok(error instanceof InvalidJobError)
-        assert.match(error.message, /payload does not match the schema of count/)
-        assert.deepEqual(error.problems.map((p) => p.pointer), ['/to'])
-        return true
-      })
-      await assert.rejects(engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'sleep' }] }), InvalidJobError, 'a missing payload is an empty object, which sleep refuses')
+      await assert.rejects(
+        engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'count', payload: { to: 'ten', stepMs: 1 } }] }),
+        (error: unknown) => {
+          assert.ok(error instanceof InvalidJobError)
+          assert.match(error.message, /payload does not match the schema of count/)
+          assert.deepEqual(
+            error.problems.map((p) => p.pointer),
+            ['/to'],
+          )
+          return true
+        },
+      )
+      await assert.rejects(
+        engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'sleep' }] }),
+        InvalidJobError,
+        'a missing payload is an empty object, which sleep refuses',
+      )
       assert.equal(await storedJobs(), 0)
     })
 
@@ -199,25 +237,46 @@ for (const target of databaseTargets()) {
         (error: unknown) => {
           assert.ok(error instanceof InvalidJobError)
           assert.match(error.message, /jobs\[1\]/)
-          assert.deepEqual(error.problems.map((p) => p.index), [1])
+          assert.deepEqual(
+            error.problems.map((p) => p.index),
+            [1],
+          )
           return true
         },
       )
-      await assert.rejects(engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'echo' }, { type: 'ghost' }] }), /unknown job type "ghost" \(jobs\[1\]\)/)
-      await assert.rejects(engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'echo', runAt: 'not a date' }] }), /runAt is not a date-time/)
+      await assert.rejects(
+        engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'echo' }, { type: 'ghost' }] }),
+        /unknown job type "ghost" \(jobs\[1\]\)/,
+      )
+      await assert.rejects(
+        engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'echo', runAt: 'not a date' }] }),
+        /runAt is not a date-time/,
+      )
       assert.equal(await storedJobs(), 0)
     })
 
     it('stores a valid job with the type defaults filled in', async () => {
-      const [enqueued] = await engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'count', payload: { to: 1, stepMs: 0 } }] })
+      const [enqueued] = await engine.jobs.enqueue({
+        owner: 'alice',
+        jobs: [{ type: 'count', payload: { to: 1, stepMs: 0 } }],
+      })
       assert.equal(await storedJobs(), 1)
       const count = engine.registry.get('count')!
       assert.equal(enqueued!.job.maxAttempts, count.defaults.maxAttempts)
       assert.equal(enqueued!.job.queue, count.defaults.queue)
       assert.equal(enqueued!.job.timeoutSeconds, count.defaults.timeoutSeconds)
-      const [echo] = await engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'echo', maxAttempts: 9, queue: 'q2', priority: 3, timeoutSeconds: 4 }] })
+      const [echo] = await engine.jobs.enqueue({
+        owner: 'alice',
+        jobs: [{ type: 'echo', maxAttempts: 9, queue: 'q2', priority: 3, timeoutSeconds: 4 }],
+      })
       assert.deepEqual(
-        { maxAttempts: echo!.job.maxAttempts, queue: echo!.job.queue, priority: echo!.job.priority, timeoutSeconds: echo!.job.timeoutSeconds, payload: echo!.job.payload },
+        {
+          maxAttempts: echo!.job.maxAttempts,
+          queue: echo!.job.queue,
+          priority: echo!.job.priority,
+          timeoutSeconds: echo!.job.timeoutSeconds,
+          payload: echo!.job.payload,
+        },
         { maxAttempts: 9, queue: 'q2', priority: 3, timeoutSeconds: 4, payload: {} },
       )
     })

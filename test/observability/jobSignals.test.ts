@@ -13,7 +13,11 @@ import { insertedJobRow } from '../../src/queue/store.js'
 import { newJob } from '../support/engine.js'
 
 function job(fields: Partial<OwnedJob> = {}): OwnedJob {
-  const row = insertedJobRow('alice', newJob(), { id: '1', run_at: new Date(Date.now() - 1000).toISOString(), created_at: new Date().toISOString() })
+  const row = insertedJobRow('alice', newJob(), {
+    id: '1',
+    run_at: new Date(Date.now() - 1000).toISOString(),
+    created_at: new Date().toISOString(),
+  })
   return { ...toJob(row), ...fields }
 }
 
@@ -27,7 +31,11 @@ describe('waitReasonOf', () => {
     assert.equal(waitReasonOf(job({ runAt: future }), { served, now }), 'scheduled')
     assert.equal(waitReasonOf(job(), { served, now }), null)
     assert.equal(waitReasonOf(job({ queue: 'nowhere', state: 'running' }), { served, now }), null)
-    assert.equal(waitReasonOf(job({ queue: 'nowhere' }), { served: undefined, now }), null, 'unknown served queues claim nothing')
+    assert.equal(
+      waitReasonOf(job({ queue: 'nowhere' }), { served: undefined, now }),
+      null,
+      'unknown served queues claim nothing',
+    )
   })
 })
 
@@ -35,13 +43,17 @@ describe('ServedQueues', () => {
   it('reads once per freshness window, keeps its last answer through a failure', async () => {
     let reads = 0
     let fail = false
-    const served = new ServedQueues({ liveWithinMs: 1000, freshMs: 50, maxStaleMs: 50 }, {
-      async servedQueues() {
-        reads += 1
-        if (fail) throw new Error('database down')
-        return [{ queue: 'default', instances: 2 }]
+    const served = new ServedQueues(
+      { liveWithinMs: 1000, freshMs: 50, maxStaleMs: 50 },
+      {
+        async servedQueues() {
+          reads += 1
+          if (fail) throw new Error('database down')
+          return [{ queue: 'default', instances: 2 }]
+        },
       },
-    }, () => {})
+      () => {},
+    )
     const answers = await Promise.all(Array.from({ length: 20 }, () => served.get()))
     assert.equal(reads, 1)
     assert.equal(answers[19]!.get('default'), 2)
@@ -57,7 +69,11 @@ describe('JobSignals.view', () => {
     const progress = new LiveProgress({ onChange: () => {} })
     progress.accept('1', { fraction: 0.5 })
     const errors: unknown[] = []
-    const signals = new JobSignals({ served: { get: () => Promise.reject(new Error('down')) }, progress, onError: (e) => errors.push(e) })
+    const signals = new JobSignals({
+      served: { get: () => Promise.reject(new Error('down')) },
+      progress,
+      onError: (e) => errors.push(e),
+    })
     const [running] = await signals.view([job({ state: 'running' })])
     assert.deepEqual(running!.progress, { fraction: 0.5 })
     const [queued] = await signals.view([job({ queue: 'nowhere' })])

@@ -73,7 +73,10 @@ describe('LiveProgress (the board)', () => {
   it('announces at most once per throttle window per job, the last report of a burst included', async () => {
     const changes: string[] = []
     const published: number[] = []
-    const board = new LiveProgress({ onChange: (id) => changes.push(id), onPublish: (_id, p) => published.push(p.fraction) }, { throttleMs: 100 })
+    const board = new LiveProgress(
+      { onChange: (id) => changes.push(id), onPublish: (_id, p) => published.push(p.fraction) },
+      { throttleMs: 100 },
+    )
     for (let i = 1; i <= 50; i++) board.report('7', { fraction: i / 100 })
     assert.equal(board.get('7')?.fraction, 0.5, 'readers see the latest report at once')
     assert.deepEqual(published, [0.01], 'the first report goes out at once, the rest wait for the window')
@@ -102,7 +105,11 @@ for (const target of databaseTargets()) {
     before(async () => {
       database = await target.create()
       // An hour between checkpoint flushes: only the live path can deliver progress in this test.
-      service = await startTestService(database, { CHECKPOINT_INTERVAL_SECONDS: '3600' }, { registry: await registryWithReporter() })
+      service = await startTestService(
+        database,
+        { CHECKPOINT_INTERVAL_SECONDS: '3600' },
+        { registry: await registryWithReporter() },
+      )
     })
     after(async () => {
       await service?.close()
@@ -112,14 +119,17 @@ for (const target of databaseTargets()) {
     it('answers a long-poll with the new fraction within a fraction of a second, without writing it', async (t) => {
       const { id, control } = await startReporter(service)
       await settledIntoRunning(service, id)
-      for (const [fraction, message] of [[0.42, 'forty-two'], [0.92, undefined]] as const) {
+      for (const [fraction, message] of [
+        [0.42, 'forty-two'],
+        [0.92, undefined],
+      ] as const) {
         const { job } = await longPoll(service, id)
         const reportedAt = Date.now()
         control.report(fraction, message)
         const answer = await job
         assert.deepEqual(answer.job.progress, message === undefined ? { fraction } : { fraction, message })
         assert.ok(answer.at - reportedAt < LATENCY_LIMIT_MS, `answered ${answer.at - reportedAt} ms after the report`)
-      t.diagnostic(`answered ${answer.at - reportedAt} ms after the report`)
+        t.diagnostic(`answered ${answer.at - reportedAt} ms after the report`)
       }
       // The table has not been written since the start: no write per report.
       const row = await service.store.getJob({ id, owner: undefined })
@@ -144,7 +154,11 @@ describe('live progress across instances (postgres)', { skip: postgres ? false :
     const registry = await registryWithReporter()
     runnerInstance = await startTestService(database, { CHECKPOINT_INTERVAL_SECONDS: '3600' }, { registry })
     // Serves another queue: it never runs the reporter, it only watches it.
-    watcherInstance = await startTestService(database, { CHECKPOINT_INTERVAL_SECONDS: '3600', QUEUES: 'elsewhere' }, { registry })
+    watcherInstance = await startTestService(
+      database,
+      { CHECKPOINT_INTERVAL_SECONDS: '3600', QUEUES: 'elsewhere' },
+      { registry },
+    )
   })
   after(async () => {
     await watcherInstance?.close()
@@ -156,7 +170,10 @@ describe('live progress across instances (postgres)', { skip: postgres ? false :
     const { id, control } = await startReporter(runnerInstance)
     assert.deepEqual(runnerInstance.runner.runningJobIds, [id])
     await settledIntoRunning(watcherInstance, id)
-    for (const [fraction, message] of [[0.3, 'a third'], [0.75, 'most']] as const) {
+    for (const [fraction, message] of [
+      [0.3, 'a third'],
+      [0.75, 'most'],
+    ] as const) {
       const { job } = await longPoll(watcherInstance, id)
       const reportedAt = Date.now()
       control.report(fraction, message)
@@ -165,10 +182,13 @@ describe('live progress across instances (postgres)', { skip: postgres ? false :
       assert.ok(answer.at - reportedAt < LATENCY_LIMIT_MS, `answered ${answer.at - reportedAt} ms after the report`)
       t.diagnostic(`answered ${answer.at - reportedAt} ms after the report`)
     }
-    assert.equal((await watcherInstance.store.getJob({ id, owner: undefined }))?.progress, null, 'not written to the table')
+    assert.equal(
+      (await watcherInstance.store.getJob({ id, owner: undefined }))?.progress,
+      null,
+      'not written to the table',
+    )
     control.finish()
     const done = await pollUntil(watcherInstance, id, (job) => job.state === 'succeeded')
     assert.deepEqual(done.progress, { fraction: 0.75, message: 'most' })
   })
 })
-

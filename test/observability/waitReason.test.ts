@@ -37,7 +37,10 @@ for (const target of databaseTargets()) {
     before(async () => {
       database = await target.create()
       service = await startTestService(database, {
-        QUEUES: 'default,reports', CONCURRENCY: '1', LOCAL_QUEUE_SIZE: '0', RETRY_BASE_MS: '3600000',
+        QUEUES: 'default,reports',
+        CONCURRENCY: '1',
+        LOCAL_QUEUE_SIZE: '0',
+        RETRY_BASE_MS: '3600000',
       })
     })
     after(async () => {
@@ -64,12 +67,18 @@ for (const target of databaseTargets()) {
       assert.equal((await read(job.id)).waitReason, 'no-instance')
       // Also in a batch and in a list.
       const batch = await expectJson<{ jobs: ApiJob[] }>(
-        await service.request('/v1/jobs/batch', { method: 'POST', body: JSON.stringify({ jobs: [{ type: 'echo', queue: 'nobody-serves-this' }] }) }),
+        await service.request('/v1/jobs/batch', {
+          method: 'POST',
+          body: JSON.stringify({ jobs: [{ type: 'echo', queue: 'nobody-serves-this' }] }),
+        }),
         202,
       )
       assert.equal(batch.jobs[0]!.waitReason, 'no-instance')
       const list = await expectJson<{ jobs: ApiJob[] }>(await service.request('/v1/jobs?queue=nobody-serves-this'), 200)
-      assert.deepEqual(list.jobs.map((j) => j.waitReason), ['no-instance', 'no-instance'])
+      assert.deepEqual(
+        list.jobs.map((j) => j.waitReason),
+        ['no-instance', 'no-instance'],
+      )
     })
 
     it('says scheduled for a future runAt, and null once the job is not queued', async () => {
@@ -104,12 +113,19 @@ for (const target of databaseTargets()) {
       const ids = list.jobs.map((j) => j.id)
       assert.ok(ids.includes(scheduled.id), 'the scheduled job is listed')
       assert.ok(!ids.includes(ready.id), 'a finished job is not')
-      for (const job of list.jobs) assert.ok(job.state === 'queued' && Date.parse(job.runAt as string) > Date.now() - 1000, JSON.stringify(job))
+      for (const job of list.jobs)
+        assert.ok(job.state === 'queued' && Date.parse(job.runAt as string) > Date.now() - 1000, JSON.stringify(job))
       // The failed attempt waits out an hour of backoff (RETRY_BASE_MS): scheduled too.
       const retry = await pollUntil(service, retrying.id, (job) => job.state === 'queued' && job.attempts === 1)
       assert.equal(retry.waitReason, 'scheduled')
       const again = await expectJson<{ jobs: ApiJob[] }>(await service.request('/v1/jobs?scheduled=true'), 200)
-      assert.deepEqual(again.jobs.map((j) => j.id).filter((id) => id === retrying.id || id === scheduled.id).sort(), [retrying.id, scheduled.id].sort())
+      assert.deepEqual(
+        again.jobs
+          .map((j) => j.id)
+          .filter((id) => id === retrying.id || id === scheduled.id)
+          .sort(),
+        [retrying.id, scheduled.id].sort(),
+      )
       await expectProblem(await service.request('/v1/jobs?scheduled=false'), 400, 'invalid-parameter')
     })
 
@@ -117,12 +133,22 @@ for (const target of databaseTargets()) {
       const job = await enqueue(service, { type: 'echo', queue: 'served-later', runAt: inHours(1) })
       assert.equal(job.waitReason, 'no-instance')
       const instanceId = randomUUID()
-      await service.store.registerInstance({ id: instanceId, hostname: os.hostname(), pid: process.pid, queues: ['served-later'] })
+      await service.store.registerInstance({
+        id: instanceId,
+        hostname: os.hostname(),
+        pid: process.pid,
+        queues: ['served-later'],
+      })
       assert.equal((await readUntil(job.id, (j) => j.waitReason !== 'no-instance')).waitReason, 'scheduled')
       let queue = (await overview()).queues.find((q) => q.queue === 'served-later')
-      assert.deepEqual(queue && { served: queue.served, instances: queue.instances, declared: queue.declared }, { served: true, instances: 1, declared: false })
+      assert.deepEqual(queue && { served: queue.served, instances: queue.instances, declared: queue.declared }, {
+        served: true,
+        instances: 1,
+        declared: false,
+      })
       // Its heartbeat stops: after a lease it is not live, whether or not the sweeper has pruned it yet.
-      await service.db.sql`update job_runner_instances set heartbeat_at = now() - interval '1 hour' where id = ${instanceId}`
+      await service.db
+        .sql`update job_runner_instances set heartbeat_at = now() - interval '1 hour' where id = ${instanceId}`
       assert.equal((await readUntil(job.id, (j) => j.waitReason === 'no-instance')).waitReason, 'no-instance')
       queue = (await overview()).queues.find((q) => q.queue === 'served-later')
       assert.equal(queue?.served, false)
@@ -136,17 +162,29 @@ for (const target of databaseTargets()) {
       const byName = new Map(queues.map((q) => [q.queue, q]))
       // `reports` is declared by QUEUES and empty; `default` holds finished jobs.
       assert.deepEqual(byName.get('reports'), {
-        queue: 'reports', declared: true, served: true, instances: 1, paused: false, scheduled: 0,
+        queue: 'reports',
+        declared: true,
+        served: true,
+        instances: 1,
+        paused: false,
+        scheduled: 0,
         counts: { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 },
       })
       assert.ok((byName.get('default')?.counts.succeeded ?? 0) > 0)
       assert.equal(byName.get('default')!.scheduled, 2, 'the job scheduled in 5 h and the retry')
       const unserved = byName.get('nobody-serves-this')!
-      assert.deepEqual([unserved.declared, unserved.served, unserved.instances, unserved.counts.queued, unserved.scheduled], [false, false, 0, 3, 1])
+      assert.deepEqual(
+        [unserved.declared, unserved.served, unserved.instances, unserved.counts.queued, unserved.scheduled],
+        [false, false, 0, 3, 1],
+      )
     })
 
     it('GET /v1/admin/queues stays bounded: at most 100 undeclared queues, the rest summed', async () => {
-      const jobs = Array.from({ length: 250 }, (_, i) => ({ type: 'echo', queue: `spray-${String(i).padStart(3, '0')}`, runAt: inHours(1) }))
+      const jobs = Array.from({ length: 250 }, (_, i) => ({
+        type: 'echo',
+        queue: `spray-${String(i).padStart(3, '0')}`,
+        runAt: inHours(1),
+      }))
       await expectJson(await service.request('/v1/jobs/batch', { method: 'POST', body: JSON.stringify({ jobs }) }), 202)
       const { queues, otherQueues } = await overview()
       const undeclared = queues.filter((q) => !q.declared && !q.served)

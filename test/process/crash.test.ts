@@ -98,7 +98,13 @@ async function fileAppears(file: string, { timeoutMs = 20_000 } = {}): Promise<v
     const seen = new Promise<void>((resolve) => {
       watcher.on('change', () => void fs.access(file).then(resolve, () => {}))
     })
-    if (await fs.access(file).then(() => true, () => false)) return
+    if (
+      await fs.access(file).then(
+        () => true,
+        () => false,
+      )
+    )
+      return
     const late = sleep(timeoutMs, undefined, { ref: false }).then(() => {
       throw new Error(`${file} did not appear within ${timeoutMs} ms`)
     })
@@ -229,7 +235,11 @@ for (const target of databaseTargets()) {
         const done = await waitForJob(server, job.id, (j) => j.state === 'succeeded', { description: 'succeeded' })
         assert.deepEqual(done.result, { attempt: done.attempts }, 'the result is that of the last counted attempt')
         const refused = server.logsMatching(/job outcome not written: its lease had been recovered/)
-        if (done.attempts === 2) assert.ok(refused.some((r) => r.jobId === job.id), 'the late outcome was refused')
+        if (done.attempts === 2)
+          assert.ok(
+            refused.some((r) => r.jobId === job.id),
+            'the late outcome was refused',
+          )
         else assert.equal(done.attempts, 1)
         server.kill('SIGTERM')
         assert.equal((await server.exited).code, 0)

@@ -32,8 +32,12 @@ for (const target of databaseTargets()) {
       servers.push(server)
       const count = await enqueueJob(server, { type: 'count', payload: { to: 150, stepMs: 20 } })
       const stubborn = await enqueueJob(server, { type: 'stubborn', payload: { to: 60, stepMs: 50 } })
-      await waitForJob(server, count.id, (job) => job.state === 'running' && (job.checkpoint?.cursor ?? 0) > 0, { description: 'running with a flushed checkpoint' })
-      await waitForJob(server, stubborn.id, (job) => job.state === 'running' && (job.checkpoint?.cursor ?? 0) > 0, { description: 'running with a flushed checkpoint' })
+      await waitForJob(server, count.id, (job) => job.state === 'running' && (job.checkpoint?.cursor ?? 0) > 0, {
+        description: 'running with a flushed checkpoint',
+      })
+      await waitForJob(server, stubborn.id, (job) => job.state === 'running' && (job.checkpoint?.cursor ?? 0) > 0, {
+        description: 'running with a flushed checkpoint',
+      })
 
       const drain = await server.request('/v1/admin/drain', { method: 'POST' })
       assert.equal(drain.status, 202)
@@ -73,12 +77,22 @@ for (const target of databaseTargets()) {
         await response.arrayBuffer()
       }
       assert.equal((await server.request('/livez')).status, 200)
-      const abandoned = server.logsMatching('job ignored its shutdown token until the grace deadline: abandoning it, writing its checkpoint and requeueing it (the attempt counts)')
-      assert.deepEqual(abandoned.map((r) => r.jobId), [stubborn.id])
+      const abandoned = server.logsMatching(
+        'job ignored its shutdown token until the grace deadline: abandoning it, writing its checkpoint and requeueing it (the attempt counts)',
+      )
+      assert.deepEqual(
+        abandoned.map((r) => r.jobId),
+        [stubborn.id],
+      )
       if (target.name === 'postgres') {
         // PGlite's folder belongs to the running server; PostgreSQL can be read beside it.
-        const rows = await withDatabase(database, (db) => db.sql<{ id: string; state: string; interruptions: number; cursor: number | null; lease_owner: string | null }[]>`
-          select id::text as id, state, interruptions, (checkpoint->>'cursor')::int as cursor, lease_owner from job_runner_jobs order by id`)
+        const rows = await withDatabase(
+          database,
+          (db) => db.sql<
+            { id: string; state: string; interruptions: number; cursor: number | null; lease_owner: string | null }[]
+          >`
+          select id::text as id, state, interruptions, (checkpoint->>'cursor')::int as cursor, lease_owner from job_runner_jobs order by id`,
+        )
         for (const row of rows) {
           assert.equal(row.state, 'queued', `job ${row.id}`)
           assert.equal(row.interruptions, 1)
@@ -93,11 +107,15 @@ for (const target of databaseTargets()) {
       assert.equal((await status()).state, 'running')
       assert.equal((await server.request('/readyz')).status, 200)
 
-      const counted = await waitForJob(server, count.id, (job) => job.state === 'succeeded', { description: 'succeeded' })
+      const counted = await waitForJob(server, count.id, (job) => job.state === 'succeeded', {
+        description: 'succeeded',
+      })
       assert.equal(counted.interruptions, 1)
       assert.equal(counted.result?.runs, 2)
       assert.ok((counted.result?.resumedFrom ?? 0) > 0, 'resumed from its checkpoint')
-      const finished = await waitForJob(server, stubborn.id, (job) => job.state === 'succeeded', { description: 'succeeded' })
+      const finished = await waitForJob(server, stubborn.id, (job) => job.state === 'succeeded', {
+        description: 'succeeded',
+      })
       assert.equal(finished.interruptions, 1)
       assert.ok((finished.result?.resumedFrom ?? 0) > 0, 'resumed from its checkpoint')
 
@@ -112,7 +130,9 @@ for (const target of databaseTargets()) {
       const server = await spawnServer(database, { SHUTDOWN_GRACE_SECONDS: '3', CHECKPOINT_INTERVAL_SECONDS: '0.1' })
       servers.push(server)
       const count = await enqueueJob(server, { type: 'count', payload: { to: 200, stepMs: 20 } })
-      await waitForJob(server, count.id, (job) => job.state === 'running' && (job.checkpoint?.cursor ?? 0) > 0, { description: 'running with a flushed checkpoint' })
+      await waitForJob(server, count.id, (job) => job.state === 'running' && (job.checkpoint?.cursor ?? 0) > 0, {
+        description: 'running with a flushed checkpoint',
+      })
       assert.equal((await server.request('/v1/admin/drain', { method: 'POST' })).status, 202)
       await server.waitForLog((r) => r.msg === 'lifecycle: draining → drained')
 

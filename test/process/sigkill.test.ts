@@ -10,7 +10,14 @@ import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import { databaseTargets } from '../support/databases.js'
-import { enqueueJob, processFixture, readJobRows, waitForJob, withDatabase, type ServerProcess } from '../support/process.js'
+import {
+  enqueueJob,
+  processFixture,
+  readJobRows,
+  waitForJob,
+  withDatabase,
+  type ServerProcess,
+} from '../support/process.js'
 
 const RECOVERED = 'recovered jobs whose runner was lost (lease expired)'
 const FAST_LEASES = { LEASE_SECONDS: '2', CHECKPOINT_INTERVAL_SECONDS: '0.2', SHUTDOWN_GRACE_SECONDS: '3' }
@@ -27,7 +34,12 @@ for (const target of databaseTargets()) {
     /** Starts a count job on `server` and waits until a checkpoint past 0 has been flushed. */
     const runCount = async (server: ServerProcess) => {
       const count = await enqueueJob(server, { type: 'count', payload: { to: 150, stepMs: 20 } })
-      const running = await waitForJob(server, count.id, (job) => job.state === 'running' && (job.checkpoint?.cursor ?? 0) > 0, { description: 'running with a flushed checkpoint' })
+      const running = await waitForJob(
+        server,
+        count.id,
+        (job) => job.state === 'running' && (job.checkpoint?.cursor ?? 0) > 0,
+        { description: 'running with a flushed checkpoint' },
+      )
       return { id: count.id, flushedCursor: running.checkpoint!.cursor! }
     }
 
@@ -46,7 +58,10 @@ for (const target of databaseTargets()) {
         const lastFlushed = Number(killed?.checkpoint?.cursor)
         assert.ok(lastFlushed >= flushedCursor)
 
-        const recovery = await second.waitForLog((r) => r.msg === RECOVERED && Array.isArray(r.jobIds) && r.jobIds.includes(id), { description: 'the lease recovery' })
+        const recovery = await second.waitForLog(
+          (r) => r.msg === RECOVERED && Array.isArray(r.jobIds) && r.jobIds.includes(id),
+          { description: 'the lease recovery' },
+        )
         assert.deepEqual(recovery.failed, [])
         const done = await waitForJob(second, id, (job) => job.state === 'succeeded', { description: 'succeeded' })
         assert.deepEqual(done.result, { counted: 150, resumedFrom: lastFlushed, runs: 2 })
@@ -62,7 +77,11 @@ for (const target of databaseTargets()) {
         const proxiedUrl = new URL(database.databaseUrl!)
         proxiedUrl.port = String(proxy.port)
         const graceSeconds = 3
-        const first = await spawn(database, { ...FAST_LEASES, SHUTDOWN_GRACE_SECONDS: String(graceSeconds), DATABASE_URL: proxiedUrl.toString() })
+        const first = await spawn(database, {
+          ...FAST_LEASES,
+          SHUTDOWN_GRACE_SECONDS: String(graceSeconds),
+          DATABASE_URL: proxiedUrl.toString(),
+        })
         const { id, flushedCursor } = await runCount(first)
 
         // A partition: open connections die, new ones are accepted and never answered.
@@ -70,7 +89,10 @@ for (const target of databaseTargets()) {
         const sentAt = first.kill('SIGTERM')
         const exit = await first.exited
         const elapsedMs = exit.at - sentAt
-        assert.ok(elapsedMs < graceSeconds * 1000 + 1500, `exited ${elapsedMs} ms after SIGTERM with a ${graceSeconds} s grace budget`)
+        assert.ok(
+          elapsedMs < graceSeconds * 1000 + 1500,
+          `exited ${elapsedMs} ms after SIGTERM with a ${graceSeconds} s grace budget`,
+        )
         assert.equal(exit.signal, null, 'it exits by itself')
         assert.equal(first.logsMatching('received SIGTERM: shutting down').length, 1)
         // Its outcome could not be written, and the stop report says so.
@@ -78,9 +100,14 @@ for (const target of databaseTargets()) {
 
         // Nothing could be written: the lease expires and an instance that reaches the database recovers the job.
         const second = await spawn(database, FAST_LEASES)
-        await second.waitForLog((r) => r.msg === RECOVERED && Array.isArray(r.jobIds) && r.jobIds.includes(id), { description: 'the lease recovery' })
+        await second.waitForLog((r) => r.msg === RECOVERED && Array.isArray(r.jobIds) && r.jobIds.includes(id), {
+          description: 'the lease recovery',
+        })
         const done = await waitForJob(second, id, (job) => job.state === 'succeeded', { description: 'succeeded' })
-        assert.ok((done.result?.resumedFrom ?? 0) >= flushedCursor, `resumed from ${String(done.result?.resumedFrom)}, flushed ${flushedCursor}`)
+        assert.ok(
+          (done.result?.resumedFrom ?? 0) >= flushedCursor,
+          `resumed from ${String(done.result?.resumedFrom)}, flushed ${flushedCursor}`,
+        )
         assert.equal(done.result?.runs, 2)
         second.kill('SIGTERM')
         assert.equal((await second.exited).code, 0)
@@ -94,20 +121,35 @@ for (const target of databaseTargets()) {
         first.kill('SIGKILL')
         assert.equal((await first.exited).signal, 'SIGKILL')
         const lockFile = path.join(database.dataDir, 'pglite.lock')
-        assert.equal(fs.readFileSync(lockFile, 'utf8').trim(), String(first.pid), 'the killed process left its lock behind')
+        assert.equal(
+          fs.readFileSync(lockFile, 'utf8').trim(),
+          String(first.pid),
+          'the killed process left its lock behind',
+        )
 
         const restarted = await spawn(database, FAST_LEASES)
-        await restarted.waitForLog((r) => r.msg === RECOVERED && Array.isArray(r.jobIds) && r.jobIds.includes(id), { description: 'the lease recovery' })
+        await restarted.waitForLog((r) => r.msg === RECOVERED && Array.isArray(r.jobIds) && r.jobIds.includes(id), {
+          description: 'the lease recovery',
+        })
         const done = await waitForJob(restarted, id, (job) => job.state === 'succeeded', { description: 'succeeded' })
-        assert.ok((done.result?.resumedFrom ?? 0) >= flushedCursor, `resumed from ${String(done.result?.resumedFrom)}, flushed ${flushedCursor}`)
+        assert.ok(
+          (done.result?.resumedFrom ?? 0) >= flushedCursor,
+          `resumed from ${String(done.result?.resumedFrom)}, flushed ${flushedCursor}`,
+        )
         assert.equal(done.result?.runs, 2)
         restarted.kill('SIGTERM')
         assert.equal((await restarted.exited).code, 0)
         assert.equal(fs.existsSync(lockFile), false, 'a clean exit releases the lock')
         const rows = await readJobRows(database)
-        assert.deepEqual(rows.map((row) => [row.state, row.lease_owner]), [['succeeded', null]])
+        assert.deepEqual(
+          rows.map((row) => [row.state, row.lease_owner]),
+          [['succeeded', null]],
+        )
         const restartedId = restarted.logsMatching('job-runner listening')[0]?.instanceId
-        const instances = await withDatabase(database, (db) => db.sql<{ id: string }[]>`select id from job_runner_instances`)
+        const instances = await withDatabase(
+          database,
+          (db) => db.sql<{ id: string }[]>`select id from job_runner_instances`,
+        )
         assert.deepEqual(
           instances.map((row) => row.id),
           [first.logsMatching('job-runner listening')[0]?.instanceId],

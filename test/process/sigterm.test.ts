@@ -7,10 +7,18 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { databaseTargets } from '../support/databases.js'
-import { enqueueJob, keepAliveRequest, processFixture, readJobRows, waitForJob, withDatabase } from '../support/process.js'
+import {
+  enqueueJob,
+  keepAliveRequest,
+  processFixture,
+  readJobRows,
+  waitForJob,
+  withDatabase,
+} from '../support/process.js'
 
 const STOPPING = 'lifecycle: running → stopping'
-const ABANDONED = 'job ignored its shutdown token until the grace deadline: abandoning it, writing its checkpoint and requeueing it (the attempt counts)'
+const ABANDONED =
+  'job ignored its shutdown token until the grace deadline: abandoning it, writing its checkpoint and requeueing it (the attempt counts)'
 
 interface Answer {
   path: string
@@ -27,14 +35,29 @@ for (const target of databaseTargets()) {
     it('answers 503 to everything but /livez until it exits 0, requeues the count job with its checkpoint, and a new process resumes it', async () => {
       const database = await createDatabase()
       // The stubborn job (queue `slow`) holds the stop open until the grace deadline, so the 503 window is wide enough to watch.
-      const server = await spawn(database, { QUEUES: 'default,slow', SHUTDOWN_GRACE_SECONDS: '3', CHECKPOINT_INTERVAL_SECONDS: '0.1' })
+      const server = await spawn(database, {
+        QUEUES: 'default,slow',
+        SHUTDOWN_GRACE_SECONDS: '3',
+        CHECKPOINT_INTERVAL_SECONDS: '0.1',
+      })
       const count = await enqueueJob(server, { type: 'count', payload: { to: 200, stepMs: 20 } })
-      const stubborn = await enqueueJob(server, { type: 'stubborn', payload: { to: 100_000, stepMs: 50 }, queue: 'slow' })
-      await waitForJob(server, count.id, (job) => job.state === 'running' && (job.checkpoint?.cursor ?? 0) > 0, { description: 'running with a flushed checkpoint' })
+      const stubborn = await enqueueJob(server, {
+        type: 'stubborn',
+        payload: { to: 100_000, stepMs: 50 },
+        queue: 'slow',
+      })
+      await waitForJob(server, count.id, (job) => job.state === 'running' && (job.checkpoint?.cursor ?? 0) > 0, {
+        description: 'running with a flushed checkpoint',
+      })
       await waitForJob(server, stubborn.id, (job) => job.state === 'running', { description: 'running' })
 
       let stoppingSeen = false
-      void server.waitForLog((r) => r.msg === STOPPING).then(() => (stoppingSeen = true), () => {})
+      void server
+        .waitForLog((r) => r.msg === STOPPING)
+        .then(
+          () => (stoppingSeen = true),
+          () => {},
+        )
       server.kill('SIGTERM')
       const answers: Answer[] = []
       const ask = async (path: string, init: RequestInit = {}) => {
@@ -45,7 +68,13 @@ for (const target of databaseTargets()) {
           await response.arrayBuffer()
           if (sentWhileStopping) {
             const h = response.headers
-            answers.push({ path, status: response.status, retryAfter: h.get('retry-after'), connection: h.get('connection'), contentType: h.get('content-type') })
+            answers.push({
+              path,
+              status: response.status,
+              retryAfter: h.get('retry-after'),
+              connection: h.get('connection'),
+              contentType: h.get('content-type'),
+            })
           }
         } catch {
           // The listener closes just before the exit: a refused or reset connection is no answer.
@@ -63,7 +92,10 @@ for (const target of databaseTargets()) {
       assert.deepEqual([exit.code, exit.signal], [0, null])
 
       for (const path of [`/v1/jobs/${count.id}`, '/v1/jobs', '/readyz', '/livez']) {
-        assert.ok(answers.some((a) => a.path === path), `no answer to ${path} while stopping`)
+        assert.ok(
+          answers.some((a) => a.path === path),
+          `no answer to ${path} while stopping`,
+        )
       }
       for (const answer of answers) {
         if (answer.path === '/livez') {
@@ -104,9 +136,17 @@ for (const target of databaseTargets()) {
     it('abandons a job that ignores its token at the deadline, requeues it with its last checkpoint and still exits 0 in time', async () => {
       const database = await createDatabase()
       const graceSeconds = 2
-      const server = await spawn(database, { SHUTDOWN_GRACE_SECONDS: String(graceSeconds), CHECKPOINT_INTERVAL_SECONDS: '0.1' })
+      const server = await spawn(database, {
+        SHUTDOWN_GRACE_SECONDS: String(graceSeconds),
+        CHECKPOINT_INTERVAL_SECONDS: '0.1',
+      })
       const stubborn = await enqueueJob(server, { type: 'stubborn', payload: { to: 100_000, stepMs: 20 } })
-      const running = await waitForJob(server, stubborn.id, (job) => job.state === 'running' && (job.checkpoint?.cursor ?? 0) > 0, { description: 'running with a flushed checkpoint' })
+      const running = await waitForJob(
+        server,
+        stubborn.id,
+        (job) => job.state === 'running' && (job.checkpoint?.cursor ?? 0) > 0,
+        { description: 'running with a flushed checkpoint' },
+      )
 
       const sentAt = server.kill('SIGTERM')
       await server.waitForLog((r) => r.msg === STOPPING)
@@ -119,13 +159,20 @@ for (const target of databaseTargets()) {
       assert.deepEqual([exit.code, exit.signal], [0, null])
       // The one timing claim of the issue: the exit comes by the grace deadline (plus a generous margin for process teardown).
       const elapsedMs = exit.at - sentAt
-      assert.ok(elapsedMs < graceSeconds * 1000 + 1500, `exited ${elapsedMs} ms after SIGTERM with a ${graceSeconds} s grace budget`)
+      assert.ok(
+        elapsedMs < graceSeconds * 1000 + 1500,
+        `exited ${elapsedMs} ms after SIGTERM with a ${graceSeconds} s grace budget`,
+      )
 
       const warnings = server.logsMatching(ABANDONED)
       assert.equal(warnings.length, 1)
       assert.equal(warnings[0]!.jobId, stubborn.id)
       assert.equal(warnings[0]!.level, 40)
-      assert.deepEqual(server.logsMatching('runner error during deregistration'), [], 'the abandoned job must not eat the budget for deregistration')
+      assert.deepEqual(
+        server.logsMatching('runner error during deregistration'),
+        [],
+        'the abandoned job must not eat the budget for deregistration',
+      )
 
       const [row] = await readJobRows(database)
       assert.equal(row?.state, 'queued')
@@ -133,7 +180,10 @@ for (const target of databaseTargets()) {
       assert.equal(row?.attempts, 1, 'a job abandoned at the deadline has used its attempt')
       assert.equal(row?.lease_owner, null)
       // The last in-memory checkpoint was written, not only the last periodic flush seen before the signal.
-      assert.ok(Number(row?.checkpoint?.cursor) > running.checkpoint!.cursor!, `cursor ${String(row?.checkpoint?.cursor)} after ${running.checkpoint!.cursor}`)
+      assert.ok(
+        Number(row?.checkpoint?.cursor) > running.checkpoint!.cursor!,
+        `cursor ${String(row?.checkpoint?.cursor)} after ${running.checkpoint!.cursor}`,
+      )
     })
 
     it('handles 5 SIGTERMs within a second as one: one clean exit, nothing logged twice', async () => {
@@ -155,8 +205,19 @@ for (const target of databaseTargets()) {
       const exit = await server.exited
       assert.equal(sent, 5, 'every signal was sent while the process lived')
       assert.deepEqual([exit.code, exit.signal], [0, null])
-      for (const message of ['received SIGTERM: shutting down', STOPPING, 'lifecycle: stopping → exited', 'runner stopped', 'exiting', ABANDONED]) {
-        assert.equal(server.logsMatching(message).length, 1, `"${message}" logged ${server.logsMatching(message).length} times`)
+      for (const message of [
+        'received SIGTERM: shutting down',
+        STOPPING,
+        'lifecycle: stopping → exited',
+        'runner stopped',
+        'exiting',
+        ABANDONED,
+      ]) {
+        assert.equal(
+          server.logsMatching(message).length,
+          1,
+          `"${message}" logged ${server.logsMatching(message).length} times`,
+        )
       }
       assert.deepEqual(server.logsMatching(/error|unhandled|uncaught/i), [])
       assert.equal((await readJobRows(database))[0]?.state, 'queued')
@@ -166,7 +227,9 @@ for (const target of databaseTargets()) {
       const database = await createDatabase()
       const server = await spawn(database, { SHUTDOWN_GRACE_SECONDS: '5', CHECKPOINT_INTERVAL_SECONDS: '0.1' })
       const count = await enqueueJob(server, { type: 'count', payload: { to: 500, stepMs: 20 } })
-      await waitForJob(server, count.id, (job) => job.state === 'running' && (job.checkpoint?.cursor ?? 0) > 0, { description: 'running with a flushed checkpoint' })
+      await waitForJob(server, count.id, (job) => job.state === 'running' && (job.checkpoint?.cursor ?? 0) > 0, {
+        description: 'running with a flushed checkpoint',
+      })
 
       server.kill('SIGINT')
       await server.waitForLog((r) => r.msg === STOPPING)
@@ -216,11 +279,26 @@ for (const target of databaseTargets()) {
 
       const rows = await readJobRows(database)
       assert.equal(rows.length, 200, 'no job lost')
-      assert.deepEqual(rows.filter((row) => row.state !== 'queued' && row.state !== 'succeeded'), [], 'every job is queued or succeeded')
-      assert.deepEqual(rows.filter((row) => row.lease_owner !== null || row.lease_expires_at !== null), [], 'no job keeps a lease')
+      assert.deepEqual(
+        rows.filter((row) => row.state !== 'queued' && row.state !== 'succeeded'),
+        [],
+        'every job is queued or succeeded',
+      )
+      assert.deepEqual(
+        rows.filter((row) => row.lease_owner !== null || row.lease_expires_at !== null),
+        [],
+        'no job keeps a lease',
+      )
       const interrupted = rows.filter((row) => row.state === 'queued' && row.interruptions === 1)
-      assert.equal(interrupted.length + rows.filter((row) => row.state === 'succeeded').length, 50, 'the 50 that ran were requeued as interrupted (or finished)')
-      assert.ok(interrupted.every((row) => row.attempts === 0), 'an interruption uses no attempt')
+      assert.equal(
+        interrupted.length + rows.filter((row) => row.state === 'succeeded').length,
+        50,
+        'the 50 that ran were requeued as interrupted (or finished)',
+      )
+      assert.ok(
+        interrupted.every((row) => row.attempts === 0),
+        'an interruption uses no attempt',
+      )
       const instances = await withDatabase(database, (db) => db.sql`select id from job_runner_instances`)
       assert.equal(instances.length, 0, 'the instance deregistered')
     })

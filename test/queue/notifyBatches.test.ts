@@ -30,8 +30,12 @@ describe('packing notifications', () => {
     const ids = Array.from({ length: 3000 }, (_, i) => String(1_000_000_000 + i))
     const packed = packMessages(ids.map((payload) => ({ channel: 'c', payload })))
     assert.ok(packed.length > 1)
-    for (const message of packed) assert.ok(Buffer.byteLength(message.payload) < 8000, `${message.payload.length} bytes`)
-    assert.deepEqual(packed.flatMap((m) => m.payload.split(',')), ids)
+    for (const message of packed)
+      assert.ok(Buffer.byteLength(message.payload) < 8000, `${message.payload.length} bytes`)
+    assert.deepEqual(
+      packed.flatMap((m) => m.payload.split(',')),
+      ids,
+    )
   })
 })
 
@@ -73,7 +77,10 @@ for (const target of databaseTargets().filter((t) => t.name === 'postgres')) {
       for (const id of ids) sender.announce('jobChanged', id)
       assert.deepEqual(heardHere, ids, 'announced messages reach this process at once')
       await all
-      assert.deepEqual([...received].sort((a, b) => Number(a) - Number(b)), ids)
+      assert.deepEqual(
+        [...received].sort((a, b) => Number(a) - Number(b)),
+        ids,
+      )
       await Promise.all([sender.stop(), receiver.stop()])
     })
 
@@ -86,7 +93,8 @@ for (const target of databaseTargets().filter((t) => t.name === 'postgres')) {
         heard.add(queue)
         if (queue === waiting?.queue) waiting.resolve()
       })
-      const hear = (queue: string) => new Promise<void>((resolve) => (heard.has(queue) ? resolve() : (waiting = { queue, resolve })))
+      const hear = (queue: string) =>
+        new Promise<void>((resolve) => (heard.has(queue) ? resolve() : (waiting = { queue, resolve })))
       const queues = Array.from({ length: 150 }, (_, i) => `q${String(i).padStart(3, '0')}-${'x'.repeat(59)}`)
       // Not through the service: an operator's script, or an instance of an earlier release.
       await writer!.sql`
@@ -97,11 +105,14 @@ for (const target of databaseTargets().filter((t) => t.name === 'postgres')) {
       await writer!.sql`
         insert into job_runner_jobs (owner, type, queue, max_attempts, state, finished_at)
         values ('alice', 'echo', 'born-finished', 1, 'succeeded', now())`
-      await writer!.sql.begin(async (sql) => {
-        await sql`insert into job_runner_jobs (owner, type, queue, max_attempts) values ('alice', 'echo', 'rolled-back', 1)`
-        await sql`select 1/0`
-      }).catch(() => {})
-      await writer!.sql`insert into job_runner_jobs (owner, type, queue, max_attempts) values ('alice', 'echo', 'last', 1)`
+      await writer!.sql
+        .begin(async (sql) => {
+          await sql`insert into job_runner_jobs (owner, type, queue, max_attempts) values ('alice', 'echo', 'rolled-back', 1)`
+          await sql`select 1/0`
+        })
+        .catch(() => {})
+      await writer!
+        .sql`insert into job_runner_jobs (owner, type, queue, max_attempts) values ('alice', 'echo', 'last', 1)`
       // Notices arrive in commit order: by the last one, any other would have arrived.
       await hear('last')
       assert.ok(!heard.has('born-finished'), 'a job inserted finished wakes nobody')

@@ -56,7 +56,9 @@ for (const target of databaseTargets()) {
     /** Claims one job and marks it started (the attempt counts), as the runner does before running it. */
     async function startOne(instanceId = randomUUID()) {
       const job = await claimOne(instanceId)
-      assert.deepEqual(await store.markJobsStarted({ instanceId, ids: [job.id] }), [{ id: job.id, cancelRequested: false }])
+      assert.deepEqual(await store.markJobsStarted({ instanceId, ids: [job.id] }), [
+        { id: job.id, cancelRequested: false },
+      ])
       return { ...job, attempts: job.attempts + 1 }
     }
 
@@ -70,11 +72,25 @@ for (const target of databaseTargets()) {
         ]
         const enqueued = await store.enqueueJobs({ owner: 'alice', jobs: given })
         assert.equal(enqueued.length, 4)
-        assert.deepEqual(enqueued.map((e) => e.job.payload), given.map((g) => g.payload))
-        assert.deepEqual(enqueued.map((e) => e.job.type), ['echo', 'sleep', 'echo', 'count'])
-        assert.ok(enqueued.every((e) => !e.replayed && e.job.state === 'queued' && e.job.owner === 'alice' && e.job.attempts === 0))
+        assert.deepEqual(
+          enqueued.map((e) => e.job.payload),
+          given.map((g) => g.payload),
+        )
+        assert.deepEqual(
+          enqueued.map((e) => e.job.type),
+          ['echo', 'sleep', 'echo', 'count'],
+        )
+        assert.ok(
+          enqueued.every(
+            (e) => !e.replayed && e.job.state === 'queued' && e.job.owner === 'alice' && e.job.attempts === 0,
+          ),
+        )
         const ids = enqueued.map((e) => BigInt(e.job.id))
-        assert.deepEqual([...ids].sort((a, b) => (a < b ? -1 : 1)), ids, 'ids follow the order given')
+        assert.deepEqual(
+          [...ids].sort((a, b) => (a < b ? -1 : 1)),
+          ids,
+          'ids follow the order given',
+        )
         const sleepJob = enqueued[1]!.job
         assert.equal(sleepJob.queue, 'other')
         assert.equal(sleepJob.maxAttempts, 7)
@@ -106,15 +122,27 @@ for (const target of databaseTargets()) {
       it('refuses the same key with another request, and stores nothing of that batch', async () => {
         await store.enqueueJobs({ owner: 'alice', jobs: [newJob({ idempotencyKey: 'k1', requestHash: 'h1' })] })
         await assert.rejects(
-          store.enqueueJobs({ owner: 'alice', jobs: [newJob({ idempotencyKey: 'k2', requestHash: 'h2' }), newJob({ idempotencyKey: 'k1', requestHash: 'other' })] }),
+          store.enqueueJobs({
+            owner: 'alice',
+            jobs: [
+              newJob({ idempotencyKey: 'k2', requestHash: 'h2' }),
+              newJob({ idempotencyKey: 'k1', requestHash: 'other' }),
+            ],
+          }),
           (error: unknown) => error instanceof IdempotencyConflictError && error.idempotencyKey === 'k1',
         )
         assert.equal(await countJobs(), 1, 'the fresh k2 job of the refused batch is not stored')
       })
 
       it('keeps idempotency keys per owner', async () => {
-        const [alice] = await store.enqueueJobs({ owner: 'alice', jobs: [newJob({ idempotencyKey: 'same', requestHash: 'h-alice' })] })
-        const [bob] = await store.enqueueJobs({ owner: 'bob', jobs: [newJob({ idempotencyKey: 'same', requestHash: 'h-bob' })] })
+        const [alice] = await store.enqueueJobs({
+          owner: 'alice',
+          jobs: [newJob({ idempotencyKey: 'same', requestHash: 'h-alice' })],
+        })
+        const [bob] = await store.enqueueJobs({
+          owner: 'bob',
+          jobs: [newJob({ idempotencyKey: 'same', requestHash: 'h-bob' })],
+        })
         assert.equal(bob!.replayed, false)
         assert.notEqual(bob!.job.id, alice!.job.id)
         assert.equal(bob!.job.owner, 'bob')
@@ -124,7 +152,10 @@ for (const target of databaseTargets()) {
       it('treats a key repeated inside one batch as a replay of its first use', async () => {
         const job = newJob({ idempotencyKey: 'dup', requestHash: 'h' })
         const enqueued = await store.enqueueJobs({ owner: 'alice', jobs: [job, newJob(), job] })
-        assert.deepEqual(enqueued.map((e) => e.replayed), [false, false, true])
+        assert.deepEqual(
+          enqueued.map((e) => e.replayed),
+          [false, false, true],
+        )
         assert.equal(enqueued[2]!.job.id, enqueued[0]!.job.id)
         assert.equal(await countJobs(), 2)
       })
@@ -160,8 +191,14 @@ for (const target of databaseTargets()) {
         assert.equal(claimed[0]!.attempts, 0)
         assert.equal(claimed[0]!.startedAt, null, 'started_at waits for the start mark')
         assert.deepEqual(await store.markJobsStarted({ instanceId: randomUUID(), ids: [job.id] }), [])
-        assert.equal((await store.getJob({ id: job.id, owner: 'alice' }))!.startedAt, null, 'only the lease owner marks the start')
-        assert.deepEqual(await store.markJobsStarted({ instanceId, ids: [job.id] }), [{ id: job.id, cancelRequested: false }])
+        assert.equal(
+          (await store.getJob({ id: job.id, owner: 'alice' }))!.startedAt,
+          null,
+          'only the lease owner marks the start',
+        )
+        assert.deepEqual(await store.markJobsStarted({ instanceId, ids: [job.id] }), [
+          { id: job.id, cancelRequested: false },
+        ])
         const started = (await store.getJob({ id: job.id, owner: 'alice' }))!
         assert.ok(started.startedAt)
         assert.equal(started.attempts, 1, 'the start mark counts the attempt')
@@ -169,7 +206,10 @@ for (const target of databaseTargets()) {
         const [row] = await db.sql<{ lease_owner: string; lease_ms: number }[]>`
           select lease_owner, extract(epoch from lease_expires_at - now()) * 1000 as lease_ms from job_runner_jobs where id = ${job.id}`
         assert.equal(row!.lease_owner, instanceId)
-        assert.ok(row!.lease_ms > 0 && row!.lease_ms <= LEASE_MS, `lease ends within ${LEASE_MS} ms (got ${row!.lease_ms})`)
+        assert.ok(
+          row!.lease_ms > 0 && row!.lease_ms <= LEASE_MS,
+          `lease ends within ${LEASE_MS} ms (got ${row!.lease_ms})`,
+        )
       })
 
       it('skips the wait for its WAL flush in its own transaction only, not in the next one on its connection', async () => {
@@ -178,9 +218,23 @@ for (const target of databaseTargets()) {
         const reserved = database.databaseUrl ? await db.sql.reserve() : undefined
         const connection = reserved ?? db.sql
         try {
-          assert.equal((await new JobStore(connection).claimJobs({ instanceId: randomUUID(), queues, limit: 1, leaseMs: LEASE_MS })).length, 1)
+          assert.equal(
+            (
+              await new JobStore(connection).claimJobs({
+                instanceId: randomUUID(),
+                queues,
+                limit: 1,
+                leaseMs: LEASE_MS,
+              })
+            ).length,
+            1,
+          )
           const [setting] = await connection<{ synchronous_commit: string }[]>`show synchronous_commit`
-          assert.equal(setting!.synchronous_commit, 'on', 'the next transaction on the connection waits for its flush again')
+          assert.equal(
+            setting!.synchronous_commit,
+            'on',
+            'the next transaction on the connection waits for its flush again',
+          )
         } finally {
           reserved?.release()
         }
@@ -196,20 +250,43 @@ for (const target of databaseTargets()) {
           ],
         })
         const claimed = await store.claimJobs({ instanceId: randomUUID(), queues, limit: 10, leaseMs: LEASE_MS })
-        assert.deepEqual(claimed.map((j) => j.payload), ['now'])
-        const other = await store.claimJobs({ instanceId: randomUUID(), queues: ['other', 'third'], limit: 10, leaseMs: LEASE_MS })
-        assert.deepEqual(other.map((j) => j.payload), ['other queue'])
-        assert.deepEqual(await store.claimJobs({ instanceId: randomUUID(), queues: ['default', 'other'], limit: 10, leaseMs: LEASE_MS }), [])
+        assert.deepEqual(
+          claimed.map((j) => j.payload),
+          ['now'],
+        )
+        const other = await store.claimJobs({
+          instanceId: randomUUID(),
+          queues: ['other', 'third'],
+          limit: 10,
+          leaseMs: LEASE_MS,
+        })
+        assert.deepEqual(
+          other.map((j) => j.payload),
+          ['other queue'],
+        )
+        assert.deepEqual(
+          await store.claimJobs({
+            instanceId: randomUUID(),
+            queues: ['default', 'other'],
+            limit: 10,
+            leaseMs: LEASE_MS,
+          }),
+          [],
+        )
       })
 
       it('never hands one job to two concurrent claims', async () => {
         await store.enqueueJobs({ owner: 'alice', jobs: Array.from({ length: 60 }, (_, n) => newJob({ payload: n })) })
         // On PostgreSQL a second pool makes the claims truly concurrent; PGlite has one connection.
-        const secondDb = database.databaseUrl ? await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir }) : undefined
+        const secondDb = database.databaseUrl
+          ? await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir })
+          : undefined
         const second = secondDb ? new JobStore(secondDb.sql) : store
         try {
           const claims = await Promise.all(
-            Array.from({ length: 8 }, (_, n) => (n % 2 ? second : store).claimJobs({ instanceId: randomUUID(), queues, limit: 10, leaseMs: LEASE_MS })),
+            Array.from({ length: 8 }, (_, n) =>
+              (n % 2 ? second : store).claimJobs({ instanceId: randomUUID(), queues, limit: 10, leaseMs: LEASE_MS }),
+            ),
           )
           const ids = claims.flat().map((j) => j.id)
           assert.equal(new Set(ids).size, ids.length, 'no job claimed twice')
@@ -221,7 +298,10 @@ for (const target of databaseTargets()) {
 
       if (target.name === 'postgres') {
         it('skips a row another transaction holds instead of waiting for it', async () => {
-          const enqueued = await store.enqueueJobs({ owner: 'alice', jobs: [newJob({ payload: 'held' }), newJob({ payload: 'free' })] })
+          const enqueued = await store.enqueueJobs({
+            owner: 'alice',
+            jobs: [newJob({ payload: 'held' }), newJob({ payload: 'free' })],
+          })
           const heldId = enqueued[0]!.job.id
           const other = postgres(database.databaseUrl!, { max: 1, onnotice: () => {} })
           try {
@@ -237,12 +317,20 @@ for (const target of databaseTargets()) {
             await isLocked
             try {
               const claimed = await store.claimJobs({ instanceId: randomUUID(), queues, limit: 10, leaseMs: LEASE_MS })
-              assert.deepEqual(claimed.map((j) => j.payload), ['free'])
+              assert.deepEqual(
+                claimed.map((j) => j.payload),
+                ['free'],
+              )
             } finally {
               release()
               await holder
             }
-            assert.deepEqual((await store.claimJobs({ instanceId: randomUUID(), queues, limit: 10, leaseMs: LEASE_MS })).map((j) => j.payload), ['held'])
+            assert.deepEqual(
+              (await store.claimJobs({ instanceId: randomUUID(), queues, limit: 10, leaseMs: LEASE_MS })).map(
+                (j) => j.payload,
+              ),
+              ['held'],
+            )
           } finally {
             await other.end()
           }
@@ -256,7 +344,11 @@ for (const target of databaseTargets()) {
         const owner = randomUUID()
         const job = await claimOne(owner)
         const snapshot = { id: job.id, checkpoint: { cursor: 3 }, progress: { fraction: 1 }, result: { ok: true } }
-        assert.deepEqual(await store.completeJobs({ instanceId: randomUUID(), completions: [snapshot] }), [], 'not the lease owner')
+        assert.deepEqual(
+          await store.completeJobs({ instanceId: randomUUID(), completions: [snapshot] }),
+          [],
+          'not the lease owner',
+        )
         assert.equal((await store.getJob({ id: job.id, owner: undefined }))!.state, 'running')
         assert.deepEqual(await store.completeJobs({ instanceId: owner, completions: [snapshot] }), [job.id])
         const done = (await store.getJob({ id: job.id, owner: undefined }))!
@@ -265,7 +357,11 @@ for (const target of databaseTargets()) {
         assert.deepEqual(done.checkpoint, { cursor: 3 })
         assert.deepEqual(done.progress, { fraction: 1 })
         assert.ok(done.finishedAt)
-        assert.deepEqual(await store.completeJobs({ instanceId: owner, completions: [snapshot] }), [], 'a finished job is not written again')
+        assert.deepEqual(
+          await store.completeJobs({ instanceId: owner, completions: [snapshot] }),
+          [],
+          'a finished job is not written again',
+        )
       })
 
       it('retries a failed attempt after its delay, then fails it when no attempt is left', async () => {
@@ -273,12 +369,32 @@ for (const target of databaseTargets()) {
         const first = randomUUID()
         const job = await startOne(first)
         const failure = {
-          id: job.id, checkpoint: { step: 1 }, progress: null, error: 'boom', retryDelayMs: 60_000, giveUp: false,
+          id: job.id,
+          checkpoint: { step: 1 },
+          progress: null,
+          error: 'boom',
+          retryDelayMs: 60_000,
+          giveUp: false,
           entry: { message: 'boom', name: 'Error' },
         }
-        assert.deepEqual(await store.failJobs({ instanceId: randomUUID(), failures: [failure] }), [], 'not the lease owner')
-        assert.deepEqual(await store.failJobs({ instanceId: first, failures: [failure] }), [{ id: job.id, state: 'queued' }])
-        const [retry] = await db.sql<{ state: string; attempts: number; error: string; delay_ms: number; lease_owner: string | null; checkpoint: unknown }[]>`
+        assert.deepEqual(
+          await store.failJobs({ instanceId: randomUUID(), failures: [failure] }),
+          [],
+          'not the lease owner',
+        )
+        assert.deepEqual(await store.failJobs({ instanceId: first, failures: [failure] }), [
+          { id: job.id, state: 'queued' },
+        ])
+        const [retry] = await db.sql<
+          {
+            state: string
+            attempts: number
+            error: string
+            delay_ms: number
+            lease_owner: string | null
+            checkpoint: unknown
+          }[]
+        >`
           select state, attempts, error, lease_owner, checkpoint, extract(epoch from run_at - updated_at) * 1000 as delay_ms
           from job_runner_jobs where id = ${job.id}`
         assert.equal(retry!.state, 'queued')
@@ -287,19 +403,32 @@ for (const target of databaseTargets()) {
         assert.equal(retry!.lease_owner, null)
         assert.deepEqual(retry!.checkpoint, { step: 1 })
         assert.ok(Math.abs(retry!.delay_ms - 60_000) < 1, `run_at is the retry delay ahead (got ${retry!.delay_ms} ms)`)
-        assert.deepEqual(await store.claimJobs({ instanceId: randomUUID(), queues, limit: 1, leaseMs: LEASE_MS }), [], 'not before its run_at')
+        assert.deepEqual(
+          await store.claimJobs({ instanceId: randomUUID(), queues, limit: 1, leaseMs: LEASE_MS }),
+          [],
+          'not before its run_at',
+        )
 
         await db.sql`update job_runner_jobs set run_at = now() where id = ${job.id}`
         const second = randomUUID()
         const again = await startOne(second)
         assert.equal(again.attempts, 2)
         assert.deepEqual(again.checkpoint, { step: 1 }, 'the retry sees the checkpoint of the failed attempt')
-        assert.deepEqual(await store.failJobs({ instanceId: second, failures: [{ ...failure, error: 'boom again' }] }), [{ id: job.id, state: 'failed' }])
+        assert.deepEqual(
+          await store.failJobs({ instanceId: second, failures: [{ ...failure, error: 'boom again' }] }),
+          [{ id: job.id, state: 'failed' }],
+        )
         const failed = (await store.getJob({ id: job.id, owner: 'alice' }))!
         assert.equal(failed.state, 'failed')
         assert.equal(failed.error, 'boom again')
         assert.ok(failed.finishedAt)
-        assert.deepEqual(failed.errors.map((e) => [e.attempt, e.message, e.name]), [[1, 'boom', 'Error'], [2, 'boom', 'Error']])
+        assert.deepEqual(
+          failed.errors.map((e) => [e.attempt, e.message, e.name]),
+          [
+            [1, 'boom', 'Error'],
+            [2, 'boom', 'Error'],
+          ],
+        )
         assert.ok(failed.errors.every((e) => !Number.isNaN(Date.parse(e.at))))
       })
 
@@ -308,15 +437,21 @@ for (const target of databaseTargets()) {
         const instanceId = randomUUID()
         const job = await startOne(instanceId)
         const failure = {
-          id: job.id, checkpoint: null, progress: null, error: 'bad input', retryDelayMs: 0, giveUp: true,
+          id: job.id,
+          checkpoint: null,
+          progress: null,
+          error: 'bad input',
+          retryDelayMs: 0,
+          giveUp: true,
           entry: { message: 'bad input', name: 'PermanentError', stack: 'PermanentError: bad input\n    at x' },
         }
         assert.deepEqual(await store.failJobs({ instanceId, failures: [failure] }), [{ id: job.id, state: 'failed' }])
         const failed = (await store.getJob({ id: job.id, owner: 'alice' }))!
         assert.equal(failed.attempts, 1)
-        assert.deepEqual(failed.errors.map(({ at: _at, ...e }) => e), [
-          { attempt: 1, message: 'bad input', name: 'PermanentError', stack: 'PermanentError: bad input\n    at x' },
-        ])
+        assert.deepEqual(
+          failed.errors.map(({ at: _at, ...e }) => e),
+          [{ attempt: 1, message: 'bad input', name: 'PermanentError', stack: 'PermanentError: bad input\n    at x' }],
+        )
       })
 
       it('keeps the last 20 errors, oldest dropped, and appends those of abandon and lost leases', async () => {
@@ -327,7 +462,12 @@ for (const target of databaseTargets()) {
           const job = await startOne(instanceId)
           id = job.id
           const entry = { message: `failure ${n}`, name: 'Error' }
-          await store.failJobs({ instanceId, failures: [{ id, checkpoint: null, progress: null, error: entry.message, retryDelayMs: 0, giveUp: false, entry }] })
+          await store.failJobs({
+            instanceId,
+            failures: [
+              { id, checkpoint: null, progress: null, error: entry.message, retryDelayMs: 0, giveUp: false, entry },
+            ],
+          })
         }
         let job = (await store.getJob({ id, owner: undefined }))!
         assert.equal(job.errors.length, 20)
@@ -343,7 +483,13 @@ for (const target of databaseTargets()) {
         await store.recoverExpiredLeases()
         job = (await store.getJob({ id, owner: undefined }))!
         assert.equal(job.errors.length, 20)
-        assert.deepEqual(job.errors.slice(-2).map((e) => [e.attempt, e.name]), [[23, 'Abandoned'], [24, 'LeaseExpired']])
+        assert.deepEqual(
+          job.errors.slice(-2).map((e) => [e.attempt, e.name]),
+          [
+            [23, 'Abandoned'],
+            [24, 'LeaseExpired'],
+          ],
+        )
         assert.match(job.error!, /runner lost/)
       })
 
@@ -352,8 +498,14 @@ for (const target of databaseTargets()) {
         const owner = randomUUID()
         const job = await startOne(owner)
         const snapshot = { id: job.id, checkpoint: { cursor: 7 }, progress: { fraction: 0.5, message: 'half' } }
-        assert.deepEqual(await store.requeueInterruptedJobs({ instanceId: randomUUID(), jobs: [snapshot] }), [], 'not the lease owner')
-        assert.deepEqual(await store.requeueInterruptedJobs({ instanceId: owner, jobs: [snapshot] }), [{ id: job.id, state: 'queued' }])
+        assert.deepEqual(
+          await store.requeueInterruptedJobs({ instanceId: randomUUID(), jobs: [snapshot] }),
+          [],
+          'not the lease owner',
+        )
+        assert.deepEqual(await store.requeueInterruptedJobs({ instanceId: owner, jobs: [snapshot] }), [
+          { id: job.id, state: 'queued' },
+        ])
         const queued = (await store.getJob({ id: job.id, owner: 'alice' }))!
         assert.equal(queued.state, 'queued')
         assert.equal(queued.attempts, 0)
@@ -369,8 +521,20 @@ for (const target of databaseTargets()) {
         await store.enqueueJobs({ owner: 'alice', jobs: [newJob()] })
         const owner = randomUUID()
         const job = await claimOne(owner)
-        assert.deepEqual(await store.writeCheckpoints({ instanceId: randomUUID(), jobs: [{ id: job.id, checkpoint: { x: 'stranger' }, progress: null }] }), [])
-        assert.deepEqual(await store.writeCheckpoints({ instanceId: owner, jobs: [{ id: job.id, checkpoint: { x: 1 }, progress: { fraction: 0.25 } }] }), [job.id])
+        assert.deepEqual(
+          await store.writeCheckpoints({
+            instanceId: randomUUID(),
+            jobs: [{ id: job.id, checkpoint: { x: 'stranger' }, progress: null }],
+          }),
+          [],
+        )
+        assert.deepEqual(
+          await store.writeCheckpoints({
+            instanceId: owner,
+            jobs: [{ id: job.id, checkpoint: { x: 1 }, progress: { fraction: 0.25 } }],
+          }),
+          [job.id],
+        )
         const running = (await store.getJob({ id: job.id, owner: 'alice' }))!
         assert.equal(running.state, 'running')
         assert.deepEqual(running.checkpoint, { x: 1 })
@@ -379,7 +543,11 @@ for (const target of databaseTargets()) {
 
       it('cancels a queued job at once', async () => {
         const job = (await store.enqueueJobs({ owner: 'alice', jobs: [newJob()] }))[0]!.job
-        assert.deepEqual(await store.requestCancel({ id: job.id, owner: 'bob' }), { kind: 'not-found' }, 'not by another owner')
+        assert.deepEqual(
+          await store.requestCancel({ id: job.id, owner: 'bob' }),
+          { kind: 'not-found' },
+          'not by another owner',
+        )
         const outcome = await store.requestCancel({ id: job.id, owner: 'alice' })
         assert.equal(outcome.kind, 'cancelled')
         assert.ok(outcome.kind === 'cancelled' && outcome.job.state === 'cancelled' && outcome.job.finishedAt)
@@ -396,7 +564,9 @@ for (const target of databaseTargets()) {
         const outcome = await store.requestCancel({ id: job.id, owner: undefined })
         assert.equal(outcome.kind, 'requested')
         assert.ok(outcome.kind === 'requested' && outcome.job.state === 'running' && outcome.job.cancelRequested)
-        assert.deepEqual(await store.renewLeases({ instanceId: owner, leaseMs: LEASE_MS, ids: [job.id] }), [{ id: job.id, cancelRequested: true }])
+        assert.deepEqual(await store.renewLeases({ instanceId: owner, leaseMs: LEASE_MS, ids: [job.id] }), [
+          { id: job.id, cancelRequested: true },
+        ])
         const snapshot = { id: job.id, checkpoint: { c: 1 }, progress: null, started: true }
         assert.deepEqual(await store.markJobsCancelled({ instanceId: randomUUID(), jobs: [snapshot] }), [])
         assert.deepEqual(await store.markJobsCancelled({ instanceId: owner, jobs: [snapshot] }), [job.id])
@@ -413,7 +583,13 @@ for (const target of databaseTargets()) {
         await store.enqueueJobs({ owner: 'alice', jobs: [newJob()] })
         const job = await claimOne(owner)
         assert.equal((await store.requestCancel({ id: job.id, owner: 'alice' })).kind, 'requested')
-        assert.deepEqual(await store.markJobsCancelled({ instanceId: owner, jobs: [{ id: job.id, checkpoint: null, progress: null, started: false }] }), [job.id])
+        assert.deepEqual(
+          await store.markJobsCancelled({
+            instanceId: owner,
+            jobs: [{ id: job.id, checkpoint: null, progress: null, started: false }],
+          }),
+          [job.id],
+        )
         const cancelled = (await store.getJob({ id: job.id, owner: 'alice' }))!
         assert.equal(cancelled.state, 'cancelled')
         assert.equal(cancelled.attempts, 0)
@@ -424,7 +600,10 @@ for (const target of databaseTargets()) {
         await store.enqueueJobs({ owner: 'alice', jobs: [newJob()] })
         const owner = randomUUID()
         const job = await claimOne(owner)
-        await store.completeJobs({ instanceId: owner, completions: [{ id: job.id, checkpoint: null, progress: null, result: 1 }] })
+        await store.completeJobs({
+          instanceId: owner,
+          completions: [{ id: job.id, checkpoint: null, progress: null, result: 1 }],
+        })
         const outcome = await store.requestCancel({ id: job.id, owner: 'alice' })
         assert.equal(outcome.kind, 'finished')
         assert.equal((await store.getJob({ id: job.id, owner: 'alice' }))!.state, 'succeeded')
@@ -446,18 +625,35 @@ for (const target of databaseTargets()) {
       await store.enqueueJobs({ owner: 'alice', jobs: [newJob({ maxInterruptions: 0 })] })
       const instanceId = randomUUID()
       const job = await startOne(instanceId)
-      assert.deepEqual(await store.requeueInterruptedJobs({ instanceId, jobs: [{ id: job.id, checkpoint: null, progress: null }] }), [{ id: job.id, state: 'failed' }])
+      assert.deepEqual(
+        await store.requeueInterruptedJobs({ instanceId, jobs: [{ id: job.id, checkpoint: null, progress: null }] }),
+        [{ id: job.id, state: 'failed' }],
+      )
       const failed = (await store.getJob({ id: job.id, owner: 'alice' }))!
-      assert.deepEqual(failed.errors.map((e) => [e.attempt, e.name, e.message]), [[1, 'InterruptedTooOften', failed.error]])
+      assert.deepEqual(
+        failed.errors.map((e) => [e.attempt, e.name, e.message]),
+        [[1, 'InterruptedTooOften', failed.error]],
+      )
     })
 
     describe('retry and replay', () => {
       async function failedJob(owner = 'alice', maxAttempts = 1) {
-        await store.enqueueJobs({ owner, jobs: [newJob({ type: 'flaky', payload: { failTimes: 9 }, maxAttempts, priority: 3 })] })
+        await store.enqueueJobs({
+          owner,
+          jobs: [newJob({ type: 'flaky', payload: { failTimes: 9 }, maxAttempts, priority: 3 })],
+        })
         const instanceId = randomUUID()
         const job = await startOne(instanceId)
         const entry = { message: 'boom', name: 'Error' }
-        const failure = { id: job.id, checkpoint: { failed: 1 }, progress: { fraction: 0.5 }, error: 'boom', retryDelayMs: 0, giveUp: true, entry }
+        const failure = {
+          id: job.id,
+          checkpoint: { failed: 1 },
+          progress: { fraction: 0.5 },
+          error: 'boom',
+          retryDelayMs: 0,
+          giveUp: true,
+          entry,
+        }
         assert.deepEqual(await store.failJobs({ instanceId, failures: [failure] }), [{ id: job.id, state: 'failed' }])
         return job.id
       }
@@ -488,22 +684,38 @@ for (const target of databaseTargets()) {
         assert.equal(job.checkpoint, null)
         assert.equal(job.progress, null)
         assert.equal(job.runAt, runAt.toISOString())
-        assert.deepEqual(await store.claimJobs({ instanceId: randomUUID(), queues, limit: 1, leaseMs: LEASE_MS }), [], 'not before its runAt')
+        assert.deepEqual(
+          await store.claimJobs({ instanceId: randomUUID(), queues, limit: 1, leaseMs: LEASE_MS }),
+          [],
+          'not before its runAt',
+        )
 
         assert.equal((await store.requestCancel({ id, owner: 'alice' })).kind, 'cancelled')
         const again = await store.retryJob({ id, owner: 'alice', from: 'checkpoint', runAt: null })
         assert.equal(again.kind, 'retried')
         if (again.kind === 'retried') {
-          assert.equal(again.job.cancelRequested, false, 'the cancel flag is cleared, or the job would be cancelled again')
+          assert.equal(
+            again.job.cancelRequested,
+            false,
+            'the cancel flag is cleared, or the job would be cancelled again',
+          )
           assert.equal(again.job.retries, 2)
         }
       })
 
-      it('refuses other states, and does not find another owner\'s job', async () => {
+      it("refuses other states, and does not find another owner's job", async () => {
         const id = await failedJob()
-        assert.deepEqual(await store.retryJob({ id, owner: 'bob', from: 'checkpoint', runAt: null }), { kind: 'not-found' })
-        assert.deepEqual(await store.retryJob({ id: 'x', owner: 'alice', from: 'checkpoint', runAt: null }), { kind: 'not-found' })
-        assert.equal((await store.retryJob({ id, owner: undefined, from: 'checkpoint', runAt: null })).kind, 'retried', 'an admin may')
+        assert.deepEqual(await store.retryJob({ id, owner: 'bob', from: 'checkpoint', runAt: null }), {
+          kind: 'not-found',
+        })
+        assert.deepEqual(await store.retryJob({ id: 'x', owner: 'alice', from: 'checkpoint', runAt: null }), {
+          kind: 'not-found',
+        })
+        assert.equal(
+          (await store.retryJob({ id, owner: undefined, from: 'checkpoint', runAt: null })).kind,
+          'retried',
+          'an admin may',
+        )
         const outcome = await store.retryJob({ id, owner: 'alice', from: 'checkpoint', runAt: null })
         assert.equal(outcome.kind, 'not-retryable')
         if (outcome.kind === 'not-retryable') assert.equal(outcome.job.state, 'queued')
@@ -516,10 +728,26 @@ for (const target of databaseTargets()) {
         const copy = (await store.replayJob({ id, owner: 'alice', runAt: null }))!
         assert.notEqual(copy.id, id)
         assert.deepEqual(
-          [copy.type, copy.payload, copy.priority, copy.maxAttempts, copy.state, copy.attempts, copy.replayOf, copy.owner],
+          [
+            copy.type,
+            copy.payload,
+            copy.priority,
+            copy.maxAttempts,
+            copy.state,
+            copy.attempts,
+            copy.replayOf,
+            copy.owner,
+          ],
           ['flaky', { failTimes: 9 }, 3, 4, 'queued', 0, id, 'alice'],
         )
-        const changed = (await store.replayJob({ id, owner: 'alice', payload: { failTimes: 0 }, queue: 'other', priority: -1, runAt: null }))!
+        const changed = (await store.replayJob({
+          id,
+          owner: 'alice',
+          payload: { failTimes: 0 },
+          queue: 'other',
+          priority: -1,
+          runAt: null,
+        }))!
         assert.deepEqual([changed.payload, changed.queue, changed.priority], [{ failTimes: 0 }, 'other', -1])
         assert.equal((await store.listJobs({ owner: 'alice', limit: 10 })).length, 3, 'listed under its owner')
       })
@@ -528,12 +756,17 @@ for (const target of databaseTargets()) {
     describe('listing and pruning', () => {
       async function complete(instanceId: string, limit: number) {
         const claimed = await store.claimJobs({ instanceId, queues, limit, leaseMs: LEASE_MS })
-        await store.completeJobs({ instanceId, completions: claimed.map((j) => ({ id: j.id, result: null, checkpoint: null, progress: null })) })
+        await store.completeJobs({
+          instanceId,
+          completions: claimed.map((j) => ({ id: j.id, result: null, checkpoint: null, progress: null })),
+        })
         return claimed
       }
 
       async function ownerListings(): Promise<{ owner: string; job_id: string }[]> {
-        return db.sql<{ owner: string; job_id: string }[]>`select owner, job_id::text from job_runner_owner_jobs order by job_runner_owner_jobs.job_id`
+        return db.sql<
+          { owner: string; job_id: string }[]
+        >`select owner, job_id::text from job_runner_owner_jobs order by job_runner_owner_jobs.job_id`
       }
 
       it("lists an owner's jobs newest first in pages, whatever their state, and no one else's", async () => {
@@ -553,11 +786,20 @@ for (const target of databaseTargets()) {
         await complete(owner, 3) // alice's first two and bob's first: the list shows every state
         const newestFirst = [...alices].reverse()
         const page1 = await store.listJobs({ owner: 'alice', limit: 4 })
-        assert.deepEqual(page1.map((j) => j.id), newestFirst.slice(0, 4))
+        assert.deepEqual(
+          page1.map((j) => j.id),
+          newestFirst.slice(0, 4),
+        )
         const page2 = await store.listJobs({ owner: 'alice', limit: 4, beforeId: page1.at(-1)!.id })
-        assert.deepEqual(page2.map((j) => j.id), newestFirst.slice(4))
+        assert.deepEqual(
+          page2.map((j) => j.id),
+          newestFirst.slice(4),
+        )
         assert.ok(page2.every((j) => j.owner === 'alice' && j.state === 'succeeded'))
-        assert.deepEqual((await store.listJobs({ owner: 'alice', state: 'succeeded', limit: 10 })).map((j) => j.id), [alices[1], alices[0]])
+        assert.deepEqual(
+          (await store.listJobs({ owner: 'alice', state: 'succeeded', limit: 10 })).map((j) => j.id),
+          [alices[1], alices[0]],
+        )
         assert.equal((await store.listJobs({ owner: 'bob', limit: 10 })).length, 5)
         assert.equal((await store.listJobs({ owner: undefined, limit: 100 })).length, 11, 'an admin lists every owner')
         assert.equal((await ownerListings()).length, 11)
@@ -572,21 +814,50 @@ for (const target of databaseTargets()) {
       })
 
       it('prunes, window by window from the oldest job, those finished before the retention, with their listing', async () => {
-        const ids = (await store.enqueueJobs({ owner: 'alice', jobs: [newJob(), newJob(), newJob(), newJob()] })).map((e) => e.job.id)
+        const ids = (await store.enqueueJobs({ owner: 'alice', jobs: [newJob(), newJob(), newJob(), newJob()] })).map(
+          (e) => e.job.id,
+        )
         await complete(randomUUID(), 3)
         // 0: created and finished two days ago. 1: created two days ago, finished just now (it ran
         // long). 2: finished just now. 3: still queued.
         await db.sql`update job_runner_jobs set created_at = now() - interval '2 days' where id in (${ids[0]!}, ${ids[1]!})`
         await db.sql`update job_runner_jobs set finished_at = now() - interval '2 days' where id = ${ids[0]!}`
         const day = 24 * 3600_000
-        assert.deepEqual(await store.pruneFinishedJobs({ olderThanMs: day, afterId: '0', window: 1 }), { pruned: 1, lastId: ids[0], reachedRecent: false })
-        assert.deepEqual(await store.pruneFinishedJobs({ olderThanMs: day, afterId: ids[0]!, window: 1 }), { pruned: 0, lastId: ids[1], reachedRecent: false }, 'an old job finished recently stays')
-        assert.deepEqual(await store.pruneFinishedJobs({ olderThanMs: day, afterId: ids[1]!, window: 1 }), { pruned: 0, lastId: ids[2], reachedRecent: true }, 'a job created after the cutoff ends the walk')
-        assert.deepEqual(await store.pruneFinishedJobs({ olderThanMs: day, afterId: ids[3]!, window: 1 }), { pruned: 0, lastId: null, reachedRecent: false }, 'the end of the table')
+        assert.deepEqual(await store.pruneFinishedJobs({ olderThanMs: day, afterId: '0', window: 1 }), {
+          pruned: 1,
+          lastId: ids[0],
+          reachedRecent: false,
+        })
+        assert.deepEqual(
+          await store.pruneFinishedJobs({ olderThanMs: day, afterId: ids[0]!, window: 1 }),
+          { pruned: 0, lastId: ids[1], reachedRecent: false },
+          'an old job finished recently stays',
+        )
+        assert.deepEqual(
+          await store.pruneFinishedJobs({ olderThanMs: day, afterId: ids[1]!, window: 1 }),
+          { pruned: 0, lastId: ids[2], reachedRecent: true },
+          'a job created after the cutoff ends the walk',
+        )
+        assert.deepEqual(
+          await store.pruneFinishedJobs({ olderThanMs: day, afterId: ids[3]!, window: 1 }),
+          { pruned: 0, lastId: null, reachedRecent: false },
+          'the end of the table',
+        )
         assert.equal(await store.getJob({ id: ids[0]!, owner: undefined }), undefined)
-        assert.deepEqual((await store.listJobs({ owner: 'alice', limit: 10 })).map((j) => j.id), [ids[3], ids[2], ids[1]])
-        assert.deepEqual((await ownerListings()).map((r) => r.job_id), [ids[1], ids[2], ids[3]], 'the pruned job left the listing too')
-        assert.deepEqual(await store.pruneFinishedJobs({ olderThanMs: day, afterId: '0', window: 100 }), { pruned: 0, lastId: ids[3], reachedRecent: true })
+        assert.deepEqual(
+          (await store.listJobs({ owner: 'alice', limit: 10 })).map((j) => j.id),
+          [ids[3], ids[2], ids[1]],
+        )
+        assert.deepEqual(
+          (await ownerListings()).map((r) => r.job_id),
+          [ids[1], ids[2], ids[3]],
+          'the pruned job left the listing too',
+        )
+        assert.deepEqual(await store.pruneFinishedJobs({ olderThanMs: day, afterId: '0', window: 100 }), {
+          pruned: 0,
+          lastId: ids[3],
+          reachedRecent: true,
+        })
       })
     })
 
@@ -600,7 +871,11 @@ for (const target of databaseTargets()) {
         const [unknown] = await store.claimJobs({ instanceId: owner, queues, limit: 1, leaseMs: 1000 })
         const theirs = await claimOne()
         await store.requestCancel({ id: mine[1]!.id, owner: undefined })
-        const renewed = await store.renewLeases({ instanceId: owner, leaseMs: 120_000, ids: [...mine.map((j) => j.id), theirs.id] })
+        const renewed = await store.renewLeases({
+          instanceId: owner,
+          leaseMs: 120_000,
+          ids: [...mine.map((j) => j.id), theirs.id],
+        })
         assert.deepEqual(
           [...renewed].sort((a, b) => a.id.localeCompare(b.id)),
           [
@@ -613,7 +888,10 @@ for (const target of databaseTargets()) {
         const byId = new Map(leases.map((l) => [l.id, l.lease_ms]))
         assert.ok(byId.get(mine[0]!.id)! > 60_000, 'my lease was extended')
         assert.ok(byId.get(theirs.id)! <= LEASE_MS, 'the other instance lease was not touched')
-        assert.ok(byId.get(unknown!.id)! <= 1000, 'a lease the instance did not name was not extended: it will expire and be recovered')
+        assert.ok(
+          byId.get(unknown!.id)! <= 1000,
+          'a lease the instance did not name was not extended: it will expire and be recovered',
+        )
       })
 
       it('recovers a job whose lease expired: attempt counted, checkpoint kept, runner named', async () => {
@@ -621,7 +899,10 @@ for (const target of databaseTargets()) {
         const lost = randomUUID()
         const job = await claimOne(lost)
         await store.markJobsStarted({ instanceId: lost, ids: [job.id] })
-        await store.writeCheckpoints({ instanceId: lost, jobs: [{ id: job.id, checkpoint: { cursor: 42 }, progress: { fraction: 0.4 } }] })
+        await store.writeCheckpoints({
+          instanceId: lost,
+          jobs: [{ id: job.id, checkpoint: { cursor: 42 }, progress: { fraction: 0.4 } }],
+        })
         assert.deepEqual(await store.recoverExpiredLeases(), [], 'a live lease is left alone')
         await expireLeases()
         assert.deepEqual(await store.recoverExpiredLeases(), [{ id: job.id, state: 'queued' }])
@@ -633,12 +914,24 @@ for (const target of databaseTargets()) {
         assert.match(recovered.error ?? '', /runner lost/)
         assert.ok(recovered.error?.includes(lost), 'the error names the lost instance')
         // The lost instance wakes up: none of its writes land.
-        assert.deepEqual(await store.completeJobs({ instanceId: lost, completions: [{ id: job.id, checkpoint: null, progress: null, result: 'late' }] }), [])
+        assert.deepEqual(
+          await store.completeJobs({
+            instanceId: lost,
+            completions: [{ id: job.id, checkpoint: null, progress: null, result: 'late' }],
+          }),
+          [],
+        )
         const next = await claimOne()
         assert.equal(next.id, job.id)
         assert.equal(next.attempts, 1, 'claimed again: the next attempt counts at its start mark')
         assert.deepEqual(next.checkpoint, { cursor: 42 })
-        assert.deepEqual(await store.writeCheckpoints({ instanceId: lost, jobs: [{ id: job.id, checkpoint: { cursor: 0 }, progress: null }] }), [])
+        assert.deepEqual(
+          await store.writeCheckpoints({
+            instanceId: lost,
+            jobs: [{ id: job.id, checkpoint: { cursor: 0 }, progress: null }],
+          }),
+          [],
+        )
         assert.deepEqual(await store.renewLeases({ instanceId: lost, leaseMs: LEASE_MS, ids: [job.id] }), [])
       })
 
@@ -656,14 +949,22 @@ for (const target of databaseTargets()) {
       })
 
       it('gives back a claimed job that never started when its lease expires: no attempt counted, no error', async () => {
-        const [first, second] = (await store.enqueueJobs({ owner: 'alice', jobs: [newJob({ maxAttempts: 1 }), newJob({ maxAttempts: 1 })] })).map((e) => e.job)
+        const [first, second] = (
+          await store.enqueueJobs({ owner: 'alice', jobs: [newJob({ maxAttempts: 1 }), newJob({ maxAttempts: 1 })] })
+        ).map((e) => e.job)
         const crashed = randomUUID()
         const claimed = await store.claimJobs({ instanceId: crashed, queues, limit: 2, leaseMs: LEASE_MS })
         assert.equal(claimed.length, 2)
         await store.markJobsStarted({ instanceId: crashed, ids: [first!.id] })
         await expireLeases()
         const recovered = await store.recoverExpiredLeases()
-        assert.deepEqual(new Map(recovered.map((r) => [r.id, r.state])), new Map([[first!.id, 'failed'], [second!.id, 'queued']]))
+        assert.deepEqual(
+          new Map(recovered.map((r) => [r.id, r.state])),
+          new Map([
+            [first!.id, 'failed'],
+            [second!.id, 'queued'],
+          ]),
+        )
         const waiting = (await store.getJob({ id: second!.id, owner: 'alice' }))!
         assert.equal(waiting.attempts, 0, 'a job that never started keeps its only attempt')
         assert.equal(waiting.error, null)
@@ -671,17 +972,33 @@ for (const target of databaseTargets()) {
       })
 
       it('releases claimed jobs whose code never ran, for the lease owner only, refunding a marked start, keeping their place in line', async () => {
-        const jobs = (await store.enqueueJobs({ owner: 'alice', jobs: [newJob(), newJob(), newJob()] })).map((e) => e.job)
+        const jobs = (await store.enqueueJobs({ owner: 'alice', jobs: [newJob(), newJob(), newJob()] })).map(
+          (e) => e.job,
+        )
         const owner = randomUUID()
         const claimed = await store.claimJobs({ instanceId: owner, queues, limit: 3, leaseMs: LEASE_MS })
         await store.markJobsStarted({ instanceId: owner, ids: [claimed[0]!.id] })
         const ids = claimed.map((j) => j.id)
-        assert.deepEqual(await store.releaseJobs({ instanceId: randomUUID(), ids }), [], 'another instance releases nothing')
+        assert.deepEqual(
+          await store.releaseJobs({ instanceId: randomUUID(), ids }),
+          [],
+          'another instance releases nothing',
+        )
         const released = await store.releaseJobs({ instanceId: owner, ids })
-        assert.deepEqual(released.sort(), jobs.map((j) => j.id).sort(), 'the runner vouches that none of them ran, the marked one included')
+        assert.deepEqual(
+          released.sort(),
+          jobs.map((j) => j.id).sort(),
+          'the runner vouches that none of them ran, the marked one included',
+        )
         const again = await store.claimJobs({ instanceId: randomUUID(), queues, limit: 3, leaseMs: LEASE_MS })
-        assert.deepEqual(again.map((j) => j.id), jobs.map((j) => j.id))
-        assert.ok(again.every((j) => j.attempts === 0 && j.startedAt === null), 'the released claims and the marked start did not count')
+        assert.deepEqual(
+          again.map((j) => j.id),
+          jobs.map((j) => j.id),
+        )
+        assert.ok(
+          again.every((j) => j.attempts === 0 && j.startedAt === null),
+          'the released claims and the marked start did not count',
+        )
       })
 
       it('registers, beats and prunes instances', async () => {

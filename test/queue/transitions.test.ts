@@ -79,7 +79,11 @@ for (const target of databaseTargets()) {
 
     async function claim(instanceId: string, id: string): Promise<void> {
       const claimed = await store.claimJobs({ instanceId, queues, limit: 1, leaseMs: LEASE_MS })
-      assert.deepEqual(claimed.map((j) => j.id), [id], 'the job was claimed')
+      assert.deepEqual(
+        claimed.map((j) => j.id),
+        [id],
+        'the job was claimed',
+      )
     }
 
     /** Writes the start mark of claimed jobs; returns the ids marked. */
@@ -98,7 +102,15 @@ for (const target of databaseTargets()) {
       const id = await enqueue({ maxAttempts: 5, ...fields })
       const first = randomUUID()
       await start(first, id)
-      const failure = { id, checkpoint: null, progress: null, error: 'boom', retryDelayMs: 0, giveUp: false, entry: { message: 'boom', name: 'Error' } }
+      const failure = {
+        id,
+        checkpoint: null,
+        progress: null,
+        error: 'boom',
+        retryDelayMs: 0,
+        giveUp: false,
+        entry: { message: 'boom', name: 'Error' },
+      }
       assert.deepEqual(await store.failJobs({ instanceId: first, failures: [failure] }), [{ id, state: 'queued' }])
       return id
     }
@@ -170,17 +182,9 @@ for (const target of databaseTargets()) {
 
       it('counts only for the lease owner: another instance, or a queued job, is refused', async () => {
         const id = await enqueue()
-        assert.deepEqual(
-          await mark(randomUUID(), [id]),
-          [],
-          'a queued job is not marked',
-        )
+        assert.deepEqual(await mark(randomUUID(), [id]), [], 'a queued job is not marked')
         await claim(randomUUID(), id)
-        assert.deepEqual(
-          await mark(randomUUID(), [id]),
-          [],
-          'not the lease owner',
-        )
+        assert.deepEqual(await mark(randomUUID(), [id]), [], 'not the lease owner')
         const f = await facts(id)
         assert.equal(f.attempts, 0)
         assert.equal(f.started, false)
@@ -194,7 +198,10 @@ for (const target of databaseTargets()) {
         const marked = await store.markJobsStarted({ instanceId: owner, ids: [calm, cancelled] })
         assert.deepEqual(
           marked.sort((a, b) => Number(a.id) - Number(b.id)),
-          [{ id: calm, cancelRequested: false }, { id: cancelled, cancelRequested: true }],
+          [
+            { id: calm, cancelRequested: false },
+            { id: cancelled, cancelRequested: true },
+          ],
         )
       })
 
@@ -202,11 +209,14 @@ for (const target of databaseTargets()) {
         const ids = [await enqueue(), await enqueue(), await enqueue()]
         const owner = randomUUID()
         const claimed = await store.claimJobs({ instanceId: owner, queues, limit: 3, leaseMs: LEASE_MS, startLimit: 2 })
-        assert.deepEqual(claimed.map((j) => [j.id, j.attempts, j.startedAt !== null]), [
-          [ids[0], 1, true],
-          [ids[1], 1, true],
-          [ids[2], 0, false],
-        ])
+        assert.deepEqual(
+          claimed.map((j) => [j.id, j.attempts, j.startedAt !== null]),
+          [
+            [ids[0], 1, true],
+            [ids[1], 1, true],
+            [ids[2], 0, false],
+          ],
+        )
         for (const [i, id] of ids.entries()) {
           const { state, attempts, started } = await facts(id)
           assert.deepEqual({ state, attempts, started }, { state: 'running', attempts: i < 2 ? 1 : 0, started: i < 2 })
@@ -286,7 +296,13 @@ for (const target of databaseTargets()) {
         const id = await enqueue({ maxAttempts: 2 })
         const owner = randomUUID()
         await start(owner, id)
-        const failure = { ...snapshot(id, { step: 1 }), error: 'boom', retryDelayMs: 60_000, giveUp: false, entry: { message: 'boom', name: 'Error' } }
+        const failure = {
+          ...snapshot(id, { step: 1 }),
+          error: 'boom',
+          retryDelayMs: 60_000,
+          giveUp: false,
+          entry: { message: 'boom', name: 'Error' },
+        }
         assert.deepEqual(
           await store.failJobs({ instanceId: randomUUID(), failures: [failure] }),
           [],
@@ -306,7 +322,13 @@ for (const target of databaseTargets()) {
         const id = await afterOneFailedAttempt({ maxAttempts: 2 })
         const owner = randomUUID()
         await start(owner, id)
-        const failure = { ...snapshot(id), error: 'boom again', retryDelayMs: 0, giveUp: false, entry: { message: 'boom again', name: 'Error' } }
+        const failure = {
+          ...snapshot(id),
+          error: 'boom again',
+          retryDelayMs: 0,
+          giveUp: false,
+          entry: { message: 'boom again', name: 'Error' },
+        }
         assert.deepEqual(await store.failJobs({ instanceId: owner, failures: [failure] }), [{ id, state: 'failed' }])
         const f = await facts(id)
         assert.equal(f.state, 'failed')
@@ -345,10 +367,9 @@ for (const target of databaseTargets()) {
         for (let i = 1; i <= 2; i++) {
           const owner = randomUUID()
           await start(owner, id)
-          assert.deepEqual(
-            await store.requeueInterruptedJobs({ instanceId: owner, jobs: [snapshot(id)] }),
-            [{ id, state: 'queued' }],
-          )
+          assert.deepEqual(await store.requeueInterruptedJobs({ instanceId: owner, jobs: [snapshot(id)] }), [
+            { id, state: 'queued' },
+          ])
           const { attempts, interruptions } = await facts(id)
           assert.deepEqual({ attempts, interruptions }, { attempts: 0, interruptions: i })
         }
@@ -371,10 +392,9 @@ for (const target of databaseTargets()) {
         const id = await enqueue({ maxInterruptions: 0 })
         const owner = randomUUID()
         await start(owner, id)
-        assert.deepEqual(
-          await store.requeueInterruptedJobs({ instanceId: owner, jobs: [snapshot(id)] }),
-          [{ id, state: 'failed' }],
-        )
+        assert.deepEqual(await store.requeueInterruptedJobs({ instanceId: owner, jobs: [snapshot(id)] }), [
+          { id, state: 'failed' },
+        ])
         assert.match((await facts(id)).error ?? '', /maxInterruptions \(0\)/)
       })
     })
@@ -389,10 +409,9 @@ for (const target of databaseTargets()) {
           [],
           'not the lease owner',
         )
-        assert.deepEqual(
-          await store.abandonJobs({ instanceId: owner, jobs: [snapshot(id, { cursor: 4 })] }),
-          [{ id, state: 'queued' }],
-        )
+        assert.deepEqual(await store.abandonJobs({ instanceId: owner, jobs: [snapshot(id, { cursor: 4 })] }), [
+          { id, state: 'queued' },
+        ])
         const f = await facts(id)
         assert.equal(f.state, 'queued')
         assert.equal(f.attempts, 1, 'a run that ignored its token is not refunded')
@@ -407,10 +426,9 @@ for (const target of databaseTargets()) {
         const id = await afterOneFailedAttempt({ maxAttempts: 2 })
         const owner = randomUUID()
         await start(owner, id)
-        assert.deepEqual(
-          await store.abandonJobs({ instanceId: owner, jobs: [snapshot(id)] }),
-          [{ id, state: 'failed' }],
-        )
+        assert.deepEqual(await store.abandonJobs({ instanceId: owner, jobs: [snapshot(id)] }), [
+          { id, state: 'failed' },
+        ])
         const f = await facts(id)
         assert.equal(f.state, 'failed')
         assert.equal(f.attempts, 2)
@@ -503,7 +521,13 @@ for (const target of databaseTargets()) {
         const id = await enqueue({ maxAttempts: 1 })
         const owner = randomUUID()
         await start(owner, id)
-        const failure = { ...snapshot(id, { step: 3 }), error: 'boom', retryDelayMs: 0, giveUp: false, entry: { message: 'boom', name: 'Error' } }
+        const failure = {
+          ...snapshot(id, { step: 3 }),
+          error: 'boom',
+          retryDelayMs: 0,
+          giveUp: false,
+          entry: { message: 'boom', name: 'Error' },
+        }
         assert.deepEqual(await store.failJobs({ instanceId: owner, failures: [failure] }), [{ id, state: 'failed' }])
         const outcome = await store.retryJob({ id, owner: 'alice', from: 'checkpoint', runAt: null })
         assert.equal(outcome.kind, 'retried')

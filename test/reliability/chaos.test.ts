@@ -13,20 +13,30 @@ import { runChaos } from '../soak/chaos.js'
 
 const target = postgresOnly()
 
-describeOrSkip('chaos: 3 processes, random SIGTERM/SIGKILL and restarts (postgres)', { skip: skipWithoutPostgres(), timeout: 120_000 }, () => {
-  let database: TestDatabase
+describeOrSkip(
+  'chaos: 3 processes, random SIGTERM/SIGKILL and restarts (postgres)',
+  { skip: skipWithoutPostgres(), timeout: 120_000 },
+  () => {
+    let database: TestDatabase
 
-  before(async () => {
-    database = await target!.create()
-  })
-  after(async () => {
-    await database?.cleanup()
-  })
+    before(async () => {
+      database = await target!.create()
+    })
+    after(async () => {
+      await database?.cleanup()
+    })
 
-  it('every job ends as told, none lost, stuck or run again after success; count jobs resume from their checkpoints', async (t) => {
-    const report = await runChaos({ database, jobs: 1000, chaosMs: 6000, settleTimeoutMs: 40_000 })
-    const { kills, ...rest } = report
-    t.diagnostic(JSON.stringify({ ...rest, sigterm: kills.filter((k) => k.signal === 'SIGTERM').length, sigkill: kills.filter((k) => k.signal === 'SIGKILL').length }))
-    assert.ok(report.kills.length > 0, 'no process was killed')
-  })
-})
+    it('every job ends as told, none lost, stuck or run again after success; count jobs resume from their checkpoints', async (t) => {
+      const report = await runChaos({ database, jobs: 1000, chaosMs: 6000, settleTimeoutMs: 40_000 })
+      const { kills, ...rest } = report
+      t.diagnostic(
+        JSON.stringify({
+          ...rest,
+          sigterm: kills.filter((k) => k.signal === 'SIGTERM').length,
+          sigkill: kills.filter((k) => k.signal === 'SIGKILL').length,
+        }),
+      )
+      assert.ok(report.kills.length > 0, 'no process was killed')
+    })
+  },
+)

@@ -32,9 +32,17 @@ for (const target of databaseTargets()) {
     })
 
     it('needs a token with the admin scope', async () => {
-      for (const [method, path] of [['POST', '/v1/admin/drain'], ['POST', '/v1/admin/resume'], ['GET', '/v1/admin/status']] as const) {
+      for (const [method, path] of [
+        ['POST', '/v1/admin/drain'],
+        ['POST', '/v1/admin/resume'],
+        ['GET', '/v1/admin/status'],
+      ] as const) {
         await expectProblem(await service.request(path, { method, token: null }), 401, 'unauthorized')
-        await expectProblem(await service.request(path, { method, scopes: ['jobs:read', 'jobs:write'] }), 403, 'insufficient-scope')
+        await expectProblem(
+          await service.request(path, { method, scopes: ['jobs:read', 'jobs:write'] }),
+          403,
+          'insufficient-scope',
+        )
       }
       assert.equal(service.lifecycle.state, 'running')
     })
@@ -44,7 +52,9 @@ for (const target of databaseTargets()) {
       assert.equal(status.state, 'running')
       assert.equal(status.instanceId, service.runner.instanceId)
       // Resuming a running instance changes nothing.
-      assert.deepEqual(await expectJson(await service.request('/v1/admin/resume', { method: 'POST' }), 200), { state: 'running' })
+      assert.deepEqual(await expectJson(await service.request('/v1/admin/resume', { method: 'POST' }), 200), {
+        state: 'running',
+      })
     })
 
     it('drain → drained (job routes and /readyz 503, admin answers) → resume, and the job finishes from its checkpoint', async () => {
@@ -53,7 +63,10 @@ for (const target of databaseTargets()) {
       await pollUntil(service, counter.id, (job) => job.state === 'running' && (job.progress?.fraction ?? 0) > 0)
 
       const drained = service.lifecycle.events.waitFor('lifecycle:state', ({ state }) => state === 'drained')
-      const drain = await expectJson<{ state: string; runningJobs: number }>(await service.request('/v1/admin/drain', { method: 'POST' }), 202)
+      const drain = await expectJson<{ state: string; runningJobs: number }>(
+        await service.request('/v1/admin/drain', { method: 'POST' }),
+        202,
+      )
       assert.deepEqual(drain, { state: 'draining', runningJobs: 1 })
       await drained
       const status = await expectJson<Status>(await service.request('/v1/admin/status'), 200)
@@ -61,10 +74,22 @@ for (const target of databaseTargets()) {
       assert.equal(status.runningJobs, 0)
       assert.deepEqual(status.runningJobIds, [])
       // A second drain is answered the same way, and changes nothing.
-      assert.deepEqual(await expectJson(await service.request('/v1/admin/drain', { method: 'POST' }), 202), { state: 'drained', runningJobs: 0 })
+      assert.deepEqual(await expectJson(await service.request('/v1/admin/drain', { method: 'POST' }), 202), {
+        state: 'drained',
+        runningJobs: 0,
+      })
 
-      for (const [method, path] of [['POST', '/v1/jobs'], ['POST', '/v1/jobs/batch'], ['GET', '/v1/jobs'], ['GET', `/v1/jobs/${counter.id}`], ['POST', `/v1/jobs/${counter.id}/cancel`]] as const) {
-        const response = await service.request(path, { method, ...(method === 'POST' ? { body: '{"type":"echo"}' } : {}) })
+      for (const [method, path] of [
+        ['POST', '/v1/jobs'],
+        ['POST', '/v1/jobs/batch'],
+        ['GET', '/v1/jobs'],
+        ['GET', `/v1/jobs/${counter.id}`],
+        ['POST', `/v1/jobs/${counter.id}/cancel`],
+      ] as const) {
+        const response = await service.request(path, {
+          method,
+          ...(method === 'POST' ? { body: '{"type":"echo"}' } : {}),
+        })
         await expectProblem(response, 503, 'draining')
         assert.match(response.headers.get('retry-after') ?? '', /^[0-9]+$/, `${method} ${path}`)
       }
@@ -80,7 +105,9 @@ for (const target of databaseTargets()) {
       const cursor = (requeued?.checkpoint as { cursor: number } | null)?.cursor ?? 0
       assert.ok(cursor > 0, JSON.stringify(requeued?.checkpoint))
 
-      assert.deepEqual(await expectJson(await service.request('/v1/admin/resume', { method: 'POST' }), 200), { state: 'running' })
+      assert.deepEqual(await expectJson(await service.request('/v1/admin/resume', { method: 'POST' }), 200), {
+        state: 'running',
+      })
       assert.equal((await expectJson<Status>(await service.request('/v1/admin/status'), 200)).state, 'running')
       await expectJson(await service.request('/readyz', { token: null }), 200)
       const done = await pollUntil(service, counter.id, (job) => job.state === 'succeeded')

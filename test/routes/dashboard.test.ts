@@ -17,13 +17,26 @@ import { databaseTargets, type TestDatabase } from '../support/databases.js'
 import { startTestService, type TestService } from '../support/service.js'
 
 const CHROMIUM = '/usr/bin/chromium'
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-const noBrowser = fs.existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium): browser test skipped`
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+const noBrowser = fs.existsSync(CHROMIUM)
+  ? false
+  : `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium): browser test skipped`
 const screenshotFile = path.join(projectRoot(), 'test-output', 'dashboard.png')
 
 /** What the page keeps in sessionStorage (the test compiles without the DOM's types). */
 function storedToken(page: Page): Promise<string | null> {
-  return page.evaluate(() => (globalThis as unknown as { sessionStorage: Storage }).sessionStorage.getItem('job-runner.token'))
+  return page.evaluate(() =>
+    (globalThis as unknown as { sessionStorage: Storage }).sessionStorage.getItem('job-runner.token'),
+  )
 }
 
 interface Storage {
@@ -100,13 +113,19 @@ for (const target of databaseTargets()) {
         const { jobTypes } = (await (await service.request('/v1/job-types')).json()) as { jobTypes: { name: string }[] }
         await page.locator('#job-types tr[data-job-type="count"]').waitFor()
         const shown = await page.locator('#job-types tr[data-job-type] td:first-child').allTextContents()
-        assert.deepEqual(shown, jobTypes.map((t) => t.name))
+        assert.deepEqual(
+          shown,
+          jobTypes.map((t) => t.name),
+        )
         assert.equal(await page.locator('#job-types tr[data-job-type="flaky"] td.num').first().textContent(), '5')
         const countShape = '{ to: integer, stepMs: integer }'
         await page.locator('#job-types tr[data-job-type="count"] summary', { hasText: countShape }).click()
         await page.locator('#job-types tr[data-job-type="count"] pre', { hasText: '"stepMs"' }).waitFor()
         await page.locator(`#failures li[data-job-id="${failedId}"]`).waitFor()
-        assert.match((await page.locator(`#failures li[data-job-id="${failedId}"] .err`).textContent()) ?? '', /failing on purpose/)
+        assert.match(
+          (await page.locator(`#failures li[data-job-id="${failedId}"] .err`).textContent()) ?? '',
+          /failing on purpose/,
+        )
         await page.locator('#queues tr[data-queue="reports"] td[data-state="queued"]', { hasText: '1' }).waitFor()
 
         // A long job enqueued through the API appears among the running jobs, with its progress.
@@ -169,17 +188,25 @@ for (const target of databaseTargets()) {
 
       it('shows a failed job with its error history in the Failed view; Retry sends it back and it leaves failed', async () => {
         // Two failing runs, two attempts: failed, with both failures in its checkpoint and history.
-        const failed = service.runner.events.waitFor('job:settled', (e) => e.job.type === 'flaky' && e.outcome === 'failed' && e.job.attempts === 2)
+        const failed = service.runner.events.waitFor(
+          'job:settled',
+          (e) => e.job.type === 'flaky' && e.outcome === 'failed' && e.job.attempts === 2,
+        )
         const id = await enqueue({ type: 'flaky', payload: { failTimes: 2 }, maxAttempts: 2 })
         await failed
         const item = page.locator(`#failures > li[data-job-id="${id}"]`)
         await item.waitFor()
         await item.locator('.history summary', { hasText: 'Error history (2)' }).click()
-        await item.locator('.history li[data-attempt="2"] .message', { hasText: 'failing on purpose: attempt 2' }).waitFor()
+        await item
+          .locator('.history li[data-attempt="2"] .message', { hasText: 'failing on purpose: attempt 2' })
+          .waitFor()
         assert.equal(await item.locator('.history > ol > li').count(), 2)
 
         // Retry resumes from the checkpoint: the third run succeeds, and the job leaves the Failed view.
-        const succeeded = service.runner.events.waitFor('job:settled', (e) => e.job.id === id && e.outcome === 'succeeded')
+        const succeeded = service.runner.events.waitFor(
+          'job:settled',
+          (e) => e.job.id === id && e.outcome === 'succeeded',
+        )
         await item.locator('button[data-action="retry"]').click()
         await page.locator('#toast', { hasText: `Job #${id} queued again from its checkpoint (retry 1)` }).waitFor()
         await succeeded
@@ -235,9 +262,15 @@ for (const target of databaseTargets()) {
         assert.equal(await page.locator('#resume-button').isVisible(), false)
         await page.locator('#recent td.empty', { hasText: 'No jobs yet' }).waitFor()
         // The browser logged only HTTP failures (the bad token's 401, the drain's 503s): no script error, no CSP violation.
-        assert.deepEqual(pageErrors.filter((e) => !/^Failed to load resource: the server responded with a status of (401|503)/.test(e)), [])
+        assert.deepEqual(
+          pageErrors.filter(
+            (e) => !/^Failed to load resource: the server responded with a status of (401|503)/.test(e),
+          ),
+          [],
+        )
         // Stop the long job left running, so the service shuts down quickly.
-        for (const job of service.runner.runningJobIds) await service.request(`/v1/jobs/${job}/cancel`, { method: 'POST' })
+        for (const job of service.runner.runningJobIds)
+          await service.request(`/v1/jobs/${job}/cancel`, { method: 'POST' })
       })
     })
   })

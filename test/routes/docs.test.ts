@@ -16,8 +16,14 @@ import { startTestService, type TestService } from '../support/service.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
   // No network: every host but the loopback address the service listens on fails to resolve.
   '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
 ]
@@ -74,7 +80,10 @@ for (const target of databaseTargets()) {
       }
       const html = await response.text()
       const urls = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!)
-      assert.ok(urls.some((u) => u.startsWith('/docs/swagger-ui-bundle.js?v=')), html)
+      assert.ok(
+        urls.some((u) => u.startsWith('/docs/swagger-ui-bundle.js?v=')),
+        html,
+      )
       for (const url of urls.filter((u) => !u.startsWith('data:'))) {
         assert.match(url, /^\/docs\/[a-z.-]+\?v=[A-Za-z0-9_-]+$/, 'a same-origin asset with its version')
         const asset = await service.request(url, { token: null })

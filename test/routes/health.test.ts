@@ -26,7 +26,10 @@ for (const target of databaseTargets()) {
 
     it('/livez and /readyz answer 200 without a token while running', async () => {
       assert.deepEqual(await expectJson(await service.request('/livez', { token: null }), 200), { status: 'ok' })
-      assert.deepEqual(await expectJson(await service.request('/readyz', { token: null }), 200), { status: 'ok', state: 'running' })
+      assert.deepEqual(await expectJson(await service.request('/readyz', { token: null }), 200), {
+        status: 'ok',
+        state: 'running',
+      })
       // A bad token is no reason to refuse a probe.
       await expectJson(await service.request('/livez', { token: 'garbage' }), 200)
     })

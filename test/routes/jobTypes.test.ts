@@ -48,16 +48,25 @@ for (const target of databaseTargets()) {
     it('lists every registered type, sorted, with its payload schema and defaults', async () => {
       const response = await service.request('/v1/job-types', { scopes: ['jobs:read'] })
       const { jobTypes } = await expectJson<{ jobTypes: JobTypeInfo[] }>(response, 200)
-      assert.deepEqual(jobTypes.map((t) => t.name), [...shipped.names(), 'report.monthly'].sort())
+      assert.deepEqual(
+        jobTypes.map((t) => t.name),
+        [...shipped.names(), 'report.monthly'].sort(),
+      )
       for (const name of shipped.names()) {
         const { payloadSchema, defaults } = shipped.get(name)!
-        assert.deepEqual(jobTypes.find((t) => t.name === name), { name, payloadSchema, defaults: { ...defaults } })
+        assert.deepEqual(
+          jobTypes.find((t) => t.name === name),
+          { name, payloadSchema, defaults: { ...defaults } },
+        )
       }
-      assert.deepEqual(jobTypes.find((t) => t.name === 'report.monthly'), {
-        name: 'report.monthly',
-        payloadSchema: report.payloadSchema,
-        defaults: { maxAttempts: 7, maxInterruptions: 20, timeoutSeconds: 30, queue: 'reports' },
-      })
+      assert.deepEqual(
+        jobTypes.find((t) => t.name === 'report.monthly'),
+        {
+          name: 'report.monthly',
+          payloadSchema: report.payloadSchema,
+          defaults: { maxAttempts: 7, maxInterruptions: 20, timeoutSeconds: 30, queue: 'reports' },
+        },
+      )
     })
 
     it('shows the schema and defaults that enqueue applies', async () => {

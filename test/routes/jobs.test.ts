@@ -13,7 +13,11 @@ import { startTestService, type TestService } from '../support/service.js'
 
 /** A caller without `admin`: sees only its own jobs. */
 const USER: Scope[] = ['jobs:read', 'jobs:write']
-const post = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({ method: 'POST', body: JSON.stringify(body), headers })
+const post = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
+  method: 'POST',
+  body: JSON.stringify(body),
+  headers,
+})
 
 interface JobList {
   jobs: ApiJob[]
@@ -34,71 +38,152 @@ for (const target of databaseTargets()) {
       await database?.cleanup()
     })
 
-    const list = async (query: string, init: Parameters<TestService['request']>[1] = {}) => expectJson<JobList>(await service.request(`/v1/jobs?${query}`, init), 200)
+    const list = async (query: string, init: Parameters<TestService['request']>[1] = {}) =>
+      expectJson<JobList>(await service.request(`/v1/jobs?${query}`, init), 200)
 
     describe('POST /v1/jobs', () => {
       it('202 with the job and a Location that finds it', async () => {
-        const response = await service.request('/v1/jobs', post({ type: 'echo', payload: { hello: 'world' }, queue: 'nobody', priority: 5, maxAttempts: 2 }))
+        const response = await service.request(
+          '/v1/jobs',
+          post({ type: 'echo', payload: { hello: 'world' }, queue: 'nobody', priority: 5, maxAttempts: 2 }),
+        )
         const job = await expectJson(response, 202)
         assert.equal(response.headers.get('location'), `/v1/jobs/${job.id}`)
         assert.equal(response.headers.get('idempotent-replayed'), null)
-        assert.deepEqual([job.type, job.state, job.queue, job.priority, job.maxAttempts], ['echo', 'queued', 'nobody', 5, 2])
+        assert.deepEqual(
+          [job.type, job.state, job.queue, job.priority, job.maxAttempts],
+          ['echo', 'queued', 'nobody', 5, 2],
+        )
         assert.deepEqual(job.payload, { hello: 'world' })
         assert.deepEqual(await expectJson(await service.request(response.headers.get('location')!), 200), job)
         // A media type with parameters is still JSON.
-        await expectJson(await service.request('/v1/jobs', { ...post({ type: 'echo', queue: 'nobody' }), headers: { 'content-type': 'application/json; charset=utf-8' } }), 202)
+        await expectJson(
+          await service.request('/v1/jobs', {
+            ...post({ type: 'echo', queue: 'nobody' }),
+            headers: { 'content-type': 'application/json; charset=utf-8' },
+          }),
+          202,
+        )
       })
 
       it('Idempotency-Key: same body replays 200 with the same job; another body is 422; another owner gets its own job', async () => {
         const body = { type: 'echo', payload: { n: 1, m: [1, 2] }, queue: 'nobody' }
-        const first = await expectJson(await service.request('/v1/jobs', { ...post(body, { 'idempotency-key': 'order-17' }), scopes: USER }), 202)
+        const first = await expectJson(
+          await service.request('/v1/jobs', { ...post(body, { 'idempotency-key': 'order-17' }), scopes: USER }),
+          202,
+        )
         // Key order does not make another body.
         const reordered = { queue: 'nobody', payload: { m: [1, 2], n: 1 }, type: 'echo' }
-        const replay = await service.request('/v1/jobs', { ...post(reordered, { 'idempotency-key': 'order-17' }), scopes: USER })
+        const replay = await service.request('/v1/jobs', {
+          ...post(reordered, { 'idempotency-key': 'order-17' }),
+          scopes: USER,
+        })
         const replayed = await expectJson(replay, 200)
         assert.equal(replay.headers.get('idempotent-replayed'), 'true')
         assert.equal(replay.headers.get('location'), `/v1/jobs/${first.id}`)
         assert.equal(replayed.id, first.id)
-        const other = await service.request('/v1/jobs', { ...post({ ...body, payload: { n: 2 } }, { 'idempotency-key': 'order-17' }), scopes: USER })
+        const other = await service.request('/v1/jobs', {
+          ...post({ ...body, payload: { n: 2 } }, { 'idempotency-key': 'order-17' }),
+          scopes: USER,
+        })
         await expectProblem(other, 422, 'idempotency-conflict')
-        const bobs = await expectJson(await service.request('/v1/jobs', { ...post(body, { 'idempotency-key': 'order-17' }), sub: 'bob', scopes: USER }), 202)
+        const bobs = await expectJson(
+          await service.request('/v1/jobs', {
+            ...post(body, { 'idempotency-key': 'order-17' }),
+            sub: 'bob',
+            scopes: USER,
+          }),
+          202,
+        )
         assert.notEqual(bobs.id, first.id)
-        await expectProblem(await service.request('/v1/jobs', post(body, { 'idempotency-key': 'k'.repeat(256) })), 400, 'invalid-parameter')
+        await expectProblem(
+          await service.request('/v1/jobs', post(body, { 'idempotency-key': 'k'.repeat(256) })),
+          400,
+          'invalid-parameter',
+        )
       })
 
       it('422 for a body off the schema, an unknown type, a payload off its job schema, or text PostgreSQL cannot store', async () => {
-        const extra = await expectProblem(await service.request('/v1/jobs', post({ type: 'echo', colour: 'red' })), 422, 'invalid-request')
-        assert.ok(extra.errors?.some((e) => e.pointer === '/colour'), JSON.stringify(extra))
-        await expectProblem(await service.request('/v1/jobs', post({ type: 'echo', priority: 5000 })), 422, 'invalid-request')
+        const extra = await expectProblem(
+          await service.request('/v1/jobs', post({ type: 'echo', colour: 'red' })),
+          422,
+          'invalid-request',
+        )
+        assert.ok(
+          extra.errors?.some((e) => e.pointer === '/colour'),
+          JSON.stringify(extra),
+        )
+        await expectProblem(
+          await service.request('/v1/jobs', post({ type: 'echo', priority: 5000 })),
+          422,
+          'invalid-request',
+        )
         await expectProblem(await service.request('/v1/jobs', post({ payload: {} })), 422, 'invalid-request')
         await expectProblem(await service.request('/v1/jobs', post([])), 422, 'invalid-request')
-        const unknown = await expectProblem(await service.request('/v1/jobs', post({ type: 'no-such-job' })), 422, 'invalid-job')
+        const unknown = await expectProblem(
+          await service.request('/v1/jobs', post({ type: 'no-such-job' })),
+          422,
+          'invalid-job',
+        )
         assert.match(unknown.detail ?? '', /no-such-job/)
-        const payload = await expectProblem(await service.request('/v1/jobs', post({ type: 'sleep', payload: { ms: 'long' } })), 422, 'invalid-job')
-        assert.ok(payload.errors?.some((e) => e.pointer === '/ms'), JSON.stringify(payload))
-        for (const text of ['{"type":"echo","payload":{"s":"a\\u0000b"}}', '{"type":"echo","payload":{"k\\u0000":1}}', '{"type":"echo","payload":"\\ud800"}']) {
+        const payload = await expectProblem(
+          await service.request('/v1/jobs', post({ type: 'sleep', payload: { ms: 'long' } })),
+          422,
+          'invalid-job',
+        )
+        assert.ok(
+          payload.errors?.some((e) => e.pointer === '/ms'),
+          JSON.stringify(payload),
+        )
+        for (const text of [
+          '{"type":"echo","payload":{"s":"a\\u0000b"}}',
+          '{"type":"echo","payload":{"k\\u0000":1}}',
+          '{"type":"echo","payload":"\\ud800"}',
+        ]) {
           await expectProblem(await service.request('/v1/jobs', { method: 'POST', body: text }), 422, 'invalid-request')
         }
-        await expectProblem(await service.request('/v1/jobs', post({ type: 'echo', runAt: '0001-01-01T00:00:00+23:59' })), 422, 'invalid-job')
+        await expectProblem(
+          await service.request('/v1/jobs', post({ type: 'echo', runAt: '0001-01-01T00:00:00+23:59' })),
+          422,
+          'invalid-job',
+        )
       })
 
       it('400 for malformed JSON, 415 for another content type, 413 over the body limit (with or without Content-Length)', async () => {
         for (const text of ['{"type":', '', 'nul', '{"type":"echo"}}']) {
           await expectProblem(await service.request('/v1/jobs', { method: 'POST', body: text }), 400, 'invalid-json')
         }
-        for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonp']) {
-          await expectProblem(await service.request('/v1/jobs', { method: 'POST', body: '{"type":"echo"}', headers: { 'content-type': contentType } }), 415, 'unsupported-media-type')
+        for (const contentType of [
+          'text/plain',
+          'application/x-www-form-urlencoded',
+          'multipart/form-data; boundary=x',
+          'application/jsonp',
+        ]) {
+          await expectProblem(
+            await service.request('/v1/jobs', {
+              method: 'POST',
+              body: '{"type":"echo"}',
+              headers: { 'content-type': contentType },
+            }),
+            415,
+            'unsupported-media-type',
+          )
         }
         const big = JSON.stringify({ type: 'echo', payload: 'x'.repeat(4096) })
         await expectProblem(await service.request('/v1/jobs', { method: 'POST', body: big }), 413, 'payload-too-large')
         const chunks = new ReadableStream<Uint8Array>({
           start(controller) {
-            for (let i = 0; i < 8; i++) controller.enqueue(new TextEncoder().encode(i === 0 ? '{"type":"echo","payload":"' : 'x'.repeat(1000)))
+            for (let i = 0; i < 8; i++)
+              controller.enqueue(new TextEncoder().encode(i === 0 ? '{"type":"echo","payload":"' : 'x'.repeat(1000)))
             controller.enqueue(new TextEncoder().encode('"}'))
             controller.close()
           },
         })
-        const streamed = await service.request('/v1/jobs', { method: 'POST', body: chunks, duplex: 'half' } as RequestInit)
+        const streamed = await service.request('/v1/jobs', {
+          method: 'POST',
+          body: chunks,
+          duplex: 'half',
+        } as RequestInit)
         await expectProblem(streamed, 413, 'payload-too-large')
         // Nothing of the refused bodies was stored.
         const { jobs } = await list('type=echo&limit=100')
@@ -108,27 +193,82 @@ for (const target of databaseTargets()) {
 
     describe('POST /v1/jobs/batch', () => {
       it('202 with every job in order; replays by idempotencyKey', async () => {
-        const body = { jobs: [{ type: 'echo', payload: 1, queue: 'batch-a' }, { type: 'sleep', payload: { ms: 5 }, queue: 'batch-a', idempotencyKey: 'b-1' }, { type: 'echo', payload: 3, queue: 'batch-a' }] }
+        const body = {
+          jobs: [
+            { type: 'echo', payload: 1, queue: 'batch-a' },
+            { type: 'sleep', payload: { ms: 5 }, queue: 'batch-a', idempotencyKey: 'b-1' },
+            { type: 'echo', payload: 3, queue: 'batch-a' },
+          ],
+        }
         const { jobs } = await expectJson<{ jobs: ApiJob[] }>(await service.request('/v1/jobs/batch', post(body)), 202)
-        assert.deepEqual(jobs.map((job) => job.payload), [1, { ms: 5 }, 3])
-        const again = await expectJson<{ jobs: ApiJob[] }>(await service.request('/v1/jobs/batch', post({ jobs: [body.jobs[1]] })), 202)
+        assert.deepEqual(
+          jobs.map((job) => job.payload),
+          [1, { ms: 5 }, 3],
+        )
+        const again = await expectJson<{ jobs: ApiJob[] }>(
+          await service.request('/v1/jobs/batch', post({ jobs: [body.jobs[1]] })),
+          202,
+        )
         assert.equal(again.jobs[0]!.id, jobs[1]!.id)
       })
 
       it('one bad job refuses the whole batch and stores nothing', async () => {
         const before = (await list('queue=batch-b')).jobs.length
-        const bad = { jobs: [{ type: 'echo', queue: 'batch-b' }, { type: 'sleep', payload: { ms: -1 }, queue: 'batch-b' }, { type: 'echo', queue: 'batch-b' }] }
+        const bad = {
+          jobs: [
+            { type: 'echo', queue: 'batch-b' },
+            { type: 'sleep', payload: { ms: -1 }, queue: 'batch-b' },
+            { type: 'echo', queue: 'batch-b' },
+          ],
+        }
         const problem = await expectProblem(await service.request('/v1/jobs/batch', post(bad)), 422, 'invalid-job')
-        assert.ok(problem.errors?.some((e) => e.index === 1), JSON.stringify(problem))
-        await expectProblem(await service.request('/v1/jobs/batch', post({ jobs: [{ type: 'echo', queue: 'batch-b' }, { type: 'nope', queue: 'batch-b' }] })), 422, 'invalid-job')
+        assert.ok(
+          problem.errors?.some((e) => e.index === 1),
+          JSON.stringify(problem),
+        )
+        await expectProblem(
+          await service.request(
+            '/v1/jobs/batch',
+            post({
+              jobs: [
+                { type: 'echo', queue: 'batch-b' },
+                { type: 'nope', queue: 'batch-b' },
+              ],
+            }),
+          ),
+          422,
+          'invalid-job',
+        )
         await expectProblem(await service.request('/v1/jobs/batch', post({ jobs: [] })), 422, 'invalid-request')
         // An idempotency conflict in the middle refuses the jobs before it too.
-        await expectJson(await service.request('/v1/jobs/batch', post({ jobs: [{ type: 'echo', queue: 'batch-c', idempotencyKey: 'c-1' }] })), 202)
-        const conflict = { jobs: [{ type: 'echo', queue: 'batch-b' }, { type: 'echo', payload: 'other', queue: 'batch-c', idempotencyKey: 'c-1' }] }
+        await expectJson(
+          await service.request(
+            '/v1/jobs/batch',
+            post({ jobs: [{ type: 'echo', queue: 'batch-c', idempotencyKey: 'c-1' }] }),
+          ),
+          202,
+        )
+        const conflict = {
+          jobs: [
+            { type: 'echo', queue: 'batch-b' },
+            { type: 'echo', payload: 'other', queue: 'batch-c', idempotencyKey: 'c-1' },
+          ],
+        }
         await expectProblem(await service.request('/v1/jobs/batch', post(conflict)), 422, 'idempotency-conflict')
         assert.equal((await list('queue=batch-b')).jobs.length, before)
-        await expectProblem(await service.request('/v1/jobs/batch', { method: 'POST', body: '{"jobs":[' }), 400, 'invalid-json')
-        await expectProblem(await service.request('/v1/jobs/batch', { method: 'POST', body: '{"jobs":[]}', headers: { 'content-type': 'text/plain' } }), 415)
+        await expectProblem(
+          await service.request('/v1/jobs/batch', { method: 'POST', body: '{"jobs":[' }),
+          400,
+          'invalid-json',
+        )
+        await expectProblem(
+          await service.request('/v1/jobs/batch', {
+            method: 'POST',
+            body: '{"jobs":[]}',
+            headers: { 'content-type': 'text/plain' },
+          }),
+          415,
+        )
       })
     })
 
@@ -143,7 +283,10 @@ for (const target of databaseTargets()) {
         assert.equal(unchanged.status, 304)
         assert.equal(unchanged.headers.get('etag'), etag)
         assert.equal(await unchanged.text(), '')
-        assert.equal((await service.request(`/v1/jobs/${job.id}`, { headers: { 'if-none-match': `"other", W/${etag}` } })).status, 304)
+        assert.equal(
+          (await service.request(`/v1/jobs/${job.id}`, { headers: { 'if-none-match': `"other", W/${etag}` } })).status,
+          304,
+        )
         await expectJson(await service.request(`/v1/jobs/${job.id}`, { headers: { 'if-none-match': '"other"' } }), 200)
         await expectProblem(await service.request('/v1/jobs/999999999'), 404, 'not-found')
         await expectProblem(await service.request('/v1/jobs/not-a-number'), 404, 'not-found')
@@ -207,7 +350,8 @@ for (const target of databaseTargets()) {
 
       it('keyset pages neither skip nor repeat a job while jobs are added', async () => {
         const original: string[] = []
-        for (let i = 0; i < 7; i++) original.push((await enqueue(service, { type: 'echo', payload: i, queue: 'page-q' })).id)
+        for (let i = 0; i < 7; i++)
+          original.push((await enqueue(service, { type: 'echo', payload: i, queue: 'page-q' })).id)
         const seen: string[] = []
         const added: string[] = []
         let cursor: string | null = null
@@ -225,7 +369,10 @@ for (const target of databaseTargets()) {
         assert.equal(pages, 3)
         assert.equal(new Set(seen).size, seen.length)
         // A fresh first page shows the newcomers, newest first.
-        assert.deepEqual((await list('queue=page-q&limit=3')).jobs.map((job) => job.id), added.reverse().slice(0, 3))
+        assert.deepEqual(
+          (await list('queue=page-q&limit=3')).jobs.map((job) => job.id),
+          added.reverse().slice(0, 3),
+        )
         // An exact multiple of the limit ends with a null cursor, not an empty extra page.
         const twoPages = await list('queue=page-q&limit=5')
         const rest = await list(`queue=page-q&limit=5&cursor=${twoPages.nextCursor}`)
@@ -235,7 +382,18 @@ for (const target of databaseTargets()) {
 
       it('400 for a limit out of 1..100, an unknown state, a bad type or queue, a cursor it did not issue', async () => {
         await expectJson(await service.request('/v1/jobs?limit=100'), 200)
-        for (const query of ['limit=101', 'limit=0', 'limit=ten', 'state=done', 'type=%00', `queue=${'q'.repeat(65)}`, 'queue=a%20b', 'cursor=abc', `cursor=${Buffer.from('{"before":"x"}').toString('base64url')}`, `cursor=${Buffer.from('{"before":"-1"}').toString('base64url')}`]) {
+        for (const query of [
+          'limit=101',
+          'limit=0',
+          'limit=ten',
+          'state=done',
+          'type=%00',
+          `queue=${'q'.repeat(65)}`,
+          'queue=a%20b',
+          'cursor=abc',
+          `cursor=${Buffer.from('{"before":"x"}').toString('base64url')}`,
+          `cursor=${Buffer.from('{"before":"-1"}').toString('base64url')}`,
+        ]) {
           await expectProblem(await service.request(`/v1/jobs?${query}`), 400, 'invalid-parameter')
         }
       })
@@ -244,13 +402,22 @@ for (const target of databaseTargets()) {
     describe('POST /v1/jobs/{id}/cancel', () => {
       it('queued 200; again 200; running 202 then cancelled; succeeded or failed 409', async () => {
         const queued = await enqueue(service, { type: 'echo', queue: 'nobody' })
-        const cancelled = await expectJson(await service.request(`/v1/jobs/${queued.id}/cancel`, { method: 'POST' }), 200)
+        const cancelled = await expectJson(
+          await service.request(`/v1/jobs/${queued.id}/cancel`, { method: 'POST' }),
+          200,
+        )
         assert.equal(cancelled.state, 'cancelled')
-        assert.equal((await expectJson(await service.request(`/v1/jobs/${queued.id}/cancel`, { method: 'POST' }), 200)).state, 'cancelled')
+        assert.equal(
+          (await expectJson(await service.request(`/v1/jobs/${queued.id}/cancel`, { method: 'POST' }), 200)).state,
+          'cancelled',
+        )
 
         const sleeper = await enqueue(service, { type: 'sleep', payload: { ms: 600_000 } })
         await pollUntil(service, sleeper.id, (job) => job.state === 'running')
-        const requested = await expectJson(await service.request(`/v1/jobs/${sleeper.id}/cancel`, { method: 'POST' }), 202)
+        const requested = await expectJson(
+          await service.request(`/v1/jobs/${sleeper.id}/cancel`, { method: 'POST' }),
+          202,
+        )
         assert.equal(requested.cancelRequested, true)
         assert.equal(requested.state, 'running')
         await pollUntil(service, sleeper.id, (job) => job.state === 'cancelled')
@@ -258,10 +425,18 @@ for (const target of databaseTargets()) {
 
         const echo = await enqueue(service, { type: 'echo', payload: 'done' })
         await pollUntil(service, echo.id, (job) => job.state === 'succeeded')
-        await expectProblem(await service.request(`/v1/jobs/${echo.id}/cancel`, { method: 'POST' }), 409, 'job-finished')
+        await expectProblem(
+          await service.request(`/v1/jobs/${echo.id}/cancel`, { method: 'POST' }),
+          409,
+          'job-finished',
+        )
         const flaky = await enqueue(service, { type: 'flaky', payload: { failTimes: 5 }, maxAttempts: 1 })
         await pollUntil(service, flaky.id, (job) => job.state === 'failed')
-        await expectProblem(await service.request(`/v1/jobs/${flaky.id}/cancel`, { method: 'POST' }), 409, 'job-finished')
+        await expectProblem(
+          await service.request(`/v1/jobs/${flaky.id}/cancel`, { method: 'POST' }),
+          409,
+          'job-finished',
+        )
         await expectProblem(await service.request('/v1/jobs/999999999/cancel', { method: 'POST' }), 404, 'not-found')
       })
     })
@@ -272,7 +447,13 @@ for (const target of databaseTargets()) {
         const flaky = await enqueue(service, { type: 'flaky', payload: { failTimes: 3 }, maxAttempts: 2 })
         const failed = await pollUntil(service, flaky.id, (job) => job.state === 'failed')
         assert.deepEqual(failed.checkpoint, { failed: 2 })
-        assert.deepEqual((failed.errors as { attempt: number; name: string }[]).map((e) => [e.attempt, e.name]), [[1, 'Error'], [2, 'Error']])
+        assert.deepEqual(
+          (failed.errors as { attempt: number; name: string }[]).map((e) => [e.attempt, e.name]),
+          [
+            [1, 'Error'],
+            [2, 'Error'],
+          ],
+        )
         assert.equal(failed.error, (failed.errors as { message: string }[]).at(-1)!.message)
 
         const retried = await expectJson(await service.request(`/v1/jobs/${flaky.id}/retry`, { method: 'POST' }), 200)
@@ -284,7 +465,10 @@ for (const target of databaseTargets()) {
 
         const again = await enqueue(service, { type: 'flaky', payload: { failTimes: 3 }, maxAttempts: 2 })
         await pollUntil(service, again.id, (job) => job.state === 'failed')
-        const fromStart = await expectJson(await service.request(`/v1/jobs/${again.id}/retry`, post({ from: 'start' })), 200)
+        const fromStart = await expectJson(
+          await service.request(`/v1/jobs/${again.id}/retry`, post({ from: 'start' })),
+          200,
+        )
         assert.equal(fromStart.checkpoint, null)
         const failedAgain = await pollUntil(service, again.id, (job) => job.state === 'failed')
         assert.deepEqual(failedAgain.checkpoint, { failed: 2 })
@@ -298,39 +482,84 @@ for (const target of databaseTargets()) {
         const retried = await expectJson(await service.request(`/v1/jobs/${queued.id}/retry`, post({ runAt })), 200)
         assert.deepEqual([retried.state, retried.runAt, retried.cancelRequested], ['queued', runAt, false])
 
-        const problem = await expectProblem(await service.request(`/v1/jobs/${queued.id}/retry`, { method: 'POST' }), 409, 'job-not-retryable')
+        const problem = await expectProblem(
+          await service.request(`/v1/jobs/${queued.id}/retry`, { method: 'POST' }),
+          409,
+          'job-not-retryable',
+        )
         assert.match(problem.detail!, /is queued/)
         const echo = await enqueue(service, { type: 'echo', payload: 'done' })
         await pollUntil(service, echo.id, (job) => job.state === 'succeeded')
-        assert.match((await expectProblem(await service.request(`/v1/jobs/${echo.id}/retry`, { method: 'POST' }), 409)).detail!, /is succeeded/)
+        assert.match(
+          (await expectProblem(await service.request(`/v1/jobs/${echo.id}/retry`, { method: 'POST' }), 409)).detail!,
+          /is succeeded/,
+        )
 
         await expectProblem(await service.request('/v1/jobs/999999999/retry', { method: 'POST' }), 404, 'not-found')
-        await expectProblem(await service.request(`/v1/jobs/${queued.id}/retry`, post({ from: 'middle' })), 422, 'invalid-request')
-        await expectProblem(await service.request(`/v1/jobs/${queued.id}/retry`, post({ frm: 'start' })), 422, 'invalid-request')
+        await expectProblem(
+          await service.request(`/v1/jobs/${queued.id}/retry`, post({ from: 'middle' })),
+          422,
+          'invalid-request',
+        )
+        await expectProblem(
+          await service.request(`/v1/jobs/${queued.id}/retry`, post({ frm: 'start' })),
+          422,
+          'invalid-request',
+        )
       })
     })
 
     describe('POST /v1/jobs/{id}/replay', () => {
       it('202 with a new job copying type, payload and options, replayOf set; overrides; 422 and 404', async () => {
-        const original = await enqueue(service, { type: 'flaky', payload: { failTimes: 0 }, queue: 'nobody', priority: 7, maxAttempts: 9, timeoutSeconds: 30 })
+        const original = await enqueue(service, {
+          type: 'flaky',
+          payload: { failTimes: 0 },
+          queue: 'nobody',
+          priority: 7,
+          maxAttempts: 9,
+          timeoutSeconds: 30,
+        })
         const response = await service.request(`/v1/jobs/${original.id}/replay`, { method: 'POST' })
         const copy = await expectJson(response, 202)
         assert.equal(response.headers.get('location'), `/v1/jobs/${copy.id}`)
         assert.notEqual(copy.id, original.id)
         assert.deepEqual(
-          [copy.type, copy.payload, copy.queue, copy.priority, copy.maxAttempts, copy.timeoutSeconds, copy.replayOf, copy.state],
+          [
+            copy.type,
+            copy.payload,
+            copy.queue,
+            copy.priority,
+            copy.maxAttempts,
+            copy.timeoutSeconds,
+            copy.replayOf,
+            copy.state,
+          ],
           ['flaky', { failTimes: 0 }, 'nobody', 7, 9, 30, original.id, 'queued'],
         )
         const runAt = new Date(Date.now() + 60_000).toISOString()
         const changed = await expectJson(
-          await service.request(`/v1/jobs/${original.id}/replay`, post({ payload: { failTimes: 1 }, queue: 'elsewhere', priority: -2, runAt })),
+          await service.request(
+            `/v1/jobs/${original.id}/replay`,
+            post({ payload: { failTimes: 1 }, queue: 'elsewhere', priority: -2, runAt }),
+          ),
           202,
         )
-        assert.deepEqual([changed.payload, changed.queue, changed.priority, changed.runAt], [{ failTimes: 1 }, 'elsewhere', -2, runAt])
+        assert.deepEqual(
+          [changed.payload, changed.queue, changed.priority, changed.runAt],
+          [{ failTimes: 1 }, 'elsewhere', -2, runAt],
+        )
 
-        const bad = await expectProblem(await service.request(`/v1/jobs/${original.id}/replay`, post({ payload: { failTimes: 'x' } })), 422, 'invalid-job')
+        const bad = await expectProblem(
+          await service.request(`/v1/jobs/${original.id}/replay`, post({ payload: { failTimes: 'x' } })),
+          422,
+          'invalid-job',
+        )
         assert.match(bad.detail!, /schema of flaky/)
-        await expectProblem(await service.request(`/v1/jobs/${original.id}/replay`, post({ type: 'echo' })), 422, 'invalid-request')
+        await expectProblem(
+          await service.request(`/v1/jobs/${original.id}/replay`, post({ type: 'echo' })),
+          422,
+          'invalid-request',
+        )
         await expectProblem(await service.request('/v1/jobs/999999999/replay', { method: 'POST' }), 404, 'not-found')
         // A replay runs: the copy of a succeeded echo succeeds too.
         const echo = await enqueue(service, { type: 'echo', payload: 'again' })
@@ -347,18 +576,46 @@ for (const target of databaseTargets()) {
         const asBob = { sub: 'bob', scopes: USER }
         await expectProblem(await service.request(`/v1/jobs/${alices.id}`, asBob), 404, 'not-found')
         await expectProblem(await service.request(`/v1/jobs/${alices.id}?wait=5`, asBob), 404, 'not-found')
-        await expectProblem(await service.request(`/v1/jobs/${alices.id}/cancel`, { ...asBob, method: 'POST' }), 404, 'not-found')
-        await expectProblem(await service.request(`/v1/jobs/${alices.id}/retry`, { ...asBob, method: 'POST' }), 404, 'not-found')
-        await expectProblem(await service.request(`/v1/jobs/${alices.id}/replay`, { ...asBob, method: 'POST' }), 404, 'not-found')
-        assert.deepEqual((await list('queue=owners', asBob)).jobs.map((job) => job.id), [bobs.id])
+        await expectProblem(
+          await service.request(`/v1/jobs/${alices.id}/cancel`, { ...asBob, method: 'POST' }),
+          404,
+          'not-found',
+        )
+        await expectProblem(
+          await service.request(`/v1/jobs/${alices.id}/retry`, { ...asBob, method: 'POST' }),
+          404,
+          'not-found',
+        )
+        await expectProblem(
+          await service.request(`/v1/jobs/${alices.id}/replay`, { ...asBob, method: 'POST' }),
+          404,
+          'not-found',
+        )
+        assert.deepEqual(
+          (await list('queue=owners', asBob)).jobs.map((job) => job.id),
+          [bobs.id],
+        )
         // Bob's cancel changed nothing.
-        assert.equal((await expectJson(await service.request(`/v1/jobs/${alices.id}`, { sub: 'alice', scopes: USER }), 200)).state, 'queued')
-        assert.deepEqual((await list('queue=owners', { sub: 'alice', scopes: USER })).jobs.map((job) => job.id), [alices.id])
+        assert.equal(
+          (await expectJson(await service.request(`/v1/jobs/${alices.id}`, { sub: 'alice', scopes: USER }), 200)).state,
+          'queued',
+        )
+        assert.deepEqual(
+          (await list('queue=owners', { sub: 'alice', scopes: USER })).jobs.map((job) => job.id),
+          [alices.id],
+        )
         // An admin (any sub) sees and may cancel every owner's jobs.
         const asAdmin = { sub: 'carol', scopes: ['jobs:read', 'jobs:write', 'admin'] as Scope[] }
-        assert.deepEqual((await list('queue=owners', asAdmin)).jobs.map((job) => job.id), [bobs.id, alices.id])
+        assert.deepEqual(
+          (await list('queue=owners', asAdmin)).jobs.map((job) => job.id),
+          [bobs.id, alices.id],
+        )
         assert.equal((await expectJson(await service.request(`/v1/jobs/${alices.id}`, asAdmin), 200)).id, alices.id)
-        assert.equal((await expectJson(await service.request(`/v1/jobs/${alices.id}/cancel`, { ...asAdmin, method: 'POST' }), 200)).state, 'cancelled')
+        assert.equal(
+          (await expectJson(await service.request(`/v1/jobs/${alices.id}/cancel`, { ...asAdmin, method: 'POST' }), 200))
+            .state,
+          'cancelled',
+        )
       })
     })
 
@@ -368,10 +625,18 @@ for (const target of databaseTargets()) {
           await expectProblem(await service.request(path), 404, 'not-found')
         }
         await expectProblem(await service.request('/v1/nothing', { token: null }), 404, 'not-found')
-        for (const [method, path, allowed] of [['DELETE', '/v1/jobs/1', 'GET, HEAD'], ['PUT', '/v1/jobs', 'GET, HEAD, POST'], ['GET', '/v1/jobs/1/cancel', 'POST'], ['POST', '/livez', 'GET, HEAD']] as const) {
+        for (const [method, path, allowed] of [
+          ['DELETE', '/v1/jobs/1', 'GET, HEAD'],
+          ['PUT', '/v1/jobs', 'GET, HEAD, POST'],
+          ['GET', '/v1/jobs/1/cancel', 'POST'],
+          ['POST', '/livez', 'GET, HEAD'],
+        ] as const) {
           const response = await service.request(path, { method, token: null })
           await expectProblem(response, 405, 'method-not-allowed')
-          const allow = (response.headers.get('allow') ?? '').split(',').map((m) => m.trim()).sort()
+          const allow = (response.headers.get('allow') ?? '')
+            .split(',')
+            .map((m) => m.trim())
+            .sort()
           assert.deepEqual(allow, allowed.split(', ').sort(), `${method} ${path}`)
         }
       })
@@ -400,7 +665,10 @@ for (const target of databaseTargets()) {
     })
 
     it('is a bare 500 problem with a request id; the details go to the log under that id', async () => {
-      const response = await service.request('/v1/jobs', { ...post({ type: 'echo' }), headers: { 'x-request-id': 'trace-500' } })
+      const response = await service.request('/v1/jobs', {
+        ...post({ type: 'echo' }),
+        headers: { 'x-request-id': 'trace-500' },
+      })
       const problem = await expectProblem(response, 500, 'internal')
       assert.equal(problem.requestId, 'trace-500')
       assert.equal(response.headers.get('x-request-id'), 'trace-500')

@@ -23,7 +23,8 @@ function parseMetrics(text: string): Sample[] {
     const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line)
     assert.ok(match, `not a sample line: ${line}`)
     const labels: Record<string, string> = {}
-    for (const [, key, value] of match[2]?.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g) ?? []) labels[key!] = value!
+    for (const [, key, value] of match[2]?.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g) ?? [])
+      labels[key!] = value!
     samples.push({ name: match[1]!, labels, value: Number(match[3]) })
   }
   return samples
@@ -71,15 +72,29 @@ for (const target of databaseTargets()) {
     })
 
     it('counts jobs through their lives and reads queue depth at scrape time', async () => {
-      const succeeded = service.runner.events.waitFor('job:settled', (e) => e.job.type === 'echo' && e.outcome === 'succeeded')
-      const failed = service.runner.events.waitFor('job:settled', (e) => e.job.type === 'flaky' && e.outcome === 'failed')
+      const succeeded = service.runner.events.waitFor(
+        'job:settled',
+        (e) => e.job.type === 'echo' && e.outcome === 'succeeded',
+      )
+      const failed = service.runner.events.waitFor(
+        'job:settled',
+        (e) => e.job.type === 'flaky' && e.outcome === 'failed',
+      )
       await enqueue({ type: 'echo', payload: { hello: 'metrics' } })
       await enqueue({ type: 'flaky', payload: { failTimes: 3 }, maxAttempts: 1 })
       await Promise.all([succeeded, failed])
       // A queued job cancelled at once counts as cancelled too.
-      const later = await enqueue({ type: 'echo', queue: 'reports', runAt: new Date(Date.now() + 3600_000).toISOString() })
+      const later = await enqueue({
+        type: 'echo',
+        queue: 'reports',
+        runAt: new Date(Date.now() + 3600_000).toISOString(),
+      })
       assert.equal((await service.request(`/v1/jobs/${later.id}/cancel`, { method: 'POST' })).status, 200)
-      const waiting = await enqueue({ type: 'echo', queue: 'reports', runAt: new Date(Date.now() + 3600_000).toISOString() })
+      const waiting = await enqueue({
+        type: 'echo',
+        queue: 'reports',
+        runAt: new Date(Date.now() + 3600_000).toISOString(),
+      })
 
       const samples = await scrape()
       const echo = { type: 'echo', queue: 'default' }
@@ -94,8 +109,16 @@ for (const target of databaseTargets()) {
       assert.equal(valueOf(samples, 'job_runner_queue_jobs', { queue: 'default', state: 'succeeded' }), 1)
       assert.equal(valueOf(samples, 'job_runner_queue_jobs', { queue: 'default', state: 'failed' }), 1)
       assert.equal(valueOf(samples, 'job_runner_queue_jobs', { queue: 'reports', state: 'cancelled' }), 1)
-      assert.equal(valueOf(samples, 'job_runner_queue_jobs', { queue: 'reports', state: 'queued' }), 1, `job ${waiting.id} waits`)
-      assert.equal(valueOf(samples, 'job_runner_queue_jobs', { queue: 'reports', state: 'running' }), 0, 'a served queue shows every state')
+      assert.equal(
+        valueOf(samples, 'job_runner_queue_jobs', { queue: 'reports', state: 'queued' }),
+        1,
+        `job ${waiting.id} waits`,
+      )
+      assert.equal(
+        valueOf(samples, 'job_runner_queue_jobs', { queue: 'reports', state: 'running' }),
+        0,
+        'a served queue shows every state',
+      )
       assert.equal(valueOf(samples, 'job_runner_database_up'), 1)
       assert.equal(valueOf(samples, 'job_runner_running_jobs'), 0)
       assert.equal(valueOf(samples, 'job_runner_lifecycle_state', { state: 'running' }), 1)
@@ -110,19 +133,41 @@ for (const target of databaseTargets()) {
       assert.equal((await service.request(`/no/such/path/${randomUUID()}`)).status, 404)
       const samples = await scrape()
       const http = samples.filter((s) => s.name === 'job_runner_http_requests_total')
-      assert.ok((valueOf(samples, 'job_runner_http_requests_total', { method: 'POST', route: '/v1/jobs', status: '202' }) ?? 0) >= 1)
-      assert.ok((valueOf(samples, 'job_runner_http_requests_total', { method: 'GET', route: '/v1/jobs/:id', status: '200' }) ?? 0) >= 1)
-      assert.ok((valueOf(samples, 'job_runner_http_requests_total', { method: 'GET', route: '/v1/jobs/:id', status: '404' }) ?? 0) >= 1)
-      assert.ok((valueOf(samples, 'job_runner_http_requests_total', { method: 'GET', route: 'unmatched', status: '404' }) ?? 0) >= 1)
-      assert.ok((valueOf(samples, 'job_runner_http_request_duration_seconds_count', { method: 'GET', route: '/v1/jobs/:id', status: '200' }) ?? 0) >= 1)
-      for (const sample of http) assert.doesNotMatch(sample.labels.route!, /[0-9]{3,}|no\/such/, `raw path in a label: ${sample.labels.route}`)
+      assert.ok(
+        (valueOf(samples, 'job_runner_http_requests_total', { method: 'POST', route: '/v1/jobs', status: '202' }) ??
+          0) >= 1,
+      )
+      assert.ok(
+        (valueOf(samples, 'job_runner_http_requests_total', { method: 'GET', route: '/v1/jobs/:id', status: '200' }) ??
+          0) >= 1,
+      )
+      assert.ok(
+        (valueOf(samples, 'job_runner_http_requests_total', { method: 'GET', route: '/v1/jobs/:id', status: '404' }) ??
+          0) >= 1,
+      )
+      assert.ok(
+        (valueOf(samples, 'job_runner_http_requests_total', { method: 'GET', route: 'unmatched', status: '404' }) ??
+          0) >= 1,
+      )
+      assert.ok(
+        (valueOf(samples, 'job_runner_http_request_duration_seconds_count', {
+          method: 'GET',
+          route: '/v1/jobs/:id',
+          status: '200',
+        }) ?? 0) >= 1,
+      )
+      for (const sample of http)
+        assert.doesNotMatch(sample.labels.route!, /[0-9]{3,}|no\/such/, `raw path in a label: ${sample.labels.route}`)
     })
 
     it('counts checkpoint writes, interruptions by a drain, and the lifecycle state', async () => {
       const checkpointed = service.runner.events.waitFor('job:checkpoint')
       const job = await enqueue({ type: 'count', payload: { to: 100_000, stepMs: 20 } })
       await checkpointed
-      const interrupted = service.runner.events.waitFor('job:settled', (e) => e.job.id === job.id && e.outcome === 'interrupted')
+      const interrupted = service.runner.events.waitFor(
+        'job:settled',
+        (e) => e.job.id === job.id && e.outcome === 'interrupted',
+      )
       const drained = service.lifecycle.events.waitFor('lifecycle:state', (e) => e.state === 'drained')
       assert.equal((await service.request('/v1/admin/drain', { method: 'POST', scopes: ['admin'] })).status, 202)
       await Promise.all([interrupted, drained])
@@ -145,14 +190,23 @@ for (const target of databaseTargets()) {
       // A job of a queue this instance does not serve, claimed by an instance that then "dies".
       const job = await enqueue({ type: 'echo', queue: 'elsewhere' })
       const recovered = service.runner.events.waitFor('leases:recovered', (e) => e.ids.includes(job.id))
-      const [claimed] = await service.store.claimJobs({ instanceId: randomUUID(), queues: ['elsewhere'], limit: 1, leaseMs: 1 })
+      const [claimed] = await service.store.claimJobs({
+        instanceId: randomUUID(),
+        queues: ['elsewhere'],
+        limit: 1,
+        leaseMs: 1,
+      })
       assert.equal(claimed?.id, job.id)
       await recovered
       // The counter is labelled after a read of the job's type and queue: poll the scrape briefly.
       const deadline = Date.now() + 10_000
       let count: number | undefined
       // `elsewhere` is declared by no job type nor QUEUES: its jobs count under `other`.
-      while ((count = valueOf(await scrape(), 'job_runner_jobs_recovered_total', { type: 'echo', queue: 'other' })) === undefined && Date.now() < deadline) {
+      while (
+        (count = valueOf(await scrape(), 'job_runner_jobs_recovered_total', { type: 'echo', queue: 'other' })) ===
+          undefined &&
+        Date.now() < deadline
+      ) {
         await new Promise((resolve) => setTimeout(resolve, 50))
       }
       assert.equal(count, 1)
@@ -196,7 +250,8 @@ for (const target of databaseTargets()) {
 
     afterEach(() => {
       // A failing test must not leave the service drained for the next one.
-      if (service && service.lifecycle.state !== 'running' && !service.lifecycle.isShuttingDown()) return service.lifecycle.resume('test cleanup').then(() => {})
+      if (service && service.lifecycle.state !== 'running' && !service.lifecycle.isShuttingDown())
+        return service.lifecycle.resume('test cleanup').then(() => {})
     })
   })
 }

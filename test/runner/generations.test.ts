@@ -111,7 +111,12 @@ for (const target of databaseTargets()) {
     /** Error lines logged from now on. */
     function errorLogs(): () => unknown[] {
       const from = engine.logs.lines.length
-      return () => engine.logs.records().slice(from).filter((r) => (r.level as number) >= 50).map((r) => r.msg)
+      return () =>
+        engine.logs
+          .records()
+          .slice(from)
+          .filter((r) => (r.level as number) >= 50)
+          .map((r) => r.msg)
     }
 
     /** The notifier's listeners the runners add (its EventEmitter is private: read through the index signature). */

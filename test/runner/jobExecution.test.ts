@@ -19,11 +19,32 @@ const noFlush = async () => {}
 
 function jobRow(fields: Partial<OwnedJob> = {}): OwnedJob {
   return {
-    id: '1', owner: 'alice', type: 'test', queue: 'default', state: 'running', payload: {}, priority: 0,
-    attempts: 1, maxAttempts: 3, timeoutSeconds: null, runAt: '2026-01-01T00:00:00.000Z',
-    createdAt: '2026-01-01T00:00:00.000Z', startedAt: null, finishedAt: null, cancelRequested: false,
-    checkpoint: null, progress: null, result: null, error: null, interruptions: 0, maxInterruptions: 20,
-    waitReason: null, retries: 0, replayOf: null, errors: [], ...fields,
+    id: '1',
+    owner: 'alice',
+    type: 'test',
+    queue: 'default',
+    state: 'running',
+    payload: {},
+    priority: 0,
+    attempts: 1,
+    maxAttempts: 3,
+    timeoutSeconds: null,
+    runAt: '2026-01-01T00:00:00.000Z',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    startedAt: null,
+    finishedAt: null,
+    cancelRequested: false,
+    checkpoint: null,
+    progress: null,
+    result: null,
+    error: null,
+    interruptions: 0,
+    maxInterruptions: 20,
+    waitReason: null,
+    retries: 0,
+    replayOf: null,
+    errors: [],
+    ...fields,
   }
 }
 
@@ -37,10 +58,14 @@ function controlled() {
     payloadSchema: { type: 'object' },
     async run({ signal }) {
       seen.runs += 1
-      signal.addEventListener('abort', () => {
-        seen.abortedAt = performance.now()
-        seen.reason = signal.reason
-      }, { once: true })
+      signal.addEventListener(
+        'abort',
+        () => {
+          seen.abortedAt = performance.now()
+          seen.reason = signal.reason
+        },
+        { once: true },
+      )
       return finished
     },
   })
@@ -295,7 +320,10 @@ for (const target of databaseTargets()) {
           resolve(echoOutcomes)
         })
       })
-      const echoes = [{ type: 'echo', payload: { n: 1 } }, { type: 'echo', payload: { n: 2 } }]
+      const echoes = [
+        { type: 'echo', payload: { n: 1 } },
+        { type: 'echo', payload: { n: 2 } },
+      ]
       const others = (await engine.jobs.enqueue({ owner: 'alice', jobs: echoes })).map((e) => e.job)
       // Without a claim for the free slot they waited behind the blocked job, which the local queue
       // handed back at its TTL (2 s) and claimed again, for as long as the abandoned code ran.
@@ -354,7 +382,10 @@ for (const target of databaseTargets()) {
       assert.deepEqual(runner.blameCrash(foreign).sort(), jobs.map((j) => j.id).sort())
       const outcomes = Promise.all(jobs.map((job) => settled(runner, job.id)))
       releaseHolders()
-      assert.deepEqual((await outcomes).map((o) => o.outcome), ['retry', 'retry'])
+      assert.deepEqual(
+        (await outcomes).map((o) => o.outcome),
+        ['retry', 'retry'],
+      )
     })
   })
 }

@@ -188,7 +188,10 @@ for (const target of databaseTargets()) {
       startKeeper()
       await renewed
       assert.deepEqual(dropped, [lost!.id])
-      assert.deepEqual(waiting.map((w) => w.job.id), [kept!.id, claimedLate!.id])
+      assert.deepEqual(
+        waiting.map((w) => w.job.id),
+        [kept!.id, claimedLate!.id],
+      )
       const byId = await leases()
       assert.equal(byId.get(lost!.id)!.owner, other, 'the job stays with the instance that recovered it')
       assert.ok(byId.get(lost!.id)!.ms <= CLAIM_LEASE_MS, 'and its lease is not extended by this one')

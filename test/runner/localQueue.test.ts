@@ -24,10 +24,16 @@ describe('local queue', () => {
     queue.push([fakeJob(1), fakeJob(2), fakeJob(10)])
     assert.equal(queue.take()[0]?.id, '1')
     queue.push([fakeJob(3, -1), fakeJob(9)])
-    assert.deepEqual([...queue.entries()].map((e) => e.job.id), ['3', '2', '9', '10'])
+    assert.deepEqual(
+      [...queue.entries()].map((e) => e.job.id),
+      ['3', '2', '9', '10'],
+    )
     assert.equal(queue.remove('9')?.id, '9')
     assert.equal(queue.remove('9'), undefined)
-    assert.deepEqual(queue.release().map((j) => j.id), ['3', '2', '10'])
+    assert.deepEqual(
+      queue.release().map((j) => j.id),
+      ['3', '2', '10'],
+    )
     assert.equal(queue.size, 0)
     assert.deepEqual(queue.take(), [])
   })
@@ -36,7 +42,13 @@ describe('local queue', () => {
     const queue = new LocalQueue({ maxSize: 10, ttlMs: 1000 })
     queue.push([fakeJob(1), { ...fakeJob(2), attempts: 1 }], 0)
     queue.push([{ ...fakeJob(2), attempts: 2 }], 500)
-    assert.deepEqual([...queue.entries()].map((e) => [e.job.id, e.job.attempts, e.claimedAt]), [['1', undefined, 0], ['2', 2, 500]])
+    assert.deepEqual(
+      [...queue.entries()].map((e) => [e.job.id, e.job.attempts, e.claimedAt]),
+      [
+        ['1', undefined, 0],
+        ['2', 2, 500],
+      ],
+    )
   })
 
   it('gives back only the jobs that waited longer than its TTL', () => {
@@ -44,8 +56,14 @@ describe('local queue', () => {
     queue.push([fakeJob(1), fakeJob(2)], 0)
     queue.push([fakeJob(3)], 900)
     assert.deepEqual(queue.takeExpired(1000), [])
-    assert.deepEqual(queue.takeExpired(1500).map((j) => j.id), ['1', '2'])
-    assert.deepEqual([...queue.entries()].map((e) => e.job.id), ['3'])
+    assert.deepEqual(
+      queue.takeExpired(1500).map((j) => j.id),
+      ['1', '2'],
+    )
+    assert.deepEqual(
+      [...queue.entries()].map((e) => e.job.id),
+      ['3'],
+    )
   })
 
   it('claims ahead by how fast jobs start, never beyond its size, and not at all when set to 0', () => {
@@ -92,7 +110,10 @@ describe('local queue modes', () => {
   it('pauses after a TTL release: no target, no room, no refill until a slot asks', () => {
     const queue = warmQueue({ ttlMs: 1000 })
     queue.push([fakeJob(1), fakeJob(2)], 0)
-    assert.deepEqual(queue.takeExpired(1001).map((j) => j.id), ['1', '2'])
+    assert.deepEqual(
+      queue.takeExpired(1001).map((j) => j.id),
+      ['1', '2'],
+    )
     assert.equal(queue.mode, 'ttlExpired')
     assert.equal(queue.target, 0)
     assert.equal(queue.room, 0)
@@ -130,7 +151,10 @@ describe('local queue modes', () => {
   it('is released for good: it refuses and returns what is pushed, and nothing brings it back', () => {
     const queue = warmQueue({ ttlMs: 1000 })
     queue.push([fakeJob(1), fakeJob(2)], 0)
-    assert.deepEqual(queue.release().map((j) => j.id), ['1', '2'])
+    assert.deepEqual(
+      queue.release().map((j) => j.id),
+      ['1', '2'],
+    )
     assert.equal(queue.mode, 'released')
     const late = [fakeJob(3), fakeJob(4)]
     assert.deepEqual(queue.push(late, 10), late, 'a claim that lands after the stop is handed back whole')
@@ -154,17 +178,39 @@ describe('local queue modes', () => {
   it('takes only eligible jobs, up to the count, in claim order, and keeps the rest in order', () => {
     const queue = new LocalQueue({ maxSize: 10 })
     queue.push([1, 2, 3, 4, 5, 6].map((id) => fakeJob(id)))
-    assert.deepEqual(queue.take().map((j) => j.id), ['1'], 'the plain take moves past the first job')
+    assert.deepEqual(
+      queue.take().map((j) => j.id),
+      ['1'],
+      'the plain take moves past the first job',
+    )
     const blocked = new Set(['2', '4'])
     const eligible = (job: OwnedJob) => !blocked.has(job.id)
-    assert.deepEqual(queue.take(2, eligible).map((j) => j.id), ['3', '5'])
-    assert.deepEqual([...queue.entries()].map((e) => e.job.id), ['2', '4', '6'])
-    assert.deepEqual(queue.take(5, eligible).map((j) => j.id), ['6'])
-    assert.deepEqual(queue.take(5, () => false), [])
-    assert.deepEqual([...queue.entries()].map((e) => e.job.id), ['2', '4'])
+    assert.deepEqual(
+      queue.take(2, eligible).map((j) => j.id),
+      ['3', '5'],
+    )
+    assert.deepEqual(
+      [...queue.entries()].map((e) => e.job.id),
+      ['2', '4', '6'],
+    )
+    assert.deepEqual(
+      queue.take(5, eligible).map((j) => j.id),
+      ['6'],
+    )
+    assert.deepEqual(
+      queue.take(5, () => false),
+      [],
+    )
+    assert.deepEqual(
+      [...queue.entries()].map((e) => e.job.id),
+      ['2', '4'],
+    )
     assert.ok(queue.has('2') && !queue.has('3'))
     blocked.clear()
-    assert.deepEqual(queue.take(5, eligible).map((j) => j.id), ['2', '4'])
+    assert.deepEqual(
+      queue.take(5, eligible).map((j) => j.id),
+      ['2', '4'],
+    )
     assert.equal(queue.size, 0)
   })
 
@@ -172,8 +218,15 @@ describe('local queue modes', () => {
     const queue = new LocalQueue({ maxSize: 10, ttlMs: 1000 })
     queue.push([fakeJob(1), fakeJob(2)], 0)
     queue.take(1, (job) => job.id === '2')
-    assert.deepEqual([...queue.entries()].map((e) => [e.job.id, e.claimedAt]), [['1', 0]])
-    assert.deepEqual(queue.takeExpired(1001).map((j) => j.id), ['1'], 'a skipped job still expires on time')
+    assert.deepEqual(
+      [...queue.entries()].map((e) => [e.job.id, e.claimedAt]),
+      [['1', 0]],
+    )
+    assert.deepEqual(
+      queue.takeExpired(1001).map((j) => j.id),
+      ['1'],
+      'a skipped job still expires on time',
+    )
   })
 
   it('an eligible take ends a TTL pause too', () => {
@@ -299,18 +352,26 @@ for (const target of databaseTargets()) {
       assert.ok(waiting.size > 0)
       const report = await runner.stop({ graceMs: 5000 })
       assert.deepEqual(report.interrupted, [blockerJob.id])
-      assert.ok(report.released.length >= waiting.size, `released ${report.released.length}, ${waiting.size} seen waiting`)
-      const released = await engine.db.sql<{ state: string; attempts: number; started_at: Date | null; lease_owner: string | null }[]>`
+      assert.ok(
+        report.released.length >= waiting.size,
+        `released ${report.released.length}, ${waiting.size} seen waiting`,
+      )
+      const released = await engine.db.sql<
+        { state: string; attempts: number; started_at: Date | null; lease_owner: string | null }[]
+      >`
         select state, attempts, started_at, lease_owner from job_runner_jobs
         where id in (select jsonb_array_elements_text(${engine.db.sql.json(report.released)})::bigint)`
       assert.equal(released.length, report.released.length)
-      for (const row of released) assert.deepEqual(row, { state: 'queued', attempts: 0, started_at: null, lease_owner: null })
+      for (const row of released)
+        assert.deepEqual(row, { state: 'queued', attempts: 0, started_at: null, lease_owner: null })
       // Another instance takes them, in their order.
       const next = engine.newRunner({ concurrency: 4 })
       const rest = settledCount(next, 100)
       await next.start()
       await rest
-      const [left] = await engine.db.sql<{ n: number }[]>`select count(*)::int as n from job_runner_jobs where state <> 'succeeded'`
+      const [left] = await engine.db.sql<
+        { n: number }[]
+      >`select count(*)::int as n from job_runner_jobs where state <> 'succeeded'`
       assert.equal(left!.n, 1, 'every echo job succeeded; only the blocker still runs')
     })
 

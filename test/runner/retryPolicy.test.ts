@@ -141,7 +141,10 @@ for (const target of databaseTargets()) {
       assert.equal((await second).outcome, 'succeeded')
       const done = await read(job.id)
       assert.equal(done.result, 'through')
-      assert.deepEqual(done.errors.map((e) => [e.attempt, e.name, e.message]), [[1, 'RetryAfterError', 'rate limited: Retry-After 4.321 s']])
+      assert.deepEqual(
+        done.errors.map((e) => [e.attempt, e.name, e.message]),
+        [[1, 'RetryAfterError', 'rate limited: Retry-After 4.321 s']],
+      )
     })
 
     it('retryDelay sets each delay from the attempt and the error, and null gives up with attempts left', async () => {
@@ -173,9 +176,14 @@ for (const target of databaseTargets()) {
       await fastForward(job.id)
       assert.equal((await third).outcome, 'failed')
       const failed = await read(job.id)
-      assert.deepEqual(failed.errors.map((e) => [e.attempt, e.name, e.message]), [
-        [1, 'TypeError', 'shaped failure 1'], [2, 'TypeError', 'shaped failure 2'], [3, 'TypeError', 'shaped failure 3'],
-      ])
+      assert.deepEqual(
+        failed.errors.map((e) => [e.attempt, e.name, e.message]),
+        [
+          [1, 'TypeError', 'shaped failure 1'],
+          [2, 'TypeError', 'shaped failure 2'],
+          [3, 'TypeError', 'shaped failure 3'],
+        ],
+      )
       assert.equal(failed.error, 'shaped failure 3')
     })
 
@@ -201,7 +209,10 @@ for (const target of databaseTargets()) {
       assert.equal((await first).outcome, 'retry')
       const delay = await storedDelayMs(job.id)
       assert.ok(delay >= 30_000 && delay <= 60_000, `the default backoff's first delay (got ${delay} ms)`)
-      assert.ok(engine.logs.lines.some((line) => /retry policy threw/.test(line)), 'logged')
+      assert.ok(
+        engine.logs.lines.some((line) => /retry policy threw/.test(line)),
+        'logged',
+      )
     })
   })
 }

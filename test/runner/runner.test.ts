@@ -91,7 +91,11 @@ for (const target of databaseTargets()) {
     }
 
     /** Resolves once the stored checkpoint of running job `id` satisfies `accept`. */
-    async function storedCheckpoint<T>(runner: Runner, id: string, accept: (checkpoint: T | null) => boolean): Promise<T> {
+    async function storedCheckpoint<T>(
+      runner: Runner,
+      id: string,
+      accept: (checkpoint: T | null) => boolean,
+    ): Promise<T> {
       for (;;) {
         const next = runner.events.waitFor('job:checkpoint', (event) => event.ids.includes(id))
         const job = await read(id)
@@ -135,7 +139,13 @@ for (const target of databaseTargets()) {
       await checkpointed
       assert.equal((await done).outcome, 'succeeded')
       const finished = await read(job.id)
-      assert.deepEqual(finished.result, { jobId: job.id, payload: { n: 7 }, attempt: 1, aborted: false, checkpointAtStart: null })
+      assert.deepEqual(finished.result, {
+        jobId: job.id,
+        payload: { n: 7 },
+        attempt: 1,
+        aborted: false,
+        checkpointAtStart: null,
+      })
       assert.deepEqual(finished.checkpoint, { step: 1 })
       assert.deepEqual(finished.progress, { fraction: 0.5, message: 'half' })
     })
@@ -186,7 +196,10 @@ for (const target of databaseTargets()) {
         assert.equal(row!.state, 'queued')
         assert.equal(row!.attempts, attempt)
         assert.match(row!.error, /failing on purpose/)
-        assert.ok(row!.delay_ms >= min - 1 && row!.delay_ms <= max + 1, `retry ${attempt} waits ${min}-${max} ms (got ${row!.delay_ms})`)
+        assert.ok(
+          row!.delay_ms >= min - 1 && row!.delay_ms <= max + 1,
+          `retry ${attempt} waits ${min}-${max} ms (got ${row!.delay_ms})`,
+        )
       }
       const done = settled(runner, job.id)
       await fastForward(job.id)
@@ -317,7 +330,10 @@ for (const target of databaseTargets()) {
       const [claimed] = await engine.store.claimJobs({ instanceId: dead, queues: ['default'], limit: 1, leaseMs: 300 })
       assert.equal(claimed?.id, job.id)
       await engine.store.markJobsStarted({ instanceId: dead, ids: [job.id] })
-      await engine.store.writeCheckpoints({ instanceId: dead, jobs: [{ id: job.id, checkpoint: { cursor: 3, runs: 1 }, progress: null }] })
+      await engine.store.writeCheckpoints({
+        instanceId: dead,
+        jobs: [{ id: job.id, checkpoint: { cursor: 3, runs: 1 }, progress: null }],
+      })
 
       const runner = engine.newRunner()
       const recovered = runner.events.waitFor('leases:recovered', (event) => event.ids.includes(job.id))
@@ -330,7 +346,13 @@ for (const target of databaseTargets()) {
       assert.equal(finished.attempts, 2, 'the lost attempt counted')
       assert.deepEqual(finished.result, { counted: 5, resumedFrom: 3, runs: 2 })
       // The dead instance comes back: its late write changes nothing.
-      assert.deepEqual(await engine.store.completeJobs({ instanceId: dead, completions: [{ id: job.id, checkpoint: null, progress: null, result: 'late' }] }), [])
+      assert.deepEqual(
+        await engine.store.completeJobs({
+          instanceId: dead,
+          completions: [{ id: job.id, checkpoint: null, progress: null, result: 'late' }],
+        }),
+        [],
+      )
       assert.deepEqual((await read(job.id)).result, { counted: 5, resumedFrom: 3, runs: 2 })
     })
 
@@ -345,13 +367,18 @@ for (const target of databaseTargets()) {
       await runner.start()
       await started
       const reclaimed = runner.events.waitFor('jobs:claimed', (event) => event.jobs.some((j) => j.id === job.id))
-      await engine.db.sql`update job_runner_jobs set lease_expires_at = now() - interval '1 second' where id = ${job.id}`
+      await engine.db
+        .sql`update job_runner_jobs set lease_expires_at = now() - interval '1 second' where id = ${job.id}`
       await reclaimed
       assert.equal(runner.runningJobs, 1, 'the job claimed again is the one already running')
       assert.equal(runner.waitingJobs, 0, 'and it does not wait for a second run')
       const done = settled(runner, job.id)
       assert.equal((await engine.jobs.cancel({ id: job.id, owner: 'alice' })).kind, 'requested')
-      assert.equal((await done).outcome, 'cancelled', "the first run's outcome lands: the lease is this instance's again")
+      assert.equal(
+        (await done).outcome,
+        'cancelled',
+        "the first run's outcome lands: the lease is this instance's again",
+      )
       assert.equal(starts, 1)
       assert.equal((await read(job.id)).state, 'cancelled')
     })
@@ -377,7 +404,10 @@ for (const target of databaseTargets()) {
       assert.equal(requeued.interruptions, 1)
       assert.equal(requeued.attempts, 1, 'abandonment counts the attempt')
       const checkpoint = requeued.checkpoint as { cursor: number }
-      assert.ok(checkpoint.cursor > flushed.cursor, `the checkpoint at the deadline (${checkpoint.cursor}) is newer than the last flush seen (${flushed.cursor})`)
+      assert.ok(
+        checkpoint.cursor > flushed.cursor,
+        `the checkpoint at the deadline (${checkpoint.cursor}) is newer than the last flush seen (${flushed.cursor})`,
+      )
       assert.ok(checkpoint.cursor < 300)
       assert.equal(runner.runningJobs, 1, 'the abandoned run holds its slot until its code returns')
     })

@@ -32,7 +32,10 @@ describeOrSkip('two runners sharing one PostgreSQL', { skip: skipWithoutPostgres
 
   it(`runs ${JOBS} echo jobs exactly once each, never twice at the same time`, async () => {
     const [first, second] = engines as [Engine, Engine]
-    const runners: Runner[] = [first.newRunner({ concurrency: CONCURRENCY, leaseMs: 30_000 }), second.newRunner({ concurrency: CONCURRENCY, leaseMs: 30_000 })]
+    const runners: Runner[] = [
+      first.newRunner({ concurrency: CONCURRENCY, leaseMs: 30_000 }),
+      second.newRunner({ concurrency: CONCURRENCY, leaseMs: 30_000 }),
+    ]
 
     const running = new Set<string>()
     const starts = new Map<string, number>()
@@ -75,9 +78,18 @@ describeOrSkip('two runners sharing one PostgreSQL', { skip: skipWithoutPostgres
     assert.deepEqual(otherOutcomes, [], 'every run succeeded')
     assert.deepEqual(errors, [])
     assert.equal(starts.size, JOBS)
-    assert.ok([...starts.values()].every((n) => n === 1), 'each job started exactly once')
-    assert.ok([...successes.values()].every((n) => n === 1), 'each job succeeded exactly once')
-    assert.ok(startsByRunner.every((n) => n > 0), `both runners took jobs (${startsByRunner.join(' / ')})`)
+    assert.ok(
+      [...starts.values()].every((n) => n === 1),
+      'each job started exactly once',
+    )
+    assert.ok(
+      [...successes.values()].every((n) => n === 1),
+      'each job succeeded exactly once',
+    )
+    assert.ok(
+      startsByRunner.every((n) => n > 0),
+      `both runners took jobs (${startsByRunner.join(' / ')})`,
+    )
 
     const rows = await first.db.sql<{ state: string; attempts: number; n: number }[]>`
       select state, attempts, count(*)::int as n from job_runner_jobs group by state, attempts`

@@ -72,7 +72,10 @@ for (const target of databaseTargets()) {
 
     before(async () => {
       database = await target.create()
-      service = await startTestService(database, { MAX_BODY_BYTES: String(64 * 1024), LONG_POLLS_PER_OWNER: String(LONG_POLLS) })
+      service = await startTestService(database, {
+        MAX_BODY_BYTES: String(64 * 1024),
+        LONG_POLLS_PER_OWNER: String(LONG_POLLS),
+      })
     })
     after(async () => {
       await service?.close()
@@ -96,11 +99,24 @@ for (const target of databaseTargets()) {
       const big = service
       {
         const jobs = Array.from({ length: 1001 }, () => ({ type: 'echo' }))
-        const problem = await expectProblem(await big.request('/v1/jobs/batch', { method: 'POST', body: JSON.stringify({ jobs }), sub: 'batcher' }), 422)
+        const problem = await expectProblem(
+          await big.request('/v1/jobs/batch', { method: 'POST', body: JSON.stringify({ jobs }), sub: 'batcher' }),
+          422,
+        )
         assert.match(JSON.stringify(problem), /1000/)
-        const listed = await expectJson<{ jobs: unknown[] }>(await big.request('/v1/jobs', { sub: 'batcher', scopes: ['jobs:read'] }), 200)
+        const listed = await expectJson<{ jobs: unknown[] }>(
+          await big.request('/v1/jobs', { sub: 'batcher', scopes: ['jobs:read'] }),
+          200,
+        )
         assert.equal(listed.jobs.length, 0)
-        const accepted = await expectJson<{ jobs: unknown[] }>(await big.request('/v1/jobs/batch', { method: 'POST', body: JSON.stringify({ jobs: jobs.slice(0, 1000) }), sub: 'batcher' }), 202)
+        const accepted = await expectJson<{ jobs: unknown[] }>(
+          await big.request('/v1/jobs/batch', {
+            method: 'POST',
+            body: JSON.stringify({ jobs: jobs.slice(0, 1000) }),
+            sub: 'batcher',
+          }),
+          202,
+        )
         assert.equal(accepted.jobs.length, 1000)
       }
     })
@@ -116,7 +132,11 @@ for (const target of databaseTargets()) {
     it('refuses ?wait over 60 seconds with 400', async () => {
       const job = await enqueue(service, { type: 'sleep', payload: { ms: 1 } })
       for (const wait of ['61', '3600', '-1', '1.5']) {
-        const problem = await expectProblem(await service.request(`/v1/jobs/${job.id}?wait=${wait}`), 400, 'invalid-parameter')
+        const problem = await expectProblem(
+          await service.request(`/v1/jobs/${job.id}?wait=${wait}`),
+          400,
+          'invalid-parameter',
+        )
         assert.match(problem.detail ?? '', /wait/)
       }
     })
@@ -135,7 +155,9 @@ for (const target of databaseTargets()) {
       const etag = first.headers.get('etag')!
       await first.body?.cancel()
       const token = await service.token({ sub: 'poller' })
-      const polls = Array.from({ length: LONG_POLLS + 1 }, () => holdPoll(`${service.url}/v1/jobs/${job.id}?wait=60`, token, etag))
+      const polls = Array.from({ length: LONG_POLLS + 1 }, () =>
+        holdPoll(`${service.url}/v1/jobs/${job.id}?wait=60`, token, etag),
+      )
       // One poll too many: exactly one is refused at once (whichever the server counted last); the others are held.
       const firstEnded = await Promise.race(polls.map((poll, index) => poll.ended.then((ended) => ({ ended, index }))))
       assert.equal(firstEnded.ended, 429, `the first long-poll to end answered ${firstEnded.ended}, not 429`)
@@ -150,7 +172,10 @@ for (const target of databaseTargets()) {
       await expectJson(await service.request(`/v1/jobs/${job.id}`, { sub: 'poller' }), 200)
       const other = await enqueue(service, { type: 'echo' }, { sub: 'someone-else' })
       const otherEtag = (await service.request(`/v1/jobs/${other.id}`, { sub: 'someone-else' })).headers.get('etag')!
-      const otherPoll = await service.request(`/v1/jobs/${other.id}?wait=1`, { sub: 'someone-else', headers: { 'if-none-match': otherEtag } })
+      const otherPoll = await service.request(`/v1/jobs/${other.id}?wait=1`, {
+        sub: 'someone-else',
+        headers: { 'if-none-match': otherEtag },
+      })
       assert.ok([200, 304].includes(otherPoll.status), `another owner's long-poll answered ${otherPoll.status}`)
       await otherPoll.body?.cancel()
       // The caller gives up one poll: its slot is free again.
@@ -158,13 +183,20 @@ for (const target of databaseTargets()) {
       assert.equal(await held[0], 'aborted')
       let accepted = false
       for (let tries = 0; tries < 100 && !accepted; tries++) {
-        const response = await service.request(`/v1/jobs/${job.id}?wait=1`, { sub: 'poller', headers: { 'if-none-match': etag } })
+        const response = await service.request(`/v1/jobs/${job.id}?wait=1`, {
+          sub: 'poller',
+          headers: { 'if-none-match': etag },
+        })
         accepted = response.status === 304
         await response.body?.cancel()
       }
       assert.ok(accepted, 'the freed long-poll slot was not given back')
       for (const poll of polls) poll.abort()
-      assert.deepEqual(await Promise.all(held), polls.map(() => 'aborted'), 'a held long-poll ended before the caller gave up')
+      assert.deepEqual(
+        await Promise.all(held),
+        polls.map(() => 'aborted'),
+        'a held long-poll ended before the caller gave up',
+      )
       await service.request(`/v1/jobs/${job.id}/cancel`, { method: 'POST', sub: 'poller' })
     })
   })

@@ -15,7 +15,8 @@ import { pglite, type TestDatabase } from '../support/databases.js'
 import { expectJson, expectProblem, goodClaims, signHs256 } from '../support/http.js'
 import { TEST_SECRET, startTestService, type TestService } from '../support/service.js'
 
-const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url')
+const b64 = (value: unknown) =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url')
 
 /** A token signed by hand, so the header says whatever the attacker wants. */
 function handSigned(header: Record<string, unknown>, claims: JWTPayload, key: string | Buffer | undefined): string {
@@ -86,7 +87,10 @@ describe('token attacks (HS256 secret)', () => {
       sent.push(wrongIss, noIss)
       await expectInvalidToken(await withIssuer.request('/v1/jobs', { token: wrongIss }))
       await expectInvalidToken(await withIssuer.request('/v1/jobs', { token: noIss }))
-      await expectJson(await withIssuer.request('/v1/jobs', { token: await signHs256(goodClaims({ iss: 'https://issuer.example' })) }), 200)
+      await expectJson(
+        await withIssuer.request('/v1/jobs', { token: await signHs256(goodClaims({ iss: 'https://issuer.example' })) }),
+        200,
+      )
       assertNothingSecretLogged(withIssuer, [...sent, TEST_SECRET])
     } finally {
       await withIssuer.close()
@@ -100,7 +104,9 @@ describe('token attacks (HS256 secret)', () => {
     await refused(await signHs256(noExp))
     await refused(await signHs256(noSub))
     await refused(await signHs256(goodClaims({ sub: '' })))
-    await refused(handSigned({ alg: 'HS256', typ: 'JWT' }, { ...goodClaims(), sub: 42 as unknown as string }, TEST_SECRET))
+    await refused(
+      handSigned({ alg: 'HS256', typ: 'JWT' }, { ...goodClaims(), sub: 42 as unknown as string }, TEST_SECRET),
+    )
   })
 
   it('refuses a token signed with another secret, a tampered payload, and garbage', async () => {
@@ -108,8 +114,19 @@ describe('token attacks (HS256 secret)', () => {
     const good = await signHs256(goodClaims())
     const [header, , signature] = good.split('.')
     await refused(`${header}.${b64(goodClaims({ sub: 'mallory' }))}.${signature}`)
-    for (const garbage of ['a', 'a.b', 'a.b.c', '...', `${header}..`, 'eyJhbGciOiJIUzI1NiJ9.e30.', '\u00e9t\u00e9.x.y']) {
-      const response = await service.request('/v1/jobs', { headers: { authorization: `Bearer ${encodeURIComponent(garbage)}` }, token: null })
+    for (const garbage of [
+      'a',
+      'a.b',
+      'a.b.c',
+      '...',
+      `${header}..`,
+      'eyJhbGciOiJIUzI1NiJ9.e30.',
+      '\u00e9t\u00e9.x.y',
+    ]) {
+      const response = await service.request('/v1/jobs', {
+        headers: { authorization: `Bearer ${encodeURIComponent(garbage)}` },
+        token: null,
+      })
       await expectInvalidToken(response)
     }
   })
@@ -129,7 +146,11 @@ describe('token attacks (HS256 secret)', () => {
   it('refuses tokens sent other ways than the Authorization header (no query, no cookie) with a bare 401 challenge', async () => {
     const good = await signHs256(goodClaims())
     sent.push(good)
-    for (const headers of [{ cookie: `token=${good}` }, { authorization: `Basic ${b64('alice:pw')}` }, { authorization: 'Bearer' }] as Record<string, string>[]) {
+    for (const headers of [
+      { cookie: `token=${good}` },
+      { authorization: `Basic ${b64('alice:pw')}` },
+      { authorization: 'Bearer' },
+    ] as Record<string, string>[]) {
       const response = await service.request(`/v1/jobs?access_token=${good}`, { headers, token: null })
       const challenge = response.headers.get('www-authenticate') ?? ''
       await expectProblem(response, 401, 'unauthorized')
@@ -177,7 +198,9 @@ describe('token attacks (RS256 public key)', () => {
     for (const token of [
       handSigned({ alg: 'none' }, goodClaims(), undefined),
       await new SignJWT(goodClaims()).setProtectedHeader({ alg: 'RS256' }).sign(other),
-      await new SignJWT(goodClaims({ exp: Math.floor(Date.now() / 1000) - 3600 })).setProtectedHeader({ alg: 'RS256' }).sign(privateKey),
+      await new SignJWT(goodClaims({ exp: Math.floor(Date.now() / 1000) - 3600 }))
+        .setProtectedHeader({ alg: 'RS256' })
+        .sign(privateKey),
     ]) {
       sent.push(token)
       await expectInvalidToken(await service.request('/v1/jobs', { token }))
@@ -243,7 +266,11 @@ describe('token attacks (JWKS)', () => {
 
   it('answers 503 with Retry-After within the JWKS timeout when the JWKS endpoint hangs', async () => {
     const timeoutMs = 300
-    const service = await startTestService(database, { JWT_SECRET: '', JWT_JWKS_URL: hangingUrl, JWT_JWKS_TIMEOUT_MS: String(timeoutMs) })
+    const service = await startTestService(database, {
+      JWT_SECRET: '',
+      JWT_JWKS_URL: hangingUrl,
+      JWT_JWKS_TIMEOUT_MS: String(timeoutMs),
+    })
     try {
       const token = await new SignJWT(goodClaims()).setProtectedHeader({ alg: 'RS256', kid: 'key-1' }).sign(privateKey)
       // Bounded by the test itself: a hang fails here instead of stalling the suite.

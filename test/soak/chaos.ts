@@ -75,14 +75,24 @@ function plan(count: number, rand: () => number): Planned[] {
   return Array.from({ length: count }, (_, i): Planned => {
     switch (i % 5) {
       case 0:
-        return { type: 'count', payload: { to: 10 + Math.floor(rand() * 30), stepMs: 20 }, maxAttempts: roomy, expect: 'succeeded' }
+        return {
+          type: 'count',
+          payload: { to: 10 + Math.floor(rand() * 30), stepMs: 20 },
+          maxAttempts: roomy,
+          expect: 'succeeded',
+        }
       case 1:
         return { type: 'sleep', payload: { ms: Math.floor(rand() * 400) }, maxAttempts: roomy, expect: 'succeeded' }
       case 2: {
         // One flaky job in three is told to fail more often than it may try.
         if (rand() < 1 / 3) {
           const maxAttempts = 1 + Math.floor(rand() * 3)
-          return { type: 'flaky', payload: { failTimes: maxAttempts + Math.floor(rand() * 2) }, maxAttempts, expect: 'failed' }
+          return {
+            type: 'flaky',
+            payload: { failTimes: maxAttempts + Math.floor(rand() * 2) },
+            maxAttempts,
+            expect: 'failed',
+          }
         }
         const failTimes = Math.floor(rand() * 3)
         return { type: 'flaky', payload: { failTimes }, maxAttempts: failTimes + roomy, expect: 'succeeded' }
@@ -145,7 +155,11 @@ export async function runChaos({
       const exit = await victim.exited
       kills.push({ signal, code: exit.code, exitSignal: exit.signal })
       if (signal === 'SIGTERM') {
-        assert.equal(exit.code, 0, `a SIGTERMed process exited ${exit.code ?? exit.signal} ${context}\n${victim.rawOutput.slice(-10).join('\n')}`)
+        assert.equal(
+          exit.code,
+          0,
+          `a SIGTERMed process exited ${exit.code ?? exit.signal} ${context}\n${victim.rawOutput.slice(-10).join('\n')}`,
+        )
       }
       live[index] = await spawn()
     }
@@ -155,12 +169,15 @@ export async function runChaos({
     let pendingAtChaosEnd: number | undefined
     for (;;) {
       const pending = await withDatabase(database, async (db) => {
-        const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from job_runner_jobs where state in ('queued', 'running')`
+        const [row] = await db.sql<
+          { n: number }[]
+        >`select count(*)::int as n from job_runner_jobs where state in ('queued', 'running')`
         return row!.n
       })
       pendingAtChaosEnd ??= pending
       if (pending === 0) break
-      if (Date.now() > deadline) assert.fail(`${pending} jobs still queued or running ${settleTimeoutMs} ms after the chaos ${context}`)
+      if (Date.now() > deadline)
+        assert.fail(`${pending} jobs still queued or running ${settleTimeoutMs} ms after the chaos ${context}`)
       await sleep(250)
     }
     // Stop the survivors cleanly, so every log line is in.
@@ -170,8 +187,23 @@ export async function runChaos({
       assert.equal(exit.code, 0, `a survivor exited ${exit.code ?? exit.signal} on SIGTERM ${context}`)
     }
 
-    const rows = await withDatabase(database, (db) =>
-      db.sql<{ id: string; type: string; state: string; attempts: number; max_attempts: number; interruptions: number; result: Record<string, number> | null; error: string | null; finished_at: Date | null; lease_owner: string | null }[]>`
+    const rows = await withDatabase(
+      database,
+      (db) =>
+        db.sql<
+          {
+            id: string
+            type: string
+            state: string
+            attempts: number
+            max_attempts: number
+            interruptions: number
+            result: Record<string, number> | null
+            error: string | null
+            finished_at: Date | null
+            lease_owner: string | null
+          }[]
+        >`
         select id::text as id, type, state, attempts, max_attempts, interruptions, result, error, finished_at, lease_owner
         from job_runner_jobs`,
     )
@@ -197,14 +229,22 @@ export async function runChaos({
       const want = expected.get(row.id)
       assert.ok(want, `job ${row.id} was never enqueued ${context}`)
       const where = `job ${row.id} (${row.type} ${JSON.stringify(want.payload)}, maxAttempts ${want.maxAttempts}) ${context}`
-      assert.equal(row.state, want.expect, `${where} ended ${row.state} (attempts ${row.attempts}, error ${row.error ?? '-'})`)
+      assert.equal(
+        row.state,
+        want.expect,
+        `${where} ended ${row.state} (attempts ${row.attempts}, error ${row.error ?? '-'})`,
+      )
       assert.equal(row.lease_owner, null, `${where} is still leased`)
       const runs = starts.get(row.id) ?? []
       assert.ok(runs.length > 0, `${where} settled without a "job started" line`)
       if (row.state === 'succeeded') {
         const finishedAt = row.finished_at!.getTime()
         const late = runs.filter((r) => (r.time ?? 0) > finishedAt)
-        assert.equal(late.length, 0, `${where} started again after it succeeded at ${row.finished_at!.toISOString()}: ${JSON.stringify(late)}`)
+        assert.equal(
+          late.length,
+          0,
+          `${where} started again after it succeeded at ${row.finished_at!.toISOString()}: ${JSON.stringify(late)}`,
+        )
       }
       if (row.type === 'count' && row.state === 'succeeded') {
         let previous: { cursor: number; runs: number } | null = null
@@ -212,23 +252,44 @@ export async function runChaos({
           const checkpoint = run.checkpoint as { cursor: number; runs: number } | null | undefined
           if (previous !== null) {
             assert.ok(checkpoint, `${where} lost its checkpoint between two runs: ${JSON.stringify(runs)}`)
-            assert.ok(checkpoint.cursor >= previous.cursor && checkpoint.runs >= previous.runs, `${where} checkpoint went backwards: ${JSON.stringify(runs.map((r) => r.checkpoint))}`)
+            assert.ok(
+              checkpoint.cursor >= previous.cursor && checkpoint.runs >= previous.runs,
+              `${where} checkpoint went backwards: ${JSON.stringify(runs.map((r) => r.checkpoint))}`,
+            )
           }
           if (checkpoint) previous = checkpoint
         }
         const last = runs.at(-1)!.checkpoint as { cursor: number; runs: number } | null | undefined
         if (last) {
-          assert.equal(row.result?.resumedFrom, last.cursor, `${where}: result ${JSON.stringify(row.result)} does not resume from its last start's checkpoint ${JSON.stringify(last)}`)
-          assert.equal(row.result?.runs, last.runs + 1, `${where}: result ${JSON.stringify(row.result)} does not count the runs of checkpoint ${JSON.stringify(last)}`)
+          assert.equal(
+            row.result?.resumedFrom,
+            last.cursor,
+            `${where}: result ${JSON.stringify(row.result)} does not resume from its last start's checkpoint ${JSON.stringify(last)}`,
+          )
+          assert.equal(
+            row.result?.runs,
+            last.runs + 1,
+            `${where}: result ${JSON.stringify(row.result)} does not count the runs of checkpoint ${JSON.stringify(last)}`,
+          )
         }
         if (row.interruptions > 0) {
           interruptedCounts += 1
-          assert.ok((row.result?.runs ?? 0) > 1, `${where} was interrupted ${row.interruptions}× but its result says ${JSON.stringify(row.result)}`)
+          assert.ok(
+            (row.result?.runs ?? 0) > 1,
+            `${where} was interrupted ${row.interruptions}× but its result says ${JSON.stringify(row.result)}`,
+          )
         }
       }
       if (row.state === 'failed') assert.ok(row.attempts >= row.max_attempts, `${where} failed with attempts left`)
     }
-    return { jobs: rows.length, kills, starts: startCount, interruptedCounts, pendingAtChaosEnd: pendingAtChaosEnd ?? 0, seed }
+    return {
+      jobs: rows.length,
+      kills,
+      starts: startCount,
+      interruptedCounts,
+      pendingAtChaosEnd: pendingAtChaosEnd ?? 0,
+      seed,
+    }
   } finally {
     await Promise.all(all.map((server) => server.dispose()))
   }

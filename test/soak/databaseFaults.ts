@@ -28,7 +28,13 @@ export interface DatabaseFaultOptions {
   requestBoundMs?: number
 }
 
-export async function runDatabaseFault({ database, fault, jobs, rounds, requestBoundMs = 6000 }: DatabaseFaultOptions): Promise<void> {
+export async function runDatabaseFault({
+  database,
+  fault,
+  jobs,
+  rounds,
+  requestBoundMs = 6000,
+}: DatabaseFaultOptions): Promise<void> {
   assert.ok(database.databaseUrl, 'database faults need PostgreSQL')
   const upstream = new URL(database.databaseUrl)
   const proxy = await startTcpProxy({ host: upstream.hostname, port: Number(upstream.port || 5432) })
@@ -47,7 +53,11 @@ export async function runDatabaseFault({ database, fault, jobs, rounds, requestB
     const adminToken = await service.token({ sub: 'faults', scopes: ['jobs:read', 'jobs:write', 'admin'] })
     const ids = await enqueueMix(service, jobs)
     // The target of the reads and the cancel made during the fault: due in a century, never run.
-    const target = await service.request('/v1/jobs', { token, method: 'POST', body: JSON.stringify({ type: 'echo', runAt: '2100-01-01T00:00:00Z' }) })
+    const target = await service.request('/v1/jobs', {
+      token,
+      method: 'POST',
+      body: JSON.stringify({ type: 'echo', runAt: '2100-01-01T00:00:00Z' }),
+    })
     assert.equal(target.status, 202)
     const targetId = ((await target.json()) as { id: string }).id
 
@@ -99,7 +109,10 @@ export async function runDatabaseFault({ database, fault, jobs, rounds, requestB
       assert.equal(status.status, 200, 'admin status answers without the database')
       await status.body?.cancel()
     }
-    assert.ok(seen.every((status) => status !== 500), `a 500 while the database was gone: ${seen.join(',')}`)
+    assert.ok(
+      seen.every((status) => status !== 500),
+      `a 500 while the database was gone: ${seen.join(',')}`,
+    )
     assert.equal(service.lifecycle.state, 'running', 'the service must not stop because its database went away')
 
     proxy.restore()
@@ -115,7 +128,8 @@ export async function runDatabaseFault({ database, fault, jobs, rounds, requestB
     assert.equal(ready.status, 200, 'ready again once the database is back')
     await ready.body?.cancel()
     // The failures were logged, without a token in any line.
-    for (const line of service.logs.lines) assert.ok(!line.includes(token.split('.')[2]!), `a log line holds the token: ${line.slice(0, 200)}`)
+    for (const line of service.logs.lines)
+      assert.ok(!line.includes(token.split('.')[2]!), `a log line holds the token: ${line.slice(0, 200)}`)
     watcher.stop()
   } finally {
     await service?.close()
@@ -151,19 +165,30 @@ async function enqueueMix(service: TestService, count: number): Promise<string[]
         return { type: 'echo', payload: { i } }
     }
   })
-  const response = await service.request('/v1/jobs/batch', { sub: 'faults', method: 'POST', body: JSON.stringify({ jobs }) })
+  const response = await service.request('/v1/jobs/batch', {
+    sub: 'faults',
+    method: 'POST',
+    body: JSON.stringify({ jobs }),
+  })
   assert.equal(response.status, 202, await response.clone().text())
   const body = (await response.json()) as { jobs: { id: string }[] }
   return body.jobs.map((job) => job.id)
 }
 
 /** A request that must be answered within `boundMs`: a hang fails with a clear message. */
-async function bounded(service: TestService, path: string, init: RequestInit & { token?: string | null }, boundMs: number): Promise<Response> {
+async function bounded(
+  service: TestService,
+  path: string,
+  init: RequestInit & { token?: string | null },
+  boundMs: number,
+): Promise<Response> {
   const started = Date.now()
   try {
     return await service.request(path, { ...init, signal: AbortSignal.timeout(boundMs) })
   } catch (error) {
-    throw new Error(`${init.method ?? 'GET'} ${path} was not answered within ${boundMs} ms (waited ${Date.now() - started} ms): ${String(error)}`)
+    throw new Error(
+      `${init.method ?? 'GET'} ${path} was not answered within ${boundMs} ms (waited ${Date.now() - started} ms): ${String(error)}`,
+    )
   }
 }
 
@@ -176,14 +201,20 @@ interface ListedJob {
 }
 
 /** Pages through every job (admin) until none is queued or running; long-polls nothing, re-lists on change. */
-async function waitForAllFinished(service: TestService, adminToken: string, timeoutMs: number): Promise<Map<string, ListedJob>> {
+async function waitForAllFinished(
+  service: TestService,
+  adminToken: string,
+  timeoutMs: number,
+): Promise<Map<string, ListedJob>> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const all = new Map<string, ListedJob>()
     let cursor: string | null = null
     let failed = false
     do {
-      const response = await service.request(`/v1/jobs?limit=100${cursor ? `&cursor=${cursor}` : ''}`, { token: adminToken })
+      const response = await service.request(`/v1/jobs?limit=100${cursor ? `&cursor=${cursor}` : ''}`, {
+        token: adminToken,
+      })
       if (response.status !== 200) {
         failed = true
         await response.body?.cancel()
@@ -197,7 +228,8 @@ async function waitForAllFinished(service: TestService, adminToken: string, time
     for (const [id, job] of all) if (job.runAt !== null && Date.parse(job.runAt) > Date.now() + 3600_000) all.delete(id)
     const pending = [...all.values()].filter((job) => job.state === 'queued' || job.state === 'running')
     if (!failed && pending.length === 0) return all
-    if (Date.now() > deadline) assert.fail(`jobs still unfinished after the database came back: ${JSON.stringify(pending.slice(0, 5))}`)
+    if (Date.now() > deadline)
+      assert.fail(`jobs still unfinished after the database came back: ${JSON.stringify(pending.slice(0, 5))}`)
     // Wakes on the next settlement (a safety-net timer re-lists anyway: a job may settle on another path).
     await Promise.race([
       service.runner.events.waitFor('job:settled', () => true),
@@ -212,7 +244,8 @@ async function terminateBackends(databaseUrl: string): Promise<number> {
   assert.match(name, /^job_runner_test_[0-9a-f]+$/, 'only a test database may have its backends terminated')
   const admin = postgres(databaseUrl, { max: 1, onnotice: () => {} })
   try {
-    const rows = await admin`select pg_terminate_backend(pid) as done from pg_stat_activity where datname = ${name} and pid <> pg_backend_pid()`
+    const rows =
+      await admin`select pg_terminate_backend(pid) as done from pg_stat_activity where datname = ${name} and pid <> pg_backend_pid()`
     return rows.length
   } finally {
     await admin.end()

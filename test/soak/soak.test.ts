@@ -14,81 +14,102 @@ import { runLongPollsDuringShutdown, runStartStopLoop } from './stress.js'
 const target = postgresOnly()
 const long = process.env.SOAK === 'long'
 
-describe('soak: database faults (postgres)', { skip: target && long ? false : 'needs SOAK=long and TEST_DATABASE_URL', timeout: 30 * 60_000 }, () => {
-  let database: TestDatabase
-
-  before(async () => {
-    database = await target!.create()
-  })
-  after(async () => {
-    await database?.cleanup()
-  })
-
-  for (const fault of ['refuse', 'blackhole', 'terminate'] as DatabaseFault[]) {
-    for (let round = 1; round <= 3; round++) {
-      it(`${fault}, round ${round}: 503 meanwhile, then everything resumes, nothing lost or run twice`, async () => {
-        await runDatabaseFault({ database, fault, jobs: 400, rounds: fault === 'blackhole' ? 3 : 10 })
-      })
-    }
-  }
-})
-
-describe('soak: chaos, 3 processes, 20,000 jobs, 60 s of SIGTERM/SIGKILL (postgres)', { skip: target && long ? false : 'needs SOAK=long and TEST_DATABASE_URL', timeout: 30 * 60_000 }, () => {
-  let database: TestDatabase
-
-  before(async () => {
-    database = await target!.create()
-  })
-  after(async () => {
-    await database?.cleanup()
-  })
-
-  it('every job ends as told, none lost, stuck or run again after success; count jobs resume from their checkpoints', async (t) => {
-    const { kills, ...report } = await runChaos({ database, jobs: 20_000, chaosMs: 60_000, settleTimeoutMs: 10 * 60_000 })
-    t.diagnostic(JSON.stringify({ ...report, kills: kills.length }))
-  })
-})
-
-for (const fuzzTarget of databaseTargets()) {
-  describe(`soak: fuzzing the HTTP API, 10,000 cases (${fuzzTarget.name})`, { skip: long ? false : 'needs SOAK=long', timeout: 30 * 60_000 }, () => {
+describe(
+  'soak: database faults (postgres)',
+  { skip: target && long ? false : 'needs SOAK=long and TEST_DATABASE_URL', timeout: 30 * 60_000 },
+  () => {
     let database: TestDatabase
-    let service: TestService
 
     before(async () => {
-      database = await fuzzTarget.create()
-      service = await startTestService(database, { LOG_LEVEL: 'warn' })
+      database = await target!.create()
     })
     after(async () => {
-      await service?.close()
       await database?.cleanup()
     })
 
-    it('never a 5xx, every error is problem+json, the service keeps running, memory back near its baseline', async (t) => {
-      // A warm-up first, so the baseline holds what a running service keeps anyway (compiled code, caches).
-      await runFuzz({ service, runs: 300 })
-      const report = await runFuzz({ service, runs: 10_000 })
-      t.diagnostic(JSON.stringify(report))
+    for (const fault of ['refuse', 'blackhole', 'terminate'] as DatabaseFault[]) {
+      for (let round = 1; round <= 3; round++) {
+        it(`${fault}, round ${round}: 503 meanwhile, then everything resumes, nothing lost or run twice`, async () => {
+          await runDatabaseFault({ database, fault, jobs: 400, rounds: fault === 'blackhole' ? 3 : 10 })
+        })
+      }
+    }
+  },
+)
+
+describe(
+  'soak: chaos, 3 processes, 20,000 jobs, 60 s of SIGTERM/SIGKILL (postgres)',
+  { skip: target && long ? false : 'needs SOAK=long and TEST_DATABASE_URL', timeout: 30 * 60_000 },
+  () => {
+    let database: TestDatabase
+
+    before(async () => {
+      database = await target!.create()
     })
-  })
+    after(async () => {
+      await database?.cleanup()
+    })
+
+    it('every job ends as told, none lost, stuck or run again after success; count jobs resume from their checkpoints', async (t) => {
+      const { kills, ...report } = await runChaos({
+        database,
+        jobs: 20_000,
+        chaosMs: 60_000,
+        settleTimeoutMs: 10 * 60_000,
+      })
+      t.diagnostic(JSON.stringify({ ...report, kills: kills.length }))
+    })
+  },
+)
+
+for (const fuzzTarget of databaseTargets()) {
+  describe(
+    `soak: fuzzing the HTTP API, 10,000 cases (${fuzzTarget.name})`,
+    { skip: long ? false : 'needs SOAK=long', timeout: 30 * 60_000 },
+    () => {
+      let database: TestDatabase
+      let service: TestService
+
+      before(async () => {
+        database = await fuzzTarget.create()
+        service = await startTestService(database, { LOG_LEVEL: 'warn' })
+      })
+      after(async () => {
+        await service?.close()
+        await database?.cleanup()
+      })
+
+      it('never a 5xx, every error is problem+json, the service keeps running, memory back near its baseline', async (t) => {
+        // A warm-up first, so the baseline holds what a running service keeps anyway (compiled code, caches).
+        await runFuzz({ service, runs: 300 })
+        const report = await runFuzz({ service, runs: 10_000 })
+        t.diagnostic(JSON.stringify(report))
+      })
+    },
+  )
 }
 
 for (const stressTarget of databaseTargets()) {
-  describe(`soak: stress, 50 start/stop rounds and long-polls during shutdown (${stressTarget.name})`, { skip: long ? false : 'needs SOAK=long', timeout: 30 * 60_000 }, () => {
-    let database: TestDatabase
+  describe(
+    `soak: stress, 50 start/stop rounds and long-polls during shutdown (${stressTarget.name})`,
+    { skip: long ? false : 'needs SOAK=long', timeout: 30 * 60_000 },
+    () => {
+      let database: TestDatabase
 
-    before(async () => {
-      database = await stressTarget.create()
-    })
-    after(async () => {
-      await database?.cleanup()
-    })
+      before(async () => {
+        database = await stressTarget.create()
+      })
+      after(async () => {
+        await database?.cleanup()
+      })
 
-    it('50 start/stop rounds: each one clean exit 0, every job still there, none left running', async () => {
-      await runStartStopLoop({ database, rounds: 50 })
-    })
+      it('50 start/stop rounds: each one clean exit 0, every job still there, none left running', async () => {
+        await runStartStopLoop({ database, rounds: 50 })
+      })
 
-    it('100 concurrent ?wait=30 long-polls during SIGTERM, 5 times: every one answered, one clean exit each', async () => {
-      for (let round = 0; round < 5; round++) await runLongPollsDuringShutdown({ database, polls: 100 })
-    })
-  })
+      it('100 concurrent ?wait=30 long-polls during SIGTERM, 5 times: every one answered, one clean exit each', async () => {
+        for (let round = 0; round < 5; round++) await runLongPollsDuringShutdown({ database, polls: 100 })
+      })
+    },
+  )
 }

@@ -14,7 +14,15 @@ import http from 'node:http'
 import type { TestDatabase } from '../support/databases.js'
 import { enqueueJob, readJobRows, spawnServer, type ServerProcess } from '../support/process.js'
 
-export async function runStartStopLoop({ database, rounds, jobsPerRound = 3 }: { database: TestDatabase; rounds: number; jobsPerRound?: number }): Promise<void> {
+export async function runStartStopLoop({
+  database,
+  rounds,
+  jobsPerRound = 3,
+}: {
+  database: TestDatabase
+  rounds: number
+  jobsPerRound?: number
+}): Promise<void> {
   const ids = new Set<string>()
   for (let round = 1; round <= rounds; round++) {
     let server: ServerProcess | undefined
@@ -22,7 +30,10 @@ export async function runStartStopLoop({ database, rounds, jobsPerRound = 3 }: {
       server = await spawnServer(database, { SHUTDOWN_GRACE_SECONDS: '5' })
       for (let i = 0; i < jobsPerRound; i++) {
         // A mix that is running, queued or done when the signal comes.
-        const job = await enqueueJob(server, i % 2 === 0 ? { type: 'count', payload: { to: 50, stepMs: 20 } } : { type: 'echo', payload: { round, i } })
+        const job = await enqueueJob(
+          server,
+          i % 2 === 0 ? { type: 'count', payload: { to: 50, stepMs: 20 } } : { type: 'echo', payload: { round, i } },
+        )
         ids.add(job.id)
       }
       server.kill('SIGTERM')
@@ -49,7 +60,10 @@ export async function runStartStopLoop({ database, rounds, jobsPerRound = 3 }: {
 /** One `?wait=30` long-poll on its own connection; re-sent while the server refuses it with 429 (not held yet). */
 function openPoll(url: string, id: string, token: string, etag: string | undefined): Promise<PollOutcome> {
   return new Promise<PollOutcome>((resolve) => {
-    const headers: Record<string, string> = { authorization: `Bearer ${token}`, ...(etag ? { 'if-none-match': etag } : {}) }
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${token}`,
+      ...(etag ? { 'if-none-match': etag } : {}),
+    }
     const request = http.get(`${url}/v1/jobs/${id}?wait=30`, { agent: false, headers }, (response) => {
       let body = ''
       response.setEncoding('utf8')
@@ -75,11 +89,21 @@ interface PollOutcome {
   body: string
 }
 
-export async function runLongPollsDuringShutdown({ database, polls }: { database: TestDatabase; polls: number }): Promise<Record<string, number>> {
+export async function runLongPollsDuringShutdown({
+  database,
+  polls,
+}: {
+  database: TestDatabase
+  polls: number
+}): Promise<Record<string, number>> {
   const server = await spawnServer(database, { LONG_POLLS_PER_OWNER: String(polls), SHUTDOWN_GRACE_SECONDS: '5' })
   try {
     // Due in a century: it never changes, so every poll waits its full 30 s unless the shutdown ends it.
-    const job = await enqueueJob(server, { type: 'echo', payload: {}, ...({ runAt: '2100-01-01T00:00:00Z' } as object) })
+    const job = await enqueueJob(server, {
+      type: 'echo',
+      payload: {},
+      ...({ runAt: '2100-01-01T00:00:00Z' } as object),
+    })
     const first = await server.request(`/v1/jobs/${job.id}`)
     assert.equal(first.status, 200)
     const etag = first.headers.get('etag')
@@ -88,7 +112,9 @@ export async function runLongPollsDuringShutdown({ database, polls }: { database
     const token = await server.token({ sub: 'poller', scopes: ['jobs:read', 'admin'] })
 
     // Half the polls send If-None-Match (a 304 "unchanged" is then a complete answer too), half none (200 or 503).
-    const outcomes = Array.from({ length: polls }, (_, i) => openPoll(server.url, job.id, token, i % 2 === 0 ? etag : undefined))
+    const outcomes = Array.from({ length: polls }, (_, i) =>
+      openPoll(server.url, job.id, token, i % 2 === 0 ? etag : undefined),
+    )
     // All of them are held once one more poll of the same caller is refused with 429 (the limit is
     // exactly `polls`). A probe that got in instead held a slot for a second: a poll refused
     // meanwhile re-sends itself (openPoll), so the count is whole again for the next probe.
@@ -105,10 +131,19 @@ export async function runLongPollsDuringShutdown({ database, polls }: { database
     const answers = await Promise.all(outcomes)
     const exit = await server.exited
     const tally: Record<string, number> = {}
-    for (const [i, answer] of answers.entries()) tally[`${answer.status}${i % 2 === 0 ? ' (If-None-Match)' : ''}`] = (tally[`${answer.status}${i % 2 === 0 ? ' (If-None-Match)' : ''}`] ?? 0) + 1
+    for (const [i, answer] of answers.entries())
+      tally[`${answer.status}${i % 2 === 0 ? ' (If-None-Match)' : ''}`] =
+        (tally[`${answer.status}${i % 2 === 0 ? ' (If-None-Match)' : ''}`] ?? 0) + 1
     for (const [i, answer] of answers.entries()) {
       const answered = answer.status === 200 || answer.status === 503 || (i % 2 === 0 && answer.status === 304)
-      assert.ok(answered, `a long-poll ended ${answer.status}: ${answer.body.slice(0, 200)} (all: ${JSON.stringify(tally)})\n${server.logs.filter((r) => r.msg !== 'request').slice(-12).map((r) => JSON.stringify(r)).join('\n')}`)
+      assert.ok(
+        answered,
+        `a long-poll ended ${answer.status}: ${answer.body.slice(0, 200)} (all: ${JSON.stringify(tally)})\n${server.logs
+          .filter((r) => r.msg !== 'request')
+          .slice(-12)
+          .map((r) => JSON.stringify(r))
+          .join('\n')}`,
+      )
       if (answer.status === 200) assert.equal((JSON.parse(answer.body) as { id: string }).id, job.id)
       else if (answer.status === 503) {
         assert.match(answer.contentType ?? '', /^application\/problem\+json/)

@@ -43,7 +43,11 @@ describe('start-up: a database host that never answers', () => {
       runCompiled(RELEASE, [], env).finished,
       runCompiled(CLI, ['migrate'], env).finished,
     ])
-    const expected = [['server', server, 1], ['release command', release, 1], ['job-runner migrate', cli, 3]] as const
+    const expected = [
+      ['server', server, 1],
+      ['release command', release, 1],
+      ['job-runner migrate', cli, 3],
+    ] as const
     for (const [name, run, code] of expected) {
       assert.equal(run.code, code, `${name} exit code; stderr: ${run.stderr}`)
       assert.ok(run.elapsedMs < 10_000, `${name} took ${run.elapsedMs} ms`)

@@ -22,7 +22,11 @@ describe('Batcher', () => {
     const batcher = new Batcher(r.write)
     const results = await Promise.all([1, 2, 3].map((i) => batcher.add(i)))
     assert.deepEqual(r.calls, [[1, 2, 3]])
-    assert.deepEqual(results, [[10, 20, 30], [10, 20, 30], [10, 20, 30]])
+    assert.deepEqual(results, [
+      [10, 20, 30],
+      [10, 20, 30],
+      [10, 20, 30],
+    ])
     assert.equal(batcher.pending, 0)
   })
 
@@ -68,7 +72,10 @@ describe('Batcher', () => {
     await assert.rejects(batcher.add(5), /write of 2,4,5 failed/)
     assert.equal(errors.length, 1)
     assert.match(String(errors[0]), /write of 2,4,5 failed/)
-    assert.deepEqual(r.calls, [[1, 3], [2, 4, 5]])
+    assert.deepEqual(r.calls, [
+      [1, 3],
+      [2, 4, 5],
+    ])
   })
 
   it('turns a write that throws synchronously into rejected items', async () => {

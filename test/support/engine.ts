@@ -12,8 +12,7 @@ import { Notifier } from '../../src/queue/notifier.js'
 import { JobStore, type NewJob } from '../../src/queue/store.js'
 import { Runner, type RunnerConfig } from '../../src/runner/runner.js'
 import type { RunnerEvents } from '../../src/runner/events.js'
-import { JobRegistry, loadJobRegistry } from '../../jobs/registry.js'
-import type { JobDefinition } from '../../jobs/defineJob.js'
+import { JobRegistry, loadJobRegistry, type AnyJobDefinition } from '../../jobs/registry.js'
 
 export const ENGINE_DEFAULTS: RunnerConfig = {
   concurrency: 4,
@@ -41,11 +40,14 @@ export interface Engine {
 
 export interface EngineOptions {
   /** Job definitions added to the shipped ones. */
-  extraJobs?: readonly JobDefinition<any, any, any>[]
+  extraJobs?: readonly AnyJobDefinition[]
   maxConnections?: number
 }
 
-export async function openEngine(database: TestDatabase, { extraJobs = [], maxConnections }: EngineOptions = {}): Promise<Engine> {
+export async function openEngine(
+  database: TestDatabase,
+  { extraJobs = [], maxConnections }: EngineOptions = {},
+): Promise<Engine> {
   const db = await connectDatabase({
     databaseUrl: database.databaseUrl,
     dataDir: database.dataDir,

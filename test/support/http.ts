@@ -53,7 +53,11 @@ export async function expectJson<T = ApiJob>(response: Response, status: number)
 type RequestOptions = Parameters<TestService['request']>[1]
 
 /** POST /v1/jobs and expect 202. */
-export async function enqueue(service: TestService, body: Record<string, unknown>, init: RequestOptions = {}): Promise<ApiJob> {
+export async function enqueue(
+  service: TestService,
+  body: Record<string, unknown>,
+  init: RequestOptions = {},
+): Promise<ApiJob> {
   const response = await service.request('/v1/jobs', { ...init, method: 'POST', body: JSON.stringify(body) })
   return expectJson(response, 202)
 }
@@ -71,7 +75,10 @@ export async function pollUntil(
   for (;;) {
     // The first look answers at once; later ones wait for a change from the ETag seen.
     const query = etag === undefined ? '' : '?wait=5'
-    const response = await service.request(`/v1/jobs/${id}${query}`, { ...(sub ? { sub } : {}), headers: etag ? { 'if-none-match': etag } : {} })
+    const response = await service.request(`/v1/jobs/${id}${query}`, {
+      ...(sub ? { sub } : {}),
+      headers: etag ? { 'if-none-match': etag } : {},
+    })
     if (response.status === 200) {
       job = (await response.json()) as ApiJob
       if (done(job)) return job
@@ -92,5 +99,12 @@ export function signHs256(claims: JWTPayload, secret: string | Uint8Array = TEST
 /** Claims of a valid token for `sub` with every scope, valid for an hour. */
 export function goodClaims(overrides: JWTPayload = {}): JWTPayload {
   const now = Math.floor(Date.now() / 1000)
-  return { sub: 'alice', aud: TEST_AUDIENCE, iat: now, exp: now + 3600, scope: 'jobs:write jobs:read admin', ...overrides }
+  return {
+    sub: 'alice',
+    aud: TEST_AUDIENCE,
+    iat: now,
+    exp: now + 3600,
+    scope: 'jobs:write jobs:read admin',
+    ...overrides,
+  }
 }

@@ -14,12 +14,17 @@ describe('Periodic', () => {
     let running!: () => void
     let isRunning = new Promise<void>((resolve) => (running = resolve))
     let ended = false
-    const periodic = new Periodic('test', 1, async (signal) => {
-      signals.push(signal)
-      running()
-      if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))
-      ended = true
-    }, (error) => assert.fail(error))
+    const periodic = new Periodic(
+      'test',
+      1,
+      async (signal) => {
+        signals.push(signal)
+        running()
+        if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))
+        ended = true
+      },
+      (error) => assert.fail(error),
+    )
     periodic.start()
     await isRunning
     assert.equal(signals[0]!.aborted, false)

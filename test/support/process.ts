@@ -45,14 +45,20 @@ export interface ServerProcess {
   /** True until the exit has been seen. */
   readonly alive: boolean
   /** Resolves with the first line (already written or to come) matching `predicate`. */
-  waitForLog(predicate: (record: LogRecord) => boolean, options?: { timeoutMs?: number; description?: string }): Promise<LogRecord>
+  waitForLog(
+    predicate: (record: LogRecord) => boolean,
+    options?: { timeoutMs?: number; description?: string },
+  ): Promise<LogRecord>
   /** Lines whose `msg` equals (string) or matches (RegExp) `message`. */
   logsMatching(message: string | RegExp): LogRecord[]
   /** Sends `signal`; returns `Date.now()` at sending. */
   kill(signal: NodeJS.Signals): number
   token(options?: { sub?: string; scopes?: Scope[] }): Promise<string>
   /** fetch against the server with a bearer token (default sub `alice`, every scope); `token: null` sends none. */
-  request(path: string, init?: RequestInit & { sub?: string; scopes?: Scope[]; token?: string | null }): Promise<Response>
+  request(
+    path: string,
+    init?: RequestInit & { sub?: string; scopes?: Scope[]; token?: string | null },
+  ): Promise<Response>
   /** SIGKILLs the process if it still runs and waits for its exit: for after() hooks. */
   dispose(): Promise<void>
 }
@@ -73,12 +79,18 @@ export function procfileWebCommand(): string[] {
 }
 
 /** Starts the server from the Procfile's web command against `database`; resolves once it listens. */
-export async function spawnServer(database: TestDatabase, env: Record<string, string> = {}, { startTimeoutMs = 30_000 }: SpawnServerOptions = {}): Promise<ServerProcess> {
+export async function spawnServer(
+  database: TestDatabase,
+  env: Record<string, string> = {},
+  { startTimeoutMs = 30_000 }: SpawnServerOptions = {},
+): Promise<ServerProcess> {
   const [, ...args] = procfileWebCommand()
   const script = args.find((arg) => !arg.startsWith('-'))
   if (script === undefined) throw new Error('the Procfile web: line names no script')
   if (!fs.existsSync(path.join(PROJECT_ROOT, script))) {
-    throw new Error(`${script} is missing: the process tests run the compiled server; run \`npm run build\` first (npm test does it as pretest)`)
+    throw new Error(
+      `${script} is missing: the process tests run the compiled server; run \`npm run build\` first (npm test does it as pretest)`,
+    )
   }
   const child = spawn(process.execPath, args, {
     cwd: PROJECT_ROOT,
@@ -101,7 +113,10 @@ export async function spawnServer(database: TestDatabase, env: Record<string, st
   })
   const server = new SpawnedServer(child)
   try {
-    const listening = await server.waitForLog((r) => r.msg === 'job-runner listening', { timeoutMs: startTimeoutMs, description: 'job-runner listening' })
+    const listening = await server.waitForLog((r) => r.msg === 'job-runner listening', {
+      timeoutMs: startTimeoutMs,
+      description: 'job-runner listening',
+    })
     const url = listening.url
     if (typeof url !== 'string') throw new Error(`the listening line has no url: ${JSON.stringify(listening)}`)
     server.url = url
@@ -147,7 +162,10 @@ class SpawnedServer implements ServerProcess {
     return this.child.pid!
   }
 
-  waitForLog(predicate: (record: LogRecord) => boolean, { timeoutMs = 20_000, description = 'a matching log line' }: { timeoutMs?: number; description?: string } = {}): Promise<LogRecord> {
+  waitForLog(
+    predicate: (record: LogRecord) => boolean,
+    { timeoutMs = 20_000, description = 'a matching log line' }: { timeoutMs?: number; description?: string } = {},
+  ): Promise<LogRecord> {
     return new Promise((resolve, reject) => {
       let seen = 0
       const check = (): void => {
@@ -155,9 +173,13 @@ class SpawnedServer implements ServerProcess {
           const record = this.logs[seen]!
           if (predicate(record)) return done(() => resolve(record))
         }
-        if (!this.alive) done(() => reject(new Error(`the server exited before writing ${description}\n${this.tail()}`)))
+        if (!this.alive)
+          done(() => reject(new Error(`the server exited before writing ${description}\n${this.tail()}`)))
       }
-      const timer = setTimeout(() => done(() => reject(new Error(`no ${description} within ${timeoutMs} ms\n${this.tail()}`))), timeoutMs)
+      const timer = setTimeout(
+        () => done(() => reject(new Error(`no ${description} within ${timeoutMs} ms\n${this.tail()}`))),
+        timeoutMs,
+      )
       const done = (settle: () => void): void => {
         clearTimeout(timer)
         this.watchers.delete(check)
@@ -169,7 +191,9 @@ class SpawnedServer implements ServerProcess {
   }
 
   logsMatching(message: string | RegExp): LogRecord[] {
-    return this.logs.filter((r) => (typeof message === 'string' ? r.msg === message : typeof r.msg === 'string' && message.test(r.msg)))
+    return this.logs.filter((r) =>
+      typeof message === 'string' ? r.msg === message : typeof r.msg === 'string' && message.test(r.msg),
+    )
   }
 
   kill(signal: NodeJS.Signals): number {
@@ -182,9 +206,18 @@ class SpawnedServer implements ServerProcess {
     return mintToken({ secret: TEST_SECRET, sub, audience: TEST_AUDIENCE, ...(scopes ? { scopes } : {}) })
   }
 
-  async request(urlPath: string, { sub, scopes, token: given, ...init }: RequestInit & { sub?: string; scopes?: Scope[]; token?: string | null } = {}): Promise<Response> {
+  async request(
+    urlPath: string,
+    {
+      sub,
+      scopes,
+      token: given,
+      ...init
+    }: RequestInit & { sub?: string; scopes?: Scope[]; token?: string | null } = {},
+  ): Promise<Response> {
     const headers = new Headers(init.headers)
-    const bearer = given === undefined ? await this.token({ ...(sub ? { sub } : {}), ...(scopes ? { scopes } : {}) }) : given
+    const bearer =
+      given === undefined ? await this.token({ ...(sub ? { sub } : {}), ...(scopes ? { scopes } : {}) }) : given
     if (bearer !== null) headers.set('authorization', `Bearer ${bearer}`)
     if (init.body !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json')
     return fetch(this.url + urlPath, { ...init, headers })
@@ -272,7 +305,10 @@ export interface ApiJob {
 }
 
 /** POST /v1/jobs; fails the test unless it answers 202. */
-export async function enqueueJob(server: ServerProcess, body: { type: string; payload: unknown; queue?: string }): Promise<ApiJob> {
+export async function enqueueJob(
+  server: ServerProcess,
+  body: { type: string; payload: unknown; queue?: string },
+): Promise<ApiJob> {
   const response = await server.request('/v1/jobs', { method: 'POST', body: JSON.stringify(body) })
   if (response.status !== 202) throw new Error(`POST /v1/jobs answered ${response.status}: ${await response.text()}`)
   return (await response.json()) as ApiJob
@@ -282,15 +318,25 @@ export async function enqueueJob(server: ServerProcess, body: { type: string; pa
  * Long-polls GET /v1/jobs/{id}?wait= (with If-None-Match) until `predicate` holds; no sleeps. The
  * timeout is a safety net only.
  */
-export async function waitForJob(server: ServerProcess, id: string, predicate: (job: ApiJob) => boolean, { timeoutMs = 30_000, description = 'the expected job state' } = {}): Promise<ApiJob> {
+export async function waitForJob(
+  server: ServerProcess,
+  id: string,
+  predicate: (job: ApiJob) => boolean,
+  { timeoutMs = 30_000, description = 'the expected job state' } = {},
+): Promise<ApiJob> {
   const deadline = Date.now() + timeoutMs
   let etag: string | undefined
   let job: ApiJob | undefined
   while (Date.now() < deadline) {
-    const wait = etag === undefined ? '' : `?wait=${Math.max(1, Math.min(5, Math.ceil((deadline - Date.now()) / 1000)))}`
-    const response = await server.request(`/v1/jobs/${id}${wait}`, etag === undefined ? {} : { headers: { 'if-none-match': etag } })
+    const wait =
+      etag === undefined ? '' : `?wait=${Math.max(1, Math.min(5, Math.ceil((deadline - Date.now()) / 1000)))}`
+    const response = await server.request(
+      `/v1/jobs/${id}${wait}`,
+      etag === undefined ? {} : { headers: { 'if-none-match': etag } },
+    )
     if (response.status === 304) continue
-    if (response.status !== 200) throw new Error(`GET /v1/jobs/${id} answered ${response.status}: ${await response.text()}`)
+    if (response.status !== 200)
+      throw new Error(`GET /v1/jobs/${id} answered ${response.status}: ${await response.text()}`)
     etag = response.headers.get('etag') ?? undefined
     job = (await response.json()) as ApiJob
     if (predicate(job)) return job
@@ -302,7 +348,11 @@ export async function waitForJob(server: ServerProcess, id: string, predicate: (
  * Sends one keep-alive HTTP/1.1 request on a raw socket and reports what came back and whether the
  * server then closed the connection (as `Connection: close` promises) within `timeoutMs`.
  */
-export async function keepAliveRequest(url: string, urlPath: string, { timeoutMs = 3000 } = {}): Promise<{ response: string; closedByServer: boolean }> {
+export async function keepAliveRequest(
+  url: string,
+  urlPath: string,
+  { timeoutMs = 3000 } = {},
+): Promise<{ response: string; closedByServer: boolean }> {
   const { hostname, port } = new URL(url)
   const socket = net.connect(Number(port), hostname)
   let response = ''

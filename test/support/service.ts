@@ -19,7 +19,10 @@ export interface TestService extends Service {
   readonly exited: Promise<number>
   token(options?: { sub?: string; scopes?: Scope[]; ttlSeconds?: number }): Promise<string>
   /** fetch against the service with a bearer token for `sub` (default every scope). */
-  request(path: string, init?: RequestInit & { sub?: string; scopes?: Scope[]; token?: string | null }): Promise<Response>
+  request(
+    path: string,
+    init?: RequestInit & { sub?: string; scopes?: Scope[]; token?: string | null },
+  ): Promise<Response>
   /** Shuts down (if not already) and waits for the exit. */
   close(): Promise<void>
 }
@@ -45,7 +48,13 @@ export async function startTestService(
   const exited = new Promise<number>((resolve) => (resolveExit = resolve))
   const service = await startService({ config, log: logs.log, exit: resolveExit, ...(registry ? { registry } : {}) })
   const token = ({ sub = 'alice', scopes, ttlSeconds }: { sub?: string; scopes?: Scope[]; ttlSeconds?: number } = {}) =>
-    mintToken({ secret: TEST_SECRET, sub, audience: config.jwt.audience, ...(scopes ? { scopes } : {}), ...(ttlSeconds ? { ttlSeconds } : {}) })
+    mintToken({
+      secret: TEST_SECRET,
+      sub,
+      audience: config.jwt.audience,
+      ...(scopes ? { scopes } : {}),
+      ...(ttlSeconds ? { ttlSeconds } : {}),
+    })
   return {
     ...service,
     url: service.url,
@@ -54,7 +63,8 @@ export async function startTestService(
     token,
     async request(path, { sub, scopes, token: given, ...init } = {}) {
       const headers = new Headers(init.headers)
-      const bearer = given === undefined ? await token({ ...(sub ? { sub } : {}), ...(scopes ? { scopes } : {}) }) : given
+      const bearer =
+        given === undefined ? await token({ ...(sub ? { sub } : {}), ...(scopes ? { scopes } : {}) }) : given
       if (bearer !== null) headers.set('authorization', `Bearer ${bearer}`)
       if (init.body !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json')
       return fetch(service.url + path, { ...init, headers })

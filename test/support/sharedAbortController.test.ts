@@ -25,9 +25,12 @@ describe('shared abort controller', () => {
     })
     assert.equal(warned.length, 1, 'the warning this guards against is seen by the test')
     const shared = sharedAbortController()
-    assert.deepEqual(await leakWarningsWhile(() => {
-      for (let i = 0; i < 50; i++) shared.signal.addEventListener('abort', () => {})
-    }), [])
+    assert.deepEqual(
+      await leakWarningsWhile(() => {
+        for (let i = 0; i < 50; i++) shared.signal.addEventListener('abort', () => {})
+      }),
+      [],
+    )
     shared.abort('shutdown')
     assert.equal(shared.signal.reason, 'shutdown')
   })

@@ -15,5 +15,14 @@ export interface Migration {
   readonly sql: string
 }
 
-export const migrations: readonly Migration[] = [jobs, finishedIndex, dropLeaseOwnerIndex, ownerJobs, dropFinishedIndex, leasesIndexByExpiry, announceInsertedJobs,
-  maxInterruptions, retriesAndErrorHistory]
+export const migrations: readonly Migration[] = [
+  jobs,
+  finishedIndex,
+  dropLeaseOwnerIndex,
+  ownerJobs,
+  dropFinishedIndex,
+  leasesIndexByExpiry,
+  announceInsertedJobs,
+  maxInterruptions,
+  retriesAndErrorHistory,
+]
