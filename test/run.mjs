@@ -1,5 +1,5 @@
 /**
- * `npm test` (and `npm run soak`): runs node's test runner on the test files, two files at a time,
+ * `npm test` (and `npm run soak`): runs node's test runner on the test files, three files at a time,
  * and the few files that cannot share the machine one at a time after them.
  *
  * Every file runs in its own process, so what the files share lives in one temporary folder made
@@ -56,7 +56,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 let exitCode = 0
 try {
   for (const [group, concurrency] of [
-    [shared, 2],
+    [shared, 3],
     [alone, 1],
   ]) {
     if (group.length === 0 || interrupted) continue
