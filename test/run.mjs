@@ -57,7 +57,7 @@ let exitCode = 0
 try {
   for (const [group, concurrency] of [
     [shared, 3],
-    [alone, 2],
+    [alone, 1],
   ]) {
     if (group.length === 0 || interrupted) continue
     const code = await runFiles(group, concurrency)
