@@ -526,7 +526,7 @@ export class JobStore {
   }): Promise<{ id: string; state: JobState }[]> {
     if (jobs.length === 0) return []
     const rows = await this.sql<{ id: string; state: JobState }[]>`
-      with x as materialized (select * from jsonb_to_recordset(${this.sql.json(jobs as unknown as Json)}) as x(id bigint, checkpoint jsonb, progress jsonb))
+      with x as materialized (select * from ${snapshotRows(this.sql, jobs)})
       update job_runner_jobs j
       set state = case when j.interruptions >= j.max_interruptions then 'failed' else 'queued' end,
           finished_at = case when j.interruptions >= j.max_interruptions then now() end,
@@ -565,7 +565,7 @@ export class JobStore {
   }): Promise<{ id: string; state: JobState }[]> {
     if (jobs.length === 0) return []
     const rows = await this.sql<{ id: string; state: JobState }[]>`
-      with x as materialized (select * from jsonb_to_recordset(${this.sql.json(jobs as unknown as Json)}) as x(id bigint, checkpoint jsonb, progress jsonb))
+      with x as materialized (select * from ${snapshotRows(this.sql, jobs)})
       update job_runner_jobs j
       set state = case when j.attempts >= j.max_attempts then 'failed' else 'queued' end,
           finished_at = case when j.attempts >= j.max_attempts then now() end,
@@ -620,7 +620,7 @@ export class JobStore {
   }): Promise<string[]> {
     if (jobs.length === 0) return []
     const rows = await this.sql<{ id: string }[]>`
-      with x as materialized (select * from jsonb_to_recordset(${this.sql.json(jobs as unknown as Json)}) as x(id bigint, checkpoint jsonb, progress jsonb))
+      with x as materialized (select * from ${snapshotRows(this.sql, jobs)})
       update job_runner_jobs j
       set checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress), updated_at = now()
       from x
@@ -962,6 +962,11 @@ function truncateUtf8(text: string, maxBytes: number): string {
     .subarray(0, maxBytes)
     .toString('utf8')
     .replace(/\uFFFD+$/, '')
+}
+
+/** Snapshots as rows `x(id, checkpoint, progress)`: what the interrupt, abandon and checkpoint writes read. */
+function snapshotRows(sql: Sql, jobs: readonly JobSnapshot[]): PendingQuery<Row[]> {
+  return sql`jsonb_to_recordset(${sql.json(jobs as unknown as Json)}) as x(id bigint, checkpoint jsonb, progress jsonb)`
 }
 
 /**
