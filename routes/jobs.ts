@@ -10,7 +10,7 @@ import { readJsonBody } from '../src/http/jsonBody.js'
 import type { OpenApiSpec } from '../src/http/openapi.js'
 import { HttpProblem } from '../src/http/problem.js'
 import type { TokenVerifier } from '../src/auth/tokenVerifier.js'
-import { JOB_STATES, type Job, type JobState, type OwnedJob } from '../src/queue/job.js'
+import { FINISHED_STATES, JOB_STATES, type Job, type JobState, type OwnedJob } from '../src/queue/job.js'
 import {
   InvalidJobError,
   type EnqueueRequest,
@@ -106,7 +106,10 @@ export function jobsRoutes({
     const ifNoneMatch = c.req.header('if-none-match')
     let job = await jobs.get(scope)
     if (!job) throw notFound(scope.id)
-    if (waitSeconds > 0) {
+    // A finished job changes only if someone retries it: it answers at once unless the caller names
+    // the tag it holds (If-None-Match), so "wait until it is done" never waits out a done job.
+    const waits = waitSeconds > 0 && (ifNoneMatch !== undefined || !FINISHED_STATES.includes(job.state))
+    if (waits) {
       const from = ifNoneMatch ?? etagOf(job)
       if (etagOf(job) === from) {
         const owner = c.get('principal').sub

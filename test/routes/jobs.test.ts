@@ -324,6 +324,19 @@ for (const target of databaseTargets()) {
         assert.equal(plain.headers.get('etag'), etag)
       })
 
+      it('?wait= on a finished job answers at once, unless If-None-Match names the tag it holds', async () => {
+        const job = await enqueue(service, { type: 'echo', queue: 'nobody' })
+        await (await service.request(`/v1/jobs/${job.id}/cancel`, { method: 'POST' })).arrayBuffer()
+        // Were it to wait, the 60 s would outlast this abort and fail the test.
+        const done = await service.request(`/v1/jobs/${job.id}?wait=60`, { signal: AbortSignal.timeout(30_000) })
+        const cancelled = (await expectJson(done, 200)) as { state: string }
+        assert.equal(cancelled.state, 'cancelled')
+        const etag = done.headers.get('etag')!
+        // Holding its tag, a caller waits for a change a retry would make.
+        const waited = await service.request(`/v1/jobs/${job.id}?wait=1`, { headers: { 'if-none-match': etag } })
+        assert.equal(waited.status, 304)
+      })
+
       it('wait out of 0..60 is 400', async () => {
         const job = await enqueue(service, { type: 'echo', queue: 'nobody' })
         for (const wait of ['61', '-1', '1.5', 'soon', '']) {
