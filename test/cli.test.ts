@@ -1,5 +1,5 @@
 /**
- * The `job-runner` CLI, spawned for real (node + tsx on src/cli.ts, as the bin runs dist/src/cli.js)
+ * The `job-runner` CLI, spawned for real (the package bin, dist/src/cli.js: test/support/cli.ts)
  * against a real service on each database: tokens the service accepts, enqueue, status with its
  * live progress and exit codes, drain/resume, migrate, and clear errors with the right exit code.
  */
@@ -11,48 +11,11 @@ import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { jwtVerify } from 'jose'
 import { projectRoot } from '../src/support/projectRoot.js'
+import { cleanEnv, cli, cliPath, startCli } from './support/cli.js'
 import { databaseTargets, type TestDatabase } from './support/databases.js'
 import { startTestService, TEST_SECRET, type TestService } from './support/service.js'
 
 const root = projectRoot()
-
-interface CliRun {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-/** The environment of a bare shell: none of this machine's job-runner settings leak in. */
-function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const env: Record<string, string> = {}
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value === undefined || /^(JWT_|DATABASE_URL|DATA_DIR|JOB_RUNNER_|PORT$|TEST_DATABASE_URL)/.test(key)) continue
-    env[key] = value
-  }
-  return { ...env, ...extra }
-}
-
-function startCli(args: readonly string[], env: Record<string, string>, stdin?: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli.ts'), ...args], {
-    cwd: root,
-    env: cleanEnv(env),
-    stdio: ['pipe', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-  child.stdin.end(stdin ?? '')
-  const done = new Promise<CliRun>((resolve, reject) => {
-    child.once('error', reject)
-    child.once('close', (code) => resolve({ code, stdout, stderr }))
-  })
-  return { child, done, stderrSoFar: () => stderr }
-}
-
-function cli(args: readonly string[], env: Record<string, string> = {}, stdin?: string): Promise<CliRun> {
-  return startCli(args, env, stdin).done
-}
 
 describe('job-runner CLI without a service', () => {
   it('has --help on every command, and says what is wrong with bad usage', async () => {
@@ -326,9 +289,8 @@ for (const target of databaseTargets()) {
       const operations = fs.readFileSync(path.join(root, 'docs/operations.md'), 'utf8')
       const snippet = /```bash\n(_job_runner\(\) \{[\s\S]*?)```/.exec(operations)?.[1]
       assert.ok(snippet, 'docs/operations.md has the completion function')
-      const cliPath = path.join(root, 'src/cli.ts')
       const script = [
-        `job-runner() { ${JSON.stringify(process.execPath)} --import tsx ${JSON.stringify(cliPath)} "$@"; }`,
+        `job-runner() { ${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath())} "$@"; }`,
         snippet,
         'COMP_WORDS=(job-runner enqueue "$1"); COMP_CWORD=2; _job_runner; printf "%s\\n" "${COMPREPLY[@]}"',
       ].join('\n')

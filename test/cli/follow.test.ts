@@ -4,37 +4,11 @@
  * not only checkpoint flushes), and a job in a queue no instance serves says so.
  */
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { projectRoot } from '../../src/support/projectRoot.js'
+import { cli } from '../support/cli.js'
 import { databaseTargets, type TestDatabase } from '../support/databases.js'
 import { enqueue } from '../support/http.js'
 import { startTestService, TEST_SECRET, type TestService } from '../support/service.js'
-
-function cli(
-  args: readonly string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const clean = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([key]) => !/^(JWT_|DATABASE_URL|DATA_DIR|JOB_RUNNER_|PORT$|TEST_DATABASE_URL)/.test(key),
-    ),
-  )
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot(), 'src/cli.ts'), ...args], {
-    cwd: projectRoot(),
-    env: { ...clean, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-  return new Promise((resolve, reject) => {
-    child.once('error', reject)
-    child.once('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
 
 for (const target of databaseTargets()) {
   describe(`job-runner follow (${target.name})`, () => {
