@@ -12,26 +12,25 @@
  * overwrite the outcome of the instance that recovered the job (`fenced`).
  *
  * The job's life is this transition table; each row is one statement below, with its attempt rule.
- * `attempts` counts runs that started; `interruptions` counts runs stopped from outside.
+ * `attempts` counts runs an instance claimed to run (counted before any of their code runs);
+ * `interruptions` counts runs stopped from outside.
  *
- *                      ┌────────── release (never ran: refunded) ◀───────────┐
- *                      │ ┌──────── lease expired, never started ◀──────────┐ │
- *                      ▼ ▼                                                 │ │
- *   enqueue ──▶ queued ──claim──▶ running (leased) ──start──▶ running (started) ──complete──▶ succeeded
- *                │ ▲ ▲                                              │ │ │ │
- *                │ │ └─ fail, abandon, lease expired (counted) ─────┘ │ │ └─cancel running──▶ cancelled
- *                │ └──── interrupt (refunded; failed past the cap) ──┘ │
- *                │                     fail, abandon, lease expired on the last attempt ──▶ failed
- *                └──cancel queued──▶ cancelled                      (fail: also when the policy gives up)
+ *                ┌──────── release (its code never ran: refunded) ◀─────┐
+ *                │ ┌────── interrupt (refunded) ◀───────────────────────┤
+ *                │ │ ┌──── fail, abandon, lease expired (counted) ◀─────┤
+ *                ▼ ▼ ▼                                                  │
+ *   enqueue ──▶ queued ──claim (+1 attempt, before any code runs)──▶ running ──complete──▶ succeeded
+ *                │                                                      │
+ *                │                                                      ├──cancel running──▶ cancelled
+ *                │    fail, abandon, lease expired on the last attempt; interrupt past the cap ──▶ failed
+ *                └──cancel queued──▶ cancelled                 (fail: also when the job's retry policy gives up)
  *
  *   failed | cancelled ──retry (by hand: POST /v1/jobs/{id}/retry)──▶ queued
  *
  *   row              statement                from → to                      attempts      interruptions
  *   enqueue          enqueueJobs              – → queued                     0             0
- *   claim            claimJobs                queued → running (leased)      –             –
- *   start            markJobsStarted          leased → started               +1, before the code runs (also done by
- *                                                                            the claim for the jobs taking free slots)
- *   release          releaseJobs              running → queued               −1 if marked  –   (the runner vouches the code never ran)
+ *   claim            claimJobs                queued → running (leased)      +1, before the code runs (started_at set)
+ *   release          releaseJobs              running → queued               −1            –   (the runner vouches the code never ran)
  *   complete         completeJobs             running → succeeded            –             –
  *   fail             failJobs                 running → queued | failed      –             –   (failed when attempts reach maxAttempts
  *                                                                                               or the job's retry policy gives up)
@@ -39,7 +38,7 @@
  *   abandon          abandonJobs              running → queued | failed      –             +1  (ignored its token until the deadline)
  *   cancel running   markJobsCancelled        running → cancelled            −1 if it never ran
  *   cancel queued    requestCancel            queued → cancelled             –             –
- *   lease expired    recoverExpiredLeases     running → queued | failed      – (counted if started, nothing to give back if not)
+ *   lease expired    recoverExpiredLeases     running → queued | failed      – (the claim's attempt stays used)
  *   retry            retryJob                 failed | cancelled → queued    0             0   (retries +1; checkpoint kept or cleared)
  *
  * Every failure written (fail, abandon, a started job's lease expired, interrupt past the cap) also
@@ -346,14 +345,14 @@ export class JobStore {
   }
 
   /**
-   * Claims up to `limit` runnable jobs of `queues` for `instanceId` in one statement. SKIP LOCKED lets
-   * many instances claim at once without waiting on each other or taking the same job. A claimed job
-   * is leased but not started: no attempt is counted until `markJobsStarted` (the `claim` row of the
-   * transition table), so a job claimed ahead and handed back, or lost with a crashed instance
-   * before it started, costs nothing. The first `startLimit` jobs, those about to take free slots,
-   * are marked started by the claim itself (the `start` row, in the same statement): an idle runner
-   * then starts a job one round trip after it was enqueued, not two. They come back with `startedAt`
-   * set and their attempt counted.
+   * The `claim` row: claims up to `limit` runnable jobs of `queues` for `instanceId` in one statement,
+   * and counts their attempt and sets `started_at` in the same write, before any of their code runs.
+   * SKIP LOCKED lets many instances claim at once without waiting on each other or taking the same
+   * job. A job the runner hands back unrun gets its attempt back (`releaseJobs`); one lost with its
+   * instance has spent it (`recoverExpiredLeases`), which is what stops a job that kills or blocks
+   * its process from looping. A separate start mark would cost every job a second row version and
+   * its batch a commit (bench/RESULTS.md, issue 16), for the one difference of a SIGKILL sparing the
+   * attempts of the jobs claimed ahead: about 50 ms of starts (src/runner/localQueue.ts).
    *
    * The claim commits without waiting for its WAL to reach the disk (`synchronous_commit = off`, for
    * this transaction only): that wait was on the path of every enqueue → start and of every claim in
@@ -367,13 +366,11 @@ export class JobStore {
     queues,
     limit,
     leaseMs,
-    startLimit = 0,
   }: {
     instanceId: string
     queues: readonly string[]
     limit: number
     leaseMs: number
-    startLimit?: number
   }): Promise<OwnedJob[]> {
     if (limit <= 0) return []
     const rows = await this.sql<JobFields[]>`
@@ -394,18 +391,12 @@ export class JobStore {
         ) c
         order by c.priority, c.run_at, c.id
         limit ${limit}
-      ),
-      starting as materialized (
-        select id from next limit ${startLimit}
       )
       update job_runner_jobs j
-      set state = 'running', updated_at = now(),
-          started_at = case when j.id = any(array(select id from starting)) then now() end,
-          attempts = j.attempts + (j.id = any(array(select id from starting)))::int,
+      set state = 'running', updated_at = now(), started_at = now(), attempts = j.attempts + 1,
           lease_owner = ${instanceId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
       where j.id = any(array(select id from next))
-      -- What running the job needs, timestamps already as text (see ISO_TIMESTAMP); started_at
-      -- stays null until the job really starts.
+      -- What running the job needs, timestamps already as text (see ISO_TIMESTAMP).
       returning j.id, j.owner, j.type, j.queue, j.state, j.payload, j.priority, j.attempts, j.max_attempts, j.timeout_seconds,
                 to_char(j.run_at at time zone 'UTC', ${ISO_TIMESTAMP}) as run_at,
                 to_char(j.created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as created_at,
@@ -416,36 +407,9 @@ export class JobStore {
   }
 
   /**
-   * The `start` row: counts the attempt of claimed jobs and sets `started_at`, before their code runs.
-   * A job whose code blocks the process past its lease, or kills it, has then used an attempt, so it
-   * cannot loop forever. Returns the ids written, with their cancel flags (a cancel may have come
-   * since the claim); a job missing from the answer lost its lease and must not run here. Committed without waiting for the WAL flush, like the claim: a start mark lost
-   * with a crash of PostgreSQL leaves the job claimed and unstarted, and its outcome write is refused
-   * by nothing (same lease), so at worst the attempt goes uncounted once.
-   */
-  async markJobsStarted({
-    instanceId,
-    ids,
-  }: {
-    instanceId: string
-    ids: readonly string[]
-  }): Promise<{ id: string; cancelRequested: boolean }[]> {
-    if (ids.length === 0) return []
-    const rows = await this.sql<{ id: string; cancel_requested: boolean }[]>`
-      with no_flush_wait as materialized (select set_config('synchronous_commit', 'off', true))
-      update job_runner_jobs j
-      set started_at = now(), attempts = j.attempts + 1
-      from no_flush_wait
-      where j.id = any(array(select jsonb_array_elements_text(${this.sql.json(ids as unknown as Json)})::bigint))
-        and ${fenced(this.sql, instanceId)} and j.started_at is null
-      returning j.id, j.cancel_requested`
-    return rows.map((r) => ({ id: String(r.id), cancelRequested: r.cancel_requested }))
-  }
-
-  /**
    * The `release` row: hands claimed jobs whose code never ran back to the queue, where they keep
-   * their place in line. The runner vouches that they never ran, so a job whose start was already
-   * marked (claimed ahead and marked to start next) gets that attempt back. Returns the ids released.
+   * their place in line, with the attempt their claim counted given back (the runner vouches that
+   * they never ran). Returns the ids released.
    */
   async releaseJobs({ instanceId, ids }: { instanceId: string; ids: readonly string[] }): Promise<string[]> {
     if (ids.length === 0) return []
@@ -586,8 +550,8 @@ export class JobStore {
 
   /**
    * The `cancel running` row: claimed jobs whose cancel was requested and that have now stopped.
-   * One that ran keeps its attempt; one cancelled before its code ran (waiting in the local queue, or
-   * marked to start next) gets back the attempt its start mark counted.
+   * One that ran keeps its attempt; one cancelled before its code ran (waiting in the local queue)
+   * gets back the attempt its claim counted.
    */
   async markJobsCancelled({
     instanceId,
@@ -738,10 +702,11 @@ export class JobStore {
 
   /**
    * The `lease expired` row: recovers jobs whose runner vanished (SIGKILL, a crash, a lost network, an
-   * event loop blocked past the lease). A job whose start was marked has used its attempt: it goes
+   * event loop blocked past the lease). Its claim counted the attempt, which stays used: the job goes
    * back to `queued` with its last written checkpoint, or to `failed` when that was its last attempt,
-   * so a job that kills or blocks its runner cannot loop forever. A job claimed and never started had
-   * nothing counted and keeps its place in line.
+   * so a job that kills or blocks its runner cannot loop forever. (A row with no `started_at` was
+   * claimed by an older version, which counted the attempt at a later start mark: nothing was counted,
+   * and it keeps its place in line.)
    */
   async recoverExpiredLeases({ limit = 1000 }: { limit?: number } = {}): Promise<{ id: string; state: JobState }[]> {
     const rows = await this.sql<{ id: string; state: JobState }[]>`
@@ -923,7 +888,6 @@ export class JobStore {
 export const JOB_TRANSITIONS = {
   enqueue: 'enqueueJobs',
   claim: 'claimJobs',
-  start: 'markJobsStarted',
   release: 'releaseJobs',
   complete: 'completeJobs',
   fail: 'failJobs',

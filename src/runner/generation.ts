@@ -9,12 +9,11 @@
  *      │                    │                                            ▲
  *      └──── stop() ────────┴──(waits for the registration, claims nothing)┘
  *
- * A job's way through it: claimed (leased, no attempt yet) → waiting in the local queue → marked to
- * start (`markJobsStarted` counts the attempt before any of its code runs; a few jobs are marked
- * ahead of the free slots, about `MARK_AHEAD_MS` of starts, so a fast runner never waits for the
- * mark) → started in a free slot → settled (the slot frees at once) → outcome written.
+ * A job's way through it: claimed (leased, its attempt counted before any of its code runs) →
+ * waiting in the local queue → started in a free slot → settled (the slot frees at once) → outcome
+ * written.
  *
- * `stop({ graceMs })`: stop claiming, hand back every job whose code never ran (waiting or marked),
+ * `stop({ graceMs })`: stop claiming, hand back every job whose code never ran (attempt refunded),
  * abort every token with `shutdown`, wait for the jobs to settle until shortly before the deadline
  * and write their outcomes (interrupted jobs go back to `queued` with their checkpoint, attempt
  * refunded), then abandon whatever still runs: its checkpoint is written and it is requeued with the
@@ -37,7 +36,7 @@ import { JobExecution, type ExecutionTimeouts, type Settlement } from './jobExec
 import { LeaseKeeper } from './leaseKeeper.js'
 import { LeaseSweeper } from './leaseSweeper.js'
 import type { LiveRuns } from './liveRuns.js'
-import { compareIds, LocalQueue, type Waiting } from './localQueue.js'
+import { LocalQueue } from './localQueue.js'
 import { OutcomeBatches } from './outcomeBatches.js'
 import type { RunnerConfig, RunnerDependencies, StopReport } from './runner.js'
 
@@ -47,13 +46,6 @@ const WRITE_RETRY_MS = [100, 250, 500, 1000, 2000, 5000]
 const DEFAULT_RETENTION_MS = 7 * 24 * 3600 * 1000
 const DEFAULT_LOCAL_QUEUE_SIZE = 2000 // as LOCAL_QUEUE_SIZE defaults in src/config.ts
 const DEFAULT_TIMEOUT_ABANDON_GRACE_MS = 5000
-/**
- * How far ahead of the free slots starts are marked. A start mark is a round trip; marking the next
- * few milliseconds of starts while the current jobs run keeps fast jobs from waiting for it. The
- * price: a SIGKILL counts an attempt for those few jobs, which were about to start.
- */
-const MARK_AHEAD_MS = 5
-
 export interface GenerationDependencies extends RunnerDependencies {
   events: TypedEmitter<RunnerEvents>
   liveRuns: LiveRuns
@@ -63,13 +55,8 @@ export class RunnerGeneration {
   private state: GenerationState = 'created'
   private starting: Promise<void> | undefined
   private stopping: Promise<StopReport> | undefined
-  /** Jobs claimed ahead, waiting to be marked. */
+  /** Jobs claimed ahead (their attempt counted) whose code has not run yet: the next to take a slot. */
   private readonly localQueue: LocalQueue
-  /** Jobs whose start mark is being written. */
-  private marking: Waiting[] = []
-  private markWrite: Promise<void> | undefined
-  /** Jobs marked started (their attempt counted) whose code has not run yet: the next to take a slot. */
-  private ready: Waiting[] = []
   /** Runs started by this generation and not settled: each holds a slot. */
   private readonly executions = new Map<string, JobExecution>()
   /** Settled runs whose outcome is being written; their slot is free, their lease still held. */
@@ -116,7 +103,7 @@ export class RunnerGeneration {
         store: deps.store,
         executions,
         settling: () => this.settling.keys(),
-        waiting: () => this.waiting(),
+        waiting: () => this.localQueue.entries(),
         dropWaiting: (id) => this.dropWaiting(id),
         cancel: (id) => this.cancel(id),
         log: deps.log,
@@ -156,24 +143,19 @@ export class RunnerGeneration {
 
   /** Jobs claimed and not started yet. */
   get waitingJobs(): number {
-    return this.localQueue.size + this.marking.length + this.ready.length
+    return this.localQueue.size
   }
 
   /**
    * Waiting jobs that can take the next free slot. A job whose earlier run still executes in this
-   * process (abandoned: see `LiveRuns`) waits here, marked or not, until that run ends; counted as
-   * waiting, it would keep the claim loop from claiming for the slot it cannot take.
+   * process (abandoned: see `LiveRuns`) waits here until that run ends; counted as waiting, it would
+   * keep the claim loop from claiming for the slot it cannot take.
    */
   private get startableWaiting(): number {
     if (!this.mayBlock) return this.waitingJobs
     let startable = 0
-    for (const { job } of this.waiting()) if (!this.deps.liveRuns.has(job.id)) startable += 1
+    for (const { job } of this.localQueue.entries()) if (!this.deps.liveRuns.has(job.id)) startable += 1
     return startable
-  }
-
-  /** Marked jobs that can start now (see `startableWaiting`). */
-  private get startableReady(): number {
-    return this.mayBlock ? this.ready.filter((w) => !this.deps.liveRuns.has(w.job.id)).length : this.ready.length
   }
 
   /** Some live run is not one of this generation's executions: an abandoned run may block a waiting job. */
@@ -246,10 +228,8 @@ export class RunnerGeneration {
     this.doorbell.ring()
     for (const off of this.unsubscribe.splice(0)) off()
     await withTimeout(this.claimLoop ?? Promise.resolve(), timer.remainingMs()).catch(() => {})
-    await withTimeout(this.markWrite ?? Promise.resolve(), timer.remainingMs()).catch(() => {})
     // Jobs whose code never ran go back first, so other instances can take them while these stop.
-    const neverRan = [...this.localQueue.release(), ...this.ready.splice(0).map((w) => w.job)]
-    const releasing = this.release(neverRan, timer)
+    const releasing = this.release(this.localQueue.release(), timer)
     for (const execution of this.executions.values()) execution.abort('shutdown')
 
     await Promise.race([this.allWritten(), timer.reserveReached])
@@ -340,11 +320,6 @@ export class RunnerGeneration {
     return this.config.concurrency - this.deps.liveRuns.slotsTaken
   }
 
-  /** Jobs to mark beyond the free slots: about `MARK_AHEAD_MS` of starts at the current pace. */
-  private get markAhead(): number {
-    return this.localQueue.startsWithin(MARK_AHEAD_MS)
-  }
-
   /**
    * Claims for the free slots plus what the local queue wants to hold, and sleeps on the doorbell
    * when there is nothing to claim or nowhere to put it. Settling jobs fill their slots without
@@ -362,12 +337,6 @@ export class RunnerGeneration {
         this.localQueue.sampleRate()
         const limit = Math.max(0, unclaimedSlots) + this.localQueue.room
         try {
-          // The jobs about to take free slots are marked started by the claim itself, unless jobs claimed
-          // earlier still wait for their mark: those come first in line.
-          const olderWaiting = this.localQueue.size > 0 || this.marking.length > 0
-          const startLimit = olderWaiting
-            ? 0
-            : Math.max(0, Math.min(limit, this.freeSlots + this.markAhead - this.startableReady))
           const { leaseOwner: instanceId, config } = this
           const jobs =
             limit > 0
@@ -376,15 +345,11 @@ export class RunnerGeneration {
                   queues: config.queues,
                   limit,
                   leaseMs: config.leaseMs,
-                  startLimit,
                 })
               : []
           failures = 0
-          const fresh = this.notHeldHere(jobs)
-          const now = Date.now()
-          this.addReady(fresh.filter((job) => job.startedAt !== null).map((job) => ({ job, claimedAt: now })))
           // Claimed while the stop began: the released queue refuses them, and they go back at once.
-          const refused = this.localQueue.push(fresh.filter((job) => job.startedAt === null))
+          const refused = this.localQueue.push(this.notHeldHere(jobs))
           if (refused.length > 0) this.trackWrite(this.release(refused, this.graceTimer).then(() => {}))
           if (jobs.length > 0) this.events.emit('jobs:claimed', { jobs, waiting: this.localQueue.size })
           this.fillSlots()
@@ -404,90 +369,28 @@ export class RunnerGeneration {
 
   /**
    * A job whose lease expired while this generation still held it (a database outage longer than the
-   * lease) is recovered by the sweeper and may be claimed again by this same generation. The run or
-   * mark already here stays the only one: its outcome write passes the lease fence, the lease being
-   * ours again, so starting the job a second time would run it after it succeeded.
+   * lease) is recovered by the sweeper and may be claimed again by this same generation. The run
+   * already here stays the only one: its outcome write passes the lease fence, the lease being ours
+   * again, so starting the job a second time would run it after it succeeded. (One still waiting
+   * here is replaced by the new claim: `LocalQueue.push`.)
    */
   private notHeldHere(jobs: readonly OwnedJob[]): OwnedJob[] {
-    // Marked jobs too: one marked here, its lease lapsed and claimed again, must still run once.
-    const marked =
-      this.ready.length + this.marking.length > 0
-        ? new Set([...this.ready, ...this.marking].map((w) => w.job.id))
-        : undefined
-    return jobs.filter((job) => !this.executions.has(job.id) && !this.settling.has(job.id) && !marked?.has(job.id))
+    return jobs.filter((job) => !this.executions.has(job.id) && !this.settling.has(job.id))
   }
 
-  /** Starts marked jobs in the free slots, then marks the next ones. */
+  /** Starts waiting jobs in the free slots. */
   private fillSlots(): void {
     while (this.state === 'running' && this.freeSlots > 0) {
-      // A job the claim marked while an abandoned run of it still executes here waits for that run to end.
-      const next = this.mayBlock
-        ? this.ready.findIndex((w) => !this.deps.liveRuns.has(w.job.id))
-        : this.ready.length > 0
-          ? 0
-          : -1
-      if (next === -1) break
-      this.execute(this.ready.splice(next, 1)[0]!.job)
+      // A job claimed while an abandoned run of it still executes here waits for that run to end.
+      const [job] = this.mayBlock
+        ? this.localQueue.take(1, (waiting) => !this.deps.liveRuns.has(waiting.id))
+        : this.localQueue.take(1)
+      if (!job) break
+      this.execute(job)
     }
-    this.markNext()
   }
 
-  /**
-   * Writes the start marks of the next jobs: enough for the free slots and `markAhead` more. One mark
-   * statement is in flight at a time; jobs whose run from an earlier generation is still alive in this
-   * process (abandoned, not yet returned) wait in the local queue until it ends.
-   */
-  private markNext(): void {
-    if (this.markWrite || this.state !== 'running') return
-    const wanted = this.freeSlots + this.markAhead - this.startableReady
-    if (wanted <= 0 || this.localQueue.size === 0) return
-    const now = Date.now()
-    const jobs = this.localQueue.take(wanted, (job) => !this.deps.liveRuns.has(job.id))
-    if (jobs.length === 0) return
-    this.marking = jobs.map((job) => ({ job, claimedAt: now }))
-    this.markWrite = this.deps.store.markJobsStarted({ instanceId: this.leaseOwner, ids: jobs.map((j) => j.id) }).then(
-      (written) => {
-        const cancelRequested = new Map(written.map((row) => [row.id, row.cancelRequested]))
-        const marked: Waiting[] = []
-        for (const entry of this.marking) {
-          const cancelled = cancelRequested.get(entry.job.id)
-          if (cancelled !== undefined) {
-            marked.push({
-              job: { ...entry.job, attempts: entry.job.attempts + 1, cancelRequested: cancelled },
-              claimedAt: entry.claimedAt,
-            })
-          } else {
-            this.deps.log.warn(
-              { jobId: entry.job.id },
-              'start mark refused: the lease was lost before the job started; dropping it here',
-            )
-          }
-        }
-        this.addReady(marked)
-        this.marking = []
-        this.markWrite = undefined
-        this.fillSlots()
-      },
-      (error: unknown) => {
-        // Still leased here: they wait for the next mark (or go back with the stop).
-        this.reportError(coerceError(error), 'start mark')
-        this.localQueue.push(this.marking.map((w) => w.job))
-        this.marking = []
-        this.markWrite = undefined
-        this.doorbell.ring()
-      },
-    )
-  }
-
-  /** Adds marked jobs (each batch already in claim order) in line: by priority, then id. */
-  private addReady(entries: readonly Waiting[]): void {
-    if (entries.length === 0) return
-    const wasEmpty = this.ready.length === 0
-    this.ready.push(...entries)
-    if (!wasEmpty) this.ready.sort((a, b) => a.job.priority - b.job.priority || compareIds(a.job.id, b.job.id))
-  }
-
-  /** Runs a marked job (its attempt counted, as the job object shows). */
+  /** Runs a claimed job (its attempt counted, as the job object shows). */
   private execute(job: OwnedJob): void {
     const started: OwnedJob = { ...job, startedAt: new Date().toISOString() }
     const execution = new JobExecution(
@@ -572,12 +475,12 @@ export class RunnerGeneration {
 
   /**
    * A cancel request for a job claimed here: a running job's token fires; a job whose code has not run
-   * yet never starts and is marked cancelled, its attempt given back if its start was marked.
+   * yet never starts and is marked cancelled, the attempt its claim counted given back.
    */
   private cancel(id: string): void {
     const execution = this.executions.get(id)
     if (execution) return execution.abort('cancelled')
-    const job = this.takeWaiting(id)
+    const job = this.localQueue.remove(id)
     if (!job) return
     this.trackWrite(
       this.retryWrite(() =>
@@ -589,38 +492,17 @@ export class RunnerGeneration {
     )
   }
 
-  /** Every claimed job whose code has not run: waiting, being marked, or marked. */
-  private *waiting(): Iterable<Waiting> {
-    yield* this.localQueue.entries()
-    yield* this.marking
-    yield* this.ready
-  }
-
-  /** Takes a job whose code has not run out of the local queue or the marked ones. */
-  private takeWaiting(id: string): OwnedJob | undefined {
-    const fromQueue = this.localQueue.remove(id)
-    if (fromQueue) return fromQueue
-    const index = this.ready.findIndex((w) => w.job.id === id)
-    return index === -1 ? undefined : this.ready.splice(index, 1)[0]!.job
-  }
-
   /** Forgets a waiting job whose lease another instance recovered. */
   private dropWaiting(id: string): void {
-    this.takeWaiting(id)
+    this.localQueue.remove(id)
   }
 
   /**
-   * Hands back jobs that waited longer than the local queue's TTL, marked ones included (their
-   * attempt is refunded): behind slots held by slow jobs, another instance may run them sooner.
+   * Hands back jobs that waited longer than the local queue's TTL (their attempt is refunded): behind
+   * slots held by slow jobs, another instance may run them sooner.
    */
   private releaseExpired(): void {
     const expired = this.localQueue.takeExpired()
-    const now = Date.now()
-    const isStale = (w: Waiting) => now - w.claimedAt > this.localQueue.ttlMs
-    if (this.ready.some(isStale)) {
-      expired.push(...this.ready.filter(isStale).map((w) => w.job))
-      this.ready = this.ready.filter((w) => !isStale(w))
-    }
     if (expired.length > 0) this.trackWrite(this.release(expired, this.graceTimer).then(() => {}))
   }
 

@@ -3,9 +3,10 @@
  * filled at once from memory instead of after a claim's round trip. One claim statement then
  * carries many jobs, which is what lets short jobs run at thousands per second per instance.
  *
- * A job waiting here is leased in the database (state `running`, `started_at` still null): no other
- * instance takes it, the lease keeper renews it, and a stop, a cancel or a long wait hands it back
- * without counting an attempt (`JobStore.releaseJobs`).
+ * A job waiting here is leased in the database (state `running`, its attempt counted by the claim):
+ * no other instance takes it, the lease keeper renews it, and a stop, a cancel or a long wait hands
+ * it back with the attempt refunded (`JobStore.releaseJobs`). A SIGKILL spends the attempts of the
+ * jobs waiting here, which is why the queue holds only about `horizonMs` of starts.
  *
  * How far ahead to claim adapts to how fast jobs start: about `horizonMs` worth of starts, at most
  * `maxSize`. Slow jobs therefore keep nearly nothing waiting here (they would hold work another
@@ -67,11 +68,6 @@ export class LocalQueue {
   get target(): number {
     if (this.currentMode !== 'accepting') return 0
     return Math.min(this.maxSize, Math.ceil(this.startRate * this.horizonMs))
-  }
-
-  /** How many starts to expect within `ms` at the current pace. */
-  startsWithin(ms: number): number {
-    return Math.ceil(this.startRate * ms)
   }
 
   /** How many more jobs a claim should fetch beyond the free slots. */

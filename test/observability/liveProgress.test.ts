@@ -47,9 +47,9 @@ async function startReporter(service: TestService) {
 }
 
 /**
- * Waits until `watcher` shows the job started, with the progress it reported at its start: its
- * start mark is written shortly after the start, and another instance hears of the first report
- * through a notification; either would otherwise end the test's long-poll before its report.
+ * Waits until `watcher` shows the job started, with the progress it reported at its start: another
+ * instance hears of the first report through a notification, which would otherwise end the test's
+ * long-poll before its report.
  */
 function settledIntoRunning(watcher: TestService, id: string): Promise<ApiJob> {
   return pollUntil(watcher, id, (job) => job.startedAt !== null && job.progress?.fraction === 0.1)

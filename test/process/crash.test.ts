@@ -234,8 +234,8 @@ for (const target of databaseTargets()) {
         // Unblocked, the job ends succeeded after one of two races. Either its late outcome is refused by the
         // lease fence and the job runs again (attempt 2), or the server claimed the job back before writing
         // that outcome, so the run it still held is the only one and its outcome lands (its result says
-        // attempt 1; see RunnerGeneration.notHeldHere). In the second case the claim that took it back may
-        // have marked a start for the copy it then dropped, so `attempts` reads 1 or 2: a known artefact.
+        // attempt 1; see RunnerGeneration.notHeldHere). In the second case the claim that took it back
+        // counted an attempt for the copy it then dropped, so `attempts` reads 2: a known artefact.
         const done = await waitForJob(server, job.id, (j) => j.state === 'succeeded', { description: 'succeeded' })
         const refused = server.logsMatching(/job outcome not written: its lease had been recovered/)
         if (refused.some((r) => r.jobId === job.id)) {

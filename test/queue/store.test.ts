@@ -53,14 +53,8 @@ for (const target of databaseTargets()) {
       return job
     }
 
-    /** Claims one job and marks it started (the attempt counts), as the runner does before running it. */
-    async function startOne(instanceId = randomUUID()) {
-      const job = await claimOne(instanceId)
-      assert.deepEqual(await store.markJobsStarted({ instanceId, ids: [job.id] }), [
-        { id: job.id, cancelRequested: false },
-      ])
-      return { ...job, attempts: job.attempts + 1 }
-    }
+    /** Claims one job, as the runner does before running it (the claim counts the attempt). */
+    const startOne = claimOne
 
     describe('enqueue', () => {
       it('stores many jobs in the order given, with their fields', async () => {
@@ -181,28 +175,18 @@ for (const target of databaseTargets()) {
         assert.deepEqual(await store.claimJobs({ instanceId: randomUUID(), queues, limit: 5, leaseMs: LEASE_MS }), [])
       })
 
-      it('marks what it claims as running under the instance lease, no attempt used until the start mark', async () => {
+      it('marks what it claims as running under the instance lease, its attempt counted', async () => {
         const job = (await store.enqueueJobs({ owner: 'alice', jobs: [newJob()] }))[0]!.job
         const instanceId = randomUUID()
         const claimed = await store.claimJobs({ instanceId, queues, limit: 10, leaseMs: LEASE_MS })
         assert.equal(claimed.length, 1)
         assert.equal(claimed[0]!.id, job.id)
         assert.equal(claimed[0]!.state, 'running')
-        assert.equal(claimed[0]!.attempts, 0)
-        assert.equal(claimed[0]!.startedAt, null, 'started_at waits for the start mark')
-        assert.deepEqual(await store.markJobsStarted({ instanceId: randomUUID(), ids: [job.id] }), [])
-        assert.equal(
-          (await store.getJob({ id: job.id, owner: 'alice' }))!.startedAt,
-          null,
-          'only the lease owner marks the start',
-        )
-        assert.deepEqual(await store.markJobsStarted({ instanceId, ids: [job.id] }), [
-          { id: job.id, cancelRequested: false },
-        ])
+        assert.equal(claimed[0]!.attempts, 1, 'the claim counts the attempt')
+        assert.ok(claimed[0]!.startedAt)
         const started = (await store.getJob({ id: job.id, owner: 'alice' }))!
-        assert.ok(started.startedAt)
-        assert.equal(started.attempts, 1, 'the start mark counts the attempt')
-        assert.deepEqual(await store.markJobsStarted({ instanceId, ids: [job.id] }), [], 'a start is marked once')
+        assert.equal(started.startedAt, claimed[0]!.startedAt)
+        assert.equal(started.attempts, 1)
         const [row] = await db.sql<{ lease_owner: string; lease_ms: number }[]>`
           select lease_owner, extract(epoch from lease_expires_at - now()) * 1000 as lease_ms from job_runner_jobs where id = ${job.id}`
         assert.equal(row!.lease_owner, instanceId)
@@ -898,7 +882,6 @@ for (const target of databaseTargets()) {
         await store.enqueueJobs({ owner: 'alice', jobs: [newJob({ maxAttempts: 3 })] })
         const lost = randomUUID()
         const job = await claimOne(lost)
-        await store.markJobsStarted({ instanceId: lost, ids: [job.id] })
         await store.writeCheckpoints({
           instanceId: lost,
           jobs: [{ id: job.id, checkpoint: { cursor: 42 }, progress: { fraction: 0.4 } }],
@@ -923,7 +906,7 @@ for (const target of databaseTargets()) {
         )
         const next = await claimOne()
         assert.equal(next.id, job.id)
-        assert.equal(next.attempts, 1, 'claimed again: the next attempt counts at its start mark')
+        assert.equal(next.attempts, 2, 'claimed again: the next attempt counts')
         assert.deepEqual(next.checkpoint, { cursor: 42 })
         assert.deepEqual(
           await store.writeCheckpoints({
@@ -939,7 +922,6 @@ for (const target of databaseTargets()) {
         await store.enqueueJobs({ owner: 'alice', jobs: [newJob({ maxAttempts: 1 })] })
         const instanceId = randomUUID()
         const job = await claimOne(instanceId)
-        await store.markJobsStarted({ instanceId, ids: [job.id] })
         await expireLeases()
         assert.deepEqual(await store.recoverExpiredLeases(), [{ id: job.id, state: 'failed' }])
         const failed = (await store.getJob({ id: job.id, owner: 'alice' }))!
@@ -948,36 +930,12 @@ for (const target of databaseTargets()) {
         assert.ok(failed.finishedAt)
       })
 
-      it('gives back a claimed job that never started when its lease expires: no attempt counted, no error', async () => {
-        const [first, second] = (
-          await store.enqueueJobs({ owner: 'alice', jobs: [newJob({ maxAttempts: 1 }), newJob({ maxAttempts: 1 })] })
-        ).map((e) => e.job)
-        const crashed = randomUUID()
-        const claimed = await store.claimJobs({ instanceId: crashed, queues, limit: 2, leaseMs: LEASE_MS })
-        assert.equal(claimed.length, 2)
-        await store.markJobsStarted({ instanceId: crashed, ids: [first!.id] })
-        await expireLeases()
-        const recovered = await store.recoverExpiredLeases()
-        assert.deepEqual(
-          new Map(recovered.map((r) => [r.id, r.state])),
-          new Map([
-            [first!.id, 'failed'],
-            [second!.id, 'queued'],
-          ]),
-        )
-        const waiting = (await store.getJob({ id: second!.id, owner: 'alice' }))!
-        assert.equal(waiting.attempts, 0, 'a job that never started keeps its only attempt')
-        assert.equal(waiting.error, null)
-        assert.equal((await claimOne()).id, second!.id)
-      })
-
-      it('releases claimed jobs whose code never ran, for the lease owner only, refunding a marked start, keeping their place in line', async () => {
+      it('releases claimed jobs whose code never ran, for the lease owner only, refunding their attempts, keeping their place in line', async () => {
         const jobs = (await store.enqueueJobs({ owner: 'alice', jobs: [newJob(), newJob(), newJob()] })).map(
           (e) => e.job,
         )
         const owner = randomUUID()
         const claimed = await store.claimJobs({ instanceId: owner, queues, limit: 3, leaseMs: LEASE_MS })
-        await store.markJobsStarted({ instanceId: owner, ids: [claimed[0]!.id] })
         const ids = claimed.map((j) => j.id)
         assert.deepEqual(
           await store.releaseJobs({ instanceId: randomUUID(), ids }),
@@ -985,19 +943,15 @@ for (const target of databaseTargets()) {
           'another instance releases nothing',
         )
         const released = await store.releaseJobs({ instanceId: owner, ids })
-        assert.deepEqual(
-          released.sort(),
-          jobs.map((j) => j.id).sort(),
-          'the runner vouches that none of them ran, the marked one included',
-        )
+        assert.deepEqual(released.sort(), jobs.map((j) => j.id).sort(), 'the runner vouches that none of them ran')
         const again = await store.claimJobs({ instanceId: randomUUID(), queues, limit: 3, leaseMs: LEASE_MS })
         assert.deepEqual(
           again.map((j) => j.id),
           jobs.map((j) => j.id),
         )
         assert.ok(
-          again.every((j) => j.attempts === 0 && j.startedAt === null),
-          'the released claims and the marked start did not count',
+          again.every((j) => j.attempts === 1),
+          'the released claims were refunded: this claim counts the first attempt',
         )
       })
 

@@ -86,16 +86,8 @@ for (const target of databaseTargets()) {
       )
     }
 
-    /** Writes the start mark of claimed jobs; returns the ids marked. */
-    async function mark(instanceId: string, ids: string[]): Promise<string[]> {
-      return (await store.markJobsStarted({ instanceId, ids })).map((row) => row.id)
-    }
-
-    /** Claims the job and writes its start mark, as the runner does before the job's code runs. */
-    async function start(instanceId: string, id: string): Promise<void> {
-      await claim(instanceId, id)
-      assert.deepEqual(await mark(instanceId, [id]), [id])
-    }
+    /** Claims the job, as the runner does before the job's code runs (the claim counts its attempt). */
+    const start = claim
 
     /** A job that used one attempt and failed: queued again, runnable now, `attempts` 1. */
     async function afterOneFailedAttempt(fields: Partial<NewJob> = {}): Promise<string> {
@@ -137,116 +129,58 @@ for (const target of databaseTargets()) {
     })
 
     row('claim', () => {
-      it('queued → running (leased, not started): no attempt counted', async () => {
+      it('queued → running (leased): +1 attempt and started_at, written before any code runs', async () => {
         const id = await enqueue()
         const owner = randomUUID()
-        await claim(owner, id)
+        const [claimed] = await store.claimJobs({ instanceId: owner, queues, limit: 1, leaseMs: LEASE_MS })
+        assert.equal(claimed?.id, id)
+        assert.equal(claimed.attempts, 1, 'the runner sees the attempt it runs')
+        assert.notEqual(claimed.startedAt, null)
         const { state, attempts, interruptions, started, leaseOwner } = await facts(id)
         assert.deepEqual(
           { state, attempts, interruptions, started, leaseOwner },
-          { state: 'running', attempts: 0, interruptions: 0, started: false, leaseOwner: owner },
+          { state: 'running', attempts: 1, interruptions: 0, started: true, leaseOwner: owner },
         )
-      })
-
-      it('counts nothing for a retry either: earlier attempts stay counted, the start mark is cleared', async () => {
-        const id = await afterOneFailedAttempt()
-        assert.equal((await facts(id)).started, true, 'the failed run had started')
-        await claim(randomUUID(), id)
-        const f = await facts(id)
-        assert.equal(f.state, 'running')
-        assert.equal(f.attempts, 1)
-        assert.equal(f.started, false, 'not started until its own start mark')
-      })
-    })
-
-    row('start', () => {
-      it('leased → started: +1 attempt, written before the code runs', async () => {
-        const id = await enqueue()
-        const owner = randomUUID()
-        await claim(owner, id)
-        assert.deepEqual(await mark(owner, [id]), [id])
-        const f = await facts(id)
-        assert.equal(f.state, 'running')
-        assert.equal(f.attempts, 1)
-        assert.equal(f.started, true)
-        assert.equal(f.interruptions, 0)
-      })
-
-      it('counts once: a second mark of a started job writes nothing', async () => {
-        const id = await enqueue()
-        const owner = randomUUID()
-        await start(owner, id)
-        assert.deepEqual(await mark(owner, [id]), [])
-        assert.equal((await facts(id)).attempts, 1)
-      })
-
-      it('counts only for the lease owner: another instance, or a queued job, is refused', async () => {
-        const id = await enqueue()
-        assert.deepEqual(await mark(randomUUID(), [id]), [], 'a queued job is not marked')
-        await claim(randomUUID(), id)
-        assert.deepEqual(await mark(randomUUID(), [id]), [], 'not the lease owner')
-        const f = await facts(id)
-        assert.equal(f.attempts, 0)
-        assert.equal(f.started, false)
-      })
-
-      it('tells the runner of a cancel requested since the claim', async () => {
-        const [calm, cancelled] = [await enqueue(), await enqueue()]
-        const owner = randomUUID()
-        assert.equal((await store.claimJobs({ instanceId: owner, queues, limit: 2, leaseMs: LEASE_MS })).length, 2)
-        await store.requestCancel({ id: cancelled, owner: 'alice' })
-        const marked = await store.markJobsStarted({ instanceId: owner, ids: [calm, cancelled] })
-        assert.deepEqual(
-          marked.sort((a, b) => Number(a.id) - Number(b.id)),
-          [
-            { id: calm, cancelRequested: false },
-            { id: cancelled, cancelRequested: true },
-          ],
-        )
-      })
-
-      it('is done by the claim itself for the first startLimit jobs, and for those only', async () => {
-        const ids = [await enqueue(), await enqueue(), await enqueue()]
-        const owner = randomUUID()
-        const claimed = await store.claimJobs({ instanceId: owner, queues, limit: 3, leaseMs: LEASE_MS, startLimit: 2 })
-        assert.deepEqual(
-          claimed.map((j) => [j.id, j.attempts, j.startedAt !== null]),
-          [
-            [ids[0], 1, true],
-            [ids[1], 1, true],
-            [ids[2], 0, false],
-          ],
-        )
-        for (const [i, id] of ids.entries()) {
-          const { state, attempts, started } = await facts(id)
-          assert.deepEqual({ state, attempts, started }, { state: 'running', attempts: i < 2 ? 1 : 0, started: i < 2 })
-        }
-        assert.deepEqual(await mark(owner, ids), [ids[2]], 'the jobs the claim marked are not counted twice')
       })
 
       it('adds to the attempts of earlier runs', async () => {
         const id = await afterOneFailedAttempt()
-        await start(randomUUID(), id)
-        assert.equal((await facts(id)).attempts, 2)
+        await claim(randomUUID(), id)
+        const f = await facts(id)
+        assert.equal(f.state, 'running')
+        assert.equal(f.attempts, 2)
+      })
+
+      it('claims queued jobs only, each once', async () => {
+        const ids = [await enqueue(), await enqueue()]
+        const claimed = await store.claimJobs({ instanceId: randomUUID(), queues, limit: 5, leaseMs: LEASE_MS })
+        assert.deepEqual(
+          claimed.map((j) => j.id),
+          ids,
+        )
+        assert.deepEqual(await store.claimJobs({ instanceId: randomUUID(), queues, limit: 5, leaseMs: LEASE_MS }), [])
+        for (const id of ids) assert.equal((await facts(id)).attempts, 1)
       })
     })
 
     row('release', () => {
-      it('running → queued, keeping its place in line: an unmarked claim counts nothing', async () => {
+      it("running → queued, keeping its place in line, the claim's attempt given back", async () => {
         const id = await enqueue()
         const { runAt } = await facts(id)
         const owner = randomUUID()
         await claim(owner, id)
+        assert.deepEqual(await store.releaseJobs({ instanceId: randomUUID(), ids: [id] }), [], 'not the lease owner')
         assert.deepEqual(await store.releaseJobs({ instanceId: owner, ids: [id] }), [id])
         const f = await facts(id)
         assert.equal(f.state, 'queued')
         assert.equal(f.attempts, 0)
+        assert.equal(f.started, false)
         assert.equal(f.interruptions, 0)
         assert.equal(f.leaseOwner, null)
         assert.equal(f.runAt.getTime(), runAt.getTime())
       })
 
-      it('refunds a marked start, exactly the one attempt that mark counted', async () => {
+      it('refunds exactly the one attempt its claim counted', async () => {
         const id = await afterOneFailedAttempt()
         const owner = randomUUID()
         await start(owner, id)
@@ -460,7 +394,7 @@ for (const target of databaseTargets()) {
         assert.deepEqual(f.checkpoint, { cursor: 2 })
       })
 
-      it('refunds the marked start of a job whose code never ran, and only that one', async () => {
+      it("refunds the claim's attempt of a job whose code never ran, and only that one", async () => {
         const id = await afterOneFailedAttempt()
         const owner = randomUUID()
         await start(owner, id)
@@ -474,20 +408,6 @@ for (const target of databaseTargets()) {
         assert.equal(f.attempts, 1, 'the earlier, failed attempt still counts')
         assert.equal(f.started, false)
         assert.equal(f.interruptions, 0)
-      })
-
-      it('gives nothing back for a claim that was never marked', async () => {
-        const id = await enqueue()
-        const owner = randomUUID()
-        await claim(owner, id)
-        assert.deepEqual(
-          await store.markJobsCancelled({ instanceId: owner, jobs: [{ ...snapshot(id), started: false }] }),
-          [id],
-        )
-        const f = await facts(id)
-        assert.equal(f.state, 'cancelled')
-        assert.equal(f.attempts, 0)
-        assert.equal(f.started, false)
       })
     })
 
@@ -579,10 +499,11 @@ for (const target of databaseTargets()) {
         assert.match(f.error ?? '', /runner lost/)
       })
 
-      it('running (never started) → queued, nothing counted or refunded, keeping its place and its error', async () => {
+      it('running, claimed by an older version and never started → queued, nothing counted or refunded, keeping its place and its error', async () => {
         const id = await afterOneFailedAttempt({ maxAttempts: 2 })
         const before = await facts(id)
-        await claim(randomUUID(), id)
+        // Versions before issue 16's fix counted an attempt at a start mark after the claim.
+        await db.sql`update job_runner_jobs set state = 'running', lease_owner = ${randomUUID()}, started_at = null where id = ${id}`
         await expireLeases()
         assert.deepEqual(
           await store.recoverExpiredLeases(),

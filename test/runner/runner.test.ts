@@ -329,7 +329,6 @@ for (const target of databaseTargets()) {
       const dead = randomUUID()
       const [claimed] = await engine.store.claimJobs({ instanceId: dead, queues: ['default'], limit: 1, leaseMs: 300 })
       assert.equal(claimed?.id, job.id)
-      await engine.store.markJobsStarted({ instanceId: dead, ids: [job.id] })
       await engine.store.writeCheckpoints({
         instanceId: dead,
         jobs: [{ id: job.id, checkpoint: { cursor: 3, runs: 1 }, progress: null }],
