@@ -44,7 +44,7 @@ for (const target of databaseTargets()) {
     /** Declares the describe of one row of the table, named after it and its statement. */
     function row(name: Row, body: () => void): void {
       described.push(name)
-      describe(`${name}: ${JOB_TRANSITIONS[name]}`, body)
+      describe(`${name}: ${[JOB_TRANSITIONS[name]].flat().join(', ')}`, body)
     }
 
     before(async () => {
