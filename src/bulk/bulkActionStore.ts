@@ -12,7 +12,7 @@
  */
 import type { PendingQuery, Row, Sql, TransactionSql } from 'postgres'
 import type { Json, JobState } from '../queue/job.js'
-import { JobStore, type BatchedJob } from '../queue/store.js'
+import { isJobId, JobStore, type BatchedJob } from '../queue/store.js'
 import {
   ACTION_STATES,
   MAX_BULK_FAILURES,
@@ -87,7 +87,7 @@ export class BulkActionStore {
 
   /** `owner: undefined` (an admin) sees every owner's actions. */
   async getBulkAction({ id, owner }: { id: string; owner: string | undefined }): Promise<OwnedBulkAction | undefined> {
-    if (!/^[1-9][0-9]{0,17}$/.test(id)) return undefined
+    if (!isJobId(id)) return undefined
     const [row] = await this.sql<BulkActionRow[]>`
       select * from job_runner_bulk_actions
       where id = ${id} ${owner === undefined ? this.sql`` : this.sql`and owner = ${owner}`}`

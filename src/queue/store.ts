@@ -24,7 +24,7 @@
  *                │                     fail, abandon, lease expired on the last attempt ──▶ failed
  *                └──cancel queued──▶ cancelled                      (fail: also when the policy gives up)
  *
- *   failed | cancelled ──retry (by hand: POST /v1/jobs/{id}/retry)──▶ queued
+ *   failed | cancelled ──retry (by hand: POST /v1/jobs/{id}/retry, or a bulk action)──▶ queued
  *
  *   row              statement                from → to                      attempts      interruptions
  *   enqueue          enqueueJobs              – → queued                     0             0

@@ -1,17 +1,18 @@
 /**
  * Bulk actions below HTTP, on each database: the lease (a batch is fenced by it; an expired one is
  * taken over and the action carried on from its cursor; a stop gives it back), two workers on one
- * action acting on each job once, and the lifecycle stopping the worker on a drain and starting it
- * again on a resume.
+ * action acting on each job once, the lifecycle stopping the worker on a drain and starting it
+ * again on a resume, and (PostgreSQL) a bulk cancel worked on one instance aborting the token of a
+ * job running on another.
  */
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, beforeEach, describe, it } from 'node:test'
 import { BulkActionStore } from '../../src/bulk/bulkActionStore.js'
 import { BulkActionWorker } from '../../src/bulk/bulkActionWorker.js'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { databaseTargets, postgresOnly, type TestDatabase } from '../support/databases.js'
 import { openEngine, type Engine } from '../support/engine.js'
-import { expectJson } from '../support/http.js'
+import { enqueue, expectJson, pollUntil } from '../support/http.js'
 import { startTestService, type TestService } from '../support/service.js'
 
 const LEASE_MS = 60_000
@@ -163,3 +164,40 @@ for (const target of databaseTargets()) {
     })
   })
 }
+
+const postgres = postgresOnly()
+describe('a bulk cancel reaches a job running on another instance (postgres)', { skip: !postgres }, () => {
+  let database: TestDatabase
+  let runs: TestService
+  let asks: TestService
+
+  before(async () => {
+    database = await postgres!.create()
+    runs = await startTestService(database)
+    // Serves a queue nobody uses: the job runs on the other instance.
+    asks = await startTestService(database, { QUEUES: 'nobody' })
+    // Only the asked instance works bulk actions: the cancel must travel to the other one.
+    await runs.bulkWorker.stop()
+  })
+  after(async () => {
+    await asks?.close()
+    await runs?.close()
+    await database?.cleanup()
+  })
+
+  it("the running job's token aborts with reason cancelled there, as a single cancel's does", async () => {
+    const started = runs.runner.events.waitFor('job:start', (e) => e.job.type === 'sleep')
+    const job = await enqueue(runs, { type: 'sleep', payload: { ms: 60_000 } })
+    await started
+    const settled = runs.runner.events.waitFor('job:settled', (e) => e.job.id === job.id)
+    const completed = asks.bulkWorker.events.waitFor('bulk:completed')
+    const response = await asks.request('/v1/bulk-actions', {
+      method: 'POST',
+      body: JSON.stringify({ action: 'cancel', filter: { state: 'running', type: 'sleep' } }),
+    })
+    await expectJson(response, 202)
+    assert.equal((await completed).action.done, 1)
+    assert.equal((await settled).outcome, 'cancelled')
+    await pollUntil(asks, job.id, (j) => j.state === 'cancelled')
+  })
+})
