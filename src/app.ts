@@ -7,6 +7,7 @@ import { Hono } from 'hono'
 import type { Logger } from 'pino'
 import './http/context.js'
 import { adminRoutes, type InstanceInfo } from '../routes/admin.js'
+import { bulkActionsRoutes } from '../routes/bulkActions.js'
 import { dashboardRoutes } from '../routes/dashboard.js'
 import { docsRoutes } from '../routes/docs.js'
 import { healthRoutes } from '../routes/health.js'
@@ -25,10 +26,12 @@ import { observeRequests } from './observability/httpObserver.js'
 import type { ServiceMetrics } from './observability/metrics.js'
 import type { QueueOverview } from './observability/queueOverview.js'
 import type { JobService } from './queue/jobService.js'
+import type { BulkActionService } from './bulk/bulkActionService.js'
 import type { JobRegistry } from '../jobs/registry.js'
 
 export interface AppOptions {
   jobs: JobService
+  bulkActions: BulkActionService
   /** The job types this instance runs (GET /v1/job-types). */
   registry: Pick<JobRegistry, 'names' | 'get'>
   lifecycle: Lifecycle
@@ -59,7 +62,7 @@ export function createApp(options: AppOptions): Hono {
         headers: { 'retry-after': RETRY_AFTER_SECONDS, connection: 'close' },
       })
     }
-    if (!lifecycle.mayAccept() && (c.req.path === '/v1/jobs' || c.req.path.startsWith('/v1/jobs/'))) {
+    if (!lifecycle.mayAccept() && isJobRequest(c.req.path)) {
       throw new HttpProblem('draining', `this instance is ${lifecycle.state} and takes no job requests`, {
         headers: { 'retry-after': RETRY_AFTER_SECONDS },
       })
@@ -89,6 +92,10 @@ export function createApp(options: AppOptions): Hono {
       shutdownSignal: lifecycle.shutdownSignal,
       ...(options.longPollsPerOwner === undefined ? {} : { longPollsPerOwner: options.longPollsPerOwner }),
     }),
+  )
+  app.route(
+    '/v1/bulk-actions',
+    bulkActionsRoutes({ bulkActions: options.bulkActions, spec: options.spec, verifyToken: options.verifyToken }),
   )
   app.route('/v1/job-types', jobTypesRoutes({ registry: options.registry, verifyToken: options.verifyToken }))
   const { instance, verifyToken, queueOverview } = options
@@ -132,6 +139,16 @@ export function createApp(options: AppOptions): Hono {
   })
 
   return app
+}
+
+/** The routes a drained instance refuses: the jobs and the bulk actions on them. */
+function isJobRequest(path: string): boolean {
+  return (
+    path === '/v1/jobs' ||
+    path.startsWith('/v1/jobs/') ||
+    path === '/v1/bulk-actions' ||
+    path.startsWith('/v1/bulk-actions/')
+  )
 }
 
 /** Connection-level failures (postgres.js codes, socket errors, PostgreSQL class 08 and 57P0x). */

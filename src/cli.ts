@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /**
  * The `job-runner` command (package.json `bin`, so `npx job-runner …`): mint tokens, enqueue jobs,
- * follow, list, cancel, retry and replay them, drain and resume an instance, migrate the database. Every command takes --help.
+ * follow, list, cancel, retry and replay them (one or in bulk), drain and resume an instance, migrate the database. Every command takes --help.
  * Exit codes: 0 done, 1 the job failed or was cancelled, 2 bad usage or configuration, 3 the
  * service refused or could not be reached.
  */
+import { bulkCommand } from './cli/bulk.js'
 import { commandHelp, CliError, EXIT, parseCommandArgs, type Command, type CommandIo } from './cli/command.js'
 import { drainCommand, resumeCommand } from './cli/drain.js'
 import { enqueueCommand } from './cli/enqueue.js'
@@ -22,6 +23,7 @@ const COMMANDS: readonly Command[] = [
   cancelCommand,
   retryCommand,
   replayCommand,
+  bulkCommand,
   drainCommand,
   resumeCommand,
   migrateCommand,

@@ -37,6 +37,8 @@ export interface Config {
   readonly retryBaseMs: number
   /** Finished jobs older than this are deleted by the pruner. */
   readonly retentionMs: number
+  /** Jobs a bulk action moves per transaction (`BULK_BATCH_SIZE`). */
+  readonly bulkBatchSize: number
   readonly maxBodyBytes: number
   /** `?wait` long-polls one owner may hold open at once on this instance; more get 429. */
   readonly longPollsPerOwner: number
@@ -159,6 +161,7 @@ export function loadConfig(env: Env = process.env): Config {
     retryBaseMs: readNumber(env, 'RETRY_BASE_MS', 1000, { min: 0, max: 3600000 }),
     retentionMs:
       readNumber(env, 'JOB_RETENTION_HOURS', 168, { min: 0.001, max: 24 * 3650, integer: false }) * 3600 * 1000,
+    bulkBatchSize: readNumber(env, 'BULK_BATCH_SIZE', 500, { min: 1, max: 10_000 }),
     maxBodyBytes: readNumber(env, 'MAX_BODY_BYTES', 1024 * 1024, { min: 1024, max: 64 * 1024 * 1024 }),
     longPollsPerOwner: readNumber(env, 'LONG_POLLS_PER_OWNER', 50, { min: 1, max: 100_000 }),
     logLevel,

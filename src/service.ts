@@ -14,6 +14,10 @@ import type { Logger } from 'pino'
 import { loadJobRegistry, type JobRegistry } from '../jobs/registry.js'
 import { createApp } from './app.js'
 import { ensureDevSecret, mintToken } from './auth/devToken.js'
+import { BulkActionService } from './bulk/bulkActionService.js'
+import { BulkActionStore } from './bulk/bulkActionStore.js'
+import { BulkActionWorker } from './bulk/bulkActionWorker.js'
+import { runnerWithBulkWorker } from './bulk/runnerWithBulkWorker.js'
 import { createTokenVerifier, type TokenVerifier } from './auth/tokenVerifier.js'
 import { cachedTokenVerifier } from './auth/tokenCache.js'
 import { ConfigError, type Config } from './config.js'
@@ -58,6 +62,8 @@ export interface Service {
   readonly store: JobStore
   readonly jobs: JobService
   readonly runner: Runner
+  /** Works bulk actions beside the runner (started and stopped with it). */
+  readonly bulkWorker: BulkActionWorker
   readonly lifecycle: Lifecycle
   readonly metrics: ServiceMetrics
   /** Set when a development secret was generated or reused: a ready-to-use admin token. */
@@ -133,9 +139,23 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     throw error
   }
 
+  const bulkStore = new BulkActionStore(db.sql)
+  const bulkWorker = new BulkActionWorker(
+    {
+      instanceId: runner.instanceId,
+      leaseMs: config.leaseMs,
+      batchSize: config.bulkBatchSize,
+      pollIntervalMs: config.pollIntervalMs,
+    },
+    { store: bulkStore, announce: jobs, log, mayWork: () => lifecycle?.mayClaim() ?? false },
+  )
+  const bulkActions = new BulkActionService(bulkStore, bulkWorker)
+  // What the lifecycle starts and stops: the runner, and the bulk action worker beside it.
+  const controlled = runnerWithBulkWorker(runner, bulkWorker)
+
   let server: Server | undefined
   lifecycle = new Lifecycle({
-    runner,
+    runner: controlled,
     log,
     shutdownGraceMs: config.shutdownGraceMs,
     closeResources: async (budgetMs) => {
@@ -159,6 +179,7 @@ export async function startService({ config, log, exit, registry, signal }: Serv
   lifecycle.events.on('lifecycle:stopped', () => metrics.stop())
   const app = createApp({
     jobs,
+    bulkActions,
     registry: jobRegistry,
     lifecycle,
     instance: {
@@ -188,7 +209,7 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     opened.push(() => closeServer(listening.server, 0))
     // The last moment a signal aborts start-up; from here on it belongs to the graceful shutdown.
     throwIfStartAborted(signal)
-    await runner.start()
+    await controlled.start()
   } catch (error) {
     await closeOpened(error)
     throw error
@@ -203,7 +224,7 @@ export async function startService({ config, log, exit, registry, signal }: Serv
       })
     : undefined
   const url = localUrl(config.host, port)
-  return { url, host: config.host, port, db, store, jobs, runner, lifecycle, metrics, devToken, app }
+  return { url, host: config.host, port, db, store, jobs, runner, bulkWorker, lifecycle, metrics, devToken, app }
 }
 
 /** Binds `HOST:PORT`; a port in use or an address this machine lacks is a sentence naming the variable. */

@@ -19,7 +19,19 @@ const root = projectRoot()
 
 describe('job-runner CLI without a service', () => {
   it('has --help on every command, and says what is wrong with bad usage', async () => {
-    const commands = ['token', 'enqueue', 'status', 'list', 'cancel', 'retry', 'replay', 'drain', 'resume', 'migrate']
+    const commands = [
+      'token',
+      'enqueue',
+      'status',
+      'list',
+      'cancel',
+      'retry',
+      'replay',
+      'bulk',
+      'drain',
+      'resume',
+      'migrate',
+    ]
     const runs = await Promise.all([
       cli(['--help']),
       cli([]),
@@ -238,6 +250,37 @@ for (const target of databaseTargets()) {
       const again = await cli(['retry', copyId, '--from', 'start', '--json'], env)
       assert.equal(again.code, 0, again.stderr)
       assert.equal((JSON.parse(again.stdout) as { state: string }).state, 'queued')
+    })
+
+    it('bulk: retries every failed job of a type with progress until done; refuses an empty filter without --all', async () => {
+      const rows = await service.db.sql<{ id: string }[]>`
+        insert into job_runner_jobs (owner, type, queue, max_attempts, state, attempts, finished_at, error)
+        select 'cli', 'flaky', 'bulk-cli', 1, 'failed', 1, now(), 'boom' from generate_series(1, 5)
+        returning id::text as id`
+      const dry = await cli(['bulk', 'retry', '--state', 'failed', '--queue', 'bulk-cli', '--dry-run'], env)
+      assert.equal(dry.code, 0, dry.stderr)
+      assert.equal(dry.stdout, 'retry would match 5 job(s)\n')
+      const run = await cli(['bulk', 'retry', '--state', 'failed', '--type', 'flaky', '--queue', 'bulk-cli'], env)
+      assert.equal(run.code, 0, run.stderr)
+      assert.match(run.stderr, /^bulk retry [0-9]+: 5 job\(s\) matched\n/)
+      assert.match(run.stderr, /bulk retry [0-9]+: 5 of 5 done, 0 failed\n$/)
+      assert.match(run.stdout, /^retry [0-9]+ completed: 5 done, 0 failed\n$/)
+      const [counted] = await service.db.sql<{ n: number }[]>`
+        select count(*)::int as n from job_runner_jobs where queue = 'bulk-cli' and state = 'queued' and retries = 1`
+      assert.equal(counted!.n, 5)
+
+      const listed = await cli(['bulk', 'cancel', '--ids', `${rows[0]!.id},987654321`, '--json'], env)
+      assert.equal(listed.code, 1, 'some listed jobs could not be cancelled')
+      const action = JSON.parse(listed.stdout) as { done: number; failures: { id: string; reason: string }[] }
+      assert.deepEqual([action.done, action.failures], [1, [{ id: '987654321', reason: 'not found for this caller' }]])
+      const empty = await cli(['bulk', 'cancel'], env)
+      assert.equal(empty.code, 2)
+      assert.match(empty.stderr, /no filter: .* or --all/)
+      assert.equal((await cli(['bulk', 'delete', '--all'], env)).code, 2)
+      assert.equal((await cli(['bulk', 'retry', '--ids', '1,x'], env)).code, 2)
+      const refused = await cli(['bulk', 'retry', '--state', 'succeeded'], env)
+      assert.equal(refused.code, 3)
+      assert.match(refused.stderr, /422: \/filter\/state must be failed or cancelled for retry/)
     })
 
     it('reports unknown jobs and refused requests with exit code 3', async () => {

@@ -68,7 +68,7 @@
   }
 
   async function api(path, init = {}) {
-    const headers = { authorization: `Bearer ${token}`, accept: 'application/json' }
+    const headers = { authorization: `Bearer ${token}`, accept: 'application/json', ...init.headers }
     const response = await fetch(path, { ...init, headers, cache: 'no-store' })
     const body = await response.json().catch(() => null)
     if (!response.ok) throw new ApiError(response.status, body)
@@ -369,6 +369,7 @@
       ? queued.jobs.filter((job) => job.errors.length > 0 && Date.parse(job.runAt) > Date.now())
       : []
     $('failed-count').textContent = failed.length ? `${failed.length}${failed.length === 20 ? '+' : ''} failed` : ''
+    $('retry-all').hidden = !scopes.has('jobs:write') || failed.length === 0
     const items = [...failed, ...retrying].map((job) =>
       h(
         'li',
@@ -621,6 +622,50 @@
     refreshNow()
   }
 
+  /**
+   * "Retry all matching": counts the failed jobs this token may retry (a dry run), asks for a
+   * confirmation naming that count, creates the bulk action and shows its progress until it completes.
+   */
+  async function retryAllFailed() {
+    const request = { action: 'retry', filter: { state: 'failed' } }
+    const post = (body) =>
+      api('/v1/bulk-actions', {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+      })
+    const progress = $('bulk-progress')
+    try {
+      const { matched } = await post({ ...request, dryRun: true })
+      if (matched === 0) return toast('No failed jobs to retry')
+      if (
+        !confirm(
+          `Retry all ${matched} failed job${matched === 1 ? '' : 's'}? Each goes back to the queue from its checkpoint.`,
+        )
+      )
+        return
+      let action = await post(request)
+      $('retry-all').disabled = true
+      progress.hidden = false
+      for (;;) {
+        progress.dataset.state = action.state
+        progress.dataset.bulkActionId = action.id
+        progress.textContent =
+          action.state === 'completed'
+            ? `Retried ${action.done} of ${action.matched} failed jobs${action.failed ? ` (${action.failed} could not be)` : ''}`
+            : `Retrying ${action.done} of ${action.matched} failed jobs…`
+        if (action.state === 'completed') break
+        await new Promise((resolve) => setTimeout(resolve, 500))
+        action = await api(`/v1/bulk-actions/${encodeURIComponent(action.id)}`)
+      }
+    } catch (error) {
+      toast(`Retry all: ${error.message}`)
+    } finally {
+      $('retry-all').disabled = false
+    }
+    refreshNow()
+  }
+
   async function replayJob(id) {
     try {
       const job = await api(`/v1/jobs/${encodeURIComponent(id)}/replay`, { method: 'POST' })
@@ -728,6 +773,7 @@
   $('detail-cancel').addEventListener('click', () => detailId && cancelJob(detailId))
   $('detail-retry').addEventListener('click', () => detailId && retryJob(detailId))
   $('detail-replay').addEventListener('click', () => detailId && replayJob(detailId))
+  $('retry-all').addEventListener('click', retryAllFailed)
   $('drain-button').addEventListener('click', () => {
     if (
       confirm(

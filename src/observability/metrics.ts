@@ -190,7 +190,10 @@ export class ServiceMetrics {
     })
     if (defaultMetrics) collectDefaultMetrics({ register: this.registry })
 
-    const labels = (job: OwnedJob) => ({ type: sources.labels.type(job.type), queue: sources.labels.queue(job.queue) })
+    const labels = (job: Pick<OwnedJob, 'type' | 'queue'>) => ({
+      type: sources.labels.type(job.type),
+      queue: sources.labels.queue(job.queue),
+    })
     this.unsubscribe.push(
       jobs.events.on('jobs:enqueued', ({ jobs: fresh }) => {
         for (const job of fresh) enqueued.inc(labels(job))

@@ -49,11 +49,16 @@ export interface ReplayRequest {
   runAt?: string
 }
 
+/** A job whose cancel committed, and the state it was in: queued (now cancelled) or running (flagged). */
+export interface CancelledJob extends Pick<OwnedJob, 'id' | 'type' | 'queue'> {
+  previousState: JobState
+}
+
 export interface JobServiceEvents {
   /** Jobs newly stored (replays of an idempotency key are not new). Metrics count them here. */
   'jobs:enqueued': { jobs: readonly OwnedJob[] }
   /** A queued job cancelled at once (a running one settles through the runner instead). */
-  'job:cancelled': { job: OwnedJob }
+  'job:cancelled': { job: Pick<OwnedJob, 'id' | 'type' | 'queue'> }
 }
 
 /**
@@ -128,23 +133,47 @@ export class JobService {
   async cancel(scope: JobScope & { id: string }): Promise<CancelOutcome> {
     const stored = await answersInTime(this.store.requestCancel(scope))
     const outcome = stored.kind === 'not-found' ? stored : { ...stored, job: (await this.viewOne(stored.job))! }
-    if (outcome.kind === 'requested') await this.notifier.publish('cancelRequested', outcome.job.id)
-    if (outcome.kind === 'cancelled' || outcome.kind === 'requested')
-      this.notifier.announce('jobChanged', outcome.job.id)
-    if (outcome.kind === 'cancelled') this.events.emit('job:cancelled', { job: outcome.job })
+    if (outcome.kind === 'cancelled' || outcome.kind === 'requested') {
+      const { id, type, queue } = outcome.job
+      await this.announceCancels([
+        { id, type, queue, previousState: outcome.kind === 'cancelled' ? 'queued' : 'running' },
+      ])
+    }
     return outcome
+  }
+
+  /**
+   * Tells everyone of cancels that committed (one job, or a bulk action's batch): a running job's
+   * cancel goes to whichever instance runs it (`cancelRequested`, over NOTIFY where the database
+   * carries it; its lease renewal reads the flag too), and its token aborts with `cancelled` there.
+   */
+  async announceCancels(jobs: readonly CancelledJob[]): Promise<void> {
+    await Promise.all(
+      jobs
+        .filter((job) => job.previousState === 'running')
+        .map((job) => this.notifier.publish('cancelRequested', job.id)),
+    )
+    for (const job of jobs) {
+      this.notifier.announce('jobChanged', job.id)
+      if (job.previousState === 'queued') this.events.emit('job:cancelled', { job })
+    }
   }
 
   /** Sends a failed or cancelled job back to the queue (the `retry` row), and wakes runners for it. */
   async retry(scope: JobScope & { id: string }, request: RetryRequest): Promise<RetryOutcome> {
     const runAt = request.runAt === undefined ? null : readRunAt(request.runAt, '')
     const outcome = await answersInTime(this.store.retryJob({ ...scope, from: request.from ?? 'checkpoint', runAt }))
-    if (outcome.kind === 'retried') {
-      // An update, unlike an insert, is not announced by the database (migration 007): tell everyone.
-      await this.notifier.publish('jobsAvailable', outcome.job.queue)
-      this.notifier.announce('jobChanged', outcome.job.id)
-    }
+    if (outcome.kind === 'retried') await this.announceRetries([outcome.job])
     return outcome
+  }
+
+  /** Wakes the runners of the queues that retried jobs (one, or a bulk action's batch) went back to. */
+  async announceRetries(jobs: readonly Pick<OwnedJob, 'id' | 'queue'>[]): Promise<void> {
+    // An update, unlike an insert, is not announced by the database (migration 007): tell everyone.
+    await Promise.all(
+      [...new Set(jobs.map((job) => job.queue))].map((queue) => this.notifier.publish('jobsAvailable', queue)),
+    )
+    for (const job of jobs) this.notifier.announce('jobChanged', job.id)
   }
 
   /**
@@ -258,7 +287,8 @@ export class StoreTimeoutError extends Error {
   readonly code = 'STORE_TIMEOUT'
 }
 
-function answersInTime<T>(work: Promise<T>, ms = STORE_TIMEOUT_MS): Promise<T> {
+/** `work`, or a `StoreTimeoutError` past `ms` (the app answers it 503 with Retry-After). */
+export function answersInTime<T>(work: Promise<T>, ms = STORE_TIMEOUT_MS): Promise<T> {
   return withTimeout(work, ms, () => new StoreTimeoutError(`the database did not answer within ${ms} ms`))
 }
 

@@ -25,7 +25,7 @@
  *                │    fail, abandon, lease expired on the last attempt; interrupt past the cap ──▶ failed
  *                └──cancel queued──▶ cancelled                 (fail: also when the job's retry policy gives up)
  *
- *   failed | cancelled ──retry (by hand: POST /v1/jobs/{id}/retry)──▶ queued
+ *   failed | cancelled ──retry (by hand: POST /v1/jobs/{id}/retry, or a bulk action)──▶ queued
  *
  *   row              statement                from → to                      attempts      interruptions
  *   enqueue          enqueueJobs              – → queued                     0             0
@@ -37,9 +37,15 @@
  *   interrupt        requeueInterruptedJobs   running → queued | failed      −1            +1  (failed once past maxInterruptions)
  *   abandon          abandonJobs              running → queued | failed      –             +1  (ignored its token until the deadline)
  *   cancel running   markJobsCancelled        running → cancelled            −1 if it never ran
- *   cancel queued    requestCancel            queued → cancelled             –             –
+ *   cancel queued    requestCancel            queued → cancelled             –             –   (a running job is only flagged:
+ *                    requestCancels                                                              its runner ends it by cancel running)
  *   lease expired    recoverExpiredLeases     running → queued | failed      – (the claim's attempt stays used)
  *   retry            retryJob                 failed | cancelled → queued    0             0   (retries +1; checkpoint kept or cleared)
+ *                    retryJobs
+ *
+ * `requestCancels` and `retryJobs` are the batched forms of their rows, for bulk actions
+ * (src/bulk/): the same write (`cancelWrite`, `retryWrite`) and the same states, on a list of ids,
+ * inside the caller's transaction.
  *
  * Every failure written (fail, abandon, a started job's lease expired, interrupt past the cap) also
  * appends an entry to the job's bounded error history, `errors` (`appendError`).
@@ -148,6 +154,23 @@ export interface RetryParams extends JobScope {
 export type RetryOutcome =
   { kind: 'retried'; job: OwnedJob } | { kind: 'not-retryable'; job: OwnedJob } | { kind: 'not-found' }
 
+/** A batch of a bulk action: the jobs `ids` (the caller's only, unless `owner` is undefined). */
+export interface BatchParams extends JobScope {
+  ids: readonly string[]
+}
+
+/**
+ * One job of a batch as the batched statement found it: its state before the write, and whether
+ * the row moved it. Ids missing from the answer are not the caller's (or do not exist).
+ */
+export interface BatchedJob {
+  id: string
+  type: string
+  queue: string
+  previousState: JobState
+  moved: boolean
+}
+
 /** What a replay may change; the rest (type, options) is copied from the job it replays. */
 export interface ReplayParams extends JobScope {
   id: string
@@ -219,6 +242,15 @@ export function insertedJobRow(
 
 export class JobStore {
   constructor(private readonly sql: Sql) {}
+
+  /**
+   * The store inside a caller's transaction (a bulk action's batch: src/bulk/bulkActionStore.ts). A
+   * transaction's `sql` answers everything the batched rows use (tagged templates, fragments,
+   * `json`); it lacks `begin` and `listen`, which no statement called inside one uses.
+   */
+  static within(tx: TransactionSql): JobStore {
+    return new JobStore(tx as unknown as Sql)
+  }
 
   /** Inserts jobs in one statement, all or nothing. A reused idempotency key replays its job. */
   async enqueueJobs({ owner, jobs }: { owner: string; jobs: readonly NewJob[] }): Promise<EnqueuedJob[]> {
@@ -594,8 +626,8 @@ export class JobStore {
   }
 
   /**
-   * Cancels a queued job at once; flags a running one so that the instance running it aborts its
-   * token. Finished jobs are left as they are.
+   * The `cancel queued` row: cancels a queued job at once; flags a running one so that the instance
+   * running it aborts its token (the `cancel running` row ends it). Finished jobs are left as they are.
    */
   async requestCancel({ id, owner }: JobScope & { id: string }): Promise<CancelOutcome> {
     if (!isJobId(id)) return { kind: 'not-found' }
@@ -603,20 +635,47 @@ export class JobStore {
     const [row] = await sql<(JobRow & { previous_state: JobState })[]>`
       with target as (
         select id, state from job_runner_jobs
-        where id = ${id} ${owner === undefined ? sql`` : sql`and owner = ${owner}`}
+        where id = ${id} ${ownedBy(sql, owner)}
         for update
       )
       update job_runner_jobs j
-      set state = case when target.state = 'queued' then 'cancelled' else j.state end,
-          finished_at = case when target.state = 'queued' then now() else j.finished_at end,
-          cancel_requested = true, updated_at = now()
+      set ${cancelWrite(sql)}
       from target
-      where j.id = target.id and target.state in ('queued', 'running')
+      where j.id = target.id and target.state in ${sql(CANCELLABLE_STATES)}
       returning j.*, target.state as previous_state`
     if (row) return { kind: row.previous_state === 'queued' ? 'cancelled' : 'requested', job: toJob(row) }
     const job = await this.getJob({ id, owner })
     if (!job) return { kind: 'not-found' }
     return { kind: job.state === 'cancelled' ? 'already-cancelled' : 'finished', job }
+  }
+
+  /**
+   * The `cancel queued` row for a batch of a bulk action, in the caller's transaction: `requestCancel`'s
+   * write on every job of `ids` that is queued or running. The rows are locked in id order, as every
+   * batched write of the table locks them, so two batches never wait on each other in a cycle.
+   */
+  async requestCancels({ ids, owner }: BatchParams): Promise<BatchedJob[]> {
+    if (ids.length === 0) return []
+    const sql = this.sql
+    const rows = await sql<BatchedRow[]>`
+      with target as materialized (
+        select id, state, type, queue from job_runner_jobs
+        where id = any(array(select jsonb_array_elements_text(${sql.json(ids as unknown as Json)})::bigint))
+          ${ownedBy(sql, owner)}
+        order by id
+        for update
+      ),
+      moved as (
+        update job_runner_jobs j
+        set ${cancelWrite(sql)}
+        from target
+        where j.id = target.id and target.state in ${sql(CANCELLABLE_STATES)}
+        returning j.id
+      )
+      select t.id, t.type, t.queue, t.state as previous_state, m.id is not null as moved
+      from target t left join moved m on m.id = t.id
+      order by t.id`
+    return rows.map(toBatchedJob)
   }
 
   /**
@@ -628,25 +687,49 @@ export class JobStore {
   async retryJob({ id, owner, from, runAt }: RetryParams): Promise<RetryOutcome> {
     if (!isJobId(id)) return { kind: 'not-found' }
     const sql = this.sql
-    const fromStart = from === 'start'
     const [row] = await sql<JobRow[]>`
       with target as (
         select id, state from job_runner_jobs
-        where id = ${id} ${owner === undefined ? sql`` : sql`and owner = ${owner}`}
+        where id = ${id} ${ownedBy(sql, owner)}
         for update
       )
       update job_runner_jobs j
-      set state = 'queued', attempts = 0, interruptions = 0, retries = j.retries + 1,
-          run_at = coalesce(${runAt?.toISOString() ?? null}::timestamptz, now()),
-          started_at = null, finished_at = null, cancel_requested = false, result = null, updated_at = now(),
-          checkpoint = case when ${fromStart} then null else j.checkpoint end,
-          progress = case when ${fromStart} then null else j.progress end
+      set ${retryWrite(sql, { from, runAt })}
       from target
-      where j.id = target.id and target.state in ('failed', 'cancelled')
+      where j.id = target.id and target.state in ${sql(RETRYABLE_STATES)}
       returning j.*`
     if (row) return { kind: 'retried', job: toJob(row) }
     const job = await this.getJob({ id, owner })
     return job ? { kind: 'not-retryable', job } : { kind: 'not-found' }
+  }
+
+  /**
+   * The `retry` row for a batch of a bulk action, in the caller's transaction: `retryJob`'s write on
+   * every job of `ids` that is failed or cancelled, from its checkpoint, runnable now. Rows are
+   * locked in id order (see `requestCancels`).
+   */
+  async retryJobs({ ids, owner }: BatchParams): Promise<BatchedJob[]> {
+    if (ids.length === 0) return []
+    const sql = this.sql
+    const rows = await sql<BatchedRow[]>`
+      with target as materialized (
+        select id, state, type, queue from job_runner_jobs
+        where id = any(array(select jsonb_array_elements_text(${sql.json(ids as unknown as Json)})::bigint))
+          ${ownedBy(sql, owner)}
+        order by id
+        for update
+      ),
+      moved as (
+        update job_runner_jobs j
+        set ${retryWrite(sql, { from: 'checkpoint', runAt: null })}
+        from target
+        where j.id = target.id and target.state in ${sql(RETRYABLE_STATES)}
+        returning j.id
+      )
+      select t.id, t.type, t.queue, t.state as previous_state, m.id is not null as moved
+      from target t left join moved m on m.id = t.id
+      order by t.id`
+    return rows.map(toBatchedJob)
   }
 
   /**
@@ -894,10 +977,45 @@ export const JOB_TRANSITIONS = {
   interrupt: 'requeueInterruptedJobs',
   abandon: 'abandonJobs',
   cancelRunning: 'markJobsCancelled',
-  cancelQueued: 'requestCancel',
+  cancelQueued: ['requestCancel', 'requestCancels'],
   leaseExpired: 'recoverExpiredLeases',
-  retry: 'retryJob',
-} as const satisfies Record<string, keyof JobStore>
+  retry: ['retryJob', 'retryJobs'],
+} as const satisfies Record<string, keyof JobStore | readonly (keyof JobStore)[]>
+
+/** The states the `cancel queued` row moves (or flags), and those the `retry` row moves. */
+export const CANCELLABLE_STATES = ['queued', 'running'] as const satisfies readonly JobState[]
+export const RETRYABLE_STATES = ['failed', 'cancelled'] as const satisfies readonly JobState[]
+
+/**
+ * The write of the `cancel queued` row, on `j` with its locked `target`: a queued job is cancelled
+ * now, a running one only flagged (its runner aborts its token with `cancelled`).
+ */
+function cancelWrite(sql: Sql): PendingQuery<Row[]> {
+  return sql`state = case when target.state = 'queued' then 'cancelled' else j.state end,
+          finished_at = case when target.state = 'queued' then now() else j.finished_at end,
+          cancel_requested = true, updated_at = now()`
+}
+
+/** The write of the `retry` row, on `j`: queued again with attempts and interruptions from zero. */
+function retryWrite(sql: Sql, { from, runAt }: Pick<RetryParams, 'from' | 'runAt'>): PendingQuery<Row[]> {
+  const fromStart = from === 'start'
+  return sql`state = 'queued', attempts = 0, interruptions = 0, retries = j.retries + 1,
+          run_at = coalesce(${runAt?.toISOString() ?? null}::timestamptz, now()),
+          started_at = null, finished_at = null, cancel_requested = false, result = null, updated_at = now(),
+          checkpoint = case when ${fromStart} then null else j.checkpoint end,
+          progress = case when ${fromStart} then null else j.progress end`
+}
+
+/** `and owner = …` for a caller's own jobs; nothing for an admin (`owner` undefined). */
+function ownedBy(sql: Sql, owner: string | undefined): PendingQuery<Row[]> {
+  return owner === undefined ? sql`` : sql`and owner = ${owner}`
+}
+
+type BatchedRow = { id: string; type: string; queue: string; previous_state: JobState; moved: boolean }
+
+function toBatchedJob(row: BatchedRow): BatchedJob {
+  return { id: String(row.id), type: row.type, queue: row.queue, previousState: row.previous_state, moved: row.moved }
+}
 
 /**
  * `j.errors` with `entry` appended (its attempt and time taken from the row being written), the

@@ -468,6 +468,42 @@ for (const target of databaseTargets()) {
       await check(await service.request(url, json({ priority: 5000 })), 'POST', path, 422)
     })
 
+    it('POST /v1/bulk-actions: 202, 200, 400, 401, 403, 413, 415, 422; GET /v1/bulk-actions/{id}: 200, 404', async () => {
+      const path = '/v1/bulk-actions'
+      const queued = await enqueue(service, { type: 'echo', queue: 'nobody' })
+      const body = { action: 'cancel', ids: [queued.id] }
+      const completed = service.bulkWorker.events.waitFor('bulk:completed')
+      const response = await service.request(path, json(body))
+      const created = (await check(response, 'POST', path, 202)) as { id: string }
+      assert.equal(response.headers.get('location'), `/v1/bulk-actions/${created.id}`)
+      await completed
+      const url = `/v1/bulk-actions/${created.id}`
+      const shown = (await check(await service.request(url), 'GET', '/v1/bulk-actions/{id}', 200)) as {
+        state: string
+        done: number
+      }
+      assert.deepEqual([shown.state, shown.done], ['completed', 1])
+      await check(await service.request('/v1/bulk-actions/999999999'), 'GET', '/v1/bulk-actions/{id}', 404)
+      const preview = { action: 'retry', filter: { state: 'failed' }, dryRun: true }
+      await check(await service.request(path, json(preview)), 'POST', path, 200)
+      await check(await service.request(path, { method: 'POST', body: '{"action":' }), 'POST', path, 400)
+      await check(await service.request(path, { ...json(body), token: null }), 'POST', path, 401)
+      await check(await service.request(path, { ...json(body), scopes: ['jobs:read'] }), 'POST', path, 403)
+      await check(
+        await service.request(path, json({ ...body, ids: Array.from({ length: 200 }, () => '9'.repeat(18)) })),
+        'POST',
+        path,
+        413,
+      )
+      await check(
+        await service.request(path, { method: 'POST', body: '{}', headers: { 'content-type': 'text/plain' } }),
+        'POST',
+        path,
+        415,
+      )
+      await check(await service.request(path, json({ action: 'delete', filter: {} })), 'POST', path, 422)
+    })
+
     it('every secured operation: 401 without a token, 403 without its scope', async () => {
       for (const operation of specOperations()) {
         const [method, path] = operation.split(' ') as [string, string]
@@ -582,6 +618,13 @@ for (const target of databaseTargets()) {
         '/v1/jobs/{id}/replay',
         503,
       )
+      await check(
+        await service.request('/v1/bulk-actions', json({ action: 'retry', filter: { state: 'failed' } })),
+        'POST',
+        '/v1/bulk-actions',
+        503,
+      )
+      await check(await service.request('/v1/bulk-actions/1'), 'GET', '/v1/bulk-actions/{id}', 503)
       await check(await service.request('/readyz', { token: null }), 'GET', '/readyz', 503)
       const status = (await check(await service.request('/v1/admin/status'), 'GET', '/v1/admin/status', 200)) as {
         state: string

@@ -44,7 +44,7 @@ for (const target of databaseTargets()) {
     /** Declares the describe of one row of the table, named after it and its statement. */
     function row(name: Row, body: () => void): void {
       described.push(name)
-      describe(`${name}: ${JOB_TRANSITIONS[name]}`, body)
+      describe(`${name}: ${[JOB_TRANSITIONS[name]].flat().join(', ')}`, body)
     }
 
     before(async () => {
@@ -434,6 +434,44 @@ for (const target of databaseTargets()) {
         assert.equal(f.attempts, 1)
         assert.equal((await store.getJob({ id, owner: 'alice' }))!.cancelRequested, true)
       })
+
+      it('requestCancels (a bulk batch): the same write on a list, reporting each job found and whether it moved', async () => {
+        const runningId = await enqueue()
+        await start(randomUUID(), runningId)
+        const doneId = await enqueue()
+        const owner = randomUUID()
+        await start(owner, doneId)
+        await store.completeJobs({ instanceId: owner, completions: [{ ...snapshot(doneId), result: null }] })
+        const queuedId = await enqueue()
+        const [bobs] = await store.enqueueJobs({ owner: 'bob', jobs: [newJob()] })
+        const ids = [doneId, bobs!.job.id, runningId, queuedId, '999999']
+        const batch = await db.sql.begin((tx) => JobStore.within(tx).requestCancels({ ids, owner: 'alice' }))
+        assert.deepEqual(
+          batch.map((j) => [j.id, j.previousState, j.moved]),
+          [
+            [runningId, 'running', true],
+            [doneId, 'succeeded', false],
+            [queuedId, 'queued', true],
+          ],
+          "in id order, the caller's jobs only",
+        )
+        const queued = await facts(queuedId)
+        assert.deepEqual(
+          [queued.state, queued.attempts, queued.interruptions, queued.finished],
+          ['cancelled', 0, 0, true],
+        )
+        const running = await facts(runningId)
+        assert.deepEqual([running.state, running.attempts], ['running', 1], 'only flagged: cancel running ends it')
+        assert.equal((await store.getJob({ id: runningId, owner: 'alice' }))!.cancelRequested, true)
+        assert.equal((await facts(doneId)).state, 'succeeded')
+        assert.equal((await facts(bobs!.job.id)).state, 'queued', "another owner's job is left alone")
+        // An admin's batch (owner undefined) reaches every owner's jobs.
+        const admin = await store.requestCancels({ ids: [bobs!.job.id], owner: undefined })
+        assert.deepEqual(
+          admin.map((j) => j.moved),
+          [true],
+        )
+      })
     })
 
     row('retry', () => {
@@ -466,6 +504,48 @@ for (const target of databaseTargets()) {
         assert.equal((await store.retryJob({ id, owner: 'alice', from: 'start', runAt: null })).kind, 'retried')
         const f = await facts(id)
         assert.deepEqual([f.state, f.checkpoint], ['queued', null])
+      })
+
+      it('retryJobs (a bulk batch): the same write on a list, from the checkpoint, failed and cancelled jobs only', async () => {
+        const failedId = await enqueue({ maxAttempts: 1 })
+        const owner = randomUUID()
+        await start(owner, failedId)
+        const failure = {
+          ...snapshot(failedId, { step: 2 }),
+          error: 'boom',
+          retryDelayMs: 0,
+          giveUp: false,
+          entry: { message: 'boom', name: 'Error' },
+        }
+        await store.failJobs({ instanceId: owner, failures: [failure] })
+        const cancelledId = await enqueue()
+        await store.requestCancel({ id: cancelledId, owner: 'alice' })
+        const queuedId = await enqueue()
+        const [bobs] = await store.enqueueJobs({ owner: 'bob', jobs: [newJob()] })
+        await store.requestCancel({ id: bobs!.job.id, owner: 'bob' })
+        const ids = [queuedId, cancelledId, failedId, bobs!.job.id]
+        const batch = await db.sql.begin((tx) => JobStore.within(tx).retryJobs({ ids, owner: 'alice' }))
+        assert.deepEqual(
+          batch.map((j) => [j.id, j.previousState, j.moved]),
+          [
+            [failedId, 'failed', true],
+            [cancelledId, 'cancelled', true],
+            [queuedId, 'queued', false],
+          ],
+        )
+        const f = await facts(failedId)
+        assert.deepEqual([f.state, f.attempts, f.interruptions, f.started, f.finished], ['queued', 0, 0, false, false])
+        assert.deepEqual(f.checkpoint, { step: 2 }, 'from its checkpoint')
+        assert.ok(f.runInMs <= 0, 'runnable now')
+        const job = (await store.getJob({ id: cancelledId, owner: 'alice' }))!
+        assert.deepEqual([job.state, job.retries, job.cancelRequested], ['queued', 1, false])
+        assert.equal((await facts(bobs!.job.id)).state, 'cancelled', "another owner's job is left alone")
+        // Retried once: a second batch over the same ids moves nothing.
+        const again = await store.retryJobs({ ids, owner: 'alice' })
+        assert.deepEqual(
+          again.map((j) => j.moved),
+          [false, false, false],
+        )
       })
     })
 

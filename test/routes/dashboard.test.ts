@@ -3,8 +3,10 @@
  * headless Chromium (Debian's package, driven by playwright-core): sign in with a token, watch a
  * job enqueued through the API appear with its progress, open it, cancel it, see its state change,
  * drain and resume the instance, sign out; the job types panel lists what GET /v1/job-types says;
- * scheduled jobs ("in 3 h") and queues no instance serves.
- * Leaves screenshots in test-output/ (dashboard.png, dashboard-job.png, dashboard-scheduled.png).
+ * scheduled jobs ("in 3 h") and queues no instance serves; Retry on a failed job, and "Retry all
+ * matching" (a bulk action, confirmed with its count, its progress shown).
+ * Leaves screenshots in test-output/ (dashboard.png, dashboard-job.png, dashboard-scheduled.png,
+ * dashboard-retry-all.png).
  * The browser part skips, saying why, when /usr/bin/chromium is missing.
  */
 import assert from 'node:assert/strict'
@@ -225,6 +227,53 @@ for (const target of databaseTargets()) {
         const copy = (await (await service.request(`/v1/jobs/${copyId}`)).json()) as { replayOf: string }
         assert.equal(copy.replayOf, id)
         await page.locator('#detail-close').click()
+      })
+
+      it('Retry all matching: confirms with the count, creates a bulk action, shows its progress; the jobs run again', async () => {
+        const failures = (n: number) => {
+          const seen = new Set<string>()
+          return service.runner.events.waitFor('job:settled', (e) => {
+            const failTimes = (e.job.payload as { failTimes?: number }).failTimes
+            if (e.job.type === 'flaky' && e.outcome === 'failed' && failTimes === 1) seen.add(e.job.id)
+            return seen.size >= n
+          })
+        }
+        const failed = failures(3)
+        const ids = await Promise.all(
+          [1, 2, 3].map(() => enqueue({ type: 'flaky', payload: { failTimes: 1 }, maxAttempts: 1 })),
+        )
+        await failed
+        for (const id of ids) await page.locator(`#failures > li[data-job-id="${id}"]`).waitFor()
+        const { jobs: failedNow } = (await (await service.request('/v1/jobs?state=failed&limit=100')).json()) as {
+          jobs: { id: string }[]
+        }
+        const succeeded = Promise.all(
+          ids.map((id) =>
+            service.runner.events.waitFor('job:settled', (e) => e.job.id === id && e.outcome === 'succeeded'),
+          ),
+        )
+        let question = ''
+        page.once('dialog', (dialog) => {
+          question = dialog.message()
+          void dialog.accept()
+        })
+        await page.locator('#retry-all').click()
+        const progress = page.locator('#bulk-progress[data-state="completed"]')
+        await progress.waitFor()
+        assert.match(question, new RegExp(`^Retry all ${failedNow.length} failed jobs\\?`))
+        assert.equal(await progress.textContent(), `Retried ${failedNow.length} of ${failedNow.length} failed jobs`)
+        const bulkId = await progress.getAttribute('data-bulk-action-id')
+        const action = (await (await service.request(`/v1/bulk-actions/${bulkId}`)).json()) as {
+          state: string
+          done: number
+        }
+        assert.deepEqual([action.state, action.done], ['completed', failedNow.length])
+        // Retried from their checkpoints, they succeed and leave the Failed view.
+        await succeeded
+        for (const id of ids) await page.locator(`#failures > li[data-job-id="${id}"]`).waitFor({ state: 'detached' })
+        const job = (await (await service.request(`/v1/jobs/${ids[0]}`)).json()) as { state: string; retries: number }
+        assert.deepEqual([job.state, job.retries], ['succeeded', 1])
+        await page.screenshot({ path: screenshotFile.replace(/\.png$/, '-retry-all.png'), fullPage: true })
       })
 
       it('drains and resumes the instance with the admin buttons', async () => {

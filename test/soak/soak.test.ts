@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test'
 import { databaseTargets, postgresOnly, type TestDatabase } from '../support/databases.js'
 import { startTestService, type TestService } from '../support/service.js'
 import { runDatabaseFault, type DatabaseFault } from './databaseFaults.js'
+import { runBulkRetryThroughKill } from './bulkActions.js'
 import { runChaos } from './chaos.js'
 import { runFuzz } from './fuzz.js'
 import { runLongPollsDuringShutdown, runStartStopLoop } from './stress.js'
@@ -58,6 +59,33 @@ describe(
         settleTimeoutMs: 10 * 60_000,
       })
       t.diagnostic(JSON.stringify({ ...report, kills: kills.length }))
+    })
+  },
+)
+
+describe(
+  'soak: a bulk retry of 100,000 failed jobs through a SIGKILL, enqueues served throughout (postgres)',
+  { skip: target && long ? false : 'needs SOAK=long and TEST_DATABASE_URL', timeout: 30 * 60_000 },
+  () => {
+    let database: TestDatabase
+
+    before(async () => {
+      database = await target!.create()
+    })
+    after(async () => {
+      await database?.cleanup()
+    })
+
+    it('every job retried exactly once; the action completes on the other instance', async (t) => {
+      const report = await runBulkRetryThroughKill({
+        database,
+        target: 'postgres',
+        jobs: 100_000,
+        batchSize: 500,
+        killAfter: 30_000,
+        timeoutMs: 10 * 60_000,
+      })
+      t.diagnostic(JSON.stringify(report))
     })
   },
 )
