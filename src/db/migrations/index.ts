@@ -8,6 +8,7 @@ import * as leasesIndexByExpiry from './006_leases_index_by_expiry.js'
 import * as announceInsertedJobs from './007_announce_inserted_jobs.js'
 import * as maxInterruptions from './008_max_interruptions.js'
 import * as retriesAndErrorHistory from './009_retries_and_error_history.js'
+import * as schedules from './011_schedules.js'
 
 export interface Migration {
   readonly version: number
@@ -25,4 +26,5 @@ export const migrations: readonly Migration[] = [
   announceInsertedJobs,
   maxInterruptions,
   retriesAndErrorHistory,
+  schedules,
 ]
