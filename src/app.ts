@@ -13,6 +13,7 @@ import { healthRoutes } from '../routes/health.js'
 import { jobsRoutes } from '../routes/jobs.js'
 import { jobTypesRoutes } from '../routes/jobTypes.js'
 import { metricsRoutes } from '../routes/metrics.js'
+import { schedulesRoutes } from '../routes/schedules.js'
 import type { TokenVerifier } from './auth/tokenVerifier.js'
 import type { OpenApiSpec } from './http/openapi.js'
 import { allowedMethods } from './http/allowedMethods.js'
@@ -25,10 +26,12 @@ import { observeRequests } from './observability/httpObserver.js'
 import type { ServiceMetrics } from './observability/metrics.js'
 import type { QueueOverview } from './observability/queueOverview.js'
 import type { JobService } from './queue/jobService.js'
+import type { ScheduleService } from './schedules/scheduleService.js'
 import type { JobRegistry } from '../jobs/registry.js'
 
 export interface AppOptions {
   jobs: JobService
+  schedules: ScheduleService
   /** The job types this instance runs (GET /v1/job-types). */
   registry: Pick<JobRegistry, 'names' | 'get'>
   lifecycle: Lifecycle
@@ -59,7 +62,7 @@ export function createApp(options: AppOptions): Hono {
         headers: { 'retry-after': RETRY_AFTER_SECONDS, connection: 'close' },
       })
     }
-    if (!lifecycle.mayAccept() && (c.req.path === '/v1/jobs' || c.req.path.startsWith('/v1/jobs/'))) {
+    if (!lifecycle.mayAccept() && isWorkPath(c.req.path)) {
       throw new HttpProblem('draining', `this instance is ${lifecycle.state} and takes no job requests`, {
         headers: { 'retry-after': RETRY_AFTER_SECONDS },
       })
@@ -89,6 +92,10 @@ export function createApp(options: AppOptions): Hono {
       shutdownSignal: lifecycle.shutdownSignal,
       ...(options.longPollsPerOwner === undefined ? {} : { longPollsPerOwner: options.longPollsPerOwner }),
     }),
+  )
+  app.route(
+    '/v1/schedules',
+    schedulesRoutes({ schedules: options.schedules, spec: options.spec, verifyToken: options.verifyToken }),
   )
   app.route('/v1/job-types', jobTypesRoutes({ registry: options.registry, verifyToken: options.verifyToken }))
   const { instance, verifyToken, queueOverview } = options
@@ -132,6 +139,13 @@ export function createApp(options: AppOptions): Hono {
   })
 
   return app
+}
+
+/** Job and schedule routes: refused while draining, like the work itself. */
+function isWorkPath(path: string): boolean {
+  return (
+    path === '/v1/jobs' || path.startsWith('/v1/jobs/') || path === '/v1/schedules' || path.startsWith('/v1/schedules/')
+  )
 }
 
 /** Connection-level failures (postgres.js codes, socket errors, PostgreSQL class 08 and 57P0x). */

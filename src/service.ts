@@ -22,7 +22,7 @@ import type { Database } from './db/database.js'
 import { migrate } from './db/migrate.js'
 import { answerClientError } from './http/clientError.js'
 import { OpenApiSpec } from './http/openapi.js'
-import { Lifecycle } from './lifecycle.js'
+import { Lifecycle, type ControlledRunner } from './lifecycle.js'
 import { coerceError } from './log.js'
 import { ServiceMetrics } from './observability/metrics.js'
 import { Signals } from './observability/signals.js'
@@ -30,6 +30,9 @@ import { JobService } from './queue/jobService.js'
 import { Notifier } from './queue/notifier.js'
 import { JobStore } from './queue/store.js'
 import { Runner, runnerConfigFrom } from './runner/runner.js'
+import { Scheduler } from './schedules/scheduler.js'
+import { ScheduleService } from './schedules/scheduleService.js'
+import { ScheduleStore } from './schedules/store.js'
 import { abortable, StartAbortedError, StartupError, throwIfStartAborted } from './startupError.js'
 import { withTimeout } from './support/withTimeout.js'
 
@@ -58,6 +61,9 @@ export interface Service {
   readonly store: JobStore
   readonly jobs: JobService
   readonly runner: Runner
+  readonly schedules: ScheduleService
+  /** Fires due schedules; started and stopped with the runner. */
+  readonly scheduler: Scheduler
   readonly lifecycle: Lifecycle
   readonly metrics: ServiceMetrics
   /** Set when a development secret was generated or reused: a ready-to-use admin token. */
@@ -65,6 +71,9 @@ export interface Service {
   /** The Hono app (tests enumerate its routes against openapi.yaml). */
   readonly app: Hono
 }
+
+/** A fire in progress is one short transaction; past this the stop goes on (closing the database rolls it back). */
+const SCHEDULER_STOP_BUDGET_MS = 2000
 
 /** How long an aborted start-up spends closing what it opened (main leaves at 800 ms regardless). */
 const ABORTED_CLOSE_BUDGET_MS = 400
@@ -97,6 +106,21 @@ export async function startService({ config, log, exit, registry, signal }: Serv
   }
   log.info({ database: db.description }, 'database ready')
   const store = new JobStore(db.sql)
+  const scheduleStore = new ScheduleStore(db.sql, store)
+  try {
+    // Before anything fires: the code's schedules are the stored ones (see src/schedules/store.ts).
+    const synced = await abortable(scheduleStore.syncCodeSchedules(jobRegistry.schedules), signal)
+    if (synced.upserted.length + synced.removed.length > 0) log.info(synced, 'schedules declared in code synced')
+    for (const id of synced.conflicts) {
+      log.warn(
+        { schedule: id },
+        'a schedule declared in code has the id of a schedule made over HTTP; the code one is ignored',
+      )
+    }
+  } catch (error) {
+    await closeOpened(error)
+    throw error
+  }
   const notifier = new Notifier(db)
   opened.push(() => notifier.stop())
   try {
@@ -115,6 +139,7 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     onError: (error, during) => log.warn({ err: coerceError(error), during }, `signals: ${during} failed`),
   })
   const jobs = new JobService(store, jobRegistry, notifier, signals.view)
+  const schedules = new ScheduleService(scheduleStore, jobRegistry, jobs, notifier)
 
   let lifecycle: Lifecycle | undefined
   const runner = new Runner(runnerConfigFrom(config), {
@@ -125,6 +150,26 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     mayClaim: () => lifecycle?.mayClaim() ?? false,
     onProgress: signals.onProgress,
   })
+  const scheduler = new Scheduler(
+    {},
+    { store: scheduleStore, jobs, notifier, mayFire: () => lifecycle?.mayClaim() ?? false, log },
+  )
+  // The lifecycle starts and stops the work of this instance: the scheduler stops first (a fire in
+  // progress commits or rolls back), so a drained instance enqueues nothing more.
+  const work: ControlledRunner = {
+    async start() {
+      await runner.start()
+      scheduler.start()
+    },
+    async stop({ graceMs }) {
+      const started = Date.now()
+      await withTimeout(scheduler.stop(), Math.min(graceMs, SCHEDULER_STOP_BUDGET_MS)).catch(() => {})
+      return runner.stop({ graceMs: Math.max(0, graceMs - (Date.now() - started)) })
+    },
+    get runningJobs() {
+      return runner.runningJobs
+    },
+  }
   opened.push(() => signals.stop())
   try {
     await abortable(signals.start(runner.events), signal)
@@ -135,7 +180,7 @@ export async function startService({ config, log, exit, registry, signal }: Serv
 
   let server: Server | undefined
   lifecycle = new Lifecycle({
-    runner,
+    runner: work,
     log,
     shutdownGraceMs: config.shutdownGraceMs,
     closeResources: async (budgetMs) => {
@@ -149,6 +194,7 @@ export async function startService({ config, log, exit, registry, signal }: Serv
 
   const metrics = new ServiceMetrics({
     runner,
+    scheduler,
     lifecycle,
     jobs,
     log,
@@ -159,6 +205,7 @@ export async function startService({ config, log, exit, registry, signal }: Serv
   lifecycle.events.on('lifecycle:stopped', () => metrics.stop())
   const app = createApp({
     jobs,
+    schedules,
     registry: jobRegistry,
     lifecycle,
     instance: {
@@ -188,7 +235,7 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     opened.push(() => closeServer(listening.server, 0))
     // The last moment a signal aborts start-up; from here on it belongs to the graceful shutdown.
     throwIfStartAborted(signal)
-    await runner.start()
+    await work.start()
   } catch (error) {
     await closeOpened(error)
     throw error
@@ -203,7 +250,21 @@ export async function startService({ config, log, exit, registry, signal }: Serv
       })
     : undefined
   const url = localUrl(config.host, port)
-  return { url, host: config.host, port, db, store, jobs, runner, lifecycle, metrics, devToken, app }
+  return {
+    url,
+    host: config.host,
+    port,
+    db,
+    store,
+    jobs,
+    runner,
+    schedules,
+    scheduler,
+    lifecycle,
+    metrics,
+    devToken,
+    app,
+  }
 }
 
 /** Binds `HOST:PORT`; a port in use or an address this machine lacks is a sentence naming the variable. */

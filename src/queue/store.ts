@@ -221,8 +221,15 @@ export function insertedJobRow(
 export class JobStore {
   constructor(private readonly sql: Sql) {}
 
-  /** Inserts jobs in one statement, all or nothing. A reused idempotency key replays its job. */
-  async enqueueJobs({ owner, jobs }: { owner: string; jobs: readonly NewJob[] }): Promise<EnqueuedJob[]> {
+  /**
+   * Inserts jobs in one statement, all or nothing. A reused idempotency key replays its job. Inside
+   * `transaction` (a schedule's fire, which advances the schedule in the same transaction) it runs
+   * there; otherwise in a transaction of its own.
+   */
+  async enqueueJobs(
+    { owner, jobs }: { owner: string; jobs: readonly NewJob[] },
+    transaction?: TransactionSql,
+  ): Promise<EnqueuedJob[]> {
     if (jobs.length === 0) return []
     const rows = jobs.map((job, ord) => ({
       ord,
@@ -237,7 +244,7 @@ export class JobStore {
       idempotency_key: job.idempotencyKey,
       request_hash: job.requestHash,
     }))
-    if (jobs.every((job) => job.idempotencyKey === null)) {
+    if (transaction === undefined && jobs.every((job) => job.idempotencyKey === null)) {
       // Without keys every job is new, so the answer is what was sent plus what the database
       // assigned: only those three columns come back, the timestamps already in toISOString form
       // (the hot path of POST /v1/jobs, where parsing 25 returned columns per job cost more than the
@@ -275,6 +282,7 @@ export class JobStore {
       inserted.sort((a, b) => compareIds(a.id, b.id))
       return this.matchReplays(sql, owner, rows, inserted)
     }
+    if (transaction) return insert(transaction)
     return this.sql.begin((sql) => insert(sql)) as Promise<EnqueuedJob[]>
   }
 
@@ -310,10 +318,13 @@ export class JobStore {
     })
   }
 
-  async getJob({ id, owner }: JobScope & { id: string }): Promise<OwnedJob | undefined> {
+  async getJob(
+    { id, owner }: JobScope & { id: string },
+    sql: Sql | TransactionSql = this.sql,
+  ): Promise<OwnedJob | undefined> {
     if (!isJobId(id)) return undefined
-    const [row] = await this.sql<JobRow[]>`
-      select * from job_runner_jobs where id = ${id} ${owner === undefined ? this.sql`` : this.sql`and owner = ${owner}`}`
+    const [row] = await sql<JobRow[]>`
+      select * from job_runner_jobs where id = ${id} ${owner === undefined ? sql`` : sql`and owner = ${owner}`}`
     return row && toJob(row)
   }
 
@@ -631,11 +642,12 @@ export class JobStore {
 
   /**
    * Cancels a queued job at once; flags a running one so that the instance running it aborts its
-   * token. Finished jobs are left as they are.
+   * token. Finished jobs are left as they are. Inside `transaction` when given (a schedule's
+   * `cancel-previous` fire, committed with the job that replaces it).
    */
-  async requestCancel({ id, owner }: JobScope & { id: string }): Promise<CancelOutcome> {
+  async requestCancel({ id, owner }: JobScope & { id: string }, transaction?: TransactionSql): Promise<CancelOutcome> {
     if (!isJobId(id)) return { kind: 'not-found' }
-    const sql = this.sql
+    const sql = transaction ?? this.sql
     const [row] = await sql<(JobRow & { previous_state: JobState })[]>`
       with target as (
         select id, state from job_runner_jobs
@@ -650,7 +662,7 @@ export class JobStore {
       where j.id = target.id and target.state in ('queued', 'running')
       returning j.*, target.state as previous_state`
     if (row) return { kind: row.previous_state === 'queued' ? 'cancelled' : 'requested', job: toJob(row) }
-    const job = await this.getJob({ id, owner })
+    const job = await this.getJob({ id, owner }, sql)
     if (!job) return { kind: 'not-found' }
     return { kind: job.state === 'cancelled' ? 'already-cancelled' : 'finished', job }
   }
