@@ -67,8 +67,39 @@ export interface RetryBackoff {
  */
 export type RetryDelay = (attempt: number, error: Error) => number | null
 
+/**
+ * A schedule declared in code (like graphile-worker's crontab or Solid Queue's recurring.yml):
+ * upserted at start-up, deleted from the database at the first start whose code no longer declares
+ * it. Its jobs are of this job type and belong to the owner `system` (an admin token sees them).
+ * Give `cron` (five fields, or six with seconds first) or `every` (an ISO 8601 duration, at least
+ * PT1S); `timezone` is an IANA name (default UTC). The payload is checked against `payloadSchema`
+ * when the job files load.
+ *
+ * @example
+ * schedules: [{ id: 'nightly-report', cron: '30 2 * * *', timezone: 'Europe/Berlin', payload: { full: true } }]
+ */
+export interface DeclaredSchedule<Payload = Json> {
+  readonly id: string
+  readonly cron?: string
+  readonly every?: string
+  readonly timezone?: string
+  readonly payload?: Payload
+  readonly queue?: string
+  readonly priority?: number
+  readonly maxAttempts?: number
+  readonly timeoutSeconds?: number
+  /** What a slot does while the previous job still runs (default `allow`). */
+  readonly overlap?: 'allow' | 'skip' | 'cancel-previous'
+  /** Slots missed while every instance was down that are still enqueued (default none). */
+  readonly backfill?: { readonly maxSlots: number } | null
+  /** Declared paused; a pause or resume made over HTTP afterwards survives restarts. */
+  readonly paused?: boolean
+}
+
 export interface JobDefinition<Payload = Json, Checkpoint = Json, Result = Json> {
   readonly name: string
+  /** Recurring jobs of this type (see `DeclaredSchedule`); none when absent. */
+  readonly schedules?: readonly DeclaredSchedule<Payload>[]
   /** JSON Schema (draft 2020-12 subset that Ajv supports) the payload must satisfy before it is stored. */
   readonly payloadSchema: Readonly<Record<string, unknown>>
   readonly defaults: JobDefaults
@@ -97,6 +128,7 @@ export function defineJob<Payload = Json, Checkpoint = Json, Result = Json>(defi
   payloadSchema: Readonly<Record<string, unknown>>
   defaults?: Partial<JobDefaults>
   retryDelay?: RetryDelay
+  schedules?: readonly DeclaredSchedule<Payload>[]
   run(ctx: JobContext<Payload, Checkpoint>): Promise<Result>
 }): JobDefinition<Payload, Checkpoint, Result> {
   if (!JOB_NAME.test(definition.name)) {
@@ -110,6 +142,11 @@ export function defineJob<Payload = Json, Checkpoint = Json, Result = Json>(defi
     throw new Error(`job ${definition.name}: defaults.maxInterruptions must be a non-negative integer`)
   }
   validateRetryPolicy(definition.name, defaults.retry, definition.retryDelay)
+  if (definition.schedules !== undefined && !Array.isArray(definition.schedules)) {
+    throw new Error(`job ${definition.name}: schedules must be an array of { id, cron | every, ... }`)
+  }
+  // The rest of each schedule (timing, payload against the schema, unique ids) is checked by the
+  // registry, which names the file: src/schedules/declared.ts.
   return Object.freeze({ ...definition, defaults: Object.freeze(defaults), sourceFile: callerFile() })
 }
 

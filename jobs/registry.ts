@@ -14,6 +14,8 @@ import type { JobDefinition } from './defineJob.js'
 import { createAjv, type ErrorObject, type ValidateFunction } from '../src/validation/ajv.js'
 import { projectRoot } from '../src/support/projectRoot.js'
 import { StartupError } from '../src/startupError.js'
+import { readDeclaredSchedules } from '../src/schedules/declared.js'
+import type { CodeSchedule } from '../src/schedules/store.js'
 
 /**
  * A definition of any job type. Each file types its own payload, checkpoint and result; the
@@ -47,6 +49,8 @@ export interface JobRegistryOptions {
 export class JobRegistry {
   private readonly validators = new Map<string, ValidateFunction>()
   private readonly definitions = new Map<string, AnyJobDefinition>()
+  /** The schedules the job types declare (`defineJob({ schedules })`), upserted at start-up. */
+  readonly schedules: readonly CodeSchedule[]
 
   constructor(definitions: readonly AnyJobDefinition[], { files = [] }: JobRegistryOptions = {}) {
     const ajv = createAjv()
@@ -72,6 +76,13 @@ export class JobRegistry {
         )
       }
     })
+    const declared = readDeclaredSchedules(definitions, this)
+    if ('problem' in declared) {
+      const file = files[declared.problem.definition]
+      const where = file === undefined ? '' : `${file}: `
+      throw new JobFileError(file === undefined ? [] : [file], `${where}${declared.problem.message}`)
+    }
+    this.schedules = declared.schedules
   }
 
   get(name: string): AnyJobDefinition | undefined {

@@ -251,7 +251,7 @@ function optional<K extends string>(key: K, value: string | undefined): { [P in 
 }
 
 /** The API never shows the owner: it is the caller (or, for an admin, beside the point). */
-function publicJob({ owner: _owner, ...job }: OwnedJob): Job {
+export function publicJob({ owner: _owner, ...job }: OwnedJob): Job {
   return job
 }
 

@@ -14,6 +14,7 @@ import { healthRoutes } from '../routes/health.js'
 import { jobsRoutes } from '../routes/jobs.js'
 import { jobTypesRoutes } from '../routes/jobTypes.js'
 import { metricsRoutes } from '../routes/metrics.js'
+import { schedulesRoutes } from '../routes/schedules.js'
 import type { TokenVerifier } from './auth/tokenVerifier.js'
 import type { OpenApiSpec } from './http/openapi.js'
 import { allowedMethods } from './http/allowedMethods.js'
@@ -27,11 +28,13 @@ import type { ServiceMetrics } from './observability/metrics.js'
 import type { QueueOverview } from './observability/queueOverview.js'
 import type { JobService } from './queue/jobService.js'
 import type { BulkActionService } from './bulk/bulkActionService.js'
+import type { ScheduleService } from './schedules/scheduleService.js'
 import type { JobRegistry } from '../jobs/registry.js'
 
 export interface AppOptions {
   jobs: JobService
   bulkActions: BulkActionService
+  schedules: ScheduleService
   /** The job types this instance runs (GET /v1/job-types). */
   registry: Pick<JobRegistry, 'names' | 'get'>
   lifecycle: Lifecycle
@@ -62,7 +65,7 @@ export function createApp(options: AppOptions): Hono {
         headers: { 'retry-after': RETRY_AFTER_SECONDS, connection: 'close' },
       })
     }
-    if (!lifecycle.mayAccept() && isJobRequest(c.req.path)) {
+    if (!lifecycle.mayAccept() && isWorkPath(c.req.path)) {
       throw new HttpProblem('draining', `this instance is ${lifecycle.state} and takes no job requests`, {
         headers: { 'retry-after': RETRY_AFTER_SECONDS },
       })
@@ -96,6 +99,10 @@ export function createApp(options: AppOptions): Hono {
   app.route(
     '/v1/bulk-actions',
     bulkActionsRoutes({ bulkActions: options.bulkActions, spec: options.spec, verifyToken: options.verifyToken }),
+  )
+  app.route(
+    '/v1/schedules',
+    schedulesRoutes({ schedules: options.schedules, spec: options.spec, verifyToken: options.verifyToken }),
   )
   app.route('/v1/job-types', jobTypesRoutes({ registry: options.registry, verifyToken: options.verifyToken }))
   const { instance, verifyToken, queueOverview } = options
@@ -141,14 +148,9 @@ export function createApp(options: AppOptions): Hono {
   return app
 }
 
-/** The routes a drained instance refuses: the jobs and the bulk actions on them. */
-function isJobRequest(path: string): boolean {
-  return (
-    path === '/v1/jobs' ||
-    path.startsWith('/v1/jobs/') ||
-    path === '/v1/bulk-actions' ||
-    path.startsWith('/v1/bulk-actions/')
-  )
+/** The routes a drained instance refuses: jobs, the bulk actions on them, and schedules, like the work itself. */
+function isWorkPath(path: string): boolean {
+  return ['/v1/jobs', '/v1/bulk-actions', '/v1/schedules'].some((root) => path === root || path.startsWith(`${root}/`))
 }
 
 /** Connection-level failures (postgres.js codes, socket errors, PostgreSQL class 08 and 57P0x). */

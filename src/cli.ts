@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `job-runner` command (package.json `bin`, so `npx job-runner …`): mint tokens, enqueue jobs,
- * follow, list, cancel, retry and replay them (one or in bulk), drain and resume an instance, migrate the database. Every command takes --help.
+ * follow, list, cancel, retry and replay them (one or in bulk), act on schedules, drain and resume an instance, migrate the database. Every command takes --help.
  * Exit codes: 0 done, 1 the job failed or was cancelled, 2 bad usage or configuration, 3 the
  * service refused or could not be reached.
  */
@@ -12,6 +12,7 @@ import { enqueueCommand } from './cli/enqueue.js'
 import { cancelCommand, replayCommand, retryCommand } from './cli/jobActions.js'
 import { listCommand } from './cli/list.js'
 import { migrateCommand } from './cli/migrate.js'
+import { schedulesCommand } from './cli/schedules.js'
 import { statusCommand } from './cli/status.js'
 import { tokenCommand } from './cli/token.js'
 
@@ -24,6 +25,7 @@ const COMMANDS: readonly Command[] = [
   retryCommand,
   replayCommand,
   bulkCommand,
+  schedulesCommand,
   drainCommand,
   resumeCommand,
   migrateCommand,

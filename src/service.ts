@@ -17,7 +17,6 @@ import { ensureDevSecret, mintToken } from './auth/devToken.js'
 import { BulkActionService } from './bulk/bulkActionService.js'
 import { BulkActionStore } from './bulk/bulkActionStore.js'
 import { BulkActionWorker } from './bulk/bulkActionWorker.js'
-import { runnerWithBulkWorker } from './bulk/runnerWithBulkWorker.js'
 import { createTokenVerifier, type TokenVerifier } from './auth/tokenVerifier.js'
 import { cachedTokenVerifier } from './auth/tokenCache.js'
 import { ConfigError, type Config } from './config.js'
@@ -26,6 +25,7 @@ import type { Database } from './db/database.js'
 import { migrate } from './db/migrate.js'
 import { answerClientError } from './http/clientError.js'
 import { OpenApiSpec } from './http/openapi.js'
+import { instanceWork } from './instanceWork.js'
 import { Lifecycle } from './lifecycle.js'
 import { coerceError } from './log.js'
 import { ServiceMetrics } from './observability/metrics.js'
@@ -34,6 +34,9 @@ import { JobService } from './queue/jobService.js'
 import { Notifier } from './queue/notifier.js'
 import { JobStore } from './queue/store.js'
 import { Runner, runnerConfigFrom } from './runner/runner.js'
+import { Scheduler } from './schedules/scheduler.js'
+import { ScheduleService } from './schedules/scheduleService.js'
+import { ScheduleStore } from './schedules/store.js'
 import { abortable, StartAbortedError, StartupError, throwIfStartAborted } from './startupError.js'
 import { withTimeout } from './support/withTimeout.js'
 
@@ -62,6 +65,9 @@ export interface Service {
   readonly store: JobStore
   readonly jobs: JobService
   readonly runner: Runner
+  readonly schedules: ScheduleService
+  /** Fires due schedules; started and stopped with the runner. */
+  readonly scheduler: Scheduler
   /** Works bulk actions beside the runner (started and stopped with it). */
   readonly bulkWorker: BulkActionWorker
   readonly lifecycle: Lifecycle
@@ -103,6 +109,21 @@ export async function startService({ config, log, exit, registry, signal }: Serv
   }
   log.info({ database: db.description }, 'database ready')
   const store = new JobStore(db.sql)
+  const scheduleStore = new ScheduleStore(db.sql, store)
+  try {
+    // Before anything fires: the code's schedules are the stored ones (see src/schedules/store.ts).
+    const synced = await abortable(scheduleStore.syncCodeSchedules(jobRegistry.schedules), signal)
+    if (synced.upserted.length + synced.removed.length > 0) log.info(synced, 'schedules declared in code synced')
+    for (const id of synced.conflicts) {
+      log.warn(
+        { schedule: id },
+        'a schedule declared in code has the id of a schedule made over HTTP; the code one is ignored',
+      )
+    }
+  } catch (error) {
+    await closeOpened(error)
+    throw error
+  }
   const notifier = new Notifier(db)
   opened.push(() => notifier.stop())
   try {
@@ -121,6 +142,7 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     onError: (error, during) => log.warn({ err: coerceError(error), during }, `signals: ${during} failed`),
   })
   const jobs = new JobService(store, jobRegistry, notifier, signals.view)
+  const schedules = new ScheduleService(scheduleStore, jobRegistry, jobs, notifier)
 
   let lifecycle: Lifecycle | undefined
   const runner = new Runner(runnerConfigFrom(config), {
@@ -131,6 +153,10 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     mayClaim: () => lifecycle?.mayClaim() ?? false,
     onProgress: signals.onProgress,
   })
+  const scheduler = new Scheduler(
+    {},
+    { store: scheduleStore, jobs, notifier, mayFire: () => lifecycle?.mayClaim() ?? false, log },
+  )
   opened.push(() => signals.stop())
   try {
     await abortable(signals.start(runner.events), signal)
@@ -150,12 +176,12 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     { store: bulkStore, announce: jobs, log, mayWork: () => lifecycle?.mayClaim() ?? false },
   )
   const bulkActions = new BulkActionService(bulkStore, bulkWorker)
-  // What the lifecycle starts and stops: the runner, and the bulk action worker beside it.
-  const controlled = runnerWithBulkWorker(runner, bulkWorker)
+  // What the lifecycle starts and stops: the runner, the scheduler and the bulk action worker.
+  const work = instanceWork(runner, { stopFirst: [scheduler], stopBeside: [bulkWorker] })
 
   let server: Server | undefined
   lifecycle = new Lifecycle({
-    runner: controlled,
+    runner: work,
     log,
     shutdownGraceMs: config.shutdownGraceMs,
     closeResources: async (budgetMs) => {
@@ -169,6 +195,7 @@ export async function startService({ config, log, exit, registry, signal }: Serv
 
   const metrics = new ServiceMetrics({
     runner,
+    scheduler,
     lifecycle,
     jobs,
     log,
@@ -180,6 +207,7 @@ export async function startService({ config, log, exit, registry, signal }: Serv
   const app = createApp({
     jobs,
     bulkActions,
+    schedules,
     registry: jobRegistry,
     lifecycle,
     instance: {
@@ -209,7 +237,7 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     opened.push(() => closeServer(listening.server, 0))
     // The last moment a signal aborts start-up; from here on it belongs to the graceful shutdown.
     throwIfStartAborted(signal)
-    await controlled.start()
+    await work.start()
   } catch (error) {
     await closeOpened(error)
     throw error
@@ -224,7 +252,22 @@ export async function startService({ config, log, exit, registry, signal }: Serv
       })
     : undefined
   const url = localUrl(config.host, port)
-  return { url, host: config.host, port, db, store, jobs, runner, bulkWorker, lifecycle, metrics, devToken, app }
+  return {
+    url,
+    host: config.host,
+    port,
+    db,
+    store,
+    jobs,
+    runner,
+    schedules,
+    scheduler,
+    bulkWorker,
+    lifecycle,
+    metrics,
+    devToken,
+    app,
+  }
 }
 
 /** Binds `HOST:PORT`; a port in use or an address this machine lacks is a sentence naming the variable. */

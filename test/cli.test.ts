@@ -28,6 +28,7 @@ describe('job-runner CLI without a service', () => {
       'retry',
       'replay',
       'bulk',
+      'schedules',
       'drain',
       'resume',
       'migrate',
@@ -281,6 +282,43 @@ for (const target of databaseTargets()) {
       const refused = await cli(['bulk', 'retry', '--state', 'succeeded'], env)
       assert.equal(refused.code, 3)
       assert.match(refused.stderr, /422: \/filter\/state must be failed or cancelled for retry/)
+    })
+
+    it('lists, shows, pauses, resumes and triggers schedules', async () => {
+      const created = await service.request('/v1/schedules/cli-nightly', {
+        method: 'PUT',
+        body: JSON.stringify({
+          cron: '0 3 * * *',
+          timezone: 'Europe/Berlin',
+          job: { type: 'echo', payload: { n: 1 } },
+        }),
+      })
+      assert.equal(created.status, 201, await created.text())
+      const list = await cli(['schedules', 'list'], env)
+      assert.equal(list.code, 0, list.stderr)
+      assert.match(
+        list.stdout,
+        /^cli-nightly {2}active {2}cron "0 3 \* \* \*" Europe\/Berlin {2}next \S+Z {2}no job yet$/m,
+      )
+      const paused = await cli(['schedules', 'pause', 'cli-nightly'], env)
+      assert.equal(paused.code, 0, paused.stderr)
+      assert.match(paused.stdout, /^ {2}paused; fired 0/m)
+      const resumed = await cli(['schedules', 'resume', 'cli-nightly', '--json'], env)
+      assert.equal(resumed.code, 0, resumed.stderr)
+      assert.equal((JSON.parse(resumed.stdout) as { paused: boolean }).paused, false)
+      const triggered = await cli(['schedules', 'trigger', 'cli-nightly'], env)
+      assert.equal(triggered.code, 0, triggered.stderr)
+      const jobId = triggered.stdout.trim()
+      assert.match(jobId, /^[0-9]+$/)
+      const shown = await cli(['schedules', 'get', 'cli-nightly'], env)
+      assert.equal(shown.code, 0, shown.stderr)
+      assert.match(shown.stdout, new RegExp(`last job ${jobId} `))
+      assert.equal((shown.stdout.match(/^ {2}next: /gm) ?? []).length, 5)
+      const missing = await cli(['schedules', 'get', 'no-such-schedule'], env)
+      assert.equal(missing.code, 3)
+      assert.match(missing.stderr, /404/)
+      const usage = await cli(['schedules', 'frobnicate'], env)
+      assert.equal(usage.code, 2)
     })
 
     it('reports unknown jobs and refused requests with exit code 3', async () => {

@@ -363,6 +363,73 @@
     )
   }
 
+  /** Schedules: timing, next runs, the last job and its state, and Pause/Resume/Trigger. */
+  function renderSchedules({ schedules }) {
+    const rows = schedules.map((schedule) => {
+      const last = schedule.lastJob
+      const counts = [
+        `fired ${schedule.fired}`,
+        schedule.skipped ? `skipped ${schedule.skipped}` : null,
+        schedule.missed ? `missed ${schedule.missed}` : null,
+      ]
+        .filter(Boolean)
+        .join(' · ')
+      return h(
+        'tr',
+        { dataset: { scheduleId: schedule.id, paused: String(schedule.paused) } },
+        h(
+          'td',
+          {},
+          h('span', { class: 'mono' }, schedule.id),
+          schedule.source === 'code' ? h('span', { class: 'tag', title: 'declared in code' }, 'code') : null,
+          schedule.paused ? h('span', { class: 'tag', dataset: { reason: 'paused' } }, 'paused') : null,
+        ),
+        h(
+          'td',
+          { class: 'mono' },
+          schedule.cron !== null ? `${schedule.cron} (${schedule.timezone})` : `every ${schedule.every}`,
+        ),
+        h('td', {}, schedule.job.type),
+        h(
+          'td',
+          { class: 'next-runs', title: schedule.nextRuns.map((run) => new Date(run).toLocaleString()).join('\n') },
+          schedule.nextRuns.length ? schedule.nextRuns.slice(0, 3).map((run) => h('div', {}, when(run))) : '–',
+        ),
+        h(
+          'td',
+          {},
+          last
+            ? h(
+                'span',
+                { class: 'clickable', onclick: () => openDetail(last.id) },
+                jobLink(last),
+                ' ',
+                last.state ? pill(last.state) : h('span', { class: 'muted small' }, 'pruned'),
+              )
+            : h('span', { class: 'muted small' }, 'no job yet'),
+          h('div', { class: 'muted small' }, counts),
+          schedule.lastError ? h('div', { class: 'error small' }, schedule.lastError.slice(0, 120)) : null,
+        ),
+        h(
+          'td',
+          { class: 'actions' },
+          h(
+            'button',
+            {
+              class: 'ghost',
+              onclick: () => scheduleAction(schedule.id, schedule.paused ? 'resume' : 'pause'),
+            },
+            schedule.paused ? 'Resume' : 'Pause',
+          ),
+          h('button', { class: 'primary', onclick: () => scheduleAction(schedule.id, 'trigger') }, 'Trigger'),
+        ),
+      )
+    })
+    $('schedules').tBodies[0].replaceChildren(
+      ...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 6 }, 'No schedules'))]),
+    )
+  }
+
   /** Failed jobs, then jobs waiting for a retry after a failed attempt (among the queued ones read). */
   function renderFailures({ jobs: failed }, queued) {
     const retrying = queued
@@ -542,9 +609,10 @@
       detailId ? api(`/v1/jobs/${encodeURIComponent(detailId)}`) : null,
       api('/v1/jobs?scheduled=true&limit=20'),
       api('/v1/jobs?state=queued&limit=100'),
+      api('/v1/schedules?limit=100'),
     ]
     const results = await Promise.allSettled(calls)
-    const [status, queues, running, failures, recent, detail, scheduled, queued] = results
+    const [status, queues, running, failures, recent, detail, scheduled, queued, schedules] = results
     const failed = results.filter((r) => r.status === 'rejected').map((r) => r.reason)
     if (failed.some((e) => e instanceof ApiError && e.status === 401))
       return signOut('Your token was rejected or has expired: sign in again.')
@@ -554,6 +622,7 @@
     if (failures.value) renderFailures(failures.value, queued.value)
     if (recent.value) renderRecent(recent.value)
     if (scheduled.value) renderScheduled(scheduled.value)
+    if (schedules.value) renderSchedules(schedules.value)
     if (detail.value) renderDetail(detail.value)
     if (detail.status === 'rejected' && detail.reason instanceof ApiError && detail.reason.status === 404) {
       closeDetail()
@@ -676,6 +745,20 @@
     refreshNow()
   }
 
+  async function scheduleAction(id, action) {
+    try {
+      const answer = await api(`/v1/schedules/${encodeURIComponent(id)}/${action}`, { method: 'POST' })
+      toast(
+        action === 'trigger'
+          ? `Schedule ${id}: job #${answer.id} enqueued`
+          : `Schedule ${id} ${action === 'pause' ? 'paused' : 'resumed'}`,
+      )
+    } catch (error) {
+      toast(`Schedule ${id}: ${error.message}`)
+    }
+    refreshNow()
+  }
+
   async function adminAction(path, done) {
     try {
       await api(path, { method: 'POST' })
@@ -708,7 +791,8 @@
     $('drain-button').hidden = true
     $('resume-button').hidden = true
     for (const s of ['running', ...STATES.filter((s) => s !== 'running')]) $(`stat-${s}`).textContent = '–'
-    for (const table of ['queues', 'running', 'scheduled', 'recent', 'job-types']) $(table).tBodies[0].replaceChildren()
+    for (const table of ['queues', 'running', 'scheduled', 'schedules', 'recent', 'job-types'])
+      $(table).tBodies[0].replaceChildren()
     $('stat-queued-detail').textContent = ''
     $('other-queues').hidden = true
     $('failures').replaceChildren()

@@ -3,7 +3,7 @@
  * tells the rest of the service what each batch moved (the same announcements as a single retry or
  * cancel: runners wake for retried jobs; a running job's cancel reaches the instance that runs it).
  * The lifecycle starts it beside the runner and stops it on a drain or a shutdown
- * (src/bulk/runnerWithBulkWorker.ts).
+ * (src/instanceWork.ts).
  *
  *   idle ──start()──▶ working ──stop()──▶ stopping ──▶ idle ──start()──▶ working …
  *

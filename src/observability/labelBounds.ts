@@ -27,10 +27,26 @@ export function declaredQueues(registry: Pick<JobRegistry, 'names' | 'get'>, con
 export class LabelBounds {
   private readonly queueSet: ReadonlySet<string>
   private readonly typeSet: ReadonlySet<string>
+  private readonly scheduleSet: ReadonlySet<string>
 
-  constructor({ queues, types }: { queues: readonly string[]; types: readonly string[] }) {
+  constructor({
+    queues,
+    types,
+    schedules = [],
+  }: {
+    queues: readonly string[]
+    types: readonly string[]
+    /** The ids of the schedules declared in code; those made over HTTP are named by clients. */
+    schedules?: readonly string[]
+  }) {
     this.queueSet = new Set(queues)
     this.typeSet = new Set(types)
+    this.scheduleSet = new Set(schedules)
+  }
+
+  /** A schedule declared in code keeps its id; any other (its id chosen by a client) is `other`. */
+  schedule(id: string): string {
+    return this.scheduleSet.has(id) ? id : OTHER_LABEL
   }
 
   /** The declared queues, in a stable order: always exported, at zero when empty. */

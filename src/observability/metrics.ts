@@ -14,11 +14,14 @@ import { coerceError } from '../log.js'
 import type { JobState, OwnedJob } from '../queue/job.js'
 import type { JobServiceEvents } from '../queue/jobService.js'
 import type { JobOutcome, RunnerEvents, TypedEmitter } from '../runner/events.js'
+import type { SchedulerEvents } from '../schedules/scheduler.js'
 import { withTimeout } from '../support/withTimeout.js'
 import { OTHER_LABEL, type LabelBounds } from './labelBounds.js'
 
 export interface MetricsSources {
   runner: { readonly events: TypedEmitter<RunnerEvents>; readonly runningJobs: number }
+  /** Fires, skips and misses by schedule (a schedule declared in code by its id, any other as `other`). */
+  scheduler?: { readonly events: TypedEmitter<SchedulerEvents> }
   lifecycle: { readonly events: TypedEmitter<LifecycleEvents>; readonly state: LifecycleState }
   jobs: {
     readonly events: TypedEmitter<JobServiceEvents>
@@ -189,6 +192,17 @@ export class ServiceMetrics {
       },
     })
     if (defaultMetrics) collectDefaultMetrics({ register: this.registry })
+    const scheduleCounter = (name: string, help: string) =>
+      new Counter({ name: PREFIX + name, help, labelNames: ['schedule', 'type'], registers })
+    const scheduleFires = scheduleCounter('schedule_fires_total', 'Schedule slots whose job this instance enqueued.')
+    const scheduleSkips = scheduleCounter(
+      'schedule_skips_total',
+      'Schedule slots not enqueued: the previous job still active (overlap), or a template its type refuses.',
+    )
+    const scheduleMisses = scheduleCounter(
+      'schedule_misses_total',
+      'Schedule slots missed while no instance fired them, beyond the backfill.',
+    )
 
     const labels = (job: Pick<OwnedJob, 'type' | 'queue'>) => ({
       type: sources.labels.type(job.type),
@@ -216,6 +230,12 @@ export class ServiceMetrics {
           runDuration.observe({ ...labels(job), outcome }, (performance.now() - startedAt) / 1000)
       }),
       runner.events.on('job:checkpoint', ({ ids }) => checkpointWrites.inc(ids.length)),
+      sources.scheduler?.events.on('schedule:fired', ({ schedule }) => {
+        const labels = { schedule: sources.labels.schedule(schedule.id), type: sources.labels.type(schedule.jobType) }
+        if (schedule.slots.length > 0) scheduleFires.inc(labels, schedule.slots.length)
+        if (schedule.skipped > 0) scheduleSkips.inc(labels, schedule.skipped)
+        if (schedule.missed > 0) scheduleMisses.inc(labels, schedule.missed)
+      }) ?? (() => {}),
       runner.events.on('leases:recovered', ({ ids }) => {
         void Promise.all(ids.map((id) => jobs.get({ id, owner: undefined }).catch(() => undefined))).then((found) => {
           for (const job of found) if (job) recovered.inc(labels(job))

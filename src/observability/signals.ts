@@ -42,7 +42,8 @@ export class Signals {
   constructor(private readonly options: SignalsOptions) {
     const { db, store, notifier, registry, onError } = options
     this.declared = declaredQueues(registry, options.queues)
-    this.labels = new LabelBounds({ queues: this.declared, types: registry.names() })
+    const schedules = registry.names().flatMap((name) => (registry.get(name)?.schedules ?? []).map((s) => s.id))
+    this.labels = new LabelBounds({ queues: this.declared, types: registry.names(), schedules })
     const onServedError = (error: unknown) => onError(error, 'served-queues read')
     this.served = new ServedQueues({ liveWithinMs: options.leaseMs }, store, onServedError)
     this.relay = new ProgressRelay({

@@ -87,6 +87,7 @@ export class JobService {
 
   /** Validates every job first, then stores all of them in one statement, or none. */
   async enqueue({ owner, jobs }: { owner: string; jobs: readonly EnqueueRequest[] }): Promise<EnqueuedJob[]> {
+    jobs.forEach((request, index) => refuseReservedKey(request.idempotencyKey, jobs.length > 1 ? index : undefined))
     const rows = jobs.map((request, index) => this.toNewJob(request, jobs.length > 1 ? index : undefined))
     const single = rows.length === 1 && rows[0]!.idempotencyKey === null ? rows[0]! : undefined
     // A single job is announced with the rest of its group-commit batch, once per batch.
@@ -107,10 +108,19 @@ export class JobService {
   }
 
   /**
+   * A request checked against its type's schema and completed with the type's defaults, ready for
+   * `JobStore.enqueueJobs`: the enqueue path of a schedule's fire, which stores it inside its own
+   * transaction and then calls `announce`. Throws `InvalidJobError`.
+   */
+  prepare(request: EnqueueRequest): NewJob {
+    return this.toNewJob(request, undefined)
+  }
+
+  /**
    * Wakes this instance's runner for the queues that got new runnable jobs, and tells the metrics.
    * Other instances hear of them from the database itself, which notifies on insert (migration 007).
    */
-  private announce(enqueued: readonly EnqueuedJob[]): void {
+  announce(enqueued: readonly EnqueuedJob[]): void {
     const queues = new Set(enqueued.filter((e) => !e.replayed && e.job.state === 'queued').map((e) => e.job.queue))
     for (const queue of queues) this.notifier.publishLocal('jobsAvailable', queue)
     const fresh = enqueued.filter((e) => !e.replayed).map((e) => e.job)
@@ -131,7 +141,15 @@ export class JobService {
   }
 
   async cancel(scope: JobScope & { id: string }): Promise<CancelOutcome> {
-    const stored = await answersInTime(this.store.requestCancel(scope))
+    return this.cancelled(await answersInTime(this.store.requestCancel(scope)))
+  }
+
+  /**
+   * What follows a stored cancel: the running instance told to abort the token (its lease renewal
+   * reads the flag too, should the message be lost), watchers woken, metrics told. A schedule's
+   * `cancel-previous` fire stores the cancel in its own transaction and calls this after commit.
+   */
+  async cancelled(stored: CancelOutcome): Promise<CancelOutcome> {
     const outcome = stored.kind === 'not-found' ? stored : { ...stored, job: (await this.viewOne(stored.job))! }
     if (outcome.kind === 'cancelled' || outcome.kind === 'requested') {
       const { id, type, queue } = outcome.job
@@ -264,6 +282,17 @@ export class JobService {
       requestHash: request.idempotencyKey === undefined ? null : hashRequest(request),
     }
   }
+}
+
+/** Idempotency keys a schedule gives the job of each slot; a client may not take one first. */
+export const SCHEDULE_KEY_PREFIX = 'schedule:'
+
+function refuseReservedKey(key: string | undefined, index: number | undefined): void {
+  if (key === undefined || !key.startsWith(SCHEDULE_KEY_PREFIX)) return
+  const where = index === undefined ? 'Idempotency-Key' : `jobs[${index}].idempotencyKey`
+  throw new InvalidJobError(`${where} may not begin with "${SCHEDULE_KEY_PREFIX}": schedules name their jobs so`, [
+    { pointer: index === undefined ? '/idempotencyKey' : `/jobs/${index}/idempotencyKey`, message: 'is reserved' },
+  ])
 }
 
 /** Only timestamps that read back as the same instant are stored (see timestamp.ts). */

@@ -19,11 +19,18 @@ export interface NotifierEvents {
   cancelRequested: string
   /** A job changed (state, progress, checkpoint); its id. */
   jobChanged: string
+  /** A schedule was created, changed or resumed: schedulers look again (src/schedules/scheduler.ts); its id. */
+  schedulesChanged: string
 }
 export type Channel = keyof NotifierEvents
 
 const PG_CHANNEL_PREFIX = 'job_runner_'
-const CHANNELS = ['jobsAvailable', 'cancelRequested', 'jobChanged'] as const satisfies readonly Channel[]
+const CHANNELS = [
+  'jobsAvailable',
+  'cancelRequested',
+  'jobChanged',
+  'schedulesChanged',
+] as const satisfies readonly Channel[]
 /** The PostgreSQL channel of each, built once: the runner announces tens of thousands of messages a second. */
 const PG_CHANNEL: Readonly<Record<Channel, string>> = Object.fromEntries(
   CHANNELS.map((c) => [c, PG_CHANNEL_PREFIX + c]),

@@ -252,8 +252,15 @@ export class JobStore {
     return new JobStore(tx as unknown as Sql)
   }
 
-  /** Inserts jobs in one statement, all or nothing. A reused idempotency key replays its job. */
-  async enqueueJobs({ owner, jobs }: { owner: string; jobs: readonly NewJob[] }): Promise<EnqueuedJob[]> {
+  /**
+   * Inserts jobs in one statement, all or nothing. A reused idempotency key replays its job. Inside
+   * `transaction` (a schedule's fire, which advances the schedule in the same transaction) it runs
+   * there; otherwise in a transaction of its own.
+   */
+  async enqueueJobs(
+    { owner, jobs }: { owner: string; jobs: readonly NewJob[] },
+    transaction?: TransactionSql,
+  ): Promise<EnqueuedJob[]> {
     if (jobs.length === 0) return []
     const rows = jobs.map((job, ord) => ({
       ord,
@@ -268,7 +275,7 @@ export class JobStore {
       idempotency_key: job.idempotencyKey,
       request_hash: job.requestHash,
     }))
-    if (jobs.every((job) => job.idempotencyKey === null)) {
+    if (transaction === undefined && jobs.every((job) => job.idempotencyKey === null)) {
       // Without keys every job is new, so the answer is what was sent plus what the database
       // assigned: only those three columns come back, the timestamps already in toISOString form
       // (the hot path of POST /v1/jobs, where parsing 25 returned columns per job cost more than the
@@ -306,6 +313,7 @@ export class JobStore {
       inserted.sort((a, b) => compareIds(a.id, b.id))
       return this.matchReplays(sql, owner, rows, inserted)
     }
+    if (transaction) return insert(transaction)
     return this.sql.begin((sql) => insert(sql)) as Promise<EnqueuedJob[]>
   }
 
@@ -341,10 +349,13 @@ export class JobStore {
     })
   }
 
-  async getJob({ id, owner }: JobScope & { id: string }): Promise<OwnedJob | undefined> {
+  async getJob(
+    { id, owner }: JobScope & { id: string },
+    sql: Sql | TransactionSql = this.sql,
+  ): Promise<OwnedJob | undefined> {
     if (!isJobId(id)) return undefined
-    const [row] = await this.sql<JobRow[]>`
-      select * from job_runner_jobs where id = ${id} ${owner === undefined ? this.sql`` : this.sql`and owner = ${owner}`}`
+    const [row] = await sql<JobRow[]>`
+      select * from job_runner_jobs where id = ${id} ${owner === undefined ? sql`` : sql`and owner = ${owner}`}`
     return row && toJob(row)
   }
 
@@ -628,9 +639,12 @@ export class JobStore {
   /**
    * The `cancel queued` row: cancels a queued job at once; flags a running one so that the instance
    * running it aborts its token (the `cancel running` row ends it). Finished jobs are left as they are.
+   * Inside `transaction` when given (a schedule's `cancel-previous` fire, committed with the job that
+   * replaces it).
    */
-  async requestCancel({ id, owner }: JobScope & { id: string }): Promise<CancelOutcome> {
+  async requestCancel({ id, owner }: JobScope & { id: string }, transaction?: TransactionSql): Promise<CancelOutcome> {
     if (!isJobId(id)) return { kind: 'not-found' }
+    if (transaction) return JobStore.within(transaction).requestCancel({ id, owner })
     const sql = this.sql
     const [row] = await sql<(JobRow & { previous_state: JobState })[]>`
       with target as (

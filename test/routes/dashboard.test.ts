@@ -4,9 +4,10 @@
  * job enqueued through the API appear with its progress, open it, cancel it, see its state change,
  * drain and resume the instance, sign out; the job types panel lists what GET /v1/job-types says;
  * scheduled jobs ("in 3 h") and queues no instance serves; Retry on a failed job, and "Retry all
- * matching" (a bulk action, confirmed with its count, its progress shown).
+ * matching" (a bulk action, confirmed with its count, its progress shown); schedules with Pause,
+ * Resume and Trigger.
  * Leaves screenshots in test-output/ (dashboard.png, dashboard-job.png, dashboard-scheduled.png,
- * dashboard-retry-all.png).
+ * dashboard-retry-all.png, dashboard-schedules.png).
  * The browser part skips, saying why, when /usr/bin/chromium is missing.
  */
 import assert from 'node:assert/strict'
@@ -274,6 +275,28 @@ for (const target of databaseTargets()) {
         const job = (await (await service.request(`/v1/jobs/${ids[0]}`)).json()) as { state: string; retries: number }
         assert.deepEqual([job.state, job.retries], ['succeeded', 1])
         await page.screenshot({ path: screenshotFile.replace(/\.png$/, '-retry-all.png'), fullPage: true })
+      })
+
+      it('shows schedules with their next runs and last job; Pause, Resume and Trigger act on them', async () => {
+        const created = await service.request('/v1/schedules/dash-nightly', {
+          method: 'PUT',
+          body: JSON.stringify({ cron: '0 3 * * *', timezone: 'Europe/Berlin', job: { type: 'echo' } }),
+        })
+        assert.equal(created.status, 201, await created.text())
+        const row = page.locator('#schedules tr[data-schedule-id="dash-nightly"]')
+        await row.waitFor()
+        assert.equal(await row.locator('.next-runs div').count(), 3)
+        assert.match((await row.textContent()) ?? '', /0 3 \* \* \* \(Europe\/Berlin\).*no job yet/)
+        await row.locator('button', { hasText: 'Pause' }).click()
+        await page.locator('#schedules tr[data-schedule-id="dash-nightly"][data-paused="true"]').waitFor()
+        await row.locator('button', { hasText: 'Resume' }).click()
+        await page.locator('#schedules tr[data-schedule-id="dash-nightly"][data-paused="false"]').waitFor()
+        await row.locator('button', { hasText: 'Trigger' }).click()
+        const toast = await page.locator('#toast', { hasText: 'Schedule dash-nightly: job #' }).textContent()
+        const jobId = /job #([0-9]+)/.exec(toast ?? '')![1]!
+        await row.locator('.pill[data-state="succeeded"]').waitFor()
+        assert.match((await row.textContent()) ?? '', new RegExp(`#${jobId}`))
+        await page.screenshot({ path: screenshotFile.replace(/\.png$/, '-schedules.png'), fullPage: true })
       })
 
       it('drains and resumes the instance with the admin buttons', async () => {

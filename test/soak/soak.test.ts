@@ -9,6 +9,7 @@ import { startTestService, type TestService } from '../support/service.js'
 import { runDatabaseFault, type DatabaseFault } from './databaseFaults.js'
 import { runBulkRetryThroughKill } from './bulkActions.js'
 import { runChaos } from './chaos.js'
+import { runScheduleChaos } from './scheduleChaos.js'
 import { runFuzz } from './fuzz.js'
 import { runLongPollsDuringShutdown, runStartStopLoop } from './stress.js'
 
@@ -141,3 +142,23 @@ for (const stressTarget of databaseTargets()) {
     },
   )
 }
+
+describe(
+  'soak: a per-second schedule across 3 processes, 30 s of SIGTERMs and restarts (postgres)',
+  { skip: target && long ? false : 'needs SOAK=long and TEST_DATABASE_URL', timeout: 10 * 60_000 },
+  () => {
+    let database: TestDatabase
+
+    before(async () => {
+      database = await target!.create()
+    })
+    after(async () => {
+      await database?.cleanup()
+    })
+
+    it('exactly one job per slot, none missing beyond the backfill rule, every one run', async (t) => {
+      const report = await runScheduleChaos({ database, durationMs: 30_000 })
+      t.diagnostic(JSON.stringify(report))
+    })
+  },
+)

@@ -9,6 +9,7 @@ import * as announceInsertedJobs from './007_announce_inserted_jobs.js'
 import * as maxInterruptions from './008_max_interruptions.js'
 import * as retriesAndErrorHistory from './009_retries_and_error_history.js'
 import * as bulkActions from './010_bulk_actions.js'
+import * as schedules from './011_schedules.js'
 
 export interface Migration {
   readonly version: number
@@ -27,4 +28,5 @@ export const migrations: readonly Migration[] = [
   maxInterruptions,
   retriesAndErrorHistory,
   bulkActions,
+  schedules,
 ]

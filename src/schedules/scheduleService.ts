@@ -1,0 +1,154 @@
+/**
+ * Schedules as the HTTP routes use them: a definition is read and checked whole (timing, time zone,
+ * job type, payload against the type's schema) before anything is stored; every change wakes the
+ * schedulers of every instance; a trigger enqueues through the job service's path. It knows nothing
+ * of HTTP and nothing of which database runs.
+ */
+import type { JobRegistry } from '../../jobs/registry.js'
+import type { JobService } from '../queue/jobService.js'
+import type { Notifier } from '../queue/notifier.js'
+import type { OwnedJob } from '../queue/job.js'
+import {
+  enqueueRequestOf,
+  toSchedule,
+  type JobTemplate,
+  type Overlap,
+  type Schedule,
+  type ScheduleDefinition,
+} from './schedule.js'
+import type { ScheduleScope, ScheduleStore } from './store.js'
+import { readTiming } from './timing.js'
+
+/** The body of PUT /v1/schedules/{id}, its shape already checked against openapi.yaml. */
+export interface ScheduleRequest {
+  cron?: string
+  every?: string
+  timezone?: string
+  job: JobTemplate
+  overlap?: Overlap
+  backfill?: { maxSlots: number } | null
+  paused?: boolean
+}
+
+export interface ScheduleProblem {
+  readonly pointer: string
+  readonly message: string
+}
+
+/** A definition refused before anything was stored; each problem names its field. */
+export class InvalidScheduleError extends Error {
+  override name = 'InvalidScheduleError'
+  constructor(readonly problems: readonly ScheduleProblem[]) {
+    super(problems.map((p) => `${p.pointer} ${p.message}`).join('; '))
+  }
+}
+
+export type ScheduleChange<T = Schedule> =
+  { kind: 'done'; schedule: T } | { kind: 'not-found' } | { kind: 'declared-in-code' } | { kind: 'taken' }
+
+/**
+ * Reads a definition (from a request or from code), or throws `InvalidScheduleError` naming every
+ * wrong field: the timing's, an unknown job type, a payload the type's schema refuses.
+ */
+export function readScheduleDefinition(
+  request: ScheduleRequest,
+  registry: Pick<JobRegistry, 'get' | 'names' | 'validatePayload'>,
+  { prefix = '' }: { prefix?: string } = {},
+): ScheduleDefinition {
+  const problems: ScheduleProblem[] = []
+  const timing = readTiming(request)
+  if ('problems' in timing) problems.push(...timing.problems.map((p) => ({ ...p, pointer: prefix + p.pointer })))
+  const { job } = request
+  if (!registry.get(job.type)) {
+    problems.push({
+      pointer: `${prefix}/job/type`,
+      message: `unknown job type ${JSON.stringify(job.type)}; known types: ${registry.names().join(', ')}`,
+    })
+  } else {
+    for (const problem of registry.validatePayload(job.type, job.payload ?? {})) {
+      const inner = problem.pointer === '/' ? '' : problem.pointer
+      problems.push({ pointer: `${prefix}/job/payload${inner}`, message: problem.message })
+    }
+  }
+  if (problems.length > 0 || 'problems' in timing) throw new InvalidScheduleError(problems)
+  return {
+    timing: timing.timing,
+    job: { ...job, payload: job.payload ?? {} },
+    overlap: request.overlap ?? 'allow',
+    backfill: request.backfill ?? null,
+    paused: request.paused ?? false,
+  }
+}
+
+export class ScheduleService {
+  constructor(
+    private readonly store: ScheduleStore,
+    private readonly registry: Pick<JobRegistry, 'get' | 'names' | 'validatePayload'>,
+    private readonly jobs: Pick<JobService, 'prepare' | 'announce'>,
+    private readonly notifier: Pick<Notifier, 'publish'>,
+  ) {}
+
+  /** Creates or replaces; `created` tells which (201 or 200). */
+  async put({
+    id,
+    owner,
+    admin,
+    request,
+  }: {
+    id: string
+    owner: string
+    admin: boolean
+    request: ScheduleRequest
+  }): Promise<ScheduleChange<{ schedule: Schedule; created: boolean }>> {
+    const definition = readScheduleDefinition(request, this.registry)
+    const outcome = await this.store.putSchedule({ id, owner, admin, definition })
+    if (outcome.kind === 'taken' || outcome.kind === 'declared-in-code') return outcome
+    await this.changed(id)
+    return { kind: 'done', schedule: { schedule: toSchedule(outcome.row), created: outcome.kind === 'created' } }
+  }
+
+  async get(scope: ScheduleScope & { id: string }): Promise<Schedule | undefined> {
+    const row = await this.store.getSchedule(scope)
+    return row && toSchedule(row)
+  }
+
+  async list(params: ScheduleScope & { afterId?: string; limit: number }): Promise<Schedule[]> {
+    return (await this.store.listSchedules(params)).map(toSchedule)
+  }
+
+  async delete(scope: ScheduleScope & { id: string }): Promise<ScheduleChange> {
+    const outcome = await this.store.deleteSchedule(scope)
+    if (outcome.kind !== 'done') return outcome
+    return { kind: 'done', schedule: toSchedule(outcome.row) }
+  }
+
+  async setPaused(scope: ScheduleScope & { id: string; paused: boolean }): Promise<ScheduleChange> {
+    const outcome = await this.store.setPaused(scope)
+    if (outcome.kind !== 'done') return outcome
+    if (!scope.paused) await this.changed(scope.id)
+    return { kind: 'done', schedule: toSchedule(outcome.row) }
+  }
+
+  /** Runs one job of the schedule now. Throws `InvalidJobError` when its type no longer takes the template. */
+  async trigger(
+    scope: ScheduleScope & { id: string; key: string },
+  ): Promise<{ kind: 'triggered'; schedule: Schedule; job: OwnedJob; replayed: boolean } | { kind: 'not-found' }> {
+    const outcome = await this.store.triggerSchedule({
+      ...scope,
+      prepare: (template) => this.jobs.prepare(enqueueRequestOf(template)),
+    })
+    if (outcome.kind === 'not-found') return outcome
+    this.jobs.announce([outcome.enqueued])
+    return {
+      kind: 'triggered',
+      schedule: toSchedule(outcome.row),
+      job: outcome.enqueued.job,
+      replayed: outcome.enqueued.replayed,
+    }
+  }
+
+  /** Wakes every instance's scheduler (a hint: each also looks by itself every `maxIdleMs`). */
+  private async changed(id: string): Promise<void> {
+    await this.notifier.publish('schedulesChanged', id)
+  }
+}
