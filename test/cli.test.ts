@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test'
 import { jwtVerify } from 'jose'
 import { projectRoot } from '../src/support/projectRoot.js'
 import { cleanEnv, cli, cliPath, startCli } from './support/cli.js'
-import { databaseTargets, type TestDatabase } from './support/databases.js'
+import { databaseTargets, onceSkip, type TestDatabase } from './support/databases.js'
 import { startTestService, TEST_SECRET, type TestService } from './support/service.js'
 
 const root = projectRoot()
@@ -117,6 +117,8 @@ describe('job-runner CLI without a service', () => {
 
 for (const target of databaseTargets()) {
   describe(`job-runner CLI against a service on ${target.name}`, () => {
+    // The CLI is a client of the HTTP API: once is enough (migrate, which opens the database itself, runs on each).
+    const client = { skip: onceSkip(target, 'a client of the HTTP API') }
     let db: TestDatabase
     let service: TestService
     let env: Record<string, string>
@@ -131,7 +133,7 @@ for (const target of databaseTargets()) {
       await db?.cleanup()
     })
 
-    it('mints a token the service accepts, with only the scopes asked for', async () => {
+    it('mints a token the service accepts, with only the scopes asked for', client, async () => {
       const run = await cli(['token', '--sub', 'dora', '--scope', 'jobs:read'], env)
       assert.equal(run.code, 0, run.stderr)
       const token = run.stdout.trim()
@@ -140,7 +142,7 @@ for (const target of databaseTargets()) {
       assert.equal(write.status, 403)
     })
 
-    it('enqueues a job and follows it to success with a progress bar', async () => {
+    it('enqueues a job and follows it to success with a progress bar', client, async () => {
       const run = await cli(['enqueue', 'count', '{"to": 4, "stepMs": 40}', '--wait'], env)
       assert.equal(run.code, 0, run.stderr)
       assert.match(run.stderr, /enqueued: job [0-9]+ \(count, queue default\)/)
@@ -149,7 +151,7 @@ for (const target of databaseTargets()) {
       assert.match(run.stdout, /result \{.*"counted":4/)
     })
 
-    it('prints the id for scripts, reads the payload from stdin, and replays an idempotency key', async () => {
+    it('prints the id for scripts, reads the payload from stdin, and replays an idempotency key', client, async () => {
       const first = await cli(
         ['enqueue', 'echo', '-', '--queue', 'default', '--idempotency-key', 'cli-once'],
         env,
@@ -170,7 +172,7 @@ for (const target of databaseTargets()) {
       assert.deepEqual(job.payload, { from: 'stdin' })
     })
 
-    it('exits 1 when the job failed, and shows its error', async () => {
+    it('exits 1 when the job failed, and shows its error', client, async () => {
       const enqueued = await service.request('/v1/jobs', {
         method: 'POST',
         body: JSON.stringify({ type: 'flaky', payload: { failTimes: 3 }, maxAttempts: 1 }),
@@ -182,7 +184,7 @@ for (const target of databaseTargets()) {
       assert.match(run.stdout, /error failing on purpose/)
     })
 
-    it('exits 1 when a followed job is cancelled', async () => {
+    it('exits 1 when a followed job is cancelled', client, async () => {
       const started = service.runner.events.waitFor('job:start', (e) => e.job.type === 'count')
       const enqueued = await service.request('/v1/jobs', {
         method: 'POST',
@@ -201,90 +203,104 @@ for (const target of databaseTargets()) {
       assert.match(run.stdout, /: cancelled\n/)
     })
 
-    it('lists failed jobs, shows the error history, retries one from its checkpoint, replays and cancels', async () => {
-      const enqueued = await service.request('/v1/jobs', {
-        method: 'POST',
-        body: JSON.stringify({ type: 'flaky', payload: { failTimes: 3 }, maxAttempts: 2 }),
-      })
-      const { id } = (await enqueued.json()) as { id: string }
-      const waitFor = async (state: string) => {
-        for (;;) {
-          const job = (await (await service.request(`/v1/jobs/${id}?wait=5`)).json()) as { state: string }
-          if (job.state === state) return job
+    it(
+      'lists failed jobs, shows the error history, retries one from its checkpoint, replays and cancels',
+      client,
+      async () => {
+        const enqueued = await service.request('/v1/jobs', {
+          method: 'POST',
+          body: JSON.stringify({ type: 'flaky', payload: { failTimes: 3 }, maxAttempts: 2 }),
+        })
+        const { id } = (await enqueued.json()) as { id: string }
+        const waitFor = async (state: string) => {
+          for (;;) {
+            const job = (await (await service.request(`/v1/jobs/${id}?wait=5`)).json()) as { state: string }
+            if (job.state === state) return job
+          }
         }
-      }
-      await waitFor('failed')
-      const listed = await cli(['list', '--state', 'failed', '--type', 'flaky'], env)
-      assert.equal(listed.code, 0, listed.stderr)
-      assert.match(
-        listed.stdout,
-        new RegExp(`^\\s*${id}  failed\\s+flaky  default  attempts 2/2  failing on purpose`, 'm'),
-      )
-      assert.equal((await cli(['list', '--state', 'succeeded', '--type', 'flaky', '--json'], env)).stdout.trim(), '[]')
-      const status = await cli(['status', id], env)
-      assert.match(
-        status.stdout,
-        /error history \(last 2\):\n.* attempt 1 Error: failing on purpose: attempt 1[^\n]*\n.* attempt 2 Error: failing/,
-      )
+        await waitFor('failed')
+        const listed = await cli(['list', '--state', 'failed', '--type', 'flaky'], env)
+        assert.equal(listed.code, 0, listed.stderr)
+        assert.match(
+          listed.stdout,
+          new RegExp(`^\\s*${id}  failed\\s+flaky  default  attempts 2/2  failing on purpose`, 'm'),
+        )
+        assert.equal(
+          (await cli(['list', '--state', 'succeeded', '--type', 'flaky', '--json'], env)).stdout.trim(),
+          '[]',
+        )
+        const status = await cli(['status', id], env)
+        assert.match(
+          status.stdout,
+          /error history \(last 2\):\n.* attempt 1 Error: failing on purpose: attempt 1[^\n]*\n.* attempt 2 Error: failing/,
+        )
 
-      const retried = await cli(['retry', id], env)
-      assert.equal(retried.code, 0, retried.stderr)
-      assert.match(retried.stderr, /retried: job [0-9]+ is queued again \(retry 1\)/)
-      await waitFor('succeeded')
-      const refused = await cli(['retry', id, '--from', 'start'], env)
-      assert.equal(refused.code, 3)
-      assert.match(refused.stderr, /409: job [0-9]+ is succeeded; only a failed or cancelled job can be retried/)
-      assert.equal((await cli(['retry', id, '--from', 'middle'], env)).code, 2)
+        const retried = await cli(['retry', id], env)
+        assert.equal(retried.code, 0, retried.stderr)
+        assert.match(retried.stderr, /retried: job [0-9]+ is queued again \(retry 1\)/)
+        await waitFor('succeeded')
+        const refused = await cli(['retry', id, '--from', 'start'], env)
+        assert.equal(refused.code, 3)
+        assert.match(refused.stderr, /409: job [0-9]+ is succeeded; only a failed or cancelled job can be retried/)
+        assert.equal((await cli(['retry', id, '--from', 'middle'], env)).code, 2)
 
-      const replayed = await cli(['replay', id, '--queue', 'nobody'], env)
-      assert.equal(replayed.code, 0, replayed.stderr)
-      const copyId = replayed.stdout.trim()
-      const copy = (await (await service.request(`/v1/jobs/${copyId}`)).json()) as {
-        replayOf: string
-        queue: string
-        state: string
-      }
-      assert.deepEqual([copy.replayOf, copy.queue, copy.state], [id, 'nobody', 'queued'])
-      const cancelled = await cli(['cancel', copyId], env)
-      assert.equal(cancelled.code, 0, cancelled.stderr)
-      assert.match(cancelled.stdout, /: cancelled\n/)
-      const again = await cli(['retry', copyId, '--from', 'start', '--json'], env)
-      assert.equal(again.code, 0, again.stderr)
-      assert.equal((JSON.parse(again.stdout) as { state: string }).state, 'queued')
-    })
+        const replayed = await cli(['replay', id, '--queue', 'nobody'], env)
+        assert.equal(replayed.code, 0, replayed.stderr)
+        const copyId = replayed.stdout.trim()
+        const copy = (await (await service.request(`/v1/jobs/${copyId}`)).json()) as {
+          replayOf: string
+          queue: string
+          state: string
+        }
+        assert.deepEqual([copy.replayOf, copy.queue, copy.state], [id, 'nobody', 'queued'])
+        const cancelled = await cli(['cancel', copyId], env)
+        assert.equal(cancelled.code, 0, cancelled.stderr)
+        assert.match(cancelled.stdout, /: cancelled\n/)
+        const again = await cli(['retry', copyId, '--from', 'start', '--json'], env)
+        assert.equal(again.code, 0, again.stderr)
+        assert.equal((JSON.parse(again.stdout) as { state: string }).state, 'queued')
+      },
+    )
 
-    it('bulk: retries every failed job of a type with progress until done; refuses an empty filter without --all', async () => {
-      const rows = await service.db.sql<{ id: string }[]>`
+    it(
+      'bulk: retries every failed job of a type with progress until done; refuses an empty filter without --all',
+      client,
+      async () => {
+        const rows = await service.db.sql<{ id: string }[]>`
         insert into job_runner_jobs (owner, type, queue, max_attempts, state, attempts, finished_at, error)
         select 'cli', 'flaky', 'bulk-cli', 1, 'failed', 1, now(), 'boom' from generate_series(1, 5)
         returning id::text as id`
-      const dry = await cli(['bulk', 'retry', '--state', 'failed', '--queue', 'bulk-cli', '--dry-run'], env)
-      assert.equal(dry.code, 0, dry.stderr)
-      assert.equal(dry.stdout, 'retry would match 5 job(s)\n')
-      const run = await cli(['bulk', 'retry', '--state', 'failed', '--type', 'flaky', '--queue', 'bulk-cli'], env)
-      assert.equal(run.code, 0, run.stderr)
-      assert.match(run.stderr, /^bulk retry [0-9]+: 5 job\(s\) matched\n/)
-      assert.match(run.stderr, /bulk retry [0-9]+: 5 of 5 done, 0 failed\n$/)
-      assert.match(run.stdout, /^retry [0-9]+ completed: 5 done, 0 failed\n$/)
-      const [counted] = await service.db.sql<{ n: number }[]>`
+        const dry = await cli(['bulk', 'retry', '--state', 'failed', '--queue', 'bulk-cli', '--dry-run'], env)
+        assert.equal(dry.code, 0, dry.stderr)
+        assert.equal(dry.stdout, 'retry would match 5 job(s)\n')
+        const run = await cli(['bulk', 'retry', '--state', 'failed', '--type', 'flaky', '--queue', 'bulk-cli'], env)
+        assert.equal(run.code, 0, run.stderr)
+        assert.match(run.stderr, /^bulk retry [0-9]+: 5 job\(s\) matched\n/)
+        assert.match(run.stderr, /bulk retry [0-9]+: 5 of 5 done, 0 failed\n$/)
+        assert.match(run.stdout, /^retry [0-9]+ completed: 5 done, 0 failed\n$/)
+        const [counted] = await service.db.sql<{ n: number }[]>`
         select count(*)::int as n from job_runner_jobs where queue = 'bulk-cli' and state = 'queued' and retries = 1`
-      assert.equal(counted!.n, 5)
+        assert.equal(counted!.n, 5)
 
-      const listed = await cli(['bulk', 'cancel', '--ids', `${rows[0]!.id},987654321`, '--json'], env)
-      assert.equal(listed.code, 1, 'some listed jobs could not be cancelled')
-      const action = JSON.parse(listed.stdout) as { done: number; failures: { id: string; reason: string }[] }
-      assert.deepEqual([action.done, action.failures], [1, [{ id: '987654321', reason: 'not found for this caller' }]])
-      const empty = await cli(['bulk', 'cancel'], env)
-      assert.equal(empty.code, 2)
-      assert.match(empty.stderr, /no filter: .* or --all/)
-      assert.equal((await cli(['bulk', 'delete', '--all'], env)).code, 2)
-      assert.equal((await cli(['bulk', 'retry', '--ids', '1,x'], env)).code, 2)
-      const refused = await cli(['bulk', 'retry', '--state', 'succeeded'], env)
-      assert.equal(refused.code, 3)
-      assert.match(refused.stderr, /422: \/filter\/state must be failed or cancelled for retry/)
-    })
+        const listed = await cli(['bulk', 'cancel', '--ids', `${rows[0]!.id},987654321`, '--json'], env)
+        assert.equal(listed.code, 1, 'some listed jobs could not be cancelled')
+        const action = JSON.parse(listed.stdout) as { done: number; failures: { id: string; reason: string }[] }
+        assert.deepEqual(
+          [action.done, action.failures],
+          [1, [{ id: '987654321', reason: 'not found for this caller' }]],
+        )
+        const empty = await cli(['bulk', 'cancel'], env)
+        assert.equal(empty.code, 2)
+        assert.match(empty.stderr, /no filter: .* or --all/)
+        assert.equal((await cli(['bulk', 'delete', '--all'], env)).code, 2)
+        assert.equal((await cli(['bulk', 'retry', '--ids', '1,x'], env)).code, 2)
+        const refused = await cli(['bulk', 'retry', '--state', 'succeeded'], env)
+        assert.equal(refused.code, 3)
+        assert.match(refused.stderr, /422: \/filter\/state must be failed or cancelled for retry/)
+      },
+    )
 
-    it('lists, shows, pauses, resumes and triggers schedules', async () => {
+    it('lists, shows, pauses, resumes and triggers schedules', client, async () => {
       const created = await service.request('/v1/schedules/cli-nightly', {
         method: 'PUT',
         body: JSON.stringify({
@@ -321,7 +337,7 @@ for (const target of databaseTargets()) {
       assert.equal(usage.code, 2)
     })
 
-    it('reports unknown jobs and refused requests with exit code 3', async () => {
+    it('reports unknown jobs and refused requests with exit code 3', client, async () => {
       const [missing, unknownType] = await Promise.all([
         cli(['status', '987654321'], env),
         cli(['enqueue', 'no-such-type'], env),
@@ -336,7 +352,7 @@ for (const target of databaseTargets()) {
       assert.equal(service.lifecycle.state, 'running')
     })
 
-    it('lists the job types, and suggests the one meant for a misspelt type', async () => {
+    it('lists the job types, and suggests the one meant for a misspelt type', client, async () => {
       const newestJob = async () => {
         const { jobs } = (await (await service.request('/v1/jobs?limit=1')).json()) as { jobs: { id: string }[] }
         return jobs[0]?.id
@@ -366,7 +382,7 @@ for (const target of databaseTargets()) {
       assert.equal(await newestJob(), before, 'nothing was enqueued')
     })
 
-    it('completes job types in bash with the function docs/operations.md gives', async () => {
+    it('completes job types in bash with the function docs/operations.md gives', client, async () => {
       const operations = fs.readFileSync(path.join(root, 'docs/operations.md'), 'utf8')
       const snippet = /```bash\n(_job_runner\(\) \{[\s\S]*?)```/.exec(operations)?.[1]
       assert.ok(snippet, 'docs/operations.md has the completion function')
@@ -390,7 +406,7 @@ for (const target of databaseTargets()) {
       assert.deepEqual(all.trim().split('\n'), ['count', 'echo', 'flaky', 'sleep', 'stubborn'])
     })
 
-    it('enqueues with a token that may not read job types: the service judges the type', async () => {
+    it('enqueues with a token that may not read job types: the service judges the type', client, async () => {
       const token = await service.token({ sub: 'writer', scopes: ['jobs:write'] })
       const [ok, unknown] = await Promise.all([
         cli(['enqueue', 'echo', '--token', token], env),
@@ -402,7 +418,7 @@ for (const target of databaseTargets()) {
       assert.match(unknown.stderr, /422: unknown job type "nope"/)
     })
 
-    it('drains the instance, waits for drained, and resumes it', async () => {
+    it('drains the instance, waits for drained, and resumes it', client, async () => {
       const drain = await cli(['drain', '--wait'], env)
       assert.equal(drain.code, 0, drain.stderr)
       assert.equal(drain.stdout.trim(), 'drained')
@@ -436,7 +452,7 @@ for (const target of databaseTargets()) {
       })
     }
 
-    it('mints its own short-lived token when none is given', async () => {
+    it('mints its own short-lived token when none is given', client, async () => {
       const run = await cli(['enqueue', 'echo', '{"minted": true}', '--json'], env)
       assert.equal(run.code, 0, run.stderr)
       const job = JSON.parse(run.stdout) as { id: string }

@@ -6,12 +6,12 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { cli } from '../support/cli.js'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { databaseTargets, onceSkip, type TestDatabase } from '../support/databases.js'
 import { enqueue } from '../support/http.js'
 import { startTestService, TEST_SECRET, type TestService } from '../support/service.js'
 
 for (const target of databaseTargets()) {
-  describe(`job-runner follow (${target.name})`, () => {
+  describe(`job-runner follow (${target.name})`, { skip: onceSkip(target, 'a client of the HTTP API') }, () => {
     let db: TestDatabase
     let service: TestService
     let env: Record<string, string>

@@ -16,7 +16,7 @@ import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { projectRoot } from '../../src/support/projectRoot.js'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { databaseTargets, onceSkip, type TestDatabase } from '../support/databases.js'
 import { startTestService, type TestService } from '../support/service.js'
 
 const CHROMIUM = '/usr/bin/chromium'
@@ -79,7 +79,7 @@ for (const target of databaseTargets()) {
       assert.doesNotMatch(html, /document\.cookie/, 'the token never goes into a cookie')
     })
 
-    describe('in headless Chromium', { skip: noBrowser }, () => {
+    describe('in headless Chromium', { skip: noBrowser || onceSkip(target, 'a client of the HTTP API') }, () => {
       let browser: Browser
       let page: Page
       const pageErrors: string[] = []

@@ -11,7 +11,7 @@ import fs from 'node:fs'
 import { after, before, describe, it } from 'node:test'
 import { chromium, type Browser } from 'playwright-core'
 import { OpenApiSpec } from '../../src/http/openapi.js'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { databaseTargets, onceSkip, type TestDatabase } from '../support/databases.js'
 import { startTestService, type TestService } from '../support/service.js'
 
 const CHROMIUM = '/usr/bin/chromium'
@@ -38,10 +38,9 @@ const isLoopback = (url: string) => {
   return protocol === 'data:' || ['127.0.0.1', '[::1]', 'localhost'].includes(hostname)
 }
 
-for (const [index, target] of databaseTargets().entries()) {
-  // The page is static and reads no database: rendering it once, on the first target, tells all.
-  const browserSkip =
-    noBrowser || (index > 0 && `the page reads no database: rendered on ${databaseTargets()[0]!.name}`)
+for (const target of databaseTargets()) {
+  // The page is static and reads no database: rendered once, like a client's pages.
+  const browserSkip = noBrowser || onceSkip(target, 'a static page')
   describe(`/docs and /openapi.yaml (${target.name})`, () => {
     let database: TestDatabase
     let service: TestService

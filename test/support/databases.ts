@@ -93,6 +93,18 @@ export function databaseTargets(): DatabaseTarget[] {
   return url ? [pglite, postgresTarget(url)] : [pglite]
 }
 
+/**
+ * The `skip` option of a suite whose subject does not depend on the database, on `target`: such
+ * suites run on one target, the last (PostgreSQL when there is one). A client of the HTTP API (the
+ * CLI against a service, the dashboard in a browser) or the token check reads what the route suites
+ * prove on each database; run twice over it, it proves nothing more and costs CI a minute of two
+ * cores. `why` names what makes it independent.
+ */
+export function onceSkip(target: DatabaseTarget, why: string): string | false {
+  const last = databaseTargets().at(-1)!
+  return target.name === last.name ? false : `${why}: run on ${last.name} only`
+}
+
 /** The PostgreSQL target alone, for suites that need several processes on one database. */
 export function postgresOnly(): DatabaseTarget | undefined {
   const url = process.env.TEST_DATABASE_URL
