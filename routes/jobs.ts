@@ -100,7 +100,8 @@ export function jobsRoutes({
     return c.json({ jobs: shown.map(publicJob), nextCursor: hasMore ? encodeCursor(shown.at(-1)!.id) : null })
   })
 
-  app.get('/:id', read, async (c) => {
+  // Digits only: `GET /v1/jobs/batch` is a method the batch route lacks (405), not a job named "batch".
+  app.get('/:id{[0-9]+}', read, async (c) => {
     const scope = { ...ownerScope(c.get('principal')), id: c.req.param('id') }
     const waitSeconds = readInteger(c.req.query('wait'), 'wait', { min: 0, max: MAX_WAIT_SECONDS }) ?? 0
     const ifNoneMatch = c.req.header('if-none-match')

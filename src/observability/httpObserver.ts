@@ -56,12 +56,15 @@ export const observeRequests = ({
   }
 }
 
-/** The pattern of the route that answered: the last matched route that is not an `app.use` middleware. */
+/**
+ * The pattern of the route that answered: the last matched route that is not an `app.use` middleware,
+ * without its parameters' constraints (`/v1/jobs/:id{[0-9]+}` is `/v1/jobs/:id`).
+ */
 export function routePattern(c: Context): string {
   const routes = matchedRoutes(c)
   for (let i = routes.length - 1; i >= 0; i--) {
     const route = routes[i]!
-    if (route.method !== 'ALL') return route.path
+    if (route.method !== 'ALL') return route.path.replace(/\{[^}]*\}/g, '')
   }
   return UNMATCHED_ROUTE
 }
