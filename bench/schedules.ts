@@ -84,7 +84,7 @@ async function main(): Promise<void> {
       const db = await connectDatabase({ databaseUrl, dataDir: os.tmpdir(), maxConnections: 4 })
       dbs.push(db)
       const jobStore = new JobStore(db.sql)
-      const store = new CountingStore(db.sql, jobStore)
+      const store = new CountingStore(db.sql)
       const notifier = new Notifier(db)
       await notifier.start()
       const jobs = new JobService(jobStore, registry, notifier)

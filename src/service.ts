@@ -109,7 +109,7 @@ export async function startService({ config, log, exit, registry, signal }: Serv
   }
   log.info({ database: db.description }, 'database ready')
   const store = new JobStore(db.sql)
-  const scheduleStore = new ScheduleStore(db.sql, store)
+  const scheduleStore = new ScheduleStore(db.sql)
   try {
     // Before anything fires: the code's schedules are the stored ones (see src/schedules/store.ts).
     const synced = await abortable(scheduleStore.syncCodeSchedules(jobRegistry.schedules), signal)

@@ -44,8 +44,8 @@
  *                    retryJobs
  *
  * `requestCancels` and `retryJobs` are the batched forms of their rows, for bulk actions
- * (src/bulk/): the same write (`cancelWrite`, `retryWrite`) and the same states, on a list of ids,
- * inside the caller's transaction.
+ * (src/bulk/): the same write (`cancelWrite`, `retryWrite`) and the same states, on a list of ids
+ * (`moveBatch`), inside the caller's transaction.
  *
  * Every failure written (fail, abandon, a started job's lease expired, interrupt past the cap) also
  * appends an entry to the job's bounded error history, `errors` (`appendError`).
@@ -241,26 +241,27 @@ export function insertedJobRow(
 }
 
 export class JobStore {
-  constructor(private readonly sql: Sql) {}
+  /** `inTransaction`: this store's statements run in a caller's transaction (`within`). */
+  constructor(
+    private readonly sql: Sql,
+    private readonly inTransaction = false,
+  ) {}
 
   /**
-   * The store inside a caller's transaction (a bulk action's batch: src/bulk/bulkActionStore.ts). A
-   * transaction's `sql` answers everything the batched rows use (tagged templates, fragments,
-   * `json`); it lacks `begin` and `listen`, which no statement called inside one uses.
+   * The store inside a caller's transaction: a bulk action's batch (src/bulk/bulkActionStore.ts), a
+   * schedule's fire, which advances the schedule in the same transaction (src/schedules/store.ts). A
+   * transaction's `sql` answers everything the statements use (tagged templates, fragments, `json`);
+   * it lacks `begin`, which `enqueueJobs` then does without, and `listen`, which none uses.
    */
   static within(tx: TransactionSql): JobStore {
-    return new JobStore(tx as unknown as Sql)
+    return new JobStore(tx as unknown as Sql, true)
   }
 
   /**
-   * Inserts jobs in one statement, all or nothing. A reused idempotency key replays its job. Inside
-   * `transaction` (a schedule's fire, which advances the schedule in the same transaction) it runs
-   * there; otherwise in a transaction of its own.
+   * Inserts jobs in one statement, all or nothing. A reused idempotency key replays its job. Runs in
+   * a transaction of its own, or in the caller's (`within`).
    */
-  async enqueueJobs(
-    { owner, jobs }: { owner: string; jobs: readonly NewJob[] },
-    transaction?: TransactionSql,
-  ): Promise<EnqueuedJob[]> {
+  async enqueueJobs({ owner, jobs }: { owner: string; jobs: readonly NewJob[] }): Promise<EnqueuedJob[]> {
     if (jobs.length === 0) return []
     const rows = jobs.map((job, ord) => ({
       ord,
@@ -275,7 +276,7 @@ export class JobStore {
       idempotency_key: job.idempotencyKey,
       request_hash: job.requestHash,
     }))
-    if (transaction === undefined && jobs.every((job) => job.idempotencyKey === null)) {
+    if (!this.inTransaction && jobs.every((job) => job.idempotencyKey === null)) {
       // Without keys every job is new, so the answer is what was sent plus what the database
       // assigned: only those three columns come back, the timestamps already in toISOString form
       // (the hot path of POST /v1/jobs, where parsing 25 returned columns per job cost more than the
@@ -313,7 +314,7 @@ export class JobStore {
       inserted.sort((a, b) => compareIds(a.id, b.id))
       return this.matchReplays(sql, owner, rows, inserted)
     }
-    if (transaction) return insert(transaction)
+    if (this.inTransaction) return insert(this.sql)
     return this.sql.begin((sql) => insert(sql)) as Promise<EnqueuedJob[]>
   }
 
@@ -639,12 +640,11 @@ export class JobStore {
   /**
    * The `cancel queued` row: cancels a queued job at once; flags a running one so that the instance
    * running it aborts its token (the `cancel running` row ends it). Finished jobs are left as they are.
-   * Inside `transaction` when given (a schedule's `cancel-previous` fire, committed with the job that
-   * replaces it).
+   * In a caller's transaction (`within`): a schedule's `cancel-previous` fire, committed with the job
+   * that replaces it.
    */
-  async requestCancel({ id, owner }: JobScope & { id: string }, transaction?: TransactionSql): Promise<CancelOutcome> {
+  async requestCancel({ id, owner }: JobScope & { id: string }): Promise<CancelOutcome> {
     if (!isJobId(id)) return { kind: 'not-found' }
-    if (transaction) return JobStore.within(transaction).requestCancel({ id, owner })
     const sql = this.sql
     const [row] = await sql<(JobRow & { previous_state: JobState })[]>`
       with target as (
@@ -669,6 +669,19 @@ export class JobStore {
    * batched write of the table locks them, so two batches never wait on each other in a cycle.
    */
   async requestCancels({ ids, owner }: BatchParams): Promise<BatchedJob[]> {
+    return this.moveBatch({ ids, owner }, cancelWrite(this.sql), CANCELLABLE_STATES)
+  }
+
+  /**
+   * The batched form of a row: `write` on every job of `ids` (the caller's, unless admin) whose state
+   * is one of `states`, the rows locked in id order. Answers every job found, moved or not, with
+   * the state it was in.
+   */
+  private async moveBatch(
+    { ids, owner }: BatchParams,
+    write: PendingQuery<Row[]>,
+    states: readonly JobState[],
+  ): Promise<BatchedJob[]> {
     if (ids.length === 0) return []
     const sql = this.sql
     const rows = await sql<BatchedRow[]>`
@@ -681,9 +694,9 @@ export class JobStore {
       ),
       moved as (
         update job_runner_jobs j
-        set ${cancelWrite(sql)}
+        set ${write}
         from target
-        where j.id = target.id and target.state in ${sql(CANCELLABLE_STATES)}
+        where j.id = target.id and target.state in ${sql(states)}
         returning j.id
       )
       select t.id, t.type, t.queue, t.state as previous_state, m.id is not null as moved
@@ -723,27 +736,7 @@ export class JobStore {
    * locked in id order (see `requestCancels`).
    */
   async retryJobs({ ids, owner }: BatchParams): Promise<BatchedJob[]> {
-    if (ids.length === 0) return []
-    const sql = this.sql
-    const rows = await sql<BatchedRow[]>`
-      with target as materialized (
-        select id, state, type, queue from job_runner_jobs
-        where id = any(array(select jsonb_array_elements_text(${sql.json(ids as unknown as Json)})::bigint))
-          ${ownedBy(sql, owner)}
-        order by id
-        for update
-      ),
-      moved as (
-        update job_runner_jobs j
-        set ${retryWrite(sql, { from: 'checkpoint', runAt: null })}
-        from target
-        where j.id = target.id and target.state in ${sql(RETRYABLE_STATES)}
-        returning j.id
-      )
-      select t.id, t.type, t.queue, t.state as previous_state, m.id is not null as moved
-      from target t left join moved m on m.id = t.id
-      order by t.id`
-    return rows.map(toBatchedJob)
+    return this.moveBatch({ ids, owner }, retryWrite(this.sql, { from: 'checkpoint', runAt: null }), RETRYABLE_STATES)
   }
 
   /**

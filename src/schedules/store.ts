@@ -15,7 +15,7 @@
  */
 import type { Sql, TransactionSql } from 'postgres'
 import type { Json } from '../queue/job.js'
-import type { CancelOutcome, EnqueuedJob, JobStore, NewJob } from '../queue/store.js'
+import { JobStore, type CancelOutcome, type EnqueuedJob, type NewJob } from '../queue/store.js'
 import { planFire } from './firing.js'
 import {
   slotKey,
@@ -74,10 +74,7 @@ export interface CodeSchedule {
 const ACTIVE_STATES = new Set(['queued', 'running'])
 
 export class ScheduleStore {
-  constructor(
-    private readonly sql: Sql,
-    private readonly jobStore: JobStore,
-  ) {}
+  constructor(private readonly sql: Sql) {}
 
   /**
    * Creates or replaces schedule `id` (PUT). A replacement that keeps the timing keeps
@@ -200,7 +197,7 @@ export class ScheduleStore {
         for update`
       if (!current) return { kind: 'not-found' as const }
       const job = { ...prepare(current.job, null), idempotencyKey: `schedule:${id}:trigger:${key}`, requestHash: null }
-      const [enqueued] = await this.jobStore.enqueueJobs({ owner: current.owner, jobs: [job] }, sql)
+      const [enqueued] = await JobStore.within(sql).enqueueJobs({ owner: current.owner, jobs: [job] })
       await sql`
         update job_runner_schedules set last_job_id = ${enqueued!.job.id}, last_slot_at = null where id = ${id}`
       return { kind: 'triggered' as const, row: await this.readInside(sql, id), enqueued: enqueued! }
@@ -283,7 +280,10 @@ export class ScheduleStore {
         for (const job of jobs) list.push({ schedule, job })
         byOwner.set(row.owner, list)
         if (plan.cancelPrevious && jobs.length > 0) {
-          schedule.cancelled = await this.jobStore.requestCancel({ id: String(row.last_job_id), owner: row.owner }, sql)
+          schedule.cancelled = await JobStore.within(sql).requestCancel({
+            id: String(row.last_job_id),
+            owner: row.owner,
+          })
         }
         fired.push(schedule)
         updates.push({
@@ -298,7 +298,7 @@ export class ScheduleStore {
       }
       for (const [owner, entries] of byOwner) {
         if (entries.length === 0) continue
-        const enqueued = await this.jobStore.enqueueJobs({ owner, jobs: entries.map((e) => e.job) }, sql)
+        const enqueued = await JobStore.within(sql).enqueueJobs({ owner, jobs: entries.map((e) => e.job) })
         enqueued.forEach((e, i) => entries[i]!.schedule.enqueued.push(e))
       }
       const lastJobOf = new Map(fired.map((f) => [f.id, f.enqueued.at(-1)?.job.id ?? null]))
