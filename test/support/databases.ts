@@ -9,11 +9,13 @@
  * shares between the test files' processes and removes at the end; or, for a file run with
  * `node --test` directly, a folder of this process's own, removed when it exits.
  */
+import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { createHash, randomBytes } from 'node:crypto'
+import { promisify } from 'node:util'
 import postgres from 'postgres'
 import { connectDatabase } from '../../src/db/connect.js'
 import { migrate } from '../../src/db/migrate.js'
@@ -37,7 +39,7 @@ export const pglite: DatabaseTarget = {
   async create() {
     const template = await pgliteTemplate()
     const dataDir = await fs.mkdtemp(path.join(testRunDir(), 'job-runner-test-'))
-    await fs.cp(path.join(template, 'pgdata'), path.join(dataDir, 'pgdata'), { recursive: true })
+    await copyFolder(path.join(template, 'pgdata'), path.join(dataDir, 'pgdata'))
     return {
       env: { DATA_DIR: dataDir },
       databaseUrl: undefined,
@@ -149,6 +151,15 @@ async function pgliteTemplate(): Promise<string> {
   // Another test file's process may have won the race; either copy is good.
   await fs.rename(building, template).catch(() => fs.rm(building, { recursive: true, force: true }))
   return template
+}
+
+/**
+ * `cp -R` where there is one: node's `fs.cp` walks the thousand files of a PGlite folder in
+ * JavaScript and spent ten times the CPU of the copy itself, once per test.
+ */
+async function copyFolder(from: string, to: string): Promise<void> {
+  if (process.platform === 'win32') return fs.cp(from, to, { recursive: true })
+  await promisify(execFile)('cp', ['-R', from, to])
 }
 
 async function exists(file: string): Promise<boolean> {
