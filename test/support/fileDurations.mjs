@@ -12,7 +12,7 @@ export default async function* fileDurations(source) {
     // node 20 reports each file's own process as a top-level test named after the file.
     if (event.type === 'test:complete' && event.data.nesting === 0 && event.data.name === event.data.file) {
       const { duration_ms: ms, passed } = event.data.details
-      files.push({ file: path.relative(process.cwd(), event.data.file), ms, passed })
+      files.push({ file: sourceName(path.relative(process.cwd(), event.data.file)), ms, passed })
     }
     // The run's summary (tests, pass, fail, …, duration_ms) comes last; under --test-force-exit the
     // process exits before this generator could finish, so the table goes out with the summary's
@@ -23,6 +23,11 @@ export default async function* fileDurations(source) {
     }
   }
   if (!listed) yield table(files)
+}
+
+/** The test's own file for its compiled one (test/run.mjs runs dist/test/x.test.js for test/x.test.ts). */
+function sourceName(file) {
+  return file.replace(/^dist[\\/]/, '').replace(/\.js$/, '.ts')
 }
 
 function table(files) {

@@ -12,16 +12,17 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Scope } from '../../src/auth/scopes.js'
 import { mintToken } from '../../src/auth/devToken.js'
 import { connectDatabase } from '../../src/db/connect.js'
+import { projectRoot } from '../../src/support/projectRoot.js'
 import type { Database } from '../../src/db/database.js'
 import { after, afterEach } from 'node:test'
 import type { DatabaseTarget, TestDatabase } from './databases.js'
 import { TEST_AUDIENCE, TEST_SECRET } from './service.js'
 
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+/** The repository's root, whether this file runs from test/ or compiled into dist/test/. */
+export const PROJECT_ROOT = projectRoot()
 
 export type LogRecord = Record<string, unknown> & { msg?: string; level?: number; time?: number }
 
