@@ -42,6 +42,10 @@ export interface Config {
   readonly maxBodyBytes: number
   /** `?wait` long-polls one owner may hold open at once on this instance; more get 429. */
   readonly longPollsPerOwner: number
+  /** Event streams (SSE) one owner may hold open at once on this instance; more get 429. */
+  readonly eventStreamsPerOwner: number
+  /** How often an idle event stream gets a comment, so that proxies keep it open. */
+  readonly eventHeartbeatMs: number
   readonly logLevel: string
 }
 
@@ -164,6 +168,8 @@ export function loadConfig(env: Env = process.env): Config {
     bulkBatchSize: readNumber(env, 'BULK_BATCH_SIZE', 500, { min: 1, max: 10_000 }),
     maxBodyBytes: readNumber(env, 'MAX_BODY_BYTES', 1024 * 1024, { min: 1024, max: 64 * 1024 * 1024 }),
     longPollsPerOwner: readNumber(env, 'LONG_POLLS_PER_OWNER', 50, { min: 1, max: 100_000 }),
+    eventStreamsPerOwner: readNumber(env, 'EVENT_STREAMS_PER_OWNER', 20, { min: 1, max: 100_000 }),
+    eventHeartbeatMs: readNumber(env, 'EVENT_HEARTBEAT_SECONDS', 15, { min: 0.05, max: 300, integer: false }) * 1000,
     logLevel,
   }
   return Object.freeze({ ...config, jwt: Object.freeze(config.jwt), queues: Object.freeze([...queues]) })

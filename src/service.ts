@@ -18,6 +18,7 @@ import { BulkActionService } from './bulk/bulkActionService.js'
 import { BulkActionStore } from './bulk/bulkActionStore.js'
 import { BulkActionWorker } from './bulk/bulkActionWorker.js'
 import { createTokenVerifier, type TokenVerifier } from './auth/tokenVerifier.js'
+import { JobEventHub } from './events/jobEventHub.js'
 import { cachedTokenVerifier } from './auth/tokenCache.js'
 import { ConfigError, type Config } from './config.js'
 import { ensureWritableDataDir, openDatabase } from './db/connect.js'
@@ -72,11 +73,16 @@ export interface Service {
   readonly bulkWorker: BulkActionWorker
   readonly lifecycle: Lifecycle
   readonly metrics: ServiceMetrics
+  /** Feeds this instance's event streams. */
+  readonly eventHub: JobEventHub
   /** Set when a development secret was generated or reused: a ready-to-use admin token. */
   readonly devToken: string | undefined
   /** The Hono app (tests enumerate its routes against openapi.yaml). */
   readonly app: Hono
 }
+
+/** The reconnect delay an event stream's client is told when the instance drains or stops. */
+const EVENT_STREAM_RETRY_MS = 1000
 
 /** How long an aborted start-up spends closing what it opened (main leaves at 800 ms regardless). */
 const ABORTED_CLOSE_BUDGET_MS = 400
@@ -143,6 +149,11 @@ export async function startService({ config, log, exit, registry, signal }: Serv
   })
   const jobs = new JobService(store, jobRegistry, notifier, signals.view)
   const schedules = new ScheduleService(scheduleStore, jobRegistry, jobs, notifier)
+  const eventHub = new JobEventHub(
+    {},
+    { jobs, notifier, onError: (error) => log.warn({ err: coerceError(error) }, 'event streams: a read failed') },
+  )
+  opened.push(async () => eventHub.stop())
 
   let lifecycle: Lifecycle | undefined
   const runner = new Runner(runnerConfigFrom(config), {
@@ -185,6 +196,7 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     log,
     shutdownGraceMs: config.shutdownGraceMs,
     closeResources: async (budgetMs) => {
+      eventHub.stop()
       await closeServer(server, Math.min(budgetMs, 1000))
       await signals.stop()
       await notifier.stop()
@@ -204,6 +216,11 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     queueDepth: () => signals.queueDepth(),
   })
   lifecycle.events.on('lifecycle:stopped', () => metrics.stop())
+  // Streams end as the instance stops taking work, long before the grace deadline, each told when
+  // to reconnect: an EventSource then resumes on another instance from its Last-Event-ID.
+  lifecycle.events.on('lifecycle:state', ({ state }) => {
+    if (state === 'draining' || state === 'stopping') eventHub.endAll(EVENT_STREAM_RETRY_MS)
+  })
   const app = createApp({
     jobs,
     bulkActions,
@@ -223,6 +240,9 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     maxBodyBytes: config.maxBodyBytes,
     longPollsPerOwner: config.longPollsPerOwner,
     pingDatabase: () => store.ping(),
+    eventHub,
+    eventStreamsPerOwner: config.eventStreamsPerOwner,
+    eventHeartbeatMs: config.eventHeartbeatMs,
     metrics,
     queueOverview: () => signals.queueOverview(),
   })
@@ -265,6 +285,7 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     bulkWorker,
     lifecycle,
     metrics,
+    eventHub,
     devToken,
     app,
   }

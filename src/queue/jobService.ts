@@ -10,7 +10,7 @@ import { withTimeout } from '../support/withTimeout.js'
 import { TypedEmitter } from '../runner/events.js'
 import type { Json, JobState, OwnedJob } from './job.js'
 import type { Notifier } from './notifier.js'
-import type { CancelOutcome, EnqueuedJob, JobScope, JobStore, NewJob, RetryOutcome } from './store.js'
+import type { CancelOutcome, EnqueuedJob, JobScope, JobStore, NewJob, RetryOutcome, VersionedJob } from './store.js'
 import { EnqueueBatches } from './enqueueBatches.js'
 import { parseTimestamp, TIMESTAMP_RANGE } from './timestamp.js'
 
@@ -129,6 +129,21 @@ export class JobService {
 
   async get(scope: JobScope & { id: string }): Promise<OwnedJob | undefined> {
     return this.viewOne(await answersInTime(this.store.getJob(scope)))
+  }
+
+  /** Jobs by id with their row's version, every owner's, as the API shows them (event streams: src/events/). */
+  async getVersioned(ids: readonly string[]): Promise<VersionedJob[]> {
+    return this.viewVersioned(await answersInTime(this.store.getVersionedJobs({ ids })))
+  }
+
+  /** What a stream of many jobs missed: jobs of the scope written after `since`, oldest first. */
+  async writtenSince(params: JobScope & { since: string; limit: number }): Promise<VersionedJob[]> {
+    return this.viewVersioned(await answersInTime(this.store.listJobsWrittenSince(params)))
+  }
+
+  private async viewVersioned(rows: readonly VersionedJob[]): Promise<VersionedJob[]> {
+    const jobs = await this.view(rows.map((row) => row.job))
+    return rows.map((row, i) => ({ job: jobs[i]!, version: row.version }))
   }
 
   async list(params: Parameters<JobStore['listJobs']>[0]): Promise<OwnedJob[]> {

@@ -361,6 +361,48 @@ export class JobStore {
   }
 
   /**
+   * Jobs by id, every owner's, each with its `version`: the time of its last write to the
+   * microsecond, as fixed-width digits (`YYYYMMDDHHMISSUS`, UTC) that sort as they compare. Event
+   * streams (src/events/) derive their event ids from it, so a client that reconnects with
+   * `Last-Event-ID` is compared with the stored row, not with a buffer in some process's memory.
+   */
+  async getVersionedJobs({ ids }: { ids: readonly string[] }): Promise<VersionedJob[]> {
+    const valid = ids.filter(isJobId)
+    if (valid.length === 0) return []
+    const sql = this.sql
+    const rows = await sql<(JobRow & { version: string })[]>`
+      select j.*, ${versionOfJ(sql)} as version from job_runner_jobs j
+      where j.id = any(array(select jsonb_array_elements_text(${sql.json(valid as unknown as Json)})::bigint))`
+    return rows.map(toVersionedJob)
+  }
+
+  /**
+   * The jobs of `owner` (every owner's when undefined) written after `since` (a `version`), oldest
+   * write first, at most `limit`: what an event stream of many jobs missed while its client was
+   * away. It reads the owner's jobs (an admin's: the table) without an index on the write time:
+   * such an index would cost every write of every job, and this runs once per reconnect.
+   */
+  async listJobsWrittenSince({
+    owner,
+    since,
+    limit,
+  }: JobScope & { since: string; limit: number }): Promise<VersionedJob[]> {
+    const sql = this.sql
+    const rows =
+      owner === undefined
+        ? await sql<(JobRow & { version: string })[]>`
+          select j.*, ${versionOfJ(sql)} as version from job_runner_jobs j
+          where ${versionOfJ(sql)} > ${since}
+          order by j.updated_at limit ${limit}`
+        : await sql<(JobRow & { version: string })[]>`
+          select j.*, ${versionOfJ(sql)} as version from job_runner_owner_jobs o
+          join job_runner_jobs j on j.id = o.job_id and j.owner = o.owner
+          where o.owner = ${owner} and ${versionOfJ(sql)} > ${since}
+          order by j.updated_at limit ${limit}`
+    return rows.map(toVersionedJob)
+  }
+
+  /**
    * Newest first; pass the last id of a page as `beforeId` for the next one. An owner's jobs are read
    * through `job_runner_owner_jobs`, in its key order (the database lists every inserted job there:
    * migration 004); an admin's list walks the primary key.
@@ -972,6 +1014,22 @@ export class JobStore {
       select pg_notify(${JOB_PROGRESS_CHANNEL}, p)
       from jsonb_array_elements_text(${this.sql.json(payloads as unknown as Json)}) as x(p)`
   }
+}
+
+/** A job with the version of its row (`getVersionedJobs`). */
+export interface VersionedJob {
+  job: OwnedJob
+  version: string
+}
+
+/** `j.updated_at` as a version: fixed-width UTC digits to the microsecond, ordered as text. */
+function versionOfJ(sql: Sql): PendingQuery<Row[]> {
+  return sql`to_char(j.updated_at at time zone 'UTC', ${VERSION_FORMAT})`
+}
+const VERSION_FORMAT = 'YYYYMMDDHH24MISSUS'
+
+function toVersionedJob({ version, ...row }: JobRow & { version: string }): VersionedJob {
+  return { job: toJob(row), version }
 }
 
 /** The rows of the transition table (see the header), each the name of the statement that performs it. */

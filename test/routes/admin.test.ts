@@ -79,10 +79,7 @@ for (const target of databaseTargets()) {
       await pollUntil(service, counter.id, (job) => job.state === 'running' && (job.progress?.fraction ?? 0) > 0)
 
       const drained = service.lifecycle.events.waitFor('lifecycle:state', ({ state }) => state === 'drained')
-      const drain = await expectJson<DrainAnswer>(
-        await service.request('/v1/admin/drain', { method: 'POST' }),
-        202,
-      )
+      const drain = await expectJson<DrainAnswer>(await service.request('/v1/admin/drain', { method: 'POST' }), 202)
       assert.equal(drain.state, 'draining')
       assert.equal(drain.runningJobs, 1)
       await drained
@@ -150,7 +147,11 @@ for (const target of databaseTargets()) {
       assert.equal(drained.lastStop?.kind, 'drain')
       assert.deepEqual(drained.lastStop?.interrupted, [counter.id])
       assert.deepEqual(drained.lastStop?.abandoned, [])
-      await expectProblem(await service.request('/v1/admin/drain?wait=61', { method: 'POST' }), 400, 'invalid-parameter')
+      await expectProblem(
+        await service.request('/v1/admin/drain?wait=61', { method: 'POST' }),
+        400,
+        'invalid-parameter',
+      )
       await expectJson(await service.request('/v1/admin/resume', { method: 'POST' }), 200)
       await service.jobs.cancel({ id: counter.id, owner: undefined })
     })
