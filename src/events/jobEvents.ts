@@ -21,6 +21,8 @@ export interface SeenJob {
   checkpoint?: string
   progress?: string
   lastErrorAt?: string | null
+  /** The start of the run it saw (a running job that started again ran again: a new state). */
+  startedAt?: string | null
 }
 
 export const JOB_EVENT_TYPES = ['state', 'progress', 'checkpoint', 'retry'] as const
@@ -50,9 +52,9 @@ export function eventsSince(
   const checkpoint = JSON.stringify(job.checkpoint)
   const progress = JSON.stringify(job.progress)
   const lastErrorAt = job.errors.at(-1)?.at ?? null
-  const now: SeenJob = { state: job.state, version, checkpoint, progress, lastErrorAt }
+  const now: SeenJob = { state: job.state, version, checkpoint, progress, lastErrorAt, startedAt: job.startedAt }
   const events: SseEvent[] = []
-  if (seen === undefined || seen.state !== job.state) {
+  if (seen === undefined || seen.state !== job.state || isAnotherRun(seen, job)) {
     // A run that went back to the queue with a new error is a retry (an interruption has none).
     if (seen?.state === 'running' && job.state === 'queued' && seen.lastErrorAt !== lastErrorAt) {
       events.push({
@@ -71,6 +73,22 @@ export function eventsSince(
     events.push({ event: 'progress', id, data: { jobId: job.id, ...job.progress } })
   }
   return { events, seen: now }
+}
+
+/**
+ * A job running now in a run the client has not seen: it was interrupted (or retried) and claimed
+ * again while the client was away. Known from the run's start, or, after a reconnect, from a start
+ * later than the client's last event.
+ */
+function isAnotherRun(seen: SeenJob, job: OwnedJob): boolean {
+  if (job.state !== 'running' || job.startedAt === null) return false
+  if (seen.startedAt !== undefined) return seen.startedAt !== job.startedAt
+  return versionOfIso(job.startedAt) > seen.version
+}
+
+/** An ISO timestamp (milliseconds) as a version (`YYYYMMDDHHMISSUS`): the same instant compares the same. */
+function versionOfIso(iso: string): string {
+  return `${iso.replace(/[-T:.Z]/g, '').slice(0, 17)}000`
 }
 
 /** The job as the API shows it: without its owner (the caller, or for an admin beside the point). */

@@ -29,7 +29,7 @@ const TYPES = ['state', 'progress', 'checkpoint', 'retry', 'shutdown']
 export function followEvents(
   url: string,
   token: () => Promise<string> | string,
-  { route }: { route?: (url: URL) => URL } = {},
+  { route }: { route?: (url: URL) => URL | Promise<URL> } = {},
 ): EventFollower {
   const events: ReceivedEvent[] = []
   const connections: (string | undefined)[] = []
@@ -39,7 +39,7 @@ export function followEvents(
       const headers = new Headers(init.headers)
       headers.set('authorization', `Bearer ${await token()}`)
       connections.push(headers.get('last-event-id') ?? undefined)
-      const target = route ? route(new URL(String(input))) : input
+      const target = route ? await route(new URL(String(input))) : input
       return fetch(target, { ...init, headers })
     },
   })
