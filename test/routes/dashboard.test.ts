@@ -333,7 +333,6 @@ for (const target of databaseTargets()) {
         await page.locator('#token-input').fill(await service.token({ sub: 'viewer', scopes: ['jobs:read'] }))
         await page.locator('#login-button').click()
         await page.locator('#banner', { hasText: 'no admin scope' }).waitFor()
-          })
         assert.equal(await page.locator('#drain-button').isVisible(), false)
         assert.equal(await page.locator('#resume-button').isVisible(), false)
         await page.locator('#recent td.empty', { hasText: 'No jobs yet' }).waitFor()
