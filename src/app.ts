@@ -16,6 +16,8 @@ import { jobsRoutes } from '../routes/jobs.js'
 import { jobTypesRoutes } from '../routes/jobTypes.js'
 import { metricsRoutes } from '../routes/metrics.js'
 import { schedulesRoutes } from '../routes/schedules.js'
+import { webhooksRoutes } from '../routes/webhooks.js'
+import type { WebhookService } from './webhooks/webhookService.js'
 import type { TokenVerifier } from './auth/tokenVerifier.js'
 import type { JobEventHub } from './events/jobEventHub.js'
 import type { OpenApiSpec } from './http/openapi.js'
@@ -51,6 +53,8 @@ export interface AppOptions {
   metrics: ServiceMetrics
   /** Feeds the event streams (src/events/); without it the event routes are not served. */
   eventHub?: JobEventHub
+  /** Completion webhooks (src/webhooks/); without it the webhook routes are not served. */
+  webhooks?: WebhookService
   /** Event streams one owner may hold at once (EVENT_STREAMS_PER_OWNER). */
   eventStreamsPerOwner?: number
   eventHeartbeatMs?: number
@@ -113,6 +117,17 @@ export function createApp(options: AppOptions): Hono {
         verifyToken: options.verifyToken,
         streamsPerOwner: options.eventStreamsPerOwner ?? 20,
         heartbeatMs: options.eventHeartbeatMs ?? 15_000,
+      }),
+    )
+  }
+  if (options.webhooks) {
+    app.route(
+      '/',
+      webhooksRoutes({
+        webhooks: options.webhooks,
+        jobs: options.jobs,
+        spec: options.spec,
+        verifyToken: options.verifyToken,
       }),
     )
   }

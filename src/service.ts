@@ -40,6 +40,10 @@ import { ScheduleService } from './schedules/scheduleService.js'
 import { ScheduleStore } from './schedules/store.js'
 import { abortable, StartAbortedError, StartupError, throwIfStartAborted } from './startupError.js'
 import { withTimeout } from './support/withTimeout.js'
+import { AddressGuard } from './webhooks/addressGuard.js'
+import { WebhookService } from './webhooks/webhookService.js'
+import { WebhookStore } from './webhooks/webhookStore.js'
+import { WebhookWorker } from './webhooks/webhookWorker.js'
 
 export interface ServiceOptions {
   config: Config
@@ -71,6 +75,8 @@ export interface Service {
   readonly scheduler: Scheduler
   /** Works bulk actions beside the runner (started and stopped with it). */
   readonly bulkWorker: BulkActionWorker
+  /** Delivers completion webhooks beside the runner (started and stopped with it). */
+  readonly webhookWorker: WebhookWorker
   readonly lifecycle: Lifecycle
   readonly metrics: ServiceMetrics
   /** Feeds this instance's event streams. */
@@ -147,7 +153,10 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     leaseMs: config.leaseMs,
     onError: (error, during) => log.warn({ err: coerceError(error), during }, `signals: ${during} failed`),
   })
-  const jobs = new JobService(store, jobRegistry, notifier, signals.view)
+  const jobs = new JobService(store, jobRegistry, notifier, signals.view, {
+    allowHttp: config.webhooks.allowHttp,
+    signingSecretSet: config.webhooks.secret !== undefined,
+  })
   const schedules = new ScheduleService(scheduleStore, jobRegistry, jobs, notifier)
   const eventHub = new JobEventHub(
     {},
@@ -187,8 +196,23 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     { store: bulkStore, announce: jobs, log, mayWork: () => lifecycle?.mayClaim() ?? false },
   )
   const bulkActions = new BulkActionService(bulkStore, bulkWorker)
-  // What the lifecycle starts and stops: the runner, the scheduler and the bulk action worker.
-  const work = instanceWork(runner, { stopFirst: [scheduler], stopBeside: [bulkWorker] })
+  const webhookStore = new WebhookStore(db.sql)
+  const webhookWorker = new WebhookWorker(
+    {
+      instanceId: runner.instanceId,
+      leaseMs: config.leaseMs,
+      pollIntervalMs: config.pollIntervalMs,
+      callbackSecret: config.webhooks.secret,
+      guard: new AddressGuard(config.webhooks.allowedHosts),
+      retryScale: config.webhooks.retryScale,
+    },
+    { store: webhookStore, log, mayWork: () => lifecycle?.mayClaim() ?? false },
+  )
+  // An outcome written here may have put deliveries in the outbox: look now (other instances poll).
+  runner.events.on('job:settled', () => webhookWorker.wake())
+  const webhooks = new WebhookService(webhookStore, { allowHttp: config.webhooks.allowHttp })
+  // What the lifecycle starts and stops: the runner, the scheduler, the bulk action and webhook workers.
+  const work = instanceWork(runner, { stopFirst: [scheduler], stopBeside: [bulkWorker, webhookWorker] })
 
   let server: Server | undefined
   lifecycle = new Lifecycle({
@@ -241,6 +265,7 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     longPollsPerOwner: config.longPollsPerOwner,
     pingDatabase: () => store.ping(),
     eventHub,
+    webhooks,
     eventStreamsPerOwner: config.eventStreamsPerOwner,
     eventHeartbeatMs: config.eventHeartbeatMs,
     metrics,
@@ -283,6 +308,7 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     schedules,
     scheduler,
     bulkWorker,
+    webhookWorker,
     lifecycle,
     metrics,
     eventHub,
