@@ -10,12 +10,16 @@ import { adminRoutes, type InstanceInfo } from '../routes/admin.js'
 import { bulkActionsRoutes } from '../routes/bulkActions.js'
 import { dashboardRoutes } from '../routes/dashboard.js'
 import { docsRoutes } from '../routes/docs.js'
+import { eventsRoutes } from '../routes/events.js'
 import { healthRoutes } from '../routes/health.js'
 import { jobsRoutes } from '../routes/jobs.js'
 import { jobTypesRoutes } from '../routes/jobTypes.js'
 import { metricsRoutes } from '../routes/metrics.js'
 import { schedulesRoutes } from '../routes/schedules.js'
+import { webhooksRoutes } from '../routes/webhooks.js'
+import type { WebhookService } from './webhooks/webhookService.js'
 import type { TokenVerifier } from './auth/tokenVerifier.js'
+import type { JobEventHub } from './events/jobEventHub.js'
 import type { OpenApiSpec } from './http/openapi.js'
 import { allowedMethods } from './http/allowedMethods.js'
 import { bodyLimit } from './http/bodyLimit.js'
@@ -47,6 +51,13 @@ export interface AppOptions {
   longPollsPerOwner?: number
   pingDatabase: () => Promise<void>
   metrics: ServiceMetrics
+  /** Feeds the event streams (src/events/); without it the event routes are not served. */
+  eventHub?: JobEventHub
+  /** Completion webhooks (src/webhooks/); without it the webhook routes are not served. */
+  webhooks?: WebhookService
+  /** Event streams one owner may hold at once (EVENT_STREAMS_PER_OWNER). */
+  eventStreamsPerOwner?: number
+  eventHeartbeatMs?: number
   queueOverview: () => Promise<QueueOverview>
 }
 
@@ -96,6 +107,30 @@ export function createApp(options: AppOptions): Hono {
       ...(options.longPollsPerOwner === undefined ? {} : { longPollsPerOwner: options.longPollsPerOwner }),
     }),
   )
+  if (options.eventHub) {
+    app.route(
+      '/',
+      eventsRoutes({
+        jobs: options.jobs,
+        hub: options.eventHub,
+        spec: options.spec,
+        verifyToken: options.verifyToken,
+        streamsPerOwner: options.eventStreamsPerOwner ?? 20,
+        heartbeatMs: options.eventHeartbeatMs ?? 15_000,
+      }),
+    )
+  }
+  if (options.webhooks) {
+    app.route(
+      '/',
+      webhooksRoutes({
+        webhooks: options.webhooks,
+        jobs: options.jobs,
+        spec: options.spec,
+        verifyToken: options.verifyToken,
+      }),
+    )
+  }
   app.route(
     '/v1/bulk-actions',
     bulkActionsRoutes({ bulkActions: options.bulkActions, spec: options.spec, verifyToken: options.verifyToken }),
@@ -148,9 +183,11 @@ export function createApp(options: AppOptions): Hono {
   return app
 }
 
-/** The routes a drained instance refuses: jobs, the bulk actions on them, and schedules, like the work itself. */
+/** The routes a drained instance refuses: jobs and their events, the bulk actions on them, and schedules, like the work itself. */
 function isWorkPath(path: string): boolean {
-  return ['/v1/jobs', '/v1/bulk-actions', '/v1/schedules'].some((root) => path === root || path.startsWith(`${root}/`))
+  return ['/v1/jobs', '/v1/events', '/v1/bulk-actions', '/v1/schedules'].some(
+    (root) => path === root || path.startsWith(`${root}/`),
+  )
 }
 
 /** Connection-level failures (postgres.js codes, socket errors, PostgreSQL class 08 and 57P0x). */

@@ -5,6 +5,7 @@
  */
 import net from 'node:net'
 import path from 'node:path'
+import { isWebhookSecret } from './webhooks/signature.js'
 
 export interface Config {
   readonly port: number
@@ -42,7 +43,24 @@ export interface Config {
   readonly maxBodyBytes: number
   /** `?wait` long-polls one owner may hold open at once on this instance; more get 429. */
   readonly longPollsPerOwner: number
+  /** Event streams (SSE) one owner may hold open at once on this instance; more get 429. */
+  readonly eventStreamsPerOwner: number
+  /** How often an idle event stream gets a comment, so that proxies keep it open. */
+  readonly eventHeartbeatMs: number
+  /** Completion webhooks (src/webhooks/). */
+  readonly webhooks: WebhookConfig
   readonly logLevel: string
+}
+
+export interface WebhookConfig {
+  /** WEBHOOK_SECRET: signs jobs' own callbacks (`whsec_` + base64); callbacks are refused without it. */
+  readonly secret: string | undefined
+  /** WEBHOOK_ALLOW_HTTP: accept http: URLs too. */
+  readonly allowHttp: boolean
+  /** WEBHOOK_ALLOWED_HOSTS: hosts or addresses allowed although loopback, link-local or private. */
+  readonly allowedHosts: readonly string[]
+  /** WEBHOOK_RETRY_SCALE: multiplies the retry schedule (for tests). */
+  readonly retryScale: number
 }
 
 export class ConfigError extends Error {
@@ -95,6 +113,38 @@ function readUrl(env: Env, name: string, protocols: readonly string[]): string |
     throw new ConfigError(name, accepts, '<hidden>')
   }
   return raw
+}
+
+function readBoolean(env: Env, name: string): boolean {
+  const raw = readString(env, name)
+  if (raw === undefined) return false
+  if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true
+  if (['false', '0', 'no'].includes(raw.toLowerCase())) return false
+  throw new ConfigError(name, 'true or false', raw)
+}
+
+function readWebhookConfig(env: Env): WebhookConfig {
+  const secret = readString(env, 'WEBHOOK_SECRET')
+  // A secret is never echoed: name the variable only.
+  if (secret !== undefined && !isWebhookSecret(secret)) {
+    throw new ConfigError('WEBHOOK_SECRET', 'whsec_ followed by the base64 of at least 24 bytes', '<hidden>')
+  }
+  const hosts = (readString(env, 'WEBHOOK_ALLOWED_HOSTS') ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean)
+  for (const host of hosts) {
+    const bare = host.replace(/^\[|\]$/g, '')
+    if (net.isIP(bare) === 0 && !/^[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?$/.test(bare)) {
+      throw new ConfigError('WEBHOOK_ALLOWED_HOSTS', 'a comma-separated list of hostnames or IP addresses', host)
+    }
+  }
+  return {
+    secret,
+    allowHttp: readBoolean(env, 'WEBHOOK_ALLOW_HTTP'),
+    allowedHosts: Object.freeze(hosts),
+    retryScale: readNumber(env, 'WEBHOOK_RETRY_SCALE', 1, { min: 0.000001, max: 1000, integer: false }),
+  }
 }
 
 /** A hostname or an IP address (IPv6 without brackets), as `server.listen` takes it. */
@@ -164,7 +214,15 @@ export function loadConfig(env: Env = process.env): Config {
     bulkBatchSize: readNumber(env, 'BULK_BATCH_SIZE', 500, { min: 1, max: 10_000 }),
     maxBodyBytes: readNumber(env, 'MAX_BODY_BYTES', 1024 * 1024, { min: 1024, max: 64 * 1024 * 1024 }),
     longPollsPerOwner: readNumber(env, 'LONG_POLLS_PER_OWNER', 50, { min: 1, max: 100_000 }),
+    eventStreamsPerOwner: readNumber(env, 'EVENT_STREAMS_PER_OWNER', 20, { min: 1, max: 100_000 }),
+    eventHeartbeatMs: readNumber(env, 'EVENT_HEARTBEAT_SECONDS', 15, { min: 0.05, max: 300, integer: false }) * 1000,
+    webhooks: readWebhookConfig(env),
     logLevel,
   }
-  return Object.freeze({ ...config, jwt: Object.freeze(config.jwt), queues: Object.freeze([...queues]) })
+  return Object.freeze({
+    ...config,
+    jwt: Object.freeze(config.jwt),
+    queues: Object.freeze([...queues]),
+    webhooks: Object.freeze(config.webhooks),
+  })
 }

@@ -31,6 +31,19 @@ export interface LifecycleEvents {
   'lifecycle:stopped': { report: StopReport; exitCode: number }
 }
 
+/**
+ * What the last drain or shutdown did, for `GET /v1/admin/status` and the drain's answer: the ids of
+ * the jobs it released (claimed ahead, never started), interrupted (stopped on their token, their
+ * checkpoint written, requeued), abandoned (ignored their token until the deadline) and could not
+ * write. `finishedAt` is null while it is under way.
+ */
+export interface StopRecord extends StopReport {
+  kind: 'drain' | 'shutdown'
+  cause: string
+  startedAt: string
+  finishedAt: string | null
+}
+
 export interface ControlledRunner {
   start(): Promise<void>
   stop(options: { graceMs: number }): Promise<StopReport>
@@ -63,6 +76,7 @@ export class Lifecycle {
   /** The drain that the next resume undoes; a second drain meanwhile answers with it. */
   private drainInEffect: Promise<StopReport> | undefined
   private stopping: Promise<void> | undefined
+  private lastStopRecord: StopRecord | undefined
   /** Aborted when the shutdown begins: long-polls and other waits end early on it. */
   private readonly shutdownController = sharedAbortController()
   readonly startedAt = new Date()
@@ -71,6 +85,11 @@ export class Lifecycle {
 
   get state(): LifecycleState {
     return this.current
+  }
+
+  /** The last drain or shutdown, under way or done; undefined before the first. */
+  get lastStop(): StopRecord | undefined {
+    return this.lastStopRecord
   }
 
   get shutdownSignal(): AbortSignal {
@@ -98,7 +117,9 @@ export class Lifecycle {
     return (this.drainInEffect ??= this.enqueue(EMPTY_REPORT, async () => {
       if (this.current !== 'running') return EMPTY_REPORT
       this.transition('draining', cause)
+      const record = this.beginStopRecord('drain', cause)
       const report = await this.options.runner.stop({ graceMs: this.options.shutdownGraceMs })
+      this.endStopRecord(record, report)
       if (this.state === 'draining') this.transition('drained', 'runner stopped')
       return report
     }))
@@ -161,9 +182,11 @@ export class Lifecycle {
     const closeReserveMs = Math.min(1500, shutdownGraceMs * 0.15)
     let report = EMPTY_REPORT
     let exitCode = failed ? 1 : 0
+    const record = this.beginStopRecord('shutdown', cause)
     try {
       // A drain in progress is the same stop of the same generation: its deadline comes forward to this one.
       report = await runner.stop({ graceMs: Math.max(0, deadline - closeReserveMs - Date.now()) })
+      this.endStopRecord(record, report)
       log.info(
         {
           released: report.released.length,
@@ -186,6 +209,22 @@ export class Lifecycle {
     log.info({ exitCode, elapsedMs: shutdownGraceMs - (deadline - Date.now()) }, 'exiting')
     this.events.emit('lifecycle:stopped', { report, exitCode })
     exit?.(exitCode)
+  }
+
+  private beginStopRecord(kind: StopRecord['kind'], cause: string): StopRecord {
+    const record: StopRecord = { kind, cause, startedAt: new Date().toISOString(), finishedAt: null, ...EMPTY_REPORT }
+    this.lastStopRecord = record
+    return record
+  }
+
+  private endStopRecord(record: StopRecord, report: StopReport): void {
+    Object.assign(record, {
+      finishedAt: new Date().toISOString(),
+      released: [...report.released],
+      interrupted: [...report.interrupted],
+      abandoned: [...report.abandoned],
+      unwritten: [...report.unwritten],
+    })
   }
 
   private transition(next: LifecycleState, cause: string): void {

@@ -18,6 +18,7 @@ import { BulkActionService } from './bulk/bulkActionService.js'
 import { BulkActionStore } from './bulk/bulkActionStore.js'
 import { BulkActionWorker } from './bulk/bulkActionWorker.js'
 import { createTokenVerifier, type TokenVerifier } from './auth/tokenVerifier.js'
+import { JobEventHub } from './events/jobEventHub.js'
 import { cachedTokenVerifier } from './auth/tokenCache.js'
 import { ConfigError, type Config } from './config.js'
 import { ensureWritableDataDir, openDatabase } from './db/connect.js'
@@ -39,6 +40,10 @@ import { ScheduleService } from './schedules/scheduleService.js'
 import { ScheduleStore } from './schedules/store.js'
 import { abortable, StartAbortedError, StartupError, throwIfStartAborted } from './startupError.js'
 import { withTimeout } from './support/withTimeout.js'
+import { AddressGuard } from './webhooks/addressGuard.js'
+import { WebhookService } from './webhooks/webhookService.js'
+import { WebhookStore } from './webhooks/webhookStore.js'
+import { WebhookWorker } from './webhooks/webhookWorker.js'
 
 export interface ServiceOptions {
   config: Config
@@ -70,13 +75,20 @@ export interface Service {
   readonly scheduler: Scheduler
   /** Works bulk actions beside the runner (started and stopped with it). */
   readonly bulkWorker: BulkActionWorker
+  /** Delivers completion webhooks beside the runner (started and stopped with it). */
+  readonly webhookWorker: WebhookWorker
   readonly lifecycle: Lifecycle
   readonly metrics: ServiceMetrics
+  /** Feeds this instance's event streams. */
+  readonly eventHub: JobEventHub
   /** Set when a development secret was generated or reused: a ready-to-use admin token. */
   readonly devToken: string | undefined
   /** The Hono app (tests enumerate its routes against openapi.yaml). */
   readonly app: Hono
 }
+
+/** The reconnect delay an event stream's client is told when the instance drains or stops. */
+const EVENT_STREAM_RETRY_MS = 1000
 
 /** How long an aborted start-up spends closing what it opened (main leaves at 800 ms regardless). */
 const ABORTED_CLOSE_BUDGET_MS = 400
@@ -141,8 +153,16 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     leaseMs: config.leaseMs,
     onError: (error, during) => log.warn({ err: coerceError(error), during }, `signals: ${during} failed`),
   })
-  const jobs = new JobService(store, jobRegistry, notifier, signals.view)
+  const jobs = new JobService(store, jobRegistry, notifier, signals.view, {
+    allowHttp: config.webhooks.allowHttp,
+    signingSecretSet: config.webhooks.secret !== undefined,
+  })
   const schedules = new ScheduleService(scheduleStore, jobRegistry, jobs, notifier)
+  const eventHub = new JobEventHub(
+    {},
+    { jobs, notifier, onError: (error) => log.warn({ err: coerceError(error) }, 'event streams: a read failed') },
+  )
+  opened.push(async () => eventHub.stop())
 
   let lifecycle: Lifecycle | undefined
   const runner = new Runner(runnerConfigFrom(config), {
@@ -176,8 +196,23 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     { store: bulkStore, announce: jobs, log, mayWork: () => lifecycle?.mayClaim() ?? false },
   )
   const bulkActions = new BulkActionService(bulkStore, bulkWorker)
-  // What the lifecycle starts and stops: the runner, the scheduler and the bulk action worker.
-  const work = instanceWork(runner, { stopFirst: [scheduler], stopBeside: [bulkWorker] })
+  const webhookStore = new WebhookStore(db.sql)
+  const webhookWorker = new WebhookWorker(
+    {
+      instanceId: runner.instanceId,
+      leaseMs: config.leaseMs,
+      pollIntervalMs: config.pollIntervalMs,
+      callbackSecret: config.webhooks.secret,
+      guard: new AddressGuard(config.webhooks.allowedHosts),
+      retryScale: config.webhooks.retryScale,
+    },
+    { store: webhookStore, log, mayWork: () => lifecycle?.mayClaim() ?? false },
+  )
+  // An outcome written here may have put deliveries in the outbox: look now (other instances poll).
+  runner.events.on('job:settled', () => webhookWorker.wake())
+  const webhooks = new WebhookService(webhookStore, { allowHttp: config.webhooks.allowHttp })
+  // What the lifecycle starts and stops: the runner, the scheduler, the bulk action and webhook workers.
+  const work = instanceWork(runner, { stopFirst: [scheduler], stopBeside: [bulkWorker, webhookWorker] })
 
   let server: Server | undefined
   lifecycle = new Lifecycle({
@@ -185,6 +220,7 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     log,
     shutdownGraceMs: config.shutdownGraceMs,
     closeResources: async (budgetMs) => {
+      eventHub.stop()
       await closeServer(server, Math.min(budgetMs, 1000))
       await signals.stop()
       await notifier.stop()
@@ -204,6 +240,11 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     queueDepth: () => signals.queueDepth(),
   })
   lifecycle.events.on('lifecycle:stopped', () => metrics.stop())
+  // Streams end as the instance stops taking work, long before the grace deadline, each told when
+  // to reconnect: an EventSource then resumes on another instance from its Last-Event-ID.
+  lifecycle.events.on('lifecycle:state', ({ state }) => {
+    if (state === 'draining' || state === 'stopping') eventHub.endAll(EVENT_STREAM_RETRY_MS)
+  })
   const app = createApp({
     jobs,
     bulkActions,
@@ -223,6 +264,10 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     maxBodyBytes: config.maxBodyBytes,
     longPollsPerOwner: config.longPollsPerOwner,
     pingDatabase: () => store.ping(),
+    eventHub,
+    webhooks,
+    eventStreamsPerOwner: config.eventStreamsPerOwner,
+    eventHeartbeatMs: config.eventHeartbeatMs,
     metrics,
     queueOverview: () => signals.queueOverview(),
   })
@@ -263,8 +308,10 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     schedules,
     scheduler,
     bulkWorker,
+    webhookWorker,
     lifecycle,
     metrics,
+    eventHub,
     devToken,
     app,
   }

@@ -1,5 +1,5 @@
 // The dashboard's script: asks for a token once (sessionStorage, never a cookie), then polls the
-// JSON API every 2 s and redraws. Everything from the API is inserted as text, never as HTML.
+// JSON API every 2 s and redraws, sooner when the event stream of the caller's jobs says one changed. Everything from the API is inserted as text, never as HTML.
 'use strict'
 ;(() => {
   const TOKEN_KEY = 'job-runner.token'
@@ -665,6 +665,71 @@
     return refreshing
   }
 
+  // ---- push: the event stream of the caller's jobs (GET /v1/events) ---------------------------
+  // EventSource cannot send an Authorization header, so the stream is read with fetch. Each event
+  // brings the next refresh forward (at most one per PUSH_REFRESH_MS); the 2 s poll stays as the
+  // fallback for what the stream does not carry (queue depth, schedules, instance state).
+  const PUSH_REFRESH_MS = 250
+  let stream
+  let pushTimer
+
+  function openStream(lastEventId) {
+    closeStream()
+    const controller = new AbortController()
+    stream = controller
+    const headers = { authorization: `Bearer ${token}`, accept: 'text/event-stream' }
+    if (lastEventId) headers['last-event-id'] = lastEventId
+    let lastId = lastEventId
+    let retryMs = 2000
+    ;(async () => {
+      const response = await fetch('/v1/events', { headers, signal: controller.signal, cache: 'no-store' })
+      // An unread answer would keep its connection busy, and the browser has six per host.
+      if (!response.ok || !response.body) return response.body && response.body.cancel()
+      $('updated').dataset.push = 'on'
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
+      let buffer = ''
+      for (;;) {
+        const { value, done } = await reader.read()
+        if (done) break
+        buffer += value
+        let end
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end)
+          buffer = buffer.slice(end + 2)
+          for (const line of block.split('\n')) {
+            if (line.startsWith('id: ')) lastId = line.slice(4)
+            else if (line.startsWith('retry: ')) retryMs = Number(line.slice(7)) || retryMs
+          }
+          if (/^event: (state|progress|checkpoint|retry)$/m.test(block)) pushRefresh()
+        }
+      }
+    })()
+      .catch(() => {})
+      .finally(() => {
+        if (stream !== controller) return
+        $('updated').dataset.push = 'off'
+        stream = undefined
+        // The instance drained or restarted: reconnect, wherever the load balancer sends us.
+        if (token) setTimeout(() => token && !stream && openStream(lastId), retryMs)
+      })
+  }
+
+  function closeStream() {
+    if (stream) stream.abort()
+    stream = undefined
+    // A refresh asked by the stream must not run after a sign-out (with no token it would be refused).
+    clearTimeout(pushTimer)
+    pushTimer = undefined
+  }
+
+  function pushRefresh() {
+    if (pushTimer) return
+    pushTimer = setTimeout(() => {
+      pushTimer = undefined
+      if (token) refreshNow()
+    }, PUSH_REFRESH_MS)
+  }
+
   async function cancelJob(id) {
     try {
       const job = await api(`/v1/jobs/${encodeURIComponent(id)}/cancel`, { method: 'POST' })
@@ -809,6 +874,7 @@
     $('login').hidden = true
     $('app').hidden = false
     refreshNow()
+    openStream()
     loadJobTypes()
   }
 
@@ -816,6 +882,7 @@
     token = null
     sessionStorage.removeItem(TOKEN_KEY)
     clearTimeout(timer)
+    closeStream()
     closeDetail()
     $('app').hidden = true
     $('login').hidden = false

@@ -72,6 +72,21 @@ export class ApiClient {
     throw new CliError(describeFailure(method, path, response.status, parsed), EXIT.service)
   }
 
+  /**
+   * Opens a streaming answer (an event stream) and hands back the raw response: the caller reads
+   * its body. A 401 with a minted token is retried once with a fresh one, as `request` does.
+   */
+  async open(path: string, { headers = {}, signal }: { headers?: Record<string, string>; signal?: AbortSignal } = {}) {
+    const all = { accept: 'text/event-stream', ...headers }
+    let response = await this.send('GET', path, undefined, all, signal)
+    if (response.status === 401 && 'mint' in this.tokenSource) {
+      await response.body?.cancel()
+      this.token = undefined
+      response = await this.send('GET', path, undefined, all, signal)
+    }
+    return response
+  }
+
   private async send(
     method: string,
     path: string,

@@ -1,6 +1,6 @@
 /**
- * Follows a job until it finishes, with long-polls (`?wait=` and `If-None-Match`, so the service
- * answers as soon as the job changes, progress reports included), drawing its progress on stderr:
+ * Follows a job until it finishes, through its event stream (the service pushes each change,
+ * progress reports included, within a fraction of a second), drawing its progress on stderr:
  * one redrawn bar on a terminal, a line per change otherwise. A queued job says why it waits. A
  * draining or restarting service (503, refused connections) is waited out for a while: the job goes
  * on elsewhere, or here after the restart.
@@ -10,8 +10,8 @@ import type { Job, WaitReason } from '../queue/job.js'
 import { FINISHED_STATES } from '../queue/job.js'
 import { type ApiClient, UnreachableError } from './client.js'
 import { CliError, EXIT, type CommandIo } from './command.js'
+import { readEvents } from './eventStream.js'
 
-const LONG_POLL_SECONDS = 30
 /** How long the service may stay unreachable or 503 before following gives up. */
 const OUTAGE_TOLERANCE_MS = 120_000
 const BAR_WIDTH = 24
@@ -22,22 +22,43 @@ export async function fetchJob(client: ApiClient, id: string): Promise<Job> {
   return response.body
 }
 
+/**
+ * Follows a job through its event stream (`GET /v1/jobs/{id}/events`): each `state` event is the
+ * whole job, each `progress` event moves the bar. When the stream ends early (the instance drains
+ * or stops: `event: shutdown`) it reconnects with `Last-Event-ID` and is brought up to the stored
+ * state, wherever it lands.
+ */
 export async function followJob(client: ApiClient, id: string, io: CommandIo): Promise<Job> {
   const line = new ProgressLine(io.stderr)
-  let etag: string | undefined
+  let job: Job | undefined
+  let lastEventId: string | undefined
+  let retryMs = 1000
   let outageSince: number | undefined
   for (;;) {
-    let response
+    let response: Response | undefined
     try {
-      response = await client.request<Job>('GET', etag ? `${jobPath(id)}?wait=${LONG_POLL_SECONDS}` : jobPath(id), {
-        headers: etag ? { 'if-none-match': etag } : {},
-        accept: [304, 404, 503],
+      response = await client.open(`${jobPath(id)}/events`, {
+        headers: lastEventId === undefined ? {} : { 'last-event-id': lastEventId },
       })
     } catch (error) {
       if (!(error instanceof UnreachableError)) throw error
-      response = undefined
     }
-    if (response === undefined || response.status === 503) {
+    if (response?.status === 404) {
+      line.end()
+      throw notFound(id)
+    }
+    if (response?.status === 204) {
+      // It had already told us the terminal state: read it once more for the answer.
+      await response.body?.cancel()
+      line.end()
+      return job ?? fetchJob(client, id)
+    }
+    if (response === undefined || response.status !== 200 || !response.body) {
+      await response?.body?.cancel()
+      if (response !== undefined && response.status !== 503 && response.status !== 429) {
+        line.end()
+        throw new CliError(`GET ${jobPath(id)}/events answered ${response.status}`, EXIT.service)
+      }
       outageSince ??= Date.now()
       if (Date.now() - outageSince > OUTAGE_TOLERANCE_MS) {
         line.end()
@@ -51,18 +72,22 @@ export async function followJob(client: ApiClient, id: string, io: CommandIo): P
       continue
     }
     outageSince = undefined
-    if (response.status === 404) {
-      line.end()
-      throw notFound(id)
+    for await (const event of readEvents(response.body)) {
+      lastEventId = event.id ?? lastEventId
+      retryMs = event.retryMs ?? retryMs
+      if (event.event === 'state') job = JSON.parse(event.data) as Job
+      else if (event.event === 'progress' && job) {
+        const { fraction, message } = JSON.parse(event.data) as { fraction: number; message?: string }
+        job = { ...job, progress: message === undefined ? { fraction } : { fraction, message } }
+      } else continue
+      line.draw(job)
+      if (FINISHED_STATES.includes(job.state)) {
+        line.end()
+        return job
+      }
     }
-    if (response.status === 304) continue
-    const job = response.body
-    etag = response.headers.get('etag') ?? undefined
-    line.draw(job)
-    if (FINISHED_STATES.includes(job.state)) {
-      line.end()
-      return job
-    }
+    // The stream ended before the job did (a drain or a restart): reconnect after the hint.
+    await sleep(retryMs)
   }
 }
 

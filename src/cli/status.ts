@@ -9,7 +9,7 @@ export const statusCommand: Command = {
   synopsis: 'ID [--wait] [--json]',
   description:
     "Prints the job's state, attempts, progress, result and error. With --wait, draws a live\n" +
-    'progress bar on stderr (long-polling the service) until the job finishes. Exits 1 if the job\n' +
+    'progress bar on stderr (following its event stream) until the job finishes. Exits 1 if the job\n' +
     'failed or was cancelled, 0 otherwise.',
   options: {
     wait: { type: 'boolean', short: 'w', description: 'follow the job until it succeeds, fails or is cancelled' },

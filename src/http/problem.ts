@@ -20,6 +20,7 @@ export const PROBLEM_KINDS = {
   'invalid-request': { status: 422, title: 'Request does not match the schema' },
   'invalid-job': { status: 422, title: 'Job refused' },
   'invalid-schedule': { status: 422, title: 'Schedule refused' },
+  'invalid-webhook': { status: 422, title: 'Webhook refused' },
   'idempotency-conflict': { status: 422, title: 'Idempotency-Key reused with another request' },
   'too-many-requests': { status: 429, title: 'Too many requests' },
   'header-fields-too-large': { status: 431, title: 'Request header fields too large' },

@@ -103,6 +103,14 @@ export interface JobRow {
   lease_expires_at: Date | null
   idempotency_key: string | null
   request_hash: string | null
+  /** The job's own completion webhook (`{url, events?}`), or null. */
+  callback?: JobCallback | null
+}
+
+/** A job's own completion webhook, from its enqueue (src/webhooks/). */
+export interface JobCallback {
+  url: string
+  events?: string[]
 }
 
 export interface OwnedJob extends Job {
@@ -124,6 +132,7 @@ export type JobFields = Omit<
   | 'lease_expires_at'
   | 'idempotency_key'
   | 'request_hash'
+  | 'callback'
 > & { run_at: Timestamp; created_at: Timestamp; started_at: Timestamp | null; finished_at: Timestamp | null }
 
 export function toJob(row: JobFields): OwnedJob {

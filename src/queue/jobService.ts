@@ -8,9 +8,10 @@ import type { JobRegistry, PayloadProblem } from '../../jobs/registry.js'
 import { Doorbell } from '../support/doorbell.js'
 import { withTimeout } from '../support/withTimeout.js'
 import { TypedEmitter } from '../runner/events.js'
-import type { Json, JobState, OwnedJob } from './job.js'
+import type { JobCallback, Json, JobState, OwnedJob } from './job.js'
+import { webhookUrlProblem } from '../webhooks/webhookUrl.js'
 import type { Notifier } from './notifier.js'
-import type { CancelOutcome, EnqueuedJob, JobScope, JobStore, NewJob, RetryOutcome } from './store.js'
+import type { CancelOutcome, EnqueuedJob, JobScope, JobStore, NewJob, RetryOutcome, VersionedJob } from './store.js'
 import { EnqueueBatches } from './enqueueBatches.js'
 import { parseTimestamp, TIMESTAMP_RANGE } from './timestamp.js'
 
@@ -23,6 +24,14 @@ export interface EnqueueRequest {
   maxAttempts?: number
   timeoutSeconds?: number
   idempotencyKey?: string
+  /** A completion webhook for this job alone (src/webhooks/). */
+  callback?: JobCallback
+}
+
+/** What a job's own callback needs: the URL policy, and a secret to sign it with (WEBHOOK_SECRET). */
+export interface CallbackPolicy {
+  allowHttp: boolean
+  signingSecretSet: boolean
 }
 
 /** A job the service refuses to store: unknown type or a payload that fails the type's schema. */
@@ -77,6 +86,7 @@ export class JobService {
     private readonly registry: JobRegistry,
     private readonly notifier: Notifier,
     private readonly view: JobView = async (jobs) => [...jobs],
+    private readonly callbacks: CallbackPolicy = { allowHttp: false, signingSecretSet: false },
   ) {
     // One deadline a statement, not one a request: a timer per group-commit batch. A request queued
     // behind batches in flight waits for them first, so its wait is bounded by twice STORE_TIMEOUT_MS.
@@ -129,6 +139,21 @@ export class JobService {
 
   async get(scope: JobScope & { id: string }): Promise<OwnedJob | undefined> {
     return this.viewOne(await answersInTime(this.store.getJob(scope)))
+  }
+
+  /** Jobs by id with their row's version, every owner's, as the API shows them (event streams: src/events/). */
+  async getVersioned(ids: readonly string[]): Promise<VersionedJob[]> {
+    return this.viewVersioned(await answersInTime(this.store.getVersionedJobs({ ids })))
+  }
+
+  /** What a stream of many jobs missed: jobs of the scope written after `since`, oldest first. */
+  async writtenSince(params: JobScope & { since: string; limit: number }): Promise<VersionedJob[]> {
+    return this.viewVersioned(await answersInTime(this.store.listJobsWrittenSince(params)))
+  }
+
+  private async viewVersioned(rows: readonly VersionedJob[]): Promise<VersionedJob[]> {
+    const jobs = await this.view(rows.map((row) => row.job))
+    return rows.map((row, i) => ({ job: jobs[i]!, version: row.version }))
   }
 
   async list(params: Parameters<JobStore['listJobs']>[0]): Promise<OwnedJob[]> {
@@ -269,6 +294,7 @@ export class JobService {
     const payload = request.payload ?? {}
     this.validatePayload(request.type, payload, where, index)
     const runAt = request.runAt === undefined ? null : readRunAt(request.runAt, where)
+    if (request.callback !== undefined) this.checkCallback(request.callback, index)
     return {
       type: request.type,
       queue: request.queue ?? definition.defaults.queue,
@@ -280,6 +306,18 @@ export class JobService {
       runAt,
       idempotencyKey: request.idempotencyKey ?? null,
       requestHash: request.idempotencyKey === undefined ? null : hashRequest(request),
+      callback: request.callback ?? null,
+    }
+  }
+
+  private checkCallback(callback: JobCallback, index: number | undefined): void {
+    const pointer = index === undefined ? '/callback' : `/jobs/${index}/callback`
+    const problem = webhookUrlProblem(callback.url, this.callbacks)
+    if (problem) throw new InvalidJobError(`callback.url ${problem}`, [{ pointer: `${pointer}/url`, message: problem }])
+    if (!this.callbacks.signingSecretSet) {
+      throw new InvalidJobError('callbacks need WEBHOOK_SECRET set on the service, to sign them', [
+        { pointer, message: 'needs WEBHOOK_SECRET' },
+      ])
     }
   }
 }

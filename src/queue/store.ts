@@ -59,6 +59,7 @@ import {
   MAX_ERROR_MESSAGE_BYTES,
   MAX_ERROR_STACK_BYTES,
   toJob,
+  type JobCallback,
   type JobFields,
   type Json,
   type JobProgress,
@@ -66,6 +67,7 @@ import {
   type JobState,
   type OwnedJob,
 } from './job.js'
+import { movedColumns, outboxFromMoved } from './outbox.js'
 
 export interface NewJob {
   type: string
@@ -80,6 +82,8 @@ export interface NewJob {
   idempotencyKey: string | null
   /** A hash of the request that created the job; a replay with the same key must match it. */
   requestHash: string | null
+  /** Its own completion webhook (src/webhooks/), or null. */
+  callback?: JobCallback | null
 }
 
 export interface EnqueuedJob {
@@ -275,6 +279,7 @@ export class JobStore {
       run_at: job.runAt?.toISOString() ?? null,
       idempotency_key: job.idempotencyKey,
       request_hash: job.requestHash,
+      callback: job.callback ?? null,
     }))
     if (!this.inTransaction && jobs.every((job) => job.idempotencyKey === null)) {
       // Without keys every job is new, so the answer is what was sent plus what the database
@@ -283,12 +288,12 @@ export class JobStore {
       // insert's round trip; the rest of the row is `insertedJobRow`'s). The payload is the one sent
       // (jsonb may order its keys differently on a later read, the same JSON value).
       const assigned = await this.sql<{ id: string; run_at: string; created_at: string }[]>`
-        insert into job_runner_jobs (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at)
+        insert into job_runner_jobs (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, callback)
         select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts, x.max_interruptions,
-               x.timeout_seconds, coalesce(x.run_at, now())
+               x.timeout_seconds, coalesce(x.run_at, now()), x.callback
         from jsonb_to_recordset(${this.sql.json(rows as unknown as Json)}) as x(
           ord int, type text, queue text, payload jsonb, priority int, max_attempts int, max_interruptions int,
-          timeout_seconds float8, run_at timestamptz)
+          timeout_seconds float8, run_at timestamptz, callback jsonb)
         order by x.ord
         returning id, to_char(run_at at time zone 'UTC', ${ISO_TIMESTAMP}) as run_at, to_char(created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as created_at`
       // Identity values follow the select's order, so sorting by id restores `ord`.
@@ -302,12 +307,12 @@ export class JobStore {
       // Identity values follow the select's order, so sorting the inserted rows by id restores `ord`.
       const inserted = await sql<JobRow[]>`
         insert into job_runner_jobs
-          (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, idempotency_key, request_hash)
+          (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, idempotency_key, request_hash, callback)
         select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts, x.max_interruptions,
-               x.timeout_seconds, coalesce(x.run_at, now()), x.idempotency_key, x.request_hash
+               x.timeout_seconds, coalesce(x.run_at, now()), x.idempotency_key, x.request_hash, x.callback
         from jsonb_to_recordset(${sql.json(rows as unknown as Json)}) as x(
           ord int, type text, queue text, payload jsonb, priority int, max_attempts int, max_interruptions int,
-          timeout_seconds float8, run_at timestamptz, idempotency_key text, request_hash text)
+          timeout_seconds float8, run_at timestamptz, idempotency_key text, request_hash text, callback jsonb)
         order by x.ord
         on conflict (owner, idempotency_key) where idempotency_key is not null do nothing
         returning *`
@@ -358,6 +363,48 @@ export class JobStore {
     const [row] = await sql<JobRow[]>`
       select * from job_runner_jobs where id = ${id} ${owner === undefined ? sql`` : sql`and owner = ${owner}`}`
     return row && toJob(row)
+  }
+
+  /**
+   * Jobs by id, every owner's, each with its `version`: the time of its last write to the
+   * microsecond, as fixed-width digits (`YYYYMMDDHHMISSUS`, UTC) that sort as they compare. Event
+   * streams (src/events/) derive their event ids from it, so a client that reconnects with
+   * `Last-Event-ID` is compared with the stored row, not with a buffer in some process's memory.
+   */
+  async getVersionedJobs({ ids }: { ids: readonly string[] }): Promise<VersionedJob[]> {
+    const valid = ids.filter(isJobId)
+    if (valid.length === 0) return []
+    const sql = this.sql
+    const rows = await sql<(JobRow & { version: string })[]>`
+      select j.*, ${versionOfJ(sql)} as version from job_runner_jobs j
+      where j.id = any(array(select jsonb_array_elements_text(${sql.json(valid as unknown as Json)})::bigint))`
+    return rows.map(toVersionedJob)
+  }
+
+  /**
+   * The jobs of `owner` (every owner's when undefined) written after `since` (a `version`), oldest
+   * write first, at most `limit`: what an event stream of many jobs missed while its client was
+   * away. It reads the owner's jobs (an admin's: the table) without an index on the write time:
+   * such an index would cost every write of every job, and this runs once per reconnect.
+   */
+  async listJobsWrittenSince({
+    owner,
+    since,
+    limit,
+  }: JobScope & { since: string; limit: number }): Promise<VersionedJob[]> {
+    const sql = this.sql
+    const rows =
+      owner === undefined
+        ? await sql<(JobRow & { version: string })[]>`
+          select j.*, ${versionOfJ(sql)} as version from job_runner_jobs j
+          where ${versionOfJ(sql)} > ${since}
+          order by j.updated_at limit ${limit}`
+        : await sql<(JobRow & { version: string })[]>`
+          select j.*, ${versionOfJ(sql)} as version from job_runner_owner_jobs o
+          join job_runner_jobs j on j.id = o.job_id and j.owner = o.owner
+          where o.owner = ${owner} and ${versionOfJ(sql)} > ${since}
+          order by j.updated_at limit ${limit}`
+    return rows.map(toVersionedJob)
   }
 
   /**
@@ -477,13 +524,16 @@ export class JobStore {
   }): Promise<string[]> {
     if (completions.length === 0) return []
     const rows = await this.sql<{ id: string }[]>`
-      with x as materialized (select * from jsonb_to_recordset(${this.sql.json(completions as unknown as Json)}) as x(id bigint, result jsonb, checkpoint jsonb, progress jsonb))
+      with x as materialized (select * from jsonb_to_recordset(${this.sql.json(completions as unknown as Json)}) as x(id bigint, result jsonb, checkpoint jsonb, progress jsonb)),
+      moved as (
       update job_runner_jobs j
       set state = 'succeeded', result = x.result, checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress),
           finished_at = now(), started_at = coalesce(j.started_at, now()), updated_at = now(), lease_owner = null, lease_expires_at = null, error = null
       from x
       where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
-      returning j.id`
+      returning ${movedColumns(this.sql)})
+      ${outboxFromMoved(this.sql)}
+      select id from moved`
     return rows.map((r) => String(r.id))
   }
 
@@ -504,7 +554,8 @@ export class JobStore {
       with x as materialized (
         select * from jsonb_to_recordset(${this.sql.json(failures as unknown as Json)})
           as x(id bigint, error text, checkpoint jsonb, progress jsonb, "retryDelayMs" float8,
-               "giveUp" boolean, entry jsonb))
+               "giveUp" boolean, entry jsonb)),
+      moved as (
       update job_runner_jobs j
       set state = case when x."giveUp" or j.attempts >= j.max_attempts then 'failed' else 'queued' end,
           finished_at = case when x."giveUp" or j.attempts >= j.max_attempts then now() end,
@@ -515,7 +566,9 @@ export class JobStore {
           started_at = coalesce(j.started_at, now()), updated_at = now(), lease_owner = null, lease_expires_at = null
       from x
       where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
-      returning j.id, j.state`
+      returning ${movedColumns(this.sql)})
+      ${outboxFromMoved(this.sql)}
+      select id, state from moved`
     return rows.map((r) => ({ id: String(r.id), state: r.state }))
   }
 
@@ -534,7 +587,8 @@ export class JobStore {
   }): Promise<{ id: string; state: JobState }[]> {
     if (jobs.length === 0) return []
     const rows = await this.sql<{ id: string; state: JobState }[]>`
-      with x as materialized (select * from ${snapshotRows(this.sql, jobs)})
+      with x as materialized (select * from ${snapshotRows(this.sql, jobs)}),
+      moved as (
       update job_runner_jobs j
       set state = case when j.interruptions >= j.max_interruptions then 'failed' else 'queued' end,
           finished_at = case when j.interruptions >= j.max_interruptions then now() end,
@@ -555,7 +609,9 @@ export class JobStore {
           started_at = coalesce(j.started_at, now()), updated_at = now(), lease_owner = null, lease_expires_at = null
       from x
       where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
-      returning j.id, j.state`
+      returning ${movedColumns(this.sql)})
+      ${outboxFromMoved(this.sql)}
+      select id, state from moved`
     return rows.map((r) => ({ id: String(r.id), state: r.state }))
   }
 
@@ -573,7 +629,8 @@ export class JobStore {
   }): Promise<{ id: string; state: JobState }[]> {
     if (jobs.length === 0) return []
     const rows = await this.sql<{ id: string; state: JobState }[]>`
-      with x as materialized (select * from ${snapshotRows(this.sql, jobs)})
+      with x as materialized (select * from ${snapshotRows(this.sql, jobs)}),
+      moved as (
       update job_runner_jobs j
       set state = case when j.attempts >= j.max_attempts then 'failed' else 'queued' end,
           finished_at = case when j.attempts >= j.max_attempts then now() end,
@@ -588,7 +645,9 @@ export class JobStore {
           started_at = coalesce(j.started_at, now()), updated_at = now(), lease_owner = null, lease_expires_at = null
       from x
       where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
-      returning j.id, j.state`
+      returning ${movedColumns(this.sql)})
+      ${outboxFromMoved(this.sql)}
+      select id, state from moved`
     return rows.map((r) => ({ id: String(r.id), state: r.state }))
   }
 
@@ -606,7 +665,8 @@ export class JobStore {
   }): Promise<string[]> {
     if (jobs.length === 0) return []
     const rows = await this.sql<{ id: string }[]>`
-      with x as materialized (select * from jsonb_to_recordset(${this.sql.json(jobs as unknown as Json)}) as x(id bigint, checkpoint jsonb, progress jsonb, started boolean))
+      with x as materialized (select * from jsonb_to_recordset(${this.sql.json(jobs as unknown as Json)}) as x(id bigint, checkpoint jsonb, progress jsonb, started boolean)),
+      moved as (
       update job_runner_jobs j
       set state = 'cancelled', checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress),
           attempts = case when x.started then j.attempts else j.attempts - (j.started_at is not null)::int end,
@@ -614,7 +674,9 @@ export class JobStore {
           finished_at = now(), updated_at = now(), lease_owner = null, lease_expires_at = null
       from x
       where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
-      returning j.id`
+      returning ${movedColumns(this.sql)})
+      ${outboxFromMoved(this.sql)}
+      select id from moved`
     return rows.map((r) => String(r.id))
   }
 
@@ -651,12 +713,16 @@ export class JobStore {
         select id, state from job_runner_jobs
         where id = ${id} ${ownedBy(sql, owner)}
         for update
+      ),
+      moved as (
+        update job_runner_jobs j
+        set ${cancelWrite(sql)}
+        from target
+        where j.id = target.id and target.state in ${sql(CANCELLABLE_STATES)}
+        returning j.*, target.state as previous_state
       )
-      update job_runner_jobs j
-      set ${cancelWrite(sql)}
-      from target
-      where j.id = target.id and target.state in ${sql(CANCELLABLE_STATES)}
-      returning j.*, target.state as previous_state`
+      ${outboxFromMoved(sql)}
+      select * from moved`
     if (row) return { kind: row.previous_state === 'queued' ? 'cancelled' : 'requested', job: toJob(row) }
     const job = await this.getJob({ id, owner })
     if (!job) return { kind: 'not-found' }
@@ -697,8 +763,9 @@ export class JobStore {
         set ${write}
         from target
         where j.id = target.id and target.state in ${sql(states)}
-        returning j.id
+        returning ${movedColumns(sql)}
       )
+      ${outboxFromMoved(sql)}
       select t.id, t.type, t.queue, t.state as previous_state, m.id is not null as moved
       from target t left join moved m on m.id = t.id
       order by t.id`
@@ -806,7 +873,8 @@ export class JobStore {
         order by lease_expires_at
         limit ${limit}
         for update skip locked
-      )
+      ),
+      moved as (
       update job_runner_jobs j
       set state = case when j.started_at is not null and j.attempts >= j.max_attempts then 'failed' else 'queued' end,
           finished_at = case when j.started_at is not null and j.attempts >= j.max_attempts then now() end,
@@ -824,7 +892,9 @@ export class JobStore {
           lease_owner = null, lease_expires_at = null
       from expired
       where j.id = expired.id
-      returning j.id, j.state`
+      returning ${movedColumns(this.sql)})
+      ${outboxFromMoved(this.sql)}
+      select id, state from moved`
     return rows.map((r) => ({ id: String(r.id), state: r.state }))
   }
 
@@ -972,6 +1042,22 @@ export class JobStore {
       select pg_notify(${JOB_PROGRESS_CHANNEL}, p)
       from jsonb_array_elements_text(${this.sql.json(payloads as unknown as Json)}) as x(p)`
   }
+}
+
+/** A job with the version of its row (`getVersionedJobs`). */
+export interface VersionedJob {
+  job: OwnedJob
+  version: string
+}
+
+/** `j.updated_at` as a version: fixed-width UTC digits to the microsecond, ordered as text. */
+function versionOfJ(sql: Sql): PendingQuery<Row[]> {
+  return sql`to_char(j.updated_at at time zone 'UTC', ${VERSION_FORMAT})`
+}
+const VERSION_FORMAT = 'YYYYMMDDHH24MISSUS'
+
+function toVersionedJob({ version, ...row }: JobRow & { version: string }): VersionedJob {
+  return { job: toJob(row), version }
 }
 
 /** The rows of the transition table (see the header), each the name of the statement that performs it. */

@@ -1,6 +1,6 @@
 /**
  * `job-runner status --wait` and `enqueue --wait`, spawned for real against a service whose
- * checkpoint interval is an hour: the bar moves step by step (live progress reaches the long-poll,
+ * checkpoint interval is an hour: the bar moves step by step (live progress reaches the event stream,
  * not only checkpoint flushes), and a job in a queue no instance serves says so.
  */
 import assert from 'node:assert/strict'

@@ -43,13 +43,16 @@ for (const target of databaseTargets()) {
         create index job_runner_jobs_leases on job_runner_jobs (lease_expires_at) where state = 'running';
         alter table job_runner_jobs drop column max_interruptions, drop column retries, drop column replay_of, drop column errors;
         drop table job_runner_bulk_actions;
-        drop table job_runner_schedules;`)
+        drop table job_runner_schedules;
+        alter table job_runner_jobs drop column callback;
+        drop table job_runner_webhooks;
+        drop table job_runner_webhook_deliveries;`)
       await db.sql`
         insert into job_runner_jobs (owner, type, queue, max_attempts, state, finished_at)
         values ('alice', 'echo', 'default', 1, 'queued', null), ('bob', 'echo', 'default', 1, 'queued', null),
                ('alice', 'echo', 'default', 1, 'succeeded', now())`
-      assert.deepEqual(await migrate(db), { applied: [4, 5, 6, 7, 8, 9, 10, 11] })
-      assert.equal(migrations.at(-1)!.version, 11, 'this test names the newest migration')
+      assert.deepEqual(await migrate(db), { applied: [4, 5, 6, 7, 8, 9, 10, 11, 12] })
+      assert.equal(migrations.at(-1)!.version, 12, 'this test names the newest migration')
 
       const alices = await store.listJobs({ owner: 'alice', limit: 10 })
       assert.deepEqual(

@@ -637,6 +637,7 @@ for (const target of databaseTargets()) {
 
     it('while drained: 503 with Retry-After on every job and schedule route and /readyz; admin routes answer', async () => {
       const queued = await enqueue(service, { type: 'echo', queue: 'nobody' })
+      await check(await service.request('/v1/admin/drain?wait=61', { method: 'POST' }), 'POST', '/v1/admin/drain', 400)
       const drained = service.lifecycle.events.waitFor('lifecycle:state', ({ state }) => state === 'drained')
       const drain = await service.request('/v1/admin/drain', { method: 'POST' })
       assert.ok(
@@ -645,6 +646,8 @@ for (const target of databaseTargets()) {
         ),
       )
       if (service.lifecycle.state !== 'drained') await drained
+      // A waiting drain of a drained instance answers at once: drained, with the report.
+      await check(await service.request('/v1/admin/drain?wait=5', { method: 'POST' }), 'POST', '/v1/admin/drain', 200)
       await check(await service.request('/v1/jobs', json({ type: 'echo' })), 'POST', '/v1/jobs', 503)
       await check(
         await service.request('/v1/jobs/batch', json({ jobs: [{ type: 'echo' }] })),

@@ -10,11 +10,27 @@ import { databaseTargets, type TestDatabase } from '../support/databases.js'
 import { enqueue, expectJson, expectProblem, pollUntil } from '../support/http.js'
 import { startTestService, type TestService } from '../support/service.js'
 
+interface StopRecord {
+  kind: string
+  finishedAt: string | null
+  released: string[]
+  interrupted: string[]
+  abandoned: string[]
+}
+
 interface Status {
   state: string
   runningJobs: number
   runningJobIds: string[]
   instanceId: string
+  lastStop: StopRecord | null
+}
+
+interface DrainAnswer {
+  state: string
+  runningJobs: number
+  runningJobIds: string[]
+  lastStop: StopRecord | null
 }
 
 for (const target of databaseTargets()) {
@@ -63,21 +79,22 @@ for (const target of databaseTargets()) {
       await pollUntil(service, counter.id, (job) => job.state === 'running' && (job.progress?.fraction ?? 0) > 0)
 
       const drained = service.lifecycle.events.waitFor('lifecycle:state', ({ state }) => state === 'drained')
-      const drain = await expectJson<{ state: string; runningJobs: number }>(
-        await service.request('/v1/admin/drain', { method: 'POST' }),
-        202,
-      )
-      assert.deepEqual(drain, { state: 'draining', runningJobs: 1 })
+      const drain = await expectJson<DrainAnswer>(await service.request('/v1/admin/drain', { method: 'POST' }), 202)
+      assert.equal(drain.state, 'draining')
+      assert.equal(drain.runningJobs, 1)
       await drained
       const status = await expectJson<Status>(await service.request('/v1/admin/status'), 200)
       assert.equal(status.state, 'drained')
       assert.equal(status.runningJobs, 0)
       assert.deepEqual(status.runningJobIds, [])
+      // The report names the job the drain interrupted.
+      assert.equal(status.lastStop?.kind, 'drain')
+      assert.deepEqual(status.lastStop?.interrupted, [counter.id])
+      assert.ok(status.lastStop?.finishedAt)
       // A second drain is answered the same way, and changes nothing.
-      assert.deepEqual(await expectJson(await service.request('/v1/admin/drain', { method: 'POST' }), 202), {
-        state: 'drained',
-        runningJobs: 0,
-      })
+      const again = await expectJson<DrainAnswer>(await service.request('/v1/admin/drain', { method: 'POST' }), 202)
+      assert.equal(again.state, 'drained')
+      assert.equal(again.runningJobs, 0)
 
       for (const [method, path] of [
         ['POST', '/v1/jobs'],
@@ -116,6 +133,45 @@ for (const target of databaseTargets()) {
       assert.equal(result.resumedFrom, cursor)
       assert.equal(result.runs, 2)
       await expectJson(await service.request('/v1/jobs', { method: 'POST', body: '{"type":"echo"}' }), 202)
+    })
+
+    it('drain?wait answers once drained (200), with the report of the drain', async () => {
+      const counter = await enqueue(service, { type: 'count', payload: { to: 200, stepMs: 50 } })
+      await pollUntil(service, counter.id, (job) => job.state === 'running')
+      const drained = await expectJson<DrainAnswer>(
+        await service.request('/v1/admin/drain?wait=20', { method: 'POST' }),
+        200,
+      )
+      assert.equal(drained.state, 'drained')
+      assert.equal(drained.runningJobs, 0)
+      assert.equal(drained.lastStop?.kind, 'drain')
+      assert.deepEqual(drained.lastStop?.interrupted, [counter.id])
+      assert.deepEqual(drained.lastStop?.abandoned, [])
+      await expectProblem(
+        await service.request('/v1/admin/drain?wait=61', { method: 'POST' }),
+        400,
+        'invalid-parameter',
+      )
+      await expectJson(await service.request('/v1/admin/resume', { method: 'POST' }), 200)
+      await service.jobs.cancel({ id: counter.id, owner: undefined })
+    })
+
+    it('drain?wait answers at the deadline (202) with the jobs still running', async () => {
+      // A job that ignores its token holds the drain until the grace deadline (the test service's grace).
+      const stubborn = await enqueue(service, { type: 'stubborn', payload: { to: 140, stepMs: 50 } })
+      await pollUntil(service, stubborn.id, (job) => job.state === 'running')
+      const answer = await expectJson<DrainAnswer>(
+        await service.request('/v1/admin/drain?wait=1', { method: 'POST' }),
+        202,
+      )
+      assert.equal(answer.state, 'draining')
+      assert.deepEqual(answer.runningJobIds, [stubborn.id])
+      // The report is the drain under way: not finished yet.
+      assert.equal(answer.lastStop?.finishedAt, null)
+      await service.lifecycle.events.waitFor('lifecycle:state', ({ state }) => state === 'drained')
+      const status = await expectJson<Status>(await service.request('/v1/admin/status'), 200)
+      assert.deepEqual(status.lastStop?.abandoned, [stubborn.id])
+      await expectJson(await service.request('/v1/admin/resume', { method: 'POST' }), 200)
     })
   })
 }

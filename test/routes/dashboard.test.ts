@@ -112,6 +112,9 @@ for (const target of databaseTargets()) {
         await page.locator('#app').waitFor({ state: 'visible' })
         await page.locator('#instance-state[data-state="running"]').waitFor()
         assert.equal(await page.locator('#who').textContent(), 'operator · jobs:write jobs:read admin')
+        // The page follows the caller's jobs through the event stream, besides its poll.
+        await page.locator('#updated[data-push="on"]').waitFor()
+        assert.equal(service.eventHub.size, 1)
         // The job types panel, from GET /v1/job-types: each type with its defaults and payload schema.
         const { jobTypes } = (await (await service.request('/v1/job-types')).json()) as { jobTypes: { name: string }[] }
         await page.locator('#job-types tr[data-job-type="count"]').waitFor()

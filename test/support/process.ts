@@ -308,7 +308,7 @@ export interface ApiJob {
 /** POST /v1/jobs; fails the test unless it answers 202. */
 export async function enqueueJob(
   server: ServerProcess,
-  body: { type: string; payload: unknown; queue?: string },
+  body: { type: string; payload: unknown; queue?: string; callback?: { url: string; events?: string[] } },
 ): Promise<ApiJob> {
   const response = await server.request('/v1/jobs', { method: 'POST', body: JSON.stringify(body) })
   if (response.status !== 202) throw new Error(`POST /v1/jobs answered ${response.status}: ${await response.text()}`)

@@ -1,0 +1,97 @@
+/**
+ * What a stream tells a client about one job, derived from the job as stored (plus its live
+ * progress) and what the client was last told: `state` when the state changed (the whole job as
+ * data), `retry` when a run went back to the queue with a new error, `checkpoint` when the row was
+ * written again with another checkpoint, `progress` when the live progress moved.
+ *
+ * Every event's id is `{version}.{jobId}.{state}`: the version of the row (its last write, to the
+ * microsecond: `JobStore.getVersionedJobs`) and the state it showed. A client reconnecting with
+ * `Last-Event-ID` is compared with the stored row: the state again only if it changed, a
+ * checkpoint only if the row was written since; nothing is replayed from memory, so a restart of
+ * the instance it was connected to loses nothing.
+ */
+import { FINISHED_STATES, JOB_STATES, type JobState, type OwnedJob } from '../queue/job.js'
+import type { VersionedJob } from '../queue/store.js'
+import type { SseEvent } from './sseStream.js'
+
+/** What a client was last told of one job. Unknown fields (after a reconnect) compare as changed. */
+export interface SeenJob {
+  state: JobState
+  version: string
+  checkpoint?: string
+  progress?: string
+  lastErrorAt?: string | null
+  /** The start of the run it saw (a running job that started again ran again: a new state). */
+  startedAt?: string | null
+}
+
+export const JOB_EVENT_TYPES = ['state', 'progress', 'checkpoint', 'retry'] as const
+
+/** `{version}.{jobId}.{state}` */
+export function eventId(version: string, job: Pick<OwnedJob, 'id' | 'state'>): string {
+  return `${version}.${job.id}.${job.state}`
+}
+
+/** A `Last-Event-ID` this service issued, or undefined for anything else (then the stream starts afresh). */
+export function parseEventId(raw: string | undefined): { version: string; jobId: string; state: JobState } | undefined {
+  const match = raw === undefined ? null : /^([0-9]{20})\.([1-9][0-9]{0,17})\.([a-z]+)$/.exec(raw)
+  if (!match || !(JOB_STATES as readonly string[]).includes(match[3]!)) return undefined
+  return { version: match[1]!, jobId: match[2]!, state: match[3] as JobState }
+}
+
+export function isFinished(state: JobState): boolean {
+  return FINISHED_STATES.includes(state)
+}
+
+/** The events that take a client from `seen` (undefined: told nothing yet) to `current`, and what it has then seen. */
+export function eventsSince(
+  seen: SeenJob | undefined,
+  { job, version }: VersionedJob,
+): { events: SseEvent[]; seen: SeenJob } {
+  const id = eventId(version, job)
+  const checkpoint = JSON.stringify(job.checkpoint)
+  const progress = JSON.stringify(job.progress)
+  const lastErrorAt = job.errors.at(-1)?.at ?? null
+  const now: SeenJob = { state: job.state, version, checkpoint, progress, lastErrorAt, startedAt: job.startedAt }
+  const events: SseEvent[] = []
+  if (seen === undefined || seen.state !== job.state || isAnotherRun(seen, job)) {
+    // A run that went back to the queue with a new error is a retry (an interruption has none).
+    if (seen?.state === 'running' && job.state === 'queued' && seen.lastErrorAt !== lastErrorAt) {
+      events.push({
+        event: 'retry',
+        id,
+        data: { jobId: job.id, attempts: job.attempts, error: job.error, runAt: job.runAt },
+      })
+    }
+    events.push({ event: 'state', id, data: shown(job) })
+    return { events, seen: now }
+  }
+  if (seen.version !== version && seen.checkpoint !== checkpoint && job.checkpoint !== null) {
+    events.push({ event: 'checkpoint', id, data: { jobId: job.id, checkpoint: job.checkpoint } })
+  }
+  if (seen.progress !== progress && job.progress !== null && job.state === 'running') {
+    events.push({ event: 'progress', id, data: { jobId: job.id, ...job.progress } })
+  }
+  return { events, seen: now }
+}
+
+/**
+ * A job running now in a run the client has not seen: it was interrupted (or retried) and claimed
+ * again while the client was away. Known from the run's start, or, after a reconnect, from a start
+ * later than the client's last event.
+ */
+function isAnotherRun(seen: SeenJob, job: OwnedJob): boolean {
+  if (job.state !== 'running' || job.startedAt === null) return false
+  if (seen.startedAt !== undefined) return seen.startedAt !== job.startedAt
+  return versionOfIso(job.startedAt) > seen.version
+}
+
+/** An ISO timestamp (milliseconds) as a version (`YYYYMMDDHHMISSUS`): the same instant compares the same. */
+function versionOfIso(iso: string): string {
+  return `${iso.replace(/[-T:.Z]/g, '').slice(0, 17)}000`
+}
+
+/** The job as the API shows it: without its owner (the caller, or for an admin beside the point). */
+function shown({ owner: _owner, ...job }: OwnedJob): Omit<OwnedJob, 'owner'> {
+  return job
+}

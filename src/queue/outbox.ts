@@ -1,0 +1,49 @@
+/**
+ * The webhook outbox, as part of the job store's outcome statements: a fragment each statement
+ * that can finish a job appends as one more common table expression, after its update (`moved`),
+ * so that the deliveries of a finished job are inserted by the same statement, in the same
+ * transaction, as its outcome (an outbox: committed together or not at all). One delivery per
+ * matching target: the job's own `callback` (unless its `events` leave the state out) and each of
+ * its owner's live subscriptions whose events, type and queue match. A job without either adds
+ * one probe of the owner's subscriptions (an index of live ones) to its outcome write.
+ *
+ * The payload is the Standard Webhooks envelope, fixed at insert: `{type: "job.<state>",
+ * timestamp, data: {id, type, queue, state, attempts, result, error, finishedAt}}`.
+ */
+import type { PendingQuery, Row, Sql } from 'postgres'
+import { ISO_TIMESTAMP } from './job.js'
+
+/** The states whose arrival is a webhook event (`expired` joins them with the flow-control issue). */
+export const WEBHOOK_EVENTS = ['succeeded', 'failed', 'cancelled'] as const
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number]
+
+/** What an outcome statement's `moved` CTE must return for the outbox (prefixed `j.`). */
+export function movedColumns(sql: Sql): PendingQuery<Row[]> {
+  return sql`j.id, j.owner, j.type, j.queue, j.state, j.attempts, j.result, j.error, j.callback, j.finished_at`
+}
+
+/** `, outbox as (insert … from moved …)`: append after a `moved as (update … returning movedColumns)` CTE. */
+export function outboxFromMoved(sql: Sql): PendingQuery<Row[]> {
+  return sql`, outbox as (
+    insert into job_runner_webhook_deliveries (job_id, owner, webhook_id, url, event, payload)
+    select m.id, m.owner, t.webhook_id, t.url, m.state,
+           jsonb_build_object(
+             'type', 'job.' || m.state,
+             'timestamp', to_char(now() at time zone 'UTC', ${ISO_TIMESTAMP}),
+             'data', jsonb_build_object(
+               'id', m.id::text, 'type', m.type, 'queue', m.queue, 'state', m.state, 'attempts', m.attempts,
+               'result', m.result, 'error', m.error,
+               'finishedAt', to_char(m.finished_at at time zone 'UTC', ${ISO_TIMESTAMP})))
+    from moved m
+    cross join lateral (
+      select null::bigint as webhook_id, m.callback->>'url' as url
+      where m.callback is not null and (m.callback->'events' is null or m.callback->'events' ? m.state)
+      union all
+      select w.id, w.url from job_runner_webhooks w
+      where w.owner = m.owner and w.disabled_at is null
+        and (w.events is null or w.events ? m.state)
+        and (w.type is null or w.type = m.type) and (w.queue is null or w.queue = m.queue)
+    ) t
+    where m.state in ('succeeded', 'failed', 'cancelled')
+  )`
+}

@@ -1,0 +1,175 @@
+/**
+ * Delivers the webhook outbox: started and stopped beside the runner (src/instanceWork.ts), on every
+ * instance. A run claims due deliveries (leased, the attempt counted: src/webhooks/webhookStore.ts),
+ * signs and sends each (src/webhooks/signature.ts, src/webhooks/sendWebhook.ts) and settles it:
+ *
+ *   2xx ──▶ delivered          410 ──▶ failed (a subscription is disabled)
+ *   refused address, no secret, last attempt ──▶ failed
+ *   anything else ──▶ retried after the next delay of RETRY_DELAYS_MS (Standard Webhooks' schedule:
+ *                     5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h: eight attempts over 27.6 hours)
+ *
+ * A run that stops (a drain, a SIGTERM) claims nothing more and lets the sends under way finish
+ * (each is bounded by its 5 s timeout); one killed mid-send leaves leased rows that any instance
+ * claims again once the lease expires (at least once: the receiver de-duplicates by `webhook-id`).
+ * Single-use runs, as the bulk action worker's: each start builds a new one.
+ */
+import type { Logger } from 'pino'
+import { coerceError } from '../log.js'
+import { Doorbell } from '../support/doorbell.js'
+import { TypedEmitter } from '../runner/events.js'
+import type { AddressGuard } from './addressGuard.js'
+import { sendWebhook } from './sendWebhook.js'
+import { signedHeaders } from './signature.js'
+import type { ClaimedDelivery, DeliverySettlement, WebhookStore } from './webhookStore.js'
+
+export const RETRY_DELAYS_MS = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000]
+export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1
+export const WEBHOOK_TIMEOUT_MS = 5000
+export const MAX_RESPONSE_BYTES = 1024
+
+export interface WebhookWorkerConfig {
+  instanceId: string
+  leaseMs: number
+  pollIntervalMs: number
+  /** WEBHOOK_SECRET: signs jobs' own callbacks. */
+  callbackSecret: string | undefined
+  guard: AddressGuard
+  /** Multiplies the retry schedule (WEBHOOK_RETRY_SCALE; 1 in production, small in tests). */
+  retryScale?: number
+  batchSize?: number
+}
+
+export interface WebhookWorkerEvents {
+  'delivery:settled': { delivery: ClaimedDelivery; settlement: DeliverySettlement }
+}
+
+export interface WebhookWorkerDependencies {
+  store: WebhookStore
+  log: Logger
+  mayWork: () => boolean
+}
+
+export class WebhookWorker {
+  readonly events = new TypedEmitter<WebhookWorkerEvents>()
+  private run: DeliveryRun | undefined
+
+  constructor(
+    private readonly config: WebhookWorkerConfig,
+    private readonly deps: WebhookWorkerDependencies,
+  ) {}
+
+  start(): void {
+    if (this.run?.active) return
+    this.run = new DeliveryRun(this.config, this.deps, this.events)
+  }
+
+  stop(): Promise<void> {
+    return this.run?.stop() ?? Promise.resolve()
+  }
+
+  /** Looks for due deliveries now (an outcome was just written). */
+  wake(): void {
+    this.run?.wake()
+  }
+}
+
+class DeliveryRun {
+  private readonly stopped = new AbortController()
+  private readonly doorbell = new Doorbell()
+  private readonly loop: Promise<void>
+  private stopping: Promise<void> | undefined
+
+  constructor(
+    private readonly config: WebhookWorkerConfig,
+    private readonly deps: WebhookWorkerDependencies,
+    private readonly events: TypedEmitter<WebhookWorkerEvents>,
+  ) {
+    this.stopped.signal.addEventListener('abort', () => this.doorbell.ring(), { once: true })
+    this.loop = this.deliverDue()
+  }
+
+  get active(): boolean {
+    return !this.stopped.signal.aborted
+  }
+
+  wake(): void {
+    this.doorbell.ring()
+  }
+
+  stop(): Promise<void> {
+    this.stopped.abort()
+    return (this.stopping ??= this.loop)
+  }
+
+  private async deliverDue(): Promise<void> {
+    const limit = this.config.batchSize ?? 20
+    while (this.active) {
+      let claimed: ClaimedDelivery[] = []
+      try {
+        if (this.deps.mayWork()) {
+          claimed = await this.deps.store.claimDeliveries({
+            instanceId: this.config.instanceId,
+            limit,
+            leaseMs: this.config.leaseMs,
+          })
+          await Promise.all(claimed.map((delivery) => this.deliver(delivery)))
+        }
+      } catch (error) {
+        this.deps.log.warn({ err: coerceError(error) }, 'webhook deliveries: a claim or a write failed')
+      }
+      if (claimed.length < limit) await this.doorbell.wait(this.config.pollIntervalMs)
+    }
+  }
+
+  private async deliver(delivery: ClaimedDelivery): Promise<void> {
+    const settlement = await this.attempt(delivery)
+    const written = await this.deps.store.settleDelivery({
+      id: delivery.id,
+      instanceId: this.config.instanceId,
+      settlement,
+    })
+    if (!written) return
+    if (settlement.kind === 'failed' && settlement.status === 410 && delivery.webhookId !== null) {
+      await this.deps.store.disableWebhook({ id: delivery.webhookId, reason: 'the receiver answered 410 Gone' })
+    }
+    this.deps.log.info(
+      { deliveryId: delivery.id, jobId: delivery.jobId, outcome: settlement.kind, status: settlement.status },
+      'webhook delivery',
+    )
+    this.events.emit('delivery:settled', { delivery, settlement })
+  }
+
+  private async attempt(delivery: ClaimedDelivery): Promise<DeliverySettlement> {
+    const secret = delivery.webhookId === null ? this.config.callbackSecret : delivery.secret
+    if (secret === undefined || secret === null) {
+      const error =
+        delivery.webhookId === null
+          ? 'WEBHOOK_SECRET is not set: callbacks cannot be signed'
+          : 'the subscription was deleted or disabled'
+      return { kind: 'failed', status: null, error, response: null }
+    }
+    const body = JSON.stringify(delivery.payload)
+    const answer = await sendWebhook({
+      url: delivery.url,
+      body,
+      // The id stays the same across retries: receivers de-duplicate by it.
+      headers: signedHeaders({
+        secret,
+        messageId: `msg_${delivery.id}`,
+        timestampSeconds: Math.floor(Date.now() / 1000),
+        body,
+      }),
+      guard: this.config.guard,
+      timeoutMs: WEBHOOK_TIMEOUT_MS,
+      maxResponseBytes: MAX_RESPONSE_BYTES,
+    })
+    const { status, response } = answer
+    if (status !== null && status >= 200 && status < 300) return { kind: 'delivered', status, response: response ?? '' }
+    const error = answer.error ?? `the receiver answered ${status}`
+    if (status === 410 || answer.refused || delivery.attempts >= MAX_ATTEMPTS) {
+      return { kind: 'failed', status, error, response }
+    }
+    const delayMs = RETRY_DELAYS_MS[delivery.attempts - 1]! * (this.config.retryScale ?? 1)
+    return { kind: 'retry', status, error, response, delayMs }
+  }
+}
