@@ -4,8 +4,9 @@
  * so that the deliveries of a finished job are inserted by the same statement, in the same
  * transaction, as its outcome (an outbox: committed together or not at all). One delivery per
  * matching target: the job's own `callback` (unless its `events` leave the state out) and each of
- * its owner's live subscriptions whose events, type and queue match. A job without either adds
- * one probe of the owner's subscriptions (an index of live ones) to its outcome write.
+ * its owner's live subscriptions whose events, type and queue match. While any live subscription
+ * exists, a job without a callback adds one probe of its owner's subscriptions (an index of live
+ * ones) to its outcome write; while none does, one probe per statement.
  *
  * The payload is the Standard Webhooks envelope, fixed at insert: `{type: "job.<state>",
  * timestamp, data: {id, type, queue, state, attempts, result, error, finishedAt}}`.
@@ -45,5 +46,8 @@ export function outboxFromMoved(sql: Sql): PendingQuery<Row[]> {
         and (w.type is null or w.type = m.type) and (w.queue is null or w.queue = m.queue)
     ) t
     where m.state in ('succeeded', 'failed', 'cancelled')
+      -- Evaluated once per statement: with no live subscription anywhere (the common case), a job
+      -- without a callback skips the per-job probe of its owner's subscriptions.
+      and (m.callback is not null or (select exists (select 1 from job_runner_webhooks where disabled_at is null)))
   )`
 }
