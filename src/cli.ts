@@ -17,6 +17,7 @@ import { schedulesCommand } from './cli/schedules.js'
 import { startCommand } from './cli/start.js'
 import { statusCommand } from './cli/status.js'
 import { tokenCommand } from './cli/token.js'
+import { typesCommand } from './cli/types.js'
 
 const COMMANDS: readonly Command[] = [
   startCommand,
@@ -32,6 +33,7 @@ const COMMANDS: readonly Command[] = [
   drainCommand,
   resumeCommand,
   migrateCommand,
+  typesCommand,
 ]
 
 function overview(): string {
