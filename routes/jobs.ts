@@ -19,6 +19,7 @@ import {
   type RetryRequest,
 } from '../src/queue/jobService.js'
 import { IdempotencyConflictError } from '../src/queue/store.js'
+import { formatTraceparent } from '../src/observability/traceparent.js'
 import { linkAbortSignals } from '../src/support/linkedAbortSignal.js'
 
 export interface JobsRoutesOptions {
@@ -62,6 +63,7 @@ export function jobsRoutes({
       jobs.enqueue({
         owner: c.get('principal').sub,
         jobs: [idempotencyKey === undefined ? request : { ...request, idempotencyKey }],
+        traceparent: enqueueTrace(c),
       }),
     )
     const { job, replayed } = enqueued!
@@ -74,7 +76,9 @@ export function jobsRoutes({
 
   app.post('/batch', write, async (c) => {
     const { jobs: requests } = await readJsonBody<{ jobs: EnqueueRequest[] }>(c, validateBatch)
-    const enqueued = await enqueue(() => jobs.enqueue({ owner: c.get('principal').sub, jobs: requests }))
+    const enqueued = await enqueue(() =>
+      jobs.enqueue({ owner: c.get('principal').sub, jobs: requests, traceparent: enqueueTrace(c) }),
+    )
     return c.json({ jobs: enqueued.map(({ job }) => publicJob(job)) }, 202)
   })
 
@@ -252,6 +256,12 @@ function optional<K extends string>(key: K, value: string | undefined): { [P in 
 }
 
 /** The API never shows the owner: it is the caller (or, for an admin, beside the point). */
+/** The trace the enqueued jobs' runs join: this request's server span (src/observability/httpTracing.ts). */
+function enqueueTrace(c: Context): string | null {
+  const spanContext = c.get('spanContext')
+  return (spanContext && formatTraceparent(spanContext)) ?? null
+}
+
 export function publicJob({ owner: _owner, ...job }: OwnedJob): Job {
   return job
 }

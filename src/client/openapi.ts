@@ -22,7 +22,8 @@ export interface paths {
          * Enqueue a job
          * @description 202 once the job is committed. With an `Idempotency-Key`, the same key and the same body
          *     again answer 200 with the original job and `Idempotent-Replayed: true`; the same key with
-         *     another body answers 422. Scope `jobs:write`.
+         *     another body answers 422. Scope `jobs:write`. A W3C `traceparent` header is stored with the
+         *     job: its first run is a child span of the request's trace, later runs link to it.
          */
         post: operations["enqueueJob"];
         delete?: never;
@@ -43,6 +44,7 @@ export interface paths {
         /**
          * Enqueue many jobs, all or nothing
          * @description Every job is validated before any is stored; one bad job refuses the batch. Scope `jobs:write`.
+         *     A W3C `traceparent` header is stored with every job of the batch, as for one job.
          */
         post: operations["enqueueJobs"];
         delete?: never;
@@ -1090,6 +1092,8 @@ export interface components {
         ScheduleId: string;
         /** @description Makes a retried enqueue safe; unique per token subject. */
         IdempotencyKey: string;
+        /** @description W3C Trace Context (`00-<trace id>-<span id>-<flags>`). The enqueue's server span is its child, and the span context stored with the job is that span's; a malformed value is ignored. */
+        Traceparent: string;
     };
     requestBodies: never;
     headers: {
@@ -1156,6 +1160,8 @@ export interface operations {
             header?: {
                 /** @description Makes a retried enqueue safe; unique per token subject. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description W3C Trace Context (`00-<trace id>-<span id>-<flags>`). The enqueue's server span is its child, and the span context stored with the job is that span's; a malformed value is ignored. */
+                traceparent?: components["parameters"]["Traceparent"];
             };
             path?: never;
             cookie?: never;
@@ -1200,7 +1206,10 @@ export interface operations {
     enqueueJobs: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description W3C Trace Context (`00-<trace id>-<span id>-<flags>`). The enqueue's server span is its child, and the span context stored with the job is that span's; a malformed value is ignored. */
+                traceparent?: components["parameters"]["Traceparent"];
+            };
             path?: never;
             cookie?: never;
         };

@@ -103,6 +103,7 @@ export interface JobRow {
   lease_expires_at: Date | null
   idempotency_key: string | null
   request_hash: string | null
+  traceparent: string | null
 }
 
 export interface OwnedJob extends Job {
@@ -124,6 +125,7 @@ export type JobFields = Omit<
   | 'lease_expires_at'
   | 'idempotency_key'
   | 'request_hash'
+  | 'traceparent'
 > & { run_at: Timestamp; created_at: Timestamp; started_at: Timestamp | null; finished_at: Timestamp | null }
 
 export function toJob(row: JobFields): OwnedJob {

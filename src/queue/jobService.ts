@@ -86,9 +86,21 @@ export class JobService {
   }
 
   /** Validates every job first, then stores all of them in one statement, or none. */
-  async enqueue({ owner, jobs }: { owner: string; jobs: readonly EnqueueRequest[] }): Promise<EnqueuedJob[]> {
+  async enqueue({
+    owner,
+    jobs,
+    traceparent = null,
+  }: {
+    owner: string
+    jobs: readonly EnqueueRequest[]
+    /** The enqueue's trace (W3C traceparent), stored with every job; not part of the request's hash. */
+    traceparent?: string | null
+  }): Promise<EnqueuedJob[]> {
     jobs.forEach((request, index) => refuseReservedKey(request.idempotencyKey, jobs.length > 1 ? index : undefined))
-    const rows = jobs.map((request, index) => this.toNewJob(request, jobs.length > 1 ? index : undefined))
+    const rows = jobs.map((request, index) => ({
+      ...this.toNewJob(request, jobs.length > 1 ? index : undefined),
+      traceparent,
+    }))
     const single = rows.length === 1 && rows[0]!.idempotencyKey === null ? rows[0]! : undefined
     // A single job is announced with the rest of its group-commit batch, once per batch.
     if (single) return this.viewEnqueued([await this.singles.enqueue(owner, single)])

@@ -80,7 +80,12 @@ export interface NewJob {
   idempotencyKey: string | null
   /** A hash of the request that created the job; a replay with the same key must match it. */
   requestHash: string | null
+  /** The W3C traceparent of the enqueue (src/observability/traceparent.ts), if it had one. */
+  traceparent?: string | null
 }
+
+/** A job as a claim hands it to the runner: with the trace its runs join. */
+export type ClaimedJob = OwnedJob & { readonly traceparent: string | null }
 
 export interface EnqueuedJob {
   job: OwnedJob
@@ -275,6 +280,7 @@ export class JobStore {
       run_at: job.runAt?.toISOString() ?? null,
       idempotency_key: job.idempotencyKey,
       request_hash: job.requestHash,
+      traceparent: job.traceparent ?? null,
     }))
     if (!this.inTransaction && jobs.every((job) => job.idempotencyKey === null)) {
       // Without keys every job is new, so the answer is what was sent plus what the database
@@ -283,12 +289,12 @@ export class JobStore {
       // insert's round trip; the rest of the row is `insertedJobRow`'s). The payload is the one sent
       // (jsonb may order its keys differently on a later read, the same JSON value).
       const assigned = await this.sql<{ id: string; run_at: string; created_at: string }[]>`
-        insert into job_runner_jobs (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at)
+        insert into job_runner_jobs (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, traceparent)
         select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts, x.max_interruptions,
-               x.timeout_seconds, coalesce(x.run_at, now())
+               x.timeout_seconds, coalesce(x.run_at, now()), x.traceparent
         from jsonb_to_recordset(${this.sql.json(rows as unknown as Json)}) as x(
           ord int, type text, queue text, payload jsonb, priority int, max_attempts int, max_interruptions int,
-          timeout_seconds float8, run_at timestamptz)
+          timeout_seconds float8, run_at timestamptz, traceparent text)
         order by x.ord
         returning id, to_char(run_at at time zone 'UTC', ${ISO_TIMESTAMP}) as run_at, to_char(created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as created_at`
       // Identity values follow the select's order, so sorting by id restores `ord`.
@@ -302,12 +308,12 @@ export class JobStore {
       // Identity values follow the select's order, so sorting the inserted rows by id restores `ord`.
       const inserted = await sql<JobRow[]>`
         insert into job_runner_jobs
-          (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, idempotency_key, request_hash)
+          (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, idempotency_key, request_hash, traceparent)
         select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts, x.max_interruptions,
-               x.timeout_seconds, coalesce(x.run_at, now()), x.idempotency_key, x.request_hash
+               x.timeout_seconds, coalesce(x.run_at, now()), x.idempotency_key, x.request_hash, x.traceparent
         from jsonb_to_recordset(${sql.json(rows as unknown as Json)}) as x(
           ord int, type text, queue text, payload jsonb, priority int, max_attempts int, max_interruptions int,
-          timeout_seconds float8, run_at timestamptz, idempotency_key text, request_hash text)
+          timeout_seconds float8, run_at timestamptz, idempotency_key text, request_hash text, traceparent text)
         order by x.ord
         on conflict (owner, idempotency_key) where idempotency_key is not null do nothing
         returning *`
@@ -415,9 +421,9 @@ export class JobStore {
     queues: readonly string[]
     limit: number
     leaseMs: number
-  }): Promise<OwnedJob[]> {
+  }): Promise<ClaimedJob[]> {
     if (limit <= 0) return []
-    const rows = await this.sql<JobFields[]>`
+    const rows = await this.sql<(JobFields & { traceparent: string | null })[]>`
       with no_flush_wait as materialized (
         -- true: for this transaction only; referenced below so that it runs.
         select set_config('synchronous_commit', 'off', true)
@@ -446,8 +452,10 @@ export class JobStore {
                 to_char(j.created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as created_at,
                 to_char(j.started_at at time zone 'UTC', ${ISO_TIMESTAMP}) as started_at, null as finished_at,
                 j.cancel_requested, j.checkpoint, j.progress, j.result, j.error, j.interruptions, j.max_interruptions,
-                j.retries, j.replay_of, j.errors`
-    return rows.sort((a, b) => a.priority - b.priority || compareIds(a.id, b.id)).map(toJob)
+                j.retries, j.replay_of, j.errors, j.traceparent`
+    return rows
+      .sort((a, b) => a.priority - b.priority || compareIds(a.id, b.id))
+      .map((row) => Object.assign(toJob(row), { traceparent: row.traceparent ?? null }))
   }
 
   /**

@@ -15,6 +15,7 @@ import type { AbortReason, JobContext, JobDefinition } from '../../jobs/defineJo
 import type { Json, JobProgress, OwnedJob } from '../queue/job.js'
 import type { JobSnapshot } from '../queue/store.js'
 import { coerceError } from '../log.js'
+import { endJobRunSpan, startJobRunSpan, withContext } from '../observability/tracing.js'
 
 export interface ExecutionTimeouts {
   /** How long a run may ignore its timeout's token before `onTimeoutIgnored`. */
@@ -52,7 +53,8 @@ export class JobExecution {
   private jobLog: Logger | undefined
 
   constructor(
-    readonly job: OwnedJob,
+    /** `traceparent`: the enqueue's trace, which the run's span joins (src/observability/tracing.ts). */
+    readonly job: OwnedJob & { readonly traceparent?: string | null },
     readonly definition: JobDefinition<unknown, unknown, unknown> | undefined,
     private readonly runnerLog: Logger,
     private readonly flushNow: (execution: JobExecution) => Promise<void>,
@@ -158,12 +160,17 @@ export class JobExecution {
         error: new Error(`unknown job type ${JSON.stringify(this.job.type)}: no job file defines it`),
       }
     } else {
+      const { span, context } = startJobRunSpan(this.job)
       try {
-        const result = await definition.run(new ExecutionContext(this))
+        const result = await withContext(context, () => definition.run(new ExecutionContext(this)))
         settlement = { kind: 'resolved', result: result === undefined ? null : (result as Json) }
       } catch (thrown) {
         settlement = { kind: 'rejected', error: coerceError(thrown) }
       }
+      endJobRunSpan(
+        span,
+        settlement.kind === 'resolved' ? settlement : { ...settlement, abortReason: this.abortReason },
+      )
     }
     if (this.timeout) clearTimeout(this.timeout)
     this.settlement = settlement

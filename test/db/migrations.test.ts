@@ -43,13 +43,15 @@ for (const target of databaseTargets()) {
         create index job_runner_jobs_leases on job_runner_jobs (lease_expires_at) where state = 'running';
         alter table job_runner_jobs drop column max_interruptions, drop column retries, drop column replay_of, drop column errors;
         drop table job_runner_bulk_actions;
-        drop table job_runner_schedules;`)
+        drop table job_runner_schedules;
+        drop table job_runner_job_logs;
+        alter table job_runner_jobs drop column traceparent;`)
       await db.sql`
         insert into job_runner_jobs (owner, type, queue, max_attempts, state, finished_at)
         values ('alice', 'echo', 'default', 1, 'queued', null), ('bob', 'echo', 'default', 1, 'queued', null),
                ('alice', 'echo', 'default', 1, 'succeeded', now())`
-      assert.deepEqual(await migrate(db), { applied: [4, 5, 6, 7, 8, 9, 10, 11] })
-      assert.equal(migrations.at(-1)!.version, 11, 'this test names the newest migration')
+      assert.deepEqual(await migrate(db), { applied: [4, 5, 6, 7, 8, 9, 10, 11, 14] })
+      assert.equal(migrations.at(-1)!.version, 14, 'this test names the newest migration')
 
       const alices = await store.listJobs({ owner: 'alice', limit: 10 })
       assert.deepEqual(
@@ -65,6 +67,10 @@ for (const target of databaseTargets()) {
         ],
       )
       assert.equal((await store.listJobs({ owner: 'bob', limit: 10 })).length, 1)
+      // Migration 014: jobs from before carry no trace and have no log lines.
+      const traced = await db.sql`select id from job_runner_jobs where traceparent is not null`
+      assert.equal(traced.length, 0)
+      assert.equal((await db.sql`select id from job_runner_job_logs`).length, 0)
       const indexes = await db.sql<
         { indexname: string; indexdef: string }[]
       >`select indexname, indexdef from pg_indexes where tablename = 'job_runner_jobs'`
