@@ -151,6 +151,17 @@ export function jobsRoutes({
     return c.json(publicJob(job))
   })
 
+  app.get('/:id{[0-9]+}/logs', read, async (c) => {
+    const scope = { ...ownerScope(c.get('principal')), id: c.req.param('id') }
+    const limit = readInteger(c.req.query('limit'), 'limit', { min: 1, max: MAX_LOG_LIMIT }) ?? DEFAULT_LOG_LIMIT
+    const cursor = c.req.query('cursor')
+    const afterId = cursor === undefined ? undefined : decodeLogCursor(cursor)
+    const lines = await jobs.logs(scope, { limit, ...(afterId === undefined ? {} : { afterId }) })
+    if (!lines) throw notFound(scope.id)
+    const last = lines.at(-1)?.id ?? afterId ?? '0'
+    return c.json({ lines: lines.map(({ id: _id, ...line }) => line), nextCursor: encodeLogCursor(last) })
+  })
+
   app.post('/:id/cancel', write, async (c) => {
     const id = c.req.param('id')
     const outcome = await jobs.cancel({ ...ownerScope(c.get('principal')), id })
@@ -280,6 +291,23 @@ function matchesEtag(header: string, etag: string): boolean {
 
 function encodeCursor(id: string): string {
   return Buffer.from(JSON.stringify({ before: id })).toString('base64url')
+}
+
+const DEFAULT_LOG_LIMIT = 200
+const MAX_LOG_LIMIT = 1000
+
+function encodeLogCursor(afterId: string): string {
+  return Buffer.from(JSON.stringify({ after: afterId })).toString('base64url')
+}
+
+function decodeLogCursor(cursor: string): string {
+  try {
+    const { after } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown }
+    if (typeof after === 'string' && /^(0|[1-9][0-9]{0,17})$/.test(after)) return after
+  } catch {
+    // fall through: any cursor we did not make is refused the same way
+  }
+  throw new HttpProblem('invalid-parameter', 'cursor is not one this service issued; start again without it')
 }
 
 function decodeCursor(cursor: string): string {

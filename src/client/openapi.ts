@@ -75,6 +75,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/jobs/{id}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A job's own log lines
+         * @description What the job's code wrote through `ctx.log`, over all its runs, oldest first: the lines at
+         *     `info` and above (and below when the instance's `LOG_LEVEL` lets them through), kept with the
+         *     job up to its last 1,000 lines or 256 KiB (older lines are dropped). Lines are written with
+         *     the job's checkpoints (every `CHECKPOINT_INTERVAL_SECONDS`, at `flush()`) and before its
+         *     outcome, so a finished job shows its last lines. Pass `nextCursor` back as `cursor` for the
+         *     lines after this page; it is given even on the last page, so a caller can poll for new lines.
+         *     Scope `jobs:read`; another owner's job is a 404.
+         */
+        get: operations["getJobLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/jobs/{id}/cancel": {
         parameters: {
             query?: never;
@@ -736,6 +762,21 @@ export interface components {
             jobs: components["schemas"]["Job"][];
             nextCursor: string | null;
         };
+        JobLogPage: {
+            lines: components["schemas"]["JobLogLine"][];
+            /** @description The position after the last line of this page (or the cursor given, when there is none). */
+            nextCursor: string;
+        };
+        JobLogLine: {
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            level: "trace" | "debug" | "info" | "warn" | "error" | "fatal";
+            /** @description Cut at 4 KiB. */
+            message: string;
+            /** @description The line's other fields (what the job passed and its child loggers' bindings), cut at 4 KiB. */
+            fields: Record<string, never> | null;
+        };
         /** @enum {string} */
         BulkActionKind: "cancel" | "retry";
         /** @description Every field narrows the filter; an empty one needs `"all": true` beside it. */
@@ -1277,6 +1318,38 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeaderFieldsTooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getJobLogs: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                /** @description Lines per page (default 200). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the job's log lines. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobLogPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             431: components["responses"]["HeaderFieldsTooLarge"];
             503: components["responses"]["Unavailable"];
         };

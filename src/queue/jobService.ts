@@ -9,6 +9,7 @@ import { Doorbell } from '../support/doorbell.js'
 import { withTimeout } from '../support/withTimeout.js'
 import { TypedEmitter } from '../runner/events.js'
 import type { Json, JobState, OwnedJob } from './job.js'
+import type { JobLogLine } from './jobLogStore.js'
 import type { Notifier } from './notifier.js'
 import type { CancelOutcome, EnqueuedJob, JobScope, JobStore, NewJob, RetryOutcome } from './store.js'
 import { EnqueueBatches } from './enqueueBatches.js'
@@ -141,6 +142,16 @@ export class JobService {
 
   async get(scope: JobScope & { id: string }): Promise<OwnedJob | undefined> {
     return this.viewOne(await answersInTime(this.store.getJob(scope)))
+  }
+
+  /** A page of the job's own log lines, or undefined when the job is not the caller's (a 404). */
+  async logs(
+    scope: JobScope & { id: string },
+    page: { afterId?: string; limit: number },
+  ): Promise<JobLogLine[] | undefined> {
+    const job = await answersInTime(this.store.getJob(scope))
+    if (!job) return undefined
+    return answersInTime(this.store.listJobLogs({ jobId: job.id, limit: page.limit, ...optionalAfter(page.afterId) }))
   }
 
   async list(params: Parameters<JobStore['listJobs']>[0]): Promise<OwnedJob[]> {
@@ -294,6 +305,10 @@ export class JobService {
       requestHash: request.idempotencyKey === undefined ? null : hashRequest(request),
     }
   }
+}
+
+function optionalAfter(afterId: string | undefined): { afterId?: string } {
+  return afterId === undefined ? {} : { afterId }
 }
 
 /** Idempotency keys a schedule gives the job of each slot; a client may not take one first. */

@@ -66,6 +66,7 @@ import {
   type JobState,
   type OwnedJob,
 } from './job.js'
+import { appendJobLogs, listJobLogs, type JobLogLine, type NewJobLogLine } from './jobLogStore.js'
 
 export interface NewJob {
   type: string
@@ -891,6 +892,11 @@ export class JobStore {
             where s.state in ('succeeded', 'failed', 'cancelled') and s.finished_at < cutoff.at))
           for update skip locked))
         returning j.id
+      ),
+      -- Their log lines go with them (migration 014: no foreign key, so that a job's delete or a
+      -- truncate of the jobs never waits on its lines).
+      pruned_logs as (
+        delete from job_runner_job_logs l where l.job_id = any(array(select id from pruned))
       )
       select (select count(*)::int from pruned) as pruned,
              (select max(id)::text from scanned) as last_id,
@@ -906,6 +912,16 @@ export class JobStore {
     const rows = await this.sql<{ queue: string; state: JobState; count: string }[]>`
       select queue, state, count(*) as count from job_runner_jobs group by queue, state order by queue, state`
     return rows.map((r) => ({ queue: r.queue, state: r.state, count: Number(r.count) }))
+  }
+
+  /** Jobs' own log lines, appended and trimmed in batches (src/queue/jobLogStore.ts). */
+  appendJobLogs(lines: readonly NewJobLogLine[]): Promise<void> {
+    return appendJobLogs(this.sql, lines)
+  }
+
+  /** A page of a job's log lines after a line id (src/queue/jobLogStore.ts); the caller checks the job is visible. */
+  listJobLogs(params: { jobId: string; afterId?: string; limit: number }): Promise<JobLogLine[]> {
+    return listJobLogs(this.sql, params)
   }
 
   /** Cheap liveness check for `/readyz`. */

@@ -16,6 +16,8 @@ import type { Json, JobProgress, OwnedJob } from '../queue/job.js'
 import type { JobSnapshot } from '../queue/store.js'
 import { coerceError } from '../log.js'
 import { endJobRunSpan, startJobRunSpan, withContext } from '../observability/tracing.js'
+import type { NewJobLogLine } from '../queue/jobLogStore.js'
+import { JobLogBuffer } from './jobLogBuffer.js'
 
 export interface ExecutionTimeouts {
   /** How long a run may ignore its timeout's token before `onTimeoutIgnored`. */
@@ -88,9 +90,32 @@ export class JobExecution {
     this.timeout.unref()
   }
 
-  /** The job's logger, made on first use: most short jobs never log, and a child logger is not free. */
+  /** The lines `log` kept since the last write; made on first use, with the logger. */
+  private logBuffer: JobLogBuffer | undefined
+
+  /**
+   * The job's logger, made on first use: most short jobs never log, and a child logger is not free.
+   * Its lines also go to the job's stored log (src/runner/jobLogBuffer.ts).
+   */
   get log(): Logger {
-    return (this.jobLog ??= this.runnerLog.child({ jobId: this.job.id, type: this.job.type }))
+    if (this.jobLog) return this.jobLog
+    this.logBuffer = new JobLogBuffer(this.job.id)
+    return (this.jobLog = this.logBuffer.record(this.runnerLog.child({ jobId: this.job.id, type: this.job.type })))
+  }
+
+  /** True once the job has asked for its logger: only then can it have lines to write. */
+  get usedLog(): boolean {
+    return this.logBuffer !== undefined
+  }
+
+  /** True when log lines wait for the next write. */
+  get hasPendingLogs(): boolean {
+    return this.logBuffer !== undefined && !this.logBuffer.isEmpty
+  }
+
+  /** The log lines to write now; they are no longer pending afterwards. */
+  takeLogLines(): NewJobLogLine[] {
+    return this.logBuffer?.take() ?? []
   }
 
   get signal(): AbortSignal {

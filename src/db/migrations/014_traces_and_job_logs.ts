@@ -3,7 +3,8 @@
  * caller's trace), and the job's own log lines (`ctx.log`), kept with it and bounded by the store
  * (the last 1,000 lines or 256 KiB per job: src/queue/jobLogStore.ts). A line's `id` orders the
  * lines of a job across runs and instances and is the cursor of `GET /v1/jobs/{id}/logs`. The lines
- * go with their job when the pruner deletes it.
+ * go with their job when the pruner deletes it (in its statement: there is no foreign key, so that
+ * deleting or truncating jobs never depends on this table).
  *
  * Number 014: 012 and 013 belong to parallel work; versions are applied by set (src/db/migrate.ts).
  */
@@ -14,7 +15,7 @@ alter table job_runner_jobs add column traceparent text;
 
 create table job_runner_job_logs (
   id bigint generated always as identity primary key,
-  job_id bigint not null references job_runner_jobs (id) on delete cascade,
+  job_id bigint not null,
   at timestamptz not null,
   level text not null,
   message text not null,
