@@ -9,6 +9,7 @@
  * Then the finished-job pruner on the deep table (`pruneDeep`).
  */
 import { randomUUID } from 'node:crypto'
+import { DEFAULT_DATABASE_SCHEMA } from '../src/config.js'
 import { performance } from 'node:perf_hooks'
 import postgres, { type Sql } from 'postgres'
 import { migrate } from '../src/db/migrate.js'
@@ -40,6 +41,8 @@ function connect(url: string, onQuery?: (query: string, parameters: unknown[]) =
     max: 2,
     onnotice: () => {},
     fetch_types: false,
+    // The service's tables live in their schema (migration 015).
+    connection: { search_path: DEFAULT_DATABASE_SCHEMA },
     transform: { undefined: null },
     ...(onQuery
       ? { debug: (_connection: number, query: string, parameters: unknown[]) => onQuery(query, parameters) }
@@ -83,6 +86,7 @@ export async function queueDepth({
     side.sql = connect(url, (query, parameters) => (side.lastQuery = { query, parameters }))
     await migrate({
       sql: side.sql,
+      schema: DEFAULT_DATABASE_SCHEMA,
       capabilities: { supportsListen: true, sharedAcrossProcesses: true },
       description: name,
       close: async () => {},

@@ -90,7 +90,7 @@ const systemOf = (config) =>
   config.startsWith('ours') ? 'ours' : config.startsWith('graphile') ? 'graphile' : 'pgboss'
 
 async function admin(fn, url = adminUrl) {
-  const client = new pg.Client({ connectionString: url })
+  const client = new pg.Client({ connectionString: url, options: '-c search_path=job_runner,public' })
   await client.connect()
   try {
     return await fn(client)
@@ -461,7 +461,7 @@ async function p3() {
 }
 
 async function pollCount(url, sql, predicate, timeoutMs = 60_000) {
-  const client = new pg.Client({ connectionString: url })
+  const client = new pg.Client({ connectionString: url, options: '-c search_path=job_runner,public' })
   await client.connect()
   try {
     const deadline = performance.now() + timeoutMs

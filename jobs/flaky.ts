@@ -15,13 +15,14 @@ export default defineJob<{ failTimes: number }, { failed: number }, { attempts: 
     additionalProperties: false,
   },
   defaults: { maxAttempts: 5 },
-  async run({ payload, attempt, checkpoint, saveCheckpoint }) {
+  async run({ payload, attempt, checkpoint, saveCheckpoint, log }) {
     // A crash loses the in-memory checkpoint but counts the attempt: trust whichever is further.
     const failedBefore = Math.max(attempt - 1, checkpoint?.failed ?? 0)
     if (failedBefore < payload.failTimes) {
       saveCheckpoint({ failed: failedBefore + 1 })
       throw new Error(`failing on purpose: attempt ${attempt} of the ${payload.failTimes} that fail`)
     }
+    log.info({ attempt }, `succeeded after ${failedBefore} failed runs`)
     return { attempts: attempt }
   },
 })

@@ -19,6 +19,7 @@ import {
   type RetryRequest,
 } from '../src/queue/jobService.js'
 import { IdempotencyConflictError } from '../src/queue/store.js'
+import { formatTraceparent } from '../src/observability/traceparent.js'
 import { linkAbortSignals } from '../src/support/linkedAbortSignal.js'
 
 export interface JobsRoutesOptions {
@@ -62,6 +63,7 @@ export function jobsRoutes({
       jobs.enqueue({
         owner: c.get('principal').sub,
         jobs: [idempotencyKey === undefined ? request : { ...request, idempotencyKey }],
+        traceparent: enqueueTrace(c),
       }),
     )
     const { job, replayed } = enqueued!
@@ -74,7 +76,9 @@ export function jobsRoutes({
 
   app.post('/batch', write, async (c) => {
     const { jobs: requests } = await readJsonBody<{ jobs: EnqueueRequest[] }>(c, validateBatch)
-    const enqueued = await enqueue(() => jobs.enqueue({ owner: c.get('principal').sub, jobs: requests }))
+    const enqueued = await enqueue(() =>
+      jobs.enqueue({ owner: c.get('principal').sub, jobs: requests, traceparent: enqueueTrace(c) }),
+    )
     return c.json({ jobs: enqueued.map(({ job }) => publicJob(job)) }, 202)
   })
 
@@ -145,6 +149,17 @@ export function jobsRoutes({
     c.header('etag', etag)
     if (ifNoneMatch !== undefined && matchesEtag(ifNoneMatch, etag)) return c.body(null, 304)
     return c.json(publicJob(job))
+  })
+
+  app.get('/:id{[0-9]+}/logs', read, async (c) => {
+    const scope = { ...ownerScope(c.get('principal')), id: c.req.param('id') }
+    const limit = readInteger(c.req.query('limit'), 'limit', { min: 1, max: MAX_LOG_LIMIT }) ?? DEFAULT_LOG_LIMIT
+    const cursor = c.req.query('cursor')
+    const afterId = cursor === undefined ? undefined : decodeLogCursor(cursor)
+    const lines = await jobs.logs(scope, { limit, ...(afterId === undefined ? {} : { afterId }) })
+    if (!lines) throw notFound(scope.id)
+    const last = lines.at(-1)?.id ?? afterId ?? '0'
+    return c.json({ lines: lines.map(({ id: _id, ...line }) => line), nextCursor: encodeLogCursor(last) })
   })
 
   app.post('/:id/cancel', write, async (c) => {
@@ -252,6 +267,12 @@ function optional<K extends string>(key: K, value: string | undefined): { [P in 
 }
 
 /** The API never shows the owner: it is the caller (or, for an admin, beside the point). */
+/** The trace the enqueued jobs' runs join: this request's server span (src/observability/httpTracing.ts). */
+function enqueueTrace(c: Context): string | null {
+  const spanContext = c.get('spanContext')
+  return (spanContext && formatTraceparent(spanContext)) ?? null
+}
+
 export function publicJob({ owner: _owner, ...job }: OwnedJob): Job {
   return job
 }
@@ -270,6 +291,23 @@ function matchesEtag(header: string, etag: string): boolean {
 
 function encodeCursor(id: string): string {
   return Buffer.from(JSON.stringify({ before: id })).toString('base64url')
+}
+
+const DEFAULT_LOG_LIMIT = 200
+const MAX_LOG_LIMIT = 1000
+
+function encodeLogCursor(afterId: string): string {
+  return Buffer.from(JSON.stringify({ after: afterId })).toString('base64url')
+}
+
+function decodeLogCursor(cursor: string): string {
+  try {
+    const { after } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown }
+    if (typeof after === 'string' && /^(0|[1-9][0-9]{0,17})$/.test(after)) return after
+  } catch {
+    // fall through: any cursor we did not make is refused the same way
+  }
+  throw new HttpProblem('invalid-parameter', 'cursor is not one this service issued; start again without it')
 }
 
 function decodeCursor(cursor: string): string {

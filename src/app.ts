@@ -28,6 +28,7 @@ import { requestId } from './http/requestId.js'
 import type { Lifecycle } from './lifecycle.js'
 import { coerceError } from './log.js'
 import { observeRequests } from './observability/httpObserver.js'
+import { traceRequests } from './observability/httpTracing.js'
 import type { ServiceMetrics } from './observability/metrics.js'
 import type { QueueOverview } from './observability/queueOverview.js'
 import type { JobService } from './queue/jobService.js'
@@ -70,6 +71,7 @@ export function createApp(options: AppOptions): Hono {
 
   app.use('*', requestId())
   app.use('*', observeRequests({ log, metrics: options.metrics }))
+  app.use('*', traceRequests())
   app.use('*', async function lifecycleGate(c, next) {
     if (lifecycle.isShuttingDown() && c.req.path !== '/livez') {
       throw new HttpProblem('shutting-down', 'this instance is shutting down; retry on another one', {

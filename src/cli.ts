@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * The `job-runner` command (package.json `bin`, so `npx job-runner …`): mint tokens, enqueue jobs,
+ * The `job-runner` command (package.json `bin`, so `npx job-runner …`): run the service with an
+ * app's own jobs (`start`), mint tokens, enqueue jobs,
  * follow, list, cancel, retry and replay them (one or in bulk), act on schedules, drain and resume an instance, migrate the database. Every command takes --help.
  * Exit codes: 0 done, 1 the job failed or was cancelled, 2 bad usage or configuration, 3 the
  * service refused or could not be reached.
@@ -13,10 +14,13 @@ import { cancelCommand, replayCommand, retryCommand } from './cli/jobActions.js'
 import { listCommand } from './cli/list.js'
 import { migrateCommand } from './cli/migrate.js'
 import { schedulesCommand } from './cli/schedules.js'
+import { startCommand } from './cli/start.js'
 import { statusCommand } from './cli/status.js'
 import { tokenCommand } from './cli/token.js'
+import { typesCommand } from './cli/types.js'
 
 const COMMANDS: readonly Command[] = [
+  startCommand,
   tokenCommand,
   enqueueCommand,
   statusCommand,
@@ -29,11 +33,12 @@ const COMMANDS: readonly Command[] = [
   drainCommand,
   resumeCommand,
   migrateCommand,
+  typesCommand,
 ]
 
 function overview(): string {
   return [
-    'job-runner: control a job-runner service from the shell',
+    'job-runner: run a job-runner service and control it from the shell',
     '',
     'Usage: job-runner <command> [options]',
     '',

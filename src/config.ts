@@ -13,6 +13,8 @@ export interface Config {
   readonly host: string
   /** Unset means the embedded PGlite database in `dataDir`. */
   readonly databaseUrl: string | undefined
+  /** The schema of the service's tables (`DATABASE_SCHEMA`, default `job_runner`), so it can share an app's database. */
+  readonly databaseSchema: string
   /** How long start-up (and the migrate commands) wait for `DATABASE_URL` to answer before giving up. */
   readonly databaseConnectTimeoutMs: number
   readonly dataDir: string
@@ -158,6 +160,18 @@ function readHost(env: Env, name: string): string | undefined {
   return raw
 }
 
+export const DEFAULT_DATABASE_SCHEMA = 'job_runner'
+
+/** A schema name that needs no quoting: lower case letters, digits and underscores. */
+function readSchema(env: Env, name: string): string | undefined {
+  const raw = readString(env, name)
+  if (raw === undefined) return undefined
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(raw) || raw.startsWith('pg_')) {
+    throw new ConfigError(name, 'a schema name of lower-case letters, digits and underscores (not pg_…)', raw)
+  }
+  return raw
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
 /** Parses `env` (default `process.env`) into a frozen `Config`, or throws `ConfigError`. */
@@ -188,6 +202,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: readNumber(env, 'PORT', 3000, { min: 0, max: 65535 }),
     host: readHost(env, 'HOST') ?? '0.0.0.0',
     databaseUrl: readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseSchema: readSchema(env, 'DATABASE_SCHEMA') ?? DEFAULT_DATABASE_SCHEMA,
     databaseConnectTimeoutMs:
       readNumber(env, 'DATABASE_CONNECT_TIMEOUT_SECONDS', 5, { min: 0.1, max: 60, integer: false }) * 1000,
     dataDir: path.resolve(readString(env, 'DATA_DIR') ?? './.data'),

@@ -32,6 +32,8 @@ describe('job-runner CLI without a service', () => {
       'drain',
       'resume',
       'migrate',
+      'start',
+      'types',
     ]
     const runs = await Promise.all([
       cli(['--help']),

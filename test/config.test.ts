@@ -29,6 +29,7 @@ describe('loadConfig', () => {
     assertIncludes(config, {
       port: 3000,
       databaseUrl: undefined,
+      databaseSchema: 'job_runner',
       dataDir: path.resolve('./.data'),
       jwt: { secret: undefined, publicKey: undefined, jwksUrl: undefined, issuer: undefined, audience: 'job-runner' },
       concurrency: 10,
@@ -95,6 +96,11 @@ describe('loadConfig', () => {
     assert.equal(config.concurrency, 10)
   })
 
+  it('reads DATABASE_SCHEMA, job_runner by default', () => {
+    assert.equal(loadConfig({}).databaseSchema, 'job_runner')
+    assert.equal(loadConfig({ DATABASE_SCHEMA: 'app_jobs' }).databaseSchema, 'app_jobs')
+  })
+
   it('freezes the configuration', () => {
     const config = loadConfig({})
     assert.ok(Object.isFrozen(config))
@@ -127,6 +133,9 @@ describe('loadConfig', () => {
     ['QUEUES', 'ok,not ok'],
     ['QUEUES', ' , '],
     ['LOG_LEVEL', 'loud'],
+    ['DATABASE_SCHEMA', 'Jobs'],
+    ['DATABASE_SCHEMA', 'jobs; drop table x'],
+    ['DATABASE_SCHEMA', 'pg_jobs'],
   ]
   for (const [variable, value] of bad) {
     it(`refuses ${variable}=${JSON.stringify(value)}, naming the variable`, () => {

@@ -13,6 +13,8 @@
   let refreshing
   let refreshAgain = false
   let detailId
+  /** The open job's log lines so far, and where the next refresh asks from (only new lines come). */
+  let detailLog = { id: undefined, cursor: undefined, lines: [] }
   let toastTimer
   /** Jobs whose error history the operator opened: a redraw keeps it open. */
   const openHistories = new Set()
@@ -586,8 +588,40 @@
       block('Result', job.result),
       block('Error', job.error, 'err'),
       errorHistory(job),
+      logBlock(job),
     ]
     $('detail-body').replaceChildren(...parts.flat().filter(Boolean))
+  }
+
+  /** The open job's new log lines since the last refresh, appended to what the drawer shows. */
+  async function fetchDetailLog(id) {
+    const from = detailLog.id === id ? detailLog.cursor : undefined
+    const page = await api(
+      `/v1/jobs/${encodeURIComponent(id)}/logs?limit=1000${from ? `&cursor=${encodeURIComponent(from)}` : ''}`,
+    )
+    if (detailId !== id) return
+    const kept = detailLog.id === id ? detailLog.lines : []
+    detailLog = { id, cursor: page.nextCursor, lines: kept.concat(page.lines).slice(-1000) }
+  }
+
+  /** The job's own log lines (ctx.log), newest at the bottom. */
+  function logBlock(job) {
+    const lines = detailLog.id === job.id ? detailLog.lines : []
+    return [
+      h('h3', {}, `Log (${lines.length} ${lines.length === 1 ? 'line' : 'lines'})`),
+      h(
+        'pre',
+        { class: 'job-log', dataset: { jobId: job.id } },
+        lines.length === 0
+          ? 'No lines yet.'
+          : lines
+              .map((line) => {
+                const fields = line.fields ? ` ${compactJson(line.fields, 500)}` : ''
+                return `${line.at.slice(11, 23)} ${line.level.toUpperCase().padEnd(5)} ${line.message}${fields}`
+              })
+              .join('\n'),
+      ),
+    ]
   }
 
   function showBanner(message) {
@@ -610,6 +644,7 @@
       api('/v1/jobs?scheduled=true&limit=20'),
       api('/v1/jobs?state=queued&limit=100'),
       api('/v1/schedules?limit=100'),
+      detailId ? fetchDetailLog(detailId) : null,
     ]
     const results = await Promise.allSettled(calls)
     const [status, queues, running, failures, recent, detail, scheduled, queued, schedules] = results

@@ -10,6 +10,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import postgres from 'postgres'
+import { DEFAULT_DATABASE_SCHEMA } from '../config.js'
 import { abortable, StartAbortedError, StartupError } from '../startupError.js'
 import { databaseProblem } from './connectionProblem.js'
 import type { Database } from './database.js'
@@ -20,16 +21,22 @@ export interface ConnectOptions {
   dataDir: string
   /** Pool size for a PostgreSQL server; the embedded database always uses one connection. */
   maxConnections?: number
+  /** The schema of the service's tables (`DATABASE_SCHEMA`); every connection's search_path. */
+  databaseSchema?: string
 }
 
 export async function connectDatabase({
   databaseUrl,
   dataDir,
   maxConnections = 10,
+  databaseSchema = DEFAULT_DATABASE_SCHEMA,
 }: ConnectOptions): Promise<Database> {
-  if (databaseUrl === undefined) return openEmbeddedDatabase(dataDir)
+  if (databaseUrl === undefined) return openEmbeddedDatabase(dataDir, databaseSchema)
   const sql = postgres(databaseUrl, {
     max: maxConnections,
+    // A startup parameter, so every connection of the pool (and every reconnect) has it; the
+    // schema itself is made by the migrations (src/db/migrate.ts), and until then it is skipped.
+    connection: { search_path: databaseSchema },
     onnotice: () => {},
     // Fetching array types on connect leaks an unhandled rejection when the connection dies
     // meanwhile (porsager/postgres#1192); the store passes lists as JSON instead.
@@ -44,6 +51,7 @@ export async function connectDatabase({
   let closing: Promise<void> | undefined
   return {
     sql,
+    schema: databaseSchema,
     capabilities: { supportsListen: true, sharedAcrossProcesses: true },
     description: describeUrl(databaseUrl),
     close: ({ timeoutSeconds = 5 } = {}) => (closing ??= sql.end({ timeout: timeoutSeconds })),

@@ -15,6 +15,8 @@ export interface DatabaseCapabilities {
 export interface Database {
   readonly sql: Sql
   readonly capabilities: DatabaseCapabilities
+  /** The schema the service's tables live in: every connection's search_path (src/db/connect.ts). */
+  readonly schema: string
   /** For logs and the status endpoint only; never branch on it. */
   readonly description: string
   /** Ends every connection (and stops the embedded server); safe to call twice. */

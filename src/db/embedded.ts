@@ -14,6 +14,7 @@ import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 import postgres from 'postgres'
+import { DEFAULT_DATABASE_SCHEMA } from '../config.js'
 import { StartupError } from '../startupError.js'
 import type { Database } from './database.js'
 import { privateSocket, type PrivateSocket } from './privateSocket.js'
@@ -35,7 +36,10 @@ export interface EmbeddedDatabase extends Database {
   readonly socketPath: string
 }
 
-export async function openEmbeddedDatabase(dataDir: string): Promise<EmbeddedDatabase> {
+export async function openEmbeddedDatabase(
+  dataDir: string,
+  schema: string = DEFAULT_DATABASE_SCHEMA,
+): Promise<EmbeddedDatabase> {
   await fs.mkdir(dataDir, { recursive: true })
   const releaseLock = await lockDataDir(path.join(dataDir, 'pglite.lock'))
   let pglite: PGlite | undefined
@@ -44,6 +48,10 @@ export async function openEmbeddedDatabase(dataDir: string): Promise<EmbeddedDat
   try {
     socket = await privateSocket(dataDir)
     pglite = await PGlite.create({ dataDir: path.join(dataDir, 'pgdata') })
+    // PGlite is one session, whichever socket connection speaks to it, and the socket ignores
+    // startup parameters: the search_path is set on the session itself, once. `schema` is a
+    // validated identifier (src/config.ts: DATABASE_SCHEMA).
+    await pglite.exec(`create schema if not exists ${schema}; set search_path to ${schema}`)
     server = new PGLiteSocketServer({ db: pglite, path: socket.path, maxConnections: 1 })
     await server.start()
     await socket.restrict()
@@ -71,6 +79,7 @@ export async function openEmbeddedDatabase(dataDir: string): Promise<EmbeddedDat
   let closing: Promise<void> | undefined
   return {
     sql,
+    schema,
     socketPath: socket.path,
     capabilities: { supportsListen: false, sharedAcrossProcesses: false },
     description: `embedded PGlite in ${dataDir}`,

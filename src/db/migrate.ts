@@ -1,10 +1,12 @@
 /**
- * Applies pending migrations in one transaction. On a shared PostgreSQL several instances may start
- * at once: a transaction-scoped advisory lock makes them take turns, and the ones that come second
- * find nothing left to do.
+ * Applies pending migrations in one transaction, in the service's schema (`DATABASE_SCHEMA`, made
+ * here when missing). On a shared PostgreSQL several instances may start at once: a
+ * transaction-scoped advisory lock makes them take turns, and the ones that come second find nothing
+ * left to do. A database from before migration 015 has its tables in `public`: 015 moves them.
  */
 import type { Database } from './database.js'
 import { migrations as allMigrations, type Migration } from './migrations/index.js'
+import * as tablesInOwnSchema from './migrations/015_tables_in_own_schema.js'
 
 /** An arbitrary constant that names this service's migration lock among the database's advisory locks. */
 const MIGRATION_LOCK_ID = 0x6a6f6272 // "jobr"
@@ -13,8 +15,21 @@ export async function migrate(
   db: Database,
   migrations: readonly Migration[] = allMigrations,
 ): Promise<{ applied: number[] }> {
+  const schema = db.schema
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${JSON.stringify(schema)}`)
   return db.sql.begin(async (sql) => {
     if (db.capabilities.sharedAcrossProcesses) await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_ID})`
+    await sql.unsafe(`create schema if not exists ${schema}`)
+    // Unqualified names are the schema's, for this transaction (connections have it already).
+    await sql.unsafe(`set local search_path to ${schema}`)
+    if (schema !== 'public') {
+      const [found] = await sql<{ legacy: boolean; current: boolean }[]>`
+        select to_regclass('public.job_runner_migrations') is not null as legacy,
+               to_regclass(${`${schema}.job_runner_migrations`}) is not null as current`
+      // A database from before migration 015 keeps its tables in public: everything moves first,
+      // the record of what is applied included, so the migrations after it find their tables.
+      if (found!.legacy && !found!.current) await sql.unsafe(tablesInOwnSchema.sql)
+    }
     await sql`
       create table if not exists job_runner_migrations (
         version integer primary key,

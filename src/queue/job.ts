@@ -105,6 +105,7 @@ export interface JobRow {
   request_hash: string | null
   /** The job's own completion webhook (`{url, events?}`), or null. */
   callback?: JobCallback | null
+  traceparent: string | null
 }
 
 /** A job's own completion webhook, from its enqueue (src/webhooks/). */
@@ -133,6 +134,7 @@ export type JobFields = Omit<
   | 'idempotency_key'
   | 'request_hash'
   | 'callback'
+  | 'traceparent'
 > & { run_at: Timestamp; created_at: Timestamp; started_at: Timestamp | null; finished_at: Timestamp | null }
 
 export function toJob(row: JobFields): OwnedJob {

@@ -10,6 +10,7 @@ import { withTimeout } from '../support/withTimeout.js'
 import { TypedEmitter } from '../runner/events.js'
 import type { JobCallback, Json, JobState, OwnedJob } from './job.js'
 import { webhookUrlProblem } from '../webhooks/webhookUrl.js'
+import type { JobLogLine } from './jobLogStore.js'
 import type { Notifier } from './notifier.js'
 import type { CancelOutcome, EnqueuedJob, JobScope, JobStore, NewJob, RetryOutcome, VersionedJob } from './store.js'
 import { EnqueueBatches } from './enqueueBatches.js'
@@ -96,9 +97,21 @@ export class JobService {
   }
 
   /** Validates every job first, then stores all of them in one statement, or none. */
-  async enqueue({ owner, jobs }: { owner: string; jobs: readonly EnqueueRequest[] }): Promise<EnqueuedJob[]> {
+  async enqueue({
+    owner,
+    jobs,
+    traceparent = null,
+  }: {
+    owner: string
+    jobs: readonly EnqueueRequest[]
+    /** The enqueue's trace (W3C traceparent), stored with every job; not part of the request's hash. */
+    traceparent?: string | null
+  }): Promise<EnqueuedJob[]> {
     jobs.forEach((request, index) => refuseReservedKey(request.idempotencyKey, jobs.length > 1 ? index : undefined))
-    const rows = jobs.map((request, index) => this.toNewJob(request, jobs.length > 1 ? index : undefined))
+    const rows = jobs.map((request, index) => ({
+      ...this.toNewJob(request, jobs.length > 1 ? index : undefined),
+      traceparent,
+    }))
     const single = rows.length === 1 && rows[0]!.idempotencyKey === null ? rows[0]! : undefined
     // A single job is announced with the rest of its group-commit batch, once per batch.
     if (single) return this.viewEnqueued([await this.singles.enqueue(owner, single)])
@@ -154,6 +167,16 @@ export class JobService {
   private async viewVersioned(rows: readonly VersionedJob[]): Promise<VersionedJob[]> {
     const jobs = await this.view(rows.map((row) => row.job))
     return rows.map((row, i) => ({ job: jobs[i]!, version: row.version }))
+  }
+
+  /** A page of the job's own log lines, or undefined when the job is not the caller's (a 404). */
+  async logs(
+    scope: JobScope & { id: string },
+    page: { afterId?: string; limit: number },
+  ): Promise<JobLogLine[] | undefined> {
+    const job = await answersInTime(this.store.getJob(scope))
+    if (!job) return undefined
+    return answersInTime(this.store.listJobLogs({ jobId: job.id, limit: page.limit, ...optionalAfter(page.afterId) }))
   }
 
   async list(params: Parameters<JobStore['listJobs']>[0]): Promise<OwnedJob[]> {
@@ -320,6 +343,10 @@ export class JobService {
       ])
     }
   }
+}
+
+function optionalAfter(afterId: string | undefined): { afterId?: string } {
+  return afterId === undefined ? {} : { afterId }
 }
 
 /** Idempotency keys a schedule gives the job of each slot; a client may not take one first. */

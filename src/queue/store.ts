@@ -68,6 +68,7 @@ import {
   type OwnedJob,
 } from './job.js'
 import { movedColumns, outboxFromMoved } from './outbox.js'
+import { appendJobLogs, listJobLogs, type JobLogLine, type NewJobLogLine } from './jobLogStore.js'
 
 export interface NewJob {
   type: string
@@ -84,7 +85,12 @@ export interface NewJob {
   requestHash: string | null
   /** Its own completion webhook (src/webhooks/), or null. */
   callback?: JobCallback | null
+  /** The W3C traceparent of the enqueue (src/observability/traceparent.ts), if it had one. */
+  traceparent?: string | null
 }
+
+/** A job as a claim hands it to the runner: with the trace its runs join. */
+export type ClaimedJob = OwnedJob & { readonly traceparent: string | null }
 
 export interface EnqueuedJob {
   job: OwnedJob
@@ -280,6 +286,7 @@ export class JobStore {
       idempotency_key: job.idempotencyKey,
       request_hash: job.requestHash,
       callback: job.callback ?? null,
+      traceparent: job.traceparent ?? null,
     }))
     if (!this.inTransaction && jobs.every((job) => job.idempotencyKey === null)) {
       // Without keys every job is new, so the answer is what was sent plus what the database
@@ -288,12 +295,12 @@ export class JobStore {
       // insert's round trip; the rest of the row is `insertedJobRow`'s). The payload is the one sent
       // (jsonb may order its keys differently on a later read, the same JSON value).
       const assigned = await this.sql<{ id: string; run_at: string; created_at: string }[]>`
-        insert into job_runner_jobs (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, callback)
+        insert into job_runner_jobs (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, callback, traceparent)
         select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts, x.max_interruptions,
-               x.timeout_seconds, coalesce(x.run_at, now()), x.callback
+               x.timeout_seconds, coalesce(x.run_at, now()), x.callback, x.traceparent
         from jsonb_to_recordset(${this.sql.json(rows as unknown as Json)}) as x(
           ord int, type text, queue text, payload jsonb, priority int, max_attempts int, max_interruptions int,
-          timeout_seconds float8, run_at timestamptz, callback jsonb)
+          timeout_seconds float8, run_at timestamptz, callback jsonb, traceparent text)
         order by x.ord
         returning id, to_char(run_at at time zone 'UTC', ${ISO_TIMESTAMP}) as run_at, to_char(created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as created_at`
       // Identity values follow the select's order, so sorting by id restores `ord`.
@@ -307,12 +314,12 @@ export class JobStore {
       // Identity values follow the select's order, so sorting the inserted rows by id restores `ord`.
       const inserted = await sql<JobRow[]>`
         insert into job_runner_jobs
-          (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, idempotency_key, request_hash, callback)
+          (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, idempotency_key, request_hash, callback, traceparent)
         select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts, x.max_interruptions,
-               x.timeout_seconds, coalesce(x.run_at, now()), x.idempotency_key, x.request_hash, x.callback
+               x.timeout_seconds, coalesce(x.run_at, now()), x.idempotency_key, x.request_hash, x.callback, x.traceparent
         from jsonb_to_recordset(${sql.json(rows as unknown as Json)}) as x(
           ord int, type text, queue text, payload jsonb, priority int, max_attempts int, max_interruptions int,
-          timeout_seconds float8, run_at timestamptz, idempotency_key text, request_hash text, callback jsonb)
+          timeout_seconds float8, run_at timestamptz, idempotency_key text, request_hash text, callback jsonb, traceparent text)
         order by x.ord
         on conflict (owner, idempotency_key) where idempotency_key is not null do nothing
         returning *`
@@ -462,9 +469,9 @@ export class JobStore {
     queues: readonly string[]
     limit: number
     leaseMs: number
-  }): Promise<OwnedJob[]> {
+  }): Promise<ClaimedJob[]> {
     if (limit <= 0) return []
-    const rows = await this.sql<JobFields[]>`
+    const rows = await this.sql<(JobFields & { traceparent: string | null })[]>`
       with no_flush_wait as materialized (
         -- true: for this transaction only; referenced below so that it runs.
         select set_config('synchronous_commit', 'off', true)
@@ -493,8 +500,10 @@ export class JobStore {
                 to_char(j.created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as created_at,
                 to_char(j.started_at at time zone 'UTC', ${ISO_TIMESTAMP}) as started_at, null as finished_at,
                 j.cancel_requested, j.checkpoint, j.progress, j.result, j.error, j.interruptions, j.max_interruptions,
-                j.retries, j.replay_of, j.errors`
-    return rows.sort((a, b) => a.priority - b.priority || compareIds(a.id, b.id)).map(toJob)
+                j.retries, j.replay_of, j.errors, j.traceparent`
+    return rows
+      .sort((a, b) => a.priority - b.priority || compareIds(a.id, b.id))
+      .map((row) => Object.assign(toJob(row), { traceparent: row.traceparent ?? null }))
   }
 
   /**
@@ -953,6 +962,11 @@ export class JobStore {
             where s.state in ('succeeded', 'failed', 'cancelled') and s.finished_at < cutoff.at))
           for update skip locked))
         returning j.id
+      ),
+      -- Their log lines go with them (migration 014: no foreign key, so that a job's delete or a
+      -- truncate of the jobs never waits on its lines).
+      pruned_logs as (
+        delete from job_runner_job_logs l where l.job_id = any(array(select id from pruned))
       )
       select (select count(*)::int from pruned) as pruned,
              (select max(id)::text from scanned) as last_id,
@@ -968,6 +982,16 @@ export class JobStore {
     const rows = await this.sql<{ queue: string; state: JobState; count: string }[]>`
       select queue, state, count(*) as count from job_runner_jobs group by queue, state order by queue, state`
     return rows.map((r) => ({ queue: r.queue, state: r.state, count: Number(r.count) }))
+  }
+
+  /** Jobs' own log lines, appended and trimmed in batches (src/queue/jobLogStore.ts). */
+  appendJobLogs(lines: readonly NewJobLogLine[]): Promise<void> {
+    return appendJobLogs(this.sql, lines)
+  }
+
+  /** A page of a job's log lines after a line id (src/queue/jobLogStore.ts); the caller checks the job is visible. */
+  listJobLogs(params: { jobId: string; afterId?: string; limit: number }): Promise<JobLogLine[]> {
+    return listJobLogs(this.sql, params)
   }
 
   /** Cheap liveness check for `/readyz`. */

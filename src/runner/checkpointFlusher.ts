@@ -1,6 +1,7 @@
 /**
  * Writes the in-memory checkpoints and progress of running jobs every `intervalMs`, in one
- * statement for all of them, skipping jobs whose state has not changed since the last write.
+ * statement for all of them, skipping jobs whose state has not changed since the last write; and
+ * their log lines, in one more statement for all of them.
  */
 import { Periodic } from '../support/periodic.js'
 import type { JobExecution } from './jobExecution.js'
@@ -35,7 +36,10 @@ export class CheckpointFlusher {
   }
 
   private async flush(): Promise<void> {
-    const dirty = [...this.deps.executions()].filter((execution) => execution.dirty && !execution.isSettled)
+    // A run whose only news is log lines is written too: its lines go out with this flush.
+    const dirty = [...this.deps.executions()].filter(
+      (execution) => (execution.dirty || execution.hasPendingLogs) && !execution.isSettled,
+    )
     if (dirty.length > 0) await this.deps.write(dirty)
   }
 }

@@ -79,6 +79,8 @@ export class RunnerGeneration {
   /** A job's `flush()`: one function for every execution. */
   private readonly flushOne = (execution: JobExecution) => this.writeCheckpoints([execution])
   private readonly timeouts: ExecutionTimeouts
+  /** The job log writes in flight, chained (see `writeLogLines`). */
+  private logWrites: Promise<void> = Promise.resolve()
 
   /**
    * `leaseOwner`: the id of this generation's claims and writes, and of its row in
@@ -442,6 +444,8 @@ export class RunnerGeneration {
       this.settling.set(job.id, execution)
       this.fillSlots()
       if (this.freeSlots - this.startableWaiting > 0 || this.localQueue.wantsRefill) this.doorbell.ring()
+      // Before the outcome: whoever sees the job finished sees its last lines too.
+      if (execution.usedLog) await this.writeLogLines([execution])
       await this.writeOutcome(execution, settlement)
     } finally {
       // `outcomeWritten` is this call's promise, set before its first await returned.
@@ -639,8 +643,34 @@ export class RunnerGeneration {
     }
   }
 
-  /** Writes checkpoints and progress of `executions` in one statement: the flusher's and a job's `flush()`. */
+  /**
+   * Writes checkpoints and progress of `executions` in one statement, and their log lines in one
+   * more: the flusher's (which passes runs with news of either kind) and a job's `flush()`.
+   */
   private async writeCheckpoints(executions: readonly JobExecution[]): Promise<void> {
+    if (executions.length === 0) return
+    // A run whose state is written (or being written) already has nothing to add.
+    await this.writeSnapshots(executions.filter((e) => e.dirty))
+    await this.writeLogLines(executions)
+  }
+
+  /**
+   * The log lines of `executions` in one statement (lines that cannot be written are dropped with a
+   * warning). Writes go one after the other, in the order their lines were taken: line ids are the
+   * log's order and its trim keeps the newest ids, and an outcome waits for the writes before it.
+   */
+  private writeLogLines(executions: readonly JobExecution[]): Promise<void> {
+    const lines = executions.flatMap((e) => (e.hasPendingLogs ? e.takeLogLines() : []))
+    if (lines.length === 0) return this.logWrites
+    this.logWrites = this.logWrites.then(() =>
+      this.deps.store.appendJobLogs(lines).catch((error: unknown) => {
+        this.reportError(coerceError(error), 'job log write')
+      }),
+    )
+    return this.logWrites
+  }
+
+  private async writeSnapshots(executions: readonly JobExecution[]): Promise<void> {
     if (executions.length === 0) return
     const snapshots = executions.map((e) => e.snapshot())
     const jobs: JobSnapshot[] = snapshots.map((s) => s.snapshot)

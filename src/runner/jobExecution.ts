@@ -15,6 +15,9 @@ import type { AbortReason, JobContext, JobDefinition } from '../../jobs/defineJo
 import type { Json, JobProgress, OwnedJob } from '../queue/job.js'
 import type { JobSnapshot } from '../queue/store.js'
 import { coerceError } from '../log.js'
+import { endJobRunSpan, startJobRunSpan, withContext } from '../observability/tracing.js'
+import type { NewJobLogLine } from '../queue/jobLogStore.js'
+import { JobLogBuffer } from './jobLogBuffer.js'
 
 export interface ExecutionTimeouts {
   /** How long a run may ignore its timeout's token before `onTimeoutIgnored`. */
@@ -52,7 +55,8 @@ export class JobExecution {
   private jobLog: Logger | undefined
 
   constructor(
-    readonly job: OwnedJob,
+    /** `traceparent`: the enqueue's trace, which the run's span joins (src/observability/tracing.ts). */
+    readonly job: OwnedJob & { readonly traceparent?: string | null },
     readonly definition: JobDefinition<unknown, unknown, unknown> | undefined,
     private readonly runnerLog: Logger,
     private readonly flushNow: (execution: JobExecution) => Promise<void>,
@@ -86,9 +90,32 @@ export class JobExecution {
     this.timeout.unref()
   }
 
-  /** The job's logger, made on first use: most short jobs never log, and a child logger is not free. */
+  /** The lines `log` kept since the last write; made on first use, with the logger. */
+  private logBuffer: JobLogBuffer | undefined
+
+  /**
+   * The job's logger, made on first use: most short jobs never log, and a child logger is not free.
+   * Its lines also go to the job's stored log (src/runner/jobLogBuffer.ts).
+   */
   get log(): Logger {
-    return (this.jobLog ??= this.runnerLog.child({ jobId: this.job.id, type: this.job.type }))
+    if (this.jobLog) return this.jobLog
+    this.logBuffer = new JobLogBuffer(this.job.id)
+    return (this.jobLog = this.logBuffer.record(this.runnerLog.child({ jobId: this.job.id, type: this.job.type })))
+  }
+
+  /** True once the job has asked for its logger: only then can it have lines to write. */
+  get usedLog(): boolean {
+    return this.logBuffer !== undefined
+  }
+
+  /** True when log lines wait for the next write. */
+  get hasPendingLogs(): boolean {
+    return this.logBuffer !== undefined && !this.logBuffer.isEmpty
+  }
+
+  /** The log lines to write now; they are no longer pending afterwards. */
+  takeLogLines(): NewJobLogLine[] {
+    return this.logBuffer?.take() ?? []
   }
 
   get signal(): AbortSignal {
@@ -158,12 +185,17 @@ export class JobExecution {
         error: new Error(`unknown job type ${JSON.stringify(this.job.type)}: no job file defines it`),
       }
     } else {
+      const { span, context } = startJobRunSpan(this.job)
       try {
-        const result = await definition.run(new ExecutionContext(this))
+        const result = await withContext(context, () => definition.run(new ExecutionContext(this)))
         settlement = { kind: 'resolved', result: result === undefined ? null : (result as Json) }
       } catch (thrown) {
         settlement = { kind: 'rejected', error: coerceError(thrown) }
       }
+      endJobRunSpan(
+        span,
+        settlement.kind === 'resolved' ? settlement : { ...settlement, abortReason: this.abortReason },
+      )
     }
     if (this.timeout) clearTimeout(this.timeout)
     this.settlement = settlement

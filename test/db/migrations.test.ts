@@ -46,13 +46,15 @@ for (const target of databaseTargets()) {
         drop table job_runner_schedules;
         alter table job_runner_jobs drop column callback;
         drop table job_runner_webhooks;
-        drop table job_runner_webhook_deliveries;`)
+        drop table job_runner_webhook_deliveries;
+        drop table job_runner_job_logs;
+        alter table job_runner_jobs drop column traceparent;`)
       await db.sql`
         insert into job_runner_jobs (owner, type, queue, max_attempts, state, finished_at)
         values ('alice', 'echo', 'default', 1, 'queued', null), ('bob', 'echo', 'default', 1, 'queued', null),
                ('alice', 'echo', 'default', 1, 'succeeded', now())`
-      assert.deepEqual(await migrate(db), { applied: [4, 5, 6, 7, 8, 9, 10, 11, 12] })
-      assert.equal(migrations.at(-1)!.version, 12, 'this test names the newest migration')
+      assert.deepEqual(await migrate(db), { applied: [4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15] })
+      assert.equal(migrations.at(-1)!.version, 15, 'this test names the newest migration')
 
       const alices = await store.listJobs({ owner: 'alice', limit: 10 })
       assert.deepEqual(
@@ -68,6 +70,10 @@ for (const target of databaseTargets()) {
         ],
       )
       assert.equal((await store.listJobs({ owner: 'bob', limit: 10 })).length, 1)
+      // Migration 014: jobs from before carry no trace and have no log lines.
+      const traced = await db.sql`select id from job_runner_jobs where traceparent is not null`
+      assert.equal(traced.length, 0)
+      assert.equal((await db.sql`select id from job_runner_job_logs`).length, 0)
       const indexes = await db.sql<
         { indexname: string; indexdef: string }[]
       >`select indexname, indexdef from pg_indexes where tablename = 'job_runner_jobs'`
@@ -92,6 +98,49 @@ for (const target of databaseTargets()) {
         { n: number }[]
       >`select count(*)::int as n from job_runner_owner_jobs where owner = 'bob'`
       assert.equal(left!.n, 0)
+      assert.deepEqual(await migrate(db), { applied: [] })
+    })
+
+    it('moves the tables of a database from before migration 015 out of public into job_runner, its jobs kept', async () => {
+      const { db, store } = engine
+      const before = await store.enqueueJobs({ owner: 'carol', jobs: [newJob({ payload: { kept: true } })] })
+      // As an earlier release left it: every table and function in public, 015 not applied.
+      await db.sql.unsafe(`
+        delete from job_runner_migrations where version = 15;
+        do $$
+        declare moved record;
+        begin
+          for moved in select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                       where n.nspname = 'job_runner' and c.relkind = 'r' loop
+            execute format('alter table job_runner.%I set schema public', moved.relname);
+          end loop;
+          for moved in select p.proname from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+                       where n.nspname = 'job_runner' loop
+            execute format('alter function job_runner.%I() set schema public', moved.proname);
+          end loop;
+        end $$;
+        drop schema job_runner;`)
+
+      assert.deepEqual(await migrate(db), { applied: [15] })
+      const where = await db.sql<{ schema: string; n: number }[]>`
+        select n.nspname as schema, count(*)::int as n from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where c.relkind = 'r' and left(c.relname, 11) = 'job_runner_' group by n.nspname`
+      assert.deepEqual(
+        where.map((r) => r.schema),
+        ['job_runner'],
+      )
+      const [functions] = await db.sql<{ n: number }[]>`
+        select count(*)::int as n from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+        where n.nspname = 'public' and left(p.proname, 11) = 'job_runner_'`
+      assert.equal(functions!.n, 0, 'the trigger functions moved too')
+      const job = await store.getJob({ id: before[0]!.job.id, owner: 'carol' })
+      assert.deepEqual(job?.payload, { kept: true })
+      // The triggers still fire: a new job is listed under its owner.
+      const after = await store.enqueueJobs({ owner: 'carol', jobs: [newJob()] })
+      assert.deepEqual(
+        (await store.listJobs({ owner: 'carol', limit: 10 })).map((j) => j.id),
+        [after[0]!.job.id, before[0]!.job.id],
+      )
       assert.deepEqual(await migrate(db), { applied: [] })
     })
   })

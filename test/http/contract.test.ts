@@ -391,6 +391,19 @@ for (const target of databaseTargets()) {
       await check(await service.request('/v1/jobs/999999999'), 'GET', path, 404)
     })
 
+    it('GET /v1/jobs/{id}/logs: 200, 400, 401, 403, 404', async () => {
+      const path = '/v1/jobs/{id}/logs'
+      const job = await enqueue(service, { type: 'echo', queue: 'nobody' })
+      const url = `/v1/jobs/${job.id}/logs`
+      const page = (await check(await service.request(url), 'GET', path, 200)) as { lines: unknown[] }
+      assert.deepEqual(page.lines, [])
+      await check(await service.request(`${url}?cursor=forged`), 'GET', path, 400)
+      await check(await service.request(`${url}?limit=0`), 'GET', path, 400)
+      await check(await service.request(url, { token: null }), 'GET', path, 401)
+      await check(await service.request(url, { scopes: ['jobs:write'] }), 'GET', path, 403)
+      await check(await service.request('/v1/jobs/999999999/logs'), 'GET', path, 404)
+    })
+
     it('POST /v1/jobs/{id}/cancel: 200, 202, 401, 403, 404, 409', async () => {
       const path = '/v1/jobs/{id}/cancel'
       const queued = await enqueue(service, { type: 'echo', queue: 'nobody' })

@@ -287,7 +287,11 @@ for (const target of databaseTargets()) {
             jobs: [newJob({ payload: 'held' }), newJob({ payload: 'free' })],
           })
           const heldId = enqueued[0]!.job.id
-          const other = postgres(database.databaseUrl!, { max: 1, onnotice: () => {} })
+          const other = postgres(database.databaseUrl!, {
+            max: 1,
+            onnotice: () => {},
+            connection: { search_path: 'job_runner' },
+          })
           try {
             let release!: () => void
             const released = new Promise<void>((resolve) => (release = resolve))

@@ -225,6 +225,10 @@ for (const target of databaseTargets()) {
         await page.locator('#lookup-form button').click()
         await page.locator('#detail-state[data-state="succeeded"]').waitFor()
         await page.locator('#detail-body .history summary', { hasText: 'Error history (2)' }).waitFor()
+        // …and the job's own log lines (ctx.log).
+        await page
+          .locator('#detail-body pre.job-log', { hasText: 'INFO  succeeded after 2 failed runs {"attempt":1}' })
+          .waitFor()
         await page.locator('#detail-replay').click()
         const toast = await page.locator('#toast', { hasText: `Job #${id} replayed as job #` }).textContent()
         const copyId = /as job #([0-9]+)/.exec(toast ?? '')![1]!

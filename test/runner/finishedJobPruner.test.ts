@@ -49,6 +49,17 @@ for (const target of databaseTargets()) {
       await db.sql`update job_runner_jobs set created_at = now() - interval '3 days' where id in ${db.sql(old)}`
       await db.sql`update job_runner_jobs set finished_at = now() - interval '2 days' where id in ${db.sql(old)} and state = 'succeeded'`
 
+      // A log line for every job: the pruned jobs' lines go with them.
+      await store.appendJobLogs(
+        [...old, ...recent].map((jobId) => ({
+          jobId,
+          at: new Date().toISOString(),
+          level: 'info',
+          message: 'hi',
+          fields: null,
+          bytes: 2,
+        })),
+      )
       const logs = captureLogs('info')
       const pruner = new FinishedJobPruner(
         { retentionMs: DAY_MS, window: 7 },
@@ -67,6 +78,12 @@ for (const target of databaseTargets()) {
       )
       const listed = await db.sql<{ n: number }[]>`select count(*)::int as n from job_runner_owner_jobs`
       assert.equal(listed[0]!.n, expected.length, 'listings went with their jobs')
+      const lines = await db.sql<{ id: string }[]>`select job_id::text as id from job_runner_job_logs order by job_id`
+      assert.deepEqual(
+        lines.map((r) => r.id),
+        expected,
+        'log lines went with their jobs',
+      )
       assert.equal(await pruner.prune(), 0, 'a second run finds nothing')
     })
   })

@@ -11,6 +11,8 @@ import * as retriesAndErrorHistory from './009_retries_and_error_history.js'
 import * as bulkActions from './010_bulk_actions.js'
 import * as schedules from './011_schedules.js'
 import * as webhooks from './012_webhooks.js'
+import * as tracesAndJobLogs from './014_traces_and_job_logs.js'
+import * as tablesInOwnSchema from './015_tables_in_own_schema.js'
 
 export interface Migration {
   readonly version: number
@@ -31,4 +33,6 @@ export const migrations: readonly Migration[] = [
   bulkActions,
   schedules,
   webhooks,
+  tracesAndJobLogs,
+  tablesInOwnSchema,
 ]

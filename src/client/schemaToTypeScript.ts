@@ -1,0 +1,110 @@
+/**
+ * A job type's payload JSON Schema as a TypeScript type, for `job-runner types`. It covers what
+ * payload schemas use — objects with required and optional properties, arrays and tuples, enums
+ * and consts, the scalar types, `anyOf`/`oneOf` (a union), `allOf` (an intersection), local
+ * `$ref`s to `$defs` — and answers `unknown` for anything else, so a type is never narrower than
+ * the schema the service checks.
+ */
+type Schema = boolean | Record<string, unknown>
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/
+
+export function schemaToTypeScript(schema: Schema, indent = '', root: Schema = schema, depth = 0): string {
+  if (schema === true || depth > 20) return 'unknown'
+  if (schema === false) return 'never'
+  const recurse = (child: unknown, childIndent = indent) =>
+    schemaToTypeScript(child as Schema, childIndent, root, depth + 1)
+  if (typeof schema.$ref === 'string') {
+    const match = /^#\/(\$defs|definitions)\/(.+)$/.exec(schema.$ref)
+    const defs = typeof root === 'object' ? (root[match?.[1] ?? ''] as Record<string, Schema> | undefined) : undefined
+    const target = match ? defs?.[decodeURIComponent(match[2]!)] : undefined
+    return target === undefined ? 'unknown' : recurse(target)
+  }
+  if ('const' in schema) return JSON.stringify(schema.const)
+  if (Array.isArray(schema.enum)) return schema.enum.map((value) => JSON.stringify(value)).join(' | ') || 'never'
+  for (const key of ['anyOf', 'oneOf'] as const) {
+    if (Array.isArray(schema[key])) return (schema[key] as Schema[]).map((s) => `(${recurse(s)})`).join(' | ')
+  }
+  if (Array.isArray(schema.allOf)) return (schema.allOf as Schema[]).map((s) => `(${recurse(s)})`).join(' & ')
+  const types = Array.isArray(schema.type)
+    ? (schema.type as string[])
+    : typeof schema.type === 'string'
+      ? [schema.type]
+      : []
+  if (types.length === 0) return schema.properties ? objectType(schema, indent, recurse) : 'unknown'
+  return types
+    .map((type) => {
+      switch (type) {
+        case 'string':
+          return 'string'
+        case 'integer':
+        case 'number':
+          return 'number'
+        case 'boolean':
+          return 'boolean'
+        case 'null':
+          return 'null'
+        case 'array':
+          return arrayType(schema, recurse)
+        case 'object':
+          return objectType(schema, indent, recurse)
+        default:
+          return 'unknown'
+      }
+    })
+    .join(' | ')
+}
+
+function arrayType(schema: Record<string, unknown>, recurse: (child: unknown) => string): string {
+  if (Array.isArray(schema.prefixItems)) {
+    const items = (schema.prefixItems as unknown[]).map((item) => recurse(item))
+    const rest =
+      schema.items === false ? '' : `, ...${schema.items === undefined ? 'unknown' : `(${recurse(schema.items)})`}[]`
+    return `[${items.join(', ')}${rest}]`
+  }
+  return schema.items === undefined ? 'unknown[]' : `(${recurse(schema.items)})[]`
+}
+
+function objectType(
+  schema: Record<string, unknown>,
+  indent: string,
+  recurse: (child: unknown, childIndent?: string) => string,
+): string {
+  const properties = (schema.properties ?? {}) as Record<string, unknown>
+  const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : [])
+  const inner = `${indent}  `
+  const lines = Object.entries(properties).map(([name, property]) => {
+    const key = IDENTIFIER.test(name) ? name : JSON.stringify(name)
+    return `${inner}${key}${required.has(name) ? '' : '?'}: ${recurse(property, inner)}`
+  })
+  const extra = schema.additionalProperties
+  if (extra !== false) {
+    const value = extra === undefined || extra === true ? 'unknown' : recurse(extra, inner)
+    lines.push(
+      `${inner}[key: string]: ${value}${Object.keys(properties).length > 0 && value !== 'unknown' ? ' | undefined' : ''}`,
+    )
+  }
+  return lines.length === 0 ? 'Record<string, never>' : `{\n${lines.join('\n')}\n${indent}}`
+}
+
+/** The file `job-runner types` writes: the job types by module augmentation of `job-runner/client`. */
+export function jobTypesDeclaration(
+  jobTypes: readonly { name: string; payloadSchema: Record<string, unknown> }[],
+  source: string,
+): string {
+  const entries = jobTypes.map(
+    ({ name, payloadSchema }) =>
+      `    ${IDENTIFIER.test(name) ? name : JSON.stringify(name)}: {\n      payload: ${schemaToTypeScript(payloadSchema, '      ')}\n    }`,
+  )
+  return [
+    `// Written by \`job-runner types\` from ${source}; run it again when the job types change.`,
+    "import 'job-runner/client'",
+    '',
+    "declare module 'job-runner/client' {",
+    '  interface JobTypes {',
+    ...entries,
+    '  }',
+    '}',
+    '',
+  ].join('\n')
+}

@@ -1,0 +1,81 @@
+/**
+ * OpenTelemetry spans through `@opentelemetry/api` alone: with no SDK registered in the process they
+ * are no-ops that cost next to nothing; with one (the host program's NodeSDK, a test's in-memory
+ * exporter) they are recorded. Two kinds come from here:
+ *
+ * - `job.run`, one per run of a job, with the job's type, queue, attempt and id. The first run of a
+ *   job is a child of the trace its enqueue carried (`traceparent`, stored with the job); a retry, a
+ *   resume after an interruption or a retry by hand starts a trace of its own that links to it, as the
+ *   OpenTelemetry messaging conventions do for work that is not part of the request that caused it.
+ * - HTTP server spans (src/observability/httpTracing.ts).
+ */
+import {
+  context,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Context,
+  type Link,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api'
+import type { ClaimedJob } from '../queue/store.js'
+import { parseTraceparent } from './traceparent.js'
+
+export const TRACER_NAME = 'job-runner'
+
+/** Asked for each span, not once: a provider registered after this module loaded still gets them. */
+export function tracer(): Tracer {
+  return trace.getTracer(TRACER_NAME)
+}
+
+type TracedJob = Pick<ClaimedJob, 'id' | 'type' | 'queue' | 'attempts' | 'interruptions' | 'retries'> & {
+  readonly traceparent?: string | null
+}
+
+/** Starts the `job.run` span of one run, and the context its code runs in. */
+export function startJobRunSpan(job: TracedJob): { span: Span; context: Context } {
+  const enqueued = parseTraceparent(job.traceparent)
+  const firstRun = job.attempts <= 1 && job.interruptions === 0 && job.retries === 0
+  const parent = enqueued && firstRun ? trace.setSpanContext(ROOT_CONTEXT, enqueued) : ROOT_CONTEXT
+  const links: Link[] = enqueued && !firstRun ? [{ context: enqueued }] : []
+  const span = tracer().startSpan(
+    'job.run',
+    {
+      kind: SpanKind.CONSUMER,
+      attributes: {
+        'job.id': job.id,
+        'job.type': job.type,
+        'job.queue': job.queue,
+        'job.attempt': job.attempts,
+        'job.interruptions': job.interruptions,
+      },
+      links,
+      root: parent === ROOT_CONTEXT,
+    },
+    parent,
+  )
+  return { span, context: trace.setSpan(parent, span) }
+}
+
+/** Ends a run's span with how it ended: `job.outcome`, and an error status for a failure. */
+export function endJobRunSpan(
+  span: Span,
+  outcome: { kind: 'resolved' } | { kind: 'rejected'; error: Error; abortReason: string | undefined },
+): void {
+  if (outcome.kind === 'rejected') {
+    if (outcome.abortReason) span.setAttribute('job.abort_reason', outcome.abortReason)
+    // A shutdown or a cancel is the run stopping as asked, not a failure of the job.
+    if (outcome.abortReason !== 'shutdown' && outcome.abortReason !== 'cancelled') {
+      span.recordException(outcome.error)
+      span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error.message })
+    }
+  }
+  span.end()
+}
+
+/** Runs `work` with `ctx` active, so spans the job's own code starts are children of `job.run`. */
+export function withContext<T>(ctx: Context, work: () => T): T {
+  return context.with(ctx, work)
+}

@@ -1,0 +1,49 @@
+/**
+ * `startService` as the package exports it, for a program that runs job-runner inside itself: the
+ * configuration comes from an environment object (`process.env` by default, every variable of the
+ * README), the jobs from a list of definitions or a folder, and no signal handler is installed — the
+ * host program owns its process and calls `stop()` (the graceful shutdown: jobs checkpointed and
+ * requeued within `SHUTDOWN_GRACE_SECONDS`) from its own SIGTERM handler.
+ *
+ * @example
+ * const service = await startService({ jobs: [resize, report], env: { ...process.env, PORT: '0' } })
+ * process.once('SIGTERM', () => void service.stop())
+ */
+import path from 'node:path'
+import { JobRegistry, loadJobRegistry, type AnyJobDefinition } from '../../jobs/registry.js'
+import { loadConfig } from '../config.js'
+import { createLogger, type Logger } from '../log.js'
+import { startService as startInternalService, type Service } from '../service.js'
+
+export interface StartServiceOptions {
+  /** Where the configuration is read from (default `process.env`). */
+  env?: Readonly<Record<string, string | undefined>>
+  /** The job types to run; when absent, the files of `jobsDir`. */
+  jobs?: readonly AnyJobDefinition[]
+  /** A folder of job files (default `JOBS_DIR`, else `./jobs` of the current directory). */
+  jobsDir?: string
+  /** Default: a pino logger at `LOG_LEVEL` on stdout. */
+  log?: Logger
+  /** Aborts start-up; once started, use `stop()`. */
+  signal?: AbortSignal
+}
+
+export interface EmbeddedService extends Service {
+  /** The graceful shutdown (the same promise when called twice); never exits the process. */
+  stop(cause?: string): Promise<void>
+}
+
+export async function startService(options: StartServiceOptions = {}): Promise<EmbeddedService> {
+  const config = loadConfig(options.env ?? process.env)
+  const log = options.log ?? createLogger({ level: config.logLevel })
+  const registry = options.jobs
+    ? new JobRegistry(options.jobs)
+    : await loadJobRegistry(path.resolve(options.jobsDir ?? config.jobsDir ?? 'jobs'))
+  const service = await startInternalService({
+    config,
+    log,
+    registry,
+    ...(options.signal ? { signal: options.signal } : {}),
+  })
+  return Object.assign(service, { stop: (cause = 'stop()') => service.lifecycle.shutdown(cause) })
+}

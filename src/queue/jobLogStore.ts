@@ -1,0 +1,78 @@
+/**
+ * The SQL of jobs' own log lines (`ctx.log`, migration 014): appended in one statement for every job
+ * that logged since the last flush, then trimmed to the last `MAX_JOB_LOG_LINES` lines or
+ * `MAX_JOB_LOG_BYTES` of each of those jobs (newest kept), and read a page at a time by line id,
+ * the cursor of `GET /v1/jobs/{id}/logs`. Lines travel as one JSON document, as the job store's
+ * batched writes do (src/queue/store.ts). `JobStore` exposes these; nothing else runs them.
+ */
+import type { Sql } from 'postgres'
+import { ISO_TIMESTAMP, type Json } from './job.js'
+
+export const MAX_JOB_LOG_LINES = 1000
+export const MAX_JOB_LOG_BYTES = 256 * 1024
+
+export interface NewJobLogLine {
+  readonly jobId: string
+  readonly at: string
+  readonly level: string
+  readonly message: string
+  readonly fields: Json | null
+  /** The message's and the fields' UTF-8 bytes: what the byte bound counts. */
+  readonly bytes: number
+}
+
+export interface JobLogLine {
+  readonly id: string
+  readonly at: string
+  readonly level: string
+  readonly message: string
+  readonly fields: Json | null
+}
+
+/** Appends `lines` (of any jobs) and trims each job they belong to back to its bounds. */
+export async function appendJobLogs(sql: Sql, lines: readonly NewJobLogLine[]): Promise<void> {
+  if (lines.length === 0) return
+  const rows = lines.map((line, ord) => ({
+    ord,
+    job_id: line.jobId,
+    at: line.at,
+    level: line.level,
+    message: line.message,
+    fields: line.fields,
+    bytes: line.bytes,
+  }))
+  // A job deleted meanwhile (pruned, by its retention) takes no lines.
+  await sql`
+    insert into job_runner_job_logs (job_id, at, level, message, fields, bytes)
+    select x.job_id, x.at, x.level, x.message, x.fields, x.bytes
+    from jsonb_to_recordset(${sql.json(rows as unknown as Json)}) as x(
+      ord int, job_id bigint, at timestamptz, level text, message text, fields jsonb, bytes int)
+    where exists (select 1 from job_runner_jobs j where j.id = x.job_id)
+    order by x.ord`
+  const jobIds = [...new Set(lines.map((line) => line.jobId))]
+  // A second statement: a data-modifying CTE could not see the rows the insert adds.
+  await sql`
+    delete from job_runner_job_logs l
+    where l.id = any(array(
+      select r.id from (
+        select g.id, row_number() over w as n, sum(g.bytes) over w as total
+        from job_runner_job_logs g
+        where g.job_id = any(array(select jsonb_array_elements_text(${sql.json(jobIds)})::bigint))
+        window w as (partition by g.job_id order by g.id desc)
+      ) r
+      where r.n > ${MAX_JOB_LOG_LINES} or r.total > ${MAX_JOB_LOG_BYTES}))`
+}
+
+/** Lines of job `jobId` after line `afterId` (from the first when absent), oldest first. */
+export async function listJobLogs(
+  sql: Sql,
+  { jobId, afterId, limit }: { jobId: string; afterId?: string; limit: number },
+): Promise<JobLogLine[]> {
+  // `id` comes back as text (postgres.js reads bigint so), while the ordering is numeric.
+  return sql<JobLogLine[]>`
+    select id, to_char(at at time zone 'UTC', ${ISO_TIMESTAMP}) as at, level, message, fields
+    from job_runner_job_logs
+    where job_id = ${jobId} ${afterId === undefined ? sql`` : sql`and id > ${afterId}`}
+    order by id
+    limit ${limit}`
+}

@@ -1,0 +1,52 @@
+/**
+ * `startService` as the package exports it (`import { startService } from 'job-runner'`): a program
+ * runs the service inside itself with its own job definitions and configuration, calls it through
+ * job-runner/client, and stops it with `stop()`, which does not exit the process.
+ */
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { createClient, mintToken } from '../../src/client/index.js'
+import { defineJob, startService, type EmbeddedService } from '../../src/index.js'
+import { createLogger } from '../../src/log.js'
+import { databaseTargets, onceSkip, type TestDatabase } from '../support/databases.js'
+import { TEST_SECRET } from '../support/service.js'
+
+const double = defineJob<{ n: number }, never, { doubled: number }>({
+  name: 'double',
+  payloadSchema: { type: 'object', properties: { n: { type: 'number' } }, required: ['n'] },
+  async run({ payload }) {
+    return { doubled: payload.n * 2 }
+  },
+})
+
+for (const target of databaseTargets()) {
+  describe(`startService (${target.name})`, { skip: onceSkip(target, 'the package entry, not the database') }, () => {
+    let database: TestDatabase
+    let service: EmbeddedService
+
+    before(async () => {
+      database = await target.create()
+      service = await startService({
+        jobs: [double],
+        env: { ...database.env, PORT: '0', HOST: '127.0.0.1', JWT_SECRET: TEST_SECRET, SHUTDOWN_GRACE_SECONDS: '5' },
+        log: createLogger({ level: 'silent' }),
+      })
+    })
+    after(async () => {
+      await service?.stop()
+      await database?.cleanup()
+    })
+
+    it('runs the given jobs, answers the client, and stops without exiting', async () => {
+      const jobs = createClient({
+        url: service.url,
+        token: () => mintToken({ secret: TEST_SECRET, sub: 'embedder', scopes: ['jobs:write', 'jobs:read'] }),
+      })
+      const job = await jobs.enqueue('double', { n: 21 })
+      assert.deepEqual((await jobs.wait(job.id)).result, { doubled: 42 })
+      await service.stop('test')
+      assert.equal(service.lifecycle.state, 'exited')
+      assert.equal(service.stop(), service.stop(), 'the same promise when called again')
+    })
+  })
+}
