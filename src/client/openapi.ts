@@ -123,6 +123,131 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/jobs/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow a job as Server-Sent Events
+         * @description A `text/event-stream` of the job's events, first its current `state`, until its terminal
+         *     state, after which the stream ends. Events: `state` (the whole job, on every change of
+         *     state), `progress` (`{jobId, fraction, message?}`, within a fraction of a second of the
+         *     job's `progress()`, whichever instance runs it), `checkpoint` (`{jobId, checkpoint}`, when a
+         *     new checkpoint is written), `retry` (`{jobId, attempts, error, runAt}`, a failed attempt
+         *     going back to the queue). Every event has an `id` derived from the stored row: reconnecting
+         *     with `Last-Event-ID` (to any instance) sends what changed since, from the stored state. A
+         *     comment line comes every `EVENT_HEARTBEAT_SECONDS`. When the instance drains or shuts down,
+         *     the stream gets `event: shutdown` with a `retry:` hint and ends, so an `EventSource`
+         *     reconnects (through a load balancer, to another instance). Per-job logs are not streamed
+         *     (there are none yet). Scope `jobs:read`.
+         */
+        get: operations["jobEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow the caller's jobs as Server-Sent Events
+         * @description The events of `GET /v1/jobs/{id}/events` for every job of the caller (an admin: of every
+         *     owner) that matches the filters, as they happen; the stream does not end on its own. A
+         *     client reconnecting with `Last-Event-ID` first gets the current state of each matching job
+         *     written since that event (at most 1,000), read from the table. A job that starts on another
+         *     instance and reports no progress may show no `running` state here before its outcome (the
+         *     start is announced on its own instance only). Scope `jobs:read`.
+         */
+        get: operations["events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What became of a job's webhooks
+         * @description One delivery per target of the job's outcome (its own `callback`, each matching
+         *     subscription), written in the same transaction as the outcome: its state (`pending`,
+         *     `delivered`, `failed`), attempts, the last status and error, the first KiB of the last
+         *     answer. Scope `jobs:read`.
+         */
+        get: operations["jobDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's subscriptions (an admin's, everyone's)
+         * @description Without their secrets. Scope `jobs:read`.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Subscribe to the outcomes of the caller's jobs
+         * @description Every job of the caller that reaches one of `events` (all three when omitted), of `type` and
+         *     in `queue` when given, is delivered to `url` as a Standard Webhooks request signed with the
+         *     `secret` of this answer (shown only here). `https:` only, unless the service sets
+         *     `WEBHOOK_ALLOW_HTTP`. At most 100 per owner. Scope `jobs:write`.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Unsubscribe
+         * @description Deliveries still pending for it are failed instead of sent. Scope `jobs:write`.
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/job-types": {
         parameters: {
             query?: never;
@@ -382,8 +507,11 @@ export interface paths {
         /**
          * Drain this instance
          * @description Stops claiming and accepting jobs, aborts every token with `shutdown`, writes checkpoints and
-         *     requeues unfinished jobs for other instances. The process keeps running; watch
-         *     `/v1/admin/status` for `drained`. Scope `admin`.
+         *     requeues unfinished jobs for other instances. The process keeps running. Without `wait`
+         *     it answers at once (202) and the caller watches `/v1/admin/status` for `drained`; with
+         *     `wait=N` it answers when the instance is drained (200), or after N seconds with the jobs
+         *     still running (202), so that a Kubernetes preStop hook is one call. Either answer carries the
+         *     report of the last drain or shutdown (`lastStop`). Scope `admin`.
          */
         post: operations["drain"];
         delete?: never;
@@ -629,6 +757,7 @@ export interface components {
             runAt?: string;
             maxAttempts?: number;
             timeoutSeconds?: number;
+            callback?: components["schemas"]["JobCallback"];
         };
         BatchJob: {
             type: components["schemas"]["JobType"];
@@ -643,6 +772,69 @@ export interface components {
             maxAttempts?: number;
             timeoutSeconds?: number;
             idempotencyKey?: string;
+            callback?: components["schemas"]["JobCallback"];
+        };
+        /**
+         * @description A completion webhook for this job alone, signed with the service's `WEBHOOK_SECRET` (refused
+         *     with 422 when the service has none). `https:` only unless `WEBHOOK_ALLOW_HTTP`.
+         */
+        JobCallback: {
+            url: string;
+            events?: components["schemas"]["WebhookEvents"];
+        };
+        /** @description The outcomes delivered; all of them when omitted. */
+        WebhookEvents: ("succeeded" | "failed" | "cancelled")[];
+        WebhookRequest: {
+            url: string;
+            events?: components["schemas"]["WebhookEvents"];
+            type?: components["schemas"]["JobType"];
+            queue?: components["schemas"]["QueueName"];
+        };
+        Webhook: {
+            id: string;
+            url: string;
+            events: string[] | null;
+            type: string | null;
+            queue: string | null;
+            /**
+             * Format: date-time
+             * @description Set when the receiver answered 410 Gone; nothing more is delivered to it.
+             */
+            disabledAt: string | null;
+            disabledReason: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        WebhookCreated: {
+            /** @description The Standard Webhooks signing secret (`whsec_…`); shown in this answer only. */
+            secret: string;
+        } & components["schemas"]["Webhook"];
+        WebhookList: {
+            webhooks: components["schemas"]["Webhook"][];
+        };
+        Delivery: {
+            id: string;
+            /** @description Null for the job's own callback. */
+            webhookId: string | null;
+            url: string;
+            /** @enum {string} */
+            event: "succeeded" | "failed" | "cancelled";
+            /** @enum {string} */
+            state: "pending" | "delivered" | "failed";
+            attempts: number;
+            /** Format: date-time */
+            nextAttemptAt: string | null;
+            lastStatus: number | null;
+            lastError: string | null;
+            /** @description The first KiB of the last answer. */
+            lastResponse: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            deliveredAt: string | null;
+        };
+        DeliveryList: {
+            deliveries: components["schemas"]["Delivery"][];
         };
         BatchEnqueueRequest: {
             jobs: components["schemas"]["BatchJob"][];
@@ -937,7 +1129,31 @@ export interface components {
             /** @enum {string} */
             state: "draining" | "drained";
             runningJobs: number;
+            runningJobIds?: string[];
+            lastStop?: components["schemas"]["StopRecord"];
         };
+        /**
+         * @description The last drain or shutdown of this instance (null before the first): the jobs it released
+         *     (claimed ahead, never started; attempt given back), interrupted (stopped on their token,
+         *     checkpoint written, requeued), abandoned (ignored their token until the deadline; checkpoint
+         *     written, requeued, attempt counted) and could not write (their lease expires).
+         */
+        StopRecord: {
+            /** @enum {string} */
+            kind: "drain" | "shutdown";
+            cause: string;
+            /** Format: date-time */
+            startedAt: string;
+            /**
+             * Format: date-time
+             * @description Null while under way.
+             */
+            finishedAt: string | null;
+            released: string[];
+            interrupted: string[];
+            abandoned: string[];
+            unwritten: string[];
+        } | null;
         ResumeResponse: {
             /** @enum {string} */
             state: "running";
@@ -954,6 +1170,7 @@ export interface components {
             queues: components["schemas"]["QueueName"][];
             /** @enum {string} */
             database: "postgres" | "embedded";
+            lastStop?: components["schemas"]["StopRecord"];
         };
         StateCounts: {
             queued: number;
@@ -1116,6 +1333,16 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The caller already holds as many event streams open as this instance allows (EVENT_STREAMS_PER_OWNER). */
+        TooManyStreams: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description Draining, shutting down, the database is unreachable, or the token issuer's keys could not be fetched. */
         Unavailable: {
             headers: {
@@ -1128,6 +1355,9 @@ export interface components {
         };
     };
     parameters: {
+        WebhookId: string;
+        /** @description The id of the last event the client received (an EventSource sends it when it reconnects). */
+        LastEventId: string;
         JobId: string;
         BulkActionId: string;
         ScheduleId: string;
@@ -1140,6 +1370,8 @@ export interface components {
     headers: {
         /** @description The job's URL. */
         Location: string;
+        /** @description The subscription's URL. */
+        WebhookLocation: string;
         /** @description The bulk action's URL. */
         BulkActionLocation: string;
         /** @description The schedule's URL. */
@@ -1387,6 +1619,187 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            431: components["responses"]["HeaderFieldsTooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    jobEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The id of the last event the client received (an EventSource sends it when it reconnects). */
+                "Last-Event-ID"?: components["parameters"]["LastEventId"];
+            };
+            path: {
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description The `Last-Event-ID` already names the job's terminal state; nothing more will come (an EventSource stops reconnecting). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyStreams"];
+            431: components["responses"]["HeaderFieldsTooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    events: {
+        parameters: {
+            query?: {
+                queue?: components["schemas"]["QueueName"];
+                type?: components["schemas"]["JobType"];
+                /** @description Only events of jobs in this state. */
+                state?: components["schemas"]["JobState"];
+            };
+            header?: {
+                /** @description The id of the last event the client received (an EventSource sends it when it reconnects). */
+                "Last-Event-ID"?: components["parameters"]["LastEventId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyStreams"];
+            431: components["responses"]["HeaderFieldsTooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    jobDeliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deliveries, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            431: components["responses"]["HeaderFieldsTooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscriptions, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            431: components["responses"]["HeaderFieldsTooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description Created; the secret is in this answer only. */
+            201: {
+                headers: {
+                    Location: components["headers"]["WebhookLocation"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            431: components["responses"]["HeaderFieldsTooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             431: components["responses"]["HeaderFieldsTooLarge"];
             503: components["responses"]["Unavailable"];
         };
@@ -1783,14 +2196,26 @@ export interface operations {
     };
     drain: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Seconds to hold the answer until the instance is drained (0 to 60). */
+                wait?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The drain has begun (or was under way). */
+            /** @description Drained (only with `wait`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DrainResponse"];
+                };
+            };
+            /** @description The drain has begun (or was under way, or `wait` ran out first). */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -1799,6 +2224,7 @@ export interface operations {
                     "application/json": components["schemas"]["DrainResponse"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             431: components["responses"]["HeaderFieldsTooLarge"];
