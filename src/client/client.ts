@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto'
 import createOpenApiClient from 'openapi-fetch'
 import type { components, paths } from './openapi.js'
 import type { JobTypeName, PayloadOf } from './jobTypes.js'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { retryingFetch, type RetryOptions } from './retryingFetch.js'
 
 export type Job = components['schemas']['Job']
@@ -31,6 +32,11 @@ export interface ClientOptions {
   readonly retry?: RetryOptions
   /** Seconds each long poll of `wait` holds (default 30, at most 60). */
   readonly waitSeconds?: number
+  /**
+   * How long `wait` keeps trying to reach an instance once none answers (default 120 s): a restart
+   * or a deploy outlasts the retries of a single request, and a wait is for the job, not the request.
+   */
+  readonly reconnectSeconds?: number
   /** For tests and instrumentation (default `globalThis.fetch`). */
   readonly fetch?: typeof fetch
 }
@@ -57,6 +63,8 @@ export interface ListFilter {
 }
 
 const FINISHED: readonly JobState[] = ['succeeded', 'failed', 'cancelled']
+/** Between two attempts of `wait` to reach an instance, once a request's own retries are spent. */
+const RECONNECT_PAUSE_MS = 500
 
 /** An answer the service gave as problem+json (RFC 9457), or any other failure status. */
 export class JobRunnerError extends Error {
@@ -90,7 +98,7 @@ export interface JobRunnerClient {
 }
 
 export function createClient(options: ClientOptions): JobRunnerClient {
-  const { url, token, retry = {}, waitSeconds = 30 } = options
+  const { url, token, retry = {}, waitSeconds = 30, reconnectSeconds = 120 } = options
   const fetchImpl = options.fetch ?? globalThis.fetch
   if (!Number.isInteger(waitSeconds) || waitSeconds < 1 || waitSeconds > 60) {
     throw new RangeError('createClient: waitSeconds must be an integer from 1 to 60')
@@ -145,16 +153,30 @@ export function createClient(options: ClientOptions): JobRunnerClient {
     async wait(id, { signal } = {}) {
       let etag: string | undefined
       let job: Job | undefined
+      let unreachableSince: number | undefined
       for (;;) {
         signal?.throwIfAborted()
-        const { data, error, response } = await api.GET('/v1/jobs/{id}', {
-          params: {
-            path: { id },
-            query: { wait: waitSeconds },
-            ...(etag ? { header: { 'If-None-Match': etag } } : {}),
-          },
-          ...(signal ? { signal } : {}),
-        })
+        let answer
+        try {
+          answer = await api.GET('/v1/jobs/{id}', {
+            params: {
+              path: { id },
+              query: { wait: waitSeconds },
+              ...(etag ? { header: { 'If-None-Match': etag } } : {}),
+            },
+            ...(signal ? { signal } : {}),
+          })
+        } catch (error) {
+          // fetch rejects with a TypeError when no connection was made or it broke (after the
+          // request's own retries): try again until an instance answers or reconnectSeconds pass.
+          if (signal?.aborted || !(error instanceof TypeError)) throw error
+          unreachableSince ??= Date.now()
+          if (Date.now() - unreachableSince > reconnectSeconds * 1000) throw error
+          await sleep(RECONNECT_PAUSE_MS, undefined, signal ? { signal } : {})
+          continue
+        }
+        unreachableSince = undefined
+        const { data, error, response } = answer
         if (response.status === 304 && job) {
           // Nothing changed while the poll was held: ask again from the same tag.
         } else if (data !== undefined) {

@@ -1,7 +1,8 @@
 /**
  * The client's retries against a loopback server that answers as an instance in trouble would: a
  * 503 with Retry-After is retried after at least that long, with the same Idempotency-Key; a POST
- * without a key is not repeated; a request that finds no server is retried with backoff.
+ * without a key is not repeated; a request that finds no server is retried with backoff, and `wait`
+ * goes on past those retries for `reconnectSeconds`.
  */
 import assert from 'node:assert/strict'
 import http from 'node:http'
@@ -84,6 +85,37 @@ describe('client retries', () => {
     const fetchWithRetries = retryingFetch({ retries: 2, baseDelayMs: 10 }, { fetchImpl: counting })
     await assert.rejects(fetchWithRetries(new Request(`http://127.0.0.1:${port}/`)), TypeError)
     assert.equal(attempts, 3)
+  })
+
+  it('wait goes on reaching for an instance when a request runs out of retries, until reconnectSeconds', async () => {
+    // Six calls find no instance (a request's own retries cover two each), then one answers.
+    let calls = 0
+    const flaky: typeof fetch = async (input, init) => {
+      calls += 1
+      if (calls <= 6) throw new TypeError('fetch failed')
+      answers = [{ status: 200 }]
+      return fetch(input, init)
+    }
+    const waiting = createClient({ url, token: 'token', retry: { retries: 1, baseDelayMs: 1 }, fetch: flaky })
+    JOB.state = 'succeeded'
+    try {
+      assert.equal((await waiting.wait('7')).state, 'succeeded')
+      assert.equal(calls, 7)
+    } finally {
+      JOB.state = 'queued'
+    }
+
+    const neverThere: typeof fetch = async () => {
+      throw new TypeError('fetch failed')
+    }
+    const givesUp = createClient({
+      url,
+      token: 'token',
+      retry: { retries: 0 },
+      reconnectSeconds: 1,
+      fetch: neverThere,
+    })
+    await assert.rejects(givesUp.wait('7'), TypeError)
   })
 
   it('reads Retry-After as seconds or an HTTP date', () => {
