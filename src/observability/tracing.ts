@@ -25,9 +25,15 @@ import { parseTraceparent } from './traceparent.js'
 
 export const TRACER_NAME = 'job-runner'
 
-/** Asked for each span, not once: a provider registered after this module loaded still gets them. */
+/**
+ * One tracer for the process: the API's proxy tracer finds a provider registered after this module
+ * loaded (the host program's SDK) at its next span, and asking the API for a tracer per span would
+ * allocate one per job run and per request.
+ */
+const TRACER = trace.getTracer(TRACER_NAME)
+
 export function tracer(): Tracer {
-  return trace.getTracer(TRACER_NAME)
+  return TRACER
 }
 
 type TracedJob = Pick<ClaimedJob, 'id' | 'type' | 'queue' | 'attempts' | 'interruptions' | 'retries'> & {

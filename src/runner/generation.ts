@@ -444,8 +444,9 @@ export class RunnerGeneration {
       this.settling.set(job.id, execution)
       this.fillSlots()
       if (this.freeSlots - this.startableWaiting > 0 || this.localQueue.wantsRefill) this.doorbell.ring()
-      // Before the outcome: whoever sees the job finished sees its last lines too.
-      if (execution.usedLog) await this.writeLogLines([execution])
+      // Before the outcome: whoever sees the job finished sees its last lines too. Not past the stop
+      // deadline, though: the outcome matters more than its last lines.
+      if (execution.usedLog) await this.untilDeadline(this.writeLogLines([execution]))
       await this.writeOutcome(execution, settlement)
     } finally {
       // `outcomeWritten` is this call's promise, set before its first await returned.
@@ -626,6 +627,20 @@ export class RunnerGeneration {
     const outcome: JobOutcome = state === null ? 'lost' : (settledAs ?? (state === 'queued' ? 'retry' : 'failed'))
     const cause = settlement?.kind === 'rejected' ? settlement.error : new Error(error)
     this.events.emit('job:settled', { job, outcome, error: cause })
+  }
+
+  /** `work`, or nothing once the stop deadline passes. */
+  private untilDeadline(work: Promise<void>): Promise<void> {
+    const { signal } = this.deadline
+    if (signal.aborted) return Promise.resolve()
+    return new Promise((resolve) => {
+      const done = () => {
+        signal.removeEventListener('abort', done)
+        resolve()
+      }
+      signal.addEventListener('abort', done, { once: true })
+      void work.then(done)
+    })
   }
 
   /** Retries a write through a database outage until it lands or the stop deadline passes. */

@@ -78,4 +78,24 @@ describe('the packed package in examples/app', () => {
     assert.match(result.stdout, /# pass 3/)
     assert.match(result.stdout, /# fail 0/)
   })
+
+  const stripsTypes = Boolean((process.features as { typescript?: unknown }).typescript)
+  it(
+    'says what to do with TypeScript job files when the app has no tsx',
+    { skip: stripsTypes && 'this Node strips types itself: it loads .ts without tsx' },
+    async () => {
+      const jobsDir = path.join(app, 'ts-jobs')
+      await fs.mkdir(jobsDir)
+      await fs.writeFile(path.join(jobsDir, 'hello.ts'), 'export default {}\n')
+      const started = await run(path.join(app, 'node_modules/.bin/job-runner'), ['start'], {
+        cwd: app,
+        env: { ...env, JOBS_DIR: jobsDir },
+      }).then(
+        () => assert.fail('started without a way to load .ts'),
+        (error: { code: number; stderr: string }) => error,
+      )
+      assert.equal(started.code, 2)
+      assert.match(started.stderr, /has TypeScript job files \(hello\.ts\).*add tsx to the app \(npm install tsx\)/)
+    },
+  )
 })
