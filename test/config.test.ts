@@ -136,6 +136,13 @@ describe('loadConfig', () => {
     ['DATABASE_SCHEMA', 'Jobs'],
     ['DATABASE_SCHEMA', 'jobs; drop table x'],
     ['DATABASE_SCHEMA', 'pg_jobs'],
+    ['EVENT_STREAMS_PER_OWNER', '0'],
+    ['EVENT_HEARTBEAT_SECONDS', 'never'],
+    ['WEBHOOK_SECRET', 'whsec_c2hvcnQ='],
+    ['WEBHOOK_SECRET', 'no-prefix-at-all-but-long-enough-to-pass'],
+    ['WEBHOOK_ALLOW_HTTP', 'maybe'],
+    ['WEBHOOK_ALLOWED_HOSTS', '127.0.0.1,not a host'],
+    ['WEBHOOK_RETRY_SCALE', '0'],
   ]
   for (const [variable, value] of bad) {
     it(`refuses ${variable}=${JSON.stringify(value)}, naming the variable`, () => {
@@ -156,6 +163,7 @@ describe('loadConfig', () => {
     for (const [variable, value] of [
       ['JWT_SECRET', 'short-but-secret'],
       ['DATABASE_URL', 'mysql://root:hunter2@localhost/db'],
+      ['WEBHOOK_SECRET', 'whsec_short-but-secret'],
     ] as const) {
       assert.throws(
         () => loadConfig({ [variable]: value }),
@@ -165,6 +173,35 @@ describe('loadConfig', () => {
           !error.message.includes('short-but-secret'),
       )
     }
+  })
+})
+
+describe('event streams and webhooks', () => {
+  it('default to 20 streams, 15 s heartbeats, https only, no allowed private hosts, no callback secret', () => {
+    const config = loadConfig({})
+    assert.equal(config.eventStreamsPerOwner, 20)
+    assert.equal(config.eventHeartbeatMs, 15_000)
+    assert.deepEqual(config.webhooks, { secret: undefined, allowHttp: false, allowedHosts: [], retryScale: 1 })
+  })
+
+  it('parse their variables', () => {
+    const secret = `whsec_${Buffer.alloc(24, 1).toString('base64')}`
+    const config = loadConfig({
+      EVENT_STREAMS_PER_OWNER: '3',
+      EVENT_HEARTBEAT_SECONDS: '0.5',
+      WEBHOOK_SECRET: secret,
+      WEBHOOK_ALLOW_HTTP: 'true',
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1, ::1 ,hooks.internal',
+      WEBHOOK_RETRY_SCALE: '0.001',
+    })
+    assert.equal(config.eventStreamsPerOwner, 3)
+    assert.equal(config.eventHeartbeatMs, 500)
+    assert.deepEqual(config.webhooks, {
+      secret,
+      allowHttp: true,
+      allowedHosts: ['127.0.0.1', '::1', 'hooks.internal'],
+      retryScale: 0.001,
+    })
   })
 })
 

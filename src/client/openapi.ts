@@ -805,10 +805,21 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        /** @description A subscription as created, with its signing secret (shown in this answer only). */
         WebhookCreated: {
-            /** @description The Standard Webhooks signing secret (`whsec_…`); shown in this answer only. */
+            id: string;
+            url: string;
+            events: string[] | null;
+            type: string | null;
+            queue: string | null;
+            /** Format: date-time */
+            disabledAt: string | null;
+            disabledReason: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The Standard Webhooks signing secret (`whsec_…`). */
             secret: string;
-        } & components["schemas"]["Webhook"];
+        };
         WebhookList: {
             webhooks: components["schemas"]["Webhook"][];
         };

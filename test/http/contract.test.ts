@@ -224,7 +224,11 @@ for (const target of databaseTargets()) {
 
     before(async () => {
       database = await target.create()
-      service = await startTestService(database, { MAX_BODY_BYTES: '2048', LONG_POLLS_PER_OWNER: '1' })
+      service = await startTestService(database, {
+        MAX_BODY_BYTES: '2048',
+        LONG_POLLS_PER_OWNER: '1',
+        EVENT_STREAMS_PER_OWNER: '1',
+      })
     })
     after(async () => {
       await service?.close()
@@ -233,6 +237,15 @@ for (const target of databaseTargets()) {
 
     const check = (response: Response, method: string, path: string, status: number) =>
       conforms(response, method, path, status, covered)
+    /** A stream that does not end: its status and media type checked, its body cancelled unread. */
+    const checkOpenStream = async (response: Response, method: string, path: string) => {
+      assert.equal(response.status, 200, `${method} ${path}`)
+      const mediaType = (response.headers.get('content-type') ?? '').split(';')[0]!.trim()
+      const declared = resolve<ResponseObject>(`#/paths/${escape(path)}/${method.toLowerCase()}/responses/200`)
+      assert.ok(mediaType in (declared.content ?? {}), `${method} ${path}: ${mediaType}`)
+      await response.body?.cancel()
+      covered.add(`${method} ${path} 200`)
+    }
 
     it('serves a route for every spec operation and no route the spec lacks', async () => {
       const served = new Set(
@@ -518,6 +531,54 @@ for (const target of databaseTargets()) {
       await check(await service.request(path, json({ action: 'delete', filter: {} })), 'POST', path, 422)
     })
 
+    it('event streams: 200, 204, 400, 404, 429', async () => {
+      const job = await enqueue(service, { type: 'echo', payload: { n: 1 } })
+      const done = await pollUntil(service, job.id, (j) => j.state === 'succeeded')
+      const path = '/v1/jobs/{id}/events'
+      const url = `/v1/jobs/${done.id}/events`
+      const text = (await check(await service.request(url), 'GET', path, 200)) as string
+      const id = /^id: (.+)$/m.exec(text)?.[1] ?? ''
+      await check(await service.request(url, { headers: { 'last-event-id': id } }), 'GET', path, 204)
+      await check(await service.request('/v1/jobs/999999999/events'), 'GET', path, 404)
+      await check(await service.request('/v1/events?state=nope'), 'GET', '/v1/events', 400)
+      // One stream per caller here (EVENT_STREAMS_PER_OWNER=1): a second is 429 on either route.
+      // The first stream is held open while the second is refused, then cancelled.
+      const open = await service.request('/v1/events', { sub: 'streamer' })
+      assert.equal(open.status, 200)
+      await check(await service.request('/v1/events', { sub: 'streamer' }), 'GET', '/v1/events', 429)
+      await check(await service.request(url, { sub: 'streamer' }), 'GET', path, 429)
+      await checkOpenStream(open, 'GET', '/v1/events')
+    })
+
+    it('webhooks and deliveries: every status', async () => {
+      const path = '/v1/webhooks'
+      const body = { url: 'https://hooks.example.test/jobs', events: ['failed'] }
+      const response = await service.request(path, json(body))
+      const created = (await check(response, 'POST', path, 201)) as { id: string; secret: string }
+      assert.equal(response.headers.get('location'), `/v1/webhooks/${created.id}`)
+      await check(await service.request(path, { method: 'POST', body: '{"url":' }), 'POST', path, 400)
+      await check(
+        await service.request(path, json({ url: `https://hooks.example.test/${'x'.repeat(3000)}` })),
+        'POST',
+        path,
+        413,
+      )
+      await check(
+        await service.request(path, { method: 'POST', body: '{}', headers: { 'content-type': 'text/plain' } }),
+        'POST',
+        path,
+        415,
+      )
+      await check(await service.request(path, json({ url: 'http://hooks.example.test/plain' })), 'POST', path, 422)
+      const byId = '/v1/webhooks/{id}'
+      await check(await service.request(`/v1/webhooks/${created.id}`, { method: 'DELETE' }), 'DELETE', byId, 204)
+      await check(await service.request(`/v1/webhooks/${created.id}`, { method: 'DELETE' }), 'DELETE', byId, 404)
+      const job = await enqueue(service, { type: 'echo', queue: 'nobody' })
+      const deliveries = '/v1/jobs/{id}/deliveries'
+      await check(await service.request(`/v1/jobs/${job.id}/deliveries`), 'GET', deliveries, 200)
+      await check(await service.request('/v1/jobs/999999999/deliveries'), 'GET', deliveries, 404)
+    })
+
     it('/v1/schedules: every status of every operation', async () => {
       const one = '/v1/schedules/{id}'
       const body = { every: 'PT1H', job: { type: 'echo', payload: { n: 1 }, queue: 'nobody' } }
@@ -585,7 +646,10 @@ for (const target of databaseTargets()) {
       for (const operation of specOperations()) {
         const [method, path] = operation.split(' ') as [string, string]
         if (method !== 'GET' || path.includes('{')) continue
-        await check(await service.request(path), method, path, 200)
+        const response = await service.request(path)
+        if (response.headers.get('content-type')?.startsWith('text/event-stream'))
+          await checkOpenStream(response, method, path)
+        else await check(response, method, path, 200)
       }
       const yaml = (await check(
         await service.request('/openapi.yaml', { token: null }),

@@ -41,7 +41,9 @@ for (const target of databaseTargets()) {
 
       const drain = await server.request('/v1/admin/drain', { method: 'POST' })
       assert.equal(drain.status, 202)
-      assert.deepEqual(await drain.json(), { state: 'draining', runningJobs: 2 })
+      const answer = (await drain.json()) as { state: string; runningJobs: number; runningJobIds: string[] }
+      assert.deepEqual([answer.state, answer.runningJobs], ['draining', 2])
+      assert.deepEqual([...answer.runningJobIds].sort(), [count.id, stubborn.id].sort())
 
       const status = async (): Promise<Status> => {
         const response = await server.request('/v1/admin/status')
@@ -77,6 +79,13 @@ for (const target of databaseTargets()) {
         await response.arrayBuffer()
       }
       assert.equal((await server.request('/livez')).status, 200)
+      // The status carries the drain's report: the count job interrupted, the stubborn one abandoned.
+      const { lastStop } = (await (await server.request('/v1/admin/status')).json()) as {
+        lastStop: { kind: string; interrupted: string[]; abandoned: string[]; finishedAt: string | null }
+      }
+      assert.equal(lastStop.kind, 'drain')
+      assert.deepEqual([lastStop.interrupted, lastStop.abandoned], [[count.id], [stubborn.id]])
+      assert.ok(lastStop.finishedAt)
       const abandoned = server.logsMatching(
         'job ignored its shutdown token until the grace deadline: abandoning it, writing its checkpoint and requeueing it (the attempt counts)',
       )

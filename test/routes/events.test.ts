@@ -30,7 +30,8 @@ for (const target of databaseTargets()) {
     })
 
     it('follows a job from queued to succeeded: each state once, progress between, then 204 on reconnect', async () => {
-      const job = await enqueue(service, { type: 'count', payload: { to: 8, stepMs: 60 }, runAt: future(300) })
+      // Due in 3 s: the stream connects while it is still queued, however loaded the machine.
+      const job = await enqueue(service, { type: 'count', payload: { to: 8, stepMs: 60 }, runAt: future(3000) })
       const follower = followEvents(`${service.url}/v1/jobs/${job.id}/events`, () => service.token())
       try {
         await follower.closed()

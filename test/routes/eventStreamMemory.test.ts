@@ -1,0 +1,92 @@
+/**
+ * Event streams leave nothing behind: 10,000 connect/disconnect cycles of `GET /v1/jobs/{id}/events`
+ * through the real route and a real database (each stream opened, its first event read, then
+ * dropped by the client), and the heap is back within 2.5 MiB of where it started, with no stream
+ * left in the hub and every caller's quota free. As in longPollMemory.test.ts, requests go
+ * in-process through `app.request` (no sockets) and the heap is read after full collections.
+ */
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import v8 from 'node:v8'
+import vm from 'node:vm'
+import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { enqueue } from '../support/http.js'
+import { startTestService, type TestService } from '../support/service.js'
+
+const CYCLES = 10_000
+const IN_FLIGHT = 20
+const MIB = 1024 * 1024
+const HEAP_BOUND = 2.5 * MIB
+
+function fullCollector(): () => void {
+  if (typeof globalThis.gc === 'function') return globalThis.gc
+  v8.setFlagsFromString('--expose-gc')
+  return vm.runInNewContext('gc') as () => void
+}
+
+async function settledHeapUsed(gc: () => void): Promise<number> {
+  for (let i = 0; i < 3; i++) {
+    gc()
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  return process.memoryUsage().heapUsed
+}
+
+// One database, as for long-polls: what could leak sits in the route and the hub, which never know
+// which database runs.
+for (const target of databaseTargets().slice(-1)) {
+  describe(`event stream memory (${target.name})`, () => {
+    let database: TestDatabase
+    let service: TestService
+
+    before(async () => {
+      database = await target.create()
+      service = await startTestService(database, { LOG_LEVEL: 'warn', EVENT_STREAMS_PER_OWNER: '100' })
+    })
+    after(async () => {
+      await service?.close()
+      await database?.cleanup()
+    })
+
+    it(`${CYCLES} connect/disconnect cycles: the heap is back within 2.5 MiB`, { timeout: 600_000 }, async (t) => {
+      const gc = fullCollector()
+      // A queue no instance serves: the job stays queued and its stream stays open until dropped.
+      const job = await enqueue(service, { type: 'echo', queue: 'nobody' })
+      const authorization = `Bearer ${await service.token()}`
+      const cycle = async () => {
+        const response = await service.app.request(`/v1/jobs/${job.id}/events`, { headers: { authorization } })
+        assert.equal(response.status, 200)
+        const reader = response.body!.getReader()
+        const { value } = await reader.read()
+        assert.match(new TextDecoder().decode(value), /^event: state\n/)
+        await reader.cancel()
+      }
+      const cycles = async (count: number) => {
+        let next = 0
+        const worker = async () => {
+          while (next < count) {
+            next++
+            await cycle()
+          }
+        }
+        await Promise.all(Array.from({ length: IN_FLIGHT }, worker))
+      }
+
+      await cycles(1_000) // warm up
+      const before = await settledHeapUsed(gc)
+      await cycles(CYCLES)
+      const grown = (await settledHeapUsed(gc)) - before
+      t.diagnostic(`heap after ${CYCLES} cycles: ${(grown / MIB).toFixed(2)} MiB from where it started`)
+      assert.equal(service.eventHub.size, 0)
+      // Every quota slot came back: the caller may open its full quota again.
+      const open = await Promise.all(
+        Array.from({ length: 100 }, () =>
+          service.app.request(`/v1/jobs/${job.id}/events`, { headers: { authorization } }),
+        ),
+      )
+      assert.deepEqual(new Set(open.map((r) => r.status)), new Set([200]))
+      for (const response of open) await response.body!.cancel()
+      assert.ok(grown < HEAP_BOUND, `the heap grew by ${(grown / MIB).toFixed(1)} MiB over ${CYCLES} cycles`)
+    })
+  })
+}
