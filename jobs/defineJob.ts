@@ -88,6 +88,8 @@ export interface DeclaredSchedule<Payload = Json> {
   readonly priority?: number
   readonly maxAttempts?: number
   readonly timeoutSeconds?: number
+  /** Given to every slot's job (see `ConcurrencyLimits`). */
+  readonly concurrencyKey?: string
   /** What a slot does while the previous job still runs (default `allow`). */
   readonly overlap?: 'allow' | 'skip' | 'cancel-previous'
   /** Slots missed while every instance was down that are still enqueued (default none). */
@@ -96,8 +98,23 @@ export interface DeclaredSchedule<Payload = Json> {
   readonly paused?: boolean
 }
 
+/**
+ * Limits on how many jobs of a type run at once across every instance: `perKey` jobs of one
+ * `concurrencyKey` (a job enqueued without a key is not held to it), `total` of the type. Each a
+ * positive integer; leave one out for no limit. Enforced inside the claim (src/queue/limitedClaim.ts).
+ *
+ * @example
+ * concurrency: { perKey: 1, total: 5 } // one job per tenant at a time, five in all
+ */
+export interface ConcurrencyLimits {
+  readonly perKey?: number
+  readonly total?: number
+}
+
 export interface JobDefinition<Payload = Json, Checkpoint = Json, Result = Json> {
   readonly name: string
+  /** Limits across every instance (see `ConcurrencyLimits`); none when absent. */
+  readonly concurrency?: ConcurrencyLimits
   /** Recurring jobs of this type (see `DeclaredSchedule`); none when absent. */
   readonly schedules?: readonly DeclaredSchedule<Payload>[]
   /** JSON Schema (draft 2020-12 subset that Ajv supports) the payload must satisfy before it is stored. */
@@ -129,6 +146,7 @@ export function defineJob<Payload = Json, Checkpoint = Json, Result = Json>(defi
   defaults?: Partial<JobDefaults>
   retryDelay?: RetryDelay
   schedules?: readonly DeclaredSchedule<Payload>[]
+  concurrency?: ConcurrencyLimits
   run(ctx: JobContext<Payload, Checkpoint>): Promise<Result>
 }): JobDefinition<Payload, Checkpoint, Result> {
   if (!JOB_NAME.test(definition.name)) {
@@ -142,6 +160,7 @@ export function defineJob<Payload = Json, Checkpoint = Json, Result = Json>(defi
     throw new Error(`job ${definition.name}: defaults.maxInterruptions must be a non-negative integer`)
   }
   validateRetryPolicy(definition.name, defaults.retry, definition.retryDelay)
+  validateConcurrency(definition.name, definition.concurrency)
   if (definition.schedules !== undefined && !Array.isArray(definition.schedules)) {
     throw new Error(`job ${definition.name}: schedules must be an array of { id, cron | every, ... }`)
   }
@@ -155,6 +174,23 @@ const RETRY_FIELDS: Record<keyof RetryBackoff, { test: (v: number) => boolean; r
   maxMs: { test: (v) => v > 0, rule: 'a positive number of milliseconds' },
   factor: { test: (v) => v >= 1, rule: 'a number of at least 1' },
   jitter: { test: (v) => v >= 0 && v <= 1, rule: 'a number from 0 to 1' },
+}
+
+/** Refuses limits that could not work (zero, negative, fractional, unknown fields), naming the field. */
+function validateConcurrency(job: string, concurrency: unknown): void {
+  if (concurrency === undefined) return
+  if (concurrency === null || typeof concurrency !== 'object' || Array.isArray(concurrency)) {
+    throw new Error(`job ${job}: concurrency must be an object { perKey?, total? }`)
+  }
+  for (const [field, value] of Object.entries(concurrency)) {
+    if (field !== 'perKey' && field !== 'total') {
+      throw new Error(`job ${job}: concurrency.${field} is not a concurrency limit (perKey, total)`)
+    }
+    if (value === undefined) continue
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 1_000_000) {
+      throw new Error(`job ${job}: concurrency.${field} must be a positive integer, not ${JSON.stringify(value)}`)
+    }
+  }
 }
 
 /** Refuses a retry policy that could not work, naming the job and the field. */

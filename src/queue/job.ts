@@ -70,7 +70,12 @@ export interface Job {
   readonly replayOf: string | null
   /** The last failed attempts, oldest first; `error` is the last one's message. */
   readonly errors: readonly JobError[]
+  /** The key its type's `concurrency.perKey` limit counts it under (src/queue/limitedClaim.ts), or null. */
+  readonly concurrencyKey: string | null
 }
+
+/** Longest concurrency key, in UTF-8 bytes (the column's check, migration 016). */
+export const MAX_CONCURRENCY_KEY_BYTES = 256
 
 /** The row as stored; only the store reads it. */
 export interface JobRow {
@@ -99,6 +104,8 @@ export interface JobRow {
   retries: number
   replay_of: string | null
   errors: JobError[]
+  concurrency_key: string | null
+  claimed_limited: boolean
   lease_owner: string | null
   lease_expires_at: Date | null
   idempotency_key: string | null
@@ -124,6 +131,7 @@ export type JobFields = Omit<
   | 'lease_expires_at'
   | 'idempotency_key'
   | 'request_hash'
+  | 'claimed_limited'
 > & { run_at: Timestamp; created_at: Timestamp; started_at: Timestamp | null; finished_at: Timestamp | null }
 
 export function toJob(row: JobFields): OwnedJob {
@@ -153,6 +161,7 @@ export function toJob(row: JobFields): OwnedJob {
     retries: row.retries,
     replayOf: row.replay_of === null ? null : String(row.replay_of),
     errors: row.errors,
+    concurrencyKey: row.concurrency_key ?? null,
   }
 }
 

@@ -8,7 +8,7 @@ import type { JobRegistry, PayloadProblem } from '../../jobs/registry.js'
 import { Doorbell } from '../support/doorbell.js'
 import { withTimeout } from '../support/withTimeout.js'
 import { TypedEmitter } from '../runner/events.js'
-import type { Json, JobState, OwnedJob } from './job.js'
+import { MAX_CONCURRENCY_KEY_BYTES, type Json, type JobState, type OwnedJob } from './job.js'
 import type { Notifier } from './notifier.js'
 import type { CancelOutcome, EnqueuedJob, JobScope, JobStore, NewJob, RetryOutcome } from './store.js'
 import { EnqueueBatches } from './enqueueBatches.js'
@@ -23,6 +23,8 @@ export interface EnqueueRequest {
   maxAttempts?: number
   timeoutSeconds?: number
   idempotencyKey?: string
+  /** Counted under its type's `concurrency.perKey` limit; at most `MAX_CONCURRENCY_KEY_BYTES`. */
+  concurrencyKey?: string
 }
 
 /** A job the service refuses to store: unknown type or a payload that fails the type's schema. */
@@ -269,6 +271,15 @@ export class JobService {
     const payload = request.payload ?? {}
     this.validatePayload(request.type, payload, where, index)
     const runAt = request.runAt === undefined ? null : readRunAt(request.runAt, where)
+    const concurrencyKey = request.concurrencyKey ?? null
+    if (concurrencyKey !== null && Buffer.byteLength(concurrencyKey, 'utf8') > MAX_CONCURRENCY_KEY_BYTES) {
+      throw new InvalidJobError(`concurrencyKey${where} is longer than ${MAX_CONCURRENCY_KEY_BYTES} bytes (UTF-8)`, [
+        {
+          pointer: index === undefined ? '/concurrencyKey' : `/jobs/${index}/concurrencyKey`,
+          message: `must be at most ${MAX_CONCURRENCY_KEY_BYTES} bytes`,
+        },
+      ])
+    }
     return {
       type: request.type,
       queue: request.queue ?? definition.defaults.queue,
@@ -280,6 +291,7 @@ export class JobService {
       runAt,
       idempotencyKey: request.idempotencyKey ?? null,
       requestHash: request.idempotencyKey === undefined ? null : hashRequest(request),
+      concurrencyKey,
     }
   }
 }

@@ -30,6 +30,8 @@
  *   row              statement                from → to                      attempts      interruptions
  *   enqueue          enqueueJobs              – → queued                     0             0
  *   claim            claimJobs                queued → running (leased)      +1, before the code runs (started_at set)
+ *                    claimLimitedJobs                                                            (types with concurrency limits:
+ *                                                                                                 within them, src/queue/limitedClaim.ts)
  *   release          releaseJobs              running → queued               −1            –   (the runner vouches the code never ran)
  *   complete         completeJobs             running → succeeded            –             –
  *   fail             failJobs                 running → queued | failed      –             –   (failed when attempts reach maxAttempts
@@ -66,6 +68,7 @@ import {
   type JobState,
   type OwnedJob,
 } from './job.js'
+import { claimLimitedJobs, type LimitedClaimParams } from './limitedClaim.js'
 
 export interface NewJob {
   type: string
@@ -80,6 +83,8 @@ export interface NewJob {
   idempotencyKey: string | null
   /** A hash of the request that created the job; a replay with the same key must match it. */
   requestHash: string | null
+  /** At most 256 UTF-8 bytes (the caller checks); null or absent for none. */
+  concurrencyKey?: string | null
 }
 
 export interface EnqueuedJob {
@@ -237,6 +242,7 @@ export function insertedJobRow(
     retries: 0,
     replay_of: null,
     errors: [],
+    concurrency_key: job.concurrencyKey ?? null,
   }
 }
 
@@ -275,6 +281,7 @@ export class JobStore {
       run_at: job.runAt?.toISOString() ?? null,
       idempotency_key: job.idempotencyKey,
       request_hash: job.requestHash,
+      concurrency_key: job.concurrencyKey ?? null,
     }))
     if (!this.inTransaction && jobs.every((job) => job.idempotencyKey === null)) {
       // Without keys every job is new, so the answer is what was sent plus what the database
@@ -283,12 +290,12 @@ export class JobStore {
       // insert's round trip; the rest of the row is `insertedJobRow`'s). The payload is the one sent
       // (jsonb may order its keys differently on a later read, the same JSON value).
       const assigned = await this.sql<{ id: string; run_at: string; created_at: string }[]>`
-        insert into job_runner_jobs (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at)
+        insert into job_runner_jobs (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, concurrency_key)
         select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts, x.max_interruptions,
-               x.timeout_seconds, coalesce(x.run_at, now())
+               x.timeout_seconds, coalesce(x.run_at, now()), x.concurrency_key
         from jsonb_to_recordset(${this.sql.json(rows as unknown as Json)}) as x(
           ord int, type text, queue text, payload jsonb, priority int, max_attempts int, max_interruptions int,
-          timeout_seconds float8, run_at timestamptz)
+          timeout_seconds float8, run_at timestamptz, concurrency_key text)
         order by x.ord
         returning id, to_char(run_at at time zone 'UTC', ${ISO_TIMESTAMP}) as run_at, to_char(created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as created_at`
       // Identity values follow the select's order, so sorting by id restores `ord`.
@@ -302,12 +309,13 @@ export class JobStore {
       // Identity values follow the select's order, so sorting the inserted rows by id restores `ord`.
       const inserted = await sql<JobRow[]>`
         insert into job_runner_jobs
-          (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, idempotency_key, request_hash)
+          (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, idempotency_key, request_hash,
+           concurrency_key)
         select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts, x.max_interruptions,
-               x.timeout_seconds, coalesce(x.run_at, now()), x.idempotency_key, x.request_hash
+               x.timeout_seconds, coalesce(x.run_at, now()), x.idempotency_key, x.request_hash, x.concurrency_key
         from jsonb_to_recordset(${sql.json(rows as unknown as Json)}) as x(
           ord int, type text, queue text, payload jsonb, priority int, max_attempts int, max_interruptions int,
-          timeout_seconds float8, run_at timestamptz, idempotency_key text, request_hash text)
+          timeout_seconds float8, run_at timestamptz, idempotency_key text, request_hash text, concurrency_key text)
         order by x.ord
         on conflict (owner, idempotency_key) where idempotency_key is not null do nothing
         returning *`
@@ -410,13 +418,23 @@ export class JobStore {
     queues,
     limit,
     leaseMs,
+    exceptTypes = [],
   }: {
     instanceId: string
     queues: readonly string[]
     limit: number
     leaseMs: number
+    /**
+     * Job types this claim leaves alone: those with concurrency limits, which only the limited claim
+     * takes (`claimLimitedJobs`), and paused ones. Empty (the usual case) adds nothing to the statement.
+     */
+    exceptTypes?: readonly string[]
   }): Promise<OwnedJob[]> {
     if (limit <= 0) return []
+    const sql = this.sql
+    // Type names hold no comma (JOB_NAME in jobs/defineJob.ts), so the list travels as one string.
+    const exceptFilter =
+      exceptTypes.length === 0 ? sql`` : sql`and type <> all(string_to_array(${exceptTypes.join(',')}, ','))`
     const rows = await this.sql<JobFields[]>`
       with no_flush_wait as materialized (
         -- true: for this transaction only; referenced below so that it runs.
@@ -428,7 +446,7 @@ export class JobStore {
         select c.id from no_flush_wait, unnest(string_to_array(${queues.join(',')}, ',')) as q(name)
         cross join lateral (
           select id, priority, run_at from job_runner_jobs
-          where state = 'queued' and queue = q.name and run_at <= now()
+          where state = 'queued' and queue = q.name and run_at <= now() ${exceptFilter}
           order by priority, run_at, id
           limit ${limit}
           for update skip locked
@@ -446,7 +464,17 @@ export class JobStore {
                 to_char(j.created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as created_at,
                 to_char(j.started_at at time zone 'UTC', ${ISO_TIMESTAMP}) as started_at, null as finished_at,
                 j.cancel_requested, j.checkpoint, j.progress, j.result, j.error, j.interruptions, j.max_interruptions,
-                j.retries, j.replay_of, j.errors`
+                j.retries, j.replay_of, j.errors, j.concurrency_key`
+    return rows.sort((a, b) => a.priority - b.priority || compareIds(a.id, b.id)).map(toJob)
+  }
+
+  /**
+   * The `claim` row for job types with concurrency limits: at most `perKey` jobs of a key and `total`
+   * of the type leased at once across every instance (src/queue/limitedClaim.ts). Jobs of types
+   * without limits never pass here.
+   */
+  async claimLimitedJobs(params: LimitedClaimParams): Promise<OwnedJob[]> {
+    const rows = await claimLimitedJobs(this.sql, params)
     return rows.sort((a, b) => a.priority - b.priority || compareIds(a.id, b.id)).map(toJob)
   }
 
@@ -749,12 +777,13 @@ export class JobStore {
     const sql = this.sql
     const [row] = await sql<JobRow[]>`
       insert into job_runner_jobs
-        (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, replay_of)
+        (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, replay_of,
+         concurrency_key)
       select o.owner, o.type, ${queue === undefined ? sql`o.queue` : sql`${queue}`},
              ${payload === undefined ? sql`o.payload` : sql`${sql.json(payload)}::jsonb`},
              ${priority === undefined ? sql`o.priority` : sql`${priority}::int`},
              o.max_attempts, o.max_interruptions, o.timeout_seconds,
-             coalesce(${runAt?.toISOString() ?? null}::timestamptz, now()), o.id
+             coalesce(${runAt?.toISOString() ?? null}::timestamptz, now()), o.id, o.concurrency_key
       from job_runner_jobs o
       where o.id = ${id} ${owner === undefined ? sql`` : sql`and o.owner = ${owner}`}
       returning *`
@@ -977,7 +1006,7 @@ export class JobStore {
 /** The rows of the transition table (see the header), each the name of the statement that performs it. */
 export const JOB_TRANSITIONS = {
   enqueue: 'enqueueJobs',
-  claim: 'claimJobs',
+  claim: ['claimJobs', 'claimLimitedJobs'],
   release: 'releaseJobs',
   complete: 'completeJobs',
   fail: 'failJobs',

@@ -22,6 +22,7 @@
 import os from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { OwnedJob } from '../queue/job.js'
+import type { LimitedType } from '../queue/limitedClaim.js'
 import { boundedFailedAttempt, type JobSnapshot } from '../queue/store.js'
 import { coerceError } from '../log.js'
 import { Doorbell } from '../support/doorbell.js'
@@ -79,6 +80,8 @@ export class RunnerGeneration {
   /** A job's `flush()`: one function for every execution. */
   private readonly flushOne = (execution: JobExecution) => this.writeCheckpoints([execution])
   private readonly timeouts: ExecutionTimeouts
+  /** The job types with concurrency limits (`defineJob({ concurrency })`), which only the limited claim takes. */
+  private readonly limited: { types: readonly LimitedType[]; names: readonly string[]; has: ReadonlySet<string> }
 
   /**
    * `leaseOwner`: the id of this generation's claims and writes, and of its row in
@@ -95,6 +98,9 @@ export class RunnerGeneration {
       onTimeoutIgnored: (execution) => this.abandonTimedOut(execution),
     }
     this.outcomes = new OutcomeBatches(deps.store, this.leaseOwner)
+    const limitedTypes = deps.registry.concurrencyLimits()
+    const limitedNames = limitedTypes.map((t) => t.type)
+    this.limited = { types: limitedTypes, names: limitedNames, has: new Set(limitedNames) }
     const onError = (during: string) => (error: Error) => this.reportError(error, during)
     const executions = () => this.executions.values()
     this.leaseKeeper = new LeaseKeeper(
@@ -337,16 +343,7 @@ export class RunnerGeneration {
         this.localQueue.sampleRate()
         const limit = Math.max(0, unclaimedSlots) + this.localQueue.room
         try {
-          const { leaseOwner: instanceId, config } = this
-          const jobs =
-            limit > 0
-              ? await this.deps.store.claimJobs({
-                  instanceId,
-                  queues: config.queues,
-                  limit,
-                  leaseMs: config.leaseMs,
-                })
-              : []
+          const jobs = await this.claim(limit, Math.max(0, unclaimedSlots))
           failures = 0
           // Claimed while the stop began: the released queue refuses them, and they go back at once.
           const refused = this.localQueue.push(this.notHeldHere(jobs))
@@ -365,6 +362,39 @@ export class RunnerGeneration {
       const room = this.freeSlots - this.startableWaiting > 0 || this.localQueue.wantsRefill
       if (!claimedAll || !room) await this.doorbell.wait(this.config.pollIntervalMs)
     }
+  }
+
+  /**
+   * Claims up to `limit` jobs. Job types with concurrency limits are claimed first, by their own
+   * statement, and only for the `freeSlots` (a job claimed counts against its limits on every
+   * instance, so holding one ahead would keep another instance from running it); the plain claim,
+   * which leaves those types alone, fills the rest. With no limited type, it is the plain claim alone.
+   */
+  private async claim(limit: number, freeSlots: number): Promise<OwnedJob[]> {
+    if (limit <= 0) return []
+    const { leaseOwner: instanceId, config, limited } = this
+    const { queues, leaseMs } = config
+    if (limited.types.length === 0) return this.deps.store.claimJobs({ instanceId, queues, limit, leaseMs })
+    const limitedJobs =
+      freeSlots > 0
+        ? await this.deps.store.claimLimitedJobs({
+            instanceId,
+            queues,
+            limit: freeSlots,
+            leaseMs,
+            types: limited.types,
+          })
+        : []
+    const rest = limit - limitedJobs.length
+    if (rest <= 0) return limitedJobs
+    const plain = await this.deps.store.claimJobs({
+      instanceId,
+      queues,
+      limit: rest,
+      leaseMs,
+      exceptTypes: limited.names,
+    })
+    return limitedJobs.length === 0 ? plain : [...limitedJobs, ...plain]
   }
 
   /**
@@ -443,6 +473,9 @@ export class RunnerGeneration {
       this.fillSlots()
       if (this.freeSlots - this.startableWaiting > 0 || this.localQueue.wantsRefill) this.doorbell.ring()
       await this.writeOutcome(execution, settlement)
+      // Its end frees a place under its type's limits: instances that found the type at its limit
+      // claim again now rather than at their next poll.
+      if (this.limited.has.has(job.type)) this.deps.notifier.announce('jobsAvailable', job.queue)
     } finally {
       // `outcomeWritten` is this call's promise, set before its first await returned.
       this.writing.delete(execution.outcomeWritten!)

@@ -44,6 +44,7 @@ function jobRow(fields: Partial<OwnedJob> = {}): OwnedJob {
     retries: 0,
     replayOf: null,
     errors: [],
+    concurrencyKey: null,
     ...fields,
   }
 }

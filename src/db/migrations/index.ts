@@ -10,6 +10,7 @@ import * as maxInterruptions from './008_max_interruptions.js'
 import * as retriesAndErrorHistory from './009_retries_and_error_history.js'
 import * as bulkActions from './010_bulk_actions.js'
 import * as schedules from './011_schedules.js'
+import * as concurrencyKeys from './016_concurrency_keys.js'
 
 export interface Migration {
   readonly version: number
@@ -29,4 +30,5 @@ export const migrations: readonly Migration[] = [
   retriesAndErrorHistory,
   bulkActions,
   schedules,
+  concurrencyKeys,
 ]
