@@ -1,0 +1,152 @@
+/**
+ * Flow control through the API, on each database, with a job type of the test's own whose runs the
+ * test releases by hand (`gate`, limited to `perKey: 1, total: 2`): `concurrencyKey` is stored and
+ * shown, a key over 256 bytes is refused with 422 naming the field, and the runner of one instance
+ * starts no more than the limits allow however many slots it has, starting the next job of a key as
+ * soon as one ends.
+ */
+import assert from 'node:assert/strict'
+import { after, before, beforeEach, describe, it } from 'node:test'
+import { defineJob } from '../../jobs/defineJob.js'
+import echo from '../../jobs/echo.js'
+import { JobRegistry } from '../../jobs/registry.js'
+import type { OwnedJob } from '../../src/queue/job.js'
+import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { expectJson, expectProblem, type ApiJob } from '../support/http.js'
+import { startTestService, type TestService } from '../support/service.js'
+
+type KeyedJob = ApiJob & { concurrencyKey: string | null }
+
+/** Runs of `gate` wait here until the test opens them, by job id. */
+const gates = new Map<string, () => void>()
+const gate = defineJob<{ name: string }>({
+  name: 'gate',
+  payloadSchema: { type: 'object', properties: { name: { type: 'string' } } },
+  concurrency: { perKey: 1, total: 2 },
+  async run({ jobId, signal }) {
+    await new Promise<void>((resolve, reject) => {
+      gates.set(jobId, resolve)
+      signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true })
+    })
+    return { opened: jobId }
+  },
+})
+
+for (const target of databaseTargets()) {
+  describe(`flow control (${target.name})`, { timeout: 60_000 }, () => {
+    let database: TestDatabase
+    let service: TestService
+
+    before(async () => {
+      database = await target.create()
+      service = await startTestService(
+        database,
+        { CONCURRENCY: '10', POLL_INTERVAL_MS: '5000' },
+        { registry: new JobRegistry([echo, gate]) },
+      )
+    })
+    beforeEach(() => gates.clear())
+    after(async () => {
+      await service?.close()
+      await database?.cleanup()
+    })
+
+    const post = (path: string, body: unknown) => service.request(path, { method: 'POST', body: JSON.stringify(body) })
+    /** The next `count` runs of `gate` to start (register before causing them). */
+    const started = (count: number) => {
+      const seen: OwnedJob[] = []
+      return new Promise<OwnedJob[]>((resolve) => {
+        const off = service.runner.events.on('job:start', ({ job }) => {
+          if (job.type !== 'gate') return
+          seen.push(job)
+          if (seen.length === count) {
+            off()
+            resolve(seen)
+          }
+        })
+      })
+    }
+
+    it('stores and shows concurrencyKey, on one job and in a batch', async () => {
+      const one = await expectJson<KeyedJob>(await post('/v1/jobs', { type: 'echo', concurrencyKey: 'tenant-1' }), 202)
+      assert.equal(one.concurrencyKey, 'tenant-1')
+      const read = await expectJson<KeyedJob>(await service.request(`/v1/jobs/${one.id}`), 200)
+      assert.equal(read.concurrencyKey, 'tenant-1')
+      const plain = await expectJson<KeyedJob>(await post('/v1/jobs', { type: 'echo' }), 202)
+      assert.equal(plain.concurrencyKey, null)
+      const batch = await expectJson<{ jobs: KeyedJob[] }>(
+        await post('/v1/jobs/batch', { jobs: [{ type: 'echo', concurrencyKey: 'k' }, { type: 'echo' }] }),
+        202,
+      )
+      assert.deepEqual(
+        batch.jobs.map((j) => j.concurrencyKey),
+        ['k', null],
+      )
+    })
+
+    it('refuses a key over 256 bytes (counted in UTF-8) with 422 naming concurrencyKey', async () => {
+      // 129 two-byte characters: within 256 characters, over 256 bytes.
+      const cases: [string, unknown, string][] = [
+        ['/v1/jobs', { type: 'echo', concurrencyKey: 'é'.repeat(129) }, '/concurrencyKey'],
+        ['/v1/jobs', { type: 'echo', concurrencyKey: 'x'.repeat(257) }, '/concurrencyKey'],
+        ['/v1/jobs', { type: 'echo', concurrencyKey: '' }, '/concurrencyKey'],
+        [
+          '/v1/jobs/batch',
+          { jobs: [{ type: 'echo' }, { type: 'echo', concurrencyKey: 'é'.repeat(129) }] },
+          '/jobs/1/concurrencyKey',
+        ],
+      ]
+      for (const [path, body, pointer] of cases) {
+        const problem = await expectProblem(await post(path, body), 422)
+        assert.ok(
+          problem.errors?.some((e) => e.pointer === pointer),
+          `${JSON.stringify(body).slice(0, 60)}: expected ${pointer}, got ${JSON.stringify(problem.errors)}`,
+        )
+      }
+      const fits = await expectJson<KeyedJob>(
+        await post('/v1/jobs', { type: 'echo', concurrencyKey: 'é'.repeat(128) }),
+        202,
+      )
+      assert.equal(fits.concurrencyKey, 'é'.repeat(128))
+    })
+
+    it('starts no more than the limits allow, and the next of a key as soon as one ends', async () => {
+      const firstTwo = started(2)
+      const jobs = await expectJson<{ jobs: KeyedJob[] }>(
+        await post('/v1/jobs/batch', {
+          jobs: [
+            { type: 'gate', concurrencyKey: 'a' },
+            { type: 'gate', concurrencyKey: 'a' },
+            { type: 'gate', concurrencyKey: 'b' },
+            { type: 'gate', concurrencyKey: 'c' },
+          ],
+        }),
+        202,
+      )
+      const [a1, a2, b, c] = jobs.jobs.map((j) => j.id)
+      const first = await firstTwo
+      assert.deepEqual(first.map((j) => j.id).sort(), [a1, b].sort(), 'one of a and one of b: the total is 2')
+      const states = async () =>
+        Object.fromEntries(
+          await Promise.all(
+            [a1, a2, b, c].map(async (id) => [
+              id,
+              (await expectJson<KeyedJob>(await service.request(`/v1/jobs/${id}`), 200)).state,
+            ]),
+          ),
+        )
+      assert.deepEqual(await states(), { [a1!]: 'running', [a2!]: 'queued', [b!]: 'running', [c!]: 'queued' })
+
+      // a1 ends: the next in line is a2, now that key a has a place (its end rings the claim).
+      const next = started(1)
+      gates.get(a1!)!()
+      assert.equal((await next)[0]!.id, a2)
+      // b ends: c takes the second place of the total.
+      const last = started(1)
+      gates.get(b!)!()
+      assert.equal((await last)[0]!.id, c)
+      gates.get(a2!)!()
+      gates.get(c!)!()
+    })
+  })
+}
