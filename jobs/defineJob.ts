@@ -15,8 +15,12 @@ import type { Json } from '../src/queue/job.js'
 
 export { PermanentError, RetryAfterError } from './errors.js'
 
-/** Why a job's token fired: a SIGTERM or drain, a cancel request, or the job's own timeout. */
-export type AbortReason = 'shutdown' | 'cancelled' | 'timeout'
+/**
+ * Why a job's token fired: a SIGTERM or drain, a cancel request, the job's own timeout, or a pause of
+ * its queue or type with `mode: "checkpoint"` (it goes back to the queue, attempt refunded, and runs
+ * again from its checkpoint once resumed).
+ */
+export type AbortReason = 'shutdown' | 'cancelled' | 'timeout' | 'paused'
 
 export interface JobContext<Payload = Json, Checkpoint = Json> {
   readonly jobId: string

@@ -32,6 +32,9 @@ import { ServiceMetrics } from './observability/metrics.js'
 import { Signals } from './observability/signals.js'
 import { JobService } from './queue/jobService.js'
 import { Notifier } from './queue/notifier.js'
+import { PauseBoard } from './queue/pauses.js'
+import { PauseService } from './queue/pauseService.js'
+import { PauseStore } from './queue/pauseStore.js'
 import { JobStore } from './queue/store.js'
 import { Runner, runnerConfigFrom } from './runner/runner.js'
 import { Scheduler } from './schedules/scheduler.js'
@@ -132,10 +135,24 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     await closeOpened(error)
     throw error
   }
+  const pauseStore = new PauseStore(db.sql)
+  const pauseBoard = new PauseBoard({
+    store: pauseStore,
+    notifier,
+    onError: (error) => log.warn({ err: error }, 'pauses: read failed'),
+  })
+  opened.push(() => pauseBoard.stop())
+  try {
+    await abortable(pauseBoard.start(), signal)
+  } catch (error) {
+    await closeOpened(error)
+    throw error
+  }
   const signals = new Signals({
     db,
     store,
     notifier,
+    pauses: pauseBoard,
     registry: jobRegistry,
     queues: config.queues,
     leaseMs: config.leaseMs,
@@ -152,6 +169,7 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     log,
     mayClaim: () => lifecycle?.mayClaim() ?? false,
     onProgress: signals.onProgress,
+    pauses: pauseBoard,
   })
   const scheduler = new Scheduler(
     {},
@@ -187,6 +205,7 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     closeResources: async (budgetMs) => {
       await closeServer(server, Math.min(budgetMs, 1000))
       await signals.stop()
+      await pauseBoard.stop()
       await notifier.stop()
       await db.close({ timeoutSeconds: Math.max(0, (budgetMs - 1000) / 1000) })
     },
@@ -225,6 +244,13 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     pingDatabase: () => store.ping(),
     metrics,
     queueOverview: () => signals.queueOverview(),
+    pauses: new PauseService({
+      store: pauseStore,
+      board: pauseBoard,
+      notifier,
+      isKnownType: (type) => jobRegistry.get(type) !== undefined,
+      isKnownQueue: (queue) => signals.isKnownQueue(queue, pauseStore),
+    }),
   })
 
   opened.push(async () => metrics.stop())

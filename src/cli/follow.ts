@@ -97,6 +97,8 @@ export function describeWait(job: Job, reason: WaitReason): string {
   switch (reason) {
     case 'no-instance':
       return `no running instance serves queue ${job.queue}; it starts once one does (QUEUES)`
+    case 'paused':
+      return `its queue ${job.queue} or its type ${job.type} is paused; it starts once resumed`
     case 'scheduled':
       return `${job.attempts > 0 ? 'retry ' : ''}scheduled for ${job.runAt}`
   }

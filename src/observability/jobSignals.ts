@@ -8,10 +8,13 @@
  * entry there, a check here, and whatever that check needs in `WaitContext`.
  */
 import { WAIT_REASONS, type OwnedJob, type WaitReason } from '../queue/job.js'
+import type { PauseBoard } from '../queue/pauses.js'
 import type { LiveProgress } from './liveProgress.js'
 import type { ServedQueueMap, ServedQueues } from './servedQueues.js'
 
 export interface WaitContext {
+  /** The pause that holds a job, if any (src/queue/pauses.ts). */
+  paused?: (job: OwnedJob) => boolean
   /** Queues some live instance serves; undefined when they could not be read (then no job is said to have none). */
   served: ServedQueueMap | undefined
   /** Milliseconds since the epoch, the time the reasons are judged at. */
@@ -20,6 +23,7 @@ export interface WaitContext {
 
 const WAIT_CHECKS: Readonly<Record<WaitReason, (job: OwnedJob, context: WaitContext) => boolean>> = {
   'no-instance': (job, { served }) => served !== undefined && !served.has(job.queue),
+  paused: (job, { paused }) => paused?.(job) ?? false,
   scheduled: (job, { now }) => Date.parse(job.runAt) > now,
 }
 
@@ -33,11 +37,17 @@ export function waitReasonOf(job: OwnedJob, context: WaitContext): WaitReason | 
 export interface JobSignalsDependencies {
   served: Pick<ServedQueues, 'get'>
   progress: Pick<LiveProgress, 'get'>
+  pauses?: Pick<PauseBoard, 'modeFor'>
   onError?: (error: unknown) => void
 }
 
 export class JobSignals {
-  constructor(private readonly deps: JobSignalsDependencies) {}
+  private readonly paused: (job: OwnedJob) => boolean
+
+  constructor(private readonly deps: JobSignalsDependencies) {
+    const pauses = deps.pauses
+    this.paused = pauses ? (job) => pauses.modeFor(job) !== undefined : () => false
+  }
 
   /**
    * The jobs as the API shows them: live progress merged, wait reasons filled in. Never rejects: an
@@ -47,7 +57,7 @@ export class JobSignals {
   async view(jobs: readonly OwnedJob[]): Promise<OwnedJob[]> {
     const anyQueued = jobs.some((job) => job.state === 'queued')
     const context: WaitContext | undefined = anyQueued
-      ? { served: await this.servedOrUnknown(), now: Date.now() }
+      ? { served: await this.servedOrUnknown(), now: Date.now(), paused: this.paused }
       : undefined
     return jobs.map((job) => {
       const live = this.liveProgress(job)

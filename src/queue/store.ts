@@ -16,7 +16,7 @@
  * `interruptions` counts runs stopped from outside.
  *
  *                ┌──────── release (its code never ran: refunded) ◀─────┐
- *                │ ┌────── interrupt (refunded) ◀───────────────────────┤
+ *                │ ┌────── interrupt, pause (refunded) ◀────────────────┤
  *                │ │ ┌──── fail, abandon, lease expired (counted) ◀─────┤
  *                ▼ ▼ ▼                                                  │
  *   enqueue ──▶ queued ──claim (+1 attempt, before any code runs)──▶ running ──complete──▶ succeeded
@@ -38,6 +38,8 @@
  *                                                                                               or the job's retry policy gives up)
  *   interrupt        requeueInterruptedJobs   running → queued | failed      −1            +1  (failed once past maxInterruptions)
  *   abandon          abandonJobs              running → queued | failed      –             +1  (ignored its token until the deadline)
+ *   pause            requeuePausedJobs        running → queued               −1            –   (stopped by a `checkpoint` pause: not an
+ *                                                                                               interruption; keeps its place in line)
  *   cancel running   markJobsCancelled        running → cancelled            −1 if it never ran
  *   cancel queued    requestCancel            queued → cancelled             –             –   (a running job is only flagged:
  *                    requestCancels                                                              its runner ends it by cancel running)
@@ -588,6 +590,33 @@ export class JobStore {
   }
 
   /**
+   * The `pause` row: jobs that stopped on their token because their queue or type was paused with
+   * `checkpoint` (src/queue/pauses.ts) go back to `queued` with their checkpoint, the attempt given
+   * back. A pause is the operator's choice, not the job's trouble: it is not counted as an
+   * interruption (so `maxInterruptions` never fails a job for being paused), and the job keeps its
+   * `run_at`, hence its place in line for when the pause ends.
+   */
+  async requeuePausedJobs({
+    instanceId,
+    jobs,
+  }: {
+    instanceId: string
+    jobs: readonly JobSnapshot[]
+  }): Promise<{ id: string; state: JobState }[]> {
+    if (jobs.length === 0) return []
+    const rows = await this.sql<{ id: string; state: JobState }[]>`
+      with x as materialized (select * from ${snapshotRows(this.sql, jobs)})
+      update job_runner_jobs j
+      set state = 'queued', attempts = greatest(j.attempts - 1, 0),
+          checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress),
+          started_at = coalesce(j.started_at, now()), updated_at = now(), lease_owner = null, lease_expires_at = null
+      from x
+      where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
+      returning j.id, j.state`
+    return rows.map((r) => ({ id: String(r.id), state: r.state }))
+  }
+
+  /**
    * The `abandon` row: jobs that ignored their token until a stop's deadline. Their last checkpoint
    * is written and they go back to `queued` for any instance, but the attempt counts (a job that
    * never stops when asked is not refunded), so the last attempt ends in `failed`.
@@ -1011,6 +1040,7 @@ export const JOB_TRANSITIONS = {
   complete: 'completeJobs',
   fail: 'failJobs',
   interrupt: 'requeueInterruptedJobs',
+  pause: 'requeuePausedJobs',
   abandon: 'abandonJobs',
   cancelRunning: 'markJobsCancelled',
   cancelQueued: ['requestCancel', 'requestCancels'],

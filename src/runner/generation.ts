@@ -23,6 +23,7 @@ import os from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { OwnedJob } from '../queue/job.js'
 import type { LimitedType } from '../queue/limitedClaim.js'
+import type { Pause, PauseMode } from '../queue/pauseStore.js'
 import { boundedFailedAttempt, type JobSnapshot } from '../queue/store.js'
 import { coerceError } from '../log.js'
 import { Doorbell } from '../support/doorbell.js'
@@ -191,6 +192,15 @@ export class RunnerGeneration {
       this.deps.notifier.subscribe('jobsAvailable', (queue) => served.has(queue) && this.doorbell.ring()),
       this.deps.notifier.subscribe('cancelRequested', (id) => this.cancel(id)),
     )
+    if (this.deps.pauses) {
+      this.unsubscribe.push(
+        this.deps.pauses.onChange(({ added, resumed }) => {
+          this.onPause(added)
+          // A resume gives work back: claim now rather than at the next poll.
+          if (resumed) this.doorbell.ring()
+        }),
+      )
+    }
     this.leaseKeeper.start()
     this.checkpointFlusher.start()
     this.leaseSweeper.start()
@@ -343,14 +353,15 @@ export class RunnerGeneration {
         this.localQueue.sampleRate()
         const limit = Math.max(0, unclaimedSlots) + this.localQueue.room
         try {
-          const jobs = await this.claim(limit, Math.max(0, unclaimedSlots))
+          const claimed = await this.claim(limit, Math.max(0, unclaimedSlots))
+          const jobs = this.notPaused(claimed)
           failures = 0
           // Claimed while the stop began: the released queue refuses them, and they go back at once.
           const refused = this.localQueue.push(this.notHeldHere(jobs))
           if (refused.length > 0) this.trackWrite(this.release(refused, this.graceTimer).then(() => {}))
           if (jobs.length > 0) this.events.emit('jobs:claimed', { jobs, waiting: this.localQueue.size })
           this.fillSlots()
-          claimedAll = limit > 0 && jobs.length === limit
+          claimedAll = limit > 0 && claimed.length === limit
         } catch (error) {
           this.reportError(coerceError(error), 'claim')
           failures += 1
@@ -373,28 +384,54 @@ export class RunnerGeneration {
   private async claim(limit: number, freeSlots: number): Promise<OwnedJob[]> {
     if (limit <= 0) return []
     const { leaseOwner: instanceId, config, limited } = this
-    const { queues, leaseMs } = config
-    if (limited.types.length === 0) return this.deps.store.claimJobs({ instanceId, queues, limit, leaseMs })
+    const { leaseMs } = config
+    const pauses = this.deps.pauses
+    if (limited.types.length === 0 && (!pauses || pauses.isEmpty)) {
+      return this.deps.store.claimJobs({ instanceId, queues: config.queues, limit, leaseMs })
+    }
+    // Paused queues and types are left out of both claims (src/queue/pauses.ts).
+    const pausedQueues = pauses?.pausedQueues ?? new Set<string>()
+    const pausedTypes = pauses?.pausedTypes ?? []
+    const queues = pausedQueues.size === 0 ? config.queues : config.queues.filter((q) => !pausedQueues.has(q))
+    if (queues.length === 0) return []
+    const limitedTypes =
+      pausedTypes.length === 0 ? limited.types : limited.types.filter((t) => !pausedTypes.includes(t.type))
     const limitedJobs =
-      freeSlots > 0
-        ? await this.deps.store.claimLimitedJobs({
-            instanceId,
-            queues,
-            limit: freeSlots,
-            leaseMs,
-            types: limited.types,
-          })
+      freeSlots > 0 && limitedTypes.length > 0
+        ? await this.deps.store.claimLimitedJobs({ instanceId, queues, limit: freeSlots, leaseMs, types: limitedTypes })
         : []
     const rest = limit - limitedJobs.length
     if (rest <= 0) return limitedJobs
-    const plain = await this.deps.store.claimJobs({
-      instanceId,
-      queues,
-      limit: rest,
-      leaseMs,
-      exceptTypes: limited.names,
-    })
+    const exceptTypes = pausedTypes.length === 0 ? limited.names : [...limited.names, ...pausedTypes]
+    const plain = await this.deps.store.claimJobs({ instanceId, queues, limit: rest, leaseMs, exceptTypes })
     return limitedJobs.length === 0 ? plain : [...limitedJobs, ...plain]
+  }
+
+  /**
+   * Pauses this instance heard of: jobs of theirs waiting here go back unrun (a pause holds them all
+   * in the database, where any instance sees them again once resumed); with `checkpoint`, running
+   * ones are stopped with the token reason `paused` and go back with their checkpoint (the `pause` row).
+   */
+  private onPause(added: readonly Pause[]): void {
+    if (this.state !== 'running' || added.length === 0) return
+    const holds = (job: OwnedJob, mode?: PauseMode) =>
+      added.some((p) => (p.kind === 'queue' ? job.queue === p.name : job.type === p.name) && (!mode || p.mode === mode))
+    const waiting = [...this.localQueue.entries()].filter(({ job }) => holds(job)).map(({ job }) => job)
+    for (const job of waiting) this.localQueue.remove(job.id)
+    if (waiting.length > 0) this.trackWrite(this.release(waiting, this.graceTimer).then(() => {}))
+    for (const execution of this.executions.values()) {
+      if (holds(execution.job, 'checkpoint')) execution.abort('paused')
+    }
+  }
+
+  /** Jobs a claim brought that a pause (heard of while the claim ran) holds: handed back unrun. */
+  private notPaused(jobs: OwnedJob[]): OwnedJob[] {
+    const pauses = this.deps.pauses
+    if (!pauses || pauses.isEmpty || jobs.length === 0) return jobs
+    const held = jobs.filter((job) => pauses.modeFor(job) !== undefined)
+    if (held.length === 0) return jobs
+    this.trackWrite(this.release(held, this.graceTimer).then(() => {}))
+    return jobs.filter((job) => pauses.modeFor(job) === undefined)
   }
 
   /**
@@ -568,7 +605,7 @@ export class RunnerGeneration {
     if (execution.crashError) {
       return this.writeFailure(execution, crashedTheProcess(execution.crashError), undefined, settlement)
     }
-    if (settlement.kind === 'rejected' && reason !== 'shutdown' && reason !== 'cancelled') {
+    if (settlement.kind === 'rejected' && reason !== 'shutdown' && reason !== 'cancelled' && reason !== 'paused') {
       const error =
         reason === 'timeout'
           ? `timed out after ${job.timeoutSeconds} s`
@@ -581,6 +618,9 @@ export class RunnerGeneration {
     if (settlement.kind === 'resolved') {
       outcome = 'succeeded'
       write = () => this.outcomes.complete({ ...snapshot, result: settlement.result })
+    } else if (reason === 'paused') {
+      outcome = 'paused'
+      write = () => this.outcomes.pause(snapshot)
     } else if (reason === 'shutdown') {
       outcome = 'interrupted'
       write = async () => {

@@ -18,6 +18,7 @@ import type { Config } from '../config.js'
 import type { Notifier } from '../queue/notifier.js'
 import type { JobExecution } from './jobExecution.js'
 import type { JobStore } from '../queue/store.js'
+import type { PauseBoard } from '../queue/pauses.js'
 import { TypedEmitter, type RunnerEvents } from './events.js'
 import { RunnerGeneration } from './generation.js'
 import { LiveRuns } from './liveRuns.js'
@@ -61,6 +62,8 @@ export interface RunnerDependencies {
   log: Logger
   /** The lifecycle's answer to "may I claim now?". */
   mayClaim?: () => boolean
+  /** The cluster's paused queues and job types, left out of claims (src/queue/pauses.ts). */
+  pauses?: PauseBoard
   /** Hears each progress report of a job running here as it happens (src/observability/liveProgress.ts). */
   onProgress?: (execution: JobExecution) => void
 }

@@ -143,6 +143,24 @@ for (const target of databaseTargets()) {
         )
       })
 
+      it('does the same for a type with concurrency limits (claimLimitedJobs), within them', async () => {
+        const id = await enqueue({ concurrencyKey: 'k' })
+        await enqueue({ concurrencyKey: 'k' })
+        const owner = randomUUID()
+        const types = [{ type: 'echo', perKey: 1, total: null }]
+        const claimed = await store.claimLimitedJobs({ instanceId: owner, queues, limit: 5, leaseMs: LEASE_MS, types })
+        assert.deepEqual(
+          claimed.map((j) => [j.id, j.attempts]),
+          [[id, 1]],
+          'one of key k: its perKey is 1',
+        )
+        const { state, attempts, started, leaseOwner } = await facts(id)
+        assert.deepEqual(
+          { state, attempts, started, leaseOwner },
+          { state: 'running', attempts: 1, started: true, leaseOwner: owner },
+        )
+      })
+
       it('adds to the attempts of earlier runs', async () => {
         const id = await afterOneFailedAttempt()
         await claim(randomUUID(), id)
@@ -330,6 +348,44 @@ for (const target of databaseTargets()) {
           { id, state: 'failed' },
         ])
         assert.match((await facts(id)).error ?? '', /maxInterruptions \(0\)/)
+      })
+    })
+
+    row('pause', () => {
+      it('running → queued: attempt refunded, no interruption counted, checkpoint kept, place in line kept', async () => {
+        const id = await afterOneFailedAttempt()
+        const before = await facts(id)
+        const owner = randomUUID()
+        await start(owner, id)
+        assert.deepEqual(
+          await store.requeuePausedJobs({ instanceId: randomUUID(), jobs: [snapshot(id, { cursor: 4 })] }),
+          [],
+          'not the lease owner',
+        )
+        assert.deepEqual(await store.requeuePausedJobs({ instanceId: owner, jobs: [snapshot(id, { cursor: 4 })] }), [
+          { id, state: 'queued' },
+        ])
+        const f = await facts(id)
+        assert.equal(f.state, 'queued')
+        assert.equal(f.attempts, 1, 'this run is refunded; the failed one before it is not')
+        assert.equal(f.interruptions, 0, 'a pause is not an interruption')
+        assert.equal(f.finished, false)
+        assert.equal(f.leaseOwner, null)
+        assert.deepEqual(f.checkpoint, { cursor: 4 })
+        assert.equal(f.runAt.getTime(), before.runAt.getTime(), 'its run_at, hence its place in line, is kept')
+      })
+
+      it('never fails a job, however often it is paused (maxInterruptions does not apply)', async () => {
+        const id = await enqueue({ maxInterruptions: 0 })
+        for (let i = 0; i < 3; i++) {
+          const owner = randomUUID()
+          await start(owner, id)
+          assert.deepEqual(await store.requeuePausedJobs({ instanceId: owner, jobs: [snapshot(id)] }), [
+            { id, state: 'queued' },
+          ])
+        }
+        const { state, attempts, interruptions } = await facts(id)
+        assert.deepEqual({ state, attempts, interruptions }, { state: 'queued', attempts: 0, interruptions: 0 })
       })
     })
 

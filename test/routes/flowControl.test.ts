@@ -3,7 +3,9 @@
  * test releases by hand (`gate`, limited to `perKey: 1, total: 2`): `concurrencyKey` is stored and
  * shown, a key over 256 bytes is refused with 422 naming the field, and the runner of one instance
  * starts no more than the limits allow however many slots it has, starting the next job of a key as
- * soon as one ends.
+ * soon as one ends. Pauses: unknown names are 404, a paused queue's jobs wait with `waitReason:
+ * paused` until resumed, and a `checkpoint` pause of a type stops its running job with the token
+ * reason `paused` and puts it back with its attempt refunded and no interruption counted.
  */
 import assert from 'node:assert/strict'
 import { after, before, beforeEach, describe, it } from 'node:test'
@@ -147,6 +149,76 @@ for (const target of databaseTargets()) {
       assert.equal((await last)[0]!.id, c)
       gates.get(a2!)!()
       gates.get(c!)!()
+    })
+
+    it('refuses to pause what it does not know (404), a bad mode (422), and a caller without admin (403)', async () => {
+      await expectProblem(await post('/v1/admin/queues/no-such-queue/pause', { mode: 'finish' }), 404)
+      await expectProblem(await post('/v1/admin/job-types/no-such-type/pause', {}), 404)
+      await expectProblem(await post('/v1/admin/job-types/no-such-type/resume', {}), 404)
+      await expectProblem(await post('/v1/admin/queues/default/pause', { mode: 'later' }), 422)
+      const forbidden = await service.request('/v1/admin/queues/default/pause', {
+        method: 'POST',
+        body: '{}',
+        scopes: ['jobs:read', 'jobs:write'],
+      })
+      await expectProblem(forbidden, 403)
+      assert.deepEqual(await expectJson(await service.request('/v1/admin/pauses'), 200), { pauses: [] })
+    })
+
+    it('pauses a queue (finish): its jobs wait, paused, on every read; a resume runs them', async () => {
+      const paused = await expectJson<{ paused: boolean; mode: string }>(
+        await post('/v1/admin/queues/default/pause', { mode: 'finish' }),
+        200,
+      )
+      assert.deepEqual([paused.paused, paused.mode], [true, 'finish'])
+      const job = await expectJson<KeyedJob>(await post('/v1/jobs', { type: 'echo', payload: { n: 1 } }), 202)
+      assert.equal(job.waitReason, 'paused', 'accepted, and says why it waits')
+      const pauses = await expectJson<{ pauses: { kind: string; name: string }[] }>(
+        await service.request('/v1/admin/pauses'),
+        200,
+      )
+      assert.deepEqual(
+        pauses.pauses.map((p) => [p.kind, p.name]),
+        [['queue', 'default']],
+      )
+      const overview = await expectJson<{ queues: { queue: string; paused: boolean }[] }>(
+        await service.request('/v1/admin/queues'),
+        200,
+      )
+      assert.equal(overview.queues.find((q) => q.queue === 'default')?.paused, true)
+      // The runner claimed nothing meanwhile: its claims leave the queue out.
+      assert.equal((await expectJson<KeyedJob>(await service.request(`/v1/jobs/${job.id}`), 200)).state, 'queued')
+
+      const settled = service.runner.events.waitFor('job:settled', (e) => e.job.id === job.id)
+      const resumed = await expectJson<{ paused: boolean }>(await post('/v1/admin/queues/default/resume', {}), 200)
+      assert.equal(resumed.paused, false)
+      assert.equal((await settled).outcome, 'succeeded')
+      assert.deepEqual(await expectJson(await service.request('/v1/admin/pauses'), 200), { pauses: [] })
+    })
+
+    it('pauses a job type (checkpoint): its running job stops with reason paused and goes back, attempt refunded', async () => {
+      const firstStart = started(1)
+      const job = await expectJson<KeyedJob>(await post('/v1/jobs', { type: 'gate', concurrencyKey: 'p' }), 202)
+      await firstStart
+      const requeued = service.runner.events.waitFor('job:settled', (e) => e.job.id === job.id)
+      await expectJson(await post('/v1/admin/job-types/gate/pause', { mode: 'checkpoint' }), 200)
+      const settlement = await requeued
+      assert.equal(settlement.outcome, 'paused')
+      const back = await expectJson<KeyedJob & { attempts: number; interruptions: number }>(
+        await service.request(`/v1/jobs/${job.id}`),
+        200,
+      )
+      assert.deepEqual(
+        [back.state, back.attempts, back.interruptions, back.waitReason, back.concurrencyKey],
+        ['queued', 0, 0, 'paused', 'p'],
+      )
+      // Resumed, it runs again and finishes.
+      const again = started(1)
+      await expectJson(await post('/v1/admin/job-types/gate/resume', {}), 200)
+      assert.equal((await again)[0]!.id, job.id)
+      const done = service.runner.events.waitFor('job:settled', (e) => e.job.id === job.id)
+      gates.get(job.id)!()
+      assert.equal((await done).outcome, 'succeeded')
     })
   })
 }
