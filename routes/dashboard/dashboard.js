@@ -174,8 +174,23 @@
       if (!served) unserved += counts.queued
       return h(
         'tr',
-        { dataset: { queue, served: String(served) } },
-        h('td', { class: 'mono' }, queue),
+        { dataset: { queue, served: String(served), paused: String(rest.paused) } },
+        h(
+          'td',
+          { class: 'mono' },
+          queue,
+          rest.paused
+            ? h(
+                'span',
+                {
+                  class: 'tag',
+                  dataset: { reason: 'paused' },
+                  title: 'no instance claims its jobs until it is resumed',
+                },
+                'paused',
+              )
+            : null,
+        ),
         h(
           'td',
           {},
@@ -208,6 +223,7 @@
             ),
           ),
         ),
+        h('td', { class: 'actions' }, queuePauseButtons(queue, rest.paused)),
       )
     })
     if (otherQueues) {
@@ -220,7 +236,7 @@
       ? `…and ${otherQueues.queues.toLocaleString()} more queues, served by no instance, with ${otherQueues.counts.queued.toLocaleString()} queued jobs`
       : ''
     $('queues').tBodies[0].replaceChildren(
-      ...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 9 }, 'No queues yet'))]),
+      ...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 10 }, 'No queues yet'))]),
     )
     for (const s of ['queued', 'succeeded', 'failed', 'cancelled'])
       $(`stat-${s}`).textContent = totals[s].toLocaleString()
@@ -756,6 +772,40 @@
     } catch (error) {
       toast(`Schedule ${id}: ${error.message}`)
     }
+    refreshNow()
+  }
+
+  /**
+   * Pause (running jobs finish), Pause now (running jobs stop at a checkpoint and go back to the
+   * queue), or Resume: cluster-wide, stored, through /v1/admin/queues/{queue}/pause|resume.
+   */
+  function queuePauseButtons(queue, paused) {
+    const act = (action, mode) => () =>
+      queuePause(queue, action, mode).catch((error) => toast(`Queue ${queue}: ${error.message}`))
+    if (paused) return h('button', { class: 'ghost', onclick: act('resume') }, 'Resume')
+    return [
+      h(
+        'button',
+        { class: 'ghost', title: 'no instance claims its jobs; running ones finish', onclick: act('pause', 'finish') },
+        'Pause',
+      ),
+      h(
+        'button',
+        {
+          class: 'ghost',
+          title: 'no instance claims its jobs; running ones stop at their checkpoint and go back to the queue',
+          onclick: act('pause', 'checkpoint'),
+        },
+        'Pause now',
+      ),
+    ]
+  }
+
+  async function queuePause(queue, action, mode) {
+    const path = `/v1/admin/queues/${encodeURIComponent(queue)}/${action}`
+    const body = mode ? { body: JSON.stringify({ mode }), headers: { 'content-type': 'application/json' } } : {}
+    await api(path, { method: 'POST', ...body })
+    toast(`Queue ${queue} ${action === 'pause' ? 'paused' : 'resumed'} on every instance`)
     refreshNow()
   }
 
