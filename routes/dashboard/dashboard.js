@@ -4,7 +4,7 @@
 ;(() => {
   const TOKEN_KEY = 'job-runner.token'
   const REFRESH_MS = 2000
-  const STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled']
+  const STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'expired']
   const $ = (id) => document.getElementById(id)
 
   let token = sessionStorage.getItem(TOKEN_KEY)
@@ -236,7 +236,7 @@
       ? `…and ${otherQueues.queues.toLocaleString()} more queues, served by no instance, with ${otherQueues.counts.queued.toLocaleString()} queued jobs`
       : ''
     $('queues').tBodies[0].replaceChildren(
-      ...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 10 }, 'No queues yet'))]),
+      ...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 11 }, 'No queues yet'))]),
     )
     for (const s of ['queued', 'succeeded', 'failed', 'cancelled'])
       $(`stat-${s}`).textContent = totals[s].toLocaleString()

@@ -106,7 +106,7 @@ export function describeWait(job: Job, reason: WaitReason): string {
 
 /** 1 when the job failed or was cancelled, 0 otherwise. */
 export function exitCodeOf(job: Job): number {
-  return job.state === 'failed' || job.state === 'cancelled' ? EXIT.jobFailed : EXIT.ok
+  return job.state === 'failed' || job.state === 'cancelled' || job.state === 'expired' ? EXIT.jobFailed : EXIT.ok
 }
 
 class ProgressLine {

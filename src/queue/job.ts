@@ -6,9 +6,10 @@
  *     │                 └──retry / interruption / lost lease──▶ queued
  *     └──cancel──▶ cancelled
  */
-export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const
+export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'expired'] as const
 export type JobState = (typeof JOB_STATES)[number]
-export const FINISHED_STATES: readonly JobState[] = ['succeeded', 'failed', 'cancelled']
+/** `expired`: not started by its `expiresAt` (the `expire` row of the transition table). */
+export const FINISHED_STATES: readonly JobState[] = ['succeeded', 'failed', 'cancelled', 'expired']
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json }
 
@@ -73,6 +74,8 @@ export interface Job {
   readonly errors: readonly JobError[]
   /** The key its type's `concurrency.perKey` limit counts it under (src/queue/limitedClaim.ts), or null. */
   readonly concurrencyKey: string | null
+  /** Not started by then, it is `expired`; null for no deadline. */
+  readonly expiresAt: string | null
 }
 
 /** Longest concurrency key, in UTF-8 bytes (the column's check, migration 016). */
@@ -107,6 +110,7 @@ export interface JobRow {
   errors: JobError[]
   concurrency_key: string | null
   claimed_limited: boolean
+  expires_at: Date | null
   lease_owner: string | null
   lease_expires_at: Date | null
   idempotency_key: string | null
@@ -133,7 +137,13 @@ export type JobFields = Omit<
   | 'idempotency_key'
   | 'request_hash'
   | 'claimed_limited'
-> & { run_at: Timestamp; created_at: Timestamp; started_at: Timestamp | null; finished_at: Timestamp | null }
+  | 'expires_at'
+> & { expires_at?: Timestamp | null } & {
+  run_at: Timestamp
+  created_at: Timestamp
+  started_at: Timestamp | null
+  finished_at: Timestamp | null
+}
 
 export function toJob(row: JobFields): OwnedJob {
   return {
@@ -163,6 +173,7 @@ export function toJob(row: JobFields): OwnedJob {
     replayOf: row.replay_of === null ? null : String(row.replay_of),
     errors: row.errors,
     concurrencyKey: row.concurrency_key ?? null,
+    expiresAt: row.expires_at ? iso(row.expires_at) : null,
   }
 }
 

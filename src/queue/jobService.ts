@@ -25,6 +25,10 @@ export interface EnqueueRequest {
   idempotencyKey?: string
   /** Counted under its type's `concurrency.perKey` limit; at most `MAX_CONCURRENCY_KEY_BYTES`. */
   concurrencyKey?: string
+  /** Not started by then, it is `expired`. Give this or `ttlSeconds`, not both. */
+  expiresAt?: string
+  /** `expiresAt` as seconds from the enqueue. */
+  ttlSeconds?: number
 }
 
 /** A job the service refuses to store: unknown type or a payload that fails the type's schema. */
@@ -280,6 +284,7 @@ export class JobService {
         },
       ])
     }
+    const expiresAt = readDeadline(request, runAt, where, index)
     return {
       type: request.type,
       queue: request.queue ?? definition.defaults.queue,
@@ -292,6 +297,7 @@ export class JobService {
       idempotencyKey: request.idempotencyKey ?? null,
       requestHash: request.idempotencyKey === undefined ? null : hashRequest(request),
       concurrencyKey,
+      expiresAt,
     }
   }
 }
@@ -305,6 +311,40 @@ function refuseReservedKey(key: string | undefined, index: number | undefined): 
   throw new InvalidJobError(`${where} may not begin with "${SCHEDULE_KEY_PREFIX}": schedules name their jobs so`, [
     { pointer: index === undefined ? '/idempotencyKey' : `/jobs/${index}/idempotencyKey`, message: 'is reserved' },
   ])
+}
+
+/**
+ * The start-by deadline of a request: `expiresAt`, or now plus `ttlSeconds`. It must come after the
+ * job may first start (its `runAt`, or now): a job that could never start is refused, not stored.
+ */
+function readDeadline(
+  request: EnqueueRequest,
+  runAt: Date | null,
+  where: string,
+  index: number | undefined,
+): Date | null {
+  const pointer = (field: string) => (index === undefined ? `/${field}` : `/jobs/${index}/${field}`)
+  const refuse = (field: string, message: string): never => {
+    throw new InvalidJobError(`${field}${where} ${message}`, [{ pointer: pointer(field), message }])
+  }
+  if (request.expiresAt !== undefined && request.ttlSeconds !== undefined) {
+    return refuse('ttlSeconds', 'may not be given with expiresAt: give one of them')
+  }
+  let deadline: Date | null = null
+  if (request.ttlSeconds !== undefined) deadline = new Date(Date.now() + request.ttlSeconds * 1000)
+  if (request.expiresAt !== undefined) {
+    const parsed = parseTimestamp(request.expiresAt)
+    if (!('date' in parsed))
+      return refuse('expiresAt', `${parsed.problem}: it must be an RFC 3339 date-time ${TIMESTAMP_RANGE}`)
+    deadline = parsed.date
+  }
+  if (deadline !== null && deadline.getTime() <= (runAt ?? new Date()).getTime()) {
+    return refuse(
+      request.ttlSeconds !== undefined ? 'ttlSeconds' : 'expiresAt',
+      'must end after the job may start (its runAt, or now)',
+    )
+  }
+  return deadline
 }
 
 /** Only timestamps that read back as the same instant are stored (see timestamp.ts). */

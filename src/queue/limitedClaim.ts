@@ -76,7 +76,7 @@ export async function claimLimitedJobs(
         select c.* from limits l
         cross join lateral (
           select id, type, concurrency_key as key, priority, run_at from job_runner_jobs
-          where state = 'queued' and type = l.type and run_at <= now()
+          where state = 'queued' and type = l.type and run_at <= now() and (expires_at is null or expires_at > now())
             and queue = any(string_to_array(${queues.join(',')}, ','))
             and (l."perKey" is null or concurrency_key is null or concurrency_key not in (
                    select r.key from running r where r.type = l.type and r.key is not null and r.n >= l."perKey"))

@@ -23,7 +23,8 @@
  *                │                                                      │
  *                │                                                      ├──cancel running──▶ cancelled
  *                │    fail, abandon, lease expired on the last attempt; interrupt past the cap ──▶ failed
- *                └──cancel queued──▶ cancelled                 (fail: also when the job's retry policy gives up)
+ *                ├──cancel queued──▶ cancelled                 (fail: also when the job's retry policy gives up)
+ *                └──expire (not started by expires_at)──▶ expired
  *
  *   failed | cancelled ──retry (by hand: POST /v1/jobs/{id}/retry, or a bulk action)──▶ queued
  *
@@ -44,6 +45,8 @@
  *   cancel queued    requestCancel            queued → cancelled             –             –   (a running job is only flagged:
  *                    requestCancels                                                              its runner ends it by cancel running)
  *   lease expired    recoverExpiredLeases     running → queued | failed      – (the claim's attempt stays used)
+ *   expire           expireJobs               queued → expired               –             –   (not started by its expires_at; the
+ *                                                                                               claims skip it, the sweep marks it)
  *   retry            retryJob                 failed | cancelled → queued    0             0   (retries +1; checkpoint kept or cleared)
  *                    retryJobs
  *
@@ -87,6 +90,8 @@ export interface NewJob {
   requestHash: string | null
   /** At most 256 UTF-8 bytes (the caller checks); null or absent for none. */
   concurrencyKey?: string | null
+  /** Not started by then, it expires (the `expire` row); null or absent for no deadline. */
+  expiresAt?: Date | null
 }
 
 export interface EnqueuedJob {
@@ -245,6 +250,7 @@ export function insertedJobRow(
     replay_of: null,
     errors: [],
     concurrency_key: job.concurrencyKey ?? null,
+    expires_at: job.expiresAt ? job.expiresAt.toISOString() : null,
   }
 }
 
@@ -284,6 +290,7 @@ export class JobStore {
       idempotency_key: job.idempotencyKey,
       request_hash: job.requestHash,
       concurrency_key: job.concurrencyKey ?? null,
+      expires_at: job.expiresAt?.toISOString() ?? null,
     }))
     if (!this.inTransaction && jobs.every((job) => job.idempotencyKey === null)) {
       // Without keys every job is new, so the answer is what was sent plus what the database
@@ -292,12 +299,13 @@ export class JobStore {
       // insert's round trip; the rest of the row is `insertedJobRow`'s). The payload is the one sent
       // (jsonb may order its keys differently on a later read, the same JSON value).
       const assigned = await this.sql<{ id: string; run_at: string; created_at: string }[]>`
-        insert into job_runner_jobs (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, concurrency_key)
+        insert into job_runner_jobs (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, concurrency_key,
+                                     expires_at)
         select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts, x.max_interruptions,
-               x.timeout_seconds, coalesce(x.run_at, now()), x.concurrency_key
+               x.timeout_seconds, coalesce(x.run_at, now()), x.concurrency_key, x.expires_at
         from jsonb_to_recordset(${this.sql.json(rows as unknown as Json)}) as x(
           ord int, type text, queue text, payload jsonb, priority int, max_attempts int, max_interruptions int,
-          timeout_seconds float8, run_at timestamptz, concurrency_key text)
+          timeout_seconds float8, run_at timestamptz, concurrency_key text, expires_at timestamptz)
         order by x.ord
         returning id, to_char(run_at at time zone 'UTC', ${ISO_TIMESTAMP}) as run_at, to_char(created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as created_at`
       // Identity values follow the select's order, so sorting by id restores `ord`.
@@ -312,12 +320,13 @@ export class JobStore {
       const inserted = await sql<JobRow[]>`
         insert into job_runner_jobs
           (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, idempotency_key, request_hash,
-           concurrency_key)
+           concurrency_key, expires_at)
         select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts, x.max_interruptions,
-               x.timeout_seconds, coalesce(x.run_at, now()), x.idempotency_key, x.request_hash, x.concurrency_key
+               x.timeout_seconds, coalesce(x.run_at, now()), x.idempotency_key, x.request_hash, x.concurrency_key, x.expires_at
         from jsonb_to_recordset(${sql.json(rows as unknown as Json)}) as x(
           ord int, type text, queue text, payload jsonb, priority int, max_attempts int, max_interruptions int,
-          timeout_seconds float8, run_at timestamptz, idempotency_key text, request_hash text, concurrency_key text)
+          timeout_seconds float8, run_at timestamptz, idempotency_key text, request_hash text, concurrency_key text,
+          expires_at timestamptz)
         order by x.ord
         on conflict (owner, idempotency_key) where idempotency_key is not null do nothing
         returning *`
@@ -449,6 +458,8 @@ export class JobStore {
         cross join lateral (
           select id, priority, run_at from job_runner_jobs
           where state = 'queued' and queue = q.name and run_at <= now() ${exceptFilter}
+            -- Past its deadline it must not start; the expiry sweep marks it (the expire row).
+            and (expires_at is null or expires_at > now())
           order by priority, run_at, id
           limit ${limit}
           for update skip locked
@@ -886,6 +897,29 @@ export class JobStore {
     return rows.map((r) => ({ id: String(r.id), state: r.state }))
   }
 
+  /**
+   * The `expire` row: queued jobs whose `expires_at` has passed become `expired` (finished, with an
+   * error saying so). The claims never start such a job (they skip it); this sweep, run by every
+   * instance, marks them, oldest deadline first, skipping rows another sweep or a cancel holds.
+   */
+  async expireJobs({ limit = 1000 }: { limit?: number } = {}): Promise<{ id: string; type: string; queue: string }[]> {
+    const rows = await this.sql<{ id: string; type: string; queue: string }[]>`
+      with due as (
+        select id from job_runner_jobs
+        where state = 'queued' and expires_at is not null and expires_at <= now()
+        order by expires_at
+        limit ${limit}
+        for update skip locked
+      )
+      update job_runner_jobs j
+      set state = 'expired', finished_at = now(), updated_at = now(),
+          error = 'expired: not started by ' || to_char(j.expires_at at time zone 'UTC', ${ISO_TIMESTAMP})
+      from due
+      where j.id = due.id
+      returning j.id, j.type, j.queue`
+    return rows.map((r) => ({ id: String(r.id), type: r.type, queue: r.queue }))
+  }
+
   async registerInstance(instance: InstanceInfo): Promise<void> {
     await this.sql`
       insert into job_runner_instances (id, hostname, pid, queues)
@@ -938,7 +972,7 @@ export class JobStore {
           select c.id from job_runner_jobs c
           where c.id = any(array(
             select s.id from scanned s, cutoff
-            where s.state in ('succeeded', 'failed', 'cancelled') and s.finished_at < cutoff.at))
+            where s.state in ('succeeded', 'failed', 'cancelled', 'expired') and s.finished_at < cutoff.at))
           for update skip locked))
         returning j.id
       )
@@ -1045,6 +1079,7 @@ export const JOB_TRANSITIONS = {
   cancelRunning: 'markJobsCancelled',
   cancelQueued: ['requestCancel', 'requestCancels'],
   leaseExpired: 'recoverExpiredLeases',
+  expire: 'expireJobs',
   retry: ['retryJob', 'retryJobs'],
 } as const satisfies Record<string, keyof JobStore | readonly (keyof JobStore)[]>
 

@@ -16,6 +16,8 @@ export interface RunnerEvents {
   'job:settled': { job: OwnedJob; outcome: JobOutcome; error?: Error }
   'job:checkpoint': { ids: readonly string[] }
   'leases:recovered': { ids: readonly string[] }
+  /** Queued jobs not started by their `expiresAt`, now `expired` (the expiry sweep). */
+  'jobs:expired': { jobs: readonly { id: string; type: string; queue: string }[] }
   'runner:error': { error: Error; during: string }
 }
 

@@ -37,6 +37,7 @@ import { GraceTimer } from './graceTimer.js'
 import { JobExecution, type ExecutionTimeouts, type Settlement } from './jobExecution.js'
 import { LeaseKeeper } from './leaseKeeper.js'
 import { LeaseSweeper } from './leaseSweeper.js'
+import { ExpirySweeper } from './expirySweeper.js'
 import type { LiveRuns } from './liveRuns.js'
 import { LocalQueue } from './localQueue.js'
 import { OutcomeBatches } from './outcomeBatches.js'
@@ -76,6 +77,7 @@ export class RunnerGeneration {
   private readonly leaseKeeper: LeaseKeeper
   private readonly checkpointFlusher: CheckpointFlusher
   private readonly leaseSweeper: LeaseSweeper
+  private readonly expirySweeper: ExpirySweeper
   private readonly pruner: FinishedJobPruner
   private readonly unsubscribe: (() => void)[] = []
   /** A job's `flush()`: one function for every execution. */
@@ -131,6 +133,17 @@ export class RunnerGeneration {
         log: deps.log,
         onRecovered: (ids) => this.onLeasesRecovered(ids),
         onError: onError('lease sweep'),
+      },
+    )
+    this.expirySweeper = new ExpirySweeper(
+      { ...(config.expirySweepIntervalMs === undefined ? {} : { intervalMs: config.expirySweepIntervalMs }) },
+      {
+        store: deps.store,
+        onExpired: (jobs) => {
+          this.events.emit('jobs:expired', { jobs })
+          for (const { id } of jobs) this.deps.notifier.announce('jobChanged', id)
+        },
+        onError: onError('expiry sweep'),
       },
     )
     this.pruner = new FinishedJobPruner(
@@ -204,6 +217,7 @@ export class RunnerGeneration {
     this.leaseKeeper.start()
     this.checkpointFlusher.start()
     this.leaseSweeper.start()
+    this.expirySweeper.start()
     this.pruner.start()
     this.claimLoop = this.runClaimLoop()
   }
@@ -294,6 +308,7 @@ export class RunnerGeneration {
         this.leaseKeeper.stop(),
         this.checkpointFlusher.stop(),
         this.leaseSweeper.stop(),
+        this.expirySweeper.stop(),
         this.pruner.stop(),
       ]),
       remainingMs(),

@@ -34,6 +34,8 @@ export interface RunnerConfig {
   retryBaseMs: number
   /** How often expired leases are looked for; by default often enough to recover within a second or two. */
   sweepIntervalMs?: number
+  /** How often queued jobs past their `expiresAt` are marked `expired` (default a second). */
+  expirySweepIntervalMs?: number
   /** How long finished jobs are kept before the pruner deletes them (default 7 days). */
   retentionMs?: number
   /** How long a run may ignore its timeout's token before it is abandoned and its slot freed (default 5 s). */

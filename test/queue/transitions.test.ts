@@ -389,6 +389,42 @@ for (const target of databaseTargets()) {
       })
     })
 
+    row('expire', () => {
+      it('queued → expired once its expires_at passed: the claims skip it, the sweep marks it, nothing else', async () => {
+        const past = new Date(Date.now() - 1000)
+        const late = await enqueue({ expiresAt: past })
+        const timely = await enqueue({ expiresAt: new Date(Date.now() + 3600_000) })
+        const noDeadline = await enqueue()
+        const types = [{ type: 'echo', perKey: null, total: 5 }]
+        assert.deepEqual(
+          await store
+            .claimLimitedJobs({ instanceId: randomUUID(), queues, limit: 5, leaseMs: LEASE_MS, types })
+            .then((jobs) => jobs.map((j) => j.id).includes(late)),
+          false,
+          'the limited claim skips it',
+        )
+        await db.sql`update job_runner_jobs set state = 'queued', lease_owner = null, lease_expires_at = null, attempts = 0`
+        const claimed = await store.claimJobs({ instanceId: randomUUID(), queues, limit: 5, leaseMs: LEASE_MS })
+        assert.deepEqual(
+          claimed.map((j) => j.id),
+          [timely, noDeadline],
+          'the plain claim skips it',
+        )
+        // A running job past its deadline has started: it is not expired.
+        await db.sql`update job_runner_jobs set expires_at = now() - interval '1 second' where id = ${timely}`
+        const expired = await store.expireJobs()
+        assert.deepEqual(
+          expired.map((j) => j.id),
+          [late],
+        )
+        const f = await facts(late)
+        assert.deepEqual([f.state, f.attempts, f.finished], ['expired', 0, true])
+        assert.match(f.error ?? '', /^expired: not started by \d{4}-/)
+        assert.equal((await facts(timely)).state, 'running')
+        assert.deepEqual(await store.expireJobs(), [], 'once')
+      })
+    })
+
     row('abandon', () => {
       it('running → queued at once: attempt kept, interruption counted, checkpoint kept', async () => {
         const id = await enqueue({ maxAttempts: 2 })

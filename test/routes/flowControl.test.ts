@@ -5,7 +5,8 @@
  * starts no more than the limits allow however many slots it has, starting the next job of a key as
  * soon as one ends. Pauses: unknown names are 404, a paused queue's jobs wait with `waitReason:
  * paused` until resumed, and a `checkpoint` pause of a type stops its running job with the token
- * reason `paused` and puts it back with its attempt refunded and no interruption counted.
+ * reason `paused` and puts it back with its attempt refunded and no interruption counted. A job
+ * not started by its `expiresAt` (or `ttlSeconds`) ends `expired`.
  */
 import assert from 'node:assert/strict'
 import { after, before, beforeEach, describe, it } from 'node:test'
@@ -219,6 +220,52 @@ for (const target of databaseTargets()) {
       const done = service.runner.events.waitFor('job:settled', (e) => e.job.id === job.id)
       gates.get(job.id)!()
       assert.equal((await done).outcome, 'succeeded')
+    })
+
+    it('refuses a start-by deadline that cannot work, naming the field', async () => {
+      const soon = new Date(Date.now() + 60_000).toISOString()
+      const cases: [unknown, string][] = [
+        [{ type: 'echo', expiresAt: soon, ttlSeconds: 5 }, '/ttlSeconds'],
+        [{ type: 'echo', expiresAt: new Date(Date.now() - 1000).toISOString() }, '/expiresAt'],
+        [{ type: 'echo', expiresAt: soon, runAt: new Date(Date.now() + 120_000).toISOString() }, '/expiresAt'],
+        [{ type: 'echo', ttlSeconds: 0 }, '/ttlSeconds'],
+        [{ type: 'echo', expiresAt: 'tomorrow' }, '/expiresAt'],
+      ]
+      for (const [body, pointer] of cases) {
+        const problem = await expectProblem(await post('/v1/jobs', body), 422)
+        assert.ok(
+          problem.errors?.some((e) => e.pointer === pointer),
+          `${JSON.stringify(body)}: expected ${pointer}, got ${JSON.stringify(problem.errors)}`,
+        )
+      }
+    })
+
+    it('expires a job not started by its deadline: a final state, with its reason', async () => {
+      const expired = service.runner.events.waitFor('jobs:expired', (e) => e.jobs.length > 0)
+      // A queue no instance serves: nothing will start it in time.
+      const job = await expectJson<KeyedJob & { expiresAt: string }>(
+        await post('/v1/jobs', { type: 'echo', queue: 'nobody-serves-this', ttlSeconds: 0.2 }),
+        202,
+      )
+      assert.ok(Date.parse(job.expiresAt) > Date.now() - 1000)
+      const { jobs: marked } = await expired
+      assert.deepEqual(
+        marked.map((j) => j.id),
+        [job.id],
+      )
+      const read = await expectJson<KeyedJob & { finishedAt: string | null; error: string | null }>(
+        await service.request(`/v1/jobs/${job.id}`),
+        200,
+      )
+      assert.equal(read.state, 'expired')
+      assert.notEqual(read.finishedAt, null)
+      assert.match(read.error ?? '', /^expired: not started by /)
+      await expectProblem(await post(`/v1/jobs/${job.id}/cancel`, {}), 409)
+      const listed = await expectJson<{ jobs: KeyedJob[] }>(await service.request('/v1/jobs?state=expired'), 200)
+      assert.deepEqual(
+        listed.jobs.map((j) => j.id),
+        [job.id],
+      )
     })
   })
 }

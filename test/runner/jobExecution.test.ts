@@ -45,6 +45,7 @@ function jobRow(fields: Partial<OwnedJob> = {}): OwnedJob {
     replayOf: null,
     errors: [],
     concurrencyKey: null,
+    expiresAt: null,
     ...fields,
   }
 }
