@@ -94,7 +94,12 @@
   const when = (iso) => h('span', { title: iso ? new Date(iso).toLocaleString() : '' }, relative(iso))
   const pill = (state) => h('span', { class: 'pill', dataset: { state } }, state)
   /** Why a queued job waits, as the API says (`waitReason`); a retry waiting out its backoff says so. */
-  const WAIT_LABELS = { 'no-instance': 'no instance', scheduled: 'scheduled' }
+  const WAIT_LABELS = {
+    'no-instance': 'no instance',
+    scheduled: 'scheduled',
+    paused: 'paused',
+    concurrency: 'at its limit',
+  }
   const waitLabel = (job) =>
     job.waitReason === 'scheduled' && job.attempts > 0
       ? `retry ${job.attempts + 1} of ${job.maxAttempts}`

@@ -9,12 +9,15 @@
  */
 import { WAIT_REASONS, type OwnedJob, type WaitReason } from '../queue/job.js'
 import type { PauseBoard } from '../queue/pauses.js'
+import type { ConcurrencyUsage } from './concurrencyUsage.js'
 import type { LiveProgress } from './liveProgress.js'
 import type { ServedQueueMap, ServedQueues } from './servedQueues.js'
 
 export interface WaitContext {
   /** The pause that holds a job, if any (src/queue/pauses.ts). */
   paused?: (job: OwnedJob) => boolean
+  /** Its job type's concurrency limits leave no place for it now (src/observability/concurrencyUsage.ts). */
+  atLimit?: (job: OwnedJob) => boolean
   /** Queues some live instance serves; undefined when they could not be read (then no job is said to have none). */
   served: ServedQueueMap | undefined
   /** Milliseconds since the epoch, the time the reasons are judged at. */
@@ -25,6 +28,7 @@ const WAIT_CHECKS: Readonly<Record<WaitReason, (job: OwnedJob, context: WaitCont
   'no-instance': (job, { served }) => served !== undefined && !served.has(job.queue),
   paused: (job, { paused }) => paused?.(job) ?? false,
   scheduled: (job, { now }) => Date.parse(job.runAt) > now,
+  concurrency: (job, { atLimit }) => atLimit?.(job) ?? false,
 }
 
 /** Why `job` waits, or null when it is not queued or is ready and waits only for a free slot. */
@@ -38,6 +42,7 @@ export interface JobSignalsDependencies {
   served: Pick<ServedQueues, 'get'>
   progress: Pick<LiveProgress, 'get'>
   pauses?: Pick<PauseBoard, 'modeFor'>
+  usage?: Pick<ConcurrencyUsage, 'isLimited' | 'get' | 'atLimit'>
   onError?: (error: unknown) => void
 }
 
@@ -57,7 +62,7 @@ export class JobSignals {
   async view(jobs: readonly OwnedJob[]): Promise<OwnedJob[]> {
     const anyQueued = jobs.some((job) => job.state === 'queued')
     const context: WaitContext | undefined = anyQueued
-      ? { served: await this.servedOrUnknown(), now: Date.now(), paused: this.paused }
+      ? { served: await this.servedOrUnknown(), now: Date.now(), paused: this.paused, ...(await this.limits(jobs)) }
       : undefined
     return jobs.map((job) => {
       const live = this.liveProgress(job)
@@ -65,6 +70,19 @@ export class JobSignals {
       if (live === undefined && waitReason === job.waitReason) return job
       return { ...job, waitReason, ...(live ? { progress: live } : {}) }
     })
+  }
+
+  /** The concurrency check, when a queued job of a limited type is shown; none when usage is unreadable. */
+  private async limits(jobs: readonly OwnedJob[]): Promise<Pick<WaitContext, 'atLimit'>> {
+    const usage = this.deps.usage
+    if (!usage || !jobs.some((job) => job.state === 'queued' && usage.isLimited(job.type))) return {}
+    try {
+      const snapshot = await usage.get()
+      return { atLimit: (job) => usage.atLimit(job, snapshot) }
+    } catch (error) {
+      this.deps.onError?.(error)
+      return {}
+    }
   }
 
   private async servedOrUnknown(): Promise<ServedQueueMap | undefined> {

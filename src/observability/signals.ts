@@ -13,6 +13,7 @@ import type { PauseBoard } from '../queue/pauses.js'
 import type { PauseStore } from '../queue/pauseStore.js'
 import type { RunnerEvents, TypedEmitter } from '../runner/events.js'
 import type { JobExecution } from '../runner/jobExecution.js'
+import { ConcurrencyUsage } from './concurrencyUsage.js'
 import { JobSignals } from './jobSignals.js'
 import { declaredQueues, LabelBounds } from './labelBounds.js'
 import { LiveProgress } from './liveProgress.js'
@@ -24,7 +25,7 @@ export interface SignalsOptions {
   db: Pick<Database, 'sql' | 'capabilities'>
   store: JobStore
   notifier: Pick<Notifier, 'publishLocal'>
-  registry: Pick<JobRegistry, 'names' | 'get'>
+  registry: Pick<JobRegistry, 'names' | 'get' | 'concurrencyLimits'>
   /** This instance's `QUEUES`. */
   queues: readonly string[]
   /** An instance whose heartbeat is older than a lease is not live. */
@@ -66,6 +67,7 @@ export class Signals {
       served: this.served,
       progress: this.progress,
       ...(options.pauses ? { pauses: options.pauses } : {}),
+      usage: new ConcurrencyUsage(registry.concurrencyLimits(), store),
       onError: onServedError,
     })
   }

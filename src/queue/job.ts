@@ -17,9 +17,10 @@ export type Json = string | number | boolean | null | Json[] | { [key: string]: 
  * Why a queued job is not running yet, most pressing first: the order of this list is the order
  * in which the reasons are checked (a job that no instance serves says so even while scheduled,
  * since it would not run when due either; a paused one says so before its `runAt`, which a resume
- * does not move). Rate limits would add `rate-limit`.
+ * does not move; `concurrency` is checked last, as a job not yet due does not wait for a place).
+ * Rate limits would add `rate-limit`.
  */
-export const WAIT_REASONS = ['no-instance', 'paused', 'scheduled'] as const
+export const WAIT_REASONS = ['no-instance', 'paused', 'scheduled', 'concurrency'] as const
 export type WaitReason = (typeof WAIT_REASONS)[number]
 
 /** One failed attempt in a job's error history (the last `MAX_ERROR_HISTORY` are kept). */

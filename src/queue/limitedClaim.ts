@@ -118,3 +118,20 @@ export async function claimLimitedJobs(
                 j.retries, j.replay_of, j.errors, j.concurrency_key`
   })) as JobFields[]
 }
+
+/**
+ * How many jobs of each limited type and key hold a place now (the count the claim makes): what
+ * tells a queued job that it waits for `concurrency` (src/observability/jobSignals.ts).
+ */
+export async function countLimitedRunning(
+  sql: Sql,
+  { types }: { types: readonly string[] },
+): Promise<{ type: string; key: string | null; running: number }[]> {
+  if (types.length === 0) return []
+  return sql<{ type: string; key: string | null; running: number }[]>`
+    select j.type, j.concurrency_key as key, count(*)::int as running
+    from job_runner_jobs j
+    where j.claimed_limited and j.lease_expires_at is not null
+      and j.type = any(string_to_array(${types.join(',')}, ','))
+    group by j.type, j.concurrency_key`
+}

@@ -73,7 +73,7 @@ import {
   type JobState,
   type OwnedJob,
 } from './job.js'
-import { claimLimitedJobs, type LimitedClaimParams } from './limitedClaim.js'
+import { claimLimitedJobs, countLimitedRunning, type LimitedClaimParams } from './limitedClaim.js'
 
 export interface NewJob {
   type: string
@@ -489,6 +489,11 @@ export class JobStore {
   async claimLimitedJobs(params: LimitedClaimParams): Promise<OwnedJob[]> {
     const rows = await claimLimitedJobs(this.sql, params)
     return rows.sort((a, b) => a.priority - b.priority || compareIds(a.id, b.id)).map(toJob)
+  }
+
+  /** Jobs of each limited type and key holding a place now (see `countLimitedRunning`). */
+  countLimitedRunning(params: { types: readonly string[] }): ReturnType<typeof countLimitedRunning> {
+    return countLimitedRunning(this.sql, params)
   }
 
   /**

@@ -15,7 +15,7 @@ import echo from '../../jobs/echo.js'
 import { JobRegistry } from '../../jobs/registry.js'
 import type { OwnedJob } from '../../src/queue/job.js'
 import { databaseTargets, type TestDatabase } from '../support/databases.js'
-import { expectJson, expectProblem, type ApiJob } from '../support/http.js'
+import { expectJson, expectProblem, pollUntil, type ApiJob } from '../support/http.js'
 import { startTestService, type TestService } from '../support/service.js'
 
 type KeyedJob = ApiJob & { concurrencyKey: string | null }
@@ -139,6 +139,13 @@ for (const target of databaseTargets()) {
           ),
         )
       assert.deepEqual(await states(), { [a1!]: 'running', [a2!]: 'queued', [b!]: 'running', [c!]: 'queued' })
+      // They say why they wait (the count behind it is cached for half a second: polled until it shows).
+      for (const id of [a2!, c!]) {
+        const waiting = await pollUntil(service, id, (j) => (j as KeyedJob).waitReason === 'concurrency', {
+          deadlineMs: 10_000,
+        })
+        assert.equal(waiting.state, 'queued')
+      }
 
       // a1 ends: the next in line is a2, now that key a has a place (its end rings the claim).
       const next = started(1)
