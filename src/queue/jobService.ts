@@ -129,6 +129,7 @@ export class JobService {
   announce(enqueued: readonly EnqueuedJob[]): void {
     const queues = new Set(enqueued.filter((e) => !e.replayed && e.job.state === 'queued').map((e) => e.job.queue))
     for (const queue of queues) this.notifier.publishLocal('jobsAvailable', queue)
+    announceDueTimes(this.notifier, enqueued)
     const fresh = enqueued.filter((e) => !e.replayed).map((e) => e.job)
     if (fresh.length > 0) this.events.emit('jobs:enqueued', { jobs: fresh })
   }
@@ -299,6 +300,26 @@ export class JobService {
       concurrencyKey,
       expiresAt,
     }
+  }
+}
+
+/**
+ * Tells every instance when jobs enqueued for later become due (each distinct time of each queue;
+ * the messages travel packed, many to a NOTIFY), so that they start on time rather than at a poll.
+ * Jobs due now cost nothing here: the database announces their insert (migration 007).
+ */
+function announceDueTimes(notifier: Pick<Notifier, 'announce'>, enqueued: readonly EnqueuedJob[]): void {
+  const now = Date.now()
+  let sent: Set<string> | undefined
+  for (const { job, replayed } of enqueued) {
+    // A job enqueued for now has the insert's time as both (no parse on the hot path).
+    if (replayed || job.state !== 'queued' || job.runAt === job.createdAt) continue
+    const at = Date.parse(job.runAt)
+    if (!(at > now)) continue
+    const message = `${job.queue} ${at}`
+    if (sent?.has(message)) continue
+    ;(sent ??= new Set()).add(message)
+    notifier.announce('jobsDue', message)
   }
 }
 

@@ -925,6 +925,21 @@ export class JobStore {
     return rows.map((r) => ({ id: String(r.id), type: r.type, queue: r.queue }))
   }
 
+  /**
+   * When the next queued jobs of `queues` enqueued for later become due (milliseconds since the
+   * epoch, soonest first, distinct): read once when a runner starts, so that it wakes for them. The
+   * claim index has no `run_at` order across priorities, so this reads every future job of the
+   * queues; it is not on any hot path.
+   */
+  async upcomingRunTimes({ queues, limit }: { queues: readonly string[]; limit: number }): Promise<number[]> {
+    const rows = await this.sql<{ at: string }[]>`
+      select distinct (extract(epoch from run_at) * 1000)::float8 as at from job_runner_jobs
+      where state = 'queued' and queue = any(string_to_array(${queues.join(',')}, ',')) and run_at > now()
+      order by at
+      limit ${limit}`
+    return rows.map((r) => Number(r.at))
+  }
+
   async registerInstance(instance: InstanceInfo): Promise<void> {
     await this.sql`
       insert into job_runner_instances (id, hostname, pid, queues)

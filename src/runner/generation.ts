@@ -37,6 +37,7 @@ import { GraceTimer } from './graceTimer.js'
 import { JobExecution, type ExecutionTimeouts, type Settlement } from './jobExecution.js'
 import { LeaseKeeper } from './leaseKeeper.js'
 import { LeaseSweeper } from './leaseSweeper.js'
+import { DueTimer } from './dueTimer.js'
 import { ExpirySweeper } from './expirySweeper.js'
 import type { LiveRuns } from './liveRuns.js'
 import { LocalQueue } from './localQueue.js'
@@ -49,6 +50,8 @@ const WRITE_RETRY_MS = [100, 250, 500, 1000, 2000, 5000]
 const DEFAULT_RETENTION_MS = 7 * 24 * 3600 * 1000
 const DEFAULT_LOCAL_QUEUE_SIZE = 2000 // as LOCAL_QUEUE_SIZE defaults in src/config.ts
 const DEFAULT_TIMEOUT_ABANDON_GRACE_MS = 5000
+/** Due times of jobs enqueued for later read at start; later ones are heard of or found by the poll. */
+const UPCOMING_READ_LIMIT = 1000
 export interface GenerationDependencies extends RunnerDependencies {
   events: TypedEmitter<RunnerEvents>
   liveRuns: LiveRuns
@@ -67,6 +70,8 @@ export class RunnerGeneration {
   /** Outcome writes in flight; a stop waits for them. */
   private readonly writing = new Set<Promise<void>>()
   private readonly doorbell = new Doorbell()
+  /** Rings the doorbell when a job this generation heard of becomes due (src/runner/dueTimer.ts). */
+  private readonly dueTimer = new DueTimer(() => this.doorbell.ring())
   private claimLoop: Promise<void> | undefined
   /** Aborted at the stop deadline: writes still retrying give up. */
   private readonly deadline = sharedAbortController()
@@ -204,7 +209,18 @@ export class RunnerGeneration {
     this.unsubscribe.push(
       this.deps.notifier.subscribe('jobsAvailable', (queue) => served.has(queue) && this.doorbell.ring()),
       this.deps.notifier.subscribe('cancelRequested', (id) => this.cancel(id)),
+      this.deps.notifier.subscribe('jobsDue', (message) => {
+        const [queue, at] = message.split(' ')
+        if (queue !== undefined && served.has(queue)) this.dueTimer.note(Number(at))
+      }),
     )
+    // Jobs enqueued for later before this start: their times, so they too start on time.
+    void this.deps.store
+      .upcomingRunTimes({ queues: this.config.queues, limit: UPCOMING_READ_LIMIT })
+      .then((times) => {
+        for (const at of times) this.dueTimer.note(at)
+      })
+      .catch((error: unknown) => this.reportError(coerceError(error), 'read of upcoming jobs'))
     if (this.deps.pauses) {
       this.unsubscribe.push(
         this.deps.pauses.onChange(({ added, resumed }) => {
@@ -256,6 +272,7 @@ export class RunnerGeneration {
     // A registration stuck on an unreachable database must not eat the grace budget either.
     await withTimeout(this.starting ?? Promise.resolve(), timer.remainingMs()).catch(() => {})
     this.doorbell.ring()
+    this.dueTimer.stop()
     for (const off of this.unsubscribe.splice(0)) off()
     await withTimeout(this.claimLoop ?? Promise.resolve(), timer.remainingMs()).catch(() => {})
     // Jobs whose code never ran go back first, so other instances can take them while these stop.
@@ -706,7 +723,11 @@ export class RunnerGeneration {
     if (state === null)
       this.deps.log.warn({ jobId: job.id }, 'job outcome not written: its lease had been recovered by another instance')
     else this.deps.notifier.announce('jobChanged', job.id)
-    if (state === 'queued') this.deps.notifier.announce('jobsAvailable', job.queue)
+    if (state === 'queued') {
+      this.deps.notifier.announce('jobsAvailable', job.queue)
+      // Its retry becomes due after the backoff: every instance wakes for it then.
+      if (decision.delayMs > 0) this.deps.notifier.announce('jobsDue', `${job.queue} ${Date.now() + decision.delayMs}`)
+    }
     const outcome: JobOutcome = state === null ? 'lost' : (settledAs ?? (state === 'queued' ? 'retry' : 'failed'))
     const cause = settlement?.kind === 'rejected' ? settlement.error : new Error(error)
     this.events.emit('job:settled', { job, outcome, error: cause })
