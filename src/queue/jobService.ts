@@ -309,13 +309,13 @@ export class JobService {
  * Jobs due now cost nothing here: the database announces their insert (migration 007).
  */
 function announceDueTimes(notifier: Pick<Notifier, 'announce'>, enqueued: readonly EnqueuedJob[]): void {
-  const now = Date.now()
   let sent: Set<string> | undefined
   for (const { job, replayed } of enqueued) {
     // A job enqueued for now has the insert's time as both (no parse on the hot path).
     if (replayed || job.state !== 'queued' || job.runAt === job.createdAt) continue
+    // Due by now (the insert took longer than the wait): announced all the same, as the insert's
+    // own notice went out before it was due. A due timer rings at once for a passed time.
     const at = Date.parse(job.runAt)
-    if (!(at > now)) continue
     const message = `${job.queue} ${at}`
     if (sent?.has(message)) continue
     ;(sent ??= new Set()).add(message)
