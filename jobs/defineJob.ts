@@ -115,8 +115,24 @@ export interface ConcurrencyLimits {
   readonly total?: number
 }
 
+/**
+ * How often jobs of a type may start, across every instance: `limit` starts per `periodMs`, spread
+ * evenly (one every `periodMs / limit`), with up to `burst` (default 1) at once after a quiet spell.
+ * Jobs over the limit wait in the queue (`waitReason: "rate-limit"`); none is dropped or failed.
+ *
+ * @example
+ * rateLimit: { limit: 10, periodMs: 1000 } // ten starts a second, one every 100 ms
+ */
+export interface RateLimit {
+  readonly limit: number
+  readonly periodMs: number
+  readonly burst?: number
+}
+
 export interface JobDefinition<Payload = Json, Checkpoint = Json, Result = Json> {
   readonly name: string
+  /** Starts per period across every instance (see `RateLimit`); none when absent. */
+  readonly rateLimit?: RateLimit
   /** Limits across every instance (see `ConcurrencyLimits`); none when absent. */
   readonly concurrency?: ConcurrencyLimits
   /** Recurring jobs of this type (see `DeclaredSchedule`); none when absent. */
@@ -151,6 +167,7 @@ export function defineJob<Payload = Json, Checkpoint = Json, Result = Json>(defi
   retryDelay?: RetryDelay
   schedules?: readonly DeclaredSchedule<Payload>[]
   concurrency?: ConcurrencyLimits
+  rateLimit?: RateLimit
   run(ctx: JobContext<Payload, Checkpoint>): Promise<Result>
 }): JobDefinition<Payload, Checkpoint, Result> {
   if (!JOB_NAME.test(definition.name)) {
@@ -165,6 +182,7 @@ export function defineJob<Payload = Json, Checkpoint = Json, Result = Json>(defi
   }
   validateRetryPolicy(definition.name, defaults.retry, definition.retryDelay)
   validateConcurrency(definition.name, definition.concurrency)
+  validateRateLimit(definition.name, definition.rateLimit)
   if (definition.schedules !== undefined && !Array.isArray(definition.schedules)) {
     throw new Error(`job ${definition.name}: schedules must be an array of { id, cron | every, ... }`)
   }
@@ -193,6 +211,36 @@ function validateConcurrency(job: string, concurrency: unknown): void {
     if (value === undefined) continue
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 1_000_000) {
       throw new Error(`job ${job}: concurrency.${field} must be a positive integer, not ${JSON.stringify(value)}`)
+    }
+  }
+}
+
+const RATE_LIMIT_FIELDS: Record<keyof RateLimit, { test: (v: number) => boolean; rule: string }> = {
+  limit: { test: (v) => Number.isInteger(v) && v >= 1 && v <= 1_000_000, rule: 'a positive integer' },
+  periodMs: { test: (v) => v >= 1 && v <= 86_400_000, rule: 'a number of milliseconds from 1 to 86400000' },
+  burst: { test: (v) => Number.isInteger(v) && v >= 1 && v <= 1_000_000, rule: 'a positive integer' },
+}
+
+/** Refuses a rate limit that could not work (no limit, zero, negative, unknown fields), naming the field. */
+function validateRateLimit(job: string, rateLimit: unknown): void {
+  if (rateLimit === undefined) return
+  if (rateLimit === null || typeof rateLimit !== 'object' || Array.isArray(rateLimit)) {
+    throw new Error(`job ${job}: rateLimit must be an object { limit, periodMs, burst? }`)
+  }
+  for (const [field, value] of Object.entries(rateLimit)) {
+    const spec = RATE_LIMIT_FIELDS[field as keyof RateLimit]
+    if (!spec) {
+      const known = Object.keys(RATE_LIMIT_FIELDS).join(', ')
+      throw new Error(`job ${job}: rateLimit.${field} is not a rate limit setting (${known})`)
+    }
+    if (value === undefined && field === 'burst') continue
+    if (typeof value !== 'number' || !Number.isFinite(value) || !spec.test(value)) {
+      throw new Error(`job ${job}: rateLimit.${field} must be ${spec.rule}, not ${JSON.stringify(value)}`)
+    }
+  }
+  for (const field of ['limit', 'periodMs'] as const) {
+    if ((rateLimit as Partial<RateLimit>)[field] === undefined) {
+      throw new Error(`job ${job}: rateLimit.${field} is required (${RATE_LIMIT_FIELDS[field].rule})`)
     }
   }
 }

@@ -94,13 +94,24 @@ export class JobRegistry {
     return [...this.definitions.keys()].sort()
   }
 
-  /** The job types with concurrency limits, which only the limited claim takes (src/queue/limitedClaim.ts). */
+  /**
+   * The job types with concurrency limits or a rate limit, which only the limited claim takes
+   * (src/queue/limitedClaim.ts).
+   */
   concurrencyLimits(): LimitedType[] {
     const limited: LimitedType[] = []
     for (const [type, definition] of this.definitions) {
       const { perKey, total } = definition.concurrency ?? {}
-      if (perKey === undefined && total === undefined) continue
-      limited.push({ type, perKey: perKey ?? null, total: total ?? null })
+      const rateLimit = definition.rateLimit
+      if (perKey === undefined && total === undefined && rateLimit === undefined) continue
+      const intervalMs = rateLimit ? rateLimit.periodMs / rateLimit.limit : null
+      limited.push({
+        type,
+        perKey: perKey ?? null,
+        total: total ?? null,
+        intervalMs,
+        toleranceMs: rateLimit && intervalMs !== null ? ((rateLimit.burst ?? 1) - 1) * intervalMs : null,
+      })
     }
     return limited.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0))
   }

@@ -99,6 +99,7 @@
     scheduled: 'scheduled',
     paused: 'paused',
     concurrency: 'at its limit',
+    'rate-limit': 'rate limit',
   }
   const waitLabel = (job) =>
     job.waitReason === 'scheduled' && job.attempts > 0

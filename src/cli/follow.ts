@@ -101,6 +101,8 @@ export function describeWait(job: Job, reason: WaitReason): string {
       return `its queue ${job.queue} or its type ${job.type} is paused; it starts once resumed`
     case 'scheduled':
       return `${job.attempts > 0 ? 'retry ' : ''}scheduled for ${job.runAt}`
+    case 'rate-limit':
+      return `its type's rate limit allows no start yet; it starts in its turn`
     case 'concurrency':
       return `its type's concurrency limit is reached${job.concurrencyKey ? ` for key ${job.concurrencyKey}` : ''}; it starts when a place frees`
   }

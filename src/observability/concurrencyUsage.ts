@@ -11,10 +11,13 @@ export interface ConcurrencyUsageConfig {
   freshMs?: number
 }
 
-/** Places held per type, and per type and key. */
+/** Places held per type, and per type and key; when each rate-limited type may start again. */
 export interface UsageSnapshot {
   byType: ReadonlyMap<string, number>
   byKey: ReadonlyMap<string, number>
+  nextStartMs: ReadonlyMap<string, number>
+  /** When this snapshot was read (milliseconds since the epoch). */
+  readAt: number
 }
 
 const keyOf = (type: string, key: string) => `${type}\u0000${key}`
@@ -28,7 +31,7 @@ export class ConcurrencyUsage {
 
   constructor(
     limits: readonly LimitedType[],
-    private readonly store: Pick<JobStore, 'countLimitedRunning'>,
+    private readonly store: Pick<JobStore, 'countLimitedRunning' | 'readRateLimits'>,
     { freshMs = 500 }: ConcurrencyUsageConfig = {},
   ) {
     this.limits = new Map(limits.map((limit) => [limit.type, limit]))
@@ -55,15 +58,29 @@ export class ConcurrencyUsage {
     return (usage.byKey.get(keyOf(job.type, job.concurrencyKey)) ?? 0) >= limit.perKey
   }
 
+  /** Whether `job` waits for its type's rate limit: the next start it allows is still ahead. */
+  atRate(job: { type: string }, usage: UsageSnapshot, now = Date.now()): boolean {
+    const next = usage.nextStartMs.get(job.type)
+    return next !== undefined && next > now
+  }
+
   private async read(): Promise<UsageSnapshot> {
-    const rows = await this.store.countLimitedRunning({ types: [...this.limits.keys()] })
+    const types = [...this.limits.keys()]
+    const rated = types.filter((type) => this.limits.get(type)!.intervalMs != null)
+    const [rows, rates] = await Promise.all([
+      this.store.countLimitedRunning({ types }),
+      this.store.readRateLimits({ types: rated }),
+    ])
+    const nextStartMs = new Map(
+      rates.map(({ type, tatMs }) => [type, tatMs - (this.limits.get(type)?.toleranceMs ?? 0)] as const),
+    )
     const byType = new Map<string, number>()
     const byKey = new Map<string, number>()
     for (const { type, key, running } of rows) {
       byType.set(type, (byType.get(type) ?? 0) + running)
       if (key !== null) byKey.set(keyOf(type, key), running)
     }
-    this.value = { byType, byKey }
+    this.value = { byType, byKey, nextStartMs, readAt: Date.now() }
     this.readAt = Date.now()
     return this.value
   }

@@ -18,6 +18,8 @@ export interface WaitContext {
   paused?: (job: OwnedJob) => boolean
   /** Its job type's concurrency limits leave no place for it now (src/observability/concurrencyUsage.ts). */
   atLimit?: (job: OwnedJob) => boolean
+  /** Its job type's rate limit allows no start now. */
+  atRate?: (job: OwnedJob) => boolean
   /** Queues some live instance serves; undefined when they could not be read (then no job is said to have none). */
   served: ServedQueueMap | undefined
   /** Milliseconds since the epoch, the time the reasons are judged at. */
@@ -29,6 +31,7 @@ const WAIT_CHECKS: Readonly<Record<WaitReason, (job: OwnedJob, context: WaitCont
   paused: (job, { paused }) => paused?.(job) ?? false,
   scheduled: (job, { now }) => Date.parse(job.runAt) > now,
   concurrency: (job, { atLimit }) => atLimit?.(job) ?? false,
+  'rate-limit': (job, { atRate }) => atRate?.(job) ?? false,
 }
 
 /** Why `job` waits, or null when it is not queued or is ready and waits only for a free slot. */
@@ -42,7 +45,7 @@ export interface JobSignalsDependencies {
   served: Pick<ServedQueues, 'get'>
   progress: Pick<LiveProgress, 'get'>
   pauses?: Pick<PauseBoard, 'modeFor'>
-  usage?: Pick<ConcurrencyUsage, 'isLimited' | 'get' | 'atLimit'>
+  usage?: Pick<ConcurrencyUsage, 'isLimited' | 'get' | 'atLimit' | 'atRate'>
   onError?: (error: unknown) => void
 }
 
@@ -73,12 +76,12 @@ export class JobSignals {
   }
 
   /** The concurrency check, when a queued job of a limited type is shown; none when usage is unreadable. */
-  private async limits(jobs: readonly OwnedJob[]): Promise<Pick<WaitContext, 'atLimit'>> {
+  private async limits(jobs: readonly OwnedJob[]): Promise<Pick<WaitContext, 'atLimit' | 'atRate'>> {
     const usage = this.deps.usage
     if (!usage || !jobs.some((job) => job.state === 'queued' && usage.isLimited(job.type))) return {}
     try {
       const snapshot = await usage.get()
-      return { atLimit: (job) => usage.atLimit(job, snapshot) }
+      return { atLimit: (job) => usage.atLimit(job, snapshot), atRate: (job) => usage.atRate(job, snapshot) }
     } catch (error) {
       this.deps.onError?.(error)
       return {}

@@ -18,9 +18,9 @@ export type Json = string | number | boolean | null | Json[] | { [key: string]: 
  * in which the reasons are checked (a job that no instance serves says so even while scheduled,
  * since it would not run when due either; a paused one says so before its `runAt`, which a resume
  * does not move; `concurrency` is checked last, as a job not yet due does not wait for a place).
- * Rate limits would add `rate-limit`.
+ * `rate-limit` when its type's rate limit allows no start yet.
  */
-export const WAIT_REASONS = ['no-instance', 'paused', 'scheduled', 'concurrency'] as const
+export const WAIT_REASONS = ['no-instance', 'paused', 'scheduled', 'concurrency', 'rate-limit'] as const
 export type WaitReason = (typeof WAIT_REASONS)[number]
 
 /** One failed attempt in a job's error history (the last `MAX_ERROR_HISTORY` are kept). */

@@ -29,6 +29,9 @@ export interface LimitedType {
   type: string
   perKey: number | null
   total: number | null
+  /** Rate limit (GCRA): one start every `intervalMs`, up to `toleranceMs / intervalMs + 1` at once. */
+  intervalMs?: number | null
+  toleranceMs?: number | null
 }
 
 export interface LimitedClaimParams {
@@ -37,6 +40,11 @@ export interface LimitedClaimParams {
   limit: number
   leaseMs: number
   types: readonly LimitedType[]
+  /**
+   * Told when rate-limited types may start again (milliseconds since the epoch, the database's
+   * clock), after a claim that took some of them: the runner wakes then (src/runner/dueTimer.ts).
+   */
+  onNextStart?: (atMs: number) => void
 }
 
 /** Candidates read per type and claim, beyond `limit`: some of them may belong to keys at their limit. */
@@ -45,12 +53,13 @@ const MIN_CANDIDATES = 32
 
 export async function claimLimitedJobs(
   sql: Sql,
-  { instanceId, queues, limit, leaseMs, types }: LimitedClaimParams,
+  { instanceId, queues, limit, leaseMs, types, onNextStart }: LimitedClaimParams,
 ): Promise<JobFields[]> {
   if (limit <= 0 || types.length === 0 || queues.length === 0) return []
   const names = types.map((t) => t.type).sort()
   const candidates = Math.max(MIN_CANDIDATES, limit * CANDIDATE_FACTOR)
-  return (await sql.begin(async (tx) => {
+  const rateTypes = new Map(types.filter((t) => t.intervalMs != null).map((t) => [t.type, t]))
+  const claimed = (await sql.begin(async (tx) => {
     // The claim commits without waiting for its WAL, as the plain claim does (see `claimJobs`).
     await tx`
       select set_config('synchronous_commit', 'off', true),
@@ -58,9 +67,18 @@ export async function claimLimitedJobs(
                 select pg_advisory_xact_lock(hashtext('job_runner.concurrency'), hashtext(t))
                 from (select unnest(string_to_array(${names.join(',')}, ',')) as t order by 1) ordered
               ) locked)`
-    return tx<JobFields[]>`
+    const rows = await tx<JobFields[]>`
       with limits as materialized (
-        select * from jsonb_to_recordset(${tx.json(types as unknown as Json)}) as l(type text, "perKey" int, total int)
+        select * from jsonb_to_recordset(${tx.json(types as unknown as Json)})
+          as l(type text, "perKey" int, total int, "intervalMs" float8, "toleranceMs" float8)
+      ),
+      -- GCRA: starts allowed now by the rate limit, from the type's theoretical arrival time (null: no rate limit).
+      rate as materialized (
+        select l.type,
+               greatest(0, floor((l."toleranceMs" - extract(epoch from greatest(coalesce(s.tat, now()), now()) - now()) * 1000)
+                                 / l."intervalMs") + 1)::int as allowed
+        from limits l left join job_runner_rate_limits s on s.type = l.type
+        where l."intervalMs" is not null
       ),
       running as materialized (
         select j.type, j.concurrency_key as key, count(*)::int as n
@@ -96,13 +114,13 @@ export async function claimLimitedJobs(
         where r."perKey" is null or r.key is null or coalesce(k.n, 0) + r.nth_of_key <= r."perKey"
       ),
       within_total as (
-        select w.id, w.priority, w.run_at, w.total, coalesce(t.n, 0) as running_n,
+        select w.id, w.priority, w.run_at, w.total, coalesce(t.n, 0) as running_n, r.allowed,
                row_number() over (partition by w.type order by w.priority, w.run_at, w.id) as nth_of_type
-        from within_key w left join running_total t on t.type = w.type
+        from within_key w left join running_total t on t.type = w.type left join rate r on r.type = w.type
       ),
       next as (
         select id from within_total
-        where total is null or running_n + nth_of_type <= total
+        where (total is null or running_n + nth_of_type <= total) and (allowed is null or nth_of_type <= allowed)
         order by priority, run_at, id
         limit ${limit}
       )
@@ -116,7 +134,27 @@ export async function claimLimitedJobs(
                 to_char(j.started_at at time zone 'UTC', ${ISO_TIMESTAMP}) as started_at, null as finished_at,
                 j.cancel_requested, j.checkpoint, j.progress, j.result, j.error, j.interruptions, j.max_interruptions,
                 j.retries, j.replay_of, j.errors, j.concurrency_key`
+    if (rateTypes.size === 0 || rows.length === 0) return rows
+    // The rate-limited types that started jobs move their arrival time on by one interval a start.
+    const advances = new Map<string, number>()
+    for (const row of rows) {
+      const rate = rateTypes.get(row.type)
+      if (rate) advances.set(row.type, (advances.get(row.type) ?? 0) + rate.intervalMs!)
+    }
+    if (advances.size === 0) return rows
+    const advanced = await tx<{ type: string; next_ms: number }[]>`
+      with x as (
+        select * from jsonb_to_recordset(${tx.json([...advances].map(([type, ms]) => ({ type, ms })) as unknown as Json)})
+          as x(type text, ms float8)
+      )
+      insert into job_runner_rate_limits as s (type, tat)
+      select x.type, now() + x.ms * interval '1 millisecond' from x
+      on conflict (type) do update set tat = greatest(s.tat, now()) + (excluded.tat - now())
+      returning s.type, (extract(epoch from s.tat) * 1000)::float8 as next_ms`
+    for (const { type, next_ms } of advanced) onNextStart?.(Number(next_ms) - (rateTypes.get(type)!.toleranceMs ?? 0))
+    return rows
   })) as JobFields[]
+  return claimed
 }
 
 /**
@@ -134,4 +172,16 @@ export async function countLimitedRunning(
     where j.claimed_limited and j.lease_expires_at is not null
       and j.type = any(string_to_array(${types.join(',')}, ','))
     group by j.type, j.concurrency_key`
+}
+
+/** The theoretical arrival time of each rate-limited type (milliseconds since the epoch); absent: never started. */
+export async function readRateLimits(
+  sql: Sql,
+  { types }: { types: readonly string[] },
+): Promise<{ type: string; tatMs: number }[]> {
+  if (types.length === 0) return []
+  const rows = await sql<{ type: string; tat_ms: number }[]>`
+    select type, (extract(epoch from tat) * 1000)::float8 as tat_ms from job_runner_rate_limits
+    where type = any(string_to_array(${types.join(',')}, ','))`
+  return rows.map((r) => ({ type: r.type, tatMs: Number(r.tat_ms) }))
 }

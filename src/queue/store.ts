@@ -73,7 +73,7 @@ import {
   type JobState,
   type OwnedJob,
 } from './job.js'
-import { claimLimitedJobs, countLimitedRunning, type LimitedClaimParams } from './limitedClaim.js'
+import { claimLimitedJobs, countLimitedRunning, readRateLimits, type LimitedClaimParams } from './limitedClaim.js'
 
 export interface NewJob {
   type: string
@@ -494,6 +494,11 @@ export class JobStore {
   /** Jobs of each limited type and key holding a place now (see `countLimitedRunning`). */
   countLimitedRunning(params: { types: readonly string[] }): ReturnType<typeof countLimitedRunning> {
     return countLimitedRunning(this.sql, params)
+  }
+
+  /** Where each rate-limited type's limiter stands (see `readRateLimits`). */
+  readRateLimits(params: { types: readonly string[] }): ReturnType<typeof readRateLimits> {
+    return readRateLimits(this.sql, params)
   }
 
   /**

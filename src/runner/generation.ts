@@ -430,13 +430,25 @@ export class RunnerGeneration {
       pausedTypes.length === 0 ? limited.types : limited.types.filter((t) => !pausedTypes.includes(t.type))
     const limitedJobs =
       freeSlots > 0 && limitedTypes.length > 0
-        ? await this.deps.store.claimLimitedJobs({ instanceId, queues, limit: freeSlots, leaseMs, types: limitedTypes })
+        ? await this.deps.store.claimLimitedJobs({
+            instanceId,
+            queues,
+            limit: freeSlots,
+            leaseMs,
+            types: limitedTypes,
+            onNextStart: this.onNextRateStart,
+          })
         : []
     const rest = limit - limitedJobs.length
     if (rest <= 0) return limitedJobs
     const exceptTypes = pausedTypes.length === 0 ? limited.names : [...limited.names, ...pausedTypes]
     const plain = await this.deps.store.claimJobs({ instanceId, queues, limit: rest, leaseMs, exceptTypes })
     return limitedJobs.length === 0 ? plain : [...limitedJobs, ...plain]
+  }
+
+  /** A rate-limited type may start again at `atMs`: every instance serving these queues wakes then. */
+  private readonly onNextRateStart = (atMs: number): void => {
+    for (const queue of this.config.queues) this.deps.notifier.announce('jobsDue', `${queue} ${Math.ceil(atMs)}`)
   }
 
   /**

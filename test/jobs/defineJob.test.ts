@@ -120,3 +120,25 @@ describe('defineJob concurrency limits', () => {
     }
   })
 })
+
+describe('defineJob rate limit', () => {
+  it('accepts limit and periodMs, with an optional burst', () => {
+    const rateLimit = { limit: 10, periodMs: 1000, burst: 2 }
+    assert.deepEqual(defineJob({ ...base, name: 'rated', rateLimit }).rateLimit, rateLimit)
+  })
+
+  it('refuses a rate limit without limit, with a limit of 0 or less, or an unknown field, naming the field', () => {
+    const cases: [unknown, RegExp][] = [
+      [{ periodMs: 1000 }, /job bad: rateLimit\.limit is required/],
+      [{ limit: 0, periodMs: 1000 }, /job bad: rateLimit\.limit must be a positive integer, not 0/],
+      [{ limit: 5, periodMs: -1 }, /job bad: rateLimit\.periodMs must be a number of milliseconds/],
+      [{ limit: 5 }, /job bad: rateLimit\.periodMs is required/],
+      [{ limit: 5, periodMs: 1000, burst: 0 }, /job bad: rateLimit\.burst must be a positive integer, not 0/],
+      [{ limit: 5, periodMs: 1000, key: 'tenant' }, /job bad: rateLimit\.key is not a rate limit setting/],
+      ['fast', /job bad: rateLimit must be an object/],
+    ]
+    for (const [rateLimit, message] of cases) {
+      assert.throws(() => defineJob({ ...base, name: 'bad', rateLimit: rateLimit as never }), message)
+    }
+  })
+})

@@ -114,6 +114,33 @@ for (const target of databaseTargets()) {
       assert.deepEqual(again!.checkpoint, { at: 3 })
     })
 
+    it('rate limit: starts spread one interval apart, a burst after a quiet spell, the next start told', async () => {
+      await enqueue(keyed(null, 10))
+      const rated = (burst: number): LimitedType[] => [
+        { type: 'echo', perKey: null, total: null, intervalMs: 100, toleranceMs: (burst - 1) * 100 },
+      ]
+      const told: number[] = []
+      const claim = (burst: number) =>
+        store.claimLimitedJobs({
+          instanceId: randomUUID(),
+          queues,
+          limit: 10,
+          leaseMs: LEASE_MS,
+          types: rated(burst),
+          onNextStart: (at) => told.push(at),
+        })
+      assert.equal((await claim(1)).length, 1, 'one start, however many slots')
+      assert.equal((await claim(1)).length, 0, 'the next is one interval away')
+      const [clock] = await db.sql<{ now: number }[]>`select (extract(epoch from now()) * 1000)::float8 as now`
+      const now = Number(clock!.now)
+      assert.equal(told.length, 1)
+      assert.ok(told[0]! > now && told[0]! <= now + 100, `the next start is told: ${told[0]! - now} ms ahead`)
+      // A quiet spell (the limiter's time set back): a burst of 3 starts at once, then one interval.
+      await db.sql`update job_runner_rate_limits set tat = now() - interval '10 seconds'`
+      assert.equal((await claim(3)).length, 3)
+      assert.equal((await claim(3)).length, 0)
+    })
+
     if (target.name === 'postgres') {
       it('never leases more than the limits allow while claims race on many connections', async () => {
         await enqueue([...keyed('a', 60), ...keyed('b', 60), ...keyed('c', 60)])

@@ -6,7 +6,8 @@
  * soon as one ends. Pauses: unknown names are 404, a paused queue's jobs wait with `waitReason:
  * paused` until resumed, and a `checkpoint` pause of a type stops its running job with the token
  * reason `paused` and puts it back with its attempt refunded and no interruption counted. A job
- * not started by its `expiresAt` (or `ttlSeconds`) ends `expired`.
+ * not started by its `expiresAt` (or `ttlSeconds`) ends `expired`. A rate-limited type (`paced`,
+ * five a second) starts one job every 200 ms, the others waiting with `waitReason: rate-limit`.
  */
 import assert from 'node:assert/strict'
 import { after, before, beforeEach, describe, it } from 'node:test'
@@ -35,6 +36,16 @@ const gate = defineJob<{ name: string }>({
   },
 })
 
+/** Five starts a second across the cluster, one every 200 ms. */
+const paced = defineJob({
+  name: 'paced',
+  payloadSchema: { type: 'object' },
+  rateLimit: { limit: 5, periodMs: 1000 },
+  async run() {
+    return null
+  },
+})
+
 for (const target of databaseTargets()) {
   describe(`flow control (${target.name})`, { timeout: 60_000 }, () => {
     let database: TestDatabase
@@ -45,7 +56,7 @@ for (const target of databaseTargets()) {
       service = await startTestService(
         database,
         { CONCURRENCY: '10', POLL_INTERVAL_MS: '5000' },
-        { registry: new JobRegistry([echo, gate]) },
+        { registry: new JobRegistry([echo, gate, paced]) },
       )
     })
     beforeEach(() => gates.clear())
@@ -273,6 +284,44 @@ for (const target of databaseTargets()) {
         listed.jobs.map((j) => j.id),
         [job.id],
       )
+    })
+
+    it('spreads the starts of a rate-limited type one interval apart', async () => {
+      const settled: Promise<unknown>[] = []
+      const { jobs: enqueued } = await expectJson<{ jobs: KeyedJob[] }>(
+        await post('/v1/jobs/batch', { jobs: Array.from({ length: 10 }, () => ({ type: 'paced' })) }),
+        202,
+      )
+      for (const job of enqueued) settled.push(service.runner.events.waitFor('job:settled', (e) => e.job.id === job.id))
+      await Promise.all(settled)
+      // Claim times (startedAt as stored) come from the database's clock, to the millisecond.
+      const stored = await Promise.all(
+        enqueued.map(async (job) =>
+          expectJson<ApiJob & { startedAt: string }>(await service.request(`/v1/jobs/${job.id}`), 200),
+        ),
+      )
+      const times = stored.map((j) => Date.parse(j.startedAt)).sort((a, b) => a - b)
+      assert.equal(times.length, 10)
+      for (let i = 1; i < times.length; i++) {
+        assert.ok(
+          times[i]! - times[i - 1]! >= 199,
+          `start ${i} came ${times[i]! - times[i - 1]!} ms after the one before`,
+        )
+      }
+    })
+
+    it('keeps a job over the rate limit queued, saying rate-limit, until its turn', async () => {
+      // The limiter's next start three seconds ahead, as after a run of starts.
+      await service.db.sql`
+        insert into job_runner_rate_limits (type, tat) values ('paced', now() + interval '3 seconds')
+        on conflict (type) do update set tat = excluded.tat`
+      const job = await expectJson<KeyedJob>(await post('/v1/jobs', { type: 'paced' }), 202)
+      const settled = service.runner.events.waitFor('job:settled', (e) => e.job.id === job.id)
+      const waiting = await pollUntil(service, job.id, (j) => (j as KeyedJob).waitReason === 'rate-limit', {
+        deadlineMs: 10_000,
+      })
+      assert.equal(waiting.state, 'queued')
+      assert.equal((await settled).outcome, 'succeeded', 'never dropped: it runs in its turn')
     })
   })
 }

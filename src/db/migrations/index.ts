@@ -11,7 +11,7 @@ import * as retriesAndErrorHistory from './009_retries_and_error_history.js'
 import * as bulkActions from './010_bulk_actions.js'
 import * as schedules from './011_schedules.js'
 import * as concurrencyKeys from './016_concurrency_keys.js'
-import * as pausesAndExpiry from './017_pauses_and_expiry.js'
+import * as flowControl from './017_flow_control.js'
 
 export interface Migration {
   readonly version: number
@@ -32,5 +32,5 @@ export const migrations: readonly Migration[] = [
   bulkActions,
   schedules,
   concurrencyKeys,
-  pausesAndExpiry,
+  flowControl,
 ]

@@ -1,5 +1,5 @@
 /**
- * Cluster-wide pauses and start-by deadlines (issue 19).
+ * Cluster-wide pauses, start-by deadlines and rate limits (issue 19).
  *
  * `job_runner_pauses`: one row per paused queue or job type, read by every instance (src/queue/pauses.ts),
  * so a pause survives restarts and reaches instances that start later. `mode` says what became of
@@ -9,10 +9,13 @@
  * `expires_at`: a job not started by then is `expired` (a terminal state: the `expire` row). The
  * state check gains `expired`.
  *
+ * `job_runner_rate_limits`: one row per rate-limited job type, its theoretical arrival time (GCRA):
+ * the limited claim reads and advances it under the type's advisory lock (src/queue/limitedClaim.ts).
+ *
  * Number 017: 012–015 belong to parallel work; versions are applied by set (src/db/migrate.ts).
  */
 export const version = 17
-export const name = 'pauses_and_expiry'
+export const name = 'flow_control'
 export const sql = /* sql */ `
 create table job_runner_pauses (
   kind text not null check (kind in ('queue', 'type')),
@@ -20,6 +23,11 @@ create table job_runner_pauses (
   mode text not null check (mode in ('finish', 'checkpoint')),
   paused_at timestamptz not null default now(),
   primary key (kind, name)
+);
+
+create table job_runner_rate_limits (
+  type text primary key,
+  tat timestamptz not null
 );
 
 alter table job_runner_jobs add column expires_at timestamptz;
