@@ -846,7 +846,8 @@
     $('instance-meta').textContent = ''
     $('drain-button').hidden = true
     $('resume-button').hidden = true
-    for (const s of ['running', ...STATES.filter((s) => s !== 'running')]) $(`stat-${s}`).textContent = '–'
+    // The stat cards: running here, and the states that have one (expired has a queue column only).
+    for (const s of ['running', 'queued', 'succeeded', 'failed', 'cancelled']) $(`stat-${s}`).textContent = '–'
     for (const table of ['queues', 'running', 'scheduled', 'schedules', 'recent', 'job-types'])
       $(table).tBodies[0].replaceChildren()
     $('stat-queued-detail').textContent = ''
