@@ -1,7 +1,7 @@
 /**
- * The `claim` row for job types with concurrency limits (`defineJob({ concurrency: { perKey, total } })`):
- * at most `perKey` jobs of one concurrency key and `total` jobs of the type hold a lease at once,
- * across every instance. Jobs of other types never come here: the plain claim (`JobStore.claimJobs`)
+ * The `claim` row for job types with concurrency limits (`defineJob({ concurrency: { perKey, total } })`)
+ * or a rate limit (`rateLimit`): at most `perKey` jobs of one concurrency key and `total` jobs of the
+ * type hold a lease at once, and starts come no faster than the rate allows, across every instance. Jobs of other types never come here: the plain claim (`JobStore.claimJobs`)
  * stays one statement with no per-job extra work, and leaves these types alone (`exceptTypes`).
  *
  * How the limit holds across instances: one transaction takes a transaction-scoped advisory lock per
@@ -11,6 +11,10 @@
  * this claim moves a limited job into `running` (a release, an interruption, a lease recovery or an
  * outcome only lowers the count), so the overshoot is zero — as long as every instance runs the same
  * job files: an instance that does not know a type's limit claims it with the plain claim.
+ *
+ * The rate limit is a generic cell rate algorithm: the type's theoretical arrival time (one row of
+ * `job_runner_rate_limits`) says how many starts it allows now; the claim takes no more, and moves
+ * the time on by one interval per start, in the same transaction and under the same lock.
  *
  * A job claimed here counts as running from its claim on, waiting in the local queue included; the
  * runner therefore claims limited jobs only for free slots, never ahead of them. A job without a

@@ -417,6 +417,10 @@ export class JobStore {
    * its batch a commit (bench/RESULTS.md, issue 16), for the one difference of a SIGKILL sparing the
    * attempts of the jobs claimed ahead: about 50 ms of starts (src/runner/localQueue.ts).
    *
+   * A job past its start-by deadline (`expires_at`) is skipped, never started (the `expire` row marks
+   * it); a null check for the many jobs without one. Job types with limits are left to
+   * `claimLimitedJobs` (`exceptTypes`, empty unless some type has limits).
+   *
    * The claim commits without waiting for its WAL to reach the disk (`synchronous_commit = off`, for
    * this transaction only): that wait was on the path of every enqueue → start and of every claim in
    * a drain. A claim lost with a crash of PostgreSQL itself leaves its jobs queued as before, so they
