@@ -98,6 +98,16 @@ for (const target of databaseTargets()) {
       )
     })
 
+    it("shows each type's limits in GET /v1/job-types", async () => {
+      const { jobTypes } = await expectJson<{
+        jobTypes: { name: string; concurrency?: unknown; rateLimit?: unknown }[]
+      }>(await service.request('/v1/job-types'), 200)
+      const byName = new Map(jobTypes.map((t) => [t.name, t]))
+      assert.deepEqual(byName.get('gate')?.concurrency, { perKey: 1, total: 2 })
+      assert.deepEqual(byName.get('paced')?.rateLimit, { limit: 5, periodMs: 1000 })
+      assert.equal(byName.get('echo')?.concurrency, undefined)
+    })
+
     it('refuses a key over 256 bytes (counted in UTF-8) with 422 naming concurrencyKey', async () => {
       // 129 two-byte characters: within 256 characters, over 256 bytes.
       const cases: [string, unknown, string][] = [
