@@ -108,6 +108,16 @@ for (const target of databaseTargets()) {
       assert.equal(byName.get('echo')?.concurrency, undefined)
     })
 
+    it("gives a schedule's concurrencyKey to the jobs of its slots", async () => {
+      const put = await service.request('/v1/schedules/keyed', {
+        method: 'PUT',
+        body: JSON.stringify({ every: 'PT1H', paused: true, job: { type: 'echo', concurrencyKey: 'tenant-s' } }),
+      })
+      assert.equal(put.status, 201, await put.clone().text())
+      const job = await expectJson<KeyedJob>(await post('/v1/schedules/keyed/trigger', {}), 202)
+      assert.equal(job.concurrencyKey, 'tenant-s')
+    })
+
     it('refuses a key over 256 bytes (counted in UTF-8) with 422 naming concurrencyKey', async () => {
       // 129 two-byte characters: within 256 characters, over 256 bytes.
       const cases: [string, unknown, string][] = [
