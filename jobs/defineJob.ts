@@ -15,8 +15,12 @@ import type { Json } from '../src/queue/job.js'
 
 export { PermanentError, RetryAfterError } from './errors.js'
 
-/** Why a job's token fired: a SIGTERM or drain, a cancel request, or the job's own timeout. */
-export type AbortReason = 'shutdown' | 'cancelled' | 'timeout'
+/**
+ * Why a job's token fired: a SIGTERM or drain, a cancel request, the job's own timeout, or a pause of
+ * its queue or type with `mode: "checkpoint"` (it goes back to the queue, attempt refunded, and runs
+ * again from its checkpoint once resumed).
+ */
+export type AbortReason = 'shutdown' | 'cancelled' | 'timeout' | 'paused'
 
 export interface JobContext<Payload = Json, Checkpoint = Json> {
   readonly jobId: string
@@ -88,6 +92,8 @@ export interface DeclaredSchedule<Payload = Json> {
   readonly priority?: number
   readonly maxAttempts?: number
   readonly timeoutSeconds?: number
+  /** Given to every slot's job (see `ConcurrencyLimits`). */
+  readonly concurrencyKey?: string
   /** What a slot does while the previous job still runs (default `allow`). */
   readonly overlap?: 'allow' | 'skip' | 'cancel-previous'
   /** Slots missed while every instance was down that are still enqueued (default none). */
@@ -96,8 +102,39 @@ export interface DeclaredSchedule<Payload = Json> {
   readonly paused?: boolean
 }
 
+/**
+ * Limits on how many jobs of a type run at once across every instance: `perKey` jobs of one
+ * `concurrencyKey` (a job enqueued without a key is not held to it), `total` of the type. Each a
+ * positive integer; leave one out for no limit. Enforced inside the claim (src/queue/limitedClaim.ts).
+ *
+ * @example
+ * concurrency: { perKey: 1, total: 5 } // one job per tenant at a time, five in all
+ */
+export interface ConcurrencyLimits {
+  readonly perKey?: number
+  readonly total?: number
+}
+
+/**
+ * How often jobs of a type may start, across every instance: `limit` starts per `periodMs`, spread
+ * evenly (one every `periodMs / limit`), with up to `burst` (default 1) at once after a quiet spell.
+ * Jobs over the limit wait in the queue (`waitReason: "rate-limit"`); none is dropped or failed.
+ *
+ * @example
+ * rateLimit: { limit: 10, periodMs: 1000 } // ten starts a second, one every 100 ms
+ */
+export interface RateLimit {
+  readonly limit: number
+  readonly periodMs: number
+  readonly burst?: number
+}
+
 export interface JobDefinition<Payload = Json, Checkpoint = Json, Result = Json> {
   readonly name: string
+  /** Starts per period across every instance (see `RateLimit`); none when absent. */
+  readonly rateLimit?: RateLimit
+  /** Limits across every instance (see `ConcurrencyLimits`); none when absent. */
+  readonly concurrency?: ConcurrencyLimits
   /** Recurring jobs of this type (see `DeclaredSchedule`); none when absent. */
   readonly schedules?: readonly DeclaredSchedule<Payload>[]
   /** JSON Schema (draft 2020-12 subset that Ajv supports) the payload must satisfy before it is stored. */
@@ -129,6 +166,8 @@ export function defineJob<Payload = Json, Checkpoint = Json, Result = Json>(defi
   defaults?: Partial<JobDefaults>
   retryDelay?: RetryDelay
   schedules?: readonly DeclaredSchedule<Payload>[]
+  concurrency?: ConcurrencyLimits
+  rateLimit?: RateLimit
   run(ctx: JobContext<Payload, Checkpoint>): Promise<Result>
 }): JobDefinition<Payload, Checkpoint, Result> {
   if (!JOB_NAME.test(definition.name)) {
@@ -142,6 +181,8 @@ export function defineJob<Payload = Json, Checkpoint = Json, Result = Json>(defi
     throw new Error(`job ${definition.name}: defaults.maxInterruptions must be a non-negative integer`)
   }
   validateRetryPolicy(definition.name, defaults.retry, definition.retryDelay)
+  validateConcurrency(definition.name, definition.concurrency)
+  validateRateLimit(definition.name, definition.rateLimit)
   if (definition.schedules !== undefined && !Array.isArray(definition.schedules)) {
     throw new Error(`job ${definition.name}: schedules must be an array of { id, cron | every, ... }`)
   }
@@ -155,6 +196,53 @@ const RETRY_FIELDS: Record<keyof RetryBackoff, { test: (v: number) => boolean; r
   maxMs: { test: (v) => v > 0, rule: 'a positive number of milliseconds' },
   factor: { test: (v) => v >= 1, rule: 'a number of at least 1' },
   jitter: { test: (v) => v >= 0 && v <= 1, rule: 'a number from 0 to 1' },
+}
+
+/** Refuses limits that could not work (zero, negative, fractional, unknown fields), naming the field. */
+function validateConcurrency(job: string, concurrency: unknown): void {
+  if (concurrency === undefined) return
+  if (concurrency === null || typeof concurrency !== 'object' || Array.isArray(concurrency)) {
+    throw new Error(`job ${job}: concurrency must be an object { perKey?, total? }`)
+  }
+  for (const [field, value] of Object.entries(concurrency)) {
+    if (field !== 'perKey' && field !== 'total') {
+      throw new Error(`job ${job}: concurrency.${field} is not a concurrency limit (perKey, total)`)
+    }
+    if (value === undefined) continue
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 1_000_000) {
+      throw new Error(`job ${job}: concurrency.${field} must be a positive integer, not ${JSON.stringify(value)}`)
+    }
+  }
+}
+
+const RATE_LIMIT_FIELDS: Record<keyof RateLimit, { test: (v: number) => boolean; rule: string }> = {
+  limit: { test: (v) => Number.isInteger(v) && v >= 1 && v <= 1_000_000, rule: 'a positive integer' },
+  periodMs: { test: (v) => v >= 1 && v <= 86_400_000, rule: 'a number of milliseconds from 1 to 86400000' },
+  burst: { test: (v) => Number.isInteger(v) && v >= 1 && v <= 1_000_000, rule: 'a positive integer' },
+}
+
+/** Refuses a rate limit that could not work (no limit, zero, negative, unknown fields), naming the field. */
+function validateRateLimit(job: string, rateLimit: unknown): void {
+  if (rateLimit === undefined) return
+  if (rateLimit === null || typeof rateLimit !== 'object' || Array.isArray(rateLimit)) {
+    throw new Error(`job ${job}: rateLimit must be an object { limit, periodMs, burst? }`)
+  }
+  for (const [field, value] of Object.entries(rateLimit)) {
+    const spec = RATE_LIMIT_FIELDS[field as keyof RateLimit]
+    if (!spec) {
+      const known = Object.keys(RATE_LIMIT_FIELDS).join(', ')
+      throw new Error(`job ${job}: rateLimit.${field} is not a rate limit setting (${known})`)
+    }
+    if (value === undefined && field === 'burst') continue
+    if (typeof value !== 'number' || !Number.isFinite(value) || !spec.test(value)) {
+      throw new Error(`job ${job}: rateLimit.${field} must be ${spec.rule}, not ${JSON.stringify(value)}`)
+    }
+  }
+  for (const field of ['limit', 'periodMs'] as const) {
+    if ((rateLimit as Partial<RateLimit>)[field] === undefined) {
+      throw new Error(`job ${job}: rateLimit.${field} is required (${RATE_LIMIT_FIELDS[field].rule})`)
+    }
+  }
 }
 
 /** Refuses a retry policy that could not work, naming the job and the field. */

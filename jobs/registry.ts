@@ -16,6 +16,7 @@ import { projectRoot } from '../src/support/projectRoot.js'
 import { StartupError } from '../src/startupError.js'
 import { readDeclaredSchedules } from '../src/schedules/declared.js'
 import type { CodeSchedule } from '../src/schedules/store.js'
+import type { LimitedType } from '../src/queue/limitedClaim.js'
 
 /**
  * A definition of any job type. Each file types its own payload, checkpoint and result; the
@@ -91,6 +92,28 @@ export class JobRegistry {
 
   names(): string[] {
     return [...this.definitions.keys()].sort()
+  }
+
+  /**
+   * The job types with concurrency limits or a rate limit, which only the limited claim takes
+   * (src/queue/limitedClaim.ts).
+   */
+  concurrencyLimits(): LimitedType[] {
+    const limited: LimitedType[] = []
+    for (const [type, definition] of this.definitions) {
+      const { perKey, total } = definition.concurrency ?? {}
+      const rateLimit = definition.rateLimit
+      if (perKey === undefined && total === undefined && rateLimit === undefined) continue
+      const intervalMs = rateLimit ? rateLimit.periodMs / rateLimit.limit : null
+      limited.push({
+        type,
+        perKey: perKey ?? null,
+        total: total ?? null,
+        intervalMs,
+        toleranceMs: rateLimit && intervalMs !== null ? ((rateLimit.burst ?? 1) - 1) * intervalMs : null,
+      })
+    }
+    return limited.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0))
   }
 
   /** Problems with `payload` for job `name`, empty when it is valid. Throws for an unknown name. */

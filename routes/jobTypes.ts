@@ -1,7 +1,8 @@
 /**
  * /v1/job-types: the job types this instance runs, so callers (the dashboard, `job-runner enqueue`)
  * can offer and check them instead of guessing: each type's name, the JSON Schema its payload must
- * satisfy, and the defaults an enqueue that leaves them out gets. Scope `jobs:read`.
+ * satisfy, the defaults an enqueue that leaves them out gets, and its concurrency and rate limits
+ * (when it has them). Scope `jobs:read`.
  */
 import { Hono } from 'hono'
 import type { JobRegistry } from '../jobs/registry.js'
@@ -17,9 +18,15 @@ export function jobTypesRoutes({ registry, verifyToken }: JobTypesRoutesOptions)
   // The registry is fixed once the service starts: the answer is built once.
   const body = JSON.stringify({
     jobTypes: registry.names().map((name) => {
-      const { payloadSchema, defaults } = registry.get(name)!
+      const { payloadSchema, defaults, concurrency, rateLimit } = registry.get(name)!
       const { maxAttempts, maxInterruptions, timeoutSeconds, queue } = defaults
-      return { name, payloadSchema, defaults: { maxAttempts, maxInterruptions, timeoutSeconds, queue } }
+      return {
+        name,
+        payloadSchema,
+        defaults: { maxAttempts, maxInterruptions, timeoutSeconds, queue },
+        ...(concurrency ? { concurrency } : {}),
+        ...(rateLimit ? { rateLimit } : {}),
+      }
     }),
   })
   const app = new Hono()

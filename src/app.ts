@@ -8,6 +8,7 @@ import type { Logger } from 'pino'
 import './http/context.js'
 import { adminRoutes, type InstanceInfo } from '../routes/admin.js'
 import { bulkActionsRoutes } from '../routes/bulkActions.js'
+import { pausesRoutes } from '../routes/pauses.js'
 import { dashboardRoutes } from '../routes/dashboard.js'
 import { docsRoutes } from '../routes/docs.js'
 import { eventsRoutes } from '../routes/events.js'
@@ -32,6 +33,7 @@ import { traceRequests } from './observability/httpTracing.js'
 import type { ServiceMetrics } from './observability/metrics.js'
 import type { QueueOverview } from './observability/queueOverview.js'
 import type { JobService } from './queue/jobService.js'
+import type { PauseService } from './queue/pauseService.js'
 import type { BulkActionService } from './bulk/bulkActionService.js'
 import type { ScheduleService } from './schedules/scheduleService.js'
 import type { JobRegistry } from '../jobs/registry.js'
@@ -60,6 +62,8 @@ export interface AppOptions {
   eventStreamsPerOwner?: number
   eventHeartbeatMs?: number
   queueOverview: () => Promise<QueueOverview>
+  /** Cluster-wide pauses of queues and job types (/v1/admin/queues/{queue}/pause, …). */
+  pauses: PauseService
 }
 
 /** Seconds a refused caller should wait: long enough for another instance to take over. */
@@ -144,6 +148,7 @@ export function createApp(options: AppOptions): Hono {
   app.route('/v1/job-types', jobTypesRoutes({ registry: options.registry, verifyToken: options.verifyToken }))
   const { instance, verifyToken, queueOverview } = options
   app.route('/v1/admin', adminRoutes({ lifecycle, instance, verifyToken, queueOverview }))
+  app.route('/v1/admin', pausesRoutes({ pauses: options.pauses, spec: options.spec, verifyToken }))
   app.route('/', metricsRoutes({ metrics: options.metrics, verifyToken: options.verifyToken }))
   app.route('/', dashboardRoutes())
 

@@ -33,6 +33,9 @@ import { ServiceMetrics } from './observability/metrics.js'
 import { Signals } from './observability/signals.js'
 import { JobService } from './queue/jobService.js'
 import { Notifier } from './queue/notifier.js'
+import { PauseBoard } from './queue/pauses.js'
+import { PauseService } from './queue/pauseService.js'
+import { PauseStore } from './queue/pauseStore.js'
 import { JobStore } from './queue/store.js'
 import { Runner, runnerConfigFrom } from './runner/runner.js'
 import { Scheduler } from './schedules/scheduler.js'
@@ -144,10 +147,24 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     await closeOpened(error)
     throw error
   }
+  const pauseStore = new PauseStore(db.sql)
+  const pauseBoard = new PauseBoard({
+    store: pauseStore,
+    notifier,
+    onError: (error) => log.warn({ err: error }, 'pauses: read failed'),
+  })
+  opened.push(() => pauseBoard.stop())
+  try {
+    await abortable(pauseBoard.start(), signal)
+  } catch (error) {
+    await closeOpened(error)
+    throw error
+  }
   const signals = new Signals({
     db,
     store,
     notifier,
+    pauses: pauseBoard,
     registry: jobRegistry,
     queues: config.queues,
     leaseMs: config.leaseMs,
@@ -172,6 +189,7 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     log,
     mayClaim: () => lifecycle?.mayClaim() ?? false,
     onProgress: signals.onProgress,
+    pauses: pauseBoard,
   })
   const scheduler = new Scheduler(
     {},
@@ -223,6 +241,7 @@ export async function startService({ config, log, exit, registry, signal }: Serv
       eventHub.stop()
       await closeServer(server, Math.min(budgetMs, 1000))
       await signals.stop()
+      await pauseBoard.stop()
       await notifier.stop()
       await db.close({ timeoutSeconds: Math.max(0, (budgetMs - 1000) / 1000) })
     },
@@ -270,6 +289,13 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     eventHeartbeatMs: config.eventHeartbeatMs,
     metrics,
     queueOverview: () => signals.queueOverview(),
+    pauses: new PauseService({
+      store: pauseStore,
+      board: pauseBoard,
+      notifier,
+      isKnownType: (type) => jobRegistry.get(type) !== undefined,
+      isKnownQueue: (queue) => signals.isKnownQueue(queue, pauseStore),
+    }),
   })
 
   opened.push(async () => metrics.stop())

@@ -4,7 +4,7 @@
 ;(() => {
   const TOKEN_KEY = 'job-runner.token'
   const REFRESH_MS = 2000
-  const STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled']
+  const STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'expired']
   const $ = (id) => document.getElementById(id)
 
   let token = sessionStorage.getItem(TOKEN_KEY)
@@ -96,7 +96,13 @@
   const when = (iso) => h('span', { title: iso ? new Date(iso).toLocaleString() : '' }, relative(iso))
   const pill = (state) => h('span', { class: 'pill', dataset: { state } }, state)
   /** Why a queued job waits, as the API says (`waitReason`); a retry waiting out its backoff says so. */
-  const WAIT_LABELS = { 'no-instance': 'no instance', scheduled: 'scheduled' }
+  const WAIT_LABELS = {
+    'no-instance': 'no instance',
+    scheduled: 'scheduled',
+    paused: 'paused',
+    concurrency: 'at its limit',
+    'rate-limit': 'rate limit',
+  }
   const waitLabel = (job) =>
     job.waitReason === 'scheduled' && job.attempts > 0
       ? `retry ${job.attempts + 1} of ${job.maxAttempts}`
@@ -176,8 +182,23 @@
       if (!served) unserved += counts.queued
       return h(
         'tr',
-        { dataset: { queue, served: String(served) } },
-        h('td', { class: 'mono' }, queue),
+        { dataset: { queue, served: String(served), paused: String(rest.paused) } },
+        h(
+          'td',
+          { class: 'mono' },
+          queue,
+          rest.paused
+            ? h(
+                'span',
+                {
+                  class: 'tag',
+                  dataset: { reason: 'paused' },
+                  title: 'no instance claims its jobs until it is resumed',
+                },
+                'paused',
+              )
+            : null,
+        ),
         h(
           'td',
           {},
@@ -210,6 +231,7 @@
             ),
           ),
         ),
+        h('td', { class: 'actions' }, queuePauseButtons(queue, rest.paused)),
       )
     })
     if (otherQueues) {
@@ -222,7 +244,7 @@
       ? `…and ${otherQueues.queues.toLocaleString()} more queues, served by no instance, with ${otherQueues.counts.queued.toLocaleString()} queued jobs`
       : ''
     $('queues').tBodies[0].replaceChildren(
-      ...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 9 }, 'No queues yet'))]),
+      ...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 11 }, 'No queues yet'))]),
     )
     for (const s of ['queued', 'succeeded', 'failed', 'cancelled'])
       $(`stat-${s}`).textContent = totals[s].toLocaleString()
@@ -859,6 +881,40 @@
     refreshNow()
   }
 
+  /**
+   * Pause (running jobs finish), Pause now (running jobs stop at a checkpoint and go back to the
+   * queue), or Resume: cluster-wide, stored, through /v1/admin/queues/{queue}/pause|resume.
+   */
+  function queuePauseButtons(queue, paused) {
+    const act = (action, mode) => () =>
+      queuePause(queue, action, mode).catch((error) => toast(`Queue ${queue}: ${error.message}`))
+    if (paused) return h('button', { class: 'ghost', onclick: act('resume') }, 'Resume')
+    return [
+      h(
+        'button',
+        { class: 'ghost', title: 'no instance claims its jobs; running ones finish', onclick: act('pause', 'finish') },
+        'Pause',
+      ),
+      h(
+        'button',
+        {
+          class: 'ghost',
+          title: 'no instance claims its jobs; running ones stop at their checkpoint and go back to the queue',
+          onclick: act('pause', 'checkpoint'),
+        },
+        'Pause now',
+      ),
+    ]
+  }
+
+  async function queuePause(queue, action, mode) {
+    const path = `/v1/admin/queues/${encodeURIComponent(queue)}/${action}`
+    const body = mode ? { body: JSON.stringify({ mode }), headers: { 'content-type': 'application/json' } } : {}
+    await api(path, { method: 'POST', ...body })
+    toast(`Queue ${queue} ${action === 'pause' ? 'paused' : 'resumed'} on every instance`)
+    refreshNow()
+  }
+
   async function adminAction(path, done) {
     try {
       await api(path, { method: 'POST' })
@@ -890,7 +946,8 @@
     $('instance-meta').textContent = ''
     $('drain-button').hidden = true
     $('resume-button').hidden = true
-    for (const s of ['running', ...STATES.filter((s) => s !== 'running')]) $(`stat-${s}`).textContent = '–'
+    // The stat cards: running here, and the states that have one (expired has a queue column only).
+    for (const s of ['running', 'queued', 'succeeded', 'failed', 'cancelled']) $(`stat-${s}`).textContent = '–'
     for (const table of ['queues', 'running', 'scheduled', 'schedules', 'recent', 'job-types'])
       $(table).tBodies[0].replaceChildren()
     $('stat-queued-detail').textContent = ''

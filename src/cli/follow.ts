@@ -122,14 +122,20 @@ export function describeWait(job: Job, reason: WaitReason): string {
   switch (reason) {
     case 'no-instance':
       return `no running instance serves queue ${job.queue}; it starts once one does (QUEUES)`
+    case 'paused':
+      return `its queue ${job.queue} or its type ${job.type} is paused; it starts once resumed`
     case 'scheduled':
       return `${job.attempts > 0 ? 'retry ' : ''}scheduled for ${job.runAt}`
+    case 'rate-limit':
+      return `its type's rate limit allows no start yet; it starts in its turn`
+    case 'concurrency':
+      return `its type's concurrency limit is reached${job.concurrencyKey ? ` for key ${job.concurrencyKey}` : ''}; it starts when a place frees`
   }
 }
 
 /** 1 when the job failed or was cancelled, 0 otherwise. */
 export function exitCodeOf(job: Job): number {
-  return job.state === 'failed' || job.state === 'cancelled' ? EXIT.jobFailed : EXIT.ok
+  return job.state === 'failed' || job.state === 'cancelled' || job.state === 'expired' ? EXIT.jobFailed : EXIT.ok
 }
 
 class ProgressLine {

@@ -62,7 +62,7 @@ export interface ListFilter {
   readonly signal?: AbortSignal
 }
 
-const FINISHED: readonly JobState[] = ['succeeded', 'failed', 'cancelled']
+const FINISHED: readonly JobState[] = ['succeeded', 'failed', 'cancelled', 'expired']
 /** Between two attempts of `wait` to reach an instance, once a request's own retries are spent. */
 const RECONNECT_PAUSE_MS = 500
 

@@ -586,6 +586,122 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/queues/{queue}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause a queue on every instance
+         * @description No instance claims its jobs until it is resumed; enqueues are still accepted, and its
+         *     queued jobs say `waitReason: paused`. Stored: the pause survives restarts and reaches
+         *     instances started later. `mode` (default `finish`): `finish` lets running jobs end;
+         *     `checkpoint` aborts their tokens with the reason `paused`, writes their checkpoints and
+         *     puts them back in the queue without using an attempt or counting an interruption. Jobs
+         *     claimed ahead and not started go back at once in either mode. Pausing again changes the
+         *     mode and keeps the first `pausedAt`. An unknown queue (not declared, not served, holding no queued job)
+         *     is 404. Scope `admin`.
+         */
+        post: operations["pauseQueue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/queues/{queue}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a paused queue
+         * @description Every instance claims its jobs again (they are woken at once). Resuming what is not paused
+         *     answers `paused: false` as well; an unknown name is 404. Scope `admin`.
+         */
+        post: operations["resumeQueue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/job-types/{type}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause a job type on every instance
+         * @description No instance claims its jobs until it is resumed; enqueues are still accepted, and its
+         *     queued jobs say `waitReason: paused`. Stored: the pause survives restarts and reaches
+         *     instances started later. `mode` (default `finish`): `finish` lets running jobs end;
+         *     `checkpoint` aborts their tokens with the reason `paused`, writes their checkpoints and
+         *     puts them back in the queue without using an attempt or counting an interruption. Jobs
+         *     claimed ahead and not started go back at once in either mode. Pausing again changes the
+         *     mode and keeps the first `pausedAt`. An unknown job type
+         *     is 404. Scope `admin`.
+         */
+        post: operations["pauseJobType"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/job-types/{type}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a paused job type
+         * @description Every instance claims its jobs again (they are woken at once). Resuming what is not paused
+         *     answers `paused: false` as well; an unknown name is 404. Scope `admin`.
+         */
+        post: operations["resumeJobType"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/pauses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every paused queue and job type
+         * @description Read from the database, so the same on every instance. Scope `admin`.
+         */
+        get: operations["listPauses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -739,8 +855,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @enum {string} */
-        JobState: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+        /**
+         * @description `expired`: not started by its `expiresAt` (final, like `failed`).
+         * @enum {string}
+         */
+        JobState: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "expired";
         JobType: string;
         QueueName: string;
         EnqueueRequest: {
@@ -758,6 +877,15 @@ export interface components {
             maxAttempts?: number;
             timeoutSeconds?: number;
             callback?: components["schemas"]["JobCallback"];
+            /** @description The key its job type's `concurrency.perKey` limit counts it under (a tenant, a user, an account): at most that many jobs of one key run at once across every instance. At most 256 bytes of UTF-8; longer is refused with 422 naming `concurrencyKey`. Kept through retries and interruptions. Without one, only the type's `total` limit holds it. */
+            concurrencyKey?: string;
+            /**
+             * Format: date-time
+             * @description Start by then, or never: a job not started by this time becomes `expired` (a final state, like `failed`), checked by every claim and marked within about a second. Must come after the job may start (its `runAt`, or now); give this or `ttlSeconds`, not both (422).
+             */
+            expiresAt?: string;
+            /** @description `expiresAt` as seconds from the enqueue. */
+            ttlSeconds?: number;
         };
         BatchJob: {
             type: components["schemas"]["JobType"];
@@ -773,6 +901,14 @@ export interface components {
             timeoutSeconds?: number;
             idempotencyKey?: string;
             callback?: components["schemas"]["JobCallback"];
+            /** @description As `concurrencyKey` of EnqueueRequest (at most 256 bytes of UTF-8). */
+            concurrencyKey?: string;
+            /**
+             * Format: date-time
+             * @description As `expiresAt` of EnqueueRequest.
+             */
+            expiresAt?: string;
+            ttlSeconds?: number;
         };
         /**
          * @description A completion webhook for this job alone, signed with the service's `WEBHOOK_SECRET` (refused
@@ -783,7 +919,7 @@ export interface components {
             events?: components["schemas"]["WebhookEvents"];
         };
         /** @description The outcomes delivered; all of them when omitted. */
-        WebhookEvents: ("succeeded" | "failed" | "cancelled")[];
+        WebhookEvents: ("succeeded" | "failed" | "cancelled" | "expired")[];
         WebhookRequest: {
             url: string;
             events?: components["schemas"]["WebhookEvents"];
@@ -898,17 +1034,27 @@ export interface components {
             /**
              * @description Why a queued job is not running yet; null when it is not queued, or is ready and waits
              *     only for a free slot. `no-instance`: no live instance serves its queue, so it will not
-             *     run until one does (checked before the others); `scheduled`: its `runAt` is in the
-             *     future (a scheduled job, or a retry waiting out its backoff).
+             *     run until one does (checked before the others); `paused`: its queue or its job type is
+             *     paused cluster-wide (`POST /v1/admin/queues/{queue}/pause`); `scheduled`: its `runAt` is in the
+             *     future (a scheduled job, or a retry waiting out its backoff); `concurrency`: its job type's
+             *     `concurrency` limits are full (its key at `perKey`, or the type at `total`), as last counted
+             *     within half a second; `rate-limit`: its job type's `rateLimit` allows no start yet.
              * @enum {string|null}
              */
-            waitReason: "no-instance" | "scheduled" | null;
+            waitReason: "no-instance" | "paused" | "scheduled" | "concurrency" | "rate-limit" | null;
             /** @description Times it was sent back to the queue by `POST /v1/jobs/{id}/retry`. */
             retries: number;
             /** @description The job this one replays (`POST /v1/jobs/{id}/replay`). */
             replayOf: string | null;
             /** @description The last 20 failed attempts' errors, oldest first; `error` is the last one's message. */
             errors: components["schemas"]["JobError"][];
+            /** @description The key it was enqueued with (see EnqueueRequest), or null. */
+            concurrencyKey: string | null;
+            /**
+             * Format: date-time
+             * @description Its start-by deadline (see EnqueueRequest), or null.
+             */
+            expiresAt: string | null;
         };
         JobTypeList: {
             jobTypes: components["schemas"]["JobTypeInfo"][];
@@ -924,6 +1070,17 @@ export interface components {
                 /** @description Seconds per attempt; null for no timeout. */
                 timeoutSeconds: number | null;
                 queue: components["schemas"]["QueueName"];
+            };
+            /** @description Its limits across every instance (see `concurrencyKey`); absent when it has none. */
+            concurrency?: {
+                perKey?: number;
+                total?: number;
+            };
+            /** @description At most `limit` starts per `periodMs`, spread evenly, `burst` at once; absent when it has none. */
+            rateLimit?: {
+                limit: number;
+                periodMs: number;
+                burst?: number;
             };
         };
         RetryRequest: {
@@ -1054,6 +1211,8 @@ export interface components {
             priority?: number;
             maxAttempts?: number;
             timeoutSeconds?: number;
+            /** @description Given to each slot's job (see EnqueueRequest; at most 256 bytes of UTF-8). */
+            concurrencyKey?: string;
         };
         /**
          * @description While the previous job of the schedule is queued or running, a slot: `allow` enqueues anyway;
@@ -1189,6 +1348,37 @@ export interface components {
             succeeded: number;
             failed: number;
             cancelled: number;
+            expired: number;
+        };
+        PauseRequest: {
+            /**
+             * @description `finish`: running jobs end; `checkpoint`: running jobs stop with the token reason `paused` and go back to the queue.
+             * @default finish
+             * @enum {string}
+             */
+            mode: "finish" | "checkpoint";
+        };
+        PauseState: {
+            /** @enum {string} */
+            kind: "queue" | "type";
+            name: string;
+            paused: boolean;
+            /** @enum {string|null} */
+            mode: "finish" | "checkpoint" | null;
+            /** Format: date-time */
+            pausedAt: string | null;
+        };
+        Pause: {
+            /** @enum {string} */
+            kind: "queue" | "type";
+            name: string;
+            /** @enum {string} */
+            mode: "finish" | "checkpoint";
+            /** Format: date-time */
+            pausedAt: string;
+        };
+        PauseList: {
+            pauses: components["schemas"]["Pause"][];
         };
         QueueOverview: {
             queues: {
@@ -1199,7 +1389,7 @@ export interface components {
                 served: boolean;
                 /** @description Live instances that serve it. */
                 instances: number;
-                /** @description Always false for now. */
+                /** @description Paused cluster-wide (`POST /v1/admin/queues/{queue}/pause`): no instance claims its jobs. */
                 paused: boolean;
                 counts: components["schemas"]["StateCounts"];
                 /** @description Queued jobs whose runAt is in the future. */
@@ -2306,6 +2496,154 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["QueueOverview"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            431: components["responses"]["HeaderFieldsTooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    pauseQueue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                queue: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PauseRequest"];
+            };
+        };
+        responses: {
+            /** @description Paused. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PauseState"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            431: components["responses"]["HeaderFieldsTooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    resumeQueue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                queue: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not paused. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PauseState"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            431: components["responses"]["HeaderFieldsTooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    pauseJobType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                type: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PauseRequest"];
+            };
+        };
+        responses: {
+            /** @description Paused. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PauseState"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            431: components["responses"]["HeaderFieldsTooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    resumeJobType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                type: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not paused. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PauseState"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            431: components["responses"]["HeaderFieldsTooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listPauses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pauses. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PauseList"];
                 };
             };
             401: components["responses"]["Unauthorized"];

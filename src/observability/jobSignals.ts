@@ -8,10 +8,18 @@
  * entry there, a check here, and whatever that check needs in `WaitContext`.
  */
 import { WAIT_REASONS, type OwnedJob, type WaitReason } from '../queue/job.js'
+import type { PauseBoard } from '../queue/pauses.js'
+import type { ConcurrencyUsage } from './concurrencyUsage.js'
 import type { LiveProgress } from './liveProgress.js'
 import type { ServedQueueMap, ServedQueues } from './servedQueues.js'
 
 export interface WaitContext {
+  /** The pause that holds a job, if any (src/queue/pauses.ts). */
+  paused?: (job: OwnedJob) => boolean
+  /** Its job type's concurrency limits leave no place for it now (src/observability/concurrencyUsage.ts). */
+  atLimit?: (job: OwnedJob) => boolean
+  /** Its job type's rate limit allows no start now. */
+  atRate?: (job: OwnedJob) => boolean
   /** Queues some live instance serves; undefined when they could not be read (then no job is said to have none). */
   served: ServedQueueMap | undefined
   /** Milliseconds since the epoch, the time the reasons are judged at. */
@@ -20,7 +28,10 @@ export interface WaitContext {
 
 const WAIT_CHECKS: Readonly<Record<WaitReason, (job: OwnedJob, context: WaitContext) => boolean>> = {
   'no-instance': (job, { served }) => served !== undefined && !served.has(job.queue),
+  paused: (job, { paused }) => paused?.(job) ?? false,
   scheduled: (job, { now }) => Date.parse(job.runAt) > now,
+  concurrency: (job, { atLimit }) => atLimit?.(job) ?? false,
+  'rate-limit': (job, { atRate }) => atRate?.(job) ?? false,
 }
 
 /** Why `job` waits, or null when it is not queued or is ready and waits only for a free slot. */
@@ -33,11 +44,18 @@ export function waitReasonOf(job: OwnedJob, context: WaitContext): WaitReason | 
 export interface JobSignalsDependencies {
   served: Pick<ServedQueues, 'get'>
   progress: Pick<LiveProgress, 'get'>
+  pauses?: Pick<PauseBoard, 'modeFor'>
+  usage?: Pick<ConcurrencyUsage, 'isLimited' | 'get' | 'atLimit' | 'atRate'>
   onError?: (error: unknown) => void
 }
 
 export class JobSignals {
-  constructor(private readonly deps: JobSignalsDependencies) {}
+  private readonly paused: (job: OwnedJob) => boolean
+
+  constructor(private readonly deps: JobSignalsDependencies) {
+    const pauses = deps.pauses
+    this.paused = pauses ? (job) => pauses.modeFor(job) !== undefined : () => false
+  }
 
   /**
    * The jobs as the API shows them: live progress merged, wait reasons filled in. Never rejects: an
@@ -47,7 +65,7 @@ export class JobSignals {
   async view(jobs: readonly OwnedJob[]): Promise<OwnedJob[]> {
     const anyQueued = jobs.some((job) => job.state === 'queued')
     const context: WaitContext | undefined = anyQueued
-      ? { served: await this.servedOrUnknown(), now: Date.now() }
+      ? { served: await this.servedOrUnknown(), now: Date.now(), paused: this.paused, ...(await this.limits(jobs)) }
       : undefined
     return jobs.map((job) => {
       const live = this.liveProgress(job)
@@ -55,6 +73,19 @@ export class JobSignals {
       if (live === undefined && waitReason === job.waitReason) return job
       return { ...job, waitReason, ...(live ? { progress: live } : {}) }
     })
+  }
+
+  /** The concurrency check, when a queued job of a limited type is shown; none when usage is unreadable. */
+  private async limits(jobs: readonly OwnedJob[]): Promise<Pick<WaitContext, 'atLimit' | 'atRate'>> {
+    const usage = this.deps.usage
+    if (!usage || !jobs.some((job) => job.state === 'queued' && usage.isLimited(job.type))) return {}
+    try {
+      const snapshot = await usage.get()
+      return { atLimit: (job) => usage.atLimit(job, snapshot), atRate: (job) => usage.atRate(job, snapshot) }
+    } catch (error) {
+      this.deps.onError?.(error)
+      return {}
+    }
   }
 
   private async servedOrUnknown(): Promise<ServedQueueMap | undefined> {

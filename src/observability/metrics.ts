@@ -47,7 +47,7 @@ export interface MetricsOptions {
 }
 
 const PREFIX = 'job_runner_'
-const JOB_STATES: readonly JobState[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled']
+const JOB_STATES: readonly JobState[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'expired']
 const LIFECYCLE_STATES: readonly LifecycleState[] = ['running', 'draining', 'drained', 'stopping']
 /** From a few milliseconds (an idle worker claims at once) to an hour (a backed-up queue). */
 const WAIT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600]
@@ -91,12 +91,20 @@ export class ServiceMetrics {
         'jobs_interrupted_total',
         'Runs stopped by a drain or shutdown and requeued with their checkpoint.',
       ),
+      paused: counter(
+        'jobs_paused_total',
+        'Runs stopped by a checkpoint pause of their queue or type and requeued with their checkpoint.',
+      ),
       abandoned: counter(
         'jobs_abandoned_total',
         'Runs that ignored their shutdown token until the grace deadline: requeued anyway.',
       ),
       lost: counter('jobs_lost_total', 'Runs whose outcome could not be written (lease lost or database unreachable).'),
     }
+    const expired = counter(
+      'jobs_expired_total',
+      'Queued jobs this instance marked expired: not started by their expiresAt.',
+    )
     const recovered = counter(
       'jobs_recovered_total',
       'Jobs of a lost instance recovered by this one after their lease expired.',
@@ -230,6 +238,9 @@ export class ServiceMetrics {
           runDuration.observe({ ...labels(job), outcome }, (performance.now() - startedAt) / 1000)
       }),
       runner.events.on('job:checkpoint', ({ ids }) => checkpointWrites.inc(ids.length)),
+      runner.events.on('jobs:expired', ({ jobs: expiredJobs }) => {
+        for (const job of expiredJobs) expired.inc(labels(job))
+      }),
       sources.scheduler?.events.on('schedule:fired', ({ schedule }) => {
         const labels = { schedule: sources.labels.schedule(schedule.id), type: sources.labels.type(schedule.jobType) }
         if (schedule.slots.length > 0) scheduleFires.inc(labels, schedule.slots.length)

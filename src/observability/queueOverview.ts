@@ -18,7 +18,7 @@ export interface QueueSummary {
   declared: boolean
   served: boolean
   instances: number
-  /** Queue pauses arrive with issue 19; nothing pauses a queue yet. */
+  /** Paused cluster-wide (src/queue/pauses.ts): no instance claims its jobs. */
   paused: boolean
   counts: StateCounts
   scheduled: number
@@ -33,16 +33,19 @@ export interface QueueOverviewDependencies {
   store: Pick<JobStore, 'countJobsByQueueBounded'>
   served: Pick<ServedQueues, 'get'>
   declared: readonly string[]
+  /** The queues paused now; a paused queue is listed even when nothing else names it. */
+  pausedQueues?: ReadonlySet<string>
 }
 
 export async function readQueueOverview({
   store,
   served: servedQueues,
   declared,
+  pausedQueues = new Set(),
 }: QueueOverviewDependencies): Promise<QueueOverview> {
   const served = await servedQueues.get()
   const declaredSet = new Set(declared)
-  const named = [...new Set([...declared, ...served.keys()])]
+  const named = [...new Set([...declared, ...served.keys(), ...pausedQueues])]
   const rows = await store.countJobsByQueueBounded({ named, undeclaredLimit: UNDECLARED_QUEUES_SHOWN })
   const zero = (): StateCounts => Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as StateCounts
   const byQueue = new Map<string, QueueSummary>()
@@ -55,7 +58,7 @@ export async function readQueueOverview({
         declared: declaredSet.has(queue),
         served: instances > 0,
         instances,
-        paused: false,
+        paused: pausedQueues.has(queue),
         counts: zero(),
         scheduled: 0,
       }

@@ -9,8 +9,11 @@ import type { Database } from '../db/database.js'
 import type { OwnedJob } from '../queue/job.js'
 import type { Notifier } from '../queue/notifier.js'
 import type { JobStore } from '../queue/store.js'
+import type { PauseBoard } from '../queue/pauses.js'
+import type { PauseStore } from '../queue/pauseStore.js'
 import type { RunnerEvents, TypedEmitter } from '../runner/events.js'
 import type { JobExecution } from '../runner/jobExecution.js'
+import { ConcurrencyUsage } from './concurrencyUsage.js'
 import { JobSignals } from './jobSignals.js'
 import { declaredQueues, LabelBounds } from './labelBounds.js'
 import { LiveProgress } from './liveProgress.js'
@@ -22,11 +25,13 @@ export interface SignalsOptions {
   db: Pick<Database, 'sql' | 'capabilities'>
   store: JobStore
   notifier: Pick<Notifier, 'publishLocal'>
-  registry: Pick<JobRegistry, 'names' | 'get'>
+  registry: Pick<JobRegistry, 'names' | 'get' | 'concurrencyLimits'>
   /** This instance's `QUEUES`. */
   queues: readonly string[]
   /** An instance whose heartbeat is older than a lease is not live. */
   leaseMs: number
+  /** The cluster's pauses: a queued job of a paused queue or type waits `paused`; the overview shows them. */
+  pauses?: Pick<PauseBoard, 'modeFor' | 'pausedQueues'>
   onError: (error: unknown, during: string) => void
 }
 
@@ -58,7 +63,13 @@ export class Signals {
       onChange: (id) => notifier.publishLocal('jobChanged', id),
       onPublish: (id, progress) => this.relay.publish(id, progress),
     })
-    this.jobSignals = new JobSignals({ served: this.served, progress: this.progress, onError: onServedError })
+    this.jobSignals = new JobSignals({
+      served: this.served,
+      progress: this.progress,
+      ...(options.pauses ? { pauses: options.pauses } : {}),
+      usage: new ConcurrencyUsage(registry.concurrencyLimits(), store),
+      onError: onServedError,
+    })
   }
 
   /** The runner's progress hook (`RunnerDependencies.onProgress`). */
@@ -95,6 +106,19 @@ export class Signals {
   }
 
   queueOverview(): Promise<QueueOverview> {
-    return readQueueOverview({ store: this.options.store, served: this.served, declared: this.declared })
+    const { store, pauses } = this.options
+    return readQueueOverview({
+      store,
+      served: this.served,
+      declared: this.declared,
+      pausedQueues: pauses?.pausedQueues ?? new Set(),
+    })
+  }
+
+  /** A queue is known when declared (job types, `QUEUES`), served by a live instance, or holding queued jobs. */
+  async isKnownQueue(queue: string, store: Pick<PauseStore, 'queueHasQueuedJobs'>): Promise<boolean> {
+    if (this.declared.includes(queue) || this.options.pauses?.pausedQueues.has(queue)) return true
+    if ((await this.served.get()).has(queue)) return true
+    return store.queueHasQueuedJobs(queue)
   }
 }

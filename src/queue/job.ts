@@ -6,18 +6,21 @@
  *     │                 └──retry / interruption / lost lease──▶ queued
  *     └──cancel──▶ cancelled
  */
-export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const
+export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'expired'] as const
 export type JobState = (typeof JOB_STATES)[number]
-export const FINISHED_STATES: readonly JobState[] = ['succeeded', 'failed', 'cancelled']
+/** `expired`: not started by its `expiresAt` (the `expire` row of the transition table). */
+export const FINISHED_STATES: readonly JobState[] = ['succeeded', 'failed', 'cancelled', 'expired']
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json }
 
 /**
  * Why a queued job is not running yet, most pressing first: the order of this list is the order
  * in which the reasons are checked (a job that no instance serves says so even while scheduled,
- * since it would not run when due either). Issue 19 adds `paused`, `rate-limit` and `concurrency`.
+ * since it would not run when due either; a paused one says so before its `runAt`, which a resume
+ * does not move; `concurrency` is checked last, as a job not yet due does not wait for a place).
+ * `rate-limit` when its type's rate limit allows no start yet.
  */
-export const WAIT_REASONS = ['no-instance', 'scheduled'] as const
+export const WAIT_REASONS = ['no-instance', 'paused', 'scheduled', 'concurrency', 'rate-limit'] as const
 export type WaitReason = (typeof WAIT_REASONS)[number]
 
 /** One failed attempt in a job's error history (the last `MAX_ERROR_HISTORY` are kept). */
@@ -70,7 +73,14 @@ export interface Job {
   readonly replayOf: string | null
   /** The last failed attempts, oldest first; `error` is the last one's message. */
   readonly errors: readonly JobError[]
+  /** The key its type's `concurrency.perKey` limit counts it under (src/queue/limitedClaim.ts), or null. */
+  readonly concurrencyKey: string | null
+  /** Not started by then, it is `expired`; null for no deadline. */
+  readonly expiresAt: string | null
 }
+
+/** Longest concurrency key, in UTF-8 bytes (the column's check, migration 016). */
+export const MAX_CONCURRENCY_KEY_BYTES = 256
 
 /** The row as stored; only the store reads it. */
 export interface JobRow {
@@ -99,6 +109,9 @@ export interface JobRow {
   retries: number
   replay_of: string | null
   errors: JobError[]
+  concurrency_key: string | null
+  claimed_limited: boolean
+  expires_at: Date | null
   lease_owner: string | null
   lease_expires_at: Date | null
   idempotency_key: string | null
@@ -135,7 +148,14 @@ export type JobFields = Omit<
   | 'request_hash'
   | 'callback'
   | 'traceparent'
-> & { run_at: Timestamp; created_at: Timestamp; started_at: Timestamp | null; finished_at: Timestamp | null }
+  | 'claimed_limited'
+  | 'expires_at'
+> & { expires_at?: Timestamp | null } & {
+  run_at: Timestamp
+  created_at: Timestamp
+  started_at: Timestamp | null
+  finished_at: Timestamp | null
+}
 
 export function toJob(row: JobFields): OwnedJob {
   return {
@@ -164,6 +184,8 @@ export function toJob(row: JobFields): OwnedJob {
     retries: row.retries,
     replayOf: row.replay_of === null ? null : String(row.replay_of),
     errors: row.errors,
+    concurrencyKey: row.concurrency_key ?? null,
+    expiresAt: row.expires_at ? iso(row.expires_at) : null,
   }
 }
 

@@ -8,7 +8,7 @@ import type { JobRegistry, PayloadProblem } from '../../jobs/registry.js'
 import { Doorbell } from '../support/doorbell.js'
 import { withTimeout } from '../support/withTimeout.js'
 import { TypedEmitter } from '../runner/events.js'
-import type { JobCallback, Json, JobState, OwnedJob } from './job.js'
+import { MAX_CONCURRENCY_KEY_BYTES, type JobCallback, type Json, type JobState, type OwnedJob } from './job.js'
 import { webhookUrlProblem } from '../webhooks/webhookUrl.js'
 import type { JobLogLine } from './jobLogStore.js'
 import type { Notifier } from './notifier.js'
@@ -25,6 +25,12 @@ export interface EnqueueRequest {
   maxAttempts?: number
   timeoutSeconds?: number
   idempotencyKey?: string
+  /** Counted under its type's `concurrency.perKey` limit; at most `MAX_CONCURRENCY_KEY_BYTES`. */
+  concurrencyKey?: string
+  /** Not started by then, it is `expired`. Give this or `ttlSeconds`, not both. */
+  expiresAt?: string
+  /** `expiresAt` as seconds from the enqueue. */
+  ttlSeconds?: number
   /** A completion webhook for this job alone (src/webhooks/). */
   callback?: JobCallback
 }
@@ -146,6 +152,7 @@ export class JobService {
   announce(enqueued: readonly EnqueuedJob[]): void {
     const queues = new Set(enqueued.filter((e) => !e.replayed && e.job.state === 'queued').map((e) => e.job.queue))
     for (const queue of queues) this.notifier.publishLocal('jobsAvailable', queue)
+    announceDueTimes(this.notifier, enqueued)
     const fresh = enqueued.filter((e) => !e.replayed).map((e) => e.job)
     if (fresh.length > 0) this.events.emit('jobs:enqueued', { jobs: fresh })
   }
@@ -318,6 +325,16 @@ export class JobService {
     this.validatePayload(request.type, payload, where, index)
     const runAt = request.runAt === undefined ? null : readRunAt(request.runAt, where)
     if (request.callback !== undefined) this.checkCallback(request.callback, index)
+    const concurrencyKey = request.concurrencyKey ?? null
+    if (concurrencyKey !== null && Buffer.byteLength(concurrencyKey, 'utf8') > MAX_CONCURRENCY_KEY_BYTES) {
+      throw new InvalidJobError(`concurrencyKey${where} is longer than ${MAX_CONCURRENCY_KEY_BYTES} bytes (UTF-8)`, [
+        {
+          pointer: index === undefined ? '/concurrencyKey' : `/jobs/${index}/concurrencyKey`,
+          message: `must be at most ${MAX_CONCURRENCY_KEY_BYTES} bytes`,
+        },
+      ])
+    }
+    const expiresAt = readDeadline(request, runAt, where, index)
     return {
       type: request.type,
       queue: request.queue ?? definition.defaults.queue,
@@ -330,6 +347,8 @@ export class JobService {
       idempotencyKey: request.idempotencyKey ?? null,
       requestHash: request.idempotencyKey === undefined ? null : hashRequest(request),
       callback: request.callback ?? null,
+      concurrencyKey,
+      expiresAt,
     }
   }
 
@@ -349,6 +368,26 @@ function optionalAfter(afterId: string | undefined): { afterId?: string } {
   return afterId === undefined ? {} : { afterId }
 }
 
+/**
+ * Tells every instance when jobs enqueued for later become due (each distinct time of each queue;
+ * the messages travel packed, many to a NOTIFY), so that they start on time rather than at a poll.
+ * Jobs due now cost nothing here: the database announces their insert (migration 007).
+ */
+function announceDueTimes(notifier: Pick<Notifier, 'announce'>, enqueued: readonly EnqueuedJob[]): void {
+  let sent: Set<string> | undefined
+  for (const { job, replayed } of enqueued) {
+    // A job enqueued for now has the insert's time as both (no parse on the hot path).
+    if (replayed || job.state !== 'queued' || job.runAt === job.createdAt) continue
+    // Due by now (the insert took longer than the wait): announced all the same, as the insert's
+    // own notice went out before it was due. A due timer rings at once for a passed time.
+    const at = Date.parse(job.runAt)
+    const message = `${job.queue} ${at}`
+    if (sent?.has(message)) continue
+    ;(sent ??= new Set()).add(message)
+    notifier.announce('jobsDue', message)
+  }
+}
+
 /** Idempotency keys a schedule gives the job of each slot; a client may not take one first. */
 export const SCHEDULE_KEY_PREFIX = 'schedule:'
 
@@ -358,6 +397,40 @@ function refuseReservedKey(key: string | undefined, index: number | undefined): 
   throw new InvalidJobError(`${where} may not begin with "${SCHEDULE_KEY_PREFIX}": schedules name their jobs so`, [
     { pointer: index === undefined ? '/idempotencyKey' : `/jobs/${index}/idempotencyKey`, message: 'is reserved' },
   ])
+}
+
+/**
+ * The start-by deadline of a request: `expiresAt`, or now plus `ttlSeconds`. It must come after the
+ * job may first start (its `runAt`, or now): a job that could never start is refused, not stored.
+ */
+function readDeadline(
+  request: EnqueueRequest,
+  runAt: Date | null,
+  where: string,
+  index: number | undefined,
+): Date | null {
+  const pointer = (field: string) => (index === undefined ? `/${field}` : `/jobs/${index}/${field}`)
+  const refuse = (field: string, message: string): never => {
+    throw new InvalidJobError(`${field}${where} ${message}`, [{ pointer: pointer(field), message }])
+  }
+  if (request.expiresAt !== undefined && request.ttlSeconds !== undefined) {
+    return refuse('ttlSeconds', 'may not be given with expiresAt: give one of them')
+  }
+  let deadline: Date | null = null
+  if (request.ttlSeconds !== undefined) deadline = new Date(Date.now() + request.ttlSeconds * 1000)
+  if (request.expiresAt !== undefined) {
+    const parsed = parseTimestamp(request.expiresAt)
+    if (!('date' in parsed))
+      return refuse('expiresAt', `${parsed.problem}: it must be an RFC 3339 date-time ${TIMESTAMP_RANGE}`)
+    deadline = parsed.date
+  }
+  if (deadline !== null && deadline.getTime() <= (runAt ?? new Date()).getTime()) {
+    return refuse(
+      request.ttlSeconds !== undefined ? 'ttlSeconds' : 'expiresAt',
+      'must end after the job may start (its runAt, or now)',
+    )
+  }
+  return deadline
 }
 
 /** Only timestamps that read back as the same instant are stored (see timestamp.ts). */

@@ -21,6 +21,10 @@ export interface NotifierEvents {
   jobChanged: string
   /** A schedule was created, changed or resumed: schedulers look again (src/schedules/scheduler.ts); its id. */
   schedulesChanged: string
+  /** Jobs of `queue` become due at a later time: runners wake then (src/runner/dueTimer.ts); `queue ms`. */
+  jobsDue: string
+  /** A queue or job type was paused or resumed: pause boards read the table again (src/queue/pauses.ts); `kind:name`. */
+  pausesChanged: string
 }
 export type Channel = keyof NotifierEvents
 
@@ -30,6 +34,8 @@ const CHANNELS = [
   'cancelRequested',
   'jobChanged',
   'schedulesChanged',
+  'pausesChanged',
+  'jobsDue',
 ] as const satisfies readonly Channel[]
 /** The PostgreSQL channel of each, built once: the runner announces tens of thousands of messages a second. */
 const PG_CHANNEL: Readonly<Record<Channel, string>> = Object.fromEntries(

@@ -14,8 +14,8 @@
 import type { PendingQuery, Row, Sql } from 'postgres'
 import { ISO_TIMESTAMP } from './job.js'
 
-/** The states whose arrival is a webhook event (`expired` joins them with the flow-control issue). */
-export const WEBHOOK_EVENTS = ['succeeded', 'failed', 'cancelled'] as const
+/** The states whose arrival is a webhook event. */
+export const WEBHOOK_EVENTS = ['succeeded', 'failed', 'cancelled', 'expired'] as const
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number]
 
 /** What an outcome statement's `moved` CTE must return for the outbox (prefixed `j.`). */
@@ -45,7 +45,7 @@ export function outboxFromMoved(sql: Sql): PendingQuery<Row[]> {
         and (w.events is null or w.events ? m.state)
         and (w.type is null or w.type = m.type) and (w.queue is null or w.queue = m.queue)
     ) t
-    where m.state in ('succeeded', 'failed', 'cancelled')
+    where m.state in ('succeeded', 'failed', 'cancelled', 'expired')
       -- Evaluated once per statement: with no live subscription anywhere (the common case), a job
       -- without a callback skips the per-job probe of its owner's subscriptions.
       and (m.callback is not null or (select exists (select 1 from job_runner_webhooks where disabled_at is null)))

@@ -16,30 +16,37 @@
  * `interruptions` counts runs stopped from outside.
  *
  *                ┌──────── release (its code never ran: refunded) ◀─────┐
- *                │ ┌────── interrupt (refunded) ◀───────────────────────┤
+ *                │ ┌────── interrupt, pause (refunded) ◀────────────────┤
  *                │ │ ┌──── fail, abandon, lease expired (counted) ◀─────┤
  *                ▼ ▼ ▼                                                  │
  *   enqueue ──▶ queued ──claim (+1 attempt, before any code runs)──▶ running ──complete──▶ succeeded
  *                │                                                      │
  *                │                                                      ├──cancel running──▶ cancelled
  *                │    fail, abandon, lease expired on the last attempt; interrupt past the cap ──▶ failed
- *                └──cancel queued──▶ cancelled                 (fail: also when the job's retry policy gives up)
+ *                ├──cancel queued──▶ cancelled                 (fail: also when the job's retry policy gives up)
+ *                └──expire (not started by expires_at)──▶ expired
  *
  *   failed | cancelled ──retry (by hand: POST /v1/jobs/{id}/retry, or a bulk action)──▶ queued
  *
  *   row              statement                from → to                      attempts      interruptions
  *   enqueue          enqueueJobs              – → queued                     0             0
  *   claim            claimJobs                queued → running (leased)      +1, before the code runs (started_at set)
+ *                    claimLimitedJobs                                                            (types with concurrency limits:
+ *                                                                                                 within them, src/queue/limitedClaim.ts)
  *   release          releaseJobs              running → queued               −1            –   (the runner vouches the code never ran)
  *   complete         completeJobs             running → succeeded            –             –
  *   fail             failJobs                 running → queued | failed      –             –   (failed when attempts reach maxAttempts
  *                                                                                               or the job's retry policy gives up)
  *   interrupt        requeueInterruptedJobs   running → queued | failed      −1            +1  (failed once past maxInterruptions)
  *   abandon          abandonJobs              running → queued | failed      –             +1  (ignored its token until the deadline)
+ *   pause            requeuePausedJobs        running → queued               −1            –   (stopped by a `checkpoint` pause: not an
+ *                                                                                               interruption; keeps its place in line)
  *   cancel running   markJobsCancelled        running → cancelled            −1 if it never ran
  *   cancel queued    requestCancel            queued → cancelled             –             –   (a running job is only flagged:
  *                    requestCancels                                                              its runner ends it by cancel running)
  *   lease expired    recoverExpiredLeases     running → queued | failed      – (the claim's attempt stays used)
+ *   expire           expireJobs               queued → expired               –             –   (not started by its expires_at; the
+ *                                                                                               claims skip it, the sweep marks it)
  *   retry            retryJob                 failed | cancelled → queued    0             0   (retries +1; checkpoint kept or cleared)
  *                    retryJobs
  *
@@ -69,6 +76,7 @@ import {
 } from './job.js'
 import { movedColumns, outboxFromMoved } from './outbox.js'
 import { appendJobLogs, listJobLogs, type JobLogLine, type NewJobLogLine } from './jobLogStore.js'
+import { claimLimitedJobs, countLimitedRunning, readRateLimits, type LimitedClaimParams } from './limitedClaim.js'
 
 export interface NewJob {
   type: string
@@ -87,10 +95,18 @@ export interface NewJob {
   callback?: JobCallback | null
   /** The W3C traceparent of the enqueue (src/observability/traceparent.ts), if it had one. */
   traceparent?: string | null
+  /** At most 256 UTF-8 bytes (the caller checks); null or absent for none. */
+  concurrencyKey?: string | null
+  /** Not started by then, it expires (the `expire` row); null or absent for no deadline. */
+  expiresAt?: Date | null
 }
 
 /** A job as a claim hands it to the runner: with the trace its runs join. */
 export type ClaimedJob = OwnedJob & { readonly traceparent: string | null }
+
+function toClaimedJob(row: JobFields & { traceparent?: string | null }): ClaimedJob {
+  return Object.assign(toJob(row), { traceparent: row.traceparent ?? null })
+}
 
 export interface EnqueuedJob {
   job: OwnedJob
@@ -247,6 +263,8 @@ export function insertedJobRow(
     retries: 0,
     replay_of: null,
     errors: [],
+    concurrency_key: job.concurrencyKey ?? null,
+    expires_at: job.expiresAt ? job.expiresAt.toISOString() : null,
   }
 }
 
@@ -287,6 +305,8 @@ export class JobStore {
       request_hash: job.requestHash,
       callback: job.callback ?? null,
       traceparent: job.traceparent ?? null,
+      concurrency_key: job.concurrencyKey ?? null,
+      expires_at: job.expiresAt?.toISOString() ?? null,
     }))
     if (!this.inTransaction && jobs.every((job) => job.idempotencyKey === null)) {
       // Without keys every job is new, so the answer is what was sent plus what the database
@@ -295,12 +315,13 @@ export class JobStore {
       // insert's round trip; the rest of the row is `insertedJobRow`'s). The payload is the one sent
       // (jsonb may order its keys differently on a later read, the same JSON value).
       const assigned = await this.sql<{ id: string; run_at: string; created_at: string }[]>`
-        insert into job_runner_jobs (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, callback, traceparent)
+        insert into job_runner_jobs (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, callback, traceparent,
+                                     concurrency_key, expires_at)
         select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts, x.max_interruptions,
-               x.timeout_seconds, coalesce(x.run_at, now()), x.callback, x.traceparent
+               x.timeout_seconds, coalesce(x.run_at, now()), x.callback, x.traceparent, x.concurrency_key, x.expires_at
         from jsonb_to_recordset(${this.sql.json(rows as unknown as Json)}) as x(
           ord int, type text, queue text, payload jsonb, priority int, max_attempts int, max_interruptions int,
-          timeout_seconds float8, run_at timestamptz, callback jsonb, traceparent text)
+          timeout_seconds float8, run_at timestamptz, callback jsonb, traceparent text, concurrency_key text, expires_at timestamptz)
         order by x.ord
         returning id, to_char(run_at at time zone 'UTC', ${ISO_TIMESTAMP}) as run_at, to_char(created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as created_at`
       // Identity values follow the select's order, so sorting by id restores `ord`.
@@ -314,12 +335,15 @@ export class JobStore {
       // Identity values follow the select's order, so sorting the inserted rows by id restores `ord`.
       const inserted = await sql<JobRow[]>`
         insert into job_runner_jobs
-          (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, idempotency_key, request_hash, callback, traceparent)
+          (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, idempotency_key, request_hash,
+           callback, traceparent, concurrency_key, expires_at)
         select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts, x.max_interruptions,
-               x.timeout_seconds, coalesce(x.run_at, now()), x.idempotency_key, x.request_hash, x.callback, x.traceparent
+               x.timeout_seconds, coalesce(x.run_at, now()), x.idempotency_key, x.request_hash, x.callback, x.traceparent,
+               x.concurrency_key, x.expires_at
         from jsonb_to_recordset(${sql.json(rows as unknown as Json)}) as x(
           ord int, type text, queue text, payload jsonb, priority int, max_attempts int, max_interruptions int,
-          timeout_seconds float8, run_at timestamptz, idempotency_key text, request_hash text, callback jsonb, traceparent text)
+          timeout_seconds float8, run_at timestamptz, idempotency_key text, request_hash text, callback jsonb, traceparent text,
+          concurrency_key text, expires_at timestamptz)
         order by x.ord
         on conflict (owner, idempotency_key) where idempotency_key is not null do nothing
         returning *`
@@ -452,6 +476,10 @@ export class JobStore {
    * its batch a commit (bench/RESULTS.md, issue 16), for the one difference of a SIGKILL sparing the
    * attempts of the jobs claimed ahead: about 50 ms of starts (src/runner/localQueue.ts).
    *
+   * A job past its start-by deadline (`expires_at`) is skipped, never started (the `expire` row marks
+   * it); a null check for the many jobs without one. Job types with limits are left to
+   * `claimLimitedJobs` (`exceptTypes`, empty unless some type has limits).
+   *
    * The claim commits without waiting for its WAL to reach the disk (`synchronous_commit = off`, for
    * this transaction only): that wait was on the path of every enqueue → start and of every claim in
    * a drain. A claim lost with a crash of PostgreSQL itself leaves its jobs queued as before, so they
@@ -464,13 +492,23 @@ export class JobStore {
     queues,
     limit,
     leaseMs,
+    exceptTypes = [],
   }: {
     instanceId: string
     queues: readonly string[]
     limit: number
     leaseMs: number
+    /**
+     * Job types this claim leaves alone: those with concurrency limits, which only the limited claim
+     * takes (`claimLimitedJobs`), and paused ones. Empty (the usual case) adds nothing to the statement.
+     */
+    exceptTypes?: readonly string[]
   }): Promise<ClaimedJob[]> {
     if (limit <= 0) return []
+    const sql = this.sql
+    // Type names hold no comma (JOB_NAME in jobs/defineJob.ts), so the list travels as one string.
+    const exceptFilter =
+      exceptTypes.length === 0 ? sql`` : sql`and type <> all(string_to_array(${exceptTypes.join(',')}, ','))`
     const rows = await this.sql<(JobFields & { traceparent: string | null })[]>`
       with no_flush_wait as materialized (
         -- true: for this transaction only; referenced below so that it runs.
@@ -482,7 +520,9 @@ export class JobStore {
         select c.id from no_flush_wait, unnest(string_to_array(${queues.join(',')}, ',')) as q(name)
         cross join lateral (
           select id, priority, run_at from job_runner_jobs
-          where state = 'queued' and queue = q.name and run_at <= now()
+          where state = 'queued' and queue = q.name and run_at <= now() ${exceptFilter}
+            -- Past its deadline it must not start; the expiry sweep marks it (the expire row).
+            and (expires_at is null or expires_at > now())
           order by priority, run_at, id
           limit ${limit}
           for update skip locked
@@ -500,10 +540,28 @@ export class JobStore {
                 to_char(j.created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as created_at,
                 to_char(j.started_at at time zone 'UTC', ${ISO_TIMESTAMP}) as started_at, null as finished_at,
                 j.cancel_requested, j.checkpoint, j.progress, j.result, j.error, j.interruptions, j.max_interruptions,
-                j.retries, j.replay_of, j.errors, j.traceparent`
-    return rows
-      .sort((a, b) => a.priority - b.priority || compareIds(a.id, b.id))
-      .map((row) => Object.assign(toJob(row), { traceparent: row.traceparent ?? null }))
+                j.retries, j.replay_of, j.errors, j.traceparent, j.concurrency_key`
+    return rows.sort((a, b) => a.priority - b.priority || compareIds(a.id, b.id)).map(toClaimedJob)
+  }
+
+  /**
+   * The `claim` row for job types with concurrency limits: at most `perKey` jobs of a key and `total`
+   * of the type leased at once across every instance (src/queue/limitedClaim.ts). Jobs of types
+   * without limits never pass here.
+   */
+  async claimLimitedJobs(params: LimitedClaimParams): Promise<ClaimedJob[]> {
+    const rows = await claimLimitedJobs(this.sql, params)
+    return rows.sort((a, b) => a.priority - b.priority || compareIds(a.id, b.id)).map(toClaimedJob)
+  }
+
+  /** Jobs of each limited type and key holding a place now (see `countLimitedRunning`). */
+  countLimitedRunning(params: { types: readonly string[] }): ReturnType<typeof countLimitedRunning> {
+    return countLimitedRunning(this.sql, params)
+  }
+
+  /** Where each rate-limited type's limiter stands (see `readRateLimits`). */
+  readRateLimits(params: { types: readonly string[] }): ReturnType<typeof readRateLimits> {
+    return readRateLimits(this.sql, params)
   }
 
   /**
@@ -621,6 +679,33 @@ export class JobStore {
       returning ${movedColumns(this.sql)})
       ${outboxFromMoved(this.sql)}
       select id, state from moved`
+    return rows.map((r) => ({ id: String(r.id), state: r.state }))
+  }
+
+  /**
+   * The `pause` row: jobs that stopped on their token because their queue or type was paused with
+   * `checkpoint` (src/queue/pauses.ts) go back to `queued` with their checkpoint, the attempt given
+   * back. A pause is the operator's choice, not the job's trouble: it is not counted as an
+   * interruption (so `maxInterruptions` never fails a job for being paused), and the job keeps its
+   * `run_at`, hence its place in line for when the pause ends.
+   */
+  async requeuePausedJobs({
+    instanceId,
+    jobs,
+  }: {
+    instanceId: string
+    jobs: readonly JobSnapshot[]
+  }): Promise<{ id: string; state: JobState }[]> {
+    if (jobs.length === 0) return []
+    const rows = await this.sql<{ id: string; state: JobState }[]>`
+      with x as materialized (select * from ${snapshotRows(this.sql, jobs)})
+      update job_runner_jobs j
+      set state = 'queued', attempts = greatest(j.attempts - 1, 0),
+          checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress),
+          started_at = coalesce(j.started_at, now()), updated_at = now(), lease_owner = null, lease_expires_at = null
+      from x
+      where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
+      returning j.id, j.state`
     return rows.map((r) => ({ id: String(r.id), state: r.state }))
   }
 
@@ -825,12 +910,13 @@ export class JobStore {
     const sql = this.sql
     const [row] = await sql<JobRow[]>`
       insert into job_runner_jobs
-        (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, replay_of)
+        (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, replay_of,
+         concurrency_key)
       select o.owner, o.type, ${queue === undefined ? sql`o.queue` : sql`${queue}`},
              ${payload === undefined ? sql`o.payload` : sql`${sql.json(payload)}::jsonb`},
              ${priority === undefined ? sql`o.priority` : sql`${priority}::int`},
              o.max_attempts, o.max_interruptions, o.timeout_seconds,
-             coalesce(${runAt?.toISOString() ?? null}::timestamptz, now()), o.id
+             coalesce(${runAt?.toISOString() ?? null}::timestamptz, now()), o.id, o.concurrency_key
       from job_runner_jobs o
       where o.id = ${id} ${owner === undefined ? sql`` : sql`and o.owner = ${owner}`}
       returning *`
@@ -907,6 +993,48 @@ export class JobStore {
     return rows.map((r) => ({ id: String(r.id), state: r.state }))
   }
 
+  /**
+   * The `expire` row: queued jobs whose `expires_at` has passed become `expired` (finished, with an
+   * error saying so). The claims never start such a job (they skip it); this sweep, run by every
+   * instance, marks them, oldest deadline first, skipping rows another sweep or a cancel holds.
+   */
+  async expireJobs({ limit = 1000 }: { limit?: number } = {}): Promise<{ id: string; type: string; queue: string }[]> {
+    const rows = await this.sql<{ id: string; type: string; queue: string }[]>`
+      with due as (
+        select id from job_runner_jobs
+        where state = 'queued' and expires_at is not null and expires_at <= now()
+        order by expires_at
+        limit ${limit}
+        for update skip locked
+      ),
+      moved as (
+        update job_runner_jobs j
+        set state = 'expired', finished_at = now(), updated_at = now(),
+            error = 'expired: not started by ' || to_char(j.expires_at at time zone 'UTC', ${ISO_TIMESTAMP})
+        from due
+        where j.id = due.id
+        returning ${movedColumns(this.sql)}
+      )
+      ${outboxFromMoved(this.sql)}
+      select id, type, queue from moved`
+    return rows.map((r) => ({ id: String(r.id), type: r.type, queue: r.queue }))
+  }
+
+  /**
+   * When the next queued jobs of `queues` enqueued for later become due (milliseconds since the
+   * epoch, soonest first, distinct): read once when a runner starts, so that it wakes for them. The
+   * claim index has no `run_at` order across priorities, so this reads every future job of the
+   * queues; it is not on any hot path.
+   */
+  async upcomingRunTimes({ queues, limit }: { queues: readonly string[]; limit: number }): Promise<number[]> {
+    const rows = await this.sql<{ at: string }[]>`
+      select distinct (extract(epoch from run_at) * 1000)::float8 as at from job_runner_jobs
+      where state = 'queued' and queue = any(string_to_array(${queues.join(',')}, ',')) and run_at > now()
+      order by at
+      limit ${limit}`
+    return rows.map((r) => Number(r.at))
+  }
+
   async registerInstance(instance: InstanceInfo): Promise<void> {
     await this.sql`
       insert into job_runner_instances (id, hostname, pid, queues)
@@ -959,7 +1087,7 @@ export class JobStore {
           select c.id from job_runner_jobs c
           where c.id = any(array(
             select s.id from scanned s, cutoff
-            where s.state in ('succeeded', 'failed', 'cancelled') and s.finished_at < cutoff.at))
+            where s.state in ('succeeded', 'failed', 'cancelled', 'expired') and s.finished_at < cutoff.at))
           for update skip locked))
         returning j.id
       ),
@@ -1087,15 +1215,17 @@ function toVersionedJob({ version, ...row }: JobRow & { version: string }): Vers
 /** The rows of the transition table (see the header), each the name of the statement that performs it. */
 export const JOB_TRANSITIONS = {
   enqueue: 'enqueueJobs',
-  claim: 'claimJobs',
+  claim: ['claimJobs', 'claimLimitedJobs'],
   release: 'releaseJobs',
   complete: 'completeJobs',
   fail: 'failJobs',
   interrupt: 'requeueInterruptedJobs',
+  pause: 'requeuePausedJobs',
   abandon: 'abandonJobs',
   cancelRunning: 'markJobsCancelled',
   cancelQueued: ['requestCancel', 'requestCancels'],
   leaseExpired: 'recoverExpiredLeases',
+  expire: 'expireJobs',
   retry: ['retryJob', 'retryJobs'],
 } as const satisfies Record<string, keyof JobStore | readonly (keyof JobStore)[]>
 

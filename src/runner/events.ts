@@ -5,7 +5,8 @@
 import { EventEmitter } from 'node:events'
 import type { OwnedJob } from '../queue/job.js'
 
-export type JobOutcome = 'succeeded' | 'retry' | 'failed' | 'cancelled' | 'interrupted' | 'abandoned' | 'lost'
+export type JobOutcome =
+  'succeeded' | 'retry' | 'failed' | 'cancelled' | 'interrupted' | 'paused' | 'abandoned' | 'lost'
 
 export interface RunnerEvents {
   /** A claim brought `jobs`; `waiting` are now in the local queue (before free slots take theirs). */
@@ -15,6 +16,8 @@ export interface RunnerEvents {
   'job:settled': { job: OwnedJob; outcome: JobOutcome; error?: Error }
   'job:checkpoint': { ids: readonly string[] }
   'leases:recovered': { ids: readonly string[] }
+  /** Queued jobs not started by their `expiresAt`, now `expired` (the expiry sweep). */
+  'jobs:expired': { jobs: readonly { id: string; type: string; queue: string }[] }
   'runner:error': { error: Error; during: string }
 }
 

@@ -22,6 +22,8 @@
 import os from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { OwnedJob } from '../queue/job.js'
+import type { LimitedType } from '../queue/limitedClaim.js'
+import type { Pause, PauseMode } from '../queue/pauseStore.js'
 import { boundedFailedAttempt, type JobSnapshot } from '../queue/store.js'
 import { coerceError } from '../log.js'
 import { Doorbell } from '../support/doorbell.js'
@@ -35,6 +37,8 @@ import { GraceTimer } from './graceTimer.js'
 import { JobExecution, type ExecutionTimeouts, type Settlement } from './jobExecution.js'
 import { LeaseKeeper } from './leaseKeeper.js'
 import { LeaseSweeper } from './leaseSweeper.js'
+import { DueTimer } from './dueTimer.js'
+import { ExpirySweeper } from './expirySweeper.js'
 import type { LiveRuns } from './liveRuns.js'
 import { LocalQueue } from './localQueue.js'
 import { OutcomeBatches } from './outcomeBatches.js'
@@ -46,6 +50,8 @@ const WRITE_RETRY_MS = [100, 250, 500, 1000, 2000, 5000]
 const DEFAULT_RETENTION_MS = 7 * 24 * 3600 * 1000
 const DEFAULT_LOCAL_QUEUE_SIZE = 2000 // as LOCAL_QUEUE_SIZE defaults in src/config.ts
 const DEFAULT_TIMEOUT_ABANDON_GRACE_MS = 5000
+/** Due times of jobs enqueued for later read at start; later ones are heard of or found by the poll. */
+const UPCOMING_READ_LIMIT = 1000
 export interface GenerationDependencies extends RunnerDependencies {
   events: TypedEmitter<RunnerEvents>
   liveRuns: LiveRuns
@@ -64,6 +70,8 @@ export class RunnerGeneration {
   /** Outcome writes in flight; a stop waits for them. */
   private readonly writing = new Set<Promise<void>>()
   private readonly doorbell = new Doorbell()
+  /** Rings the doorbell when a job this generation heard of becomes due (src/runner/dueTimer.ts). */
+  private readonly dueTimer = new DueTimer(() => this.doorbell.ring())
   private claimLoop: Promise<void> | undefined
   /** Aborted at the stop deadline: writes still retrying give up. */
   private readonly deadline = sharedAbortController()
@@ -74,6 +82,7 @@ export class RunnerGeneration {
   private readonly leaseKeeper: LeaseKeeper
   private readonly checkpointFlusher: CheckpointFlusher
   private readonly leaseSweeper: LeaseSweeper
+  private readonly expirySweeper: ExpirySweeper
   private readonly pruner: FinishedJobPruner
   private readonly unsubscribe: (() => void)[] = []
   /** A job's `flush()`: one function for every execution. */
@@ -81,6 +90,8 @@ export class RunnerGeneration {
   private readonly timeouts: ExecutionTimeouts
   /** The job log writes in flight, chained (see `writeLogLines`). */
   private logWrites: Promise<void> = Promise.resolve()
+  /** The job types with concurrency limits (`defineJob({ concurrency })`), which only the limited claim takes. */
+  private readonly limited: { types: readonly LimitedType[]; names: readonly string[]; has: ReadonlySet<string> }
 
   /**
    * `leaseOwner`: the id of this generation's claims and writes, and of its row in
@@ -97,6 +108,9 @@ export class RunnerGeneration {
       onTimeoutIgnored: (execution) => this.abandonTimedOut(execution),
     }
     this.outcomes = new OutcomeBatches(deps.store, this.leaseOwner)
+    const limitedTypes = deps.registry.concurrencyLimits()
+    const limitedNames = limitedTypes.map((t) => t.type)
+    this.limited = { types: limitedTypes, names: limitedNames, has: new Set(limitedNames) }
     const onError = (during: string) => (error: Error) => this.reportError(error, during)
     const executions = () => this.executions.values()
     this.leaseKeeper = new LeaseKeeper(
@@ -126,6 +140,17 @@ export class RunnerGeneration {
         log: deps.log,
         onRecovered: (ids) => this.onLeasesRecovered(ids),
         onError: onError('lease sweep'),
+      },
+    )
+    this.expirySweeper = new ExpirySweeper(
+      { ...(config.expirySweepIntervalMs === undefined ? {} : { intervalMs: config.expirySweepIntervalMs }) },
+      {
+        store: deps.store,
+        onExpired: (jobs) => {
+          this.events.emit('jobs:expired', { jobs })
+          for (const { id } of jobs) this.deps.notifier.announce('jobChanged', id)
+        },
+        onError: onError('expiry sweep'),
       },
     )
     this.pruner = new FinishedJobPruner(
@@ -186,10 +211,31 @@ export class RunnerGeneration {
     this.unsubscribe.push(
       this.deps.notifier.subscribe('jobsAvailable', (queue) => served.has(queue) && this.doorbell.ring()),
       this.deps.notifier.subscribe('cancelRequested', (id) => this.cancel(id)),
+      this.deps.notifier.subscribe('jobsDue', (message) => {
+        const [queue, at] = message.split(' ')
+        if (queue !== undefined && served.has(queue)) this.dueTimer.note(Number(at))
+      }),
     )
+    // Jobs enqueued for later before this start: their times, so they too start on time.
+    void this.deps.store
+      .upcomingRunTimes({ queues: this.config.queues, limit: UPCOMING_READ_LIMIT })
+      .then((times) => {
+        for (const at of times) this.dueTimer.note(at)
+      })
+      .catch((error: unknown) => this.reportError(coerceError(error), 'read of upcoming jobs'))
+    if (this.deps.pauses) {
+      this.unsubscribe.push(
+        this.deps.pauses.onChange(({ added, resumed }) => {
+          this.onPause(added)
+          // A resume gives work back: claim now rather than at the next poll.
+          if (resumed) this.doorbell.ring()
+        }),
+      )
+    }
     this.leaseKeeper.start()
     this.checkpointFlusher.start()
     this.leaseSweeper.start()
+    this.expirySweeper.start()
     this.pruner.start()
     this.claimLoop = this.runClaimLoop()
   }
@@ -228,6 +274,7 @@ export class RunnerGeneration {
     // A registration stuck on an unreachable database must not eat the grace budget either.
     await withTimeout(this.starting ?? Promise.resolve(), timer.remainingMs()).catch(() => {})
     this.doorbell.ring()
+    this.dueTimer.stop()
     for (const off of this.unsubscribe.splice(0)) off()
     await withTimeout(this.claimLoop ?? Promise.resolve(), timer.remainingMs()).catch(() => {})
     // Jobs whose code never ran go back first, so other instances can take them while these stop.
@@ -280,6 +327,7 @@ export class RunnerGeneration {
         this.leaseKeeper.stop(),
         this.checkpointFlusher.stop(),
         this.leaseSweeper.stop(),
+        this.expirySweeper.stop(),
         this.pruner.stop(),
       ]),
       remainingMs(),
@@ -339,23 +387,15 @@ export class RunnerGeneration {
         this.localQueue.sampleRate()
         const limit = Math.max(0, unclaimedSlots) + this.localQueue.room
         try {
-          const { leaseOwner: instanceId, config } = this
-          const jobs =
-            limit > 0
-              ? await this.deps.store.claimJobs({
-                  instanceId,
-                  queues: config.queues,
-                  limit,
-                  leaseMs: config.leaseMs,
-                })
-              : []
+          const claimed = await this.claim(limit, Math.max(0, unclaimedSlots))
+          const jobs = this.notPaused(claimed)
           failures = 0
           // Claimed while the stop began: the released queue refuses them, and they go back at once.
           const refused = this.localQueue.push(this.notHeldHere(jobs))
           if (refused.length > 0) this.trackWrite(this.release(refused, this.graceTimer).then(() => {}))
           if (jobs.length > 0) this.events.emit('jobs:claimed', { jobs, waiting: this.localQueue.size })
           this.fillSlots()
-          claimedAll = limit > 0 && jobs.length === limit
+          claimedAll = limit > 0 && claimed.length === limit
         } catch (error) {
           this.reportError(coerceError(error), 'claim')
           failures += 1
@@ -367,6 +407,77 @@ export class RunnerGeneration {
       const room = this.freeSlots - this.startableWaiting > 0 || this.localQueue.wantsRefill
       if (!claimedAll || !room) await this.doorbell.wait(this.config.pollIntervalMs)
     }
+  }
+
+  /**
+   * Claims up to `limit` jobs. Job types with concurrency limits are claimed first, by their own
+   * statement, and only for the `freeSlots` (a job claimed counts against its limits on every
+   * instance, so holding one ahead would keep another instance from running it); the plain claim,
+   * which leaves those types alone, fills the rest. With no limited type, it is the plain claim alone.
+   */
+  private async claim(limit: number, freeSlots: number): Promise<OwnedJob[]> {
+    if (limit <= 0) return []
+    const { leaseOwner: instanceId, config, limited } = this
+    const { leaseMs } = config
+    const pauses = this.deps.pauses
+    if (limited.types.length === 0 && (!pauses || pauses.isEmpty)) {
+      return this.deps.store.claimJobs({ instanceId, queues: config.queues, limit, leaseMs })
+    }
+    // Paused queues and types are left out of both claims (src/queue/pauses.ts).
+    const pausedQueues = pauses?.pausedQueues ?? new Set<string>()
+    const pausedTypes = pauses?.pausedTypes ?? []
+    const queues = pausedQueues.size === 0 ? config.queues : config.queues.filter((q) => !pausedQueues.has(q))
+    if (queues.length === 0) return []
+    const limitedTypes =
+      pausedTypes.length === 0 ? limited.types : limited.types.filter((t) => !pausedTypes.includes(t.type))
+    const limitedJobs =
+      freeSlots > 0 && limitedTypes.length > 0
+        ? await this.deps.store.claimLimitedJobs({
+            instanceId,
+            queues,
+            limit: freeSlots,
+            leaseMs,
+            types: limitedTypes,
+            onNextStart: this.onNextRateStart,
+          })
+        : []
+    const rest = limit - limitedJobs.length
+    if (rest <= 0) return limitedJobs
+    const exceptTypes = pausedTypes.length === 0 ? limited.names : [...limited.names, ...pausedTypes]
+    const plain = await this.deps.store.claimJobs({ instanceId, queues, limit: rest, leaseMs, exceptTypes })
+    return limitedJobs.length === 0 ? plain : [...limitedJobs, ...plain]
+  }
+
+  /** A rate-limited type may start again at `atMs`: every instance serving these queues wakes then. */
+  private readonly onNextRateStart = (atMs: number): void => {
+    for (const queue of this.config.queues) this.deps.notifier.announce('jobsDue', `${queue} ${Math.ceil(atMs)}`)
+  }
+
+  /**
+   * Pauses this instance heard of: jobs of theirs waiting here go back unrun (a pause holds them all
+   * in the database, where any instance sees them again once resumed); with `checkpoint`, running
+   * ones are stopped with the token reason `paused` and go back with their checkpoint (the `pause` row).
+   */
+  private onPause(added: readonly Pause[]): void {
+    if (this.state !== 'running' || added.length === 0) return
+    const holds = (job: OwnedJob, mode?: PauseMode) =>
+      added.some((p) => (p.kind === 'queue' ? job.queue === p.name : job.type === p.name) && (!mode || p.mode === mode))
+    const waiting = [...this.localQueue.entries()].filter(({ job }) => holds(job)).map(({ job }) => job)
+    for (const job of waiting) this.localQueue.remove(job.id)
+    if (waiting.length > 0) this.trackWrite(this.release(waiting, this.graceTimer).then(() => {}))
+    for (const execution of this.executions.values()) {
+      if (holds(execution.job, 'checkpoint')) execution.abort('paused')
+    }
+  }
+
+  /** Jobs a claim brought that a pause (heard of while the claim ran) holds: handed back unrun. */
+  private notPaused(jobs: OwnedJob[]): OwnedJob[] {
+    const pauses = this.deps.pauses
+    if (!pauses || pauses.isEmpty || jobs.length === 0) return jobs
+    const held = jobs.filter((job) => pauses.modeFor(job) !== undefined)
+    if (held.length === 0) return jobs
+    this.trackWrite(this.release(held, this.graceTimer).then(() => {}))
+    return jobs.filter((job) => pauses.modeFor(job) === undefined)
   }
 
   /**
@@ -448,6 +559,9 @@ export class RunnerGeneration {
       // deadline, though: the outcome matters more than its last lines.
       if (execution.usedLog) await this.untilDeadline(this.writeLogLines([execution]))
       await this.writeOutcome(execution, settlement)
+      // Its end frees a place under its type's limits: instances that found the type at its limit
+      // claim again now rather than at their next poll.
+      if (this.limited.has.has(job.type)) this.deps.notifier.announce('jobsAvailable', job.queue)
     } finally {
       // `outcomeWritten` is this call's promise, set before its first await returned.
       this.writing.delete(execution.outcomeWritten!)
@@ -540,7 +654,7 @@ export class RunnerGeneration {
     if (execution.crashError) {
       return this.writeFailure(execution, crashedTheProcess(execution.crashError), undefined, settlement)
     }
-    if (settlement.kind === 'rejected' && reason !== 'shutdown' && reason !== 'cancelled') {
+    if (settlement.kind === 'rejected' && reason !== 'shutdown' && reason !== 'cancelled' && reason !== 'paused') {
       const error =
         reason === 'timeout'
           ? `timed out after ${job.timeoutSeconds} s`
@@ -553,6 +667,9 @@ export class RunnerGeneration {
     if (settlement.kind === 'resolved') {
       outcome = 'succeeded'
       write = () => this.outcomes.complete({ ...snapshot, result: settlement.result })
+    } else if (reason === 'paused') {
+      outcome = 'paused'
+      write = () => this.outcomes.pause(snapshot)
     } else if (reason === 'shutdown') {
       outcome = 'interrupted'
       write = async () => {
@@ -623,7 +740,11 @@ export class RunnerGeneration {
     if (state === null)
       this.deps.log.warn({ jobId: job.id }, 'job outcome not written: its lease had been recovered by another instance')
     else this.deps.notifier.announce('jobChanged', job.id)
-    if (state === 'queued') this.deps.notifier.announce('jobsAvailable', job.queue)
+    if (state === 'queued') {
+      this.deps.notifier.announce('jobsAvailable', job.queue)
+      // Its retry becomes due after the backoff: every instance wakes for it then.
+      if (decision.delayMs > 0) this.deps.notifier.announce('jobsDue', `${job.queue} ${Date.now() + decision.delayMs}`)
+    }
     const outcome: JobOutcome = state === null ? 'lost' : (settledAs ?? (state === 'queued' ? 'retry' : 'failed'))
     const cause = settlement?.kind === 'rejected' ? settlement.error : new Error(error)
     this.events.emit('job:settled', { job, outcome, error: cause })

@@ -13,12 +13,16 @@ export class OutcomeBatches {
   private readonly failures: Batcher<Failure, Map<string, JobState>>
   private readonly requeues: Batcher<JobSnapshot, Map<string, JobState>>
   private readonly cancellations: Batcher<Cancellation, Set<string>>
+  private readonly pauses: Batcher<JobSnapshot, Set<string>>
 
   constructor(store: JobStore, instanceId: string) {
     this.completions = new Batcher((completions) => store.completeJobs({ instanceId, completions }).then(toSet))
     this.failures = new Batcher((failures) => store.failJobs({ instanceId, failures }).then(toStateMap))
     this.requeues = new Batcher((jobs) => store.requeueInterruptedJobs({ instanceId, jobs }).then(toStateMap))
     this.cancellations = new Batcher((jobs) => store.markJobsCancelled({ instanceId, jobs }).then(toSet))
+    this.pauses = new Batcher((jobs) =>
+      store.requeuePausedJobs({ instanceId, jobs }).then((rows) => toSet(rows.map((row) => row.id))),
+    )
   }
 
   complete(completion: Completion): Promise<boolean> {
@@ -33,6 +37,11 @@ export class OutcomeBatches {
   /** The job's state after the interruption (`failed` past its cap), or null when its lease was lost. */
   requeue(job: JobSnapshot): Promise<JobState | null> {
     return this.requeues.add(job).then((states) => states.get(job.id) ?? null)
+  }
+
+  /** Back to the queue for a `checkpoint` pause (the `pause` row); false when its lease was lost. */
+  pause(job: JobSnapshot): Promise<boolean> {
+    return written(job.id, this.pauses.add(job))
   }
 
   cancel(job: Cancellation): Promise<boolean> {

@@ -18,6 +18,7 @@ import type { Config } from '../config.js'
 import type { Notifier } from '../queue/notifier.js'
 import type { JobExecution } from './jobExecution.js'
 import type { JobStore } from '../queue/store.js'
+import type { PauseBoard } from '../queue/pauses.js'
 import { TypedEmitter, type RunnerEvents } from './events.js'
 import { RunnerGeneration } from './generation.js'
 import { LiveRuns } from './liveRuns.js'
@@ -33,6 +34,8 @@ export interface RunnerConfig {
   retryBaseMs: number
   /** How often expired leases are looked for; by default often enough to recover within a second or two. */
   sweepIntervalMs?: number
+  /** How often queued jobs past their `expiresAt` are marked `expired` (default a second). */
+  expirySweepIntervalMs?: number
   /** How long finished jobs are kept before the pruner deletes them (default 7 days). */
   retentionMs?: number
   /** How long a run may ignore its timeout's token before it is abandoned and its slot freed (default 5 s). */
@@ -61,6 +64,8 @@ export interface RunnerDependencies {
   log: Logger
   /** The lifecycle's answer to "may I claim now?". */
   mayClaim?: () => boolean
+  /** The cluster's paused queues and job types, left out of claims (src/queue/pauses.ts). */
+  pauses?: PauseBoard
   /** Hears each progress report of a job running here as it happens (src/observability/liveProgress.ts). */
   onProgress?: (execution: JobExecution) => void
 }

@@ -35,7 +35,8 @@ export function readDeclaredSchedules(
       const other = declaredBy.get(declared.id)
       if (other !== undefined) return fail(`repeats the schedule id ${declared.id} of job ${other}; ids must be unique`)
       declaredBy.set(declared.id, definition.name)
-      const { id, cron, every, timezone, payload, queue, priority, maxAttempts, timeoutSeconds } = declared
+      const { id, cron, every, timezone, payload, queue, priority, maxAttempts, timeoutSeconds, concurrencyKey } =
+        declared
       try {
         const parsed = readScheduleDefinition(
           {
@@ -49,6 +50,7 @@ export function readDeclaredSchedules(
               ...(priority === undefined ? {} : { priority }),
               ...(maxAttempts === undefined ? {} : { maxAttempts }),
               ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
+              ...(concurrencyKey === undefined ? {} : { concurrencyKey }),
             },
             ...(declared.overlap === undefined ? {} : { overlap: declared.overlap }),
             ...(declared.backfill === undefined ? {} : { backfill: declared.backfill }),

@@ -19,11 +19,13 @@ export interface JobTemplate {
   priority?: number
   maxAttempts?: number
   timeoutSeconds?: number
+  /** Given to every slot's job: counted under its type's `concurrency.perKey` limit. */
+  concurrencyKey?: string
 }
 
 /** The enqueue request a template makes (the fire adds the slot as runAt, and the slot's key). */
 export function enqueueRequestOf(template: JobTemplate): EnqueueRequest {
-  const { type, payload, queue, priority, maxAttempts, timeoutSeconds } = template
+  const { type, payload, queue, priority, maxAttempts, timeoutSeconds, concurrencyKey } = template
   return {
     type,
     ...(payload === undefined ? {} : { payload }),
@@ -31,6 +33,7 @@ export function enqueueRequestOf(template: JobTemplate): EnqueueRequest {
     ...(priority === undefined ? {} : { priority }),
     ...(maxAttempts === undefined ? {} : { maxAttempts }),
     ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
+    ...(concurrencyKey === undefined ? {} : { concurrencyKey }),
   }
 }
 

@@ -4,6 +4,7 @@
  * schedulers of every instance; a trigger enqueues through the job service's path. It knows nothing
  * of HTTP and nothing of which database runs.
  */
+import { MAX_CONCURRENCY_KEY_BYTES } from '../queue/job.js'
 import type { JobRegistry } from '../../jobs/registry.js'
 import type { JobService } from '../queue/jobService.js'
 import type { Notifier } from '../queue/notifier.js'
@@ -69,6 +70,16 @@ export function readScheduleDefinition(
       const inner = problem.pointer === '/' ? '' : problem.pointer
       problems.push({ pointer: `${prefix}/job/payload${inner}`, message: problem.message })
     }
+  }
+  const { concurrencyKey } = job
+  if (
+    concurrencyKey !== undefined &&
+    (typeof concurrencyKey !== 'string' ||
+      concurrencyKey.length === 0 ||
+      Buffer.byteLength(concurrencyKey, 'utf8') > MAX_CONCURRENCY_KEY_BYTES)
+  ) {
+    const message = `must be a string of 1 to ${MAX_CONCURRENCY_KEY_BYTES} bytes`
+    problems.push({ pointer: `${prefix}/job/concurrencyKey`, message })
   }
   if (problems.length > 0 || 'problems' in timing) throw new InvalidScheduleError(problems)
   return {

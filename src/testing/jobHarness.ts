@@ -30,6 +30,8 @@ export interface TestJobOptions<Payload, Checkpoint> {
   /** Default: the job type's `defaults.timeoutSeconds`. */
   readonly timeoutSeconds?: number | null
   readonly jobId?: string
+  /** The job's `concurrencyKey`, as `ctx.job` shows it (default none). */
+  readonly concurrencyKey?: string
   /** Checks the payload against the job's `payloadSchema` first, as an enqueue would (default true). */
   readonly validatePayload?: boolean
   /** The service's `RETRY_BASE_MS` for a job without its own backoff (default 1000). */
@@ -215,6 +217,8 @@ function testJobRow(
     retries: 0,
     replayOf: null,
     errors: [],
+    concurrencyKey: options.concurrencyKey ?? null,
+    expiresAt: null,
   }
 }
 

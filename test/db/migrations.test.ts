@@ -48,13 +48,19 @@ for (const target of databaseTargets()) {
         drop table job_runner_webhooks;
         drop table job_runner_webhook_deliveries;
         drop table job_runner_job_logs;
-        alter table job_runner_jobs drop column traceparent;`)
+        alter table job_runner_jobs drop column traceparent;
+        alter table job_runner_jobs drop column concurrency_key, drop column claimed_limited, drop column expires_at;
+        drop table job_runner_pauses;
+        drop table job_runner_rate_limits;
+        alter table job_runner_jobs drop constraint job_runner_jobs_state_check;
+        alter table job_runner_jobs add constraint job_runner_jobs_state_check
+          check (state in ('queued', 'running', 'succeeded', 'failed', 'cancelled'));`)
       await db.sql`
         insert into job_runner_jobs (owner, type, queue, max_attempts, state, finished_at)
         values ('alice', 'echo', 'default', 1, 'queued', null), ('bob', 'echo', 'default', 1, 'queued', null),
                ('alice', 'echo', 'default', 1, 'succeeded', now())`
-      assert.deepEqual(await migrate(db), { applied: [4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15] })
-      assert.equal(migrations.at(-1)!.version, 15, 'this test names the newest migration')
+      assert.deepEqual(await migrate(db), { applied: [4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 17] })
+      assert.equal(migrations.at(-1)!.version, 17, 'this test names the newest migration')
 
       const alices = await store.listJobs({ owner: 'alice', limit: 10 })
       assert.deepEqual(
@@ -74,6 +80,14 @@ for (const target of databaseTargets()) {
       const traced = await db.sql`select id from job_runner_jobs where traceparent is not null`
       assert.equal(traced.length, 0)
       assert.equal((await db.sql`select id from job_runner_job_logs`).length, 0)
+      // Migrations 016 and 017: jobs from before have no concurrency key and no deadline.
+      assert.deepEqual(
+        alices.map((j) => [j.concurrencyKey, j.expiresAt]),
+        [
+          [null, null],
+          [null, null],
+        ],
+      )
       const indexes = await db.sql<
         { indexname: string; indexdef: string }[]
       >`select indexname, indexdef from pg_indexes where tablename = 'job_runner_jobs'`

@@ -455,6 +455,30 @@ for (const target of databaseTargets()) {
       await check(await service.request(`/v1/jobs/${echo.id}/cancel`, { method: 'POST' }), 'POST', path, 409)
     })
 
+    it('pause and resume of queues and job types: 200, 400, 404, 413, 415, 422; GET /v1/admin/pauses: 200', async () => {
+      for (const [segment, name] of [
+        ['queues', 'default'],
+        ['job-types', 'echo'],
+      ] as const) {
+        const param = segment === 'queues' ? '{queue}' : '{type}'
+        const pause = `/v1/admin/${segment}/${param}/pause`
+        const resume = `/v1/admin/${segment}/${param}/resume`
+        const url = `/v1/admin/${segment}/${name}/pause`
+        await check(await service.request(url, json({ mode: 'finish' })), 'POST', pause, 200)
+        await check(await service.request('/v1/admin/pauses'), 'GET', '/v1/admin/pauses', 200)
+        await check(await service.request(url, { method: 'POST', body: '{' }), 'POST', pause, 400)
+        await check(await service.request(`/v1/admin/${segment}/nothing-here/pause`, json({})), 'POST', pause, 404)
+        await check(await service.request(url, json({ mode: 'x'.repeat(4096) })), 'POST', pause, 413)
+        const textPlain = { method: 'POST', body: '{}', headers: { 'content-type': 'text/plain' } }
+        await check(await service.request(url, textPlain), 'POST', pause, 415)
+        await check(await service.request(url, json({ mode: 'soon' })), 'POST', pause, 422)
+        const back = `/v1/admin/${segment}/${name}/resume`
+        await check(await service.request(back, { method: 'POST' }), 'POST', resume, 200)
+        const unknownResume = `/v1/admin/${segment}/nothing-here/resume`
+        await check(await service.request(unknownResume, { method: 'POST' }), 'POST', resume, 404)
+      }
+    })
+
     it('POST /v1/jobs/{id}/retry: 200, 400, 404, 409, 413, 415, 422', async () => {
       const path = '/v1/jobs/{id}/retry'
       const queued = await enqueue(service, { type: 'echo', queue: 'nobody' })

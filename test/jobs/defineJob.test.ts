@@ -1,6 +1,7 @@
 /**
  * defineJob's checks of a retry policy, and the errors that steer retries: a bad policy stops the
- * job file from loading with a message naming the job and the field.
+ * job file from loading with a message naming the job and the field. So do concurrency limits that
+ * could not work.
  */
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
@@ -93,5 +94,51 @@ describe('decideRetry', () => {
     assert.equal(decision.giveUp, false)
     assert.ok(decision.delayMs >= 500 && decision.delayMs <= 1000)
     assert.match(String(reported[0]), /retryDelay returned NaN/)
+  })
+})
+
+describe('defineJob concurrency limits', () => {
+  it('accepts perKey and total as positive integers, each optional', () => {
+    assert.deepEqual(defineJob({ ...base, name: 'limited', concurrency: { perKey: 1, total: 5 } }).concurrency, {
+      perKey: 1,
+      total: 5,
+    })
+    assert.deepEqual(defineJob({ ...base, name: 'limited', concurrency: { total: 2 } }).concurrency, { total: 2 })
+  })
+
+  it('refuses a limit of 0 or less, a fraction, a string or an unknown field, naming the job and the field', () => {
+    const cases: [unknown, RegExp][] = [
+      [{ perKey: 0 }, /job bad: concurrency\.perKey must be a positive integer, not 0/],
+      [{ total: -3 }, /job bad: concurrency\.total must be a positive integer, not -3/],
+      [{ total: 1.5 }, /job bad: concurrency\.total must be a positive integer, not 1\.5/],
+      [{ perKey: '2' }, /job bad: concurrency\.perKey must be a positive integer, not "2"/],
+      [{ perkey: 2 }, /job bad: concurrency\.perkey is not a concurrency limit \(perKey, total\)/],
+      [5, /job bad: concurrency must be an object/],
+    ]
+    for (const [concurrency, message] of cases) {
+      assert.throws(() => defineJob({ ...base, name: 'bad', concurrency: concurrency as never }), message)
+    }
+  })
+})
+
+describe('defineJob rate limit', () => {
+  it('accepts limit and periodMs, with an optional burst', () => {
+    const rateLimit = { limit: 10, periodMs: 1000, burst: 2 }
+    assert.deepEqual(defineJob({ ...base, name: 'rated', rateLimit }).rateLimit, rateLimit)
+  })
+
+  it('refuses a rate limit without limit, with a limit of 0 or less, or an unknown field, naming the field', () => {
+    const cases: [unknown, RegExp][] = [
+      [{ periodMs: 1000 }, /job bad: rateLimit\.limit is required/],
+      [{ limit: 0, periodMs: 1000 }, /job bad: rateLimit\.limit must be a positive integer, not 0/],
+      [{ limit: 5, periodMs: -1 }, /job bad: rateLimit\.periodMs must be a number of milliseconds/],
+      [{ limit: 5 }, /job bad: rateLimit\.periodMs is required/],
+      [{ limit: 5, periodMs: 1000, burst: 0 }, /job bad: rateLimit\.burst must be a positive integer, not 0/],
+      [{ limit: 5, periodMs: 1000, key: 'tenant' }, /job bad: rateLimit\.key is not a rate limit setting/],
+      ['fast', /job bad: rateLimit must be an object/],
+    ]
+    for (const [rateLimit, message] of cases) {
+      assert.throws(() => defineJob({ ...base, name: 'bad', rateLimit: rateLimit as never }), message)
+    }
   })
 })

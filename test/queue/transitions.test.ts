@@ -143,6 +143,24 @@ for (const target of databaseTargets()) {
         )
       })
 
+      it('does the same for a type with concurrency limits (claimLimitedJobs), within them', async () => {
+        const id = await enqueue({ concurrencyKey: 'k' })
+        await enqueue({ concurrencyKey: 'k' })
+        const owner = randomUUID()
+        const types = [{ type: 'echo', perKey: 1, total: null }]
+        const claimed = await store.claimLimitedJobs({ instanceId: owner, queues, limit: 5, leaseMs: LEASE_MS, types })
+        assert.deepEqual(
+          claimed.map((j) => [j.id, j.attempts]),
+          [[id, 1]],
+          'one of key k: its perKey is 1',
+        )
+        const { state, attempts, started, leaseOwner } = await facts(id)
+        assert.deepEqual(
+          { state, attempts, started, leaseOwner },
+          { state: 'running', attempts: 1, started: true, leaseOwner: owner },
+        )
+      })
+
       it('adds to the attempts of earlier runs', async () => {
         const id = await afterOneFailedAttempt()
         await claim(randomUUID(), id)
@@ -330,6 +348,80 @@ for (const target of databaseTargets()) {
           { id, state: 'failed' },
         ])
         assert.match((await facts(id)).error ?? '', /maxInterruptions \(0\)/)
+      })
+    })
+
+    row('pause', () => {
+      it('running → queued: attempt refunded, no interruption counted, checkpoint kept, place in line kept', async () => {
+        const id = await afterOneFailedAttempt()
+        const before = await facts(id)
+        const owner = randomUUID()
+        await start(owner, id)
+        assert.deepEqual(
+          await store.requeuePausedJobs({ instanceId: randomUUID(), jobs: [snapshot(id, { cursor: 4 })] }),
+          [],
+          'not the lease owner',
+        )
+        assert.deepEqual(await store.requeuePausedJobs({ instanceId: owner, jobs: [snapshot(id, { cursor: 4 })] }), [
+          { id, state: 'queued' },
+        ])
+        const f = await facts(id)
+        assert.equal(f.state, 'queued')
+        assert.equal(f.attempts, 1, 'this run is refunded; the failed one before it is not')
+        assert.equal(f.interruptions, 0, 'a pause is not an interruption')
+        assert.equal(f.finished, false)
+        assert.equal(f.leaseOwner, null)
+        assert.deepEqual(f.checkpoint, { cursor: 4 })
+        assert.equal(f.runAt.getTime(), before.runAt.getTime(), 'its run_at, hence its place in line, is kept')
+      })
+
+      it('never fails a job, however often it is paused (maxInterruptions does not apply)', async () => {
+        const id = await enqueue({ maxInterruptions: 0 })
+        for (let i = 0; i < 3; i++) {
+          const owner = randomUUID()
+          await start(owner, id)
+          assert.deepEqual(await store.requeuePausedJobs({ instanceId: owner, jobs: [snapshot(id)] }), [
+            { id, state: 'queued' },
+          ])
+        }
+        const { state, attempts, interruptions } = await facts(id)
+        assert.deepEqual({ state, attempts, interruptions }, { state: 'queued', attempts: 0, interruptions: 0 })
+      })
+    })
+
+    row('expire', () => {
+      it('queued → expired once its expires_at passed: the claims skip it, the sweep marks it, nothing else', async () => {
+        const past = new Date(Date.now() - 1000)
+        const late = await enqueue({ expiresAt: past })
+        const timely = await enqueue({ expiresAt: new Date(Date.now() + 3600_000) })
+        const noDeadline = await enqueue()
+        const types = [{ type: 'echo', perKey: null, total: 5 }]
+        assert.deepEqual(
+          await store
+            .claimLimitedJobs({ instanceId: randomUUID(), queues, limit: 5, leaseMs: LEASE_MS, types })
+            .then((jobs) => jobs.map((j) => j.id).includes(late)),
+          false,
+          'the limited claim skips it',
+        )
+        await db.sql`update job_runner_jobs set state = 'queued', lease_owner = null, lease_expires_at = null, attempts = 0`
+        const claimed = await store.claimJobs({ instanceId: randomUUID(), queues, limit: 5, leaseMs: LEASE_MS })
+        assert.deepEqual(
+          claimed.map((j) => j.id),
+          [timely, noDeadline],
+          'the plain claim skips it',
+        )
+        // A running job past its deadline has started: it is not expired.
+        await db.sql`update job_runner_jobs set expires_at = now() - interval '1 second' where id = ${timely}`
+        const expired = await store.expireJobs()
+        assert.deepEqual(
+          expired.map((j) => j.id),
+          [late],
+        )
+        const f = await facts(late)
+        assert.deepEqual([f.state, f.attempts, f.finished], ['expired', 0, true])
+        assert.match(f.error ?? '', /^expired: not started by \d{4}-/)
+        assert.equal((await facts(timely)).state, 'running')
+        assert.deepEqual(await store.expireJobs(), [], 'once')
       })
     })
 

@@ -306,6 +306,33 @@ for (const target of databaseTargets()) {
         await page.screenshot({ path: screenshotFile.replace(/\.png$/, '-schedules.png'), fullPage: true })
       })
 
+      it('pauses and resumes a queue cluster-wide with its buttons; a job enqueued meanwhile waits, paused', async () => {
+        const row = () => page.locator('#queues tr[data-queue="reports"]')
+        await row().waitFor()
+        await row()
+          .locator('button', { hasText: /^Pause$/ })
+          .click()
+        await page.locator('#queues tr[data-queue="reports"][data-paused="true"]').waitFor()
+        const pauses = (await (await service.request('/v1/admin/pauses')).json()) as {
+          pauses: { kind: string; name: string; mode: string }[]
+        }
+        assert.deepEqual(
+          pauses.pauses.map((p) => [p.kind, p.name, p.mode]),
+          [['queue', 'reports', 'finish']],
+        )
+        const id = await enqueue({ type: 'echo', queue: 'reports' })
+        const waiting = (await (await service.request(`/v1/jobs/${id}`)).json()) as {
+          state: string
+          waitReason: string
+        }
+        assert.deepEqual([waiting.state, waiting.waitReason], ['queued', 'paused'])
+        await page.screenshot({ path: screenshotFile.replace(/\.png$/, '-queue-paused.png'), fullPage: true })
+        const ran = service.runner.events.waitFor('job:settled', (e) => e.job.id === id)
+        await row().locator('button', { hasText: 'Resume' }).click()
+        await page.locator('#queues tr[data-queue="reports"][data-paused="false"]').waitFor()
+        assert.equal((await ran).outcome, 'succeeded')
+      })
+
       it('drains and resumes the instance with the admin buttons', async () => {
         page.once('dialog', (dialog) => void dialog.accept())
         const drained = service.lifecycle.events.waitFor('lifecycle:state', (e) => e.state === 'drained')

@@ -98,7 +98,7 @@ for (const target of databaseTargets()) {
         [{ every: 'PT1S', job: { type: 'sleep', payload: {} } }, '/job/payload/ms'],
         [{ every: 'PT1S', job: { type: 'echo' }, overlap: 'sometimes' }, '/overlap'],
         [{ every: 'PT1S', job: { type: 'echo' }, backfill: { maxSlots: -1 } }, '/backfill'],
-        [{ every: 'PT1S', job: { type: 'echo', concurrencyKey: 'x' } }, '/job/concurrencyKey'],
+        [{ every: 'PT1S', job: { type: 'echo', concurrencyKey: 'é'.repeat(129) } }, '/job/concurrencyKey'],
       ]
       for (const [body, pointer] of cases) {
         const problem = await expectProblem(await service.request('/v1/schedules/bad', put(body)), 422)

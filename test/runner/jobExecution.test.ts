@@ -44,6 +44,8 @@ function jobRow(fields: Partial<OwnedJob> = {}): OwnedJob {
     retries: 0,
     replayOf: null,
     errors: [],
+    concurrencyKey: null,
+    expiresAt: null,
     ...fields,
   }
 }

@@ -13,6 +13,8 @@ import * as schedules from './011_schedules.js'
 import * as webhooks from './012_webhooks.js'
 import * as tracesAndJobLogs from './014_traces_and_job_logs.js'
 import * as tablesInOwnSchema from './015_tables_in_own_schema.js'
+import * as concurrencyKeys from './016_concurrency_keys.js'
+import * as flowControl from './017_flow_control.js'
 
 export interface Migration {
   readonly version: number
@@ -35,4 +37,6 @@ export const migrations: readonly Migration[] = [
   webhooks,
   tracesAndJobLogs,
   tablesInOwnSchema,
+  concurrencyKeys,
+  flowControl,
 ]

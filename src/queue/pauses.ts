@@ -1,0 +1,125 @@
+/**
+ * What this instance knows of the cluster's pauses (`job_runner_pauses`): the queues and job types no
+ * instance may claim from. The runner leaves them out of its claims and hands back what it claimed
+ * before it heard of a pause; the job view says `paused` of their queued jobs.
+ *
+ * The stored rows are the truth; this board follows them. A pause or a resume made on any instance
+ * publishes `pausesChanged` (over NOTIFY where the database carries it), and every board reads the
+ * table again at once; it also reads it every `refreshMs`, so a notification lost while a connection
+ * was down delays a pause but never loses it (as lease renewals read cancel flags behind
+ * `cancelRequested`). Listeners hear every pause that is new or changed mode since the last read.
+ */
+import { Periodic } from '../support/periodic.js'
+import type { Notifier } from './notifier.js'
+import type { Pause, PauseMode, PauseStore } from './pauseStore.js'
+
+/** What a read of the table changed: pauses new or changed, and whether any pause ended. */
+export interface PauseChange {
+  added: readonly Pause[]
+  resumed: boolean
+}
+
+export interface PauseBoardConfig {
+  /** How often the table is read without a notification. */
+  refreshMs?: number
+}
+
+const DEFAULT_REFRESH_MS = 2000
+
+export class PauseBoard {
+  private queues = new Map<string, PauseMode>()
+  private types = new Map<string, PauseMode>()
+  private readonly listeners = new Set<(change: PauseChange) => void>()
+  private readonly periodic: Periodic
+  private unsubscribe: (() => void) | undefined
+  private reading: Promise<void> | undefined
+  private readAgain = false
+
+  constructor(
+    private readonly deps: {
+      store: Pick<PauseStore, 'listPauses'>
+      notifier: Pick<Notifier, 'subscribe'>
+      onError: (error: Error) => void
+    },
+    { refreshMs = DEFAULT_REFRESH_MS }: PauseBoardConfig = {},
+  ) {
+    this.periodic = new Periodic('pause refresh', refreshMs, () => this.refresh(), deps.onError)
+  }
+
+  /** Reads the pauses, then follows them. Safe to call twice. */
+  async start(): Promise<void> {
+    this.unsubscribe ??= this.deps.notifier.subscribe('pausesChanged', () => {
+      this.refresh().catch(this.deps.onError)
+    })
+    this.periodic.start()
+    await this.refresh()
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.()
+    this.unsubscribe = undefined
+    await this.periodic.stop()
+  }
+
+  /** The queues paused now (the runner claims from the others). */
+  get pausedQueues(): ReadonlySet<string> {
+    return new Set(this.queues.keys())
+  }
+
+  /** The job types paused now. */
+  get pausedTypes(): readonly string[] {
+    return [...this.types.keys()]
+  }
+
+  get isEmpty(): boolean {
+    return this.queues.size === 0 && this.types.size === 0
+  }
+
+  /** The pause that holds `job` (its type's first, then its queue's), or undefined. */
+  modeFor(job: { queue: string; type: string }): PauseMode | undefined {
+    if (this.isEmpty) return undefined
+    return this.types.get(job.type) ?? this.queues.get(job.queue)
+  }
+
+  /** Calls `listener` after each read that found pauses new (or changed mode) or gone. */
+  onChange(listener: (change: PauseChange) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /** Reads the table now; a read asked for during one runs once more after it, so no change is missed. */
+  refresh(): Promise<void> {
+    if (this.reading) {
+      this.readAgain = true
+      return this.reading
+    }
+    this.reading = (async () => {
+      try {
+        do {
+          this.readAgain = false
+          this.apply(await this.deps.store.listPauses())
+        } while (this.readAgain)
+      } finally {
+        this.reading = undefined
+      }
+    })()
+    return this.reading
+  }
+
+  private apply(pauses: readonly Pause[]): void {
+    const queues = new Map<string, PauseMode>()
+    const types = new Map<string, PauseMode>()
+    const added: Pause[] = []
+    for (const pause of pauses) {
+      const [now, before] = pause.kind === 'queue' ? [queues, this.queues] : [types, this.types]
+      now.set(pause.name, pause.mode)
+      if (before.get(pause.name) !== pause.mode) added.push(pause)
+    }
+    const resumed =
+      [...this.queues.keys()].some((name) => !queues.has(name)) ||
+      [...this.types.keys()].some((name) => !types.has(name))
+    this.queues = queues
+    this.types = types
+    if (added.length > 0 || resumed) for (const listener of this.listeners) listener({ added, resumed })
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Marks queued jobs whose start-by deadline (`expiresAt`) has passed as `expired` (the `expire` row
+ * of the transition table). The claims already refuse to start them; this sweep makes the state say
+ * so, every `intervalMs`, on every instance (SKIP LOCKED keeps the sweeps from waiting on each
+ * other, and an index holding only jobs with a deadline keeps each one a short read).
+ */
+import { Periodic } from '../support/periodic.js'
+import type { JobStore } from '../queue/store.js'
+
+export interface ExpirySweeperConfig {
+  /** Default: a second. */
+  intervalMs?: number
+}
+
+export interface ExpiredJob {
+  id: string
+  type: string
+  queue: string
+}
+
+export interface ExpirySweeperDependencies {
+  store: Pick<JobStore, 'expireJobs'>
+  onExpired: (jobs: readonly ExpiredJob[]) => void
+  onError: (error: Error) => void
+}
+
+const DEFAULT_INTERVAL_MS = 1000
+
+export class ExpirySweeper {
+  private readonly periodic: Periodic
+
+  constructor(config: ExpirySweeperConfig, deps: ExpirySweeperDependencies) {
+    this.periodic = new Periodic(
+      'expirySweeper',
+      config.intervalMs ?? DEFAULT_INTERVAL_MS,
+      async () => {
+        const expired = await deps.store.expireJobs()
+        if (expired.length > 0) deps.onExpired(expired)
+      },
+      deps.onError,
+    )
+  }
+
+  start(): void {
+    this.periodic.start()
+  }
+
+  stop(): Promise<void> {
+    return this.periodic.stop()
+  }
+}

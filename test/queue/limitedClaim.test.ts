@@ -1,0 +1,188 @@
+/**
+ * The limited claim (src/queue/limitedClaim.ts) against each database: `perKey` and `total` hold
+ * across claims of different instances, a key at its limit does not hold back other keys, a job
+ * without a key is held to `total` only, a release or an outcome frees the place, the plain claim
+ * leaves limited types alone, and on PostgreSQL many claims racing on separate connections never
+ * lease more than the limits allow.
+ */
+import { describe, it, before, beforeEach, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import postgres from 'postgres'
+import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { newJob } from '../support/engine.js'
+import { connectDatabase } from '../../src/db/connect.js'
+import type { Database } from '../../src/db/database.js'
+import type { LimitedType } from '../../src/queue/limitedClaim.js'
+import { JobStore, type NewJob } from '../../src/queue/store.js'
+
+const LEASE_MS = 60_000
+const queues = ['default']
+
+for (const target of databaseTargets()) {
+  describe(`limited claim on ${target.name}`, { timeout: 60_000 }, () => {
+    let database: TestDatabase
+    let db: Database
+    let store: JobStore
+
+    before(async () => {
+      database = await target.create()
+      db = await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir })
+      store = new JobStore(db.sql)
+    })
+    beforeEach(async () => {
+      await db.sql`truncate job_runner_jobs, job_runner_owner_jobs, job_runner_instances restart identity`
+    })
+    after(async () => {
+      await db?.close({ timeoutSeconds: 1 })
+      await database?.cleanup()
+    })
+
+    async function enqueue(jobs: Partial<NewJob>[]): Promise<string[]> {
+      const enqueued = await store.enqueueJobs({ owner: 'alice', jobs: jobs.map((j) => newJob(j)) })
+      return enqueued.map((e) => e.job.id)
+    }
+    const keyed = (key: string | null, count: number): Partial<NewJob>[] =>
+      Array.from({ length: count }, () => ({ concurrencyKey: key }))
+    const claimLimited = (types: LimitedType[], limit = 100, instanceId = randomUUID()) =>
+      store.claimLimitedJobs({ instanceId, queues, limit, leaseMs: LEASE_MS, types })
+    const echo = (perKey: number | null, total: number | null): LimitedType[] => [{ type: 'echo', perKey, total }]
+
+    it('leases at most perKey jobs of each key, across claims of different instances', async () => {
+      await enqueue([...keyed('a', 5), ...keyed('b', 5)])
+      const first = await claimLimited(echo(2, null))
+      assert.deepEqual(first.map((j) => j.concurrencyKey).sort(), ['a', 'a', 'b', 'b'])
+      assert.deepEqual(await claimLimited(echo(2, null)), [], 'both keys are at their limit')
+      // One ends: one more of its key, and only of its key.
+      await store.completeJobs({
+        instanceId: (await leaseOwnerOf(first[0]!.id))!,
+        completions: [{ id: first[0]!.id, result: null, checkpoint: null, progress: null }],
+      })
+      const next = await claimLimited(echo(2, null))
+      assert.deepEqual(
+        next.map((j) => j.concurrencyKey),
+        [first[0]!.concurrencyKey],
+      )
+    })
+
+    it('does not let a key at its limit hold back the keys behind it', async () => {
+      await enqueue([...keyed('hot', 20), ...keyed('cold', 1)])
+      const claimed = await claimLimited(echo(1, null), 5)
+      assert.deepEqual(claimed.map((j) => j.concurrencyKey).sort(), ['cold', 'hot'])
+      const again = await claimLimited(echo(1, null), 5)
+      assert.deepEqual(again, [])
+    })
+
+    it('holds the type to total, keys or not, and a job without a key to total only', async () => {
+      await enqueue([...keyed(null, 4), ...keyed('a', 4)])
+      const claimed = await claimLimited(echo(1, 3), 10)
+      assert.equal(claimed.length, 3)
+      assert.ok(claimed.filter((j) => j.concurrencyKey === 'a').length <= 1)
+      assert.deepEqual(await claimLimited(echo(1, 3), 10), [], 'the type is at its total')
+    })
+
+    it('frees the place of a job handed back unrun, and the plain claim leaves limited types alone', async () => {
+      const [limitedId] = await enqueue(keyed('a', 2))
+      await enqueue([{ type: 'sleep', payload: { ms: 1 } }])
+      const plain = await store.claimJobs({
+        instanceId: randomUUID(),
+        queues,
+        limit: 10,
+        leaseMs: LEASE_MS,
+        exceptTypes: ['echo'],
+      })
+      assert.deepEqual(
+        plain.map((j) => j.type),
+        ['sleep'],
+      )
+      const instanceId = randomUUID()
+      const [claimed] = await claimLimited(echo(1, null), 10, instanceId)
+      assert.equal(claimed!.id, limitedId)
+      assert.deepEqual(await claimLimited(echo(1, null)), [])
+      await store.releaseJobs({ instanceId, ids: [claimed!.id] })
+      assert.equal((await claimLimited(echo(1, null))).length, 1, 'released: its key has a place again')
+    })
+
+    it('keeps the key through an interruption', async () => {
+      const [id] = await enqueue(keyed('tenant-7', 1))
+      const instanceId = randomUUID()
+      await claimLimited(echo(1, null), 1, instanceId)
+      await store.requeueInterruptedJobs({ instanceId, jobs: [{ id: id!, checkpoint: { at: 3 }, progress: null }] })
+      const [again] = await claimLimited(echo(1, null))
+      assert.equal(again!.id, id)
+      assert.equal(again!.concurrencyKey, 'tenant-7')
+      assert.deepEqual(again!.checkpoint, { at: 3 })
+    })
+
+    it('rate limit: starts spread one interval apart, a burst after a quiet spell, the next start told', async () => {
+      await enqueue(keyed(null, 10))
+      const rated = (burst: number): LimitedType[] => [
+        { type: 'echo', perKey: null, total: null, intervalMs: 100, toleranceMs: (burst - 1) * 100 },
+      ]
+      const told: number[] = []
+      const claim = (burst: number) =>
+        store.claimLimitedJobs({
+          instanceId: randomUUID(),
+          queues,
+          limit: 10,
+          leaseMs: LEASE_MS,
+          types: rated(burst),
+          onNextStart: (at) => told.push(at),
+        })
+      assert.equal((await claim(1)).length, 1, 'one start, however many slots')
+      assert.equal((await claim(1)).length, 0, 'the next is one interval away')
+      const [clock] = await db.sql<{ now: number }[]>`select (extract(epoch from now()) * 1000)::float8 as now`
+      const now = Number(clock!.now)
+      assert.equal(told.length, 1)
+      assert.ok(told[0]! > now && told[0]! <= now + 100, `the next start is told: ${told[0]! - now} ms ahead`)
+      // A quiet spell (the limiter's time set back): a burst of 3 starts at once, then one interval.
+      await db.sql`update job_runner_rate_limits set tat = now() - interval '10 seconds'`
+      assert.equal((await claim(3)).length, 3)
+      assert.equal((await claim(3)).length, 0)
+    })
+
+    if (target.name === 'postgres') {
+      it('never leases more than the limits allow while claims race on many connections', async () => {
+        await enqueue([...keyed('a', 60), ...keyed('b', 60), ...keyed('c', 60)])
+        const connections = Array.from({ length: 6 }, () =>
+          postgres(database.databaseUrl!, { max: 1, onnotice: () => {} }),
+        )
+        const stores = connections.map((sql) => new JobStore(sql))
+        const limits = echo(2, 5)
+        let maxSeen = 0
+        try {
+          for (let round = 0; round < 15; round++) {
+            // Every connection claims at once; then the leased jobs finish, and the next round claims again.
+            const claimed = (
+              await Promise.all(
+                stores.map((s) =>
+                  s.claimLimitedJobs({ instanceId: randomUUID(), queues, limit: 4, leaseMs: LEASE_MS, types: limits }),
+                ),
+              )
+            ).flat()
+            const [counts] = await db.sql<{ total: number; perKeyMax: number }[]>`
+              select coalesce(sum(n), 0)::int as total, coalesce(max(n), 0)::int as "perKeyMax" from (
+                select count(*) as n from job_runner_jobs where state = 'running' group by concurrency_key) k`
+            const { total, perKeyMax } = counts!
+            assert.ok(total <= 5, `round ${round}: ${total} running, total is 5`)
+            assert.ok(perKeyMax <= 2, `round ${round}: ${perKeyMax} of one key running, perKey is 2`)
+            maxSeen = Math.max(maxSeen, total)
+            await db.sql`
+              update job_runner_jobs set state = 'succeeded', finished_at = now(), lease_owner = null, lease_expires_at = null
+              where id = any(array(select jsonb_array_elements_text(${db.sql.json(claimed.map((j) => j.id))})::bigint))`
+          }
+        } finally {
+          await Promise.all(connections.map((sql) => sql.end({ timeout: 1 })))
+        }
+        assert.equal(maxSeen, 5, 'the claims reached the total')
+      })
+    }
+
+    async function leaseOwnerOf(id: string): Promise<string | null> {
+      const [row] = await db.sql<
+        { lease_owner: string | null }[]
+      >`select lease_owner from job_runner_jobs where id = ${id}`
+      return row?.lease_owner ?? null
+    }
+  })
+}
