@@ -3,7 +3,7 @@
  * WEBHOOK_ALLOWED_HOSTS): a subscription's deliveries verified with the `standardwebhooks`
  * package under the secret its creation answered; a job's own callback, signed with
  * WEBHOOK_SECRET, for the events it names only; a receiver that fails three times, then takes it
- * (one webhook-id throughout); a 410 that disables the subscription; the job's deliveries; the
+ * (one webhook-id throughout); a job that expires unstarted (job.expired); a 410 that disables the subscription; the job's deliveries; the
  * routes' owner isolation and bad input; and, on a service without the allow-list, 127.0.0.1
  * refused without a byte sent.
  */
@@ -133,6 +133,32 @@ for (const target of databaseTargets()) {
       assert.match(payload.data.error, /failing on purpose/)
       await pollUntil(service, quiet.id, (j) => j.state === 'succeeded')
       assert.deepEqual(await deliveriesOf(quiet.id), [])
+    })
+
+    it('a job that expires unstarted delivers job.expired', async () => {
+      // Its type paused, the job cannot start before its deadline passes.
+      const pause = await service.request('/v1/admin/job-types/sleep/pause', json({ mode: 'finish' }))
+      assert.equal(pause.status, 200)
+      try {
+        const job = await enqueue(service, {
+          type: 'sleep',
+          payload: { ms: 1 },
+          ttlSeconds: 0.2,
+          callback: { url: `${receiver.url}/expired`, events: ['expired'] },
+        })
+        const [delivery] = await settled(job.id)
+        assert.equal(delivery!.event, 'expired')
+        const arrived = receiver.received.filter((r) => r.path === '/expired')
+        assert.equal(arrived.length, 1)
+        const payload = new Webhook(CALLBACK_SECRET).verify(arrived[0]!.body, arrived[0]!.headers) as {
+          type: string
+          data: { id: string; state: string }
+        }
+        assert.equal(payload.type, 'job.expired')
+        assert.deepEqual([payload.data.id, payload.data.state], [job.id, 'expired'])
+      } finally {
+        await service.request('/v1/admin/job-types/sleep/resume', json({}))
+      }
     })
 
     it('a receiver that fails three times gets it on the fourth attempt, with one webhook-id', async () => {
