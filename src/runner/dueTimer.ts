@@ -14,6 +14,8 @@ export interface DueTimerConfig {
   maxKnown?: number
 }
 
+const MAX_TIMER_MS = 2 ** 31 - 1
+
 export class DueTimer {
   /** Known due times, soonest first, distinct (milliseconds since the epoch). */
   private dueTimes: number[] = []
@@ -59,7 +61,9 @@ export class DueTimer {
     if (next === undefined || next >= this.armedFor) return
     clearTimeout(this.timer)
     this.armedFor = next
-    this.timer = setTimeout(() => this.fire(), Math.max(0, next - Date.now()))
+    // A timer holds at most 2^31 - 1 ms (about 24.8 days; longer fires at once): a later time is
+    // re-armed when that one fires.
+    this.timer = setTimeout(() => this.fire(), Math.min(MAX_TIMER_MS, Math.max(0, next - Date.now())))
     this.timer.unref()
   }
 

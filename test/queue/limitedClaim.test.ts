@@ -145,7 +145,7 @@ for (const target of databaseTargets()) {
       it('never leases more than the limits allow while claims race on many connections', async () => {
         await enqueue([...keyed('a', 60), ...keyed('b', 60), ...keyed('c', 60)])
         const connections = Array.from({ length: 6 }, () =>
-          postgres(database.databaseUrl!, { max: 1, onnotice: () => {} }),
+          postgres(database.databaseUrl!, { max: 1, onnotice: () => {}, connection: { search_path: 'job_runner' } }),
         )
         const stores = connections.map((sql) => new JobStore(sql))
         const limits = echo(2, 5)

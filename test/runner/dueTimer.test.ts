@@ -1,7 +1,7 @@
 /**
  * On-time starts. The due timer alone: it wakes for the soonest time it knows, then the next, keeps
- * times in order without repeats, rings at once for a time already passed, and forgets beyond its
- * bound. Then a service on each database whose poll is a minute away: a job enqueued for later, the
+ * times in order without repeats, rings at once for a time already passed, holds a time past what
+ * one timer can wait, and forgets beyond its bound. Then a service on each database whose poll is a minute away: a job enqueued for later, the
  * retry of a failed attempt after its backoff, and a job enqueued for later before a restart all
  * start without waiting for the poll (how close to their time is measured in bench/, not here).
  */
@@ -45,6 +45,24 @@ describe('DueTimer', () => {
     await ring
     assert.equal(rings.length, 3, 'a passed time rings at once')
     timer.stop()
+  })
+
+  it('holds a time months away without overflowing the timer (which would fire every millisecond)', async () => {
+    const warnings: string[] = []
+    const onWarning = (warning: Error) => warnings.push(warning.name)
+    process.on('warning', onWarning)
+    let rang = false
+    const timer = new DueTimer(() => (rang = true))
+    try {
+      timer.note(Date.now() + 90 * 24 * 3600 * 1000)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      assert.equal(rang, false)
+      assert.equal(timer.known, 1)
+      assert.deepEqual(warnings, [], 'no TimeoutOverflowWarning')
+    } finally {
+      timer.stop()
+      process.off('warning', onWarning)
+    }
   })
 
   it('keeps at most maxKnown times, the soonest', () => {
