@@ -26,7 +26,8 @@
  * other type there, so a limited type is cheapest in a queue of its own.
  */
 import type { Sql } from 'postgres'
-import { ISO_TIMESTAMP, type JobFields, type Json } from './job.js'
+import type { JobFields, Json } from './job.js'
+import { claimedColumns } from './claimedColumns.js'
 
 /** A job type's limits; null for none. */
 export interface LimitedType {
@@ -132,12 +133,7 @@ export async function claimLimitedJobs(
       set state = 'running', updated_at = now(), started_at = now(), attempts = j.attempts + 1, claimed_limited = true,
           lease_owner = ${instanceId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
       where j.id = any(array(select id from next))
-      returning j.id, j.owner, j.type, j.queue, j.state, j.payload, j.priority, j.attempts, j.max_attempts, j.timeout_seconds,
-                to_char(j.run_at at time zone 'UTC', ${ISO_TIMESTAMP}) as run_at,
-                to_char(j.created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as created_at,
-                to_char(j.started_at at time zone 'UTC', ${ISO_TIMESTAMP}) as started_at, null as finished_at,
-                j.cancel_requested, j.checkpoint, j.progress, j.result, j.error, j.interruptions, j.max_interruptions,
-                j.retries, j.replay_of, j.errors, j.concurrency_key, j.traceparent`
+      returning ${claimedColumns(tx)}`
     if (rateTypes.size === 0 || rows.length === 0) return rows
     // The rate-limited types that started jobs move their arrival time on by one interval a start.
     const advances = new Map<string, number>()

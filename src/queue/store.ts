@@ -74,6 +74,7 @@ import {
   type JobState,
   type OwnedJob,
 } from './job.js'
+import { claimedColumns } from './claimedColumns.js'
 import { movedColumns, outboxFromMoved } from './outbox.js'
 import { appendJobLogs, listJobLogs, type JobLogLine, type NewJobLogLine } from './jobLogStore.js'
 import { claimLimitedJobs, countLimitedRunning, readRateLimits, type LimitedClaimParams } from './limitedClaim.js'
@@ -534,13 +535,7 @@ export class JobStore {
       set state = 'running', updated_at = now(), started_at = now(), attempts = j.attempts + 1,
           lease_owner = ${instanceId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
       where j.id = any(array(select id from next))
-      -- What running the job needs, timestamps already as text (see ISO_TIMESTAMP).
-      returning j.id, j.owner, j.type, j.queue, j.state, j.payload, j.priority, j.attempts, j.max_attempts, j.timeout_seconds,
-                to_char(j.run_at at time zone 'UTC', ${ISO_TIMESTAMP}) as run_at,
-                to_char(j.created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as created_at,
-                to_char(j.started_at at time zone 'UTC', ${ISO_TIMESTAMP}) as started_at, null as finished_at,
-                j.cancel_requested, j.checkpoint, j.progress, j.result, j.error, j.interruptions, j.max_interruptions,
-                j.retries, j.replay_of, j.errors, j.traceparent, j.concurrency_key`
+      returning ${claimedColumns(this.sql)}`
     return rows.sort((a, b) => a.priority - b.priority || compareIds(a.id, b.id)).map(toClaimedJob)
   }
 
