@@ -7,9 +7,8 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import v8 from 'node:v8'
-import vm from 'node:vm'
 import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { fullCollector, settledHeapUsed } from '../support/heap.js'
 import { enqueue } from '../support/http.js'
 import { startTestService, type TestService } from '../support/service.js'
 
@@ -17,20 +16,6 @@ const CYCLES = 10_000
 const IN_FLIGHT = 20
 const MIB = 1024 * 1024
 const HEAP_BOUND = 2.5 * MIB
-
-function fullCollector(): () => void {
-  if (typeof globalThis.gc === 'function') return globalThis.gc
-  v8.setFlagsFromString('--expose-gc')
-  return vm.runInNewContext('gc') as () => void
-}
-
-async function settledHeapUsed(gc: () => void): Promise<number> {
-  for (let i = 0; i < 3; i++) {
-    gc()
-    await new Promise((resolve) => setImmediate(resolve))
-  }
-  return process.memoryUsage().heapUsed
-}
 
 // One database, as for long-polls: what could leak sits in the route and the hub, which never know
 // which database runs.

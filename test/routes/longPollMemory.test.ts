@@ -9,9 +9,8 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import v8 from 'node:v8'
-import vm from 'node:vm'
 import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { fullCollector, settledHeapUsed } from '../support/heap.js'
 import { enqueue } from '../support/http.js'
 import { startTestService, type TestService } from '../support/service.js'
 
@@ -30,21 +29,6 @@ const MIB = 1024 * 1024
  * tells a leak from the heap's noise (under 1 MiB either way).
  */
 const HEAP_BOUND = 2.5 * MIB
-
-function fullCollector(): () => void {
-  if (typeof globalThis.gc === 'function') return globalThis.gc
-  v8.setFlagsFromString('--expose-gc')
-  return vm.runInNewContext('gc') as () => void
-}
-
-/** Heap in use after full collections, once finalizers and the weak references they clear have run. */
-async function settledHeapUsed(gc: () => void): Promise<number> {
-  for (let i = 0; i < 3; i++) {
-    gc()
-    await new Promise((resolve) => setImmediate(resolve))
-  }
-  return process.memoryUsage().heapUsed
-}
 
 // One database: the leak sat in the route, which never knows which database runs, and 100,000 requests
 // take a minute or more (several on a loaded machine). PostgreSQL when TEST_DATABASE_URL is set (the
