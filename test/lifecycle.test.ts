@@ -10,7 +10,7 @@ import assert from 'node:assert/strict'
 import { Lifecycle, type ControlledRunner, type LifecycleState } from '../src/lifecycle.js'
 import type { StopReport } from '../src/runner/runner.js'
 import { captureLogs } from './support/logs.js'
-import { databaseTargets } from './support/databases.js'
+import { databaseTargets, onceSkip } from './support/databases.js'
 import { startTestService, type TestService } from './support/service.js'
 
 const EMPTY_REPORT: StopReport = { released: [], interrupted: [], abandoned: [], unwritten: [] }
@@ -193,7 +193,8 @@ describe('lifecycle', () => {
 })
 
 for (const target of databaseTargets()) {
-  describe(`lifecycle with the real runner (${target.name})`, { timeout: 60_000 }, () => {
+  const skip = onceSkip(target, 'the lifecycle machine, not SQL')
+  describe(`lifecycle with the real runner (${target.name})`, { timeout: 60_000, skip }, () => {
     // Each test has its own database and service, closed after it whatever its outcome.
     const cleanups: (() => Promise<void>)[] = []
     afterEach(async () => {

@@ -1,6 +1,6 @@
 /**
- * `npm test` (and `npm run soak`): runs node's test runner on the test files, three files at a time,
- * and the few files that cannot share the machine with CPU-bound ones two at a time after them.
+ * `npm test` (and `npm run soak`): runs node's test runner on the test files, three files at a time
+ * in one pool, the longest first.
  *
  * Every file runs in its own process, so what the files share lives in one temporary folder made
  * here for the run and named to them in JOB_RUNNER_TEST_DIR: the migrated PGlite template and each
@@ -27,26 +27,32 @@ import { fileURLToPath } from 'node:url'
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
 /**
- * Files that run after the others, two at a time. They assert on wall-clock bounds of real
- * processes: an exit within the shutdown grace plus 1.5 s (test/process), requests answered within
- * 1 s of the store's timeout while the database is black-holed (databaseFaults), leases that expire
- * while three servers are killed at random (chaos). Three CPU-bound files on two cores stretch those
- * bounds; two of these, which mostly wait on leases and grace timers, do not (they held on a machine
- * loaded past 4). Everything else waits on events and shares the machine three files at a time.
+ * Files that start first: the longest, most of them real processes waiting on grace and lease timers,
+ * so that the pool ends with short files rather than with one long file on an idle machine. Every
+ * other file follows in name order. (All files share one pool: the process tests' one timing claim,
+ * an exit by the grace deadline, has a margin that holds with CPU-bound neighbours.)
  */
-const ALONE = [
+const LONGEST_FIRST = [
+  /^test\/package\/exampleApp\.test\.ts$/,
+  /^test\/process\/(sigterm|crash|drain|sigkill)\.test\.ts$/,
+  /^test\/reliability\//,
+  /^test\/cli\.test\.ts$/,
   /^test\/process\//,
-  /^test\/reliability\/(chaos|databaseFaults)\.test\.ts$/,
-  /^test\/soak\//,
-  /^test\/bench\//,
+  /^test\/client\/client\.test\.ts$/,
+  /^test\/routes\/dashboard\.test\.ts$/,
+  /^test\/runner\/generations\.test\.ts$/,
+  /^test\/schedules\/scheduler\.test\.ts$/,
 ]
+
+/** Test files run at once (each its own process): TEST_CONCURRENCY, or 3 on this 2-core machine kind. */
+const CONCURRENCY = Number(process.env.TEST_CONCURRENCY ?? 3)
 
 const args = process.argv.slice(2)
 const nodeOptions = args.filter((arg) => arg.startsWith('-'))
 const named = args.filter((arg) => !arg.startsWith('-')).map((file) => path.relative(root, path.resolve(file)))
-const files = (named.length > 0 ? named : findTestFiles('test').filter((file) => !file.startsWith('test/soak/'))).sort()
-const shared = files.filter((file) => !ALONE.some((pattern) => pattern.test(file)))
-const alone = files.filter((file) => ALONE.some((pattern) => pattern.test(file)))
+const files = longestFirst(
+  named.length > 0 ? named : findTestFiles('test').filter((file) => !file.startsWith('test/soak/')),
+)
 
 build()
 
@@ -62,18 +68,19 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 let exitCode = 0
 try {
-  for (const [group, concurrency] of [
-    [shared, 3],
-    [alone, 2],
-  ]) {
-    if (group.length === 0 || interrupted) continue
-    const code = await runFiles(group, concurrency)
-    if (code !== 0) exitCode = code
-  }
+  exitCode = await runFiles(files, CONCURRENCY)
 } finally {
   fs.rmSync(runDir, { recursive: true, force: true })
 }
 process.exit(interrupted && exitCode === 0 ? 130 : exitCode)
+
+function longestFirst(files) {
+  const rank = (file) => {
+    const index = LONGEST_FIRST.findIndex((pattern) => pattern.test(file))
+    return index === -1 ? LONGEST_FIRST.length : index
+  }
+  return [...files].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
+}
 
 function runFiles(group, concurrency) {
   const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout']

@@ -16,6 +16,8 @@ export interface OpenApiDocument {
 
 const SPEC_ID = 'openapi.json'
 
+const loaded = new Map<string, OpenApiSpec>()
+
 export class OpenApiSpec {
   readonly text: string
   readonly document: OpenApiDocument
@@ -30,8 +32,19 @@ export class OpenApiSpec {
     this.ajv.addSchema({ ...this.document, $id: SPEC_ID })
   }
 
+  /**
+   * The spec in `file`, parsed once per process: parsing the YAML and compiling its validators costs
+   * about half a CPU-second, which a program that starts several services (an embedding app, the
+   * in-process tests) would otherwise pay at each start. The file is read again each time, so an
+   * edited spec is not served stale.
+   */
   static load(file = path.join(projectRoot(), 'openapi.yaml')): OpenApiSpec {
-    return new OpenApiSpec(fs.readFileSync(file, 'utf8'))
+    const text = fs.readFileSync(file, 'utf8')
+    const cached = loaded.get(file)
+    if (cached?.text === text) return cached
+    const spec = new OpenApiSpec(text)
+    loaded.set(file, spec)
+    return spec
   }
 
   /** A validator for `#/components/schemas/<name>`. */

@@ -7,13 +7,14 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { createClient, JobRunnerError, type JobRunnerClient } from '../../src/client/index.js'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { databaseTargets, onceSkip, type TestDatabase } from '../support/databases.js'
 import { spawnServer, type ServerProcess } from '../support/process.js'
 import { startRouter, type TestRouter } from '../support/router.js'
 import { startTestService, type TestService } from '../support/service.js'
 
 for (const target of databaseTargets()) {
-  describe(`job-runner/client (${target.name})`, () => {
+  const once = { skip: onceSkip(target, 'a client of the HTTP API') }
+  describe(`job-runner/client (${target.name})`, once, () => {
     let database: TestDatabase
     let service: TestService
     let client: JobRunnerClient
@@ -86,7 +87,7 @@ for (const target of databaseTargets()) {
     })
   })
 
-  describe(`job-runner/client across a SIGTERM (${target.name})`, () => {
+  describe(`job-runner/client across a SIGTERM (${target.name})`, once, () => {
     let database: TestDatabase
     let router: TestRouter
     const servers: ServerProcess[] = []

@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { databaseTargets } from '../support/databases.js'
+import { databaseTargets, onceSkip } from '../support/databases.js'
 import { followEvents } from '../support/events.js'
 import { enqueueJob, processFixture, waitForJob, type ServerProcess } from '../support/process.js'
 
@@ -21,7 +21,8 @@ interface StateData {
 }
 
 for (const target of databaseTargets()) {
-  describe(`process: an event stream across a SIGTERM (${target.name})`, () => {
+  const once = { skip: onceSkip(target, 'a client reconnecting over HTTP') }
+  describe(`process: an event stream across a SIGTERM (${target.name})`, once, () => {
     const { spawn, createDatabase } = processFixture(target)
 
     it('follows a count job through the SIGTERM of its instance, each state once, resumed by Last-Event-ID', async () => {

@@ -17,6 +17,7 @@ import {
   waitForJob,
   withDatabase,
   type ServerProcess,
+  EXIT_MARGIN_MS,
 } from '../support/process.js'
 
 const RECOVERED = 'recovered jobs whose runner was lost (lease expired)'
@@ -90,7 +91,7 @@ for (const target of databaseTargets()) {
         const exit = await first.exited
         const elapsedMs = exit.at - sentAt
         assert.ok(
-          elapsedMs < graceSeconds * 1000 + 1500,
+          elapsedMs < graceSeconds * 1000 + EXIT_MARGIN_MS,
           `exited ${elapsedMs} ms after SIGTERM with a ${graceSeconds} s grace budget`,
         )
         assert.equal(exit.signal, null, 'it exits by itself')

@@ -14,6 +14,7 @@ import {
   readJobRows,
   waitForJob,
   withDatabase,
+  EXIT_MARGIN_MS,
 } from '../support/process.js'
 
 const STOPPING = 'lifecycle: running → stopping'
@@ -157,10 +158,10 @@ for (const target of databaseTargets()) {
       assert.ok(keepAlive.closedByServer, 'the server closes the connection after a 503 while stopping')
       const exit = await server.exited
       assert.deepEqual([exit.code, exit.signal], [0, null])
-      // The one timing claim of the issue: the exit comes by the grace deadline (plus a generous margin for process teardown).
+      // The one timing claim of the issue: the exit comes by the grace deadline (plus EXIT_MARGIN_MS).
       const elapsedMs = exit.at - sentAt
       assert.ok(
-        elapsedMs < graceSeconds * 1000 + 1500,
+        elapsedMs < graceSeconds * 1000 + EXIT_MARGIN_MS,
         `exited ${elapsedMs} ms after SIGTERM with a ${graceSeconds} s grace budget`,
       )
 

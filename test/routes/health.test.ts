@@ -6,12 +6,12 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { parse } from 'yaml'
 import { OpenApiSpec } from '../../src/http/openapi.js'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { databaseTargets, onceSkip, type TestDatabase } from '../support/databases.js'
 import { expectJson, expectProblem } from '../support/http.js'
 import { startTestService, type TestService } from '../support/service.js'
 
 for (const target of databaseTargets()) {
-  describe(`health and docs routes (${target.name})`, () => {
+  describe(`health and docs routes (${target.name})`, { skip: onceSkip(target, 'no database logic') }, () => {
     let database: TestDatabase
     let service: TestService
 
