@@ -25,6 +25,7 @@ import type { CancelledJob } from '../queue/jobService.js'
 import type { OwnedJob } from '../queue/job.js'
 import { TypedEmitter } from '../runner/events.js'
 import { Doorbell } from '../support/doorbell.js'
+import { IdlePoll } from '../support/idlePoll.js'
 import type { WorkedBulkAction } from './bulkAction.js'
 import type { BulkActionStore } from './bulkActionStore.js'
 
@@ -90,6 +91,7 @@ export class BulkActionWorker {
 class WorkerRun {
   private readonly stopped = new AbortController()
   private readonly doorbell = new Doorbell()
+  private readonly pace: IdlePoll
   private readonly loop: Promise<void>
   private stopping: Promise<void> | undefined
   private readonly batchSize: number
@@ -101,6 +103,10 @@ class WorkerRun {
   ) {
     this.batchSize = config.batchSize ?? DEFAULT_BULK_BATCH_SIZE
     this.stopped.signal.addEventListener('abort', () => this.doorbell.ring(), { once: true })
+    this.pace = new IdlePoll(this.doorbell, {
+      pollIntervalMs: config.pollIntervalMs ?? 1000,
+      signal: this.stopped.signal,
+    })
     this.loop = this.lookForWork()
   }
 
@@ -135,8 +141,10 @@ class WorkerRun {
         await this.doorbell.wait(errorPauseMs)
         continue
       }
-      if (action) await this.work(action)
-      else await this.doorbell.wait(pollIntervalMs)
+      if (action) {
+        this.pace.found()
+        await this.work(action)
+      } else await this.pace.next()
     }
   }
 

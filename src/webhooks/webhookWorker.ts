@@ -16,6 +16,7 @@
 import type { Logger } from 'pino'
 import { coerceError } from '../log.js'
 import { Doorbell } from '../support/doorbell.js'
+import { IdlePoll } from '../support/idlePoll.js'
 import { TypedEmitter } from '../runner/events.js'
 import type { AddressGuard } from './addressGuard.js'
 import { sendWebhook } from './sendWebhook.js'
@@ -76,6 +77,7 @@ export class WebhookWorker {
 class DeliveryRun {
   private readonly stopped = new AbortController()
   private readonly doorbell = new Doorbell()
+  private readonly pace: IdlePoll
   private readonly loop: Promise<void>
   private stopping: Promise<void> | undefined
 
@@ -85,6 +87,8 @@ class DeliveryRun {
     private readonly events: TypedEmitter<WebhookWorkerEvents>,
   ) {
     this.stopped.signal.addEventListener('abort', () => this.doorbell.ring(), { once: true })
+    // Rung by every settled job of this instance; most write no delivery, so the looks are spaced.
+    this.pace = new IdlePoll(this.doorbell, { pollIntervalMs: config.pollIntervalMs, signal: this.stopped.signal })
     this.loop = this.deliverDue()
   }
 
@@ -112,12 +116,13 @@ class DeliveryRun {
             limit,
             leaseMs: this.config.leaseMs,
           })
+          if (claimed.length > 0) this.pace.found()
           await Promise.all(claimed.map((delivery) => this.deliver(delivery)))
         }
       } catch (error) {
         this.deps.log.warn({ err: coerceError(error) }, 'webhook deliveries: a claim or a write failed')
       }
-      if (claimed.length < limit) await this.doorbell.wait(this.config.pollIntervalMs)
+      if (claimed.length < limit) await this.pace.next()
     }
   }
 
@@ -129,6 +134,7 @@ class DeliveryRun {
       settlement,
     })
     if (!written) return
+    if (settlement.kind === 'retry') this.pace.expectWorkAt(Date.now() + settlement.delayMs)
     if (settlement.kind === 'failed' && settlement.status === 410 && delivery.webhookId !== null) {
       await this.deps.store.disableWebhook({ id: delivery.webhookId, reason: 'the receiver answered 410 Gone' })
     }
