@@ -104,14 +104,16 @@ function runFiles(group, concurrency) {
 
 /**
  * Compiles the service and the tests into dist/ (test/tsconfig.json, incremental: seconds when little
- * changed) and copies the plain job files beside the compiled ones, as `npm run build` does. The test
- * files then run as plain JavaScript: under tsx's loader every module of every test process, compiled
- * or not, went through its hooks thread, a CPU-second per file before the first test.
+ * changed), copies the plain job files beside the compiled ones and writes dist/openapi.json, as
+ * `npm run build` does. The test files then run as plain JavaScript: under tsx's loader every module
+ * of every test process, compiled or not, went through its hooks thread, a CPU-second per file before
+ * the first test.
  */
 function build() {
   const steps = [
     [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'test/tsconfig.json')],
     [path.join(root, 'scripts/copy-job-files.mjs')],
+    [path.join(root, 'scripts/openapi-json.mjs')],
   ]
   for (const step of steps) {
     const { status } = spawnSync(process.execPath, step, { cwd: root, stdio: 'inherit' })

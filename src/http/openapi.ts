@@ -2,6 +2,7 @@
  * openapi.yaml is the contract and the single source of truth: request bodies are validated with
  * its own schemas (compiled once by Ajv), never with a second hand-written copy.
  */
+import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'
@@ -24,9 +25,10 @@ export class OpenApiSpec {
   private readonly ajv: Ajv2020
   private readonly compiled = new Map<string, ValidateFunction>()
 
-  constructor(text: string) {
+  /** `document`: the parsed `text`, when the build already parsed it (scripts/openapi-json.mjs). */
+  constructor(text: string, document?: OpenApiDocument) {
     this.text = text
-    this.document = parse(text) as OpenApiDocument
+    this.document = document ?? (parse(text) as OpenApiDocument)
     // Not strict: the document carries OpenAPI keywords (description, example) beside JSON Schema.
     this.ajv = createAjv({ strict: false })
     this.ajv.addSchema({ ...this.document, $id: SPEC_ID })
@@ -42,7 +44,7 @@ export class OpenApiSpec {
     const text = fs.readFileSync(file, 'utf8')
     const cached = loaded.get(file)
     if (cached?.text === text) return cached
-    const spec = new OpenApiSpec(text)
+    const spec = new OpenApiSpec(text, builtDocument(text, path.join(path.dirname(file), 'dist/openapi.json')))
     loaded.set(file, spec)
     return spec
   }
@@ -61,6 +63,19 @@ export class OpenApiSpec {
       this.compiled.set(pointer, validate)
     }
     return validate
+  }
+}
+
+/** The build's parse of `text` (dist/openapi.json), unless it is missing or was made from another text. */
+function builtDocument(text: string, built: string): OpenApiDocument | undefined {
+  try {
+    const { sourceHash, document } = JSON.parse(fs.readFileSync(built, 'utf8')) as {
+      sourceHash: string
+      document: OpenApiDocument
+    }
+    return sourceHash === createHash('sha256').update(text).digest('hex') ? document : undefined
+  } catch {
+    return undefined
   }
 }
 

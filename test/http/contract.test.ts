@@ -5,8 +5,12 @@
  * the same set, both ways.
  */
 import assert from 'node:assert/strict'
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { OpenApiSpec } from '../../src/http/openapi.js'
+import { projectRoot } from '../../src/support/projectRoot.js'
 import { databaseTargets, onceSkip, type TestDatabase } from '../support/databases.js'
 import { enqueue, pollUntil, type ApiJob } from '../support/http.js'
 import { startTestService, type TestService } from '../support/service.js'
@@ -213,6 +217,28 @@ describe('openapi.yaml as a document', () => {
       }
     }
     assert.deepEqual(stray, [])
+  })
+
+  it('is read from the build when the build parsed this text, and parsed again when the text changed', async () => {
+    const file = path.join(projectRoot(), 'openapi.yaml')
+    const text = await fs.readFile(file, 'utf8')
+    const built = JSON.parse(await fs.readFile(path.join(projectRoot(), 'dist/openapi.json'), 'utf8')) as {
+      document: unknown
+    }
+    assert.deepEqual(built.document, new OpenApiSpec(text).document, 'the build wrote the YAML parse')
+    assert.equal(spec.document, OpenApiSpec.load().document, 'one parse per process')
+
+    // A copy of the project root whose openapi.yaml was edited after the build: the edit is served.
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'job-runner-spec-'))
+    try {
+      await fs.mkdir(path.join(root, 'dist'))
+      await fs.copyFile(path.join(projectRoot(), 'dist/openapi.json'), path.join(root, 'dist/openapi.json'))
+      await fs.writeFile(path.join(root, 'openapi.yaml'), text.replace(/^(\s+title:).*$/m, '$1 An edited title'))
+      const edited = OpenApiSpec.load(path.join(root, 'openapi.yaml'))
+      assert.equal((edited.document.info as { title: string }).title, 'An edited title')
+    } finally {
+      await fs.rm(root, { recursive: true, force: true })
+    }
   })
 })
 
