@@ -1,8 +1,8 @@
 /**
  * Checkpoints as a resource (issue 23) on each database, against one service: a failed job's
  * checkpoint read with its ETag, edited with If-Match (the job stays failed), retried, and the run
- * resumes from the edit; 428, 412, 409 (naming the state), 422 (size, null, schema) and 404 (no job,
- * no checkpoint); a checkpoint of an earlier version migrated on resume, and one of a version with no
+ * resumes from the edit; 428, 412, 409 for a running job (naming its state; once cancelled it may be
+ * edited, and stays cancelled), 422 (size, null, schema) and 404 (no job, no checkpoint); a checkpoint of an earlier version migrated on resume, and one of a version with no
  * migration dropped for a fresh start with a warning in the job's log; a saved checkpoint the schema
  * refuses fails the run naming the type; and the history: newest first, at most 10 entries and
  * 1 MiB, an oversized checkpoint kept by its size alone.
@@ -22,7 +22,11 @@ interface LedgerCheckpoint {
 }
 
 /** Version 2 of its checkpoint: `{cursor}`; version 1 was `{position}`. */
-const ledger = defineJob<{ failFirst?: boolean; bad?: boolean }, LedgerCheckpoint, { resumedFrom: number | null }>({
+const ledger = defineJob<
+  { failFirst?: boolean; bad?: boolean; hold?: boolean },
+  LedgerCheckpoint,
+  { resumedFrom: number | null }
+>({
   name: 'ledger',
   payloadSchema: { type: 'object' },
   defaults: { maxAttempts: 1 },
@@ -37,7 +41,13 @@ const ledger = defineJob<{ failFirst?: boolean; bad?: boolean }, LedgerCheckpoin
     if (fromVersion !== 1) throw new Error(`no migration from version ${fromVersion}`)
     return { cursor: (old as { position: number }).position }
   },
-  async run({ payload, checkpoint, saveCheckpoint, flush }) {
+  async run({ payload, checkpoint, saveCheckpoint, flush, signal }) {
+    if (payload.hold) {
+      saveCheckpoint({ cursor: 1 })
+      await flush()
+      // Runs until its token fires (a cancel).
+      await new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error)))
+    }
     if (payload.bad) saveCheckpoint({ cursor: 'one' } as unknown as LedgerCheckpoint)
     if (payload.failFirst && checkpoint === undefined) {
       saveCheckpoint({ cursor: 1 })
@@ -192,20 +202,21 @@ for (const target of databaseTargets()) {
       await expectProblem(await service.request(`/v1/jobs/${id}/checkpoints`, mallory), 404, 'not-found')
     })
 
-    it('refuses to replace a running job’s checkpoint (409 naming the state)', async () => {
-      const id = await failedLedger()
-      const etag = (await getCheckpoint(id)).headers.get('etag')!
-      await service.db.sql`update job_runner_jobs set state = 'running' where id = ${id}`
-      try {
-        const problem = await expectProblem(
-          await putCheckpoint(id, { cursor: 5 }, etag),
-          409,
-          'checkpoint-not-editable',
-        )
-        assert.match(problem.detail!, /is running; .* only while it is paused, queued, failed, cancelled/)
-      } finally {
-        await service.db.sql`update job_runner_jobs set state = 'failed' where id = ${id}`
-      }
+    it('refuses to replace a running job’s checkpoint (409 naming the state); once cancelled it may, and it stays cancelled', async () => {
+      const job = await enqueue(service, { type: 'ledger', payload: { hold: true } })
+      await pollUntil(service, job.id, (j) => j.state === 'running' && j.checkpoint !== null)
+      const etag = (await getCheckpoint(job.id)).headers.get('etag')!
+      const problem = await expectProblem(
+        await putCheckpoint(job.id, { cursor: 5 }, etag),
+        409,
+        'checkpoint-not-editable',
+      )
+      assert.match(problem.detail!, /is running; .* only while it is paused, queued, failed, cancelled/)
+      await expectJson(await service.request(`/v1/jobs/${job.id}/cancel`, { method: 'POST' }), 202)
+      await pollUntil(service, job.id, (j) => j.state === 'cancelled')
+      const cancelledTag = (await getCheckpoint(job.id)).headers.get('etag')!
+      await expectJson(await putCheckpoint(job.id, { cursor: 5 }, cancelledTag), 200)
+      assert.equal((await expectJson(await service.request(`/v1/jobs/${job.id}`), 200)).state, 'cancelled')
     })
 
     it('migrates a checkpoint of an earlier version when the run resumes, and stores it in the new version', async () => {

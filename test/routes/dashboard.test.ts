@@ -163,15 +163,17 @@ for (const target of databaseTargets()) {
         assert.equal(job.state, 'cancelled')
         // Its last checkpoints, newest first, each written by its run (GET /v1/jobs/{id}/checkpoints).
         const history = page.locator('#detail-body details.checkpoints')
-        await history.locator('summary', { hasText: /^Checkpoint history \(([1-9]|10)\)$/ }).click()
+        // (Attached, not clicked open: the drawer redraws at every refresh.)
+        const attached = { state: 'attached' } as const
+        await history.locator('summary', { hasText: /^Checkpoint history \(([1-9]|10)\)$/ }).waitFor(attached)
         await history
           .locator('li .head', { hasText: /v1\s*written by its run/ })
           .first()
-          .waitFor()
+          .waitFor(attached)
         await history
           .locator('li pre', { hasText: /"cursor":\d+/ })
           .first()
-          .waitFor()
+          .waitFor(attached)
         await page.locator('#detail-close').click()
         await page.locator('#detail').waitFor({ state: 'hidden' })
       })
