@@ -2,13 +2,14 @@
  * What the checkpoint history (issue 23) costs the runner's batched checkpoint write: the flusher's
  * one statement for every running job, timed as the statement before the history (kept here as it
  * was), as it is now when no checkpoint changed (progress or log lines only: nothing recorded), and
- * as it is now when every checkpoint changed (one history entry per job, the trim beside it).
+ * as it is now when every checkpoint changed (one history entry per job, upserted over the oldest
+ * slot of its ring).
  *
  *   npx tsc -p bench/tsconfig.json && node dist/bench/checkpointWrites.js [--jobs 1000] [--rounds 40] [--bytes 100]
  *
  * N jobs are claimed by one instance, then each round writes all N checkpoints once in each mode,
  * the modes taking turns so that the machine's noise hits each; the first rounds fill every job's
- * history to its 10 entries, so the trim deletes as much as it inserts from then on. Needs
+ * ring of 10 entries, so every entry measured overwrites an older one. Needs
  * BENCH_DATABASE_URL (default postgres://root@127.0.0.1:5432/test; the database bench_checkpoints
  * is created and dropped on it).
  */

@@ -149,8 +149,8 @@ export interface paths {
          *     version, and whether the job's run or an operator wrote it: a checkpoint enters the history
          *     when a running job's changed checkpoint is written (every `CHECKPOINT_INTERVAL_SECONDS`, at
          *     `flush()`) and when an operator replaces it; the one an outcome writes is the job's
-         *     `checkpoint`. Bounded: at most 1 MiB of checkpoint text in all (older entries go first), and a
-         *     checkpoint over 262,144 bytes is kept by its size alone (`checkpoint: null`). Not paged.
+         *     `checkpoint`. Bounded: a checkpoint over 102,400 bytes of JSON is kept by its size alone
+         *     (`checkpoint: null`), so the history holds at most 1,000 KiB. Not paged.
          *     Scope `jobs:read`; another owner's job is a 404.
          */
         get: operations["listJobCheckpoints"];
@@ -1166,7 +1166,7 @@ export interface components {
             source: "run" | "operator";
             /** @description Bytes of its JSON text. */
             bytes: number;
-            /** @description The checkpoint; null when it was over 262,144 bytes (only its size is kept). */
+            /** @description The checkpoint; null when it was over 102,400 bytes (only its size is kept). */
             checkpoint: unknown;
         };
         RetryRequest: {

@@ -1,17 +1,19 @@
 /**
  * The SQL of checkpoints as a resource (issue 23, migration 021): a job's checkpoint read with its
  * entity tag, replaced by an operator with a compare-and-set on that tag, and its history — the last
- * `MAX_CHECKPOINT_HISTORY` checkpoints written, at most `MAX_CHECKPOINT_HISTORY_BYTES` of checkpoint
- * text together (newest kept; a checkpoint over `MAX_CHECKPOINT_BYTES` is recorded by its size
- * alone). History is appended and trimmed by the statement that writes the checkpoint
+ * `MAX_CHECKPOINT_HISTORY` checkpoints written, a ring of slots per job overwritten oldest first (a
+ * checkpoint over `MAX_CHECKPOINT_HISTORY_ENTRY_BYTES` is recorded by its size alone, so a job's
+ * history holds at most ten times that). The statement that writes a checkpoint records it
  * (`historyFromWritten`): the runner's batched checkpoint write and the operator's replace, so
- * keeping it costs no round trip. `JobStore` exposes these; nothing else runs them.
+ * keeping it costs no round trip, and no trim: bench/RESULTS.md (issue 23). `JobStore` exposes
+ * these; nothing else runs them.
  */
 import type { PendingQuery, Row, Sql } from 'postgres'
-import { ISO_TIMESTAMP, MAX_CHECKPOINT_BYTES, type Json, type JobState } from './job.js'
+import { ISO_TIMESTAMP, type Json, type JobState } from './job.js'
 
 export const MAX_CHECKPOINT_HISTORY = 10
-export const MAX_CHECKPOINT_HISTORY_BYTES = 1024 * 1024
+/** Bytes of JSON past which a history entry keeps only the checkpoint's size: 10 entries stay under 1 MiB. */
+export const MAX_CHECKPOINT_HISTORY_ENTRY_BYTES = 100 * 1024
 
 /** The states an operator may replace a checkpoint in: the job's code is not running. */
 export const CHECKPOINT_EDITABLE_STATES = ['paused', 'queued', 'failed', 'cancelled'] as const
@@ -24,7 +26,7 @@ export interface CheckpointHistoryEntry {
   readonly source: 'run' | 'operator'
   /** Bytes of its JSON text. */
   readonly bytes: number
-  /** Null when it was over `MAX_CHECKPOINT_BYTES` (only its size is kept). */
+  /** Null when it was over `MAX_CHECKPOINT_HISTORY_ENTRY_BYTES` (only its size is kept). */
   readonly checkpoint: Json | null
 }
 
@@ -64,33 +66,29 @@ function etagOfJ(sql: Sql): PendingQuery<Row[]> {
 }
 
 /**
- * `, entries as (…), recorded as (insert …), trimmed as (delete …)`: appended after a
- * `written as (update … returning j.id, j.checkpoint, j.checkpoint_version, <changed>)` CTE, it
- * records each written checkpoint whose `changed` is true and trims each such job's history to its
- * bounds. The trim reads the history as it was before the statement (a data-modifying CTE cannot
- * see the insert beside it), so it keeps room for the entry being added.
+ * The job's checkpoint-write counter, advanced by one when `changed` (a fragment of the `set` of the
+ * statement that writes checkpoints): the history slot of the entry it records.
+ */
+export function countCheckpointWrite(sql: Sql, changed: PendingQuery<Row[]>): PendingQuery<Row[]> {
+  return sql`checkpoint_writes = j.checkpoint_writes + case when ${changed} then 1 else 0 end`
+}
+
+/**
+ * `, recorded as (insert …)`: appended after a `written as (update … returning j.id, j.checkpoint,
+ * j.checkpoint_version, j.checkpoint_writes, <changed>)` CTE whose update counted each changed
+ * checkpoint (`countCheckpointWrite`), it records each one in slot `checkpoint_writes % 10` of its
+ * job's ring, over the entry that slot held (the oldest).
  */
 export function historyFromWritten(sql: Sql, source: 'run' | 'operator'): PendingQuery<Row[]> {
-  return sql`, entries as materialized (
-    select w.id as job_id, w.checkpoint_version as version, w.checkpoint, b.bytes,
-           case when b.bytes <= ${MAX_CHECKPOINT_BYTES} then b.bytes else 0 end as kept_bytes
+  return sql`, recorded as (
+    insert into job_runner_checkpoint_history as h (job_id, slot, seq, version, source, checkpoint, bytes)
+    select w.id, w.checkpoint_writes % ${MAX_CHECKPOINT_HISTORY}, w.checkpoint_writes, w.checkpoint_version, ${source},
+           case when b.bytes <= ${MAX_CHECKPOINT_HISTORY_ENTRY_BYTES} then w.checkpoint end, b.bytes
     from written w cross join lateral (select octet_length(w.checkpoint::text) as bytes) b
     where w.changed and w.checkpoint is not null
-  ),
-  recorded as (
-    insert into job_runner_checkpoint_history (job_id, version, source, checkpoint, bytes)
-    select e.job_id, e.version, ${source}, case when e.kept_bytes > 0 then e.checkpoint end, e.bytes from entries e
-  ),
-  trimmed as (
-    delete from job_runner_checkpoint_history h
-    where h.id = any(array(
-      select r.id from (
-        select g.id, e.kept_bytes, row_number() over o as n,
-               sum(case when g.checkpoint is null then 0 else g.bytes end) over o as total
-        from entries e join job_runner_checkpoint_history g on g.job_id = e.job_id
-        window o as (partition by g.job_id order by g.id desc)
-      ) r
-      where r.n >= ${MAX_CHECKPOINT_HISTORY} or r.total + r.kept_bytes > ${MAX_CHECKPOINT_HISTORY_BYTES}))
+    on conflict (job_id, slot) do update
+      set seq = excluded.seq, written_at = now(), version = excluded.version, source = excluded.source,
+          checkpoint = excluded.checkpoint, bytes = excluded.bytes
   )`
 }
 
@@ -136,11 +134,13 @@ export async function replaceCheckpoint(
     ),
     written as (
       update job_runner_jobs j
-      set checkpoint = ${sql.json(checkpoint)}::jsonb, checkpoint_version = ${version}, updated_at = now()
+      set checkpoint = ${sql.json(checkpoint)}::jsonb, checkpoint_version = ${version}, updated_at = now(),
+          checkpoint_writes = j.checkpoint_writes + 1
       from target t
       where j.id = t.id and t.state in ${sql(CHECKPOINT_EDITABLE_STATES)} and t.etag is not null
         and (${anyTag} or t.etag in (select jsonb_array_elements_text(${sql.json(tags)})))
-      returning j.id, j.checkpoint, j.checkpoint_version, true as changed, ${etagOfJ(sql)} as new_etag
+      returning j.id, j.checkpoint, j.checkpoint_version, j.checkpoint_writes, true as changed,
+                ${etagOfJ(sql)} as new_etag
     )
     ${historyFromWritten(sql, 'operator')}
     select t.state, t.etag, (select w.new_etag from written w) as new_etag from target t`
@@ -158,6 +158,6 @@ export async function listCheckpointHistory(sql: Sql, { jobId }: { jobId: string
     select to_char(written_at at time zone 'UTC', ${ISO_TIMESTAMP}) as "writtenAt", version, source, bytes, checkpoint
     from job_runner_checkpoint_history
     where job_id = ${jobId}
-    order by id desc
+    order by seq desc
     limit ${MAX_CHECKPOINT_HISTORY}`
 }

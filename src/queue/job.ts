@@ -87,8 +87,8 @@ export interface Job {
 /**
  * The largest checkpoint an operator may store (`PUT /v1/jobs/{id}/checkpoint`), in bytes of its
  * JSON text; a larger one is refused with 422. A checkpoint a job writes is not held to it (that
- * would cost a serialisation at every `saveCheckpoint`), but its history entry then keeps only its
- * size (src/queue/checkpointStore.ts).
+ * would cost a serialisation at every `saveCheckpoint`); a history entry keeps at most 100 KiB of one
+ * (src/queue/checkpointStore.ts).
  */
 export const MAX_CHECKPOINT_BYTES = 256 * 1024
 

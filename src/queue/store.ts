@@ -83,6 +83,7 @@ import { claimedColumns } from './claimedColumns.js'
 import { movedColumns, outboxFromMoved } from './outbox.js'
 import { appendJobLogs, listJobLogs, type JobLogLine, type NewJobLogLine } from './jobLogStore.js'
 import {
+  countCheckpointWrite,
   historyFromWritten,
   listCheckpointHistory,
   readCheckpoint,
@@ -814,10 +815,12 @@ export class JobStore {
       written as (
         update job_runner_jobs j
         set checkpoint = x.checkpoint, ${checkpointVersionFromX(sql)}, progress = coalesce(x.progress, j.progress),
-            updated_at = now()
+            updated_at = now(),
+            ${countCheckpointWrite(sql, sql`coalesce(x.changed, true) and x.checkpoint is not null`)}
         from x
         where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(sql, instanceId)}
-        returning j.id, j.checkpoint, j.checkpoint_version, coalesce(x.changed, true) as changed
+        returning j.id, j.checkpoint, j.checkpoint_version, j.checkpoint_writes,
+                  coalesce(x.changed, true) and x.checkpoint is not null as changed
       )
       ${historyFromWritten(sql, 'run')}
       select id from written`

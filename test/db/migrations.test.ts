@@ -53,7 +53,7 @@ for (const target of databaseTargets()) {
         drop table job_runner_pauses;
         drop table job_runner_rate_limits;
         drop table job_runner_checkpoint_history;
-        alter table job_runner_jobs drop column checkpoint_version;
+        alter table job_runner_jobs drop column checkpoint_version, drop column checkpoint_writes;
         alter table job_runner_jobs drop constraint job_runner_jobs_state_check;
         alter table job_runner_jobs add constraint job_runner_jobs_state_check
           check (state in ('queued', 'running', 'succeeded', 'failed', 'cancelled'));`)
@@ -95,7 +95,7 @@ for (const target of databaseTargets()) {
         alices.map((j) => j.checkpointVersion),
         [1, 1],
       )
-      assert.equal((await db.sql`select id from job_runner_checkpoint_history`).length, 0)
+      assert.equal((await db.sql`select job_id from job_runner_checkpoint_history`).length, 0)
       const indexes = await db.sql<
         { indexname: string; indexdef: string }[]
       >`select indexname, indexdef from pg_indexes where tablename = 'job_runner_jobs'`
