@@ -148,6 +148,25 @@ export interface JobDefinition<Payload = Json, Checkpoint = Json, Result = Json>
    */
   readonly sourceFile: string | undefined
   readonly retryDelay?: RetryDelay
+  /**
+   * JSON Schema (2020-12) every checkpoint of this type must satisfy: one the job saves
+   * (`saveCheckpoint` throws otherwise), one an operator stores over HTTP (422 otherwise), and one
+   * a run resumes from (a stored checkpoint that fails it is not given to the run: it starts fresh).
+   */
+  readonly checkpointSchema?: Readonly<Record<string, unknown>>
+  /**
+   * The version of this type's checkpoint shape (a positive integer, 1 when absent), stored with
+   * every checkpoint. Raise it when a deploy changes the shape: a run that finds a checkpoint of
+   * another version passes it through `migrateCheckpoint`, or starts fresh with a warning in the
+   * job's log.
+   */
+  readonly checkpointVersion: number
+  /**
+   * Turns a stored checkpoint of an earlier (or later) version `fromVersion` into this version's
+   * shape. When it throws, or its answer fails `checkpointSchema`, the run starts fresh with a
+   * warning in the job's log: a changed shape never crashes a resumed job.
+   */
+  readonly migrateCheckpoint?: (old: unknown, fromVersion: number) => Checkpoint | Promise<Checkpoint>
   run(ctx: JobContext<Payload, Checkpoint>): Promise<Result>
 }
 
@@ -168,6 +187,9 @@ export function defineJob<Payload = Json, Checkpoint = Json, Result = Json>(defi
   schedules?: readonly DeclaredSchedule<Payload>[]
   concurrency?: ConcurrencyLimits
   rateLimit?: RateLimit
+  checkpointSchema?: Readonly<Record<string, unknown>>
+  checkpointVersion?: number
+  migrateCheckpoint?: (old: unknown, fromVersion: number) => Checkpoint | Promise<Checkpoint>
   run(ctx: JobContext<Payload, Checkpoint>): Promise<Result>
 }): JobDefinition<Payload, Checkpoint, Result> {
   if (!JOB_NAME.test(definition.name)) {
@@ -183,12 +205,52 @@ export function defineJob<Payload = Json, Checkpoint = Json, Result = Json>(defi
   validateRetryPolicy(definition.name, defaults.retry, definition.retryDelay)
   validateConcurrency(definition.name, definition.concurrency)
   validateRateLimit(definition.name, definition.rateLimit)
+  validateCheckpointOptions(definition)
   if (definition.schedules !== undefined && !Array.isArray(definition.schedules)) {
     throw new Error(`job ${definition.name}: schedules must be an array of { id, cron | every, ... }`)
   }
   // The rest of each schedule (timing, payload against the schema, unique ids) is checked by the
   // registry, which names the file: src/schedules/declared.ts.
-  return Object.freeze({ ...definition, defaults: Object.freeze(defaults), sourceFile: callerFile() })
+  return Object.freeze({
+    ...definition,
+    checkpointVersion: definition.checkpointVersion ?? 1,
+    defaults: Object.freeze(defaults),
+    sourceFile: callerFile(),
+  })
+}
+
+/** Refuses checkpoint options that could not work, naming the job and the option. */
+function validateCheckpointOptions({
+  name,
+  checkpointSchema,
+  checkpointVersion,
+  migrateCheckpoint,
+}: {
+  name: string
+  checkpointSchema?: unknown
+  checkpointVersion?: unknown
+  migrateCheckpoint?: unknown
+}): void {
+  if (
+    checkpointSchema !== undefined &&
+    (checkpointSchema === null || typeof checkpointSchema !== 'object' || Array.isArray(checkpointSchema))
+  ) {
+    throw new Error(`job ${name}: checkpointSchema must be a JSON Schema object`)
+  }
+  if (
+    checkpointVersion !== undefined &&
+    (typeof checkpointVersion !== 'number' ||
+      !Number.isInteger(checkpointVersion) ||
+      checkpointVersion < 1 ||
+      checkpointVersion > 2_147_483_647)
+  ) {
+    throw new Error(
+      `job ${name}: checkpointVersion must be a positive integer, not ${JSON.stringify(checkpointVersion)}`,
+    )
+  }
+  if (migrateCheckpoint !== undefined && typeof migrateCheckpoint !== 'function') {
+    throw new Error(`job ${name}: migrateCheckpoint must be a function (old, fromVersion) => checkpoint`)
+  }
 }
 
 const RETRY_FIELDS: Record<keyof RetryBackoff, { test: (v: number) => boolean; rule: string }> = {

@@ -12,6 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import path from 'node:path'
 import type { JobDefinition } from './defineJob.js'
 import { createAjv, type ErrorObject, type ValidateFunction } from '../src/validation/ajv.js'
+import { checkpointValidator } from '../src/validation/checkpointSchema.js'
 import { projectRoot } from '../src/support/projectRoot.js'
 import { StartupError } from '../src/startupError.js'
 import { readDeclaredSchedules } from '../src/schedules/declared.js'
@@ -73,6 +74,16 @@ export class JobRegistry {
         throw new JobFileError(
           file === undefined ? [] : [file],
           `job ${definition.name}${where} has an invalid payloadSchema (JSON Schema 2020-12): ` +
+            (error as Error).message,
+        )
+      }
+      try {
+        checkpointValidator(definition)
+      } catch (error) {
+        const where = file === undefined ? '' : ` (${file})`
+        throw new JobFileError(
+          file === undefined ? [] : [file],
+          `job ${definition.name}${where} has an invalid checkpointSchema (JSON Schema 2020-12): ` +
             (error as Error).message,
         )
       }

@@ -8,6 +8,7 @@ import type { Logger } from 'pino'
 import './http/context.js'
 import { adminRoutes, type InstanceInfo } from '../routes/admin.js'
 import { bulkActionsRoutes } from '../routes/bulkActions.js'
+import { checkpointsRoutes } from '../routes/checkpoints.js'
 import { pausesRoutes } from '../routes/pauses.js'
 import { dashboardRoutes } from '../routes/dashboard.js'
 import { docsRoutes } from '../routes/docs.js'
@@ -112,6 +113,10 @@ export function createApp(options: AppOptions): Hono {
       shutdownSignal: lifecycle.shutdownSignal,
       ...(options.longPollsPerOwner === undefined ? {} : { longPollsPerOwner: options.longPollsPerOwner }),
     }),
+  )
+  app.route(
+    '/v1/jobs',
+    checkpointsRoutes({ checkpoints: options.jobs.checkpoints, spec: options.spec, verifyToken: options.verifyToken }),
   )
   if (options.eventHub) {
     app.route(

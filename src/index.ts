@@ -19,6 +19,7 @@ export {
   type RetryDelay,
 } from '../jobs/defineJob.js'
 export { PermanentError, RetryAfterError } from '../jobs/errors.js'
+export { CheckpointSchemaError } from './runner/checkpointResume.js'
 export { JobFileError, type AnyJobDefinition } from '../jobs/registry.js'
 export type { Json, Job, JobState, JobProgress, JobError } from './queue/job.js'
 export { ConfigError, loadConfig, type Config } from './config.js'

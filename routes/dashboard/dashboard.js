@@ -15,6 +15,10 @@
   let detailId
   /** The open job's log lines so far, and where the next refresh asks from (only new lines come). */
   let detailLog = { id: undefined, cursor: undefined, lines: [] }
+  /** The open job's last checkpoints (GET /v1/jobs/{id}/checkpoints), newest first. */
+  let detailCheckpoints = { id: undefined, entries: [] }
+  /** Jobs whose checkpoint history the operator opened: a redraw keeps it open. */
+  const openCheckpointHistories = new Set()
   let toastTimer
   /** Jobs whose error history the operator opened: a redraw keeps it open. */
   const openHistories = new Set()
@@ -607,6 +611,7 @@
       progressBar(job.progress),
       block('Payload', job.payload),
       block('Checkpoint', job.checkpoint),
+      checkpointHistory(job),
       block('Result', job.result),
       block('Error', job.error, 'err'),
       errorHistory(job),
@@ -624,6 +629,52 @@
     if (detailId !== id) return
     const kept = detailLog.id === id ? detailLog.lines : []
     detailLog = { id, cursor: page.nextCursor, lines: kept.concat(page.lines).slice(-1000) }
+  }
+
+  /** The open job's last checkpoints; read again at every refresh (at most 10, bounded in size). */
+  async function fetchDetailCheckpoints(id) {
+    const { checkpoints } = await api(`/v1/jobs/${encodeURIComponent(id)}/checkpoints`)
+    if (detailId === id) detailCheckpoints = { id, entries: checkpoints }
+  }
+
+  /** The job's last checkpoints, newest first: when, which version, written by its run or an operator. */
+  function checkpointHistory(job) {
+    const entries = detailCheckpoints.id === job.id ? detailCheckpoints.entries : []
+    if (entries.length === 0) return null
+    return h(
+      'details',
+      {
+        class: 'history checkpoints',
+        open: openCheckpointHistories.has(job.id),
+        ontoggle: (event) =>
+          event.target.open ? openCheckpointHistories.add(job.id) : openCheckpointHistories.delete(job.id),
+      },
+      h('summary', {}, `Checkpoint history (${entries.length})`),
+      h(
+        'ol',
+        {},
+        entries.map((entry) =>
+          h(
+            'li',
+            {},
+            h(
+              'div',
+              { class: 'head' },
+              h('span', { class: 'mono' }, `v${entry.version}`),
+              h('strong', {}, entry.source === 'operator' ? 'edited by an operator' : 'written by its run'),
+              when(entry.writtenAt),
+            ),
+            h(
+              'pre',
+              {},
+              entry.checkpoint === null
+                ? `(${entry.bytes} bytes: too large to keep)`
+                : compactJson(entry.checkpoint, 2000),
+            ),
+          ),
+        ),
+      ),
+    )
   }
 
   /** The job's own log lines (ctx.log), newest at the bottom. */
@@ -667,6 +718,7 @@
       api('/v1/jobs?state=queued&limit=100'),
       api('/v1/schedules?limit=100'),
       detailId ? fetchDetailLog(detailId) : null,
+      detailId ? fetchDetailCheckpoints(detailId) : null,
     ]
     const results = await Promise.allSettled(calls)
     const [status, queues, running, failures, recent, detail, scheduled, queued, schedules] = results

@@ -95,6 +95,30 @@ export interface JobRunnerClient {
   cancel(id: string, options?: { signal?: AbortSignal }): Promise<Job>
   /** Every job matching the filter, newest first, page after page. */
   list(filter?: ListFilter): AsyncIterable<Job>
+  /**
+   * GET /v1/jobs/{id}/checkpoint: the job's checkpoint with its `etag`, to hand back to
+   * `replaceCheckpoint`. Rejects with a 404 `JobRunnerError` when the job has none.
+   */
+  getCheckpoint(id: string, options?: { signal?: AbortSignal }): Promise<StoredCheckpoint>
+  /**
+   * PUT /v1/jobs/{id}/checkpoint: stores `checkpoint` if the job's checkpoint still has `etag` (412
+   * otherwise: read it again) and the job is paused, queued, failed or cancelled (409 otherwise).
+   * Retry a failed or cancelled job afterwards to resume it from there.
+   */
+  replaceCheckpoint(
+    id: string,
+    checkpoint: unknown,
+    options: { etag: string; signal?: AbortSignal },
+  ): Promise<StoredCheckpoint>
+}
+
+/** A job's checkpoint as the service stores it. */
+export interface StoredCheckpoint {
+  readonly checkpoint: unknown
+  /** The strong entity tag: `If-Match` for a replace. */
+  readonly etag: string
+  /** The version of its job type's checkpoint shape. */
+  readonly version: number
 }
 
 export function createClient(options: ClientOptions): JobRunnerClient {
@@ -199,6 +223,25 @@ export function createClient(options: ClientOptions): JobRunnerClient {
       return data
     },
 
+    async getCheckpoint(id, { signal } = {}) {
+      const { data, error, response } = await api.GET('/v1/jobs/{id}/checkpoint', {
+        params: { path: { id } },
+        ...(signal ? { signal } : {}),
+      })
+      if (!response.ok) throw failed(response, error)
+      return storedCheckpoint(data, response)
+    },
+
+    async replaceCheckpoint(id, checkpoint, { etag, signal }) {
+      const { data, error, response } = await api.PUT('/v1/jobs/{id}/checkpoint', {
+        params: { path: { id }, header: { 'If-Match': etag } },
+        body: checkpoint,
+        ...(signal ? { signal } : {}),
+      })
+      if (!response.ok) throw failed(response, error)
+      return storedCheckpoint(data, response)
+    },
+
     list({ pageSize, signal, ...filter }: ListFilter = {}): AsyncIterable<Job> {
       return {
         async *[Symbol.asyncIterator]() {
@@ -220,6 +263,14 @@ export function createClient(options: ClientOptions): JobRunnerClient {
         },
       }
     },
+  }
+}
+
+function storedCheckpoint(checkpoint: unknown, response: Response): StoredCheckpoint {
+  return {
+    checkpoint,
+    etag: response.headers.get('etag') ?? '',
+    version: Number(response.headers.get('checkpoint-version') ?? '1'),
   }
 }
 

@@ -7,6 +7,7 @@ export {
   JobRunnerError,
   type BatchJob,
   type ClientOptions,
+  type StoredCheckpoint,
   type EnqueueOptions,
   type Job,
   type JobRunnerClient,

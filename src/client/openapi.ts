@@ -101,6 +101,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/jobs/{id}/checkpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A job's checkpoint
+         * @description The checkpoint the job last wrote (or an operator stored), as the body itself, with a strong
+         *     `ETag` to send back as `If-Match` when replacing it, and its version of the job type's
+         *     checkpoint shape in `Checkpoint-Version`. While the job runs, the runner rewrites it every
+         *     `CHECKPOINT_INTERVAL_SECONDS`. A job without a checkpoint is 404 saying so; another owner's job
+         *     is a 404 too. Scope `jobs:read`.
+         */
+        get: operations["getJobCheckpoint"];
+        /**
+         * Replace a job's checkpoint (fix a cursor, then retry)
+         * @description Stores the body as the job's checkpoint, in the job type's current checkpoint version, if the
+         *     checkpoint is still the one `If-Match` names (a compare-and-set in one statement: 412 when it
+         *     changed since it was read, 428 without `If-Match`; `*` matches any stored checkpoint). Only
+         *     while the job's code is not running: `paused`, `queued`, `failed` or `cancelled` (409 naming
+         *     the state otherwise). The job stays in its state: a failed or cancelled one is then retried
+         *     (`POST /v1/jobs/{id}/retry`) and resumes from this checkpoint. 422 for a checkpoint over
+         *     262,144 bytes of JSON, `null`, or one the type's `checkpointSchema` refuses (each problem
+         *     named). The new checkpoint enters the job's history. Scope `jobs:write`.
+         */
+        put: operations["replaceJobCheckpoint"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{id}/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A job's last checkpoints
+         * @description The last 10 checkpoints written for the job, newest first, each with when it was written, its
+         *     version, and whether the job's run or an operator wrote it: a checkpoint enters the history
+         *     when a running job's changed checkpoint is written (every `CHECKPOINT_INTERVAL_SECONDS`, at
+         *     `flush()`) and when an operator replaces it; the one an outcome writes is the job's
+         *     `checkpoint`. Bounded: a checkpoint over 102,400 bytes of JSON is kept by its size alone
+         *     (`checkpoint: null`), so the history holds at most 1,000 KiB. Not paged.
+         *     Scope `jobs:read`; another owner's job is a 404.
+         */
+        get: operations["listJobCheckpoints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/jobs/{id}/cancel": {
         parameters: {
             query?: never;
@@ -1014,6 +1075,8 @@ export interface components {
             cancelRequested: boolean;
             /** @description The state the job last saved, written by the runner. */
             checkpoint: unknown;
+            /** @description The version of the job type's checkpoint shape `checkpoint` was written in (`checkpointVersion` of its type). */
+            checkpointVersion: number;
             /**
              * @description What the job last reported. While it runs, a new report reaches readers (and `wait`
              *     long-polls, on every instance where the database carries notifications) within a
@@ -1082,6 +1145,29 @@ export interface components {
                 periodMs: number;
                 burst?: number;
             };
+            /** @description The version of this type's checkpoint shape (1 unless it declares one). A run that finds a checkpoint of another version migrates it (the type's `migrateCheckpoint`) or starts fresh with a warning in the job's log. */
+            checkpointVersion: number;
+            /** @description The JSON Schema (draft 2020-12) its checkpoints must satisfy, when it declares one: the runs' and the ones stored with `PUT /v1/jobs/{id}/checkpoint`. */
+            checkpointSchema?: Record<string, never>;
+        };
+        /** @description A job's checkpoint, any JSON value but null (its type's `checkpointSchema` may say more). */
+        Checkpoint: unknown;
+        CheckpointHistory: {
+            checkpoints: components["schemas"]["CheckpointHistoryEntry"][];
+        };
+        CheckpointHistoryEntry: {
+            /** Format: date-time */
+            writtenAt: string;
+            version: number;
+            /**
+             * @description Written by the job's run, or stored by an operator (`PUT /v1/jobs/{id}/checkpoint`).
+             * @enum {string}
+             */
+            source: "run" | "operator";
+            /** @description Bytes of its JSON text. */
+            bytes: number;
+            /** @description The checkpoint; null when it was over 102,400 bytes (only its size is kept). */
+            checkpoint: unknown;
         };
         RetryRequest: {
             /**
@@ -1471,6 +1557,33 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description No such job for this caller, or the job has no checkpoint (the detail says which). */
+        CheckpointNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The checkpoint changed since the `ETag` in `If-Match` was read; read it again. */
+        PreconditionFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request must carry `If-Match` (the `ETag` of what it replaces), so that no change is lost. */
+        PreconditionRequired: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The schedule id belongs to another owner, or the schedule is declared in code (the detail says which). */
         ScheduleConflict: {
             headers: {
@@ -1501,7 +1614,8 @@ export interface components {
         /**
          * @description The body does not match the schema, is nested deeper than 64 levels, holds a string PostgreSQL
          *     cannot store (a NUL character or an unpaired UTF-16 surrogate), the job type is unknown, its
-         *     payload fails the type's schema, an Idempotency-Key was reused with another body (or begins
+         *     payload fails the type's schema, a checkpoint is over its size limit or fails the type's
+         *     checkpoint schema, an Idempotency-Key was reused with another body (or begins
          *     with `schedule:`, which schedules reserve), or a schedule's cron, every or timezone is invalid.
          */
         Unprocessable: {
@@ -1569,6 +1683,8 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /** @description The version of the job type's checkpoint shape the checkpoint is in (`checkpointVersion`). */
+        CheckpointVersion: string;
         /** @description The job's URL. */
         Location: string;
         /** @description The subscription's URL. */
@@ -1780,6 +1896,105 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            431: components["responses"]["HeaderFieldsTooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getJobCheckpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The checkpoint. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Checkpoint-Version": components["headers"]["CheckpointVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Checkpoint"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["CheckpointNotFound"];
+            431: components["responses"]["HeaderFieldsTooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    replaceJobCheckpoint: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The `ETag` of the checkpoint being replaced, or `*`. */
+                "If-Match": string;
+            };
+            path: {
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Checkpoint"];
+            };
+        };
+        responses: {
+            /** @description Stored; the body is what was stored. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Checkpoint-Version": components["headers"]["CheckpointVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Checkpoint"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            428: components["responses"]["PreconditionRequired"];
+            431: components["responses"]["HeaderFieldsTooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listJobCheckpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The history, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckpointHistory"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];

@@ -59,6 +59,11 @@ export interface Job {
   readonly finishedAt: string | null
   readonly cancelRequested: boolean
   readonly checkpoint: Json | null
+  /**
+   * The version of its type's checkpoint shape the checkpoint was written in (`defineJob`'s
+   * `checkpointVersion`; 1 for a type that declares none).
+   */
+  readonly checkpointVersion: number
   readonly progress: JobProgress | null
   readonly result: Json | null
   readonly error: string | null
@@ -78,6 +83,14 @@ export interface Job {
   /** Not started by then, it is `expired`; null for no deadline. */
   readonly expiresAt: string | null
 }
+
+/**
+ * The largest checkpoint an operator may store (`PUT /v1/jobs/{id}/checkpoint`), in bytes of its
+ * JSON text; a larger one is refused with 422. A checkpoint a job writes is not held to it (that
+ * would cost a serialisation at every `saveCheckpoint`); a history entry keeps at most 100 KiB of one
+ * (src/queue/checkpointStore.ts).
+ */
+export const MAX_CHECKPOINT_BYTES = 256 * 1024
 
 /** Longest concurrency key, in UTF-8 bytes (the column's check, migration 016). */
 export const MAX_CONCURRENCY_KEY_BYTES = 256
@@ -101,6 +114,7 @@ export interface JobRow {
   finished_at: Date | null
   cancel_requested: boolean
   checkpoint: Json | null
+  checkpoint_version: number
   progress: JobProgress | null
   result: Json | null
   error: string | null
@@ -175,6 +189,7 @@ export function toJob(row: JobFields): OwnedJob {
     finishedAt: row.finished_at && iso(row.finished_at),
     cancelRequested: row.cancel_requested,
     checkpoint: row.checkpoint,
+    checkpointVersion: row.checkpoint_version ?? 1,
     progress: row.progress,
     result: row.result,
     error: row.error,

@@ -14,6 +14,7 @@ import type { JobLogLine } from './jobLogStore.js'
 import type { Notifier } from './notifier.js'
 import type { CancelOutcome, EnqueuedJob, JobScope, JobStore, NewJob, RetryOutcome, VersionedJob } from './store.js'
 import { EnqueueBatches } from './enqueueBatches.js'
+import { CheckpointService } from './checkpointService.js'
 import { parseTimestamp, TIMESTAMP_RANGE } from './timestamp.js'
 
 export interface EnqueueRequest {
@@ -87,6 +88,8 @@ export class JobService {
   readonly events = new TypedEmitter<JobServiceEvents>()
   /** Group commit of single, key-less enqueues (one per HTTP request). */
   private readonly singles: EnqueueBatches
+  /** Jobs' checkpoints as a resource: read, replace with a compare-and-set, history (issue 23). */
+  readonly checkpoints: CheckpointService
 
   constructor(
     private readonly store: JobStore,
@@ -97,6 +100,7 @@ export class JobService {
   ) {
     // One deadline a statement, not one a request: a timer per group-commit batch. A request queued
     // behind batches in flight waits for them first, so its wait is bounded by twice STORE_TIMEOUT_MS.
+    this.checkpoints = new CheckpointService(store, registry, notifier)
     this.singles = new EnqueueBatches({ enqueueJobs: (batch) => answersInTime(store.enqueueJobs(batch)) }, (stored) =>
       this.announce(stored),
     )

@@ -50,6 +50,11 @@
  *   retry            retryJob                 failed | cancelled → queued    0             0   (retries +1; checkpoint kept or cleared)
  *                    retryJobs
  *
+ * Not a transition: `replaceCheckpoint` (an operator's `PUT /v1/jobs/{id}/checkpoint`) writes the
+ * checkpoint of a job whose code is not running (queued, paused, failed or cancelled) with a
+ * compare-and-set on its entity tag and leaves its state, attempts and interruptions as they are;
+ * a failed or cancelled job then goes through `retry` as any other and resumes from it.
+ *
  * `requestCancels` and `retryJobs` are the batched forms of their rows, for bulk actions
  * (src/bulk/): the same write (`cancelWrite`, `retryWrite`) and the same states, on a list of ids
  * (`moveBatch`), inside the caller's transaction.
@@ -77,6 +82,17 @@ import {
 import { claimedColumns } from './claimedColumns.js'
 import { movedColumns, outboxFromMoved } from './outbox.js'
 import { appendJobLogs, listJobLogs, type JobLogLine, type NewJobLogLine } from './jobLogStore.js'
+import {
+  countCheckpointWrite,
+  historyFromWritten,
+  listCheckpointHistory,
+  readCheckpoint,
+  replaceCheckpoint,
+  type CheckpointHistoryEntry,
+  type ReplaceCheckpointOutcome,
+  type ReplaceCheckpointParams,
+  type StoredCheckpoint,
+} from './checkpointStore.js'
 import { claimLimitedJobs, countLimitedRunning, readRateLimits, type LimitedClaimParams } from './limitedClaim.js'
 
 export interface NewJob {
@@ -141,7 +157,15 @@ export interface ListJobsParams extends JobScope {
 export interface JobSnapshot {
   id: string
   checkpoint: Json | null
+  /** The version of the type's checkpoint shape `checkpoint` is in; absent: the stored one stays. */
+  checkpointVersion?: number
   progress: JobProgress | null
+}
+
+/** A running job's checkpoint write (`writeCheckpoints`). */
+export interface CheckpointWrite extends JobSnapshot {
+  /** The checkpoint changed since the last write, so it enters the history (absent: true). */
+  changed?: boolean
 }
 
 export interface Completion extends JobSnapshot {
@@ -256,6 +280,7 @@ export function insertedJobRow(
     finished_at: null,
     cancel_requested: false,
     checkpoint: null,
+    checkpoint_version: 1,
     progress: null,
     result: null,
     error: null,
@@ -586,10 +611,11 @@ export class JobStore {
   }): Promise<string[]> {
     if (completions.length === 0) return []
     const rows = await this.sql<{ id: string }[]>`
-      with x as materialized (select * from jsonb_to_recordset(${this.sql.json(completions as unknown as Json)}) as x(id bigint, result jsonb, checkpoint jsonb, progress jsonb)),
+      with x as materialized (select * from jsonb_to_recordset(${this.sql.json(completions as unknown as Json)}) as x(id bigint, result jsonb, checkpoint jsonb, "checkpointVersion" int, progress jsonb)),
       moved as (
       update job_runner_jobs j
-      set state = 'succeeded', result = x.result, checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress),
+      set state = 'succeeded', result = x.result, checkpoint = x.checkpoint,
+          checkpoint_version = coalesce(x."checkpointVersion", j.checkpoint_version), progress = coalesce(x.progress, j.progress),
           finished_at = now(), started_at = coalesce(j.started_at, now()), updated_at = now(), lease_owner = null, lease_expires_at = null, error = null
       from x
       where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
@@ -615,7 +641,7 @@ export class JobStore {
     const rows = await this.sql<{ id: string; state: JobState }[]>`
       with x as materialized (
         select * from jsonb_to_recordset(${this.sql.json(failures as unknown as Json)})
-          as x(id bigint, error text, checkpoint jsonb, progress jsonb, "retryDelayMs" float8,
+          as x(id bigint, error text, checkpoint jsonb, "checkpointVersion" int, progress jsonb, "retryDelayMs" float8,
                "giveUp" boolean, entry jsonb)),
       moved as (
       update job_runner_jobs j
@@ -624,7 +650,7 @@ export class JobStore {
           run_at = case when x."giveUp" or j.attempts >= j.max_attempts then j.run_at
                         else now() + x."retryDelayMs" * interval '1 millisecond' end,
           error = x.error, errors = ${appendError(this.sql, this.sql`x.entry`)},
-          checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress),
+          checkpoint = x.checkpoint, ${checkpointVersionFromX(this.sql)}, progress = coalesce(x.progress, j.progress),
           started_at = coalesce(j.started_at, now()), updated_at = now(), lease_owner = null, lease_expires_at = null
       from x
       where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
@@ -667,7 +693,7 @@ export class JobStore {
                         else j.errors end,
           attempts = case when j.interruptions >= j.max_interruptions then j.attempts else greatest(j.attempts - 1, 0) end,
           interruptions = j.interruptions + 1,
-          checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress), run_at = now(),
+          checkpoint = x.checkpoint, ${checkpointVersionFromX(this.sql)}, progress = coalesce(x.progress, j.progress), run_at = now(),
           started_at = coalesce(j.started_at, now()), updated_at = now(), lease_owner = null, lease_expires_at = null
       from x
       where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
@@ -696,7 +722,7 @@ export class JobStore {
       with x as materialized (select * from ${snapshotRows(this.sql, jobs)})
       update job_runner_jobs j
       set state = 'queued', attempts = greatest(j.attempts - 1, 0),
-          checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress),
+          checkpoint = x.checkpoint, ${checkpointVersionFromX(this.sql)}, progress = coalesce(x.progress, j.progress),
           started_at = coalesce(j.started_at, now()), updated_at = now(), lease_owner = null, lease_expires_at = null
       from x
       where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
@@ -730,7 +756,7 @@ export class JobStore {
                      'abandoned: it ignored its token until the grace deadline')`,
           )},
           interruptions = j.interruptions + 1,
-          checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress), run_at = now(),
+          checkpoint = x.checkpoint, ${checkpointVersionFromX(this.sql)}, progress = coalesce(x.progress, j.progress), run_at = now(),
           started_at = coalesce(j.started_at, now()), updated_at = now(), lease_owner = null, lease_expires_at = null
       from x
       where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
@@ -754,10 +780,10 @@ export class JobStore {
   }): Promise<string[]> {
     if (jobs.length === 0) return []
     const rows = await this.sql<{ id: string }[]>`
-      with x as materialized (select * from jsonb_to_recordset(${this.sql.json(jobs as unknown as Json)}) as x(id bigint, checkpoint jsonb, progress jsonb, started boolean)),
+      with x as materialized (select * from jsonb_to_recordset(${this.sql.json(jobs as unknown as Json)}) as x(id bigint, checkpoint jsonb, "checkpointVersion" int, progress jsonb, started boolean)),
       moved as (
       update job_runner_jobs j
-      set state = 'cancelled', checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress),
+      set state = 'cancelled', checkpoint = x.checkpoint, ${checkpointVersionFromX(this.sql)}, progress = coalesce(x.progress, j.progress),
           attempts = case when x.started then j.attempts else j.attempts - (j.started_at is not null)::int end,
           started_at = case when x.started then coalesce(j.started_at, now()) end,
           finished_at = now(), updated_at = now(), lease_owner = null, lease_expires_at = null
@@ -769,23 +795,56 @@ export class JobStore {
     return rows.map((r) => String(r.id))
   }
 
-  /** Writes in-memory checkpoints and progress of running jobs. */
+  /**
+   * Writes in-memory checkpoints and progress of running jobs, and records each changed checkpoint
+   * in its job's history (src/queue/checkpointStore.ts), in the same statement.
+   */
   async writeCheckpoints({
     instanceId,
     jobs,
   }: {
     instanceId: string
-    jobs: readonly JobSnapshot[]
+    jobs: readonly CheckpointWrite[]
   }): Promise<string[]> {
     if (jobs.length === 0) return []
-    const rows = await this.sql<{ id: string }[]>`
-      with x as materialized (select * from ${snapshotRows(this.sql, jobs)})
-      update job_runner_jobs j
-      set checkpoint = x.checkpoint, progress = coalesce(x.progress, j.progress), updated_at = now()
-      from x
-      where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
-      returning j.id`
+    const sql = this.sql
+    const rows = await sql<{ id: string }[]>`
+      with x as materialized (
+        select * from jsonb_to_recordset(${sql.json(jobs as unknown as Json)})
+          as x(id bigint, checkpoint jsonb, "checkpointVersion" int, progress jsonb, changed boolean)),
+      written as (
+        update job_runner_jobs j
+        set checkpoint = x.checkpoint, ${checkpointVersionFromX(sql)}, progress = coalesce(x.progress, j.progress),
+            updated_at = now(),
+            ${countCheckpointWrite(sql, sql`coalesce(x.changed, true) and x.checkpoint is not null`)}
+        from x
+        where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(sql, instanceId)}
+        returning j.id, j.checkpoint, j.checkpoint_version, j.checkpoint_writes,
+                  coalesce(x.changed, true) and x.checkpoint is not null as changed
+      )
+      ${historyFromWritten(sql, 'run')}
+      select id from written`
     return rows.map((r) => String(r.id))
+  }
+
+  /** Job `id`'s checkpoint with its entity tag (src/queue/checkpointStore.ts); undefined for no such job. */
+  getCheckpoint(params: JobScope & { id: string }): Promise<StoredCheckpoint | undefined> {
+    if (!isJobId(params.id)) return Promise.resolve(undefined)
+    return readCheckpoint(this.sql, params)
+  }
+
+  /**
+   * An operator's compare-and-set of job `id`'s checkpoint on its entity tag, in one statement
+   * (src/queue/checkpointStore.ts). Not a transition: the job stays in its state.
+   */
+  replaceCheckpoint(params: ReplaceCheckpointParams): Promise<ReplaceCheckpointOutcome> {
+    if (!isJobId(params.id)) return Promise.resolve({ kind: 'not-found' })
+    return replaceCheckpoint(this.sql, params)
+  }
+
+  /** The last checkpoints of job `jobId`, newest first (src/queue/checkpointStore.ts); the caller checks the job is visible. */
+  listCheckpointHistory(params: { jobId: string }): Promise<CheckpointHistoryEntry[]> {
+    return listCheckpointHistory(this.sql, params)
   }
 
   /**
@@ -1090,6 +1149,10 @@ export class JobStore {
       -- truncate of the jobs never waits on its lines).
       pruned_logs as (
         delete from job_runner_job_logs l where l.job_id = any(array(select id from pruned))
+      ),
+      -- And their checkpoint history (migration 021), for the same reason.
+      pruned_checkpoints as (
+        delete from job_runner_checkpoint_history h where h.job_id = any(array(select id from pruned))
       )
       select (select count(*)::int from pruned) as pruned,
              (select max(id)::text from scanned) as last_id,
@@ -1290,7 +1353,13 @@ function truncateUtf8(text: string, maxBytes: number): string {
 
 /** Snapshots as rows `x(id, checkpoint, progress)`: what the interrupt, abandon and checkpoint writes read. */
 function snapshotRows(sql: Sql, jobs: readonly JobSnapshot[]): PendingQuery<Row[]> {
-  return sql`jsonb_to_recordset(${sql.json(jobs as unknown as Json)}) as x(id bigint, checkpoint jsonb, progress jsonb)`
+  return sql`jsonb_to_recordset(${sql.json(jobs as unknown as Json)})
+    as x(id bigint, checkpoint jsonb, "checkpointVersion" int, progress jsonb)`
+}
+
+/** The version of the checkpoint a runner writes (`x."checkpointVersion"`), the stored one when it sent none. */
+function checkpointVersionFromX(sql: Sql): PendingQuery<Row[]> {
+  return sql`checkpoint_version = coalesce(x."checkpointVersion", j.checkpoint_version)`
 }
 
 /**

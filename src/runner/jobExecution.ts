@@ -13,7 +13,8 @@
 import type { Logger } from 'pino'
 import type { AbortReason, JobContext, JobDefinition } from '../../jobs/defineJob.js'
 import type { Json, JobProgress, OwnedJob } from '../queue/job.js'
-import type { JobSnapshot } from '../queue/store.js'
+import type { CheckpointWrite, JobSnapshot } from '../queue/store.js'
+import { checkSavedCheckpoint, needsResumeCheck, resumeCheckpoint } from './checkpointResume.js'
 import { coerceError } from '../log.js'
 import { endJobRunSpan, startJobRunSpan, withContext } from '../observability/tracing.js'
 import type { NewJobLogLine } from '../queue/jobLogStore.js'
@@ -38,9 +39,21 @@ export class JobExecution {
    */
   private controller: AbortController | undefined
   private checkpoint: Json | null
+  /** The version of the type's checkpoint shape `checkpoint` is in. */
+  private checkpointVersion: number
+  /** The checkpoint the run started from (after `resumeCheckpoint`): the context's `checkpoint`. */
+  private resumedFrom: Json | null
   private progressValue: JobProgress | null
   private version = 0
   private writtenVersion = 0
+  /** Counts checkpoint changes alone (not progress), so that only they enter the history. */
+  private checkpointChanges = 0
+  /**
+   * The changes a write has already taken for the history: taken when the snapshot is, not when
+   * it is written, so that the flusher and a job's `flush()` writing at once record a change once
+   * (a write that fails loses that history entry; the checkpoint itself is written again).
+   */
+  private historyTaken = 0
   private timeout: NodeJS.Timeout | undefined
   private settlement: Settlement | undefined
   /** Resolves when `run` has returned or thrown; pending until `start()`. */
@@ -65,6 +78,8 @@ export class JobExecution {
     private readonly onProgress?: (execution: JobExecution) => void,
   ) {
     this.checkpoint = job.checkpoint
+    this.resumedFrom = job.checkpoint
+    this.checkpointVersion = job.checkpointVersion ?? 1
     this.progressValue = job.progress
     this.settled = new Promise<Settlement>((resolve) => (this.resolveSettled = resolve))
   }
@@ -144,24 +159,44 @@ export class JobExecution {
 
   /** The checkpoint and progress as they are now: what an outcome write carries. */
   currentState(): JobSnapshot {
-    return { id: this.job.id, checkpoint: this.checkpoint, progress: this.progressValue }
+    return {
+      id: this.job.id,
+      checkpoint: this.checkpoint,
+      checkpointVersion: this.checkpointVersion,
+      progress: this.progressValue,
+    }
   }
 
-  /** The state to write, and a function to call once it is written (for writes that keep the job running). */
-  snapshot(): { snapshot: JobSnapshot; markWritten: () => void } {
+  /**
+   * The state to write, and a function to call once it is written (for writes that keep the job
+   * running). `changed`: the checkpoint itself changed since the last write (its history records it).
+   */
+  snapshot(): { snapshot: CheckpointWrite; markWritten: () => void } {
     const version = this.version
+    const changed = this.checkpointChanges !== this.historyTaken
+    this.historyTaken = this.checkpointChanges
     return {
-      snapshot: this.currentState(),
+      snapshot: { ...this.currentState(), changed },
       markWritten: () => {
         this.writtenVersion = Math.max(this.writtenVersion, version)
       },
     }
   }
 
-  /** Remembers `state` in memory (the job's `saveCheckpoint`). */
+  /** The checkpoint the run starts from: the stored one, migrated or dropped by `resumeCheckpoint`. */
+  get resumedCheckpoint(): Json | null {
+    return this.resumedFrom
+  }
+
+  /**
+   * Remembers `state` in memory (the job's `saveCheckpoint`). A type with a `checkpointSchema`
+   * refuses a state that fails it (`CheckpointSchemaError`, naming the type), before anything changes.
+   */
   saveCheckpoint(state: Json | null): void {
+    checkSavedCheckpoint(this.definition, state)
     this.checkpoint = state
     this.version += 1
+    this.checkpointChanges += 1
   }
 
   /** Remembers the job's progress in memory (the job's `progress`). */
@@ -185,6 +220,17 @@ export class JobExecution {
         error: new Error(`unknown job type ${JSON.stringify(this.job.type)}: no job file defines it`),
       }
     } else {
+      if (needsResumeCheck(definition, this.job.checkpoint, this.checkpointVersion)) {
+        const resumed = await resumeCheckpoint(definition, this.job.checkpoint!, this.checkpointVersion, () => this.log)
+        this.resumedFrom = resumed.checkpoint
+        if (resumed.changed) {
+          this.checkpoint = resumed.checkpoint
+          this.version += 1
+          this.checkpointChanges += 1
+        }
+      }
+      // Written in the type's version from now on (a checkpoint of the same version stays as it is).
+      this.checkpointVersion = definition.checkpointVersion ?? 1
       const { span, context } = startJobRunSpan(this.job)
       try {
         const result = await withContext(context, () => definition.run(new ExecutionContext(this)))
@@ -224,8 +270,9 @@ class ExecutionContext implements JobContext<unknown, unknown> {
     this.jobId = job.id
     this.payload = job.payload
     this.attempt = job.attempts
-    // The state saved by an earlier run, as it was when this run started.
-    this.checkpoint = job.checkpoint ?? undefined
+    // The state saved by an earlier run, as it was when this run started (migrated to the type's
+    // checkpoint version, or none for a fresh start: src/runner/checkpointResume.ts).
+    this.checkpoint = execution.resumedCheckpoint ?? undefined
   }
 
   get signal(): AbortSignal {

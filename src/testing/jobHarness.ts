@@ -13,6 +13,10 @@
  * run.abort('shutdown')
  * const { state, checkpoint } = await run.outcome // 'interrupted', { cursor: 2, runs: 1 }
  * const again = await testJob(count, { payload: { to: 100, stepMs: 1 }, checkpoint }).outcome
+ *
+ * A type's `checkpointSchema` holds here as in the service (`saveCheckpoint` throws for a checkpoint
+ * that fails it), and so do `checkpointVersion` and `migrateCheckpoint`: give `checkpointVersion`
+ * with an earlier `checkpoint` to see what a run after a deploy resumes from (`run.resumedFrom`).
  */
 import type { AbortReason, JobDefinition } from '../../jobs/defineJob.js'
 import { JobRegistry, type PayloadProblem } from '../../jobs/registry.js'
@@ -25,6 +29,12 @@ export interface TestJobOptions<Payload, Checkpoint> {
   readonly payload: Payload
   /** The state an earlier run saved: the run starts from it, as a resumed job does. */
   readonly checkpoint?: Checkpoint
+  /**
+   * The version of the job type's checkpoint shape `checkpoint` was saved in (default: the type's
+   * `checkpointVersion`). Another version goes through the type's `migrateCheckpoint`, or the run
+   * starts fresh with a warning in `logs`, as in the service.
+   */
+  readonly checkpointVersion?: number
   /** The attempt this run is (default 1): retry policies and `maxAttempts` read it. */
   readonly attempt?: number
   /** Default: the job type's `defaults.timeoutSeconds`. */
@@ -137,6 +147,11 @@ export class TestJobRun<Checkpoint, Result> {
     this.#execution.abort(reason)
   }
 
+  /** The checkpoint the run started from: the one given, migrated, or undefined for a fresh start. */
+  get resumedFrom(): Checkpoint | undefined {
+    return (this.#execution.resumedCheckpoint ?? undefined) as Checkpoint | undefined
+  }
+
   /** The checkpoint saved last, or the one the run started from. */
   get checkpoint(): Checkpoint | undefined {
     return (this.#execution.currentState().checkpoint ?? undefined) as Checkpoint | undefined
@@ -208,6 +223,7 @@ function testJobRow(
     finishedAt: null,
     cancelRequested: false,
     checkpoint: (options.checkpoint ?? null) as Json | null,
+    checkpointVersion: options.checkpointVersion ?? definition.checkpointVersion ?? 1,
     progress: null,
     result: null,
     error: null,

@@ -81,6 +81,20 @@ for (const target of databaseTargets()) {
       )
     })
 
+    it('reads and replaces a checkpoint with its ETag; a stale one is a 412 JobRunnerError', async () => {
+      const job = await client.enqueue('flaky', { failTimes: 1 }, { maxAttempts: 1 })
+      assert.equal((await client.wait(job.id)).state, 'failed')
+      const read = await client.getCheckpoint(job.id)
+      assert.deepEqual([read.checkpoint, read.version], [{ failed: 1 }, 1])
+      const replaced = await client.replaceCheckpoint(job.id, { failed: 0 }, { etag: read.etag })
+      assert.deepEqual(replaced.checkpoint, { failed: 0 })
+      assert.equal((await client.getCheckpoint(job.id)).etag, replaced.etag)
+      await assert.rejects(
+        client.replaceCheckpoint(job.id, { failed: 5 }, { etag: read.etag }),
+        (error: unknown) => error instanceof JobRunnerError && error.status === 412,
+      )
+    })
+
     it('wait rejects when its signal aborts', async () => {
       const job = await client.enqueue('echo', { n: 2 }, { runAt: new Date(Date.now() + 3_600_000).toISOString() })
       await assert.rejects(client.wait(job.id, { signal: AbortSignal.timeout(200) }), { name: 'TimeoutError' })

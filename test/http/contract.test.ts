@@ -525,6 +525,46 @@ for (const target of databaseTargets()) {
       await check(await service.request(url, json({ from: 'middle' })), 'POST', path, 422)
     })
 
+    it('GET and PUT /v1/jobs/{id}/checkpoint, GET /v1/jobs/{id}/checkpoints: every status', async () => {
+      const path = '/v1/jobs/{id}/checkpoint'
+      const failed = await enqueue(service, { type: 'flaky', payload: { failTimes: 1 }, maxAttempts: 1 })
+      const succeeded = await enqueue(service, { type: 'count', payload: { to: 1, stepMs: 0 } })
+      await pollUntil(service, failed.id, (j) => j.state === 'failed')
+      await pollUntil(service, succeeded.id, (j) => j.state === 'succeeded')
+      const url = `/v1/jobs/${failed.id}/checkpoint`
+      const read = await service.request(url)
+      assert.deepEqual(await check(read, 'GET', path, 200), { failed: 1 })
+      const etag = read.headers.get('etag')!
+      const queued = await enqueue(service, { type: 'echo', queue: 'nobody' })
+      await check(await service.request(`/v1/jobs/${queued.id}/checkpoint`), 'GET', path, 404)
+      const put = (body: string, headers: Record<string, string> = { 'if-match': etag }, at = url) =>
+        service.request(at, { method: 'PUT', body, headers })
+      await check(await put('{"failed":0}', {}), 'PUT', path, 428)
+      await check(await put('{"failed":0}', { 'if-match': 'no-quotes' }), 'PUT', path, 400)
+      await check(await put('{"failed":'), 'PUT', path, 400)
+      await check(await put('null'), 'PUT', path, 422)
+      await check(await put(JSON.stringify({ pad: 'x'.repeat(4096) })), 'PUT', path, 413)
+      await check(await put('{}', { 'if-match': etag, 'content-type': 'text/plain' }), 'PUT', path, 415)
+      await check(await put('{}', { 'if-match': '*' }, '/v1/jobs/999999999/checkpoint'), 'PUT', path, 404)
+      const done = await service.request(`/v1/jobs/${succeeded.id}/checkpoint`)
+      const doneTag = done.headers.get('etag')!
+      await done.arrayBuffer()
+      await check(
+        await put('{"cursor":0}', { 'if-match': doneTag }, `/v1/jobs/${succeeded.id}/checkpoint`),
+        'PUT',
+        path,
+        409,
+      )
+      assert.deepEqual(await check(await put('{"failed":0}'), 'PUT', path, 200), { failed: 0 })
+      await check(await put('{"failed":0}'), 'PUT', path, 412)
+      const history = '/v1/jobs/{id}/checkpoints'
+      const entries = (await check(await service.request(`${url}s`), 'GET', history, 200)) as {
+        checkpoints: unknown[]
+      }
+      assert.equal(entries.checkpoints.length, 1)
+      await check(await service.request('/v1/jobs/999999999/checkpoints'), 'GET', history, 404)
+    })
+
     it('POST /v1/jobs/{id}/replay: 202, 400, 404, 413, 415, 422', async () => {
       const path = '/v1/jobs/{id}/replay'
       const original = await enqueue(service, { type: 'echo', payload: { n: 1 }, queue: 'nobody' })

@@ -66,6 +66,18 @@ describe('job registry', () => {
       () =>
         new JobRegistry([defineJob({ name: 'badschema', payloadSchema: { type: 'nonsense' }, run: async () => null })]),
     )
+    assert.throws(
+      () =>
+        new JobRegistry([
+          defineJob({
+            name: 'badcheckpoint',
+            payloadSchema: {},
+            checkpointSchema: { type: 'nonsense' },
+            run: async () => null,
+          }),
+        ]),
+      /job badcheckpoint has an invalid checkpointSchema/,
+    )
   })
 })
 

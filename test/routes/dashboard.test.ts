@@ -1,7 +1,8 @@
 /**
  * /dashboard: the page itself over plain HTTP (no auth, strict CSP), then the real thing in
  * headless Chromium (Debian's package, driven by playwright-core): sign in with a token, watch a
- * job enqueued through the API appear with its progress, open it, cancel it, see its state change,
+ * job enqueued through the API appear with its progress, open it, cancel it, see its state change
+ * and its checkpoint history,
  * drain and resume the instance, sign out; the job types panel lists what GET /v1/job-types says;
  * scheduled jobs ("in 3 h") and queues no instance serves; Retry on a failed job, and "Retry all
  * matching" (a bulk action, confirmed with its count, its progress shown); schedules with Pause,
@@ -160,6 +161,19 @@ for (const target of databaseTargets()) {
         await row.waitFor({ state: 'detached' })
         const job = (await (await service.request(`/v1/jobs/${jobId}`)).json()) as { state: string }
         assert.equal(job.state, 'cancelled')
+        // Its last checkpoints, newest first, each written by its run (GET /v1/jobs/{id}/checkpoints).
+        const history = page.locator('#detail-body details.checkpoints')
+        // (Attached, not clicked open: the drawer redraws at every refresh.)
+        const attached = { state: 'attached' } as const
+        await history.locator('summary', { hasText: /^Checkpoint history \(([1-9]|10)\)$/ }).waitFor(attached)
+        await history
+          .locator('li .head', { hasText: /v1\s*written by its run/ })
+          .first()
+          .waitFor(attached)
+        await history
+          .locator('li pre', { hasText: /"cursor":\d+/ })
+          .first()
+          .waitFor(attached)
         await page.locator('#detail-close').click()
         await page.locator('#detail').waitFor({ state: 'hidden' })
       })

@@ -56,7 +56,7 @@ for (const target of databaseTargets()) {
         const { payloadSchema, defaults } = shipped.get(name)!
         assert.deepEqual(
           jobTypes.find((t) => t.name === name),
-          { name, payloadSchema, defaults: { ...defaults } },
+          { name, payloadSchema, defaults: { ...defaults }, checkpointVersion: 1 },
         )
       }
       assert.deepEqual(
@@ -65,6 +65,7 @@ for (const target of databaseTargets()) {
           name: 'report.monthly',
           payloadSchema: report.payloadSchema,
           defaults: { maxAttempts: 7, maxInterruptions: 20, timeoutSeconds: 30, queue: 'reports' },
+          checkpointVersion: 1,
         },
       )
     })

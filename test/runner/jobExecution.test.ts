@@ -35,6 +35,7 @@ function jobRow(fields: Partial<OwnedJob> = {}): OwnedJob {
     finishedAt: null,
     cancelRequested: false,
     checkpoint: null,
+    checkpointVersion: 1,
     progress: null,
     result: null,
     error: null,

@@ -114,3 +114,101 @@ describe('testJob', () => {
     )
   })
 })
+
+describe('testJob with checkpoint versions and a checkpoint schema', () => {
+  /** Version 2 stores `{cursor}`; version 1 stored `{position}`; version 0 never existed. */
+  const paged = defineJob<Record<string, never>, { cursor: number }, { resumedFrom: number | null }>({
+    name: 'paged',
+    payloadSchema: { type: 'object' },
+    checkpointVersion: 2,
+    checkpointSchema: {
+      type: 'object',
+      properties: { cursor: { type: 'integer', minimum: 0 } },
+      required: ['cursor'],
+      additionalProperties: false,
+    },
+    migrateCheckpoint(old, fromVersion) {
+      if (fromVersion === 1) return { cursor: (old as { position: number }).position }
+      if (fromVersion === 3) return { cursor: -1 } // fails the schema
+      throw new Error(`cannot read version ${fromVersion}`)
+    },
+    async run({ checkpoint, saveCheckpoint }) {
+      if (checkpoint) saveCheckpoint({ cursor: checkpoint.cursor + 1 })
+      return { resumedFrom: checkpoint?.cursor ?? null }
+    },
+  })
+  const warnings = (run: { logs: readonly { level: string; msg: string | undefined }[] }) =>
+    run.logs.filter((line) => line.level === 'warn').map((line) => line.msg)
+
+  it('passes a checkpoint of the type’s own version as it is', async () => {
+    const run = testJob(paged, { payload: {}, checkpoint: { cursor: 4 } })
+    assert.deepEqual((await run.outcome).state === 'succeeded' && run.resumedFrom, { cursor: 4 })
+    assert.deepEqual(warnings(run), [])
+  })
+
+  it('migrates a checkpoint of an earlier version before the run sees it', async () => {
+    const run = testJob(paged, {
+      payload: {},
+      checkpoint: { position: 9 } as unknown as { cursor: number },
+      checkpointVersion: 1,
+    })
+    const outcome = await run.outcome
+    assert.deepEqual(outcome.state === 'succeeded' && outcome.result, { resumedFrom: 9 })
+    assert.deepEqual(warnings(run), [])
+  })
+
+  it('starts fresh with a warning when the migration throws, its answer fails the schema, or the stored one does', async () => {
+    for (const [checkpointVersion, checkpoint, why] of [
+      [7, { cursor: 1 }, /version 7 and paged is now at version 2, and migrateCheckpoint threw: cannot read version 7/],
+      [3, { cursor: 1 }, /what migrateCheckpoint made of it fails the checkpointSchema: \/cursor must be >= 0/],
+      [2, { cursor: 'x' }, /fails the checkpointSchema of paged: \/cursor must be integer/],
+    ] as const) {
+      const run = testJob(paged, {
+        payload: {},
+        checkpoint: checkpoint as unknown as { cursor: number },
+        checkpointVersion,
+      })
+      const outcome = await run.outcome
+      assert.deepEqual(outcome.state === 'succeeded' && outcome.result, { resumedFrom: null })
+      assert.equal(run.resumedFrom, undefined)
+      const [warning, ...more] = warnings(run)
+      assert.match(warning ?? '', /^starting fresh: the stored checkpoint /)
+      assert.match(warning!, why)
+      assert.deepEqual(more, [])
+    }
+  })
+
+  it('starts fresh without a migration, and saveCheckpoint refuses what the schema refuses, naming the type', async () => {
+    const noMigration = defineJob<Record<string, never>, { n: number }, null>({
+      name: 'strict',
+      payloadSchema: { type: 'object' },
+      checkpointVersion: 2,
+      checkpointSchema: { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] },
+      async run({ checkpoint, saveCheckpoint }) {
+        assert.equal(checkpoint, undefined)
+        saveCheckpoint({ n: 'one' } as unknown as { n: number })
+        return null
+      },
+    })
+    const run = testJob(noMigration, { payload: {}, checkpoint: { n: 1 }, checkpointVersion: 1 })
+    const outcome = await run.outcome
+    assert.equal(outcome.state, 'retry')
+    assert.ok(outcome.state === 'retry')
+    assert.equal(outcome.error.name, 'CheckpointSchemaError')
+    assert.match(outcome.error.message, /^job type strict: saveCheckpoint refused .*\/n must be integer/)
+    assert.match(warnings(run)[0] ?? '', /version 1 and strict is now at version 2, with no migrateCheckpoint/)
+  })
+
+  it('refuses checkpoint options that could not work, naming the job', () => {
+    const base = { name: 'opts', payloadSchema: { type: 'object' }, run: async () => null }
+    assert.throws(
+      () => defineJob({ ...base, checkpointVersion: 0 }),
+      /job opts: checkpointVersion must be a positive integer/,
+    )
+    assert.throws(
+      () => defineJob({ ...base, migrateCheckpoint: 'no' as never }),
+      /job opts: migrateCheckpoint must be a function/,
+    )
+    assert.throws(() => defineJob({ ...base, checkpointSchema: [] as never }), /job opts: checkpointSchema must be/)
+  })
+})

@@ -1,0 +1,50 @@
+/**
+ * The checkpoint schemas of job types (`defineJob({ checkpointSchema })`), compiled once per
+ * definition and shared by everything that checks a checkpoint: the registry at load (an invalid
+ * schema stops start-up), a run's `saveCheckpoint` and resume (src/runner/jobExecution.ts), and an
+ * operator's `PUT /v1/jobs/{id}/checkpoint` (src/queue/checkpointService.ts).
+ */
+import { createAjv, type Ajv2020, type ErrorObject, type ValidateFunction } from './ajv.js'
+
+export interface CheckpointProblem {
+  /** JSON Pointer into the checkpoint. */
+  readonly pointer: string
+  readonly message: string
+}
+
+interface WithCheckpointSchema {
+  readonly checkpointSchema?: Readonly<Record<string, unknown>> | undefined
+}
+
+let ajv: Ajv2020 | undefined
+const validators = new WeakMap<WithCheckpointSchema, ValidateFunction>()
+
+/** The compiled schema of `definition`, or undefined when it declares none. Throws for an invalid schema. */
+export function checkpointValidator(definition: WithCheckpointSchema): ValidateFunction | undefined {
+  if (definition.checkpointSchema === undefined) return undefined
+  let validate = validators.get(definition)
+  if (!validate) {
+    validate = (ajv ??= createAjv()).compile(definition.checkpointSchema)
+    validators.set(definition, validate)
+  }
+  return validate
+}
+
+/** What is wrong with `checkpoint` for `definition`'s schema; empty when it is valid or there is no schema. */
+export function checkpointProblems(definition: WithCheckpointSchema, checkpoint: unknown): CheckpointProblem[] {
+  const validate = checkpointValidator(definition)
+  if (!validate || validate(checkpoint)) return []
+  return (validate.errors ?? []).map((error: ErrorObject) => {
+    const params = error.params as { missingProperty?: string; additionalProperty?: string }
+    const child = params.missingProperty ?? params.additionalProperty
+    return {
+      pointer: `${error.instancePath}${child === undefined ? '' : `/${child}`}` || '/',
+      message: error.message ?? 'is invalid',
+    }
+  })
+}
+
+/** Problems as one line: `/cursor must be integer; /runs is required`. */
+export function describeProblems(problems: readonly CheckpointProblem[]): string {
+  return problems.map((p) => `${p.pointer} ${p.message}`).join('; ')
+}
