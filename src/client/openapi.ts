@@ -1063,6 +1063,8 @@ export interface components {
             name: components["schemas"]["JobType"];
             /** @description The JSON Schema (draft 2020-12) a payload of this type must satisfy; enqueue checks it. */
             payloadSchema: Record<string, never>;
+            /** @description The JSON Schema (draft 2020-12) of what a run of this type returns (the job's `result`), when the type declares one: documentation and the source of `job-runner types`' result types; the runner does not check results against it. Absent when the type declares none. */
+            resultSchema?: Record<string, never>;
             /** @description What an enqueue that leaves these out gets (maxInterruptions is always the type's). */
             defaults: {
                 maxAttempts: number;
