@@ -182,8 +182,12 @@ export class JobEventHub {
       read.sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0))
       // A finished job's last lines were stored before its outcome: they go before its last state.
       for (const { job } of read) if (isFinished(job.state) && logIds.size < this.maxBatch) logIds.add(job.id)
-      await this.flushLogs([...logIds])
-      for (const versioned of read) this.dispatch(versioned)
+      const more = await this.flushLogs([...logIds])
+      for (const versioned of read) {
+        // Lines still to read come before the end: the state waits for the next flush.
+        if (more.has(versioned.job.id) && isFinished(versioned.job.state)) this.pending.add(versioned.job.id)
+        else this.dispatch(versioned)
+      }
     } catch (error) {
       this.deps.onError(error)
     } finally {
@@ -192,8 +196,12 @@ export class JobEventHub {
     }
   }
 
-  /** Reads the lines the followers of `ids` lack, from the lowest cursor of each job, and hands them out. */
-  private async flushLogs(ids: readonly string[]): Promise<void> {
+  /**
+   * Reads the lines the followers of `ids` lack, from the lowest cursor of each job, and hands them
+   * out. Answers the jobs read in full that streams took lines of: they have more to read.
+   */
+  private async flushLogs(ids: readonly string[]): Promise<Set<string>> {
+    const more = new Set<string>()
     const after: { jobId: string; afterId: string }[] = []
     for (const jobId of ids) {
       const followers = [...(this.oneJob.get(jobId) ?? []), ...this.manyJobs]
@@ -201,9 +209,9 @@ export class JobEventHub {
       const cursors = followers.map((follower) => follower.logCursor(jobId))
       after.push({ jobId, afterId: cursors.reduce((low, c) => (compareLogIds(c, low) < 0 ? c : low)) })
     }
-    if (after.length === 0) return
+    if (after.length === 0) return more
     const lines = await this.deps.jobs.logsAfter({ after, limitPerJob: this.logLinesPerRead })
-    if (lines.length === 0) return
+    if (lines.length === 0) return more
     const byJob = new Map<string, StreamedJobLogLine[]>()
     for (const line of lines) {
       let of = byJob.get(line.jobId)
@@ -216,8 +224,12 @@ export class JobEventHub {
       for (const follower of this.manyJobs) sent = follower.deliverLogs(of) || sent
       // A full read may have left lines behind: read on from where the streams got to, as long as
       // they take them (a client that stopped reading gets the rest when it catches up, or never).
-      if (of.length >= this.logLinesPerRead && sent) this.pendingLogs.add(jobId)
+      if (of.length >= this.logLinesPerRead && sent) {
+        this.pendingLogs.add(jobId)
+        more.add(jobId)
+      }
     }
+    return more
   }
 
   private dispatch(versioned: VersionedJob): void {

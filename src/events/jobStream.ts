@@ -50,6 +50,8 @@ export class JobStream implements JobFollower {
   private highLogId: string
   /** The newest row version sent: the version part of a stream of many jobs' log event ids. */
   private highVersion: string
+  /** Lines waited for room in the last delivery: a job's stream does not end before they are sent. */
+  private logsBehind = false
 
   constructor(private readonly options: JobStreamOptions) {
     this.jobId = options.jobId
@@ -77,6 +79,8 @@ export class JobStream implements JobFollower {
   deliver(versioned: VersionedJob): void {
     if (!this.stream.isOpen) return
     const { job, version } = versioned
+    // The terminal state ends a job's stream: the lines before it go first (the hub's poll comes back).
+    if (this.jobId !== undefined && isFinished(job.state) && this.logsBehind) return
     const before = this.seen.get(job.id)
     // A read that started before an earlier delivery's may arrive after it: never go back.
     if (before && version < before.version) return
@@ -100,10 +104,15 @@ export class JobStream implements JobFollower {
    */
   deliverLogs(lines: readonly StreamedJobLogLine[]): boolean {
     let sent = false
+    this.logsBehind = false
     for (const line of lines) {
-      if (!this.stream.isOpen || !this.stream.hasRoom) break
+      if (!this.stream.isOpen) break
       if (this.jobId !== undefined ? line.jobId !== this.jobId : !this.wants?.(line.job)) continue
       if (compareLogIds(line.id, this.logCursor(line.jobId)) <= 0) continue
+      if (!this.stream.hasRoom) {
+        this.logsBehind = true
+        break
+      }
       const seen = this.seen.get(line.jobId)
       if (compareLogIds(line.id, this.highLogId) > 0) this.highLogId = line.id
       const id = this.logEventId(line, seen)

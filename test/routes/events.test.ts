@@ -28,16 +28,16 @@ interface LogData {
 }
 
 /** Logs `line 1` … `line N`, one a step, saving its place: its lines are stored with its checkpoints. */
-const chatty = defineJob<{ lines: number; stepMs: number }, { logged: number }, { logged: number }>({
+const chatty = defineJob<{ lines: number; stepMs: number; pad?: number }, { logged: number }, { logged: number }>({
   name: 'chatty',
   payloadSchema: {
     type: 'object',
-    properties: { lines: { type: 'integer' }, stepMs: { type: 'integer' } },
+    properties: { lines: { type: 'integer' }, stepMs: { type: 'integer' }, pad: { type: 'integer' } },
     required: ['lines', 'stepMs'],
   },
   async run({ payload, log, signal, checkpoint, saveCheckpoint }) {
     for (let i = (checkpoint?.logged ?? 0) + 1; i <= payload.lines; i++) {
-      log.info({ i }, `line ${i}`)
+      log.info({ i }, `line ${i}${payload.pad ? ` ${'x'.repeat(payload.pad)}` : ''}`)
       saveCheckpoint({ logged: i })
       await sleep(payload.stepMs, undefined, { signal })
     }
@@ -139,6 +139,22 @@ for (const target of databaseTargets()) {
       assert.deepEqual(
         fresh.map((e) => e.type),
         ['log', 'log', 'log', 'log', 'log', 'log', 'state'],
+      )
+    })
+
+    it('a log larger than a burst goes out as the client reads it, then the terminal state', async () => {
+      // 60 lines of 4 KiB: past the half of the stream's bound that one burst may fill.
+      const job = await enqueue(service, { type: 'chatty', payload: { lines: 60, stepMs: 0, pad: 4000 } })
+      await pollUntil(service, job.id, (j) => j.state === 'succeeded')
+      const events = parseEvents(await (await service.request(`/v1/jobs/${job.id}/events`)).text())
+      const logs = events.filter((e) => e.type === 'log').map((e) => (e.data as LogData).message.split(' ')[1])
+      assert.deepEqual(
+        logs,
+        Array.from({ length: 60 }, (_, i) => String(i + 1)),
+      )
+      assert.deepEqual(
+        events.slice(-1).map((e) => [e.type, (e.data as { state: string }).state]),
+        [['state', 'succeeded']],
       )
     })
 
