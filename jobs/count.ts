@@ -27,6 +27,12 @@ export default defineJob<
     required: ['to', 'stepMs'],
     additionalProperties: false,
   },
+  resultSchema: {
+    type: 'object',
+    properties: { counted: { type: 'integer' }, resumedFrom: { type: 'integer' }, runs: { type: 'integer' } },
+    required: ['counted', 'resumedFrom', 'runs'],
+    additionalProperties: false,
+  },
   defaults: { maxAttempts: 5 },
   async run({ payload, signal, checkpoint, saveCheckpoint, progress }) {
     const resumedFrom = checkpoint?.cursor ?? 0

@@ -139,6 +139,13 @@ export interface JobDefinition<Payload = Json, Checkpoint = Json, Result = Json>
   readonly schedules?: readonly DeclaredSchedule<Payload>[]
   /** JSON Schema (draft 2020-12 subset that Ajv supports) the payload must satisfy before it is stored. */
   readonly payloadSchema: Readonly<Record<string, unknown>>
+  /**
+   * JSON Schema of what `run` resolves with (the job's `result`), when declared: shown by
+   * `GET /v1/job-types` and turned into the caller's result types by `job-runner types`. The runner
+   * does not check results against it (the job's own `Result` type is the check); the registry
+   * refuses an invalid schema at start-up.
+   */
+  readonly resultSchema?: Readonly<Record<string, unknown>>
   readonly defaults: JobDefaults
   /**
    * The file that called `defineJob`, read from the stack once. An uncaught exception whose stack
@@ -182,6 +189,7 @@ const JOB_NAME = /^[a-z][a-z0-9_.-]{0,63}$/
 export function defineJob<Payload = Json, Checkpoint = Json, Result = Json>(definition: {
   name: string
   payloadSchema: Readonly<Record<string, unknown>>
+  resultSchema?: Readonly<Record<string, unknown>>
   defaults?: Partial<JobDefaults>
   retryDelay?: RetryDelay
   schedules?: readonly DeclaredSchedule<Payload>[]

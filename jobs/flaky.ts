@@ -14,6 +14,12 @@ export default defineJob<{ failTimes: number }, { failed: number }, { attempts: 
     required: ['failTimes'],
     additionalProperties: false,
   },
+  resultSchema: {
+    type: 'object',
+    properties: { attempts: { type: 'integer' } },
+    required: ['attempts'],
+    additionalProperties: false,
+  },
   defaults: { maxAttempts: 5 },
   async run({ payload, attempt, checkpoint, saveCheckpoint, log }) {
     // A crash loses the in-memory checkpoint but counts the attempt: trust whichever is further.

@@ -67,14 +67,17 @@ export class JobRegistry {
       }
       fileOf.set(definition.name, file)
       this.definitions.set(definition.name, definition)
+      let field = 'payloadSchema'
       try {
         this.validators.set(definition.name, ajv.compile(definition.payloadSchema))
+        field = 'resultSchema'
+        // Compiled only to refuse a broken one now: results are not checked against it.
+        if (definition.resultSchema !== undefined) ajv.compile(definition.resultSchema)
       } catch (error) {
         const where = file === undefined ? '' : ` (${file})`
         throw new JobFileError(
           file === undefined ? [] : [file],
-          `job ${definition.name}${where} has an invalid payloadSchema (JSON Schema 2020-12): ` +
-            (error as Error).message,
+          `job ${definition.name}${where} has an invalid ${field} (JSON Schema 2020-12): ` + (error as Error).message,
         )
       }
       try {

@@ -10,6 +10,12 @@ export default defineJob<{ ms: number }, never, { slept: number }>({
     required: ['ms'],
     additionalProperties: false,
   },
+  resultSchema: {
+    type: 'object',
+    properties: { slept: { type: 'integer' } },
+    required: ['slept'],
+    additionalProperties: false,
+  },
   async run({ payload, signal }) {
     // Rejects with an AbortError when the token fires; the runner reads `signal.reason` for the cause.
     await sleep(payload.ms, undefined, { signal })

@@ -17,6 +17,12 @@ export default defineJob<{ to: number; stepMs: number }, { cursor: number }, { c
     required: ['to', 'stepMs'],
     additionalProperties: false,
   },
+  resultSchema: {
+    type: 'object',
+    properties: { counted: { type: 'integer' }, resumedFrom: { type: 'integer' } },
+    required: ['counted', 'resumedFrom'],
+    additionalProperties: false,
+  },
   async run({ payload, checkpoint, saveCheckpoint }) {
     const resumedFrom = checkpoint?.cursor ?? 0
     for (let cursor = resumedFrom; cursor < payload.to;) {

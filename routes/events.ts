@@ -1,9 +1,10 @@
 /**
  * Event streams (Server-Sent Events): `GET /v1/jobs/{id}/events` follows one job until its terminal
  * state; `GET /v1/events?queue=&type=&state=` follows the caller's jobs (an admin's: everyone's).
- * Event ids come from the stored rows (src/events/jobEvents.ts), so a client reconnecting with
- * `Last-Event-ID`, to this instance or another, is brought up to the stored state. Each caller may
- * hold `streamsPerOwner` streams at once on an instance; more get 429, like long-polls.
+ * Event ids come from the stored rows and log lines (src/events/jobEvents.ts), so a client
+ * reconnecting with `Last-Event-ID`, to this instance or another, is brought up to the stored state
+ * and gets the stored lines it missed. Each caller may hold `streamsPerOwner` streams at once on an
+ * instance; more get 429, like long-polls.
  */
 import { Hono } from 'hono'
 import type { Context } from 'hono'
@@ -14,21 +15,27 @@ import type { TokenVerifier } from '../src/auth/tokenVerifier.js'
 import { isFinished, parseEventId, type SeenJob } from '../src/events/jobEvents.js'
 import type { JobEventHub } from '../src/events/jobEventHub.js'
 import { JobStream } from '../src/events/jobStream.js'
-import { JOB_STATES, type JobState, type OwnedJob } from '../src/queue/job.js'
+import { JOB_STATES } from '../src/queue/job.js'
 import type { JobService } from '../src/queue/jobService.js'
+import type { StreamFilterJob } from '../src/events/jobEventHub.js'
 
 export interface EventsRoutesOptions {
-  jobs: Pick<JobService, 'getVersioned' | 'writtenSince'>
+  jobs: Pick<JobService, 'getVersioned' | 'writtenSince' | 'logsAfter' | 'ownerLogsAfter' | 'eventStreamStart'>
   hub: JobEventHub
   spec: OpenApiSpec
   verifyToken: TokenVerifier
   /** Streams one owner may hold open at once on this instance (EVENT_STREAMS_PER_OWNER). */
   streamsPerOwner: number
-  heartbeatMs: number
+  /** Between two comment lines of a stream (EVENT_HEARTBEAT_SECONDS; default 15 s). */
+  heartbeatMs?: number
 }
 
 /** Jobs a reconnecting stream of many jobs is sent from the table at most; the rest it has missed. */
 const MAX_CATCH_UP_JOBS = 1000
+/** Log lines a reconnecting stream of many jobs is sent from the table at most. */
+const MAX_CATCH_UP_LINES = 1000
+/** A finished job's stored log sent before its last state (the whole log is 1,000 lines at most). */
+const MAX_FINISHED_JOB_LINES = 1000
 
 export function eventsRoutes({
   jobs,
@@ -79,7 +86,27 @@ export function eventsRoutes({
     // terminal state it would be told again has nothing left to hear.
     if (seen && isFinished(current.job.state) && last!.state === current.job.state) return c.body(null, 204)
     const free = reserve(c.get('principal').sub)
-    const stream = new JobStream({ hub, heartbeatMs, jobId: id, ...(seen ? { seen } : {}), onEnd: free })
+    let stream: JobStream
+    try {
+      const logFloor = last?.jobId === id ? (last.logId ?? '0') : '0'
+      // A finished job's stream ends with its last state: its lines are sent first, from here. A
+      // running job's come from the hub, which reads the lines a new stream lacks at once.
+      const lines = isFinished(current.job.state)
+        ? await jobs.logsAfter({ after: [{ jobId: id, afterId: logFloor }], limitPerJob: MAX_FINISHED_JOB_LINES })
+        : []
+      stream = new JobStream({
+        hub,
+        jobId: id,
+        logFloor,
+        onEnd: free,
+        ...(heartbeatMs === undefined ? {} : { heartbeatMs }),
+        ...(seen ? { seen } : {}),
+      })
+      stream.deliverLogs(lines)
+    } catch (error) {
+      free()
+      throw error
+    }
     stream.deliver(current)
     return stream.response
   })
@@ -92,18 +119,32 @@ export function eventsRoutes({
     }
     const type = readFilter(c.req.query('type'), 'type', filterSchemas.type)
     const queue = readFilter(c.req.query('queue'), 'queue', filterSchemas.queue)
-    const wants = (job: OwnedJob) =>
+    const wants = (job: StreamFilterJob) =>
       (owner === undefined || job.owner === owner) &&
       (type === undefined || job.type === type) &&
       (queue === undefined || job.queue === queue) &&
-      (state === undefined || job.state === (state as JobState))
+      (state === undefined || job.state === state)
     const last = parseEventId(lastEventId(c))
     const free = reserve(c.get('principal').sub)
     let stream: JobStream
     try {
-      // What the client missed, from the table: each job written since its last event, as it is now.
+      // What the client missed, from the table: each job written since its last event, as it is
+      // now, and the lines stored after the last it had. A new stream starts at the newest line.
       const missed = last ? await jobs.writtenSince({ owner, since: last.version, limit: MAX_CATCH_UP_JOBS }) : []
-      stream = new JobStream({ hub, heartbeatMs, wants, onEnd: free })
+      const start = await jobs.eventStreamStart()
+      const logFloor = last?.logId ?? start.logId
+      const lines = last?.logId
+        ? await jobs.ownerLogsAfter({ owner, afterId: logFloor, limit: MAX_CATCH_UP_LINES })
+        : []
+      stream = new JobStream({
+        hub,
+        wants,
+        logFloor,
+        startVersion: last?.version ?? start.version,
+        onEnd: free,
+        ...(heartbeatMs === undefined ? {} : { heartbeatMs }),
+      })
+      stream.deliverLogs(lines)
       for (const versioned of missed) if (wants(versioned.job)) stream.deliver(versioned)
     } catch (error) {
       free()

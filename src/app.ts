@@ -61,6 +61,7 @@ export interface AppOptions {
   webhooks?: WebhookService
   /** Event streams one owner may hold at once (EVENT_STREAMS_PER_OWNER). */
   eventStreamsPerOwner?: number
+  /** Between two comment lines of an event stream (default 15 s: src/events/sseStream.ts). */
   eventHeartbeatMs?: number
   queueOverview: () => Promise<QueueOverview>
   /** Cluster-wide pauses of queues and job types (/v1/admin/queues/{queue}/pause, …). */
@@ -127,7 +128,7 @@ export function createApp(options: AppOptions): Hono {
         spec: options.spec,
         verifyToken: options.verifyToken,
         streamsPerOwner: options.eventStreamsPerOwner ?? 20,
-        heartbeatMs: options.eventHeartbeatMs ?? 15_000,
+        ...(options.eventHeartbeatMs === undefined ? {} : { heartbeatMs: options.eventHeartbeatMs }),
       }),
     )
   }

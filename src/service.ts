@@ -123,7 +123,13 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     throw error
   }
   log.info({ database: db.description }, 'database ready')
-  const store = new JobStore(db.sql)
+  // Made before what it carries starts (notifier.start below): the store announces stored log lines.
+  const notifier = new Notifier(db)
+  const store = new JobStore(db.sql, false, {
+    onJobLogsAppended: (jobIds) => {
+      for (const id of jobIds) notifier.announce('jobLogged', id)
+    },
+  })
   const scheduleStore = new ScheduleStore(db.sql)
   try {
     // Before anything fires: the code's schedules are the stored ones (see src/schedules/store.ts).
@@ -139,7 +145,6 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     await closeOpened(error)
     throw error
   }
-  const notifier = new Notifier(db)
   opened.push(() => notifier.stop())
   try {
     await abortable(notifier.start(), signal)

@@ -421,7 +421,7 @@ for (const target of databaseTargets()) {
     })
 
     it('drains the instance, waits for drained, and resumes it', client, async () => {
-      const drain = await cli(['drain', '--wait'], env)
+      const drain = await cli(['drain', '--wait', '10'], env)
       assert.equal(drain.code, 0, drain.stderr)
       assert.equal(drain.stdout.trim(), 'drained')
       assert.equal(service.lifecycle.state, 'drained')
@@ -429,6 +429,29 @@ for (const target of databaseTargets()) {
       assert.equal(resume.code, 0, resume.stderr)
       assert.equal(resume.stdout.trim(), 'running')
       assert.equal(service.lifecycle.state, 'running')
+      assert.equal((await cli(['drain', '--wait', 'soon'], env)).code, 2)
+    })
+
+    it('drain --wait: exit 3 with the ids still running when the wait ends first', client, async () => {
+      // A job that ignores its token (one 5 s step) holds the drain until it ends or the grace
+      // deadline (5 s) passes, past a 1 s wait however slowly the CLI starts.
+      const started = service.runner.events.waitFor('job:start', ({ job }) => job.type === 'stubborn')
+      const response = await service.request('/v1/jobs', {
+        method: 'POST',
+        body: JSON.stringify({ type: 'stubborn', payload: { to: 1, stepMs: 5000 } }),
+      })
+      const { id } = (await response.json()) as { id: string }
+      await started
+      const draining = service.lifecycle.drain('test')
+      try {
+        const drain = await cli(['drain', '--wait', '1'], env)
+        assert.equal(drain.code, 3, drain.stderr)
+        assert.equal(drain.stdout.trim(), 'draining')
+        assert.match(drain.stderr, new RegExp(`still draining after 1 s, 1 job\\(s\\) running: ${id}\n`))
+      } finally {
+        await draining
+        await service.lifecycle.resume('test')
+      }
     })
 
     it('migrates a database, and then finds it up to date', async () => {

@@ -1,60 +1,71 @@
-/** `job-runner drain` and `job-runner resume`: an HTTP drain of one instance, and its undoing. */
-import { setTimeout as sleep } from 'node:timers/promises'
+/**
+ * `job-runner drain` and `job-runner resume`: an HTTP drain of one instance, and its undoing. With
+ * `--wait SECONDS` the drain is one held call (`POST /v1/admin/drain?wait=N`, answered when the
+ * instance is drained or at the deadline) instead of a loop on `/v1/admin/status`; a wait longer
+ * than the server holds one call (60 s) is a few such calls, each asking the same drain again.
+ */
 import { ApiClient, CLIENT_OPTIONS } from './client.js'
 import { CliError, EXIT, numberOption, type Command } from './command.js'
 
-interface InstanceStatus {
-  state: string
+interface DrainAnswer {
+  state: 'draining' | 'drained'
   runningJobs: number
-  instanceId: string
+  runningJobIds?: string[]
 }
 
-const POLL_MS = 200
+/** The most seconds the server holds one drain call (routes/admin.ts). */
+const MAX_WAIT_PER_CALL_SECONDS = 60
 
 export const drainCommand: Command = {
   name: 'drain',
   summary: 'drain an instance: stop claiming, checkpoint and requeue its running jobs',
-  synopsis: '[--wait [--timeout SECONDS]]',
+  synopsis: '[--wait SECONDS]',
   description:
     'Asks the instance at --url to drain: it stops claiming and accepting jobs, aborts the running\n' +
     'ones with reason "shutdown", writes their checkpoints and requeues them for other instances.\n' +
-    'The process keeps running; `job-runner resume` undoes it. Needs the admin scope.',
+    'The process keeps running; `job-runner resume` undoes it. Needs the admin scope.\n' +
+    'With --wait the command answers when the instance is drained (exit 0, prints "drained"), or\n' +
+    'after SECONDS with jobs still running (exit 3, prints "draining" and their ids on stderr).',
   options: {
-    wait: { type: 'boolean', short: 'w', description: 'wait until the instance reports "drained"' },
-    timeout: {
+    wait: {
       type: 'string',
-      description: 'give up waiting after this many seconds (default 60)',
+      short: 'w',
+      description: 'wait up to this many seconds for the instance to be drained',
       valueName: 'SECONDS',
     },
     ...CLIENT_OPTIONS,
   },
-  examples: ['npx job-runner drain --wait --url http://10.0.0.7:3000'],
+  examples: ['npx job-runner drain --wait 25 --url http://10.0.0.7:3000'],
   async run(args, io) {
     if (args.positionals.length > 0)
       throw new CliError('drain takes no arguments; see job-runner drain --help', EXIT.usage)
-    const timeoutSeconds = numberOption(args, 'timeout', { min: 0 }) ?? 60
+    const waitSeconds = numberOption(args, 'wait', { min: 0, integer: true }) ?? 0
     const client = ApiClient.fromArgs(args, io)
-    const { body } = await client.request<{ state: string; runningJobs: number }>('POST', '/v1/admin/drain')
-    io.stderr.write(`${body.state}: ${body.runningJobs} running job(s) being checkpointed and requeued\n`)
-    if (!args.values.wait) {
-      io.stdout.write(`${body.state}\n`)
+    const deadline = Date.now() + waitSeconds * 1000
+    let answer = await drainCall(client, Math.min(waitSeconds, MAX_WAIT_PER_CALL_SECONDS))
+    if (waitSeconds === 0) {
+      io.stderr.write(`${answer.state}: ${answer.runningJobs} running job(s) being checkpointed and requeued\n`)
+      io.stdout.write(`${answer.state}\n`)
       return EXIT.ok
     }
-    const deadline = Date.now() + timeoutSeconds * 1000
+    // The server answers at the end of its own wait: ask again while time is left.
     for (;;) {
-      const { body: status } = await client.request<InstanceStatus>('GET', '/v1/admin/status')
-      if (status.state !== 'draining') {
-        io.stdout.write(`${status.state}\n`)
-        return status.state === 'drained' ? EXIT.ok : EXIT.service
-      }
-      if (Date.now() > deadline)
-        throw new CliError(
-          `still draining after ${timeoutSeconds} s (${status.runningJobs} job(s) running)`,
-          EXIT.service,
-        )
-      await sleep(POLL_MS)
+      const leftSeconds = Math.floor((deadline - Date.now()) / 1000)
+      if (answer.state === 'drained' || leftSeconds <= 0) break
+      answer = await drainCall(client, Math.min(leftSeconds, MAX_WAIT_PER_CALL_SECONDS))
     }
+    io.stdout.write(`${answer.state}\n`)
+    if (answer.state === 'drained') return EXIT.ok
+    const ids = answer.runningJobIds?.length ? `: ${answer.runningJobIds.join(', ')}` : ''
+    io.stderr.write(`still draining after ${waitSeconds} s, ${answer.runningJobs} job(s) running${ids}\n`)
+    return EXIT.service
   },
+}
+
+async function drainCall(client: ApiClient, waitSeconds: number): Promise<DrainAnswer> {
+  const query = waitSeconds > 0 ? `?wait=${waitSeconds}` : ''
+  const { body } = await client.request<DrainAnswer>('POST', `/v1/admin/drain${query}`)
+  return body
 }
 
 export const resumeCommand: Command = {

@@ -8,6 +8,7 @@ import type { ApiClient } from './client.js'
 export interface JobTypeInfo {
   name: string
   payloadSchema: Record<string, unknown>
+  resultSchema?: Record<string, unknown>
   defaults: { maxAttempts: number; maxInterruptions: number; timeoutSeconds: number | null; queue: string }
 }
 

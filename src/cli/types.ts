@@ -1,7 +1,8 @@
 /**
- * `job-runner types --url … -o jobs.d.ts`: writes the payload types of a running service's job
- * types (GET /v1/job-types) as a declaration file for `job-runner/client`, so that the caller's
- * `client.enqueue('count', { to: 5, stepMs: 1 })` is checked by tsc.
+ * `job-runner types --url … -o jobs.d.ts`: writes the payload and result types of a running
+ * service's job types (GET /v1/job-types) as a declaration file for `job-runner/client`, so that
+ * the caller's `client.enqueue('count', { to: 5, stepMs: 1 })` is checked by tsc, and the job
+ * `get` and `wait` answer for its id has the result type of `count`.
  */
 import fs from 'node:fs/promises'
 import { jobTypesDeclaration } from '../client/schemaToTypeScript.js'
@@ -11,12 +12,13 @@ import { fetchJobTypes } from './jobTypes.js'
 
 export const typesCommand: Command = {
   name: 'types',
-  summary: 'write the payload types of the job types for job-runner/client (-o jobs.d.ts)',
+  summary: 'write the payload and result types of the job types for job-runner/client (-o jobs.d.ts)',
   synopsis: '[-o FILE]',
   description:
     'Reads GET /v1/job-types and writes a TypeScript declaration file that types\n' +
-    'job-runner/client\'s enqueue per job type: include it in your program (tsconfig "include")\n' +
-    'and a payload that does not match its job type no longer compiles. Without -o it prints it.',
+    "job-runner/client's enqueue, get and wait per job type: include it in your program (tsconfig\n" +
+    '"include") and a payload that does not match its job type, or a wrong use of a result, no\n' +
+    'longer compiles. Without -o it prints it.',
   options: {
     ...CLIENT_OPTIONS,
     output: {

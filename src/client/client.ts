@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto'
 import createOpenApiClient from 'openapi-fetch'
 import type { components, paths } from './openapi.js'
-import type { JobTypeName, PayloadOf } from './jobTypes.js'
+import type { JobId, JobTypeName, PayloadOf, TypedJob } from './jobTypes.js'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { retryingFetch, type RetryOptions } from './retryingFetch.js'
 
@@ -79,20 +79,38 @@ export class JobRunnerError extends Error {
   }
 }
 
+/**
+ * Job types flow through ids: the job `enqueue` answers has an id that remembers its type
+ * (`JobId<T>`), and `get`, `wait` and `cancel` given that id answer the job typed for it (its
+ * `result` as the type's `resultSchema` says, with `job-runner types`); given a plain string they
+ * answer a union over the known types, or the type named: `get<'count'>(id)`.
+ */
 export interface JobRunnerClient {
   /** POST /v1/jobs: the job as stored (202, or 200 for a replayed idempotency key). */
-  enqueue<T extends JobTypeName>(type: T, payload: PayloadOf<T>, options?: EnqueueOptions): Promise<Job>
+  enqueue<T extends JobTypeName>(type: T, payload: PayloadOf<T>, options?: EnqueueOptions): Promise<TypedJob<T>>
   /** POST /v1/jobs/batch: all or nothing. Jobs without an idempotency key get one, so a retry is safe. */
-  enqueueBatch<T extends JobTypeName>(jobs: readonly BatchJob<T>[], options?: { signal?: AbortSignal }): Promise<Job[]>
-  get(id: string, options?: { signal?: AbortSignal }): Promise<Job>
+  enqueueBatch<T extends JobTypeName>(
+    jobs: readonly BatchJob<T>[],
+    options?: { signal?: AbortSignal },
+  ): Promise<TypedJob<T>[]>
+  get<T extends JobTypeName = JobTypeName>(
+    id: JobId<T> | string,
+    options?: { signal?: AbortSignal },
+  ): Promise<TypedJob<T>>
   /**
    * Resolves with the job once it is succeeded, failed or cancelled, holding long polls
    * (`?wait`) meanwhile. An instance that shuts down mid-wait answers, then 503s or is gone: the
    * next poll goes to whichever instance answers. Rejects when `signal` aborts.
    */
-  wait(id: string, options?: { signal?: AbortSignal }): Promise<Job>
+  wait<T extends JobTypeName = JobTypeName>(
+    id: JobId<T> | string,
+    options?: { signal?: AbortSignal },
+  ): Promise<TypedJob<T>>
   /** POST /v1/jobs/{id}/cancel: the job (cancelled, or running with `cancelRequested`). */
-  cancel(id: string, options?: { signal?: AbortSignal }): Promise<Job>
+  cancel<T extends JobTypeName = JobTypeName>(
+    id: JobId<T> | string,
+    options?: { signal?: AbortSignal },
+  ): Promise<TypedJob<T>>
   /** Every job matching the filter, newest first, page after page. */
   list(filter?: ListFilter): AsyncIterable<Job>
   /**
@@ -144,17 +162,21 @@ export function createClient(options: ClientOptions): JobRunnerClient {
     new JobRunnerError(response.status, isProblem(problem) ? problem : undefined)
 
   return {
-    async enqueue(type, payload, { idempotencyKey = randomUUID(), signal, ...fields } = {}) {
+    async enqueue<T extends JobTypeName>(
+      type: T,
+      payload: PayloadOf<T>,
+      { idempotencyKey = randomUUID(), signal, ...fields }: EnqueueOptions = {},
+    ) {
       const { data, error, response } = await api.POST('/v1/jobs', {
         body: { ...fields, type, payload },
         params: { header: { 'Idempotency-Key': idempotencyKey } },
         ...(signal ? { signal } : {}),
       })
       if (data === undefined) throw failed(response, error)
-      return data
+      return typed<T>(data)
     },
 
-    async enqueueBatch(jobs, { signal } = {}) {
+    async enqueueBatch<T extends JobTypeName>(jobs: readonly BatchJob<T>[], { signal }: { signal?: AbortSignal } = {}) {
       const keyed = jobs.map((job) => ({ ...job, idempotencyKey: job.idempotencyKey ?? randomUUID() }))
       const { data, error, response } = await api.POST('/v1/jobs/batch', {
         body: { jobs: keyed },
@@ -162,19 +184,19 @@ export function createClient(options: ClientOptions): JobRunnerClient {
         ...(signal ? { signal } : {}),
       })
       if (data === undefined) throw failed(response, error)
-      return data.jobs
+      return data.jobs.map((job) => typed<T>(job))
     },
 
-    async get(id, { signal } = {}) {
+    async get<T extends JobTypeName = JobTypeName>(id: JobId<T> | string, { signal }: { signal?: AbortSignal } = {}) {
       const { data, error, response } = await api.GET('/v1/jobs/{id}', {
         params: { path: { id } },
         ...(signal ? { signal } : {}),
       })
       if (data === undefined) throw failed(response, error)
-      return data
+      return typed<T>(data)
     },
 
-    async wait(id, { signal } = {}) {
+    async wait<T extends JobTypeName = JobTypeName>(id: JobId<T> | string, { signal }: { signal?: AbortSignal } = {}) {
       let etag: string | undefined
       let job: Job | undefined
       let unreachableSince: number | undefined
@@ -206,21 +228,24 @@ export function createClient(options: ClientOptions): JobRunnerClient {
         } else if (data !== undefined) {
           job = data
           etag = response.headers.get('etag') ?? undefined
-          if (FINISHED.includes(job.state)) return job
+          if (FINISHED.includes(job.state)) return typed<T>(job)
         } else {
           throw failed(response, error)
         }
       }
     },
 
-    async cancel(id, { signal } = {}) {
+    async cancel<T extends JobTypeName = JobTypeName>(
+      id: JobId<T> | string,
+      { signal }: { signal?: AbortSignal } = {},
+    ) {
       const { data, error, response } = await api.POST('/v1/jobs/{id}/cancel', {
         params: { path: { id } },
         fetch: repeatable,
         ...(signal ? { signal } : {}),
       })
       if (data === undefined) throw failed(response, error)
-      return data
+      return typed<T>(data)
     },
 
     async getCheckpoint(id, { signal } = {}) {
@@ -272,6 +297,14 @@ function storedCheckpoint(checkpoint: unknown, response: Response): StoredCheckp
     etag: response.headers.get('etag') ?? '',
     version: Number(response.headers.get('checkpoint-version') ?? '1'),
   }
+}
+
+/**
+ * The job as the API answered it, typed for job type `T`: the server checked its payload against
+ * the type's schema; its result is what the type's code returned (see `ResultOf`).
+ */
+function typed<T extends string>(job: Job): TypedJob<T> {
+  return job as TypedJob<T>
 }
 
 function isProblem(value: unknown): value is Problem {

@@ -15,7 +15,7 @@ export {
   type ListFilter,
   type Problem,
 } from './client.js'
-export type { JobTypeName, JobTypes, PayloadOf } from './jobTypes.js'
+export type { JobId, JobTypeName, JobTypes, PayloadOf, ResultOf, TypedJob } from './jobTypes.js'
 export { mintToken, type MintTokenOptions, type TokenScope } from './mintToken.js'
 export type { RetryOptions } from './retryingFetch.js'
 export type { components, operations, paths } from './openapi.js'

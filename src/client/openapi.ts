@@ -198,12 +198,18 @@ export interface paths {
          *     state), `progress` (`{jobId, fraction, message?}`, within a fraction of a second of the
          *     job's `progress()`, whichever instance runs it), `checkpoint` (`{jobId, checkpoint}`, when a
          *     new checkpoint is written), `retry` (`{jobId, attempts, error, runAt}`, a failed attempt
-         *     going back to the queue). Every event has an `id` derived from the stored row: reconnecting
-         *     with `Last-Event-ID` (to any instance) sends what changed since, from the stored state. A
-         *     comment line comes every `EVENT_HEARTBEAT_SECONDS`. When the instance drains or shuts down,
-         *     the stream gets `event: shutdown` with a `retry:` hint and ends, so an `EventSource`
-         *     reconnects (through a load balancer, to another instance). Per-job logs are not streamed
-         *     (there are none yet). Scope `jobs:read`.
+         *     going back to the queue), `log` (`{jobId, id, at, level, message, fields}`: one of the job's
+         *     stored log lines, as `GET /v1/jobs/{id}/logs` shows it; a new stream first gets the lines
+         *     stored so far, then each line as it is stored — with the job's checkpoints, on its `flush()`
+         *     and before its outcome, so the last lines come before the terminal state). Every event has
+         *     an `id` derived from the stored row and, once lines were sent, the last line's id:
+         *     reconnecting with `Last-Event-ID` (to any instance) sends what changed since and the lines
+         *     stored after that line, from the table. A comment line comes every
+         *     `EVENT_HEARTBEAT_SECONDS` (15 by default), so that proxies keep an idle stream open. A
+         *     client that stops reading is dropped once 256 KiB of events wait for it (its connection is
+         *     closed; it reconnects with `Last-Event-ID`), never buffered without end. When the instance
+         *     drains or shuts down, the stream gets `event: shutdown` with a `retry:` hint and ends, so an
+         *     `EventSource` reconnects (through a load balancer, to another instance). Scope `jobs:read`.
          */
         get: operations["jobEvents"];
         put?: never;
@@ -224,9 +230,11 @@ export interface paths {
         /**
          * Follow the caller's jobs as Server-Sent Events
          * @description The events of `GET /v1/jobs/{id}/events` for every job of the caller (an admin: of every
-         *     owner) that matches the filters, as they happen; the stream does not end on its own. A
-         *     client reconnecting with `Last-Event-ID` first gets the current state of each matching job
-         *     written since that event (at most 1,000), read from the table. A job that starts on another
+         *     owner) that matches the filters, as they happen; the stream does not end on its own. Its
+         *     `log` events are the lines stored after the stream opened. A client reconnecting with
+         *     `Last-Event-ID` first gets the log lines of matching jobs stored after the last it had (at
+         *     most 1,000), then the current state of each matching job written since that event (at most
+         *     1,000), read from the table. A job that starts on another
          *     instance and reports no progress may show no `running` state here before its outcome (the
          *     start is announced on its own instance only). Scope `jobs:read`.
          */
@@ -1126,6 +1134,8 @@ export interface components {
             name: components["schemas"]["JobType"];
             /** @description The JSON Schema (draft 2020-12) a payload of this type must satisfy; enqueue checks it. */
             payloadSchema: Record<string, never>;
+            /** @description The JSON Schema (draft 2020-12) of what a run of this type returns (the job's `result`), when the type declares one: documentation and the source of `job-runner types`' result types; the runner does not check results against it. Absent when the type declares none. */
+            resultSchema?: Record<string, never>;
             /** @description What an enqueue that leaves these out gets (maxInterruptions is always the type's). */
             defaults: {
                 maxAttempts: number;

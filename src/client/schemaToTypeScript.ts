@@ -1,9 +1,9 @@
 /**
- * A job type's payload JSON Schema as a TypeScript type, for `job-runner types`. It covers what
- * payload schemas use — objects with required and optional properties, arrays and tuples, enums
- * and consts, the scalar types, `anyOf`/`oneOf` (a union), `allOf` (an intersection), local
- * `$ref`s to `$defs` — and answers `unknown` for anything else, so a type is never narrower than
- * the schema the service checks.
+ * A job type's payload (or result) JSON Schema as a TypeScript type, for `job-runner types`. It
+ * covers what such schemas use — objects with required and optional properties, arrays and
+ * tuples, enums and consts, the scalar types, `anyOf`/`oneOf` (a union), `allOf` (an
+ * intersection), local `$ref`s to `$defs` — and answers `unknown` for anything else, so a type is
+ * never narrower than the schema.
  */
 type Schema = boolean | Record<string, unknown>
 
@@ -87,14 +87,25 @@ function objectType(
   return lines.length === 0 ? 'Record<string, never>' : `{\n${lines.join('\n')}\n${indent}}`
 }
 
-/** The file `job-runner types` writes: the job types by module augmentation of `job-runner/client`. */
+/**
+ * The file `job-runner types` writes: the job types by module augmentation of `job-runner/client`,
+ * each with its payload and, when the type declares a `resultSchema`, its result.
+ */
 export function jobTypesDeclaration(
-  jobTypes: readonly { name: string; payloadSchema: Record<string, unknown> }[],
+  jobTypes: readonly {
+    name: string
+    payloadSchema: Record<string, unknown>
+    resultSchema?: Record<string, unknown> | undefined
+  }[],
   source: string,
 ): string {
-  const entries = jobTypes.map(
-    ({ name, payloadSchema }) =>
-      `    ${IDENTIFIER.test(name) ? name : JSON.stringify(name)}: {\n      payload: ${schemaToTypeScript(payloadSchema, '      ')}\n    }`,
+  const entries = jobTypes.map(({ name, payloadSchema, resultSchema }) =>
+    [
+      `    ${IDENTIFIER.test(name) ? name : JSON.stringify(name)}: {`,
+      `      payload: ${schemaToTypeScript(payloadSchema, '      ')}`,
+      ...(resultSchema === undefined ? [] : [`      result: ${schemaToTypeScript(resultSchema, '      ')}`]),
+      '    }',
+    ].join('\n'),
   )
   return [
     `// Written by \`job-runner types\` from ${source}; run it again when the job types change.`,

@@ -5,24 +5,41 @@
  * `flushDelayMs`, reads them all in ONE statement with their row versions, and hands each job to
  * the streams that follow it. A thousand streams on one job cost one read, not a thousand.
  *
- * Notices are hints: streams of one job also have their job re-read every `pollMs`, which catches
- * what no notice announced (a start on another instance is announced only there).
+ * Log lines travel the same way, from the table: the store announces the jobs whose lines it just
+ * wrote (`jobLogged`: a checkpoint flush, a job's `flush()`, the outcome, on whichever instance runs
+ * it), and the flush reads the lines after each stream's cursor in one more statement, at most
+ * `logLinesPerRead` of each job. Lines reach a stream when they are stored, not when they are
+ * logged: an id a client can resume from (`Last-Event-ID`) is a stored line's, so a line is sent
+ * once and never lost to a restart. A job that finished is read for lines too, and its lines go
+ * before its terminal state, which ends a job's stream.
+ *
+ * Notices are hints: streams of one job also have their job and its lines re-read every `pollMs`,
+ * which catches what no notice announced (a start on another instance is announced only there).
  *
  *   notice(id) ──▶ pending ids ──(flushDelayMs)──▶ one read ──▶ each follower of the job, each
- *                                                               stream of many jobs whose filter matches
+ *   jobLogged(id) ─▶ pending log ids ──┘   (+ one read of lines)   stream of many jobs whose filter matches
  */
 import type { OwnedJob } from '../queue/job.js'
+import type { StreamedJobLogLine } from '../queue/jobLogStore.js'
 import type { JobService } from '../queue/jobService.js'
 import type { Notifier } from '../queue/notifier.js'
 import type { VersionedJob } from '../queue/store.js'
+import { compareLogIds, isFinished } from './jobEvents.js'
+
+/** What a stream of many jobs filters on. */
+export type StreamFilterJob = Pick<OwnedJob, 'owner' | 'type' | 'queue'> & { readonly state: string }
 
 /** A stream as the hub sees it. */
 export interface JobFollower {
   /** The one job it follows; undefined for a stream of many jobs. */
   readonly jobId?: string
   /** For a stream of many jobs: whether it wants this job (owner and filters). */
-  wants?(job: OwnedJob): boolean
+  wants?(job: StreamFilterJob): boolean
   deliver(versioned: VersionedJob): void
+  /** The line id after which it wants the lines of job `jobId`. */
+  logCursor(jobId: string): string
+  /** Lines of any jobs, oldest first; it sends those it shows and lacks. Whether it sent any. */
+  deliverLogs(lines: readonly StreamedJobLogLine[]): boolean
   /** The instance drains or stops: end with a reconnect hint. */
   end(retryMs: number): void
 }
@@ -32,10 +49,12 @@ export interface JobEventHubConfig {
   pollMs?: number
   /** Most ids read per statement; more wait for the next flush. */
   maxBatch?: number
+  /** Most log lines of one job read per flush; a job with more is read again at the next. */
+  logLinesPerRead?: number
 }
 
 export interface JobEventHubDependencies {
-  jobs: Pick<JobService, 'getVersioned' | 'events'>
+  jobs: Pick<JobService, 'getVersioned' | 'events' | 'logsAfter'>
   notifier: Pick<Notifier, 'subscribe'>
   onError: (error: unknown) => void
 }
@@ -44,6 +63,8 @@ export class JobEventHub {
   private readonly oneJob = new Map<string, Set<JobFollower>>()
   private readonly manyJobs = new Set<JobFollower>()
   private readonly pending = new Set<string>()
+  /** Jobs whose stored lines to read at the next flush. */
+  private readonly pendingLogs = new Set<string>()
   private flushTimer: NodeJS.Timeout | undefined
   private pollTimer: NodeJS.Timeout | undefined
   private flushing = false
@@ -51,6 +72,7 @@ export class JobEventHub {
   private readonly flushDelayMs: number
   private readonly pollMs: number
   private readonly maxBatch: number
+  private readonly logLinesPerRead: number
 
   constructor(
     config: JobEventHubConfig,
@@ -59,8 +81,10 @@ export class JobEventHub {
     this.flushDelayMs = config.flushDelayMs ?? 25
     this.pollMs = config.pollMs ?? 1000
     this.maxBatch = config.maxBatch ?? 500
+    this.logLinesPerRead = config.logLinesPerRead ?? 200
     this.unsubscribe.push(
       deps.notifier.subscribe('jobChanged', (id) => this.changed(id)),
+      deps.notifier.subscribe('jobLogged', (id) => this.logged(id)),
       // An enqueue announces its queue, not its jobs: streams of many jobs hear of new jobs here.
       deps.jobs.events.on('jobs:enqueued', ({ jobs }) => {
         if (this.manyJobs.size > 0) for (const job of jobs) this.changed(job.id)
@@ -84,6 +108,8 @@ export class JobEventHub {
     if (!followers) this.oneJob.set(follower.jobId, (followers = new Set()))
     followers.add(follower)
     this.pollTimer ??= setInterval(() => this.poll(), this.pollMs).unref()
+    // A new stream of one job gets the job's stored lines it lacks at once.
+    this.logged(follower.jobId)
   }
 
   remove(follower: JobFollower): void {
@@ -112,6 +138,7 @@ export class JobEventHub {
     if (this.pollTimer) clearInterval(this.pollTimer)
     this.flushTimer = this.pollTimer = undefined
     this.pending.clear()
+    this.pendingLogs.clear()
   }
 
   private changed(id: string): void {
@@ -120,13 +147,22 @@ export class JobEventHub {
     this.schedule()
   }
 
+  private logged(id: string): void {
+    if (this.manyJobs.size === 0 && !this.oneJob.has(id)) return
+    this.pendingLogs.add(id)
+    this.schedule()
+  }
+
   private poll(): void {
-    for (const id of this.oneJob.keys()) this.pending.add(id)
+    for (const id of this.oneJob.keys()) {
+      this.pending.add(id)
+      this.pendingLogs.add(id)
+    }
     this.schedule()
   }
 
   private schedule(): void {
-    if (this.flushTimer || this.flushing || this.pending.size === 0) return
+    if (this.flushTimer || this.flushing || this.pending.size + this.pendingLogs.size === 0) return
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined
       void this.flush()
@@ -138,17 +174,62 @@ export class JobEventHub {
     this.flushing = true
     const ids = [...this.pending].slice(0, this.maxBatch)
     for (const id of ids) this.pending.delete(id)
+    const logIds = new Set([...this.pendingLogs].slice(0, this.maxBatch))
+    for (const id of logIds) this.pendingLogs.delete(id)
     try {
-      const read = await this.deps.jobs.getVersioned(ids)
+      const read = ids.length === 0 ? [] : await this.deps.jobs.getVersioned(ids)
       // Oldest write first, so that a stream of many jobs sends its events in version order.
       read.sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0))
-      for (const versioned of read) this.dispatch(versioned)
+      // A finished job's last lines were stored before its outcome: they go before its last state.
+      for (const { job } of read) if (isFinished(job.state) && logIds.size < this.maxBatch) logIds.add(job.id)
+      const more = await this.flushLogs([...logIds])
+      for (const versioned of read) {
+        // Lines still to read come before the end: the state waits for the next flush.
+        if (more.has(versioned.job.id) && isFinished(versioned.job.state)) this.pending.add(versioned.job.id)
+        else this.dispatch(versioned)
+      }
     } catch (error) {
       this.deps.onError(error)
     } finally {
       this.flushing = false
       this.schedule()
     }
+  }
+
+  /**
+   * Reads the lines the followers of `ids` lack, from the lowest cursor of each job, and hands them
+   * out. Answers the jobs read in full that streams took lines of: they have more to read.
+   */
+  private async flushLogs(ids: readonly string[]): Promise<Set<string>> {
+    const more = new Set<string>()
+    const after: { jobId: string; afterId: string }[] = []
+    for (const jobId of ids) {
+      const followers = [...(this.oneJob.get(jobId) ?? []), ...this.manyJobs]
+      if (followers.length === 0) continue
+      const cursors = followers.map((follower) => follower.logCursor(jobId))
+      after.push({ jobId, afterId: cursors.reduce((low, c) => (compareLogIds(c, low) < 0 ? c : low)) })
+    }
+    if (after.length === 0) return more
+    const lines = await this.deps.jobs.logsAfter({ after, limitPerJob: this.logLinesPerRead })
+    if (lines.length === 0) return more
+    const byJob = new Map<string, StreamedJobLogLine[]>()
+    for (const line of lines) {
+      let of = byJob.get(line.jobId)
+      if (!of) byJob.set(line.jobId, (of = []))
+      of.push(line)
+    }
+    for (const [jobId, of] of byJob) {
+      let sent = false
+      for (const follower of this.oneJob.get(jobId) ?? []) sent = follower.deliverLogs(of) || sent
+      for (const follower of this.manyJobs) sent = follower.deliverLogs(of) || sent
+      // A full read may have left lines behind: read on from where the streams got to, as long as
+      // they take them (a client that stopped reading gets the rest when it catches up, or never).
+      if (of.length >= this.logLinesPerRead && sent) {
+        this.pendingLogs.add(jobId)
+        more.add(jobId)
+      }
+    }
+    return more
   }
 
   private dispatch(versioned: VersionedJob): void {

@@ -2,15 +2,19 @@
  * What a stream tells a client about one job, derived from the job as stored (plus its live
  * progress) and what the client was last told: `state` when the state changed (the whole job as
  * data), `retry` when a run went back to the queue with a new error, `checkpoint` when the row was
- * written again with another checkpoint, `progress` when the live progress moved.
+ * written again with another checkpoint, `progress` when the live progress moved, and `log` for
+ * each of the job's stored log lines (src/queue/jobLogStore.ts) the client has not had.
  *
  * Every event's id is `{version}.{jobId}.{state}`: the version of the row (its last write, to the
- * microsecond: `JobStore.getVersionedJobs`) and the state it showed. A client reconnecting with
- * `Last-Event-ID` is compared with the stored row: the state again only if it changed, a
- * checkpoint only if the row was written since; nothing is replayed from memory, so a restart of
+ * microsecond: `JobStore.getVersionedJobs`) and the state it showed, followed by `.{logId}` once
+ * the stream has sent log lines: the id of the last line sent (of this job on a job's stream; the
+ * highest on a stream of many jobs). A client reconnecting with `Last-Event-ID` is compared with
+ * the stored row: the state again only if it changed, a checkpoint only if the row was written
+ * since, the log lines stored after its line id; nothing is replayed from memory, so a restart of
  * the instance it was connected to loses nothing.
  */
 import { FINISHED_STATES, JOB_STATES, type JobState, type OwnedJob } from '../queue/job.js'
+import type { StreamedJobLogLine } from '../queue/jobLogStore.js'
 import type { VersionedJob } from '../queue/store.js'
 import type { SseEvent } from './sseStream.js'
 
@@ -23,20 +27,37 @@ export interface SeenJob {
   lastErrorAt?: string | null
   /** The start of the run it saw (a running job that started again ran again: a new state). */
   startedAt?: string | null
+  /** From a `Last-Event-ID`: the id of the last log line the client had (`.{logId}`). */
+  logId?: string
 }
 
-export const JOB_EVENT_TYPES = ['state', 'progress', 'checkpoint', 'retry'] as const
+export const JOB_EVENT_TYPES = ['state', 'progress', 'checkpoint', 'retry', 'log'] as const
 
-/** `{version}.{jobId}.{state}` */
-export function eventId(version: string, job: Pick<OwnedJob, 'id' | 'state'>): string {
-  return `${version}.${job.id}.${job.state}`
+/** `{version}.{jobId}.{state}`, and `.{logId}` when log lines were sent. */
+export function eventId(version: string, job: Pick<OwnedJob, 'id' | 'state'>, logId?: string): string {
+  return `${version}.${job.id}.${job.state}${logId === undefined || logId === '0' ? '' : `.${logId}`}`
 }
 
 /** A `Last-Event-ID` this service issued, or undefined for anything else (then the stream starts afresh). */
-export function parseEventId(raw: string | undefined): { version: string; jobId: string; state: JobState } | undefined {
-  const match = raw === undefined ? null : /^([0-9]{20})\.([1-9][0-9]{0,17})\.([a-z]+)$/.exec(raw)
+export function parseEventId(
+  raw: string | undefined,
+): { version: string; jobId: string; state: JobState; logId?: string } | undefined {
+  const match =
+    raw === undefined ? null : /^([0-9]{20})\.([1-9][0-9]{0,17})\.([a-z]+)(?:\.([1-9][0-9]{0,17}))?$/.exec(raw)
   if (!match || !(JOB_STATES as readonly string[]).includes(match[3]!)) return undefined
-  return { version: match[1]!, jobId: match[2]!, state: match[3] as JobState }
+  const parsed = { version: match[1]!, jobId: match[2]!, state: match[3] as JobState }
+  return match[4] === undefined ? parsed : { ...parsed, logId: match[4] }
+}
+
+/** A stored log line as an event: the line as `GET /v1/jobs/{id}/logs` shows it, with its job's id. */
+export function logEvent(line: StreamedJobLogLine, id: string): SseEvent {
+  const { job: _job, jobId, ...shownLine } = line
+  return { event: 'log', id, data: { jobId, ...shownLine } }
+}
+
+/** Compares two line ids (decimal bigint text). */
+export function compareLogIds(a: string, b: string): number {
+  return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0
 }
 
 export function isFinished(state: JobState): boolean {
@@ -47,8 +68,9 @@ export function isFinished(state: JobState): boolean {
 export function eventsSince(
   seen: SeenJob | undefined,
   { job, version }: VersionedJob,
+  logId = seen?.logId,
 ): { events: SseEvent[]; seen: SeenJob } {
-  const id = eventId(version, job)
+  const id = eventId(version, job, logId)
   const checkpoint = JSON.stringify(job.checkpoint)
   const progress = JSON.stringify(job.progress)
   const lastErrorAt = job.errors.at(-1)?.at ?? null

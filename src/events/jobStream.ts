@@ -2,43 +2,68 @@
  * One client's event stream: of one job (`GET /v1/jobs/{id}/events`, ended after the job's terminal
  * state) or of many (`GET /v1/events`, an owner's jobs matching a filter). It remembers what it told
  * the client of each job (`SeenJob`: bounded for a stream of many jobs), turns each job the hub hands
- * it into the events the client has not had (src/events/jobEvents.ts), and frees its place in the hub
- * and its caller's stream quota however it ends.
+ * it into the events the client has not had (src/events/jobEvents.ts), sends the stored log lines it
+ * has not sent (after `logFloor`, and after the last line of that job it sent), and frees its place
+ * in the hub and its caller's stream quota however it ends.
  */
-import type { OwnedJob } from '../queue/job.js'
+import type { StreamedJobLogLine } from '../queue/jobLogStore.js'
+import type { JobState } from '../queue/job.js'
 import type { VersionedJob } from '../queue/store.js'
-import { eventsSince, isFinished, type SeenJob } from './jobEvents.js'
-import type { JobEventHub, JobFollower } from './jobEventHub.js'
+import { compareLogIds, eventId, eventsSince, isFinished, logEvent, type SeenJob } from './jobEvents.js'
+import type { JobEventHub, JobFollower, StreamFilterJob } from './jobEventHub.js'
 import { SseStream } from './sseStream.js'
 
 export interface JobStreamOptions {
   hub: Pick<JobEventHub, 'add' | 'remove'>
-  heartbeatMs: number
+  /** Between two comment lines (default 15 s: `DEFAULT_HEARTBEAT_MS` of src/events/sseStream.ts). */
+  heartbeatMs?: number
+  /** Bytes the client may leave unread before it is dropped (default 256 KiB). */
+  maxBufferedBytes?: number
   /** The one job followed; undefined for a stream of many jobs. */
   jobId?: string
   /** For a stream of many jobs: the jobs it shows. */
-  wants?: (job: OwnedJob) => boolean
+  wants?: (job: StreamFilterJob) => boolean
   /** What the client says it saw (from `Last-Event-ID`), by job id. */
   seen?: ReadonlyMap<string, SeenJob>
+  /** Log lines up to this id are never sent (default '0': a job's stream sends its whole stored log). */
+  logFloor?: string
+  /** For a stream of many jobs: the version its first ids carry until it sends a job (see jobEvents.ts). */
+  startVersion?: string
   /** Called once when the stream ends (frees the caller's quota). */
   onEnd: () => void
 }
+
+const ZERO_VERSION = '0'.repeat(20)
 
 /** Jobs a stream of many jobs remembers; past it the oldest is forgotten (a later change of it is sent as a state). */
 const MAX_REMEMBERED_JOBS = 10_000
 
 export class JobStream implements JobFollower {
   readonly jobId: string | undefined
-  readonly wants: ((job: OwnedJob) => boolean) | undefined
+  readonly wants: ((job: StreamFilterJob) => boolean) | undefined
   private readonly stream: SseStream
   private readonly seen: Map<string, SeenJob>
+  /** The last log line sent of each job (bounded like `seen`). */
+  private readonly logSent = new Map<string, string>()
+  private readonly logFloor: string
+  /** The highest log line id sent: the log part of a stream of many jobs' ids. */
+  private highLogId: string
+  /** The newest row version sent: the version part of a stream of many jobs' log event ids. */
+  private highVersion: string
+  /** Lines waited for room in the last delivery: a job's stream does not end before they are sent. */
+  private logsBehind = false
 
   constructor(private readonly options: JobStreamOptions) {
     this.jobId = options.jobId
     this.wants = options.wants
     this.seen = new Map(options.seen)
+    for (const [id, seen] of this.seen) if (seen.logId !== undefined) this.logSent.set(id, seen.logId)
+    this.logFloor = options.logFloor ?? '0'
+    this.highLogId = this.logFloor
+    this.highVersion = options.startVersion ?? ZERO_VERSION
     this.stream = new SseStream({
-      heartbeatMs: options.heartbeatMs,
+      ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+      ...(options.maxBufferedBytes === undefined ? {} : { maxBufferedBytes: options.maxBufferedBytes }),
       onEnd: () => {
         options.hub.remove(this)
         options.onEnd()
@@ -54,24 +79,73 @@ export class JobStream implements JobFollower {
   deliver(versioned: VersionedJob): void {
     if (!this.stream.isOpen) return
     const { job, version } = versioned
+    // The terminal state ends a job's stream: the lines before it go first (the hub's poll comes back).
+    if (this.jobId !== undefined && isFinished(job.state) && this.logsBehind) return
     const before = this.seen.get(job.id)
     // A read that started before an earlier delivery's may arrive after it: never go back.
     if (before && version < before.version) return
-    const { events, seen } = eventsSince(before, versioned)
-    this.remember(job.id, seen)
+    const logId = this.jobId === undefined ? this.highLogId : this.logSent.get(job.id)
+    const { events, seen } = eventsSince(before, versioned, logId)
+    this.remember(this.seen, job.id, seen)
+    if (version > this.highVersion) this.highVersion = version
     for (const event of events) this.stream.send(event)
     if (this.jobId !== undefined && isFinished(job.state)) this.stream.end()
+  }
+
+  /** The line id after which this stream wants job `jobId`'s lines. */
+  logCursor(jobId: string): string {
+    const sent = this.logSent.get(jobId)
+    return sent !== undefined && compareLogIds(sent, this.logFloor) > 0 ? sent : this.logFloor
+  }
+
+  /**
+   * Sends the lines (of any jobs, oldest first) this stream shows and has not sent, while the client
+   * keeps up; the rest wait for the next read. Returns whether it sent any.
+   */
+  deliverLogs(lines: readonly StreamedJobLogLine[]): boolean {
+    let sent = false
+    this.logsBehind = false
+    for (const line of lines) {
+      if (!this.stream.isOpen) break
+      if (this.jobId !== undefined ? line.jobId !== this.jobId : !this.wants?.(line.job)) continue
+      if (compareLogIds(line.id, this.logCursor(line.jobId)) <= 0) continue
+      if (!this.stream.hasRoom) {
+        this.logsBehind = true
+        break
+      }
+      const seen = this.seen.get(line.jobId)
+      if (compareLogIds(line.id, this.highLogId) > 0) this.highLogId = line.id
+      const id = this.logEventId(line, seen)
+      this.stream.send(logEvent(line, id))
+      this.remember(this.logSent, line.jobId, line.id)
+      sent = true
+    }
+    return sent
+  }
+
+  /**
+   * A job's stream: the version and state it last sent, with this line. Before its first state (a
+   * finished job's lines go first), the zero version and `queued`, so that a reconnect is sent the
+   * state. Many jobs': the newest version and line sent, what its reconnect reads after.
+   */
+  private logEventId(line: StreamedJobLogLine, seen: SeenJob | undefined): string {
+    if (this.jobId === undefined) {
+      return eventId(this.highVersion, { id: line.jobId, state: line.job.state as JobState }, this.highLogId)
+    }
+    return seen
+      ? eventId(seen.version, { id: line.jobId, state: seen.state }, line.id)
+      : eventId(ZERO_VERSION, { id: line.jobId, state: 'queued' }, line.id)
   }
 
   end(retryMs: number): void {
     this.stream.end(retryMs)
   }
 
-  private remember(id: string, seen: SeenJob): void {
-    this.seen.delete(id)
-    this.seen.set(id, seen)
-    if (this.seen.size <= MAX_REMEMBERED_JOBS) return
-    const oldest = this.seen.keys().next().value
-    if (oldest !== undefined) this.seen.delete(oldest)
+  private remember<T>(map: Map<string, T>, id: string, value: T): void {
+    map.delete(id)
+    map.set(id, value)
+    if (map.size <= MAX_REMEMBERED_JOBS) return
+    const oldest = map.keys().next().value
+    if (oldest !== undefined) map.delete(oldest)
   }
 }

@@ -8,7 +8,9 @@
  *     │                                  │
  *     └──client gone / too slow──────────┴──▶ ended (onEnd called once, whatever ended it)
  *
- * A comment line every `heartbeatMs` keeps proxies from closing an idle stream.
+ * A comment line every `heartbeatMs` (default 15 s, `DEFAULT_HEARTBEAT_MS`) keeps proxies from
+ * closing an idle stream; a client that never reads fills the queue with them too, so even an idle
+ * stream whose client stopped reading is dropped in the end.
  */
 export interface SseEvent {
   event: string
@@ -17,12 +19,17 @@ export interface SseEvent {
 }
 
 export interface SseStreamOptions {
-  heartbeatMs: number
-  /** Bytes the client may leave unread before it is dropped. */
+  /** Between two comment lines (default `DEFAULT_HEARTBEAT_MS`). */
+  heartbeatMs?: number
+  /** Bytes the client may leave unread before it is dropped (default `DEFAULT_MAX_BUFFERED_BYTES`). */
   maxBufferedBytes?: number
   /** Called once when the stream ends, whatever ended it. */
   onEnd: (why: 'closed' | 'client-gone' | 'too-slow') => void
 }
+
+/** 15 s: under the idle timeouts of common proxies and load balancers (nginx and AWS ALB: 60 s). */
+export const DEFAULT_HEARTBEAT_MS = 15_000
+export const DEFAULT_MAX_BUFFERED_BYTES = 256 * 1024
 
 const encoder = new TextEncoder()
 
@@ -31,8 +38,10 @@ export class SseStream {
   private controller!: ReadableStreamDefaultController<Uint8Array>
   private ended = false
   private readonly heartbeat: NodeJS.Timeout
+  private readonly maxBufferedBytes: number
 
   constructor(private readonly options: SseStreamOptions) {
+    this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES
     const body = new ReadableStream<Uint8Array>(
       {
         start: (controller) => {
@@ -40,9 +49,9 @@ export class SseStream {
         },
         cancel: () => this.finish('client-gone'),
       },
-      new ByteLengthQueuingStrategy({ highWaterMark: options.maxBufferedBytes ?? 256 * 1024 }),
+      new ByteLengthQueuingStrategy({ highWaterMark: this.maxBufferedBytes }),
     )
-    this.heartbeat = setInterval(() => this.write(': heartbeat\n\n'), options.heartbeatMs)
+    this.heartbeat = setInterval(() => this.write(': heartbeat\n\n'), options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS)
     this.heartbeat.unref()
     this.response = new Response(body, {
       headers: {
@@ -56,6 +65,19 @@ export class SseStream {
 
   get isOpen(): boolean {
     return !this.ended
+  }
+
+  /** Bytes queued here that the client has not taken yet; past `maxBufferedBytes` it is dropped. */
+  get bufferedBytes(): number {
+    return this.ended ? 0 : this.maxBufferedBytes - (this.controller.desiredSize ?? 0)
+  }
+
+  /**
+   * Whether less than half the bound waits for the client: a sender of many events at once (a
+   * job's log) stops there and goes on later, rather than get a fast client dropped by its burst.
+   */
+  get hasRoom(): boolean {
+    return this.bufferedBytes < this.maxBufferedBytes / 2
   }
 
   send({ event, data, id }: SseEvent): void {

@@ -5,14 +5,25 @@
  * host program owns its process and calls `stop()` (the graceful shutdown: jobs checkpointed and
  * requeued within `SHUTDOWN_GRACE_SECONDS`) from its own SIGTERM handler.
  *
+ * The host observes the service's lifecycle through `on()`: the typed lifecycle events the service
+ * already emits for its metrics, event streams and tests (`lifecycle:state` on each move — running,
+ * draining, drained, stopping, exited — and `lifecycle:stopped` with the stop's report), rather than
+ * a separate set of hooks that would have to be kept in step with them. Being ready needs no event:
+ * `startService` resolves once the port is bound and the runner claims. A host's listener runs
+ * synchronously inside the transition, is never awaited, and one that throws (or rejects) is logged
+ * and ignored, so no host code can hold up a drain or break the exit-in-budget guarantee.
+ *
  * @example
  * const service = await startService({ jobs: [resize, report], env: { ...process.env, PORT: '0' } })
+ * service.on('lifecycle:state', ({ state }) => state === 'draining' && markUnready())
+ * service.on('lifecycle:stopped', ({ report }) => console.log('requeued', report.interrupted))
  * process.once('SIGTERM', () => void service.stop())
  */
 import path from 'node:path'
 import { JobRegistry, loadJobRegistry, type AnyJobDefinition } from '../../jobs/registry.js'
 import { loadConfig } from '../config.js'
-import { createLogger, type Logger } from '../log.js'
+import type { LifecycleEvents } from '../lifecycle.js'
+import { coerceError, createLogger, type Logger } from '../log.js'
 import { startService as startInternalService, type Service } from '../service.js'
 
 export interface StartServiceOptions {
@@ -31,6 +42,11 @@ export interface StartServiceOptions {
 export interface EmbeddedService extends Service {
   /** The graceful shutdown (the same promise when called twice); never exits the process. */
   stop(cause?: string): Promise<void>
+  /**
+   * Calls `listener` on each lifecycle event (see the file's comment); returns the function that
+   * removes it. A listener that throws or rejects is logged, never propagated.
+   */
+  on<K extends keyof LifecycleEvents>(event: K, listener: (payload: LifecycleEvents[K]) => unknown): () => void
 }
 
 export async function startService(options: StartServiceOptions = {}): Promise<EmbeddedService> {
@@ -45,5 +61,16 @@ export async function startService(options: StartServiceOptions = {}): Promise<E
     registry,
     ...(options.signal ? { signal: options.signal } : {}),
   })
-  return Object.assign(service, { stop: (cause = 'stop()') => service.lifecycle.shutdown(cause) })
+  const on: EmbeddedService['on'] = (event, listener) =>
+    service.lifecycle.events.on(event, (payload) => {
+      const failed = (error: unknown) =>
+        log.error({ err: coerceError(error), event }, 'a lifecycle listener of the host program failed')
+      try {
+        const returned = listener(payload)
+        if (returned instanceof Promise) returned.catch(failed)
+      } catch (error) {
+        failed(error)
+      }
+    })
+  return Object.assign(service, { stop: (cause = 'stop()') => service.lifecycle.shutdown(cause), on })
 }

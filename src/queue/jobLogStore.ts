@@ -76,3 +76,64 @@ export async function listJobLogs(
     order by id
     limit ${limit}`
 }
+
+/** A stored line with the job it belongs to, as the event streams send it (src/events/). */
+export interface StreamedJobLogLine extends JobLogLine {
+  readonly jobId: string
+  /** The job as a stream's filter sees it (owner, type, queue, state now). */
+  readonly job: { readonly owner: string; readonly type: string; readonly queue: string; readonly state: string }
+}
+
+/**
+ * The lines of each job after its line id, oldest first, at most `limitPerJob` of each: what the
+ * event streams following those jobs have not sent yet. One statement for every job of a flush.
+ */
+export async function listJobLogsAfter(
+  sql: Sql,
+  { after, limitPerJob }: { after: readonly { jobId: string; afterId: string }[]; limitPerJob: number },
+): Promise<StreamedJobLogLine[]> {
+  if (after.length === 0) return []
+  const pairs = after.map(({ jobId, afterId }) => ({ job_id: jobId, after_id: afterId }))
+  const rows = await sql<(JobLogLine & { jobId: string; owner: string; type: string; queue: string; state: string })[]>`
+    select l.id, l.job_id::text as "jobId", to_char(l.at at time zone 'UTC', ${ISO_TIMESTAMP}) as at, l.level,
+      l.message, l.fields, j.owner, j.type, j.queue, j.state
+    from jsonb_to_recordset(${sql.json(pairs as unknown as Json)}) as x(job_id bigint, after_id bigint)
+    join job_runner_jobs j on j.id = x.job_id
+    cross join lateral (
+      select g.* from job_runner_job_logs g
+      where g.job_id = x.job_id and g.id > x.after_id
+      order by g.id
+      limit ${limitPerJob}) l
+    order by l.id`
+  return rows.map(streamed)
+}
+
+/**
+ * Lines after `afterId` of the jobs of `owner` (every owner's when undefined), oldest first, at most
+ * `limit`: what a stream of many jobs missed while its client was away (its `Last-Event-ID`). Read
+ * by line id, the table's primary key.
+ */
+export async function listOwnerJobLogsAfter(
+  sql: Sql,
+  { owner, afterId, limit }: { owner: string | undefined; afterId: string; limit: number },
+): Promise<StreamedJobLogLine[]> {
+  const rows = await sql<(JobLogLine & { jobId: string; owner: string; type: string; queue: string; state: string })[]>`
+    select l.id, l.job_id::text as "jobId", to_char(l.at at time zone 'UTC', ${ISO_TIMESTAMP}) as at, l.level,
+      l.message, l.fields, j.owner, j.type, j.queue, j.state
+    from job_runner_job_logs l
+    join job_runner_jobs j on j.id = l.job_id
+    where l.id > ${afterId} ${owner === undefined ? sql`` : sql`and j.owner = ${owner}`}
+    order by l.id
+    limit ${limit}`
+  return rows.map(streamed)
+}
+
+function streamed({
+  owner,
+  type,
+  queue,
+  state,
+  ...line
+}: JobLogLine & { jobId: string; owner: string; type: string; queue: string; state: string }): StreamedJobLogLine {
+  return { ...line, job: { owner, type, queue, state } }
+}

@@ -10,7 +10,7 @@ import { withTimeout } from '../support/withTimeout.js'
 import { TypedEmitter } from '../runner/events.js'
 import { MAX_CONCURRENCY_KEY_BYTES, type JobCallback, type Json, type JobState, type OwnedJob } from './job.js'
 import { webhookUrlProblem } from '../webhooks/webhookUrl.js'
-import type { JobLogLine } from './jobLogStore.js'
+import type { JobLogLine, StreamedJobLogLine } from './jobLogStore.js'
 import type { Notifier } from './notifier.js'
 import type { CancelOutcome, EnqueuedJob, JobScope, JobStore, NewJob, RetryOutcome, VersionedJob } from './store.js'
 import { EnqueueBatches } from './enqueueBatches.js'
@@ -188,6 +188,21 @@ export class JobService {
     const job = await answersInTime(this.store.getJob(scope))
     if (!job) return undefined
     return answersInTime(this.store.listJobLogs({ jobId: job.id, limit: page.limit, ...optionalAfter(page.afterId) }))
+  }
+
+  /** Each job's stored log lines after a line id, every owner's: what event streams send as `log` events. */
+  logsAfter(params: Parameters<JobStore['listJobLogsAfter']>[0]): Promise<StreamedJobLogLine[]> {
+    return answersInTime(this.store.listJobLogsAfter(params))
+  }
+
+  /** What a stream of many jobs missed of their logs: the scope's lines after a line id, oldest first. */
+  ownerLogsAfter(params: JobScope & { afterId: string; limit: number }): Promise<StreamedJobLogLine[]> {
+    return answersInTime(this.store.listOwnerJobLogsAfter(params))
+  }
+
+  /** Where a new stream of many jobs starts: the newest stored log line, and now as a version. */
+  eventStreamStart(): Promise<{ logId: string; version: string }> {
+    return answersInTime(this.store.eventStreamStart())
   }
 
   async list(params: Parameters<JobStore['listJobs']>[0]): Promise<OwnedJob[]> {

@@ -19,6 +19,8 @@ export interface NotifierEvents {
   cancelRequested: string
   /** A job changed (state, progress, checkpoint); its id. */
   jobChanged: string
+  /** Log lines of a job were stored: event streams send them (src/events/); its id. */
+  jobLogged: string
   /** A schedule was created, changed or resumed: schedulers look again (src/schedules/scheduler.ts); its id. */
   schedulesChanged: string
   /** Jobs of `queue` become due at a later time: runners wake then (src/runner/dueTimer.ts); `queue ms`. */
@@ -33,6 +35,7 @@ const CHANNELS = [
   'jobsAvailable',
   'cancelRequested',
   'jobChanged',
+  'jobLogged',
   'schedulesChanged',
   'pausesChanged',
   'jobsDue',

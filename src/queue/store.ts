@@ -81,7 +81,15 @@ import {
 } from './job.js'
 import { claimedColumns } from './claimedColumns.js'
 import { movedColumns, outboxFromMoved } from './outbox.js'
-import { appendJobLogs, listJobLogs, type JobLogLine, type NewJobLogLine } from './jobLogStore.js'
+import {
+  appendJobLogs,
+  listJobLogs,
+  listJobLogsAfter,
+  listOwnerJobLogsAfter,
+  type JobLogLine,
+  type NewJobLogLine,
+  type StreamedJobLogLine,
+} from './jobLogStore.js'
 import {
   countCheckpointWrite,
   historyFromWritten,
@@ -294,11 +302,20 @@ export function insertedJobRow(
   }
 }
 
+export interface JobStoreOptions {
+  /**
+   * Told the jobs whose log lines were just stored, after the write: the service announces them, so
+   * that event streams on any instance send the new lines as `log` events (src/events/).
+   */
+  onJobLogsAppended?: (jobIds: readonly string[]) => void
+}
+
 export class JobStore {
   /** `inTransaction`: this store's statements run in a caller's transaction (`within`). */
   constructor(
     private readonly sql: Sql,
     private readonly inTransaction = false,
+    private readonly options: JobStoreOptions = {},
   ) {}
 
   /**
@@ -1171,8 +1188,33 @@ export class JobStore {
   }
 
   /** Jobs' own log lines, appended and trimmed in batches (src/queue/jobLogStore.ts). */
-  appendJobLogs(lines: readonly NewJobLogLine[]): Promise<void> {
-    return appendJobLogs(this.sql, lines)
+  async appendJobLogs(lines: readonly NewJobLogLine[]): Promise<void> {
+    await appendJobLogs(this.sql, lines)
+    if (lines.length > 0) this.options.onJobLogsAppended?.([...new Set(lines.map((line) => line.jobId))])
+  }
+
+  /** Each job's lines after a line id, for the event streams (src/queue/jobLogStore.ts). */
+  listJobLogsAfter(params: {
+    after: readonly { jobId: string; afterId: string }[]
+    limitPerJob: number
+  }): Promise<StreamedJobLogLine[]> {
+    return listJobLogsAfter(this.sql, params)
+  }
+
+  /** An owner's jobs' lines after a line id: a stream of many jobs' catch-up (src/queue/jobLogStore.ts). */
+  listOwnerJobLogsAfter(params: JobScope & { afterId: string; limit: number }): Promise<StreamedJobLogLine[]> {
+    return listOwnerJobLogsAfter(this.sql, params)
+  }
+
+  /**
+   * Where a new stream of many jobs starts: the newest log line id of any job ('0' when none) and
+   * the database's clock as a version, so that its first ids resume from now, not from the start.
+   */
+  async eventStreamStart(): Promise<{ logId: string; version: string }> {
+    const [row] = await this.sql<{ logId: string; version: string }[]>`
+      select (select coalesce(max(id), 0) from job_runner_job_logs)::text as "logId",
+        to_char(now() at time zone 'UTC', ${VERSION_FORMAT}) as version`
+    return row!
   }
 
   /** A page of a job's log lines after a line id (src/queue/jobLogStore.ts); the caller checks the job is visible. */

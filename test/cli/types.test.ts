@@ -1,7 +1,8 @@
 /**
- * `job-runner types`: the payload types of a running service's job types, written for
- * job-runner/client, make tsc refuse a wrong payload and an unknown job type, and accept a right
- * one. The program is compiled as a user's would be: it imports `job-runner/client` through the
+ * `job-runner types`: the payload and result types of a running service's job types, written for
+ * job-runner/client, make tsc refuse a wrong payload and an unknown job type, accept a right one,
+ * and type the result of the job `wait` and `get` answer (from the job's id, a named type, or
+ * narrowed by `job.type`), so a wrong use of a result does not compile either. The program is compiled as a user's would be: it imports `job-runner/client` through the
  * package's exports (node_modules/job-runner links to this package, whose dist/ the build made).
  */
 import assert from 'node:assert/strict'
@@ -23,6 +24,16 @@ export const right = client.enqueue('count', { to: 5, stepMs: 1 })
 export const wrongField = client.enqueue('count', { to: 'five', stepMs: 1 })
 export const missingField = client.enqueue('count', { to: 5 })
 export const unknownType = client.enqueue('cuont', { to: 5, stepMs: 1 })
+export async function results(): Promise<number> {
+  const done = await client.wait((await right).id)
+  const wrongResult: string = done.result!.counted
+  const misspelt = done.result!.countd
+  const named = await client.get<'count'>('12')
+  const any = await client.get('12')
+  if (any.type === 'sleep' && any.result) return any.result.slept + named.result!.runs
+  return done.result!.counted
+}
+export const notAJob = client.wait<'cuont'>('12')
 `
 
 for (const target of databaseTargets()) {
@@ -44,13 +55,14 @@ for (const target of databaseTargets()) {
       if (app) await fs.rm(app, { recursive: true, force: true })
     })
 
-    it('writes types that make tsc refuse a wrong payload', async () => {
+    it('writes types that make tsc refuse a wrong payload and a wrong use of a result', async () => {
       const token = await service.token({ scopes: ['jobs:read'] })
       const run = await cli(['types', '--url', service.url, '--token', token, '-o', path.join(app, 'jobs.d.ts')])
       assert.equal(run.code, 0, run.stderr)
       assert.match(run.stderr, /wrote 5 job types to .*jobs\.d\.ts/)
       const declaration = await fs.readFile(path.join(app, 'jobs.d.ts'), 'utf8')
       assert.match(declaration, /declare module 'job-runner\/client'/)
+      assert.match(declaration, /count: \{\n {6}payload: \{[^}]*\}\n {6}result: \{\n {8}counted: number/)
       await fs.writeFile(path.join(app, 'app.ts'), PROGRAM)
       await fs.writeFile(
         path.join(app, 'tsconfig.json'),
@@ -74,9 +86,12 @@ for (const target of databaseTargets()) {
         (error: { stdout: string }) => error.stdout,
       )
       const lines = [...failed.matchAll(/app\.ts\((\d+),\d+\): error/g)].map((m) => Number(m[1]))
-      assert.deepEqual(lines, [4, 5, 6], failed)
+      // Payloads (4-6), then results: a number used as a string, a misspelt field, an unknown type.
+      assert.deepEqual(lines, [4, 5, 6, 9, 10, 16], failed)
       assert.match(failed, /Type 'string' is not assignable to type 'number'/)
       assert.match(failed, /'"cuont"' is not assignable/)
+      assert.match(failed, /app\.ts\(9,\d+\): error TS2322: Type 'number' is not assignable to type 'string'/)
+      assert.match(failed, /Property 'countd' does not exist/)
     })
   })
 }

@@ -1,7 +1,8 @@
 /**
  * The job registry and the shipped jobs: every job file loads, enqueue refuses an unknown type or a
  * bad payload before anything is stored (on each database), and each example job does what
- * DESIGN.md says, run directly with a context like the runner's.
+ * DESIGN.md says, run directly with a context like the runner's, with a result that fits the
+ * `resultSchema` it declares.
  */
 import { describe, it, before, beforeEach, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -11,6 +12,7 @@ import { captureLogs } from '../support/logs.js'
 import { defineJob, type JobContext } from '../../jobs/defineJob.js'
 import { JobRegistry, loadJobRegistry, type AnyJobDefinition } from '../../jobs/registry.js'
 import { InvalidJobError } from '../../src/queue/jobService.js'
+import { createAjv } from '../../src/validation/ajv.js'
 
 describe('job registry', () => {
   let registry: JobRegistry
@@ -78,6 +80,18 @@ describe('job registry', () => {
         ]),
       /job badcheckpoint has an invalid checkpointSchema/,
     )
+    assert.throws(
+      () =>
+        new JobRegistry([
+          defineJob({
+            name: 'badresult',
+            payloadSchema: {},
+            resultSchema: { type: 'nonsense' },
+            run: async () => null,
+          }),
+        ]),
+      /job badresult has an invalid resultSchema/,
+    )
   })
 })
 
@@ -89,10 +103,23 @@ describe('shipped jobs', () => {
     registry = await loadJobRegistry()
   })
 
+  /** The shipped job, whose every result is checked against the `resultSchema` it declares. */
   function job(name: string): AnyJobDefinition {
     const definition = registry.get(name)
     assert.ok(definition, `${name} is shipped`)
-    return definition
+    if (definition.resultSchema === undefined) return definition
+    const fits = createAjv().compile(definition.resultSchema)
+    return {
+      ...definition,
+      async run(ctx) {
+        const result = await definition.run(ctx)
+        assert.ok(
+          fits(result),
+          `${name}: ${JSON.stringify(result)} fits its resultSchema: ${JSON.stringify(fits.errors)}`,
+        )
+        return result
+      },
+    }
   }
 
   /** A context like the runner's, recording what the job saves. */

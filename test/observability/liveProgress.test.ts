@@ -2,8 +2,9 @@
  * Progress reaches watchers within a fraction of a second, without a write per report: the board's
  * throttle on its own, then a real service on each database whose checkpoint interval is an hour
  * (so only the live path can deliver) — a `?wait` long-poll answers with the new fraction as soon
- * as the job reports it, the row keeps its old progress until the outcome — and on PostgreSQL the
- * same through a second instance that does not run the job.
+ * as the job reports it, the row keeps its old progress until the outcome, and the job's event
+ * stream gets a `progress` event while no checkpoint of it has been flushed — and on PostgreSQL the
+ * same through a second instance that does not run the job. (The 250 ms figures: bench/pushes.ts.)
  */
 import assert from 'node:assert/strict'
 import { EventEmitter, once } from 'node:events'
@@ -64,6 +65,28 @@ async function longPoll(watcher: TestService, id: string): Promise<{ job: Promis
   // Let the long-poll reach its wait before the report: otherwise its first read might already see it.
   await new Promise((resolve) => setTimeout(resolve, 150))
   return { job: response.then(async (r) => ({ job: await expectJson(r, 200), at: Date.now() })) }
+}
+
+/**
+ * Opens the job's event stream on `watcher` and resolves once its first event (the job's state) is
+ * in: from then on the stream is in the hub, so a report is sent as a `progress` event.
+ * `progressAt` resolves with the first progress event at `fraction`.
+ */
+async function openStream(watcher: TestService, id: string) {
+  const response = await watcher.request(`/v1/jobs/${id}/events`)
+  assert.equal(response.status, 200)
+  const reader = response.body!.getReader()
+  let text = ''
+  while (!text.includes('\n\n')) text += new TextDecoder().decode((await reader.read()).value)
+  assert.match(text, /^event: state\n/)
+  return {
+    async progressAt(fraction: number): Promise<{ fraction: number; message?: string }> {
+      const event = new RegExp(`event: progress\nid: [^\n]+\ndata: (\\{[^\n]*"fraction":${fraction}[,}][^\n]*)\n\n`)
+      while (!event.test(text)) text += new TextDecoder().decode((await reader.read()).value)
+      return JSON.parse(event.exec(text)![1]!) as { fraction: number; message?: string }
+    },
+    close: () => reader.cancel(),
+  }
 }
 
 /** The target is 250 ms; the slack covers a loaded two-core test machine. */
@@ -140,6 +163,25 @@ for (const target of databaseTargets()) {
       const done = await pollUntil(service, id, (job) => job.state === 'succeeded')
       assert.deepEqual(done.progress, { fraction: 0.92 }, 'the outcome writes the last progress')
     })
+
+    it('sends a progress event to the job’s stream before any checkpoint of it is flushed', async () => {
+      const flushed: string[] = []
+      const off = service.runner.events.on('job:checkpoint', ({ ids }) => flushed.push(...ids))
+      try {
+        const { id, control } = await startReporter(service)
+        const stream = await openStream(service, id)
+        control.report(0.64, 'sixty-four')
+        assert.deepEqual(await stream.progressAt(0.64), { jobId: id, fraction: 0.64, message: 'sixty-four' })
+        assert.ok(!flushed.includes(id), 'no checkpoint flush of the job came before the event')
+        assert.equal((await service.store.getJob({ id, owner: undefined }))?.progress, null, 'nor any write')
+        await stream.close()
+        const settled = service.runner.events.waitFor('job:settled', (e) => e.job.id === id)
+        control.finish()
+        await settled
+      } finally {
+        off()
+      }
+    })
   })
 }
 
@@ -190,5 +232,23 @@ describe('live progress across instances (postgres)', { skip: postgres ? false :
     control.finish()
     const done = await pollUntil(watcherInstance, id, (job) => job.state === 'succeeded')
     assert.deepEqual(done.progress, { fraction: 0.75, message: 'most' })
+  })
+
+  it('sends a progress event to a stream on another instance before any checkpoint of it is flushed', async () => {
+    const flushed: string[] = []
+    const off = runnerInstance.runner.events.on('job:checkpoint', ({ ids }) => flushed.push(...ids))
+    try {
+      const { id, control } = await startReporter(runnerInstance)
+      await settledIntoRunning(watcherInstance, id)
+      const stream = await openStream(watcherInstance, id)
+      control.report(0.36, 'relayed')
+      assert.deepEqual(await stream.progressAt(0.36), { jobId: id, fraction: 0.36, message: 'relayed' })
+      assert.ok(!flushed.includes(id), 'no checkpoint flush of the job came before the event')
+      await stream.close()
+      control.finish()
+      await pollUntil(watcherInstance, id, (job) => job.state === 'succeeded')
+    } finally {
+      off()
+    }
   })
 })

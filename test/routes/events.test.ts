@@ -2,18 +2,61 @@
  * Event streams over real HTTP on each database, followed with the `eventsource` package: a job's
  * stream from queued to its terminal state (each state once, progress between, ids that grow, a
  * reconnect after the end answered 204); `Last-Event-ID` brings a client up to the stored state; a
- * stream of many jobs with filters, and its catch-up from the table; owner isolation; the per-owner
- * limit (429); and `event: shutdown` with a retry hint when the instance drains.
+ * stream of many jobs with filters, and its catch-up from the table; a job's stored log lines as
+ * `log` events (before its terminal state, and after a reconnect from the stored log, on both kinds
+ * of stream, and on PostgreSQL to a stream on an instance that does not run the job); owner isolation; the per-owner limit (429); a heartbeat comment (a short interval
+ * here); and `event: shutdown` with a retry hint when the instance drains.
  */
 import assert from 'node:assert/strict'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { after, before, describe, it } from 'node:test'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { defineJob } from '../../jobs/defineJob.js'
+import { JobRegistry, loadJobRegistry } from '../../jobs/registry.js'
+import { databaseTargets, postgresOnly, type TestDatabase } from '../support/databases.js'
 import { followEvents, type ReceivedEvent } from '../support/events.js'
 import { enqueue, expectJson, expectProblem, pollUntil } from '../support/http.js'
 import { startTestService, type TestService } from '../support/service.js'
 
 const states = (events: readonly ReceivedEvent[]) =>
   events.filter((e) => e.type === 'state').map((e) => (e.data as { state: string }).state)
+
+interface LogData {
+  jobId: string
+  id: string
+  level: string
+  message: string
+}
+
+/** Logs `line 1` … `line N`, one a step, saving its place: its lines are stored with its checkpoints. */
+const chatty = defineJob<{ lines: number; stepMs: number; pad?: number }, { logged: number }, { logged: number }>({
+  name: 'chatty',
+  payloadSchema: {
+    type: 'object',
+    properties: { lines: { type: 'integer' }, stepMs: { type: 'integer' }, pad: { type: 'integer' } },
+    required: ['lines', 'stepMs'],
+  },
+  async run({ payload, log, signal, checkpoint, saveCheckpoint }) {
+    for (let i = (checkpoint?.logged ?? 0) + 1; i <= payload.lines; i++) {
+      log.info({ i }, `line ${i}${payload.pad ? ` ${'x'.repeat(payload.pad)}` : ''}`)
+      saveCheckpoint({ logged: i })
+      await sleep(payload.stepMs, undefined, { signal })
+    }
+    return { logged: payload.lines }
+  },
+})
+
+/** The complete events of an event stream's text so far, in order (comments left out). */
+function parseEvents(text: string): { type: string; id: string | undefined; data: unknown }[] {
+  return text
+    .split('\n\n')
+    .slice(0, -1)
+    .filter((block) => /^event: /m.test(block))
+    .map((block) => ({
+      type: /^event: (.*)$/m.exec(block)![1]!,
+      id: /^id: (.*)$/m.exec(block)?.[1],
+      data: JSON.parse(/^data: (.*)$/m.exec(block)![1]!) as unknown,
+    }))
+}
 
 for (const target of databaseTargets()) {
   describe(`event streams (${target.name})`, () => {
@@ -22,7 +65,13 @@ for (const target of databaseTargets()) {
 
     before(async () => {
       database = await target.create()
-      service = await startTestService(database, { EVENT_STREAMS_PER_OWNER: '3' })
+      const shipped = await loadJobRegistry()
+      const registry = new JobRegistry([...shipped.names().map((name) => shipped.get(name)!), chatty])
+      service = await startTestService(
+        database,
+        { EVENT_STREAMS_PER_OWNER: '3', EVENT_HEARTBEAT_SECONDS: '0.2' },
+        { registry },
+      )
     })
     after(async () => {
       await service?.close()
@@ -48,6 +97,123 @@ for (const target of databaseTargets()) {
       } finally {
         follower.close()
       }
+    })
+
+    it('log events: each stored line once, before the terminal state; a reconnect gets the lines it missed', async () => {
+      const job = await enqueue(service, { type: 'chatty', payload: { lines: 6, stepMs: 40 } })
+      const follower = followEvents(`${service.url}/v1/jobs/${job.id}/events`, () => service.token())
+      let logs: ReceivedEvent[]
+      let last: ReceivedEvent
+      try {
+        await follower.waitFor((e) => e.type === 'state' && (e.data as { state: string }).state === 'succeeded')
+        logs = follower.events.filter((e) => e.type === 'log')
+        const messages = logs.map((e) => (e.data as LogData).message)
+        assert.deepEqual(messages, ['line 1', 'line 2', 'line 3', 'line 4', 'line 5', 'line 6'])
+        last = follower.events.at(-1)!
+        assert.deepEqual([last.type, (last.data as { state: string }).state], ['state', 'succeeded'])
+        for (const event of logs) {
+          const line = event.data as LogData
+          assert.deepEqual([line.jobId, line.level], [job.id, 'info'])
+          // The id names the stored line: a reconnect resumes after it.
+          assert.match(event.id, new RegExp(`^[0-9]{20}\\.${job.id}\\.[a-z]+\\.${line.id}$`))
+        }
+        // The terminal state's id carries the last line too: a reconnect with it is told 204.
+        assert.ok(last.id.endsWith(`.succeeded.${(logs.at(-1)!.data as LogData).id}`), last.id)
+      } finally {
+        follower.close()
+      }
+      const done = await service.request(`/v1/jobs/${job.id}/events`, { headers: { 'last-event-id': last.id } })
+      assert.equal(done.status, 204)
+      // From the third line's id, on a fresh connection: the three stored after it, then the state.
+      const resumed = parseEvents(
+        await (
+          await service.request(`/v1/jobs/${job.id}/events`, { headers: { 'last-event-id': logs[2]!.id } })
+        ).text(),
+      )
+      assert.deepEqual(
+        resumed.map((e) => (e.type === 'log' ? (e.data as LogData).message : e.type)),
+        ['line 4', 'line 5', 'line 6', 'state'],
+      )
+      // A new stream of the finished job: its whole stored log, then its state.
+      const fresh = parseEvents(await (await service.request(`/v1/jobs/${job.id}/events`)).text())
+      assert.deepEqual(
+        fresh.map((e) => e.type),
+        ['log', 'log', 'log', 'log', 'log', 'log', 'state'],
+      )
+    })
+
+    it('a log larger than a burst goes out as the client reads it, then the terminal state', async () => {
+      // 60 lines of 4 KiB: past the half of the stream's bound that one burst may fill.
+      const job = await enqueue(service, { type: 'chatty', payload: { lines: 60, stepMs: 0, pad: 4000 } })
+      await pollUntil(service, job.id, (j) => j.state === 'succeeded')
+      const events = parseEvents(await (await service.request(`/v1/jobs/${job.id}/events`)).text())
+      const logs = events.filter((e) => e.type === 'log').map((e) => (e.data as LogData).message.split(' ')[1])
+      assert.deepEqual(
+        logs,
+        Array.from({ length: 60 }, (_, i) => String(i + 1)),
+      )
+      assert.deepEqual(
+        events.slice(-1).map((e) => [e.type, (e.data as { state: string }).state]),
+        [['state', 'succeeded']],
+      )
+    })
+
+    it('GET /v1/events: log events of the caller’s jobs as they are stored, and those it missed on reconnect', async () => {
+      const token = () => service.token({ sub: 'erin', scopes: ['jobs:read'] })
+      const follower = followEvents(`${service.url}/v1/events?type=chatty`, token)
+      const lineOf = (e: ReceivedEvent) => (e.type === 'log' ? (e.data as LogData) : undefined)
+      let lastId: string
+      try {
+        await waitUntil(() => service.eventHub.size === 1)
+        const mine = await enqueue(service, { type: 'chatty', payload: { lines: 3, stepMs: 20 } }, { sub: 'erin' })
+        const theirs = await enqueue(service, { type: 'chatty', payload: { lines: 3, stepMs: 20 } }, { sub: 'frank' })
+        await follower.waitFor((e) => lineOf(e)?.jobId === mine.id && lineOf(e)?.message === 'line 3')
+        await pollUntil(service, theirs.id, (j) => j.state === 'succeeded')
+        const done = await follower.waitFor(
+          (e) => e.type === 'state' && (e.data as { id: string; state: string }).state === 'succeeded',
+        )
+        assert.equal((done.data as { id: string }).id, mine.id)
+        const lines = follower.events.flatMap((e) => lineOf(e) ?? [])
+        assert.deepEqual(
+          lines.map((l) => [l.jobId, l.message]),
+          [1, 2, 3].map((i) => [mine.id, `line ${i}`]),
+          'each of the caller’s lines once, no other owner’s',
+        )
+        lastId = follower.events.at(-1)!.id
+      } finally {
+        follower.close()
+      }
+      // Lines stored while the client was away come from the stored log, then the job's state.
+      const missed = await enqueue(service, { type: 'chatty', payload: { lines: 2, stepMs: 1 } }, { sub: 'erin' })
+      await pollUntil(service, missed.id, (j) => j.state === 'succeeded')
+      const response = await service.request('/v1/events?type=chatty', {
+        sub: 'erin',
+        scopes: ['jobs:read'],
+        headers: { 'last-event-id': lastId },
+      })
+      const reader = response.body!.getReader()
+      let text = ''
+      let caughtUp: ReturnType<typeof parseEvents> = []
+      while (!caughtUp.some((e) => e.type === 'state' && (e.data as { id: string }).id === missed.id)) {
+        text += new TextDecoder().decode((await reader.read()).value)
+        caughtUp = parseEvents(text)
+      }
+      await reader.cancel()
+      assert.deepEqual(
+        caughtUp.map((e) => (e.type === 'log' ? [(e.data as LogData).jobId, (e.data as LogData).message] : e.type)),
+        [[missed.id, 'line 1'], [missed.id, 'line 2'], 'state'],
+      )
+    })
+
+    it('a comment line comes every EVENT_HEARTBEAT_SECONDS', async () => {
+      const job = await enqueue(service, { type: 'echo', runAt: future(60_000) })
+      const response = await service.request(`/v1/jobs/${job.id}/events`)
+      const reader = response.body!.getReader()
+      let text = ''
+      while (!text.includes(': heartbeat\n\n')) text += new TextDecoder().decode((await reader.read()).value)
+      assert.match(text, /^event: state\n/)
+      await reader.cancel()
+      await service.jobs.cancel({ id: job.id, owner: undefined })
     })
 
     it('Last-Event-ID: the state again only if it changed; a finished job seen finished is 204', async () => {
@@ -147,6 +313,40 @@ for (const target of databaseTargets()) {
     })
   })
 }
+
+const postgres = postgresOnly()
+describe('log events on another instance (postgres)', { skip: postgres ? false : 'needs TEST_DATABASE_URL' }, () => {
+  let database: TestDatabase
+  let runnerInstance: TestService
+  let watcherInstance: TestService
+
+  before(async () => {
+    database = await postgres!.create()
+    const shipped = await loadJobRegistry()
+    const registry = new JobRegistry([...shipped.names().map((name) => shipped.get(name)!), chatty])
+    runnerInstance = await startTestService(database, {}, { registry })
+    // Serves another queue: it never runs the job, it hears of its stored lines over NOTIFY.
+    watcherInstance = await startTestService(database, { QUEUES: 'elsewhere' }, { registry })
+  })
+  after(async () => {
+    await watcherInstance?.close()
+    await runnerInstance?.close()
+    await database?.cleanup()
+  })
+
+  it('sends the lines a job running elsewhere stores, before its terminal state', async () => {
+    const job = await enqueue(runnerInstance, { type: 'chatty', payload: { lines: 4, stepMs: 50 } })
+    const follower = followEvents(`${watcherInstance.url}/v1/jobs/${job.id}/events`, () => watcherInstance.token())
+    try {
+      await follower.waitFor((e) => e.type === 'state' && (e.data as { state: string }).state === 'succeeded')
+      const lines = follower.events.flatMap((e) => (e.type === 'log' ? [(e.data as LogData).message] : []))
+      assert.deepEqual(lines, ['line 1', 'line 2', 'line 3', 'line 4'])
+      assert.equal(follower.events.at(-1)!.type, 'state')
+    } finally {
+      follower.close()
+    }
+  })
+})
 
 function future(ms: number): string {
   return new Date(Date.now() + ms).toISOString()

@@ -14,6 +14,7 @@ import { startTestService, type TestService } from '../support/service.js'
 interface JobTypeInfo {
   name: string
   payloadSchema: Record<string, unknown>
+  resultSchema?: Record<string, unknown>
   defaults: { maxAttempts: number; maxInterruptions: number; timeoutSeconds: number | null; queue: string }
 }
 
@@ -53,12 +54,19 @@ for (const target of databaseTargets()) {
         [...shipped.names(), 'report.monthly'].sort(),
       )
       for (const name of shipped.names()) {
-        const { payloadSchema, defaults } = shipped.get(name)!
+        const { payloadSchema, resultSchema, defaults } = shipped.get(name)!
         assert.deepEqual(
           jobTypes.find((t) => t.name === name),
-          { name, payloadSchema, defaults: { ...defaults }, checkpointVersion: 1 },
+          {
+            name,
+            payloadSchema,
+            ...(resultSchema ? { resultSchema } : {}),
+            defaults: { ...defaults },
+            checkpointVersion: 1,
+          },
         )
       }
+      assert.ok(jobTypes.find((t) => t.name === 'count')?.resultSchema, 'a shipped job shows its result schema')
       assert.deepEqual(
         jobTypes.find((t) => t.name === 'report.monthly'),
         {

@@ -24,7 +24,7 @@ export interface EventFollower {
   close(): void
 }
 
-const TYPES = ['state', 'progress', 'checkpoint', 'retry', 'shutdown']
+const TYPES = ['state', 'progress', 'checkpoint', 'retry', 'log', 'shutdown']
 
 export function followEvents(
   url: string,

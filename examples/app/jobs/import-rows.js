@@ -18,6 +18,12 @@ export default defineJob({
     required: ['rows'],
     additionalProperties: false,
   },
+  // What a caller's `wait` answers as `result` (typed by `job-runner types`).
+  resultSchema: {
+    type: 'object',
+    properties: { imported: { type: 'integer' }, resumedFrom: { type: 'integer' } },
+    required: ['imported', 'resumedFrom'],
+  },
   defaults: { maxAttempts: 3 },
   async run({ payload, signal, checkpoint, saveCheckpoint, progress, log }) {
     const { rows, batchSize = 100, batchMs = 50 } = payload
