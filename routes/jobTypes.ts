@@ -2,7 +2,7 @@
  * /v1/job-types: the job types this instance runs, so callers (the dashboard, `job-runner enqueue`)
  * can offer and check them instead of guessing: each type's name, the JSON Schema its payload must
  * satisfy, the defaults an enqueue that leaves them out gets, and its concurrency and rate limits
- * (when it has them). Scope `jobs:read`.
+ * (when it has them), and its time slice (`maxSliceSeconds`) when its runs are sliced. Scope `jobs:read`.
  */
 import { Hono } from 'hono'
 import type { JobRegistry } from '../jobs/registry.js'
@@ -18,7 +18,7 @@ export function jobTypesRoutes({ registry, verifyToken }: JobTypesRoutesOptions)
   // The registry is fixed once the service starts: the answer is built once.
   const body = JSON.stringify({
     jobTypes: registry.names().map((name) => {
-      const { payloadSchema, defaults, concurrency, rateLimit } = registry.get(name)!
+      const { payloadSchema, defaults, concurrency, rateLimit, maxSliceSeconds } = registry.get(name)!
       const { maxAttempts, maxInterruptions, timeoutSeconds, queue } = defaults
       return {
         name,
@@ -26,6 +26,7 @@ export function jobTypesRoutes({ registry, verifyToken }: JobTypesRoutesOptions)
         defaults: { maxAttempts, maxInterruptions, timeoutSeconds, queue },
         ...(concurrency ? { concurrency } : {}),
         ...(rateLimit ? { rateLimit } : {}),
+        ...(maxSliceSeconds === undefined ? {} : { maxSliceSeconds }),
       }
     }),
   })

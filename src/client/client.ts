@@ -93,6 +93,10 @@ export interface JobRunnerClient {
   wait(id: string, options?: { signal?: AbortSignal }): Promise<Job>
   /** POST /v1/jobs/{id}/cancel: the job (cancelled, or running with `cancelRequested`). */
   cancel(id: string, options?: { signal?: AbortSignal }): Promise<Job>
+  /** POST /v1/jobs/{id}/pause: the job (paused, or running with `pauseRequested`). */
+  pause(id: string, options?: { signal?: AbortSignal }): Promise<Job>
+  /** POST /v1/jobs/{id}/resume: the job (queued again, or running with its pause withdrawn). */
+  resume(id: string, options?: { signal?: AbortSignal }): Promise<Job>
   /** Every job matching the filter, newest first, page after page. */
   list(filter?: ListFilter): AsyncIterable<Job>
 }
@@ -107,7 +111,7 @@ export function createClient(options: ClientOptions): JobRunnerClient {
     baseUrl: url.replace(/\/+$/, ''),
     fetch: retryingFetch(retry, { fetchImpl }),
   })
-  // Retried as a whole: cancel is idempotent, and a batch's jobs all carry keys by then.
+  // Retried as a whole: cancel, pause and resume are idempotent, and a batch's jobs all carry keys by then.
   const repeatable = retryingFetch(retry, { alwaysSafe: true, fetchImpl })
   api.use({
     async onRequest({ request }) {
@@ -191,6 +195,26 @@ export function createClient(options: ClientOptions): JobRunnerClient {
 
     async cancel(id, { signal } = {}) {
       const { data, error, response } = await api.POST('/v1/jobs/{id}/cancel', {
+        params: { path: { id } },
+        fetch: repeatable,
+        ...(signal ? { signal } : {}),
+      })
+      if (data === undefined) throw failed(response, error)
+      return data
+    },
+
+    async pause(id, { signal } = {}) {
+      const { data, error, response } = await api.POST('/v1/jobs/{id}/pause', {
+        params: { path: { id } },
+        fetch: repeatable,
+        ...(signal ? { signal } : {}),
+      })
+      if (data === undefined) throw failed(response, error)
+      return data
+    },
+
+    async resume(id, { signal } = {}) {
+      const { data, error, response } = await api.POST('/v1/jobs/{id}/resume', {
         params: { path: { id } },
         fetch: repeatable,
         ...(signal ? { signal } : {}),
