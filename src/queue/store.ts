@@ -575,7 +575,7 @@ export class JobStore {
           lease_owner = ${instanceId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
       where j.id = any(array(select id from next))
       returning ${claimedColumns(this.sql)}`
-    return rows.sort((a, b) => a.priority - b.priority || compareIds(a.id, b.id)).map(toClaimedJob)
+    return rows.sort(inClaimOrder).map(toClaimedJob)
   }
 
   /**
@@ -585,7 +585,7 @@ export class JobStore {
    */
   async claimLimitedJobs(params: LimitedClaimParams): Promise<ClaimedJob[]> {
     const rows = await claimLimitedJobs(this.sql, params)
-    return rows.sort((a, b) => a.priority - b.priority || compareIds(a.id, b.id)).map(toClaimedJob)
+    return rows.sort(inClaimOrder).map(toClaimedJob)
   }
 
   /** Jobs of each limited type and key holding a place now (see `countLimitedRunning`). */
@@ -1495,6 +1495,21 @@ export const JOB_PROGRESS_CHANNEL = 'job_runner_jobProgress'
 /** Ids are bigint identities; anything else cannot name a job (and must not reach SQL as a bigint). */
 export function isJobId(id: string): boolean {
   return /^[1-9][0-9]{0,17}$/.test(id)
+}
+
+/**
+ * The claim's order (priority, run_at, id), in which a claim's jobs are handed to the runner: a job
+ * that yielded its slice (run_at now) goes behind the jobs that waited, even those enqueued after it.
+ * Both claims return `run_at` as `ISO_TIMESTAMP` text, which sorts as it compares.
+ */
+function inClaimOrder(
+  a: { priority: number; run_at: string | Date; id: string },
+  b: { priority: number; run_at: string | Date; id: string },
+): number {
+  const at = (row: { run_at: string | Date }) =>
+    typeof row.run_at === 'string' ? row.run_at : row.run_at.toISOString()
+  const [x, y] = [at(a), at(b)]
+  return a.priority - b.priority || (x < y ? -1 : x > y ? 1 : 0) || compareIds(a.id, b.id)
 }
 
 /** Orders ids as numbers without parsing them: they are digit strings with no leading zero, so the shorter is the smaller. */
