@@ -833,7 +833,7 @@ for (const target of databaseTargets()) {
       before(async () => {
         stopping = await target.create()
         // A job that ignores its token holds the shutdown open (answering 503) until the grace deadline.
-        stoppingService = await startTestService(stopping, { SHUTDOWN_GRACE_SECONDS: '4' })
+        stoppingService = await startTestService(stopping, { SHUTDOWN_GRACE_SECONDS: '6' })
       })
       after(async () => {
         await stoppingService?.close()
@@ -841,8 +841,9 @@ for (const target of databaseTargets()) {
       })
 
       it('503 with Retry-After and Connection: close on every route but /livez', async () => {
-        // 5 s of steps: past the 4 s grace, yet over soon after, as an abandoned job runs on in this process.
-        const stubborn = await enqueue(stoppingService, { type: 'stubborn', payload: { to: 250, stepMs: 20 } })
+        // 7 s of steps: past the 6 s grace (time for one request per operation on a loaded machine), yet
+        // over soon after, as an abandoned job runs on in this process.
+        const stubborn = await enqueue(stoppingService, { type: 'stubborn', payload: { to: 350, stepMs: 20 } })
         await pollUntil(stoppingService, stubborn.id, (job) => job.state === 'running')
         const stopped = stoppingService.lifecycle.shutdown('contract test')
         const call = (path: string, init: Parameters<TestService['request']>[1] = {}) =>
