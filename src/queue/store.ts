@@ -721,7 +721,9 @@ export class JobStore {
    * `checkpoint` (src/queue/pauses.ts) go back to `queued` with their checkpoint, the attempt given
    * back. A pause is the operator's choice, not the job's trouble: it is not counted as an
    * interruption (so `maxInterruptions` never fails a job for being paused), and the job keeps its
-   * `run_at`, hence its place in line for when the pause ends.
+   * `run_at`, hence its place in line for when the pause ends. A job paused itself
+   * (`POST /v1/jobs/{id}/pause`: `pause_requested`) goes to `paused` instead, until resumed; one whose
+   * cancel came after its token fired, to `cancelled` (`stoppedWrite`).
    */
   async requeuePausedJobs({
     instanceId,
