@@ -25,6 +25,7 @@ import { defineJob } from '../../jobs/defineJob.js'
 import echo from '../../jobs/echo.js'
 import { JobRegistry } from '../../jobs/registry.js'
 import { databaseTargets, postgresOnly, skipWithoutPostgres, type TestDatabase } from '../support/databases.js'
+import { followEvents } from '../support/events.js'
 import { enqueue, expectJson, expectProblem, pollUntil, type ApiJob } from '../support/http.js'
 import { startTestService, type TestService } from '../support/service.js'
 
@@ -121,9 +122,17 @@ for (const target of databaseTargets()) {
       let ended = false
       void codeEnded.then(() => (ended = true))
       await pollUntil(service, job.id, (j) => j.state === 'running')
+      // The event stream shows the request while the run still goes on, then the acknowledgement.
+      const follower = followEvents(`${service.url}/v1/jobs/${job.id}/events`, () => service.token())
+      await follower.waitFor((e) => e.type === 'state')
       const requested = await expectJson(await post(service, `/v1/jobs/${job.id}/cancel`), 202)
       assert.equal(typeof requested.cancelRequestedAt, 'string')
       assert.equal(requested.cancelAcknowledgedAt, null, 'its run has not stopped yet')
+      const asked = await follower.waitFor((e) => e.type === 'state' && (e.data as ApiJob).cancelRequestedAt !== null)
+      assert.equal((asked.data as ApiJob).state, 'running')
+      const acknowledged = await follower.waitFor((e) => e.type === 'state' && (e.data as ApiJob).state === 'cancelled')
+      assert.equal(typeof (acknowledged.data as ApiJob).cancelAcknowledgedAt, 'string')
+      follower.close()
       const cancelled = await pollUntil(service, job.id, (j) => j.state === 'cancelled')
       const waitedMs =
         Date.parse(cancelled.cancelAcknowledgedAt as string) - Date.parse(requested.cancelRequestedAt as string)
