@@ -16,11 +16,13 @@ import type { Json } from '../src/queue/job.js'
 export { PermanentError, RetryAfterError } from './errors.js'
 
 /**
- * Why a job's token fired: a SIGTERM or drain, a cancel request, the job's own timeout, or a pause of
- * its queue or type with `mode: "checkpoint"` (it goes back to the queue, attempt refunded, and runs
- * again from its checkpoint once resumed).
+ * Why a job's token fired: a SIGTERM or drain, a cancel request, the job's own timeout, a pause (of
+ * its queue or type with `mode: "checkpoint"`, or of the job itself: it goes back to the queue, or
+ * to `paused`, attempt refunded, and runs again from its checkpoint once resumed), or the end of its
+ * time slice (`yield`: its type's `maxSliceSeconds`; it goes back to the queue behind the jobs that
+ * waited, attempt refunded). For every reason but `timeout`, save the checkpoint and return or throw.
  */
-export type AbortReason = 'shutdown' | 'cancelled' | 'timeout' | 'paused'
+export type AbortReason = 'shutdown' | 'cancelled' | 'timeout' | 'paused' | 'yield'
 
 export interface JobContext<Payload = Json, Checkpoint = Json> {
   readonly jobId: string
@@ -135,6 +137,12 @@ export interface JobDefinition<Payload = Json, Checkpoint = Json, Result = Json>
   readonly rateLimit?: RateLimit
   /** Limits across every instance (see `ConcurrencyLimits`); none when absent. */
   readonly concurrency?: ConcurrencyLimits
+  /**
+   * Time slicing: a run that lasts this many seconds has its token aborted with reason `yield` and,
+   * once it stops, goes back to the queue behind the jobs that waited, from its checkpoint, without
+   * using an attempt; long jobs take turns instead of holding slots for hours. None when absent.
+   */
+  readonly maxSliceSeconds?: number
   /** Recurring jobs of this type (see `DeclaredSchedule`); none when absent. */
   readonly schedules?: readonly DeclaredSchedule<Payload>[]
   /** JSON Schema (draft 2020-12 subset that Ajv supports) the payload must satisfy before it is stored. */
@@ -198,6 +206,7 @@ export function defineJob<Payload = Json, Checkpoint = Json, Result = Json>(defi
   checkpointSchema?: Readonly<Record<string, unknown>>
   checkpointVersion?: number
   migrateCheckpoint?: (old: unknown, fromVersion: number) => Checkpoint | Promise<Checkpoint>
+  maxSliceSeconds?: number
   run(ctx: JobContext<Payload, Checkpoint>): Promise<Result>
 }): JobDefinition<Payload, Checkpoint, Result> {
   if (!JOB_NAME.test(definition.name)) {
@@ -214,6 +223,10 @@ export function defineJob<Payload = Json, Checkpoint = Json, Result = Json>(defi
   validateConcurrency(definition.name, definition.concurrency)
   validateRateLimit(definition.name, definition.rateLimit)
   validateCheckpointOptions(definition)
+  const slice = definition.maxSliceSeconds
+  if (slice !== undefined && !(typeof slice === 'number' && Number.isFinite(slice) && slice > 0 && slice <= 86_400)) {
+    throw new Error(`job ${definition.name}: maxSliceSeconds must be a number of seconds above 0, at most 86400`)
+  }
   if (definition.schedules !== undefined && !Array.isArray(definition.schedules)) {
     throw new Error(`job ${definition.name}: schedules must be an array of { id, cron | every, ... }`)
   }

@@ -2,8 +2,9 @@
  * /v1/job-types: the job types this instance runs, so callers (the dashboard, `job-runner enqueue`)
  * can offer and check them instead of guessing: each type's name, the JSON Schema its payload must
  * satisfy, the schema of its result (when it declares one), the defaults an enqueue that leaves
- * them out gets, its concurrency and rate limits (when it has them), and its checkpoint version and
- * schema (when it declares one). Scope `jobs:read`.
+ * them out gets, its concurrency and rate limits (when it has them), its checkpoint version and
+ * schema (when it declares one), and its time slice (`maxSliceSeconds`) when its runs are sliced.
+ * Scope `jobs:read`.
  */
 import { Hono } from 'hono'
 import type { JobRegistry } from '../jobs/registry.js'
@@ -19,8 +20,16 @@ export function jobTypesRoutes({ registry, verifyToken }: JobTypesRoutesOptions)
   // The registry is fixed once the service starts: the answer is built once.
   const body = JSON.stringify({
     jobTypes: registry.names().map((name) => {
-      const { payloadSchema, resultSchema, defaults, concurrency, rateLimit, checkpointVersion, checkpointSchema } =
-        registry.get(name)!
+      const {
+        payloadSchema,
+        resultSchema,
+        defaults,
+        concurrency,
+        rateLimit,
+        checkpointVersion,
+        checkpointSchema,
+        maxSliceSeconds,
+      } = registry.get(name)!
       const { maxAttempts, maxInterruptions, timeoutSeconds, queue } = defaults
       return {
         name,
@@ -31,6 +40,7 @@ export function jobTypesRoutes({ registry, verifyToken }: JobTypesRoutesOptions)
         ...(rateLimit ? { rateLimit } : {}),
         checkpointVersion: checkpointVersion ?? 1,
         ...(checkpointSchema ? { checkpointSchema } : {}),
+        ...(maxSliceSeconds === undefined ? {} : { maxSliceSeconds }),
       }
     }),
   })

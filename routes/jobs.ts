@@ -1,5 +1,5 @@
 /**
- * /v1/jobs: enqueue (one and many), status with ETag and long-poll, list, cancel, retry, replay. Owner isolation
+ * /v1/jobs: enqueue (one and many), status with ETag and long-poll, list, cancel, pause, resume, retry, replay. Owner isolation
  * is by the token's `sub`: without `admin`, another owner's job is simply not found.
  */
 import { createHash } from 'node:crypto'
@@ -174,6 +174,39 @@ export function jobsRoutes({
         return c.json(publicJob(outcome.job), 202)
       case 'cancelled':
       case 'already-cancelled':
+        return c.json(publicJob(outcome.job), 200)
+    }
+  })
+
+  app.post('/:id/pause', write, async (c) => {
+    const id = c.req.param('id')
+    const outcome = await jobs.pause({ ...ownerScope(c.get('principal')), id })
+    switch (outcome.kind) {
+      case 'not-found':
+        throw notFound(id)
+      case 'finished':
+        throw new HttpProblem(
+          'job-finished',
+          `job ${id} is ${outcome.job.state}; only a queued or running job can be paused`,
+        )
+      case 'requested':
+        return c.json(publicJob(outcome.job), 202)
+      case 'paused':
+      case 'already-paused':
+        return c.json(publicJob(outcome.job), 200)
+    }
+  })
+
+  app.post('/:id/resume', write, async (c) => {
+    const id = c.req.param('id')
+    const outcome = await jobs.resume({ ...ownerScope(c.get('principal')), id })
+    switch (outcome.kind) {
+      case 'not-found':
+        throw notFound(id)
+      case 'finished':
+        throw new HttpProblem('job-finished', `job ${id} is ${outcome.job.state}; only a paused job can be resumed`)
+      case 'resumed':
+      case 'unchanged':
         return c.json(publicJob(outcome.job), 200)
     }
   })

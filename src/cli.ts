@@ -2,15 +2,15 @@
 /**
  * The `job-runner` command (package.json `bin`, so `npx job-runner …`): run the service with an
  * app's own jobs (`start`), mint tokens, enqueue jobs,
- * follow, list, cancel, retry and replay them (one or in bulk), act on schedules, drain and resume an instance, migrate the database. Every command takes --help.
+ * follow, list, cancel, pause, resume, retry and replay them (one or in bulk), act on schedules, drain and resume an instance, migrate the database. Every command takes --help.
  * Exit codes: 0 done, 1 the job failed or was cancelled, 2 bad usage or configuration, 3 the
  * service refused or could not be reached.
  */
 import { bulkCommand } from './cli/bulk.js'
 import { commandHelp, CliError, EXIT, parseCommandArgs, type Command, type CommandIo } from './cli/command.js'
-import { drainCommand, resumeCommand } from './cli/drain.js'
+import { drainCommand } from './cli/drain.js'
 import { enqueueCommand } from './cli/enqueue.js'
-import { cancelCommand, replayCommand, retryCommand } from './cli/jobActions.js'
+import { cancelCommand, pauseCommand, replayCommand, resumeCommand, retryCommand } from './cli/jobActions.js'
 import { listCommand } from './cli/list.js'
 import { migrateCommand } from './cli/migrate.js'
 import { schedulesCommand } from './cli/schedules.js'
@@ -26,6 +26,7 @@ const COMMANDS: readonly Command[] = [
   statusCommand,
   listCommand,
   cancelCommand,
+  pauseCommand,
   retryCommand,
   replayCommand,
   bulkCommand,

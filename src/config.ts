@@ -34,6 +34,8 @@ export interface Config {
   readonly localQueueSize: number
   readonly queues: readonly string[]
   readonly shutdownGraceMs: number
+  /** A running job that ignores a cancel this long is abandoned as `cancelled`, its slot freed (`CANCEL_GRACE_SECONDS`). */
+  readonly cancelGraceMs: number
   readonly checkpointIntervalMs: number
   readonly leaseMs: number
   readonly pollIntervalMs: number
@@ -219,6 +221,7 @@ export function loadConfig(env: Env = process.env): Config {
     localQueueSize: readNumber(env, 'LOCAL_QUEUE_SIZE', 2000, { min: 0, max: 10_000 }),
     queues,
     shutdownGraceMs: readNumber(env, 'SHUTDOWN_GRACE_SECONDS', 25, { min: 1, max: 3600, integer: false }) * 1000,
+    cancelGraceMs: readNumber(env, 'CANCEL_GRACE_SECONDS', 30, { min: 0.05, max: 86400, integer: false }) * 1000,
     checkpointIntervalMs:
       readNumber(env, 'CHECKPOINT_INTERVAL_SECONDS', 5, { min: 0.05, max: 3600, integer: false }) * 1000,
     leaseMs: readNumber(env, 'LEASE_SECONDS', 30, { min: 1, max: 86400, integer: false }) * 1000,

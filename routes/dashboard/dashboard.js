@@ -4,7 +4,7 @@
 ;(() => {
   const TOKEN_KEY = 'job-runner.token'
   const REFRESH_MS = 2000
-  const STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'expired']
+  const STATES = ['queued', 'running', 'paused', 'succeeded', 'failed', 'cancelled', 'expired']
   const $ = (id) => document.getElementById(id)
 
   let token = sessionStorage.getItem(TOKEN_KEY)
@@ -248,7 +248,7 @@
       ? `…and ${otherQueues.queues.toLocaleString()} more queues, served by no instance, with ${otherQueues.counts.queued.toLocaleString()} queued jobs`
       : ''
     $('queues').tBodies[0].replaceChildren(
-      ...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 11 }, 'No queues yet'))]),
+      ...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 12 }, 'No queues yet'))]),
     )
     for (const s of ['queued', 'succeeded', 'failed', 'cancelled'])
       $(`stat-${s}`).textContent = totals[s].toLocaleString()
@@ -260,7 +260,7 @@
   }
 
   function cancelButton(job) {
-    if (!scopes.has('jobs:write') || (job.state !== 'queued' && job.state !== 'running')) return null
+    if (!scopes.has('jobs:write') || !['queued', 'running', 'paused'].includes(job.state)) return null
     return h(
       'button',
       {
@@ -291,16 +291,25 @@
     )
   }
 
-  /** Retry for a failed or cancelled job, Cancel for one still queued or running, Replay for any. */
+  /** A queued or running job may be paused (unless a pause is already asked); a paused one resumed. */
+  const pausable = (job) => (job.state === 'queued' || job.state === 'running') && !job.pauseRequested
+  const resumable = (job) => job.state === 'paused' || (job.state === 'running' && job.pauseRequested)
+
+  /**
+   * Retry for a failed or cancelled job, Pause or Resume and Cancel for one still queued, running or
+   * paused, Replay for any.
+   */
   function jobActions(job) {
     if (!scopes.has('jobs:write')) return null
     const finishedBadly = job.state === 'failed' || job.state === 'cancelled'
-    const live = job.state === 'queued' || job.state === 'running'
+    const live = ['queued', 'running', 'paused'].includes(job.state)
     return h(
       'div',
       { class: 'actions' },
       finishedBadly ? actionButton('Retry', 'retry', job, 'primary', retryJob) : null,
       actionButton('Replay', 'replay', job, 'ghost', replayJob),
+      pausable(job) ? actionButton('Pause', 'pause', job, 'ghost', pauseJob) : null,
+      resumable(job) ? actionButton('Resume', 'resume', job, 'primary', resumeJob) : null,
       live ? actionButton('Cancel', 'cancel', job, 'danger', cancelJob) : null,
     )
   }
@@ -561,9 +570,11 @@
     state.dataset.state = job.state
     state.textContent = job.state
     const cancel = $('detail-cancel')
-    cancel.hidden = !scopes.has('jobs:write') || (job.state !== 'queued' && job.state !== 'running')
+    cancel.hidden = !scopes.has('jobs:write') || !['queued', 'running', 'paused'].includes(job.state)
     cancel.disabled = job.cancelRequested
     cancel.textContent = job.cancelRequested ? 'Cancelling…' : 'Cancel job'
+    $('detail-pause').hidden = !scopes.has('jobs:write') || !pausable(job)
+    $('detail-resume').hidden = !scopes.has('jobs:write') || !resumable(job)
     $('detail-retry').hidden = !scopes.has('jobs:write') || (job.state !== 'failed' && job.state !== 'cancelled')
     $('detail-replay').hidden = !scopes.has('jobs:write')
     const field = (label, value) => [h('dt', {}, label), h('dd', {}, value)]
@@ -605,7 +616,14 @@
           : null,
         field('Started', when(job.startedAt)),
         field('Finished', when(job.finishedAt)),
-        field('Cancel requested', job.cancelRequested ? 'yes' : 'no'),
+        field('Cancel requested', job.cancelRequested ? when(job.cancelRequestedAt) : 'no'),
+        job.cancelRequested
+          ? field(
+              'Cancel acknowledged',
+              job.cancelAcknowledgedAt ? when(job.cancelAcknowledgedAt) : 'not yet: its run has not stopped',
+            )
+          : null,
+        job.pauseRequested ? field('Pause requested', 'yes: it pauses at its next check') : null,
       ),
       h('h3', {}, 'Progress'),
       progressBar(job.progress),
@@ -853,6 +871,30 @@
     refreshNow()
   }
 
+  async function pauseJob(id) {
+    try {
+      const job = await api(`/v1/jobs/${encodeURIComponent(id)}/pause`, { method: 'POST' })
+      toast(
+        job.state === 'paused'
+          ? `Job #${id} paused`
+          : `Job #${id}: pause requested, it stops at its next check with its checkpoint written`,
+      )
+    } catch (error) {
+      toast(`Job #${id}: ${error.message}`)
+    }
+    refreshNow()
+  }
+
+  async function resumeJob(id) {
+    try {
+      const job = await api(`/v1/jobs/${encodeURIComponent(id)}/resume`, { method: 'POST' })
+      toast(job.state === 'queued' ? `Job #${id} queued again, from its checkpoint` : `Job #${id}: pause withdrawn`)
+    } catch (error) {
+      toast(`Job #${id}: ${error.message}`)
+    }
+    refreshNow()
+  }
+
   async function retryJob(id) {
     try {
       const job = await api(`/v1/jobs/${encodeURIComponent(id)}/retry`, { method: 'POST' })
@@ -1067,6 +1109,8 @@
   $('detail-close').addEventListener('click', closeDetail)
   $('detail-cancel').addEventListener('click', () => detailId && cancelJob(detailId))
   $('detail-retry').addEventListener('click', () => detailId && retryJob(detailId))
+  $('detail-pause').addEventListener('click', () => detailId && pauseJob(detailId))
+  $('detail-resume').addEventListener('click', () => detailId && resumeJob(detailId))
   $('detail-replay').addEventListener('click', () => detailId && replayJob(detailId))
   $('retry-all').addEventListener('click', retryAllFailed)
   $('drain-button').addEventListener('click', () => {

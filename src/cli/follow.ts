@@ -94,8 +94,12 @@ export async function followJob(client: ApiClient, id: string, io: CommandIo): P
 /** The job as a few lines for a person. */
 export function describeJob(job: Job): string {
   const lines = [
-    `job ${job.id} (${job.type}, queue ${job.queue}): ${job.state}${job.cancelRequested && job.state === 'running' ? ' (cancel requested)' : ''}`,
+    `job ${job.id} (${job.type}, queue ${job.queue}): ${job.state}${job.cancelRequested && job.state === 'running' ? ' (cancel requested)' : ''}${job.pauseRequested && job.state === 'running' ? ' (pause requested)' : ''}`,
   ]
+  if (job.cancelRequestedAt !== null) {
+    const acknowledged = job.cancelAcknowledgedAt ?? 'not yet: its run has not stopped'
+    lines.push(`  cancel requested ${job.cancelRequestedAt}, acknowledged ${acknowledged}`)
+  }
   if (job.waitReason) lines.push(`  waiting: ${describeWait(job, job.waitReason)}`)
   lines.push(`  attempts ${job.attempts} of ${job.maxAttempts}, interruptions ${job.interruptions}`)
   if (job.progress)

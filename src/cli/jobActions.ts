@@ -1,10 +1,12 @@
 /**
- * `job-runner cancel ID`, `retry ID [--from start] [--run-at TIME]`, `replay ID`: one action on one
- * job through the HTTP API, printing the job it leaves (for a replay, the new job).
+ * `job-runner cancel ID`, `pause ID`, `resume ID`, `retry ID [--from start] [--run-at TIME]`,
+ * `replay ID`: one action on one job through the HTTP API, printing the job it leaves (for a replay,
+ * the new job). `resume` without an ID is the instance's (undo a drain: src/cli/drain.ts).
  */
 import type { Job } from '../queue/job.js'
 import { ApiClient, CLIENT_OPTIONS } from './client.js'
 import { CliError, EXIT, stringOption, type Command, type OptionSpec, type ParsedArgs } from './command.js'
+import { resumeCommand as resumeInstanceCommand } from './drain.js'
 import { describeJob } from './follow.js'
 
 const JSON_OPTION: Record<string, OptionSpec> = {
@@ -47,6 +49,42 @@ export const cancelCommand: Command = {
     const id = jobId('cancel', args)
     const { body } = await ApiClient.fromArgs(args, io).request<Job>('POST', `/v1/jobs/${id}/cancel`)
     return print(body, args, io)
+  },
+}
+
+export const pauseCommand: Command = {
+  name: 'pause',
+  summary: 'pause a job (a running one stops with its checkpoint written)',
+  synopsis: 'ID [--json]',
+  description:
+    'A queued job is paused at once; a running one has its token aborted with reason `paused` on\n' +
+    'whichever instance runs it, its checkpoint written, then it is paused (no attempt used).\n' +
+    '`job-runner resume ID` queues it again. A finished job cannot be paused (exit 3, naming its state).',
+  options: { ...JSON_OPTION, ...CLIENT_OPTIONS },
+  examples: ['npx job-runner pause 42'],
+  async run(args, io) {
+    const id = jobId('pause', args)
+    const { body: job } = await ApiClient.fromArgs(args, io).request<Job>('POST', `/v1/jobs/${id}/pause`)
+    if (job.state !== 'paused') io.stderr.write(`pause requested: job ${job.id} stops at its next check\n`)
+    return print(job, args, io)
+  },
+}
+
+export const resumeCommand: Command = {
+  name: 'resume',
+  summary: 'resume a paused job (ID), or undo a drain of the instance (no ID)',
+  synopsis: '[ID] [--json]',
+  description:
+    'With a job ID: a paused job is queued again and resumes from its checkpoint on any instance.\n' +
+    'Without one: ' +
+    resumeInstanceCommand.description,
+  options: { ...JSON_OPTION, ...CLIENT_OPTIONS },
+  examples: ['npx job-runner resume 42', 'npx job-runner resume'],
+  async run(args, io) {
+    if (args.positionals.length === 0) return resumeInstanceCommand.run(args, io)
+    const id = jobId('resume', args)
+    const { body: job } = await ApiClient.fromArgs(args, io).request<Job>('POST', `/v1/jobs/${id}/resume`)
+    return print(job, args, io)
   },
 }
 

@@ -111,6 +111,10 @@ export interface JobRunnerClient {
     id: JobId<T> | string,
     options?: { signal?: AbortSignal },
   ): Promise<TypedJob<T>>
+  /** POST /v1/jobs/{id}/pause: the job (paused, or running with `pauseRequested`). */
+  pause(id: string, options?: { signal?: AbortSignal }): Promise<Job>
+  /** POST /v1/jobs/{id}/resume: the job (queued again, or running with its pause withdrawn). */
+  resume(id: string, options?: { signal?: AbortSignal }): Promise<Job>
   /** Every job matching the filter, newest first, page after page. */
   list(filter?: ListFilter): AsyncIterable<Job>
   /**
@@ -149,7 +153,7 @@ export function createClient(options: ClientOptions): JobRunnerClient {
     baseUrl: url.replace(/\/+$/, ''),
     fetch: retryingFetch(retry, { fetchImpl }),
   })
-  // Retried as a whole: cancel is idempotent, and a batch's jobs all carry keys by then.
+  // Retried as a whole: cancel, pause and resume are idempotent, and a batch's jobs all carry keys by then.
   const repeatable = retryingFetch(retry, { alwaysSafe: true, fetchImpl })
   api.use({
     async onRequest({ request }) {
@@ -265,6 +269,26 @@ export function createClient(options: ClientOptions): JobRunnerClient {
       })
       if (!response.ok) throw failed(response, error)
       return storedCheckpoint(data, response)
+    },
+
+    async pause(id, { signal } = {}) {
+      const { data, error, response } = await api.POST('/v1/jobs/{id}/pause', {
+        params: { path: { id } },
+        fetch: repeatable,
+        ...(signal ? { signal } : {}),
+      })
+      if (data === undefined) throw failed(response, error)
+      return data
+    },
+
+    async resume(id, { signal } = {}) {
+      const { data, error, response } = await api.POST('/v1/jobs/{id}/resume', {
+        params: { path: { id } },
+        fetch: repeatable,
+        ...(signal ? { signal } : {}),
+      })
+      if (data === undefined) throw failed(response, error)
+      return data
     },
 
     list({ pageSize, signal, ...filter }: ListFilter = {}): AsyncIterable<Job> {

@@ -173,11 +173,59 @@ export interface paths {
         put?: never;
         /**
          * Cancel a job
-         * @description A queued job is cancelled at once (200). A running one has its token aborted with reason
-         *     `cancelled` on whichever instance runs it (202, `cancelRequested: true`). Cancelling a
+         * @description A queued or paused job is cancelled at once (200). A running one has its token aborted with reason
+         *     `cancelled` on whichever instance runs it (202, `cancelRequested: true`); `cancelRequestedAt`
+         *     and `cancelAcknowledgedAt` show when it was asked and when its run ended (a run that ignores
+         *     its token for `CANCEL_GRACE_SECONDS` is abandoned then, its slot freed, as `cancelled`). Cancelling a
          *     cancelled job is 200; a succeeded or failed one, 409. Scope `jobs:write`.
          */
         post: operations["cancelJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause one job
+         * @description A queued job becomes `paused` at once (200). A running one has its token aborted with
+         *     reason `paused` on whichever instance runs it (202, `pauseRequested: true`); its checkpoint
+         *     is written and it becomes `paused`, without using an attempt. Pausing a paused job is 200;
+         *     a finished one (succeeded, failed, cancelled, expired), 409 naming its state. Scope `jobs:write`.
+         */
+        post: operations["pauseJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a paused job
+         * @description A paused job goes back to `queued`, keeping its place in line, and any instance runs it
+         *     from its checkpoint (200). A running job whose pause was requested has the request
+         *     withdrawn (if its token already fired, it goes back to `queued` rather than `paused`). A
+         *     queued job is answered as it is (200); a finished one, 409 naming its state. Scope `jobs:write`.
+         */
+        post: operations["resumeJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -925,10 +973,10 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
-         * @description `expired`: not started by its `expiresAt` (final, like `failed`).
+         * @description `expired`: not started by its `expiresAt` (final, like `failed`). `paused`: held by `POST /v1/jobs/{id}/pause` until `POST /v1/jobs/{id}/resume` (not final).
          * @enum {string}
          */
-        JobState: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "expired";
+        JobState: "queued" | "running" | "paused" | "succeeded" | "failed" | "cancelled" | "expired";
         JobType: string;
         QueueName: string;
         EnqueueRequest: {
@@ -955,6 +1003,8 @@ export interface components {
             expiresAt?: string;
             /** @description `expiresAt` as seconds from the enqueue. */
             ttlSeconds?: number;
+            /** @description With an `Idempotency-Key`: the key's job, if still queued, paused or running, is cancelled (a running one has its token aborted with reason `cancelled`), and this job is enqueued under the key instead, in one transaction; a finished job only gives up the key. Always a new job (202), never a replay. Without an `Idempotency-Key`: 422 naming `replace`. */
+            replace?: boolean;
         };
         BatchJob: {
             type: components["schemas"]["JobType"];
@@ -1081,6 +1131,18 @@ export interface components {
             /** Format: date-time */
             finishedAt: string | null;
             cancelRequested: boolean;
+            /**
+             * Format: date-time
+             * @description When its cancel was first requested; null if never (cleared by a retry).
+             */
+            cancelRequestedAt: string | null;
+            /**
+             * Format: date-time
+             * @description When the cancel took effect: at once for a queued or paused job; for a running one, when its run ended, or when its runner gave up on a run that ignored the token for `CANCEL_GRACE_SECONDS` (the slot is freed then). Null while a cancel waits on its run.
+             */
+            cancelAcknowledgedAt: string | null;
+            /** @description A running job asked to pause (`POST /v1/jobs/{id}/pause`): its token is aborted with reason `paused` on whichever instance runs it, and it becomes `paused` once its checkpoint is written. */
+            pauseRequested: boolean;
             /** @description The state the job last saved, written by the runner. */
             checkpoint: unknown;
             /** @description The version of the job type's checkpoint shape `checkpoint` was written in (`checkpointVersion` of its type). */
@@ -1159,6 +1221,8 @@ export interface components {
             checkpointVersion: number;
             /** @description The JSON Schema (draft 2020-12) its checkpoints must satisfy, when it declares one: the runs' and the ones stored with `PUT /v1/jobs/{id}/checkpoint`. */
             checkpointSchema?: Record<string, never>;
+            /** @description Time slicing: a run of this type that lasts this long has its token aborted with reason `yield`, its checkpoint written, and goes back to the queue behind the jobs that waited, without using an attempt. Absent when its runs are not sliced. */
+            maxSliceSeconds?: number;
         };
         /** @description A job's checkpoint, any JSON value but null (its type's `checkpointSchema` may say more). */
         Checkpoint: unknown;
@@ -1441,6 +1505,7 @@ export interface components {
         StateCounts: {
             queued: number;
             running: number;
+            paused: number;
             succeeded: number;
             failed: number;
             cancelled: number;
@@ -2034,6 +2099,71 @@ export interface operations {
             };
             /** @description Running; its token has been told to abort. */
             202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            431: components["responses"]["HeaderFieldsTooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    pauseJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Paused (now or before). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description Running; its token has been told to abort with reason `paused`. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            431: components["responses"]["HeaderFieldsTooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    resumeJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued (or running, its pause withdrawn). */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -29,6 +29,9 @@ export interface SeenJob {
   startedAt?: string | null
   /** From a `Last-Event-ID`: the id of the last log line the client had (`.{logId}`). */
   logId?: string
+  /** The cancel and pause requests it saw: a request to a running job is sent as its `state` again. */
+  cancelRequestedAt?: string | null
+  pauseRequested?: boolean
 }
 
 export const JOB_EVENT_TYPES = ['state', 'progress', 'checkpoint', 'retry', 'log'] as const
@@ -74,9 +77,18 @@ export function eventsSince(
   const checkpoint = JSON.stringify(job.checkpoint)
   const progress = JSON.stringify(job.progress)
   const lastErrorAt = job.errors.at(-1)?.at ?? null
-  const now: SeenJob = { state: job.state, version, checkpoint, progress, lastErrorAt, startedAt: job.startedAt }
+  const now: SeenJob = {
+    state: job.state,
+    version,
+    checkpoint,
+    progress,
+    lastErrorAt,
+    startedAt: job.startedAt,
+    cancelRequestedAt: job.cancelRequestedAt,
+    pauseRequested: job.pauseRequested,
+  }
   const events: SseEvent[] = []
-  if (seen === undefined || seen.state !== job.state || isAnotherRun(seen, job)) {
+  if (seen === undefined || seen.state !== job.state || isAnotherRun(seen, job) || isNewRequest(seen, job)) {
     // A run that went back to the queue with a new error is a retry (an interruption has none).
     if (seen?.state === 'running' && job.state === 'queued' && seen.lastErrorAt !== lastErrorAt) {
       events.push({
@@ -95,6 +107,17 @@ export function eventsSince(
     events.push({ event: 'progress', id, data: { jobId: job.id, ...job.progress } })
   }
   return { events, seen: now }
+}
+
+/**
+ * A cancel or pause asked of the job since the client's last event (known only within one
+ * connection: after a reconnect the stored row's state is what the client gets).
+ */
+function isNewRequest(seen: SeenJob, job: OwnedJob): boolean {
+  return (
+    (seen.cancelRequestedAt !== undefined && seen.cancelRequestedAt !== job.cancelRequestedAt) ||
+    (seen.pauseRequested !== undefined && seen.pauseRequested !== job.pauseRequested)
+  )
 }
 
 /**

@@ -47,7 +47,7 @@ export interface MetricsOptions {
 }
 
 const PREFIX = 'job_runner_'
-const JOB_STATES: readonly JobState[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'expired']
+const JOB_STATES: readonly JobState[] = ['queued', 'running', 'paused', 'succeeded', 'failed', 'cancelled', 'expired']
 const LIFECYCLE_STATES: readonly LifecycleState[] = ['running', 'draining', 'drained', 'stopping']
 /** From a few milliseconds (an idle worker claims at once) to an hour (a backed-up queue). */
 const WAIT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600]
@@ -93,7 +93,11 @@ export class ServiceMetrics {
       ),
       paused: counter(
         'jobs_paused_total',
-        'Runs stopped by a checkpoint pause of their queue or type and requeued with their checkpoint.',
+        'Runs stopped by a pause (a checkpoint pause of their queue or type, or of the job itself) with their checkpoint written.',
+      ),
+      yielded: counter(
+        'jobs_yielded_total',
+        "Runs that reached their type's maxSliceSeconds and went back to the queue with their checkpoint.",
       ),
       abandoned: counter(
         'jobs_abandoned_total',

@@ -13,6 +13,7 @@ export function claimedColumns(sql: Sql | TransactionSql): PendingQuery<Row[]> {
     to_char(j.run_at at time zone 'UTC', ${ISO_TIMESTAMP}) as run_at,
     to_char(j.created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as created_at,
     to_char(j.started_at at time zone 'UTC', ${ISO_TIMESTAMP}) as started_at, null as finished_at,
-    j.cancel_requested, j.checkpoint, j.checkpoint_version, j.progress, j.result, j.error, j.interruptions, j.max_interruptions,
+    j.cancel_requested, to_char(j.cancel_requested_at at time zone 'UTC', ${ISO_TIMESTAMP}) as cancel_requested_at,
+    j.pause_requested, j.checkpoint, j.checkpoint_version, j.progress, j.result, j.error, j.interruptions, j.max_interruptions,
     j.retries, j.replay_of, j.errors, j.traceparent, j.concurrency_key`
 }

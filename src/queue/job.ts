@@ -2,11 +2,14 @@
  * A job as the store keeps it and as the API shows it. States (DESIGN.md):
  *
  *   queued ──claim──▶ running ──▶ succeeded | failed | cancelled
- *     │                 │
- *     │                 └──retry / interruption / lost lease──▶ queued
- *     └──cancel──▶ cancelled
+ *     │  ▲              │
+ *     │  │              ├──retry / interruption / yield / lost lease──▶ queued
+ *     │  └─resume─ paused ◀──pause (token `paused`, checkpoint written)──┘
+ *     └──cancel──▶ cancelled; ──pause──▶ paused
+ *
+ * The transition table of src/queue/store.ts is the full drawing.
  */
-export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'expired'] as const
+export const JOB_STATES = ['queued', 'running', 'paused', 'succeeded', 'failed', 'cancelled', 'expired'] as const
 export type JobState = (typeof JOB_STATES)[number]
 /** `expired`: not started by its `expiresAt` (the `expire` row of the transition table). */
 export const FINISHED_STATES: readonly JobState[] = ['succeeded', 'failed', 'cancelled', 'expired']
@@ -58,6 +61,12 @@ export interface Job {
   readonly startedAt: string | null
   readonly finishedAt: string | null
   readonly cancelRequested: boolean
+  /** When its cancel was first requested, or null. */
+  readonly cancelRequestedAt: string | null
+  /** When the cancel took effect: at once for a queued job, when the run ended (or was abandoned) for a running one. */
+  readonly cancelAcknowledgedAt: string | null
+  /** A running job asked to pause: its runner aborts the token with `paused`, then it is `paused`. */
+  readonly pauseRequested: boolean
   readonly checkpoint: Json | null
   /**
    * The version of its type's checkpoint shape the checkpoint was written in (`defineJob`'s
@@ -113,6 +122,9 @@ export interface JobRow {
   started_at: Date | null
   finished_at: Date | null
   cancel_requested: boolean
+  cancel_requested_at: Date | null
+  cancel_acknowledged_at: Date | null
+  pause_requested: boolean
   checkpoint: Json | null
   checkpoint_version: number
   progress: JobProgress | null
@@ -164,7 +176,15 @@ export type JobFields = Omit<
   | 'traceparent'
   | 'claimed_limited'
   | 'expires_at'
-> & { expires_at?: Timestamp | null } & {
+  | 'cancel_requested_at'
+  | 'cancel_acknowledged_at'
+  | 'pause_requested'
+> & {
+  expires_at?: Timestamp | null
+  cancel_requested_at?: Timestamp | null
+  cancel_acknowledged_at?: Timestamp | null
+  pause_requested?: boolean
+} & {
   run_at: Timestamp
   created_at: Timestamp
   started_at: Timestamp | null
@@ -188,6 +208,9 @@ export function toJob(row: JobFields): OwnedJob {
     startedAt: row.started_at && iso(row.started_at),
     finishedAt: row.finished_at && iso(row.finished_at),
     cancelRequested: row.cancel_requested,
+    cancelRequestedAt: row.cancel_requested_at ? iso(row.cancel_requested_at) : null,
+    cancelAcknowledgedAt: row.cancel_acknowledged_at ? iso(row.cancel_acknowledged_at) : null,
+    pauseRequested: row.pause_requested ?? false,
     checkpoint: row.checkpoint,
     checkpointVersion: row.checkpoint_version ?? 1,
     progress: row.progress,

@@ -12,9 +12,20 @@ import { MAX_CONCURRENCY_KEY_BYTES, type JobCallback, type Json, type JobState, 
 import { webhookUrlProblem } from '../webhooks/webhookUrl.js'
 import type { JobLogLine, StreamedJobLogLine } from './jobLogStore.js'
 import type { Notifier } from './notifier.js'
-import type { CancelOutcome, EnqueuedJob, JobScope, JobStore, NewJob, RetryOutcome, VersionedJob } from './store.js'
+import type {
+  CancelOutcome,
+  EnqueuedJob,
+  JobScope,
+  JobStore,
+  NewJob,
+  PauseOutcome,
+  ResumeOutcome,
+  RetryOutcome,
+  VersionedJob,
+} from './store.js'
 import { EnqueueBatches } from './enqueueBatches.js'
 import { CheckpointService } from './checkpointService.js'
+import { CANCELLABLE_STATES } from './store.js'
 import { parseTimestamp, TIMESTAMP_RANGE } from './timestamp.js'
 
 export interface EnqueueRequest {
@@ -34,6 +45,11 @@ export interface EnqueueRequest {
   ttlSeconds?: number
   /** A completion webhook for this job alone (src/webhooks/). */
   callback?: JobCallback
+  /**
+   * With `idempotencyKey`: the key's job is cancelled if still queued, paused or running, and this
+   * one enqueued under the key instead, atomically (`JobStore.replaceJob`). Not part of the hash.
+   */
+  replace?: boolean
 }
 
 /** What a job's own callback needs: the URL policy, and a secret to sign it with (WEBHOOK_SECRET). */
@@ -118,16 +134,38 @@ export class JobService {
     traceparent?: string | null
   }): Promise<EnqueuedJob[]> {
     jobs.forEach((request, index) => refuseReservedKey(request.idempotencyKey, jobs.length > 1 ? index : undefined))
+    const replacing = jobs.length === 1 && jobs[0]!.replace === true
+    if (replacing && jobs[0]!.idempotencyKey === undefined) {
+      throw new InvalidJobError('replace: true needs an Idempotency-Key: it replaces the job holding that key', [
+        { pointer: '/replace', message: 'needs an Idempotency-Key header' },
+      ])
+    }
     const rows = jobs.map((request, index) => ({
       ...this.toNewJob(request, jobs.length > 1 ? index : undefined),
       traceparent,
     }))
+    if (replacing) return this.viewEnqueued([await this.replace(owner, rows[0]!)])
     const single = rows.length === 1 && rows[0]!.idempotencyKey === null ? rows[0]! : undefined
     // A single job is announced with the rest of its group-commit batch, once per batch.
     if (single) return this.viewEnqueued([await this.singles.enqueue(owner, single)])
     const enqueued = await answersInTime(this.store.enqueueJobs({ owner, jobs: rows }))
     this.announce(enqueued)
     return this.viewEnqueued(enqueued)
+  }
+
+  /**
+   * The `replace` row: the key's job cancelled (a running one told to abort its token with
+   * `cancelled`, on whichever instance runs it) and `job` enqueued under the key, in one transaction.
+   */
+  private async replace(owner: string, job: NewJob): Promise<EnqueuedJob> {
+    const { job: fresh, replaced } = await answersInTime(this.store.replaceJob({ owner, job }))
+    if (replaced && (CANCELLABLE_STATES as readonly JobState[]).includes(replaced.previousState)) {
+      const { id, type, queue } = replaced.job
+      await this.announceCancels([{ id, type, queue, previousState: replaced.previousState }])
+    }
+    const enqueued = { job: fresh, replayed: false }
+    this.announce([enqueued])
+    return enqueued
   }
 
   /** The view bounds its own waits (it must not fail an enqueue that committed), so no timer per call here. */
@@ -247,8 +285,35 @@ export class JobService {
     )
     for (const job of jobs) {
       this.notifier.announce('jobChanged', job.id)
-      if (job.previousState === 'queued') this.events.emit('job:cancelled', { job })
+      if (job.previousState === 'queued' || job.previousState === 'paused') this.events.emit('job:cancelled', { job })
     }
+  }
+
+  /**
+   * The `pause job` row: a queued job is `paused` now; a running one is flagged and its instance told
+   * (`pauseRequested`, over NOTIFY where the database carries it; its lease renewal reads the flag
+   * too), where its token aborts with `paused`, its checkpoint is written and it becomes `paused`.
+   */
+  async pause(scope: JobScope & { id: string }): Promise<PauseOutcome> {
+    const stored = await answersInTime(this.store.requestPause(scope))
+    if (stored.kind === 'not-found') return stored
+    const outcome = { ...stored, job: (await this.viewOne(stored.job))! }
+    if (outcome.kind === 'requested') await this.notifier.publish('pauseRequested', outcome.job.id)
+    if (outcome.kind === 'requested' || outcome.kind === 'paused') this.notifier.announce('jobChanged', outcome.job.id)
+    return outcome
+  }
+
+  /** The `resume` row: a paused job back to `queued` (runners woken), or a running job's pause request withdrawn. */
+  async resume(scope: JobScope & { id: string }): Promise<ResumeOutcome> {
+    const stored = await answersInTime(this.store.resumeJob(scope))
+    if (stored.kind === 'not-found') return stored
+    const outcome = { ...stored, job: (await this.viewOne(stored.job))! }
+    if (outcome.kind === 'resumed') {
+      // An update, unlike an insert, is not announced by the database (migration 007): tell everyone.
+      if (outcome.job.state === 'queued') await this.notifier.publish('jobsAvailable', outcome.job.queue)
+      this.notifier.announce('jobChanged', outcome.job.id)
+    }
+    return outcome
   }
 
   /** Sends a failed or cancelled job back to the queue (the `retry` row), and wakes runners for it. */
@@ -480,7 +545,9 @@ export function answersInTime<T>(work: Promise<T>, ms = STORE_TIMEOUT_MS): Promi
 
 /** A stable hash of what the caller asked for, so a replay with other content is told apart. */
 export function hashRequest(request: EnqueueRequest): string {
-  const { idempotencyKey: _key, ...content } = request
+  // `replace` says what to do with the key's earlier job, not what this job is: a retry of a
+  // replace without it replays the job it made.
+  const { idempotencyKey: _key, replace: _replace, ...content } = request
   return createHash('sha256').update(canonicalJson(content)).digest('base64url')
 }
 

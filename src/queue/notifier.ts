@@ -17,6 +17,8 @@ export interface NotifierEvents {
   jobsAvailable: string
   /** A running job's cancel was requested; its id. */
   cancelRequested: string
+  /** A running job's pause was requested (`POST /v1/jobs/{id}/pause`); its id. */
+  pauseRequested: string
   /** A job changed (state, progress, checkpoint); its id. */
   jobChanged: string
   /** Log lines of a job were stored: event streams send them (src/events/); its id. */
@@ -34,6 +36,7 @@ const PG_CHANNEL_PREFIX = 'job_runner_'
 const CHANNELS = [
   'jobsAvailable',
   'cancelRequested',
+  'pauseRequested',
   'jobChanged',
   'jobLogged',
   'schedulesChanged',

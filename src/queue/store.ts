@@ -16,17 +16,21 @@
  * `interruptions` counts runs stopped from outside.
  *
  *                ┌──────── release (its code never ran: refunded) ◀─────┐
- *                │ ┌────── interrupt, pause (refunded) ◀────────────────┤
+ *                │ ┌────── interrupt, pause, yield (refunded) ◀─────────┤
  *                │ │ ┌──── fail, abandon, lease expired (counted) ◀─────┤
  *                ▼ ▼ ▼                                                  │
  *   enqueue ──▶ queued ──claim (+1 attempt, before any code runs)──▶ running ──complete──▶ succeeded
- *                │                                                      │
- *                │                                                      ├──cancel running──▶ cancelled
+ *                │  ▲                                                   │
+ *                │  └─resume── paused ◀──pause (pause_requested: refunded)┤
+ *                │               ▲   ╲                                  ├──cancel running──▶ cancelled
+ *                ├──pause job────┘    ╲──cancel queued──▶ cancelled      │
  *                │    fail, abandon, lease expired on the last attempt; interrupt past the cap ──▶ failed
  *                ├──cancel queued──▶ cancelled                 (fail: also when the job's retry policy gives up)
  *                └──expire (not started by expires_at)──▶ expired
  *
  *   failed | cancelled ──retry (by hand: POST /v1/jobs/{id}/retry, or a bulk action)──▶ queued
+ *   replace (enqueue with `replace: true`): the key's job takes the `cancel queued` row, the new one the
+ *   `enqueue` row, in one transaction
  *
  *   row              statement                from → to                      attempts      interruptions
  *   enqueue          enqueueJobs              – → queued                     0             0
@@ -39,11 +43,22 @@
  *                                                                                               or the job's retry policy gives up)
  *   interrupt        requeueInterruptedJobs   running → queued | failed      −1            +1  (failed once past maxInterruptions)
  *   abandon          abandonJobs              running → queued | failed      –             +1  (ignored its token until the deadline)
- *   pause            requeuePausedJobs        running → queued               −1            –   (stopped by a `checkpoint` pause: not an
- *                                                                                               interruption; keeps its place in line)
+ *   pause            requeuePausedJobs        running → queued | paused      −1            –   (stopped by a `checkpoint` pause: not an
+ *                                                                                               interruption; keeps its place in line;
+ *                                                                                               `paused` when the job itself was asked
+ *                                                                                               to pause, `cancelled` when a cancel
+ *                                                                                               came after the token fired)
+ *   yield            requeueYieldedJobs       running → queued | paused      −1            –   (its type's maxSliceSeconds reached: run_at
+ *                                                                                               now, behind the jobs that waited)
+ *   pause job        requestPause             queued → paused                –             –   (a running job is only flagged,
+ *                                                                                               pause_requested: its runner ends it
+ *                                                                                               by the pause row)
+ *   resume           resumeJob                paused → queued                –             –   (keeps its place in line; a running
+ *                                                                                               job's pause_requested is withdrawn)
  *   cancel running   markJobsCancelled        running → cancelled            −1 if it never ran
- *   cancel queued    requestCancel            queued → cancelled             –             –   (a running job is only flagged:
+ *   cancel queued    requestCancel            queued | paused → cancelled    –             –   (a running job is only flagged:
  *                    requestCancels                                                              its runner ends it by cancel running)
+ *   replace          replaceJob               the key's job as cancel queued; – → queued (the key moves to the new job)
  *   lease expired    recoverExpiredLeases     running → queued | failed      – (the claim's attempt stays used)
  *   expire           expireJobs               queued → expired               –             –   (not started by its expires_at; the
  *                                                                                               claims skip it, the sweep marks it)
@@ -71,6 +86,7 @@ import {
   MAX_ERROR_MESSAGE_BYTES,
   MAX_ERROR_STACK_BYTES,
   toJob,
+  FINISHED_STATES,
   type JobCallback,
   type JobFields,
   type Json,
@@ -246,6 +262,26 @@ export type CancelOutcome =
   | { kind: 'finished'; job: OwnedJob }
   | { kind: 'not-found' }
 
+export type PauseOutcome =
+  | { kind: 'paused'; job: OwnedJob }
+  | { kind: 'requested'; job: OwnedJob }
+  | { kind: 'already-paused'; job: OwnedJob }
+  | { kind: 'finished'; job: OwnedJob }
+  | { kind: 'not-found' }
+
+/** `unchanged`: queued, or running with no pause asked: nothing to resume. */
+export type ResumeOutcome =
+  | { kind: 'resumed'; job: OwnedJob }
+  | { kind: 'unchanged'; job: OwnedJob }
+  | { kind: 'finished'; job: OwnedJob }
+  | { kind: 'not-found' }
+
+/** The new job of a `replace`, and the job that held its key before (with the state it was in). */
+export interface ReplacedJob {
+  job: OwnedJob
+  replaced: { job: OwnedJob; previousState: JobState } | null
+}
+
 export interface PruneWindow {
   /** Jobs deleted. */
   pruned: number
@@ -287,6 +323,9 @@ export function insertedJobRow(
     started_at: null,
     finished_at: null,
     cancel_requested: false,
+    cancel_requested_at: null,
+    cancel_acknowledged_at: null,
+    pause_requested: false,
     checkpoint: null,
     checkpoint_version: 1,
     progress: null,
@@ -578,7 +617,7 @@ export class JobStore {
           lease_owner = ${instanceId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
       where j.id = any(array(select id from next))
       returning ${claimedColumns(this.sql)}`
-    return rows.sort((a, b) => a.priority - b.priority || compareIds(a.id, b.id)).map(toClaimedJob)
+    return rows.sort(inClaimOrder).map(toClaimedJob)
   }
 
   /**
@@ -588,7 +627,7 @@ export class JobStore {
    */
   async claimLimitedJobs(params: LimitedClaimParams): Promise<ClaimedJob[]> {
     const rows = await claimLimitedJobs(this.sql, params)
-    return rows.sort((a, b) => a.priority - b.priority || compareIds(a.id, b.id)).map(toClaimedJob)
+    return rows.sort(inClaimOrder).map(toClaimedJob)
   }
 
   /** Jobs of each limited type and key holding a place now (see `countLimitedRunning`). */
@@ -725,7 +764,9 @@ export class JobStore {
    * `checkpoint` (src/queue/pauses.ts) go back to `queued` with their checkpoint, the attempt given
    * back. A pause is the operator's choice, not the job's trouble: it is not counted as an
    * interruption (so `maxInterruptions` never fails a job for being paused), and the job keeps its
-   * `run_at`, hence its place in line for when the pause ends.
+   * `run_at`, hence its place in line for when the pause ends. A job paused itself
+   * (`POST /v1/jobs/{id}/pause`: `pause_requested`) goes to `paused` instead, until resumed; one whose
+   * cancel came after its token fired, to `cancelled` (`stoppedWrite`).
    */
   async requeuePausedJobs({
     instanceId,
@@ -736,15 +777,135 @@ export class JobStore {
   }): Promise<{ id: string; state: JobState }[]> {
     if (jobs.length === 0) return []
     const rows = await this.sql<{ id: string; state: JobState }[]>`
-      with x as materialized (select * from ${snapshotRows(this.sql, jobs)})
+      with x as materialized (select * from ${snapshotRows(this.sql, jobs)}),
+      moved as (
       update job_runner_jobs j
-      set state = 'queued', attempts = greatest(j.attempts - 1, 0),
-          checkpoint = x.checkpoint, ${checkpointVersionFromX(this.sql)}, progress = coalesce(x.progress, j.progress),
-          started_at = coalesce(j.started_at, now()), updated_at = now(), lease_owner = null, lease_expires_at = null
+      set ${stoppedWrite(this.sql)}
       from x
       where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
-      returning j.id, j.state`
+      returning ${movedColumns(this.sql)})
+      ${outboxFromMoved(this.sql)}
+      select id, state from moved`
     return rows.map((r) => ({ id: String(r.id), state: r.state }))
+  }
+
+  /**
+   * The `yield` row: runs that reached their type's `maxSliceSeconds` and stopped on their token
+   * (reason `yield`) go back to `queued` with their checkpoint, the attempt given back and no
+   * interruption counted (a sliced job yields by design, maybe thousands of times). Their `run_at`
+   * becomes now: behind every job that waited meanwhile, so long jobs take turns with the rest.
+   * A job asked to pause or cancel meanwhile goes there instead, as with the `pause` row.
+   */
+  async requeueYieldedJobs({
+    instanceId,
+    jobs,
+  }: {
+    instanceId: string
+    jobs: readonly JobSnapshot[]
+  }): Promise<{ id: string; state: JobState }[]> {
+    if (jobs.length === 0) return []
+    const rows = await this.sql<{ id: string; state: JobState }[]>`
+      with x as materialized (select * from ${snapshotRows(this.sql, jobs)}),
+      moved as (
+      update job_runner_jobs j
+      set ${stoppedWrite(this.sql)}, run_at = now()
+      from x
+      where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
+      returning ${movedColumns(this.sql)})
+      ${outboxFromMoved(this.sql)}
+      select id, state from moved`
+    return rows.map((r) => ({ id: String(r.id), state: r.state }))
+  }
+
+  /**
+   * The `pause job` row: a queued job becomes `paused` at once; a running one is flagged
+   * (`pause_requested`) so that the instance running it aborts its token with `paused` (the `pause`
+   * row then moves it to `paused`). A paused job is answered as it is; finished ones are left alone.
+   */
+  async requestPause({ id, owner }: JobScope & { id: string }): Promise<PauseOutcome> {
+    if (!isJobId(id)) return { kind: 'not-found' }
+    const sql = this.sql
+    const [row] = await sql<(JobRow & { previous_state: JobState })[]>`
+      with target as (
+        select id, state from job_runner_jobs
+        where id = ${id} ${ownedBy(sql, owner)}
+        for update
+      )
+      update job_runner_jobs j
+      set state = case when target.state = 'queued' then 'paused' else j.state end,
+          pause_requested = target.state = 'running', updated_at = now()
+      from target
+      where j.id = target.id and target.state in ('queued', 'running')
+      returning j.*, target.state as previous_state`
+    if (row) return { kind: row.previous_state === 'queued' ? 'paused' : 'requested', job: toJob(row) }
+    const job = await this.getJob({ id, owner })
+    if (!job) return { kind: 'not-found' }
+    return { kind: job.state === 'paused' ? 'already-paused' : 'finished', job }
+  }
+
+  /**
+   * The `resume` row: a paused job goes back to `queued` with its checkpoint, keeping its `run_at`
+   * (its place in line). A running job's pause request is withdrawn: if its token fired already,
+   * the `pause` row sends it to `queued`. A queued job is answered as it is; finished ones are left alone.
+   */
+  async resumeJob({ id, owner }: JobScope & { id: string }): Promise<ResumeOutcome> {
+    if (!isJobId(id)) return { kind: 'not-found' }
+    const sql = this.sql
+    const [row] = await sql<JobRow[]>`
+      with target as (
+        select id, state from job_runner_jobs
+        where id = ${id} ${ownedBy(sql, owner)}
+        for update
+      )
+      update job_runner_jobs j
+      set state = case when target.state = 'paused' then 'queued' else j.state end,
+          pause_requested = false, updated_at = now()
+      from target
+      where j.id = target.id and (target.state = 'paused' or (target.state = 'running' and j.pause_requested))
+      returning j.*`
+    if (row) return { kind: 'resumed', job: toJob(row) }
+    const job = await this.getJob({ id, owner })
+    if (!job) return { kind: 'not-found' }
+    return { kind: FINISHED_STATE_SET.has(job.state) ? 'finished' : 'unchanged', job }
+  }
+
+  /**
+   * The `replace` row: in one transaction, the job holding `job.idempotencyKey` for `owner` takes
+   * the `cancel queued` row (cancelled now if queued or paused; flagged if running, so that its
+   * runner aborts the token with `cancelled`) and gives up the key, and `job` is enqueued under it.
+   * A finished job only gives up the key. `replaced` is the job that held the key, if any.
+   */
+  async replaceJob({ owner, job }: { owner: string; job: NewJob }): Promise<ReplacedJob> {
+    const key = job.idempotencyKey
+    if (key === null) throw new Error('replaceJob needs an idempotency key')
+    return this.sql.begin(async (tx) => {
+      const sql = tx as unknown as Sql
+      const [target] = await sql<{ id: string; state: JobState }[]>`
+        select id, state from job_runner_jobs where owner = ${owner} and idempotency_key = ${key} for update`
+      let replaced: ReplacedJob['replaced'] = null
+      if (target) {
+        if ((CANCELLABLE_STATES as readonly JobState[]).includes(target.state)) {
+          await sql`
+            with target as (select ${target.id}::bigint as id, ${target.state}::text as state),
+            moved as (
+              update job_runner_jobs j
+              set ${cancelWrite(sql)}
+              from target
+              where j.id = target.id
+              returning ${movedColumns(sql)}
+            )
+            ${outboxFromMoved(sql)}
+            select id from moved`
+        }
+        const [row] = await sql<JobRow[]>`
+          update job_runner_jobs set idempotency_key = null, request_hash = null, updated_at = now()
+          where id = ${target.id}
+          returning *`
+        replaced = { job: toJob(row!), previousState: target.state }
+      }
+      const [enqueued] = await JobStore.within(tx).enqueueJobs({ owner, jobs: [job] })
+      return { job: enqueued!.job, replaced }
+    }) as Promise<ReplacedJob>
   }
 
   /**
@@ -803,6 +964,7 @@ export class JobStore {
       set state = 'cancelled', checkpoint = x.checkpoint, ${checkpointVersionFromX(this.sql)}, progress = coalesce(x.progress, j.progress),
           attempts = case when x.started then j.attempts else j.attempts - (j.started_at is not null)::int end,
           started_at = case when x.started then coalesce(j.started_at, now()) end,
+          cancel_acknowledged_at = now(), pause_requested = false,
           finished_at = now(), updated_at = now(), lease_owner = null, lease_expires_at = null
       from x
       where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
@@ -888,7 +1050,7 @@ export class JobStore {
       )
       ${outboxFromMoved(sql)}
       select * from moved`
-    if (row) return { kind: row.previous_state === 'queued' ? 'cancelled' : 'requested', job: toJob(row) }
+    if (row) return { kind: row.previous_state === 'running' ? 'requested' : 'cancelled', job: toJob(row) }
     const job = await this.getJob({ id, owner })
     if (!job) return { kind: 'not-found' }
     return { kind: job.state === 'cancelled' ? 'already-cancelled' : 'finished', job }
@@ -1010,8 +1172,8 @@ export class JobStore {
     instanceId: string
     leaseMs: number
     ids: readonly string[]
-  }): Promise<{ id: string; cancelRequested: boolean }[]> {
-    const rows = await this.sql<{ id: string; cancel_requested: boolean }[]>`
+  }): Promise<{ id: string; cancelRequested: boolean; pauseRequested: boolean }[]> {
+    const rows = await this.sql<{ id: string; cancel_requested: boolean; pause_requested: boolean }[]>`
       with heartbeat as (
         update job_runner_instances set heartbeat_at = now() where id = ${instanceId}
       )
@@ -1019,8 +1181,12 @@ export class JobStore {
       set lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
       where id = any(array(select jsonb_array_elements_text(${this.sql.json(ids as unknown as Json)})::bigint))
         and lease_owner = ${instanceId} and state = 'running'
-      returning id, cancel_requested`
-    return rows.map((r) => ({ id: String(r.id), cancelRequested: r.cancel_requested }))
+      returning id, cancel_requested, pause_requested`
+    return rows.map((r) => ({
+      id: String(r.id),
+      cancelRequested: r.cancel_requested,
+      pauseRequested: r.pause_requested,
+    }))
   }
 
   /**
@@ -1321,6 +1487,10 @@ export const JOB_TRANSITIONS = {
   fail: 'failJobs',
   interrupt: 'requeueInterruptedJobs',
   pause: 'requeuePausedJobs',
+  yield: 'requeueYieldedJobs',
+  pauseJob: 'requestPause',
+  resume: 'resumeJob',
+  replace: 'replaceJob',
   abandon: 'abandonJobs',
   cancelRunning: 'markJobsCancelled',
   cancelQueued: ['requestCancel', 'requestCancels'],
@@ -1330,7 +1500,7 @@ export const JOB_TRANSITIONS = {
 } as const satisfies Record<string, keyof JobStore | readonly (keyof JobStore)[]>
 
 /** The states the `cancel queued` row moves (or flags), and those the `retry` row moves. */
-export const CANCELLABLE_STATES = ['queued', 'running'] as const satisfies readonly JobState[]
+export const CANCELLABLE_STATES = ['queued', 'running', 'paused'] as const satisfies readonly JobState[]
 export const RETRYABLE_STATES = ['failed', 'cancelled'] as const satisfies readonly JobState[]
 
 /**
@@ -1338,9 +1508,11 @@ export const RETRYABLE_STATES = ['failed', 'cancelled'] as const satisfies reado
  * now, a running one only flagged (its runner aborts its token with `cancelled`).
  */
 function cancelWrite(sql: Sql): PendingQuery<Row[]> {
-  return sql`state = case when target.state = 'queued' then 'cancelled' else j.state end,
-          finished_at = case when target.state = 'queued' then now() else j.finished_at end,
-          cancel_requested = true, updated_at = now()`
+  return sql`state = case when target.state in ('queued', 'paused') then 'cancelled' else j.state end,
+          finished_at = case when target.state in ('queued', 'paused') then now() else j.finished_at end,
+          cancel_requested = true, cancel_requested_at = coalesce(j.cancel_requested_at, now()),
+          cancel_acknowledged_at = case when target.state in ('queued', 'paused') then now() else j.cancel_acknowledged_at end,
+          pause_requested = false, updated_at = now()`
 }
 
 /** The write of the `retry` row, on `j`: queued again with attempts and interruptions from zero. */
@@ -1349,9 +1521,27 @@ function retryWrite(sql: Sql, { from, runAt }: Pick<RetryParams, 'from' | 'runAt
   return sql`state = 'queued', attempts = 0, interruptions = 0, retries = j.retries + 1,
           run_at = coalesce(${runAt?.toISOString() ?? null}::timestamptz, now()),
           started_at = null, finished_at = null, cancel_requested = false, result = null, updated_at = now(),
+          cancel_requested_at = null, cancel_acknowledged_at = null, pause_requested = false,
           checkpoint = case when ${fromStart} then null else j.checkpoint end,
           progress = case when ${fromStart} then null else j.progress end`
 }
+
+/**
+ * The write of the `pause` and `yield` rows, on `j` with the runner's snapshot `x`: the attempt given
+ * back, no interruption counted, the checkpoint written. The job goes to `cancelled` when a cancel
+ * came after its token fired (the first reason wins there, and a paused job would never be claimed
+ * to hear of the cancel), to `paused` when it was asked to pause, and to `queued` otherwise.
+ */
+function stoppedWrite(sql: Sql): PendingQuery<Row[]> {
+  return sql`state = case when j.cancel_requested then 'cancelled' when j.pause_requested then 'paused' else 'queued' end,
+          finished_at = case when j.cancel_requested then now() end,
+          cancel_acknowledged_at = case when j.cancel_requested then now() else j.cancel_acknowledged_at end,
+          attempts = greatest(j.attempts - 1, 0), pause_requested = false,
+          checkpoint = x.checkpoint, ${checkpointVersionFromX(sql)}, progress = coalesce(x.progress, j.progress),
+          started_at = coalesce(j.started_at, now()), updated_at = now(), lease_owner = null, lease_expires_at = null`
+}
+
+const FINISHED_STATE_SET: ReadonlySet<JobState> = new Set(FINISHED_STATES)
 
 /** `and owner = …` for a caller's own jobs; nothing for an admin (`owner` undefined). */
 function ownedBy(sql: Sql, owner: string | undefined): PendingQuery<Row[]> {
@@ -1418,6 +1608,21 @@ export const JOB_PROGRESS_CHANNEL = 'job_runner_jobProgress'
 /** Ids are bigint identities; anything else cannot name a job (and must not reach SQL as a bigint). */
 export function isJobId(id: string): boolean {
   return /^[1-9][0-9]{0,17}$/.test(id)
+}
+
+/**
+ * The claim's order (priority, run_at, id), in which a claim's jobs are handed to the runner: a job
+ * that yielded its slice (run_at now) goes behind the jobs that waited, even those enqueued after it.
+ * Both claims return `run_at` as `ISO_TIMESTAMP` text, which sorts as it compares.
+ */
+function inClaimOrder(
+  a: { priority: number; run_at: string | Date; id: string },
+  b: { priority: number; run_at: string | Date; id: string },
+): number {
+  const at = (row: { run_at: string | Date }) =>
+    typeof row.run_at === 'string' ? row.run_at : row.run_at.toISOString()
+  const [x, y] = [at(a), at(b)]
+  return a.priority - b.priority || (x < y ? -1 : x > y ? 1 : 0) || compareIds(a.id, b.id)
 }
 
 /** Orders ids as numbers without parsing them: they are digit strings with no leading zero, so the shorter is the smaller. */

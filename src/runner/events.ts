@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events'
 import type { OwnedJob } from '../queue/job.js'
 
 export type JobOutcome =
-  'succeeded' | 'retry' | 'failed' | 'cancelled' | 'interrupted' | 'paused' | 'abandoned' | 'lost'
+  'succeeded' | 'retry' | 'failed' | 'cancelled' | 'interrupted' | 'paused' | 'yielded' | 'abandoned' | 'lost'
 
 export interface RunnerEvents {
   /** A claim brought `jobs`; `waiting` are now in the local queue (before free slots take theirs). */

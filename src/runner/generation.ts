@@ -106,6 +106,9 @@ export class RunnerGeneration {
     this.timeouts = {
       abandonGraceMs: config.timeoutAbandonGraceMs ?? DEFAULT_TIMEOUT_ABANDON_GRACE_MS,
       onTimeoutIgnored: (execution) => this.abandonTimedOut(execution),
+      ...(config.cancelGraceMs === undefined
+        ? {}
+        : { cancelGraceMs: config.cancelGraceMs, onCancelIgnored: (execution) => this.abandonCancelled(execution) }),
     }
     this.outcomes = new OutcomeBatches(deps.store, this.leaseOwner)
     const limitedTypes = deps.registry.concurrencyLimits()
@@ -122,6 +125,7 @@ export class RunnerGeneration {
         waiting: () => this.localQueue.entries(),
         dropWaiting: (id) => this.dropWaiting(id),
         cancel: (id) => this.cancel(id),
+        pause: (id) => this.pause(id),
         log: deps.log,
         onError: onError('lease renewal'),
       },
@@ -211,6 +215,7 @@ export class RunnerGeneration {
     this.unsubscribe.push(
       this.deps.notifier.subscribe('jobsAvailable', (queue) => served.has(queue) && this.doorbell.ring()),
       this.deps.notifier.subscribe('cancelRequested', (id) => this.cancel(id)),
+      this.deps.notifier.subscribe('pauseRequested', (id) => this.pause(id)),
       this.deps.notifier.subscribe('jobsDue', (message) => {
         const [queue, at] = message.split(' ')
         if (queue !== undefined && served.has(queue)) this.dueTimer.note(Number(at))
@@ -536,6 +541,8 @@ export class RunnerGeneration {
     this.deps.notifier.publishLocal('jobChanged', job.id)
     // A cancel may have been requested between the claim and now.
     if (job.cancelRequested) execution.abort('cancelled')
+    // Or its pause (the first reason wins): it stops at once, and the `pause` row makes it `paused`.
+    if (job.pauseRequested) execution.abort('paused')
     execution.start()
     const write = this.settle(execution)
     this.writing.add(write)
@@ -590,6 +597,54 @@ export class RunnerGeneration {
     this.trackWrite(this.writeFailure(execution, error, 'abandoned'))
     this.fillSlots()
     this.doorbell.ring()
+  }
+
+  /**
+   * A run that ignored its cancel's token for `cancelGraceMs` (CANCEL_GRACE_SECONDS): abandoned like
+   * at shutdown, its slot freed, but its outcome is the one asked for: `cancelled` (the `cancel
+   * running` row, its checkpoint written). The code goes on until it returns; `LiveRuns` keeps the job
+   * from starting here again meanwhile, and the lease fence refuses its late outcome.
+   */
+  private abandonCancelled(execution: JobExecution): void {
+    if (execution.abandoned || execution.isSettled || this.state !== 'running') return
+    const { job } = execution
+    execution.abandoned = true
+    this.executions.delete(job.id)
+    this.deps.liveRuns.releaseSlot(execution)
+    this.writing.delete(execution.outcomeWritten!)
+    const graceSeconds = (this.config.cancelGraceMs ?? 0) / 1000
+    this.deps.log.warn(
+      { jobId: job.id, type: job.type, graceSeconds },
+      `job ${job.id} (${job.type}) ignored its cancel for ${graceSeconds} s: abandoning it as cancelled and freeing its slot`,
+    )
+    this.trackWrite(
+      this.retryWrite(() => this.outcomes.cancel({ ...execution.currentState(), started: true })).then((written) => {
+        if (written) this.deps.notifier.announce('jobChanged', job.id)
+        this.events.emit('job:settled', { job, outcome: written ? 'cancelled' : 'lost' })
+      }),
+    )
+    this.fillSlots()
+    this.doorbell.ring()
+  }
+
+  /**
+   * A pause request for a job claimed here (`POST /v1/jobs/{id}/pause`): a running job's token fires
+   * with `paused`; a job whose code has not run yet never starts and takes the `pause` row at once,
+   * the attempt its claim counted given back.
+   */
+  private pause(id: string): void {
+    const execution = this.executions.get(id)
+    if (execution) return execution.abort('paused')
+    const job = this.localQueue.remove(id)
+    if (!job) return
+    this.trackWrite(
+      this.retryWrite(() => this.outcomes.pause({ id, checkpoint: job.checkpoint, progress: job.progress })).then(
+        (state) => {
+          if (state) this.deps.notifier.announce('jobChanged', id)
+          this.events.emit('job:settled', { job, outcome: state ? settledAs(state, 'paused') : 'lost' })
+        },
+      ),
+    )
   }
 
   /**
@@ -654,7 +709,13 @@ export class RunnerGeneration {
     if (execution.crashError) {
       return this.writeFailure(execution, crashedTheProcess(execution.crashError), undefined, settlement)
     }
-    if (settlement.kind === 'rejected' && reason !== 'shutdown' && reason !== 'cancelled' && reason !== 'paused') {
+    if (
+      settlement.kind === 'rejected' &&
+      reason !== 'shutdown' &&
+      reason !== 'cancelled' &&
+      reason !== 'paused' &&
+      reason !== 'yield'
+    ) {
       const error =
         reason === 'timeout'
           ? `timed out after ${job.timeoutSeconds} s`
@@ -667,9 +728,15 @@ export class RunnerGeneration {
     if (settlement.kind === 'resolved') {
       outcome = 'succeeded'
       write = () => this.outcomes.complete({ ...snapshot, result: settlement.result })
-    } else if (reason === 'paused') {
-      outcome = 'paused'
-      write = () => this.outcomes.pause(snapshot)
+    } else if (reason === 'paused' || reason === 'yield') {
+      const stopped = reason === 'paused' ? 'paused' : 'yielded'
+      outcome = stopped
+      write = async () => {
+        const state = await (reason === 'paused' ? this.outcomes.pause(snapshot) : this.outcomes.yield(snapshot))
+        // A cancel that came after the token fired wins (the row wrote `cancelled`).
+        if (state !== null) outcome = settledAs(state, stopped)
+        return state !== null
+      }
     } else if (reason === 'shutdown') {
       outcome = 'interrupted'
       write = async () => {
@@ -695,7 +762,7 @@ export class RunnerGeneration {
     if (finalOutcome === 'lost')
       this.deps.log.warn({ jobId: job.id }, 'job outcome not written: its lease had been recovered by another instance')
     this.deps.notifier.announce('jobChanged', job.id)
-    if (outcome === 'interrupted') this.deps.notifier.announce('jobsAvailable', job.queue)
+    if (outcome === 'interrupted' || finalOutcome === 'yielded') this.deps.notifier.announce('jobsAvailable', job.queue)
     this.events.emit(
       'job:settled',
       settlement.kind === 'rejected'
@@ -829,6 +896,11 @@ export class RunnerGeneration {
     this.deps.log.error({ err: error, during }, `runner error during ${during}`)
     this.events.emit('runner:error', { error, during })
   }
+}
+
+/** The outcome of a run stopped by a pause or a yield, from the state its row wrote. */
+function settledAs(state: string, stopped: 'paused' | 'yielded'): JobOutcome {
+  return state === 'cancelled' ? 'cancelled' : stopped
 }
 
 /** The error of an attempt blamed for an uncaught exception. */

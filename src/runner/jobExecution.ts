@@ -8,6 +8,9 @@
  *                          │
  *                          ├─ timeout: token fires with `timeout`; still running `abandonGraceMs`
  *                          │  later → `onTimeoutIgnored` (the runner abandons it and frees its slot)
+ *                          ├─ cancel: token fires with `cancelled`; still running `cancelGraceMs`
+ *                          │  later → `onCancelIgnored` (the runner abandons it as cancelled)
+ *                          ├─ slice: its type's `maxSliceSeconds` after the start, token fires with `yield`
  *                          └─ abandoned (by the runner): its late outcome is ignored
  */
 import type { Logger } from 'pino'
@@ -24,6 +27,9 @@ export interface ExecutionTimeouts {
   /** How long a run may ignore its timeout's token before `onTimeoutIgnored`. */
   abandonGraceMs: number
   onTimeoutIgnored: (execution: JobExecution) => void
+  /** How long a run may ignore a cancel's token before `onCancelIgnored` (CANCEL_GRACE_SECONDS); never when absent. */
+  cancelGraceMs?: number
+  onCancelIgnored?: (execution: JobExecution) => void
 }
 
 const NO_TIMEOUT_ABANDONMENT: ExecutionTimeouts = { abandonGraceMs: Infinity, onTimeoutIgnored: () => {} }
@@ -55,6 +61,9 @@ export class JobExecution {
    */
   private historyTaken = 0
   private timeout: NodeJS.Timeout | undefined
+  /** The end of the time slice (`maxSliceSeconds`), then the cancel's grace: one timer at a time each. */
+  private sliceTimer: NodeJS.Timeout | undefined
+  private cancelGraceTimer: NodeJS.Timeout | undefined
   private settlement: Settlement | undefined
   /** Resolves when `run` has returned or thrown; pending until `start()`. */
   readonly settled: Promise<Settlement>
@@ -90,6 +99,12 @@ export class JobExecution {
     if (timeoutSeconds !== null) {
       this.timeout = setTimeout(() => this.onTimeout(), timeoutSeconds * 1000)
       this.timeout.unref()
+    }
+    const sliceSeconds = this.definition?.maxSliceSeconds
+    // Already stopped before its start (a cancel or pause heard while it waited): no slice to time.
+    if (sliceSeconds !== undefined && this.abortReason === undefined) {
+      this.sliceTimer = setTimeout(() => this.abort('yield'), sliceSeconds * 1000)
+      this.sliceTimer.unref()
     }
     void this.run(this.definition)
   }
@@ -150,7 +165,15 @@ export class JobExecution {
   /** The first reason wins: a job cancelled during a shutdown stays cancelled. */
   abort(reason: AbortReason): void {
     const signal = this.signal
-    if (!signal.aborted) this.controller!.abort(reason)
+    if (signal.aborted) return
+    this.controller!.abort(reason)
+    if (this.sliceTimer) clearTimeout(this.sliceTimer)
+    const { cancelGraceMs, onCancelIgnored } = this.timeouts
+    if (reason === 'cancelled' && onCancelIgnored && cancelGraceMs !== undefined && !this.isSettled) {
+      // A job that ignores its cancel would otherwise hold its slot (and its lease) until it returns.
+      this.cancelGraceTimer = setTimeout(() => this.isSettled || onCancelIgnored(this), cancelGraceMs)
+      this.cancelGraceTimer.unref()
+    }
   }
 
   get dirty(): boolean {
@@ -244,6 +267,8 @@ export class JobExecution {
       )
     }
     if (this.timeout) clearTimeout(this.timeout)
+    if (this.sliceTimer) clearTimeout(this.sliceTimer)
+    if (this.cancelGraceTimer) clearTimeout(this.cancelGraceTimer)
     this.settlement = settlement
     this.resolveSettled(settlement)
   }

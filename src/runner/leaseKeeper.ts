@@ -2,7 +2,7 @@
  * Keeps this instance's leases alive: every `intervalMs` one statement extends the lease of every
  * job the instance holds (running, settling with its outcome being written, or claimed and waiting
  * to start) and beats its heartbeat.
- * The answer doubles as two fallbacks: a cancel flag set while a NOTIFY was lost reaches the job
+ * The answer doubles as two fallbacks: a cancel or pause flag set while a NOTIFY was lost reaches the job
  * here, and a job missing from the answer was recovered by another instance (this one stalled past
  * its lease), so its run here is stopped, or, if it was still waiting, it is forgotten.
  */
@@ -30,6 +30,8 @@ export interface LeaseKeeperDependencies {
   dropWaiting: (id: string) => void
   /** Cancels a claimed job, running or waiting. */
   cancel: (id: string) => void
+  /** Pauses a claimed job, running or waiting (`POST /v1/jobs/{id}/pause`). */
+  pause: (id: string) => void
   log: Logger
   onError: (error: Error) => void
 }
@@ -85,6 +87,9 @@ export class LeaseKeeper {
       )
       this.deps.dropWaiting(job.id)
     }
-    for (const { id, cancelRequested } of renewed) if (cancelRequested) this.deps.cancel(id)
+    for (const { id, cancelRequested, pauseRequested } of renewed) {
+      if (cancelRequested) this.deps.cancel(id)
+      else if (pauseRequested) this.deps.pause(id)
+    }
   }
 }

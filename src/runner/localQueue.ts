@@ -41,7 +41,11 @@ export class LocalQueue {
   readonly ttlMs: number
   private readonly horizonMs: number
   private currentMode: LocalQueueMode = 'accepting'
-  /** Claim order (priority, then id), oldest first; `head` skips taken entries without shifting. */
+  /**
+   * Claim order (priority, then runAt, then id), as the claim reads the queue: a job that yielded its
+   * time slice (runAt then) stays behind jobs that waited, even those with later ids. `head` skips
+   * taken entries without shifting.
+   */
   private waiting: Waiting[] = []
   private head = 0
   private startsSinceSample = 0
@@ -112,7 +116,7 @@ export class LocalQueue {
     const wasEmpty = merged.length === 0
     for (const job of jobs) merged.push({ job, claimedAt: now })
     // A later claim may bring a more urgent job than those already waiting.
-    if (!wasEmpty) merged.sort((a, b) => a.job.priority - b.job.priority || compareIds(a.job.id, b.job.id))
+    if (!wasEmpty) merged.sort(inClaimOrder)
     this.waiting = merged
     this.head = 0
     return []
@@ -193,4 +197,10 @@ export class LocalQueue {
 /** Orders job ids as numbers: digit strings with no leading zero, so the shorter is the smaller. */
 export function compareIds(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)
+}
+
+/** The claim's order: priority, then runAt (ISO text, which sorts as it compares), then id. */
+function inClaimOrder(a: Waiting, b: Waiting): number {
+  const [x, y] = [a.job.runAt, b.job.runAt]
+  return a.job.priority - b.job.priority || (x < y ? -1 : x > y ? 1 : 0) || compareIds(a.job.id, b.job.id)
 }

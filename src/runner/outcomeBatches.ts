@@ -13,16 +13,16 @@ export class OutcomeBatches {
   private readonly failures: Batcher<Failure, Map<string, JobState>>
   private readonly requeues: Batcher<JobSnapshot, Map<string, JobState>>
   private readonly cancellations: Batcher<Cancellation, Set<string>>
-  private readonly pauses: Batcher<JobSnapshot, Set<string>>
+  private readonly pauses: Batcher<JobSnapshot, Map<string, JobState>>
+  private readonly yields: Batcher<JobSnapshot, Map<string, JobState>>
 
   constructor(store: JobStore, instanceId: string) {
     this.completions = new Batcher((completions) => store.completeJobs({ instanceId, completions }).then(toSet))
     this.failures = new Batcher((failures) => store.failJobs({ instanceId, failures }).then(toStateMap))
     this.requeues = new Batcher((jobs) => store.requeueInterruptedJobs({ instanceId, jobs }).then(toStateMap))
     this.cancellations = new Batcher((jobs) => store.markJobsCancelled({ instanceId, jobs }).then(toSet))
-    this.pauses = new Batcher((jobs) =>
-      store.requeuePausedJobs({ instanceId, jobs }).then((rows) => toSet(rows.map((row) => row.id))),
-    )
+    this.pauses = new Batcher((jobs) => store.requeuePausedJobs({ instanceId, jobs }).then(toStateMap))
+    this.yields = new Batcher((jobs) => store.requeueYieldedJobs({ instanceId, jobs }).then(toStateMap))
   }
 
   complete(completion: Completion): Promise<boolean> {
@@ -39,9 +39,18 @@ export class OutcomeBatches {
     return this.requeues.add(job).then((states) => states.get(job.id) ?? null)
   }
 
-  /** Back to the queue for a `checkpoint` pause (the `pause` row); false when its lease was lost. */
-  pause(job: JobSnapshot): Promise<boolean> {
-    return written(job.id, this.pauses.add(job))
+  /**
+   * Stopped by a pause (the `pause` row): its state after (`queued` for a pause of its queue or type,
+   * `paused` for one of the job itself, `cancelled` when a cancel came meanwhile), or null when its
+   * lease was lost.
+   */
+  pause(job: JobSnapshot): Promise<JobState | null> {
+    return this.pauses.add(job).then((states) => states.get(job.id) ?? null)
+  }
+
+  /** Stopped at the end of its time slice (the `yield` row): its state after, or null when its lease was lost. */
+  yield(job: JobSnapshot): Promise<JobState | null> {
+    return this.yields.add(job).then((states) => states.get(job.id) ?? null)
   }
 
   cancel(job: Cancellation): Promise<boolean> {

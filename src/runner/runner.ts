@@ -40,6 +40,11 @@ export interface RunnerConfig {
   retentionMs?: number
   /** How long a run may ignore its timeout's token before it is abandoned and its slot freed (default 5 s). */
   timeoutAbandonGraceMs?: number
+  /**
+   * How long a run may ignore a cancel's token before it is abandoned as `cancelled` and its slot
+   * freed (CANCEL_GRACE_SECONDS); never when absent.
+   */
+  cancelGraceMs?: number
   instanceId?: string
 }
 
@@ -54,6 +59,7 @@ export function runnerConfigFrom(config: Config): RunnerConfig {
     pollIntervalMs: config.pollIntervalMs,
     retryBaseMs: config.retryBaseMs,
     retentionMs: config.retentionMs,
+    cancelGraceMs: config.cancelGraceMs,
   }
 }
 

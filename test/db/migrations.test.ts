@@ -50,6 +50,7 @@ for (const target of databaseTargets()) {
         drop table job_runner_job_logs;
         alter table job_runner_jobs drop column traceparent;
         alter table job_runner_jobs drop column concurrency_key, drop column claimed_limited, drop column expires_at;
+        alter table job_runner_jobs drop column pause_requested, drop column cancel_requested_at, drop column cancel_acknowledged_at;
         drop table job_runner_pauses;
         drop table job_runner_rate_limits;
         drop table job_runner_checkpoint_history;
@@ -61,7 +62,7 @@ for (const target of databaseTargets()) {
         insert into job_runner_jobs (owner, type, queue, max_attempts, state, finished_at)
         values ('alice', 'echo', 'default', 1, 'queued', null), ('bob', 'echo', 'default', 1, 'queued', null),
                ('alice', 'echo', 'default', 1, 'succeeded', now())`
-      assert.deepEqual(await migrate(db), { applied: [4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 17, 21] })
+      assert.deepEqual(await migrate(db), { applied: [4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 17, 20, 21] })
       assert.equal(migrations.at(-1)!.version, 21, 'this test names the newest migration')
 
       const alices = await store.listJobs({ owner: 'alice', limit: 10 })
@@ -96,6 +97,14 @@ for (const target of databaseTargets()) {
         [1, 1],
       )
       assert.equal((await db.sql`select job_id from job_runner_checkpoint_history`).length, 0)
+      // Migration 020: jobs from before were never asked to pause or cancel.
+      assert.deepEqual(
+        alices.map((j) => [j.pauseRequested, j.cancelRequestedAt, j.cancelAcknowledgedAt]),
+        [
+          [false, null, null],
+          [false, null, null],
+        ],
+      )
       const indexes = await db.sql<
         { indexname: string; indexdef: string }[]
       >`select indexname, indexdef from pg_indexes where tablename = 'job_runner_jobs'`

@@ -168,7 +168,7 @@ for (const target of databaseTargets()) {
         instances: 1,
         paused: false,
         scheduled: 0,
-        counts: { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0, expired: 0 },
+        counts: { queued: 0, running: 0, paused: 0, succeeded: 0, failed: 0, cancelled: 0, expired: 0 },
       })
       assert.ok((byName.get('default')?.counts.succeeded ?? 0) > 0)
       assert.equal(byName.get('default')!.scheduled, 2, 'the job scheduled in 5 h and the retry')

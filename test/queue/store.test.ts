@@ -553,7 +553,7 @@ for (const target of databaseTargets()) {
         assert.equal(outcome.kind, 'requested')
         assert.ok(outcome.kind === 'requested' && outcome.job.state === 'running' && outcome.job.cancelRequested)
         assert.deepEqual(await store.renewLeases({ instanceId: owner, leaseMs: LEASE_MS, ids: [job.id] }), [
-          { id: job.id, cancelRequested: true },
+          { id: job.id, cancelRequested: true, pauseRequested: false },
         ])
         const snapshot = { id: job.id, checkpoint: { c: 1 }, progress: null, started: true }
         assert.deepEqual(await store.markJobsCancelled({ instanceId: randomUUID(), jobs: [snapshot] }), [])
@@ -867,8 +867,8 @@ for (const target of databaseTargets()) {
         assert.deepEqual(
           [...renewed].sort((a, b) => a.id.localeCompare(b.id)),
           [
-            { id: mine[0]!.id, cancelRequested: false },
-            { id: mine[1]!.id, cancelRequested: true },
+            { id: mine[0]!.id, cancelRequested: false, pauseRequested: false },
+            { id: mine[1]!.id, cancelRequested: true, pauseRequested: false },
           ].sort((a, b) => a.id.localeCompare(b.id)),
         )
         const leases = await db.sql<{ id: string; lease_ms: number }[]>`

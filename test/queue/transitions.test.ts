@@ -387,6 +387,198 @@ for (const target of databaseTargets()) {
         const { state, attempts, interruptions } = await facts(id)
         assert.deepEqual({ state, attempts, interruptions }, { state: 'queued', attempts: 0, interruptions: 0 })
       })
+
+      it('running → paused when the job itself was asked to pause (pause_requested), the flag cleared', async () => {
+        const id = await enqueue()
+        const owner = randomUUID()
+        await start(owner, id)
+        assert.equal((await store.requestPause({ id, owner: 'alice' })).kind, 'requested')
+        assert.deepEqual(await store.requeuePausedJobs({ instanceId: owner, jobs: [snapshot(id, { cursor: 3 })] }), [
+          { id, state: 'paused' },
+        ])
+        const f = await facts(id)
+        assert.deepEqual([f.state, f.attempts, f.interruptions, f.finished], ['paused', 0, 0, false])
+        assert.deepEqual(f.checkpoint, { cursor: 3 })
+        assert.equal((await store.getJob({ id, owner: 'alice' }))!.pauseRequested, false)
+      })
+
+      it('running → cancelled when a cancel came after the token fired (a paused job would never hear of it)', async () => {
+        const id = await enqueue()
+        const owner = randomUUID()
+        await start(owner, id)
+        await store.requestPause({ id, owner: 'alice' })
+        await store.requestCancel({ id, owner: 'alice' })
+        assert.deepEqual(await store.requeuePausedJobs({ instanceId: owner, jobs: [snapshot(id)] }), [
+          { id, state: 'cancelled' },
+        ])
+        const job = (await store.getJob({ id, owner: 'alice' }))!
+        assert.deepEqual([job.state, job.attempts], ['cancelled', 0])
+        assert.notEqual(job.cancelAcknowledgedAt, null)
+      })
+    })
+
+    row('yield', () => {
+      it('running → queued behind the jobs that waited: attempt refunded, no interruption, checkpoint written', async () => {
+        const id = await enqueue({ maxInterruptions: 0 })
+        const owner = randomUUID()
+        await start(owner, id)
+        const waiting = await enqueue()
+        assert.deepEqual(
+          await store.requeueYieldedJobs({ instanceId: randomUUID(), jobs: [snapshot(id)] }),
+          [],
+          'not the lease owner',
+        )
+        assert.deepEqual(await store.requeueYieldedJobs({ instanceId: owner, jobs: [snapshot(id, { cursor: 9 })] }), [
+          { id, state: 'queued' },
+        ])
+        const f = await facts(id)
+        assert.deepEqual([f.state, f.attempts, f.interruptions, f.leaseOwner], ['queued', 0, 0, null])
+        assert.deepEqual(f.checkpoint, { cursor: 9 })
+        assert.ok(f.runAt.getTime() >= (await facts(waiting)).runAt.getTime(), 'its run_at is now')
+        const claimed = await store.claimJobs({ instanceId: randomUUID(), queues, limit: 1, leaseMs: LEASE_MS })
+        assert.deepEqual(
+          claimed.map((j) => j.id),
+          [waiting],
+          'the job that waited goes first',
+        )
+      })
+
+      it('running → paused when asked to pause meanwhile', async () => {
+        const id = await enqueue()
+        const owner = randomUUID()
+        await start(owner, id)
+        await store.requestPause({ id, owner: 'alice' })
+        assert.deepEqual(await store.requeueYieldedJobs({ instanceId: owner, jobs: [snapshot(id)] }), [
+          { id, state: 'paused' },
+        ])
+      })
+    })
+
+    row('pauseJob', () => {
+      it('queued → paused at once, nothing counted; a paused job is not claimed', async () => {
+        const id = await enqueue()
+        assert.equal((await store.requestPause({ id, owner: 'bob' })).kind, 'not-found', "another owner's job")
+        const outcome = await store.requestPause({ id, owner: 'alice' })
+        assert.equal(outcome.kind, 'paused')
+        const f = await facts(id)
+        assert.deepEqual([f.state, f.attempts, f.finished], ['paused', 0, false])
+        assert.equal((await store.requestPause({ id, owner: 'alice' })).kind, 'already-paused')
+        assert.deepEqual(await store.claimJobs({ instanceId: randomUUID(), queues, limit: 5, leaseMs: LEASE_MS }), [])
+      })
+
+      it('leaves a running job running, only flagged (the pause row ends it); a finished job is refused', async () => {
+        const id = await enqueue()
+        const owner = randomUUID()
+        await start(owner, id)
+        const outcome = await store.requestPause({ id, owner: 'alice' })
+        assert.equal(outcome.kind, 'requested')
+        assert.deepEqual(
+          (await store.renewLeases({ instanceId: owner, leaseMs: LEASE_MS, ids: [id] })).map((r) => r.pauseRequested),
+          [true],
+          'the lease renewal carries the flag (the fallback of the NOTIFY)',
+        )
+        assert.equal((await facts(id)).state, 'running')
+        await store.completeJobs({ instanceId: owner, completions: [{ ...snapshot(id), result: null }] })
+        const finished = await store.requestPause({ id, owner: 'alice' })
+        assert.equal(finished.kind, 'finished')
+        assert.equal((await facts(id)).state, 'succeeded')
+      })
+
+      it('a paused job can be cancelled at once (cancel queued), acknowledged then', async () => {
+        const id = await enqueue()
+        await store.requestPause({ id, owner: 'alice' })
+        assert.equal((await store.requestCancel({ id, owner: 'alice' })).kind, 'cancelled')
+        const job = (await store.getJob({ id, owner: 'alice' }))!
+        assert.equal(job.state, 'cancelled')
+        assert.equal(job.cancelAcknowledgedAt, job.cancelRequestedAt)
+      })
+    })
+
+    row('resume', () => {
+      it('paused → queued, keeping its place in line and its checkpoint', async () => {
+        const id = await enqueue()
+        const owner = randomUUID()
+        await start(owner, id)
+        await store.requestPause({ id, owner: 'alice' })
+        await store.requeuePausedJobs({ instanceId: owner, jobs: [snapshot(id, { cursor: 5 })] })
+        const before = await facts(id)
+        const outcome = await store.resumeJob({ id, owner: 'alice' })
+        assert.equal(outcome.kind, 'resumed')
+        const f = await facts(id)
+        assert.deepEqual([f.state, f.attempts], ['queued', 0])
+        assert.deepEqual(f.checkpoint, { cursor: 5 })
+        assert.equal(f.runAt.getTime(), before.runAt.getTime())
+        const [claimed] = await store.claimJobs({ instanceId: randomUUID(), queues, limit: 1, leaseMs: LEASE_MS })
+        assert.deepEqual(claimed?.checkpoint, { cursor: 5 }, 'any instance resumes it from its checkpoint')
+      })
+
+      it("withdraws a running job's pause request; a queued job is unchanged, a finished one refused", async () => {
+        const id = await enqueue()
+        assert.equal((await store.resumeJob({ id, owner: 'alice' })).kind, 'unchanged')
+        const owner = randomUUID()
+        await start(owner, id)
+        await store.requestPause({ id, owner: 'alice' })
+        assert.equal((await store.resumeJob({ id, owner: 'alice' })).kind, 'resumed')
+        assert.deepEqual(await store.requeuePausedJobs({ instanceId: owner, jobs: [snapshot(id)] }), [
+          { id, state: 'queued' },
+        ])
+        await start(owner, id)
+        await store.completeJobs({ instanceId: owner, completions: [{ ...snapshot(id), result: null }] })
+        assert.equal((await store.resumeJob({ id, owner: 'alice' })).kind, 'finished')
+      })
+    })
+
+    row('replace', () => {
+      it("cancels the key's queued job and enqueues the new one under the key, in one transaction", async () => {
+        const [first] = await store.enqueueJobs({
+          owner: 'alice',
+          jobs: [newJob({ idempotencyKey: 'k', requestHash: 'a' })],
+        })
+        const { job, replaced } = await store.replaceJob({
+          owner: 'alice',
+          job: newJob({ idempotencyKey: 'k', requestHash: 'b' }),
+        })
+        assert.equal(replaced?.job.id, first!.job.id)
+        assert.equal(replaced?.previousState, 'queued')
+        const old = await facts(first!.job.id)
+        assert.deepEqual([old.state, old.finished], ['cancelled', true])
+        assert.equal(job.state, 'queued')
+        const [again] = await store.enqueueJobs({
+          owner: 'alice',
+          jobs: [newJob({ idempotencyKey: 'k', requestHash: 'b' })],
+        })
+        assert.deepEqual([again!.job.id, again!.replayed], [job.id, true], 'the key now names the new job')
+      })
+
+      it("flags the key's running job (its runner aborts the token with `cancelled`); a finished job only gives up the key", async () => {
+        const [first] = await store.enqueueJobs({
+          owner: 'alice',
+          jobs: [newJob({ idempotencyKey: 'k', requestHash: 'a' })],
+        })
+        await start(randomUUID(), first!.job.id)
+        const { replaced } = await store.replaceJob({
+          owner: 'alice',
+          job: newJob({ idempotencyKey: 'k', requestHash: 'b' }),
+        })
+        assert.equal(replaced?.previousState, 'running')
+        const running = (await store.getJob({ id: first!.job.id, owner: 'alice' }))!
+        assert.deepEqual(
+          [running.state, running.cancelRequested, running.cancelAcknowledgedAt],
+          ['running', true, null],
+        )
+        assert.notEqual(running.cancelRequestedAt, null)
+        const second = await store.replaceJob({
+          owner: 'alice',
+          job: newJob({ idempotencyKey: 'k', requestHash: 'c' }),
+        })
+        const third = await store.replaceJob({ owner: 'alice', job: newJob({ idempotencyKey: 'k', requestHash: 'd' }) })
+        assert.equal(third.replaced?.job.id, second.job.id)
+        const none = await store.replaceJob({
+          owner: 'alice',
+          job: newJob({ idempotencyKey: 'other', requestHash: 'e' }),
+        })
+        assert.equal(none.replaced, null, 'a key no job holds replaces nothing')
+      })
     })
 
     row('expire', () => {

@@ -111,6 +111,7 @@ for (const target of databaseTargets()) {
             waiting = waiting.filter((w) => w.job.id !== id)
           },
           cancel: (id) => cancelled.push(id),
+          pause: () => {},
           log: logs.log,
           onError: (error) => errors.push(error),
         },
