@@ -15,6 +15,7 @@ import * as tracesAndJobLogs from './014_traces_and_job_logs.js'
 import * as tablesInOwnSchema from './015_tables_in_own_schema.js'
 import * as concurrencyKeys from './016_concurrency_keys.js'
 import * as flowControl from './017_flow_control.js'
+import * as fairShareAndLimits from './019_fair_share_and_limits.js'
 
 export interface Migration {
   readonly version: number
@@ -39,4 +40,5 @@ export const migrations: readonly Migration[] = [
   tablesInOwnSchema,
   concurrencyKeys,
   flowControl,
+  fairShareAndLimits,
 ]
