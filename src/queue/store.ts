@@ -74,7 +74,6 @@ import {
   type JobState,
   type OwnedJob,
 } from './job.js'
-import { claimedColumns } from './claimedColumns.js'
 import { movedColumns, outboxFromMoved } from './outbox.js'
 import { appendJobLogs, listJobLogs, type JobLogLine, type NewJobLogLine } from './jobLogStore.js'
 import { claimFairly, nextOwnerCursor } from './fairClaim.js'
@@ -515,7 +514,10 @@ export class JobStore {
     if (limit <= 0) return []
     const fromOwner = this.ownerCursor
     const rows = await claimFairly(this.sql, { instanceId, queues, limit, leaseMs, exceptTypes, fromOwner })
-    this.ownerCursor = nextOwnerCursor(fromOwner, rows.map((row) => row.owner))
+    this.ownerCursor = nextOwnerCursor(
+      fromOwner,
+      rows.map((row) => row.owner),
+    )
     return rows.sort((a, b) => a.priority - b.priority || compareIds(a.id, b.id)).map(toClaimedJob)
   }
 
@@ -529,13 +531,13 @@ export class JobStore {
     return rows.sort((a, b) => a.priority - b.priority || compareIds(a.id, b.id)).map(toClaimedJob)
   }
 
-  /** Jobs of each limited type and key holding a place now (see `countLimitedRunning`). */
-  countLimitedRunning(params: { types: readonly string[] }): ReturnType<typeof countLimitedRunning> {
+  /** Jobs of each limited type or queue, and key, holding a place now (see `countLimitedRunning`). */
+  countLimitedRunning(params: Parameters<typeof countLimitedRunning>[1]): ReturnType<typeof countLimitedRunning> {
     return countLimitedRunning(this.sql, params)
   }
 
-  /** Where each rate-limited type's limiter stands (see `readRateLimits`). */
-  readRateLimits(params: { types: readonly string[] }): ReturnType<typeof readRateLimits> {
+  /** Where each rate limiter of these types and queues stands (see `readRateLimits`). */
+  readRateLimits(params: Parameters<typeof readRateLimits>[1]): ReturnType<typeof readRateLimits> {
     return readRateLimits(this.sql, params)
   }
 

@@ -48,7 +48,13 @@ for (const target of databaseTargets()) {
       const bobs = await enqueue('bob', 3)
       const claimed = await claim(10)
       assert.equal(claimed.length, 10, 'alice takes what bob leaves of the claim')
-      assert.deepEqual(claimed.filter((j) => j.owner === 'bob').map((j) => j.id).sort(), [...bobs].sort())
+      assert.deepEqual(
+        claimed
+          .filter((j) => j.owner === 'bob')
+          .map((j) => j.id)
+          .sort(),
+        [...bobs].sort(),
+      )
       // Two owners with backlogs share a claim evenly.
       await enqueue('bob', 50)
       const shared = await claim(10)
@@ -61,7 +67,11 @@ for (const target of databaseTargets()) {
       for (const owner of owners) await enqueue(owner, 3)
       const served: string[][] = []
       for (let i = 0; i < 3; i++) served.push((await claim(2)).map((j) => j.owner).sort())
-      assert.deepEqual(served, [['o1', 'o2'], ['o3', 'o4'], ['o1', 'o5']])
+      assert.deepEqual(served, [
+        ['o1', 'o2'],
+        ['o3', 'o4'],
+        ['o1', 'o5'],
+      ])
     })
 
     it("claims one owner's jobs in claim order (priority, due time, id), leaving excepted types and jobs not due", async () => {
