@@ -25,13 +25,14 @@
  * candidates the ones before kept, so a job refused by one does not use a place of another.
  *
  * A job claimed here counts as running from its claim on, waiting in the local queue included; the
- * runner therefore claims limited jobs only for free slots, never ahead of them. A job without a
- * key is held to `total` only.
+ * runner therefore claims limited jobs only for free slots, unless `perKey` limits alone hold them
+ * (`aheadLimit`): such a job held ahead holds only its own key's place. A job without a key is held
+ * to `total` only.
  *
- * Counted rows come from the `job_runner_jobs_limited_running` index (migration 016), which only
- * jobs claimed here enter. Candidates are read in claim order, skipping keys already at their limit,
- * through the claim index of each served queue: a limited type shares its queue's scan with every
- * other type there, so a limited type is cheapest in a queue of its own.
+ * Counted rows come from the `job_runner_jobs_limited_running` index (migration 016, by queue 019),
+ * which only jobs claimed here enter. Candidates are read in claim order, skipping keys already at
+ * their limit: a limited type's through its own index by type and queue (migration 019), a limited
+ * queue's through the claim index.
  */
 import type { Sql } from 'postgres'
 import type { JobFields, Json } from './job.js'
@@ -63,7 +64,16 @@ export type LimitScope = 'type' | 'queue'
 export interface LimitedClaimParams {
   instanceId: string
   queues: readonly string[]
+  /** Jobs to claim for free slots. */
   limit: number
+  /**
+   * Jobs to claim in all, free slots and the local queue's room together, when every limit that
+   * holds them is a `perKey` alone: such a job claimed ahead holds only its own key's place, which
+   * its key's next job would wait for anyway. A job under a `total` or a rate limit is claimed only
+   * for a free slot (`limit`): held ahead, it would keep a place another instance could run now, or
+   * start later than its limiter let it. Default: `limit`.
+   */
+  aheadLimit?: number
   leaseMs: number
   types: readonly LimitedType[]
   /** Queues with limits, among `queues`: every job of theirs is claimed here. */
@@ -86,6 +96,8 @@ const MIN_CANDIDATES = 32
  * growing table behind; a few hundred at a time, to keep the claim short.
  */
 const PRUNE_EVERY = 50
+/** How late, in intervals, a start may come and still keep its limiter's schedule (see the advance below). */
+const LATE_SLACK = 0.5
 
 interface ScopeRow extends Limits {
   scope: LimitScope
@@ -99,17 +111,28 @@ export function rateKeyOf(limits: Limits, concurrencyKey: string | null): string
 
 export async function claimLimitedJobs(
   sql: Sql,
-  { instanceId, queues, limit, leaseMs, types, limitedQueues = [], exceptTypes = [], onNextStart }: LimitedClaimParams,
+  {
+    instanceId,
+    queues,
+    limit,
+    aheadLimit = limit,
+    leaseMs,
+    types,
+    limitedQueues = [],
+    exceptTypes = [],
+    onNextStart,
+  }: LimitedClaimParams,
 ): Promise<JobFields[]> {
   const servedLimitedQueues = limitedQueues.filter((q) => queues.includes(q.queue))
-  if (limit <= 0 || (types.length === 0 && servedLimitedQueues.length === 0) || queues.length === 0) return []
+  const most = Math.max(limit, aheadLimit)
+  if (most <= 0 || (types.length === 0 && servedLimitedQueues.length === 0) || queues.length === 0) return []
   const scopes: ScopeRow[] = [
     ...types.map(({ type, ...limits }) => ({ scope: 'type' as const, name: type, ...limits })),
     ...servedLimitedQueues.map(({ queue, ...limits }) => ({ scope: 'queue' as const, name: queue, ...limits })),
   ]
   const typeNames = types.map((t) => t.type).sort()
   const queueNames = servedLimitedQueues.map((q) => q.queue).sort()
-  const candidates = Math.max(MIN_CANDIDATES, limit * CANDIDATE_FACTOR)
+  const candidates = Math.max(MIN_CANDIDATES, most * CANDIDATE_FACTOR)
   const byScope = new Map(scopes.map((s) => [`${s.scope}\u0000${s.name}`, s]))
   const list = (names: readonly string[]) => sql`string_to_array(${names.join(',')}, ',')`
   const exceptFilter = exceptTypes.length === 0 ? sql`` : sql`and type <> all(${list(exceptTypes)})`
@@ -162,10 +185,13 @@ export async function claimLimitedJobs(
       ),
       candidate as (
         select distinct on (c.id) c.* from (
+          -- One scan of job_runner_jobs_claim_by_type per served queue, in claim order: with
+          -- "queue = any(...)" the planner reads and sorts every queued job of the type instead.
           select c.* from limits l
+          cross join unnest(${list(queues)}) as q(name)
           cross join lateral (
             select id, type, queue, concurrency_key as key, priority, run_at from job_runner_jobs
-            where ${startable} and type = l.name and queue = any(${list(queues)}) ${keysAvailable}
+            where ${startable} and type = l.name and queue = q.name ${keysAvailable}
             order by priority, run_at, id
             limit ${candidates}
             for update skip locked
@@ -228,7 +254,7 @@ export async function claimLimitedJobs(
         where c."intervalMs" is null or c.nth <= coalesce(r.allowed, floor(c."toleranceMs" / c."intervalMs")::int + 1)
       ),
       queue_rate as (
-        select c.id, c.priority, c.run_at from (
+        select c.id, c.type, c.queue, c.priority, c.run_at from (
           select c.*, l."intervalMs", l."toleranceMs", rk.key as rate_key,
                  row_number() over (partition by c.queue, rk.key order by c.priority, c.run_at, c.id) as nth
           from type_rate c
@@ -238,10 +264,22 @@ export async function claimLimitedJobs(
         left join rate r on r.scope = 'queue' and r.name = c.queue and r.key = c.rate_key
         where c."intervalMs" is null or c.nth <= coalesce(r.allowed, floor(c."toleranceMs" / c."intervalMs")::int + 1)
       ),
+      -- Claimed ahead of the free slots only when no total or rate limit holds the job (see aheadLimit).
+      tiered as (
+        select c.id, c.priority, c.run_at, ahead.ok,
+               row_number() over (order by c.priority, c.run_at, c.id) as nth,
+               row_number() over (partition by ahead.ok order by c.priority, c.run_at, c.id) as nth_of_tier
+        from queue_rate c
+        left join limits lt on lt.scope = 'type' and lt.name = c.type
+        left join limits lq on lq.scope = 'queue' and lq.name = c.queue
+        cross join lateral (
+          select lt.total is null and lt."intervalMs" is null and lq.total is null and lq."intervalMs" is null as ok
+        ) ahead
+      ),
       next as (
-        select id from queue_rate
+        select id from tiered
+        where nth <= ${most} and (ok or nth_of_tier <= ${limit})
         order by priority, run_at, id
-        limit ${limit}
       )
       update job_runner_jobs j
       set state = 'running', updated_at = now(), started_at = now(), attempts = j.attempts + 1, claimed_limited = true,
@@ -249,8 +287,13 @@ export async function claimLimitedJobs(
       where j.id = any(array(select id from next))
       returning ${claimedColumns(tx)}`
     if (rows.length === 0) return rows
-    // Each limiter that started jobs moves its arrival time on by one interval a start.
-    const advances = new Map<string, { scope: LimitScope; name: string; key: string; ms: number }>()
+    // Each limiter that started jobs moves its arrival time on by one interval a start, from where it
+    // stood, or from now when it stood further back than `LATE_SLACK` of an interval. A claim always
+    // comes a little after the time it was due (the wake-up, the round trip): restarting the schedule
+    // from now at every start would lose that much a start, ten starts a second becoming nine and a
+    // half. Keeping the schedule lets a late start be followed by one that much sooner, so a second
+    // holds at most one start over the limit (bench/RESULTS.md, rate-limit accuracy).
+    const advances = new Map<string, { scope: LimitScope; name: string; key: string; ms: number; slack: number }>()
     for (const row of rows) {
       for (const [scope, name] of [
         ['type', row.type],
@@ -260,7 +303,7 @@ export async function claimLimitedJobs(
         if (limits?.intervalMs == null) continue
         const key = rateKeyOf(limits, row.concurrency_key)
         const id = `${scope}\u0000${name}\u0000${key}`
-        const advance = advances.get(id) ?? { scope, name, key, ms: 0 }
+        const advance = advances.get(id) ?? { scope, name, key, ms: 0, slack: limits.intervalMs * LATE_SLACK }
         advance.ms += limits.intervalMs
         advances.set(id, advance)
       }
@@ -269,11 +312,13 @@ export async function claimLimitedJobs(
     const advanced = await tx<{ scope: LimitScope; name: string; next_ms: number }[]>`
       with x as (
         select * from jsonb_to_recordset(${tx.json([...advances.values()] as unknown as Json)})
-          as x(scope text, name text, key text, ms float8)
+          as x(scope text, name text, key text, ms float8, slack float8)
       )
       insert into job_runner_rate_limits as s (scope, name, key, tat)
       select x.scope, x.name, x.key, now() + x.ms * interval '1 millisecond' from x
-      on conflict (scope, name, key) do update set tat = greatest(s.tat, now()) + (excluded.tat - now())
+      on conflict (scope, name, key) do update
+        set tat = greatest(s.tat, now() - (select x.slack from x where (x.scope, x.name, x.key) = (s.scope, s.name, s.key)) * interval '1 millisecond')
+                  + (excluded.tat - now())
       returning s.scope, s.name, (extract(epoch from s.tat) * 1000)::float8 as next_ms`
     let next = Infinity
     for (const { scope, name, next_ms } of advanced) {

@@ -22,7 +22,7 @@
 import os from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { OwnedJob } from '../queue/job.js'
-import type { LimitedQueue, LimitedType } from '../queue/limitedClaim.js'
+import type { LimitedQueue, LimitedType, Limits } from '../queue/limitedClaim.js'
 import type { Pause, PauseMode } from '../queue/pauseStore.js'
 import { boundedFailedAttempt, type JobSnapshot } from '../queue/store.js'
 import { coerceError } from '../log.js'
@@ -424,9 +424,10 @@ export class RunnerGeneration {
   }
 
   /**
-   * Claims up to `limit` jobs. Job types with concurrency limits are claimed first, by their own
+   * Claims up to `limit` jobs. Job types and queues with limits are claimed first, by their own
    * statement, and only for the `freeSlots` (a job claimed counts against its limits on every
-   * instance, so holding one ahead would keep another instance from running it); the plain claim,
+   * instance, so holding one ahead would keep another instance from running it), unless only
+   * `perKey` limits hold them (a job held ahead then holds only its own key's place); the plain claim,
    * which leaves those types alone, fills the rest. With no limited type, it is the plain claim alone.
    */
   private async claim(limit: number, freeSlots: number): Promise<OwnedJob[]> {
@@ -445,12 +446,16 @@ export class RunnerGeneration {
     const limitedTypes =
       pausedTypes.length === 0 ? limited.types : limited.types.filter((t) => !pausedTypes.includes(t.type))
     const limitedQueues = limited.queues.filter((q) => !pausedQueues.has(q.queue))
+    // Claimed ahead only under perKey limits alone (see `aheadLimit`); otherwise only for free slots.
+    const ahead = (l: Limits) => l.total === null && l.intervalMs == null
     const limitedJobs =
-      freeSlots > 0 && (limitedTypes.length > 0 || limitedQueues.length > 0)
+      (limitedTypes.length > 0 || limitedQueues.length > 0) &&
+      (freeSlots > 0 || (limitedTypes.some(ahead) && limitedQueues.every(ahead)))
         ? await this.deps.store.claimLimitedJobs({
             instanceId,
             queues,
             limit: freeSlots,
+            aheadLimit: limit,
             leaseMs,
             types: limitedTypes,
             limitedQueues,

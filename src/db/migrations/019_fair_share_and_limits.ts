@@ -7,6 +7,10 @@
  * backlog no longer stands in front of another owner's jobs. Like the claim index, only queued rows
  * enter it.
  *
+ * `job_runner_jobs_claim_by_type`: the queued jobs of each job type and queue, in claim order. The
+ * limited claim reads a limited type's candidates through it, however many jobs of other types
+ * share the queue; through the claim index it read past every one of them on each claim.
+ *
  * `job_runner_jobs_limited_running_by_queue`: the leased jobs the limited claim took, by queue and
  * key, which a queue's limits from `QUEUE_LIMITS` count (src/queue/limitedClaim.ts); only rows the
  * limited claim took enter it, as with migration 016's index by type.
@@ -21,6 +25,8 @@ export const version = 19
 export const name = 'fair_share_and_limits'
 export const sql = /* sql */ `
 create index job_runner_jobs_claim_by_owner on job_runner_jobs (queue, owner, priority, run_at, id) where state = 'queued';
+
+create index job_runner_jobs_claim_by_type on job_runner_jobs (type, queue, priority, run_at, id) where state = 'queued';
 
 create index job_runner_jobs_limited_running_by_queue on job_runner_jobs (queue, concurrency_key)
   where claimed_limited and lease_expires_at is not null;
