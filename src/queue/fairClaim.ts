@@ -8,8 +8,8 @@
  *   queue "default":  A A A A A … (100,000)  B B (2)          claim of 10 → A×5, B×2, then A×3
  *
  * Priority holds within an owner and orders the claimed jobs, but does not let one owner take
- * another's share. With one owner the share is the whole claim and the fill is `limit 0`, which
- * PostgreSQL does not run: the claim reads the same rows as before, plus a few index probes.
+ * another's share. With one owner (or none) the walk finds it in two or three index probes and the
+ * claim is the plain one, the same scan of the claim index as before; the fair part does not run.
  *
  * The walk starts after `fromOwner` and wraps around, at most `limit` owners: with more owners than
  * a claim has jobs, the caller passes the last owner served (`nextOwnerCursor`), so that successive
@@ -72,6 +72,18 @@ export async function claimFairly(
     shares as (
       select queue, owner, ceil(${limit}::float8 / count(*) over ())::int as share from owners
     ),
+    -- One owner (the usual case): the plain claim's scan of the claim index, unchanged.
+    single as (
+      select c.id, c.priority, c.run_at, null::bigint as nth from served q
+      cross join lateral (
+        select id, priority, run_at from job_runner_jobs
+        where queue = q.name and ${startable}
+        order by priority, run_at, id
+        limit ${limit}
+        for update skip locked
+      ) c
+      where (select count(*) from owners) <= 1
+    ),
     fair as materialized (
       select c.id, c.priority, c.run_at,
              row_number() over (partition by s.queue, s.owner order by c.priority, c.run_at, c.id) as nth
@@ -83,6 +95,7 @@ export async function claimFairly(
         limit s.share
         for update skip locked
       ) c
+      where (select count(*) from owners) > 1
     ),
     -- What owners short of their share left, from the head of each queue (one index scan per queue,
     -- in claim order: with "queue = any(...)" the planner would sort every queued job instead).
@@ -95,9 +108,10 @@ export async function claimFairly(
         limit greatest(0, ${limit} - (select count(*) from fair))
         for update skip locked
       ) c
+      where (select count(*) from owners) > 1
     ),
     next as (
-      select id from (select * from fair union all select * from fill) picked
+      select id from (select * from single union all select * from fair union all select * from fill) picked
       order by priority, nth nulls last, run_at, id
       limit ${limit}
     )

@@ -54,7 +54,6 @@ for (const target of databaseTargets()) {
         drop table job_runner_rate_limits;
         drop index job_runner_jobs_claim_by_owner;
         drop index job_runner_jobs_claim_by_type;
-        drop index job_runner_jobs_limited_running_by_queue;
         alter table job_runner_jobs drop constraint job_runner_jobs_state_check;
         alter table job_runner_jobs add constraint job_runner_jobs_state_check
           check (state in ('queued', 'running', 'succeeded', 'failed', 'cancelled'));`)
