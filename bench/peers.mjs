@@ -4,7 +4,8 @@
  *   node bench/peers.mjs <peer> <mode> '<json params>'
  *
  * peer: graphile-default | graphile-tuned | pgboss-default | pgboss-tuned
- * mode: setup (install schema), drain (P1), latency (P2, graphile only). Prints one `RESULT {json}` line.
+ * mode: setup (install schema), drain (P1), latency (P2, graphile only), lag (P10: `jobs` jobs at random
+ * runAt within `spreadMs`, from 2 s ahead; start − runAt). Prints one `RESULT {json}` line.
  * The measurement helpers are ours' (`bench/measure.ts`), compiled into dist/ by run.mjs before any
  * child starts, so that every system is measured by the same code.
  */
@@ -51,6 +52,17 @@ async function waitDrained(client, countSql, started) {
     const elapsedMs = performance.now() - started
     if (left === 0 || elapsedMs >= timeCapMs) return { left, elapsedMs, polls }
     await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+function lagSummary(lags) {
+  return {
+    n: lags.length,
+    p50Ms: percentile(lags, 50),
+    p90Ms: percentile(lags, 90),
+    p99Ms: percentile(lags, 99),
+    maxMs: Math.max(...lags),
+    minMs: Math.min(...lags),
   }
 }
 
@@ -115,6 +127,36 @@ async function graphile() {
       walBytesPerJob: (after.walBytes - before.walBytes) / completed,
     }
   }
+  if (mode === 'lag') {
+    const lags = []
+    let allDone
+    const done = new Promise((r) => (allDone = r))
+    const runner = await runGraphile({
+      connectionString: params.databaseUrl,
+      concurrency,
+      noHandleSignals: true,
+      logger: silentLogger,
+      preset,
+      taskList: {
+        [QUEUE]: async (payload) => {
+          lags.push(Date.now() - payload.runAt)
+          if (lags.length === total) allDone()
+        },
+      },
+    })
+    const base = Date.now() + 2000
+    const spreadMs = params.spreadMs ?? 60_000
+    const runAts = Array.from({ length: total }, () => base + Math.random() * spreadMs)
+    for (let i = 0; i < total; i += 100) {
+      await utils.addJobs(
+        runAts.slice(i, i + 100).map((runAt) => ({ identifier: QUEUE, payload: { runAt }, runAt: new Date(runAt) })),
+      )
+    }
+    await done
+    await runner.stop()
+    await utils.release()
+    return lagSummary(lags)
+  }
   if (mode === 'latency') {
     let onStart = () => {}
     let onDone = () => {}
@@ -166,6 +208,28 @@ async function pgboss() {
     await boss.createQueue(QUEUE)
     await boss.stop({ graceful: false })
     return { ok: true }
+  }
+  if (mode === 'lag') {
+    await boss.start()
+    const lags = []
+    let allDone
+    const done = new Promise((r) => (allDone = r))
+    await boss.work(QUEUE, { localConcurrency: concurrency, ...bossWork[peer] }, async (jobs) => {
+      for (const job of jobs) lags.push(Date.now() - job.data.runAt)
+      if (lags.length >= total) allDone()
+    })
+    const base = Date.now() + 2000
+    const spreadMs = params.spreadMs ?? 60_000
+    const runAts = Array.from({ length: total }, () => base + Math.random() * spreadMs)
+    for (let i = 0; i < total; i += 100) {
+      await boss.insert(
+        QUEUE,
+        runAts.slice(i, i + 100).map((runAt) => ({ data: { runAt }, startAfter: new Date(runAt) })),
+      )
+    }
+    await done
+    await boss.stop({ graceful: false, wait: true })
+    return lagSummary(lags)
   }
   if (mode !== 'drain') throw new Error(`unknown mode ${mode}`)
   await boss.start()

@@ -12,6 +12,7 @@
  */
 import type { Logger } from 'pino'
 import type { Json } from '../src/queue/job.js'
+import { validateConcurrency, validateRateLimit } from '../src/queue/limitsValidation.js'
 
 export { PermanentError, RetryAfterError } from './errors.js'
 
@@ -121,14 +122,17 @@ export interface ConcurrencyLimits {
  * How often jobs of a type may start, across every instance: `limit` starts per `periodMs`, spread
  * evenly (one every `periodMs / limit`), with up to `burst` (default 1) at once after a quiet spell.
  * Jobs over the limit wait in the queue (`waitReason: "rate-limit"`); none is dropped or failed.
+ * With `key: true` the limit holds for each `concurrencyKey` apart (jobs without a key share one).
  *
  * @example
  * rateLimit: { limit: 10, periodMs: 1000 } // ten starts a second, one every 100 ms
+ * rateLimit: { limit: 1, periodMs: 1000, key: true } // one start a second per tenant
  */
 export interface RateLimit {
   readonly limit: number
   readonly periodMs: number
   readonly burst?: number
+  readonly key?: boolean
 }
 
 export interface JobDefinition<Payload = Json, Checkpoint = Json, Result = Json> {
@@ -220,8 +224,8 @@ export function defineJob<Payload = Json, Checkpoint = Json, Result = Json>(defi
     throw new Error(`job ${definition.name}: defaults.maxInterruptions must be a non-negative integer`)
   }
   validateRetryPolicy(definition.name, defaults.retry, definition.retryDelay)
-  validateConcurrency(definition.name, definition.concurrency)
-  validateRateLimit(definition.name, definition.rateLimit)
+  validateConcurrency(`job ${definition.name}`, definition.concurrency)
+  validateRateLimit(`job ${definition.name}`, definition.rateLimit)
   validateCheckpointOptions(definition)
   const slice = definition.maxSliceSeconds
   if (slice !== undefined && !(typeof slice === 'number' && Number.isFinite(slice) && slice > 0 && slice <= 86_400)) {
@@ -279,53 +283,6 @@ const RETRY_FIELDS: Record<keyof RetryBackoff, { test: (v: number) => boolean; r
   maxMs: { test: (v) => v > 0, rule: 'a positive number of milliseconds' },
   factor: { test: (v) => v >= 1, rule: 'a number of at least 1' },
   jitter: { test: (v) => v >= 0 && v <= 1, rule: 'a number from 0 to 1' },
-}
-
-/** Refuses limits that could not work (zero, negative, fractional, unknown fields), naming the field. */
-function validateConcurrency(job: string, concurrency: unknown): void {
-  if (concurrency === undefined) return
-  if (concurrency === null || typeof concurrency !== 'object' || Array.isArray(concurrency)) {
-    throw new Error(`job ${job}: concurrency must be an object { perKey?, total? }`)
-  }
-  for (const [field, value] of Object.entries(concurrency)) {
-    if (field !== 'perKey' && field !== 'total') {
-      throw new Error(`job ${job}: concurrency.${field} is not a concurrency limit (perKey, total)`)
-    }
-    if (value === undefined) continue
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 1_000_000) {
-      throw new Error(`job ${job}: concurrency.${field} must be a positive integer, not ${JSON.stringify(value)}`)
-    }
-  }
-}
-
-const RATE_LIMIT_FIELDS: Record<keyof RateLimit, { test: (v: number) => boolean; rule: string }> = {
-  limit: { test: (v) => Number.isInteger(v) && v >= 1 && v <= 1_000_000, rule: 'a positive integer' },
-  periodMs: { test: (v) => v >= 1 && v <= 86_400_000, rule: 'a number of milliseconds from 1 to 86400000' },
-  burst: { test: (v) => Number.isInteger(v) && v >= 1 && v <= 1_000_000, rule: 'a positive integer' },
-}
-
-/** Refuses a rate limit that could not work (no limit, zero, negative, unknown fields), naming the field. */
-function validateRateLimit(job: string, rateLimit: unknown): void {
-  if (rateLimit === undefined) return
-  if (rateLimit === null || typeof rateLimit !== 'object' || Array.isArray(rateLimit)) {
-    throw new Error(`job ${job}: rateLimit must be an object { limit, periodMs, burst? }`)
-  }
-  for (const [field, value] of Object.entries(rateLimit)) {
-    const spec = RATE_LIMIT_FIELDS[field as keyof RateLimit]
-    if (!spec) {
-      const known = Object.keys(RATE_LIMIT_FIELDS).join(', ')
-      throw new Error(`job ${job}: rateLimit.${field} is not a rate limit setting (${known})`)
-    }
-    if (value === undefined && field === 'burst') continue
-    if (typeof value !== 'number' || !Number.isFinite(value) || !spec.test(value)) {
-      throw new Error(`job ${job}: rateLimit.${field} must be ${spec.rule}, not ${JSON.stringify(value)}`)
-    }
-  }
-  for (const field of ['limit', 'periodMs'] as const) {
-    if ((rateLimit as Partial<RateLimit>)[field] === undefined) {
-      throw new Error(`job ${job}: rateLimit.${field} is required (${RATE_LIMIT_FIELDS[field].rule})`)
-    }
-  }
 }
 
 /** Refuses a retry policy that could not work, naming the job and the field. */

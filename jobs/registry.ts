@@ -125,6 +125,7 @@ export class JobRegistry {
         total: total ?? null,
         intervalMs,
         toleranceMs: rateLimit && intervalMs !== null ? ((rateLimit.burst ?? 1) - 1) * intervalMs : null,
+        rateByKey: rateLimit?.key === true,
       })
     }
     return limited.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0))

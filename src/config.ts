@@ -6,6 +6,8 @@
 import net from 'node:net'
 import path from 'node:path'
 import { isWebhookSecret } from './webhooks/signature.js'
+import type { LimitedQueue } from './queue/limitedClaim.js'
+import { parseQueueLimits } from './queue/queueLimits.js'
 
 export interface Config {
   readonly port: number
@@ -33,6 +35,8 @@ export interface Config {
   /** Most jobs claimed ahead of the free slots, waiting in memory; 0 claims only for free slots. */
   readonly localQueueSize: number
   readonly queues: readonly string[]
+  /** Concurrency and rate limits per queue (`QUEUE_LIMITS`, src/queue/queueLimits.ts); empty for none. */
+  readonly queueLimits: readonly LimitedQueue[]
   readonly shutdownGraceMs: number
   /** A running job that ignores a cancel this long is abandoned as `cancelled`, its slot freed (`CANCEL_GRACE_SECONDS`). */
   readonly cancelGraceMs: number
@@ -174,6 +178,18 @@ function readSchema(env: Env, name: string): string | undefined {
   return raw
 }
 
+function readQueueLimits(env: Env): readonly LimitedQueue[] {
+  const raw = readString(env, 'QUEUE_LIMITS')
+  if (raw === undefined) return []
+  try {
+    return Object.freeze(parseQueueLimits(raw).map((limits) => Object.freeze(limits)))
+  } catch (error) {
+    const { message } = error as Error
+    const accepts = 'a JSON object from queue name to { concurrency?, rateLimit? }'
+    throw new ConfigError('QUEUE_LIMITS', message === accepts ? accepts : `${accepts}; ${message}`, raw)
+  }
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
 /** Parses `env` (default `process.env`) into a frozen `Config`, or throws `ConfigError`. */
@@ -220,6 +236,7 @@ export function loadConfig(env: Env = process.env): Config {
     concurrency: readNumber(env, 'CONCURRENCY', 10, { min: 1, max: 1000 }),
     localQueueSize: readNumber(env, 'LOCAL_QUEUE_SIZE', 2000, { min: 0, max: 10_000 }),
     queues,
+    queueLimits: readQueueLimits(env),
     shutdownGraceMs: readNumber(env, 'SHUTDOWN_GRACE_SECONDS', 25, { min: 1, max: 3600, integer: false }) * 1000,
     cancelGraceMs: readNumber(env, 'CANCEL_GRACE_SECONDS', 30, { min: 0.05, max: 86400, integer: false }) * 1000,
     checkpointIntervalMs:

@@ -172,6 +172,7 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     pauses: pauseBoard,
     registry: jobRegistry,
     queues: config.queues,
+    queueLimits: config.queueLimits,
     leaseMs: config.leaseMs,
     onError: (error, during) => log.warn({ err: coerceError(error), during }, `signals: ${during} failed`),
   })

@@ -111,7 +111,44 @@ describe('loadConfig', () => {
     }, TypeError)
   })
 
+  it('reads QUEUE_LIMITS: concurrency and rate limits per queue, none by default', () => {
+    assert.deepEqual(loadConfig({}).queueLimits, [])
+    const limits = {
+      mail: { concurrency: { perKey: 2, total: 10 } },
+      api: { rateLimit: { limit: 10, periodMs: 1000, burst: 3, key: true } },
+    }
+    assert.deepEqual(loadConfig({ QUEUE_LIMITS: JSON.stringify(limits) }).queueLimits, [
+      { queue: 'api', perKey: null, total: null, intervalMs: 100, toleranceMs: 200, rateByKey: true },
+      { queue: 'mail', perKey: 2, total: 10, intervalMs: null, toleranceMs: null, rateByKey: false },
+    ])
+  })
+
+  it('refuses bad QUEUE_LIMITS naming the variable, the queue and the field', () => {
+    const cases: [unknown, RegExp][] = [
+      [{ mail: { concurrency: { perKey: 0 } } }, /queue mail: concurrency\.perKey must be a positive integer, not 0/],
+      [{ mail: { concurrency: { total: -1 } } }, /queue mail: concurrency\.total must be a positive integer/],
+      [{ api: { rateLimit: { periodMs: 1000 } } }, /queue api: rateLimit\.limit is required/],
+      [
+        { api: { rateLimit: { limit: 0, periodMs: 1000 } } },
+        /queue api: rateLimit\.limit must be a positive integer, not 0/,
+      ],
+      [{ api: { rateLimit: { limit: 1, periodMs: 0 } } }, /queue api: rateLimit\.periodMs must be/],
+      [{ api: { throttle: 1 } }, /queue api: throttle is not a queue limit/],
+      [{ 'not ok': {} }, /queue names of/],
+      [[1], /a JSON object from queue name/],
+    ]
+    for (const [value, message] of cases) {
+      assert.throws(
+        () => loadConfig({ QUEUE_LIMITS: JSON.stringify(value) }),
+        (error: unknown) =>
+          error instanceof ConfigError && error.variable === 'QUEUE_LIMITS' && message.test(error.message),
+        JSON.stringify(value),
+      )
+    }
+  })
+
   const bad: [variable: string, value: string][] = [
+    ['QUEUE_LIMITS', '{not json'],
     ['PORT', 'abc'],
     ['PORT', '70000'],
     ['PORT', '-1'],

@@ -1169,9 +1169,9 @@ export interface components {
              *     only for a free slot. `no-instance`: no live instance serves its queue, so it will not
              *     run until one does (checked before the others); `paused`: its queue or its job type is
              *     paused cluster-wide (`POST /v1/admin/queues/{queue}/pause`); `scheduled`: its `runAt` is in the
-             *     future (a scheduled job, or a retry waiting out its backoff); `concurrency`: its job type's
-             *     `concurrency` limits are full (its key at `perKey`, or the type at `total`), as last counted
-             *     within half a second; `rate-limit`: its job type's `rateLimit` allows no start yet.
+             *     future (a scheduled job, or a retry waiting out its backoff); `concurrency`: its job type's or
+             *     its queue's `concurrency` limits are full (its key at `perKey`, or the type or queue at `total`), as last counted
+             *     within half a second; `rate-limit`: a rate limit of its job type or queue (of its key, for a limit per key) allows no start yet.
              * @enum {string|null}
              */
             waitReason: "no-instance" | "paused" | "scheduled" | "concurrency" | "rate-limit" | null;
@@ -1211,11 +1211,12 @@ export interface components {
                 perKey?: number;
                 total?: number;
             };
-            /** @description At most `limit` starts per `periodMs`, spread evenly, `burst` at once; absent when it has none. */
+            /** @description At most `limit` starts per `periodMs`, spread evenly, `burst` at once (for each `concurrencyKey` apart with `key`); absent when it has none. */
             rateLimit?: {
                 limit: number;
                 periodMs: number;
                 burst?: number;
+                key?: boolean;
             };
             /** @description The version of this type's checkpoint shape (1 unless it declares one). A run that finds a checkpoint of another version migrates it (the type's `migrateCheckpoint`) or starts fresh with a warning in the job's log. */
             checkpointVersion: number;

@@ -78,7 +78,7 @@ export class JobSignals {
   /** The concurrency check, when a queued job of a limited type is shown; none when usage is unreadable. */
   private async limits(jobs: readonly OwnedJob[]): Promise<Pick<WaitContext, 'atLimit' | 'atRate'>> {
     const usage = this.deps.usage
-    if (!usage || !jobs.some((job) => job.state === 'queued' && usage.isLimited(job.type))) return {}
+    if (!usage || !jobs.some((job) => job.state === 'queued' && usage.isLimited(job.type, job.queue))) return {}
     try {
       const snapshot = await usage.get()
       return { atLimit: (job) => usage.atLimit(job, snapshot), atRate: (job) => usage.atRate(job, snapshot) }

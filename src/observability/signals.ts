@@ -14,6 +14,7 @@ import type { PauseStore } from '../queue/pauseStore.js'
 import type { RunnerEvents, TypedEmitter } from '../runner/events.js'
 import type { JobExecution } from '../runner/jobExecution.js'
 import { ConcurrencyUsage } from './concurrencyUsage.js'
+import type { LimitedQueue } from '../queue/limitedClaim.js'
 import { JobSignals } from './jobSignals.js'
 import { declaredQueues, LabelBounds } from './labelBounds.js'
 import { LiveProgress } from './liveProgress.js'
@@ -28,6 +29,8 @@ export interface SignalsOptions {
   registry: Pick<JobRegistry, 'names' | 'get' | 'concurrencyLimits'>
   /** This instance's `QUEUES`. */
   queues: readonly string[]
+  /** Limits per queue (`QUEUE_LIMITS`): a queued job of such a queue may wait `concurrency` or `rate-limit`. */
+  queueLimits?: readonly LimitedQueue[]
   /** An instance whose heartbeat is older than a lease is not live. */
   leaseMs: number
   /** The cluster's pauses: a queued job of a paused queue or type waits `paused`; the overview shows them. */
@@ -67,7 +70,7 @@ export class Signals {
       served: this.served,
       progress: this.progress,
       ...(options.pauses ? { pauses: options.pauses } : {}),
-      usage: new ConcurrencyUsage(registry.concurrencyLimits(), store),
+      usage: new ConcurrencyUsage(registry.concurrencyLimits(), store, { queueLimits: options.queueLimits ?? [] }),
       onError: onServedError,
     })
   }

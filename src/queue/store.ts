@@ -95,7 +95,6 @@ import {
   type JobState,
   type OwnedJob,
 } from './job.js'
-import { claimedColumns } from './claimedColumns.js'
 import { movedColumns, outboxFromMoved } from './outbox.js'
 import {
   appendJobLogs,
@@ -117,6 +116,7 @@ import {
   type ReplaceCheckpointParams,
   type StoredCheckpoint,
 } from './checkpointStore.js'
+import { claimFairly, nextOwnerCursor } from './fairClaim.js'
 import { claimLimitedJobs, countLimitedRunning, readRateLimits, type LimitedClaimParams } from './limitedClaim.js'
 
 export interface NewJob {
@@ -350,6 +350,9 @@ export interface JobStoreOptions {
 }
 
 export class JobStore {
+  /** Where the next claim's walk of owners starts, so that successive claims go round them all (src/queue/fairClaim.ts). */
+  private ownerCursor = ''
+
   /** `inTransaction`: this store's statements run in a caller's transaction (`within`). */
   constructor(
     private readonly sql: Sql,
@@ -568,6 +571,9 @@ export class JobStore {
    * run again (at least once holds), and the runner that started them cannot write their outcomes:
    * the lease fence refuses it. Any later synchronous commit, such as the first of their outcomes,
    * flushes the claim with it, the WAL being written in order.
+   *
+   * The claim is fair between owners: each owner with queued jobs gets an equal share of it, so one
+   * owner's backlog does not starve another's jobs (src/queue/fairClaim.ts).
    */
   async claimJobs({
     instanceId,
@@ -587,36 +593,12 @@ export class JobStore {
     exceptTypes?: readonly string[]
   }): Promise<ClaimedJob[]> {
     if (limit <= 0) return []
-    const sql = this.sql
-    // Type names hold no comma (JOB_NAME in jobs/defineJob.ts), so the list travels as one string.
-    const exceptFilter =
-      exceptTypes.length === 0 ? sql`` : sql`and type <> all(string_to_array(${exceptTypes.join(',')}, ','))`
-    const rows = await this.sql<(JobFields & { traceparent: string | null })[]>`
-      with no_flush_wait as materialized (
-        -- true: for this transaction only; referenced below so that it runs.
-        select set_config('synchronous_commit', 'off', true)
-      ),
-      next as (
-        -- One index scan per queue, in claim order: with "queue = any(...)" the planner cannot
-        -- read the claim index in order, and sorts every queued job on each claim instead.
-        select c.id from no_flush_wait, unnest(string_to_array(${queues.join(',')}, ',')) as q(name)
-        cross join lateral (
-          select id, priority, run_at from job_runner_jobs
-          where state = 'queued' and queue = q.name and run_at <= now() ${exceptFilter}
-            -- Past its deadline it must not start; the expiry sweep marks it (the expire row).
-            and (expires_at is null or expires_at > now())
-          order by priority, run_at, id
-          limit ${limit}
-          for update skip locked
-        ) c
-        order by c.priority, c.run_at, c.id
-        limit ${limit}
-      )
-      update job_runner_jobs j
-      set state = 'running', updated_at = now(), started_at = now(), attempts = j.attempts + 1,
-          lease_owner = ${instanceId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
-      where j.id = any(array(select id from next))
-      returning ${claimedColumns(this.sql)}`
+    const fromOwner = this.ownerCursor
+    const rows = await claimFairly(this.sql, { instanceId, queues, limit, leaseMs, exceptTypes, fromOwner })
+    this.ownerCursor = nextOwnerCursor(
+      fromOwner,
+      rows.map((row) => row.owner),
+    )
     return rows.sort(inClaimOrder).map(toClaimedJob)
   }
 
@@ -630,13 +612,13 @@ export class JobStore {
     return rows.sort(inClaimOrder).map(toClaimedJob)
   }
 
-  /** Jobs of each limited type and key holding a place now (see `countLimitedRunning`). */
-  countLimitedRunning(params: { types: readonly string[] }): ReturnType<typeof countLimitedRunning> {
+  /** Jobs of each limited type or queue, and key, holding a place now (see `countLimitedRunning`). */
+  countLimitedRunning(params: Parameters<typeof countLimitedRunning>[1]): ReturnType<typeof countLimitedRunning> {
     return countLimitedRunning(this.sql, params)
   }
 
-  /** Where each rate-limited type's limiter stands (see `readRateLimits`). */
-  readRateLimits(params: { types: readonly string[] }): ReturnType<typeof readRateLimits> {
+  /** Where each rate limiter of these types and queues stands (see `readRateLimits`). */
+  readRateLimits(params: Parameters<typeof readRateLimits>[1]): ReturnType<typeof readRateLimits> {
     return readRateLimits(this.sql, params)
   }
 

@@ -22,7 +22,7 @@
 import os from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { OwnedJob } from '../queue/job.js'
-import type { LimitedType } from '../queue/limitedClaim.js'
+import type { LimitedQueue, LimitedType, Limits } from '../queue/limitedClaim.js'
 import type { Pause, PauseMode } from '../queue/pauseStore.js'
 import { boundedFailedAttempt, type JobSnapshot } from '../queue/store.js'
 import { coerceError } from '../log.js'
@@ -91,7 +91,14 @@ export class RunnerGeneration {
   /** The job log writes in flight, chained (see `writeLogLines`). */
   private logWrites: Promise<void> = Promise.resolve()
   /** The job types with concurrency limits (`defineJob({ concurrency })`), which only the limited claim takes. */
-  private readonly limited: { types: readonly LimitedType[]; names: readonly string[]; has: ReadonlySet<string> }
+  private readonly limited: {
+    types: readonly LimitedType[]
+    names: readonly string[]
+    has: ReadonlySet<string>
+    /** The served queues with limits (`QUEUE_LIMITS`): all their jobs go to the limited claim. */
+    queues: readonly LimitedQueue[]
+    queueNames: ReadonlySet<string>
+  }
 
   /**
    * `leaseOwner`: the id of this generation's claims and writes, and of its row in
@@ -113,7 +120,14 @@ export class RunnerGeneration {
     this.outcomes = new OutcomeBatches(deps.store, this.leaseOwner)
     const limitedTypes = deps.registry.concurrencyLimits()
     const limitedNames = limitedTypes.map((t) => t.type)
-    this.limited = { types: limitedTypes, names: limitedNames, has: new Set(limitedNames) }
+    const limitedQueues = (config.queueLimits ?? []).filter((q) => config.queues.includes(q.queue))
+    this.limited = {
+      types: limitedTypes,
+      names: limitedNames,
+      has: new Set(limitedNames),
+      queues: limitedQueues,
+      queueNames: new Set(limitedQueues.map((q) => q.queue)),
+    }
     const onError = (during: string) => (error: Error) => this.reportError(error, during)
     const executions = () => this.executions.values()
     this.leaseKeeper = new LeaseKeeper(
@@ -415,9 +429,10 @@ export class RunnerGeneration {
   }
 
   /**
-   * Claims up to `limit` jobs. Job types with concurrency limits are claimed first, by their own
+   * Claims up to `limit` jobs. Job types and queues with limits are claimed first, by their own
    * statement, and only for the `freeSlots` (a job claimed counts against its limits on every
-   * instance, so holding one ahead would keep another instance from running it); the plain claim,
+   * instance, so holding one ahead would keep another instance from running it), unless only
+   * `perKey` limits hold them (a job held ahead then holds only its own key's place); the plain claim,
    * which leaves those types alone, fills the rest. With no limited type, it is the plain claim alone.
    */
   private async claim(limit: number, freeSlots: number): Promise<OwnedJob[]> {
@@ -425,7 +440,7 @@ export class RunnerGeneration {
     const { leaseOwner: instanceId, config, limited } = this
     const { leaseMs } = config
     const pauses = this.deps.pauses
-    if (limited.types.length === 0 && (!pauses || pauses.isEmpty)) {
+    if (limited.types.length === 0 && limited.queues.length === 0 && (!pauses || pauses.isEmpty)) {
       return this.deps.store.claimJobs({ instanceId, queues: config.queues, limit, leaseMs })
     }
     // Paused queues and types are left out of both claims (src/queue/pauses.ts).
@@ -435,21 +450,36 @@ export class RunnerGeneration {
     if (queues.length === 0) return []
     const limitedTypes =
       pausedTypes.length === 0 ? limited.types : limited.types.filter((t) => !pausedTypes.includes(t.type))
+    const limitedQueues = limited.queues.filter((q) => !pausedQueues.has(q.queue))
+    // Claimed ahead only under perKey limits alone (see `aheadLimit`); otherwise only for free slots.
+    const ahead = (l: Limits) => l.total === null && l.intervalMs == null
     const limitedJobs =
-      freeSlots > 0 && limitedTypes.length > 0
+      (limitedTypes.length > 0 || limitedQueues.length > 0) &&
+      (freeSlots > 0 || (limitedTypes.some(ahead) && limitedQueues.every(ahead)))
         ? await this.deps.store.claimLimitedJobs({
             instanceId,
             queues,
             limit: freeSlots,
+            aheadLimit: limit,
             leaseMs,
             types: limitedTypes,
+            limitedQueues,
+            exceptTypes: pausedTypes,
             onNextStart: this.onNextRateStart,
           })
         : []
     const rest = limit - limitedJobs.length
-    if (rest <= 0) return limitedJobs
+    // Limited queues are the limited claim's alone, every type of theirs.
+    const plainQueues = limited.queueNames.size === 0 ? queues : queues.filter((q) => !limited.queueNames.has(q))
+    if (rest <= 0 || plainQueues.length === 0) return limitedJobs
     const exceptTypes = pausedTypes.length === 0 ? limited.names : [...limited.names, ...pausedTypes]
-    const plain = await this.deps.store.claimJobs({ instanceId, queues, limit: rest, leaseMs, exceptTypes })
+    const plain = await this.deps.store.claimJobs({
+      instanceId,
+      queues: plainQueues,
+      limit: rest,
+      leaseMs,
+      exceptTypes,
+    })
     return limitedJobs.length === 0 ? plain : [...limitedJobs, ...plain]
   }
 
@@ -568,7 +598,9 @@ export class RunnerGeneration {
       await this.writeOutcome(execution, settlement)
       // Its end frees a place under its type's limits: instances that found the type at its limit
       // claim again now rather than at their next poll.
-      if (this.limited.has.has(job.type)) this.deps.notifier.announce('jobsAvailable', job.queue)
+      if (this.limited.has.has(job.type) || this.limited.queueNames.has(job.queue)) {
+        this.deps.notifier.announce('jobsAvailable', job.queue)
+      }
     } finally {
       // `outcomeWritten` is this call's promise, set before its first await returned.
       this.writing.delete(execution.outcomeWritten!)

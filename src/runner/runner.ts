@@ -18,6 +18,7 @@ import type { Config } from '../config.js'
 import type { Notifier } from '../queue/notifier.js'
 import type { JobExecution } from './jobExecution.js'
 import type { JobStore } from '../queue/store.js'
+import type { LimitedQueue } from '../queue/limitedClaim.js'
 import type { PauseBoard } from '../queue/pauses.js'
 import { TypedEmitter, type RunnerEvents } from './events.js'
 import { RunnerGeneration } from './generation.js'
@@ -28,6 +29,8 @@ export interface RunnerConfig {
   /** Most jobs claimed ahead of the free slots (see `LocalQueue`); 0 claims only for free slots. */
   localQueueSize?: number
   queues: readonly string[]
+  /** Limits per queue (`QUEUE_LIMITS`); none when absent. */
+  queueLimits?: readonly LimitedQueue[]
   leaseMs: number
   checkpointIntervalMs: number
   pollIntervalMs: number
@@ -54,6 +57,7 @@ export function runnerConfigFrom(config: Config): RunnerConfig {
     concurrency: config.concurrency,
     localQueueSize: config.localQueueSize,
     queues: config.queues,
+    queueLimits: config.queueLimits,
     leaseMs: config.leaseMs,
     checkpointIntervalMs: config.checkpointIntervalMs,
     pollIntervalMs: config.pollIntervalMs,

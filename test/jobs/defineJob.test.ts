@@ -122,9 +122,11 @@ describe('defineJob concurrency limits', () => {
 })
 
 describe('defineJob rate limit', () => {
-  it('accepts limit and periodMs, with an optional burst', () => {
+  it('accepts limit and periodMs, with an optional burst and a limit per key', () => {
     const rateLimit = { limit: 10, periodMs: 1000, burst: 2 }
     assert.deepEqual(defineJob({ ...base, name: 'rated', rateLimit }).rateLimit, rateLimit)
+    const perKey = { limit: 1, periodMs: 1000, key: true }
+    assert.deepEqual(defineJob({ ...base, name: 'rated', rateLimit: perKey }).rateLimit, perKey)
   })
 
   it('refuses a rate limit without limit, with a limit of 0 or less, or an unknown field, naming the field', () => {
@@ -134,7 +136,11 @@ describe('defineJob rate limit', () => {
       [{ limit: 5, periodMs: -1 }, /job bad: rateLimit\.periodMs must be a number of milliseconds/],
       [{ limit: 5 }, /job bad: rateLimit\.periodMs is required/],
       [{ limit: 5, periodMs: 1000, burst: 0 }, /job bad: rateLimit\.burst must be a positive integer, not 0/],
-      [{ limit: 5, periodMs: 1000, key: 'tenant' }, /job bad: rateLimit\.key is not a rate limit setting/],
+      [
+        { limit: 5, periodMs: 1000, key: 'tenant' },
+        /job bad: rateLimit\.key must be true \(a limit per concurrencyKey\) or false/,
+      ],
+      [{ limit: 5, periodMs: 1000, every: 2 }, /job bad: rateLimit\.every is not a rate limit setting/],
       ['fast', /job bad: rateLimit must be an object/],
     ]
     for (const [rateLimit, message] of cases) {

@@ -3,7 +3,8 @@
  * across claims of different instances, a key at its limit does not hold back other keys, a job
  * without a key is held to `total` only, a release or an outcome frees the place, the plain claim
  * leaves limited types alone, and on PostgreSQL many claims racing on separate connections never
- * lease more than the limits allow.
+ * lease more than the limits allow; rate limits per key, limits per queue (`QUEUE_LIMITS`) and both a
+ * type's and a queue's limits on one job.
  */
 import { describe, it, before, beforeEach, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -13,7 +14,7 @@ import { databaseTargets, type TestDatabase } from '../support/databases.js'
 import { newJob } from '../support/engine.js'
 import { connectDatabase } from '../../src/db/connect.js'
 import type { Database } from '../../src/db/database.js'
-import type { LimitedType } from '../../src/queue/limitedClaim.js'
+import type { LimitedQueue, LimitedType } from '../../src/queue/limitedClaim.js'
 import { JobStore, type NewJob } from '../../src/queue/store.js'
 
 const LEASE_MS = 60_000
@@ -31,7 +32,7 @@ for (const target of databaseTargets()) {
       store = new JobStore(db.sql)
     })
     beforeEach(async () => {
-      await db.sql`truncate job_runner_jobs, job_runner_owner_jobs, job_runner_instances restart identity`
+      await db.sql`truncate job_runner_jobs, job_runner_owner_jobs, job_runner_instances, job_runner_rate_limits restart identity`
     })
     after(async () => {
       await db?.close({ timeoutSeconds: 1 })
@@ -142,6 +143,58 @@ for (const target of databaseTargets()) {
       await db.sql`update job_runner_rate_limits set tat = now() - interval '100 seconds'`
       assert.equal((await claim(3)).length, 3)
       assert.equal((await claim(3)).length, 0)
+    })
+
+    it('rate limit per key: each key starts on its own limiter, jobs without a key share one', async () => {
+      await enqueue([...keyed('a', 3), ...keyed('b', 3), ...keyed(null, 2)])
+      const INTERVAL_MS = 10_000
+      const types: LimitedType[] = [
+        { type: 'echo', perKey: null, total: null, intervalMs: INTERVAL_MS, toleranceMs: 0, rateByKey: true },
+      ]
+      const claim = () =>
+        store.claimLimitedJobs({ instanceId: randomUUID(), queues, limit: 10, leaseMs: LEASE_MS, types })
+      assert.deepEqual((await claim()).map((j) => j.concurrencyKey ?? '-').sort(), ['-', 'a', 'b'])
+      assert.deepEqual(await claim(), [], 'every key is one interval from its next start')
+      const limiters = await store.readRateLimits({ types: ['echo'] })
+      assert.deepEqual(limiters.map((l) => `${l.scope}:${l.name}:${l.key}`).sort(), [
+        'type:echo:',
+        'type:echo:a',
+        'type:echo:b',
+      ])
+    })
+
+    it('queue limits hold every type of the queue: perKey and total, then a rate with its burst', async () => {
+      await enqueue(
+        [...keyed('a', 3), ...keyed('b', 3), ...keyed('c', 3)].map((j, i) => ({
+          ...j,
+          type: i % 2 ? 'echo' : 'sleep',
+        })),
+      )
+      const claim = (limitedQueues: LimitedQueue[], types: LimitedType[] = []) =>
+        store.claimLimitedJobs({ instanceId: randomUUID(), queues, limit: 10, leaseMs: LEASE_MS, types, limitedQueues })
+      const byKey = await claim([{ queue: 'default', perKey: 1, total: 2 }])
+      assert.equal(byKey.length, 2, 'total')
+      assert.equal(new Set(byKey.map((j) => j.concurrencyKey)).size, 2, 'perKey: two keys')
+      assert.deepEqual(await claim([{ queue: 'default', perKey: 1, total: 2 }]), [])
+      const rated = [{ queue: 'default', perKey: null, total: null, intervalMs: 10_000, toleranceMs: 10_000 }]
+      assert.equal((await claim(rated)).length, 2, 'a burst of two')
+      assert.deepEqual(await claim(rated), [])
+    })
+
+    it("a job must fit its type's limits and its queue's: a job its type refuses takes no place of the queue", async () => {
+      await enqueue([...keyed('a', 3), ...keyed(null, 2).map((j) => ({ ...j, type: 'sleep' }))])
+      const claimed = await store.claimLimitedJobs({
+        instanceId: randomUUID(),
+        queues,
+        limit: 10,
+        leaseMs: LEASE_MS,
+        types: echo(1, null),
+        limitedQueues: [{ queue: 'default', perKey: null, total: 2 }],
+      })
+      assert.deepEqual(
+        claimed.map((j) => `${j.type}:${j.concurrencyKey ?? '-'}`),
+        ['echo:a', 'sleep:-'],
+      )
     })
 
     if (target.name === 'postgres') {

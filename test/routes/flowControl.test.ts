@@ -7,7 +7,9 @@
  * paused` until resumed, and a `checkpoint` pause of a type stops its running job with the token
  * reason `paused` and puts it back with its attempt refunded and no interruption counted. A job
  * not started by its `expiresAt` (or `ttlSeconds`) ends `expired`. A rate-limited type (`paced`,
- * five a second) starts one job every 200 ms, the others waiting with `waitReason: rate-limit`.
+ * five a second) starts one job every 200 ms, the others waiting with `waitReason: rate-limit`; a
+ * rate limit per key holds back a key's second job only, and a queue of `QUEUE_LIMITS` runs one job
+ * at a time whatever its type allows.
  */
 import assert from 'node:assert/strict'
 import { after, before, beforeEach, describe, it } from 'node:test'
@@ -36,6 +38,16 @@ const gate = defineJob<{ name: string }>({
   },
 })
 
+/** One start a minute per key: a second job of a key waits, another key's does not. */
+const pacedByKey = defineJob({
+  name: 'paced-by-key',
+  payloadSchema: { type: 'object' },
+  rateLimit: { limit: 1, periodMs: 60_000, key: true },
+  async run() {
+    return null
+  },
+})
+
 /** Five starts a second across the cluster, one every 200 ms. */
 const paced = defineJob({
   name: 'paced',
@@ -55,8 +67,13 @@ for (const target of databaseTargets()) {
       database = await target.create()
       service = await startTestService(
         database,
-        { CONCURRENCY: '10', POLL_INTERVAL_MS: '5000' },
-        { registry: new JobRegistry([echo, gate, paced]) },
+        {
+          CONCURRENCY: '10',
+          POLL_INTERVAL_MS: '5000',
+          QUEUES: 'default,capped',
+          QUEUE_LIMITS: JSON.stringify({ capped: { concurrency: { total: 1 } } }),
+        },
+        { registry: new JobRegistry([echo, gate, paced, pacedByKey]) },
       )
     })
     beforeEach(() => gates.clear())
@@ -322,9 +339,12 @@ for (const target of databaseTargets()) {
       )
       const times = stored.map((j) => Date.parse(j.startedAt)).sort((a, b) => a - b)
       assert.equal(times.length, 10)
+      // The limiter keeps its schedule: start i comes no sooner than i intervals after the first (a
+      // start late by less than half an interval may be followed by a sooner one, never bunched).
       for (let i = 1; i < times.length; i++) {
+        assert.ok(times[i]! - times[0]! >= i * 200 - 1, `start ${i} came ${times[i]! - times[0]!} ms after the first`)
         assert.ok(
-          times[i]! - times[i - 1]! >= 199,
+          times[i]! - times[i - 1]! >= 99,
           `start ${i} came ${times[i]! - times[i - 1]!} ms after the one before`,
         )
       }
@@ -333,8 +353,8 @@ for (const target of databaseTargets()) {
     it('keeps a job over the rate limit queued, saying rate-limit, until its turn', async () => {
       // The limiter's next start three seconds ahead, as after a run of starts.
       await service.db.sql`
-        insert into job_runner_rate_limits (type, tat) values ('paced', now() + interval '3 seconds')
-        on conflict (type) do update set tat = excluded.tat`
+        insert into job_runner_rate_limits (scope, name, key, tat) values ('type', 'paced', '', now() + interval '3 seconds')
+        on conflict (scope, name, key) do update set tat = excluded.tat`
       const job = await expectJson<KeyedJob>(await post('/v1/jobs', { type: 'paced' }), 202)
       const settled = service.runner.events.waitFor('job:settled', (e) => e.job.id === job.id)
       const waiting = await pollUntil(service, job.id, (j) => (j as KeyedJob).waitReason === 'rate-limit', {
@@ -342,6 +362,48 @@ for (const target of databaseTargets()) {
       })
       assert.equal(waiting.state, 'queued')
       assert.equal((await settled).outcome, 'succeeded', 'never dropped: it runs in its turn')
+    })
+
+    it('rate limit per key: a second job of a key waits, saying rate-limit, while another key starts', async () => {
+      const { jobs } = await expectJson<{ jobs: KeyedJob[] }>(
+        await post('/v1/jobs/batch', {
+          jobs: ['a', 'a', 'b'].map((concurrencyKey) => ({ type: 'paced-by-key', concurrencyKey })),
+        }),
+        202,
+      )
+      const [a1, a2, b] = jobs.map((j) => j.id)
+      await Promise.all([a1, b].map((id) => service.runner.events.waitFor('job:settled', (e) => e.job.id === id)))
+      const waiting = await pollUntil(service, a2!, (j) => (j as KeyedJob).waitReason === 'rate-limit', {
+        deadlineMs: 10_000,
+      })
+      assert.equal(waiting.state, 'queued', 'a minute from its start, never dropped')
+      await expectJson(await post(`/v1/jobs/${a2}/cancel`, {}), 200)
+    })
+
+    it("holds every job of a queue to its QUEUE_LIMITS: one at a time in 'capped', whatever the type's own limits", async () => {
+      const first = started(1)
+      const { jobs } = await expectJson<{ jobs: KeyedJob[] }>(
+        await post('/v1/jobs/batch', {
+          jobs: [
+            { type: 'gate', queue: 'capped' },
+            { type: 'gate', queue: 'capped' },
+          ],
+        }),
+        202,
+      )
+      const [one, two] = jobs.map((j) => j.id)
+      assert.equal((await first)[0]!.id, one)
+      const read = await expectJson<KeyedJob>(await service.request(`/v1/jobs/${two}`), 200)
+      assert.equal(read.state, 'queued', "the type's total of 2 leaves room, the queue's 1 does not")
+      // It says why it waits: the queue's limit, counted by the service as the claim counts it.
+      const waiting = await pollUntil(service, two!, (j) => (j as KeyedJob).waitReason === 'concurrency', {
+        deadlineMs: 10_000,
+      })
+      assert.equal(waiting.state, 'queued')
+      const next = started(1)
+      gates.get(one!)!()
+      assert.equal((await next)[0]!.id, two, 'its end lets the next start')
+      gates.get(two!)!()
     })
   })
 }

@@ -15,6 +15,7 @@ import * as tracesAndJobLogs from './014_traces_and_job_logs.js'
 import * as tablesInOwnSchema from './015_tables_in_own_schema.js'
 import * as concurrencyKeys from './016_concurrency_keys.js'
 import * as flowControl from './017_flow_control.js'
+import * as fairShareAndLimits from './019_fair_share_and_limits.js'
 import * as pauseAndWatchedCancels from './020_pause_and_watched_cancels.js'
 import * as checkpointHistory from './021_checkpoint_history.js'
 
@@ -41,6 +42,7 @@ export const migrations: readonly Migration[] = [
   tablesInOwnSchema,
   concurrencyKeys,
   flowControl,
+  fairShareAndLimits,
   pauseAndWatchedCancels,
   checkpointHistory,
 ]

@@ -1,0 +1,248 @@
+/**
+ * Flow control benchmarks of issue 19, ours' side, one mode per fresh process (bench/flowRun.mjs
+ * spawns it):
+ *
+ *   node dist/bench/flow.js <mode> '<json params>'
+ *
+ * modes:
+ *   lag       P10: `jobs` echo jobs at random runAt within `spreadMs` (from 2 s ahead); start − runAt.
+ *   fairness  owner A enqueues `jobs`, the runner (c=`concurrency`) drains them; every `everyMs`
+ *             owner B enqueues 10 jobs, `rounds` times; B's queue wait (enqueue → job start).
+ *   rate      a type limited to `limit` per second (burst `burst`), `jobs` queued, `instances` runners,
+ *             `durationMs`: starts counted in the window and per second (database clock, started_at).
+ *   drain     P1: `jobs` jobs drained at c=`concurrency`; with `keys`, a type with
+ *             `concurrency: { perKey }` and the jobs spread over `keys` concurrency keys.
+ * Prints one `RESULT {json}` line.
+ */
+import { performance } from 'node:perf_hooks'
+import { defineJob } from '../jobs/defineJob.js'
+import echo from '../jobs/echo.js'
+import { JobRegistry } from '../jobs/registry.js'
+import type { NewJob } from '../src/queue/store.js'
+import type { Runner } from '../src/runner/runner.js'
+import { percentile } from './measure.js'
+import { openRunner } from './openRunner.js'
+
+interface Params {
+  databaseUrl: string
+  jobs?: number
+  concurrency?: number
+  spreadMs?: number
+  everyMs?: number
+  rounds?: number
+  limit?: number
+  burst?: number
+  instances?: number
+  durationMs?: number
+  keys?: number
+  perKey?: number
+  timeCapMs?: number
+}
+
+const [mode = 'lag', rawParams = '{}'] = process.argv.slice(2)
+const params = JSON.parse(rawParams) as Params
+const where = { databaseUrl: params.databaseUrl }
+
+const job = (fields: Partial<NewJob> = {}): NewJob => ({
+  type: 'echo',
+  queue: 'default',
+  payload: {},
+  priority: 0,
+  maxAttempts: 1,
+  maxInterruptions: 20,
+  timeoutSeconds: null,
+  runAt: null,
+  idempotencyKey: null,
+  requestHash: null,
+  ...fields,
+})
+
+const settledCount = (runner: Runner, total: number) => {
+  let n = 0
+  let done!: () => void
+  const all = new Promise<void>((r) => (done = r))
+  runner.events.on('job:settled', () => {
+    if (++n === total) done()
+  })
+  return { all, count: () => n }
+}
+
+async function lag() {
+  const total = params.jobs ?? 1000
+  const spreadMs = params.spreadMs ?? 60_000
+  const { db, store, runner, notifier } = await openRunner(where, params.concurrency ?? 10)
+  await runner.start()
+  const lags: number[] = []
+  const done = settledCount(runner, total)
+  runner.events.on('job:start', ({ job }) => lags.push(Date.now() - Date.parse(job.runAt)))
+  const base = Date.now() + 2000
+  const jobs = Array.from({ length: total }, () => job({ runAt: new Date(base + Math.random() * spreadMs) }))
+  // Enqueued in batches of 100, each due time announced as POST /v1/jobs does (JobService's
+  // announceDueTimes): the runner hears them as it would from any instance's enqueue.
+  for (let i = 0; i < total; i += 100) {
+    const enqueued = await store.enqueueJobs({ owner: 'bench', jobs: jobs.slice(i, i + 100) })
+    for (const { job } of enqueued) notifier.announce('jobsDue', `${job.queue} ${Date.parse(job.runAt)}`)
+  }
+  await done.all
+  await runner.stop({ graceMs: 5000 })
+  await notifier.stop()
+  await db.close({ timeoutSeconds: 1 })
+  return summary(lags)
+}
+
+function summary(samples: number[]) {
+  return {
+    n: samples.length,
+    p50Ms: percentile(samples, 50),
+    p90Ms: percentile(samples, 90),
+    p99Ms: percentile(samples, 99),
+    maxMs: Math.max(...samples),
+    minMs: Math.min(...samples),
+  }
+}
+
+async function fairness() {
+  const total = params.jobs ?? 100_000
+  const rounds = params.rounds ?? 5
+  const everyMs = params.everyMs ?? 2000
+  const { db, store, runner, notifier } = await openRunner(where, params.concurrency ?? 10)
+  for (let done = 0; done < total; done += 1000) {
+    await store.enqueueJobs({
+      owner: 'owner-a',
+      jobs: Array.from({ length: Math.min(1000, total - done) }, () => job()),
+    })
+  }
+  const waits: number[] = []
+  const enqueuedAt = new Map<string, number>()
+  let aStarted = 0
+  let bDone!: () => void
+  const allB = new Promise<void>((r) => (bDone = r))
+  runner.events.on('job:start', ({ job }) => {
+    const at = enqueuedAt.get(job.id)
+    if (at === undefined) {
+      aStarted += 1
+      return
+    }
+    waits.push(performance.now() - at)
+    if (waits.length === rounds * 10) bDone()
+  })
+  const started = performance.now()
+  await runner.start()
+  const aStartedAtRounds: number[] = []
+  for (let round = 0; round < rounds; round++) {
+    await new Promise((r) => setTimeout(r, everyMs))
+    aStartedAtRounds.push(aStarted)
+    const at = performance.now()
+    const enqueued = await store.enqueueJobs({ owner: 'owner-b', jobs: Array.from({ length: 10 }, () => job()) })
+    for (const { job } of enqueued) enqueuedAt.set(job.id, at)
+  }
+  await allB
+  const elapsedMs = performance.now() - started
+  await runner.stop({ graceMs: 5000 })
+  await notifier.stop()
+  await db.close({ timeoutSeconds: 1 })
+  return { ...summary(waits), aJobs: total, aStartedAtRounds, aStartedByEnd: aStarted, elapsedMs }
+}
+
+async function rate() {
+  const limit = params.limit ?? 10
+  const burst = params.burst ?? 1
+  const durationMs = params.durationMs ?? 60_000
+  const total = params.jobs ?? Math.ceil((limit * durationMs) / 1000) + 200
+  const rated = defineJob({
+    name: 'rated',
+    payloadSchema: {},
+    rateLimit: { limit, periodMs: 1000, burst },
+    async run() {
+      return null
+    },
+  })
+  const registry = new JobRegistry([echo, rated])
+  const opened = []
+  for (let i = 0; i < (params.instances ?? 2); i++)
+    opened.push(await openRunner(where, params.concurrency ?? 10, { registry }))
+  const { db, store } = opened[0]!
+  for (let done = 0; done < total; done += 1000) {
+    await store.enqueueJobs({
+      owner: 'bench',
+      jobs: Array.from({ length: Math.min(1000, total - done) }, () => job({ type: 'rated' })),
+    })
+  }
+  for (const { runner } of opened) await runner.start()
+  await new Promise((r) => setTimeout(r, durationMs + 3000))
+  for (const { runner } of opened) await runner.stop({ graceMs: 5000 })
+  const rows = await db.sql<{ ms: number }[]>`
+    select (extract(epoch from started_at) * 1000)::float8 as ms from job_runner_jobs where started_at is not null order by started_at`
+  const starts = rows.map((r) => Number(r.ms))
+  const t0 = starts[0]!
+  const inWindow = starts.filter((t) => t < t0 + durationMs)
+  const perSecond = new Array<number>(Math.ceil(durationMs / 1000)).fill(0)
+  for (const t of inWindow) perSecond[Math.floor((t - t0) / 1000)]! += 1
+  // Also any sliding one-second window, the stricter reading of "no second above 10 + burst".
+  let slidingMax = 0
+  for (let i = 0, j = 0; i < inWindow.length; i++) {
+    while (inWindow[i]! - inWindow[j]! >= 1000) j++
+    slidingMax = Math.max(slidingMax, i - j + 1)
+  }
+  const gaps = inWindow.slice(1).map((t, i) => t - inWindow[i]!)
+  for (const { notifier, db } of opened) {
+    await notifier.stop()
+    await db.close({ timeoutSeconds: 1 })
+  }
+  return {
+    limit,
+    burst,
+    instances: opened.length,
+    durationMs,
+    startsInWindow: inWindow.length,
+    maxPerSecond: Math.max(...perSecond),
+    minPerSecond: Math.min(...perSecond),
+    slidingMaxPerSecond: slidingMax,
+    gapP50Ms: percentile(gaps, 50),
+    gapMinMs: Math.min(...gaps),
+    perSecond,
+  }
+}
+
+async function drain() {
+  const total = params.jobs ?? 50_000
+  const keys = params.keys ?? 0
+  const keyed = defineJob({
+    name: 'keyed',
+    payloadSchema: {},
+    concurrency: { perKey: params.perKey ?? 2 },
+    async run({ payload }) {
+      return payload
+    },
+  })
+  // Without keys, echo alone: the plain claim only, as P1 runs it.
+  const registry = new JobRegistry(keys > 0 ? [echo, keyed] : [echo])
+  const { db, store, runner, notifier } = await openRunner(where, params.concurrency ?? 10, { registry })
+  for (let done = 0; done < total; done += 1000) {
+    const n = Math.min(1000, total - done)
+    const jobs = Array.from({ length: n }, (_, i) =>
+      keys > 0 ? job({ type: 'keyed', concurrencyKey: `k${(done + i) % keys}` }) : job(),
+    )
+    await store.enqueueJobs({ owner: 'bench', jobs })
+  }
+  const done = settledCount(runner, total)
+  const started = performance.now()
+  await runner.start()
+  const capped = await Promise.race([
+    done.all.then(() => false),
+    new Promise<boolean>((r) => setTimeout(() => r(true), params.timeCapMs ?? 120_000)),
+  ])
+  const elapsedMs = performance.now() - started
+  const completed = done.count()
+  await runner.stop({ graceMs: 5000 })
+  await notifier.stop()
+  await db.close({ timeoutSeconds: 1 })
+  return { jobs: total, keys, completed, capped, elapsedMs, jobsPerSec: (completed / elapsedMs) * 1000 }
+}
+
+const modes: Record<string, () => Promise<unknown>> = { lag, fairness, rate, drain }
+const run = modes[mode]
+if (!run) throw new Error(`unknown mode ${mode}`)
+const result = await run()
+process.stdout.write(`RESULT ${JSON.stringify(result)}\n`)
+process.exit(0)

@@ -1,0 +1,137 @@
+/**
+ * The plain claim's statement, fair between owners: one owner's long backlog does not stand in front
+ * of another owner's jobs. Each claim walks the owners with queued jobs in each served queue (one
+ * probe of `job_runner_jobs_claim_by_owner` per owner, migration 019), gives each an equal share of
+ * the claim and takes that share from the owner's head, in claim order; what owners with fewer jobs
+ * than their share leave is filled from the head of the queue, as the claim did before.
+ *
+ *   queue "default":  A A A A A … (100,000)  B B (2)          claim of 10 → A×5, B×2, then A×3
+ *
+ * Priority holds within an owner and orders the claimed jobs, but does not let one owner take
+ * another's share. With one owner (or none) the walk finds it in two or three index probes and the
+ * claim is the plain one, the same scan of the claim index as before; the fair part does not run.
+ *
+ * The walk starts after `fromOwner` and wraps around, at most `limit` owners: with more owners than
+ * a claim has jobs, the caller passes the last owner served (`nextOwnerCursor`), so that successive
+ * claims go round all of them.
+ *
+ * SKIP LOCKED lets many instances claim at once without waiting on each other or taking the same job.
+ * The claim commits without waiting for its WAL (see `JobStore.claimJobs`).
+ */
+import type { PendingQuery, Row, Sql } from 'postgres'
+import type { JobFields } from './job.js'
+import { claimedColumns } from './claimedColumns.js'
+
+export interface FairClaimParams {
+  instanceId: string
+  queues: readonly string[]
+  limit: number
+  leaseMs: number
+  /** Job types this claim leaves alone (limited and paused ones); empty adds nothing. */
+  exceptTypes: readonly string[]
+  /** The walk of owners starts after this one ('' for the first). */
+  fromOwner: string
+}
+
+export async function claimFairly(
+  sql: Sql,
+  { instanceId, queues, limit, leaseMs, exceptTypes, fromOwner }: FairClaimParams,
+): Promise<(JobFields & { traceparent: string | null })[]> {
+  // Type names hold no comma (JOB_NAME in jobs/defineJob.ts), so the list travels as one string.
+  const exceptFilter: PendingQuery<Row[]> =
+    exceptTypes.length === 0 ? sql`` : sql`and type <> all(string_to_array(${exceptTypes.join(',')}, ','))`
+  // Queued in `queue`, startable now: runnable, not excepted, not past its start-by deadline (the expire row marks those).
+  const startable = sql`state = 'queued' and run_at <= now() ${exceptFilter} and (expires_at is null or expires_at > now())`
+  const firstOwner = (after: PendingQuery<Row[]>) => sql`
+    select owner from job_runner_jobs where state = 'queued' and queue = q.name ${after} order by owner limit 1`
+  return sql<(JobFields & { traceparent: string | null })[]>`
+    with no_flush_wait as materialized (
+      -- true: for this transaction only; referenced below so that it runs.
+      select set_config('synchronous_commit', 'off', true)
+    ),
+    served as (
+      select q.name from no_flush_wait, unnest(string_to_array(${queues.join(',')}, ',')) as q(name)
+    ),
+    -- The owners with queued jobs in each queue, from the one after fromOwner round to it.
+    owners as materialized (
+      select q.name as queue, w.owner from served q
+      cross join lateral (
+        with recursive walk(owner, first, n) as (
+          select o.owner, o.owner, 1 from (
+            select coalesce((${firstOwner(sql`and owner > ${fromOwner}`)}), (${firstOwner(sql``)})) as owner
+          ) o where o.owner is not null
+          union all
+          select s.owner, s.first, s.n from (
+            select coalesce((${firstOwner(sql`and owner > w.owner`)}), (${firstOwner(sql``)})) as owner, w.first, w.n + 1 as n
+            from walk w where w.n < ${limit}
+          ) s where s.owner <> s.first
+        )
+        select owner from walk
+      ) w
+    ),
+    shares as (
+      select queue, owner, ceil(${limit}::float8 / count(*) over ())::int as share from owners
+    ),
+    -- One owner (the usual case): the plain claim's scan of the claim index, unchanged.
+    single as (
+      select c.id, c.priority, c.run_at, null::bigint as nth from served q
+      cross join lateral (
+        select id, priority, run_at from job_runner_jobs
+        where queue = q.name and ${startable}
+        order by priority, run_at, id
+        limit ${limit}
+        for update skip locked
+      ) c
+      where (select count(*) from owners) <= 1
+    ),
+    fair as materialized (
+      select c.id, c.priority, c.run_at,
+             row_number() over (partition by s.queue, s.owner order by c.priority, c.run_at, c.id) as nth
+      from shares s
+      cross join lateral (
+        select id, priority, run_at from job_runner_jobs
+        where queue = s.queue and owner = s.owner and ${startable}
+        order by priority, run_at, id
+        limit s.share
+        for update skip locked
+      ) c
+      where (select count(*) from owners) > 1
+    ),
+    -- What owners short of their share left, from the head of each queue (one index scan per queue,
+    -- in claim order: with "queue = any(...)" the planner would sort every queued job instead).
+    fill as (
+      select c.id, c.priority, c.run_at, null::bigint as nth from served q
+      cross join lateral (
+        select id, priority, run_at from job_runner_jobs
+        where queue = q.name and ${startable} and id <> all(array(select id from fair))
+        order by priority, run_at, id
+        limit greatest(0, ${limit} - (select count(*) from fair))
+        for update skip locked
+      ) c
+      where (select count(*) from owners) > 1
+    ),
+    next as (
+      select id from (select * from single union all select * from fair union all select * from fill) picked
+      order by priority, nth nulls last, run_at, id
+      limit ${limit}
+    )
+    update job_runner_jobs j
+    set state = 'running', updated_at = now(), started_at = now(), attempts = j.attempts + 1,
+        lease_owner = ${instanceId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
+    where j.id = any(array(select id from next))
+    returning ${claimedColumns(sql)}`
+}
+
+/**
+ * Where the next claim's walk of owners starts: after the last owner this claim served, in the
+ * walk's circular order from `fromOwner`.
+ */
+export function nextOwnerCursor(fromOwner: string, claimedOwners: readonly string[]): string {
+  let wrapped: string | undefined
+  let after: string | undefined
+  for (const owner of claimedOwners) {
+    if (owner > fromOwner) after = after === undefined || owner > after ? owner : after
+    else wrapped = wrapped === undefined || owner > wrapped ? owner : wrapped
+  }
+  return wrapped ?? after ?? fromOwner
+}

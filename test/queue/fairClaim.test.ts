@@ -1,0 +1,97 @@
+/**
+ * The plain claim's fair share between owners (src/queue/fairClaim.ts) against each database: a
+ * second owner's few jobs are claimed before the first owner's backlog is drained, owners short of
+ * their share leave their part to the others, the walk goes round more owners than a claim holds,
+ * and one owner's jobs come in claim order as before.
+ */
+import { describe, it, before, beforeEach, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { newJob } from '../support/engine.js'
+import { connectDatabase } from '../../src/db/connect.js'
+import type { Database } from '../../src/db/database.js'
+import { JobStore, type NewJob } from '../../src/queue/store.js'
+import { nextOwnerCursor } from '../../src/queue/fairClaim.js'
+
+const LEASE_MS = 60_000
+const queues = ['default']
+
+for (const target of databaseTargets()) {
+  describe(`fair claim on ${target.name}`, { timeout: 60_000 }, () => {
+    let database: TestDatabase
+    let db: Database
+    let store: JobStore
+
+    before(async () => {
+      database = await target.create()
+      db = await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir })
+    })
+    beforeEach(async () => {
+      await db.sql`truncate job_runner_jobs, job_runner_owner_jobs, job_runner_instances restart identity`
+      store = new JobStore(db.sql)
+    })
+    after(async () => {
+      await db?.close({ timeoutSeconds: 1 })
+      await database?.cleanup()
+    })
+
+    async function enqueue(owner: string, count: number, fields: Partial<NewJob> = {}): Promise<string[]> {
+      const enqueued = await store.enqueueJobs({ owner, jobs: Array.from({ length: count }, () => newJob(fields)) })
+      return enqueued.map((e) => e.job.id)
+    }
+    const claim = (limit: number, exceptTypes: string[] = []) =>
+      store.claimJobs({ instanceId: randomUUID(), queues, limit, leaseMs: LEASE_MS, exceptTypes })
+
+    it("claims a second owner's jobs before the first owner's backlog, and fills what it leaves", async () => {
+      await enqueue('alice', 500)
+      const bobs = await enqueue('bob', 3)
+      const claimed = await claim(10)
+      assert.equal(claimed.length, 10, 'alice takes what bob leaves of the claim')
+      assert.deepEqual(
+        claimed
+          .filter((j) => j.owner === 'bob')
+          .map((j) => j.id)
+          .sort(),
+        [...bobs].sort(),
+      )
+      // Two owners with backlogs share a claim evenly.
+      await enqueue('bob', 50)
+      const shared = await claim(10)
+      assert.equal(shared.filter((j) => j.owner === 'bob').length, 5)
+      assert.equal(shared.filter((j) => j.owner === 'alice').length, 5)
+    })
+
+    it('goes round more owners than one claim holds', async () => {
+      const owners = ['o1', 'o2', 'o3', 'o4', 'o5']
+      for (const owner of owners) await enqueue(owner, 3)
+      const served: string[][] = []
+      for (let i = 0; i < 3; i++) served.push((await claim(2)).map((j) => j.owner).sort())
+      assert.deepEqual(served, [
+        ['o1', 'o2'],
+        ['o3', 'o4'],
+        ['o1', 'o5'],
+      ])
+    })
+
+    it("claims one owner's jobs in claim order (priority, due time, id), leaving excepted types and jobs not due", async () => {
+      const low = await enqueue('alice', 3, { priority: 5 })
+      const high = await enqueue('alice', 2, { priority: -1 })
+      await enqueue('alice', 2, { runAt: new Date(Date.now() + 60_000) })
+      await enqueue('bob', 2, { type: 'sleep' })
+      const claimed = await claim(4, ['sleep'])
+      assert.deepEqual(
+        claimed.map((j) => j.id),
+        [...high, ...low.slice(0, 2)],
+      )
+    })
+  })
+}
+
+describe('nextOwnerCursor', () => {
+  it('is the last owner served in the walk from the cursor round', () => {
+    assert.equal(nextOwnerCursor('', ['a', 'c', 'b']), 'c')
+    assert.equal(nextOwnerCursor('c', ['d', 'a', 'e']), 'a')
+    assert.equal(nextOwnerCursor('c', []), 'c')
+  })
+})
