@@ -25,12 +25,19 @@ function jobSource(name: string, schema: unknown = { type: 'object' }): string {
   ].join('\n')
 }
 
-/** A folder laid out like dist/jobs: the compiled defineJob helper (and the errors it exports) beside the given job files. */
+/**
+ * A folder laid out like dist/jobs: the compiled defineJob helper (and the errors it exports) beside
+ * the given job files, and beside the folder, as in dist/, the compiled service (`src`, a link to
+ * dist/src) that the helper imports from.
+ */
 async function jobsFolder(files: Record<string, string>): Promise<string> {
-  const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'job-runner-jobs-'))
-  after(() => fs.rm(folder, { recursive: true, force: true }))
+  const dist = await fs.mkdtemp(path.join(os.tmpdir(), 'job-runner-jobs-'))
+  after(() => fs.rm(dist, { recursive: true, force: true }))
   // ESM, as the project's package.json makes dist/ (a bare temp folder would read .js as CommonJS).
-  await fs.writeFile(path.join(folder, 'package.json'), '{ "type": "module" }')
+  await fs.writeFile(path.join(dist, 'package.json'), '{ "type": "module" }')
+  await fs.symlink(path.join(PROJECT_ROOT, 'dist/src'), path.join(dist, 'src'), 'dir')
+  const folder = path.join(dist, 'jobs')
+  await fs.mkdir(folder)
   for (const helper of ['defineJob.js', 'errors.js'])
     await fs.copyFile(path.join(PROJECT_ROOT, 'dist/jobs', helper), path.join(folder, helper))
   for (const [file, source] of Object.entries(files)) await fs.writeFile(path.join(folder, file), source)
@@ -84,13 +91,7 @@ describe('.js and .mjs job files under the compiled server', () => {
     const compiled = await jobsFolder({})
     const copyScript = path.join(PROJECT_ROOT, 'scripts/copy-job-files.mjs')
     await promisify(execFile)(process.execPath, [copyScript, source, compiled])
-    assert.deepEqual((await fs.readdir(compiled)).sort(), [
-      'defineJob.js',
-      'errors.js',
-      'module.mjs',
-      'package.json',
-      'plain.js',
-    ])
+    assert.deepEqual((await fs.readdir(compiled)).sort(), ['defineJob.js', 'errors.js', 'module.mjs', 'plain.js'])
     const registry = await loadJobRegistry(compiled, { sourceFolder: source })
     assert.deepEqual(registry.names(), ['module', 'plain'])
   })
