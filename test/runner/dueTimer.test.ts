@@ -122,8 +122,10 @@ for (const target of databaseTargets()) {
       await service.close()
       // A restart slower than the wait finds the job due at once: either way it starts before the poll.
       service = await startTestService(database, env)
+      // Listening before the read: a start between the read and the listener would go unseen.
+      const starting = startOf(service, job.id)
       const state = (await expectJson<ApiJob>(await service.request(`/v1/jobs/${job.id}`), 200)).state
-      if (state === 'queued') await startOf(service, job.id)
+      if (state === 'queued') await starting
       else assert.ok(['running', 'succeeded'].includes(state), state)
     })
   })
