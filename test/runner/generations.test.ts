@@ -128,7 +128,7 @@ for (const target of databaseTargets()) {
     /**
      * Fills the local queue behind a blocked slot: fast `echo` jobs raise the start rate (so the
      * runner claims ahead), then a `gated` job takes the one slot while the `tail` jobs claimed with
-     * it wait in the local queue. Resolves once the gated job has started.
+     * it wait in the local queue. Resolves once the gated job has started and jobs wait behind it.
      */
     async function blockTheSlot(runner: Runner, { tail = 50 } = {}): Promise<{ blocker: OwnedJob; tail: OwnedJob[] }> {
       const echoes = Array.from({ length: 400 }, () => ({ type: 'echo', priority: 0 }))
@@ -138,6 +138,10 @@ for (const target of databaseTargets()) {
       const started = runner.events.waitFor('job:start', (event) => event.job.id === blocker.id)
       await runner.start()
       await started
+      // The tail may come with the claim after the one that took the blocker.
+      if (runner.waitingJobs === 0) {
+        await runner.events.waitFor('jobs:claimed', (event) => event.waiting > 0, { signal: AbortSignal.timeout(5000) })
+      }
       return { blocker, tail: jobs.slice(echoes.length + 1) }
     }
 
@@ -233,10 +237,6 @@ for (const target of databaseTargets()) {
       // After the restarts, a local queue behind a blocked slot is handed back at its TTL, fine.
       const { blocker, tail } = await blockTheSlot(runner)
       const released = nextRelease(runner, tail)
-      // The tail may be claimed by the claim after the one that took the blocker.
-      if (runner.waitingJobs === 0) {
-        await runner.events.waitFor('jobs:claimed', (event) => event.waiting > 0, { signal: AbortSignal.timeout(5000) })
-      }
       assert.ok(runner.waitingJobs > 0, 'jobs wait in the local queue behind the blocked slot')
       const release = await released
       assert.ok('at' in release, `the TTL release works after a restart (${'error' in release ? release.error : ''})`)
