@@ -26,8 +26,8 @@ export const PROJECT_ROOT = projectRoot()
 
 /**
  * How long after its grace deadline a stopped server may take to exit: the teardown after the
- * deadline (closing the database, the last log lines) plus the scheduling delay of a machine running
- * three test files on two cores. The jobs these tests stop would run for minutes, so an exit at all
+ * deadline (closing the database, the last log lines) plus the scheduling delay of a loaded machine
+ * (two test files on two cores). The jobs these tests stop would run for minutes, so an exit at all
  * shows the deadline works; the margin bounds how late the exit may come.
  */
 export const EXIT_MARGIN_MS = 4000
