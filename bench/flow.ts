@@ -18,7 +18,7 @@ import { performance } from 'node:perf_hooks'
 import { defineJob } from '../jobs/defineJob.js'
 import echo from '../jobs/echo.js'
 import { JobRegistry } from '../jobs/registry.js'
-import type { NewJob } from '../src/queue/store.js'
+import { echoJob } from './echoJob.js'
 import type { Runner } from '../src/runner/runner.js'
 import { percentile } from './measure.js'
 import { openRunner } from './openRunner.js'
@@ -43,20 +43,6 @@ const [mode = 'lag', rawParams = '{}'] = process.argv.slice(2)
 const params = JSON.parse(rawParams) as Params
 const where = { databaseUrl: params.databaseUrl }
 
-const job = (fields: Partial<NewJob> = {}): NewJob => ({
-  type: 'echo',
-  queue: 'default',
-  payload: {},
-  priority: 0,
-  maxAttempts: 1,
-  maxInterruptions: 20,
-  timeoutSeconds: null,
-  runAt: null,
-  idempotencyKey: null,
-  requestHash: null,
-  ...fields,
-})
-
 const settledCount = (runner: Runner, total: number) => {
   let n = 0
   let done!: () => void
@@ -76,7 +62,7 @@ async function lag() {
   const done = settledCount(runner, total)
   runner.events.on('job:start', ({ job }) => lags.push(Date.now() - Date.parse(job.runAt)))
   const base = Date.now() + 2000
-  const jobs = Array.from({ length: total }, () => job({ runAt: new Date(base + Math.random() * spreadMs) }))
+  const jobs = Array.from({ length: total }, () => echoJob({ runAt: new Date(base + Math.random() * spreadMs) }))
   // Enqueued in batches of 100, each due time announced as POST /v1/jobs does (JobService's
   // announceDueTimes): the runner hears them as it would from any instance's enqueue.
   for (let i = 0; i < total; i += 100) {
@@ -109,7 +95,7 @@ async function fairness() {
   for (let done = 0; done < total; done += 1000) {
     await store.enqueueJobs({
       owner: 'owner-a',
-      jobs: Array.from({ length: Math.min(1000, total - done) }, () => job()),
+      jobs: Array.from({ length: Math.min(1000, total - done) }, () => echoJob()),
     })
   }
   const waits: number[] = []
@@ -133,7 +119,7 @@ async function fairness() {
     await new Promise((r) => setTimeout(r, everyMs))
     aStartedAtRounds.push(aStarted)
     const at = performance.now()
-    const enqueued = await store.enqueueJobs({ owner: 'owner-b', jobs: Array.from({ length: 10 }, () => job()) })
+    const enqueued = await store.enqueueJobs({ owner: 'owner-b', jobs: Array.from({ length: 10 }, () => echoJob()) })
     for (const { job } of enqueued) enqueuedAt.set(job.id, at)
   }
   await allB
@@ -165,7 +151,7 @@ async function rate() {
   for (let done = 0; done < total; done += 1000) {
     await store.enqueueJobs({
       owner: 'bench',
-      jobs: Array.from({ length: Math.min(1000, total - done) }, () => job({ type: 'rated' })),
+      jobs: Array.from({ length: Math.min(1000, total - done) }, () => echoJob({ type: 'rated' })),
     })
   }
   for (const { runner } of opened) await runner.start()
@@ -221,7 +207,7 @@ async function drain() {
   for (let done = 0; done < total; done += 1000) {
     const n = Math.min(1000, total - done)
     const jobs = Array.from({ length: n }, (_, i) =>
-      keys > 0 ? job({ type: 'keyed', concurrencyKey: `k${(done + i) % keys}` }) : job(),
+      keys > 0 ? echoJob({ type: 'keyed', concurrencyKey: `k${(done + i) % keys}` }) : echoJob(),
     )
     await store.enqueueJobs({ owner: 'bench', jobs })
   }

@@ -12,7 +12,8 @@ import { performance } from 'node:perf_hooks'
 import { loadConfig } from '../src/config.js'
 import { createLogger } from '../src/log.js'
 import { connectDatabase } from '../src/db/connect.js'
-import { JobStore, type NewJob } from '../src/queue/store.js'
+import { JobStore } from '../src/queue/store.js'
+import { echoJob } from './echoJob.js'
 import { mintToken } from '../src/auth/devToken.js'
 import { dbCounters, machineCpuMs, machineCpuPerJob, percentile, rssMb, settlementCounter } from './measure.js'
 import { openRunner, type OpenRunner } from './openRunner.js'
@@ -41,21 +42,6 @@ interface Params {
 const [mode = 'drain', rawParams = '{}'] = process.argv.slice(2)
 const params = JSON.parse(rawParams) as Params
 const log = createLogger({ level: 'silent' })
-
-function echoJob(): NewJob {
-  return {
-    type: 'echo',
-    queue: 'default',
-    payload: {},
-    priority: 0,
-    maxAttempts: 1,
-    maxInterruptions: 20,
-    timeoutSeconds: null,
-    runAt: null,
-    idempotencyKey: null,
-    requestHash: null,
-  }
-}
 
 const open: OpenRunner = (concurrency, options) => openRunner(params, concurrency, options)
 

@@ -13,27 +13,13 @@ import { DEFAULT_DATABASE_SCHEMA } from '../src/config.js'
 import { performance } from 'node:perf_hooks'
 import postgres, { type Sql } from 'postgres'
 import { migrate } from '../src/db/migrate.js'
-import { JobStore, type NewJob } from '../src/queue/store.js'
+import { JobStore } from '../src/queue/store.js'
+import { echoJob } from './echoJob.js'
 import { FinishedJobPruner } from '../src/runner/finishedJobPruner.js'
 import { createLogger } from '../src/log.js'
 import { percentile } from './measure.js'
 
 const LEASE_MS = 60_000
-
-function echoJob(): NewJob {
-  return {
-    type: 'echo',
-    queue: 'default',
-    payload: {},
-    priority: 0,
-    maxAttempts: 1,
-    maxInterruptions: 20,
-    timeoutSeconds: null,
-    runAt: null,
-    idempotencyKey: null,
-    requestHash: null,
-  }
-}
 
 /** Like src/db/connect.ts's pool, plus a hook that sees every statement's text and parameters. */
 function connect(url: string, onQuery?: (query: string, parameters: unknown[]) => void): Sql {

@@ -1,0 +1,21 @@
+/**
+ * The job the benchmarks enqueue straight into the store: an `echo` in the default queue with the
+ * service's defaults, one attempt; `fields` changes what a benchmark needs (a type, a runAt, a key).
+ */
+import type { NewJob } from '../src/queue/store.js'
+
+export function echoJob(fields: Partial<NewJob> = {}): NewJob {
+  return {
+    type: 'echo',
+    queue: 'default',
+    payload: {},
+    priority: 0,
+    maxAttempts: 1,
+    maxInterruptions: 20,
+    timeoutSeconds: null,
+    runAt: null,
+    idempotencyKey: null,
+    requestHash: null,
+    ...fields,
+  }
+}
