@@ -372,7 +372,12 @@ for (const target of databaseTargets()) {
         202,
       )
       const [a1, a2, b] = jobs.map((j) => j.id)
-      await Promise.all([a1, b].map((id) => service.runner.events.waitFor('job:settled', (e) => e.job.id === id)))
+      // Read from the rows: the first of each key may start and settle before the batch's answer is read.
+      await Promise.all(
+        [a1, b].map((id) =>
+          pollUntil(service, id!, (j) => (j as KeyedJob).state === 'succeeded', { deadlineMs: 10_000 }),
+        ),
+      )
       const waiting = await pollUntil(service, a2!, (j) => (j as KeyedJob).waitReason === 'rate-limit', {
         deadlineMs: 10_000,
       })
