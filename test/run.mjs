@@ -1,7 +1,7 @@
 /**
  * `npm test` (and `npm run soak`): runs node's test runner on the test files, three files at a time
- * (the longest first), and the few files that cannot share the machine with CPU-bound ones two at a
- * time after them.
+ * (the longest first), and the few files that cannot share the machine with CPU-bound ones three at
+ * a time after them.
  *
  * Every file runs in its own process, so what the files share lives in one temporary folder made
  * here for the run and named to them in JOB_RUNNER_TEST_DIR: the migrated PGlite template and each
@@ -28,13 +28,13 @@ import { fileURLToPath } from 'node:url'
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
 /**
- * Files that run after the others, two at a time. They assert on what real processes do within
+ * Files that run after the others, three at a time. They assert on what real processes do within
  * lease and grace timers: an exit by the grace deadline (test/process), a job blocking its event
  * loop past its lease counted once, a killed instance's job recovered only after its lease
  * expires, requests answered within the store's timeout while the database is black-holed
  * (databaseFaults), leases that expire while three servers are killed at random (chaos). Beside
  * three CPU-bound files on two cores those timers stretch (tried: two such files failed in one of
- * two runs); two of these at a time, which mostly wait, hold.
+ * two runs); three of these at a time, which mostly wait, hold.
  */
 const ALONE = [
   /^test\/process\//,
@@ -57,10 +57,15 @@ const LONGEST_FIRST = [
   /^test\/routes\/(events|flowControl|jobs)\.test\.ts$/,
   /^test\/bulk\//,
   /^test\/client\/client\.test\.ts$/,
+  // and of the process files
+  /^test\/process\/(sigterm|crash|drain|sigkill)\.test\.ts$/,
+  /^test\/reliability\/databaseFaults\.test\.ts$/,
 ]
 
 /** Files of the shared group run at once (each its own process): TEST_CONCURRENCY, or 3 on 2 cores. */
 const CONCURRENCY = Number(process.env.TEST_CONCURRENCY ?? 3)
+/** Files of the process group at once: TEST_ALONE_CONCURRENCY, or 3 (they mostly wait on timers). */
+const ALONE_CONCURRENCY = Number(process.env.TEST_ALONE_CONCURRENCY ?? 3)
 
 const args = process.argv.slice(2)
 const nodeOptions = args.filter((arg) => arg.startsWith('-'))
@@ -88,7 +93,7 @@ let exitCode = 0
 try {
   for (const [group, concurrency] of [
     [shared, CONCURRENCY],
-    [alone, 2],
+    [alone, ALONE_CONCURRENCY],
   ]) {
     if (group.length === 0 || interrupted) continue
     const code = await runFiles(group, concurrency)

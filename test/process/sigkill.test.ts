@@ -49,15 +49,18 @@ for (const target of databaseTargets()) {
         const database = await createDatabase()
         const first = await spawn(database, FAST_LEASES)
         const { id, flushedCursor } = await runCount(first)
-        // Started once the first instance holds the job, so the second one can only get it through recovery.
-        const second = await spawn(database, FAST_LEASES)
-
+        // Killed at once, while the job has seconds to run (a second instance started first took
+        // those seconds on a loaded machine, and the job finished before the kill).
         first.kill('SIGKILL')
         assert.equal((await first.exited).signal, 'SIGKILL')
         const [killed] = await readJobRows(database)
         assert.equal(killed?.state, 'running', 'nothing was written for the killed instance')
         const lastFlushed = Number(killed?.checkpoint?.cursor)
         assert.ok(lastFlushed >= flushedCursor)
+
+        // Started after the kill, while the dead instance's lease still holds the job: the second
+        // instance can only get it through recovery.
+        const second = await spawn(database, FAST_LEASES)
 
         const recovery = await second.waitForLog(
           (r) => r.msg === RECOVERED && Array.isArray(r.jobIds) && r.jobIds.includes(id),

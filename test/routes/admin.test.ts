@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { databaseTargets, onceSkip, ROUTES_THROUGH_THE_STORE, type TestDatabase } from '../support/databases.js'
 import { enqueue, expectJson, expectProblem, pollUntil } from '../support/http.js'
 import { startTestService, type TestService } from '../support/service.js'
 
@@ -34,7 +34,7 @@ interface DrainAnswer {
 }
 
 for (const target of databaseTargets()) {
-  describe(`/v1/admin (${target.name})`, () => {
+  describe(`/v1/admin (${target.name})`, { skip: onceSkip(target, ROUTES_THROUGH_THE_STORE) }, () => {
     let database: TestDatabase
     let service: TestService
 

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict'
 import { after, before, beforeEach, describe, it } from 'node:test'
 import type { Scope } from '../../src/auth/scopes.js'
 import type { BulkAction } from '../../src/bulk/bulkAction.js'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { databaseTargets, onceSkip, ROUTES_THROUGH_THE_STORE, type TestDatabase } from '../support/databases.js'
 import { enqueue, expectJson, expectProblem, pollUntil } from '../support/http.js'
 import { startTestService, type TestService } from '../support/service.js'
 
@@ -19,7 +19,7 @@ const USER: Scope[] = ['jobs:read', 'jobs:write']
 const PARKED = 'parked'
 
 for (const target of databaseTargets()) {
-  describe(`/v1/bulk-actions routes (${target.name})`, () => {
+  describe(`/v1/bulk-actions routes (${target.name})`, { skip: onceSkip(target, ROUTES_THROUGH_THE_STORE) }, () => {
     let database: TestDatabase
     let service: TestService
 

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { after, before, describe, it } from 'node:test'
 import { defineJob } from '../../jobs/defineJob.js'
 import { JobRegistry } from '../../jobs/registry.js'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { databaseTargets, onceSkip, ROUTES_THROUGH_THE_STORE, type TestDatabase } from '../support/databases.js'
 import { enqueue, expectJson, expectProblem, pollUntil } from '../support/http.js'
 import { startTestService, type TestService } from '../support/service.js'
 
@@ -43,7 +43,7 @@ const patient = defineJob<Record<string, never>, { runs: number }, null>({
 })
 
 for (const target of databaseTargets()) {
-  describe(`GET /v1/jobs/{id}/logs (${target.name})`, () => {
+  describe(`GET /v1/jobs/{id}/logs (${target.name})`, { skip: onceSkip(target, ROUTES_THROUGH_THE_STORE) }, () => {
     let database: TestDatabase
     let service: TestService
 

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, afterEach, before, describe, it } from 'node:test'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { databaseTargets, onceSkip, ROUTES_THROUGH_THE_STORE, type TestDatabase } from '../support/databases.js'
 import { startTestService, type TestService } from '../support/service.js'
 
 interface Sample {
@@ -36,7 +36,7 @@ function valueOf(samples: Sample[], name: string, labels: Record<string, string>
 }
 
 for (const target of databaseTargets()) {
-  describe(`/metrics on ${target.name}`, () => {
+  describe(`/metrics on ${target.name}`, { skip: onceSkip(target, ROUTES_THROUGH_THE_STORE) }, () => {
     let db: TestDatabase
     let service: TestService
 

@@ -6,14 +6,14 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { databaseTargets, onceSkip, ROUTES_THROUGH_THE_STORE, type TestDatabase } from '../support/databases.js'
 import { enqueue, expectJson, expectProblem, type ApiJob } from '../support/http.js'
 import { startTestService, type TestService } from '../support/service.js'
 
 const USER = ['jobs:read', 'jobs:write'] as const
 
 for (const target of databaseTargets()) {
-  describe(`owner isolation (${target.name})`, () => {
+  describe(`owner isolation (${target.name})`, { skip: onceSkip(target, ROUTES_THROUGH_THE_STORE) }, () => {
     let database: TestDatabase
     let service: TestService
     let alices: ApiJob[]

@@ -107,6 +107,16 @@ export function onceSkip(target: DatabaseTarget, why: string): string | false {
   return target.name === last.name ? false : `${why}: run on ${last.name} only`
 }
 
+/**
+ * `onceSkip`'s reason for route suites that need nothing of the database but its SQL. PGlite is the
+ * same PostgreSQL compiled to WASM; what differs is the way to it: one session, no LISTEN, changes
+ * announced in-process. The store, runner and migration suites run on both, and so do the route
+ * suites that depend on that difference (long-polls, event streams, live progress, pausing a running
+ * job) or on how values read back (runAt round trips). Run twice over the rest, a route suite proves
+ * nothing more and costs CI half a minute of two cores.
+ */
+export const ROUTES_THROUGH_THE_STORE = 'the same SQL on both; the ways to the database are tested on both elsewhere'
+
 /** The PostgreSQL target alone, for suites that need several processes on one database. */
 export function postgresOnly(): DatabaseTarget | undefined {
   const url = process.env.TEST_DATABASE_URL
