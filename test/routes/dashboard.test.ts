@@ -2,13 +2,13 @@
  * /dashboard: the page itself over plain HTTP (no auth, strict CSP), then the real thing in
  * headless Chromium (Debian's package, driven by playwright-core): sign in with a token, watch a
  * job enqueued through the API appear with its progress, open it, cancel it, see its state change
- * and its checkpoint history,
- * drain and resume the instance, sign out; the job types panel lists what GET /v1/job-types says;
+ * and its checkpoint history; pause a running job from its drawer and resume it from its checkpoint;
+ * pause and resume a queue; drain and resume the instance, sign out; the job types panel lists what GET /v1/job-types says;
  * scheduled jobs ("in 3 h") and queues no instance serves; Retry on a failed job, and "Retry all
  * matching" (a bulk action, confirmed with its count, its progress shown); schedules with Pause,
  * Resume and Trigger.
  * Leaves screenshots in test-output/ (dashboard.png, dashboard-job.png, dashboard-scheduled.png,
- * dashboard-retry-all.png, dashboard-schedules.png).
+ * dashboard-retry-all.png, dashboard-schedules.png, dashboard-queue-paused.png, dashboard-job-paused.png).
  * The browser part skips, saying why, when /usr/bin/chromium is missing.
  */
 import assert from 'node:assert/strict'
@@ -345,6 +345,50 @@ for (const target of databaseTargets()) {
         await row().locator('button', { hasText: 'Resume' }).click()
         await page.locator('#queues tr[data-queue="reports"][data-paused="false"]').waitFor()
         assert.equal((await ran).outcome, 'succeeded')
+      })
+
+      it('pauses a running job from its drawer at its checkpoint, and Resume runs it on from there', async () => {
+        const started = service.runner.events.waitFor('job:start', (e) => e.job.type === 'count')
+        const jobId = await enqueue({ type: 'count', payload: { to: 100_000, stepMs: 20 } })
+        await started
+        await service.runner.events.waitFor('job:checkpoint', (e) => e.ids.includes(jobId))
+        const row = page.locator(`#running tr[data-job-id="${jobId}"]`)
+        await row.waitFor()
+        await row.click()
+        await page.locator('#detail-title', { hasText: `Job #${jobId}` }).waitFor()
+        await page.locator('#detail-state[data-state="running"]').waitFor()
+
+        // Pause: the token is aborted with reason `paused`, the checkpoint written, the job `paused`.
+        const stopped = service.runner.events.waitFor('job:settled', (e) => e.job.id === jobId)
+        await page.locator('#detail-pause').click()
+        assert.equal((await stopped).outcome, 'paused')
+        await page.locator('#detail-state[data-state="paused"]').waitFor()
+        await page.locator('#detail-resume').waitFor({ state: 'visible' })
+        const paused = (await (await service.request(`/v1/jobs/${jobId}`)).json()) as {
+          state: string
+          attempts: number
+          checkpoint: { cursor: number } | null
+        }
+        assert.equal(paused.state, 'paused')
+        assert.ok((paused.checkpoint?.cursor ?? 0) > 0, 'its checkpoint was written')
+        await page.screenshot({ path: screenshotFile.replace(/\.png$/, '-job-paused.png'), fullPage: true })
+
+        // Resume: queued again and started from that checkpoint, with no attempt used by the pause.
+        const resumed = service.runner.events.waitFor('job:start', (e) => e.job.id === jobId)
+        await page.locator('#detail-resume').click()
+        const { job } = await resumed
+        assert.deepEqual(job.checkpoint, paused.checkpoint, 'it starts from the checkpoint the pause wrote')
+        assert.equal(
+          job.attempts,
+          paused.attempts + 1,
+          'the run after the pause is its next attempt, the pause used none',
+        )
+        await page.locator('#detail-state[data-state="running"]').waitFor()
+        const cancelled = service.runner.events.waitFor('job:settled', (e) => e.job.id === jobId)
+        assert.equal((await service.request(`/v1/jobs/${jobId}/cancel`, { method: 'POST' })).status, 202)
+        await cancelled
+        await page.locator('#detail-close').click()
+        await page.locator('#detail').waitFor({ state: 'hidden' })
       })
 
       it('drains and resumes the instance with the admin buttons', async () => {
