@@ -61,6 +61,8 @@ export interface BulkActionWorkerEvents {
 }
 
 export const DEFAULT_BULK_BATCH_SIZE = 500
+/** How often an idle worker looks with nothing to wake it, before `IdlePoll` backs off. */
+const DEFAULT_POLL_INTERVAL_MS = 1000
 
 export class BulkActionWorker {
   readonly events = new TypedEmitter<BulkActionWorkerEvents>()
@@ -95,6 +97,7 @@ class WorkerRun {
   private readonly loop: Promise<void>
   private stopping: Promise<void> | undefined
   private readonly batchSize: number
+  private readonly pollIntervalMs: number
 
   constructor(
     private readonly config: BulkActionWorkerConfig,
@@ -102,9 +105,10 @@ class WorkerRun {
     private readonly events: TypedEmitter<BulkActionWorkerEvents>,
   ) {
     this.batchSize = config.batchSize ?? DEFAULT_BULK_BATCH_SIZE
+    this.pollIntervalMs = config.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS
     this.stopped.signal.addEventListener('abort', () => this.doorbell.ring(), { once: true })
     this.pace = new IdlePoll(this.doorbell, {
-      pollIntervalMs: config.pollIntervalMs ?? 1000,
+      pollIntervalMs: this.pollIntervalMs,
       signal: this.stopped.signal,
     })
     this.loop = this.lookForWork()
@@ -127,10 +131,10 @@ class WorkerRun {
 
   private async lookForWork(): Promise<void> {
     const { store, log, mayWork = () => true } = this.deps
-    const { instanceId, leaseMs, pollIntervalMs = 1000, errorPauseMs = 1000 } = this.config
+    const { instanceId, leaseMs, errorPauseMs = 1000 } = this.config
     while (this.active) {
       if (!mayWork()) {
-        await this.doorbell.wait(pollIntervalMs)
+        await this.doorbell.wait(this.pollIntervalMs)
         continue
       }
       let action: WorkedBulkAction | undefined
