@@ -6,6 +6,9 @@
  *   node dist/bench/notifyCost.js drain [--instances 1,2,4] [--jobs 20000] [--root .]
  *   node dist/bench/notifyCost.js idle [--instances 1,10] [--seconds 30] [--root .]
  *
+ * `--log-statements` makes the server log every statement of the bench's database (the server's
+ * log_line_prefix names the database), to see what the commits are.
+ *
  * (compiled by `npx tsc -p bench/tsconfig.json` after `npm run build`). `--root` is the checkout whose
  * `dist/src/main.js` the instances run, so a build of another commit can be measured beside this one.
  *
@@ -46,6 +49,7 @@ const instanceCounts = option('instances', mode === 'idle' ? '1,10' : '1,2,4')
 const jobs = Number(option('jobs', '20000'))
 const idleSeconds = Number(option('seconds', '30'))
 const root = path.resolve(option('root', '.'))
+const logStatements = args.includes('--log-statements')
 const baseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test'
 const DATABASE = 'bench_notify_cost'
 const databaseUrl = withDatabase(baseUrl, DATABASE)
@@ -73,6 +77,8 @@ async function freshDatabase(): Promise<void> {
   const admin = postgres(baseUrl, { max: 1, onnotice: () => {} })
   await admin.unsafe(`drop database if exists ${DATABASE} with (force)`)
   await admin.unsafe(`create database ${DATABASE}`)
+  // To see what the commits are: the server's log gets every statement of this database's sessions.
+  if (logStatements) await admin.unsafe(`alter database ${DATABASE} set log_statement = 'all'`)
   await admin.end()
   const db = await connectDatabase({ databaseUrl, dataDir: '.' })
   await migrate(db)
