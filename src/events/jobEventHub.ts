@@ -15,6 +15,11 @@
  *
  * Notices are hints: streams of one job also have their job and its lines re-read every `pollMs`,
  * which catches what no notice announced (a start on another instance is announced only there).
+ * Other instances send a job's notices here only while it is watched here (src/queue/watchRegistry.ts):
+ * each stream of one job watches its job, and a stream of many jobs watches them all. When the
+ * LISTEN connection comes back after a loss, streams of many jobs, which have no poll, are caught
+ * up from the table (the jobs written since the oldest version they sent, as a reconnecting client
+ * would be).
  *
  *   notice(id) ──▶ pending ids ──(flushDelayMs)──▶ one read ──▶ each follower of the job, each
  *   jobLogged(id) ─▶ pending log ids ──┘   (+ one read of lines)   stream of many jobs whose filter matches
@@ -42,6 +47,8 @@ export interface JobFollower {
   deliverLogs(lines: readonly StreamedJobLogLine[]): boolean
   /** The instance drains or stops: end with a reconnect hint. */
   end(retryMs: number): void
+  /** For a stream of many jobs: the newest row version it sent (or started from), to catch up after. */
+  catchUpVersion?(): string
 }
 
 export interface JobEventHubConfig {
@@ -54,10 +61,13 @@ export interface JobEventHubConfig {
 }
 
 export interface JobEventHubDependencies {
-  jobs: Pick<JobService, 'getVersioned' | 'events' | 'logsAfter'>
-  notifier: Pick<Notifier, 'subscribe'>
+  jobs: Pick<JobService, 'getVersioned' | 'events' | 'logsAfter' | 'writtenSince'>
+  notifier: Pick<Notifier, 'subscribe' | 'watches' | 'onResync'>
   onError: (error: unknown) => void
 }
+
+/** Jobs a catch-up of the streams of many jobs reads at most (as a reconnecting client gets). */
+const MAX_CATCH_UP_JOBS = 1000
 
 export class JobEventHub {
   private readonly oneJob = new Map<string, Set<JobFollower>>()
@@ -69,6 +79,8 @@ export class JobEventHub {
   private pollTimer: NodeJS.Timeout | undefined
   private flushing = false
   private readonly unsubscribe: (() => void)[] = []
+  /** Each stream's watch (src/queue/watchRegistry.ts), ended with the stream. */
+  private readonly unwatch = new Map<JobFollower, () => void>()
   private readonly flushDelayMs: number
   private readonly pollMs: number
   private readonly maxBatch: number
@@ -89,6 +101,7 @@ export class JobEventHub {
       deps.jobs.events.on('jobs:enqueued', ({ jobs }) => {
         if (this.manyJobs.size > 0) for (const job of jobs) this.changed(job.id)
       }),
+      deps.notifier.onResync(() => void this.catchUp()),
     )
   }
 
@@ -100,6 +113,8 @@ export class JobEventHub {
   }
 
   add(follower: JobFollower): void {
+    const { watches } = this.deps.notifier
+    this.unwatch.set(follower, follower.jobId === undefined ? watches.watchAll() : watches.watch(follower.jobId))
     if (follower.jobId === undefined) {
       this.manyJobs.add(follower)
       return
@@ -113,6 +128,8 @@ export class JobEventHub {
   }
 
   remove(follower: JobFollower): void {
+    this.unwatch.get(follower)?.()
+    this.unwatch.delete(follower)
     if (follower.jobId === undefined) {
       this.manyJobs.delete(follower)
     } else {
@@ -134,11 +151,32 @@ export class JobEventHub {
 
   stop(): void {
     for (const off of this.unsubscribe.splice(0)) off()
+    for (const unwatch of this.unwatch.values()) unwatch()
+    this.unwatch.clear()
     if (this.flushTimer) clearTimeout(this.flushTimer)
     if (this.pollTimer) clearInterval(this.pollTimer)
     this.flushTimer = this.pollTimer = undefined
     this.pending.clear()
     this.pendingLogs.clear()
+  }
+
+  /**
+   * Notices other instances sent while the LISTEN connection was down are lost: the streams of many
+   * jobs get the jobs written since the oldest version any of them sent, at most `MAX_CATCH_UP_JOBS`
+   * (each stream sends only what it has not: src/events/jobStream.ts).
+   */
+  private async catchUp(): Promise<void> {
+    const since = [...this.manyJobs].reduce<string | undefined>((low, follower) => {
+      const version = follower.catchUpVersion?.()
+      return version !== undefined && (low === undefined || version < low) ? version : low
+    }, undefined)
+    if (since === undefined) return
+    try {
+      const missed = await this.deps.jobs.writtenSince({ owner: undefined, since, limit: MAX_CATCH_UP_JOBS })
+      for (const versioned of missed) this.dispatch(versioned)
+    } catch (error) {
+      this.deps.onError(error)
+    }
   }
 
   private changed(id: string): void {

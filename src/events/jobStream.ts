@@ -141,6 +141,10 @@ export class JobStream implements JobFollower {
     this.stream.end(retryMs)
   }
 
+  catchUpVersion(): string {
+    return this.highVersion
+  }
+
   private remember<T>(map: Map<string, T>, id: string, value: T): void {
     map.delete(id)
     map.set(id, value)

@@ -53,6 +53,17 @@ export class LiveProgress {
     return this.entries.size
   }
 
+  /** The latest report of job `id` if it runs here (not one relayed from another instance). */
+  reportedHere(id: string): JobProgress | undefined {
+    const entry = this.entries.get(id)
+    return entry?.publishedAt === undefined ? undefined : entry.progress
+  }
+
+  /** The latest report of each job running here. */
+  *reportsHere(): Iterable<[string, JobProgress]> {
+    for (const [id, entry] of this.entries) if (entry.publishedAt !== undefined) yield [id, entry.progress]
+  }
+
   /** A report from a job running here. */
   report(id: string, progress: JobProgress): void {
     const entry = this.entries.get(id)

@@ -1,8 +1,12 @@
 /**
  * Carries live progress between instances where the database carries notifications
- * (`supportsListen`): a job's throttled reports go out as NOTIFYs on their own channel, and every
- * other instance's board takes them in, so a `?wait` long-poll held by any instance answers within
- * a fraction of a second of the report. Reports published during one turn of the event loop go
+ * (`supportsListen`): a job's throttled reports go out as NOTIFYs on their own channel while
+ * another instance watches the job (a `?wait` long-poll or an event stream there:
+ * src/queue/watchRegistry.ts), and the other instances' boards take them in, so a watcher held by
+ * any instance answers within a fraction of a second of the report. A NOTIFY costs a commit on
+ * every listening instance: a job nobody watches elsewhere keeps its reports here (and its table
+ * row gets them at each checkpoint flush); when a watch arrives, its latest report is sent then
+ * (`Signals`). Reports published during one turn of the event loop go
  * out as one statement, packed into as few notifications as fit PostgreSQL's payload limit; an
  * instance ignores its own. When a job settles, its instance says so too, and the others drop its
  * entry. Like every notification here this is a hint: a lost one delays the
@@ -12,6 +16,7 @@ import { randomUUID } from 'node:crypto'
 import type { Database } from '../db/database.js'
 import type { JobProgress } from '../queue/job.js'
 import { JOB_PROGRESS_CHANNEL, type JobStore } from '../queue/store.js'
+import type { WatchRegistry } from '../queue/watchRegistry.js'
 import { Batcher } from '../support/batcher.js'
 
 /** PostgreSQL refuses payloads of 8,000 bytes or more. */
@@ -36,6 +41,8 @@ type WireItem = { report: WireReport } | { settled: string }
 export interface ProgressRelayDependencies {
   db: Pick<Database, 'sql' | 'capabilities'>
   store: Pick<JobStore, 'notifyProgress'>
+  /** Whether another instance watches a job: only then do its reports go out. */
+  watches: Pick<WatchRegistry, 'isWatchedElsewhere'>
   /** A report from another instance. */
   onRemote: (id: string, progress: JobProgress) => void
   /** A job that settled on another instance. */
@@ -49,6 +56,8 @@ export class ProgressRelay {
   private started: Promise<void> | undefined
   private unlisten: (() => Promise<void>) | undefined
   private stopped = false
+  /** Jobs whose reports went out: only their settling is told. */
+  private readonly relayed = new Set<string>()
 
   constructor(private readonly deps: ProgressRelayDependencies) {
     this.batches = new Batcher((items) => deps.store.notifyProgress({ payloads: this.pack(items) }), {
@@ -73,16 +82,17 @@ export class ProgressRelay {
     this.unlisten = undefined
   }
 
-  /** Sends a report of a job running here to the other instances (no-op without notifications). */
+  /** Sends a report of a job running here to the other instances that watch it (no-op without notifications). */
   publish(id: string, { fraction, message }: JobProgress): void {
-    if (!this.enabled || this.stopped) return
+    if (!this.enabled || this.stopped || !this.deps.watches.isWatchedElsewhere(id)) return
+    this.relayed.add(id)
     const text = message?.slice(0, MAX_RELAYED_MESSAGE_LENGTH)
     this.batches.send({ report: text === undefined ? [id, fraction] : [id, fraction, text] })
   }
 
   /** Tells the other instances that a job that ran here settled, so that they drop its entry. */
   publishSettled(id: string): void {
-    if (!this.enabled || this.stopped) return
+    if (!this.enabled || this.stopped || !this.relayed.delete(id)) return
     this.batches.send({ settled: id })
   }
 

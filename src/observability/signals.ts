@@ -25,7 +25,7 @@ import { ServedQueues } from './servedQueues.js'
 export interface SignalsOptions {
   db: Pick<Database, 'sql' | 'capabilities'>
   store: JobStore
-  notifier: Pick<Notifier, 'publishLocal'>
+  notifier: Pick<Notifier, 'publishLocal' | 'watches'>
   registry: Pick<JobRegistry, 'names' | 'get' | 'concurrencyLimits'>
   /** This instance's `QUEUES`. */
   queues: readonly string[]
@@ -57,6 +57,7 @@ export class Signals {
     this.relay = new ProgressRelay({
       db,
       store,
+      watches: notifier.watches,
       onRemote: (id, progress) => this.progress.accept(id, progress),
       onRemoteSettled: (id) => this.progress.forget(id),
       onError: (error) => onError(error, 'progress relay'),
@@ -84,9 +85,22 @@ export class Signals {
   /** The job service's view (`JobService`'s last argument). */
   readonly view = (jobs: readonly OwnedJob[]): Promise<OwnedJob[]> => this.jobSignals.view(jobs)
 
-  /** Listens to other instances' progress, and forgets a job's live progress once it settles here. */
+  /**
+   * Listens to other instances' progress, sends the latest report of a job running here when another
+   * instance begins watching it, and forgets a job's live progress once it settles here.
+   */
   async start(runnerEvents: TypedEmitter<RunnerEvents>): Promise<void> {
     this.unsubscribe.push(
+      this.options.notifier.watches.onRemoteWatch((watch) => {
+        const reports =
+          watch === 'all'
+            ? [...this.progress.reportsHere()]
+            : watch.ids.flatMap((id) => {
+                const progress = this.progress.reportedHere(id)
+                return progress ? [[id, progress] as const] : []
+              })
+        for (const [id, progress] of reports) this.relay.publish(id, progress)
+      }),
       runnerEvents.on('job:settled', ({ job }) => {
         // Only a job that reported progress here has entries elsewhere.
         if (this.progress.get(job.id) === undefined) return

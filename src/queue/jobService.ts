@@ -320,7 +320,11 @@ export class JobService {
   async retry(scope: JobScope & { id: string }, request: RetryRequest): Promise<RetryOutcome> {
     const runAt = request.runAt === undefined ? null : readRunAt(request.runAt, '')
     const outcome = await answersInTime(this.store.retryJob({ ...scope, from: request.from ?? 'checkpoint', runAt }))
-    if (outcome.kind === 'retried') await this.announceRetries([outcome.job])
+    if (outcome.kind === 'retried') {
+      await this.announceRetries([outcome.job])
+      // Retried for later: runners wake when it is due, not at a poll (which waits long when idle).
+      if (runAt !== null) announceDueTimes(this.notifier, [{ job: outcome.job, replayed: false }])
+    }
     return outcome
   }
 

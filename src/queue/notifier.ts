@@ -1,15 +1,23 @@
 /**
  * Wake-ups between the parts of the service, and between instances when the database can carry
- * them. Every message is delivered in this process at once; with LISTEN/NOTIFY it also reaches every
- * other instance on the same PostgreSQL (and comes back here once more, which listeners tolerate:
+ * them. Every message is delivered in this process at once; with LISTEN/NOTIFY it also reaches the
+ * other instances on the same PostgreSQL (and comes back here once more, which listeners tolerate:
  * a wake-up, a cancel and a change notice are all idempotent).
+ *
+ * A job's change notices (`jobChanged`, `jobLogged`) go to the other instances only while one of
+ * them watches the job (src/queue/watchRegistry.ts): every NOTIFY costs a commit on every listening
+ * instance, and the runner announces every job it settles. A notice not sent is remembered for a
+ * moment, in case a watch announced meanwhile elsewhere arrives: it is sent then.
  *
  * Messages are hints, never the only path: runners also poll, and cancel flags are also read on
  * lease renewal, so a notification lost while a connection was down delays work but loses none.
+ * When the LISTEN connection comes back after a loss, `onResync` listeners look again at once.
  */
 import { EventEmitter } from 'node:events'
 import type { Database } from '../db/database.js'
-import { notifyBatches, PAYLOAD_SEPARATOR, type RemoteMessage } from './notifyBatches.js'
+import { notifyBatches, notifyEach, PAYLOAD_SEPARATOR, type RemoteMessage } from './notifyBatches.js'
+import { RecentIds } from './recentIds.js'
+import { WATCH_CHANNEL, WatchRegistry, type RemoteWatch } from './watchRegistry.js'
 import type { Batcher } from '../support/batcher.js'
 
 export interface NotifierEvents {
@@ -48,6 +56,9 @@ const PG_CHANNEL: Readonly<Record<Channel, string>> = Object.fromEntries(
   CHANNELS.map((c) => [c, PG_CHANNEL_PREFIX + c]),
 ) as Record<Channel, string>
 
+/** Notices whose payload is a job id and which only that job's watchers need. */
+const isJobNotice = (channel: Channel): boolean => channel === 'jobChanged' || channel === 'jobLogged'
+
 export class Notifier {
   private readonly local = new EventEmitter()
   /** Listeners of one job's changes, by job id: a change notice reaches its own watchers only. */
@@ -56,9 +67,27 @@ export class Notifier {
   private started: Promise<void> | undefined
   /** Messages for other instances, sent one statement per batch. */
   private remote: Batcher<RemoteMessage, void> | undefined
+  /** Which jobs are watched here and elsewhere: a job's notices cross only to where it is watched. */
+  readonly watches: WatchRegistry
+  /** Jobs whose change notice stayed here a moment ago (nobody elsewhere watched them). */
+  private readonly unsent = new RecentIds()
+  private readonly resyncListeners = new Set<() => void>()
+  /** Watch messages in flight; a stop waits for them. */
+  private readonly watchSends = new Set<Promise<void>>()
+  private listens = 0
 
   constructor(private readonly db: Database) {
     this.local.setMaxListeners(0)
+    this.watches = new WatchRegistry(
+      { enabled: db.capabilities.supportsListen },
+      { send: (payloads) => this.sendWatches(payloads) },
+    )
+    this.watches.onRemoteWatch((watch) => this.sendUnsent(watch))
+  }
+
+  /** Whether other instances' messages reach this one (LISTEN/NOTIFY): a poll for what they announce can wait long. */
+  get hearsOtherInstances(): boolean {
+    return this.db.capabilities.supportsListen
   }
 
   /** Starts listening for other instances' messages when the database supports it. Safe to call twice. */
@@ -74,13 +103,41 @@ export class Notifier {
       })
       this.unlisten.push(unlisten)
     }
+    const { unlisten } = await this.db.sql.listen(
+      WATCH_CHANNEL,
+      (payload) => this.watches.receive(payload),
+      () => this.listened(),
+    )
+    this.unlisten.push(unlisten)
+    // Listening now: the answers to the question `start` asks are heard.
+    this.watches.start()
+  }
+
+  /** postgres.js calls this on the first LISTEN and again each time its connection is re-established. */
+  private listened(): void {
+    this.listens += 1
+    if (this.listens === 1) return
+    this.watches.resync()
+    for (const listener of this.resyncListeners) listener()
+  }
+
+  /**
+   * Calls `listener` when the LISTEN connection came back after a loss: what other instances said
+   * meanwhile was lost, so whoever waits on their messages should look again now.
+   */
+  onResync(listener: () => void): () => void {
+    this.resyncListeners.add(listener)
+    return () => this.resyncListeners.delete(listener)
   }
 
   async stop(): Promise<void> {
+    this.watches.stop()
+    await Promise.allSettled([...this.watchSends])
     const unlisten = this.unlisten.splice(0)
     await Promise.allSettled(unlisten.map((fn) => fn()))
     this.local.removeAllListeners()
     this.jobWatchers.clear()
+    this.resyncListeners.clear()
   }
 
   /**
@@ -89,7 +146,7 @@ export class Notifier {
    */
   async publish<C extends Channel>(channel: C, payload: NotifierEvents[C]): Promise<void> {
     this.deliver(channel, payload)
-    if (!this.db.capabilities.supportsListen) return
+    if (!this.db.capabilities.supportsListen || !this.crosses(channel, payload)) return
     await this.remoteBatches()
       .add({ channel: PG_CHANNEL[channel], payload })
       .catch(() => {})
@@ -101,7 +158,30 @@ export class Notifier {
    */
   announce<C extends Channel>(channel: C, payload: NotifierEvents[C]): void {
     this.deliver(channel, payload)
-    if (this.db.capabilities.supportsListen) this.remoteBatches().send({ channel: PG_CHANNEL[channel], payload })
+    if (this.db.capabilities.supportsListen && this.crosses(channel, payload)) {
+      this.remoteBatches().send({ channel: PG_CHANNEL[channel], payload })
+    }
+  }
+
+  /** Whether a message goes to the other instances: all do but a job's notices nobody elsewhere watches. */
+  private crosses<C extends Channel>(channel: C, payload: NotifierEvents[C]): boolean {
+    if (!isJobNotice(channel) || this.watches.isWatchedElsewhere(payload)) return true
+    if (channel === 'jobChanged') this.unsent.add(payload)
+    return false
+  }
+
+  /** Another instance began watching jobs whose notice stayed here a moment ago: it is sent now. */
+  private sendUnsent(watch: RemoteWatch): void {
+    if (!this.db.capabilities.supportsListen) return
+    const ids = watch === 'all' ? this.unsent.all() : watch.ids.filter((id) => this.unsent.has(id))
+    for (const payload of ids) this.remoteBatches().send({ channel: PG_CHANNEL.jobChanged, payload })
+  }
+
+  private sendWatches(payloads: readonly string[]): void {
+    if (!this.db.capabilities.supportsListen) return
+    const sent = notifyEach(this.db.sql, WATCH_CHANNEL, payloads).catch(() => {})
+    this.watchSends.add(sent)
+    void sent.finally(() => this.watchSends.delete(sent))
   }
 
   private remoteBatches(): Batcher<RemoteMessage, void> {
@@ -125,13 +205,16 @@ export class Notifier {
    * Calls `listener` on each change notice of job `id`. A long-poll watches one job while a busy
    * runner announces tens of thousands of changes a second: looked up by id, each notice costs the
    * same however many long-polls are open, where a `subscribe('jobChanged')` per long-poll would
-   * call every one of them for every notice.
+   * call every one of them for every notice. The job counts as watched here (`watches`), so other
+   * instances send its notices while the long-poll lasts.
    */
   watchJob(id: string, listener: () => void): () => void {
     let watchers = this.jobWatchers.get(id)
     if (!watchers) this.jobWatchers.set(id, (watchers = new Set()))
     watchers.add(listener)
+    const unwatch = this.watches.watch(id)
     return () => {
+      unwatch()
       watchers.delete(listener)
       if (watchers.size === 0 && this.jobWatchers.get(id) === watchers) this.jobWatchers.delete(id)
     }

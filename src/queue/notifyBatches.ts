@@ -26,6 +26,12 @@ export function notifyBatches(sql: Sql): Batcher<RemoteMessage, void> {
   })
 }
 
+/** Sends each payload as a notification of its own on `channel`, in one statement (for payloads that must not be packed). */
+export async function notifyEach(sql: Sql, channel: string, payloads: readonly string[]): Promise<void> {
+  if (payloads.length === 0) return
+  await sql`select pg_notify(${channel}, p) from jsonb_array_elements_text(${sql.json(payloads as string[])}) as x(p)`
+}
+
 /** One message per channel and up to `MAX_PAYLOAD_BYTES`, payloads joined in the order published. */
 export function packMessages(messages: readonly RemoteMessage[]): RemoteMessage[] {
   const byChannel = new Map<string, Set<string>>()

@@ -27,6 +27,7 @@ import type { Pause, PauseMode } from '../queue/pauseStore.js'
 import { boundedFailedAttempt, type JobSnapshot } from '../queue/store.js'
 import { coerceError } from '../log.js'
 import { Doorbell } from '../support/doorbell.js'
+import { IdlePoll } from '../support/idlePoll.js'
 import { sharedAbortController } from '../support/sharedAbortController.js'
 import { withTimeout } from '../support/withTimeout.js'
 import { decideRetry } from './retryPolicy.js'
@@ -50,6 +51,7 @@ const WRITE_RETRY_MS = [100, 250, 500, 1000, 2000, 5000]
 const DEFAULT_RETENTION_MS = 7 * 24 * 3600 * 1000
 const DEFAULT_LOCAL_QUEUE_SIZE = 2000 // as LOCAL_QUEUE_SIZE defaults in src/config.ts
 const DEFAULT_TIMEOUT_ABANDON_GRACE_MS = 5000
+const DEFAULT_IDLE_POLL_MAX_MS = 5000
 /** Due times of jobs enqueued for later read at start; later ones are heard of or found by the poll. */
 const UPCOMING_READ_LIMIT = 1000
 export interface GenerationDependencies extends RunnerDependencies {
@@ -70,7 +72,14 @@ export class RunnerGeneration {
   /** Outcome writes in flight; a stop waits for them. */
   private readonly writing = new Set<Promise<void>>()
   private readonly doorbell = new Doorbell()
-  /** Rings the doorbell when a job this generation heard of becomes due (src/runner/dueTimer.ts). */
+  /**
+   * The claim loop's wait when a claim found nothing: the poll interval, doubling up to
+   * `idlePollMaxMs` while claims keep finding nothing, where every instance's wake-ups reach this one
+   * (a new, released, retried or recovered job rings the doorbell; a job due later, its due timer).
+   * The poll is then only the fallback for what no notice announced (a job changed by hand in SQL,
+   * a due time past what the timer keeps). A claim that finds jobs brings it back to the interval.
+   */
+  private readonly claimPace: IdlePoll
   private readonly dueTimer = new DueTimer(() => this.doorbell.ring())
   private claimLoop: Promise<void> | undefined
   /** Aborted at the stop deadline: writes still retrying give up. */
@@ -110,6 +119,14 @@ export class RunnerGeneration {
     private readonly deps: GenerationDependencies,
   ) {
     this.localQueue = new LocalQueue({ maxSize: config.localQueueSize ?? DEFAULT_LOCAL_QUEUE_SIZE })
+    this.claimPace = new IdlePoll(this.doorbell, {
+      pollIntervalMs: config.pollIntervalMs,
+      maxIdleMs: deps.notifier.hearsOtherInstances
+        ? (config.idlePollMaxMs ?? DEFAULT_IDLE_POLL_MAX_MS)
+        : config.pollIntervalMs,
+      // Rings after a wait must claim at once: an enqueue's start waits on it.
+      minSpacingMs: 0,
+    })
     this.timeouts = {
       abandonGraceMs: config.timeoutAbandonGraceMs ?? DEFAULT_TIMEOUT_ABANDON_GRACE_MS,
       onTimeoutIgnored: (execution) => this.abandonTimedOut(execution),
@@ -234,6 +251,8 @@ export class RunnerGeneration {
         const [queue, at] = message.split(' ')
         if (queue !== undefined && served.has(queue)) this.dueTimer.note(Number(at))
       }),
+      // Wake-ups sent while the LISTEN connection was down are lost: look now.
+      this.deps.notifier.onResync(() => this.doorbell.ring()),
     )
     // Jobs enqueued for later before this start: their times, so they too start on time.
     void this.deps.store
@@ -329,12 +348,15 @@ export class RunnerGeneration {
       Math.max(0, timer.remainingMs() - 100),
     ).catch((error: unknown) => {
       this.reportError(coerceError(error), 'requeue of abandoned jobs')
-      return [] as { id: string }[]
+      return [] as { id: string; state: string }[]
     })
     const requeuedIds = new Set(requeued.map((r) => r.id))
+    const queuedAgain = new Set(requeued.filter((r) => r.state === 'queued').map((r) => r.id))
     for (const execution of abandoned) {
       this.events.emit('job:settled', { job: execution.job, outcome: 'abandoned' })
       if (requeuedIds.has(execution.job.id)) this.deps.notifier.announce('jobChanged', execution.job.id)
+      // Other instances take it at once rather than at their next poll.
+      if (queuedAgain.has(execution.job.id)) this.deps.notifier.announce('jobsAvailable', execution.job.queue)
     }
     // Outcome writes still retrying through a database outage give up now; those jobs' leases expire.
     this.deadline.abort()
@@ -413,6 +435,7 @@ export class RunnerGeneration {
           const refused = this.localQueue.push(this.notHeldHere(jobs))
           if (refused.length > 0) this.trackWrite(this.release(refused, this.graceTimer).then(() => {}))
           if (jobs.length > 0) this.events.emit('jobs:claimed', { jobs, waiting: this.localQueue.size })
+          if (claimed.length > 0) this.claimPace.found()
           this.fillSlots()
           claimedAll = limit > 0 && claimed.length === limit
         } catch (error) {
@@ -424,7 +447,7 @@ export class RunnerGeneration {
       }
       // A full claim may have left more behind: go again at once if there is room for it.
       const room = this.freeSlots - this.startableWaiting > 0 || this.localQueue.wantsRefill
-      if (!claimedAll || !room) await this.doorbell.wait(this.config.pollIntervalMs)
+      if (!claimedAll || !room) await this.claimPace.next()
     }
   }
 

@@ -34,6 +34,12 @@ export interface RunnerConfig {
   leaseMs: number
   checkpointIntervalMs: number
   pollIntervalMs: number
+  /**
+   * Longest wait between two claims that found nothing, where other instances' wake-ups reach this
+   * one (LISTEN/NOTIFY): an idle claim loop backs off from `pollIntervalMs` up to it, since every
+   * runnable job is announced (default 5 s). Without LISTEN the loop polls every `pollIntervalMs`.
+   */
+  idlePollMaxMs?: number
   retryBaseMs: number
   /** How often expired leases are looked for; by default often enough to recover within a second or two. */
   sweepIntervalMs?: number

@@ -218,6 +218,8 @@ for (const target of databaseTargets()) {
           if (leased!.lease_expires_at !== null && leased!.attempts === 1) {
             await sleep(Math.max(0, leased!.lease_expires_at.getTime() - Date.now() + 50))
             const recovered = await store.recoverExpiredLeases()
+            // As an instance's sweeper does: the runners of the queue hear of it (an idle one polls rarely).
+            if (recovered.length > 0) await db.sql`select pg_notify('job_runner_jobsAvailable', 'default')`
             if (recovered.length > 0) {
               assert.deepEqual(recovered, [{ id: job.id, state: 'queued' }])
               const [swept] = await db.sql<{ state: string; attempts: number; lease_owner: string | null }[]>`

@@ -2,15 +2,36 @@
  * Notifications between instances travel packed: one NOTIFY per channel and batch, payloads joined
  * with commas and split again on arrival. Checked alone, and between two instances on PostgreSQL,
  * where a job's change notices also reach the watchers of that job (long-polls) and no others, and
- * where the database itself announces the queues of inserted jobs (migration 007).
+ * where the database itself announces the queues of inserted jobs (migration 007). A job's notices
+ * cross only to an instance that watches it (src/queue/watchRegistry.ts): each test waits until the
+ * sender has heard the receiver's watches.
  */
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
+import postgres from 'postgres'
 import { databaseTargets, type TestDatabase } from '../support/databases.js'
 import { connectDatabase } from '../../src/db/connect.js'
 import type { Database } from '../../src/db/database.js'
 import { Notifier } from '../../src/queue/notifier.js'
 import { packMessages } from '../../src/queue/notifyBatches.js'
+import type { RemoteWatch } from '../../src/queue/watchRegistry.js'
+
+/** Resolves once `notifier` has heard another instance watch every job in `ids` (or, with 'all', every job). */
+function heardWatches(notifier: Notifier, ids: readonly string[] | 'all'): Promise<void> {
+  return new Promise((resolve) => {
+    const waiting = new Set(ids === 'all' ? [] : ids)
+    const off = notifier.watches.onRemoteWatch((watch: RemoteWatch) => {
+      if (watch === 'all') {
+        if (ids !== 'all') return
+      } else {
+        for (const id of watch.ids) waiting.delete(id)
+        if (ids === 'all' || waiting.size > 0) return
+      }
+      off()
+      resolve()
+    })
+  })
+}
 
 describe('packing notifications', () => {
   it('sends one message per channel, in the order published, without duplicates', () => {
@@ -64,6 +85,10 @@ for (const target of databaseTargets().filter((t) => t.name === 'postgres')) {
 
     it('delivers every message of a packed batch to another instance, announced without waiting', async () => {
       const [sender, receiver] = [await open(), await open()]
+      // A stream of many jobs watches every job: all the sender's notices cross.
+      const heard = heardWatches(sender, 'all')
+      receiver.watches.watchAll()
+      await heard
       const ids = Array.from({ length: 2000 }, (_, i) => String(i + 1))
       const received = new Set<string>()
       const all = new Promise<void>((resolve) => {
@@ -122,6 +147,7 @@ for (const target of databaseTargets().filter((t) => t.name === 'postgres')) {
 
     it("wakes a job's watchers on its own change notices only, here and from another instance", async () => {
       const [sender, receiver] = [await open(), await open()]
+      const watchesHeard = heardWatches(sender, ['7', '8', '10'])
       const heard: string[] = []
       const stopWatching7 = receiver.watchJob('7', () => heard.push('7'))
       receiver.watchJob('8', () => heard.push('8'))
@@ -131,6 +157,7 @@ for (const target of databaseTargets().filter((t) => t.name === 'postgres')) {
       assert.deepEqual(heard, ['7'], 'a local notice reaches its watcher at once, and no other')
       // The last notice marks the end: by then the ones before it have arrived.
       const last = new Promise<void>((resolve) => receiver.watchJob('10', resolve))
+      await watchesHeard
       for (const id of ['9', '8', '11', '7', '10']) await sender.publish('jobChanged', id)
       await last
       assert.deepEqual(heard, ['7', '8', '7'])
@@ -138,6 +165,71 @@ for (const target of databaseTargets().filter((t) => t.name === 'postgres')) {
       receiver.publishLocal('jobChanged', '7')
       assert.deepEqual(heard, ['7', '8', '7'], 'an unwatched job wakes nobody')
       await Promise.all([sender.stop(), receiver.stop()])
+    })
+
+    it("sends a job's change notices to the other instances only while one of them watches it", async () => {
+      const [sender, receiver] = [await open(), await open()]
+      // What crosses the wire, seen by a listener of the test's own.
+      const wire = postgres(database.databaseUrl!, { max: 1, onnotice: () => {} })
+      const crossed: string[] = []
+      let marker: (() => void) | undefined
+      await wire.listen('job_runner_jobLogged', (packed) =>
+        crossed.push(...packed.split(',').map((id) => `logged ${id}`)),
+      )
+      await wire.listen('job_runner_jobChanged', (packed) => {
+        crossed.push(...packed.split(','))
+        if (crossed.includes('1000')) marker?.()
+      })
+      try {
+        for (let id = 1; id < 1000; id++) sender.announce('jobChanged', String(id))
+        sender.announce('jobLogged', '5')
+        const watched = heardWatches(sender, ['1000'])
+        const arrived = new Promise<void>((resolve) => receiver.watchJob('1000', resolve))
+        await watched
+        const onWire = new Promise<void>((resolve) => (marker = resolve))
+        sender.announce('jobChanged', '1000')
+        await Promise.all([arrived, onWire])
+        // Notifications arrive in commit order: any earlier one would be here by now.
+        assert.deepEqual(crossed, ['1000'], 'only the watched job crossed')
+      } finally {
+        await wire.end()
+        await Promise.all([sender.stop(), receiver.stop()])
+      }
+    })
+
+    it('sends a notice that stayed here a moment ago when a watch of its job arrives', async () => {
+      const [sender, receiver] = [await open(), await open()]
+      // The change commits on the sender while the receiver's watch is on the wire.
+      sender.announce('jobChanged', '77')
+      await new Promise<void>((resolve) => receiver.watchJob('77', resolve))
+      await Promise.all([sender.stop(), receiver.stop()])
+    })
+
+    it('looks again, and asks again what is watched, when its LISTEN connection comes back', async () => {
+      const admin = postgres(database.databaseUrl!, { max: 1, onnotice: () => {} })
+      const listening = async () =>
+        (
+          await admin<{ pid: number }[]>`
+            select pid from pg_stat_activity
+            where datname = current_database() and query ilike 'listen%' and pid <> pg_backend_pid()`
+        ).map((r) => r.pid)
+      try {
+        const before = await listening()
+        const sender = await open()
+        const [senderListener] = (await listening()).filter((pid) => !before.includes(pid))
+        assert.ok(senderListener, 'the sender listens on a connection of its own')
+        const receiver = await open()
+        const resynced = new Promise<void>((resolve) => sender.onResync(resolve))
+        await admin`select pg_terminate_backend(${senderListener!})`
+        await resynced
+        // Listening again: a watch made now is heard.
+        const heard = heardWatches(sender, ['6'])
+        receiver.watchJob('6', () => {})
+        await heard
+        await Promise.all([sender.stop(), receiver.stop()])
+      } finally {
+        await admin.end()
+      }
     })
   })
 }

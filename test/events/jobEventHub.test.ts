@@ -1,0 +1,73 @@
+/**
+ * The event hub's fallback for streams of many jobs, which have no poll of their own: notices other
+ * instances sent while the LISTEN connection was down are lost, so when it comes back the hub reads
+ * the jobs written since the oldest version its streams of many jobs sent, and hands them out.
+ * PostgreSQL only (PGlite has no LISTEN connection to lose). The job is written through the store,
+ * which the hub does not hear: only the catch-up can bring it.
+ */
+import assert from 'node:assert/strict'
+import { after, before, it } from 'node:test'
+import postgres from 'postgres'
+import { JobEventHub, type JobFollower } from '../../src/events/jobEventHub.js'
+import type { VersionedJob } from '../../src/queue/store.js'
+import { postgresOnly, skipWithoutPostgres, type TestDatabase } from '../support/databases.js'
+import { describeOrSkip } from '../support/describeOrSkip.js'
+import { newJob, openEngine, type Engine } from '../support/engine.js'
+
+const target = postgresOnly()
+
+describeOrSkip(
+  'the event hub after its LISTEN connection comes back',
+  { skip: skipWithoutPostgres(), timeout: 30_000 },
+  () => {
+    let database: TestDatabase
+    let engine: Engine
+    let admin: postgres.Sql
+
+    before(async () => {
+      database = await target!.create()
+      engine = await openEngine(database)
+      admin = postgres(database.databaseUrl!, { max: 1, onnotice: () => {} })
+    })
+    after(async () => {
+      await admin?.end()
+      await engine?.close()
+      await database?.cleanup()
+    })
+
+    it('catches its streams of many jobs up from the table', async () => {
+      const errors: unknown[] = []
+      const hub = new JobEventHub({}, { jobs: engine.jobs, notifier: engine.notifier, onError: (e) => errors.push(e) })
+      const { version } = await engine.jobs.eventStreamStart()
+      const delivered: VersionedJob[] = []
+      let arrived: (() => void) | undefined
+      const follower: JobFollower = {
+        wants: () => true,
+        deliver: (versioned) => {
+          delivered.push(versioned)
+          arrived?.()
+        },
+        logCursor: () => '0',
+        deliverLogs: () => false,
+        end: () => {},
+        catchUpVersion: () => version,
+      }
+      hub.add(follower)
+      try {
+        const [enqueued] = await engine.store.enqueueJobs({ owner: 'alice', jobs: [newJob({ type: 'echo' })] })
+        const [listener] = await admin<{ pid: number }[]>`
+        select pid from pg_stat_activity
+        where datname = current_database() and query ilike 'listen%' and pid <> pg_backend_pid()`
+        const caughtUp = new Promise<void>((resolve) => {
+          arrived = () => delivered.some((v) => v.job.id === enqueued!.job.id) && resolve()
+        })
+        await admin`select pg_terminate_backend(${listener!.pid})`
+        await caughtUp
+        assert.deepEqual(errors, [])
+      } finally {
+        hub.remove(follower)
+        hub.stop()
+      }
+    })
+  },
+)
