@@ -30,7 +30,7 @@ export async function openRunner(
   })
   const db = await connectDatabase(config)
   await migrate(db)
-  const store = new JobStore(db.sql)
+  const store = new JobStore(db.sql, db.schema)
   const notifier = new Notifier(db)
   await notifier.start()
   const registry = given ?? (await loadJobRegistry())

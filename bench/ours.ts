@@ -57,7 +57,7 @@ async function drain(): Promise<Record<string, unknown>> {
   const enqueuer = db.capabilities.sharedAcrossProcesses
     ? await connectDatabase({ databaseUrl: params.databaseUrl, dataDir: config.dataDir })
     : db
-  const enqueueStore = enqueuer === db ? store : new JobStore(enqueuer.sql)
+  const enqueueStore = enqueuer === db ? store : new JobStore(enqueuer.sql, enqueuer.schema)
   const enqueueStarted = performance.now()
   for (let done = 0; done < total; done += 1000) {
     await enqueueStore.enqueueJobs({

@@ -77,7 +77,7 @@ export async function queueDepth({
       description: name,
       close: async () => {},
     })
-    side.store = new JobStore(side.sql)
+    side.store = new JobStore(side.sql, DEFAULT_DATABASE_SCHEMA)
     await side.sql`truncate job_runner_jobs, job_runner_owner_jobs`
     sides.push(side)
   }

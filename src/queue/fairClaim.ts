@@ -19,6 +19,7 @@
  * The claim commits without waiting for its WAL (see `JobStore.claimJobs`).
  */
 import type { PendingQuery, Row, Sql } from 'postgres'
+import type { SchemaIdentifier } from '../db/schemaIdentifier.js'
 import type { JobFields } from './job.js'
 import { claimedColumns } from './claimedColumns.js'
 
@@ -35,6 +36,7 @@ export interface FairClaimParams {
 
 export async function claimFairly(
   sql: Sql,
+  schema: SchemaIdentifier,
   { instanceId, queues, limit, leaseMs, exceptTypes, fromOwner }: FairClaimParams,
 ): Promise<(JobFields & { traceparent: string | null })[]> {
   // Type names hold no comma (JOB_NAME in jobs/defineJob.ts), so the list travels as one string.
@@ -43,7 +45,7 @@ export async function claimFairly(
   // Queued in `queue`, startable now: runnable, not excepted, not past its start-by deadline (the expire row marks those).
   const startable = sql`state = 'queued' and run_at <= now() ${exceptFilter} and (expires_at is null or expires_at > now())`
   const firstOwner = (after: PendingQuery<Row[]>) => sql`
-    select owner from job_runner_jobs where state = 'queued' and queue = q.name ${after} order by owner limit 1`
+    select owner from ${schema}.job_runner_jobs where state = 'queued' and queue = q.name ${after} order by owner limit 1`
   return sql<(JobFields & { traceparent: string | null })[]>`
     with no_flush_wait as materialized (
       -- true: for this transaction only; referenced below so that it runs.
@@ -76,7 +78,7 @@ export async function claimFairly(
     single as (
       select c.id, c.priority, c.run_at, null::bigint as nth from served q
       cross join lateral (
-        select id, priority, run_at from job_runner_jobs
+        select id, priority, run_at from ${schema}.job_runner_jobs
         where queue = q.name and ${startable}
         order by priority, run_at, id
         limit ${limit}
@@ -89,7 +91,7 @@ export async function claimFairly(
              row_number() over (partition by s.queue, s.owner order by c.priority, c.run_at, c.id) as nth
       from shares s
       cross join lateral (
-        select id, priority, run_at from job_runner_jobs
+        select id, priority, run_at from ${schema}.job_runner_jobs
         where queue = s.queue and owner = s.owner and ${startable}
         order by priority, run_at, id
         limit s.share
@@ -102,7 +104,7 @@ export async function claimFairly(
     fill as (
       select c.id, c.priority, c.run_at, null::bigint as nth from served q
       cross join lateral (
-        select id, priority, run_at from job_runner_jobs
+        select id, priority, run_at from ${schema}.job_runner_jobs
         where queue = q.name and ${startable} and id <> all(array(select id from fair))
         order by priority, run_at, id
         limit greatest(0, ${limit} - (select count(*) from fair))
@@ -115,7 +117,7 @@ export async function claimFairly(
       order by priority, nth nulls last, run_at, id
       limit ${limit}
     )
-    update job_runner_jobs j
+    update ${schema}.job_runner_jobs j
     set state = 'running', updated_at = now(), started_at = now(), attempts = j.attempts + 1,
         lease_owner = ${instanceId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
     where j.id = any(array(select id from next))

@@ -64,8 +64,8 @@ for (const target of databaseTargets()) {
         insert into job_runner_jobs (owner, type, queue, max_attempts, state, finished_at)
         values ('alice', 'echo', 'default', 1, 'queued', null), ('bob', 'echo', 'default', 1, 'queued', null),
                ('alice', 'echo', 'default', 1, 'succeeded', now())`
-      assert.deepEqual(await migrate(db), { applied: [4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 17, 19, 20, 21] })
-      assert.equal(migrations.at(-1)!.version, 21, 'this test names the newest migration')
+      assert.deepEqual(await migrate(db), { applied: [4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 17, 19, 20, 21, 22] })
+      assert.equal(migrations.at(-1)!.version, 22, 'this test names the newest migration')
 
       const alices = await store.listJobs({ owner: 'alice', limit: 10 })
       assert.deepEqual(
@@ -106,6 +106,14 @@ for (const target of databaseTargets()) {
           [false, null, null],
           [false, null, null],
         ],
+      )
+      // Migration 022: the trigger functions find their tables without the session's search_path.
+      const functions = await db.sql<{ config: string | null }[]>`
+        select array_to_string(p.proconfig, ',') as config from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+        where n.nspname = 'job_runner' and p.proname like 'job_runner_%'`
+      assert.deepEqual(
+        functions.map((f) => f.config),
+        ['search_path=job_runner', 'search_path=job_runner', 'search_path=job_runner'],
       )
       const indexes = await db.sql<
         { indexname: string; indexdef: string }[]

@@ -28,8 +28,8 @@ for (const target of databaseTargets()) {
       db = await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir })
     })
     beforeEach(async () => {
-      await db.sql`truncate job_runner_jobs, job_runner_owner_jobs, job_runner_instances restart identity`
-      store = new JobStore(db.sql)
+      await db.sql`truncate job_runner.job_runner_jobs, job_runner.job_runner_owner_jobs, job_runner.job_runner_instances restart identity`
+      store = new JobStore(db.sql, db.schema)
     })
     after(async () => {
       await db?.close({ timeoutSeconds: 1 })

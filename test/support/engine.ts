@@ -53,7 +53,7 @@ export async function openEngine(
     dataDir: database.dataDir,
     ...(maxConnections ? { maxConnections } : {}),
   })
-  const store = new JobStore(db.sql)
+  const store = new JobStore(db.sql, db.schema)
   const notifier = new Notifier(db)
   await notifier.start()
   const shipped = await loadJobRegistry()
