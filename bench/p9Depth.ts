@@ -72,6 +72,7 @@ export async function queueDepth({
     side.sql = connect(url, (query, parameters) => (side.lastQuery = { query, parameters }))
     await migrate({
       sql: side.sql,
+      session: side.sql,
       schema: DEFAULT_DATABASE_SCHEMA,
       capabilities: { supportsListen: true, sharedAcrossProcesses: true },
       description: name,

@@ -34,7 +34,7 @@ interface WirePayload {
 type WireItem = { report: WireReport } | { settled: string }
 
 export interface ProgressRelayDependencies {
-  db: Pick<Database, 'sql' | 'capabilities'>
+  db: Pick<Database, 'session' | 'capabilities'>
   store: Pick<JobStore, 'notifyProgress'>
   /** A report from another instance. */
   onRemote: (id: string, progress: JobProgress) => void
@@ -88,7 +88,7 @@ export class ProgressRelay {
 
   private async listen(): Promise<void> {
     if (!this.enabled) return
-    const { unlisten } = await this.deps.db.sql.listen(JOB_PROGRESS_CHANNEL, (payload) => this.receive(payload))
+    const { unlisten } = await this.deps.db.session.listen(JOB_PROGRESS_CHANNEL, (payload) => this.receive(payload))
     this.unlisten = unlisten
   }
 
