@@ -42,11 +42,15 @@ export async function connectDatabase({
   if (databaseUrl === undefined) return openEmbeddedDatabase(dataDir, databaseSchema)
   const sql = postgres(databaseUrl, serverOptions(maxConnections, poolingOptions(databasePooling, databaseSchema)))
   // One connection is enough: migrations run in one transaction, and postgres.js opens LISTEN's
-  // connection beside the pool. Lazy: none is opened before the first use.
+  // connection beside the pool. Opened when used (start-up's check, the migrations) and closed when
+  // idle: a direct connection is the server's, and the pooler is there because they are scarce.
   const session =
     databaseDirectUrl === undefined
       ? sql
-      : postgres(databaseDirectUrl, serverOptions(1, poolingOptions('none', databaseSchema)))
+      : postgres(databaseDirectUrl, {
+          ...serverOptions(1, poolingOptions('none', databaseSchema)),
+          idle_timeout: SESSION_IDLE_SECONDS,
+        })
   // LISTEN through a transaction pooler would listen on a borrowed server connection: whoever
   // calls `sql.listen` gets the direct one's instead, whichever code it is.
   if (session !== sql) sql.listen = session.listen.bind(session)
@@ -64,6 +68,9 @@ export async function connectDatabase({
       ]).then(() => {})),
   }
 }
+
+/** How long the direct pool keeps its connection unused (LISTEN's own connection stays open). */
+const SESSION_IDLE_SECONDS = 10
 
 /** A pool's options on a server; `pooling` says what a pooler in front of it allows. */
 function serverOptions(max: number, pooling: ReturnType<typeof poolingOptions>) {

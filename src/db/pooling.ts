@@ -15,6 +15,14 @@
  *   with `set_config(…, true)` (for the transaction), takes advisory locks with `pg_advisory_xact_lock`
  *   and runs statements unprepared here; LISTEN and migrations go to `DATABASE_DIRECT_URL`.
  *
+ * The price: without a prepared statement postgres.js learns a statement's parameter types anew each
+ * time, so every statement with parameters takes two round trips (Parse and Describe, then Bind and
+ * Execute), and the pooler lends the server connection for both and for the service's turn between
+ * them. A busy event loop (a job's CPU work in-process) thus holds pooled server connections, and
+ * each statement costs a round trip more than direct (bench/RESULTS.md, P12). PgBouncer 1.21 and
+ * later carry prepared statements in transaction mode (`max_prepared_statements`); Debian's 1.18,
+ * which the tests run, does not, and through it concurrent clients with prepared statements hang.
+ *
  * PgBouncer cannot be told apart from PostgreSQL over the protocol, nor its pool mode seen from a
  * client, so the mode is said, not detected. Statement pooling is refused in src/config.ts: it
  * cannot run the transactions every claim and outcome uses.
