@@ -40,6 +40,10 @@ export async function connectDatabase({
   databasePooling = 'none',
 }: ConnectOptions): Promise<Database> {
   if (databaseUrl === undefined) return openEmbeddedDatabase(dataDir, databaseSchema)
+  // src/config.ts refuses this configuration; a caller building options by hand is told too.
+  if (databasePooling === 'transaction' && databaseDirectUrl === undefined) {
+    throw new Error('transaction pooling needs databaseDirectUrl: LISTEN and migrations need a session of their own')
+  }
   const sql = postgres(databaseUrl, serverOptions(maxConnections, poolingOptions(databasePooling, databaseSchema)))
   // One connection is enough: migrations run in one transaction, and postgres.js opens LISTEN's
   // connection beside the pool. Opened when used (start-up's check, the migrations) and closed when

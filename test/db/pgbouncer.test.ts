@@ -130,6 +130,34 @@ describeOrSkip(
       )
     })
 
+    it('names DATABASE_DIRECT_URL when it cannot be reached, or reaches another database than DATABASE_URL', async () => {
+      const database = await freshDatabase()
+      const other = await freshDatabase()
+      const open = (databaseDirectUrl: string) =>
+        openDatabase({
+          databaseUrl: bouncer.urlFor(database.databaseUrl!),
+          databaseDirectUrl,
+          databasePooling: 'transaction',
+          dataDir: database.dataDir,
+          connectTimeoutMs: 3000,
+        })
+      const closed = new URL(database.databaseUrl!)
+      closed.port = String(bouncer.port + 1)
+      for (const [url, says] of [
+        [closed.toString(), /DATABASE_DIRECT_URL: 127\.0\.0\.1:\d+ (refused the connection|no answer)/],
+        [other.databaseUrl!, /DATABASE_DIRECT_URL reaches another database than DATABASE_URL/],
+      ] as const) {
+        await assert.rejects(open(url), (error: unknown) => {
+          assert.ok(error instanceof StartupError, String(error))
+          assert.equal(error.variable, 'DATABASE_DIRECT_URL')
+          assert.match(error.message, says)
+          return true
+        })
+      }
+      const db = await open(database.databaseUrl!)
+      await db.close()
+    })
+
     it('runs jobs enqueued over HTTP in its own schema, and leaves no session state on the server connections', async () => {
       const database = await freshDatabase()
       const service = await startTestService(database, {
