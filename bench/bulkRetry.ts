@@ -49,8 +49,8 @@ await migrate(db)
 const log = pino({ level: 'warn' })
 const notifier = new Notifier(db)
 await notifier.start()
-const jobService = new JobService(new JobStore(db.sql), await loadJobRegistry(), notifier)
-const store = new BulkActionStore(db.sql)
+const jobService = new JobService(new JobStore(db.sql, db.schema), await loadJobRegistry(), notifier)
+const store = new BulkActionStore(db.sql, db.schema)
 
 const results: Record<number, { rate: number; totalMs: number; createMs: number; batchMs: number[] }[]> = {}
 try {

@@ -43,7 +43,7 @@ const url = new URL(adminUrl)
 url.pathname = `/${NAME}`
 const db = await connectDatabase({ databaseUrl: url.toString(), dataDir: '/tmp' })
 await migrate(db)
-const store = new JobStore(db.sql)
+const store = new JobStore(db.sql, db.schema)
 const instanceId = randomUUID()
 
 /** The statement before issue 23, for comparison: checkpoint and progress, no version, no history. */

@@ -18,6 +18,7 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import postgres from 'postgres'
+import { DEFAULT_DATABASE_SCHEMA } from '../src/config.js'
 import { connectDatabase } from '../src/db/connect.js'
 import { toJob, type Json } from '../src/queue/job.js'
 import { EnqueueBatches } from '../src/queue/enqueueBatches.js'
@@ -48,10 +49,11 @@ const STORES: Record<string, (databaseUrl: string) => Promise<Store>> = {
     }
   },
   async 'async-commit'(databaseUrl) {
-    return new JobStore(connect(databaseUrl, { synchronous_commit: 'off' }))
+    return new JobStore(connect(databaseUrl, { synchronous_commit: 'off' }), DEFAULT_DATABASE_SCHEMA)
   },
   async durable(databaseUrl) {
-    return new JobStore((await connectDatabase({ databaseUrl, dataDir: '' })).sql)
+    const db = await connectDatabase({ databaseUrl, dataDir: '' })
+    return new JobStore(db.sql, db.schema)
   },
 }
 

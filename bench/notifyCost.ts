@@ -87,7 +87,7 @@ async function freshDatabase(): Promise<void> {
 
 async function enqueue(count: number): Promise<void> {
   const db = await connectDatabase({ databaseUrl, dataDir: '.' })
-  const store = new JobStore(db.sql)
+  const store = new JobStore(db.sql, db.schema)
   for (let done = 0; done < count; done += 1000) {
     await store.enqueueJobs({
       owner: 'bench',

@@ -16,12 +16,14 @@ export interface OpenOptions {
 }
 
 export async function openRunner(
-  where: { databaseUrl?: string | undefined; dataDir?: string | undefined },
+  where: { databaseUrl?: string | undefined; databaseDirectUrl?: string | undefined; dataDir?: string | undefined },
   concurrency: number,
   { env = {}, registry: given }: OpenOptions = {},
 ) {
   const config = loadConfig({
     ...(where.databaseUrl ? { DATABASE_URL: where.databaseUrl } : {}),
+    // Through a transaction pooler (P12): DATABASE_POOLING=transaction follows.
+    ...(where.databaseDirectUrl ? { DATABASE_DIRECT_URL: where.databaseDirectUrl } : {}),
     ...(where.dataDir ? { DATA_DIR: where.dataDir } : {}),
     JWT_SECRET: 'bench-secret-bench-secret-bench-secret!',
     CONCURRENCY: String(concurrency),
@@ -30,7 +32,7 @@ export async function openRunner(
   })
   const db = await connectDatabase(config)
   await migrate(db)
-  const store = new JobStore(db.sql)
+  const store = new JobStore(db.sql, db.schema)
   const notifier = new Notifier(db)
   await notifier.start()
   const registry = given ?? (await loadJobRegistry())

@@ -23,6 +23,8 @@ import { queueDepth } from './p9Depth.js'
 
 interface Params {
   databaseUrl?: string
+  /** P12: the database itself, when `databaseUrl` is a PgBouncer in transaction mode (DATABASE_DIRECT_URL). */
+  databaseDirectUrl?: string
   dataDir?: string
   jobs?: number
   concurrency?: number
@@ -54,10 +56,12 @@ async function drain(): Promise<Record<string, unknown>> {
   // PostgreSQL 15 reports a backend's commits lazily (up to 10 s late while it idles) and always when
   // it exits: on a server, the jobs are enqueued through connections of their own, closed before the
   // count starts, and the runner's are closed before it ends.
+  // (Directly, not through a pooler: the enqueue is not what this measures.)
+  const directUrl = params.databaseDirectUrl ?? params.databaseUrl
   const enqueuer = db.capabilities.sharedAcrossProcesses
-    ? await connectDatabase({ databaseUrl: params.databaseUrl, dataDir: config.dataDir })
+    ? await connectDatabase({ databaseUrl: directUrl, dataDir: config.dataDir })
     : db
-  const enqueueStore = enqueuer === db ? store : new JobStore(enqueuer.sql)
+  const enqueueStore = enqueuer === db ? store : new JobStore(enqueuer.sql, enqueuer.schema)
   const enqueueStarted = performance.now()
   for (let done = 0; done < total; done += 1000) {
     await enqueueStore.enqueueJobs({
@@ -67,7 +71,7 @@ async function drain(): Promise<Record<string, unknown>> {
   }
   const enqueueMs = performance.now() - enqueueStarted
   if (enqueuer !== db) await enqueuer.close()
-  const counters = db.capabilities.sharedAcrossProcesses ? dbCounters(params.databaseUrl!) : undefined
+  const counters = db.capabilities.sharedAcrossProcesses ? dbCounters(directUrl!) : undefined
   const before = await counters?.read()
   const rssBefore = rssMb()
   const { counts, drained } = settlementCounter(runner, total)

@@ -72,12 +72,13 @@ export async function queueDepth({
     side.sql = connect(url, (query, parameters) => (side.lastQuery = { query, parameters }))
     await migrate({
       sql: side.sql,
+      session: side.sql,
       schema: DEFAULT_DATABASE_SCHEMA,
       capabilities: { supportsListen: true, sharedAcrossProcesses: true },
       description: name,
       close: async () => {},
     })
-    side.store = new JobStore(side.sql)
+    side.store = new JobStore(side.sql, DEFAULT_DATABASE_SCHEMA)
     await side.sql`truncate job_runner_jobs, job_runner_owner_jobs`
     sides.push(side)
   }

@@ -83,8 +83,8 @@ async function main(): Promise<void> {
     for (let i = 0; i < INSTANCES; i++) {
       const db = await connectDatabase({ databaseUrl, dataDir: os.tmpdir(), maxConnections: 4 })
       dbs.push(db)
-      const jobStore = new JobStore(db.sql)
-      const store = new CountingStore(db.sql)
+      const jobStore = new JobStore(db.sql, db.schema)
+      const store = new CountingStore(db.sql, db.schema)
       const notifier = new Notifier(db)
       await notifier.start()
       const jobs = new JobService(jobStore, registry, notifier)

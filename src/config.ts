@@ -8,6 +8,7 @@ import path from 'node:path'
 import { isWebhookSecret } from './webhooks/signature.js'
 import type { LimitedQueue } from './queue/limitedClaim.js'
 import { parseQueueLimits } from './queue/queueLimits.js'
+import { DATABASE_POOLING_MODES, isDatabasePooling, type DatabasePooling } from './db/pooling.js'
 
 export interface Config {
   readonly port: number
@@ -15,6 +16,13 @@ export interface Config {
   readonly host: string
   /** Unset means the embedded PGlite database in `dataDir`. */
   readonly databaseUrl: string | undefined
+  /**
+   * `DATABASE_DIRECT_URL`: the same database without the pooler, for what needs a session of its
+   * own (LISTEN, migrations); unset: `databaseUrl` serves for both (src/db/connect.ts).
+   */
+  readonly databaseDirectUrl: string | undefined
+  /** `DATABASE_POOLING`: how `databaseUrl` shares server connections (src/db/pooling.ts). */
+  readonly databasePooling: DatabasePooling
   /** The schema of the service's tables (`DATABASE_SCHEMA`, default `job_runner`), so it can share an app's database. */
   readonly databaseSchema: string
   /** How long start-up (and the migrate commands) wait for `DATABASE_URL` to answer before giving up. */
@@ -190,6 +198,49 @@ function readQueueLimits(env: Env): readonly LimitedQueue[] {
   }
 }
 
+/**
+ * `DATABASE_POOLING`, and `DATABASE_DIRECT_URL` with it. Unset, it follows from the direct URL: one
+ * is given only because `DATABASE_URL` goes through a pooler, and the transaction-safe way is right
+ * for a pooler in either mode. A transaction pooler needs the direct URL: LISTEN through it would
+ * listen on whichever server connection it lent, for as long as it lent it.
+ */
+function readPooling(
+  env: Env,
+  databaseUrl: string | undefined,
+  databaseDirectUrl: string | undefined,
+): DatabasePooling {
+  const raw = readString(env, 'DATABASE_POOLING')
+  if (databaseUrl === undefined) {
+    // Only an embedded database is left, which has no pooler: a value here is a mistake to name.
+    if (databaseDirectUrl !== undefined) {
+      throw new ConfigError(
+        'DATABASE_DIRECT_URL',
+        'unset without DATABASE_URL (it is the direct way to the same database)',
+        '<hidden>',
+      )
+    }
+    if (raw !== undefined)
+      throw new ConfigError('DATABASE_POOLING', 'unset without DATABASE_URL (the embedded database has no pooler)', raw)
+    return 'none'
+  }
+  if (raw === undefined) return databaseDirectUrl === undefined ? 'none' : 'transaction'
+  const pooling = raw.toLowerCase()
+  if (!isDatabasePooling(pooling)) {
+    const accepts =
+      `one of ${DATABASE_POOLING_MODES.join(', ')} (transaction for PgBouncer's pool_mode = transaction; ` +
+      'statement pooling cannot run the transactions the service needs)'
+    throw new ConfigError('DATABASE_POOLING', accepts, raw)
+  }
+  if (pooling === 'transaction' && databaseDirectUrl === undefined) {
+    throw new ConfigError(
+      'DATABASE_DIRECT_URL',
+      'set with DATABASE_POOLING=transaction: a URL of the same database that bypasses the pooler, for LISTEN and migrations',
+      '',
+    )
+  }
+  return pooling
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
 /** Parses `env` (default `process.env`) into a frozen `Config`, or throws `ConfigError`. */
@@ -216,10 +267,14 @@ export function loadConfig(env: Env = process.env): Config {
   const logLevel = readString(env, 'LOG_LEVEL') ?? 'info'
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `one of ${LOG_LEVELS.join(', ')}`, logLevel)
 
+  const databaseUrl = readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:'])
+  const databaseDirectUrl = readUrl(env, 'DATABASE_DIRECT_URL', ['postgres:', 'postgresql:'])
   const config: Config = {
     port: readNumber(env, 'PORT', 3000, { min: 0, max: 65535 }),
     host: readHost(env, 'HOST') ?? '0.0.0.0',
-    databaseUrl: readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseUrl,
+    databaseDirectUrl,
+    databasePooling: readPooling(env, databaseUrl, databaseDirectUrl),
     databaseSchema: readSchema(env, 'DATABASE_SCHEMA') ?? DEFAULT_DATABASE_SCHEMA,
     databaseConnectTimeoutMs:
       readNumber(env, 'DATABASE_CONNECT_TIMEOUT_SECONDS', 5, { min: 0.1, max: 60, integer: false }) * 1000,

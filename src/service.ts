@@ -125,12 +125,12 @@ export async function startService({ config, log, exit, registry, signal }: Serv
   log.info({ database: db.description }, 'database ready')
   // Made before what it carries starts (notifier.start below): the store announces stored log lines.
   const notifier = new Notifier(db)
-  const store = new JobStore(db.sql, false, {
+  const store = new JobStore(db.sql, db.schema, false, {
     onJobLogsAppended: (jobIds) => {
       for (const id of jobIds) notifier.announce('jobLogged', id)
     },
   })
-  const scheduleStore = new ScheduleStore(db.sql)
+  const scheduleStore = new ScheduleStore(db.sql, db.schema)
   try {
     // Before anything fires: the code's schedules are the stored ones (see src/schedules/store.ts).
     const synced = await abortable(scheduleStore.syncCodeSchedules(jobRegistry.schedules), signal)
@@ -152,7 +152,7 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     await closeOpened(error)
     throw error
   }
-  const pauseStore = new PauseStore(db.sql)
+  const pauseStore = new PauseStore(db.sql, db.schema)
   const pauseBoard = new PauseBoard({
     store: pauseStore,
     notifier,
@@ -209,7 +209,7 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     throw error
   }
 
-  const bulkStore = new BulkActionStore(db.sql)
+  const bulkStore = new BulkActionStore(db.sql, db.schema)
   const bulkWorker = new BulkActionWorker(
     {
       instanceId: runner.instanceId,
@@ -220,7 +220,7 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     { store: bulkStore, announce: jobs, log, mayWork: () => lifecycle?.mayClaim() ?? false },
   )
   const bulkActions = new BulkActionService(bulkStore, bulkWorker)
-  const webhookStore = new WebhookStore(db.sql)
+  const webhookStore = new WebhookStore(db.sql, db.schema)
   const webhookWorker = new WebhookWorker(
     {
       instanceId: runner.instanceId,

@@ -269,7 +269,7 @@ for (const target of databaseTargets()) {
       client,
       async () => {
         const rows = await service.db.sql<{ id: string }[]>`
-        insert into job_runner_jobs (owner, type, queue, max_attempts, state, attempts, finished_at, error)
+        insert into job_runner.job_runner_jobs (owner, type, queue, max_attempts, state, attempts, finished_at, error)
         select 'cli', 'flaky', 'bulk-cli', 1, 'failed', 1, now(), 'boom' from generate_series(1, 5)
         returning id::text as id`
         const dry = await cli(['bulk', 'retry', '--state', 'failed', '--queue', 'bulk-cli', '--dry-run'], env)
@@ -281,7 +281,7 @@ for (const target of databaseTargets()) {
         assert.match(run.stderr, /bulk retry [0-9]+: 5 of 5 done, 0 failed\n$/)
         assert.match(run.stdout, /^retry [0-9]+ completed: 5 done, 0 failed\n$/)
         const [counted] = await service.db.sql<{ n: number }[]>`
-        select count(*)::int as n from job_runner_jobs where queue = 'bulk-cli' and state = 'queued' and retries = 1`
+        select count(*)::int as n from job_runner.job_runner_jobs where queue = 'bulk-cli' and state = 'queued' and retries = 1`
         assert.equal(counted!.n, 5)
 
         const listed = await cli(['bulk', 'cancel', '--ids', `${rows[0]!.id},987654321`, '--json'], env)

@@ -101,6 +101,53 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ DATABASE_SCHEMA: 'app_jobs' }).databaseSchema, 'app_jobs')
   })
 
+  it('reads DATABASE_POOLING and DATABASE_DIRECT_URL: none without a direct URL, transaction with one', () => {
+    const pooled = 'postgres://app:pw@pooler.example:6432/jobs'
+    const direct = 'postgres://app:pw@db.example:5432/jobs'
+    assertIncludes(loadConfig({}), { databasePooling: 'none', databaseDirectUrl: undefined })
+    assertIncludes(loadConfig({ DATABASE_URL: direct }), { databasePooling: 'none', databaseDirectUrl: undefined })
+    assertIncludes(loadConfig({ DATABASE_URL: pooled, DATABASE_DIRECT_URL: direct }), {
+      databaseUrl: pooled,
+      databaseDirectUrl: direct,
+      databasePooling: 'transaction',
+    })
+    for (const mode of ['none', 'session', 'transaction'] as const) {
+      assert.equal(
+        loadConfig({ DATABASE_URL: pooled, DATABASE_DIRECT_URL: direct, DATABASE_POOLING: mode.toUpperCase() })
+          .databasePooling,
+        mode,
+      )
+    }
+    assert.equal(loadConfig({ DATABASE_URL: pooled, DATABASE_POOLING: 'session' }).databasePooling, 'session')
+  })
+
+  it('refuses a pooling setting it cannot honour, naming the variable to fix and never the URL', () => {
+    const pooled = 'postgres://app:hunter2@pooler.example:6432/jobs'
+    const cases: [env: Record<string, string>, variable: string, says: RegExp][] = [
+      [{ DATABASE_URL: pooled, DATABASE_POOLING: 'transaction' }, 'DATABASE_DIRECT_URL', /LISTEN and migrations/],
+      [{ DATABASE_URL: pooled, DATABASE_POOLING: 'statement' }, 'DATABASE_POOLING', /statement pooling cannot run/],
+      [{ DATABASE_DIRECT_URL: pooled }, 'DATABASE_DIRECT_URL', /unset without DATABASE_URL/],
+      [{ DATABASE_POOLING: 'transaction' }, 'DATABASE_POOLING', /embedded database has no pooler/],
+      [
+        { DATABASE_URL: pooled, DATABASE_DIRECT_URL: 'mysql://root:hunter2@db/x' },
+        'DATABASE_DIRECT_URL',
+        /postgres:\/\//,
+      ],
+    ]
+    for (const [env, variable, says] of cases) {
+      assert.throws(
+        () => loadConfig(env),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError, `a ConfigError, not ${String(error)}`)
+          assert.equal(error.variable, variable)
+          assert.match(error.message, says)
+          assert.ok(!error.message.includes('hunter2'), error.message)
+          return true
+        },
+      )
+    }
+  })
+
   it('freezes the configuration', () => {
     const config = loadConfig({})
     assert.ok(Object.isFrozen(config))

@@ -223,7 +223,9 @@ for (const target of databaseTargets()) {
       const answers = await Promise.all([1, 2].map(() => service.request('/v1/admin/resume', { method: 'POST' })))
       assert.deepEqual(await Promise.all(answers.map((r) => r.json())), [{ state: 'running' }, { state: 'running' }])
       assert.equal(starts, 1, 'Runner.start reached once')
-      const instances = await service.db.sql<{ n: number }[]>`select count(*)::int as n from job_runner_instances`
+      const instances = await service.db.sql<
+        { n: number }[]
+      >`select count(*)::int as n from job_runner.job_runner_instances`
       assert.equal(instances[0]!.n, 1, 'one registered runner generation')
       // And it runs jobs once each.
       const ran: string[] = []

@@ -17,6 +17,12 @@
  *   node test/run.mjs test/cli.test.ts     only these files
  *   node test/run.mjs --expose-gc file…    leading options go to node for each test file
  *
+ * With TEST_DATABASE_URL and TEST_PGBOUNCER=1 (as .ci/run sets them) it also starts one PgBouncer in
+ * transaction pooling mode in front of that PostgreSQL for the run (test/support/pgbouncer.ts) and
+ * names it to the files in TEST_PGBOUNCER_URL: the PostgreSQL pass then runs every service and
+ * engine through it (test/support/databases.ts) at no extra pass. Without the pgbouncer executable
+ * it says so and the pass runs direct.
+ *
  * Each file's duration is listed at the end (test/support/fileDurations.mjs).
  */
 import { spawn, spawnSync } from 'node:child_process'
@@ -79,6 +85,7 @@ build()
 const runDir = fs.mkdtempSync(path.join(inMemoryFolder() ?? os.tmpdir(), 'job-runner-tests-'))
 let current
 let interrupted = false
+const bouncer = await startRunBouncer()
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     interrupted = true
@@ -100,9 +107,40 @@ try {
     if (code !== 0) exitCode = code
   }
 } finally {
+  if (bouncer) {
+    // Evidence in the log that the pass went through it (and how much): pools are kept to the end.
+    const carried = await bouncer.transactions().catch((error) => ({ error }))
+    console.log(
+      'error' in carried
+        ? `PgBouncer's counters could not be read: ${carried.error.message}`
+        : `PgBouncer carried ${carried.transactions} transactions of ${carried.databases} databases`,
+    )
+    await bouncer.stop()
+  }
   fs.rmSync(runDir, { recursive: true, force: true })
 }
 process.exit(interrupted && exitCode === 0 ? 130 : exitCode)
+
+/**
+ * The run's PgBouncer (see the opening comment), or undefined. Its pools are small (4 server
+ * connections per test database; TEST_PGBOUNCER_POOL_SIZE) so that a client's transactions land on
+ * different server connections and any session state left behind shows; compiled by `build()`.
+ */
+async function startRunBouncer() {
+  const upstreamUrl = process.env.TEST_DATABASE_URL
+  if (process.env.TEST_PGBOUNCER !== '1' || !upstreamUrl || process.env.TEST_PGBOUNCER_URL) return undefined
+  const { findPgBouncer, startPgBouncer } = await import('../dist/test/support/pgbouncer.js')
+  if (findPgBouncer() === undefined) {
+    console.log('TEST_PGBOUNCER=1 but pgbouncer is not installed: the PostgreSQL pass runs without it')
+    return undefined
+  }
+  const poolSize = Number(process.env.TEST_PGBOUNCER_POOL_SIZE ?? 4)
+  const bouncer = await startPgBouncer({ upstreamUrl, poolSize, keepPoolsSeconds: 24 * 3600 })
+  console.log(
+    `PostgreSQL pass through PgBouncer (transaction pooling, ${poolSize} server connections a database) on port ${bouncer.port}`,
+  )
+  return bouncer
+}
 
 function longestFirst(files) {
   const rank = (file) => {
@@ -124,7 +162,11 @@ function runFiles(group, concurrency) {
   ]
   current = spawn(process.execPath, [...argv, ...reporters, ...group.map(compiledName)], {
     cwd: root,
-    env: { ...process.env, JOB_RUNNER_TEST_DIR: runDir },
+    env: {
+      ...process.env,
+      JOB_RUNNER_TEST_DIR: runDir,
+      ...(bouncer ? { TEST_PGBOUNCER_URL: bouncer.urlFor(process.env.TEST_DATABASE_URL) } : {}),
+    },
     stdio: 'inherit',
   })
   return new Promise((resolve) => {

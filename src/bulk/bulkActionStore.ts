@@ -11,6 +11,7 @@
  * to expire, then any instance carries it on from its cursor.
  */
 import type { PendingQuery, Row, Sql, TransactionSql } from 'postgres'
+import { schemaIdentifier, type SchemaIdentifier } from '../db/schemaIdentifier.js'
 import type { Json, JobState } from '../queue/job.js'
 import { isJobId, JobStore, type BatchedJob } from '../queue/store.js'
 import {
@@ -51,11 +52,22 @@ export type BatchResult =
   | { kind: 'worked'; action: WorkedBulkAction; moved: BatchedJob[] }
 
 export class BulkActionStore {
-  constructor(private readonly sql: Sql) {}
+  /** Every table is named in this schema (src/db/schemaIdentifier.ts). */
+  private readonly schema: SchemaIdentifier
+
+  /** `schema`: the database's `schema` (`DATABASE_SCHEMA`). */
+  constructor(
+    private readonly sql: Sql,
+    private readonly schemaName: string,
+  ) {
+    this.schema = schemaIdentifier(sql, schemaName)
+  }
 
   /** The newest job id (0 with no jobs): a filter's walk stops there, leaving later jobs alone. */
   async newestJobId(): Promise<string> {
-    const [row] = await this.sql<{ id: string }[]>`select coalesce(max(id), 0)::text as id from job_runner_jobs`
+    const [row] = await this.sql<
+      { id: string }[]
+    >`select coalesce(max(id), 0)::text as id from ${this.schema}.job_runner_jobs`
     return row!.id
   }
 
@@ -65,18 +77,18 @@ export class BulkActionStore {
     const [row] =
       scope.owner === undefined
         ? await sql<{ n: number }[]>`
-            select count(*)::int as n from job_runner_jobs j
+            select count(*)::int as n from ${this.schema}.job_runner_jobs j
             where j.id <= ${scope.throughId} and ${matches(sql, scope)}`
         : await sql<{ n: number }[]>`
-            select count(*)::int as n from job_runner_owner_jobs o
-            join job_runner_jobs j on j.id = o.job_id and j.owner = o.owner
+            select count(*)::int as n from ${this.schema}.job_runner_owner_jobs o
+            join ${this.schema}.job_runner_jobs j on j.id = o.job_id and j.owner = o.owner
             where o.owner = ${scope.owner} and o.job_id <= ${scope.throughId} and ${matches(sql, scope)}`
     return row!.n
   }
 
   async createBulkAction(action: NewBulkAction): Promise<OwnedBulkAction> {
     const [row] = await this.sql<BulkActionRow[]>`
-      insert into job_runner_bulk_actions (owner, all_owners, action, filter, ids, through_id, matched)
+      insert into ${this.schema}.job_runner_bulk_actions (owner, all_owners, action, filter, ids, through_id, matched)
       values (${action.owner}, ${action.allOwners}, ${action.action},
               ${action.filter === null ? null : this.sql.json(action.filter as Json)},
               ${action.ids === null ? null : this.sql.json(action.ids)},
@@ -89,7 +101,7 @@ export class BulkActionStore {
   async getBulkAction({ id, owner }: { id: string; owner: string | undefined }): Promise<OwnedBulkAction | undefined> {
     if (!isJobId(id)) return undefined
     const [row] = await this.sql<BulkActionRow[]>`
-      select * from job_runner_bulk_actions
+      select * from ${this.schema}.job_runner_bulk_actions
       where id = ${id} ${owner === undefined ? this.sql`` : this.sql`and owner = ${owner}`}`
     return row && toBulkAction(row)
   }
@@ -106,11 +118,11 @@ export class BulkActionStore {
     leaseMs: number
   }): Promise<WorkedBulkAction | undefined> {
     const [row] = await this.sql<BulkActionRow[]>`
-      update job_runner_bulk_actions b
+      update ${this.schema}.job_runner_bulk_actions b
       set lease_owner = ${leaseOwner}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond',
           updated_at = now()
       where b.id = (
-        select id from job_runner_bulk_actions
+        select id from ${this.schema}.job_runner_bulk_actions
         where state = 'running'
           and (lease_owner is null or lease_expires_at < now() or lease_owner = ${leaseOwner})
         order by id
@@ -123,7 +135,7 @@ export class BulkActionStore {
   /** Gives the lease back (a stop), so that another instance carries the action on at once. */
   async releaseBulkAction({ id, leaseOwner }: { id: string; leaseOwner: string }): Promise<void> {
     await this.sql`
-      update job_runner_bulk_actions set lease_owner = null, lease_expires_at = null, updated_at = now()
+      update ${this.schema}.job_runner_bulk_actions set lease_owner = null, lease_expires_at = null, updated_at = now()
       where id = ${id} and lease_owner = ${leaseOwner} and state = 'running'`
   }
 
@@ -146,14 +158,14 @@ export class BulkActionStore {
   }): Promise<BatchResult> {
     return this.sql.begin(async (tx): Promise<BatchResult> => {
       const [locked] = await tx<BulkActionRow[]>`
-        select * from job_runner_bulk_actions
+        select * from ${this.schema}.job_runner_bulk_actions
         where id = ${id} and lease_owner = ${leaseOwner} and state = 'running'
         for update`
       if (!locked) return { kind: 'lost' }
       const action = toBulkAction(locked)
       const owner = action.allOwners ? undefined : action.owner
       const { candidates, last } = await this.nextCandidates(tx, action, owner, batchSize)
-      const jobs = JobStore.within(tx)
+      const jobs = JobStore.within(tx, this.schemaName)
       const batch =
         action.action === 'retry'
           ? await jobs.retryJobs({ ids: candidates, owner })
@@ -165,7 +177,7 @@ export class BulkActionStore {
       // Only the first reasons are kept (the row is locked: the room left is exact).
       const kept = failures.slice(0, Math.max(0, MAX_BULK_FAILURES - action.failures.length))
       const [row] = await tx<BulkActionRow[]>`
-        update job_runner_bulk_actions
+        update ${this.schema}.job_runner_bulk_actions
         set cursor_id = ${candidates.at(-1) ?? action.cursorId},
             done = done + ${moved.length}, failed = failed + ${failures.length},
             failures = failures || ${tx.json(kept as unknown as Json)}::jsonb,
@@ -201,13 +213,13 @@ export class BulkActionStore {
     const rows =
       owner === undefined
         ? await tx<{ id: string }[]>`
-            select j.id::text as id from job_runner_jobs j
+            select j.id::text as id from ${this.schema}.job_runner_jobs j
             where j.id > ${action.cursorId} and j.id <= ${action.throughId} and ${matches(sql, scope)}
             order by j.id
             limit ${batchSize}`
         : await tx<{ id: string }[]>`
-            select o.job_id::text as id from job_runner_owner_jobs o
-            join job_runner_jobs j on j.id = o.job_id and j.owner = o.owner
+            select o.job_id::text as id from ${this.schema}.job_runner_owner_jobs o
+            join ${this.schema}.job_runner_jobs j on j.id = o.job_id and j.owner = o.owner
             where o.owner = ${owner} and o.job_id > ${action.cursorId} and o.job_id <= ${action.throughId}
               and ${matches(sql, scope)}
             order by o.job_id

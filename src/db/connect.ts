@@ -1,7 +1,8 @@
 /**
  * Opens the database the configuration names: a PostgreSQL server when `DATABASE_URL` is set,
  * otherwise the embedded PGlite in `DATA_DIR`. Both are reached through postgres.js, so the store
- * speaks one SQL dialect to either.
+ * speaks one SQL dialect to either. With `DATABASE_DIRECT_URL` a second, small pool reaches the
+ * same server without the pooler, for what needs a session of its own (src/db/pooling.ts).
  *
  * `connectDatabase` is lazy for a server (postgres.js connects on the first query); `openDatabase`,
  * for start-up and the migrate commands, also waits for a first answer within a deadline, so a
@@ -9,20 +10,25 @@
  */
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import postgres from 'postgres'
+import postgres, { type Sql } from 'postgres'
 import { DEFAULT_DATABASE_SCHEMA } from '../config.js'
-import { abortable, StartAbortedError, StartupError } from '../startupError.js'
-import { databaseProblem } from './connectionProblem.js'
+import { abortable, StartupError } from '../startupError.js'
+import { databaseProblem, type DatabaseUrlVariable } from './connectionProblem.js'
 import type { Database } from './database.js'
 import { openEmbeddedDatabase } from './embedded.js'
+import { poolingOptions, type DatabasePooling } from './pooling.js'
 
 export interface ConnectOptions {
   databaseUrl: string | undefined
   dataDir: string
   /** Pool size for a PostgreSQL server; the embedded database always uses one connection. */
   maxConnections?: number
-  /** The schema of the service's tables (`DATABASE_SCHEMA`); every connection's search_path. */
+  /** The schema of the service's tables (`DATABASE_SCHEMA`). */
   databaseSchema?: string
+  /** The same database without the pooler (`DATABASE_DIRECT_URL`), for LISTEN and migrations. */
+  databaseDirectUrl?: string | undefined
+  /** How `databaseUrl` shares server connections (`DATABASE_POOLING`); default `none`. */
+  databasePooling?: DatabasePooling
 }
 
 export async function connectDatabase({
@@ -30,13 +36,51 @@ export async function connectDatabase({
   dataDir,
   maxConnections = 10,
   databaseSchema = DEFAULT_DATABASE_SCHEMA,
+  databaseDirectUrl,
+  databasePooling = 'none',
 }: ConnectOptions): Promise<Database> {
   if (databaseUrl === undefined) return openEmbeddedDatabase(dataDir, databaseSchema)
-  const sql = postgres(databaseUrl, {
-    max: maxConnections,
-    // A startup parameter, so every connection of the pool (and every reconnect) has it; the
-    // schema itself is made by the migrations (src/db/migrate.ts), and until then it is skipped.
-    connection: { search_path: databaseSchema },
+  // src/config.ts refuses this configuration; a caller building options by hand is told too.
+  if (databasePooling === 'transaction' && databaseDirectUrl === undefined) {
+    throw new Error('transaction pooling needs databaseDirectUrl: LISTEN and migrations need a session of their own')
+  }
+  const sql = postgres(databaseUrl, serverOptions(maxConnections, poolingOptions(databasePooling, databaseSchema)))
+  // One connection is enough: migrations run in one transaction, and postgres.js opens LISTEN's
+  // connection beside the pool. Opened when used (start-up's check, the migrations) and closed when
+  // idle: a direct connection is the server's, and the pooler is there because they are scarce.
+  const session =
+    databaseDirectUrl === undefined
+      ? sql
+      : postgres(databaseDirectUrl, {
+          ...serverOptions(1, poolingOptions('none', databaseSchema)),
+          idle_timeout: SESSION_IDLE_SECONDS,
+        })
+  // LISTEN through a transaction pooler would listen on a borrowed server connection: whoever
+  // calls `sql.listen` gets the direct one's instead, whichever code it is.
+  if (session !== sql) sql.listen = session.listen.bind(session)
+  let closing: Promise<void> | undefined
+  return {
+    sql,
+    session,
+    schema: databaseSchema,
+    capabilities: { supportsListen: true, sharedAcrossProcesses: true },
+    description: describeServer(databaseUrl, databaseDirectUrl, databasePooling),
+    close: ({ timeoutSeconds = 5 } = {}) =>
+      (closing ??= Promise.all([
+        sql.end({ timeout: timeoutSeconds }),
+        session === sql ? undefined : session.end({ timeout: timeoutSeconds }),
+      ]).then(() => {})),
+  }
+}
+
+/** How long the direct pool keeps its connection unused (LISTEN's own connection stays open). */
+const SESSION_IDLE_SECONDS = 10
+
+/** A pool's options on a server; `pooling` says what a pooler in front of it allows. */
+function serverOptions(max: number, pooling: ReturnType<typeof poolingOptions>) {
+  return {
+    max,
+    ...pooling,
     onnotice: () => {},
     // Fetching array types on connect leaks an unhandled rejection when the connection dies
     // meanwhile (porsager/postgres#1192); the store passes lists as JSON instead.
@@ -47,15 +91,7 @@ export async function connectDatabase({
     connect_timeout: 3,
     backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
     transform: { undefined: null },
-  })
-  let closing: Promise<void> | undefined
-  return {
-    sql,
-    schema: databaseSchema,
-    capabilities: { supportsListen: true, sharedAcrossProcesses: true },
-    description: describeUrl(databaseUrl),
-    close: ({ timeoutSeconds = 5 } = {}) => (closing ??= sql.end({ timeout: timeoutSeconds })),
-  }
+  } as const
 }
 
 export interface OpenOptions extends ConnectOptions {
@@ -66,32 +102,65 @@ export interface OpenOptions extends ConnectOptions {
 }
 
 /**
- * Opens the database and makes sure it answers: `StartupError` naming `DATABASE_URL` (or
- * `DATA_DIR`) when it cannot be used, `StartAbortedError` when `signal` aborts first.
+ * Opens the database and makes sure it answers: `StartupError` naming `DATABASE_URL`,
+ * `DATABASE_DIRECT_URL` (or `DATA_DIR`) when it cannot be used, `StartAbortedError` when `signal`
+ * aborts first. With a direct URL beside it, both must reach one database of one server.
  */
 export async function openDatabase({ connectTimeoutMs = 5000, signal, ...options }: OpenOptions): Promise<Database> {
   if (options.databaseUrl === undefined) {
     await ensureWritableDataDir(options.dataDir)
     return abortable(connectDatabase(options), signal, (late) => late.close())
   }
-  const databaseUrl = options.databaseUrl
+  const { databaseUrl, databaseDirectUrl } = options
   const db = await connectDatabase(options)
   const started = Date.now()
   let timer: NodeJS.Timeout | undefined
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })), connectTimeoutMs)
   })
+  const reach = async (sql: Sql, url: string, variable: DatabaseUrlVariable): Promise<ServerIdentity> => {
+    try {
+      const [identity] = await Promise.race([
+        sql<ServerIdentity[]>`select current_database() as name, pg_postmaster_start_time()::text as started`.execute(),
+        deadline,
+      ])
+      return identity!
+    } catch (error) {
+      throw databaseProblem(error, url, Date.now() - started, variable)
+    }
+  }
   try {
-    await abortable(Promise.race([db.sql`select 1`.execute(), deadline]), signal)
+    const [pooled, direct] = await abortable(
+      Promise.all([
+        reach(db.sql, databaseUrl, 'DATABASE_URL'),
+        db.session === db.sql || databaseDirectUrl === undefined
+          ? undefined
+          : reach(db.session, databaseDirectUrl, 'DATABASE_DIRECT_URL'),
+      ]),
+      signal,
+    )
+    if (direct && (direct.name !== pooled.name || direct.started !== pooled.started)) {
+      throw new StartupError(
+        'DATABASE_DIRECT_URL',
+        `DATABASE_DIRECT_URL reaches another database than DATABASE_URL (database "${direct.name}" of a server ` +
+          `started at ${direct.started}, against "${pooled.name}" of one started at ${pooled.started}): it must be ` +
+          'the same database, reached without the pooler',
+      )
+    }
     return db
   } catch (error) {
     // A pool still trying to connect is cut off, not waited for.
     await db.close({ timeoutSeconds: 0 }).catch(() => {})
-    if (error instanceof StartAbortedError) throw error
-    throw databaseProblem(error, databaseUrl, Date.now() - started)
+    throw error
   } finally {
     clearTimeout(timer)
   }
+}
+
+/** What tells two connections apart: the same database name and server start means the same database. */
+interface ServerIdentity {
+  name: string
+  started: string
 }
 
 /**
@@ -115,9 +184,13 @@ export async function ensureWritableDataDir(dataDir: string): Promise<void> {
   }
 }
 
-/** `postgres://user@host:port/db`, without the password, for logs. */
-function describeUrl(databaseUrl: string): string {
-  const url = new URL(databaseUrl)
-  url.password = ''
-  return `postgres ${url.host}${url.pathname}`
+/** `postgres host:port/db`, without user or password, for logs; the direct way and the pooling beside it. */
+function describeServer(databaseUrl: string, directUrl: string | undefined, pooling: DatabasePooling): string {
+  const where = (raw: string) => {
+    const url = new URL(raw)
+    return `${url.host}${url.pathname}`
+  }
+  const pooled = pooling === 'none' ? '' : ` (${pooling} pooling)`
+  const direct = directUrl === undefined ? '' : `, direct ${where(directUrl)}`
+  return `postgres ${where(databaseUrl)}${pooled}${direct}`
 }

@@ -1,7 +1,8 @@
 /**
  * Turns what postgres.js throws on a first contact (a refused or silent socket, an unknown host, a
- * database or role that does not exist, a refused password) into one sentence that names
- * `DATABASE_URL` and the host, without ever echoing the password.
+ * database or role that does not exist, a refused password, a pooler refusing a startup parameter)
+ * into one sentence that names the variable (`DATABASE_URL` or `DATABASE_DIRECT_URL`) and the host,
+ * without ever echoing the password.
  */
 import { StartupError } from '../startupError.js'
 
@@ -13,8 +14,15 @@ export function databaseHost(databaseUrl: string): string {
   return `${url.hostname || 'localhost'}:${url.port || '5432'}`
 }
 
-/** The sentence for `error`, thrown while first reaching `databaseUrl` after `waitedMs`. */
-export function databaseProblem(error: unknown, databaseUrl: string, waitedMs: number): StartupError {
+export type DatabaseUrlVariable = 'DATABASE_URL' | 'DATABASE_DIRECT_URL'
+
+/** The sentence for `error`, thrown while first reaching `databaseUrl` (from `variable`) after `waitedMs`. */
+export function databaseProblem(
+  error: unknown,
+  databaseUrl: string,
+  waitedMs: number,
+  variable: DatabaseUrlVariable = 'DATABASE_URL',
+): StartupError {
   const url = new URL(databaseUrl)
   const host = databaseHost(databaseUrl)
   const database = decodeURIComponent(url.pathname.slice(1)) || decodeURIComponent(url.username) || 'postgres'
@@ -43,9 +51,16 @@ export function databaseProblem(error: unknown, databaseUrl: string, waitedMs: n
       case '28000':
       case '28P01':
         return `${host} refused the role "${role}": ${String(message)}`
+      case '08P01':
+        // PgBouncer refuses startup parameters it does not track, such as the search_path a
+        // connection without pooling sends (src/db/pooling.ts).
+        if (typeof message === 'string' && message.includes('unsupported startup parameter')) {
+          return `${host} refused the connection (${message}): a PgBouncer? Set DATABASE_POOLING=transaction and DATABASE_DIRECT_URL`
+        }
+        return `cannot use the database at ${host}: ${String(message)}`
       default:
         return `cannot use the database at ${host}: ${typeof message === 'string' ? message : String(error)}`
     }
   })()
-  return new StartupError('DATABASE_URL', `DATABASE_URL: ${sentence}`, { cause: error })
+  return new StartupError(variable, `${variable}: ${sentence}`, { cause: error })
 }

@@ -13,9 +13,18 @@ export interface DatabaseCapabilities {
 }
 
 export interface Database {
+  /**
+   * Every statement of the store. It may go through a pooler in transaction mode
+   * (`DATABASE_POOLING`, src/db/pooling.ts): nothing done on it may outlive its transaction.
+   */
   readonly sql: Sql
+  /**
+   * For what needs a session of its own: LISTEN and migrations. `DATABASE_DIRECT_URL`'s pool when
+   * set (then `sql.listen` is this one's too), otherwise `sql` itself.
+   */
+  readonly session: Sql
   readonly capabilities: DatabaseCapabilities
-  /** The schema the service's tables live in: every connection's search_path (src/db/connect.ts). */
+  /** The schema the service's tables live in; the store names them in it (src/db/schemaIdentifier.ts). */
   readonly schema: string
   /** For logs and the status endpoint only; never branch on it. */
   readonly description: string

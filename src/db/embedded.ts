@@ -79,6 +79,7 @@ export async function openEmbeddedDatabase(
   let closing: Promise<void> | undefined
   return {
     sql,
+    session: sql,
     schema,
     socketPath: socket.path,
     capabilities: { supportsListen: false, sharedAcrossProcesses: false },

@@ -17,7 +17,9 @@ export async function migrate(
 ): Promise<{ applied: number[] }> {
   const schema = db.schema
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${JSON.stringify(schema)}`)
-  return db.sql.begin(async (sql) => {
+  // On the direct connection when there is one: DDL holds its locks for the whole transaction, and
+  // a pooler's query or transaction timeouts are not made for it.
+  return db.session.begin(async (sql) => {
     if (db.capabilities.sharedAcrossProcesses) await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_ID})`
     await sql.unsafe(`create schema if not exists ${schema}`)
     // Unqualified names are the schema's, for this transaction (connections have it already).

@@ -39,7 +39,7 @@ interface WirePayload {
 type WireItem = { report: WireReport } | { settled: string }
 
 export interface ProgressRelayDependencies {
-  db: Pick<Database, 'sql' | 'capabilities'>
+  db: Pick<Database, 'session' | 'capabilities'>
   store: Pick<JobStore, 'notifyProgress'>
   /** Whether another instance watches a job: only then do its reports go out. */
   watches: Pick<WatchRegistry, 'isWatchedElsewhere'>
@@ -98,7 +98,7 @@ export class ProgressRelay {
 
   private async listen(): Promise<void> {
     if (!this.enabled) return
-    const { unlisten } = await this.deps.db.sql.listen(JOB_PROGRESS_CHANNEL, (payload) => this.receive(payload))
+    const { unlisten } = await this.deps.db.session.listen(JOB_PROGRESS_CHANNEL, (payload) => this.receive(payload))
     this.unlisten = unlisten
   }
 

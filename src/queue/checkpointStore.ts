@@ -9,6 +9,7 @@
  * these; nothing else runs them.
  */
 import type { PendingQuery, Row, Sql } from 'postgres'
+import type { SchemaIdentifier } from '../db/schemaIdentifier.js'
 import { ISO_TIMESTAMP, type Json, type JobState } from './job.js'
 
 export const MAX_CHECKPOINT_HISTORY = 10
@@ -79,9 +80,13 @@ export function countCheckpointWrite(sql: Sql, changed: PendingQuery<Row[]>): Pe
  * checkpoint (`countCheckpointWrite`), it records each one in slot `checkpoint_writes % 10` of its
  * job's ring, over the entry that slot held (the oldest).
  */
-export function historyFromWritten(sql: Sql, source: 'run' | 'operator'): PendingQuery<Row[]> {
+export function historyFromWritten(
+  sql: Sql,
+  schema: SchemaIdentifier,
+  source: 'run' | 'operator',
+): PendingQuery<Row[]> {
   return sql`, recorded as (
-    insert into job_runner_checkpoint_history as h (job_id, slot, seq, version, source, checkpoint, bytes)
+    insert into ${schema}.job_runner_checkpoint_history as h (job_id, slot, seq, version, source, checkpoint, bytes)
     select w.id, w.checkpoint_writes % ${MAX_CHECKPOINT_HISTORY}, w.checkpoint_writes, w.checkpoint_version, ${source},
            case when b.bytes <= ${MAX_CHECKPOINT_HISTORY_ENTRY_BYTES} then w.checkpoint end, b.bytes
     from written w cross join lateral (select octet_length(w.checkpoint::text) as bytes) b
@@ -95,13 +100,14 @@ export function historyFromWritten(sql: Sql, source: 'run' | 'operator'): Pendin
 /** The checkpoint of job `id` (the caller's, unless `owner` is undefined), or undefined for no such job. */
 export async function readCheckpoint(
   sql: Sql,
+  schema: SchemaIdentifier,
   { id, owner }: { id: string; owner: string | undefined },
 ): Promise<StoredCheckpoint | undefined> {
   const [row] = await sql<
     { type: string; state: JobState; checkpoint: Json | null; checkpoint_version: number; etag: string | null }[]
   >`
     select j.type, j.state, j.checkpoint, j.checkpoint_version, ${etagOfJ(sql)} as etag
-    from job_runner_jobs j
+    from ${schema}.job_runner_jobs j
     where j.id = ${id} ${owner === undefined ? sql`` : sql`and j.owner = ${owner}`}`
   if (!row) return undefined
   return {
@@ -122,18 +128,19 @@ export async function readCheckpoint(
  */
 export async function replaceCheckpoint(
   sql: Sql,
+  schema: SchemaIdentifier,
   { id, owner, checkpoint, version, ifMatch }: ReplaceCheckpointParams,
 ): Promise<ReplaceCheckpointOutcome> {
   const anyTag = ifMatch === '*'
   const tags = anyTag ? [] : [...ifMatch]
   const [row] = await sql<{ state: JobState; etag: string | null; new_etag: string | null }[]>`
     with target as (
-      select j.id, j.state, ${etagOfJ(sql)} as etag from job_runner_jobs j
+      select j.id, j.state, ${etagOfJ(sql)} as etag from ${schema}.job_runner_jobs j
       where j.id = ${id} ${owner === undefined ? sql`` : sql`and j.owner = ${owner}`}
       for update
     ),
     written as (
-      update job_runner_jobs j
+      update ${schema}.job_runner_jobs j
       set checkpoint = ${sql.json(checkpoint)}::jsonb, checkpoint_version = ${version}, updated_at = now(),
           checkpoint_writes = j.checkpoint_writes + 1
       from target t
@@ -142,7 +149,7 @@ export async function replaceCheckpoint(
       returning j.id, j.checkpoint, j.checkpoint_version, j.checkpoint_writes, true as changed,
                 ${etagOfJ(sql)} as new_etag
     )
-    ${historyFromWritten(sql, 'operator')}
+    ${historyFromWritten(sql, schema, 'operator')}
     select t.state, t.etag, (select w.new_etag from written w) as new_etag from target t`
   if (!row) return { kind: 'not-found' }
   if (row.new_etag !== null) return { kind: 'replaced', etag: row.new_etag }
@@ -153,10 +160,14 @@ export async function replaceCheckpoint(
 }
 
 /** The history of job `jobId`, newest first; the caller checks the job is visible. */
-export async function listCheckpointHistory(sql: Sql, { jobId }: { jobId: string }): Promise<CheckpointHistoryEntry[]> {
+export async function listCheckpointHistory(
+  sql: Sql,
+  schema: SchemaIdentifier,
+  { jobId }: { jobId: string },
+): Promise<CheckpointHistoryEntry[]> {
   return sql<CheckpointHistoryEntry[]>`
     select to_char(written_at at time zone 'UTC', ${ISO_TIMESTAMP}) as "writtenAt", version, source, bytes, checkpoint
-    from job_runner_checkpoint_history
+    from ${schema}.job_runner_checkpoint_history
     where job_id = ${jobId}
     order by seq desc
     limit ${MAX_CHECKPOINT_HISTORY}`

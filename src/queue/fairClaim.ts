@@ -19,6 +19,7 @@
  * The claim commits without waiting for its WAL (see `JobStore.claimJobs`).
  */
 import type { PendingQuery, Row, Sql } from 'postgres'
+import type { SchemaIdentifier } from '../db/schemaIdentifier.js'
 import type { JobFields } from './job.js'
 import { claimedColumns } from './claimedColumns.js'
 
@@ -40,6 +41,7 @@ export interface FairClaimParams {
 
 export async function claimFairly(
   sql: Sql,
+  schema: SchemaIdentifier,
   { instanceId, queues, limit, leaseMs, exceptTypes, fromOwner, lookaheadMs = 0 }: FairClaimParams,
 ): Promise<(JobFields & { traceparent: string | null })[]> {
   // Type names hold no comma (JOB_NAME in jobs/defineJob.ts), so the list travels as one string.
@@ -50,7 +52,7 @@ export async function claimFairly(
   const dueBy = lookaheadMs > 0 ? sql`now() + ${lookaheadMs} * interval '1 millisecond'` : sql`now()`
   const startable = sql`state = 'queued' and run_at <= ${dueBy} ${exceptFilter} and (expires_at is null or expires_at > now())`
   const firstOwner = (after: PendingQuery<Row[]>) => sql`
-    select owner from job_runner_jobs where state = 'queued' and queue = q.name ${after} order by owner limit 1`
+    select owner from ${schema}.job_runner_jobs where state = 'queued' and queue = q.name ${after} order by owner limit 1`
   return sql<(JobFields & { traceparent: string | null })[]>`
     with no_flush_wait as materialized (
       -- true: for this transaction only; referenced below so that it runs.
@@ -83,7 +85,7 @@ export async function claimFairly(
     single as (
       select c.id, c.priority, c.run_at, null::bigint as nth from served q
       cross join lateral (
-        select id, priority, run_at from job_runner_jobs
+        select id, priority, run_at from ${schema}.job_runner_jobs
         where queue = q.name and ${startable}
         order by priority, run_at, id
         limit ${limit}
@@ -96,7 +98,7 @@ export async function claimFairly(
              row_number() over (partition by s.queue, s.owner order by c.priority, c.run_at, c.id) as nth
       from shares s
       cross join lateral (
-        select id, priority, run_at from job_runner_jobs
+        select id, priority, run_at from ${schema}.job_runner_jobs
         where queue = s.queue and owner = s.owner and ${startable}
         order by priority, run_at, id
         limit s.share
@@ -109,7 +111,7 @@ export async function claimFairly(
     fill as (
       select c.id, c.priority, c.run_at, null::bigint as nth from served q
       cross join lateral (
-        select id, priority, run_at from job_runner_jobs
+        select id, priority, run_at from ${schema}.job_runner_jobs
         where queue = q.name and ${startable} and id <> all(array(select id from fair))
         order by priority, run_at, id
         limit greatest(0, ${limit} - (select count(*) from fair))
@@ -122,7 +124,7 @@ export async function claimFairly(
       order by priority, nth nulls last, run_at, id
       limit ${limit}
     )
-    update job_runner_jobs j
+    update ${schema}.job_runner_jobs j
     set state = 'running', updated_at = now(), started_at = greatest(now(), j.run_at), attempts = j.attempts + 1,
         lease_owner = ${instanceId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
     where j.id = any(array(select id from next))

@@ -6,6 +6,7 @@
  * batched writes do (src/queue/store.ts). `JobStore` exposes these; nothing else runs them.
  */
 import type { Sql } from 'postgres'
+import type { SchemaIdentifier } from '../db/schemaIdentifier.js'
 import { ISO_TIMESTAMP, type Json } from './job.js'
 
 export const MAX_JOB_LOG_LINES = 1000
@@ -30,7 +31,11 @@ export interface JobLogLine {
 }
 
 /** Appends `lines` (of any jobs) and trims each job they belong to back to its bounds. */
-export async function appendJobLogs(sql: Sql, lines: readonly NewJobLogLine[]): Promise<void> {
+export async function appendJobLogs(
+  sql: Sql,
+  schema: SchemaIdentifier,
+  lines: readonly NewJobLogLine[],
+): Promise<void> {
   if (lines.length === 0) return
   const rows = lines.map((line, ord) => ({
     ord,
@@ -43,20 +48,20 @@ export async function appendJobLogs(sql: Sql, lines: readonly NewJobLogLine[]): 
   }))
   // A job deleted meanwhile (pruned, by its retention) takes no lines.
   await sql`
-    insert into job_runner_job_logs (job_id, at, level, message, fields, bytes)
+    insert into ${schema}.job_runner_job_logs (job_id, at, level, message, fields, bytes)
     select x.job_id, x.at, x.level, x.message, x.fields, x.bytes
     from jsonb_to_recordset(${sql.json(rows as unknown as Json)}) as x(
       ord int, job_id bigint, at timestamptz, level text, message text, fields jsonb, bytes int)
-    where exists (select 1 from job_runner_jobs j where j.id = x.job_id)
+    where exists (select 1 from ${schema}.job_runner_jobs j where j.id = x.job_id)
     order by x.ord`
   const jobIds = [...new Set(lines.map((line) => line.jobId))]
   // A second statement: a data-modifying CTE could not see the rows the insert adds.
   await sql`
-    delete from job_runner_job_logs l
+    delete from ${schema}.job_runner_job_logs l
     where l.id = any(array(
       select r.id from (
         select g.id, row_number() over w as n, sum(g.bytes) over w as total
-        from job_runner_job_logs g
+        from ${schema}.job_runner_job_logs g
         where g.job_id = any(array(select jsonb_array_elements_text(${sql.json(jobIds)})::bigint))
         window w as (partition by g.job_id order by g.id desc)
       ) r
@@ -66,12 +71,13 @@ export async function appendJobLogs(sql: Sql, lines: readonly NewJobLogLine[]): 
 /** Lines of job `jobId` after line `afterId` (from the first when absent), oldest first. */
 export async function listJobLogs(
   sql: Sql,
+  schema: SchemaIdentifier,
   { jobId, afterId, limit }: { jobId: string; afterId?: string; limit: number },
 ): Promise<JobLogLine[]> {
   // `id` comes back as text (postgres.js reads bigint so), while the ordering is numeric.
   return sql<JobLogLine[]>`
     select id, to_char(at at time zone 'UTC', ${ISO_TIMESTAMP}) as at, level, message, fields
-    from job_runner_job_logs
+    from ${schema}.job_runner_job_logs
     where job_id = ${jobId} ${afterId === undefined ? sql`` : sql`and id > ${afterId}`}
     order by id
     limit ${limit}`
@@ -90,6 +96,7 @@ export interface StreamedJobLogLine extends JobLogLine {
  */
 export async function listJobLogsAfter(
   sql: Sql,
+  schema: SchemaIdentifier,
   { after, limitPerJob }: { after: readonly { jobId: string; afterId: string }[]; limitPerJob: number },
 ): Promise<StreamedJobLogLine[]> {
   if (after.length === 0) return []
@@ -98,9 +105,9 @@ export async function listJobLogsAfter(
     select l.id, l.job_id::text as "jobId", to_char(l.at at time zone 'UTC', ${ISO_TIMESTAMP}) as at, l.level,
       l.message, l.fields, j.owner, j.type, j.queue, j.state
     from jsonb_to_recordset(${sql.json(pairs as unknown as Json)}) as x(job_id bigint, after_id bigint)
-    join job_runner_jobs j on j.id = x.job_id
+    join ${schema}.job_runner_jobs j on j.id = x.job_id
     cross join lateral (
-      select g.* from job_runner_job_logs g
+      select g.* from ${schema}.job_runner_job_logs g
       where g.job_id = x.job_id and g.id > x.after_id
       order by g.id
       limit ${limitPerJob}) l
@@ -115,13 +122,14 @@ export async function listJobLogsAfter(
  */
 export async function listOwnerJobLogsAfter(
   sql: Sql,
+  schema: SchemaIdentifier,
   { owner, afterId, limit }: { owner: string | undefined; afterId: string; limit: number },
 ): Promise<StreamedJobLogLine[]> {
   const rows = await sql<(JobLogLine & { jobId: string; owner: string; type: string; queue: string; state: string })[]>`
     select l.id, l.job_id::text as "jobId", to_char(l.at at time zone 'UTC', ${ISO_TIMESTAMP}) as at, l.level,
       l.message, l.fields, j.owner, j.type, j.queue, j.state
-    from job_runner_job_logs l
-    join job_runner_jobs j on j.id = l.job_id
+    from ${schema}.job_runner_job_logs l
+    join ${schema}.job_runner_jobs j on j.id = l.job_id
     where l.id > ${afterId} ${owner === undefined ? sql`` : sql`and j.owner = ${owner}`}
     order by l.id
     limit ${limit}`

@@ -35,6 +35,7 @@
  * queue's through the claim index.
  */
 import type { Sql } from 'postgres'
+import type { SchemaIdentifier } from '../db/schemaIdentifier.js'
 import type { JobFields, Json } from './job.js'
 import { claimedColumns } from './claimedColumns.js'
 
@@ -111,6 +112,7 @@ export function rateKeyOf(limits: Limits, concurrencyKey: string | null): string
 
 export async function claimLimitedJobs(
   sql: Sql,
+  schema: SchemaIdentifier,
   {
     instanceId,
     queues,
@@ -142,7 +144,7 @@ export async function claimLimitedJobs(
     and (l."perKey" is null or concurrency_key is null or concurrency_key not in (
            select r.key from running r where r.scope = l.scope and r.name = l.name and r.key is not null and r.n >= l."perKey"))
     and (l."rateByKey" is not true or coalesce(concurrency_key, '') not in (
-           select s.key from job_runner_rate_limits s
+           select s.key from ${schema}.job_runner_rate_limits s
            where s.scope = l.scope and s.name = l.name and s.tat > now() + l."toleranceMs" * interval '1 millisecond'))`
   const claimed = (await sql.begin(async (tx) => {
     // The claim commits without waiting for its WAL, as the plain claim does (see `claimJobs`).
@@ -164,12 +166,12 @@ export async function claimLimitedJobs(
       ),
       running as materialized (
         select 'type' as scope, j.type as name, j.concurrency_key as key, count(*)::int as n
-        from job_runner_jobs j
+        from ${schema}.job_runner_jobs j
         where j.claimed_limited and j.lease_expires_at is not null and j.type = any(${list(typeNames)})
         group by j.type, j.concurrency_key
         union all
         select 'queue', j.queue, j.concurrency_key, count(*)::int
-        from job_runner_jobs j
+        from ${schema}.job_runner_jobs j
         where j.claimed_limited and j.lease_expires_at is not null and j.queue = any(${list(queueNames)})
         group by j.queue, j.concurrency_key
       ),
@@ -180,7 +182,7 @@ export async function claimLimitedJobs(
       rate as materialized (
         select s.scope, s.name, s.key,
                greatest(0, floor((l."toleranceMs" - greatest(0, extract(epoch from s.tat - now()) * 1000)) / l."intervalMs") + 1)::int as allowed
-        from limits l join job_runner_rate_limits s on s.scope = l.scope and s.name = l.name
+        from limits l join ${schema}.job_runner_rate_limits s on s.scope = l.scope and s.name = l.name
         where l."intervalMs" is not null and (l."rateByKey" or s.key = '')
       ),
       candidate as (
@@ -190,7 +192,7 @@ export async function claimLimitedJobs(
           select c.* from limits l
           cross join unnest(${list(queues)}) as q(name)
           cross join lateral (
-            select id, type, queue, concurrency_key as key, priority, run_at from job_runner_jobs
+            select id, type, queue, concurrency_key as key, priority, run_at from ${schema}.job_runner_jobs
             where ${startable} and type = l.name and queue = q.name ${keysAvailable}
             order by priority, run_at, id
             limit ${candidates}
@@ -200,7 +202,7 @@ export async function claimLimitedJobs(
           union all
           select c.* from limits l
           cross join lateral (
-            select id, type, queue, concurrency_key as key, priority, run_at from job_runner_jobs
+            select id, type, queue, concurrency_key as key, priority, run_at from ${schema}.job_runner_jobs
             where ${startable} and queue = l.name ${exceptFilter} ${keysAvailable}
             order by priority, run_at, id
             limit ${candidates}
@@ -281,7 +283,7 @@ export async function claimLimitedJobs(
         where nth <= ${most} and (ok or nth_of_tier <= ${limit})
         order by priority, run_at, id
       )
-      update job_runner_jobs j
+      update ${schema}.job_runner_jobs j
       set state = 'running', updated_at = now(), started_at = now(), attempts = j.attempts + 1, claimed_limited = true,
           lease_owner = ${instanceId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
       where j.id = any(array(select id from next))
@@ -314,7 +316,7 @@ export async function claimLimitedJobs(
         select * from jsonb_to_recordset(${tx.json([...advances.values()] as unknown as Json)})
           as x(scope text, name text, key text, ms float8, slack float8)
       )
-      insert into job_runner_rate_limits as s (scope, name, key, tat)
+      insert into ${schema}.job_runner_rate_limits as s (scope, name, key, tat)
       select x.scope, x.name, x.key, now() + x.ms * interval '1 millisecond' from x
       on conflict (scope, name, key) do update
         set tat = greatest(s.tat, now() - (select x.slack from x where (x.scope, x.name, x.key) = (s.scope, s.name, s.key)) * interval '1 millisecond')
@@ -327,8 +329,8 @@ export async function claimLimitedJobs(
     if (next < Infinity) onNextStart?.(next)
     if (Math.random() * PRUNE_EVERY < 1) {
       await tx`
-        delete from job_runner_rate_limits where ctid = any(array(
-          select ctid from job_runner_rate_limits where key <> '' and tat < now() - interval '1 minute' limit 500))`
+        delete from ${schema}.job_runner_rate_limits where ctid = any(array(
+          select ctid from ${schema}.job_runner_rate_limits where key <> '' and tat < now() - interval '1 minute' limit 500))`
     }
     return rows
   })) as JobFields[]
@@ -341,18 +343,19 @@ export async function claimLimitedJobs(
  */
 export async function countLimitedRunning(
   sql: Sql,
+  schema: SchemaIdentifier,
   { types, queues = [] }: { types: readonly string[]; queues?: readonly string[] },
 ): Promise<{ scope: LimitScope; name: string; key: string | null; running: number }[]> {
   if (types.length === 0 && queues.length === 0) return []
   return sql<{ scope: LimitScope; name: string; key: string | null; running: number }[]>`
     select 'type' as scope, j.type as name, j.concurrency_key as key, count(*)::int as running
-    from job_runner_jobs j
+    from ${schema}.job_runner_jobs j
     where j.claimed_limited and j.lease_expires_at is not null
       and j.type = any(string_to_array(${types.join(',')}, ','))
     group by j.type, j.concurrency_key
     union all
     select 'queue', j.queue, j.concurrency_key, count(*)::int
-    from job_runner_jobs j
+    from ${schema}.job_runner_jobs j
     where j.claimed_limited and j.lease_expires_at is not null
       and j.queue = any(string_to_array(${queues.join(',')}, ','))
     group by j.queue, j.concurrency_key`
@@ -364,11 +367,12 @@ export async function countLimitedRunning(
  */
 export async function readRateLimits(
   sql: Sql,
+  schema: SchemaIdentifier,
   { types, queues = [] }: { types: readonly string[]; queues?: readonly string[] },
 ): Promise<{ scope: LimitScope; name: string; key: string; tatMs: number }[]> {
   if (types.length === 0 && queues.length === 0) return []
   const rows = await sql<{ scope: LimitScope; name: string; key: string; tat_ms: number }[]>`
-    select scope, name, key, (extract(epoch from tat) * 1000)::float8 as tat_ms from job_runner_rate_limits
+    select scope, name, key, (extract(epoch from tat) * 1000)::float8 as tat_ms from ${schema}.job_runner_rate_limits
     where tat > now()
       and ((scope = 'type' and name = any(string_to_array(${types.join(',')}, ',')))
         or (scope = 'queue' and name = any(string_to_array(${queues.join(',')}, ','))))`

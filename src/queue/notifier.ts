@@ -98,7 +98,7 @@ export class Notifier {
   private async listenAll(): Promise<void> {
     if (!this.db.capabilities.supportsListen) return
     for (const channel of CHANNELS) {
-      const { unlisten } = await this.db.sql.listen(PG_CHANNEL[channel], (packed) => {
+      const { unlisten } = await this.db.session.listen(PG_CHANNEL[channel], (packed) => {
         for (const payload of packed.split(PAYLOAD_SEPARATOR)) this.deliver(channel, payload)
       })
       this.unlisten.push(unlisten)

@@ -12,6 +12,7 @@
  * timestamp, data: {id, type, queue, state, attempts, result, error, finishedAt}}`.
  */
 import type { PendingQuery, Row, Sql } from 'postgres'
+import type { SchemaIdentifier } from '../db/schemaIdentifier.js'
 import { ISO_TIMESTAMP } from './job.js'
 
 /** The states whose arrival is a webhook event. */
@@ -24,9 +25,9 @@ export function movedColumns(sql: Sql): PendingQuery<Row[]> {
 }
 
 /** `, outbox as (insert … from moved …)`: append after a `moved as (update … returning movedColumns)` CTE. */
-export function outboxFromMoved(sql: Sql): PendingQuery<Row[]> {
+export function outboxFromMoved(sql: Sql, schema: SchemaIdentifier): PendingQuery<Row[]> {
   return sql`, outbox as (
-    insert into job_runner_webhook_deliveries (job_id, owner, webhook_id, url, event, payload)
+    insert into ${schema}.job_runner_webhook_deliveries (job_id, owner, webhook_id, url, event, payload)
     select m.id, m.owner, t.webhook_id, t.url, m.state,
            jsonb_build_object(
              'type', 'job.' || m.state,
@@ -40,7 +41,7 @@ export function outboxFromMoved(sql: Sql): PendingQuery<Row[]> {
       select null::bigint as webhook_id, m.callback->>'url' as url
       where m.callback is not null and (m.callback->'events' is null or m.callback->'events' ? m.state)
       union all
-      select w.id, w.url from job_runner_webhooks w
+      select w.id, w.url from ${schema}.job_runner_webhooks w
       where w.owner = m.owner and w.disabled_at is null
         and (w.events is null or w.events ? m.state)
         and (w.type is null or w.type = m.type) and (w.queue is null or w.queue = m.queue)
@@ -48,6 +49,6 @@ export function outboxFromMoved(sql: Sql): PendingQuery<Row[]> {
     where m.state in ('succeeded', 'failed', 'cancelled', 'expired')
       -- Evaluated once per statement: with no live subscription anywhere (the common case), a job
       -- without a callback skips the per-job probe of its owner's subscriptions.
-      and (m.callback is not null or (select exists (select 1 from job_runner_webhooks where disabled_at is null)))
+      and (m.callback is not null or (select exists (select 1 from ${schema}.job_runner_webhooks where disabled_at is null)))
   )`
 }

@@ -84,6 +84,7 @@
  * `JOB_TRANSITIONS` names the rows; test/queue/transitions.test.ts checks each one on both databases.
  */
 import type { PendingQuery, Row, Sql, TransactionSql } from 'postgres'
+import { schemaIdentifier, type SchemaIdentifier } from '../db/schemaIdentifier.js'
 import {
   ISO_TIMESTAMP,
   MAX_ERROR_HISTORY,
@@ -357,12 +358,21 @@ export class JobStore {
   /** Where the next claim's walk of owners starts, so that successive claims go round them all (src/queue/fairClaim.ts). */
   private ownerCursor = ''
 
-  /** `inTransaction`: this store's statements run in a caller's transaction (`within`). */
+  /** Every table is named in this schema (src/db/schemaIdentifier.ts). */
+  private readonly schema: SchemaIdentifier
+
+  /**
+   * `schema`: the database's `schema` (`DATABASE_SCHEMA`). `inTransaction`: this store's statements
+   * run in a caller's transaction (`within`).
+   */
   constructor(
     private readonly sql: Sql,
+    private readonly schemaName: string,
     private readonly inTransaction = false,
     private readonly options: JobStoreOptions = {},
-  ) {}
+  ) {
+    this.schema = schemaIdentifier(sql, schemaName)
+  }
 
   /**
    * The store inside a caller's transaction: a bulk action's batch (src/bulk/bulkActionStore.ts), a
@@ -370,8 +380,8 @@ export class JobStore {
    * transaction's `sql` answers everything the statements use (tagged templates, fragments, `json`);
    * it lacks `begin`, which `enqueueJobs` then does without, and `listen`, which none uses.
    */
-  static within(tx: TransactionSql): JobStore {
-    return new JobStore(tx as unknown as Sql, true)
+  static within(tx: TransactionSql, schema: string): JobStore {
+    return new JobStore(tx as unknown as Sql, schema, true)
   }
 
   /**
@@ -404,7 +414,7 @@ export class JobStore {
       // insert's round trip; the rest of the row is `insertedJobRow`'s). The payload is the one sent
       // (jsonb may order its keys differently on a later read, the same JSON value).
       const assigned = await this.sql<{ id: string; run_at: string; created_at: string }[]>`
-        insert into job_runner_jobs (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, callback, traceparent,
+        insert into ${this.schema}.job_runner_jobs (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, callback, traceparent,
                                      concurrency_key, expires_at)
         select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts, x.max_interruptions,
                x.timeout_seconds, coalesce(x.run_at, now()), x.callback, x.traceparent, x.concurrency_key, x.expires_at
@@ -423,7 +433,7 @@ export class JobStore {
     const insert = async (sql: Sql | TransactionSql) => {
       // Identity values follow the select's order, so sorting the inserted rows by id restores `ord`.
       const inserted = await sql<JobRow[]>`
-        insert into job_runner_jobs
+        insert into ${this.schema}.job_runner_jobs
           (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, idempotency_key, request_hash,
            callback, traceparent, concurrency_key, expires_at)
         select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts, x.max_interruptions,
@@ -456,7 +466,7 @@ export class JobStore {
       .filter((k): k is string => k !== null && !insertedByKey.has(k))
     const existing = missingKeys.length
       ? await sql<JobRow[]>`
-          select * from job_runner_jobs
+          select * from ${this.schema}.job_runner_jobs
           where owner = ${owner} and idempotency_key in (select jsonb_array_elements_text(${sql.json(missingKeys)}))`
       : []
     const existingByKey = new Map(existing.map((r) => [r.idempotency_key, r]))
@@ -481,7 +491,7 @@ export class JobStore {
   ): Promise<OwnedJob | undefined> {
     if (!isJobId(id)) return undefined
     const [row] = await sql<JobRow[]>`
-      select * from job_runner_jobs where id = ${id} ${owner === undefined ? sql`` : sql`and owner = ${owner}`}`
+      select * from ${this.schema}.job_runner_jobs where id = ${id} ${owner === undefined ? sql`` : sql`and owner = ${owner}`}`
     return row && toJob(row)
   }
 
@@ -496,7 +506,7 @@ export class JobStore {
     if (valid.length === 0) return []
     const sql = this.sql
     const rows = await sql<(JobRow & { version: string })[]>`
-      select j.*, ${versionOfJ(sql)} as version from job_runner_jobs j
+      select j.*, ${versionOfJ(sql)} as version from ${this.schema}.job_runner_jobs j
       where j.id = any(array(select jsonb_array_elements_text(${sql.json(valid as unknown as Json)})::bigint))`
     return rows.map(toVersionedJob)
   }
@@ -516,12 +526,12 @@ export class JobStore {
     const rows =
       owner === undefined
         ? await sql<(JobRow & { version: string })[]>`
-          select j.*, ${versionOfJ(sql)} as version from job_runner_jobs j
+          select j.*, ${versionOfJ(sql)} as version from ${this.schema}.job_runner_jobs j
           where ${versionOfJ(sql)} > ${since}
           order by j.updated_at limit ${limit}`
         : await sql<(JobRow & { version: string })[]>`
-          select j.*, ${versionOfJ(sql)} as version from job_runner_owner_jobs o
-          join job_runner_jobs j on j.id = o.job_id and j.owner = o.owner
+          select j.*, ${versionOfJ(sql)} as version from ${this.schema}.job_runner_owner_jobs o
+          join ${this.schema}.job_runner_jobs j on j.id = o.job_id and j.owner = o.owner
           where o.owner = ${owner} and ${versionOfJ(sql)} > ${since}
           order by j.updated_at limit ${limit}`
     return rows.map(toVersionedJob)
@@ -542,13 +552,13 @@ export class JobStore {
     const rows =
       owner === undefined
         ? await sql<JobRow[]>`
-          select j.* from job_runner_jobs j
+          select j.* from ${this.schema}.job_runner_jobs j
           where true ${filters} ${beforeId === undefined ? sql`` : sql`and j.id < ${beforeId}`}
           order by j.id desc
           limit ${limit}`
         : await sql<JobRow[]>`
-          select j.* from job_runner_owner_jobs o
-          join job_runner_jobs j on j.id = o.job_id and j.owner = o.owner
+          select j.* from ${this.schema}.job_runner_owner_jobs o
+          join ${this.schema}.job_runner_jobs j on j.id = o.job_id and j.owner = o.owner
           where o.owner = ${owner} ${filters} ${beforeId === undefined ? sql`` : sql`and o.job_id < ${beforeId}`}
           order by o.job_id desc
           limit ${limit}`
@@ -601,7 +611,7 @@ export class JobStore {
   }): Promise<ClaimedJob[]> {
     if (limit <= 0) return []
     const fromOwner = this.ownerCursor
-    const rows = await claimFairly(this.sql, {
+    const rows = await claimFairly(this.sql, this.schema, {
       instanceId,
       queues,
       limit,
@@ -623,18 +633,18 @@ export class JobStore {
    * without limits never pass here.
    */
   async claimLimitedJobs(params: LimitedClaimParams): Promise<ClaimedJob[]> {
-    const rows = await claimLimitedJobs(this.sql, params)
+    const rows = await claimLimitedJobs(this.sql, this.schema, params)
     return rows.sort(inClaimOrder).map(toClaimedJob)
   }
 
   /** Jobs of each limited type or queue, and key, holding a place now (see `countLimitedRunning`). */
-  countLimitedRunning(params: Parameters<typeof countLimitedRunning>[1]): ReturnType<typeof countLimitedRunning> {
-    return countLimitedRunning(this.sql, params)
+  countLimitedRunning(params: Parameters<typeof countLimitedRunning>[2]): ReturnType<typeof countLimitedRunning> {
+    return countLimitedRunning(this.sql, this.schema, params)
   }
 
   /** Where each rate limiter of these types and queues stands (see `readRateLimits`). */
-  readRateLimits(params: Parameters<typeof readRateLimits>[1]): ReturnType<typeof readRateLimits> {
-    return readRateLimits(this.sql, params)
+  readRateLimits(params: Parameters<typeof readRateLimits>[2]): ReturnType<typeof readRateLimits> {
+    return readRateLimits(this.sql, this.schema, params)
   }
 
   /**
@@ -645,7 +655,7 @@ export class JobStore {
   async releaseJobs({ instanceId, ids }: { instanceId: string; ids: readonly string[] }): Promise<string[]> {
     if (ids.length === 0) return []
     const rows = await this.sql<{ id: string }[]>`
-      update job_runner_jobs j
+      update ${this.schema}.job_runner_jobs j
       set state = 'queued', attempts = j.attempts - (j.started_at is not null)::int, started_at = null,
           updated_at = now(), lease_owner = null, lease_expires_at = null
       where j.id = any(array(select jsonb_array_elements_text(${this.sql.json(ids as unknown as Json)})::bigint))
@@ -666,14 +676,14 @@ export class JobStore {
     const rows = await this.sql<{ id: string }[]>`
       with x as materialized (select * from jsonb_to_recordset(${this.sql.json(completions as unknown as Json)}) as x(id bigint, result jsonb, checkpoint jsonb, "checkpointVersion" int, progress jsonb)),
       moved as (
-      update job_runner_jobs j
+      update ${this.schema}.job_runner_jobs j
       set state = 'succeeded', result = x.result, checkpoint = x.checkpoint,
           checkpoint_version = coalesce(x."checkpointVersion", j.checkpoint_version), progress = coalesce(x.progress, j.progress),
           finished_at = now(), started_at = coalesce(j.started_at, now()), updated_at = now(), lease_owner = null, lease_expires_at = null, error = null
       from x
       where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
       returning ${movedColumns(this.sql)})
-      ${outboxFromMoved(this.sql)}
+      ${outboxFromMoved(this.sql, this.schema)}
       select id from moved`
     return rows.map((r) => String(r.id))
   }
@@ -697,7 +707,7 @@ export class JobStore {
           as x(id bigint, error text, checkpoint jsonb, "checkpointVersion" int, progress jsonb, "retryDelayMs" float8,
                "giveUp" boolean, entry jsonb)),
       moved as (
-      update job_runner_jobs j
+      update ${this.schema}.job_runner_jobs j
       set state = case when x."giveUp" or j.attempts >= j.max_attempts then 'failed' else 'queued' end,
           finished_at = case when x."giveUp" or j.attempts >= j.max_attempts then now() end,
           run_at = case when x."giveUp" or j.attempts >= j.max_attempts then j.run_at
@@ -708,7 +718,7 @@ export class JobStore {
       from x
       where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
       returning ${movedColumns(this.sql)})
-      ${outboxFromMoved(this.sql)}
+      ${outboxFromMoved(this.sql, this.schema)}
       select id, state from moved`
     return rows.map((r) => ({ id: String(r.id), state: r.state }))
   }
@@ -730,7 +740,7 @@ export class JobStore {
     const rows = await this.sql<{ id: string; state: JobState }[]>`
       with x as materialized (select * from ${snapshotRows(this.sql, jobs)}),
       moved as (
-      update job_runner_jobs j
+      update ${this.schema}.job_runner_jobs j
       set state = case when j.interruptions >= j.max_interruptions then 'failed' else 'queued' end,
           finished_at = case when j.interruptions >= j.max_interruptions then now() end,
           error = case when j.interruptions >= j.max_interruptions
@@ -751,7 +761,7 @@ export class JobStore {
       from x
       where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
       returning ${movedColumns(this.sql)})
-      ${outboxFromMoved(this.sql)}
+      ${outboxFromMoved(this.sql, this.schema)}
       select id, state from moved`
     return rows.map((r) => ({ id: String(r.id), state: r.state }))
   }
@@ -776,12 +786,12 @@ export class JobStore {
     const rows = await this.sql<{ id: string; state: JobState }[]>`
       with x as materialized (select * from ${snapshotRows(this.sql, jobs)}),
       moved as (
-      update job_runner_jobs j
+      update ${this.schema}.job_runner_jobs j
       set ${stoppedWrite(this.sql)}
       from x
       where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
       returning ${movedColumns(this.sql)})
-      ${outboxFromMoved(this.sql)}
+      ${outboxFromMoved(this.sql, this.schema)}
       select id, state from moved`
     return rows.map((r) => ({ id: String(r.id), state: r.state }))
   }
@@ -804,12 +814,12 @@ export class JobStore {
     const rows = await this.sql<{ id: string; state: JobState }[]>`
       with x as materialized (select * from ${snapshotRows(this.sql, jobs)}),
       moved as (
-      update job_runner_jobs j
+      update ${this.schema}.job_runner_jobs j
       set ${stoppedWrite(this.sql)}, run_at = now()
       from x
       where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
       returning ${movedColumns(this.sql)})
-      ${outboxFromMoved(this.sql)}
+      ${outboxFromMoved(this.sql, this.schema)}
       select id, state from moved`
     return rows.map((r) => ({ id: String(r.id), state: r.state }))
   }
@@ -824,11 +834,11 @@ export class JobStore {
     const sql = this.sql
     const [row] = await sql<(JobRow & { previous_state: JobState })[]>`
       with target as (
-        select id, state from job_runner_jobs
+        select id, state from ${this.schema}.job_runner_jobs
         where id = ${id} ${ownedBy(sql, owner)}
         for update
       )
-      update job_runner_jobs j
+      update ${this.schema}.job_runner_jobs j
       set state = case when target.state = 'queued' then 'paused' else j.state end,
           pause_requested = target.state = 'running', updated_at = now()
       from target
@@ -850,11 +860,11 @@ export class JobStore {
     const sql = this.sql
     const [row] = await sql<JobRow[]>`
       with target as (
-        select id, state from job_runner_jobs
+        select id, state from ${this.schema}.job_runner_jobs
         where id = ${id} ${ownedBy(sql, owner)}
         for update
       )
-      update job_runner_jobs j
+      update ${this.schema}.job_runner_jobs j
       set state = case when target.state = 'paused' then 'queued' else j.state end,
           pause_requested = false, updated_at = now()
       from target
@@ -878,29 +888,29 @@ export class JobStore {
     return this.sql.begin(async (tx) => {
       const sql = tx as unknown as Sql
       const [target] = await sql<{ id: string; state: JobState }[]>`
-        select id, state from job_runner_jobs where owner = ${owner} and idempotency_key = ${key} for update`
+        select id, state from ${this.schema}.job_runner_jobs where owner = ${owner} and idempotency_key = ${key} for update`
       let replaced: ReplacedJob['replaced'] = null
       if (target) {
         if ((CANCELLABLE_STATES as readonly JobState[]).includes(target.state)) {
           await sql`
             with target as (select ${target.id}::bigint as id, ${target.state}::text as state),
             moved as (
-              update job_runner_jobs j
+              update ${this.schema}.job_runner_jobs j
               set ${cancelWrite(sql)}
               from target
               where j.id = target.id
               returning ${movedColumns(sql)}
             )
-            ${outboxFromMoved(sql)}
+            ${outboxFromMoved(sql, this.schema)}
             select id from moved`
         }
         const [row] = await sql<JobRow[]>`
-          update job_runner_jobs set idempotency_key = null, request_hash = null, updated_at = now()
+          update ${this.schema}.job_runner_jobs set idempotency_key = null, request_hash = null, updated_at = now()
           where id = ${target.id}
           returning *`
         replaced = { job: toJob(row!), previousState: target.state }
       }
-      const [enqueued] = await JobStore.within(tx).enqueueJobs({ owner, jobs: [job] })
+      const [enqueued] = await JobStore.within(tx, this.schemaName).enqueueJobs({ owner, jobs: [job] })
       return { job: enqueued!.job, replaced }
     }) as Promise<ReplacedJob>
   }
@@ -921,7 +931,7 @@ export class JobStore {
     const rows = await this.sql<{ id: string; state: JobState }[]>`
       with x as materialized (select * from ${snapshotRows(this.sql, jobs)}),
       moved as (
-      update job_runner_jobs j
+      update ${this.schema}.job_runner_jobs j
       set state = case when j.attempts >= j.max_attempts then 'failed' else 'queued' end,
           finished_at = case when j.attempts >= j.max_attempts then now() end,
           error = 'abandoned: it ignored its token until the grace deadline',
@@ -936,7 +946,7 @@ export class JobStore {
       from x
       where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
       returning ${movedColumns(this.sql)})
-      ${outboxFromMoved(this.sql)}
+      ${outboxFromMoved(this.sql, this.schema)}
       select id, state from moved`
     return rows.map((r) => ({ id: String(r.id), state: r.state }))
   }
@@ -957,7 +967,7 @@ export class JobStore {
     const rows = await this.sql<{ id: string }[]>`
       with x as materialized (select * from jsonb_to_recordset(${this.sql.json(jobs as unknown as Json)}) as x(id bigint, checkpoint jsonb, "checkpointVersion" int, progress jsonb, started boolean)),
       moved as (
-      update job_runner_jobs j
+      update ${this.schema}.job_runner_jobs j
       set state = 'cancelled', checkpoint = x.checkpoint, ${checkpointVersionFromX(this.sql)}, progress = coalesce(x.progress, j.progress),
           attempts = case when x.started then j.attempts else j.attempts - (j.started_at is not null)::int end,
           started_at = case when x.started then coalesce(j.started_at, now()) end,
@@ -966,7 +976,7 @@ export class JobStore {
       from x
       where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
       returning ${movedColumns(this.sql)})
-      ${outboxFromMoved(this.sql)}
+      ${outboxFromMoved(this.sql, this.schema)}
       select id from moved`
     return rows.map((r) => String(r.id))
   }
@@ -989,7 +999,7 @@ export class JobStore {
         select * from jsonb_to_recordset(${sql.json(jobs as unknown as Json)})
           as x(id bigint, checkpoint jsonb, "checkpointVersion" int, progress jsonb, changed boolean)),
       written as (
-        update job_runner_jobs j
+        update ${this.schema}.job_runner_jobs j
         set checkpoint = x.checkpoint, ${checkpointVersionFromX(sql)}, progress = coalesce(x.progress, j.progress),
             updated_at = now(),
             ${countCheckpointWrite(sql, sql`coalesce(x.changed, true) and x.checkpoint is not null`)}
@@ -998,7 +1008,7 @@ export class JobStore {
         returning j.id, j.checkpoint, j.checkpoint_version, j.checkpoint_writes,
                   coalesce(x.changed, true) and x.checkpoint is not null as changed
       )
-      ${historyFromWritten(sql, 'run')}
+      ${historyFromWritten(sql, this.schema, 'run')}
       select id from written`
     return rows.map((r) => String(r.id))
   }
@@ -1006,7 +1016,7 @@ export class JobStore {
   /** Job `id`'s checkpoint with its entity tag (src/queue/checkpointStore.ts); undefined for no such job. */
   getCheckpoint(params: JobScope & { id: string }): Promise<StoredCheckpoint | undefined> {
     if (!isJobId(params.id)) return Promise.resolve(undefined)
-    return readCheckpoint(this.sql, params)
+    return readCheckpoint(this.sql, this.schema, params)
   }
 
   /**
@@ -1015,12 +1025,12 @@ export class JobStore {
    */
   replaceCheckpoint(params: ReplaceCheckpointParams): Promise<ReplaceCheckpointOutcome> {
     if (!isJobId(params.id)) return Promise.resolve({ kind: 'not-found' })
-    return replaceCheckpoint(this.sql, params)
+    return replaceCheckpoint(this.sql, this.schema, params)
   }
 
   /** The last checkpoints of job `jobId`, newest first (src/queue/checkpointStore.ts); the caller checks the job is visible. */
   listCheckpointHistory(params: { jobId: string }): Promise<CheckpointHistoryEntry[]> {
-    return listCheckpointHistory(this.sql, params)
+    return listCheckpointHistory(this.sql, this.schema, params)
   }
 
   /**
@@ -1034,18 +1044,18 @@ export class JobStore {
     const sql = this.sql
     const [row] = await sql<(JobRow & { previous_state: JobState })[]>`
       with target as (
-        select id, state from job_runner_jobs
+        select id, state from ${this.schema}.job_runner_jobs
         where id = ${id} ${ownedBy(sql, owner)}
         for update
       ),
       moved as (
-        update job_runner_jobs j
+        update ${this.schema}.job_runner_jobs j
         set ${cancelWrite(sql)}
         from target
         where j.id = target.id and target.state in ${sql(CANCELLABLE_STATES)}
         returning j.*, target.state as previous_state
       )
-      ${outboxFromMoved(sql)}
+      ${outboxFromMoved(sql, this.schema)}
       select * from moved`
     if (row) return { kind: row.previous_state === 'running' ? 'requested' : 'cancelled', job: toJob(row) }
     const job = await this.getJob({ id, owner })
@@ -1076,20 +1086,20 @@ export class JobStore {
     const sql = this.sql
     const rows = await sql<BatchedRow[]>`
       with target as materialized (
-        select id, state, type, queue from job_runner_jobs
+        select id, state, type, queue from ${this.schema}.job_runner_jobs
         where id = any(array(select jsonb_array_elements_text(${sql.json(ids as unknown as Json)})::bigint))
           ${ownedBy(sql, owner)}
         order by id
         for update
       ),
       moved as (
-        update job_runner_jobs j
+        update ${this.schema}.job_runner_jobs j
         set ${write}
         from target
         where j.id = target.id and target.state in ${sql(states)}
         returning ${movedColumns(sql)}
       )
-      ${outboxFromMoved(sql)}
+      ${outboxFromMoved(sql, this.schema)}
       select t.id, t.type, t.queue, t.state as previous_state, m.id is not null as moved
       from target t left join moved m on m.id = t.id
       order by t.id`
@@ -1107,11 +1117,11 @@ export class JobStore {
     const sql = this.sql
     const [row] = await sql<JobRow[]>`
       with target as (
-        select id, state from job_runner_jobs
+        select id, state from ${this.schema}.job_runner_jobs
         where id = ${id} ${ownedBy(sql, owner)}
         for update
       )
-      update job_runner_jobs j
+      update ${this.schema}.job_runner_jobs j
       set ${retryWrite(sql, { from, runAt })}
       from target
       where j.id = target.id and target.state in ${sql(RETRYABLE_STATES)}
@@ -1139,7 +1149,7 @@ export class JobStore {
     if (!isJobId(id)) return undefined
     const sql = this.sql
     const [row] = await sql<JobRow[]>`
-      insert into job_runner_jobs
+      insert into ${this.schema}.job_runner_jobs
         (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, replay_of,
          concurrency_key)
       select o.owner, o.type, ${queue === undefined ? sql`o.queue` : sql`${queue}`},
@@ -1147,7 +1157,7 @@ export class JobStore {
              ${priority === undefined ? sql`o.priority` : sql`${priority}::int`},
              o.max_attempts, o.max_interruptions, o.timeout_seconds,
              coalesce(${runAt?.toISOString() ?? null}::timestamptz, now()), o.id, o.concurrency_key
-      from job_runner_jobs o
+      from ${this.schema}.job_runner_jobs o
       where o.id = ${id} ${owner === undefined ? sql`` : sql`and o.owner = ${owner}`}
       returning *`
     return row && toJob(row)
@@ -1172,9 +1182,9 @@ export class JobStore {
   }): Promise<{ id: string; cancelRequested: boolean; pauseRequested: boolean }[]> {
     const rows = await this.sql<{ id: string; cancel_requested: boolean; pause_requested: boolean }[]>`
       with heartbeat as (
-        update job_runner_instances set heartbeat_at = now() where id = ${instanceId}
+        update ${this.schema}.job_runner_instances set heartbeat_at = now() where id = ${instanceId}
       )
-      update job_runner_jobs
+      update ${this.schema}.job_runner_jobs
       set lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
       where id = any(array(select jsonb_array_elements_text(${this.sql.json(ids as unknown as Json)})::bigint))
         and lease_owner = ${instanceId} and state = 'running'
@@ -1197,14 +1207,14 @@ export class JobStore {
   async recoverExpiredLeases({ limit = 1000 }: { limit?: number } = {}): Promise<{ id: string; state: JobState }[]> {
     const rows = await this.sql<{ id: string; state: JobState }[]>`
       with expired as (
-        select id from job_runner_jobs
+        select id from ${this.schema}.job_runner_jobs
         where state = 'running' and lease_expires_at < now()
         order by lease_expires_at
         limit ${limit}
         for update skip locked
       ),
       moved as (
-      update job_runner_jobs j
+      update ${this.schema}.job_runner_jobs j
       set state = case when j.started_at is not null and j.attempts >= j.max_attempts then 'failed' else 'queued' end,
           finished_at = case when j.started_at is not null and j.attempts >= j.max_attempts then now() end,
           run_at = case when j.started_at is null then j.run_at else now() end,
@@ -1222,7 +1232,7 @@ export class JobStore {
       from expired
       where j.id = expired.id
       returning ${movedColumns(this.sql)})
-      ${outboxFromMoved(this.sql)}
+      ${outboxFromMoved(this.sql, this.schema)}
       select id, state from moved`
     return rows.map((r) => ({ id: String(r.id), state: r.state }))
   }
@@ -1235,21 +1245,21 @@ export class JobStore {
   async expireJobs({ limit = 1000 }: { limit?: number } = {}): Promise<{ id: string; type: string; queue: string }[]> {
     const rows = await this.sql<{ id: string; type: string; queue: string }[]>`
       with due as (
-        select id from job_runner_jobs
+        select id from ${this.schema}.job_runner_jobs
         where state = 'queued' and expires_at is not null and expires_at <= now()
         order by expires_at
         limit ${limit}
         for update skip locked
       ),
       moved as (
-        update job_runner_jobs j
+        update ${this.schema}.job_runner_jobs j
         set state = 'expired', finished_at = now(), updated_at = now(),
             error = 'expired: not started by ' || to_char(j.expires_at at time zone 'UTC', ${ISO_TIMESTAMP})
         from due
         where j.id = due.id
         returning ${movedColumns(this.sql)}
       )
-      ${outboxFromMoved(this.sql)}
+      ${outboxFromMoved(this.sql, this.schema)}
       select id, type, queue from moved`
     return rows.map((r) => ({ id: String(r.id), type: r.type, queue: r.queue }))
   }
@@ -1262,7 +1272,7 @@ export class JobStore {
    */
   async upcomingRunTimes({ queues, limit }: { queues: readonly string[]; limit: number }): Promise<number[]> {
     const rows = await this.sql<{ at: string }[]>`
-      select distinct (extract(epoch from run_at) * 1000)::float8 as at from job_runner_jobs
+      select distinct (extract(epoch from run_at) * 1000)::float8 as at from ${this.schema}.job_runner_jobs
       where state = 'queued' and queue = any(string_to_array(${queues.join(',')}, ',')) and run_at > now()
       order by at
       limit ${limit}`
@@ -1271,19 +1281,19 @@ export class JobStore {
 
   async registerInstance(instance: InstanceInfo): Promise<void> {
     await this.sql`
-      insert into job_runner_instances (id, hostname, pid, queues)
+      insert into ${this.schema}.job_runner_instances (id, hostname, pid, queues)
       values (${instance.id}, ${instance.hostname}, ${instance.pid}, string_to_array(${instance.queues.join(',')}, ','))
       on conflict (id) do update set heartbeat_at = now()`
   }
 
   async deregisterInstance({ instanceId }: { instanceId: string }): Promise<void> {
-    await this.sql`delete from job_runner_instances where id = ${instanceId}`
+    await this.sql`delete from ${this.schema}.job_runner_instances where id = ${instanceId}`
   }
 
   /** Forgets instances whose heartbeat stopped long ago; their jobs are recovered by lease expiry. */
   async pruneDeadInstances({ silentForMs }: { silentForMs: number }): Promise<number> {
     const rows = await this.sql`
-      delete from job_runner_instances where heartbeat_at < now() - ${silentForMs} * interval '1 millisecond'
+      delete from ${this.schema}.job_runner_instances where heartbeat_at < now() - ${silentForMs} * interval '1 millisecond'
       returning id`
     return rows.length
   }
@@ -1308,17 +1318,17 @@ export class JobStore {
     const [row] = await this.sql<{ pruned: number; last_id: string | null; reached_recent: boolean | null }[]>`
       with cutoff as materialized (select now() - ${olderThanMs} * interval '1 millisecond' as at),
       scanned as materialized (
-        select id, state, finished_at, created_at from job_runner_jobs
+        select id, state, finished_at, created_at from ${this.schema}.job_runner_jobs
         where id > ${afterId}
         order by id
         limit ${window}
       ),
       pruned as (
-        delete from job_runner_jobs j
+        delete from ${this.schema}.job_runner_jobs j
         where j.id = any(array(
           -- Only the finished candidates are locked (another instance's pruner skips them); a
           -- finished job never changes again, so no runner waits on these locks.
-          select c.id from job_runner_jobs c
+          select c.id from ${this.schema}.job_runner_jobs c
           where c.id = any(array(
             select s.id from scanned s, cutoff
             where s.state in ('succeeded', 'failed', 'cancelled', 'expired') and s.finished_at < cutoff.at))
@@ -1328,11 +1338,11 @@ export class JobStore {
       -- Their log lines go with them (migration 014: no foreign key, so that a job's delete or a
       -- truncate of the jobs never waits on its lines).
       pruned_logs as (
-        delete from job_runner_job_logs l where l.job_id = any(array(select id from pruned))
+        delete from ${this.schema}.job_runner_job_logs l where l.job_id = any(array(select id from pruned))
       ),
       -- And their checkpoint history (migration 021), for the same reason.
       pruned_checkpoints as (
-        delete from job_runner_checkpoint_history h where h.job_id = any(array(select id from pruned))
+        delete from ${this.schema}.job_runner_checkpoint_history h where h.job_id = any(array(select id from pruned))
       )
       select (select count(*)::int from pruned) as pruned,
              (select max(id)::text from scanned) as last_id,
@@ -1346,13 +1356,13 @@ export class JobStore {
    */
   async countJobsByQueueAndState(): Promise<{ queue: string; state: JobState; count: number }[]> {
     const rows = await this.sql<{ queue: string; state: JobState; count: string }[]>`
-      select queue, state, count(*) as count from job_runner_jobs group by queue, state order by queue, state`
+      select queue, state, count(*) as count from ${this.schema}.job_runner_jobs group by queue, state order by queue, state`
     return rows.map((r) => ({ queue: r.queue, state: r.state, count: Number(r.count) }))
   }
 
   /** Jobs' own log lines, appended and trimmed in batches (src/queue/jobLogStore.ts). */
   async appendJobLogs(lines: readonly NewJobLogLine[]): Promise<void> {
-    await appendJobLogs(this.sql, lines)
+    await appendJobLogs(this.sql, this.schema, lines)
     if (lines.length > 0) this.options.onJobLogsAppended?.([...new Set(lines.map((line) => line.jobId))])
   }
 
@@ -1361,12 +1371,12 @@ export class JobStore {
     after: readonly { jobId: string; afterId: string }[]
     limitPerJob: number
   }): Promise<StreamedJobLogLine[]> {
-    return listJobLogsAfter(this.sql, params)
+    return listJobLogsAfter(this.sql, this.schema, params)
   }
 
   /** An owner's jobs' lines after a line id: a stream of many jobs' catch-up (src/queue/jobLogStore.ts). */
   listOwnerJobLogsAfter(params: JobScope & { afterId: string; limit: number }): Promise<StreamedJobLogLine[]> {
-    return listOwnerJobLogsAfter(this.sql, params)
+    return listOwnerJobLogsAfter(this.sql, this.schema, params)
   }
 
   /**
@@ -1375,14 +1385,14 @@ export class JobStore {
    */
   async eventStreamStart(): Promise<{ logId: string; version: string }> {
     const [row] = await this.sql<{ logId: string; version: string }[]>`
-      select (select coalesce(max(id), 0) from job_runner_job_logs)::text as "logId",
+      select (select coalesce(max(id), 0) from ${this.schema}.job_runner_job_logs)::text as "logId",
         to_char(now() at time zone 'UTC', ${VERSION_FORMAT}) as version`
     return row!
   }
 
   /** A page of a job's log lines after a line id (src/queue/jobLogStore.ts); the caller checks the job is visible. */
   listJobLogs(params: { jobId: string; afterId?: string; limit: number }): Promise<JobLogLine[]> {
-    return listJobLogs(this.sql, params)
+    return listJobLogs(this.sql, this.schema, params)
   }
 
   /** Cheap liveness check for `/readyz`. */
@@ -1398,7 +1408,7 @@ export class JobStore {
   async servedQueues({ liveWithinMs }: { liveWithinMs: number }): Promise<{ queue: string; instances: number }[]> {
     return this.sql<{ queue: string; instances: number }[]>`
       select q.name as queue, count(*)::int as instances
-      from job_runner_instances i, unnest(i.queues) as q(name)
+      from ${this.schema}.job_runner_instances i, unnest(i.queues) as q(name)
       where i.heartbeat_at > now() - ${liveWithinMs} * interval '1 millisecond'
       group by q.name`
   }
@@ -1426,7 +1436,7 @@ export class JobStore {
       counts as materialized (
         select queue, state, count(*) as count,
                count(*) filter (where state = 'queued' and run_at > now()) as scheduled
-        from job_runner_jobs
+        from ${this.schema}.job_runner_jobs
         group by queue, state
       ),
       shown as (

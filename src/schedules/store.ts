@@ -14,6 +14,7 @@
  * Times come from the database's clock (`now()`), the same for every instance.
  */
 import type { Sql, TransactionSql } from 'postgres'
+import { schemaIdentifier, type SchemaIdentifier } from '../db/schemaIdentifier.js'
 import type { Json } from '../queue/job.js'
 import { JobStore, type CancelOutcome, type EnqueuedJob, type NewJob } from '../queue/store.js'
 import { planFire } from './firing.js'
@@ -74,7 +75,16 @@ export interface CodeSchedule {
 const ACTIVE_STATES = new Set(['queued', 'running'])
 
 export class ScheduleStore {
-  constructor(private readonly sql: Sql) {}
+  /** Every table is named in this schema (src/db/schemaIdentifier.ts). */
+  private readonly schema: SchemaIdentifier
+
+  /** `schema`: the database's `schema` (`DATABASE_SCHEMA`). */
+  constructor(
+    private readonly sql: Sql,
+    private readonly schemaName: string,
+  ) {
+    this.schema = schemaIdentifier(sql, schemaName)
+  }
 
   /**
    * Creates or replaces schedule `id` (PUT). A replacement that keeps the timing keeps
@@ -96,14 +106,14 @@ export class ScheduleStore {
     return this.sql.begin(async (sql) => {
       const now = await databaseNow(sql)
       const [previous] = await sql<ScheduleRow[]>`
-        select s.*, null as last_job_state from job_runner_schedules s where s.id = ${id} for update`
+        select s.*, null as last_job_state from ${this.schema}.job_runner_schedules s where s.id = ${id} for update`
       if (previous?.source === 'code') return { kind: 'declared-in-code' as const }
       if (previous && previous.owner !== owner && !admin) return { kind: 'taken' as const }
       const keepsTiming =
         previous !== undefined && !previous.paused && sameTiming(timingOf(previous), definition.timing)
       const nextRunAt = definition.paused ? null : keepsTiming ? previous.next_run_at : nextSlot(definition.timing, now)
       const [row] = await sql<ScheduleRow[]>`
-        insert into job_runner_schedules as s
+        insert into ${this.schema}.job_runner_schedules as s
           (id, owner, source, cron, every, every_ms, timezone, job, overlap, backfill_max_slots, paused, next_run_at)
         values (${id}, ${owner}, 'api', ${cronOf(definition.timing)}, ${everyOf(definition.timing)},
                 ${everyMsOf(definition.timing)}, ${definition.timing.timezone}, ${sql.json(definition.job as unknown as Json)},
@@ -112,7 +122,7 @@ export class ScheduleStore {
           cron = excluded.cron, every = excluded.every, every_ms = excluded.every_ms, timezone = excluded.timezone,
           job = excluded.job, overlap = excluded.overlap, backfill_max_slots = excluded.backfill_max_slots,
           paused = excluded.paused, next_run_at = excluded.next_run_at, last_error = null, updated_at = now()
-        returning s.*, (select state from job_runner_jobs j where j.id = s.last_job_id) as last_job_state`
+        returning s.*, (select state from ${this.schema}.job_runner_jobs j where j.id = s.last_job_id) as last_job_state`
       return { kind: previous ? ('replaced' as const) : ('created' as const), row: row! }
     }) as Promise<PutOutcome>
   }
@@ -120,8 +130,8 @@ export class ScheduleStore {
   async getSchedule({ id, owner }: ScheduleScope & { id: string }): Promise<ScheduleRow | undefined> {
     const sql = this.sql
     const [row] = await sql<ScheduleRow[]>`
-      select s.*, j.state as last_job_state from job_runner_schedules s
-      left join job_runner_jobs j on j.id = s.last_job_id
+      select s.*, j.state as last_job_state from ${this.schema}.job_runner_schedules s
+      left join ${this.schema}.job_runner_jobs j on j.id = s.last_job_id
       where s.id = ${id} ${owner === undefined ? sql`` : sql`and s.owner = ${owner}`}`
     return row
   }
@@ -134,8 +144,8 @@ export class ScheduleStore {
   }: ScheduleScope & { afterId?: string; limit: number }): Promise<ScheduleRow[]> {
     const sql = this.sql
     return sql<ScheduleRow[]>`
-      select s.*, j.state as last_job_state from job_runner_schedules s
-      left join job_runner_jobs j on j.id = s.last_job_id
+      select s.*, j.state as last_job_state from ${this.schema}.job_runner_schedules s
+      left join ${this.schema}.job_runner_jobs j on j.id = s.last_job_id
       where true ${owner === undefined ? sql`` : sql`and s.owner = ${owner}`}
         ${afterId === undefined ? sql`` : sql`and s.id > ${afterId}`}
       order by s.id
@@ -146,7 +156,7 @@ export class ScheduleStore {
   async deleteSchedule({ id, owner }: ScheduleScope & { id: string }): Promise<ChangeOutcome> {
     const sql = this.sql
     const [row] = await sql<ScheduleRow[]>`
-      delete from job_runner_schedules s
+      delete from ${this.schema}.job_runner_schedules s
       where s.id = ${id} and s.source = 'api' ${owner === undefined ? sql`` : sql`and s.owner = ${owner}`}
       returning s.*, null as last_job_state`
     if (row) return { kind: 'done', row }
@@ -161,7 +171,7 @@ export class ScheduleStore {
   async setPaused({ id, owner, paused }: ScheduleScope & { id: string; paused: boolean }): Promise<ChangeOutcome> {
     return this.sql.begin(async (sql) => {
       const [current] = await sql<(ScheduleRow & { now: Date })[]>`
-        select s.*, now() as now from job_runner_schedules s
+        select s.*, now() as now from ${this.schema}.job_runner_schedules s
         where s.id = ${id} ${owner === undefined ? sql`` : sql`and s.owner = ${owner}`}
         for update`
       if (!current) return { kind: 'not-found' as const }
@@ -171,7 +181,7 @@ export class ScheduleStore {
       }
       const nextRunAt = paused ? null : nextSlot(timingOf(current), current.now)
       await sql`
-        update job_runner_schedules set paused = ${paused}, next_run_at = ${nextRunAt}, updated_at = now()
+        update ${this.schema}.job_runner_schedules set paused = ${paused}, next_run_at = ${nextRunAt}, updated_at = now()
         where id = ${id}`
       return { kind: 'done' as const, row: await this.readInside(sql, id) }
     }) as Promise<ChangeOutcome>
@@ -192,14 +202,14 @@ export class ScheduleStore {
   > {
     return this.sql.begin(async (sql) => {
       const [current] = await sql<ScheduleRow[]>`
-        select s.* from job_runner_schedules s
+        select s.* from ${this.schema}.job_runner_schedules s
         where s.id = ${id} ${owner === undefined ? sql`` : sql`and s.owner = ${owner}`}
         for update`
       if (!current) return { kind: 'not-found' as const }
       const job = { ...prepare(current.job, null), idempotencyKey: `schedule:${id}:trigger:${key}`, requestHash: null }
-      const [enqueued] = await JobStore.within(sql).enqueueJobs({ owner: current.owner, jobs: [job] })
+      const [enqueued] = await JobStore.within(sql, this.schemaName).enqueueJobs({ owner: current.owner, jobs: [job] })
       await sql`
-        update job_runner_schedules set last_job_id = ${enqueued!.job.id}, last_slot_at = null where id = ${id}`
+        update ${this.schema}.job_runner_schedules set last_job_id = ${enqueued!.job.id}, last_slot_at = null where id = ${id}`
       return { kind: 'triggered' as const, row: await this.readInside(sql, id), enqueued: enqueued! }
     }) as Promise<{ kind: 'triggered'; row: ScheduleRow; enqueued: EnqueuedJob } | { kind: 'not-found' }>
   }
@@ -212,7 +222,7 @@ export class ScheduleStore {
   async msUntilNextDue(): Promise<number | null> {
     const [row] = await this.sql<{ ms: number | null }[]>`
       select (extract(epoch from (min(next_run_at) - now())) * 1000)::float8 as ms
-      from job_runner_schedules where not paused`
+      from ${this.schema}.job_runner_schedules where not paused`
     return row?.ms ?? null
   }
 
@@ -225,8 +235,8 @@ export class ScheduleStore {
     return this.sql.begin(async (sql) => {
       const rows = await sql<(ScheduleRow & { now: Date })[]>`
         select s.*, j.state as last_job_state, now() as now
-        from job_runner_schedules s
-        left join job_runner_jobs j on j.id = s.last_job_id
+        from ${this.schema}.job_runner_schedules s
+        left join ${this.schema}.job_runner_jobs j on j.id = s.last_job_id
         where not s.paused and s.next_run_at <= now()
         order by s.next_run_at
         limit ${limit}
@@ -280,7 +290,7 @@ export class ScheduleStore {
         for (const job of jobs) list.push({ schedule, job })
         byOwner.set(row.owner, list)
         if (plan.cancelPrevious && jobs.length > 0) {
-          schedule.cancelled = await JobStore.within(sql).requestCancel({
+          schedule.cancelled = await JobStore.within(sql, this.schemaName).requestCancel({
             id: String(row.last_job_id),
             owner: row.owner,
           })
@@ -298,14 +308,17 @@ export class ScheduleStore {
       }
       for (const [owner, entries] of byOwner) {
         if (entries.length === 0) continue
-        const enqueued = await JobStore.within(sql).enqueueJobs({ owner, jobs: entries.map((e) => e.job) })
+        const enqueued = await JobStore.within(sql, this.schemaName).enqueueJobs({
+          owner,
+          jobs: entries.map((e) => e.job),
+        })
         enqueued.forEach((e, i) => entries[i]!.schedule.enqueued.push(e))
       }
       const lastJobOf = new Map(fired.map((f) => [f.id, f.enqueued.at(-1)?.job.id ?? null]))
       if (updates.length > 0) {
         const withJobs = updates.map((u) => ({ ...u, last_job_id: lastJobOf.get(u.id) ?? null }))
         await sql`
-          update job_runner_schedules s
+          update ${this.schema}.job_runner_schedules s
           set next_run_at = x.next_run_at, fires = s.fires + x.fires, skips = s.skips + x.skips,
               misses = s.misses + x.misses, last_error = x.last_error,
               last_job_id = coalesce(x.last_job_id, s.last_job_id),
@@ -331,7 +344,7 @@ export class ScheduleStore {
     return this.sql.begin(async (sql) => {
       const now = await databaseNow(sql)
       const existing = await sql<ScheduleRow[]>`
-        select s.*, null as last_job_state from job_runner_schedules s
+        select s.*, null as last_job_state from ${this.schema}.job_runner_schedules s
         where s.id in (select jsonb_array_elements_text(${sql.json(declared.map((d) => d.id))}))
         for update`
       const byId = new Map(existing.map((r) => [r.id, r]))
@@ -347,7 +360,7 @@ export class ScheduleStore {
         const keepsTiming = current !== undefined && sameTiming(timingOf(current), definition.timing)
         const nextRunAt = paused ? null : keepsTiming ? current.next_run_at : nextSlot(definition.timing, now)
         await sql`
-          insert into job_runner_schedules as s
+          insert into ${this.schema}.job_runner_schedules as s
             (id, owner, source, cron, every, every_ms, timezone, job, overlap, backfill_max_slots, paused, next_run_at)
           values (${id}, ${owner}, 'code', ${cronOf(definition.timing)}, ${everyOf(definition.timing)},
                   ${everyMsOf(definition.timing)}, ${definition.timing.timezone}, ${sql.json(definition.job as unknown as Json)},
@@ -364,7 +377,7 @@ export class ScheduleStore {
         upserted.push(id)
       }
       const removed = await sql<{ id: string }[]>`
-        delete from job_runner_schedules
+        delete from ${this.schema}.job_runner_schedules
         where source = 'code' and id not in (select jsonb_array_elements_text(${sql.json(declared.map((d) => d.id))}))
         returning id`
       return { upserted, removed: removed.map((r) => r.id), conflicts }
@@ -373,8 +386,8 @@ export class ScheduleStore {
 
   private async readInside(sql: TransactionSql, id: string): Promise<ScheduleRow> {
     const [row] = await sql<ScheduleRow[]>`
-      select s.*, j.state as last_job_state from job_runner_schedules s
-      left join job_runner_jobs j on j.id = s.last_job_id
+      select s.*, j.state as last_job_state from ${this.schema}.job_runner_schedules s
+      left join ${this.schema}.job_runner_jobs j on j.id = s.last_job_id
       where s.id = ${id}`
     return row!
   }

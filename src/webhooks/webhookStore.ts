@@ -10,6 +10,7 @@
  *      └──────── other answer: next_attempt_at ◀──┘ └──lease expired (SIGKILL): claimable again
  */
 import type { Sql } from 'postgres'
+import { schemaIdentifier, type SchemaIdentifier } from '../db/schemaIdentifier.js'
 import type { Json } from '../queue/job.js'
 import { ISO_TIMESTAMP } from '../queue/job.js'
 
@@ -58,7 +59,16 @@ export type DeliverySettlement =
   | { kind: 'failed'; status: number | null; error: string; response: string | null }
 
 export class WebhookStore {
-  constructor(private readonly sql: Sql) {}
+  /** Every table is named in this schema (src/db/schemaIdentifier.ts). */
+  private readonly schema: SchemaIdentifier
+
+  /** `schema`: the database's `schema` (`DATABASE_SCHEMA`). */
+  constructor(
+    private readonly sql: Sql,
+    schema: string,
+  ) {
+    this.schema = schemaIdentifier(sql, schema)
+  }
 
   async createWebhook(webhook: {
     owner: string
@@ -70,7 +80,7 @@ export class WebhookStore {
   }): Promise<WebhookRow> {
     const sql = this.sql
     const [row] = await sql<WebhookRow[]>`
-      insert into job_runner_webhooks (owner, url, events, type, queue, secret)
+      insert into ${this.schema}.job_runner_webhooks (owner, url, events, type, queue, secret)
       values (${webhook.owner}, ${webhook.url}, ${webhook.events === null ? null : sql.json(webhook.events as unknown as Json)},
               ${webhook.type}, ${webhook.queue}, ${webhook.secret})
       returning ${this.webhookColumns()}`
@@ -79,7 +89,7 @@ export class WebhookStore {
 
   async countWebhooks({ owner }: { owner: string }): Promise<number> {
     const [row] = await this.sql<{ count: number }[]>`
-      select count(*)::int as count from job_runner_webhooks where owner = ${owner}`
+      select count(*)::int as count from ${this.schema}.job_runner_webhooks where owner = ${owner}`
     return row!.count
   }
 
@@ -87,7 +97,7 @@ export class WebhookStore {
   async listWebhooks({ owner, limit }: { owner: string | undefined; limit: number }): Promise<WebhookRow[]> {
     const sql = this.sql
     return sql<WebhookRow[]>`
-      select ${this.webhookColumns()} from job_runner_webhooks
+      select ${this.webhookColumns()} from ${this.schema}.job_runner_webhooks
       where true ${owner === undefined ? sql`` : sql`and owner = ${owner}`}
       order by id limit ${limit}`
   }
@@ -96,7 +106,7 @@ export class WebhookStore {
     if (!/^[1-9][0-9]{0,17}$/.test(id)) return false
     const sql = this.sql
     const rows = await sql`
-      delete from job_runner_webhooks where id = ${id} ${owner === undefined ? sql`` : sql`and owner = ${owner}`}
+      delete from ${this.schema}.job_runner_webhooks where id = ${id} ${owner === undefined ? sql`` : sql`and owner = ${owner}`}
       returning id`
     return rows.length > 0
   }
@@ -104,7 +114,7 @@ export class WebhookStore {
   /** The receiver said 410 Gone: no more deliveries to it. */
   async disableWebhook({ id, reason }: { id: string; reason: string }): Promise<void> {
     await this.sql`
-      update job_runner_webhooks set disabled_at = now(), disabled_reason = ${reason}
+      update ${this.schema}.job_runner_webhooks set disabled_at = now(), disabled_reason = ${reason}
       where id = ${id} and disabled_at is null`
   }
 
@@ -131,7 +141,7 @@ export class WebhookStore {
       })[]
     >`
       with due as (
-        select id from job_runner_webhook_deliveries
+        select id from ${this.schema}.job_runner_webhook_deliveries
         where state = 'pending' and next_attempt_at <= now()
           and (lease_expires_at is null or lease_expires_at < now())
         order by next_attempt_at, id
@@ -139,14 +149,14 @@ export class WebhookStore {
         for update skip locked
       ),
       claimed as (
-        update job_runner_webhook_deliveries d
+        update ${this.schema}.job_runner_webhook_deliveries d
         set attempts = d.attempts + 1, lease_owner = ${instanceId},
             lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
         from due where d.id = due.id
         returning d.id, d.job_id, d.webhook_id, d.url, d.event, d.payload, d.attempts
       )
       select c.id, c.job_id, c.webhook_id, c.url, c.event, c.payload, c.attempts, w.secret
-      from claimed c left join job_runner_webhooks w on w.id = c.webhook_id and w.disabled_at is null
+      from claimed c left join ${this.schema}.job_runner_webhooks w on w.id = c.webhook_id and w.disabled_at is null
       order by c.id`
     return rows.map((r) => ({
       id: String(r.id),
@@ -174,7 +184,7 @@ export class WebhookStore {
     const state = settlement.kind === 'retry' ? 'pending' : settlement.kind
     const delayMs = settlement.kind === 'retry' ? settlement.delayMs : 0
     const rows = await sql`
-      update job_runner_webhook_deliveries
+      update ${this.schema}.job_runner_webhook_deliveries
       set state = ${state}, lease_owner = null, lease_expires_at = null,
           next_attempt_at = now() + ${delayMs} * interval '1 millisecond',
           delivered_at = case when ${state} = 'delivered' then now() end,
@@ -194,7 +204,7 @@ export class WebhookStore {
              last_status as "lastStatus", last_error as "lastError", last_response as "lastResponse",
              to_char(created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as "createdAt",
              to_char(delivered_at at time zone 'UTC', ${ISO_TIMESTAMP}) as "deliveredAt"
-      from job_runner_webhook_deliveries where job_id = ${jobId}
+      from ${this.schema}.job_runner_webhook_deliveries where job_id = ${jobId}
       order by id limit 100`
     return rows.map((r) => ({ ...r }))
   }

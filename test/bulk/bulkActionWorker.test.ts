@@ -26,19 +26,20 @@ for (const target of databaseTargets()) {
     before(async () => {
       database = await target.create()
       engine = await openEngine(database)
-      bulk = new BulkActionStore(engine.db.sql)
+      bulk = new BulkActionStore(engine.db.sql, engine.db.schema)
     })
     after(async () => {
       await engine?.close()
       await database?.cleanup()
     })
     beforeEach(async () => {
-      await engine.db.sql`truncate job_runner_jobs, job_runner_owner_jobs, job_runner_bulk_actions restart identity`
+      await engine.db
+        .sql`truncate job_runner.job_runner_jobs, job_runner.job_runner_owner_jobs, job_runner.job_runner_bulk_actions restart identity`
     })
 
     async function failedJobs(count: number): Promise<void> {
       await engine.db.sql`
-        insert into job_runner_jobs (owner, type, queue, max_attempts, state, finished_at)
+        insert into job_runner.job_runner_jobs (owner, type, queue, max_attempts, state, finished_at)
         select 'alice', 'echo', 'parked', 1, 'failed', now() from generate_series(1, ${count})`
     }
 
@@ -57,7 +58,7 @@ for (const target of databaseTargets()) {
     }
 
     const retriesCounted = async () =>
-      (await engine.db.sql<{ retries: number }[]>`select retries from job_runner_jobs order by id`).map(
+      (await engine.db.sql<{ retries: number }[]>`select retries from job_runner.job_runner_jobs order by id`).map(
         (r) => r.retries,
       )
 
@@ -77,7 +78,7 @@ for (const target of databaseTargets()) {
         'a batch without the lease writes nothing',
       )
       // The first instance vanishes; its lease expires and the second carries the action on.
-      await engine.db.sql`update job_runner_bulk_actions set lease_expires_at = now() - interval '1 second'`
+      await engine.db.sql`update job_runner.job_runner_bulk_actions set lease_expires_at = now() - interval '1 second'`
       const taken = await bulk.claimBulkAction({ leaseOwner: second, leaseMs: LEASE_MS })
       assert.deepEqual([taken?.id, taken?.cursorId, taken?.done], [id, '3', 3])
       assert.deepEqual(await bulk.workBatch({ id, leaseOwner: first, leaseMs: LEASE_MS, batchSize: 3 }), {
@@ -105,7 +106,7 @@ for (const target of databaseTargets()) {
       await firstBatch
       await first.stop()
       const [row] = await engine.db.sql<{ lease_owner: string | null; state: string; done: number }[]>`
-        select lease_owner, state, done from job_runner_bulk_actions where id = ${id}`
+        select lease_owner, state, done from job_runner.job_runner_bulk_actions where id = ${id}`
       assert.equal(row!.lease_owner, null, 'the lease was given back')
       assert.equal(row!.state, 'running')
       assert.ok(row!.done > 0 && row!.done < 60, `stopped midway (${row!.done} done)`)
@@ -138,7 +139,7 @@ for (const target of databaseTargets()) {
 
     it('a drain stops the worker and gives the lease back; a resume carries the action on', async () => {
       await service.db.sql`
-        insert into job_runner_jobs (owner, type, queue, max_attempts, state, finished_at)
+        insert into job_runner.job_runner_jobs (owner, type, queue, max_attempts, state, finished_at)
         select 'alice', 'echo', 'parked', 1, 'failed', now() from generate_series(1, 40)`
       // The drain is asked as the first batch is announced: the worker stops before the second.
       let drained: Promise<unknown> | undefined
@@ -151,7 +152,7 @@ for (const target of databaseTargets()) {
       await service.lifecycle.events.waitFor('lifecycle:state', (e) => e.state === 'drained')
       off()
       const [row] = await service.db.sql<{ lease_owner: string | null; state: string; done: number }[]>`
-        select lease_owner, state, done from job_runner_bulk_actions where id = ${id}`
+        select lease_owner, state, done from job_runner.job_runner_bulk_actions where id = ${id}`
       assert.deepEqual([row!.state, row!.done, row!.lease_owner], ['running', 2, null], 'stopped, lease given back')
       const completed = service.bulkWorker.events.waitFor('bulk:completed', (e) => e.action.id === id)
       assert.equal(await service.lifecycle.resume(), 'running')

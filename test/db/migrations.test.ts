@@ -26,9 +26,11 @@ for (const target of databaseTargets()) {
 
     it('brings a database of version 3 up to date with its jobs: listed under their owners by the database, the indexes outcomes no longer write gone, leases indexed by expiry', async () => {
       const { db, store } = engine
+      // Raw SQL goes to `db.session`, the direct connection with the schema as its search_path: it
+      // names tables as a release before this one did (`db.sql` may go through PgBouncer).
       // Back to version 3: the owner and finished-job indexes on the jobs table, no owner listing,
       // the leases index of running jobs, no announcing trigger.
-      await db.sql.unsafe(`
+      await db.session.unsafe(`
         delete from job_runner_migrations where version > 3;
         drop trigger job_runner_jobs_listed on job_runner_jobs;
         drop trigger job_runner_jobs_unlisted on job_runner_jobs;
@@ -60,12 +62,12 @@ for (const target of databaseTargets()) {
         alter table job_runner_jobs drop constraint job_runner_jobs_state_check;
         alter table job_runner_jobs add constraint job_runner_jobs_state_check
           check (state in ('queued', 'running', 'succeeded', 'failed', 'cancelled'));`)
-      await db.sql`
+      await db.session`
         insert into job_runner_jobs (owner, type, queue, max_attempts, state, finished_at)
         values ('alice', 'echo', 'default', 1, 'queued', null), ('bob', 'echo', 'default', 1, 'queued', null),
                ('alice', 'echo', 'default', 1, 'succeeded', now())`
-      assert.deepEqual(await migrate(db), { applied: [4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 17, 19, 20, 21] })
-      assert.equal(migrations.at(-1)!.version, 21, 'this test names the newest migration')
+      assert.deepEqual(await migrate(db), { applied: [4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 17, 19, 20, 21, 22] })
+      assert.equal(migrations.at(-1)!.version, 22, 'this test names the newest migration')
 
       const alices = await store.listJobs({ owner: 'alice', limit: 10 })
       assert.deepEqual(
@@ -82,9 +84,9 @@ for (const target of databaseTargets()) {
       )
       assert.equal((await store.listJobs({ owner: 'bob', limit: 10 })).length, 1)
       // Migration 014: jobs from before carry no trace and have no log lines.
-      const traced = await db.sql`select id from job_runner_jobs where traceparent is not null`
+      const traced = await db.session`select id from job_runner_jobs where traceparent is not null`
       assert.equal(traced.length, 0)
-      assert.equal((await db.sql`select id from job_runner_job_logs`).length, 0)
+      assert.equal((await db.session`select id from job_runner_job_logs`).length, 0)
       // Migrations 016 and 017: jobs from before have no concurrency key and no deadline.
       assert.deepEqual(
         alices.map((j) => [j.concurrencyKey, j.expiresAt]),
@@ -98,7 +100,7 @@ for (const target of databaseTargets()) {
         alices.map((j) => j.checkpointVersion),
         [1, 1],
       )
-      assert.equal((await db.sql`select job_id from job_runner_checkpoint_history`).length, 0)
+      assert.equal((await db.session`select job_id from job_runner_checkpoint_history`).length, 0)
       // Migration 020: jobs from before were never asked to pause or cancel.
       assert.deepEqual(
         alices.map((j) => [j.pauseRequested, j.cancelRequestedAt, j.cancelAcknowledgedAt]),
@@ -107,7 +109,15 @@ for (const target of databaseTargets()) {
           [false, null, null],
         ],
       )
-      const indexes = await db.sql<
+      // Migration 022: the trigger functions find their tables without the session's search_path.
+      const functions = await db.session<{ config: string | null }[]>`
+        select array_to_string(p.proconfig, ',') as config from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+        where n.nspname = 'job_runner' and p.proname like 'job_runner_%'`
+      assert.deepEqual(
+        functions.map((f) => f.config),
+        ['search_path=job_runner', 'search_path=job_runner', 'search_path=job_runner'],
+      )
+      const indexes = await db.session<
         { indexname: string; indexdef: string }[]
       >`select indexname, indexdef from pg_indexes where tablename = 'job_runner_jobs'`
       assert.deepEqual(
@@ -124,10 +134,10 @@ for (const target of databaseTargets()) {
       // Jobs enqueued from now on are listed too, also when an instance of the earlier release,
       // still running during a deploy, inserts them its own way; and a deleted job leaves its listing.
       await store.enqueueJobs({ owner: 'bob', jobs: [newJob()] })
-      await db.sql`insert into job_runner_jobs (owner, type, queue, max_attempts) values ('bob', 'echo', 'default', 1)`
+      await db.session`insert into job_runner_jobs (owner, type, queue, max_attempts) values ('bob', 'echo', 'default', 1)`
       assert.equal((await store.listJobs({ owner: 'bob', limit: 10 })).length, 3)
-      await db.sql`delete from job_runner_jobs where owner = 'bob'`
-      const [left] = await db.sql<
+      await db.session`delete from job_runner_jobs where owner = 'bob'`
+      const [left] = await db.session<
         { n: number }[]
       >`select count(*)::int as n from job_runner_owner_jobs where owner = 'bob'`
       assert.equal(left!.n, 0)
@@ -138,7 +148,7 @@ for (const target of databaseTargets()) {
       const { db, store } = engine
       const before = await store.enqueueJobs({ owner: 'carol', jobs: [newJob({ payload: { kept: true } })] })
       // As an earlier release left it: every table and function in public, 015 not applied.
-      await db.sql.unsafe(`
+      await db.session.unsafe(`
         delete from job_runner_migrations where version = 15;
         do $$
         declare moved record;
@@ -155,14 +165,14 @@ for (const target of databaseTargets()) {
         drop schema job_runner;`)
 
       assert.deepEqual(await migrate(db), { applied: [15] })
-      const where = await db.sql<{ schema: string; n: number }[]>`
+      const where = await db.session<{ schema: string; n: number }[]>`
         select n.nspname as schema, count(*)::int as n from pg_class c join pg_namespace n on n.oid = c.relnamespace
         where c.relkind = 'r' and left(c.relname, 11) = 'job_runner_' group by n.nspname`
       assert.deepEqual(
         where.map((r) => r.schema),
         ['job_runner'],
       )
-      const [functions] = await db.sql<{ n: number }[]>`
+      const [functions] = await db.session<{ n: number }[]>`
         select count(*)::int as n from pg_proc p join pg_namespace n on n.oid = p.pronamespace
         where n.nspname = 'public' and left(p.proname, 11) = 'job_runner_'`
       assert.equal(functions!.n, 0, 'the trigger functions moved too')

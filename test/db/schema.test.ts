@@ -28,7 +28,7 @@ for (const target of databaseTargets()) {
 
     it('keeps the tables in the schema it names, and stores and reads jobs there', async () => {
       await migrate(db)
-      const store = new JobStore(db.sql)
+      const store = new JobStore(db.sql, db.schema)
       const [enqueued] = await store.enqueueJobs({ owner: 'alice', jobs: [newJob({ payload: { here: true } })] })
       // Every connection of the pool has the schema in its search_path.
       const reads = await Promise.all([1, 2, 3].map(() => store.getJob({ id: enqueued!.job.id, owner: 'alice' })))

@@ -737,13 +737,13 @@ for (const target of databaseTargets()) {
       await check(await fire({}, 'nothing-here'), 'POST', trigger, 404)
       // A job type gone since the schedule was stored (a deploy removed it): the trigger is refused.
       await service.db.sql`
-        insert into job_runner_schedules (id, owner, source, every, every_ms, timezone, job, overlap, paused)
+        insert into job_runner.job_runner_schedules (id, owner, source, every, every_ms, timezone, job, overlap, paused)
         values ('contract-gone', 'alice', 'api', 'PT1H', 3600000, 'UTC', '{"type":"gone"}', 'allow', true)`
       await check(await fire({}, 'contract-gone'), 'POST', trigger, 422)
 
       // Declared in code: deleted by removing it from the code, not over HTTP.
       await service.db.sql`
-        insert into job_runner_schedules (id, owner, source, every, every_ms, timezone, job, overlap, paused)
+        insert into job_runner.job_runner_schedules (id, owner, source, every, every_ms, timezone, job, overlap, paused)
         values ('contract-code', 'system', 'code', 'PT1H', 3600000, 'UTC', '{"type":"echo"}', 'allow', true)`
       await check(await service.request('/v1/schedules/contract-code', { method: 'DELETE' }), 'DELETE', one, 409)
       await check(await service.request('/v1/schedules/contract', { method: 'DELETE' }), 'DELETE', one, 204)

@@ -216,7 +216,7 @@ for (const target of databaseTargets()) {
     })
 
     beforeEach(async () => {
-      await engine.db.sql`truncate job_runner_jobs, job_runner_owner_jobs restart identity`
+      await engine.db.sql`truncate job_runner.job_runner_jobs, job_runner.job_runner_owner_jobs restart identity`
     })
 
     after(async () => {
@@ -225,7 +225,7 @@ for (const target of databaseTargets()) {
     })
 
     async function storedJobs(): Promise<number> {
-      const [row] = await engine.db.sql<{ n: number }[]>`select count(*)::int as n from job_runner_jobs`
+      const [row] = await engine.db.sql<{ n: number }[]>`select count(*)::int as n from job_runner.job_runner_jobs`
       return row!.n
     }
 

@@ -60,7 +60,7 @@ for (const target of databaseTargets()) {
         { headers: { traceparent: HEADER } },
       )
       const [row] = await service.db.sql<{ traceparent: string | null }[]>`
-        select traceparent from job_runner_jobs where id = ${job.id}`
+        select traceparent from job_runner.job_runner_jobs where id = ${job.id}`
       assert.equal(row?.traceparent, HEADER)
     })
   })

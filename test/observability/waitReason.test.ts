@@ -157,7 +157,7 @@ for (const target of databaseTargets()) {
         })
         // Its heartbeat stops: after a lease it is not live, whether or not the sweeper has pruned it yet.
         await service.db
-          .sql`update job_runner_instances set heartbeat_at = now() - interval '1 hour' where id = ${instanceId}`
+          .sql`update job_runner.job_runner_instances set heartbeat_at = now() - interval '1 hour' where id = ${instanceId}`
         assert.equal((await readUntil(job.id, (j) => j.waitReason === 'no-instance')).waitReason, 'no-instance')
         queue = (await overview()).queues.find((q) => q.queue === 'served-later')
         assert.equal(queue?.served, false)

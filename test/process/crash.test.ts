@@ -207,9 +207,9 @@ for (const target of databaseTargets()) {
 
         // The server is stuck in the job's code: another instance (this process) sweeps the expired lease.
         try {
-          const store = new JobStore(db.sql)
+          const store = new JobStore(db.sql, db.schema)
           const [leased] = await db.sql<{ lease_expires_at: Date | null; started: boolean; attempts: number }[]>`
-            select lease_expires_at, started_at is not null as started, attempts from job_runner_jobs where id = ${job.id}`
+            select lease_expires_at, started_at is not null as started, attempts from job_runner.job_runner_jobs where id = ${job.id}`
           assert.equal(leased?.started, true, 'the start is written before the code runs')
           assert.ok((leased?.attempts ?? 0) >= 1, 'and its attempt counted with it')
           // On a loaded machine this process may read only after the block ended, when the server's own
@@ -223,7 +223,7 @@ for (const target of databaseTargets()) {
             if (recovered.length > 0) {
               assert.deepEqual(recovered, [{ id: job.id, state: 'queued' }])
               const [swept] = await db.sql<{ state: string; attempts: number; lease_owner: string | null }[]>`
-                select state, attempts, lease_owner from job_runner_jobs where id = ${job.id}`
+                select state, attempts, lease_owner from job_runner.job_runner_jobs where id = ${job.id}`
               const counted = { state: 'queued', attempts: 1, lease_owner: null }
               assert.deepEqual({ ...swept }, counted, 'the blocked attempt counts')
             }

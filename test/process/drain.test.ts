@@ -100,7 +100,7 @@ for (const target of databaseTargets()) {
           (db) => db.sql<
             { id: string; state: string; interruptions: number; cursor: number | null; lease_owner: string | null }[]
           >`
-          select id::text as id, state, interruptions, (checkpoint->>'cursor')::int as cursor, lease_owner from job_runner_jobs order by id`,
+          select id::text as id, state, interruptions, (checkpoint->>'cursor')::int as cursor, lease_owner from job_runner.job_runner_jobs order by id`,
         )
         for (const row of rows) {
           assert.equal(row.state, 'queued', `job ${row.id}`)

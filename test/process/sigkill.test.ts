@@ -152,7 +152,7 @@ for (const target of databaseTargets()) {
         const restartedId = restarted.logsMatching('job-runner listening')[0]?.instanceId
         const instances = await withDatabase(
           database,
-          (db) => db.sql<{ id: string }[]>`select id from job_runner_instances`,
+          (db) => db.sql<{ id: string }[]>`select id from job_runner.job_runner_instances`,
         )
         assert.deepEqual(
           instances.map((row) => row.id),

@@ -300,7 +300,7 @@ for (const target of databaseTargets()) {
         interrupted.every((row) => row.attempts === 0),
         'an interruption uses no attempt',
       )
-      const instances = await withDatabase(database, (db) => db.sql`select id from job_runner_instances`)
+      const instances = await withDatabase(database, (db) => db.sql`select id from job_runner.job_runner_instances`)
       assert.equal(instances.length, 0, 'the instance deregistered')
     })
   })

@@ -28,8 +28,8 @@ for (const target of databaseTargets()) {
       db = await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir })
     })
     beforeEach(async () => {
-      await db.sql`truncate job_runner_jobs, job_runner_owner_jobs, job_runner_instances restart identity`
-      store = new JobStore(db.sql)
+      await db.sql`truncate job_runner.job_runner_jobs, job_runner.job_runner_owner_jobs, job_runner.job_runner_instances restart identity`
+      store = new JobStore(db.sql, db.schema)
     })
     after(async () => {
       await db?.close({ timeoutSeconds: 1 })
@@ -104,7 +104,7 @@ for (const target of databaseTargets()) {
         'the job due within the lookahead, not the later one',
       )
       const [row] = await db.sql<{ started_at: Date; run_at: Date; attempts: number }[]>`
-        select started_at, run_at, attempts from job_runner_jobs where id = ${soon!}`
+        select started_at, run_at, attempts from job_runner.job_runner_jobs where id = ${soon!}`
       assert.equal(row!.started_at.getTime(), row!.run_at.getTime(), 'started_at is its runAt, never before it')
       assert.equal(row!.attempts, 1)
     })

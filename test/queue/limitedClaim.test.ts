@@ -29,10 +29,10 @@ for (const target of databaseTargets()) {
     before(async () => {
       database = await target.create()
       db = await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir })
-      store = new JobStore(db.sql)
+      store = new JobStore(db.sql, db.schema)
     })
     beforeEach(async () => {
-      await db.sql`truncate job_runner_jobs, job_runner_owner_jobs, job_runner_instances, job_runner_rate_limits restart identity`
+      await db.sql`truncate job_runner.job_runner_jobs, job_runner.job_runner_owner_jobs, job_runner.job_runner_instances, job_runner.job_runner_rate_limits restart identity`
     })
     after(async () => {
       await db?.close({ timeoutSeconds: 1 })
@@ -140,7 +140,7 @@ for (const target of databaseTargets()) {
       assert.equal(told.length, 1)
       assert.ok(told[0]! > now && told[0]! <= now + INTERVAL_MS, `the next start is told: ${told[0]! - now} ms ahead`)
       // A quiet spell (the limiter's time set back): a burst of 3 starts at once, then one interval.
-      await db.sql`update job_runner_rate_limits set tat = now() - interval '100 seconds'`
+      await db.sql`update job_runner.job_runner_rate_limits set tat = now() - interval '100 seconds'`
       assert.equal((await claim(3)).length, 3)
       assert.equal((await claim(3)).length, 0)
     })
@@ -203,7 +203,7 @@ for (const target of databaseTargets()) {
         const connections = Array.from({ length: 6 }, () =>
           postgres(database.databaseUrl!, { max: 1, onnotice: () => {}, connection: { search_path: 'job_runner' } }),
         )
-        const stores = connections.map((sql) => new JobStore(sql))
+        const stores = connections.map((sql) => new JobStore(sql, db.schema))
         const limits = echo(2, 5)
         let maxSeen = 0
         try {
@@ -218,13 +218,13 @@ for (const target of databaseTargets()) {
             ).flat()
             const [counts] = await db.sql<{ total: number; perKeyMax: number }[]>`
               select coalesce(sum(n), 0)::int as total, coalesce(max(n), 0)::int as "perKeyMax" from (
-                select count(*) as n from job_runner_jobs where state = 'running' group by concurrency_key) k`
+                select count(*) as n from job_runner.job_runner_jobs where state = 'running' group by concurrency_key) k`
             const { total, perKeyMax } = counts!
             assert.ok(total <= 5, `round ${round}: ${total} running, total is 5`)
             assert.ok(perKeyMax <= 2, `round ${round}: ${perKeyMax} of one key running, perKey is 2`)
             maxSeen = Math.max(maxSeen, total)
             await db.sql`
-              update job_runner_jobs set state = 'succeeded', finished_at = now(), lease_owner = null, lease_expires_at = null
+              update job_runner.job_runner_jobs set state = 'succeeded', finished_at = now(), lease_owner = null, lease_expires_at = null
               where id = any(array(select jsonb_array_elements_text(${db.sql.json(claimed.map((j) => j.id))})::bigint))`
           }
         } finally {
@@ -237,7 +237,7 @@ for (const target of databaseTargets()) {
     async function leaseOwnerOf(id: string): Promise<string | null> {
       const [row] = await db.sql<
         { lease_owner: string | null }[]
-      >`select lease_owner from job_runner_jobs where id = ${id}`
+      >`select lease_owner from job_runner.job_runner_jobs where id = ${id}`
       return row?.lease_owner ?? null
     }
   })

@@ -123,21 +123,21 @@ for (const target of databaseTargets().filter((t) => t.name === 'postgres')) {
       const queues = Array.from({ length: 150 }, (_, i) => `q${String(i).padStart(3, '0')}-${'x'.repeat(59)}`)
       // Not through the service: an operator's script, or an instance of an earlier release.
       await writer!.sql`
-        insert into job_runner_jobs (owner, type, queue, max_attempts)
+        insert into job_runner.job_runner_jobs (owner, type, queue, max_attempts)
         select 'alice', 'echo', q, 1 from jsonb_array_elements_text(${writer!.sql.json(queues)}) as q`
       await hear(queues.at(-1)!)
       assert.deepEqual([...heard].sort(), queues)
       await writer!.sql`
-        insert into job_runner_jobs (owner, type, queue, max_attempts, state, finished_at)
+        insert into job_runner.job_runner_jobs (owner, type, queue, max_attempts, state, finished_at)
         values ('alice', 'echo', 'born-finished', 1, 'succeeded', now())`
       await writer!.sql
         .begin(async (sql) => {
-          await sql`insert into job_runner_jobs (owner, type, queue, max_attempts) values ('alice', 'echo', 'rolled-back', 1)`
+          await sql`insert into job_runner.job_runner_jobs (owner, type, queue, max_attempts) values ('alice', 'echo', 'rolled-back', 1)`
           await sql`select 1/0`
         })
         .catch(() => {})
       await writer!
-        .sql`insert into job_runner_jobs (owner, type, queue, max_attempts) values ('alice', 'echo', 'last', 1)`
+        .sql`insert into job_runner.job_runner_jobs (owner, type, queue, max_attempts) values ('alice', 'echo', 'last', 1)`
       // Notices arrive in commit order: by the last one, any other would have arrived.
       await hear('last')
       assert.ok(!heard.has('born-finished'), 'a job inserted finished wakes nobody')

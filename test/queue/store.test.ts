@@ -25,11 +25,11 @@ for (const target of databaseTargets()) {
     before(async () => {
       database = await target.create()
       db = await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir })
-      store = new JobStore(db.sql)
+      store = new JobStore(db.sql, db.schema)
     })
 
     beforeEach(async () => {
-      await db.sql`truncate job_runner_jobs, job_runner_owner_jobs, job_runner_instances restart identity`
+      await db.sql`truncate job_runner.job_runner_jobs, job_runner.job_runner_owner_jobs, job_runner.job_runner_instances restart identity`
     })
 
     after(async () => {
@@ -38,13 +38,13 @@ for (const target of databaseTargets()) {
     })
 
     async function countJobs(): Promise<number> {
-      const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from job_runner_jobs`
+      const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from job_runner.job_runner_jobs`
       return row!.n
     }
 
     /** Makes time pass for leases: every running job's lease is now in the past. */
     async function expireLeases(): Promise<void> {
-      await db.sql`update job_runner_jobs set lease_expires_at = now() - interval '1 second' where state = 'running'`
+      await db.sql`update job_runner.job_runner_jobs set lease_expires_at = now() - interval '1 second' where state = 'running'`
     }
 
     async function claimOne(instanceId = randomUUID()) {
@@ -188,7 +188,7 @@ for (const target of databaseTargets()) {
         assert.equal(started.startedAt, claimed[0]!.startedAt)
         assert.equal(started.attempts, 1)
         const [row] = await db.sql<{ lease_owner: string; lease_ms: number }[]>`
-          select lease_owner, extract(epoch from lease_expires_at - now()) * 1000 as lease_ms from job_runner_jobs where id = ${job.id}`
+          select lease_owner, extract(epoch from lease_expires_at - now()) * 1000 as lease_ms from job_runner.job_runner_jobs where id = ${job.id}`
         assert.equal(row!.lease_owner, instanceId)
         assert.ok(
           row!.lease_ms > 0 && row!.lease_ms <= LEASE_MS,
@@ -204,7 +204,7 @@ for (const target of databaseTargets()) {
         try {
           assert.equal(
             (
-              await new JobStore(connection).claimJobs({
+              await new JobStore(connection, db.schema).claimJobs({
                 instanceId: randomUUID(),
                 queues,
                 limit: 1,
@@ -265,7 +265,7 @@ for (const target of databaseTargets()) {
         const secondDb = database.databaseUrl
           ? await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir })
           : undefined
-        const second = secondDb ? new JobStore(secondDb.sql) : store
+        const second = secondDb ? new JobStore(secondDb.sql, secondDb.schema) : store
         try {
           const claims = await Promise.all(
             Array.from({ length: 8 }, (_, n) =>
@@ -298,7 +298,7 @@ for (const target of databaseTargets()) {
             let locked!: () => void
             const isLocked = new Promise<void>((resolve) => (locked = resolve))
             const holder = other.begin(async (sql) => {
-              await sql`select id from job_runner_jobs where id = ${heldId} for update`
+              await sql`select id from job_runner.job_runner_jobs where id = ${heldId} for update`
               locked()
               await released
             })
@@ -384,7 +384,7 @@ for (const target of databaseTargets()) {
           }[]
         >`
           select state, attempts, error, lease_owner, checkpoint, extract(epoch from run_at - updated_at) * 1000 as delay_ms
-          from job_runner_jobs where id = ${job.id}`
+          from job_runner.job_runner_jobs where id = ${job.id}`
         assert.equal(retry!.state, 'queued')
         assert.equal(retry!.attempts, 1)
         assert.equal(retry!.error, 'boom')
@@ -397,7 +397,7 @@ for (const target of databaseTargets()) {
           'not before its run_at',
         )
 
-        await db.sql`update job_runner_jobs set run_at = now() where id = ${job.id}`
+        await db.sql`update job_runner.job_runner_jobs set run_at = now() where id = ${job.id}`
         const second = randomUUID()
         const again = await startOne(second)
         assert.equal(again.attempts, 2)
@@ -754,7 +754,7 @@ for (const target of databaseTargets()) {
       async function ownerListings(): Promise<{ owner: string; job_id: string }[]> {
         return db.sql<
           { owner: string; job_id: string }[]
-        >`select owner, job_id::text from job_runner_owner_jobs order by job_runner_owner_jobs.job_id`
+        >`select owner, job_id::text from job_runner.job_runner_owner_jobs order by job_runner.job_runner_owner_jobs.job_id`
       }
 
       it("lists an owner's jobs newest first in pages, whatever their state, and no one else's", async () => {
@@ -796,7 +796,7 @@ for (const target of databaseTargets()) {
       it('never lists a job under an owner it does not belong to', async () => {
         const [job] = await store.enqueueJobs({ owner: 'alice', jobs: [newJob()] })
         // A listing row naming the wrong owner (none is written so; this is the join's own guard).
-        await db.sql`insert into job_runner_owner_jobs (owner, job_id) values ('mallory', ${job!.job.id})`
+        await db.sql`insert into job_runner.job_runner_owner_jobs (owner, job_id) values ('mallory', ${job!.job.id})`
         assert.deepEqual(await store.listJobs({ owner: 'mallory', limit: 10 }), [])
         assert.equal((await store.listJobs({ owner: 'alice', limit: 10 }))[0]!.id, job!.job.id)
       })
@@ -808,8 +808,8 @@ for (const target of databaseTargets()) {
         await complete(randomUUID(), 3)
         // 0: created and finished two days ago. 1: created two days ago, finished just now (it ran
         // long). 2: finished just now. 3: still queued.
-        await db.sql`update job_runner_jobs set created_at = now() - interval '2 days' where id in (${ids[0]!}, ${ids[1]!})`
-        await db.sql`update job_runner_jobs set finished_at = now() - interval '2 days' where id = ${ids[0]!}`
+        await db.sql`update job_runner.job_runner_jobs set created_at = now() - interval '2 days' where id in (${ids[0]!}, ${ids[1]!})`
+        await db.sql`update job_runner.job_runner_jobs set finished_at = now() - interval '2 days' where id = ${ids[0]!}`
         const day = 24 * 3600_000
         assert.deepEqual(await store.pruneFinishedJobs({ olderThanMs: day, afterId: '0', window: 1 }), {
           pruned: 1,
@@ -872,7 +872,7 @@ for (const target of databaseTargets()) {
           ].sort((a, b) => a.id.localeCompare(b.id)),
         )
         const leases = await db.sql<{ id: string; lease_ms: number }[]>`
-          select id::text, extract(epoch from lease_expires_at - now()) * 1000 as lease_ms from job_runner_jobs where state = 'running'`
+          select id::text, extract(epoch from lease_expires_at - now()) * 1000 as lease_ms from job_runner.job_runner_jobs where state = 'running'`
         const byId = new Map(leases.map((l) => [l.id, l.lease_ms]))
         assert.ok(byId.get(mine[0]!.id)! > 60_000, 'my lease was extended')
         assert.ok(byId.get(theirs.id)! <= LEASE_MS, 'the other instance lease was not touched')
@@ -964,10 +964,10 @@ for (const target of databaseTargets()) {
         await store.registerInstance({ id, hostname: 'h', pid: 7, queues })
         await store.registerInstance({ id, hostname: 'h', pid: 7, queues })
         assert.equal(await store.pruneDeadInstances({ silentForMs: 60_000 }), 0)
-        await db.sql`update job_runner_instances set heartbeat_at = now() - interval '2 minutes' where id = ${id}`
+        await db.sql`update job_runner.job_runner_instances set heartbeat_at = now() - interval '2 minutes' where id = ${id}`
         await store.renewLeases({ instanceId: id, leaseMs: LEASE_MS, ids: [] })
         assert.equal(await store.pruneDeadInstances({ silentForMs: 60_000 }), 0, 'the renewal beat the heartbeat')
-        await db.sql`update job_runner_instances set heartbeat_at = now() - interval '2 minutes' where id = ${id}`
+        await db.sql`update job_runner.job_runner_instances set heartbeat_at = now() - interval '2 minutes' where id = ${id}`
         assert.equal(await store.pruneDeadInstances({ silentForMs: 60_000 }), 1)
         await store.deregisterInstance({ instanceId: id })
       })

@@ -50,11 +50,11 @@ for (const target of databaseTargets()) {
     before(async () => {
       database = await target.create()
       db = await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir })
-      store = new JobStore(db.sql)
+      store = new JobStore(db.sql, db.schema)
     })
 
     beforeEach(async () => {
-      await db.sql`truncate job_runner_jobs, job_runner_owner_jobs, job_runner_instances restart identity`
+      await db.sql`truncate job_runner.job_runner_jobs, job_runner.job_runner_owner_jobs, job_runner.job_runner_instances restart identity`
     })
 
     after(async () => {
@@ -67,7 +67,7 @@ for (const target of databaseTargets()) {
         select state, attempts, interruptions, started_at is not null as started, finished_at is not null as finished,
                lease_owner as "leaseOwner", error, checkpoint, run_at as "runAt",
                extract(epoch from run_at - now()) * 1000 as "runInMs"
-        from job_runner_jobs where id = ${id}`
+        from job_runner.job_runner_jobs where id = ${id}`
       assert.ok(found, `job ${id} exists`)
       return { ...found, runInMs: Number(found.runInMs) }
     }
@@ -108,7 +108,7 @@ for (const target of databaseTargets()) {
     }
 
     async function expireLeases(): Promise<void> {
-      await db.sql`update job_runner_jobs set lease_expires_at = now() - interval '1 second' where state = 'running'`
+      await db.sql`update job_runner.job_runner_jobs set lease_expires_at = now() - interval '1 second' where state = 'running'`
     }
 
     const snapshot = (id: string, checkpoint: Json | null = null) => ({ id, checkpoint, progress: null })
@@ -595,7 +595,7 @@ for (const target of databaseTargets()) {
           false,
           'the limited claim skips it',
         )
-        await db.sql`update job_runner_jobs set state = 'queued', lease_owner = null, lease_expires_at = null, attempts = 0`
+        await db.sql`update job_runner.job_runner_jobs set state = 'queued', lease_owner = null, lease_expires_at = null, attempts = 0`
         const claimed = await store.claimJobs({ instanceId: randomUUID(), queues, limit: 5, leaseMs: LEASE_MS })
         assert.deepEqual(
           claimed.map((j) => j.id),
@@ -603,7 +603,7 @@ for (const target of databaseTargets()) {
           'the plain claim skips it',
         )
         // A running job past its deadline has started: it is not expired.
-        await db.sql`update job_runner_jobs set expires_at = now() - interval '1 second' where id = ${timely}`
+        await db.sql`update job_runner.job_runner_jobs set expires_at = now() - interval '1 second' where id = ${timely}`
         const expired = await store.expireJobs()
         assert.deepEqual(
           expired.map((j) => j.id),
@@ -729,7 +729,7 @@ for (const target of databaseTargets()) {
         const queuedId = await enqueue()
         const [bobs] = await store.enqueueJobs({ owner: 'bob', jobs: [newJob()] })
         const ids = [doneId, bobs!.job.id, runningId, queuedId, '999999']
-        const batch = await db.sql.begin((tx) => JobStore.within(tx).requestCancels({ ids, owner: 'alice' }))
+        const batch = await db.sql.begin((tx) => JobStore.within(tx, db.schema).requestCancels({ ids, owner: 'alice' }))
         assert.deepEqual(
           batch.map((j) => [j.id, j.previousState, j.moved]),
           [
@@ -784,7 +784,7 @@ for (const target of databaseTargets()) {
         assert.equal((await store.retryJob({ id, owner: 'alice', from: 'start', runAt: null })).kind, 'not-retryable')
         assert.equal((await store.retryJob({ id, owner: 'bob', from: 'start', runAt: null })).kind, 'not-found')
         assert.equal((await store.requestCancel({ id, owner: 'alice' })).kind, 'cancelled')
-        await db.sql`update job_runner_jobs set checkpoint = '{"step": 1}' where id = ${id}`
+        await db.sql`update job_runner.job_runner_jobs set checkpoint = '{"step": 1}' where id = ${id}`
         assert.equal((await store.retryJob({ id, owner: 'alice', from: 'start', runAt: null })).kind, 'retried')
         const f = await facts(id)
         assert.deepEqual([f.state, f.checkpoint], ['queued', null])
@@ -808,7 +808,7 @@ for (const target of databaseTargets()) {
         const [bobs] = await store.enqueueJobs({ owner: 'bob', jobs: [newJob()] })
         await store.requestCancel({ id: bobs!.job.id, owner: 'bob' })
         const ids = [queuedId, cancelledId, failedId, bobs!.job.id]
-        const batch = await db.sql.begin((tx) => JobStore.within(tx).retryJobs({ ids, owner: 'alice' }))
+        const batch = await db.sql.begin((tx) => JobStore.within(tx, db.schema).retryJobs({ ids, owner: 'alice' }))
         assert.deepEqual(
           batch.map((j) => [j.id, j.previousState, j.moved]),
           [
@@ -867,7 +867,7 @@ for (const target of databaseTargets()) {
         const id = await afterOneFailedAttempt({ maxAttempts: 2 })
         const before = await facts(id)
         // Versions before issue 16's fix counted an attempt at a start mark after the claim.
-        await db.sql`update job_runner_jobs set state = 'running', lease_owner = ${randomUUID()}, started_at = null where id = ${id}`
+        await db.sql`update job_runner.job_runner_jobs set state = 'running', lease_owner = ${randomUUID()}, started_at = null where id = ${id}`
         await expireLeases()
         assert.deepEqual(
           await store.recoverExpiredLeases(),

@@ -33,13 +33,13 @@ for (const target of databaseTargets()) {
       await database?.cleanup()
     })
     beforeEach(async () => {
-      await service.db.sql`delete from job_runner_jobs where queue = ${PARKED}`
+      await service.db.sql`delete from job_runner.job_runner_jobs where queue = ${PARKED}`
     })
 
     /** `count` failed jobs of `owner` in the parked queue (a failed job is a row in that state). */
     async function failedJobs(count: number, { owner = 'alice', type = 'echo' } = {}): Promise<string[]> {
       const rows = await service.db.sql<{ id: string }[]>`
-        insert into job_runner_jobs (owner, type, queue, max_attempts, state, attempts, finished_at, error)
+        insert into job_runner.job_runner_jobs (owner, type, queue, max_attempts, state, attempts, finished_at, error)
         select ${owner}, ${type}, ${PARKED}, 1, 'failed', 1, now(), 'boom' from generate_series(1, ${count})
         returning id::text as id`
       return rows.map((r) => r.id).sort((a, b) => Number(a) - Number(b))
@@ -47,7 +47,7 @@ for (const target of databaseTargets()) {
 
     async function states(ids: readonly string[]): Promise<{ id: string; state: string; retries: number }[]> {
       const rows = await service.db.sql<{ id: string; state: string; retries: number }[]>`
-        select id::text as id, state, retries from job_runner_jobs
+        select id::text as id, state, retries from job_runner.job_runner_jobs
         where id in (select jsonb_array_elements_text(${service.db.sql.json(ids as string[])})::bigint)
         order by id`
       return [...rows]
@@ -198,7 +198,7 @@ for (const target of databaseTargets()) {
       )
       // An admin sees every owner's action, and its filter matches every owner's jobs.
       await expectJson(await service.request(`/v1/bulk-actions/${bobsAction.id}`, { sub: 'carol' }), 200)
-      await service.db.sql`update job_runner_jobs set state = 'failed' where queue = ${PARKED}`
+      await service.db.sql`update job_runner.job_runner_jobs set state = 'failed' where queue = ${PARKED}`
       const admins = await runBulk({ action: 'retry', filter }, { sub: 'carol' })
       assert.deepEqual([admins.matched, admins.done], [5, 5])
     })
@@ -219,7 +219,8 @@ for (const target of databaseTargets()) {
         ['queued', 'queued', 'queued', 'queued', 'failed', 'failed'],
       )
 
-      await service.db.sql`update job_runner_jobs set created_at = '2020-01-01T00:00:00Z' where id = ${later[0]!}`
+      await service.db
+        .sql`update job_runner.job_runner_jobs set created_at = '2020-01-01T00:00:00Z' where id = ${later[0]!}`
       const old = await runBulk({
         action: 'retry',
         filter: { queue: PARKED, createdBefore: '2021-01-01T00:00:00+01:00' },

@@ -115,7 +115,7 @@ for (const target of databaseTargets()) {
       /** Stores a checkpoint as an earlier deploy of the type would have written it. */
       const storeAsEarlierDeploy = (id: string, checkpoint: unknown, version: number) =>
         service.db.sql`
-        update job_runner_jobs set checkpoint = ${service.db.sql.json(checkpoint as never)}, checkpoint_version = ${version}
+        update job_runner.job_runner_jobs set checkpoint = ${service.db.sql.json(checkpoint as never)}, checkpoint_version = ${version}
         where id = ${id}`
 
       it('lets an operator fix a failed job’s cursor and retry it: the run resumes from the edit', async () => {
@@ -236,7 +236,7 @@ for (const target of databaseTargets()) {
       it('starts fresh with a warning in the job’s log when a checkpoint’s version has no migration (or it throws)', async () => {
         const job = await enqueue(service, { type: 'legacy', payload: {}, runAt: LATER })
         await storeAsEarlierDeploy(job.id, { page: 12 }, 1)
-        await service.db.sql`update job_runner_jobs set run_at = now() where id = ${job.id}`
+        await service.db.sql`update job_runner.job_runner_jobs set run_at = now() where id = ${job.id}`
         const done = await pollUntil(service, job.id, (j) => j.state === 'succeeded')
         assert.deepEqual(done.result, { resumedFrom: null })
         const { lines } = await expectJson<{ lines: { level: string; message: string }[] }>(

@@ -29,7 +29,12 @@ for (const target of databaseTargets().slice(-1)) {
 
     before(async () => {
       database = await target.create()
-      service = await startTestService(database, { LOG_LEVEL: 'warn', EVENT_STREAMS_PER_OWNER: '100' })
+      // Direct, never through the run's PgBouncer (test/support/databases.ts, `directEnv`).
+      service = await startTestService(database, {
+        ...database.directEnv,
+        LOG_LEVEL: 'warn',
+        EVENT_STREAMS_PER_OWNER: '100',
+      })
     })
     after(async () => {
       await service?.close()

@@ -361,7 +361,7 @@ for (const target of databaseTargets()) {
       it('keeps a job over the rate limit queued, saying rate-limit, until its turn', async () => {
         // The limiter's next start three seconds ahead, as after a run of starts.
         await service.db.sql`
-        insert into job_runner_rate_limits (scope, name, key, tat) values ('type', 'paced', '', now() + interval '3 seconds')
+        insert into job_runner.job_runner_rate_limits (scope, name, key, tat) values ('type', 'paced', '', now() + interval '3 seconds')
         on conflict (scope, name, key) do update set tat = excluded.tat`
         const job = await expectJson<KeyedJob>(await post('/v1/jobs', { type: 'paced' }), 202)
         const settled = service.runner.events.waitFor('job:settled', (e) => e.job.id === job.id)

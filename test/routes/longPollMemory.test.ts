@@ -40,8 +40,10 @@ for (const target of databaseTargets().slice(-1)) {
 
     before(async () => {
       database = await target.create()
-      // Quiet logs: the capture would otherwise keep a line per request.
-      service = await startTestService(database, { LOG_LEVEL: 'warn' })
+      // Quiet logs: the capture would otherwise keep a line per request. Direct, never through the
+      // run's PgBouncer: through it, 40 requests in flight on a loaded machine pass the store's
+      // timeout (test/support/databases.ts, `directEnv`).
+      service = await startTestService(database, { ...database.directEnv, LOG_LEVEL: 'warn' })
     })
     after(async () => {
       await service?.close()

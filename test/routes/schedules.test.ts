@@ -45,7 +45,7 @@ for (const target of databaseTargets()) {
     })
 
     const count = async () =>
-      Number((await service.db.sql<{ n: string }[]>`select count(*) as n from job_runner_schedules`)[0]!.n)
+      Number((await service.db.sql<{ n: string }[]>`select count(*) as n from job_runner.job_runner_schedules`)[0]!.n)
 
     it('creates (201), reads with five next runs, replaces (200) keeping the next slot', async () => {
       const body = {

@@ -38,7 +38,7 @@ for (const target of databaseTargets()) {
         (e) => e.job.id,
       )
       const waiting = old.filter((_, i) => i % 4 === 0)
-      await db.sql`update job_runner_jobs set run_at = now() + interval '30 days' where id in ${db.sql(waiting)}`
+      await db.sql`update job_runner.job_runner_jobs set run_at = now() + interval '30 days' where id in ${db.sql(waiting)}`
       const instanceId = randomUUID()
       const claimed = await store.claimJobs({ instanceId, queues: ['default'], limit: 100, leaseMs: 60_000 })
       const toFinish = claimed.filter((j) => !recent.slice(10).includes(j.id))
@@ -46,8 +46,8 @@ for (const target of databaseTargets()) {
         instanceId,
         completions: toFinish.map((j) => ({ id: j.id, result: null, checkpoint: null, progress: null })),
       })
-      await db.sql`update job_runner_jobs set created_at = now() - interval '3 days' where id in ${db.sql(old)}`
-      await db.sql`update job_runner_jobs set finished_at = now() - interval '2 days' where id in ${db.sql(old)} and state = 'succeeded'`
+      await db.sql`update job_runner.job_runner_jobs set created_at = now() - interval '3 days' where id in ${db.sql(old)}`
+      await db.sql`update job_runner.job_runner_jobs set finished_at = now() - interval '2 days' where id in ${db.sql(old)} and state = 'succeeded'`
 
       // A log line for every job: the pruned jobs' lines go with them.
       await store.appendJobLogs(
@@ -70,15 +70,19 @@ for (const target of databaseTargets()) {
         logs.records().map((r) => [r.msg, r.deleted]),
         [['pruned finished jobs past their retention', 30]],
       )
-      const left = await db.sql<{ id: string }[]>`select id::text from job_runner_jobs order by job_runner_jobs.id`
+      const left = await db.sql<
+        { id: string }[]
+      >`select id::text from job_runner.job_runner_jobs order by job_runner.job_runner_jobs.id`
       const expected = [...waiting, ...recent].sort((a, b) => Number(a) - Number(b))
       assert.deepEqual(
         left.map((r) => r.id),
         expected,
       )
-      const listed = await db.sql<{ n: number }[]>`select count(*)::int as n from job_runner_owner_jobs`
+      const listed = await db.sql<{ n: number }[]>`select count(*)::int as n from job_runner.job_runner_owner_jobs`
       assert.equal(listed[0]!.n, expected.length, 'listings went with their jobs')
-      const lines = await db.sql<{ id: string }[]>`select job_id::text as id from job_runner_job_logs order by job_id`
+      const lines = await db.sql<
+        { id: string }[]
+      >`select job_id::text as id from job_runner.job_runner_job_logs order by job_id`
       assert.deepEqual(
         lines.map((r) => r.id),
         expected,

@@ -74,7 +74,8 @@ for (const target of databaseTargets()) {
     })
 
     beforeEach(async () => {
-      await engine.db.sql`truncate job_runner_jobs, job_runner_owner_jobs, job_runner_instances restart identity`
+      await engine.db
+        .sql`truncate job_runner.job_runner_jobs, job_runner.job_runner_owner_jobs, job_runner.job_runner_instances restart identity`
       // Job ids start from 1 again in every test.
       letGo.clear()
       steps.clear()
@@ -241,7 +242,7 @@ for (const target of databaseTargets()) {
       const release = await released
       assert.ok('at' in release, `the TTL release works after a restart (${'error' in release ? release.error : ''})`)
       const rows = await engine.db.sql<{ n: number }[]>`
-        select count(*)::int as n from job_runner_jobs where state = 'queued' and lease_owner is null
+        select count(*)::int as n from job_runner.job_runner_jobs where state = 'queued' and lease_owner is null
           and id = any(array(select jsonb_array_elements_text(${engine.db.sql.json(tail.map((j) => j.id))})::bigint))`
       assert.ok(rows[0]!.n > 0, 'released tail jobs are back in the queue')
       // The stop hands back what still waits, and unsubscribes the sixth generation too.

@@ -48,7 +48,7 @@ describeOrSkip(
         // Triggers off for this transaction: the insert's notice (migration 007) is never sent.
         await sql`set local session_replication_role = replica`
         return sql<{ id: string }[]>`
-        insert into job_runner_jobs (owner, type, queue, max_attempts) values ('alice', 'echo', 'default', 1)
+        insert into job_runner.job_runner_jobs (owner, type, queue, max_attempts) values ('alice', 'echo', 'default', 1)
         returning id::text`
       })
       const settled = runner.events.waitFor('job:settled', (e) => e.job.id === row!.id)

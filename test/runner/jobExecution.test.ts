@@ -274,7 +274,8 @@ for (const target of databaseTargets()) {
     })
 
     beforeEach(async () => {
-      await engine.db.sql`truncate job_runner_jobs, job_runner_owner_jobs, job_runner_instances restart identity`
+      await engine.db
+        .sql`truncate job_runner.job_runner_jobs, job_runner.job_runner_owner_jobs, job_runner.job_runner_instances restart identity`
       holdersReleased = new Promise<void>((resolve) => (releaseHolders = resolve))
     })
 
@@ -316,7 +317,7 @@ for (const target of databaseTargets()) {
       assert.match(row.error ?? '', /timed out after 0.1 s and ignored its token for 0.1 s: abandoned/)
 
       // Its retry is due while its code still runs here; other work must still get the free slot.
-      await engine.db.sql`update job_runner_jobs set run_at = now() where id = ${job.id}`
+      await engine.db.sql`update job_runner.job_runner_jobs set run_at = now() where id = ${job.id}`
       // Listening before the enqueue: the runner may finish them before it returns.
       const echoOutcomes: JobOutcome[] = []
       const othersDone = new Promise<JobOutcome[]>((resolve) => {

@@ -73,11 +73,11 @@ for (const target of databaseTargets()) {
     before(async () => {
       database = await target.create()
       db = await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir })
-      store = new WatchedStore(db.sql)
+      store = new WatchedStore(db.sql, db.schema)
     })
 
     beforeEach(async () => {
-      await db.sql`truncate job_runner_jobs, job_runner_owner_jobs, job_runner_instances restart identity`
+      await db.sql`truncate job_runner.job_runner_jobs, job_runner.job_runner_owner_jobs, job_runner.job_runner_instances restart identity`
       owner = randomUUID()
       logs = captureLogs('warn')
       executions = []
@@ -132,7 +132,7 @@ for (const target of databaseTargets()) {
     async function recoveredByAnother(jobs: readonly OwnedJob[]): Promise<string> {
       const ids = jobs.map((j) => j.id)
       await db.sql`
-        update job_runner_jobs set lease_expires_at = now() - interval '1 second'
+        update job_runner.job_runner_jobs set lease_expires_at = now() - interval '1 second'
         where id in (select jsonb_array_elements_text(${db.sql.json(ids)})::bigint)`
       assert.deepEqual((await store.recoverExpiredLeases()).map((r) => r.id).sort(), [...ids].sort())
       const other = randomUUID()
@@ -147,14 +147,14 @@ for (const target of databaseTargets()) {
 
     async function leases(): Promise<Map<string, { owner: string | null; ms: number }>> {
       const rows = await db.sql<{ id: string; lease_owner: string | null; ms: number }[]>`
-        select id::text, lease_owner, extract(epoch from lease_expires_at - now()) * 1000 as ms from job_runner_jobs`
+        select id::text, lease_owner, extract(epoch from lease_expires_at - now()) * 1000 as ms from job_runner.job_runner_jobs`
       return new Map(rows.map((r) => [r.id, { owner: r.lease_owner, ms: Number(r.ms) }]))
     }
 
     it('renews the leases of its running, settling and waiting jobs, no other, and beats the heartbeat', async () => {
       const [running, settled, queued, unknown] = await claimForOwner(4)
       await store.registerInstance({ id: owner, hostname: 'h', pid: 1, queues })
-      await db.sql`update job_runner_instances set heartbeat_at = now() - interval '1 hour' where id = ${owner}`
+      await db.sql`update job_runner.job_runner_instances set heartbeat_at = now() - interval '1 hour' where id = ${owner}`
       executions = [execution(running!)]
       settling = [settled!.id]
       waiting = [{ job: queued!, claimedAt: Date.now() }]
@@ -170,7 +170,7 @@ for (const target of databaseTargets()) {
       }
       assert.ok(byId.get(unknown!.id)!.ms <= CLAIM_LEASE_MS, 'a job it was not told of is left to expire')
       const [beat] = await db.sql<{ age_ms: number }[]>`
-        select extract(epoch from now() - heartbeat_at) * 1000 as age_ms from job_runner_instances where id = ${owner}`
+        select extract(epoch from now() - heartbeat_at) * 1000 as age_ms from job_runner.job_runner_instances where id = ${owner}`
       assert.ok(Number(beat!.age_ms) < 10_000, 'the heartbeat was beaten')
       assert.deepEqual({ dropped, cancelled, errors }, { dropped: [], cancelled: [], errors: [] })
       assert.equal(executions[0]!.abortReason, undefined)

@@ -259,7 +259,8 @@ for (const target of databaseTargets()) {
     })
 
     beforeEach(async () => {
-      await engine.db.sql`truncate job_runner_jobs, job_runner_owner_jobs, job_runner_instances restart identity`
+      await engine.db
+        .sql`truncate job_runner.job_runner_jobs, job_runner.job_runner_owner_jobs, job_runner.job_runner_instances restart identity`
     })
 
     afterEach(async () => {
@@ -331,7 +332,7 @@ for (const target of databaseTargets()) {
       assert.ok(Math.max(...claimSizes) <= 101, 'no claim exceeds the free slot plus the local queue')
       assert.ok(claimSizes.length < 500, `${claimSizes.length} claims for 500 jobs`)
       const [row] = await engine.db.sql<{ n: number; attempts: number }[]>`
-        select count(*)::int as n, max(attempts)::int as attempts from job_runner_jobs where state = 'succeeded' and started_at is not null`
+        select count(*)::int as n, max(attempts)::int as attempts from job_runner.job_runner_jobs where state = 'succeeded' and started_at is not null`
       assert.deepEqual(row, { n: 500, attempts: 1 })
     })
 
@@ -359,7 +360,7 @@ for (const target of databaseTargets()) {
       const released = await engine.db.sql<
         { state: string; attempts: number; started_at: Date | null; lease_owner: string | null }[]
       >`
-        select state, attempts, started_at, lease_owner from job_runner_jobs
+        select state, attempts, started_at, lease_owner from job_runner.job_runner_jobs
         where id in (select jsonb_array_elements_text(${engine.db.sql.json(report.released)})::bigint)`
       assert.equal(released.length, report.released.length)
       for (const row of released)
@@ -371,7 +372,7 @@ for (const target of databaseTargets()) {
       await rest
       const [left] = await engine.db.sql<
         { n: number }[]
-      >`select count(*)::int as n from job_runner_jobs where state <> 'succeeded'`
+      >`select count(*)::int as n from job_runner.job_runner_jobs where state <> 'succeeded'`
       assert.equal(left!.n, 1, 'every echo job succeeded; only the blocker still runs')
     })
 

@@ -81,7 +81,8 @@ for (const target of databaseTargets()) {
       engine = await openEngine(database, { extraJobs: [permanent, rateLimited, decides, shaped, brokenPolicy, loud] })
     })
     beforeEach(async () => {
-      await engine.db.sql`truncate job_runner_jobs, job_runner_owner_jobs, job_runner_instances restart identity`
+      await engine.db
+        .sql`truncate job_runner.job_runner_jobs, job_runner.job_runner_owner_jobs, job_runner.job_runner_instances restart identity`
     })
     afterEach(async () => {
       await engine.stopRunners()
@@ -105,13 +106,13 @@ for (const target of databaseTargets()) {
     /** The delay the last failure set: run_at minus the time of the write. */
     async function storedDelayMs(id: string): Promise<number> {
       const [row] = await engine.db.sql<{ delay_ms: number }[]>`
-        select extract(epoch from run_at - updated_at) * 1000 as delay_ms from job_runner_jobs where id = ${id}`
+        select extract(epoch from run_at - updated_at) * 1000 as delay_ms from job_runner.job_runner_jobs where id = ${id}`
       return Number(row!.delay_ms)
     }
 
     /** Makes a queued retry runnable now and wakes the runner. */
     async function fastForward(id: string): Promise<void> {
-      await engine.db.sql`update job_runner_jobs set run_at = now() where id = ${id} and state = 'queued'`
+      await engine.db.sql`update job_runner.job_runner_jobs set run_at = now() where id = ${id} and state = 'queued'`
       await engine.notifier.publish('jobsAvailable', 'default')
     }
 

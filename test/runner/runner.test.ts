@@ -52,7 +52,8 @@ for (const target of databaseTargets()) {
     })
 
     beforeEach(async () => {
-      await engine.db.sql`truncate job_runner_jobs, job_runner_owner_jobs, job_runner_instances restart identity`
+      await engine.db
+        .sql`truncate job_runner.job_runner_jobs, job_runner.job_runner_owner_jobs, job_runner.job_runner_instances restart identity`
     })
 
     afterEach(async () => {
@@ -106,7 +107,7 @@ for (const target of databaseTargets()) {
 
     /** Moves a queued retry's run_at to now and wakes the runner: the backoff has passed. */
     async function fastForward(id: string): Promise<void> {
-      await engine.db.sql`update job_runner_jobs set run_at = now() where id = ${id} and state = 'queued'`
+      await engine.db.sql`update job_runner.job_runner_jobs set run_at = now() where id = ${id} and state = 'queued'`
       await engine.notifier.publish('jobsAvailable', 'default')
     }
 
@@ -192,7 +193,7 @@ for (const target of databaseTargets()) {
         assert.match(event.error?.message ?? '', /failing on purpose/)
         const [row] = await engine.db.sql<{ state: string; attempts: number; error: string; delay_ms: number }[]>`
           select state, attempts, error, extract(epoch from run_at - updated_at) * 1000 as delay_ms
-          from job_runner_jobs where id = ${job.id}`
+          from job_runner.job_runner_jobs where id = ${job.id}`
         assert.equal(row!.state, 'queued')
         assert.equal(row!.attempts, attempt)
         assert.match(row!.error, /failing on purpose/)
@@ -248,7 +249,8 @@ for (const target of databaseTargets()) {
       assert.equal(cancelled.state, 'cancelled')
       assert.ok(cancelled.finishedAt)
       // Make it due and first in line, then let a claim that would have taken it run.
-      await engine.db.sql`update job_runner_jobs set run_at = now() - interval '1 minute' where id = ${job.id}`
+      await engine.db
+        .sql`update job_runner.job_runner_jobs set run_at = now() - interval '1 minute' where id = ${job.id}`
       const other = await enqueue({ type: 'echo' })
       const done = settled(runner, other.id)
       await runner.start()
@@ -367,7 +369,7 @@ for (const target of databaseTargets()) {
       await started
       const reclaimed = runner.events.waitFor('jobs:claimed', (event) => event.jobs.some((j) => j.id === job.id))
       await engine.db
-        .sql`update job_runner_jobs set lease_expires_at = now() - interval '1 second' where id = ${job.id}`
+        .sql`update job_runner.job_runner_jobs set lease_expires_at = now() - interval '1 second' where id = ${job.id}`
       await reclaimed
       assert.equal(runner.runningJobs, 1, 'the job claimed again is the one already running')
       assert.equal(runner.waitingJobs, 0, 'and it does not wait for a second run')

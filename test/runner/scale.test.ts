@@ -92,10 +92,10 @@ describeOrSkip('two runners sharing one PostgreSQL', { skip: skipWithoutPostgres
     )
 
     const rows = await first.db.sql<{ state: string; attempts: number; n: number }[]>`
-      select state, attempts, count(*)::int as n from job_runner_jobs group by state, attempts`
+      select state, attempts, count(*)::int as n from job_runner.job_runner_jobs group by state, attempts`
     assert.deepEqual([...rows], [{ state: 'succeeded', attempts: 1, n: JOBS }], 'none left behind, none retried')
     const [mismatch] = await first.db.sql<{ n: number }[]>`
-      select count(*)::int as n from job_runner_jobs where result is distinct from payload`
+      select count(*)::int as n from job_runner.job_runner_jobs where result is distinct from payload`
     assert.equal(mismatch!.n, 0, 'each result is its payload')
   })
 })

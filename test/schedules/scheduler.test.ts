@@ -46,7 +46,7 @@ async function jobsOf(
   id: string,
 ): Promise<{ id: string; key: string; run_at: Date; state: string }[]> {
   return service.db.sql<{ id: string; key: string; run_at: Date; state: string }[]>`
-    select id::text, idempotency_key as key, run_at, state from job_runner_jobs
+    select id::text, idempotency_key as key, run_at, state from job_runner.job_runner_jobs
     where idempotency_key like ${`schedule:${id}:%`} order by run_at, id`
 }
 
@@ -157,7 +157,7 @@ for (const target of databaseTargets()) {
         ]
         const fire = nextFire(service, id)
         await service.db.sql`
-          update job_runner_schedules set next_run_at = ${new Date(current.getTime() - 4 * 3_600_000)} where id = ${id}`
+          update job_runner.job_runner_schedules set next_run_at = ${new Date(current.getTime() - 4 * 3_600_000)} where id = ${id}`
         service.scheduler.wake()
         const report = await fire
         assert.equal(report.slots.length, fired, id)
@@ -180,7 +180,7 @@ for (const target of databaseTargets()) {
         201,
       )
       const [row] = await service.db.sql<{ next_run_at: Date | null }[]>`
-        select next_run_at from job_runner_schedules where id = 'napper'`
+        select next_run_at from job_runner.job_runner_schedules where id = 'napper'`
       assert.equal(row!.next_run_at, null)
       const fired = nextFire(service, 'napper')
       const resumed = await expectJson<ApiSchedule>(

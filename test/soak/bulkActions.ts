@@ -54,7 +54,7 @@ export async function runBulkRetryThroughKill({
     // Failed jobs as a failed run leaves them, in a queue no instance serves: retried, they stay
     // queued for the count below.
     await db.sql`
-      insert into job_runner_jobs (owner, type, queue, max_attempts, state, attempts, finished_at, error)
+      insert into job_runner.job_runner_jobs (owner, type, queue, max_attempts, state, attempts, finished_at, error)
       select 'alice', 'echo', ${QUEUE}, 1, 'failed', 1, now(), 'boom' from generate_series(1, ${jobs})`
   })
   const servers: ServerProcess[] = []
@@ -103,11 +103,11 @@ export async function runBulkRetryThroughKill({
     const doneAtKill = await withDatabase(database, async (db) => {
       const [row] = await db.sql<{ state: string; done: number; retried: number; other: number }[]>`
         select b.state, b.done,
-               (select count(*)::int from job_runner_jobs where queue = ${QUEUE} and retries = 1 and state = 'queued')
+               (select count(*)::int from job_runner.job_runner_jobs where queue = ${QUEUE} and retries = 1 and state = 'queued')
                  as retried,
-               (select count(*)::int from job_runner_jobs where queue = ${QUEUE}
+               (select count(*)::int from job_runner.job_runner_jobs where queue = ${QUEUE}
                   and not (retries = 1 and state = 'queued') and not (retries = 0 and state = 'failed')) as other
-        from job_runner_bulk_actions b where b.id = ${id}`
+        from job_runner.job_runner_bulk_actions b where b.id = ${id}`
       assert.ok(row!.done < jobs, `killed midway, not after the end (${row!.done} of ${jobs})`)
       assert.equal(row!.retried, row!.done, 'the committed batches and their jobs agree')
       assert.equal(row!.other, 0)
@@ -149,10 +149,10 @@ export async function runBulkRetryThroughKill({
       const [counts] = await db.sql<{ once: number; other: number }[]>`
         select count(*) filter (where retries = 1 and state = 'queued')::int as once,
                count(*) filter (where not (retries = 1 and state = 'queued'))::int as other
-        from job_runner_jobs where queue = ${QUEUE}`
+        from job_runner.job_runner_jobs where queue = ${QUEUE}`
       assert.deepEqual(counts, { once: jobs, other: 0 }, 'every job retried exactly once')
       const [stored] = await db.sql<{ n: number }[]>`
-        select count(*)::int as n from job_runner_jobs
+        select count(*)::int as n from job_runner.job_runner_jobs
         where id in (select jsonb_array_elements_text(${db.sql.json(enqueuer.ids)})::bigint)`
       assert.equal(stored!.n, enqueuer.ids.length, 'every accepted enqueue is stored')
     })

@@ -171,7 +171,7 @@ export async function runChaos({
       const pending = await withDatabase(database, async (db) => {
         const [row] = await db.sql<
           { n: number }[]
-        >`select count(*)::int as n from job_runner_jobs where state in ('queued', 'running')`
+        >`select count(*)::int as n from job_runner.job_runner_jobs where state in ('queued', 'running')`
         return row!.n
       })
       pendingAtChaosEnd ??= pending
@@ -205,7 +205,7 @@ export async function runChaos({
           }[]
         >`
         select id::text as id, type, state, attempts, max_attempts, interruptions, result, error, finished_at, lease_owner
-        from job_runner_jobs`,
+        from job_runner.job_runner_jobs`,
     )
     assert.equal(rows.length, jobs, `job rows: ${rows.length}, enqueued: ${jobs} ${context}`)
 

@@ -96,7 +96,7 @@ export async function runScheduleChaos({
     for (;;) {
       const pending = await withDatabase(database, async (db) => {
         const [row] = await db.sql<{ n: number }[]>`
-          select count(*)::int as n from job_runner_jobs where state in ('queued', 'running')`
+          select count(*)::int as n from job_runner.job_runner_jobs where state in ('queued', 'running')`
         return row!.n
       })
       if (pending === 0) break
@@ -110,7 +110,7 @@ export async function runScheduleChaos({
       database,
       (db) =>
         db.sql<{ key: string; run_at: Date; state: string; payload: unknown }[]>`
-        select idempotency_key as key, run_at, state, payload from job_runner_jobs
+        select idempotency_key as key, run_at, state, payload from job_runner.job_runner_jobs
         where idempotency_key like ${`schedule:${SCHEDULE}:%`} order by run_at`,
     )
     assert.ok(jobs.length >= Math.floor(durationMs / 1000) - 2, `only ${jobs.length} jobs in ${durationMs} ms`)

@@ -3,6 +3,12 @@
  * when TEST_DATABASE_URL is set (as .ci/run sets it). Each `create()` gives a fresh, empty, migrated
  * database, so tests never see each other's jobs.
  *
+ * With TEST_PGBOUNCER_URL (test/run.mjs sets it under TEST_PGBOUNCER=1, as .ci/run runs it) the
+ * service reaches PostgreSQL through that PgBouncer in transaction pooling mode: `env` and
+ * `serviceConnection` give it the bouncer as DATABASE_URL and the server as DATABASE_DIRECT_URL,
+ * so every suite that starts a service or an engine runs through it. A test's own connections
+ * (`databaseUrl`) stay direct: what they check is the stored truth, not the pooler.
+ *
  * A fresh PGlite folder takes seconds to initialise, so one migrated template is made per test run
  * (keyed by the migrations) and copied for each test, which takes milliseconds. The template and
  * every test's data folder live in the run's folder: JOB_RUNNER_TEST_DIR, which test/run.mjs makes,
@@ -17,15 +23,30 @@ import path from 'node:path'
 import { createHash, randomBytes } from 'node:crypto'
 import { promisify } from 'node:util'
 import postgres from 'postgres'
-import { connectDatabase } from '../../src/db/connect.js'
+import { connectDatabase, type ConnectOptions } from '../../src/db/connect.js'
 import { migrate } from '../../src/db/migrate.js'
 import { migrations } from '../../src/db/migrations/index.js'
 
 export interface TestDatabase {
-  /** The environment that points the service at this database. */
-  readonly env: { DATABASE_URL?: string; DATA_DIR: string }
+  /** The environment that points the service at this database (through PgBouncer when the run has one). */
+  readonly env: { DATABASE_URL?: string; DATABASE_DIRECT_URL?: string; DATABASE_POOLING?: string; DATA_DIR: string }
+  /**
+   * `env` without the pooler, for a suite whose subject is not the database and whose load the
+   * pooler would turn into store timeouts on a loaded machine (test/routes/*Memory): through it
+   * each statement holds a server connection across a round trip to the service (src/db/pooling.ts),
+   * and a starved event loop then holds the pool's few connections.
+   */
+  readonly directEnv: {
+    DATABASE_URL?: string
+    DATABASE_DIRECT_URL?: string
+    DATABASE_POOLING?: string
+    DATA_DIR: string
+  }
+  /** The database itself, never through a pooler: for a test's own connections. */
   readonly databaseUrl: string | undefined
   readonly dataDir: string
+  /** `env` as `connectDatabase` takes it, for an engine built by hand (test/support/engine.ts). */
+  readonly serviceConnection: Pick<ConnectOptions, 'databaseUrl' | 'databaseDirectUrl' | 'databasePooling' | 'dataDir'>
   cleanup(): Promise<void>
 }
 
@@ -42,14 +63,16 @@ export const pglite: DatabaseTarget = {
     await copyFolder(path.join(template, 'pgdata'), path.join(dataDir, 'pgdata'))
     return {
       env: { DATA_DIR: dataDir },
+      directEnv: { DATA_DIR: dataDir },
       databaseUrl: undefined,
       dataDir,
+      serviceConnection: { databaseUrl: undefined, dataDir },
       cleanup: () => fs.rm(dataDir, { recursive: true, force: true }),
     }
   },
 }
 
-export function postgresTarget(adminUrl: string): DatabaseTarget {
+export function postgresTarget(adminUrl: string, bouncerUrl = process.env.TEST_PGBOUNCER_URL): DatabaseTarget {
   return {
     name: 'postgres',
     async create() {
@@ -71,10 +94,28 @@ export function postgresTarget(adminUrl: string): DatabaseTarget {
       } finally {
         await db.close()
       }
+      const pooledUrl = bouncerUrl ? throughBouncer(bouncerUrl, name) : undefined
       return {
-        env: { DATABASE_URL: databaseUrl, DATA_DIR: dataDir },
+        env: pooledUrl
+          ? {
+              DATABASE_URL: pooledUrl,
+              DATABASE_DIRECT_URL: databaseUrl,
+              DATABASE_POOLING: 'transaction',
+              DATA_DIR: dataDir,
+            }
+          : { DATABASE_URL: databaseUrl, DATA_DIR: dataDir },
+        // Overrides every variable `env` may set, so that it can be spread over it.
+        directEnv: {
+          DATABASE_URL: databaseUrl,
+          DATABASE_DIRECT_URL: databaseUrl,
+          DATABASE_POOLING: 'none',
+          DATA_DIR: dataDir,
+        },
         databaseUrl,
         dataDir,
+        serviceConnection: pooledUrl
+          ? { databaseUrl: pooledUrl, databaseDirectUrl: databaseUrl, databasePooling: 'transaction', dataDir }
+          : { databaseUrl, dataDir },
         async cleanup() {
           const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
           try {
@@ -87,6 +128,13 @@ export function postgresTarget(adminUrl: string): DatabaseTarget {
       }
     },
   }
+}
+
+/** Database `name` through the PgBouncer of `bouncerUrl`. */
+function throughBouncer(bouncerUrl: string, name: string): string {
+  const url = new URL(bouncerUrl)
+  url.pathname = `/${name}`
+  return url.toString()
 }
 
 /** PGlite always; PostgreSQL too when TEST_DATABASE_URL is set. */

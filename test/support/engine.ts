@@ -48,12 +48,9 @@ export async function openEngine(
   database: TestDatabase,
   { extraJobs = [], maxConnections }: EngineOptions = {},
 ): Promise<Engine> {
-  const db = await connectDatabase({
-    databaseUrl: database.databaseUrl,
-    dataDir: database.dataDir,
-    ...(maxConnections ? { maxConnections } : {}),
-  })
-  const store = new JobStore(db.sql)
+  // As the service connects: through PgBouncer when the run has one (test/support/databases.ts).
+  const db = await connectDatabase({ ...database.serviceConnection, ...(maxConnections ? { maxConnections } : {}) })
+  const store = new JobStore(db.sql, db.schema)
   const notifier = new Notifier(db)
   await notifier.start()
   const shipped = await loadJobRegistry()

@@ -295,7 +295,7 @@ export function readJobRows(database: TestDatabase): Promise<JobRowSummary[]> {
   return withDatabase(database, async (db) => {
     const rows = await db.sql<JobRowSummary[]>`
       select id::text as id, type, state, attempts, interruptions, checkpoint, result, lease_owner, lease_expires_at
-      from job_runner_jobs order by id`
+      from job_runner.job_runner_jobs order by id`
     return [...rows]
   })
 }

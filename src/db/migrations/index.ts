@@ -18,6 +18,7 @@ import * as flowControl from './017_flow_control.js'
 import * as fairShareAndLimits from './019_fair_share_and_limits.js'
 import * as pauseAndWatchedCancels from './020_pause_and_watched_cancels.js'
 import * as checkpointHistory from './021_checkpoint_history.js'
+import * as functionsOwnSearchPath from './022_functions_own_search_path.js'
 
 export interface Migration {
   readonly version: number
@@ -45,4 +46,5 @@ export const migrations: readonly Migration[] = [
   fairShareAndLimits,
   pauseAndWatchedCancels,
   checkpointHistory,
+  functionsOwnSearchPath,
 ]
