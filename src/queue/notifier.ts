@@ -103,7 +103,7 @@ export class Notifier {
       })
       this.unlisten.push(unlisten)
     }
-    const { unlisten } = await this.db.sql.listen(
+    const { unlisten } = await this.db.session.listen(
       WATCH_CHANNEL,
       (payload) => this.watches.receive(payload),
       () => this.listened(),
