@@ -267,10 +267,14 @@ for (const target of databaseTargets()) {
         await expectJson(await post('/v1/admin/job-types/gate/pause', { mode: 'checkpoint' }), 200)
         const settlement = await requeued
         assert.equal(settlement.outcome, 'paused')
-        const back = await expectJson<KeyedJob & { attempts: number; interruptions: number }>(
-          await service.request(`/v1/jobs/${job.id}`),
-          200,
-        )
+        // A claim that ran while the pause arrived may hold the job a moment: it hands it back unrun
+        // (RunnerGeneration.notPaused), so the job is read once it is queued again.
+        const back = (await pollUntil(service, job.id, (j) => j.state === 'queued', {
+          deadlineMs: 10_000,
+        })) as KeyedJob & {
+          attempts: number
+          interruptions: number
+        }
         assert.deepEqual(
           [back.state, back.attempts, back.interruptions, back.waitReason, back.concurrencyKey],
           ['queued', 0, 0, 'paused', 'p'],
