@@ -1,8 +1,9 @@
 /**
  * Counts the service's NOTIFYs from outside: one extra connection LISTENs on every channel the
- * service uses (src/queue/notifier.ts: `job_runner_` + each of its channels; a channel added there and
- * not here goes uncounted) and counts the notifications and the ids or queue names packed into each
- * (comma-separated). Every instance LISTENs on every channel on one connection, so each notification
+ * service uses (src/queue/notifier.ts: `job_runner_` + each of its channels, and the progress relay's
+ * `job_runner_jobProgress`; a channel added there and not here goes uncounted) and counts the
+ * notifications and the ids or queue names packed into each (comma-separated; a progress
+ * notification is one JSON document, counted as one item). Every instance LISTENs on every channel on one connection, so each notification
  * is delivered once to each instance: deliveries = notifications × instances.
  *
  * The counting connection costs PostgreSQL what a listening instance pays: reading delivered
@@ -20,6 +21,8 @@ export const SERVICE_CHANNELS = [
   'schedulesChanged',
   'pausesChanged',
   'jobsDue',
+  // src/observability/progressRelay.ts (JOB_PROGRESS_CHANNEL in src/queue/store.ts).
+  'jobProgress',
 ]
 
 export async function countNotifications(url) {
@@ -30,7 +33,7 @@ export async function countNotifications(url) {
     const name = channel.replace(/^job_runner_/, '')
     const c = (counts[name] ??= { notifications: 0, items: 0 })
     c.notifications += 1
-    c.items += payload === '' ? 0 : payload.split(',').length
+    c.items += payload === '' ? 0 : name === 'jobProgress' ? 1 : payload.split(',').length
   })
   // One simple query, so one transaction (a commit in the database's count), reported at once.
   await client.query(SERVICE_CHANNELS.map((channel) => `listen "job_runner_${channel}"`).join('; '))

@@ -29,6 +29,7 @@ import {
 } from './harness.mjs'
 import { drainWindow, waitFinished } from './drainWindow.mjs'
 import { countNotifications, totalNotifications } from './notifyCounter.mjs'
+import { databaseOf, describeStatements, statementLog } from './statementLog.mjs'
 
 export async function startInstances(count, env) {
   return Promise.all(Array.from({ length: count }, () => startServiceProcess(env)))
@@ -90,6 +91,10 @@ export async function p11ScaleOut(ctx) {
     for (const n of counts) {
       await reset('ours')
       const loadBefore = loadAverage()
+      // A diagnosis only: logging every statement slows the drain.
+      const statements = args['log-statements']
+        ? await statementLog(databaseOf(url), { plans: args['log-plans'] === true, logPath: args['pg-log'] })
+        : undefined
       const instances = await startInstances(n, { DATABASE_URL: url, CONCURRENCY: '10' })
       try {
         await sleep(settleMs)
@@ -152,6 +157,7 @@ export async function p11ScaleOut(ctx) {
           peakConnections,
           loadAverage: loadBefore,
         }
+        if (statements) r.statements = await statements.read(insertStarted, drainEnded)
         ;(figure[n] ??= []).push(r)
         log(
           'P11',
@@ -161,9 +167,11 @@ export async function p11ScaleOut(ctx) {
           `notifications/job ${r.notificationsPerJob.toFixed(4)}, deliveries/job ${r.deliveriesPerJob.toFixed(4)} ${JSON.stringify(drainNotices)};`,
           `instances' CPU ${r.instanceCpuUsPerJob.toFixed(1)} µs/job, machine ${r.machineCpuUsPerJob?.toFixed(1)} µs/job, idle ${((r.machineIdleShare ?? NaN) * 100).toFixed(0)} %;`,
           `connections idle ${idleConnections} peak ${peakConnections}; load ${loadBefore}`,
+          ...(r.statements ? ['\n' + describeStatements(r.statements, jobs).join('\n')] : []),
         )
       } finally {
         await Promise.all(instances.map((i) => stop(i.proc, 'SIGTERM')))
+        await statements?.stop()
       }
     }
   }

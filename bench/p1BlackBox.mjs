@@ -18,6 +18,7 @@ import path from 'node:path'
 import { spawn } from 'node:child_process'
 import { benchDir, loadAverage, log, median, mintToken, startServiceProcess, stop } from './harness.mjs'
 import { drainWindow, indexShape, waitFinished } from './drainWindow.mjs'
+import { databaseOf, describeStatements, statementLog } from './statementLog.mjs'
 
 export const P1BB_CONFIGS = ['ours-bb', 'graphile-bb', 'ours-bb-now', 'ours-svc-pre', 'ours-p1', 'graphile-p1']
 const BATCH = 1000
@@ -120,7 +121,13 @@ export async function p1BlackBox(ctx) {
       const drain = drains[config]
       if (!drain) throw new Error(`--bb-configs: unknown ${config} (one of ${P1BB_CONFIGS.join(', ')})`)
       const loadBefore = loadAverage()
-      const r = { ...(await drain()), loadAverage: loadBefore }
+      // A diagnosis only (--log-statements): logging every statement slows the drain.
+      const statements =
+        args['log-statements'] && config.startsWith('ours')
+          ? await statementLog(databaseOf(urls.ours), { plans: args['log-plans'] === true, logPath: args['pg-log'] })
+          : undefined
+      const r = { ...(await drain().finally(() => statements?.stop())), loadAverage: loadBefore }
+      if (statements) r.statements = await statements.read(r.firstStartMs - 1, r.lastFinishMs + 1)
       ;(figure[config] ??= []).push(r)
       const ramp = r.rampUp
       log(
@@ -134,6 +141,7 @@ export async function p1BlackBox(ctx) {
           ? ''
           : `enqueue ${r.enqueueMs.toFixed(0)} ms${r.enqueueOverlapped ? ' (OVERLAPPED the runAt)' : ''}`,
         `load ${loadBefore}`,
+        ...(r.statements ? ['\n' + describeStatements(r.statements, jobs).join('\n')] : []),
       )
     }
   }
