@@ -51,6 +51,7 @@ for (let done = 0; done < total; done += 1000) {
 const enqueueMs = performance.now() - enqueueStarted
 const enqueuedAtMs = Date.now()
 await utils.release()
+const cpuBefore = process.cpuUsage()
 
 const capped = await Promise.race([
   finished.then(() => false),
@@ -68,6 +69,7 @@ for (;;) {
   }
   await new Promise((r) => setTimeout(r, 20))
 }
+const cpu = process.cpuUsage(cpuBefore)
 await client.end()
 await runner.stop()
 
@@ -88,6 +90,8 @@ const result = {
   elapsedMs: lastFinishMs - firstStartMs,
   jobsPerSec: (finishes.length / (lastFinishMs - firstStartMs)) * 1000,
   rampUp: rampUp(firstStartMs, finishes),
+  // The worker process's CPU from the end of the enqueue to the last completion (the wait for run_at included: it idles).
+  cpuUsPerJob: (cpu.user + cpu.system) / finishes.length,
 }
 process.stdout.write(`RESULT ${JSON.stringify(result)}\n`)
 process.exit(0)

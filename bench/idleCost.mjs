@@ -20,6 +20,7 @@ import {
 } from './harness.mjs'
 import { countNotifications } from './notifyCounter.mjs'
 import { connectionsOf, startInstances } from './p11ScaleOut.mjs'
+import { databaseOf, describeStatements, statementLog } from './statementLog.mjs'
 
 export async function idleCost(ctx) {
   const { results, smoke, args, urls, reset } = ctx
@@ -32,6 +33,10 @@ export async function idleCost(ctx) {
   const url = urls.ours
   for (const n of counts) {
     await reset('ours')
+    // A diagnosis: which statements the idle instances send (PostgreSQL's log).
+    const statements = args['log-statements']
+      ? await statementLog(databaseOf(url), { logPath: args['pg-log'] })
+      : undefined
     const instances = await startInstances(n, { DATABASE_URL: url })
     try {
       await sleep(settleMs)
@@ -72,21 +77,24 @@ export async function idleCost(ctx) {
         notices: noticed,
         loadAverage: loadAverage(),
       }
+      if (statements) r.statements = await statements.read(started, started + seconds * 1000)
       figure[n] = r
       log(
         'idle',
         `${n} instance(s): ${r.commitsPerSec.toFixed(2)} commits/s (${r.commitsPerSecPerInstance.toFixed(2)} per instance),`,
         `${r.rowsReturnedPerSec.toFixed(0)} rows read/s, instances' CPU ${r.instanceCpuMsPerSec.toFixed(1)} ms/s,`,
         `${connections} connections, scans/s ${JSON.stringify(scans)}, NOTIFYs ${JSON.stringify(noticed)}`,
+        ...(r.statements ? ['\n' + describeStatements(r.statements, { seconds }).join('\n')] : []),
       )
     } finally {
       await Promise.all(instances.map((i) => stop(i.proc, 'SIGTERM')))
+      await statements?.stop()
     }
   }
 }
 
 export function summarizeIdle(byCount) {
-  const fmt = (x, d = 2) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(d))
+  const fmt = (x, d = 2) => (typeof x !== 'number' || Number.isNaN(x) ? '–' : x.toFixed(d))
   const lines = [
     '### Idle cost: idle instances against one PostgreSQL',
     '',

@@ -167,7 +167,7 @@ export async function p11ScaleOut(ctx) {
           `notifications/job ${r.notificationsPerJob.toFixed(4)}, deliveries/job ${r.deliveriesPerJob.toFixed(4)} ${JSON.stringify(drainNotices)};`,
           `instances' CPU ${r.instanceCpuUsPerJob.toFixed(1)} µs/job, machine ${r.machineCpuUsPerJob?.toFixed(1)} µs/job, idle ${((r.machineIdleShare ?? NaN) * 100).toFixed(0)} %;`,
           `connections idle ${idleConnections} peak ${peakConnections}; load ${loadBefore}`,
-          ...(r.statements ? ['\n' + describeStatements(r.statements, jobs).join('\n')] : []),
+          ...(r.statements ? ['\n' + describeStatements(r.statements, { jobs }).join('\n')] : []),
         )
       } finally {
         await Promise.all(instances.map((i) => stop(i.proc, 'SIGTERM')))
@@ -178,7 +178,7 @@ export async function p11ScaleOut(ctx) {
 }
 
 export function summarizeP11(byCount) {
-  const fmt = (x, d = 0) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(d))
+  const fmt = (x, d = 0) => (typeof x !== 'number' || Number.isNaN(x) ? '–' : x.toFixed(d))
   const cell = (rs, f, d = 0) => `${fmt(median(rs.map(f)), d)} (${rs.map((r) => fmt(f(r), d)).join(', ')})`
   const lines = [
     '### P11 scale-out: N instances drain 50,000 echo jobs (c=10 each), one PostgreSQL',

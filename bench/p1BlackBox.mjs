@@ -16,7 +16,7 @@
  */
 import path from 'node:path'
 import { spawn } from 'node:child_process'
-import { benchDir, loadAverage, log, median, mintToken, startServiceProcess, stop } from './harness.mjs'
+import { benchDir, loadAverage, log, median, mintToken, processCpuMs, startServiceProcess, stop } from './harness.mjs'
 import { drainWindow, indexShape, waitFinished } from './drainWindow.mjs'
 import { databaseOf, describeStatements, statementLog } from './statementLog.mjs'
 
@@ -58,13 +58,16 @@ export async function p1BlackBox(ctx) {
   const concurrency = 10
   const env = { DATABASE_URL: urls.ours, CONCURRENCY: String(concurrency) }
 
-  const oursFromRows = async (service, extra) => {
+  /** Waits for the drain, then reads it from the rows; the service's CPU counts from `cpuFrom` (or now) to the end. */
+  const oursFromRows = async (service, extra, cpuFrom) => {
+    const cpuBefore = cpuFrom ?? (await processCpuMs(service.proc.pid))
     const wait = await waitFinished(urls.ours, jobs, { timeoutMs: timeCapMs })
+    const cpuAfter = await processCpuMs(service.proc.pid)
     await stop(service.proc, 'SIGTERM')
     const window = await drainWindow(urls.ours)
     if (wait.timedOut || window.succeeded !== jobs)
       throw new Error(`ours drained ${window.succeeded} of ${jobs} (timed out: ${wait.timedOut})`)
-    return { ...window, ...extra }
+    return { ...window, ...extra, cpuUsPerJob: ((cpuAfter - cpuBefore) * 1000) / jobs }
   }
 
   const drains = {
@@ -74,9 +77,14 @@ export async function p1BlackBox(ctx) {
       const runAtMs = Date.now() + leadMs
       const enqueueMs = await enqueueOverHttp(service.url, token, jobs, { runAt: new Date(runAtMs).toISOString() })
       const enqueuedAtMs = Date.now()
+      const cpuFrom = await processCpuMs(service.proc.pid)
       // Read only while there is time before the jobs become due, so that it never overlaps the drain.
       const shape = runAtMs - Date.now() > 1500 ? await indexShape(urls.ours) : undefined
-      const r = await oursFromRows(service, { enqueueMs, enqueueOverlapped: enqueuedAtMs > runAtMs, indexShape: shape })
+      const r = await oursFromRows(
+        service,
+        { enqueueMs, enqueueOverlapped: enqueuedAtMs > runAtMs, indexShape: shape },
+        cpuFrom,
+      )
       return { ...r, startLagMs: r.firstStartMs - runAtMs, indexShapeAfterDrain: await indexShape(urls.ours) }
     },
     async 'graphile-bb'() {
@@ -107,7 +115,7 @@ export async function p1BlackBox(ctx) {
       await reset('ours')
       const r = await child('ours', 'drain', { databaseUrl: urls.ours, jobs, concurrency, timeCapMs })
       const window = await drainWindow(urls.ours)
-      return { ...window, harnessJobsPerSec: r.jobsPerSec, enqueueMs: r.enqueueMs }
+      return { ...window, harnessJobsPerSec: r.jobsPerSec, enqueueMs: r.enqueueMs, cpuUsPerJob: r.cpuUsPerJob }
     },
     async 'graphile-p1'() {
       await reset('graphile')
@@ -140,8 +148,9 @@ export async function p1BlackBox(ctx) {
         r.enqueueMs === undefined
           ? ''
           : `enqueue ${r.enqueueMs.toFixed(0)} ms${r.enqueueOverlapped ? ' (OVERLAPPED the runAt)' : ''}`,
+        r.cpuUsPerJob === undefined ? '' : `worker CPU ${r.cpuUsPerJob.toFixed(1)} µs/job`,
         `load ${loadBefore}`,
-        ...(r.statements ? ['\n' + describeStatements(r.statements, jobs).join('\n')] : []),
+        ...(r.statements ? ['\n' + describeStatements(r.statements, { jobs }).join('\n')] : []),
       )
     }
   }
@@ -167,10 +176,10 @@ export function summarizeP1bb(byConfig) {
   const lines = [
     '### P1bb black box: 50,000 echo jobs, c=10, first start → last finish',
     '',
-    '| config | jobs/s median (runs) | ÷ graphile-bb (median of per-run ratios) | first 0.5 s jobs/s | steady jobs/s | ms to 1,000 finished | enqueue ms | load avg |',
-    '|---|---|---|---|---|---|---|---|',
+    '| config | jobs/s median (runs) | ÷ graphile-bb (median of per-run ratios) | first 0.5 s jobs/s | steady jobs/s | ms to 1,000 finished | worker CPU µs/job | enqueue ms | load avg |',
+    '|---|---|---|---|---|---|---|---|---|',
   ]
-  const fmt = (x, d = 0) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(d))
+  const fmt = (x, d = 0) => (typeof x !== 'number' || Number.isNaN(x) ? '–' : x.toFixed(d))
   const peer = byConfig['graphile-bb']
   for (const [config, rs] of Object.entries(byConfig)) {
     const ratio = peer ? median(rs.map((r, i) => r.jobsPerSec / peer[i]?.jobsPerSec)) : NaN
@@ -179,7 +188,9 @@ export function summarizeP1bb(byConfig) {
         median(rs.map((r) => r.rampUp?.firstHalfSecondJobsPerSec)),
       )} | ${fmt(median(rs.map((r) => r.rampUp?.steadyJobsPerSec)))} | ${fmt(
         median(rs.map((r) => r.rampUp?.msTo1000Finished)),
-      )} | ${fmt(median(rs.map((r) => r.enqueueMs)))} | ${rs.map((r) => r.loadAverage).join(', ')} |`,
+      )} | ${fmt(median(rs.map((r) => r.cpuUsPerJob)), 1)} | ${fmt(median(rs.map((r) => r.enqueueMs)))} | ${rs
+        .map((r) => r.loadAverage)
+        .join(', ')} |`,
     )
   }
   const oursP1 = byConfig['ours-p1']

@@ -72,7 +72,7 @@ export async function p3Running(ctx) {
 }
 
 export function summarizeP3b({ enqueue, drain, both }) {
-  const fmt = (x, d = 0) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(d))
+  const fmt = (x, d = 0) => (typeof x !== 'number' || Number.isNaN(x) ? '–' : x.toFixed(d))
   const cell = (xs, d = 0) => `${fmt(median(xs), d)} (${xs.map((x) => fmt(x, d)).join(', ')})`
   return [
     '### P3b enqueue while running: one instance accepts (c=64) and runs every job',

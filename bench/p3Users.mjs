@@ -83,7 +83,7 @@ export async function p3Users(ctx) {
 }
 
 export function summarizeP3users(byConfig) {
-  const fmt = (x, d = 0) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(d))
+  const fmt = (x, d = 0) => (typeof x !== 'number' || Number.isNaN(x) ? '–' : x.toFixed(d))
   const lines = [
     '### P3users authenticated durable HTTP enqueue, c=64: ours against what users build',
     '',

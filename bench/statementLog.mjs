@@ -88,13 +88,15 @@ function summarize(entries, fromMs, toMs) {
     groups.set(shape, group)
   }
   // auto_explain logs the query's text, then its plan: each statement's distinct plans (the estimates
-  // left out) are counted, so that a plan that changes during the drain shows.
+  // and the values left out) are counted, so that a plan that changes during the drain shows.
   for (const text of plans) {
     const group = [...groups.values()].find((g) => text.startsWith(g.text))
     if (!group) continue
     const structure = text
       .slice(group.text.length)
       .replace(/\s*\(cost=[^)]*\)/g, '')
+      // A custom plan shows the values where a generic one shows $n: the same plan either way.
+      .replace(/'[^']*'(::[a-z]+)?|\$\d+/g, '?')
       .trim()
     group.plans ??= {}
     group.plans[structure] = (group.plans[structure] ?? 0) + 1
@@ -111,12 +113,17 @@ function shapeOf(sql) {
     .slice(0, 140)
 }
 
-/** Lines for the console and the .md: each group's count per 1,000 jobs, time, and its distinct plans. */
-export function describeStatements(groups, jobs, { top = 12 } = {}) {
+/**
+ * Lines for the console: each group's count per 1,000 jobs (or per second: `{ seconds }`), time, and
+ * its distinct plans.
+ */
+export function describeStatements(groups, { jobs, seconds, top = 12 }) {
+  const rate = (count) =>
+    jobs ? `${((count / jobs) * 1000).toFixed(1)}/1000 jobs` : `${(count / seconds).toFixed(2)}/s`
   const lines = []
   for (const g of groups.slice(0, top)) {
     lines.push(
-      `  ${((g.count / jobs) * 1000).toFixed(1)}/1000 jobs, ${g.count}×, ${g.totalMs.toFixed(0)} ms total, mean ${(g.totalMs / g.count).toFixed(2)} max ${g.maxMs.toFixed(1)} ms: ${g.shape.slice(0, 100)}`,
+      `  ${rate(g.count)}, ${g.count}×, ${g.totalMs.toFixed(0)} ms total, mean ${(g.totalMs / g.count).toFixed(2)} max ${g.maxMs.toFixed(1)} ms: ${g.shape.slice(0, 100)}`,
     )
     for (const [plan, count] of Object.entries(g.plans ?? {}))
       lines.push(`    plan ×${count}: ${plan.replace(/\s+/g, ' ').slice(0, 600)}`)
