@@ -18,6 +18,7 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import postgres from 'postgres'
+import { DEFAULT_DATABASE_SCHEMA } from '../src/config.js'
 import { connectDatabase } from '../src/db/connect.js'
 import { toJob, type Json } from '../src/queue/job.js'
 import { EnqueueBatches } from '../src/queue/enqueueBatches.js'
@@ -55,14 +56,17 @@ const STORES: Record<string, (databaseUrl: string) => Promise<Store>> = {
   },
 }
 
-/** A pool as `connectDatabase` opens one (src/db/connect.ts), with startup settings of the step's own. */
+/**
+ * A pool as `connectDatabase` opens one (src/db/connect.ts): the service's schema on the search path
+ * (since migration 015 the tables live there), with startup settings of the step's own.
+ */
 function connect(databaseUrl: string, connection: Record<string, string> = {}) {
   return postgres(databaseUrl, {
     max: 10,
     fetch_types: false,
     onnotice: () => {},
     transform: { undefined: null },
-    connection,
+    connection: { search_path: DEFAULT_DATABASE_SCHEMA, ...connection },
   })
 }
 
