@@ -57,14 +57,17 @@ const STORES: Record<string, (databaseUrl: string) => Promise<Store>> = {
   },
 }
 
-/** A pool as `connectDatabase` opens one (src/db/connect.ts), with startup settings of the step's own. */
+/**
+ * A pool as `connectDatabase` opens one (src/db/connect.ts): the service's schema on the search path
+ * (since migration 015 the tables live there), with startup settings of the step's own.
+ */
 function connect(databaseUrl: string, connection: Record<string, string> = {}) {
   return postgres(databaseUrl, {
     max: 10,
     fetch_types: false,
     onnotice: () => {},
     transform: { undefined: null },
-    connection,
+    connection: { search_path: DEFAULT_DATABASE_SCHEMA, ...connection },
   })
 }
 

@@ -4,7 +4,8 @@
  *   node dist/bench/ours.js <mode> '<json params>'    (compiled by bench/run.mjs: bench/tsconfig.json)
  *
  * modes: setup (migrate), drain (P1, also PGlite P7), latency (P2), restart (P7), cancel (P4),
- * flat (P8: memory while many jobs pass through), depth (P9: claim and enqueue cost with a deep table).
+ * flat (P8: memory while many jobs pass through), depth (P9: claim and enqueue cost with a deep table),
+ * enqueue (P1bb, P3b: P1's enqueue alone, for a server process started afterwards to drain).
  * Prints one `RESULT {json}` line.
  * The runner is built the way src/service.ts builds it; jobs are enqueued through JobStore.
  */
@@ -39,6 +40,8 @@ interface Params {
   finished?: number
   queued?: number
   rounds?: number
+  /** enqueue: the jobs' common runAt (milliseconds since the epoch); unset: now. */
+  runAtMs?: number
 }
 
 const [mode = 'drain', rawParams = '{}'] = process.argv.slice(2)
@@ -115,6 +118,24 @@ async function drain(): Promise<Record<string, unknown>> {
         }
       : {}),
   }
+}
+
+/** P1's enqueue without the drain: `jobs` echo jobs through JobStore in batches of 1,000, connections closed at the end. */
+async function enqueue(): Promise<Record<string, unknown>> {
+  const total = params.jobs ?? 20_000
+  const db = await connectDatabase({ databaseUrl: params.databaseUrl, dataDir: '' })
+  const store = new JobStore(db.sql)
+  const runAt = params.runAtMs === undefined ? null : new Date(params.runAtMs)
+  const started = performance.now()
+  for (let done = 0; done < total; done += 1000) {
+    await store.enqueueJobs({
+      owner: 'bench',
+      jobs: Array.from({ length: Math.min(1000, total - done) }, () => echoJob({ runAt })),
+    })
+  }
+  const enqueueMs = performance.now() - started
+  await db.close()
+  return { jobs: total, enqueueMs }
 }
 
 async function latency(): Promise<Record<string, unknown>> {
@@ -223,6 +244,7 @@ const modes: Record<string, () => Promise<Record<string, unknown>>> = {
   cancel,
   flat,
   depth,
+  enqueue,
 }
 const run = modes[mode]
 if (!run) throw new Error(`unknown mode ${mode}`)

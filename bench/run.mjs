@@ -5,16 +5,25 @@
  * between runs. Writes bench/results/<timestamp>.json and .md (medians, ranges, ratios). Ours runs
  * compiled (it builds dist/ first, bench/tsconfig.json), as production runs it.
  *
- *   npm run bench -- [--only P1,P2,P3,P4,P5,P6,P7,P8,P8flat,P9] [--runs 5] [--jobs 50000] [--concurrency 10,1,50]
- *                    [--duration 20] [--p3-steps] [--time-cap 10000] [--peers graphile-tuned,...] [--db-prefix bench] [--smoke] [--json]
+ *   npm run bench -- [--only P1,P1bb,P2,P3,P3users,P3b,P4,P5,P6,P7,P8,P8flat,P9,P11,idle] [--runs 5] [--jobs 50000]
+ *                    [--concurrency 10,1,50] [--duration 20] [--p3-steps] [--time-cap 10000] [--peers graphile-tuned,...]
+ *                    [--db-prefix bench] [--smoke] [--json]
  *                    [--cancels 500] (P4) [--flat-jobs 1000000] [--flat-concurrency 10] (P8flat)
  *                    [--finished 1000000] [--queued 10000] [--depth-ops 300] [--depth-rounds 3] (P9)
+ *                    [--bb-configs ours-bb,graphile-bb,...] [--bb-lead 8] (P1bb) [--p3b-duration 30] (P3b)
+ *                    [--p11-instances 1,2,4,8] [--p11-settle 11] [--p11-idle-window 10] (P11)
+ *                    [--idle-instances 1,10] [--idle-seconds 30] (idle)
  *
  * P4 (cancel across instances), P4http (the same over HTTP between two servers; not in the default
  * list), P8flat (memory while --flat-jobs pass through) and P9 (queue depth) are ours only. P8flat and
  * P9 run once per invocation (P9 alternates its two tables operation by operation).
  * --p3-steps adds to each P3 run the insert taken apart (honoInsert.ts's STORE none, round-trip,
  * async-commit) between ours and the insert alone.
+ * Issue 24's figures, each in a file of its own: P1bb (P1 from the outside: HTTP batch enqueue with
+ * one future runAt, drain read from the rows; p1BlackBox.mjs), P3users (ours against the enqueue
+ * endpoints users build on graphile-worker and pg-boss; p3Users.mjs), P3b (enqueue while the same
+ * instance runs every job; p3Running.mjs), P11 (1–8 instances draining; p11ScaleOut.mjs) and idle
+ * (idle instances' cost; idleCost.mjs). P11 and idle run ours only, idle once per invocation.
  *
  * Needs PostgreSQL at BENCH_DATABASE_URL (default postgres://root@127.0.0.1:5432/test; the
  * databases bench_ours, bench_graphile and bench_pgboss are created and dropped on it).
@@ -24,15 +33,29 @@ import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { fileURLToPath } from 'node:url'
 import { execFileSync } from 'node:child_process'
 import pg from 'pg'
-import autocannon from 'autocannon'
-
-const benchDir = path.dirname(fileURLToPath(import.meta.url))
-const root = path.dirname(benchDir)
-const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test'
-const SECRET = 'bench-secret-bench-secret-bench-secret!'
+import {
+  admin,
+  adminUrl,
+  benchDir,
+  cannonFigures,
+  cannonMeasured as cannonMeasuredWith,
+  compiledScript,
+  dbUrl,
+  loadAverage,
+  log,
+  mintToken,
+  root,
+  startScript,
+  startServiceProcess,
+  stop,
+} from './harness.mjs'
+import { p1BlackBox, summarizeP1bb } from './p1BlackBox.mjs'
+import { p3Users, summarizeP3users } from './p3Users.mjs'
+import { p3Running, summarizeP3b } from './p3Running.mjs'
+import { p11ScaleOut, summarizeP11 } from './p11ScaleOut.mjs'
+import { idleCost, summarizeIdle } from './idleCost.mjs'
 
 const args = parseArgs(process.argv.slice(2))
 const smoke = args.smoke === true
@@ -43,7 +66,9 @@ const concurrencies = String(args.concurrency ?? (smoke ? '10' : '10,1,50'))
   .map(Number)
 const durationSec = Number(args.duration ?? (smoke ? 1 : 20))
 const latencyJobs = Number(args['latency-jobs'] ?? (smoke ? 20 : 1000))
-const only = new Set(String(args.only ?? (smoke ? 'P1,P2,P3' : 'P1,P2,P3,P4,P5,P6,P7,P8,P8flat,P9')).split(','))
+const only = new Set(
+  String(args.only ?? (smoke ? 'P1,P2,P3' : 'P1,P1bb,P2,P3,P3users,P3b,P4,P5,P6,P7,P8,P8flat,P9,P11,idle')).split(','),
+)
 // Peers that cannot drain the jobs in this long (pg-boss default: 5 jobs/s) report what they did by then.
 const timeCapMs = Number(args['time-cap'] ?? 10_000)
 const cancels = Number(args.cancels ?? (smoke ? 10 : 500))
@@ -77,27 +102,11 @@ function parseArgs(argv) {
   return out
 }
 
-function dbUrl(name) {
-  const url = new URL(adminUrl)
-  url.pathname = `/${name}`
-  return url.toString()
-}
-
 const prefix = String(args['db-prefix'] ?? 'bench')
 if (!/^[a-z_][a-z0-9_]*$/.test(prefix)) throw new Error('--db-prefix must be a lower-case SQL identifier')
 const DATABASES = { ours: `${prefix}_ours`, graphile: `${prefix}_graphile`, pgboss: `${prefix}_pgboss` }
 const systemOf = (config) =>
   config.startsWith('ours') ? 'ours' : config.startsWith('graphile') ? 'graphile' : 'pgboss'
-
-async function admin(fn, url = adminUrl) {
-  const client = new pg.Client({ connectionString: url, options: '-c search_path=job_runner,public' })
-  await client.connect()
-  try {
-    return await fn(client)
-  } finally {
-    await client.end()
-  }
-}
 
 async function createDatabases() {
   await admin(async (c) => {
@@ -165,99 +174,6 @@ function child(config, mode, params) {
   })
 }
 
-/** Starts the real service (dist/src/main.js, as the Procfile does) and resolves once /readyz answers 200. */
-async function startServiceProcess(env) {
-  // A random port may be taken by another process on this shared machine: try another one.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startServiceProcessOnce(env)
-    } catch (error) {
-      if (attempt >= 3) throw error
-      log('service did not start, retrying on another port:', error.message.slice(0, 300))
-    }
-  }
-}
-
-async function startServiceProcessOnce(env) {
-  const port = 20000 + Math.floor(Math.random() * 20000)
-  const started = performance.now()
-  const proc = spawn(process.execPath, [path.join(root, 'dist/src/main.js')], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PORT: String(port), JWT_SECRET: SECRET, LOG_LEVEL: 'warn', ...env },
-  })
-  let err = ''
-  proc.stderr.on('data', (d) => (err += d))
-  // pino writes to stdout: keep the tail for the error message.
-  proc.stdout.on('data', (d) => (err = (err + d).slice(-4000)))
-  const exited = new Promise((resolve) =>
-    proc.on('exit', (code, signal) => resolve({ code, signal, at: performance.now() })),
-  )
-  const url = `http://127.0.0.1:${port}`
-  for (;;) {
-    const done = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 20))])
-    if (done) throw new Error(`service exited before ready: ${err.slice(-2000)}`)
-    const ok = await fetch(`${url}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    )
-    if (ok) break
-  }
-  return { proc, url, port, exited, readyMs: performance.now() - started }
-}
-
-/** A P3 yardstick (bareHono.ts, honoInsert.ts): a process that prints `READY <port>`. */
-function startYardstick(script, env = {}) {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [path.join(root, 'dist/bench', script)], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, ...env },
-    })
-    let out = ''
-    proc.stdout.on('data', (d) => {
-      out += d
-      const m = /READY (\d+)/.exec(out)
-      if (m) resolve({ proc, url: `http://127.0.0.1:${m[1]}` })
-    })
-    proc.on('exit', (code) => reject(new Error(`${script} exited ${code}`)))
-  })
-}
-
-async function mintToken() {
-  const { SignJWT } = await import(path.join(root, 'node_modules/jose/dist/webapi/index.js'))
-  return new SignJWT({ scope: 'jobs:write jobs:read' })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject('bench')
-    .setAudience('job-runner')
-    .setIssuedAt()
-    .setExpirationTime('2h')
-    .sign(new TextEncoder().encode(SECRET))
-}
-
-function cannon(url, headers) {
-  return new Promise((resolve, reject) => {
-    autocannon(
-      {
-        url: `${url}/v1/jobs`,
-        method: 'POST',
-        connections: smoke ? 8 : 64,
-        duration: durationSec,
-        headers: { 'content-type': 'application/json', ...headers },
-        body: '{"type":"echo","payload":{}}',
-      },
-      (error, result) => (error ? reject(error) : resolve(result)),
-    )
-  })
-}
-
-const stop = (proc) =>
-  new Promise((resolve) => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return resolve()
-    proc.once('exit', resolve)
-    proc.kill('SIGKILL')
-  })
-
 // ---------------------------------------------------------------------------------------------
 
 const results = {
@@ -300,10 +216,6 @@ function machine() {
     postgres: pgVersion,
     versions,
   }
-}
-
-function log(...parts) {
-  console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...parts)
 }
 
 async function p1() {
@@ -356,45 +268,9 @@ async function p2() {
   }
 }
 
-/** A process's CPU time (user + system) in milliseconds, from /proc (Linux; undefined elsewhere). */
-async function processCpuMs(pid) {
-  try {
-    const fields = (await fs.readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ')
-    // utime and stime, fields 14 and 15 of stat(5), in ticks of 10 ms.
-    return (Number(fields[11]) + Number(fields[12])) * 10
-  } catch {
-    return undefined
-  }
-}
-
-/**
- * autocannon against `url`, with the CPU spent per request by the server process, by this process
- * (autocannon runs in it: the load's own cost) and by the whole machine.
- */
-async function cannonMeasured(url, headers, serverPid) {
-  const { machineCpuMs, machineCpuPerJob } = await import(path.join(root, 'dist/bench/measure.js'))
-  const serverBefore = await processCpuMs(serverPid)
-  const machineBefore = machineCpuMs()
-  const loadBefore = process.cpuUsage()
-  const result = await cannon(url, headers)
-  const load = process.cpuUsage(loadBefore)
-  const serverAfter = await processCpuMs(serverPid)
-  const machine = machineCpuPerJob(machineBefore, machineCpuMs(), result.requests.total)
-  const serverCpuUsPerReq =
-    serverBefore === undefined || serverAfter === undefined
-      ? undefined
-      : ((serverAfter - serverBefore) * 1000) / result.requests.total
-  const loadCpuUsPerReq = (load.user + load.system) / result.requests.total
-  return {
-    result,
-    cpu: {
-      serverCpuUsPerReq,
-      loadCpuUsPerReq,
-      machineCpuUsPerReq: machine.machineCpuUsPerJob,
-      machineIdleShare: machine.machineIdleShare,
-    },
-  }
-}
+/** autocannon at P3's load (64 connections, 8 in a smoke run) for `durationSec`. */
+const cannonMeasured = (url, headers, serverPid, seconds = durationSec) =>
+  cannonMeasuredWith(url, headers, serverPid, { connections: smoke ? 8 : 64, durationSec: seconds })
 
 /**
  * P3's yardsticks beside ours, each a bare Hono route (honoInsert.ts with its STORE, bareHono.ts):
@@ -416,17 +292,8 @@ async function p3() {
   const token = await mintToken()
   const countJobs = async () =>
     (await admin((c) => c.query('select count(*)::int as n from job_runner_jobs'), dbUrl(DATABASES.ours))).rows[0].n
-  const pick = (r, extra = {}) => ({
-    reqPerSec: r.requests.average,
-    p50Ms: r.latency.p50,
-    p99Ms: r.latency.p99,
-    non2xx: r.non2xx,
-    errors: r.errors,
-    total: r.requests.total,
-    ...extra,
-  })
   const report = (run, config, r, cpu, extra = {}) => {
-    ;(results.figures.P3[config] ??= []).push(pick(r, { ...extra, ...cpu }))
+    ;(results.figures.P3[config] ??= []).push(cannonFigures(r, { ...extra, ...cpu }))
     const stored = extra.stored === undefined ? '' : `, stored ${extra.stored}`
     log(
       'P3',
@@ -448,12 +315,15 @@ async function p3() {
     for (const [config, store] of P3_YARDSTICKS) {
       // The same (emptied) table as ours.
       await reset('ours')
-      const yardstick = await startYardstick('honoInsert.js', { DATABASE_URL: dbUrl(DATABASES.ours), STORE: store })
+      const yardstick = await startScript(compiledScript('honoInsert.js'), {
+        DATABASE_URL: dbUrl(DATABASES.ours),
+        STORE: store,
+      })
       const { result, cpu } = await cannonMeasured(yardstick.url, {}, yardstick.proc.pid)
       await stop(yardstick.proc)
       report(run, config, result, cpu, store === 'durable' ? { stored: await countJobs() } : {})
     }
-    const bare = await startYardstick('bareHono.js')
+    const bare = await startScript(compiledScript('bareHono.js'))
     const { result: hono, cpu: honoCpu } = await cannonMeasured(bare.url, {}, bare.proc.pid)
     await stop(bare.proc)
     report(run, 'bare-hono', hono, honoCpu)
@@ -740,7 +610,7 @@ export function summarize(results) {
   )
   lines.push(`Parameters: ${JSON.stringify(results.params)}`, '')
   for (const [figure, byConfig] of Object.entries(results.figures)) {
-    if (figure.startsWith('P1')) {
+    if (figure.startsWith('P1 ')) {
       lines.push(
         `### ${figure}`,
         '',
@@ -764,6 +634,16 @@ export function summarize(results) {
         )
       }
       lines.push('')
+    } else if (figure === 'P1bb') {
+      lines.push(...summarizeP1bb(byConfig))
+    } else if (figure === 'P3users') {
+      lines.push(...summarizeP3users(byConfig))
+    } else if (figure === 'P3b') {
+      lines.push(...summarizeP3b(byConfig))
+    } else if (figure === 'P11') {
+      lines.push(...summarizeP11(byConfig))
+    } else if (figure === 'idle') {
+      lines.push(...summarizeIdle(byConfig))
     } else if (figure === 'P2') {
       lines.push(
         '### P2 enqueue → handler start (ms)',
@@ -928,8 +808,27 @@ async function save() {
   await fs.writeFile(path.join(benchDir, 'results', `${stamp}.md`), summarize(results))
 }
 
+/** What the figure files (p1BlackBox.mjs, p3Users.mjs, …) take from this run. */
+const context = () => ({
+  results,
+  runs,
+  jobs,
+  smoke,
+  args,
+  durationSec,
+  urls: Object.fromEntries(Object.entries(DATABASES).map(([system, name]) => [system, dbUrl(name)])),
+  reset,
+  child,
+  cannonMeasured,
+})
+
 const figures = {
   P1: p1,
+  P1bb: () => p1BlackBox(context()),
+  P3users: () => p3Users(context()),
+  P3b: () => p3Running(context()),
+  P11: () => p11ScaleOut(context()),
+  idle: () => idleCost(context()),
   P2: p2,
   P3: p3,
   P4: p4,
@@ -946,6 +845,7 @@ try {
   await createDatabases()
   for (const [name, fn] of Object.entries(figures)) {
     if (!only.has(name)) continue
+    log(`${name} starts (load average ${loadAverage()})`)
     await fn()
     if (!smoke) await save()
   }
