@@ -124,7 +124,7 @@ async function drain(): Promise<Record<string, unknown>> {
 async function enqueue(): Promise<Record<string, unknown>> {
   const total = params.jobs ?? 20_000
   const db = await connectDatabase({ databaseUrl: params.databaseUrl, dataDir: '' })
-  const store = new JobStore(db.sql)
+  const store = new JobStore(db.sql, db.schema)
   const runAt = params.runAtMs === undefined ? null : new Date(params.runAtMs)
   const started = performance.now()
   for (let done = 0; done < total; done += 1000) {
