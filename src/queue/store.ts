@@ -36,11 +36,7 @@
  *   enqueue          enqueueJobs              – → queued                     0             0
  *   claim            claimJobs                queued → running (leased)      +1, before the code runs (started_at set)
  *                    claimLimitedJobs                                                            (types with concurrency limits:
- *                                                                                                 within them, src/queue/limitedClaim.ts;
- *                                                                                                 claimJobs also takes jobs due within
- *                                                                                                 the runner's lookahead: started_at is
- *                                                                                                 then their run_at, and the runner holds
- *                                                                                                 them until it)
+ *                                                                                                 within them, src/queue/limitedClaim.ts)
  *   release          releaseJobs              running → queued               −1            –   (the runner vouches the code never ran)
  *   complete         completeJobs             running → succeeded            –             –
  *   fail             failJobs                 running → queued | failed      –             –   (failed when attempts reach maxAttempts
@@ -595,7 +591,6 @@ export class JobStore {
     limit,
     leaseMs,
     exceptTypes = [],
-    lookaheadMs = 0,
   }: {
     instanceId: string
     queues: readonly string[]
@@ -606,8 +601,6 @@ export class JobStore {
      * takes (`claimLimitedJobs`), and paused ones. Empty (the usual case) adds nothing to the statement.
      */
     exceptTypes?: readonly string[]
-    /** Also claims jobs due within this many milliseconds, to be started at their `runAt` (fairClaim.ts). */
-    lookaheadMs?: number
   }): Promise<ClaimedJob[]> {
     if (limit <= 0) return []
     const fromOwner = this.ownerCursor
@@ -618,7 +611,6 @@ export class JobStore {
       leaseMs,
       exceptTypes,
       fromOwner,
-      lookaheadMs,
     })
     this.ownerCursor = nextOwnerCursor(
       fromOwner,

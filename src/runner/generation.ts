@@ -54,15 +54,6 @@ const DEFAULT_TIMEOUT_ABANDON_GRACE_MS = 5000
 const DEFAULT_IDLE_POLL_MAX_MS = 5000
 /** Due times of jobs enqueued for later read at start; later ones are heard of or found by the poll. */
 const UPCOMING_READ_LIMIT = 1000
-/**
- * How early a job enqueued for later is claimed: its due timer rings this much before its `runAt`,
- * the plain claim takes jobs due within it, and the job waits here until its `runAt` to start. Its
- * start then lags its `runAt` by this process's timer alone, not by a claim's round trip as well
- * (issue 19's on-time starts). Meanwhile it is leased (`running`, `startedAt` its `runAt`) and counts
- * as startable, so no slot is claimed for twice; the limited claim takes no job before it is due.
- * Jobs already due and jobs found by the poll start as before: at once.
- */
-const START_LOOKAHEAD_MS = 50
 export interface GenerationDependencies extends RunnerDependencies {
   events: TypedEmitter<RunnerEvents>
   liveRuns: LiveRuns
@@ -90,10 +81,6 @@ export class RunnerGeneration {
    */
   private readonly claimPace: IdlePoll
   private readonly dueTimer = new DueTimer(() => this.doorbell.ring())
-  /** Some job waiting in the local queue was claimed before its `runAt` (START_LOOKAHEAD_MS). */
-  private holdsEarlyJobs = false
-  /** Fills the slots when the first early job waiting here falls due. */
-  private earlyStartTimer: NodeJS.Timeout | undefined
   private claimLoop: Promise<void> | undefined
   /** Aborted at the stop deadline: writes still retrying give up. */
   private readonly deadline = sharedAbortController()
@@ -262,7 +249,7 @@ export class RunnerGeneration {
       this.deps.notifier.subscribe('pauseRequested', (id) => this.pause(id)),
       this.deps.notifier.subscribe('jobsDue', (message) => {
         const [queue, at] = message.split(' ')
-        if (queue !== undefined && served.has(queue)) this.noteDue(Number(at))
+        if (queue !== undefined && served.has(queue)) this.dueTimer.note(Number(at))
       }),
       // Wake-ups sent while the LISTEN connection was down are lost: look now.
       this.deps.notifier.onResync(() => this.doorbell.ring()),
@@ -271,7 +258,7 @@ export class RunnerGeneration {
     void this.deps.store
       .upcomingRunTimes({ queues: this.config.queues, limit: UPCOMING_READ_LIMIT })
       .then((times) => {
-        for (const at of times) this.noteDue(at)
+        for (const at of times) this.dueTimer.note(at)
       })
       .catch((error: unknown) => this.reportError(coerceError(error), 'read of upcoming jobs'))
     if (this.deps.pauses) {
@@ -326,7 +313,6 @@ export class RunnerGeneration {
     await withTimeout(this.starting ?? Promise.resolve(), timer.remainingMs()).catch(() => {})
     this.doorbell.ring()
     this.dueTimer.stop()
-    clearTimeout(this.earlyStartTimer)
     for (const off of this.unsubscribe.splice(0)) off()
     await withTimeout(this.claimLoop ?? Promise.resolve(), timer.remainingMs()).catch(() => {})
     // Jobs whose code never ran go back first, so other instances can take them while these stop.
@@ -448,8 +434,6 @@ export class RunnerGeneration {
           // Claimed while the stop began: the released queue refuses them, and they go back at once.
           const refused = this.localQueue.push(this.notHeldHere(jobs))
           if (refused.length > 0) this.trackWrite(this.release(refused, this.graceTimer).then(() => {}))
-          const now = Date.now()
-          if (jobs.some((job) => Date.parse(job.runAt) > now)) this.holdsEarlyJobs = true
           if (jobs.length > 0) this.events.emit('jobs:claimed', { jobs, waiting: this.localQueue.size })
           if (claimed.length > 0) this.claimPace.found()
           this.fillSlots()
@@ -480,13 +464,7 @@ export class RunnerGeneration {
     const { leaseMs } = config
     const pauses = this.deps.pauses
     if (limited.types.length === 0 && limited.queues.length === 0 && (!pauses || pauses.isEmpty)) {
-      return this.deps.store.claimJobs({
-        instanceId,
-        queues: config.queues,
-        limit,
-        leaseMs,
-        lookaheadMs: START_LOOKAHEAD_MS,
-      })
+      return this.deps.store.claimJobs({ instanceId, queues: config.queues, limit, leaseMs })
     }
     // Paused queues and types are left out of both claims (src/queue/pauses.ts).
     const pausedQueues = pauses?.pausedQueues ?? new Set<string>()
@@ -524,7 +502,6 @@ export class RunnerGeneration {
       limit: rest,
       leaseMs,
       exceptTypes,
-      lookaheadMs: START_LOOKAHEAD_MS,
     })
     return limitedJobs.length === 0 ? plain : [...limitedJobs, ...plain]
   }
@@ -574,49 +551,14 @@ export class RunnerGeneration {
 
   /** Starts waiting jobs in the free slots. */
   private fillSlots(): void {
-    const now = Date.now()
-    const early = this.holdsEarlyJobs
     while (this.state === 'running' && this.freeSlots > 0) {
-      // A job claimed while an abandoned run of it still executes here waits for that run to end;
-      // one claimed before its runAt waits for it.
-      const mayBlock = this.mayBlock
-      const [job] =
-        mayBlock || early
-          ? this.localQueue.take(
-              1,
-              (waiting) =>
-                (!early || Date.parse(waiting.runAt) <= now) && !(mayBlock && this.deps.liveRuns.has(waiting.id)),
-            )
-          : this.localQueue.take(1)
+      // A job claimed while an abandoned run of it still executes here waits for that run to end.
+      const [job] = this.mayBlock
+        ? this.localQueue.take(1, (waiting) => !this.deps.liveRuns.has(waiting.id))
+        : this.localQueue.take(1)
       if (!job) break
       this.execute(job)
     }
-    if (early) this.armEarlyStart(now)
-  }
-
-  /**
-   * Notes a due time for the claim loop twice: early by the lookahead, and on time. The on-time ring
-   * is for the limited claim, which takes no job early, and for a ring that came while every slot was
-   * taken or promised to jobs held early (no claim ran then, and the settles that rang later may all
-   * have come before the job was within the lookahead): without it, the job would wait for the poll.
-   */
-  private noteDue(atMs: number): void {
-    this.dueTimer.note(atMs - START_LOOKAHEAD_MS)
-    this.dueTimer.note(atMs)
-  }
-
-  /** Arms the start of the first early job still waiting, or forgets that there are any. */
-  private armEarlyStart(now: number): void {
-    let first = Infinity
-    for (const { job } of this.localQueue.entries()) {
-      const at = Date.parse(job.runAt)
-      if (at > now && at < first) first = at
-    }
-    clearTimeout(this.earlyStartTimer)
-    this.holdsEarlyJobs = first !== Infinity
-    if (!this.holdsEarlyJobs) return
-    this.earlyStartTimer = setTimeout(() => this.fillSlots(), first - now)
-    this.earlyStartTimer.unref()
   }
 
   /** Runs a claimed job (its attempt counted, as the job object shows). */
