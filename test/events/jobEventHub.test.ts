@@ -12,6 +12,7 @@ import { JobEventHub, type JobFollower } from '../../src/events/jobEventHub.js'
 import type { VersionedJob } from '../../src/queue/store.js'
 import { postgresOnly, skipWithoutPostgres, type TestDatabase } from '../support/databases.js'
 import { describeOrSkip } from '../support/describeOrSkip.js'
+import { listeningBackends } from '../support/listening.js'
 import { newJob, openEngine, type Engine } from '../support/engine.js'
 
 const target = postgresOnly()
@@ -55,13 +56,11 @@ describeOrSkip(
       hub.add(follower)
       try {
         const [enqueued] = await engine.store.enqueueJobs({ owner: 'alice', jobs: [newJob({ type: 'echo' })] })
-        const [listener] = await admin<{ pid: number }[]>`
-        select pid from pg_stat_activity
-        where datname = current_database() and query ilike 'listen%' and pid <> pg_backend_pid()`
+        const [listener] = await listeningBackends(admin)
         const caughtUp = new Promise<void>((resolve) => {
           arrived = () => delivered.some((v) => v.job.id === enqueued!.job.id) && resolve()
         })
-        await admin`select pg_terminate_backend(${listener!.pid})`
+        await admin`select pg_terminate_backend(${listener!})`
         await caughtUp
         assert.deepEqual(errors, [])
       } finally {

@@ -10,6 +10,7 @@ import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import postgres from 'postgres'
 import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { listeningBackends } from '../support/listening.js'
 import { connectDatabase } from '../../src/db/connect.js'
 import type { Database } from '../../src/db/database.js'
 import { Notifier } from '../../src/queue/notifier.js'
@@ -207,12 +208,7 @@ for (const target of databaseTargets().filter((t) => t.name === 'postgres')) {
 
     it('looks again, and asks again what is watched, when its LISTEN connection comes back', async () => {
       const admin = postgres(database.databaseUrl!, { max: 1, onnotice: () => {} })
-      const listening = async () =>
-        (
-          await admin<{ pid: number }[]>`
-            select pid from pg_stat_activity
-            where datname = current_database() and query ilike 'listen%' and pid <> pg_backend_pid()`
-        ).map((r) => r.pid)
+      const listening = () => listeningBackends(admin)
       try {
         const before = await listening()
         const sender = await open()

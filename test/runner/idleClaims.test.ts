@@ -10,6 +10,7 @@ import postgres from 'postgres'
 import { DEFAULT_DATABASE_SCHEMA } from '../../src/config.js'
 import { postgresOnly, skipWithoutPostgres, type TestDatabase } from '../support/databases.js'
 import { describeOrSkip } from '../support/describeOrSkip.js'
+import { listeningBackends } from '../support/listening.js'
 import { openEngine, type Engine } from '../support/engine.js'
 
 const target = postgresOnly()
@@ -52,10 +53,8 @@ describeOrSkip(
         returning id::text`
       })
       const settled = runner.events.waitFor('job:settled', (e) => e.job.id === row!.id)
-      const [listener] = await admin<{ pid: number }[]>`
-      select pid from pg_stat_activity
-      where datname = current_database() and query ilike 'listen%' and pid <> pg_backend_pid()`
-      await admin`select pg_terminate_backend(${listener!.pid})`
+      const [listener] = await listeningBackends(admin)
+      await admin`select pg_terminate_backend(${listener!})`
       await settled
     })
   },
