@@ -542,7 +542,12 @@ export class JobStore {
     const sql = this.sql
     const filters = sql`
       ${state === undefined ? sql`` : sql`and j.state = ${state}`}
-      ${scheduled ? sql`and j.state = 'queued' and j.run_at > now()` : sql``}
+      ${
+        // Not now(): without prepared statements (DATABASE_POOLING=transaction) the statement's
+        // transaction starts at its Parse, a round trip before its snapshot, so a job enqueued in
+        // between (run_at its insert's now()) would read as due later than now() and be listed.
+        scheduled ? sql`and j.state = 'queued' and j.run_at > statement_timestamp()` : sql``
+      }
       ${type === undefined ? sql`` : sql`and j.type = ${type}`}
       ${queue === undefined ? sql`` : sql`and j.queue = ${queue}`}`
     const rows =
@@ -1427,7 +1432,7 @@ export class JobStore {
       ),
       counts as materialized (
         select queue, state, count(*) as count,
-               count(*) filter (where state = 'queued' and run_at > now()) as scheduled
+               count(*) filter (where state = 'queued' and run_at > statement_timestamp()) as scheduled
         from ${this.schema}.job_runner_jobs
         group by queue, state
       ),
