@@ -194,9 +194,9 @@ for (const target of databaseTargets()) {
         : {},
       async () => {
         const database = await fixture.createDatabase()
-        const server = await fixture.spawn(database, { JOBS_DIR: jobsDir, LEASE_SECONDS: '1' })
+        const server = await fixture.spawn(database, { JOBS_DIR: jobsDir, LEASE_SECONDS: '2' })
         const marker = path.join(database.dataDir, 'blocking')
-        // Blocks well past the 1 s lease, yet less than the server's 5 s keep-alive timeout: a longer block
+        // Blocks well past the 2 s lease, yet less than the server's 5 s keep-alive timeout: a longer block
         // lets the idle-socket timer close this client's pooled connection just as its next request is sent.
         // Connected first, so that the row is read as soon as the job's code has started blocking.
         const { databaseUrl, dataDir } = database
