@@ -15,6 +15,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Database } from '../db/database.js'
 import type { JobProgress } from '../queue/job.js'
+import { channelName } from '../db/channelName.js'
 import { JOB_PROGRESS_CHANNEL, type JobStore } from '../queue/store.js'
 import type { WatchRegistry } from '../queue/watchRegistry.js'
 import { Batcher } from '../support/batcher.js'
@@ -39,7 +40,7 @@ interface WirePayload {
 type WireItem = { report: WireReport } | { settled: string }
 
 export interface ProgressRelayDependencies {
-  db: Pick<Database, 'session' | 'capabilities'>
+  db: Pick<Database, 'session' | 'capabilities' | 'schema'>
   store: Pick<JobStore, 'notifyProgress'>
   /** Whether another instance watches a job: only then do its reports go out. */
   watches: Pick<WatchRegistry, 'isWatchedElsewhere'>
@@ -98,7 +99,10 @@ export class ProgressRelay {
 
   private async listen(): Promise<void> {
     if (!this.enabled) return
-    const { unlisten } = await this.deps.db.session.listen(JOB_PROGRESS_CHANNEL, (payload) => this.receive(payload))
+    const { unlisten } = await this.deps.db.session.listen(
+      channelName(this.deps.db.schema, JOB_PROGRESS_CHANNEL),
+      (payload) => this.receive(payload),
+    )
     this.unlisten = unlisten
   }
 

@@ -23,7 +23,7 @@ import { readQueueOverview, type QueueOverview } from './queueOverview.js'
 import { ServedQueues } from './servedQueues.js'
 
 export interface SignalsOptions {
-  db: Pick<Database, 'session' | 'capabilities'>
+  db: Pick<Database, 'session' | 'capabilities' | 'schema'>
   store: JobStore
   notifier: Pick<Notifier, 'publishLocal' | 'watches'>
   registry: Pick<JobRegistry, 'names' | 'get' | 'concurrencyLimits'>

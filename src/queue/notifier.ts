@@ -14,6 +14,7 @@
  * When the LISTEN connection comes back after a loss, `onResync` listeners look again at once.
  */
 import { EventEmitter } from 'node:events'
+import { channelName } from '../db/channelName.js'
 import type { Database } from '../db/database.js'
 import { notifyBatches, notifyEach, PAYLOAD_SEPARATOR, type RemoteMessage } from './notifyBatches.js'
 import { RecentIds } from './recentIds.js'
@@ -40,7 +41,6 @@ export interface NotifierEvents {
 }
 export type Channel = keyof NotifierEvents
 
-const PG_CHANNEL_PREFIX = 'job_runner_'
 const CHANNELS = [
   'jobsAvailable',
   'cancelRequested',
@@ -51,10 +51,10 @@ const CHANNELS = [
   'pausesChanged',
   'jobsDue',
 ] as const satisfies readonly Channel[]
-/** The PostgreSQL channel of each, built once: the runner announces tens of thousands of messages a second. */
-const PG_CHANNEL: Readonly<Record<Channel, string>> = Object.fromEntries(
-  CHANNELS.map((c) => [c, PG_CHANNEL_PREFIX + c]),
-) as Record<Channel, string>
+/** The PostgreSQL channel of each in `schema`'s names (src/db/channelName.ts). */
+function pgChannels(schema: string): Readonly<Record<Channel, string>> {
+  return Object.fromEntries(CHANNELS.map((c) => [c, channelName(schema, c)])) as Record<Channel, string>
+}
 
 /** Notices whose payload is a job id and which only that job's watchers need. */
 const isJobNotice = (channel: Channel): boolean => channel === 'jobChanged' || channel === 'jobLogged'
@@ -75,8 +75,13 @@ export class Notifier {
   /** Watch messages in flight; a stop waits for them. */
   private readonly watchSends = new Set<Promise<void>>()
   private listens = 0
+  /** Built once: the runner announces tens of thousands of messages a second. */
+  private readonly pgChannel: Readonly<Record<Channel, string>>
+  private readonly watchChannel: string
 
   constructor(private readonly db: Database) {
+    this.pgChannel = pgChannels(db.schema)
+    this.watchChannel = channelName(db.schema, WATCH_CHANNEL)
     this.local.setMaxListeners(0)
     this.watches = new WatchRegistry(
       { enabled: db.capabilities.supportsListen },
@@ -98,13 +103,13 @@ export class Notifier {
   private async listenAll(): Promise<void> {
     if (!this.db.capabilities.supportsListen) return
     for (const channel of CHANNELS) {
-      const { unlisten } = await this.db.session.listen(PG_CHANNEL[channel], (packed) => {
+      const { unlisten } = await this.db.session.listen(this.pgChannel[channel], (packed) => {
         for (const payload of packed.split(PAYLOAD_SEPARATOR)) this.deliver(channel, payload)
       })
       this.unlisten.push(unlisten)
     }
     const { unlisten } = await this.db.session.listen(
-      WATCH_CHANNEL,
+      this.watchChannel,
       (payload) => this.watches.receive(payload),
       () => this.listened(),
     )
@@ -148,7 +153,7 @@ export class Notifier {
     this.deliver(channel, payload)
     if (!this.db.capabilities.supportsListen || !this.crosses(channel, payload)) return
     await this.remoteBatches()
-      .add({ channel: PG_CHANNEL[channel], payload })
+      .add({ channel: this.pgChannel[channel], payload })
       .catch(() => {})
   }
 
@@ -159,7 +164,7 @@ export class Notifier {
   announce<C extends Channel>(channel: C, payload: NotifierEvents[C]): void {
     this.deliver(channel, payload)
     if (this.db.capabilities.supportsListen && this.crosses(channel, payload)) {
-      this.remoteBatches().send({ channel: PG_CHANNEL[channel], payload })
+      this.remoteBatches().send({ channel: this.pgChannel[channel], payload })
     }
   }
 
@@ -174,12 +179,12 @@ export class Notifier {
   private sendUnsent(watch: RemoteWatch): void {
     if (!this.db.capabilities.supportsListen) return
     const ids = watch === 'all' ? this.unsent.all() : watch.ids.filter((id) => this.unsent.has(id))
-    for (const payload of ids) this.remoteBatches().send({ channel: PG_CHANNEL.jobChanged, payload })
+    for (const payload of ids) this.remoteBatches().send({ channel: this.pgChannel.jobChanged, payload })
   }
 
   private sendWatches(payloads: readonly string[]): void {
     if (!this.db.capabilities.supportsListen) return
-    const sent = notifyEach(this.db.sql, WATCH_CHANNEL, payloads).catch(() => {})
+    const sent = notifyEach(this.db.sql, this.watchChannel, payloads).catch(() => {})
     this.watchSends.add(sent)
     void sent.finally(() => this.watchSends.delete(sent))
   }

@@ -81,6 +81,7 @@
  */
 import type { PendingQuery, Row, Sql, TransactionSql } from 'postgres'
 import { schemaIdentifier, type SchemaIdentifier } from '../db/schemaIdentifier.js'
+import { channelName } from '../db/channelName.js'
 import {
   ISO_TIMESTAMP,
   MAX_ERROR_HISTORY,
@@ -1461,7 +1462,7 @@ export class JobStore {
   async notifyProgress({ payloads }: { payloads: readonly string[] }): Promise<void> {
     if (payloads.length === 0) return
     await this.sql`
-      select pg_notify(${JOB_PROGRESS_CHANNEL}, p)
+      select pg_notify(${channelName(this.schemaName, JOB_PROGRESS_CHANNEL)}, p)
       from jsonb_array_elements_text(${this.sql.json(payloads as unknown as Json)}) as x(p)`
   }
 }
@@ -1606,8 +1607,11 @@ function fenced(sql: Sql, instanceId: string): PendingQuery<Row[]> {
   return sql`j.lease_owner = ${instanceId} and j.state = 'running'`
 }
 
-/** The PostgreSQL channel that carries live progress between instances (src/observability/progressRelay.ts). */
-export const JOB_PROGRESS_CHANNEL = 'job_runner_jobProgress'
+/**
+ * The PostgreSQL channel that carries live progress between instances (src/observability/progressRelay.ts),
+ * named in the service's schema (src/db/channelName.ts).
+ */
+export const JOB_PROGRESS_CHANNEL = 'jobProgress'
 
 /** Ids are bigint identities; anything else cannot name a job (and must not reach SQL as a bigint). */
 export function isJobId(id: string): boolean {

@@ -23,8 +23,8 @@
 import { randomUUID } from 'node:crypto'
 import { isJobId } from './store.js'
 
-/** The PostgreSQL channel watches travel on. */
-export const WATCH_CHANNEL = 'job_runner_watch'
+/** The PostgreSQL channel watches travel on, named in the service's schema (src/db/channelName.ts). */
+export const WATCH_CHANNEL = 'watch'
 
 /** Every job: a stream of many jobs watches them all. */
 export const ALL_JOBS = '*'

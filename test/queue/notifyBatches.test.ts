@@ -11,9 +11,12 @@ import assert from 'node:assert/strict'
 import postgres from 'postgres'
 import { databaseTargets, type TestDatabase } from '../support/databases.js'
 import { listeningBackends } from '../support/listening.js'
+import { channelName } from '../../src/db/channelName.js'
 import { connectDatabase } from '../../src/db/connect.js'
 import type { Database } from '../../src/db/database.js'
+import { migrate } from '../../src/db/migrate.js'
 import { Notifier } from '../../src/queue/notifier.js'
+import { JobStore } from '../../src/queue/store.js'
 import { packMessages } from '../../src/queue/notifyBatches.js'
 import type { RemoteWatch } from '../../src/queue/watchRegistry.js'
 
@@ -75,9 +78,10 @@ for (const target of databaseTargets().filter((t) => t.name === 'postgres')) {
       await database?.cleanup()
     })
 
-    /** An instance's notifier, on a connection of its own. */
-    async function open(): Promise<Notifier> {
-      const db = await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir })
+    /** An instance's notifier, on a connection of its own; in `databaseSchema` when given. */
+    async function open(databaseSchema?: string): Promise<Notifier> {
+      const db = await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir, databaseSchema })
+      if (databaseSchema !== undefined) await migrate(db)
       dbs.push(db)
       const notifier = new Notifier(db)
       await notifier.start()
@@ -204,6 +208,65 @@ for (const target of databaseTargets().filter((t) => t.name === 'postgres')) {
       sender.announce('jobChanged', '77')
       await new Promise<void>((resolve) => receiver.watchJob('77', resolve))
       await Promise.all([sender.stop(), receiver.stop()])
+    })
+
+    it('keeps two services of one database in two schemas apart: each hears its own schema only', async () => {
+      const other = 'other_jobs'
+      const otherChannel = (name: string) => channelName(other, name)
+      const [here, there] = [await open(), await open(other)]
+      const wire = postgres(database.databaseUrl!, { max: 1, onnotice: () => {} })
+      /** Everything on the wire, in commit order (one connection), as "channel payload". */
+      const seen: string[] = []
+      const waits: { test: (line: string) => boolean; resolve: () => void }[] = []
+      const seeing = (test: (line: string) => boolean) =>
+        new Promise<void>((resolve) => (seen.some(test) ? resolve() : waits.push({ test, resolve })))
+      const names = ['jobsAvailable', 'jobChanged', 'watch', 'jobProgress']
+      const channels = [...names.map((n) => channelName('job_runner', n)), ...names.map(otherChannel)]
+      for (const channel of channels) {
+        await wire.listen(channel, (payload) => {
+          const line = `${channel} ${payload}`
+          seen.push(line)
+          for (const wait of waits.filter((w) => w.test(line))) wait.resolve()
+        })
+      }
+      try {
+        const defaults = names.map((n) => `job_runner_${n}`)
+        assert.deepEqual(channels.slice(0, 4), defaults, 'the default schema keeps its names')
+        assert.match(otherChannel('jobsAvailable'), /^job_runner_[0-9a-f]{12}_jobsAvailable$/)
+        assert.ok(Buffer.byteLength(channelName('s'.repeat(63), 'schedulesChanged')) <= 63, 'an identifier')
+
+        // The insert trigger of each schema's table (migration 026) and that schema's notifier agree.
+        const heardThere = new Promise<void>((resolve) =>
+          there.subscribe('jobsAvailable', (queue) => queue === 'q-there' && resolve()),
+        )
+        const [writer] = dbs
+        await writer!.sql`
+          insert into ${writer!.sql(other)}.job_runner_jobs (owner, type, queue, max_attempts)
+          values ('alice', 'echo', 'q-there', 1)`
+        await heardThere
+        // A job's progress and its watches name it by an id each schema numbers on its own.
+        await new JobStore(writer!.sql, other).notifyProgress({ payloads: ['["5",0.5]'] })
+        there.watches.watchAll()
+        await seeing((line) => line.startsWith(`${otherChannel('watch')} `))
+        // The marker commits after all of it: `here` would have heard any of it before the marker.
+        const hereHeardMarker = new Promise<void>((resolve) =>
+          here.subscribe('jobsAvailable', (queue) => queue === 'marker' && resolve()),
+        )
+        await writer!.sql`select pg_notify(${channelName('job_runner', 'jobsAvailable')}, 'marker')`
+        await Promise.all([hereHeardMarker, seeing((line) => line.endsWith(' marker'))])
+        assert.deepEqual(
+          seen.filter((line) => !line.startsWith(`${otherChannel('watch')} `)),
+          [
+            `${otherChannel('jobsAvailable')} q-there`,
+            `${otherChannel('jobProgress')} ["5",0.5]`,
+            'job_runner_jobsAvailable marker',
+          ],
+        )
+        assert.equal(here.watches.isWatchedElsewhere('5'), false, "the other schema's watch of its job 5 is not ours")
+      } finally {
+        await wire.end()
+        await Promise.all([here.stop(), there.stop()])
+      }
     })
 
     it('looks again, and asks again what is watched, when its LISTEN connection comes back', async () => {

@@ -19,6 +19,7 @@ import * as fairShareAndLimits from './019_fair_share_and_limits.js'
 import * as pauseAndWatchedCancels from './020_pause_and_watched_cancels.js'
 import * as checkpointHistory from './021_checkpoint_history.js'
 import * as functionsOwnSearchPath from './022_functions_own_search_path.js'
+import * as channelsPerSchema from './026_channels_per_schema.js'
 
 export interface Migration {
   readonly version: number
@@ -47,4 +48,5 @@ export const migrations: readonly Migration[] = [
   pauseAndWatchedCancels,
   checkpointHistory,
   functionsOwnSearchPath,
+  channelsPerSchema,
 ]
