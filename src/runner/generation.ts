@@ -589,9 +589,10 @@ export class RunnerGeneration {
       )
     }
     this.events.emit('job:start', { job: started })
-    // Long-polls here waiting for the job to leave `queued` wake now; those on other instances
-    // re-read within their poll interval (a NOTIFY per start would cost a statement per batch).
-    this.deps.notifier.publishLocal('jobChanged', job.id)
+    // Long-polls and streams here waiting for the job to leave `queued` wake now; the notice crosses
+    // to another instance only where one watches the job (a stream of many jobs there has no poll:
+    // it would show the job go from queued to its outcome), and costs nothing where none does.
+    this.deps.notifier.announce('jobChanged', job.id)
     // A cancel may have been requested between the claim and now.
     if (job.cancelRequested) execution.abort('cancelled')
     // Or its pause (the first reason wins): it stops at once, and the `pause` row makes it `paused`.

@@ -5,8 +5,8 @@
  * crosses the wire.
  *
  * - A long-poll, a stream of the job and a stream of many jobs (which has no poll of its own), all
- *   opened on B before A even started, follow the job A runs: A asked "who watches?" when it
- *   started, B answered, and A sent the job's notices.
+ *   opened on B before A even started, follow the job A runs, its start included: A asked "who
+ *   watches?" when it started, B answered, and A sent the job's notices.
  * - With nobody watching elsewhere, A runs a batch of jobs and not one of their notices crosses.
  * - A polls once a minute and backs off further while idle, yet a job enqueued through B, and a job
  *   retried through B for a second later, start on A long before any poll: the database announces
@@ -68,10 +68,12 @@ describeOrSkip(
     it('sends a job’s notices to the instance whose long-poll and streams watch it, though they began before it started', async () => {
       const b = await fixture!.spawn(database, { QUEUES: 'elsewhere' })
       const job = await enqueueJob(b, { type: 'count', payload: { to: 20, stepMs: 100 } })
+      // A job that reports no progress: nothing but its change notices tells B it started.
+      const quiet = await enqueueJob(b, { type: 'sleep', payload: { ms: 1000 } })
       const first = await b.request(`/v1/jobs/${job.id}`)
       const etag = first.headers.get('etag')!
       const stream = followEvents(`${b.url}/v1/jobs/${job.id}/events`, () => b.token())
-      const firehose = followEvents(`${b.url}/v1/events?type=count`, () => b.token())
+      const firehose = followEvents(`${b.url}/v1/events`, () => b.token())
       try {
         await stream.waitFor((e) => e.type === 'state')
         // The long-poll holds until the job changes; the first change it can see is A's.
@@ -90,10 +92,13 @@ describeOrSkip(
           'succeeded',
           'the stream of the job ends with its outcome',
         )
-        await firehose.waitFor(
-          (e) => e.type === 'state' && (e.data as ApiJob).id === job.id && (e.data as ApiJob).state === 'succeeded',
-          60_000,
-        )
+        const statesOf = (id: string) =>
+          firehose.events
+            .filter((e) => e.type === 'state' && (e.data as ApiJob).id === id)
+            .map((e) => (e.data as ApiJob).state)
+        for (const { id } of [job, quiet]) await firehose.waitFor(() => statesOf(id).at(-1) === 'succeeded', 60_000)
+        const sawStart = 'the stream of many jobs saw it start on A'
+        for (const { id } of [job, quiet]) assert.deepEqual(statesOf(id).slice(-2), ['running', 'succeeded'], sawStart)
         assert.ok(wire.crossed.includes(job.id), 'A sent the job’s notices over the wire')
         for (const server of [a, b]) server.kill('SIGTERM')
         for (const server of [a, b]) assert.equal((await server.exited).code, 0)
