@@ -93,7 +93,15 @@ const bouncer = await startRunBouncer()
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     interrupted = true
-    current?.kill(signal)
+    // To the whole process group: the test files, and the servers, CLIs and PgBouncers they spawned,
+    // which a signal to node's test runner alone would leave running (holding ports and folders).
+    if (current?.pid !== undefined) {
+      try {
+        process.kill(-current.pid, signal)
+      } catch {
+        // The group has already exited.
+      }
+    }
   })
 }
 
@@ -172,6 +180,9 @@ function runFiles(group, concurrency) {
       ...(bouncer ? { TEST_PGBOUNCER_URL: bouncer.urlFor(process.env.TEST_DATABASE_URL) } : {}),
     },
     stdio: 'inherit',
+    // A process group of its own, which an interrupted run signals whole (above). Ctrl-C at a
+    // terminal reaches this process alone, and it passes it on.
+    detached: true,
   })
   return new Promise((resolve) => {
     current.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)))
