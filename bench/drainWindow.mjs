@@ -26,13 +26,17 @@ export async function waitFinished(url, total, { timeoutMs = 120_000, intervalMs
   }, url)
 }
 
+/** The finished jobs' start, finish and state, as `drainWindow` reads them (schema-qualified: PGlite sets no search_path). */
+export const FINISHED_ROWS_SQL = `select extract(epoch from started_at) * 1000 as started, extract(epoch from finished_at) * 1000 as finished, state
+  from job_runner.job_runner_jobs where finished_at is not null`
+
 export async function drainWindow(url) {
-  const { rows } = await admin(
-    (c) =>
-      c.query(`select extract(epoch from started_at) * 1000 as started, extract(epoch from finished_at) * 1000 as finished, state
-               from job_runner_jobs where finished_at is not null`),
-    url,
-  )
+  const { rows } = await admin((c) => c.query(FINISHED_ROWS_SQL), url)
+  return windowOf(rows)
+}
+
+/** The drain window of rows read with FINISHED_ROWS_SQL, from PostgreSQL or from an embedded folder. */
+export function windowOf(rows) {
   const starts = rows.map((r) => Number(r.started)).sort((a, b) => a - b)
   const finishes = rows.map((r) => Number(r.finished)).sort((a, b) => a - b)
   const firstStartMs = starts[0]

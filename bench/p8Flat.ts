@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks'
 import { dbCounters, settlementCounter } from './measure.js'
 import type { OpenRunner } from './openRunner.js'
 
-interface Sample {
+export interface Sample {
   sec: number
   settled: number
   rssMb: number
@@ -66,12 +66,6 @@ export async function flatMemory(
   const after = await counters.read()
   await counters.close()
 
-  // Warm-up: the first tenth of the jobs (at most 50,000): JIT, pools and buffers reach their size.
-  const warmupJobs = Math.min(50_000, Math.floor(jobs / 10))
-  const warm = samples.filter((s) => s.settled >= warmupJobs)
-  const first = samples[0]!
-  const last = samples.at(-1)!
-  const maxOf = (xs: Sample[], key: 'rssMb' | 'heapUsedMb') => Math.max(...xs.map((s) => s[key]))
   return {
     jobs,
     completed,
@@ -81,6 +75,24 @@ export async function flatMemory(
     insertMs,
     elapsedMs,
     jobsPerSec: (completed / elapsedMs) * 1000,
+    ...memorySummary(samples, jobs),
+    commitsPerJob: (after.commits - before.commits) / completed,
+    walBytesPerJob: (after.walBytes - before.walBytes) / completed,
+  }
+}
+
+/**
+ * RSS and heapUsed over a run's samples: at the start, after the warm-up (the first tenth of the
+ * jobs, at most 50,000: JIT, pools and buffers reach their size), at most and at the end, with the
+ * slope per 100,000 jobs and the quarters' medians after the warm-up.
+ */
+export function memorySummary(samples: readonly Sample[], jobs: number) {
+  const warmupJobs = Math.min(50_000, Math.floor(jobs / 10))
+  const warm = samples.filter((s) => s.settled >= warmupJobs)
+  const first = samples[0]!
+  const last = samples.at(-1)!
+  const maxOf = (xs: readonly Sample[], key: 'rssMb' | 'heapUsedMb') => Math.max(...xs.map((s) => s[key]))
+  return {
     warmupJobs,
     rss: {
       startMb: first.rssMb,
@@ -99,8 +111,6 @@ export async function flatMemory(
       slopeMbPer100k: slope(warm, 'heapUsedMb'),
       quarterMediansMb: quarterMedians(warm, 'heapUsedMb'),
     },
-    commitsPerJob: (after.commits - before.commits) / completed,
-    walBytesPerJob: (after.walBytes - before.walBytes) / completed,
     samples: samples.map((s) => [
       Number(s.sec.toFixed(1)),
       s.settled,
@@ -115,7 +125,7 @@ export async function flatMemory(
  * Medians of `key` over each quarter of the samples after the warm-up: robust to the GC's sawtooth
  * and to one early peak, which pull the slope around on a short run.
  */
-function quarterMedians(samples: readonly Sample[], key: 'rssMb' | 'heapUsedMb'): number[] {
+export function quarterMedians(samples: readonly Sample[], key: 'rssMb' | 'heapUsedMb'): number[] {
   if (samples.length < 4) return []
   return [0, 1, 2, 3].map((q) => {
     const xs = samples
@@ -127,7 +137,7 @@ function quarterMedians(samples: readonly Sample[], key: 'rssMb' | 'heapUsedMb')
 }
 
 /** Least-squares slope of `key` against jobs settled, in MB per 100,000 jobs (undefined with fewer than 3 samples). */
-function slope(samples: readonly Sample[], key: 'rssMb' | 'heapUsedMb'): number | undefined {
+export function slope(samples: readonly Sample[], key: 'rssMb' | 'heapUsedMb'): number | undefined {
   if (samples.length < 3) return undefined
   const n = samples.length
   const mx = samples.reduce((a, s) => a + s.settled, 0) / n

@@ -5,14 +5,15 @@
  * between runs. Writes bench/results/<timestamp>.json and .md (medians, ranges, ratios). Ours runs
  * compiled (it builds dist/ first, bench/tsconfig.json), as production runs it.
  *
- *   npm run bench -- [--only P1,P1bb,P2,P3,P3users,P3b,P4,P5,P6,P7,P8,P8flat,P9,P11,idle] [--runs 5] [--jobs 50000]
+ *   npm run bench -- [--only P1,P1bb,P2,P3,P3users,P3b,P4,P5,P6,P7,P7bb,P8,P8flat,P8features,P9,P11,idle] [--runs 5] [--jobs 50000]
  *                    [--concurrency 10,1,50] [--duration 20] [--p3-steps] [--time-cap 10000] [--peers graphile-tuned,...]
  *                    [--db-prefix bench] [--smoke] [--json]
- *                    [--cancels 500] (P4) [--flat-jobs 1000000] [--flat-concurrency 10] (P8flat)
+ *                    [--cancels 500] (P4) [--flat-jobs 1000000] [--flat-concurrency 10] (P8flat, P8features: jobs only)
  *                    [--finished 1000000] [--queued 10000] [--depth-ops 300] [--depth-rounds 3] (P9)
  *                    [--bb-configs ours-bb,graphile-bb,...] [--bb-lead 8] (P1bb) [--p3b-duration 30] (P3b)
  *                    [--p11-instances 1,2,4,8] [--p11-settle 11] [--p11-idle-window 10] (P11)
  *                    [--idle-instances 1,10] [--idle-seconds 30] (idle)
+ *                    [--p7-jobs 10000,50000] [--p7-restarts 3] [--p7-lead seconds] (P7bb) [--p8-without stream,logs,schedule] (P8features)
  *
  * P4 (cancel across instances), P4http (the same over HTTP between two servers; not in the default
  * list), P8flat (memory while --flat-jobs pass through) and P9 (queue depth) are ours only. P8flat and
@@ -22,8 +23,11 @@
  * Issue 24's figures, each in a file of its own: P1bb (P1 from the outside: HTTP batch enqueue with
  * one future runAt, drain read from the rows; p1BlackBox.mjs), P3users (ours against the enqueue
  * endpoints users build on graphile-worker and pg-boss; p3Users.mjs), P3b (enqueue while the same
- * instance runs every job; p3Running.mjs), P11 (1–8 instances draining; p11ScaleOut.mjs) and idle
- * (idle instances' cost; idleCost.mjs). P11 and idle run ours only, idle once per invocation.
+ * instance runs every job; p3Running.mjs), P11 (1–8 instances draining; p11ScaleOut.mjs), idle
+ * (idle instances' cost; idleCost.mjs), P7bb (P7 from the outside: the service on its embedded
+ * database, HTTP batch enqueue, drain read from the rows, restart; p7BlackBox.mjs) and P8features (P8
+ * flat through the service with an event stream open, jobs that log, a schedule and its webhook;
+ * p8Features.mjs). P11, idle, P7bb and P8features run ours only, idle and P8features once per invocation.
  *
  * Needs PostgreSQL at BENCH_DATABASE_URL (default postgres://root@127.0.0.1:5432/test; the
  * databases bench_ours, bench_graphile and bench_pgboss are created and dropped on it).
@@ -56,6 +60,8 @@ import { p3Users, summarizeP3users } from './p3Users.mjs'
 import { p3Running, summarizeP3b } from './p3Running.mjs'
 import { p11ScaleOut, summarizeP11 } from './p11ScaleOut.mjs'
 import { idleCost, summarizeIdle } from './idleCost.mjs'
+import { p7BlackBox, summarizeP7bb } from './p7BlackBox.mjs'
+import { p8Features, summarizeP8features } from './p8Features.mjs'
 
 const args = parseArgs(process.argv.slice(2))
 const smoke = args.smoke === true
@@ -67,7 +73,9 @@ const concurrencies = String(args.concurrency ?? (smoke ? '10' : '10,1,50'))
 const durationSec = Number(args.duration ?? (smoke ? 1 : 20))
 const latencyJobs = Number(args['latency-jobs'] ?? (smoke ? 20 : 1000))
 const only = new Set(
-  String(args.only ?? (smoke ? 'P1,P2,P3' : 'P1,P1bb,P2,P3,P3users,P3b,P4,P5,P6,P7,P8,P8flat,P9,P11,idle')).split(','),
+  String(
+    args.only ?? (smoke ? 'P1,P2,P3' : 'P1,P1bb,P2,P3,P3users,P3b,P4,P5,P6,P7,P7bb,P8,P8flat,P8features,P9,P11,idle'),
+  ).split(','),
 )
 // Peers that cannot drain the jobs in this long (pg-boss default: 5 jobs/s) report what they did by then.
 const timeCapMs = Number(args['time-cap'] ?? 10_000)
@@ -644,6 +652,10 @@ export function summarize(results) {
       lines.push(...summarizeP11(byConfig))
     } else if (figure === 'idle') {
       lines.push(...summarizeIdle(byConfig))
+    } else if (figure === 'P7bb') {
+      lines.push(...summarizeP7bb(byConfig))
+    } else if (figure === 'P8features') {
+      lines.push(...summarizeP8features(byConfig))
     } else if (figure === 'P2') {
       lines.push(
         '### P2 enqueue → handler start (ms)',
@@ -836,8 +848,10 @@ const figures = {
   P5: p5,
   P6: p6,
   P7: p7,
+  P7bb: () => p7BlackBox(context()),
   P8: p8,
   P8flat: p8flat,
+  P8features: () => p8Features(context()),
   P9: p9,
 }
 try {

@@ -22,6 +22,7 @@
 import os from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { OwnedJob } from '../queue/job.js'
+import type { NewJobLogLine } from '../queue/jobLogStore.js'
 import type { LimitedQueue, LimitedType, Limits } from '../queue/limitedClaim.js'
 import type { Pause, PauseMode } from '../queue/pauseStore.js'
 import { boundedFailedAttempt, type JobSnapshot } from '../queue/store.js'
@@ -99,6 +100,8 @@ export class RunnerGeneration {
   private readonly timeouts: ExecutionTimeouts
   /** The job log writes in flight, chained (see `writeLogLines`). */
   private logWrites: Promise<void> = Promise.resolve()
+  /** The next log write while it waits for the one before: lines taken meanwhile join it. */
+  private openLogWrite: { lines: NewJobLogLine[]; written: Promise<void> } | undefined
   /** The job types with concurrency limits (`defineJob({ concurrency })`), which only the limited claim takes. */
   private readonly limited: {
     types: readonly LimitedType[]
@@ -917,16 +920,28 @@ export class RunnerGeneration {
    * The log lines of `executions` in one statement (lines that cannot be written are dropped with a
    * warning). Writes go one after the other, in the order their lines were taken: line ids are the
    * log's order and its trim keeps the newest ids, and an outcome waits for the writes before it.
+   * Lines taken while a write is in flight join the next one, which goes when that write ends: each
+   * finishing job that logged writes its lines before its outcome, and one write (two statements)
+   * per job, in a row, held a drain of such jobs to a few hundred a second (bench/RESULTS.md, P8features).
    */
   private writeLogLines(executions: readonly JobExecution[]): Promise<void> {
     const lines = executions.flatMap((e) => (e.hasPendingLogs ? e.takeLogLines() : []))
     if (lines.length === 0) return this.logWrites
-    this.logWrites = this.logWrites.then(() =>
-      this.deps.store.appendJobLogs(lines).catch((error: unknown) => {
+    if (this.openLogWrite) {
+      this.openLogWrite.lines.push(...lines)
+      return this.openLogWrite.written
+    }
+    const next: { lines: NewJobLogLine[]; written: Promise<void> } = { lines, written: Promise.resolve() }
+    this.openLogWrite = next
+    next.written = this.logWrites.then(() => {
+      // From here on, lines taken go to the write after this one.
+      if (this.openLogWrite === next) this.openLogWrite = undefined
+      return this.deps.store.appendJobLogs(next.lines).catch((error: unknown) => {
         this.reportError(coerceError(error), 'job log write')
-      }),
-    )
-    return this.logWrites
+      })
+    })
+    this.logWrites = next.written
+    return next.written
   }
 
   private async writeSnapshots(executions: readonly JobExecution[]): Promise<void> {

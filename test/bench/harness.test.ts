@@ -3,7 +3,8 @@
  * a peer (graphile-worker), a few latency samples, a second of HTTP enqueue through every P3 route
  * (`--p3-steps`), a few cancels across two instances (P4) and a tiny queue-depth comparison with the
  * claim's plan (P9), so the harness keeps working as the service changes; then issue 24's figures in
- * their smoke sizes (P1bb black box, P3users, P3b, P11 with 1 and 2 instances, idle). No timing is
+ * their smoke sizes (P1bb black box, P3users, P3b, P11 with 1 and 2 instances, idle, P7bb on the
+ * embedded database, P8features with its event stream, logs and schedule). No timing is
  * asserted — only that every system drained every job, that every 2xx enqueue was stored, and that
  * the figures came back. It takes a minute or two, so `npm run soak` runs it, not `npm test`. Needs PostgreSQL
  * (TEST_DATABASE_URL) and the bench's own dependencies (`npm install --prefix bench`); without either
@@ -100,12 +101,12 @@ describeOrSkip('benchmark harness (smoke)', { skip, timeout: 120_000 }, () => {
   })
 })
 
-describeOrSkip('benchmark harness, issue 24 figures (smoke)', { skip, timeout: 240_000 }, () => {
+describeOrSkip('benchmark harness, issue 24 figures (smoke)', { skip, timeout: 300_000 }, () => {
   it('runs the black box, the user-built endpoints, enqueue while running, scale-out and idle cost', async () => {
     const jobs = 200
     const figures = await smokeRun([
       '--only',
-      'P1bb,P3users,P3b,P11,idle',
+      'P1bb,P3users,P3b,P11,idle,P7bb,P8features',
       '--jobs',
       String(jobs),
       '--bb-configs',
@@ -116,6 +117,10 @@ describeOrSkip('benchmark harness, issue 24 figures (smoke)', { skip, timeout: 2
       '1',
       '--idle-seconds',
       '1',
+      '--p7-jobs',
+      String(jobs),
+      '--flat-jobs',
+      '2000',
     ])
     const blackBox = figures.P1bb!
     assert.deepEqual(Object.keys(blackBox), ['ours-bb', 'graphile-bb', 'ours-svc-pre'])
@@ -152,5 +157,16 @@ describeOrSkip('benchmark harness, issue 24 figures (smoke)', { skip, timeout: 2
       assert.equal(run.deliveriesPerJob, run.notificationsPerJob * Number(instances))
     }
     assert.ok(figures.idle!['1'].commitsPerSec > 0, 'an idle instance commits something (its polls)')
+
+    const [embedded] = figures.P7bb![String(jobs)]
+    assert.equal(embedded.succeeded, jobs, 'P7bb: every job succeeded on the embedded database')
+    assert.ok(embedded.startLagMs >= 0, 'P7bb: no job started before its runAt')
+    assert.ok(embedded.restartMs.length > 0 && embedded.restartMs[0] > 0, 'P7bb: the restart was timed')
+
+    const [features] = figures.P8features!.ours
+    assert.equal(features.features.succeeded, 2000, 'P8features: every job succeeded')
+    assert.ok(features.features.logLines >= 2000, 'P8features: every job stored its log line')
+    assert.ok(features.features.streamConnections >= 1, 'P8features: the event stream was open')
+    assert.ok(features.samples.length > 0, 'P8features: memory was sampled')
   })
 })
