@@ -11,7 +11,7 @@ import type { JobState } from '../queue/job.js'
 import type { VersionedJob } from '../queue/store.js'
 import { compareLogIds, eventId, eventsSince, isFinished, logEvent, type SeenJob } from './jobEvents.js'
 import type { JobEventHub, JobFollower, StreamFilterJob } from './jobEventHub.js'
-import { SseStream } from './sseStream.js'
+import { DEFAULT_MAX_BUFFERED_BYTES, SseStream } from './sseStream.js'
 
 export interface JobStreamOptions {
   hub: Pick<JobEventHub, 'add' | 'remove'>
@@ -38,6 +38,12 @@ const ZERO_VERSION = '0'.repeat(20)
 /** Jobs a stream of many jobs remembers; past it the oldest is forgotten (a later change of it is sent as a state). */
 const MAX_REMEMBERED_JOBS = 10_000
 
+/**
+ * What a stream of many jobs may hold back, in times its bound: one read of the hub (500 jobs) of
+ * about 2 KiB each at the default bound (256 KiB), at most 1 MiB of a stream's jobs.
+ */
+const DEFERRED_PER_BUFFERED = 4
+
 export class JobStream implements JobFollower {
   readonly jobId: string | undefined
   readonly wants: ((job: StreamFilterJob) => boolean) | undefined
@@ -52,8 +58,21 @@ export class JobStream implements JobFollower {
   private highVersion: string
   /** Lines waited for room in the last delivery: a job's stream does not end before they are sent. */
   private logsBehind = false
+  /**
+   * A stream of many jobs whose client is behind (a burst: the hub hands over up to 500 jobs at a
+   * time, more than the bound in state events of ordinary jobs): the newest read of each job not
+   * sent yet, sent in version order as the client reads. Later reads of a job replace earlier
+   * ones, so the client gets each job's latest state rather than every step it missed. Bounded by
+   * the length of the jobs' JSON, at `DEFERRED_PER_BUFFERED` times the stream's own bound: a client
+   * that stops reading is still dropped.
+   */
+  private readonly deferred = new Map<string, { versioned: VersionedJob; bytes: number }>()
+  private deferredBytes = 0
+
+  private readonly maxDeferredBytes: number
 
   constructor(private readonly options: JobStreamOptions) {
+    this.maxDeferredBytes = DEFERRED_PER_BUFFERED * (options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES)
     this.jobId = options.jobId
     this.wants = options.wants
     this.seen = new Map(options.seen)
@@ -78,6 +97,36 @@ export class JobStream implements JobFollower {
 
   deliver(versioned: VersionedJob): void {
     if (!this.stream.isOpen) return
+    // Nothing newer goes before a job held back: a reconnect resumes after the newest version sent.
+    if (this.jobId === undefined && (this.deferred.size > 0 || !this.stream.hasRoom)) return this.defer(versioned)
+    this.send(versioned)
+  }
+
+  private defer(versioned: VersionedJob): void {
+    const held = this.deferred.get(versioned.job.id)
+    if (held && versioned.version < held.versioned.version) return
+    const bytes = JSON.stringify(versioned.job).length
+    this.deferredBytes += bytes - (held?.bytes ?? 0)
+    this.deferred.set(versioned.job.id, { versioned, bytes })
+    if (this.deferredBytes > this.maxDeferredBytes) {
+      this.deferred.clear()
+      return this.stream.drop()
+    }
+    this.stream.whenRoom(() => this.sendDeferred())
+  }
+
+  private sendDeferred(): void {
+    const ordered = [...this.deferred.values()].sort((a, b) => (a.versioned.version < b.versioned.version ? -1 : 1))
+    for (const { versioned, bytes } of ordered) {
+      if (!this.stream.isOpen) return
+      if (!this.stream.hasRoom) return this.stream.whenRoom(() => this.sendDeferred())
+      this.deferred.delete(versioned.job.id)
+      this.deferredBytes -= bytes
+      this.send(versioned)
+    }
+  }
+
+  private send(versioned: VersionedJob): void {
     const { job, version } = versioned
     // The terminal state ends a job's stream: the lines before it go first (the hub's poll comes back).
     if (this.jobId !== undefined && isFinished(job.state) && this.logsBehind) return

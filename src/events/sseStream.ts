@@ -39,6 +39,8 @@ export class SseStream {
   private ended = false
   private readonly heartbeat: NodeJS.Timeout
   private readonly maxBufferedBytes: number
+  /** Called once when the client has read enough to leave room again (`whenRoom`). */
+  private roomWaiter: (() => void) | undefined
 
   constructor(private readonly options: SseStreamOptions) {
     this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES
@@ -47,6 +49,8 @@ export class SseStream {
         start: (controller) => {
           this.controller = controller
         },
+        // Called as the client reads (the adapter takes chunks as the socket drains).
+        pull: () => this.roomMade(),
         cancel: () => this.finish('client-gone'),
       },
       new ByteLengthQueuingStrategy({ highWaterMark: this.maxBufferedBytes }),
@@ -80,6 +84,30 @@ export class SseStream {
     return this.bufferedBytes < this.maxBufferedBytes / 2
   }
 
+  /**
+   * Calls `callback` once, soon after the client has read enough that `hasRoom` is true again (at
+   * once if it is); a later call replaces an earlier one that has not run.
+   */
+  whenRoom(callback: () => void): void {
+    this.roomWaiter = callback
+    if (this.hasRoom) this.roomMade()
+  }
+
+  /** Drops a client that fell too far behind, as a write past `maxBufferedBytes` does. */
+  drop(): void {
+    if (this.ended) return
+    this.controller.error(new Error('event stream client too slow'))
+    this.finish('too-slow')
+  }
+
+  private roomMade(): void {
+    const waiter = this.roomWaiter
+    if (waiter === undefined || this.ended || !this.hasRoom) return
+    this.roomWaiter = undefined
+    // Not from inside the stream's own call (an enqueue can pull): the waiter sends.
+    queueMicrotask(waiter)
+  }
+
   send({ event, data, id }: SseEvent): void {
     // JSON has no raw line breaks, so the data is one `data:` line.
     this.write(`event: ${event}\n${id === undefined ? '' : `id: ${id}\n`}data: ${JSON.stringify(data)}\n\n`)
@@ -106,16 +134,14 @@ export class SseStream {
   private write(text: string): void {
     if (this.ended) return
     this.controller.enqueue(encoder.encode(text))
-    if ((this.controller.desiredSize ?? 0) < 0) {
-      // Erroring the stream makes the adapter destroy the socket: the queue is dropped with it.
-      this.controller.error(new Error('event stream client too slow'))
-      this.finish('too-slow')
-    }
+    // Erroring the stream makes the adapter destroy the socket: the queue is dropped with it.
+    if ((this.controller.desiredSize ?? 0) < 0) this.drop()
   }
 
   private finish(why: 'closed' | 'client-gone' | 'too-slow'): void {
     if (this.ended) return
     this.ended = true
+    this.roomWaiter = undefined
     clearInterval(this.heartbeat)
     this.options.onEnd(why)
   }

@@ -7,6 +7,7 @@ import { describe, it, before, beforeEach, afterEach, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises'
 import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { jobRow } from '../support/jobRow.js'
 import { captureLogs } from '../support/logs.js'
 import { openEngine, settled, type Engine } from '../support/engine.js'
 import { defineJob, type AbortReason } from '../../jobs/defineJob.js'
@@ -16,43 +17,6 @@ import { JobExecution, type ExecutionTimeouts } from '../../src/runner/jobExecut
 
 const log = captureLogs('warn').log
 const noFlush = async () => {}
-
-function jobRow(fields: Partial<OwnedJob> = {}): OwnedJob {
-  return {
-    id: '1',
-    owner: 'alice',
-    type: 'test',
-    queue: 'default',
-    state: 'running',
-    payload: {},
-    priority: 0,
-    attempts: 1,
-    maxAttempts: 3,
-    timeoutSeconds: null,
-    runAt: '2026-01-01T00:00:00.000Z',
-    createdAt: '2026-01-01T00:00:00.000Z',
-    startedAt: null,
-    finishedAt: null,
-    cancelRequested: false,
-    cancelRequestedAt: null,
-    cancelAcknowledgedAt: null,
-    pauseRequested: false,
-    checkpoint: null,
-    checkpointVersion: 1,
-    progress: null,
-    result: null,
-    error: null,
-    interruptions: 0,
-    maxInterruptions: 20,
-    waitReason: null,
-    retries: 0,
-    replayOf: null,
-    errors: [],
-    concurrencyKey: null,
-    expiresAt: null,
-    ...fields,
-  }
-}
 
 /** A run whose outcome the test decides: `finish()` resolves it; it records when and why its token fired. */
 function controlled() {
