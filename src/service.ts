@@ -24,6 +24,7 @@ import { ConfigError, type Config } from './config.js'
 import { ensureWritableDataDir, openDatabase } from './db/connect.js'
 import type { Database } from './db/database.js'
 import { migrate } from './db/migrate.js'
+import { jitWarning } from './db/pooling.js'
 import { answerClientError } from './http/clientError.js'
 import { OpenApiSpec } from './http/openapi.js'
 import { instanceWork } from './instanceWork.js'
@@ -123,6 +124,8 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     throw error
   }
   log.info({ database: db.description }, 'database ready')
+  const jit = await jitWarning(db.sql, config.databasePooling).catch(() => undefined)
+  if (jit !== undefined) log.warn({ variable: 'DATABASE_POOLING' }, jit)
   // Made before what it carries starts (notifier.start below): the store announces stored log lines.
   const notifier = new Notifier(db)
   const store = new JobStore(db.sql, db.schema, false, {

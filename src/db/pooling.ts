@@ -27,7 +27,7 @@
  * client, so the mode is said, not detected. Statement pooling is refused in src/config.ts: it
  * cannot run the transactions every claim and outcome uses.
  */
-import type { Options, PostgresType } from 'postgres'
+import type { Options, PostgresType, Sql } from 'postgres'
 
 export const DATABASE_POOLING_MODES = ['none', 'session', 'transaction'] as const
 export type DatabasePooling = (typeof DATABASE_POOLING_MODES)[number]
@@ -42,7 +42,35 @@ export function poolingOptions(
   schema: string,
 ): Pick<Options<Record<string, PostgresType>>, 'prepare' | 'connection'> {
   if (pooling === 'transaction') return { prepare: false, connection: {} }
-  // A startup parameter, so every connection of the pool (and every reconnect) has it: the names
-  // the store writes are qualified anyway; this serves unqualified SQL of tests and operators.
-  return { prepare: true, connection: { search_path: schema } }
+  // Startup parameters, so every connection of the pool (and every reconnect) has them. The names
+  // the store writes are qualified anyway; search_path serves unqualified SQL of tests and operators.
+  return { prepare: true, connection: { search_path: schema, ...SESSION_SETTINGS } }
+}
+
+/**
+ * Settings every session of the service's runs with, where a session is ours to set (not through a
+ * transaction pooler, which refuses startup parameters it does not track: there the role's setting
+ * applies, and start-up warns when it is the costly one, `jitWarning`).
+ *
+ * `jit = off`: PostgreSQL compiles a statement whose estimated cost passes `jit_above_cost` (100,000)
+ * each time it runs, and optimizes and inlines the code past 500,000. The claim's cost estimate grows
+ * with the queue (a limit computed in the statement is taken as a tenth of the rows), so with a
+ * million jobs queued each claim spent about 500 ms compiling and 4 ms running (EXPLAIN ANALYZE on
+ * PostgreSQL 15, bench/RESULTS.md P8features), and the drain fell to a few dozen jobs a second. Every
+ * statement of the service is a short, indexed one: compiling never pays back.
+ */
+export const SESSION_SETTINGS = { jit: 'off' } as const
+
+/**
+ * What start-up logs when a session it cannot set (transaction pooling) runs with JIT on, or
+ * undefined: the setting is the role's or the database's there, so the sentence says which to change.
+ */
+export async function jitWarning(sql: Sql, pooling: DatabasePooling): Promise<string | undefined> {
+  if (pooling !== 'transaction') return undefined
+  const [row] = await sql<{ jit: string }[]>`select current_setting('jit') as jit`
+  if (row?.jit !== 'on') return undefined
+  return (
+    'jit is on for the connections DATABASE_POOLING=transaction lends: with a deep queue each claim ' +
+    "compiles for hundreds of milliseconds; turn it off for the service's role (ALTER ROLE <role> SET jit = off)"
+  )
 }

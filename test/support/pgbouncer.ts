@@ -79,7 +79,9 @@ export async function startPgBouncer({
   const configFile = path.join(dir, 'pgbouncer.ini')
   const config = [
     '[databases]',
-    `* = host=${upstream.hostname.replace(/^\[|\]$/g, '')} port=${upstream.port || 5432}`,
+    // As the README advises: the service cannot send `jit = off` through a transaction pooler, the
+    // pooler's server connections set it (otherwise start-up warns, src/db/pooling.ts).
+    `* = host=${upstream.hostname.replace(/^\[|\]$/g, '')} port=${upstream.port || 5432} connect_query='SET jit = off'`,
     '[pgbouncer]',
     'listen_addr = 127.0.0.1',
     `listen_port = ${port}`,
