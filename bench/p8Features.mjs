@@ -47,6 +47,8 @@ export async function p8Features(ctx) {
       .split(',')
       .filter(Boolean),
   )
+  // A diagnosis: sample after a full collection (--p8-after-gc), what the service holds without its garbage.
+  const afterGc = args['p8-after-gc'] !== undefined
   const { memorySummary } = await import(path.join(root, 'dist/bench/p8Flat.js'))
   await reset('ours')
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'job-runner-p8f-'))
@@ -62,8 +64,9 @@ export async function p8Features(ctx) {
     JOBS_DIR: jobsDir,
     WEBHOOK_ALLOW_HTTP: 'true',
     WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
-    NODE_OPTIONS: `--import=${pathToFileURL(path.join(benchDir, 'memorySampler.mjs')).href}`,
+    NODE_OPTIONS: `--import=${pathToFileURL(path.join(benchDir, 'memorySampler.mjs')).href}${afterGc ? ' --expose-gc' : ''}`,
     MEMORY_SAMPLES_FILE: samplesFile,
+    MEMORY_SAMPLES_AFTER_GC: afterGc ? '1' : '0',
   })
   const readyAt = Date.now()
   const call = (method, route, body, token = adminToken) => request(service.url, token, method, route, body)
@@ -152,6 +155,7 @@ export async function p8Features(ctx) {
       streamReaderCpuUsPerJob: (parentCpu.user + parentCpu.system) / completed,
       features: {
         without: [...without],
+        afterGc,
         streamStateEvents: stream.counts.state,
         streamLogEvents: stream.counts.log,
         streamMb: stream.counts.bytes / 2 ** 20,

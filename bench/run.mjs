@@ -13,7 +13,7 @@
  *                    [--bb-configs ours-bb,graphile-bb,...] [--bb-lead 8] (P1bb) [--p3b-duration 30] (P3b)
  *                    [--p11-instances 1,2,4,8] [--p11-settle 11] [--p11-idle-window 10] (P11)
  *                    [--idle-instances 1,10] [--idle-seconds 30] (idle)
- *                    [--p7-jobs 10000,50000] [--p7-restarts 3] [--p7-lead seconds] (P7bb) [--p8-without stream,logs,schedule] (P8features)
+ *                    [--p7-jobs 10000,50000] [--p7-restarts 3] [--p7-lead seconds] (P7bb) [--p8-without stream,logs,schedule] [--p8-after-gc] (P8features)
  *
  * P4 (cancel across instances), P4http (the same over HTTP between two servers; not in the default
  * list), P8flat (memory while --flat-jobs pass through) and P9 (queue depth) are ours only. P8flat and
