@@ -20,8 +20,7 @@
  */
 import type { PendingQuery, Row, Sql } from 'postgres'
 import type { SchemaIdentifier } from '../db/schemaIdentifier.js'
-import type { JobFields } from './job.js'
-import { claimedColumns } from './claimedColumns.js'
+import { claimedColumns, type ClaimedValues } from './claimedColumns.js'
 
 export interface FairClaimParams {
   instanceId: string
@@ -38,7 +37,7 @@ export async function claimFairly(
   sql: Sql,
   schema: SchemaIdentifier,
   { instanceId, queues, limit, leaseMs, exceptTypes, fromOwner }: FairClaimParams,
-): Promise<(JobFields & { traceparent: string | null })[]> {
+): Promise<ClaimedValues[]> {
   // Type names hold no comma (JOB_NAME in jobs/defineJob.ts), so the list travels as one string.
   const exceptFilter: PendingQuery<Row[]> =
     exceptTypes.length === 0 ? sql`` : sql`and type <> all(string_to_array(${exceptTypes.join(',')}, ','))`
@@ -46,7 +45,8 @@ export async function claimFairly(
   const startable = sql`state = 'queued' and run_at <= now() ${exceptFilter} and (expires_at is null or expires_at > now())`
   const firstOwner = (after: PendingQuery<Row[]>) => sql`
     select owner from ${schema}.job_runner_jobs where state = 'queued' and queue = q.name ${after} order by owner limit 1`
-  return sql<(JobFields & { traceparent: string | null })[]>`
+  // As arrays: see claimedJob (src/queue/claimedColumns.ts).
+  const rows = await sql`
     with no_flush_wait as materialized (
       -- true: for this transaction only; referenced below so that it runs.
       select set_config('synchronous_commit', 'off', true)
@@ -54,17 +54,24 @@ export async function claimFairly(
     served as (
       select q.name from no_flush_wait, unnest(string_to_array(${queues.join(',')}, ',')) as q(name)
     ),
+    -- Each queue's first owner, probed once: the walk wraps around to it. During a drain this probe
+    -- steps over the index entries of the jobs claimed just before (not yet dead to every snapshot),
+    -- which the probes after an owner never meet.
+    heads as materialized (
+      select q.name, (${firstOwner(sql``)}) as first_owner from served q
+    ),
     -- The owners with queued jobs in each queue, from the one after fromOwner round to it.
     owners as materialized (
-      select q.name as queue, w.owner from served q
+      select q.name as queue, w.owner from heads q
       cross join lateral (
         with recursive walk(owner, first, n) as (
           select o.owner, o.owner, 1 from (
-            select coalesce((${firstOwner(sql`and owner > ${fromOwner}`)}), (${firstOwner(sql``)})) as owner
+            -- offset 0: evaluated once, not once for each use of o.owner.
+            select coalesce((${firstOwner(sql`and owner > ${fromOwner}`)}), q.first_owner) as owner offset 0
           ) o where o.owner is not null
           union all
           select s.owner, s.first, s.n from (
-            select coalesce((${firstOwner(sql`and owner > w.owner`)}), (${firstOwner(sql``)})) as owner, w.first, w.n + 1 as n
+            select coalesce((${firstOwner(sql`and owner > w.owner`)}), q.first_owner) as owner, w.first, w.n + 1 as n
             from walk w where w.n < ${limit}
           ) s where s.owner <> s.first
         )
@@ -121,7 +128,8 @@ export async function claimFairly(
     set state = 'running', updated_at = now(), started_at = now(), attempts = j.attempts + 1,
         lease_owner = ${instanceId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
     where j.id = any(array(select id from next))
-    returning ${claimedColumns(sql)}`
+    returning ${claimedColumns(sql)}`.values()
+  return rows as unknown as ClaimedValues[]
 }
 
 /**
