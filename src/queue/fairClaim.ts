@@ -51,6 +51,20 @@ export async function claimFairly(
   const startable = sql`state = 'queued' and run_at <= now() ${exceptFilter} and (expires_at is null or expires_at > now())`
   const firstOwner = (after: PendingQuery<Row[]>) => sql`
     select owner from ${schema}.job_runner_jobs where state = 'queued' and queue = q.name ${after} order by owner limit 1`
+  // The head of queue q (served q), in claim order: a scan of the claim index.
+  const queueHead = sql`
+    select id, priority, run_at from ${schema}.job_runner_jobs
+    where queue = q.name and ${startable}
+    order by priority, run_at, id
+    limit ${limit}
+    for update skip locked`
+  // Leases the jobs of the `next` CTE to this instance.
+  const leaseNext = sql`
+    update ${schema}.job_runner_jobs j
+    set state = 'running', updated_at = now(), started_at = now(), attempts = j.attempts + 1,
+        lease_owner = ${instanceId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
+    where j.id = any(array(select id from next))
+    returning ${claimedColumns(sql)}`
   // As arrays: see claimedJob (src/queue/claimedColumns.ts).
   const plain = await sql`
     with no_flush_wait as materialized (
@@ -76,23 +90,13 @@ export async function claimFairly(
     ),
     next as (
       select c.id from served q
-      cross join lateral (
-        select id, priority, run_at from ${schema}.job_runner_jobs
-        where queue = q.name and ${startable}
-        order by priority, run_at, id
-        limit ${limit}
-        for update skip locked
-      ) c
+      cross join lateral (${queueHead}) c
       where not (select mixed from mixed)
       order by c.priority, c.run_at, c.id
       limit ${limit}
     ),
     claimed as (
-      update ${schema}.job_runner_jobs j
-      set state = 'running', updated_at = now(), started_at = now(), attempts = j.attempts + 1,
-          lease_owner = ${instanceId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
-      where j.id = any(array(select id from next))
-      returning ${claimedColumns(sql)}
+      ${leaseNext}
     )
     -- One row with nulls when nothing was claimed.
     select m.mixed, c.* from mixed m left join claimed c on true`.values()
@@ -137,13 +141,7 @@ export async function claimFairly(
     -- One owner (the usual case): the plain claim's scan of the claim index, unchanged.
     single as (
       select c.id, c.priority, c.run_at, null::bigint as nth from served q
-      cross join lateral (
-        select id, priority, run_at from ${schema}.job_runner_jobs
-        where queue = q.name and ${startable}
-        order by priority, run_at, id
-        limit ${limit}
-        for update skip locked
-      ) c
+      cross join lateral (${queueHead}) c
       where (select count(*) from owners) <= 1
     ),
     fair as materialized (
@@ -177,11 +175,7 @@ export async function claimFairly(
       order by priority, nth nulls last, run_at, id
       limit ${limit}
     )
-    update ${schema}.job_runner_jobs j
-    set state = 'running', updated_at = now(), started_at = now(), attempts = j.attempts + 1,
-        lease_owner = ${instanceId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
-    where j.id = any(array(select id from next))
-    returning ${claimedColumns(sql)}`.values()
+    ${leaseNext}`.values()
   return rows as unknown as ClaimedValues[]
 }
 
