@@ -98,10 +98,10 @@ export async function claimFairly(
     claimed as (
       ${leaseNext}
     )
-    -- One row with nulls when nothing was claimed.
-    select m.mixed, c.* from mixed m left join claimed c on true`.values()
-  if (plain[0]?.[0] !== true) {
-    return plain.filter((row) => row[1] !== null).map((row) => row.slice(1)) as unknown as ClaimedValues[]
+    -- One row with nulls when nothing was claimed; \`mixed\` last, past the columns claimedJob reads.
+    select c.*, m.mixed from mixed m left join claimed c on true`.values()
+  if (plain[0]?.at(-1) !== true) {
+    return plain.filter((row) => row[0] !== null) as unknown as ClaimedValues[]
   }
   const rows = await sql`
     with no_flush_wait as materialized (
