@@ -76,7 +76,16 @@ export class ServiceMetrics {
     const registers = [this.registry]
     const jobLabels = ['type', 'queue'] as const
     const counter = (name: string, help: string) =>
-      new Counter({ name: PREFIX + name, help, labelNames: jobLabels, registers })
+      new Counter({
+        name: PREFIX + name,
+        help,
+        labelNames: jobLabels,
+        registers,
+        // Adds what the runner counted since the last read (`PendingCounts`).
+        collect() {
+          PendingCounts.of(this)?.flush()
+        },
+      })
     const enqueued = counter('jobs_enqueued_total', 'Jobs stored by this instance (idempotent replays excluded).')
     const started = counter('jobs_started_total', 'Job runs started by this instance (every attempt and every resume).')
     const byOutcome: Partial<Record<JobOutcome, Counter<'type' | 'queue'>>> = {
@@ -216,17 +225,28 @@ export class ServiceMetrics {
       'Schedule slots missed while no instance fired them, beyond the backfill.',
     )
 
-    const labels = (job: Pick<OwnedJob, 'type' | 'queue'>) => ({
-      type: sources.labels.type(job.type),
-      queue: sources.labels.queue(job.queue),
-    })
+    const labelSets = new JobLabelSets(sources.labels)
+    const labels = (job: Pick<OwnedJob, 'type' | 'queue'>) => labelSets.of(job)
+    // Counted here and added to prom-client's counters when they are read (a scrape): each `inc` of
+    // prom-client hashes and checks its labels, twice a job on the runner's hot path.
+    const pendingStarts = new PendingCounts(started)
+    const pendingOutcomes = new Map<JobOutcome, PendingCounts>()
+    const outcomeCount = (outcome: JobOutcome) => {
+      let pending = pendingOutcomes.get(outcome)
+      if (!pending) {
+        const counter = byOutcome[outcome]
+        if (!counter) return undefined
+        pendingOutcomes.set(outcome, (pending = new PendingCounts(counter)))
+      }
+      return pending
+    }
     this.unsubscribe.push(
       jobs.events.on('jobs:enqueued', ({ jobs: fresh }) => {
         for (const job of fresh) enqueued.inc(labels(job))
       }),
       jobs.events.on('job:cancelled', ({ job }) => byOutcome.cancelled?.inc(labels(job))),
       runner.events.on('job:start', ({ job }) => {
-        started.inc(labels(job))
+        pendingStarts.add(labels(job))
         this.startedAt.set(job.id, performance.now())
         if (job.startedAt !== null) {
           // Both times come from the database clock, so instance clock skew does not matter.
@@ -235,11 +255,11 @@ export class ServiceMetrics {
         }
       }),
       runner.events.on('job:settled', ({ job, outcome }) => {
-        byOutcome[outcome]?.inc(labels(job))
+        outcomeCount(outcome)?.add(labels(job))
         const startedAt = this.startedAt.get(job.id)
         this.startedAt.delete(job.id)
         if (startedAt !== undefined)
-          runDuration.observe({ ...labels(job), outcome }, (performance.now() - startedAt) / 1000)
+          runDuration.observe(labelSets.withOutcome(job, outcome), (performance.now() - startedAt) / 1000)
       }),
       runner.events.on('job:checkpoint', ({ ids }) => checkpointWrites.inc(ids.length)),
       runner.events.on('jobs:expired', ({ jobs: expiredJobs }) => {
@@ -277,5 +297,70 @@ export class ServiceMetrics {
   /** Stops listening to events; safe to call twice. */
   stop(): void {
     for (const off of this.unsubscribe.splice(0)) off()
+  }
+}
+
+type JobLabels = { type: string; queue: string }
+type JobOutcomeLabels = JobLabels & { outcome: JobOutcome }
+
+/**
+ * The label sets of job metrics, bounded (labelBounds.ts) once per type and queue and then reused:
+ * the runner reports every start and every outcome, and a fresh object with two set lookups each
+ * time was a measurable share of its CPU. At most `MAX_KEPT` pairs are kept (queue names come from
+ * clients): past that the cache starts over.
+ */
+class JobLabelSets {
+  private static readonly MAX_KEPT = 1000
+  private readonly sets = new Map<string, { labels: JobLabels; byOutcome: Map<JobOutcome, JobOutcomeLabels> }>()
+
+  constructor(private readonly bounds: LabelBounds) {}
+
+  of(job: Pick<OwnedJob, 'type' | 'queue'>): JobLabels {
+    return this.entry(job).labels
+  }
+
+  withOutcome(job: Pick<OwnedJob, 'type' | 'queue'>, outcome: JobOutcome): JobOutcomeLabels {
+    const { labels, byOutcome } = this.entry(job)
+    let set = byOutcome.get(outcome)
+    if (!set) byOutcome.set(outcome, (set = { ...labels, outcome }))
+    return set
+  }
+
+  private entry(job: Pick<OwnedJob, 'type' | 'queue'>) {
+    // Neither a type (JOB_NAME) nor a queue name holds a newline.
+    const key = `${job.type}\n${job.queue}`
+    let entry = this.sets.get(key)
+    if (!entry) {
+      if (this.sets.size >= JobLabelSets.MAX_KEPT) this.sets.clear()
+      const labels = { type: this.bounds.type(job.type), queue: this.bounds.queue(job.queue) }
+      this.sets.set(key, (entry = { labels, byOutcome: new Map() }))
+    }
+    return entry
+  }
+}
+
+/**
+ * Increments of one counter by label set, added to it when it is read (its `collect`): what
+ * Prometheus scrapes is the same, and the hot path adds to a number in a map.
+ */
+class PendingCounts {
+  private static readonly byCounter = new WeakMap<Counter<string>, PendingCounts>()
+  private readonly counts = new Map<JobLabels, number>()
+
+  constructor(private readonly counter: Counter<'type' | 'queue'>) {
+    PendingCounts.byCounter.set(counter, this)
+  }
+
+  static of(counter: Counter<string>): PendingCounts | undefined {
+    return PendingCounts.byCounter.get(counter)
+  }
+
+  add(labels: JobLabels): void {
+    this.counts.set(labels, (this.counts.get(labels) ?? 0) + 1)
+  }
+
+  flush(): void {
+    for (const [labels, count] of this.counts) this.counter.inc(labels, count)
+    this.counts.clear()
   }
 }

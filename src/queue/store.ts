@@ -119,6 +119,7 @@ import {
   type StoredCheckpoint,
 } from './checkpointStore.js'
 import { claimFairly, nextOwnerCursor } from './fairClaim.js'
+import { claimedJob } from './claimedColumns.js'
 import { claimLimitedJobs, countLimitedRunning, readRateLimits, type LimitedClaimParams } from './limitedClaim.js'
 
 export interface NewJob {
@@ -618,11 +619,12 @@ export class JobStore {
       exceptTypes,
       fromOwner,
     })
+    const jobs = rows.map(claimedJob)
     this.ownerCursor = nextOwnerCursor(
       fromOwner,
-      rows.map((row) => row.owner),
+      jobs.map((job) => job.owner),
     )
-    return rows.sort(inClaimOrder).map(toClaimedJob)
+    return jobs.sort(inClaimOrder)
   }
 
   /**
@@ -632,7 +634,7 @@ export class JobStore {
    */
   async claimLimitedJobs(params: LimitedClaimParams): Promise<ClaimedJob[]> {
     const rows = await claimLimitedJobs(this.sql, this.schema, params)
-    return rows.sort(inClaimOrder).map(toClaimedJob)
+    return rows.map(toClaimedJob).sort(inClaimOrder)
   }
 
   /** Jobs of each limited type or queue, and key, holding a place now (see `countLimitedRunning`). */
@@ -1621,15 +1623,10 @@ export function isJobId(id: string): boolean {
 /**
  * The claim's order (priority, run_at, id), in which a claim's jobs are handed to the runner: a job
  * that yielded its slice (run_at now) goes behind the jobs that waited, even those enqueued after it.
- * Both claims return `run_at` as `ISO_TIMESTAMP` text, which sorts as it compares.
+ * Both claims return `run_at` as `ISO_TIMESTAMP` text (`runAt`), which sorts as it compares.
  */
-function inClaimOrder(
-  a: { priority: number; run_at: string | Date; id: string },
-  b: { priority: number; run_at: string | Date; id: string },
-): number {
-  const at = (row: { run_at: string | Date }) =>
-    typeof row.run_at === 'string' ? row.run_at : row.run_at.toISOString()
-  const [x, y] = [at(a), at(b)]
+function inClaimOrder(a: ClaimedJob, b: ClaimedJob): number {
+  const [x, y] = [a.runAt, b.runAt]
   return a.priority - b.priority || (x < y ? -1 : x > y ? 1 : 0) || compareIds(a.id, b.id)
 }
 
