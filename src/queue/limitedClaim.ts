@@ -229,46 +229,34 @@ export async function claimLimitedJobs(
     stages = sql`${stages} ${sql(name)} as (${body(kept)}),`
     kept = sql`${sql(name)}`
   }
-  for (const [scope, of, column] of [
-    ['type', typeScopes, sql`c.type`],
-    ['queue', queueScopes, sql`c.queue`],
-  ] as const) {
-    if (!anyOf(of, hasPerKey)) continue
-    stage(
-      `${scope}_per_key`,
-      (from) => sql`
+  type StageBody = (scope: LimitScope, column: PendingQuery<Row[]>, from: PendingQuery<Row[]>) => PendingQuery<Row[]>
+  const kinds: [suffix: string, holds: (l: ScopeRow) => boolean, body: StageBody][] = [
+    [
+      'per_key',
+      hasPerKey,
+      (scope, column, from) => sql`
       select ${columns} from (
         select c.*, row_number() over (partition by ${column}, c.key order by ${order}) as nth from ${from} c
       ) c
       left join limits l on l.scope = ${scope} and l.name = ${column}
       left join running r on r.scope = ${scope} and r.name = ${column} and r.key = c.key
       where l."perKey" is null or c.key is null or coalesce(r.n, 0) + c.nth <= l."perKey"`,
-    )
-  }
-  for (const [scope, of, column] of [
-    ['type', typeScopes, sql`c.type`],
-    ['queue', queueScopes, sql`c.queue`],
-  ] as const) {
-    if (!anyOf(of, hasTotal)) continue
-    stage(
-      `${scope}_total`,
-      (from) => sql`
+    ],
+    [
+      'total',
+      hasTotal,
+      (scope, column, from) => sql`
       select ${columns} from (
         select c.*, row_number() over (partition by ${column} order by ${order}) as nth from ${from} c
       ) c
       left join limits l on l.scope = ${scope} and l.name = ${column}
       left join running_total t on t.scope = ${scope} and t.name = ${column}
       where l.total is null or coalesce(t.n, 0) + c.nth <= l.total`,
-    )
-  }
-  for (const [scope, of, column] of [
-    ['type', typeScopes, sql`c.type`],
-    ['queue', queueScopes, sql`c.queue`],
-  ] as const) {
-    if (!anyOf(of, hasRate)) continue
-    stage(
-      `${scope}_rate`,
-      (from) => sql`
+    ],
+    [
+      'rate',
+      hasRate,
+      (scope, column, from) => sql`
       select ${columns} from (
         select c.*, l."intervalMs", l."toleranceMs", rk.key as rate_key,
                row_number() over (partition by ${column}, rk.key order by ${order}) as nth
@@ -278,7 +266,15 @@ export async function claimLimitedJobs(
       ) c
       left join rate r on r.scope = ${scope} and r.name = ${column} and r.key = c.rate_key
       where c."intervalMs" is null or c.nth <= coalesce(r.allowed, floor(c."toleranceMs" / c."intervalMs")::int + 1)`,
-    )
+    ],
+  ]
+  for (const [suffix, holds, body] of kinds) {
+    for (const [scope, of, column] of [
+      ['type', typeScopes, sql`c.type`],
+      ['queue', queueScopes, sql`c.queue`],
+    ] as const) {
+      if (anyOf(of, holds)) stage(`${scope}_${suffix}`, (from) => body(scope, column, from))
+    }
   }
   // Claimed ahead of the free slots only when no total or rate limit holds the job (see aheadLimit);
   // with perKey limits alone, every job may be.
