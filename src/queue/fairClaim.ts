@@ -50,51 +50,9 @@ export async function claimFairly(
   // Queued in `queue`, startable now (or within the lookahead): runnable, not excepted, not past its
   // start-by deadline (the expire row marks those).
   const dueBy = lookaheadMs > 0 ? sql`now() + ${lookaheadMs} * interval '1 millisecond'` : sql`now()`
-  const startableOfAnyType = sql`state = 'queued' and run_at <= ${dueBy} and (expires_at is null or expires_at > now())`
-  const startable = sql`${startableOfAnyType} ${exceptFilter}`
+  const startable = sql`state = 'queued' and run_at <= ${dueBy} ${exceptFilter} and (expires_at is null or expires_at > now())`
   const firstOwner = (after: PendingQuery<Row[]>) => sql`
     select owner from ${schema}.job_runner_jobs where state = 'queued' and queue = q.name ${after} order by owner limit 1`
-  const singleByQueue = sql`
-    single as (
-      select c.id, c.priority, c.run_at, null::bigint as nth from served q
-      cross join lateral (
-        select id, priority, run_at from ${schema}.job_runner_jobs
-        where queue = q.name and ${startable}
-        order by priority, run_at, id
-        limit ${limit}
-        for update skip locked
-      ) c
-      where (select count(*) from owners) <= 1
-    ),`
-  // With types left out (those the limited claim takes), the claim index's scan would read past
-  // every queued job of theirs before finding one to take, on every claim: with a backlog of limited
-  // jobs, the whole backlog. Instead, the queued types are walked (one probe of
-  // job_runner_jobs_claim_by_type each, migration 019) and each type kept is read from its head in
-  // that index. Its (type, queue) is matched by two row comparisons rather than two equalities: the
-  // planner cannot tell a rare type from the common one, and with equalities it would read the
-  // claim index instead (by queue, the type a filter), which is the very scan this avoids.
-  const singleByType = sql`
-    queued_types as materialized (
-      with recursive walk(type) as (
-        (select type from ${schema}.job_runner_jobs where state = 'queued' order by type limit 1)
-        union all
-        select (select type from ${schema}.job_runner_jobs where state = 'queued' and type > w.type order by type limit 1)
-        from walk w where w.type is not null
-      )
-      select type from walk where type is not null and type <> all(string_to_array(${exceptTypes.join(',')}, ','))
-    ),
-    single as (
-      select c.id, c.priority, c.run_at, null::bigint as nth from served q
-      cross join queued_types t
-      cross join lateral (
-        select id, priority, run_at from ${schema}.job_runner_jobs
-        where (type, queue) >= (t.type, q.name) and (type, queue) <= (t.type, q.name) and ${startableOfAnyType}
-        order by type, queue, priority, run_at, id
-        limit ${limit}
-        for update skip locked
-      ) c
-      where (select count(*) from owners) <= 1
-    ),`
   return sql<(JobFields & { traceparent: string | null })[]>`
     with no_flush_wait as materialized (
       -- true: for this transaction only; referenced below so that it runs.
@@ -124,7 +82,17 @@ export async function claimFairly(
       select queue, owner, ceil(${limit}::float8 / count(*) over ())::int as share from owners
     ),
     -- One owner (the usual case): the plain claim's scan of the claim index, unchanged.
-    ${exceptTypes.length === 0 ? singleByQueue : singleByType}
+    single as (
+      select c.id, c.priority, c.run_at, null::bigint as nth from served q
+      cross join lateral (
+        select id, priority, run_at from ${schema}.job_runner_jobs
+        where queue = q.name and ${startable}
+        order by priority, run_at, id
+        limit ${limit}
+        for update skip locked
+      ) c
+      where (select count(*) from owners) <= 1
+    ),
     fair as materialized (
       select c.id, c.priority, c.run_at,
              row_number() over (partition by s.queue, s.owner order by c.priority, c.run_at, c.id) as nth

@@ -86,24 +86,6 @@ for (const target of databaseTargets()) {
       )
     })
 
-    it("leaving excepted types, takes one owner's other types from behind their backlog, in claim order across types", async () => {
-      await enqueue('alice', 300, { type: 'sleep' })
-      const echoLow = await enqueue('alice', 2, { type: 'echo', priority: 5 })
-      const countHigh = await enqueue('alice', 2, { type: 'count', priority: -1 })
-      const echoHigh = await enqueue('alice', 1, { type: 'echo', priority: -1 })
-      await enqueue('alice', 1, { type: 'echo', runAt: new Date(Date.now() + 60_000) })
-      const claimed = await claim(4, ['sleep'])
-      assert.deepEqual(
-        claimed.map((j) => j.id),
-        [...countHigh, ...echoHigh, echoLow[0]],
-        'priority first, then id, whatever the type; none of the excepted backlog; nothing not due',
-      )
-      assert.deepEqual(
-        (await claim(10, ['sleep'])).map((j) => j.id),
-        [echoLow[1]],
-      )
-    })
-
     it('with a lookahead, also claims jobs due within it, their start written as their runAt', async () => {
       const runAt = new Date(Date.now() + 30_000)
       const [soon] = await enqueue('alice', 1, { runAt })
