@@ -192,16 +192,17 @@ export async function claimLimitedJobs(
            where s.scope = l.scope and s.name = l.name and s.tat > now() + l."toleranceMs" * interval '1 millisecond'))`
         : sql``
     }`
-  // One scan of job_runner_jobs_claim_by_type per type and served queue, in claim order. Its (type,
-  // queue) is matched by row comparisons: with equalities the planner, which cannot tell one type's
-  // share of the queue, reads the claim index by queue instead, through every other type's jobs.
+  // One scan per type and served queue, in claim order: with "queue = any(...)" the planner reads and
+  // sorts every queued job of the type instead. (Matching (type, queue) by row comparisons, so that
+  // the planner would read job_runner_jobs_claim_by_type rather than the claim index, made it
+  // underestimate the rows and read and sort every queued job of the type, on every claim.)
   const byType = sql`
     select c.* from limits l
     cross join unnest(${list(queues)}) as q(name)
     cross join lateral (
       select id, type, queue, concurrency_key as key, priority, run_at from ${schema}.job_runner_jobs
-      where ${startable} and (type, queue) >= (l.name, q.name) and (type, queue) <= (l.name, q.name) ${keysAvailable}
-      order by type, queue, priority, run_at, id
+      where ${startable} and type = l.name and queue = q.name ${keysAvailable}
+      order by priority, run_at, id
       limit ${candidates}
     ) c
     where l.scope = 'type'`
