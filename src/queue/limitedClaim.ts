@@ -15,7 +15,9 @@
  * The same locks keep two limited claims from reading the same candidates, so candidates are read
  * without row locks (the plain claim's FOR UPDATE SKIP LOCKED): a claim reads several times the jobs
  * it takes, and locking each one wrote it (and its WAL record) for nothing. The update itself waits
- * for a row some other statement holds (a cancel, a replace) and re-checks that it is still queued.
+ * for a row some other statement holds (a cancel, a replace) and re-checks that it is still queued
+ * (written `state || ''` so that the planner does not read the whole index of queued jobs, which
+ * the plain `state = 'queued'` matches, to intersect it with the few ids taken).
  *
  * The rate limit is a generic cell rate algorithm: the type's theoretical arrival time (one row of
  * `job_runner_rate_limits`, one per key with `rateLimit.key`) says how many starts it allows now;
@@ -240,8 +242,9 @@ export async function claimLimitedJobs(
         select c.*, row_number() over (partition by ${column}, c.key order by ${order}) as nth from ${from} c
       ) c
       left join limits l on l.scope = ${scope} and l.name = ${column}
-      left join running r on r.scope = ${scope} and r.name = ${column} and r.key = c.key
-      where l."perKey" is null or c.key is null or coalesce(r.n, 0) + c.nth <= l."perKey"`,
+      cross join running_by_key rk
+      where l."perKey" is null or c.key is null
+         or coalesce((rk.counts ->> (${scope} || chr(31) || ${column} || chr(31) || c.key))::int, 0) + c.nth <= l."perKey"`,
     ],
     [
       'total',
@@ -317,6 +320,11 @@ export async function claimLimitedJobs(
           as l(scope text, name text, "perKey" int, total int, "intervalMs" float8, "toleranceMs" float8, "rateByKey" boolean)
       ),
       running as materialized (${runningRows}),
+      -- The same counts as one lookup: joined to the candidates, a table the planner thinks holds one
+      -- row (it has no statistics of a CTE) became a nested loop over every held key for every candidate.
+      running_by_key as materialized (
+        select jsonb_object_agg(scope || chr(31) || name || chr(31) || key, n) as counts from running where key is not null
+      ),
       ${totals}
       ${rates}
       candidate as (${candidateRows}),
@@ -325,7 +333,7 @@ export async function claimLimitedJobs(
       update ${schema}.job_runner_jobs j
       set state = 'running', updated_at = now(), started_at = now(), attempts = j.attempts + 1, claimed_limited = true,
           lease_owner = ${instanceId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
-      where j.id = any(array(select id from next)) and j.state = 'queued'
+      where j.id = any(array(select id from next)) and j.state || '' = 'queued'
       returning ${claimedColumns(tx)}`
     const [, rows] = await Promise.all([locked, claiming])
     if (rows.length === 0) return rows
