@@ -510,10 +510,14 @@ export class RunnerGeneration {
           })
         : []
     const rest = limit - limitedJobs.length
+    // Pauses are read again: one heard while the limited claim ran holds for this claim too (it would
+    // otherwise take a paused queue's job enqueued after the pause was answered, and hand it back).
+    const pausedNow = pauses?.pausedQueues ?? pausedQueues
+    const pausedTypesNow = pauses?.pausedTypes ?? pausedTypes
     // Limited queues are the limited claim's alone, every type of theirs.
-    const plainQueues = limited.queueNames.size === 0 ? queues : queues.filter((q) => !limited.queueNames.has(q))
+    const plainQueues = queues.filter((q) => !limited.queueNames.has(q) && !pausedNow.has(q))
     if (rest <= 0 || plainQueues.length === 0) return limitedJobs
-    const exceptTypes = pausedTypes.length === 0 ? limited.names : [...limited.names, ...pausedTypes]
+    const exceptTypes = pausedTypesNow.length === 0 ? limited.names : [...limited.names, ...pausedTypesNow]
     const plain = await this.deps.store.claimJobs({
       instanceId,
       queues: plainQueues,
