@@ -37,18 +37,25 @@ export interface FairClaimParams {
   exceptTypes: readonly string[]
   /** The walk of owners starts after this one ('' for the first). */
   fromOwner: string
+  /**
+   * Also claims jobs due within this many milliseconds; such a job's `started_at` is its `run_at`,
+   * and the runner holds it until then (the runner's start lookahead, src/runner/generation.ts).
+   */
+  lookaheadMs?: number
 }
 
 export async function claimFairly(
   sql: Sql,
   schema: SchemaIdentifier,
-  { instanceId, queues, limit, leaseMs, exceptTypes, fromOwner }: FairClaimParams,
+  { instanceId, queues, limit, leaseMs, exceptTypes, fromOwner, lookaheadMs = 0 }: FairClaimParams,
 ): Promise<ClaimedValues[]> {
   // Type names hold no comma (JOB_NAME in jobs/defineJob.ts), so the list travels as one string.
   const exceptFilter: PendingQuery<Row[]> =
     exceptTypes.length === 0 ? sql`` : sql`and type <> all(string_to_array(${exceptTypes.join(',')}, ','))`
-  // Queued in `queue`, startable now: runnable, not excepted, not past its start-by deadline (the expire row marks those).
-  const startable = sql`state = 'queued' and run_at <= now() ${exceptFilter} and (expires_at is null or expires_at > now())`
+  // Queued in `queue`, startable now (or within the lookahead): runnable, not excepted, not past its
+  // start-by deadline (the expire row marks those).
+  const dueBy = lookaheadMs > 0 ? sql`now() + ${lookaheadMs} * interval '1 millisecond'` : sql`now()`
+  const startable = sql`state = 'queued' and run_at <= ${dueBy} ${exceptFilter} and (expires_at is null or expires_at > now())`
   const firstOwner = (after: PendingQuery<Row[]>) => sql`
     select owner from ${schema}.job_runner_jobs where state = 'queued' and queue = q.name ${after} order by owner limit 1`
   // The head of queue q (served q), in claim order: a scan of the claim index.
@@ -61,7 +68,7 @@ export async function claimFairly(
   // Leases the jobs of the `next` CTE to this instance.
   const leaseNext = sql`
     update ${schema}.job_runner_jobs j
-    set state = 'running', updated_at = now(), started_at = now(), attempts = j.attempts + 1,
+    set state = 'running', updated_at = now(), started_at = greatest(now(), j.run_at), attempts = j.attempts + 1,
         lease_owner = ${instanceId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
     where j.id = any(array(select id from next))
     returning ${claimedColumns(sql)}`

@@ -12,6 +12,13 @@
  * outcome only lowers the count), so the overshoot is zero — as long as every instance runs the same
  * job files: an instance that does not know a type's limit claims it with the plain claim.
  *
+ * The same locks keep two limited claims from reading the same candidates, so candidates are read
+ * without row locks (the plain claim's FOR UPDATE SKIP LOCKED): a claim reads several times the jobs
+ * it takes, and locking each one wrote it (and its WAL record) for nothing. The update itself waits
+ * for a row some other statement holds (a cancel, a replace) and re-checks that it is still queued
+ * (written `state || ''` so that the planner does not read the whole index of queued jobs, which
+ * the plain `state = 'queued'` matches, to intersect it with the few ids taken).
+ *
  * The rate limit is a generic cell rate algorithm: the type's theoretical arrival time (one row of
  * `job_runner_rate_limits`, one per key with `rateLimit.key`) says how many starts it allows now;
  * the claim takes no more, and moves the time on by one interval per start, in the same transaction
@@ -34,7 +41,7 @@
  * their limit: a limited type's through its own index by type and queue (migration 019), a limited
  * queue's through the claim index.
  */
-import type { Sql } from 'postgres'
+import type { PendingQuery, Row, Sql } from 'postgres'
 import type { SchemaIdentifier } from '../db/schemaIdentifier.js'
 import type { JobFields, Json } from './job.js'
 import { claimedColumns } from './claimedColumns.js'
@@ -139,17 +146,165 @@ export async function claimLimitedJobs(
   const list = (names: readonly string[]) => sql`string_to_array(${names.join(',')}, ',')`
   const exceptFilter = exceptTypes.length === 0 ? sql`` : sql`and type <> all(${list(exceptTypes)})`
   const startable = sql`state = 'queued' and run_at <= now() and (expires_at is null or expires_at > now())`
+  // The statement holds only the parts the limits in force need: each stage applies one kind of
+  // limit of one scope to what the stage before kept, and a kind no scope has would keep every row
+  // (and still cost its sort and its planning, on every claim).
+  const typeScopes = scopes.filter((l) => l.scope === 'type')
+  const queueScopes = scopes.filter((l) => l.scope === 'queue')
+  const anyOf = (of: readonly ScopeRow[], holds: (l: ScopeRow) => boolean) => of.some(holds)
+  const hasPerKey = (l: ScopeRow) => l.perKey !== null
+  const hasTotal = (l: ScopeRow) => l.total !== null
+  const hasRate = (l: ScopeRow) => l.intervalMs != null
+  const runningOf = (scope: LimitScope, column: PendingQuery<Row[]>, names: readonly string[]) => sql`
+    select ${scope}::text as scope, ${column} as name, j.concurrency_key as key, count(*)::int as n
+    from ${schema}.job_runner_jobs j
+    where j.claimed_limited and j.lease_expires_at is not null and ${column} = any(${list(names)})
+    group by ${column}, j.concurrency_key`
+  const runningRows =
+    queueScopes.length === 0
+      ? runningOf('type', sql`j.type`, typeNames)
+      : typeScopes.length === 0
+        ? runningOf('queue', sql`j.queue`, queueNames)
+        : sql`${runningOf('type', sql`j.type`, typeNames)} union all ${runningOf('queue', sql`j.queue`, queueNames)}`
+  const totals = anyOf(scopes, hasTotal)
+    ? sql`running_total as materialized (select scope, name, sum(n)::int as n from running group by scope, name),`
+    : sql``
+  const rates = anyOf(scopes, hasRate)
+    ? sql`
+      -- GCRA: starts each limiter allows now, from its theoretical arrival time.
+      rate as materialized (
+        select s.scope, s.name, s.key,
+               greatest(0, floor((l."toleranceMs" - greatest(0, extract(epoch from s.tat - now()) * 1000)) / l."intervalMs") + 1)::int as allowed
+        from limits l join ${schema}.job_runner_rate_limits s on s.scope = l.scope and s.name = l.name
+        where l."intervalMs" is not null and (l."rateByKey" or s.key = '')
+      ),`
+    : sql``
   // Keys to skip in a scan: at the scope's perKey, or out of starts under a per-key rate limit.
   const keysAvailable = sql`
-    and (l."perKey" is null or concurrency_key is null or concurrency_key not in (
-           select r.key from running r where r.scope = l.scope and r.name = l.name and r.key is not null and r.n >= l."perKey"))
-    and (l."rateByKey" is not true or coalesce(concurrency_key, '') not in (
+    ${
+      anyOf(scopes, hasPerKey)
+        ? sql`and (l."perKey" is null or concurrency_key is null or concurrency_key not in (
+           select r.key from running r where r.scope = l.scope and r.name = l.name and r.key is not null and r.n >= l."perKey"))`
+        : sql``
+    }
+    ${
+      anyOf(scopes, (l) => hasRate(l) && l.rateByKey === true)
+        ? sql`and (l."rateByKey" is not true or coalesce(concurrency_key, '') not in (
            select s.key from ${schema}.job_runner_rate_limits s
            where s.scope = l.scope and s.name = l.name and s.tat > now() + l."toleranceMs" * interval '1 millisecond'))`
+        : sql``
+    }`
+  // One scan per type and served queue, in claim order: with "queue = any(...)" the planner reads and
+  // sorts every queued job of the type instead. (Matching (type, queue) by row comparisons, so that
+  // the planner would read job_runner_jobs_claim_by_type rather than the claim index, made it
+  // underestimate the rows and read and sort every queued job of the type, on every claim.)
+  const byType = sql`
+    select c.* from limits l
+    cross join unnest(${list(queues)}) as q(name)
+    cross join lateral (
+      select id, type, queue, concurrency_key as key, priority, run_at from ${schema}.job_runner_jobs
+      where ${startable} and type = l.name and queue = q.name ${keysAvailable}
+      order by priority, run_at, id
+      limit ${candidates}
+    ) c
+    where l.scope = 'type'`
+  const byQueue = sql`
+    select c.* from limits l
+    cross join lateral (
+      select id, type, queue, concurrency_key as key, priority, run_at from ${schema}.job_runner_jobs
+      where ${startable} and queue = l.name ${exceptFilter} ${keysAvailable}
+      order by priority, run_at, id
+      limit ${candidates}
+    ) c
+    where l.scope = 'queue'`
+  // A job of a limited type in a limited queue is a candidate of both scans: kept once.
+  const candidateRows =
+    queueScopes.length === 0
+      ? byType
+      : typeScopes.length === 0
+        ? byQueue
+        : sql`select distinct on (c.id) c.* from (${byType} union all ${byQueue}) c order by c.id`
+  const columns = sql`c.id, c.type, c.queue, c.key, c.priority, c.run_at`
+  const order = sql`c.priority, c.run_at, c.id`
+  let stages = sql``
+  let kept = sql`candidate`
+  const stage = (name: string, body: (from: PendingQuery<Row[]>) => PendingQuery<Row[]>) => {
+    stages = sql`${stages} ${sql(name)} as (${body(kept)}),`
+    kept = sql`${sql(name)}`
+  }
+  type StageBody = (scope: LimitScope, column: PendingQuery<Row[]>, from: PendingQuery<Row[]>) => PendingQuery<Row[]>
+  const kinds: [suffix: string, holds: (l: ScopeRow) => boolean, body: StageBody][] = [
+    [
+      'per_key',
+      hasPerKey,
+      (scope, column, from) => sql`
+      select ${columns} from (
+        select c.*, row_number() over (partition by ${column}, c.key order by ${order}) as nth from ${from} c
+      ) c
+      left join limits l on l.scope = ${scope} and l.name = ${column}
+      cross join running_by_key rk
+      where l."perKey" is null or c.key is null
+         or coalesce((rk.counts ->> (${scope} || chr(31) || ${column} || chr(31) || c.key))::int, 0) + c.nth <= l."perKey"`,
+    ],
+    [
+      'total',
+      hasTotal,
+      (scope, column, from) => sql`
+      select ${columns} from (
+        select c.*, row_number() over (partition by ${column} order by ${order}) as nth from ${from} c
+      ) c
+      left join limits l on l.scope = ${scope} and l.name = ${column}
+      left join running_total t on t.scope = ${scope} and t.name = ${column}
+      where l.total is null or coalesce(t.n, 0) + c.nth <= l.total`,
+    ],
+    [
+      'rate',
+      hasRate,
+      (scope, column, from) => sql`
+      select ${columns} from (
+        select c.*, l."intervalMs", l."toleranceMs", rk.key as rate_key,
+               row_number() over (partition by ${column}, rk.key order by ${order}) as nth
+        from ${from} c
+        left join limits l on l.scope = ${scope} and l.name = ${column}
+        cross join lateral (select case when l."rateByKey" then coalesce(c.key, '') else '' end as key) rk
+      ) c
+      left join rate r on r.scope = ${scope} and r.name = ${column} and r.key = c.rate_key
+      where c."intervalMs" is null or c.nth <= coalesce(r.allowed, floor(c."toleranceMs" / c."intervalMs")::int + 1)`,
+    ],
+  ]
+  for (const [suffix, holds, body] of kinds) {
+    for (const [scope, of, column] of [
+      ['type', typeScopes, sql`c.type`],
+      ['queue', queueScopes, sql`c.queue`],
+    ] as const) {
+      if (anyOf(of, holds)) stage(`${scope}_${suffix}`, (from) => body(scope, column, from))
+    }
+  }
+  // Claimed ahead of the free slots only when no total or rate limit holds the job (see aheadLimit);
+  // with perKey limits alone, every job may be.
+  const nextRows = anyOf(scopes, (l) => hasTotal(l) || hasRate(l))
+    ? sql`
+      select id from (
+        select c.id, c.priority, c.run_at, ahead.ok,
+               row_number() over (order by ${order}) as nth,
+               row_number() over (partition by ahead.ok order by ${order}) as nth_of_tier
+        from ${kept} c
+        left join limits lt on lt.scope = 'type' and lt.name = c.type
+        left join limits lq on lq.scope = 'queue' and lq.name = c.queue
+        cross join lateral (
+          select lt.total is null and lt."intervalMs" is null and lq.total is null and lq."intervalMs" is null as ok
+        ) ahead
+      ) tiered
+      where nth <= ${most} and (ok or nth_of_tier <= ${limit})
+      order by priority, run_at, id`
+    : sql`select c.id from ${kept} c order by ${order} limit ${most}`
   const claimed = (await sql.begin(async (tx) => {
     // The claim commits without waiting for its WAL, as the plain claim does (see `claimJobs`).
     // Type locks keep migration 017's keys, so that instances of the release before agree on them.
-    await tx`
+    // The locks and the claim are two statements, so that the claim's snapshot comes after the locks,
+    // but they travel together (postgres.js pipelines a transaction's statements sent before the first
+    // answer): one round trip, not two.
+    const locked = tx`
       select set_config('synchronous_commit', 'off', true),
              (select count(*) from (
                 select pg_advisory_xact_lock(hashtext('job_runner.concurrency'), hashtext(t))
@@ -159,135 +314,28 @@ export async function claimLimitedJobs(
                 select pg_advisory_xact_lock(hashtext('job_runner.queue_limits'), hashtext(q))
                 from (select unnest(${list(queueNames)}) as q order by 1) ordered
               ) locked_queues)`
-    const rows = await tx<JobFields[]>`
+    const claiming = tx<JobFields[]>`
       with limits as materialized (
         select * from jsonb_to_recordset(${tx.json(scopes as unknown as Json)})
           as l(scope text, name text, "perKey" int, total int, "intervalMs" float8, "toleranceMs" float8, "rateByKey" boolean)
       ),
-      running as materialized (
-        select 'type' as scope, j.type as name, j.concurrency_key as key, count(*)::int as n
-        from ${schema}.job_runner_jobs j
-        where j.claimed_limited and j.lease_expires_at is not null and j.type = any(${list(typeNames)})
-        group by j.type, j.concurrency_key
-        union all
-        select 'queue', j.queue, j.concurrency_key, count(*)::int
-        from ${schema}.job_runner_jobs j
-        where j.claimed_limited and j.lease_expires_at is not null and j.queue = any(${list(queueNames)})
-        group by j.queue, j.concurrency_key
+      running as materialized (${runningRows}),
+      -- The same counts as one lookup: joined to the candidates, a table the planner thinks holds one
+      -- row (it has no statistics of a CTE) became a nested loop over every held key for every candidate.
+      running_by_key as materialized (
+        select jsonb_object_agg(scope || chr(31) || name || chr(31) || key, n) as counts from running where key is not null
       ),
-      running_total as materialized (
-        select scope, name, sum(n)::int as n from running group by scope, name
-      ),
-      -- GCRA: starts each limiter allows now, from its theoretical arrival time.
-      rate as materialized (
-        select s.scope, s.name, s.key,
-               greatest(0, floor((l."toleranceMs" - greatest(0, extract(epoch from s.tat - now()) * 1000)) / l."intervalMs") + 1)::int as allowed
-        from limits l join ${schema}.job_runner_rate_limits s on s.scope = l.scope and s.name = l.name
-        where l."intervalMs" is not null and (l."rateByKey" or s.key = '')
-      ),
-      candidate as (
-        select distinct on (c.id) c.* from (
-          -- One scan of job_runner_jobs_claim_by_type per served queue, in claim order: with
-          -- "queue = any(...)" the planner reads and sorts every queued job of the type instead.
-          select c.* from limits l
-          cross join unnest(${list(queues)}) as q(name)
-          cross join lateral (
-            select id, type, queue, concurrency_key as key, priority, run_at from ${schema}.job_runner_jobs
-            where ${startable} and type = l.name and queue = q.name ${keysAvailable}
-            order by priority, run_at, id
-            limit ${candidates}
-            for update skip locked
-          ) c
-          where l.scope = 'type'
-          union all
-          select c.* from limits l
-          cross join lateral (
-            select id, type, queue, concurrency_key as key, priority, run_at from ${schema}.job_runner_jobs
-            where ${startable} and queue = l.name ${exceptFilter} ${keysAvailable}
-            order by priority, run_at, id
-            limit ${candidates}
-            for update skip locked
-          ) c
-          where l.scope = 'queue'
-        ) c
-        order by c.id
-      ),
-      type_per_key as (
-        select c.id, c.type, c.queue, c.key, c.priority, c.run_at from (
-          select c.*, row_number() over (partition by c.type, c.key order by c.priority, c.run_at, c.id) as nth from candidate c
-        ) c
-        left join limits l on l.scope = 'type' and l.name = c.type
-        left join running r on r.scope = 'type' and r.name = c.type and r.key = c.key
-        where l."perKey" is null or c.key is null or coalesce(r.n, 0) + c.nth <= l."perKey"
-      ),
-      queue_per_key as (
-        select c.id, c.type, c.queue, c.key, c.priority, c.run_at from (
-          select c.*, row_number() over (partition by c.queue, c.key order by c.priority, c.run_at, c.id) as nth from type_per_key c
-        ) c
-        left join limits l on l.scope = 'queue' and l.name = c.queue
-        left join running r on r.scope = 'queue' and r.name = c.queue and r.key = c.key
-        where l."perKey" is null or c.key is null or coalesce(r.n, 0) + c.nth <= l."perKey"
-      ),
-      type_total as (
-        select c.id, c.type, c.queue, c.key, c.priority, c.run_at from (
-          select c.*, row_number() over (partition by c.type order by c.priority, c.run_at, c.id) as nth from queue_per_key c
-        ) c
-        left join limits l on l.scope = 'type' and l.name = c.type
-        left join running_total t on t.scope = 'type' and t.name = c.type
-        where l.total is null or coalesce(t.n, 0) + c.nth <= l.total
-      ),
-      queue_total as (
-        select c.id, c.type, c.queue, c.key, c.priority, c.run_at from (
-          select c.*, row_number() over (partition by c.queue order by c.priority, c.run_at, c.id) as nth from type_total c
-        ) c
-        left join limits l on l.scope = 'queue' and l.name = c.queue
-        left join running_total t on t.scope = 'queue' and t.name = c.queue
-        where l.total is null or coalesce(t.n, 0) + c.nth <= l.total
-      ),
-      type_rate as (
-        select c.id, c.type, c.queue, c.key, c.priority, c.run_at from (
-          select c.*, l."intervalMs", l."toleranceMs", rk.key as rate_key,
-                 row_number() over (partition by c.type, rk.key order by c.priority, c.run_at, c.id) as nth
-          from queue_total c
-          left join limits l on l.scope = 'type' and l.name = c.type
-          cross join lateral (select case when l."rateByKey" then coalesce(c.key, '') else '' end as key) rk
-        ) c
-        left join rate r on r.scope = 'type' and r.name = c.type and r.key = c.rate_key
-        where c."intervalMs" is null or c.nth <= coalesce(r.allowed, floor(c."toleranceMs" / c."intervalMs")::int + 1)
-      ),
-      queue_rate as (
-        select c.id, c.type, c.queue, c.priority, c.run_at from (
-          select c.*, l."intervalMs", l."toleranceMs", rk.key as rate_key,
-                 row_number() over (partition by c.queue, rk.key order by c.priority, c.run_at, c.id) as nth
-          from type_rate c
-          left join limits l on l.scope = 'queue' and l.name = c.queue
-          cross join lateral (select case when l."rateByKey" then coalesce(c.key, '') else '' end as key) rk
-        ) c
-        left join rate r on r.scope = 'queue' and r.name = c.queue and r.key = c.rate_key
-        where c."intervalMs" is null or c.nth <= coalesce(r.allowed, floor(c."toleranceMs" / c."intervalMs")::int + 1)
-      ),
-      -- Claimed ahead of the free slots only when no total or rate limit holds the job (see aheadLimit).
-      tiered as (
-        select c.id, c.priority, c.run_at, ahead.ok,
-               row_number() over (order by c.priority, c.run_at, c.id) as nth,
-               row_number() over (partition by ahead.ok order by c.priority, c.run_at, c.id) as nth_of_tier
-        from queue_rate c
-        left join limits lt on lt.scope = 'type' and lt.name = c.type
-        left join limits lq on lq.scope = 'queue' and lq.name = c.queue
-        cross join lateral (
-          select lt.total is null and lt."intervalMs" is null and lq.total is null and lq."intervalMs" is null as ok
-        ) ahead
-      ),
-      next as (
-        select id from tiered
-        where nth <= ${most} and (ok or nth_of_tier <= ${limit})
-        order by priority, run_at, id
-      )
+      ${totals}
+      ${rates}
+      candidate as (${candidateRows}),
+      ${stages}
+      next as (${nextRows})
       update ${schema}.job_runner_jobs j
       set state = 'running', updated_at = now(), started_at = now(), attempts = j.attempts + 1, claimed_limited = true,
           lease_owner = ${instanceId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
-      where j.id = any(array(select id from next))
+      where j.id = any(array(select id from next)) and j.state || '' = 'queued'
       returning ${claimedColumns(tx)}`
+    const [, rows] = await Promise.all([locked, claiming])
     if (rows.length === 0) return rows
     // Each limiter that started jobs moves its arrival time on by one interval a start, from where it
     // stood, or from now when it stood further back than `LATE_SLACK` of an interval. A claim always

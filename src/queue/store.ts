@@ -36,7 +36,11 @@
  *   enqueue          enqueueJobs              – → queued                     0             0
  *   claim            claimJobs                queued → running (leased)      +1, before the code runs (started_at set)
  *                    claimLimitedJobs                                                            (types with concurrency limits:
- *                                                                                                 within them, src/queue/limitedClaim.ts)
+ *                                                                                                 within them, src/queue/limitedClaim.ts;
+ *                                                                                                 claimJobs also takes jobs due within
+ *                                                                                                 the runner's lookahead: started_at is
+ *                                                                                                 then their run_at, and the runner holds
+ *                                                                                                 them until it)
  *   release          releaseJobs              running → queued               −1            –   (the runner vouches the code never ran)
  *   complete         completeJobs             running → succeeded            –             –
  *   fail             failJobs                 running → queued | failed      –             –   (failed when attempts reach maxAttempts
@@ -598,6 +602,7 @@ export class JobStore {
     limit,
     leaseMs,
     exceptTypes = [],
+    lookaheadMs = 0,
   }: {
     instanceId: string
     queues: readonly string[]
@@ -608,6 +613,8 @@ export class JobStore {
      * takes (`claimLimitedJobs`), and paused ones. Empty (the usual case) adds nothing to the statement.
      */
     exceptTypes?: readonly string[]
+    /** Also claims jobs due within this many milliseconds, to be started at their `runAt` (fairClaim.ts). */
+    lookaheadMs?: number
   }): Promise<ClaimedJob[]> {
     if (limit <= 0) return []
     const fromOwner = this.ownerCursor
@@ -618,6 +625,7 @@ export class JobStore {
       leaseMs,
       exceptTypes,
       fromOwner,
+      lookaheadMs,
     })
     const jobs = rows.map(claimedJob)
     this.ownerCursor = nextOwnerCursor(
@@ -1189,6 +1197,34 @@ export class JobStore {
       where id = any(array(select jsonb_array_elements_text(${this.sql.json(ids as unknown as Json)})::bigint))
         and lease_owner = ${instanceId} and state = 'running'
       returning id, cancel_requested, pause_requested`
+    return rows.map((r) => ({
+      id: String(r.id),
+      cancelRequested: r.cancel_requested,
+      pauseRequested: r.pause_requested,
+    }))
+  }
+
+  /**
+   * Which of these claims still hold their job (running, leased to `instanceId`, under the attempt
+   * the claim counted), their leases renewed: the runner's check of a claim that met its job's own
+   * outcome write (RunnerGeneration.takeOnceSettled). No transition: only the lease moves.
+   */
+  async renewClaims({
+    instanceId,
+    leaseMs,
+    claims,
+  }: {
+    instanceId: string
+    leaseMs: number
+    claims: readonly { id: string; attempts: number }[]
+  }): Promise<{ id: string; cancelRequested: boolean; pauseRequested: boolean }[]> {
+    if (claims.length === 0) return []
+    const rows = await this.sql<{ id: string; cancel_requested: boolean; pause_requested: boolean }[]>`
+      update ${this.schema}.job_runner_jobs j
+      set lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
+      from jsonb_to_recordset(${this.sql.json(claims as unknown as Json)}) as x(id bigint, attempts int)
+      where j.id = x.id and j.attempts = x.attempts and j.lease_owner = ${instanceId} and j.state = 'running'
+      returning j.id, j.cancel_requested, j.pause_requested`
     return rows.map((r) => ({
       id: String(r.id),
       cancelRequested: r.cancel_requested,

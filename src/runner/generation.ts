@@ -55,6 +55,15 @@ const DEFAULT_TIMEOUT_ABANDON_GRACE_MS = 5000
 const DEFAULT_IDLE_POLL_MAX_MS = 5000
 /** Due times of jobs enqueued for later read at start; later ones are heard of or found by the poll. */
 const UPCOMING_READ_LIMIT = 1000
+/**
+ * How early a job enqueued for later is claimed: its due timer rings this much before its `runAt`,
+ * the plain claim takes jobs due within it, and the job waits here until its `runAt` to start. Its
+ * start then lags its `runAt` by this process's timer alone, not by a claim's round trip as well
+ * (issue 19's on-time starts). Meanwhile it is leased (`running`, `startedAt` its `runAt`) and counts
+ * as startable, so no slot is claimed for twice; the limited claim takes no job before it is due.
+ * Jobs already due and jobs found by the poll start as before: at once.
+ */
+const START_LOOKAHEAD_MS = 50
 export interface GenerationDependencies extends RunnerDependencies {
   events: TypedEmitter<RunnerEvents>
   liveRuns: LiveRuns
@@ -82,6 +91,10 @@ export class RunnerGeneration {
    */
   private readonly claimPace: IdlePoll
   private readonly dueTimer = new DueTimer(() => this.doorbell.ring())
+  /** Some job waiting in the local queue was claimed before its `runAt` (START_LOOKAHEAD_MS). */
+  private holdsEarlyJobs = false
+  /** Fills the slots when the first early job waiting here falls due. */
+  private earlyStartTimer: NodeJS.Timeout | undefined
   private claimLoop: Promise<void> | undefined
   /** Aborted at the stop deadline: writes still retrying give up. */
   private readonly deadline = sharedAbortController()
@@ -252,7 +265,7 @@ export class RunnerGeneration {
       this.deps.notifier.subscribe('pauseRequested', (id) => this.pause(id)),
       this.deps.notifier.subscribe('jobsDue', (message) => {
         const [queue, at] = message.split(' ')
-        if (queue !== undefined && served.has(queue)) this.dueTimer.note(Number(at))
+        if (queue !== undefined && served.has(queue)) this.noteDue(Number(at))
       }),
       // Wake-ups sent while the LISTEN connection was down are lost: look now.
       this.deps.notifier.onResync(() => this.doorbell.ring()),
@@ -261,7 +274,7 @@ export class RunnerGeneration {
     void this.deps.store
       .upcomingRunTimes({ queues: this.config.queues, limit: UPCOMING_READ_LIMIT })
       .then((times) => {
-        for (const at of times) this.dueTimer.note(at)
+        for (const at of times) this.noteDue(at)
       })
       .catch((error: unknown) => this.reportError(coerceError(error), 'read of upcoming jobs'))
     if (this.deps.pauses) {
@@ -316,6 +329,7 @@ export class RunnerGeneration {
     await withTimeout(this.starting ?? Promise.resolve(), timer.remainingMs()).catch(() => {})
     this.doorbell.ring()
     this.dueTimer.stop()
+    clearTimeout(this.earlyStartTimer)
     for (const off of this.unsubscribe.splice(0)) off()
     await withTimeout(this.claimLoop ?? Promise.resolve(), timer.remainingMs()).catch(() => {})
     // Jobs whose code never ran go back first, so other instances can take them while these stop.
@@ -434,9 +448,7 @@ export class RunnerGeneration {
           const claimed = await this.claim(limit, Math.max(0, unclaimedSlots))
           const jobs = this.notPaused(claimed)
           failures = 0
-          // Claimed while the stop began: the released queue refuses them, and they go back at once.
-          const refused = this.localQueue.push(this.notHeldHere(jobs))
-          if (refused.length > 0) this.trackWrite(this.release(refused, this.graceTimer).then(() => {}))
+          this.hold(this.notHeldHere(jobs))
           if (jobs.length > 0) this.events.emit('jobs:claimed', { jobs, waiting: this.localQueue.size })
           if (claimed.length > 0) this.claimPace.found()
           this.fillSlots()
@@ -467,7 +479,13 @@ export class RunnerGeneration {
     const { leaseMs } = config
     const pauses = this.deps.pauses
     if (limited.types.length === 0 && limited.queues.length === 0 && (!pauses || pauses.isEmpty)) {
-      return this.deps.store.claimJobs({ instanceId, queues: config.queues, limit, leaseMs })
+      return this.deps.store.claimJobs({
+        instanceId,
+        queues: config.queues,
+        limit,
+        leaseMs,
+        lookaheadMs: START_LOOKAHEAD_MS,
+      })
     }
     // Paused queues and types are left out of both claims (src/queue/pauses.ts).
     const pausedQueues = pauses?.pausedQueues ?? new Set<string>()
@@ -495,16 +513,21 @@ export class RunnerGeneration {
           })
         : []
     const rest = limit - limitedJobs.length
+    // Pauses are read again: one heard while the limited claim ran holds for this claim too (it would
+    // otherwise take a paused queue's job enqueued after the pause was answered, and hand it back).
+    const pausedNow = pauses?.pausedQueues ?? pausedQueues
+    const pausedTypesNow = pauses?.pausedTypes ?? pausedTypes
     // Limited queues are the limited claim's alone, every type of theirs.
-    const plainQueues = limited.queueNames.size === 0 ? queues : queues.filter((q) => !limited.queueNames.has(q))
+    const plainQueues = queues.filter((q) => !limited.queueNames.has(q) && !pausedNow.has(q))
     if (rest <= 0 || plainQueues.length === 0) return limitedJobs
-    const exceptTypes = pausedTypes.length === 0 ? limited.names : [...limited.names, ...pausedTypes]
+    const exceptTypes = pausedTypesNow.length === 0 ? limited.names : [...limited.names, ...pausedTypesNow]
     const plain = await this.deps.store.claimJobs({
       instanceId,
       queues: plainQueues,
       limit: rest,
       leaseMs,
       exceptTypes,
+      lookaheadMs: START_LOOKAHEAD_MS,
     })
     return limitedJobs.length === 0 ? plain : [...limitedJobs, ...plain]
   }
@@ -547,21 +570,115 @@ export class RunnerGeneration {
    * already here stays the only one: its outcome write passes the lease fence, the lease being ours
    * again, so starting the job a second time would run it after it succeeded. (One still waiting
    * here is replaced by the new claim: `LocalQueue.push`.)
+   *
+   * A job whose run has settled here while its outcome is being written may also be claimed again,
+   * and usually legitimately: that outcome requeued it (a yield, due at once; a retry due within the
+   * start lookahead, or whose write answered after its backoff) and committed before the claim, which
+   * is then the job's next attempt. Dropped, it would stay `running` under a lease no run renews until
+   * that lease expired. Which of the two it is shows once the outcome's write has answered:
+   * `takeOnceSettled`.
    */
   private notHeldHere(jobs: readonly OwnedJob[]): OwnedJob[] {
-    return jobs.filter((job) => !this.executions.has(job.id) && !this.settling.has(job.id))
+    const reclaimed: OwnedJob[] = []
+    const fresh = jobs.filter((job) => {
+      if (this.executions.has(job.id)) return false
+      if (!this.settling.has(job.id)) return true
+      reclaimed.push(job)
+      return false
+    })
+    if (reclaimed.length > 0) this.trackWrite(this.takeOnceSettled(reclaimed))
+    return fresh
+  }
+
+  /**
+   * Jobs claimed while their last run's outcome was still being written here. Once those writes have
+   * answered, a claim that still holds its job (running, leased here, under the attempt it counted)
+   * came after the outcome requeued the job: it waits here like any claimed job, its lease renewed.
+   * One that does not came before, and the outcome, passing the lease fence, overwrote it: the job
+   * is wherever that outcome put it, and the claim is forgotten (releasing it could hand back a later
+   * claim of the same job).
+   */
+  private async takeOnceSettled(jobs: readonly OwnedJob[]): Promise<void> {
+    await Promise.allSettled(jobs.map((job) => this.settling.get(job.id)?.outcomeWritten))
+    const claims = jobs.map(({ id, attempts }) => ({ id, attempts }))
+    const held = await this.retryWrite(() =>
+      this.deps.store.renewClaims({ instanceId: this.leaseOwner, leaseMs: this.config.leaseMs, claims }),
+    )
+    if (!held || held.length === 0) return
+    const flags = new Map(held.map((row) => [row.id, row]))
+    const taken = jobs.flatMap((job) => {
+      const row = flags.get(job.id)
+      // A cancel or pause asked while the claim waited here is honoured at its start.
+      return row
+        ? [
+            {
+              ...job,
+              cancelRequested: job.cancelRequested || row.cancelRequested,
+              pauseRequested: job.pauseRequested || row.pauseRequested,
+            },
+          ]
+        : []
+    })
+    this.hold(taken)
+    this.fillSlots()
+  }
+
+  /**
+   * Puts claimed jobs in the local queue. Claimed while the stop began, the released queue refuses
+   * them, and they go back at once.
+   */
+  private hold(jobs: readonly OwnedJob[]): void {
+    const refused = this.localQueue.push(jobs)
+    if (refused.length > 0) this.trackWrite(this.release(refused, this.graceTimer).then(() => {}))
+    const now = Date.now()
+    if (jobs.some((job) => Date.parse(job.runAt) > now)) this.holdsEarlyJobs = true
   }
 
   /** Starts waiting jobs in the free slots. */
   private fillSlots(): void {
+    const now = Date.now()
+    const early = this.holdsEarlyJobs
     while (this.state === 'running' && this.freeSlots > 0) {
-      // A job claimed while an abandoned run of it still executes here waits for that run to end.
-      const [job] = this.mayBlock
-        ? this.localQueue.take(1, (waiting) => !this.deps.liveRuns.has(waiting.id))
-        : this.localQueue.take(1)
+      // A job claimed while an abandoned run of it still executes here waits for that run to end;
+      // one claimed before its runAt waits for it.
+      const mayBlock = this.mayBlock
+      const [job] =
+        mayBlock || early
+          ? this.localQueue.take(
+              1,
+              (waiting) =>
+                (!early || Date.parse(waiting.runAt) <= now) && !(mayBlock && this.deps.liveRuns.has(waiting.id)),
+            )
+          : this.localQueue.take(1)
       if (!job) break
       this.execute(job)
     }
+    if (early) this.armEarlyStart(now)
+  }
+
+  /**
+   * Notes a due time for the claim loop twice: early by the lookahead, and on time. The on-time ring
+   * is for the limited claim, which takes no job early, and for a ring that came while every slot was
+   * taken or promised to jobs held early (no claim ran then, and the settles that rang later may all
+   * have come before the job was within the lookahead): without it, the job would wait for the poll.
+   */
+  private noteDue(atMs: number): void {
+    this.dueTimer.note(atMs - START_LOOKAHEAD_MS)
+    this.dueTimer.note(atMs)
+  }
+
+  /** Arms the start of the first early job still waiting, or forgets that there are any. */
+  private armEarlyStart(now: number): void {
+    let first = Infinity
+    for (const { job } of this.localQueue.entries()) {
+      const at = Date.parse(job.runAt)
+      if (at > now && at < first) first = at
+    }
+    clearTimeout(this.earlyStartTimer)
+    this.holdsEarlyJobs = first !== Infinity
+    if (!this.holdsEarlyJobs) return
+    this.earlyStartTimer = setTimeout(() => this.fillSlots(), first - now)
+    this.earlyStartTimer.unref()
   }
 
   /** Runs a claimed job (its attempt counted, as the job object shows). */

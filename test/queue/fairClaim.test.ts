@@ -2,7 +2,7 @@
  * The plain claim's fair share between owners (src/queue/fairClaim.ts) against each database: a
  * second owner's few jobs are claimed before the first owner's backlog is drained, owners short of
  * their share leave their part to the others, the walk goes round more owners than a claim holds,
- * and one owner's jobs come in claim order as before.
+ * one owner's jobs come in claim order as before, and a lookahead takes jobs due within it.
  */
 import { describe, it, before, beforeEach, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -84,6 +84,29 @@ for (const target of databaseTargets()) {
         claimed.map((j) => j.id),
         [...high, ...low.slice(0, 2)],
       )
+    })
+
+    it('with a lookahead, also claims jobs due within it, their start written as their runAt', async () => {
+      const runAt = new Date(Date.now() + 30_000)
+      const [soon] = await enqueue('alice', 1, { runAt })
+      await enqueue('alice', 1, { runAt: new Date(Date.now() + 120_000) })
+      assert.deepEqual(await claim(10), [], 'not due: not claimed without a lookahead')
+      const claimed = await store.claimJobs({
+        instanceId: randomUUID(),
+        queues,
+        limit: 10,
+        leaseMs: LEASE_MS,
+        lookaheadMs: 60_000,
+      })
+      assert.deepEqual(
+        claimed.map((j) => j.id),
+        [soon],
+        'the job due within the lookahead, not the later one',
+      )
+      const [row] = await db.sql<{ started_at: Date; run_at: Date; attempts: number }[]>`
+        select started_at, run_at, attempts from job_runner.job_runner_jobs where id = ${soon!}`
+      assert.equal(row!.started_at.getTime(), row!.run_at.getTime(), 'started_at is its runAt, never before it')
+      assert.equal(row!.attempts, 1)
     })
   })
 }

@@ -107,6 +107,38 @@ for (const target of databaseTargets()) {
       assert.ok(Date.parse(started.startedAt!) >= Date.parse(runAt) - 50, 'not before its runAt')
     })
 
+    it('starts jobs claimed ahead of their runAt at it, never before', async () => {
+      const base = Date.now() + 300
+      const runAts = Array.from({ length: 12 }, (_, i) => new Date(base + i * 40).toISOString())
+      const startedAt = new Map<string, number>()
+      const all = new Promise<void>((resolve) => {
+        const off = service.runner.events.on('job:start', ({ job }) => {
+          const due = (job.payload as { due?: string }).due
+          if (due === undefined || !runAts.includes(due)) return
+          startedAt.set(due, Date.now())
+          if (startedAt.size === runAts.length) resolve(off())
+        })
+      })
+      const ids: string[] = []
+      for (const runAt of runAts) {
+        ids.push((await expectJson<ApiJob>(await post({ type: 'echo', runAt, payload: { due: runAt } }), 202)).id)
+      }
+      await all
+      for (const runAt of runAts) {
+        assert.ok(
+          startedAt.get(runAt)! >= Date.parse(runAt),
+          `started at ${startedAt.get(runAt)}, due ${Date.parse(runAt)}`,
+        )
+      }
+      for (const id of ids) {
+        const job = await expectJson<ApiJob & { startedAt: string; runAt: string }>(
+          await service.request(`/v1/jobs/${id}`),
+          200,
+        )
+        assert.ok(Date.parse(job.startedAt) >= Date.parse(job.runAt), `job ${id}: startedAt never before runAt`)
+      }
+    })
+
     it('starts the retry of a failed attempt when its backoff ends', async () => {
       const job = await expectJson<ApiJob>(await post({ type: 'flaky', payload: { failTimes: 1 } }), 202)
       const retried = service.runner.events.waitFor('job:start', (e) => e.job.id === job.id && e.job.attempts === 2)
