@@ -114,9 +114,16 @@ for (const target of databaseTargets()) {
       let setId!: (id: string) => void
       const id = new Promise<string>((resolve) => (setId = resolve))
       const met = holdFirstAnswer('requeueYieldedJobs', id, 0)
-      let starts = 0
-      const nextSlice = nextStart(id, () => ++starts === 2)
+      // Counted from before the enqueue: the first slice may start before its answer reaches the test.
+      const started: string[] = []
+      let heldId: string | undefined
+      const nextSlice = service.runner.events.waitFor(
+        'job:start',
+        (e) => started.push(e.job.id) > 0 && started.filter((startedId) => startedId === heldId).length === 2,
+        { signal: AbortSignal.timeout(10_000) },
+      )
       const job = await enqueue(service, { type: 'sliced', payload: { to: 15, stepMs: 20 } })
+      heldId = job.id
       setId(job.id)
       assert.equal(await met, true, 'a claim took the yielded job while its yield was unanswered here')
       await nextSlice
