@@ -282,9 +282,11 @@ export interface paths {
          *     `log` events are the lines stored after the stream opened. A client reconnecting with
          *     `Last-Event-ID` first gets the log lines of matching jobs stored after the last it had (at
          *     most 1,000), then the current state of each matching job written since that event (at most
-         *     1,000), read from the table. A job that starts on another
-         *     instance and reports no progress may show no `running` state here before its outcome (the
-         *     start is announced on its own instance only). Scope `jobs:read`.
+         *     1,000), read from the table. A burst of changes larger than the stream's bound (a drain
+         *     starts hundreds of jobs at once) does not drop a client that reads: what does not fit waits,
+         *     the newest state of each job only, up to four times the bound, and goes out in order as the
+         *     client reads; a client that falls behind gets each job's latest state rather than every
+         *     step. Scope `jobs:read`.
          */
         get: operations["events"];
         put?: never;
