@@ -59,7 +59,7 @@ export function poolingOptions(
  * PostgreSQL 15, bench/RESULTS.md P8features), and the drain fell to a few dozen jobs a second. Every
  * statement of the service is a short, indexed one: compiling never pays back.
  */
-export const SESSION_SETTINGS = { jit: 'off' } as const
+const SESSION_SETTINGS = { jit: 'off' } as const
 
 /**
  * What start-up logs when a session it cannot set (transaction pooling) runs with JIT on, or

@@ -362,6 +362,8 @@ export class JobStore {
 
   /** Every table is named in this schema (src/db/schemaIdentifier.ts). */
   private readonly schema: SchemaIdentifier
+  /** `JOB_PROGRESS_CHANNEL` in this schema's names, made once (`notifyProgress` runs per batch of reports). */
+  private readonly progressChannel: string
 
   /**
    * `schema`: the database's `schema` (`DATABASE_SCHEMA`). `inTransaction`: this store's statements
@@ -374,6 +376,7 @@ export class JobStore {
     private readonly options: JobStoreOptions = {},
   ) {
     this.schema = schemaIdentifier(sql, schemaName)
+    this.progressChannel = channelName(schemaName, JOB_PROGRESS_CHANNEL)
   }
 
   /**
@@ -1223,7 +1226,7 @@ export class JobStore {
       update ${this.schema}.job_runner_jobs j
       set lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
       from jsonb_to_recordset(${this.sql.json(claims as unknown as Json)}) as x(id bigint, attempts int)
-      where j.id = x.id and j.attempts = x.attempts and j.lease_owner = ${instanceId} and j.state = 'running'
+      where j.id = x.id and j.attempts = x.attempts and ${fenced(this.sql, instanceId)}
       returning j.id, j.cancel_requested, j.pause_requested`
     return rows.map((r) => ({
       id: String(r.id),
@@ -1500,7 +1503,7 @@ export class JobStore {
   async notifyProgress({ payloads }: { payloads: readonly string[] }): Promise<void> {
     if (payloads.length === 0) return
     await this.sql`
-      select pg_notify(${channelName(this.schemaName, JOB_PROGRESS_CHANNEL)}, p)
+      select pg_notify(${this.progressChannel}, p)
       from jsonb_array_elements_text(${this.sql.json(payloads as unknown as Json)}) as x(p)`
   }
 }
