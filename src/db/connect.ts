@@ -29,6 +29,8 @@ export interface ConnectOptions {
   databaseDirectUrl?: string | undefined
   /** How `databaseUrl` shares server connections (`DATABASE_POOLING`); default `none`. */
   databasePooling?: DatabasePooling
+  /** How long a pooled connection lives (`CONNECTION_LIFETIME_SECONDS`); tests shorten it. */
+  connectionLifetimeSeconds?: number
 }
 
 export async function connectDatabase({
@@ -38,13 +40,17 @@ export async function connectDatabase({
   databaseSchema = DEFAULT_DATABASE_SCHEMA,
   databaseDirectUrl,
   databasePooling = 'none',
+  connectionLifetimeSeconds = CONNECTION_LIFETIME_SECONDS,
 }: ConnectOptions): Promise<Database> {
   if (databaseUrl === undefined) return openEmbeddedDatabase(dataDir, databaseSchema)
   // src/config.ts refuses this configuration; a caller building options by hand is told too.
   if (databasePooling === 'transaction' && databaseDirectUrl === undefined) {
     throw new Error('transaction pooling needs databaseDirectUrl: LISTEN and migrations need a session of their own')
   }
-  const sql = postgres(databaseUrl, serverOptions(maxConnections, poolingOptions(databasePooling, databaseSchema)))
+  const sql = postgres(databaseUrl, {
+    ...serverOptions(maxConnections, poolingOptions(databasePooling, databaseSchema)),
+    max_lifetime: connectionLifetimeSeconds,
+  })
   // One connection is enough: migrations run in one transaction, and postgres.js opens LISTEN's
   // connection beside the pool. Opened when used (start-up's check, the migrations) and closed when
   // idle: a direct connection is the server's, and the pooler is there because they are scarce.
@@ -72,6 +78,19 @@ export async function connectDatabase({
       ]).then(() => {})),
   }
 }
+
+/**
+ * How long a connection of the main pool lives; postgres.js then closes it once its query is
+ * answered, never inside a transaction, and opens one again only when no open one is free. Not an
+ * `idle_timeout`: the pool hands its open connections out in turn, so on an idle instance's few
+ * statements a second each of them is used every second or two and none ever idles that long; every
+ * connection a burst (the start-up, a drain) opened stayed open for good, six for an idle instance,
+ * about 780 for 100 (bench/RESULTS.md, idle cost). With a lifetime an idle instance is down to the one
+ * connection its polls need within about a lifetime; a busy one reconnects each connection once a
+ * lifetime (a few milliseconds, and its prepared statements planned again). LISTEN's connection is
+ * postgres.js's own and has none.
+ */
+const CONNECTION_LIFETIME_SECONDS = 60
 
 /** How long the direct pool keeps its connection unused (LISTEN's own connection stays open). */
 const SESSION_IDLE_SECONDS = 10
