@@ -43,8 +43,8 @@
  */
 import type { PendingQuery, Row, Sql } from 'postgres'
 import type { SchemaIdentifier } from '../db/schemaIdentifier.js'
-import type { JobFields, Json } from './job.js'
-import { claimedColumns } from './claimedColumns.js'
+import type { Json } from './job.js'
+import { claimedColumns, type ClaimedValues } from './claimedColumns.js'
 
 /** Limits of a job type or a queue; null for none. */
 export interface Limits {
@@ -136,7 +136,7 @@ export async function claimLimitedJobs(
     exceptTypes = [],
     onNextStart,
   }: LimitedClaimParams,
-): Promise<JobFields[]> {
+): Promise<ClaimedValues[]> {
   const servedLimitedQueues = limitedQueues.filter((q) => queues.includes(q.queue))
   const most = Math.max(limit, aheadLimit)
   if (most <= 0 || (types.length === 0 && servedLimitedQueues.length === 0) || queues.length === 0) return []
@@ -326,7 +326,8 @@ export async function claimLimitedJobs(
                 select pg_advisory_xact_lock(hashtext('job_runner.queue_limits'), hashtext(q))
                 from (select unnest(${list(queueNames)}) as q order by 1) ordered
               ) locked_queues)`
-    const claiming = tx<JobFields[]>`
+    // As arrays, as the plain claim reads its rows: see claimedJob (src/queue/claimedColumns.ts).
+    const claiming = tx`
       with limits as materialized (
         select * from jsonb_to_recordset(${tx.json(scopes as unknown as Json)})
           as l(scope text, name text, "perKey" int, total int, "intervalMs" float8, "toleranceMs" float8, "rateByKey" boolean)
@@ -346,8 +347,9 @@ export async function claimLimitedJobs(
       set state = 'running', updated_at = now(), started_at = now(), attempts = j.attempts + 1, claimed_limited = true,
           lease_owner = ${instanceId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
       where j.id = any(array(select id from next)) and j.state || '' = 'queued'
-      returning ${claimedColumns(tx)}`
-    const [, rows] = await Promise.all([locked, claiming])
+      returning ${claimedColumns(tx)}`.values()
+    const [, values] = await Promise.all([locked, claiming])
+    const rows = values as unknown as ClaimedValues[]
     if (rows.length === 0) return rows
     // Each limiter that started jobs moves its arrival time on by one interval a start, from where it
     // stood, or from now when it stood further back than `LATE_SLACK` of an interval. A claim always
@@ -357,13 +359,14 @@ export async function claimLimitedJobs(
     // holds at most one start over the limit (bench/RESULTS.md, rate-limit accuracy).
     const advances = new Map<string, { scope: LimitScope; name: string; key: string; ms: number; slack: number }>()
     for (const row of rows) {
+      const [, , type, queue] = row // and its concurrency key, row[28] (ClaimedValues)
       for (const [scope, name] of [
-        ['type', row.type],
-        ['queue', row.queue],
+        ['type', type],
+        ['queue', queue],
       ] as const) {
         const limits = byScope.get(`${scope}\u0000${name}`)
         if (limits?.intervalMs == null) continue
-        const key = rateKeyOf(limits, row.concurrency_key)
+        const key = rateKeyOf(limits, row[28])
         const id = `${scope}\u0000${name}\u0000${key}`
         const advance = advances.get(id) ?? { scope, name, key, ms: 0, slack: limits.intervalMs * LATE_SLACK }
         advance.ms += limits.intervalMs
@@ -393,7 +396,7 @@ export async function claimLimitedJobs(
           select ctid from ${schema}.job_runner_rate_limits where key <> '' and tat < now() - interval '1 minute' limit 500))`
     }
     return rows
-  })) as JobFields[]
+  })) as ClaimedValues[]
   return claimed
 }
 
