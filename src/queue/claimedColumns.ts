@@ -4,7 +4,7 @@
  * (src/queue/limitedClaim.ts) both return exactly this, so a job reaches the runner the same
  * whichever claim took it.
  *
- * The plain claim, the drain's hot statement, reads its rows as arrays (`claimedJob`): postgres.js
+ * Both claims, a drain's hot statements, read their rows as arrays (`claimedJob`): postgres.js
  * builds a row object one keyed store per column, and past about twenty columns V8 turns such an
  * object into a dictionary, which made a claimed row cost about 5.5 µs of the runner's CPU where
  * 3.3 µs had bought the 21 columns of the claim before (bench/RESULTS.md, issue 16's condition).

@@ -152,10 +152,6 @@ export interface NewJob {
 /** A job as a claim hands it to the runner: with the trace its runs join. */
 export type ClaimedJob = OwnedJob & { readonly traceparent: string | null }
 
-function toClaimedJob(row: JobFields & { traceparent?: string | null }): ClaimedJob {
-  return Object.assign(toJob(row), { traceparent: row.traceparent ?? null })
-}
-
 export interface EnqueuedJob {
   job: OwnedJob
   /** True when the idempotency key matched an existing job with the same request. */
@@ -645,7 +641,7 @@ export class JobStore {
    */
   async claimLimitedJobs(params: LimitedClaimParams): Promise<ClaimedJob[]> {
     const rows = await claimLimitedJobs(this.sql, this.schema, params)
-    return rows.map(toClaimedJob).sort(inClaimOrder)
+    return rows.map(claimedJob).sort(inClaimOrder)
   }
 
   /** Jobs of each limited type or queue, and key, holding a place now (see `countLimitedRunning`). */
