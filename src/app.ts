@@ -1,7 +1,8 @@
 /**
- * Assembles the HTTP app: request ids, the lifecycle gate, body limits, the routes of routes/, a
- * not-found handler that tells 404 from 405, and one error handler that turns every failure into
- * problem+json. Routes know the job service and the lifecycle, never the database.
+ * Assembles the HTTP app: one request frame (ids, spans, access logs and metrics), the lifecycle gate,
+ * body limits, the routes of routes/, a not-found handler that tells 404 from 405, and one error
+ * handler that turns every failure into problem+json. Routes know the job service and the lifecycle,
+ * never the database.
  */
 import { Hono } from 'hono'
 import type { Logger } from 'pino'
@@ -26,11 +27,9 @@ import type { OpenApiSpec } from './http/openapi.js'
 import { allowedMethods } from './http/allowedMethods.js'
 import { bodyLimit } from './http/bodyLimit.js'
 import { HttpProblem, problemResponse } from './http/problem.js'
-import { requestId } from './http/requestId.js'
+import { requestFrame } from './http/requestFrame.js'
 import type { Lifecycle } from './lifecycle.js'
 import { coerceError } from './log.js'
-import { observeRequests } from './observability/httpObserver.js'
-import { traceRequests } from './observability/httpTracing.js'
 import type { ServiceMetrics } from './observability/metrics.js'
 import type { QueueOverview } from './observability/queueOverview.js'
 import type { JobService } from './queue/jobService.js'
@@ -75,10 +74,9 @@ export function createApp(options: AppOptions): Hono {
   const { lifecycle, log } = options
   const app = new Hono()
 
-  app.use('*', requestId())
-  app.use('*', observeRequests({ log, metrics: options.metrics }))
-  app.use('*', traceRequests())
-  app.use('*', async function lifecycleGate(c, next) {
+  app.use('*', requestFrame({ log, metrics: options.metrics, isShuttingDown: () => lifecycle.isShuttingDown() }))
+  // Not async: a layer that only checks need not add a promise of its own to every request.
+  app.use('*', function lifecycleGate(c, next) {
     if (lifecycle.isShuttingDown() && c.req.path !== '/livez') {
       throw new HttpProblem('shutting-down', 'this instance is shutting down; retry on another one', {
         headers: { 'retry-after': RETRY_AFTER_SECONDS, connection: 'close' },
@@ -89,9 +87,7 @@ export function createApp(options: AppOptions): Hono {
         headers: { 'retry-after': RETRY_AFTER_SECONDS },
       })
     }
-    await next()
-    // A response finished after the shutdown began closes its connection, so keep-alive callers reconnect elsewhere.
-    if (lifecycle.isShuttingDown() && c.req.path !== '/livez') c.res.headers.set('connection', 'close')
+    return next()
   })
   app.use(
     '/v1/*',

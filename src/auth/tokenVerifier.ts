@@ -38,7 +38,13 @@ export class KeysUnavailableError extends Error {
   override name = 'KeysUnavailableError'
 }
 
-export type TokenVerifier = (token: string) => Promise<Principal>
+export type TokenVerifier = ((token: string) => Promise<Principal>) & {
+  /**
+   * The principal of a token verified before and still good, without a promise (a cache's:
+   * tokenCache.ts); undefined means "verify it", never "refused".
+   */
+  readonly known?: (token: string) => Principal | undefined
+}
 
 const ASYMMETRIC = ['RS256', 'ES256', 'EdDSA'] as const
 

@@ -2,10 +2,11 @@
  * Bearer-token authentication and scope checks, answering as RFC 6750 §3 says: no token → 401 with a
  * bare challenge; a bad one → 401 `invalid_token`; a missing scope → 403 `insufficient_scope`
  * naming the scope. When the issuer's keys cannot be fetched the token may be fine: 503, not 401.
- * The token and the scope are checked in one middleware: every authenticated request pays one async
- * layer for both (Hono runs each middleware as an awaited function).
+ * The token and the scope are checked in one middleware: every authenticated request pays one layer
+ * for both (Hono runs each middleware as an awaited function), without a promise of its own when the
+ * token cache knows the token.
  */
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import { InvalidTokenError, KeysUnavailableError, type TokenVerifier } from '../auth/tokenVerifier.js'
 import type { Principal, Scope } from '../auth/scopes.js'
 import { HttpProblem } from './problem.js'
@@ -16,34 +17,52 @@ const MAX_TOKEN_LENGTH = 16 * 1024
 
 /** Admits a request with a valid bearer token that grants `scope`, and puts its principal on the context. */
 export const authenticate = (verifyToken: TokenVerifier, scope: Scope): MiddlewareHandler =>
-  async function authenticate(c, next) {
-    const header = c.req.header('authorization')
-    const match = header === undefined ? null : /^Bearer +([^ ]+) *$/i.exec(header)
-    if (!match) {
-      throw new HttpProblem('unauthorized', 'send a bearer token: Authorization: Bearer <JWT>', {
-        headers: { 'www-authenticate': `Bearer realm="${REALM}"` },
-      })
+  // Not async: a token the cache knows is admitted without a promise of this layer's own.
+  function authenticate(c, next) {
+    const token = bearerToken(c.req.header('authorization'))
+    const known = verifyToken.known?.(token)
+    if (known !== undefined) {
+      admit(c, known, scope)
+      return next()
     }
-    const token = match[1]!
-    if (token.length > MAX_TOKEN_LENGTH) throw invalidToken('the token is too long')
-    let principal: Principal
-    try {
-      principal = await verifyToken(token)
-    } catch (error) {
-      if (error instanceof KeysUnavailableError) {
-        throw new HttpProblem('keys-unavailable', error.message, { headers: { 'retry-after': '5' } })
-      }
-      if (error instanceof InvalidTokenError) throw invalidToken(error.message)
-      throw error
-    }
-    if (!principal.scopes.has(scope)) {
-      throw new HttpProblem('insufficient-scope', `this operation needs the scope ${scope}`, {
-        headers: { 'www-authenticate': `Bearer realm="${REALM}", error="insufficient_scope", scope="${scope}"` },
-      })
-    }
-    c.set('principal', principal)
-    await next()
+    return verifyThenAdmit(verifyToken, token, c, scope).then(next)
   }
+
+/** The token of an `Authorization: Bearer` header, or the 401 a missing or oversized one gets. */
+function bearerToken(header: string | undefined): string {
+  const match = header === undefined ? null : /^Bearer +([^ ]+) *$/i.exec(header)
+  if (!match) {
+    throw new HttpProblem('unauthorized', 'send a bearer token: Authorization: Bearer <JWT>', {
+      headers: { 'www-authenticate': `Bearer realm="${REALM}"` },
+    })
+  }
+  const token = match[1]!
+  if (token.length > MAX_TOKEN_LENGTH) throw invalidToken('the token is too long')
+  return token
+}
+
+async function verifyThenAdmit(verifyToken: TokenVerifier, token: string, c: Context, scope: Scope): Promise<void> {
+  let principal: Principal
+  try {
+    principal = await verifyToken(token)
+  } catch (error) {
+    if (error instanceof KeysUnavailableError) {
+      throw new HttpProblem('keys-unavailable', error.message, { headers: { 'retry-after': '5' } })
+    }
+    if (error instanceof InvalidTokenError) throw invalidToken(error.message)
+    throw error
+  }
+  admit(c, principal, scope)
+}
+
+function admit(c: Context, principal: Principal, scope: Scope): void {
+  if (!principal.scopes.has(scope)) {
+    throw new HttpProblem('insufficient-scope', `this operation needs the scope ${scope}`, {
+      headers: { 'www-authenticate': `Bearer realm="${REALM}", error="insufficient_scope", scope="${scope}"` },
+    })
+  }
+  c.set('principal', principal)
+}
 
 /** The owner whose jobs a caller may see: its own, or every owner's (`undefined`) for an admin. */
 export function ownerScope(principal: Principal): { owner: string | undefined } {

@@ -23,10 +23,12 @@ export async function readJsonBody<T>(c: Context, validate: ValidateFunction): P
   } catch (error) {
     throw new HttpProblem('invalid-json', `the body is not valid JSON: ${(error as Error).message}`)
   }
-  if (depthOf(body) > MAX_JSON_DEPTH) {
+  if (nestedDeeperThan(body, MAX_JSON_DEPTH)) {
     throw new HttpProblem('invalid-request', `the body is nested deeper than ${MAX_JSON_DEPTH} levels`)
   }
-  const unstorable = unstorableText(body)
+  // JSON can write a NUL or a lone surrogate only as a \u escape (the text arrives decoded from
+  // UTF-8, which holds neither), so a body without one needs no walk that names a pointer per key.
+  const unstorable = text.includes('\\u') ? unstorableText(body) : undefined
   if (unstorable !== undefined) {
     // PostgreSQL's jsonb refuses both; refused here, they are the caller's error, not a 500.
     throw new HttpProblem(
@@ -42,6 +44,20 @@ export async function readJsonBody<T>(c: Context, validate: ValidateFunction): P
     throw new HttpProblem('invalid-request', errors.map((e) => `${e.pointer} ${e.message}`).join('; '), { errors })
   }
   return body as T
+}
+
+/**
+ * `depthOf(value) > limit`, without allocating: the recursion stops one level past `limit`, so it is
+ * never deeper than that however deep the document.
+ */
+export function nestedDeeperThan(value: unknown, limit: number, depth = 1): boolean {
+  if (value === null || typeof value !== 'object') return false
+  if (depth > limit) return true
+  for (const key in value) {
+    if (Object.hasOwn(value, key) && nestedDeeperThan((value as Record<string, unknown>)[key], limit, depth + 1))
+      return true
+  }
+  return false
 }
 
 /** Nesting depth of a parsed JSON value, without recursion. */

@@ -8,21 +8,33 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { HttpBindings } from '@hono/node-server'
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 
 const ACCEPTABLE = /^[A-Za-z0-9._:-]{1,128}$/
 const HEADER = 'x-request-id'
 
 export const requestId = (): MiddlewareHandler =>
   function requestId(c, next) {
-    const incoming = c.req.header(HEADER)
-    const id = incoming !== undefined && ACCEPTABLE.test(incoming) ? incoming : randomUUID()
-    c.set('requestId', id)
-    const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing
-    if (outgoing) {
-      outgoing.setHeader(HEADER, id)
-      return next()
-    }
-    // Served without node's response (app.request() or another runtime): on the Response itself.
-    return next().then(() => c.res.headers.set(HEADER, id))
+    const pending = assignRequestId(c)
+    return pending === undefined ? next() : next().then(() => setPendingRequestId(c, pending))
   }
+
+/**
+ * Gives the request its id (the middleware above, or the app's one request frame: src/http/requestFrame.ts).
+ * Returns the id when it must still be set on the Response once there is one: served without node's
+ * response (app.request() or another runtime).
+ */
+export function assignRequestId(c: Context): string | undefined {
+  const incoming = c.req.header(HEADER)
+  const id = incoming !== undefined && ACCEPTABLE.test(incoming) ? incoming : randomUUID()
+  c.set('requestId', id)
+  const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing
+  if (!outgoing) return id
+  outgoing.setHeader(HEADER, id)
+  return undefined
+}
+
+/** Sets the id `assignRequestId` left pending on the finished Response. */
+export function setPendingRequestId(c: Context, pending: string): void {
+  c.res.headers.set(HEADER, pending)
+}

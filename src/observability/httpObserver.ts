@@ -19,12 +19,8 @@ export interface ObserveRequestsOptions {
 /** The label for requests that matched no route (404s, 405s, or refused before routing). */
 export const UNMATCHED_ROUTE = 'unmatched'
 
-export const observeRequests = ({
-  log,
-  metrics,
-  quietPaths = ['/livez', '/readyz', '/metrics'],
-}: ObserveRequestsOptions): MiddlewareHandler => {
-  const quiet = new Set(quietPaths)
+export const observeRequests = (options: ObserveRequestsOptions): MiddlewareHandler => {
+  const observed = requestObserver(options)
   return async function observeRequests(c, next) {
     const started = performance.now()
     let threw = false
@@ -34,24 +30,37 @@ export const observeRequests = ({
       threw = true
       throw error
     } finally {
-      const elapsedMs = performance.now() - started
       // Hono turns a thrown error into a response inside next(); whatever escapes it becomes a 500.
-      const status = threw ? 500 : c.res.status
-      const route = routePattern(c)
-      metrics?.observeRequest({ method: c.req.method, route, status, seconds: elapsedMs / 1000 })
-      const level = quiet.has(c.req.path) ? 'debug' : 'info'
-      // Built only when it is written: with access logs off (LOG_LEVEL=warn) a request pays nothing for them.
-      if (log.isLevelEnabled(level)) {
-        const line = {
-          requestId: c.get('requestId'),
-          method: c.req.method,
-          route,
-          path: c.req.path,
-          status,
-          ms: Math.round(elapsedMs * 10) / 10,
-        }
-        log[level](line, `${c.req.method} ${c.req.path} ${status} ${line.ms} ms`)
+      observed(c, threw ? 500 : c.res.status, performance.now() - started)
+    }
+  }
+}
+
+/**
+ * What a finished request leaves behind, given its status and duration: the middleware above, or the
+ * app's one request frame (src/http/requestFrame.ts).
+ */
+export function requestObserver({
+  log,
+  metrics,
+  quietPaths = ['/livez', '/readyz', '/metrics'],
+}: ObserveRequestsOptions): (c: Context, status: number, elapsedMs: number) => void {
+  const quiet = new Set(quietPaths)
+  return function observed(c, status, elapsedMs) {
+    const route = routePattern(c)
+    metrics?.observeRequest({ method: c.req.method, route, status, seconds: elapsedMs / 1000 })
+    const level = quiet.has(c.req.path) ? 'debug' : 'info'
+    // Built only when it is written: with access logs off (LOG_LEVEL=warn) a request pays nothing for them.
+    if (log.isLevelEnabled(level)) {
+      const line = {
+        requestId: c.get('requestId'),
+        method: c.req.method,
+        route,
+        path: c.req.path,
+        status,
+        ms: Math.round(elapsedMs * 10) / 10,
       }
+      log[level](line, `${c.req.method} ${c.req.path} ${status} ${line.ms} ms`)
     }
   }
 }
@@ -64,7 +73,7 @@ export function routePattern(c: Context): string {
   const routes = matchedRoutes(c)
   for (let i = routes.length - 1; i >= 0; i--) {
     const route = routes[i]!
-    if (route.method !== 'ALL') return route.path.replace(/\{[^}]*\}/g, '')
+    if (route.method !== 'ALL') return route.path.includes('{') ? route.path.replace(/\{[^}]*\}/g, '') : route.path
   }
   return UNMATCHED_ROUTE
 }

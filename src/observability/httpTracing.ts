@@ -4,8 +4,16 @@
  * request (`c.get('spanContext')`): the enqueue routes store it with the job, so the job's first run
  * is a child of this request's span — or, with no SDK, of the caller's own span.
  */
-import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type SpanContext } from '@opentelemetry/api'
-import type { MiddlewareHandler } from 'hono'
+import {
+  context,
+  isSpanContextValid,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type SpanContext,
+} from '@opentelemetry/api'
+import type { Context, MiddlewareHandler } from 'hono'
 import { routePattern } from './httpObserver.js'
 import { tracer } from './tracing.js'
 import { parseTraceparent } from './traceparent.js'
@@ -19,27 +27,56 @@ declare module 'hono' {
 
 export const traceRequests = (): MiddlewareHandler =>
   async function traceRequests(c, next) {
-    const remote = parseTraceparent(c.req.header('traceparent'))
-    const parent = remote ? trace.setSpanContext(ROOT_CONTEXT, remote) : ROOT_CONTEXT
-    const span = tracer().startSpan(
-      c.req.method,
-      {
-        kind: SpanKind.SERVER,
-        attributes: { 'http.request.method': c.req.method, 'url.path': c.req.path },
-        root: remote === undefined,
-      },
-      parent,
-    )
-    c.set('spanContext', span.spanContext())
+    const span = startRequestSpan(c)
     let status = 500
     try {
-      await context.with(trace.setSpan(parent, span), next)
+      await span.run(next)
       status = c.res.status
     } finally {
+      span.end(c, status)
+    }
+  }
+
+/** A request's server span, as `startRequestSpan` started it. */
+export interface RequestSpan {
+  /** Runs the rest of the request in the span's context. */
+  run<T>(next: () => Promise<T>): Promise<T>
+  /** Names the span by the route that answered, records the status, ends it. */
+  end(c: Context, status: number): void
+}
+
+/**
+ * Starts the request's server span and puts its context on the request (the middleware above, or the
+ * app's one request frame: src/http/requestFrame.ts). With no SDK registered and no caller trace the
+ * span records nothing and its context is the invalid one: nothing is then made per request beyond
+ * the no-op span (no context to enter, no route to name it by).
+ */
+export function startRequestSpan(c: Context): RequestSpan {
+  const remote = parseTraceparent(c.req.header('traceparent'))
+  const parent = remote ? trace.setSpanContext(ROOT_CONTEXT, remote) : ROOT_CONTEXT
+  const span = tracer().startSpan(
+    c.req.method,
+    {
+      kind: SpanKind.SERVER,
+      attributes: { 'http.request.method': c.req.method, 'url.path': c.req.path },
+      root: remote === undefined,
+    },
+    parent,
+  )
+  const spanContext = span.spanContext()
+  c.set('spanContext', spanContext)
+  if (!span.isRecording() && !isSpanContextValid(spanContext)) return UNTRACED
+  return {
+    run: (next) => context.with(trace.setSpan(parent, span), next),
+    end(c, status) {
       const route = routePattern(c)
       span.updateName(`${c.req.method} ${route}`)
       span.setAttributes({ 'http.route': route, 'http.response.status_code': status })
       if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR })
       span.end()
-    }
+    },
   }
+}
+
+/** The span of an untraced request: a no-op span in no context worth entering. */
+const UNTRACED: RequestSpan = { run: (next) => next(), end: () => {} }

@@ -64,8 +64,14 @@ export class JobSignals {
    */
   async view(jobs: readonly OwnedJob[]): Promise<OwnedJob[]> {
     const anyQueued = jobs.some((job) => job.state === 'queued')
+    // No await for the limits unless a queued job of a limited type is shown (one fewer per enqueue).
     const context: WaitContext | undefined = anyQueued
-      ? { served: await this.servedOrUnknown(), now: Date.now(), paused: this.paused, ...(await this.limits(jobs)) }
+      ? {
+          served: await this.servedOrUnknown(),
+          now: Date.now(),
+          paused: this.paused,
+          ...(this.anyLimited(jobs) ? await this.limits() : {}),
+        }
       : undefined
     return jobs.map((job) => {
       const live = this.liveProgress(job)
@@ -75,10 +81,16 @@ export class JobSignals {
     })
   }
 
-  /** The concurrency check, when a queued job of a limited type is shown; none when usage is unreadable. */
-  private async limits(jobs: readonly OwnedJob[]): Promise<Pick<WaitContext, 'atLimit' | 'atRate'>> {
+  /** Whether a queued job of a limited type is shown: only then are the limits read. */
+  private anyLimited(jobs: readonly OwnedJob[]): boolean {
     const usage = this.deps.usage
-    if (!usage || !jobs.some((job) => job.state === 'queued' && usage.isLimited(job.type, job.queue))) return {}
+    return usage !== undefined && jobs.some((job) => job.state === 'queued' && usage.isLimited(job.type, job.queue))
+  }
+
+  /** The concurrency check (`anyLimited`); none when usage is unreadable. */
+  private async limits(): Promise<Pick<WaitContext, 'atLimit' | 'atRate'>> {
+    const usage = this.deps.usage
+    if (!usage) return {}
     try {
       const snapshot = await usage.get()
       return { atLimit: (job) => usage.atLimit(job, snapshot), atRate: (job) => usage.atRate(job, snapshot) }

@@ -140,10 +140,7 @@ export class JobService {
         { pointer: '/replace', message: 'needs an Idempotency-Key header' },
       ])
     }
-    const rows = jobs.map((request, index) => ({
-      ...this.toNewJob(request, jobs.length > 1 ? index : undefined),
-      traceparent,
-    }))
+    const rows = jobs.map((request, index) => this.toNewJob(request, jobs.length > 1 ? index : undefined, traceparent))
     if (replacing) return this.viewEnqueued([await this.replace(owner, rows[0]!)])
     const single = rows.length === 1 && rows[0]!.idempotencyKey === null ? rows[0]! : undefined
     // A single job is announced with the rest of its group-commit batch, once per batch.
@@ -401,7 +398,8 @@ export class JobService {
     }
   }
 
-  private toNewJob(request: EnqueueRequest, index: number | undefined): NewJob {
+  /** `traceparent`: the enqueue's trace, stored with the job (none for `prepare`'s jobs). */
+  private toNewJob(request: EnqueueRequest, index: number | undefined, traceparent: string | null = null): NewJob {
     const definition = this.registry.get(request.type)
     const where = index === undefined ? '' : ` (jobs[${index}])`
     if (!definition) {
@@ -437,6 +435,8 @@ export class JobService {
       callback: request.callback ?? null,
       concurrencyKey,
       expiresAt,
+      // In the literal, not spread in afterwards: every job the store is handed has the one shape.
+      traceparent,
     }
   }
 
