@@ -47,8 +47,8 @@ export async function readJsonBody<T>(c: Context, validate: ValidateFunction): P
 }
 
 /**
- * `depthOf(value) > limit`, without allocating: the recursion stops one level past `limit`, so it is
- * never deeper than that however deep the document.
+ * Whether a parsed JSON value nests deeper than `limit`, without allocating: the recursion stops one
+ * level past `limit`, so it is never deeper than that however deep the document.
  */
 export function nestedDeeperThan(value: unknown, limit: number, depth = 1): boolean {
   if (value === null || typeof value !== 'object') return false
@@ -58,20 +58,6 @@ export function nestedDeeperThan(value: unknown, limit: number, depth = 1): bool
       return true
   }
   return false
-}
-
-/** Nesting depth of a parsed JSON value, without recursion. */
-export function depthOf(value: unknown): number {
-  let max = 0
-  const stack: [unknown, number][] = [[value, 1]]
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop()!
-    if (current === null || typeof current !== 'object') continue
-    if (depth > max) max = depth
-    if (max > MAX_JSON_DEPTH) return max
-    for (const child of Object.values(current)) stack.push([child, depth + 1])
-  }
-  return max
 }
 
 // eslint-disable-next-line no-control-regex -- NUL is exactly what PostgreSQL's text and jsonb cannot store

@@ -8,19 +8,13 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { HttpBindings } from '@hono/node-server'
-import type { Context, MiddlewareHandler } from 'hono'
+import type { Context } from 'hono'
 
 const ACCEPTABLE = /^[A-Za-z0-9._:-]{1,128}$/
 const HEADER = 'x-request-id'
 
-export const requestId = (): MiddlewareHandler =>
-  function requestId(c, next) {
-    const pending = assignRequestId(c)
-    return pending === undefined ? next() : next().then(() => setPendingRequestId(c, pending))
-  }
-
 /**
- * Gives the request its id (the middleware above, or the app's one request frame: src/http/requestFrame.ts).
+ * Gives the request its id (called by the app's request frame, src/http/requestFrame.ts).
  * Returns the id when it must still be set on the Response once there is one: served without node's
  * response (app.request() or another runtime).
  */

@@ -1,15 +1,15 @@
 /**
- * One middleware for what every request leaves behind: an access-log line (method, route, path,
+ * What every request leaves behind: an access-log line (method, route, path,
  * status, milliseconds, request id) and the HTTP metrics. Probes and scrapes log at debug so they
  * do not drown the requests that matter. The metrics label is the matched route pattern
  * (`/v1/jobs/:id`), never the raw path, so a scan of random URLs cannot create unbounded series.
  */
-import type { Context, MiddlewareHandler } from 'hono'
+import type { Context } from 'hono'
 import { matchedRoutes } from 'hono/route'
 import type { Logger } from 'pino'
 import type { ServiceMetrics } from './metrics.js'
 
-export interface ObserveRequestsOptions {
+export interface RequestObserverOptions {
   log: Logger
   metrics?: ServiceMetrics
   /** Paths logged at debug instead of info. */
@@ -19,32 +19,15 @@ export interface ObserveRequestsOptions {
 /** The label for requests that matched no route (404s, 405s, or refused before routing). */
 export const UNMATCHED_ROUTE = 'unmatched'
 
-export const observeRequests = (options: ObserveRequestsOptions): MiddlewareHandler => {
-  const observed = requestObserver(options)
-  return async function observeRequests(c, next) {
-    const started = performance.now()
-    let threw = false
-    try {
-      await next()
-    } catch (error) {
-      threw = true
-      throw error
-    } finally {
-      // Hono turns a thrown error into a response inside next(); whatever escapes it becomes a 500.
-      observed(c, threw ? 500 : c.res.status, performance.now() - started)
-    }
-  }
-}
-
 /**
- * What a finished request leaves behind, given its status and duration: the middleware above, or the
- * app's one request frame (src/http/requestFrame.ts).
+ * What a finished request leaves behind, given its status and duration (called by the app's request
+ * frame, src/http/requestFrame.ts).
  */
 export function requestObserver({
   log,
   metrics,
   quietPaths = ['/livez', '/readyz', '/metrics'],
-}: ObserveRequestsOptions): (c: Context, status: number, elapsedMs: number) => void {
+}: RequestObserverOptions): (c: Context, status: number, elapsedMs: number) => void {
   const quiet = new Set(quietPaths)
   return function observed(c, status, elapsedMs) {
     const route = routePattern(c)

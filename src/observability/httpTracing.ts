@@ -13,7 +13,7 @@ import {
   trace,
   type SpanContext,
 } from '@opentelemetry/api'
-import type { Context, MiddlewareHandler } from 'hono'
+import type { Context } from 'hono'
 import { routePattern } from './httpObserver.js'
 import { tracer } from './tracing.js'
 import { parseTraceparent } from './traceparent.js'
@@ -25,18 +25,6 @@ declare module 'hono' {
   }
 }
 
-export const traceRequests = (): MiddlewareHandler =>
-  async function traceRequests(c, next) {
-    const span = startRequestSpan(c)
-    let status = 500
-    try {
-      await span.run(next)
-      status = c.res.status
-    } finally {
-      span.end(c, status)
-    }
-  }
-
 /** A request's server span, as `startRequestSpan` started it. */
 export interface RequestSpan {
   /** Runs the rest of the request in the span's context. */
@@ -46,8 +34,8 @@ export interface RequestSpan {
 }
 
 /**
- * Starts the request's server span and puts its context on the request (the middleware above, or the
- * app's one request frame: src/http/requestFrame.ts). With no SDK registered and no caller trace the
+ * Starts the request's server span and puts its context on the request (called by the app's request
+ * frame, src/http/requestFrame.ts). With no SDK registered and no caller trace the
  * span records nothing and its context is the invalid one: nothing is then made per request beyond
  * the no-op span (no context to enter, no route to name it by).
  */

@@ -3,7 +3,7 @@
  * several services in one process, as in the tests, do not collide). Job counters and histograms
  * follow the runner's and the job service's typed events; queue depth, running jobs and the
  * lifecycle state are read when Prometheus scrapes, so they are never stale. HTTP requests are
- * recorded by `observeRequests` (httpObserver.ts) with the matched route pattern as the label.
+ * recorded by `requestObserver` (httpObserver.ts) with the matched route pattern as the label.
  * Every label value is bounded (labelBounds.ts): queues and types outside the declared sets, and
  * non-standard methods, are counted as `other`, so no client can add series.
  */

@@ -1,5 +1,5 @@
 /**
- * The request-id middleware answers with the caller's sane `X-Request-Id` (or a fresh UUID) on every
+ * The request frame (src/http/requestFrame.ts) answers with the caller's sane `X-Request-Id` (or a fresh UUID) on every
  * response: served by @hono/node-server, where it sets the header on node's own response, whatever
  * Response the app returns (a plain one with plain headers, or one made by the error handler); and
  * served without node (app.request), where it sets it on the Response.
@@ -10,13 +10,14 @@ import type { AddressInfo } from 'node:net'
 import { serve, type ServerType } from '@hono/node-server'
 import { Hono } from 'hono'
 import '../../src/http/context.js'
-import { requestId } from '../../src/http/requestId.js'
+import { pino } from 'pino'
+import { requestFrame } from '../../src/http/requestFrame.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 function appWithRequestIds(): Hono {
   const app = new Hono()
-  app.use('*', requestId())
+  app.use('*', requestFrame({ log: pino({ level: 'silent' }), isShuttingDown: () => false }))
   app.get('/plain', () => new Response('plain', { headers: { 'content-type': 'text/plain', 'x-other': 'kept' } }))
   app.get('/context', (c) => c.json({ requestId: c.get('requestId') }))
   app.get('/fails', () => {
