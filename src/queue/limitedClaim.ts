@@ -44,7 +44,8 @@
 import type { PendingQuery, Row, Sql } from 'postgres'
 import type { SchemaIdentifier } from '../db/schemaIdentifier.js'
 import type { Json } from './job.js'
-import { claimedColumns, type ClaimedValues } from './claimedColumns.js'
+import { claimedColumns, claimedJob, type ClaimedValues } from './claimedColumns.js'
+import type { ClaimedJob } from './store.js'
 
 /** Limits of a job type or a queue; null for none. */
 export interface Limits {
@@ -136,7 +137,7 @@ export async function claimLimitedJobs(
     exceptTypes = [],
     onNextStart,
   }: LimitedClaimParams,
-): Promise<ClaimedValues[]> {
+): Promise<ClaimedJob[]> {
   const servedLimitedQueues = limitedQueues.filter((q) => queues.includes(q.queue))
   const most = Math.max(limit, aheadLimit)
   if (most <= 0 || (types.length === 0 && servedLimitedQueues.length === 0) || queues.length === 0) return []
@@ -349,7 +350,7 @@ export async function claimLimitedJobs(
       where j.id = any(array(select id from next)) and j.state || '' = 'queued'
       returning ${claimedColumns(tx)}`.values()
     const [, values] = await Promise.all([locked, claiming])
-    const rows = values as unknown as ClaimedValues[]
+    const rows = (values as unknown as ClaimedValues[]).map(claimedJob)
     if (rows.length === 0) return rows
     // Each limiter that started jobs moves its arrival time on by one interval a start, from where it
     // stood, or from now when it stood further back than `LATE_SLACK` of an interval. A claim always
@@ -359,14 +360,13 @@ export async function claimLimitedJobs(
     // holds at most one start over the limit (bench/RESULTS.md, rate-limit accuracy).
     const advances = new Map<string, { scope: LimitScope; name: string; key: string; ms: number; slack: number }>()
     for (const row of rows) {
-      const [, , type, queue] = row // and its concurrency key, row[28] (ClaimedValues)
       for (const [scope, name] of [
-        ['type', type],
-        ['queue', queue],
+        ['type', row.type],
+        ['queue', row.queue],
       ] as const) {
         const limits = byScope.get(`${scope}\u0000${name}`)
         if (limits?.intervalMs == null) continue
-        const key = rateKeyOf(limits, row[28])
+        const key = rateKeyOf(limits, row.concurrencyKey)
         const id = `${scope}\u0000${name}\u0000${key}`
         const advance = advances.get(id) ?? { scope, name, key, ms: 0, slack: limits.intervalMs * LATE_SLACK }
         advance.ms += limits.intervalMs
@@ -396,7 +396,7 @@ export async function claimLimitedJobs(
           select ctid from ${schema}.job_runner_rate_limits where key <> '' and tat < now() - interval '1 minute' limit 500))`
     }
     return rows
-  })) as ClaimedValues[]
+  })) as ClaimedJob[]
   return claimed
 }
 

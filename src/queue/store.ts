@@ -640,8 +640,8 @@ export class JobStore {
    * without limits never pass here.
    */
   async claimLimitedJobs(params: LimitedClaimParams): Promise<ClaimedJob[]> {
-    const rows = await claimLimitedJobs(this.sql, this.schema, params)
-    return rows.map(claimedJob).sort(inClaimOrder)
+    const jobs = await claimLimitedJobs(this.sql, this.schema, params)
+    return jobs.sort(inClaimOrder)
   }
 
   /** Jobs of each limited type or queue, and key, holding a place now (see `countLimitedRunning`). */
