@@ -21,6 +21,17 @@
  * statement run, a second round trip. The fair statement is planned afresh at every execution (about 0.5 ms), which the
  * plain one is not.
  *
+ * With types to leave alone (`exceptTypes`: types with limits, which the limited claim takes, and
+ * paused ones), the plain statement does not read the claim index past their jobs: a paused type's
+ * backlog of 100,000 jobs at the head of a queue made every claim of the queue's other jobs read and
+ * skip all of them (19 ms a claim, each instance, each poll). It reads the head of each other type
+ * with queued jobs instead (`typeHeads`), through the index by type: the types are found by skipping
+ * from one to the next in that index (a few probes, however many jobs each has), each type's head
+ * is read without row locks, and the first `limit` of their union in claim order are locked (SKIP
+ * LOCKED), out of twice as many read, so that a claim racing another one takes the jobs after the
+ * ones the other locked. Owners are shared out by the fair statement as before; its scans of each
+ * owner's jobs still skip an excepted type's jobs one by one.
+ *
  * SKIP LOCKED lets many instances claim at once without waiting on each other or taking the same job.
  * The claim commits without waiting for its WAL (see `JobStore.claimJobs`).
  */
@@ -55,7 +66,8 @@ export async function claimFairly(
   // Queued in `queue`, startable now (or within the lookahead): runnable, not excepted, not past its
   // start-by deadline (the expire row marks those).
   const dueBy = lookaheadMs > 0 ? sql`now() + ${lookaheadMs} * interval '1 millisecond'` : sql`now()`
-  const startable = sql`state = 'queued' and run_at <= ${dueBy} ${exceptFilter} and (expires_at is null or expires_at > now())`
+  const due = sql`state = 'queued' and run_at <= ${dueBy} and (expires_at is null or expires_at > now())`
+  const startable = sql`${due} ${exceptFilter}`
   const firstOwner = (after: PendingQuery<Row[]>) => sql`
     select owner from ${schema}.job_runner_jobs where state = 'queued' and queue = q.name ${after} order by owner limit 1`
   // The head of queue q (served q), in claim order: a scan of the claim index.
@@ -65,6 +77,53 @@ export async function claimFairly(
     order by priority, run_at, id
     limit ${limit}
     for update skip locked`
+  // The head of every served queue in claim order, leaving the excepted types' jobs unread: with
+  // none excepted, a scan of the claim index per queue; otherwise the heads of the other types
+  // (see the header), their ids locked here.
+  const plainNext =
+    exceptTypes.length === 0
+      ? sql`
+    next as (
+      select c.id from served q
+      cross join lateral (${queueHead}) c
+      where not (select mixed from mixed)
+      order by c.priority, c.run_at, c.id
+      limit ${limit}
+    )`
+      : sql`
+    -- Every type with queued jobs, one probe of the index by type each.
+    queued_types(name) as (
+      select min(type) from ${schema}.job_runner_jobs where state = 'queued'
+      union all
+      select (select min(type) from ${schema}.job_runner_jobs where state = 'queued' and type > t.name)
+      from queued_types t where t.name is not null
+    ),
+    type_heads as (
+      select c.id, c.priority, c.run_at from served q
+      cross join queued_types t
+      cross join lateral (
+        select id, priority, run_at from ${schema}.job_runner_jobs
+        -- Nothing but the index by type's own columns (the start-by deadline is checked as they are
+        -- locked), so that the planner reads that index alone, not the claim index (queue, priority,
+        -- ...) filtered by type, which it would take thinking the type's jobs spread evenly through it:
+        -- the very read of the other types' jobs this avoids.
+        where type = t.name and queue = q.name and state = 'queued' and run_at <= ${dueBy}
+        order by priority, run_at, id
+        limit ${limit}
+      ) c
+      where t.name is not null and t.name <> all(string_to_array(${exceptTypes.join(',')}, ','))
+        and not (select mixed from mixed)
+    ),
+    next as (
+      select id from ${schema}.job_runner_jobs
+      -- (state || ''): not the partial indexes' own predicate, which would have the planner read every
+      -- queued job from one of them to intersect with the ids (see src/queue/limitedClaim.ts).
+      where id = any(array(select id from type_heads order by priority, run_at, id limit ${2 * limit}))
+        and (state || '') = 'queued' and (expires_at is null or expires_at > now())
+      order by priority, run_at, id
+      limit ${limit}
+      for update skip locked
+    )`
   // Leases the jobs of the `next` CTE to this instance.
   const leaseNext = sql`
     update ${schema}.job_runner_jobs j
@@ -74,7 +133,7 @@ export async function claimFairly(
     returning ${claimedColumns(sql)}`
   // As arrays: see claimedJob (src/queue/claimedColumns.ts).
   const plain = await sql`
-    with no_flush_wait as materialized (
+    with ${exceptTypes.length === 0 ? sql`` : sql`recursive`} no_flush_wait as materialized (
       -- true: for this transaction only; referenced below so that it runs.
       select set_config('synchronous_commit', 'off', true)
     ),
@@ -86,22 +145,16 @@ export async function claimFairly(
       select q.name from no_flush_wait, regexp_split_to_table(${queues.join(',')}, ',') as q(name)
     ),
     -- Whether the queued jobs of the served queues have two (queue, owner) pairs or more, as the fair
-    -- statement counts its shares: each queue's first owner, then one after it.
+    -- statement counts its shares: each queue's first owner, then one after it. Both are probes of
+    -- the index by owner in its order (order by owner limit 1): written as exists (...), the second
+    -- one became a sequential scan of the whole table once ANALYZE had counted its rows (10 ms a
+    -- claim with 120,000 jobs, growing with every finished job kept).
     mixed as materialized (
-      select count(*) > 1 or coalesce(bool_or(exists (
-          select 1 from ${schema}.job_runner_jobs
-          where state = 'queued' and queue = q.name and owner > f.owner
-        )), false) as mixed
+      select count(*) > 1 or coalesce(bool_or((${firstOwner(sql`and owner > f.owner`)}) is not null), false) as mixed
       from served q
       cross join lateral (${firstOwner(sql``)}) f
     ),
-    next as (
-      select c.id from served q
-      cross join lateral (${queueHead}) c
-      where not (select mixed from mixed)
-      order by c.priority, c.run_at, c.id
-      limit ${limit}
-    ),
+    ${plainNext},
     claimed as (
       ${leaseNext}
     )

@@ -86,6 +86,41 @@ for (const target of databaseTargets()) {
       )
     })
 
+    it("with types excepted, claims the other types' jobs in claim order across types, past the excepted backlog", async () => {
+      // A paused (or limited) type's backlog at the head of the queue: the claim reads the head of
+      // each other type instead of the queue's, and merges them in claim order.
+      await enqueue('alice', 50, { type: 'held', priority: -5 })
+      const echoes = await enqueue('alice', 2, { type: 'echo', priority: 1 })
+      const sleeps = await enqueue('alice', 2, { type: 'sleep', priority: 0 })
+      const [expired, ...unknown] = await enqueue('alice', 3, { type: 'mystery', priority: 1 })
+      await db.sql`update job_runner.job_runner_jobs set expires_at = now() - interval '1 second' where id = ${expired!}`
+      await enqueue('alice', 1, { type: 'echo', runAt: new Date(Date.now() + 60_000) })
+      const claimed = await claim(5, ['held', 'absent'])
+      assert.deepEqual(
+        claimed.map((j) => j.id),
+        [...sleeps, ...echoes, unknown[0]],
+        'priority first, then due time and id, whatever the type; no job past its start-by deadline, none not due',
+      )
+      assert.deepEqual(
+        (await claim(10, ['held'])).map((j) => j.id),
+        [unknown[1]],
+        'the next claim goes on from there',
+      )
+      const [row] = await db.sql<{ n: number }[]>`
+        select count(*)::int as n from job_runner.job_runner_jobs where type = 'held' and state = 'queued'`
+      assert.equal(row!.n, 50, 'the excepted type is left alone')
+    })
+
+    it('with types excepted, two claims at once take different jobs', async () => {
+      await enqueue('alice', 20, { type: 'held', priority: -1 })
+      const echoes = await enqueue('alice', 30)
+      const [first, second] = await Promise.all([claim(20, ['held']), claim(20, ['held'])])
+      const ids = [...first!, ...second!].map((j) => j.id)
+      assert.equal(new Set(ids).size, ids.length, 'no job claimed twice')
+      assert.ok(ids.every((id) => echoes.includes(id)))
+      assert.equal(ids.length, 30, 'between them, every echo job')
+    })
+
     it('with a lookahead, also claims jobs due within it, their start written as their runAt', async () => {
       const runAt = new Date(Date.now() + 30_000)
       const [soon] = await enqueue('alice', 1, { runAt })
