@@ -204,13 +204,18 @@ export async function claimLimitedJobs(
   // sorts every queued job of the type instead. (Matching (type, queue) by row comparisons, so that
   // the planner would read job_runner_jobs_claim_by_type rather than the claim index, made it
   // underestimate the rows and read and sort every queued job of the type, on every claim.)
+  // The type is matched as a range of one name, and the order starts with it: only the index by type
+  // gives that order, so the planner reads it rather than the claim index filtered by type, which it
+  // took when the type's jobs looked evenly spread through the queue and which then read every queued
+  // job of other types ahead of them (20 ms a claim behind 100,000 of them). An equality would let it
+  // drop the type from the order as a constant, and both indexes would do again.
   const byType = sql`
     select c.* from limits l
     cross join unnest(${list(queues)}) as q(name)
     cross join lateral (
       select id, type, queue, concurrency_key as key, priority, run_at from ${schema}.job_runner_jobs
-      where ${startable} and type = l.name and queue = q.name ${keysAvailable}
-      order by priority, run_at, id
+      where ${startable} and type >= l.name and type <= l.name and queue = q.name ${keysAvailable}
+      order by type, priority, run_at, id
       limit ${candidates}
     ) c
     where l.scope = 'type'`

@@ -104,6 +104,19 @@ for (const target of databaseTargets()) {
       assert.equal((await claimLimited(echo(1, null))).length, 1, 'released: its key has a place again')
     })
 
+    it("takes its type's jobs in claim order behind other types' jobs, and no job of a type whose name starts alike", async () => {
+      await enqueue(Array.from({ length: 30 }, () => ({ type: 'sleep', priority: -1 })))
+      await enqueue(Array.from({ length: 3 }, () => ({ type: 'echo2' })))
+      const later = await enqueue(keyed('a', 2))
+      const first = await enqueue([{ priority: -2, concurrencyKey: 'b' }])
+      const claimed = await claimLimited(echo(null, 10), 10)
+      assert.deepEqual(
+        claimed.map((j) => j.id),
+        [...first, ...later],
+        'priority first, then due time; only echo',
+      )
+    })
+
     it('keeps the key through an interruption', async () => {
       const [id] = await enqueue(keyed('tenant-7', 1))
       const instanceId = randomUUID()
