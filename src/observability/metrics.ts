@@ -246,12 +246,13 @@ export class ServiceMetrics {
       }),
       jobs.events.on('job:cancelled', ({ job }) => byOutcome.cancelled?.inc(labels(job))),
       runner.events.on('job:start', ({ job }) => {
-        pendingStarts.add(labels(job))
+        const jobLabels = labels(job)
+        pendingStarts.add(jobLabels)
         this.startedAt.set(job.id, performance.now())
         if (job.startedAt !== null) {
           // Both times come from the database clock, so instance clock skew does not matter.
           const waited = (Date.parse(job.startedAt) - Date.parse(job.runAt)) / 1000
-          queueWait.observe(labels(job), Math.max(0, waited))
+          queueWait.observe(jobLabels, Math.max(0, waited))
         }
       }),
       runner.events.on('job:settled', ({ job, outcome }) => {
@@ -306,12 +307,15 @@ type JobOutcomeLabels = JobLabels & { outcome: JobOutcome }
 /**
  * The label sets of job metrics, bounded (labelBounds.ts) once per type and queue and then reused:
  * the runner reports every start and every outcome, and a fresh object with two set lookups each
- * time was a measurable share of its CPU. At most `MAX_KEPT` pairs are kept (queue names come from
- * clients): past that the cache starts over.
+ * time was a measurable share of its CPU. They are found by type, then queue, so a lookup hashes
+ * the job's own strings (their hash kept in them after the first) where a key built from both was
+ * a new string to hash three or four times a job. At most `MAX_KEPT` pairs are kept (queue names
+ * come from clients): past that the cache starts over.
  */
 class JobLabelSets {
   private static readonly MAX_KEPT = 1000
-  private readonly sets = new Map<string, { labels: JobLabels; byOutcome: Map<JobOutcome, JobOutcomeLabels> }>()
+  private readonly byType = new Map<string, Map<string, JobLabelEntry>>()
+  private kept = 0
 
   constructor(private readonly bounds: LabelBounds) {}
 
@@ -326,18 +330,25 @@ class JobLabelSets {
     return set
   }
 
-  private entry(job: Pick<OwnedJob, 'type' | 'queue'>) {
-    // Neither a type (JOB_NAME) nor a queue name holds a newline.
-    const key = `${job.type}\n${job.queue}`
-    let entry = this.sets.get(key)
-    if (!entry) {
-      if (this.sets.size >= JobLabelSets.MAX_KEPT) this.sets.clear()
-      const labels = { type: this.bounds.type(job.type), queue: this.bounds.queue(job.queue) }
-      this.sets.set(key, (entry = { labels, byOutcome: new Map() }))
+  private entry(job: Pick<OwnedJob, 'type' | 'queue'>): JobLabelEntry {
+    return this.byType.get(job.type)?.get(job.queue) ?? this.add(job)
+  }
+
+  private add({ type, queue }: Pick<OwnedJob, 'type' | 'queue'>): JobLabelEntry {
+    if (this.kept >= JobLabelSets.MAX_KEPT) {
+      this.byType.clear()
+      this.kept = 0
     }
+    let byQueue = this.byType.get(type)
+    if (!byQueue) this.byType.set(type, (byQueue = new Map()))
+    const entry = { labels: { type: this.bounds.type(type), queue: this.bounds.queue(queue) }, byOutcome: new Map() }
+    byQueue.set(queue, entry)
+    this.kept += 1
     return entry
   }
 }
+
+type JobLabelEntry = { labels: JobLabels; byOutcome: Map<JobOutcome, JobOutcomeLabels> }
 
 /**
  * Increments of one counter by label set, added to it when it is read (its `collect`): what
