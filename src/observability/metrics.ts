@@ -128,6 +128,10 @@ export class ServiceMetrics {
       labelNames: jobLabels,
       buckets: WAIT_BUCKETS,
       registers,
+      // Adds what the runner observed since the last read (`PendingObservations`).
+      collect() {
+        PendingObservations.of(this)?.flush()
+      },
     })
     const runDuration = new Histogram({
       name: PREFIX + 'job_run_duration_seconds',
@@ -135,6 +139,9 @@ export class ServiceMetrics {
       labelNames: [...jobLabels, 'outcome'],
       buckets: RUN_BUCKETS,
       registers,
+      collect() {
+        PendingObservations.of(this)?.flush()
+      },
     })
     const checkpointWrites = new Counter({
       name: PREFIX + 'checkpoint_writes_total',
@@ -227,9 +234,12 @@ export class ServiceMetrics {
 
     const labelSets = new JobLabelSets(sources.labels)
     const labels = (job: Pick<OwnedJob, 'type' | 'queue'>) => labelSets.of(job)
-    // Counted here and added to prom-client's counters when they are read (a scrape): each `inc` of
-    // prom-client hashes and checks its labels, twice a job on the runner's hot path.
+    // Counted here and added to prom-client's counters and histograms when they are read (a
+    // scrape): each `inc` or `observe` of prom-client hashes and checks its labels, four times a job
+    // on the runner's hot path.
     const pendingStarts = new PendingCounts(started)
+    const pendingWaits = new PendingObservations(queueWait, WAIT_BUCKETS)
+    const pendingRuns = new PendingObservations(runDuration, RUN_BUCKETS)
     const pendingOutcomes = new Map<JobOutcome, PendingCounts>()
     const outcomeCount = (outcome: JobOutcome) => {
       let pending = pendingOutcomes.get(outcome)
@@ -246,12 +256,13 @@ export class ServiceMetrics {
       }),
       jobs.events.on('job:cancelled', ({ job }) => byOutcome.cancelled?.inc(labels(job))),
       runner.events.on('job:start', ({ job }) => {
-        pendingStarts.add(labels(job))
+        const jobLabels = labels(job)
+        pendingStarts.add(jobLabels)
         this.startedAt.set(job.id, performance.now())
         if (job.startedAt !== null) {
           // Both times come from the database clock, so instance clock skew does not matter.
           const waited = (Date.parse(job.startedAt) - Date.parse(job.runAt)) / 1000
-          queueWait.observe(labels(job), Math.max(0, waited))
+          pendingWaits.observe(jobLabels, Math.max(0, waited))
         }
       }),
       runner.events.on('job:settled', ({ job, outcome }) => {
@@ -259,7 +270,7 @@ export class ServiceMetrics {
         const startedAt = this.startedAt.get(job.id)
         this.startedAt.delete(job.id)
         if (startedAt !== undefined)
-          runDuration.observe(labelSets.withOutcome(job, outcome), (performance.now() - startedAt) / 1000)
+          pendingRuns.observe(labelSets.withOutcome(job, outcome), (performance.now() - startedAt) / 1000)
       }),
       runner.events.on('job:checkpoint', ({ ids }) => checkpointWrites.inc(ids.length)),
       runner.events.on('jobs:expired', ({ jobs: expiredJobs }) => {
@@ -306,12 +317,15 @@ type JobOutcomeLabels = JobLabels & { outcome: JobOutcome }
 /**
  * The label sets of job metrics, bounded (labelBounds.ts) once per type and queue and then reused:
  * the runner reports every start and every outcome, and a fresh object with two set lookups each
- * time was a measurable share of its CPU. At most `MAX_KEPT` pairs are kept (queue names come from
- * clients): past that the cache starts over.
+ * time was a measurable share of its CPU. They are found by type, then queue, so a lookup hashes
+ * the job's own strings (their hash kept in them after the first) where a key built from both was
+ * a new string to hash three or four times a job. At most `MAX_KEPT` pairs are kept (queue names
+ * come from clients): past that the cache starts over.
  */
 class JobLabelSets {
   private static readonly MAX_KEPT = 1000
-  private readonly sets = new Map<string, { labels: JobLabels; byOutcome: Map<JobOutcome, JobOutcomeLabels> }>()
+  private readonly byType = new Map<string, Map<string, JobLabelEntry>>()
+  private kept = 0
 
   constructor(private readonly bounds: LabelBounds) {}
 
@@ -326,18 +340,25 @@ class JobLabelSets {
     return set
   }
 
-  private entry(job: Pick<OwnedJob, 'type' | 'queue'>) {
-    // Neither a type (JOB_NAME) nor a queue name holds a newline.
-    const key = `${job.type}\n${job.queue}`
-    let entry = this.sets.get(key)
-    if (!entry) {
-      if (this.sets.size >= JobLabelSets.MAX_KEPT) this.sets.clear()
-      const labels = { type: this.bounds.type(job.type), queue: this.bounds.queue(job.queue) }
-      this.sets.set(key, (entry = { labels, byOutcome: new Map() }))
+  private entry(job: Pick<OwnedJob, 'type' | 'queue'>): JobLabelEntry {
+    return this.byType.get(job.type)?.get(job.queue) ?? this.add(job)
+  }
+
+  private add({ type, queue }: Pick<OwnedJob, 'type' | 'queue'>): JobLabelEntry {
+    if (this.kept >= JobLabelSets.MAX_KEPT) {
+      this.byType.clear()
+      this.kept = 0
     }
+    let byQueue = this.byType.get(type)
+    if (!byQueue) this.byType.set(type, (byQueue = new Map()))
+    const entry = { labels: { type: this.bounds.type(type), queue: this.bounds.queue(queue) }, byOutcome: new Map() }
+    byQueue.set(queue, entry)
+    this.kept += 1
     return entry
   }
 }
+
+type JobLabelEntry = { labels: JobLabels; byOutcome: Map<JobOutcome, JobOutcomeLabels> }
 
 /**
  * Increments of one counter by label set, added to it when it is read (its `collect`): what
@@ -363,4 +384,102 @@ class PendingCounts {
     for (const [labels, count] of this.counts) this.counter.inc(labels, count)
     this.counts.clear()
   }
+}
+
+/** Observations of one label set since the last read: per bucket (not cumulative), then in all. */
+interface Observed {
+  readonly buckets: Float64Array
+  count: number
+  sum: number
+}
+
+/**
+ * What prom-client's Histogram (15.1, lib/histogram.js) keeps per label set, and reads for the
+ * scrape right after its `collect`. Its public API adds one observation per call, hashing the labels each time; nothing
+ * public adds many, so `PendingObservations.flush` adds to these (the scrape test compares the output
+ * with a histogram fed one `observe` at a time, and would catch a release that keeps them otherwise).
+ */
+interface HistogramSeries {
+  labels: Record<string, string | number>
+  bucketValues: Record<number, number>
+  sum: number
+  count: number
+}
+
+/**
+ * Observations of one histogram by label set, added to it when it is read (its `collect`), as
+ * `PendingCounts` does for counters: the hot path finds the bucket and adds to three numbers.
+ * What Prometheus scrapes is the same buckets and counts; the sum is the same but for the order of
+ * the additions, which a double may round differently in its last bits.
+ */
+class PendingObservations {
+  private static readonly byHistogram = new WeakMap<Histogram<string>, PendingObservations>()
+  private readonly observed = new Map<Readonly<Record<string, string>>, Observed>()
+
+  constructor(
+    private readonly histogram: Histogram<string>,
+    private readonly bounds: readonly number[],
+  ) {
+    PendingObservations.byHistogram.set(histogram, this)
+  }
+
+  static of(histogram: Histogram<string>): PendingObservations | undefined {
+    return PendingObservations.byHistogram.get(histogram)
+  }
+
+  observe(labels: Readonly<Record<string, string>>, value: number): void {
+    // prom-client refuses these the same way, in the listener that observed them.
+    if (!Number.isFinite(value)) throw new TypeError(`Value is not a valid number: ${value}`)
+    let observed = this.observed.get(labels)
+    if (!observed)
+      this.observed.set(labels, (observed = { buckets: new Float64Array(this.bounds.length), count: 0, sum: 0 }))
+    // Above the last bound, prom-client counts a value in `+Inf` (the count) alone.
+    const bucket = this.bucketOf(value)
+    if (bucket >= 0) observed.buckets[bucket]! += 1
+    observed.count += 1
+    observed.sum += value
+  }
+
+  flush(): void {
+    if (this.observed.size === 0) return
+    let series = this.seriesByLabels()
+    const unseen = [...this.observed.keys()].filter((labels) => !series.has(valuesOf(labels)))
+    if (unseen.length > 0) {
+      // Made by prom-client's own `zero`, in the order its `observe` would have made them.
+      for (const labels of unseen) this.histogram.zero(labels)
+      series = this.seriesByLabels()
+    }
+    for (const [labels, observed] of this.observed) {
+      const into = series.get(valuesOf(labels))
+      if (!into) throw new Error(`prom-client keeps no series for ${JSON.stringify(labels)} where expected`)
+      observed.buckets.forEach((count, i) => {
+        const bound = this.bounds[i]!
+        if (count > 0) into.bucketValues[bound] = (into.bucketValues[bound] ?? 0) + count
+      })
+      into.count += observed.count
+      into.sum += observed.sum
+    }
+    this.observed.clear()
+  }
+
+  /** prom-client's rule: the first bound the value does not exceed. */
+  private bucketOf(value: number): number {
+    const bounds = this.bounds
+    for (let i = 0; i < bounds.length; i++) if (value <= bounds[i]!) return i
+    return -1
+  }
+
+  /** The histogram's series by label values (two label objects alike after `JobLabelSets` started over). */
+  private seriesByLabels(): Map<string, HistogramSeries> {
+    const { hashMap } = this.histogram as unknown as { hashMap: Record<string, HistogramSeries> }
+    return new Map(Object.values(hashMap).map((series) => [valuesOf(series.labels), series]))
+  }
+}
+
+/** A key for a label set by its values, whatever the order of its names (no job label holds a newline). */
+function valuesOf(labels: Readonly<Record<string, string | number>>): string {
+  return Object.keys(labels)
+    .sort()
+    .map((name) => `${name}=${labels[name]}`)
+    .join('\n')
 }

@@ -178,7 +178,7 @@ export class Notifier {
   /** Another instance began watching jobs whose notice stayed here a moment ago: it is sent now. */
   private sendUnsent(watch: RemoteWatch): void {
     if (!this.db.capabilities.supportsListen) return
-    const ids = watch === 'all' ? this.unsent.all() : watch.ids.filter((id) => this.unsent.has(id))
+    const ids = watch === 'all' ? this.unsent.all() : this.unsent.recent(watch.ids)
     for (const payload of ids) this.remoteBatches().send({ channel: this.pgChannel.jobChanged, payload })
   }
 
