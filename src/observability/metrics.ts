@@ -17,6 +17,7 @@ import type { JobOutcome, RunnerEvents, TypedEmitter } from '../runner/events.js
 import type { SchedulerEvents } from '../schedules/scheduler.js'
 import { withTimeout } from '../support/withTimeout.js'
 import { OTHER_LABEL, type LabelBounds } from './labelBounds.js'
+import { PendingCounts, PendingObservations } from './pendingMetrics.js'
 
 export interface MetricsSources {
   runner: { readonly events: TypedEmitter<RunnerEvents>; readonly runningJobs: number }
@@ -69,10 +70,13 @@ export class ServiceMetrics {
   private readonly startedAt = new Map<string, number>()
   private readonly httpRequests: Counter<'method' | 'route' | 'status'>
   private readonly httpDuration: Histogram<'method' | 'route' | 'status'>
-  private readonly labelBounds: LabelBounds
+  /** Counted on every request, handed to the two metrics above when they are read (src/observability/pendingMetrics.ts). */
+  private readonly pendingRequests: PendingCounts
+  private readonly pendingDurations: PendingObservations
+  private readonly requestLabels: RequestLabelSets
 
   constructor(sources: MetricsSources, { defaultMetrics = true, queueDepthTimeoutMs = 2000 }: MetricsOptions = {}) {
-    this.labelBounds = sources.labels
+    this.requestLabels = new RequestLabelSets(sources.labels)
     const registers = [this.registry]
     const jobLabels = ['type', 'queue'] as const
     const counter = (name: string, help: string) =>
@@ -153,6 +157,9 @@ export class ServiceMetrics {
       help: 'HTTP requests answered, by route pattern and status.',
       labelNames: ['method', 'route', 'status'],
       registers,
+      collect() {
+        PendingCounts.of(this)?.flush()
+      },
     })
     this.httpDuration = new Histogram({
       name: PREFIX + 'http_request_duration_seconds',
@@ -160,7 +167,13 @@ export class ServiceMetrics {
       labelNames: ['method', 'route', 'status'],
       buckets: HTTP_BUCKETS,
       registers,
+      // Adds what requests observed since the last read (`PendingObservations`).
+      collect() {
+        PendingObservations.of(this)?.flush()
+      },
     })
+    this.pendingRequests = new PendingCounts(this.httpRequests)
+    this.pendingDurations = new PendingObservations(this.httpDuration, HTTP_BUCKETS)
 
     const { runner, lifecycle, jobs, log } = sources
     // One query per scrape, shared by the two gauges that need it (prom-client collects them concurrently).
@@ -300,9 +313,9 @@ export class ServiceMetrics {
   }
 
   observeRequest({ method, route, status, seconds }: RequestObservation): void {
-    const labels = { method: this.labelBounds.method(method), route, status: String(status) }
-    this.httpRequests.inc(labels)
-    this.httpDuration.observe(labels, seconds)
+    const labels = this.requestLabels.of(method, route, status)
+    this.pendingRequests.add(labels)
+    this.pendingDurations.observe(labels, seconds)
   }
 
   /** Stops listening to events; safe to call twice. */
@@ -360,126 +373,37 @@ class JobLabelSets {
 
 type JobLabelEntry = { labels: JobLabels; byOutcome: Map<JobOutcome, JobOutcomeLabels> }
 
-/**
- * Increments of one counter by label set, added to it when it is read (its `collect`): what
- * Prometheus scrapes is the same, and the hot path adds to a number in a map.
- */
-class PendingCounts {
-  private static readonly byCounter = new WeakMap<Counter<string>, PendingCounts>()
-  private readonly counts = new Map<JobLabels, number>()
-
-  constructor(private readonly counter: Counter<'type' | 'queue'>) {
-    PendingCounts.byCounter.set(counter, this)
-  }
-
-  static of(counter: Counter<string>): PendingCounts | undefined {
-    return PendingCounts.byCounter.get(counter)
-  }
-
-  add(labels: JobLabels): void {
-    this.counts.set(labels, (this.counts.get(labels) ?? 0) + 1)
-  }
-
-  flush(): void {
-    for (const [labels, count] of this.counts) this.counter.inc(labels, count)
-    this.counts.clear()
-  }
-}
-
-/** Observations of one label set since the last read: per bucket (not cumulative), then in all. */
-interface Observed {
-  readonly buckets: Float64Array
-  count: number
-  sum: number
-}
+type RequestLabels = Readonly<{ method: string; route: string; status: string }>
 
 /**
- * What prom-client's Histogram (15.1, lib/histogram.js) keeps per label set, and reads for the
- * scrape right after its `collect`. Its public API adds one observation per call, hashing the labels each time; nothing
- * public adds many, so `PendingObservations.flush` adds to these (the scrape test compares the output
- * with a histogram fed one `observe` at a time, and would catch a release that keeps them otherwise).
+ * The label sets of the HTTP metrics, made once per method, route pattern and status and then
+ * reused, found without building a key: every request is observed. Methods are bounded
+ * (labelBounds.ts), routes are the app's patterns, statuses a few dozen; at most `MAX_KEPT` are kept
+ * all the same, and past that the cache starts over.
  */
-interface HistogramSeries {
-  labels: Record<string, string | number>
-  bucketValues: Record<number, number>
-  sum: number
-  count: number
-}
+class RequestLabelSets {
+  private static readonly MAX_KEPT = 1000
+  private readonly byMethod = new Map<string, Map<string, Map<number, RequestLabels>>>()
+  private kept = 0
 
-/**
- * Observations of one histogram by label set, added to it when it is read (its `collect`), as
- * `PendingCounts` does for counters: the hot path finds the bucket and adds to three numbers.
- * What Prometheus scrapes is the same buckets and counts; the sum is the same but for the order of
- * the additions, which a double may round differently in its last bits.
- */
-class PendingObservations {
-  private static readonly byHistogram = new WeakMap<Histogram<string>, PendingObservations>()
-  private readonly observed = new Map<Readonly<Record<string, string>>, Observed>()
+  constructor(private readonly bounds: LabelBounds) {}
 
-  constructor(
-    private readonly histogram: Histogram<string>,
-    private readonly bounds: readonly number[],
-  ) {
-    PendingObservations.byHistogram.set(histogram, this)
+  of(method: string, route: string, status: number): RequestLabels {
+    return this.byMethod.get(method)?.get(route)?.get(status) ?? this.add(method, route, status)
   }
 
-  static of(histogram: Histogram<string>): PendingObservations | undefined {
-    return PendingObservations.byHistogram.get(histogram)
-  }
-
-  observe(labels: Readonly<Record<string, string>>, value: number): void {
-    // prom-client refuses these the same way, in the listener that observed them.
-    if (!Number.isFinite(value)) throw new TypeError(`Value is not a valid number: ${value}`)
-    let observed = this.observed.get(labels)
-    if (!observed)
-      this.observed.set(labels, (observed = { buckets: new Float64Array(this.bounds.length), count: 0, sum: 0 }))
-    // Above the last bound, prom-client counts a value in `+Inf` (the count) alone.
-    const bucket = this.bucketOf(value)
-    if (bucket >= 0) observed.buckets[bucket]! += 1
-    observed.count += 1
-    observed.sum += value
-  }
-
-  flush(): void {
-    if (this.observed.size === 0) return
-    let series = this.seriesByLabels()
-    const unseen = [...this.observed.keys()].filter((labels) => !series.has(valuesOf(labels)))
-    if (unseen.length > 0) {
-      // Made by prom-client's own `zero`, in the order its `observe` would have made them.
-      for (const labels of unseen) this.histogram.zero(labels)
-      series = this.seriesByLabels()
+  private add(method: string, route: string, status: number): RequestLabels {
+    if (this.kept >= RequestLabelSets.MAX_KEPT) {
+      this.byMethod.clear()
+      this.kept = 0
     }
-    for (const [labels, observed] of this.observed) {
-      const into = series.get(valuesOf(labels))
-      if (!into) throw new Error(`prom-client keeps no series for ${JSON.stringify(labels)} where expected`)
-      observed.buckets.forEach((count, i) => {
-        const bound = this.bounds[i]!
-        if (count > 0) into.bucketValues[bound] = (into.bucketValues[bound] ?? 0) + count
-      })
-      into.count += observed.count
-      into.sum += observed.sum
-    }
-    this.observed.clear()
+    let byRoute = this.byMethod.get(method)
+    if (!byRoute) this.byMethod.set(method, (byRoute = new Map()))
+    let byStatus = byRoute.get(route)
+    if (!byStatus) byRoute.set(route, (byStatus = new Map()))
+    const labels = { method: this.bounds.method(method), route, status: String(status) }
+    byStatus.set(status, labels)
+    this.kept += 1
+    return labels
   }
-
-  /** prom-client's rule: the first bound the value does not exceed. */
-  private bucketOf(value: number): number {
-    const bounds = this.bounds
-    for (let i = 0; i < bounds.length; i++) if (value <= bounds[i]!) return i
-    return -1
-  }
-
-  /** The histogram's series by label values (two label objects alike after `JobLabelSets` started over). */
-  private seriesByLabels(): Map<string, HistogramSeries> {
-    const { hashMap } = this.histogram as unknown as { hashMap: Record<string, HistogramSeries> }
-    return new Map(Object.values(hashMap).map((series) => [valuesOf(series.labels), series]))
-  }
-}
-
-/** A key for a label set by its values, whatever the order of its names (no job label holds a newline). */
-function valuesOf(labels: Readonly<Record<string, string | number>>): string {
-  return Object.keys(labels)
-    .sort()
-    .map((name) => `${name}=${labels[name]}`)
-    .join('\n')
 }

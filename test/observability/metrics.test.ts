@@ -2,12 +2,12 @@
  * The job histograms on their own: the runner's starts and settles are observed off prom-client and
  * written into it when the metrics are read, and a scrape must show exactly what prom-client fed one
  * `observe` at a time would (buckets, +Inf, count and sum, series in the same order), across scrapes
- * and after the label-set cache started over.
+ * and after the label-set cache started over; and the same for the HTTP request metrics.
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { pino } from 'pino'
-import { Histogram, Registry } from 'prom-client'
+import { Counter, Histogram, Registry } from 'prom-client'
 import type { LifecycleEvents } from '../../src/lifecycle.js'
 import { LabelBounds } from '../../src/observability/labelBounds.js'
 import { ServiceMetrics } from '../../src/observability/metrics.js'
@@ -121,5 +121,66 @@ describe('job histograms', () => {
     const ours = await metrics.render()
     assert.ok(ours.includes(`${WAIT}_count{type="echo",queue="other"} 1101\n`))
     assert.ok(ours.includes(`${RUN}_bucket{le="+Inf",type="echo",queue="default",outcome="succeeded"} 4\n`))
+  })
+})
+
+describe('HTTP request metrics', () => {
+  it('scrape as prom-client fed one request at a time would, across scrapes', async (t) => {
+    const metrics = new ServiceMetrics(
+      {
+        runner: { events: new TypedEmitter<RunnerEvents>(), runningJobs: 0 },
+        lifecycle: { events: new TypedEmitter<LifecycleEvents>(), state: 'running' },
+        jobs: { events: new TypedEmitter<JobServiceEvents>(), get: () => Promise.resolve(undefined) },
+        queueDepth: () => Promise.resolve([]),
+        labels: new LabelBounds({ queues: ['default'], types: ['echo'] }),
+        concurrency: 4,
+        log: pino({ level: 'silent' }),
+      },
+      { defaultMetrics: false },
+    )
+    t.after(() => metrics.stop())
+    const REQUESTS = 'job_runner_http_requests_total'
+    const DURATION = 'job_runner_http_request_duration_seconds'
+    const reference = new Registry()
+    const labelNames = ['method', 'route', 'status']
+    const requests = new Counter({
+      name: REQUESTS,
+      help: 'HTTP requests answered, by route pattern and status.',
+      labelNames,
+      registers: [reference],
+    })
+    const duration = new Histogram({
+      name: DURATION,
+      help: 'HTTP request latency, by route pattern and status (long-polls included).',
+      labelNames,
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [reference],
+    })
+    const request = (method: string, route: string, status: number, ms: number) => {
+      metrics.observeRequest({ method, route, status, seconds: ms / 1000 })
+      const labels = { method: ['GET', 'POST'].includes(method) ? method : 'other', route, status: String(status) }
+      requests.inc(labels)
+      duration.observe(labels, ms / 1000)
+    }
+    const scrapesAlike = async () => {
+      const [ours, theirs] = [await metrics.render(), await reference.metrics()]
+      for (const name of [REQUESTS, DURATION]) assert.deepEqual(family(ours, name), family(theirs, name))
+    }
+    for (const ms of [0.5, 2, 8, 20, 40, 80, 200, 400, 800, 2000, 4000, 8000, 20_000, 50_000, 90_000])
+      request('POST', '/v1/jobs', 202, ms)
+    request('GET', '/v1/jobs/:id', 200, 3)
+    request('GET', '/v1/jobs/:id', 404, 1)
+    request('BREW', 'unmatched', 405, 0.25)
+    await scrapesAlike()
+    request('POST', '/v1/jobs', 202, 4)
+    request('GET', '/v1/jobs/:id', 200, 16)
+    await scrapesAlike()
+    await scrapesAlike()
+    // More label sets than the cache keeps: it starts over, and the same values add to the same series.
+    for (let i = 0; i < 1100; i++) request('GET', `/v1/route-${i}`, 200, 5)
+    request('GET', '/v1/route-7', 200, 5)
+    await scrapesAlike()
+    assert.ok((await metrics.render()).includes(`${REQUESTS}{method="GET",route="/v1/route-7",status="200"} 2\n`))
+    assert.ok((await metrics.render()).includes(`${REQUESTS}{method="POST",route="/v1/jobs",status="202"} 16\n`))
   })
 })
