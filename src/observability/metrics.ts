@@ -85,7 +85,7 @@ export class ServiceMetrics {
         help,
         labelNames: jobLabels,
         registers,
-        // Adds what the runner counted since the last read (`PendingCounts`).
+        // Adds what the runner and the enqueues counted since the last read (`PendingCounts`).
         collect() {
           PendingCounts.of(this)?.flush()
         },
@@ -250,6 +250,7 @@ export class ServiceMetrics {
     // Counted here and added to prom-client's counters and histograms when they are read (a
     // scrape): each `inc` or `observe` of prom-client hashes and checks its labels, four times a job
     // on the runner's hot path.
+    const pendingEnqueued = new PendingCounts(enqueued)
     const pendingStarts = new PendingCounts(started)
     const pendingWaits = new PendingObservations(queueWait, WAIT_BUCKETS)
     const pendingRuns = new PendingObservations(runDuration, RUN_BUCKETS)
@@ -265,7 +266,7 @@ export class ServiceMetrics {
     }
     this.unsubscribe.push(
       jobs.events.on('jobs:enqueued', ({ jobs: fresh }) => {
-        for (const job of fresh) enqueued.inc(labels(job))
+        for (const job of fresh) pendingEnqueued.add(labels(job))
       }),
       jobs.events.on('job:cancelled', ({ job }) => byOutcome.cancelled?.inc(labels(job))),
       runner.events.on('job:start', ({ job }) => {
