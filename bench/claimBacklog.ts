@@ -1,7 +1,7 @@
 /**
  * A claim behind a backlog it must leave alone: `held` queued jobs of one type at the head of the
- * queue (a paused type's, or a limited type's waiting for its limit), `others` queued `echo` jobs
- * behind them, VACUUM ANALYZE (as autovacuum leaves a table in production), then `rounds` claims of
+ * queue (a paused type's, or a limited type's waiting for its limit), `others` queued jobs behind
+ * them, spread over `types` types (`echo`, `echo-1`, …) in turn, VACUUM ANALYZE (as autovacuum leaves a table in production), then `rounds` claims of
  * `limit` jobs timed through JobStore, one of each kind in turn:
  *
  * - plain: the plain claim leaving `held` alone, as the runner's does while that type is paused;
@@ -26,10 +26,11 @@ interface Params {
   others?: number
   rounds?: number
   limit?: number
+  types?: number
 }
 
 const params = JSON.parse(process.argv[2] ?? '{}') as Params
-const { held = 100_000, others = 20_000, rounds = 15, limit = 500 } = params
+const { held = 100_000, others = 20_000, rounds = 15, limit = 500, types = 1 } = params
 // (A PostgreSQL server: dataDir is the embedded database's folder, unused here.)
 const db = await connectDatabase({ databaseUrl: params.databaseUrl, dataDir: '/tmp' })
 const store = new JobStore(db.sql, db.schema)
@@ -40,7 +41,8 @@ await db.sql`
   select 'bench', 'held', 'default', '{}', 3, now() - interval '1 hour' from generate_series(1, ${held})`
 await db.sql`
   insert into ${jobs} (owner, type, queue, payload, max_attempts)
-  select 'bench', 'echo', 'default', '{}', 3 from generate_series(1, ${others})`
+  select 'bench', case when i % ${types} = 0 then 'echo' else 'echo-' || (i % ${types}) end, 'default', '{}', 3
+  from generate_series(1, ${others}) as i`
 await db.sql`vacuum analyze ${jobs}`
 
 const kinds = {
@@ -64,7 +66,7 @@ for (let round = 0; round < rounds; round++) {
     const taken = await kinds[kind](instanceId)
     times[kind].push(performance.now() - started)
     claimed[kind].push(taken.length)
-    if (taken.some((job) => job.type !== 'echo')) throw new Error(`the ${kind} claim took a held job`)
+    if (taken.some((job) => job.type === 'held')) throw new Error(`the ${kind} claim took a held job`)
     await store.releaseJobs({ instanceId, ids: taken.map((job) => job.id) })
   }
 }
@@ -74,6 +76,7 @@ console.log(
   `RESULT ${JSON.stringify({
     held,
     others,
+    types,
     rounds,
     limit,
     plain: { ...summary(times.plain), jobsPerClaim: percentile(claimed.plain, 50) },

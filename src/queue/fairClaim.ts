@@ -22,15 +22,16 @@
  * plain one is not.
  *
  * With types to leave alone (`exceptTypes`: types with limits, which the limited claim takes, and
- * paused ones), the plain statement does not read the claim index past their jobs: a paused type's
- * backlog of 100,000 jobs at the head of a queue made every claim of the queue's other jobs read and
- * skip all of them (19 ms a claim, each instance, each poll). It reads the head of each other type
- * with queued jobs instead (`typeHeads`), through the index by type: the types are found by skipping
- * from one to the next in that index (a few probes, however many jobs each has), each type's head
- * is read without row locks, and the first `limit` of their union in claim order are locked (SKIP
- * LOCKED), out of twice as many read, so that a claim racing another one takes the jobs after the
- * ones the other locked. Owners are shared out by the fair statement as before; its scans of each
- * owner's jobs still skip an excepted type's jobs one by one.
+ * paused ones), the scan of the claim index skips each of their jobs it meets: a paused type's backlog
+ * of 100,000 jobs at the head of a queue made every claim of the queue's other jobs read and skip all
+ * of them (19 ms a claim, each instance, each poll; 330 ms behind 1,000,000). So each such claim also
+ * tells whether 2 × limit excepted jobs or more are due (`exceptedBacklog`), and while they are the
+ * next claim reads the head of each other type instead (`typeHeads`), through the index by type: the
+ * types are found by skipping from one to the next in that index (a few probes, however many jobs
+ * each has), each type's head is read without row locks, and the first `limit` of their union in
+ * claim order are locked (SKIP LOCKED), out of twice as many read, so that a claim racing another one
+ * takes the jobs after the ones the other locked. Owners are shared out by the fair statement as
+ * before; its scans of each owner's jobs still skip an excepted type's jobs one by one.
  *
  * SKIP LOCKED lets many instances claim at once without waiting on each other or taking the same job.
  * The claim commits without waiting for its WAL (see `JobStore.claimJobs`).
@@ -53,13 +54,27 @@ export interface FairClaimParams {
    * and the runner holds it until then (the runner's start lookahead, src/runner/generation.ts).
    */
   lookaheadMs?: number
+  /**
+   * Read each other type's head instead of the queue's (see the header): what the claim before
+   * answered in `exceptedBacklog`. Only with `exceptTypes`.
+   */
+  byType?: boolean
+}
+
+export interface FairClaim {
+  rows: ClaimedValues[]
+  /**
+   * With `exceptTypes`: whether 2 × limit excepted jobs or more were due, so that the next claim
+   * reads by type (`byType`). Undefined without.
+   */
+  exceptedBacklog?: boolean
 }
 
 export async function claimFairly(
   sql: Sql,
   schema: SchemaIdentifier,
-  { instanceId, queues, limit, leaseMs, exceptTypes, fromOwner, lookaheadMs = 0 }: FairClaimParams,
-): Promise<ClaimedValues[]> {
+  { instanceId, queues, limit, leaseMs, exceptTypes, fromOwner, lookaheadMs = 0, byType = false }: FairClaimParams,
+): Promise<FairClaim> {
   // Type names hold no comma (JOB_NAME in jobs/defineJob.ts), so the list travels as one string.
   const exceptFilter: PendingQuery<Row[]> =
     exceptTypes.length === 0 ? sql`` : sql`and type <> all(string_to_array(${exceptTypes.join(',')}, ','))`
@@ -77,12 +92,13 @@ export async function claimFairly(
     order by priority, run_at, id
     limit ${limit}
     for update skip locked`
-  // The head of every served queue in claim order, leaving the excepted types' jobs unread: with
-  // none excepted, a scan of the claim index per queue; otherwise the heads of the other types
-  // (see the header), their ids locked here.
-  const plainNext =
-    exceptTypes.length === 0
-      ? sql`
+  // The head of every served queue in claim order, leaving the excepted types' jobs alone: a scan of
+  // the claim index per queue, which skips each excepted job it meets (one heap fetch apiece), or,
+  // behind a backlog of them (`byType`), the heads of the other types (see the header), their ids
+  // locked here. Reading each other type's head costs up to `limit` entries a type, however few of
+  // them the claim takes (20 ms a claim of 500 among 50 types, against the scan's 9), so it is kept
+  // for the backlogs that need it. The two are separate statements, each keeping its own plan.
+  const queueScan = sql`
     next as (
       select c.id from served q
       cross join lateral (${queueHead}) c
@@ -90,7 +106,8 @@ export async function claimFairly(
       order by c.priority, c.run_at, c.id
       limit ${limit}
     )`
-      : sql`
+  const except = sql`string_to_array(${exceptTypes.join(',')}, ',')`
+  const typeHeads = sql`
     -- Every type with queued jobs, one probe of the index by type each.
     queued_types(name) as (
       select min(type) from ${schema}.job_runner_jobs where state = 'queued'
@@ -111,7 +128,7 @@ export async function claimFairly(
         order by priority, run_at, id
         limit ${limit}
       ) c
-      where t.name is not null and t.name <> all(string_to_array(${exceptTypes.join(',')}, ','))
+      where t.name is not null and t.name <> all(${except})
         and not (select mixed from mixed)
     ),
     next as (
@@ -124,6 +141,22 @@ export async function claimFairly(
       limit ${limit}
       for update skip locked
     )`
+  // With types excepted: whether 2 × limit of their jobs or more are due (at most that many entries of
+  // the index by type read), the answer the next claim chooses its form by.
+  const exceptedBacklog = sql`
+    excepted_backlog as materialized (
+      select count(*) >= ${2 * limit} as large from (
+        select 1 from served q
+        cross join lateral (
+          select 1 from ${schema}.job_runner_jobs
+          where type = any(${except}) and queue = q.name and state = 'queued' and run_at <= ${dueBy}
+          limit ${2 * limit}
+        ) e
+        limit ${2 * limit}
+      ) due
+    ),`
+  const excepting = exceptTypes.length > 0
+  const plainNext = excepting && byType ? typeHeads : queueScan
   // Leases the jobs of the `next` CTE to this instance.
   const leaseNext = sql`
     update ${schema}.job_runner_jobs j
@@ -133,7 +166,7 @@ export async function claimFairly(
     returning ${claimedColumns(sql)}`
   // As arrays: see claimedJob (src/queue/claimedColumns.ts).
   const plain = await sql`
-    with ${exceptTypes.length === 0 ? sql`` : sql`recursive`} no_flush_wait as materialized (
+    with ${excepting && byType ? sql`recursive` : sql``} no_flush_wait as materialized (
       -- true: for this transaction only; referenced below so that it runs.
       select set_config('synchronous_commit', 'off', true)
     ),
@@ -154,15 +187,18 @@ export async function claimFairly(
       from served q
       cross join lateral (${firstOwner(sql``)}) f
     ),
+    ${excepting ? exceptedBacklog : sql``}
     ${plainNext},
     claimed as (
       ${leaseNext}
     )
-    -- One row with nulls when nothing was claimed; \`mixed\` last, past the columns claimedJob reads.
-    select c.*, m.mixed from mixed m left join claimed c on true`.values()
-  if (plain[0]?.at(-1) !== true) {
-    return plain.filter((row) => row[0] !== null) as unknown as ClaimedValues[]
-  }
+    -- One row with nulls when nothing was claimed; \`mixed\` (and the excepted backlog) past the
+    -- columns claimedJob reads.
+    select c.*, m.mixed ${excepting ? sql`, (select large from excepted_backlog)` : sql``}
+    from mixed m left join claimed c on true`.values()
+  const mixed = plain[0]?.[MIXED] === true
+  const backlog = excepting ? { exceptedBacklog: plain[0]?.[MIXED + 1] === true } : {}
+  if (!mixed) return { rows: plain.filter((row) => row[0] !== null) as unknown as ClaimedValues[], ...backlog }
   const rows = await sql`
     with no_flush_wait as materialized (
       -- true: for this transaction only; referenced below so that it runs.
@@ -236,8 +272,11 @@ export async function claimFairly(
       limit ${limit}
     )
     ${leaseNext}`.values()
-  return rows as unknown as ClaimedValues[]
+  return { rows: rows as unknown as ClaimedValues[], ...backlog }
 }
+
+/** Where the plain statement's `mixed` column comes: after the columns of `claimedColumns` (typed so). */
+const MIXED: ClaimedValues['length'] = 29
 
 /**
  * Where the next claim's walk of owners starts: after the last owner this claim served, in the

@@ -355,6 +355,8 @@ export interface JobStoreOptions {
 export class JobStore {
   /** Where the next claim's walk of owners starts, so that successive claims go round them all (src/queue/fairClaim.ts). */
   private ownerCursor = ''
+  /** The last claim with types excepted met a backlog of theirs: the next reads by type (src/queue/fairClaim.ts). */
+  private exceptedBacklog = false
 
   /** Every table is named in this schema (src/db/schemaIdentifier.ts). */
   private readonly schema: SchemaIdentifier
@@ -617,7 +619,7 @@ export class JobStore {
   }): Promise<ClaimedJob[]> {
     if (limit <= 0) return []
     const fromOwner = this.ownerCursor
-    const rows = await claimFairly(this.sql, this.schema, {
+    const { rows, exceptedBacklog } = await claimFairly(this.sql, this.schema, {
       instanceId,
       queues,
       limit,
@@ -625,7 +627,9 @@ export class JobStore {
       exceptTypes,
       fromOwner,
       lookaheadMs,
+      byType: this.exceptedBacklog,
     })
+    if (exceptedBacklog !== undefined) this.exceptedBacklog = exceptedBacklog
     const jobs = rows.map(claimedJob)
     this.ownerCursor = nextOwnerCursor(
       fromOwner,
