@@ -1435,6 +1435,35 @@ export class JobStore {
   }
 
   /** Cheap liveness check for `/readyz`. */
+  /**
+   * ANALYZE of each of `tables` (the queue's tables, by name) whose size moved far from the one its
+   * statistics were taken at: grown past 1.2 times and 8 pages, or shrunk below half. The planner
+   * sizes a table from those statistics, and a prepared statement keeps the plan it made until they
+   * change: planned while the table was empty, the runner's writes by id read the whole table at
+   * every batch once it had grown (PostgreSQL's autovacuum analyzes a changing table, but PGlite has
+   * none, and a server may run without it). An instance that finds another analyzing skips (the
+   * advisory lock). Returns the tables analyzed.
+   */
+  async refreshStatistics({ tables }: { tables: readonly string[] }): Promise<string[]> {
+    const sizes = await this.sql<{ table: string; stale: boolean }[]>`
+      select t.table, (c.relpages = 0 and p.pages > 0) or p.pages > c.relpages * 1.2 + 8 or p.pages < c.relpages / 2 as stale
+      from jsonb_array_elements_text(${this.sql.json(tables as unknown as Json)}) as t("table")
+      join pg_class c on c.oid = to_regclass(quote_ident(${this.schemaName}) || '.' || quote_ident(t.table))
+      cross join lateral (select pg_relation_size(c.oid) / current_setting('block_size')::int as pages) p`
+    const analyzed: string[] = []
+    for (const { table } of sizes.filter((size) => size.stale)) {
+      const ran = await this.sql.begin(async (tx) => {
+        const [lock] = await tx<{ taken: boolean }[]>`
+          select pg_try_advisory_xact_lock(hashtext('job_runner.analyze'), hashtext(${`${this.schemaName}.${table}`})) as taken`
+        if (!lock?.taken) return false
+        await tx`analyze ${this.schema}.${tx(table)}`
+        return true
+      })
+      if (ran) analyzed.push(table)
+    }
+    return analyzed
+  }
+
   async ping(): Promise<void> {
     await this.sql`select 1`
   }

@@ -41,6 +41,7 @@ import { LeaseKeeper } from './leaseKeeper.js'
 import { LeaseSweeper } from './leaseSweeper.js'
 import { DueTimer } from './dueTimer.js'
 import { ExpirySweeper } from './expirySweeper.js'
+import { StatisticsKeeper } from './statisticsKeeper.js'
 import type { LiveRuns } from './liveRuns.js'
 import { LocalQueue } from './localQueue.js'
 import { OutcomeBatches } from './outcomeBatches.js'
@@ -106,6 +107,7 @@ export class RunnerGeneration {
   private readonly checkpointFlusher: CheckpointFlusher
   private readonly leaseSweeper: LeaseSweeper
   private readonly expirySweeper: ExpirySweeper
+  private readonly statisticsKeeper: StatisticsKeeper
   private readonly pruner: FinishedJobPruner
   private readonly unsubscribe: (() => void)[] = []
   /** A job's `flush()`: one function for every execution. */
@@ -204,6 +206,10 @@ export class RunnerGeneration {
         onError: onError('expiry sweep'),
       },
     )
+    this.statisticsKeeper = new StatisticsKeeper(
+      { ...(config.statisticsIntervalMs === undefined ? {} : { intervalMs: config.statisticsIntervalMs }) },
+      { store: deps.store, onError: onError('statistics') },
+    )
     this.pruner = new FinishedJobPruner(
       { retentionMs: config.retentionMs ?? DEFAULT_RETENTION_MS },
       { store: deps.store, log: deps.log, onError: onError('pruning') },
@@ -290,6 +296,7 @@ export class RunnerGeneration {
     this.checkpointFlusher.start()
     this.leaseSweeper.start()
     this.expirySweeper.start()
+    this.statisticsKeeper.start()
     this.pruner.start()
     this.claimLoop = this.runClaimLoop()
   }
@@ -386,6 +393,7 @@ export class RunnerGeneration {
         this.checkpointFlusher.stop(),
         this.leaseSweeper.stop(),
         this.expirySweeper.stop(),
+        this.statisticsKeeper.stop(),
         this.pruner.stop(),
       ]),
       remainingMs(),

@@ -45,6 +45,8 @@ export interface RunnerConfig {
   sweepIntervalMs?: number
   /** How often queued jobs past their `expiresAt` are marked `expired` (default a second). */
   expirySweepIntervalMs?: number
+  /** How often the queue's tables are checked for statistics gone stale (src/runner/statisticsKeeper.ts; default 5 s). */
+  statisticsIntervalMs?: number
   /** How long finished jobs are kept before the pruner deletes them (default 7 days). */
   retentionMs?: number
   /** How long a run may ignore its timeout's token before it is abandoned and its slot freed (default 5 s). */

@@ -959,6 +959,31 @@ for (const target of databaseTargets()) {
         )
       })
 
+      it('analyzes a table whose size moved far from its statistics, and only then', async () => {
+        const tables = ['job_runner_jobs', 'job_runner_owner_jobs']
+        const relpages = async () => {
+          const [row] = await db.sql<{ pages: number }[]>`
+            select relpages as pages from pg_class where oid = 'job_runner.job_runner_jobs'::regclass`
+          return row!.pages
+        }
+        const enqueueMany = (count: number) =>
+          store.enqueueJobs({ owner: 'alice', jobs: Array.from({ length: count }, () => newJob()) })
+        await enqueueMany(3000)
+        assert.deepEqual(
+          (await store.refreshStatistics({ tables })).sort(),
+          [...tables].sort(),
+          'both grew from nothing since their statistics',
+        )
+        const analyzedAt = await relpages()
+        assert.ok(analyzedAt > 8, `the statistics hold the table's size (${analyzedAt} pages)`)
+        assert.deepEqual(await store.refreshStatistics({ tables }), [], 'in step: nothing to do')
+        await enqueueMany(300)
+        assert.deepEqual(await store.refreshStatistics({ tables }), [], 'a tenth more: still close enough')
+        await enqueueMany(3000)
+        assert.deepEqual(await store.refreshStatistics({ tables: ['job_runner_jobs'] }), ['job_runner_jobs'])
+        assert.ok((await relpages()) > analyzedAt * 1.5)
+      })
+
       it('registers, beats and prunes instances', async () => {
         const id = randomUUID()
         await store.registerInstance({ id, hostname: 'h', pid: 7, queues })
