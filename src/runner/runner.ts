@@ -45,7 +45,7 @@ export interface RunnerConfig {
   sweepIntervalMs?: number
   /** How often queued jobs past their `expiresAt` are marked `expired` (default a second). */
   expirySweepIntervalMs?: number
-  /** How often the queue's tables are checked for statistics gone stale (src/runner/statisticsKeeper.ts; default 5 s). */
+  /** The first and shortest wait between looks at the queue tables' statistics (src/runner/statisticsKeeper.ts; default 1 s). */
   statisticsIntervalMs?: number
   /** How long finished jobs are kept before the pruner deletes them (default 7 days). */
   retentionMs?: number

@@ -1,5 +1,5 @@
 /**
- * Keeps the planner's statistics of the queue's tables in step with their size, every `intervalMs`
+ * Keeps the planner's statistics of the queue's tables in step with their size
  * (`JobStore.refreshStatistics`: an ANALYZE of a table that grew past 1.2 times, or shrank below
  * half, the size its statistics were taken at).
  *
@@ -13,12 +13,14 @@
  * PostgreSQL server may run without it (or late); where it runs, the statistics are fresh and this
  * finds nothing to do.
  */
-import { Periodic } from '../support/periodic.js'
 import type { JobStore } from '../queue/store.js'
+import { coerceError } from '../log.js'
 
 export interface StatisticsKeeperConfig {
-  /** Default: 5 seconds. */
+  /** The first look, and the wait after a look that analyzed a table. Default: a second. */
   intervalMs?: number
+  /** The longest wait, which looks that find nothing to do double up to. Default: 30 seconds. */
+  maxIntervalMs?: number
 }
 
 export interface StatisticsKeeperDependencies {
@@ -26,30 +28,66 @@ export interface StatisticsKeeperDependencies {
   onError: (error: Error) => void
 }
 
-const DEFAULT_INTERVAL_MS = 5000
+const DEFAULT_INTERVAL_MS = 1000
+const DEFAULT_MAX_INTERVAL_MS = 30_000
 
 /** The tables the hot statements read by id or by index, as they grow from nothing to millions of rows. */
 export const KEPT_TABLES = ['job_runner_jobs', 'job_runner_owner_jobs'] as const
 
+/**
+ * Looks once a second while the tables change much, and backs off to once every 30 s while they do
+ * not (an idle instance asks one short question now and then): a service started on an empty database
+ * that fills fast gets its first ANALYZE within about a second, when its plans are a few claims old.
+ */
 export class StatisticsKeeper {
-  private readonly periodic: Periodic
+  private timer: NodeJS.Timeout | undefined
+  private looking: Promise<void> | undefined
+  private active = false
+  private readonly intervalMs: number
+  private readonly maxIntervalMs: number
+  private waitMs: number
 
-  constructor(config: StatisticsKeeperConfig, deps: StatisticsKeeperDependencies) {
-    this.periodic = new Periodic(
-      'statisticsKeeper',
-      config.intervalMs ?? DEFAULT_INTERVAL_MS,
-      async () => {
-        await deps.store.refreshStatistics({ tables: KEPT_TABLES })
-      },
-      deps.onError,
-    )
+  constructor(
+    config: StatisticsKeeperConfig,
+    private readonly deps: StatisticsKeeperDependencies,
+  ) {
+    this.intervalMs = config.intervalMs ?? DEFAULT_INTERVAL_MS
+    this.maxIntervalMs = Math.max(this.intervalMs, config.maxIntervalMs ?? DEFAULT_MAX_INTERVAL_MS)
+    this.waitMs = this.intervalMs
   }
 
   start(): void {
-    this.periodic.start()
+    if (this.active) return
+    this.active = true
+    this.waitMs = this.intervalMs
+    this.schedule()
   }
 
-  stop(): Promise<void> {
-    return this.periodic.stop()
+  /** Stops looking and waits for a look under way. Safe to call twice. */
+  async stop(): Promise<void> {
+    this.active = false
+    clearTimeout(this.timer)
+    await this.looking
+  }
+
+  private schedule(): void {
+    if (!this.active) return
+    this.timer = setTimeout(() => {
+      this.looking = this.look().finally(() => {
+        this.looking = undefined
+        this.schedule()
+      })
+    }, this.waitMs)
+    this.timer.unref()
+  }
+
+  private async look(): Promise<void> {
+    try {
+      const analyzed = await this.deps.store.refreshStatistics({ tables: KEPT_TABLES })
+      this.waitMs = analyzed.length > 0 ? this.intervalMs : Math.min(this.waitMs * 2, this.maxIntervalMs)
+    } catch (error) {
+      this.waitMs = Math.min(this.waitMs * 2, this.maxIntervalMs)
+      this.deps.onError(coerceError(error))
+    }
   }
 }
