@@ -1456,8 +1456,14 @@ export class JobStore {
         const [lock] = await tx<{ taken: boolean }[]>`
           select pg_try_advisory_xact_lock(hashtext('job_runner.analyze'), hashtext(${`${this.schemaName}.${table}`})) as taken`
         if (!lock?.taken) return false
+        const relpages = () => tx<{ pages: number }[]>`
+          select relpages as pages from pg_class where oid = to_regclass(quote_ident(${this.schemaName}) || '.' || quote_ident(${table}))`
+        const [before] = await relpages()
         await tx`analyze ${this.schema}.${tx(table)}`
-        return true
+        // A role that does not own the table is only warned ("skipping"): the statistics stay as they
+        // were, and saying so keeps the keeper backing off instead of asking again every second.
+        const [after] = await relpages()
+        return before?.pages !== after?.pages
       })
       if (ran) analyzed.push(table)
     }

@@ -984,6 +984,29 @@ for (const target of databaseTargets()) {
         assert.ok((await relpages()) > analyzedAt * 1.5)
       })
 
+      it(
+        'does not count an ANALYZE refused to a role that does not own the table',
+        { skip: target.name === 'postgres' ? false : 'PGlite has one role' },
+        async () => {
+          const role = `jr_not_owner_${randomUUID().slice(0, 8)}`
+          await db.sql.unsafe(`create role ${role} login`)
+          await db.sql.unsafe(`grant usage on schema job_runner to ${role}`)
+          const url = new URL(database.databaseUrl!)
+          url.username = role
+          const other = postgres(url.toString(), { max: 1, onnotice: () => {} })
+          try {
+            await store.enqueueJobs({ owner: 'alice', jobs: Array.from({ length: 3000 }, () => newJob()) })
+            const notOwner = new JobStore(other, db.schema)
+            assert.deepEqual(await notOwner.refreshStatistics({ tables: ['job_runner_jobs'] }), [], 'only warned')
+            assert.deepEqual(await store.refreshStatistics({ tables: ['job_runner_jobs'] }), ['job_runner_jobs'])
+          } finally {
+            await other.end()
+            await db.sql.unsafe(`drop owned by ${role}`)
+            await db.sql.unsafe(`drop role ${role}`)
+          }
+        },
+      )
+
       it('registers, beats and prunes instances', async () => {
         const id = randomUUID()
         await store.registerInstance({ id, hostname: 'h', pid: 7, queues })
