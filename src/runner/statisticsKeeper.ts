@@ -31,8 +31,18 @@ export interface StatisticsKeeperDependencies {
 const DEFAULT_INTERVAL_MS = 1000
 const DEFAULT_MAX_INTERVAL_MS = 30_000
 
-/** The tables the hot statements read by id or by index, as they grow from nothing to millions of rows. */
-export const KEPT_TABLES = ['job_runner_jobs', 'job_runner_owner_jobs'] as const
+/**
+ * The tables that grow with the work, from nothing to millions of rows, and that hot statements read
+ * by id or by index: the jobs and their owner listing, their logs and checkpoint history, and the
+ * webhook deliveries. (The rest hold a row per instance, schedule, webhook, pause or limiter.)
+ */
+export const KEPT_TABLES = [
+  'job_runner_jobs',
+  'job_runner_owner_jobs',
+  'job_runner_job_logs',
+  'job_runner_checkpoint_history',
+  'job_runner_webhook_deliveries',
+] as const
 
 /**
  * Looks once a second while the tables change much, and backs off to once every 30 s while they do
