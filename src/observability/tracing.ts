@@ -11,6 +11,7 @@
  */
 import {
   context,
+  isSpanContextValid,
   ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
@@ -42,7 +43,7 @@ type TracedJob = Pick<ClaimedJob, 'id' | 'type' | 'queue' | 'attempts' | 'interr
 
 /**
  * Starts the `job.run` span of one run, and the context its code runs in: `undefined` when there is
- * none worth entering (no SDK records the span and the enqueue carried no trace), so that a run
+ * none worth entering (no SDK is installed and the enqueue carried no trace), so that a run
  * costs no context (a copy of its map of values) and no `context.with` when nobody traces, the
  * runner's usual case at tens of thousands of runs a second.
  */
@@ -67,7 +68,9 @@ export function startJobRunSpan(job: TracedJob): { span: Span; context: Context 
     },
     parent,
   )
-  if (!enqueued && !span.isRecording()) return { span, context: undefined }
+  // As an HTTP request's span (httpTracing.ts): no SDK and no parent give an invalid span context.
+  // A span an SDK sampled out has a valid one, and its context still tells the job's own spans so.
+  if (!span.isRecording() && !isSpanContextValid(span.spanContext())) return { span, context: undefined }
   return { span, context: trace.setSpan(parent, span) }
 }
 
