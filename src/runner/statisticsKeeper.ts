@@ -15,6 +15,7 @@
  */
 import type { JobStore } from '../queue/store.js'
 import { coerceError } from '../log.js'
+import { Periodic } from '../support/periodic.js'
 
 export interface StatisticsKeeperConfig {
   /** The first look, and the wait after a look that analyzed a table. Default: a second. */
@@ -50,9 +51,7 @@ export const KEPT_TABLES = [
  * that fills fast gets its first ANALYZE within about a second, when its plans are a few claims old.
  */
 export class StatisticsKeeper {
-  private timer: NodeJS.Timeout | undefined
-  private looking: Promise<void> | undefined
-  private active = false
+  private readonly periodic: Periodic
   private readonly intervalMs: number
   private readonly maxIntervalMs: number
   private waitMs: number
@@ -64,34 +63,21 @@ export class StatisticsKeeper {
     this.intervalMs = config.intervalMs ?? DEFAULT_INTERVAL_MS
     this.maxIntervalMs = Math.max(this.intervalMs, config.maxIntervalMs ?? DEFAULT_MAX_INTERVAL_MS)
     this.waitMs = this.intervalMs
+    this.periodic = new Periodic('statisticsKeeper', this.intervalMs, () => this.look(), deps.onError)
   }
 
   start(): void {
-    if (this.active) return
-    this.active = true
     this.waitMs = this.intervalMs
-    this.schedule()
+    this.periodic.start()
   }
 
   /** Stops looking and waits for a look under way. Safe to call twice. */
-  async stop(): Promise<void> {
-    this.active = false
-    clearTimeout(this.timer)
-    await this.looking
+  stop(): Promise<void> {
+    return this.periodic.stop()
   }
 
-  private schedule(): void {
-    if (!this.active) return
-    this.timer = setTimeout(() => {
-      this.looking = this.look().finally(() => {
-        this.looking = undefined
-        this.schedule()
-      })
-    }, this.waitMs)
-    this.timer.unref()
-  }
-
-  private async look(): Promise<void> {
+  /** One look; resolves to the wait before the next (a failed look is reported here, and backs off too). */
+  private async look(): Promise<number> {
     try {
       const analyzed = await this.deps.store.refreshStatistics({ tables: KEPT_TABLES })
       this.waitMs = analyzed.length > 0 ? this.intervalMs : Math.min(this.waitMs * 2, this.maxIntervalMs)
@@ -99,5 +85,6 @@ export class StatisticsKeeper {
       this.waitMs = Math.min(this.waitMs * 2, this.maxIntervalMs)
       this.deps.onError(coerceError(error))
     }
+    return this.waitMs
   }
 }

@@ -1,8 +1,11 @@
 /**
  * The background task runner of the lease keeper, sweeper, flusher and pruner: a stop aborts the
- * signal of the run in progress and waits for it; a start after a stop gives runs a fresh signal.
+ * signal of the run in progress and waits for it; a start after a stop gives runs a fresh signal; a
+ * task that resolves to a number waits that long before its next run, and one that resolves to
+ * nothing or throws waits the interval.
  */
 import { describe, it } from 'node:test'
+import { setImmediate as turn } from 'node:timers/promises'
 import assert from 'node:assert/strict'
 import { Periodic } from '../../src/support/periodic.js'
 
@@ -40,5 +43,32 @@ describe('Periodic', () => {
     await periodic.stop()
     assert.ok(ended)
     clearInterval(keepAlive)
+  })
+
+  it('waits before the next run what the task resolved to, or the interval', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] })
+    let now = 0
+    const runs: number[] = []
+    const answers: (number | undefined | Error)[] = [50, undefined, new Error('down'), 30]
+    const periodic = new Periodic(
+      'paced',
+      10,
+      () => {
+        runs.push(now)
+        const answer = answers.shift()
+        return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer)
+      },
+      () => {},
+    )
+    periodic.start()
+    for (; now < 120;) {
+      now += 1
+      t.mock.timers.tick(1)
+      await turn()
+      await turn()
+    }
+    await periodic.stop()
+    // 10 (the interval), then 50 asked, 10 (nothing asked), 10 (it threw), 30 asked, 10 (nothing).
+    assert.deepEqual(runs, [10, 60, 70, 80, 110, 120])
   })
 })
