@@ -4,18 +4,10 @@
  * request (`c.get('spanContext')`): the enqueue routes store it with the job, so the job's first run
  * is a child of this request's span — or, with no SDK, of the caller's own span.
  */
-import {
-  context,
-  isSpanContextValid,
-  ROOT_CONTEXT,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-  type SpanContext,
-} from '@opentelemetry/api'
+import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type SpanContext } from '@opentelemetry/api'
 import type { Context } from 'hono'
 import { routePattern } from './httpObserver.js'
-import { tracer } from './tracing.js'
+import { tracer, untraced } from './tracing.js'
 import { parseTraceparent } from './traceparent.js'
 
 declare module 'hono' {
@@ -51,9 +43,8 @@ export function startRequestSpan(c: Context): RequestSpan {
     },
     parent,
   )
-  const spanContext = span.spanContext()
-  c.set('spanContext', spanContext)
-  if (!span.isRecording() && !isSpanContextValid(spanContext)) return UNTRACED
+  c.set('spanContext', span.spanContext())
+  if (untraced(span)) return UNTRACED
   return {
     run: (next) => context.with(trace.setSpan(parent, span), next),
     end(c, status) {

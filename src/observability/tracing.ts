@@ -68,10 +68,18 @@ export function startJobRunSpan(job: TracedJob): { span: Span; context: Context 
     },
     parent,
   )
-  // As an HTTP request's span (httpTracing.ts): no SDK and no parent give an invalid span context.
-  // A span an SDK sampled out has a valid one, and its context still tells the job's own spans so.
-  if (!span.isRecording() && !isSpanContextValid(span.spanContext())) return { span, context: undefined }
+  if (untraced(span)) return { span, context: undefined }
   return { span, context: trace.setSpan(parent, span) }
+}
+
+/**
+ * A span with no context worth entering: no SDK records it and it has no parent, which gives it the
+ * invalid span context. A span an SDK sampled out has a valid one, and its context still tells the
+ * spans started under it that they are not sampled. (A job run's span here, a request's in
+ * httpTracing.ts.)
+ */
+export function untraced(span: Span): boolean {
+  return !span.isRecording() && !isSpanContextValid(span.spanContext())
 }
 
 /** Ends a run's span with how it ended: `job.outcome`, and an error status for a failure. */
