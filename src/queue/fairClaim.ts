@@ -76,8 +76,8 @@ export async function claimFairly(
   { instanceId, queues, limit, leaseMs, exceptTypes, fromOwner, lookaheadMs = 0, byType = false }: FairClaimParams,
 ): Promise<FairClaim> {
   // Type names hold no comma (JOB_NAME in jobs/defineJob.ts), so the list travels as one string.
-  const exceptFilter: PendingQuery<Row[]> =
-    exceptTypes.length === 0 ? sql`` : sql`and type <> all(string_to_array(${exceptTypes.join(',')}, ','))`
+  const except = sql`string_to_array(${exceptTypes.join(',')}, ',')`
+  const exceptFilter: PendingQuery<Row[]> = exceptTypes.length === 0 ? sql`` : sql`and type <> all(${except})`
   // Queued in `queue`, startable now (or within the lookahead): runnable, not excepted, not past its
   // start-by deadline (the expire row marks those).
   const dueBy = lookaheadMs > 0 ? sql`now() + ${lookaheadMs} * interval '1 millisecond'` : sql`now()`
@@ -106,7 +106,6 @@ export async function claimFairly(
       order by c.priority, c.run_at, c.id
       limit ${limit}
     )`
-  const except = sql`string_to_array(${exceptTypes.join(',')}, ',')`
   const typeHeads = sql`
     -- Every type with queued jobs, one probe of the index by type each.
     queued_types(name) as (

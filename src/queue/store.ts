@@ -1445,19 +1445,18 @@ export class JobStore {
    * advisory lock). Returns the tables analyzed.
    */
   async refreshStatistics({ tables }: { tables: readonly string[] }): Promise<string[]> {
-    const sizes = await this.sql<{ table: string; stale: boolean }[]>`
-      select t.table, (c.relpages = 0 and p.pages > 0) or p.pages > c.relpages * 1.2 + 8 or p.pages < c.relpages / 2 as stale
+    const sizes = await this.sql<{ table: string; oid: number; stale: boolean }[]>`
+      select t.table, c.oid, (c.relpages = 0 and p.pages > 0) or p.pages > c.relpages * 1.2 + 8 or p.pages < c.relpages / 2 as stale
       from jsonb_array_elements_text(${this.sql.json(tables as unknown as Json)}) as t("table")
       join pg_class c on c.oid = to_regclass(quote_ident(${this.schemaName}) || '.' || quote_ident(t.table))
       cross join lateral (select pg_relation_size(c.oid) / current_setting('block_size')::int as pages) p`
     const analyzed: string[] = []
-    for (const { table } of sizes.filter((size) => size.stale)) {
+    for (const { table, oid } of sizes.filter((size) => size.stale)) {
       const ran = await this.sql.begin(async (tx) => {
         const [lock] = await tx<{ taken: boolean }[]>`
           select pg_try_advisory_xact_lock(hashtext('job_runner.analyze'), hashtext(${`${this.schemaName}.${table}`})) as taken`
         if (!lock?.taken) return false
-        const relpages = () => tx<{ pages: number }[]>`
-          select relpages as pages from pg_class where oid = to_regclass(quote_ident(${this.schemaName}) || '.' || quote_ident(${table}))`
+        const relpages = () => tx<{ pages: number }[]>`select relpages as pages from pg_class where oid = ${oid}`
         const [before] = await relpages()
         await tx`analyze ${this.schema}.${tx(table)}`
         // A role that does not own the table is only warned ("skipping"): the statistics stay as they
