@@ -128,10 +128,13 @@ export async function startService({ config, log, exit, registry, signal }: Serv
   if (jit !== undefined) log.warn({ variable: 'DATABASE_POOLING' }, jit)
   // Made before what it carries starts (notifier.start below): the store announces stored log lines.
   const notifier = new Notifier(db)
+  // The webhook worker is made later, beside the runner; a delivery queued before then waits for its first look.
+  let deliveriesQueued = (): void => {}
   const store = new JobStore(db.sql, db.schema, false, {
     onJobLogsAppended: (jobIds) => {
       for (const id of jobIds) notifier.announce('jobLogged', id)
     },
+    onDeliveriesQueued: () => deliveriesQueued(),
   })
   const scheduleStore = new ScheduleStore(db.sql, db.schema)
   try {
@@ -235,8 +238,8 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     },
     { store: webhookStore, log, mayWork: () => lifecycle?.mayClaim() ?? false },
   )
-  // An outcome written here may have put deliveries in the outbox: look now (other instances poll).
-  runner.events.on('job:settled', () => webhookWorker.wake())
+  // An outcome written here put deliveries in the outbox: look now (other instances poll).
+  deliveriesQueued = () => webhookWorker.wake()
   const webhooks = new WebhookService(webhookStore, { allowHttp: config.webhooks.allowHttp })
   // What the lifecycle starts and stops: the runner, the scheduler, the bulk action and webhook workers.
   const work = instanceWork(runner, { stopFirst: [scheduler], stopBeside: [bulkWorker, webhookWorker] })

@@ -50,5 +50,15 @@ export function outboxFromMoved(sql: Sql, schema: SchemaIdentifier): PendingQuer
       -- Evaluated once per statement: with no live subscription anywhere (the common case), a job
       -- without a callback skips the per-job probe of its owner's subscriptions.
       and (m.callback is not null or (select exists (select 1 from ${schema}.job_runner_webhooks where disabled_at is null)))
+    returning job_id
   )`
+}
+
+/**
+ * A column for the outcome statement's final select: how many deliveries its outbox inserted, the
+ * same on every row (evaluated once). Most outcomes insert none, and then nobody needs to look for
+ * deliveries to send (`JobStoreOptions.onDeliveriesQueued`).
+ */
+export function queuedDeliveries(sql: Sql): PendingQuery<Row[]> {
+  return sql`(select count(*)::int from outbox) as queued_deliveries`
 }

@@ -101,7 +101,7 @@ import {
   type JobState,
   type OwnedJob,
 } from './job.js'
-import { movedColumns, outboxFromMoved } from './outbox.js'
+import { movedColumns, outboxFromMoved, queuedDeliveries } from './outbox.js'
 import {
   appendJobLogs,
   listJobLogs,
@@ -350,6 +350,19 @@ export interface JobStoreOptions {
    * that event streams on any instance send the new lines as `log` events (src/events/).
    */
   onJobLogsAppended?: (jobIds: readonly string[]) => void
+  /**
+   * Told, after the statement, that an outcome written by this store put webhook deliveries in the
+   * outbox: the service wakes its webhook worker. Outcomes that queue none wake nothing (with no
+   * webhook configured, a drain's outcome batches used to wake it each time: a poll of the outbox per
+   * batch and instance). A store `within` a caller's transaction tells nothing: its deliveries are not
+   * visible before the caller commits, and the worker's poll finds them.
+   */
+  onDeliveriesQueued?: () => void
+}
+
+/** The column `queuedDeliveries` adds to an outcome statement's rows. */
+interface QueuedDeliveries {
+  queued_deliveries: number
 }
 
 export class JobStore {
@@ -385,6 +398,11 @@ export class JobStore {
    */
   static within(tx: TransactionSql, schema: string): JobStore {
     return new JobStore(tx as unknown as Sql, schema, true)
+  }
+
+  /** After an outcome statement: tells `onDeliveriesQueued` when its outbox inserted any (the count is on every row). */
+  private noteDeliveries(rows: readonly QueuedDeliveries[]): void {
+    if ((rows[0]?.queued_deliveries ?? 0) > 0 && !this.inTransaction) this.options.onDeliveriesQueued?.()
   }
 
   /**
@@ -684,7 +702,7 @@ export class JobStore {
     completions: readonly Completion[]
   }): Promise<string[]> {
     if (completions.length === 0) return []
-    const rows = await this.sql<{ id: string }[]>`
+    const rows = await this.sql<({ id: string } & QueuedDeliveries)[]>`
       with x as materialized (select * from jsonb_to_recordset(${this.sql.json(completions as unknown as Json)}) as x(id bigint, result jsonb, checkpoint jsonb, "checkpointVersion" int, progress jsonb)),
       moved as (
       update ${this.schema}.job_runner_jobs j
@@ -695,7 +713,8 @@ export class JobStore {
       where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
       returning ${movedColumns(this.sql)})
       ${outboxFromMoved(this.sql, this.schema)}
-      select id from moved`
+      select id, ${queuedDeliveries(this.sql)} from moved`
+    this.noteDeliveries(rows)
     return rows.map((r) => String(r.id))
   }
 
@@ -712,7 +731,7 @@ export class JobStore {
     failures: readonly Failure[]
   }): Promise<{ id: string; state: JobState }[]> {
     if (failures.length === 0) return []
-    const rows = await this.sql<{ id: string; state: JobState }[]>`
+    const rows = await this.sql<({ id: string; state: JobState } & QueuedDeliveries)[]>`
       with x as materialized (
         select * from jsonb_to_recordset(${this.sql.json(failures as unknown as Json)})
           as x(id bigint, error text, checkpoint jsonb, "checkpointVersion" int, progress jsonb, "retryDelayMs" float8,
@@ -730,7 +749,8 @@ export class JobStore {
       where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
       returning ${movedColumns(this.sql)})
       ${outboxFromMoved(this.sql, this.schema)}
-      select id, state from moved`
+      select id, state, ${queuedDeliveries(this.sql)} from moved`
+    this.noteDeliveries(rows)
     return rows.map((r) => ({ id: String(r.id), state: r.state }))
   }
 
@@ -748,7 +768,7 @@ export class JobStore {
     jobs: readonly JobSnapshot[]
   }): Promise<{ id: string; state: JobState }[]> {
     if (jobs.length === 0) return []
-    const rows = await this.sql<{ id: string; state: JobState }[]>`
+    const rows = await this.sql<({ id: string; state: JobState } & QueuedDeliveries)[]>`
       with x as materialized (select * from ${snapshotRows(this.sql, jobs)}),
       moved as (
       update ${this.schema}.job_runner_jobs j
@@ -773,7 +793,8 @@ export class JobStore {
       where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
       returning ${movedColumns(this.sql)})
       ${outboxFromMoved(this.sql, this.schema)}
-      select id, state from moved`
+      select id, state, ${queuedDeliveries(this.sql)} from moved`
+    this.noteDeliveries(rows)
     return rows.map((r) => ({ id: String(r.id), state: r.state }))
   }
 
@@ -794,7 +815,7 @@ export class JobStore {
     jobs: readonly JobSnapshot[]
   }): Promise<{ id: string; state: JobState }[]> {
     if (jobs.length === 0) return []
-    const rows = await this.sql<{ id: string; state: JobState }[]>`
+    const rows = await this.sql<({ id: string; state: JobState } & QueuedDeliveries)[]>`
       with x as materialized (select * from ${snapshotRows(this.sql, jobs)}),
       moved as (
       update ${this.schema}.job_runner_jobs j
@@ -803,7 +824,8 @@ export class JobStore {
       where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
       returning ${movedColumns(this.sql)})
       ${outboxFromMoved(this.sql, this.schema)}
-      select id, state from moved`
+      select id, state, ${queuedDeliveries(this.sql)} from moved`
+    this.noteDeliveries(rows)
     return rows.map((r) => ({ id: String(r.id), state: r.state }))
   }
 
@@ -822,7 +844,7 @@ export class JobStore {
     jobs: readonly JobSnapshot[]
   }): Promise<{ id: string; state: JobState }[]> {
     if (jobs.length === 0) return []
-    const rows = await this.sql<{ id: string; state: JobState }[]>`
+    const rows = await this.sql<({ id: string; state: JobState } & QueuedDeliveries)[]>`
       with x as materialized (select * from ${snapshotRows(this.sql, jobs)}),
       moved as (
       update ${this.schema}.job_runner_jobs j
@@ -831,7 +853,8 @@ export class JobStore {
       where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
       returning ${movedColumns(this.sql)})
       ${outboxFromMoved(this.sql, this.schema)}
-      select id, state from moved`
+      select id, state, ${queuedDeliveries(this.sql)} from moved`
+    this.noteDeliveries(rows)
     return rows.map((r) => ({ id: String(r.id), state: r.state }))
   }
 
@@ -939,7 +962,7 @@ export class JobStore {
     jobs: readonly JobSnapshot[]
   }): Promise<{ id: string; state: JobState }[]> {
     if (jobs.length === 0) return []
-    const rows = await this.sql<{ id: string; state: JobState }[]>`
+    const rows = await this.sql<({ id: string; state: JobState } & QueuedDeliveries)[]>`
       with x as materialized (select * from ${snapshotRows(this.sql, jobs)}),
       moved as (
       update ${this.schema}.job_runner_jobs j
@@ -958,7 +981,8 @@ export class JobStore {
       where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
       returning ${movedColumns(this.sql)})
       ${outboxFromMoved(this.sql, this.schema)}
-      select id, state from moved`
+      select id, state, ${queuedDeliveries(this.sql)} from moved`
+    this.noteDeliveries(rows)
     return rows.map((r) => ({ id: String(r.id), state: r.state }))
   }
 
@@ -975,7 +999,7 @@ export class JobStore {
     jobs: readonly Cancellation[]
   }): Promise<string[]> {
     if (jobs.length === 0) return []
-    const rows = await this.sql<{ id: string }[]>`
+    const rows = await this.sql<({ id: string } & QueuedDeliveries)[]>`
       with x as materialized (select * from jsonb_to_recordset(${this.sql.json(jobs as unknown as Json)}) as x(id bigint, checkpoint jsonb, "checkpointVersion" int, progress jsonb, started boolean)),
       moved as (
       update ${this.schema}.job_runner_jobs j
@@ -988,7 +1012,8 @@ export class JobStore {
       where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
       returning ${movedColumns(this.sql)})
       ${outboxFromMoved(this.sql, this.schema)}
-      select id from moved`
+      select id, ${queuedDeliveries(this.sql)} from moved`
+    this.noteDeliveries(rows)
     return rows.map((r) => String(r.id))
   }
 
@@ -1053,7 +1078,7 @@ export class JobStore {
   async requestCancel({ id, owner }: JobScope & { id: string }): Promise<CancelOutcome> {
     if (!isJobId(id)) return { kind: 'not-found' }
     const sql = this.sql
-    const [row] = await sql<(JobRow & { previous_state: JobState })[]>`
+    const [row] = await sql<(JobRow & { previous_state: JobState } & QueuedDeliveries)[]>`
       with target as (
         select id, state from ${this.schema}.job_runner_jobs
         where id = ${id} ${ownedBy(sql, owner)}
@@ -1067,7 +1092,8 @@ export class JobStore {
         returning j.*, target.state as previous_state
       )
       ${outboxFromMoved(sql, this.schema)}
-      select * from moved`
+      select *, ${queuedDeliveries(sql)} from moved`
+    if (row) this.noteDeliveries([row])
     if (row) return { kind: row.previous_state === 'running' ? 'requested' : 'cancelled', job: toJob(row) }
     const job = await this.getJob({ id, owner })
     if (!job) return { kind: 'not-found' }
@@ -1244,7 +1270,7 @@ export class JobStore {
    * and it keeps its place in line.)
    */
   async recoverExpiredLeases({ limit = 1000 }: { limit?: number } = {}): Promise<{ id: string; state: JobState }[]> {
-    const rows = await this.sql<{ id: string; state: JobState }[]>`
+    const rows = await this.sql<({ id: string; state: JobState } & QueuedDeliveries)[]>`
       with expired as (
         select id from ${this.schema}.job_runner_jobs
         where state = 'running' and lease_expires_at < now()
@@ -1272,7 +1298,8 @@ export class JobStore {
       where j.id = expired.id
       returning ${movedColumns(this.sql)})
       ${outboxFromMoved(this.sql, this.schema)}
-      select id, state from moved`
+      select id, state, ${queuedDeliveries(this.sql)} from moved`
+    this.noteDeliveries(rows)
     return rows.map((r) => ({ id: String(r.id), state: r.state }))
   }
 
@@ -1282,7 +1309,7 @@ export class JobStore {
    * instance, marks them, oldest deadline first, skipping rows another sweep or a cancel holds.
    */
   async expireJobs({ limit = 1000 }: { limit?: number } = {}): Promise<{ id: string; type: string; queue: string }[]> {
-    const rows = await this.sql<{ id: string; type: string; queue: string }[]>`
+    const rows = await this.sql<({ id: string; type: string; queue: string } & QueuedDeliveries)[]>`
       with due as (
         select id from ${this.schema}.job_runner_jobs
         where state = 'queued' and expires_at is not null and expires_at <= now()
@@ -1299,7 +1326,8 @@ export class JobStore {
         returning ${movedColumns(this.sql)}
       )
       ${outboxFromMoved(this.sql, this.schema)}
-      select id, type, queue from moved`
+      select id, type, queue, ${queuedDeliveries(this.sql)} from moved`
+    this.noteDeliveries(rows)
     return rows.map((r) => ({ id: String(r.id), type: r.type, queue: r.queue }))
   }
 

@@ -6,7 +6,8 @@
  * A job waiting here is leased in the database (state `running`, its attempt counted by the claim):
  * no other instance takes it, the lease keeper renews it, and a stop, a cancel or a long wait hands
  * it back with the attempt refunded (`JobStore.releaseJobs`). A SIGKILL spends the attempts of the
- * jobs waiting here, which is why the queue holds only about `horizonMs` of starts.
+ * jobs waiting here, which is why the queue holds only about `horizonMs` of starts, and never more
+ * than `maxSize` (`LOCAL_QUEUE_SIZE`).
  *
  * How far ahead to claim adapts to how fast jobs start: about `horizonMs` worth of starts, at most
  * `maxSize`. Slow jobs therefore keep nearly nothing waiting here (they would hold work another
@@ -31,7 +32,13 @@ export interface Waiting {
   claimedAt: number
 }
 
-const DEFAULT_HORIZON_MS = 50
+/**
+ * A quarter of the TTL, so that jobs claimed at the rate seen are started well before they would be
+ * handed back. Shorter horizons made claims shrink with the number of instances (each sees its share
+ * of the rate): with 50 ms, eight instances draining one queue claimed about 150 jobs at a time and
+ * spent 0.017 commits a job against one instance's 0.0025; with 250 ms, 0.006 (bench/RESULTS.md, P11).
+ */
+const DEFAULT_HORIZON_MS = 250
 const DEFAULT_TTL_MS = 2_000
 /** Weight of the newest start-rate sample. */
 const RATE_SMOOTHING = 0.5

@@ -353,6 +353,71 @@ for (const target of databaseTargets()) {
         )
       })
 
+      it('tells onDeliveriesQueued of an outcome that put deliveries in the outbox, and of no other', async () => {
+        let told = 0
+        const watched = new JobStore(db.sql, db.schema, false, { onDeliveriesQueued: () => (told += 1) })
+        const callback = { url: 'https://receiver.example/hook' }
+        await watched.enqueueJobs({ owner: 'alice', jobs: [newJob(), newJob({ callback }), newJob(), newJob()] })
+        const instanceId = randomUUID()
+        const [plain, called, failing, cancelled] = await watched.claimJobs({
+          instanceId,
+          queues,
+          limit: 4,
+          leaseMs: LEASE_MS,
+        })
+        assert.ok(plain && called && failing && cancelled)
+
+        assert.deepEqual(
+          await watched.completeJobs({
+            instanceId,
+            completions: [{ id: plain.id, checkpoint: null, progress: null, result: null }],
+          }),
+          [plain.id],
+        )
+        assert.equal(told, 0, 'no callback and no subscription: nothing to deliver')
+        assert.deepEqual(
+          await watched.completeJobs({
+            instanceId,
+            completions: [{ id: called.id, checkpoint: null, progress: null, result: null }],
+          }),
+          [called.id],
+        )
+        assert.equal(told, 1, "the job's own callback queued a delivery")
+
+        await db.sql`insert into job_runner.job_runner_webhooks (owner, url, secret) values ('alice', 'https://receiver.example/sub', 'whsec_x')`
+        try {
+          const failure = {
+            id: failing.id,
+            checkpoint: null,
+            progress: null,
+            error: 'boom',
+            retryDelayMs: 0,
+            giveUp: true,
+          }
+          assert.deepEqual(
+            await watched.failJobs({
+              instanceId,
+              failures: [{ ...failure, entry: { message: 'boom', name: 'Error' } }],
+            }),
+            [{ id: failing.id, state: 'failed' }],
+          )
+          assert.equal(told, 2, "the owner's subscription queued a delivery for the failure")
+          await db.sql.begin(async (tx) => {
+            await JobStore.within(tx, db.schema).markJobsCancelled({
+              instanceId,
+              jobs: [{ id: cancelled.id, checkpoint: null, progress: null, started: true }],
+            })
+          })
+          assert.equal(told, 2, 'a store within a transaction tells nothing (the worker polls)')
+          const [delivered] = await db.sql<
+            { n: number }[]
+          >`select count(*)::int as n from job_runner.job_runner_webhook_deliveries`
+          assert.equal(delivered!.n, 3)
+        } finally {
+          await db.sql`truncate job_runner.job_runner_webhooks, job_runner.job_runner_webhook_deliveries`
+        }
+      })
+
       it('retries a failed attempt after its delay, then fails it when no attempt is left', async () => {
         await store.enqueueJobs({ owner: 'alice', jobs: [newJob({ maxAttempts: 2 })] })
         const first = randomUUID()
