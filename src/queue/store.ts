@@ -1357,12 +1357,27 @@ export class JobStore {
     await this.sql`delete from ${this.schema}.job_runner_instances where id = ${instanceId}`
   }
 
-  /** Forgets instances whose heartbeat stopped long ago; their jobs are recovered by lease expiry. */
-  async pruneDeadInstances({ silentForMs }: { silentForMs: number }): Promise<number> {
-    const rows = await this.sql`
-      delete from ${this.schema}.job_runner_instances where heartbeat_at < now() - ${silentForMs} * interval '1 millisecond'
-      returning id`
-    return rows.length
+  /**
+   * Forgets instances whose heartbeat stopped `silentForMs` ago (their jobs are recovered by lease
+   * expiry), and counts those that beat within `liveWithinMs`: the instances sharing the cluster's
+   * maintenance (src/runner/clusterPace.ts).
+   */
+  async pruneInstances({
+    silentForMs,
+    liveWithinMs,
+  }: {
+    silentForMs: number
+    liveWithinMs: number
+  }): Promise<{ pruned: number; live: number }> {
+    const [row] = await this.sql<{ pruned: number; live: number }[]>`
+      with pruned as (
+        delete from ${this.schema}.job_runner_instances where heartbeat_at < now() - ${silentForMs} * interval '1 millisecond'
+        returning id
+      )
+      select (select count(*) from pruned)::int as pruned,
+             (select count(*) from ${this.schema}.job_runner_instances
+              where heartbeat_at >= now() - ${liveWithinMs} * interval '1 millisecond')::int as live`
+    return row!
   }
 
   /**

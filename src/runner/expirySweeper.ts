@@ -1,11 +1,13 @@
 /**
  * Marks queued jobs whose start-by deadline (`expiresAt`) has passed as `expired` (the `expire` row
  * of the transition table). The claims already refuse to start them; this sweep makes the state say
- * so, every `intervalMs`, on every instance (SKIP LOCKED keeps the sweeps from waiting on each
- * other, and an index holding only jobs with a deadline keeps each one a short read).
+ * so, about every `intervalMs` across the cluster (the instances take turns: src/runner/clusterPace.ts;
+ * SKIP LOCKED keeps sweeps that meet from waiting on each other, and an index holding only jobs with
+ * a deadline keeps each one a short read).
  */
 import { Periodic } from '../support/periodic.js'
 import type { JobStore } from '../queue/store.js'
+import type { ClusterPace } from './clusterPace.js'
 
 export interface ExpirySweeperConfig {
   /** Default: a second. */
@@ -20,6 +22,8 @@ export interface ExpiredJob {
 
 export interface ExpirySweeperDependencies {
   store: Pick<JobStore, 'expireJobs'>
+  /** Counted by the lease sweep. */
+  pace: Pick<ClusterPace, 'spread'>
   onExpired: (jobs: readonly ExpiredJob[]) => void
   onError: (error: Error) => void
 }
@@ -30,12 +34,14 @@ export class ExpirySweeper {
   private readonly periodic: Periodic
 
   constructor(config: ExpirySweeperConfig, deps: ExpirySweeperDependencies) {
+    const intervalMs = config.intervalMs ?? DEFAULT_INTERVAL_MS
     this.periodic = new Periodic(
       'expirySweeper',
-      config.intervalMs ?? DEFAULT_INTERVAL_MS,
+      intervalMs,
       async () => {
         const expired = await deps.store.expireJobs()
         if (expired.length > 0) deps.onExpired(expired)
+        return deps.pace.spread(intervalMs)
       },
       deps.onError,
     )

@@ -39,6 +39,7 @@ import { GraceTimer } from './graceTimer.js'
 import { JobExecution, type ExecutionTimeouts, type Settlement } from './jobExecution.js'
 import { LeaseKeeper } from './leaseKeeper.js'
 import { LeaseSweeper } from './leaseSweeper.js'
+import { ClusterPace } from './clusterPace.js'
 import { DueTimer } from './dueTimer.js'
 import { ExpirySweeper } from './expirySweeper.js'
 import { StatisticsKeeper } from './statisticsKeeper.js'
@@ -183,6 +184,7 @@ export class RunnerGeneration {
       { intervalMs: config.checkpointIntervalMs },
       { executions, write: (dirty) => this.writeCheckpoints(dirty), onError: onError('checkpoint flush') },
     )
+    const pace = new ClusterPace({ leaseMs: config.leaseMs }, deps.store)
     this.leaseSweeper = new LeaseSweeper(
       {
         leaseMs: config.leaseMs,
@@ -190,6 +192,7 @@ export class RunnerGeneration {
       },
       {
         store: deps.store,
+        pace,
         log: deps.log,
         onRecovered: (ids) => this.onLeasesRecovered(ids),
         onError: onError('lease sweep'),
@@ -199,6 +202,7 @@ export class RunnerGeneration {
       { ...(config.expirySweepIntervalMs === undefined ? {} : { intervalMs: config.expirySweepIntervalMs }) },
       {
         store: deps.store,
+        pace,
         onExpired: (jobs) => {
           this.events.emit('jobs:expired', { jobs })
           for (const { id } of jobs) this.deps.notifier.announce('jobChanged', id)

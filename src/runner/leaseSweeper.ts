@@ -1,13 +1,15 @@
 /**
- * Recovers jobs whose runner vanished (a crash, SIGKILL, a lost network): every instance looks for
- * expired leases every `intervalMs` and puts those jobs back in the queue (or fails them on their
- * last attempt). Often enough that a dead instance's jobs run again within about a second of the
- * lease expiring; SKIP LOCKED keeps the sweeps of many instances from waiting on each other. It
- * also forgets instances whose heartbeat stopped long ago.
+ * Recovers jobs whose runner vanished (a crash, SIGKILL, a lost network): the instances take turns
+ * looking for expired leases, the cluster about once every `intervalMs` (each instance every N
+ * intervals, N the live instances: src/runner/clusterPace.ts), and put those jobs back in the queue
+ * (or fail them on their last attempt). Often enough that a dead instance's jobs run again within
+ * about a second or two of the lease expiring; SKIP LOCKED keeps sweeps that meet from waiting on each
+ * other. Its sweeps also count the live instances again, forgetting those silent for long.
  */
 import type { Logger } from 'pino'
 import type { JobStore } from '../queue/store.js'
 import { Periodic } from '../support/periodic.js'
+import type { ClusterPace } from './clusterPace.js'
 
 export interface LeaseSweeperConfig {
   leaseMs: number
@@ -17,6 +19,7 @@ export interface LeaseSweeperConfig {
 
 export interface LeaseSweeperDependencies {
   store: JobStore
+  pace: ClusterPace
   log: Logger
   onRecovered: (ids: readonly string[]) => void
   onError: (error: Error) => void
@@ -24,15 +27,14 @@ export interface LeaseSweeperDependencies {
 
 export class LeaseSweeper {
   private readonly periodic: Periodic
-
-  private lastInstancePruneAt = 0
+  private readonly intervalMs: number
 
   constructor(
-    private readonly config: LeaseSweeperConfig,
+    config: LeaseSweeperConfig,
     private readonly deps: LeaseSweeperDependencies,
   ) {
-    const intervalMs = config.intervalMs ?? Math.max(50, Math.min(1000, config.leaseMs / 2))
-    this.periodic = new Periodic('leaseSweeper', intervalMs, () => this.sweep(), deps.onError)
+    this.intervalMs = config.intervalMs ?? Math.max(50, Math.min(1000, config.leaseMs / 2))
+    this.periodic = new Periodic('leaseSweeper', this.intervalMs, () => this.sweep(), deps.onError)
   }
 
   start(): void {
@@ -43,20 +45,18 @@ export class LeaseSweeper {
     return this.periodic.stop()
   }
 
-  private async sweep(): Promise<void> {
-    // Instances silent for many leases are gone (their jobs were recovered through lease expiry);
-    // once a minute is often enough to forget them.
-    if (Date.now() - this.lastInstancePruneAt > 60_000) {
-      this.lastInstancePruneAt = Date.now()
-      await this.deps.store.pruneDeadInstances({ silentForMs: this.config.leaseMs * 10 })
-    }
+  /** Resolves to the wait before the next sweep. */
+  private async sweep(): Promise<number> {
+    await this.deps.pace.recount()
     const recovered = await this.deps.store.recoverExpiredLeases()
-    if (recovered.length === 0) return
+    const nextMs = this.deps.pace.spread(this.intervalMs)
+    if (recovered.length === 0) return nextMs
     const ids = recovered.map((r) => r.id)
     this.deps.log.warn(
       { jobIds: ids, failed: recovered.filter((r) => r.state === 'failed').map((r) => r.id) },
       'recovered jobs whose runner was lost (lease expired)',
     )
     this.deps.onRecovered(ids)
+    return nextMs
   }
 }

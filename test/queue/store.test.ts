@@ -1078,17 +1078,25 @@ for (const target of databaseTargets()) {
         },
       )
 
-      it('registers, beats and prunes instances', async () => {
-        const id = randomUUID()
+      it('registers, beats, counts and prunes instances', async () => {
+        const [id, quiet] = [randomUUID(), randomUUID()]
+        const prune = () => store.pruneInstances({ silentForMs: 60_000, liveWithinMs: 30_000 })
         await store.registerInstance({ id, hostname: 'h', pid: 7, queues })
         await store.registerInstance({ id, hostname: 'h', pid: 7, queues })
-        assert.equal(await store.pruneDeadInstances({ silentForMs: 60_000 }), 0)
+        await store.registerInstance({ id: quiet, hostname: 'h', pid: 8, queues })
+        assert.deepEqual(await prune(), { pruned: 0, live: 2 })
         await db.sql`update job_runner.job_runner_instances set heartbeat_at = now() - interval '2 minutes' where id = ${id}`
+        await db.sql`update job_runner.job_runner_instances set heartbeat_at = now() - interval '40 seconds' where id = ${quiet}`
         await store.renewLeases({ instanceId: id, leaseMs: LEASE_MS, ids: [] })
-        assert.equal(await store.pruneDeadInstances({ silentForMs: 60_000 }), 0, 'the renewal beat the heartbeat')
+        assert.deepEqual(
+          await prune(),
+          { pruned: 0, live: 1 },
+          'the renewal beat the heartbeat; the quiet one is not live, not yet gone',
+        )
         await db.sql`update job_runner.job_runner_instances set heartbeat_at = now() - interval '2 minutes' where id = ${id}`
-        assert.equal(await store.pruneDeadInstances({ silentForMs: 60_000 }), 1)
+        assert.deepEqual(await prune(), { pruned: 1, live: 0 })
         await store.deregisterInstance({ instanceId: id })
+        await store.deregisterInstance({ instanceId: quiet })
       })
     })
   })
