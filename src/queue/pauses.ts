@@ -5,9 +5,12 @@
  *
  * The stored rows are the truth; this board follows them. A pause or a resume made on any instance
  * publishes `pausesChanged` (over NOTIFY where the database carries it), and every board reads the
- * table again at once; it also reads it every `refreshMs`, so a notification lost while a connection
- * was down delays a pause but never loses it (as lease renewals read cancel flags behind
- * `cancelRequested`). Listeners hear every pause that is new or changed mode since the last read.
+ * table again at once. It also reads it when its LISTEN connection comes back (what was said
+ * meanwhile was lost), and every `refreshMs`, so that a NOTIFY that failed after its pause was
+ * stored delays the pause but never loses it (as lease renewals read cancel flags behind
+ * `cancelRequested`). Where NOTIFY carries the pauses that read is only that net, every 10 s;
+ * where it does not (LISTEN off behind PgBouncer), the reads are how pauses arrive, every 2 s.
+ * Listeners hear every pause that is new or changed mode since the last read.
  */
 import { Periodic } from '../support/periodic.js'
 import type { Notifier } from './notifier.js'
@@ -20,11 +23,12 @@ export interface PauseChange {
 }
 
 export interface PauseBoardConfig {
-  /** How often the table is read without a notification. */
+  /** How often the table is read without a notification. Default: 10 s where NOTIFY carries other instances' pauses, 2 s where not. */
   refreshMs?: number
 }
 
-const DEFAULT_REFRESH_MS = 2000
+const REFRESH_MS_HEARD = 10_000
+const REFRESH_MS_UNHEARD = 2000
 
 export class PauseBoard {
   private queues = new Map<string, PauseMode>()
@@ -32,25 +36,29 @@ export class PauseBoard {
   private readonly listeners = new Set<(change: PauseChange) => void>()
   private readonly periodic: Periodic
   private unsubscribe: (() => void) | undefined
+  private stopResyncs: (() => void) | undefined
   private reading: Promise<void> | undefined
   private readAgain = false
 
   constructor(
     private readonly deps: {
       store: Pick<PauseStore, 'listPauses'>
-      notifier: Pick<Notifier, 'subscribe'>
+      notifier: Pick<Notifier, 'subscribe' | 'onResync' | 'hearsOtherInstances'>
       onError: (error: Error) => void
     },
-    { refreshMs = DEFAULT_REFRESH_MS }: PauseBoardConfig = {},
+    { refreshMs }: PauseBoardConfig = {},
   ) {
+    refreshMs ??= deps.notifier.hearsOtherInstances ? REFRESH_MS_HEARD : REFRESH_MS_UNHEARD
     this.periodic = new Periodic('pause refresh', refreshMs, () => this.refresh(), deps.onError)
   }
 
   /** Reads the pauses, then follows them. Safe to call twice. */
   async start(): Promise<void> {
-    this.unsubscribe ??= this.deps.notifier.subscribe('pausesChanged', () => {
+    const readAgain = () => {
       this.refresh().catch(this.deps.onError)
-    })
+    }
+    this.unsubscribe ??= this.deps.notifier.subscribe('pausesChanged', readAgain)
+    this.stopResyncs ??= this.deps.notifier.onResync(readAgain)
     this.periodic.start()
     await this.refresh()
   }
@@ -58,6 +66,8 @@ export class PauseBoard {
   async stop(): Promise<void> {
     this.unsubscribe?.()
     this.unsubscribe = undefined
+    this.stopResyncs?.()
+    this.stopResyncs = undefined
     await this.periodic.stop()
   }
 
