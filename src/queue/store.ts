@@ -1093,8 +1093,10 @@ export class JobStore {
       )
       ${outboxFromMoved(sql, this.schema)}
       select *, ${queuedDeliveries(sql)} from moved`
-    if (row) this.noteDeliveries([row])
-    if (row) return { kind: row.previous_state === 'running' ? 'requested' : 'cancelled', job: toJob(row) }
+    if (row) {
+      this.noteDeliveries([row])
+      return { kind: row.previous_state === 'running' ? 'requested' : 'cancelled', job: toJob(row) }
+    }
     const job = await this.getJob({ id, owner })
     if (!job) return { kind: 'not-found' }
     return { kind: job.state === 'cancelled' ? 'already-cancelled' : 'finished', job }
