@@ -11,6 +11,7 @@
  */
 import { ConfigError, loadConfig, type Config } from './config.js'
 import type { Logger } from './log.js'
+import { isDriverWriteAfterClose } from './db/driverFault.js'
 import { StartAbortedError } from './startupError.js'
 import { describeStartupFailure, EXIT_CODE, reportStartupFailure } from './startupReport.js'
 
@@ -95,6 +96,13 @@ try {
   if (pendingSignal) onSignal(pendingSignal)
   process.on('unhandledRejection', (reason) => running.error({ err: coerceError(reason) }, 'unhandled rejection'))
   process.on('uncaughtException', (error) => {
+    if (isDriverWriteAfterClose(error)) {
+      running.warn(
+        { err: error },
+        'the PostgreSQL driver wrote to a connection it had closed: skipped (src/db/driverFault.ts)',
+      )
+      return
+    }
     // The runs blamed for it fail their attempt; the others are interrupted and refunded as usual.
     const blamedJobIds = service.lifecycle.isShuttingDown() ? [] : service.runner.blameCrash(error)
     running.fatal({ err: error, blamedJobIds }, 'uncaught exception: shutting down')

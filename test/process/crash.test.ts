@@ -4,6 +4,8 @@
  * one whose synchronous start blocks the event loop past its lease. In both cases the attempt counts,
  * so a job that crashes its process ends `failed` after `maxAttempts` crashes instead of looping
  * forever, while the other jobs it interrupted keep their attempts and finish after the restarts.
+ * And one uncaught exception that is no job's: postgres.js's write to a connection it closed, which
+ * the server skips without blaming a job or stopping (src/db/driverFault.ts).
  */
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
@@ -41,6 +43,27 @@ export default defineJob({
         throw new Error('crash test: thrown from a timer')
       }, payload.afterMs)
     })
+  },
+})
+`,
+    // Raises, where nothing catches it, the TypeError postgres.js throws when it writes to a connection
+    // it closed (src/db/driverFault.ts), with the driver's frame on top; then finishes normally.
+    'driverfault.mjs': `import { defineJob } from ${defineJob}
+export default defineJob({
+  name: 'driverfault',
+  payloadSchema: { type: 'object' },
+  async run() {
+    await new Promise((resolve) => {
+      setImmediate(() => {
+        setImmediate(resolve)
+        const error = new TypeError("Cannot read properties of null (reading 'write')")
+        error.stack = error.name + ': ' + error.message +
+          '\\n    at Immediate.nextWrite (file:///app/node_modules/postgres/src/connection.js:255:22)' +
+          '\\n    at process.processImmediate (node:internal/timers:483:21)'
+        throw error
+      })
+    })
+    return 'ran on'
   },
 })
 `,
@@ -185,6 +208,18 @@ for (const target of databaseTargets()) {
       third.kill('SIGTERM')
       exits.push((await third.exited).code)
       assert.deepEqual(exits, [1, 1, 0])
+    })
+
+    it("skips the driver's write to a connection it closed: no job blamed, the process stays up", async () => {
+      const database = await fixture.createDatabase()
+      const server = await fixture.spawn(database, { JOBS_DIR: jobsDir })
+      const job = await enqueueJob(server, { type: 'driverfault', payload: {} })
+      const done = await waitForJob(server, job.id, (j) => j.state === 'succeeded', { description: 'succeeded' })
+      assert.deepEqual([done.attempts, done.result], [1, 'ran on'])
+      assert.equal(server.logsMatching('uncaught exception: shutting down').length, 0)
+      assert.equal(server.logsMatching(/the PostgreSQL driver wrote to a connection it had closed/).length, 1)
+      server.kill('SIGTERM')
+      assert.equal((await server.exited).code, 0)
     })
 
     it(
