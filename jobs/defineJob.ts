@@ -216,6 +216,12 @@ export function defineJob<Payload = Json, Checkpoint = Json, Result = Json>(defi
   if (!JOB_NAME.test(definition.name)) {
     throw new Error(`job name ${JSON.stringify(definition.name)} must match ${JOB_NAME}`)
   }
+  const schema: unknown = definition.payloadSchema
+  // A plain .mjs job file has no type checker to say so; Ajv's own words for a missing schema
+  // ("schema must be object or boolean") do not name the field.
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) {
+    throw new Error(`job ${definition.name}: payloadSchema must be a JSON Schema object ({} accepts any payload)`)
+  }
   const defaults = { ...DEFAULT_JOB_DEFAULTS, ...definition.defaults }
   if (!Number.isInteger(defaults.maxAttempts) || defaults.maxAttempts < 1) {
     throw new Error(`job ${definition.name}: defaults.maxAttempts must be a positive integer`)

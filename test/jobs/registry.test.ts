@@ -60,6 +60,12 @@ describe('job registry', () => {
     const job = defineJob({ name: 'twice', payloadSchema: {}, run: async () => null })
     assert.throws(() => new JobRegistry([job, job]), /two job files define twice/)
     assert.throws(() => defineJob({ name: 'Bad Name', payloadSchema: {}, run: async () => null }), /must match/)
+    const untyped = defineJob as (definition: Record<string, unknown>) => unknown
+    assert.throws(
+      () => untyped({ name: 'noschema', run: async () => null }),
+      /job noschema: payloadSchema must be a JSON Schema object/,
+      'a plain .mjs file may leave it out',
+    )
     assert.throws(
       () => defineJob({ name: 'zero', payloadSchema: {}, defaults: { maxAttempts: 0 }, run: async () => null }),
       /maxAttempts/,
