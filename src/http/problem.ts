@@ -55,9 +55,15 @@ export class HttpProblem extends Error {
     readonly detail?: string,
     readonly extras: ProblemExtras = {},
   ) {
-    super(detail ?? PROBLEM_KINDS[kind].title)
-    this.status = PROBLEM_KINDS[kind].status
-    this.title = PROBLEM_KINDS[kind].title
+    const { status, title } = PROBLEM_KINDS[kind]
+    // A client's mistake is answered, never logged with a stack: capturing one through the middleware
+    // was a tenth of the CPU of a flood of 404s. Server errors (5xx) keep theirs.
+    const stackTraceLimit = Error.stackTraceLimit
+    if (status < 500) Error.stackTraceLimit = 0
+    super(detail ?? title)
+    Error.stackTraceLimit = stackTraceLimit
+    this.status = status
+    this.title = title
   }
 }
 
