@@ -1271,8 +1271,10 @@ export class JobStore {
    * claimed by an older version, which counted the attempt at a later start mark: nothing was counted,
    * and it keeps its place in line.)
    */
-  async recoverExpiredLeases({ limit = 1000 }: { limit?: number } = {}): Promise<{ id: string; state: JobState }[]> {
-    const rows = await this.sql<({ id: string; state: JobState } & QueuedDeliveries)[]>`
+  async recoverExpiredLeases({ limit = 1000 }: { limit?: number } = {}): Promise<
+    { id: string; state: JobState; attempts: number }[]
+  > {
+    const rows = await this.sql<({ id: string; state: JobState; attempts: number } & QueuedDeliveries)[]>`
       with expired as (
         select id from ${this.schema}.job_runner_jobs
         where state = 'running' and lease_expires_at < now()
@@ -1300,9 +1302,9 @@ export class JobStore {
       where j.id = expired.id
       returning ${movedColumns(this.sql)})
       ${outboxFromMoved(this.sql, this.schema)}
-      select id, state, ${queuedDeliveries(this.sql)} from moved`
+      select id, state, attempts, ${queuedDeliveries(this.sql)} from moved`
     this.noteDeliveries(rows)
-    return rows.map((r) => ({ id: String(r.id), state: r.state }))
+    return rows.map((r) => ({ id: String(r.id), state: r.state, attempts: r.attempts }))
   }
 
   /**

@@ -15,7 +15,8 @@ export interface RunnerEvents {
   /** The outcome is written (or, for `abandoned` and `lost`, given up on). */
   'job:settled': { job: OwnedJob; outcome: JobOutcome; error?: Error }
   'job:checkpoint': { ids: readonly string[] }
-  'leases:recovered': { ids: readonly string[] }
+  /** `forgotten`: of those, the jobs that waited in this instance's local queue under the lost lease. */
+  'leases:recovered': { ids: readonly string[]; forgotten: readonly string[] }
   /** Queued jobs not started by their `expiresAt`, now `expired` (the expiry sweep). */
   'jobs:expired': { jobs: readonly { id: string; type: string; queue: string }[] }
   'runner:error': { error: Error; during: string }

@@ -194,7 +194,7 @@ export class RunnerGeneration {
         store: deps.store,
         pace,
         log: deps.log,
-        onRecovered: (ids) => this.onLeasesRecovered(ids),
+        onRecovered: (jobs) => this.onLeasesRecovered(jobs),
         onError: onError('lease sweep'),
       },
     )
@@ -1085,8 +1085,24 @@ export class RunnerGeneration {
     }
   }
 
-  private onLeasesRecovered(ids: readonly string[]): void {
-    this.events.emit('leases:recovered', { ids })
+  /**
+   * Jobs this instance's sweep recovered, perhaps its own (an outage longer than the lease). One still
+   * waiting in the local queue under the claim whose lease was lost is forgotten now: the job is queued
+   * again, and that stale entry, started after this instance claimed the job again but before that
+   * claim's answer was read, would run the job a second time after its first run's outcome had passed
+   * the lease fence (the lease being this instance's again): seen once in the database-fault test. An
+   * entry of a later claim (more attempts counted than the recovered row kept) stays. A run already
+   * executing stays too: `notHeldHere` keeps it the job's only run.
+   */
+  private onLeasesRecovered(recovered: readonly { id: string; attempts: number }[]): void {
+    const lost = new Map(recovered.map((job) => [job.id, job.attempts]))
+    const stale = [...this.localQueue.entries()]
+      .filter(({ job }) => job.attempts <= (lost.get(job.id) ?? -1))
+      .map(({ job }) => job.id)
+    for (const id of stale) this.localQueue.remove(id)
+    if (stale.length > 0) this.deps.log.warn({ jobIds: stale }, 'lease lost while the job waited here: forgotten')
+    const ids = recovered.map((job) => job.id)
+    this.events.emit('leases:recovered', { ids, forgotten: stale })
     for (const id of ids) this.deps.notifier.announce('jobChanged', id)
     for (const queue of this.config.queues) this.deps.notifier.announce('jobsAvailable', queue)
     this.doorbell.ring()

@@ -21,7 +21,8 @@ export interface LeaseSweeperDependencies {
   store: JobStore
   pace: ClusterPace
   log: Logger
-  onRecovered: (ids: readonly string[]) => void
+  /** The jobs recovered, each with the attempts its row kept (a lost lease counts the attempt). */
+  onRecovered: (jobs: readonly { id: string; attempts: number }[]) => void
   onError: (error: Error) => void
 }
 
@@ -56,7 +57,7 @@ export class LeaseSweeper {
       { jobIds: ids, failed: recovered.filter((r) => r.state === 'failed').map((r) => r.id) },
       'recovered jobs whose runner was lost (lease expired)',
     )
-    this.deps.onRecovered(ids)
+    this.deps.onRecovered(recovered)
     return nextMs
   }
 }

@@ -840,7 +840,7 @@ for (const target of databaseTargets()) {
         await start(lost, id)
         assert.deepEqual(await store.recoverExpiredLeases(), [], 'a live lease is left alone')
         await expireLeases()
-        assert.deepEqual(await store.recoverExpiredLeases(), [{ id, state: 'queued' }])
+        assert.deepEqual(await store.recoverExpiredLeases(), [{ id, state: 'queued', attempts: 1 }])
         const f = await facts(id)
         assert.equal(f.state, 'queued')
         assert.equal(f.attempts, 1)
@@ -854,7 +854,7 @@ for (const target of databaseTargets()) {
         const id = await afterOneFailedAttempt({ maxAttempts: 2 })
         await start(randomUUID(), id)
         await expireLeases()
-        assert.deepEqual(await store.recoverExpiredLeases(), [{ id, state: 'failed' }])
+        assert.deepEqual(await store.recoverExpiredLeases(), [{ id, state: 'failed', attempts: 2 }])
         const f = await facts(id)
         assert.equal(f.state, 'failed')
         assert.equal(f.attempts, 2)
@@ -871,7 +871,7 @@ for (const target of databaseTargets()) {
         await expireLeases()
         assert.deepEqual(
           await store.recoverExpiredLeases(),
-          [{ id, state: 'queued' }],
+          [{ id, state: 'queued', attempts: 1 }],
           'not failed: the claim used no attempt',
         )
         const f = await facts(id)

@@ -11,7 +11,7 @@ import { openEngine, settled, type Engine } from '../support/engine.js'
 import { defineJob } from '../../jobs/defineJob.js'
 import type { Json, OwnedJob } from '../../src/queue/job.js'
 import type { EnqueueRequest } from '../../src/queue/jobService.js'
-import { LocalQueue } from '../../src/runner/localQueue.js'
+import { LocalQueue, compareIds } from '../../src/runner/localQueue.js'
 import type { Runner } from '../../src/runner/runner.js'
 
 function fakeJob(id: number, priority = 0): OwnedJob {
@@ -345,6 +345,35 @@ for (const target of databaseTargets()) {
       await runner.start()
       await done
       assert.ok(Math.max(...claimSizes) <= 2, `claims: ${claimSizes.join(', ')}`)
+    })
+
+    it('forgets a waiting job whose lease its sweep recovered, and runs it once when claimed again', async () => {
+      // Leases renewed every 20 s: the expiry below stands for an outage longer than the lease.
+      const runner = engine.newRunner({ concurrency: 1, localQueueSize: 50, leaseMs: 60_000 })
+      const { blockerJob, waiting } = await blockWithJobsWaiting(runner)
+      const ids = [...waiting].sort(compareIds)
+      assert.ok(ids.length > 0)
+      const starts = new Map<string, number>()
+      runner.events.on('job:start', ({ job }) => starts.set(job.id, (starts.get(job.id) ?? 0) + 1))
+      const recovered = runner.events.waitFor('leases:recovered', (event) => ids.every((id) => event.ids.includes(id)))
+      await engine.db.sql`
+        update job_runner.job_runner_jobs set lease_expires_at = now() - interval '1 second'
+        where id in (select jsonb_array_elements_text(${engine.db.sql.json(ids)})::bigint)`
+      const { forgotten } = await recovered
+      assert.deepEqual([...forgotten].sort(compareIds), ids, 'every waiting entry under a lost lease is forgotten')
+
+      const finished = Promise.all(ids.map((id) => settled(runner, id)))
+      assert.equal((await engine.jobs.cancel({ id: blockerJob.id, owner: 'alice' })).kind, 'requested')
+      const outcomes = await finished
+      assert.deepEqual(
+        outcomes.map((o) => o.outcome),
+        ids.map(() => 'succeeded'),
+      )
+      for (const id of ids) {
+        assert.equal(starts.get(id), 1, `job ${id} ran once`)
+        const job = (await engine.store.getJob({ id, owner: 'alice' }))!
+        assert.deepEqual([job.state, job.attempts], ['succeeded', 2], "the lost lease spent the first claim's attempt")
+      }
     })
 
     it('hands waiting jobs back on stop without counting an attempt', async () => {
