@@ -1481,7 +1481,6 @@ export class JobStore {
     return listJobLogs(this.sql, this.schema, params)
   }
 
-  /** Cheap liveness check for `/readyz`. */
   /**
    * ANALYZE of each of `tables` (the queue's tables, by name) whose size moved far from the one its
    * statistics were taken at: grown past 1.2 times and 8 pages, or shrunk below half. The planner
@@ -1516,6 +1515,7 @@ export class JobStore {
     return analyzed
   }
 
+  /** Cheap liveness check for `/readyz`. */
   async ping(): Promise<void> {
     await this.sql`select 1`
   }
