@@ -47,8 +47,7 @@ export class RecentIds {
   }
 
   has(id: string): boolean {
-    this.expire()
-    return this.current.includes(id) || this.previous.includes(id)
+    return this.recent([id]).length > 0
   }
 
   /** Those of `ids` still remembered, in their order: one pass over the generations for them all. */
