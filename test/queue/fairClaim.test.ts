@@ -4,12 +4,12 @@
  * their share leave their part to the others, the walk goes round more owners than a claim holds,
  * one owner's jobs come in claim order as before, and a lookahead takes jobs due within it.
  */
-import { describe, it, before, beforeEach, after } from 'node:test'
+import { describe, it, beforeEach } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { suiteDatabase } from '../support/suiteDatabase.js'
+import { databaseTargets } from '../support/databases.js'
 import { newJob } from '../support/engine.js'
-import { connectDatabase } from '../../src/db/connect.js'
 import type { Database } from '../../src/db/database.js'
 import { JobStore, type NewJob } from '../../src/queue/store.js'
 import { nextOwnerCursor } from '../../src/queue/fairClaim.js'
@@ -19,21 +19,15 @@ const queues = ['default']
 
 for (const target of databaseTargets()) {
   describe(`fair claim on ${target.name}`, { timeout: 60_000 }, () => {
-    let database: TestDatabase
     let db: Database
     let store: JobStore
 
-    before(async () => {
-      database = await target.create()
-      db = await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir })
+    suiteDatabase(target, (_, connected) => {
+      db = connected
     })
     beforeEach(async () => {
       await db.sql`truncate job_runner.job_runner_jobs, job_runner.job_runner_owner_jobs, job_runner.job_runner_instances restart identity`
       store = new JobStore(db.sql, db.schema)
-    })
-    after(async () => {
-      await db?.close({ timeoutSeconds: 1 })
-      await database?.cleanup()
     })
 
     async function enqueue(owner: string, count: number, fields: Partial<NewJob> = {}): Promise<string[]> {

@@ -6,13 +6,13 @@
  * lease more than the limits allow; rate limits per key, limits per queue (`QUEUE_LIMITS`) and both a
  * type's and a queue's limits on one job.
  */
-import { describe, it, before, beforeEach, after } from 'node:test'
+import { describe, it, beforeEach } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import postgres from 'postgres'
+import { suiteDatabase } from '../support/suiteDatabase.js'
 import { databaseTargets, type TestDatabase } from '../support/databases.js'
 import { newJob } from '../support/engine.js'
-import { connectDatabase } from '../../src/db/connect.js'
 import type { Database } from '../../src/db/database.js'
 import type { LimitedQueue, LimitedType } from '../../src/queue/limitedClaim.js'
 import { JobStore, type NewJob } from '../../src/queue/store.js'
@@ -26,17 +26,13 @@ for (const target of databaseTargets()) {
     let db: Database
     let store: JobStore
 
-    before(async () => {
-      database = await target.create()
-      db = await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir })
+    suiteDatabase(target, (opened, connected) => {
+      database = opened
+      db = connected
       store = new JobStore(db.sql, db.schema)
     })
     beforeEach(async () => {
       await db.sql`truncate job_runner.job_runner_jobs, job_runner.job_runner_owner_jobs, job_runner.job_runner_instances, job_runner.job_runner_rate_limits restart identity`
-    })
-    after(async () => {
-      await db?.close({ timeoutSeconds: 1 })
-      await database?.cleanup()
     })
 
     async function enqueue(jobs: Partial<NewJob>[]): Promise<string[]> {

@@ -4,12 +4,12 @@
  * therefore never heard, is read when the connection comes back, not at the next periodic read
  * (set here to ten minutes, so only the resync can make the board read).
  */
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import postgres from 'postgres'
+import { suiteDatabase } from '../support/suiteDatabase.js'
 import { databaseTargets, type TestDatabase } from '../support/databases.js'
 import { listeningBackends } from '../support/listening.js'
-import { connectDatabase } from '../../src/db/connect.js'
 import type { Database } from '../../src/db/database.js'
 import { Notifier } from '../../src/queue/notifier.js'
 import { PauseBoard, type PauseChange } from '../../src/queue/pauses.js'
@@ -20,13 +20,9 @@ for (const target of databaseTargets().filter((t) => t.name === 'postgres')) {
     let database: TestDatabase
     let db: Database
 
-    before(async () => {
-      database = await target.create()
-      db = await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir })
-    })
-    after(async () => {
-      await db?.close({ timeoutSeconds: 1 })
-      await database?.cleanup()
+    suiteDatabase(target, (opened, connected) => {
+      database = opened
+      db = connected
     })
 
     it('reads the pauses again when its LISTEN connection comes back', async () => {

@@ -2,10 +2,11 @@
  * The job store against each database: enqueue and idempotency, claim order and filters, SKIP
  * LOCKED, every outcome write and its lease fence, lease renewal and lost-lease recovery.
  */
-import { describe, it, before, beforeEach, after } from 'node:test'
+import { describe, it, beforeEach } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import postgres from 'postgres'
+import { suiteDatabase } from '../support/suiteDatabase.js'
 import { databaseTargets, type TestDatabase } from '../support/databases.js'
 import { newJob } from '../support/engine.js'
 import { KEPT_TABLES } from '../../src/runner/statisticsKeeper.js'
@@ -23,19 +24,14 @@ for (const target of databaseTargets()) {
     let store: JobStore
 
     // One database per suite (a PGlite takes a second or two to open); every test starts empty.
-    before(async () => {
-      database = await target.create()
-      db = await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir })
+    suiteDatabase(target, (opened, connected) => {
+      database = opened
+      db = connected
       store = new JobStore(db.sql, db.schema)
     })
 
     beforeEach(async () => {
       await db.sql`truncate job_runner.job_runner_jobs, job_runner.job_runner_owner_jobs, job_runner.job_runner_instances restart identity`
-    })
-
-    after(async () => {
-      await db?.close({ timeoutSeconds: 1 })
-      await database?.cleanup()
     })
 
     async function countJobs(): Promise<number> {

@@ -4,12 +4,12 @@
  * the lease fence of the rows a runner writes. The last test checks that every row of
  * `JOB_TRANSITIONS` has its describe here, so a row added to the table without a test fails.
  */
-import { describe, it, before, beforeEach, after } from 'node:test'
+import { describe, it, beforeEach } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { suiteDatabase } from '../support/suiteDatabase.js'
+import { databaseTargets } from '../support/databases.js'
 import { newJob } from '../support/engine.js'
-import { connectDatabase } from '../../src/db/connect.js'
 import type { Database } from '../../src/db/database.js'
 import type { Json, JobState } from '../../src/queue/job.js'
 import { JOB_TRANSITIONS, JobStore, type NewJob } from '../../src/queue/store.js'
@@ -36,7 +36,6 @@ interface Facts {
 
 for (const target of databaseTargets()) {
   describe(`job transitions on ${target.name}`, { timeout: 60_000 }, () => {
-    let database: TestDatabase
     let db: Database
     let store: JobStore
     const described: Row[] = []
@@ -47,19 +46,13 @@ for (const target of databaseTargets()) {
       describe(`${name}: ${[JOB_TRANSITIONS[name]].flat().join(', ')}`, body)
     }
 
-    before(async () => {
-      database = await target.create()
-      db = await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir })
+    suiteDatabase(target, (_, connected) => {
+      db = connected
       store = new JobStore(db.sql, db.schema)
     })
 
     beforeEach(async () => {
       await db.sql`truncate job_runner.job_runner_jobs, job_runner.job_runner_owner_jobs, job_runner.job_runner_instances restart identity`
-    })
-
-    after(async () => {
-      await db?.close({ timeoutSeconds: 1 })
-      await database?.cleanup()
     })
 
     async function facts(id: string): Promise<Facts> {

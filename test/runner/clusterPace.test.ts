@@ -4,11 +4,11 @@
  * count is reused until it is `recountMs` old, and an instance's sweeps are spaced by the interval
  * times the count, half either side at random. So N instances sweep, together, about once an interval.
  */
-import { after, before, beforeEach, describe, it } from 'node:test'
+import { beforeEach, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
-import { connectDatabase } from '../../src/db/connect.js'
+import { suiteDatabase } from '../support/suiteDatabase.js'
+import { databaseTargets } from '../support/databases.js'
 import type { Database } from '../../src/db/database.js'
 import { JobStore } from '../../src/queue/store.js'
 import { ClusterPace } from '../../src/runner/clusterPace.js'
@@ -17,21 +17,15 @@ const LEASE_MS = 30_000
 
 for (const target of databaseTargets()) {
   describe(`ClusterPace on ${target.name}`, { timeout: 60_000 }, () => {
-    let database: TestDatabase
     let db: Database
     let store: JobStore
 
-    before(async () => {
-      database = await target.create()
-      db = await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir })
+    suiteDatabase(target, (_, connected) => {
+      db = connected
       store = new JobStore(db.sql, db.schema)
     })
     beforeEach(async () => {
       await db.sql`truncate job_runner.job_runner_instances`
-    })
-    after(async () => {
-      await db?.close({ timeoutSeconds: 1 })
-      await database?.cleanup()
     })
 
     const register = async (beatSecondsAgo = 0) => {

@@ -4,14 +4,14 @@
  * whose lease another instance recovered, stops a running one with `shutdown`, and passes cancel
  * flags on. Each test waits for the keeper's renewals, not for time.
  */
-import { describe, it, before, beforeEach, afterEach, after } from 'node:test'
+import { describe, it, beforeEach, afterEach } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { suiteDatabase } from '../support/suiteDatabase.js'
+import { databaseTargets } from '../support/databases.js'
 import { captureLogs, type CapturedLogs } from '../support/logs.js'
 import { newJob } from '../support/engine.js'
 import { defineJob } from '../../jobs/defineJob.js'
-import { connectDatabase } from '../../src/db/connect.js'
 import type { Database } from '../../src/db/database.js'
 import type { Json, OwnedJob } from '../../src/queue/job.js'
 import { JobStore } from '../../src/queue/store.js'
@@ -56,7 +56,6 @@ const echo = defineJob<Json, never, Json>({
 
 for (const target of databaseTargets()) {
   describe(`lease keeper on ${target.name}`, { timeout: 60_000 }, () => {
-    let database: TestDatabase
     let db: Database
     let store: WatchedStore
     let logs: CapturedLogs
@@ -70,9 +69,8 @@ for (const target of databaseTargets()) {
     let cancelled: string[]
     let errors: Error[]
 
-    before(async () => {
-      database = await target.create()
-      db = await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir })
+    suiteDatabase(target, (_, connected) => {
+      db = connected
       store = new WatchedStore(db.sql, db.schema)
     })
 
@@ -91,11 +89,6 @@ for (const target of databaseTargets()) {
     afterEach(async () => {
       await keeper?.stop()
       keeper = undefined
-    })
-
-    after(async () => {
-      await db?.close({ timeoutSeconds: 1 })
-      await database?.cleanup()
     })
 
     function startKeeper(): LeaseKeeper {

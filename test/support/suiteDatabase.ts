@@ -1,0 +1,23 @@
+/**
+ * One database for the suite this is called in, shared by its tests (a PGlite takes a second or two
+ * to open): created and connected before them and handed to `opened`, which keeps what it needs;
+ * closed and removed after them. Call it inside `describe`, where `before` and `after` belong.
+ */
+import { after, before } from 'node:test'
+import { connectDatabase } from '../../src/db/connect.js'
+import type { Database } from '../../src/db/database.js'
+import type { DatabaseTarget, TestDatabase } from './databases.js'
+
+export function suiteDatabase(target: DatabaseTarget, opened: (database: TestDatabase, db: Database) => void): void {
+  let database: TestDatabase | undefined
+  let db: Database | undefined
+  before(async () => {
+    database = await target.create()
+    db = await connectDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir })
+    opened(database, db)
+  })
+  after(async () => {
+    await db?.close({ timeoutSeconds: 1 })
+    await database?.cleanup()
+  })
+}
