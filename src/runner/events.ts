@@ -11,7 +11,8 @@ export type JobOutcome =
 export interface RunnerEvents {
   /** A claim brought `jobs`; `waiting` are now in the local queue (before free slots take theirs). */
   'jobs:claimed': { jobs: readonly OwnedJob[]; waiting: number }
-  'job:start': { job: OwnedJob }
+  /** `startedAt`: when its code started, ms since the epoch on this instance's clock. */
+  'job:start': { job: OwnedJob; startedAt: number }
   /** The outcome is written (or, for `abandoned` and `lost`, given up on). */
   'job:settled': { job: OwnedJob; outcome: JobOutcome; error?: Error }
   'job:checkpoint': { ids: readonly string[] }

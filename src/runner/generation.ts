@@ -21,7 +21,7 @@
  */
 import os from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { OwnedJob } from '../queue/job.js'
+import type { Json, OwnedJob } from '../queue/job.js'
 import type { NewJobLogLine } from '../queue/jobLogStore.js'
 import type { LimitedQueue, LimitedType, Limits } from '../queue/limitedClaim.js'
 import type { Pause, PauseMode } from '../queue/pauseStore.js'
@@ -695,14 +695,14 @@ export class RunnerGeneration {
 
   /** Runs a claimed job (its attempt counted, as the job object shows). */
   private execute(job: OwnedJob): void {
-    const started: OwnedJob = { ...job, startedAt: new Date().toISOString() }
     const execution = new JobExecution(
-      started,
+      job,
       this.deps.registry.get(job.type),
       this.deps.log,
       this.flushOne,
       this.timeouts,
       this.deps.onProgress,
+      this.onSettled,
     )
     this.executions.set(job.id, execution)
     this.deps.liveRuns.add(execution)
@@ -720,7 +720,7 @@ export class RunnerGeneration {
         'job started',
       )
     }
-    this.events.emit('job:start', { job: started })
+    this.events.emit('job:start', { job, startedAt: execution.startedAt })
     // Long-polls and streams here waiting for the job to leave `queued` wake now; the notice crosses
     // to another instance only where one watches the job (a stream of many jobs there has no poll:
     // it would show the job go from queued to its outcome), and costs nothing where none does.
@@ -730,28 +730,37 @@ export class RunnerGeneration {
     // Or its pause (the first reason wins): it stops at once, and the `pause` row makes it `paused`.
     if (job.pauseRequested) execution.abort('paused')
     execution.start()
-    const write = this.settle(execution)
-    this.writing.add(write)
-    execution.outcomeWritten = write
   }
 
-  /** Waits for a started job to settle, frees its slot and writes its outcome. */
-  private async settle(execution: JobExecution): Promise<void> {
+  /**
+   * A started job settled (never during `execute`: see JobExecution's `onSettled`): its slot frees
+   * at once, and its outcome is written in the next batch, the lease held until then.
+   */
+  private readonly onSettled = (execution: JobExecution, settlement: Settlement): void => {
+    this.deps.liveRuns.end(execution)
+    // Its job may be waiting here for this end: the claim loop starts it.
+    if (execution.abandoned) return this.doorbell.ring()
+    const { id } = execution.job
+    this.executions.delete(id)
+    this.settling.set(id, execution)
+    const write = this.writeSettled(execution, settlement)
+    this.writing.add(write)
+    execution.outcomeWritten = write
+    this.fillSlots()
+    if (this.freeSlots - this.startableWaiting > 0 || this.localQueue.wantsRefill) this.doorbell.ring()
+  }
+
+  /** Writes a settled run's log lines, then its outcome. */
+  private async writeSettled(execution: JobExecution, settlement: Settlement): Promise<void> {
     const { job } = execution
     try {
-      const settlement = await execution.settled
-      this.deps.liveRuns.end(execution)
-      // Its job may be waiting here for this end: the claim loop starts it.
-      if (execution.abandoned) return this.doorbell.ring()
-      // The slot frees now; the outcome is written in the next batch, and the lease is held until then.
-      this.executions.delete(job.id)
-      this.settling.set(job.id, execution)
-      this.fillSlots()
-      if (this.freeSlots - this.startableWaiting > 0 || this.localQueue.wantsRefill) this.doorbell.ring()
       // Before the outcome: whoever sees the job finished sees its last lines too. Not past the stop
       // deadline, though: the outcome matters more than its last lines.
       if (execution.usedLog) await this.untilDeadline(this.writeLogLines([execution]))
-      await this.writeOutcome(execution, settlement)
+      if (execution.crashError) {
+        await this.writeFailure(execution, crashedTheProcess(execution.crashError), undefined, settlement)
+      } else if (settlement.kind === 'resolved') await this.writeSuccess(execution, settlement.result)
+      else await this.writeRejected(execution, settlement)
       // Its end frees a place under its type's limits: instances that found the type at its limit
       // claim again now rather than at their next poll.
       if (this.limited.has.has(job.type) || this.limited.queueNames.has(job.queue)) {
@@ -891,19 +900,11 @@ export class RunnerGeneration {
     return released
   }
 
-  private async writeOutcome(execution: JobExecution, settlement: Settlement): Promise<void> {
+  /** A run that threw: a failed attempt, or one its token stopped (a shutdown, a cancel, a pause, its slice's end). */
+  private async writeRejected(execution: JobExecution, settlement: Settlement & { kind: 'rejected' }): Promise<void> {
     const { job } = execution
     const reason = execution.abortReason
-    if (execution.crashError) {
-      return this.writeFailure(execution, crashedTheProcess(execution.crashError), undefined, settlement)
-    }
-    if (
-      settlement.kind === 'rejected' &&
-      reason !== 'shutdown' &&
-      reason !== 'cancelled' &&
-      reason !== 'paused' &&
-      reason !== 'yield'
-    ) {
+    if (reason !== 'shutdown' && reason !== 'cancelled' && reason !== 'paused' && reason !== 'yield') {
       const error =
         reason === 'timeout'
           ? `timed out after ${job.timeoutSeconds} s`
@@ -913,10 +914,7 @@ export class RunnerGeneration {
     const snapshot = execution.currentState()
     let outcome: JobOutcome
     let write: () => Promise<boolean>
-    if (settlement.kind === 'resolved') {
-      outcome = 'succeeded'
-      write = () => this.outcomes.complete({ ...snapshot, result: settlement.result })
-    } else if (reason === 'paused' || reason === 'yield') {
+    if (reason === 'paused' || reason === 'yield') {
       const stopped = reason === 'paused' ? 'paused' : 'yielded'
       outcome = stopped
       write = async () => {
@@ -938,13 +936,42 @@ export class RunnerGeneration {
       write = () => this.outcomes.cancel({ ...snapshot, started: true })
     }
     const written = await this.retryWrite(write)
+    this.afterOutcome(execution, settlement, outcome, written)
+  }
+
+  /**
+   * A success, nearly every run of a busy queue: its completion joins the next batch, awaited here
+   * directly rather than through `retryWrite`'s frame; a failed first write is retried as any other.
+   */
+  private async writeSuccess(execution: JobExecution, result: Json | null): Promise<void> {
+    const completion = { ...execution.currentState(), result }
+    let written: boolean | undefined
+    try {
+      written = await this.outcomes.complete(completion)
+    } catch (error) {
+      written = await this.retryAfter(error, () => this.outcomes.complete(completion))
+    }
+    this.afterOutcome(execution, undefined, 'succeeded', written)
+  }
+
+  /**
+   * What follows an outcome write: `written` true when the row was written, false when the lease had
+   * been lost (another instance owns the job now, and its outcome wins), undefined when the write
+   * gave up at the stop deadline.
+   */
+  private afterOutcome(
+    execution: JobExecution,
+    rejected: (Settlement & { kind: 'rejected' }) | undefined,
+    outcome: JobOutcome,
+    written: boolean | undefined,
+  ): void {
+    const { job } = execution
     if (execution.abandoned) return
     if (written === undefined) {
       this.unwrittenIds.push(job.id)
       this.events.emit('job:settled', { job, outcome: 'lost' })
       return
     }
-    // Zero rows: the lease was lost and another instance owns the job now; its outcome wins.
     const finalOutcome = written ? outcome : 'lost'
     if (finalOutcome === 'interrupted') this.interruptedIds.push(job.id)
     if (finalOutcome === 'lost')
@@ -953,9 +980,7 @@ export class RunnerGeneration {
     if (outcome === 'interrupted' || finalOutcome === 'yielded') this.deps.notifier.announce('jobsAvailable', job.queue)
     this.events.emit(
       'job:settled',
-      settlement.kind === 'rejected'
-        ? { job, outcome: finalOutcome, error: settlement.error }
-        : { job, outcome: finalOutcome },
+      rejected ? { job, outcome: finalOutcome, error: rejected.error } : { job, outcome: finalOutcome },
     )
   }
 
@@ -1021,15 +1046,25 @@ export class RunnerGeneration {
 
   /** Retries a write through a database outage until it lands or the stop deadline passes. */
   private async retryWrite<T>(write: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await write()
+    } catch (error) {
+      return this.retryAfter(error, write)
+    }
+  }
+
+  /** `retryWrite` after a first attempt failed with `error`. */
+  private async retryAfter<T>(error: unknown, write: () => Promise<T>): Promise<T | undefined> {
     for (let attempt = 0; ; attempt++) {
+      this.reportError(coerceError(error), 'outcome write')
+      if (this.deadline.signal.aborted) return undefined
+      const delay = WRITE_RETRY_MS[Math.min(attempt, WRITE_RETRY_MS.length - 1)]!
+      await sleep(delay, undefined, { signal: this.deadline.signal, ref: false }).catch(() => {})
+      if (this.deadline.signal.aborted) return undefined
       try {
         return await write()
-      } catch (error) {
-        this.reportError(coerceError(error), 'outcome write')
-        if (this.deadline.signal.aborted) return undefined
-        const delay = WRITE_RETRY_MS[Math.min(attempt, WRITE_RETRY_MS.length - 1)]!
-        await sleep(delay, undefined, { signal: this.deadline.signal, ref: false }).catch(() => {})
-        if (this.deadline.signal.aborted) return undefined
+      } catch (next) {
+        error = next
       }
     }
   }

@@ -13,6 +13,7 @@
  *                          ├─ slice: its type's `maxSliceSeconds` after the start, token fires with `yield`
  *                          └─ abandoned (by the runner): its late outcome is ignored
  */
+import type { Span } from '@opentelemetry/api'
 import type { Logger } from 'pino'
 import type { AbortReason, JobContext, JobDefinition } from '../../jobs/defineJob.js'
 import type { Json, JobProgress, OwnedJob } from '../queue/job.js'
@@ -65,9 +66,9 @@ export class JobExecution {
   private sliceTimer: NodeJS.Timeout | undefined
   private cancelGraceTimer: NodeJS.Timeout | undefined
   private settlement: Settlement | undefined
-  /** Resolves when `run` has returned or thrown; pending until `start()`. */
-  readonly settled: Promise<Settlement>
-  private resolveSettled!: (settlement: Settlement) => void
+  /** `settled`, made when first asked for: the runner hears of the settlement through `onSettled`. */
+  private settledPromise: Promise<Settlement> | undefined
+  private resolveSettled: ((settlement: Settlement) => void) | undefined
   /** Set when the runner gave up waiting (grace deadline): a late outcome is then ignored. */
   abandoned = false
   /** The runner's write of this run's outcome, once it is under way (an abandoned run's never ends). */
@@ -85,12 +86,20 @@ export class JobExecution {
     private readonly timeouts: ExecutionTimeouts = NO_TIMEOUT_ABANDONMENT,
     /** Hears every progress report at once (the live progress board), without waiting for a flush. */
     private readonly onProgress?: (execution: JobExecution) => void,
+    /** Hears the settlement once, in a later microtask than `start()`, before `settled` resolves. */
+    private readonly onSettled?: (execution: JobExecution, settlement: Settlement) => void,
   ) {
     this.checkpoint = job.checkpoint
     this.resumedFrom = job.checkpoint
     this.checkpointVersion = job.checkpointVersion ?? 1
     this.progressValue = job.progress
-    this.settled = new Promise<Settlement>((resolve) => (this.resolveSettled = resolve))
+  }
+
+  /** Resolves when `run` has returned or thrown; pending until `start()`. */
+  get settled(): Promise<Settlement> {
+    if (this.settledPromise) return this.settledPromise
+    if (this.settlement) return (this.settledPromise = Promise.resolve(this.settlement))
+    return (this.settledPromise = new Promise<Settlement>((resolve) => (this.resolveSettled = resolve)))
   }
 
   /** Runs the job's code (once its start is written). */
@@ -235,42 +244,63 @@ export class JobExecution {
     return this.flushNow(this)
   }
 
-  private async run(definition: JobDefinition<unknown, unknown, unknown> | undefined): Promise<void> {
-    let settlement: Settlement
+  /**
+   * Runs the job's code and settles once it returns or throws. No async function here: a drain of
+   * no-op jobs starts tens of thousands a second, and each async frame, with its promise and await,
+   * stays alive until the job settles (src/runner/generation.ts, `onSettled`).
+   */
+  private run(definition: JobDefinition<unknown, unknown, unknown> | undefined): void {
     if (!definition) {
-      settlement = {
-        kind: 'rejected',
-        error: new Error(`unknown job type ${JSON.stringify(this.job.type)}: no job file defines it`),
-      }
-    } else {
-      if (needsResumeCheck(definition, this.job.checkpoint, this.checkpointVersion)) {
-        const resumed = await resumeCheckpoint(definition, this.job.checkpoint!, this.checkpointVersion, () => this.log)
-        this.resumedFrom = resumed.checkpoint
-        if (resumed.changed) {
-          this.checkpoint = resumed.checkpoint
-          this.version += 1
-          this.checkpointChanges += 1
-        }
-      }
-      // Written in the type's version from now on (a checkpoint of the same version stays as it is).
-      this.checkpointVersion = definition.checkpointVersion ?? 1
-      const { span, context } = startJobRunSpan(this.job)
-      try {
-        const result = await withContext(context, () => definition.run(new ExecutionContext(this)))
-        settlement = { kind: 'resolved', result: result === undefined ? null : (result as Json) }
-      } catch (thrown) {
-        settlement = { kind: 'rejected', error: coerceError(thrown) }
-      }
-      endJobRunSpan(
-        span,
-        settlement.kind === 'resolved' ? settlement : { ...settlement, abortReason: this.abortReason },
-      )
+      const error = new Error(`unknown job type ${JSON.stringify(this.job.type)}: no job file defines it`)
+      return void Promise.resolve().then(() => this.settle({ kind: 'rejected', error }))
     }
+    if (needsResumeCheck(definition, this.job.checkpoint, this.checkpointVersion)) {
+      return void this.resumeThenRun(definition)
+    }
+    this.runCode(definition)
+  }
+
+  private async resumeThenRun(definition: JobDefinition<unknown, unknown, unknown>): Promise<void> {
+    const resumed = await resumeCheckpoint(definition, this.job.checkpoint!, this.checkpointVersion, () => this.log)
+    this.resumedFrom = resumed.checkpoint
+    if (resumed.changed) {
+      this.checkpoint = resumed.checkpoint
+      this.version += 1
+      this.checkpointChanges += 1
+    }
+    this.runCode(definition)
+  }
+
+  private runCode(definition: JobDefinition<unknown, unknown, unknown>): void {
+    // Written in the type's version from now on (a checkpoint of the same version stays as it is).
+    this.checkpointVersion = definition.checkpointVersion ?? 1
+    const { span, context } = startJobRunSpan(this.job)
+    let returned: unknown
+    try {
+      returned = withContext(context, () => definition.run(new ExecutionContext(this)))
+    } catch (thrown) {
+      // Settled in a later microtask all the same, as an async `run` that throws at once would be.
+      returned = Promise.reject(thrown)
+    }
+    // `Promise.resolve` passes a promise through as it is, and waits for any other thenable.
+    Promise.resolve(returned).then(
+      (result) => this.endRun(span, { kind: 'resolved', result: result === undefined ? null : (result as Json) }),
+      (thrown: unknown) => this.endRun(span, { kind: 'rejected', error: coerceError(thrown) }),
+    )
+  }
+
+  private endRun(span: Span, settlement: Settlement): void {
+    endJobRunSpan(span, settlement.kind === 'resolved' ? settlement : { ...settlement, abortReason: this.abortReason })
+    this.settle(settlement)
+  }
+
+  private settle(settlement: Settlement): void {
     if (this.timeout) clearTimeout(this.timeout)
     if (this.sliceTimer) clearTimeout(this.sliceTimer)
     if (this.cancelGraceTimer) clearTimeout(this.cancelGraceTimer)
     this.settlement = settlement
-    this.resolveSettled(settlement)
+    this.onSettled?.(this, settlement)
+    this.resolveSettled?.(settlement)
   }
 }
 

@@ -18,15 +18,25 @@ export interface BatcherOptions {
   onError?: (error: unknown) => void
 }
 
-interface Pending<T, R> {
-  item: T
-  /** Absent for an item added with `send`. */
-  resolve?: (result: R) => void
-  reject?: (error: unknown) => void
+/**
+ * Items bound for one `write`, at most `maxBatch`. Every `add` to it shares one promise: a job
+ * runner settling tens of thousands of jobs a second would otherwise make a promise, two resolving
+ * functions and a record per item, and keep them all alive until the batch is written.
+ */
+interface Batch<T, R> {
+  items: T[]
+  /** Made by the batch's first `add`; absent while only `send` has added to it. */
+  written: Promise<R> | undefined
+  resolve: (result: R) => void
+  reject: (error: unknown) => void
+  /** Carries an item added with `send`, whose failure nobody awaits. */
+  unheard: boolean
 }
 
 export class Batcher<T, R> {
-  private queue: Pending<T, R>[] = []
+  /** Batches waiting to be written, oldest first; only the last one still takes items. */
+  private waiting: Batch<T, R>[] = []
+  private waitingItems = 0
   private inFlight = 0
   private scheduled = false
   private readonly maxBatch: number
@@ -44,14 +54,18 @@ export class Batcher<T, R> {
 
   /** Items waiting for a batch or being written. */
   get pending(): number {
-    return this.queue.length + this.inFlight
+    return this.waitingItems + this.inFlight
   }
 
+  /** Resolves (or rejects) with the result of the batch that carries `item`. */
   add(item: T): Promise<R> {
-    return new Promise<R>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject })
-      this.schedule()
+    const batch = this.open(item)
+    batch.written ??= new Promise<R>((resolve, reject) => {
+      batch.resolve = resolve
+      batch.reject = reject
     })
+    this.schedule()
+    return batch.written
   }
 
   /**
@@ -59,12 +73,24 @@ export class Batcher<T, R> {
    * and a failure of its batch goes to `onError`, once per batch.
    */
   send(item: T): void {
-    this.queue.push({ item })
+    this.open(item).unheard = true
     this.schedule()
   }
 
+  /** The batch `item` joined: the last waiting one, or a new one when that is full. */
+  private open(item: T): Batch<T, R> {
+    let batch = this.waiting.at(-1)
+    if (!batch || batch.items.length >= this.maxBatch) {
+      batch = { items: [], written: undefined, resolve: noop, reject: noop, unheard: false }
+      this.waiting.push(batch)
+    }
+    batch.items.push(item)
+    this.waitingItems += 1
+    return batch
+  }
+
   private schedule(): void {
-    if (this.scheduled || this.queue.length === 0 || this.inFlight >= this.maxInFlight) return
+    if (this.scheduled || this.waitingItems === 0 || this.inFlight >= this.maxInFlight) return
     this.scheduled = true
     setImmediate(() => {
       this.scheduled = false
@@ -73,29 +99,21 @@ export class Batcher<T, R> {
   }
 
   private flush(): void {
-    while (this.queue.length > 0 && this.inFlight < this.maxInFlight) {
-      const batch = this.queue.splice(0, this.maxBatch)
+    while (this.waiting.length > 0 && this.inFlight < this.maxInFlight) {
+      const batch = this.waiting.shift()!
+      this.waitingItems -= batch.items.length
       this.inFlight += 1
       let written: Promise<R>
       try {
-        written = this.write(batch.map((p) => p.item))
+        written = this.write(batch.items)
       } catch (error) {
         written = Promise.reject(error)
       }
       written
-        .then(
-          (result) => {
-            for (const p of batch) p.resolve?.(result)
-          },
-          (error: unknown) => {
-            let unheard = false
-            for (const p of batch) {
-              if (p.reject) p.reject(error)
-              else unheard = true
-            }
-            if (unheard) this.onError(error)
-          },
-        )
+        .then(batch.resolve, (error: unknown) => {
+          batch.reject(error)
+          if (batch.unheard) this.onError(error)
+        })
         .finally(() => {
           this.inFlight -= 1
           this.schedule()
@@ -103,3 +121,5 @@ export class Batcher<T, R> {
     }
   }
 }
+
+const noop = () => {}

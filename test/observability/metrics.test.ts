@@ -80,7 +80,7 @@ describe('job histograms', () => {
     /** One run through the runner's events, and the same observations made on the reference. */
     const runJob = (type: string, queue: string, waitedMs: number, ranMs: number, outcome: JobOutcome) => {
       const started = job(++id, type, queue, waitedMs)
-      runner.events.emit('job:start', { job: started })
+      runner.events.emit('job:start', { job: started, startedAt: RUN_AT + waitedMs })
       now += ranMs
       runner.events.emit('job:settled', { job: started, outcome })
       const labels = { type: bounded(type, ['echo', 'flaky']), queue: bounded(queue, ['default', 'reports']) }
