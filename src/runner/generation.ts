@@ -750,26 +750,60 @@ export class RunnerGeneration {
     if (this.freeSlots - this.startableWaiting > 0 || this.localQueue.wantsRefill) this.doorbell.ring()
   }
 
-  /** Writes a settled run's log lines, then its outcome. */
-  private async writeSettled(execution: JobExecution, settlement: Settlement): Promise<void> {
-    const { job } = execution
+  /**
+   * Writes a settled run's log lines, then its outcome. Before the outcome: whoever sees the job
+   * finished sees its last lines too. Not past the stop deadline, though: the outcome matters more
+   * than its last lines.
+   */
+  private writeSettled(execution: JobExecution, settlement: Settlement): Promise<void> {
+    return settlement.kind === 'resolved' && !execution.crashError
+      ? this.writeSuccess(execution, settlement.result)
+      : this.writeUnsuccessful(execution, settlement)
+  }
+
+  /**
+   * A success, nearly every run of a busy queue: one async frame from settlement to written (each
+   * frame of a run lives until its batch is written, tens of thousands of them a second in a drain).
+   * Its completion joins the next batch; a failed first write is retried as any other outcome's.
+   */
+  private async writeSuccess(execution: JobExecution, result: Json | null): Promise<void> {
     try {
-      // Before the outcome: whoever sees the job finished sees its last lines too. Not past the stop
-      // deadline, though: the outcome matters more than its last lines.
+      if (execution.usedLog) await this.untilDeadline(this.writeLogLines([execution]))
+      const completion = { ...execution.currentState(), result }
+      let written: boolean | undefined
+      try {
+        written = await this.outcomes.complete(completion)
+      } catch (error) {
+        written = await this.retryAfter(error, () => this.outcomes.complete(completion))
+      }
+      this.afterOutcome(execution, undefined, 'succeeded', written)
+    } finally {
+      this.outcomeWritten(execution)
+    }
+  }
+
+  /** A run that threw, or crashed the process. */
+  private async writeUnsuccessful(execution: JobExecution, settlement: Settlement): Promise<void> {
+    try {
       if (execution.usedLog) await this.untilDeadline(this.writeLogLines([execution]))
       if (execution.crashError) {
         await this.writeFailure(execution, crashedTheProcess(execution.crashError), undefined, settlement)
-      } else if (settlement.kind === 'resolved') await this.writeSuccess(execution, settlement.result)
-      else await this.writeRejected(execution, settlement)
-      // Its end frees a place under its type's limits: instances that found the type at its limit
-      // claim again now rather than at their next poll.
-      if (this.limited.has.has(job.type) || this.limited.queueNames.has(job.queue)) {
-        this.deps.notifier.announce('jobsAvailable', job.queue)
-      }
+      } else if (settlement.kind === 'rejected') await this.writeRejected(execution, settlement)
     } finally {
-      // `outcomeWritten` is this call's promise, set before its first await returned.
-      this.writing.delete(execution.outcomeWritten!)
-      this.settling.delete(job.id)
+      this.outcomeWritten(execution)
+    }
+  }
+
+  /** The outcome of `execution` is written (or given up on). */
+  private outcomeWritten(execution: JobExecution): void {
+    const { job } = execution
+    // `outcomeWritten` is the promise of the write, set before its first await returned.
+    this.writing.delete(execution.outcomeWritten!)
+    this.settling.delete(job.id)
+    // Its end frees a place under its type's limits: instances that found the type at its limit
+    // claim again now rather than at their next poll.
+    if (this.limited.has.has(job.type) || this.limited.queueNames.has(job.queue)) {
+      this.deps.notifier.announce('jobsAvailable', job.queue)
     }
   }
 
@@ -937,21 +971,6 @@ export class RunnerGeneration {
     }
     const written = await this.retryWrite(write)
     this.afterOutcome(execution, settlement, outcome, written)
-  }
-
-  /**
-   * A success, nearly every run of a busy queue: its completion joins the next batch, awaited here
-   * directly rather than through `retryWrite`'s frame; a failed first write is retried as any other.
-   */
-  private async writeSuccess(execution: JobExecution, result: Json | null): Promise<void> {
-    const completion = { ...execution.currentState(), result }
-    let written: boolean | undefined
-    try {
-      written = await this.outcomes.complete(completion)
-    } catch (error) {
-      written = await this.retryAfter(error, () => this.outcomes.complete(completion))
-    }
-    this.afterOutcome(execution, undefined, 'succeeded', written)
   }
 
   /**
