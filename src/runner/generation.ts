@@ -25,7 +25,7 @@ import type { Json, OwnedJob } from '../queue/job.js'
 import type { NewJobLogLine } from '../queue/jobLogStore.js'
 import type { LimitedQueue, LimitedType, Limits } from '../queue/limitedClaim.js'
 import type { Pause, PauseMode } from '../queue/pauseStore.js'
-import { boundedFailedAttempt, type JobSnapshot } from '../queue/store.js'
+import { boundedFailedAttempt, type Completion, type JobSnapshot } from '../queue/store.js'
 import { coerceError } from '../log.js'
 import { Doorbell } from '../support/doorbell.js'
 import { IdlePoll } from '../support/idlePoll.js'
@@ -769,7 +769,9 @@ export class RunnerGeneration {
   private async writeSuccess(execution: JobExecution, result: Json | null): Promise<void> {
     try {
       if (execution.usedLog) await this.untilDeadline(this.writeLogLines([execution]))
-      const completion = { ...execution.currentState(), result }
+      const completion: Completion = execution.stateChanged
+        ? { ...execution.currentState(), result }
+        : { id: execution.job.id, result, unchanged: true }
       let written: boolean | undefined
       try {
         written = await this.outcomes.complete(completion)

@@ -185,6 +185,14 @@ export class JobExecution {
     }
   }
 
+  /**
+   * True once the checkpoint, its version or the progress differ from what the claim read: until
+   * then an outcome need not write them (`Completion`'s `unchanged`).
+   */
+  get stateChanged(): boolean {
+    return this.version !== 0 || this.checkpointVersion !== (this.job.checkpointVersion ?? 1)
+  }
+
   get dirty(): boolean {
     return this.version !== this.writtenVersion
   }

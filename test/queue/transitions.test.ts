@@ -234,6 +234,44 @@ for (const target of databaseTargets()) {
         assert.equal(f.leaseOwner, null)
         assert.deepEqual(f.checkpoint, { step: 9 })
       })
+
+      it('running → succeeded keeping the stored checkpoint, its version and progress when the run left them unchanged', async () => {
+        const id = await enqueue()
+        const owner = randomUUID()
+        await start(owner, id)
+        const progress = { fraction: 0.5, message: 'half' }
+        await store.writeCheckpoints({
+          instanceId: owner,
+          jobs: [{ id, checkpoint: { step: 3 }, checkpointVersion: 2, progress }],
+        })
+        const completion = { id, result: { ok: true }, unchanged: true as const }
+        assert.deepEqual(await store.completeJobs({ instanceId: owner, completions: [completion] }), [id])
+        const f = await facts(id)
+        assert.equal(f.state, 'succeeded')
+        assert.deepEqual(f.checkpoint, { step: 3 })
+        const job = (await store.getJob({ id, owner: 'alice' }))!
+        assert.equal(job.checkpointVersion, 2)
+        assert.deepEqual(job.progress, progress)
+        assert.deepEqual(job.result, { ok: true })
+      })
+
+      it('answers the ids it wrote, in one row however many: none, one, several', async () => {
+        const owner = randomUUID()
+        const ids = [await enqueue(), await enqueue(), await enqueue()]
+        for (const id of ids) await start(owner, id)
+        assert.deepEqual(
+          await store.completeJobs({
+            instanceId: randomUUID(),
+            completions: ids.map((id) => ({ ...snapshot(id), result: null })),
+          }),
+          [],
+        )
+        const written = await store.completeJobs({
+          instanceId: owner,
+          completions: ids.map((id) => ({ ...snapshot(id), result: null })),
+        })
+        assert.deepEqual([...written].sort(), [...ids].sort())
+      })
     })
 
     row('fail', () => {
