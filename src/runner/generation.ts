@@ -642,14 +642,17 @@ export class RunnerGeneration {
   private hold(jobs: readonly OwnedJob[]): void {
     const refused = this.localQueue.push(jobs)
     if (refused.length > 0) this.trackWrite(this.release(refused, this.graceTimer).then(() => {}))
-    const now = Date.now()
-    if (jobs.some((job) => Date.parse(job.runAt) > now)) this.holdsEarlyJobs = true
+    // A claimed job's runAt is text in toISOString's form (ISO_TIMESTAMP): times compare as texts,
+    // without a parse per job.
+    const now = new Date().toISOString()
+    if (jobs.some((job) => job.runAt > now)) this.holdsEarlyJobs = true
   }
 
   /** Starts waiting jobs in the free slots. */
   private fillSlots(): void {
     const now = Date.now()
     const early = this.holdsEarlyJobs
+    const nowText = early ? new Date(now).toISOString() : ''
     while (this.state === 'running' && this.freeSlots > 0) {
       // A job claimed while an abandoned run of it still executes here waits for that run to end;
       // one claimed before its runAt waits for it.
@@ -659,7 +662,7 @@ export class RunnerGeneration {
           ? this.localQueue.take(
               1,
               (waiting) =>
-                (!early || Date.parse(waiting.runAt) <= now) && !(mayBlock && this.deps.liveRuns.has(waiting.id)),
+                (!early || waiting.runAt <= nowText) && !(mayBlock && this.deps.liveRuns.has(waiting.id)),
             )
           : this.localQueue.take(1)
       if (!job) break
@@ -681,15 +684,15 @@ export class RunnerGeneration {
 
   /** Arms the start of the first early job still waiting, or forgets that there are any. */
   private armEarlyStart(now: number): void {
-    let first = Infinity
+    const nowText = new Date(now).toISOString()
+    let first: string | undefined
     for (const { job } of this.localQueue.entries()) {
-      const at = Date.parse(job.runAt)
-      if (at > now && at < first) first = at
+      if (job.runAt > nowText && (first === undefined || job.runAt < first)) first = job.runAt
     }
     clearTimeout(this.earlyStartTimer)
-    this.holdsEarlyJobs = first !== Infinity
-    if (!this.holdsEarlyJobs) return
-    this.earlyStartTimer = setTimeout(() => this.fillSlots(), first - now)
+    this.holdsEarlyJobs = first !== undefined
+    if (first === undefined) return
+    this.earlyStartTimer = setTimeout(() => this.fillSlots(), Date.parse(first) - now)
     this.earlyStartTimer.unref()
   }
 
