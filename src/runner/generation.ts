@@ -661,8 +661,7 @@ export class RunnerGeneration {
         mayBlock || early
           ? this.localQueue.take(
               1,
-              (waiting) =>
-                (!early || waiting.runAt <= nowText) && !(mayBlock && this.deps.liveRuns.has(waiting.id)),
+              (waiting) => (!early || waiting.runAt <= nowText) && !(mayBlock && this.deps.liveRuns.has(waiting.id)),
             )
           : this.localQueue.take(1)
       if (!job) break
