@@ -88,6 +88,46 @@ describe('job execution', () => {
     assert.match(settlement.kind === 'rejected' ? settlement.error.message : '', /unknown job type "nowhere"/)
   })
 
+  it('tells onSettled once, never during start(), before settled resolves: sync, async, throwing and unknown jobs', async () => {
+    const returnsAtOnce = defineJob<Json, never, Json>({
+      name: 'sync',
+      payloadSchema: {},
+      run: (({ payload }: { payload: Json }) => payload) as never,
+    })
+    const throwsAtOnce = defineJob<Json, never, Json>({
+      name: 'throws',
+      payloadSchema: {},
+      run: (() => {
+        throw new Error('at once')
+      }) as never,
+    })
+    const resolves = defineJob<Json, never, Json>({ name: 'async', payloadSchema: {}, run: async () => 'done' })
+    const cases = [
+      { definition: returnsAtOnce, kind: 'resolved' },
+      { definition: throwsAtOnce, kind: 'rejected' },
+      { definition: resolves, kind: 'resolved' },
+      { definition: undefined, kind: 'rejected' },
+    ] as const
+    for (const { definition, kind } of cases) {
+      const heard: { kind: string; duringStart: boolean; settledYet: boolean }[] = []
+      let starting = false
+      let settledResolved = false
+      const execution = new JobExecution(jobRow(), definition, log, noFlush, undefined, undefined, (e, settlement) => {
+        assert.equal(e, execution)
+        heard.push({ kind: settlement.kind, duringStart: starting, settledYet: settledResolved })
+      })
+      void execution.settled.then(() => (settledResolved = true))
+      starting = true
+      execution.start()
+      starting = false
+      const settlement = await execution.settled
+      const name = definition?.name ?? 'unknown'
+      assert.equal(settlement.kind, kind, name)
+      assert.deepEqual(heard, [{ kind, duringStart: false, settledYet: false }], name)
+      assert.equal(execution.isSettled, true)
+    }
+  })
+
   it('fires its token with the reason given; the first reason wins', async () => {
     const { definition, finish, seen } = controlled()
     const execution = new JobExecution(jobRow(), definition, log, noFlush)

@@ -30,6 +30,15 @@ describe('Batcher', () => {
     assert.equal(batcher.pending, 0)
   })
 
+  it('gives every item of a batch the same promise, and the next batch another', async () => {
+    const r = recorder()
+    const batcher = new Batcher(r.write, { maxBatch: 2 })
+    const [a, b, c] = [batcher.add(1), batcher.add(2), batcher.add(3)]
+    assert.equal(a, b, 'one promise for the batch, not one per item')
+    assert.notEqual(b, c, 'a full batch leaves the next item to a new one')
+    assert.deepEqual(await Promise.all([a, c]), [[10, 20], [30]])
+  })
+
   it('gathers items added while a batch is being written into the next one', async () => {
     const r = recorder()
     const batcher = new Batcher(r.write)
