@@ -353,8 +353,6 @@ export class RunnerGeneration {
     for (const execution of stillRunning) {
       execution.abandoned = true
       this.executions.delete(execution.job.id)
-      // Its outcome write waits for a settlement that may never come: waiting on it would eat the budget left for deregistration.
-      this.writing.delete(execution.outcomeWritten!)
     }
     // A run blamed for the crash behind this stop (its promise never settles when a timer of it threw)
     // fails its attempt with that cause, as it would had it settled: it was not merely slow to stop.
@@ -782,7 +780,7 @@ export class RunnerGeneration {
       }
       this.afterOutcome(execution, undefined, 'succeeded', written)
     } finally {
-      this.outcomeWritten(execution)
+      this.writeEnded(execution)
     }
   }
 
@@ -794,12 +792,12 @@ export class RunnerGeneration {
         await this.writeFailure(execution, crashedTheProcess(execution.crashError), undefined, settlement)
       } else if (settlement.kind === 'rejected') await this.writeRejected(execution, settlement)
     } finally {
-      this.outcomeWritten(execution)
+      this.writeEnded(execution)
     }
   }
 
   /** The outcome of `execution` is written (or given up on). */
-  private outcomeWritten(execution: JobExecution): void {
+  private writeEnded(execution: JobExecution): void {
     const { job } = execution
     // `outcomeWritten` is the promise of the write, set before its first await returned.
     this.writing.delete(execution.outcomeWritten!)
@@ -822,7 +820,6 @@ export class RunnerGeneration {
     execution.abandoned = true
     this.executions.delete(job.id)
     this.deps.liveRuns.releaseSlot(execution)
-    this.writing.delete(execution.outcomeWritten!)
     const graceSeconds = this.timeouts.abandonGraceMs / 1000
     this.deps.log.warn(
       { jobId: job.id, type: job.type, timeoutSeconds: job.timeoutSeconds, graceSeconds },
@@ -846,7 +843,6 @@ export class RunnerGeneration {
     execution.abandoned = true
     this.executions.delete(job.id)
     this.deps.liveRuns.releaseSlot(execution)
-    this.writing.delete(execution.outcomeWritten!)
     const graceSeconds = (this.config.cancelGraceMs ?? 0) / 1000
     this.deps.log.warn(
       { jobId: job.id, type: job.type, graceSeconds },

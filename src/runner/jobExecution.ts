@@ -71,7 +71,7 @@ export class JobExecution {
   private resolveSettled: ((settlement: Settlement) => void) | undefined
   /** Set when the runner gave up waiting (grace deadline): a late outcome is then ignored. */
   abandoned = false
-  /** The runner's write of this run's outcome, once it is under way (an abandoned run's never ends). */
+  /** The runner's write of this run's outcome, from its settlement on (an abandoned run gets none). */
   outcomeWritten: Promise<void> | undefined
   /** Set when this run is blamed for an uncaught exception: its outcome is a failed attempt, whatever it does next. */
   crashError: Error | undefined
