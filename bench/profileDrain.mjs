@@ -11,6 +11,8 @@
  * `POST /v1/jobs/batch` with one `runAt` a few seconds ahead, and only the drain is read: the CPU
  * profile's last busy stretch, the GC trace's last burst of collections. Heap samples carry no time,
  * so `heap` also counts the enqueue (the HTTP route, `readJsonBody`, `parseTimestamp`).
+ * `PROFILE_NODE_OPTIONS` adds options to the service's node, e.g. `--max-semi-space-size=64` to see
+ * what a larger young generation changes.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -49,7 +51,7 @@ try {
   const service = await startServiceProcess({
     DATABASE_URL: url,
     CONCURRENCY: '10',
-    NODE_OPTIONS: `--require ${preload}`,
+    NODE_OPTIONS: `--require ${preload} ${process.env.PROFILE_NODE_OPTIONS ?? ''}`,
   })
   let stdout = ''
   service.proc.stdout.on('data', (chunk) => (stdout += chunk))
