@@ -86,7 +86,7 @@ export class JobExecution {
     private readonly timeouts: ExecutionTimeouts = NO_TIMEOUT_ABANDONMENT,
     /** Hears every progress report at once (the live progress board), without waiting for a flush. */
     private readonly onProgress?: (execution: JobExecution) => void,
-    /** Hears the settlement once, in a later microtask than `start()`, before `settled` resolves. */
+    /** Hears the settlement once, in a later microtask than `start()`. */
     private readonly onSettled?: (execution: JobExecution, settlement: Settlement) => void,
   ) {
     this.checkpoint = job.checkpoint
