@@ -139,13 +139,15 @@ export class LocalQueue {
     if (!eligible) {
       while (taken.length < count && this.head < this.waiting.length) taken.push(this.waiting[this.head++]!.job)
     } else {
-      const kept: Waiting[] = []
-      for (const entry of this.entries()) {
-        if (taken.length < count && eligible(entry.job)) taken.push(entry.job)
-        else kept.push(entry)
+      // Stops at `count`, and takes an entry at the head by moving past it: while early jobs wait,
+      // every start asks this, and rebuilding the whole queue each time cost a copy of it per job.
+      for (let i = this.head; i < this.waiting.length && taken.length < count; i++) {
+        const entry = this.waiting[i]!
+        if (!eligible(entry.job)) continue
+        taken.push(entry.job)
+        if (i === this.head) this.head += 1
+        else this.waiting.splice(i--, 1)
       }
-      this.waiting = kept
-      this.head = 0
     }
     if (this.head === this.waiting.length) {
       this.waiting = []
