@@ -34,9 +34,8 @@ interface Batch<T, R> {
 }
 
 export class Batcher<T, R> {
-  /** Batches waiting to be written, oldest first; only the last one still takes items. */
+  /** Batches waiting to be written, oldest first, none empty; only the last one still takes items. */
   private waiting: Batch<T, R>[] = []
-  private waitingItems = 0
   private inFlight = 0
   private scheduled = false
   private readonly maxBatch: number
@@ -54,7 +53,7 @@ export class Batcher<T, R> {
 
   /** Items waiting for a batch or being written. */
   get pending(): number {
-    return this.waitingItems + this.inFlight
+    return this.waiting.reduce((items, batch) => items + batch.items.length, 0) + this.inFlight
   }
 
   /** Resolves (or rejects) with the result of the batch that carries `item`. */
@@ -85,12 +84,11 @@ export class Batcher<T, R> {
       this.waiting.push(batch)
     }
     batch.items.push(item)
-    this.waitingItems += 1
     return batch
   }
 
   private schedule(): void {
-    if (this.scheduled || this.waitingItems === 0 || this.inFlight >= this.maxInFlight) return
+    if (this.scheduled || this.waiting.length === 0 || this.inFlight >= this.maxInFlight) return
     this.scheduled = true
     setImmediate(() => {
       this.scheduled = false
@@ -101,7 +99,6 @@ export class Batcher<T, R> {
   private flush(): void {
     while (this.waiting.length > 0 && this.inFlight < this.maxInFlight) {
       const batch = this.waiting.shift()!
-      this.waitingItems -= batch.items.length
       this.inFlight += 1
       let written: Promise<R>
       try {
