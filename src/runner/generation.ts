@@ -665,7 +665,7 @@ export class RunnerGeneration {
       if (!job) break
       this.execute(job)
     }
-    if (early) this.armEarlyStart(now)
+    if (early) this.armEarlyStart(now, nowText)
   }
 
   /**
@@ -679,9 +679,8 @@ export class RunnerGeneration {
     this.dueTimer.note(atMs)
   }
 
-  /** Arms the start of the first early job still waiting, or forgets that there are any. */
-  private armEarlyStart(now: number): void {
-    const nowText = new Date(now).toISOString()
+  /** Arms the start of the first early job still waiting, or forgets that there are any. `nowText`: `now` as ISO text. */
+  private armEarlyStart(now: number, nowText: string): void {
     let first: string | undefined
     for (const { job } of this.localQueue.entries()) {
       if (job.runAt > nowText && (first === undefined || job.runAt < first)) first = job.runAt
