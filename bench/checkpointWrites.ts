@@ -77,6 +77,7 @@ try {
   for (let round = 1; round <= rounds; round++) {
     const snapshots = claimed.map((job) => ({
       id: job.id,
+      attempt: job.attempts,
       checkpoint: { cursor: round, pad },
       checkpointVersion: 1,
       progress: { fraction: round / rounds },

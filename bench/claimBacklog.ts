@@ -67,7 +67,7 @@ for (let round = 0; round < rounds; round++) {
     times[kind].push(performance.now() - started)
     claimed[kind].push(taken.length)
     if (taken.some((job) => job.type === 'held')) throw new Error(`the ${kind} claim took a held job`)
-    await store.releaseJobs({ instanceId, ids: taken.map((job) => job.id) })
+    await store.releaseJobs({ instanceId, claims: taken.map((job) => ({ id: job.id, attempt: job.attempts })) })
   }
 }
 await db.close()

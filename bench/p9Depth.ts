@@ -130,7 +130,7 @@ export async function queueDepth({
             if (claimed.length === 0) throw new Error(`${side.name}: the backlog ran dry`)
             await side.store.requeueInterruptedJobs({
               instanceId,
-              jobs: claimed.map((j) => ({ id: j.id, checkpoint: null, progress: null })),
+              jobs: claimed.map((j) => ({ id: j.id, attempt: j.attempts, checkpoint: null, progress: null })),
             })
           } else {
             const batch = Array.from({ length: m === 'enqueue1' ? 1 : 100 }, echoJob)
@@ -158,7 +158,7 @@ export async function queueDepth({
     const captured = side.lastQuery as Side['lastQuery']
     await side.store.requeueInterruptedJobs({
       instanceId,
-      jobs: claimed.map((j) => ({ id: j.id, checkpoint: null, progress: null })),
+      jobs: claimed.map((j) => ({ id: j.id, attempt: j.attempts, checkpoint: null, progress: null })),
     })
     if (!captured) throw new Error('the claim statement was not captured')
     plans[side.name] = await side.sql

@@ -8,8 +8,11 @@
  * the rows' document instead, it hash-joins against a scan of the whole table, whose cost then grows
  * with every finished job kept; and no partial index may match their `state = 'running'` fence, or
  * the planner reads every running job from it and tests each against the batch (migration 006).
- * Writes by a runner are fenced by `lease_owner`, so an instance that lost its lease can never
- * overwrite the outcome of the instance that recovered the job (`fenced`).
+ * Writes by a runner are fenced by the claim they were made under: `lease_owner` and the attempt the
+ * claim counted (`fenced`). An instance that lost a lease can never overwrite the outcome of the
+ * claim that recovered the job, another instance's or its own: a run whose outcome write waited out
+ * an outage longer than the lease must not land on the claim this same instance made afterwards
+ * (the claim would then run the job again after that outcome: seen in the database-fault test).
  *
  * The job's life is this transition table; each row is one statement below, with its attempt rule.
  * `attempts` counts runs an instance claimed to run (counted before any of their code runs);
@@ -181,8 +184,13 @@ export interface ListJobsParams extends JobScope {
   scheduled?: true
 }
 
-export interface JobSnapshot {
+/** The claim a runner write is made under: the job, and the attempt its claim counted (the fence). */
+export interface ClaimRef {
   id: string
+  attempt: number
+}
+
+export interface JobSnapshot extends ClaimRef {
   checkpoint: Json | null
   /** The version of the type's checkpoint shape `checkpoint` is in; absent: the stored one stays. */
   checkpointVersion?: number
@@ -200,7 +208,7 @@ export interface CheckpointWrite extends JobSnapshot {
  * so only its result is sent and the row keeps its own (a drain's completion is then about a third
  * of the JSON to build, send and parse).
  */
-export type Completion = (JobSnapshot & { result: Json | null }) | { id: string; result: Json | null; unchanged: true }
+export type Completion = (JobSnapshot & { result: Json | null }) | (ClaimRef & { result: Json | null; unchanged: true })
 
 export interface Cancellation extends JobSnapshot {
   /** False for a job cancelled while it waited in the local queue: it never ran. */
@@ -684,14 +692,15 @@ export class JobStore {
    * their place in line, with the attempt their claim counted given back (the runner vouches that
    * they never ran). Returns the ids released.
    */
-  async releaseJobs({ instanceId, ids }: { instanceId: string; ids: readonly string[] }): Promise<string[]> {
-    if (ids.length === 0) return []
+  async releaseJobs({ instanceId, claims }: { instanceId: string; claims: readonly ClaimRef[] }): Promise<string[]> {
+    if (claims.length === 0) return []
     const rows = await this.sql<{ id: string }[]>`
+      with x as materialized (select * from ${claimRows(this.sql, claims)})
       update ${this.schema}.job_runner_jobs j
       set state = 'queued', attempts = j.attempts - (j.started_at is not null)::int, started_at = null,
           updated_at = now(), lease_owner = null, lease_expires_at = null
-      where j.id = any(array(select jsonb_array_elements_text(${this.sql.json(ids as unknown as Json)})::bigint))
-        and ${fenced(this.sql, instanceId)}
+      from x
+      where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
       returning j.id`
     return rows.map((r) => String(r.id))
   }
@@ -708,7 +717,7 @@ export class JobStore {
     // One row back, the written ids joined by commas: a row per job cost the runner more to read
     // than the rest of the answer.
     const rows = await this.sql<({ ids: string } & QueuedDeliveries)[]>`
-      with x as materialized (select * from jsonb_to_recordset(${this.sql.json(completions as unknown as Json)}) as x(id bigint, result jsonb, checkpoint jsonb, "checkpointVersion" int, progress jsonb, unchanged boolean)),
+      with x as materialized (select * from jsonb_to_recordset(${this.sql.json(completions as unknown as Json)}) as x(id bigint, attempt int, result jsonb, checkpoint jsonb, "checkpointVersion" int, progress jsonb, unchanged boolean)),
       moved as (
       update ${this.schema}.job_runner_jobs j
       set state = 'succeeded', result = x.result,
@@ -741,7 +750,7 @@ export class JobStore {
     const rows = await this.sql<({ id: string; state: JobState } & QueuedDeliveries)[]>`
       with x as materialized (
         select * from jsonb_to_recordset(${this.sql.json(failures as unknown as Json)})
-          as x(id bigint, error text, checkpoint jsonb, "checkpointVersion" int, progress jsonb, "retryDelayMs" float8,
+          as x(id bigint, attempt int, error text, checkpoint jsonb, "checkpointVersion" int, progress jsonb, "retryDelayMs" float8,
                "giveUp" boolean, entry jsonb)),
       moved as (
       update ${this.schema}.job_runner_jobs j
@@ -1007,7 +1016,7 @@ export class JobStore {
   }): Promise<string[]> {
     if (jobs.length === 0) return []
     const rows = await this.sql<({ id: string } & QueuedDeliveries)[]>`
-      with x as materialized (select * from jsonb_to_recordset(${this.sql.json(jobs as unknown as Json)}) as x(id bigint, checkpoint jsonb, "checkpointVersion" int, progress jsonb, started boolean)),
+      with x as materialized (select * from jsonb_to_recordset(${this.sql.json(jobs as unknown as Json)}) as x(id bigint, attempt int, checkpoint jsonb, "checkpointVersion" int, progress jsonb, started boolean)),
       moved as (
       update ${this.schema}.job_runner_jobs j
       set state = 'cancelled', checkpoint = x.checkpoint, ${checkpointVersionFromX(this.sql)}, progress = coalesce(x.progress, j.progress),
@@ -1040,7 +1049,7 @@ export class JobStore {
     const rows = await sql<{ id: string }[]>`
       with x as materialized (
         select * from jsonb_to_recordset(${sql.json(jobs as unknown as Json)})
-          as x(id bigint, checkpoint jsonb, "checkpointVersion" int, progress jsonb, changed boolean)),
+          as x(id bigint, attempt int, checkpoint jsonb, "checkpointVersion" int, progress jsonb, changed boolean)),
       written as (
         update ${this.schema}.job_runner_jobs j
         set checkpoint = x.checkpoint, ${checkpointVersionFromX(sql)}, progress = coalesce(x.progress, j.progress),
@@ -1254,14 +1263,14 @@ export class JobStore {
   }: {
     instanceId: string
     leaseMs: number
-    claims: readonly { id: string; attempts: number }[]
+    claims: readonly ClaimRef[]
   }): Promise<{ id: string; cancelRequested: boolean; pauseRequested: boolean }[]> {
     if (claims.length === 0) return []
     const rows = await this.sql<{ id: string; cancel_requested: boolean; pause_requested: boolean }[]>`
       update ${this.schema}.job_runner_jobs j
       set lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
-      from jsonb_to_recordset(${this.sql.json(claims as unknown as Json)}) as x(id bigint, attempts int)
-      where j.id = x.id and j.attempts = x.attempts and ${fenced(this.sql, instanceId)}
+      from ${claimRows(this.sql, claims)}
+      where j.id = x.id and ${fenced(this.sql, instanceId)}
       returning j.id, j.cancel_requested, j.pause_requested`
     return rows.map((r) => ({
       id: String(r.id),
@@ -1720,7 +1729,12 @@ function truncateUtf8(text: string, maxBytes: number): string {
 /** Snapshots as rows `x(id, checkpoint, progress)`: what the interrupt, abandon and checkpoint writes read. */
 function snapshotRows(sql: Sql, jobs: readonly JobSnapshot[]): PendingQuery<Row[]> {
   return sql`jsonb_to_recordset(${sql.json(jobs as unknown as Json)})
-    as x(id bigint, checkpoint jsonb, "checkpointVersion" int, progress jsonb)`
+    as x(id bigint, attempt int, checkpoint jsonb, "checkpointVersion" int, progress jsonb)`
+}
+
+/** Claims as rows `x(id, attempt)`, for `fenced`. */
+function claimRows(sql: Sql, claims: readonly ClaimRef[]): PendingQuery<Row[]> {
+  return sql`jsonb_to_recordset(${sql.json(claims as unknown as Json)}) as x(id bigint, attempt int)`
 }
 
 /** The version of the checkpoint a runner writes (`x."checkpointVersion"`), the stored one when it sent none. */
@@ -1729,11 +1743,16 @@ function checkpointVersionFromX(sql: Sql): PendingQuery<Row[]> {
 }
 
 /**
- * The lease fence every runner write carries: the job still runs and `instanceId` still holds its
- * lease. An instance that lost the lease (another recovered the job) writes nothing.
+ * The lease fence every runner write carries, its rows `x` naming the claim (`ClaimRef`): the job
+ * still runs, `instanceId` still holds its lease, and under the same claim (`attempts` moves with
+ * every claim, and a lost lease keeps the attempt it counted, so a claim after a recovery never has
+ * the attempt of the one before). A write of a run whose lease was lost writes nothing, even when
+ * this same instance has claimed the job again since. (A job failed by a recovery and retried by
+ * hand starts counting from zero again: a write stalled through all of that and as many new claims
+ * could pass. It lands as soon as the database answers, long before.)
  */
 function fenced(sql: Sql, instanceId: string): PendingQuery<Row[]> {
-  return sql`j.lease_owner = ${instanceId} and j.state = 'running'`
+  return sql`j.lease_owner = ${instanceId} and j.attempts = x.attempt and j.state = 'running'`
 }
 
 /**

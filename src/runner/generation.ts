@@ -575,23 +575,25 @@ export class RunnerGeneration {
   }
 
   /**
-   * A job whose lease expired while this generation still held it (a database outage longer than the
-   * lease) is recovered by the sweeper and may be claimed again by this same generation. The run
-   * already here stays the only one: its outcome write passes the lease fence, the lease being ours
-   * again, so starting the job a second time would run it after it succeeded. (One still waiting
-   * here is replaced by the new claim: `LocalQueue.push`.)
+   * A job whose lease expired while this generation still held it (a database outage, or an event
+   * loop blocked, longer than the lease) is recovered by a sweeper and may be claimed again by this
+   * same generation. That claim is the job's now: the lease fence refuses every write of the run
+   * before it (`fenced` in the store: its claim counted an older attempt). A run still executing here
+   * under the old claim is superseded (`supersede`), and the new claim waits in the local queue until
+   * that run's code returns: never two live runs of one job here.
    *
-   * A job whose run has settled here while its outcome is being written may also be claimed again,
-   * and usually legitimately: that outcome requeued it (a yield, due at once; a retry due within the
-   * start lookahead, or whose write answered after its backoff) and committed before the claim, which
-   * is then the job's next attempt. Dropped, it would stay `running` under a lease no run renews until
-   * that lease expired. Which of the two it is shows once the outcome's write has answered:
-   * `takeOnceSettled`.
+   * A job whose run has settled here while its outcome is being written may be claimed again too:
+   * either that outcome requeued it (a yield; a retry due within the start lookahead) and committed
+   * before the claim, which is then the job's next attempt, or the claim came first and the fence
+   * refuses the outcome. Both ways the claim holds the job, but it waits for that write to answer
+   * (`takeOnceSettled`): one job's two writes never share a batch, and its run is not under way
+   * twice in the runner's bookkeeping.
    */
   private notHeldHere(jobs: readonly OwnedJob[]): OwnedJob[] {
     const reclaimed: OwnedJob[] = []
     const fresh = jobs.filter((job) => {
-      if (this.executions.has(job.id)) return false
+      const running = this.executions.get(job.id)
+      if (running) this.supersede(running)
       if (!this.settling.has(job.id)) return true
       reclaimed.push(job)
       return false
@@ -601,16 +603,33 @@ export class RunnerGeneration {
   }
 
   /**
+   * A run whose claim this generation has made again since its lease was lost: nothing it writes can
+   * pass the fence any more, so it is stopped (its token fires with `shutdown`) and forgotten like an
+   * abandoned run, its slot held until its code returns (`LiveRuns`); the new claim then runs the
+   * job from its last written checkpoint.
+   */
+  private supersede(execution: JobExecution): void {
+    const { job } = execution
+    execution.abandoned = true
+    this.executions.delete(job.id)
+    this.deps.log.warn(
+      { jobId: job.id, attempt: job.attempts },
+      'lease lost, and the job claimed again here since: stopping the run of the lost claim; the new claim runs after it',
+    )
+    execution.abort('shutdown')
+    this.events.emit('job:settled', { job, outcome: 'lost' })
+  }
+
+  /**
    * Jobs claimed while their last run's outcome was still being written here. Once those writes have
    * answered, a claim that still holds its job (running, leased here, under the attempt it counted)
-   * came after the outcome requeued the job: it waits here like any claimed job, its lease renewed.
-   * One that does not came before, and the outcome, passing the lease fence, overwrote it: the job
-   * is wherever that outcome put it, and the claim is forgotten (releasing it could hand back a later
-   * claim of the same job).
+   * waits here like any claimed job, its lease renewed. One that does not lost its lease meanwhile
+   * (the write waited out an outage longer than the lease): the sweep gave the job back, and the
+   * claim is forgotten.
    */
   private async takeOnceSettled(jobs: readonly OwnedJob[]): Promise<void> {
     await Promise.allSettled(jobs.map((job) => this.settling.get(job.id)?.outcomeWritten))
-    const claims = jobs.map(({ id, attempts }) => ({ id, attempts }))
+    const claims = jobs.map(({ id, attempts }) => ({ id, attempt: attempts }))
     const held = await this.retryWrite(() =>
       this.deps.store.renewClaims({ instanceId: this.leaseOwner, leaseMs: this.config.leaseMs, claims }),
     )
@@ -770,7 +789,7 @@ export class RunnerGeneration {
       if (execution.usedLog) await this.untilDeadline(this.writeLogLines([execution]))
       const completion: Completion = execution.stateChanged
         ? { ...execution.currentState(), result }
-        : { id: execution.job.id, result, unchanged: true }
+        : { id: execution.job.id, attempt: execution.job.attempts, result, unchanged: true }
       let written: boolean | undefined
       try {
         written = await this.outcomes.complete(completion)
@@ -868,12 +887,12 @@ export class RunnerGeneration {
     const job = this.localQueue.remove(id)
     if (!job) return
     this.trackWrite(
-      this.retryWrite(() => this.outcomes.pause({ id, checkpoint: job.checkpoint, progress: job.progress })).then(
-        (state) => {
-          if (state) this.deps.notifier.announce('jobChanged', id)
-          this.events.emit('job:settled', { job, outcome: state ? settledAs(state, 'paused') : 'lost' })
-        },
-      ),
+      this.retryWrite(() =>
+        this.outcomes.pause({ id, attempt: job.attempts, checkpoint: job.checkpoint, progress: job.progress }),
+      ).then((state) => {
+        if (state) this.deps.notifier.announce('jobChanged', id)
+        this.events.emit('job:settled', { job, outcome: state ? settledAs(state, 'paused') : 'lost' })
+      }),
     )
   }
 
@@ -888,7 +907,13 @@ export class RunnerGeneration {
     if (!job) return
     this.trackWrite(
       this.retryWrite(() =>
-        this.outcomes.cancel({ id, checkpoint: job.checkpoint, progress: job.progress, started: false }),
+        this.outcomes.cancel({
+          id,
+          attempt: job.attempts,
+          checkpoint: job.checkpoint,
+          progress: job.progress,
+          started: false,
+        }),
       ).then((written) => {
         if (written) this.deps.notifier.announce('jobChanged', id)
         this.events.emit('job:settled', { job, outcome: written ? 'cancelled' : 'lost' })
@@ -919,7 +944,10 @@ export class RunnerGeneration {
   private async release(jobs: readonly OwnedJob[], timer: GraceTimer): Promise<string[]> {
     if (jobs.length === 0) return []
     const released = await withTimeout(
-      this.deps.store.releaseJobs({ instanceId: this.leaseOwner, ids: jobs.map((j) => j.id) }),
+      this.deps.store.releaseJobs({
+        instanceId: this.leaseOwner,
+        claims: jobs.map((j) => ({ id: j.id, attempt: j.attempts })),
+      }),
       timer.remainingMs(),
     ).catch((error: unknown) => {
       // Their leases expire and the sweeper gives them back.
@@ -1142,10 +1170,9 @@ export class RunnerGeneration {
    * Jobs this instance's sweep recovered, perhaps its own (an outage longer than the lease). One still
    * waiting in the local queue under the claim whose lease was lost is forgotten now: the job is queued
    * again, and that stale entry, started after this instance claimed the job again but before that
-   * claim's answer was read, would run the job a second time after its first run's outcome had passed
-   * the lease fence (the lease being this instance's again): seen once in the database-fault test. An
-   * entry of a later claim (more attempts counted than the recovered row kept) stays. A run already
-   * executing stays too: `notHeldHere` keeps it the job's only run.
+   * claim's answer was read, would be a run the fence refuses every write of. An entry of a later claim
+   * (more attempts counted than the recovered row kept) stays. A run already executing goes on until
+   * the lease keeper finds its lease gone, or a new claim here supersedes it (`notHeldHere`).
    */
   private onLeasesRecovered(recovered: readonly { id: string; attempts: number }[]): void {
     const lost = new Map(recovered.map((job) => [job.id, job.attempts]))

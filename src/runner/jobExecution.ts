@@ -201,6 +201,7 @@ export class JobExecution {
   currentState(): JobSnapshot {
     return {
       id: this.job.id,
+      attempt: this.job.attempts,
       checkpoint: this.checkpoint,
       checkpointVersion: this.checkpointVersion,
       progress: this.progressValue,

@@ -99,7 +99,7 @@ for (const target of databaseTargets()) {
         expected,
         'priority first, then due time and id, whatever the type; no job past its start-by deadline, none not due',
       )
-      await store.releaseJobs({ instanceId, ids: expected })
+      await store.releaseJobs({ instanceId, claims: scanned.map((j) => ({ id: j.id, attempt: j.attempts })) })
       assert.deepEqual(
         (await claim(5, ['held', 'absent'])).map((j) => j.id),
         expected,

@@ -53,7 +53,9 @@ for (const target of databaseTargets()) {
       // One ends: one more of its key, and only of its key.
       await store.completeJobs({
         instanceId: (await leaseOwnerOf(first[0]!.id))!,
-        completions: [{ id: first[0]!.id, result: null, checkpoint: null, progress: null }],
+        completions: [
+          { id: first[0]!.id, attempt: first[0]!.attempts, result: null, checkpoint: null, progress: null },
+        ],
       })
       const next = await claimLimited(echo(2, null))
       assert.deepEqual(
@@ -96,7 +98,7 @@ for (const target of databaseTargets()) {
       const [claimed] = await claimLimited(echo(1, null), 10, instanceId)
       assert.equal(claimed!.id, limitedId)
       assert.deepEqual(await claimLimited(echo(1, null)), [])
-      await store.releaseJobs({ instanceId, ids: [claimed!.id] })
+      await store.releaseJobs({ instanceId, claims: [{ id: claimed!.id, attempt: claimed!.attempts }] })
       assert.equal((await claimLimited(echo(1, null))).length, 1, 'released: its key has a place again')
     })
 
@@ -116,8 +118,11 @@ for (const target of databaseTargets()) {
     it('keeps the key through an interruption', async () => {
       const [id] = await enqueue(keyed('tenant-7', 1))
       const instanceId = randomUUID()
-      await claimLimited(echo(1, null), 1, instanceId)
-      await store.requeueInterruptedJobs({ instanceId, jobs: [{ id: id!, checkpoint: { at: 3 }, progress: null }] })
+      const [claimed] = await claimLimited(echo(1, null), 1, instanceId)
+      await store.requeueInterruptedJobs({
+        instanceId,
+        jobs: [{ id: id!, attempt: claimed!.attempts, checkpoint: { at: 3 }, progress: null }],
+      })
       const [again] = await claimLimited(echo(1, null))
       assert.equal(again!.id, id)
       assert.equal(again!.concurrencyKey, 'tenant-7')

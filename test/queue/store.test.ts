@@ -328,7 +328,13 @@ for (const target of databaseTargets()) {
         await store.enqueueJobs({ owner: 'alice', jobs: [newJob()] })
         const owner = randomUUID()
         const job = await claimOne(owner)
-        const snapshot = { id: job.id, checkpoint: { cursor: 3 }, progress: { fraction: 1 }, result: { ok: true } }
+        const snapshot = {
+          id: job.id,
+          attempt: job.attempts,
+          checkpoint: { cursor: 3 },
+          progress: { fraction: 1 },
+          result: { ok: true },
+        }
         assert.deepEqual(
           await store.completeJobs({ instanceId: randomUUID(), completions: [snapshot] }),
           [],
@@ -366,7 +372,7 @@ for (const target of databaseTargets()) {
         assert.deepEqual(
           await watched.completeJobs({
             instanceId,
-            completions: [{ id: plain.id, checkpoint: null, progress: null, result: null }],
+            completions: [{ id: plain.id, attempt: plain.attempts, checkpoint: null, progress: null, result: null }],
           }),
           [plain.id],
         )
@@ -374,7 +380,7 @@ for (const target of databaseTargets()) {
         assert.deepEqual(
           await watched.completeJobs({
             instanceId,
-            completions: [{ id: called.id, checkpoint: null, progress: null, result: null }],
+            completions: [{ id: called.id, attempt: called.attempts, checkpoint: null, progress: null, result: null }],
           }),
           [called.id],
         )
@@ -384,6 +390,7 @@ for (const target of databaseTargets()) {
         try {
           const failure = {
             id: failing.id,
+            attempt: failing.attempts,
             checkpoint: null,
             progress: null,
             error: 'boom',
@@ -401,7 +408,9 @@ for (const target of databaseTargets()) {
           await db.sql.begin(async (tx) => {
             await JobStore.within(tx, db.schema).markJobsCancelled({
               instanceId,
-              jobs: [{ id: cancelled.id, checkpoint: null, progress: null, started: true }],
+              jobs: [
+                { id: cancelled.id, attempt: cancelled.attempts, checkpoint: null, progress: null, started: true },
+              ],
             })
           })
           assert.equal(told, 2, 'a store within a transaction tells nothing (the worker polls)')
@@ -420,6 +429,7 @@ for (const target of databaseTargets()) {
         const job = await startOne(first)
         const failure = {
           id: job.id,
+          attempt: job.attempts,
           checkpoint: { step: 1 },
           progress: null,
           error: 'boom',
@@ -465,7 +475,10 @@ for (const target of databaseTargets()) {
         assert.equal(again.attempts, 2)
         assert.deepEqual(again.checkpoint, { step: 1 }, 'the retry sees the checkpoint of the failed attempt')
         assert.deepEqual(
-          await store.failJobs({ instanceId: second, failures: [{ ...failure, error: 'boom again' }] }),
+          await store.failJobs({
+            instanceId: second,
+            failures: [{ ...failure, attempt: again.attempts, error: 'boom again' }],
+          }),
           [{ id: job.id, state: 'failed' }],
         )
         const failed = (await store.getJob({ id: job.id, owner: 'alice' }))!
@@ -488,6 +501,7 @@ for (const target of databaseTargets()) {
         const job = await startOne(instanceId)
         const failure = {
           id: job.id,
+          attempt: job.attempts,
           checkpoint: null,
           progress: null,
           error: 'bad input',
@@ -515,7 +529,16 @@ for (const target of databaseTargets()) {
           await store.failJobs({
             instanceId,
             failures: [
-              { id, checkpoint: null, progress: null, error: entry.message, retryDelayMs: 0, giveUp: false, entry },
+              {
+                id,
+                attempt: job.attempts,
+                checkpoint: null,
+                progress: null,
+                error: entry.message,
+                retryDelayMs: 0,
+                giveUp: false,
+                entry,
+              },
             ],
           })
         }
@@ -526,8 +549,11 @@ for (const target of databaseTargets()) {
         assert.equal(job.errors.at(-1)!.attempt, 22)
 
         const abandoning = randomUUID()
-        await startOne(abandoning)
-        await store.abandonJobs({ instanceId: abandoning, jobs: [{ id, checkpoint: null, progress: null }] })
+        const abandoned = await startOne(abandoning)
+        await store.abandonJobs({
+          instanceId: abandoning,
+          jobs: [{ id, attempt: abandoned.attempts, checkpoint: null, progress: null }],
+        })
         await startOne()
         await expireLeases()
         await store.recoverExpiredLeases()
@@ -547,7 +573,12 @@ for (const target of databaseTargets()) {
         await store.enqueueJobs({ owner: 'alice', jobs: [newJob()] })
         const owner = randomUUID()
         const job = await startOne(owner)
-        const snapshot = { id: job.id, checkpoint: { cursor: 7 }, progress: { fraction: 0.5, message: 'half' } }
+        const snapshot = {
+          id: job.id,
+          attempt: job.attempts,
+          checkpoint: { cursor: 7 },
+          progress: { fraction: 0.5, message: 'half' },
+        }
         assert.deepEqual(
           await store.requeueInterruptedJobs({ instanceId: randomUUID(), jobs: [snapshot] }),
           [],
@@ -574,14 +605,14 @@ for (const target of databaseTargets()) {
         assert.deepEqual(
           await store.writeCheckpoints({
             instanceId: randomUUID(),
-            jobs: [{ id: job.id, checkpoint: { x: 'stranger' }, progress: null }],
+            jobs: [{ id: job.id, attempt: job.attempts, checkpoint: { x: 'stranger' }, progress: null }],
           }),
           [],
         )
         assert.deepEqual(
           await store.writeCheckpoints({
             instanceId: owner,
-            jobs: [{ id: job.id, checkpoint: { x: 1 }, progress: { fraction: 0.25 } }],
+            jobs: [{ id: job.id, attempt: job.attempts, checkpoint: { x: 1 }, progress: { fraction: 0.25 } }],
           }),
           [job.id],
         )
@@ -617,7 +648,7 @@ for (const target of databaseTargets()) {
         assert.deepEqual(await store.renewLeases({ instanceId: owner, leaseMs: LEASE_MS, ids: [job.id] }), [
           { id: job.id, cancelRequested: true, pauseRequested: false },
         ])
-        const snapshot = { id: job.id, checkpoint: { c: 1 }, progress: null, started: true }
+        const snapshot = { id: job.id, attempt: job.attempts, checkpoint: { c: 1 }, progress: null, started: true }
         assert.deepEqual(await store.markJobsCancelled({ instanceId: randomUUID(), jobs: [snapshot] }), [])
         assert.deepEqual(await store.markJobsCancelled({ instanceId: owner, jobs: [snapshot] }), [job.id])
         const cancelled = (await store.getJob({ id: job.id, owner: 'alice' }))!
@@ -636,7 +667,7 @@ for (const target of databaseTargets()) {
         assert.deepEqual(
           await store.markJobsCancelled({
             instanceId: owner,
-            jobs: [{ id: job.id, checkpoint: null, progress: null, started: false }],
+            jobs: [{ id: job.id, attempt: job.attempts, checkpoint: null, progress: null, started: false }],
           }),
           [job.id],
         )
@@ -652,7 +683,7 @@ for (const target of databaseTargets()) {
         const job = await claimOne(owner)
         await store.completeJobs({
           instanceId: owner,
-          completions: [{ id: job.id, checkpoint: null, progress: null, result: 1 }],
+          completions: [{ id: job.id, attempt: job.attempts, checkpoint: null, progress: null, result: 1 }],
         })
         const outcome = await store.requestCancel({ id: job.id, owner: 'alice' })
         assert.equal(outcome.kind, 'finished')
@@ -664,7 +695,13 @@ for (const target of databaseTargets()) {
         const owner = randomUUID()
         const mine = await store.claimJobs({ instanceId: owner, queues, limit: 2, leaseMs: LEASE_MS })
         const theirs = await claimOne()
-        const completions = [...mine, theirs].map((j) => ({ id: j.id, checkpoint: null, progress: null, result: j.id }))
+        const completions = [...mine, theirs].map((j) => ({
+          id: j.id,
+          attempt: j.attempts,
+          checkpoint: null,
+          progress: null,
+          result: j.id,
+        }))
         const written = await store.completeJobs({ instanceId: owner, completions })
         assert.deepEqual([...written].sort(), mine.map((j) => j.id).sort())
         assert.equal((await store.getJob({ id: theirs.id, owner: undefined }))!.state, 'running')
@@ -676,7 +713,10 @@ for (const target of databaseTargets()) {
       const instanceId = randomUUID()
       const job = await startOne(instanceId)
       assert.deepEqual(
-        await store.requeueInterruptedJobs({ instanceId, jobs: [{ id: job.id, checkpoint: null, progress: null }] }),
+        await store.requeueInterruptedJobs({
+          instanceId,
+          jobs: [{ id: job.id, attempt: job.attempts, checkpoint: null, progress: null }],
+        }),
         [{ id: job.id, state: 'failed' }],
       )
       const failed = (await store.getJob({ id: job.id, owner: 'alice' }))!
@@ -697,6 +737,7 @@ for (const target of databaseTargets()) {
         const entry = { message: 'boom', name: 'Error' }
         const failure = {
           id: job.id,
+          attempt: job.attempts,
           checkpoint: { failed: 1 },
           progress: { fraction: 0.5 },
           error: 'boom',
@@ -808,7 +849,13 @@ for (const target of databaseTargets()) {
         const claimed = await store.claimJobs({ instanceId, queues, limit, leaseMs: LEASE_MS })
         await store.completeJobs({
           instanceId,
-          completions: claimed.map((j) => ({ id: j.id, result: null, checkpoint: null, progress: null })),
+          completions: claimed.map((j) => ({
+            id: j.id,
+            attempt: j.attempts,
+            result: null,
+            checkpoint: null,
+            progress: null,
+          })),
         })
         return claimed
       }
@@ -950,7 +997,7 @@ for (const target of databaseTargets()) {
         const job = await claimOne(lost)
         await store.writeCheckpoints({
           instanceId: lost,
-          jobs: [{ id: job.id, checkpoint: { cursor: 42 }, progress: { fraction: 0.4 } }],
+          jobs: [{ id: job.id, attempt: job.attempts, checkpoint: { cursor: 42 }, progress: { fraction: 0.4 } }],
         })
         assert.deepEqual(await store.recoverExpiredLeases(), [], 'a live lease is left alone')
         await expireLeases()
@@ -966,7 +1013,7 @@ for (const target of databaseTargets()) {
         assert.deepEqual(
           await store.completeJobs({
             instanceId: lost,
-            completions: [{ id: job.id, checkpoint: null, progress: null, result: 'late' }],
+            completions: [{ id: job.id, attempt: job.attempts, checkpoint: null, progress: null, result: 'late' }],
           }),
           [],
         )
@@ -977,7 +1024,7 @@ for (const target of databaseTargets()) {
         assert.deepEqual(
           await store.writeCheckpoints({
             instanceId: lost,
-            jobs: [{ id: job.id, checkpoint: { cursor: 0 }, progress: null }],
+            jobs: [{ id: job.id, attempt: job.attempts, checkpoint: { cursor: 0 }, progress: null }],
           }),
           [],
         )
@@ -1002,13 +1049,13 @@ for (const target of databaseTargets()) {
         )
         const owner = randomUUID()
         const claimed = await store.claimJobs({ instanceId: owner, queues, limit: 3, leaseMs: LEASE_MS })
-        const ids = claimed.map((j) => j.id)
+        const claims = claimed.map((j) => ({ id: j.id, attempt: j.attempts }))
         assert.deepEqual(
-          await store.releaseJobs({ instanceId: randomUUID(), ids }),
+          await store.releaseJobs({ instanceId: randomUUID(), claims }),
           [],
           'another instance releases nothing',
         )
-        const released = await store.releaseJobs({ instanceId: owner, ids })
+        const released = await store.releaseJobs({ instanceId: owner, claims })
         assert.deepEqual(released.sort(), jobs.map((j) => j.id).sort(), 'the runner vouches that none of them ran')
         const again = await store.claimJobs({ instanceId: randomUUID(), queues, limit: 3, leaseMs: LEASE_MS })
         assert.deepEqual(

@@ -12,7 +12,7 @@ import { databaseTargets } from '../support/databases.js'
 import { newJob } from '../support/engine.js'
 import type { Database } from '../../src/db/database.js'
 import type { Json, JobState } from '../../src/queue/job.js'
-import { JOB_TRANSITIONS, JobStore, type NewJob } from '../../src/queue/store.js'
+import { JOB_TRANSITIONS, JobStore, type ClaimRef, type NewJob } from '../../src/queue/store.js'
 
 const LEASE_MS = 60_000
 const queues = ['default']
@@ -70,25 +70,26 @@ for (const target of databaseTargets()) {
       return enqueued!.job.id
     }
 
-    async function claim(instanceId: string, id: string): Promise<void> {
+    async function claim(instanceId: string, id: string): Promise<ClaimRef> {
       const claimed = await store.claimJobs({ instanceId, queues, limit: 1, leaseMs: LEASE_MS })
       assert.deepEqual(
         claimed.map((j) => j.id),
         [id],
         'the job was claimed',
       )
+      return { id, attempt: claimed[0]!.attempts }
     }
 
-    /** Claims the job, as the runner does before the job's code runs (the claim counts its attempt). */
+    /** Claims the job, as the runner does before the job's code runs (the claim counts its attempt, and fences its writes). */
     const start = claim
 
     /** A job that used one attempt and failed: queued again, runnable now, `attempts` 1. */
     async function afterOneFailedAttempt(fields: Partial<NewJob> = {}): Promise<string> {
       const id = await enqueue({ maxAttempts: 5, ...fields })
       const first = randomUUID()
-      await start(first, id)
+      const run = await start(first, id)
       const failure = {
-        id,
+        ...run,
         checkpoint: null,
         progress: null,
         error: 'boom',
@@ -104,7 +105,12 @@ for (const target of databaseTargets()) {
       await db.sql`update job_runner.job_runner_jobs set lease_expires_at = now() - interval '1 second' where state = 'running'`
     }
 
-    const snapshot = (id: string, checkpoint: Json | null = null) => ({ id, checkpoint, progress: null })
+    const snapshot = ({ id, attempt }: ClaimRef, checkpoint: Json | null = null) => ({
+      id,
+      attempt,
+      checkpoint,
+      progress: null,
+    })
 
     row('enqueue', () => {
       it('– → queued with no attempt and no interruption, keeping maxInterruptions', async () => {
@@ -179,9 +185,13 @@ for (const target of databaseTargets()) {
         const id = await enqueue()
         const { runAt } = await facts(id)
         const owner = randomUUID()
-        await claim(owner, id)
-        assert.deepEqual(await store.releaseJobs({ instanceId: randomUUID(), ids: [id] }), [], 'not the lease owner')
-        assert.deepEqual(await store.releaseJobs({ instanceId: owner, ids: [id] }), [id])
+        const run = await claim(owner, id)
+        assert.deepEqual(
+          await store.releaseJobs({ instanceId: randomUUID(), claims: [run] }),
+          [],
+          'not the lease owner',
+        )
+        assert.deepEqual(await store.releaseJobs({ instanceId: owner, claims: [run] }), [id])
         const f = await facts(id)
         assert.equal(f.state, 'queued')
         assert.equal(f.attempts, 0)
@@ -194,9 +204,9 @@ for (const target of databaseTargets()) {
       it('refunds exactly the one attempt its claim counted', async () => {
         const id = await afterOneFailedAttempt()
         const owner = randomUUID()
-        await start(owner, id)
+        const run = await start(owner, id)
         assert.equal((await facts(id)).attempts, 2)
-        assert.deepEqual(await store.releaseJobs({ instanceId: owner, ids: [id] }), [id])
+        assert.deepEqual(await store.releaseJobs({ instanceId: owner, claims: [run] }), [id])
         const f = await facts(id)
         assert.equal(f.state, 'queued')
         assert.equal(f.attempts, 1, 'the earlier, failed attempt still counts')
@@ -206,8 +216,8 @@ for (const target of databaseTargets()) {
 
       it('is refused to an instance that does not hold the lease', async () => {
         const id = await enqueue()
-        await start(randomUUID(), id)
-        assert.deepEqual(await store.releaseJobs({ instanceId: randomUUID(), ids: [id] }), [])
+        const run = await start(randomUUID(), id)
+        assert.deepEqual(await store.releaseJobs({ instanceId: randomUUID(), claims: [run] }), [])
         const f = await facts(id)
         assert.equal(f.state, 'running')
         assert.equal(f.attempts, 1)
@@ -218,8 +228,8 @@ for (const target of databaseTargets()) {
       it('running → succeeded: the attempt stays counted, no interruption', async () => {
         const id = await enqueue()
         const owner = randomUUID()
-        await start(owner, id)
-        const completion = { ...snapshot(id, { step: 9 }), result: { ok: true } }
+        const run = await start(owner, id)
+        const completion = { ...snapshot(run, { step: 9 }), result: { ok: true } }
         assert.deepEqual(
           await store.completeJobs({ instanceId: randomUUID(), completions: [completion] }),
           [],
@@ -238,13 +248,13 @@ for (const target of databaseTargets()) {
       it('running → succeeded keeping the stored checkpoint, its version and progress when the run left them unchanged', async () => {
         const id = await enqueue()
         const owner = randomUUID()
-        await start(owner, id)
+        const run = await start(owner, id)
         const progress = { fraction: 0.5, message: 'half' }
         await store.writeCheckpoints({
           instanceId: owner,
-          jobs: [{ id, checkpoint: { step: 3 }, checkpointVersion: 2, progress }],
+          jobs: [{ ...run, checkpoint: { step: 3 }, checkpointVersion: 2, progress }],
         })
-        const completion = { id, result: { ok: true }, unchanged: true as const }
+        const completion = { ...run, result: { ok: true }, unchanged: true as const }
         assert.deepEqual(await store.completeJobs({ instanceId: owner, completions: [completion] }), [id])
         const f = await facts(id)
         assert.equal(f.state, 'succeeded')
@@ -258,17 +268,18 @@ for (const target of databaseTargets()) {
       it('answers the ids it wrote, in one row however many: none, one, several', async () => {
         const owner = randomUUID()
         const ids = [await enqueue(), await enqueue(), await enqueue()]
-        for (const id of ids) await start(owner, id)
+        const runs: ClaimRef[] = []
+        for (const id of ids) runs.push(await start(owner, id))
         assert.deepEqual(
           await store.completeJobs({
             instanceId: randomUUID(),
-            completions: ids.map((id) => ({ ...snapshot(id), result: null })),
+            completions: runs.map((run) => ({ ...snapshot(run), result: null })),
           }),
           [],
         )
         const written = await store.completeJobs({
           instanceId: owner,
-          completions: ids.map((id) => ({ ...snapshot(id), result: null })),
+          completions: runs.map((run) => ({ ...snapshot(run), result: null })),
         })
         assert.deepEqual([...written].sort(), [...ids].sort())
       })
@@ -278,9 +289,9 @@ for (const target of databaseTargets()) {
       it('running → queued after its delay while attempts remain: the attempt stays counted', async () => {
         const id = await enqueue({ maxAttempts: 2 })
         const owner = randomUUID()
-        await start(owner, id)
+        const run = await start(owner, id)
         const failure = {
-          ...snapshot(id, { step: 1 }),
+          ...snapshot(run, { step: 1 }),
           error: 'boom',
           retryDelayMs: 60_000,
           giveUp: false,
@@ -304,9 +315,9 @@ for (const target of databaseTargets()) {
       it('running → failed when the attempts reach maxAttempts', async () => {
         const id = await afterOneFailedAttempt({ maxAttempts: 2 })
         const owner = randomUUID()
-        await start(owner, id)
+        const run = await start(owner, id)
         const failure = {
-          ...snapshot(id),
+          ...snapshot(run),
           error: 'boom again',
           retryDelayMs: 0,
           giveUp: false,
@@ -326,14 +337,14 @@ for (const target of databaseTargets()) {
       it('running → queued at once: attempt refunded, interruption counted, checkpoint kept', async () => {
         const id = await afterOneFailedAttempt()
         const owner = randomUUID()
-        await start(owner, id)
+        const run = await start(owner, id)
         assert.deepEqual(
-          await store.requeueInterruptedJobs({ instanceId: randomUUID(), jobs: [snapshot(id, { cursor: 3 })] }),
+          await store.requeueInterruptedJobs({ instanceId: randomUUID(), jobs: [snapshot(run, { cursor: 3 })] }),
           [],
           'not the lease owner',
         )
         assert.deepEqual(
-          await store.requeueInterruptedJobs({ instanceId: owner, jobs: [snapshot(id, { cursor: 3 })] }),
+          await store.requeueInterruptedJobs({ instanceId: owner, jobs: [snapshot(run, { cursor: 3 })] }),
           [{ id, state: 'queued' }],
         )
         const f = await facts(id)
@@ -349,17 +360,17 @@ for (const target of databaseTargets()) {
         const id = await enqueue({ maxInterruptions: 2 })
         for (let i = 1; i <= 2; i++) {
           const owner = randomUUID()
-          await start(owner, id)
-          assert.deepEqual(await store.requeueInterruptedJobs({ instanceId: owner, jobs: [snapshot(id)] }), [
+          const run = await start(owner, id)
+          assert.deepEqual(await store.requeueInterruptedJobs({ instanceId: owner, jobs: [snapshot(run)] }), [
             { id, state: 'queued' },
           ])
           const { attempts, interruptions } = await facts(id)
           assert.deepEqual({ attempts, interruptions }, { attempts: 0, interruptions: i })
         }
         const owner = randomUUID()
-        await start(owner, id)
+        const last = await start(owner, id)
         assert.deepEqual(
-          await store.requeueInterruptedJobs({ instanceId: owner, jobs: [snapshot(id, { cursor: 9 })] }),
+          await store.requeueInterruptedJobs({ instanceId: owner, jobs: [snapshot(last, { cursor: 9 })] }),
           [{ id, state: 'failed' }],
         )
         const f = await facts(id)
@@ -374,8 +385,8 @@ for (const target of databaseTargets()) {
       it('with maxInterruptions 0 the first interruption fails the job', async () => {
         const id = await enqueue({ maxInterruptions: 0 })
         const owner = randomUUID()
-        await start(owner, id)
-        assert.deepEqual(await store.requeueInterruptedJobs({ instanceId: owner, jobs: [snapshot(id)] }), [
+        const run = await start(owner, id)
+        assert.deepEqual(await store.requeueInterruptedJobs({ instanceId: owner, jobs: [snapshot(run)] }), [
           { id, state: 'failed' },
         ])
         assert.match((await facts(id)).error ?? '', /maxInterruptions \(0\)/)
@@ -387,13 +398,13 @@ for (const target of databaseTargets()) {
         const id = await afterOneFailedAttempt()
         const before = await facts(id)
         const owner = randomUUID()
-        await start(owner, id)
+        const run = await start(owner, id)
         assert.deepEqual(
-          await store.requeuePausedJobs({ instanceId: randomUUID(), jobs: [snapshot(id, { cursor: 4 })] }),
+          await store.requeuePausedJobs({ instanceId: randomUUID(), jobs: [snapshot(run, { cursor: 4 })] }),
           [],
           'not the lease owner',
         )
-        assert.deepEqual(await store.requeuePausedJobs({ instanceId: owner, jobs: [snapshot(id, { cursor: 4 })] }), [
+        assert.deepEqual(await store.requeuePausedJobs({ instanceId: owner, jobs: [snapshot(run, { cursor: 4 })] }), [
           { id, state: 'queued' },
         ])
         const f = await facts(id)
@@ -410,8 +421,8 @@ for (const target of databaseTargets()) {
         const id = await enqueue({ maxInterruptions: 0 })
         for (let i = 0; i < 3; i++) {
           const owner = randomUUID()
-          await start(owner, id)
-          assert.deepEqual(await store.requeuePausedJobs({ instanceId: owner, jobs: [snapshot(id)] }), [
+          const run = await start(owner, id)
+          assert.deepEqual(await store.requeuePausedJobs({ instanceId: owner, jobs: [snapshot(run)] }), [
             { id, state: 'queued' },
           ])
         }
@@ -422,9 +433,9 @@ for (const target of databaseTargets()) {
       it('running → paused when the job itself was asked to pause (pause_requested), the flag cleared', async () => {
         const id = await enqueue()
         const owner = randomUUID()
-        await start(owner, id)
+        const run = await start(owner, id)
         assert.equal((await store.requestPause({ id, owner: 'alice' })).kind, 'requested')
-        assert.deepEqual(await store.requeuePausedJobs({ instanceId: owner, jobs: [snapshot(id, { cursor: 3 })] }), [
+        assert.deepEqual(await store.requeuePausedJobs({ instanceId: owner, jobs: [snapshot(run, { cursor: 3 })] }), [
           { id, state: 'paused' },
         ])
         const f = await facts(id)
@@ -436,10 +447,10 @@ for (const target of databaseTargets()) {
       it('running → cancelled when a cancel came after the token fired (a paused job would never hear of it)', async () => {
         const id = await enqueue()
         const owner = randomUUID()
-        await start(owner, id)
+        const run = await start(owner, id)
         await store.requestPause({ id, owner: 'alice' })
         await store.requestCancel({ id, owner: 'alice' })
-        assert.deepEqual(await store.requeuePausedJobs({ instanceId: owner, jobs: [snapshot(id)] }), [
+        assert.deepEqual(await store.requeuePausedJobs({ instanceId: owner, jobs: [snapshot(run)] }), [
           { id, state: 'cancelled' },
         ])
         const job = (await store.getJob({ id, owner: 'alice' }))!
@@ -452,14 +463,14 @@ for (const target of databaseTargets()) {
       it('running → queued behind the jobs that waited: attempt refunded, no interruption, checkpoint written', async () => {
         const id = await enqueue({ maxInterruptions: 0 })
         const owner = randomUUID()
-        await start(owner, id)
+        const run = await start(owner, id)
         const waiting = await enqueue()
         assert.deepEqual(
-          await store.requeueYieldedJobs({ instanceId: randomUUID(), jobs: [snapshot(id)] }),
+          await store.requeueYieldedJobs({ instanceId: randomUUID(), jobs: [snapshot(run)] }),
           [],
           'not the lease owner',
         )
-        assert.deepEqual(await store.requeueYieldedJobs({ instanceId: owner, jobs: [snapshot(id, { cursor: 9 })] }), [
+        assert.deepEqual(await store.requeueYieldedJobs({ instanceId: owner, jobs: [snapshot(run, { cursor: 9 })] }), [
           { id, state: 'queued' },
         ])
         const f = await facts(id)
@@ -477,9 +488,9 @@ for (const target of databaseTargets()) {
       it('running → paused when asked to pause meanwhile', async () => {
         const id = await enqueue()
         const owner = randomUUID()
-        await start(owner, id)
+        const run = await start(owner, id)
         await store.requestPause({ id, owner: 'alice' })
-        assert.deepEqual(await store.requeueYieldedJobs({ instanceId: owner, jobs: [snapshot(id)] }), [
+        assert.deepEqual(await store.requeueYieldedJobs({ instanceId: owner, jobs: [snapshot(run)] }), [
           { id, state: 'paused' },
         ])
       })
@@ -500,7 +511,7 @@ for (const target of databaseTargets()) {
       it('leaves a running job running, only flagged (the pause row ends it); a finished job is refused', async () => {
         const id = await enqueue()
         const owner = randomUUID()
-        await start(owner, id)
+        const run = await start(owner, id)
         const outcome = await store.requestPause({ id, owner: 'alice' })
         assert.equal(outcome.kind, 'requested')
         assert.deepEqual(
@@ -509,7 +520,7 @@ for (const target of databaseTargets()) {
           'the lease renewal carries the flag (the fallback of the NOTIFY)',
         )
         assert.equal((await facts(id)).state, 'running')
-        await store.completeJobs({ instanceId: owner, completions: [{ ...snapshot(id), result: null }] })
+        await store.completeJobs({ instanceId: owner, completions: [{ ...snapshot(run), result: null }] })
         const finished = await store.requestPause({ id, owner: 'alice' })
         assert.equal(finished.kind, 'finished')
         assert.equal((await facts(id)).state, 'succeeded')
@@ -529,9 +540,9 @@ for (const target of databaseTargets()) {
       it('paused → queued, keeping its place in line and its checkpoint', async () => {
         const id = await enqueue()
         const owner = randomUUID()
-        await start(owner, id)
+        const run = await start(owner, id)
         await store.requestPause({ id, owner: 'alice' })
-        await store.requeuePausedJobs({ instanceId: owner, jobs: [snapshot(id, { cursor: 5 })] })
+        await store.requeuePausedJobs({ instanceId: owner, jobs: [snapshot(run, { cursor: 5 })] })
         const before = await facts(id)
         const outcome = await store.resumeJob({ id, owner: 'alice' })
         assert.equal(outcome.kind, 'resumed')
@@ -547,14 +558,14 @@ for (const target of databaseTargets()) {
         const id = await enqueue()
         assert.equal((await store.resumeJob({ id, owner: 'alice' })).kind, 'unchanged')
         const owner = randomUUID()
-        await start(owner, id)
+        const paused = await start(owner, id)
         await store.requestPause({ id, owner: 'alice' })
         assert.equal((await store.resumeJob({ id, owner: 'alice' })).kind, 'resumed')
-        assert.deepEqual(await store.requeuePausedJobs({ instanceId: owner, jobs: [snapshot(id)] }), [
+        assert.deepEqual(await store.requeuePausedJobs({ instanceId: owner, jobs: [snapshot(paused)] }), [
           { id, state: 'queued' },
         ])
-        await start(owner, id)
-        await store.completeJobs({ instanceId: owner, completions: [{ ...snapshot(id), result: null }] })
+        const resumed = await start(owner, id)
+        await store.completeJobs({ instanceId: owner, completions: [{ ...snapshot(resumed), result: null }] })
         assert.equal((await store.resumeJob({ id, owner: 'alice' })).kind, 'finished')
       })
     })
@@ -652,13 +663,13 @@ for (const target of databaseTargets()) {
       it('running → queued at once: attempt kept, interruption counted, checkpoint kept', async () => {
         const id = await enqueue({ maxAttempts: 2 })
         const owner = randomUUID()
-        await start(owner, id)
+        const run = await start(owner, id)
         assert.deepEqual(
-          await store.abandonJobs({ instanceId: randomUUID(), jobs: [snapshot(id, { cursor: 4 })] }),
+          await store.abandonJobs({ instanceId: randomUUID(), jobs: [snapshot(run, { cursor: 4 })] }),
           [],
           'not the lease owner',
         )
-        assert.deepEqual(await store.abandonJobs({ instanceId: owner, jobs: [snapshot(id, { cursor: 4 })] }), [
+        assert.deepEqual(await store.abandonJobs({ instanceId: owner, jobs: [snapshot(run, { cursor: 4 })] }), [
           { id, state: 'queued' },
         ])
         const f = await facts(id)
@@ -674,8 +685,8 @@ for (const target of databaseTargets()) {
       it('running → failed on the last attempt', async () => {
         const id = await afterOneFailedAttempt({ maxAttempts: 2 })
         const owner = randomUUID()
-        await start(owner, id)
-        assert.deepEqual(await store.abandonJobs({ instanceId: owner, jobs: [snapshot(id)] }), [
+        const run = await start(owner, id)
+        assert.deepEqual(await store.abandonJobs({ instanceId: owner, jobs: [snapshot(run)] }), [
           { id, state: 'failed' },
         ])
         const f = await facts(id)
@@ -691,9 +702,9 @@ for (const target of databaseTargets()) {
       it('running → cancelled: a job whose code ran keeps its attempt', async () => {
         const id = await enqueue()
         const owner = randomUUID()
-        await start(owner, id)
+        const run = await start(owner, id)
         await store.requestCancel({ id, owner: 'alice' })
-        const cancellation = { ...snapshot(id, { cursor: 2 }), started: true }
+        const cancellation = { ...snapshot(run, { cursor: 2 }), started: true }
         assert.deepEqual(
           await store.markJobsCancelled({ instanceId: randomUUID(), jobs: [cancellation] }),
           [],
@@ -712,10 +723,10 @@ for (const target of databaseTargets()) {
       it("refunds the claim's attempt of a job whose code never ran, and only that one", async () => {
         const id = await afterOneFailedAttempt()
         const owner = randomUUID()
-        await start(owner, id)
+        const run = await start(owner, id)
         assert.equal((await facts(id)).attempts, 2)
         assert.deepEqual(
-          await store.markJobsCancelled({ instanceId: owner, jobs: [{ ...snapshot(id), started: false }] }),
+          await store.markJobsCancelled({ instanceId: owner, jobs: [{ ...snapshot(run), started: false }] }),
           [id],
         )
         const f = await facts(id)
@@ -730,8 +741,8 @@ for (const target of databaseTargets()) {
       it('queued → cancelled at once: attempts and interruptions as they were', async () => {
         const id = await afterOneFailedAttempt()
         const owner = randomUUID()
-        await start(owner, id)
-        await store.requeueInterruptedJobs({ instanceId: owner, jobs: [snapshot(id)] })
+        const run = await start(owner, id)
+        await store.requeueInterruptedJobs({ instanceId: owner, jobs: [snapshot(run)] })
         assert.equal((await store.requestCancel({ id, owner: 'alice' })).kind, 'cancelled')
         const f = await facts(id)
         assert.equal(f.state, 'cancelled')
@@ -755,8 +766,8 @@ for (const target of databaseTargets()) {
         await start(randomUUID(), runningId)
         const doneId = await enqueue()
         const owner = randomUUID()
-        await start(owner, doneId)
-        await store.completeJobs({ instanceId: owner, completions: [{ ...snapshot(doneId), result: null }] })
+        const done = await start(owner, doneId)
+        await store.completeJobs({ instanceId: owner, completions: [{ ...snapshot(done), result: null }] })
         const queuedId = await enqueue()
         const [bobs] = await store.enqueueJobs({ owner: 'bob', jobs: [newJob()] })
         const ids = [doneId, bobs!.job.id, runningId, queuedId, '999999']
@@ -793,9 +804,9 @@ for (const target of databaseTargets()) {
       it('sends a failed job back to the queue: attempts and interruptions from zero, retries counted, checkpoint kept', async () => {
         const id = await enqueue({ maxAttempts: 1 })
         const owner = randomUUID()
-        await start(owner, id)
+        const run = await start(owner, id)
         const failure = {
-          ...snapshot(id, { step: 3 }),
+          ...snapshot(run, { step: 3 }),
           error: 'boom',
           retryDelayMs: 0,
           giveUp: false,
@@ -824,9 +835,9 @@ for (const target of databaseTargets()) {
       it('retryJobs (a bulk batch): the same write on a list, from the checkpoint, failed and cancelled jobs only', async () => {
         const failedId = await enqueue({ maxAttempts: 1 })
         const owner = randomUUID()
-        await start(owner, failedId)
+        const run = await start(owner, failedId)
         const failure = {
-          ...snapshot(failedId, { step: 2 }),
+          ...snapshot(run, { step: 2 }),
           error: 'boom',
           retryDelayMs: 0,
           giveUp: false,
@@ -892,6 +903,45 @@ for (const target of databaseTargets()) {
         assert.equal(f.interruptions, 0)
         assert.equal(f.finished, true)
         assert.match(f.error ?? '', /runner lost/)
+      })
+
+      it('fences off every write of the lost claim, even once the same instance has claimed the job again', async () => {
+        // An outage longer than the lease: the instance's run, or its outcome write, outlives its claim.
+        const instanceId = randomUUID()
+        const failure = { error: 'late', retryDelayMs: 0, giveUp: false, entry: { message: 'late', name: 'Error' } }
+        const writes: [string, (lost: ClaimRef) => Promise<readonly unknown[]>][] = [
+          ['complete', (c) => store.completeJobs({ instanceId, completions: [{ ...snapshot(c), result: 1 }] })],
+          [
+            'complete unchanged',
+            (c) => store.completeJobs({ instanceId, completions: [{ ...c, result: 1, unchanged: true }] }),
+          ],
+          ['fail', (c) => store.failJobs({ instanceId, failures: [{ ...snapshot(c), ...failure }] })],
+          ['interrupt', (c) => store.requeueInterruptedJobs({ instanceId, jobs: [snapshot(c)] })],
+          ['pause', (c) => store.requeuePausedJobs({ instanceId, jobs: [snapshot(c)] })],
+          ['yield', (c) => store.requeueYieldedJobs({ instanceId, jobs: [snapshot(c)] })],
+          ['abandon', (c) => store.abandonJobs({ instanceId, jobs: [snapshot(c)] })],
+          ['cancel running', (c) => store.markJobsCancelled({ instanceId, jobs: [{ ...snapshot(c), started: true }] })],
+          ['release', (c) => store.releaseJobs({ instanceId, claims: [c] })],
+          ['checkpoint', (c) => store.writeCheckpoints({ instanceId, jobs: [snapshot(c, { late: true })] })],
+          ['renew claim', (c) => store.renewClaims({ instanceId, leaseMs: LEASE_MS, claims: [c] })],
+        ]
+        for (const [name, write] of writes) {
+          await db.sql`truncate job_runner.job_runner_jobs, job_runner.job_runner_owner_jobs restart identity`
+          const id = await enqueue({ maxAttempts: 5 })
+          const lost = await start(instanceId, id)
+          await expireLeases()
+          assert.deepEqual(await store.recoverExpiredLeases(), [{ id, state: 'queued', attempts: 1 }])
+          const current = await start(instanceId, id)
+          assert.equal(current.attempt, 2)
+          assert.deepEqual(await write(lost), [], `${name}: the write of the lost claim is refused`)
+          const f = await facts(id)
+          assert.deepEqual(
+            [f.state, f.attempts, f.interruptions, f.leaseOwner, f.checkpoint],
+            ['running', 2, 0, instanceId, null],
+            `${name}: the new claim's job is untouched`,
+          )
+          assert.equal((await write(current)).length, 1, `${name}: the same write under the new claim lands`)
+        }
       })
 
       it('running, claimed by an older version and never started → queued, nothing counted or refunded, keeping its place and its error', async () => {

@@ -292,11 +292,25 @@ for (const target of databaseTargets()) {
         })
         const id = queued!.job.id
         const instanceId = randomUUID()
-        await service.store.claimJobs({ instanceId, queues: ['served-elsewhere'], limit: 1, leaseMs: 600_000 })
+        const [claimed] = await service.store.claimJobs({
+          instanceId,
+          queues: ['served-elsewhere'],
+          limit: 1,
+          leaseMs: 600_000,
+        })
         const write = (checkpoint: unknown, changed = true) =>
           service.store.writeCheckpoints({
             instanceId,
-            jobs: [{ id, checkpoint: checkpoint as never, checkpointVersion: 2, progress: null, changed }],
+            jobs: [
+              {
+                id,
+                attempt: claimed!.attempts,
+                checkpoint: checkpoint as never,
+                checkpointVersion: 2,
+                progress: null,
+                changed,
+              },
+            ],
           })
         for (let cursor = 1; cursor <= 12; cursor++) await write({ cursor })
         // A write whose checkpoint did not change (progress, log lines) adds nothing.

@@ -44,7 +44,13 @@ for (const target of databaseTargets()) {
       const toFinish = claimed.filter((j) => !recent.slice(10).includes(j.id))
       await store.completeJobs({
         instanceId,
-        completions: toFinish.map((j) => ({ id: j.id, result: null, checkpoint: null, progress: null })),
+        completions: toFinish.map((j) => ({
+          id: j.id,
+          attempt: j.attempts,
+          result: null,
+          checkpoint: null,
+          progress: null,
+        })),
       })
       await db.sql`update job_runner.job_runner_jobs set created_at = now() - interval '3 days' where id in ${db.sql(old)}`
       await db.sql`update job_runner.job_runner_jobs set finished_at = now() - interval '2 days' where id in ${db.sql(old)} and state = 'succeeded'`
