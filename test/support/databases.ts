@@ -21,6 +21,7 @@ import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { createHash, randomBytes } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { promisify } from 'node:util'
 import postgres from 'postgres'
 import { connectDatabase, type ConnectOptions } from '../../src/db/connect.js'
@@ -194,10 +195,27 @@ export function testRunDir(): string {
   return ownRunDir
 }
 
+/**
+ * The run's migrated PGlite template, built by the first test file's process that asks; the others
+ * wait for it. (Built by each at once, as the first three files of a run did, three initdbs shared
+ * two cores: 18-21 s before those files' first tests instead of about 4.) A builder that died
+ * leaves its lock behind: after `LOCK_STALE_MS` a waiter builds a copy of its own.
+ */
 async function pgliteTemplate(): Promise<string> {
   const key = createHash('sha256').update(JSON.stringify(migrations)).digest('hex').slice(0, 12)
   const template = path.join(testRunDir(), `job-runner-pglite-template-${key}`)
-  if (await exists(path.join(template, 'ready'))) return template
+  const ready = path.join(template, 'ready')
+  const lock = `${template}.lock`
+  const waitedSince = Date.now()
+  for (;;) {
+    if (await exists(ready)) return template
+    const mine = await fs.writeFile(lock, String(process.pid), { flag: 'wx' }).then(
+      () => true,
+      () => false,
+    )
+    if (mine || Date.now() - waitedSince > LOCK_STALE_MS) break
+    await sleep(50)
+  }
   const building = `${template}.${process.pid}.${randomBytes(4).toString('hex')}`
   const db = await connectDatabase({ databaseUrl: undefined, dataDir: building })
   try {
@@ -206,10 +224,13 @@ async function pgliteTemplate(): Promise<string> {
     await db.close()
   }
   await fs.writeFile(path.join(building, 'ready'), '')
-  // Another test file's process may have won the race; either copy is good.
+  // A waiter past the stale bound may have built one too; either copy is good.
   await fs.rename(building, template).catch(() => fs.rm(building, { recursive: true, force: true }))
   return template
 }
+
+/** How long a test file waits for another's template build before building its own. */
+const LOCK_STALE_MS = 60_000
 
 /**
  * `cp -R` where there is one: node's `fs.cp` walks the thousand files of a PGlite folder in
