@@ -1726,7 +1726,7 @@ function truncateUtf8(text: string, maxBytes: number): string {
     .replace(/\uFFFD+$/, '')
 }
 
-/** Snapshots as rows `x(id, checkpoint, progress)`: what the interrupt, abandon and checkpoint writes read. */
+/** Snapshots as rows `x(id, attempt, checkpoint, progress)`: what the interrupt, pause, yield and abandon writes read. */
 function snapshotRows(sql: Sql, jobs: readonly JobSnapshot[]): PendingQuery<Row[]> {
   return sql`jsonb_to_recordset(${sql.json(jobs as unknown as Json)})
     as x(id bigint, attempt int, checkpoint jsonb, "checkpointVersion" int, progress jsonb)`
