@@ -190,6 +190,11 @@ export interface ClaimRef {
   attempt: number
 }
 
+/** The claim a claimed job's writes are made under: its `attempts` as its claim counted them. */
+export function claimOf(job: { readonly id: string; readonly attempts: number }): ClaimRef {
+  return { id: job.id, attempt: job.attempts }
+}
+
 export interface JobSnapshot extends ClaimRef {
   checkpoint: Json | null
   /** The version of the type's checkpoint shape `checkpoint` is in; absent: the stored one stays. */

@@ -25,7 +25,7 @@ import type { Json, OwnedJob } from '../queue/job.js'
 import type { NewJobLogLine } from '../queue/jobLogStore.js'
 import type { LimitedQueue, LimitedType, Limits } from '../queue/limitedClaim.js'
 import type { Pause, PauseMode } from '../queue/pauseStore.js'
-import { boundedFailedAttempt, type Completion, type JobSnapshot } from '../queue/store.js'
+import { boundedFailedAttempt, claimOf, type Completion, type JobSnapshot } from '../queue/store.js'
 import { coerceError } from '../log.js'
 import { Doorbell } from '../support/doorbell.js'
 import { IdlePoll } from '../support/idlePoll.js'
@@ -629,7 +629,7 @@ export class RunnerGeneration {
    */
   private async takeOnceSettled(jobs: readonly OwnedJob[]): Promise<void> {
     await Promise.allSettled(jobs.map((job) => this.settling.get(job.id)?.outcomeWritten))
-    const claims = jobs.map(({ id, attempts }) => ({ id, attempt: attempts }))
+    const claims = jobs.map(claimOf)
     const held = await this.retryWrite(() =>
       this.deps.store.renewClaims({ instanceId: this.leaseOwner, leaseMs: this.config.leaseMs, claims }),
     )
@@ -888,7 +888,7 @@ export class RunnerGeneration {
     if (!job) return
     this.trackWrite(
       this.retryWrite(() =>
-        this.outcomes.pause({ id, attempt: job.attempts, checkpoint: job.checkpoint, progress: job.progress }),
+        this.outcomes.pause({ ...claimOf(job), checkpoint: job.checkpoint, progress: job.progress }),
       ).then((state) => {
         if (state) this.deps.notifier.announce('jobChanged', id)
         this.events.emit('job:settled', { job, outcome: state ? settledAs(state, 'paused') : 'lost' })
@@ -907,13 +907,7 @@ export class RunnerGeneration {
     if (!job) return
     this.trackWrite(
       this.retryWrite(() =>
-        this.outcomes.cancel({
-          id,
-          attempt: job.attempts,
-          checkpoint: job.checkpoint,
-          progress: job.progress,
-          started: false,
-        }),
+        this.outcomes.cancel({ ...claimOf(job), checkpoint: job.checkpoint, progress: job.progress, started: false }),
       ).then((written) => {
         if (written) this.deps.notifier.announce('jobChanged', id)
         this.events.emit('job:settled', { job, outcome: written ? 'cancelled' : 'lost' })
@@ -944,10 +938,7 @@ export class RunnerGeneration {
   private async release(jobs: readonly OwnedJob[], timer: GraceTimer): Promise<string[]> {
     if (jobs.length === 0) return []
     const released = await withTimeout(
-      this.deps.store.releaseJobs({
-        instanceId: this.leaseOwner,
-        claims: jobs.map((j) => ({ id: j.id, attempt: j.attempts })),
-      }),
+      this.deps.store.releaseJobs({ instanceId: this.leaseOwner, claims: jobs.map(claimOf) }),
       timer.remainingMs(),
     ).catch((error: unknown) => {
       // Their leases expire and the sweeper gives them back.
