@@ -117,9 +117,7 @@ export class JobService {
     // One deadline a statement, not one a request: a timer per group-commit batch. A request queued
     // behind batches in flight waits for them first, so its wait is bounded by twice STORE_TIMEOUT_MS.
     this.checkpoints = new CheckpointService(store, registry, notifier)
-    this.singles = new EnqueueBatches({ enqueueJobs: (batch) => answersInTime(store.enqueueJobs(batch)) }, (stored) =>
-      this.announce(stored),
-    )
+    this.singles = new EnqueueBatches({ enqueueJobs: (batch) => this.insert(batch) }, (stored) => this.announce(stored))
   }
 
   /** Validates every job first, then stores all of them in one statement, or none. */
@@ -145,7 +143,7 @@ export class JobService {
     const single = rows.length === 1 && rows[0]!.idempotencyKey === null ? rows[0]! : undefined
     // A single job is announced with the rest of its group-commit batch, once per batch.
     if (single) return this.viewEnqueued([await this.singles.enqueue(owner, single)])
-    const enqueued = await answersInTime(this.store.enqueueJobs({ owner, jobs: rows }))
+    const enqueued = await this.insert({ owner, jobs: rows })
     this.announce(enqueued)
     return this.viewEnqueued(enqueued)
   }
@@ -163,6 +161,29 @@ export class JobService {
     const enqueued = { job: fresh, replayed: false }
     this.announce([enqueued])
     return enqueued
+  }
+
+  /**
+   * Stores `jobs` in one statement. The database announces their queue to every listening instance
+   * (migration 007), this one too, which `announce` wakes at once instead: so the insert's notice is
+   * its echo here, dropped when it comes back (all jobs of one queue, the usual batch; a notice
+   * naming several queues is packed by the database in its own order, and is heard here once more).
+   */
+  private async insert(batch: { owner: string; jobs: readonly NewJob[] }): Promise<EnqueuedJob[]> {
+    const queue = batch.jobs[0]?.queue
+    const echo =
+      queue !== undefined && batch.jobs.every((job) => job.queue === queue)
+        ? this.notifier.expectEcho('jobsAvailable', queue)
+        : undefined
+    try {
+      const enqueued = await answersInTime(this.store.enqueueJobs(batch))
+      // Replays only: nothing was inserted, and the database announced nothing.
+      if (enqueued.every((e) => e.replayed)) echo?.forget()
+      return enqueued
+    } catch (error) {
+      echo?.forget()
+      throw error
+    }
   }
 
   /** The view bounds its own waits (it must not fail an enqueue that committed), so no timer per call here. */

@@ -1,8 +1,9 @@
 /**
  * Wake-ups between the parts of the service, and between instances when the database can carry
  * them. Every message is delivered in this process at once; with LISTEN/NOTIFY it also reaches the
- * other instances on the same PostgreSQL (and comes back here once more, which listeners tolerate:
- * a wake-up, a cancel and a change notice are all idempotent).
+ * other instances on the same PostgreSQL. Its echo on this instance's own LISTEN is dropped
+ * (src/queue/ownEchoes.ts): an echo rang the claim loop for an empty claim per job. Listeners would
+ * tolerate it (a wake-up, a cancel and a change notice are all idempotent), but pay for it.
  *
  * A job's change notices (`jobChanged`, `jobLogged`) go to the other instances only while one of
  * them watches the job (src/queue/watchRegistry.ts): every NOTIFY costs a commit on every listening
@@ -17,6 +18,7 @@ import { EventEmitter } from 'node:events'
 import { channelName } from '../db/channelName.js'
 import type { Database } from '../db/database.js'
 import { notifyBatches, notifyEach, PAYLOAD_SEPARATOR, type RemoteMessage } from './notifyBatches.js'
+import { OwnEchoes } from './ownEchoes.js'
 import { RecentIds } from './recentIds.js'
 import { WATCH_CHANNEL, WatchRegistry, type RemoteWatch } from './watchRegistry.js'
 import type { Batcher } from '../support/batcher.js'
@@ -71,6 +73,8 @@ export class Notifier {
   readonly watches: WatchRegistry
   /** Jobs whose change notice stayed here a moment ago (nobody elsewhere watched them). */
   private readonly unsent = new RecentIds()
+  /** Notifications sent from here, dropped when heard back (already delivered here at publish). */
+  private readonly ownEchoes = new OwnEchoes()
   private readonly resyncListeners = new Set<() => void>()
   /** Watch messages in flight; a stop waits for them. */
   private readonly watchSends = new Set<Promise<void>>()
@@ -103,7 +107,9 @@ export class Notifier {
   private async listenAll(): Promise<void> {
     if (!this.db.capabilities.supportsListen) return
     for (const channel of CHANNELS) {
-      const { unlisten } = await this.db.session.listen(this.pgChannel[channel], (packed) => {
+      const pgChannel = this.pgChannel[channel]
+      const { unlisten } = await this.db.session.listen(pgChannel, (packed) => {
+        if (this.ownEchoes.take(pgChannel, packed)) return
         for (const payload of packed.split(PAYLOAD_SEPARATOR)) this.deliver(channel, payload)
       })
       this.unlisten.push(unlisten)
@@ -122,6 +128,7 @@ export class Notifier {
   private listened(): void {
     this.listens += 1
     if (this.listens === 1) return
+    this.ownEchoes.clear()
     this.watches.resync()
     for (const listener of this.resyncListeners) listener()
   }
@@ -190,7 +197,25 @@ export class Notifier {
   }
 
   private remoteBatches(): Batcher<RemoteMessage, void> {
-    return (this.remote ??= notifyBatches(this.db.sql))
+    return (this.remote ??= notifyBatches(this.db.sql, {
+      // Only a listening instance hears its echoes: one that never listens would count them for nothing.
+      sending: (packed) => this.started !== undefined && this.ownEchoes.expect(packed),
+      failed: (packed) => this.ownEchoes.forget(packed),
+    }))
+  }
+
+  /**
+   * A notification the database itself will send for this instance (the insert trigger's
+   * `jobsAvailable`, migration 007), which this instance announced here already with `publishLocal`:
+   * its echo is dropped like that of a NOTIFY sent from here. Call it before the statement goes out,
+   * so that the notice cannot arrive first, and call `forget` if the statement failed or inserted
+   * nothing. Undefined where nothing is heard back (no LISTEN).
+   */
+  expectEcho<C extends Channel>(channel: C, payload: NotifierEvents[C]): { forget(): void } | undefined {
+    if (this.started === undefined || !this.db.capabilities.supportsListen) return undefined
+    const notification = [{ channel: this.pgChannel[channel], payload }]
+    this.ownEchoes.expect(notification)
+    return { forget: () => this.ownEchoes.forget(notification) }
   }
 
   /**

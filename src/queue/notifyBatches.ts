@@ -18,11 +18,24 @@ export interface RemoteMessage {
 const MAX_PAYLOAD_BYTES = 7_000
 export const PAYLOAD_SEPARATOR = ','
 
-export function notifyBatches(sql: Sql): Batcher<RemoteMessage, void> {
+/** Told of each batch's notifications as sent (before the statement, which may echo at once) and as failed. */
+export interface SentNotifications {
+  sending(packed: readonly RemoteMessage[]): void
+  failed(packed: readonly RemoteMessage[]): void
+}
+
+export function notifyBatches(sql: Sql, sent?: SentNotifications): Batcher<RemoteMessage, void> {
   return new Batcher(async (messages) => {
+    const packed = packMessages(messages)
     // One JSON document rather than array parameters: the connection does not fetch array types.
-    const pairs = packMessages(messages).map((m) => [m.channel, m.payload])
-    await sql`select pg_notify(m ->> 0, m ->> 1) from jsonb_array_elements(${sql.json(pairs)}) with ordinality as x(m, n) order by n`
+    const pairs = packed.map((m) => [m.channel, m.payload])
+    sent?.sending(packed)
+    try {
+      await sql`select pg_notify(m ->> 0, m ->> 1) from jsonb_array_elements(${sql.json(pairs)}) with ordinality as x(m, n) order by n`
+    } catch (error) {
+      sent?.failed(packed)
+      throw error
+    }
   })
 }
 

@@ -93,6 +93,14 @@ export class RunnerGeneration {
    */
   private readonly claimPace: IdlePoll
   private readonly dueTimer = new DueTimer(() => this.doorbell.ring())
+  /**
+   * Whether the queue may hold jobs this instance has not claimed for want of room: the last claim
+   * took all it asked for, or none was made because every slot and the local queue were full. Only
+   * then does a settling job ring the claim loop. After a short claim the queue was empty, and
+   * whatever arrives later rings it itself (an enqueue's notice, a due timer, a limited job's end);
+   * a ring per settle then made an empty claim per job.
+   */
+  private queueMayHoldMore = true
   /** Some job waiting in the local queue was claimed before its `runAt` (START_LOOKAHEAD_MS). */
   private holdsEarlyJobs = false
   /** Fills the slots when the first early job waiting here falls due. */
@@ -451,6 +459,7 @@ export class RunnerGeneration {
       this.fillSlots()
       let claimedAll = false
       const unclaimedSlots = this.freeSlots - this.startableWaiting
+      this.queueMayHoldMore = true
       if ((unclaimedSlots > 0 || this.localQueue.wantsRefill) && (this.deps.mayClaim?.() ?? true)) {
         this.localQueue.sampleRate()
         const limit = Math.max(0, unclaimedSlots) + this.localQueue.room
@@ -463,6 +472,7 @@ export class RunnerGeneration {
           if (claimed.length > 0) this.claimPace.found()
           this.fillSlots()
           claimedAll = limit > 0 && claimed.length === limit
+          this.queueMayHoldMore = claimedAll
         } catch (error) {
           this.reportError(coerceError(error), 'claim')
           failures += 1
@@ -765,6 +775,7 @@ export class RunnerGeneration {
     this.writing.add(write)
     execution.outcomeWritten = write
     this.fillSlots()
+    if (!this.queueMayHoldMore) return
     if (this.freeSlots - this.startableWaiting > 0 || this.localQueue.wantsRefill) this.doorbell.ring()
   }
 

@@ -18,6 +18,7 @@ import { migrate } from '../../src/db/migrate.js'
 import { Notifier } from '../../src/queue/notifier.js'
 import { JobStore } from '../../src/queue/store.js'
 import { packMessages } from '../../src/queue/notifyBatches.js'
+import { OwnEchoes } from '../../src/queue/ownEchoes.js'
 import type { RemoteWatch } from '../../src/queue/watchRegistry.js'
 
 /** Resolves once `notifier` has heard another instance watch every job in `ids` (or, with 'all', every job). */
@@ -61,6 +62,38 @@ describe('packing notifications', () => {
       packed.flatMap((m) => m.payload.split(',')),
       ids,
     )
+  })
+})
+
+describe('own echoes', () => {
+  it('drops each sent notification once, as heard, and nothing it did not send', () => {
+    const echoes = new OwnEchoes()
+    echoes.expect([
+      { channel: 'a', payload: 'q' },
+      { channel: 'b', payload: 'q' },
+    ])
+    echoes.expect([{ channel: 'a', payload: 'q' }])
+    assert.equal(echoes.take('a', 'q'), true)
+    assert.equal(echoes.take('a', 'q'), true, 'sent twice, dropped twice')
+    assert.equal(echoes.take('a', 'q'), false, 'a third one is another instance’s')
+    assert.equal(echoes.take('a', 'q,r'), false, 'a packed payload is known by all of it')
+    assert.equal(echoes.take('b', 'q'), true)
+    assert.equal(echoes.size, 0)
+  })
+
+  it('forgets a failed send, and everything when the connection came back or it grew too large', () => {
+    const echoes = new OwnEchoes(3)
+    echoes.expect([{ channel: 'a', payload: '1' }])
+    echoes.forget([{ channel: 'a', payload: '1' }])
+    assert.equal(echoes.take('a', '1'), false, 'a send that failed is never heard')
+    echoes.expect([{ channel: 'a', payload: '2' }])
+    echoes.clear()
+    assert.equal(echoes.take('a', '2'), false)
+    echoes.expect(['3', '4', '5'].map((payload) => ({ channel: 'a', payload })))
+    echoes.expect([{ channel: 'a', payload: '6' }])
+    assert.equal(echoes.size, 1, 'past its bound it starts again: an echo never heard is not kept for ever')
+    assert.equal(echoes.take('a', '3'), false)
+    assert.equal(echoes.take('a', '6'), true)
   })
 })
 
@@ -111,6 +144,39 @@ for (const target of databaseTargets().filter((t) => t.name === 'postgres')) {
         [...received].sort((a, b) => Number(a) - Number(b)),
         ids,
       )
+      await Promise.all([sender.stop(), receiver.stop()])
+    })
+
+    it('hears its own notification once (at publish, not again from PostgreSQL), and every one of another instance', async () => {
+      const [sender, receiver] = [await open(), await open()]
+      const heardBySender: string[] = []
+      sender.subscribe('jobsAvailable', (queue) => heardBySender.push(queue))
+      const heardByReceiver = (queue: string) =>
+        new Promise<void>((resolve) => {
+          const off = receiver.subscribe('jobsAvailable', (q) => q === queue && (off(), resolve()))
+        })
+      const senderHears = (queue: string) =>
+        new Promise<void>((resolve) => {
+          const off = sender.subscribe('jobsAvailable', (q) => q === queue && (off(), resolve()))
+        })
+
+      const crossed = heardByReceiver('q1')
+      sender.announce('jobsAvailable', 'q1')
+      assert.deepEqual(heardBySender, ['q1'], 'delivered here at once')
+      await crossed
+      // The sender's NOTIFY committed before the receiver's marker was sent, and one session hears
+      // notifications in commit order: once the marker is here, so is the sender's own echo.
+      let marker = senderHears('marker-1')
+      await receiver.publish('jobsAvailable', 'marker-1')
+      await marker
+      assert.deepEqual(heardBySender, ['q1', 'marker-1'], 'its own echo is not delivered again')
+
+      // The same payload from another instance is a message of its own.
+      marker = senderHears('marker-2')
+      await receiver.publish('jobsAvailable', 'q1')
+      await receiver.publish('jobsAvailable', 'marker-2')
+      await marker
+      assert.deepEqual(heardBySender, ['q1', 'marker-1', 'q1', 'marker-2'])
       await Promise.all([sender.stop(), receiver.stop()])
     })
 

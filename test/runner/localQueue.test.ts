@@ -12,6 +12,7 @@ import { defineJob } from '../../jobs/defineJob.js'
 import type { Json, OwnedJob } from '../../src/queue/job.js'
 import type { EnqueueRequest } from '../../src/queue/jobService.js'
 import { LocalQueue, compareIds } from '../../src/runner/localQueue.js'
+import { channelName } from '../../src/db/channelName.js'
 import type { Runner } from '../../src/runner/runner.js'
 
 function fakeJob(id: number, priority = 0): OwnedJob {
@@ -334,6 +335,39 @@ for (const target of databaseTargets()) {
       const [row] = await engine.db.sql<{ n: number; attempts: number }[]>`
         select count(*)::int as n, max(attempts)::int as attempts from job_runner.job_runner_jobs where state = 'succeeded' and started_at is not null`
       assert.deepEqual(row, { n: 500, attempts: 1 })
+    })
+
+    it('claims once per job when jobs come one at a time: neither a settle nor the NOTIFY echo claims again', async () => {
+      const runner = engine.newRunner({ concurrency: 4, localQueueSize: 100, pollIntervalMs: 60_000 })
+      const store = engine.store as unknown as { claimJobs: (...args: unknown[]) => Promise<OwnedJob[]> }
+      const claim = store.claimJobs
+      let claims = 0
+      store.claimJobs = (...args) => {
+        claims += 1
+        return claim.apply(engine.store, args)
+      }
+      try {
+        await runner.start()
+        const jobs = 20
+        for (let i = 0; i < jobs; i++) {
+          const [job] = await enqueue(echoes(1, 0))
+          await settled(runner, job!.id)
+        }
+        if (engine.notifier.hearsOtherInstances) {
+          // Notices reach a session in commit order: once this marker is heard, every insert's
+          // notice (and its echo here) has arrived, and any claim it rang has begun.
+          const marker = new Promise<void>((resolve) => {
+            const off = engine.notifier.subscribe('jobsAvailable', (queue) => queue === 'marker' && (off(), resolve()))
+          })
+          await engine.db.sql`select pg_notify(${channelName(engine.db.schema, 'jobsAvailable')}, 'marker')`
+          await marker
+        }
+        await new Promise((resolve) => setImmediate(resolve))
+        // One claim at the start found nothing; one claim per job after it.
+        assert.ok(claims <= jobs + 2, `${claims} claims for ${jobs} jobs enqueued one at a time`)
+      } finally {
+        store.claimJobs = claim
+      }
     })
 
     it('claims only for free slots when LOCAL_QUEUE_SIZE is 0', async () => {
