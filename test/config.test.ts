@@ -9,6 +9,7 @@ import { once } from 'node:events'
 import path from 'node:path'
 import { ConfigError, loadConfig } from '../src/config.js'
 import { projectRoot } from '../src/support/projectRoot.js'
+import { procfileWebCommand } from './support/process.js'
 
 const SECRET = 'a-secret-that-is-at-least-32-bytes-long'
 
@@ -316,7 +317,7 @@ describe('HOST and DATABASE_CONNECT_TIMEOUT_SECONDS', () => {
 
 describe('starting the process with a bad variable', () => {
   it('exits with code 2 and names the variable on stderr', { timeout: 30_000 }, async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    const child = spawn(process.execPath, procfileWebCommand().slice(1), {
       cwd: projectRoot(),
       env: { PATH: process.env.PATH, CONCURRENCY: '0', DATA_DIR: path.join(projectRoot(), '.data-never-created') },
       stdio: ['ignore', 'pipe', 'pipe'],

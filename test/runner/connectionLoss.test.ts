@@ -20,6 +20,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import postgres from 'postgres'
 import { postgresOnly, skipWithoutPostgres, type TestDatabase } from '../support/databases.js'
 import { TEST_SECRET } from '../support/service.js'
+import { procfileWebCommand } from '../support/process.js'
 import { mintToken } from '../../src/auth/devToken.js'
 import { projectRoot } from '../../src/support/projectRoot.js'
 import type { Job } from '../../src/queue/job.js'
@@ -50,9 +51,9 @@ describeOrSkip(
       await database?.cleanup()
     })
 
-    /** Starts `src/main.ts` and resolves with its URL once it listens. */
+    /** Starts the server as the Procfile does (the compiled `src/main.ts`) and resolves with its URL once it listens. */
     async function startProcess(): Promise<string> {
-      const started = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      const started = spawn(process.execPath, procfileWebCommand().slice(1), {
         cwd: projectRoot(),
         env: {
           PATH: process.env.PATH,
@@ -167,7 +168,7 @@ describeOrSkip(
       // And it still shuts down cleanly.
       child!.kill('SIGTERM')
       const [code] = (await exited) as [number | null]
-      assert.equal(code, 0)
+      assert.equal(code, 0, `exit code ${code}; the log's last lines:\n${logLines.slice(-40).join('\n')}`)
     })
   },
 )
