@@ -95,8 +95,8 @@ export class RunnerGeneration {
   private readonly dueTimer = new DueTimer(() => this.doorbell.ring())
   /**
    * Whether the queue may hold jobs this instance has not claimed for want of room: the last claim
-   * took all it asked for, or none was made because every slot and the local queue were full. Only
-   * then does a settling job ring the claim loop. After a short claim the queue was empty, and
+   * took all it asked for, or none was made because every slot and the local queue were full, or
+   * limits are served (see the claim loop). Only then does a settling job ring the claim loop. After a short claim the queue was empty, and
    * whatever arrives later rings it itself (an enqueue's notice, a due timer, a limited job's end);
    * a ring per settle then made an empty claim per job.
    */
@@ -472,7 +472,9 @@ export class RunnerGeneration {
           if (claimed.length > 0) this.claimPace.found()
           this.fillSlots()
           claimedAll = limit > 0 && claimed.length === limit
-          this.queueMayHoldMore = claimedAll
+          // The limited claim takes jobs for free slots only, and one short of its limits may find more
+          // as soon as a slot frees: with limits, every settle looks again (at once, not after its write).
+          this.queueMayHoldMore = claimedAll || this.limited.types.length > 0 || this.limited.queues.length > 0
         } catch (error) {
           this.reportError(coerceError(error), 'claim')
           failures += 1
