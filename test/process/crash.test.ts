@@ -17,7 +17,7 @@ import { pathToFileURL } from 'node:url'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { connectDatabase } from '../../src/db/connect.js'
 import { JobStore } from '../../src/queue/store.js'
-import { databaseTargets } from '../support/databases.js'
+import { databaseTargets, embeddedInSoak } from '../support/databases.js'
 import {
   PROJECT_ROOT,
   enqueueJob,
@@ -156,7 +156,9 @@ for (const target of databaseTargets()) {
   describe(`process: jobs that crash or block the process (${target.name})`, { timeout: 120_000 }, () => {
     const fixture = processFixture(target)
 
-    it('fails a job crashing its process after maxAttempts crashes; the job beside it succeeds', async () => {
+    it('fails a job crashing its process after maxAttempts crashes; the job beside it succeeds', async (t) => {
+      const inSoak = embeddedInSoak(target, 'the attempt rule of a crash, three server starts')
+      if (inSoak) return t.skip(inSoak)
       const database = await fixture.createDatabase()
       const env = { JOBS_DIR: jobsDir, SHUTDOWN_GRACE_SECONDS: '5', CHECKPOINT_INTERVAL_SECONDS: '0.1' }
       const first = await fixture.spawn(database, env)

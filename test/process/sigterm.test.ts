@@ -6,7 +6,7 @@
  */
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { databaseTargets } from '../support/databases.js'
+import { databaseTargets, embeddedInSoak } from '../support/databases.js'
 import {
   enqueueJob,
   keepAliveRequest,
@@ -187,7 +187,9 @@ for (const target of databaseTargets()) {
       )
     })
 
-    it('handles 5 SIGTERMs within a second as one: one clean exit, nothing logged twice', async () => {
+    it('handles 5 SIGTERMs within a second as one: one clean exit, nothing logged twice', async (t) => {
+      const inSoak = embeddedInSoak(target, 'how the process takes its signals')
+      if (inSoak) return t.skip(inSoak)
       const database = await createDatabase()
       // A stubborn job keeps the stop going for over a second, so every signal lands while the process stops.
       const server = await spawn(database, { SHUTDOWN_GRACE_SECONDS: '3' })
@@ -224,7 +226,9 @@ for (const target of databaseTargets()) {
       assert.equal((await readJobRows(database))[0]?.state, 'queued')
     })
 
-    it('treats SIGINT like SIGTERM', async () => {
+    it('treats SIGINT like SIGTERM', async (t) => {
+      const inSoak = embeddedInSoak(target, 'how the process takes its signals')
+      if (inSoak) return t.skip(inSoak)
       const database = await createDatabase()
       const server = await spawn(database, { SHUTDOWN_GRACE_SECONDS: '5', CHECKPOINT_INTERVAL_SECONDS: '0.1' })
       const count = await enqueueJob(server, { type: 'count', payload: { to: 500, stepMs: 20 } })

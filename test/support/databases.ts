@@ -166,6 +166,21 @@ export function onceSkip(target: DatabaseTarget, why: string): string | false {
  */
 export const ROUTES_THROUGH_THE_STORE = 'the same SQL on both; the ways to the database are tested on both elsewhere'
 
+/**
+ * The `skip` option of a process test whose subject is the lifecycle's or the runner's logic (a crash
+ * counted, a second SIGTERM, SIGINT, a SIGTERM while drained), on `target`: in `npm test` with
+ * PostgreSQL as well (CI) it runs there only, and `npm run soak` (SOAK=long) runs it on both. On
+ * PGlite such a test spawns the same server over the same SQL, two to three times slower to start (a
+ * PGlite server start costs about 2.5 CPU-seconds against 0.9), and proves nothing more: what is the
+ * embedded database's own in a process — closing it inside the grace budget, resuming from its data
+ * folder, taking over a killed process's stale lock — keeps its tests on both in CI (the first SIGTERM
+ * and drain tests, SIGKILL, the stress loop). Without PostgreSQL in the run it runs on PGlite.
+ */
+export function embeddedInSoak(target: DatabaseTarget, why: string): string | false {
+  if (target.name !== pglite.name || process.env.SOAK === 'long' || !process.env.TEST_DATABASE_URL) return false
+  return `${why}: on PGlite in npm run soak only, here on postgres`
+}
+
 /** The PostgreSQL target alone, for suites that need several processes on one database. */
 export function postgresOnly(): DatabaseTarget | undefined {
   const url = process.env.TEST_DATABASE_URL
