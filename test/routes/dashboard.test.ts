@@ -342,7 +342,14 @@ for (const target of databaseTargets()) {
         assert.deepEqual([waiting.state, waiting.waitReason], ['queued', 'paused'])
         await page.screenshot({ path: screenshotFile.replace(/\.png$/, '-queue-paused.png'), fullPage: true })
         const ran = service.runner.events.waitFor('job:settled', (e) => e.job.id === id)
+        // The answer to the button's request, so that a failure says whether the click, the request or
+        // the page's refresh did not happen (this step timed out once in a full CI run, its cause unseen).
+        const resumed = page.waitForResponse((r) => r.url().endsWith('/v1/admin/queues/reports/resume'))
         await row().locator('button', { hasText: 'Resume' }).click()
+        const answer = await resumed
+        assert.equal(answer.status(), 200, await answer.text())
+        const board = (await (await service.request('/v1/admin/pauses')).json()) as { pauses: unknown[] }
+        assert.deepEqual(board.pauses, [], 'no pause is left once the resume is answered')
         await page.locator('#queues tr[data-queue="reports"][data-paused="false"]').waitFor()
         assert.equal((await ran).outcome, 'succeeded')
       })
