@@ -211,6 +211,12 @@ async function drain() {
     )
     await store.enqueueJobs({ owner: 'bench', jobs })
   }
+  // Statements of each claim, counted: a keyed drain runs the limited claim, and the plain one beside it.
+  const claims = { plain: 0, limited: 0 }
+  const plainClaim = store.claimJobs.bind(store)
+  const limitedClaim = store.claimLimitedJobs.bind(store)
+  store.claimJobs = (...args) => (claims.plain++, plainClaim(...args))
+  store.claimLimitedJobs = (...args) => (claims.limited++, limitedClaim(...args))
   const done = settledCount(runner, total)
   const started = performance.now()
   await runner.start()
@@ -223,7 +229,7 @@ async function drain() {
   await runner.stop({ graceMs: 5000 })
   await notifier.stop()
   await db.close({ timeoutSeconds: 1 })
-  return { jobs: total, keys, completed, capped, elapsedMs, jobsPerSec: (completed / elapsedMs) * 1000 }
+  return { jobs: total, keys, completed, capped, elapsedMs, jobsPerSec: (completed / elapsedMs) * 1000, claims }
 }
 
 const modes: Record<string, () => Promise<unknown>> = { lag, fairness, rate, drain }
