@@ -66,8 +66,6 @@ export interface RequestObservation {
 export class ServiceMetrics {
   readonly registry = new Registry()
   private readonly unsubscribe: (() => void)[] = []
-  /** When each running job started here (monotonic clock), for the run-duration histogram. */
-  private readonly startedAt = new Map<string, number>()
   private readonly httpRequests: Counter<'method' | 'route' | 'status'>
   private readonly httpDuration: Histogram<'method' | 'route' | 'status'>
   /** Counted on every request, handed to the two metrics above when they are read (src/observability/pendingMetrics.ts). */
@@ -273,17 +271,15 @@ export class ServiceMetrics {
       runner.events.on('job:start', ({ job, startedAt }) => {
         const jobLabels = labels(job)
         pendingStarts.add(jobLabels)
-        this.startedAt.set(job.id, performance.now())
         // The start on this instance's clock against the stored `runAt`: skew between the two
         // clocks shows here, as it would in any wait measured across machines.
         pendingWaits.observe(jobLabels, Math.max(0, (startedAt - runAtMs.of(job.runAt)) / 1000))
       }),
-      runner.events.on('job:settled', ({ job, outcome }) => {
+      runner.events.on('job:settled', ({ job, outcome, ranMs }) => {
         outcomeCount(outcome)?.add(labels(job))
-        const startedAt = this.startedAt.get(job.id)
-        this.startedAt.delete(job.id)
-        if (startedAt !== undefined)
-          pendingRuns.observe(labelSets.withOutcome(job, outcome), (performance.now() - startedAt) / 1000)
+        // The code's own time: the outcome's write after it is not the job's (and waits with the
+        // database when it is slow).
+        if (ranMs !== undefined) pendingRuns.observe(labelSets.withOutcome(job, outcome), ranMs / 1000)
       }),
       runner.events.on('job:checkpoint', ({ ids }) => checkpointWrites.inc(ids.length)),
       runner.events.on('jobs:expired', ({ jobs: expiredJobs }) => {

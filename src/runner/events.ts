@@ -13,8 +13,12 @@ export interface RunnerEvents {
   'jobs:claimed': { jobs: readonly OwnedJob[]; waiting: number }
   /** `startedAt`: when its code started, ms since the epoch on this instance's clock. */
   'job:start': { job: OwnedJob; startedAt: number }
-  /** The outcome is written (or, for `abandoned` and `lost`, given up on). */
-  'job:settled': { job: OwnedJob; outcome: JobOutcome; error?: Error }
+  /**
+   * The outcome is written (or, for `abandoned` and `lost`, given up on). `ranMs`: how long its code
+   * ran here, from its start to its return (or to its abandonment), the outcome's write not counted;
+   * absent for a job that settled without starting here (cancelled or paused while it waited).
+   */
+  'job:settled': { job: OwnedJob; outcome: JobOutcome; error?: Error; ranMs?: number }
   'job:checkpoint': { ids: readonly string[] }
   /** `forgotten`: of those, the jobs that waited in this instance's local queue under the lost lease. */
   'leases:recovered': { ids: readonly string[]; forgotten: readonly string[] }

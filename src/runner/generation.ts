@@ -375,7 +375,7 @@ export class RunnerGeneration {
 
     const stillRunning = [...this.executions.values()]
     for (const execution of stillRunning) {
-      execution.abandoned = true
+      execution.abandon()
       this.executions.delete(execution.job.id)
     }
     // A run blamed for the crash behind this stop (its promise never settles when a timer of it threw)
@@ -403,7 +403,7 @@ export class RunnerGeneration {
     const requeuedIds = new Set(requeued.map((r) => r.id))
     const queuedAgain = new Set(requeued.filter((r) => r.state === 'queued').map((r) => r.id))
     for (const execution of abandoned) {
-      this.events.emit('job:settled', { job: execution.job, outcome: 'abandoned' })
+      this.events.emit('job:settled', { job: execution.job, outcome: 'abandoned', ranMs: execution.ranMs })
       if (requeuedIds.has(execution.job.id)) this.deps.notifier.announce('jobChanged', execution.job.id)
       // Other instances take it at once rather than at their next poll.
       if (queuedAgain.has(execution.job.id)) this.deps.notifier.announce('jobsAvailable', execution.job.queue)
@@ -649,14 +649,14 @@ export class RunnerGeneration {
    */
   private supersede(execution: JobExecution): void {
     const { job } = execution
-    execution.abandoned = true
+    execution.abandon()
     this.executions.delete(job.id)
     this.deps.log.warn(
       { jobId: job.id, attempt: job.attempts },
       'lease lost, and the job claimed again here since: stopping the run of the lost claim; the new claim runs after it',
     )
     execution.abort('shutdown')
-    this.events.emit('job:settled', { job, outcome: 'lost' })
+    this.events.emit('job:settled', { job, outcome: 'lost', ranMs: execution.ranMs })
   }
 
   /**
@@ -886,7 +886,7 @@ export class RunnerGeneration {
   private abandonTimedOut(execution: JobExecution): void {
     if (execution.abandoned || execution.isSettled || this.state !== 'running') return
     const { job } = execution
-    execution.abandoned = true
+    execution.abandon()
     this.executions.delete(job.id)
     this.deps.liveRuns.releaseSlot(execution)
     const graceSeconds = this.timeouts.abandonGraceMs / 1000
@@ -909,7 +909,7 @@ export class RunnerGeneration {
   private abandonCancelled(execution: JobExecution): void {
     if (execution.abandoned || execution.isSettled || this.state !== 'running') return
     const { job } = execution
-    execution.abandoned = true
+    execution.abandon()
     this.executions.delete(job.id)
     this.deps.liveRuns.releaseSlot(execution)
     const graceSeconds = (this.config.cancelGraceMs ?? 0) / 1000
@@ -917,10 +917,11 @@ export class RunnerGeneration {
       { jobId: job.id, type: job.type, graceSeconds },
       `job ${job.id} (${job.type}) ignored its cancel for ${graceSeconds} s: abandoning it as cancelled and freeing its slot`,
     )
+    const { ranMs } = execution
     this.trackWrite(
       this.retryWrite(() => this.outcomes.cancel({ ...execution.currentState(), started: true })).then((written) => {
         if (written) this.deps.notifier.announce('jobChanged', job.id)
-        this.events.emit('job:settled', { job, outcome: written ? 'cancelled' : 'lost' })
+        this.events.emit('job:settled', { job, outcome: written ? 'cancelled' : 'lost', ranMs })
       }),
     )
     this.fillSlots()
@@ -1055,9 +1056,10 @@ export class RunnerGeneration {
   ): void {
     const { job } = execution
     if (execution.abandoned) return
+    const { ranMs } = execution
     if (written === undefined) {
       this.unwrittenIds.push(job.id)
-      this.events.emit('job:settled', { job, outcome: 'lost' })
+      this.events.emit('job:settled', { job, outcome: 'lost', ranMs })
       return
     }
     const finalOutcome = written ? outcome : 'lost'
@@ -1068,7 +1070,7 @@ export class RunnerGeneration {
     if (outcome === 'interrupted' || finalOutcome === 'yielded') this.deps.notifier.announce('jobsAvailable', job.queue)
     this.events.emit(
       'job:settled',
-      rejected ? { job, outcome: finalOutcome, error: rejected.error } : { job, outcome: finalOutcome },
+      rejected ? { job, outcome: finalOutcome, error: rejected.error, ranMs } : { job, outcome: finalOutcome, ranMs },
     )
   }
 
@@ -1102,7 +1104,7 @@ export class RunnerGeneration {
     const state = await this.retryWrite(() => this.outcomes.fail(failure))
     if (state === undefined) {
       this.unwrittenIds.push(job.id)
-      this.events.emit('job:settled', { job, outcome: 'lost' })
+      this.events.emit('job:settled', { job, outcome: 'lost', ranMs: execution.ranMs })
       return
     }
     if (state === null)
@@ -1115,7 +1117,7 @@ export class RunnerGeneration {
     }
     const outcome: JobOutcome = state === null ? 'lost' : (settledAs ?? (state === 'queued' ? 'retry' : 'failed'))
     const cause = settlement?.kind === 'rejected' ? settlement.error : new Error(error)
-    this.events.emit('job:settled', { job, outcome, error: cause })
+    this.events.emit('job:settled', { job, outcome, error: cause, ranMs: execution.ranMs })
   }
 
   /** `work`, or nothing once the stop deadline passes. */

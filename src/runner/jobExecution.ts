@@ -39,6 +39,9 @@ export type Settlement = { kind: 'resolved'; result: Json | null } | { kind: 're
 
 export class JobExecution {
   readonly startedAt = Date.now()
+  /** The start and the end of its code on the monotonic clock (`ranMs`). */
+  private readonly startedMono = performance.now()
+  private endedMono: number | undefined
   /**
    * Made when the job first looks at its signal, or when it is aborted: a short job that never
    * reads its token (most no-op and I/O-light jobs) then costs no AbortController and no AbortSignal,
@@ -69,8 +72,7 @@ export class JobExecution {
   /** `settled`, made when first asked for: the runner hears of the settlement through `onSettled`. */
   private settledPromise: Promise<Settlement> | undefined
   private resolveSettled: ((settlement: Settlement) => void) | undefined
-  /** Set when the runner gave up waiting (grace deadline): a late outcome is then ignored. */
-  abandoned = false
+  private abandonedByRunner = false
   /** The runner's write of this run's outcome, from its settlement on (an abandoned run gets none). */
   outcomeWritten: Promise<void> | undefined
   /** Set when this run is blamed for an uncaught exception: its outcome is a failed attempt, whatever it does next. */
@@ -303,7 +305,24 @@ export class JobExecution {
     this.settle(settlement)
   }
 
+  /** Whether the runner gave up waiting (a deadline, an ignored timeout or cancel): a late outcome is then ignored. */
+  get abandoned(): boolean {
+    return this.abandonedByRunner
+  }
+
+  /** The runner gives up waiting: the run counts as ended now (`ranMs`), whenever its code returns. */
+  abandon(): void {
+    this.abandonedByRunner = true
+    this.endedMono ??= performance.now()
+  }
+
+  /** How long its code ran: to its return or its abandonment, or until now while it runs. */
+  get ranMs(): number {
+    return (this.endedMono ?? performance.now()) - this.startedMono
+  }
+
   private settle(settlement: Settlement): void {
+    this.endedMono ??= performance.now()
     if (this.timeout) clearTimeout(this.timeout)
     if (this.sliceTimer) clearTimeout(this.sliceTimer)
     if (this.cancelGraceTimer) clearTimeout(this.cancelGraceTimer)

@@ -131,6 +131,30 @@ for (const target of databaseTargets()) {
       assert.equal(runner.runningJobs, 0)
     })
 
+    it("tells how long a job's code ran, its outcome's write not counted", async () => {
+      const runner = engine.newRunner()
+      const store = engine.store as unknown as { completeJobs: (...args: unknown[]) => Promise<unknown> }
+      const complete = store.completeJobs
+      // The success write is held back half a second, as a slow database would hold it.
+      store.completeJobs = async (...args) => {
+        await new Promise((resolve) => setTimeout(resolve, 500))
+        return complete.apply(engine.store, args)
+      }
+      try {
+        const job = await enqueue({ type: 'echo', payload: 'quick' })
+        const done = settled(runner, job.id)
+        const started = performance.now()
+        await runner.start()
+        const { outcome, ranMs } = await done
+        const settledAfter = performance.now() - started
+        assert.equal(outcome, 'succeeded')
+        assert.ok(settledAfter >= 500, `settled after ${settledAfter} ms, behind its write`)
+        assert.ok(ranMs !== undefined && ranMs >= 0 && ranMs < 400, `ran ${ranMs} ms`)
+      } finally {
+        store.completeJobs = complete
+      }
+    })
+
     it('gives a job a context whose functions work destructured, and whose checkpoint is the one it started from', async () => {
       const runner = engine.newRunner()
       const job = await enqueue({ type: 'context-probe', payload: { n: 7 } })
