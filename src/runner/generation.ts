@@ -96,9 +96,9 @@ export class RunnerGeneration {
   /**
    * Whether the queue may hold jobs this instance has not claimed for want of room: the last claim
    * took all it asked for, or none was made because every slot and the local queue were full, or
-   * limits are served (see the claim loop). Only then does a settling job ring the claim loop. After a short claim the queue was empty, and
-   * whatever arrives later rings it itself (an enqueue's notice, a due timer, a limited job's end);
-   * a ring per settle then made an empty claim per job.
+   * limits are served (see the claim loop). Only then does a settling job ring the claim loop. After
+   * a short claim the queue was empty, and whatever arrives later rings it itself (an enqueue's
+   * notice, a due timer, a limited job's end); a ring per settle then made an empty claim per job.
    */
   private queueMayHoldMore = true
   /**
@@ -789,7 +789,7 @@ export class RunnerGeneration {
     execution.start()
   }
 
-  /** Jobs may have become claimable (a notice, a due time, a resync, a resume): the claim loop looks, the plain claim too. */
+  /** Jobs may have become claimable (a notice, a due time, a resync, a resume): the loop looks, the plain claim too. */
   private workMayWait(): void {
     this.plainClaimMayFind = true
     this.doorbell.ring()
