@@ -99,6 +99,14 @@ export class Notifier {
     return this.db.capabilities.supportsListen
   }
 
+  /**
+   * Whether what this instance sends comes back to it (`ownEchoes`): it listens. One that never
+   * listens would count its echoes for nothing.
+   */
+  private get hearsOwnNotices(): boolean {
+    return this.started !== undefined && this.db.capabilities.supportsListen
+  }
+
   /** Starts listening for other instances' messages when the database supports it. Safe to call twice. */
   start(): Promise<void> {
     return (this.started ??= this.listenAll())
@@ -198,8 +206,7 @@ export class Notifier {
 
   private remoteBatches(): Batcher<RemoteMessage, void> {
     return (this.remote ??= notifyBatches(this.db.sql, {
-      // Only a listening instance hears its echoes: one that never listens would count them for nothing.
-      sending: (packed) => this.started !== undefined && this.ownEchoes.expect(packed),
+      sending: (packed) => this.hearsOwnNotices && this.ownEchoes.expect(packed),
       failed: (packed) => this.ownEchoes.forget(packed),
     }))
   }
@@ -212,7 +219,7 @@ export class Notifier {
    * nothing. Undefined where nothing is heard back (no LISTEN).
    */
   expectEcho<C extends Channel>(channel: C, payload: NotifierEvents[C]): { forget(): void } | undefined {
-    if (this.started === undefined || !this.db.capabilities.supportsListen) return undefined
+    if (!this.hearsOwnNotices) return undefined
     const notification = [{ channel: this.pgChannel[channel], payload }]
     this.ownEchoes.expect(notification)
     return { forget: () => this.ownEchoes.forget(notification) }

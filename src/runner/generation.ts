@@ -146,6 +146,8 @@ export class RunnerGeneration {
     /** The served queues with limits (`QUEUE_LIMITS`): all their jobs go to the limited claim. */
     queues: readonly LimitedQueue[]
     queueNames: ReadonlySet<string>
+    /** Whether any type or served queue has limits: then claims go through the limited claim too. */
+    any: boolean
   }
 
   /**
@@ -183,6 +185,7 @@ export class RunnerGeneration {
       has: new Set(limitedNames),
       queues: limitedQueues,
       queueNames: new Set(limitedQueues.map((q) => q.queue)),
+      any: limitedTypes.length > 0 || limitedQueues.length > 0,
     }
     const onError = (during: string) => (error: Error) => this.reportError(error, during)
     const executions = () => this.executions.values()
@@ -490,7 +493,7 @@ export class RunnerGeneration {
           claimedAll = limit > 0 && claimed.length === limit
           // The limited claim takes jobs for free slots only, and one short of its limits may find more
           // as soon as a slot frees: with limits, every settle looks again (at once, not after its write).
-          this.queueMayHoldMore = claimedAll || this.limited.types.length > 0 || this.limited.queues.length > 0
+          this.queueMayHoldMore = claimedAll || this.limited.any
         } catch (error) {
           this.reportError(coerceError(error), 'claim')
           failures += 1
@@ -516,7 +519,7 @@ export class RunnerGeneration {
     const { leaseOwner: instanceId, config, limited } = this
     const { leaseMs } = config
     const pauses = this.deps.pauses
-    if (limited.types.length === 0 && limited.queues.length === 0 && (!pauses || pauses.isEmpty)) {
+    if (!limited.any && (!pauses || pauses.isEmpty)) {
       return this.deps.store.claimJobs({
         instanceId,
         queues: config.queues,
