@@ -27,19 +27,20 @@
  * A queue may carry the same limits (`QUEUE_LIMITS`, src/queue/queueLimits.ts): then every job of the
  * queue, whatever its type, comes here; the queue's lock is taken after the types' (types first, each
  * list in name order, on every instance, so no two claims wait on each other in a cycle), its leased
- * jobs are counted through migration 019's index by queue, and a job must fit its type's limits and
- * its queue's. The limits are applied one after another over the candidates, each counting only the
- * candidates the ones before kept, so a job refused by one does not use a place of another.
+ * jobs are counted through the same index as the types' (read whole: it holds only the jobs this claim
+ * took that hold a place now), and a job must fit its type's limits and its queue's. The limits are
+ * applied one after another over the candidates, each counting only the candidates the ones before
+ * kept, so a job refused by one does not use a place of another.
  *
  * A job claimed here counts as running from its claim on, waiting in the local queue included; the
  * runner therefore claims limited jobs only for free slots, unless `perKey` limits alone hold them
  * (`aheadLimit`): such a job held ahead holds only its own key's place. A job without a key is held
  * to `total` only.
  *
- * Counted rows come from the `job_runner_jobs_limited_running` index (migration 016, by queue 019),
- * which only jobs claimed here enter. Candidates are read in claim order, skipping keys already at
- * their limit: a limited type's through its own index by type and queue (migration 019), a limited
- * queue's through the claim index.
+ * Counted rows come from the `job_runner_jobs_limited_running` index (migration 016; 027 dropped
+ * 019's twin by queue), which only jobs claimed here enter. Candidates are read in claim order,
+ * skipping keys already at their limit: a limited type's through its own index by type and queue
+ * (migration 019), a limited queue's through the claim index.
  */
 import type { PendingQuery, Row, Sql } from 'postgres'
 import type { SchemaIdentifier } from '../db/schemaIdentifier.js'
@@ -97,12 +98,13 @@ export interface LimitedClaimParams {
 }
 
 /**
- * Candidates read per limit and claim, beyond `limit`: some of them may belong to keys at their limit.
- * Keys already at their limit are skipped by the scan itself; the extra candidates only stand in for
- * jobs of keys that have room for fewer than the window holds. Every candidate read is sorted and
- * ranked by key, so reading four per job taken cost about a fifth of a large claim (bench/RESULTS.md).
+ * Candidates read per limit and claim: as many as the claim may take, and at least this many. Keys
+ * already at their limit are skipped by the scan itself, so the candidates read are jobs of keys with
+ * room; a key with room for fewer jobs than it has among them leaves the claim short, and the next
+ * claim, which comes at once (a limited claim always ends short), finds the jobs behind them. Reading
+ * twice as many did not pay for itself: every candidate is sorted and ranked by key, and a keyed drain
+ * (1,000 keys, perKey 2) took fewer than a third of them (bench/RESULTS.md).
  */
-const CANDIDATE_FACTOR = 2
 const MIN_CANDIDATES = 32
 /**
  * One claim in this many that advanced a limiter also deletes per-key limiters long past (a
@@ -147,7 +149,7 @@ export async function claimLimitedJobs(
   ]
   const typeNames = types.map((t) => t.type).sort()
   const queueNames = servedLimitedQueues.map((q) => q.queue).sort()
-  const candidates = Math.max(MIN_CANDIDATES, most * CANDIDATE_FACTOR)
+  const candidates = Math.max(MIN_CANDIDATES, most)
   const byScope = new Map(scopes.map((s) => [`${s.scope}\u0000${s.name}`, s]))
   const list = (names: readonly string[]) => sql`string_to_array(${names.join(',')}, ',')`
   const exceptFilter = exceptTypes.length === 0 ? sql`` : sql`and type <> all(${list(exceptTypes)})`
