@@ -11,7 +11,8 @@
  *   rate      a type limited to `limit` per second (burst `burst`), `jobs` queued, `instances` runners,
  *             `durationMs`: starts counted in the window and per second (database clock, started_at).
  *   drain     P1: `jobs` jobs drained at c=`concurrency`; with `keys`, a type with
- *             `concurrency: { perKey }` and the jobs spread over `keys` concurrency keys.
+ *             `concurrency: { perKey }` and the jobs spread over `keys` concurrency keys; with
+ *             TIMELINE=1 in the environment, every limited claim and completion write, timed.
  * Prints one `RESULT {json}` line.
  */
 import { performance } from 'node:perf_hooks'
@@ -217,6 +218,7 @@ async function drain() {
   const limitedClaim = store.claimLimitedJobs.bind(store)
   store.claimJobs = (...args) => (claims.plain++, plainClaim(...args))
   store.claimLimitedJobs = (...args) => (claims.limited++, limitedClaim(...args))
+  if (process.env.TIMELINE) traceClaimsAndWrites(store)
   const done = settledCount(runner, total)
   const started = performance.now()
   await runner.start()
@@ -230,6 +232,32 @@ async function drain() {
   await notifier.stop()
   await db.close({ timeoutSeconds: 1 })
   return { jobs: total, keys, completed, capped, elapsedMs, jobsPerSec: (completed / elapsedMs) * 1000, claims }
+}
+
+/**
+ * With TIMELINE=1, the drain prints to stderr, at exit, when each limited claim and each completion
+ * write ran (milliseconds from the drain's start) and how many jobs it carried: what shows whether
+ * the claims or the writes pace a keyed drain (bench/RESULTS.md).
+ */
+function traceClaimsAndWrites(store: Awaited<ReturnType<typeof openRunner>>['store']) {
+  const timeline: string[] = []
+  const t0 = performance.now()
+  const at = () => (performance.now() - t0).toFixed(1)
+  const claim = store.claimLimitedJobs.bind(store)
+  store.claimLimitedJobs = async (params) => {
+    const start = at()
+    const claimed = await claim(params)
+    timeline.push(`claim ${start}-${at()} limit ${params.limit}/${params.aheadLimit} got ${claimed.length}`)
+    return claimed
+  }
+  const complete = store.completeJobs.bind(store)
+  store.completeJobs = async (params) => {
+    const start = at()
+    const written = await complete(params)
+    timeline.push(`write ${start}-${at()} n ${params.completions.length}`)
+    return written
+  }
+  process.on('exit', () => console.error(timeline.join('\n')))
 }
 
 const modes: Record<string, () => Promise<unknown>> = { lag, fairness, rate, drain }
