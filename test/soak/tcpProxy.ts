@@ -2,7 +2,8 @@
  * A TCP proxy (node:net) between the service and PostgreSQL, so a suite can make the database
  * "go away" for one service without touching the real server, which other suites share: `cut()`
  * destroys every open connection, `refuse()` resets new ones at once, `blackhole()` accepts them
- * and never answers (a firewall drop), `restore()` lets them through again.
+ * and never answers (a firewall drop), `freeze()` does that to the open ones too (they stay open and
+ * nothing passes: a database that stopped answering mid-query), `restore()` lets them through again.
  */
 import net from 'node:net'
 import type { AddressInfo } from 'node:net'
@@ -20,6 +21,8 @@ export interface TcpProxy {
   cut(): void
   refuse(): void
   blackhole(): void
+  /** Black-holes new connections and stops every open one where it stands, both ways. */
+  freeze(): void
   restore(): void
   close(): Promise<void>
 }
@@ -28,6 +31,7 @@ export async function startTcpProxy(upstream: { host: string; port: number }): P
   let mode: ProxyMode = 'open'
   let accepted = 0
   const sockets = new Set<net.Socket>()
+  const pairs = new Set<[client: net.Socket, server: net.Socket]>()
   const track = (socket: net.Socket) => {
     sockets.add(socket)
     socket.once('close', () => sockets.delete(socket))
@@ -46,10 +50,12 @@ export async function startTcpProxy(upstream: { host: string; port: number }): P
     }
     const server = net.connect(upstream)
     track(server)
+    const pair: [net.Socket, net.Socket] = [client, server]
+    pairs.add(pair)
     client.pipe(server)
     server.pipe(client)
-    client.once('close', () => server.destroy())
-    server.once('close', () => client.destroy())
+    client.once('close', () => (pairs.delete(pair), server.destroy()))
+    server.once('close', () => (pairs.delete(pair), client.destroy()))
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const port = (server.address() as AddressInfo).port
@@ -76,6 +82,15 @@ export async function startTcpProxy(upstream: { host: string; port: number }): P
     },
     blackhole() {
       mode = 'blackhole'
+    },
+    freeze() {
+      mode = 'blackhole'
+      for (const [client, server] of pairs) {
+        client.unpipe(server)
+        server.unpipe(client)
+        client.pause()
+        server.pause()
+      }
     },
     restore() {
       mode = 'open'
