@@ -12,7 +12,7 @@
  *             `durationMs`: starts counted in the window and per second (database clock, started_at).
  *   drain     P1: `jobs` jobs drained at c=`concurrency`; with `keys`, a type with
  *             `concurrency: { perKey }` and the jobs spread over `keys` concurrency keys; with
- *             TIMELINE=1 in the environment, every limited claim and completion write, timed.
+ *             TIMELINE=1 in the environment, every claim and completion write, timed.
  * Prints one `RESULT {json}` line.
  */
 import { performance } from 'node:perf_hooks'
@@ -235,7 +235,7 @@ async function drain() {
 }
 
 /**
- * With TIMELINE=1, the drain prints to stderr, at exit, when each limited claim and each completion
+ * With TIMELINE=1, the drain prints to stderr, at exit, when each claim and each completion
  * write ran (milliseconds from the drain's start) and how many jobs it carried: what shows whether
  * the claims or the writes pace a keyed drain (bench/RESULTS.md).
  */
@@ -248,6 +248,13 @@ function traceClaimsAndWrites(store: Awaited<ReturnType<typeof openRunner>>['sto
     const start = at()
     const claimed = await claim(params)
     timeline.push(`claim ${start}-${at()} limit ${params.limit}/${params.aheadLimit} got ${claimed.length}`)
+    return claimed
+  }
+  const plainClaim = store.claimJobs.bind(store)
+  store.claimJobs = async (params) => {
+    const start = at()
+    const claimed = await plainClaim(params)
+    timeline.push(`plain claim ${start}-${at()} limit ${params.limit} got ${claimed.length}`)
     return claimed
   }
   const complete = store.completeJobs.bind(store)
