@@ -1236,7 +1236,11 @@ export class RunnerGeneration {
   }
 
   private reportError(error: Error, during: string): void {
-    this.deps.log.error({ err: error, during }, `runner error during ${during}`)
+    // Past the stop's deadline, what fails is what the stop gave up waiting for (a database that no
+    // longer answers): expected, and already accounted for (those leases expire, the instance row is
+    // forgotten). A warning, not an error that pages someone during every shutdown in an outage.
+    const level = this.deadline.signal.aborted ? 'warn' : 'error'
+    this.deps.log[level]({ err: error, during }, `runner error during ${during}`)
     this.events.emit('runner:error', { error, during })
   }
 }
