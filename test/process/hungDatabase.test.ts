@@ -31,7 +31,7 @@ describeOrSkip('process: SIGTERM while the database hangs (postgres)', { skip: s
     const upstream = new URL(database.databaseUrl!)
     const proxy: TcpProxy = await startTcpProxy({ host: upstream.hostname, port: Number(upstream.port || 5432) })
     try {
-      // Every connection through the proxy: the pooler's and the direct one alike.
+      // Every connection through the proxy, the direct one (LISTEN) included; no pooler in between.
       const viaProxy = proxy.urlFor(database.databaseUrl!)
       const server = await spawn(
         { ...database, env: database.directEnv },
