@@ -137,6 +137,8 @@ export interface JobRow {
   errors: JobError[]
   concurrency_key: string | null
   claimed_limited: boolean
+  /** Taken by the limited claim while its queue had limits (migration 027). */
+  claimed_under_queue_limit: boolean
   expires_at: Date | null
   lease_owner: string | null
   lease_expires_at: Date | null
@@ -175,6 +177,7 @@ export type JobFields = Omit<
   | 'callback'
   | 'traceparent'
   | 'claimed_limited'
+  | 'claimed_under_queue_limit'
   | 'expires_at'
   | 'cancel_requested_at'
   | 'cancel_acknowledged_at'

@@ -27,20 +27,20 @@
  * A queue may carry the same limits (`QUEUE_LIMITS`, src/queue/queueLimits.ts): then every job of the
  * queue, whatever its type, comes here; the queue's lock is taken after the types' (types first, each
  * list in name order, on every instance, so no two claims wait on each other in a cycle), its leased
- * jobs are counted through the same index as the types' (read whole: it holds only the jobs this claim
- * took that hold a place now), and a job must fit its type's limits and its queue's. The limits are
- * applied one after another over the candidates, each counting only the candidates the ones before
- * kept, so a job refused by one does not use a place of another.
+ * jobs are counted through an index of their own (migration 027: only jobs taken while their queue had
+ * limits enter it), and a job must fit its type's limits and its queue's. The limits are applied one
+ * after another over the candidates, each counting only the candidates the ones before kept, so a job
+ * refused by one does not use a place of another.
  *
  * A job claimed here counts as running from its claim on, waiting in the local queue included; the
  * runner therefore claims limited jobs only for free slots, unless `perKey` limits alone hold them
  * (`aheadLimit`): such a job held ahead holds only its own key's place. A job without a key is held
  * to `total` only.
  *
- * Counted rows come from the `job_runner_jobs_limited_running` index (migration 016; 027 dropped
- * 019's twin by queue), which only jobs claimed here enter. Candidates are read in claim order,
- * skipping keys already at their limit: a limited type's through its own index by type and queue
- * (migration 019), a limited queue's through the claim index.
+ * Counted rows come from the `job_runner_jobs_limited_running` index (migration 016) and its twin by
+ * queue (027), which only jobs claimed here enter. Candidates are read in claim order, skipping keys
+ * already at their limit: a limited type's through its own index by type and queue (migration 019), a
+ * limited queue's through the claim index.
  */
 import type { PendingQuery, Row, Sql } from 'postgres'
 import type { SchemaIdentifier } from '../db/schemaIdentifier.js'
@@ -163,17 +163,23 @@ export async function claimLimitedJobs(
   const hasPerKey = (l: ScopeRow) => l.perKey !== null
   const hasTotal = (l: ScopeRow) => l.total !== null
   const hasRate = (l: ScopeRow) => l.intervalMs != null
-  const runningOf = (scope: LimitScope, column: PendingQuery<Row[]>, names: readonly string[]) => sql`
-    select ${scope}::text as scope, ${column} as name, j.concurrency_key as key, count(*)::int as n
+  // A type's held jobs are found by migration 016's index of every job this claim took; a queue's by
+  // migration 027's, of the jobs it took under their queue's limits.
+  const heldBy = {
+    type: { flag: sql`j.claimed_limited`, column: sql`j.type` },
+    queue: { flag: sql`j.claimed_under_queue_limit`, column: sql`j.queue` },
+  }
+  const runningOf = (scope: LimitScope, names: readonly string[]) => sql`
+    select ${scope}::text as scope, ${heldBy[scope].column} as name, j.concurrency_key as key, count(*)::int as n
     from ${schema}.job_runner_jobs j
-    where j.claimed_limited and j.lease_expires_at is not null and ${column} = any(${list(names)})
-    group by ${column}, j.concurrency_key`
+    where ${heldBy[scope].flag} and j.lease_expires_at is not null and ${heldBy[scope].column} = any(${list(names)})
+    group by ${heldBy[scope].column}, j.concurrency_key`
   const runningRows =
     queueScopes.length === 0
-      ? runningOf('type', sql`j.type`, typeNames)
+      ? runningOf('type', typeNames)
       : typeScopes.length === 0
-        ? runningOf('queue', sql`j.queue`, queueNames)
-        : sql`${runningOf('type', sql`j.type`, typeNames)} union all ${runningOf('queue', sql`j.queue`, queueNames)}`
+        ? runningOf('queue', queueNames)
+        : sql`${runningOf('type', typeNames)} union all ${runningOf('queue', queueNames)}`
   const totals = anyOf(scopes, hasTotal)
     ? sql`running_total as materialized (select scope, name, sum(n)::int as n from running group by scope, name),`
     : sql``
@@ -357,6 +363,7 @@ export async function claimLimitedJobs(
       next as (${nextRows})
       update ${schema}.job_runner_jobs j
       set state = 'running', updated_at = now(), started_at = now(), attempts = j.attempts + 1, claimed_limited = true,
+          claimed_under_queue_limit = j.queue = any(${list(queueNames)}),
           lease_owner = ${instanceId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
       where j.id = any(array(select id from next)) and j.state || '' = 'queued'
       returning ${claimedColumns(tx)}`.values()
@@ -430,7 +437,7 @@ export async function countLimitedRunning(
     union all
     select 'queue', j.queue, j.concurrency_key, count(*)::int
     from ${schema}.job_runner_jobs j
-    where j.claimed_limited and j.lease_expires_at is not null
+    where j.claimed_under_queue_limit and j.lease_expires_at is not null
       and j.queue = any(string_to_array(${queues.join(',')}, ','))
     group by j.queue, j.concurrency_key`
 }

@@ -52,6 +52,7 @@ for (const target of databaseTargets()) {
         drop table job_runner_job_logs;
         alter table job_runner_jobs drop column traceparent;
         alter table job_runner_jobs drop column concurrency_key, drop column claimed_limited, drop column expires_at;
+        alter table job_runner_jobs drop column claimed_under_queue_limit;
         alter table job_runner_jobs drop column pause_requested, drop column cancel_requested_at, drop column cancel_acknowledged_at;
         drop table job_runner_pauses;
         drop table job_runner_rate_limits;

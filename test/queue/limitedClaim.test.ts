@@ -211,6 +211,43 @@ for (const target of databaseTargets()) {
       )
     })
 
+    it("counts a queue's jobs by the claims made under its limits: a type's jobs claimed before them hold no place of the queue", async () => {
+      await enqueue(keyed('a', 4))
+      const claim = (limitedQueues: LimitedQueue[], types: LimitedType[]) =>
+        store.claimLimitedJobs({ instanceId: randomUUID(), queues, limit: 10, leaseMs: LEASE_MS, types, limitedQueues })
+      // Only the type is limited: its jobs enter the index of every limited claim, not the queue's.
+      const underType = await claim([], echo(2, null))
+      assert.equal(underType.length, 2)
+      // The queue gets a total of 1: the type's two jobs were not taken under it, so one more fits.
+      const underQueue = await claim([{ queue: 'default', perKey: null, total: 1 }], echo(3, null))
+      assert.equal(underQueue.length, 1)
+      assert.deepEqual(
+        await claim([{ queue: 'default', perKey: null, total: 1 }], echo(3, null)),
+        [],
+        'the queue is full',
+      )
+      const flags = await db.sql<{ id: string; flag: boolean }[]>`
+        select id::text, claimed_under_queue_limit as flag from job_runner.job_runner_jobs where state = 'running' order by id`
+      assert.deepEqual(
+        flags.map((r) => r.flag),
+        [...underType.map(() => false), true],
+      )
+      // Taken again without the queue's limits (after a release), a job loses its mark.
+      const released = underQueue[0]!
+      await store.releaseJobs({
+        instanceId: (await leaseOwnerOf(released.id))!,
+        claims: [{ id: released.id, attempt: released.attempts }],
+      })
+      const again = await claim([], echo(3, null))
+      assert.deepEqual(
+        again.map((j) => j.id),
+        [underQueue[0]!.id],
+      )
+      const [row] = await db.sql<{ flag: boolean }[]>`
+        select claimed_under_queue_limit as flag from job_runner.job_runner_jobs where id = ${underQueue[0]!.id}`
+      assert.equal(row!.flag, false)
+    })
+
     if (target.name === 'postgres') {
       it('never leases more than the limits allow while claims race on many connections', async () => {
         await enqueue([...keyed('a', 60), ...keyed('b', 60), ...keyed('c', 60)])

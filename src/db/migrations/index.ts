@@ -20,7 +20,7 @@ import * as pauseAndWatchedCancels from './020_pause_and_watched_cancels.js'
 import * as checkpointHistory from './021_checkpoint_history.js'
 import * as functionsOwnSearchPath from './022_functions_own_search_path.js'
 import * as channelsPerSchema from './026_channels_per_schema.js'
-import * as oneLimitedRunningIndex from './027_one_limited_running_index.js'
+import * as queueLimitsIndexOfTheirOwn from './027_queue_limits_index_of_their_own.js'
 
 export interface Migration {
   readonly version: number
@@ -50,5 +50,5 @@ export const migrations: readonly Migration[] = [
   checkpointHistory,
   functionsOwnSearchPath,
   channelsPerSchema,
-  oneLimitedRunningIndex,
+  queueLimitsIndexOfTheirOwn,
 ]
