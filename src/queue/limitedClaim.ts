@@ -38,7 +38,7 @@
  * to `total` only.
  *
  * Counted rows come from the `job_runner_jobs_limited_running` index (migration 016) and its twin by
- * queue (027), which only jobs claimed here enter. Candidates are read in claim order, skipping keys
+ * queue (019, narrowed by 027), which only jobs claimed here enter. Candidates are read in claim order, skipping keys
  * already at their limit: a limited type's through its own index by type and queue (migration 019), a
  * limited queue's through the claim index.
  */
@@ -164,7 +164,7 @@ export async function claimLimitedJobs(
   const hasTotal = (l: ScopeRow) => l.total !== null
   const hasRate = (l: ScopeRow) => l.intervalMs != null
   // A type's held jobs are found by migration 016's index of every job this claim took; a queue's by
-  // migration 027's, of the jobs it took under their queue's limits.
+  // the index by queue, which since migration 027 holds only the jobs taken under their queue's limits.
   const heldBy = {
     type: { flag: sql`j.claimed_limited`, column: sql`j.type` },
     queue: { flag: sql`j.claimed_under_queue_limit`, column: sql`j.queue` },
