@@ -17,7 +17,7 @@
 import path from 'node:path'
 import { spawn } from 'node:child_process'
 import { benchDir, loadAverage, log, median, mintToken, processCpuMs, startServiceProcess, stop } from './harness.mjs'
-import { drainWindow, indexShape, waitFinished } from './drainWindow.mjs'
+import { drainWindow, formatRate, indexShape, waitFinished } from './drainWindow.mjs'
 import { databaseOf, describeStatements, statementLog } from './statementLog.mjs'
 
 export const P1BB_CONFIGS = ['ours-bb', 'graphile-bb', 'ours-bb-now', 'ours-svc-pre', 'ours-p1', 'graphile-p1']
@@ -144,7 +144,7 @@ export async function p1BlackBox(ctx) {
         config,
         `${r.jobsPerSec.toFixed(0)} jobs/s (${r.elapsedMs.toFixed(0)} ms)`,
         r.harnessJobsPerSec === undefined ? '' : `P1's own measure ${r.harnessJobsPerSec.toFixed(0)}`,
-        ramp ? `first 0.5 s ${ramp.firstHalfSecondJobsPerSec} jobs/s, steady ${ramp.steadyJobsPerSec.toFixed(0)}` : '',
+        ramp ? `first 0.5 s ${ramp.firstHalfSecondJobsPerSec} jobs/s, steady ${formatRate(ramp.steadyJobsPerSec)}` : '',
         r.enqueueMs === undefined
           ? ''
           : `enqueue ${r.enqueueMs.toFixed(0)} ms${r.enqueueOverlapped ? ' (OVERLAPPED the runAt)' : ''}`,

@@ -24,7 +24,7 @@ import {
   startServiceProcess,
   stop,
 } from './harness.mjs'
-import { FINISHED_ROWS_SQL, windowOf } from './drainWindow.mjs'
+import { FINISHED_ROWS_SQL, formatRate, windowOf } from './drainWindow.mjs'
 import { enqueueOverHttp } from './p1BlackBox.mjs'
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'expired'])
@@ -79,7 +79,7 @@ export async function p7BlackBox(ctx) {
           'P7bb',
           `run ${run + 1}`,
           `${jobs} jobs: ${r.jobsPerSec.toFixed(0)} jobs/s (${r.elapsedMs.toFixed(0)} ms)`,
-          `steady ${r.rampUp.steadyJobsPerSec.toFixed(0)}`,
+          `steady ${formatRate(r.rampUp?.steadyJobsPerSec)}`,
           `enqueue ${enqueueMs.toFixed(0)} ms${r.enqueueOverlapped ? ' (OVERLAPPED the runAt)' : ''}`,
           `worker CPU ${r.cpuUsPerJob.toFixed(1)} µs/job, peak RSS ${peakRssMb?.toFixed(0)} MB`,
           `restart spawn → /readyz ${restartMs.map((ms) => ms.toFixed(0)).join(', ')} ms`,
