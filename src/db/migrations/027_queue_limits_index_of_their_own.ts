@@ -1,6 +1,6 @@
 /**
- * Migration 019's index of the jobs the limited claim holds by queue (for `QUEUE_LIMITS`) holds only
- * the jobs claimed under a queue's limits. Every job the limited claim took entered it beside
+ * Migration 019's index of the jobs the limited claim holds, by queue (for `QUEUE_LIMITS`), now holds
+ * only the jobs claimed under a queue's limits. Every job the limited claim took entered it beside
  * migration 016's index by type, whatever held it (a type's `perKey`, say), and each entry died at the
  * job's outcome: without those entries, a keyed drain of 50,000 jobs ran a tenth faster
  * (bench/RESULTS.md, "The keyed drain without the second index"). Dropping the index instead would
