@@ -177,8 +177,9 @@ export const ROUTES_THROUGH_THE_STORE = 'the same SQL on both; the ways to the d
  * and drain tests, SIGKILL, the stress loop). Without PostgreSQL in the run it runs on PGlite.
  */
 export function embeddedInSoak(target: DatabaseTarget, why: string): string | false {
-  if (target.name !== pglite.name || process.env.SOAK === 'long' || !process.env.TEST_DATABASE_URL) return false
-  return `${why}: on PGlite in npm run soak only, here on postgres`
+  if (process.env.SOAK === 'long') return false
+  const skip = onceSkip(target, why)
+  return skip && `${skip}; on both in npm run soak`
 }
 
 /** The PostgreSQL target alone, for suites that need several processes on one database. */
