@@ -254,11 +254,10 @@ export async function startService({ config, log, exit, registry, signal }: Serv
       eventHub.stop()
       await closeServer(server, Math.min(budgetMs, 1000))
       // The helpers' stops wait for their work in flight (the pause board's periodic read, the progress
-      // relay's write, the notifier's watch messages and unlistens). After an outage the driver can
-      // leave such a query unanswered for good (one it wrote to a connection it had already closed:
-      // src/db/driverFault.ts). Twice in full test runs, after connectionLoss.test's outage, the
-      // runner stopped at once and nothing more happened until the grace guard exited 1; which step
-      // waited was not seen.
+      // relay's write, the notifier's watch messages and unlistens). A database that stopped answering,
+      // or a driver that left a query unanswered after an outage (one it wrote to a connection it had
+      // already closed: src/db/driverFault.ts), would hold them until the grace guard exits 1
+      // (test/process/hungDatabase.test.ts freezes the connections: the notifier's unlistens wait).
       // So the helpers get what is left but up to a second for the database, whose close ends every
       // connection and with them every query still waiting.
       const left = () => Math.max(0, deadline - Date.now())
