@@ -15,15 +15,23 @@ import type { ClaimedJob } from './store.js'
 import type { JobError, JobProgress, JobState, Json } from './job.js'
 import { ISO_TIMESTAMP } from './job.js'
 
-/** `sql`: the store's, or the transaction's the limited claim runs in. Keep in step with `ClaimedValues`. */
-export function claimedColumns(sql: Sql | TransactionSql): PendingQuery<Row[]> {
-  return sql`j.id, j.owner, j.type, j.queue, j.state, j.payload, j.priority, j.attempts, j.max_attempts, j.timeout_seconds,
-    to_char(j.run_at at time zone 'UTC', ${ISO_TIMESTAMP}) as run_at,
-    to_char(j.created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as created_at,
-    to_char(j.started_at at time zone 'UTC', ${ISO_TIMESTAMP}) as started_at, null as finished_at,
-    j.cancel_requested, to_char(j.cancel_requested_at at time zone 'UTC', ${ISO_TIMESTAMP}) as cancel_requested_at,
+/**
+ * The columns' text, the timestamp format a literal of it (a constant, not a value sent with each
+ * claim): the plain claim's statement is written once (src/queue/fairClaim.ts). Keep in step with
+ * `ClaimedValues`.
+ */
+const iso = `'${ISO_TIMESTAMP}'`
+export const CLAIMED_COLUMNS = `j.id, j.owner, j.type, j.queue, j.state, j.payload, j.priority, j.attempts, j.max_attempts, j.timeout_seconds,
+    to_char(j.run_at at time zone 'UTC', ${iso}) as run_at,
+    to_char(j.created_at at time zone 'UTC', ${iso}) as created_at,
+    to_char(j.started_at at time zone 'UTC', ${iso}) as started_at, null as finished_at,
+    j.cancel_requested, to_char(j.cancel_requested_at at time zone 'UTC', ${iso}) as cancel_requested_at,
     j.pause_requested, j.checkpoint, j.checkpoint_version, j.progress, j.result, j.error, j.interruptions, j.max_interruptions,
     j.retries, j.replay_of, j.errors, j.traceparent, j.concurrency_key`
+
+/** The same columns as a fragment of a tagged statement (the limited claim's). */
+export function claimedColumns(sql: Sql | TransactionSql): PendingQuery<Row[]> {
+  return sql.unsafe(CLAIMED_COLUMNS)
 }
 
 /** A row of `claimedColumns` as `.values()` returns it: the columns in their order. */

@@ -35,10 +35,15 @@
  *
  * SKIP LOCKED lets many instances claim at once without waiting on each other or taking the same job.
  * The claim commits without waiting for its WAL (see `JobStore.claimJobs`).
+ *
+ * Both statements are written once per shape (schema, types excepted or not, read by type or not)
+ * and sent with their values (src/db/fixedStatement.ts): composed of fragments at every claim, as
+ * postgres.js composes a tagged template, the plain claim cost an idle instance's enqueue → start
+ * path a third more of what each young-generation collection found alive, and longer pauses.
  */
-import type { PendingQuery, Row, Sql } from 'postgres'
-import type { SchemaIdentifier } from '../db/schemaIdentifier.js'
-import { claimedColumns, type ClaimedValues } from './claimedColumns.js'
+import type { Sql } from 'postgres'
+import { fixedStatement, quotedIdentifier, runFixed, type FixedStatement } from '../db/fixedStatement.js'
+import { CLAIMED_COLUMNS, type ClaimedValues } from './claimedColumns.js'
 
 export interface FairClaimParams {
   instanceId: string
@@ -72,109 +77,169 @@ export interface FairClaim {
 
 export async function claimFairly(
   sql: Sql,
-  schema: SchemaIdentifier,
+  schema: string,
   { instanceId, queues, limit, leaseMs, exceptTypes, fromOwner, lookaheadMs = 0, byType = false }: FairClaimParams,
 ): Promise<FairClaim> {
-  // Type names hold no comma (JOB_NAME in jobs/defineJob.ts), so the list travels as one string.
-  const except = sql`string_to_array(${exceptTypes.join(',')}, ',')`
-  const exceptFilter: PendingQuery<Row[]> = exceptTypes.length === 0 ? sql`` : sql`and type <> all(${except})`
+  const excepting = exceptTypes.length > 0
+  const values: Record<PlainParam | FairParam, string | number> = {
+    queues: queues.join(','),
+    lookaheadMs,
+    limit,
+    twiceLimit: 2 * limit,
+    instanceId,
+    leaseMs,
+    // Type names hold no comma (JOB_NAME in jobs/defineJob.ts), so the list travels as one string.
+    exceptTypes: exceptTypes.join(','),
+    fromOwner,
+  }
+  // As arrays: see claimedJob (src/queue/claimedColumns.ts).
+  const plain = await runFixed(
+    sql,
+    written(plainStatements, { schema, excepting, byType: excepting && byType }, plainStatement),
+    values,
+  ).values()
+  const mixed = plain[0]?.[MIXED] === true
+  const backlog = excepting ? { exceptedBacklog: plain[0]?.[MIXED + 1] === true } : {}
+  if (!mixed) return { rows: plain.filter((row) => row[0] !== null) as unknown as ClaimedValues[], ...backlog }
+  const rows = await runFixed(
+    sql,
+    written(fairStatements, { schema, excepting, byType: false }, fairStatement),
+    values,
+  ).values()
+  return { rows: rows as unknown as ClaimedValues[], ...backlog }
+}
+
+/** What a claim's statement text depends on: everything else travels as parameters. */
+interface Shape {
+  schema: string
+  excepting: boolean
+  byType: boolean
+}
+type PlainParam = 'queues' | 'lookaheadMs' | 'limit' | 'twiceLimit' | 'instanceId' | 'leaseMs' | 'exceptTypes'
+type FairParam = 'queues' | 'lookaheadMs' | 'limit' | 'instanceId' | 'leaseMs' | 'exceptTypes' | 'fromOwner'
+
+/** Each shape's statements, written at its first claim: a few shapes per instance. */
+const plainStatements = new Map<string, FixedStatement<PlainParam>>()
+const fairStatements = new Map<string, FixedStatement<FairParam>>()
+
+function written<Name extends string>(
+  statements: Map<string, FixedStatement<Name>>,
+  shape: Shape,
+  write: (shape: Shape) => FixedStatement<Name>,
+): FixedStatement<Name> {
+  const key = `${shape.schema} ${shape.excepting} ${shape.byType}`
+  let statement = statements.get(key)
+  if (statement === undefined) statements.set(key, (statement = write(shape)))
+  return statement
+}
+
+/** The parts both statements share, for one shape; each call names its parameters where it stands. */
+function parts(p: (name: PlainParam & FairParam) => string, { schema, excepting }: Shape) {
+  const s = quotedIdentifier(schema)
+  const except = () => `string_to_array(${p('exceptTypes')}, ',')`
   // Queued in `queue`, startable now (or within the lookahead): runnable, not excepted, not past its
   // start-by deadline (the expire row marks those).
-  const dueBy = lookaheadMs > 0 ? sql`now() + ${lookaheadMs} * interval '1 millisecond'` : sql`now()`
-  const due = sql`state = 'queued' and run_at <= ${dueBy} and (expires_at is null or expires_at > now())`
-  const startable = sql`${due} ${exceptFilter}`
-  const firstOwner = (after: PendingQuery<Row[]>) => sql`
-    select owner from ${schema}.job_runner_jobs where state = 'queued' and queue = q.name ${after} order by owner limit 1`
+  const dueBy = () => `now() + ${p('lookaheadMs')} * interval '1 millisecond'`
+  const startable = () =>
+    `state = 'queued' and run_at <= ${dueBy()} and (expires_at is null or expires_at > now()) ${excepting ? `and type <> all(${except()})` : ''}`
+  const firstOwner = (after: string) => `
+    select owner from ${s}.job_runner_jobs where state = 'queued' and queue = q.name ${after} order by owner limit 1`
   // The head of queue q (served q), in claim order: a scan of the claim index.
-  const queueHead = sql`
-    select id, priority, run_at from ${schema}.job_runner_jobs
-    where queue = q.name and ${startable}
+  const queueHead = () => `
+    select id, priority, run_at from ${s}.job_runner_jobs
+    where queue = q.name and ${startable()}
     order by priority, run_at, id
-    limit ${limit}
+    limit ${p('limit')}
     for update skip locked`
-  // The head of every served queue in claim order, leaving the excepted types' jobs alone: a scan of
-  // the claim index per queue, which skips each excepted job it meets (one heap fetch apiece), or,
-  // behind a backlog of them (`byType`), the heads of the other types (see the header), their ids
-  // locked here. Reading each other type's head costs up to `limit` entries a type, however few of
-  // them the claim takes (20 ms a claim of 500 among 50 types, against the scan's 9), so it is kept
-  // for the backlogs that need it. The two are separate statements, each keeping its own plan.
-  const queueScan = sql`
+  // Leases the jobs of the `next` CTE to this instance.
+  const leaseNext = () => `
+    update ${s}.job_runner_jobs j
+    set state = 'running', updated_at = now(), started_at = greatest(now(), j.run_at), attempts = j.attempts + 1,
+        lease_owner = ${p('instanceId')}, lease_expires_at = now() + ${p('leaseMs')} * interval '1 millisecond'
+    where j.id = any(array(select id from next))
+    returning ${CLAIMED_COLUMNS}`
+  const noFlushWait = `
+    no_flush_wait as materialized (
+      -- true: for this transaction only; referenced below so that it runs.
+      select set_config('synchronous_commit', 'off', true)
+    )`
+  return { s, except, dueBy, startable, firstOwner, queueHead, leaseNext, noFlushWait }
+}
+
+function plainStatement(shape: Shape): FixedStatement<PlainParam> {
+  return fixedStatement<PlainParam>((p) => {
+    const { s, except, dueBy, firstOwner, queueHead, leaseNext, noFlushWait } = parts(p, shape)
+    const { excepting, byType } = shape
+    // The head of every served queue in claim order, leaving the excepted types' jobs alone: a scan of
+    // the claim index per queue, which skips each excepted job it meets (one heap fetch apiece), or,
+    // behind a backlog of them (`byType`), the heads of the other types (see the header), their ids
+    // locked here. Reading each other type's head costs up to `limit` entries a type, however few of
+    // them the claim takes (20 ms a claim of 500 among 50 types, against the scan's 9), so it is kept
+    // for the backlogs that need it. The two are separate statements, each keeping its own plan.
+    const queueScan = () => `
     next as (
       select c.id from served q
-      cross join lateral (${queueHead}) c
+      cross join lateral (${queueHead()}) c
       where not (select mixed from mixed)
       order by c.priority, c.run_at, c.id
-      limit ${limit}
+      limit ${p('limit')}
     )`
-  const typeHeads = sql`
+    const typeHeads = () => `
     -- Every type with queued jobs, one probe of the index by type each.
     queued_types(name) as (
-      select min(type) from ${schema}.job_runner_jobs where state = 'queued'
+      select min(type) from ${s}.job_runner_jobs where state = 'queued'
       union all
-      select (select min(type) from ${schema}.job_runner_jobs where state = 'queued' and type > t.name)
+      select (select min(type) from ${s}.job_runner_jobs where state = 'queued' and type > t.name)
       from queued_types t where t.name is not null
     ),
     type_heads as (
       select c.id, c.priority, c.run_at from served q
       cross join queued_types t
       cross join lateral (
-        select id, priority, run_at from ${schema}.job_runner_jobs
+        select id, priority, run_at from ${s}.job_runner_jobs
         -- Nothing but the index by type's own columns (the start-by deadline is checked as they are
         -- locked), so that the planner reads that index alone, not the claim index (queue, priority,
         -- ...) filtered by type, which it would take thinking the type's jobs spread evenly through it:
         -- the very read of the other types' jobs this avoids.
-        where type = t.name and queue = q.name and state = 'queued' and run_at <= ${dueBy}
+        where type = t.name and queue = q.name and state = 'queued' and run_at <= ${dueBy()}
         order by priority, run_at, id
-        limit ${limit}
+        limit ${p('limit')}
       ) c
-      where t.name is not null and t.name <> all(${except})
+      where t.name is not null and t.name <> all(${except()})
         and not (select mixed from mixed)
     ),
     next as (
-      select id from ${schema}.job_runner_jobs
+      select id from ${s}.job_runner_jobs
       -- (state || ''): not the partial indexes' own predicate, which would have the planner read every
       -- queued job from one of them to intersect with the ids (see src/queue/limitedClaim.ts).
-      where id = any(array(select id from type_heads order by priority, run_at, id limit ${2 * limit}))
+      where id = any(array(select id from type_heads order by priority, run_at, id limit ${p('twiceLimit')}))
         and (state || '') = 'queued' and (expires_at is null or expires_at > now())
       order by priority, run_at, id
-      limit ${limit}
+      limit ${p('limit')}
       for update skip locked
     )`
-  // With types excepted: whether 2 × limit of their jobs or more are due (at most that many entries of
-  // the index by type read), the answer the next claim chooses its form by.
-  const exceptedBacklog = sql`
+    // With types excepted: whether 2 × limit of their jobs or more are due (at most that many entries of
+    // the index by type read), the answer the next claim chooses its form by.
+    const exceptedBacklog = () => `
     excepted_backlog as materialized (
-      select count(*) >= ${2 * limit} as large from (
+      select count(*) >= ${p('twiceLimit')} as large from (
         select 1 from served q
         cross join lateral (
-          select 1 from ${schema}.job_runner_jobs
-          where type = any(${except}) and queue = q.name and state = 'queued' and run_at <= ${dueBy}
-          limit ${2 * limit}
+          select 1 from ${s}.job_runner_jobs
+          where type = any(${except()}) and queue = q.name and state = 'queued' and run_at <= ${dueBy()}
+          limit ${p('twiceLimit')}
         ) e
-        limit ${2 * limit}
+        limit ${p('twiceLimit')}
       ) due
     ),`
-  const excepting = exceptTypes.length > 0
-  const plainNext = excepting && byType ? typeHeads : queueScan
-  // Leases the jobs of the `next` CTE to this instance.
-  const leaseNext = sql`
-    update ${schema}.job_runner_jobs j
-    set state = 'running', updated_at = now(), started_at = greatest(now(), j.run_at), attempts = j.attempts + 1,
-        lease_owner = ${instanceId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
-    where j.id = any(array(select id from next))
-    returning ${claimedColumns(sql)}`
-  // As arrays: see claimedJob (src/queue/claimedColumns.ts).
-  const plain = await sql`
-    with ${excepting && byType ? sql`recursive` : sql``} no_flush_wait as materialized (
-      -- true: for this transaction only; referenced below so that it runs.
-      select set_config('synchronous_commit', 'off', true)
-    ),
+    return `
+    with ${excepting && byType ? 'recursive' : ''} ${noFlushWait},
     -- regexp_split_to_table, not unnest(string_to_array(...)): the planner estimates unnest's rows
     -- from a constant array only, so a custom plan (one queue) looked ten times cheaper than the
     -- generic one (ten queues), and PostgreSQL planned this statement afresh at every execution,
     -- about 0.3 ms of a 0.4 ms claim. Estimated alike, the prepared statement keeps its generic plan.
     served as (
-      select q.name from no_flush_wait, regexp_split_to_table(${queues.join(',')}, ',') as q(name)
+      select q.name from no_flush_wait, regexp_split_to_table(${p('queues')}, ',') as q(name)
     ),
     -- Whether the queued jobs of the served queues have two (queue, owner) pairs or more, as the fair
     -- statement counts its shares: each queue's first owner, then one after it. Both are probes of
@@ -182,35 +247,35 @@ export async function claimFairly(
     -- one became a sequential scan of the whole table once ANALYZE had counted its rows (10 ms a
     -- claim with 120,000 jobs, growing with every finished job kept).
     mixed as materialized (
-      select count(*) > 1 or coalesce(bool_or((${firstOwner(sql`and owner > f.owner`)}) is not null), false) as mixed
+      select count(*) > 1 or coalesce(bool_or((${firstOwner('and owner > f.owner')}) is not null), false) as mixed
       from served q
-      cross join lateral (${firstOwner(sql``)}) f
+      cross join lateral (${firstOwner('')}) f
     ),
-    ${excepting ? exceptedBacklog : sql``}
-    ${plainNext},
+    ${excepting ? exceptedBacklog() : ''}
+    ${excepting && byType ? typeHeads() : queueScan()},
     claimed as (
-      ${leaseNext}
+      ${leaseNext()}
     )
     -- One row with nulls when nothing was claimed; \`mixed\` (and the excepted backlog) past the
     -- columns claimedJob reads.
-    select c.*, m.mixed ${excepting ? sql`, (select large from excepted_backlog)` : sql``}
-    from mixed m left join claimed c on true`.values()
-  const mixed = plain[0]?.[MIXED] === true
-  const backlog = excepting ? { exceptedBacklog: plain[0]?.[MIXED + 1] === true } : {}
-  if (!mixed) return { rows: plain.filter((row) => row[0] !== null) as unknown as ClaimedValues[], ...backlog }
-  const rows = await sql`
-    with no_flush_wait as materialized (
-      -- true: for this transaction only; referenced below so that it runs.
-      select set_config('synchronous_commit', 'off', true)
-    ),
+    select c.*, m.mixed ${excepting ? ', (select large from excepted_backlog)' : ''}
+    from mixed m left join claimed c on true`
+  })
+}
+
+function fairStatement(shape: Shape): FixedStatement<FairParam> {
+  return fixedStatement<FairParam>((p) => {
+    const { s, startable, firstOwner, queueHead, leaseNext, noFlushWait } = parts(p, shape)
+    return `
+    with ${noFlushWait},
     served as (
-      select q.name from no_flush_wait, unnest(string_to_array(${queues.join(',')}, ',')) as q(name)
+      select q.name from no_flush_wait, unnest(string_to_array(${p('queues')}, ',')) as q(name)
     ),
     -- Each queue's first owner, probed once: the walk wraps around to it. During a drain this probe
     -- steps over the index entries of the jobs claimed just before (not yet dead to every snapshot),
     -- which the probes after an owner never meet.
     heads as materialized (
-      select q.name, (${firstOwner(sql``)}) as first_owner from served q
+      select q.name, (${firstOwner('')}) as first_owner from served q
     ),
     -- The owners with queued jobs in each queue, from the one after fromOwner round to it.
     owners as materialized (
@@ -219,24 +284,24 @@ export async function claimFairly(
         with recursive walk(owner, first, n) as (
           select o.owner, o.owner, 1 from (
             -- offset 0: evaluated once, not once for each use of o.owner.
-            select coalesce((${firstOwner(sql`and owner > ${fromOwner}`)}), q.first_owner) as owner offset 0
+            select coalesce((${firstOwner(`and owner > ${p('fromOwner')}`)}), q.first_owner) as owner offset 0
           ) o where o.owner is not null
           union all
           select s.owner, s.first, s.n from (
-            select coalesce((${firstOwner(sql`and owner > w.owner`)}), q.first_owner) as owner, w.first, w.n + 1 as n
-            from walk w where w.n < ${limit}
+            select coalesce((${firstOwner('and owner > w.owner')}), q.first_owner) as owner, w.first, w.n + 1 as n
+            from walk w where w.n < ${p('limit')}
           ) s where s.owner <> s.first
         )
         select owner from walk
       ) w
     ),
     shares as (
-      select queue, owner, ceil(${limit}::float8 / count(*) over ())::int as share from owners
+      select queue, owner, ceil(${p('limit')}::float8 / count(*) over ())::int as share from owners
     ),
     -- One owner (the usual case): the plain claim's scan of the claim index, unchanged.
     single as (
       select c.id, c.priority, c.run_at, null::bigint as nth from served q
-      cross join lateral (${queueHead}) c
+      cross join lateral (${queueHead()}) c
       where (select count(*) from owners) <= 1
     ),
     fair as materialized (
@@ -244,8 +309,8 @@ export async function claimFairly(
              row_number() over (partition by s.queue, s.owner order by c.priority, c.run_at, c.id) as nth
       from shares s
       cross join lateral (
-        select id, priority, run_at from ${schema}.job_runner_jobs
-        where queue = s.queue and owner = s.owner and ${startable}
+        select id, priority, run_at from ${s}.job_runner_jobs
+        where queue = s.queue and owner = s.owner and ${startable()}
         order by priority, run_at, id
         limit s.share
         for update skip locked
@@ -257,10 +322,10 @@ export async function claimFairly(
     fill as (
       select c.id, c.priority, c.run_at, null::bigint as nth from served q
       cross join lateral (
-        select id, priority, run_at from ${schema}.job_runner_jobs
-        where queue = q.name and ${startable} and id <> all(array(select id from fair))
+        select id, priority, run_at from ${s}.job_runner_jobs
+        where queue = q.name and ${startable()} and id <> all(array(select id from fair))
         order by priority, run_at, id
-        limit greatest(0, ${limit} - (select count(*) from fair))
+        limit greatest(0, ${p('limit')} - (select count(*) from fair))
         for update skip locked
       ) c
       where (select count(*) from owners) > 1
@@ -268,10 +333,10 @@ export async function claimFairly(
     next as (
       select id from (select * from single union all select * from fair union all select * from fill) picked
       order by priority, nth nulls last, run_at, id
-      limit ${limit}
+      limit ${p('limit')}
     )
-    ${leaseNext}`.values()
-  return { rows: rows as unknown as ClaimedValues[], ...backlog }
+    ${leaseNext()}`
+  })
 }
 
 /** Where the plain statement's `mixed` column comes: after the columns of `claimedColumns` (typed so). */

@@ -653,7 +653,7 @@ export class JobStore {
   }): Promise<ClaimedJob[]> {
     if (limit <= 0) return []
     const fromOwner = this.ownerCursor
-    const { rows, exceptedBacklog } = await claimFairly(this.sql, this.schema, {
+    const { rows, exceptedBacklog } = await claimFairly(this.sql, this.schemaName, {
       instanceId,
       queues,
       limit,
