@@ -19,13 +19,36 @@ import { ISO_TIMESTAMP } from './job.js'
 export const WEBHOOK_EVENTS = ['succeeded', 'failed', 'cancelled', 'expired'] as const
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number]
 
+/**
+ * Each fragment below is built once per `sql` (or schema) and reused by every statement: postgres.js
+ * makes a fragment a `Query`, and the young-generation collector finds each one made alive, however
+ * short its use (src/db/fixedStatement.ts says how that showed). A fragment is only read when a
+ * statement is written, so statements running at once can share it.
+ */
+function reused<K extends object>(cache: WeakMap<K, PendingQuery<Row[]>>, key: K, build: () => PendingQuery<Row[]>) {
+  let fragment = cache.get(key)
+  if (fragment === undefined) cache.set(key, (fragment = build()))
+  return fragment
+}
+const movedColumnsOf = new WeakMap<Sql, PendingQuery<Row[]>>()
+const outboxOf = new WeakMap<SchemaIdentifier, PendingQuery<Row[]>>()
+const queuedDeliveriesOf = new WeakMap<Sql, PendingQuery<Row[]>>()
+
 /** What an outcome statement's `moved` CTE must return for the outbox (prefixed `j.`). */
 export function movedColumns(sql: Sql): PendingQuery<Row[]> {
-  return sql`j.id, j.owner, j.type, j.queue, j.state, j.attempts, j.result, j.error, j.callback, j.finished_at`
+  return reused(
+    movedColumnsOf,
+    sql,
+    () => sql`j.id, j.owner, j.type, j.queue, j.state, j.attempts, j.result, j.error, j.callback, j.finished_at`,
+  )
 }
 
 /** `, outbox as (insert … from moved …)`: append after a `moved as (update … returning movedColumns)` CTE. */
 export function outboxFromMoved(sql: Sql, schema: SchemaIdentifier): PendingQuery<Row[]> {
+  return reused(outboxOf, schema, () => outbox(sql, schema))
+}
+
+function outbox(sql: Sql, schema: SchemaIdentifier): PendingQuery<Row[]> {
   return sql`, outbox as (
     insert into ${schema}.job_runner_webhook_deliveries (job_id, owner, webhook_id, url, event, payload)
     select m.id, m.owner, t.webhook_id, t.url, m.state,
@@ -60,5 +83,5 @@ export function outboxFromMoved(sql: Sql, schema: SchemaIdentifier): PendingQuer
  * deliveries to send (`JobStoreOptions.onDeliveriesQueued`).
  */
 export function queuedDeliveries(sql: Sql): PendingQuery<Row[]> {
-  return sql`(select count(*)::int from outbox) as queued_deliveries`
+  return reused(queuedDeliveriesOf, sql, () => sql`(select count(*)::int from outbox) as queued_deliveries`)
 }

@@ -1757,8 +1757,20 @@ function checkpointVersionFromX(sql: Sql): PendingQuery<Row[]> {
  * could pass. It lands as soon as the database answers, long before.)
  */
 function fenced(sql: Sql, instanceId: string): PendingQuery<Row[]> {
-  return sql`j.lease_owner = ${instanceId} and j.attempts = x.attempt and j.state = 'running'`
+  // Built once per lease owner, one per runner generation, and reused (see src/queue/outbox.ts on why).
+  let owners = fencesOf.get(sql)
+  if (owners === undefined) fencesOf.set(sql, (owners = new Map()))
+  let fence = owners.get(instanceId)
+  if (fence === undefined) {
+    if (owners.size >= 16) owners.clear()
+    owners.set(
+      instanceId,
+      (fence = sql`j.lease_owner = ${instanceId} and j.attempts = x.attempt and j.state = 'running'`),
+    )
+  }
+  return fence
 }
+const fencesOf = new WeakMap<Sql, Map<string, PendingQuery<Row[]>>>()
 
 /**
  * The PostgreSQL channel that carries live progress between instances (src/observability/progressRelay.ts),
