@@ -2,16 +2,17 @@
  * A hot statement whose text is written once per shape, not composed again at every execution.
  *
  * postgres.js composes a tagged template and its fragments (`sql\`...${fragment}...\``) afresh at
- * every call: each fragment is a `Query` (a promise with four closures), and the whole text is
- * concatenated again before its prepared statement is looked up. The plain claim, composed of about
- * twenty fragments, allocated 15 KB a claim that way, and in an idle instance's enqueue → start path
- * (P2, one claim per job) what the scavenger found alive at each young-generation collection grew by
- * half, the pauses with it (bench/RESULTS.md, "The claim written once per shape").
+ * every call, and each fragment is a `Query`: a promise subclass whose instances the young-generation
+ * collector finds alive however briefly they were used (its own `Symbol.species` getter with the
+ * resolve function kept in an arrow function; measured in bench/RESULTS.md, "Issue 16's P2 taken
+ * apart"). The plain claim, about twenty fragments, made what each scavenge of an idle instance's
+ * enqueue → start path (P2, one claim per job) had to copy half as large again, and its pauses, which
+ * are that path's p99, as much longer.
  *
  * `fixedStatement` numbers the parameters in the order the text names them, one `$n` for each
- * occurrence, as postgres.js numbers a tagged template's values: the same text, the same parameter
- * types inferred by PostgreSQL, the same prepared statement and plan. `runFixed` sends it with
- * `sql.unsafe`, prepared unless the pool prepares nothing (behind a transaction pooler).
+ * occurrence, as postgres.js numbers a tagged template's values, so that PostgreSQL infers each one's
+ * type from its own place, as before. `runFixed` sends the text with `sql.unsafe`: one `Query` a
+ * statement, prepared unless the pool prepares nothing (behind a transaction pooler).
  */
 import type { ParameterOrJSON, PendingQuery, Row, Sql, TransactionSql } from 'postgres'
 
