@@ -55,10 +55,6 @@ export function windowOf(rows) {
 }
 
 /**
- * How fast the drain got going: finishes in the first 500 ms after the first start (as jobs/s), the
- * steady rate over the middle half of the finishes, and the finishes per 100 ms over the first second.
- */
-/**
  * A rate for a log line: `n/a` when there is none, as a drain too short to tell a steady rate leaves
  * (its NaN reaches the parent process as null: JSON has no NaN).
  */
@@ -66,6 +62,10 @@ export function formatRate(perSec) {
   return typeof perSec === 'number' && Number.isFinite(perSec) ? perSec.toFixed(0) : 'n/a'
 }
 
+/**
+ * How fast the drain got going: finishes in the first 500 ms after the first start (as jobs/s), the
+ * steady rate over the middle half of the finishes, and the finishes per 100 ms over the first second.
+ */
 export function rampUp(firstStartMs, sortedFinishes) {
   const n = sortedFinishes.length
   if (n === 0) return undefined
