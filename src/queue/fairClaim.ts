@@ -43,6 +43,7 @@
  */
 import type { Sql } from 'postgres'
 import { fixedStatement, quotedIdentifier, runFixed, type FixedStatement } from '../db/fixedStatement.js'
+import { cached } from '../support/cached.js'
 import { CLAIMED_COLUMNS, type ClaimedValues } from './claimedColumns.js'
 
 export interface FairClaimParams {
@@ -81,6 +82,8 @@ export async function claimFairly(
   { instanceId, queues, limit, leaseMs, exceptTypes, fromOwner, lookaheadMs = 0, byType = false }: FairClaimParams,
 ): Promise<FairClaim> {
   const excepting = exceptTypes.length > 0
+  const plainShape: Shape = { schema, excepting, byType: excepting && byType }
+  const fairShape: Shape = { schema, excepting, byType: false }
   const values: Record<PlainParam | FairParam, string | number> = {
     queues: queues.join(','),
     lookaheadMs,
@@ -95,7 +98,7 @@ export async function claimFairly(
   // As arrays: see claimedJob (src/queue/claimedColumns.ts).
   const plain = await runFixed(
     sql,
-    written(plainStatements, { schema, excepting, byType: excepting && byType }, plainStatement),
+    cached(plainStatements, shapeKey(plainShape), () => plainStatement(plainShape)),
     values,
   ).values()
   const mixed = plain[0]?.[MIXED] === true
@@ -103,7 +106,7 @@ export async function claimFairly(
   if (!mixed) return { rows: plain.filter((row) => row[0] !== null) as unknown as ClaimedValues[], ...backlog }
   const rows = await runFixed(
     sql,
-    written(fairStatements, { schema, excepting, byType: false }, fairStatement),
+    cached(fairStatements, shapeKey(fairShape), () => fairStatement(fairShape)),
     values,
   ).values()
   return { rows: rows as unknown as ClaimedValues[], ...backlog }
@@ -122,15 +125,9 @@ type FairParam = 'queues' | 'lookaheadMs' | 'limit' | 'instanceId' | 'leaseMs' |
 const plainStatements = new Map<string, FixedStatement<PlainParam>>()
 const fairStatements = new Map<string, FixedStatement<FairParam>>()
 
-function written<Name extends string>(
-  statements: Map<string, FixedStatement<Name>>,
-  shape: Shape,
-  write: (shape: Shape) => FixedStatement<Name>,
-): FixedStatement<Name> {
-  const key = `${shape.schema} ${shape.excepting} ${shape.byType}`
-  let statement = statements.get(key)
-  if (statement === undefined) statements.set(key, (statement = write(shape)))
-  return statement
+/** What a shape's statements are kept under. */
+function shapeKey({ schema, excepting, byType }: Shape): string {
+  return `${schema} ${excepting} ${byType}`
 }
 
 /** The parts both statements share, for one shape; each call names its parameters where it stands. */

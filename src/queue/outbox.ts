@@ -13,6 +13,7 @@
  */
 import type { PendingQuery, Row, Sql } from 'postgres'
 import type { SchemaIdentifier } from '../db/schemaIdentifier.js'
+import { cached } from '../support/cached.js'
 import { ISO_TIMESTAMP } from './job.js'
 
 /** The states whose arrival is a webhook event. */
@@ -25,18 +26,13 @@ export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number]
  * short its use (src/db/fixedStatement.ts says how that showed). A fragment is only read when a
  * statement is written, so statements running at once can share it.
  */
-function reused<K extends object>(cache: WeakMap<K, PendingQuery<Row[]>>, key: K, build: () => PendingQuery<Row[]>) {
-  let fragment = cache.get(key)
-  if (fragment === undefined) cache.set(key, (fragment = build()))
-  return fragment
-}
 const movedColumnsOf = new WeakMap<Sql, PendingQuery<Row[]>>()
 const outboxOf = new WeakMap<SchemaIdentifier, PendingQuery<Row[]>>()
 const queuedDeliveriesOf = new WeakMap<Sql, PendingQuery<Row[]>>()
 
 /** What an outcome statement's `moved` CTE must return for the outbox (prefixed `j.`). */
 export function movedColumns(sql: Sql): PendingQuery<Row[]> {
-  return reused(
+  return cached(
     movedColumnsOf,
     sql,
     () => sql`j.id, j.owner, j.type, j.queue, j.state, j.attempts, j.result, j.error, j.callback, j.finished_at`,
@@ -45,7 +41,7 @@ export function movedColumns(sql: Sql): PendingQuery<Row[]> {
 
 /** `, outbox as (insert … from moved …)`: append after a `moved as (update … returning movedColumns)` CTE. */
 export function outboxFromMoved(sql: Sql, schema: SchemaIdentifier): PendingQuery<Row[]> {
-  return reused(outboxOf, schema, () => outbox(sql, schema))
+  return cached(outboxOf, schema, () => outbox(sql, schema))
 }
 
 function outbox(sql: Sql, schema: SchemaIdentifier): PendingQuery<Row[]> {
@@ -83,5 +79,5 @@ function outbox(sql: Sql, schema: SchemaIdentifier): PendingQuery<Row[]> {
  * deliveries to send (`JobStoreOptions.onDeliveriesQueued`).
  */
 export function queuedDeliveries(sql: Sql): PendingQuery<Row[]> {
-  return reused(queuedDeliveriesOf, sql, () => sql`(select count(*)::int from outbox) as queued_deliveries`)
+  return cached(queuedDeliveriesOf, sql, () => sql`(select count(*)::int from outbox) as queued_deliveries`)
 }

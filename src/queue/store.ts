@@ -128,6 +128,7 @@ import {
 import { claimFairly, nextOwnerCursor } from './fairClaim.js'
 import { claimedJob } from './claimedColumns.js'
 import { claimLimitedJobs, countLimitedRunning, readRateLimits, type LimitedClaimParams } from './limitedClaim.js'
+import { cached } from '../support/cached.js'
 
 export interface NewJob {
   type: string
@@ -1758,17 +1759,13 @@ function checkpointVersionFromX(sql: Sql): PendingQuery<Row[]> {
  */
 function fenced(sql: Sql, instanceId: string): PendingQuery<Row[]> {
   // Built once per lease owner, one per runner generation, and reused (see src/queue/outbox.ts on why).
-  let owners = fencesOf.get(sql)
-  if (owners === undefined) fencesOf.set(sql, (owners = new Map()))
-  let fence = owners.get(instanceId)
-  if (fence === undefined) {
-    if (owners.size >= 16) owners.clear()
-    owners.set(
-      instanceId,
-      (fence = sql`j.lease_owner = ${instanceId} and j.attempts = x.attempt and j.state = 'running'`),
-    )
-  }
-  return fence
+  const owners = cached(fencesOf, sql, () => new Map<string, PendingQuery<Row[]>>())
+  if (owners.size >= 16 && !owners.has(instanceId)) owners.clear()
+  return cached(
+    owners,
+    instanceId,
+    () => sql`j.lease_owner = ${instanceId} and j.attempts = x.attempt and j.state = 'running'`,
+  )
 }
 const fencesOf = new WeakMap<Sql, Map<string, PendingQuery<Row[]>>>()
 
