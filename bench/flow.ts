@@ -243,27 +243,26 @@ function traceClaimsAndWrites(store: Awaited<ReturnType<typeof openRunner>>['sto
   const timeline: string[] = []
   const t0 = performance.now()
   const at = () => (performance.now() - t0).toFixed(1)
-  const claim = store.claimLimitedJobs.bind(store)
-  store.claimLimitedJobs = async (params) => {
-    const start = at()
-    const claimed = await claim(params)
-    timeline.push(`claim ${start}-${at()} limit ${params.limit}/${params.aheadLimit} got ${claimed.length}`)
-    return claimed
-  }
-  const plainClaim = store.claimJobs.bind(store)
-  store.claimJobs = async (params) => {
-    const start = at()
-    const claimed = await plainClaim(params)
-    timeline.push(`plain claim ${start}-${at()} limit ${params.limit} got ${claimed.length}`)
-    return claimed
-  }
-  const complete = store.completeJobs.bind(store)
-  store.completeJobs = async (params) => {
-    const start = at()
-    const written = await complete(params)
-    timeline.push(`write ${start}-${at()} n ${params.completions.length}`)
-    return written
-  }
+  // The call, timed: each line is `<what> <start>-<end> <detail>`.
+  const timed =
+    <P, R>(call: (params: P) => Promise<R>, what: string, detail: (params: P, result: R) => string) =>
+    async (params: P): Promise<R> => {
+      const start = at()
+      const result = await call(params)
+      timeline.push(`${what} ${start}-${at()} ${detail(params, result)}`)
+      return result
+    }
+  store.claimLimitedJobs = timed(
+    store.claimLimitedJobs.bind(store),
+    'claim',
+    (p, claimed) => `limit ${p.limit}/${p.aheadLimit} got ${claimed.length}`,
+  )
+  store.claimJobs = timed(
+    store.claimJobs.bind(store),
+    'plain claim',
+    (p, claimed) => `limit ${p.limit} got ${claimed.length}`,
+  )
+  store.completeJobs = timed(store.completeJobs.bind(store), 'write', (p) => `n ${p.completions.length}`)
   process.on('exit', () => console.error(timeline.join('\n')))
 }
 
