@@ -9,7 +9,7 @@ import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { OpenApiSpec } from '../../src/http/openapi.js'
+import { OpenApiSpec, schemaProblems } from '../../src/http/openapi.js'
 import { projectRoot } from '../../src/support/projectRoot.js'
 import { databaseTargets, onceSkip, type TestDatabase } from '../support/databases.js'
 import { enqueue, pollUntil, type ApiJob } from '../support/http.js'
@@ -217,6 +217,17 @@ describe('openapi.yaml as a document', () => {
       }
     }
     assert.deepEqual(stray, [])
+  })
+
+  it('holds only schemas valid under JSON Schema 2020-12, the check the build fails on', () => {
+    assert.deepEqual(schemaProblems(spec.document), [])
+    const broken = structuredClone(spec.document)
+    broken.components.schemas.JobType = { type: 'strin' }
+    const problems = schemaProblems(broken)
+    assert.ok(
+      problems.length > 0 && problems.every((p) => p.startsWith('#/components/schemas/JobType/type: ')),
+      problems.join('\n'),
+    )
   })
 
   it('is read from the build when the build parsed this text, and parsed again when the text changed', async () => {
