@@ -18,10 +18,9 @@ type Outcome = { ok: true; enqueued: EnqueuedJob } | { ok: false; error: unknown
 export class EnqueueBatches {
   private readonly batcher: Batcher<Submission, Map<Submission, Outcome>>
 
-  /** `onStored` hears each stored statement's jobs once, before their callers are answered. */
-  constructor(store: Pick<JobStore, 'enqueueJobs'>, onStored: (enqueued: readonly EnqueuedJob[]) => void = () => {}) {
+  constructor(store: Pick<JobStore, 'enqueueJobs'>) {
     // Two batches in flight: one commits while the next fills up.
-    this.batcher = new Batcher((submissions) => insertByOwner(store, submissions, onStored), {
+    this.batcher = new Batcher((submissions) => insertByOwner(store, submissions), {
       maxBatch: 500,
       maxInFlight: 2,
     })
@@ -39,7 +38,6 @@ export class EnqueueBatches {
 async function insertByOwner(
   store: Pick<JobStore, 'enqueueJobs'>,
   submissions: Submission[],
-  onStored: (enqueued: readonly EnqueuedJob[]) => void,
 ): Promise<Map<Submission, Outcome>> {
   const byOwner = new Map<string, Submission[]>()
   for (const s of submissions) {
@@ -52,7 +50,6 @@ async function insertByOwner(
     [...byOwner].map(async ([owner, group]) => {
       try {
         const enqueued = await store.enqueueJobs({ owner, jobs: group.map((s) => s.job) })
-        onStored(enqueued)
         group.forEach((s, i) => outcomes.set(s, { ok: true, enqueued: enqueued[i]! }))
       } catch (error) {
         for (const s of group) outcomes.set(s, { ok: false, error })

@@ -117,7 +117,7 @@ export class JobService {
     // One deadline a statement, not one a request: a timer per group-commit batch. A request queued
     // behind batches in flight waits for them first, so its wait is bounded by twice STORE_TIMEOUT_MS.
     this.checkpoints = new CheckpointService(store, registry, notifier)
-    this.singles = new EnqueueBatches({ enqueueJobs: (batch) => this.insert(batch) }, (stored) => this.announce(stored))
+    this.singles = new EnqueueBatches({ enqueueJobs: (batch) => this.insert(batch) })
   }
 
   /** Validates every job first, then stores all of them in one statement, or none. */
@@ -143,9 +143,7 @@ export class JobService {
     const single = rows.length === 1 && rows[0]!.idempotencyKey === null ? rows[0]! : undefined
     // A single job is announced with the rest of its group-commit batch, once per batch.
     if (single) return this.viewEnqueued([await this.singles.enqueue(owner, single)])
-    const enqueued = await this.insert({ owner, jobs: rows })
-    this.announce(enqueued)
-    return this.viewEnqueued(enqueued)
+    return this.viewEnqueued(await this.insert({ owner, jobs: rows }))
   }
 
   /**
@@ -164,26 +162,31 @@ export class JobService {
   }
 
   /**
-   * Stores `jobs` in one statement. The database announces their queue to every listening instance
-   * (migration 007), this one too, which `announce` wakes at once instead: so the insert's notice is
-   * its echo here, dropped when it comes back (all jobs of one queue, the usual batch; a notice
-   * naming several queues is packed by the database in its own order, and is heard here once more).
+   * Stores `jobs` in one statement and announces them (`announce`), before any caller is answered.
+   * The database announces their queue to every listening instance (migrations 007 and 026), this
+   * one too: whichever of that notice and the statement's answer comes first wakes this instance's
+   * runner, the other does not (src/queue/ownEchoes.ts). That holds for a batch of one queue, the
+   * usual one; a notice naming several queues is packed by the database in its own order, and wakes
+   * this instance once more.
    */
   private async insert(batch: { owner: string; jobs: readonly NewJob[] }): Promise<EnqueuedJob[]> {
     const queue = batch.jobs[0]?.queue
-    const echo =
+    const notice =
       queue !== undefined && batch.jobs.every((job) => job.queue === queue)
-        ? this.notifier.expectEcho('jobsAvailable', queue)
+        ? this.notifier.awaitNotice('jobsAvailable', queue)
         : undefined
+    let enqueued: EnqueuedJob[]
     try {
-      const enqueued = await answersInTime(this.store.enqueueJobs(batch))
-      // Replays only: nothing was inserted, and the database announced nothing.
-      if (enqueued.every((e) => e.replayed)) echo?.forget()
-      return enqueued
+      enqueued = await answersInTime(this.store.enqueueJobs(batch))
     } catch (error) {
-      echo?.forget()
+      notice?.forget()
       throw error
     }
+    // The database notifies for jobs inserted runnable now only (not replays, not later runAts).
+    const runnable = enqueued.some((e) => !e.replayed && e.job.state === 'queued')
+    if (!runnable) notice?.forget()
+    this.announce(enqueued, { woken: runnable && notice?.answered() === true })
+    return enqueued
   }
 
   /** The view bounds its own waits (it must not fail an enqueue that committed), so no timer per call here. */
@@ -206,12 +209,15 @@ export class JobService {
   }
 
   /**
-   * Wakes this instance's runner for the queues that got new runnable jobs, and tells the metrics.
-   * Other instances hear of them from the database itself, which notifies on insert (migration 007).
+   * Wakes this instance's runner for the queues that got new runnable jobs (unless `woken` says the
+   * database's notice of them did already), and tells the metrics. Other instances hear of them from
+   * the database itself, which notifies on insert (migration 007).
    */
-  announce(enqueued: readonly EnqueuedJob[]): void {
-    const queues = new Set(enqueued.filter((e) => !e.replayed && e.job.state === 'queued').map((e) => e.job.queue))
-    for (const queue of queues) this.notifier.publishLocal('jobsAvailable', queue)
+  announce(enqueued: readonly EnqueuedJob[], { woken = false } = {}): void {
+    if (!woken) {
+      const queues = new Set(enqueued.filter((e) => !e.replayed && e.job.state === 'queued').map((e) => e.job.queue))
+      for (const queue of queues) this.notifier.publishLocal('jobsAvailable', queue)
+    }
     announceDueTimes(this.notifier, enqueued)
     const fresh = enqueued.filter((e) => !e.replayed).map((e) => e.job)
     if (fresh.length > 0) this.events.emit('jobs:enqueued', { jobs: fresh })

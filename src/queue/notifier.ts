@@ -61,6 +61,14 @@ function pgChannels(schema: string): Readonly<Record<Channel, string>> {
 /** Notices whose payload is a job id and which only that job's watchers need. */
 const isJobNotice = (channel: Channel): boolean => channel === 'jobChanged' || channel === 'jobLogged'
 
+/** See `Notifier.awaitNotice`. */
+export interface AwaitedNotice {
+  /** The statement was answered: true when the notice was heard, and delivered, before it. */
+  answered(): boolean
+  /** The statement failed or the database sent nothing. */
+  forget(): void
+}
+
 export class Notifier {
   private readonly local = new EventEmitter()
   /** Listeners of one job's changes, by job id: a change notice reaches its own watchers only. */
@@ -212,17 +220,21 @@ export class Notifier {
   }
 
   /**
-   * A notification the database itself will send for this instance (the insert trigger's
-   * `jobsAvailable`, migration 007), which this instance announced here already with `publishLocal`:
-   * its echo is dropped like that of a NOTIFY sent from here. Call it before the statement goes out,
-   * so that the notice cannot arrive first, and call `forget` if the statement failed or inserted
-   * nothing. Undefined where nothing is heard back (no LISTEN).
+   * A notification the database itself will send for a statement of this instance (the insert
+   * trigger's `jobsAvailable`, migrations 007 and 026), delivered here by neither yet. Call it before
+   * the statement goes out. Once its answer is read, `answered()` says whether the notice was heard
+   * first (and delivered then); if not, the caller delivers it now and its echo is dropped when heard
+   * (src/queue/ownEchoes.ts). `forget()` if the statement failed or the database sent nothing.
+   * Undefined where nothing is heard back (no LISTEN): the caller delivers.
    */
-  expectEcho<C extends Channel>(channel: C, payload: NotifierEvents[C]): { forget(): void } | undefined {
+  awaitNotice<C extends Channel>(channel: C, payload: NotifierEvents[C]): AwaitedNotice | undefined {
     if (!this.hearsOwnNotices) return undefined
-    const notification = [{ channel: this.pgChannel[channel], payload }]
-    this.ownEchoes.expect(notification)
-    return { forget: () => this.ownEchoes.forget(notification) }
+    const notification = { channel: this.pgChannel[channel], payload }
+    this.ownEchoes.await(notification)
+    return {
+      answered: () => this.ownEchoes.answered(notification),
+      forget: () => this.ownEchoes.forgetAwaited(notification),
+    }
   }
 
   /**

@@ -13,6 +13,19 @@
  * A send that failed is forgotten again. The count is cleared when the LISTEN connection comes back
  * (echoes sent meanwhile were lost with it), and when it grows past `maxSize` (echoes that never
  * arrived): the cost of a wrong count is one wake-up, never a lost one past the next poll.
+ *
+ * A notification the database sends for a statement of this instance (the insert trigger's
+ * `jobsAvailable`) is different: nothing was delivered here when it went out, and it is sent at the
+ * commit, so it may be heard before the statement's answer is read. Whichever comes first wakes
+ * this instance, and only that one:
+ *
+ *     awaited ──heard first──▶ early      (delivered when heard; its answer then delivers nothing)
+ *        │
+ *        └──answered first──▶ expected    (the caller delivers; the echo is dropped when heard)
+ *
+ * Waiting for the answer cost a direct enqueue's start a claim's round trip behind the notice
+ * (issue 16, bench/RESULTS.md): the trigger's notice reached the LISTEN connection during the
+ * claim the answer had rung.
  */
 export interface Notification {
   channel: string
@@ -22,41 +35,100 @@ export interface Notification {
 const DEFAULT_MAX_SIZE = 10_000
 
 export class OwnEchoes {
-  private readonly expected = new Map<string, number>()
+  /** Delivered here already: dropped when heard. */
+  private readonly expected = new Counts()
+  /** The database will send them for a statement not answered yet: nothing delivered here. */
+  private readonly awaited = new Counts()
+  /** Of those, heard (and delivered) before their statement's answer. */
+  private readonly early = new Counts()
 
   constructor(private readonly maxSize = DEFAULT_MAX_SIZE) {}
 
-  /** These notifications are about to be sent. */
+  /** These notifications are about to be sent; they are delivered here already. */
   expect(sent: readonly Notification[]): void {
-    if (this.expected.size + sent.length > this.maxSize) this.expected.clear()
-    for (const { channel, payload } of sent) {
-      const key = keyOf(channel, payload)
-      this.expected.set(key, (this.expected.get(key) ?? 0) + 1)
-    }
+    this.makeRoom(sent.length)
+    for (const { channel, payload } of sent) this.expected.add(keyOf(channel, payload))
   }
 
   /** Their statement failed: none of them will be heard. */
   forget(sent: readonly Notification[]): void {
-    for (const { channel, payload } of sent) this.take(channel, payload)
+    for (const { channel, payload } of sent) this.expected.take(keyOf(channel, payload))
   }
 
-  /** Whether this notification, just heard, is one of the own ones (counted off as heard). */
+  /** The database will send this notification for a statement about to go out; nothing was delivered here. */
+  await(notification: Notification): void {
+    this.makeRoom(1)
+    this.awaited.add(keyOf(notification.channel, notification.payload))
+  }
+
+  /**
+   * The statement of an awaited notification was answered: whether the notification was heard, and
+   * so delivered, already. If not, the caller delivers it now and its echo is dropped when heard.
+   */
+  answered(notification: Notification): boolean {
+    const key = keyOf(notification.channel, notification.payload)
+    if (this.early.take(key)) return true
+    this.awaited.take(key)
+    this.expected.add(key)
+    return false
+  }
+
+  /** The statement of an awaited notification failed or sent nothing. */
+  forgetAwaited(notification: Notification): void {
+    const key = keyOf(notification.channel, notification.payload)
+    if (!this.early.take(key)) this.awaited.take(key)
+  }
+
+  /**
+   * Whether this notification, just heard, is one of the own ones to drop (counted off as heard).
+   * An awaited one is not dropped: it is the first of its two ways here, and is delivered.
+   */
   take(channel: string, payload: string): boolean {
     const key = keyOf(channel, payload)
-    const count = this.expected.get(key)
-    if (count === undefined) return false
-    if (count === 1) this.expected.delete(key)
-    else this.expected.set(key, count - 1)
-    return true
+    if (this.expected.take(key)) return true
+    if (this.awaited.take(key)) this.early.add(key)
+    return false
   }
 
   /** The LISTEN connection was lost and is back: echoes of what was sent meanwhile will not come. */
   clear(): void {
     this.expected.clear()
+    this.awaited.clear()
+    this.early.clear()
   }
 
   get size(): number {
-    return this.expected.size
+    return this.expected.size + this.awaited.size + this.early.size
+  }
+
+  private makeRoom(count: number): void {
+    if (this.size + count > this.maxSize) this.clear()
+  }
+}
+
+/** A multiset of keys. */
+class Counts {
+  private readonly counts = new Map<string, number>()
+
+  add(key: string): void {
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1)
+  }
+
+  /** Counts one off; false when there was none. */
+  take(key: string): boolean {
+    const count = this.counts.get(key)
+    if (count === undefined) return false
+    if (count === 1) this.counts.delete(key)
+    else this.counts.set(key, count - 1)
+    return true
+  }
+
+  clear(): void {
+    this.counts.clear()
+  }
+
+  get size(): number {
+    return this.counts.size
   }
 }
 

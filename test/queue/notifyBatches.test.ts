@@ -95,6 +95,35 @@ describe('own echoes', () => {
     assert.equal(echoes.take('a', '3'), false)
     assert.equal(echoes.take('a', '6'), true)
   })
+
+  it('delivers once a notice the database sends for its statement: when heard first, or by the caller once answered', () => {
+    const echoes = new OwnEchoes()
+    const notice = { channel: 'a', payload: 'q' }
+    echoes.await(notice)
+    assert.equal(echoes.take('a', 'q'), false, 'heard before the answer: delivered as heard')
+    assert.equal(echoes.answered(notice), true, 'so the answer delivers nothing')
+    echoes.await(notice)
+    assert.equal(echoes.answered(notice), false, 'answered first: the caller delivers')
+    assert.equal(echoes.take('a', 'q'), true, 'and its echo is dropped')
+    assert.equal(echoes.take('a', 'q'), false, 'a further one is another instance’s')
+
+    // Two statements in flight: one notice heard early, the other statement answered first.
+    echoes.await(notice)
+    echoes.await(notice)
+    assert.equal(echoes.take('a', 'q'), false)
+    assert.equal(echoes.answered(notice), true)
+    assert.equal(echoes.answered(notice), false)
+    assert.equal(echoes.take('a', 'q'), true)
+
+    // Failed, or nothing runnable inserted: forgotten, whether something was heard meanwhile or not.
+    echoes.await(notice)
+    echoes.forgetAwaited(notice)
+    assert.equal(echoes.take('a', 'q'), false)
+    echoes.await(notice)
+    assert.equal(echoes.take('a', 'q'), false)
+    echoes.forgetAwaited(notice)
+    assert.equal(echoes.size, 0)
+  })
 })
 
 for (const target of databaseTargets().filter((t) => t.name === 'postgres')) {

@@ -342,6 +342,9 @@ for (const target of databaseTargets()) {
       const store = engine.store as unknown as { claimJobs: (...args: unknown[]) => Promise<OwnedJob[]> }
       const claim = store.claimJobs
       let claims = 0
+      // Each insert's wake-up: the database's notice or the statement's answer, whichever came first.
+      let wakeUps = 0
+      const stopCounting = engine.notifier.subscribe('jobsAvailable', (queue) => queue !== 'marker' && wakeUps++)
       store.claimJobs = (...args) => {
         claims += 1
         return claim.apply(engine.store, args)
@@ -365,7 +368,9 @@ for (const target of databaseTargets()) {
         await new Promise((resolve) => setImmediate(resolve))
         // One claim at the start found nothing; one claim per job after it.
         assert.ok(claims <= jobs + 2, `${claims} claims for ${jobs} jobs enqueued one at a time`)
+        assert.equal(wakeUps, jobs, 'each enqueue woke this instance once')
       } finally {
+        stopCounting()
         store.claimJobs = claim
       }
     })
