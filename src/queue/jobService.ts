@@ -182,10 +182,11 @@ export class JobService {
       notice?.forget()
       throw error
     }
-    // The database notifies for jobs inserted runnable now only (not replays, not later runAts).
-    const runnable = enqueued.some((e) => !e.replayed && e.job.state === 'queued')
-    if (!runnable) notice?.forget()
-    this.announce(enqueued, { woken: runnable && notice?.answered() === true })
+    // The trigger's own condition (migration 026): queued rows this statement inserted. A batch of
+    // replays only inserted none, and the database announced nothing.
+    const announced = enqueued.some((e) => !e.replayed && e.job.state === 'queued')
+    if (!announced) notice?.forget()
+    this.announce(enqueued, { woken: announced && notice?.answered() === true })
     return enqueued
   }
 
