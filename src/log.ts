@@ -3,8 +3,9 @@
  * line can be traced to what caused it. Secrets never reach it: the Authorization header and token
  * fields are redacted in case a caller passes them along by mistake.
  */
+import { createRequire } from 'node:module'
 import { pino, type Logger } from 'pino'
-import pinoPretty from 'pino-pretty'
+import type PinoPretty from 'pino-pretty'
 
 export type { Logger }
 
@@ -18,6 +19,10 @@ export function createLogger({
   pretty = destination === undefined && process.stdout.isTTY === true,
 }: { level?: string; destination?: pino.DestinationStream; pretty?: boolean } = {}): Logger {
   if (pretty) {
+    // Loaded only for a terminal: a service under a process manager never renders lines, and the
+    // package's load was a few hundredths of a CPU-second of each start (CommonJS, so required in
+    // step with the synchronous call).
+    const pinoPretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty
     destination = pinoPretty({
       colorize: destination === undefined,
       sync: true,

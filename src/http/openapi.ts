@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { parse } from 'yaml'
+import { createRequire } from 'node:module'
+import type * as Yaml from 'yaml'
 import { projectRoot } from '../support/projectRoot.js'
 import { createAjv, type Ajv2020, type ErrorObject, type ValidateFunction } from '../validation/ajv.js'
 
@@ -28,7 +29,7 @@ export class OpenApiSpec {
   /** `document`: the parsed `text`, when the build already parsed it (scripts/openapi-json.mjs). */
   constructor(text: string, document?: OpenApiDocument) {
     this.text = text
-    this.document = document ?? (parse(text) as OpenApiDocument)
+    this.document = document ?? (parseYaml(text) as OpenApiDocument)
     // Not strict: the document carries OpenAPI keywords (description, example) beside JSON Schema.
     // Not checked against the meta-schema when added: Ajv would check the document's top level only,
     // whose keys are OpenAPI's, not a schema's, at a tenth of a CPU-second per start of a server or
@@ -80,6 +81,14 @@ export function schemaProblems(document: OpenApiDocument): string[] {
       ? []
       : (ajv.errors ?? []).map((e) => `#/components/schemas/${name}${e.instancePath}: ${e.message ?? 'invalid'}`),
   )
+}
+
+/**
+ * The YAML parser, loaded only when the build's parse is missing or stale: a started service reads
+ * dist/openapi.json, and loading the package cost each start about 20 ms (`yaml` is CommonJS under node).
+ */
+function parseYaml(text: string): unknown {
+  return (createRequire(import.meta.url)('yaml') as typeof Yaml).parse(text)
 }
 
 /** The build's parse of `text` (dist/openapi.json), unless it is missing or was made from another text. */
