@@ -391,9 +391,9 @@ for (const target of databaseTargets()) {
 
       const abandoned = settled(runner, job.id)
       const graceMs = 1000
-      const stoppedAt = Date.now()
+      const stoppedAt = performance.now()
       const report = await runner.stop({ graceMs })
-      const elapsedMs = Date.now() - stoppedAt
+      const elapsedMs = Math.round(performance.now() - stoppedAt)
       assert.ok(elapsedMs <= graceMs + 500, `stop resolved ${elapsedMs} ms after it began, for a ${graceMs} ms grace`)
       assert.equal((await abandoned).outcome, 'abandoned')
       assert.deepEqual(report, { released: [], interrupted: [], abandoned: [job.id], unwritten: [] })

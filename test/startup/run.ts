@@ -28,7 +28,7 @@ export function runCompiled(script: string, args: readonly string[], env: Record
   if (!fs.existsSync(path.join(PROJECT_ROOT, script))) {
     throw new Error(`${script} is missing: run \`npm run build\` first`)
   }
-  const started = Date.now()
+  const started = performance.now()
   const child = spawn(process.execPath, [script, ...args], {
     cwd: PROJECT_ROOT,
     env: {
@@ -44,7 +44,9 @@ export function runCompiled(script: string, args: readonly string[], env: Record
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
   const finished = new Promise<Finished>((resolve) => {
-    child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr, elapsedMs: Date.now() - started }))
+    child.once('close', (code, signal) =>
+      resolve({ code, signal, stdout, stderr, elapsedMs: performance.now() - started }),
+    )
   })
   return { child, finished }
 }
