@@ -1505,16 +1505,19 @@ export class JobStore {
 
   /**
    * ANALYZE of each of `tables` (the queue's tables, by name) whose size moved far from the one its
-   * statistics were taken at: grown past 1.2 times and 8 pages, or shrunk below half. The planner
-   * sizes a table from those statistics, and a prepared statement keeps the plan it made until they
-   * change: planned while the table was empty, the runner's writes by id read the whole table at
+   * statistics were taken at: grown from empty, or past twice and 8 pages, or shrunk below half. The
+   * planner sizes a table from those statistics, and a prepared statement keeps the plan it made until
+   * they change: planned while the table was empty, the runner's writes by id read the whole table at
    * every batch once it had grown (PostgreSQL's autovacuum analyzes a changing table, but PGlite has
-   * none, and a server may run without it). An instance that finds another analyzing skips (the
-   * advisory lock). Returns the tables analyzed.
+   * none, and a server may run without it). Twice, not autovacuum's tenth: what turns a plan is the
+   * order of the table's size, and an ANALYZE of the jobs costs PostgreSQL 150–200 ms; at 1.2 times,
+   * a service taking 10,000 enqueues a second analyzed every second or two, a tenth of a core
+   * (bench/RESULTS.md, "What the statistics cost the enqueue"). An instance that finds another
+   * analyzing skips (the advisory lock). Returns the tables analyzed.
    */
   async refreshStatistics({ tables }: { tables: readonly string[] }): Promise<string[]> {
     const sizes = await this.sql<{ table: string; oid: number; stale: boolean }[]>`
-      select t.table, c.oid, (c.relpages = 0 and p.pages > 0) or p.pages > c.relpages * 1.2 + 8 or p.pages < c.relpages / 2 as stale
+      select t.table, c.oid, (c.relpages = 0 and p.pages > 0) or p.pages > c.relpages * 2 + 8 or p.pages < c.relpages / 2 as stale
       from jsonb_array_elements_text(${this.sql.json(tables as unknown as Json)}) as t("table")
       join pg_class c on c.oid = to_regclass(quote_ident(${this.schemaName}) || '.' || quote_ident(t.table))
       cross join lateral (select pg_relation_size(c.oid) / current_setting('block_size')::int as pages) p`

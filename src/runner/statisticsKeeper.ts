@@ -1,7 +1,7 @@
 /**
  * Keeps the planner's statistics of the queue's tables in step with their size
- * (`JobStore.refreshStatistics`: an ANALYZE of a table that grew past 1.2 times, or shrank below
- * half, the size its statistics were taken at).
+ * (`JobStore.refreshStatistics`: an ANALYZE of a table that grew from empty or past twice, or shrank
+ * below half, the size its statistics were taken at).
  *
  * Why the runner does what autovacuum does: a prepared statement keeps the generic plan it made, and
  * the planner sizes a table from its statistics. A service started on an empty database made its

@@ -21,6 +21,7 @@ import * as checkpointHistory from './021_checkpoint_history.js'
 import * as functionsOwnSearchPath from './022_functions_own_search_path.js'
 import * as channelsPerSchema from './026_channels_per_schema.js'
 import * as queueLimitsIndexOfTheirOwn from './027_queue_limits_index_of_their_own.js'
+import * as noStatisticsForJobContents from './028_no_statistics_for_job_contents.js'
 
 export interface Migration {
   readonly version: number
@@ -51,4 +52,5 @@ export const migrations: readonly Migration[] = [
   functionsOwnSearchPath,
   channelsPerSchema,
   queueLimitsIndexOfTheirOwn,
+  noStatisticsForJobContents,
 ]
