@@ -1510,9 +1510,9 @@ export class JobStore {
    * they change: planned while the table was empty, the runner's writes by id read the whole table at
    * every batch once it had grown (PostgreSQL's autovacuum analyzes a changing table, but PGlite has
    * none, and a server may run without it). Twice, not autovacuum's tenth: what turns a plan is the
-   * order of the table's size, and an ANALYZE of the jobs costs PostgreSQL 150–200 ms; at 1.2 times,
-   * a service taking 10,000 enqueues a second analyzed every second or two, a tenth of a core
-   * (bench/RESULTS.md, "What the statistics cost the enqueue"). An instance that finds another
+   * order of the table's size, and an ANALYZE of 100,000 jobs cost PostgreSQL 180–200 ms here; at
+   * 1.2 times, a service taking 10,000 enqueues a second analyzed every second or two, a tenth of a
+   * core (bench/RESULTS.md, "What the statistics cost the enqueue"). An instance that finds another
    * analyzing skips (the advisory lock). Returns the tables analyzed.
    */
   async refreshStatistics({ tables }: { tables: readonly string[] }): Promise<string[]> {

@@ -45,7 +45,7 @@ export function runCompiled(script: string, args: readonly string[], env: Record
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
   const finished = new Promise<Finished>((resolve) => {
     child.once('close', (code, signal) =>
-      resolve({ code, signal, stdout, stderr, elapsedMs: performance.now() - started }),
+      resolve({ code, signal, stdout, stderr, elapsedMs: Math.round(performance.now() - started) }),
     )
   })
   return { child, finished }

@@ -4,9 +4,9 @@
  * filters, joins or sorts the jobs by them, so their statistics guided no plan, yet every ANALYZE of
  * the table sampled and sorted them (json documents of any size, detoasted to be measured). With
  * them off, an ANALYZE of the jobs reads the same sample for the columns the claims and the lists do
- * use. The runner analyzes the table as it grows (src/runner/statisticsKeeper.ts), as autovacuum does
- * where it runs: under a steady stream of enqueues that cost PostgreSQL a tenth of a core
- * (bench/RESULTS.md, "What the statistics cost the enqueue").
+ * use: 120–160 ms instead of 230–280 for 86,000 jobs with empty payloads, more with real ones. The
+ * runner analyzes the table as it grows (src/runner/statisticsKeeper.ts), as autovacuum does where
+ * it runs (bench/RESULTS.md, "What the statistics cost the enqueue").
  *
  * Number 028: versions are applied by set (src/db/migrate.ts).
  */
