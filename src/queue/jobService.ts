@@ -182,9 +182,8 @@ export class JobService {
       notice?.forget()
       throw error
     }
-    // The trigger's own condition (migration 026): queued rows this statement inserted. A batch of
-    // replays only inserted none, and the database announced nothing.
-    const announced = enqueued.some((e) => !e.replayed && e.job.state === 'queued')
+    // A batch of replays only inserted nothing, and the database announced nothing.
+    const announced = enqueued.some(insertedQueued)
     if (!announced) notice?.forget()
     this.announce(enqueued, { woken: announced && notice?.answered() === true })
     return enqueued
@@ -216,7 +215,7 @@ export class JobService {
    */
   announce(enqueued: readonly EnqueuedJob[], { woken = false } = {}): void {
     if (!woken) {
-      const queues = new Set(enqueued.filter((e) => !e.replayed && e.job.state === 'queued').map((e) => e.job.queue))
+      const queues = new Set(enqueued.filter(insertedQueued).map((e) => e.job.queue))
       for (const queue of queues) this.notifier.publishLocal('jobsAvailable', queue)
     }
     announceDueTimes(this.notifier, enqueued)
@@ -485,15 +484,24 @@ function optionalAfter(afterId: string | undefined): { afterId?: string } {
 }
 
 /**
+ * A job the statement inserted as queued: what the database's insert trigger announces (migration
+ * 026), and so what this instance announces to itself.
+ */
+function insertedQueued({ replayed, job }: EnqueuedJob): boolean {
+  return !replayed && job.state === 'queued'
+}
+
+/**
  * Tells every instance when jobs enqueued for later become due (each distinct time of each queue;
  * the messages travel packed, many to a NOTIFY), so that they start on time rather than at a poll.
  * Jobs due now cost nothing here: the database announces their insert (migration 007).
  */
 function announceDueTimes(notifier: Pick<Notifier, 'announce'>, enqueued: readonly EnqueuedJob[]): void {
   let sent: Set<string> | undefined
-  for (const { job, replayed } of enqueued) {
+  for (const enqueuedJob of enqueued) {
+    const { job } = enqueuedJob
     // A job enqueued for now has the insert's time as both (no parse on the hot path).
-    if (replayed || job.state !== 'queued' || job.runAt === job.createdAt) continue
+    if (!insertedQueued(enqueuedJob) || job.runAt === job.createdAt) continue
     // Due by now (the insert took longer than the wait): announced all the same, as the insert's
     // own notice went out before it was due. A due timer rings at once for a passed time.
     const at = Date.parse(job.runAt)
