@@ -14,30 +14,16 @@
  */
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
-import path from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
+import { checkoutToken, startCheckoutService } from './checkout.mjs'
 
-const SECRET = 'bench-secret-bench-secret-bench-secret!'
 const [mode, ...rest] = process.argv.slice(2)
-const load = (dir, module) => import(pathToFileURL(path.resolve(dir, 'dist/src', module)).href)
 if (mode === 'serve') await serve(...rest)
 else await measure(mode, ...rest)
 
 /** The service alone; on SIGUSR2 it prints each job's start time, stops and exits. */
 async function serve(dir, databaseUrl) {
-  const [{ startService }, { loadConfig }, { createLogger }] = await Promise.all([
-    load(dir, 'service.js'),
-    load(dir, 'config.js'),
-    load(dir, 'log.js'),
-  ])
-  const config = loadConfig({
-    DATABASE_URL: databaseUrl,
-    JWT_SECRET: SECRET,
-    CONCURRENCY: '10',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-  })
-  const service = await startService({ config, log: createLogger({ level: 'silent' }) })
+  const service = await startCheckoutService(dir, databaseUrl)
   const starts = {}
   service.runner.events.on('job:start', ({ job }) => (starts[job.id] = performance.timeOrigin + performance.now()))
   process.on('SIGUSR2', async () => {
@@ -53,8 +39,7 @@ async function measure(dir, databaseUrl, jobs = '1000') {
   const server = spawn(process.execPath, [self, 'serve', dir, databaseUrl], { stdio: ['ignore', 'pipe', 'inherit'] })
   const lines = createInterface({ input: server.stdout })
   const url = await new Promise((resolve) => lines.on('line', (l) => l.startsWith('URL ') && resolve(l.slice(4))))
-  const { mintToken } = await load(dir, 'auth/devToken.js')
-  const token = await mintToken({ secret: SECRET, sub: 'bench', audience: 'job-runner' })
+  const token = await checkoutToken(dir)
   const sent = new Map()
   const post = async () => {
     const at = performance.timeOrigin + performance.now()

@@ -19,29 +19,12 @@
  * The database must be migrated (`node dist/bench/ours.js setup`). Prints one `RESULT {json}` line.
  */
 import diagnosticsChannel from 'node:diagnostics_channel'
-import path from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { checkoutToken, startCheckoutService } from './checkout.mjs'
 
-const SECRET = 'bench-secret-bench-secret-bench-secret!'
 const [dir, databaseUrl, jobs = '1000'] = process.argv.slice(2)
 if (!dir || !databaseUrl) throw new Error('usage: node bench/p2Phases.mjs <checkout folder> <databaseUrl> [jobs]')
-const load = (module) => import(pathToFileURL(path.resolve(dir, 'dist/src', module)).href)
-const [{ startService }, { loadConfig }, { createLogger }, { mintToken }] = await Promise.all([
-  load('service.js'),
-  load('config.js'),
-  load('log.js'),
-  load('auth/devToken.js'),
-])
-
-const config = loadConfig({
-  DATABASE_URL: databaseUrl,
-  JWT_SECRET: SECRET,
-  CONCURRENCY: '10',
-  PORT: '0',
-  LOG_LEVEL: 'silent',
-})
-const service = await startService({ config, log: createLogger({ level: 'silent' }) })
-const token = await mintToken({ secret: SECRET, sub: 'bench', audience: 'job-runner' })
+const service = await startCheckoutService(dir, databaseUrl)
+const token = await checkoutToken(dir)
 
 // One request at a time, so the last arrival and response end are this sample's.
 const server = { arrived: 0, finished: 0 }
