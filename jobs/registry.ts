@@ -14,6 +14,7 @@ import type { JobDefinition } from './defineJob.js'
 import { createAjv, type Ajv2020, type ErrorObject, type ValidateFunction } from '../src/validation/ajv.js'
 import { checkpointValidator } from '../src/validation/checkpointSchema.js'
 import { projectRoot } from '../src/support/projectRoot.js'
+import { cached } from '../src/support/cached.js'
 import { StartupError } from '../src/startupError.js'
 import { readDeclaredSchedules } from '../src/schedules/declared.js'
 import type { CodeSchedule } from '../src/schedules/store.js'
@@ -66,14 +67,8 @@ export class JobRegistry {
 
   constructor(definitions: readonly AnyJobDefinition[], { files = [] }: JobRegistryOptions = {}) {
     let ajv: Ajv2020 | undefined
-    const compile = (schema: object): ValidateFunction => {
-      let validate = compiledSchemas.get(schema)
-      if (!validate) {
-        validate = (ajv ??= createAjv()).compile(schema)
-        compiledSchemas.set(schema, validate)
-      }
-      return validate
-    }
+    const compile = (schema: object): ValidateFunction =>
+      cached(compiledSchemas, schema, () => (ajv ??= createAjv()).compile(schema))
     const fileOf = new Map<string, string | undefined>()
     definitions.forEach((definition, index) => {
       const file = files[index]

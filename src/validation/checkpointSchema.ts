@@ -4,6 +4,7 @@
  * schema stops start-up), a run's `saveCheckpoint` and resume (src/runner/jobExecution.ts), and an
  * operator's `PUT /v1/jobs/{id}/checkpoint` (src/queue/checkpointService.ts).
  */
+import { cached } from '../support/cached.js'
 import { createAjv, type Ajv2020, type ErrorObject, type ValidateFunction } from './ajv.js'
 
 export interface CheckpointProblem {
@@ -21,13 +22,9 @@ const validators = new WeakMap<WithCheckpointSchema, ValidateFunction>()
 
 /** The compiled schema of `definition`, or undefined when it declares none. Throws for an invalid schema. */
 export function checkpointValidator(definition: WithCheckpointSchema): ValidateFunction | undefined {
-  if (definition.checkpointSchema === undefined) return undefined
-  let validate = validators.get(definition)
-  if (!validate) {
-    validate = (ajv ??= createAjv()).compile(definition.checkpointSchema)
-    validators.set(definition, validate)
-  }
-  return validate
+  const schema = definition.checkpointSchema
+  if (schema === undefined) return undefined
+  return cached(validators, definition, () => (ajv ??= createAjv()).compile(schema))
 }
 
 /** What is wrong with `checkpoint` for `definition`'s schema; empty when it is valid or there is no schema. */
