@@ -38,9 +38,12 @@
  * to `total` only.
  *
  * Counted rows come from the `job_runner_jobs_limited_running` index (migration 016) and its twin by
- * queue (019, narrowed by 027), which only jobs claimed here enter. Candidates are read in claim order, skipping keys
- * already at their limit: a limited type's through its own index by type and queue (migration 019), a
- * limited queue's through the claim index.
+ * queue (019, narrowed by 027), which only jobs claimed here enter. Since migration 029 the first also
+ * serves as their lease index, in place of the one the plain claim's jobs enter: a job claimed here
+ * costs its claim no more index entries than one claimed there, unless its queue has limits.
+ *
+ * Candidates are read in claim order, skipping keys already at their limit: a limited type's through
+ * its own index by type and queue (migration 019), a limited queue's through the claim index.
  */
 import type { PendingQuery, Row, Sql } from 'postgres'
 import type { SchemaIdentifier } from '../db/schemaIdentifier.js'

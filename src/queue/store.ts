@@ -1291,19 +1291,23 @@ export class JobStore {
    * back to `queued` with its last written checkpoint, or to `failed` when that was its last attempt,
    * so a job that kills or blocks its runner cannot loop forever. (A row with no `started_at` was
    * claimed by an older version, which counted the attempt at a later start mark: nothing was counted,
-   * and it keeps its place in line.)
+   * and it keeps its place in line.) At most `limit` jobs of the plain claims and as many of the
+   * limited claim's a call; the next sweep takes the rest.
    */
   async recoverExpiredLeases({ limit = 1000 }: { limit?: number } = {}): Promise<
     { id: string; state: JobState; attempts: number }[]
   > {
-    const rows = await this.sql<({ id: string; state: JobState; attempts: number } & QueuedDeliveries)[]>`
-      with expired as (
+    // Two scans, one per lease index (migration 029): the plain claims' jobs and the limited claim's.
+    const expiredOf = (held: PendingQuery<Row[]>) => this.sql`
         select id from ${this.schema}.job_runner_jobs
-        where state = 'running' and lease_expires_at < now()
+        where state = 'running' and lease_expires_at < now() and ${held}
         order by lease_expires_at
         limit ${limit}
-        for update skip locked
-      ),
+        for update skip locked`
+    const rows = await this.sql<({ id: string; state: JobState; attempts: number } & QueuedDeliveries)[]>`
+      with expired_plain as (${expiredOf(this.sql`not claimed_limited`)}),
+      expired_limited as (${expiredOf(this.sql`claimed_limited`)}),
+      expired as (select id from expired_plain union all select id from expired_limited),
       moved as (
       update ${this.schema}.job_runner_jobs j
       set state = case when j.started_at is not null and j.attempts >= j.max_attempts then 'failed' else 'queued' end,

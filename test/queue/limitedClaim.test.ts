@@ -102,6 +102,28 @@ for (const target of databaseTargets()) {
       assert.equal((await claimLimited(echo(1, null))).length, 1, 'released: its key has a place again')
     })
 
+    it("recovers an expired lease of a job it holds beside a plain claim's, and the key has its place again", async () => {
+      // The two kinds of held job sit in different lease indexes (migration 029): the sweep reads both.
+      const [limitedId] = await enqueue(keyed('a', 2))
+      const [plainId] = await enqueue([{ type: 'sleep', payload: { ms: 1 } }])
+      await store.claimJobs({ instanceId: randomUUID(), queues, limit: 10, leaseMs: LEASE_MS, exceptTypes: ['echo'] })
+      const [claimed] = await claimLimited(echo(1, null))
+      assert.equal(claimed!.id, limitedId)
+      assert.deepEqual(await claimLimited(echo(1, null)), [], 'key a is at its limit')
+      assert.deepEqual(await store.recoverExpiredLeases(), [], 'live leases are left alone')
+      // Both runners vanished: their leases ran out.
+      await db.sql`update job_runner.job_runner_jobs set lease_expires_at = now() - interval '1 second' where id in (${limitedId!}, ${plainId!})`
+      const recovered = await store.recoverExpiredLeases()
+      assert.deepEqual(
+        recovered.map((r) => [r.id, r.state]).sort(),
+        [
+          [limitedId, 'queued'],
+          [plainId, 'queued'],
+        ].sort(),
+      )
+      assert.equal((await claimLimited(echo(1, null))).length, 1, 'recovered: its key has a place again')
+    })
+
     it("takes its type's jobs in claim order behind other types' jobs, and no job of a type whose name starts alike", async () => {
       await enqueue(Array.from({ length: 30 }, () => ({ type: 'sleep', priority: -1 })))
       await enqueue(Array.from({ length: 3 }, () => ({ type: 'echo2' })))

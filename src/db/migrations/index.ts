@@ -22,6 +22,7 @@ import * as functionsOwnSearchPath from './022_functions_own_search_path.js'
 import * as channelsPerSchema from './026_channels_per_schema.js'
 import * as queueLimitsIndexOfTheirOwn from './027_queue_limits_index_of_their_own.js'
 import * as noStatisticsForJobContents from './028_no_statistics_for_job_contents.js'
+import * as limitedLeasesIndexedOnce from './029_limited_leases_indexed_once.js'
 
 export interface Migration {
   readonly version: number
@@ -53,4 +54,5 @@ export const migrations: readonly Migration[] = [
   channelsPerSchema,
   queueLimitsIndexOfTheirOwn,
   noStatisticsForJobContents,
+  limitedLeasesIndexedOnce,
 ]
