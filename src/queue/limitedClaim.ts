@@ -45,9 +45,10 @@
  * Candidates are read in claim order, skipping keys already at their limit: a limited type's through
  * its own index by type and queue (migration 019), a limited queue's through the claim index.
  */
-import type { PendingQuery, Row, Sql } from 'postgres'
+import type { PendingQuery, Row, Sql, TransactionSql } from 'postgres'
 import type { SchemaIdentifier } from '../db/schemaIdentifier.js'
 import type { Json } from './job.js'
+import { pipelinedTransaction } from '../db/pipelinedTransaction.js'
 import { claimedColumns, claimedJob, type ClaimedValues } from './claimedColumns.js'
 import type { ClaimedJob } from './store.js'
 
@@ -324,53 +325,63 @@ export async function claimLimitedJobs(
       where nth <= ${most} and (ok or nth_of_tier <= ${limit})
       order by priority, run_at, id`
     : sql`select c.id from ${kept} c order by ${order} limit ${most}`
+  // The claim commits without waiting for its WAL, as the plain claim does (see `claimJobs`).
+  // Type locks keep migration 017's keys, so that instances of the release before agree on them.
+  // The locks and the claim are two statements, so that the claim's snapshot comes after the locks,
+  // but they travel together, with the transaction's BEGIN and COMMIT when no rate limit needs the
+  // claimed rows before the commit (src/db/pipelinedTransaction.ts): one round trip.
+  // The claim reads its indexes by plain index scans, not bitmap scans: an index scan marks the
+  // entries of rows no snapshot sees any more (jobs claimed or finished since) as dead, so the next
+  // claim skips them, where a bitmap scan visits them all again; the running count read 20 times the
+  // entries of the jobs it counted by the middle of a drain. The claim keeps one generic plan: left to choose (plan_cache_mode auto), PostgreSQL went back and
+  // forth between generic and custom plans as a drain went on, and half the keyed drains ran slow
+  // (16,000–20,000 jobs/s against 22,000–23,700 with either plan held; bench/RESULTS.md).
+  const locked = (tx: Sql | TransactionSql) => tx`
+    select set_config('synchronous_commit', 'off', true), set_config('enable_bitmapscan', 'off', true),
+           set_config('plan_cache_mode', 'force_generic_plan', true),
+           (select count(*) from (
+              select pg_advisory_xact_lock(hashtext('job_runner.concurrency'), hashtext(t))
+              from (select unnest(${list(typeNames)}) as t order by 1) ordered
+            ) locked_types),
+           (select count(*) from (
+              select pg_advisory_xact_lock(hashtext('job_runner.queue_limits'), hashtext(q))
+              from (select unnest(${list(queueNames)}) as q order by 1) ordered
+            ) locked_queues)`
+  // As arrays, as the plain claim reads its rows: see claimedJob (src/queue/claimedColumns.ts).
+  const claiming = (tx: Sql | TransactionSql) =>
+    tx`
+    with limits as materialized (
+      select * from jsonb_to_recordset(${tx.json(scopes as unknown as Json)})
+        as l(scope text, name text, "perKey" int, total int, "intervalMs" float8, "toleranceMs" float8, "rateByKey" boolean)
+    ),
+    running as materialized (${runningRows}),
+    -- The same counts as one lookup: joined to the candidates, a table the planner thinks holds one
+    -- row (it has no statistics of a CTE) became a nested loop over every held key for every candidate.
+    running_by_key as materialized (
+      select jsonb_object_agg(scope || chr(31) || name || chr(31) || key, n) as counts from running where key is not null
+    ),
+    ${totals}
+    ${rates}
+    candidate as (${candidateRows}),
+    ${stages}
+    next as (${nextRows})
+    update ${schema}.job_runner_jobs j
+    set state = 'running', updated_at = now(), started_at = now(), attempts = j.attempts + 1, claimed_limited = true,
+        claimed_under_queue_limit = j.queue = any(${list(queueNames)}),
+        lease_owner = ${instanceId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
+    where j.id = any(array(select id from next)) and j.state || '' = 'queued'
+    returning ${claimedColumns(tx)}`.values()
+  // A keyed drain (50,000 jobs, 1,000 keys) claims one batch after another on an event loop busy with
+  // the batch before: two round trips fewer a claim made it about a tenth faster (bench/RESULTS.md).
+  if (!anyOf(scopes, hasRate)) {
+    const [, values] = await pipelinedTransaction<[unknown, ClaimedValues[]]>(sql, (tx) => [
+      locked(tx),
+      claiming(tx) as unknown as PromiseLike<ClaimedValues[]>,
+    ])
+    return values.map(claimedJob)
+  }
   const claimed = (await sql.begin(async (tx) => {
-    // The claim commits without waiting for its WAL, as the plain claim does (see `claimJobs`).
-    // Type locks keep migration 017's keys, so that instances of the release before agree on them.
-    // The locks and the claim are two statements, so that the claim's snapshot comes after the locks,
-    // but they travel together (postgres.js pipelines a transaction's statements sent before the first
-    // answer): one round trip, not two. The claim reads its indexes by plain index scans, not bitmap
-    // scans: an index scan marks the entries of rows no snapshot sees any more (jobs claimed or
-    // finished since) as dead, so the next claim skips them, where a bitmap scan visits them all again;
-    // the running count read 20 times the entries of the jobs it counted by the middle of a drain.
-    // The claim keeps one generic plan: left to choose (plan_cache_mode auto), PostgreSQL went back and
-    // forth between generic and custom plans as a drain went on, and half the keyed drains ran slow
-    // (16,000–20,000 jobs/s against 22,000–23,700 with either plan held; bench/RESULTS.md).
-    const locked = tx`
-      select set_config('synchronous_commit', 'off', true), set_config('enable_bitmapscan', 'off', true),
-             set_config('plan_cache_mode', 'force_generic_plan', true),
-             (select count(*) from (
-                select pg_advisory_xact_lock(hashtext('job_runner.concurrency'), hashtext(t))
-                from (select unnest(${list(typeNames)}) as t order by 1) ordered
-              ) locked_types),
-             (select count(*) from (
-                select pg_advisory_xact_lock(hashtext('job_runner.queue_limits'), hashtext(q))
-                from (select unnest(${list(queueNames)}) as q order by 1) ordered
-              ) locked_queues)`
-    // As arrays, as the plain claim reads its rows: see claimedJob (src/queue/claimedColumns.ts).
-    const claiming = tx`
-      with limits as materialized (
-        select * from jsonb_to_recordset(${tx.json(scopes as unknown as Json)})
-          as l(scope text, name text, "perKey" int, total int, "intervalMs" float8, "toleranceMs" float8, "rateByKey" boolean)
-      ),
-      running as materialized (${runningRows}),
-      -- The same counts as one lookup: joined to the candidates, a table the planner thinks holds one
-      -- row (it has no statistics of a CTE) became a nested loop over every held key for every candidate.
-      running_by_key as materialized (
-        select jsonb_object_agg(scope || chr(31) || name || chr(31) || key, n) as counts from running where key is not null
-      ),
-      ${totals}
-      ${rates}
-      candidate as (${candidateRows}),
-      ${stages}
-      next as (${nextRows})
-      update ${schema}.job_runner_jobs j
-      set state = 'running', updated_at = now(), started_at = now(), attempts = j.attempts + 1, claimed_limited = true,
-          claimed_under_queue_limit = j.queue = any(${list(queueNames)}),
-          lease_owner = ${instanceId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
-      where j.id = any(array(select id from next)) and j.state || '' = 'queued'
-      returning ${claimedColumns(tx)}`.values()
-    const [, values] = await Promise.all([locked, claiming])
+    const [, values] = await Promise.all([locked(tx), claiming(tx)])
     const rows = (values as unknown as ClaimedValues[]).map(claimedJob)
     if (rows.length === 0) return rows
     // Each limiter that started jobs moves its arrival time on by one interval a start, from where it
