@@ -333,9 +333,10 @@ export async function claimLimitedJobs(
   // The claim reads its indexes by plain index scans, not bitmap scans: an index scan marks the
   // entries of rows no snapshot sees any more (jobs claimed or finished since) as dead, so the next
   // claim skips them, where a bitmap scan visits them all again; the running count read 20 times the
-  // entries of the jobs it counted by the middle of a drain. The claim keeps one generic plan: left to choose (plan_cache_mode auto), PostgreSQL went back and
-  // forth between generic and custom plans as a drain went on, and half the keyed drains ran slow
-  // (16,000–20,000 jobs/s against 22,000–23,700 with either plan held; bench/RESULTS.md).
+  // entries of the jobs it counted by the middle of a drain. The claim keeps one generic plan: left
+  // to choose (plan_cache_mode auto), PostgreSQL went back and forth between generic and custom plans
+  // as a drain went on, and half the keyed drains ran slow (16,000–20,000 jobs/s against
+  // 22,000–23,700 with either plan held; bench/RESULTS.md).
   const locked = (tx: Sql | TransactionSql) => tx`
     select set_config('synchronous_commit', 'off', true), set_config('enable_bitmapscan', 'off', true),
            set_config('plan_cache_mode', 'force_generic_plan', true),
