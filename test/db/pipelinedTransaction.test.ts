@@ -2,20 +2,28 @@
  * A transaction sent in one write (src/db/pipelinedTransaction.ts, the limited claim's): its
  * statements see one another and commit together; a failing one rolls back the ones before it, the
  * first failure is thrown, and the connection goes back to the pool outside any transaction. On both
- * databases: PGlite has a single connection, which the transaction reserves and must give back.
+ * databases, over the connection a service opens: PGlite's single connection, which the transaction
+ * reserves and must give back, and PostgreSQL through PgBouncer's transaction pooling where the pass
+ * has one (the limited claim's way there).
  */
 import assert from 'node:assert/strict'
-import { describe, it } from 'node:test'
+import { after, before, describe, it } from 'node:test'
+import { connectDatabase } from '../../src/db/connect.js'
 import { pipelinedTransaction } from '../../src/db/pipelinedTransaction.js'
 import type { Database } from '../../src/db/database.js'
-import { databaseTargets } from '../support/databases.js'
-import { suiteDatabase } from '../support/suiteDatabase.js'
+import { databaseTargets, type TestDatabase } from '../support/databases.js'
 
 for (const target of databaseTargets()) {
   describe(`pipelinedTransaction on ${target.name}`, { timeout: 60_000 }, () => {
+    let database: TestDatabase
     let db: Database
-    suiteDatabase(target, (_, connected) => {
-      db = connected
+    before(async () => {
+      database = await target.create()
+      db = await connectDatabase(database.serviceConnection)
+    })
+    after(async () => {
+      await db?.close({ timeoutSeconds: 1 })
+      await database?.cleanup()
     })
 
     it('runs its statements in one transaction, in order, and commits them', async () => {
