@@ -7,24 +7,22 @@
  * has one (the limited claim's way there).
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import { connectDatabase } from '../../src/db/connect.js'
+import { describe, it } from 'node:test'
 import { pipelinedTransaction } from '../../src/db/pipelinedTransaction.js'
 import type { Database } from '../../src/db/database.js'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { databaseTargets } from '../support/databases.js'
+import { suiteDatabase } from '../support/suiteDatabase.js'
 
 for (const target of databaseTargets()) {
   describe(`pipelinedTransaction on ${target.name}`, { timeout: 60_000 }, () => {
-    let database: TestDatabase
     let db: Database
-    before(async () => {
-      database = await target.create()
-      db = await connectDatabase(database.serviceConnection)
-    })
-    after(async () => {
-      await db?.close({ timeoutSeconds: 1 })
-      await database?.cleanup()
-    })
+    suiteDatabase(
+      target,
+      (_, connected) => {
+        db = connected
+      },
+      { asService: true },
+    )
 
     it('runs its statements in one transaction, in order, and commits them', async () => {
       await db.sql`create table pipelined_commit (n int)`
