@@ -349,7 +349,7 @@ export async function claimLimitedJobs(
               from (select unnest(${list(queueNames)}) as q order by 1) ordered
             ) locked_queues)`
   // As arrays, as the plain claim reads its rows: see claimedJob (src/queue/claimedColumns.ts).
-  const claiming = (tx: Sql | TransactionSql) =>
+  const claiming = (tx: Sql | TransactionSql): PromiseLike<ClaimedValues[]> =>
     tx`
     with limits as materialized (
       select * from jsonb_to_recordset(${tx.json(scopes as unknown as Json)})
@@ -371,19 +371,16 @@ export async function claimLimitedJobs(
         claimed_under_queue_limit = j.queue = any(${list(queueNames)}),
         lease_owner = ${instanceId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
     where j.id = any(array(select id from next)) and j.state || '' = 'queued'
-    returning ${claimedColumns(tx)}`.values()
+    returning ${claimedColumns(tx)}`.values() as unknown as PromiseLike<ClaimedValues[]>
   // A keyed drain (50,000 jobs, 1,000 keys) claims one batch after another on an event loop busy with
   // the batch before: two round trips fewer a claim made it about a tenth faster (bench/RESULTS.md).
   if (!anyOf(scopes, hasRate)) {
-    const [, values] = await pipelinedTransaction<[unknown, ClaimedValues[]]>(sql, (tx) => [
-      locked(tx),
-      claiming(tx) as unknown as PromiseLike<ClaimedValues[]>,
-    ])
+    const [, values] = await pipelinedTransaction<[unknown, ClaimedValues[]]>(sql, (tx) => [locked(tx), claiming(tx)])
     return values.map(claimedJob)
   }
   const claimed = (await sql.begin(async (tx) => {
     const [, values] = await Promise.all([locked(tx), claiming(tx)])
-    const rows = (values as unknown as ClaimedValues[]).map(claimedJob)
+    const rows = values.map(claimedJob)
     if (rows.length === 0) return rows
     // Each limiter that started jobs moves its arrival time on by one interval a start, from where it
     // stood, or from now when it stood further back than `LATE_SLACK` of an interval. A claim always
