@@ -10,9 +10,10 @@
  *             owner B enqueues 10 jobs, `rounds` times; B's queue wait (enqueue → job start).
  *   rate      a type limited to `limit` per second (burst `burst`), `jobs` queued, `instances` runners,
  *             `durationMs`: starts counted in the window and per second (database clock, started_at).
- *   drain     P1: `jobs` jobs drained at c=`concurrency`; with `keys`, a type with
- *             `concurrency: { perKey }` and the jobs spread over `keys` concurrency keys; with
- *             TIMELINE=1 in the environment, every claim and completion write, timed.
+ *   drain     P1: `jobs` jobs drained at c=`concurrency` by `instances` runners (default 1); with
+ *             `keys`, a type with `concurrency: { perKey }` and the jobs spread over `keys`
+ *             concurrency keys; with TIMELINE=1 in the environment, every claim and completion
+ *             write of the first runner, timed.
  * Prints one `RESULT {json}` line.
  */
 import { performance } from 'node:perf_hooks'
@@ -44,13 +45,15 @@ const [mode = 'lag', rawParams = '{}'] = process.argv.slice(2)
 const params = JSON.parse(rawParams) as Params
 const where = { databaseUrl: params.databaseUrl }
 
-const settledCount = (runner: Runner, total: number) => {
+const settledCount = (runners: readonly Runner[], total: number) => {
   let n = 0
   let done!: () => void
   const all = new Promise<void>((r) => (done = r))
-  runner.events.on('job:settled', () => {
-    if (++n === total) done()
-  })
+  for (const runner of runners) {
+    runner.events.on('job:settled', () => {
+      if (++n === total) done()
+    })
+  }
   return { all, count: () => n }
 }
 
@@ -60,7 +63,7 @@ async function lag() {
   const { db, store, runner, notifier } = await openRunner(where, params.concurrency ?? 10)
   await runner.start()
   const lags: number[] = []
-  const done = settledCount(runner, total)
+  const done = settledCount([runner], total)
   runner.events.on('job:start', ({ job }) => lags.push(Date.now() - Date.parse(job.runAt)))
   const base = Date.now() + 2000
   const jobs = Array.from({ length: total }, () => echoJob({ runAt: new Date(base + Math.random() * spreadMs) }))
@@ -204,7 +207,12 @@ async function drain() {
   })
   // Without keys, echo alone: the plain claim only, as P1 runs it.
   const registry = new JobRegistry(keys > 0 ? [echo, keyed] : [echo])
-  const { db, store, runner, notifier } = await openRunner(where, params.concurrency ?? 10, { registry })
+  // With `instances`, several runners (each its own pool and LISTEN connection, as instances have)
+  // drain the same jobs from this one process.
+  const opened = []
+  for (let i = 0; i < (params.instances ?? 1); i++)
+    opened.push(await openRunner(where, params.concurrency ?? 10, { registry }))
+  const { store } = opened[0]!
   for (let done = 0; done < total; done += 1000) {
     const n = Math.min(1000, total - done)
     const jobs = Array.from({ length: n }, (_, i) =>
@@ -214,24 +222,41 @@ async function drain() {
   }
   // Statements of each claim, counted: a keyed drain runs the limited claim, and the plain one beside it.
   const claims = { plain: 0, limited: 0 }
-  const plainClaim = store.claimJobs.bind(store)
-  const limitedClaim = store.claimLimitedJobs.bind(store)
-  store.claimJobs = (...args) => (claims.plain++, plainClaim(...args))
-  store.claimLimitedJobs = (...args) => (claims.limited++, limitedClaim(...args))
+  for (const { store: each } of opened) {
+    const plainClaim = each.claimJobs.bind(each)
+    const limitedClaim = each.claimLimitedJobs.bind(each)
+    each.claimJobs = (...args) => (claims.plain++, plainClaim(...args))
+    each.claimLimitedJobs = (...args) => (claims.limited++, limitedClaim(...args))
+  }
   if (process.env.TIMELINE) traceClaimsAndWrites(store)
-  const done = settledCount(runner, total)
+  const done = settledCount(
+    opened.map((o) => o.runner),
+    total,
+  )
   const started = performance.now()
-  await runner.start()
+  await Promise.all(opened.map(({ runner }) => runner.start()))
   const capped = await Promise.race([
     done.all.then(() => false),
     new Promise<boolean>((r) => setTimeout(() => r(true), params.timeCapMs ?? 120_000)),
   ])
   const elapsedMs = performance.now() - started
   const completed = done.count()
-  await runner.stop({ graceMs: 5000 })
-  await notifier.stop()
-  await db.close({ timeoutSeconds: 1 })
-  return { jobs: total, keys, completed, capped, elapsedMs, jobsPerSec: (completed / elapsedMs) * 1000, claims }
+  await Promise.all(opened.map(({ runner }) => runner.stop({ graceMs: 5000 })))
+  for (const { notifier, db } of opened) {
+    await notifier.stop()
+    await db.close({ timeoutSeconds: 1 })
+  }
+  const instances = opened.length
+  return {
+    jobs: total,
+    keys,
+    instances,
+    completed,
+    capped,
+    elapsedMs,
+    jobsPerSec: (completed / elapsedMs) * 1000,
+    claims,
+  }
 }
 
 /**

@@ -56,6 +56,7 @@ const databaseUrl = withDatabase(baseUrl, DATABASE)
 const FIRST_PORT = Number(option('port', '4310'))
 const CHANNELS = [
   'job_runner_jobsAvailable',
+  'job_runner_limitedJobEnded',
   'job_runner_cancelRequested',
   'job_runner_pauseRequested',
   'job_runner_jobChanged',

@@ -14,6 +14,7 @@ import pg from 'pg'
 
 export const SERVICE_CHANNELS = [
   'jobsAvailable',
+  'limitedJobEnded',
   'cancelRequested',
   'pauseRequested',
   'jobChanged',

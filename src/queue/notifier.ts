@@ -26,6 +26,13 @@ import type { Batcher } from '../support/batcher.js'
 export interface NotifierEvents {
   /** Jobs became runnable in `queue`. */
   jobsAvailable: string
+  /**
+   * A job held under concurrency limits (a limited type's, or a limited queue's) ended in `queue`:
+   * its place is free, for the limited claim only. Apart from `jobsAvailable` so that an instance
+   * hearing it does not also look for jobs without limits, which no such end makes claimable. An
+   * instance of an earlier release hears none of these: it finds the freed place at its next poll.
+   */
+  limitedJobEnded: string
   /** A running job's cancel was requested; its id. */
   cancelRequested: string
   /** A running job's pause was requested (`POST /v1/jobs/{id}/pause`); its id. */
@@ -45,6 +52,7 @@ export type Channel = keyof NotifierEvents
 
 const CHANNELS = [
   'jobsAvailable',
+  'limitedJobEnded',
   'cancelRequested',
   'pauseRequested',
   'jobChanged',

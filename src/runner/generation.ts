@@ -103,16 +103,14 @@ export class RunnerGeneration {
   private queueMayHoldMore = true
   /**
    * With limits served: whether the plain claim (types and queues without limits) may find work.
-   * False once it came back short; true again on a notice of jobs available (but this generation's
-   * own for a limited job's end, which frees a place of a limited type only), a due time, a resync,
-   * a pause resumed, and at least once a poll interval (`lastPlainClaimAt`), the fallback for work
-   * nobody announced. A keyed drain made an empty plain claim after every limited one: about 0.7 ms
-   * of PostgreSQL each, on index entries its own claims had just left dead.
+   * False once it came back short; true again on a notice of jobs available (not on a limited job's
+   * end, here or elsewhere, which frees a place under limits only), a due time, a resync, a pause
+   * resumed, and at least once a poll interval (`lastPlainClaimAt`), the fallback for work nobody
+   * announced. A keyed drain made an empty plain claim after every limited one: about 0.7 ms of
+   * PostgreSQL each, on index entries its own claims had just left dead.
    */
   private plainClaimMayFind = true
   private lastPlainClaimAt = 0
-  /** Set while this generation announces a limited job's end (see `plainClaimMayFind`). */
-  private announcingLimitedEnd = false
   /** Some job waiting in the local queue was claimed before its `runAt` (START_LOOKAHEAD_MS). */
   private holdsEarlyJobs = false
   /** Fills the slots when the first early job waiting here falls due. */
@@ -294,9 +292,12 @@ export class RunnerGeneration {
     const served = new Set(this.config.queues)
     this.unsubscribe.push(
       this.deps.notifier.subscribe('jobsAvailable', (queue) => {
-        if (!served.has(queue)) return
-        if (this.announcingLimitedEnd) this.doorbell.ring()
-        else this.workMayWait()
+        if (served.has(queue)) this.workMayWait()
+      }),
+      // A place under limits freed, here or on another instance: the limited claim looks again.
+      // An instance without limits has no claim it could open (its claim is the plain one).
+      this.deps.notifier.subscribe('limitedJobEnded', (queue) => {
+        if (this.limited.any && served.has(queue)) this.doorbell.ring()
       }),
       this.deps.notifier.subscribe('cancelRequested', (id) => this.cancel(id)),
       this.deps.notifier.subscribe('pauseRequested', (id) => this.pause(id)),
@@ -872,12 +873,7 @@ export class RunnerGeneration {
     // Its end frees a place under its type's limits: instances that found the type at its limit
     // claim again now rather than at their next poll.
     if (this.limited.has.has(job.type) || this.limited.queueNames.has(job.queue)) {
-      this.announcingLimitedEnd = true
-      try {
-        this.deps.notifier.announce('jobsAvailable', job.queue)
-      } finally {
-        this.announcingLimitedEnd = false
-      }
+      this.deps.notifier.announce('limitedJobEnded', job.queue)
     }
   }
 

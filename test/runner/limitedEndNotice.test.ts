@@ -1,0 +1,102 @@
+/**
+ * A limited job's end on one instance frees a place under its limits for every instance: the others
+ * hear it (LISTEN) and run their limited claim at once rather than at their next poll. They do not
+ * also run the plain claim (types without limits): no limited job's end makes such work claimable,
+ * and with limited jobs queued that claim reads past all of them to find nothing. It did, when the end
+ * went out as a `jobsAvailable` notice: every write of limited outcomes on any instance opened the
+ * plain claim on all the others. PostgreSQL only (two instances, LISTEN/NOTIFY).
+ */
+import { after, before, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { defineJob } from '../../jobs/defineJob.js'
+import type { Json, OwnedJob } from '../../src/queue/job.js'
+import { postgresOnly, skipWithoutPostgres, type TestDatabase } from '../support/databases.js'
+import { describeOrSkip } from '../support/describeOrSkip.js'
+import { openEngine, settled, type Engine } from '../support/engine.js'
+
+let release!: () => void
+const released = new Promise<void>((resolve) => (release = resolve))
+
+/** One job of a key at a time, across the instances; each waits for the test to let it end. */
+const gated = defineJob<Json, never, Json>({
+  name: 'gated',
+  payloadSchema: {},
+  concurrency: { perKey: 1 },
+  async run() {
+    await released
+    return null
+  },
+})
+
+const target = postgresOnly()
+
+describeOrSkip("another instance's limited job ending", { skip: skipWithoutPostgres(), timeout: 60_000 }, () => {
+  let database: TestDatabase
+  const engines: Engine[] = []
+
+  before(async () => {
+    database = await target!.create()
+  })
+  after(async () => {
+    for (const engine of engines) await engine.close()
+    await database?.cleanup()
+  })
+
+  it('rings its limited claim, and opens no plain claim', async () => {
+    // Instance A serves `default` only; instance B serves `default` and `side`. Both poll once a
+    // minute: within the test, only notices make them claim.
+    const a = await openEngine(database, { extraJobs: [gated] })
+    engines.push(a)
+    const runnerA = a.newRunner({ queues: ['default'], concurrency: 1, localQueueSize: 0, pollIntervalMs: 60_000 })
+    const [first] = await a.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'gated', concurrencyKey: 'k' }] })
+    const startedOnA = runnerA.events.waitFor('job:start', (e) => e.job.id === first!.job.id)
+    await runnerA.start()
+    await startedOnA
+    // Same key, in a queue A does not serve: only B may run it, once A's job has ended.
+    const [second] = await a.jobs.enqueue({
+      owner: 'alice',
+      jobs: [{ type: 'gated', queue: 'side', concurrencyKey: 'k' }],
+    })
+
+    // B listens from here on: the enqueues' own notices went out before it did.
+    const b = await openEngine(database, { extraJobs: [gated] })
+    engines.push(b)
+    const store = b.store as unknown as Record<
+      'claimJobs' | 'claimLimitedJobs',
+      (...args: unknown[]) => Promise<OwnedJob[]>
+    >
+    const claims = { plain: 0, limited: 0 }
+    const [plainClaim, limitedClaim] = [store.claimJobs, store.claimLimitedJobs]
+    let firstPlainAnswered!: () => void
+    const firstRoundDone = new Promise<void>((resolve) => (firstPlainAnswered = resolve))
+    store.claimJobs = async (...args) => {
+      claims.plain++
+      try {
+        return await plainClaim.apply(b.store, args)
+      } finally {
+        firstPlainAnswered()
+      }
+    }
+    store.claimLimitedJobs = (...args) => (claims.limited++, limitedClaim.apply(b.store, args))
+
+    const runnerB = b.newRunner({
+      queues: ['default', 'side'],
+      concurrency: 2,
+      localQueueSize: 0,
+      pollIntervalMs: 60_000,
+    })
+    const secondSettled = settled(runnerB, second!.job.id)
+    await runnerB.start()
+    // B's first round: the limited claim finds key k held by A's job, the plain claim finds nothing.
+    await firstRoundDone
+    const plainBefore = claims.plain
+    const limitedBefore = claims.limited
+
+    release()
+    assert.equal((await settled(runnerA, first!.job.id)).outcome, 'succeeded')
+    // A's end reached B, whose limited claim took the job behind it; nothing else woke B.
+    assert.equal((await secondSettled).outcome, 'succeeded')
+    assert.ok(claims.limited > limitedBefore, 'the notice ran B’s limited claim')
+    assert.equal(claims.plain, plainBefore, 'the notice opened no plain claim on B')
+  })
+})
