@@ -23,7 +23,7 @@ import os from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Json, OwnedJob } from '../queue/job.js'
 import type { NewJobLogLine } from '../queue/jobLogStore.js'
-import type { LimitedQueue, LimitedType, Limits } from '../queue/limitedClaim.js'
+import type { LimitedClaimParams, LimitedQueue, LimitedType, Limits } from '../queue/limitedClaim.js'
 import type { Pause, PauseMode } from '../queue/pauseStore.js'
 import { boundedFailedAttempt, claimOf, type Completion, type JobSnapshot } from '../queue/store.js'
 import { coerceError } from '../log.js'
@@ -66,6 +66,14 @@ const UPCOMING_READ_LIMIT = 1000
  * Jobs already due and jobs found by the poll start as before: at once.
  */
 const START_LOOKAHEAD_MS = 50
+
+/**
+ * Whether jobs under these limits may be claimed ahead of the free slots, into the local queue: under
+ * `perKey` limits alone, where such a job holds only its own key's place (see `aheadLimit` in
+ * src/queue/limitedClaim.ts). A `total` or a rate limit holds its jobs to free slots.
+ */
+const claimedAhead = (limits: Limits): boolean => limits.total === null && limits.intervalMs == null
+
 export interface GenerationDependencies extends RunnerDependencies {
   events: TypedEmitter<RunnerEvents>
   liveRuns: LiveRuns
@@ -111,6 +119,17 @@ export class RunnerGeneration {
    */
   private plainClaimMayFind = true
   private lastPlainClaimAt = 0
+  /**
+   * With limits served: whether the limited claim may find work. False once it found nothing with a
+   * free slot to fill (every key and type it could take was at its limits, or nothing was queued):
+   * a settle then frees no place, since the settled job holds it until its outcome is written. True
+   * again on the end of a limited job, here or on another instance (`limitedJobEnded`), and on
+   * whatever opens the plain claim (above); a poll interval at most after its last run. Each settle
+   * in a keyed drain whose keys were all held ran it again, and with every key at its limit it
+   * reads the whole backlog to find nothing: 20 ms and more, several times a drain.
+   */
+  private limitedClaimMayFind = true
+  private lastLimitedClaimAt = 0
   /** Some job waiting in the local queue was claimed before its `runAt` (START_LOOKAHEAD_MS). */
   private holdsEarlyJobs = false
   /** Fills the slots when the first early job waiting here falls due. */
@@ -146,6 +165,8 @@ export class RunnerGeneration {
     queueNames: ReadonlySet<string>
     /** Whether any type or served queue has limits: then claims go through the limited claim too. */
     any: boolean
+    /** Whether any has a `total` or a rate limit: its jobs are claimed only for free slots. */
+    anyForFreeSlotsOnly: boolean
   }
 
   /**
@@ -184,6 +205,7 @@ export class RunnerGeneration {
       queues: limitedQueues,
       queueNames: new Set(limitedQueues.map((q) => q.queue)),
       any: limitedTypes.length > 0 || limitedQueues.length > 0,
+      anyForFreeSlotsOnly: [...limitedTypes, ...limitedQueues].some((l) => !claimedAhead(l)),
     }
     const onError = (during: string) => (error: Error) => this.reportError(error, during)
     const executions = () => this.executions.values()
@@ -297,7 +319,9 @@ export class RunnerGeneration {
       // A place under limits freed, here or on another instance: the limited claim looks again.
       // An instance without limits has no claim it could open (its claim is the plain one).
       this.deps.notifier.subscribe('limitedJobEnded', (queue) => {
-        if (this.limited.any && served.has(queue)) this.doorbell.ring()
+        if (!this.limited.any || !served.has(queue)) return
+        this.limitedClaimMayFind = true
+        this.doorbell.ring()
       }),
       this.deps.notifier.subscribe('cancelRequested', (id) => this.cancel(id)),
       this.deps.notifier.subscribe('pauseRequested', (id) => this.pause(id)),
@@ -493,8 +517,9 @@ export class RunnerGeneration {
           this.fillSlots()
           claimedAll = limit > 0 && claimed.length === limit
           // The limited claim takes jobs for free slots only, and one short of its limits may find more
-          // as soon as a slot frees: with limits, every settle looks again (at once, not after its write).
-          this.queueMayHoldMore = claimedAll || this.limited.any
+          // as soon as a slot frees: with limits, every settle looks again (at once, not after its
+          // write), unless the limited claim found nothing to take (see `limitedClaimMayFind`).
+          this.queueMayHoldMore = claimedAll || (this.limited.any && this.limitedClaimMayFind)
         } catch (error) {
           this.reportError(coerceError(error), 'claim')
           failures += 1
@@ -538,11 +563,10 @@ export class RunnerGeneration {
       pausedTypes.length === 0 ? limited.types : limited.types.filter((t) => !pausedTypes.includes(t.type))
     const limitedQueues = limited.queues.filter((q) => !pausedQueues.has(q.queue))
     // Claimed ahead only under perKey limits alone (see `aheadLimit`); otherwise only for free slots.
-    const ahead = (l: Limits) => l.total === null && l.intervalMs == null
     const limitedJobs =
       (limitedTypes.length > 0 || limitedQueues.length > 0) &&
-      (freeSlots > 0 || (limitedTypes.some(ahead) && limitedQueues.every(ahead)))
-        ? await this.deps.store.claimLimitedJobs({
+      (freeSlots > 0 || (limitedTypes.some(claimedAhead) && limitedQueues.every(claimedAhead)))
+        ? await this.claimLimited({
             instanceId,
             queues,
             limit: freeSlots,
@@ -583,6 +607,29 @@ export class RunnerGeneration {
       })
     if (plain.length === rest) this.plainClaimMayFind = true
     return limitedJobs.length === 0 ? plain : [...limitedJobs, ...plain]
+  }
+
+  /**
+   * The limited claim, when it may find something (`limitedClaimMayFind`) or a poll interval has
+   * passed since it last ran. Cleared before the claim: a notice arriving while it runs sets it again.
+   * Set again after it if the claim took jobs (a key with fewer places than candidates leaves it short
+   * of what waits behind them), or if it could not fill a slot for want of one (`limit` 0): a settle
+   * then lets it take a job held to free slots.
+   */
+  private async claimLimited(params: LimitedClaimParams): Promise<OwnedJob[]> {
+    const pollDue = Date.now() - this.lastLimitedClaimAt >= this.config.pollIntervalMs
+    if (!this.limitedClaimMayFind && !pollDue) return []
+    this.limitedClaimMayFind = false
+    this.lastLimitedClaimAt = Date.now()
+    let jobs: OwnedJob[]
+    try {
+      jobs = await this.deps.store.claimLimitedJobs(params)
+    } catch (error) {
+      this.limitedClaimMayFind = true
+      throw error
+    }
+    if (jobs.length > 0 || (params.limit === 0 && this.limited.anyForFreeSlotsOnly)) this.limitedClaimMayFind = true
+    return jobs
   }
 
   /** A rate-limited type may start again at `atMs`: every instance serving these queues wakes then. */
@@ -793,9 +840,10 @@ export class RunnerGeneration {
     execution.start()
   }
 
-  /** Jobs may have become claimable (a notice, a due time, a resync, a resume): the loop looks, the plain claim too. */
+  /** Jobs may have become claimable (a notice, a due time, a resync, a resume): the loop looks, with both claims. */
   private workMayWait(): void {
     this.plainClaimMayFind = true
+    this.limitedClaimMayFind = true
     this.doorbell.ring()
   }
 

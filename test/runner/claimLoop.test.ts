@@ -4,6 +4,10 @@
  * when it may find something — after a notice of jobs available, a due time, a resync, a resume, or
  * a poll interval. Without that gate, a keyed backlog made an empty plain claim after every limited
  * one. The plain job enqueued afterwards shows the gate opens on the enqueue's notice.
+ *
+ * The limited claim has its gate too: once it found nothing for a free slot, settles do not run it
+ * again (none frees a place: a job holds its place until its outcome is written), a limited job's end
+ * does. Without it, every settle of other work ran it while its keys were held.
  */
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -22,6 +26,25 @@ const keyed = defineJob<Json, never, Json>({
   },
 })
 
+/** Opened by the test that holds `gated` jobs; a new one for each database's run of it. */
+let gate = { opened: Promise.resolve(), open: () => {} }
+const newGate = () => {
+  let open!: () => void
+  const opened = new Promise<void>((resolve) => (open = resolve))
+  return { opened, open }
+}
+
+/** One job of a key at a time; it ends when the test opens the gate. */
+const gated = defineJob<Json, never, Json>({
+  name: 'gated',
+  payloadSchema: {},
+  concurrency: { perKey: 1 },
+  async run() {
+    await gate.opened
+    return null
+  },
+})
+
 for (const target of databaseTargets()) {
   describe(`the claim loop with limits served, on ${target.name}`, { timeout: 60_000 }, () => {
     let database: TestDatabase
@@ -29,7 +52,7 @@ for (const target of databaseTargets()) {
 
     before(async () => {
       database = await target.create()
-      engine = await openEngine(database, { extraJobs: [keyed] })
+      engine = await openEngine(database, { extraJobs: [keyed, gated] })
     })
 
     after(async () => {
@@ -73,6 +96,45 @@ for (const target of databaseTargets()) {
         assert.ok(claims.plain > before, 'the enqueue of a plain job opened the plain claim')
       } finally {
         store.claimJobs = plainClaim
+        store.claimLimitedJobs = limitedClaim
+      }
+    })
+
+    it('makes no limited claim while every key is held, however much other work settles, until a limited job ends', async () => {
+      await engine.stopRunners()
+      const runner = engine.newRunner({ concurrency: 4, localQueueSize: 0, pollIntervalMs: 60_000 })
+      const store = engine.store as unknown as Record<'claimLimitedJobs', (...args: unknown[]) => Promise<OwnedJob[]>>
+      const limitedClaim = store.claimLimitedJobs
+      let limitedClaims = 0
+      store.claimLimitedJobs = (...args) => (limitedClaims++, limitedClaim.apply(engine.store, args))
+      gate = newGate()
+      try {
+        // Two jobs of one key: the first runs until the gate opens, the second waits for its place. Forty
+        // plain jobs settle meanwhile, three slots at a time, each settle running the loop again.
+        const [first, second] = await engine.jobs.enqueue({
+          owner: 'alice',
+          jobs: [
+            { type: 'gated', concurrencyKey: 'k' },
+            { type: 'gated', concurrencyKey: 'k' },
+          ],
+        })
+        const plain = await engine.jobs.enqueue({
+          owner: 'alice',
+          jobs: Array.from({ length: 40 }, (_, i) => ({ type: 'echo', payload: i })),
+        })
+        const plainSettled = Promise.all(plain.map(({ job }) => settled(runner, job.id)))
+        const secondSettled = settled(runner, second!.job.id)
+        await runner.start()
+        await plainSettled
+        // The claim that took the first job and the one that found its key held (and one more, should
+        // an enqueue's notice reach the runner after its start); none per settle after them.
+        assert.ok(limitedClaims <= 3, `${limitedClaims} limited claims while key k was held`)
+
+        gate.open()
+        assert.equal((await settled(runner, first!.job.id)).outcome, 'succeeded')
+        // The first job's end ran the limited claim again, which took the second.
+        assert.equal((await secondSettled).outcome, 'succeeded')
+      } finally {
         store.claimLimitedJobs = limitedClaim
       }
     })
