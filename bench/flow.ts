@@ -14,6 +14,9 @@
  *             `keys`, a type with `concurrency: { perKey }` and the jobs spread over `keys`
  *             concurrency keys; with TIMELINE=1 in the environment, every claim and completion
  *             write of the first runner, timed.
+ *   mixed     `jobs` echo jobs drained at c=`concurrency` beside a backlog of `heldJobs` (10,000) jobs
+ *             of one concurrency key of a type with `concurrency: { perKey: 1 }`, each taking `heldMs`
+ *             (200): the echo jobs' rate and the claims made while that key is held.
  * Prints one `RESULT {json}` line.
  */
 import { performance } from 'node:perf_hooks'
@@ -39,6 +42,8 @@ interface Params {
   keys?: number
   perKey?: number
   timeCapMs?: number
+  heldJobs?: number
+  heldMs?: number
 }
 
 const [mode = 'lag', rawParams = '{}'] = process.argv.slice(2)
@@ -259,6 +264,54 @@ async function drain() {
   }
 }
 
+async function mixed() {
+  const total = params.jobs ?? 50_000
+  const heldJobs = params.heldJobs ?? 10_000
+  const heldMs = params.heldMs ?? 200
+  const oneAtATime = defineJob({
+    name: 'one-at-a-time',
+    payloadSchema: {},
+    concurrency: { perKey: 1 },
+    async run() {
+      await new Promise((resolve) => setTimeout(resolve, heldMs))
+      return null
+    },
+  })
+  const registry = new JobRegistry([echo, oneAtATime])
+  const { db, store, runner, notifier } = await openRunner(where, params.concurrency ?? 10, { registry })
+  for (let done = 0; done < heldJobs; done += 1000) {
+    const jobs = Array.from({ length: Math.min(1000, heldJobs - done) }, () =>
+      echoJob({ type: 'one-at-a-time', concurrencyKey: 'tenant-a' }),
+    )
+    await store.enqueueJobs({ owner: 'bench', jobs })
+  }
+  for (let done = 0; done < total; done += 1000) {
+    await store.enqueueJobs({
+      owner: 'bench',
+      jobs: Array.from({ length: Math.min(1000, total - done) }, () => echoJob()),
+    })
+  }
+  const claims = { plain: 0, limited: 0 }
+  const plainClaim = store.claimJobs.bind(store)
+  const limitedClaim = store.claimLimitedJobs.bind(store)
+  store.claimJobs = (...args) => (claims.plain++, plainClaim(...args))
+  store.claimLimitedJobs = (...args) => (claims.limited++, limitedClaim(...args))
+  let echoes = 0
+  let allEchoes!: () => void
+  const echoed = new Promise<void>((resolve) => (allEchoes = resolve))
+  runner.events.on('job:settled', ({ job }) => {
+    if (job.type === 'echo' && ++echoes === total) allEchoes()
+  })
+  const started = performance.now()
+  await runner.start()
+  await echoed
+  const elapsedMs = performance.now() - started
+  await runner.stop({ graceMs: 5000 })
+  await notifier.stop()
+  await db.close({ timeoutSeconds: 1 })
+  return { jobs: total, heldJobs, heldMs, elapsedMs, jobsPerSec: (total / elapsedMs) * 1000, claims }
+}
+
 /**
  * With TIMELINE=1, the drain prints to stderr, at exit, when each claim and each completion
  * write ran (milliseconds from the drain's start) and how many jobs it carried: what shows whether
@@ -291,7 +344,7 @@ function traceClaimsAndWrites(store: Awaited<ReturnType<typeof openRunner>>['sto
   process.on('exit', () => console.error(timeline.join('\n')))
 }
 
-const modes: Record<string, () => Promise<unknown>> = { lag, fairness, rate, drain }
+const modes: Record<string, () => Promise<unknown>> = { lag, fairness, rate, drain, mixed }
 const run = modes[mode]
 if (!run) throw new Error(`unknown mode ${mode}`)
 const result = await run()
