@@ -7,7 +7,9 @@
  *
  * The limited claim has its gate too: once it found nothing for a free slot, settles do not run it
  * again (none frees a place: a job holds its place until its outcome is written), a limited job's end
- * does. Without it, every settle of other work ran it while its keys were held.
+ * does. Without it, every settle of other work ran it while its keys were held. One that ran with no
+ * free slot (for jobs held ahead alone) leaves the gate open: a settle then frees the slot a job under
+ * a `total` limit waits for.
  */
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -45,6 +47,26 @@ const gated = defineJob<Json, never, Json>({
   },
 })
 
+/** A plain job (no limits) that holds its slot until the gate opens. */
+const gatedPlain = defineJob<Json, never, Json>({
+  name: 'gated-plain',
+  payloadSchema: {},
+  async run() {
+    await gate.opened
+    return null
+  },
+})
+
+/** One job of the type at a time: claimed only for a free slot, never ahead. */
+const capped = defineJob<Json, never, Json>({
+  name: 'capped',
+  payloadSchema: {},
+  concurrency: { total: 1 },
+  async run() {
+    return null
+  },
+})
+
 for (const target of databaseTargets()) {
   describe(`the claim loop with limits served, on ${target.name}`, { timeout: 60_000 }, () => {
     let database: TestDatabase
@@ -52,7 +74,7 @@ for (const target of databaseTargets()) {
 
     before(async () => {
       database = await target.create()
-      engine = await openEngine(database, { extraJobs: [keyed, gated] })
+      engine = await openEngine(database, { extraJobs: [keyed, gated, gatedPlain, capped] })
     })
 
     after(async () => {
@@ -137,6 +159,41 @@ for (const target of databaseTargets()) {
       } finally {
         store.claimLimitedJobs = limitedClaim
       }
+    })
+
+    it('claims a job held to free slots when a slot frees, after a limited claim that had no slot to fill', async () => {
+      await engine.stopRunners()
+      // One slot. The poll is ten minutes away: only a ring can start the capped job within the test.
+      const runner = engine.newRunner({ concurrency: 1, localQueueSize: 100, pollIntervalMs: 600_000 })
+      gate = newGate()
+      await runner.start()
+      // Quick jobs first: the runner learns a start rate, so its local queue wants jobs ahead of its slot.
+      const quick = await engine.jobs.enqueue({
+        owner: 'alice',
+        jobs: Array.from({ length: 50 }, (_, i) => ({ type: 'echo', payload: i })),
+      })
+      await Promise.all(quick.map(({ job }) => settled(runner, job.id)))
+      const [holder] = await engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'gated-plain' }] })
+      await runner.events.waitFor('job:start', (e) => e.job.id === holder!.job.id)
+      // With the slot taken, the enqueue's notice runs the limited claim for the local queue alone
+      // (perKey types may be held ahead): it cannot take the capped job, which waits for a slot.
+      const limitedClaimed = new Promise<number>((resolve) => {
+        const store = engine.store as unknown as Record<'claimLimitedJobs', (...args: unknown[]) => Promise<OwnedJob[]>>
+        const limitedClaim = store.claimLimitedJobs
+        store.claimLimitedJobs = async (...args) => {
+          store.claimLimitedJobs = limitedClaim
+          const jobs = await limitedClaim.apply(engine.store, args)
+          resolve((args[0] as { limit: number }).limit)
+          return jobs
+        }
+      })
+      const [job] = await engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'capped' }] })
+      assert.equal(await limitedClaimed, 0, 'the limited claim ran with no free slot')
+      const cappedSettled = settled(runner, job!.job.id)
+
+      // The holder's end frees the slot: its settle runs the limited claim again, which takes the job.
+      gate.open()
+      assert.equal((await cappedSettled).outcome, 'succeeded')
     })
   })
 }
