@@ -15,6 +15,7 @@ import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { databaseTargets, type TestDatabase } from '../support/databases.js'
 import { openEngine, settled, type Engine } from '../support/engine.js'
+import { gatedJob } from '../support/gatedJob.js'
 import { defineJob } from '../../jobs/defineJob.js'
 import type { Json, OwnedJob } from '../../src/queue/job.js'
 
@@ -28,34 +29,10 @@ const keyed = defineJob<Json, never, Json>({
   },
 })
 
-/** Opened by the test that holds `gated` jobs; a new one for each database's run of it. */
-let gate = { opened: Promise.resolve(), open: () => {} }
-const newGate = () => {
-  let open!: () => void
-  const opened = new Promise<void>((resolve) => (open = resolve))
-  return { opened, open }
-}
-
-/** One job of a key at a time; it ends when the test opens the gate. */
-const gated = defineJob<Json, never, Json>({
-  name: 'gated',
-  payloadSchema: {},
-  concurrency: { perKey: 1 },
-  async run() {
-    await gate.opened
-    return null
-  },
-})
-
-/** A plain job (no limits) that holds its slot until the gate opens. */
-const gatedPlain = defineJob<Json, never, Json>({
-  name: 'gated-plain',
-  payloadSchema: {},
-  async run() {
-    await gate.opened
-    return null
-  },
-})
+/** One job of a key at a time, holding its key until the test opens its gate. */
+const gated = gatedJob('gated', { perKey: 1 })
+/** A plain job (no limits) that holds its slot until the test opens its gate. */
+const gatedPlain = gatedJob('gated-plain')
 
 /** One job of the type at a time: claimed only for a free slot, never ahead. */
 const capped = defineJob<Json, never, Json>({
@@ -74,7 +51,7 @@ for (const target of databaseTargets()) {
 
     before(async () => {
       database = await target.create()
-      engine = await openEngine(database, { extraJobs: [keyed, gated, gatedPlain, capped] })
+      engine = await openEngine(database, { extraJobs: [keyed, gated.job, gatedPlain.job, capped] })
     })
 
     after(async () => {
@@ -129,7 +106,7 @@ for (const target of databaseTargets()) {
       const limitedClaim = store.claimLimitedJobs
       let limitedClaims = 0
       store.claimLimitedJobs = (...args) => (limitedClaims++, limitedClaim.apply(engine.store, args))
-      gate = newGate()
+      gated.reset()
       try {
         // Two jobs of one key: the first runs until the gate opens, the second waits for its place. Forty
         // plain jobs settle meanwhile, three slots at a time, each settle running the loop again.
@@ -152,7 +129,7 @@ for (const target of databaseTargets()) {
         // an enqueue's notice reach the runner after its start); none per settle after them.
         assert.ok(limitedClaims <= 3, `${limitedClaims} limited claims while key k was held`)
 
-        gate.open()
+        gated.open()
         assert.equal((await settled(runner, first!.job.id)).outcome, 'succeeded')
         // The first job's end ran the limited claim again, which took the second.
         assert.equal((await secondSettled).outcome, 'succeeded')
@@ -165,7 +142,7 @@ for (const target of databaseTargets()) {
       await engine.stopRunners()
       // One slot. The poll is ten minutes away: only a ring can start the capped job within the test.
       const runner = engine.newRunner({ concurrency: 1, localQueueSize: 100, pollIntervalMs: 600_000 })
-      gate = newGate()
+      gatedPlain.reset()
       await runner.start()
       // Quick jobs first: the runner learns a start rate, so its local queue wants jobs ahead of its slot.
       const quick = await engine.jobs.enqueue({
@@ -192,7 +169,7 @@ for (const target of databaseTargets()) {
       const cappedSettled = settled(runner, job!.job.id)
 
       // The holder's end frees the slot: its settle runs the limited claim again, which takes the job.
-      gate.open()
+      gatedPlain.open()
       assert.equal((await cappedSettled).outcome, 'succeeded')
     })
   })

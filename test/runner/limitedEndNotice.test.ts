@@ -8,25 +8,14 @@
  */
 import { after, before, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { defineJob } from '../../jobs/defineJob.js'
-import type { Json, OwnedJob } from '../../src/queue/job.js'
+import type { OwnedJob } from '../../src/queue/job.js'
 import { postgresOnly, skipWithoutPostgres, type TestDatabase } from '../support/databases.js'
 import { describeOrSkip } from '../support/describeOrSkip.js'
 import { openEngine, settled, type Engine } from '../support/engine.js'
+import { gatedJob } from '../support/gatedJob.js'
 
-let release!: () => void
-const released = new Promise<void>((resolve) => (release = resolve))
-
-/** One job of a key at a time, across the instances; each waits for the test to let it end. */
-const gated = defineJob<Json, never, Json>({
-  name: 'gated',
-  payloadSchema: {},
-  concurrency: { perKey: 1 },
-  async run() {
-    await released
-    return null
-  },
-})
+/** One job of a key at a time, across the instances; each holds its key until the test opens the gate. */
+const gated = gatedJob('gated', { perKey: 1 })
 
 const target = postgresOnly()
 
@@ -45,7 +34,7 @@ describeOrSkip("another instance's limited job ending", { skip: skipWithoutPostg
   it('rings its limited claim, and opens no plain claim', async () => {
     // Instance A serves `default` only; instance B serves `default` and `side`. Both poll once a
     // minute: within the test, only notices make them claim.
-    const a = await openEngine(database, { extraJobs: [gated] })
+    const a = await openEngine(database, { extraJobs: [gated.job] })
     engines.push(a)
     const runnerA = a.newRunner({ queues: ['default'], concurrency: 1, localQueueSize: 0, pollIntervalMs: 60_000 })
     const [first] = await a.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'gated', concurrencyKey: 'k' }] })
@@ -59,7 +48,7 @@ describeOrSkip("another instance's limited job ending", { skip: skipWithoutPostg
     })
 
     // B listens from here on: the enqueues' own notices went out before it did.
-    const b = await openEngine(database, { extraJobs: [gated] })
+    const b = await openEngine(database, { extraJobs: [gated.job] })
     engines.push(b)
     const store = b.store as unknown as Record<
       'claimJobs' | 'claimLimitedJobs',
@@ -92,7 +81,7 @@ describeOrSkip("another instance's limited job ending", { skip: skipWithoutPostg
     const plainBefore = claims.plain
     const limitedBefore = claims.limited
 
-    release()
+    gated.open()
     assert.equal((await settled(runnerA, first!.job.id)).outcome, 'succeeded')
     // A's end reached B, whose limited claim took the job behind it; nothing else woke B.
     assert.equal((await secondSettled).outcome, 'succeeded')

@@ -1,0 +1,46 @@
+/**
+ * A job type whose runs hold their slot (and, with limits, their place) until the test opens its
+ * gate: what a test needs to keep a slot or a key taken while it watches what else the runner does.
+ * `reset()` closes the gate again, for the next database's run of the same test file.
+ *
+ *   const holder = gatedJob('gated', { perKey: 1 })
+ *   await openEngine(database, { extraJobs: [holder.job] })
+ *   …
+ *   holder.open()
+ */
+import { defineJob, type ConcurrencyLimits } from '../../jobs/defineJob.js'
+import type { Json } from '../../src/queue/job.js'
+
+export interface GatedJob {
+  readonly job: ReturnType<typeof defineJob<Json, never, Json>>
+  /** Lets every run of the type, waiting or to come, end. */
+  open(): void
+  /** Closes the gate: runs from now on wait for the next `open()`. */
+  reset(): void
+}
+
+export function gatedJob(name: string, concurrency?: ConcurrencyLimits): GatedJob {
+  let gate = newGate()
+  const job = defineJob<Json, never, Json>({
+    name,
+    payloadSchema: {},
+    ...(concurrency ? { concurrency } : {}),
+    async run() {
+      await gate.opened
+      return null
+    },
+  })
+  return {
+    job,
+    open: () => gate.open(),
+    reset: () => {
+      gate = newGate()
+    },
+  }
+}
+
+function newGate(): { opened: Promise<void>; open: () => void } {
+  let open!: () => void
+  const opened = new Promise<void>((resolve) => (open = resolve))
+  return { opened, open }
+}
