@@ -39,6 +39,7 @@ import { GraceTimer } from './graceTimer.js'
 import { JobExecution, type ExecutionTimeouts, type Settlement } from './jobExecution.js'
 import { LeaseKeeper } from './leaseKeeper.js'
 import { LeaseSweeper } from './leaseSweeper.js'
+import { ClaimGate } from './claimGate.js'
 import { ClusterPace } from './clusterPace.js'
 import { DueTimer } from './dueTimer.js'
 import { ExpirySweeper } from './expirySweeper.js'
@@ -111,25 +112,22 @@ export class RunnerGeneration {
   private queueMayHoldMore = true
   /**
    * With limits served: whether the plain claim (types and queues without limits) may find work.
-   * False once it came back short; true again on a notice of jobs available (not on a limited job's
+   * Closed once it came back short; opened on a notice of jobs available (not on a limited job's
    * end, here or elsewhere, which frees a place under limits only), a due time, a resync, a pause
-   * resumed, and at least once a poll interval (`lastPlainClaimAt`), the fallback for work nobody
-   * announced. A keyed drain made an empty plain claim after every limited one: about 0.7 ms of
+   * resumed. A keyed drain made an empty plain claim after every limited one: about 0.7 ms of
    * PostgreSQL each, on index entries its own claims had just left dead.
    */
-  private plainClaimMayFind = true
-  private lastPlainClaimAt = 0
+  private readonly plainClaims: ClaimGate
   /**
-   * With limits served: whether the limited claim may find work. False once it found nothing with a
+   * With limits served: whether the limited claim may find work. Closed once it found nothing with a
    * free slot to fill (every key and type it could take was at its limits, or nothing was queued):
-   * a settle then frees no place, since the settled job holds it until its outcome is written. True
-   * again on the end of a limited job, here or on another instance (`limitedJobEnded`), and on
-   * whatever opens the plain claim (above); a poll interval at most after its last run. Each settle
-   * in a keyed drain whose keys were all held ran it again, and with every key at its limit it
-   * reads the whole backlog to find nothing: 20 ms and more, several times a drain.
+   * a settle then frees no place, since the settled job holds it until its outcome is written.
+   * Opened on the end of a limited job, here or on another instance (`limitedJobEnded`), and on
+   * whatever opens the plain claim's gate. Each settle in a keyed drain whose keys were all held ran
+   * it again, and with every key at its limit it reads the whole backlog to find nothing: 20 ms and
+   * more, several times a drain.
    */
-  private limitedClaimMayFind = true
-  private lastLimitedClaimAt = 0
+  private readonly limitedClaims: ClaimGate
   /** Some job waiting in the local queue was claimed before its `runAt` (START_LOOKAHEAD_MS). */
   private holdsEarlyJobs = false
   /** Fills the slots when the first early job waiting here falls due. */
@@ -179,6 +177,8 @@ export class RunnerGeneration {
     private readonly deps: GenerationDependencies,
   ) {
     this.localQueue = new LocalQueue({ maxSize: config.localQueueSize ?? DEFAULT_LOCAL_QUEUE_SIZE })
+    this.plainClaims = new ClaimGate(config.pollIntervalMs)
+    this.limitedClaims = new ClaimGate(config.pollIntervalMs)
     this.claimPace = new IdlePoll(this.doorbell, {
       pollIntervalMs: config.pollIntervalMs,
       maxIdleMs: deps.notifier.hearsOtherInstances
@@ -320,7 +320,7 @@ export class RunnerGeneration {
       // An instance without limits has no claim it could open (its claim is the plain one).
       this.deps.notifier.subscribe('limitedJobEnded', (queue) => {
         if (!this.limited.any || !served.has(queue)) return
-        this.limitedClaimMayFind = true
+        this.limitedClaims.open()
         this.doorbell.ring()
       }),
       this.deps.notifier.subscribe('cancelRequested', (id) => this.cancel(id)),
@@ -518,8 +518,8 @@ export class RunnerGeneration {
           claimedAll = limit > 0 && claimed.length === limit
           // The limited claim takes jobs for free slots only, and one short of its limits may find more
           // as soon as a slot frees: with limits, every settle looks again (at once, not after its
-          // write), unless the limited claim found nothing to take (see `limitedClaimMayFind`).
-          this.queueMayHoldMore = claimedAll || (this.limited.any && this.limitedClaimMayFind)
+          // write), unless the limited claim found nothing to take (see `limitedClaims`).
+          this.queueMayHoldMore = claimedAll || (this.limited.any && this.limitedClaims.isOpen)
         } catch (error) {
           this.reportError(coerceError(error), 'claim')
           failures += 1
@@ -586,50 +586,35 @@ export class RunnerGeneration {
     // Limited queues are the limited claim's alone, every type of theirs.
     const plainQueues = queues.filter((q) => !limited.queueNames.has(q) && !pausedNow.has(q))
     if (rest <= 0 || plainQueues.length === 0) return limitedJobs
-    const pollDue = Date.now() - this.lastPlainClaimAt >= this.config.pollIntervalMs
-    if (!this.plainClaimMayFind && !pollDue) return limitedJobs
     const exceptTypes = pausedTypesNow.length === 0 ? limited.names : [...limited.names, ...pausedTypesNow]
-    // Cleared before the claim: a notice arriving while it runs sets it again for the next one.
-    this.plainClaimMayFind = false
-    this.lastPlainClaimAt = Date.now()
-    const plain = await this.deps.store
-      .claimJobs({
-        instanceId,
-        queues: plainQueues,
-        limit: rest,
-        leaseMs,
-        exceptTypes,
-        lookaheadMs: START_LOOKAHEAD_MS,
-      })
-      .catch((error: unknown) => {
-        this.plainClaimMayFind = true
-        throw error
-      })
-    if (plain.length === rest) this.plainClaimMayFind = true
+    const plain = await this.plainClaims.run(
+      () =>
+        this.deps.store.claimJobs({
+          instanceId,
+          queues: plainQueues,
+          limit: rest,
+          leaseMs,
+          exceptTypes,
+          lookaheadMs: START_LOOKAHEAD_MS,
+        }),
+      (claimed) => claimed.length === rest,
+      [],
+    )
     return limitedJobs.length === 0 ? plain : [...limitedJobs, ...plain]
   }
 
   /**
-   * The limited claim, when it may find something (`limitedClaimMayFind`) or a poll interval has
-   * passed since it last ran. Cleared before the claim: a notice arriving while it runs sets it again.
-   * Set again after it if the claim took jobs (a key with fewer places than candidates leaves it short
-   * of what waits behind them), or if it could not fill a slot for want of one (`limit` 0): a settle
-   * then lets it take a job held to free slots.
+   * The limited claim, through its gate (`limitedClaims`). The gate stays open after a claim that took
+   * jobs (a key with fewer places than candidates leaves it short of what waits behind them), and
+   * after one that could not fill a slot for want of one (`limit` 0): a settle then lets it take a job
+   * held to free slots.
    */
-  private async claimLimited(params: LimitedClaimParams): Promise<OwnedJob[]> {
-    const pollDue = Date.now() - this.lastLimitedClaimAt >= this.config.pollIntervalMs
-    if (!this.limitedClaimMayFind && !pollDue) return []
-    this.limitedClaimMayFind = false
-    this.lastLimitedClaimAt = Date.now()
-    let jobs: OwnedJob[]
-    try {
-      jobs = await this.deps.store.claimLimitedJobs(params)
-    } catch (error) {
-      this.limitedClaimMayFind = true
-      throw error
-    }
-    if (jobs.length > 0 || (params.limit === 0 && this.limited.anyForFreeSlotsOnly)) this.limitedClaimMayFind = true
-    return jobs
+  private claimLimited(params: LimitedClaimParams): Promise<OwnedJob[]> {
+    return this.limitedClaims.run(
+      () => this.deps.store.claimLimitedJobs(params),
+      (claimed) => claimed.length > 0 || (params.limit === 0 && this.limited.anyForFreeSlotsOnly),
+      [],
+    )
   }
 
   /** A rate-limited type may start again at `atMs`: every instance serving these queues wakes then. */
@@ -842,8 +827,8 @@ export class RunnerGeneration {
 
   /** Jobs may have become claimable (a notice, a due time, a resync, a resume): the loop looks, with both claims. */
   private workMayWait(): void {
-    this.plainClaimMayFind = true
-    this.limitedClaimMayFind = true
+    this.plainClaims.open()
+    this.limitedClaims.open()
     this.doorbell.ring()
   }
 
