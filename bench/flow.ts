@@ -24,6 +24,7 @@ import { defineJob } from '../jobs/defineJob.js'
 import echo from '../jobs/echo.js'
 import { JobRegistry } from '../jobs/registry.js'
 import { echoJob } from './echoJob.js'
+import type { JobStore } from '../src/queue/store.js'
 import type { Runner } from '../src/runner/runner.js'
 import { percentile } from './measure.js'
 import { openRunner } from './openRunner.js'
@@ -60,6 +61,18 @@ const settledCount = (runners: readonly Runner[], total: number) => {
     })
   }
   return { all, count: () => n }
+}
+
+/** Statements of each claim, counted: a keyed drain runs the limited claim, and the plain one beside it. */
+function countClaims(stores: readonly JobStore[]): { plain: number; limited: number } {
+  const claims = { plain: 0, limited: 0 }
+  for (const store of stores) {
+    const plainClaim = store.claimJobs.bind(store)
+    const limitedClaim = store.claimLimitedJobs.bind(store)
+    store.claimJobs = (...args) => (claims.plain++, plainClaim(...args))
+    store.claimLimitedJobs = (...args) => (claims.limited++, limitedClaim(...args))
+  }
+  return claims
 }
 
 async function lag() {
@@ -225,14 +238,7 @@ async function drain() {
     )
     await store.enqueueJobs({ owner: 'bench', jobs })
   }
-  // Statements of each claim, counted: a keyed drain runs the limited claim, and the plain one beside it.
-  const claims = { plain: 0, limited: 0 }
-  for (const { store: each } of opened) {
-    const plainClaim = each.claimJobs.bind(each)
-    const limitedClaim = each.claimLimitedJobs.bind(each)
-    each.claimJobs = (...args) => (claims.plain++, plainClaim(...args))
-    each.claimLimitedJobs = (...args) => (claims.limited++, limitedClaim(...args))
-  }
+  const claims = countClaims(opened.map((o) => o.store))
   if (process.env.TIMELINE) traceClaimsAndWrites(store)
   const done = settledCount(
     opened.map((o) => o.runner),
@@ -291,11 +297,7 @@ async function mixed() {
       jobs: Array.from({ length: Math.min(1000, total - done) }, () => echoJob()),
     })
   }
-  const claims = { plain: 0, limited: 0 }
-  const plainClaim = store.claimJobs.bind(store)
-  const limitedClaim = store.claimLimitedJobs.bind(store)
-  store.claimJobs = (...args) => (claims.plain++, plainClaim(...args))
-  store.claimLimitedJobs = (...args) => (claims.limited++, limitedClaim(...args))
+  const claims = countClaims([store])
   let echoes = 0
   let allEchoes!: () => void
   const echoed = new Promise<void>((resolve) => (allEchoes = resolve))
