@@ -15,6 +15,7 @@ import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { databaseTargets, type TestDatabase } from '../support/databases.js'
 import { openEngine, settled, type Engine } from '../support/engine.js'
+import { countClaims } from '../support/claimCounts.js'
 import { gatedJob } from '../support/gatedJob.js'
 import { defineJob } from '../../jobs/defineJob.js'
 import type { Json, OwnedJob } from '../../src/queue/job.js'
@@ -62,14 +63,7 @@ for (const target of databaseTargets()) {
     it('makes no plain claim for limited jobs settling, and one for a plain job enqueued', async () => {
       // The poll, the gate's fallback, is a minute away: only notices open it here.
       const runner = engine.newRunner({ concurrency: 2, localQueueSize: 0, pollIntervalMs: 60_000 })
-      const store = engine.store as unknown as Record<
-        'claimJobs' | 'claimLimitedJobs',
-        (...args: unknown[]) => Promise<OwnedJob[]>
-      >
-      const claims = { plain: 0, limited: 0 }
-      const [plainClaim, limitedClaim] = [store.claimJobs, store.claimLimitedJobs]
-      store.claimJobs = (...args) => (claims.plain++, plainClaim.apply(engine.store, args))
-      store.claimLimitedJobs = (...args) => (claims.limited++, limitedClaim.apply(engine.store, args))
+      const claims = countClaims(engine.store)
       try {
         // Two keys, five jobs each: at most two run at once, and each settle claims the next.
         const requests = Array.from({ length: 10 }, (_, i) => ({
@@ -94,18 +88,14 @@ for (const target of databaseTargets()) {
         assert.equal((await settled(runner, plain!.job.id)).outcome, 'succeeded')
         assert.ok(claims.plain > before, 'the enqueue of a plain job opened the plain claim')
       } finally {
-        store.claimJobs = plainClaim
-        store.claimLimitedJobs = limitedClaim
+        claims.restore()
       }
     })
 
     it('makes no limited claim while every key is held, however much other work settles, until a limited job ends', async () => {
       await engine.stopRunners()
       const runner = engine.newRunner({ concurrency: 4, localQueueSize: 0, pollIntervalMs: 60_000 })
-      const store = engine.store as unknown as Record<'claimLimitedJobs', (...args: unknown[]) => Promise<OwnedJob[]>>
-      const limitedClaim = store.claimLimitedJobs
-      let limitedClaims = 0
-      store.claimLimitedJobs = (...args) => (limitedClaims++, limitedClaim.apply(engine.store, args))
+      const claims = countClaims(engine.store)
       gated.reset()
       try {
         // Two jobs of one key: the first runs until the gate opens, the second waits for its place. Forty
@@ -127,14 +117,14 @@ for (const target of databaseTargets()) {
         await plainSettled
         // The claim that took the first job and the one that found its key held (and one more, should
         // an enqueue's notice reach the runner after its start); none per settle after them.
-        assert.ok(limitedClaims <= 3, `${limitedClaims} limited claims while key k was held`)
+        assert.ok(claims.limited <= 3, `${claims.limited} limited claims while key k was held`)
 
         gated.open()
         assert.equal((await settled(runner, first!.job.id)).outcome, 'succeeded')
         // The first job's end ran the limited claim again, which took the second.
         assert.equal((await secondSettled).outcome, 'succeeded')
       } finally {
-        store.claimLimitedJobs = limitedClaim
+        claims.restore()
       }
     })
 

@@ -8,10 +8,10 @@
  */
 import { after, before, it } from 'node:test'
 import assert from 'node:assert/strict'
-import type { OwnedJob } from '../../src/queue/job.js'
 import { postgresOnly, skipWithoutPostgres, type TestDatabase } from '../support/databases.js'
 import { describeOrSkip } from '../support/describeOrSkip.js'
 import { openEngine, settled, type Engine } from '../support/engine.js'
+import { countClaims } from '../support/claimCounts.js'
 import { gatedJob } from '../support/gatedJob.js'
 
 /** One job of a key at a time, across the instances; each holds its key until the test opens the gate. */
@@ -50,23 +50,7 @@ describeOrSkip("another instance's limited job ending", { skip: skipWithoutPostg
     // B listens from here on: the enqueues' own notices went out before it did.
     const b = await openEngine(database, { extraJobs: [gated.job] })
     engines.push(b)
-    const store = b.store as unknown as Record<
-      'claimJobs' | 'claimLimitedJobs',
-      (...args: unknown[]) => Promise<OwnedJob[]>
-    >
-    const claims = { plain: 0, limited: 0 }
-    const [plainClaim, limitedClaim] = [store.claimJobs, store.claimLimitedJobs]
-    let firstPlainAnswered!: () => void
-    const firstRoundDone = new Promise<void>((resolve) => (firstPlainAnswered = resolve))
-    store.claimJobs = async (...args) => {
-      claims.plain++
-      try {
-        return await plainClaim.apply(b.store, args)
-      } finally {
-        firstPlainAnswered()
-      }
-    }
-    store.claimLimitedJobs = (...args) => (claims.limited++, limitedClaim.apply(b.store, args))
+    const claims = countClaims(b.store)
 
     const runnerB = b.newRunner({
       queues: ['default', 'side'],
@@ -77,7 +61,7 @@ describeOrSkip("another instance's limited job ending", { skip: skipWithoutPostg
     const secondSettled = settled(runnerB, second!.job.id)
     await runnerB.start()
     // B's first round: the limited claim finds key k held by A's job, the plain claim finds nothing.
-    await firstRoundDone
+    await claims.firstPlainAnswered
     const plainBefore = claims.plain
     const limitedBefore = claims.limited
 
