@@ -903,8 +903,16 @@ export class RunnerGeneration {
     // `outcomeWritten` is the promise of the write, set before its first await returned.
     this.writing.delete(execution.outcomeWritten!)
     this.settling.delete(job.id)
-    // Its end frees a place under its type's limits: instances that found the type at its limit
-    // claim again now rather than at their next poll.
+    this.placeFreed(job)
+  }
+
+  /**
+   * A job of a limited type or queue holds its place no more: its outcome is written (or given up
+   * on), or it left the local queue cancelled or paused, or its run was abandoned and its failure or
+   * cancel written. Instances that found its key or type at its limit, this one included, claim again
+   * now rather than at their next poll (src/runner/claimGate.ts).
+   */
+  private placeFreed(job: { type: string; queue: string }): void {
     if (this.limited.has.has(job.type) || this.limited.queueNames.has(job.queue)) {
       this.deps.notifier.announce('limitedJobEnded', job.queue)
     }
@@ -927,7 +935,7 @@ export class RunnerGeneration {
       'job ignored its timeout: abandoning it and freeing its slot',
     )
     const error = `timed out after ${job.timeoutSeconds} s and ignored its token for ${graceSeconds} s: abandoned`
-    this.trackWrite(this.writeFailure(execution, error, 'abandoned'))
+    this.trackWrite(this.writeFailure(execution, error, 'abandoned').finally(() => this.placeFreed(job)))
     this.fillSlots()
     this.doorbell.ring()
   }
@@ -953,6 +961,7 @@ export class RunnerGeneration {
     this.trackWrite(
       this.retryWrite(() => this.outcomes.cancel({ ...execution.currentState(), started: true })).then((written) => {
         if (written) this.deps.notifier.announce('jobChanged', job.id)
+        this.placeFreed(job)
         this.events.emit('job:settled', { job, outcome: written ? 'cancelled' : 'lost', ranMs })
       }),
     )
@@ -975,6 +984,7 @@ export class RunnerGeneration {
         this.outcomes.pause({ ...claimOf(job), checkpoint: job.checkpoint, progress: job.progress }),
       ).then((state) => {
         if (state) this.deps.notifier.announce('jobChanged', id)
+        this.placeFreed(job)
         this.events.emit('job:settled', { job, outcome: state ? settledAs(state, 'paused') : 'lost' })
       }),
     )
@@ -994,6 +1004,7 @@ export class RunnerGeneration {
         this.outcomes.cancel({ ...claimOf(job), checkpoint: job.checkpoint, progress: job.progress, started: false }),
       ).then((written) => {
         if (written) this.deps.notifier.announce('jobChanged', id)
+        this.placeFreed(job)
         this.events.emit('job:settled', { job, outcome: written ? 'cancelled' : 'lost' })
       }),
     )

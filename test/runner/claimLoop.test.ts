@@ -9,7 +9,8 @@
  * again (none frees a place: a job holds its place until its outcome is written), a limited job's end
  * does. Without it, every settle of other work ran it while its keys were held. One that ran with no
  * free slot (for jobs held ahead alone) leaves the gate open: a settle then frees the slot a job under
- * a `total` limit waits for.
+ * a `total` limit waits for. A run abandoned for ignoring its token gives up its place with its
+ * slot: its written outcome opens the limited claim as any limited job's end does.
  */
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -162,5 +163,58 @@ for (const target of databaseTargets()) {
       gatedPlain.open()
       assert.equal((await cappedSettled).outcome, 'succeeded')
     })
+
+    // A run abandoned for ignoring its token frees its key's place when its outcome is written, with
+    // no settle to run the claim loop: the abandonment's own write must say so, or the job behind it
+    // waits for the poll (ten minutes here; the test's timeout says so sooner).
+    const abandonments = [
+      { why: 'its timeout', outcome: 'abandoned', timeoutSeconds: 0.2, abandon: async () => {} },
+      {
+        why: 'its cancel',
+        outcome: 'cancelled',
+        timeoutSeconds: undefined,
+        abandon: async (id: string) => void (await engine.jobs.cancel({ owner: 'alice', id })),
+      },
+    ] as const
+    for (const { why, outcome, timeoutSeconds, abandon } of abandonments) {
+      it(
+        `claims the next job of a key at once when the run holding it is abandoned for ignoring ${why}`,
+        {
+          timeout: 20_000,
+        },
+        async () => {
+          await engine.stopRunners()
+          const runner = engine.newRunner({
+            concurrency: 2,
+            localQueueSize: 0,
+            pollIntervalMs: 600_000,
+            timeoutAbandonGraceMs: 50,
+            cancelGraceMs: 50,
+          })
+          gated.reset()
+          try {
+            const key = `abandoned-${outcome}`
+            const [first, second] = await engine.jobs.enqueue({
+              owner: 'alice',
+              jobs: [
+                { type: 'gated', concurrencyKey: key, maxAttempts: 1, ...(timeoutSeconds ? { timeoutSeconds } : {}) },
+                { type: 'gated', concurrencyKey: key },
+              ],
+            })
+            const firstStarted = runner.events.waitFor('job:start', (e) => e.job.id === first!.job.id)
+            const secondStarted = runner.events.waitFor('job:start', (e) => e.job.id === second!.job.id)
+            const firstSettled = settled(runner, first!.job.id)
+            await runner.start()
+            await firstStarted
+            await abandon(first!.job.id)
+            // The first run goes on (its gate is closed); its slot and its place are given up.
+            assert.equal((await firstSettled).outcome, outcome)
+            await secondStarted
+          } finally {
+            gated.open()
+          }
+        },
+      )
+    }
   })
 }
