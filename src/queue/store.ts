@@ -1295,7 +1295,7 @@ export class JobStore {
    * limited claim's a call; the next sweep takes the rest.
    */
   async recoverExpiredLeases({ limit = 1000 }: { limit?: number } = {}): Promise<
-    { id: string; state: JobState; attempts: number }[]
+    { id: string; queue: string; state: JobState; attempts: number }[]
   > {
     // Two scans, one per lease index (migration 029): the plain claims' jobs and the limited claim's.
     const expiredOf = (held: PendingQuery<Row[]>) => this.sql`
@@ -1304,7 +1304,9 @@ export class JobStore {
         order by lease_expires_at
         limit ${limit}
         for update skip locked`
-    const rows = await this.sql<({ id: string; state: JobState; attempts: number } & QueuedDeliveries)[]>`
+    const rows = await this.sql<
+      ({ id: string; queue: string; state: JobState; attempts: number } & QueuedDeliveries)[]
+    >`
       with expired_plain as (${expiredOf(this.sql`not claimed_limited`)}),
       expired_limited as (${expiredOf(this.sql`claimed_limited`)}),
       expired as (select id from expired_plain union all select id from expired_limited),
@@ -1328,9 +1330,9 @@ export class JobStore {
       where j.id = expired.id
       returning ${movedColumns(this.sql)})
       ${outboxFromMoved(this.sql, this.schema)}
-      select id, state, attempts, ${queuedDeliveries(this.sql)} from moved`
+      select id, queue, state, attempts, ${queuedDeliveries(this.sql)} from moved`
     this.noteDeliveries(rows)
-    return rows.map((r) => ({ id: String(r.id), state: r.state, attempts: r.attempts }))
+    return rows.map((r) => ({ id: String(r.id), queue: r.queue, state: r.state, attempts: r.attempts }))
   }
 
   /**

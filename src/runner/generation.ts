@@ -1261,7 +1261,7 @@ export class RunnerGeneration {
    * (more attempts counted than the recovered row kept) stays. A run already executing goes on until
    * the lease keeper finds its lease gone, or a new claim here supersedes it (`notHeldHere`).
    */
-  private onLeasesRecovered(recovered: readonly { id: string; attempts: number }[]): void {
+  private onLeasesRecovered(recovered: readonly { id: string; queue: string; attempts: number }[]): void {
     const lost = new Map(recovered.map((job) => [job.id, job.attempts]))
     const stale = [...this.localQueue.entries()]
       .filter(({ job }) => job.attempts <= (lost.get(job.id) ?? -1))
@@ -1271,7 +1271,10 @@ export class RunnerGeneration {
     const ids = recovered.map((job) => job.id)
     this.events.emit('leases:recovered', { ids, forgotten: stale })
     for (const id of ids) this.deps.notifier.announce('jobChanged', id)
-    for (const queue of this.config.queues) this.deps.notifier.announce('jobsAvailable', queue)
+    // Each to the queues they came from, which this instance need not serve: the instances that do
+    // run them now, or (a lost job's last attempt, now failed) take the places under limits they
+    // held, rather than at their next poll.
+    for (const queue of new Set(recovered.map((job) => job.queue))) this.deps.notifier.announce('jobsAvailable', queue)
     this.workMayWait()
   }
 

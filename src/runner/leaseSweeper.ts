@@ -21,8 +21,8 @@ export interface LeaseSweeperDependencies {
   store: JobStore
   pace: ClusterPace
   log: Logger
-  /** The jobs recovered, each with the attempts its row kept (a lost lease counts the attempt). */
-  onRecovered: (jobs: readonly { id: string; attempts: number }[]) => void
+  /** The jobs recovered, each with its queue and the attempts its row kept (a lost lease counts the attempt). */
+  onRecovered: (jobs: readonly { id: string; queue: string; attempts: number }[]) => void
   onError: (error: Error) => void
 }
 

@@ -258,7 +258,7 @@ for (const target of databaseTargets()) {
             // As an instance's sweeper does: the runners of the queue hear of it (an idle one polls rarely).
             if (recovered.length > 0) await db.sql`select pg_notify('job_runner_jobsAvailable', 'default')`
             if (recovered.length > 0) {
-              assert.deepEqual(recovered, [{ id: job.id, state: 'queued', attempts: 1 }])
+              assert.deepEqual(recovered, [{ id: job.id, queue: 'default', state: 'queued', attempts: 1 }])
               const [swept] = await db.sql<{ state: string; attempts: number; lease_owner: string | null }[]>`
                 select state, attempts, lease_owner from job_runner.job_runner_jobs where id = ${job.id}`
               // Queued with its attempt spent; or, when the block ended meanwhile on a loaded machine, already

@@ -1001,7 +1001,9 @@ for (const target of databaseTargets()) {
         })
         assert.deepEqual(await store.recoverExpiredLeases(), [], 'a live lease is left alone')
         await expireLeases()
-        assert.deepEqual(await store.recoverExpiredLeases(), [{ id: job.id, state: 'queued', attempts: 1 }])
+        assert.deepEqual(await store.recoverExpiredLeases(), [
+          { id: job.id, queue: 'default', state: 'queued', attempts: 1 },
+        ])
         const recovered = (await store.getJob({ id: job.id, owner: 'alice' }))!
         assert.equal(recovered.state, 'queued')
         assert.equal(recovered.attempts, 1, 'the lost attempt counts')
@@ -1036,7 +1038,9 @@ for (const target of databaseTargets()) {
         const instanceId = randomUUID()
         const job = await claimOne(instanceId)
         await expireLeases()
-        assert.deepEqual(await store.recoverExpiredLeases(), [{ id: job.id, state: 'failed', attempts: 1 }])
+        assert.deepEqual(await store.recoverExpiredLeases(), [
+          { id: job.id, queue: 'default', state: 'failed', attempts: 1 },
+        ])
         const failed = (await store.getJob({ id: job.id, owner: 'alice' }))!
         assert.equal(failed.state, 'failed')
         assert.match(failed.error ?? '', /runner lost/)

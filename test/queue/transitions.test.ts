@@ -882,7 +882,7 @@ for (const target of databaseTargets()) {
         await start(lost, id)
         assert.deepEqual(await store.recoverExpiredLeases(), [], 'a live lease is left alone')
         await expireLeases()
-        assert.deepEqual(await store.recoverExpiredLeases(), [{ id, state: 'queued', attempts: 1 }])
+        assert.deepEqual(await store.recoverExpiredLeases(), [{ id, queue: 'default', state: 'queued', attempts: 1 }])
         const f = await facts(id)
         assert.equal(f.state, 'queued')
         assert.equal(f.attempts, 1)
@@ -896,7 +896,7 @@ for (const target of databaseTargets()) {
         const id = await afterOneFailedAttempt({ maxAttempts: 2 })
         await start(randomUUID(), id)
         await expireLeases()
-        assert.deepEqual(await store.recoverExpiredLeases(), [{ id, state: 'failed', attempts: 2 }])
+        assert.deepEqual(await store.recoverExpiredLeases(), [{ id, queue: 'default', state: 'failed', attempts: 2 }])
         const f = await facts(id)
         assert.equal(f.state, 'failed')
         assert.equal(f.attempts, 2)
@@ -930,7 +930,7 @@ for (const target of databaseTargets()) {
           const id = await enqueue({ maxAttempts: 5 })
           const lost = await start(instanceId, id)
           await expireLeases()
-          assert.deepEqual(await store.recoverExpiredLeases(), [{ id, state: 'queued', attempts: 1 }])
+          assert.deepEqual(await store.recoverExpiredLeases(), [{ id, queue: 'default', state: 'queued', attempts: 1 }])
           const current = await start(instanceId, id)
           assert.equal(current.attempt, 2)
           assert.deepEqual(await write(lost), [], `${name}: the write of the lost claim is refused`)
@@ -952,7 +952,7 @@ for (const target of databaseTargets()) {
         await expireLeases()
         assert.deepEqual(
           await store.recoverExpiredLeases(),
-          [{ id, state: 'queued', attempts: 1 }],
+          [{ id, queue: 'default', state: 'queued', attempts: 1 }],
           'not failed: the claim used no attempt',
         )
         const f = await facts(id)
