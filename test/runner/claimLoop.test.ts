@@ -10,7 +10,8 @@
  * does. Without it, every settle of other work ran it while its keys were held. One that ran with no
  * free slot (for jobs held ahead alone) leaves the gate open: a settle then frees the slot a job under
  * a `total` limit waits for. A run abandoned for ignoring its token gives up its place with its
- * slot: its written outcome opens the limited claim as any limited job's end does.
+ * slot: its written outcome opens the limited claim as any limited job's end does; so does a job
+ * held ahead (waiting in the local queue, holding its key's place) that is cancelled or paused there.
  */
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -20,6 +21,7 @@ import { countClaims } from '../support/claimCounts.js'
 import { gatedJob } from '../support/gatedJob.js'
 import { defineJob } from '../../jobs/defineJob.js'
 import type { Json, OwnedJob } from '../../src/queue/job.js'
+import type { Runner } from '../../src/runner/runner.js'
 
 /** One job of a key at a time. */
 const keyed = defineJob<Json, never, Json>({
@@ -45,6 +47,20 @@ const capped = defineJob<Json, never, Json>({
     return null
   },
 })
+
+/**
+ * Teaches a started one-slot runner a start rate, so that its local queue wants jobs ahead of its
+ * slot, then takes the slot with a job of `holderType` (a gated job, holding it until its gate opens).
+ */
+async function holdTheOneSlot(engine: Engine, runner: Runner, holderType: string): Promise<void> {
+  const quick = await engine.jobs.enqueue({
+    owner: 'alice',
+    jobs: Array.from({ length: 50 }, (_, i) => ({ type: 'echo', payload: i })),
+  })
+  await Promise.all(quick.map(({ job }) => settled(runner, job.id)))
+  const [holder] = await engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: holderType }] })
+  await runner.events.waitFor('job:start', (e) => e.job.id === holder!.job.id)
+}
 
 for (const target of databaseTargets()) {
   describe(`the claim loop with limits served, on ${target.name}`, { timeout: 60_000 }, () => {
@@ -135,14 +151,7 @@ for (const target of databaseTargets()) {
       const runner = engine.newRunner({ concurrency: 1, localQueueSize: 100, pollIntervalMs: 600_000 })
       gatedPlain.reset()
       await runner.start()
-      // Quick jobs first: the runner learns a start rate, so its local queue wants jobs ahead of its slot.
-      const quick = await engine.jobs.enqueue({
-        owner: 'alice',
-        jobs: Array.from({ length: 50 }, (_, i) => ({ type: 'echo', payload: i })),
-      })
-      await Promise.all(quick.map(({ job }) => settled(runner, job.id)))
-      const [holder] = await engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'gated-plain' }] })
-      await runner.events.waitFor('job:start', (e) => e.job.id === holder!.job.id)
+      await holdTheOneSlot(engine, runner, 'gated-plain')
       // With the slot taken, the enqueue's notice runs the limited claim for the local queue alone
       // (perKey types may be held ahead): it cannot take the capped job, which waits for a slot.
       const limitedClaimed = new Promise<number>((resolve) => {
@@ -215,6 +224,77 @@ for (const target of databaseTargets()) {
           }
         },
       )
+    }
+  })
+
+  // A job of a key claimed ahead holds its key's place while it waits in the local queue. Cancelled or
+  // paused there, it gives the place up when that is written: the job behind it is claimed then, not
+  // at the next poll. Its own engine: a type held to free slots would keep the limited claim open.
+  describe(`a limited job leaving the local queue, on ${target.name}`, { timeout: 60_000 }, () => {
+    const waiting = gatedJob('waiting', { perKey: 1 })
+    const slotHolder = gatedJob('slot-holder')
+    let database: TestDatabase
+    let engine: Engine
+
+    before(async () => {
+      database = await target.create()
+      engine = await openEngine(database, { extraJobs: [waiting.job, slotHolder.job] })
+    })
+    after(async () => {
+      waiting.open()
+      slotHolder.open()
+      await engine?.close()
+      await database?.cleanup()
+    })
+
+    for (const [leave, left] of [
+      ['cancel', 'cancelled'],
+      ['pause', 'paused'],
+    ] as const) {
+      it(`claims the next job of its key at once when the one held ahead is ${left}`, { timeout: 20_000 }, async () => {
+        await engine.stopRunners()
+        slotHolder.reset()
+        waiting.reset()
+        // One slot, and a poll ten minutes away.
+        const runner = engine.newRunner({ concurrency: 1, localQueueSize: 100, pollIntervalMs: 600_000 })
+        const claims = countClaims(engine.store)
+        try {
+          await runner.start()
+          await holdTheOneSlot(engine, runner, 'slot-holder')
+
+          // The slot is taken: the first job of key w is claimed ahead, and waits here holding w's place.
+          const key = `w-${leave}`
+          const claimedOfKey = () =>
+            runner.events.waitFor('jobs:claimed', (e) => e.jobs.some((j) => j.concurrencyKey === key))
+          const claimedAhead = claimedOfKey()
+          const [ahead] = await engine.jobs.enqueue({
+            owner: 'alice',
+            jobs: [{ type: 'waiting', concurrencyKey: key }],
+          })
+          await claimedAhead
+          // The second finds w at its limit: the limited claim closes.
+          const foundNothing = claims.nextLimitedAnswer()
+          const [behind] = await engine.jobs.enqueue({
+            owner: 'alice',
+            jobs: [{ type: 'waiting', concurrencyKey: key }],
+          })
+          assert.deepEqual(await foundNothing, [])
+          const claimedBehind = claimedOfKey()
+
+          const aheadSettled = settled(runner, ahead!.job.id)
+          await engine.jobs[leave]({ owner: 'alice', id: ahead!.job.id })
+          assert.equal((await aheadSettled).outcome, left)
+          // The place w freed brings the job behind into the local queue, behind the slot still held.
+          assert.deepEqual(
+            (await claimedBehind).jobs.map((j) => j.id),
+            [behind!.job.id],
+          )
+        } finally {
+          claims.restore()
+          slotHolder.open()
+          waiting.open()
+        }
+      })
     }
   })
 }

@@ -15,6 +15,8 @@ export interface ClaimCounts {
   readonly limited: number
   /** Resolves once the first plain claim counted here has its answer (or failed). */
   readonly firstPlainAnswered: Promise<void>
+  /** Resolves with the jobs of the next limited claim to start after this call, once answered. */
+  nextLimitedAnswer(): Promise<readonly unknown[]>
   restore(): void
 }
 
@@ -31,7 +33,15 @@ export function countClaims(store: JobStore): ClaimCounts {
       plainAnswered()
     }
   }
-  store.claimLimitedJobs = (...args) => (counts.limited++, claimLimitedJobs.apply(store, args))
+  let limitedWaiters: ((jobs: readonly unknown[]) => void)[] = []
+  store.claimLimitedJobs = async (...args) => {
+    counts.limited++
+    const waiters = limitedWaiters
+    limitedWaiters = []
+    const jobs = await claimLimitedJobs.apply(store, args)
+    for (const resolve of waiters) resolve(jobs)
+    return jobs
+  }
   return {
     get plain() {
       return counts.plain
@@ -40,6 +50,7 @@ export function countClaims(store: JobStore): ClaimCounts {
       return counts.limited
     },
     firstPlainAnswered,
+    nextLimitedAnswer: () => new Promise((resolve) => limitedWaiters.push(resolve)),
     restore() {
       store.claimJobs = claimJobs
       store.claimLimitedJobs = claimLimitedJobs
