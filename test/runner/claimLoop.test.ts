@@ -12,7 +12,9 @@
  * a `total` limit waits for. A run abandoned for ignoring its token gives up its place with its
  * slot: its written outcome opens the limited claim as any limited job's end does; so does a job
  * held ahead (waiting in the local queue, holding its key's place) that is cancelled or paused there.
+ * A job whose lease a sweep recovered is announced to its own queue, whichever the sweeper serves.
  */
+import { randomUUID } from 'node:crypto'
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { databaseTargets, type TestDatabase } from '../support/databases.js'
@@ -172,6 +174,45 @@ for (const target of databaseTargets()) {
       gatedPlain.open()
       assert.equal((await cappedSettled).outcome, 'succeeded')
     })
+
+    // A lease sweep recovers expired jobs of every queue, whichever its own instance serves; it announced
+    // them to its served queues, so a job of another queue waited for its instances' next poll.
+    it(
+      'starts a job recovered by an instance that does not serve its queue at once on one that does',
+      { timeout: 20_000 },
+      async () => {
+        await engine.stopRunners()
+        // The job's instance vanished while running it: its lease is spent.
+        const [enqueued] = await engine.jobs.enqueue({
+          owner: 'alice',
+          jobs: [{ type: 'echo', queue: 'side', payload: 1 }],
+        })
+        const [claimed] = await engine.store.claimJobs({
+          instanceId: randomUUID(),
+          queues: ['side'],
+          limit: 1,
+          leaseMs: 60_000,
+        })
+        assert.equal(claimed?.id, enqueued!.job.id)
+        // B serves `side`, never sweeps, and polls every ten minutes: only a notice brings the job to it.
+        const b = engine.newRunner({
+          queues: ['side'],
+          pollIntervalMs: 600_000,
+          idlePollMaxMs: 600_000,
+          sweepIntervalMs: 600_000,
+        })
+        await b.start()
+        const ranOnB = settled(b, enqueued!.job.id)
+        // A serves `default` alone and sweeps often.
+        const a = engine.newRunner({ queues: ['default'], sweepIntervalMs: 20 })
+        const recoveredByA = a.events.waitFor('leases:recovered', (e) => e.ids.includes(enqueued!.job.id))
+        await a.start()
+        await engine.db.sql`
+        update job_runner.job_runner_jobs set lease_expires_at = now() - interval '1 second' where id = ${claimed!.id}`
+        await recoveredByA
+        assert.equal((await ranOnB).outcome, 'succeeded')
+      },
+    )
 
     // A run abandoned for ignoring its token frees its key's place when its outcome is written, with
     // no settle to run the claim loop: the abandonment's own write must say so, or the job behind it
