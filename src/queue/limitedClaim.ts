@@ -111,9 +111,9 @@ export interface LimitedClaimParams {
  */
 const MIN_CANDIDATES = 32
 /**
- * One claim in this many that advanced a limiter also deletes per-key limiters long past (a
- * limiter whose time has passed allows what a missing one does), so that many keys leave no
- * growing table behind; a few hundred at a time, to keep the claim short.
+ * One claim in this many of rate-limited work also deletes per-key limiters long past (a limiter
+ * whose time has passed allows what a missing one does), so that many keys leave no growing table
+ * behind; a few hundred at a time, to keep the claim short.
  */
 const PRUNE_EVERY = 50
 /** How late, in intervals, a start may come and still keep its limiter's schedule (see the advance below). */
@@ -154,7 +154,6 @@ export async function claimLimitedJobs(
   const typeNames = types.map((t) => t.type).sort()
   const queueNames = servedLimitedQueues.map((q) => q.queue).sort()
   const candidates = Math.max(MIN_CANDIDATES, most)
-  const byScope = new Map(scopes.map((s) => [`${s.scope}\u0000${s.name}`, s]))
   const list = (names: readonly string[]) => sql`string_to_array(${names.join(',')}, ',')`
   const exceptFilter = exceptTypes.length === 0 ? sql`` : sql`and type <> all(${list(exceptTypes)})`
   const startable = sql`state = 'queued' and run_at <= now() and (expires_at is null or expires_at > now())`
@@ -328,8 +327,8 @@ export async function claimLimitedJobs(
   // The claim commits without waiting for its WAL, as the plain claim does (see `claimJobs`).
   // Type locks keep migration 017's keys, so that instances of the release before agree on them.
   // The locks and the claim are two statements, so that the claim's snapshot comes after the locks,
-  // but they travel together, with the transaction's BEGIN and COMMIT when no rate limit needs the
-  // claimed rows before the commit (src/db/pipelinedTransaction.ts): one round trip.
+  // but they travel together, with the transaction's BEGIN and COMMIT (src/db/pipelinedTransaction.ts):
+  // one round trip, rate limits included (their limiters advance in the claim's statement).
   // The claim reads its indexes by plain index scans, not bitmap scans: an index scan marks the
   // entries of rows no snapshot sees any more (jobs claimed or finished since) as dead, so the next
   // claim skips them, where a bitmap scan visits them all again; the running count read 20 times the
@@ -348,7 +347,45 @@ export async function claimLimitedJobs(
               select pg_advisory_xact_lock(hashtext('job_runner.queue_limits'), hashtext(q))
               from (select unnest(${list(queueNames)}) as q order by 1) ordered
             ) locked_queues)`
+  const update = (tx: Sql | TransactionSql) => tx`
+    update ${schema}.job_runner_jobs j
+    set state = 'running', updated_at = now(), started_at = now(), attempts = j.attempts + 1, claimed_limited = true,
+        claimed_under_queue_limit = j.queue = any(${list(queueNames)}),
+        lease_owner = ${instanceId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
+    where j.id = any(array(select id from next)) and j.state || '' = 'queued'
+    returning ${claimedColumns(tx)}`
+  // Each limiter that started jobs moves its arrival time on by one interval a start, from where it
+  // stood, or from now when it stood further back than `LATE_SLACK` of an interval. A claim always
+  // comes a little after the time it was due (the wake-up, the round trip): restarting the schedule
+  // from now at every start would lose that much a start, ten starts a second becoming nine and a
+  // half. Keeping the schedule lets a late start be followed by one that much sooner, so a second
+  // holds at most one start over the limit (bench/RESULTS.md, rate-limit accuracy).
+  // In the claim's own statement, after its update: the claim is then one round trip like the
+  // others, and the type's lock is held for one statement's execution rather than across round
+  // trips through an event loop busy with jobs, while every other instance's claim of the type waits
+  // on it. Each claimed row carries, last, when the soonest limiter allows a start again.
+  const advancing = (tx: Sql | TransactionSql) => tx`,
+    claimed as (${update(tx)}),
+    advance as materialized (
+      select l.scope, l.name, case when l."rateByKey" then coalesce(c.concurrency_key, '') else '' end as key,
+             count(*) * l."intervalMs" as ms, l."intervalMs" * ${LATE_SLACK} as slack, l."toleranceMs" as tolerance
+      from claimed c
+      join limits l on l."intervalMs" is not null
+        and ((l.scope = 'type' and l.name = c.type) or (l.scope = 'queue' and l.name = c.queue))
+      group by l.scope, l.name, 3, l."intervalMs", l."toleranceMs"
+    ),
+    advanced as (
+      insert into ${schema}.job_runner_rate_limits as s (scope, name, key, tat)
+      select a.scope, a.name, a.key, now() + a.ms * interval '1 millisecond' from advance a
+      on conflict (scope, name, key) do update
+        set tat = greatest(s.tat, now() - (select a.slack from advance a where (a.scope, a.name, a.key) = (s.scope, s.name, s.key)) * interval '1 millisecond')
+                  + (excluded.tat - now())
+      returning (extract(epoch from s.tat) * 1000)::float8
+                - (select a.tolerance from advance a where (a.scope, a.name, a.key) = (s.scope, s.name, s.key)) as next_ms
+    )
+    select c.*, (select min(next_ms) from advanced) as next_start_ms from claimed c`
   // As arrays, as the plain claim reads its rows: see claimedJob (src/queue/claimedColumns.ts).
+  const rated = anyOf(scopes, hasRate)
   const claiming = (tx: Sql | TransactionSql): PromiseLike<ClaimedValues[]> =>
     tx`
     with limits as materialized (
@@ -366,68 +403,24 @@ export async function claimLimitedJobs(
     candidate as (${candidateRows}),
     ${stages}
     next as (${nextRows})
-    update ${schema}.job_runner_jobs j
-    set state = 'running', updated_at = now(), started_at = now(), attempts = j.attempts + 1, claimed_limited = true,
-        claimed_under_queue_limit = j.queue = any(${list(queueNames)}),
-        lease_owner = ${instanceId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
-    where j.id = any(array(select id from next)) and j.state || '' = 'queued'
-    returning ${claimedColumns(tx)}`.values() as unknown as PromiseLike<ClaimedValues[]>
+    ${rated ? advancing(tx) : update(tx)}`.values() as unknown as PromiseLike<ClaimedValues[]>
+  // In the same transaction, after the claim (see PRUNE_EVERY).
+  const pruning = (tx: Sql | TransactionSql) => tx`
+    delete from ${schema}.job_runner_rate_limits where ctid = any(array(
+      select ctid from ${schema}.job_runner_rate_limits where key <> '' and tat < now() - interval '1 minute' limit 500))`
+  const prune = rated && Math.random() * PRUNE_EVERY < 1
   // A keyed drain (50,000 jobs, 1,000 keys) claims one batch after another on an event loop busy with
   // the batch before: two round trips fewer a claim made it about a tenth faster (bench/RESULTS.md).
-  if (!anyOf(scopes, hasRate)) {
-    const [, values] = await pipelinedTransaction<[unknown, ClaimedValues[]]>(sql, (tx) => [locked(tx), claiming(tx)])
-    return values.map(claimedJob)
+  const [, values] = await pipelinedTransaction<[unknown, ClaimedValues[], ...unknown[]]>(sql, (tx) => [
+    locked(tx),
+    claiming(tx),
+    ...(prune ? [pruning(tx)] : []),
+  ])
+  if (rated && values.length > 0) {
+    const nextStartMs = (values[0] as unknown as unknown[]).at(-1)
+    if (nextStartMs != null) onNextStart?.(Number(nextStartMs))
   }
-  const claimed = (await sql.begin(async (tx) => {
-    const [, values] = await Promise.all([locked(tx), claiming(tx)])
-    const rows = values.map(claimedJob)
-    if (rows.length === 0) return rows
-    // Each limiter that started jobs moves its arrival time on by one interval a start, from where it
-    // stood, or from now when it stood further back than `LATE_SLACK` of an interval. A claim always
-    // comes a little after the time it was due (the wake-up, the round trip): restarting the schedule
-    // from now at every start would lose that much a start, ten starts a second becoming nine and a
-    // half. Keeping the schedule lets a late start be followed by one that much sooner, so a second
-    // holds at most one start over the limit (bench/RESULTS.md, rate-limit accuracy).
-    const advances = new Map<string, { scope: LimitScope; name: string; key: string; ms: number; slack: number }>()
-    for (const row of rows) {
-      for (const [scope, name] of [
-        ['type', row.type],
-        ['queue', row.queue],
-      ] as const) {
-        const limits = byScope.get(`${scope}\u0000${name}`)
-        if (limits?.intervalMs == null) continue
-        const key = rateKeyOf(limits, row.concurrencyKey)
-        const id = `${scope}\u0000${name}\u0000${key}`
-        const advance = advances.get(id) ?? { scope, name, key, ms: 0, slack: limits.intervalMs * LATE_SLACK }
-        advance.ms += limits.intervalMs
-        advances.set(id, advance)
-      }
-    }
-    if (advances.size === 0) return rows
-    const advanced = await tx<{ scope: LimitScope; name: string; next_ms: number }[]>`
-      with x as (
-        select * from jsonb_to_recordset(${tx.json([...advances.values()] as unknown as Json)})
-          as x(scope text, name text, key text, ms float8, slack float8)
-      )
-      insert into ${schema}.job_runner_rate_limits as s (scope, name, key, tat)
-      select x.scope, x.name, x.key, now() + x.ms * interval '1 millisecond' from x
-      on conflict (scope, name, key) do update
-        set tat = greatest(s.tat, now() - (select x.slack from x where (x.scope, x.name, x.key) = (s.scope, s.name, s.key)) * interval '1 millisecond')
-                  + (excluded.tat - now())
-      returning s.scope, s.name, (extract(epoch from s.tat) * 1000)::float8 as next_ms`
-    let next = Infinity
-    for (const { scope, name, next_ms } of advanced) {
-      next = Math.min(next, Number(next_ms) - (byScope.get(`${scope}\u0000${name}`)?.toleranceMs ?? 0))
-    }
-    if (next < Infinity) onNextStart?.(next)
-    if (Math.random() * PRUNE_EVERY < 1) {
-      await tx`
-        delete from ${schema}.job_runner_rate_limits where ctid = any(array(
-          select ctid from ${schema}.job_runner_rate_limits where key <> '' and tat < now() - interval '1 minute' limit 500))`
-    }
-    return rows
-  })) as ClaimedJob[]
-  return claimed
+  return values.map(claimedJob)
 }
 
 /**
