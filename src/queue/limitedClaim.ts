@@ -21,7 +21,7 @@
  *
  * The rate limit is a generic cell rate algorithm: the type's theoretical arrival time (one row of
  * `job_runner_rate_limits`, one per key with `rateLimit.key`) says how many starts it allows now;
- * the claim takes no more, and moves the time on by one interval per start, in the same transaction
+ * the claim takes no more, and moves the time on by one interval per start, in the same statement
  * and under the same lock.
  *
  * A queue may carry the same limits (`QUEUE_LIMITS`, src/queue/queueLimits.ts): then every job of the
