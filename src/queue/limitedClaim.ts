@@ -363,7 +363,7 @@ export async function claimLimitedJobs(
   // In the claim's own statement, after its update: the claim is then one round trip like the
   // others, and the type's lock is held for one statement's execution rather than across round
   // trips through an event loop busy with jobs, while every other instance's claim of the type waits
-  // on it. Each claimed row carries, last, when the soonest limiter allows a start again.
+  // on it. Each claimed row carries, last, when a job like those claimed may start again.
   const advancing = (tx: Sql | TransactionSql) => tx`,
     claimed as (${update(tx)}),
     advance as materialized (
@@ -380,10 +380,23 @@ export async function claimLimitedJobs(
       on conflict (scope, name, key) do update
         set tat = greatest(s.tat, now() - (select a.slack from advance a where (a.scope, a.name, a.key) = (s.scope, s.name, s.key)) * interval '1 millisecond')
                   + (excluded.tat - now())
-      returning (extract(epoch from s.tat) * 1000)::float8
+      returning s.scope, s.name, s.key, (extract(epoch from s.tat) * 1000)::float8
                 - (select a.tolerance from advance a where (a.scope, a.name, a.key) = (s.scope, s.name, s.key)) as next_ms
+    ),
+    -- A job under its type's rate limit and its queue's may start when both allow it: the latest of
+    -- its limiters. The soonest of those, over the jobs just claimed, is when the next like them may.
+    next_start as (
+      select min(allowed_ms) as ms from (
+        select max(a.next_ms) as allowed_ms
+        from claimed c
+        join limits l on l."intervalMs" is not null
+          and ((l.scope = 'type' and l.name = c.type) or (l.scope = 'queue' and l.name = c.queue))
+        join advanced a on a.scope = l.scope and a.name = l.name
+          and a.key = case when l."rateByKey" then coalesce(c.concurrency_key, '') else '' end
+        group by c.id
+      ) per_job
     )
-    select c.*, (select min(next_ms) from advanced) as next_start_ms from claimed c`
+    select c.*, (select ms from next_start) as next_start_ms from claimed c`
   // As arrays, as the plain claim reads its rows: see claimedJob (src/queue/claimedColumns.ts).
   const rated = anyOf(scopes, hasRate)
   const claiming = (tx: Sql | TransactionSql): PromiseLike<ClaimedValues[]> =>

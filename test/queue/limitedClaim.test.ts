@@ -217,6 +217,33 @@ for (const target of databaseTargets()) {
       assert.deepEqual(await claim(rated), [])
     })
 
+    it("a start under its type's rate limit and its queue's advances both limiters, in the claim itself", async () => {
+      await enqueue(keyed(null, 3))
+      const told: number[] = []
+      // The type allows one start every 10 s, the queue one every 20 s (and a burst of two).
+      const claim = () =>
+        store.claimLimitedJobs({
+          instanceId: randomUUID(),
+          queues,
+          limit: 10,
+          leaseMs: LEASE_MS,
+          types: [{ type: 'echo', perKey: null, total: null, intervalMs: 10_000, toleranceMs: 0 }],
+          limitedQueues: [{ queue: 'default', perKey: null, total: null, intervalMs: 20_000, toleranceMs: 20_000 }],
+          onNextStart: (at) => told.push(at),
+        })
+      const [clock] = await db.sql<{ now: number }[]>`select (extract(epoch from now()) * 1000)::float8 as now`
+      assert.equal((await claim()).length, 1, "the type's limiter allows one")
+      assert.deepEqual(await claim(), [], 'the next is 10 s away')
+      const limiters = await store.readRateLimits({ types: ['echo'], queues: ['default'] })
+      const ahead = (scope: string) =>
+        Math.round((limiters.find((l) => l.scope === scope)!.tatMs - Number(clock!.now)) / 1000)
+      assert.deepEqual([ahead('type'), ahead('queue')], [10, 20], 'each moved on by its own interval')
+      // Told when both allow the next start: the queue's at once (its burst), the type's in 10 s.
+      assert.equal(told.length, 1)
+      const toldAhead = Math.round((told[0]! - Number(clock!.now)) / 1000)
+      assert.equal(toldAhead, 10, `told ${told[0]! - Number(clock!.now)} ms ahead`)
+    })
+
     it("a job must fit its type's limits and its queue's: a job its type refuses takes no place of the queue", async () => {
       await enqueue([...keyed('a', 3), ...keyed(null, 2).map((j) => ({ ...j, type: 'sleep' }))])
       const claimed = await store.claimLimitedJobs({
