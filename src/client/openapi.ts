@@ -286,7 +286,10 @@ export interface paths {
          *     starts hundreds of jobs at once) does not drop a client that reads: what does not fit waits,
          *     the newest state of each job only, up to four times the bound, and goes out in order as the
          *     client reads; a client that falls behind gets each job's latest state rather than every
-         *     step. Scope `jobs:read`.
+         *     step. An instance that cannot read the changes as fast as they come (more than 10,000 jobs
+         *     waiting to be read: a stream beside a drain of tens of thousands of jobs a second) drops its
+         *     streams of many jobs as it drops a client too slow to read, rather than hold their backlog
+         *     without bound; they reconnect with `Last-Event-ID`. Scope `jobs:read`.
          */
         get: operations["events"];
         put?: never;

@@ -47,6 +47,11 @@ export interface JobFollower {
   deliverLogs(lines: readonly StreamedJobLogLine[]): boolean
   /** The instance drains or stops: end with a reconnect hint. */
   end(retryMs: number): void
+  /**
+   * For a stream of many jobs: this instance cannot read the changes as fast as they come; end as a
+   * client too slow to read is ended (it reconnects with `Last-Event-ID` and catches up from the table).
+   */
+  drop?(): void
   /** For a stream of many jobs: the newest row version it sent (or started from), to catch up after. */
   catchUpVersion?(): string
 }
@@ -56,6 +61,11 @@ export interface JobEventHubConfig {
   pollMs?: number
   /** Most ids read per statement; more wait for the next flush. */
   maxBatch?: number
+  /**
+   * Most job ids waiting to be read while streams of many jobs are open (default 20 × `maxBatch`):
+   * past it those streams are dropped (`JobFollower.drop`), and the ids only they wanted forgotten.
+   */
+  maxPending?: number
   /** Most log lines of one job read per flush; a job with more is read again at the next. */
   logLinesPerRead?: number
 }
@@ -84,6 +94,7 @@ export class JobEventHub {
   private readonly flushDelayMs: number
   private readonly pollMs: number
   private readonly maxBatch: number
+  private readonly maxPending: number
   private readonly logLinesPerRead: number
 
   constructor(
@@ -93,6 +104,7 @@ export class JobEventHub {
     this.flushDelayMs = config.flushDelayMs ?? 25
     this.pollMs = config.pollMs ?? 1000
     this.maxBatch = config.maxBatch ?? 500
+    this.maxPending = config.maxPending ?? 20 * this.maxBatch
     this.logLinesPerRead = config.logLinesPerRead ?? 200
     this.unsubscribe.push(
       deps.notifier.subscribe('jobChanged', (id) => this.changed(id)),
@@ -182,13 +194,33 @@ export class JobEventHub {
   private changed(id: string): void {
     if (this.manyJobs.size === 0 && !this.oneJob.has(id)) return
     this.pending.add(id)
+    if (this.pending.size > this.maxPending) this.fellBehind()
     this.schedule()
   }
 
   private logged(id: string): void {
     if (this.manyJobs.size === 0 && !this.oneJob.has(id)) return
     this.pendingLogs.add(id)
+    if (this.pendingLogs.size > this.maxPending) this.fellBehind()
     this.schedule()
+  }
+
+  /**
+   * More jobs changed than this instance reads (a stream of many jobs open beside a drain of 20,000
+   * jobs a second): the ids waiting grew about 60 bytes a job, without bound (bench/RESULTS.md, P8
+   * with the new features). The streams of many jobs are dropped as clients too slow to read are,
+   * and reconnect with `Last-Event-ID`, caught up from the table; streams of one job keep their ids.
+   */
+  private fellBehind(): void {
+    const dropped = [...this.manyJobs].filter((follower) => follower.drop !== undefined)
+    if (dropped.length === 0) return
+    for (const follower of dropped) {
+      this.remove(follower)
+      follower.drop!()
+    }
+    if (this.manyJobs.size > 0) return
+    for (const id of this.pending) if (!this.oneJob.has(id)) this.pending.delete(id)
+    for (const id of this.pendingLogs) if (!this.oneJob.has(id)) this.pendingLogs.delete(id)
   }
 
   private poll(): void {
@@ -210,10 +242,8 @@ export class JobEventHub {
 
   private async flush(): Promise<void> {
     this.flushing = true
-    const ids = [...this.pending].slice(0, this.maxBatch)
-    for (const id of ids) this.pending.delete(id)
-    const logIds = new Set([...this.pendingLogs].slice(0, this.maxBatch))
-    for (const id of logIds) this.pendingLogs.delete(id)
+    const ids = [...takeFirst(this.pending, this.maxBatch)]
+    const logIds = takeFirst(this.pendingLogs, this.maxBatch)
     try {
       const read = ids.length === 0 ? [] : await this.deps.jobs.getVersioned(ids)
       // Oldest write first, so that a stream of many jobs sends its events in version order.
@@ -274,4 +304,18 @@ export class JobEventHub {
     for (const follower of this.oneJob.get(versioned.job.id) ?? []) follower.deliver(versioned)
     for (const follower of this.manyJobs) if (follower.wants?.(versioned.job)) follower.deliver(versioned)
   }
+}
+
+/**
+ * Removes and returns the first `most` ids of `set`, in insertion order: without copying the rest,
+ * which, with a backlog of ids waiting, made each flush cost as much as the backlog.
+ */
+function takeFirst(set: Set<string>, most: number): Set<string> {
+  const taken = new Set<string>()
+  for (const id of set) {
+    if (taken.size >= most) break
+    taken.add(id)
+  }
+  for (const id of taken) set.delete(id)
+  return taken
 }

@@ -190,6 +190,13 @@ export class JobStream implements JobFollower {
     this.stream.end(retryMs)
   }
 
+  /** The hub cannot read the jobs it shows as fast as they change (see `JobFollower.drop`). */
+  drop(): void {
+    this.deferred.clear()
+    this.deferredBytes = 0
+    this.stream.drop()
+  }
+
   catchUpVersion(): string {
     return this.highVersion
   }

@@ -6,11 +6,11 @@
  * which the hub does not hear: only the catch-up can bring it.
  */
 import assert from 'node:assert/strict'
-import { after, before, it } from 'node:test'
+import { after, before, describe, it } from 'node:test'
 import postgres from 'postgres'
 import { JobEventHub, type JobFollower } from '../../src/events/jobEventHub.js'
 import type { VersionedJob } from '../../src/queue/store.js'
-import { postgresOnly, skipWithoutPostgres, type TestDatabase } from '../support/databases.js'
+import { databaseTargets, postgresOnly, skipWithoutPostgres, type TestDatabase } from '../support/databases.js'
 import { describeOrSkip } from '../support/describeOrSkip.js'
 import { listeningBackends } from '../support/listening.js'
 import { newJob, openEngine, type Engine } from '../support/engine.js'
@@ -70,3 +70,56 @@ describeOrSkip(
     })
   },
 )
+
+// More jobs changed than the hub reads: the ids waiting grew without bound while a stream of many
+// jobs followed a fast drain (bench/RESULTS.md, P8). Past `maxPending` the streams of many jobs are
+// dropped (they reconnect with Last-Event-ID) and the ids only they wanted are forgotten; a stream
+// of one job goes on.
+for (const target of databaseTargets()) {
+  describe(`the event hub behind more changes than it reads, on ${target.name}`, { timeout: 30_000 }, () => {
+    let database: TestDatabase
+    let engine: Engine
+
+    before(async () => {
+      database = await target.create()
+      engine = await openEngine(database)
+    })
+    after(async () => {
+      await engine?.close()
+      await database?.cleanup()
+    })
+
+    it('drops its streams of many jobs past maxPending, and keeps serving a stream of one job', async () => {
+      const hub = new JobEventHub(
+        { maxPending: 10, pollMs: 50 },
+        { jobs: engine.jobs, notifier: engine.notifier, onError: () => {} },
+      )
+      const follower = (fields: Partial<JobFollower>): JobFollower => ({
+        deliver: () => {},
+        logCursor: () => '0',
+        deliverLogs: () => false,
+        end: () => {},
+        ...fields,
+      })
+      let drops = 0
+      const many = follower({ wants: () => true, drop: () => void drops++, catchUpVersion: () => '0' })
+      const [followed] = await engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'echo', payload: 0 }] })
+      const delivered = new Promise<void>((resolve) => {
+        hub.add(follower({ jobId: followed!.job.id, deliver: () => resolve() }))
+      })
+      hub.add(many)
+      try {
+        // Eleven jobs at once: more ids waiting than maxPending, before any read.
+        await engine.jobs.enqueue({
+          owner: 'alice',
+          jobs: Array.from({ length: 11 }, (_, i) => ({ type: 'echo', payload: i + 1 })),
+        })
+        assert.equal(drops, 1, 'the stream of many jobs is dropped once')
+        assert.equal(hub.size, 1, 'and no longer followed; the stream of one job is')
+        await delivered
+      } finally {
+        hub.stop()
+      }
+    })
+  })
+}
