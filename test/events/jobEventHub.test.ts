@@ -4,6 +4,9 @@
  * the jobs written since the oldest version its streams of many jobs sent, and hands them out.
  * PostgreSQL only (PGlite has no LISTEN connection to lose). The job is written through the store,
  * which the hub does not hear: only the catch-up can bring it.
+ *
+ * And, on both databases, the hub's bound: past `maxPending` job ids waiting to be read, its streams
+ * of many jobs are dropped rather than followed with a backlog that grows without end.
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
