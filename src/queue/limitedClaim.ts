@@ -366,13 +366,18 @@ export async function claimLimitedJobs(
   // on it. Each claimed row carries, last, when a job like those claimed may start again.
   const advancing = (tx: Sql | TransactionSql) => tx`,
     claimed as (${update(tx)}),
-    advance as materialized (
-      select l.scope, l.name, case when l."rateByKey" then coalesce(c.concurrency_key, '') else '' end as key,
-             count(*) * l."intervalMs" as ms, l."intervalMs" * ${LATE_SLACK} as slack, l."toleranceMs" as tolerance
+    -- Each claimed job with each rate limiter its start advances (its type's, its queue's).
+    limiter_of as (
+      select c.id, l.scope, l.name, case when l."rateByKey" then coalesce(c.concurrency_key, '') else '' end as key,
+             l."intervalMs" as interval_ms, l."toleranceMs" as tolerance
       from claimed c
       join limits l on l."intervalMs" is not null
         and ((l.scope = 'type' and l.name = c.type) or (l.scope = 'queue' and l.name = c.queue))
-      group by l.scope, l.name, 3, l."intervalMs", l."toleranceMs"
+    ),
+    advance as materialized (
+      select scope, name, key, count(*) * interval_ms as ms, interval_ms * ${LATE_SLACK} as slack, tolerance
+      from limiter_of
+      group by scope, name, key, interval_ms, tolerance
     ),
     advanced as (
       insert into ${schema}.job_runner_rate_limits as s (scope, name, key, tat)
@@ -388,12 +393,9 @@ export async function claimLimitedJobs(
     next_start as (
       select min(allowed_ms) as ms from (
         select max(a.next_ms) as allowed_ms
-        from claimed c
-        join limits l on l."intervalMs" is not null
-          and ((l.scope = 'type' and l.name = c.type) or (l.scope = 'queue' and l.name = c.queue))
-        join advanced a on a.scope = l.scope and a.name = l.name
-          and a.key = case when l."rateByKey" then coalesce(c.concurrency_key, '') else '' end
-        group by c.id
+        from limiter_of lo
+        join advanced a on (a.scope, a.name, a.key) = (lo.scope, lo.name, lo.key)
+        group by lo.id
       ) per_job
     )
     select c.*, (select ms from next_start) as next_start_ms from claimed c`
