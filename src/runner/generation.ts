@@ -919,6 +919,17 @@ export class RunnerGeneration {
   }
 
   /**
+   * A job settled apart from its run's own outcome (cancelled or paused while it waited here, or its
+   * run abandoned on a cancel), once that write answered: `lost` when its row was not written.
+   * Watchers hear of a written one; its place under limits is given up either way.
+   */
+  private settledApart(job: OwnedJob, outcome: JobOutcome, ranMs?: number): void {
+    if (outcome !== 'lost') this.deps.notifier.announce('jobChanged', job.id)
+    this.placeFreed(job)
+    this.events.emit('job:settled', ranMs === undefined ? { job, outcome } : { job, outcome, ranMs })
+  }
+
+  /**
    * A run that ignored its timeout's token for `timeoutAbandonGraceMs`: its checkpoint is written and
    * the attempt fails (retried with backoff while attempts remain); its slot goes to other jobs. The
    * code goes on until it returns, and `LiveRuns` keeps this job from starting here again meanwhile.
@@ -959,11 +970,9 @@ export class RunnerGeneration {
     )
     const { ranMs } = execution
     this.trackWrite(
-      this.retryWrite(() => this.outcomes.cancel({ ...execution.currentState(), started: true })).then((written) => {
-        if (written) this.deps.notifier.announce('jobChanged', job.id)
-        this.placeFreed(job)
-        this.events.emit('job:settled', { job, outcome: written ? 'cancelled' : 'lost', ranMs })
-      }),
+      this.retryWrite(() => this.outcomes.cancel({ ...execution.currentState(), started: true })).then((written) =>
+        this.settledApart(job, written ? 'cancelled' : 'lost', ranMs),
+      ),
     )
     this.fillSlots()
     this.doorbell.ring()
@@ -982,11 +991,7 @@ export class RunnerGeneration {
     this.trackWrite(
       this.retryWrite(() =>
         this.outcomes.pause({ ...claimOf(job), checkpoint: job.checkpoint, progress: job.progress }),
-      ).then((state) => {
-        if (state) this.deps.notifier.announce('jobChanged', id)
-        this.placeFreed(job)
-        this.events.emit('job:settled', { job, outcome: state ? settledAs(state, 'paused') : 'lost' })
-      }),
+      ).then((state) => this.settledApart(job, state ? settledAs(state, 'paused') : 'lost')),
     )
   }
 
@@ -1002,11 +1007,7 @@ export class RunnerGeneration {
     this.trackWrite(
       this.retryWrite(() =>
         this.outcomes.cancel({ ...claimOf(job), checkpoint: job.checkpoint, progress: job.progress, started: false }),
-      ).then((written) => {
-        if (written) this.deps.notifier.announce('jobChanged', id)
-        this.placeFreed(job)
-        this.events.emit('job:settled', { job, outcome: written ? 'cancelled' : 'lost' })
-      }),
+      ).then((written) => this.settledApart(job, written ? 'cancelled' : 'lost')),
     )
   }
 
