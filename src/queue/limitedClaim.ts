@@ -99,6 +99,15 @@ export interface LimitedClaimParams {
    * clock), after a claim that took some of it: the runner wakes then (src/runner/dueTimer.ts).
    */
   onNextStart?: (atMs: number) => void
+  /**
+   * Told, after a claim with free slots that took nothing while a rate limiter of these types or
+   * queues was out of starts, when the first such limiter lets one through (milliseconds since the
+   * epoch, the database's clock). The claim that moved the limiter on announced that time already
+   * (`onNextStart`), but an instance that started later, or whose LISTEN connection was down then,
+   * missed it: without this it waits for its poll. For this instance alone: the claim is not the
+   * news, so it is not sent on.
+   */
+  onRateWait?: (atMs: number) => void
 }
 
 /**
@@ -142,6 +151,7 @@ export async function claimLimitedJobs(
     limitedQueues = [],
     exceptTypes = [],
     onNextStart,
+    onRateWait,
   }: LimitedClaimParams,
 ): Promise<ClaimedJob[]> {
   const servedLimitedQueues = limitedQueues.filter((q) => queues.includes(q.queue))
@@ -435,7 +445,27 @@ export async function claimLimitedJobs(
     const nextStartMs = (values[0] as unknown as unknown[]).at(-1)
     if (nextStartMs != null) onNextStart?.(Number(nextStartMs))
   }
+  if (rated && values.length === 0 && limit > 0 && onRateWait) {
+    const atMs = await nextRateStart(sql, schema, scopes)
+    if (atMs !== null) onRateWait(atMs)
+  }
   return values.map(claimedJob)
+}
+
+/**
+ * When the first of these scopes' rate limiters that is out of starts now lets one through: null
+ * when none is. A limiter per key counts whether or not its key has jobs waiting, so the wake it
+ * gives may find nothing; each limiter gives at most one such wake for each time starts moved it on.
+ */
+async function nextRateStart(sql: Sql, schema: SchemaIdentifier, scopes: readonly ScopeRow[]): Promise<number | null> {
+  const [row] = await sql<{ ms: number | null }[]>`
+    select min(extract(epoch from s.tat) * 1000 - l."toleranceMs")::float8 as ms
+    from jsonb_to_recordset(${sql.json(scopes as unknown as Json)})
+      as l(scope text, name text, "intervalMs" float8, "toleranceMs" float8, "rateByKey" boolean)
+    join ${schema}.job_runner_rate_limits s on s.scope = l.scope and s.name = l.name
+    where l."intervalMs" is not null and (l."rateByKey" or s.key = '')
+      and s.tat > now() + l."toleranceMs" * interval '1 millisecond'`
+  return row?.ms ?? null
 }
 
 /**

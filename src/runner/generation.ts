@@ -576,6 +576,7 @@ export class RunnerGeneration {
             limitedQueues,
             exceptTypes: pausedTypes,
             onNextStart: this.onNextRateStart,
+            onRateWait: this.onRateWait,
           })
         : []
     const rest = limit - limitedJobs.length
@@ -621,6 +622,9 @@ export class RunnerGeneration {
   private readonly onNextRateStart = (atMs: number): void => {
     for (const queue of this.config.queues) this.deps.notifier.announce('jobsDue', `${queue} ${Math.ceil(atMs)}`)
   }
+
+  /** A rate limiter holds back the limited claim until `atMs`, which this instance may not have heard: it wakes then. */
+  private readonly onRateWait = (atMs: number): void => this.dueTimer.note(atMs)
 
   /**
    * Pauses this instance heard of: jobs of theirs waiting here go back unrun (a pause holds them all

@@ -13,6 +13,8 @@
  * slot: its written outcome opens the limited claim as any limited job's end does; so does a job
  * held ahead (waiting in the local queue, holding its key's place) that is cancelled or paused there.
  * A job whose lease a sweep recovered is announced to its own queue, whichever the sweeper serves.
+ * A rate-limited claim that finds nothing because a limiter is out of starts wakes its instance when
+ * the limiter lets one through, though the notice of the claim that moved it on was never heard here.
  */
 import { randomUUID } from 'node:crypto'
 import { describe, it, before, after } from 'node:test'
@@ -337,5 +339,50 @@ for (const target of databaseTargets()) {
         }
       })
     }
+  })
+
+  // Another instance's claim moved the limiter on and announced when it allows a start again; this
+  // one was not listening then (it started later, or its LISTEN connection was down). Its own claim,
+  // finding the limiter out of starts, must tell it when to look again: its poll is ten minutes away.
+  describe(`a rate-limited claim that finds nothing, on ${target.name}`, { timeout: 60_000 }, () => {
+    const paced = defineJob<Json, never, Json>({
+      name: 'paced',
+      payloadSchema: {},
+      rateLimit: { limit: 1, periodMs: 60_000 },
+      async run() {
+        return null
+      },
+    })
+    let database: TestDatabase
+    let engine: Engine
+
+    before(async () => {
+      database = await target.create()
+      engine = await openEngine(database, { extraJobs: [paced] })
+    })
+    after(async () => {
+      await engine?.close()
+      await database?.cleanup()
+    })
+
+    it('wakes its instance when the limiter that held the job back allows a start', { timeout: 20_000 }, async () => {
+      await engine.stopRunners()
+      const runner = engine.newRunner({ pollIntervalMs: 600_000, idlePollMaxMs: 600_000 })
+      const claims = countClaims(engine.store)
+      try {
+        await runner.start()
+        const [limiter] = await engine.db.sql<{ allowedAt: Date }[]>`
+          insert into job_runner.job_runner_rate_limits (scope, name, key, tat)
+          values ('type', 'paced', '', now() + interval '1500 milliseconds')
+          returning tat as "allowedAt"`
+        const foundNothing = claims.nextLimitedAnswer()
+        const [job] = await engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'paced' }] })
+        assert.deepEqual(await foundNothing, [])
+        const started = await runner.events.waitFor('job:start', (e) => e.job.id === job!.job.id)
+        assert.ok(started.startedAt >= limiter!.allowedAt.getTime() - 50, 'started before its limiter allowed it')
+      } finally {
+        claims.restore()
+      }
+    })
   })
 }
