@@ -1,6 +1,6 @@
 /**
  * P11, scale-out (issue 24): 1, 2, 4 and 8 instances (`node dist/src/main.js` on their own loopback
- * ports, one database) drain P1's 50,000 echo jobs. The instances start first and idle until their
+ * ports, one database) drain P1's 50,000 echo jobs (`--jobs`). The instances start first and idle until their
  * start-up statistics have reached PostgreSQL; then one statement inserts every job (they become
  * runnable at once, and the insert's trigger wakes every instance), and the drain is read from the
  * rows (first `started_at` → last `finished_at`).
@@ -142,6 +142,7 @@ export async function p11ScaleOut(ctx) {
         const notifications = totalNotifications(drainNotices)
         const r = {
           instances: n,
+          jobs,
           ...window,
           commitsPerJob: commits / jobs,
           rawCommitsPerJob: delta.commits / jobs,
@@ -180,8 +181,9 @@ export async function p11ScaleOut(ctx) {
 export function summarizeP11(byCount) {
   const fmt = (x, d = 0) => (typeof x !== 'number' || Number.isNaN(x) ? '–' : x.toFixed(d))
   const cell = (rs, f, d = 0) => `${fmt(median(rs.map(f)), d)} (${rs.map((r) => fmt(f(r), d)).join(', ')})`
+  const jobs = Object.values(byCount).flat()[0]?.jobs
   const lines = [
-    '### P11 scale-out: N instances drain 50,000 echo jobs (c=10 each), one PostgreSQL',
+    `### P11 scale-out: N instances drain ${jobs?.toLocaleString('en-US') ?? 'P1’s'} echo jobs (c=10 each), one PostgreSQL`,
     '',
     '| instances | jobs/s median (runs) | commits/job (idle taken off) | raw commits/job | NOTIFYs/job | deliveries/job | instances CPU µs/job | machine CPU µs/job | machine idle % | connections idle / peak |',
     '|---|---|---|---|---|---|---|---|---|---|',
