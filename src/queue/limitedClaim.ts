@@ -105,7 +105,8 @@ export interface LimitedClaimParams {
    * epoch, the database's clock). The claim that moved the limiter on announced that time already
    * (`onNextStart`), but an instance that started later, or whose LISTEN connection was down then,
    * missed it: without this it waits for its poll. For this instance alone: the claim is not the
-   * news, so it is not sent on.
+   * news, so it is not sent on. Only limiters of a whole type or queue (not `rateLimit.key`): see
+   * `nextRateStart`.
    */
   onRateWait?: (atMs: number) => void
 }
@@ -454,8 +455,12 @@ export async function claimLimitedJobs(
 
 /**
  * When the first of these scopes' rate limiters that is out of starts now lets one through: null
- * when none is. A limiter per key counts whether or not its key has jobs waiting, so the wake it
- * gives may find nothing; each limiter gives at most one such wake for each time starts moved it on.
+ * when none is. Limiters of a whole type or queue only, one per scope: the wake each gives may find
+ * nothing (no job of the scope waits), once. Per-key limiters (`rateLimit.key`) are left out: which
+ * of them have jobs waiting is not known without reading the backlog, and the soonest of a thousand
+ * keys' limiters, most of them without work, would wake the instance a thousand times to find
+ * nothing. A key's next start is announced by the claim that started its job (`onNextStart`); an
+ * instance that missed that finds it at its poll.
  */
 async function nextRateStart(sql: Sql, schema: SchemaIdentifier, scopes: readonly ScopeRow[]): Promise<number | null> {
   const [row] = await sql<{ ms: number | null }[]>`
@@ -463,7 +468,7 @@ async function nextRateStart(sql: Sql, schema: SchemaIdentifier, scopes: readonl
     from jsonb_to_recordset(${sql.json(scopes as unknown as Json)})
       as l(scope text, name text, "intervalMs" float8, "toleranceMs" float8, "rateByKey" boolean)
     join ${schema}.job_runner_rate_limits s on s.scope = l.scope and s.name = l.name
-    where l."intervalMs" is not null and (l."rateByKey" or s.key = '')
+    where l."intervalMs" is not null and l."rateByKey" is not true and s.key = ''
       and s.tat > now() + l."toleranceMs" * interval '1 millisecond'`
   return row?.ms ?? null
 }

@@ -160,6 +160,7 @@ for (const target of databaseTargets()) {
         { type: 'echo', perKey: null, total: null, intervalMs: INTERVAL_MS, toleranceMs: (burst - 1) * INTERVAL_MS },
       ]
       const told: number[] = []
+      const waitedFor: number[] = []
       const claim = (burst: number) =>
         store.claimLimitedJobs({
           instanceId: randomUUID(),
@@ -168,13 +169,19 @@ for (const target of databaseTargets()) {
           leaseMs: LEASE_MS,
           types: rated(burst),
           onNextStart: (at) => told.push(at),
+          onRateWait: (at) => waitedFor.push(at),
         })
       assert.equal((await claim(1)).length, 1, 'one start, however many slots')
+      assert.deepEqual(waitedFor, [], 'a claim that started a job has no wait to tell')
       assert.equal((await claim(1)).length, 0, 'the next is one interval away')
       const [clock] = await db.sql<{ now: number }[]>`select (extract(epoch from now()) * 1000)::float8 as now`
       const now = Number(clock!.now)
       assert.equal(told.length, 1)
       assert.ok(told[0]! > now && told[0]! <= now + INTERVAL_MS, `the next start is told: ${told[0]! - now} ms ahead`)
+      // The claim that found the limiter out of starts tells its own caller the same time, which an
+      // instance that missed the announcement of the one before would otherwise not know.
+      assert.equal(waitedFor.length, 1)
+      assert.ok(Math.abs(waitedFor[0]! - told[0]!) < 1, `the wait told: ${waitedFor[0]! - told[0]!} ms from the start told`)
       // A quiet spell (the limiter's time set back): a burst of 3 starts at once, then one interval.
       await db.sql`update job_runner.job_runner_rate_limits set tat = now() - interval '100 seconds'`
       assert.equal((await claim(3)).length, 3)
@@ -187,10 +194,20 @@ for (const target of databaseTargets()) {
       const types: LimitedType[] = [
         { type: 'echo', perKey: null, total: null, intervalMs: INTERVAL_MS, toleranceMs: 0, rateByKey: true },
       ]
+      const waitedFor: number[] = []
       const claim = () =>
-        store.claimLimitedJobs({ instanceId: randomUUID(), queues, limit: 10, leaseMs: LEASE_MS, types })
+        store.claimLimitedJobs({
+          instanceId: randomUUID(),
+          queues,
+          limit: 10,
+          leaseMs: LEASE_MS,
+          types,
+          onRateWait: (at) => waitedFor.push(at),
+        })
       assert.deepEqual((await claim()).map((j) => j.concurrencyKey ?? '-').sort(), ['-', 'a', 'b'])
       assert.deepEqual(await claim(), [], 'every key is one interval from its next start')
+      // Per-key limiters tell no wait: the soonest of many keys' limiters may have no job waiting.
+      assert.deepEqual(waitedFor, [])
       const limiters = await store.readRateLimits({ types: ['echo'] })
       assert.deepEqual(limiters.map((l) => `${l.scope}:${l.name}:${l.key}`).sort(), [
         'type:echo:',
