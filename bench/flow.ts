@@ -13,7 +13,8 @@
  *   drain     P1: `jobs` jobs drained at c=`concurrency` by `instances` runners (default 1); with
  *             `keys`, a type with `concurrency: { perKey }` and the jobs spread over `keys`
  *             concurrency keys; with TIMELINE=1 in the environment, every claim and completion
- *             write of the first runner, timed.
+ *             write of the first runner, timed. Reports the CPU a job over the drain: this
+ *             process's (`workerCpuUsPerJob`) and the machine's (`machineCpuUsPerJob`, `machineIdleShare`).
  *   mixed     `jobs` echo jobs drained at c=`concurrency` beside a backlog of `heldJobs` (10,000) jobs
  *             of one concurrency key of a type with `concurrency: { perKey: 1 }`, each taking `heldMs`
  *             (200): the echo jobs' rate and the claims made while that key is held.
@@ -26,7 +27,7 @@ import { JobRegistry } from '../jobs/registry.js'
 import { echoJob } from './echoJob.js'
 import type { JobStore } from '../src/queue/store.js'
 import type { Runner } from '../src/runner/runner.js'
-import { percentile } from './measure.js'
+import { machineCpuMs, machineCpuPerJob, percentile } from './measure.js'
 import { openRunner } from './openRunner.js'
 
 interface Params {
@@ -244,6 +245,8 @@ async function drain() {
     opened.map((o) => o.runner),
     total,
   )
+  const machineBefore = machineCpuMs()
+  const cpuBefore = process.cpuUsage()
   const started = performance.now()
   await Promise.all(opened.map(({ runner }) => runner.start()))
   const capped = await Promise.race([
@@ -251,6 +254,8 @@ async function drain() {
     new Promise<boolean>((r) => setTimeout(() => r(true), params.timeCapMs ?? 120_000)),
   ])
   const elapsedMs = performance.now() - started
+  const cpu = process.cpuUsage(cpuBefore)
+  const machine = machineCpuPerJob(machineBefore, machineCpuMs(), done.count())
   const completed = done.count()
   await Promise.all(opened.map(({ runner }) => runner.stop({ graceMs: 5000 })))
   for (const { notifier, db } of opened) {
@@ -266,6 +271,9 @@ async function drain() {
     capped,
     elapsedMs,
     jobsPerSec: (completed / elapsedMs) * 1000,
+    // Over the drain alone: this process (the runners), and the whole machine (PostgreSQL with it).
+    workerCpuUsPerJob: (cpu.user + cpu.system) / completed,
+    ...machine,
     claims,
   }
 }
