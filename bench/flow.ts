@@ -14,7 +14,8 @@
  *             `keys`, a type with `concurrency: { perKey }` and the jobs spread over `keys`
  *             concurrency keys; with TIMELINE=1 in the environment, every claim and completion
  *             write of the first runner, timed. Reports the CPU a job over the drain: this
- *             process's (`workerCpuUsPerJob`) and the machine's (`machineCpuUsPerJob`, `machineIdleShare`).
+ *             process's (`workerCpuUsPerJob`), PostgreSQL's on this machine (`postgresCpuUsPerJob`) and
+ *             the machine's (`machineCpuUsPerJob`, `machineIdleShare`).
  *   mixed     `jobs` echo jobs drained at c=`concurrency` beside a backlog of `heldJobs` (10,000) jobs
  *             of one concurrency key of a type with `concurrency: { perKey: 1 }`, each taking `heldMs`
  *             (200): the echo jobs' rate and the claims made while that key is held.
@@ -27,7 +28,7 @@ import { JobRegistry } from '../jobs/registry.js'
 import { echoJob } from './echoJob.js'
 import type { JobStore } from '../src/queue/store.js'
 import type { Runner } from '../src/runner/runner.js'
-import { machineCpuMs, machineCpuPerJob, percentile } from './measure.js'
+import { machineCpuMs, machineCpuPerJob, percentile, postgresCpuMs } from './measure.js'
 import { openRunner } from './openRunner.js'
 
 interface Params {
@@ -246,6 +247,7 @@ async function drain() {
     total,
   )
   const machineBefore = machineCpuMs()
+  const postgresBefore = postgresCpuMs()
   const cpuBefore = process.cpuUsage()
   const started = performance.now()
   await Promise.all(opened.map(({ runner }) => runner.start()))
@@ -256,6 +258,7 @@ async function drain() {
   const elapsedMs = performance.now() - started
   const cpu = process.cpuUsage(cpuBefore)
   const machine = machineCpuPerJob(machineBefore, machineCpuMs(), done.count())
+  const postgresAfter = postgresCpuMs()
   const completed = done.count()
   await Promise.all(opened.map(({ runner }) => runner.stop({ graceMs: 5000 })))
   for (const { notifier, db } of opened) {
@@ -274,6 +277,9 @@ async function drain() {
     // Over the drain alone: this process (the runners), and the whole machine (PostgreSQL with it).
     workerCpuUsPerJob: (cpu.user + cpu.system) / completed,
     ...machine,
+    ...(postgresBefore !== undefined && postgresAfter !== undefined
+      ? { postgresCpuUsPerJob: ((postgresAfter - postgresBefore) * 1000) / completed }
+      : {}),
     claims,
   }
 }

@@ -1,5 +1,5 @@
 /** Small measurement helpers shared by the bench workers: ours, the peers (bench/peers.mjs) and run.mjs. */
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import postgres from 'postgres'
 import type { Runner } from '../src/runner/runner.js'
 
@@ -63,6 +63,48 @@ export function machineCpuMs(): { busyMs: number; idleMs: number } | undefined {
     return { busyMs: (user + nice + system + irq + softirq + steal) * 10, idleMs: (idle + iowait) * 10 }
   } catch {
     return undefined
+  }
+}
+
+/**
+ * PostgreSQL's CPU time so far on this machine, in milliseconds: every process named `postgres`
+ * (backends, writers, autovacuum), and what its exited children spent (the postmaster's
+ * cutime/cstime), from /proc (Linux; undefined elsewhere or when no such process is readable).
+ */
+export function postgresCpuMs(): number | undefined {
+  try {
+    let ticks = 0
+    let found = false
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue
+      let stat: string
+      try {
+        stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      } catch {
+        continue
+      }
+      const close = stat.lastIndexOf(')')
+      if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue
+      // After the command: state, ppid, …; utime and stime are fields 14 and 15, cutime and cstime 16 and 17.
+      const fields = stat.slice(close + 2).split(' ')
+      const [ppid, utime, stime, cutime, cstime] = [fields[1], fields[11], fields[12], fields[13], fields[14]].map(Number)
+      found = true
+      ticks += utime! + stime!
+      // The postmaster (its parent is not a postgres process) also carries its reaped children's time.
+      if (!isPostgres(ppid!)) ticks += cutime! + cstime!
+    }
+    return found ? ticks * 10 : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function isPostgres(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === 'postgres'
+  } catch {
+    return false
   }
 }
 
