@@ -87,7 +87,9 @@ export function postgresCpuMs(): number | undefined {
       if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue
       // After the command: state, ppid, …; utime and stime are fields 14 and 15, cutime and cstime 16 and 17.
       const fields = stat.slice(close + 2).split(' ')
-      const [ppid, utime, stime, cutime, cstime] = [fields[1], fields[11], fields[12], fields[13], fields[14]].map(Number)
+      const [ppid, utime, stime, cutime, cstime] = [fields[1], fields[11], fields[12], fields[13], fields[14]].map(
+        Number,
+      )
       found = true
       ticks += utime! + stime!
       // The postmaster (its parent is not a postgres process) also carries its reaped children's time.

@@ -181,7 +181,10 @@ for (const target of databaseTargets()) {
       // The claim that found the limiter out of starts tells its own caller the same time, which an
       // instance that missed the announcement of the one before would otherwise not know.
       assert.equal(waitedFor.length, 1)
-      assert.ok(Math.abs(waitedFor[0]! - told[0]!) < 1, `the wait told: ${waitedFor[0]! - told[0]!} ms from the start told`)
+      assert.ok(
+        Math.abs(waitedFor[0]! - told[0]!) < 1,
+        `the wait told: ${waitedFor[0]! - told[0]!} ms from the start told`,
+      )
       // A quiet spell (the limiter's time set back): a burst of 3 starts at once, then one interval.
       await db.sql`update job_runner.job_runner_rate_limits set tat = now() - interval '100 seconds'`
       assert.equal((await claim(3)).length, 3)
