@@ -1,9 +1,9 @@
 /**
  * P11, scale-out (issue 24): 1, 2, 4 and 8 instances (`node dist/src/main.js` on their own loopback
- * ports, one database) drain P1's 50,000 echo jobs (`--jobs`). The instances start first and idle until their
- * start-up statistics have reached PostgreSQL; then one statement inserts every job (they become
- * runnable at once, and the insert's trigger wakes every instance), and the drain is read from the
- * rows (first `started_at` → last `finished_at`).
+ * ports, one database) drain P1's 50,000 echo jobs (or `--jobs`). The instances start first and idle
+ * until their start-up statistics have reached PostgreSQL; then one statement inserts every job
+ * (they become runnable at once, and the insert's trigger wakes every instance), and the drain is
+ * read from the rows (first `started_at` → last `finished_at`).
  *
  * Commits per job are `pg_stat_database.xact_commit` deltas: PostgreSQL 15 reports an idle
  * connection's counts up to 10 s late, so the window runs from an idle reading before the insert to
