@@ -15,6 +15,8 @@
  * A job whose lease a sweep recovered is announced to its own queue, whichever the sweeper serves.
  * A rate-limited claim that finds nothing because a limiter is out of starts wakes its instance when
  * the limiter lets one through, though the notice of the claim that moved it on was never heard here.
+ * A limited claim that filled every free slot closes the gate: the settles after it do not run it
+ * for the local queue alone (with every place just taken, it read the whole backlog to find nothing).
  */
 import { randomUUID } from 'node:crypto'
 import { describe, it, before, after } from 'node:test'
@@ -55,8 +57,9 @@ const capped = defineJob<Json, never, Json>({
 /**
  * Teaches a started one-slot runner a start rate, so that its local queue wants jobs ahead of its
  * slot, then takes the slot with a job of `holderType` (a gated job, holding it until its gate opens).
+ * Resolves with the holder's id.
  */
-async function holdTheOneSlot(engine: Engine, runner: Runner, holderType: string): Promise<void> {
+async function holdTheOneSlot(engine: Engine, runner: Runner, holderType: string): Promise<string> {
   const quick = await engine.jobs.enqueue({
     owner: 'alice',
     jobs: Array.from({ length: 50 }, (_, i) => ({ type: 'echo', payload: i })),
@@ -64,6 +67,7 @@ async function holdTheOneSlot(engine: Engine, runner: Runner, holderType: string
   await Promise.all(quick.map(({ job }) => settled(runner, job.id)))
   const [holder] = await engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: holderType }] })
   await runner.events.waitFor('job:start', (e) => e.job.id === holder!.job.id)
+  return holder!.job.id
 }
 
 for (const target of databaseTargets()) {
@@ -382,6 +386,67 @@ for (const target of databaseTargets()) {
         assert.ok(started.startedAt >= limiter!.allowedAt.getTime() - 50, 'started before its limiter allowed it')
       } finally {
         claims.restore()
+      }
+    })
+  })
+
+  // A limited claim that fills every free slot leaves nothing idle: claiming again for the local queue
+  // alone waits for a limited job's end. Before, a settle of any job ran it at once, and when the
+  // claim had just taken every place left it read the type's whole backlog to find nothing (250 ms
+  // a claim behind 400,000 keyed jobs, two thirds of that drain: bench/RESULTS.md).
+  describe(`a limited claim that filled every free slot, on ${target.name}`, { timeout: 60_000 }, () => {
+    const filling = gatedJob('filling', { perKey: 1 })
+    const holder = gatedJob('holder')
+    let database: TestDatabase
+    let engine: Engine
+
+    before(async () => {
+      database = await target.create()
+      engine = await openEngine(database, { extraJobs: [filling.job, holder.job] })
+    })
+    after(async () => {
+      filling.open()
+      holder.open()
+      await engine?.close()
+      await database?.cleanup()
+    })
+
+    it('is not run again by a settle, only by what may free a place or bring work', { timeout: 20_000 }, async () => {
+      await engine.stopRunners()
+      filling.reset()
+      holder.reset()
+      // Three slots, room ahead in the local queue, and a poll ten minutes away.
+      const runner = engine.newRunner({ concurrency: 3, localQueueSize: 100, pollIntervalMs: 600_000 })
+      const claims = countClaims(engine.store)
+      try {
+        await runner.start()
+        const holderId = await holdTheOneSlot(engine, runner, 'holder')
+        // Two free slots: the claim takes a's first job and b's, the whole of what the limits allow.
+        const started = (id: string) => runner.events.waitFor('job:start', (e) => e.job.id === id)
+        const [a1, b1] = await engine.jobs.enqueue({
+          owner: 'alice',
+          jobs: [
+            { type: 'filling', concurrencyKey: 'a' },
+            { type: 'filling', concurrencyKey: 'b' },
+            { type: 'filling', concurrencyKey: 'a' },
+          ],
+        })
+        await Promise.all([started(a1!.job.id), started(b1!.job.id)])
+        const afterFill = claims.limited
+
+        // A plain job settles and frees a slot: a and b are still at their limits.
+        const holderSettled = settled(runner, holderId)
+        holder.open()
+        await holderSettled
+        // An enqueue's notice runs both claims once more; by its job's end, any claim the settle ran is
+        // counted too.
+        const [echo] = await engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'echo' }] })
+        await settled(runner, echo!.job.id)
+        assert.equal(claims.limited - afterFill, 1, "the limited claims after the fill: the notice's alone")
+      } finally {
+        claims.restore()
+        filling.open()
+        holder.open()
       }
     })
   })

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=jobTypes.js.map

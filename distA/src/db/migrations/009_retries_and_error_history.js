@@ -1,0 +1,14 @@
+/**
+ * Recoverable failures (issue 18): `retries` counts how often a failed or cancelled job was sent
+ * back to the queue by hand (the `retry` row of the transition table in src/queue/store.ts);
+ * `replay_of` names the job a replay copied; `errors` keeps the last failed attempts' errors
+ * (bounded by the statements that append to it), `error` staying the last message.
+ */
+export const version = 9;
+export const name = 'retries_and_error_history';
+export const sql = /* sql */ `
+alter table job_runner_jobs add column retries integer not null default 0;
+alter table job_runner_jobs add column replay_of bigint;
+alter table job_runner_jobs add column errors jsonb not null default '[]'::jsonb;
+`;
+//# sourceMappingURL=009_retries_and_error_history.js.map

@@ -1,0 +1,52 @@
+/**
+ * The pause board (src/queue/pauses.ts) behind a lost LISTEN connection, on PostgreSQL (PGlite has no
+ * other instance to hear): a pause stored while the board's connection was down, whose NOTIFY it
+ * therefore never heard, is read when the connection comes back, not at the next periodic read
+ * (set here to ten minutes, so only the resync can make the board read).
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import postgres from 'postgres';
+import { suiteDatabase } from '../support/suiteDatabase.js';
+import { databaseTargets } from '../support/databases.js';
+import { listeningBackends } from '../support/listening.js';
+import { Notifier } from '../../src/queue/notifier.js';
+import { PauseBoard } from '../../src/queue/pauses.js';
+import { PauseStore } from '../../src/queue/pauseStore.js';
+for (const target of databaseTargets().filter((t) => t.name === 'postgres')) {
+    describe(`pause board on ${target.name}`, { timeout: 30_000 }, () => {
+        let database;
+        let db;
+        suiteDatabase(target, (opened, connected) => {
+            database = opened;
+            db = connected;
+        });
+        it('reads the pauses again when its LISTEN connection comes back', async () => {
+            const admin = postgres(database.databaseUrl, { max: 1, onnotice: () => { } });
+            const before = await listeningBackends(admin);
+            const notifier = new Notifier(db);
+            await notifier.start();
+            const store = new PauseStore(db.sql, db.schema);
+            const board = new PauseBoard({ store, notifier, onError: () => { } }, { refreshMs: 600_000 });
+            try {
+                await board.start();
+                assert.equal(board.isEmpty, true);
+                const listeners = (await listeningBackends(admin)).filter((pid) => !before.includes(pid));
+                assert.ok(listeners.length > 0, 'the notifier listens');
+                const changed = new Promise((resolve) => board.onChange(resolve));
+                // Stored without a NOTIFY, as when the publishing instance's NOTIFY was lost with the connection.
+                await store.pause({ kind: 'queue', name: 'reports', mode: 'finish' });
+                await admin `select pg_terminate_backend(pid) from unnest(${listeners}::int[]) as pid`;
+                const change = await changed;
+                assert.deepEqual(change.added.map((p) => [p.kind, p.name, p.mode]), [['queue', 'reports', 'finish']]);
+                assert.deepEqual([...board.pausedQueues], ['reports']);
+            }
+            finally {
+                await board.stop();
+                await notifier.stop();
+                await admin.end();
+            }
+        });
+    });
+}
+//# sourceMappingURL=pauseBoard.test.js.map

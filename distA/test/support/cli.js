@@ -1,0 +1,51 @@
+/**
+ * Runs the `job-runner` CLI for real, as its users do: the package bin, `dist/src/cli.js`, built by
+ * `npm test`'s pretest (tsx would add a third of a second of compile-and-load to each of the
+ * suite's hundred-odd runs). The environment is a bare shell's: none of this machine's job-runner
+ * settings leak in.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../../src/support/projectRoot.js';
+/** The compiled bin, or an error saying how to build it. */
+export function cliPath() {
+    const bin = path.join(projectRoot(), 'dist/src/cli.js');
+    if (!fs.existsSync(bin)) {
+        throw new Error('dist/src/cli.js is missing: the CLI tests run the package bin; run `npm run build` first (npm test does it as pretest)');
+    }
+    return bin;
+}
+/** The environment of a bare shell plus `extra`. */
+export function cleanEnv(extra = {}) {
+    const env = {};
+    for (const [key, value] of Object.entries(process.env)) {
+        if (value === undefined || /^(JWT_|DATABASE_URL|DATA_DIR|JOB_RUNNER_|PORT$|TEST_DATABASE_URL)/.test(key))
+            continue;
+        env[key] = value;
+    }
+    return { ...env, ...extra };
+}
+/** Starts a CLI run; `done` resolves when it exits, `stderrSoFar` reads what it printed until now. */
+export function startCli(args, env = {}, stdin) {
+    const child = spawn(process.execPath, [cliPath(), ...args], {
+        cwd: projectRoot(),
+        env: cleanEnv(env),
+        stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
+    child.stdin.end(stdin ?? '');
+    const done = new Promise((resolve, reject) => {
+        child.once('error', reject);
+        child.once('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    return { child, done, stderrSoFar: () => stderr };
+}
+/** Runs the CLI to its exit. */
+export function cli(args, env = {}, stdin) {
+    return startCli(args, env, stdin).done;
+}
+//# sourceMappingURL=cli.js.map

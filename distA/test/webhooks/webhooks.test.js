@@ -1,0 +1,202 @@
+/**
+ * Completion webhooks on each database, to a receiver on 127.0.0.1 (listed in
+ * WEBHOOK_ALLOWED_HOSTS): a subscription's deliveries verified with the `standardwebhooks`
+ * package under the secret its creation answered; a job's own callback, signed with
+ * WEBHOOK_SECRET, for the events it names only; a receiver that fails three times, then takes it
+ * (one webhook-id throughout); a job that expires unstarted (job.expired); a 410 that disables the subscription; the job's deliveries; the
+ * routes' owner isolation and bad input; and, on a service without the allow-list, 127.0.0.1
+ * refused without a byte sent.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Webhook } from 'standardwebhooks';
+import { databaseTargets } from '../support/databases.js';
+import { enqueue, expectJson, expectProblem, pollUntil } from '../support/http.js';
+import { startTestService } from '../support/service.js';
+import { startWebhookReceiver } from '../support/webhookReceiver.js';
+const CALLBACK_SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+const json = (body, method = 'POST') => ({ method, body: JSON.stringify(body) });
+for (const target of databaseTargets()) {
+    describe(`webhooks (${target.name})`, () => {
+        let database;
+        let service;
+        let receiver;
+        /** Per path: the statuses to answer in turn (200 once they run out). */
+        const script = new Map();
+        before(async () => {
+            receiver = await startWebhookReceiver((request) => script.get(request.path)?.shift() ?? 200);
+            database = await target.create();
+            service = await startTestService(database, {
+                WEBHOOK_SECRET: CALLBACK_SECRET,
+                WEBHOOK_ALLOW_HTTP: 'true',
+                WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+                // 5 s, 5 min, 30 min … scaled to 5 ms, 300 ms, 1.8 s …
+                WEBHOOK_RETRY_SCALE: '0.001',
+            });
+        });
+        after(async () => {
+            await service?.close();
+            await database?.cleanup();
+            await receiver?.close();
+        });
+        const deliveriesOf = (jobId) => deliveriesOfJob(service, jobId);
+        const settled = (jobId) => settledDeliveries(service, jobId);
+        it('a subscription delivers each outcome, signed as Standard Webhooks with the secret shown once', async () => {
+            const created = await expectJson(await service.request('/v1/webhooks', { sub: 'erin', ...json({ url: `${receiver.url}/sub`, type: 'echo' }) }), 201);
+            assert.match(created.secret, /^whsec_/);
+            const listed = await expectJson(await service.request('/v1/webhooks', { sub: 'erin', scopes: ['jobs:read'] }), 200);
+            assert.deepEqual(listed.webhooks.map((w) => w.id), [created.id]);
+            assert.ok(!('secret' in listed.webhooks[0]), 'the secret is shown once');
+            const job = await enqueue(service, { type: 'echo', payload: { hello: 'webhook' } }, { sub: 'erin' });
+            const other = await enqueue(service, { type: 'sleep', payload: { ms: 1 } }, { sub: 'erin' });
+            await settled(job.id);
+            const arrived = receiver.received.filter((r) => r.path === '/sub');
+            assert.equal(arrived.length, 1);
+            const payload = new Webhook(created.secret).verify(arrived[0].body, arrived[0].headers);
+            assert.equal(payload.type, 'job.succeeded');
+            assert.equal(payload.data.id, job.id);
+            assert.deepEqual(payload.data.result, { hello: 'webhook' });
+            // Another secret does not verify it.
+            assert.throws(() => new Webhook(CALLBACK_SECRET).verify(arrived[0].body, arrived[0].headers));
+            const [delivery] = await deliveriesOf(job.id);
+            assert.equal(delivery?.state, 'delivered');
+            assert.equal(delivery?.attempts, 1);
+            assert.equal(delivery?.webhookId, created.id);
+            assert.equal(delivery?.lastStatus, 200);
+            // The type filter left the sleep job out: no delivery row at all.
+            await pollUntil(service, other.id, (j) => j.state === 'succeeded', { sub: 'erin' });
+            assert.deepEqual(await deliveriesOf(other.id), []);
+            await expectProblem(await service.request(`/v1/webhooks/${created.id}`, {
+                sub: 'mallory',
+                scopes: ['jobs:write'],
+                method: 'DELETE',
+            }), 404, 'not-found');
+            const deleted = await service.request(`/v1/webhooks/${created.id}`, { sub: 'erin', method: 'DELETE' });
+            assert.equal(deleted.status, 204);
+        });
+        it("a job's own callback, signed with WEBHOOK_SECRET, for the events it names", async () => {
+            const failing = await enqueue(service, {
+                type: 'flaky',
+                payload: { failTimes: 5 },
+                maxAttempts: 1,
+                callback: { url: `${receiver.url}/callback`, events: ['failed'] },
+            });
+            const quiet = await enqueue(service, {
+                type: 'echo',
+                callback: { url: `${receiver.url}/callback`, events: ['failed'] },
+            });
+            await settled(failing.id);
+            const arrived = receiver.received.filter((r) => r.path === '/callback');
+            assert.equal(arrived.length, 1);
+            const payload = new Webhook(CALLBACK_SECRET).verify(arrived[0].body, arrived[0].headers);
+            assert.equal(payload.type, 'job.failed');
+            assert.equal(payload.data.id, failing.id);
+            assert.match(payload.data.error, /failing on purpose/);
+            await pollUntil(service, quiet.id, (j) => j.state === 'succeeded');
+            assert.deepEqual(await deliveriesOf(quiet.id), []);
+        });
+        it('a job that expires unstarted delivers job.expired', async () => {
+            // Its type paused, the job cannot start before its deadline passes.
+            const pause = await service.request('/v1/admin/job-types/sleep/pause', json({ mode: 'finish' }));
+            assert.equal(pause.status, 200);
+            try {
+                const job = await enqueue(service, {
+                    type: 'sleep',
+                    payload: { ms: 1 },
+                    ttlSeconds: 0.2,
+                    callback: { url: `${receiver.url}/expired`, events: ['expired'] },
+                });
+                const [delivery] = await settled(job.id);
+                assert.equal(delivery.event, 'expired');
+                const arrived = receiver.received.filter((r) => r.path === '/expired');
+                assert.equal(arrived.length, 1);
+                const payload = new Webhook(CALLBACK_SECRET).verify(arrived[0].body, arrived[0].headers);
+                assert.equal(payload.type, 'job.expired');
+                assert.deepEqual([payload.data.id, payload.data.state], [job.id, 'expired']);
+            }
+            finally {
+                await service.request('/v1/admin/job-types/sleep/resume', json({}));
+            }
+        });
+        it('a receiver that fails three times gets it on the fourth attempt, with one webhook-id', async () => {
+            script.set('/flaky-receiver', [503, 500, 502]);
+            const job = await enqueue(service, { type: 'echo', callback: { url: `${receiver.url}/flaky-receiver` } });
+            const [outcome] = await settled(job.id);
+            assert.equal(outcome?.state, 'delivered');
+            const arrived = receiver.received.filter((r) => r.path === '/flaky-receiver');
+            assert.equal(arrived.length, 4);
+            assert.equal(new Set(arrived.map((r) => r.headers['webhook-id'])).size, 1);
+            for (const request of arrived)
+                new Webhook(CALLBACK_SECRET).verify(request.body, request.headers);
+            const [delivery] = await deliveriesOf(job.id);
+            assert.equal(delivery?.attempts, 4);
+            assert.equal(delivery?.state, 'delivered');
+        });
+        it('a 410 fails the delivery and disables the subscription', async () => {
+            script.set('/gone', [410]);
+            const created = await expectJson(await service.request('/v1/webhooks', { sub: 'frank', ...json({ url: `${receiver.url}/gone` }) }), 201);
+            const job = await enqueue(service, { type: 'echo' }, { sub: 'frank' });
+            const [outcome] = await settled(job.id);
+            assert.equal(outcome?.state, 'failed');
+            assert.equal(outcome?.lastStatus, 410);
+            const { webhooks } = await expectJson(await service.request('/v1/webhooks', { sub: 'frank' }), 200);
+            assert.ok(webhooks.find((w) => w.id === created.id)?.disabledAt);
+            // Nothing more goes to it.
+            const next = await enqueue(service, { type: 'echo' }, { sub: 'frank' });
+            await pollUntil(service, next.id, (j) => j.state === 'succeeded', { sub: 'frank' });
+            assert.deepEqual(await deliveriesOf(next.id), []);
+        });
+        it('refuses bad webhook input with 422 and an unknown job with 404', async () => {
+            await expectProblem(await service.request('/v1/webhooks', json({ url: 'ftp://example.test/x' })), 422);
+            await expectProblem(await service.request('/v1/webhooks', json({ url: 'not a url' })), 422);
+            await expectProblem(await service.request('/v1/jobs', json({ type: 'echo', callback: { url: 'ftp://example.test/x' } })), 422, 'invalid-job');
+            await expectProblem(await service.request('/v1/jobs/999999/deliveries'), 404, 'not-found');
+        });
+    });
+    describe(`webhooks without WEBHOOK_ALLOWED_HOSTS (${target.name})`, () => {
+        let database;
+        let service;
+        let receiver;
+        before(async () => {
+            receiver = await startWebhookReceiver();
+            database = await target.create();
+            service = await startTestService(database, { WEBHOOK_SECRET: CALLBACK_SECRET, WEBHOOK_ALLOW_HTTP: 'true' });
+        });
+        after(async () => {
+            await service?.close();
+            await database?.cleanup();
+            await receiver?.close();
+        });
+        it('refuses 127.0.0.1 (by address and by name) and sends nothing', async () => {
+            for (const url of [`${receiver.url}/x`, receiver.url.replace('127.0.0.1', 'localhost') + '/y']) {
+                const job = await enqueue(service, { type: 'echo', callback: { url } });
+                const [delivery] = await settledDeliveries(service, job.id);
+                assert.equal(delivery?.state, 'failed');
+                assert.equal(delivery?.attempts, 1);
+                assert.match(delivery?.lastError ?? '', /WEBHOOK_ALLOWED_HOSTS/);
+            }
+            assert.equal(receiver.received.length, 0);
+        });
+    });
+}
+async function deliveriesOfJob(service, jobId) {
+    return (await expectJson(await service.request(`/v1/jobs/${jobId}/deliveries`), 200))
+        .deliveries;
+}
+/** The job's deliveries once none is pending: re-read on each settled delivery (the event is the wake-up). */
+async function settledDeliveries(service, jobId) {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+        const next = service.webhookWorker.events.waitFor('delivery:settled', () => true, {
+            signal: AbortSignal.timeout(1000),
+        });
+        next.catch(() => { });
+        const deliveries = await deliveriesOfJob(service, jobId);
+        if (deliveries.length > 0 && deliveries.every((d) => d.state !== 'pending'))
+            return deliveries;
+        if (Date.now() > deadline)
+            throw new Error(`job ${jobId}: deliveries still pending: ${JSON.stringify(deliveries)}`);
+        await next.catch(() => { });
+    }
+}
+//# sourceMappingURL=webhooks.test.js.map

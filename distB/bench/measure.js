@@ -1,0 +1,115 @@
+/** Small measurement helpers shared by the bench workers: ours, the peers (bench/peers.mjs) and run.mjs. */
+import { readdirSync, readFileSync } from 'node:fs';
+import postgres from 'postgres';
+/** Commits of the current database and the cluster's WAL position, read on a connection of its own. */
+export function dbCounters(databaseUrl) {
+    const sql = postgres(databaseUrl, { max: 1, onnotice: () => { } });
+    return {
+        async read() {
+            // Statistics reach pg_stat_database up to a second late (PostgreSQL 15 flushes them lazily).
+            await new Promise((r) => setTimeout(r, 1100));
+            const [row] = await sql `
+        select xact_commit::text as commits, pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::text as wal
+        from pg_stat_database where datname = current_database()`;
+            return { commits: Number(row.commits), walBytes: Number(row.wal) };
+        },
+        close: () => sql.end({ timeout: 1 }),
+    };
+}
+export function percentile(samples, p) {
+    const sorted = [...samples].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+export function rssMb() {
+    return process.memoryUsage().rss / 1024 / 1024;
+}
+/**
+ * Counts a runner's settled jobs until `total` have settled. `drained(capMs)` resolves with false
+ * once they have, or with true when `capMs` passed first (the figure is then what settled by the cap).
+ */
+export function settlementCounter(runner, total) {
+    const counts = { settled: 0, succeeded: 0 };
+    let finished;
+    const allDone = new Promise((resolve) => (finished = resolve));
+    runner.events.on('job:settled', ({ outcome }) => {
+        counts.settled += 1;
+        if (outcome === 'succeeded')
+            counts.succeeded += 1;
+        if (counts.settled === total)
+            finished();
+    });
+    const drained = (capMs) => Promise.race([allDone.then(() => false), new Promise((r) => setTimeout(() => r(true), capMs).unref())]);
+    return { counts, drained };
+}
+/**
+ * The whole machine's CPU time so far (every process: the worker, PostgreSQL's backends and
+ * background writers), and its idle time, in milliseconds, from /proc/stat (Linux; undefined
+ * elsewhere). Nothing else runs during a bench, so the difference over a drain is what the drain
+ * cost the machine.
+ */
+export function machineCpuMs() {
+    try {
+        const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
+        const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = fields;
+        // USER_HZ is 100 on Linux: one tick is 10 ms.
+        return { busyMs: (user + nice + system + irq + softirq + steal) * 10, idleMs: (idle + iowait) * 10 };
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * PostgreSQL's CPU time so far on this machine, in milliseconds: every process named `postgres`
+ * (backends, writers, autovacuum), and what its exited children spent (the postmaster's
+ * cutime/cstime), from /proc (Linux; undefined elsewhere or when no such process is readable).
+ */
+export function postgresCpuMs() {
+    try {
+        let ticks = 0;
+        let found = false;
+        for (const entry of readdirSync('/proc')) {
+            if (!/^\d+$/.test(entry))
+                continue;
+            let stat;
+            try {
+                stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+            }
+            catch {
+                continue;
+            }
+            const close = stat.lastIndexOf(')');
+            if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres')
+                continue;
+            // After the command: state, ppid, …; utime and stime are fields 14 and 15, cutime and cstime 16 and 17.
+            const fields = stat.slice(close + 2).split(' ');
+            const [ppid, utime, stime, cutime, cstime] = [fields[1], fields[11], fields[12], fields[13], fields[14]].map(Number);
+            found = true;
+            ticks += utime + stime;
+            // The postmaster (its parent is not a postgres process) also carries its reaped children's time.
+            if (!isPostgres(ppid))
+                ticks += cutime + cstime;
+        }
+        return found ? ticks * 10 : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function isPostgres(pid) {
+    try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === 'postgres';
+    }
+    catch {
+        return false;
+    }
+}
+/** The whole machine's CPU per job between two readings (worker and PostgreSQL together), and the share it was idle. */
+export function machineCpuPerJob(before, after, jobs) {
+    if (!before || !after)
+        return {};
+    const busyMs = after.busyMs - before.busyMs;
+    const idleMs = after.idleMs - before.idleMs;
+    return { machineCpuUsPerJob: (busyMs * 1000) / jobs, machineIdleShare: idleMs / (busyMs + idleMs) };
+}
+//# sourceMappingURL=measure.js.map

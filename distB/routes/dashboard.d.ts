@@ -1,0 +1,4 @@
+import { Hono } from 'hono';
+export declare function dashboardRoutes({ folder, }?: {
+    folder?: string;
+}): Hono;

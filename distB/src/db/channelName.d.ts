@@ -1,0 +1,1 @@
+export declare function channelName(schema: string, name: string): string;

@@ -1,0 +1,1 @@
+export declare function isDriverWriteAfterClose(error: unknown): boolean;

@@ -1,0 +1,4 @@
+export function schemaIdentifier(sql, schema) {
+    return sql(schema);
+}
+//# sourceMappingURL=schemaIdentifier.js.map

@@ -1,0 +1,371 @@
+import { pipelinedTransaction } from '../db/pipelinedTransaction.js';
+import { claimedColumns, claimedJob } from './claimedColumns.js';
+/**
+ * Candidates read per limit and claim: as many as the claim may take, and at least this many. Keys
+ * already at their limit are skipped by the scan itself, so the candidates read are jobs of keys with
+ * room; a key with room for fewer jobs than it has among them leaves the claim short, and the next
+ * claim, which comes at once (a limited claim always ends short), finds the jobs behind them. Reading
+ * twice as many did not pay for itself: every candidate is sorted and ranked by key, and a keyed drain
+ * (1,000 keys, perKey 2) took fewer than a third of them (bench/RESULTS.md).
+ */
+const MIN_CANDIDATES = 32;
+/**
+ * One claim in this many of rate-limited work also deletes per-key limiters long past (a limiter
+ * whose time has passed allows what a missing one does), so that many keys leave no growing table
+ * behind; a few hundred at a time, to keep the claim short.
+ */
+const PRUNE_EVERY = 50;
+/** How late, in intervals, a start may come and still keep its limiter's schedule (see the advance below). */
+const LATE_SLACK = 0.5;
+/** The limiter's key a job's start advances: its concurrency key when the limit is per key, '' otherwise. */
+export function rateKeyOf(limits, concurrencyKey) {
+    return limits.rateByKey ? (concurrencyKey ?? '') : '';
+}
+export async function claimLimitedJobs(sql, schema, { instanceId, queues, limit, aheadLimit = limit, leaseMs, types, limitedQueues = [], exceptTypes = [], onNextStart, onRateWait, }) {
+    const servedLimitedQueues = limitedQueues.filter((q) => queues.includes(q.queue));
+    const most = Math.max(limit, aheadLimit);
+    if (most <= 0 || (types.length === 0 && servedLimitedQueues.length === 0) || queues.length === 0)
+        return [];
+    const scopes = [
+        ...types.map(({ type, ...limits }) => ({ scope: 'type', name: type, ...limits })),
+        ...servedLimitedQueues.map(({ queue, ...limits }) => ({ scope: 'queue', name: queue, ...limits })),
+    ];
+    const typeNames = types.map((t) => t.type).sort();
+    const queueNames = servedLimitedQueues.map((q) => q.queue).sort();
+    const candidates = Math.max(MIN_CANDIDATES, most);
+    const list = (names) => sql `string_to_array(${names.join(',')}, ',')`;
+    const exceptFilter = exceptTypes.length === 0 ? sql `` : sql `and type <> all(${list(exceptTypes)})`;
+    const startable = sql `state = 'queued' and run_at <= now() and (expires_at is null or expires_at > now())`;
+    // The statement holds only the parts the limits in force need: each stage applies one kind of
+    // limit of one scope to what the stage before kept, and a kind no scope has would keep every row
+    // (and still cost its sort and its planning, on every claim).
+    const typeScopes = scopes.filter((l) => l.scope === 'type');
+    const queueScopes = scopes.filter((l) => l.scope === 'queue');
+    const anyOf = (of, holds) => of.some(holds);
+    const hasPerKey = (l) => l.perKey !== null;
+    const hasTotal = (l) => l.total !== null;
+    const hasRate = (l) => l.intervalMs != null;
+    // A type's held jobs are found by migration 016's index of every job this claim took; a queue's by
+    // the index by queue, which since migration 027 holds only the jobs taken under their queue's limits.
+    const heldBy = {
+        type: { flag: sql `j.claimed_limited`, column: sql `j.type` },
+        queue: { flag: sql `j.claimed_under_queue_limit`, column: sql `j.queue` },
+    };
+    const runningOf = (scope, names) => sql `
+    select ${scope}::text as scope, ${heldBy[scope].column} as name, j.concurrency_key as key, count(*)::int as n
+    from ${schema}.job_runner_jobs j
+    where ${heldBy[scope].flag} and j.lease_expires_at is not null and ${heldBy[scope].column} = any(${list(names)})
+    group by ${heldBy[scope].column}, j.concurrency_key`;
+    const runningRows = queueScopes.length === 0
+        ? runningOf('type', typeNames)
+        : typeScopes.length === 0
+            ? runningOf('queue', queueNames)
+            : sql `${runningOf('type', typeNames)} union all ${runningOf('queue', queueNames)}`;
+    const totals = anyOf(scopes, hasTotal)
+        ? sql `running_total as materialized (select scope, name, sum(n)::int as n from running group by scope, name),`
+        : sql ``;
+    const rates = anyOf(scopes, hasRate)
+        ? sql `
+      -- GCRA: starts each limiter allows now, from its theoretical arrival time.
+      rate as materialized (
+        select s.scope, s.name, s.key,
+               greatest(0, floor((l."toleranceMs" - greatest(0, extract(epoch from s.tat - now()) * 1000)) / l."intervalMs") + 1)::int as allowed
+        from limits l join ${schema}.job_runner_rate_limits s on s.scope = l.scope and s.name = l.name
+        where l."intervalMs" is not null and (l."rateByKey" or s.key = '')
+      ),`
+        : sql ``;
+    // Keys to skip in a scan: at the scope's perKey, or out of starts under a per-key rate limit.
+    const keysAvailable = sql `
+    ${anyOf(scopes, hasPerKey)
+        ? sql `and (l."perKey" is null or concurrency_key is null or concurrency_key not in (
+           select r.key from running r where r.scope = l.scope and r.name = l.name and r.key is not null and r.n >= l."perKey"))`
+        : sql ``}
+    ${anyOf(scopes, (l) => hasRate(l) && l.rateByKey === true)
+        ? sql `and (l."rateByKey" is not true or coalesce(concurrency_key, '') not in (
+           select s.key from ${schema}.job_runner_rate_limits s
+           where s.scope = l.scope and s.name = l.name and s.tat > now() + l."toleranceMs" * interval '1 millisecond'))`
+        : sql ``}`;
+    // One scan per type and served queue, in claim order: with "queue = any(...)" the planner reads and
+    // sorts every queued job of the type instead. (Matching (type, queue) by row comparisons, so that
+    // the planner would read job_runner_jobs_claim_by_type rather than the claim index, made it
+    // underestimate the rows and read and sort every queued job of the type, on every claim.)
+    // The type is matched as a range of one name, and the order starts with it: only the index by type
+    // gives that order, so the planner reads it rather than the claim index filtered by type, which it
+    // took when the type's jobs looked evenly spread through the queue and which then read every queued
+    // job of other types ahead of them (20 ms a claim behind 100,000 of them). An equality would let it
+    // drop the type from the order as a constant, and both indexes would do again.
+    const byType = sql `
+    select c.* from limits l
+    cross join unnest(${list(queues)}) as q(name)
+    cross join lateral (
+      select id, type, queue, concurrency_key as key, priority, run_at from ${schema}.job_runner_jobs
+      where ${startable} and type >= l.name and type <= l.name and queue = q.name ${keysAvailable}
+      order by type, priority, run_at, id
+      limit ${candidates}
+    ) c
+    where l.scope = 'type'`;
+    const byQueue = sql `
+    select c.* from limits l
+    cross join lateral (
+      select id, type, queue, concurrency_key as key, priority, run_at from ${schema}.job_runner_jobs
+      where ${startable} and queue = l.name ${exceptFilter} ${keysAvailable}
+      order by priority, run_at, id
+      limit ${candidates}
+    ) c
+    where l.scope = 'queue'`;
+    // A job of a limited type in a limited queue is a candidate of both scans: kept once.
+    const candidateRows = queueScopes.length === 0
+        ? byType
+        : typeScopes.length === 0
+            ? byQueue
+            : sql `select distinct on (c.id) c.* from (${byType} union all ${byQueue}) c order by c.id`;
+    const columns = sql `c.id, c.type, c.queue, c.key, c.priority, c.run_at`;
+    const order = sql `c.priority, c.run_at, c.id`;
+    let stages = sql ``;
+    let kept = sql `candidate`;
+    const stage = (name, body) => {
+        stages = sql `${stages} ${sql(name)} as (${body(kept)}),`;
+        kept = sql `${sql(name)}`;
+    };
+    // Partitions by name and key compare bytes ("C"): any order partitions alike, and a locale's
+    // collation made the sort of the candidates by key a large part of the per-key stage.
+    const inC = (column) => sql `${column} collate "C"`;
+    const kinds = [
+        [
+            'per_key',
+            hasPerKey,
+            (scope, column, from) => sql `
+      select ${columns} from (
+        select c.*, row_number() over (partition by ${inC(column)}, ${inC(sql `c.key`)} order by ${order}) as nth
+        from ${from} c
+      ) c
+      left join limits l on l.scope = ${scope} and l.name = ${column}
+      cross join running_by_key rk
+      where l."perKey" is null or c.key is null
+         or coalesce((rk.counts ->> (${scope} || chr(31) || ${column} || chr(31) || c.key))::int, 0) + c.nth <= l."perKey"`,
+        ],
+        [
+            'total',
+            hasTotal,
+            (scope, column, from) => sql `
+      select ${columns} from (
+        select c.*, row_number() over (partition by ${inC(column)} order by ${order}) as nth from ${from} c
+      ) c
+      left join limits l on l.scope = ${scope} and l.name = ${column}
+      left join running_total t on t.scope = ${scope} and t.name = ${column}
+      where l.total is null or coalesce(t.n, 0) + c.nth <= l.total`,
+        ],
+        [
+            'rate',
+            hasRate,
+            (scope, column, from) => sql `
+      select ${columns} from (
+        select c.*, l."intervalMs", l."toleranceMs", rk.key as rate_key,
+               row_number() over (partition by ${inC(column)}, ${inC(sql `rk.key`)} order by ${order}) as nth
+        from ${from} c
+        left join limits l on l.scope = ${scope} and l.name = ${column}
+        cross join lateral (select case when l."rateByKey" then coalesce(c.key, '') else '' end as key) rk
+      ) c
+      left join rate r on r.scope = ${scope} and r.name = ${column} and r.key = c.rate_key
+      where c."intervalMs" is null or c.nth <= coalesce(r.allowed, floor(c."toleranceMs" / c."intervalMs")::int + 1)`,
+        ],
+    ];
+    for (const [suffix, holds, body] of kinds) {
+        for (const [scope, of, column] of [
+            ['type', typeScopes, sql `c.type`],
+            ['queue', queueScopes, sql `c.queue`],
+        ]) {
+            if (anyOf(of, holds))
+                stage(`${scope}_${suffix}`, (from) => body(scope, column, from));
+        }
+    }
+    // Claimed ahead of the free slots only when no total or rate limit holds the job (see aheadLimit);
+    // with perKey limits alone, every job may be.
+    const nextRows = anyOf(scopes, (l) => hasTotal(l) || hasRate(l))
+        ? sql `
+      select id from (
+        select c.id, c.priority, c.run_at, ahead.ok,
+               row_number() over (order by ${order}) as nth,
+               row_number() over (partition by ahead.ok order by ${order}) as nth_of_tier
+        from ${kept} c
+        left join limits lt on lt.scope = 'type' and lt.name = c.type
+        left join limits lq on lq.scope = 'queue' and lq.name = c.queue
+        cross join lateral (
+          select lt.total is null and lt."intervalMs" is null and lq.total is null and lq."intervalMs" is null as ok
+        ) ahead
+      ) tiered
+      where nth <= ${most} and (ok or nth_of_tier <= ${limit})
+      order by priority, run_at, id`
+        : sql `select c.id from ${kept} c order by ${order} limit ${most}`;
+    // The claim commits without waiting for its WAL, as the plain claim does (see `claimJobs`).
+    // Type locks keep migration 017's keys, so that instances of the release before agree on them.
+    // The locks and the claim are two statements, so that the claim's snapshot comes after the locks,
+    // but they travel together, with the transaction's BEGIN and COMMIT (src/db/pipelinedTransaction.ts):
+    // one round trip, rate limits included (their limiters advance in the claim's statement).
+    // The claim reads its indexes by plain index scans, not bitmap scans: an index scan marks the
+    // entries of rows no snapshot sees any more (jobs claimed or finished since) as dead, so the next
+    // claim skips them, where a bitmap scan visits them all again; the running count read 20 times the
+    // entries of the jobs it counted by the middle of a drain. The claim keeps one generic plan: left
+    // to choose (plan_cache_mode auto), PostgreSQL went back and forth between generic and custom plans
+    // as a drain went on, and half the keyed drains ran slow (16,000–20,000 jobs/s against
+    // 22,000–23,700 with either plan held; bench/RESULTS.md).
+    const locked = (tx) => tx `
+    select set_config('synchronous_commit', 'off', true), set_config('enable_bitmapscan', 'off', true),
+           set_config('plan_cache_mode', 'force_generic_plan', true),
+           (select count(*) from (
+              select pg_advisory_xact_lock(hashtext('job_runner.concurrency'), hashtext(t))
+              from (select unnest(${list(typeNames)}) as t order by 1) ordered
+            ) locked_types),
+           (select count(*) from (
+              select pg_advisory_xact_lock(hashtext('job_runner.queue_limits'), hashtext(q))
+              from (select unnest(${list(queueNames)}) as q order by 1) ordered
+            ) locked_queues)`;
+    const update = (tx) => tx `
+    update ${schema}.job_runner_jobs j
+    set state = 'running', updated_at = now(), started_at = now(), attempts = j.attempts + 1, claimed_limited = true,
+        claimed_under_queue_limit = j.queue = any(${list(queueNames)}),
+        lease_owner = ${instanceId}, lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
+    where j.id = any(array(select id from next)) and j.state || '' = 'queued'
+    returning ${claimedColumns(tx)}`;
+    // Each limiter that started jobs moves its arrival time on by one interval a start, from where it
+    // stood, or from now when it stood further back than `LATE_SLACK` of an interval. A claim always
+    // comes a little after the time it was due (the wake-up, the round trip): restarting the schedule
+    // from now at every start would lose that much a start, ten starts a second becoming nine and a
+    // half. Keeping the schedule lets a late start be followed by one that much sooner, so a second
+    // holds at most one start over the limit (bench/RESULTS.md, rate-limit accuracy).
+    // In the claim's own statement, after its update: the claim is then one round trip like the
+    // others, and the type's lock is held for one statement's execution rather than across round
+    // trips through an event loop busy with jobs, while every other instance's claim of the type waits
+    // on it. Each claimed row carries, last, when a job like those claimed may start again.
+    const advancing = (tx) => tx `,
+    claimed as (${update(tx)}),
+    -- Each claimed job with each rate limiter its start advances (its type's, its queue's).
+    limiter_of as (
+      select c.id, l.scope, l.name, case when l."rateByKey" then coalesce(c.concurrency_key, '') else '' end as key,
+             l."intervalMs" as interval_ms, l."toleranceMs" as tolerance
+      from claimed c
+      join limits l on l."intervalMs" is not null
+        and ((l.scope = 'type' and l.name = c.type) or (l.scope = 'queue' and l.name = c.queue))
+    ),
+    advance as materialized (
+      select scope, name, key, count(*) * interval_ms as ms, interval_ms * ${LATE_SLACK} as slack, tolerance
+      from limiter_of
+      group by scope, name, key, interval_ms, tolerance
+    ),
+    advanced as (
+      insert into ${schema}.job_runner_rate_limits as s (scope, name, key, tat)
+      select a.scope, a.name, a.key, now() + a.ms * interval '1 millisecond' from advance a
+      on conflict (scope, name, key) do update
+        set tat = greatest(s.tat, now() - (select a.slack from advance a where (a.scope, a.name, a.key) = (s.scope, s.name, s.key)) * interval '1 millisecond')
+                  + (excluded.tat - now())
+      returning s.scope, s.name, s.key, (extract(epoch from s.tat) * 1000)::float8
+                - (select a.tolerance from advance a where (a.scope, a.name, a.key) = (s.scope, s.name, s.key)) as next_ms
+    ),
+    -- A job under its type's rate limit and its queue's may start when both allow it: the latest of
+    -- its limiters. The soonest of those, over the jobs just claimed, is when the next like them may.
+    next_start as (
+      select min(allowed_ms) as ms from (
+        select max(a.next_ms) as allowed_ms
+        from limiter_of lo
+        join advanced a on (a.scope, a.name, a.key) = (lo.scope, lo.name, lo.key)
+        group by lo.id
+      ) per_job
+    )
+    select c.*, (select ms from next_start) as next_start_ms from claimed c`;
+    // As arrays, as the plain claim reads its rows: see claimedJob (src/queue/claimedColumns.ts).
+    const rated = anyOf(scopes, hasRate);
+    const claiming = (tx) => tx `
+    with limits as materialized (
+      select * from jsonb_to_recordset(${tx.json(scopes)})
+        as l(scope text, name text, "perKey" int, total int, "intervalMs" float8, "toleranceMs" float8, "rateByKey" boolean)
+    ),
+    running as materialized (${runningRows}),
+    -- The same counts as one lookup: joined to the candidates, a table the planner thinks holds one
+    -- row (it has no statistics of a CTE) became a nested loop over every held key for every candidate.
+    running_by_key as materialized (
+      select jsonb_object_agg(scope || chr(31) || name || chr(31) || key, n) as counts from running where key is not null
+    ),
+    ${totals}
+    ${rates}
+    candidate as (${candidateRows}),
+    ${stages}
+    next as (${nextRows})
+    ${rated ? advancing(tx) : update(tx)}`.values();
+    // In the same transaction, after the claim (see PRUNE_EVERY).
+    const pruning = (tx) => tx `
+    delete from ${schema}.job_runner_rate_limits where ctid = any(array(
+      select ctid from ${schema}.job_runner_rate_limits where key <> '' and tat < now() - interval '1 minute' limit 500))`;
+    const prune = rated && Math.random() * PRUNE_EVERY < 1;
+    // A keyed drain (50,000 jobs, 1,000 keys) claims one batch after another on an event loop busy with
+    // the batch before: two round trips fewer a claim made it about a tenth faster (bench/RESULTS.md).
+    const [, values] = await pipelinedTransaction(sql, (tx) => [
+        locked(tx),
+        claiming(tx),
+        ...(prune ? [pruning(tx)] : []),
+    ]);
+    if (rated && values.length > 0) {
+        const nextStartMs = values[0].at(-1);
+        if (nextStartMs != null)
+            onNextStart?.(Number(nextStartMs));
+    }
+    if (rated && values.length === 0 && limit > 0 && onRateWait) {
+        const atMs = await nextRateStart(sql, schema, scopes);
+        if (atMs !== null)
+            onRateWait(atMs);
+    }
+    return values.map(claimedJob);
+}
+/**
+ * When the first of these scopes' rate limiters that is out of starts now lets one through: null
+ * when none is. Limiters of a whole type or queue only, one per scope: the wake each gives may find
+ * nothing (no job of the scope waits), once. Per-key limiters (`rateLimit.key`) are left out: which
+ * of them have jobs waiting is not known without reading the backlog, and the soonest of a thousand
+ * keys' limiters, most of them without work, would wake the instance a thousand times to find
+ * nothing. A key's next start is announced by the claim that started its job (`onNextStart`); an
+ * instance that missed that finds it at its poll.
+ */
+async function nextRateStart(sql, schema, scopes) {
+    const [row] = await sql `
+    select min(extract(epoch from s.tat) * 1000 - l."toleranceMs")::float8 as ms
+    from jsonb_to_recordset(${sql.json(scopes)})
+      as l(scope text, name text, "intervalMs" float8, "toleranceMs" float8, "rateByKey" boolean)
+    join ${schema}.job_runner_rate_limits s on s.scope = l.scope and s.name = l.name
+    where l."intervalMs" is not null and l."rateByKey" is not true and s.key = ''
+      and s.tat > now() + l."toleranceMs" * interval '1 millisecond'`;
+    return row?.ms ?? null;
+}
+/**
+ * How many jobs of each limited type or queue, and key, hold a place now (the count the claim
+ * makes): what tells a queued job that it waits for `concurrency` (src/observability/jobSignals.ts).
+ */
+export async function countLimitedRunning(sql, schema, { types, queues = [] }) {
+    if (types.length === 0 && queues.length === 0)
+        return [];
+    return sql `
+    select 'type' as scope, j.type as name, j.concurrency_key as key, count(*)::int as running
+    from ${schema}.job_runner_jobs j
+    where j.claimed_limited and j.lease_expires_at is not null
+      and j.type = any(string_to_array(${types.join(',')}, ','))
+    group by j.type, j.concurrency_key
+    union all
+    select 'queue', j.queue, j.concurrency_key, count(*)::int
+    from ${schema}.job_runner_jobs j
+    where j.claimed_under_queue_limit and j.lease_expires_at is not null
+      and j.queue = any(string_to_array(${queues.join(',')}, ','))
+    group by j.queue, j.concurrency_key`;
+}
+/**
+ * The theoretical arrival time of each rate limiter of these types and queues (milliseconds since
+ * the epoch), per key when the limit is per key; absent: never started, or long idle.
+ */
+export async function readRateLimits(sql, schema, { types, queues = [] }) {
+    if (types.length === 0 && queues.length === 0)
+        return [];
+    const rows = await sql `
+    select scope, name, key, (extract(epoch from tat) * 1000)::float8 as tat_ms from ${schema}.job_runner_rate_limits
+    where tat > now()
+      and ((scope = 'type' and name = any(string_to_array(${types.join(',')}, ',')))
+        or (scope = 'queue' and name = any(string_to_array(${queues.join(',')}, ','))))`;
+    return rows.map((r) => ({ scope: r.scope, name: r.name, key: r.key, tatMs: Number(r.tat_ms) }));
+}
+//# sourceMappingURL=limitedClaim.js.map

@@ -1,0 +1,1296 @@
+import { schemaIdentifier } from '../db/schemaIdentifier.js';
+import { channelName } from '../db/channelName.js';
+import { ISO_TIMESTAMP, MAX_ERROR_HISTORY, MAX_ERROR_MESSAGE_BYTES, MAX_ERROR_STACK_BYTES, toJob, FINISHED_STATES, } from './job.js';
+import { movedColumns, outboxFromMoved, queuedDeliveries } from './outbox.js';
+import { appendJobLogs, listJobLogs, listJobLogsAfter, listOwnerJobLogsAfter, } from './jobLogStore.js';
+import { countCheckpointWrite, historyFromWritten, listCheckpointHistory, readCheckpoint, replaceCheckpoint, } from './checkpointStore.js';
+import { claimFairly, nextOwnerCursor } from './fairClaim.js';
+import { claimedJob } from './claimedColumns.js';
+import { claimLimitedJobs, countLimitedRunning, readRateLimits } from './limitedClaim.js';
+import { cached } from '../support/cached.js';
+export class IdempotencyConflictError extends Error {
+    idempotencyKey;
+    name = 'IdempotencyConflictError';
+    constructor(idempotencyKey) {
+        super(`Idempotency-Key ${JSON.stringify(idempotencyKey)} was already used with a different request`);
+        this.idempotencyKey = idempotencyKey;
+    }
+}
+/** The claim a claimed job's writes are made under: its `attempts` as its claim counted them. */
+export function claimOf(job) {
+    return { id: job.id, attempt: job.attempts };
+}
+/**
+ * The row a key-less insert stored for `job`, from what was sent and the columns the database
+ * assigned: the rest are the column defaults of migration 001.
+ */
+export function insertedJobRow(owner, job, { id, run_at, created_at }) {
+    return {
+        id,
+        owner,
+        type: job.type,
+        queue: job.queue,
+        state: 'queued',
+        payload: job.payload ?? {},
+        priority: job.priority,
+        attempts: 0,
+        max_attempts: job.maxAttempts,
+        timeout_seconds: job.timeoutSeconds,
+        run_at,
+        created_at,
+        started_at: null,
+        finished_at: null,
+        cancel_requested: false,
+        cancel_requested_at: null,
+        cancel_acknowledged_at: null,
+        pause_requested: false,
+        checkpoint: null,
+        checkpoint_version: 1,
+        progress: null,
+        result: null,
+        error: null,
+        interruptions: 0,
+        max_interruptions: job.maxInterruptions,
+        retries: 0,
+        replay_of: null,
+        errors: [],
+        concurrency_key: job.concurrencyKey ?? null,
+        expires_at: job.expiresAt ? job.expiresAt.toISOString() : null,
+    };
+}
+export class JobStore {
+    sql;
+    schemaName;
+    inTransaction;
+    options;
+    /** Where the next claim's walk of owners starts, so that successive claims go round them all (src/queue/fairClaim.ts). */
+    ownerCursor = '';
+    /** The last claim with types excepted met a backlog of theirs: the next reads by type (src/queue/fairClaim.ts). */
+    exceptedBacklog = false;
+    /** Every table is named in this schema (src/db/schemaIdentifier.ts). */
+    schema;
+    /** `JOB_PROGRESS_CHANNEL` in this schema's names, made once (`notifyProgress` runs per batch of reports). */
+    progressChannel;
+    /**
+     * `schema`: the database's `schema` (`DATABASE_SCHEMA`). `inTransaction`: this store's statements
+     * run in a caller's transaction (`within`).
+     */
+    constructor(sql, schemaName, inTransaction = false, options = {}) {
+        this.sql = sql;
+        this.schemaName = schemaName;
+        this.inTransaction = inTransaction;
+        this.options = options;
+        this.schema = schemaIdentifier(sql, schemaName);
+        this.progressChannel = channelName(schemaName, JOB_PROGRESS_CHANNEL);
+    }
+    /**
+     * The store inside a caller's transaction: a bulk action's batch (src/bulk/bulkActionStore.ts), a
+     * schedule's fire, which advances the schedule in the same transaction (src/schedules/store.ts). A
+     * transaction's `sql` answers everything the statements use (tagged templates, fragments, `json`);
+     * it lacks `begin`, which `enqueueJobs` then does without, and `listen`, which none uses.
+     */
+    static within(tx, schema) {
+        return new JobStore(tx, schema, true);
+    }
+    /** After an outcome statement: tells `onDeliveriesQueued` when its outbox inserted any (the count is on every row). */
+    noteDeliveries(rows) {
+        if ((rows[0]?.queued_deliveries ?? 0) > 0 && !this.inTransaction)
+            this.options.onDeliveriesQueued?.();
+    }
+    /**
+     * Inserts jobs in one statement, all or nothing. A reused idempotency key replays its job. Runs in
+     * a transaction of its own, or in the caller's (`within`).
+     */
+    async enqueueJobs({ owner, jobs }) {
+        if (jobs.length === 0)
+            return [];
+        const rows = jobs.map((job, ord) => ({
+            ord,
+            type: job.type,
+            queue: job.queue,
+            payload: job.payload,
+            priority: job.priority,
+            max_attempts: job.maxAttempts,
+            max_interruptions: job.maxInterruptions,
+            timeout_seconds: job.timeoutSeconds,
+            run_at: job.runAt?.toISOString() ?? null,
+            idempotency_key: job.idempotencyKey,
+            request_hash: job.requestHash,
+            callback: job.callback ?? null,
+            traceparent: job.traceparent ?? null,
+            concurrency_key: job.concurrencyKey ?? null,
+            expires_at: job.expiresAt?.toISOString() ?? null,
+        }));
+        if (!this.inTransaction && jobs.every((job) => job.idempotencyKey === null)) {
+            // Without keys every job is new, so the answer is what was sent plus what the database
+            // assigned: only those three columns come back, the timestamps already in toISOString form
+            // (the hot path of POST /v1/jobs, where parsing 25 returned columns per job cost more than the
+            // insert's round trip; the rest of the row is `insertedJobRow`'s). The payload is the one sent
+            // (jsonb may order its keys differently on a later read, the same JSON value).
+            const assigned = await this.sql `
+        insert into ${this.schema}.job_runner_jobs (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, callback, traceparent,
+                                     concurrency_key, expires_at)
+        select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts, x.max_interruptions,
+               x.timeout_seconds, coalesce(x.run_at, now()), x.callback, x.traceparent, x.concurrency_key, x.expires_at
+        from jsonb_to_recordset(${this.sql.json(rows)}) as x(
+          ord int, type text, queue text, payload jsonb, priority int, max_attempts int, max_interruptions int,
+          timeout_seconds float8, run_at timestamptz, callback jsonb, traceparent text, concurrency_key text, expires_at timestamptz)
+        order by x.ord
+        returning id, to_char(run_at at time zone 'UTC', ${ISO_TIMESTAMP}) as run_at, to_char(created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as created_at`;
+            // Identity values follow the select's order, so sorting by id restores `ord`.
+            assigned.sort((a, b) => compareIds(a.id, b.id));
+            return assigned.map((columns, i) => ({
+                replayed: false,
+                job: toJob(insertedJobRow(owner, jobs[i], columns)),
+            }));
+        }
+        const insert = async (sql) => {
+            // Identity values follow the select's order, so sorting the inserted rows by id restores `ord`.
+            const inserted = await sql `
+        insert into ${this.schema}.job_runner_jobs
+          (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, idempotency_key, request_hash,
+           callback, traceparent, concurrency_key, expires_at)
+        select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts, x.max_interruptions,
+               x.timeout_seconds, coalesce(x.run_at, now()), x.idempotency_key, x.request_hash, x.callback, x.traceparent,
+               x.concurrency_key, x.expires_at
+        from jsonb_to_recordset(${sql.json(rows)}) as x(
+          ord int, type text, queue text, payload jsonb, priority int, max_attempts int, max_interruptions int,
+          timeout_seconds float8, run_at timestamptz, idempotency_key text, request_hash text, callback jsonb, traceparent text,
+          concurrency_key text, expires_at timestamptz)
+        order by x.ord
+        on conflict (owner, idempotency_key) where idempotency_key is not null do nothing
+        returning *`;
+            inserted.sort((a, b) => compareIds(a.id, b.id));
+            return this.matchReplays(sql, owner, rows, inserted);
+        };
+        if (this.inTransaction)
+            return insert(this.sql);
+        return this.sql.begin((sql) => insert(sql));
+    }
+    async matchReplays(sql, owner, rows, inserted) {
+        const insertedByKey = new Map(inserted.filter((r) => r.idempotency_key !== null).map((r) => [r.idempotency_key, r]));
+        const withoutKey = inserted.filter((r) => r.idempotency_key === null);
+        const missingKeys = rows
+            .map((r) => r.idempotency_key)
+            .filter((k) => k !== null && !insertedByKey.has(k));
+        const existing = missingKeys.length
+            ? await sql `
+          select * from ${this.schema}.job_runner_jobs
+          where owner = ${owner} and idempotency_key in (select jsonb_array_elements_text(${sql.json(missingKeys)}))`
+            : [];
+        const existingByKey = new Map(existing.map((r) => [r.idempotency_key, r]));
+        const claimedHere = new Set();
+        return rows.map((row) => {
+            if (row.idempotency_key === null)
+                return { job: toJob(withoutKey.shift()), replayed: false };
+            const fresh = insertedByKey.get(row.idempotency_key);
+            if (fresh && !claimedHere.has(row.idempotency_key)) {
+                claimedHere.add(row.idempotency_key);
+                return { job: toJob(fresh), replayed: false };
+            }
+            const original = fresh ?? existingByKey.get(row.idempotency_key);
+            if (!original || original.request_hash !== row.request_hash)
+                throw new IdempotencyConflictError(row.idempotency_key);
+            return { job: toJob(original), replayed: true };
+        });
+    }
+    async getJob({ id, owner }, sql = this.sql) {
+        if (!isJobId(id))
+            return undefined;
+        const [row] = await sql `
+      select * from ${this.schema}.job_runner_jobs where id = ${id} ${owner === undefined ? sql `` : sql `and owner = ${owner}`}`;
+        return row && toJob(row);
+    }
+    /**
+     * Jobs by id, every owner's, each with its `version`: the time of its last write to the
+     * microsecond, as fixed-width digits (`YYYYMMDDHHMISSUS`, UTC) that sort as they compare. Event
+     * streams (src/events/) derive their event ids from it, so a client that reconnects with
+     * `Last-Event-ID` is compared with the stored row, not with a buffer in some process's memory.
+     */
+    async getVersionedJobs({ ids }) {
+        const valid = ids.filter(isJobId);
+        if (valid.length === 0)
+            return [];
+        const sql = this.sql;
+        const rows = await sql `
+      select j.*, ${versionOfJ(sql)} as version from ${this.schema}.job_runner_jobs j
+      where j.id = any(array(select jsonb_array_elements_text(${sql.json(valid)})::bigint))`;
+        return rows.map(toVersionedJob);
+    }
+    /**
+     * The jobs of `owner` (every owner's when undefined) written after `since` (a `version`), oldest
+     * write first, at most `limit`: what an event stream of many jobs missed while its client was
+     * away. It reads the owner's jobs (an admin's: the table) without an index on the write time:
+     * such an index would cost every write of every job, and this runs once per reconnect.
+     */
+    async listJobsWrittenSince({ owner, since, limit, }) {
+        const sql = this.sql;
+        const rows = owner === undefined
+            ? await sql `
+          select j.*, ${versionOfJ(sql)} as version from ${this.schema}.job_runner_jobs j
+          where ${versionOfJ(sql)} > ${since}
+          order by j.updated_at limit ${limit}`
+            : await sql `
+          select j.*, ${versionOfJ(sql)} as version from ${this.schema}.job_runner_owner_jobs o
+          join ${this.schema}.job_runner_jobs j on j.id = o.job_id and j.owner = o.owner
+          where o.owner = ${owner} and ${versionOfJ(sql)} > ${since}
+          order by j.updated_at limit ${limit}`;
+        return rows.map(toVersionedJob);
+    }
+    /**
+     * Newest first; pass the last id of a page as `beforeId` for the next one. An owner's jobs are read
+     * through `job_runner_owner_jobs`, in its key order (the database lists every inserted job there:
+     * migration 004); an admin's list walks the primary key.
+     */
+    async listJobs({ owner, state, type, queue, limit, beforeId, scheduled }) {
+        const sql = this.sql;
+        const filters = sql `
+      ${state === undefined ? sql `` : sql `and j.state = ${state}`}
+      ${
+        // Not now(): without prepared statements (DATABASE_POOLING=transaction) the statement's
+        // transaction starts at its Parse, a round trip before its snapshot, so a job enqueued in
+        // between (run_at its insert's now()) would read as due later than now() and be listed.
+        scheduled ? sql `and j.state = 'queued' and j.run_at > statement_timestamp()` : sql ``}
+      ${type === undefined ? sql `` : sql `and j.type = ${type}`}
+      ${queue === undefined ? sql `` : sql `and j.queue = ${queue}`}`;
+        const rows = owner === undefined
+            ? await sql `
+          select j.* from ${this.schema}.job_runner_jobs j
+          where true ${filters} ${beforeId === undefined ? sql `` : sql `and j.id < ${beforeId}`}
+          order by j.id desc
+          limit ${limit}`
+            : await sql `
+          select j.* from ${this.schema}.job_runner_owner_jobs o
+          join ${this.schema}.job_runner_jobs j on j.id = o.job_id and j.owner = o.owner
+          where o.owner = ${owner} ${filters} ${beforeId === undefined ? sql `` : sql `and o.job_id < ${beforeId}`}
+          order by o.job_id desc
+          limit ${limit}`;
+        return rows.map(toJob);
+    }
+    /**
+     * The `claim` row: claims up to `limit` runnable jobs of `queues` for `instanceId` in one statement,
+     * and counts their attempt and sets `started_at` in the same write, before any of their code runs.
+     * SKIP LOCKED lets many instances claim at once without waiting on each other or taking the same
+     * job. A job the runner hands back unrun gets its attempt back (`releaseJobs`); one lost with its
+     * instance has spent it (`recoverExpiredLeases`), which is what stops a job that kills or blocks
+     * its process from looping. A separate start mark would cost every job a second row version and
+     * its batch a commit (bench/RESULTS.md, issue 16), for the one difference of a SIGKILL sparing the
+     * attempts of the jobs claimed ahead: about 50 ms of starts (src/runner/localQueue.ts).
+     *
+     * A job past its start-by deadline (`expires_at`) is skipped, never started (the `expire` row marks
+     * it); a null check for the many jobs without one. Job types with limits are left to
+     * `claimLimitedJobs` (`exceptTypes`, empty unless some type has limits).
+     *
+     * The claim commits without waiting for its WAL to reach the disk (`synchronous_commit = off`, for
+     * this transaction only): that wait was on the path of every enqueue → start and of every claim in
+     * a drain. A claim lost with a crash of PostgreSQL itself leaves its jobs queued as before, so they
+     * run again (at least once holds), and the runner that started them cannot write their outcomes:
+     * the lease fence refuses it. Any later synchronous commit, such as the first of their outcomes,
+     * flushes the claim with it, the WAL being written in order.
+     *
+     * The claim is fair between owners: each owner with queued jobs gets an equal share of it, so one
+     * owner's backlog does not starve another's jobs (src/queue/fairClaim.ts).
+     */
+    async claimJobs({ instanceId, queues, limit, leaseMs, exceptTypes = [], lookaheadMs = 0, }) {
+        if (limit <= 0)
+            return [];
+        const fromOwner = this.ownerCursor;
+        const { rows, exceptedBacklog } = await claimFairly(this.sql, this.schemaName, {
+            instanceId,
+            queues,
+            limit,
+            leaseMs,
+            exceptTypes,
+            fromOwner,
+            lookaheadMs,
+            byType: this.exceptedBacklog,
+        });
+        if (exceptedBacklog !== undefined)
+            this.exceptedBacklog = exceptedBacklog;
+        const jobs = rows.map(claimedJob);
+        this.ownerCursor = nextOwnerCursor(fromOwner, jobs.map((job) => job.owner));
+        return jobs.sort(inClaimOrder);
+    }
+    /**
+     * The `claim` row for job types with concurrency limits: at most `perKey` jobs of a key and `total`
+     * of the type leased at once across every instance (src/queue/limitedClaim.ts). Jobs of types
+     * without limits never pass here.
+     */
+    async claimLimitedJobs(params) {
+        const jobs = await claimLimitedJobs(this.sql, this.schema, params);
+        return jobs.sort(inClaimOrder);
+    }
+    /** Jobs of each limited type or queue, and key, holding a place now (see `countLimitedRunning`). */
+    countLimitedRunning(params) {
+        return countLimitedRunning(this.sql, this.schema, params);
+    }
+    /** Where each rate limiter of these types and queues stands (see `readRateLimits`). */
+    readRateLimits(params) {
+        return readRateLimits(this.sql, this.schema, params);
+    }
+    /**
+     * The `release` row: hands claimed jobs whose code never ran back to the queue, where they keep
+     * their place in line, with the attempt their claim counted given back (the runner vouches that
+     * they never ran). Returns the ids released.
+     */
+    async releaseJobs({ instanceId, claims }) {
+        if (claims.length === 0)
+            return [];
+        const rows = await this.sql `
+      with x as materialized (select * from ${claimRows(this.sql, claims)})
+      update ${this.schema}.job_runner_jobs j
+      set state = 'queued', attempts = j.attempts - (j.started_at is not null)::int, started_at = null,
+          updated_at = now(), lease_owner = null, lease_expires_at = null
+      from x
+      where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
+      returning j.id`;
+        return rows.map((r) => String(r.id));
+    }
+    /** The `complete` row: the run resolved. */
+    async completeJobs({ instanceId, completions, }) {
+        if (completions.length === 0)
+            return [];
+        // One row back, the written ids joined by commas: a row per job cost the runner more to read
+        // than the rest of the answer.
+        const rows = await this.sql `
+      with x as materialized (select * from jsonb_to_recordset(${this.sql.json(completions)}) as x(id bigint, attempt int, result jsonb, checkpoint jsonb, "checkpointVersion" int, progress jsonb, unchanged boolean)),
+      moved as (
+      update ${this.schema}.job_runner_jobs j
+      set state = 'succeeded', result = x.result,
+          checkpoint = case when x.unchanged then j.checkpoint else x.checkpoint end,
+          checkpoint_version = coalesce(x."checkpointVersion", j.checkpoint_version), progress = coalesce(x.progress, j.progress),
+          finished_at = now(), started_at = coalesce(j.started_at, now()), updated_at = now(), lease_owner = null, lease_expires_at = null, error = null
+      from x
+      where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
+      returning ${movedColumns(this.sql)})
+      ${outboxFromMoved(this.sql, this.schema)}
+      select array_to_string(array(select id from moved), ',') as ids, ${queuedDeliveries(this.sql)}`;
+        this.noteDeliveries(rows);
+        const { ids } = rows[0];
+        return ids === '' ? [] : ids.split(',');
+    }
+    /**
+     * The `fail` row: a failed attempt (the run threw, timed out, was abandoned past its timeout, or
+     * crashed the process). Back to `queued` after its delay while attempts remain, otherwise `failed`;
+     * the attempt was counted when it started.
+     */
+    async failJobs({ instanceId, failures, }) {
+        if (failures.length === 0)
+            return [];
+        const rows = await this.sql `
+      with x as materialized (
+        select * from jsonb_to_recordset(${this.sql.json(failures)})
+          as x(id bigint, attempt int, error text, checkpoint jsonb, "checkpointVersion" int, progress jsonb, "retryDelayMs" float8,
+               "giveUp" boolean, entry jsonb)),
+      moved as (
+      update ${this.schema}.job_runner_jobs j
+      set state = case when x."giveUp" or j.attempts >= j.max_attempts then 'failed' else 'queued' end,
+          finished_at = case when x."giveUp" or j.attempts >= j.max_attempts then now() end,
+          run_at = case when x."giveUp" or j.attempts >= j.max_attempts then j.run_at
+                        else now() + x."retryDelayMs" * interval '1 millisecond' end,
+          error = x.error, errors = ${appendError(this.sql, this.sql `x.entry`)},
+          checkpoint = x.checkpoint, ${checkpointVersionFromX(this.sql)}, progress = coalesce(x.progress, j.progress),
+          started_at = coalesce(j.started_at, now()), updated_at = now(), lease_owner = null, lease_expires_at = null
+      from x
+      where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
+      returning ${movedColumns(this.sql)})
+      ${outboxFromMoved(this.sql, this.schema)}
+      select id, state, ${queuedDeliveries(this.sql)} from moved`;
+        this.noteDeliveries(rows);
+        return rows.map((r) => ({ id: String(r.id), state: r.state }));
+    }
+    /**
+     * The `interrupt` row: jobs that stopped on their token (a shutdown, a drain, a crash of another
+     * job) go back to `queued` with their checkpoint, to run again at once on any instance. The
+     * attempt is given back and the interruption counted; one interruption past `max_interruptions`
+     * fails the job instead, so that no job is refunded forever.
+     */
+    async requeueInterruptedJobs({ instanceId, jobs, }) {
+        if (jobs.length === 0)
+            return [];
+        const rows = await this.sql `
+      with x as materialized (select * from ${snapshotRows(this.sql, jobs)}),
+      moved as (
+      update ${this.schema}.job_runner_jobs j
+      set state = case when j.interruptions >= j.max_interruptions then 'failed' else 'queued' end,
+          finished_at = case when j.interruptions >= j.max_interruptions then now() end,
+          error = case when j.interruptions >= j.max_interruptions
+                       then 'interrupted ' || (j.interruptions + 1) || ' times, more than maxInterruptions (' || j.max_interruptions || ')'
+                       else j.error end,
+          errors = case when j.interruptions >= j.max_interruptions
+                        then ${appendError(this.sql, this.sql `jsonb_build_object('name', 'InterruptedTooOften',
+                               'message', 'interrupted ' || (j.interruptions + 1) || ' times, more than maxInterruptions ('
+                                          || j.max_interruptions || ')')`)}
+                        else j.errors end,
+          attempts = case when j.interruptions >= j.max_interruptions then j.attempts else greatest(j.attempts - 1, 0) end,
+          interruptions = j.interruptions + 1,
+          checkpoint = x.checkpoint, ${checkpointVersionFromX(this.sql)}, progress = coalesce(x.progress, j.progress), run_at = now(),
+          started_at = coalesce(j.started_at, now()), updated_at = now(), lease_owner = null, lease_expires_at = null
+      from x
+      where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
+      returning ${movedColumns(this.sql)})
+      ${outboxFromMoved(this.sql, this.schema)}
+      select id, state, ${queuedDeliveries(this.sql)} from moved`;
+        this.noteDeliveries(rows);
+        return rows.map((r) => ({ id: String(r.id), state: r.state }));
+    }
+    /**
+     * The `pause` row: jobs that stopped on their token because their queue or type was paused with
+     * `checkpoint` (src/queue/pauses.ts) go back to `queued` with their checkpoint, the attempt given
+     * back. A pause is the operator's choice, not the job's trouble: it is not counted as an
+     * interruption (so `maxInterruptions` never fails a job for being paused), and the job keeps its
+     * `run_at`, hence its place in line for when the pause ends. A job paused itself
+     * (`POST /v1/jobs/{id}/pause`: `pause_requested`) goes to `paused` instead, until resumed; one whose
+     * cancel came after its token fired, to `cancelled` (`stoppedWrite`).
+     */
+    async requeuePausedJobs({ instanceId, jobs, }) {
+        if (jobs.length === 0)
+            return [];
+        const rows = await this.sql `
+      with x as materialized (select * from ${snapshotRows(this.sql, jobs)}),
+      moved as (
+      update ${this.schema}.job_runner_jobs j
+      set ${stoppedWrite(this.sql)}
+      from x
+      where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
+      returning ${movedColumns(this.sql)})
+      ${outboxFromMoved(this.sql, this.schema)}
+      select id, state, ${queuedDeliveries(this.sql)} from moved`;
+        this.noteDeliveries(rows);
+        return rows.map((r) => ({ id: String(r.id), state: r.state }));
+    }
+    /**
+     * The `yield` row: runs that reached their type's `maxSliceSeconds` and stopped on their token
+     * (reason `yield`) go back to `queued` with their checkpoint, the attempt given back and no
+     * interruption counted (a sliced job yields by design, maybe thousands of times). Their `run_at`
+     * becomes now: behind every job that waited meanwhile, so long jobs take turns with the rest.
+     * A job asked to pause or cancel meanwhile goes there instead, as with the `pause` row.
+     */
+    async requeueYieldedJobs({ instanceId, jobs, }) {
+        if (jobs.length === 0)
+            return [];
+        const rows = await this.sql `
+      with x as materialized (select * from ${snapshotRows(this.sql, jobs)}),
+      moved as (
+      update ${this.schema}.job_runner_jobs j
+      set ${stoppedWrite(this.sql)}, run_at = now()
+      from x
+      where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
+      returning ${movedColumns(this.sql)})
+      ${outboxFromMoved(this.sql, this.schema)}
+      select id, state, ${queuedDeliveries(this.sql)} from moved`;
+        this.noteDeliveries(rows);
+        return rows.map((r) => ({ id: String(r.id), state: r.state }));
+    }
+    /**
+     * The `pause job` row: a queued job becomes `paused` at once; a running one is flagged
+     * (`pause_requested`) so that the instance running it aborts its token with `paused` (the `pause`
+     * row then moves it to `paused`). A paused job is answered as it is; finished ones are left alone.
+     */
+    async requestPause({ id, owner }) {
+        if (!isJobId(id))
+            return { kind: 'not-found' };
+        const sql = this.sql;
+        const [row] = await sql `
+      with target as (
+        select id, state from ${this.schema}.job_runner_jobs
+        where id = ${id} ${ownedBy(sql, owner)}
+        for update
+      )
+      update ${this.schema}.job_runner_jobs j
+      set state = case when target.state = 'queued' then 'paused' else j.state end,
+          pause_requested = target.state = 'running', updated_at = now()
+      from target
+      where j.id = target.id and target.state in ('queued', 'running')
+      returning j.*, target.state as previous_state`;
+        if (row)
+            return { kind: row.previous_state === 'queued' ? 'paused' : 'requested', job: toJob(row) };
+        const job = await this.getJob({ id, owner });
+        if (!job)
+            return { kind: 'not-found' };
+        return { kind: job.state === 'paused' ? 'already-paused' : 'finished', job };
+    }
+    /**
+     * The `resume` row: a paused job goes back to `queued` with its checkpoint, keeping its `run_at`
+     * (its place in line). A running job's pause request is withdrawn: if its token fired already,
+     * the `pause` row sends it to `queued`. A queued job is answered as it is; finished ones are left alone.
+     */
+    async resumeJob({ id, owner }) {
+        if (!isJobId(id))
+            return { kind: 'not-found' };
+        const sql = this.sql;
+        const [row] = await sql `
+      with target as (
+        select id, state from ${this.schema}.job_runner_jobs
+        where id = ${id} ${ownedBy(sql, owner)}
+        for update
+      )
+      update ${this.schema}.job_runner_jobs j
+      set state = case when target.state = 'paused' then 'queued' else j.state end,
+          pause_requested = false, updated_at = now()
+      from target
+      where j.id = target.id and (target.state = 'paused' or (target.state = 'running' and j.pause_requested))
+      returning j.*`;
+        if (row)
+            return { kind: 'resumed', job: toJob(row) };
+        const job = await this.getJob({ id, owner });
+        if (!job)
+            return { kind: 'not-found' };
+        return { kind: FINISHED_STATE_SET.has(job.state) ? 'finished' : 'unchanged', job };
+    }
+    /**
+     * The `replace` row: in one transaction, the job holding `job.idempotencyKey` for `owner` takes
+     * the `cancel queued` row (cancelled now if queued or paused; flagged if running, so that its
+     * runner aborts the token with `cancelled`) and gives up the key, and `job` is enqueued under it.
+     * A finished job only gives up the key. `replaced` is the job that held the key, if any.
+     */
+    async replaceJob({ owner, job }) {
+        const key = job.idempotencyKey;
+        if (key === null)
+            throw new Error('replaceJob needs an idempotency key');
+        return this.sql.begin(async (tx) => {
+            const sql = tx;
+            const [target] = await sql `
+        select id, state from ${this.schema}.job_runner_jobs where owner = ${owner} and idempotency_key = ${key} for update`;
+            let replaced = null;
+            if (target) {
+                if (CANCELLABLE_STATES.includes(target.state)) {
+                    await sql `
+            with target as (select ${target.id}::bigint as id, ${target.state}::text as state),
+            moved as (
+              update ${this.schema}.job_runner_jobs j
+              set ${cancelWrite(sql)}
+              from target
+              where j.id = target.id
+              returning ${movedColumns(sql)}
+            )
+            ${outboxFromMoved(sql, this.schema)}
+            select id from moved`;
+                }
+                const [row] = await sql `
+          update ${this.schema}.job_runner_jobs set idempotency_key = null, request_hash = null, updated_at = now()
+          where id = ${target.id}
+          returning *`;
+                replaced = { job: toJob(row), previousState: target.state };
+            }
+            const [enqueued] = await JobStore.within(tx, this.schemaName).enqueueJobs({ owner, jobs: [job] });
+            return { job: enqueued.job, replaced };
+        });
+    }
+    /**
+     * The `abandon` row: jobs that ignored their token until a stop's deadline. Their last checkpoint
+     * is written and they go back to `queued` for any instance, but the attempt counts (a job that
+     * never stops when asked is not refunded), so the last attempt ends in `failed`.
+     */
+    async abandonJobs({ instanceId, jobs, }) {
+        if (jobs.length === 0)
+            return [];
+        const rows = await this.sql `
+      with x as materialized (select * from ${snapshotRows(this.sql, jobs)}),
+      moved as (
+      update ${this.schema}.job_runner_jobs j
+      set state = case when j.attempts >= j.max_attempts then 'failed' else 'queued' end,
+          finished_at = case when j.attempts >= j.max_attempts then now() end,
+          error = 'abandoned: it ignored its token until the grace deadline',
+          errors = ${appendError(this.sql, this.sql `jsonb_build_object('name', 'Abandoned', 'message',
+                     'abandoned: it ignored its token until the grace deadline')`)},
+          interruptions = j.interruptions + 1,
+          checkpoint = x.checkpoint, ${checkpointVersionFromX(this.sql)}, progress = coalesce(x.progress, j.progress), run_at = now(),
+          started_at = coalesce(j.started_at, now()), updated_at = now(), lease_owner = null, lease_expires_at = null
+      from x
+      where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
+      returning ${movedColumns(this.sql)})
+      ${outboxFromMoved(this.sql, this.schema)}
+      select id, state, ${queuedDeliveries(this.sql)} from moved`;
+        this.noteDeliveries(rows);
+        return rows.map((r) => ({ id: String(r.id), state: r.state }));
+    }
+    /**
+     * The `cancel running` row: claimed jobs whose cancel was requested and that have now stopped.
+     * One that ran keeps its attempt; one cancelled before its code ran (waiting in the local queue)
+     * gets back the attempt its claim counted.
+     */
+    async markJobsCancelled({ instanceId, jobs, }) {
+        if (jobs.length === 0)
+            return [];
+        const rows = await this.sql `
+      with x as materialized (select * from jsonb_to_recordset(${this.sql.json(jobs)}) as x(id bigint, attempt int, checkpoint jsonb, "checkpointVersion" int, progress jsonb, started boolean)),
+      moved as (
+      update ${this.schema}.job_runner_jobs j
+      set state = 'cancelled', checkpoint = x.checkpoint, ${checkpointVersionFromX(this.sql)}, progress = coalesce(x.progress, j.progress),
+          attempts = case when x.started then j.attempts else j.attempts - (j.started_at is not null)::int end,
+          started_at = case when x.started then coalesce(j.started_at, now()) end,
+          cancel_acknowledged_at = now(), pause_requested = false,
+          finished_at = now(), updated_at = now(), lease_owner = null, lease_expires_at = null
+      from x
+      where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(this.sql, instanceId)}
+      returning ${movedColumns(this.sql)})
+      ${outboxFromMoved(this.sql, this.schema)}
+      select id, ${queuedDeliveries(this.sql)} from moved`;
+        this.noteDeliveries(rows);
+        return rows.map((r) => String(r.id));
+    }
+    /**
+     * Writes in-memory checkpoints and progress of running jobs, and records each changed checkpoint
+     * in its job's history (src/queue/checkpointStore.ts), in the same statement.
+     */
+    async writeCheckpoints({ instanceId, jobs, }) {
+        if (jobs.length === 0)
+            return [];
+        const sql = this.sql;
+        const rows = await sql `
+      with x as materialized (
+        select * from jsonb_to_recordset(${sql.json(jobs)})
+          as x(id bigint, attempt int, checkpoint jsonb, "checkpointVersion" int, progress jsonb, changed boolean)),
+      written as (
+        update ${this.schema}.job_runner_jobs j
+        set checkpoint = x.checkpoint, ${checkpointVersionFromX(sql)}, progress = coalesce(x.progress, j.progress),
+            updated_at = now(),
+            ${countCheckpointWrite(sql, sql `coalesce(x.changed, true) and x.checkpoint is not null`)}
+        from x
+        where j.id = any(array(select id from x)) and j.id = x.id and ${fenced(sql, instanceId)}
+        returning j.id, j.checkpoint, j.checkpoint_version, j.checkpoint_writes,
+                  coalesce(x.changed, true) and x.checkpoint is not null as changed
+      )
+      ${historyFromWritten(sql, this.schema, 'run')}
+      select id from written`;
+        return rows.map((r) => String(r.id));
+    }
+    /** Job `id`'s checkpoint with its entity tag (src/queue/checkpointStore.ts); undefined for no such job. */
+    getCheckpoint(params) {
+        if (!isJobId(params.id))
+            return Promise.resolve(undefined);
+        return readCheckpoint(this.sql, this.schema, params);
+    }
+    /**
+     * An operator's compare-and-set of job `id`'s checkpoint on its entity tag, in one statement
+     * (src/queue/checkpointStore.ts). Not a transition: the job stays in its state.
+     */
+    replaceCheckpoint(params) {
+        if (!isJobId(params.id))
+            return Promise.resolve({ kind: 'not-found' });
+        return replaceCheckpoint(this.sql, this.schema, params);
+    }
+    /** The last checkpoints of job `jobId`, newest first (src/queue/checkpointStore.ts); the caller checks the job is visible. */
+    listCheckpointHistory(params) {
+        return listCheckpointHistory(this.sql, this.schema, params);
+    }
+    /**
+     * The `cancel queued` row: cancels a queued job at once; flags a running one so that the instance
+     * running it aborts its token (the `cancel running` row ends it). Finished jobs are left as they are.
+     * In a caller's transaction (`within`): a schedule's `cancel-previous` fire, committed with the job
+     * that replaces it.
+     */
+    async requestCancel({ id, owner }) {
+        if (!isJobId(id))
+            return { kind: 'not-found' };
+        const sql = this.sql;
+        const [row] = await sql `
+      with target as (
+        select id, state from ${this.schema}.job_runner_jobs
+        where id = ${id} ${ownedBy(sql, owner)}
+        for update
+      ),
+      moved as (
+        update ${this.schema}.job_runner_jobs j
+        set ${cancelWrite(sql)}
+        from target
+        where j.id = target.id and target.state in ${sql(CANCELLABLE_STATES)}
+        returning j.*, target.state as previous_state
+      )
+      ${outboxFromMoved(sql, this.schema)}
+      select *, ${queuedDeliveries(sql)} from moved`;
+        if (row) {
+            this.noteDeliveries([row]);
+            return { kind: row.previous_state === 'running' ? 'requested' : 'cancelled', job: toJob(row) };
+        }
+        const job = await this.getJob({ id, owner });
+        if (!job)
+            return { kind: 'not-found' };
+        return { kind: job.state === 'cancelled' ? 'already-cancelled' : 'finished', job };
+    }
+    /**
+     * The `cancel queued` row for a batch of a bulk action, in the caller's transaction: `requestCancel`'s
+     * write on every job of `ids` that is queued or running. The rows are locked in id order, as every
+     * batched write of the table locks them, so two batches never wait on each other in a cycle.
+     */
+    async requestCancels({ ids, owner }) {
+        return this.moveBatch({ ids, owner }, cancelWrite(this.sql), CANCELLABLE_STATES);
+    }
+    /**
+     * The batched form of a row: `write` on every job of `ids` (the caller's, unless admin) whose state
+     * is one of `states`, the rows locked in id order. Answers every job found, moved or not, with
+     * the state it was in.
+     */
+    async moveBatch({ ids, owner }, write, states) {
+        if (ids.length === 0)
+            return [];
+        const sql = this.sql;
+        const rows = await sql `
+      with target as materialized (
+        select id, state, type, queue from ${this.schema}.job_runner_jobs
+        where id = any(array(select jsonb_array_elements_text(${sql.json(ids)})::bigint))
+          ${ownedBy(sql, owner)}
+        order by id
+        for update
+      ),
+      moved as (
+        update ${this.schema}.job_runner_jobs j
+        set ${write}
+        from target
+        where j.id = target.id and target.state in ${sql(states)}
+        returning ${movedColumns(sql)}
+      )
+      ${outboxFromMoved(sql, this.schema)}
+      select t.id, t.type, t.queue, t.state as previous_state, m.id is not null as moved
+      from target t left join moved m on m.id = t.id
+      order by t.id`;
+        return rows.map(toBatchedJob);
+    }
+    /**
+     * The `retry` row: a failed or cancelled job goes back to `queued`, by an operator's hand. Its
+     * attempts and interruptions start again from zero (a job that failed for want of either could
+     * not run otherwise), `retries` counts the retry, and a cancel flag left from a cancel is cleared.
+     * Its error history stays. Any other state is left as it is and answered `not-retryable`.
+     */
+    async retryJob({ id, owner, from, runAt }) {
+        if (!isJobId(id))
+            return { kind: 'not-found' };
+        const sql = this.sql;
+        const [row] = await sql `
+      with target as (
+        select id, state from ${this.schema}.job_runner_jobs
+        where id = ${id} ${ownedBy(sql, owner)}
+        for update
+      )
+      update ${this.schema}.job_runner_jobs j
+      set ${retryWrite(sql, { from, runAt })}
+      from target
+      where j.id = target.id and target.state in ${sql(RETRYABLE_STATES)}
+      returning j.*`;
+        if (row)
+            return { kind: 'retried', job: toJob(row) };
+        const job = await this.getJob({ id, owner });
+        return job ? { kind: 'not-retryable', job } : { kind: 'not-found' };
+    }
+    /**
+     * The `retry` row for a batch of a bulk action, in the caller's transaction: `retryJob`'s write on
+     * every job of `ids` that is failed or cancelled, from its checkpoint, runnable now. Rows are
+     * locked in id order (see `requestCancels`).
+     */
+    async retryJobs({ ids, owner }) {
+        return this.moveBatch({ ids, owner }, retryWrite(this.sql, { from: 'checkpoint', runAt: null }), RETRYABLE_STATES);
+    }
+    /**
+     * A new job copying the type and options of job `id` (an `enqueue` row), with `replay_of` naming
+     * it; payload, queue, priority and runAt may be overridden. Undefined when `id` is not the
+     * caller's. The caller validates the payload first: the type of a job never changes.
+     */
+    async replayJob({ id, owner, payload, queue, priority, runAt }) {
+        if (!isJobId(id))
+            return undefined;
+        const sql = this.sql;
+        const [row] = await sql `
+      insert into ${this.schema}.job_runner_jobs
+        (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, replay_of,
+         concurrency_key)
+      select o.owner, o.type, ${queue === undefined ? sql `o.queue` : sql `${queue}`},
+             ${payload === undefined ? sql `o.payload` : sql `${sql.json(payload)}::jsonb`},
+             ${priority === undefined ? sql `o.priority` : sql `${priority}::int`},
+             o.max_attempts, o.max_interruptions, o.timeout_seconds,
+             coalesce(${runAt?.toISOString() ?? null}::timestamptz, now()), o.id, o.concurrency_key
+      from ${this.schema}.job_runner_jobs o
+      where o.id = ${id} ${owner === undefined ? sql `` : sql `and o.owner = ${owner}`}
+      returning *`;
+        return row && toJob(row);
+    }
+    /**
+     * Extends the leases of the jobs this instance holds (`ids`: running, settling or waiting in its
+     * local queue) and beats its heartbeat, in one round trip. Returns those whose lease it still
+     * holds, with their cancel flag: the fallback path of cancellation, and (by absence) the jobs
+     * another instance recovered. Only the named jobs are renewed: a job leased to this instance that
+     * it does not know of (a claim that committed while its answer was lost with the connection)
+     * must expire, so that the sweeper gives it back, rather than stay leased here forever.
+     */
+    async renewLeases({ instanceId, leaseMs, ids, }) {
+        const rows = await this.sql `
+      with heartbeat as (
+        update ${this.schema}.job_runner_instances set heartbeat_at = now() where id = ${instanceId}
+      )
+      update ${this.schema}.job_runner_jobs
+      set lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
+      where id = any(array(select jsonb_array_elements_text(${this.sql.json(ids)})::bigint))
+        and lease_owner = ${instanceId} and state = 'running'
+      returning id, cancel_requested, pause_requested`;
+        return rows.map((r) => ({
+            id: String(r.id),
+            cancelRequested: r.cancel_requested,
+            pauseRequested: r.pause_requested,
+        }));
+    }
+    /**
+     * Which of these claims still hold their job (running, leased to `instanceId`, under the attempt
+     * the claim counted), their leases renewed: the runner's check of a claim that met its job's own
+     * outcome write (RunnerGeneration.takeOnceSettled). No transition: only the lease moves.
+     */
+    async renewClaims({ instanceId, leaseMs, claims, }) {
+        if (claims.length === 0)
+            return [];
+        const rows = await this.sql `
+      update ${this.schema}.job_runner_jobs j
+      set lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
+      from ${claimRows(this.sql, claims)}
+      where j.id = x.id and ${fenced(this.sql, instanceId)}
+      returning j.id, j.cancel_requested, j.pause_requested`;
+        return rows.map((r) => ({
+            id: String(r.id),
+            cancelRequested: r.cancel_requested,
+            pauseRequested: r.pause_requested,
+        }));
+    }
+    /**
+     * The `lease expired` row: recovers jobs whose runner vanished (SIGKILL, a crash, a lost network, an
+     * event loop blocked past the lease). Its claim counted the attempt, which stays used: the job goes
+     * back to `queued` with its last written checkpoint, or to `failed` when that was its last attempt,
+     * so a job that kills or blocks its runner cannot loop forever. (A row with no `started_at` was
+     * claimed by an older version, which counted the attempt at a later start mark: nothing was counted,
+     * and it keeps its place in line.) At most `limit` jobs of the plain claims and as many of the
+     * limited claim's a call; the next sweep takes the rest.
+     */
+    async recoverExpiredLeases({ limit = 1000 } = {}) {
+        // Two scans, one per lease index (migration 029): the plain claims' jobs and the limited claim's.
+        const expiredOf = (held) => this.sql `
+        select id from ${this.schema}.job_runner_jobs
+        where state = 'running' and lease_expires_at < now() and ${held}
+        order by lease_expires_at
+        limit ${limit}
+        for update skip locked`;
+        const rows = await this.sql `
+      with expired_plain as (${expiredOf(this.sql `not claimed_limited`)}),
+      expired_limited as (${expiredOf(this.sql `claimed_limited`)}),
+      expired as (select id from expired_plain union all select id from expired_limited),
+      moved as (
+      update ${this.schema}.job_runner_jobs j
+      set state = case when j.started_at is not null and j.attempts >= j.max_attempts then 'failed' else 'queued' end,
+          finished_at = case when j.started_at is not null and j.attempts >= j.max_attempts then now() end,
+          run_at = case when j.started_at is null then j.run_at else now() end,
+          updated_at = now(),
+          error = case when j.started_at is null then j.error
+                       else 'runner lost: the lease of instance ' || coalesce(j.lease_owner::text, '?') || ' expired' end,
+          errors = case when j.started_at is null then j.errors
+                        else ${appendError(this.sql, this.sql `jsonb_build_object('name', 'LeaseExpired',
+                               'message', 'runner lost: the lease of instance ' || coalesce(j.lease_owner::text, '?')
+                                          || ' expired')`)} end,
+          lease_owner = null, lease_expires_at = null
+      from expired
+      where j.id = expired.id
+      returning ${movedColumns(this.sql)})
+      ${outboxFromMoved(this.sql, this.schema)}
+      select id, queue, state, attempts, ${queuedDeliveries(this.sql)} from moved`;
+        this.noteDeliveries(rows);
+        return rows.map((r) => ({ id: String(r.id), queue: r.queue, state: r.state, attempts: r.attempts }));
+    }
+    /**
+     * The `expire` row: queued jobs whose `expires_at` has passed become `expired` (finished, with an
+     * error saying so). The claims never start such a job (they skip it); this sweep, run by every
+     * instance, marks them, oldest deadline first, skipping rows another sweep or a cancel holds.
+     */
+    async expireJobs({ limit = 1000 } = {}) {
+        const rows = await this.sql `
+      with due as (
+        select id from ${this.schema}.job_runner_jobs
+        where state = 'queued' and expires_at is not null and expires_at <= now()
+        order by expires_at
+        limit ${limit}
+        for update skip locked
+      ),
+      moved as (
+        update ${this.schema}.job_runner_jobs j
+        set state = 'expired', finished_at = now(), updated_at = now(),
+            error = 'expired: not started by ' || to_char(j.expires_at at time zone 'UTC', ${ISO_TIMESTAMP})
+        from due
+        where j.id = due.id
+        returning ${movedColumns(this.sql)}
+      )
+      ${outboxFromMoved(this.sql, this.schema)}
+      select id, type, queue, ${queuedDeliveries(this.sql)} from moved`;
+        this.noteDeliveries(rows);
+        return rows.map((r) => ({ id: String(r.id), type: r.type, queue: r.queue }));
+    }
+    /**
+     * When the next queued jobs of `queues` enqueued for later become due (milliseconds since the
+     * epoch, soonest first, distinct): read once when a runner starts, so that it wakes for them. The
+     * claim index has no `run_at` order across priorities, so this reads every future job of the
+     * queues; it is not on any hot path.
+     */
+    async upcomingRunTimes({ queues, limit }) {
+        const rows = await this.sql `
+      select distinct (extract(epoch from run_at) * 1000)::float8 as at from ${this.schema}.job_runner_jobs
+      where state = 'queued' and queue = any(string_to_array(${queues.join(',')}, ',')) and run_at > now()
+      order by at
+      limit ${limit}`;
+        return rows.map((r) => Number(r.at));
+    }
+    async registerInstance(instance) {
+        await this.sql `
+      insert into ${this.schema}.job_runner_instances (id, hostname, pid, queues)
+      values (${instance.id}, ${instance.hostname}, ${instance.pid}, string_to_array(${instance.queues.join(',')}, ','))
+      on conflict (id) do update set heartbeat_at = now()`;
+    }
+    async deregisterInstance({ instanceId }) {
+        await this.sql `delete from ${this.schema}.job_runner_instances where id = ${instanceId}`;
+    }
+    /**
+     * Forgets instances whose heartbeat stopped `silentForMs` ago (their jobs are recovered by lease
+     * expiry), and counts those that beat within `liveWithinMs`: the instances sharing the cluster's
+     * maintenance (src/runner/clusterPace.ts).
+     */
+    async pruneInstances({ silentForMs, liveWithinMs, }) {
+        const [row] = await this.sql `
+      with pruned as (
+        delete from ${this.schema}.job_runner_instances where heartbeat_at < now() - ${silentForMs} * interval '1 millisecond'
+        returning id
+      )
+      select (select count(*) from pruned)::int as pruned,
+             (select count(*) from ${this.schema}.job_runner_instances
+              where heartbeat_at >= now() - ${liveWithinMs} * interval '1 millisecond')::int as live`;
+        return row;
+    }
+    /**
+     * Reads the next `window` jobs in id order after `afterId` and deletes those that finished more
+     * than `olderThanMs` ago (their owner listings go with them: migration 004's trigger). There is no
+     * index of finished jobs to read instead (migration 005: its entry cost every outcome write): ids
+     * follow creation, so the oldest jobs come first, and once a window holds a job created after the
+     * cutoff nothing beyond it can be old enough (`reachedRecent`; the caller starts again from the
+     * beginning next time). `lastId` is where the next window starts, or null when it read nothing.
+     */
+    async pruneFinishedJobs({ olderThanMs, afterId, window, }) {
+        const [row] = await this.sql `
+      with cutoff as materialized (select now() - ${olderThanMs} * interval '1 millisecond' as at),
+      scanned as materialized (
+        select id, state, finished_at, created_at from ${this.schema}.job_runner_jobs
+        where id > ${afterId}
+        order by id
+        limit ${window}
+      ),
+      pruned as (
+        delete from ${this.schema}.job_runner_jobs j
+        where j.id = any(array(
+          -- Only the finished candidates are locked (another instance's pruner skips them); a
+          -- finished job never changes again, so no runner waits on these locks.
+          select c.id from ${this.schema}.job_runner_jobs c
+          where c.id = any(array(
+            select s.id from scanned s, cutoff
+            where s.state in ('succeeded', 'failed', 'cancelled', 'expired') and s.finished_at < cutoff.at))
+          for update skip locked))
+        returning j.id
+      ),
+      -- Their log lines go with them (migration 014: no foreign key, so that a job's delete or a
+      -- truncate of the jobs never waits on its lines).
+      pruned_logs as (
+        delete from ${this.schema}.job_runner_job_logs l where l.job_id = any(array(select id from pruned))
+      ),
+      -- And their checkpoint history (migration 021), for the same reason.
+      pruned_checkpoints as (
+        delete from ${this.schema}.job_runner_checkpoint_history h where h.job_id = any(array(select id from pruned))
+      )
+      select (select count(*)::int from pruned) as pruned,
+             (select max(id)::text from scanned) as last_id,
+             (select bool_or(s.created_at >= cutoff.at) from scanned s, cutoff) as reached_recent`;
+        return { pruned: row.pruned, lastId: row.last_id, reachedRecent: row.reached_recent ?? false };
+    }
+    /**
+     * How many jobs each queue holds in each state: the queue depth of `/metrics` (read at scrape
+     * time) and of the dashboard. Pairs with no job are left out.
+     */
+    async countJobsByQueueAndState() {
+        const rows = await this.sql `
+      select queue, state, count(*) as count from ${this.schema}.job_runner_jobs group by queue, state order by queue, state`;
+        return rows.map((r) => ({ queue: r.queue, state: r.state, count: Number(r.count) }));
+    }
+    /** Jobs' own log lines, appended and trimmed in batches (src/queue/jobLogStore.ts). */
+    async appendJobLogs(lines) {
+        await appendJobLogs(this.sql, this.schema, lines);
+        if (lines.length > 0)
+            this.options.onJobLogsAppended?.([...new Set(lines.map((line) => line.jobId))]);
+    }
+    /** Each job's lines after a line id, for the event streams (src/queue/jobLogStore.ts). */
+    listJobLogsAfter(params) {
+        return listJobLogsAfter(this.sql, this.schema, params);
+    }
+    /** An owner's jobs' lines after a line id: a stream of many jobs' catch-up (src/queue/jobLogStore.ts). */
+    listOwnerJobLogsAfter(params) {
+        return listOwnerJobLogsAfter(this.sql, this.schema, params);
+    }
+    /**
+     * Where a new stream of many jobs starts: the newest log line id of any job ('0' when none) and
+     * the database's clock as a version, so that its first ids resume from now, not from the start.
+     */
+    async eventStreamStart() {
+        const [row] = await this.sql `
+      select (select coalesce(max(id), 0) from ${this.schema}.job_runner_job_logs)::text as "logId",
+        to_char(now() at time zone 'UTC', ${VERSION_FORMAT}) as version`;
+        return row;
+    }
+    /** A page of a job's log lines after a line id (src/queue/jobLogStore.ts); the caller checks the job is visible. */
+    listJobLogs(params) {
+        return listJobLogs(this.sql, this.schema, params);
+    }
+    /**
+     * ANALYZE of each of `tables` (the queue's tables, by name) whose size moved far from the one its
+     * statistics were taken at: grown from empty, or past twice and 8 pages, or shrunk below half. The
+     * planner sizes a table from those statistics, and a prepared statement keeps the plan it made until
+     * they change: planned while the table was empty, the runner's writes by id read the whole table at
+     * every batch once it had grown (PostgreSQL's autovacuum analyzes a changing table, but PGlite has
+     * none, and a server may run without it). Twice, not autovacuum's tenth: what turns a plan is the
+     * order of the table's size, and an ANALYZE of 100,000 jobs cost PostgreSQL 180–200 ms here; at
+     * 1.2 times, a service taking 10,000 enqueues a second analyzed every second or two, a tenth of a
+     * core (bench/RESULTS.md, "What the statistics cost the enqueue"). An instance that finds another
+     * analyzing skips (the advisory lock). Returns the tables analyzed.
+     */
+    async refreshStatistics({ tables }) {
+        const sizes = await this.sql `
+      select t.table, c.oid, (c.relpages = 0 and p.pages > 0) or p.pages > c.relpages * 2 + 8 or p.pages < c.relpages / 2 as stale
+      from jsonb_array_elements_text(${this.sql.json(tables)}) as t("table")
+      join pg_class c on c.oid = to_regclass(quote_ident(${this.schemaName}) || '.' || quote_ident(t.table))
+      cross join lateral (select pg_relation_size(c.oid) / current_setting('block_size')::int as pages) p`;
+        const analyzed = [];
+        for (const { table, oid } of sizes.filter((size) => size.stale)) {
+            const ran = await this.sql.begin(async (tx) => {
+                const [lock] = await tx `
+          select pg_try_advisory_xact_lock(hashtext('job_runner.analyze'), hashtext(${`${this.schemaName}.${table}`})) as taken`;
+                if (!lock?.taken)
+                    return false;
+                const relpages = () => tx `select relpages as pages from pg_class where oid = ${oid}`;
+                const [before] = await relpages();
+                await tx `analyze ${this.schema}.${tx(table)}`;
+                // A role that does not own the table is only warned ("skipping"): the statistics stay as they
+                // were, and saying so keeps the keeper backing off instead of asking again every second.
+                const [after] = await relpages();
+                return before?.pages !== after?.pages;
+            });
+            if (ran)
+                analyzed.push(table);
+        }
+        return analyzed;
+    }
+    /** Cheap liveness check for `/readyz`. */
+    async ping() {
+        await this.sql `select 1`;
+    }
+    /**
+     * The queues that live instances serve, with how many serve each: an instance is live while its
+     * heartbeat (beaten with every lease renewal) is younger than `liveWithinMs`. A drained or
+     * stopped instance has deregistered, so it serves nothing.
+     */
+    async servedQueues({ liveWithinMs }) {
+        return this.sql `
+      select q.name as queue, count(*)::int as instances
+      from ${this.schema}.job_runner_instances i, unnest(i.queues) as q(name)
+      where i.heartbeat_at > now() - ${liveWithinMs} * interval '1 millisecond'
+      group by q.name`;
+    }
+    /**
+     * Jobs per queue and state (and how many queued ones wait for a future `run_at`), with a bounded
+     * number of rows whatever queue names clients sent: the `named` queues, plus the
+     * `undeclaredLimit` other queues holding the most queued or running jobs, each on its own rows;
+     * every other queue is summed into rows whose `queue` is null (`otherQueues` says how many
+     * queues those are, on every row). Pairs with no job are left out.
+     */
+    async countJobsByQueueBounded({ named, undeclaredLimit, }) {
+        // Queue names hold no comma (see the class comment), so the list travels as one string.
+        const rows = await this.sql `
+      with named as materialized (
+        select unnest(string_to_array(${named.join(',')}, ',')) as queue
+      ),
+      counts as materialized (
+        select queue, state, count(*) as count,
+               count(*) filter (where state = 'queued' and run_at > statement_timestamp()) as scheduled
+        from ${this.schema}.job_runner_jobs
+        group by queue, state
+      ),
+      shown as (
+        select c.queue from counts c
+        where c.queue not in (select queue from named)
+        group by c.queue
+        order by sum(c.count) filter (where c.state in ('queued', 'running')) desc nulls last, c.queue
+        limit ${undeclaredLimit}
+      )
+      select case when c.queue in (select queue from named) or c.queue in (select queue from shown)
+                  then c.queue end as queue,
+             c.state, sum(c.count)::int as count, sum(c.scheduled)::int as scheduled,
+             (select count(distinct o.queue)::int from counts o
+              where o.queue not in (select queue from named)
+                and o.queue not in (select queue from shown)) as other_queues
+      from counts c
+      group by 1, c.state`;
+        return rows.map(({ other_queues, ...row }) => ({ ...row, otherQueues: other_queues }));
+    }
+    /**
+     * Publishes live progress reports to the other instances (`JOB_PROGRESS_CHANNEL`), one
+     * notification per payload: callers keep each under PostgreSQL's 8,000-byte limit.
+     */
+    async notifyProgress({ payloads }) {
+        if (payloads.length === 0)
+            return;
+        await this.sql `
+      select pg_notify(${this.progressChannel}, p)
+      from jsonb_array_elements_text(${this.sql.json(payloads)}) as x(p)`;
+    }
+}
+/** `j.updated_at` as a version: fixed-width UTC digits to the microsecond, ordered as text. */
+function versionOfJ(sql) {
+    return sql `to_char(j.updated_at at time zone 'UTC', ${VERSION_FORMAT})`;
+}
+const VERSION_FORMAT = 'YYYYMMDDHH24MISSUS';
+function toVersionedJob({ version, ...row }) {
+    return { job: toJob(row), version };
+}
+/** The rows of the transition table (see the header), each the name of the statement that performs it. */
+export const JOB_TRANSITIONS = {
+    enqueue: 'enqueueJobs',
+    claim: ['claimJobs', 'claimLimitedJobs'],
+    release: 'releaseJobs',
+    complete: 'completeJobs',
+    fail: 'failJobs',
+    interrupt: 'requeueInterruptedJobs',
+    pause: 'requeuePausedJobs',
+    yield: 'requeueYieldedJobs',
+    pauseJob: 'requestPause',
+    resume: 'resumeJob',
+    replace: 'replaceJob',
+    abandon: 'abandonJobs',
+    cancelRunning: 'markJobsCancelled',
+    cancelQueued: ['requestCancel', 'requestCancels'],
+    leaseExpired: 'recoverExpiredLeases',
+    expire: 'expireJobs',
+    retry: ['retryJob', 'retryJobs'],
+};
+/** The states the `cancel queued` row moves (or flags), and those the `retry` row moves. */
+export const CANCELLABLE_STATES = ['queued', 'running', 'paused'];
+export const RETRYABLE_STATES = ['failed', 'cancelled'];
+/**
+ * The write of the `cancel queued` row, on `j` with its locked `target`: a queued job is cancelled
+ * now, a running one only flagged (its runner aborts its token with `cancelled`).
+ */
+function cancelWrite(sql) {
+    return sql `state = case when target.state in ('queued', 'paused') then 'cancelled' else j.state end,
+          finished_at = case when target.state in ('queued', 'paused') then now() else j.finished_at end,
+          cancel_requested = true, cancel_requested_at = coalesce(j.cancel_requested_at, now()),
+          cancel_acknowledged_at = case when target.state in ('queued', 'paused') then now() else j.cancel_acknowledged_at end,
+          pause_requested = false, updated_at = now()`;
+}
+/** The write of the `retry` row, on `j`: queued again with attempts and interruptions from zero. */
+function retryWrite(sql, { from, runAt }) {
+    const fromStart = from === 'start';
+    return sql `state = 'queued', attempts = 0, interruptions = 0, retries = j.retries + 1,
+          run_at = coalesce(${runAt?.toISOString() ?? null}::timestamptz, now()),
+          started_at = null, finished_at = null, cancel_requested = false, result = null, updated_at = now(),
+          cancel_requested_at = null, cancel_acknowledged_at = null, pause_requested = false,
+          checkpoint = case when ${fromStart} then null else j.checkpoint end,
+          progress = case when ${fromStart} then null else j.progress end`;
+}
+/**
+ * The write of the `pause` and `yield` rows, on `j` with the runner's snapshot `x`: the attempt given
+ * back, no interruption counted, the checkpoint written. The job goes to `cancelled` when a cancel
+ * came after its token fired (the first reason wins there, and a paused job would never be claimed
+ * to hear of the cancel), to `paused` when it was asked to pause, and to `queued` otherwise.
+ */
+function stoppedWrite(sql) {
+    return sql `state = case when j.cancel_requested then 'cancelled' when j.pause_requested then 'paused' else 'queued' end,
+          finished_at = case when j.cancel_requested then now() end,
+          cancel_acknowledged_at = case when j.cancel_requested then now() else j.cancel_acknowledged_at end,
+          attempts = greatest(j.attempts - 1, 0), pause_requested = false,
+          checkpoint = x.checkpoint, ${checkpointVersionFromX(sql)}, progress = coalesce(x.progress, j.progress),
+          started_at = coalesce(j.started_at, now()), updated_at = now(), lease_owner = null, lease_expires_at = null`;
+}
+const FINISHED_STATE_SET = new Set(FINISHED_STATES);
+/** `and owner = …` for a caller's own jobs; nothing for an admin (`owner` undefined). */
+function ownedBy(sql, owner) {
+    return owner === undefined ? sql `` : sql `and owner = ${owner}`;
+}
+function toBatchedJob(row) {
+    return { id: String(row.id), type: row.type, queue: row.queue, previousState: row.previous_state, moved: row.moved };
+}
+/**
+ * `j.errors` with `entry` appended (its attempt and time taken from the row being written), the
+ * oldest dropped past `MAX_ERROR_HISTORY`. Every statement that writes a failure appends through it.
+ */
+function appendError(sql, entry) {
+    return sql `(case when jsonb_array_length(j.errors) >= ${MAX_ERROR_HISTORY} then j.errors - 0 else j.errors end)
+    || jsonb_build_array(
+         jsonb_build_object('attempt', j.attempts, 'at', to_char(now() at time zone 'UTC', ${ISO_TIMESTAMP})) || ${entry})`;
+}
+/** A failed attempt's entry within the history's bounds (UTF-8 bytes, cut on a character boundary). */
+export function boundedFailedAttempt({ message, name, stack }) {
+    return {
+        message: truncateUtf8(message, MAX_ERROR_MESSAGE_BYTES),
+        name: truncateUtf8(name, 200),
+        ...(stack === undefined ? {} : { stack: truncateUtf8(stack, MAX_ERROR_STACK_BYTES) }),
+    };
+}
+function truncateUtf8(text, maxBytes) {
+    const bytes = Buffer.from(text, 'utf8');
+    if (bytes.length <= maxBytes)
+        return text;
+    // Dropping a partial character at the cut leaves a U+FFFD, which the trim removes.
+    return bytes
+        .subarray(0, maxBytes)
+        .toString('utf8')
+        .replace(/\uFFFD+$/, '');
+}
+/** Snapshots as rows `x(id, attempt, checkpoint, progress)`: what the interrupt, pause, yield and abandon writes read. */
+function snapshotRows(sql, jobs) {
+    return sql `jsonb_to_recordset(${sql.json(jobs)})
+    as x(id bigint, attempt int, checkpoint jsonb, "checkpointVersion" int, progress jsonb)`;
+}
+/** Claims as rows `x(id, attempt)`, for `fenced`. */
+function claimRows(sql, claims) {
+    return sql `jsonb_to_recordset(${sql.json(claims)}) as x(id bigint, attempt int)`;
+}
+/** The version of the checkpoint a runner writes (`x."checkpointVersion"`), the stored one when it sent none. */
+function checkpointVersionFromX(sql) {
+    return sql `checkpoint_version = coalesce(x."checkpointVersion", j.checkpoint_version)`;
+}
+/**
+ * The lease fence every runner write carries, its rows `x` naming the claim (`ClaimRef`): the job
+ * still runs, `instanceId` still holds its lease, and under the same claim (`attempts` moves with
+ * every claim, and a lost lease keeps the attempt it counted, so a claim after a recovery never has
+ * the attempt of the one before). A write of a run whose lease was lost writes nothing, even when
+ * this same instance has claimed the job again since. (A job failed by a recovery and retried by
+ * hand starts counting from zero again: a write stalled through all of that and as many new claims
+ * could pass. It lands as soon as the database answers, long before.)
+ */
+function fenced(sql, instanceId) {
+    // Built once per lease owner, one per runner generation, and reused (see src/queue/outbox.ts on why).
+    const owners = cached(fencesOf, sql, () => new Map());
+    if (owners.size >= 16 && !owners.has(instanceId))
+        owners.clear();
+    return cached(owners, instanceId, () => sql `j.lease_owner = ${instanceId} and j.attempts = x.attempt and j.state = 'running'`);
+}
+const fencesOf = new WeakMap();
+/**
+ * The PostgreSQL channel that carries live progress between instances (src/observability/progressRelay.ts),
+ * named in the service's schema (src/db/channelName.ts).
+ */
+export const JOB_PROGRESS_CHANNEL = 'jobProgress';
+/** Ids are bigint identities; anything else cannot name a job (and must not reach SQL as a bigint). */
+export function isJobId(id) {
+    return /^[1-9][0-9]{0,17}$/.test(id);
+}
+/**
+ * The claim's order (priority, run_at, id), in which a claim's jobs are handed to the runner: a job
+ * that yielded its slice (run_at now) goes behind the jobs that waited, even those enqueued after it.
+ * Both claims return `run_at` as `ISO_TIMESTAMP` text (`runAt`), which sorts as it compares.
+ */
+function inClaimOrder(a, b) {
+    const [x, y] = [a.runAt, b.runAt];
+    return a.priority - b.priority || (x < y ? -1 : x > y ? 1 : 0) || compareIds(a.id, b.id);
+}
+/** Orders ids as numbers without parsing them: they are digit strings with no leading zero, so the shorter is the smaller. */
+function compareIds(a, b) {
+    const x = String(a);
+    const y = String(b);
+    return x.length - y.length || (x < y ? -1 : x > y ? 1 : 0);
+}
+//# sourceMappingURL=store.js.map

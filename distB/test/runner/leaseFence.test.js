@@ -1,0 +1,168 @@
+/**
+ * The lease fence is the claim's, not the instance's. An outage (or a blocked event loop) longer
+ * than the lease lets a sweep recover a job this instance still runs or is still writing the
+ * outcome of; this same instance may then claim it again. Every write of the lost claim must be
+ * refused, and the job must never run twice at once here, nor start again after a success was
+ * written: the database-fault test once saw a job started again after its outcome `succeeded`,
+ * a claim having committed before that outcome while its answer was read after it.
+ *
+ * The races are made certain, not hoped for: the store's writes are held at the right moment
+ * (the writes themselves are the real ones, on the real database), and the lease is expired and
+ * swept by hand, as an outage would have it.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { defineJob } from '../../jobs/defineJob.js';
+import echo from '../../jobs/echo.js';
+import { JobRegistry } from '../../jobs/registry.js';
+import { databaseTargets } from '../support/databases.js';
+import { enqueue, pollUntil } from '../support/http.js';
+import { startTestService } from '../support/service.js';
+/** Returns the attempt it ran as at once. */
+const quick = defineJob({
+    name: 'quick',
+    payloadSchema: { type: 'object' },
+    run: async ({ attempt }) => ({ attempt }),
+});
+/** Runs until its token fires, unless told which attempt may finish (`finishOn`); counts runs at once. */
+let runningNow = 0;
+let mostAtOnce = 0;
+const stuck = defineJob({
+    name: 'stuck',
+    payloadSchema: { type: 'object', properties: { finishOn: { type: 'integer' } }, required: ['finishOn'] },
+    async run({ attempt, payload, signal }) {
+        runningNow += 1;
+        mostAtOnce = Math.max(mostAtOnce, runningNow);
+        try {
+            if (attempt !== payload.finishOn) {
+                await new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+            }
+            return { attempt };
+        }
+        finally {
+            runningNow -= 1;
+        }
+    },
+});
+for (const target of databaseTargets()) {
+    describe(`a job claimed again by the instance whose lease on it was lost (${target.name})`, { timeout: 60_000 }, () => {
+        let database;
+        let service;
+        // No poll and no lease expiry of its own within the test: the sweep is the test's.
+        const env = { POLL_INTERVAL_MS: '60000', LEASE_SECONDS: '60', CONCURRENCY: '3' };
+        before(async () => {
+            database = await target.create();
+            service = await startTestService(database, env, { registry: new JobRegistry([echo, quick, stuck]) });
+        });
+        after(async () => {
+            await service?.close();
+            await database?.cleanup();
+        });
+        /** What an outage longer than the lease leads to: the job's lease expires and a sweep recovers it. */
+        const loseLease = async (id) => {
+            await service.db.sql `
+        update job_runner.job_runner_jobs set lease_expires_at = now() - interval '1 second' where id = ${id}`;
+            const recovered = await service.store.recoverExpiredLeases();
+            assert.deepEqual(recovered.map((r) => [r.id, r.state]), [[id, 'queued']]);
+        };
+        /** Rings the claim loop (its poll is a minute away) as a new enqueue does. */
+        const ringClaim = () => enqueue(service, { type: 'echo' });
+        it('refuses the outcome of the lost claim even when the claim after it is answered last, and runs the job once more', async () => {
+            const store = service.store;
+            const complete = store.completeJobs;
+            const claim = store.claimJobs;
+            let jobId;
+            const idKnown = new Promise((resolve) => {
+                void enqueue(service, { type: 'quick' }).then((job) => {
+                    jobId = job.id;
+                    resolve();
+                });
+            });
+            // The claim that takes the job again commits, but its answer is read only after the outcome's.
+            let releaseClaim;
+            const claimAnswerHeld = new Promise((resolve) => (releaseClaim = resolve));
+            let claimedAgain;
+            const claimCommitted = new Promise((resolve) => (claimedAgain = resolve));
+            store.claimJobs = async (...args) => {
+                const jobs = (await claim.apply(service.store, args));
+                await idKnown;
+                if (!jobs.some((job) => job.id === jobId && job.attempts === 2))
+                    return jobs;
+                store.claimJobs = claim;
+                claimedAgain();
+                await claimAnswerHeld;
+                return jobs;
+            };
+            const outcomes = [];
+            const starts = [];
+            const offs = [
+                service.runner.events.on('job:settled', ({ job, outcome }) => {
+                    if (job.id === jobId)
+                        outcomes.push(outcome);
+                }),
+                service.runner.events.on('job:start', ({ job }) => {
+                    if (job.id === jobId)
+                        starts.push(job.attempts);
+                }),
+            ];
+            // The first run's success is written only once its lease was lost and the job claimed again here.
+            store.completeJobs = async (...args) => {
+                await idKnown;
+                const [{ completions }] = args;
+                if (!completions.some((c) => c.id === jobId))
+                    return complete.apply(service.store, args);
+                store.completeJobs = complete;
+                await loseLease(jobId);
+                await ringClaim();
+                await claimCommitted;
+                const written = (await complete.apply(service.store, args));
+                assert.ok(!written.includes(jobId), 'the outcome of the lost claim is refused');
+                // The claim's answer is read after the outcome's.
+                setImmediate(releaseClaim);
+                return written;
+            };
+            try {
+                await idKnown;
+                const done = await pollUntil(service, jobId, (job) => job.state === 'succeeded' && outcomes.includes('succeeded'));
+                assert.deepEqual(done.result, { attempt: 2 }, 'the outcome written is the second claim’s run');
+                assert.equal(done.attempts, 2);
+                assert.deepEqual(starts, [1, 2]);
+                assert.deepEqual(outcomes, ['lost', 'succeeded'], 'no start after the success');
+            }
+            finally {
+                store.completeJobs = complete;
+                store.claimJobs = claim;
+                offs.forEach((off) => off());
+            }
+        });
+        it('stops a run whose job it claimed again, and runs the new claim only once that run has returned', async () => {
+            runningNow = 0;
+            mostAtOnce = 0;
+            const firstStarted = service.runner.events.waitFor('job:start', (e) => e.job.type === 'stuck');
+            const job = await enqueue(service, { type: 'stuck', payload: { finishOn: 2 } });
+            await firstStarted;
+            const starts = [];
+            const off = service.runner.events.on('job:start', (e) => {
+                if (e.job.id === job.id)
+                    starts.push(e.job.attempts);
+            });
+            try {
+                await loseLease(job.id);
+                await ringClaim();
+                const done = await pollUntil(service, job.id, (j) => j.state === 'succeeded');
+                assert.deepEqual(done.result, { attempt: 2 });
+                assert.equal(done.attempts, 2, 'the lost lease counts its attempt, the new claim one more');
+                assert.deepEqual(starts, [2]);
+                assert.equal(mostAtOnce, 1, 'never two live runs of the job here');
+                const superseded = service.logs
+                    .records()
+                    .filter((r) => r.jobId === job.id && /lease lost, and the job claimed again here since/.test(String(r.msg)));
+                assert.equal(superseded.length, 1, 'the run of the lost claim was stopped');
+            }
+            finally {
+                off();
+            }
+        });
+    });
+}
+//# sourceMappingURL=leaseFence.test.js.map
