@@ -1,4 +1,0 @@
-import { Hono } from 'hono';
-export declare function dashboardRoutes({ folder, }?: {
-    folder?: string;
-}): Hono;

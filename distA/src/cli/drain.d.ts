@@ -1,3 +1,0 @@
-import { type Command } from './command.js';
-export declare const drainCommand: Command;
-export declare const resumeCommand: Command;

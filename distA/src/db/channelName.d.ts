@@ -1,1 +1,0 @@
-export declare function channelName(schema: string, name: string): string;

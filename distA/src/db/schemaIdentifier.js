@@ -1,4 +1,0 @@
-export function schemaIdentifier(sql, schema) {
-    return sql(schema);
-}
-//# sourceMappingURL=schemaIdentifier.js.map

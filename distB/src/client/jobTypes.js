@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=jobTypes.js.map

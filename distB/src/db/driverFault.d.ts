@@ -1,1 +1,0 @@
-export declare function isDriverWriteAfterClose(error: unknown): boolean;
