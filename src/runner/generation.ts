@@ -122,7 +122,7 @@ export class RunnerGeneration {
    * With limits served: whether the limited claim may find work. Closed once it found nothing with a
    * free slot to fill (every key and type it could take was at its limits, or nothing was queued):
    * a settle then frees no place, since the settled job holds it until its outcome is written. Closed
-   * too once it filled every free slot (see `claimLimited`).
+   * too once it took jobs ahead of its free slots (see `claimLimited`).
    * Opened on the end of a limited job, here or on another instance (`limitedJobEnded`), and on
    * whatever opens the plain claim's gate. Each settle in a keyed drain whose keys were all held ran
    * it again, and with every key at its limit it reads the whole backlog to find nothing: 20 ms and
@@ -607,19 +607,20 @@ export class RunnerGeneration {
 
   /**
    * The limited claim, through its gate (`limitedClaims`). The gate stays open after a claim that took
-   * jobs but left free slots unfilled (a key with fewer places than candidates leaves it short of what
-   * waits behind them), and after one that could not fill a slot for want of one (`limit` 0): a settle
-   * then lets it take a job held to free slots. A claim that filled every free slot closes it: a claim
-   * for the local queue alone would keep no slot from idling, and when the claim just took every
-   * place left, it reads the whole backlog to find nothing (with 400 jobs of each of 1,000 keys
-   * queued, 250 ms, and two thirds of the drain: bench/RESULTS.md). The next runs on a limited job's
-   * end, which the outcome writes of a drain bring every few milliseconds.
+   * jobs for its free slots (a key with fewer places than candidates leaves it short of what waits
+   * behind them, and a settle may free a place under a `total` for the job behind), and after one
+   * that could not fill a slot for want of one (`limit` 0): a settle then lets it take a job held to
+   * free slots. A claim that also took jobs ahead of its free slots closes it: those jobs fill the
+   * slots that settles free, and claiming again for the local queue alone, just after a claim that
+   * may have taken every place left, read the whole backlog to find nothing (with 400 jobs of each of
+   * 1,000 keys queued, 250 ms a claim, and two thirds of the drain: bench/RESULTS.md). The next runs
+   * on a limited job's end, which the outcome writes of a drain bring every few milliseconds.
    */
   private claimLimited(params: LimitedClaimParams): Promise<OwnedJob[]> {
     return this.limitedClaims.run(
       () => this.deps.store.claimLimitedJobs(params),
       (claimed) =>
-        (claimed.length > 0 && claimed.length < params.limit) ||
+        (claimed.length > 0 && claimed.length <= params.limit) ||
         (params.limit === 0 && this.limited.anyForFreeSlotsOnly),
       [],
     )

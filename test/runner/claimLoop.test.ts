@@ -15,8 +15,9 @@
  * A job whose lease a sweep recovered is announced to its own queue, whichever the sweeper serves.
  * A rate-limited claim that finds nothing because a limiter is out of starts wakes its instance when
  * the limiter lets one through, though the notice of the claim that moved it on was never heard here.
- * A limited claim that filled every free slot closes the gate: the settles after it do not run it
- * for the local queue alone (with every place just taken, it read the whole backlog to find nothing).
+ * A limited claim that took jobs ahead of its free slots closes the gate: the settles after it do not
+ * run it for the local queue alone (with every place just taken, it read the whole backlog to find
+ * nothing).
  */
 import { randomUUID } from 'node:crypto'
 import { describe, it, before, after } from 'node:test'
@@ -390,11 +391,12 @@ for (const target of databaseTargets()) {
     })
   })
 
-  // A limited claim that fills every free slot leaves nothing idle: claiming again for the local queue
-  // alone waits for a limited job's end. Before, a settle of any job ran it at once, and when the
-  // claim had just taken every place left it read the type's whole backlog to find nothing (250 ms
-  // a claim behind 400,000 keyed jobs, two thirds of that drain: bench/RESULTS.md).
-  describe(`a limited claim that filled every free slot, on ${target.name}`, { timeout: 60_000 }, () => {
+  // A limited claim that took jobs ahead of its free slots leaves them to fill the slots settles free:
+  // claiming again for the local queue alone waits for a limited job's end. Before, a settle of any
+  // job ran it at once, and when the claim had just taken every place left it read the type's whole
+  // backlog to find nothing (250 ms a claim behind 400,000 keyed jobs, two thirds of that drain:
+  // bench/RESULTS.md).
+  describe(`a limited claim that took jobs ahead, on ${target.name}`, { timeout: 60_000 }, () => {
     const filling = gatedJob('filling', { perKey: 1 })
     const holder = gatedJob('holder')
     let database: TestDatabase
@@ -421,27 +423,34 @@ for (const target of databaseTargets()) {
       try {
         await runner.start()
         const holderId = await holdTheOneSlot(engine, runner, 'holder')
-        // Two free slots: the claim takes a's first job and b's, the whole of what the limits allow.
-        const started = (id: string) => runner.events.waitFor('job:start', (e) => e.job.id === id)
-        const [a1, b1] = await engine.jobs.enqueue({
+        // Two free slots: the claim takes the first jobs of a and b for them and c's ahead of them, the
+        // whole of what the limits allow (a's second waits for a's place).
+        const startOf = (key: string) =>
+          runner.events.waitFor('job:start', (e) => e.job.type === 'filling' && e.job.concurrencyKey === key)
+        const [aStarted, bStarted, cStarted] = [startOf('a'), startOf('b'), startOf('c')]
+        const claimedAhead = runner.events.waitFor('jobs:claimed', (e) => e.jobs.length === 3)
+        await engine.jobs.enqueue({
           owner: 'alice',
           jobs: [
             { type: 'filling', concurrencyKey: 'a' },
             { type: 'filling', concurrencyKey: 'b' },
+            { type: 'filling', concurrencyKey: 'c' },
             { type: 'filling', concurrencyKey: 'a' },
           ],
         })
-        await Promise.all([started(a1!.job.id), started(b1!.job.id)])
+        await Promise.all([claimedAhead, aStarted, bStarted])
         const afterFill = claims.limited
 
-        // A plain job settles and frees a slot: a and b are still at their limits.
+        // A plain job settles: c's job takes its slot from the local queue; a, b and c are at their limits.
         const holderSettled = settled(runner, holderId)
         holder.open()
         await holderSettled
-        // An enqueue's notice runs both claims once more; by its job's end, any claim the settle ran is
-        // counted too.
-        const [echo] = await engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'echo' }] })
-        await settled(runner, echo!.job.id)
+        await cStarted
+        // An enqueue's notice runs both claims once more, the limited one first; by the time the plain
+        // one has brought its job, any claim the settle ran is counted too.
+        const echoClaimed = runner.events.waitFor('jobs:claimed', (e) => e.jobs.some((j) => j.type === 'echo'))
+        await engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'echo' }] })
+        await echoClaimed
         assert.equal(claims.limited - afterFill, 1, "the limited claims after the fill: the notice's alone")
       } finally {
         claims.restore()
