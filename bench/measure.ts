@@ -66,48 +66,61 @@ export function machineCpuMs(): { busyMs: number; idleMs: number } | undefined {
   }
 }
 
+/** What /proc/<pid>/stat says of a process (Linux): its command, its parent, and CPU time in ms. */
+export interface ProcessStat {
+  command: string
+  ppid: number
+  /** Its own user + system time. */
+  cpuMs: number
+  /** What its exited children spent, once it reaped them. */
+  childrenCpuMs: number
+}
+
+/** `/proc/<pid>/stat` read (stat(5)); undefined when the process is gone or /proc is not there. */
+export function processStat(pid: number | string): ProcessStat | undefined {
+  let stat: string
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  } catch {
+    return undefined
+  }
+  // The command may hold spaces and parentheses: it ends at the last ')'. After it: state, ppid, …;
+  // utime and stime are fields 14 and 15, cutime and cstime 16 and 17, in ticks of 10 ms.
+  const close = stat.lastIndexOf(')')
+  const fields = stat.slice(close + 2).split(' ')
+  const at = (field: number) => Number(fields[field - 3])
+  return {
+    command: stat.slice(stat.indexOf('(') + 1, close),
+    ppid: at(4),
+    cpuMs: (at(14) + at(15)) * 10,
+    childrenCpuMs: (at(16) + at(17)) * 10,
+  }
+}
+
 /**
  * PostgreSQL's CPU time so far on this machine, in milliseconds: every process named `postgres`
  * (backends, writers, autovacuum), and what its exited children spent (the postmaster's
  * cutime/cstime), from /proc (Linux; undefined elsewhere or when no such process is readable).
  */
 export function postgresCpuMs(): number | undefined {
+  let entries: string[]
   try {
-    let ticks = 0
-    let found = false
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue
-      let stat: string
-      try {
-        stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
-      } catch {
-        continue
-      }
-      const close = stat.lastIndexOf(')')
-      if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue
-      // After the command: state, ppid, …; utime and stime are fields 14 and 15, cutime and cstime 16 and 17.
-      const fields = stat.slice(close + 2).split(' ')
-      const [ppid, utime, stime, cutime, cstime] = [fields[1], fields[11], fields[12], fields[13], fields[14]].map(
-        Number,
-      )
-      found = true
-      ticks += utime! + stime!
-      // The postmaster (its parent is not a postgres process) also carries its reaped children's time.
-      if (!isPostgres(ppid!)) ticks += cutime! + cstime!
-    }
-    return found ? ticks * 10 : undefined
+    entries = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))
   } catch {
     return undefined
   }
-}
-
-function isPostgres(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === 'postgres'
-  } catch {
-    return false
+  const postgres = new Map<number, ProcessStat>()
+  for (const entry of entries) {
+    const stat = processStat(entry)
+    if (stat?.command === 'postgres') postgres.set(Number(entry), stat)
   }
+  if (postgres.size === 0) return undefined
+  let ms = 0
+  for (const { ppid, cpuMs, childrenCpuMs } of postgres.values()) {
+    // The postmaster (its parent is not a postgres process) also carries its reaped children's time.
+    ms += postgres.has(ppid) ? cpuMs : cpuMs + childrenCpuMs
+  }
+  return ms
 }
 
 /** The whole machine's CPU per job between two readings (worker and PostgreSQL together), and the share it was idle. */

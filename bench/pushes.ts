@@ -32,7 +32,7 @@ import type { Readable } from 'node:stream'
 import { parseArgs } from 'node:util'
 import { SignJWT } from 'jose'
 import postgres from 'postgres'
-import { percentile } from './measure.js'
+import { percentile, processStat } from './measure.js'
 
 const { values } = parseArgs({
   options: {
@@ -52,15 +52,12 @@ const DELIVERIES = Number(values.deliveries)
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test'
 const NAME = 'bench_pushes'
 const SECRET = 'bench-secret-that-is-at-least-32-bytes-long!'
-const CLOCK_TICKS = 100
 
 /** RSS (MiB) and CPU time (ms, user + system) of a process, from /proc. */
 function usage(pid: number): { rssMb: number; cpuMs: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   const rssKb = Number(/VmRSS:\s+([0-9]+)/.exec(status)![1])
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-  const ticks = Number(fields[11]) + Number(fields[12])
-  return { rssMb: rssKb / 1024, cpuMs: (ticks * 1000) / CLOCK_TICKS }
+  return { rssMb: rssKb / 1024, cpuMs: processStat(pid)!.cpuMs }
 }
 
 async function main(): Promise<void> {
