@@ -134,6 +134,12 @@ interface ScopeRow extends Limits {
   name: string
 }
 
+/** The limits in force as the rows `l` of a statement, one per type or queue. */
+function limitRows(tx: Sql | TransactionSql, scopes: readonly ScopeRow[]): PendingQuery<Row[]> {
+  return tx`jsonb_to_recordset(${tx.json(scopes as unknown as Json)})
+    as l(scope text, name text, "perKey" int, total int, "intervalMs" float8, "toleranceMs" float8, "rateByKey" boolean)`
+}
+
 /** The limiter's key a job's start advances: its concurrency key when the limit is per key, '' otherwise. */
 export function rateKeyOf(limits: Limits, concurrencyKey: string | null): string {
   return limits.rateByKey ? (concurrencyKey ?? '') : ''
@@ -414,10 +420,7 @@ export async function claimLimitedJobs(
   const rated = anyOf(scopes, hasRate)
   const claiming = (tx: Sql | TransactionSql): PromiseLike<ClaimedValues[]> =>
     tx`
-    with limits as materialized (
-      select * from jsonb_to_recordset(${tx.json(scopes as unknown as Json)})
-        as l(scope text, name text, "perKey" int, total int, "intervalMs" float8, "toleranceMs" float8, "rateByKey" boolean)
-    ),
+    with limits as materialized (select * from ${limitRows(tx, scopes)}),
     running as materialized (${runningRows}),
     -- The same counts as one lookup: joined to the candidates, a table the planner thinks holds one
     -- row (it has no statistics of a CTE) became a nested loop over every held key for every candidate.
@@ -465,8 +468,7 @@ export async function claimLimitedJobs(
 async function nextRateStart(sql: Sql, schema: SchemaIdentifier, scopes: readonly ScopeRow[]): Promise<number | null> {
   const [row] = await sql<{ ms: number | null }[]>`
     select min(extract(epoch from s.tat) * 1000 - l."toleranceMs")::float8 as ms
-    from jsonb_to_recordset(${sql.json(scopes as unknown as Json)})
-      as l(scope text, name text, "intervalMs" float8, "toleranceMs" float8, "rateByKey" boolean)
+    from ${limitRows(sql, scopes)}
     join ${schema}.job_runner_rate_limits s on s.scope = l.scope and s.name = l.name
     where l."intervalMs" is not null and l."rateByKey" is not true and s.key = ''
       and s.tat > now() + l."toleranceMs" * interval '1 millisecond'`

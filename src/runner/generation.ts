@@ -610,11 +610,12 @@ export class RunnerGeneration {
    * jobs for its free slots (a key with fewer places than candidates leaves it short of what waits
    * behind them, and the next slot a settle frees may take the next job held to free slots, under a
    * `total` with places left or a rate limit), and after one that could not fill a slot for want of
-   * one (`limit` 0): a settle then lets it take a job held to free slots. A claim that also took jobs ahead of its free slots closes it: those jobs fill the
-   * slots that settles free, and claiming again for the local queue alone, just after a claim that
-   * may have taken every place left, read the whole backlog to find nothing (with 400 jobs of each of
-   * 1,000 keys queued, 250 ms a claim, and two thirds of the drain: bench/RESULTS.md). The next runs
-   * on a limited job's end, which the outcome writes of a drain bring every few milliseconds.
+   * one (`limit` 0): a settle then lets it take a job held to free slots. A claim that also took jobs
+   * ahead of its free slots closes it: those jobs fill the slots that settles free, and claiming again
+   * for the local queue alone, just after a claim that may have taken every place left, read the
+   * whole backlog to find nothing (with 400 jobs of each of 1,000 keys queued, 250 ms a claim, and
+   * two thirds of the drain: bench/RESULTS.md). The next runs on a limited job's end, which the
+   * outcome writes of a drain bring every few milliseconds.
    */
   private claimLimited(params: LimitedClaimParams): Promise<OwnedJob[]> {
     return this.limitedClaims.run(
