@@ -280,6 +280,23 @@ for (const target of databaseTargets()) {
       )
     })
 
+    it("does not take a job of a key at its type's limit that only its queue's scan read", async () => {
+      await enqueue(keyed('a', 2))
+      const [held] = await claimLimited(echo(1, null))
+      assert.equal(held?.concurrencyKey, 'a')
+      // The type's scan skips a, at its limit; the queue's, with no perKey of its own, reads a's second
+      // job, which must still fit its type's perKey.
+      const claimed = await store.claimLimitedJobs({
+        instanceId: randomUUID(),
+        queues,
+        limit: 10,
+        leaseMs: LEASE_MS,
+        types: echo(1, null),
+        limitedQueues: [{ queue: 'default', perKey: null, total: 10 }],
+      })
+      assert.deepEqual(claimed, [])
+    })
+
     it("counts a queue's jobs by the claims made under its limits: a type's jobs claimed before them hold no place of the queue", async () => {
       await enqueue(keyed('a', 4))
       const claim = (limitedQueues: LimitedQueue[], types: LimitedType[]) =>
