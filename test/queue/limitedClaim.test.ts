@@ -44,6 +44,8 @@ for (const target of databaseTargets()) {
     const claimLimited = (types: LimitedType[], limit = 100, instanceId = randomUUID()) =>
       store.claimLimitedJobs({ instanceId, queues, limit, leaseMs: LEASE_MS, types })
     const echo = (perKey: number | null, total: number | null): LimitedType[] => [{ type: 'echo', perKey, total }]
+    const claimInLimitedQueues = (types: LimitedType[], limitedQueues: LimitedQueue[]) =>
+      store.claimLimitedJobs({ instanceId: randomUUID(), queues, limit: 10, leaseMs: LEASE_MS, types, limitedQueues })
 
     it('leases at most perKey jobs of each key, across claims of different instances', async () => {
       await enqueue([...keyed('a', 5), ...keyed('b', 5)])
@@ -266,14 +268,7 @@ for (const target of databaseTargets()) {
 
     it("a job must fit its type's limits and its queue's: a job its type refuses takes no place of the queue", async () => {
       await enqueue([...keyed('a', 3), ...keyed(null, 2).map((j) => ({ ...j, type: 'sleep' }))])
-      const claimed = await store.claimLimitedJobs({
-        instanceId: randomUUID(),
-        queues,
-        limit: 10,
-        leaseMs: LEASE_MS,
-        types: echo(1, null),
-        limitedQueues: [{ queue: 'default', perKey: null, total: 2 }],
-      })
+      const claimed = await claimInLimitedQueues(echo(1, null), [{ queue: 'default', perKey: null, total: 2 }])
       assert.deepEqual(
         claimed.map((j) => `${j.type}:${j.concurrencyKey ?? '-'}`),
         ['echo:a', 'sleep:-'],
@@ -286,14 +281,7 @@ for (const target of databaseTargets()) {
       assert.equal(held?.concurrencyKey, 'a')
       // The type's scan skips a, at its limit; the queue's, with no perKey of its own, reads a's second
       // job, which must still fit its type's perKey.
-      const claimed = await store.claimLimitedJobs({
-        instanceId: randomUUID(),
-        queues,
-        limit: 10,
-        leaseMs: LEASE_MS,
-        types: echo(1, null),
-        limitedQueues: [{ queue: 'default', perKey: null, total: 10 }],
-      })
+      const claimed = await claimInLimitedQueues(echo(1, null), [{ queue: 'default', perKey: null, total: 10 }])
       assert.deepEqual(claimed, [])
     })
 
