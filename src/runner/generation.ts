@@ -419,13 +419,22 @@ export class RunnerGeneration {
         'job ignored its shutdown token until the grace deadline: abandoning it, writing its checkpoint and requeueing it (the attempt counts)',
       )
     }
+    const requeueMs = Math.max(0, timer.remainingMs() - 100)
+    let requeueCutShort = false
     const requeued = await withTimeout(
       this.deps.store.abandonJobs({
         instanceId: this.leaseOwner,
         jobs: abandoned.map((execution) => execution.currentState()),
       }),
-      Math.max(0, timer.remainingMs() - 100),
+      requeueMs,
+      () => {
+        requeueCutShort = true
+        return new Error(`timed out after ${requeueMs} ms`)
+      },
     ).catch((error: unknown) => {
+      // Cut short, the requeue is what the stop gave up waiting for (a database that no longer
+      // answers): the deadline has come, for it as for the writes below, and it is a warning.
+      if (requeueCutShort) this.deadline.abort()
       this.reportError(coerceError(error), 'requeue of abandoned jobs')
       return [] as { id: string; state: string }[]
     })
