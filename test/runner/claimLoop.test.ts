@@ -20,10 +20,11 @@
  * nothing).
  */
 import { randomUUID } from 'node:crypto'
-import { describe, it, before, after } from 'node:test'
+import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
-import { openEngine, settled, type Engine } from '../support/engine.js'
+import { databaseTargets } from '../support/databases.js'
+import { settled, type Engine } from '../support/engine.js'
+import { suiteEngine } from '../support/suiteEngine.js'
 import { countClaims } from '../support/claimCounts.js'
 import { gatedJob } from '../support/gatedJob.js'
 import { defineJob } from '../../jobs/defineJob.js'
@@ -74,18 +75,8 @@ async function holdTheOneSlot(engine: Engine, runner: Runner, holderType: string
 
 for (const target of databaseTargets()) {
   describe(`the claim loop with limits served, on ${target.name}`, { timeout: 60_000 }, () => {
-    let database: TestDatabase
     let engine: Engine
-
-    before(async () => {
-      database = await target.create()
-      engine = await openEngine(database, { extraJobs: [keyed, gated.job, gatedPlain.job, capped] })
-    })
-
-    after(async () => {
-      await engine?.close()
-      await database?.cleanup()
-    })
+    suiteEngine(target, (opened) => (engine = opened), { extraJobs: [keyed, gated.job, gatedPlain.job, capped] })
 
     it('makes no plain claim for limited jobs settling, and one for a plain job enqueued', async () => {
       // The poll, the gate's fallback, is a minute away: only notices open it here.
@@ -301,18 +292,10 @@ for (const target of databaseTargets()) {
   describe(`a limited job leaving the local queue, on ${target.name}`, { timeout: 60_000 }, () => {
     const waiting = gatedJob('waiting', { perKey: 1 })
     const slotHolder = gatedJob('slot-holder')
-    let database: TestDatabase
     let engine: Engine
-
-    before(async () => {
-      database = await target.create()
-      engine = await openEngine(database, { extraJobs: [waiting.job, slotHolder.job] })
-    })
-    after(async () => {
-      waiting.open()
-      slotHolder.open()
-      await engine?.close()
-      await database?.cleanup()
+    suiteEngine(target, (opened) => (engine = opened), {
+      extraJobs: [waiting.job, slotHolder.job],
+      gates: [waiting, slotHolder],
     })
 
     for (const [leave, left] of [
@@ -378,17 +361,8 @@ for (const target of databaseTargets()) {
         return null
       },
     })
-    let database: TestDatabase
     let engine: Engine
-
-    before(async () => {
-      database = await target.create()
-      engine = await openEngine(database, { extraJobs: [paced] })
-    })
-    after(async () => {
-      await engine?.close()
-      await database?.cleanup()
-    })
+    suiteEngine(target, (opened) => (engine = opened), { extraJobs: [paced] })
 
     it('wakes its instance when the limiter that held the job back allows a start', { timeout: 20_000 }, async () => {
       await engine.stopRunners()
@@ -419,18 +393,10 @@ for (const target of databaseTargets()) {
   describe(`a limited claim that took jobs ahead, on ${target.name}`, { timeout: 60_000 }, () => {
     const filling = gatedJob('filling', { perKey: 1 })
     const holder = gatedJob('holder')
-    let database: TestDatabase
     let engine: Engine
-
-    before(async () => {
-      database = await target.create()
-      engine = await openEngine(database, { extraJobs: [filling.job, holder.job] })
-    })
-    after(async () => {
-      filling.open()
-      holder.open()
-      await engine?.close()
-      await database?.cleanup()
+    suiteEngine(target, (opened) => (engine = opened), {
+      extraJobs: [filling.job, holder.job],
+      gates: [filling, holder],
     })
 
     it('is not run again by a settle, only by what may free a place or bring work', { timeout: 20_000 }, async () => {
