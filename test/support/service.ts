@@ -8,6 +8,7 @@ import type { Scope } from '../../src/auth/scopes.js'
 import { startService, type Service } from '../../src/service.js'
 import type { JobRegistry } from '../../jobs/registry.js'
 import { captureLogs, type CapturedLogs } from './logs.js'
+import { holdDriverFaultSkip } from './driverFaults.js'
 import type { TestDatabase } from './databases.js'
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long!'
@@ -46,7 +47,16 @@ export async function startTestService(
   const logs = captureLogs(config.logLevel)
   let resolveExit!: (code: number) => void
   const exited = new Promise<number>((resolve) => (resolveExit = resolve))
-  const service = await startService({ config, log: logs.log, exit: resolveExit, ...(registry ? { registry } : {}) })
+  // As main.ts does for a server process, for as long as this service runs (driverFaults.ts).
+  const releaseDriverFaultSkip = holdDriverFaultSkip()
+  void exited.then(releaseDriverFaultSkip)
+  let service: Service
+  try {
+    service = await startService({ config, log: logs.log, exit: resolveExit, ...(registry ? { registry } : {}) })
+  } catch (error) {
+    releaseDriverFaultSkip()
+    throw error
+  }
   const token = ({ sub = 'alice', scopes, ttlSeconds }: { sub?: string; scopes?: Scope[]; ttlSeconds?: number } = {}) =>
     mintToken({
       secret: TEST_SECRET,
