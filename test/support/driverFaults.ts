@@ -1,13 +1,13 @@
 /**
  * main.ts skips one uncaught exception that is the PostgreSQL driver's, not a job's: postgres.js's
- * write to a connection it has closed (src/db/driverFault.ts). A service started in the test's own
- * process (service.ts) has no such handler, and node:test blames every uncaught exception on the
- * test running at the time: the connection-fault suites met it in CI, failing a test whose service
- * had done nothing wrong. While such a service runs, this skips that one fault as main.ts does and
+ * write to a connection it has closed (src/db/driverFault.ts). A service or an engine started in the
+ * test's own process (service.ts, engine.ts) has no such handler, and node:test blames every uncaught
+ * exception on the test running at the time: the database-faults suite met it in CI, failing a test
+ * whose service had done nothing wrong. While one runs, this skips that one fault as main.ts does and
  * passes every other exception on to node:test's handler unchanged.
  *
- * Node keeps one capture callback per process, and a test may run several services: the first to
- * start installs it and the last to exit removes it.
+ * Node keeps one capture callback per process, and a test may run several services and engines: the
+ * first to start installs it and the last to close removes it.
  */
 import { isDriverWriteAfterClose } from '../../src/db/driverFault.js'
 

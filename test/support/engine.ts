@@ -5,6 +5,7 @@
  */
 import type { TestDatabase } from './databases.js'
 import { captureLogs, type CapturedLogs } from './logs.js'
+import { holdDriverFaultSkip } from './driverFaults.js'
 import { connectDatabase } from '../../src/db/connect.js'
 import type { Database } from '../../src/db/database.js'
 import { JobService } from '../../src/queue/jobService.js'
@@ -50,6 +51,9 @@ export async function openEngine(
 ): Promise<Engine> {
   // As the service connects: through PgBouncer when the run has one (test/support/databases.ts).
   const db = await connectDatabase({ ...database.serviceConnection, ...(maxConnections ? { maxConnections } : {}) })
+  // Suites that cut the engine's connections (its LISTEN's, with pg_terminate_backend) meet the
+  // driver's fault as a service would: skipped, as main.ts does (driverFaults.ts).
+  const releaseDriverFaultSkip = holdDriverFaultSkip()
   const store = new JobStore(db.sql, db.schema)
   const notifier = new Notifier(db)
   await notifier.start()
@@ -75,9 +79,13 @@ export async function openEngine(
     },
     stopRunners,
     async close() {
-      await stopRunners()
-      await notifier.stop()
-      await db.close({ timeoutSeconds: 1 })
+      try {
+        await stopRunners()
+        await notifier.stop()
+        await db.close({ timeoutSeconds: 1 })
+      } finally {
+        releaseDriverFaultSkip()
+      }
     },
   }
 }
