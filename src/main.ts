@@ -11,7 +11,7 @@
  */
 import { ConfigError, loadConfig, type Config } from './config.js'
 import type { Logger } from './log.js'
-import { isDriverWriteAfterClose } from './db/driverFault.js'
+import { DRIVER_FAULT_SKIPPED, isDriverWriteAfterClose } from './db/driverFault.js'
 import { StartAbortedError } from './startupError.js'
 import { describeStartupFailure, EXIT_CODE, reportStartupFailure } from './startupReport.js'
 
@@ -97,10 +97,7 @@ try {
   process.on('unhandledRejection', (reason) => running.error({ err: coerceError(reason) }, 'unhandled rejection'))
   process.on('uncaughtException', (error) => {
     if (isDriverWriteAfterClose(error)) {
-      running.warn(
-        { err: error },
-        'the PostgreSQL driver wrote to a connection it had closed: skipped (src/db/driverFault.ts)',
-      )
+      running.warn({ err: error }, DRIVER_FAULT_SKIPPED)
       return
     }
     // The runs blamed for it fail their attempt; the others are interrupted and refunded as usual.

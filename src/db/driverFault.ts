@@ -14,6 +14,9 @@
  * TypeError thrown by a job's code still counts as the job's crash.
  */
 const MESSAGE = "Cannot read properties of null (reading 'write')"
+/** What is logged when the fault is skipped (by main.ts, and by the tests' in-process services). */
+export const DRIVER_FAULT_SKIPPED =
+  'the PostgreSQL driver wrote to a connection it had closed: skipped (src/db/driverFault.ts)'
 const THROWN_BY_DRIVER =
   /^\s*at (?:Immediate\.)?nextWrite \(.*[\\/]postgres[\\/](?:cjs[\\/])?src[\\/]connection\.js:\d+:\d+\)$/
 

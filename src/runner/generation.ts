@@ -420,7 +420,6 @@ export class RunnerGeneration {
       )
     }
     const requeueMs = Math.max(0, timer.remainingMs() - 100)
-    let requeueCutShort = false
     const requeued = await withTimeout(
       this.deps.store.abandonJobs({
         instanceId: this.leaseOwner,
@@ -428,13 +427,12 @@ export class RunnerGeneration {
       }),
       requeueMs,
       () => {
-        requeueCutShort = true
+        // Cut short, the requeue is what the stop gave up waiting for (a database that no longer
+        // answers): the deadline has come, for it as for the writes below, and it is a warning.
+        this.deadline.abort()
         return new Error(`timed out after ${requeueMs} ms`)
       },
     ).catch((error: unknown) => {
-      // Cut short, the requeue is what the stop gave up waiting for (a database that no longer
-      // answers): the deadline has come, for it as for the writes below, and it is a warning.
-      if (requeueCutShort) this.deadline.abort()
       this.reportError(coerceError(error), 'requeue of abandoned jobs')
       return [] as { id: string; state: string }[]
     })

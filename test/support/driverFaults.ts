@@ -9,7 +9,7 @@
  * Node keeps one capture callback per process, and a test may run several services and engines: the
  * first to start installs it and the last to close removes it.
  */
-import { isDriverWriteAfterClose } from '../../src/db/driverFault.js'
+import { DRIVER_FAULT_SKIPPED, isDriverWriteAfterClose } from '../../src/db/driverFault.js'
 
 let holders = 0
 const skipped: Error[] = []
@@ -25,7 +25,7 @@ export function holdDriverFaultSkip(): () => void {
     process.setUncaughtExceptionCaptureCallback((error) => {
       if (isDriverWriteAfterClose(error)) {
         skipped.push(error as Error)
-        process.stderr.write('the PostgreSQL driver wrote to a connection it had closed: skipped\n')
+        process.stderr.write(`${DRIVER_FAULT_SKIPPED}\n`)
         return
       }
       // As the process would have emitted it without a capture callback (node's types list no such overload).

@@ -51,9 +51,6 @@ export async function openEngine(
 ): Promise<Engine> {
   // As the service connects: through PgBouncer when the run has one (test/support/databases.ts).
   const db = await connectDatabase({ ...database.serviceConnection, ...(maxConnections ? { maxConnections } : {}) })
-  // Suites that cut the engine's connections (its LISTEN's, with pg_terminate_backend) meet the
-  // driver's fault as a service would: skipped, as main.ts does (driverFaults.ts).
-  const releaseDriverFaultSkip = holdDriverFaultSkip()
   const store = new JobStore(db.sql, db.schema)
   const notifier = new Notifier(db)
   await notifier.start()
@@ -65,6 +62,9 @@ export async function openEngine(
   const stopRunners = async () => {
     await Promise.allSettled(runners.splice(0).map((runner) => runner.stop({ graceMs: 2000 })))
   }
+  // Suites that cut the engine's connections (its LISTEN's, with pg_terminate_backend) meet the
+  // driver's fault as a service would: skipped, as main.ts does (driverFaults.ts).
+  const releaseDriverFaultSkip = holdDriverFaultSkip()
   return {
     db,
     store,
