@@ -10,6 +10,7 @@ import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import postgres from 'postgres'
 import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { holdDriverFaultSkip } from '../support/driverFaults.js'
 import { listeningBackends } from '../support/listening.js'
 import { channelName } from '../../src/db/channelName.js'
 import { connectDatabase } from '../../src/db/connect.js'
@@ -130,13 +131,17 @@ for (const target of databaseTargets().filter((t) => t.name === 'postgres')) {
   describe(`notifications between instances on ${target.name}`, { timeout: 30_000 }, () => {
     let database: TestDatabase
     const dbs: Database[] = []
+    // A test below terminates a notifier's session: skip the driver's fault, as a service does.
+    let releaseSkip: (() => void) | undefined
 
     before(async () => {
       database = await target.create()
+      releaseSkip = holdDriverFaultSkip()
     })
 
     after(async () => {
       await Promise.allSettled(dbs.map((db) => db.close({ timeoutSeconds: 1 })))
+      releaseSkip?.()
       await database?.cleanup()
     })
 

@@ -4,12 +4,15 @@
  * closed and removed after them. Call it inside `describe`, where `before` and `after` belong.
  *
  * The connection is direct, as a test reads the stored truth; with `asService`, it is the one a
- * service opens (through PgBouncer where the pass has one: test/support/databases.ts).
+ * service opens (through PgBouncer where the pass has one: test/support/databases.ts). While it is
+ * open the driver's fault is skipped, as in a service (test/support/driverFaults.ts): a suite that
+ * terminates one of its sessions (pauseBoard) could meet it.
  */
 import { after, before } from 'node:test'
 import { connectDatabase } from '../../src/db/connect.js'
 import type { Database } from '../../src/db/database.js'
 import type { DatabaseTarget, TestDatabase } from './databases.js'
+import { holdDriverFaultSkip } from './driverFaults.js'
 
 export function suiteDatabase(
   target: DatabaseTarget,
@@ -18,15 +21,18 @@ export function suiteDatabase(
 ): void {
   let database: TestDatabase | undefined
   let db: Database | undefined
+  let releaseSkip: (() => void) | undefined
   before(async () => {
     database = await target.create()
     db = await connectDatabase(
       asService ? database.serviceConnection : { databaseUrl: database.databaseUrl, dataDir: database.dataDir },
     )
+    releaseSkip = holdDriverFaultSkip()
     opened(database, db)
   })
   after(async () => {
     await db?.close({ timeoutSeconds: 1 })
+    releaseSkip?.()
     await database?.cleanup()
   })
 }
