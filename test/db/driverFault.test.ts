@@ -7,14 +7,9 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { isDriverWriteAfterClose } from '../../src/db/driverFault.js'
+import { driverTypeError as thrownAt } from '../support/driverFaults.js'
 
 const MESSAGE = "Cannot read properties of null (reading 'write')"
-
-function thrownAt(...frames: string[]): TypeError {
-  const error = new TypeError(MESSAGE)
-  error.stack = [`TypeError: ${MESSAGE}`, ...frames.map((frame) => `    at ${frame}`)].join('\n')
-  return error
-}
 
 describe('isDriverWriteAfterClose', () => {
   it("recognizes postgres.js's write to a closed connection, as thrown from its setImmediate", () => {

@@ -7,24 +7,16 @@
 import { it } from 'node:test'
 import assert from 'node:assert/strict'
 import { setImmediate as nextTurn } from 'node:timers/promises'
-import { holdDriverFaultSkip, skippedDriverFaults } from './driverFaults.js'
-
-function driverWriteAfterClose(): TypeError {
-  const message = "Cannot read properties of null (reading 'write')"
-  const error = new TypeError(message)
-  error.stack = [
-    `TypeError: ${message}`,
-    '    at Immediate.nextWrite (file:///srv/app/node_modules/postgres/src/connection.js:255:22)',
-    '    at process.processImmediate (node:internal/timers:483:21)',
-  ].join('\n')
-  return error
-}
+import { driverTypeError, holdDriverFaultSkip, skippedDriverFaults } from './driverFaults.js'
 
 it("skips the driver's write to a closed connection while a service holds the skip, until the last one releases it", async () => {
   const before = skippedDriverFaults().length
   const releaseFirst = holdDriverFaultSkip()
   const releaseSecond = holdDriverFaultSkip()
-  const fault = driverWriteAfterClose()
+  const fault = driverTypeError(
+    'Immediate.nextWrite (file:///srv/app/node_modules/postgres/src/connection.js:255:22)',
+    'process.processImmediate (node:internal/timers:483:21)',
+  )
   setImmediate(() => {
     throw fault
   })

@@ -11,6 +11,18 @@
  */
 import { DRIVER_FAULT_SKIPPED, isDriverWriteAfterClose } from '../../src/db/driverFault.js'
 
+/**
+ * The TypeError postgres.js throws on a write to a connection it has closed, with `frames` as its
+ * stack below the message: the tests' stand-in for the fault (test/db/driverFault.test.ts gives it
+ * the frames CI logged, and others).
+ */
+export function driverTypeError(...frames: string[]): TypeError {
+  const message = "Cannot read properties of null (reading 'write')"
+  const error = new TypeError(message)
+  error.stack = [`TypeError: ${message}`, ...frames.map((frame) => `    at ${frame}`)].join('\n')
+  return error
+}
+
 let holders = 0
 const skipped: Error[] = []
 
