@@ -48,6 +48,24 @@
     return el
   }
 
+  /**
+   * Puts `nodes` in `parent` in place of its children, keeping each child whose markup would not
+   * change. The refresh (every 2 s, and after pushed events) draws every list again; replacing rows
+   * that had not changed swapped the buttons under the pointer, and a click whose mouse-down and
+   * mouse-up fell on either side of a refresh reached no button at all (the browser test lost a
+   * schedule's Trigger and a queue's Resume this way under CI load). A kept row acts as its new one
+   * would: every handler works on what its markup shows (a job's id and state, a queue's name and
+   * pause). Kept rows are left where they are, not moved: a move detaches them too.
+   */
+  function replaceIfChanged(parent, nodes) {
+    const old = [...parent.children]
+    nodes.forEach((node, i) => {
+      if (i >= old.length) parent.append(node)
+      else if (old[i].outerHTML !== node.outerHTML) old[i].replaceWith(node)
+    })
+    for (const surplus of old.slice(nodes.length)) surplus.remove()
+  }
+
   function decodeClaims(jwt) {
     try {
       const part = jwt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')
@@ -247,8 +265,9 @@
     $('other-queues').textContent = otherQueues
       ? `…and ${otherQueues.queues.toLocaleString()} more queues, served by no instance, with ${otherQueues.counts.queued.toLocaleString()} queued jobs`
       : ''
-    $('queues').tBodies[0].replaceChildren(
-      ...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 12 }, 'No queues yet'))]),
+    replaceIfChanged(
+      $('queues').tBodies[0],
+      rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 12 }, 'No queues yet'))],
     )
     for (const s of ['queued', 'succeeded', 'failed', 'cancelled'])
       $(`stat-${s}`).textContent = totals[s].toLocaleString()
@@ -370,8 +389,9 @@
         h('td', {}, cancelButton(job)),
       ),
     )
-    $('running').tBodies[0].replaceChildren(
-      ...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 7 }, 'Nothing is running'))]),
+    replaceIfChanged(
+      $('running').tBodies[0],
+      rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 7 }, 'Nothing is running'))],
     )
   }
 
@@ -395,8 +415,9 @@
         h('td', {}, cancelButton(job)),
       ),
     )
-    $('scheduled').tBodies[0].replaceChildren(
-      ...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 6 }, 'Nothing scheduled'))]),
+    replaceIfChanged(
+      $('scheduled').tBodies[0],
+      rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 6 }, 'Nothing scheduled'))],
     )
   }
 
@@ -462,8 +483,9 @@
         ),
       )
     })
-    $('schedules').tBodies[0].replaceChildren(
-      ...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 6 }, 'No schedules'))]),
+    replaceIfChanged(
+      $('schedules').tBodies[0],
+      rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 6 }, 'No schedules'))],
     )
   }
 
@@ -497,7 +519,7 @@
         errorHistory(job),
       ),
     )
-    $('failures').replaceChildren(...(items.length ? items : [h('li', { class: 'empty' }, 'No failures. ')]))
+    replaceIfChanged($('failures'), items.length ? items : [h('li', { class: 'empty' }, 'No failures. ')])
   }
 
   function renderRecent({ jobs }) {
@@ -512,8 +534,9 @@
         h('td', {}, when(job.createdAt)),
       ),
     )
-    $('recent').tBodies[0].replaceChildren(
-      ...(rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 5 }, 'No jobs yet'))]),
+    replaceIfChanged(
+      $('recent').tBodies[0],
+      rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 5 }, 'No jobs yet'))],
     )
   }
 
@@ -635,7 +658,7 @@
       errorHistory(job),
       logBlock(job),
     ]
-    $('detail-body').replaceChildren(...parts.flat().filter(Boolean))
+    replaceIfChanged($('detail-body'), parts.flat().filter(Boolean))
   }
 
   /** The open job's new log lines since the last refresh, appended to what the drawer shows. */

@@ -312,9 +312,22 @@ for (const target of databaseTargets()) {
         await page.locator('#schedules tr[data-schedule-id="dash-nightly"][data-paused="true"]').waitFor()
         await row.locator('button', { hasText: 'Resume' }).click()
         await page.locator('#schedules tr[data-schedule-id="dash-nightly"][data-paused="false"]').waitFor()
+
+        // A refresh that finds the rows unchanged keeps their elements: replaced, a click whose
+        // mouse-down and mouse-up fell on either side of it reached no button (this step's toast
+        // never came, once, in a full CI run). Two answers to the schedules' read: the refresh of the
+        // first has drawn its rows by the time the second is asked for.
+        const trigger = await row.locator('button', { hasText: 'Trigger' }).elementHandle()
+        const refreshes = [0, 1].map(() => page.waitForResponse((r) => r.url().includes('/v1/schedules?')))
+        for (const refresh of refreshes) await refresh
+        assert.equal(await trigger!.evaluate((button) => button.isConnected), true, 'the unchanged row was kept')
+
+        const triggered = page.waitForResponse((r) => r.url().endsWith('/v1/schedules/dash-nightly/trigger'))
         await row.locator('button', { hasText: 'Trigger' }).click()
-        const toast = await page.locator('#toast', { hasText: 'Schedule dash-nightly: job #' }).textContent()
-        const jobId = /job #([0-9]+)/.exec(toast ?? '')![1]!
+        const answer = await triggered
+        assert.equal(answer.status(), 202, await answer.text())
+        const jobId = ((await answer.json()) as { id: string }).id
+        await page.locator('#toast', { hasText: `Schedule dash-nightly: job #${jobId} enqueued` }).waitFor()
         await row.locator('.pill[data-state="succeeded"]').waitFor()
         assert.match((await row.textContent()) ?? '', new RegExp(`#${jobId}`))
         await page.screenshot({ path: screenshotFile.replace(/\.png$/, '-schedules.png'), fullPage: true })
@@ -343,7 +356,8 @@ for (const target of databaseTargets()) {
         await page.screenshot({ path: screenshotFile.replace(/\.png$/, '-queue-paused.png'), fullPage: true })
         const ran = service.runner.events.waitFor('job:settled', (e) => e.job.id === id)
         // The answer to the button's request, so that a failure says whether the click, the request or
-        // the page's refresh did not happen (this step timed out once in a full CI run, its cause unseen).
+        // the page's refresh did not happen (this step timed out once in a full CI run: most likely
+        // the click lost to a refresh that replaced the row, which unchanged rows no longer are).
         const resumed = page.waitForResponse((r) => r.url().endsWith('/v1/admin/queues/reports/resume'))
         await row().locator('button', { hasText: 'Resume' }).click()
         const answer = await resumed
