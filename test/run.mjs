@@ -88,6 +88,8 @@ const files = longestFirst(
 )
 
 build()
+// Flags for every node process of the run (see the file); node's test runner passes them on to each file's.
+const { TEST_NODE_FLAGS } = await import('../dist/test/support/nodeFlags.js')
 
 const runDir = fs.mkdtempSync(path.join(inMemoryFolder() ?? os.tmpdir(), 'job-runner-tests-'))
 let current
@@ -169,6 +171,7 @@ function runFiles(group, concurrency) {
   const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout']
   reporters.push('--test-reporter=./test/support/fileDurations.mjs', '--test-reporter-destination=stdout')
   const argv = [
+    ...TEST_NODE_FLAGS,
     ...nodeOptions,
     '--enable-source-maps',
     '--test',

@@ -24,6 +24,7 @@ import { procfileWebCommand } from '../support/process.js'
 import { mintToken } from '../../src/auth/devToken.js'
 import { projectRoot } from '../../src/support/projectRoot.js'
 import type { Job } from '../../src/queue/job.js'
+import { TEST_NODE_FLAGS } from '../support/nodeFlags.js'
 
 const COUNT_JOBS = 9
 const OUTAGE_MS = 1500
@@ -53,7 +54,7 @@ describeOrSkip(
 
     /** Starts the server as the Procfile does (the compiled `src/main.ts`) and resolves with its URL once it listens. */
     async function startProcess(): Promise<string> {
-      const started = spawn(process.execPath, procfileWebCommand().slice(1), {
+      const started = spawn(process.execPath, [...TEST_NODE_FLAGS, ...procfileWebCommand().slice(1)], {
         cwd: projectRoot(),
         env: {
           PATH: process.env.PATH,

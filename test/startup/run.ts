@@ -8,6 +8,7 @@ import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import { PROJECT_ROOT } from '../support/process.js'
+import { TEST_NODE_FLAGS } from '../support/nodeFlags.js'
 
 export interface Finished {
   readonly code: number | null
@@ -29,7 +30,7 @@ export function runCompiled(script: string, args: readonly string[], env: Record
     throw new Error(`${script} is missing: run \`npm run build\` first`)
   }
   const started = performance.now()
-  const child = spawn(process.execPath, [script, ...args], {
+  const child = spawn(process.execPath, [...TEST_NODE_FLAGS, script, ...args], {
     cwd: PROJECT_ROOT,
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',

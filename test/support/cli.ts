@@ -8,6 +8,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { projectRoot } from '../../src/support/projectRoot.js'
+import { TEST_NODE_FLAGS } from './nodeFlags.js'
 
 export interface CliRun {
   code: number | null
@@ -38,7 +39,7 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
 
 /** Starts a CLI run; `done` resolves when it exits, `stderrSoFar` reads what it printed until now. */
 export function startCli(args: readonly string[], env: Record<string, string> = {}, stdin?: string) {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [cliPath(), ...args], {
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [...TEST_NODE_FLAGS, cliPath(), ...args], {
     cwd: projectRoot(),
     env: cleanEnv(env),
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -20,6 +20,7 @@ import type { Database } from '../../src/db/database.js'
 import { after, afterEach } from 'node:test'
 import type { DatabaseTarget, TestDatabase } from './databases.js'
 import { TEST_AUDIENCE, TEST_SECRET } from './service.js'
+import { TEST_NODE_FLAGS } from './nodeFlags.js'
 
 /** The repository's root, whether this file runs from test/ or compiled into dist/test/. */
 export const PROJECT_ROOT = projectRoot()
@@ -112,7 +113,7 @@ export async function spawnServer(
       `${script} is missing: the process tests run the compiled server; run \`npm run build\` first (npm test does it as pretest)`,
     )
   }
-  const child = spawn(process.execPath, args, {
+  const child = spawn(process.execPath, [...TEST_NODE_FLAGS, ...args], {
     cwd: PROJECT_ROOT,
     // A clean environment: only what the server needs, so the caller's DATABASE_URL or PORT never leaks in.
     env: {
