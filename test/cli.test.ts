@@ -1,7 +1,10 @@
 /**
- * The `job-runner` CLI, spawned for real (the package bin, dist/src/cli.js: test/support/cli.ts)
- * against a real service on each database: tokens the service accepts, enqueue, status with its
- * live progress and exit codes, drain/resume, migrate, and clear errors with the right exit code.
+ * The `job-runner` CLI against a real service on each database: tokens the service accepts, enqueue,
+ * status with its live progress and exit codes, drain/resume, migrate, and clear errors with the
+ * right exit code. `cli` spawns the package bin (dist/src/cli.js) and `run` calls the same `runCli`
+ * in this process (test/support/cli.ts): spawned where the process is the subject (the bin, exit
+ * codes reaching the shell, stdin piped in, a follower interrupted, the shell completion, migrate and
+ * an embedded database's lock), in-process where the command's answer is.
  */
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
@@ -11,7 +14,7 @@ import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { jwtVerify } from 'jose'
 import { projectRoot } from '../src/support/projectRoot.js'
-import { cleanEnv, cli, cliPath, startCli } from './support/cli.js'
+import { cleanEnv, cli, cliInProcess as run, cliPath, startCli } from './support/cli.js'
 import { databaseTargets, onceSkip, type TestDatabase } from './support/databases.js'
 import { startTestService, TEST_SECRET, type TestService } from './support/service.js'
 
@@ -40,7 +43,7 @@ describe('job-runner CLI without a service', () => {
       cli([]),
       cli(['frobnicate']),
       cli(['status', '--bogus']),
-      ...commands.map((c) => cli([c, '--help'])),
+      ...commands.map((c) => run([c, '--help'])),
     ])
     const [overview, bare, unknown, badOption, ...helps] = runs
     assert.equal(overview!.code, 0)
@@ -64,12 +67,12 @@ describe('job-runner CLI without a service', () => {
   })
 
   it('mints tokens with the subject, scopes and lifetime asked for', async () => {
-    const run = await cli(
+    const minted = await run(
       ['token', '--sub', 'carol', '--scope', 'jobs:read', '--scope', 'jobs:write', '--ttl', '15m'],
       { JWT_SECRET: TEST_SECRET },
     )
-    assert.equal(run.code, 0, run.stderr)
-    const token = run.stdout.trim()
+    assert.equal(minted.code, 0, minted.stderr)
+    const token = minted.stdout.trim()
     const { payload } = await jwtVerify(token, new TextEncoder().encode(TEST_SECRET), {
       algorithms: ['HS256'],
       audience: 'job-runner',
@@ -82,14 +85,14 @@ describe('job-runner CLI without a service', () => {
   it('mints with the development secret of DATA_DIR, and refuses clearly without any secret', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'job-runner-cli-'))
     try {
-      const empty = await cli(['token'], { DATA_DIR: dataDir })
+      const empty = await run(['token'], { DATA_DIR: dataDir })
       assert.equal(empty.code, 2)
       assert.match(empty.stderr, /JWT_SECRET is not set and .*dev-jwt-secret does not exist/)
       const secret = 'a-development-secret-of-at-least-32-bytes'
       fs.writeFileSync(path.join(dataDir, 'dev-jwt-secret'), secret)
-      const run = await cli(['token'], { DATA_DIR: dataDir })
-      assert.equal(run.code, 0, run.stderr)
-      const { payload } = await jwtVerify(run.stdout.trim(), new TextEncoder().encode(secret), {
+      const minted = await run(['token'], { DATA_DIR: dataDir })
+      assert.equal(minted.code, 0, minted.stderr)
+      const { payload } = await jwtVerify(minted.stdout.trim(), new TextEncoder().encode(secret), {
         algorithms: ['HS256'],
       })
       assert.equal(payload.sub, 'dev')
@@ -136,21 +139,21 @@ for (const target of databaseTargets()) {
     })
 
     it('mints a token the service accepts, with only the scopes asked for', client, async () => {
-      const run = await cli(['token', '--sub', 'dora', '--scope', 'jobs:read'], env)
-      assert.equal(run.code, 0, run.stderr)
-      const token = run.stdout.trim()
+      const result = await run(['token', '--sub', 'dora', '--scope', 'jobs:read'], env)
+      assert.equal(result.code, 0, result.stderr)
+      const token = result.stdout.trim()
       assert.equal((await service.request('/v1/jobs', { token })).status, 200)
       const write = await service.request('/v1/jobs', { token, method: 'POST', body: JSON.stringify({ type: 'echo' }) })
       assert.equal(write.status, 403)
     })
 
     it('enqueues a job and follows it to success with a progress bar', client, async () => {
-      const run = await cli(['enqueue', 'count', '{"to": 4, "stepMs": 40}', '--wait'], env)
-      assert.equal(run.code, 0, run.stderr)
-      assert.match(run.stderr, /enqueued: job [0-9]+ \(count, queue default\)/)
-      assert.match(run.stderr, /\[#{24}\] 100% 4 of 4 · succeeded/, 'the bar reaches 100 %')
-      assert.match(run.stdout, /: succeeded\n/)
-      assert.match(run.stdout, /result \{.*"counted":4/)
+      const result = await run(['enqueue', 'count', '{"to": 4, "stepMs": 40}', '--wait'], env)
+      assert.equal(result.code, 0, result.stderr)
+      assert.match(result.stderr, /enqueued: job [0-9]+ \(count, queue default\)/)
+      assert.match(result.stderr, /\[#{24}\] 100% 4 of 4 · succeeded/, 'the bar reaches 100 %')
+      assert.match(result.stdout, /: succeeded\n/)
+      assert.match(result.stdout, /result \{.*"counted":4/)
     })
 
     it('prints the id for scripts, reads the payload from stdin, and replays an idempotency key', client, async () => {
@@ -180,10 +183,10 @@ for (const target of databaseTargets()) {
         body: JSON.stringify({ type: 'flaky', payload: { failTimes: 3 }, maxAttempts: 1 }),
       })
       const { id } = (await enqueued.json()) as { id: string }
-      const run = await cli(['status', id, '--wait'], env)
-      assert.equal(run.code, 1, run.stderr)
-      assert.match(run.stdout, /: failed\n/)
-      assert.match(run.stdout, /error failing on purpose/)
+      const result = await run(['status', id, '--wait'], env)
+      assert.equal(result.code, 1, result.stderr)
+      assert.match(result.stdout, /: failed\n/)
+      assert.match(result.stdout, /error failing on purpose/)
     })
 
     it('exits 1 when a followed job is cancelled', client, async () => {
@@ -200,9 +203,9 @@ for (const target of databaseTargets()) {
       while (!/· running/.test(follower.stderrSoFar()) && Date.now() < deadline)
         await new Promise((resolve) => setTimeout(resolve, 25))
       assert.equal((await service.request(`/v1/jobs/${id}/cancel`, { method: 'POST' })).status, 202)
-      const run = await follower.done
-      assert.equal(run.code, 1, run.stderr)
-      assert.match(run.stdout, /: cancelled\n/)
+      const result = await follower.done
+      assert.equal(result.code, 1, result.stderr)
+      assert.match(result.stdout, /: cancelled\n/)
     })
 
     it(
@@ -221,32 +224,32 @@ for (const target of databaseTargets()) {
           }
         }
         await waitFor('failed')
-        const listed = await cli(['list', '--state', 'failed', '--type', 'flaky'], env)
+        const listed = await run(['list', '--state', 'failed', '--type', 'flaky'], env)
         assert.equal(listed.code, 0, listed.stderr)
         assert.match(
           listed.stdout,
           new RegExp(`^\\s*${id}  failed\\s+flaky  default  attempts 2/2  failing on purpose`, 'm'),
         )
         assert.equal(
-          (await cli(['list', '--state', 'succeeded', '--type', 'flaky', '--json'], env)).stdout.trim(),
+          (await run(['list', '--state', 'succeeded', '--type', 'flaky', '--json'], env)).stdout.trim(),
           '[]',
         )
-        const status = await cli(['status', id], env)
+        const status = await run(['status', id], env)
         assert.match(
           status.stdout,
           /error history \(last 2\):\n.* attempt 1 Error: failing on purpose: attempt 1[^\n]*\n.* attempt 2 Error: failing/,
         )
 
-        const retried = await cli(['retry', id], env)
+        const retried = await run(['retry', id], env)
         assert.equal(retried.code, 0, retried.stderr)
         assert.match(retried.stderr, /retried: job [0-9]+ is queued again \(retry 1\)/)
         await waitFor('succeeded')
-        const refused = await cli(['retry', id, '--from', 'start'], env)
+        const refused = await run(['retry', id, '--from', 'start'], env)
         assert.equal(refused.code, 3)
         assert.match(refused.stderr, /409: job [0-9]+ is succeeded; only a failed or cancelled job can be retried/)
-        assert.equal((await cli(['retry', id, '--from', 'middle'], env)).code, 2)
+        assert.equal((await run(['retry', id, '--from', 'middle'], env)).code, 2)
 
-        const replayed = await cli(['replay', id, '--queue', 'nobody'], env)
+        const replayed = await run(['replay', id, '--queue', 'nobody'], env)
         assert.equal(replayed.code, 0, replayed.stderr)
         const copyId = replayed.stdout.trim()
         const copy = (await (await service.request(`/v1/jobs/${copyId}`)).json()) as {
@@ -255,10 +258,10 @@ for (const target of databaseTargets()) {
           state: string
         }
         assert.deepEqual([copy.replayOf, copy.queue, copy.state], [id, 'nobody', 'queued'])
-        const cancelled = await cli(['cancel', copyId], env)
+        const cancelled = await run(['cancel', copyId], env)
         assert.equal(cancelled.code, 0, cancelled.stderr)
         assert.match(cancelled.stdout, /: cancelled\n/)
-        const again = await cli(['retry', copyId, '--from', 'start', '--json'], env)
+        const again = await run(['retry', copyId, '--from', 'start', '--json'], env)
         assert.equal(again.code, 0, again.stderr)
         assert.equal((JSON.parse(again.stdout) as { state: string }).state, 'queued')
       },
@@ -272,31 +275,31 @@ for (const target of databaseTargets()) {
         insert into job_runner.job_runner_jobs (owner, type, queue, max_attempts, state, attempts, finished_at, error)
         select 'cli', 'flaky', 'bulk-cli', 1, 'failed', 1, now(), 'boom' from generate_series(1, 5)
         returning id::text as id`
-        const dry = await cli(['bulk', 'retry', '--state', 'failed', '--queue', 'bulk-cli', '--dry-run'], env)
+        const dry = await run(['bulk', 'retry', '--state', 'failed', '--queue', 'bulk-cli', '--dry-run'], env)
         assert.equal(dry.code, 0, dry.stderr)
         assert.equal(dry.stdout, 'retry would match 5 job(s)\n')
-        const run = await cli(['bulk', 'retry', '--state', 'failed', '--type', 'flaky', '--queue', 'bulk-cli'], env)
-        assert.equal(run.code, 0, run.stderr)
-        assert.match(run.stderr, /^bulk retry [0-9]+: 5 job\(s\) matched\n/)
-        assert.match(run.stderr, /bulk retry [0-9]+: 5 of 5 done, 0 failed\n$/)
-        assert.match(run.stdout, /^retry [0-9]+ completed: 5 done, 0 failed\n$/)
+        const result = await run(['bulk', 'retry', '--state', 'failed', '--type', 'flaky', '--queue', 'bulk-cli'], env)
+        assert.equal(result.code, 0, result.stderr)
+        assert.match(result.stderr, /^bulk retry [0-9]+: 5 job\(s\) matched\n/)
+        assert.match(result.stderr, /bulk retry [0-9]+: 5 of 5 done, 0 failed\n$/)
+        assert.match(result.stdout, /^retry [0-9]+ completed: 5 done, 0 failed\n$/)
         const [counted] = await service.db.sql<{ n: number }[]>`
         select count(*)::int as n from job_runner.job_runner_jobs where queue = 'bulk-cli' and state = 'queued' and retries = 1`
         assert.equal(counted!.n, 5)
 
-        const listed = await cli(['bulk', 'cancel', '--ids', `${rows[0]!.id},987654321`, '--json'], env)
+        const listed = await run(['bulk', 'cancel', '--ids', `${rows[0]!.id},987654321`, '--json'], env)
         assert.equal(listed.code, 1, 'some listed jobs could not be cancelled')
         const action = JSON.parse(listed.stdout) as { done: number; failures: { id: string; reason: string }[] }
         assert.deepEqual(
           [action.done, action.failures],
           [1, [{ id: '987654321', reason: 'not found for this caller' }]],
         )
-        const empty = await cli(['bulk', 'cancel'], env)
+        const empty = await run(['bulk', 'cancel'], env)
         assert.equal(empty.code, 2)
         assert.match(empty.stderr, /no filter: .* or --all/)
-        assert.equal((await cli(['bulk', 'delete', '--all'], env)).code, 2)
-        assert.equal((await cli(['bulk', 'retry', '--ids', '1,x'], env)).code, 2)
-        const refused = await cli(['bulk', 'retry', '--state', 'succeeded'], env)
+        assert.equal((await run(['bulk', 'delete', '--all'], env)).code, 2)
+        assert.equal((await run(['bulk', 'retry', '--ids', '1,x'], env)).code, 2)
+        const refused = await run(['bulk', 'retry', '--state', 'succeeded'], env)
         assert.equal(refused.code, 3)
         assert.match(refused.stderr, /422: \/filter\/state must be failed or cancelled for retry/)
       },
@@ -312,43 +315,43 @@ for (const target of databaseTargets()) {
         }),
       })
       assert.equal(created.status, 201, await created.text())
-      const list = await cli(['schedules', 'list'], env)
+      const list = await run(['schedules', 'list'], env)
       assert.equal(list.code, 0, list.stderr)
       assert.match(
         list.stdout,
         /^cli-nightly {2}active {2}cron "0 3 \* \* \*" Europe\/Berlin {2}next \S+Z {2}no job yet$/m,
       )
-      const paused = await cli(['schedules', 'pause', 'cli-nightly'], env)
+      const paused = await run(['schedules', 'pause', 'cli-nightly'], env)
       assert.equal(paused.code, 0, paused.stderr)
       assert.match(paused.stdout, /^ {2}paused; fired 0/m)
-      const resumed = await cli(['schedules', 'resume', 'cli-nightly', '--json'], env)
+      const resumed = await run(['schedules', 'resume', 'cli-nightly', '--json'], env)
       assert.equal(resumed.code, 0, resumed.stderr)
       assert.equal((JSON.parse(resumed.stdout) as { paused: boolean }).paused, false)
-      const triggered = await cli(['schedules', 'trigger', 'cli-nightly'], env)
+      const triggered = await run(['schedules', 'trigger', 'cli-nightly'], env)
       assert.equal(triggered.code, 0, triggered.stderr)
       const jobId = triggered.stdout.trim()
       assert.match(jobId, /^[0-9]+$/)
-      const shown = await cli(['schedules', 'get', 'cli-nightly'], env)
+      const shown = await run(['schedules', 'get', 'cli-nightly'], env)
       assert.equal(shown.code, 0, shown.stderr)
       assert.match(shown.stdout, new RegExp(`last job ${jobId} `))
       assert.equal((shown.stdout.match(/^ {2}next: /gm) ?? []).length, 5)
-      const missing = await cli(['schedules', 'get', 'no-such-schedule'], env)
+      const missing = await run(['schedules', 'get', 'no-such-schedule'], env)
       assert.equal(missing.code, 3)
       assert.match(missing.stderr, /404/)
-      const usage = await cli(['schedules', 'frobnicate'], env)
+      const usage = await run(['schedules', 'frobnicate'], env)
       assert.equal(usage.code, 2)
     })
 
     it('reports unknown jobs and refused requests with exit code 3', client, async () => {
       const [missing, unknownType] = await Promise.all([
-        cli(['status', '987654321'], env),
-        cli(['enqueue', 'no-such-type'], env),
+        run(['status', '987654321'], env),
+        run(['enqueue', 'no-such-type'], env),
       ])
       assert.equal(missing.code, 3)
       assert.match(missing.stderr, /no job 987654321/)
       assert.equal(unknownType.code, 2, "checked against the service's job types before posting")
       assert.match(unknownType.stderr, /unknown job type "no-such-type"\nknown types: count, echo, flaky, sleep/)
-      const noAdmin = await cli(['drain', '--token', await service.token({ scopes: ['jobs:read'] })], env)
+      const noAdmin = await run(['drain', '--token', await service.token({ scopes: ['jobs:read'] })], env)
       assert.equal(noAdmin.code, 3)
       assert.match(noAdmin.stderr, /403: .*admin.*lacks a scope/)
       assert.equal(service.lifecycle.state, 'running')
@@ -361,10 +364,10 @@ for (const target of databaseTargets()) {
       }
       const before = await newestJob()
       const [table, asJson, misspelt, prefix] = await Promise.all([
-        cli(['enqueue', '--list-types'], env),
-        cli(['enqueue', '--list-types', '--json'], env),
-        cli(['enqueue', 'cuont', '{"to": 1, "stepMs": 1}'], env),
-        cli(['enqueue', 'fl'], env),
+        run(['enqueue', '--list-types'], env),
+        run(['enqueue', '--list-types', '--json'], env),
+        run(['enqueue', 'cuont', '{"to": 1, "stepMs": 1}'], env),
+        run(['enqueue', 'fl'], env),
       ])
       assert.equal(table.code, 0, table.stderr)
       const lines = table.stdout.trimEnd().split('\n')
@@ -411,8 +414,8 @@ for (const target of databaseTargets()) {
     it('enqueues with a token that may not read job types: the service judges the type', client, async () => {
       const token = await service.token({ sub: 'writer', scopes: ['jobs:write'] })
       const [ok, unknown] = await Promise.all([
-        cli(['enqueue', 'echo', '--token', token], env),
-        cli(['enqueue', 'nope', '--token', token], env),
+        run(['enqueue', 'echo', '--token', token], env),
+        run(['enqueue', 'nope', '--token', token], env),
       ])
       assert.equal(ok.code, 0, ok.stderr)
       assert.match(ok.stdout, /^[0-9]+\n$/)
@@ -421,15 +424,15 @@ for (const target of databaseTargets()) {
     })
 
     it('drains the instance, waits for drained, and resumes it', client, async () => {
-      const drain = await cli(['drain', '--wait', '10'], env)
+      const drain = await run(['drain', '--wait', '10'], env)
       assert.equal(drain.code, 0, drain.stderr)
       assert.equal(drain.stdout.trim(), 'drained')
       assert.equal(service.lifecycle.state, 'drained')
-      const resume = await cli(['resume'], env)
+      const resume = await run(['resume'], env)
       assert.equal(resume.code, 0, resume.stderr)
       assert.equal(resume.stdout.trim(), 'running')
       assert.equal(service.lifecycle.state, 'running')
-      assert.equal((await cli(['drain', '--wait', 'soon'], env)).code, 2)
+      assert.equal((await run(['drain', '--wait', 'soon'], env)).code, 2)
     })
 
     it('drain --wait: exit 3 with the ids still running when the wait ends first', client, async () => {
@@ -444,7 +447,7 @@ for (const target of databaseTargets()) {
       await started
       const draining = service.lifecycle.drain('test')
       try {
-        const drain = await cli(['drain', '--wait', '1'], env)
+        const drain = await run(['drain', '--wait', '1'], env)
         assert.equal(drain.code, 3, drain.stderr)
         assert.equal(drain.stdout.trim(), 'draining')
         assert.match(drain.stderr, new RegExp(`still draining after 1 s, 1 job\\(s\\) running: ${id}\n`))
@@ -471,16 +474,16 @@ for (const target of databaseTargets()) {
 
     if (target.name === 'pglite') {
       it('refuses to migrate an embedded database that a running service holds', async () => {
-        const run = await cli(['migrate'], { DATA_DIR: db.dataDir })
-        assert.equal(run.code, 3)
-        assert.match(run.stderr, /DATA_DIR is in use/)
+        const result = await cli(['migrate'], { DATA_DIR: db.dataDir })
+        assert.equal(result.code, 3)
+        assert.match(result.stderr, /DATA_DIR is in use/)
       })
     }
 
     it('mints its own short-lived token when none is given', client, async () => {
-      const run = await cli(['enqueue', 'echo', '{"minted": true}', '--json'], env)
-      assert.equal(run.code, 0, run.stderr)
-      const job = JSON.parse(run.stdout) as { id: string }
+      const result = await run(['enqueue', 'echo', '{"minted": true}', '--json'], env)
+      assert.equal(result.code, 0, result.stderr)
+      const job = JSON.parse(result.stdout) as { id: string }
       const asAdmin = await service.request(`/v1/jobs/${job.id}`, { scopes: ['admin', 'jobs:read'] })
       assert.equal(asAdmin.status, 200)
       assert.equal(

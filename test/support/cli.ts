@@ -3,10 +3,18 @@
  * `npm test`'s pretest (tsx would add a third of a second of compile-and-load to each of the
  * suite's hundred-odd runs). The environment is a bare shell's: none of this machine's job-runner
  * settings leak in.
+ *
+ * `cliInProcess` runs the same `runCli` the bin calls, in this process, with that environment and
+ * streams of its own: for the many cases whose subject is a command's answer rather than the process
+ * (each spawn costs node's start-up, a third of a CPU-second, and CI is CPU-bound). What only a
+ * process shows (the bin and its shebang, the exit code reaching the shell, stdin piped in, a
+ * follower interrupted, the shell completion, an embedded database's lock) stays spawned.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { Readable, Writable } from 'node:stream'
 import fs from 'node:fs'
 import path from 'node:path'
+import { runCli } from '../../src/cli/runCli.js'
 import { projectRoot } from '../../src/support/projectRoot.js'
 import { TEST_NODE_FLAGS } from './nodeFlags.js'
 
@@ -59,4 +67,33 @@ export function startCli(args: readonly string[], env: Record<string, string> = 
 /** Runs the CLI to its exit. */
 export function cli(args: readonly string[], env: Record<string, string> = {}, stdin?: string): Promise<CliRun> {
   return startCli(args, env, stdin).done
+}
+
+/** Runs the CLI's `runCli` in this process to its end, with `cleanEnv(env)` and `stdin` as its input. */
+export async function cliInProcess(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  stdin?: string,
+): Promise<CliRun> {
+  // Written through at once (the write's callback comes back synchronously), so that everything the
+  // command wrote is in `text` when it returns.
+  const output = () => {
+    let text = ''
+    const stream = new Writable({
+      decodeStrings: false,
+      write(chunk: string | Buffer, _encoding, done) {
+        text += chunk.toString()
+        done()
+      },
+    })
+    return { stream, text: () => text }
+  }
+  const [stdout, stderr] = [output(), output()]
+  const code = await runCli(args, {
+    env: cleanEnv(env),
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    stdin: Readable.from([stdin ?? '']),
+  })
+  return { code, stdout: stdout.text(), stderr: stderr.text() }
 }
