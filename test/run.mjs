@@ -6,7 +6,8 @@
  * Every file runs in its own process, so what the files share lives in one temporary folder made
  * here for the run and named to them in JOB_RUNNER_TEST_DIR: the migrated PGlite template and each
  * test's data folder (test/support/databases.ts). The folder is removed when the run ends,
- * passed, failed or interrupted, so no run leaves a template or a data folder behind.
+ * passed, failed or interrupted, so no run leaves a template or a data folder behind; and so is the
+ * PostgreSQL pass's migrated template database, which is named after the folder.
  * (node 20 has no `--test-global-setup`; it arrived in node 24.)
  *
  * The folder is in memory (/dev/shm) where the machine has one: each test copies a 40 MB PGlite
@@ -143,6 +144,13 @@ try {
     await bouncer.stop()
   }
   typeCheck?.child.kill()
+  if (process.env.TEST_DATABASE_URL) {
+    // The migrated database the PostgreSQL pass copied for each test (test/support/databases.ts).
+    const { dropRunTemplates } = await import('../dist/test/support/databases.js')
+    await dropRunTemplates(process.env.TEST_DATABASE_URL, runDir).catch((error) =>
+      console.log(`the run's template database could not be dropped: ${error.message}`),
+    )
+  }
   fs.rmSync(runDir, { recursive: true, force: true })
 }
 process.exit(interrupted && exitCode === 0 ? 130 : exitCode)
