@@ -150,6 +150,13 @@ export class ServiceMetrics {
       help: 'Checkpoints of running jobs written to the database (periodic flushes and flush()).',
       registers,
     })
+    // Each failure counts here, though the log holds one line of a kind a minute (src/support/repeatedFailures.ts).
+    const runnerErrors = new Counter({
+      name: PREFIX + 'runner_errors_total',
+      help: "Failures of the runner's own work (claims, outcome writes, lease renewals, sweeps), by what failed.",
+      labelNames: ['during'],
+      registers,
+    })
     this.httpRequests = new Counter({
       name: PREFIX + 'http_requests_total',
       help: 'HTTP requests answered, by route pattern and status.',
@@ -282,6 +289,7 @@ export class ServiceMetrics {
         if (ranMs !== undefined) pendingRuns.observe(labelSets.withOutcome(job, outcome), ranMs / 1000)
       }),
       runner.events.on('job:checkpoint', ({ ids }) => checkpointWrites.inc(ids.length)),
+      runner.events.on('runner:error', ({ during }) => runnerErrors.inc({ during })),
       runner.events.on('jobs:expired', ({ jobs: expiredJobs }) => {
         for (const job of expiredJobs) expired.inc(labels(job))
       }),

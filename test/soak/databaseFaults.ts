@@ -6,7 +6,9 @@
  * While the database is gone every job request and /readyz answer 503 problem+json with
  * Retry-After within a bound (no hang), /livez answers 200, and the process keeps running. Once it
  * is back, everything resumes unaided: every job enqueued before succeeds, none is lost, and none
- * starts again after it succeeded (watched through the runner's own events, in-process).
+ * starts again after it succeeded (watched through the runner's own events, in-process). The
+ * runner's failures meanwhile are each counted in /metrics, but logged once a minute a kind: a few
+ * seconds of outage used to log the same outcome-write error 72 times.
  */
 import assert from 'node:assert/strict'
 import postgres from 'postgres'
@@ -63,6 +65,8 @@ export async function runDatabaseFault({
 
     // Some jobs are running when the database goes.
     await service.runner.events.waitFor('job:start', () => true)
+    const runnerErrors = countRunnerErrors(service)
+    const faultStartedAt = Date.now()
     if (fault === 'terminate') {
       await terminateBackends(database.databaseUrl)
     } else {
@@ -130,11 +134,53 @@ export async function runDatabaseFault({
     // The failures were logged, without a token in any line.
     for (const line of service.logs.lines)
       assert.ok(!line.includes(token.split('.')[2]!), `a log line holds the token: ${line.slice(0, 200)}`)
+    await expectRunnerErrorsCountedNotFlooded(service, runnerErrors.stop(), Date.now() - faultStartedAt, adminToken)
     watcher.stop()
   } finally {
     await service?.close()
     await proxy.close()
   }
+}
+
+/** Counts the runner's failures from its own events until `stop()`, which answers the count. */
+function countRunnerErrors(service: TestService): { stop(): number } {
+  let count = 0
+  const off = service.runner.events.on('runner:error', () => count++)
+  return {
+    stop() {
+      off()
+      return count
+    },
+  }
+}
+
+/**
+ * The runner's failures over `elapsedMs`: each of the `failures` it reported counts in
+ * job_runner_runner_errors_total, and each kind of them (where, and its message) has at most one log
+ * line a minute (src/support/repeatedFailures.ts).
+ */
+async function expectRunnerErrorsCountedNotFlooded(
+  service: TestService,
+  failures: number,
+  elapsedMs: number,
+  adminToken: string,
+): Promise<void> {
+  const lines = new Map<string, number>()
+  for (const line of service.logs.lines) {
+    const entry = JSON.parse(line) as { msg?: string; during?: string; err?: { message?: string } }
+    if (!entry.msg?.startsWith('runner error during ')) continue
+    const kind = `${entry.during}: ${entry.err?.message}`
+    lines.set(kind, (lines.get(kind) ?? 0) + 1)
+  }
+  const allowed = 1 + Math.floor(elapsedMs / 60_000)
+  for (const [kind, count] of lines)
+    assert.ok(count <= allowed, `"${kind}" logged ${count} times in ${Math.round(elapsedMs / 1000)} s`)
+  const metrics = await (await service.request('/metrics', { token: adminToken })).text()
+  const counted = [...metrics.matchAll(/^job_runner_runner_errors_total\{[^}]*\} ([0-9.e+]+)$/gm)]
+    .map((match) => Number(match[1]))
+    .reduce((sum, n) => sum + n, 0)
+  // Failures before the fault count too (none are expected; at least every one seen since).
+  assert.ok(counted >= failures, `job_runner_runner_errors_total ${counted}, runner:error events ${failures}`)
 }
 
 /** Records, per job, a `job:start` seen after a `job:settled` succeeded for it. */

@@ -1,0 +1,43 @@
+/**
+ * The runner's guard against a log flood in an outage: the first failure of a kind is logged, the
+ * same kind within the window only counted, and the first after it logged with that count; kinds
+ * apart, and a bounded number of them remembered.
+ */
+import { describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { RepeatedFailures } from '../../src/support/repeatedFailures.js'
+
+describe('RepeatedFailures', () => {
+  it('logs a kind once a window, then says how many it held back', () => {
+    let now = 0
+    const failures = new RepeatedFailures(60_000, () => now)
+    assert.deepEqual(failures.admit('claim\nECONNREFUSED'), { log: true, heldBack: 0 })
+    for (const at of [1, 10_000, 59_999]) {
+      now = at
+      assert.deepEqual(failures.admit('claim\nECONNREFUSED'), { log: false, heldBack: 0 })
+    }
+    now = 60_000
+    assert.deepEqual(failures.admit('claim\nECONNREFUSED'), { log: true, heldBack: 3 })
+    now = 60_001
+    assert.deepEqual(failures.admit('claim\nECONNREFUSED'), { log: false, heldBack: 0 })
+    now = 200_000
+    assert.deepEqual(failures.admit('claim\nECONNREFUSED'), { log: true, heldBack: 1 })
+  })
+
+  it('keeps kinds apart: another place or another message is logged at once', () => {
+    const now = 0
+    const failures = new RepeatedFailures(60_000, () => now)
+    assert.equal(failures.admit('claim\nECONNREFUSED').log, true)
+    assert.equal(failures.admit('outcome write\nECONNREFUSED').log, true)
+    assert.equal(failures.admit('claim\nread ECONNRESET').log, true)
+    assert.equal(failures.admit('claim\nECONNREFUSED').log, false)
+  })
+
+  it('remembers at most 100 kinds, forgetting the one logged longest ago', () => {
+    const now = 0
+    const failures = new RepeatedFailures(60_000, () => now)
+    for (let i = 0; i < 101; i++) assert.equal(failures.admit(`kind ${i}`).log, true)
+    assert.equal(failures.admit('kind 0').log, true, 'forgotten: logged again')
+    assert.equal(failures.admit('kind 100').log, false, 'still remembered')
+  })
+})
