@@ -26,6 +26,7 @@ import type { OwnedJob } from '../queue/job.js'
 import { TypedEmitter } from '../runner/events.js'
 import { Doorbell } from '../support/doorbell.js'
 import { IdlePoll } from '../support/idlePoll.js'
+import { REPEATED_FAILURE_WINDOW_MS, RepeatedFailures } from '../support/repeatedFailures.js'
 import type { WorkedBulkAction } from './bulkAction.js'
 import type { BulkActionStore } from './bulkActionStore.js'
 
@@ -93,6 +94,8 @@ export class BulkActionWorker {
 class WorkerRun {
   private readonly stopped = new AbortController()
   private readonly doorbell = new Doorbell()
+  /** A poll that fails at every turn (the database is gone) logs once a minute. */
+  private readonly failures = new RepeatedFailures(REPEATED_FAILURE_WINDOW_MS)
   private readonly pace: IdlePoll
   private readonly loop: Promise<void>
   private stopping: Promise<void> | undefined
@@ -141,7 +144,7 @@ class WorkerRun {
       try {
         action = await store.claimBulkAction({ leaseOwner: instanceId, leaseMs })
       } catch (error) {
-        log.warn({ err: coerceError(error) }, 'bulk actions: looking for work failed')
+        this.failures.log(log, 'warn', 'bulk actions: looking for work failed', coerceError(error))
         await this.doorbell.wait(errorPauseMs)
         continue
       }

@@ -29,7 +29,7 @@ import { boundedFailedAttempt, claimOf, type Completion, type JobSnapshot } from
 import { coerceError } from '../log.js'
 import { Doorbell } from '../support/doorbell.js'
 import { IdlePoll } from '../support/idlePoll.js'
-import { RepeatedFailures } from '../support/repeatedFailures.js'
+import { REPEATED_FAILURE_WINDOW_MS, RepeatedFailures } from '../support/repeatedFailures.js'
 import { sharedAbortController } from '../support/sharedAbortController.js'
 import { withTimeout } from '../support/withTimeout.js'
 import { decideRetry } from './retryPolicy.js'
@@ -57,8 +57,6 @@ const DEFAULT_RETENTION_MS = 7 * 24 * 3600 * 1000
 const DEFAULT_LOCAL_QUEUE_SIZE = 2000 // as LOCAL_QUEUE_SIZE defaults in src/config.ts
 const DEFAULT_TIMEOUT_ABANDON_GRACE_MS = 5000
 const DEFAULT_IDLE_POLL_MAX_MS = 5000
-/** A runner failure of one kind (where, and its message) is logged at most once in this window. */
-const REPEATED_FAILURE_WINDOW_MS = 60_000
 /** Due times of jobs enqueued for later read at start; later ones are heard of or found by the poll. */
 const UPCOMING_READ_LIMIT = 1000
 /**
@@ -1309,12 +1307,7 @@ export class RunnerGeneration {
     // longer answers): expected, and already accounted for (those leases expire, the instance row is
     // forgotten). A warning, not an error that pages someone during every shutdown in an outage.
     const level = this.deadline.signal.aborted ? 'warn' : 'error'
-    const { log, heldBack } = this.repeatedFailures.admit(`${during}\n${error.message}`)
-    if (log && heldBack === 0) this.deps.log[level]({ err: error, during }, `runner error during ${during}`)
-    else if (log) {
-      const message = `runner error during ${during} (${heldBack} more like it since the last one logged)`
-      this.deps.log[level]({ err: error, during, heldBack }, message)
-    }
+    this.repeatedFailures.log(this.deps.log, level, `runner error during ${during}`, error, { during })
     this.events.emit('runner:error', { error, during })
   }
 }

@@ -17,6 +17,7 @@ import type { Logger } from 'pino'
 import { coerceError } from '../log.js'
 import { Doorbell } from '../support/doorbell.js'
 import { IdlePoll } from '../support/idlePoll.js'
+import { REPEATED_FAILURE_WINDOW_MS, RepeatedFailures } from '../support/repeatedFailures.js'
 import { TypedEmitter } from '../runner/events.js'
 import type { AddressGuard } from './addressGuard.js'
 import { sendWebhook } from './sendWebhook.js'
@@ -77,6 +78,8 @@ export class WebhookWorker {
 class DeliveryRun {
   private readonly stopped = new AbortController()
   private readonly doorbell = new Doorbell()
+  /** A poll that fails at every turn (the database is gone) logs once a minute. */
+  private readonly failures = new RepeatedFailures(REPEATED_FAILURE_WINDOW_MS)
   private readonly pace: IdlePoll
   private readonly loop: Promise<void>
   private stopping: Promise<void> | undefined
@@ -120,7 +123,7 @@ class DeliveryRun {
           await Promise.all(claimed.map((delivery) => this.deliver(delivery)))
         }
       } catch (error) {
-        this.deps.log.warn({ err: coerceError(error) }, 'webhook deliveries: a claim or a write failed')
+        this.failures.log(this.deps.log, 'warn', 'webhook deliveries: a claim or a write failed', coerceError(error))
       }
       if (claimed.length < limit) await this.pace.next()
     }

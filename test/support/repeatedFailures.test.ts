@@ -5,6 +5,8 @@
  */
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
+import { Writable } from 'node:stream'
+import { createLogger } from '../../src/log.js'
 import { RepeatedFailures } from '../../src/support/repeatedFailures.js'
 
 describe('RepeatedFailures', () => {
@@ -39,5 +41,35 @@ describe('RepeatedFailures', () => {
     for (let i = 0; i < 101; i++) assert.equal(failures.admit(`kind ${i}`).log, true)
     assert.equal(failures.admit('kind 0').log, true, 'forgotten: logged again')
     assert.equal(failures.admit('kind 100').log, false, 'still remembered')
+  })
+
+  it('logs through pino: the first line plain, the next after the window with heldBack', () => {
+    const lines: Record<string, unknown>[] = []
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>)
+        done()
+      },
+    })
+    const log = createLogger({ level: 'info', destination })
+    let now = 0
+    const failures = new RepeatedFailures(1000, () => now)
+    const refused = new Error('connect ECONNREFUSED 127.0.0.1:5432')
+    for (now = 0; now < 1000; now += 100)
+      failures.log(log, 'error', 'runner error during claim', refused, { during: 'claim' })
+    failures.log(log, 'error', 'runner error during claim', refused, { during: 'claim' })
+    assert.deepEqual(
+      lines.map((line) => [
+        line.level,
+        line.msg,
+        line.during,
+        (line.err as { message: string }).message,
+        line.heldBack,
+      ]),
+      [
+        [50, 'runner error during claim', 'claim', refused.message, undefined],
+        [50, 'runner error during claim (9 more like it since the last one logged)', 'claim', refused.message, 9],
+      ],
+    )
   })
 })
