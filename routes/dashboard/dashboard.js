@@ -38,7 +38,7 @@
       if (key === 'class') el.className = value
       else if (key === 'dataset') Object.assign(el.dataset, value)
       else if (key === 'style') Object.assign(el.style, value)
-      else if (key.startsWith('on')) el.addEventListener(key.slice(2), value)
+      else if (key.startsWith('on')) listen(el, key.slice(2), value)
       else el.setAttribute(key, value === true ? '' : String(value))
     }
     for (const child of children.flat()) {
@@ -49,21 +49,55 @@
   }
 
   /**
-   * Puts `nodes` in `parent` in place of its children, keeping each child whose markup would not
-   * change. The refresh (every 2 s, and after pushed events) draws every list again; replacing rows
-   * that had not changed swapped the buttons under the pointer, and a click whose mouse-down and
-   * mouse-up fell on either side of a refresh reached no button at all (the browser test lost a
-   * schedule's Trigger and a queue's Resume this way under CI load). A kept row acts as its new one
-   * would: every handler works on what its markup shows (a job's id and state, a queue's name and
-   * pause). Kept rows are left where they are, not moved: a move detaches them too.
+   * Handlers live in `el.handlers`, called through one listener per event type, so that an element
+   * kept by `replaceIfChanged` can take the handlers of the one it stands in for (`takeHandlers`).
+   */
+  function listen(el, type, handler) {
+    el.handlers ??= {}
+    if (!el.handlers[type]) el.addEventListener(type, (event) => el.handlers[type]?.(event))
+    el.handlers[type] = handler
+  }
+
+  function takeHandlers(kept, next) {
+    for (const type of Object.keys(kept.handlers ?? {})) if (!next.handlers?.[type]) kept.handlers[type] = undefined
+    for (const [type, handler] of Object.entries(next.handlers ?? {})) listen(kept, type, handler)
+  }
+
+  /**
+   * Puts `nodes` in `parent` in place of its children, changing only what differs. The refresh (every
+   * 2 s, and after pushed events) draws every list again; replacing the rows swapped the buttons under
+   * the pointer, and a click whose mouse-down and mouse-up fell on either side of a refresh reached no
+   * button at all (the browser test lost a schedule's Trigger and a queue's Resume this way under CI
+   * load, and a running job's row, whose progress changes at every refresh, lost its Cancel button
+   * each time). So an element whose tag and attributes are unchanged is kept, with the new one's
+   * handlers, and only its children are brought up to date, text in place; a changed one is replaced.
    */
   function replaceIfChanged(parent, nodes) {
-    const old = [...parent.children]
+    const old = [...parent.childNodes]
     nodes.forEach((node, i) => {
       if (i >= old.length) parent.append(node)
-      else if (old[i].outerHTML !== node.outerHTML) old[i].replaceWith(node)
+      else update(old[i], node)
     })
     for (const surplus of old.slice(nodes.length)) surplus.remove()
+  }
+
+  function update(old, next) {
+    if (old.nodeType === Node.TEXT_NODE && next.nodeType === Node.TEXT_NODE) {
+      if (old.data !== next.data) old.data = next.data
+    } else if (
+      old.nodeType === Node.ELEMENT_NODE &&
+      next.nodeType === Node.ELEMENT_NODE &&
+      sameTagAndAttributes(old, next)
+    ) {
+      takeHandlers(old, next)
+      replaceIfChanged(old, [...next.childNodes])
+    } else old.replaceWith(next)
+  }
+
+  function sameTagAndAttributes(a, b) {
+    if (a.tagName !== b.tagName || a.attributes.length !== b.attributes.length) return false
+    for (const { name, value } of a.attributes) if (b.getAttribute(name) !== value) return false
+    return true
   }
 
   function decodeClaims(jwt) {

@@ -138,7 +138,7 @@ for (const target of databaseTargets()) {
         // A long job enqueued through the API appears among the running jobs, with its progress.
         const started = service.runner.events.waitFor('job:start', (e) => e.job.type === 'count')
         const jobId = await enqueue({ type: 'count', payload: { to: 400, stepMs: 50 } })
-        await enqueue({ type: 'count', payload: { to: 2000, stepMs: 20 } })
+        const otherId = await enqueue({ type: 'count', payload: { to: 2000, stepMs: 20 } })
         await started
         const row = page.locator(`#running tr[data-job-id="${jobId}"]`)
         await row.waitFor()
@@ -163,7 +163,7 @@ for (const target of databaseTargets()) {
         assert.equal(job.state, 'cancelled')
         // Its last checkpoints, newest first, each written by its run (GET /v1/jobs/{id}/checkpoints).
         const history = page.locator('#detail-body details.checkpoints')
-        // (Attached, not clicked open: the drawer redraws at every refresh.)
+        // (Attached is enough: the entries are there whether the history is open or not.)
         const attached = { state: 'attached' } as const
         await history.locator('summary', { hasText: /^Checkpoint history \(([1-9]|10)\)$/ }).waitFor(attached)
         await history
@@ -176,6 +176,19 @@ for (const target of databaseTargets()) {
           .waitFor(attached)
         await page.locator('#detail-close').click()
         await page.locator('#detail').waitFor({ state: 'hidden' })
+
+        // The other count job's row changes as its progress does and keeps its Cancel button all
+        // the while: the refresh brings the row up to date in place, so a click that spans a
+        // refresh still reaches the button.
+        const other = page.locator(`#running tr[data-job-id="${otherId}"]`)
+        const cancel = await other.locator('button[data-action="cancel"]').elementHandle()
+        const progressBefore = (await other.locator('.progress-label').textContent()) ?? ''
+        await other.locator('.progress-label').filter({ hasNotText: progressBefore }).waitFor()
+        assert.equal(await cancel!.evaluate((button) => button.isConnected), true, 'its Cancel button was kept')
+        const otherCancelled = service.runner.events.waitFor('job:settled', (e) => e.job.id === otherId)
+        await cancel!.click()
+        assert.equal((await otherCancelled).outcome, 'cancelled')
+        await other.waitFor({ state: 'detached' })
       })
 
       it('shows a future runAt as "in 3 h", a Scheduled view, and the queues no instance serves', async () => {
