@@ -26,7 +26,7 @@ import type { OwnedJob } from '../queue/job.js'
 import { TypedEmitter } from '../runner/events.js'
 import { Doorbell } from '../support/doorbell.js'
 import { IdlePoll } from '../support/idlePoll.js'
-import { REPEATED_FAILURE_WINDOW_MS, RepeatedFailures } from '../support/repeatedFailures.js'
+import { RepeatedFailures } from '../support/repeatedFailures.js'
 import type { WorkedBulkAction } from './bulkAction.js'
 import type { BulkActionStore } from './bulkActionStore.js'
 
@@ -95,7 +95,7 @@ class WorkerRun {
   private readonly stopped = new AbortController()
   private readonly doorbell = new Doorbell()
   /** A poll that fails at every turn (the database is gone) logs once a minute. */
-  private readonly failures = new RepeatedFailures(REPEATED_FAILURE_WINDOW_MS)
+  private readonly failures = new RepeatedFailures()
   private readonly pace: IdlePoll
   private readonly loop: Promise<void>
   private stopping: Promise<void> | undefined

@@ -29,7 +29,7 @@ import { boundedFailedAttempt, claimOf, type Completion, type JobSnapshot } from
 import { coerceError } from '../log.js'
 import { Doorbell } from '../support/doorbell.js'
 import { IdlePoll } from '../support/idlePoll.js'
-import { REPEATED_FAILURE_WINDOW_MS, RepeatedFailures } from '../support/repeatedFailures.js'
+import { RepeatedFailures } from '../support/repeatedFailures.js'
 import { sharedAbortController } from '../support/sharedAbortController.js'
 import { withTimeout } from '../support/withTimeout.js'
 import { decideRetry } from './retryPolicy.js'
@@ -149,7 +149,7 @@ export class RunnerGeneration {
   private readonly pruner: FinishedJobPruner
   private readonly unsubscribe: (() => void)[] = []
   /** A failure of one kind is logged once a minute, however often it repeats (an outage). */
-  private readonly repeatedFailures = new RepeatedFailures(REPEATED_FAILURE_WINDOW_MS)
+  private readonly repeatedFailures = new RepeatedFailures()
   /** A job's `flush()`: one function for every execution. */
   private readonly flushOne = (execution: JobExecution) => this.writeCheckpoints([execution])
   private readonly timeouts: ExecutionTimeouts

@@ -10,6 +10,9 @@
  */
 import type { Logger } from '../log.js'
 
+/** The window unless told otherwise: a failure of one kind is logged once a minute. */
+export const REPEATED_FAILURE_WINDOW_MS = 60_000
+
 /** Kinds remembered at most: failures' messages may carry details (a port, an address) that vary. */
 const MAX_KINDS = 100
 
@@ -25,7 +28,7 @@ export class RepeatedFailures {
   private readonly kinds = new Map<string, { loggedAtMs: number; heldBack: number }>()
 
   constructor(
-    private readonly windowMs: number,
+    private readonly windowMs: number = REPEATED_FAILURE_WINDOW_MS,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -58,6 +61,3 @@ export class RepeatedFailures {
       )
   }
 }
-
-/** The window the service's workers use: a failure of one kind is logged once a minute. */
-export const REPEATED_FAILURE_WINDOW_MS = 60_000

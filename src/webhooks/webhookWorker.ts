@@ -17,7 +17,7 @@ import type { Logger } from 'pino'
 import { coerceError } from '../log.js'
 import { Doorbell } from '../support/doorbell.js'
 import { IdlePoll } from '../support/idlePoll.js'
-import { REPEATED_FAILURE_WINDOW_MS, RepeatedFailures } from '../support/repeatedFailures.js'
+import { RepeatedFailures } from '../support/repeatedFailures.js'
 import { TypedEmitter } from '../runner/events.js'
 import type { AddressGuard } from './addressGuard.js'
 import { sendWebhook } from './sendWebhook.js'
@@ -79,7 +79,7 @@ class DeliveryRun {
   private readonly stopped = new AbortController()
   private readonly doorbell = new Doorbell()
   /** A poll that fails at every turn (the database is gone) logs once a minute. */
-  private readonly failures = new RepeatedFailures(REPEATED_FAILURE_WINDOW_MS)
+  private readonly failures = new RepeatedFailures()
   private readonly pace: IdlePoll
   private readonly loop: Promise<void>
   private stopping: Promise<void> | undefined
