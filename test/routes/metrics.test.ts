@@ -7,33 +7,8 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, afterEach, before, describe, it } from 'node:test'
 import { databaseTargets, onceSkip, ROUTES_THROUGH_THE_STORE, type TestDatabase } from '../support/databases.js'
+import { parseMetrics, valueOf, type Sample } from '../support/prometheus.js'
 import { startTestService, type TestService } from '../support/service.js'
-
-interface Sample {
-  name: string
-  labels: Record<string, string>
-  value: number
-}
-
-/** Parses the Prometheus text format (enough of it for these tests). */
-function parseMetrics(text: string): Sample[] {
-  const samples: Sample[] = []
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line)
-    assert.ok(match, `not a sample line: ${line}`)
-    const labels: Record<string, string> = {}
-    for (const [, key, value] of match[2]?.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g) ?? [])
-      labels[key!] = value!
-    samples.push({ name: match[1]!, labels, value: Number(match[3]) })
-  }
-  return samples
-}
-
-function valueOf(samples: Sample[], name: string, labels: Record<string, string> = {}): number | undefined {
-  const found = samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
-  return found.length === 0 ? undefined : found.reduce((sum, s) => sum + s.value, 0)
-}
 
 for (const target of databaseTargets()) {
   describe(`/metrics on ${target.name}`, { skip: onceSkip(target, ROUTES_THROUGH_THE_STORE) }, () => {
