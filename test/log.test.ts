@@ -3,24 +3,13 @@
  * pino-pretty's human lines when asked (main.ts asks when stdout is a TTY).
  */
 import assert from 'node:assert/strict'
-import { Writable } from 'node:stream'
 import { describe, it } from 'node:test'
 import { createLogger } from '../src/log.js'
-
-function sink(): { stream: Writable; text: () => string } {
-  const chunks: string[] = []
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk.toString('utf8'))
-      done()
-    },
-  })
-  return { stream, text: () => chunks.join('') }
-}
+import { textSink } from './support/textSink.js'
 
 describe('createLogger', () => {
   it('writes one JSON object per line to a destination, secrets redacted', () => {
-    const out = sink()
+    const out = textSink()
     const log = createLogger({ destination: out.stream })
     log.child({ jobId: '42' }).info({ authorization: 'Bearer abc' }, 'job started')
     const record = JSON.parse(out.text().trim()) as Record<string, unknown>
@@ -31,7 +20,7 @@ describe('createLogger', () => {
   })
 
   it('writes human lines with pretty output, keeping the fields', () => {
-    const out = sink()
+    const out = textSink()
     const log = createLogger({ destination: out.stream, pretty: true })
     log.info({ jobId: '42', requestId: 'req-1' }, 'job started')
     const text = out.text()

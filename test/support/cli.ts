@@ -11,12 +11,13 @@
  * follower interrupted, the shell completion, an embedded database's lock) stays spawned.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
-import { Readable, Writable } from 'node:stream'
+import { Readable } from 'node:stream'
 import fs from 'node:fs'
 import path from 'node:path'
 import { runCli } from '../../src/cli/runCli.js'
 import { projectRoot } from '../../src/support/projectRoot.js'
 import { TEST_NODE_FLAGS } from './nodeFlags.js'
+import { textSink } from './textSink.js'
 
 export interface CliRun {
   code: number | null
@@ -75,20 +76,7 @@ export async function cliInProcess(
   env: Record<string, string> = {},
   stdin?: string,
 ): Promise<CliRun> {
-  // Written through at once (the write's callback comes back synchronously), so that everything the
-  // command wrote is in `text` when it returns.
-  const output = () => {
-    let text = ''
-    const stream = new Writable({
-      decodeStrings: false,
-      write(chunk: string | Buffer, _encoding, done) {
-        text += chunk.toString()
-        done()
-      },
-    })
-    return { stream, text: () => text }
-  }
-  const [stdout, stderr] = [output(), output()]
+  const [stdout, stderr] = [textSink(), textSink()]
   const code = await runCli(args, {
     env: cleanEnv(env),
     stdout: stdout.stream,

@@ -5,9 +5,8 @@
  */
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { Writable } from 'node:stream'
-import { createLogger } from '../../src/log.js'
 import { RepeatedFailures } from '../../src/support/repeatedFailures.js'
+import { captureLogs } from './logs.js'
 
 describe('RepeatedFailures', () => {
   it('logs a kind once a window, then says how many it held back', () => {
@@ -44,14 +43,7 @@ describe('RepeatedFailures', () => {
   })
 
   it('logs through pino: the first line plain, the next after the window with heldBack', () => {
-    const lines: Record<string, unknown>[] = []
-    const destination = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>)
-        done()
-      },
-    })
-    const log = createLogger({ level: 'info', destination })
+    const { log, records } = captureLogs('info')
     let now = 0
     const failures = new RepeatedFailures(1000, () => now)
     const refused = new Error('connect ECONNREFUSED 127.0.0.1:5432')
@@ -59,7 +51,7 @@ describe('RepeatedFailures', () => {
       failures.log(log, 'error', 'runner error during claim', refused, { during: 'claim' })
     failures.log(log, 'error', 'runner error during claim', refused, { during: 'claim' })
     assert.deepEqual(
-      lines.map((line) => [
+      records().map((line) => [
         line.level,
         line.msg,
         line.during,
