@@ -50,7 +50,7 @@
 
   /**
    * Handlers live in `el.handlers`, called through one listener per event type, so that an element
-   * kept by `replaceIfChanged` can take the handlers of the one it stands in for (`takeHandlers`).
+   * kept by `updateChildren` can take the handlers of the one it stands in for (`takeHandlers`).
    */
   function listen(el, type, handler) {
     el.handlers ??= {}
@@ -72,7 +72,7 @@
    * each time). So an element whose tag and attributes are unchanged is kept, with the new one's
    * handlers, and only its children are brought up to date, text in place; a changed one is replaced.
    */
-  function replaceIfChanged(parent, nodes) {
+  function updateChildren(parent, nodes) {
     const old = [...parent.childNodes]
     nodes.forEach((node, i) => {
       if (i >= old.length) parent.append(node)
@@ -90,7 +90,7 @@
       sameTagAndAttributes(old, next)
     ) {
       takeHandlers(old, next)
-      replaceIfChanged(old, [...next.childNodes])
+      updateChildren(old, [...next.childNodes])
     } else old.replaceWith(next)
   }
 
@@ -299,7 +299,7 @@
     $('other-queues').textContent = otherQueues
       ? `…and ${otherQueues.queues.toLocaleString()} more queues, served by no instance, with ${otherQueues.counts.queued.toLocaleString()} queued jobs`
       : ''
-    replaceIfChanged(
+    updateChildren(
       $('queues').tBodies[0],
       rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 12 }, 'No queues yet'))],
     )
@@ -423,7 +423,7 @@
         h('td', {}, cancelButton(job)),
       ),
     )
-    replaceIfChanged(
+    updateChildren(
       $('running').tBodies[0],
       rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 7 }, 'Nothing is running'))],
     )
@@ -449,7 +449,7 @@
         h('td', {}, cancelButton(job)),
       ),
     )
-    replaceIfChanged(
+    updateChildren(
       $('scheduled').tBodies[0],
       rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 6 }, 'Nothing scheduled'))],
     )
@@ -517,7 +517,7 @@
         ),
       )
     })
-    replaceIfChanged(
+    updateChildren(
       $('schedules').tBodies[0],
       rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 6 }, 'No schedules'))],
     )
@@ -553,7 +553,7 @@
         errorHistory(job),
       ),
     )
-    replaceIfChanged($('failures'), items.length ? items : [h('li', { class: 'empty' }, 'No failures. ')])
+    updateChildren($('failures'), items.length ? items : [h('li', { class: 'empty' }, 'No failures. ')])
   }
 
   function renderRecent({ jobs }) {
@@ -568,7 +568,7 @@
         h('td', {}, when(job.createdAt)),
       ),
     )
-    replaceIfChanged(
+    updateChildren(
       $('recent').tBodies[0],
       rows.length ? rows : [h('tr', {}, h('td', { class: 'empty', colspan: 5 }, 'No jobs yet'))],
     )
@@ -692,7 +692,7 @@
       errorHistory(job),
       logBlock(job),
     ]
-    replaceIfChanged($('detail-body'), parts.flat().filter(Boolean))
+    updateChildren($('detail-body'), parts.flat().filter(Boolean))
   }
 
   /** The open job's new log lines since the last refresh, appended to what the drawer shows. */
