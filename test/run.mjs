@@ -33,6 +33,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const TSC = path.join(root, 'node_modules/typescript/bin/tsc')
 
 /**
  * Files that run after the others, four at a time. They assert on what real processes do within
@@ -225,7 +226,7 @@ function runFiles(group, concurrency) {
  */
 function build() {
   const steps = [
-    [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'test/tsconfig.json'), '--noCheck'],
+    [TSC, '-p', path.join(root, 'test/tsconfig.json'), '--noCheck'],
     [path.join(root, 'scripts/copy-job-files.mjs')],
     [path.join(root, 'scripts/openapi-json.mjs')],
   ]
@@ -242,8 +243,7 @@ function build() {
  * (a quick loop, or the soak) has none.
  */
 function startTypeCheck() {
-  const tsc = path.join(root, 'node_modules/typescript/bin/tsc')
-  const args = [tsc, '-p', path.join(root, 'tsconfig.check.json'), '--incremental']
+  const args = [TSC, '-p', path.join(root, 'tsconfig.check.json'), '--incremental']
   args.push('--tsBuildInfoFile', path.join(root, 'dist/.tsbuildinfo-check'))
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
   try {

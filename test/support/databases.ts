@@ -132,7 +132,8 @@ function databaseUrlOf(adminUrl: string, name: string): string {
   return url.toString()
 }
 
-async function migrateDatabase(databaseUrl: string, dataDir: string): Promise<void> {
+/** Migrates the database of `databaseUrl`, or the embedded one in `dataDir` without it. */
+async function migrateDatabase(databaseUrl: string | undefined, dataDir: string): Promise<void> {
   const db = await connectDatabase({ databaseUrl, dataDir, maxConnections: 1 })
   try {
     await migrate(db)
@@ -302,12 +303,7 @@ async function pgliteTemplate(): Promise<string> {
     await sleep(50)
   }
   const building = `${template}.${process.pid}.${randomBytes(4).toString('hex')}`
-  const db = await connectDatabase({ databaseUrl: undefined, dataDir: building })
-  try {
-    await migrate(db)
-  } finally {
-    await db.close()
-  }
+  await migrateDatabase(undefined, building)
   await fs.appendFile(path.join(building, 'pgdata', 'postgresql.conf'), TEST_SETTINGS)
   await fs.writeFile(path.join(building, 'ready'), '')
   // A waiter past the stale bound may have built one too; either copy is good.
