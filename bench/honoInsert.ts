@@ -13,16 +13,28 @@
  * - `async-commit`: the real insert, its connections with `synchronous_commit = off` (everything but
  *   waiting for the WAL flush: not durable, a step only);
  * - `durable` (the default): the real insert, committed.
+ *
+ * GUARDED=1 puts ours' own guards in front of the insert, and nothing else of ours: the bearer token
+ * checked by the service's verifier and its cache (JWT_SECRET, audience `job-runner`, scope
+ * `jobs:write`), and the body read and validated against openapi.yaml's `EnqueueRequest` as
+ * `POST /v1/jobs` reads it. What an endpoint must do to be safe to expose, that is: ours ÷ this is
+ * what ours' other work (ids, logs, metrics, tracing, the lifecycle's gate, wait reasons) costs.
  */
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import postgres from 'postgres'
 import { DEFAULT_DATABASE_SCHEMA } from '../src/config.js'
 import { connectDatabase } from '../src/db/connect.js'
 import { toJob, type Json } from '../src/queue/job.js'
 import { EnqueueBatches } from '../src/queue/enqueueBatches.js'
 import { insertedJobRow, JobStore, type EnqueuedJob, type NewJob } from '../src/queue/store.js'
+import { cachedTokenVerifier } from '../src/auth/tokenCache.js'
+import { createTokenVerifier } from '../src/auth/tokenVerifier.js'
+import { authenticate } from '../src/http/authenticate.js'
+import { readJsonBody } from '../src/http/jsonBody.js'
+import { OpenApiSpec } from '../src/http/openapi.js'
+import '../src/http/context.js'
 
 type Store = Pick<JobStore, 'enqueueJobs'>
 const STORES: Record<string, (databaseUrl: string) => Promise<Store>> = {
@@ -88,10 +100,12 @@ if (openStore === undefined) throw new Error(`STORE is one of ${Object.keys(STOR
 if (databaseUrl === undefined && storeName !== 'none') throw new Error('set DATABASE_URL')
 const batches = new EnqueueBatches(await openStore(databaseUrl ?? ''))
 
+type Body = { type: string; payload?: Json }
 const app = new Hono()
-app.post('/v1/jobs', async (c) => {
-  const body = await c.req.json<{ type: string; payload?: Json }>()
-  const { job } = await batches.enqueue('bench', {
+const guards = process.env.GUARDED === '1' ? guarded() : undefined
+const enqueue = async (c: Context) => {
+  const body = guards ? await readJsonBody<Body>(c, guards.validate) : await c.req.json<Body>()
+  const { job } = await batches.enqueue(guards ? c.get('principal').sub : 'bench', {
     type: body.type,
     queue: 'default',
     payload: body.payload ?? {},
@@ -105,7 +119,20 @@ app.post('/v1/jobs', async (c) => {
   })
   const { owner: _owner, ...shown } = job
   return c.json(shown, 202)
-})
+}
+if (guards) app.post('/v1/jobs', guards.authenticate, enqueue)
+else app.post('/v1/jobs', enqueue)
+
+function guarded() {
+  const secret = process.env.JWT_SECRET
+  if (secret === undefined) throw new Error('GUARDED=1 needs JWT_SECRET')
+  const verifyToken = cachedTokenVerifier(createTokenVerifier({ secret, audience: 'job-runner' }))
+  return {
+    authenticate: authenticate(verifyToken, 'jobs:write'),
+    validate: OpenApiSpec.load().schema('EnqueueRequest'),
+  }
+}
+
 serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
   process.stdout.write(`READY ${info.port}\n`)
 })

@@ -3,7 +3,9 @@
  * serving another queue so that the jobs stay queued) against what a user would build without it
  * (bench/userGraphile.mjs: Hono + jose + graphile-worker `addJob`; bench/userPgBoss.mjs: the same with
  * pg-boss `send`), and against the insert-alone yardstick (honoInsert.ts: a bare Hono route doing only
- * the service's group-committed insert). Bare Hono (no database) gives the machine's state. autocannon
+ * the service's group-committed insert), and against that yardstick behind ours' token check and body
+ * validation (`hono-insert-guarded`: what any endpoint safe to expose does, and nothing else of ours).
+ * Bare Hono (no database) gives the machine's state. autocannon
  * c=64 against each in turn, run after run; every 2xx is checked against the rows stored.
  */
 import path from 'node:path'
@@ -42,6 +44,15 @@ export async function p3Users(ctx) {
       await reset('ours')
       const server = await startScript(compiledScript('honoInsert.js'), { DATABASE_URL: urls.ours })
       return { server, headers: {}, stored: oursStored }
+    },
+    async 'hono-insert-guarded'() {
+      await reset('ours')
+      const server = await startScript(compiledScript('honoInsert.js'), {
+        DATABASE_URL: urls.ours,
+        GUARDED: '1',
+        JWT_SECRET: SECRET,
+      })
+      return { server, headers: auth, stored: oursStored }
     },
     async 'user-graphile'() {
       await reset('graphile')
@@ -106,6 +117,17 @@ export function summarizeP3users(byConfig) {
     lines.push(
       '',
       `ours ÷ hono-insert (target ≥ 0.9), per run: ${describe(ratio((i) => byConfig['hono-insert'][i].reqPerSec))}`,
+    )
+  if (byConfig['hono-insert-guarded'])
+    lines.push(
+      '',
+      `ours ÷ hono-insert-guarded (the insert behind ours' token check and body validation), per run: ${describe(
+        ratio((i) => byConfig['hono-insert-guarded'][i].reqPerSec),
+      )}`,
+      '',
+      `hono-insert-guarded ÷ hono-insert (what the guards leave of the insert alone), per run: ${describe(
+        byConfig['hono-insert-guarded'].map((r, i) => r.reqPerSec / byConfig['hono-insert'][i].reqPerSec),
+      )}`,
     )
   if (byConfig['user-graphile'] && byConfig['user-pgboss'])
     lines.push(

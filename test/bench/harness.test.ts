@@ -134,7 +134,14 @@ describeOrSkip('benchmark harness, issue 24 figures (smoke)', { skip, timeout: 3
     assert.ok(blackBox['graphile-bb'][0].startLagMs >= 0, 'graphile-worker started no job before its runAt')
 
     const users = figures.P3users!
-    assert.deepEqual(Object.keys(users), ['ours', 'hono-insert', 'user-graphile', 'user-pgboss', 'bare-hono'])
+    assert.deepEqual(Object.keys(users), [
+      'ours',
+      'hono-insert',
+      'hono-insert-guarded',
+      'user-graphile',
+      'user-pgboss',
+      'bare-hono',
+    ])
     for (const [config, [run]] of Object.entries(users)) {
       assert.equal(run.non2xx, 0, `${config}: every request answered 2xx`)
       assert.ok(run.total > 0, `${config}: requests answered`)
