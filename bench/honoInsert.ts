@@ -17,8 +17,8 @@
  * GUARDED=1 puts ours' own guards in front of the insert, and nothing else of ours: the bearer token
  * checked by the service's verifier and its cache (JWT_SECRET, audience `job-runner`, scope
  * `jobs:write`), and the body read and validated against openapi.yaml's `EnqueueRequest` as
- * `POST /v1/jobs` reads it. What an endpoint must do to be safe to expose, that is: ours ÷ this is
- * what ours' other work (ids, logs, metrics, tracing, the lifecycle's gate, wait reasons) costs.
+ * `POST /v1/jobs` reads it. An endpoint must do that much before it is safe to expose, so ours ÷ this
+ * is what the rest of ours (ids, logs, metrics, tracing, the lifecycle's gate, wait reasons) costs.
  */
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'

@@ -5,8 +5,8 @@
  * pg-boss `send`), and against the insert-alone yardstick (honoInsert.ts: a bare Hono route doing only
  * the service's group-committed insert), and against that yardstick behind ours' token check and body
  * validation (`hono-insert-guarded`: what any endpoint safe to expose does, and nothing else of ours).
- * Bare Hono (no database) gives the machine's state. autocannon
- * c=64 against each in turn, run after run; every 2xx is checked against the rows stored.
+ * Bare Hono (no database) gives the machine's state. autocannon c=64 against each in turn, run after
+ * run; every 2xx is checked against the rows stored.
  */
 import path from 'node:path'
 import {
