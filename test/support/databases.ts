@@ -89,7 +89,7 @@ export function postgresTarget(adminUrl: string, bouncerUrl = process.env.TEST_P
       const dataDir = await fs.mkdtemp(path.join(testRunDir(), 'job-runner-test-'))
       // Migrated like the PGlite copies, so suites that use the store directly find the tables.
       if (!template) await migrateDatabase(databaseUrl, dataDir)
-      const pooledUrl = bouncerUrl ? throughBouncer(bouncerUrl, name) : undefined
+      const pooledUrl = bouncerUrl ? databaseUrlOf(bouncerUrl, name) : undefined
       return {
         env: pooledUrl
           ? {
@@ -125,9 +125,9 @@ export function postgresTarget(adminUrl: string, bouncerUrl = process.env.TEST_P
   }
 }
 
-/** Database `name` on the server of `adminUrl`. */
-function databaseUrlOf(adminUrl: string, name: string): string {
-  const url = new URL(adminUrl)
+/** Database `name` on the server (or the PgBouncer) of `serverUrl`. */
+function databaseUrlOf(serverUrl: string, name: string): string {
+  const url = new URL(serverUrl)
   url.pathname = `/${name}`
   return url.toString()
 }
@@ -198,13 +198,6 @@ export async function dropRunTemplates(adminUrl: string, runDir: string): Promis
   } finally {
     await admin.end()
   }
-}
-
-/** Database `name` through the PgBouncer of `bouncerUrl`. */
-function throughBouncer(bouncerUrl: string, name: string): string {
-  const url = new URL(bouncerUrl)
-  url.pathname = `/${name}`
-  return url.toString()
 }
 
 /** PGlite always; PostgreSQL too when TEST_DATABASE_URL is set. */
