@@ -182,10 +182,15 @@ export async function startService({ config, log, exit, registry, signal }: Serv
     leaseMs: config.leaseMs,
     onError: (error, during) => log.warn({ err: coerceError(error), during }, `signals: ${during} failed`),
   })
-  const jobs = new JobService(store, jobRegistry, notifier, signals.view, {
-    allowHttp: config.webhooks.allowHttp,
-    signingSecretSet: config.webhooks.secret !== undefined,
-  })
+  // The runner, made below, may start an enqueue's jobs at once (src/runner/localStarts.ts).
+  const jobs = new JobService(
+    store,
+    jobRegistry,
+    notifier,
+    signals.view,
+    { allowHttp: config.webhooks.allowHttp, signingSecretSet: config.webhooks.secret !== undefined },
+    () => runner,
+  )
   const schedules = new ScheduleService(scheduleStore, jobRegistry, jobs, notifier)
   const eventHub = new JobEventHub(
     {},

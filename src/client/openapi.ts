@@ -20,9 +20,11 @@ export interface paths {
         put?: never;
         /**
          * Enqueue a job
-         * @description 202 once the job is committed. With an `Idempotency-Key`, the same key and the same body
-         *     again answer 200 with the original job and `Idempotent-Replayed: true`; the same key with
-         *     another body answers 422. Scope `jobs:write`. A W3C `traceparent` header is stored with the
+         * @description 202 once the job is committed. When the instance that accepts it has a free place for it and
+         *     no older job waits in its queue, the job is committed already claimed by that instance and
+         *     starts at once: the answer then says `running`, its first attempt counted. With an
+         *     `Idempotency-Key`, the same key and the same body again answer 200 with the original job and
+         *     `Idempotent-Replayed: true`; the same key with another body answers 422. Scope `jobs:write`. A W3C `traceparent` header is stored with the
          *     job: its first run is a child span of the request's trace, later runs link to it.
          */
         post: operations["enqueueJob"];
@@ -44,7 +46,9 @@ export interface paths {
         /**
          * Enqueue many jobs, all or nothing
          * @description Every job is validated before any is stored; one bad job refuses the batch. Scope `jobs:write`.
-         *     A W3C `traceparent` header is stored with every job of the batch, as for one job.
+         *     A W3C `traceparent` header is stored with every job of the batch, as for one job. As there,
+         *     jobs the accepting instance has room for (and no idempotency key among the batch's) may be
+         *     committed claimed by it and answered `running`; the rest are `queued`.
          */
         post: operations["enqueueJobs"];
         delete?: never;
@@ -1854,7 +1858,7 @@ export interface operations {
                     "application/json": components["schemas"]["Job"];
                 };
             };
-            /** @description Stored; it will run. */
+            /** @description Stored; it will run (`queued`), or it runs already (`running`). */
             202: {
                 headers: {
                     Location: components["headers"]["Location"];

@@ -14,6 +14,7 @@ import type { JobLogLine, StreamedJobLogLine } from './jobLogStore.js'
 import type { Notifier } from './notifier.js'
 import type {
   CancelOutcome,
+  ClaimedJob,
   EnqueuedJob,
   JobScope,
   JobStore,
@@ -24,6 +25,7 @@ import type {
   VersionedJob,
 } from './store.js'
 import { EnqueueBatches } from './enqueueBatches.js'
+import type { LocalStarts } from '../runner/localStarts.js'
 import { CheckpointService } from './checkpointService.js'
 import { CANCELLABLE_STATES } from './store.js'
 import { parseTimestamp, TIMESTAMP_RANGE } from './timestamp.js'
@@ -113,6 +115,8 @@ export class JobService {
     private readonly notifier: Notifier,
     private readonly view: JobView = async (jobs) => [...jobs],
     private readonly callbacks: CallbackPolicy = { allowHttp: false, signingSecretSet: false },
+    /** This instance's runner, which may take new jobs at once (src/runner/localStarts.ts); none: every job is queued. */
+    private readonly localStarts: () => LocalStarts | undefined = () => undefined,
   ) {
     // One deadline a statement, not one a request: a timer per group-commit batch. A request queued
     // behind batches in flight waits for them first, so its wait is bounded by twice STORE_TIMEOUT_MS.
@@ -175,9 +179,17 @@ export class JobService {
       queue !== undefined && batch.jobs.every((job) => job.queue === queue)
         ? this.notifier.awaitNotice('jobsAvailable', queue)
         : undefined
+    const reservation = batch.jobs.every((job) => job.idempotencyKey === null)
+      ? this.localStarts()?.reserveStarts(batch.jobs)
+      : undefined
+    const inserting = this.store.enqueueJobs(reservation ? { ...batch, startHere: reservation } : batch)
+    // The runner hears of the statement's end, not of the caller's wait: one that answers past its
+    // deadline has still claimed its jobs here, and they must run rather than wait for their lease to expire.
+    if (reservation)
+      inserting.then((inserted) => reservation.accept(startedHere(inserted, batch.jobs)), reservation.cancel)
     let enqueued: EnqueuedJob[]
     try {
-      enqueued = await answersInTime(this.store.enqueueJobs(batch))
+      enqueued = await answersInTime(inserting)
     } catch (error) {
       notice?.forget()
       throw error
@@ -481,6 +493,13 @@ export class JobService {
 
 function optionalAfter(afterId: string | undefined): { afterId?: string } {
   return afterId === undefined ? {} : { afterId }
+}
+
+/** The jobs an enqueue inserted claimed by this instance (the `start here` row), as a claim hands them to the runner. */
+function startedHere(enqueued: readonly EnqueuedJob[], jobs: readonly NewJob[]): ClaimedJob[] {
+  return enqueued.flatMap(({ job, replayed }, i) =>
+    !replayed && job.state === 'running' ? [{ ...job, traceparent: jobs[i]!.traceparent ?? null }] : [],
+  )
 }
 
 /**

@@ -23,6 +23,8 @@
  *                │ │ ┌──── fail, abandon, lease expired (counted) ◀─────┤
  *                ▼ ▼ ▼                                                  │
  *   enqueue ──▶ queued ──claim (+1 attempt, before any code runs)──▶ running ──complete──▶ succeeded
+ *     │          │  ▲                                                 ▲ │
+ *     └──start here (+1 attempt: claimed by the instance accepting it)┘ │
  *                │  ▲                                                   │
  *                │  └─resume── paused ◀──pause (pause_requested: refunded)┤
  *                │               ▲   ╲                                  ├──cancel running──▶ cancelled
@@ -37,6 +39,11 @@
  *
  *   row              statement                from → to                      attempts      interruptions
  *   enqueue          enqueueJobs              – → queued                     0             0
+ *   start here       enqueueJobs (startHere)  – → running (leased)           1, before the code runs (started_at set)
+ *                                                                                                (the instance that accepts the job has a
+ *                                                                                                 place for it and no older job waits:
+ *                                                                                                 inserted as its claim would leave it;
+ *                                                                                                 src/runner/localStarts.ts)
  *   claim            claimJobs                queued → running (leased)      +1, before the code runs (started_at set)
  *                    claimLimitedJobs                                                            (types with concurrency limits:
  *                                                                                                 within them, src/queue/limitedClaim.ts;
@@ -326,21 +333,23 @@ export function insertedJobRow(
   owner: string,
   job: NewJob,
   { id, run_at, created_at }: { id: string; run_at: string; created_at: string },
+  /** Inserted claimed by the enqueuing instance (the `start here` row): started at its creation. */
+  startedHere = false,
 ): JobFields {
   return {
     id,
     owner,
     type: job.type,
     queue: job.queue,
-    state: 'queued',
+    state: startedHere ? 'running' : 'queued',
     payload: job.payload ?? {},
     priority: job.priority,
-    attempts: 0,
+    attempts: startedHere ? 1 : 0,
     max_attempts: job.maxAttempts,
     timeout_seconds: job.timeoutSeconds,
     run_at,
     created_at,
-    started_at: null,
+    started_at: startedHere ? created_at : null,
     finished_at: null,
     cancel_requested: false,
     cancel_requested_at: null,
@@ -426,7 +435,20 @@ export class JobStore {
    * Inserts jobs in one statement, all or nothing. A reused idempotency key replays its job. Runs in
    * a transaction of its own, or in the caller's (`within`).
    */
-  async enqueueJobs({ owner, jobs }: { owner: string; jobs: readonly NewJob[] }): Promise<EnqueuedJob[]> {
+  async enqueueJobs({
+    owner,
+    jobs,
+    startHere,
+  }: {
+    owner: string
+    jobs: readonly NewJob[]
+    /**
+     * The `start here` row: the jobs whose `starts` flag is set are inserted claimed by `instanceId`
+     * (src/runner/localStarts.ts). Only for an enqueue without idempotency keys in a transaction of
+     * its own; otherwise every job is inserted queued.
+     */
+    startHere?: { instanceId: string; leaseMs: number; starts: readonly boolean[] }
+  }): Promise<EnqueuedJob[]> {
     if (jobs.length === 0) return []
     const rows = jobs.map((job, ord) => ({
       ord,
@@ -451,21 +473,34 @@ export class JobStore {
       // (the hot path of POST /v1/jobs, where parsing 25 returned columns per job cost more than the
       // insert's round trip; the rest of the row is `insertedJobRow`'s). The payload is the one sent
       // (jsonb may order its keys differently on a later read, the same JSON value).
+      const starts = startHere?.starts.some(Boolean) ? startHere : undefined
+      // A job started here is written as the claim would leave it: running, leased here, its attempt
+      // counted and started_at set (the same now() as created_at), before any code runs.
+      const startedColumns = starts
+        ? this.sql`, state, attempts, started_at, lease_owner, lease_expires_at`
+        : this.sql``
+      const startedValues = starts
+        ? this.sql`, case when x.start then 'running' else 'queued' end, x.start::int, case when x.start then now() end,
+                   case when x.start then ${starts.instanceId}::uuid end,
+                   case when x.start then now() + ${starts.leaseMs} * interval '1 millisecond' end`
+        : this.sql``
+      const document = starts ? rows.map((row, i) => ({ ...row, start: starts.starts[i] === true })) : rows
       const assigned = await this.sql<{ id: string; run_at: string; created_at: string }[]>`
         insert into ${this.schema}.job_runner_jobs (owner, type, queue, payload, priority, max_attempts, max_interruptions, timeout_seconds, run_at, callback, traceparent,
-                                     concurrency_key, expires_at)
+                                     concurrency_key, expires_at ${startedColumns})
         select ${owner}, x.type, x.queue, coalesce(x.payload, '{}'::jsonb), x.priority, x.max_attempts, x.max_interruptions,
-               x.timeout_seconds, coalesce(x.run_at, now()), x.callback, x.traceparent, x.concurrency_key, x.expires_at
-        from jsonb_to_recordset(${this.sql.json(rows as unknown as Json)}) as x(
+               x.timeout_seconds, coalesce(x.run_at, now()), x.callback, x.traceparent, x.concurrency_key, x.expires_at ${startedValues}
+        from jsonb_to_recordset(${this.sql.json(document as unknown as Json)}) as x(
           ord int, type text, queue text, payload jsonb, priority int, max_attempts int, max_interruptions int,
-          timeout_seconds float8, run_at timestamptz, callback jsonb, traceparent text, concurrency_key text, expires_at timestamptz)
+          timeout_seconds float8, run_at timestamptz, callback jsonb, traceparent text, concurrency_key text, expires_at timestamptz,
+          start boolean)
         order by x.ord
         returning id, to_char(run_at at time zone 'UTC', ${ISO_TIMESTAMP}) as run_at, to_char(created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as created_at`
       // Identity values follow the select's order, so sorting by id restores `ord`.
       assigned.sort((a, b) => compareIds(a.id, b.id))
       return assigned.map((columns, i): EnqueuedJob => ({
         replayed: false,
-        job: toJob(insertedJobRow(owner, jobs[i]!, columns)),
+        job: toJob(insertedJobRow(owner, jobs[i]!, columns, starts?.starts[i] === true)),
       }))
     }
     const insert = async (sql: Sql | TransactionSql) => {
@@ -1639,6 +1674,7 @@ function toVersionedJob({ version, ...row }: JobRow & { version: string }): Vers
 /** The rows of the transition table (see the header), each the name of the statement that performs it. */
 export const JOB_TRANSITIONS = {
   enqueue: 'enqueueJobs',
+  startHere: 'enqueueJobs',
   claim: ['claimJobs', 'claimLimitedJobs'],
   release: 'releaseJobs',
   complete: 'completeJobs',

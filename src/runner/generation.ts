@@ -25,7 +25,14 @@ import type { Json, OwnedJob } from '../queue/job.js'
 import type { NewJobLogLine } from '../queue/jobLogStore.js'
 import type { LimitedClaimParams, LimitedQueue, LimitedType, Limits } from '../queue/limitedClaim.js'
 import type { Pause, PauseMode } from '../queue/pauseStore.js'
-import { boundedFailedAttempt, claimOf, type Completion, type JobSnapshot } from '../queue/store.js'
+import {
+  boundedFailedAttempt,
+  claimOf,
+  type ClaimedJob,
+  type Completion,
+  type JobSnapshot,
+  type NewJob,
+} from '../queue/store.js'
 import { coerceError } from '../log.js'
 import { Doorbell } from '../support/doorbell.js'
 import { IdlePoll } from '../support/idlePoll.js'
@@ -47,6 +54,7 @@ import { ExpirySweeper } from './expirySweeper.js'
 import { StatisticsKeeper } from './statisticsKeeper.js'
 import type { LiveRuns } from './liveRuns.js'
 import { LocalQueue } from './localQueue.js'
+import type { StartReservation } from './localStarts.js'
 import { OutcomeBatches } from './outcomeBatches.js'
 import type { RunnerConfig, RunnerDependencies, StopReport } from './runner.js'
 
@@ -111,6 +119,18 @@ export class RunnerGeneration {
    * notice, a due timer, a limited job's end); a ring per settle then made an empty claim per job.
    */
   private queueMayHoldMore = true
+  /**
+   * Whether the last claim found every queue served here empty of what it could take, and nothing
+   * may have come since (no notice of jobs, due time, resync or resume: `workMayWait` counts them in
+   * `wakeUps`). Only then may an enqueue start its jobs here (`reserveStarts`): a new job must not
+   * pass older ones that wait.
+   */
+  private queuesDrained = false
+  private wakeUps = 0
+  /** Places held for enqueues whose jobs may start here, until their insert answers (`reserveStarts`). */
+  private reservedStarts = 0
+  /** Those inserts, each settled when it answers: a stop waits for them before it hands jobs back. */
+  private readonly startsInFlight = new Set<Promise<void>>()
   /**
    * With limits served: whether the plain claim (types and queues without limits) may find work.
    * Closed once it came back short; opened on a notice of jobs available (not on a limited job's
@@ -399,6 +419,9 @@ export class RunnerGeneration {
     clearTimeout(this.earlyStartTimer)
     for (const off of this.unsubscribe.splice(0)) off()
     await withTimeout(this.claimLoop ?? Promise.resolve(), timer.remainingMs()).catch(() => {})
+    // Enqueues starting jobs here answer first, so that their jobs go back with the rest (one that
+    // answers later finds the local queue released, and hands its jobs back itself: `hold`).
+    await withTimeout(Promise.all(this.startsInFlight), timer.remainingMs()).catch(() => {})
     // Jobs whose code never ran go back first, so other instances can take them while these stop.
     const releasing = this.release(this.localQueue.release(), timer)
     for (const execution of this.executions.values()) execution.abort('shutdown')
@@ -501,6 +524,11 @@ export class RunnerGeneration {
     return this.config.concurrency - this.deps.liveRuns.slotsTaken
   }
 
+  /** Jobs a claim may take now: for the free slots and the local queue's room, less the places enqueues hold (`reserveStarts`). */
+  private get claimRoom(): number {
+    return Math.max(0, Math.max(0, this.freeSlots - this.startableWaiting) + this.localQueue.room - this.reservedStarts)
+  }
+
   /**
    * Claims for the free slots plus what the local queue wants to hold, and sleeps on the doorbell
    * when there is nothing to claim or nowhere to put it. Settling jobs fill their slots without
@@ -513,11 +541,12 @@ export class RunnerGeneration {
       // A job that waited for an abandoned run to end (of this generation or an earlier one) may start now.
       this.fillSlots()
       let claimedAll = false
-      const unclaimedSlots = this.freeSlots - this.startableWaiting
+      const unclaimedSlots = this.freeSlots - this.startableWaiting - this.reservedStarts
       this.queueMayHoldMore = true
       if ((unclaimedSlots > 0 || this.localQueue.wantsRefill) && (this.deps.mayClaim?.() ?? true)) {
         this.localQueue.sampleRate()
-        const limit = Math.max(0, unclaimedSlots) + this.localQueue.room
+        const limit = this.claimRoom
+        const wakeUps = this.wakeUps
         try {
           const claimed = await this.claim(limit, Math.max(0, unclaimedSlots))
           const jobs = this.notPaused(claimed)
@@ -527,11 +556,14 @@ export class RunnerGeneration {
           if (claimed.length > 0) this.claimPace.found()
           this.fillSlots()
           claimedAll = limit > 0 && claimed.length === limit
+          // Short, the claim left nothing it could take, unless something came while it ran.
+          this.queuesDrained = limit > 0 && !claimedAll && wakeUps === this.wakeUps
           // The limited claim takes jobs for free slots only, and one short of its limits may find more
           // as soon as a slot frees: with limits, every settle looks again (at once, not after its
           // write), unless the limited claim found nothing to take (see `limitedClaims`).
           this.queueMayHoldMore = claimedAll || (this.limited.any && this.limitedClaims.isOpen)
         } catch (error) {
+          this.queuesDrained = false
           this.reportError(coerceError(error), 'claim')
           failures += 1
           await this.doorbell.wait(Math.min(5000, 100 * 2 ** failures))
@@ -763,6 +795,69 @@ export class RunnerGeneration {
     if (jobs.some((job) => job.runAt > now)) this.holdsEarlyJobs = true
   }
 
+  /**
+   * Which of an enqueue's jobs may start here at once (the `start here` row; src/runner/localStarts.ts):
+   * while this generation claims, its last claim found the queues empty (`queuesDrained`), and it has
+   * room as a claim would count it (free slots and the local queue's), those due now, of a queue it
+   * serves and a type it runs, neither paused nor under limits (whose places only the limited claim
+   * counts). Their places are held until the insert answers.
+   */
+  reserveStarts(jobs: readonly NewJob[]): StartReservation | undefined {
+    if (this.state !== 'running' || !this.queuesDrained || !(this.deps.mayClaim?.() ?? true)) return undefined
+    this.localQueue.sampleRate()
+    let room = this.claimRoom
+    if (room <= 0) return undefined
+    const pauses = this.deps.pauses
+    const now = Date.now()
+    const starts = jobs.map((job) => {
+      const startable =
+        room > 0 &&
+        job.runAt === null &&
+        (job.expiresAt == null || job.expiresAt.getTime() > now) &&
+        this.config.queues.includes(job.queue) &&
+        this.deps.registry.get(job.type) !== undefined &&
+        !this.limited.has.has(job.type) &&
+        !this.limited.queueNames.has(job.queue) &&
+        (!pauses || pauses.isEmpty || pauses.modeFor(job) === undefined)
+      if (startable) room -= 1
+      return startable
+    })
+    const count = starts.filter(Boolean).length
+    if (count === 0) return undefined
+    this.reservedStarts += count
+    let answered!: () => void
+    const inFlight = new Promise<void>((resolve) => (answered = resolve))
+    this.startsInFlight.add(inFlight)
+    let held = true
+    const free = () => {
+      if (!held) return
+      held = false
+      this.reservedStarts -= count
+      this.startsInFlight.delete(inFlight)
+      answered()
+    }
+    return {
+      instanceId: this.leaseOwner,
+      leaseMs: this.config.leaseMs,
+      starts,
+      accept: (claimed) => {
+        free()
+        this.takeStarted(claimed)
+      },
+      cancel: free,
+    }
+  }
+
+  /** Jobs an enqueue inserted claimed by this generation: held and started as a claim's are. */
+  private takeStarted(claimed: readonly ClaimedJob[]): void {
+    if (claimed.length === 0) return
+    // A pause heard while the insert ran holds them; a stop begun meanwhile hands them back (`hold`).
+    const jobs = this.notPaused([...claimed])
+    this.hold(jobs)
+    if (jobs.length > 0) this.events.emit('jobs:claimed', { jobs, waiting: this.localQueue.size })
+    this.fillSlots()
+  }
+
   /** Starts waiting jobs in the free slots. */
   private fillSlots(): void {
     const now = Date.now()
@@ -850,6 +945,8 @@ export class RunnerGeneration {
 
   /** Jobs may have become claimable (a notice, a due time, a resync, a resume): the loop looks, with both claims. */
   private workMayWait(): void {
+    this.wakeUps += 1
+    this.queuesDrained = false
     this.plainClaims.open()
     this.limitedClaims.open()
     this.doorbell.ring()

@@ -17,7 +17,8 @@ import type { JobRegistry } from '../../jobs/registry.js'
 import type { Config } from '../config.js'
 import type { Notifier } from '../queue/notifier.js'
 import type { JobExecution } from './jobExecution.js'
-import type { JobStore } from '../queue/store.js'
+import type { JobStore, NewJob } from '../queue/store.js'
+import type { LocalStarts, StartReservation } from './localStarts.js'
 import type { LimitedQueue } from '../queue/limitedClaim.js'
 import type { PauseBoard } from '../queue/pauses.js'
 import { TypedEmitter, type RunnerEvents } from './events.js'
@@ -101,7 +102,7 @@ export interface StopReport {
 
 const EMPTY_REPORT: StopReport = { released: [], interrupted: [], abandoned: [], unwritten: [] }
 
-export class Runner {
+export class Runner implements LocalStarts {
   /** This process's id for operators and logs; the first generation leases under it, later ones under ids of their own. */
   readonly instanceId: string
   readonly events = new TypedEmitter<RunnerEvents>()
@@ -136,6 +137,11 @@ export class Runner {
   /** The lease owner of the current generation (tests read the database with it). */
   get leaseOwner(): string | undefined {
     return this.generation?.leaseOwner
+  }
+
+  /** Which of an enqueue's jobs may start here at once (src/runner/localStarts.ts): the current generation's answer. */
+  reserveStarts(jobs: readonly NewJob[]): StartReservation | undefined {
+    return this.generation?.reserveStarts(jobs)
   }
 
   /**

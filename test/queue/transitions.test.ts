@@ -127,6 +127,73 @@ for (const target of databaseTargets()) {
       })
     })
 
+    row('startHere', () => {
+      it('– → running (leased) for the jobs marked to start, +1 attempt and started_at; the others queued', async () => {
+        const owner = randomUUID()
+        const enqueued = await store.enqueueJobs({
+          owner: 'alice',
+          jobs: [newJob({ maxAttempts: 4 }), newJob()],
+          startHere: { instanceId: owner, leaseMs: LEASE_MS, starts: [true, false] },
+        })
+        const [started, queued] = enqueued.map((e) => e.job)
+        assert.deepEqual(
+          { state: started!.state, attempts: started!.attempts, startedAt: started!.startedAt },
+          { state: 'running', attempts: 1, startedAt: started!.createdAt },
+          'the answer is the row as written: its attempt counted, started when created',
+        )
+        assert.equal(queued!.state, 'queued')
+        const { state, attempts, interruptions, started: isStarted, leaseOwner } = await facts(started!.id)
+        assert.deepEqual(
+          { state, attempts, interruptions, started: isStarted, leaseOwner },
+          { state: 'running', attempts: 1, interruptions: 0, started: true, leaseOwner: owner },
+        )
+        const [lease] = await db.sql<{ leaseInMs: number }[]>`
+          select extract(epoch from lease_expires_at - now()) * 1000 as "leaseInMs"
+          from job_runner.job_runner_jobs where id = ${started!.id}`
+        assert.ok(Math.abs(Number(lease!.leaseInMs) - LEASE_MS) < 1000, 'leased for the lease length')
+        const other = await facts(queued!.id)
+        assert.deepEqual(
+          { state: other.state, attempts: other.attempts, started: other.started, leaseOwner: other.leaseOwner },
+          { state: 'queued', attempts: 0, started: false, leaseOwner: null },
+        )
+        assert.deepEqual(
+          (await store.claimJobs({ instanceId: randomUUID(), queues, limit: 10, leaseMs: LEASE_MS })).map((j) => j.id),
+          [queued!.id],
+          'no claim takes the job started here',
+        )
+      })
+
+      it('is a claim like any other: released, the attempt is given back; completed, under its lease fence', async () => {
+        const owner = randomUUID()
+        const [first, second] = await store.enqueueJobs({
+          owner: 'alice',
+          jobs: [newJob(), newJob()],
+          startHere: { instanceId: owner, leaseMs: LEASE_MS, starts: [true, true] },
+        })
+        const released = { id: first!.job.id, attempt: 1 }
+        assert.deepEqual(await store.releaseJobs({ instanceId: owner, claims: [released] }), [released.id])
+        const f = await facts(released.id)
+        assert.deepEqual(
+          { state: f.state, attempts: f.attempts, started: f.started, leaseOwner: f.leaseOwner },
+          { state: 'queued', attempts: 0, started: false, leaseOwner: null },
+        )
+        const completion = { id: second!.job.id, attempt: 1, result: null, unchanged: true as const }
+        assert.deepEqual(await store.completeJobs({ instanceId: randomUUID(), completions: [completion] }), [])
+        assert.deepEqual(await store.completeJobs({ instanceId: owner, completions: [completion] }), [second!.job.id])
+        assert.equal((await facts(second!.job.id)).state, 'succeeded')
+      })
+
+      it('starts nothing for an enqueue with idempotency keys: every job is queued', async () => {
+        const [keyed] = await store.enqueueJobs({
+          owner: 'alice',
+          jobs: [newJob({ idempotencyKey: 'k1', requestHash: 'h' })],
+          startHere: { instanceId: randomUUID(), leaseMs: LEASE_MS, starts: [true] },
+        })
+        assert.equal(keyed!.job.state, 'queued')
+        assert.equal((await facts(keyed!.job.id)).attempts, 0)
+      })
+    })
+
     row('claim', () => {
       it('queued → running (leased): +1 attempt and started_at, written before any code runs', async () => {
         const id = await enqueue()

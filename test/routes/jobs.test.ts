@@ -66,6 +66,26 @@ for (const target of databaseTargets()) {
         )
       })
 
+      it('202 running: a job the instance has room for, with no older job waiting, is started where it was accepted', async () => {
+        // Queued until the runner's claims have found its queue empty: the first job's own claim, or
+        // the one its insert's notice rings after it.
+        for (let tries = 1; ; tries++) {
+          const job = await expectJson(
+            await service.request('/v1/jobs', post({ type: 'echo', payload: { tries } })),
+            202,
+          )
+          const done = await pollUntil(service, job.id, (j) => j.state === 'succeeded')
+          assert.equal(done.attempts, 1)
+          if (job.state === 'running') {
+            assert.equal(job.attempts, 1, 'its attempt counted as a claim counts it')
+            assert.equal(job.startedAt, job.createdAt)
+            break
+          }
+          assert.equal(job.state, 'queued')
+          assert.ok(tries < 10, 'an enqueue into a drained queue starts at once')
+        }
+      })
+
       it('Idempotency-Key: same body replays 200 with the same job; another body is 422; another owner gets its own job', async () => {
         const body = { type: 'echo', payload: { n: 1, m: [1, 2] }, queue: 'nobody' }
         const first = await expectJson(

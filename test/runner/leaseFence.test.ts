@@ -11,6 +11,7 @@
  * swept by hand, as an outage would have it.
  */
 import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { defineJob } from '../../jobs/defineJob.js'
 import echo from '../../jobs/echo.js'
@@ -92,8 +93,11 @@ for (const target of databaseTargets()) {
         }
       }
 
-      /** Rings the claim loop (its poll is a minute away) as a new enqueue does. */
-      const ringClaim = () => enqueue(service, { type: 'echo' })
+      /**
+       * Rings the claim loop (its poll is a minute away) as a new enqueue does: one with an idempotency
+       * key, which is always queued and announced (a plain one may start here with no claim).
+       */
+      const ringClaim = () => enqueue(service, { type: 'echo' }, { headers: { 'idempotency-key': randomUUID() } })
 
       it('refuses the outcome of the lost claim even when the claim after it is answered last, and runs the job once more', async () => {
         type Store = Record<'completeJobs' | 'claimJobs', (...args: unknown[]) => Promise<unknown>>
@@ -121,16 +125,18 @@ for (const target of databaseTargets()) {
           await claimAnswerHeld
           return jobs
         }
-        const outcomes: string[] = []
-        const starts: number[] = []
+        // Every job's, filtered once the id is known: the job may start here before its enqueue answers.
+        const settles: { id: string; outcome: string }[] = []
+        const allStarts: { id: string; attempts: number }[] = []
         const offs = [
-          service.runner.events.on('job:settled', ({ job, outcome }) => {
-            if (job.id === jobId) outcomes.push(outcome)
-          }),
-          service.runner.events.on('job:start', ({ job }) => {
-            if (job.id === jobId) starts.push(job.attempts)
-          }),
+          service.runner.events.on('job:settled', ({ job, outcome }) => void settles.push({ id: job.id, outcome })),
+          service.runner.events.on(
+            'job:start',
+            ({ job }) => void allStarts.push({ id: job.id, attempts: job.attempts }),
+          ),
         ]
+        const outcomes = () => settles.filter((s) => s.id === jobId).map((s) => s.outcome)
+        const starts = () => allStarts.filter((s) => s.id === jobId).map((s) => s.attempts)
         // The first run's success is written only once its lease was lost and the job claimed again here.
         store.completeJobs = async (...args: unknown[]) => {
           await idKnown
@@ -151,12 +157,12 @@ for (const target of databaseTargets()) {
           const done = await pollUntil(
             service,
             jobId,
-            (job) => job.state === 'succeeded' && outcomes.includes('succeeded'),
+            (job) => job.state === 'succeeded' && outcomes().includes('succeeded'),
           )
           assert.deepEqual(done.result, { attempt: 2 }, 'the outcome written is the second claim’s run')
           assert.equal(done.attempts, 2)
-          assert.deepEqual(starts, [1, 2])
-          assert.deepEqual(outcomes, ['lost', 'succeeded'], 'no start after the success')
+          assert.deepEqual(starts(), [1, 2])
+          assert.deepEqual(outcomes(), ['lost', 'succeeded'], 'no start after the success')
         } finally {
           store.completeJobs = complete
           store.claimJobs = claim

@@ -9,6 +9,7 @@
  * job again (the write itself is the real one, on the real database).
  */
 import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import count from '../../jobs/count.js'
@@ -85,7 +86,9 @@ for (const target of databaseTargets()) {
             )
             .finally(stopCounting)
           await sleep(waitMs)
-          await enqueue(service, { type: 'echo' })
+          // With an idempotency key, the enqueue is queued and announced: it rings the claim loop (a
+          // plain one may start here with no claim).
+          await enqueue(service, { type: 'echo' }, { headers: { 'idempotency-key': randomUUID() } })
           resolve(await reclaimed)
           return rows
         }
