@@ -31,7 +31,8 @@ for (const target of databaseTargets()) {
 
     it('enqueues and waits for the result', async () => {
       const job = await client.enqueue('count', { to: 3, stepMs: 1 })
-      assert.equal(job.state, 'queued')
+      // Running already when the instance that accepted it had room (it started where it was accepted).
+      assert.ok(['queued', 'running'].includes(job.state), job.state)
       const done = await client.wait(job.id)
       assert.equal(done.state, 'succeeded')
       assert.deepEqual(done.result, { counted: 3, resumedFrom: 0, runs: 1 })

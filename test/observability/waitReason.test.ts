@@ -106,7 +106,9 @@ for (const target of databaseTargets()) {
       it('says null for a ready job that waits only for a free slot', async () => {
         const busy = await enqueue(service, { type: 'sleep', payload: { ms: 60_000 } })
         await pollUntil(service, busy.id, (job) => job.state === 'running')
-        const ready = await enqueue(service, { type: 'echo' })
+        // With an idempotency key, so that it is queued: a plain one may be started where it is
+        // accepted, into the local queue, when the runner has room there.
+        const ready = await enqueue(service, { type: 'echo' }, { headers: { 'idempotency-key': 'ready-1' } })
         assert.equal(ready.state, 'queued')
         assert.equal(ready.waitReason, null)
         await service.request(`/v1/jobs/${busy.id}/cancel`, { method: 'POST' })
