@@ -20,12 +20,13 @@ export interface paths {
         put?: never;
         /**
          * Enqueue a job
-         * @description 202 once the job is committed. When the instance that accepts it has a free place for it and
-         *     no older job waits in its queue, the job is committed already claimed by that instance and
+         * @description 202 once the job is committed. When the instance that accepts it has room for it and no
+         *     older job waits in its queue, the job is committed already claimed by that instance and
          *     starts at once: the answer then says `running`, its first attempt counted. With an
-         *     `Idempotency-Key`, the same key and the same body again answer 200 with the original job and
-         *     `Idempotent-Replayed: true`; the same key with another body answers 422. Scope `jobs:write`. A W3C `traceparent` header is stored with the
-         *     job: its first run is a child span of the request's trace, later runs link to it.
+         *     `Idempotency-Key` (never started this way), the same key and the same body again answer 200
+         *     with the original job and `Idempotent-Replayed: true`; the same key with another body
+         *     answers 422. Scope `jobs:write`. A W3C `traceparent` header is stored with the job: its
+         *     first run is a child span of the request's trace, later runs link to it.
          */
         post: operations["enqueueJob"];
         delete?: never;
