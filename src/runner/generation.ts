@@ -524,9 +524,12 @@ export class RunnerGeneration {
     return this.config.concurrency - this.deps.liveRuns.slotsTaken
   }
 
-  /** Jobs a claim may take now: for the free slots and the local queue's room, less the places enqueues hold (`reserveStarts`). */
-  private get claimRoom(): number {
-    return Math.max(0, Math.max(0, this.freeSlots - this.startableWaiting) + this.localQueue.room - this.reservedStarts)
+  /**
+   * Jobs a claim may take now: for the free slots no waiting job will fill (`slotsToFill`) and the
+   * local queue's room, less the places enqueues hold (`reserveStarts`).
+   */
+  private claimRoom(slotsToFill = this.freeSlots - this.startableWaiting): number {
+    return Math.max(0, Math.max(0, slotsToFill) + this.localQueue.room - this.reservedStarts)
   }
 
   /**
@@ -541,11 +544,12 @@ export class RunnerGeneration {
       // A job that waited for an abandoned run to end (of this generation or an earlier one) may start now.
       this.fillSlots()
       let claimedAll = false
-      const unclaimedSlots = this.freeSlots - this.startableWaiting - this.reservedStarts
+      const slotsToFill = this.freeSlots - this.startableWaiting
+      const unclaimedSlots = slotsToFill - this.reservedStarts
       this.queueMayHoldMore = true
       if ((unclaimedSlots > 0 || this.localQueue.wantsRefill) && (this.deps.mayClaim?.() ?? true)) {
         this.localQueue.sampleRate()
-        const limit = this.claimRoom
+        const limit = this.claimRoom(slotsToFill)
         const wakeUps = this.wakeUps
         try {
           const claimed = await this.claim(limit, Math.max(0, unclaimedSlots))
@@ -805,7 +809,7 @@ export class RunnerGeneration {
   reserveStarts(jobs: readonly NewJob[]): StartReservation | undefined {
     if (this.state !== 'running' || !this.queuesDrained || !(this.deps.mayClaim?.() ?? true)) return undefined
     this.localQueue.sampleRate()
-    let room = this.claimRoom
+    let room = this.claimRoom()
     if (room <= 0) return undefined
     const pauses = this.deps.pauses
     const now = Date.now()
