@@ -13,6 +13,7 @@ import { databaseTargets } from '../support/databases.js'
 import { ENGINE_DEFAULTS, newJob, type Engine } from '../support/engine.js'
 import { suiteEngine } from '../support/suiteEngine.js'
 import { gatedJob } from '../support/gatedJob.js'
+import { countClaims, type ClaimCounts } from '../support/claimCounts.js'
 import { defineJob } from '../../jobs/defineJob.js'
 import type { Json } from '../../src/queue/job.js'
 import { JobService } from '../../src/queue/jobService.js'
@@ -52,7 +53,7 @@ for (const target of databaseTargets()) {
     ): Promise<{ runner: Runner; jobs: JobService; outcomes: ReturnType<typeof recordSettles> }> {
       const runner = engine.newRunner({ ...QUIET, ...config })
       const outcomes = recordSettles(runner)
-      const claims = watchClaims()
+      const claims = countClaims(engine.store)
       await runner.start()
       await untilOffering(runner, claims)
       claims.restore()
@@ -60,49 +61,10 @@ for (const target of databaseTargets()) {
       return { runner, jobs, outcomes }
     }
 
-    /** Counts the store's plain claims, and lets a test wait for the next one to answer or hold them. */
-    function watchClaims() {
-      const { claimJobs } = engine.store
-      const state = {
-        count: 0,
-        called: [] as (() => void)[],
-        answered: [] as (() => void)[],
-        gate: undefined as Promise<void> | undefined,
-      }
-      engine.store.claimJobs = async (...args) => {
-        state.count += 1
-        state.called.splice(0).forEach((wake) => wake())
-        try {
-          await state.gate
-          return await claimJobs.apply(engine.store, args)
-        } finally {
-          // The generation reads the answer in a later microtask: wake the waiters after it.
-          setImmediate(() => state.answered.splice(0).forEach((wake) => wake()))
-        }
-      }
-      return {
-        get count() {
-          return state.count
-        },
-        nextCall: () => new Promise<void>((resolve) => state.called.push(resolve)),
-        nextAnswer: () => new Promise<void>((resolve) => state.answered.push(resolve)),
-        /** Claims from now on wait until `open` is called. */
-        hold(): () => void {
-          let open!: () => void
-          state.gate = new Promise((resolve) => (open = resolve))
-          return () => {
-            state.gate = undefined
-            open()
-          }
-        },
-        restore: () => void (engine.store.claimJobs = claimJobs),
-      }
-    }
-
     /** Resolves once the runner would start a plain job here: its last claim found the queue empty. */
-    async function untilOffering(runner: Runner, claims: ReturnType<typeof watchClaims>): Promise<void> {
+    async function untilOffering(runner: Runner, claims: ClaimCounts): Promise<void> {
       for (;;) {
-        const answered = claims.nextAnswer()
+        const answered = claims.nextPlainAnswer()
         const offer = runner.reserveStarts([newJob()])
         if (offer) return offer.cancel()
         await answered
@@ -111,7 +73,7 @@ for (const target of databaseTargets()) {
 
     it('commits a job running, leased to the runner, and runs it with no claim', async () => {
       const { runner, jobs, outcomes } = await startRunner()
-      const claims = watchClaims()
+      const claims = countClaims(engine.store)
       const leases: string[] = []
       const stopWatching = runner.events.on('job:start', ({ job }) => leases.push(job.id))
       try {
@@ -121,7 +83,7 @@ for (const target of databaseTargets()) {
         assert.equal(job.attempts, 1)
         assert.equal(await outcomes.of(job.id), 'succeeded')
         assert.deepEqual(leases, [job.id], 'this runner ran it')
-        assert.equal(claims.count, 0, 'no claim was made for it')
+        assert.equal(claims.plain, 0, 'no claim was made for it')
         const stored = await engine.store.getJob({ id: job.id, owner: 'alice' })
         assert.deepEqual(
           { state: stored!.state, attempts: stored!.attempts, result: stored!.result },
@@ -194,7 +156,7 @@ for (const target of databaseTargets()) {
       try {
         await pauseStore.pause({ kind: 'type', name: 'held-here', mode: 'finish' })
         await board.refresh()
-        const claims = watchClaims()
+        const claims = countClaims(engine.store)
         try {
           await runner.start()
           await untilOffering(runner, claims)
@@ -214,12 +176,12 @@ for (const target of databaseTargets()) {
 
     it('withdraws the offer on a notice of jobs waiting, until its next claim has looked', async () => {
       const { runner, jobs, outcomes } = await startRunner()
-      const claims = watchClaims()
-      const open = claims.hold()
+      const claims = countClaims(engine.store)
+      const open = claims.holdPlain()
       try {
         // Another instance's enqueue: queued, announced by the database.
-        const claimCalled = claims.nextCall()
-        const claimMade = claims.nextAnswer()
+        const claimCalled = claims.nextPlainCall()
+        const claimMade = claims.nextPlainAnswer()
         const [older] = await engine.jobs.enqueue({ owner: 'bob', jobs: [{ type: 'echo' }] })
         await claimCalled
         assert.equal(runner.reserveStarts([newJob()]), undefined, 'no start here while an older job may wait')
@@ -262,10 +224,11 @@ for (const target of databaseTargets()) {
  * Every settle of `runner` from now on, by job id: a job started by its enqueue may settle before the
  * enqueue's answer, so a test listens before it enqueues.
  */
-function recordSettles(runner: Runner): { of(id: string): Promise<string>; stop(): void } {
+function recordSettles(runner: Runner): { of(id: string): Promise<string> } {
   const seen = new Map<string, string>()
   const waiting = new Map<string, (outcome: string) => void>()
-  const stop = runner.events.on('job:settled', ({ job, outcome }) => {
+  // Heard for the runner's life: the test stops its runner afterwards.
+  runner.events.on('job:settled', ({ job, outcome }) => {
     seen.set(job.id, outcome)
     waiting.get(job.id)?.(outcome)
   })
@@ -274,6 +237,5 @@ function recordSettles(runner: Runner): { of(id: string): Promise<string>; stop(
       const outcome = seen.get(id)
       return outcome !== undefined ? Promise.resolve(outcome) : new Promise((resolve) => waiting.set(id, resolve))
     },
-    stop,
   }
 }
