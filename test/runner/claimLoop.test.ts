@@ -63,13 +63,29 @@ const capped = defineJob<Json, never, Json>({
  * Resolves with the holder's id.
  */
 async function holdTheOneSlot(engine: Engine, runner: Runner, holderType: string): Promise<string> {
-  const quick = await engine.jobs.enqueue({
-    owner: 'alice',
-    jobs: Array.from({ length: 50 }, (_, i) => ({ type: 'echo', payload: i })),
+  // Heard from before the enqueues: the notice may reach the runner before the enqueue's answer is
+  // read here, and a job run and settle by then (waiting for settles registered after it once hung
+  // this suite's test on a loaded machine).
+  const settledIds = new Set<string>()
+  let settledOne = () => {}
+  const stopListening = runner.events.on('job:settled', ({ job }) => {
+    settledIds.add(job.id)
+    settledOne()
   })
-  await Promise.all(quick.map(({ job }) => settled(runner, job.id)))
+  const holderStarted = runner.events.waitFor('job:start', (e) => e.job.type === holderType)
+  try {
+    const quick = await engine.jobs.enqueue({
+      owner: 'alice',
+      jobs: Array.from({ length: 50 }, (_, i) => ({ type: 'echo', payload: i })),
+    })
+    while (!quick.every(({ job }) => settledIds.has(job.id))) {
+      await new Promise<void>((resolve) => (settledOne = resolve))
+    }
+  } finally {
+    stopListening()
+  }
   const [holder] = await engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: holderType }] })
-  await runner.events.waitFor('job:start', (e) => e.job.id === holder!.job.id)
+  assert.equal((await holderStarted).job.id, holder!.job.id)
   return holder!.job.id
 }
 
