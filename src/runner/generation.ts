@@ -32,6 +32,7 @@ import {
   type Completion,
   type JobSnapshot,
   type NewJob,
+  type StrayLease,
 } from '../queue/store.js'
 import { coerceError } from '../log.js'
 import { Doorbell } from '../support/doorbell.js'
@@ -52,6 +53,7 @@ import { ClusterPace } from './clusterPace.js'
 import { DueTimer } from './dueTimer.js'
 import { ExpirySweeper } from './expirySweeper.js'
 import { StatisticsKeeper } from './statisticsKeeper.js'
+import { StrayLeases } from './strayLeases.js'
 import type { LiveRuns } from './liveRuns.js'
 import { LocalQueue } from './localQueue.js'
 import type { StartReservation } from './localStarts.js'
@@ -131,6 +133,10 @@ export class RunnerGeneration {
   private reservedStarts = 0
   /** Those inserts, each settled when it answers: a stop waits for them before it hands jobs back. */
   private readonly startsInFlight = new Set<Promise<void>>()
+  /** Jobs leased here that this generation never heard of, found by the lease renewals and handed back. */
+  private readonly strayLeases = new StrayLeases()
+  /** The jobs with a write of this generation's in flight (`trackWrite`), each with its count of writes. */
+  private readonly writingIds = new Map<string, number>()
   /**
    * With limits served: whether the plain claim (types and queues without limits) may find work.
    * Closed once it came back short; opened on a notice of jobs available (not on a limited job's
@@ -243,6 +249,7 @@ export class RunnerGeneration {
         dropWaiting: (id) => this.dropWaiting(id),
         cancel: (id) => this.cancel(id),
         pause: (id) => this.pause(id),
+        onStrays: (found) => this.handBackStrays(found),
         log: deps.log,
         onError: onError('lease renewal'),
       },
@@ -437,7 +444,8 @@ export class RunnerGeneration {
     // fails its attempt with that cause, as it would had it settled: it was not merely slow to stop.
     const abandoned = stillRunning.filter((execution) => !execution.crashError)
     for (const execution of stillRunning) {
-      if (execution.crashError) this.trackWrite(this.writeFailure(execution, crashedTheProcess(execution.crashError)))
+      if (execution.crashError)
+        this.trackWrite(this.writeFailure(execution, crashedTheProcess(execution.crashError)), [execution.job.id])
     }
     for (const execution of abandoned) {
       this.deps.log.warn(
@@ -551,11 +559,13 @@ export class RunnerGeneration {
         this.localQueue.sampleRate()
         const limit = this.claimRoom(slotsToFill)
         const wakeUps = this.wakeUps
+        const handedOver = this.strayLeases.acquiring()
         try {
           const claimed = await this.claim(limit, Math.max(0, unclaimedSlots))
           const jobs = this.notPaused(claimed)
           failures = 0
           this.hold(this.notHeldHere(jobs))
+          handedOver()
           if (jobs.length > 0) this.events.emit('jobs:claimed', { jobs, waiting: this.localQueue.size })
           if (claimed.length > 0) this.claimPace.found()
           this.fillSlots()
@@ -567,6 +577,8 @@ export class RunnerGeneration {
           // write), unless the limited claim found nothing to take (see `limitedClaims`).
           this.queueMayHoldMore = claimedAll || (this.limited.any && this.limitedClaims.isOpen)
         } catch (error) {
+          // What the claim leased here before it failed, if anything, is a stray now.
+          handedOver()
           this.queuesDrained = false
           this.reportError(coerceError(error), 'claim')
           failures += 1
@@ -692,7 +704,7 @@ export class RunnerGeneration {
       added.some((p) => (p.kind === 'queue' ? job.queue === p.name : job.type === p.name) && (!mode || p.mode === mode))
     const waiting = [...this.localQueue.entries()].filter(({ job }) => holds(job)).map(({ job }) => job)
     for (const job of waiting) this.localQueue.remove(job.id)
-    if (waiting.length > 0) this.trackWrite(this.release(waiting, this.graceTimer).then(() => {}))
+    if (waiting.length > 0) this.releaseTracked(waiting)
     for (const execution of this.executions.values()) {
       if (holds(execution.job, 'checkpoint')) execution.abort('paused')
     }
@@ -704,7 +716,7 @@ export class RunnerGeneration {
     if (!pauses || pauses.isEmpty || jobs.length === 0) return jobs
     const held = jobs.filter((job) => pauses.modeFor(job) !== undefined)
     if (held.length === 0) return jobs
-    this.trackWrite(this.release(held, this.graceTimer).then(() => {}))
+    this.releaseTracked(held)
     return jobs.filter((job) => pauses.modeFor(job) === undefined)
   }
 
@@ -732,7 +744,7 @@ export class RunnerGeneration {
       reclaimed.push(job)
       return false
     })
-    if (reclaimed.length > 0) this.trackWrite(this.takeOnceSettled(reclaimed))
+    if (reclaimed.length > 0) this.trackWrite(this.takeOnceSettled(reclaimed), reclaimed.map(idOf))
     return fresh
   }
 
@@ -792,7 +804,7 @@ export class RunnerGeneration {
    */
   private hold(jobs: readonly OwnedJob[]): void {
     const refused = this.localQueue.push(jobs)
-    if (refused.length > 0) this.trackWrite(this.release(refused, this.graceTimer).then(() => {}))
+    if (refused.length > 0) this.releaseTracked(refused)
     // A claimed job's runAt is text in toISOString's form (ISO_TIMESTAMP): times compare as texts,
     // without a parse per job.
     const now = new Date().toISOString()
@@ -832,6 +844,7 @@ export class RunnerGeneration {
     let answered!: () => void
     const inFlight = new Promise<void>((resolve) => (answered = resolve))
     this.startsInFlight.add(inFlight)
+    const handedOver = this.strayLeases.acquiring()
     let held = true
     const free = () => {
       if (!held) return
@@ -847,8 +860,13 @@ export class RunnerGeneration {
       accept: (claimed) => {
         free()
         this.takeStarted(claimed)
+        handedOver()
       },
-      cancel: free,
+      // The insert failed; if it committed all the same (its answer lost), its jobs are strays.
+      cancel: () => {
+        free()
+        handedOver()
+      },
     }
   }
 
@@ -1070,7 +1088,10 @@ export class RunnerGeneration {
       'job ignored its timeout: abandoning it and freeing its slot',
     )
     const error = `timed out after ${job.timeoutSeconds} s and ignored its token for ${graceSeconds} s: abandoned`
-    this.trackWrite(this.writeFailure(execution, error, 'abandoned').finally(() => this.placeFreed(job)))
+    this.trackWrite(
+      this.writeFailure(execution, error, 'abandoned').finally(() => this.placeFreed(job)),
+      [job.id],
+    )
     this.fillSlots()
     this.doorbell.ring()
   }
@@ -1097,6 +1118,7 @@ export class RunnerGeneration {
       this.retryWrite(() => this.outcomes.cancel({ ...execution.currentState(), started: true })).then((written) =>
         this.settledApart(job, written ? 'cancelled' : 'lost', ranMs),
       ),
+      [job.id],
     )
     this.fillSlots()
     this.doorbell.ring()
@@ -1116,6 +1138,7 @@ export class RunnerGeneration {
       this.retryWrite(() =>
         this.outcomes.pause({ ...claimOf(job), checkpoint: job.checkpoint, progress: job.progress }),
       ).then((state) => this.settledApart(job, state ? settledAs(state, 'paused') : 'lost')),
+      [job.id],
     )
   }
 
@@ -1132,6 +1155,7 @@ export class RunnerGeneration {
       this.retryWrite(() =>
         this.outcomes.cancel({ ...claimOf(job), checkpoint: job.checkpoint, progress: job.progress, started: false }),
       ).then((written) => this.settledApart(job, written ? 'cancelled' : 'lost')),
+      [job.id],
     )
   }
 
@@ -1146,22 +1170,75 @@ export class RunnerGeneration {
    */
   private releaseExpired(): void {
     const expired = this.localQueue.takeExpired()
-    if (expired.length > 0) this.trackWrite(this.release(expired, this.graceTimer).then(() => {}))
+    if (expired.length > 0) this.releaseTracked(expired)
   }
 
-  private trackWrite(write: Promise<void>): void {
+  /**
+   * A write of this generation's, which the stop waits for. `ids`: the jobs it writes that the runner
+   * holds nowhere else meanwhile (no execution, no local queue, no outcome being written): they are
+   * not strays (`knows`).
+   */
+  private trackWrite(write: Promise<void>, ids: readonly string[] = []): void {
     this.writing.add(write)
-    void write.finally(() => this.writing.delete(write))
+    for (const id of ids) this.writingIds.set(id, (this.writingIds.get(id) ?? 0) + 1)
+    void write.finally(() => {
+      this.writing.delete(write)
+      for (const id of ids) {
+        const count = this.writingIds.get(id)! - 1
+        if (count === 0) this.writingIds.delete(id)
+        else this.writingIds.set(id, count)
+      }
+    })
+  }
+
+  /** Whether this generation holds the job: running, settling, waiting here, or under a write of its own; or its code still runs here. */
+  private knows(id: string): boolean {
+    return (
+      this.executions.has(id) ||
+      this.settling.has(id) ||
+      this.localQueue.has(id) ||
+      this.writingIds.has(id) ||
+      this.deps.liveRuns.has(id)
+    )
+  }
+
+  /**
+   * Jobs a lease renewal found leased here and unnamed: those that are strays (src/runner/strayLeases.ts)
+   * go back to the queue, the attempt refunded. Not once the stop has begun: it hands back what it
+   * holds, and a stray's lease expires.
+   */
+  private handBackStrays(found: readonly StrayLease[]): void {
+    if (this.state !== 'running') return
+    const strays = this.strayLeases.sift(found, (id) => this.knows(id))
+    if (strays.length === 0) return
+    this.deps.log.warn(
+      { jobIds: strays.map(idOf) },
+      'jobs leased here by a claim or an enqueue whose answer was lost: handing them back, the attempt refunded',
+    )
+    const jobs = strays.map(({ id, attempt, queue }) => ({ id, attempts: attempt, queue }))
+    this.releaseTracked(jobs)
+  }
+
+  /** Gives back jobs whose code never ran, a write the stop waits for (`trackWrite`). */
+  private releaseTracked(jobs: readonly Pick<OwnedJob, 'id' | 'attempts' | 'queue'>[]): void {
+    this.trackWrite(
+      this.release(jobs, this.graceTimer).then(() => {}),
+      jobs.map(idOf),
+    )
   }
 
   /** Gives back jobs whose code never ran; returns the ids released. */
-  private async release(jobs: readonly OwnedJob[], timer: GraceTimer): Promise<string[]> {
+  private async release(
+    jobs: readonly Pick<OwnedJob, 'id' | 'attempts' | 'queue'>[],
+    timer: GraceTimer,
+  ): Promise<string[]> {
     if (jobs.length === 0) return []
     const released = await withTimeout(
       this.deps.store.releaseJobs({ instanceId: this.leaseOwner, claims: jobs.map(claimOf) }),
       timer.remainingMs(),
     ).catch((error: unknown) => {
-      // Their leases expire and the sweeper gives them back.
+      // While this generation runs, its lease renewals find them and hand them back (`handBackStrays`);
+      // otherwise their leases expire and the sweeper gives them back.
       this.reportError(coerceError(error), 'release of waiting jobs')
       return [] as string[]
     })
@@ -1414,6 +1491,8 @@ export class RunnerGeneration {
 }
 
 /** The outcome of a run stopped by a pause or a yield, from the state its row wrote. */
+const idOf = (job: { readonly id: string }): string => job.id
+
 function settledAs(state: string, stopped: 'paused' | 'yielded'): JobOutcome {
   return state === 'cancelled' ? 'cancelled' : stopped
 }

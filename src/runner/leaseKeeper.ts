@@ -4,10 +4,11 @@
  * to start) and beats its heartbeat.
  * The answer doubles as two fallbacks: a cancel or pause flag set while a NOTIFY was lost reaches the job
  * here, and a job missing from the answer was recovered by another instance (this one stalled past
- * its lease), so its run here is stopped, or, if it was still waiting, it is forgotten.
+ * its lease), so its run here is stopped, or, if it was still waiting, it is forgotten. It also names
+ * the jobs leased here that the runner did not name (`onStrays`, src/runner/strayLeases.ts).
  */
 import type { Logger } from 'pino'
-import type { JobStore } from '../queue/store.js'
+import type { JobStore, StrayLease } from '../queue/store.js'
 import { Periodic } from '../support/periodic.js'
 import type { JobExecution } from './jobExecution.js'
 import type { Waiting } from './localQueue.js'
@@ -32,6 +33,8 @@ export interface LeaseKeeperDependencies {
   cancel: (id: string) => void
   /** Pauses a claimed job, running or waiting (`POST /v1/jobs/{id}/pause`). */
   pause: (id: string) => void
+  /** The jobs leased to this instance that it did not name in the renewal (src/runner/strayLeases.ts). */
+  onStrays: (found: readonly StrayLease[]) => void
   log: Logger
   onError: (error: Error) => void
 }
@@ -62,7 +65,7 @@ export class LeaseKeeper {
       ...this.deps.settling(),
       ...[...this.deps.waiting()].map((waiting) => waiting.job.id),
     ]
-    const renewed = await this.deps.store.renewLeases({
+    const { renewed, strays } = await this.deps.store.renewLeases({
       instanceId: this.config.instanceId,
       leaseMs: this.config.leaseMs,
       ids,
@@ -91,5 +94,6 @@ export class LeaseKeeper {
       if (cancelRequested) this.deps.cancel(id)
       else if (pauseRequested) this.deps.pause(id)
     }
+    this.deps.onStrays(strays)
   }
 }

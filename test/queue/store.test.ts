@@ -645,7 +645,7 @@ for (const target of databaseTargets()) {
         const outcome = await store.requestCancel({ id: job.id, owner: undefined })
         assert.equal(outcome.kind, 'requested')
         assert.ok(outcome.kind === 'requested' && outcome.job.state === 'running' && outcome.job.cancelRequested)
-        assert.deepEqual(await store.renewLeases({ instanceId: owner, leaseMs: LEASE_MS, ids: [job.id] }), [
+        assert.deepEqual((await store.renewLeases({ instanceId: owner, leaseMs: LEASE_MS, ids: [job.id] })).renewed, [
           { id: job.id, cancelRequested: true, pauseRequested: false },
         ])
         const snapshot = { id: job.id, attempt: job.attempts, checkpoint: { c: 1 }, progress: null, started: true }
@@ -968,11 +968,16 @@ for (const target of databaseTargets()) {
         const [unknown] = await store.claimJobs({ instanceId: owner, queues, limit: 1, leaseMs: 1000 })
         const theirs = await claimOne()
         await store.requestCancel({ id: mine[1]!.id, owner: undefined })
-        const renewed = await store.renewLeases({
+        const { renewed, strays } = await store.renewLeases({
           instanceId: owner,
           leaseMs: 120_000,
           ids: [...mine.map((j) => j.id), theirs.id],
         })
+        assert.deepEqual(
+          strays,
+          [{ id: unknown!.id, attempt: 1, queue: unknown!.queue }],
+          'the lease it did not name is reported, under the attempt its claim counted',
+        )
         assert.deepEqual(
           [...renewed].sort((a, b) => a.id.localeCompare(b.id)),
           [
@@ -989,6 +994,49 @@ for (const target of databaseTargets()) {
           byId.get(unknown!.id)! <= 1000,
           'a lease the instance did not name was not extended: it will expire and be recovered',
         )
+      })
+
+      it('reports the jobs leased to an instance that it did not name, from the plain and the limited claims and starts here', async () => {
+        const owner = randomUUID()
+        await store.registerInstance({ id: owner, hostname: 'test', pid: 1, queues })
+        const [startedHere] = await store.enqueueJobs({
+          owner: 'alice',
+          jobs: [newJob()],
+          startHere: { instanceId: owner, leaseMs: 60_000, starts: [true] },
+        })
+        await store.enqueueJobs({
+          owner: 'alice',
+          jobs: [newJob({ type: 'limited-lease', concurrencyKey: 'k' }), newJob()],
+        })
+        const [limited] = await store.claimLimitedJobs({
+          instanceId: owner,
+          queues,
+          limit: 1,
+          leaseMs: 60_000,
+          types: [{ type: 'limited-lease', perKey: 1, total: null }],
+        })
+        const [plain] = await store.claimJobs({
+          instanceId: owner,
+          queues,
+          limit: 1,
+          leaseMs: 60_000,
+          exceptTypes: ['limited-lease'],
+        })
+        assert.ok(limited && plain && startedHere)
+        const named = await store.renewLeases({ instanceId: owner, leaseMs: 60_000, ids: [plain.id] })
+        assert.deepEqual(
+          named.renewed.map((r) => r.id),
+          [plain.id],
+        )
+        assert.deepEqual(
+          named.strays.map((s) => [s.id, s.attempt]).sort(),
+          [
+            [startedHere.job.id, 1],
+            [limited.id, 1],
+          ].sort(),
+        )
+        const none = await store.renewLeases({ instanceId: randomUUID(), leaseMs: 60_000, ids: [] })
+        assert.deepEqual(none, { renewed: [], strays: [] }, "another instance's leases are not its strays")
       })
 
       it('recovers a job whose lease expired: attempt counted, checkpoint kept, runner named', async () => {
@@ -1030,7 +1078,10 @@ for (const target of databaseTargets()) {
           }),
           [],
         )
-        assert.deepEqual(await store.renewLeases({ instanceId: lost, leaseMs: LEASE_MS, ids: [job.id] }), [])
+        assert.deepEqual(await store.renewLeases({ instanceId: lost, leaseMs: LEASE_MS, ids: [job.id] }), {
+          renewed: [],
+          strays: [],
+        })
       })
 
       it('fails a job whose lost lease was its last attempt', async () => {

@@ -582,7 +582,9 @@ for (const target of databaseTargets()) {
         const outcome = await store.requestPause({ id, owner: 'alice' })
         assert.equal(outcome.kind, 'requested')
         assert.deepEqual(
-          (await store.renewLeases({ instanceId: owner, leaseMs: LEASE_MS, ids: [id] })).map((r) => r.pauseRequested),
+          (await store.renewLeases({ instanceId: owner, leaseMs: LEASE_MS, ids: [id] })).renewed.map(
+            (r) => r.pauseRequested,
+          ),
           [true],
           'the lease renewal carries the flag (the fallback of the NOTIFY)',
         )
