@@ -1280,25 +1280,40 @@ export class JobStore {
    * Extends the leases of the jobs this instance holds (`ids`: running, settling or waiting in its
    * local queue) and beats its heartbeat, in one round trip. Returns those whose lease it still
    * holds, with their cancel flag: the fallback path of cancellation, and (by absence) the jobs
-   * another instance recovered. Only the named jobs are renewed. The jobs leased to this instance
-   * that it did not name come back as `strays`: a claim or an enqueue that started its jobs here
-   * committed while its answer was lost with the connection, or is still on its way. The runner
-   * tells the two apart and hands the first back (src/runner/strayLeases.ts); unrenewed, their
-   * lease expires otherwise, and the sweeper gives them back with the attempt counted.
+   * another instance recovered. Only the named jobs are renewed. With `findStrays`, the jobs leased to
+   * this instance that it did not name come back too, as `strays`: a claim or an enqueue that started
+   * its jobs here committed while its answer was lost with the connection, or is still on its way.
+   * The runner tells the two apart and hands the first back (src/runner/strayLeases.ts); unrenewed,
+   * their lease expires otherwise, and the sweeper gives them back with the attempt counted.
    */
   async renewLeases({
     instanceId,
     leaseMs,
     ids,
+    findStrays = false,
   }: {
     instanceId: string
     leaseMs: number
     ids: readonly string[]
+    findStrays?: boolean
   }): Promise<RenewedLeases> {
-    // The jobs leased here are read from the two lease indexes (migration 029), one arm each: the
-    // plain claims' and starts here, and the limited claim's. Those not named are told apart by a
-    // hashed `except`: the planner reckons a hundred named jobs and a few leased, and joined a
-    // renewal of 2,000 jobs to them in a nested loop (170 ms; 4 ms this way).
+    const named = this.sql`select jsonb_array_elements_text(${this.sql.json(ids as unknown as Json)})::bigint as id`
+    const renew = (namedIds: PendingQuery<Row[]>) => this.sql`
+      update ${this.schema}.job_runner_jobs
+      set lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
+      where id = any(array(${namedIds})) and lease_owner = ${instanceId} and state = 'running'
+      returning id, cancel_requested, pause_requested`
+    const heartbeat = this.sql`
+      update ${this.schema}.job_runner_instances set heartbeat_at = now() where id = ${instanceId}`
+    if (!findStrays) {
+      const rows = await this.sql<{ id: string; cancel_requested: boolean; pause_requested: boolean }[]>`
+        with heartbeat as (${heartbeat}) ${renew(named)}`
+      return { renewed: rows.map(leaseFlags), strays: [] }
+    }
+    // Every job leased in the cluster is read, from the two lease indexes (migration 029), one arm
+    // each: the plain claims' and starts here, and the limited claim's. Those not named are told
+    // apart by a hashed `except`: the planner reckons a hundred named jobs and a few leased, and
+    // joined a renewal of 2,000 jobs to them in a nested loop (170 ms; 4 ms this way).
     const leasedHere = (held: PendingQuery<Row[]>) => this.sql`
       select id from ${this.schema}.job_runner_jobs
       where lease_expires_at is not null and ${held} and lease_owner = ${instanceId} and state = 'running'`
@@ -1312,15 +1327,9 @@ export class JobStore {
         queue: string | null
       }[]
     >`
-      with heartbeat as (
-        update ${this.schema}.job_runner_instances set heartbeat_at = now() where id = ${instanceId}
-      ),
-      named as (select jsonb_array_elements_text(${this.sql.json(ids as unknown as Json)})::bigint as id),
-      renewed as (
-        update ${this.schema}.job_runner_jobs
-        set lease_expires_at = now() + ${leaseMs} * interval '1 millisecond'
-        where id = any(array(select id from named)) and lease_owner = ${instanceId} and state = 'running'
-        returning id, cancel_requested, pause_requested),
+      with heartbeat as (${heartbeat}),
+      named as (${named}),
+      renewed as (${renew(this.sql`select id from named`)}),
       unnamed as (
         (${leasedHere(this.sql`not claimed_limited`)} union all ${leasedHere(this.sql`claimed_limited`)})
         except all select id from named)
@@ -1329,12 +1338,12 @@ export class JobStore {
       select id, false, false, true, attempts, queue from ${this.schema}.job_runner_jobs
       where id = any(array(select id from unnamed)) and lease_owner = ${instanceId} and state = 'running'`
     const renewed: RenewedLeases['renewed'] = []
-    const strayLeases: StrayLease[] = []
+    const strays: StrayLease[] = []
     for (const r of rows) {
-      if (r.stray) strayLeases.push({ id: String(r.id), attempt: r.attempts!, queue: r.queue! })
-      else renewed.push({ id: String(r.id), cancelRequested: r.cancel_requested, pauseRequested: r.pause_requested })
+      if (r.stray) strays.push({ id: String(r.id), attempt: r.attempts!, queue: r.queue! })
+      else renewed.push(leaseFlags(r))
     }
-    return { renewed, strays: strayLeases }
+    return { renewed, strays }
   }
 
   /**
@@ -1358,11 +1367,7 @@ export class JobStore {
       from ${claimRows(this.sql, claims)}
       where j.id = x.id and ${fenced(this.sql, instanceId)}
       returning j.id, j.cancel_requested, j.pause_requested`
-    return rows.map((r) => ({
-      id: String(r.id),
-      cancelRequested: r.cancel_requested,
-      pauseRequested: r.pause_requested,
-    }))
+    return rows.map(leaseFlags)
   }
 
   /**
@@ -1836,6 +1841,11 @@ function claimRows(sql: Sql, claims: readonly ClaimRef[]): PendingQuery<Row[]> {
 /** The version of the checkpoint a runner writes (`x."checkpointVersion"`), the stored one when it sent none. */
 function checkpointVersionFromX(sql: Sql): PendingQuery<Row[]> {
   return sql`checkpoint_version = coalesce(x."checkpointVersion", j.checkpoint_version)`
+}
+
+/** A renewed lease's flags, as `renewLeases` and `renewClaims` answer them. */
+function leaseFlags(row: { id: string; cancel_requested: boolean; pause_requested: boolean }) {
+  return { id: String(row.id), cancelRequested: row.cancel_requested, pauseRequested: row.pause_requested }
 }
 
 /**

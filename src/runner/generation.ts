@@ -53,7 +53,7 @@ import { ClusterPace } from './clusterPace.js'
 import { DueTimer } from './dueTimer.js'
 import { ExpirySweeper } from './expirySweeper.js'
 import { StatisticsKeeper } from './statisticsKeeper.js'
-import { StrayLeases } from './strayLeases.js'
+import { StrayLeases, type StrayLook } from './strayLeases.js'
 import type { LiveRuns } from './liveRuns.js'
 import { LocalQueue } from './localQueue.js'
 import type { StartReservation } from './localStarts.js'
@@ -249,7 +249,7 @@ export class RunnerGeneration {
         dropWaiting: (id) => this.dropWaiting(id),
         cancel: (id) => this.cancel(id),
         pause: (id) => this.pause(id),
-        onStrays: (found) => this.handBackStrays(found),
+        lookForStrays: () => this.lookForStrays(),
         log: deps.log,
         onError: onError('lease renewal'),
       },
@@ -579,6 +579,7 @@ export class RunnerGeneration {
         } catch (error) {
           // What the claim leased here before it failed, if anything, is a stray now.
           handedOver()
+          this.strayLeases.noteFailure()
           this.queuesDrained = false
           this.reportError(coerceError(error), 'claim')
           failures += 1
@@ -866,6 +867,7 @@ export class RunnerGeneration {
       cancel: () => {
         free()
         handedOver()
+        this.strayLeases.noteFailure()
       },
     }
   }
@@ -1203,13 +1205,19 @@ export class RunnerGeneration {
   }
 
   /**
-   * Jobs a lease renewal found leased here and unnamed: those that are strays (src/runner/strayLeases.ts)
-   * go back to the queue, the attempt refunded. Not once the stop has begun: it hands back what it
-   * holds, and a stray's lease expires.
+   * Whether a lease renewal should look for jobs leased here that this generation does not know of
+   * (src/runner/strayLeases.ts), and what to do with them: the strays go back to the queue, the
+   * attempt refunded. Not once the stop has begun: it hands back what it holds, and a stray's lease
+   * expires.
    */
-  private handBackStrays(found: readonly StrayLease[]): void {
+  private lookForStrays(): ((found: readonly StrayLease[]) => void) | undefined {
+    const look = this.state === 'running' ? this.strayLeases.look() : undefined
+    return look && ((found) => this.handBackStrays(look, found))
+  }
+
+  private handBackStrays(look: StrayLook, found: readonly StrayLease[]): void {
     if (this.state !== 'running') return
-    const strays = this.strayLeases.sift(found, (id) => this.knows(id))
+    const strays = look.sift(found, (id) => this.knows(id))
     if (strays.length === 0) return
     this.deps.log.warn(
       { jobIds: strays.map(idOf) },
@@ -1237,8 +1245,9 @@ export class RunnerGeneration {
       this.deps.store.releaseJobs({ instanceId: this.leaseOwner, claims: jobs.map(claimOf) }),
       timer.remainingMs(),
     ).catch((error: unknown) => {
-      // While this generation runs, its lease renewals find them and hand them back (`handBackStrays`);
+      // While this generation runs, its lease renewals find them and hand them back (`lookForStrays`);
       // otherwise their leases expire and the sweeper gives them back.
+      this.strayLeases.noteFailure()
       this.reportError(coerceError(error), 'release of waiting jobs')
       return [] as string[]
     })

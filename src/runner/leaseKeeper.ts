@@ -4,8 +4,9 @@
  * to start) and beats its heartbeat.
  * The answer doubles as two fallbacks: a cancel or pause flag set while a NOTIFY was lost reaches the job
  * here, and a job missing from the answer was recovered by another instance (this one stalled past
- * its lease), so its run here is stopped, or, if it was still waiting, it is forgotten. It also names
- * the jobs leased here that the runner did not name (`onStrays`, src/runner/strayLeases.ts).
+ * its lease), so its run here is stopped, or, if it was still waiting, it is forgotten. When the
+ * runner asks (`lookForStrays`), it also finds the jobs leased here that the runner did not name
+ * (src/runner/strayLeases.ts).
  */
 import type { Logger } from 'pino'
 import type { JobStore, StrayLease } from '../queue/store.js'
@@ -33,8 +34,11 @@ export interface LeaseKeeperDependencies {
   cancel: (id: string) => void
   /** Pauses a claimed job, running or waiting (`POST /v1/jobs/{id}/pause`). */
   pause: (id: string) => void
-  /** The jobs leased to this instance that it did not name in the renewal (src/runner/strayLeases.ts). */
-  onStrays: (found: readonly StrayLease[]) => void
+  /**
+   * Asked as each renewal begins: whether it should also find the jobs leased to this instance that
+   * it did not name (src/runner/strayLeases.ts), and what takes them.
+   */
+  lookForStrays: () => ((found: readonly StrayLease[]) => void) | undefined
   log: Logger
   onError: (error: Error) => void
 }
@@ -65,10 +69,12 @@ export class LeaseKeeper {
       ...this.deps.settling(),
       ...[...this.deps.waiting()].map((waiting) => waiting.job.id),
     ]
+    const takeStrays = this.deps.lookForStrays()
     const { renewed, strays } = await this.deps.store.renewLeases({
       instanceId: this.config.instanceId,
       leaseMs: this.config.leaseMs,
       ids,
+      findStrays: takeStrays !== undefined,
     })
     const ours = new Set(renewed.map((r) => r.id))
     // Claimed before this renewal began, yet not renewed: another instance recovered it.
@@ -94,6 +100,6 @@ export class LeaseKeeper {
       if (cancelRequested) this.deps.cancel(id)
       else if (pauseRequested) this.deps.pause(id)
     }
-    this.deps.onStrays(strays)
+    takeStrays?.(strays)
   }
 }

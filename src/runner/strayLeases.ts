@@ -2,15 +2,19 @@
  * Strays: jobs leased to this runner generation that it never heard of. A claim, or an enqueue that
  * started its jobs here (src/runner/localStarts.ts), committed, and its answer was lost with the
  * connection; or the runner let go of an answer on an error that came after the commit (a limited
- * claim answered, and the plain claim after it failed). No code of theirs ran here, so they go back
- * to the queue with the attempt refunded (the `release` row), instead of waiting for their lease to
- * expire, which counts the attempt: with `maxAttempts` 1 such a job would fail without ever running.
+ * claim answered, and the plain claim after it failed); or a release of jobs it held failed. No code
+ * of theirs ran here, so they go back to the queue with the attempt refunded (the `release` row),
+ * instead of waiting for their lease to expire, which counts the attempt: with `maxAttempts` 1 such a
+ * job would fail without ever running.
  *
- * Every lease renewal reads the jobs leased here that the runner did not name (`renewLeases`). Such a
- * job may also belong to a claim or an insert whose answer is still on its way, so it is handed back
- * only when two renewals saw it, under the same attempt, and every claim and insert that was in
- * flight when the first of them answered has ended since. Whatever committed the job began before
- * that answer: by then it has handed the job over, or lost it.
+ * Every one of those begins with a failure the runner sees (`noteFailure`), so only then do its lease
+ * renewals look for jobs leased here that it did not name (`look`; the look reads every job leased in
+ * the cluster, which an instance renewing every few seconds need not pay for nothing). They go on
+ * looking until one finds no job to wonder about. A job found may also belong to a claim or an insert
+ * whose answer is still on its way, so it is handed back only when two looks saw it, under the same
+ * attempt, and every claim and insert that was in flight when the first of them answered has ended
+ * since: whatever committed the job began before that answer, so by then it has handed the job over,
+ * or lost it.
  */
 import type { StrayLease } from '../queue/store.js'
 
@@ -20,9 +24,21 @@ interface Suspect {
   readonly waitFor: readonly object[]
 }
 
+/** One renewal's look: `sift` takes what it found. */
+export interface StrayLook {
+  /**
+   * The leases the renewal found that the runner did not name, `known` telling which of them the
+   * runner holds by now. Returns the strays, to hand back now.
+   */
+  sift(found: readonly StrayLease[], known: (id: string) => boolean): StrayLease[]
+}
+
 export class StrayLeases {
   private readonly inFlight = new Set<object>()
   private suspects = new Map<string, Suspect>()
+  private failures = 0
+  /** Failures up to this count were looked past: a look that began after them found nothing to wonder about. */
+  private lookedPast = 0
 
   /** A claim or an insert that may lease jobs here begins. Call what it returns once it has handed its jobs over, or failed. */
   acquiring(): () => void {
@@ -31,11 +47,19 @@ export class StrayLeases {
     return () => void this.inFlight.delete(acquisition)
   }
 
-  /**
-   * A renewal's answer: the leases it found that the runner did not name, `known` telling which of
-   * them the runner holds by now. Returns the strays, to hand back now.
-   */
-  sift(found: readonly StrayLease[], known: (id: string) => boolean): StrayLease[] {
+  /** A claim or an insert failed, or a release of jobs held here: jobs may be leased here unknown. */
+  noteFailure(): void {
+    this.failures += 1
+  }
+
+  /** As a renewal begins: a look for strays, when one is due. */
+  look(): StrayLook | undefined {
+    if (this.failures === this.lookedPast && this.suspects.size === 0) return undefined
+    const failuresBefore = this.failures
+    return { sift: (found, known) => this.sift(found, known, failuresBefore) }
+  }
+
+  private sift(found: readonly StrayLease[], known: (id: string) => boolean, failuresBefore: number): StrayLease[] {
     const strays: StrayLease[] = []
     const suspects = new Map<string, Suspect>()
     let inFlight: readonly object[] | undefined
@@ -52,6 +76,8 @@ export class StrayLeases {
       }
     }
     this.suspects = suspects
+    // The strays handed back now go by a release, whose failure is noted in its turn.
+    if (suspects.size === 0) this.lookedPast = Math.max(this.lookedPast, failuresBefore)
     return strays
   }
 }

@@ -972,6 +972,7 @@ for (const target of databaseTargets()) {
           instanceId: owner,
           leaseMs: 120_000,
           ids: [...mine.map((j) => j.id), theirs.id],
+          findStrays: true,
         })
         assert.deepEqual(
           strays,
@@ -1023,7 +1024,9 @@ for (const target of databaseTargets()) {
           exceptTypes: ['limited-lease'],
         })
         assert.ok(limited && plain && startedHere)
-        const named = await store.renewLeases({ instanceId: owner, leaseMs: 60_000, ids: [plain.id] })
+        const unlooked = await store.renewLeases({ instanceId: owner, leaseMs: 60_000, ids: [plain.id] })
+        assert.deepEqual(unlooked.strays, [], 'not looked for unless asked')
+        const named = await store.renewLeases({ instanceId: owner, leaseMs: 60_000, ids: [plain.id], findStrays: true })
         assert.deepEqual(
           named.renewed.map((r) => r.id),
           [plain.id],
@@ -1035,7 +1038,7 @@ for (const target of databaseTargets()) {
             [limited.id, 1],
           ].sort(),
         )
-        const none = await store.renewLeases({ instanceId: randomUUID(), leaseMs: 60_000, ids: [] })
+        const none = await store.renewLeases({ instanceId: randomUUID(), leaseMs: 60_000, ids: [], findStrays: true })
         assert.deepEqual(none, { renewed: [], strays: [] }, "another instance's leases are not its strays")
       })
 

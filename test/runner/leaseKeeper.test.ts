@@ -105,7 +105,7 @@ for (const target of databaseTargets()) {
           },
           cancel: (id) => cancelled.push(id),
           pause: () => {},
-          onStrays: () => {},
+          lookForStrays: () => undefined,
           log: logs.log,
           onError: (error) => errors.push(error),
         },

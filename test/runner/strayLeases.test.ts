@@ -12,10 +12,9 @@
 import { afterEach, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { databaseTargets } from '../support/databases.js'
-import type { Engine } from '../support/engine.js'
+import { newJob, settled, type Engine } from '../support/engine.js'
 import { suiteEngine } from '../support/suiteEngine.js'
 import { countClaims } from '../support/claimCounts.js'
-import type { OwnedJob } from '../../src/queue/job.js'
 import { JobService } from '../../src/queue/jobService.js'
 import type { JobStore, StrayLease } from '../../src/queue/store.js'
 import type { Runner, RunnerConfig } from '../../src/runner/runner.js'
@@ -32,22 +31,53 @@ const STRAYS: Partial<RunnerConfig> = {
 describe('which unnamed leases are strays', () => {
   const lease = (id: string, attempt = 1): StrayLease => ({ id, attempt, queue: 'default' })
   const unknown = () => false
+  /** A look, which a test expects to be due. */
+  const look = (strays: StrayLeases) => {
+    const due = strays.look()
+    assert.ok(due, 'a look is due')
+    return due
+  }
+
+  it('looks only after a failure, and until a look finds nothing to wonder about', () => {
+    const strays = new StrayLeases()
+    assert.equal(strays.look(), undefined, 'nothing failed: no look')
+    strays.noteFailure()
+    const first = look(strays)
+    // A failure while the look is under way: its stray may have committed after the look read.
+    strays.noteFailure()
+    assert.deepEqual(first.sift([], unknown), [])
+    assert.deepEqual(
+      look(strays).sift([lease('1')], (id) => id === '1'),
+      [],
+      'a known job is nothing to wonder about',
+    )
+    assert.equal(strays.look(), undefined)
+  })
 
   it('hands back a lease seen twice, under the same attempt, with nothing in flight', () => {
     const strays = new StrayLeases()
-    assert.deepEqual(strays.sift([lease('1')], unknown), [], 'seen once: it may be a claim on its way')
-    assert.deepEqual(strays.sift([lease('1')], unknown), [lease('1')])
+    strays.noteFailure()
+    assert.deepEqual(look(strays).sift([lease('1')], unknown), [], 'seen once: it may be a claim on its way')
+    assert.deepEqual(look(strays).sift([lease('1')], unknown), [lease('1')])
+    strays.noteFailure()
+    assert.deepEqual(look(strays).sift([], unknown), [], 'its release failed: looked for again')
+    assert.equal(strays.look(), undefined)
   })
 
   it('waits for every claim or insert in flight at the first sighting to end', () => {
     const strays = new StrayLeases()
     const ended = strays.acquiring()
-    assert.deepEqual(strays.sift([lease('1')], unknown), [])
+    strays.noteFailure()
+    assert.deepEqual(look(strays).sift([lease('1')], unknown), [])
     const later = strays.acquiring()
-    assert.deepEqual(strays.sift([lease('1')], unknown), [], 'the claim of the first sighting is still on its way')
+    assert.deepEqual(
+      look(strays).sift([lease('1')], unknown),
+      [],
+      'the claim of the first sighting is still on its way',
+    )
     ended()
     assert.deepEqual(
-      strays.sift([lease('1')], unknown),
+      look(strays).sift([lease('1')], unknown),
       [lease('1')],
       'a claim begun after the first sighting cannot have leased the job',
     )
@@ -56,13 +86,14 @@ describe('which unnamed leases are strays', () => {
 
   it('forgets a lease the runner has come to know, one no longer seen, and one under a new attempt', () => {
     const strays = new StrayLeases()
-    strays.sift([lease('1'), lease('2'), lease('3')], unknown)
+    strays.noteFailure()
+    look(strays).sift([lease('1'), lease('2'), lease('3')], unknown)
     assert.deepEqual(
-      strays.sift([lease('1'), lease('3', 2)], (id) => id === '1'),
+      look(strays).sift([lease('1'), lease('3', 2)], (id) => id === '1'),
       [],
       '1 is known now, 2 is gone, 3 was claimed again',
     )
-    assert.deepEqual(strays.sift([lease('2'), lease('3', 2)], unknown), [lease('3', 2)])
+    assert.deepEqual(look(strays).sift([lease('2'), lease('3', 2)], unknown), [lease('3', 2)])
   })
 })
 
@@ -88,6 +119,7 @@ for (const target of databaseTargets()) {
       restores.push(() => (engine.store[method] = original))
     }
 
+    /** A started runner whose first claim has answered. */
     async function startRunner(): Promise<Runner> {
       const runner = engine.newRunner(STRAYS)
       const claims = countClaims(engine.store)
@@ -100,6 +132,28 @@ for (const target of databaseTargets()) {
       return runner
     }
 
+    /** A started runner that would start a plain job where it is enqueued, and a job service that lets it. */
+    async function startOffering(): Promise<{ runner: Runner; jobs: JobService }> {
+      const runner = engine.newRunner(STRAYS)
+      const claims = countClaims(engine.store)
+      try {
+        await runner.start()
+        for (;;) {
+          const answered = claims.nextPlainAnswer()
+          const offer = runner.reserveStarts([newJob()])
+          if (offer) {
+            offer.cancel()
+            break
+          }
+          await answered
+        }
+      } finally {
+        claims.restore()
+      }
+      const jobs = new JobService(engine.store, engine.registry, engine.notifier, undefined, undefined, () => runner)
+      return { runner, jobs }
+    }
+
     const row = async (id: string) => {
       const [job] = await engine.db.sql<{ state: string; attempts: number; error: string | null }[]>`
         select state, attempts, error from job_runner.job_runner_jobs where id = ${id}`
@@ -110,8 +164,7 @@ for (const target of databaseTargets()) {
       engine.logs.records().filter((r) => String(r.msg).startsWith('jobs leased here by a claim or an enqueue'))
 
     it('hands back a job an enqueue started here whose answer was lost; it runs as its first attempt', async () => {
-      const runner = await startRunner()
-      const jobs = new JobService(engine.store, engine.registry, engine.notifier, undefined, undefined, () => runner)
+      const { runner, jobs } = await startOffering()
       let lostId: string | undefined
       wrap('enqueueJobs', (enqueueJobs) => async (params) => {
         const enqueued = await enqueueJobs(params)
@@ -153,45 +206,103 @@ for (const target of databaseTargets()) {
       assert.deepEqual(await row(lostId), { state: 'succeeded', attempts: 1, error: null })
     })
 
-    it('leaves alone a job whose claim is still on its way, over several renewals', async () => {
-      const runner = await startRunner()
-      let renewals = 0
-      const renewed: (() => void)[] = []
+    /** Counts the renewals that answered, and which of them looked for strays. */
+    function watchRenewals() {
+      const looks: boolean[] = []
+      const waiters: (() => void)[] = []
       wrap('renewLeases', (renewLeases) => async (params) => {
         const answer = await renewLeases(params)
-        renewals += 1
-        for (const wake of renewed.splice(0)) wake()
+        looks.push(params.findStrays === true)
+        for (const wake of waiters.splice(0)) wake()
         return answer
       })
-      const renewalsFrom = (count: number) =>
-        new Promise<void>((resolve) => {
-          const until = renewals + count
-          const check = () => (renewals >= until ? resolve() : renewed.push(check))
-          renewed.push(check)
-        })
-      let committed!: (job: OwnedJob) => void
-      const claimCommitted = new Promise<OwnedJob>((resolve) => (committed = resolve))
+      return {
+        looks,
+        /** Resolves once `count` more renewals have answered. */
+        async next(count: number): Promise<void> {
+          const until = looks.length + count
+          while (looks.length < until) await new Promise<void>((resolve) => waiters.push(resolve))
+        },
+      }
+    }
+
+    it('looks for strays only after a failure, until a look finds none', async () => {
+      const runner = await startRunner()
+      const renewals = watchRenewals()
+      const [job] = await engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'echo' }] })
+      await settled(runner, job!.job.id)
+      await renewals.next(3)
+      assert.deepEqual(renewals.looks, [false, false, false], 'nothing failed: no renewal looked')
+      // A claim that fails before it reaches the database: nothing was leased, but the runner cannot know.
+      let failed = false
+      wrap('claimJobs', (claimJobs) => async (params) => {
+        if (failed) return claimJobs(params)
+        failed = true
+        throw new Error('connection lost')
+      })
+      await engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'echo' }] })
+      await renewals.next(5)
+      assert.ok(renewals.looks.slice(3).includes(true), 'a renewal after the failure looked')
+      assert.deepEqual(
+        renewals.looks.slice(-2),
+        [false, false],
+        'the look found nothing, and the renewals stopped looking',
+      )
+    })
+
+    it("leaves alone a job whose start here is still on its way, and hands back a lost claim's after it", async () => {
+      const { runner, jobs } = await startOffering()
+      const renewals = watchRenewals()
+      // The insert that starts a job here commits, and its answer is held.
+      let inserted!: (id: string) => void
+      const insertCommitted = new Promise<string>((resolve) => (inserted = resolve))
       let answer!: () => void
       const answerHeld = new Promise<void>((resolve) => (answer = resolve))
+      wrap('enqueueJobs', (enqueueJobs) => async (params) => {
+        const enqueued = await enqueueJobs(params)
+        if (!params.startHere) return enqueued
+        inserted(enqueued[0]!.job.id)
+        await answerHeld
+        return enqueued
+      })
+      // Meanwhile a claim's answer is lost: the renewals look, and find both jobs.
+      let lostId: string | undefined
+      let claimLost!: () => void
+      const claimFailed = new Promise<void>((resolve) => (claimLost = resolve))
       wrap('claimJobs', (claimJobs) => async (params) => {
         const claimed = await claimJobs(params)
-        if (claimed.length === 0) return claimed
-        committed(claimed[0]!)
-        await answerHeld
-        return claimed
+        if (lostId !== undefined || claimed.length === 0) return claimed
+        lostId = claimed[0]!.id
+        claimLost()
+        throw new Error('connection lost')
       })
-      const starts: number[] = []
-      runner.events.on('job:start', ({ job }) => void starts.push(job.attempts))
+      const starts: string[] = []
+      runner.events.on('job:start', ({ job }) => void starts.push(job.id))
+      const enqueueing = jobs.enqueue({ owner: 'alice', jobs: [{ type: 'echo', maxAttempts: 1 }] })
+      const startedHere = await insertCommitted
+      const startedHereSettled = settled(runner, startedHere)
       await engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'echo', maxAttempts: 1 }] })
-      const claimed = await claimCommitted
-      const settled = runner.events.waitFor('job:settled', ({ job }) => job.id === claimed.id)
-      await renewalsFrom(4)
-      assert.deepEqual((await row(claimed.id)).state, 'running', 'still leased to the claim on its way')
+      await claimFailed
+      const lostSettled = settled(runner, lostId!)
+      const looked = renewals.looks.filter(Boolean).length
+      await renewals.next(4)
+      assert.ok(renewals.looks.filter(Boolean).length >= looked + 3, 'the renewals looked meanwhile')
+      // The lost claim's job too: it was first seen while the insert, which might have leased it, was on its way.
+      assert.deepEqual(
+        [(await row(startedHere)).state, (await row(lostId!)).state],
+        ['running', 'running'],
+        'both still leased here',
+      )
       answer()
-      assert.equal((await settled).outcome, 'succeeded')
-      assert.deepEqual(await row(claimed.id), { state: 'succeeded', attempts: 1, error: null })
-      assert.deepEqual(starts, [1], 'it ran once')
-      assert.ok(!strayWarnings().some((r) => (r.jobIds as string[]).includes(claimed.id)))
+      assert.equal((await enqueueing)[0]!.job.id, startedHere)
+      assert.equal((await startedHereSettled).outcome, 'succeeded')
+      assert.equal((await lostSettled).outcome, 'succeeded', "the lost claim's job was handed back and ran")
+      for (const id of [startedHere, lostId!]) {
+        assert.deepEqual(await row(id), { state: 'succeeded', attempts: 1, error: null })
+        assert.equal(starts.filter((started) => started === id).length, 1, `job ${id} ran once`)
+      }
+      assert.ok(!strayWarnings().some((r) => (r.jobIds as string[]).includes(startedHere)))
+      assert.ok(strayWarnings().some((r) => (r.jobIds as string[]).includes(lostId!)))
     })
   })
 }
