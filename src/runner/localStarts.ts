@@ -25,6 +25,10 @@ export interface StartReservation {
   readonly starts: readonly boolean[]
   /** The insert committed: these jobs, inserted claimed here, go to the runner. Frees the places held. */
   accept(jobs: readonly ClaimedJob[]): void
-  /** The insert failed: nothing was claimed. Frees the places held. */
+  /**
+   * The insert failed (or was never made). Frees the places held. An insert whose answer was lost may
+   * have committed all the same: the runner's lease renewals then look for its jobs
+   * (src/runner/strayLeases.ts).
+   */
   cancel(): void
 }

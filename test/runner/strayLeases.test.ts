@@ -142,6 +142,7 @@ for (const target of databaseTargets()) {
           const answered = claims.nextPlainAnswer()
           const offer = runner.reserveStarts([newJob()])
           if (offer) {
+            // Unused: as a failed insert's, which has the renewals look once.
             offer.cancel()
             break
           }
@@ -172,7 +173,7 @@ for (const target of databaseTargets()) {
         lostId = enqueued[0]!.job.id
         throw new Error('connection lost')
       })
-      const settled = runner.events.waitFor('job:settled', ({ job }) => job.id === lostId)
+      const lostSettled = runner.events.waitFor('job:settled', ({ job }) => job.id === lostId)
       await assert.rejects(
         jobs.enqueue({ owner: 'alice', jobs: [{ type: 'echo', maxAttempts: 1, payload: { n: 1 } }] }),
         /connection lost/,
@@ -180,7 +181,7 @@ for (const target of databaseTargets()) {
       assert.ok(lostId, 'the enqueue started its job here')
       const before = await row(lostId)
       assert.deepEqual([before.state, before.attempts], ['running', 1], 'committed running, leased here')
-      const { outcome, job } = await settled
+      const { outcome, job } = await lostSettled
       assert.equal(outcome, 'succeeded')
       assert.equal(job.attempts, 1, 'its attempt was refunded when it was handed back')
       assert.deepEqual(await row(lostId), { state: 'succeeded', attempts: 1, error: null })
@@ -196,10 +197,10 @@ for (const target of databaseTargets()) {
         lostId = claimed[0]!.id
         throw new Error('connection lost')
       })
-      const settled = runner.events.waitFor('job:settled', ({ job }) => job.id === lostId)
+      const lostSettled = runner.events.waitFor('job:settled', ({ job }) => job.id === lostId)
       // Queued and announced, as another instance's enqueue is.
       const [enqueued] = await engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'echo', maxAttempts: 1 }] })
-      const { outcome, job } = await settled
+      const { outcome, job } = await lostSettled
       assert.equal(lostId, enqueued!.job.id)
       assert.equal(outcome, 'succeeded')
       assert.equal(job.attempts, 1)
