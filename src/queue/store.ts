@@ -1312,8 +1312,9 @@ export class JobStore {
     }
     // Every job leased in the cluster is read, from the two lease indexes (migration 029), one arm
     // each: the plain claims' and starts here, and the limited claim's. Those not named are told
-    // apart by a hashed `except`: the planner reckons a hundred named jobs and a few leased, and
-    // joined a renewal of 2,000 jobs to them in a nested loop (170 ms; 4 ms this way).
+    // apart by `except`, which has no nested-loop plan: the planner reckons a hundred named jobs and
+    // a few leased, and as `not exists` it joined them in a nested loop in two of four runs (about
+    // 190 ms for 2,000 named, against 4 ms: bench/RESULTS.md, "The stray look's plan").
     const leasedHere = (held: PendingQuery<Row[]>) => this.sql`
       select id from ${this.schema}.job_runner_jobs
       where lease_expires_at is not null and ${held} and lease_owner = ${instanceId} and state = 'running'`
