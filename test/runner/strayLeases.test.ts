@@ -1,9 +1,10 @@
 /**
  * Strays (src/runner/strayLeases.ts): a job leased to a runner that never heard of it, because the
- * claim or the start-here enqueue that leased it committed while its answer was lost. The runner
- * hands it back with the attempt refunded, found by its lease renewals, so that the job runs as its
- * first attempt, instead of waiting for its lease to expire, which counts an attempt (a job with
- * `maxAttempts` 1 would fail without ever running). A claim whose answer is only slow is no stray.
+ * claim or the start-here enqueue that leased it committed while its answer was lost, or because its
+ * release failed. After such a failure the runner's lease renewals look for it, and the runner hands
+ * it back with the attempt refunded, so that the job runs as its first attempt, instead of waiting
+ * for its lease to expire, which counts an attempt (a job with `maxAttempts` 1 would fail without
+ * ever running). A claim or an insert whose answer is only slow is no stray.
  *
  * The answers are lost by the test, after the real statement committed on the real database. Each
  * runner here has no lease sweeper to speak of (a minute apart): only the stray hand-back can give the
@@ -12,13 +13,30 @@
 import { afterEach, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { databaseTargets } from '../support/databases.js'
-import { newJob, settled, type Engine } from '../support/engine.js'
+import { ENGINE_DEFAULTS, newJob, settled, type Engine } from '../support/engine.js'
 import { suiteEngine } from '../support/suiteEngine.js'
 import { countClaims } from '../support/claimCounts.js'
+import { gatedJob } from '../support/gatedJob.js'
+import { defineJob } from '../../jobs/defineJob.js'
+import type { Json } from '../../src/queue/job.js'
+import { PauseBoard } from '../../src/queue/pauses.js'
+import { PauseStore } from '../../src/queue/pauseStore.js'
 import { JobService } from '../../src/queue/jobService.js'
 import type { JobStore, StrayLease } from '../../src/queue/store.js'
-import type { Runner, RunnerConfig } from '../../src/runner/runner.js'
+import { Runner, type RunnerConfig } from '../../src/runner/runner.js'
 import { StrayLeases } from '../../src/runner/strayLeases.js'
+import { withTimeout } from '../../src/support/withTimeout.js'
+
+/** Holds the one slot of a runner until the test opens its gate. */
+const holder = gatedJob('stray-holder')
+/** A job the test pauses while it waits in a runner's local queue. */
+const waiter = defineJob<Json, never, Json>({
+  name: 'stray-waiter',
+  payloadSchema: {},
+  async run() {
+    return null
+  },
+})
 
 /** Renewals every 200 ms; the poll, the idle poll and the sweeper out of the way. */
 const STRAYS: Partial<RunnerConfig> = {
@@ -100,17 +118,19 @@ describe('which unnamed leases are strays', () => {
 for (const target of databaseTargets()) {
   describe(`strays handed back by their runner, on ${target.name}`, { timeout: 60_000 }, () => {
     let engine: Engine
-    suiteEngine(target, (opened) => (engine = opened))
+    suiteEngine(target, (opened) => (engine = opened), { extraJobs: [holder.job, waiter], gates: [holder] })
     const restores: (() => void)[] = []
 
     afterEach(async () => {
+      holder.open()
       for (const restore of restores.splice(0)) restore()
       await engine.stopRunners()
       await engine.db.sql`truncate job_runner.job_runner_jobs, job_runner.job_runner_owner_jobs`
+      holder.reset()
     })
 
     /** Replaces one of the store's methods for the test's length. */
-    function wrap<K extends 'enqueueJobs' | 'claimJobs' | 'renewLeases'>(
+    function wrap<K extends 'enqueueJobs' | 'claimJobs' | 'renewLeases' | 'releaseJobs'>(
       method: K,
       replacement: (original: JobStore[K]) => JobStore[K],
     ): void {
@@ -304,6 +324,101 @@ for (const target of databaseTargets()) {
       }
       assert.ok(!strayWarnings().some((r) => (r.jobIds as string[]).includes(startedHere)))
       assert.ok(strayWarnings().some((r) => (r.jobIds as string[]).includes(lostId!)))
+    })
+
+    it('leaves alone a job whose claim is still on its way while the renewals look', async () => {
+      // Each wait names the step that did not come.
+      const step = <T>(wait: Promise<T>, missing: string) => withTimeout(wait, 15_000, () => new Error(missing))
+      // One slot, held; a job claimed ahead waits in the local queue; pausing its type releases it.
+      const pauseStore = new PauseStore(engine.db.sql, engine.db.schema)
+      const board = new PauseBoard({ store: pauseStore, notifier: engine.notifier, onError: () => {} })
+      await board.start()
+      const runner = new Runner(
+        { ...ENGINE_DEFAULTS, ...STRAYS, concurrency: 1, localQueueSize: 100 },
+        {
+          store: engine.store,
+          notifier: engine.notifier,
+          registry: engine.registry,
+          log: engine.logs.log,
+          pauses: board,
+        },
+      )
+      try {
+        const claims = countClaims(engine.store)
+        try {
+          await runner.start()
+          await claims.firstPlainAnswered
+        } finally {
+          claims.restore()
+        }
+        // Fifty quick jobs first: the local queue holds what the rate of starts asks for, none before any.
+        let quickLeft = 50
+        const quickDone = runner.events.waitFor('job:settled', ({ job }) => job.type === 'echo' && --quickLeft === 0)
+        await engine.jobs.enqueue({
+          owner: 'alice',
+          jobs: Array.from({ length: 50 }, (_, i) => ({ type: 'echo', payload: i })),
+        })
+        await step(quickDone, 'the quick jobs did not all run')
+        const holding = runner.events.waitFor('job:start', ({ job }) => job.type === 'stray-holder')
+        await engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'stray-holder' }] })
+        await step(holding, 'the holder did not start')
+        const waiting = runner.events.waitFor('jobs:claimed', ({ jobs }) => jobs.some((j) => j.type === 'stray-waiter'))
+        const [waiterJob] = await engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'stray-waiter' }] })
+        await step(waiting, 'the waiting job was not claimed ahead')
+        const renewals = watchRenewals()
+        // The claim that takes the next job commits, and its answer is held.
+        let committed!: (id: string) => void
+        const claimCommitted = new Promise<string>((resolve) => (committed = resolve))
+        let answer!: () => void
+        const answerHeld = new Promise<void>((resolve) => (answer = resolve))
+        wrap('claimJobs', (claimJobs) => async (params) => {
+          const claimed = await claimJobs(params)
+          const echo = claimed.find((job) => job.type === 'echo')
+          if (!echo) return claimed
+          committed(echo.id)
+          await answerHeld
+          return claimed
+        })
+        const starts: string[] = []
+        runner.events.on('job:start', ({ job }) => void starts.push(job.id))
+        await engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'echo', maxAttempts: 1 }] })
+        const claimedId = await step(claimCommitted, 'no claim took the next job')
+        const claimedSettled = settled(runner, claimedId)
+        // The waiting job's release fails: a failure the runner sees, and the renewals look.
+        let releaseFailed!: () => void
+        const released = new Promise<void>((resolve) => (releaseFailed = resolve))
+        wrap('releaseJobs', (releaseJobs) => async (params) => {
+          if (!params.claims.some((c) => c.id === waiterJob!.job.id)) return releaseJobs(params)
+          engine.store.releaseJobs = releaseJobs
+          releaseFailed()
+          throw new Error('connection lost')
+        })
+        await pauseStore.pause({ kind: 'type', name: 'stray-waiter', mode: 'finish' })
+        await board.refresh()
+        await step(released, 'the pause did not release the waiting job')
+        const looked = renewals.looks.filter(Boolean).length
+        await step(renewals.next(4), 'the renewals stopped')
+        assert.ok(renewals.looks.filter(Boolean).length >= looked + 3, 'the renewals looked meanwhile')
+        assert.equal((await row(claimedId)).state, 'running', 'still leased to the claim on its way')
+        answer()
+        holder.open()
+        assert.equal((await step(claimedSettled, 'the claimed job did not settle')).outcome, 'succeeded')
+        assert.deepEqual(await row(claimedId), { state: 'succeeded', attempts: 1, error: null })
+        assert.equal(starts.filter((id) => id === claimedId).length, 1, 'it ran once')
+        // The waiting job, a stray since its release failed, goes back once the claim has answered.
+        for (;;) {
+          const { state, attempts } = await row(waiterJob!.job.id)
+          if (state === 'queued') {
+            assert.equal(attempts, 0, 'its attempt refunded')
+            break
+          }
+          await renewals.next(1)
+        }
+      } finally {
+        await runner.stop({ graceMs: 2000 })
+        await pauseStore.resume({ kind: 'type', name: 'stray-waiter' })
+        await board.stop()
+      }
     })
   })
 }
