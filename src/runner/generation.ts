@@ -559,13 +559,13 @@ export class RunnerGeneration {
         this.localQueue.sampleRate()
         const limit = this.claimRoom(slotsToFill)
         const wakeUps = this.wakeUps
-        const handedOver = this.strayLeases.acquiring()
+        const acquisition = this.strayLeases.acquiring()
         try {
           const claimed = await this.claim(limit, Math.max(0, unclaimedSlots))
           const jobs = this.notPaused(claimed)
           failures = 0
           this.hold(this.notHeldHere(jobs))
-          handedOver()
+          acquisition.handedOver()
           if (jobs.length > 0) this.events.emit('jobs:claimed', { jobs, waiting: this.localQueue.size })
           if (claimed.length > 0) this.claimPace.found()
           this.fillSlots()
@@ -578,8 +578,7 @@ export class RunnerGeneration {
           this.queueMayHoldMore = claimedAll || (this.limited.any && this.limitedClaims.isOpen)
         } catch (error) {
           // What the claim leased here before it failed, if anything, is a stray now.
-          handedOver()
-          this.strayLeases.noteFailure()
+          acquisition.failed()
           this.queuesDrained = false
           this.reportError(coerceError(error), 'claim')
           failures += 1
@@ -845,7 +844,7 @@ export class RunnerGeneration {
     let answered!: () => void
     const inFlight = new Promise<void>((resolve) => (answered = resolve))
     this.startsInFlight.add(inFlight)
-    const handedOver = this.strayLeases.acquiring()
+    const acquisition = this.strayLeases.acquiring()
     let held = true
     const free = () => {
       if (!held) return
@@ -861,13 +860,12 @@ export class RunnerGeneration {
       accept: (claimed) => {
         free()
         this.takeStarted(claimed)
-        handedOver()
+        acquisition.handedOver()
       },
       // The insert failed; if it committed all the same (its answer lost), its jobs are strays.
       cancel: () => {
         free()
-        handedOver()
-        this.strayLeases.noteFailure()
+        acquisition.failed()
       },
     }
   }
@@ -1499,9 +1497,9 @@ export class RunnerGeneration {
   }
 }
 
-/** The outcome of a run stopped by a pause or a yield, from the state its row wrote. */
 const idOf = (job: { readonly id: string }): string => job.id
 
+/** The outcome of a run stopped by a pause or a yield, from the state its row wrote. */
 function settledAs(state: string, stopped: 'paused' | 'yielded'): JobOutcome {
   return state === 'cancelled' ? 'cancelled' : stopped
 }

@@ -24,6 +24,14 @@ interface Suspect {
   readonly waitFor: readonly object[]
 }
 
+/** A claim or an insert that may lease jobs here, from its start until its jobs are handed over. */
+export interface Acquisition {
+  /** Its jobs are the runner's now (or it leased none). */
+  handedOver(): void
+  /** It failed: if it committed all the same, its jobs are strays (`noteFailure`). */
+  failed(): void
+}
+
 /** One renewal's look: `sift` takes what it found. */
 export interface StrayLook {
   /**
@@ -40,11 +48,17 @@ export class StrayLeases {
   /** Failures up to this count were looked past: a look that began after them found nothing to wonder about. */
   private lookedPast = 0
 
-  /** A claim or an insert that may lease jobs here begins. Call what it returns once it has handed its jobs over, or failed. */
-  acquiring(): () => void {
-    const acquisition = {}
-    this.inFlight.add(acquisition)
-    return () => void this.inFlight.delete(acquisition)
+  /** A claim or an insert that may lease jobs here begins. */
+  acquiring(): Acquisition {
+    const token = {}
+    this.inFlight.add(token)
+    return {
+      handedOver: () => void this.inFlight.delete(token),
+      failed: () => {
+        this.inFlight.delete(token)
+        this.noteFailure()
+      },
+    }
   }
 
   /** A claim or an insert failed, or a release of jobs held here: jobs may be leased here unknown. */
