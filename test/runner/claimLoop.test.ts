@@ -23,13 +23,12 @@ import { randomUUID } from 'node:crypto'
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { databaseTargets } from '../support/databases.js'
-import { settled, type Engine } from '../support/engine.js'
+import { holdTheOneSlot, settled, type Engine } from '../support/engine.js'
 import { suiteEngine } from '../support/suiteEngine.js'
 import { countClaims } from '../support/claimCounts.js'
 import { gatedJob } from '../support/gatedJob.js'
 import { defineJob } from '../../jobs/defineJob.js'
 import type { Json, OwnedJob } from '../../src/queue/job.js'
-import type { Runner } from '../../src/runner/runner.js'
 import { withTimeout } from '../../src/support/withTimeout.js'
 
 /** One job of a key at a time. */
@@ -56,38 +55,6 @@ const capped = defineJob<Json, never, Json>({
     return null
   },
 })
-
-/**
- * Teaches a started one-slot runner a start rate, so that its local queue wants jobs ahead of its
- * slot, then takes the slot with a job of `holderType` (a gated job, holding it until its gate opens).
- * Resolves with the holder's id.
- */
-async function holdTheOneSlot(engine: Engine, runner: Runner, holderType: string): Promise<string> {
-  // Heard from before the enqueues: the notice may reach the runner before the enqueue's answer is
-  // read here, and a job run and settle by then (waiting for settles registered after it once hung
-  // this suite's test on a loaded machine).
-  const settledIds = new Set<string>()
-  let settledOne = () => {}
-  const stopListening = runner.events.on('job:settled', ({ job }) => {
-    settledIds.add(job.id)
-    settledOne()
-  })
-  const holderStarted = runner.events.waitFor('job:start', (e) => e.job.type === holderType)
-  try {
-    const quick = await engine.jobs.enqueue({
-      owner: 'alice',
-      jobs: Array.from({ length: 50 }, (_, i) => ({ type: 'echo', payload: i })),
-    })
-    while (!quick.every(({ job }) => settledIds.has(job.id))) {
-      await new Promise<void>((resolve) => (settledOne = resolve))
-    }
-  } finally {
-    stopListening()
-  }
-  const [holder] = await engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: holderType }] })
-  assert.equal((await holderStarted).job.id, holder!.job.id)
-  return holder!.job.id
-}
 
 for (const target of databaseTargets()) {
   describe(`the claim loop with limits served, on ${target.name}`, { timeout: 60_000 }, () => {

@@ -10,17 +10,15 @@
 import { describe, it, afterEach } from 'node:test'
 import assert from 'node:assert/strict'
 import { databaseTargets } from '../support/databases.js'
-import { ENGINE_DEFAULTS, newJob, type Engine } from '../support/engine.js'
+import { newJob, openPauses, untilOffering, type Engine } from '../support/engine.js'
 import { suiteEngine } from '../support/suiteEngine.js'
 import { gatedJob } from '../support/gatedJob.js'
-import { countClaims, type ClaimCounts } from '../support/claimCounts.js'
+import { countClaims } from '../support/claimCounts.js'
 import { defineJob } from '../../jobs/defineJob.js'
 import type { Json } from '../../src/queue/job.js'
 import { JobService } from '../../src/queue/jobService.js'
 import type { NewJob } from '../../src/queue/store.js'
-import { Runner, type RunnerConfig } from '../../src/runner/runner.js'
-import { PauseBoard } from '../../src/queue/pauses.js'
-import { PauseStore } from '../../src/queue/pauseStore.js'
+import type { Runner, RunnerConfig } from '../../src/runner/runner.js'
 
 const held = gatedJob('held-here')
 const keyed = defineJob<Json, never, Json>({
@@ -59,16 +57,6 @@ for (const target of databaseTargets()) {
       claims.restore()
       const jobs = new JobService(engine.store, engine.registry, engine.notifier, undefined, undefined, () => runner)
       return { runner, jobs, outcomes }
-    }
-
-    /** Resolves once the runner would start a plain job here: its last claim found the queue empty. */
-    async function untilOffering(runner: Runner, claims: ClaimCounts): Promise<void> {
-      for (;;) {
-        const answered = claims.nextPlainAnswer()
-        const offer = runner.reserveStarts([newJob()])
-        if (offer) return offer.cancel()
-        await answered
-      }
     }
 
     it('commits a job running, leased to the runner, and runs it with no claim', async () => {
@@ -140,19 +128,8 @@ for (const target of databaseTargets()) {
     })
 
     it('leaves a paused type queued', async () => {
-      const pauseStore = new PauseStore(engine.db.sql, engine.db.schema)
-      const board = new PauseBoard({ store: pauseStore, notifier: engine.notifier, onError: () => {} })
-      await board.start()
-      const runner = new Runner(
-        { ...ENGINE_DEFAULTS, ...QUIET },
-        {
-          store: engine.store,
-          notifier: engine.notifier,
-          registry: engine.registry,
-          log: engine.logs.log,
-          pauses: board,
-        },
-      )
+      const { store: pauseStore, board } = await openPauses(engine)
+      const runner = engine.newRunner(QUIET, { pauses: board })
       try {
         await pauseStore.pause({ kind: 'type', name: 'held-here', mode: 'finish' })
         await board.refresh()

@@ -13,17 +13,15 @@
 import { afterEach, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { databaseTargets } from '../support/databases.js'
-import { ENGINE_DEFAULTS, newJob, settled, type Engine } from '../support/engine.js'
+import { holdTheOneSlot, openPauses, settled, untilOffering, type Engine } from '../support/engine.js'
 import { suiteEngine } from '../support/suiteEngine.js'
-import { countClaims } from '../support/claimCounts.js'
+import { countClaims, type ClaimCounts } from '../support/claimCounts.js'
 import { gatedJob } from '../support/gatedJob.js'
 import { defineJob } from '../../jobs/defineJob.js'
 import type { Json } from '../../src/queue/job.js'
-import { PauseBoard } from '../../src/queue/pauses.js'
-import { PauseStore } from '../../src/queue/pauseStore.js'
 import { JobService } from '../../src/queue/jobService.js'
 import type { JobStore, StrayLease } from '../../src/queue/store.js'
-import { Runner, type RunnerConfig } from '../../src/runner/runner.js'
+import type { Runner, RunnerConfig, RunnerDependencies } from '../../src/runner/runner.js'
 import { StrayLeases } from '../../src/runner/strayLeases.js'
 import { withTimeout } from '../../src/support/withTimeout.js'
 
@@ -84,7 +82,7 @@ describe('which unnamed leases are strays', () => {
 
   it('waits for every claim or insert in flight at the first sighting to end', () => {
     const strays = new StrayLeases()
-    const ended = strays.acquiring()
+    const first = strays.acquiring()
     strays.noteFailure()
     assert.deepEqual(look(strays).sift([lease('1')], unknown), [])
     const later = strays.acquiring()
@@ -93,13 +91,13 @@ describe('which unnamed leases are strays', () => {
       [],
       'the claim of the first sighting is still on its way',
     )
-    ended()
+    first.handedOver()
     assert.deepEqual(
       look(strays).sift([lease('1')], unknown),
       [lease('1')],
       'a claim begun after the first sighting cannot have leased the job',
     )
-    later()
+    later.handedOver()
   })
 
   it('forgets a lease the runner has come to know, one no longer seen, and one under a new attempt', () => {
@@ -139,40 +137,76 @@ for (const target of databaseTargets()) {
       restores.push(() => (engine.store[method] = original))
     }
 
-    /** A started runner whose first claim has answered. */
-    async function startRunner(): Promise<Runner> {
-      const runner = engine.newRunner(STRAYS)
+    /** A started runner whose first claim has answered (`until`: or whatever else it is to wait for). */
+    async function startRunner(
+      config: Partial<RunnerConfig> = {},
+      deps: Pick<RunnerDependencies, 'pauses'> = {},
+      until = (_runner: Runner, claims: ClaimCounts) => claims.firstPlainAnswered,
+    ): Promise<Runner> {
+      const runner = engine.newRunner({ ...STRAYS, ...config }, deps)
       const claims = countClaims(engine.store)
       try {
         await runner.start()
-        await claims.firstPlainAnswered
+        await until(runner, claims)
       } finally {
         claims.restore()
       }
       return runner
     }
 
-    /** A started runner that would start a plain job where it is enqueued, and a job service that lets it. */
+    /**
+     * A started runner that would start a plain job where it is enqueued, and a job service that lets
+     * it. The probe's reservation is cancelled as a failed insert's, which has the renewals look once.
+     */
     async function startOffering(): Promise<{ runner: Runner; jobs: JobService }> {
-      const runner = engine.newRunner(STRAYS)
-      const claims = countClaims(engine.store)
-      try {
-        await runner.start()
-        for (;;) {
-          const answered = claims.nextPlainAnswer()
-          const offer = runner.reserveStarts([newJob()])
-          if (offer) {
-            // Unused: as a failed insert's, which has the renewals look once.
-            offer.cancel()
-            break
-          }
-          await answered
-        }
-      } finally {
-        claims.restore()
-      }
+      const runner = await startRunner({}, {}, untilOffering)
       const jobs = new JobService(engine.store, engine.registry, engine.notifier, undefined, undefined, () => runner)
       return { runner, jobs }
+    }
+
+    /** The id of the job of the next claim to take one, whose answer is lost after it committed. */
+    function loseNextClaimAnswer(): Promise<string> {
+      return new Promise((lost) => {
+        let done = false
+        wrap('claimJobs', (claimJobs) => async (params) => {
+          const claimed = await claimJobs(params)
+          if (done || claimed.length === 0) return claimed
+          done = true
+          lost(claimed[0]!.id)
+          throw new Error('connection lost')
+        })
+      })
+    }
+
+    /**
+     * Holds the answer of the first call of `method` whose committed result names a job (`pick`), until
+     * `answer()`: a claim or an insert on its way. `committed` resolves with that job's id.
+     */
+    function holdAnswer<K extends 'enqueueJobs' | 'claimJobs'>(
+      method: K,
+      pick: (result: Awaited<ReturnType<JobStore[K]>>, params: Parameters<JobStore[K]>[0]) => string | undefined,
+    ): { committed: Promise<string>; answer: () => void } {
+      let committedId!: (id: string) => void
+      const committed = new Promise<string>((resolve) => (committedId = resolve))
+      let answer!: () => void
+      const answerHeld = new Promise<void>((resolve) => (answer = resolve))
+      type Params = Parameters<JobStore[K]>[0]
+      type Result = Awaited<ReturnType<JobStore[K]>>
+      let held = false
+      wrap(method, (original) => {
+        const call = original as unknown as (params: Params) => Promise<Result>
+        const holding = async (params: Params): Promise<Result> => {
+          const result = await call(params)
+          const id = held ? undefined : pick(result, params)
+          if (id === undefined) return result
+          held = true
+          committedId(id)
+          await answerHeld
+          return result
+        }
+        return holding as unknown as JobStore[K]
+      })
+      return { committed, answer }
     }
 
     const row = async (id: string) => {
@@ -210,17 +244,12 @@ for (const target of databaseTargets()) {
 
     it('hands back a job a claim leased whose answer was lost; it runs as its first attempt', async () => {
       const runner = await startRunner()
-      let lostId: string | undefined
-      wrap('claimJobs', (claimJobs) => async (params) => {
-        const claimed = await claimJobs(params)
-        if (lostId !== undefined || claimed.length === 0) return claimed
-        lostId = claimed[0]!.id
-        throw new Error('connection lost')
-      })
-      const lostSettled = runner.events.waitFor('job:settled', ({ job }) => job.id === lostId)
+      const lost = loseNextClaimAnswer()
       // Queued and announced, as another instance's enqueue is.
       const [enqueued] = await engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'echo', maxAttempts: 1 }] })
-      const { outcome, job } = await lostSettled
+      const lostId = await lost
+      // Registered in time: the job goes back only after two renewals have seen it.
+      const { outcome, job } = await settled(runner, lostId)
       assert.equal(lostId, enqueued!.job.id)
       assert.equal(outcome, 'succeeded')
       assert.equal(job.attempts, 1)
@@ -275,114 +304,58 @@ for (const target of databaseTargets()) {
       const { runner, jobs } = await startOffering()
       const renewals = watchRenewals()
       // The insert that starts a job here commits, and its answer is held.
-      let inserted!: (id: string) => void
-      const insertCommitted = new Promise<string>((resolve) => (inserted = resolve))
-      let answer!: () => void
-      const answerHeld = new Promise<void>((resolve) => (answer = resolve))
-      wrap('enqueueJobs', (enqueueJobs) => async (params) => {
-        const enqueued = await enqueueJobs(params)
-        if (!params.startHere) return enqueued
-        inserted(enqueued[0]!.job.id)
-        await answerHeld
-        return enqueued
-      })
+      const insert = holdAnswer('enqueueJobs', (enqueued, params) =>
+        params.startHere ? enqueued[0]!.job.id : undefined,
+      )
       // Meanwhile a claim's answer is lost: the renewals look, and find both jobs.
-      let lostId: string | undefined
-      let claimLost!: () => void
-      const claimFailed = new Promise<void>((resolve) => (claimLost = resolve))
-      wrap('claimJobs', (claimJobs) => async (params) => {
-        const claimed = await claimJobs(params)
-        if (lostId !== undefined || claimed.length === 0) return claimed
-        lostId = claimed[0]!.id
-        claimLost()
-        throw new Error('connection lost')
-      })
+      const lost = loseNextClaimAnswer()
       const starts: string[] = []
       runner.events.on('job:start', ({ job }) => void starts.push(job.id))
       const enqueueing = jobs.enqueue({ owner: 'alice', jobs: [{ type: 'echo', maxAttempts: 1 }] })
-      const startedHere = await insertCommitted
+      const startedHere = await insert.committed
       const startedHereSettled = settled(runner, startedHere)
       await engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'echo', maxAttempts: 1 }] })
-      await claimFailed
-      const lostSettled = settled(runner, lostId!)
+      const lostId = await lost
+      const lostSettled = settled(runner, lostId)
       const looked = renewals.looks.filter(Boolean).length
       await renewals.next(4)
       assert.ok(renewals.looks.filter(Boolean).length >= looked + 3, 'the renewals looked meanwhile')
       // The lost claim's job too: it was first seen while the insert, which might have leased it, was on its way.
       assert.deepEqual(
-        [(await row(startedHere)).state, (await row(lostId!)).state],
+        [(await row(startedHere)).state, (await row(lostId)).state],
         ['running', 'running'],
         'both still leased here',
       )
-      answer()
+      insert.answer()
       assert.equal((await enqueueing)[0]!.job.id, startedHere)
       assert.equal((await startedHereSettled).outcome, 'succeeded')
       assert.equal((await lostSettled).outcome, 'succeeded', "the lost claim's job was handed back and ran")
-      for (const id of [startedHere, lostId!]) {
+      for (const id of [startedHere, lostId]) {
         assert.deepEqual(await row(id), { state: 'succeeded', attempts: 1, error: null })
         assert.equal(starts.filter((started) => started === id).length, 1, `job ${id} ran once`)
       }
       assert.ok(!strayWarnings().some((r) => (r.jobIds as string[]).includes(startedHere)))
-      assert.ok(strayWarnings().some((r) => (r.jobIds as string[]).includes(lostId!)))
+      assert.ok(strayWarnings().some((r) => (r.jobIds as string[]).includes(lostId)))
     })
 
     it('leaves alone a job whose claim is still on its way while the renewals look', async () => {
       // Each wait names the step that did not come.
       const step = <T>(wait: Promise<T>, missing: string) => withTimeout(wait, 15_000, () => new Error(missing))
       // One slot, held; a job claimed ahead waits in the local queue; pausing its type releases it.
-      const pauseStore = new PauseStore(engine.db.sql, engine.db.schema)
-      const board = new PauseBoard({ store: pauseStore, notifier: engine.notifier, onError: () => {} })
-      await board.start()
-      const runner = new Runner(
-        { ...ENGINE_DEFAULTS, ...STRAYS, concurrency: 1, localQueueSize: 100 },
-        {
-          store: engine.store,
-          notifier: engine.notifier,
-          registry: engine.registry,
-          log: engine.logs.log,
-          pauses: board,
-        },
-      )
+      const { store: pauseStore, board } = await openPauses(engine)
+      const runner = await startRunner({ concurrency: 1, localQueueSize: 100 }, { pauses: board })
       try {
-        const claims = countClaims(engine.store)
-        try {
-          await runner.start()
-          await claims.firstPlainAnswered
-        } finally {
-          claims.restore()
-        }
-        // Fifty quick jobs first: the local queue holds what the rate of starts asks for, none before any.
-        let quickLeft = 50
-        const quickDone = runner.events.waitFor('job:settled', ({ job }) => job.type === 'echo' && --quickLeft === 0)
-        await engine.jobs.enqueue({
-          owner: 'alice',
-          jobs: Array.from({ length: 50 }, (_, i) => ({ type: 'echo', payload: i })),
-        })
-        await step(quickDone, 'the quick jobs did not all run')
-        const holding = runner.events.waitFor('job:start', ({ job }) => job.type === 'stray-holder')
-        await engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'stray-holder' }] })
-        await step(holding, 'the holder did not start')
+        await step(holdTheOneSlot(engine, runner, 'stray-holder'), 'the holder did not start')
         const waiting = runner.events.waitFor('jobs:claimed', ({ jobs }) => jobs.some((j) => j.type === 'stray-waiter'))
         const [waiterJob] = await engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'stray-waiter' }] })
         await step(waiting, 'the waiting job was not claimed ahead')
         const renewals = watchRenewals()
         // The claim that takes the next job commits, and its answer is held.
-        let committed!: (id: string) => void
-        const claimCommitted = new Promise<string>((resolve) => (committed = resolve))
-        let answer!: () => void
-        const answerHeld = new Promise<void>((resolve) => (answer = resolve))
-        wrap('claimJobs', (claimJobs) => async (params) => {
-          const claimed = await claimJobs(params)
-          const echo = claimed.find((job) => job.type === 'echo')
-          if (!echo) return claimed
-          committed(echo.id)
-          await answerHeld
-          return claimed
-        })
+        const claim = holdAnswer('claimJobs', (claimed) => claimed.find((job) => job.type === 'echo')?.id)
         const starts: string[] = []
         runner.events.on('job:start', ({ job }) => void starts.push(job.id))
         await engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'echo', maxAttempts: 1 }] })
-        const claimedId = await step(claimCommitted, 'no claim took the next job')
+        const claimedId = await step(claim.committed, 'no claim took the next job')
         const claimedSettled = settled(runner, claimedId)
         // The waiting job's release fails: a failure the runner sees, and the renewals look.
         let releaseFailed!: () => void
@@ -400,7 +373,7 @@ for (const target of databaseTargets()) {
         await step(renewals.next(4), 'the renewals stopped')
         assert.ok(renewals.looks.filter(Boolean).length >= looked + 3, 'the renewals looked meanwhile')
         assert.equal((await row(claimedId)).state, 'running', 'still leased to the claim on its way')
-        answer()
+        claim.answer()
         holder.open()
         assert.equal((await step(claimedSettled, 'the claimed job did not settle')).outcome, 'succeeded')
         assert.deepEqual(await row(claimedId), { state: 'succeeded', attempts: 1, error: null })
