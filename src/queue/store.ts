@@ -93,7 +93,9 @@
  * (`moveBatch`), inside the caller's transaction.
  *
  * Every failure written (fail, abandon, a started job's lease expired, interrupt past the cap) also
- * appends an entry to the job's bounded error history, `errors` (`appendError`).
+ * appends an entry to the job's bounded error history, `errors` (`appendError`). The `lease expired`
+ * row's entry names the claim's attempt and instance: it is how a runner whose outcome write lost its
+ * answer tells its own landed write from a recovery when a retry meets the fence (`ownOutcomeLanded`).
  *
  * `JOB_TRANSITIONS` names the rows; test/queue/transitions.test.ts checks each one on both databases.
  */
@@ -1372,6 +1374,31 @@ export class JobStore {
   }
 
   /**
+   * What ended a claim, asked by its runner when an outcome write under it failed and a retry was
+   * refused by the fence (`fenced`). The first try may have committed while its answer was lost with
+   * the connection, and then the fence refuses the runner's own write. Only two things end a claim
+   * of a job whose code ran: its runner's outcome write, and the `lease expired` row, which leaves its
+   * trace in the job's error history (a `LeaseExpired` entry of the claim's attempt naming its
+   * instance, `leaseExpiredMessage`). No transition: a read.
+   *
+   * Returns the state the runner's own write left the job in (`queued` when the job has been claimed
+   * again since), or null when the lease expired and the sweep took the job (the outcome is lost), or
+   * when the job is no longer stored or the claim still holds it.
+   */
+  async ownOutcomeLanded({ instanceId, claim }: { instanceId: string; claim: ClaimRef }): Promise<JobState | null> {
+    const [row] = await this.sql<{ state: JobState; held: boolean; recovered: boolean }[]>`
+      select state,
+             (state = 'running' and lease_owner = ${instanceId} and attempts = ${claim.attempt}) as held,
+             exists (select from jsonb_array_elements(errors) e
+                     where e->>'name' = 'LeaseExpired' and (e->>'attempt')::int = ${claim.attempt}
+                       and e->>'message' = ${leaseExpiredMessage(this.sql, this.sql`${instanceId}::uuid`)}) as recovered
+      from ${this.schema}.job_runner_jobs
+      where id = ${claim.id}`
+    if (!row || row.held || row.recovered) return null
+    return row.state === 'running' ? 'queued' : row.state
+  }
+
+  /**
    * The `lease expired` row: recovers jobs whose runner vanished (SIGKILL, a crash, a lost network, an
    * event loop blocked past the lease). Its claim counted the attempt, which stays used: the job goes
    * back to `queued` with its last written checkpoint, or to `failed` when that was its last attempt,
@@ -1402,14 +1429,12 @@ export class JobStore {
           finished_at = case when j.started_at is not null and j.attempts >= j.max_attempts then now() end,
           run_at = case when j.started_at is null then j.run_at else now() end,
           updated_at = now(),
-          error = case when j.started_at is null then j.error
-                       else 'runner lost: the lease of instance ' || coalesce(j.lease_owner::text, '?') || ' expired' end,
+          error = case when j.started_at is null then j.error else ${leaseExpiredMessage(this.sql, this.sql`j.lease_owner`)} end,
           errors = case when j.started_at is null then j.errors
                         else ${appendError(
                           this.sql,
                           this.sql`jsonb_build_object('name', 'LeaseExpired',
-                               'message', 'runner lost: the lease of instance ' || coalesce(j.lease_owner::text, '?')
-                                          || ' expired')`,
+                               'message', ${leaseExpiredMessage(this.sql, this.sql`j.lease_owner`)})`,
                         )} end,
           lease_owner = null, lease_expires_at = null
       from expired
@@ -1807,6 +1832,14 @@ function appendError(sql: Sql, entry: PendingQuery<Row[]>): PendingQuery<Row[]> 
   return sql`(case when jsonb_array_length(j.errors) >= ${MAX_ERROR_HISTORY} then j.errors - 0 else j.errors end)
     || jsonb_build_array(
          jsonb_build_object('attempt', j.attempts, 'at', to_char(now() at time zone 'UTC', ${ISO_TIMESTAMP})) || ${entry})`
+}
+
+/**
+ * The error a lease recovery writes, naming the instance whose lease expired (`owner`, a uuid): the
+ * `lease expired` row's, and what `ownOutcomeLanded` looks for in the history.
+ */
+function leaseExpiredMessage(sql: Sql, owner: PendingQuery<Row[]>): PendingQuery<Row[]> {
+  return sql`('runner lost: the lease of instance ' || coalesce(${owner}::text, '?') || ' expired')`
 }
 
 /** A failed attempt's entry within the history's bounds (UTF-8 bytes, cut on a character boundary). */

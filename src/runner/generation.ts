@@ -21,13 +21,14 @@
  */
 import os from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Json, OwnedJob } from '../queue/job.js'
+import type { Json, JobState, OwnedJob } from '../queue/job.js'
 import type { NewJobLogLine } from '../queue/jobLogStore.js'
 import type { LimitedClaimParams, LimitedQueue, LimitedType, Limits } from '../queue/limitedClaim.js'
 import type { Pause, PauseMode } from '../queue/pauseStore.js'
 import {
   boundedFailedAttempt,
   claimOf,
+  type ClaimRef,
   type ClaimedJob,
   type Completion,
   type JobSnapshot,
@@ -85,6 +86,15 @@ const START_LOOKAHEAD_MS = 50
  * src/queue/limitedClaim.ts). A `total` or a rate limit holds its jobs to free slots.
  */
 const claimedAhead = (limits: Limits): boolean => limits.total === null && limits.intervalMs == null
+
+/**
+ * An outcome write's claim, for `retryAfter`: what to answer when the store finds that the write's
+ * first try had landed (its answer lost), from the state that write left the job in.
+ */
+interface OwnOutcome<T> {
+  claim: ClaimRef
+  landed: (state: JobState) => T
+}
 
 export interface GenerationDependencies extends RunnerDependencies {
   events: TypedEmitter<RunnerEvents>
@@ -1019,7 +1029,10 @@ export class RunnerGeneration {
       try {
         written = await this.outcomes.complete(completion)
       } catch (error) {
-        written = await this.retryAfter(error, () => this.outcomes.complete(completion))
+        written = await this.retryAfter(error, () => this.outcomes.complete(completion), {
+          claim: claimOf(execution.job),
+          landed: () => true,
+        })
       }
       this.afterOutcome(execution, undefined, 'succeeded', written)
     } finally {
@@ -1115,9 +1128,10 @@ export class RunnerGeneration {
     )
     const { ranMs } = execution
     this.trackWrite(
-      this.retryWrite(() => this.outcomes.cancel({ ...execution.currentState(), started: true })).then((written) =>
-        this.settledApart(job, written ? 'cancelled' : 'lost', ranMs),
-      ),
+      this.retryWrite(() => this.outcomes.cancel({ ...execution.currentState(), started: true }), {
+        claim: claimOf(job),
+        landed: () => true,
+      }).then((written) => this.settledApart(job, written ? 'cancelled' : 'lost', ranMs)),
       [job.id],
     )
     this.fillSlots()
@@ -1135,8 +1149,9 @@ export class RunnerGeneration {
     const job = this.localQueue.remove(id)
     if (!job) return
     this.trackWrite(
-      this.retryWrite(() =>
-        this.outcomes.pause({ ...claimOf(job), checkpoint: job.checkpoint, progress: job.progress }),
+      this.retryWrite(
+        () => this.outcomes.pause({ ...claimOf(job), checkpoint: job.checkpoint, progress: job.progress }),
+        { claim: claimOf(job), landed: (state) => state },
       ).then((state) => this.settledApart(job, state ? settledAs(state, 'paused') : 'lost')),
       [job.id],
     )
@@ -1152,8 +1167,10 @@ export class RunnerGeneration {
     const job = this.localQueue.remove(id)
     if (!job) return
     this.trackWrite(
-      this.retryWrite(() =>
-        this.outcomes.cancel({ ...claimOf(job), checkpoint: job.checkpoint, progress: job.progress, started: false }),
+      this.retryWrite(
+        () =>
+          this.outcomes.cancel({ ...claimOf(job), checkpoint: job.checkpoint, progress: job.progress, started: false }),
+        { claim: claimOf(job), landed: () => true },
       ).then((written) => this.settledApart(job, written ? 'cancelled' : 'lost')),
       [job.id],
     )
@@ -1268,31 +1285,17 @@ export class RunnerGeneration {
       return this.writeFailure(execution, error, undefined, settlement)
     }
     const snapshot = execution.currentState()
-    let outcome: JobOutcome
-    let write: () => Promise<boolean>
-    if (reason === 'paused' || reason === 'yield') {
-      const stopped = reason === 'paused' ? 'paused' : 'yielded'
-      outcome = stopped
-      write = async () => {
-        const state = await (reason === 'paused' ? this.outcomes.pause(snapshot) : this.outcomes.yield(snapshot))
-        // A cancel that came after the token fired wins (the row wrote `cancelled`).
-        if (state !== null) outcome = settledAs(state, stopped)
-        return state !== null
-      }
-    } else if (reason === 'shutdown') {
-      outcome = 'interrupted'
-      write = async () => {
-        const state = await this.outcomes.requeue(snapshot)
-        // One interruption past maxInterruptions fails the job instead.
-        if (state === 'failed') outcome = 'failed'
-        return state !== null
-      }
-    } else {
-      outcome = 'cancelled'
-      write = () => this.outcomes.cancel({ ...snapshot, started: true })
-    }
-    const written = await this.retryWrite(write)
-    this.afterOutcome(execution, settlement, outcome, written)
+    const write: () => Promise<JobState | null> =
+      reason === 'paused'
+        ? () => this.outcomes.pause(snapshot)
+        : reason === 'yield'
+          ? () => this.outcomes.yield(snapshot)
+          : reason === 'shutdown'
+            ? () => this.outcomes.requeue(snapshot)
+            : () => this.outcomes.cancel({ ...snapshot, started: true }).then((done) => (done ? 'cancelled' : null))
+    const state = await this.retryWrite(write, { claim: claimOf(job), landed: (landed) => landed })
+    const written = state === undefined ? undefined : state !== null
+    this.afterOutcome(execution, settlement, stoppedAs(reason, state ?? null), written)
   }
 
   /**
@@ -1353,7 +1356,10 @@ export class RunnerGeneration {
       giveUp: decision.giveUp,
       entry,
     }
-    const state = await this.retryWrite(() => this.outcomes.fail(failure))
+    const state = await this.retryWrite(() => this.outcomes.fail(failure), {
+      claim: claimOf(job),
+      landed: (landed) => landed,
+    })
     if (state === undefined) {
       this.unwrittenIds.push(job.id)
       this.events.emit('job:settled', { job, outcome: 'lost', ranMs: execution.ranMs })
@@ -1386,28 +1392,46 @@ export class RunnerGeneration {
     })
   }
 
-  /** Retries a write through a database outage until it lands or the stop deadline passes. */
-  private async retryWrite<T>(write: () => Promise<T>): Promise<T | undefined> {
+  /**
+   * Retries a write through a database outage until it lands or the stop deadline passes. An outcome
+   * write passes its claim (`own`): see `retryAfter`.
+   */
+  private async retryWrite<T>(write: () => Promise<T>, own?: OwnOutcome<T>): Promise<T | undefined> {
     try {
       return await write()
     } catch (error) {
-      return this.retryAfter(error, write)
+      return this.retryAfter(error, write, own)
     }
   }
 
-  /** `retryWrite` after a first attempt failed with `error`. */
-  private async retryAfter<T>(error: unknown, write: () => Promise<T>): Promise<T | undefined> {
+  /**
+   * `retryWrite` after a first attempt failed with `error`. That attempt may have committed while its
+   * answer was lost with the connection: the fence then refuses the retry (false or null), as it
+   * would after a lease recovery. So for an outcome write (`own`) a refused retry asks the store which
+   * of the two ended the claim, and reports the job as its own write left it when it was that write.
+   */
+  private async retryAfter<T>(error: unknown, write: () => Promise<T>, own?: OwnOutcome<T>): Promise<T | undefined> {
     for (let attempt = 0; ; attempt++) {
       this.reportError(coerceError(error), 'outcome write')
       if (this.deadline.signal.aborted) return undefined
       const delay = WRITE_RETRY_MS[Math.min(attempt, WRITE_RETRY_MS.length - 1)]!
       await sleep(delay, undefined, { signal: this.deadline.signal, ref: false }).catch(() => {})
       if (this.deadline.signal.aborted) return undefined
+      let value: T
       try {
-        return await write()
+        value = await write()
       } catch (next) {
         error = next
+        continue
       }
+      if (own === undefined || (value !== false && value !== null)) return value
+      const landed = await this.deps.store
+        .ownOutcomeLanded({ instanceId: this.leaseOwner, claim: own.claim })
+        .catch((readError: unknown) => {
+          this.reportError(coerceError(readError), 'outcome check')
+          return null
+        })
+      return landed === null ? value : own.landed(landed)
     }
   }
 
@@ -1502,6 +1526,20 @@ const idOf = (job: { readonly id: string }): string => job.id
 /** The outcome of a run stopped by a pause or a yield, from the state its row wrote. */
 function settledAs(state: string, stopped: 'paused' | 'yielded'): JobOutcome {
   return state === 'cancelled' ? 'cancelled' : stopped
+}
+
+/**
+ * The outcome of a run its token stopped, from the state its row wrote (null: none written). A cancel
+ * that came after a pause's or a yield's token fired wins (the row wrote `cancelled`); an interruption
+ * past maxInterruptions fails the job instead.
+ */
+function stoppedAs(reason: 'shutdown' | 'cancelled' | 'paused' | 'yield', state: JobState | null): JobOutcome {
+  if (reason === 'paused' || reason === 'yield') {
+    const stopped = reason === 'paused' ? 'paused' : 'yielded'
+    return state === null ? stopped : settledAs(state, stopped)
+  }
+  if (reason === 'shutdown') return state === 'failed' ? 'failed' : 'interrupted'
+  return 'cancelled'
 }
 
 /** The error of an attempt blamed for an uncaught exception. */

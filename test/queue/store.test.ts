@@ -1101,6 +1101,56 @@ for (const target of databaseTargets()) {
         assert.ok(failed.finishedAt)
       })
 
+      it('tells a runner whose outcome write met the fence whether its own write or a lease recovery ended the claim', async () => {
+        await store.enqueueJobs({
+          owner: 'alice',
+          jobs: [newJob({ payload: { n: 1 } }), newJob({ payload: { n: 2 } }), newJob({ payload: { n: 3 } })],
+        })
+        const here = randomUUID()
+        const [done, interrupted, recovered] = await store.claimJobs({
+          instanceId: here,
+          queues,
+          limit: 3,
+          leaseMs: LEASE_MS,
+        })
+        const claim = (job: { id: string; attempts: number }) => ({ id: job.id, attempt: job.attempts })
+        const landed = (job: { id: string; attempts: number }, instanceId = here) =>
+          store.ownOutcomeLanded({ instanceId, claim: claim(job) })
+        assert.equal(await landed(done!), null, 'a claim that still holds its job has not ended')
+
+        await store.completeJobs({
+          instanceId: here,
+          completions: [{ id: done!.id, attempt: 1, checkpoint: null, progress: null, result: 'ok' }],
+        })
+        assert.equal(await landed(done!), 'succeeded', 'its own write ended it')
+        assert.equal(await landed(done!, randomUUID()), 'succeeded', 'no recovery names this claim')
+
+        await store.requeueInterruptedJobs({
+          instanceId: here,
+          jobs: [{ id: interrupted!.id, attempt: 1, checkpoint: { at: 1 }, progress: null }],
+        })
+        assert.equal(await landed(interrupted!), 'queued', 'refunded, and queued')
+        const again = await claimOne(here)
+        assert.deepEqual([again.id, again.attempts], [interrupted!.id, 1], 'claimed again here under the same attempt')
+        assert.equal(await landed(interrupted!), null, 'the new claim holds it: nothing tells the two apart')
+        await store.completeJobs({
+          instanceId: here,
+          completions: [{ id: again.id, attempt: 1, checkpoint: null, progress: null, result: 'ok' }],
+        })
+
+        await db.sql`update job_runner.job_runner_jobs set lease_expires_at = now() - interval '1 second' where id = ${recovered!.id}`
+        assert.equal((await store.recoverExpiredLeases()).length, 1)
+        assert.equal(await landed(recovered!), null, 'the sweep ended it: the outcome is lost')
+        const other = await claimOne(randomUUID())
+        assert.equal(other.id, recovered!.id)
+        assert.equal(await landed(recovered!), null, 'still the sweep, once another instance claimed it')
+        assert.equal(
+          await landed(recovered!, randomUUID()),
+          'queued',
+          'the recovery names the instance whose claim it ended',
+        )
+      })
+
       it('releases claimed jobs whose code never ran, for the lease owner only, refunding their attempts, keeping their place in line', async () => {
         const jobs = (await store.enqueueJobs({ owner: 'alice', jobs: [newJob(), newJob(), newJob()] })).map(
           (e) => e.job,
