@@ -112,7 +112,7 @@ export class ServiceMetrics {
       ),
       abandoned: counter(
         'jobs_abandoned_total',
-        'Runs that ignored their shutdown token until the grace deadline: requeued anyway.',
+        'Runs that ignored their token (at shutdown, or past their timeout) until its grace deadline and went back to the queue; one on its last attempt counts as failed.',
       ),
       lost: counter('jobs_lost_total', 'Runs whose outcome could not be written (lease lost or database unreachable).'),
     }

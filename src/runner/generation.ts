@@ -482,8 +482,10 @@ export class RunnerGeneration {
     })
     const requeuedIds = new Set(requeued.map((r) => r.id))
     const queuedAgain = new Set(requeued.filter((r) => r.state === 'queued').map((r) => r.id))
+    const failed = new Set(requeued.filter((r) => r.state === 'failed').map((r) => r.id))
     for (const execution of abandoned) {
-      this.events.emit('job:settled', { job: execution.job, outcome: 'abandoned', ranMs: execution.ranMs })
+      const outcome = failed.has(execution.job.id) ? 'failed' : 'abandoned'
+      this.events.emit('job:settled', { job: execution.job, outcome, ranMs: execution.ranMs })
       if (requeuedIds.has(execution.job.id)) this.deps.notifier.announce('jobChanged', execution.job.id)
       // Other instances take it at once rather than at their next poll.
       if (queuedAgain.has(execution.job.id)) this.deps.notifier.announce('jobsAvailable', execution.job.queue)
@@ -1373,7 +1375,8 @@ export class RunnerGeneration {
       // Its retry becomes due after the backoff: every instance wakes for it then.
       if (decision.delayMs > 0) this.deps.notifier.announce('jobsDue', `${job.queue} ${Date.now() + decision.delayMs}`)
     }
-    const outcome: JobOutcome = state === null ? 'lost' : (settledAs ?? (state === 'queued' ? 'retry' : 'failed'))
+    // A failed job is `failed` whatever failed its last attempt, so that every job that ends failed counts as one.
+    const outcome: JobOutcome = state === null ? 'lost' : state === 'failed' ? 'failed' : (settledAs ?? 'retry')
     const cause = settlement?.kind === 'rejected' ? settlement.error : new Error(error)
     this.events.emit('job:settled', { job, outcome, error: cause, ranMs: execution.ranMs })
   }

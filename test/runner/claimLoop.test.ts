@@ -219,7 +219,8 @@ for (const target of databaseTargets()) {
     // no settle to run the claim loop: the abandonment's own write must say so, or the job behind it
     // waits for the poll (ten minutes here; the test's timeout says so sooner).
     const abandonments = [
-      { why: 'its timeout', outcome: 'abandoned', timeoutSeconds: 0.2, abandon: async () => {} },
+      // Its last attempt: the abandoned run fails the job.
+      { why: 'its timeout', outcome: 'failed', timeoutSeconds: 0.2, abandon: async () => {} },
       {
         why: 'its cancel',
         outcome: 'cancelled',

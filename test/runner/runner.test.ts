@@ -384,19 +384,29 @@ for (const target of databaseTargets()) {
     it('stops by its deadline when a job ignores its token, requeueing it with its latest checkpoint', async () => {
       const runner = engine.newRunner()
       const job = await enqueue({ type: 'stubborn', payload: { to: 300, stepMs: 10 } })
-      const started = runner.events.waitFor('job:start', (event) => event.job.id === job.id)
+      // On its last attempt, an abandonment fails the job.
+      const last = await enqueue({ type: 'stubborn', payload: { to: 300, stepMs: 10 }, maxAttempts: 1 })
+      const started = Promise.all(
+        [job, last].map(({ id }) => runner.events.waitFor('job:start', (event) => event.job.id === id)),
+      )
       await runner.start()
       await started
       const flushed = await storedCheckpoint<{ cursor: number }>(runner, job.id, (c) => (c?.cursor ?? 0) >= 2)
 
       const abandoned = settled(runner, job.id)
+      const lastAbandoned = settled(runner, last.id)
       const graceMs = 1000
       const stoppedAt = performance.now()
       const report = await runner.stop({ graceMs })
       const elapsedMs = Math.round(performance.now() - stoppedAt)
       assert.ok(elapsedMs <= graceMs + 500, `stop resolved ${elapsedMs} ms after it began, for a ${graceMs} ms grace`)
       assert.equal((await abandoned).outcome, 'abandoned')
-      assert.deepEqual(report, { released: [], interrupted: [], abandoned: [job.id], unwritten: [] })
+      assert.equal((await lastAbandoned).outcome, 'failed')
+      assert.equal((await read(last.id)).state, 'failed')
+      assert.deepEqual(
+        { ...report, abandoned: [...report.abandoned].sort() },
+        { released: [], interrupted: [], abandoned: [job.id, last.id].sort(), unwritten: [] },
+      )
       const requeued = await read(job.id)
       assert.equal(requeued.state, 'queued')
       assert.equal(requeued.interruptions, 1)
@@ -407,7 +417,7 @@ for (const target of databaseTargets()) {
         `the checkpoint at the deadline (${checkpoint.cursor}) is newer than the last flush seen (${flushed.cursor})`,
       )
       assert.ok(checkpoint.cursor < 300)
-      assert.equal(runner.runningJobs, 1, 'the abandoned run holds its slot until its code returns')
+      assert.equal(runner.runningJobs, 2, 'the abandoned runs hold their slots until their code returns')
     })
 
     it('returns the same promise when stop is called twice', async () => {
