@@ -2,7 +2,8 @@
  * The pause board (src/queue/pauses.ts) behind a lost LISTEN connection, on PostgreSQL (PGlite has no
  * other instance to hear): a pause stored while the board's connection was down, whose NOTIFY it
  * therefore never heard, is read when the connection comes back, not at the next periodic read
- * (set here to ten minutes, so only the resync can make the board read).
+ * (set here to ten minutes, so only the resync can make the board read). And that periodic read,
+ * which finds a pause whose notice was lost with the instance that stored it.
  */
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
@@ -51,6 +52,31 @@ for (const target of databaseTargets().filter((t) => t.name === 'postgres')) {
         await board.stop()
         await notifier.stop()
         await admin.end()
+      }
+    })
+
+    it('reads the pauses again every refresh, in case a notice was lost with the publisher', async () => {
+      const notifier = new Notifier(db)
+      await notifier.start()
+      const store = new PauseStore(db.sql, db.schema)
+      const board = new PauseBoard({ store, notifier, onError: () => {} }, { refreshMs: 100 })
+      try {
+        await board.start()
+        const changed = new Promise<PauseChange>((resolve) => board.onChange(resolve))
+        // Stored without a NOTIFY, and the board's connection stays up: only the periodic read finds it.
+        await store.pause({ kind: 'type', name: 'sync', mode: 'checkpoint' })
+        const change = await changed
+        assert.deepEqual(
+          change.added.map((p) => [p.kind, p.name, p.mode]),
+          [['type', 'sync', 'checkpoint']],
+        )
+        await store.resume({ kind: 'type', name: 'sync' })
+        const resumed = await new Promise<PauseChange>((resolve) => board.onChange(resolve))
+        assert.equal(resumed.resumed, true)
+        assert.deepEqual(board.pausedTypes, [])
+      } finally {
+        await board.stop()
+        await notifier.stop()
       }
     })
   })
