@@ -10,6 +10,7 @@ import { openEngine, settled, type Engine } from '../support/engine.js'
 import { defineJob, PermanentError, RetryAfterError } from '../../jobs/defineJob.js'
 import type { Json, OwnedJob } from '../../src/queue/job.js'
 import type { EnqueueRequest } from '../../src/queue/jobService.js'
+import { retryDelayMs } from '../../src/runner/backoff.js'
 
 const permanent = defineJob<Json, never, null>({
   name: 'permanent',
@@ -69,6 +70,27 @@ const loud = defineJob<Json, never, null>({
     error.stack = `PermanentError: long\n${'    at somewhere (file.js:1:1)\n'.repeat(1000)}`
     throw error
   },
+})
+
+describe('the default backoff (RETRY_BASE_MS)', () => {
+  const at = (attempt: number, random: number) => retryDelayMs(attempt, { baseMs: 1000, random: () => random })
+
+  it('doubles from the base, half of each delay random (equal jitter)', () => {
+    assert.deepEqual(
+      [1, 2, 3].map((attempt) => [at(attempt, 0), at(attempt, 1)]),
+      [
+        [500, 1000],
+        [1000, 2000],
+        [2000, 4000],
+      ],
+    )
+  })
+
+  it('is capped at an hour, however many attempts failed', () => {
+    assert.equal(at(13, 1), 3_600_000)
+    assert.equal(at(1000, 1), 3_600_000)
+    assert.equal(at(1000, 0), 1_800_000)
+  })
 })
 
 for (const target of databaseTargets()) {
