@@ -1,7 +1,8 @@
 /**
  * `npm start` as a user runs it: SIGTERM to the process the user sees (npm) must stop the server
  * itself, gracefully, and free its port and its DATA_DIR lock; no `node dist/src/main.js` may be
- * left behind. The server prints its own pid at start-up, so a user can also signal it directly.
+ * left behind. The server prints its own pid at start-up, so a user can also signal it directly, and
+ * a development token that opens every route.
  */
 import { describe, it, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -11,6 +12,7 @@ import net from 'node:net'
 import path from 'node:path'
 import { pglite } from '../support/databases.js'
 import { PROJECT_ROOT, type LogRecord } from '../support/process.js'
+import { ALL_SCOPES } from '../../src/auth/scopes.js'
 
 function isAlive(pid: number): boolean {
   try {
@@ -80,6 +82,23 @@ describe('npm start', () => {
     })
     assert.match(output, banner, 'the banner names the pid too')
     const port = Number(line.port)
+    // The README's promise: a token for the subject `dev`, every scope, valid 24 hours, that works.
+    const token = /development token \(sub "dev", every scope, 24 h\):\s+(\S+)/.exec(output)?.[1]
+    assert.ok(token, `the banner prints a development token:\n${output}`)
+    const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as {
+      sub: string
+      scope: string
+      iat: number
+      exp: number
+    }
+    assert.deepEqual(
+      { sub: claims.sub, scopes: claims.scope.split(' ').sort(), validFor: claims.exp - claims.iat },
+      { sub: 'dev', scopes: [...ALL_SCOPES].sort(), validFor: 24 * 3600 },
+    )
+    const status = await fetch(`http://127.0.0.1:${port}/v1/admin/status`, {
+      headers: { authorization: `Bearer ${token}` },
+    })
+    assert.equal(status.status, 200, 'the token opens an admin route')
     const lockFile = path.join(database.dataDir, 'pglite.lock')
     assert.equal((await fs.readFile(lockFile, 'utf8')).trim(), String(serverPid))
 
