@@ -332,6 +332,13 @@ for (const target of databaseTargets()) {
           listed.jobs.map((j) => j.id),
           [job.id],
         )
+        const overview = await expectJson<{ queues: { queue: string; counts: Record<string, number> }[] }>(
+          await service.request('/v1/admin/queues'),
+          200,
+        )
+        const counts = overview.queues.find((q) => q.queue === 'nobody-serves-this')?.counts
+        assert.equal(counts?.expired, 1, 'the queue counts show it')
+        assert.equal(counts?.queued, 0)
       })
 
       it('spreads the starts of a rate-limited type one interval apart', async () => {
