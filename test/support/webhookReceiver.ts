@@ -12,6 +12,9 @@ export interface ReceivedWebhook {
   body: string
 }
 
+/** A status (answered with a short text body), a whole answer, or `hold`: never answer. */
+export type ReceiverAnswer = number | 'hold' | { status: number; body?: string; headers?: Record<string, string> }
+
 export interface WebhookReceiver {
   readonly url: string
   readonly received: ReceivedWebhook[]
@@ -21,7 +24,7 @@ export interface WebhookReceiver {
 }
 
 export async function startWebhookReceiver(
-  answer: (request: ReceivedWebhook, index: number) => number | 'hold' = () => 200,
+  answer: (request: ReceivedWebhook, index: number) => ReceiverAnswer = () => 200,
 ): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = []
   const waiters = new Set<() => void>()
@@ -35,9 +38,14 @@ export async function startWebhookReceiver(
       const entry = { path: request.url ?? '/', headers, body: Buffer.concat(chunks).toString('utf8') }
       received.push(entry)
       for (const wake of waiters) wake()
-      const status = answer(entry, received.length - 1)
-      if (status === 'hold') return
-      response.writeHead(status, { 'content-type': 'text/plain' }).end(`answered ${status}`)
+      const answered = answer(entry, received.length - 1)
+      if (answered === 'hold') return
+      const {
+        status,
+        body = `answered ${status}`,
+        headers: answerHeaders = {},
+      } = typeof answered === 'number' ? { status: answered } : answered
+      response.writeHead(status, { 'content-type': 'text/plain', ...answerHeaders }).end(body)
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

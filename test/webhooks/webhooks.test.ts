@@ -4,8 +4,10 @@
  * package under the secret its creation answered; a job's own callback, signed with
  * WEBHOOK_SECRET, for the events it names only; a receiver that fails three times, then takes it
  * (one webhook-id throughout); a job that expires unstarted (job.expired); a 410 that disables the subscription; the job's deliveries; the
- * routes' owner isolation and bad input; and, on a service without the allow-list, 127.0.0.1
- * refused without a byte sent.
+ * first 1 KiB of an answer kept; a 3xx retried, its Location never visited; the 100 subscriptions
+ * of an owner; the routes' owner isolation and bad input; on a service without WEBHOOK_ALLOW_HTTP
+ * and WEBHOOK_SECRET, http: URLs and callbacks refused; and, on a service without the allow-list,
+ * 127.0.0.1 refused without a byte sent.
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
@@ -13,7 +15,7 @@ import { Webhook } from 'standardwebhooks'
 import { databaseTargets, type TestDatabase } from '../support/databases.js'
 import { enqueue, expectJson, expectProblem, pollUntil } from '../support/http.js'
 import { startTestService, type TestService } from '../support/service.js'
-import { startWebhookReceiver, type WebhookReceiver } from '../support/webhookReceiver.js'
+import { startWebhookReceiver, type ReceiverAnswer, type WebhookReceiver } from '../support/webhookReceiver.js'
 
 const CALLBACK_SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`
 
@@ -35,8 +37,8 @@ for (const target of databaseTargets()) {
     let database: TestDatabase
     let service: TestService
     let receiver: WebhookReceiver
-    /** Per path: the statuses to answer in turn (200 once they run out). */
-    const script = new Map<string, number[]>()
+    /** Per path: the answers to give in turn (200 once they run out). */
+    const script = new Map<string, ReceiverAnswer[]>()
 
     before(async () => {
       receiver = await startWebhookReceiver((request) => script.get(request.path)?.shift() ?? 200)
@@ -196,6 +198,50 @@ for (const target of databaseTargets()) {
       assert.deepEqual(await deliveriesOf(next.id), [])
     })
 
+    it('keeps at most 1 KiB of the answer in lastResponse', async () => {
+      // Numbered so that the kept text shows it is the answer's beginning, not any 1 KiB of it.
+      const body = Array.from({ length: 4000 }, (_, i) => `${i},`).join('')
+      script.set('/talkative', [{ status: 200, body }])
+      const job = await enqueue(service, { type: 'echo', callback: { url: `${receiver.url}/talkative` } })
+      const [delivery] = await settled(job.id)
+      assert.equal(delivery?.state, 'delivered')
+      assert.equal(delivery?.lastResponse, body.slice(0, 1024))
+    })
+
+    it('retries a 3xx instead of following it: the Location gets nothing', async () => {
+      script.set('/moved', [{ status: 307, headers: { location: `${receiver.url}/moved-here` } }])
+      const firstAttempt = service.webhookWorker.events.waitFor(
+        'delivery:settled',
+        ({ delivery }) => delivery.url === `${receiver.url}/moved`,
+      )
+      const job = await enqueue(service, { type: 'echo', callback: { url: `${receiver.url}/moved` } })
+      const { delivery, settlement } = await firstAttempt
+      assert.deepEqual([delivery.jobId, settlement.kind, settlement.status], [job.id, 'retry', 307])
+      const [outcome] = await settled(job.id)
+      assert.deepEqual([outcome?.state, outcome?.attempts, outcome?.lastStatus], ['delivered', 2, 200])
+      assert.deepEqual(
+        receiver.received.filter((r) => r.path.startsWith('/moved')).map((r) => r.path),
+        ['/moved', '/moved'],
+      )
+    })
+
+    it("refuses an owner's 101st subscription with 422; other owners are not counted", async () => {
+      const token = await service.token({ sub: 'gina', scopes: ['jobs:write', 'jobs:read'] })
+      const subscribe = (url: string) => service.request('/v1/webhooks', { token, ...json({ url }) })
+      for (let i = 1; i <= 100; i++) await expectJson(await subscribe(`https://127.0.0.1:9/hooks/${i}`), 201)
+      const refused = await expectProblem(await subscribe('https://127.0.0.1:9/hooks/101'), 422, 'invalid-webhook')
+      assert.match(refused.detail ?? '', /at most 100/)
+      const { webhooks } = await expectJson<{ webhooks: unknown[] }>(
+        await service.request('/v1/webhooks', { token }),
+        200,
+      )
+      assert.equal(webhooks.length, 100)
+      await expectJson(
+        await service.request('/v1/webhooks', { sub: 'hank', ...json({ url: 'https://127.0.0.1:9/hooks/hank' }) }),
+        201,
+      )
+    })
+
     it('refuses bad webhook input with 422 and an unknown job with 404', async () => {
       await expectProblem(await service.request('/v1/webhooks', json({ url: 'ftp://example.test/x' })), 422)
       await expectProblem(await service.request('/v1/webhooks', json({ url: 'not a url' })), 422)
@@ -205,6 +251,68 @@ for (const target of databaseTargets()) {
         'invalid-job',
       )
       await expectProblem(await service.request('/v1/jobs/999999/deliveries'), 404, 'not-found')
+    })
+  })
+
+  describe(`webhooks without WEBHOOK_ALLOW_HTTP or WEBHOOK_SECRET (${target.name})`, () => {
+    let database: TestDatabase
+    let service: TestService
+
+    before(async () => {
+      database = await target.create()
+      service = await startTestService(database)
+    })
+    after(async () => {
+      await service?.close()
+      await database?.cleanup()
+    })
+
+    it('refuses an http: URL with 422, for a subscription and for a callback', async () => {
+      const subscription = await expectProblem(
+        await service.request('/v1/webhooks', json({ url: 'http://127.0.0.1:9/hooks' })),
+        422,
+        'invalid-webhook',
+      )
+      assert.deepEqual(
+        subscription.errors?.map((e) => e.pointer),
+        ['/url'],
+      )
+      assert.match(subscription.detail ?? '', /WEBHOOK_ALLOW_HTTP/)
+      const callback = await expectProblem(
+        await service.request('/v1/jobs', json({ type: 'echo', callback: { url: 'http://127.0.0.1:9/hooks' } })),
+        422,
+        'invalid-job',
+      )
+      assert.deepEqual(
+        callback.errors?.map((e) => e.pointer),
+        ['/callback/url'],
+      )
+      // The same URL over https: is taken: the scheme alone was refused.
+      await expectJson(await service.request('/v1/webhooks', json({ url: 'https://127.0.0.1:9/hooks' })), 201)
+    })
+
+    it('refuses an enqueue with a callback with 422, since nothing could sign it', async () => {
+      const callback = { url: 'https://127.0.0.1:9/hooks' }
+      const single = await expectProblem(
+        await service.request('/v1/jobs', json({ type: 'echo', callback })),
+        422,
+        'invalid-job',
+      )
+      assert.deepEqual(
+        single.errors?.map((e) => [e.pointer, e.message]),
+        [['/callback', 'needs WEBHOOK_SECRET']],
+      )
+      const batch = await expectProblem(
+        await service.request('/v1/jobs/batch', json({ jobs: [{ type: 'echo' }, { type: 'echo', callback }] })),
+        422,
+        'invalid-job',
+      )
+      assert.deepEqual(
+        batch.errors?.map((e) => e.pointer),
+        ['/jobs/1/callback'],
+      )
+      const { jobs } = await expectJson<{ jobs: unknown[] }>(await service.request('/v1/jobs'), 200)
+      assert.deepEqual(jobs, [], 'neither enqueue made a job')
     })
   })
 
