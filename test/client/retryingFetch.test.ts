@@ -1,8 +1,8 @@
 /**
  * The client's retries against a loopback server that answers as an instance in trouble would: a
- * 503 with Retry-After is retried after at least that long, with the same Idempotency-Key; a POST
- * without a key is not repeated; a request that finds no server is retried with backoff, and `wait`
- * goes on past those retries for `reconnectSeconds`.
+ * 503 with Retry-After is retried after at least that long, with the same Idempotency-Key, and so is
+ * a 429 (a per-owner limit); a POST without a key is not repeated; a request that finds no server is
+ * retried with backoff, and `wait` goes on past those retries for `reconnectSeconds`.
  */
 import assert from 'node:assert/strict'
 import http from 'node:http'
@@ -38,7 +38,9 @@ describe('client retries', () => {
       })
       const answer = answers.shift() ?? { status: 202 }
       const body =
-        answer.status < 300 ? JSON.stringify(JOB) : JSON.stringify({ type: 'x', title: 'unavailable', status: 503 })
+        answer.status < 300
+          ? JSON.stringify(JOB)
+          : JSON.stringify({ type: 'x', title: 'unavailable', status: answer.status })
       response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers })
       response.end(body)
     })
@@ -55,6 +57,19 @@ describe('client retries', () => {
     assert.equal(job.id, '7')
     assert.equal(seen.length, 2)
     assert.ok(seen[0]!.key && seen[0]!.key === seen[1]!.key, 'one key for both attempts')
+    assert.ok(seen[1]!.at - seen[0]!.at >= 950, `waited ${seen[1]!.at - seen[0]!.at} ms of Retry-After: 1`)
+  })
+
+  it('retries a read answered 429 after its Retry-After, not after its own shorter backoff', async () => {
+    seen.length = 0
+    answers = [{ status: 429, headers: { 'retry-after': '1' } }, { status: 200 }]
+    const client = createClient({ url, token: 'token', retry: { baseDelayMs: 1 } })
+    const job = await client.get('7')
+    assert.equal(job.id, '7')
+    assert.deepEqual(
+      seen.map((s) => s.method),
+      ['GET', 'GET'],
+    )
     assert.ok(seen[1]!.at - seen[0]!.at >= 950, `waited ${seen[1]!.at - seen[0]!.at} ms of Retry-After: 1`)
   })
 
