@@ -4,7 +4,9 @@
  * reconnect after the end answered 204); `Last-Event-ID` brings a client up to the stored state; a
  * stream of many jobs with filters, and its catch-up from the table; a job's stored log lines as
  * `log` events (before its terminal state, and after a reconnect from the stored log, on both kinds
- * of stream, and on PostgreSQL to a stream on an instance that does not run the job); owner isolation; the per-owner limit (429); a heartbeat comment (a short interval
+ * of stream, and on PostgreSQL to a stream on an instance that does not run the job); a checkpoint
+ * the job writes and a failed attempt going back to the queue as `checkpoint` and `retry` events, on
+ * both kinds of stream; owner isolation; the per-owner limit (429); a heartbeat comment (a short interval
  * here); and `event: shutdown` with a retry hint when the instance drains.
  */
 import assert from 'node:assert/strict'
@@ -13,7 +15,7 @@ import { after, before, describe, it } from 'node:test'
 import { defineJob } from '../../jobs/defineJob.js'
 import { JobRegistry, loadJobRegistry } from '../../jobs/registry.js'
 import { databaseTargets, postgresOnly, type TestDatabase } from '../support/databases.js'
-import { followEvents, type ReceivedEvent } from '../support/events.js'
+import { followEvents, type EventFollower, type ReceivedEvent } from '../support/events.js'
 import { enqueue, expectJson, expectProblem, pollUntil } from '../support/http.js'
 import { startTestService, type TestService } from '../support/service.js'
 
@@ -45,6 +47,34 @@ const chatty = defineJob<{ lines: number; stepMs: number; pad?: number }, { logg
   },
 })
 
+/** A gate the test opens; `open()` lets every run waiting on it go on. */
+function newGate(): { opened: Promise<void>; open: () => void } {
+  let open!: () => void
+  const opened = new Promise<void>((resolve) => (open = resolve))
+  return { opened, open }
+}
+
+/** The steps of a `faltering` run, each let through by the test: a new pair for each test run. */
+let cues = { checkpoint: newGate(), fail: newGate() }
+
+/**
+ * Writes a checkpoint, then fails, each when the test says: so that a stream sees the job running
+ * before each, and each as its own event rather than folded into one later state.
+ */
+const faltering = defineJob<Record<string, never>, { step: number }, null>({
+  name: 'faltering',
+  payloadSchema: { type: 'object' },
+  // Still queued when the streams read it, however loaded the machine; the test cancels it then.
+  retryDelay: () => 60_000,
+  async run({ saveCheckpoint, flush }) {
+    await cues.checkpoint.opened
+    saveCheckpoint({ step: 1 })
+    await flush()
+    await cues.fail.opened
+    throw new Error('faltering on cue')
+  },
+})
+
 /** The complete events of an event stream's text so far, in order (comments left out). */
 function parseEvents(text: string): { type: string; id: string | undefined; data: unknown }[] {
   return text
@@ -66,7 +96,7 @@ for (const target of databaseTargets()) {
     before(async () => {
       database = await target.create()
       const shipped = await loadJobRegistry()
-      const registry = new JobRegistry([...shipped.names().map((name) => shipped.get(name)!), chatty])
+      const registry = new JobRegistry([...shipped.names().map((name) => shipped.get(name)!), chatty, faltering])
       service = await startTestService(
         database,
         { EVENT_STREAMS_PER_OWNER: '3', EVENT_HEARTBEAT_SECONDS: '0.2' },
@@ -97,6 +127,56 @@ for (const target of databaseTargets()) {
       } finally {
         follower.close()
       }
+    })
+
+    it('a checkpoint the job writes is a checkpoint event, a failed attempt sent back to the queue a retry event, on the job’s stream and its owner’s', async () => {
+      cues = { checkpoint: newGate(), fail: newGate() }
+      // A stream of many jobs sends only what changes after it opened: it is open before the enqueue.
+      const ownerFollower = followEvents(`${service.url}/v1/events?type=faltering`, () => service.token())
+      let jobFollower: EventFollower | undefined
+      let jobId: string | undefined
+      try {
+        await waitUntil(() => service.eventHub.size === 1)
+        const job = await enqueue(service, { type: 'faltering' })
+        jobId = job.id
+        jobFollower = followEvents(`${service.url}/v1/jobs/${job.id}/events`, () => service.token())
+        const followers = [jobFollower, ownerFollower]
+        const isState = (state: string) => (e: ReceivedEvent) =>
+          e.type === 'state' && (e.data as { state: string }).state === state
+        for (const follower of followers) await follower.waitFor(isState('running'))
+
+        cues.checkpoint.open()
+        for (const follower of followers) {
+          const checkpoint = await follower.waitFor((e) => e.type === 'checkpoint')
+          assert.deepEqual(checkpoint.data, { jobId: job.id, checkpoint: { step: 1 } })
+          assert.match(checkpoint.id, new RegExp(`^[0-9]{20}\\.${job.id}\\.running$`))
+        }
+
+        const failedAt = Date.now()
+        cues.fail.open()
+        for (const follower of followers) {
+          const retry = await follower.waitFor((e) => e.type === 'retry')
+          const data = retry.data as { jobId: string; attempts: number; error: string; runAt: string }
+          assert.deepEqual(Object.keys(data).sort(), ['attempts', 'error', 'jobId', 'runAt'])
+          assert.deepEqual([data.jobId, data.attempts, data.error], [job.id, 1, 'faltering on cue'])
+          // Its runAt is the retryDelay's minute away, not now.
+          assert.ok(Date.parse(data.runAt) >= failedAt + 50_000, `runAt ${data.runAt}`)
+          assert.match(retry.id, new RegExp(`^[0-9]{20}\\.${job.id}\\.queued$`))
+          // The state it went back to comes right after.
+          const next = follower.events[follower.events.indexOf(retry) + 1]
+          assert.ok(next && isState('queued')(next), JSON.stringify(follower.events))
+          assert.equal(follower.events.filter((e) => e.type === 'retry').length, 1)
+          assert.equal(follower.events.filter((e) => e.type === 'checkpoint').length, 1)
+        }
+      } finally {
+        cues.checkpoint.open()
+        cues.fail.open()
+        ownerFollower.close()
+        jobFollower?.close()
+        if (jobId !== undefined) await service.jobs.cancel({ id: jobId, owner: undefined })
+      }
+      // The next tests count this owner's streams.
+      await waitUntil(() => service.eventHub.size === 0)
     })
 
     it('log events: each stored line once, before the terminal state; a reconnect gets the lines it missed', async () => {
