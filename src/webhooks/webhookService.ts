@@ -35,9 +35,6 @@ export class WebhookService {
   async create(owner: string, request: WebhookRequest): Promise<WebhookRow & { secret: string }> {
     const problem = webhookUrlProblem(request.url, this.policy)
     if (problem) throw new InvalidWebhookError(`url ${problem}`, '/url')
-    if ((await answersInTime(this.store.countWebhooks({ owner }))) >= MAX_WEBHOOKS_PER_OWNER) {
-      throw new InvalidWebhookError(`an owner may hold at most ${MAX_WEBHOOKS_PER_OWNER} webhooks`, '')
-    }
     const secret = newWebhookSecret()
     const row = await answersInTime(
       this.store.createWebhook({
@@ -47,8 +44,15 @@ export class WebhookService {
         type: request.type ?? null,
         queue: request.queue ?? null,
         secret,
+        limit: MAX_WEBHOOKS_PER_OWNER,
       }),
     )
+    if (row === null) {
+      throw new InvalidWebhookError(
+        `an owner may hold at most ${MAX_WEBHOOKS_PER_OWNER} webhooks (disabled ones included: delete those)`,
+        '',
+      )
+    }
     return { ...row, secret }
   }
 

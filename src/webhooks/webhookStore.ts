@@ -70,6 +70,12 @@ export class WebhookStore {
     this.schema = schemaIdentifier(sql, schema)
   }
 
+  /**
+   * Stores a subscription, unless its owner holds `limit` already (null then). The count and the insert
+   * run after a transaction-scoped lock of the owner's, each statement with a snapshot taken after it,
+   * so that subscriptions created at once cannot pass the limit together (counted and then inserted
+   * apart, 130 at once made 104). Disabled subscriptions count: they are listed until deleted.
+   */
   async createWebhook(webhook: {
     owner: string
     url: string
@@ -77,20 +83,18 @@ export class WebhookStore {
     type: string | null
     queue: string | null
     secret: string
-  }): Promise<WebhookRow> {
-    const sql = this.sql
-    const [row] = await sql<WebhookRow[]>`
-      insert into ${this.schema}.job_runner_webhooks (owner, url, events, type, queue, secret)
-      values (${webhook.owner}, ${webhook.url}, ${webhook.events === null ? null : sql.json(webhook.events as unknown as Json)},
-              ${webhook.type}, ${webhook.queue}, ${webhook.secret})
-      returning ${this.webhookColumns()}`
-    return row!
-  }
-
-  async countWebhooks({ owner }: { owner: string }): Promise<number> {
-    const [row] = await this.sql<{ count: number }[]>`
-      select count(*)::int as count from ${this.schema}.job_runner_webhooks where owner = ${owner}`
-    return row!.count
+    limit: number
+  }): Promise<WebhookRow | null> {
+    return this.sql.begin(async (tx) => {
+      await tx`select pg_advisory_xact_lock(hashtext('job_runner.webhooks'), hashtext(${webhook.owner}))`
+      const [row] = await tx<WebhookRow[]>`
+        insert into ${this.schema}.job_runner_webhooks (owner, url, events, type, queue, secret)
+        select ${webhook.owner}, ${webhook.url}, ${webhook.events === null ? null : tx.json(webhook.events as unknown as Json)},
+               ${webhook.type}, ${webhook.queue}, ${webhook.secret}
+        where (select count(*) from ${this.schema}.job_runner_webhooks where owner = ${webhook.owner}) < ${webhook.limit}
+        returning ${this.webhookColumns()}`
+      return row ?? null
+    })
   }
 
   /** An owner's subscriptions (every owner's for undefined), oldest first, at most `limit`. */

@@ -225,11 +225,18 @@ for (const target of databaseTargets()) {
       )
     })
 
-    it("refuses an owner's 101st subscription with 422; other owners are not counted", async () => {
+    it("refuses an owner's subscriptions past 100 with 422, even 130 asked at once; other owners are not counted", async () => {
       const token = await service.token({ sub: 'gina', scopes: ['jobs:write', 'jobs:read'] })
       const subscribe = (url: string) => service.request('/v1/webhooks', { token, ...json({ url }) })
-      for (let i = 1; i <= 100; i++) await expectJson(await subscribe(`https://127.0.0.1:9/hooks/${i}`), 201)
-      const refused = await expectProblem(await subscribe('https://127.0.0.1:9/hooks/101'), 422, 'invalid-webhook')
+      // All at once: counted and inserted apart, 130 such requests once made 104 subscriptions.
+      const answers = await Promise.all(
+        Array.from({ length: 130 }, (_, i) => subscribe(`https://127.0.0.1:9/hooks/${i + 1}`)),
+      )
+      assert.deepEqual(answers.map((answer) => answer.status).sort(), [
+        ...Array<number>(100).fill(201),
+        ...Array<number>(30).fill(422),
+      ])
+      const refused = await expectProblem(await subscribe('https://127.0.0.1:9/hooks/131'), 422, 'invalid-webhook')
       assert.match(refused.detail ?? '', /at most 100/)
       const { webhooks } = await expectJson<{ webhooks: unknown[] }>(
         await service.request('/v1/webhooks', { token }),
