@@ -1,9 +1,10 @@
 /**
  * What a stream tells a client about one job, derived from the job as stored (plus its live
  * progress) and what the client was last told: `state` when the state changed (the whole job as
- * data), `retry` when a run went back to the queue with a new error, `checkpoint` when the row was
- * written again with another checkpoint, `progress` when the live progress moved, and `log` for
- * each of the job's stored log lines (src/queue/jobLogStore.ts) the client has not had.
+ * data), `retry` when a run went back to the queue with a new error (seen queued, or found in the
+ * error history once the job has moved on), `checkpoint` when the row was written again with another
+ * checkpoint, `progress` when the live progress moved, and `log` for each of the job's stored log
+ * lines (src/queue/jobLogStore.ts) the client has not had.
  *
  * Every event's id is `{version}.{jobId}.{state}`: the version of the row (its last write, to the
  * microsecond: `JobStore.getVersionedJobs`) and the state it showed, followed by `.{logId}` once
@@ -13,7 +14,7 @@
  * since, the log lines stored after its line id; nothing is replayed from memory, so a restart of
  * the instance it was connected to loses nothing.
  */
-import { FINISHED_STATES, JOB_STATES, type JobState, type OwnedJob } from '../queue/job.js'
+import { FINISHED_STATES, JOB_STATES, type JobError, type JobState, type OwnedJob } from '../queue/job.js'
 import type { StreamedJobLogLine } from '../queue/jobLogStore.js'
 import type { VersionedJob } from '../queue/store.js'
 import type { SseEvent } from './sseStream.js'
@@ -89,13 +90,10 @@ export function eventsSince(
   }
   const events: SseEvent[] = []
   if (seen === undefined || seen.state !== job.state || isAnotherRun(seen, job) || isNewRequest(seen, job)) {
-    // A run that went back to the queue with a new error is a retry (an interruption has none).
-    if (seen?.state === 'running' && job.state === 'queued' && seen.lastErrorAt !== lastErrorAt) {
-      events.push({
-        event: 'retry',
-        id,
-        data: { jobId: job.id, attempts: job.attempts, error: job.error, runAt: job.runAt },
-      })
+    const retried = seen === undefined ? undefined : retriedSince(seen, job)
+    if (retried) {
+      const error = job.state === 'queued' ? job.error : retried.message
+      events.push({ event: 'retry', id, data: { jobId: job.id, attempts: retried.attempt, error, runAt: job.runAt } })
     }
     events.push({ event: 'state', id, data: shown(job) })
     return { events, seen: now }
@@ -107,6 +105,22 @@ export function eventsSince(
     events.push({ event: 'progress', id, data: { jobId: job.id, ...job.progress } })
   }
   return { events, seen: now }
+}
+
+/**
+ * The failed attempt that sent a run the client saw back to the queue, if one did: a new entry of
+ * the error history (an interruption writes none) whose job went on. The stream reads the job when
+ * it changes, a few times a second, so a retry due at once may already be running again, or have
+ * ended, when it reads: the queued state between is not seen, the history is. A new entry of a job
+ * that is now `failed` is its last attempt's, not a retry, unless there are two.
+ */
+function retriedSince(seen: SeenJob, job: OwnedJob): JobError | undefined {
+  if (seen.state !== 'running' || seen.lastErrorAt === undefined || seen.lastErrorAt === job.errors.at(-1)?.at) {
+    return undefined
+  }
+  const since = seen.lastErrorAt
+  const fresh = since === null ? job.errors : job.errors.filter((entry) => entry.at > since)
+  return (job.state === 'failed' ? fresh.slice(0, -1) : fresh).at(-1)
 }
 
 /**

@@ -18,6 +18,9 @@ import { databaseTargets, postgresOnly, type TestDatabase } from '../support/dat
 import { followEvents, type EventFollower, type ReceivedEvent } from '../support/events.js'
 import { enqueue, expectJson, expectProblem, pollUntil } from '../support/http.js'
 import { startTestService, type TestService } from '../support/service.js'
+import { eventsSince } from '../../src/events/jobEvents.js'
+import type { OwnedJob } from '../../src/queue/job.js'
+import type { VersionedJob } from '../../src/queue/store.js'
 
 const states = (events: readonly ReceivedEvent[]) =>
   events.filter((e) => e.type === 'state').map((e) => (e.data as { state: string }).state)
@@ -87,6 +90,60 @@ function parseEvents(text: string): { type: string; id: string | undefined; data
       data: JSON.parse(/^data: (.*)$/m.exec(block)![1]!) as unknown,
     }))
 }
+
+describe('retry events of a job whose queued state the stream did not see', () => {
+  const at = (second: number) => `2026-12-07T10:00:${String(second).padStart(2, '0')}.000Z`
+  const failure = (attempt: number, second: number) => ({
+    attempt,
+    at: at(second),
+    message: `try ${attempt}`,
+    name: 'Error',
+  })
+  /** Only the fields a stream compares; the rest of a job does not matter here. */
+  const job = (fields: Partial<Record<keyof OwnedJob, unknown>>): VersionedJob => ({
+    version: '20261207100000000000',
+    job: {
+      id: '7',
+      owner: 'alice',
+      state: 'running',
+      attempts: 1,
+      error: null,
+      errors: [],
+      runAt: at(0),
+      startedAt: at(0),
+      checkpoint: null,
+      progress: null,
+      cancelRequestedAt: null,
+      pauseRequested: false,
+      ...fields,
+    } as unknown as OwnedJob,
+  })
+  /** What a stream that saw the first run sends when it next reads `later`. */
+  const typesAfter = (later: VersionedJob) => {
+    const { seen } = eventsSince(undefined, job({}))
+    return eventsSince(seen, later).events.map((e) => [e.event, (e.data as { attempts?: number }).attempts])
+  }
+
+  it('finds the failed attempt in the history when the job already runs again, or has ended', () => {
+    assert.deepEqual(typesAfter(job({ attempts: 2, startedAt: at(2), errors: [failure(1, 1)] })), [
+      ['retry', 1],
+      ['state', 2],
+    ])
+    assert.deepEqual(typesAfter(job({ state: 'succeeded', attempts: 2, errors: [failure(1, 1)] })), [
+      ['retry', 1],
+      ['state', 2],
+    ])
+  })
+
+  it('sends none for the last attempt of a failed job, nor for an interruption', () => {
+    assert.deepEqual(typesAfter(job({ state: 'failed', errors: [failure(1, 1)] })), [['state', 1]])
+    assert.deepEqual(typesAfter(job({ state: 'failed', attempts: 2, errors: [failure(1, 1), failure(2, 2)] })), [
+      ['retry', 1],
+      ['state', 2],
+    ])
+    assert.deepEqual(typesAfter(job({ state: 'queued', attempts: 0 })), [['state', 0]])
+  })
+})
 
 for (const target of databaseTargets()) {
   describe(`event streams (${target.name})`, () => {
