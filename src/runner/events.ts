@@ -17,9 +17,11 @@ export interface RunnerEvents {
    * The outcome is written (or, for `abandoned` and `lost`, given up on). `abandoned`: the run ignored
    * its token until its grace deadline (at a stop, or past its timeout), and its job went back to the
    * queue; on the job's last attempt it is `failed`, as an interruption past maxInterruptions is, so
-   * that every job that ends failed is reported `failed`. `ranMs`: how long its code
-   * ran here, from its start to its return (or to its abandonment), the outcome's write not counted;
-   * absent for a job that settled without starting here (cancelled or paused while it waited).
+   * that every job that ends failed is reported `failed`.
+   *
+   * `ranMs`: how long its code ran here, from its start to its return (or to its abandonment), the
+   * outcome's write not counted; absent for a job that settled without starting here (cancelled or
+   * paused while it waited).
    */
   'job:settled': { job: OwnedJob; outcome: JobOutcome; error?: Error; ranMs?: number }
   'job:checkpoint': { ids: readonly string[] }
