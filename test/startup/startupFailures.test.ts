@@ -3,7 +3,8 @@
  * server, the release command and `job-runner migrate` each give one line naming DATABASE_URL and
  * the host, well within 10 s), SIGTERM/SIGINT during start-up (the process exits within 1 s and
  * closes its connection), and the common mistakes (port in use, unwritable DATA_DIR, a database or
- * role that does not exist) as one sentence naming the variable, never a stack trace.
+ * role that does not exist, a real database without JWT configuration) as one sentence naming the
+ * variable, never a stack trace.
  *
  * Every address here is loopback: the silent "database" is a listener on 127.0.0.1.
  */
@@ -207,6 +208,23 @@ describe('start-up: common mistakes get a sentence naming the variable', () => {
       assert.equal(line.variable, 'DATABASE_URL')
       assert.match(String(line.msg), /the database "job_runner_no_such_database" does not exist on 127\.0\.0\.1:5432/)
     }
+  })
+
+  const noJwt = 'a real DATABASE_URL without JWT configuration names JWT_SECRET, exits 2 and generates no secret'
+  it(noJwt, { skip: needsPostgres, timeout: 20_000 }, async () => {
+    // A development secret next to a shared database would let anyone who can read it mint tokens.
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'job-runner-startup-'))
+    after(() => fs.rm(dataDir, { recursive: true, force: true }))
+    const run = await runCompiled(MAIN, [], { DATABASE_URL: adminUrl!, DATA_DIR: dataDir, PORT: '0' }).finished
+    assert.equal(run.code, 2, run.stderr)
+    const line = failureLine(run)
+    assert.equal(line.variable, 'JWT_SECRET')
+    assert.match(
+      String(line.msg),
+      /^job-runner cannot start: JWT_SECRET is not set: .*JWT_PUBLIC_KEY \/ JWT_JWKS_URL.* when DATABASE_URL is set/,
+    )
+    assert.doesNotMatch(run.stdout, /job-runner listening|development token/)
+    assert.deepEqual(await fs.readdir(dataDir), [], 'no development secret written')
   })
 
   it('a role that does not exist names DATABASE_URL', { skip: needsPostgres, timeout: 20_000 }, async () => {
