@@ -1,13 +1,21 @@
 /**
  * Migrations on data that already exists: a database as an earlier release left it is brought up to
- * date in place, and what it held reads the same afterwards.
+ * date in place, and what it held reads the same afterwards. And several instances migrating one
+ * fresh PostgreSQL database at once, as dynos of a first deploy do: they take turns.
  */
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
+import { setTimeout as sleep } from 'node:timers/promises'
+import postgres from 'postgres'
 import { databaseTargets, type TestDatabase } from '../support/databases.js'
 import { newJob, openEngine, type Engine } from '../support/engine.js'
+import { connectDatabase } from '../../src/db/connect.js'
+import type { Database } from '../../src/db/database.js'
 import { migrate } from '../../src/db/migrate.js'
 import { migrations } from '../../src/db/migrations/index.js'
+
+/** The advisory lock src/db/migrate.ts takes (its MIGRATION_LOCK_ID), which the test holds to line the migrations up. */
+const MIGRATION_LOCK_ID = 0x6a6f6272
 
 for (const target of databaseTargets()) {
   describe(`migrations on ${target.name}`, { timeout: 60_000 }, () => {
@@ -195,5 +203,72 @@ for (const target of databaseTargets()) {
       )
       assert.deepEqual(await migrate(db), { applied: [] })
     })
+
+    it(
+      'several instances migrating one fresh database at once all succeed, each migration applied and recorded once',
+      target.name === 'pglite'
+        ? { skip: 'PGlite is single-process: one instance holds its DATA_DIR, so no two can migrate it at once' }
+        : {},
+      async () => {
+        const fresh = await target.create()
+        const holder = postgres(fresh.databaseUrl!, { max: 1, onnotice: () => {} })
+        const instances: Database[] = []
+        try {
+          // As a first deploy finds it: the run's databases are copies of a migrated template.
+          await holder.unsafe('drop schema job_runner cascade')
+          for (let i = 0; i < 4; i++) {
+            instances.push(
+              await connectDatabase({ databaseUrl: fresh.databaseUrl, dataDir: fresh.dataDir, maxConnections: 1 }),
+            )
+          }
+          // Connected first, so that a handshake's length does not put one migration ahead of the others.
+          await Promise.all(instances.map((db) => db.session`select 1`))
+          let settled = 0
+          let outcomes: Promise<{ applied: number[] } | Error>[] = []
+          // The test holds the lock until all four wait on it: then they are let go together.
+          await holder.begin(async (sql) => {
+            await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_ID})`
+            outcomes = instances.map((db) =>
+              migrate(db).then(
+                (result) => ((settled += 1), result),
+                (error: Error) => ((settled += 1), error),
+              ),
+            )
+            for (;;) {
+              const [row] = await sql<{ n: number }[]>`
+                select count(*)::int as n from pg_locks
+                where locktype = 'advisory' and objid = ${MIGRATION_LOCK_ID} and not granted
+                  and database = (select oid from pg_database where datname = current_database())`
+              assert.equal(settled, 0, 'a migration ended while another session held the migration lock')
+              if (row!.n === instances.length) break
+              await sleep(10)
+            }
+          })
+          const results = await Promise.all(outcomes)
+          for (const result of results) assert.ok(!(result instanceof Error), String(result))
+          const all = migrations.map((m) => m.version).sort((a, b) => a - b)
+          const applied = results.map((r) => (r as { applied: number[] }).applied)
+          assert.deepEqual(
+            applied.filter((versions) => versions.length > 0),
+            [all],
+            'the first applies every migration; the others find nothing left to do',
+          )
+          const recorded = await holder<{ version: number; n: number }[]>`
+            select version, count(*)::int as n from job_runner.job_runner_migrations group by version order by version`
+          assert.deepEqual(
+            recorded.map((r) => r.version),
+            all,
+          )
+          assert.ok(
+            recorded.every((r) => r.n === 1),
+            JSON.stringify(recorded),
+          )
+        } finally {
+          await Promise.all(instances.map((db) => db.close()))
+          await holder.end()
+          await fresh.cleanup()
+        }
+      },
+    )
   })
 }
