@@ -3,11 +3,13 @@
  * on sleeps): a per-second schedule makes one job per slot, keyed and timed by the slot; overlap
  * `skip` and `cancel-previous` (the previous job cancelled through the cancel path, its token
  * aborted with `cancelled`); backfill after a down-time (the newest maxSlots missed slots enqueued,
- * the rest counted); pause and resume; schedules declared in code upserted at start-up, kept paused
- * across restarts, and removed when gone from code; fires, skips and misses in /metrics.
+ * the rest counted); pause and resume; a drained instance firing nothing; schedules declared in
+ * code upserted at start-up, kept paused across restarts, and removed when gone from code; fires,
+ * skips and misses in /metrics.
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { defineJob } from '../../jobs/defineJob.js'
 import { JobRegistry, loadJobRegistry, type AnyJobDefinition } from '../../jobs/registry.js'
 import type { SchedulerEvents } from '../../src/schedules/scheduler.js'
@@ -192,6 +194,49 @@ for (const target of databaseTargets()) {
       assert.ok(report.slots[0]!.getTime() >= Date.parse(resumed.nextRuns[0]!))
       assert.equal(report.missed, 0)
       await expectJson(await service.request('/v1/schedules/napper/pause', { method: 'POST' }), 200)
+    })
+
+    it('a drained instance fires no slot that comes due after the drain', async () => {
+      // Undrained, the per-second schedule fires: what the drain must stop.
+      const firing = nextFire(service, 'drained')
+      await expectJson(
+        await service.request('/v1/schedules/drained', put({ every: 'PT1S', job: { type: 'echo' } })),
+        201,
+      )
+      await firing
+      const firedWhileDrained: string[] = []
+      let stopWatching = (): void => {}
+      try {
+        await expectJson(await service.request('/v1/admin/drain?wait=20', { method: 'POST' }), 200)
+        // Drained means the scheduler has stopped, a fire under way committed: whatever fires from
+        // here on is the drained instance's doing.
+        stopWatching = service.scheduler.events.on('schedule:fired', ({ schedule }) => {
+          if (schedule.id === 'drained') firedWhileDrained.push(schedule.slots.map((s) => s.toISOString()).join())
+        })
+        const jobsAtDrain = (await jobsOf(service, 'drained')).map((j) => j.id)
+        const [due] = await service.db.sql<{ slot: Date; inMs: number }[]>`
+          select next_run_at as slot, ceil(extract(epoch from next_run_at - now()) * 1000)::int as "inMs"
+          from job_runner.job_runner_schedules where id = 'drained'`
+        // Nothing announces a fire that does not happen: wait for the slot by the database's clock,
+        // then half a second in which a running scheduler, woken at the slot, would have fired it.
+        await sleep(Math.max(0, due!.inMs) + 500)
+        assert.deepEqual(firedWhileDrained, [])
+        assert.deepEqual(
+          (await jobsOf(service, 'drained')).map((j) => j.id),
+          jobsAtDrain,
+          'no job enqueued while drained',
+        )
+        // The slot did come due, and is still the next run: nothing fired it and advanced past it.
+        const [unfired] = await service.db.sql<{ slot: Date; due: boolean }[]>`
+          select next_run_at as slot, next_run_at <= now() as due
+          from job_runner.job_runner_schedules where id = 'drained'`
+        assert.deepEqual([unfired!.slot.toISOString(), unfired!.due], [due!.slot.toISOString(), true])
+      } finally {
+        stopWatching()
+        // A failure must not leave the suite's service drained for the tests after this one.
+        if (service.lifecycle.state !== 'running') await service.lifecycle.resume('test cleanup')
+        await expectJson(await service.request('/v1/schedules/drained/pause', { method: 'POST' }), 200)
+      }
     })
 
     it('counts fires, skips and misses in /metrics, by schedule (`other` for those made over HTTP)', async () => {
