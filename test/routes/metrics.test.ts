@@ -1,12 +1,14 @@
 /**
  * /metrics against a real service on each database: who may scrape, and that every family moves
- * when the thing it counts happens (enqueue, start, success, failure, cancel, interruption, lease
- * recovery, checkpoint writes, HTTP requests by route pattern), plus the access log lines.
+ * when the thing it counts happens (enqueue, start, success, failure, retry, cancel, interruption,
+ * checkpoint pause, expiry, lease recovery, checkpoint writes, HTTP requests by route pattern), plus
+ * the access log lines.
  */
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, afterEach, before, describe, it } from 'node:test'
 import { databaseTargets, onceSkip, ROUTES_THROUGH_THE_STORE, type TestDatabase } from '../support/databases.js'
+import { pollUntil } from '../support/http.js'
 import { parseMetrics, valueOf, type Sample } from '../support/prometheus.js'
 import { startTestService, type TestService } from '../support/service.js'
 
@@ -159,6 +161,59 @@ for (const target of databaseTargets()) {
       const cancelled = service.runner.events.waitFor('job:settled', (e) => e.job.id === job.id)
       await service.request(`/v1/jobs/${job.id}/cancel`, { method: 'POST' })
       assert.equal((await cancelled).outcome, 'cancelled')
+    })
+
+    it('counts a failed attempt with attempts left as retried, not failed, by type and queue', async () => {
+      const isFlaky = (e: { job: { type: string; queue: string } }) =>
+        e.job.type === 'flaky' && e.job.queue === 'reports'
+      const retried = service.runner.events.waitFor('job:settled', (e) => isFlaky(e) && e.outcome === 'retry')
+      const succeeded = service.runner.events.waitFor('job:settled', (e) => isFlaky(e) && e.outcome === 'succeeded')
+      const job = await enqueue({ type: 'flaky', queue: 'reports', payload: { failTimes: 1 }, maxAttempts: 2 })
+      assert.equal((await retried).job.id, job.id)
+      await succeeded
+
+      const samples = await scrape()
+      const flaky = { type: 'flaky', queue: 'reports' }
+      assert.equal(valueOf(samples, 'job_runner_jobs_retried_total', flaky), 1)
+      assert.equal(
+        valueOf(samples, 'job_runner_jobs_failed_total', flaky),
+        undefined,
+        'a retried attempt is no failure',
+      )
+      assert.equal(valueOf(samples, 'job_runner_jobs_started_total', flaky), 2)
+      assert.equal(valueOf(samples, 'job_runner_jobs_succeeded_total', flaky), 1)
+    })
+
+    it('counts a run stopped by a checkpoint pause as paused, and a job kept past its deadline as expired, by type and queue', async () => {
+      const started = service.runner.events.waitFor(
+        'job:start',
+        (e) => e.job.type === 'count' && e.job.queue === 'reports',
+      )
+      const counter = await enqueue({ type: 'count', queue: 'reports', payload: { to: 100_000, stepMs: 20 } })
+      await started
+      const stopped = service.runner.events.waitFor('job:settled', (e) => e.job.id === counter.id)
+      const pause = { method: 'POST', body: JSON.stringify({ mode: 'checkpoint' }), scopes: ['admin' as const] }
+      try {
+        assert.equal((await service.request('/v1/admin/queues/reports/pause', pause)).status, 200)
+        assert.equal((await stopped).outcome, 'paused')
+        // The paused queue is what keeps this job from starting by its deadline.
+        const expired = service.runner.events.waitFor('jobs:expired', (e) => e.jobs.length > 0)
+        const late = await enqueue({ type: 'echo', queue: 'reports', ttlSeconds: 0.2 })
+        assert.deepEqual(
+          (await expired).jobs.map((j) => j.id),
+          [late.id],
+        )
+
+        const samples = await scrape()
+        assert.equal(valueOf(samples, 'job_runner_jobs_paused_total', { type: 'count', queue: 'reports' }), 1)
+        assert.equal(valueOf(samples, 'job_runner_jobs_expired_total', { type: 'echo', queue: 'reports' }), 1)
+        assert.equal(valueOf(samples, 'job_runner_queue_jobs', { queue: 'reports', state: 'expired' }), 1)
+      } finally {
+        // Cancelled while its queue holds it, so that the resume starts nothing of this test's.
+        await service.request(`/v1/jobs/${counter.id}/cancel`, { method: 'POST' })
+        await pollUntil(service, counter.id, (job) => job.state === 'cancelled')
+        await service.request('/v1/admin/queues/reports/resume', { method: 'POST', scopes: ['admin'] })
+      }
     })
 
     it('counts jobs recovered from a lost instance by type and queue', async () => {
