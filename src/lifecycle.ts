@@ -76,6 +76,12 @@ export class Lifecycle {
   /** The drain that the next resume undoes; a second drain meanwhile answers with it. */
   private drainInEffect: Promise<StopReport> | undefined
   private stopping: Promise<void> | undefined
+  /**
+   * A resume is starting the runner. What it starts (the claim loop, the scheduler, the workers)
+   * asks at once whether it may work, before the state is `running` again; told no, each would idle
+   * until its next poll (the scheduler's is 30 s), so it may already (`mayClaim`).
+   */
+  private resuming = false
   private lastStopRecord: StopRecord | undefined
   /** Aborted when the shutdown begins: long-polls and other waits end early on it. */
   private readonly shutdownController = sharedAbortController()
@@ -103,7 +109,7 @@ export class Lifecycle {
 
   /** False from the moment a shutdown is asked, even while a resume is still starting the runner. */
   mayClaim(): boolean {
-    return this.current === 'running' && this.stopping === undefined
+    return (this.current === 'running' || (this.resuming && this.current === 'drained')) && this.stopping === undefined
   }
 
   /** During a shutdown every request but `/livez` is refused. */
@@ -132,7 +138,12 @@ export class Lifecycle {
     this.drainInEffect = undefined
     return this.enqueue(undefined, async () => {
       if (this.current !== 'drained') return
-      await this.options.runner.start()
+      this.resuming = true
+      try {
+        await this.options.runner.start()
+      } finally {
+        this.resuming = false
+      }
       // A shutdown asked while the runner started has stopped (or is stopping) that generation.
       if (this.isShuttingDown()) return
       this.transition('running', cause)

@@ -103,6 +103,30 @@ describe('lifecycle', () => {
     assert.deepEqual(runner.calls, ['stop', 'start'])
   })
 
+  it('lets what a resume starts claim while it starts, and nothing once a shutdown is asked', async () => {
+    const runner = new ManualRunner()
+    const { lifecycle } = lifecycleOn(runner)
+    await drained(runner, lifecycle)
+    assert.equal(lifecycle.mayClaim(), false)
+    const resume = lifecycle.resume()
+    await settle()
+    // The runner's claim loop, the scheduler and the workers ask as they start, before `running`.
+    assert.equal(lifecycle.mayClaim(), true, 'a resume is starting the runner')
+    assert.equal(lifecycle.state, 'drained')
+    runner.starts[0]!.resolve()
+    assert.equal(await resume, 'running')
+    assert.equal(lifecycle.mayClaim(), true)
+    await drained(runner, lifecycle)
+    const again = lifecycle.resume()
+    await settle()
+    const shutdown = lifecycle.shutdown('SIGTERM')
+    assert.equal(lifecycle.mayClaim(), false, 'no claim once the shutdown is asked, the start still under way')
+    runner.starts[1]!.resolve()
+    await again
+    runner.stops.at(-1)!.resolve(EMPTY_REPORT)
+    await shutdown
+  })
+
   it('ends a shutdown during a resume in exited, never running again, claiming nothing from then on', async () => {
     const runner = new ManualRunner()
     const { lifecycle, states, claimableIn, exits } = lifecycleOn(runner)

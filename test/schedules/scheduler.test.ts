@@ -13,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { defineJob } from '../../jobs/defineJob.js'
 import { JobRegistry, loadJobRegistry, type AnyJobDefinition } from '../../jobs/registry.js'
 import type { SchedulerEvents } from '../../src/schedules/scheduler.js'
+import { withTimeout } from '../../src/support/withTimeout.js'
 import { databaseTargets, type TestDatabase } from '../support/databases.js'
 import { expectJson, expectProblem, pollUntil, type ApiJob } from '../support/http.js'
 import { startTestService, type TestService } from '../support/service.js'
@@ -196,7 +197,7 @@ for (const target of databaseTargets()) {
       await expectJson(await service.request('/v1/schedules/napper/pause', { method: 'POST' }), 200)
     })
 
-    it('a drained instance fires no slot that comes due after the drain', async () => {
+    it('a drained instance fires no slot that comes due after the drain, and fires it at once when resumed', async () => {
       // Undrained, the per-second schedule fires: what the drain must stop.
       const firing = nextFire(service, 'drained')
       await expectJson(
@@ -231,6 +232,11 @@ for (const target of databaseTargets()) {
           select next_run_at as slot, next_run_at <= now() as due
           from job_runner.job_runner_schedules where id = 'drained'`
         assert.deepEqual([unfired!.slot.toISOString(), unfired!.due], [due!.slot.toISOString(), true])
+
+        // Resumed, the instance fires the due slot at once, not after the scheduler's 30 s idle wait.
+        const resumedFire = nextFire(service, 'drained')
+        await expectJson(await service.request('/v1/admin/resume', { method: 'POST' }), 200)
+        await withTimeout(resumedFire, 10_000, () => new Error('the resumed instance did not fire the due slot'))
       } finally {
         stopWatching()
         // A failure must not leave the suite's service drained for the tests after this one.
