@@ -75,9 +75,11 @@ const LONGEST_FIRST = [
 
 /**
  * Files of the shared group run at once (each its own process): TEST_CONCURRENCY, or 4 on 2 cores.
- * Three left the machine a third idle (files wait on servers, timers and PostgreSQL): on a clean
- * clone, `.ci/run` took 279 s at 3 and 251 s at 4 back to back (the group 190 s against 169 s), and
- * `npm test` at 4 twice more 255 and 258 s, every run green.
+ * Three left the machine a third idle (files wait on servers, timers and PostgreSQL). On clean
+ * clones of one tree, one machine, one afternoon: `.ci/run` took 278, 294 and 279 s at three, and
+ * 251 and 283 s at four, `npm test` alone 255 and 258 s at four; the group 166–204 s at three and
+ * 169–194 s at four. The machine's own pace moved as much as that (5m39 against 4m53 CPU-seconds
+ * for the same run), so the gain is about 15 s, not measured more closely. Every run was green.
  */
 const CONCURRENCY = Number(process.env.TEST_CONCURRENCY ?? 4)
 /**
