@@ -107,7 +107,10 @@ export class Lifecycle {
     return this.current === 'running'
   }
 
-  /** False from the moment a shutdown is asked, even while a resume is still starting the runner. */
+  /**
+   * While running, and while a resume starts the runner (`resuming`); false from the moment a
+   * shutdown is asked, even while a resume is still starting the runner.
+   */
   mayClaim(): boolean {
     return (this.current === 'running' || (this.resuming && this.current === 'drained')) && this.stopping === undefined
   }
