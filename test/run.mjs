@@ -76,10 +76,11 @@ const LONGEST_FIRST = [
 /**
  * Files of the shared group run at once (each its own process): TEST_CONCURRENCY, or 4 on 2 cores.
  * Three left the machine a third idle (files wait on servers, timers and PostgreSQL). On clean
- * clones of one tree, one machine, one afternoon: `.ci/run` took 278, 294 and 279 s at three, and
- * 251 and 283 s at four, `npm test` alone 255 and 258 s at four; the group 166–204 s at three and
- * 169–194 s at four. The machine's own pace moved as much as that (5m39 against 4m53 CPU-seconds
- * for the same run), so the gain is about 15 s, not measured more closely. Every run was green.
+ * clones, one machine, one afternoon, whose own pace moved by a quarter (4m53 to 6m03 CPU-seconds
+ * for the same run): `.ci/run` took 278, 294 and 279 s at three, and 251, 283 and 299 s at four.
+ * Runs of a like pace, paired: 279 s at three against 251 at four (5m01 and 4m53 CPU-seconds), and
+ * 294 against 283 (5m40 and 5m44). So four gains 10 to 30 s where the machine holds its pace.
+ * Every run was green.
  */
 const CONCURRENCY = Number(process.env.TEST_CONCURRENCY ?? 4)
 /**
