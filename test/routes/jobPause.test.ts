@@ -27,6 +27,7 @@ import { JobRegistry } from '../../jobs/registry.js'
 import { databaseTargets, postgresOnly, skipWithoutPostgres, type TestDatabase } from '../support/databases.js'
 import { followEvents } from '../support/events.js'
 import { enqueue, expectJson, expectProblem, pollUntil, type ApiJob } from '../support/http.js'
+import { parseMetrics, valueOf } from '../support/prometheus.js'
 import { startTestService, type TestService } from '../support/service.js'
 
 /** The steps each `sliced` job ran, by job id: each must appear once. */
@@ -203,6 +204,14 @@ for (const target of databaseTargets()) {
         'no step lost, none repeated',
       )
       assert.deepEqual([done.attempts, done.interruptions], [1, 0], 'yields use no attempt and are no interruption')
+      const metrics = parseMetrics(await (await service.request('/metrics', { scopes: ['admin'] })).text())
+      const sliced = { type: 'sliced', queue: 'default' }
+      assert.equal(
+        valueOf(metrics, 'job_runner_jobs_yielded_total', sliced),
+        runs - 1,
+        'every slice but the last yielded',
+      )
+      assert.equal(valueOf(metrics, 'job_runner_jobs_succeeded_total', sliced), 1)
     })
   })
 }

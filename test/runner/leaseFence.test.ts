@@ -19,6 +19,7 @@ import { JobRegistry } from '../../jobs/registry.js'
 import type { OwnedJob } from '../../src/queue/job.js'
 import { databaseTargets, type TestDatabase } from '../support/databases.js'
 import { enqueue, pollUntil } from '../support/http.js'
+import { parseMetrics, valueOf } from '../support/prometheus.js'
 import { startTestService, type TestService } from '../support/service.js'
 
 /** Returns the attempt it ran as at once. */
@@ -163,6 +164,9 @@ for (const target of databaseTargets()) {
           assert.equal(done.attempts, 2)
           assert.deepEqual(starts(), [1, 2])
           assert.deepEqual(outcomes(), ['lost', 'succeeded'], 'no start after the success')
+          const metrics = parseMetrics(await (await service.request('/metrics', { scopes: ['admin'] })).text())
+          const counted = (name: string) => valueOf(metrics, name, { type: 'quick', queue: 'default' })
+          assert.deepEqual([counted('job_runner_jobs_lost_total'), counted('job_runner_jobs_succeeded_total')], [1, 1])
         } finally {
           store.completeJobs = complete
           store.claimJobs = claim
