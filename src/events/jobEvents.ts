@@ -90,7 +90,7 @@ export function eventsSince(
   }
   const events: SseEvent[] = []
   if (seen === undefined || seen.state !== job.state || isAnotherRun(seen, job) || isNewRequest(seen, job)) {
-    const retried = seen === undefined ? undefined : retriedSince(seen, job)
+    const retried = seen === undefined ? undefined : retriedSince(seen, job, lastErrorAt)
     if (retried) {
       const error = job.state === 'queued' ? job.error : retried.message
       events.push({ event: 'retry', id, data: { jobId: job.id, attempts: retried.attempt, error, runAt: job.runAt } })
@@ -114,10 +114,8 @@ export function eventsSince(
  * ended, when it reads: the queued state between is not seen, the history is. A new entry of a job
  * that is now `failed` is its last attempt's, not a retry, unless there are two.
  */
-function retriedSince(seen: SeenJob, job: OwnedJob): JobError | undefined {
-  if (seen.state !== 'running' || seen.lastErrorAt === undefined || seen.lastErrorAt === job.errors.at(-1)?.at) {
-    return undefined
-  }
+function retriedSince(seen: SeenJob, job: OwnedJob, lastErrorAt: string | null): JobError | undefined {
+  if (seen.state !== 'running' || seen.lastErrorAt === undefined || seen.lastErrorAt === lastErrorAt) return undefined
   const since = seen.lastErrorAt
   const fresh = since === null ? job.errors : job.errors.filter((entry) => entry.at > since)
   return (job.state === 'failed' ? fresh.slice(0, -1) : fresh).at(-1)

@@ -1410,6 +1410,7 @@ export class JobStore {
   async recoverExpiredLeases({ limit = 1000 }: { limit?: number } = {}): Promise<
     { id: string; queue: string; state: JobState; attempts: number }[]
   > {
+    const lost = leaseExpiredMessage(this.sql, this.sql`j.lease_owner`)
     // Two scans, one per lease index (migration 029): the plain claims' jobs and the limited claim's.
     const expiredOf = (held: PendingQuery<Row[]>) => this.sql`
         select id from ${this.schema}.job_runner_jobs
@@ -1429,12 +1430,12 @@ export class JobStore {
           finished_at = case when j.started_at is not null and j.attempts >= j.max_attempts then now() end,
           run_at = case when j.started_at is null then j.run_at else now() end,
           updated_at = now(),
-          error = case when j.started_at is null then j.error else ${leaseExpiredMessage(this.sql, this.sql`j.lease_owner`)} end,
+          error = case when j.started_at is null then j.error else ${lost} end,
           errors = case when j.started_at is null then j.errors
                         else ${appendError(
                           this.sql,
                           this.sql`jsonb_build_object('name', 'LeaseExpired',
-                               'message', ${leaseExpiredMessage(this.sql, this.sql`j.lease_owner`)})`,
+                               'message', ${lost})`,
                         )} end,
           lease_owner = null, lease_expires_at = null
       from expired

@@ -96,6 +96,11 @@ interface OwnOutcome<T> {
   landed: (state: JobState) => T
 }
 
+/** The claim of `job`'s outcome write that answers the state it wrote (null: refused). */
+const ownState = (job: OwnedJob): OwnOutcome<JobState | null> => ({ claim: claimOf(job), landed: (state) => state })
+/** The claim of `job`'s outcome write that answers whether it wrote. */
+const ownWrite = (job: OwnedJob): OwnOutcome<boolean> => ({ claim: claimOf(job), landed: () => true })
+
 export interface GenerationDependencies extends RunnerDependencies {
   events: TypedEmitter<RunnerEvents>
   liveRuns: LiveRuns
@@ -1031,10 +1036,7 @@ export class RunnerGeneration {
       try {
         written = await this.outcomes.complete(completion)
       } catch (error) {
-        written = await this.retryAfter(error, () => this.outcomes.complete(completion), {
-          claim: claimOf(execution.job),
-          landed: () => true,
-        })
+        written = await this.retryAfter(error, () => this.outcomes.complete(completion), ownWrite(execution.job))
       }
       this.afterOutcome(execution, undefined, 'succeeded', written)
     } finally {
@@ -1130,10 +1132,9 @@ export class RunnerGeneration {
     )
     const { ranMs } = execution
     this.trackWrite(
-      this.retryWrite(() => this.outcomes.cancel({ ...execution.currentState(), started: true }), {
-        claim: claimOf(job),
-        landed: () => true,
-      }).then((written) => this.settledApart(job, written ? 'cancelled' : 'lost', ranMs)),
+      this.retryWrite(() => this.outcomes.cancel({ ...execution.currentState(), started: true }), ownWrite(job)).then(
+        (written) => this.settledApart(job, written ? 'cancelled' : 'lost', ranMs),
+      ),
       [job.id],
     )
     this.fillSlots()
@@ -1153,7 +1154,7 @@ export class RunnerGeneration {
     this.trackWrite(
       this.retryWrite(
         () => this.outcomes.pause({ ...claimOf(job), checkpoint: job.checkpoint, progress: job.progress }),
-        { claim: claimOf(job), landed: (state) => state },
+        ownState(job),
       ).then((state) => this.settledApart(job, state ? settledAs(state, 'paused') : 'lost')),
       [job.id],
     )
@@ -1172,7 +1173,7 @@ export class RunnerGeneration {
       this.retryWrite(
         () =>
           this.outcomes.cancel({ ...claimOf(job), checkpoint: job.checkpoint, progress: job.progress, started: false }),
-        { claim: claimOf(job), landed: () => true },
+        ownWrite(job),
       ).then((written) => this.settledApart(job, written ? 'cancelled' : 'lost')),
       [job.id],
     )
@@ -1295,7 +1296,7 @@ export class RunnerGeneration {
           : reason === 'shutdown'
             ? () => this.outcomes.requeue(snapshot)
             : () => this.outcomes.cancel({ ...snapshot, started: true }).then((done) => (done ? 'cancelled' : null))
-    const state = await this.retryWrite(write, { claim: claimOf(job), landed: (landed) => landed })
+    const state = await this.retryWrite(write, ownState(job))
     const written = state === undefined ? undefined : state !== null
     this.afterOutcome(execution, settlement, stoppedAs(reason, state ?? null), written)
   }
@@ -1358,10 +1359,7 @@ export class RunnerGeneration {
       giveUp: decision.giveUp,
       entry,
     }
-    const state = await this.retryWrite(() => this.outcomes.fail(failure), {
-      claim: claimOf(job),
-      landed: (landed) => landed,
-    })
+    const state = await this.retryWrite(() => this.outcomes.fail(failure), ownState(job))
     if (state === undefined) {
       this.unwrittenIds.push(job.id)
       this.events.emit('job:settled', { job, outcome: 'lost', ranMs: execution.ranMs })
