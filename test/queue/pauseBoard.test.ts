@@ -26,19 +26,36 @@ for (const target of databaseTargets().filter((t) => t.name === 'postgres')) {
       db = connected
     })
 
-    it('reads the pauses again when its LISTEN connection comes back', async () => {
-      const admin = postgres(database.databaseUrl!, { max: 1, onnotice: () => {} })
-      const before = await listeningBackends(admin)
+    /** A started notifier and a started board on it, reading the table every `refreshMs`. */
+    async function openBoard(refreshMs: number) {
       const notifier = new Notifier(db)
       await notifier.start()
       const store = new PauseStore(db.sql, db.schema)
-      const board = new PauseBoard({ store, notifier, onError: () => {} }, { refreshMs: 600_000 })
+      const board = new PauseBoard({ store, notifier, onError: () => {} }, { refreshMs })
+      const close = async () => {
+        await board.stop()
+        await notifier.stop()
+      }
       try {
         await board.start()
+      } catch (error) {
+        await close()
+        throw error
+      }
+      return { store, board, close }
+    }
+
+    const nextChange = (board: PauseBoard) => new Promise<PauseChange>((resolve) => board.onChange(resolve))
+
+    it('reads the pauses again when its LISTEN connection comes back', async () => {
+      const admin = postgres(database.databaseUrl!, { max: 1, onnotice: () => {} })
+      const before = await listeningBackends(admin)
+      const { store, board, close } = await openBoard(600_000)
+      try {
         assert.equal(board.isEmpty, true)
         const listeners = (await listeningBackends(admin)).filter((pid) => !before.includes(pid))
         assert.ok(listeners.length > 0, 'the notifier listens')
-        const changed = new Promise<PauseChange>((resolve) => board.onChange(resolve))
+        const changed = nextChange(board)
         // Stored without a NOTIFY, as when the publishing instance's NOTIFY was lost with the connection.
         await store.pause({ kind: 'queue', name: 'reports', mode: 'finish' })
         await admin`select pg_terminate_backend(pid) from unnest(${listeners}::int[]) as pid`
@@ -49,20 +66,15 @@ for (const target of databaseTargets().filter((t) => t.name === 'postgres')) {
         )
         assert.deepEqual([...board.pausedQueues], ['reports'])
       } finally {
-        await board.stop()
-        await notifier.stop()
+        await close()
         await admin.end()
       }
     })
 
     it('reads the pauses again every refresh, in case a notice was lost with the publisher', async () => {
-      const notifier = new Notifier(db)
-      await notifier.start()
-      const store = new PauseStore(db.sql, db.schema)
-      const board = new PauseBoard({ store, notifier, onError: () => {} }, { refreshMs: 100 })
+      const { store, board, close } = await openBoard(100)
       try {
-        await board.start()
-        const changed = new Promise<PauseChange>((resolve) => board.onChange(resolve))
+        const changed = nextChange(board)
         // Stored without a NOTIFY, and the board's connection stays up: only the periodic read finds it.
         await store.pause({ kind: 'type', name: 'sync', mode: 'checkpoint' })
         const change = await changed
@@ -71,12 +83,11 @@ for (const target of databaseTargets().filter((t) => t.name === 'postgres')) {
           [['type', 'sync', 'checkpoint']],
         )
         await store.resume({ kind: 'type', name: 'sync' })
-        const resumed = await new Promise<PauseChange>((resolve) => board.onChange(resolve))
+        const resumed = await nextChange(board)
         assert.equal(resumed.resumed, true)
         assert.deepEqual(board.pausedTypes, [])
       } finally {
-        await board.stop()
-        await notifier.stop()
+        await close()
       }
     })
   })
