@@ -28,9 +28,10 @@
  * tells whether 2 × limit excepted jobs or more are due (`exceptedBacklog`), and while they are the
  * next claim reads the head of each other type instead (`typeHeads`), through the index by type: the
  * types are found by skipping from one to the next in that index (a few probes, however many jobs
- * each has), each type's head is read without row locks, and the first `limit` of their union in
- * claim order are locked (SKIP LOCKED), out of twice as many read, so that a claim racing another one
- * takes the jobs after the ones the other locked. Owners are shared out by the fair statement as
+ * each has), each type's head of 2 × limit jobs is read without row locks, and the first `limit` of
+ * their union in claim order are locked (SKIP LOCKED), out of twice as many read, so that a claim
+ * racing another one takes the jobs after the ones the other locked (with heads of `limit`, a claim
+ * racing another for one type's jobs read only the ones locked, and took none). Owners are shared out by the fair statement as
  * before; its scans of each owner's jobs still skip an excepted type's jobs one by one.
  *
  * SKIP LOCKED lets many instances claim at once without waiting on each other or taking the same job.
@@ -170,9 +171,9 @@ function plainStatement(shape: Shape): FixedStatement<PlainParam> {
     // The head of every served queue in claim order, leaving the excepted types' jobs alone: a scan of
     // the claim index per queue, which skips each excepted job it meets (one heap fetch apiece), or,
     // behind a backlog of them (`byType`), the heads of the other types (see the header), their ids
-    // locked here. Reading each other type's head costs up to `limit` entries a type, however few of
-    // them the claim takes (20 ms a claim of 500 among 50 types, against the scan's 9), so it is kept
-    // for the backlogs that need it. The two are separate statements, each keeping its own plan.
+    // locked here. Reading each other type's head costs up to 2 × limit entries a type, however few of
+    // them the claim takes (20 ms a claim of 500 among 50 types, against the scan's 9, when it read
+    // `limit`), so it is kept for the backlogs that need it. The two are separate statements, each keeping its own plan.
     const queueScan = () => `
     next as (
       select c.id from served q
@@ -200,7 +201,8 @@ function plainStatement(shape: Shape): FixedStatement<PlainParam> {
         -- the very read of the other types' jobs this avoids.
         where type = t.name and queue = q.name and state = 'queued' and run_at <= ${dueBy()}
         order by priority, run_at, id
-        limit ${p('limit')}
+        -- Twice the claim, as the union below (see the header).
+        limit ${p('twiceLimit')}
       ) c
       where t.name is not null and t.name <> all(${except()})
         and not (select mixed from mixed)

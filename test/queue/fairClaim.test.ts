@@ -7,6 +7,7 @@
 import { describe, it, beforeEach } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
+import postgres from 'postgres'
 import { suiteDatabase } from '../support/suiteDatabase.js'
 import { databaseTargets } from '../support/databases.js'
 import { newJob } from '../support/engine.js'
@@ -22,8 +23,10 @@ for (const target of databaseTargets()) {
     let db: Database
     let store: JobStore
 
-    suiteDatabase(target, (_, connected) => {
+    let databaseUrl: string | undefined
+    suiteDatabase(target, (opened, connected) => {
       db = connected
+      databaseUrl = opened.databaseUrl
     })
     beforeEach(async () => {
       await db.sql`truncate job_runner.job_runner_jobs, job_runner.job_runner_owner_jobs, job_runner.job_runner_instances restart identity`
@@ -126,6 +129,32 @@ for (const target of databaseTargets()) {
       assert.ok(ids.every((id) => echoes.includes(id)))
       assert.equal(ids.length, 30, 'between them, every echo job')
     })
+
+    it(
+      'with types excepted, a claim takes the jobs after those a claim under way holds',
+      target.name === 'pglite' ? { skip: 'PGlite has one connection: no claim can hold rows while another runs' } : {},
+      async () => {
+        await enqueue('alice', 60, { type: 'held', priority: -1 })
+        const echoes = await enqueue('alice', 30)
+        // The first finds the backlog, so that the next claim reads by type.
+        assert.deepEqual(await claim(1, ['held', 'echo']), [])
+        // Another claim has locked the first 20 echo jobs and not committed yet, as in a race.
+        const other = postgres(databaseUrl!, { max: 1, onnotice: () => {} })
+        try {
+          await other.begin(async (tx) => {
+            await tx`select id from job_runner.job_runner_jobs where id between ${echoes[0]!} and ${echoes[19]!} for update`
+            const taken = await claim(20, ['held'])
+            assert.deepEqual(
+              taken.map((j) => j.id),
+              echoes.slice(20),
+              'the ten after the locked ones',
+            )
+          })
+        } finally {
+          await other.end()
+        }
+      },
+    )
 
     it('with a lookahead, also claims jobs due within it, their start written as their runAt', async () => {
       const runAt = new Date(Date.now() + 30_000)
