@@ -14,6 +14,7 @@ import { databaseTargets, postgresOnly, type TestDatabase } from '../support/dat
 import { openEngine, type Engine } from '../support/engine.js'
 import { enqueue, expectJson, pollUntil } from '../support/http.js'
 import { startTestService, type TestService } from '../support/service.js'
+import { suiteService } from '../support/suiteService.js'
 
 const LEASE_MS = 60_000
 
@@ -125,17 +126,9 @@ for (const target of databaseTargets()) {
   })
 
   describe(`bulk action worker and the lifecycle (${target.name})`, () => {
-    let database: TestDatabase
     let service: TestService
 
-    before(async () => {
-      database = await target.create()
-      service = await startTestService(database, { BULK_BATCH_SIZE: '2' })
-    })
-    after(async () => {
-      await service?.close()
-      await database?.cleanup()
-    })
+    suiteService(target, (started) => (service = started), { BULK_BATCH_SIZE: '2' })
 
     it('a drain stops the worker and gives the lease back; a resume carries the action on', async () => {
       await service.db.sql`

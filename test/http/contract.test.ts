@@ -14,6 +14,7 @@ import { projectRoot } from '../../src/support/projectRoot.js'
 import { databaseTargets, onceSkip, type TestDatabase } from '../support/databases.js'
 import { enqueue, pollUntil, type ApiJob } from '../support/http.js'
 import { startTestService, type TestService } from '../support/service.js'
+import { suiteService } from '../support/suiteService.js'
 
 const spec = OpenApiSpec.load()
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'] as const
@@ -256,20 +257,12 @@ describe('openapi.yaml as a document', () => {
 for (const target of databaseTargets()) {
   describe(`openapi.yaml contract (${target.name})`, { skip: onceSkip(target, 'routes and spec, not SQL') }, () => {
     const covered = new Set<string>()
-    let database: TestDatabase
     let service: TestService
 
-    before(async () => {
-      database = await target.create()
-      service = await startTestService(database, {
-        MAX_BODY_BYTES: '2048',
-        LONG_POLLS_PER_OWNER: '1',
-        EVENT_STREAMS_PER_OWNER: '1',
-      })
-    })
-    after(async () => {
-      await service?.close()
-      await database?.cleanup()
+    suiteService(target, (started) => (service = started), {
+      MAX_BODY_BYTES: '2048',
+      LONG_POLLS_PER_OWNER: '1',
+      EVENT_STREAMS_PER_OWNER: '1',
     })
 
     const check = (response: Response, method: string, path: string, status: number) =>

@@ -3,11 +3,12 @@
  * (none is registered in this file), the caller's traceparent is what the enqueue stores.
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { formatTraceparent, parseTraceparent } from '../../src/observability/traceparent.js'
-import { databaseTargets, onceSkip, type TestDatabase } from '../support/databases.js'
+import { databaseTargets, onceSkip } from '../support/databases.js'
 import { enqueue } from '../support/http.js'
-import { startTestService, type TestService } from '../support/service.js'
+import type { TestService } from '../support/service.js'
+import { suiteService } from '../support/suiteService.js'
 
 const HEADER = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'
 
@@ -42,16 +43,8 @@ describe('traceparent', () => {
 
 for (const target of databaseTargets()) {
   describe(`traceparent without an SDK (${target.name})`, { skip: onceSkip(target, 'no database logic') }, () => {
-    let database: TestDatabase
     let service: TestService
-    before(async () => {
-      database = await target.create()
-      service = await startTestService(database)
-    })
-    after(async () => {
-      await service?.close()
-      await database?.cleanup()
-    })
+    suiteService(target, (started) => (service = started))
 
     it("stores the caller's traceparent with the job", async () => {
       const job = await enqueue(

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { after, before, beforeEach, describe, it } from 'node:test'
+import { beforeEach, describe, it } from 'node:test'
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import {
   BasicTracerProvider,
@@ -15,9 +15,10 @@ import {
   SimpleSpanProcessor,
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace-base'
-import { databaseTargets, onceSkip, type TestDatabase } from '../support/databases.js'
+import { databaseTargets, onceSkip } from '../support/databases.js'
 import { enqueue, expectJson, pollUntil } from '../support/http.js'
-import { startTestService, type TestService } from '../support/service.js'
+import type { TestService } from '../support/service.js'
+import { suiteService } from '../support/suiteService.js'
 
 const exporter = new InMemorySpanExporter()
 trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }))
@@ -33,17 +34,9 @@ const runSpans = (jobId: string): ReadableSpan[] =>
 
 for (const target of databaseTargets()) {
   describe(`tracing (${target.name})`, { skip: onceSkip(target, 'spans around the store, not in it') }, () => {
-    let database: TestDatabase
     let service: TestService
 
-    before(async () => {
-      database = await target.create()
-      service = await startTestService(database)
-    })
-    after(async () => {
-      await service?.close()
-      await database?.cleanup()
-    })
+    suiteService(target, (started) => (service = started))
     beforeEach(() => exporter.reset())
 
     it("runs a job's first run as a child of its enqueue's server span", async () => {

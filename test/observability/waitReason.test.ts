@@ -8,10 +8,11 @@
 import assert from 'node:assert/strict'
 import os from 'node:os'
 import { randomUUID } from 'node:crypto'
-import { after, before, describe, it } from 'node:test'
-import { databaseTargets, onceSkip, ROUTES_THROUGH_THE_STORE, type TestDatabase } from '../support/databases.js'
+import { describe, it } from 'node:test'
+import { databaseTargets, onceSkip, ROUTES_THROUGH_THE_STORE } from '../support/databases.js'
 import { enqueue, expectJson, expectProblem, pollUntil, type ApiJob } from '../support/http.js'
-import { startTestService, type TestService } from '../support/service.js'
+import type { TestService } from '../support/service.js'
+import { suiteService } from '../support/suiteService.js'
 
 interface QueueSummary {
   queue: string
@@ -34,21 +35,13 @@ for (const target of databaseTargets()) {
     `waitReason and /v1/admin/queues (${target.name})`,
     { skip: onceSkip(target, ROUTES_THROUGH_THE_STORE) },
     () => {
-      let database: TestDatabase
       let service: TestService
 
-      before(async () => {
-        database = await target.create()
-        service = await startTestService(database, {
-          QUEUES: 'default,reports',
-          CONCURRENCY: '1',
-          LOCAL_QUEUE_SIZE: '0',
-          RETRY_BASE_MS: '3600000',
-        })
-      })
-      after(async () => {
-        await service?.close()
-        await database?.cleanup()
+      suiteService(target, (started) => (service = started), {
+        QUEUES: 'default,reports',
+        CONCURRENCY: '1',
+        LOCAL_QUEUE_SIZE: '0',
+        RETRY_BASE_MS: '3600000',
       })
 
       const read = async (id: string) => expectJson(await service.request(`/v1/jobs/${id}`), 200)

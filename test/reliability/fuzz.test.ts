@@ -3,25 +3,18 @@
  * requests on every route; never a 5xx, every error valid problem+json, the service keeps running.
  * `npm run soak` runs 10,000 cases and checks memory returns to its baseline. Replay with FUZZ_SEED=<seed>.
  */
-import { after, before, describe, it } from 'node:test'
-import { databaseTargets, onceSkip, type TestDatabase } from '../support/databases.js'
-import { startTestService, type TestService } from '../support/service.js'
+import { describe, it } from 'node:test'
+import { databaseTargets, onceSkip } from '../support/databases.js'
+import type { TestService } from '../support/service.js'
 import { runFuzz } from '../soak/fuzz.js'
+import { suiteService } from '../support/suiteService.js'
 
 for (const target of databaseTargets()) {
   const skip = onceSkip(target, 'input checks that run before the store')
   describe(`fuzzing the HTTP API (${target.name})`, { timeout: 120_000, skip }, () => {
-    let database: TestDatabase
     let service: TestService
 
-    before(async () => {
-      database = await target.create()
-      service = await startTestService(database, { LOG_LEVEL: 'warn' })
-    })
-    after(async () => {
-      await service?.close()
-      await database?.cleanup()
-    })
+    suiteService(target, (started) => (service = started), { LOG_LEVEL: 'warn' })
 
     it('never a 5xx, every error is problem+json with a matching status, the service keeps running', async (t) => {
       const report = await runFuzz({ service, runs: 300 })

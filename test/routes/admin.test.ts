@@ -5,10 +5,11 @@
  * from its checkpoint.
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import { databaseTargets, onceSkip, ROUTES_THROUGH_THE_STORE, type TestDatabase } from '../support/databases.js'
+import { describe, it } from 'node:test'
+import { databaseTargets, onceSkip, ROUTES_THROUGH_THE_STORE } from '../support/databases.js'
 import { enqueue, expectJson, expectProblem, pollUntil } from '../support/http.js'
-import { startTestService, type TestService } from '../support/service.js'
+import type { TestService } from '../support/service.js'
+import { suiteService } from '../support/suiteService.js'
 
 interface StopRecord {
   kind: string
@@ -35,17 +36,9 @@ interface DrainAnswer {
 
 for (const target of databaseTargets()) {
   describe(`/v1/admin (${target.name})`, { skip: onceSkip(target, ROUTES_THROUGH_THE_STORE) }, () => {
-    let database: TestDatabase
     let service: TestService
 
-    before(async () => {
-      database = await target.create()
-      service = await startTestService(database)
-    })
-    after(async () => {
-      await service?.close()
-      await database?.cleanup()
-    })
+    suiteService(target, (started) => (service = started))
 
     it('needs a token with the admin scope', async () => {
       for (const [method, path] of [

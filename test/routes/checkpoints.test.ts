@@ -9,13 +9,14 @@
  */
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { defineJob, PermanentError } from '../../jobs/defineJob.js'
 import { JobRegistry } from '../../jobs/registry.js'
 import type { Scope } from '../../src/auth/scopes.js'
-import { databaseTargets, onceSkip, ROUTES_THROUGH_THE_STORE, type TestDatabase } from '../support/databases.js'
+import { databaseTargets, onceSkip, ROUTES_THROUGH_THE_STORE } from '../support/databases.js'
 import { enqueue, expectJson, expectProblem, pollUntil } from '../support/http.js'
-import { startTestService, type TestService } from '../support/service.js'
+import type { TestService } from '../support/service.js'
+import { suiteService } from '../support/suiteService.js'
 
 interface LedgerCheckpoint {
   cursor: number
@@ -83,17 +84,9 @@ for (const target of databaseTargets()) {
     `job checkpoints as a resource (${target.name})`,
     { skip: onceSkip(target, ROUTES_THROUGH_THE_STORE) },
     () => {
-      let database: TestDatabase
       let service: TestService
 
-      before(async () => {
-        database = await target.create()
-        service = await startTestService(database, {}, { registry: new JobRegistry([ledger, legacy]) })
-      })
-      after(async () => {
-        await service?.close()
-        await database?.cleanup()
-      })
+      suiteService(target, (started) => (service = started), {}, { registry: new JobRegistry([ledger, legacy]) })
 
       // Another owner, without admin (which sees every owner's jobs).
       const mallory = { sub: 'mallory', scopes: ['jobs:read', 'jobs:write'] as Scope[] }

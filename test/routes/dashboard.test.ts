@@ -17,8 +17,9 @@ import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { projectRoot } from '../../src/support/projectRoot.js'
-import { databaseTargets, onceSkip, type TestDatabase } from '../support/databases.js'
-import { startTestService, type TestService } from '../support/service.js'
+import { databaseTargets, onceSkip } from '../support/databases.js'
+import type { TestService } from '../support/service.js'
+import { suiteService } from '../support/suiteService.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const CHROMIUM_ARGS = [
@@ -49,17 +50,9 @@ interface Storage {
 
 for (const target of databaseTargets()) {
   describe(`/dashboard on ${target.name}`, () => {
-    let db: TestDatabase
     let service: TestService
 
-    before(async () => {
-      db = await target.create()
-      service = await startTestService(db, { QUEUES: 'default,reports', LOG_LEVEL: 'info' })
-    })
-    after(async () => {
-      await service?.close()
-      await db?.cleanup()
-    })
+    suiteService(target, (started) => (service = started), { QUEUES: 'default,reports', LOG_LEVEL: 'info' })
 
     async function enqueue(body: Record<string, unknown>): Promise<string> {
       const response = await service.request('/v1/jobs', { method: 'POST', body: JSON.stringify(body) })

@@ -11,8 +11,9 @@ import fs from 'node:fs'
 import { after, before, describe, it } from 'node:test'
 import { chromium, type Browser } from 'playwright-core'
 import { OpenApiSpec } from '../../src/http/openapi.js'
-import { databaseTargets, onceSkip, type TestDatabase } from '../support/databases.js'
-import { startTestService, type TestService } from '../support/service.js'
+import { databaseTargets, onceSkip } from '../support/databases.js'
+import type { TestService } from '../support/service.js'
+import { suiteService } from '../support/suiteService.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const CHROMIUM_ARGS = [
@@ -42,17 +43,9 @@ for (const target of databaseTargets()) {
   // The page is static and reads no database: rendered once, like a client's pages.
   const browserSkip = noBrowser || onceSkip(target, 'a static page')
   describe(`/docs and /openapi.yaml (${target.name})`, () => {
-    let database: TestDatabase
     let service: TestService
 
-    before(async () => {
-      database = await target.create()
-      service = await startTestService(database)
-    })
-    after(async () => {
-      await service?.close()
-      await database?.cleanup()
-    })
+    suiteService(target, (started) => (service = started))
 
     it('serves /openapi.yaml as text/plain to a browser and by default, application/yaml when asked', async () => {
       for (const accept of [BROWSER_ACCEPT, undefined, '*/*', 'text/*']) {

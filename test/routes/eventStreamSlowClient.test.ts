@@ -10,11 +10,12 @@
  */
 import assert from 'node:assert/strict'
 import net from 'node:net'
-import { after, before, describe, it } from 'node:test'
-import { databaseTargets, onceSkip, type TestDatabase } from '../support/databases.js'
+import { describe, it } from 'node:test'
+import { databaseTargets, onceSkip } from '../support/databases.js'
 import { fullCollector } from '../support/heap.js'
 import { expectJson } from '../support/http.js'
-import { startTestService, type TestService } from '../support/service.js'
+import type { TestService } from '../support/service.js'
+import { suiteService } from '../support/suiteService.js'
 
 const MIB = 1024 * 1024
 const PAYLOAD_BYTES = 128 * 1024
@@ -28,17 +29,9 @@ for (const target of databaseTargets()) {
     `a slow event stream client (${target.name})`,
     { skip: onceSkip(target, 'the stream, not the database') },
     () => {
-      let database: TestDatabase
       let service: TestService
 
-      before(async () => {
-        database = await target.create()
-        service = await startTestService(database, { LOG_LEVEL: 'warn', MAX_BODY_BYTES: String(8 * MIB) })
-      })
-      after(async () => {
-        await service?.close()
-        await database?.cleanup()
-      })
+      suiteService(target, (started) => (service = started), { LOG_LEVEL: 'warn', MAX_BODY_BYTES: String(8 * MIB) })
 
       it('is dropped once its unread events pass the bound, and the server does not keep them', async (t) => {
         const gc = fullCollector()

@@ -3,26 +3,19 @@
  * whatever the lifecycle state, /readyz only while the instance takes work.
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { parse } from 'yaml'
 import { OpenApiSpec } from '../../src/http/openapi.js'
-import { databaseTargets, onceSkip, type TestDatabase } from '../support/databases.js'
+import { databaseTargets, onceSkip } from '../support/databases.js'
 import { expectJson, expectProblem } from '../support/http.js'
-import { startTestService, type TestService } from '../support/service.js'
+import type { TestService } from '../support/service.js'
+import { suiteService } from '../support/suiteService.js'
 
 for (const target of databaseTargets()) {
   describe(`health and docs routes (${target.name})`, { skip: onceSkip(target, 'no database logic') }, () => {
-    let database: TestDatabase
     let service: TestService
 
-    before(async () => {
-      database = await target.create()
-      service = await startTestService(database)
-    })
-    after(async () => {
-      await service?.close()
-      await database?.cleanup()
-    })
+    suiteService(target, (started) => (service = started))
 
     it('/livez and /readyz answer 200 without a token while running', async () => {
       assert.deepEqual(await expectJson(await service.request('/livez', { token: null }), 200), { status: 'ok' })

@@ -6,12 +6,13 @@
  */
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { defineJob } from '../../jobs/defineJob.js'
 import { JobRegistry } from '../../jobs/registry.js'
-import { databaseTargets, onceSkip, ROUTES_THROUGH_THE_STORE, type TestDatabase } from '../support/databases.js'
+import { databaseTargets, onceSkip, ROUTES_THROUGH_THE_STORE } from '../support/databases.js'
 import { enqueue, expectJson, expectProblem, pollUntil } from '../support/http.js'
-import { startTestService, type TestService } from '../support/service.js'
+import type { TestService } from '../support/service.js'
+import { suiteService } from '../support/suiteService.js'
 
 interface LogPage {
   lines: { at: string; level: string; message: string; fields: Record<string, unknown> | null }[]
@@ -44,17 +45,9 @@ const patient = defineJob<Record<string, never>, { runs: number }, null>({
 
 for (const target of databaseTargets()) {
   describe(`GET /v1/jobs/{id}/logs (${target.name})`, { skip: onceSkip(target, ROUTES_THROUGH_THE_STORE) }, () => {
-    let database: TestDatabase
     let service: TestService
 
-    before(async () => {
-      database = await target.create()
-      service = await startTestService(database, {}, { registry: new JobRegistry([chatty, patient]) })
-    })
-    after(async () => {
-      await service?.close()
-      await database?.cleanup()
-    })
+    suiteService(target, (started) => (service = started), {}, { registry: new JobRegistry([chatty, patient]) })
 
     const logs = async (id: string, query = '', sub?: string) =>
       expectJson<LogPage>(await service.request(`/v1/jobs/${id}/logs${query}`, sub ? { sub } : {}), 200)

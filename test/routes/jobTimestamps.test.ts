@@ -6,12 +6,13 @@
  */
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import fc from 'fast-check'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { databaseTargets } from '../support/databases.js'
 import { expectJson, expectProblem, type ApiJob } from '../support/http.js'
-import { startTestService, type TestService } from '../support/service.js'
+import type { TestService } from '../support/service.js'
 import { inRange, writtenTimestamps } from '../support/timestamps.js'
+import { suiteService } from '../support/suiteService.js'
 
 const RANGE = 'from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z'
 /** A queue no instance serves: the jobs stay queued and unchanged while the test reads them. */
@@ -19,17 +20,9 @@ const QUEUE = 'nobody'
 
 for (const target of databaseTargets()) {
   describe(`runAt round trip (${target.name})`, () => {
-    let database: TestDatabase
     let service: TestService
 
-    before(async () => {
-      database = await target.create()
-      service = await startTestService(database)
-    })
-    after(async () => {
-      await service?.close()
-      await database?.cleanup()
-    })
+    suiteService(target, (started) => (service = started))
 
     const enqueue = (runAt: string, key = randomUUID()) =>
       service.request('/v1/jobs', {

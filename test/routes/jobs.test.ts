@@ -10,6 +10,7 @@ import { loadJobRegistry, JobRegistry } from '../../jobs/registry.js'
 import { databaseTargets, type TestDatabase } from '../support/databases.js'
 import { enqueue, expectJson, expectProblem, pollUntil, type ApiJob } from '../support/http.js'
 import { startTestService, type TestService } from '../support/service.js'
+import { suiteService } from '../support/suiteService.js'
 
 /** A caller without `admin`: sees only its own jobs. */
 const USER: Scope[] = ['jobs:read', 'jobs:write']
@@ -26,17 +27,9 @@ interface JobList {
 
 for (const target of databaseTargets()) {
   describe(`/v1/jobs routes (${target.name})`, () => {
-    let database: TestDatabase
     let service: TestService
 
-    before(async () => {
-      database = await target.create()
-      service = await startTestService(database, { MAX_BODY_BYTES: '2048' })
-    })
-    after(async () => {
-      await service?.close()
-      await database?.cleanup()
-    })
+    suiteService(target, (started) => (service = started), { MAX_BODY_BYTES: '2048' })
 
     const list = async (query: string, init: Parameters<TestService['request']>[1] = {}) =>
       expectJson<JobList>(await service.request(`/v1/jobs?${query}`, init), 200)

@@ -6,25 +6,18 @@
  */
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { after, afterEach, before, describe, it } from 'node:test'
-import { databaseTargets, onceSkip, ROUTES_THROUGH_THE_STORE, type TestDatabase } from '../support/databases.js'
+import { afterEach, describe, it } from 'node:test'
+import { databaseTargets, onceSkip, ROUTES_THROUGH_THE_STORE } from '../support/databases.js'
 import { pollUntil } from '../support/http.js'
 import { parseMetrics, valueOf, type Sample } from '../support/prometheus.js'
-import { startTestService, type TestService } from '../support/service.js'
+import type { TestService } from '../support/service.js'
+import { suiteService } from '../support/suiteService.js'
 
 for (const target of databaseTargets()) {
   describe(`/metrics on ${target.name}`, { skip: onceSkip(target, ROUTES_THROUGH_THE_STORE) }, () => {
-    let db: TestDatabase
     let service: TestService
 
-    before(async () => {
-      db = await target.create()
-      service = await startTestService(db, { QUEUES: 'default,reports' })
-    })
-    after(async () => {
-      await service?.close()
-      await db?.cleanup()
-    })
+    suiteService(target, (started) => (service = started), { QUEUES: 'default,reports' })
 
     async function scrape(): Promise<Sample[]> {
       const response = await service.request('/metrics', { scopes: ['admin'] })

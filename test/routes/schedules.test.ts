@@ -6,10 +6,11 @@
  * across owners); and the `schedule:` idempotency keys reserved for schedules.
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import { databaseTargets, onceSkip, ROUTES_THROUGH_THE_STORE, type TestDatabase } from '../support/databases.js'
+import { describe, it } from 'node:test'
+import { databaseTargets, onceSkip, ROUTES_THROUGH_THE_STORE } from '../support/databases.js'
 import { expectJson, expectProblem, type ApiJob } from '../support/http.js'
-import { startTestService, type TestService } from '../support/service.js'
+import type { TestService } from '../support/service.js'
+import { suiteService } from '../support/suiteService.js'
 
 interface ApiSchedule {
   id: string
@@ -32,17 +33,9 @@ const put = (body: unknown): RequestInit => ({ method: 'PUT', body: JSON.stringi
 
 for (const target of databaseTargets()) {
   describe(`/v1/schedules (${target.name})`, { skip: onceSkip(target, ROUTES_THROUGH_THE_STORE) }, () => {
-    let database: TestDatabase
     let service: TestService
 
-    before(async () => {
-      database = await target.create()
-      service = await startTestService(database)
-    })
-    after(async () => {
-      await service?.close()
-      await database?.cleanup()
-    })
+    suiteService(target, (started) => (service = started))
 
     const count = async () =>
       Number((await service.db.sql<{ n: string }[]>`select count(*) as n from job_runner.job_runner_schedules`)[0]!.n)

@@ -11,6 +11,7 @@ import { DueTimer } from '../../src/runner/dueTimer.js'
 import { databaseTargets, type TestDatabase } from '../support/databases.js'
 import { expectJson, type ApiJob } from '../support/http.js'
 import { startTestService, type TestService } from '../support/service.js'
+import { suiteService } from '../support/suiteService.js'
 
 describe('DueTimer', () => {
   // Its timer does not hold the process open (unref): this one does, while the test waits on it.
@@ -82,14 +83,14 @@ for (const target of databaseTargets()) {
     // The poll is a minute away: a start within the test's time came from a due timer.
     const env = { POLL_INTERVAL_MS: '60000', RETRY_BASE_MS: '300', CONCURRENCY: '2' }
 
-    before(async () => {
-      database = await target.create()
-      service = await startTestService(database, env)
-    })
-    after(async () => {
-      await service?.close()
-      await database?.cleanup()
-    })
+    suiteService(
+      target,
+      (started, db) => {
+        service = started
+        database = db
+      },
+      env,
+    )
 
     const post = (body: unknown) => service.request('/v1/jobs', { method: 'POST', body: JSON.stringify(body) })
     const startOf = (s: TestService, id: string) => s.runner.events.waitFor('job:start', (e) => e.job.id === id)

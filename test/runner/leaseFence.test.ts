@@ -12,15 +12,16 @@
  */
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { defineJob } from '../../jobs/defineJob.js'
 import echo from '../../jobs/echo.js'
 import { JobRegistry } from '../../jobs/registry.js'
 import type { OwnedJob } from '../../src/queue/job.js'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { databaseTargets } from '../support/databases.js'
 import { enqueue, pollUntil } from '../support/http.js'
 import { parseMetrics, valueOf } from '../support/prometheus.js'
-import { startTestService, type TestService } from '../support/service.js'
+import type { TestService } from '../support/service.js'
+import { suiteService } from '../support/suiteService.js'
 
 /** Returns the attempt it ran as at once. */
 const quick = defineJob<Record<string, never>>({
@@ -54,19 +55,11 @@ for (const target of databaseTargets()) {
     `a job claimed again by the instance whose lease on it was lost (${target.name})`,
     { timeout: 60_000 },
     () => {
-      let database: TestDatabase
       let service: TestService
       // No poll and no lease expiry of its own within the test: the sweep is the test's.
       const env = { POLL_INTERVAL_MS: '60000', LEASE_SECONDS: '60', CONCURRENCY: '3' }
 
-      before(async () => {
-        database = await target.create()
-        service = await startTestService(database, env, { registry: new JobRegistry([echo, quick, stuck]) })
-      })
-      after(async () => {
-        await service?.close()
-        await database?.cleanup()
-      })
+      suiteService(target, (started) => (service = started), env, { registry: new JobRegistry([echo, quick, stuck]) })
 
       /**
        * What an outage longer than the lease leads to: the job's lease expires and a sweep recovers it.

@@ -10,16 +10,17 @@
  */
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import count from '../../jobs/count.js'
 import { defineJob } from '../../jobs/defineJob.js'
 import echo from '../../jobs/echo.js'
 import flaky from '../../jobs/flaky.js'
 import { JobRegistry } from '../../jobs/registry.js'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { databaseTargets } from '../support/databases.js'
 import { enqueue, expectJson, pollUntil, type ApiJob } from '../support/http.js'
-import { startTestService, type TestService } from '../support/service.js'
+import type { TestService } from '../support/service.js'
+import { suiteService } from '../support/suiteService.js'
 
 const sliced = defineJob<{ to: number; stepMs: number }, { cursor: number }>({
   name: 'sliced',
@@ -41,19 +42,11 @@ type OutcomeWrite = 'failJobs' | 'requeueYieldedJobs'
 
 for (const target of databaseTargets()) {
   describe(`a job claimed again while its outcome settles here (${target.name})`, { timeout: 60_000 }, () => {
-    let database: TestDatabase
     let service: TestService
     // No poll and no lease expiry within the test: a prompt next attempt came from the claim itself.
     const env = { POLL_INTERVAL_MS: '60000', LEASE_SECONDS: '60', RETRY_BASE_MS: '20', CONCURRENCY: '2' }
 
-    before(async () => {
-      database = await target.create()
-      service = await startTestService(database, env, { registry: new JobRegistry([echo, flaky, sliced]) })
-    })
-    after(async () => {
-      await service?.close()
-      await database?.cleanup()
-    })
+    suiteService(target, (started) => (service = started), env, { registry: new JobRegistry([echo, flaky, sliced]) })
 
     /**
      * Makes the store's `write` answer for `id`'s first outcome only after a claim has brought `id`

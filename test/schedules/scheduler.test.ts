@@ -17,6 +17,7 @@ import { withTimeout } from '../../src/support/withTimeout.js'
 import { databaseTargets, type TestDatabase } from '../support/databases.js'
 import { expectJson, expectProblem, pollUntil, type ApiJob } from '../support/http.js'
 import { startTestService, type TestService } from '../support/service.js'
+import { suiteService } from '../support/suiteService.js'
 
 interface ApiSchedule {
   id: string
@@ -65,17 +66,9 @@ const tick = (schedules: AnyJobDefinition['schedules']) =>
 
 for (const target of databaseTargets()) {
   describe(`scheduler (${target.name})`, () => {
-    let database: TestDatabase
     let service: TestService
 
-    before(async () => {
-      database = await target.create()
-      service = await startTestService(database)
-    })
-    after(async () => {
-      await service?.close()
-      await database?.cleanup()
-    })
+    suiteService(target, (started) => (service = started))
 
     it('a per-second schedule makes one job per slot, keyed by the slot, run at the slot', async () => {
       const third = nextFire(service, 'per-second', () => true)

@@ -6,10 +6,11 @@
  */
 import assert from 'node:assert/strict'
 import http from 'node:http'
-import { after, before, describe, it } from 'node:test'
-import { databaseTargets, onceSkip, type TestDatabase } from '../support/databases.js'
+import { describe, it } from 'node:test'
+import { databaseTargets, onceSkip } from '../support/databases.js'
 import { enqueue, expectJson, expectProblem } from '../support/http.js'
-import { startTestService, type TestService } from '../support/service.js'
+import type { TestService } from '../support/service.js'
+import { suiteService } from '../support/suiteService.js'
 
 const LONG_POLLS = 3
 
@@ -68,19 +69,11 @@ function nested(depth: number): unknown {
 for (const target of databaseTargets()) {
   const skip = onceSkip(target, 'every limit is checked in the service, before the database is asked')
   describe(`limits (${target.name})`, { timeout: 120_000, skip }, () => {
-    let database: TestDatabase
     let service: TestService
 
-    before(async () => {
-      database = await target.create()
-      service = await startTestService(database, {
-        MAX_BODY_BYTES: String(64 * 1024),
-        LONG_POLLS_PER_OWNER: String(LONG_POLLS),
-      })
-    })
-    after(async () => {
-      await service?.close()
-      await database?.cleanup()
+    suiteService(target, (started) => (service = started), {
+      MAX_BODY_BYTES: String(64 * 1024),
+      LONG_POLLS_PER_OWNER: String(LONG_POLLS),
     })
 
     it('refuses a body over MAX_BODY_BYTES with 413, even without a Content-Length', async () => {

@@ -16,6 +16,7 @@ import { databaseTargets, type TestDatabase } from '../support/databases.js'
 import { enqueue, expectJson, expectProblem, pollUntil } from '../support/http.js'
 import { startTestService, type TestService } from '../support/service.js'
 import { startWebhookReceiver, type ReceiverAnswer, type WebhookReceiver } from '../support/webhookReceiver.js'
+import { suiteService } from '../support/suiteService.js'
 
 const CALLBACK_SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`
 
@@ -262,17 +263,9 @@ for (const target of databaseTargets()) {
   })
 
   describe(`webhooks without WEBHOOK_ALLOW_HTTP or WEBHOOK_SECRET (${target.name})`, () => {
-    let database: TestDatabase
     let service: TestService
 
-    before(async () => {
-      database = await target.create()
-      service = await startTestService(database)
-    })
-    after(async () => {
-      await service?.close()
-      await database?.cleanup()
-    })
+    suiteService(target, (started) => (service = started))
 
     it('refuses an http: URL with 422, for a subscription and for a callback', async () => {
       const subscription = await expectProblem(
