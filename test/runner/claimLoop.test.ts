@@ -28,8 +28,9 @@ import { suiteEngine } from '../support/suiteEngine.js'
 import { countClaims } from '../support/claimCounts.js'
 import { gatedJob } from '../support/gatedJob.js'
 import { defineJob } from '../../jobs/defineJob.js'
-import type { Json, OwnedJob } from '../../src/queue/job.js'
+import type { Json } from '../../src/queue/job.js'
 import { withTimeout } from '../../src/support/withTimeout.js'
+import { replaceMethod } from '../support/replaceMethod.js'
 
 /** One job of a key at a time. */
 const keyed = defineJob<Json, never, Json>({
@@ -144,17 +145,12 @@ for (const target of databaseTargets()) {
         // With the slot taken, the enqueue's notice runs the limited claim for the local queue alone
         // (perKey types may be held ahead): it cannot take the capped job, which waits for a slot.
         const limitedClaimed = new Promise<number>((resolve) => {
-          const store = engine.store as unknown as Record<
-            'claimLimitedJobs',
-            (...args: unknown[]) => Promise<OwnedJob[]>
-          >
-          const limitedClaim = store.claimLimitedJobs
-          store.claimLimitedJobs = async (...args) => {
-            store.claimLimitedJobs = limitedClaim
-            const jobs = await limitedClaim.apply(engine.store, args)
-            resolve((args[0] as { limit: number }).limit)
+          const restore = replaceMethod(engine.store, 'claimLimitedJobs', (limitedClaim) => async (params) => {
+            restore()
+            const jobs = await limitedClaim(params)
+            resolve(params.limit)
             return jobs
-          }
+          })
         })
         const [job] = await engine.jobs.enqueue({ owner: 'alice', jobs: [{ type: 'capped' }] })
         const ranWith = await withTimeout(

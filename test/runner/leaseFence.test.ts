@@ -16,11 +16,11 @@ import { describe, it } from 'node:test'
 import { defineJob } from '../../jobs/defineJob.js'
 import echo from '../../jobs/echo.js'
 import { JobRegistry } from '../../jobs/registry.js'
-import type { OwnedJob } from '../../src/queue/job.js'
 import { databaseTargets } from '../support/databases.js'
 import { enqueue, pollUntil } from '../support/http.js'
 import { parseMetrics, valueOf } from '../support/prometheus.js'
 import type { TestService } from '../support/service.js'
+import { replaceMethod } from '../support/replaceMethod.js'
 import { suiteService } from '../support/suiteService.js'
 
 /** Returns the attempt it ran as at once. */
@@ -94,10 +94,6 @@ for (const target of databaseTargets()) {
       const ringClaim = () => enqueue(service, { type: 'echo' }, { headers: { 'idempotency-key': randomUUID() } })
 
       it('refuses the outcome of the lost claim even when the claim after it is answered last, and runs the job once more', async () => {
-        type Store = Record<'completeJobs' | 'claimJobs', (...args: unknown[]) => Promise<unknown>>
-        const store = service.store as unknown as Store
-        const complete = store.completeJobs
-        const claim = store.claimJobs
         let jobId!: string
         const idKnown = new Promise<void>((resolve) => {
           void enqueue(service, { type: 'quick' }).then((job) => {
@@ -110,15 +106,15 @@ for (const target of databaseTargets()) {
         const claimAnswerHeld = new Promise<void>((resolve) => (releaseClaim = resolve))
         let claimedAgain!: () => void
         const claimCommitted = new Promise<void>((resolve) => (claimedAgain = resolve))
-        store.claimJobs = async (...args: unknown[]) => {
-          const jobs = (await claim.apply(service.store, args)) as OwnedJob[]
+        const restoreClaim = replaceMethod(service.store, 'claimJobs', (claim) => async (params) => {
+          const jobs = await claim(params)
           await idKnown
           if (!jobs.some((job) => job.id === jobId && job.attempts === 2)) return jobs
-          store.claimJobs = claim
+          restoreClaim()
           claimedAgain()
           await claimAnswerHeld
           return jobs
-        }
+        })
         // Every job's, filtered once the id is known: the job may start here before its enqueue answers.
         const settles: { id: string; outcome: string }[] = []
         const allStarts: { id: string; attempts: number }[] = []
@@ -132,20 +128,19 @@ for (const target of databaseTargets()) {
         const outcomes = () => settles.filter((s) => s.id === jobId).map((s) => s.outcome)
         const starts = () => allStarts.filter((s) => s.id === jobId).map((s) => s.attempts)
         // The first run's success is written only once its lease was lost and the job claimed again here.
-        store.completeJobs = async (...args: unknown[]) => {
+        const restoreComplete = replaceMethod(service.store, 'completeJobs', (complete) => async (params) => {
           await idKnown
-          const [{ completions }] = args as [{ completions: { id: string }[] }]
-          if (!completions.some((c) => c.id === jobId)) return complete.apply(service.store, args)
-          store.completeJobs = complete
+          if (!params.completions.some((c) => c.id === jobId)) return complete(params)
+          restoreComplete()
           await loseLease(jobId)
           await ringClaim()
           await claimCommitted
-          const written = (await complete.apply(service.store, args)) as string[]
+          const written = await complete(params)
           assert.ok(!written.includes(jobId), 'the outcome of the lost claim is refused')
           // The claim's answer is read after the outcome's.
           setImmediate(releaseClaim)
           return written
-        }
+        })
         try {
           await idKnown
           const done = await pollUntil(
@@ -161,8 +156,8 @@ for (const target of databaseTargets()) {
           const counted = (name: string) => valueOf(metrics, name, { type: 'quick', queue: 'default' })
           assert.deepEqual([counted('job_runner_jobs_lost_total'), counted('job_runner_jobs_succeeded_total')], [1, 1])
         } finally {
-          store.completeJobs = complete
-          store.claimJobs = claim
+          restoreComplete()
+          restoreClaim()
           offs.forEach((off) => off())
         }
       })

@@ -14,6 +14,7 @@ import type { EnqueueRequest } from '../../src/queue/jobService.js'
 import { LocalQueue, compareIds } from '../../src/runner/localQueue.js'
 import { channelName } from '../../src/db/channelName.js'
 import type { Runner } from '../../src/runner/runner.js'
+import { replaceMethod } from '../support/replaceMethod.js'
 
 function fakeJob(id: number, priority = 0): OwnedJob {
   return { id: String(id), priority } as OwnedJob
@@ -339,16 +340,14 @@ for (const target of databaseTargets()) {
 
     it('claims once per job when jobs come one at a time: neither a settle nor the NOTIFY echo claims again', async () => {
       const runner = engine.newRunner({ concurrency: 4, localQueueSize: 100, pollIntervalMs: 60_000 })
-      const store = engine.store as unknown as { claimJobs: (...args: unknown[]) => Promise<OwnedJob[]> }
-      const claim = store.claimJobs
       let claims = 0
       // Each insert's wake-up: the database's notice or the statement's answer, whichever came first.
       let wakeUps = 0
       const stopCounting = engine.notifier.subscribe('jobsAvailable', (queue) => queue !== 'marker' && wakeUps++)
-      store.claimJobs = (...args) => {
+      const restore = replaceMethod(engine.store, 'claimJobs', (claim) => (params) => {
         claims += 1
-        return claim.apply(engine.store, args)
-      }
+        return claim(params)
+      })
       try {
         await runner.start()
         const jobs = 20
@@ -371,7 +370,7 @@ for (const target of databaseTargets()) {
         assert.equal(wakeUps, jobs, 'each enqueue woke this instance once')
       } finally {
         stopCounting()
-        store.claimJobs = claim
+        restore()
       }
     })
 

@@ -17,6 +17,7 @@ import { defineJob } from '../../jobs/defineJob.js'
 import type { Json } from '../../src/queue/job.js'
 import type { JobStore } from '../../src/queue/store.js'
 import type { RunnerEvents } from '../../src/runner/events.js'
+import { replaceMethod } from '../support/replaceMethod.js'
 
 /** Fails each attempt. */
 const failing = defineJob<Json, never, Json>({
@@ -53,10 +54,9 @@ for (const target of databaseTargets()) {
       method: K,
       first: (write: () => Promise<unknown>, ids: string[]) => Promise<void>,
     ): { calls: () => number } {
-      const original = engine.store[method]
       let calls = 0
-      const wrapped = async (params: Parameters<JobStore[K]>[0]) => {
-        const write = () => (original as (p: typeof params) => Promise<unknown>).call(engine.store, params)
+      const wrapped = (original: JobStore[K]) => async (params: Parameters<JobStore[K]>[0]) => {
+        const write = () => (original as (p: typeof params) => Promise<unknown>)(params)
         const named = 'completions' in params ? params.completions : params.failures
         if (named.length === 0) return write()
         calls += 1
@@ -67,8 +67,7 @@ for (const target of databaseTargets()) {
         )
         throw new Error('connection lost')
       }
-      engine.store[method] = wrapped as unknown as JobStore[K]
-      restores.push(() => (engine.store[method] = original))
+      restores.push(replaceMethod(engine.store, method, wrapped as unknown as (original: JobStore[K]) => JobStore[K]))
       return { calls: () => calls }
     }
 

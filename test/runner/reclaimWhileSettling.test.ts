@@ -20,6 +20,7 @@ import { JobRegistry } from '../../jobs/registry.js'
 import { databaseTargets } from '../support/databases.js'
 import { enqueue, expectJson, pollUntil, type ApiJob } from '../support/http.js'
 import type { TestService } from '../support/service.js'
+import { replaceMethod } from '../support/replaceMethod.js'
 import { suiteService } from '../support/suiteService.js'
 
 const sliced = defineJob<{ to: number; stepMs: number }, { cursor: number }>({
@@ -54,19 +55,18 @@ for (const target of databaseTargets()) {
      * with whether a claim did meet the job while its outcome was unanswered.
      */
     const holdFirstAnswer = (write: OutcomeWrite, id: Promise<string>, waitMs: number): Promise<boolean> => {
-      const store = service.store as unknown as Record<OutcomeWrite, (...args: unknown[]) => Promise<{ id: string }[]>>
-      const original = store[write]
+      const store = service.store as unknown as Record<OutcomeWrite, (params: unknown) => Promise<{ id: string }[]>>
       // Every claim from now on, counted before the job's id is known: the outcome's own wake-up can
       // bring the job back (a retry due within the start lookahead) before the write's answer, or the
       // enqueue's, reaches this code. The first claim is the first attempt's; the second, the one met.
       const claimed: string[] = []
       const stopCounting = service.runner.events.on('jobs:claimed', (e) => claimed.push(...e.jobs.map((job) => job.id)))
       return new Promise((resolve) => {
-        store[write] = async (...args: unknown[]) => {
-          const rows = await original.apply(service.store, args)
+        const restore = replaceMethod(store, write, (original) => async (params) => {
+          const rows = await original(params)
           const held = await id
           if (!rows.some((row) => row.id === held)) return rows
-          store[write] = original
+          restore()
           const claimedAgain = () => claimed.filter((claimedId) => claimedId === held).length >= 2
           const reclaimed = (
             claimedAgain()
@@ -84,7 +84,7 @@ for (const target of databaseTargets()) {
           await enqueue(service, { type: 'echo' }, { headers: { 'idempotency-key': randomUUID() } })
           resolve(await reclaimed)
           return rows
-        }
+        })
       })
     }
 

@@ -13,6 +13,7 @@ import type { Json, OwnedJob } from '../../src/queue/job.js'
 import type { EnqueueRequest } from '../../src/queue/jobService.js'
 import type { Runner } from '../../src/runner/runner.js'
 import type { JobOutcome } from '../../src/runner/events.js'
+import { replaceMethod } from '../support/replaceMethod.js'
 
 /** The reason each `probe` job's token fired with, by job id. */
 const probeReasons = new Map<string, unknown>()
@@ -133,13 +134,11 @@ for (const target of databaseTargets()) {
 
     it("tells how long a job's code ran, its outcome's write not counted", async () => {
       const runner = engine.newRunner()
-      const store = engine.store as unknown as { completeJobs: (...args: unknown[]) => Promise<unknown> }
-      const complete = store.completeJobs
       // The success write is held back half a second, as a slow database would hold it.
-      store.completeJobs = async (...args) => {
+      const restore = replaceMethod(engine.store, 'completeJobs', (complete) => async (params) => {
         await new Promise((resolve) => setTimeout(resolve, 500))
-        return complete.apply(engine.store, args)
-      }
+        return complete(params)
+      })
       try {
         const job = await enqueue({ type: 'echo', payload: 'quick' })
         const done = settled(runner, job.id)
@@ -151,7 +150,7 @@ for (const target of databaseTargets()) {
         assert.ok(settledAfter >= 500, `settled after ${settledAfter} ms, behind its write`)
         assert.ok(ranMs !== undefined && ranMs >= 0 && ranMs < 400, `ran ${ranMs} ms`)
       } finally {
-        store.completeJobs = complete
+        restore()
       }
     })
 

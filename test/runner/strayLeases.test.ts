@@ -24,6 +24,7 @@ import type { JobStore, StrayLease } from '../../src/queue/store.js'
 import type { Runner, RunnerConfig, RunnerDependencies } from '../../src/runner/runner.js'
 import { StrayLeases } from '../../src/runner/strayLeases.js'
 import { withTimeout } from '../../src/support/withTimeout.js'
+import { replaceMethod } from '../support/replaceMethod.js'
 
 /** Holds the one slot of a runner until the test opens its gate. */
 const holder = gatedJob('stray-holder')
@@ -127,14 +128,14 @@ for (const target of databaseTargets()) {
       holder.reset()
     })
 
-    /** Replaces one of the store's methods for the test's length. */
+    /** Replaces one of the store's methods for the test's length, or until the function returned is called. */
     function wrap<K extends 'enqueueJobs' | 'claimJobs' | 'renewLeases' | 'releaseJobs'>(
       method: K,
       replacement: (original: JobStore[K]) => JobStore[K],
-    ): void {
-      const original = engine.store[method]
-      engine.store[method] = replacement(original.bind(engine.store) as JobStore[K])
-      restores.push(() => (engine.store[method] = original))
+    ): () => void {
+      const restore = replaceMethod(engine.store, method, replacement)
+      restores.push(restore)
+      return restore
     }
 
     /** A started runner whose first claim has answered (`until`: or whatever else it is to wait for). */
@@ -360,9 +361,9 @@ for (const target of databaseTargets()) {
         // The waiting job's release fails: a failure the runner sees, and the renewals look.
         let releaseFailed!: () => void
         const released = new Promise<void>((resolve) => (releaseFailed = resolve))
-        wrap('releaseJobs', (releaseJobs) => async (params) => {
+        const restoreRelease = wrap('releaseJobs', (releaseJobs) => async (params) => {
           if (!params.claims.some((c) => c.id === waiterJob!.job.id)) return releaseJobs(params)
-          engine.store.releaseJobs = releaseJobs
+          restoreRelease()
           releaseFailed()
           throw new Error('connection lost')
         })

@@ -10,6 +10,7 @@
  *   claims.restore()
  */
 import type { JobStore } from '../../src/queue/store.js'
+import { replaceMethod } from './replaceMethod.js'
 
 export interface ClaimCounts {
   readonly plain: number
@@ -29,35 +30,34 @@ export interface ClaimCounts {
 
 export function countClaims(store: JobStore): ClaimCounts {
   const counts = { plain: 0, limited: 0 }
-  const { claimJobs, claimLimitedJobs } = store
   let plainAnswered!: () => void
   const firstPlainAnswered = new Promise<void>((resolve) => (plainAnswered = resolve))
   const plainCallWaiters: (() => void)[] = []
   const plainAnswerWaiters: (() => void)[] = []
   let plainHold: Promise<void> | undefined
   const wakeAll = (waiters: (() => void)[]) => waiters.forEach((wake) => wake())
-  store.claimJobs = async (...args) => {
+  const restorePlain = replaceMethod(store, 'claimJobs', (claimJobs) => async (params) => {
     counts.plain++
     wakeAll(plainCallWaiters.splice(0))
     try {
       await plainHold
-      return await claimJobs.apply(store, args)
+      return await claimJobs(params)
     } finally {
       plainAnswered()
       // The runner reads the answer in a later microtask: its waiters, those that come meanwhile
       // included, wake after that.
       setImmediate(() => wakeAll(plainAnswerWaiters.splice(0)))
     }
-  }
+  })
   let limitedWaiters: ((jobs: readonly unknown[]) => void)[] = []
-  store.claimLimitedJobs = async (...args) => {
+  const restoreLimited = replaceMethod(store, 'claimLimitedJobs', (claimLimitedJobs) => async (params) => {
     counts.limited++
     const waiters = limitedWaiters
     limitedWaiters = []
-    const jobs = await claimLimitedJobs.apply(store, args)
+    const jobs = await claimLimitedJobs(params)
     for (const resolve of waiters) resolve(jobs)
     return jobs
-  }
+  })
   return {
     get plain() {
       return counts.plain
@@ -78,8 +78,8 @@ export function countClaims(store: JobStore): ClaimCounts {
     },
     nextLimitedAnswer: () => new Promise((resolve) => limitedWaiters.push(resolve)),
     restore() {
-      store.claimJobs = claimJobs
-      store.claimLimitedJobs = claimLimitedJobs
+      restorePlain()
+      restoreLimited()
     },
   }
 }
