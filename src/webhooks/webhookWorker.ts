@@ -5,7 +5,7 @@
  *
  *   2xx ──▶ delivered          410 ──▶ failed (a subscription is disabled)
  *   refused address, no secret, last attempt ──▶ failed
- *   anything else ──▶ retried after the next delay of RETRY_DELAYS_MS (Standard Webhooks' schedule:
+ *   anything else ──▶ retried after the next delay of the retry schedule (src/webhooks/retrySchedule.ts:
  *                     5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h: eight attempts over 27.6 hours)
  *
  * A run that stops (a drain, a SIGTERM) claims nothing more and lets the sends under way finish
@@ -20,12 +20,11 @@ import { IdlePoll } from '../support/idlePoll.js'
 import { RepeatedFailures } from '../support/repeatedFailures.js'
 import { TypedEmitter } from '../runner/events.js'
 import type { AddressGuard } from './addressGuard.js'
+import { retryDelayMs } from './retrySchedule.js'
 import { sendWebhook } from './sendWebhook.js'
 import { signedHeaders } from './signature.js'
 import type { ClaimedDelivery, DeliverySettlement, WebhookStore } from './webhookStore.js'
 
-export const RETRY_DELAYS_MS = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000]
-export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1
 export const WEBHOOK_TIMEOUT_MS = 5000
 export const MAX_RESPONSE_BYTES = 1024
 
@@ -175,10 +174,9 @@ class DeliveryRun {
     const { status, response } = answer
     if (status !== null && status >= 200 && status < 300) return { kind: 'delivered', status, response: response ?? '' }
     const error = answer.error ?? `the receiver answered ${status}`
-    if (status === 410 || answer.refused || delivery.attempts >= MAX_ATTEMPTS) {
-      return { kind: 'failed', status, error, response }
-    }
-    const delayMs = RETRY_DELAYS_MS[delivery.attempts - 1]! * (this.config.retryScale ?? 1)
+    const delayMs =
+      status === 410 || answer.refused ? undefined : retryDelayMs(delivery.attempts, this.config.retryScale)
+    if (delayMs === undefined) return { kind: 'failed', status, error, response }
     return { kind: 'retry', status, error, response, delayMs }
   }
 }
