@@ -4,13 +4,26 @@
  * mid-send, and once the delivery's lease expires another instance (on PostgreSQL, one already
  * running; on the embedded database, a restart on the same data folder) sends it again with the
  * same `webhook-id` and signature scheme; it ends delivered, after two attempts, nothing lost.
+ *
+ * And a SIGTERM lets the send under way finish: the receiver holds the request until the instance
+ * is stopping, then answers 200; the answer is recorded (delivered, one attempt, one request) before
+ * the runner's stop is reported, and the process exits 0 within its grace. A receiver that answers
+ * nothing by the grace deadline does not hold the exit: the process still exits 0 in time, the
+ * delivery stays leased, and the next instance sends it again once the lease expires.
  */
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
 import { Webhook } from 'standardwebhooks'
-import { databaseTargets, onceSkip } from '../support/databases.js'
-import { enqueueJob, processFixture, type ServerProcess } from '../support/process.js'
-import { startWebhookReceiver } from '../support/webhookReceiver.js'
+import { databaseTargets, embeddedInSoak, onceSkip, type TestDatabase } from '../support/databases.js'
+import {
+  enqueueJob,
+  EXIT_MARGIN_MS,
+  processFixture,
+  withDatabase,
+  type ProcessExit,
+  type ServerProcess,
+} from '../support/process.js'
+import { startWebhookReceiver, type ReceiverAnswer, type WebhookReceiver } from '../support/webhookReceiver.js'
 
 const CALLBACK_SECRET = `whsec_${Buffer.alloc(32, 9).toString('base64')}`
 const ENV = {
@@ -78,5 +91,96 @@ for (const target of databaseTargets()) {
       second.kill('SIGTERM')
       assert.equal((await second.exited).code, 0)
     })
+  })
+}
+
+for (const target of databaseTargets()) {
+  const skip = embeddedInSoak(target, "the lifecycle's stop of the webhook worker")
+  describe(`process: a webhook delivery across a SIGTERM (${target.name})`, { skip }, () => {
+    const { spawn, createDatabase } = processFixture(target)
+    const receivers: WebhookReceiver[] = []
+    after(async () => Promise.all(receivers.splice(0).map((receiver) => receiver.close())))
+
+    /** A receiver that holds the first request until `release` is called, and answers 200 to the rest. */
+    async function heldReceiver(): Promise<{ receiver: WebhookReceiver; release: (answer: ReceiverAnswer) => void }> {
+      let release!: (answer: ReceiverAnswer) => void
+      const released = new Promise<ReceiverAnswer>((resolve) => (release = resolve))
+      const receiver = await startWebhookReceiver((_request, index) => (index === 0 ? released : 200))
+      receivers.push(receiver)
+      return { receiver, release }
+    }
+
+    it('lets the send under way finish: the answer given after the signal is recorded once, and it exits 0 in its grace', async () => {
+      const graceSeconds = 5
+      const { receiver, release } = await heldReceiver()
+      const database = await createDatabase()
+      const server = await spawn(database, { ...ENV, SHUTDOWN_GRACE_SECONDS: String(graceSeconds) })
+      const job = await enqueueJob(server, { type: 'echo', payload: {}, callback: { url: `${receiver.url}/hook` } })
+      await receiver.waitForCount(1)
+
+      const stopping = server.waitForLog((r) => r.msg === 'lifecycle: running → stopping')
+      const signalledAt = server.kill('SIGTERM')
+      await stopping
+      assert.equal(server.logsMatching('runner stopped').length, 0, 'the stop waits for the send')
+      release(200)
+      const exit = await server.exited
+      assertCleanExitWithin(exit, signalledAt, graceSeconds)
+
+      // Settled before the runner's stop was reported: the stop waited for the send, then the write.
+      const order = server.logs.map((r) => r.msg).filter((m) => m === 'webhook delivery' || m === 'runner stopped')
+      assert.deepEqual(order, ['webhook delivery', 'runner stopped'])
+      assert.equal(server.logsMatching('webhook delivery')[0]?.outcome, 'delivered')
+      assert.deepEqual(await deliveryRows(database, job.id), [
+        { state: 'delivered', attempts: 1, last_status: 200, leased: false },
+      ])
+      assert.equal(receiver.received.length, 1, 'sent once')
+    })
+
+    it('does not wait past its grace for a receiver that never answers; the next instance sends it again once the lease expires', async () => {
+      const graceSeconds = 2
+      const { receiver } = await heldReceiver()
+      const database = await createDatabase()
+      const env = { ...ENV, SHUTDOWN_GRACE_SECONDS: String(graceSeconds) }
+      const server = await spawn(database, env)
+      const job = await enqueueJob(server, { type: 'echo', payload: {}, callback: { url: `${receiver.url}/hook` } })
+      await receiver.waitForCount(1)
+
+      const signalledAt = server.kill('SIGTERM')
+      assertCleanExitWithin(await server.exited, signalledAt, graceSeconds)
+      // Unanswered at the deadline (its own 5 s timeout is longer than the grace): left leased, as after a SIGKILL.
+      assert.deepEqual(await deliveryRows(database, job.id), [
+        { state: 'pending', attempts: 1, last_status: null, leased: true },
+      ])
+
+      const next = await spawn(database, env)
+      const delivered = next.waitForLog((r) => r.msg === 'webhook delivery' && r.outcome === 'delivered')
+      await receiver.waitForCount(2, 30_000)
+      await delivered
+      const [held, resent] = receiver.received
+      assert.equal(held!.headers['webhook-id'], resent!.headers['webhook-id'])
+      next.kill('SIGTERM')
+      assert.equal((await next.exited).code, 0)
+      assert.deepEqual(await deliveryRows(database, job.id), [
+        { state: 'delivered', attempts: 2, last_status: 200, leased: false },
+      ])
+      assert.equal(receiver.received.length, 2)
+    })
+  })
+}
+
+/** Exit code 0, no signal, by the grace deadline (plus the margin a loaded machine needs). */
+function assertCleanExitWithin(exit: ProcessExit, signalledAt: number, graceSeconds: number): void {
+  assert.deepEqual([exit.code, exit.signal], [0, null])
+  const elapsedMs = exit.at - signalledAt
+  assert.ok(elapsedMs < graceSeconds * 1000 + EXIT_MARGIN_MS, `exited ${Math.round(elapsedMs)} ms after SIGTERM`)
+}
+
+/** A job's outbox rows, read from the database once no server holds it. */
+async function deliveryRows(database: TestDatabase, jobId: string) {
+  return withDatabase(database, async (db) => {
+    const rows = await db.sql<{ state: string; attempts: number; last_status: number | null; leased: boolean }[]>`
+      select state, attempts, last_status, lease_owner is not null as leased
+      from job_runner.job_runner_webhook_deliveries where job_id = ${jobId} order by id`
+    return rows.map((row) => ({ ...row }))
   })
 }

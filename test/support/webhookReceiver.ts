@@ -1,7 +1,8 @@
 /**
  * A webhook receiver for the tests, listening on 127.0.0.1 only: it records every request (headers
  * and body) and answers with the status the test's `answer` function picks (200 by default), or
- * holds the request unanswered when it picks `hold`.
+ * holds the request unanswered when it picks `hold`, or answers when the promise it returns does (a
+ * test holds a request, then releases it).
  */
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -24,22 +25,23 @@ export interface WebhookReceiver {
 }
 
 export async function startWebhookReceiver(
-  answer: (request: ReceivedWebhook, index: number) => ReceiverAnswer = () => 200,
+  answer: (request: ReceivedWebhook, index: number) => ReceiverAnswer | Promise<ReceiverAnswer> = () => 200,
 ): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = []
   const waiters = new Set<() => void>()
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = []
     request.on('data', (chunk: Buffer) => chunks.push(chunk))
-    request.on('end', () => {
+    request.on('end', async () => {
       const headers = Object.fromEntries(
         Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]),
       )
       const entry = { path: request.url ?? '/', headers, body: Buffer.concat(chunks).toString('utf8') }
       received.push(entry)
       for (const wake of waiters) wake()
-      const answered = answer(entry, received.length - 1)
-      if (answered === 'hold') return
+      const answered = await answer(entry, received.length - 1)
+      // Held until its sender went away: there is no one to answer.
+      if (answered === 'hold' || response.socket === null || response.socket.destroyed) return
       const {
         status,
         body = `answered ${status}`,
