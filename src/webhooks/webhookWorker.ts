@@ -9,8 +9,9 @@
  *                     5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h: eight attempts over 27.6 hours)
  *
  * A run that stops (a drain, a SIGTERM) claims nothing more and lets the sends under way finish
- * (each is bounded by its 5 s timeout); one killed mid-send leaves leased rows that any instance
- * claims again once the lease expires (at least once: the receiver de-duplicates by `webhook-id`).
+ * and settle (each is bounded by its 5 s timeout); one killed mid-send, or cut off by a grace shorter
+ * than that, leaves leased rows that any instance claims again once the lease expires (at least
+ * once: the receiver de-duplicates by `webhook-id`).
  * Single-use runs, as the bulk action worker's: each start builds a new one.
  */
 import type { Logger } from 'pino'
