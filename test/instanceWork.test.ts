@@ -12,9 +12,10 @@ import { after, before, describe, it } from 'node:test'
 import { BulkActionService } from '../src/bulk/bulkActionService.js'
 import { BulkActionStore } from '../src/bulk/bulkActionStore.js'
 import { withTimeout } from '../src/support/withTimeout.js'
-import { databaseTargets, onceSkip, type TestDatabase } from './support/databases.js'
+import { databaseTargets, onceSkip } from './support/databases.js'
 import { enqueue, expectJson } from './support/http.js'
-import { startTestService, type TestService } from './support/service.js'
+import type { TestService } from './support/service.js'
+import { suiteService } from './support/suiteService.js'
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhookReceiver.js'
 
 const CALLBACK_SECRET = `whsec_${Buffer.alloc(32, 3).toString('base64')}`
@@ -24,25 +25,17 @@ const PROMPTLY_MS = 30_000
 for (const target of databaseTargets()) {
   const skip = onceSkip(target, "the lifecycle's start of the workers, not SQL")
   describe(`the workers a resume starts (${target.name})`, { skip }, () => {
-    let database: TestDatabase
     let service: TestService
     let receiver: WebhookReceiver
 
-    before(async () => {
-      receiver = await startWebhookReceiver(() => 200)
-      database = await target.create()
-      service = await startTestService(database, {
-        POLL_INTERVAL_MS: '60000',
-        WEBHOOK_SECRET: CALLBACK_SECRET,
-        WEBHOOK_ALLOW_HTTP: 'true',
-        WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
-      })
+    suiteService(target, (started) => (service = started), {
+      POLL_INTERVAL_MS: '60000',
+      WEBHOOK_SECRET: CALLBACK_SECRET,
+      WEBHOOK_ALLOW_HTTP: 'true',
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
     })
-    after(async () => {
-      await service?.close()
-      await database?.cleanup()
-      await receiver?.close()
-    })
+    before(async () => (receiver = await startWebhookReceiver(() => 200)))
+    after(() => receiver?.close())
 
     it('works a bulk action and sends a webhook made while drained as soon as the instance is resumed', async () => {
       // The bulk retry's jobs: failed, in a queue no instance serves, so the retry is all that moves them.

@@ -11,9 +11,10 @@ import { after, before, describe, it } from 'node:test'
 import { MAX_ATTEMPTS, retryDelayMs } from '../../src/webhooks/retrySchedule.js'
 import type { WebhookWorkerEvents } from '../../src/webhooks/webhookWorker.js'
 import { WebhookStore } from '../../src/webhooks/webhookStore.js'
-import { databaseTargets, onceSkip, type TestDatabase } from '../support/databases.js'
+import { databaseTargets, onceSkip } from '../support/databases.js'
 import { enqueue } from '../support/http.js'
-import { startTestService, type TestService } from '../support/service.js'
+import type { TestService } from '../support/service.js'
+import { suiteService } from '../support/suiteService.js'
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhookReceiver.js'
 
 const SECOND = 1000
@@ -55,25 +56,17 @@ describe('the webhook retry schedule at scale 1', () => {
 for (const target of databaseTargets()) {
   const skip = onceSkip(target, "the worker's use of the schedule; the outbox's SQL runs on both in webhooks.test.ts")
   describe(`the webhook retry schedule in the running service (${target.name})`, { skip }, () => {
-    let database: TestDatabase
     let service: TestService
     let receiver: WebhookReceiver
 
-    before(async () => {
-      receiver = await startWebhookReceiver(() => 503)
-      database = await target.create()
-      // No WEBHOOK_RETRY_SCALE: the production schedule.
-      service = await startTestService(database, {
-        WEBHOOK_SECRET: CALLBACK_SECRET,
-        WEBHOOK_ALLOW_HTTP: 'true',
-        WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
-      })
+    // No WEBHOOK_RETRY_SCALE: the production schedule.
+    suiteService(target, (started) => (service = started), {
+      WEBHOOK_SECRET: CALLBACK_SECRET,
+      WEBHOOK_ALLOW_HTTP: 'true',
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
     })
-    after(async () => {
-      await service?.close()
-      await database?.cleanup()
-      await receiver?.close()
-    })
+    before(async () => (receiver = await startWebhookReceiver(() => 503)))
+    after(() => receiver?.close())
 
     /** The next settlement of `deliveryId` (register before causing it). */
     const nextSettlement = (deliveryId?: string): Promise<WebhookWorkerEvents['delivery:settled']> =>

@@ -12,9 +12,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { Webhook } from 'standardwebhooks'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { databaseTargets } from '../support/databases.js'
 import { enqueue, expectJson, expectProblem, pollUntil } from '../support/http.js'
-import { startTestService, type TestService } from '../support/service.js'
+import type { TestService } from '../support/service.js'
 import { startWebhookReceiver, type ReceiverAnswer, type WebhookReceiver } from '../support/webhookReceiver.js'
 import { suiteService } from '../support/suiteService.js'
 
@@ -35,28 +35,20 @@ const json = (body: unknown, method = 'POST'): RequestInit => ({ method, body: J
 
 for (const target of databaseTargets()) {
   describe(`webhooks (${target.name})`, () => {
-    let database: TestDatabase
     let service: TestService
     let receiver: WebhookReceiver
     /** Per path: the answers to give in turn (200 once they run out). */
     const script = new Map<string, ReceiverAnswer[]>()
 
-    before(async () => {
-      receiver = await startWebhookReceiver((request) => script.get(request.path)?.shift() ?? 200)
-      database = await target.create()
-      service = await startTestService(database, {
-        WEBHOOK_SECRET: CALLBACK_SECRET,
-        WEBHOOK_ALLOW_HTTP: 'true',
-        WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
-        // 5 s, 5 min, 30 min … scaled to 5 ms, 300 ms, 1.8 s …
-        WEBHOOK_RETRY_SCALE: '0.001',
-      })
+    suiteService(target, (started) => (service = started), {
+      WEBHOOK_SECRET: CALLBACK_SECRET,
+      WEBHOOK_ALLOW_HTTP: 'true',
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+      // 5 s, 5 min, 30 min … scaled to 5 ms, 300 ms, 1.8 s …
+      WEBHOOK_RETRY_SCALE: '0.001',
     })
-    after(async () => {
-      await service?.close()
-      await database?.cleanup()
-      await receiver?.close()
-    })
+    before(async () => (receiver = await startWebhookReceiver((request) => script.get(request.path)?.shift() ?? 200)))
+    after(() => receiver?.close())
 
     const deliveriesOf = (jobId: string) => deliveriesOfJob(service, jobId)
     const settled = (jobId: string) => settledDeliveries(service, jobId)
@@ -317,20 +309,15 @@ for (const target of databaseTargets()) {
   })
 
   describe(`webhooks without WEBHOOK_ALLOWED_HOSTS (${target.name})`, () => {
-    let database: TestDatabase
     let service: TestService
     let receiver: WebhookReceiver
 
-    before(async () => {
-      receiver = await startWebhookReceiver()
-      database = await target.create()
-      service = await startTestService(database, { WEBHOOK_SECRET: CALLBACK_SECRET, WEBHOOK_ALLOW_HTTP: 'true' })
+    suiteService(target, (started) => (service = started), {
+      WEBHOOK_SECRET: CALLBACK_SECRET,
+      WEBHOOK_ALLOW_HTTP: 'true',
     })
-    after(async () => {
-      await service?.close()
-      await database?.cleanup()
-      await receiver?.close()
-    })
+    before(async () => (receiver = await startWebhookReceiver()))
+    after(() => receiver?.close())
 
     it('refuses 127.0.0.1 (by address and by name) and sends nothing', async () => {
       for (const url of [`${receiver.url}/x`, receiver.url.replace('127.0.0.1', 'localhost') + '/y']) {
