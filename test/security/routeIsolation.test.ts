@@ -16,10 +16,11 @@ import { after, before, describe, it } from 'node:test'
 import { defineJob, PermanentError } from '../../jobs/defineJob.js'
 import { JobRegistry } from '../../jobs/registry.js'
 import { ALL_SCOPES, type Scope } from '../../src/auth/scopes.js'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { databaseTargets } from '../support/databases.js'
 import { enqueue, expectJson, expectProblem, pollUntil, type ApiJob, type Problem } from '../support/http.js'
-import { startTestService, type TestService } from '../support/service.js'
+import type { TestService } from '../support/service.js'
 import { specOperations, type SpecOperation } from '../support/specOperations.js'
+import { suiteService } from '../support/suiteService.js'
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhookReceiver.js'
 
 interface Caller {
@@ -470,30 +471,25 @@ const failedStateOf = (jobId: string) => (event: StreamEvent) =>
 
 for (const target of databaseTargets()) {
   describe(`route isolation and scopes (${target.name})`, { timeout: 180_000 }, () => {
-    let database: TestDatabase
     let service: TestService
     let receiver: WebhookReceiver
     let fixtures: Fixtures
 
+    suiteService(
+      target,
+      (started) => (service = started),
+      {
+        WEBHOOK_SECRET: `whsec_${Buffer.alloc(32, 7).toString('base64')}`,
+        WEBHOOK_ALLOW_HTTP: 'true',
+        WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+      },
+      { registry: new JobRegistry([marked]) },
+    )
     before(async () => {
       receiver = await startWebhookReceiver()
-      database = await target.create()
-      service = await startTestService(
-        database,
-        {
-          WEBHOOK_SECRET: `whsec_${Buffer.alloc(32, 7).toString('base64')}`,
-          WEBHOOK_ALLOW_HTTP: 'true',
-          WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
-        },
-        { registry: new JobRegistry([marked]) },
-      )
       fixtures = fixturesOf(service, receiver, ALICE)
     })
-    after(async () => {
-      await service?.close()
-      await database?.cleanup()
-      await receiver?.close()
-    })
+    after(() => receiver?.close())
 
     const read = async <T = unknown>(path: string, caller: Caller): Promise<T> =>
       expectJson<T>(await service.request(path, caller), 200)
