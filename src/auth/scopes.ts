@@ -2,6 +2,13 @@
 export const ALL_SCOPES = ['jobs:write', 'jobs:read', 'admin'] as const
 export type Scope = (typeof ALL_SCOPES)[number]
 
+/**
+ * The owner of what the service makes itself: the schedules declared in code and their jobs. Only
+ * an admin token may carry it as its `sub` (an admin sees every owner's anyway): a token issued to a
+ * service that happens to be named `system` would otherwise read, cancel and trigger them.
+ */
+export const SYSTEM_OWNER = 'system'
+
 /** The authenticated caller: jobs belong to `sub`; `admin` sees every owner's. */
 export interface Principal {
   readonly sub: string

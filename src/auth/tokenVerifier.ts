@@ -15,7 +15,7 @@ import {
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose'
-import { scopesOf, type Principal } from './scopes.js'
+import { scopesOf, SYSTEM_OWNER, type Principal } from './scopes.js'
 
 export interface TokenVerifierOptions {
   secret?: string | undefined
@@ -93,7 +93,13 @@ export function createTokenVerifier({
     if (typeof payload.sub !== 'string' || payload.sub === '' || payload.sub.length > 256) {
       throw new InvalidTokenError('the token has no usable sub claim')
     }
-    return { sub: payload.sub, scopes: scopesOf(payload as Record<string, unknown>) }
+    const scopes = scopesOf(payload as Record<string, unknown>)
+    if (payload.sub === SYSTEM_OWNER && !scopes.has('admin')) {
+      throw new InvalidTokenError(
+        `the sub ${SYSTEM_OWNER} is reserved for what the service declares itself: only an admin token may carry it`,
+      )
+    }
+    return { sub: payload.sub, scopes }
   }
 }
 

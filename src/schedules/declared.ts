@@ -5,12 +5,13 @@
  * sentence naming the file, the job and the field, as for any broken job file.
  */
 import type { AnyJobDefinition, JobRegistry } from '../../jobs/registry.js'
+import { SYSTEM_OWNER } from '../auth/scopes.js'
 import { InvalidScheduleError, readScheduleDefinition } from './scheduleService.js'
 import { SCHEDULE_ID } from './schedule.js'
 import type { CodeSchedule } from './store.js'
 
 /** The owner of code-declared schedules and of their jobs (an admin token sees them). */
-export const CODE_SCHEDULE_OWNER = 'system'
+export const CODE_SCHEDULE_OWNER = SYSTEM_OWNER
 
 export interface DeclaredScheduleProblem {
   /** Index of the job definition at fault. */

@@ -109,6 +109,14 @@ describe('token attacks (HS256 secret)', () => {
     )
   })
 
+  it('refuses the reserved sub system without admin (the owner of the schedules declared in code), admits it with admin', async () => {
+    const reserved = await signHs256(goodClaims({ sub: 'system', scope: 'jobs:read jobs:write' }))
+    await refused(reserved)
+    const admin = await signHs256(goodClaims({ sub: 'system', scope: 'jobs:read jobs:write admin' }))
+    sent.push(admin)
+    await expectJson(await service.request('/v1/jobs', { token: admin }), 200)
+  })
+
   it('refuses a token signed with another secret, a tampered payload, and garbage', async () => {
     await refused(await signHs256(goodClaims(), 'another-secret-that-is-at-least-32-bytes!'))
     const good = await signHs256(goodClaims())
