@@ -95,6 +95,9 @@ for (const target of databaseTargets()) {
         ['GET', '/v1/jobs'],
         ['GET', `/v1/jobs/${counter.id}`],
         ['POST', `/v1/jobs/${counter.id}/cancel`],
+        ['GET', '/v1/events'],
+        ['GET', '/v1/bulk-actions/1'],
+        ['GET', '/v1/schedules'],
       ] as const) {
         const response = await service.request(path, {
           method,
@@ -103,6 +106,9 @@ for (const target of databaseTargets()) {
         await expectProblem(response, 503, 'draining')
         assert.match(response.headers.get('retry-after') ?? '', /^[0-9]+$/, `${method} ${path}`)
       }
+      // What the README lists as answering through a drain, beside the admin routes.
+      await expectJson(await service.request('/v1/webhooks'), 200)
+      await expectJson(await service.request('/v1/job-types'), 200)
       const ready = await service.request('/readyz', { token: null })
       await expectProblem(ready, 503)
       assert.match(ready.headers.get('retry-after') ?? '', /^[0-9]+$/)
