@@ -1759,6 +1759,8 @@ export interface components {
         WebhookId: string;
         /** @description The id of the last event the client received (an EventSource sends it when it reconnects). */
         LastEventId: string;
+        /** @description The same as `Last-Event-ID`, for a client that cannot set headers (a browser's EventSource opened again by hand); the header wins when both are sent. */
+        LastEventIdQuery: string;
         JobId: string;
         BulkActionId: string;
         ScheduleId: string;
@@ -2192,7 +2194,10 @@ export interface operations {
     };
     jobEvents: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The same as `Last-Event-ID`, for a client that cannot set headers (a browser's EventSource opened again by hand); the header wins when both are sent. */
+                lastEventId?: components["parameters"]["LastEventIdQuery"];
+            };
             header?: {
                 /** @description The id of the last event the client received (an EventSource sends it when it reconnects). */
                 "Last-Event-ID"?: components["parameters"]["LastEventId"];
@@ -2231,6 +2236,8 @@ export interface operations {
     events: {
         parameters: {
             query?: {
+                /** @description The same as `Last-Event-ID`, for a client that cannot set headers (a browser's EventSource opened again by hand); the header wins when both are sent. */
+                lastEventId?: components["parameters"]["LastEventIdQuery"];
                 queue?: components["schemas"]["QueueName"];
                 type?: components["schemas"]["JobType"];
                 /** @description Only events of jobs in this state. */

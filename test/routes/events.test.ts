@@ -271,6 +271,16 @@ for (const target of databaseTargets()) {
         resumed.map((e) => (e.type === 'log' ? (e.data as LogData).message : e.type)),
         ['line 4', 'line 5', 'line 6', 'state'],
       )
+      // The same id as ?lastEventId= (for a client that cannot set headers): the same catch-up.
+      const byQuery = parseEvents(
+        await (
+          await service.request(`/v1/jobs/${job.id}/events?lastEventId=${encodeURIComponent(logs[2]!.id)}`)
+        ).text(),
+      )
+      assert.deepEqual(
+        byQuery.map((e) => e.id),
+        resumed.map((e) => e.id),
+      )
       // A new stream of the finished job: its whole stored log, then its state.
       const fresh = parseEvents(await (await service.request(`/v1/jobs/${job.id}/events`)).text())
       assert.deepEqual(
