@@ -66,6 +66,14 @@ for (const target of databaseTargets()) {
       )
     })
 
+    it("shares a key's places between owners: the key is the type's, not an owner's", async () => {
+      await enqueue(keyed('tenant-42', 1))
+      await store.enqueueJobs({ owner: 'bob', jobs: [newJob({ concurrencyKey: 'tenant-42' })] })
+      const claimed = await claimLimited(echo(1, null))
+      assert.equal(claimed.length, 1)
+      assert.deepEqual(await claimLimited(echo(1, null)), [], "the other owner's job waits for the key")
+    })
+
     it('does not let a key at its limit hold back the keys behind it', async () => {
       await enqueue([...keyed('hot', 20), ...keyed('cold', 1)])
       const claimed = await claimLimited(echo(1, null), 5)
