@@ -6,6 +6,7 @@
  *
  *   node bench/flowRun.mjs [--only lag,fairness,rate,keys] [--runs 3] [--lag-jobs 1000] [--spread-ms 60000]
  *                          [--fair-jobs 100000] [--rate-seconds 60] [--rate-burst 1] [--key-jobs 50000]
+ *                          [--per-key 2[,20,1000]]
  *                          [--lag-peers graphile-default,pgboss-default] [--db-prefix flow]
  *
  * Writes bench/results/flow-<timestamp>.json and prints each result. Needs PostgreSQL at
@@ -161,11 +162,17 @@ try {
   }
   if (only.has('keys')) {
     const jobs = Number(args['key-jobs'] ?? 50_000)
+    // Issue 19's figure is perKey 2; larger ones tell the limits' tightness from the limited claim's own cost.
+    const perKeys = String(args['per-key'] ?? '2')
+      .split(',')
+      .map(Number)
     for (let run = 0; run < runs; run++) {
       await measure('P1keys', 'ours', 'drain', { jobs, concurrency: 10, keys: 0 })
       results.figures.P1keys.ours.at(-1).variant = 'no keys'
-      await measure('P1keys', 'ours', 'drain', { jobs, concurrency: 10, keys: 1000, perKey: 2 })
-      results.figures.P1keys.ours.at(-1).variant = '1,000 keys, perKey 2'
+      for (const perKey of perKeys) {
+        await measure('P1keys', 'ours', 'drain', { jobs, concurrency: 10, keys: 1000, perKey })
+        results.figures.P1keys.ours.at(-1).variant = `1,000 keys, perKey ${perKey}`
+      }
     }
   }
 } finally {
