@@ -3,34 +3,26 @@
  * date in place, and what it held reads the same afterwards. And several instances migrating one
  * fresh PostgreSQL database at once, as dynos of a first deploy do: they take turns.
  */
-import { describe, it, before, after } from 'node:test'
+import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
 import postgres from 'postgres'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
-import { newJob, openEngine, type Engine } from '../support/engine.js'
+import { databaseTargets } from '../support/databases.js'
+import { newJob, type Engine } from '../support/engine.js'
 import { connectDatabase } from '../../src/db/connect.js'
 import type { Database } from '../../src/db/database.js'
 import { migrate } from '../../src/db/migrate.js'
 import { migrations } from '../../src/db/migrations/index.js'
+import { suiteEngine } from '../support/suiteEngine.js'
 
 /** The advisory lock src/db/migrate.ts takes (its MIGRATION_LOCK_ID), which the test holds to line the migrations up. */
 const MIGRATION_LOCK_ID = 0x6a6f6272
 
 for (const target of databaseTargets()) {
   describe(`migrations on ${target.name}`, { timeout: 60_000 }, () => {
-    let database: TestDatabase
     let engine: Engine
 
-    before(async () => {
-      database = await target.create()
-      engine = await openEngine(database)
-    })
-
-    after(async () => {
-      await engine?.close()
-      await database?.cleanup()
-    })
+    suiteEngine(target, (opened) => (engine = opened))
 
     it('brings a database of version 3 up to date with its jobs: listed under their owners by the database, the indexes outcomes no longer write gone, leases indexed by expiry', async () => {
       const { db, store } = engine

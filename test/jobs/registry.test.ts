@@ -4,15 +4,16 @@
  * DESIGN.md says, run directly with a context like the runner's, with a result that fits the
  * `resultSchema` it declares.
  */
-import { describe, it, before, beforeEach, after } from 'node:test'
+import { describe, it, before, beforeEach } from 'node:test'
 import assert from 'node:assert/strict'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
-import { openEngine, type Engine } from '../support/engine.js'
+import { databaseTargets } from '../support/databases.js'
+import type { Engine } from '../support/engine.js'
 import { captureLogs } from '../support/logs.js'
 import { defineJob, type JobContext } from '../../jobs/defineJob.js'
 import { JobRegistry, loadJobRegistry, type AnyJobDefinition } from '../../jobs/registry.js'
 import { InvalidJobError } from '../../src/queue/jobService.js'
 import { createAjv } from '../../src/validation/ajv.js'
+import { suiteEngine } from '../support/suiteEngine.js'
 
 describe('job registry', () => {
   let registry: JobRegistry
@@ -213,21 +214,12 @@ describe('shipped jobs', () => {
 
 for (const target of databaseTargets()) {
   describe(`enqueue validation on ${target.name}`, { timeout: 60_000 }, () => {
-    let database: TestDatabase
     let engine: Engine
 
-    before(async () => {
-      database = await target.create()
-      engine = await openEngine(database)
-    })
+    suiteEngine(target, (opened) => (engine = opened))
 
     beforeEach(async () => {
       await engine.db.sql`truncate job_runner.job_runner_jobs, job_runner.job_runner_owner_jobs restart identity`
-    })
-
-    after(async () => {
-      await engine?.close()
-      await database?.cleanup()
     })
 
     async function storedJobs(): Promise<number> {

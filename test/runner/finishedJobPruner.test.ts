@@ -2,30 +2,22 @@
  * The finished-job pruner against each database: one run deletes every job finished before the
  * retention, whatever lies between them, and nothing else.
  */
-import { describe, it, before, after } from 'node:test'
+import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
-import { newJob, openEngine, type Engine } from '../support/engine.js'
+import { databaseTargets } from '../support/databases.js'
+import { newJob, type Engine } from '../support/engine.js'
 import { captureLogs } from '../support/logs.js'
 import { FinishedJobPruner } from '../../src/runner/finishedJobPruner.js'
+import { suiteEngine } from '../support/suiteEngine.js'
 
 const DAY_MS = 24 * 3600_000
 
 for (const target of databaseTargets()) {
   describe(`finished-job pruner on ${target.name}`, { timeout: 60_000 }, () => {
-    let database: TestDatabase
     let engine: Engine
 
-    before(async () => {
-      database = await target.create()
-      engine = await openEngine(database)
-    })
-
-    after(async () => {
-      await engine?.close()
-      await database?.cleanup()
-    })
+    suiteEngine(target, (opened) => (engine = opened))
 
     it('deletes in one run every job finished before the retention across many windows, and keeps the rest', async () => {
       const { db, store } = engine

@@ -5,15 +5,16 @@
  * whose waiting jobs are handed back (and not claimed again at once), and a job that ignores its
  * own timeout (its slot freed within a stated bound).
  */
-import { describe, it, before, beforeEach, afterEach, after } from 'node:test'
+import { describe, it, beforeEach, afterEach } from 'node:test'
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
-import { openEngine, settled, type Engine } from '../support/engine.js'
+import { databaseTargets } from '../support/databases.js'
+import { settled, type Engine } from '../support/engine.js'
 import { defineJob } from '../../jobs/defineJob.js'
 import type { OwnedJob } from '../../src/queue/job.js'
 import type { EnqueueRequest } from '../../src/queue/jobService.js'
 import type { Runner } from '../../src/runner/runner.js'
+import { suiteEngine } from '../support/suiteEngine.js'
 
 /** Live runs of `gated` jobs, by job id, and the most ever seen at once. */
 const live = new Map<string, number>()
@@ -65,13 +66,9 @@ const gated = defineJob<Record<string, never>, { step: number }, { step: number 
 
 for (const target of databaseTargets()) {
   describe(`runner generations on ${target.name}`, { timeout: 90_000 }, () => {
-    let database: TestDatabase
     let engine: Engine
 
-    before(async () => {
-      database = await target.create()
-      engine = await openEngine(database, { extraJobs: [gated] })
-    })
+    suiteEngine(target, (opened) => (engine = opened), { extraJobs: [gated] })
 
     beforeEach(async () => {
       await engine.db
@@ -91,11 +88,6 @@ for (const target of databaseTargets()) {
       for (const id of live.keys()) letGo.add(id)
       await Promise.all([...live.keys()].map(runsEnded))
       await engine.stopRunners()
-    })
-
-    after(async () => {
-      await engine?.close()
-      await database?.cleanup()
     })
 
     async function enqueue(...requests: EnqueueRequest[]): Promise<OwnedJob[]> {

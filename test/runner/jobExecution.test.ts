@@ -6,14 +6,15 @@
 import { describe, it, before, beforeEach, afterEach, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
+import { databaseTargets } from '../support/databases.js'
 import { jobRow } from '../support/jobRow.js'
 import { captureLogs } from '../support/logs.js'
-import { openEngine, settled, type Engine } from '../support/engine.js'
+import { settled, type Engine } from '../support/engine.js'
 import { defineJob, type AbortReason } from '../../jobs/defineJob.js'
 import type { Json, OwnedJob } from '../../src/queue/job.js'
 import type { JobOutcome } from '../../src/runner/events.js'
 import { JobExecution, type ExecutionTimeouts } from '../../src/runner/jobExecution.js'
+import { suiteEngine } from '../support/suiteEngine.js'
 
 const log = captureLogs('warn').log
 const noFlush = async () => {}
@@ -267,13 +268,9 @@ const stubborn = defineJob<Json, { step: number }, { done: true }>({
 
 for (const target of databaseTargets()) {
   describe(`runs in a runner, on ${target.name}`, { timeout: 60_000 }, () => {
-    let database: TestDatabase
     let engine: Engine
 
-    before(async () => {
-      database = await target.create()
-      engine = await openEngine(database, { extraJobs: [holder, stubborn] })
-    })
+    suiteEngine(target, (opened) => (engine = opened), { extraJobs: [holder, stubborn] })
 
     beforeEach(async () => {
       await engine.db
@@ -284,11 +281,6 @@ for (const target of databaseTargets()) {
     afterEach(async () => {
       releaseHolders()
       await engine.stopRunners()
-    })
-
-    after(async () => {
-      await engine?.close()
-      await database?.cleanup()
     })
 
     type Limits = { timeoutSeconds?: number; maxAttempts?: number }

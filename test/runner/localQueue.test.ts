@@ -4,10 +4,10 @@
  * runner with it against each database — one statement claims many jobs for a single slot, a stop
  * hands waiting jobs back without counting an attempt, and a cancel reaches a job still waiting.
  */
-import { describe, it, before, beforeEach, afterEach, after } from 'node:test'
+import { describe, it, beforeEach, afterEach } from 'node:test'
 import assert from 'node:assert/strict'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
-import { openEngine, settled, type Engine } from '../support/engine.js'
+import { databaseTargets } from '../support/databases.js'
+import { settled, type Engine } from '../support/engine.js'
 import { defineJob } from '../../jobs/defineJob.js'
 import type { Json, OwnedJob } from '../../src/queue/job.js'
 import type { EnqueueRequest } from '../../src/queue/jobService.js'
@@ -15,6 +15,7 @@ import { LocalQueue, compareIds } from '../../src/runner/localQueue.js'
 import { channelName } from '../../src/db/channelName.js'
 import type { Runner } from '../../src/runner/runner.js'
 import { replaceMethod } from '../support/replaceMethod.js'
+import { suiteEngine } from '../support/suiteEngine.js'
 
 function fakeJob(id: number, priority = 0): OwnedJob {
   return { id: String(id), priority } as OwnedJob
@@ -252,13 +253,9 @@ const blocker = defineJob<Json, never, null>({
 
 for (const target of databaseTargets()) {
   describe(`runner with a local queue on ${target.name}`, { timeout: 60_000 }, () => {
-    let database: TestDatabase
     let engine: Engine
 
-    before(async () => {
-      database = await target.create()
-      engine = await openEngine(database, { extraJobs: [blocker] })
-    })
+    suiteEngine(target, (opened) => (engine = opened), { extraJobs: [blocker] })
 
     beforeEach(async () => {
       await engine.db
@@ -267,11 +264,6 @@ for (const target of databaseTargets()) {
 
     afterEach(async () => {
       await engine.stopRunners()
-    })
-
-    after(async () => {
-      await engine?.close()
-      await database?.cleanup()
     })
 
     async function enqueue(requests: EnqueueRequest[]): Promise<OwnedJob[]> {

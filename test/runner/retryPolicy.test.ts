@@ -3,14 +3,15 @@
  * once, `RetryAfterError` waits exactly its delay, `retryDelay` decides (null gives up),
  * `defaults.retry` shapes the backoff, and every failed attempt lands in the error history.
  */
-import { describe, it, before, beforeEach, afterEach, after } from 'node:test'
+import { describe, it, beforeEach, afterEach } from 'node:test'
 import assert from 'node:assert/strict'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
-import { openEngine, settled, type Engine } from '../support/engine.js'
+import { databaseTargets } from '../support/databases.js'
+import { settled, type Engine } from '../support/engine.js'
 import { defineJob, PermanentError, RetryAfterError } from '../../jobs/defineJob.js'
 import type { Json, OwnedJob } from '../../src/queue/job.js'
 import type { EnqueueRequest } from '../../src/queue/jobService.js'
 import { retryDelayMs } from '../../src/runner/backoff.js'
+import { suiteEngine } from '../support/suiteEngine.js'
 
 const permanent = defineJob<Json, never, null>({
   name: 'permanent',
@@ -95,12 +96,10 @@ describe('the default backoff (RETRY_BASE_MS)', () => {
 
 for (const target of databaseTargets()) {
   describe(`retry policies on ${target.name}`, { timeout: 60_000 }, () => {
-    let database: TestDatabase
     let engine: Engine
 
-    before(async () => {
-      database = await target.create()
-      engine = await openEngine(database, { extraJobs: [permanent, rateLimited, decides, shaped, brokenPolicy, loud] })
+    suiteEngine(target, (opened) => (engine = opened), {
+      extraJobs: [permanent, rateLimited, decides, shaped, brokenPolicy, loud],
     })
     beforeEach(async () => {
       await engine.db
@@ -109,11 +108,6 @@ for (const target of databaseTargets()) {
     afterEach(async () => {
       await engine.stopRunners()
     })
-    after(async () => {
-      await engine?.close()
-      await database?.cleanup()
-    })
-
     async function enqueue(request: EnqueueRequest): Promise<OwnedJob> {
       const [enqueued] = await engine.jobs.enqueue({ owner: 'alice', jobs: [request] })
       return enqueued!.job

@@ -3,17 +3,18 @@
  * timeouts, cancellation of queued and running jobs, checkpoints that survive an interruption, the
  * recovery of a dead instance's job, and a stop that keeps its deadline when a job ignores its token.
  */
-import { describe, it, before, beforeEach, afterEach, after } from 'node:test'
+import { describe, it, beforeEach, afterEach } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { databaseTargets, type TestDatabase } from '../support/databases.js'
-import { openEngine, settled, type Engine } from '../support/engine.js'
+import { databaseTargets } from '../support/databases.js'
+import { settled, type Engine } from '../support/engine.js'
 import { defineJob } from '../../jobs/defineJob.js'
 import type { Json, OwnedJob } from '../../src/queue/job.js'
 import type { EnqueueRequest } from '../../src/queue/jobService.js'
 import type { Runner } from '../../src/runner/runner.js'
 import type { JobOutcome } from '../../src/runner/events.js'
 import { replaceMethod } from '../support/replaceMethod.js'
+import { suiteEngine } from '../support/suiteEngine.js'
 
 /** The reason each `probe` job's token fired with, by job id. */
 const probeReasons = new Map<string, unknown>()
@@ -44,13 +45,9 @@ const contextProbe = defineJob<Json, { step: number }, Json>({
 
 for (const target of databaseTargets()) {
   describe(`runner on ${target.name}`, { timeout: 60_000 }, () => {
-    let database: TestDatabase
     let engine: Engine
 
-    before(async () => {
-      database = await target.create()
-      engine = await openEngine(database, { extraJobs: [probe, contextProbe] })
-    })
+    suiteEngine(target, (opened) => (engine = opened), { extraJobs: [probe, contextProbe] })
 
     beforeEach(async () => {
       await engine.db
@@ -59,11 +56,6 @@ for (const target of databaseTargets()) {
 
     afterEach(async () => {
       await engine.stopRunners()
-    })
-
-    after(async () => {
-      await engine?.close()
-      await database?.cleanup()
     })
 
     async function enqueue(request: EnqueueRequest): Promise<OwnedJob> {
