@@ -329,11 +329,22 @@ function encodeCursor(id: string): string {
 const DEFAULT_LOG_LIMIT = 200
 const MAX_LOG_LIMIT = 1000
 
+/** openapi.yaml's `maxLength` of every `cursor`: none this service issues is longer. */
+const MAX_CURSOR_LENGTH = 200
+
+/** A cursor over `MAX_CURSOR_LENGTH` is refused unread, whatever it decodes to. */
+export function refuseLongCursor(cursor: string): void {
+  if (cursor.length > MAX_CURSOR_LENGTH) {
+    throw new HttpProblem('invalid-parameter', `cursor must be at most ${MAX_CURSOR_LENGTH} characters`)
+  }
+}
+
 function encodeLogCursor(afterId: string): string {
   return Buffer.from(JSON.stringify({ after: afterId })).toString('base64url')
 }
 
 function decodeLogCursor(cursor: string): string {
+  refuseLongCursor(cursor)
   try {
     const { after } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown }
     if (typeof after === 'string' && /^(0|[1-9][0-9]{0,17})$/.test(after)) return after
@@ -344,6 +355,7 @@ function decodeLogCursor(cursor: string): string {
 }
 
 function decodeCursor(cursor: string): string {
+  refuseLongCursor(cursor)
   try {
     const { before } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { before?: unknown }
     if (typeof before === 'string' && /^[1-9][0-9]{0,17}$/.test(before)) return before

@@ -21,7 +21,7 @@ import {
   type ScheduleRequest,
   type ScheduleService,
 } from '../src/schedules/scheduleService.js'
-import { publicJob } from './jobs.js'
+import { publicJob, refuseLongCursor } from './jobs.js'
 
 export interface SchedulesRoutesOptions {
   schedules: ScheduleService
@@ -149,6 +149,7 @@ function encodeCursor(id: string): string {
 }
 
 function decodeCursor(cursor: string): string {
+  refuseLongCursor(cursor)
   try {
     const { after } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown }
     if (typeof after === 'string' && SCHEDULE_ID.test(after)) return after
