@@ -156,8 +156,17 @@ export function eventsRoutes({
   return app
 }
 
+/** openapi.yaml's `maxLength` of an event id; none this service sends is half as long. */
+const MAX_EVENT_ID_LENGTH = 100
+
+/** The id the client last saw; one over `MAX_EVENT_ID_LENGTH` is refused, not ignored as unknown. */
 function lastEventId(c: Context): string | undefined {
-  return c.req.header('last-event-id') ?? c.req.query('lastEventId')
+  const header = c.req.header('last-event-id')
+  const [name, id] = header === undefined ? ['lastEventId', c.req.query('lastEventId')] : ['Last-Event-ID', header]
+  if (id !== undefined && id.length > MAX_EVENT_ID_LENGTH) {
+    throw new HttpProblem('invalid-parameter', `${name} must be at most ${MAX_EVENT_ID_LENGTH} characters`)
+  }
+  return id
 }
 
 function readFilter(raw: string | undefined, name: string, validate: (value: unknown) => boolean): string | undefined {

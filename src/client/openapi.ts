@@ -1596,7 +1596,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description Malformed JSON, or a query parameter out of range. */
+        /** @description Malformed JSON, or a parameter out of range. */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -2225,6 +2225,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
