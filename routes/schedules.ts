@@ -63,7 +63,15 @@ export function schedulesRoutes({ schedules, spec, verifyToken }: SchedulesRoute
   })
 
   app.put('/:id', write, async (c) => {
-    const id = scheduleId(c)
+    const id = c.req.param('id')
+    // A PUT names the schedule it would create: an id no schedule may have is the caller's mistake
+    // (400), where the other routes answer 404, as it names nothing.
+    if (!SCHEDULE_ID.test(id)) {
+      throw new HttpProblem(
+        'invalid-parameter',
+        'id must be 1 to 100 letters, digits, _ . or -, the first a letter or digit',
+      )
+    }
     const request = await readJsonBody<ScheduleRequest>(c, validatePut)
     const principal = c.get('principal')
     let outcome: Awaited<ReturnType<ScheduleService['put']>>

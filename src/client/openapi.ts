@@ -543,7 +543,8 @@ export interface paths {
          *     runs) and `job.payload` (against the type's schema). A replacement that keeps the timing
          *     keeps the next slot; new timing starts from the next slot after now. Ids are one namespace:
          *     another owner's id is 409 (an admin replaces it, for its owner), and so is a schedule
-         *     declared in code. Scope `jobs:write`.
+         *     declared in code. An id that is not 1 to 100 letters, digits, `_`, `.` or `-`, the first a
+         *     letter or digit, is 400. Scope `jobs:write`.
          */
         put: operations["putSchedule"];
         post?: never;
