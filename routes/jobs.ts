@@ -7,6 +7,7 @@ import { Hono } from 'hono'
 import type { Context } from 'hono'
 import { authenticate, ownerScope } from '../src/http/authenticate.js'
 import { readJsonBody } from '../src/http/jsonBody.js'
+import { refuseLongCursor } from '../src/http/cursorLength.js'
 import type { OpenApiSpec } from '../src/http/openapi.js'
 import { HttpProblem } from '../src/http/problem.js'
 import type { TokenVerifier } from '../src/auth/tokenVerifier.js'
@@ -328,16 +329,6 @@ function encodeCursor(id: string): string {
 
 const DEFAULT_LOG_LIMIT = 200
 const MAX_LOG_LIMIT = 1000
-
-/** openapi.yaml's `maxLength` of every `cursor`: none this service issues is longer. */
-const MAX_CURSOR_LENGTH = 200
-
-/** A cursor over `MAX_CURSOR_LENGTH` is refused unread, whatever it decodes to. */
-export function refuseLongCursor(cursor: string): void {
-  if (cursor.length > MAX_CURSOR_LENGTH) {
-    throw new HttpProblem('invalid-parameter', `cursor must be at most ${MAX_CURSOR_LENGTH} characters`)
-  }
-}
 
 function encodeLogCursor(afterId: string): string {
   return Buffer.from(JSON.stringify({ after: afterId })).toString('base64url')

@@ -21,7 +21,8 @@ import {
   type ScheduleRequest,
   type ScheduleService,
 } from '../src/schedules/scheduleService.js'
-import { publicJob, refuseLongCursor } from './jobs.js'
+import { refuseLongCursor } from '../src/http/cursorLength.js'
+import { publicJob } from './jobs.js'
 
 export interface SchedulesRoutesOptions {
   schedules: ScheduleService
