@@ -5,12 +5,18 @@
  */
 import { Hono } from 'hono'
 import { authenticate, ownerScope } from '../src/http/authenticate.js'
+import { refuseLongCursor } from '../src/http/cursorLength.js'
 import { readJsonBody } from '../src/http/jsonBody.js'
 import type { OpenApiSpec } from '../src/http/openapi.js'
 import { HttpProblem } from '../src/http/problem.js'
 import type { TokenVerifier } from '../src/auth/tokenVerifier.js'
 import type { JobService } from '../src/queue/jobService.js'
-import { InvalidWebhookError, type WebhookRequest, type WebhookService } from '../src/webhooks/webhookService.js'
+import {
+  InvalidWebhookError,
+  MAX_WEBHOOKS_PER_OWNER,
+  type WebhookRequest,
+  type WebhookService,
+} from '../src/webhooks/webhookService.js'
 import type { WebhookRow } from '../src/webhooks/webhookStore.js'
 
 export interface WebhooksRoutesOptions {
@@ -43,8 +49,23 @@ export function webhooksRoutes({ webhooks, jobs, spec, verifyToken }: WebhooksRo
   })
 
   app.get('/v1/webhooks', read, async (c) => {
-    const list = await webhooks.list(ownerScope(c.get('principal')).owner)
-    return c.json({ webhooks: list.map(shown) })
+    const rawLimit = c.req.query('limit')
+    const limit = rawLimit === undefined ? MAX_LIMIT : Number(rawLimit)
+    if (!/^[0-9]+$/.test(rawLimit ?? '1') || limit < 1 || limit > MAX_LIMIT) {
+      throw new HttpProblem('invalid-parameter', `limit must be an integer from 1 to ${MAX_LIMIT}`)
+    }
+    const cursor = c.req.query('cursor')
+    const afterId = cursor === undefined ? undefined : decodeCursor(cursor)
+    const page = await webhooks.list({
+      ...ownerScope(c.get('principal')),
+      ...(afterId === undefined ? {} : { afterId }),
+      limit: limit + 1,
+    })
+    const listed = page.slice(0, limit)
+    return c.json({
+      webhooks: listed.map(shown),
+      nextCursor: page.length > limit ? encodeCursor(listed.at(-1)!.id) : null,
+    })
   })
 
   app.delete('/v1/webhooks/:id', write, async (c) => {
@@ -63,6 +84,24 @@ export function webhooksRoutes({ webhooks, jobs, spec, verifyToken }: WebhooksRo
   })
 
   return app
+}
+
+/** A page's most, and its default: an owner's subscriptions fit on one page. */
+const MAX_LIMIT = MAX_WEBHOOKS_PER_OWNER
+
+function encodeCursor(id: string): string {
+  return Buffer.from(JSON.stringify({ after: id })).toString('base64url')
+}
+
+function decodeCursor(cursor: string): string {
+  refuseLongCursor(cursor)
+  try {
+    const { after } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown }
+    if (typeof after === 'string' && /^[1-9][0-9]{0,17}$/.test(after)) return after
+  } catch {
+    // a malformed cursor is answered below
+  }
+  throw new HttpProblem('invalid-parameter', 'cursor is not one this service issued; start again without it')
 }
 
 /** A subscription as the API shows it: never its secret, nor its owner. */

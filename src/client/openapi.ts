@@ -337,7 +337,9 @@ export interface paths {
         };
         /**
          * The caller's subscriptions (an admin's, everyone's)
-         * @description Without their secrets. Scope `jobs:read`.
+         * @description Without their secrets, oldest first. An owner holds at most 100, so one page of the default
+         *     size shows them all; an admin's list crosses every owner's. Keyset pagination: pass
+         *     `nextCursor` back as `cursor` for the next page. Scope `jobs:read`.
          */
         get: operations["listWebhooks"];
         put?: never;
@@ -1088,6 +1090,7 @@ export interface components {
         };
         WebhookList: {
             webhooks: components["schemas"]["Webhook"][];
+            nextCursor: string | null;
         };
         Delivery: {
             id: string;
@@ -2300,14 +2303,17 @@ export interface operations {
     };
     listWebhooks: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The subscriptions, oldest first. */
+            /** @description A page of the subscriptions, oldest first. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2316,6 +2322,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookList"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             431: components["responses"]["HeaderFieldsTooLarge"];

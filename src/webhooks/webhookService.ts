@@ -56,8 +56,9 @@ export class WebhookService {
     return { ...row, secret }
   }
 
-  list(owner: string | undefined): Promise<WebhookRow[]> {
-    return answersInTime(this.store.listWebhooks({ owner, limit: MAX_WEBHOOKS_PER_OWNER }))
+  /** A page of subscriptions by id: an owner's, or every owner's (`owner` undefined). */
+  list(page: { owner: string | undefined; afterId?: string; limit: number }): Promise<WebhookRow[]> {
+    return answersInTime(this.store.listWebhooks(page))
   }
 
   delete(scope: { id: string; owner: string | undefined }): Promise<boolean> {

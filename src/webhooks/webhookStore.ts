@@ -97,13 +97,23 @@ export class WebhookStore {
     })
   }
 
-  /** An owner's subscriptions (every owner's for undefined), oldest first, at most `limit`. */
-  async listWebhooks({ owner, limit }: { owner: string | undefined; limit: number }): Promise<WebhookRow[]> {
+  /** Subscriptions by id, after `afterId` when given: an owner's, or every owner's (`owner` undefined). */
+  async listWebhooks({
+    owner,
+    afterId,
+    limit,
+  }: {
+    owner: string | undefined
+    afterId?: string
+    limit: number
+  }): Promise<WebhookRow[]> {
     const sql = this.sql
     return sql<WebhookRow[]>`
-      select ${this.webhookColumns()} from ${this.schema}.job_runner_webhooks
-      where true ${owner === undefined ? sql`` : sql`and owner = ${owner}`}
-      order by id limit ${limit}`
+      select ${this.webhookColumns()} from ${this.schema}.job_runner_webhooks w
+      where true ${owner === undefined ? sql`` : sql`and w.owner = ${owner}`}
+        ${afterId === undefined ? sql`` : sql`and w.id > ${afterId}`}
+      -- w.id, the number: a bare "id" would name the text the select list makes of it (10 before 9)
+      order by w.id limit ${limit}`
   }
 
   async deleteWebhook({ id, owner }: { id: string; owner: string | undefined }): Promise<boolean> {
@@ -208,8 +218,9 @@ export class WebhookStore {
              last_status as "lastStatus", last_error as "lastError", last_response as "lastResponse",
              to_char(created_at at time zone 'UTC', ${ISO_TIMESTAMP}) as "createdAt",
              to_char(delivered_at at time zone 'UTC', ${ISO_TIMESTAMP}) as "deliveredAt"
-      from ${this.schema}.job_runner_webhook_deliveries where job_id = ${jobId}
-      order by id limit 100`
+      from ${this.schema}.job_runner_webhook_deliveries d where d.job_id = ${jobId}
+      -- d.id, the number: a bare "id" would name the text the select list makes of it (10 before 9)
+      order by d.id limit 100`
     return rows.map((r) => ({ ...r }))
   }
 

@@ -694,6 +694,8 @@ for (const target of databaseTargets()) {
         415,
       )
       await check(await service.request(path, json({ url: 'http://hooks.example.test/plain' })), 'POST', path, 422)
+      await check(await service.request(`${path}?limit=1`), 'GET', path, 200)
+      await check(await service.request(`${path}?limit=101`), 'GET', path, 400)
       const byId = '/v1/webhooks/{id}'
       await check(await service.request(`/v1/webhooks/${created.id}`, { method: 'DELETE' }), 'DELETE', byId, 204)
       await check(await service.request(`/v1/webhooks/${created.id}`, { method: 'DELETE' }), 'DELETE', byId, 404)

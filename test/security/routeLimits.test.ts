@@ -60,7 +60,7 @@ interface Resources {
   queuedJob: string
   schedule: string
   /** Issued by the service, each for its list's second page. */
-  cursors: { jobs: string; schedules: string; logs: string }
+  cursors: { jobs: string; schedules: string; logs: string; webhooks: string }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -131,7 +131,9 @@ const ROUTES: Readonly<Record<string, RouteCase>> = {
     body: () => ({ url: 'http://127.0.0.1:9/limits', events: ['expired'] }),
     wrongType: NOT_AN_OBJECT,
   },
-  listWebhooks: { nothingToProbe: 'no parameters; at most 100 subscriptions an owner (webhookService)' },
+  listWebhooks: {
+    overLong: { cursor: (r, maxLength) => spacedOut(r.cursors.webhooks, maxLength) },
+  },
   deleteWebhook: {},
   listJobTypes: { nothingToProbe: 'no parameters; the job types this instance runs' },
   retryJob: { path: onFailedJob, body: () => ({ from: 'start' }), wrongType: NOT_AN_OBJECT },
@@ -284,7 +286,7 @@ describe('openapi.yaml: every operation bounds its input, and this test has a ca
     // The lists this checks: a spec that stopped saying `nextCursor` would check none.
     assert.deepEqual(
       OPERATIONS.filter((o) => o.okSchema?.properties?.nextCursor !== undefined).map((o) => o.operationId),
-      ['listJobs', 'getJobLogs', 'listSchedules'],
+      ['listJobs', 'getJobLogs', 'listWebhooks', 'listSchedules'],
     )
   })
 })
@@ -326,6 +328,10 @@ for (const target of databaseTargets()) {
         const body = JSON.stringify(scheduleBody())
         await expectJson(await service.request(`/v1/schedules/${id}`, { ...ADMIN, method: 'PUT', body }), 201)
       }
+      for (const path of ['one', 'two']) {
+        const body = JSON.stringify({ url: `http://127.0.0.1:9/limits-${path}` })
+        await expectJson(await service.request('/v1/webhooks', { ...ADMIN, method: 'POST', body }), 201)
+      }
       const nextCursor = async (path: string) => {
         const { nextCursor } = await read<{ nextCursor: string | null }>(path)
         assert.ok(nextCursor, `${path} gave no cursor`)
@@ -339,6 +345,7 @@ for (const target of databaseTargets()) {
           jobs: await nextCursor('/v1/jobs?limit=1'),
           schedules: await nextCursor('/v1/schedules?limit=1'),
           logs: await nextCursor(`/v1/jobs/${failed.id}/logs?limit=1`),
+          webhooks: await nextCursor('/v1/webhooks?limit=1'),
         },
       }
     })

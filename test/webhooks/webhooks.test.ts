@@ -18,6 +18,11 @@ import type { TestService } from '../support/service.js'
 import { startWebhookReceiver, type ReceiverAnswer, type WebhookReceiver } from '../support/webhookReceiver.js'
 import { suiteService } from '../support/suiteService.js'
 
+interface WebhookPage {
+  webhooks: { id: string }[]
+  nextCursor: string | null
+}
+
 const CALLBACK_SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`
 
 interface Delivery {
@@ -231,14 +236,57 @@ for (const target of databaseTargets()) {
       ])
       const refused = await expectProblem(await subscribe('https://127.0.0.1:9/hooks/131'), 422, 'invalid-webhook')
       assert.match(refused.detail ?? '', /at most 100/)
-      const { webhooks } = await expectJson<{ webhooks: unknown[] }>(
-        await service.request('/v1/webhooks', { token }),
-        200,
-      )
-      assert.equal(webhooks.length, 100)
+      // An owner's subscriptions fit on one page of the default size.
+      const own = await expectJson<WebhookPage>(await service.request('/v1/webhooks', { token }), 200)
+      assert.deepEqual([own.webhooks.length, own.nextCursor], [100, null])
       await expectJson(
         await service.request('/v1/webhooks', { sub: 'hank', ...json({ url: 'https://127.0.0.1:9/hooks/hank' }) }),
         201,
+      )
+
+      // An admin's list crosses every owner's: past 100 it has a next page, and the pages walk
+      // every subscription once, oldest first.
+      const [counted] = await service.db.sql<{ total: number }[]>`
+        select count(*)::int as total from job_runner.job_runner_webhooks`
+      const total = counted!.total
+      assert.ok(total > 100, `${total} subscriptions`)
+      const first = await expectJson<WebhookPage>(await service.request('/v1/webhooks'), 200)
+      assert.equal(first.webhooks.length, 100)
+      assert.notEqual(first.nextCursor, null)
+      const walked: string[] = []
+      let cursor: string | null = ''
+      while (cursor !== null) {
+        const query: string = cursor === '' ? '' : `&cursor=${cursor}`
+        const page: WebhookPage = await expectJson<WebhookPage>(
+          await service.request(`/v1/webhooks?limit=30${query}`),
+          200,
+        )
+        walked.push(...page.webhooks.map((webhook) => webhook.id))
+        cursor = page.nextCursor
+      }
+      assert.equal(walked.length, total)
+      assert.deepEqual(
+        walked,
+        [...walked].sort((a, b) => Number(a) - Number(b)),
+      )
+      assert.equal(new Set(walked).size, total)
+    })
+
+    it("lists a job's deliveries oldest first by number, not as text (9 before 10)", async () => {
+      const job = await enqueue(service, { type: 'echo', runAt: '2100-01-01T00:00:00Z' })
+      // Ids chosen to straddle a digit: as text, '10' sorts before '9'.
+      await service.db.sql`
+        insert into job_runner.job_runner_webhook_deliveries (id, job_id, owner, url, event, payload, state)
+        overriding system value
+        values (1000009, ${job.id}, 'alice', 'https://127.0.0.1:9/a', 'job.succeeded', '{}', 'failed'),
+               (10000010, ${job.id}, 'alice', 'https://127.0.0.1:9/b', 'job.succeeded', '{}', 'failed')`
+      const { deliveries } = await expectJson<{ deliveries: { id: string }[] }>(
+        await service.request(`/v1/jobs/${job.id}/deliveries`),
+        200,
+      )
+      assert.deepEqual(
+        deliveries.map((delivery) => delivery.id),
+        ['1000009', '10000010'],
       )
     })
 
