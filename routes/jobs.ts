@@ -7,7 +7,8 @@ import { Hono } from 'hono'
 import type { Context } from 'hono'
 import { authenticate, ownerScope } from '../src/http/authenticate.js'
 import { readJsonBody } from '../src/http/jsonBody.js'
-import { refuseLongCursor } from '../src/http/cursorLength.js'
+import { decodeCursor, encodeCursor } from '../src/http/cursor.js'
+import { readInteger } from '../src/http/queryInteger.js'
 import type { OpenApiSpec } from '../src/http/openapi.js'
 import { HttpProblem } from '../src/http/problem.js'
 import type { TokenVerifier } from '../src/auth/tokenVerifier.js'
@@ -90,7 +91,7 @@ export function jobsRoutes({
     }
     const limit = readInteger(c.req.query('limit'), 'limit', { min: 1, max: MAX_LIMIT }) ?? DEFAULT_LIMIT
     const cursor = c.req.query('cursor')
-    const beforeId = cursor === undefined ? undefined : decodeCursor(cursor)
+    const beforeId = cursor === undefined ? undefined : decodeCursor(cursor, 'before', JOB_ID)
     const page = await jobs.list({
       ...ownerScope(c.get('principal')),
       ...(state === undefined ? {} : { state: state as JobState }),
@@ -102,7 +103,7 @@ export function jobsRoutes({
     })
     const hasMore = page.length > limit
     const shown = page.slice(0, limit)
-    return c.json({ jobs: shown.map(publicJob), nextCursor: hasMore ? encodeCursor(shown.at(-1)!.id) : null })
+    return c.json({ jobs: shown.map(publicJob), nextCursor: hasMore ? encodeCursor('before', shown.at(-1)!.id) : null })
   })
 
   // Digits only: `GET /v1/jobs/batch` is a method the batch route lacks (405), not a job named "batch".
@@ -156,11 +157,11 @@ export function jobsRoutes({
     const scope = { ...ownerScope(c.get('principal')), id: c.req.param('id') }
     const limit = readInteger(c.req.query('limit'), 'limit', { min: 1, max: MAX_LOG_LIMIT }) ?? DEFAULT_LOG_LIMIT
     const cursor = c.req.query('cursor')
-    const afterId = cursor === undefined ? undefined : decodeLogCursor(cursor)
+    const afterId = cursor === undefined ? undefined : decodeCursor(cursor, 'after', LOG_LINE_ID)
     const lines = await jobs.logs(scope, { limit, ...(afterId === undefined ? {} : { afterId }) })
     if (!lines) throw notFound(scope.id)
     const last = lines.at(-1)?.id ?? afterId ?? '0'
-    return c.json({ lines: lines.map(({ id: _id, ...line }) => line), nextCursor: encodeLogCursor(last) })
+    return c.json({ lines: lines.map(({ id: _id, ...line }) => line), nextCursor: encodeCursor('after', last) })
   })
 
   app.post('/:id/cancel', write, async (c) => {
@@ -270,19 +271,6 @@ function readIdempotencyKey(c: Context): string | undefined {
   return key
 }
 
-function readInteger(
-  raw: string | undefined,
-  name: string,
-  { min, max }: { min: number; max: number },
-): number | undefined {
-  if (raw === undefined) return undefined
-  const value = Number(raw)
-  if (!/^-?[0-9]+$/.test(raw) || value < min || value > max) {
-    throw new HttpProblem('invalid-parameter', `${name} must be an integer from ${min} to ${max}`)
-  }
-  return value
-}
-
 function readFilter(raw: string | undefined, name: string, validate: (value: unknown) => boolean): string | undefined {
   if (raw !== undefined && !validate(raw))
     throw new HttpProblem('invalid-parameter', `${name} is not a valid ${name} name`)
@@ -323,38 +311,12 @@ function matchesEtag(header: string, etag: string): boolean {
   return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)
 }
 
-function encodeCursor(id: string): string {
-  return Buffer.from(JSON.stringify({ before: id })).toString('base64url')
-}
-
 const DEFAULT_LOG_LIMIT = 200
 const MAX_LOG_LIMIT = 1000
-
-function encodeLogCursor(afterId: string): string {
-  return Buffer.from(JSON.stringify({ after: afterId })).toString('base64url')
-}
-
-function decodeLogCursor(cursor: string): string {
-  refuseLongCursor(cursor)
-  try {
-    const { after } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown }
-    if (typeof after === 'string' && /^(0|[1-9][0-9]{0,17})$/.test(after)) return after
-  } catch {
-    // fall through: any cursor we did not make is refused the same way
-  }
-  throw new HttpProblem('invalid-parameter', 'cursor is not one this service issued; start again without it')
-}
-
-function decodeCursor(cursor: string): string {
-  refuseLongCursor(cursor)
-  try {
-    const { before } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { before?: unknown }
-    if (typeof before === 'string' && /^[1-9][0-9]{0,17}$/.test(before)) return before
-  } catch {
-    // fall through: any cursor we did not make is refused the same way
-  }
-  throw new HttpProblem('invalid-parameter', 'cursor is not one this service issued; start again without it')
-}
+/** A job's id, as its list's cursor holds it. */
+const JOB_ID = /^[1-9][0-9]{0,17}$/
+/** A log line's id, as the log's cursor holds it (0 before the first line). */
+const LOG_LINE_ID = /^(0|[1-9][0-9]{0,17})$/
 
 function notFound(id: string): HttpProblem {
   return new HttpProblem('not-found', `no job ${JSON.stringify(id.slice(0, 100))} for this caller`)

@@ -21,7 +21,8 @@ import {
   type ScheduleRequest,
   type ScheduleService,
 } from '../src/schedules/scheduleService.js'
-import { refuseLongCursor } from '../src/http/cursorLength.js'
+import { decodeCursor, encodeCursor } from '../src/http/cursor.js'
+import { readInteger } from '../src/http/queryInteger.js'
 import { publicJob } from './jobs.js'
 
 export interface SchedulesRoutesOptions {
@@ -40,20 +41,19 @@ export function schedulesRoutes({ schedules, spec, verifyToken }: SchedulesRoute
   const read = authenticate(verifyToken, 'jobs:read')
 
   app.get('/', read, async (c) => {
-    const rawLimit = c.req.query('limit')
-    const limit = rawLimit === undefined ? DEFAULT_LIMIT : Number(rawLimit)
-    if (!/^[0-9]+$/.test(rawLimit ?? '1') || limit < 1 || limit > MAX_LIMIT) {
-      throw new HttpProblem('invalid-parameter', `limit must be an integer from 1 to ${MAX_LIMIT}`)
-    }
+    const limit = readInteger(c.req.query('limit'), 'limit', { min: 1, max: MAX_LIMIT }) ?? DEFAULT_LIMIT
     const cursor = c.req.query('cursor')
-    const afterId = cursor === undefined ? undefined : decodeCursor(cursor)
+    const afterId = cursor === undefined ? undefined : decodeCursor(cursor, 'after', SCHEDULE_ID)
     const page = await schedules.list({
       ...ownerScope(c.get('principal')),
       ...(afterId === undefined ? {} : { afterId }),
       limit: limit + 1,
     })
     const shown = page.slice(0, limit)
-    return c.json({ schedules: shown, nextCursor: page.length > limit ? encodeCursor(shown.at(-1)!.id) : null })
+    return c.json({
+      schedules: shown,
+      nextCursor: page.length > limit ? encodeCursor('after', shown.at(-1)!.id) : null,
+    })
   })
 
   app.get('/:id', read, async (c) => {
@@ -151,19 +151,4 @@ function done<T>(id: string, outcome: ScheduleChange<T>): T {
 
 function notFound(id: string): HttpProblem {
   return new HttpProblem('not-found', `no schedule ${JSON.stringify(id.slice(0, 100))} for this caller`)
-}
-
-function encodeCursor(id: string): string {
-  return Buffer.from(JSON.stringify({ after: id })).toString('base64url')
-}
-
-function decodeCursor(cursor: string): string {
-  refuseLongCursor(cursor)
-  try {
-    const { after } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown }
-    if (typeof after === 'string' && SCHEDULE_ID.test(after)) return after
-  } catch {
-    // fall through: any cursor we did not make is refused the same way
-  }
-  throw new HttpProblem('invalid-parameter', 'cursor is not one this service issued; start again without it')
 }

@@ -5,7 +5,8 @@
  */
 import { Hono } from 'hono'
 import { authenticate, ownerScope } from '../src/http/authenticate.js'
-import { refuseLongCursor } from '../src/http/cursorLength.js'
+import { decodeCursor, encodeCursor } from '../src/http/cursor.js'
+import { readInteger } from '../src/http/queryInteger.js'
 import { readJsonBody } from '../src/http/jsonBody.js'
 import type { OpenApiSpec } from '../src/http/openapi.js'
 import { HttpProblem } from '../src/http/problem.js'
@@ -49,13 +50,9 @@ export function webhooksRoutes({ webhooks, jobs, spec, verifyToken }: WebhooksRo
   })
 
   app.get('/v1/webhooks', read, async (c) => {
-    const rawLimit = c.req.query('limit')
-    const limit = rawLimit === undefined ? MAX_LIMIT : Number(rawLimit)
-    if (!/^[0-9]+$/.test(rawLimit ?? '1') || limit < 1 || limit > MAX_LIMIT) {
-      throw new HttpProblem('invalid-parameter', `limit must be an integer from 1 to ${MAX_LIMIT}`)
-    }
+    const limit = readInteger(c.req.query('limit'), 'limit', { min: 1, max: MAX_LIMIT }) ?? MAX_LIMIT
     const cursor = c.req.query('cursor')
-    const afterId = cursor === undefined ? undefined : decodeCursor(cursor)
+    const afterId = cursor === undefined ? undefined : decodeCursor(cursor, 'after', WEBHOOK_ID)
     const page = await webhooks.list({
       ...ownerScope(c.get('principal')),
       ...(afterId === undefined ? {} : { afterId }),
@@ -64,7 +61,7 @@ export function webhooksRoutes({ webhooks, jobs, spec, verifyToken }: WebhooksRo
     const listed = page.slice(0, limit)
     return c.json({
       webhooks: listed.map(shown),
-      nextCursor: page.length > limit ? encodeCursor(listed.at(-1)!.id) : null,
+      nextCursor: page.length > limit ? encodeCursor('after', listed.at(-1)!.id) : null,
     })
   })
 
@@ -88,21 +85,8 @@ export function webhooksRoutes({ webhooks, jobs, spec, verifyToken }: WebhooksRo
 
 /** A page's most, and its default: an owner's subscriptions fit on one page. */
 const MAX_LIMIT = MAX_WEBHOOKS_PER_OWNER
-
-function encodeCursor(id: string): string {
-  return Buffer.from(JSON.stringify({ after: id })).toString('base64url')
-}
-
-function decodeCursor(cursor: string): string {
-  refuseLongCursor(cursor)
-  try {
-    const { after } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown }
-    if (typeof after === 'string' && /^[1-9][0-9]{0,17}$/.test(after)) return after
-  } catch {
-    // a malformed cursor is answered below
-  }
-  throw new HttpProblem('invalid-parameter', 'cursor is not one this service issued; start again without it')
-}
+/** A subscription's id, as the list's cursor holds it. */
+const WEBHOOK_ID = /^[1-9][0-9]{0,17}$/
 
 /** A subscription as the API shows it: never its secret, nor its owner. */
 function shown({ owner: _owner, ...webhook }: WebhookRow): Omit<WebhookRow, 'owner'> {
