@@ -13,13 +13,13 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { defineJob, PermanentError } from '../../jobs/defineJob.js'
 import { JobRegistry } from '../../jobs/registry.js'
 import { ALL_SCOPES, type Scope } from '../../src/auth/scopes.js'
 import { databaseTargets, onceSkip } from '../support/databases.js'
 import { enqueue, expectJson, expectProblem, pollUntil, type ApiJob, type Problem } from '../support/http.js'
 import type { TestService } from '../support/service.js'
 import { specOperations, type SpecOperation } from '../support/specOperations.js'
+import { FAR_AWAY, markedJob, YEARLY } from '../support/markedJob.js'
 import { suiteService } from '../support/suiteService.js'
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhookReceiver.js'
 
@@ -34,10 +34,6 @@ const ADMIN: Caller = { sub: 'root', scopes: [...ALL_SCOPES] }
 
 /** An id of every kind that names nothing (a schedule id may be digits too). */
 const MISSING_ID = '999999999'
-/** Far enough that a job due then stays queued, and a yearly slot never fires, while the tests run. */
-const FAR_AWAY = '2100-01-01T00:00:00Z'
-const YEARLY = '0 0 1 1 *'
-
 // ---------------------------------------------------------------------------------------------
 // The operations of openapi.yaml
 
@@ -131,19 +127,6 @@ async function about<T>(operation: SpecOperation, check: () => Promise<T>): Prom
 
 // ---------------------------------------------------------------------------------------------
 // Another owner's id: one case per operation that takes one
-
-/** A job that writes a log line and a checkpoint, then fails for good: something of each to read. */
-const marked = defineJob<Record<string, unknown>, { step: number }, null>({
-  name: 'marked',
-  payloadSchema: { type: 'object' },
-  defaults: { maxAttempts: 1 },
-  async run({ log, saveCheckpoint, flush }) {
-    log.info('marked ran')
-    saveCheckpoint({ step: 1 })
-    await flush()
-    throw new PermanentError('marked fails on purpose')
-  },
-})
 
 interface Owned {
   kind: ResourceKind
@@ -486,7 +469,7 @@ for (const target of databaseTargets()) {
         WEBHOOK_ALLOW_HTTP: 'true',
         WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
       },
-      { registry: new JobRegistry([marked]) },
+      { registry: new JobRegistry([markedJob]) },
     )
     before(async () => {
       receiver = await startWebhookReceiver()

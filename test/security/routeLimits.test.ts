@@ -18,13 +18,13 @@
  */
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
-import { defineJob, PermanentError } from '../../jobs/defineJob.js'
 import { JobRegistry } from '../../jobs/registry.js'
 import { ALL_SCOPES, type Scope } from '../../src/auth/scopes.js'
 import { databaseTargets, onceSkip } from '../support/databases.js'
 import { enqueue, expectJson, expectProblem, pollUntil, type Problem } from '../support/http.js'
 import type { TestService } from '../support/service.js'
 import { specOperations, type SpecOperation, type SpecParameter } from '../support/specOperations.js'
+import { FAR_AWAY, markedJob, YEARLY } from '../support/markedJob.js'
 import { suiteService } from '../support/suiteService.js'
 
 /** Small, so that a body one byte over it is cheap to send. */
@@ -32,25 +32,8 @@ const MAX_BODY_BYTES = 4096
 
 const ADMIN: { sub: string; scopes: Scope[] } = { sub: 'root', scopes: [...ALL_SCOPES] }
 
-/** Far enough that a job due then stays queued, and a yearly slot never fires, while the tests run. */
-const FAR_AWAY = '2100-01-01T00:00:00Z'
-const YEARLY = '0 0 1 1 *'
-
 /** A bound the service does not keep would let a long-poll or a drain's wait hold this long. */
 const PROBE_TIMEOUT_MS = 10_000
-
-/** A job that writes a log line and a checkpoint, then fails for good: something of each to act on. */
-const noted = defineJob<Record<string, unknown>, { step: number }, null>({
-  name: 'noted',
-  payloadSchema: { type: 'object' },
-  defaults: { maxAttempts: 1 },
-  async run({ log, saveCheckpoint, flush }) {
-    log.info('noted ran')
-    saveCheckpoint({ step: 1 })
-    await flush()
-    throw new PermanentError('noted fails on purpose')
-  },
-})
 
 /** The suite's own resources, which a request the service took would change. */
 interface Resources {
@@ -84,7 +67,7 @@ interface RouteCase {
   nothingToProbe?: string
 }
 
-const scheduleBody = (cron = YEARLY) => ({ cron, job: { type: 'noted', payload: {} } })
+const scheduleBody = (cron = YEARLY) => ({ cron, job: { type: 'marked', payload: {} } })
 const onFailedJob = (r: Resources) => ({ id: r.failedJob })
 
 /** JSON of another type where the schema wants an object. */
@@ -98,11 +81,11 @@ const eventIdOf = (jobId: string, length: number) => `${'0'.repeat(20)}.${jobId}
  * which is probed with an id one character too long, from the spec alone.
  */
 const ROUTES: Readonly<Record<string, RouteCase>> = {
-  enqueueJob: { body: () => ({ type: 'noted', runAt: FAR_AWAY }), wrongType: NOT_AN_OBJECT },
+  enqueueJob: { body: () => ({ type: 'marked', runAt: FAR_AWAY }), wrongType: NOT_AN_OBJECT },
   listJobs: {
     overLong: { cursor: (r, maxLength) => spacedOut(r.cursors.jobs, maxLength) },
   },
-  enqueueJobs: { body: () => ({ jobs: [{ type: 'noted', runAt: FAR_AWAY }] }), wrongType: NOT_AN_OBJECT },
+  enqueueJobs: { body: () => ({ jobs: [{ type: 'marked', runAt: FAR_AWAY }] }), wrongType: NOT_AN_OBJECT },
   getJob: { path: onFailedJob },
   getJobLogs: {
     path: onFailedJob,
@@ -161,7 +144,7 @@ const ROUTES: Readonly<Record<string, RouteCase>> = {
   queueCounts: { nothingToProbe: 'no parameters; the answer holds 100 queues at most, the rest summed' },
   pauseQueue: { path: () => ({ queue: 'default' }), body: () => ({ mode: 'checkpoint' }), wrongType: NOT_AN_OBJECT },
   resumeQueue: { nothingToProbe: 'no body; the queue name is checked against QueueName (no maxLength in the spec)' },
-  pauseJobType: { path: () => ({ type: 'noted' }), body: () => ({ mode: 'checkpoint' }), wrongType: NOT_AN_OBJECT },
+  pauseJobType: { path: () => ({ type: 'marked' }), body: () => ({ mode: 'checkpoint' }), wrongType: NOT_AN_OBJECT },
   resumeJobType: { nothingToProbe: 'no body; the type name is checked against JobType (no maxLength in the spec)' },
   listPauses: { nothingToProbe: 'no parameters' },
   metrics: { nothingToProbe: 'no parameters' },
@@ -317,13 +300,13 @@ for (const target of databaseTargets()) {
         WEBHOOK_ALLOW_HTTP: 'true',
         WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
       },
-      { registry: new JobRegistry([noted]) },
+      { registry: new JobRegistry([markedJob]) },
     )
 
     before(async () => {
-      const failed = await enqueue(service, { type: 'noted' }, ADMIN)
+      const failed = await enqueue(service, { type: 'marked' }, ADMIN)
       await pollUntil(service, failed.id, (job) => job.state === 'failed', { sub: ADMIN.sub })
-      const queued = await enqueue(service, { type: 'noted', runAt: FAR_AWAY }, ADMIN)
+      const queued = await enqueue(service, { type: 'marked', runAt: FAR_AWAY }, ADMIN)
       for (const id of ['limits-yearly', 'limits-other']) {
         const body = JSON.stringify(scheduleBody())
         await expectJson(await service.request(`/v1/schedules/${id}`, { ...ADMIN, method: 'PUT', body }), 201)
