@@ -18,7 +18,7 @@ import { ALL_SCOPES, type Scope } from '../../src/auth/scopes.js'
 import { databaseTargets, onceSkip } from '../support/databases.js'
 import { enqueue, expectJson, expectProblem, pollUntil, type ApiJob, type Problem } from '../support/http.js'
 import type { TestService } from '../support/service.js'
-import { specOperations, type SpecOperation } from '../support/specOperations.js'
+import { keysMissingAndStale, specOperations, type SpecOperation } from '../support/specOperations.js'
 import { FAR_AWAY, markedJob, YEARLY } from '../support/markedJob.js'
 import { suiteService } from '../support/suiteService.js'
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhookReceiver.js'
@@ -321,13 +321,6 @@ const isListOperation = (operation: SpecOperation) =>
 
 // ---------------------------------------------------------------------------------------------
 // The spec's side: every operation accounted for
-
-const keysMissingAndStale = (table: Readonly<Record<string, unknown>>, expected: readonly string[]) => ({
-  missing: expected.filter((id) => !(id in table)).sort(),
-  stale: Object.keys(table)
-    .filter((id) => !expected.includes(id))
-    .sort(),
-})
 
 describe('openapi.yaml: every operation states its scope, and this test has a case for each', () => {
   it('names exactly one known scope for every secured operation, none for a public one, and lists 401 and 403', () => {

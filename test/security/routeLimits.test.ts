@@ -23,7 +23,12 @@ import { ALL_SCOPES, type Scope } from '../../src/auth/scopes.js'
 import { databaseTargets, onceSkip } from '../support/databases.js'
 import { enqueue, expectJson, expectProblem, pollUntil, type Problem } from '../support/http.js'
 import type { TestService } from '../support/service.js'
-import { specOperations, type SpecOperation, type SpecParameter } from '../support/specOperations.js'
+import {
+  keysMissingAndStale,
+  specOperations,
+  type SpecOperation,
+  type SpecParameter,
+} from '../support/specOperations.js'
 import { FAR_AWAY, markedJob, YEARLY } from '../support/markedJob.js'
 import { suiteService } from '../support/suiteService.js'
 
@@ -200,13 +205,6 @@ function integerProbes({ schema }: SpecParameter): string[] {
 
 // ---------------------------------------------------------------------------------------------
 // The spec's side: every operation accounted for, every list bounded
-
-const keysMissingAndStale = (table: Readonly<Record<string, unknown>>, expected: readonly string[]) => ({
-  missing: expected.filter((id) => !(id in table)).sort(),
-  stale: Object.keys(table)
-    .filter((id) => !expected.includes(id))
-    .sort(),
-})
 
 describe('openapi.yaml: every operation bounds its input, and this test has a case for each', () => {
   it('has a case for every operation, and for each its body, its long query values, or why it has nothing to probe', () => {

@@ -128,3 +128,19 @@ export function specOperations(spec: OpenApiSpec = OpenApiSpec.load()): SpecOper
   }
   return operations
 }
+
+/**
+ * A table keyed by operationId against the operations it must cover: the ones it has no case for,
+ * and its cases for operations the spec no longer has. A test asserts both empty.
+ */
+export function keysMissingAndStale(
+  table: Readonly<Record<string, unknown>>,
+  expected: readonly string[],
+): { missing: string[]; stale: string[] } {
+  return {
+    missing: expected.filter((id) => !(id in table)).sort(),
+    stale: Object.keys(table)
+      .filter((id) => !expected.includes(id))
+      .sort(),
+  }
+}
